@@ -1,0 +1,251 @@
+// Package config reads leakhound rules files (.secretsrules.toml) into a
+// validated Config.
+//
+// A rules file is TOML:
+//
+//	title = "my rules"                  # optional
+//
+//	[extend]                            # optional
+//	useDefault = true                   # start from the embedded default rules
+//	disabledRules = ["generic-password"]
+//
+//	[[rules]]
+//	id = "acme-token"                   # unique, required
+//	description = "ACME API token"
+//	regex = '''acme_([a-z0-9]{32})'''   # RE2 syntax; regex or path is required
+//	secretGroup = 1                     # capture group holding the secret
+//	entropy = 3.5                       # minimum Shannon entropy of the secret, bits per byte
+//	keywords = ["acme_"]                # the regex runs only where one occurs (case-insensitive)
+//	path = '''\.py$'''                  # only files whose path matches
+//	tags = ["acme"]
+//	severity = "high"                   # critical, high, medium, low or info
+//
+//	  [[rules.allowlists]]              # matches to ignore for this rule
+//	  regexes = ['''acme_0{32}''']
+//
+//	  [[rules.examples]]                # self-tests run by `leakhound rules test`
+//	  text = '''token = "acme_..."'''
+//	  secret = "acme_..."               # omit for text that must not match
+//
+//	[[allowlists]]                      # global allowlists, for every rule
+//	paths = ['''(^|/)vendor/''']
+//
+// An allowlist ignores a match when any of its conditions holds (condition =
+// "OR", the default) or when all of its non-empty conditions hold
+// (condition = "AND"). Its conditions are regexes (on the secret, the whole
+// match or the line, per regexTarget), paths (regexes on the file path),
+// stopwords (case-insensitive substrings of the secret) and commits (commit
+// ids). A global allowlist may name targetRules to apply to only those.
+//
+// Every mistake in a file is reported, not only the first: unknown keys,
+// wrong types, bad regexes and duplicate ids come back together in an
+// ErrorList, each with its file, line and rule id. This package checks
+// regexes with Go's RE2-syntax parser; it does not compile them for
+// matching, which is the detector's business.
+package config
+
+import (
+	"fmt"
+	"os"
+	"regexp/syntax"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/leakhound/leakhound"
+)
+
+// Config is a validated rule set.
+type Config struct {
+	// Title is the file's title, if it has one.
+	Title string
+	// Rules are the rules in file order; with extend.useDefault the default
+	// rules come first.
+	Rules []Rule
+	// Allowlists apply to every rule (or to their TargetRules).
+	Allowlists []Allowlist
+	// Files lists the files the rules came from, the default first when it
+	// was extended.
+	Files []string
+}
+
+// Rule is one detector.
+type Rule struct {
+	ID          string
+	Description string
+	// Regex finds the secret; empty for a rule that matches paths only.
+	Regex string
+	// SecretGroup is the capture group that holds the secret. Zero means the
+	// first group that matched, or the whole match if the regex has no
+	// groups.
+	SecretGroup int
+	// Entropy is the minimum Shannon entropy of the secret in bits per byte;
+	// zero disables the check.
+	Entropy float64
+	// Keywords are lower-case strings, one of which must occur (in any case)
+	// near a match. A rule without keywords runs on all content.
+	Keywords []string
+	// Path restricts the rule to files whose path matches this regex.
+	Path     string
+	Tags     []string
+	Severity string
+	// Allowlists ignore some of this rule's matches.
+	Allowlists []Allowlist
+	// Examples are the rule's self-tests.
+	Examples []Example
+	// Pos is where the rule is defined.
+	Pos Pos
+}
+
+// Allowlist describes matches to ignore. See the package documentation.
+type Allowlist struct {
+	Description string
+	// Condition is "OR" or "AND".
+	Condition string
+	// RegexTarget is "secret", "match" or "line".
+	RegexTarget string
+	Regexes     []string
+	Paths       []string
+	Stopwords   []string
+	Commits     []string
+	// TargetRules limits a global allowlist to these rule ids.
+	TargetRules []string
+	Pos         Pos
+}
+
+// Example is a rule self-test: Text must yield Secret, or, when Secret is
+// empty, nothing.
+type Example struct {
+	Text   string
+	Secret string
+	// Path is the file path the text is scanned as; empty for any.
+	Path string
+	Pos  Pos
+}
+
+// Pos is a position in a rules file.
+type Pos struct {
+	File string
+	Line int
+}
+
+func (p Pos) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d", p.File, p.Line)
+}
+
+// Severities are the valid severity values, most severe first.
+var Severities = []string{"critical", "high", "medium", "low", "info"}
+
+// Default returns the embedded default rules.
+func Default() (*Config, error) {
+	return Parse(leakhound.DefaultRulesName, leakhound.DefaultRules)
+}
+
+// Load reads and validates the rules file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read rules file: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse validates the rules file data, named name in errors. A file that
+// extends the defaults is merged with them: its rules replace default rules
+// of the same id, and its allowlists add to theirs.
+func Parse(name string, data []byte) (*Config, error) {
+	f, err := parseFile(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if !f.useDefault {
+		if len(f.cfg.Rules) == 0 {
+			return nil, ErrorList{{Pos: Pos{File: name}, Msg: "no rules: add [[rules]], or [extend] useDefault = true to build on the default rules"}}
+		}
+		if len(f.disabled) > 0 {
+			return nil, ErrorList{{Pos: f.disabledPos, Msg: "disabledRules needs [extend] useDefault = true"}}
+		}
+		return f.cfg, nil
+	}
+	if name == leakhound.DefaultRulesName {
+		return nil, ErrorList{{Pos: Pos{File: name}, Msg: "the default rules cannot extend themselves"}}
+	}
+	def, err := Default()
+	if err != nil {
+		return nil, err
+	}
+	return merge(def, f)
+}
+
+func merge(def *Config, f *file) (*Config, error) {
+	var errs ErrorList
+	known := make(map[string]bool, len(def.Rules))
+	for _, r := range def.Rules {
+		known[r.ID] = true
+	}
+	disabled := make(map[string]bool, len(f.disabled))
+	for _, id := range f.disabled {
+		if !known[id] {
+			errs = append(errs, Error{Pos: f.disabledPos, Msg: fmt.Sprintf("disabledRules: no default rule %q", id)})
+		}
+		disabled[id] = true
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	own := make(map[string]bool, len(f.cfg.Rules))
+	for _, r := range f.cfg.Rules {
+		own[r.ID] = true
+	}
+	out := &Config{Title: f.cfg.Title, Files: append(slices.Clone(def.Files), f.cfg.Files...)}
+	for _, r := range def.Rules {
+		if !disabled[r.ID] && !own[r.ID] {
+			out.Rules = append(out.Rules, r)
+		}
+	}
+	out.Rules = append(out.Rules, f.cfg.Rules...)
+	out.Allowlists = append(slices.Clone(def.Allowlists), f.cfg.Allowlists...)
+	return out, nil
+}
+
+// Rule returns the rule with the given id, or nil.
+func (c *Config) Rule(id string) *Rule {
+	for i := range c.Rules {
+		if c.Rules[i].ID == id {
+			return &c.Rules[i]
+		}
+	}
+	return nil
+}
+
+// checkRegex reports whether re is valid RE2 syntax.
+func checkRegex(re string) error {
+	_, err := syntax.Parse(re, syntax.Perl)
+	if err != nil {
+		// syntax errors read "error parsing regexp: missing closing ): `(a`".
+		msg := err.Error()
+		msg = strings.TrimPrefix(msg, "error parsing regexp: ")
+		return fmt.Errorf("%s", msg)
+	}
+	return nil
+}
+
+// groups returns the number of capture groups in a valid regex.
+func groups(re string) int {
+	r, err := syntax.Parse(re, syntax.Perl)
+	if err != nil {
+		return 0
+	}
+	return r.MaxCap()
+}
+
+// decodeTOML is toml.Decode into a generic map.
+func decodeTOML(data []byte) (map[string]any, error) {
+	var m map[string]any
+	_, err := toml.Decode(string(data), &m)
+	return m, err
+}

@@ -1,0 +1,178 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseValid(t *testing.T) {
+	cfg, err := Parse("r.toml", []byte(`
+title = "t"
+[[rules]]
+id = "a"
+description = "A"
+regex = '''a([0-9]+)'''
+secretGroup = 1
+entropy = 2
+keywords = ["A-"]
+tags = ["x"]
+severity = "high"
+  [[rules.allowlists]]
+  stopwords = ["Foo"]
+  [[rules.examples]]
+  text = "a123"
+  secret = "123"
+[[allowlists]]
+paths = ['''^vendor/''']
+condition = "and"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := cfg.Rule("a")
+	if r == nil || r.SecretGroup != 1 || r.Entropy != 2 || r.Keywords[0] != "a-" || r.Severity != "high" {
+		t.Fatalf("rule: %+v", r)
+	}
+	if r.Pos.Line != 3 || r.Allowlists[0].Stopwords[0] != "foo" || r.Examples[0].Secret != "123" {
+		t.Fatalf("rule details: %+v", r)
+	}
+	if cfg.Allowlists[0].Condition != "AND" || cfg.Allowlists[0].RegexTarget != "secret" {
+		t.Fatalf("allowlist: %+v", cfg.Allowlists[0])
+	}
+}
+
+// TestParseReportsEveryError checks that one pass reports all mistakes, each
+// with the file, line and rule id.
+func TestParseReportsEveryError(t *testing.T) {
+	src := `[[rules]]
+id = "good"
+regex = "x"
+
+[[rules]]
+id = "bad-regex"
+regex = '''(unclosed'''
+
+[[rules]]
+id = "typo"
+regex = "y"
+keyword = ["y"]
+
+[[rules]]
+id = "wrong-type"
+regex = "z"
+entropy = "high"
+
+[[rules]]
+id = "good"
+regex = "w"
+
+[[rules]]
+id = "group"
+regex = "(a)"
+secretGroup = 2
+  [[rules.allowlists]]
+  regexes = ['''[z''']
+`
+	_, err := Parse("rules.toml", []byte(src))
+	var list ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("want an ErrorList, got %v", err)
+	}
+	want := []string{
+		`rules.toml:7: rule "bad-regex": bad regex: missing closing ): ` + "`(unclosed`",
+		`rules.toml:12: rule "typo": unknown key "keyword"`,
+		`rules.toml:17: rule "wrong-type": entropy must be a number, not a string`,
+		`rules.toml:20: rule "good": duplicate rule id (first defined on line 1)`,
+		`rules.toml:26: rule "group": secretGroup 2, but the regex has 1 capture groups`,
+		`rules.toml:28: rule "group": bad regex in regexes[0]: missing closing ]: ` + "`[z`",
+	}
+	if len(list) != len(want) {
+		t.Fatalf("got %d errors, want %d:\n%v", len(list), len(want), err)
+	}
+	for i, w := range want {
+		if list[i].Error() != w {
+			t.Errorf("error %d:\n got %s\nwant %s", i, list[i].Error(), w)
+		}
+	}
+}
+
+func TestParseSyntaxError(t *testing.T) {
+	_, err := Parse("r.toml", []byte("[[rules]]\nid = \"a\"\nregex = 'x\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), "r.toml:3: TOML syntax") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestParseNoRules(t *testing.T) {
+	_, err := Parse("r.toml", []byte("[[allowlists]]\npaths = ['x']\n"))
+	if err == nil || !strings.Contains(err.Error(), "useDefault") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestExtendDefault(t *testing.T) {
+	def, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(def.Rules) < 20 {
+		t.Fatalf("default has %d rules", len(def.Rules))
+	}
+	victim := def.Rules[0].ID
+	replaced := def.Rules[1].ID
+	cfg, err := Parse("mine.toml", []byte(`
+[extend]
+useDefault = true
+disabledRules = ["`+victim+`"]
+
+[[rules]]
+id = "`+replaced+`"
+regex = "mine"
+
+[[rules]]
+id = "extra"
+regex = "extra"
+
+[[allowlists]]
+paths = ['''^fixtures/''']
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Rule(victim) != nil {
+		t.Errorf("disabled rule %q still present", victim)
+	}
+	if r := cfg.Rule(replaced); r == nil || r.Regex != "mine" {
+		t.Errorf("rule %q not replaced: %+v", replaced, r)
+	}
+	if cfg.Rule("extra") == nil {
+		t.Error("own rule missing")
+	}
+	if len(cfg.Rules) != len(def.Rules) {
+		t.Errorf("got %d rules, want %d", len(cfg.Rules), len(def.Rules))
+	}
+	if len(cfg.Allowlists) != len(def.Allowlists)+1 {
+		t.Errorf("allowlists not merged")
+	}
+
+	_, err = Parse("mine.toml", []byte("[extend]\nuseDefault = true\ndisabledRules = [\"no-such-rule\"]\n"))
+	if err == nil || !strings.Contains(err.Error(), `mine.toml:3: disabledRules: no default rule "no-such-rule"`) {
+		t.Errorf("unknown disabled rule: %v", err)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "r.toml")
+	if err := os.WriteFile(p, []byte("[[rules]]\nid='a'\nregex='a'\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(p + ".missing"); err == nil || !strings.Contains(err.Error(), "r.toml.missing") {
+		t.Fatalf("missing file: %v", err)
+	}
+}

@@ -1,0 +1,378 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Error is one problem in a rules file.
+type Error struct {
+	Pos Pos
+	// Rule is the id of the rule the problem is in, if any.
+	Rule string
+	Msg  string
+}
+
+func (e Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Pos.String())
+	b.WriteString(": ")
+	if e.Rule != "" {
+		fmt.Fprintf(&b, "rule %q: ", e.Rule)
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// ErrorList is every problem found in a rules file, sorted by position.
+type ErrorList []Error
+
+func (l ErrorList) Error() string {
+	msgs := make([]string, len(l))
+	for i, e := range l {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// file is a parsed, validated rules file before merging with the defaults.
+type file struct {
+	cfg         *Config
+	useDefault  bool
+	disabled    []string
+	disabledPos Pos
+}
+
+type kind int
+
+const (
+	kString kind = iota
+	kInt
+	kFloat
+	kBool
+	kStrings
+	kTables
+	kTable
+)
+
+func (k kind) String() string {
+	return [...]string{"a string", "an integer", "a number", "true or false", "an array of strings", "an array of tables", "a table"}[k]
+}
+
+var (
+	topKeys       = map[string]kind{"title": kString, "extend": kTable, "rules": kTables, "allowlists": kTables}
+	extendKeys    = map[string]kind{"useDefault": kBool, "disabledRules": kStrings}
+	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "allowlists": kTables, "examples": kTables}
+	allowlistKeys = map[string]kind{"description": kString, "condition": kString, "regexTarget": kString, "regexes": kStrings, "paths": kStrings, "stopwords": kStrings, "commits": kStrings, "targetRules": kStrings}
+	exampleKeys   = map[string]kind{"text": kString, "secret": kString, "path": kString}
+)
+
+// checker collects errors while validating one file.
+type checker struct {
+	name string
+	pos  *posIndex
+	errs ErrorList
+}
+
+func (c *checker) errorf(at, rule, format string, args ...any) {
+	c.errs = append(c.errs, Error{Pos: Pos{File: c.name, Line: c.pos.line(at)}, Rule: rule, Msg: fmt.Sprintf(format, args...)})
+}
+
+// table checks a table's keys against a schema and returns its values with
+// the right types; keys of the wrong type are reported and left out.
+func (c *checker) table(at, rule string, m map[string]any, schema map[string]kind) map[string]any {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make(map[string]any, len(m))
+	for _, k := range keys {
+		v := m[k]
+		kpath := join(at, k)
+		want, ok := schema[k]
+		if !ok {
+			c.errorf(kpath, rule, "unknown key %q%s", k, suggest(k, schema))
+			continue
+		}
+		got, ok := convert(v, want)
+		if !ok {
+			c.errorf(kpath, rule, "%s must be %s, not %s", k, want, tomlType(v))
+			continue
+		}
+		out[k] = got
+	}
+	return out
+}
+
+func suggest(k string, schema map[string]kind) string {
+	for s := range schema {
+		if strings.EqualFold(s, k) || strings.EqualFold(strings.ReplaceAll(s, "_", ""), strings.ReplaceAll(k, "_", "")) {
+			return fmt.Sprintf(" (did you mean %q?)", s)
+		}
+	}
+	return ""
+}
+
+func convert(v any, want kind) (any, bool) {
+	switch want {
+	case kString:
+		s, ok := v.(string)
+		return s, ok
+	case kInt:
+		i, ok := v.(int64)
+		return i, ok
+	case kFloat:
+		switch x := v.(type) {
+		case float64:
+			return x, true
+		case int64:
+			return float64(x), true
+		}
+		return nil, false
+	case kBool:
+		b, ok := v.(bool)
+		return b, ok
+	case kStrings:
+		arr, ok := v.([]any)
+		if !ok {
+			if ss, ok := v.([]string); ok {
+				return ss, true
+			}
+			return nil, false
+		}
+		ss := make([]string, len(arr))
+		for i, e := range arr {
+			s, ok := e.(string)
+			if !ok {
+				return nil, false
+			}
+			ss[i] = s
+		}
+		return ss, true
+	case kTables:
+		switch x := v.(type) {
+		case []map[string]any:
+			return x, true
+		case []any:
+			out := make([]map[string]any, len(x))
+			for i, e := range x {
+				t, ok := e.(map[string]any)
+				if !ok {
+					return nil, false
+				}
+				out[i] = t
+			}
+			return out, true
+		}
+		return nil, false
+	case kTable:
+		t, ok := v.(map[string]any)
+		return t, ok
+	}
+	return nil, false
+}
+
+func tomlType(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case int64:
+		return "an integer"
+	case float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case []map[string]any:
+		return "an array of tables"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "a table"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func join(at, k string) string {
+	if at == "" {
+		return k
+	}
+	return at + "." + k
+}
+
+func parseFile(name string, data []byte) (*file, error) {
+	m, err := decodeTOML(data)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, ErrorList{{Pos: Pos{File: name, Line: pe.Position.Line}, Msg: "TOML syntax: " + pe.Message}}
+		}
+		return nil, ErrorList{{Pos: Pos{File: name}, Msg: "TOML: " + err.Error()}}
+	}
+	c := &checker{name: name, pos: indexPositions(data)}
+	f := &file{cfg: &Config{Files: []string{name}}}
+	top := c.table("", "", m, topKeys)
+	if t, ok := top["title"].(string); ok {
+		f.cfg.Title = t
+	}
+	if ext, ok := top["extend"].(map[string]any); ok {
+		e := c.table("extend", "", ext, extendKeys)
+		f.useDefault, _ = e["useDefault"].(bool)
+		f.disabled, _ = e["disabledRules"].([]string)
+		f.disabledPos = Pos{File: name, Line: c.pos.line("extend.disabledRules")}
+	}
+	rules, _ := top["rules"].([]map[string]any)
+	seen := make(map[string]int)
+	for i, rm := range rules {
+		at := fmt.Sprintf("rules[%d]", i)
+		r := c.rule(at, rm)
+		if r.ID != "" {
+			if first, dup := seen[r.ID]; dup {
+				c.errorf(at+".id", r.ID, "duplicate rule id (first defined on line %d)", first)
+			} else {
+				seen[r.ID] = r.Pos.Line
+			}
+		}
+		f.cfg.Rules = append(f.cfg.Rules, r)
+	}
+	globals, _ := top["allowlists"].([]map[string]any)
+	for i, am := range globals {
+		a := c.allowlist(fmt.Sprintf("allowlists[%d]", i), "", am, true)
+		for _, id := range a.TargetRules {
+			if _, ok := seen[id]; !ok && !f.useDefault {
+				c.errorf(fmt.Sprintf("allowlists[%d].targetRules", i), "", "targetRules: no rule %q", id)
+			}
+		}
+		f.cfg.Allowlists = append(f.cfg.Allowlists, a)
+	}
+	if len(c.errs) > 0 {
+		slices.SortStableFunc(c.errs, func(a, b Error) int { return a.Pos.Line - b.Pos.Line })
+		return nil, c.errs
+	}
+	return f, nil
+}
+
+var idRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+func (c *checker) rule(at string, m map[string]any) Rule {
+	id, _ := m["id"].(string)
+	v := c.table(at, id, m, ruleKeys)
+	r := Rule{ID: id, Pos: Pos{File: c.name, Line: c.pos.line(at)}}
+	r.Description, _ = v["description"].(string)
+	r.Regex, _ = v["regex"].(string)
+	r.Path, _ = v["path"].(string)
+	r.Severity, _ = v["severity"].(string)
+	r.Keywords, _ = v["keywords"].([]string)
+	r.Tags, _ = v["tags"].([]string)
+	if sg, ok := v["secretGroup"].(int64); ok {
+		r.SecretGroup = int(sg)
+	}
+	r.Entropy, _ = v["entropy"].(float64)
+
+	switch {
+	case id == "":
+		c.errorf(at, "", "rule has no id")
+	case !idRE.MatchString(id):
+		c.errorf(at+".id", id, "id must be letters, digits, '.', '_' or '-'")
+	}
+	if r.Regex == "" && r.Path == "" {
+		c.errorf(at, id, "rule needs a regex or a path")
+	}
+	if r.Regex != "" {
+		if err := checkRegex(r.Regex); err != nil {
+			c.errorf(at+".regex", id, "bad regex: %v", err)
+		} else if n := groups(r.Regex); r.SecretGroup > n {
+			c.errorf(at+".secretGroup", id, "secretGroup %d, but the regex has %d capture groups", r.SecretGroup, n)
+		}
+	}
+	if r.SecretGroup < 0 {
+		c.errorf(at+".secretGroup", id, "secretGroup must not be negative")
+	}
+	if r.Path != "" {
+		if err := checkRegex(r.Path); err != nil {
+			c.errorf(at+".path", id, "bad path regex: %v", err)
+		}
+	}
+	if r.Entropy < 0 || r.Entropy > 8 || math.IsNaN(r.Entropy) {
+		c.errorf(at+".entropy", id, "entropy must be between 0 and 8 bits per byte")
+	}
+	if r.Severity != "" && !slices.Contains(Severities, r.Severity) {
+		c.errorf(at+".severity", id, "severity must be one of %s", strings.Join(Severities, ", "))
+	}
+	for i, k := range r.Keywords {
+		if strings.TrimSpace(k) == "" {
+			c.errorf(at+".keywords", id, "keywords[%d] is empty", i)
+		}
+		r.Keywords[i] = strings.ToLower(k)
+	}
+	if als, ok := v["allowlists"].([]map[string]any); ok {
+		for i, am := range als {
+			r.Allowlists = append(r.Allowlists, c.allowlist(fmt.Sprintf("%s.allowlists[%d]", at, i), id, am, false))
+		}
+	}
+	if exs, ok := v["examples"].([]map[string]any); ok {
+		for i, em := range exs {
+			eat := fmt.Sprintf("%s.examples[%d]", at, i)
+			ev := c.table(eat, id, em, exampleKeys)
+			ex := Example{Pos: Pos{File: c.name, Line: c.pos.line(eat)}}
+			ex.Text, _ = ev["text"].(string)
+			ex.Secret, _ = ev["secret"].(string)
+			ex.Path, _ = ev["path"].(string)
+			if _, ok := ev["text"]; !ok {
+				c.errorf(eat, id, "example has no text")
+			}
+			r.Examples = append(r.Examples, ex)
+		}
+	}
+	return r
+}
+
+func (c *checker) allowlist(at, rule string, m map[string]any, global bool) Allowlist {
+	v := c.table(at, rule, m, allowlistKeys)
+	a := Allowlist{Pos: Pos{File: c.name, Line: c.pos.line(at)}, Condition: "OR", RegexTarget: "secret"}
+	a.Description, _ = v["description"].(string)
+	if s, ok := v["condition"].(string); ok {
+		a.Condition = strings.ToUpper(s)
+		if a.Condition != "OR" && a.Condition != "AND" {
+			c.errorf(at+".condition", rule, `condition must be "OR" or "AND"`)
+		}
+	}
+	if s, ok := v["regexTarget"].(string); ok {
+		a.RegexTarget = s
+		if s != "secret" && s != "match" && s != "line" {
+			c.errorf(at+".regexTarget", rule, `regexTarget must be "secret", "match" or "line"`)
+		}
+	}
+	a.Regexes, _ = v["regexes"].([]string)
+	a.Paths, _ = v["paths"].([]string)
+	a.Stopwords, _ = v["stopwords"].([]string)
+	a.Commits, _ = v["commits"].([]string)
+	a.TargetRules, _ = v["targetRules"].([]string)
+	if !global && len(a.TargetRules) > 0 {
+		c.errorf(at+".targetRules", rule, "targetRules belongs in a global [[allowlists]], not a rule's")
+	}
+	for i, re := range a.Regexes {
+		if err := checkRegex(re); err != nil {
+			c.errorf(at+".regexes", rule, "bad regex in regexes[%d]: %v", i, err)
+		}
+	}
+	for i, re := range a.Paths {
+		if err := checkRegex(re); err != nil {
+			c.errorf(at+".paths", rule, "bad regex in paths[%d]: %v", i, err)
+		}
+	}
+	for i, w := range a.Stopwords {
+		a.Stopwords[i] = strings.ToLower(w)
+	}
+	if len(a.Regexes)+len(a.Paths)+len(a.Stopwords)+len(a.Commits) == 0 {
+		c.errorf(at, rule, "allowlist has no regexes, paths, stopwords or commits")
+	}
+	return a
+}

@@ -1,0 +1,143 @@
+package detect
+
+import (
+	"fmt"
+	"strings"
+
+	re2 "github.com/wasilibs/go-re2"
+
+	"github.com/leakhound/leakhound/config"
+)
+
+type allowlist struct {
+	and       bool
+	target    string
+	regexes   []*re2.Regexp
+	paths     []*re2.Regexp
+	stopwords []string
+	commits   map[string]bool
+	rules     map[string]bool
+}
+
+func compileAllowlist(a config.Allowlist) (*allowlist, error) {
+	al := &allowlist{and: a.Condition == "AND", target: a.RegexTarget, stopwords: a.Stopwords}
+	for _, s := range a.Regexes {
+		re, err := re2.Compile(s)
+		if err != nil {
+			return nil, fmt.Errorf("allowlist: bad regex %q: %w", s, err)
+		}
+		al.regexes = append(al.regexes, re)
+	}
+	for _, s := range a.Paths {
+		re, err := re2.Compile(s)
+		if err != nil {
+			return nil, fmt.Errorf("allowlist: bad path regex %q: %w", s, err)
+		}
+		al.paths = append(al.paths, re)
+	}
+	if len(a.Commits) > 0 {
+		al.commits = make(map[string]bool, len(a.Commits))
+		for _, c := range a.Commits {
+			al.commits[strings.ToLower(c)] = true
+		}
+	}
+	if len(a.TargetRules) > 0 {
+		al.rules = make(map[string]bool, len(a.TargetRules))
+		for _, id := range a.TargetRules {
+			al.rules[id] = true
+		}
+	}
+	return al, nil
+}
+
+func (a *allowlist) appliesTo(ruleID string) bool {
+	return len(a.rules) == 0 || a.rules[ruleID]
+}
+
+// sourceDependent reports whether the allowlist looks at paths or commits,
+// so that it can only be decided per Source, not on content alone.
+func (a *allowlist) sourceDependent() bool {
+	return len(a.paths) > 0 || len(a.commits) > 0
+}
+
+func (a *allowlist) matchPath(path string) bool {
+	for _, re := range a.paths {
+		if re.MatchString(path) {
+			return true
+		}
+	}
+	return false
+}
+
+// allows reports whether the allowlist ignores m at path and commit. An
+// empty path and commit are content-only checks: path and commit conditions
+// then count as not met.
+func (a *allowlist) allows(m *Match, path, commit string) bool {
+	type cond struct {
+		present bool
+		met     func() bool
+	}
+	conds := []cond{
+		{len(a.regexes) > 0, func() bool { return a.matchRegex(m) }},
+		{len(a.stopwords) > 0, func() bool { return a.matchStopword(m.Secret) }},
+		{len(a.paths) > 0, func() bool { return path != "" && a.matchPath(path) }},
+		{len(a.commits) > 0, func() bool { return commit != "" && a.commits[strings.ToLower(commit)] }},
+	}
+	any := false
+	for _, c := range conds {
+		if !c.present {
+			continue
+		}
+		met := c.met()
+		if a.and && !met {
+			return false
+		}
+		if !a.and && met {
+			return true
+		}
+		any = true
+	}
+	return a.and && any
+}
+
+func (a *allowlist) matchRegex(m *Match) bool {
+	target := m.Secret
+	switch a.target {
+	case "match":
+		target = m.Text
+	case "line":
+		target = m.lineText
+	}
+	for _, re := range a.regexes {
+		if re.MatchString(target) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *allowlist) matchStopword(secret string) bool {
+	low := strings.ToLower(secret)
+	for _, w := range a.stopwords {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// allowedByContent reports whether an allowlist that looks at content only
+// ignores m.
+func (d *Detector) allowedByContent(m *Match) bool {
+	for _, a := range m.rule.allow {
+		if !a.sourceDependent() && a.allows(m, "", "") {
+			return true
+		}
+	}
+	for _, a := range d.global {
+		if a.appliesTo(m.rule.ID) && !a.sourceDependent() && a.allows(m, "", "") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,300 @@
+// Package detect finds secrets in content with a rule set.
+//
+// A Detector compiles the rules of a config.Config: each rule's regex is
+// compiled with RE2 (github.com/wasilibs/go-re2), which runs in linear time
+// whatever the pattern, so a user's rule cannot hang a scan. A keyword
+// prefilter, one case-insensitive Aho-Corasick pass over the content for the
+// keywords of every rule, decides which regexes run at all, and each runs
+// only on a window of lines around its keywords' occurrences.
+//
+// Detection works in two steps, because the same content can occur at many
+// paths and commits: Detect scans a Fragment's content once and returns
+// Matches, which depend on content only; Finding then turns a Match into a
+// leak.Finding for one Source, applying what depends on the path or commit
+// (a rule's path, path and commit allowlists).
+//
+// The package knows rules and entropy; it knows nothing of git or of output.
+package detect
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	ac "github.com/petar-dambovaliev/aho-corasick"
+	re2 "github.com/wasilibs/go-re2"
+
+	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/leak"
+)
+
+// Options tune a Detector.
+type Options struct {
+	// Lazy compiles each rule's regex the first time its keywords occur,
+	// instead of all of them in New. A short scan (a hook) then pays only for
+	// the rules it needs. Errors in a regex then surface from Detect.
+	Lazy bool
+	// IgnoreInlineAllows reports matches on lines that carry an inline allow
+	// comment (leakhound:allow, gitleaks:allow, pragma: allowlist secret).
+	IgnoreInlineAllows bool
+	// Lines, if set, skips lines that earlier Detect calls scanned already
+	// (see LineSet). Use it when scanning many versions of the same files.
+	Lines *LineSet
+	// MaxMatchesPerRule caps the matches of one rule in one fragment; a rule
+	// that matches everywhere is cut off there and the fragment reported as
+	// capped. Zero means 1000.
+	MaxMatchesPerRule int
+}
+
+// Detector finds secrets. It is safe for concurrent use.
+type Detector struct {
+	opts     Options
+	rules    []*rule
+	byID     map[string]*rule
+	keywords ac.AhoCorasick
+	// kwRules maps a keyword's index in the automaton to the rules it
+	// triggers.
+	kwRules [][]int
+	// always are the rules with a regex and no keywords: they run on all
+	// content.
+	always []int
+	// pathOnly are the rules without a regex.
+	pathOnly []int
+	global   []*allowlist
+	// skipPaths are the global allowlists whose path alone ignores a file.
+	skipPaths []*allowlist
+}
+
+type rule struct {
+	config.Rule
+	index int
+
+	once sync.Once
+	re   *re2.Regexp
+	err  error
+
+	path  *re2.Regexp
+	allow []*allowlist
+}
+
+// New compiles cfg. Errors name the rules file, line and rule.
+func New(cfg *config.Config, opts Options) (*Detector, error) {
+	if opts.MaxMatchesPerRule == 0 {
+		opts.MaxMatchesPerRule = 1000
+	}
+	d := &Detector{opts: opts, byID: make(map[string]*rule, len(cfg.Rules))}
+	var errs config.ErrorList
+	fail := func(pos config.Pos, id string, err error) {
+		errs = append(errs, config.Error{Pos: pos, Rule: id, Msg: err.Error()})
+	}
+	kwIndex := make(map[string]int)
+	var kws []string
+	for i := range cfg.Rules {
+		r := &rule{Rule: cfg.Rules[i], index: i}
+		d.rules = append(d.rules, r)
+		d.byID[r.ID] = r
+		if r.Path != "" {
+			re, err := re2.Compile(r.Path)
+			if err != nil {
+				fail(r.Pos, r.ID, fmt.Errorf("bad path regex: %w", err))
+			}
+			r.path = re
+		}
+		for _, a := range r.Allowlists {
+			al, err := compileAllowlist(a)
+			if err != nil {
+				fail(a.Pos, r.ID, err)
+				continue
+			}
+			r.allow = append(r.allow, al)
+		}
+		switch {
+		case r.Regex == "":
+			d.pathOnly = append(d.pathOnly, i)
+			continue
+		case len(r.Keywords) == 0:
+			d.always = append(d.always, i)
+		}
+		for _, kw := range r.Keywords {
+			k, ok := kwIndex[kw]
+			if !ok {
+				k = len(kws)
+				kwIndex[kw] = k
+				kws = append(kws, kw)
+				d.kwRules = append(d.kwRules, nil)
+			}
+			d.kwRules[k] = appendUnique(d.kwRules[k], i)
+		}
+		if !opts.Lazy {
+			if err := r.compile(); err != nil {
+				fail(r.Pos, r.ID, err)
+			}
+		}
+	}
+	for _, a := range cfg.Allowlists {
+		al, err := compileAllowlist(a)
+		if err != nil {
+			fail(a.Pos, "", err)
+			continue
+		}
+		d.global = append(d.global, al)
+		if !al.and && len(al.paths) > 0 && len(al.rules) == 0 {
+			d.skipPaths = append(d.skipPaths, al)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	builder := ac.NewAhoCorasickBuilder(ac.Opts{
+		AsciiCaseInsensitive: true,
+		MatchKind:            ac.StandardMatch,
+		DFA:                  true,
+	})
+	d.keywords = builder.Build(kws)
+	return d, nil
+}
+
+func appendUnique(s []int, v int) []int {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+func (r *rule) compile() error {
+	r.once.Do(func() {
+		re, err := re2.Compile(r.Regex)
+		if err != nil {
+			r.err = fmt.Errorf("bad regex: %w", err)
+			return
+		}
+		r.re = re
+	})
+	return r.err
+}
+
+// Rules returns the number of rules.
+func (d *Detector) Rules() int { return len(d.rules) }
+
+// Rule returns the rule with the given id, or nil.
+func (d *Detector) Rule(id string) *config.Rule {
+	if r := d.byID[id]; r != nil {
+		return &r.Rule
+	}
+	return nil
+}
+
+// SkipPath reports whether a global allowlist ignores every match in the
+// file at path, so that content found only there need not be scanned.
+func (d *Detector) SkipPath(path string) bool {
+	for _, a := range d.skipPaths {
+		if a.matchPath(path) {
+			return true
+		}
+	}
+	return false
+}
+
+// Match is a rule's match in content, before it is placed at a Source.
+type Match struct {
+	rule *rule
+	// Secret is the secret the rule extracted; Text the whole match.
+	Secret, Text string
+	// Start and End are the byte offsets of the secret in the content.
+	Start, End int
+	// Line and Column (1-based, in bytes) locate the start of the secret;
+	// EndLine and EndColumn its last byte.
+	Line, Column, EndLine, EndColumn int
+	Entropy                          float64
+	// Decoded names the encodings the secret was found under, if any.
+	Decoded string
+	// lineText is the text of the secret's first line, for "line" allowlists.
+	lineText string
+}
+
+// RuleID returns the id of the rule that matched.
+func (m *Match) RuleID() string { return m.rule.ID }
+
+// Finding returns the Finding for m at src, and false if a rule path or an
+// allowlist excludes src.
+func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Finding, bool) {
+	r := m.rule
+	if r.path != nil && !r.path.MatchString(src.Path) {
+		return leak.Finding{}, false
+	}
+	commit := ""
+	if src.Commit != nil {
+		commit = src.Commit.Hash
+	}
+	for _, a := range r.allow {
+		if a.sourceDependent() && a.allows(m, src.Path, commit) {
+			return leak.Finding{}, false
+		}
+	}
+	for _, a := range d.global {
+		if a.appliesTo(r.ID) && a.sourceDependent() && a.allows(m, src.Path, commit) {
+			return leak.Finding{}, false
+		}
+	}
+	f := leak.Finding{
+		RuleID:      r.ID,
+		Description: r.Description,
+		Severity:    r.Severity,
+		Tags:        r.Tags,
+		Location:    location(src, m.Line, m.Column),
+		EndLine:     m.EndLine,
+		EndColumn:   m.EndColumn,
+		Secret:      m.Secret,
+		Match:       m.Text,
+		Entropy:     m.Entropy,
+		Decoded:     m.Decoded,
+		Fingerprint: leak.Fingerprint(r.ID, m.Secret),
+		BlobID:      blobID,
+	}
+	return f, true
+}
+
+func location(src leak.Source, line, col int) leak.Location {
+	loc := leak.Location{File: src.Path, Line: line, Column: col}
+	if c := src.Commit; c != nil {
+		loc.Commit, loc.Author, loc.Email, loc.Date, loc.Message = c.Hash, c.Author, c.Email, c.Date, c.Message
+	}
+	return loc
+}
+
+// PathFindings returns the findings of path-only rules (rules without a
+// regex) for a file at src, whatever its content: a private key store such as
+// a .p12 file is a finding wherever it is committed. The secret of such a
+// finding is the blob id, so that the same file is one finding.
+func (d *Detector) PathFindings(blobID string, src leak.Source) []leak.Finding {
+	var out []leak.Finding
+	for _, i := range d.pathOnly {
+		r := d.rules[i]
+		if r.path == nil || !r.path.MatchString(src.Path) {
+			continue
+		}
+		m := &Match{rule: r, Secret: blobID, Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
+		if f, ok := d.Finding(m, blobID, src); ok && !d.allowedByContent(m) {
+			f.Secret, f.Match = "", src.Path
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// inlineAllow are the comments that, on the line of a match, allow it.
+var inlineAllow = []string{"leakhound:allow", "gitleaks:allow", "pragma: allowlist secret"}
+
+// inlineAllowNext, on the line before a match, allows it.
+const inlineAllowNext = "pragma: allowlist nextline secret"
+
+func hasInlineAllow(line string) bool {
+	for _, a := range inlineAllow {
+		if strings.Contains(line, a) {
+			return true
+		}
+	}
+	return false
+}

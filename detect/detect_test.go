@@ -1,0 +1,243 @@
+package detect
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/leak"
+)
+
+func mustDetector(t *testing.T, toml string, opts Options) *Detector {
+	t.Helper()
+	cfg, err := config.Parse("test.toml", []byte(toml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func detect(t *testing.T, d *Detector, path, content string) []Match {
+	t.Helper()
+	res, err := d.Detect(&leak.Fragment{Content: []byte(content), Sources: []leak.Source{{Path: path}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Match
+	for _, m := range res.Matches {
+		if _, ok := d.Finding(&m, "", leak.Source{Path: path}); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func secrets(ms []Match) []string {
+	var s []string
+	for _, m := range ms {
+		s = append(s, m.RuleID()+"="+m.Secret)
+	}
+	return s
+}
+
+func TestDefaultRuleExamples(t *testing.T) {
+	cfg, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fails, err := CheckExamples(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fails {
+		t.Error(f)
+	}
+	n := 0
+	for _, r := range cfg.Rules {
+		if len(r.Examples) == 0 {
+			t.Errorf("rule %q has no examples", r.ID)
+		}
+		n += len(r.Examples)
+	}
+	if n < len(cfg.Rules) {
+		t.Errorf("%d examples for %d rules", n, len(cfg.Rules))
+	}
+}
+
+const testRules = `
+[[rules]]
+id = "acme"
+description = "ACME token"
+regex = '''acme_([a-z0-9]{16})'''
+secretGroup = 1
+keywords = ["acme_"]
+
+[[rules]]
+id = "pem"
+regex = '''(-----BEGIN PRIVATE KEY-----[\s\S]*?-----END PRIVATE KEY-----)'''
+keywords = ["private key"]
+
+[[rules]]
+id = "hexy"
+regex = '''hex=([0-9a-f]{16})'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["hex="]
+
+[[rules]]
+id = "py-only"
+regex = '''pyval=([a-z]{8})'''
+secretGroup = 1
+path = '''\.py$'''
+keywords = ["pyval="]
+  [[rules.allowlists]]
+  stopwords = ["skipme"]
+
+[[rules]]
+id = "p12"
+path = '''\.p12$'''
+
+[[allowlists]]
+paths = ['''^vendor/''']
+
+[[allowlists]]
+regexes = ['''^acme_0+$''']
+regexTarget = "match"
+`
+
+func TestDetectBasics(t *testing.T) {
+	d := mustDetector(t, testRules, Options{})
+	tok := "acme_" + "k3j4h5g6f7d8s9a0"
+	tests := []struct {
+		name, path, content string
+		want                []string
+	}{
+		{"token", "a.txt", "x = " + tok + "\n", []string{"acme=k3j4h5g6f7d8s9a0"}},
+		{"keyword is case-insensitive, regex is not", "a.txt", "ACME_K3J4H5G6F7D8S9A0", nil},
+		{"allowlisted match", "a.txt", "acme_0000000000000000", nil},
+		{"global path allowlist", "vendor/x", tok, nil},
+		{"inline allow", "a.txt", "x = " + tok + " # leakhound:allow\n", nil},
+		{"gitleaks inline allow", "a.txt", "x = " + tok + " // gitleaks:allow\n", nil},
+		{"detect-secrets pragma", "a.txt", "x = '" + tok + "'  # pragma: allowlist secret\n", nil},
+		{"next-line pragma", "a.txt", "# pragma: allowlist nextline secret\nx = " + tok + "\n", nil},
+		{"next-line pragma covers one line only", "a.txt", "# pragma: allowlist nextline secret\n\nx = " + tok + "\n", []string{"acme=k3j4h5g6f7d8s9a0"}},
+		{"low entropy", "a.txt", "hex=0000000000000000", nil},
+		{"high entropy", "a.txt", "hex=0123456789abcdef", []string{"hexy=0123456789abcdef"}},
+		{"rule path matches", "x.py", "pyval=abcdefgh", []string{"py-only=abcdefgh"}},
+		{"rule path does not match", "x.txt", "pyval=abcdefgh", nil},
+		{"rule stopword", "x.py", "pyval=skipmeab", nil},
+		{"multi-line match far from its keywords' lines", "k.pem", "-----BEGIN PRIVATE KEY-----\n" + strings.Repeat("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\n", 40) + "-----END PRIVATE KEY-----\n", []string{"pem=-----BEGIN PRIVATE KEY-----"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := secrets(detect(t, d, tt.path, tt.content))
+			for i := range got {
+				if strings.HasPrefix(got[i], "pem=") {
+					got[i] = got[i][:len("pem=-----BEGIN PRIVATE KEY-----")]
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDetectPosition(t *testing.T) {
+	d := mustDetector(t, testRules, Options{})
+	content := "line one\n  second acme_k3j4h5g6f7d8s9a0\r\nthird\n"
+	ms := detect(t, d, "a.txt", content)
+	if len(ms) != 1 {
+		t.Fatalf("got %d matches", len(ms))
+	}
+	m := ms[0]
+	if m.Line != 2 || m.Column != 15 || m.EndLine != 2 || m.EndColumn != 30 {
+		t.Errorf("position %d:%d-%d:%d, want 2:15-2:30", m.Line, m.Column, m.EndLine, m.EndColumn)
+	}
+	if m.Text != "acme_k3j4h5g6f7d8s9a0" {
+		t.Errorf("match %q", m.Text)
+	}
+}
+
+func TestPathFindings(t *testing.T) {
+	d := mustDetector(t, testRules, Options{})
+	src := leak.Source{Path: "certs/client.p12"}
+	fs := d.PathFindings("abc123", src)
+	if len(fs) != 1 || fs[0].RuleID != "p12" || fs[0].File != "certs/client.p12" {
+		t.Fatalf("got %+v", fs)
+	}
+	if got := d.PathFindings("abc123", leak.Source{Path: "vendor/x.p12"}); len(got) != 0 {
+		t.Fatalf("allowlisted path: got %+v", got)
+	}
+}
+
+// TestLineSetRescansFlaggedLines checks the novelty filter: a line seen
+// before and clean is skipped, but a line that held a secret is found again
+// in every later fragment.
+func TestLineSetRescansFlaggedLines(t *testing.T) {
+	ls := NewLineSet()
+	d := mustDetector(t, testRules, Options{Lines: ls})
+	tok := "acme_k3j4h5g6f7d8s9a0"
+	v1 := "a = 1\nb = 2\ntoken = " + tok + "\n"
+	v2 := "a = 1\nb = 2\ntoken = " + tok + "\nc = 3\n"
+	if got := secrets(detect(t, d, "a.txt", v1)); len(got) != 1 {
+		t.Fatalf("v1: %q", got)
+	}
+	if got := secrets(detect(t, d, "b.txt", v2)); len(got) != 1 {
+		t.Fatalf("v2 must report the secret again: %q", got)
+	}
+	// A fragment of only clean, seen lines scans nothing.
+	res, err := d.Detect(&leak.Fragment{Content: []byte("a = 1\nb = 2\n"), Sources: []leak.Source{{Path: "c.txt"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Scanned != 0 {
+		t.Errorf("scanned %d bytes of seen content", res.Scanned)
+	}
+	// A path-allowlisted fragment must not mark its lines seen.
+	v3 := "fresh = 1\nacme_abcdefabcdefabcd\n"
+	if got := secrets(detect(t, d, "vendor/lib.txt", v3)); len(got) != 0 {
+		t.Fatalf("vendor: %q", got)
+	}
+	if got := secrets(detect(t, d, "app.txt", v3)); len(got) != 1 {
+		t.Fatalf("same lines outside vendor: %q", got)
+	}
+}
+
+func TestLineSetGrowsConcurrently(t *testing.T) {
+	ls := NewLineSet()
+	d := mustDetector(t, testRules, Options{Lines: ls})
+	done := make(chan bool)
+	for w := 0; w < 4; w++ {
+		go func(w int) {
+			var b strings.Builder
+			for i := 0; i < 50000; i++ {
+				b.WriteString("line ")
+				b.WriteString(strings.Repeat("x", i%7))
+				b.WriteString(string(rune('a' + w)))
+				b.WriteString(strconv.Itoa(i))
+				b.WriteByte('\n')
+			}
+			b.WriteString("acme_k3j4h5g6f7d8s9a0\n")
+			res, err := d.Detect(&leak.Fragment{Content: []byte(b.String()), Sources: []leak.Source{{Path: "f"}}})
+			done <- err == nil && len(res.Matches) == 1
+		}(w)
+	}
+	for w := 0; w < 4; w++ {
+		if !<-done {
+			t.Error("a concurrent fragment lost its match")
+		}
+	}
+	if ls.Len() < 4*50000 {
+		t.Errorf("LineSet holds %d lines, want >= %d", ls.Len(), 4*50000)
+	}
+}

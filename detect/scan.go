@@ -1,0 +1,365 @@
+package detect
+
+import (
+	"bytes"
+	"slices"
+	"sync"
+
+	"github.com/leakhound/leakhound/entropy"
+	"github.com/leakhound/leakhound/leak"
+)
+
+const (
+	// windowReach bounds how far from a keyword a rule's regex looks: the
+	// window is the keyword's line and the lines either side, cut at this
+	// many bytes from the keyword.
+	windowReach = 4 << 10
+	// windowJoin merges a rule's windows that are this close, so that a
+	// match spanning lines between two keywords (a PEM block from BEGIN to
+	// END) lies inside one window.
+	windowJoin = 16 << 10
+)
+
+// Result is what Detect found in one fragment.
+type Result struct {
+	Matches []Match
+	// Capped lists the rules cut off at Options.MaxMatchesPerRule.
+	Capped []string
+	// Skipped is true when every source of the fragment is on a global path
+	// allowlist, so the content was not scanned.
+	Skipped bool
+	// Scanned is the number of content bytes the detector looked at.
+	Scanned int
+}
+
+// scratch is per-call working memory, pooled.
+type scratch struct {
+	starts  []int // line start offsets, plus len(content)
+	hashes  []uint64
+	scan    []bool
+	owned   []bool
+	flagged []bool
+	regions [][2]int
+	hits    [][]int // per rule: keyword hit offsets
+	touched []int   // rules with hits
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// Detect scans frag's content and returns the matches of every rule,
+// whatever the paths of frag's sources (Finding applies those). It skips the
+// content entirely when SkipPath holds for every source. With
+// Options.Lines, it scans only lines not seen before (and those around
+// them). It is safe to call concurrently.
+//
+// An error means a rule's regex could not be compiled (with Options.Lazy);
+// the matches of the other rules are returned with it.
+func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
+	var res Result
+	if len(frag.Sources) > 0 {
+		skip := true
+		for _, s := range frag.Sources {
+			if !d.SkipPath(s.Path) {
+				skip = false
+				break
+			}
+		}
+		if skip {
+			res.Skipped = true
+			return res, nil
+		}
+	}
+	content := frag.Content
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	sc.regions = sc.regions[:0]
+
+	sc.splitLines(content)
+	lines := d.opts.Lines
+	if lines != nil {
+		n := len(sc.starts) - 1
+		sc.hashes = grow(sc.hashes, n)
+		sc.scan = grow(sc.scan, n)
+		sc.owned = grow(sc.owned, n)
+		sc.flagged = grow(sc.flagged, n)
+		for i := 0; i < n; i++ {
+			sc.hashes[i] = lines.hashLine(content[sc.starts[i]:sc.starts[i+1]])
+			sc.flagged[i] = false
+		}
+		lines.visit(sc.hashes, sc.scan, sc.owned)
+		sc.buildRegions()
+	} else if len(content) > 0 {
+		sc.regions = append(sc.regions, [2]int{0, len(content)})
+	}
+
+	var err error
+	for _, r := range sc.regions {
+		res.Scanned += r[1] - r[0]
+	}
+	if len(sc.regions) > 0 {
+		err = d.scanRegions(content, sc, &res)
+	}
+	if lines != nil {
+		for _, m := range res.Matches {
+			if m.Decoded != "" {
+				continue
+			}
+			first := sc.lineOf(m.Start)
+			last := sc.lineOf(max(m.Start, m.End-1))
+			for i := first; i <= last; i++ {
+				sc.flagged[i] = true
+			}
+		}
+		lines.settle(sc.hashes, sc.owned, sc.flagged)
+	}
+	return res, err
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// splitLines records the start of every line and, last, len(content).
+func (sc *scratch) splitLines(content []byte) {
+	sc.starts = append(sc.starts[:0], 0)
+	off := 0
+	for {
+		i := bytes.IndexByte(content[off:], '\n')
+		if i < 0 {
+			break
+		}
+		off += i + 1
+		if off < len(content) {
+			sc.starts = append(sc.starts, off)
+		}
+	}
+	if len(content) > 0 {
+		sc.starts = append(sc.starts, len(content))
+	} else {
+		sc.starts = sc.starts[:1]
+	}
+}
+
+// lineOf returns the index of the line holding offset off.
+func (sc *scratch) lineOf(off int) int {
+	i, found := slices.BinarySearch(sc.starts, off)
+	if found {
+		return min(i, len(sc.starts)-2)
+	}
+	return i - 1
+}
+
+// buildRegions turns the lines to scan into byte ranges, each widened by one
+// line of context either side.
+func (sc *scratch) buildRegions() {
+	n := len(sc.starts) - 1
+	for i := 0; i < n; {
+		if !sc.scan[i] {
+			i++
+			continue
+		}
+		j := i
+		for j+1 < n && sc.scan[j+1] {
+			j++
+		}
+		lo, hi := max(i-1, 0), min(j+1, n-1)
+		start, end := sc.starts[lo], sc.starts[hi+1]
+		if k := len(sc.regions); k > 0 && sc.regions[k-1][1] >= start {
+			sc.regions[k-1][1] = end
+		} else {
+			sc.regions = append(sc.regions, [2]int{start, end})
+		}
+		i = j + 1
+	}
+}
+
+// scanRegions runs the keyword prefilter over the regions and each rule that
+// it triggers over the windows around its keywords.
+func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result) error {
+	if cap(sc.hits) < len(d.rules) {
+		sc.hits = make([][]int, len(d.rules))
+	}
+	sc.hits = sc.hits[:len(d.rules)]
+	sc.touched = sc.touched[:0]
+	for _, reg := range sc.regions {
+		it := d.keywords.IterOverlappingByte(content[reg[0]:reg[1]])
+		for m := it.Next(); m != nil; m = it.Next() {
+			off := reg[0] + m.Start()
+			for _, ri := range d.kwRules[m.Pattern()] {
+				h := sc.hits[ri]
+				if len(h) == 0 {
+					sc.touched = append(sc.touched, ri)
+				}
+				if len(h) == 0 || h[len(h)-1] != off {
+					sc.hits[ri] = append(h, off)
+				}
+			}
+		}
+	}
+	var firstErr error
+	for _, ri := range sc.touched {
+		r := d.rules[ri]
+		hits := sc.hits[ri]
+		sc.hits[ri] = hits[:0]
+		if err := r.compile(); err != nil {
+			if firstErr == nil {
+				firstErr = ruleError{r, err}
+			}
+			continue
+		}
+		d.runRule(r, content, sc, windows(content, hits), res)
+	}
+	for _, ri := range d.always {
+		r := d.rules[ri]
+		if err := r.compile(); err != nil {
+			if firstErr == nil {
+				firstErr = ruleError{r, err}
+			}
+			continue
+		}
+		d.runRule(r, content, sc, sc.regions, res)
+	}
+	return firstErr
+}
+
+type ruleError struct {
+	r   *rule
+	err error
+}
+
+func (e ruleError) Error() string {
+	return e.r.Pos.String() + ": rule \"" + e.r.ID + "\": " + e.err.Error()
+}
+
+// windows returns the merged windows around keyword hits, which are sorted.
+func windows(content []byte, hits []int) [][2]int {
+	var out [][2]int
+	for _, h := range hits {
+		start := lineStartBefore(content, h, 1)
+		end := lineEndAfter(content, h, 1)
+		if k := len(out); k > 0 && start <= out[k-1][1]+windowJoin {
+			out[k-1][1] = max(out[k-1][1], end)
+			continue
+		}
+		out = append(out, [2]int{start, end})
+	}
+	return out
+}
+
+// lineStartBefore returns the start of the line n lines before the one
+// holding off, but no further back than windowReach.
+func lineStartBefore(content []byte, off, n int) int {
+	floor := max(off-windowReach, 0)
+	i := off
+	for k := 0; k <= n; k++ {
+		j := bytes.LastIndexByte(content[floor:i], '\n')
+		if j < 0 {
+			return floor
+		}
+		i = floor + j
+		if k == n {
+			return i + 1
+		}
+	}
+	return i + 1
+}
+
+// lineEndAfter returns the end of the line n lines after the one holding
+// off (after its newline), but no further than windowReach.
+func lineEndAfter(content []byte, off, n int) int {
+	ceil := min(off+windowReach, len(content))
+	i := off
+	for k := 0; k <= n; k++ {
+		j := bytes.IndexByte(content[i:ceil], '\n')
+		if j < 0 {
+			return ceil
+		}
+		i += j + 1
+	}
+	return i
+}
+
+// runRule runs r's regex over each window and records its matches.
+func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, res *Result) {
+	count := 0
+	for _, w := range wins {
+		text := content[w[0]:w[1]]
+		for _, loc := range r.re.FindAllSubmatchIndex(text, -1) {
+			s0, s1 := secretSpan(loc, r.SecretGroup)
+			if s0 < 0 || s1 <= s0 {
+				continue
+			}
+			secret := text[s0:s1]
+			ent := entropy.Shannon(secret)
+			if r.Entropy > 0 && ent < r.Entropy {
+				continue
+			}
+			m := Match{
+				rule:    r,
+				Secret:  string(secret),
+				Text:    string(text[loc[0]:loc[1]]),
+				Start:   w[0] + s0,
+				End:     w[0] + s1,
+				Entropy: ent,
+			}
+			m.Line, m.Column = sc.position(m.Start)
+			m.EndLine, m.EndColumn = sc.position(m.End - 1)
+			lineStart, lineEnd := m.Start-(m.Column-1), lineEndAfter(content, m.Start, 0)
+			m.lineText = string(bytes.TrimRight(content[lineStart:lineEnd], "\r\n"))
+			if !d.opts.IgnoreInlineAllows && d.inlineAllowed(content, w[0]+loc[0], w[0]+loc[1]) {
+				continue
+			}
+			if d.allowedByContent(&m) {
+				continue
+			}
+			if count == d.opts.MaxMatchesPerRule {
+				res.Capped = append(res.Capped, r.ID)
+				return
+			}
+			count++
+			res.Matches = append(res.Matches, m)
+		}
+	}
+}
+
+// secretSpan picks the secret out of a submatch index slice.
+func secretSpan(loc []int, group int) (int, int) {
+	if group > 0 {
+		if 2*group+1 < len(loc) {
+			return loc[2*group], loc[2*group+1]
+		}
+		return -1, -1
+	}
+	for g := 1; 2*g+1 < len(loc); g++ {
+		if loc[2*g] >= 0 && loc[2*g+1] > loc[2*g] {
+			return loc[2*g], loc[2*g+1]
+		}
+	}
+	return loc[0], loc[1]
+}
+
+// position returns the 1-based line and byte column of off.
+func (sc *scratch) position(off int) (line, col int) {
+	i := sc.lineOf(off)
+	return i + 1, off - sc.starts[i] + 1
+}
+
+// inlineAllowed reports whether an inline allow comment covers the match
+// [start, end): on one of its lines, or a next-line allow on the line before.
+func (d *Detector) inlineAllowed(content []byte, start, end int) bool {
+	lo := lineStartBefore(content, start, 0)
+	hi := lineEndAfter(content, max(start, end-1), 0)
+	if hasInlineAllow(string(content[lo:hi])) {
+		return true
+	}
+	if lo > 0 && content[lo-1] == '\n' {
+		prev := lineStartBefore(content, lo-1, 0)
+		if bytes.Contains(content[prev:lo], []byte(inlineAllowNext)) {
+			return true
+		}
+	}
+	return false
+}

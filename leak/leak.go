@@ -1,0 +1,152 @@
+// Package leak defines the values that flow through leakhound: a Fragment of
+// content to scan, flowing from a source (git history, a directory, stdin) to
+// the detectors, and a Finding, flowing from the detectors through
+// deduplication and the baseline to the reports.
+//
+// The package is a leaf. It knows nothing of git, of rules or of output
+// formats; it only fixes the shape of the data and the few operations every
+// stage needs: fingerprinting, masking and ordering.
+package leak
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Commit describes a commit that a Source belongs to.
+type Commit struct {
+	Hash    string
+	Author  string
+	Email   string
+	Date    time.Time
+	Message string
+	// Order is the commit's position in history, oldest first: a commit's
+	// parents always have a smaller Order than the commit itself.
+	Order int
+}
+
+// Source is one place where a Fragment's content occurs: a path, and for git
+// history, the commit that put the content there.
+type Source struct {
+	Path string
+	// Commit is nil outside git history.
+	Commit *Commit
+	// Prior lists the blob ids of the content this content replaced: the
+	// version of Path in each parent commit, or, for a path that no parent
+	// has, the blobs that the commit removed and that this one may have been
+	// renamed from. A secret is new at this Source only if none of them
+	// holds it. Empty outside git history and for content that replaced
+	// nothing.
+	Prior []string
+}
+
+// Fragment is a piece of content to scan and every place it occurs.
+//
+// Content is only valid during the call that receives the Fragment: sources
+// reuse its buffer. Detectors must copy what they keep.
+type Fragment struct {
+	Content []byte
+	// BlobID is the git blob id of Content, or "" outside git history.
+	BlobID string
+	// Sources lists where Content occurs; it has at least one entry.
+	Sources []Source
+}
+
+// Location is one place a secret was introduced.
+type Location struct {
+	File    string    `json:"file"`
+	Line    int       `json:"line"`
+	Column  int       `json:"column"`
+	Commit  string    `json:"commit,omitempty"`
+	Author  string    `json:"author,omitempty"`
+	Email   string    `json:"email,omitempty"`
+	Date    time.Time `json:"date,omitzero"`
+	Message string    `json:"message,omitempty"`
+}
+
+// Finding is one secret found by one rule. A secret that occurs in several
+// places is one Finding: its fields describe the earliest introduction and
+// Locations lists every other one.
+type Finding struct {
+	RuleID      string   `json:"rule_id"`
+	Description string   `json:"description"`
+	Severity    string   `json:"severity,omitempty"`
+	Tags        []string `json:"tags,omitempty"`
+
+	Location
+	EndLine   int `json:"end_line"`
+	EndColumn int `json:"end_column"`
+
+	Secret  string  `json:"secret"`
+	Match   string  `json:"match"`
+	Entropy float64 `json:"entropy"`
+	// Decoded names the encodings peeled off to reveal the secret, outermost
+	// first ("base64"), or is empty when the secret was found as written.
+	Decoded     string `json:"decoded,omitempty"`
+	Fingerprint string `json:"fingerprint"`
+	BlobID      string `json:"blob,omitempty"`
+
+	// Locations lists the other places where the same secret was
+	// introduced, earliest first.
+	Locations []Location `json:"locations"`
+}
+
+// FingerprintVersion is the version of the fingerprint scheme, the prefix of
+// every fingerprint. Version 1 is the first 128 bits of
+//
+//	SHA-256("leakhound-fingerprint-v1" 0x00 ruleID 0x00 secret)
+//
+// in lower-case hex, where secret is the normalized secret (see Normalize).
+// It depends on neither the file nor the line, so a secret that moves keeps
+// its fingerprint; and it reveals nothing of the secret except to somebody
+// who already guesses it, which is why a found secret must be rotated.
+const FingerprintVersion = "v1"
+
+// Fingerprint returns the fingerprint of secret as found by rule ruleID.
+func Fingerprint(ruleID, secret string) string {
+	h := sha256.New()
+	h.Write([]byte("leakhound-fingerprint-v1\x00"))
+	h.Write([]byte(ruleID))
+	h.Write([]byte{0})
+	h.Write([]byte(Normalize(secret)))
+	return FingerprintVersion + ":" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// Normalize returns the form of a secret that is fingerprinted: surrounding
+// white space and matching quotes removed.
+func Normalize(secret string) string {
+	s := strings.TrimSpace(secret)
+	for len(s) >= 2 && (s[0] == '"' || s[0] == '\'' || s[0] == '`') && s[len(s)-1] == s[0] {
+		s = strings.TrimSpace(s[1 : len(s)-1])
+	}
+	return s
+}
+
+// Mask returns secret with all but its first four characters hidden, and its
+// length, so that a reader can recognise it without learning it: "AKIA…
+// (20 chars)". Secrets of eight characters or fewer show none of them.
+func Mask(secret string) string {
+	r := []rune(secret)
+	show := 4
+	if len(r) <= 8 {
+		show = 0
+	}
+	var b strings.Builder
+	b.WriteString(string(r[:show]))
+	b.WriteString("…")
+	b.WriteString(" (")
+	b.WriteString(strconv.Itoa(len(r)))
+	b.WriteString(" chars)")
+	return b.String()
+}
+
+// Redact replaces every occurrence of secret in s with its mask.
+func Redact(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, secret, Mask(secret))
+}
