@@ -1,0 +1,385 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/detect"
+	"github.com/leakhound/leakhound/fswalk"
+	"github.com/leakhound/leakhound/gitwalk"
+	"github.com/leakhound/leakhound/leak"
+	"github.com/leakhound/leakhound/report"
+)
+
+// rulesFileName is the rules file a repository may carry at its root.
+const rulesFileName = ".secretsrules.toml"
+
+// engineOptions are the settings every kind of scan shares.
+type engineOptions struct {
+	configPath         string
+	threads            int
+	maxFileSize        int64
+	ignoreInlineAllows bool
+	// lazy compiles rules on first use: for short scans (hooks).
+	lazy     bool
+	progress bool
+}
+
+// gitTarget says which history to scan.
+type gitTarget struct {
+	path             string
+	include, exclude []string
+	includeIDs       []plumbing.Hash
+	excludeIDs       []plumbing.Hash
+	since            time.Time
+	// rangeLabel describes the range in the summary.
+	rangeLabel string
+	// ignoreMissingExclude tolerates excluded commits that are not in the
+	// repository (a pre-push remote sha we never fetched).
+	ignoreMissingExclude bool
+}
+
+// loadConfig picks the rules: --config, else the rules file at the root of
+// the scanned tree, else the defaults. It returns the rules and where they
+// came from.
+func loadConfig(configPath, root string, fromRepo func() ([]byte, bool, error)) (*config.Config, error) {
+	if configPath != "" {
+		return config.Load(configPath)
+	}
+	if root != "" {
+		p := filepath.Join(root, rulesFileName)
+		if data, err := os.ReadFile(p); err == nil {
+			return config.Parse(p, data)
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("read rules file: %w", err)
+		}
+	}
+	if fromRepo != nil {
+		data, ok, err := fromRepo()
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return config.Parse(rulesFileName, data)
+		}
+	}
+	return config.Default()
+}
+
+// errorSink counts per-object errors and prints them.
+type errorSink struct {
+	mu    sync.Mutex
+	w     io.Writer
+	count int
+}
+
+func (s *errorSink) add(item string, err error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.count++
+	if s.count <= 20 {
+		fmt.Fprintf(s.w, "leakhound: error: %s: %v\n", item, err)
+	} else if s.count == 21 {
+		fmt.Fprintln(s.w, "leakhound: error: more errors follow; only the count is reported")
+	}
+	return nil
+}
+
+func (s *errorSink) n() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.count
+}
+
+// blobMatches are the matches found in one blob.
+type blobMatches struct {
+	blob    string
+	matches []detect.Match
+}
+
+// scanGit scans git history and returns the report. Problems with single
+// objects are printed to errw and counted in the summary; the scan goes on.
+func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer) (*report.Report, error) {
+	start := time.Now()
+	repo, err := gitwalk.Open(t.path)
+	if err != nil {
+		return nil, err
+	}
+	defer repo.Close()
+	cfg, err := loadConfig(eo.configPath, repo.WorkTree(), func() ([]byte, bool, error) {
+		h, err := repo.ResolveRef("HEAD")
+		if err != nil {
+			return nil, false, nil // an empty repository has no rules file
+		}
+		return repo.FileAt(h, rulesFileName)
+	})
+	if err != nil {
+		return nil, err
+	}
+	lines := detect.NewLineSet()
+	d, err := detect.New(cfg, detect.Options{Lazy: eo.lazy, IgnoreInlineAllows: eo.ignoreInlineAllows, Lines: lines})
+	if err != nil {
+		return nil, err
+	}
+
+	sink := &errorSink{w: errw}
+	stats := new(gitwalk.Stats)
+	prog := startProgress(eo.progress, errw, stats)
+	defer prog.stop()
+
+	plan, err := repo.Plan(ctx, gitwalk.Options{
+		Include: t.include, Exclude: t.exclude,
+		IncludeIDs: t.includeIDs, ExcludeIDs: t.excludeIDs,
+		Since: t.since, IgnoreMissing: t.ignoreMissingExclude,
+	}, stats, sink.add)
+	if err != nil {
+		return nil, err
+	}
+	prog.scanning()
+
+	col := leak.NewCollector()
+	// Rules that look at paths only.
+	plan.EachSource(func(blob string, src leak.Source) {
+		for _, f := range d.PathFindings(blob, src) {
+			col.Add(f, src.Commit.Order)
+		}
+	})
+
+	var mu sync.Mutex
+	var found []blobMatches
+	var warnings []string
+	var allowlisted int
+	var scanned int64
+	var ruleErr error
+	scanErr := repo.Scan(ctx, plan, gitwalk.ScanOptions{Workers: eo.threads, MaxFileSize: eo.maxFileSize}, stats,
+		func(frag *leak.Fragment) error {
+			res, err := d.Detect(frag)
+			mu.Lock()
+			defer mu.Unlock()
+			scanned += int64(res.Scanned)
+			if err != nil && ruleErr == nil {
+				ruleErr = err
+			}
+			if res.Skipped {
+				allowlisted++
+			}
+			for _, id := range res.Capped {
+				warnings = append(warnings, fmt.Sprintf("rule %s matched more than the cap in blob %s; its other matches there were dropped", id, frag.BlobID))
+			}
+			if len(res.Matches) > 0 {
+				found = append(found, blobMatches{frag.BlobID, res.Matches})
+			}
+			return nil
+		}, sink.add)
+	interrupted := scanErr != nil && ctx.Err() != nil
+	if scanErr != nil && !interrupted {
+		return nil, scanErr
+	}
+	if ruleErr != nil {
+		return nil, ruleErr
+	}
+
+	attribute(repo, plan, d, found, col, sink)
+
+	rep := &report.Report{Findings: col.Findings()}
+	sort.Strings(warnings)
+	if allowlisted > 0 {
+		plan.Skipped["allowlisted-path"] += allowlisted
+	}
+	rep.Summary = report.Summary{
+		Source:     t.path,
+		Mode:       "git",
+		Range:      t.rangeLabel,
+		Commits:    len(plan.Commits),
+		Blobs:      int(stats.BlobsRead.Load()),
+		Bytes:      stats.BytesRead.Load(),
+		Skipped:    plan.Skipped,
+		Shallow:    plan.Shallow,
+		Findings:   len(rep.Findings),
+		Errors:     sink.n(),
+		Incomplete: sink.n() > 0 || interrupted,
+		Duration:   time.Since(start),
+		Warnings:   warnings,
+	}
+	if interrupted {
+		return rep, errInterrupted
+	}
+	return rep, nil
+}
+
+// attribute places each match at the sources that introduced it: a source
+// introduced a secret if the secret is not in any of the source's prior
+// blobs (the parents' versions of the file, or what it was renamed from).
+func attribute(repo *gitwalk.Repo, plan *gitwalk.Plan, d *detect.Detector, found []blobMatches, col *leak.Collector, sink *errorSink) {
+	// Which secrets each scanned blob holds, by rule.
+	type key struct{ rule, secret string }
+	holds := make(map[string]map[key]bool, len(found))
+	for _, bm := range found {
+		m := make(map[key]bool, len(bm.matches))
+		for i := range bm.matches {
+			m[key{bm.matches[i].RuleID(), bm.matches[i].Secret}] = true
+		}
+		holds[bm.blob] = m
+	}
+	rd := repo.NewReader()
+	defer rd.Close()
+	priorHolds := func(prior string, m *detect.Match) bool {
+		if plan.Sources(prior) != nil { // scanned in this run
+			return holds[prior][key{m.RuleID(), m.Secret}]
+		}
+		content, err := rd.Blob(prior)
+		if err != nil {
+			// The prior version cannot be read: report the secret here
+			// rather than lose it.
+			return false
+		}
+		return bytes.Contains(content, []byte(m.Secret))
+	}
+	for _, bm := range found {
+		for _, src := range plan.Sources(bm.blob) {
+			for i := range bm.matches {
+				m := &bm.matches[i]
+				f, ok := d.Finding(m, bm.blob, src)
+				if !ok {
+					continue
+				}
+				isNew := true
+				for _, p := range src.Prior {
+					if priorHolds(p, m) {
+						isNew = false
+						break
+					}
+				}
+				if isNew {
+					col.Add(f, src.Commit.Order)
+				}
+			}
+		}
+	}
+}
+
+// scanFiles scans a directory tree (--no-git) or standard input.
+func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Reader, errw io.Writer) (*report.Report, error) {
+	start := time.Now()
+	root := path
+	if path == "-" {
+		root = ""
+	} else if fi, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("%s: not a directory", path)
+	}
+	cfg, err := loadConfig(eo.configPath, root, nil)
+	if err != nil {
+		return nil, err
+	}
+	d, err := detect.New(cfg, detect.Options{Lazy: eo.lazy, IgnoreInlineAllows: eo.ignoreInlineAllows})
+	if err != nil {
+		return nil, err
+	}
+	col := leak.NewCollector()
+	var ruleErr error
+	var mu sync.Mutex
+	var warnings []string
+	allowlisted := 0
+	handle := func(frag *leak.Fragment) error {
+		res, err := d.Detect(frag)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil && ruleErr == nil {
+			ruleErr = err
+		}
+		if res.Skipped {
+			allowlisted++
+		}
+		for _, id := range res.Capped {
+			warnings = append(warnings, fmt.Sprintf("rule %s matched more than the cap in %s; its other matches there were dropped", id, frag.Sources[0].Path))
+		}
+		for i := range res.Matches {
+			for _, src := range frag.Sources {
+				if f, ok := d.Finding(&res.Matches[i], "", src); ok {
+					col.Add(f, -1)
+				}
+			}
+		}
+		return nil
+	}
+	sink := &errorSink{w: errw}
+	sum := report.Summary{Source: path, Skipped: map[string]int{}}
+	var walkErr error
+	if path == "-" {
+		sum.Mode = "stdin"
+		frag, err := fswalk.ReadStdin(stdin, eo.maxFileSize)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range d.PathFindings("", frag.Sources[0]) {
+			col.Add(f, -1)
+		}
+		handle(frag)
+		sum.Blobs, sum.Bytes = 1, int64(len(frag.Content))
+	} else {
+		sum.Mode = "directory"
+		var res fswalk.Result
+		res, walkErr = fswalk.Walk(ctx, path, fswalk.Options{Workers: eo.threads, MaxFileSize: eo.maxFileSize}, handle, sink.add)
+		sum.Blobs, sum.Bytes, sum.Skipped = res.Files, res.Bytes, res.Skipped
+	}
+	interrupted := walkErr != nil && ctx.Err() != nil
+	if walkErr != nil && !interrupted {
+		return nil, walkErr
+	}
+	if ruleErr != nil {
+		return nil, ruleErr
+	}
+	if allowlisted > 0 {
+		sum.Skipped["allowlisted-path"] = allowlisted
+	}
+	rep := &report.Report{Findings: col.Findings(), Summary: sum}
+	sort.Strings(warnings)
+	rep.Summary.Warnings = warnings
+	rep.Summary.Findings = len(rep.Findings)
+	rep.Summary.Errors = sink.n()
+	rep.Summary.Incomplete = sink.n() > 0 || interrupted
+	rep.Summary.Duration = time.Since(start)
+	if interrupted {
+		return rep, errInterrupted
+	}
+	return rep, nil
+}
+
+// redact masks every secret in findings: the secret itself, and its
+// occurrences in the match.
+func redact(fs []leak.Finding) {
+	for i := range fs {
+		f := &fs[i]
+		if f.Secret == "" {
+			continue
+		}
+		f.Match = leak.Redact(f.Match, f.Secret)
+		f.Secret = leak.Mask(f.Secret)
+	}
+}
+
+// splitRange parses "A..B" into its ends.
+func splitRange(s string) (from, to string, err error) {
+	if strings.Contains(s, "...") {
+		return "", "", fmt.Errorf("--range %q: use A..B (commits reachable from B but not from A)", s)
+	}
+	from, to, ok := strings.Cut(s, "..")
+	if !ok || to == "" {
+		return "", "", fmt.Errorf("--range %q: want A..B", s)
+	}
+	return from, to, nil
+}

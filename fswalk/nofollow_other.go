@@ -1,0 +1,5 @@
+//go:build !unix
+
+package fswalk
+
+const noFollow = 0

@@ -1,0 +1,543 @@
+package gitwalk
+
+import (
+	"bytes"
+	"container/list"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math/bits"
+	"sort"
+
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+)
+
+// objReader decodes objects from pack files for one goroutine, with
+// go-git's pack Scanner and delta patcher.
+//
+// It exists because the storage layer above them is costly when every blob
+// of a history is read: it reopens the pack for each object over 16 KiB,
+// hashes every object it caches with SHA-1 to find its cache key, and needs
+// an offset-to-id map of the whole pack to resolve offset deltas. Here the
+// cache of delta bases is keyed by pack offset, which is what an offset
+// delta names, and bounded in bytes.
+type objReader struct {
+	ps       *packIndexes
+	open     func(k int) (billy.File, error)
+	scanners []*packfile.Scanner
+	files    []billy.File
+	cache    *baseCache
+	pool     *bufPool
+	// uncached holds results the cache did not take, to recycle.
+	uncached [][]byte
+}
+
+// newObjReader returns a reader with a cache of cacheBytes. With recycle,
+// the buffers of objects evicted from the cache are reused for new ones:
+// the content an object call returns is then valid only until the next
+// call, and must not be kept.
+func newObjReader(ps *packIndexes, open func(k int) (billy.File, error), cacheBytes int, recycle bool) *objReader {
+	pool := &bufPool{recycle: recycle, max: cacheBytes}
+	return &objReader{
+		ps:       ps,
+		open:     open,
+		scanners: make([]*packfile.Scanner, len(ps.idx)),
+		files:    make([]billy.File, len(ps.idx)),
+		cache:    newBaseCache(cacheBytes, pool),
+		pool:     pool,
+	}
+}
+
+func (o *objReader) close() {
+	for _, f := range o.files {
+		if f != nil {
+			f.Close()
+		}
+	}
+}
+
+func (o *objReader) scanner(k int) (*packfile.Scanner, error) {
+	if s := o.scanners[k]; s != nil {
+		return s, nil
+	}
+	f, err := o.open(k)
+	if err != nil {
+		return nil, err
+	}
+	o.files[k] = f
+	o.scanners[k] = packfile.NewScanner(f)
+	return o.scanners[k], nil
+}
+
+// errTooLarge is returned by object for an object over the size limit.
+var errTooLarge = errors.New("object too large")
+
+// maxDeltaDepth bounds delta chains, so that a corrupt pack whose deltas
+// form a loop fails instead of recursing forever. git itself writes chains
+// of at most 50 by default, 4095 at most.
+const maxDeltaDepth = 10000
+
+// object returns the type and content of the object at offset off of pack
+// k. It returns errTooLarge, without decoding the object, when its size is
+// over maxSize. The content may be shared with the cache: callers must not
+// modify it.
+func (o *objReader) object(k int, off int64, maxSize int64) (plumbing.ObjectType, []byte, error) {
+	if o.pool.recycle {
+		// What the previous caller got and the cache did not take is free now.
+		for _, b := range o.uncached {
+			o.pool.put(b)
+		}
+	}
+	o.uncached = o.uncached[:0]
+	return o.objectDepth(k, off, maxSize, 0)
+}
+
+func (o *objReader) objectDepth(k int, off int64, maxSize int64, depth int) (plumbing.ObjectType, []byte, error) {
+	if e, ok := o.cache.get(k, off); ok {
+		if int64(len(e.data)) > maxSize {
+			return e.typ, nil, errTooLarge
+		}
+		return e.typ, e.data, nil
+	}
+	if depth > maxDeltaDepth {
+		return 0, nil, fmt.Errorf("pack offset %d: delta chain deeper than %d", off, maxDeltaDepth)
+	}
+	s, err := o.scanner(k)
+	if err != nil {
+		return 0, nil, err
+	}
+	h, err := s.SeekObjectHeader(off)
+	if err != nil {
+		return 0, nil, fmt.Errorf("pack offset %d: %w", off, err)
+	}
+	switch h.Type {
+	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
+		if h.Length > maxSize {
+			return h.Type, nil, errTooLarge
+		}
+		data, err := o.inflate(s, h.Length)
+		if err != nil {
+			return 0, nil, fmt.Errorf("pack offset %d: %w", off, err)
+		}
+		return h.Type, o.keep(k, off, h.Type, data), nil
+	case plumbing.OFSDeltaObject, plumbing.REFDeltaObject:
+		delta, err := o.inflate(s, h.Length)
+		if err != nil {
+			return 0, nil, fmt.Errorf("pack offset %d: %w", off, err)
+		}
+		defer o.pool.put(delta)
+		if size, err := deltaTargetSize(delta); err != nil {
+			return 0, nil, fmt.Errorf("pack offset %d: %w", off, err)
+		} else if int64(size) > maxSize {
+			// The type is the base's; a caller skipping the object by size
+			// does not need it.
+			return plumbing.BlobObject, nil, errTooLarge
+		}
+		baseK, baseOff := k, h.OffsetReference
+		if h.Type == plumbing.REFDeltaObject {
+			baseK, baseOff = o.find(h.Reference)
+			if baseK < 0 {
+				return 0, nil, fmt.Errorf("pack offset %d: delta base %s: %w", off, h.Reference, plumbing.ErrObjectNotFound)
+			}
+		} else if baseOff >= off || baseOff <= 0 {
+			return 0, nil, fmt.Errorf("pack offset %d: bad delta base offset %d", off, baseOff)
+		}
+		typ, base, err := o.objectDepth(baseK, baseOff, 1<<62, depth+1)
+		if err != nil {
+			return 0, nil, err
+		}
+		data, err := patchDelta(o.pool, base, delta)
+		o.release(base)
+		if err != nil {
+			return 0, nil, fmt.Errorf("pack offset %d: %w", off, err)
+		}
+		return typ, o.keep(k, off, typ, data), nil
+	}
+	return 0, nil, fmt.Errorf("pack offset %d: unknown object type %v", off, h.Type)
+}
+
+// inflate reads the next object's data, n bytes when inflated, from s into
+// a buffer from the pool.
+func (o *objReader) inflate(s *packfile.Scanner, n int64) ([]byte, error) {
+	if n < 0 || n > 1<<40 {
+		return nil, fmt.Errorf("bad object size %d", n)
+	}
+	w := &sliceWriter{b: o.pool.get(int(min(n, 64<<20)))}
+	if _, _, err := s.NextObject(w); err != nil {
+		o.pool.put(w.b)
+		return nil, err
+	}
+	return w.b, nil
+}
+
+// keep puts data in the cache, or, if the cache will not hold it, keeps it
+// aside so that it is recycled at the next read, after the caller is done
+// with it.
+func (o *objReader) keep(k int, off int64, typ plumbing.ObjectType, data []byte) []byte {
+	if o.cache.put(k, off, typ, data) {
+		return data
+	}
+	o.uncached = append(o.uncached, data)
+	return data
+}
+
+// release recycles a base that the cache did not take, once its delta is
+// applied.
+func (o *objReader) release(base []byte) {
+	if n := len(o.uncached); n > 0 && len(base) > 0 && &o.uncached[n-1][:1][0] == &base[:1][0] {
+		o.pool.put(base)
+		o.uncached = o.uncached[:n-1]
+	}
+}
+
+// sliceWriter appends to a byte slice.
+type sliceWriter struct{ b []byte }
+
+func (w *sliceWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+// find returns the pack and offset of object h, or -1.
+func (o *objReader) find(h plumbing.Hash) (int, int64) {
+	return o.ps.find(h)
+}
+
+// find returns the pack and offset of object h, or -1.
+func (ps *packIndexes) find(h plumbing.Hash) (int, int64) {
+	for k, idx := range ps.idx {
+		if off, ok := lookup(idx, h); ok {
+			return k, off
+		}
+	}
+	return -1, 0
+}
+
+// lookup finds h in a pack index. It reads the index's tables directly:
+// MemoryIndex.FindOffset also records every answer in a map, under a lock,
+// which costs memory and contention when every object of a pack is looked up.
+func lookup(idx *idxfile.MemoryIndex, h plumbing.Hash) (int64, bool) {
+	if len(idx.FanoutMapping) <= int(h[0]) {
+		return 0, false
+	}
+	k := idx.FanoutMapping[h[0]]
+	if k < 0 || k >= len(idx.Names) {
+		return 0, false
+	}
+	names := idx.Names[k]
+	n := len(names) / 20
+	i := sort.Search(n, func(i int) bool { return bytes.Compare(names[i*20:i*20+20], h[:]) >= 0 })
+	if i >= n || !bytes.Equal(names[i*20:i*20+20], h[:]) {
+		return 0, false
+	}
+	if len(idx.Offset32[k]) < i*4+4 {
+		return 0, false
+	}
+	off := binary.BigEndian.Uint32(idx.Offset32[k][i*4:])
+	if off&(1<<31) == 0 {
+		return int64(off), true
+	}
+	j := 8 * uint64(off&^(1<<31))
+	if uint64(len(idx.Offset64)) < j+8 {
+		return 0, false
+	}
+	return int64(binary.BigEndian.Uint64(idx.Offset64[j:])), true
+}
+
+// deltaTargetSize reads the size of a delta's result from its header.
+func deltaTargetSize(delta []byte) (uint64, error) {
+	_, rest, err := uvarint(delta)
+	if err != nil {
+		return 0, err
+	}
+	size, _, err := uvarint(rest)
+	return size, err
+}
+
+// baseCache is a least-recently-used cache of decoded objects, keyed by
+// pack and offset, bounded in bytes.
+type baseCache struct {
+	max, size int
+	ll        *list.List
+	m         map[cacheKey]*list.Element
+	pool      *bufPool // receives evicted buffers
+}
+
+type cacheKey struct {
+	pack int
+	off  int64
+}
+
+type cacheEntry struct {
+	key  cacheKey
+	typ  plumbing.ObjectType
+	data []byte
+}
+
+func newBaseCache(maxBytes int, pool *bufPool) *baseCache {
+	return &baseCache{max: maxBytes, ll: list.New(), m: make(map[cacheKey]*list.Element), pool: pool}
+}
+
+func (c *baseCache) get(k int, off int64) (*cacheEntry, bool) {
+	if el, ok := c.m[cacheKey{k, off}]; ok {
+		c.ll.MoveToFront(el)
+		return el.Value.(*cacheEntry), true
+	}
+	return nil, false
+}
+
+// put caches data and reports whether it did: an object over a quarter of
+// the budget is not cached, so that one object cannot flush the rest.
+func (c *baseCache) put(k int, off int64, typ plumbing.ObjectType, data []byte) bool {
+	cost := cap(data) + 64
+	if cost > c.max/4 {
+		return false
+	}
+	key := cacheKey{k, off}
+	if _, ok := c.m[key]; ok {
+		return false
+	}
+	c.m[key] = c.ll.PushFront(&cacheEntry{key: key, typ: typ, data: data})
+	c.size += cost
+	for c.size > c.max {
+		el := c.ll.Back()
+		e := el.Value.(*cacheEntry)
+		c.ll.Remove(el)
+		delete(c.m, e.key)
+		c.size -= cap(e.data) + 64
+		c.pool.put(e.data)
+	}
+	return true
+}
+
+// bufPool recycles byte buffers by power-of-two capacity class, up to max
+// bytes in all. Without recycle it only allocates.
+type bufPool struct {
+	recycle bool
+	max     int
+	size    int
+	free    [48][][]byte
+}
+
+func sizeClass(n int) int { return bits.Len(uint(max(n, 1) - 1)) }
+
+// get returns an empty buffer with room for at least n bytes.
+func (p *bufPool) get(n int) []byte {
+	if !p.recycle {
+		return make([]byte, 0, n)
+	}
+	c := sizeClass(n)
+	{
+		if l := p.free[c]; len(l) > 0 {
+			b := l[len(l)-1]
+			l[len(l)-1] = nil // the backing array must not keep it alive
+			p.free[c] = l[:len(l)-1]
+			p.size -= cap(b)
+			return b[:0]
+		}
+	}
+	return make([]byte, 0, 1<<c)
+}
+
+// put gives a buffer back for reuse.
+func (p *bufPool) put(b []byte) {
+	if !p.recycle || cap(b) == 0 || cap(b)&(cap(b)-1) != 0 || cap(b) > p.max {
+		return // only buffers from get have a power-of-two capacity
+	}
+	c := sizeClass(cap(b))
+	// Make room by dropping buffers of the classes holding most bytes:
+	// recently freed sizes are the likeliest to be asked for again.
+	for p.size+cap(b) > p.max {
+		big := -1
+		for k := range p.free {
+			if len(p.free[k]) > 0 && (big < 0 || len(p.free[k])<<k > len(p.free[big])<<big) {
+				big = k
+			}
+		}
+		l := p.free[big]
+		p.size -= cap(l[len(l)-1])
+		l[len(l)-1] = nil
+		p.free[big] = l[:len(l)-1]
+	}
+	p.free[c] = append(p.free[c], b)
+	p.size += cap(b)
+}
+
+// patchDelta applies a git delta to base, into a buffer from pool. A delta
+// is two sizes (base, result) as little-endian base-128 numbers, then
+// instructions: a byte with the high bit set copies a range of base (its
+// low 4 bits say which offset bytes follow, the next 3 which size bytes; a
+// size of 0 means 0x10000); a byte 1-127 inserts that many following bytes.
+func patchDelta(pool *bufPool, base, delta []byte) ([]byte, error) {
+	srcSize, delta, err := uvarint(delta)
+	if err != nil {
+		return nil, err
+	}
+	if srcSize != uint64(len(base)) {
+		return nil, fmt.Errorf("delta base is %d bytes, not %d", len(base), srcSize)
+	}
+	dstSize, delta, err := uvarint(delta)
+	if err != nil {
+		return nil, err
+	}
+	if dstSize > 1<<40 {
+		return nil, fmt.Errorf("delta result of %d bytes", dstSize)
+	}
+	out := pool.get(int(dstSize))
+	for len(delta) > 0 {
+		cmd := delta[0]
+		delta = delta[1:]
+		switch {
+		case cmd&0x80 != 0:
+			var off, size uint64
+			for i := 0; i < 4; i++ {
+				if cmd&(1<<i) != 0 {
+					if len(delta) == 0 {
+						return nil, errBadDelta
+					}
+					off |= uint64(delta[0]) << (8 * i)
+					delta = delta[1:]
+				}
+			}
+			for i := 0; i < 3; i++ {
+				if cmd&(0x10<<i) != 0 {
+					if len(delta) == 0 {
+						return nil, errBadDelta
+					}
+					size |= uint64(delta[0]) << (8 * i)
+					delta = delta[1:]
+				}
+			}
+			if size == 0 {
+				size = 0x10000
+			}
+			if off+size > uint64(len(base)) || uint64(len(out))+size > dstSize {
+				return nil, errBadDelta
+			}
+			out = append(out, base[off:off+size]...)
+		case cmd != 0:
+			n := int(cmd)
+			if n > len(delta) || uint64(len(out)+n) > dstSize {
+				return nil, errBadDelta
+			}
+			out = append(out, delta[:n]...)
+			delta = delta[n:]
+		default:
+			return nil, errBadDelta
+		}
+	}
+	if uint64(len(out)) != dstSize {
+		return nil, errBadDelta
+	}
+	return out, nil
+}
+
+var errBadDelta = errors.New("corrupt delta")
+
+// uvarint reads a little-endian base-128 number, as delta headers hold.
+func uvarint(b []byte) (uint64, []byte, error) {
+	var v uint64
+	for shift := uint(0); shift < 64; shift += 7 {
+		if len(b) == 0 {
+			return 0, nil, errors.New("truncated delta header")
+		}
+		c := b[0]
+		b = b[1:]
+		v |= uint64(c&0x7f) << shift
+		if c&0x80 == 0 {
+			return v, b, nil
+		}
+	}
+	return 0, nil, errors.New("delta header number too long")
+}
+
+// objects reads objects for one goroutine: packed objects through an
+// objReader, by id or by pack location, and loose objects through go-git's
+// storage.
+type objects struct {
+	r  *Repo
+	or *objReader
+	st *filesystem.Storage // loose objects, opened on first use
+}
+
+// newObjects returns a reader with a cache of cacheBytes. With recycle, see
+// newObjReader.
+func (r *Repo) newObjects(cacheBytes int, recycle bool) *objects {
+	ps := r.packIndexes()
+	open := func(k int) (billy.File, error) { return dotgit.New(r.fs).ObjectPack(ps.hashes[k]) }
+	return &objects{r: r, or: newObjReader(ps, open, cacheBytes, recycle)}
+}
+
+func (o *objects) close() {
+	o.or.close()
+	if o.st != nil {
+		o.st.Close()
+	}
+}
+
+// byID returns the type and content of object h, or errTooLarge if it is
+// larger than maxSize. The content must not be modified.
+func (o *objects) byID(h plumbing.Hash, maxSize int64) (plumbing.ObjectType, []byte, error) {
+	if k, off := o.or.find(h); k >= 0 {
+		return o.or.object(k, off, maxSize)
+	}
+	return o.loose(h, maxSize)
+}
+
+// at returns the object at loc, found by locate.
+func (o *objects) at(loc blobLoc, maxSize int64) (plumbing.ObjectType, []byte, error) {
+	if loc.pack < 0 {
+		return o.loose(loc.h, maxSize)
+	}
+	return o.or.object(loc.pack, loc.off, maxSize)
+}
+
+func (o *objects) loose(h plumbing.Hash, maxSize int64) (plumbing.ObjectType, []byte, error) {
+	if o.st == nil {
+		o.st = o.r.newStorage(4 * cache.MiByte)
+	}
+	obj, err := o.st.EncodedObject(plumbing.AnyObject, h)
+	if err != nil {
+		return 0, nil, err
+	}
+	if obj.Size() > maxSize {
+		return obj.Type(), nil, errTooLarge
+	}
+	rd, err := obj.Reader()
+	if err != nil {
+		return 0, nil, err
+	}
+	defer rd.Close()
+	data := make([]byte, obj.Size())
+	if _, err := io.ReadFull(rd, data); err != nil {
+		return 0, nil, fmt.Errorf("read: %w", err)
+	}
+	return obj.Type(), data, nil
+}
+
+// typed returns object h, which must be of type want.
+func (o *objects) typed(h plumbing.Hash, want plumbing.ObjectType) ([]byte, error) {
+	typ, data, err := o.byID(h, 1<<40)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", want, h, err)
+	}
+	if typ != want {
+		return nil, fmt.Errorf("%s %s: is a %s", want, h, typ)
+	}
+	return data, nil
+}
+
+// decode wraps raw object content for go-git's decoders.
+func decode(typ plumbing.ObjectType, data []byte) plumbing.EncodedObject {
+	obj := &plumbing.MemoryObject{}
+	obj.SetType(typ)
+	obj.Write(data)
+	return obj
+}

@@ -1,0 +1,306 @@
+// Package gitwalk walks a git repository's history and yields what each
+// commit added, for scanning.
+//
+// It reads repositories with go-git only and never runs the git binary, nor
+// anything a repository's configuration names (hooks, filters, fsmonitor,
+// pagers): scanning an untrusted repository executes nothing.
+//
+// A scan has two phases. Plan walks the commits in range and diffs each
+// commit's tree against its parents' trees, recording for every blob the
+// paths and commits that introduced it (a merge introduces only what differs
+// from every parent). Scan then reads each unique blob once, in pack order
+// with several readers in parallel, and hands it to a callback as a
+// leak.Fragment carrying every Source that introduced it.
+//
+// The package knows git; it knows nothing of rules, detectors or reports.
+package gitwalk
+
+import (
+	"crypto"
+	"crypto/sha1"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	gghash "github.com/go-git/go-git/v5/plumbing/hash"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+)
+
+// go-git hashes every object it caches, by default with a collision-detecting
+// SHA-1 that costs about a third of the time spent reading blobs. The hash
+// is only a cache key here: objects are found by the ids stored in the pack
+// index, and nothing is written. Plain SHA-1 is therefore enough; a crafted
+// collision could at worst confuse the scan of its own repository.
+var registerHash sync.Once
+
+func useFastHash() {
+	registerHash.Do(func() { _ = gghash.RegisterHash(crypto.SHA1, sha1.New) })
+}
+
+// ErrNotRepository is returned by Open for a path that holds no git
+// repository.
+var ErrNotRepository = errors.New("not a git repository")
+
+// Repo is an opened repository. A Repo is not safe for concurrent use,
+// except that Scan runs its own readers.
+type Repo struct {
+	// gitDir is the repository's git directory (for a linked worktree, its
+	// private one); commonDir holds objects and refs.
+	gitDir, commonDir string
+	// workTree is the top of the work tree, or "" for a bare repository.
+	workTree string
+	fs       billy.Filesystem
+	// st reads refs and the shallow file.
+	st *filesystem.Storage
+
+	packsOnce sync.Once
+	packs     *packIndexes
+}
+
+// Open opens the repository at path: a work tree (or a directory inside
+// one), a bare repository, or a linked worktree.
+func Open(path string) (*Repo, error) {
+	useFastHash()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := os.Stat(abs); err != nil {
+		return nil, err
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("%s: %w", path, ErrNotRepository)
+	}
+	gitDir, workTree, err := findGitDir(abs)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	commonDir := gitDir
+	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+		c := strings.TrimSpace(string(b))
+		if !filepath.IsAbs(c) {
+			c = filepath.Join(gitDir, c)
+		}
+		commonDir = filepath.Clean(c)
+	}
+	var fs billy.Filesystem = osfs.New(gitDir, osfs.WithBoundOS())
+	if commonDir != gitDir {
+		fs = dotgit.NewRepositoryFilesystem(fs, osfs.New(commonDir, osfs.WithBoundOS()))
+	}
+	r := &Repo{gitDir: gitDir, commonDir: commonDir, workTree: workTree, fs: fs}
+	r.st = r.newStorage(4 * cache.MiByte)
+	return r, nil
+}
+
+func (r *Repo) newStorage(cacheSize cache.FileSize) *filesystem.Storage {
+	return filesystem.NewStorageWithOptions(r.fs, cache.NewObjectLRU(cacheSize), filesystem.Options{KeepDescriptors: true})
+}
+
+// Close releases the repository's files.
+func (r *Repo) Close() error { return r.st.Close() }
+
+// GitDir returns the repository's git directory.
+func (r *Repo) GitDir() string { return r.gitDir }
+
+// WorkTree returns the top directory of the work tree, or "" for a bare
+// repository.
+func (r *Repo) WorkTree() string { return r.workTree }
+
+// findGitDir finds the git directory for dir, and the work tree it belongs
+// to: dir itself when it is a bare repository, else dir/.git (a directory, or
+// a file naming one), or the same for a parent of dir.
+func findGitDir(dir string) (gitDir, workTree string, err error) {
+	if isGitDir(dir) {
+		if filepath.Base(dir) == ".git" {
+			return dir, filepath.Dir(dir), nil
+		}
+		return dir, "", nil
+	}
+	for d := dir; ; {
+		dotGit := filepath.Join(d, ".git")
+		if fi, err := os.Stat(dotGit); err == nil {
+			if fi.IsDir() && isGitDir(dotGit) {
+				return dotGit, d, nil
+			}
+			if fi.Mode().IsRegular() {
+				g, err := readGitFile(dotGit)
+				return g, d, err
+			}
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", "", ErrNotRepository
+		}
+		d = parent
+	}
+}
+
+// isGitDir reports whether d looks like a git directory: HEAD and objects,
+// or HEAD and a commondir file (a linked worktree's).
+func isGitDir(d string) bool {
+	if _, err := os.Stat(filepath.Join(d, "HEAD")); err != nil {
+		return false
+	}
+	if fi, err := os.Stat(filepath.Join(d, "objects")); err == nil && fi.IsDir() {
+		return true
+	}
+	_, err := os.Stat(filepath.Join(d, "commondir"))
+	return err == nil
+}
+
+// readGitFile follows a ".git" file ("gitdir: <path>") to the git directory.
+func readGitFile(p string) (string, error) {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return "", err
+	}
+	line := strings.TrimSpace(string(b))
+	target, ok := strings.CutPrefix(line, "gitdir:")
+	if !ok {
+		return "", fmt.Errorf("%s: not a gitdir file", p)
+	}
+	target = strings.TrimSpace(target)
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(filepath.Dir(p), target)
+	}
+	target = filepath.Clean(target)
+	if !isGitDir(target) {
+		return "", fmt.Errorf("%s points to %s: %w", p, target, ErrNotRepository)
+	}
+	return target, nil
+}
+
+// ResolveRef resolves a ref name (full, or short: a branch, tag or remote
+// branch), or a full or abbreviated object id, to an object id.
+func (r *Repo) ResolveRef(name string) (plumbing.Hash, error) {
+	if plumbing.IsHash(name) {
+		return plumbing.NewHash(name), nil
+	}
+	candidates := []string{name, "refs/" + name, "refs/tags/" + name, "refs/heads/" + name, "refs/remotes/" + name, "refs/remotes/" + name + "/HEAD"}
+	for _, c := range candidates {
+		ref, err := r.st.Reference(plumbing.ReferenceName(c))
+		if err != nil {
+			continue
+		}
+		h, err := r.resolve(ref, 0)
+		if err == nil {
+			return h, nil
+		}
+	}
+	if len(name) >= 4 && len(name) < 40 && isHex(name) {
+		hs, err := r.st.HashesWithPrefix(hexPrefix(name))
+		if err == nil {
+			var match []plumbing.Hash
+			for _, h := range hs {
+				if strings.HasPrefix(h.String(), strings.ToLower(name)) {
+					match = append(match, h)
+				}
+			}
+			switch len(match) {
+			case 1:
+				return match[0], nil
+			case 0:
+			default:
+				return plumbing.ZeroHash, fmt.Errorf("%q is ambiguous: %d objects start with it", name, len(match))
+			}
+		}
+	}
+	return plumbing.ZeroHash, fmt.Errorf("unknown revision %q", name)
+}
+
+func isHex(s string) bool {
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func hexPrefix(s string) []byte {
+	b := make([]byte, len(s)/2)
+	for i := range b {
+		var v byte
+		for _, c := range strings.ToLower(s[2*i : 2*i+2]) {
+			v <<= 4
+			if c <= '9' {
+				v |= byte(c - '0')
+			} else {
+				v |= byte(c-'a') + 10
+			}
+		}
+		b[i] = v
+	}
+	return b
+}
+
+// resolve follows symbolic refs.
+func (r *Repo) resolve(ref *plumbing.Reference, depth int) (plumbing.Hash, error) {
+	for ref.Type() == plumbing.SymbolicReference {
+		if depth > 10 {
+			return plumbing.ZeroHash, fmt.Errorf("ref %s: too many levels of symbolic refs", ref.Name())
+		}
+		next, err := r.st.Reference(ref.Target())
+		if err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("ref %s: %w", ref.Name(), err)
+		}
+		ref = next
+		depth++
+	}
+	return ref.Hash(), nil
+}
+
+// Ref is a named ref and the object it points to.
+type Ref struct {
+	Name string
+	Hash plumbing.Hash
+}
+
+// Refs returns every ref: branches, tags, remote-tracking refs, notes and
+// HEAD, each resolved to an object id. A ref that cannot be resolved is
+// passed to onErr.
+func (r *Repo) Refs(onErr ErrorFunc) ([]Ref, error) {
+	iter, err := r.st.IterReferences()
+	if err != nil {
+		return nil, fmt.Errorf("read refs: %w", err)
+	}
+	var refs []Ref
+	seen := make(map[plumbing.ReferenceName]bool)
+	err = iter.ForEach(func(ref *plumbing.Reference) error {
+		if seen[ref.Name()] {
+			return nil
+		}
+		seen[ref.Name()] = true
+		h, err := r.resolve(ref, 0)
+		if err != nil {
+			return onErr(ref.Name().String(), err)
+		}
+		refs = append(refs, Ref{Name: ref.Name().String(), Hash: h})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if head, err := r.st.Reference(plumbing.HEAD); err == nil && !seen[plumbing.HEAD] {
+		if h, err := r.resolve(head, 0); err == nil {
+			refs = append(refs, Ref{Name: "HEAD", Hash: h})
+		}
+	}
+	return refs, nil
+}
+
+// Shallow reports the commits at the boundary of a shallow clone.
+func (r *Repo) Shallow() ([]plumbing.Hash, error) {
+	return r.st.Shallow()
+}
+
+// ErrorFunc is called with a problem on one object or ref (named by item);
+// returning nil continues the walk, an error aborts it with that error.
+type ErrorFunc func(item string, err error) error

@@ -1,0 +1,252 @@
+package gitwalk
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/leakhound/leakhound/leak"
+)
+
+// Stats counts a walk's progress. Its fields are updated atomically while
+// Plan and Scan run, so another goroutine may read them at any time.
+type Stats struct {
+	CommitsWalked atomic.Int64 // commit objects read
+	CommitsDiffed atomic.Int64 // commits in range whose trees were diffed
+	BlobsTotal    atomic.Int64 // blobs Scan will read
+	BlobsRead     atomic.Int64 // blobs read so far, scanned or skipped
+	BytesRead     atomic.Int64 // bytes of blob content read so far
+}
+
+// ScanOptions tune Scan.
+type ScanOptions struct {
+	// Workers is the number of parallel readers; zero means GOMAXPROCS.
+	Workers int
+	// MaxFileSize skips blobs larger than this many bytes; zero means 10 MiB.
+	MaxFileSize int64
+	// CacheBytes bounds each reader's cache of delta bases; zero means
+	// DefaultCacheBytes.
+	CacheBytes int
+}
+
+// DefaultCacheBytes is each reader's cache size by default. On
+// sqlalchemy's history, 8 MiB per reader reads within 5% of the speed of 32
+// MiB, for a third of the memory.
+const DefaultCacheBytes = 8 << 20
+
+// DefaultMaxFileSize is the size above which blobs are skipped by default.
+const DefaultMaxFileSize = 10 << 20
+
+// Scan reads every blob of the plan once and calls fn with it. Blobs are
+// read in pack order by opts.Workers readers in parallel, so fn is called
+// concurrently from that many goroutines and must be safe for that; the
+// Fragment, and its Content, is only valid until fn returns.
+//
+// Binary blobs (a NUL byte in the first 8000 bytes, as git decides), blobs
+// larger than opts.MaxFileSize and Git LFS pointers are not passed to fn;
+// they are counted in p.Skipped under "binary", "too-large" and
+// "lfs-pointer". A blob that cannot be read goes to onErr. An error from fn
+// stops the scan and is returned.
+func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats, fn func(*leak.Fragment) error, onErr ErrorFunc) error {
+	if stats == nil {
+		stats = new(Stats)
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	maxSize := opts.MaxFileSize
+	if maxSize <= 0 {
+		maxSize = DefaultMaxFileSize
+	}
+	todo := make([]plumbing.Hash, 0, len(p.order))
+	for _, h := range p.order {
+		if !p.blobs[h].symlink {
+			todo = append(todo, h)
+		}
+	}
+	locs := r.packIndexes().locate(todo)
+	stats.BlobsTotal.Store(int64(len(locs)))
+
+	// Workers take batches of neighbouring blobs, so that each reader's
+	// cache keeps the delta bases its batch needs.
+	const batch = 256
+	var next atomic.Int64
+	var mu sync.Mutex
+	skipped := map[string]int{}
+	g, gctx := errgroup.WithContext(ctx)
+	cacheBytes := opts.CacheBytes
+	if cacheBytes <= 0 {
+		cacheBytes = DefaultCacheBytes
+	}
+	for range workers {
+		g.Go(func() error {
+			objs := r.newObjects(cacheBytes, true)
+			defer objs.close()
+			local := map[string]int{}
+			defer func() {
+				mu.Lock()
+				for k, v := range local {
+					skipped[k] += v
+				}
+				mu.Unlock()
+			}()
+			for {
+				lo := int(next.Add(batch)) - batch
+				if lo >= len(locs) {
+					return nil
+				}
+				for _, loc := range locs[lo:min(lo+batch, len(locs))] {
+					if err := gctx.Err(); err != nil {
+						return err
+					}
+					content, reason, err := readBlobAt(objs, loc, maxSize)
+					stats.BlobsRead.Add(1)
+					if err != nil {
+						mu.Lock()
+						err = onErr("blob "+loc.h.String(), err)
+						mu.Unlock()
+						if err != nil {
+							return err
+						}
+						continue
+					}
+					stats.BytesRead.Add(int64(len(content)))
+					if reason != "" {
+						local[reason]++
+						continue
+					}
+					frag := leak.Fragment{Content: content, BlobID: loc.h.String(), Sources: p.blobs[loc.h].sources}
+					if err := fn(&frag); err != nil {
+						return err
+					}
+				}
+			}
+		})
+	}
+	err := g.Wait()
+	for k, v := range skipped {
+		p.Skipped[k] += v
+	}
+	return err
+}
+
+// packIndexes are the repository's pack indexes, shared by all readers.
+type packIndexes struct {
+	hashes []plumbing.Hash
+	idx    []*idxfile.MemoryIndex
+}
+
+// packIndexes returns the pack indexes, read on first use.
+func (r *Repo) packIndexes() *packIndexes {
+	r.packsOnce.Do(func() { r.packs = r.readPackIndexes() })
+	return r.packs
+}
+
+func (r *Repo) readPackIndexes() *packIndexes {
+	dg := dotgit.New(r.fs)
+	hs, _ := dg.ObjectPacks()
+	ps := &packIndexes{}
+	for _, ph := range hs {
+		f, err := dg.ObjectPackIdx(ph)
+		if err != nil {
+			continue
+		}
+		idx := idxfile.NewMemoryIndex()
+		err = idxfile.NewDecoder(f).Decode(idx)
+		f.Close()
+		if err != nil {
+			continue // the storage reads such a pack's objects, or reports them
+		}
+		ps.hashes = append(ps.hashes, ph)
+		ps.idx = append(ps.idx, idx)
+	}
+	return ps
+}
+
+// blobLoc is where a blob is stored: a pack and offset, or pack == -1 for a
+// loose object (or one no index lists).
+type blobLoc struct {
+	h    plumbing.Hash
+	pack int
+	off  int64
+}
+
+// locate finds the blobs in the packs and sorts them in pack order, the
+// order that reads them fastest; loose objects come last.
+func (ps *packIndexes) locate(hs []plumbing.Hash) []blobLoc {
+	locs := make([]blobLoc, len(hs))
+	for i, h := range hs {
+		locs[i] = blobLoc{h: h, pack: -1}
+		locs[i].pack, locs[i].off = ps.find(h)
+	}
+	slices.SortFunc(locs, func(a, b blobLoc) int {
+		pa, pb := a.pack, b.pack
+		if pa < 0 {
+			pa = len(ps.idx)
+		}
+		if pb < 0 {
+			pb = len(ps.idx)
+		}
+		return cmp.Or(cmp.Compare(pa, pb), cmp.Compare(a.off, b.off), bytes.Compare(a.h[:], b.h[:]))
+	})
+	return locs
+}
+
+// readBlobAt returns the content of the blob at loc, or why it is skipped.
+// The content is shared with the reader's cache and must not be modified.
+func readBlobAt(objs *objects, loc blobLoc, maxSize int64) ([]byte, string, error) {
+	typ, data, err := objs.at(loc, maxSize)
+	switch {
+	case errors.Is(err, errTooLarge):
+		return nil, "too-large", nil
+	case err != nil:
+		return nil, "", err
+	case typ != plumbing.BlobObject:
+		return nil, "", fmt.Errorf("object is a %s, not a blob", typ)
+	}
+	return data, skipReason(data), nil
+}
+
+// skipReason tells whether content is not text to scan.
+func skipReason(b []byte) string {
+	if len(b) < 1024 && bytes.HasPrefix(b, []byte("version https://git-lfs.github.com/spec/")) {
+		return "lfs-pointer"
+	}
+	if bytes.IndexByte(b[:min(len(b), 8000)], 0) >= 0 {
+		return "binary"
+	}
+	return ""
+}
+
+// Reader reads single blobs. It is not safe for concurrent use.
+type Reader struct {
+	objs *objects
+}
+
+// NewReader returns a Reader over the repository's objects.
+func (r *Repo) NewReader() *Reader {
+	return &Reader{objs: r.newObjects(16<<20, false)}
+}
+
+// Blob returns the content of blob id. It must not be modified.
+func (rd *Reader) Blob(id string) ([]byte, error) {
+	return rd.objs.typed(plumbing.NewHash(id), plumbing.BlobObject)
+}
+
+// Close releases the Reader's files.
+func (rd *Reader) Close() error {
+	rd.objs.close()
+	return nil
+}

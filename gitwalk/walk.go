@@ -1,0 +1,602 @@
+package gitwalk
+
+import (
+	"bytes"
+	"cmp"
+	"container/heap"
+	"context"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/leakhound/leakhound/leak"
+)
+
+// planCacheBytes bounds each of Plan's two caches, of raw objects and of
+// parsed trees. Larger caches barely speed the walk up (measured on
+// sqlalchemy: 8 MiB and 32 MiB within 3%).
+const planCacheBytes = 8 << 20
+
+// Options select the commits to scan.
+type Options struct {
+	// Include lists the revisions (ref names or commit ids) whose history is
+	// scanned; empty means every ref.
+	Include []string
+	// Exclude lists revisions whose history is left out (the A of A..B).
+	Exclude []string
+	// Since leaves out commits committed before it.
+	Since time.Time
+	// IncludeIDs and ExcludeIDs are like Include and Exclude, already
+	// resolved.
+	IncludeIDs, ExcludeIDs []plumbing.Hash
+	// IgnoreMissing makes missing include and exclude commits an error only
+	// for Include: a missing excluded commit then just limits nothing.
+	IgnoreMissing bool
+}
+
+// Plan is the outcome of walking history: the commits in range and, for each
+// blob they introduced, where it was introduced.
+type Plan struct {
+	// Commits are the commits in range, oldest first (parents before
+	// children, then by commit date).
+	Commits []*leak.Commit
+	// Shallow is true when the repository is a shallow clone and the walk
+	// reached its boundary.
+	Shallow bool
+	// Skipped counts entries not scanned, by reason: "submodule" and
+	// "symlink" entries here, more reasons from Scan.
+	Skipped map[string]int
+
+	blobs map[plumbing.Hash]*blobInfo
+	order []plumbing.Hash // blobs in first-seen order
+}
+
+type blobInfo struct {
+	sources []leak.Source
+	symlink bool
+}
+
+// Blobs returns the number of distinct blobs the commits in range introduced.
+func (p *Plan) Blobs() int { return len(p.order) }
+
+// EachSource calls fn for every blob and each place it was introduced, in a
+// deterministic order, including blobs Scan will skip (binary, too large):
+// for rules that look at paths only.
+func (p *Plan) EachSource(fn func(blobID string, src leak.Source)) {
+	for _, h := range p.order {
+		b := p.blobs[h]
+		if b.symlink {
+			continue
+		}
+		id := h.String()
+		for _, s := range b.sources {
+			fn(id, s)
+		}
+	}
+}
+
+// Sources returns where the blob id was introduced.
+func (p *Plan) Sources(id string) []leak.Source {
+	if b := p.blobs[plumbing.NewHash(id)]; b != nil {
+		return b.sources
+	}
+	return nil
+}
+
+// commitInfo is what the walk keeps of each commit it reads.
+type commitInfo struct {
+	hash    plumbing.Hash
+	tree    plumbing.Hash
+	parents []plumbing.Hash
+	when    time.Time
+	c       *object.Commit
+	flags   uint8
+	missing bool // parents beyond a shallow boundary
+}
+
+const (
+	flagInclude = 1 << iota
+	flagExclude
+	flagQueued
+	flagDone
+)
+
+// Plan walks the commits selected by opts and diffs each against its
+// parents. Problems with single objects (a missing commit or tree) go to
+// onErr; the walk carries on without them.
+func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr ErrorFunc) (*Plan, error) {
+	if stats == nil {
+		stats = new(Stats)
+	}
+	w := &walker{
+		r:       r,
+		ctx:     ctx,
+		onErr:   onErr,
+		stats:   stats,
+		commits: make(map[plumbing.Hash]*commitInfo),
+		objs:    r.newObjects(planCacheBytes, false),
+		plan:    &Plan{Skipped: make(map[string]int), blobs: make(map[plumbing.Hash]*blobInfo)},
+		paths:   newInterner(),
+	}
+	shallow, err := r.Shallow()
+	if err != nil {
+		return nil, fmt.Errorf("read shallow file: %w", err)
+	}
+	defer w.objs.close()
+	w.trees = &treeReader{objs: w.objs, cache: newTreeCache(planCacheBytes)}
+	w.shallow = make(map[plumbing.Hash]bool, len(shallow))
+	for _, h := range shallow {
+		w.shallow[h] = true
+	}
+
+	include, err := w.tips(opts.Include, opts.IncludeIDs, true, true)
+	if err != nil {
+		return nil, err
+	}
+	exclude, err := w.tips(opts.Exclude, opts.ExcludeIDs, !opts.IgnoreMissing, false)
+	if err != nil {
+		return nil, err
+	}
+	inRange, err := w.walk(include, exclude, opts.Since)
+	if err != nil {
+		return nil, err
+	}
+	w.plan.Commits = w.order(inRange)
+	for _, c := range w.plan.Commits {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := w.diffCommit(c); err != nil {
+			return nil, err
+		}
+		stats.CommitsDiffed.Add(1)
+	}
+	return w.plan, nil
+}
+
+type walker struct {
+	r       *Repo
+	ctx     context.Context
+	onErr   ErrorFunc
+	stats   *Stats
+	commits map[plumbing.Hash]*commitInfo
+	shallow map[plumbing.Hash]bool
+	objs    *objects
+	trees   *treeReader
+	plan    *Plan
+	paths   *interner
+	byHash  map[plumbing.Hash]*leak.Commit
+}
+
+// tips resolves revisions to commits, peeling tags. With none given and
+// allRefs set, it takes every ref. Unless strict, revisions that cannot be
+// resolved are left out.
+func (w *walker) tips(names []string, ids []plumbing.Hash, strict, allRefs bool) ([]plumbing.Hash, error) {
+	var out []plumbing.Hash
+	add := func(name string, h plumbing.Hash) error {
+		c, err := w.peel(h)
+		if err != nil {
+			if !strict {
+				return nil
+			}
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if !c.IsZero() {
+			out = append(out, c)
+		}
+		return nil
+	}
+	for _, n := range names {
+		h, err := w.r.ResolveRef(n)
+		if err != nil {
+			if !strict {
+				continue
+			}
+			return nil, err
+		}
+		if err := add(n, h); err != nil {
+			return nil, err
+		}
+	}
+	for _, h := range ids {
+		if err := add(h.String(), h); err != nil {
+			return nil, err
+		}
+	}
+	if len(names) == 0 && len(ids) == 0 && allRefs {
+		refs, err := w.r.Refs(w.onErr)
+		if err != nil {
+			return nil, err
+		}
+		for _, ref := range refs {
+			c, err := w.peel(ref.Hash)
+			if err != nil {
+				if err := w.onErr("ref "+ref.Name, err); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if !c.IsZero() {
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+// peel follows tags to a commit. A tag of a tree or blob peels to zero.
+func (w *walker) peel(h plumbing.Hash) (plumbing.Hash, error) {
+	for depth := 0; depth < 20; depth++ {
+		if _, ok := w.commits[h]; ok {
+			return h, nil
+		}
+		typ, data, err := w.objs.byID(h, 1<<40)
+		if err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("object %s: %w", h, err)
+		}
+		switch typ {
+		case plumbing.CommitObject:
+			if _, err := w.decodeCommit(h, data); err != nil {
+				return plumbing.ZeroHash, err
+			}
+			return h, nil
+		case plumbing.TagObject:
+			t, err := object.DecodeTag(nil, decode(typ, data))
+			if err != nil {
+				return plumbing.ZeroHash, fmt.Errorf("tag %s: %w", h, err)
+			}
+			h = t.Target
+		default:
+			return plumbing.ZeroHash, nil
+		}
+	}
+	return plumbing.ZeroHash, fmt.Errorf("object %s: tags nested too deep", h)
+}
+
+func (w *walker) decodeCommit(h plumbing.Hash, data []byte) (*commitInfo, error) {
+	c, err := object.DecodeCommit(nil, decode(plumbing.CommitObject, data))
+	if err != nil {
+		return nil, fmt.Errorf("commit %s: %w", h, err)
+	}
+	ci := &commitInfo{hash: h, tree: c.TreeHash, parents: c.ParentHashes, when: c.Committer.When, c: c}
+	if w.shallow[h] {
+		ci.missing = true
+	}
+	w.commits[h] = ci
+	w.stats.CommitsWalked.Add(1)
+	return ci, nil
+}
+
+// commit returns the commit h, reading it if needed; nil if it is missing.
+func (w *walker) commit(h plumbing.Hash) (*commitInfo, error) {
+	if c, ok := w.commits[h]; ok {
+		return c, nil
+	}
+	data, err := w.objs.typed(h, plumbing.CommitObject)
+	if err != nil {
+		return nil, err
+	}
+	return w.decodeCommit(h, data)
+}
+
+// commitQueue orders commits newest first.
+type commitQueue []*commitInfo
+
+func (q commitQueue) Len() int { return len(q) }
+func (q commitQueue) Less(i, j int) bool {
+	if !q[i].when.Equal(q[j].when) {
+		return q[i].when.After(q[j].when)
+	}
+	return bytes.Compare(q[i].hash[:], q[j].hash[:]) < 0
+}
+func (q commitQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *commitQueue) Push(x any)   { *q = append(*q, x.(*commitInfo)) }
+func (q *commitQueue) Pop() any {
+	old := *q
+	c := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return c
+}
+
+// walk returns the commits reachable from include and not from exclude.
+//
+// It visits commits newest first, as git rev-list does, spreading the
+// include and exclude marks to parents, and stops once every commit left in
+// the queue is excluded (after a few more steps, for clocks that were
+// wrong). A push of one commit onto a long history therefore reads a handful
+// of commits, not all of them.
+func (w *walker) walk(include, exclude []plumbing.Hash, since time.Time) ([]*commitInfo, error) {
+	var q commitQueue
+	live := 0 // queued commits not marked excluded
+	push := func(c *commitInfo, flags uint8) {
+		old := c.flags
+		c.flags |= flags
+		if old&flagQueued != 0 {
+			if old&flagExclude == 0 && c.flags&flagExclude != 0 {
+				live--
+			}
+			return
+		}
+		c.flags |= flagQueued
+		if c.flags&flagExclude == 0 {
+			live++
+		}
+		heap.Push(&q, c)
+	}
+	for _, h := range exclude {
+		c, err := w.commit(h)
+		if err != nil {
+			return nil, err
+		}
+		push(c, flagExclude)
+	}
+	for _, h := range include {
+		c, err := w.commit(h)
+		if err != nil {
+			return nil, err
+		}
+		push(c, flagInclude)
+	}
+	slop := 5
+	for q.Len() > 0 {
+		if err := w.ctx.Err(); err != nil {
+			return nil, err
+		}
+		if live == 0 {
+			if slop == 0 {
+				break
+			}
+			slop--
+		} else {
+			slop = 5
+		}
+		c := heap.Pop(&q).(*commitInfo)
+		c.flags &^= flagQueued
+		if c.flags&flagExclude == 0 {
+			live--
+		}
+		c.flags |= flagDone
+		if !since.IsZero() && c.when.Before(since) {
+			continue
+		}
+		if c.missing {
+			w.plan.Shallow = true
+			continue
+		}
+		flags := c.flags & (flagInclude | flagExclude)
+		for _, ph := range c.parents {
+			p, err := w.commit(ph)
+			if err != nil {
+				if err := w.onErr("commit "+ph.String(), err); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if p.flags&flags != flags {
+				push(p, flags)
+			}
+		}
+	}
+	var included []*commitInfo
+	for _, c := range w.commits {
+		if c.flags&(flagInclude|flagExclude|flagDone) != flagInclude|flagDone {
+			continue
+		}
+		if !since.IsZero() && c.when.Before(since) {
+			continue
+		}
+		included = append(included, c)
+	}
+	return included, nil
+}
+
+// order sorts commits oldest first: parents before children, otherwise by
+// commit date, then id. It assigns leak.Commit values with their Order.
+func (w *walker) order(cs []*commitInfo) []*leak.Commit {
+	in := make(map[plumbing.Hash]*commitInfo, len(cs))
+	for _, c := range cs {
+		in[c.hash] = c
+	}
+	// pending counts each commit's parents in range not yet ordered.
+	pending := make(map[plumbing.Hash]int, len(cs))
+	children := make(map[plumbing.Hash][]*commitInfo, len(cs))
+	var ready oldestFirst
+	for _, c := range cs {
+		n := 0
+		for _, p := range c.parents {
+			if _, ok := in[p]; ok {
+				n++
+				children[p] = append(children[p], c)
+			}
+		}
+		pending[c.hash] = n
+		if n == 0 {
+			ready = append(ready, c)
+		}
+	}
+	heap.Init(&ready)
+	out := make([]*leak.Commit, 0, len(cs))
+	w.byHash = make(map[plumbing.Hash]*leak.Commit, len(cs))
+	for ready.Len() > 0 {
+		c := heap.Pop(&ready).(*commitInfo)
+		lc := &leak.Commit{
+			Hash:    c.hash.String(),
+			Author:  c.c.Author.Name,
+			Email:   c.c.Author.Email,
+			Date:    c.c.Author.When,
+			Message: strings.TrimRight(c.c.Message, "\n"),
+			Order:   len(out),
+		}
+		out = append(out, lc)
+		w.byHash[c.hash] = lc
+		for _, ch := range children[c.hash] {
+			pending[ch.hash]--
+			if pending[ch.hash] == 0 {
+				heap.Push(&ready, ch)
+			}
+		}
+	}
+	return out
+}
+
+type oldestFirst []*commitInfo
+
+func (q oldestFirst) Len() int { return len(q) }
+func (q oldestFirst) Less(i, j int) bool {
+	if !q[i].when.Equal(q[j].when) {
+		return q[i].when.Before(q[j].when)
+	}
+	return bytes.Compare(q[i].hash[:], q[j].hash[:]) < 0
+}
+func (q oldestFirst) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *oldestFirst) Push(x any)   { *q = append(*q, x.(*commitInfo)) }
+func (q *oldestFirst) Pop() any {
+	old := *q
+	c := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return c
+}
+
+// diffCommit records what commit lc introduced: every file that differs
+// from the same path in each of its parents.
+func (w *walker) diffCommit(lc *leak.Commit) error {
+	h := plumbing.NewHash(lc.Hash)
+	c := w.commits[h]
+	var parentTrees []plumbing.Hash
+	if !c.missing {
+		for _, ph := range c.parents {
+			p, err := w.commit(ph)
+			if err != nil {
+				if err := w.onErr("commit "+ph.String(), err); err != nil {
+					return err
+				}
+				continue
+			}
+			parentTrees = append(parentTrees, p.tree)
+		}
+	}
+	if len(parentTrees) == 0 {
+		parentTrees = []plumbing.Hash{plumbing.ZeroHash}
+	}
+
+	// Changes against the first parent, and what it lost (rename sources).
+	var changes []change
+	var deleted []deletion
+	err := w.trees.diff(parentTrees[0], c.tree, "", w.paths,
+		func(ch change) { changes = append(changes, ch) },
+		func(p string, b plumbing.Hash) { deleted = append(deleted, deletion{p, b}) })
+	if err != nil {
+		return w.onErr("commit "+lc.Hash, err)
+	}
+	priors := make([][]plumbing.Hash, len(changes))
+	for i, ch := range changes {
+		if !ch.old.IsZero() {
+			priors[i] = []plumbing.Hash{ch.old}
+		}
+	}
+	// A merge introduces only what differs from every parent.
+	for _, pt := range parentTrees[1:] {
+		vsParent := make(map[string]plumbing.Hash)
+		err := w.trees.diff(pt, c.tree, "", w.paths,
+			func(ch change) { vsParent[ch.path] = ch.old },
+			func(string, plumbing.Hash) {})
+		if err != nil {
+			return w.onErr("commit "+lc.Hash, err)
+		}
+		kept := changes[:0]
+		keptPriors := priors[:0]
+		for i, ch := range changes {
+			old, changed := vsParent[ch.path]
+			if !changed {
+				continue
+			}
+			kept = append(kept, ch)
+			p := priors[i]
+			if !old.IsZero() && !slices.Contains(p, old) {
+				p = append(p, old)
+			}
+			keptPriors = append(keptPriors, p)
+		}
+		changes, priors = kept, keptPriors
+	}
+	for i, ch := range changes {
+		w.record(lc, ch, priors[i], deleted)
+	}
+	return nil
+}
+
+type deletion struct {
+	path string
+	blob plumbing.Hash
+}
+
+// record notes that commit lc introduced ch.
+func (w *walker) record(lc *leak.Commit, ch change, prior []plumbing.Hash, deleted []deletion) {
+	switch {
+	case ch.mode == filemode.Submodule:
+		w.plan.Skipped["submodule"]++
+		return
+	case ch.mode == filemode.Symlink:
+		// Symlink targets are paths, not content; they are counted once.
+		if b := w.plan.blobs[ch.new]; b == nil {
+			w.plan.blobs[ch.new] = &blobInfo{symlink: true}
+			w.plan.Skipped["symlink"]++
+		}
+		return
+	case !ch.mode.IsFile():
+		return
+	}
+	if len(prior) == 0 && len(deleted) > 0 {
+		prior = renameSources(ch, deleted)
+	}
+	src := leak.Source{Path: ch.path, Commit: lc}
+	if len(prior) > 0 {
+		src.Prior = make([]string, len(prior))
+		for i, p := range prior {
+			src.Prior[i] = p.String()
+		}
+	}
+	b := w.plan.blobs[ch.new]
+	if b == nil {
+		b = &blobInfo{}
+		w.plan.blobs[ch.new] = b
+		w.plan.order = append(w.plan.order, ch.new)
+	}
+	if b.symlink { // the same blob is also a regular file somewhere
+		b.symlink = false
+		w.plan.Skipped["symlink"]--
+		w.plan.order = append(w.plan.order, ch.new)
+	}
+	b.sources = append(b.sources, src)
+}
+
+// renameSources guesses what an added file was renamed from: a removed file
+// with the same content, else removed files with the same name, else, when
+// the commit removed only a few files, all of them.
+func renameSources(ch change, deleted []deletion) []plumbing.Hash {
+	for _, d := range deleted {
+		if d.blob == ch.new {
+			return []plumbing.Hash{d.blob}
+		}
+	}
+	var out []plumbing.Hash
+	base := path.Base(ch.path)
+	for _, d := range deleted {
+		if path.Base(d.path) == base {
+			out = append(out, d.blob)
+		}
+	}
+	if len(out) == 0 && len(deleted) <= 16 {
+		for _, d := range deleted {
+			out = append(out, d.blob)
+		}
+	}
+	slices.SortFunc(out, func(a, b plumbing.Hash) int { return cmp.Compare(a.String(), b.String()) })
+	return slices.Compact(out)
+}

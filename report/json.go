@@ -1,0 +1,66 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/leakhound/leakhound/leak"
+)
+
+// JSON writes a report as one JSON object:
+//
+//	{
+//	  "findings": [
+//	    {
+//	      "rule_id": "aws-access-key-id",      // the rule that matched
+//	      "description": "AWS access key id",
+//	      "severity": "high",                  // critical, high, medium, low, info
+//	      "tags": ["aws"],
+//	      "file": "settings.py",               // where the secret was first introduced
+//	      "line": 12, "column": 5,             // 1-based; column in bytes
+//	      "end_line": 12, "end_column": 24,
+//	      "commit": "…", "author": "…", "email": "…",
+//	      "date": "2024-01-02T15:04:05Z", "message": "…",   // absent outside git
+//	      "secret": "AKIA…",                   // masked with --redact
+//	      "match": "…",                        // the whole match, masked likewise
+//	      "entropy": 3.68,                     // Shannon entropy of the secret, bits per byte
+//	      "decoded": "base64",                 // present when found under an encoding
+//	      "fingerprint": "v1:…",               // stable id of rule + secret; see leak.Fingerprint
+//	      "blob": "…",                         // git blob id
+//	      "locations": [ {file, line, column, commit, …} ]  // other introductions
+//	    }
+//	  ],
+//	  "summary": { "source", "mode", "range", "commits", "blobs", "bytes",
+//	               "skipped": {reason: count}, "shallow", "findings", "errors",
+//	               "incomplete", "duration_seconds", "warnings" }
+//	}
+//
+// Findings come in a stable order: by first introduction, then file, line
+// and rule.
+type JSON struct{}
+
+var _ Reporter = JSON{}
+
+// Write writes r as JSON.
+func (JSON) Write(w io.Writer, r *Report) error {
+	findings := r.Findings
+	if findings == nil {
+		findings = []leak.Finding{}
+	}
+	for i := range findings {
+		if findings[i].Locations == nil {
+			findings[i].Locations = []leak.Location{}
+		}
+	}
+	s := r.Summary
+	s.Seconds = s.Duration.Seconds()
+	if s.Skipped == nil {
+		s.Skipped = map[string]int{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		Findings []leak.Finding `json:"findings"`
+		Summary  Summary        `json:"summary"`
+	}{findings, s})
+}

@@ -1,0 +1,95 @@
+// Package report writes findings in the formats people and machines read:
+// human text, JSON and, through the same Reporter interface, the CI formats.
+//
+// Reporters only format: they print the findings they are given, in order,
+// as they are. Masking secrets (--redact) happens before, in the command.
+// The package knows findings; it knows nothing of git, rules or detectors.
+package report
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/leakhound/leakhound/leak"
+)
+
+// Report is the outcome of one scan.
+type Report struct {
+	Findings []leak.Finding
+	Summary  Summary
+}
+
+// Summary describes what a scan covered.
+type Summary struct {
+	// Source is what was scanned: a repository path, a directory or "-".
+	Source string `json:"source"`
+	// Mode is "git", "directory" or "stdin".
+	Mode string `json:"mode"`
+	// Range describes the commits scanned, e.g. "all refs" or "A..B".
+	Range   string `json:"range,omitempty"`
+	Commits int    `json:"commits"`
+	// Blobs is the number of distinct file contents read; Bytes their size.
+	Blobs int   `json:"blobs"`
+	Bytes int64 `json:"bytes"`
+	// Skipped counts what was not scanned, by reason: binary, too-large,
+	// lfs-pointer, submodule, symlink, allowlisted-path.
+	Skipped  map[string]int `json:"skipped"`
+	Shallow  bool           `json:"shallow"`
+	Findings int            `json:"findings"`
+	// Errors counts objects that could not be read. A scan with errors is
+	// incomplete: it may have missed secrets.
+	Errors     int           `json:"errors"`
+	Incomplete bool          `json:"incomplete"`
+	Duration   time.Duration `json:"-"`
+	// Seconds is Duration in seconds, for JSON.
+	Seconds float64 `json:"duration_seconds"`
+	// Warnings are notes for the reader, such as rules capped on a blob.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Reporter writes a report in one format.
+type Reporter interface {
+	Write(w io.Writer, r *Report) error
+}
+
+// WriteFile writes a report to path atomically, readable by its owner only:
+// it writes a temporary file in the same directory, then renames it, so an
+// interrupted run never leaves a half-written report.
+func WriteFile(path string, rep Reporter, r *Report) error {
+	return AtomicWrite(path, func(w io.Writer) error { return rep.Write(w, r) })
+}
+
+// AtomicWrite writes path with mode 0600 through a temporary file and a
+// rename.
+func AtomicWrite(path string, write func(io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err := f.Chmod(0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := write(f); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
