@@ -241,3 +241,26 @@ func TestLineSetGrowsConcurrently(t *testing.T) {
 		t.Errorf("LineSet holds %d lines, want >= %d", ls.Len(), 4*50000)
 	}
 }
+
+func TestOverlappingMatchesKeepTheSpecificRule(t *testing.T) {
+	d := mustDetector(t, `
+[[rules]]
+id = "generic"
+regex = '''token = "([^"]+)"'''
+secretGroup = 1
+keywords = ["token"]
+tags = ["generic"]
+severity = "medium"
+
+[[rules]]
+id = "acme"
+regex = '''(acme_[a-z0-9]{16})'''
+keywords = ["acme_"]
+severity = "high"
+`, Options{})
+	got := secrets(detect(t, d, "a.txt", "token = \"acme_k3j4h5g6f7d8s9a0\"\ntoken = \"plainvaluehere\"\n"))
+	want := []string{"acme=acme_k3j4h5g6f7d8s9a0", "generic=plainvaluehere"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

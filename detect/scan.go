@@ -200,6 +200,7 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result) error {
 		}
 	}
 	var firstErr error
+	defer func() { res.Matches = d.dedupe(res.Matches) }()
 	for _, ri := range sc.touched {
 		r := d.rules[ri]
 		hits := sc.hits[ri]
@@ -362,4 +363,56 @@ func (d *Detector) inlineAllowed(content []byte, start, end int) bool {
 		}
 	}
 	return false
+}
+
+// dedupe keeps one match per secret: when matches of several rules overlap
+// (a GitHub token that the generic assignment rule also sees), the most
+// specific rule wins: the most severe, then one not tagged generic, then
+// the one defined first.
+func (d *Detector) dedupe(ms []Match) []Match {
+	if len(ms) < 2 {
+		return ms
+	}
+	slices.SortStableFunc(ms, func(a, b Match) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		return a.End - b.End
+	})
+	out := ms[:0]
+	for i := range ms {
+		m := ms[i]
+		drop := false
+		for j := len(out) - 1; j >= 0; j-- {
+			o := &out[j]
+			if o.Start >= m.End || m.Start >= o.End || o.Decoded != m.Decoded {
+				continue // no overlap
+			}
+			if o.rule.rank() <= m.rule.rank() {
+				drop = true
+				break
+			}
+			// m outranks o: o goes.
+			out = append(out[:j], out[j+1:]...)
+		}
+		if !drop {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// rank orders rules for dedupe: lower is more specific.
+func (r *rule) rank() int {
+	sev := 2
+	for i, s := range []string{"critical", "high", "medium", "low", "info"} {
+		if r.Severity == s {
+			sev = i
+		}
+	}
+	generic := 0
+	if slices.Contains(r.Tags, "generic") {
+		generic = 1
+	}
+	return (sev*2+generic)<<20 | r.index
 }

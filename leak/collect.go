@@ -54,6 +54,22 @@ func (c *Collector) Add(f Finding, order int) {
 	}
 }
 
+// AddLocation records f as another place a secret already collected lives
+// (a file it was renamed or copied to), without making it a finding of its
+// own: it is ignored if no finding has f's fingerprint.
+func (c *Collector) AddLocation(f Finding, order int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	g := c.byFP[f.Fingerprint]
+	if g == nil {
+		return
+	}
+	occ := occurrence{loc: f.Location, order: order}
+	if old, ok := g.files[f.File]; !ok || earlier(occ, old) {
+		g.files[f.File] = occ
+	}
+}
+
 // Len returns the number of distinct secrets collected so far.
 func (c *Collector) Len() int {
 	c.mu.Lock()

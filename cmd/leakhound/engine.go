@@ -247,6 +247,14 @@ func attribute(repo *gitwalk.Repo, plan *gitwalk.Plan, d *detect.Detector, found
 		}
 		return bytes.Contains(content, []byte(m.Secret))
 	}
+	// Occurrences that introduced nothing new (a renamed or edited file
+	// still holding the secret) only add locations to findings, so they
+	// come second.
+	type seen struct {
+		f     leak.Finding
+		order int
+	}
+	var old []seen
 	for _, bm := range found {
 		for _, src := range plan.Sources(bm.blob) {
 			for i := range bm.matches {
@@ -264,9 +272,14 @@ func attribute(repo *gitwalk.Repo, plan *gitwalk.Plan, d *detect.Detector, found
 				}
 				if isNew {
 					col.Add(f, src.Commit.Order)
+				} else {
+					old = append(old, seen{f, src.Commit.Order})
 				}
 			}
 		}
+	}
+	for _, o := range old {
+		col.AddLocation(o.f, o.order)
 	}
 }
 
