@@ -55,8 +55,8 @@ func (e *exitError) Unwrap() error { return e.err }
 
 // Exit codes.
 const (
-	exitClean = 0
-	exitLeaks = 1
+	exitClean   = 0
+	exitLeaks   = 1
 	exitFailure = 2
 	// exitInterrupted is returned after SIGINT, as shells do (128 + 2).
 	exitInterrupted = 130
