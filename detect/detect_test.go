@@ -264,3 +264,12 @@ severity = "high"
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestNonUTF8TextIsScannedAsBytes(t *testing.T) {
+	d := mustDetector(t, testRules, Options{})
+	content := "caf\xe9 \xff\xfe = 1\nx = acme_k3j4h5g6f7d8s9a0 \xe9\xe9\n"
+	got := secrets(detect(t, d, "latin1.txt", content))
+	if strings.Join(got, ",") != "acme=k3j4h5g6f7d8s9a0" {
+		t.Errorf("got %q", got)
+	}
+}

@@ -111,7 +111,7 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 		threads:            opts.threads,
 		maxFileSize:        maxSize,
 		ignoreInlineAllows: opts.ignoreInlineAllows,
-		progress:           !opts.noProgress && isTerminal(io.err),
+		progress:           !opts.noProgress && progressTerminal(io.err),
 	}
 	var result *report.Report
 	var scanErr error
@@ -197,6 +197,17 @@ func (o *outputOptions) reporter(errw io.Writer) (report.Reporter, error) {
 }
 
 func usageError(err error) error { return &exitError{code: exitFailure, err: err} }
+
+// progressTerminal reports whether w is a terminal wide enough for a
+// progress bar (a pseudo-terminal without a size reports width 0).
+func progressTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return false
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	return err == nil && width >= 40
+}
 
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)

@@ -145,9 +145,15 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		Since: t.since, IgnoreMissing: t.ignoreMissingExclude,
 	}, stats, sink.add)
 	if err != nil {
+		if ctx.Err() != nil {
+			// Interrupted before anything was scanned: an empty report,
+			// marked incomplete, is still a report.
+			return &report.Report{Summary: report.Summary{Source: t.path, Mode: "git", Range: t.rangeLabel,
+				Incomplete: true, Duration: time.Since(start), Skipped: map[string]int{}}}, errInterrupted
+		}
 		return nil, err
 	}
-	prog.scanning()
+	prog.scanning(len(plan.Commits), plan.Blobs())
 
 	col := leak.NewCollector()
 	// Rules that look at paths only.
@@ -176,7 +182,7 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 				allowlisted++
 			}
 			for _, id := range res.Capped {
-				warnings = append(warnings, fmt.Sprintf("rule %s matched more than the cap in blob %s; its other matches there were dropped", id, frag.BlobID))
+				warnings = addWarning(warnings, fmt.Sprintf("rule %s matched more than the cap in blob %s; its other matches there were dropped", id, frag.BlobID))
 			}
 			if len(res.Matches) > 0 {
 				found = append(found, blobMatches{frag.BlobID, res.Matches})
@@ -318,7 +324,7 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 			allowlisted++
 		}
 		for _, id := range res.Capped {
-			warnings = append(warnings, fmt.Sprintf("rule %s matched more than the cap in %s; its other matches there were dropped", id, frag.Sources[0].Path))
+			warnings = addWarning(warnings, fmt.Sprintf("rule %s matched more than the cap in %s; its other matches there were dropped", id, frag.Sources[0].Path))
 		}
 		for i := range res.Matches {
 			for _, src := range frag.Sources {
@@ -370,6 +376,21 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 		return rep, errInterrupted
 	}
 	return rep, nil
+}
+
+// maxWarnings bounds the warnings a summary lists.
+const maxWarnings = 20
+
+// addWarning appends w unless the list is full; the last entry then says
+// that more were dropped.
+func addWarning(ws []string, w string) []string {
+	switch {
+	case len(ws) < maxWarnings:
+		return append(ws, w)
+	case len(ws) == maxWarnings:
+		return append(ws, "more warnings like these were left out")
+	}
+	return ws
 }
 
 // redact masks every secret in findings: the secret itself, and its
