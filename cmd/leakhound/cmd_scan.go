@@ -29,6 +29,7 @@ type scanOptions struct {
 	maxFileSize        string
 	threads            int
 	noGit              bool
+	staged             bool
 	noProgress         bool
 	ignoreInlineAllows bool
 }
@@ -63,6 +64,7 @@ func (o *scanOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.maxFileSize, "max-file-size", "10MiB", "skip files larger than this (bytes, or with KiB, MiB, GiB)")
 	fs.IntVar(&o.threads, "threads", runtime.GOMAXPROCS(0), "parallel readers and detectors")
 	fs.BoolVar(&o.noGit, "no-git", false, "scan PATH as a plain directory tree, not git history")
+	fs.BoolVar(&o.staged, "staged", false, "scan the staged changes (the index against HEAD), as the pre-commit hook does")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (it only shows when stderr is a terminal)")
 	fs.BoolVar(&o.ignoreInlineAllows, "ignore-inline-allows", false, "report secrets on lines with leakhound:allow, gitleaks:allow or pragma: allowlist secret")
 }
@@ -120,6 +122,11 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 			return usageError(errors.New("--branch, --range and --since need git history; drop --no-git"))
 		}
 		result, scanErr = scanFiles(ctx, eo, path, io.in, io.err)
+	} else if opts.staged {
+		if len(opts.branches) > 0 || opts.rangeSpec != "" || opts.since != "" {
+			return usageError(errors.New("--staged scans the index: drop --branch, --range and --since"))
+		}
+		result, scanErr = scanGit(ctx, eo, gitTarget{path: path, staged: true, rangeLabel: "staged changes"}, io.err)
 	} else {
 		t := gitTarget{path: path, rangeLabel: "all refs"}
 		if len(opts.branches) > 0 {

@@ -49,6 +49,8 @@ type gitTarget struct {
 	// ignoreMissingExclude tolerates excluded commits that are not in the
 	// repository (a pre-push remote sha we never fetched).
 	ignoreMissingExclude bool
+	// staged scans the index against HEAD instead of commits.
+	staged bool
 }
 
 // loadConfig picks the rules: --config, else the rules file at the root of
@@ -139,11 +141,16 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 	prog := startProgress(eo.progress, errw, stats)
 	defer prog.stop()
 
-	plan, err := repo.Plan(ctx, gitwalk.Options{
-		Include: t.include, Exclude: t.exclude,
-		IncludeIDs: t.includeIDs, ExcludeIDs: t.excludeIDs,
-		Since: t.since, IgnoreMissing: t.ignoreMissingExclude,
-	}, stats, sink.add)
+	var plan *gitwalk.Plan
+	if t.staged {
+		plan, err = repo.PlanStaged(ctx)
+	} else {
+		plan, err = repo.Plan(ctx, gitwalk.Options{
+			Include: t.include, Exclude: t.exclude,
+			IncludeIDs: t.includeIDs, ExcludeIDs: t.excludeIDs,
+			Since: t.since, IgnoreMissing: t.ignoreMissingExclude,
+		}, stats, sink.add)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			// Interrupted before anything was scanned: an empty report,
