@@ -16,11 +16,18 @@ import (
 func TestPreCommitFramework(t *testing.T) {
 	testtool.Need(t, "git", "git")
 	testtool.Need(t, "pre-commit", "pre-commit")
-	root, err := filepath.Abs("../..")
+	src, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
 	env := gitEnv(t)
+	// The framework installs hooks from a git repository at a revision:
+	// commit this source tree, as it is, into a scratch one.
+	root := t.TempDir()
+	copyTree(t, src, root)
+	mustGit(t, env, root, "init", "-q")
+	mustGit(t, env, root, "add", "-A")
+	mustGit(t, env, root, "commit", "-q", "--no-verify", "-m", "leakhound under test")
 	rev := strings.TrimSpace(mustGit(t, env, root, "rev-parse", "HEAD"))
 	gomodcache, _ := exec.Command("go", "env", "GOMODCACHE").Output()
 	gocache, _ := exec.Command("go", "env", "GOCACHE").Output()
@@ -73,5 +80,33 @@ func TestPreCommitFramework(t *testing.T) {
 	mustGit(t, env, dir, "commit", "-q", "-am", "clean")
 	if out, err := runGit(t, env, dir, "push", "origin", "main"); err != nil {
 		t.Fatalf("clean push blocked: %v\n%s", err, out)
+	}
+}
+
+// copyTree copies the regular files under src (leaving out .git) to dst.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			if d.Name() == ".git" {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
