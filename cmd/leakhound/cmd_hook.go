@@ -251,7 +251,7 @@ func runHookPrePush(ctx context.Context, opts hookOptions, args []string, io std
 	if rep == nil {
 		return scanErr
 	}
-	return hookVerdict(rep, scanErr, "push", tips, io.err)
+	return hookVerdict(ctx, rep, scanErr, "push", tips, io.err)
 }
 
 func runHookPreCommit(ctx context.Context, opts hookOptions, io stdio) error {
@@ -261,15 +261,15 @@ func runHookPreCommit(ctx context.Context, opts hookOptions, io stdio) error {
 	if rep == nil {
 		return scanErr
 	}
-	return hookVerdict(rep, scanErr, "commit", nil, io.err)
+	return hookVerdict(ctx, rep, scanErr, "commit", nil, io.err)
 }
 
 // hookVerdict prints the hook's short report on w and turns the outcome
 // into the exit status: 1 when secrets block the push or commit.
-func hookVerdict(rep *report.Report, scanErr error, action string, tips map[string]bool, w io.Writer) error {
+func hookVerdict(ctx context.Context, rep *report.Report, scanErr error, action string, tips map[string]bool, w io.Writer) error {
 	switch {
 	case errors.Is(scanErr, errInterrupted):
-		return &exitError{code: exitInterrupted, err: errors.New("interrupted")}
+		return &exitError{code: interruptedCode(ctx), err: errors.New("interrupted")}
 	case rep.Summary.Incomplete:
 		fmt.Fprintf(w, "leakhound: %s blocked: %d object(s) could not be read, so the scan is incomplete\n", action, rep.Summary.Errors)
 		return &exitError{code: exitFailure}

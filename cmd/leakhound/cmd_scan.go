@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/leakhound/leakhound/gitwalk"
+	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -160,11 +161,12 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 	if result == nil {
 		return scanErr
 	}
-	return finish(result, scanErr, opts.outputOptions, rep, io)
+	return finish(ctx, result, scanErr, opts.outputOptions, rep, io)
 }
 
 // finish writes the report and turns the outcome into an exit status.
-func finish(result *report.Report, scanErr error, opts outputOptions, rep report.Reporter, io stdio) error {
+func finish(ctx context.Context, result *report.Report, scanErr error, opts outputOptions, rep report.Reporter, io stdio) error {
+	escapePaths(result.Findings)
 	if opts.redact {
 		redact(result.Findings)
 	} else if _, isText := rep.(report.Text); isText && !opts.showSecrets {
@@ -183,13 +185,23 @@ func finish(result *report.Report, scanErr error, opts outputOptions, rep report
 	}
 	switch {
 	case errors.Is(scanErr, errInterrupted):
-		return &exitError{code: exitInterrupted, err: errors.New("interrupted: the report holds what was found so far and is marked incomplete")}
+		return &exitError{code: interruptedCode(ctx), err: errors.New("interrupted: the report holds what was found so far and is marked incomplete")}
 	case result.Summary.Incomplete:
 		return &exitError{code: exitFailure, err: fmt.Errorf("scan incomplete: %d object(s) could not be read; the report holds everything found", result.Summary.Errors)}
 	case len(result.Findings) > 0:
 		return &exitError{code: opts.exitCode}
 	}
 	return nil
+}
+
+// escapePaths makes file names that are not valid UTF-8 printable.
+func escapePaths(fs []leak.Finding) {
+	for i := range fs {
+		fs[i].File = leak.DisplayPath(fs[i].File)
+		for j := range fs[i].Locations {
+			fs[i].Locations[j].File = leak.DisplayPath(fs[i].Locations[j].File)
+		}
+	}
 }
 
 func (o *outputOptions) reporter(errw io.Writer) (report.Reporter, error) {

@@ -120,13 +120,26 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		return nil, err
 	}
 	defer repo.Close()
-	cfg, err := loadConfig(eo.configPath, repo.WorkTree(), func() ([]byte, bool, error) {
-		h, err := repo.ResolveRef("HEAD")
-		if err != nil {
-			return nil, false, nil // an empty repository has no rules file
+	sink := &errorSink{w: errw}
+	var fromHEAD func() ([]byte, bool, error)
+	if repo.WorkTree() == "" {
+		// A bare repository's rules file is the one in HEAD's tree.
+		fromHEAD = func() ([]byte, bool, error) {
+			h, err := repo.ResolveRef("HEAD")
+			if err != nil {
+				return nil, false, nil // an empty repository has no rules file
+			}
+			b, ok, err := repo.FileAt(h, rulesFileName)
+			if err != nil {
+				// Count it, scan with the defaults: the scan will be
+				// incomplete anyway, as HEAD's tree cannot be read.
+				sink.add(rulesFileName+" in HEAD", err)
+				return nil, false, nil
+			}
+			return b, ok, nil
 		}
-		return repo.FileAt(h, rulesFileName)
-	})
+	}
+	cfg, err := loadConfig(eo.configPath, repo.WorkTree(), fromHEAD)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +149,6 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		return nil, err
 	}
 
-	sink := &errorSink{w: errw}
 	stats := new(gitwalk.Stats)
 	prog := startProgress(eo.progress, errw, stats)
 	defer prog.stop()
@@ -347,9 +359,28 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 	var walkErr error
 	if path == "-" {
 		sum.Mode = "stdin"
-		frag, err := fswalk.ReadStdin(stdin, eo.maxFileSize)
-		if err != nil {
-			return nil, err
+		// Reading standard input cannot be cancelled: wait for it in the
+		// background, so that a signal still ends the scan promptly.
+		type read struct {
+			frag *leak.Fragment
+			err  error
+		}
+		ch := make(chan read, 1)
+		go func() {
+			frag, err := fswalk.ReadStdin(stdin, eo.maxFileSize)
+			ch <- read{frag, err}
+		}()
+		var frag *leak.Fragment
+		select {
+		case r := <-ch:
+			if r.err != nil {
+				return nil, r.err
+			}
+			frag = r.frag
+		case <-ctx.Done():
+			sum.Incomplete = true
+			sum.Duration = time.Since(start)
+			return &report.Report{Summary: sum}, errInterrupted
 		}
 		for _, f := range d.PathFindings("", frag.Sources[0]) {
 			col.Add(f, -1)
