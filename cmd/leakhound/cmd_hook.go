@@ -488,4 +488,3 @@ func hookScript(kind, exe string) string {
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
-
