@@ -114,7 +114,13 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 		threads:            opts.threads,
 		maxFileSize:        maxSize,
 		ignoreInlineAllows: opts.ignoreInlineAllows,
-		progress:           !opts.noProgress && progressTerminal(io.err),
+		// Compile each rule on first use: of the 300-odd default rules a
+		// repository's content triggers a few dozen, and compiling all of
+		// them up front costs more than scanning a small repository.
+		// config.Parse has checked every regex's syntax already, and
+		// `leakhound rules test` compiles them all.
+		lazy:     true,
+		progress: !opts.noProgress && progressTerminal(io.err),
 	}
 	var result *report.Report
 	var scanErr error

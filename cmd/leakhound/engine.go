@@ -32,7 +32,8 @@ type engineOptions struct {
 	threads            int
 	maxFileSize        int64
 	ignoreInlineAllows bool
-	// lazy compiles rules on first use: for short scans (hooks).
+	// lazy compiles rules on first use, so that a scan pays only for the
+	// rules whose keywords occur.
 	lazy     bool
 	progress bool
 }
