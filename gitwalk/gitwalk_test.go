@@ -422,3 +422,28 @@ func countDeltas(t *testing.T, pack string) int {
 	}
 	return deltas
 }
+
+func TestHasCommit(t *testing.T) {
+	g := gittest.New(t)
+	c1 := g.Write("a", "1\n").Commit("one")
+	c2 := g.Write("a", "2\n").Commit("two")
+	blob := g.BlobID(c2, "a")
+	g.MakeShallow(c2)
+	r, err := Open(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if ok, err := r.HasCommit(plumbing.NewHash(c2)); !ok || err != nil {
+		t.Errorf("HEAD: %v %v", ok, err)
+	}
+	if ok, err := r.HasCommit(plumbing.NewHash(c1)); ok || err != nil {
+		t.Errorf("commit beyond the shallow boundary: %v %v", ok, err)
+	}
+	if ok, err := r.HasCommit(plumbing.NewHash(strings.Repeat("ab", 20))); ok || err != nil {
+		t.Errorf("unknown id: %v %v", ok, err)
+	}
+	if ok, err := r.HasCommit(plumbing.NewHash(blob)); ok || err == nil {
+		t.Errorf("a blob: %v %v", ok, err)
+	}
+}

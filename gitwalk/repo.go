@@ -304,3 +304,18 @@ func (r *Repo) Shallow() ([]plumbing.Hash, error) {
 // ErrorFunc is called with a problem on one object or ref (named by item);
 // returning nil continues the walk, an error aborts it with that error.
 type ErrorFunc func(item string, err error) error
+
+// HasCommit reports whether the repository holds the commit h. A missing
+// object is false with no error; an object that is not a commit, or that
+// cannot be read, is an error.
+func (r *Repo) HasCommit(h plumbing.Hash) (bool, error) {
+	objs := r.newObjects(1<<20, false)
+	defer objs.close()
+	if _, err := objs.typed(h, plumbing.CommitObject); err != nil {
+		if errors.Is(err, plumbing.ErrObjectNotFound) {
+			return false, nil
+		}
+		return false, err
+	}
+	return true, nil
+}
