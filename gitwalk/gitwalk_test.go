@@ -3,6 +3,7 @@ package gitwalk
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -423,10 +424,11 @@ func countDeltas(t *testing.T, pack string) int {
 	return deltas
 }
 
-func TestHasCommit(t *testing.T) {
+func TestResolveCommit(t *testing.T) {
 	g := gittest.New(t)
 	c1 := g.Write("a", "1\n").Commit("one")
 	c2 := g.Write("a", "2\n").Commit("two")
+	g.Tag("v2", c2, true)
 	blob := g.BlobID(c2, "a")
 	g.MakeShallow(c2)
 	r, err := Open(g.Dir)
@@ -434,16 +436,20 @@ func TestHasCommit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	if ok, err := r.HasCommit(plumbing.NewHash(c2)); !ok || err != nil {
-		t.Errorf("HEAD: %v %v", ok, err)
+	for _, rev := range []string{c2, "main", "v2", c2[:8]} {
+		if h, err := r.ResolveCommit(rev); h.String() != c2 || err != nil {
+			t.Errorf("%s: %v %v", rev, h, err)
+		}
 	}
-	if ok, err := r.HasCommit(plumbing.NewHash(c1)); ok || err != nil {
-		t.Errorf("commit beyond the shallow boundary: %v %v", ok, err)
+	for _, rev := range []string{c1, strings.Repeat("ab", 20)} {
+		if _, err := r.ResolveCommit(rev); !errors.Is(err, plumbing.ErrObjectNotFound) {
+			t.Errorf("%s, not in the clone: %v", rev, err)
+		}
 	}
-	if ok, err := r.HasCommit(plumbing.NewHash(strings.Repeat("ab", 20))); ok || err != nil {
-		t.Errorf("unknown id: %v %v", ok, err)
+	if _, err := r.ResolveCommit(blob); err == nil || errors.Is(err, plumbing.ErrObjectNotFound) || !strings.Contains(err.Error(), "not a commit") {
+		t.Errorf("a blob: %v", err)
 	}
-	if ok, err := r.HasCommit(plumbing.NewHash(blob)); ok || err == nil {
-		t.Errorf("a blob: %v %v", ok, err)
+	if _, err := r.ResolveCommit("nope"); err == nil || errors.Is(err, plumbing.ErrObjectNotFound) {
+		t.Errorf("an unknown ref: %v", err)
 	}
 }

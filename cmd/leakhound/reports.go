@@ -194,9 +194,7 @@ func writeReports(result *report.Report, specs []reportSpec, env *reportEnv, out
 			return result
 		}
 		if maskedCopy == nil {
-			fs := slices.Clone(result.Findings)
-			redact(fs)
-			maskedCopy = &report.Report{Findings: fs, Summary: result.Summary}
+			maskedCopy = maskedReport(result)
 		}
 		return maskedCopy
 	}
@@ -224,4 +222,11 @@ func writeReports(result *report.Report, specs []reportSpec, env *reportEnv, out
 		report.Text{}.Write(errw, &report.Report{Summary: result.Summary})
 	}
 	return firstErr
+}
+
+// maskedReport returns a copy of r with every secret masked.
+func maskedReport(r *report.Report) *report.Report {
+	fs := slices.Clone(r.Findings)
+	redact(fs)
+	return &report.Report{Findings: fs, Summary: r.Summary}
 }
