@@ -17,6 +17,7 @@ require (
 	github.com/wasilibs/go-re2 v1.13.0
 	golang.org/x/sync v0.24.0
 	golang.org/x/term v0.45.0
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (
