@@ -477,7 +477,7 @@ func runCI(ctx context.Context, opts ciOptions, args []string, io stdio, getenv 
 	if r.nothing {
 		fmt.Fprintf(io.err, "leakhound: nothing to scan: %s\n", r.why)
 		rep := &report.Report{Summary: report.Summary{Source: path, Mode: "git", Range: "nothing (" + r.why + ")", Skipped: map[string]int{}}}
-		return finishCI(rep, nil, specs, env, getenv, io)
+		return finishCI(ctx, rep, nil, specs, env, getenv, io)
 	}
 
 	repo, err := gitwalk.Open(path)
@@ -514,7 +514,7 @@ func runCI(ctx context.Context, opts ciOptions, args []string, io stdio, getenv 
 	eo := engineOptions{
 		threads:     opts.threads,
 		maxFileSize: maxSize,
-		progress:    !opts.noProgress && isTerminal(io.err),
+		progress:    !opts.noProgress && progressTerminal(io.err),
 		rules:       cfg,
 	}
 	t := gitTarget{
@@ -539,17 +539,17 @@ func runCI(ctx context.Context, opts ciOptions, args []string, io stdio, getenv 
 		fmt.Fprintf(io.err, "leakhound: %d finding(s) already in the baseline, not reported\n", dropped)
 	}
 	result.Summary.Duration = time.Since(start)
-	return finishCI(result, scanErr, specs, env, getenv, io)
+	return finishCI(ctx, result, scanErr, specs, env, getenv, io)
 }
 
 // finishCI writes the reports, and on GitHub the job summary, and turns the
 // outcome into an exit status.
-func finishCI(result *report.Report, scanErr error, specs []reportSpec, env *reportEnv, getenv func(string) string, io stdio) error {
+func finishCI(ctx context.Context, result *report.Report, scanErr error, specs []reportSpec, env *reportEnv, getenv func(string) string, io stdio) error {
 	var summaryErr error
 	if p := getenv("GITHUB_STEP_SUMMARY"); p != "" && getenv("GITHUB_ACTIONS") == "true" {
 		summaryErr = appendStepSummary(p, result)
 	}
-	if err := finish(result, scanErr, exitLeaks, specs, env, io); err != nil {
+	if err := finish(ctx, result, scanErr, exitLeaks, specs, env, io); err != nil {
 		return err
 	}
 	if summaryErr != nil {
