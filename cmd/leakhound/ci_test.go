@@ -475,6 +475,9 @@ func TestCIReportsAreMasked(t *testing.T) {
 	if rep := parseJSON(t, r.out); len(rep.Findings) != 1 || !strings.Contains(r.err, "no GitHub annotations") {
 		t.Errorf("json on stdout: %d findings\n%s", len(rep.Findings), r.err)
 	}
+	if !strings.HasPrefix(r.err, "leakhound: scanning ") {
+		t.Errorf("the range is not the first line:\n%s", r.err)
+	}
 }
 
 func TestCIBaselineComesFromTheBase(t *testing.T) {

@@ -471,11 +471,11 @@ func runCI(ctx context.Context, opts ciOptions, args []string, io stdio, getenv 
 		return usageError(err)
 	}
 	env := &reportEnv{redactAll: true, noColor: opts.noColor}
-	if r.platform == github {
-		specs = withAnnotations(specs, io)
-	}
 	if r.nothing {
 		fmt.Fprintf(io.err, "leakhound: nothing to scan: %s\n", r.why)
+		if r.platform == github {
+			specs = withAnnotations(specs, io)
+		}
 		rep := &report.Report{Summary: report.Summary{Source: path, Mode: "git", Range: "nothing (" + r.why + ")", Skipped: map[string]int{}}}
 		return finishCI(ctx, rep, nil, specs, env, getenv, io)
 	}
@@ -490,6 +490,9 @@ func runCI(ctx context.Context, opts ciOptions, args []string, io stdio, getenv 
 		return err
 	}
 	fmt.Fprintf(io.err, "leakhound: scanning %s: %s\n", rr.label, rr.why)
+	if r.platform == github {
+		specs = withAnnotations(specs, io)
+	}
 
 	// Rules and baseline come from the base commit: the work tree is the
 	// merge request's, and a merge request must not vet itself.
