@@ -372,6 +372,17 @@ func TestCIShallowCloneThatStopsInsideTheRange(t *testing.T) {
 	}
 }
 
+func TestCIPullRequestTargetWithoutTheHead(t *testing.T) {
+	g, c := mrHistory(t)
+	// pull_request_target checks out the base: the head is not fetched.
+	missing := strings.Repeat("cd", 20)
+	githubEnv(t, "pull_request_target", prEvent(9, c["m1"], missing), c["m1"])
+	r, _ := ciRun(t, g.Dir)
+	if r.code != 2 || !strings.Contains(r.err, "the head commit "+short(missing)+" is not in the repository") || !strings.Contains(r.err, "git fetch origin pull/9/head") {
+		t.Errorf("exit %d\n%s", r.code, r.err)
+	}
+}
+
 func TestCIIncompleteScanIsExit2(t *testing.T) {
 	g, c := mrHistory(t)
 	g.RemoveObject(g.BlobID(c["f1"], "deploy.sh"))

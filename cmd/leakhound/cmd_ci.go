@@ -139,7 +139,8 @@ type ciRange struct {
 	why string
 	// pullRequest is a GitHub pull request's number, for advice.
 	pullRequest int
-	event       string
+	// event is the GitHub event or GitLab pipeline source.
+	event string
 }
 
 // detectRange works out the range from the CI environment and the flags.
