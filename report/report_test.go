@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	junitparser "github.com/joshdk/go-junit"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -542,5 +543,25 @@ func TestMarkdown(t *testing.T) {
 	}
 	if out := string(render(t, Markdown{}, clean())); !strings.HasPrefix(out, "## leakhound: no leaks found in") || strings.Contains(out, "| Severity") {
 		t.Errorf("clean:\n%s", out)
+	}
+}
+
+func TestTruncateKeepsRunes(t *testing.T) {
+	s := strings.Repeat("é", 10) // 20 bytes
+	got := truncate(s, 9)
+	if len(got) > 9 || !strings.HasSuffix(got, "…") || !utf8.ValidString(got) {
+		t.Errorf("truncate: %q (%d bytes)", got, len(got))
+	}
+	if truncate("short", 9) != "short" {
+		t.Error("a short string was cut")
+	}
+	long := sample()
+	long.Findings[0].Description = strings.Repeat("x", 300)
+	var doc struct {
+		Vulnerabilities []struct{ Name string } `json:"vulnerabilities"`
+	}
+	json.Unmarshal(render(t, &GitLab{}, long), &doc)
+	if n := len(doc.Vulnerabilities[0].Name); n > 255 {
+		t.Errorf("name of %d bytes, the schema allows 255", n)
 	}
 }
