@@ -30,6 +30,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	gghash "github.com/go-git/go-git/v5/plumbing/hash"
+	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 )
@@ -332,3 +333,35 @@ func (r *Repo) Shallow() ([]plumbing.Hash, error) {
 // ErrorFunc is called with a problem on one object or ref (named by item);
 // returning nil continues the walk, an error aborts it with that error.
 type ErrorFunc func(item string, err error) error
+
+// ResolveCommit resolves a revision, as ResolveRef does, to a commit,
+// peeling annotated tags. When the revision's object, or a tag's target, is
+// not in the repository (a shallow or partial clone, a commit never
+// fetched), the error wraps plumbing.ErrObjectNotFound.
+func (r *Repo) ResolveCommit(rev string) (plumbing.Hash, error) {
+	h, err := r.ResolveRef(rev)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	objs := r.newObjects(1<<20, false)
+	defer objs.close()
+	for depth := 0; depth < 20; depth++ {
+		typ, data, err := objs.byID(h, 1<<40)
+		if err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("%s: object %s: %w", rev, h, err)
+		}
+		switch typ {
+		case plumbing.CommitObject:
+			return h, nil
+		case plumbing.TagObject:
+			t, err := object.DecodeTag(nil, decode(typ, data))
+			if err != nil {
+				return plumbing.ZeroHash, fmt.Errorf("%s: tag %s: %w", rev, h, err)
+			}
+			h = t.Target
+		default:
+			return plumbing.ZeroHash, fmt.Errorf("%s: %s is a %s, not a commit", rev, h, typ)
+		}
+	}
+	return plumbing.ZeroHash, fmt.Errorf("%s: tags nested too deep", rev)
+}
