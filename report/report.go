@@ -64,7 +64,31 @@ func WriteFile(path string, rep Reporter, r *Report) error {
 
 // AtomicWrite writes path with mode 0600 through a temporary file and a
 // rename.
+//
+// A path naming something other than a regular file (/dev/null, a pipe, a
+// terminal) is written to as it is: renaming over it would replace a device
+// with a file. A symbolic link is followed, and its target replaced.
 func AtomicWrite(path string, write func(io.Writer) error) (err error) {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return fmt.Errorf("write %s: is a directory", path)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return nil
+	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
