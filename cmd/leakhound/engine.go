@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/detect"
 	"github.com/leakhound/leakhound/fswalk"
@@ -35,6 +36,11 @@ type engineOptions struct {
 	// lazy compiles rules on first use: for short scans (hooks).
 	lazy     bool
 	progress bool
+	// baselinePath names the baseline file; "" means the scanned
+	// repository's .secretsbaseline.json when it has one (see
+	// resolveBaseline). noBaseline reports every finding.
+	baselinePath string
+	noBaseline   bool
 }
 
 // gitTarget says which history to scan.
@@ -128,6 +134,20 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 	if err != nil {
 		return nil, err
 	}
+	// The baseline is read before the scan, so that a bad one costs nothing.
+	known, knownName, err := resolveBaseline(eo, repo.WorkTree(), func() ([]byte, bool, error) {
+		if repo.WorkTree() != "" {
+			return nil, false, nil
+		}
+		ref, err := repo.DefaultBranch()
+		if err != nil {
+			return nil, false, nil
+		}
+		return repo.FileAt(ref.Hash, baseline.FileName)
+	})
+	if err != nil {
+		return nil, err
+	}
 	lines := detect.NewLineSet()
 	d, err := detect.New(cfg, detect.Options{Lazy: eo.lazy, IgnoreInlineAllows: eo.ignoreInlineAllows, Lines: lines})
 	if err != nil {
@@ -194,6 +214,9 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 	attribute(repo, plan, d, found, col, sink)
 
 	rep := &report.Report{Findings: col.Findings()}
+	applyBaseline(rep, known, knownName)
+	head, headWarnings := markInHead(repo, rep.Findings)
+	warnings = append(warnings, headWarnings...)
 	sort.Strings(warnings)
 	if allowlisted > 0 {
 		plan.Skipped["allowlisted-path"] += allowlisted
@@ -212,6 +235,12 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		Incomplete: sink.n() > 0 || interrupted,
 		Duration:   time.Since(start),
 		Warnings:   warnings,
+		InHead:     countInHead(rep.Findings),
+		Baseline:   rep.Summary.Baseline,
+		Baselined:  rep.Summary.Baselined,
+	}
+	if !head.Hash.IsZero() {
+		rep.Summary.HeadRef, rep.Summary.HeadCommit = head.Name, head.Hash.String()
 	}
 	if interrupted {
 		return rep, errInterrupted
@@ -298,6 +327,10 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 	if err != nil {
 		return nil, err
 	}
+	known, knownName, err := resolveBaseline(eo, root, nil)
+	if err != nil {
+		return nil, err
+	}
 	d, err := detect.New(cfg, detect.Options{Lazy: eo.lazy, IgnoreInlineAllows: eo.ignoreInlineAllows})
 	if err != nil {
 		return nil, err
@@ -360,6 +393,12 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 		sum.Skipped["allowlisted-path"] = allowlisted
 	}
 	rep := &report.Report{Findings: col.Findings(), Summary: sum}
+	applyBaseline(rep, known, knownName)
+	// Outside git history the scanned files are the current state.
+	for i := range rep.Findings {
+		rep.Findings[i].InHead = true
+	}
+	rep.Summary.InHead = len(rep.Findings)
 	sort.Strings(warnings)
 	rep.Summary.Warnings = warnings
 	rep.Summary.Findings = len(rep.Findings)
