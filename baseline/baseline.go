@@ -351,8 +351,9 @@ func (b *Baseline) reindex() {
 	}
 }
 
-// sort puts the entries in file order: by file, line, rule and fingerprint.
-func (b *Baseline) sort() {
+// Sort puts the entries in file order: by file, line, rule and
+// fingerprint, the order Encode writes them in.
+func (b *Baseline) Sort() {
 	slices.SortStableFunc(b.Entries, func(x, y Entry) int {
 		return cmp.Or(
 			cmp.Compare(x.File, y.File),
@@ -367,7 +368,7 @@ func (b *Baseline) sort() {
 // Encode writes the baseline in its file format (see the package comment),
 // sorting its entries first. It suits report.AtomicWrite.
 func (b *Baseline) Encode(w io.Writer) error {
-	b.sort()
+	b.Sort()
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "{\n  \"version\": %d,\n  \"entries\": [", Version)
 	enc := json.NewEncoder(&buf)

@@ -27,6 +27,7 @@ import (
 
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-billy/v5/osfs"
+	gitconfig "github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	gghash "github.com/go-git/go-git/v5/plumbing/hash"
@@ -341,4 +342,25 @@ func (r *Repo) DefaultBranch() (Ref, error) {
 		return Ref{Name: "HEAD", Hash: head.Hash()}, nil
 	}
 	return Ref{}, ErrNoDefaultBranch
+}
+
+// User returns the user.name and user.email git would commit with: from the
+// repository's config, else the user's global config. Either may be "". It
+// only reads files; it runs nothing.
+func (r *Repo) User() (name, email string) {
+	if cfg, err := r.st.Config(); err == nil {
+		name, email = cfg.User.Name, cfg.User.Email
+	}
+	if name != "" && email != "" {
+		return name, email
+	}
+	if cfg, err := gitconfig.LoadConfig(gitconfig.GlobalScope); err == nil {
+		if name == "" {
+			name = cfg.User.Name
+		}
+		if email == "" {
+			email = cfg.User.Email
+		}
+	}
+	return name, email
 }

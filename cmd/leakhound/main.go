@@ -122,6 +122,7 @@ commits of a merge request.` + exitStatusHelp,
 	})
 	root.AddCommand(newScanCommand(io))
 	root.AddCommand(newRulesCommand(io))
+	root.AddCommand(newBaselineCommand(io))
 	return root
 }
 
