@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -300,9 +301,17 @@ func (a *auditor) show(k, n int, e *baseline.Entry) {
 	}
 	fmt.Fprintf(w, "  id %s\n\n", e.Fingerprint)
 
+	if r := a.d.Rule(e.RuleID); r != nil && r.Regex == "" {
+		fmt.Fprintf(w, "  the file itself is the finding: rule %s matches its path\n\n", e.RuleID)
+		return
+	}
 	content, err := a.content(e)
 	if err != nil {
 		fmt.Fprintf(w, "  cannot show it: %s\n\n", termSafe(err.Error()))
+		return
+	}
+	if bytes.IndexByte(content[:min(len(content), 8000)], 0) >= 0 {
+		fmt.Fprint(w, "  a binary file: not shown\n\n")
 		return
 	}
 	m, err := a.locate(e, content)
