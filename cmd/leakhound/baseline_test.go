@@ -6,6 +6,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -646,4 +647,37 @@ func TestImportFromGitleaksAndDetectSecrets(t *testing.T) {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+func TestBaselineAuditShowsKeysAndFiles(t *testing.T) {
+	g := gittest.New(t)
+	rules := filepath.Join(t.TempDir(), "rules.toml")
+	os.WriteFile(rules, []byte("[extend]\nuseDefault = true\n\n[[rules]]\nid = \"p12\"\ndescription = \"PKCS#12 key store\"\npath = '''\\.p12$'''\n"), 0o600)
+	key := "-----BEGIN " + "OPENSSH PRIVATE KEY-----\n" +
+		"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n" +
+		"QyNTUxOQAAACBHk8mZq3XvP9nL2rT7wB4yC6j0dF5gS1aQeRtUiOpAsDAAAAJgkT3pGJE96\n" +
+		"-----END " + "OPENSSH PRIVATE KEY-----"
+	g.Write("keys/id_ed25519", "# deploy key\n"+key+"\n")
+	g.WriteBytes("certs/store.p12", []byte{0x30, 0x82, 0, 1, 2, 3})
+	g.Commit("keys")
+	if r := runLH(t, "", "baseline", "create", "--no-progress", "--config", rules, g.Dir); r.code != 0 || !strings.Contains(r.out, "2 secrets") {
+		t.Fatalf("create: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	var out bytes.Buffer
+	opts := baselineAuditOptions{terminal: true, reviewer: "QA", noColor: true, config: rules, context: 1}
+	if err := runBaselineAudit(context.Background(), opts, []string{g.Dir}, stdio{in: strings.NewReader("a\na\n"), out: &out, err: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"[1/2] p12 PKCS#12 key store",
+		"the file itself is the finding: rule p12 matches its path",
+		"[2/2] private-key (critical)",
+		"    1 │ # deploy key",
+		"  → 2 │ -----BEGIN OPENSSH PRIVATE KEY-----",
+		"  → 5 │ -----END OPENSSH PRIVATE KEY-----",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("audit lacks %q:\n%s", want, out.String())
+		}
+	}
 }
