@@ -288,3 +288,41 @@ severity = "high"
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestNonUTF8TextIsScannedAsBytes(t *testing.T) {
+	d := mustDetector(t, testRules, Options{})
+	content := "caf\xe9 \xff\xfe = 1\nx = acme_k3j4h5g6f7d8s9a0 \xe9\xe9\n"
+	got := secrets(detect(t, d, "latin1.txt", content))
+	if strings.Join(got, ",") != "acme=k3j4h5g6f7d8s9a0" {
+		t.Errorf("got %q", got)
+	}
+}
+
+// TestRuleMatchingEverywhereIsCapped checks that a rule matching every byte
+// is cut off at the cap, with the fragment reported capped.
+func TestRuleMatchingEverywhereIsCapped(t *testing.T) {
+	d := mustDetector(t, "[[rules]]\nid = \"dot\"\nregex = '''.'''\n", Options{MaxMatchesPerRule: 50})
+	content := strings.Repeat("abcdefgh\n", 300000) // 2.7 MB: several chunks
+	res, err := d.Detect(&leak.Fragment{Content: []byte(content), Sources: []leak.Source{{Path: "big.txt"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Matches) != 50 || len(res.Capped) != 1 || res.Capped[0] != "dot" {
+		t.Errorf("%d matches, capped %v", len(res.Matches), res.Capped)
+	}
+}
+
+func TestChunksOverlap(t *testing.T) {
+	cs := chunks([][2]int{{0, 100}, {10, 10 + 2*maxChunk + 5}})
+	if cs[0] != [2]int{0, 100} || cs[len(cs)-1][1] != 10+2*maxChunk+5 {
+		t.Fatalf("chunks %v", cs)
+	}
+	for i := 2; i < len(cs); i++ {
+		if cs[i][0] != cs[i-1][1]-windowReach {
+			t.Errorf("chunk %d does not overlap the previous: %v", i, cs)
+		}
+		if cs[i][1]-cs[i][0] > maxChunk {
+			t.Errorf("chunk %d too long", i)
+		}
+	}
+}

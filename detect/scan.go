@@ -296,9 +296,11 @@ func lineEndAfter(content []byte, off, n int) int {
 // runRule runs r's regex over each window and records its matches.
 func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, res *Result) {
 	count := 0
-	for _, w := range wins {
+	for _, w := range chunks(wins) {
 		text := content[w[0]:w[1]]
-		for _, loc := range r.re.FindAllSubmatchIndex(text, -1) {
+		// Ask for no more matches than the cap allows: a rule that matches
+		// everywhere must not allocate a result per byte.
+		for _, loc := range r.re.FindAllSubmatchIndex(text, d.opts.MaxMatchesPerRule-count+1) {
 			s0, s1 := secretSpan(loc, r.SecretGroup)
 			if s0 < 0 || s1 <= s0 {
 				continue
@@ -335,6 +337,39 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 			res.Matches = append(res.Matches, m)
 		}
 	}
+}
+
+// maxChunk bounds the text one regex call sees. Each call copies its input
+// into the regex engine's memory, which keeps the size of the largest input
+// it saw; windows over long content are cut into overlapping chunks. A
+// match longer than the overlap that straddles a cut can be missed; no
+// secret is that long.
+const maxChunk = 1 << 20
+
+// chunks cuts windows longer than maxChunk into pieces that overlap by
+// windowReach bytes.
+func chunks(wins [][2]int) [][2]int {
+	long := false
+	for _, w := range wins {
+		if w[1]-w[0] > maxChunk {
+			long = true
+			break
+		}
+	}
+	if !long {
+		return wins
+	}
+	var out [][2]int
+	for _, w := range wins {
+		for start := w[0]; ; start += maxChunk - windowReach {
+			end := min(start+maxChunk, w[1])
+			out = append(out, [2]int{start, end})
+			if end == w[1] {
+				break
+			}
+		}
+	}
+	return out
 }
 
 // secretSpan picks the secret out of a submatch index slice.

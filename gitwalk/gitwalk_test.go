@@ -489,3 +489,70 @@ func countDeltas(t *testing.T, pack string) int {
 	}
 	return deltas
 }
+
+func TestPlanStaged(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("keep.txt", "same\n").Write("edit.txt", "v1\n").Write("old/name.txt", "moved content\n").Commit("one")
+	g.Write("edit.txt", "v1\nstaged line\n")
+	// Partially staged: the work tree changes again after git add.
+	must(t, os.WriteFile(filepath.Join(g.Dir, "edit.txt"), []byte("v1\nstaged line\nunstaged line\n"), 0o644))
+	g.Write("new.txt", "brand new\n")
+	g.Move("old/name.txt", "new/name.txt")
+	must(t, os.WriteFile(filepath.Join(g.Dir, "untracked.txt"), []byte("not staged\n"), 0o644))
+
+	r, err := Open(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	p, err := r.PlanStaged(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	p.EachSource(func(blob string, src leak.Source) {
+		got[src.Path] = src.Prior
+	})
+	if len(got) != 3 {
+		t.Fatalf("staged sources %v", got)
+	}
+	if prior, ok := got["edit.txt"]; !ok || len(prior) != 1 || prior[0] != g.BlobID("HEAD", "edit.txt") {
+		t.Errorf("edit.txt prior %v", prior)
+	}
+	if prior := got["new.txt"]; len(prior) != 0 && !slices.Contains(prior, g.BlobID("HEAD", "old/name.txt")) {
+		t.Errorf("new.txt prior %v", prior)
+	}
+	if prior := got["new/name.txt"]; !slices.Equal(prior, []string{g.BlobID("HEAD", "old/name.txt")}) {
+		t.Errorf("rename prior %v", prior)
+	}
+	var content []string
+	err = r.Scan(context.Background(), p, ScanOptions{}, nil, func(f *leak.Fragment) error {
+		content = append(content, string(f.Content))
+		return nil
+	}, func(string, error) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(content)
+	want := []string{"brand new\n", "moved content\n", "v1\nstaged line\n"}
+	if !slices.Equal(content, want) {
+		t.Errorf("scanned %q, want %q (the staged content, not the work tree)", content, want)
+	}
+}
+
+func TestPlanStagedWithoutCommits(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("first.txt", "hello\n")
+	r, err := Open(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	p, err := r.PlanStaged(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Blobs() != 1 || len(p.Commits) != 1 || p.Commits[0].Hash != "" {
+		t.Errorf("blobs %d commits %v", p.Blobs(), p.Commits)
+	}
+}

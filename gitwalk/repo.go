@@ -297,6 +297,34 @@ func (r *Repo) Refs(onErr ErrorFunc) ([]Ref, error) {
 	return refs, nil
 }
 
+// HooksPath returns the directory git runs this repository's hooks from:
+// core.hooksPath when set (a relative path is taken from the top of the work
+// tree, as git does), else the hooks directory of the common git directory,
+// which linked worktrees share.
+func (r *Repo) HooksPath() (string, error) {
+	cfg, err := r.st.Config()
+	if err != nil {
+		return "", fmt.Errorf("read git config: %w", err)
+	}
+	p := cfg.Raw.Section("core").Option("hooksPath")
+	if p == "" {
+		return filepath.Join(r.commonDir, "hooks"), nil
+	}
+	if strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			p = filepath.Join(home, p[2:])
+		}
+	}
+	if !filepath.IsAbs(p) {
+		base := r.workTree
+		if base == "" {
+			base = r.gitDir
+		}
+		p = filepath.Join(base, p)
+	}
+	return filepath.Clean(p), nil
+}
+
 // Shallow reports the commits at the boundary of a shallow clone.
 func (r *Repo) Shallow() ([]plumbing.Hash, error) {
 	return r.st.Shallow()

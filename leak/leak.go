@@ -11,9 +11,11 @@ package leak
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Commit describes a commit that a Source belongs to.
@@ -154,4 +156,28 @@ func Redact(s, secret string) string {
 		return s
 	}
 	return strings.ReplaceAll(s, secret, Mask(secret))
+}
+
+// DisplayPath returns p as reports show it: unchanged when it is valid
+// UTF-8, else with each invalid byte written as \xNN (and backslashes
+// doubled), so that a path from a hostile repository is shown escaped
+// instead of being mangled into replacement characters.
+func DisplayPath(p string) string {
+	if utf8.ValidString(p) {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); {
+		r, n := utf8.DecodeRuneInString(p[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, p[i])
+		case r == '\\':
+			b.WriteString(`\\`)
+		default:
+			b.WriteString(p[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }

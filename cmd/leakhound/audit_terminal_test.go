@@ -79,22 +79,16 @@ func (s *tmuxSession) typeLine(text string) {
 	s.run("send-keys", "-t", "lh", "Enter")
 }
 
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
-
 // TestBaselineAuditOnARealTerminal drives `leakhound baseline audit` as a
 // person would: on a terminal (tmux), typing answers.
 func TestBaselineAuditOnARealTerminal(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
+	exe := leakhoundBinary(t)
 	g, _ := djangoHistory(t)
 	if r := runLH(t, "", "baseline", "create", "--no-progress", g.Dir); r.code != 0 {
 		t.Fatalf("create: %s", r.err)
 	}
 	file := filepath.Join(g.Dir, baseline.FileName)
-	// The test binary runs leakhound itself (see TestMain).
-	cmd := "cd " + shellQuote(g.Dir) + " && LEAKHOUND_TEST_MAIN=1 " + shellQuote(exe) +
+	cmd := "cd " + shellQuote(g.Dir) + " && " + shellQuote(exe) +
 		" baseline audit --reviewer 'Tty Tester <tty@example.com>'; echo AUDIT-EXIT=$?; sleep 600"
 	s := newTmuxSession(t, cmd)
 

@@ -681,3 +681,59 @@ func TestBaselineAuditShowsKeysAndFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestBaselineInABareRepository(t *testing.T) {
+	g, _ := djangoHistory(t)
+	runLH(t, "", "baseline", "create", "--no-progress", g.Dir)
+	data, _ := os.ReadFile(filepath.Join(g.Dir, baseline.FileName))
+	g.Write(baseline.FileName, string(data))
+	g.Commit("baseline")
+	bare := filepath.Join(t.TempDir(), "mirror.git")
+	if err := os.CopyFS(bare, os.DirFS(filepath.Join(g.Dir, ".git"))); err != nil {
+		t.Fatal(err)
+	}
+	// The baseline in the default branch's tree applies.
+	r := runLH(t, "", "scan", "--no-progress", bare)
+	if r.code != 0 || !strings.Contains(r.out, "baseline .secretsbaseline.json (in HEAD): 4 known secrets not reported") {
+		t.Errorf("bare scan: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	if r := runLH(t, "", "baseline", "create", "--no-progress", bare); r.code != 2 || !strings.Contains(r.err, "bare repository") {
+		t.Errorf("create in a bare repository without -o: exit %d %q", r.code, r.err)
+	}
+	out := filepath.Join(t.TempDir(), "b.json")
+	if r := runLH(t, "", "baseline", "create", "--no-progress", "-o", out, bare); r.code != 0 || len(loadBL(t, out).Entries) != 4 {
+		t.Errorf("create -o in a bare repository: exit %d %q", r.code, r.err)
+	}
+}
+
+// TestHooksHonourTheBaseline pushes and commits with the real git and
+// leakhound's hooks: a baselined secret does not block, a new one does.
+func TestHooksHonourTheBaseline(t *testing.T) {
+	s := newPushSetup(t)
+	g := s.g
+	g.Write("deploy.sh", "export GITHUB_TOKEN="+ghToken+"\n").Commit("deploy script")
+	if r := runLH(t, "", "baseline", "create", "--no-progress", g.Dir); r.code != 0 {
+		t.Fatalf("create: %s", r.err)
+	}
+	mustGit(t, s.env, g.Dir, "add", baseline.FileName)
+	mustGit(t, s.env, g.Dir, "commit", "-q", "-m", "baseline")
+	if out, err := runGit(t, s.env, g.Dir, "push", "origin", "main"); err != nil {
+		t.Fatalf("push of a baselined secret blocked: %v\n%s", err, out)
+	}
+	// The same secret committed again elsewhere is still known.
+	os.WriteFile(filepath.Join(g.Dir, "ci.yml"), []byte("token: "+ghToken+"\n"), 0o644)
+	mustGit(t, s.env, g.Dir, "add", "ci.yml")
+	if out, err := runGit(t, s.env, g.Dir, "commit", "-q", "-m", "ci"); err != nil {
+		t.Fatalf("commit of a baselined secret blocked: %v\n%s", err, out)
+	}
+	// A new one blocks both.
+	os.WriteFile(filepath.Join(g.Dir, "billing.py"), []byte("STRIPE = '"+stripeKey+"'\n"), 0o644)
+	mustGit(t, s.env, g.Dir, "add", "billing.py")
+	if out, err := runGit(t, s.env, g.Dir, "commit", "-q", "-m", "billing"); err == nil || !strings.Contains(out, "stripe-secret-key") {
+		t.Fatalf("commit of a new secret: err=%v\n%s", err, out)
+	}
+	mustGit(t, s.env, g.Dir, "commit", "-q", "--no-verify", "-m", "billing")
+	if out, err := runGit(t, s.env, g.Dir, "push", "origin", "main"); err == nil || !strings.Contains(out, "stripe-secret-key") || strings.Contains(out, "github-pat") {
+		t.Fatalf("push of a new secret: err=%v\n%s", err, out)
+	}
+}

@@ -376,13 +376,6 @@ func pathArg(args []string) string {
 	return "."
 }
 
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
 func pluralY(n int) string {
 	if n == 1 {
 		return "y"

@@ -409,10 +409,3 @@ func termSafe(s string) string {
 	}
 	return b.String()
 }
-
-func shortID(h string) string {
-	if len(h) > 10 {
-		return h[:10]
-	}
-	return h
-}

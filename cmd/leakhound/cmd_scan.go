@@ -17,6 +17,7 @@ import (
 
 	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/gitwalk"
+	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -30,6 +31,7 @@ type scanOptions struct {
 	maxFileSize        string
 	threads            int
 	noGit              bool
+	staged             bool
 	noProgress         bool
 	ignoreInlineAllows bool
 	baseline           string
@@ -66,6 +68,7 @@ func (o *scanOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.maxFileSize, "max-file-size", "10MiB", "skip files larger than this (bytes, or with KiB, MiB, GiB)")
 	fs.IntVar(&o.threads, "threads", runtime.GOMAXPROCS(0), "parallel readers and detectors")
 	fs.BoolVar(&o.noGit, "no-git", false, "scan PATH as a plain directory tree, not git history")
+	fs.BoolVar(&o.staged, "staged", false, "scan the staged changes (the index against HEAD), as the pre-commit hook does")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (it only shows when stderr is a terminal)")
 	fs.BoolVar(&o.ignoreInlineAllows, "ignore-inline-allows", false, "report secrets on lines with leakhound:allow, gitleaks:allow or pragma: allowlist secret")
 	fs.StringVar(&o.baseline, "baseline", "", "report only secrets this baseline file does not list (default: the repository's "+baseline.FileName+" when it has one)")
@@ -120,7 +123,7 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 		threads:            opts.threads,
 		maxFileSize:        maxSize,
 		ignoreInlineAllows: opts.ignoreInlineAllows,
-		progress:           !opts.noProgress && isTerminal(io.err),
+		progress:           !opts.noProgress && progressTerminal(io.err),
 		baselinePath:       opts.baseline,
 		noBaseline:         opts.noBaseline,
 	}
@@ -134,6 +137,11 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 			return usageError(errors.New("--branch, --range and --since need git history; drop --no-git"))
 		}
 		result, scanErr = scanFiles(ctx, eo, path, io.in, io.err)
+	} else if opts.staged {
+		if len(opts.branches) > 0 || opts.rangeSpec != "" || opts.since != "" {
+			return usageError(errors.New("--staged scans the index: drop --branch, --range and --since"))
+		}
+		result, scanErr = scanGit(ctx, eo, gitTarget{path: path, staged: true, rangeLabel: "staged changes"}, io.err)
 	} else {
 		t := gitTarget{path: path, rangeLabel: "all refs"}
 		if len(opts.branches) > 0 {
@@ -167,11 +175,12 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 	if result == nil {
 		return scanErr
 	}
-	return finish(result, scanErr, opts.outputOptions, rep, io)
+	return finish(ctx, result, scanErr, opts.outputOptions, rep, io)
 }
 
 // finish writes the report and turns the outcome into an exit status.
-func finish(result *report.Report, scanErr error, opts outputOptions, rep report.Reporter, io stdio) error {
+func finish(ctx context.Context, result *report.Report, scanErr error, opts outputOptions, rep report.Reporter, io stdio) error {
+	escapePaths(result.Findings)
 	if opts.redact {
 		redact(result.Findings)
 	} else if _, isText := rep.(report.Text); isText && !opts.showSecrets {
@@ -190,13 +199,23 @@ func finish(result *report.Report, scanErr error, opts outputOptions, rep report
 	}
 	switch {
 	case errors.Is(scanErr, errInterrupted):
-		return &exitError{code: exitInterrupted, err: errors.New("interrupted: the report holds what was found so far and is marked incomplete")}
+		return &exitError{code: interruptedCode(ctx), err: errors.New("interrupted: the report holds what was found so far and is marked incomplete")}
 	case result.Summary.Incomplete:
 		return &exitError{code: exitFailure, err: fmt.Errorf("scan incomplete: %d object(s) could not be read; the report holds everything found", result.Summary.Errors)}
 	case len(result.Findings) > 0:
 		return &exitError{code: opts.exitCode}
 	}
 	return nil
+}
+
+// escapePaths makes file names that are not valid UTF-8 printable.
+func escapePaths(fs []leak.Finding) {
+	for i := range fs {
+		fs[i].File = leak.DisplayPath(fs[i].File)
+		for j := range fs[i].Locations {
+			fs[i].Locations[j].File = leak.DisplayPath(fs[i].Locations[j].File)
+		}
+	}
 }
 
 func (o *outputOptions) reporter(errw io.Writer) (report.Reporter, error) {
@@ -211,6 +230,17 @@ func (o *outputOptions) reporter(errw io.Writer) (report.Reporter, error) {
 }
 
 func usageError(err error) error { return &exitError{code: exitFailure, err: err} }
+
+// progressTerminal reports whether w is a terminal wide enough for a
+// progress bar (a pseudo-terminal without a size reports width 0).
+func progressTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return false
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	return err == nil && width >= 40
+}
 
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)

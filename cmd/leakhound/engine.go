@@ -55,6 +55,8 @@ type gitTarget struct {
 	// ignoreMissingExclude tolerates excluded commits that are not in the
 	// repository (a pre-push remote sha we never fetched).
 	ignoreMissingExclude bool
+	// staged scans the index against HEAD instead of commits.
+	staged bool
 }
 
 // loadConfig picks the rules: --config, else the rules file at the root of
@@ -124,27 +126,49 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		return nil, err
 	}
 	defer repo.Close()
-	cfg, err := loadConfig(eo.configPath, repo.WorkTree(), func() ([]byte, bool, error) {
-		h, err := repo.ResolveRef("HEAD")
-		if err != nil {
-			return nil, false, nil // an empty repository has no rules file
+	sink := &errorSink{w: errw}
+	var fromHEAD func() ([]byte, bool, error)
+	if repo.WorkTree() == "" {
+		// A bare repository's rules file is the one in HEAD's tree.
+		fromHEAD = func() ([]byte, bool, error) {
+			h, err := repo.ResolveRef("HEAD")
+			if err != nil {
+				return nil, false, nil // an empty repository has no rules file
+			}
+			b, ok, err := repo.FileAt(h, rulesFileName)
+			if err != nil {
+				// Count it, scan with the defaults: the scan will be
+				// incomplete anyway, as HEAD's tree cannot be read.
+				sink.add(rulesFileName+" in HEAD", err)
+				return nil, false, nil
+			}
+			return b, ok, nil
 		}
-		return repo.FileAt(h, rulesFileName)
-	})
+	}
+	cfg, err := loadConfig(eo.configPath, repo.WorkTree(), fromHEAD)
 	if err != nil {
 		return nil, err
 	}
 	// The baseline is read before the scan, so that a bad one costs nothing.
-	known, knownName, err := resolveBaseline(eo, repo.WorkTree(), func() ([]byte, bool, error) {
-		if repo.WorkTree() != "" {
-			return nil, false, nil
+	var baselineFromHEAD func() ([]byte, bool, error)
+	if repo.WorkTree() == "" {
+		// A bare repository's baseline is the one in its default branch.
+		baselineFromHEAD = func() ([]byte, bool, error) {
+			ref, err := repo.DefaultBranch()
+			if err != nil {
+				return nil, false, nil
+			}
+			b, ok, err := repo.FileAt(ref.Hash, baseline.FileName)
+			if err != nil {
+				// As for the rules file: count it and report every
+				// finding, which fails closed.
+				sink.add(baseline.FileName+" in "+ref.Name, err)
+				return nil, false, nil
+			}
+			return b, ok, nil
 		}
-		ref, err := repo.DefaultBranch()
-		if err != nil {
-			return nil, false, nil
-		}
-		return repo.FileAt(ref.Hash, baseline.FileName)
-	})
+	}
+	known, knownName, err := resolveBaseline(eo, repo.WorkTree(), baselineFromHEAD)
 	if err != nil {
 		return nil, err
 	}
@@ -154,20 +178,30 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		return nil, err
 	}
 
-	sink := &errorSink{w: errw}
 	stats := new(gitwalk.Stats)
 	prog := startProgress(eo.progress, errw, stats)
 	defer prog.stop()
 
-	plan, err := repo.Plan(ctx, gitwalk.Options{
-		Include: t.include, Exclude: t.exclude,
-		IncludeIDs: t.includeIDs, ExcludeIDs: t.excludeIDs,
-		Since: t.since, IgnoreMissing: t.ignoreMissingExclude,
-	}, stats, sink.add)
+	var plan *gitwalk.Plan
+	if t.staged {
+		plan, err = repo.PlanStaged(ctx)
+	} else {
+		plan, err = repo.Plan(ctx, gitwalk.Options{
+			Include: t.include, Exclude: t.exclude,
+			IncludeIDs: t.includeIDs, ExcludeIDs: t.excludeIDs,
+			Since: t.since, IgnoreMissing: t.ignoreMissingExclude,
+		}, stats, sink.add)
+	}
 	if err != nil {
+		if ctx.Err() != nil {
+			// Interrupted before anything was scanned: an empty report,
+			// marked incomplete, is still a report.
+			return &report.Report{Summary: report.Summary{Source: t.path, Mode: "git", Range: t.rangeLabel,
+				Incomplete: true, Duration: time.Since(start), Skipped: map[string]int{}}}, errInterrupted
+		}
 		return nil, err
 	}
-	prog.scanning()
+	prog.scanning(len(plan.Commits), plan.Blobs())
 
 	col := leak.NewCollector()
 	// Rules that look at paths only.
@@ -196,7 +230,7 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 				allowlisted++
 			}
 			for _, id := range res.Capped {
-				warnings = append(warnings, fmt.Sprintf("rule %s matched more than the cap in blob %s; its other matches there were dropped", id, frag.BlobID))
+				warnings = addWarning(warnings, fmt.Sprintf("rule %s matched more than the cap in blob %s; its other matches there were dropped", id, frag.BlobID))
 			}
 			if len(res.Matches) > 0 {
 				found = append(found, blobMatches{frag.BlobID, res.Matches})
@@ -351,7 +385,7 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 			allowlisted++
 		}
 		for _, id := range res.Capped {
-			warnings = append(warnings, fmt.Sprintf("rule %s matched more than the cap in %s; its other matches there were dropped", id, frag.Sources[0].Path))
+			warnings = addWarning(warnings, fmt.Sprintf("rule %s matched more than the cap in %s; its other matches there were dropped", id, frag.Sources[0].Path))
 		}
 		for i := range res.Matches {
 			for _, src := range frag.Sources {
@@ -367,9 +401,28 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 	var walkErr error
 	if path == "-" {
 		sum.Mode = "stdin"
-		frag, err := fswalk.ReadStdin(stdin, eo.maxFileSize)
-		if err != nil {
-			return nil, err
+		// Reading standard input cannot be cancelled: wait for it in the
+		// background, so that a signal still ends the scan promptly.
+		type read struct {
+			frag *leak.Fragment
+			err  error
+		}
+		ch := make(chan read, 1)
+		go func() {
+			frag, err := fswalk.ReadStdin(stdin, eo.maxFileSize)
+			ch <- read{frag, err}
+		}()
+		var frag *leak.Fragment
+		select {
+		case r := <-ch:
+			if r.err != nil {
+				return nil, r.err
+			}
+			frag = r.frag
+		case <-ctx.Done():
+			sum.Incomplete = true
+			sum.Duration = time.Since(start)
+			return &report.Report{Summary: sum}, errInterrupted
 		}
 		for _, f := range d.PathFindings("", frag.Sources[0]) {
 			col.Add(f, -1)
@@ -409,6 +462,21 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 		return rep, errInterrupted
 	}
 	return rep, nil
+}
+
+// maxWarnings bounds the warnings a summary lists.
+const maxWarnings = 20
+
+// addWarning appends w unless the list is full; the last entry then says
+// that more were dropped.
+func addWarning(ws []string, w string) []string {
+	switch {
+	case len(ws) < maxWarnings:
+		return append(ws, w)
+	case len(ws) == maxWarnings:
+		return append(ws, "more warnings like these were left out")
+	}
+	return ws
 }
 
 // redact masks every secret in findings: the secret itself, and its
