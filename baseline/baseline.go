@@ -88,7 +88,8 @@ type Entry struct {
 	Status      Status `json:"status"`
 	// File, Line and Commit locate the secret's earliest introduction, for
 	// people; matching uses the fingerprint only. Commit is empty outside
-	// git history.
+	// git history. A file name that is not valid UTF-8 is written with its
+	// odd bytes as \xNN (leak.DisplayPath).
 	File   string `json:"file"`
 	Line   int    `json:"line"`
 	Commit string `json:"commit,omitempty"`
@@ -168,7 +169,7 @@ func entryFor(f *leak.Finding, s Status) Entry {
 		Fingerprint: f.Fingerprint,
 		RuleID:      f.RuleID,
 		Status:      s,
-		File:        f.File,
+		File:        leak.DisplayPath(f.File),
 		Line:        f.Line,
 		Commit:      f.Commit,
 		Hint:        Hint(f.Secret),
@@ -279,7 +280,7 @@ func (b *Baseline) Update(fs []leak.Finding, complete bool) UpdateResult {
 	for i := range fs {
 		f := &fs[i]
 		byFP[f.Fingerprint] = f
-		byLoc[locKey{f.RuleID, f.File, f.Line, f.Commit}] = f
+		byLoc[locKey{f.RuleID, leak.DisplayPath(f.File), f.Line, f.Commit}] = f
 	}
 	var out []Entry
 	have := make(map[string]bool, len(b.Entries))
@@ -297,7 +298,7 @@ func (b *Baseline) Update(fs []leak.Finding, complete bool) UpdateResult {
 			}
 			continue
 		}
-		e.RuleID, e.File, e.Line, e.Commit = f.RuleID, f.File, f.Line, f.Commit
+		e.RuleID, e.File, e.Line, e.Commit = f.RuleID, leak.DisplayPath(f.File), f.Line, f.Commit
 		if e.Hint == "" {
 			e.Hint = Hint(f.Secret)
 		}

@@ -262,10 +262,10 @@ func runBaselineUpdate(ctx context.Context, opts baselineUpdateOptions, args []s
 	fmt.Fprintf(io.out, "updated %s: %d added (unreviewed), %d dropped (no longer anywhere in history), %d kept with their reviews\n",
 		file, len(res.Added), len(res.Dropped), res.Kept)
 	for _, e := range res.Added {
-		fmt.Fprintf(io.out, "  added    %s  %s:%d\n", e.RuleID, e.File, e.Line)
+		fmt.Fprintf(io.out, "  added    %s  %s:%d\n", e.RuleID, termSafe(e.File), e.Line)
 	}
 	for _, e := range res.Dropped {
-		fmt.Fprintf(io.out, "  dropped  %s  %s:%d  (%s)\n", e.RuleID, e.File, e.Line, e.Status)
+		fmt.Fprintf(io.out, "  dropped  %s  %s:%d  (%s)\n", e.RuleID, termSafe(e.File), e.Line, e.Status)
 	}
 	if res.Migrated > 0 {
 		fmt.Fprintf(io.out, "migrated %d entr%s to fingerprint version %s\n", res.Migrated, pluralY(res.Migrated), leak.FingerprintVersion)
@@ -273,7 +273,7 @@ func runBaselineUpdate(ctx context.Context, opts baselineUpdateOptions, args []s
 	if n := len(res.Unmigrated); n > 0 {
 		fmt.Fprintf(io.out, "%d entr%s of an older fingerprint version matched no finding (same rule, file, line and commit):\n", n, pluralY(n))
 		for _, e := range res.Unmigrated {
-			fmt.Fprintf(io.out, "  %s  %s:%d  (%s)\n", e.RuleID, e.File, e.Line, e.Status)
+			fmt.Fprintf(io.out, "  %s  %s:%d  (%s)\n", e.RuleID, termSafe(e.File), e.Line, e.Status)
 		}
 	}
 	return scanOutcome(rep, "nothing was dropped from the baseline")

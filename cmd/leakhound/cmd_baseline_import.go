@@ -170,11 +170,11 @@ func runBaselineImport(ctx context.Context, opts baselineImportOptions, args []s
 	if n := len(unmatched); n > 0 {
 		fmt.Fprintf(io.out, "%d record%s matched no leakhound finding (not imported):\n", n, plural(n))
 		for _, r := range unmatched {
-			where := fmt.Sprintf("%s:%d", r.file, r.line)
+			where := fmt.Sprintf("%s:%d", termSafe(r.file), r.line)
 			if r.commit != "" {
 				where += " @ " + shortID(r.commit)
 			}
-			fmt.Fprintf(io.out, "  %s  (%s)\n", where, r.label)
+			fmt.Fprintf(io.out, "  %s  (%s)\n", where, termSafe(r.label))
 		}
 	}
 	rest := 0
