@@ -6,6 +6,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -371,6 +372,27 @@ func TestBaselineAuditAnswers(t *testing.T) {
 	saveBaseline(file, b)
 	if out := audit("", false); !strings.Contains(out, "nothing to review") {
 		t.Errorf("nothing left:\n%s", out)
+	}
+	// An interrupt while waiting for an answer ends the audit; the answers
+	// given are saved.
+	b.Review(leak.Fingerprint("github-pat", ghToken), baseline.Unreviewed, "", "", time.Now())
+	saveBaseline(file, b)
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go func() {
+		pw.Write([]byte("f\n"))
+		time.Sleep(100 * time.Millisecond)
+		cancel()
+	}()
+	var outb bytes.Buffer
+	err := runBaselineAudit(ctx, baselineAuditOptions{terminal: true, reviewer: "QA", noColor: true, all: true}, []string{g.Dir}, stdio{in: pr, out: &outb, err: io.Discard})
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != exitFailure || !strings.Contains(outb.String(), "reviewed 1 (0 accepted, 1 false positive") {
+		t.Errorf("interrupted audit: %v\n%s", err, outb.String())
+	}
+	if e := loadBL(t, file).Lookup(leak.Fingerprint("generic-secret-env-file", dbPass)); e.Status != baseline.FalsePositive {
+		t.Errorf("answer before the interrupt lost: %+v", e)
 	}
 }
 

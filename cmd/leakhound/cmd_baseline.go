@@ -187,7 +187,7 @@ func runBaselineCreate(ctx context.Context, opts baselineCreateOptions, args []s
 	}
 	rep, err := opts.scan(ctx, path, io)
 	if errors.Is(err, errInterrupted) {
-		return &exitError{code: exitInterrupted, err: errors.New("interrupted: no baseline written")}
+		return &exitError{code: interruptedCode(ctx), err: errors.New("interrupted: no baseline written")}
 	}
 	if err != nil {
 		return err
@@ -249,7 +249,7 @@ func runBaselineUpdate(ctx context.Context, opts baselineUpdateOptions, args []s
 	}
 	rep, err := opts.scan(ctx, path, io)
 	if errors.Is(err, errInterrupted) {
-		return &exitError{code: exitInterrupted, err: errors.New("interrupted: the baseline is unchanged")}
+		return &exitError{code: interruptedCode(ctx), err: errors.New("interrupted: the baseline is unchanged")}
 	}
 	if err != nil {
 		return err

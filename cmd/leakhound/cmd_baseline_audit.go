@@ -95,7 +95,9 @@ func runBaselineAudit(ctx context.Context, opts baselineAuditOptions, args []str
 		return nil
 	}
 
-	answers := readLines(io.in)
+	stop := make(chan struct{})
+	defer close(stop)
+	answers := readLines(io.in, stop)
 	counts := map[baseline.Status]int{}
 	skipped := 0
 	interrupted := false
@@ -151,14 +153,16 @@ loop:
 	fmt.Fprintf(io.out, "reviewed %d (%d accepted, %d false positive, %d revoked), skipped %d; %d unreviewed left in %s\n",
 		reviewed, counts[baseline.Accepted], counts[baseline.FalsePositive], counts[baseline.Revoked], skipped, left, file)
 	if interrupted {
-		return &exitError{code: exitInterrupted, err: errors.New("interrupted: the answers given are saved")}
+		return &exitError{code: interruptedCode(ctx), err: errors.New("interrupted: the answers given are saved")}
 	}
 	return nil
 }
 
 // readLines reads lines from r in a goroutine, so that waiting for an
-// answer can be interrupted. The channel closes at the end of r.
-func readLines(r io.Reader) <-chan string {
+// answer can be interrupted. The channel closes at the end of r; the
+// goroutine ends there, or once stop is closed and it has read a line (a
+// read from a terminal cannot be cancelled).
+func readLines(r io.Reader, stop <-chan struct{}) <-chan string {
 	ch := make(chan string)
 	go func() {
 		defer close(ch)
@@ -166,7 +170,11 @@ func readLines(r io.Reader) <-chan string {
 		for {
 			line, err := br.ReadString('\n')
 			if line != "" {
-				ch <- line
+				select {
+				case ch <- line:
+				case <-stop:
+					return
+				}
 			}
 			if err != nil {
 				return

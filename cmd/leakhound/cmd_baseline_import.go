@@ -123,7 +123,7 @@ func runBaselineImport(ctx context.Context, opts baselineImportOptions, args []s
 
 	rep, err := opts.scan(ctx, path, io)
 	if errors.Is(err, errInterrupted) {
-		return &exitError{code: exitInterrupted, err: errors.New("interrupted: nothing imported")}
+		return &exitError{code: interruptedCode(ctx), err: errors.New("interrupted: nothing imported")}
 	}
 	if err != nil {
 		return err
