@@ -3,6 +3,7 @@ package gitwalk
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -554,5 +555,35 @@ func TestPlanStagedWithoutCommits(t *testing.T) {
 	}
 	if p.Blobs() != 1 || len(p.Commits) != 1 || p.Commits[0].Hash != "" {
 		t.Errorf("blobs %d commits %v", p.Blobs(), p.Commits)
+	}
+}
+
+func TestResolveCommit(t *testing.T) {
+	g := gittest.New(t)
+	c1 := g.Write("a", "1\n").Commit("one")
+	c2 := g.Write("a", "2\n").Commit("two")
+	g.Tag("v2", c2, true)
+	blob := g.BlobID(c2, "a")
+	g.MakeShallow(c2)
+	r, err := Open(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, rev := range []string{c2, "main", "v2", c2[:8]} {
+		if h, err := r.ResolveCommit(rev); h.String() != c2 || err != nil {
+			t.Errorf("%s: %v %v", rev, h, err)
+		}
+	}
+	for _, rev := range []string{c1, strings.Repeat("ab", 20)} {
+		if _, err := r.ResolveCommit(rev); !errors.Is(err, plumbing.ErrObjectNotFound) {
+			t.Errorf("%s, not in the clone: %v", rev, err)
+		}
+	}
+	if _, err := r.ResolveCommit(blob); err == nil || errors.Is(err, plumbing.ErrObjectNotFound) || !strings.Contains(err.Error(), "not a commit") {
+		t.Errorf("a blob: %v", err)
+	}
+	if _, err := r.ResolveCommit("nope"); err == nil || errors.Is(err, plumbing.ErrObjectNotFound) {
+		t.Errorf("an unknown ref: %v", err)
 	}
 }

@@ -31,6 +31,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	gghash "github.com/go-git/go-git/v5/plumbing/hash"
+	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 )
@@ -391,4 +392,36 @@ func (r *Repo) User() (name, email string) {
 		}
 	}
 	return name, email
+}
+
+// ResolveCommit resolves a revision, as ResolveRef does, to a commit,
+// peeling annotated tags. When the revision's object, or a tag's target, is
+// not in the repository (a shallow or partial clone, a commit never
+// fetched), the error wraps plumbing.ErrObjectNotFound.
+func (r *Repo) ResolveCommit(rev string) (plumbing.Hash, error) {
+	h, err := r.ResolveRef(rev)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	objs := r.newObjects(1<<20, false)
+	defer objs.close()
+	for depth := 0; depth < 20; depth++ {
+		typ, data, err := objs.byID(h, 1<<40)
+		if err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("%s: object %s: %w", rev, h, err)
+		}
+		switch typ {
+		case plumbing.CommitObject:
+			return h, nil
+		case plumbing.TagObject:
+			t, err := object.DecodeTag(nil, decode(typ, data))
+			if err != nil {
+				return plumbing.ZeroHash, fmt.Errorf("%s: tag %s: %w", rev, h, err)
+			}
+			h = t.Target
+		default:
+			return plumbing.ZeroHash, fmt.Errorf("%s: %s is a %s, not a commit", rev, h, typ)
+		}
+	}
+	return plumbing.ZeroHash, fmt.Errorf("%s: tags nested too deep", rev)
 }

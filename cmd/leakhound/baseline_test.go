@@ -333,7 +333,7 @@ func TestBaselineAuditAnswers(t *testing.T) {
 		"answer a, f, r, s or q",
 		"[2/4] slack-webhook",
 		"[3/4] django-secret-key",
-		"→ 2 │ SECRET_" + "KEY = '" + djangoKey + "'",
+		"→ 2 │ SECRET_KEY = " + quote(djangoKey),
 		"[4/4] github-pat",
 		"reviewed 2 (1 accepted, 1 false positive, 0 revoked), skipped 1; 2 unreviewed left",
 	} {
@@ -759,3 +759,6 @@ func TestHooksHonourTheBaseline(t *testing.T) {
 		t.Fatalf("push of a new secret: err=%v\n%s", err, out)
 	}
 }
+
+// quote puts s in single quotes, as Python source would.
+func quote(s string) string { return "'" + s + "'" }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"runtime"
 	"strconv"
@@ -40,20 +39,24 @@ type scanOptions struct {
 
 // outputOptions are the flags that shape reports; other commands share them.
 type outputOptions struct {
-	format      string
-	output      string
+	reports     reportSpecs
 	redact      bool
 	showSecrets bool
 	exitCode    int
 	noColor     bool
 }
 
+// AddReportFlags adds --format and --output to fs.
+func (o *outputOptions) AddReportFlags(fs *pflag.FlagSet) {
+	fs.VarP(formatFlag{&o.reports}, "format", "f", "report format: "+strings.Join(formats, ", ")+"; repeat it to write several reports")
+	fs.VarP(outputFlag{&o.reports}, "output", "o", "write the report of the --format before it to this file (mode 0600) instead of standard output")
+}
+
 // AddFlags adds the output flags to fs.
 func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.format, "format", "f", "text", "report format: text or json")
-	fs.StringVarP(&o.output, "output", "o", "", "write the report to this file (mode 0600) instead of standard output")
+	o.AddReportFlags(fs)
 	fs.BoolVar(&o.redact, "redact", false, "mask secrets in every output")
-	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print secrets whole in text output (they are partly masked by default)")
+	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print secrets whole in text, github and markdown output (they are partly masked by default)")
 	fs.IntVar(&o.exitCode, "exit-code", exitLeaks, "exit code when leaks are found")
 	fs.BoolVar(&o.noColor, "no-color", false, "no colours in text output (also: NO_COLOR)")
 }
@@ -92,7 +95,7 @@ root, else the built-in rules.
 
 Secrets the baseline lists are not reported: the baseline is --baseline
 FILE, else .secretsbaseline.json at the repository's root when there is one
-(see 'leakhound baseline --help'); --no-baseline reports everything.` + exitStatusHelp,
+(see 'leakhound baseline --help'); --no-baseline reports everything.` + reportsHelp + exitStatusHelp,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScan(cmd.Context(), opts, args, io)
@@ -107,7 +110,7 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 	if len(args) == 1 {
 		path = args[0]
 	}
-	rep, err := opts.reporter(io.err)
+	specs, err := opts.reports.resolve("text")
 	if err != nil {
 		return usageError(err)
 	}
@@ -175,27 +178,15 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 	if result == nil {
 		return scanErr
 	}
-	return finish(ctx, result, scanErr, opts.outputOptions, rep, io)
+	env := &reportEnv{redactAll: opts.redact, showSecrets: opts.showSecrets, noColor: opts.noColor}
+	return finish(ctx, result, scanErr, opts.exitCode, specs, env, io)
 }
 
-// finish writes the report and turns the outcome into an exit status.
-func finish(ctx context.Context, result *report.Report, scanErr error, opts outputOptions, rep report.Reporter, io stdio) error {
+// finish writes the reports and turns the outcome into an exit status.
+func finish(ctx context.Context, result *report.Report, scanErr error, exitCode int, specs []reportSpec, env *reportEnv, io stdio) error {
 	escapePaths(result.Findings)
-	if opts.redact {
-		redact(result.Findings)
-	} else if _, isText := rep.(report.Text); isText && !opts.showSecrets {
-		redact(result.Findings)
-	}
-	if opts.output != "" {
-		if err := report.WriteFile(opts.output, rep, result); err != nil {
-			return err
-		}
-		if _, isText := rep.(report.Text); !isText {
-			// Tell the person at the terminal what happened.
-			report.Text{}.Write(io.err, &report.Report{Summary: result.Summary})
-		}
-	} else if err := rep.Write(io.out, result); err != nil && !isBrokenPipe(err) {
-		return fmt.Errorf("write report: %w", err)
+	if err := writeReports(result, specs, env, io.out, io.err); err != nil {
+		return err
 	}
 	switch {
 	case errors.Is(scanErr, errInterrupted):
@@ -203,7 +194,7 @@ func finish(ctx context.Context, result *report.Report, scanErr error, opts outp
 	case result.Summary.Incomplete:
 		return &exitError{code: exitFailure, err: fmt.Errorf("scan incomplete: %d object(s) could not be read; the report holds everything found", result.Summary.Errors)}
 	case len(result.Findings) > 0:
-		return &exitError{code: opts.exitCode}
+		return &exitError{code: exitCode}
 	}
 	return nil
 }
@@ -216,17 +207,6 @@ func escapePaths(fs []leak.Finding) {
 			fs[i].Locations[j].File = leak.DisplayPath(fs[i].Locations[j].File)
 		}
 	}
-}
-
-func (o *outputOptions) reporter(errw io.Writer) (report.Reporter, error) {
-	switch o.format {
-	case "text":
-		color := o.output == "" && os.Getenv("NO_COLOR") == "" && !o.noColor && isTerminal(os.Stdout)
-		return report.Text{Color: color}, nil
-	case "json":
-		return report.JSON{}, nil
-	}
-	return nil, fmt.Errorf("--format %q: want text or json", o.format)
 }
 
 func usageError(err error) error { return &exitError{code: exitFailure, err: err} }

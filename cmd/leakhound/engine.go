@@ -41,6 +41,9 @@ type engineOptions struct {
 	// resolveBaseline). noBaseline reports every finding.
 	baselinePath string
 	noBaseline   bool
+	// rules, when set, are the rules to use, already loaded (leakhound ci
+	// loads them from the base commit); configPath is then ignored.
+	rules *config.Config
 }
 
 // gitTarget says which history to scan.
@@ -55,8 +58,24 @@ type gitTarget struct {
 	// ignoreMissingExclude tolerates excluded commits that are not in the
 	// repository (a pre-push remote sha we never fetched).
 	ignoreMissingExclude bool
+	// completeRange makes a range that runs into a shallow clone's
+	// boundary an error (*shallowRangeError) rather than a scan of what is
+	// there: the commits at the boundary would be diffed against nothing,
+	// and the commits beyond it not scanned at all.
+	completeRange bool
 	// staged scans the index against HEAD instead of commits.
 	staged bool
+}
+
+// shallowRangeError says that commits in range have parents a shallow clone
+// lacks.
+type shallowRangeError struct {
+	// boundary lists the commits in range whose parents are missing.
+	boundary []string
+}
+
+func (e *shallowRangeError) Error() string {
+	return fmt.Sprintf("the range reaches the boundary of this shallow clone at %d commit(s) (%s): their parents, and maybe more commits in range, are not in the clone", len(e.boundary), short(e.boundary[0]))
 }
 
 // loadConfig picks the rules: --config, else the rules file at the root of
@@ -127,27 +146,30 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 	}
 	defer repo.Close()
 	sink := &errorSink{w: errw}
-	var fromHEAD func() ([]byte, bool, error)
-	if repo.WorkTree() == "" {
-		// A bare repository's rules file is the one in HEAD's tree.
-		fromHEAD = func() ([]byte, bool, error) {
-			h, err := repo.ResolveRef("HEAD")
-			if err != nil {
-				return nil, false, nil // an empty repository has no rules file
+	cfg := eo.rules
+	if cfg == nil {
+		var fromHEAD func() ([]byte, bool, error)
+		if repo.WorkTree() == "" {
+			// A bare repository's rules file is the one in HEAD's tree.
+			fromHEAD = func() ([]byte, bool, error) {
+				h, err := repo.ResolveRef("HEAD")
+				if err != nil {
+					return nil, false, nil // an empty repository has no rules file
+				}
+				b, ok, err := repo.FileAt(h, rulesFileName)
+				if err != nil {
+					// Count it, scan with the defaults: the scan will be
+					// incomplete anyway, as HEAD's tree cannot be read.
+					sink.add(rulesFileName+" in HEAD", err)
+					return nil, false, nil
+				}
+				return b, ok, nil
 			}
-			b, ok, err := repo.FileAt(h, rulesFileName)
-			if err != nil {
-				// Count it, scan with the defaults: the scan will be
-				// incomplete anyway, as HEAD's tree cannot be read.
-				sink.add(rulesFileName+" in HEAD", err)
-				return nil, false, nil
-			}
-			return b, ok, nil
 		}
-	}
-	cfg, err := loadConfig(eo.configPath, repo.WorkTree(), fromHEAD)
-	if err != nil {
-		return nil, err
+		cfg, err = loadConfig(eo.configPath, repo.WorkTree(), fromHEAD)
+		if err != nil {
+			return nil, err
+		}
 	}
 	// The baseline is read before the scan, so that a bad one costs nothing.
 	var baselineFromHEAD func() ([]byte, bool, error)
@@ -200,6 +222,11 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 				Incomplete: true, Duration: time.Since(start), Skipped: map[string]int{}}}, errInterrupted
 		}
 		return nil, err
+	}
+	if t.completeRange && plan.Shallow {
+		if err := checkShallowRange(repo, plan); err != nil {
+			return nil, err
+		}
 	}
 	prog.scanning(len(plan.Commits), plan.Blobs())
 
@@ -280,6 +307,37 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		return rep, errInterrupted
 	}
 	return rep, nil
+}
+
+// checkShallowRange returns a *shallowRangeError if a commit in the plan is
+// at a shallow clone's boundary.
+func checkShallowRange(repo *gitwalk.Repo, plan *gitwalk.Plan) error {
+	shallow, err := repo.Shallow()
+	if err != nil {
+		return fmt.Errorf("read shallow file: %w", err)
+	}
+	cut := make(map[string]bool, len(shallow))
+	for _, h := range shallow {
+		cut[h.String()] = true
+	}
+	var boundary []string
+	for _, c := range plan.Commits {
+		if cut[c.Hash] {
+			boundary = append(boundary, c.Hash)
+		}
+	}
+	if len(boundary) > 0 {
+		return &shallowRangeError{boundary: boundary}
+	}
+	return nil
+}
+
+// short abbreviates a commit id.
+func short(h string) string {
+	if len(h) > 10 {
+		return h[:10]
+	}
+	return h
 }
 
 // attribute places each match at the sources that introduced it: a source
