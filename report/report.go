@@ -48,6 +48,16 @@ type Summary struct {
 	Seconds float64 `json:"duration_seconds"`
 	// Warnings are notes for the reader, such as rules capped on a blob.
 	Warnings []string `json:"warnings,omitempty"`
+	// HeadRef and HeadCommit name the tip of the default branch that each
+	// finding's InHead was checked against (git history only; empty when
+	// the repository has none). InHead counts the findings still there.
+	HeadRef    string `json:"head_ref,omitempty"`
+	HeadCommit string `json:"head_commit,omitempty"`
+	InHead     int    `json:"in_head"`
+	// Baseline is the baseline file applied, if any; Baselined counts the
+	// known secrets it kept out of Findings.
+	Baseline  string `json:"baseline,omitempty"`
+	Baselined int    `json:"baselined"`
 }
 
 // Reporter writes a report in one format.

@@ -29,7 +29,8 @@ import (
 //     wants); the other places it was introduced as relatedLocations;
 //     partialFingerprints {"leakhound/v1": fingerprint} so that an alert
 //     keeps its identity when the secret moves; and properties commit,
-//     author, date, fingerprint, blob and decoded;
+//     author, date, fingerprint, blob, decoded and in_head (whether the
+//     secret is still in the default branch's tip: see JSON);
 //   - invocations[0].executionSuccessful: false when the scan was
 //     incomplete.
 //
@@ -119,6 +120,7 @@ func (s *SARIF) Write(w io.Writer, r *Report) error {
 		if f.Decoded != "" {
 			props.Add("decoded", f.Decoded)
 		}
+		props.Add("in_head", f.InHead)
 		res.WithProperties(props)
 		run.Results = append(run.Results, res)
 	}

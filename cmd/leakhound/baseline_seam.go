@@ -1,15 +1,15 @@
 package main
 
 import (
-	"errors"
-
+	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/leak"
 )
 
-// This file is the seam where baselines (issue 4) plug into leakhound ci.
-// It is the only place the ci command knows about baselines: ci reads the
-// baseline file's bytes (from the base commit, see cmd_ci.go), hands them
-// to parseBaseline, and keeps the findings the filter calls new.
+// This file is where baselines plug into leakhound ci, which reads the
+// baseline file's bytes itself (from the base commit, see cmd_ci.go: a
+// merge request must not vet itself), hands them to parseBaseline, and
+// keeps the findings the filter calls new. scan and the hooks apply
+// baselines inside scanGit instead (see baseline.go).
 
 // findingFilter decides which findings are new, that is, not accepted by a
 // baseline.
@@ -19,19 +19,25 @@ type findingFilter interface {
 	IsNew(f *leak.Finding) bool
 }
 
-// errNoBaselineSupport is parseBaseline's answer until baselines are wired
-// in.
-var errNoBaselineSupport = errors.New("this build of leakhound does not read baselines yet")
+// baselineFilter is a baseline as a findingFilter.
+type baselineFilter struct{ b *baseline.Baseline }
+
+func (f baselineFilter) IsNew(x *leak.Finding) bool { return f.b.Lookup(x.Fingerprint) == nil }
 
 // parseBaseline reads the content of a baseline file; name says where it
-// came from, for messages ("abc1234:.secretsbaseline.json").
-//
-// SEAM: replace this body with the baseline package's parser, adapted to
-// findingFilter. Until then it returns errNoBaselineSupport, and leakhound
-// ci warns and reports every finding: it fails closed, never hiding a
-// finding it cannot check against a baseline.
+// came from, for messages ("abc1234:.secretsbaseline.json"). A baseline
+// that cannot be used as it is (bad JSON, a newer format, fingerprints of
+// an older version) is an error, which fails the run: it never hides a
+// finding.
 func parseBaseline(name string, data []byte) (findingFilter, error) {
-	return nil, errNoBaselineSupport
+	b, err := baseline.Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.Check(name); err != nil {
+		return nil, err
+	}
+	return baselineFilter{b}, nil
 }
 
 // newFindings returns the findings filter calls new, and how many it

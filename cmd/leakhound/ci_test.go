@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/internal/gittest"
 	"github.com/leakhound/leakhound/leak"
 )
@@ -493,38 +495,58 @@ func TestCIReportsAreMasked(t *testing.T) {
 
 func TestCIBaselineComesFromTheBase(t *testing.T) {
 	g, c := mrHistory(t)
+	// A baseline that knows the GitHub token the merge request adds.
+	known := baseline.FromFindings([]leak.Finding{{
+		RuleID: "github-pat", Location: leak.Location{File: "old/deploy.sh", Line: 1},
+		Secret: ghToken, Fingerprint: leak.Fingerprint("github-pat", ghToken),
+	}})
+	var buf bytes.Buffer
+	known.Encode(&buf)
+
+	// Only the merge request has it, in the work tree: not trusted.
+	g.Write(".secretsbaseline.json", buf.String())
+	mine := g.Commit("my own baseline")
+	githubEnv(t, "pull_request", prEvent(7, c["m1"], mine), mine)
+	r, rep := ciRun(t, g.Dir)
+	if r.code != 1 || find(rep, "github-pat") == nil {
+		t.Errorf("the merge request's own baseline was used: exit %d, findings %v\n%s", r.code, rules(rep), r.err)
+	}
+	r = runLH(t, g.Dir, "ci", "--no-progress", "--baseline", ".secretsbaseline.json")
+	if r.code != 1 || !strings.Contains(r.err, ".secretsbaseline.json is not in the base commit") {
+		t.Errorf("merge request's baseline named: exit %d\n%s", r.code, r.err)
+	}
+
+	// In the base commit, it applies.
 	g.Checkout("main")
-	g.Write(".secretsbaseline.json", "{}\n")
+	g.Write(".secretsbaseline.json", buf.String())
 	base := g.Commit("baseline")
 	g.SetRef("refs/remotes/origin/main", base)
 	g.Checkout("feature")
 	githubEnv(t, "pull_request", prEvent(7, base, c["f2"]), c["f2"])
-	r, rep := ciRun(t, g.Dir)
-	// Until baselines are wired in, the baseline is found, said to be
-	// unreadable, and every finding is reported: fail closed.
-	if r.code != 1 || find(rep, "github-pat") == nil {
-		t.Errorf("exit %d, findings %v", r.code, rules(rep))
+	r, rep = ciRun(t, g.Dir)
+	if r.code != 0 || len(rep.Findings) != 0 {
+		t.Errorf("baselined token: exit %d, findings %v\n%s", r.code, rules(rep), r.err)
 	}
-	if !strings.Contains(r.err, "leakhound: baseline: "+short(base)+":.secretsbaseline.json found, but") {
-		t.Errorf("baseline line:\n%s", r.err)
+	for _, want := range []string{"leakhound: baseline: " + short(base) + ":.secretsbaseline.json", "1 finding(s) already in the baseline"} {
+		if !strings.Contains(r.err, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.err)
+		}
 	}
-	// A baseline only the merge request has is not trusted.
-	g.Write("mine.json", "{}\n")
-	head := g.Commit("my own baseline")
-	githubEnv(t, "pull_request", prEvent(7, base, head), head)
-	r = runLH(t, g.Dir, "ci", "--no-progress", "--baseline", "mine.json")
-	if r.code != 1 || !strings.Contains(r.err, "mine.json is not in the base commit") {
-		t.Errorf("merge request's baseline: exit %d\n%s", r.code, r.err)
-	}
+
 	// A baseline outside the repository is read from disk.
 	outside := filepath.Join(t.TempDir(), "b.json")
-	os.WriteFile(outside, []byte("{}"), 0o600)
+	os.WriteFile(outside, []byte("{\"version\": 1, \"entries\": []}"), 0o600)
 	r = runLH(t, g.Dir, "ci", "--no-progress", "--baseline", outside)
-	if !strings.Contains(r.err, "baseline: "+outside+" found") {
-		t.Errorf("outside baseline:\n%s", r.err)
+	if r.code != 1 || !strings.Contains(r.err, "baseline: "+outside) {
+		t.Errorf("outside baseline: exit %d\n%s", r.code, r.err)
 	}
 	if r = runLH(t, g.Dir, "ci", "--no-progress", "--baseline", outside+".missing"); r.code != 2 {
 		t.Errorf("missing outside baseline: exit %d", r.code)
+	}
+	// A broken one fails the run, saying where.
+	os.WriteFile(outside, []byte("{}"), 0o600)
+	if r = runLH(t, g.Dir, "ci", "--no-progress", "--baseline", outside); r.code != 2 || !strings.Contains(r.err, outside+": not a leakhound baseline") {
+		t.Errorf("broken baseline: exit %d\n%s", r.code, r.err)
 	}
 }
 

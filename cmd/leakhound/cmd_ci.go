@@ -520,6 +520,9 @@ func runCI(ctx context.Context, opts ciOptions, args []string, io stdio, getenv 
 		maxFileSize: maxSize,
 		progress:    !opts.noProgress && progressTerminal(io.err),
 		rules:       cfg,
+		// Not the work tree's baseline, which is the merge request's:
+		// the base commit's, applied below.
+		noBaseline: true,
 	}
 	t := gitTarget{
 		path:          path,
@@ -539,6 +542,10 @@ func runCI(ctx context.Context, opts ciOptions, args []string, io stdio, getenv 
 	var dropped int
 	result.Findings, dropped = newFindings(result.Findings, filter)
 	result.Summary.Findings = len(result.Findings)
+	result.Summary.InHead = countInHead(result.Findings)
+	if filter != nil {
+		result.Summary.Baseline, result.Summary.Baselined = baselineNote, dropped
+	}
 	if dropped > 0 {
 		fmt.Fprintf(io.err, "leakhound: %d finding(s) already in the baseline, not reported\n", dropped)
 	}
@@ -650,9 +657,6 @@ func ciBaseline(repo *gitwalk.Repo, flag string, base plumbing.Hash) (findingFil
 		data, where = content, name
 	}
 	filter, err := parseBaseline(where, data)
-	if errors.Is(err, errNoBaselineSupport) {
-		return nil, fmt.Sprintf("%s found, but %v: every finding counts as new", where, err), nil
-	}
 	if err != nil {
 		return nil, "", err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/gitwalk"
 	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
@@ -32,6 +33,8 @@ type scanOptions struct {
 	staged             bool
 	noProgress         bool
 	ignoreInlineAllows bool
+	baseline           string
+	noBaseline         bool
 }
 
 // outputOptions are the flags that shape reports; other commands share them.
@@ -71,6 +74,8 @@ func (o *scanOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.staged, "staged", false, "scan the staged changes (the index against HEAD), as the pre-commit hook does")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (it only shows when stderr is a terminal)")
 	fs.BoolVar(&o.ignoreInlineAllows, "ignore-inline-allows", false, "report secrets on lines with leakhound:allow, gitleaks:allow or pragma: allowlist secret")
+	fs.StringVar(&o.baseline, "baseline", "", "report only secrets this baseline file does not list (default: the repository's "+baseline.FileName+" when it has one)")
+	fs.BoolVar(&o.noBaseline, "no-baseline", false, "report every secret, baselined or not")
 }
 
 func newScanCommand(io stdio) *cobra.Command {
@@ -86,7 +91,11 @@ With --no-git, PATH is scanned as a plain directory tree. With "-", standard
 input is scanned.
 
 Rules come from --config, else from .secretsrules.toml at the repository's
-root, else the built-in rules.` + reportsHelp + exitStatusHelp,
+root, else the built-in rules.
+
+Secrets the baseline lists are not reported: the baseline is --baseline
+FILE, else .secretsbaseline.json at the repository's root when there is one
+(see 'leakhound baseline --help'); --no-baseline reports everything.` + reportsHelp + exitStatusHelp,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScan(cmd.Context(), opts, args, io)
@@ -118,6 +127,11 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 		maxFileSize:        maxSize,
 		ignoreInlineAllows: opts.ignoreInlineAllows,
 		progress:           !opts.noProgress && progressTerminal(io.err),
+		baselinePath:       opts.baseline,
+		noBaseline:         opts.noBaseline,
+	}
+	if opts.baseline != "" && opts.noBaseline {
+		return usageError(errors.New("--baseline and --no-baseline contradict each other"))
 	}
 	var result *report.Report
 	var scanErr error

@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/detect"
 	"github.com/leakhound/leakhound/fswalk"
@@ -35,6 +36,11 @@ type engineOptions struct {
 	// lazy compiles rules on first use: for short scans (hooks).
 	lazy     bool
 	progress bool
+	// baselinePath names the baseline file; "" means the scanned
+	// repository's .secretsbaseline.json when it has one (see
+	// resolveBaseline). noBaseline reports every finding.
+	baselinePath string
+	noBaseline   bool
 	// rules, when set, are the rules to use, already loaded (leakhound ci
 	// loads them from the base commit); configPath is then ignored.
 	rules *config.Config
@@ -165,6 +171,29 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 			return nil, err
 		}
 	}
+	// The baseline is read before the scan, so that a bad one costs nothing.
+	var baselineFromHEAD func() ([]byte, bool, error)
+	if repo.WorkTree() == "" {
+		// A bare repository's baseline is the one in its default branch.
+		baselineFromHEAD = func() ([]byte, bool, error) {
+			ref, err := repo.DefaultBranch()
+			if err != nil {
+				return nil, false, nil
+			}
+			b, ok, err := repo.FileAt(ref.Hash, baseline.FileName)
+			if err != nil {
+				// As for the rules file: count it and report every
+				// finding, which fails closed.
+				sink.add(baseline.FileName+" in "+ref.Name, err)
+				return nil, false, nil
+			}
+			return b, ok, nil
+		}
+	}
+	known, knownName, err := resolveBaseline(eo, repo.WorkTree(), baselineFromHEAD)
+	if err != nil {
+		return nil, err
+	}
 	lines := detect.NewLineSet()
 	d, err := detect.New(cfg, detect.Options{Lazy: eo.lazy, IgnoreInlineAllows: eo.ignoreInlineAllows, Lines: lines})
 	if err != nil {
@@ -246,6 +275,9 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 	attribute(repo, plan, d, found, col, sink)
 
 	rep := &report.Report{Findings: col.Findings()}
+	applyBaseline(rep, known, knownName)
+	head, headWarnings := markInHead(repo, rep.Findings)
+	warnings = append(warnings, headWarnings...)
 	sort.Strings(warnings)
 	if allowlisted > 0 {
 		plan.Skipped["allowlisted-path"] += allowlisted
@@ -264,6 +296,12 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		Incomplete: sink.n() > 0 || interrupted,
 		Duration:   time.Since(start),
 		Warnings:   warnings,
+		InHead:     countInHead(rep.Findings),
+		Baseline:   rep.Summary.Baseline,
+		Baselined:  rep.Summary.Baselined,
+	}
+	if !head.Hash.IsZero() {
+		rep.Summary.HeadRef, rep.Summary.HeadCommit = head.Name, head.Hash.String()
 	}
 	if interrupted {
 		return rep, errInterrupted
@@ -381,6 +419,10 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 	if err != nil {
 		return nil, err
 	}
+	known, knownName, err := resolveBaseline(eo, root, nil)
+	if err != nil {
+		return nil, err
+	}
 	d, err := detect.New(cfg, detect.Options{Lazy: eo.lazy, IgnoreInlineAllows: eo.ignoreInlineAllows})
 	if err != nil {
 		return nil, err
@@ -462,6 +504,12 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 		sum.Skipped["allowlisted-path"] = allowlisted
 	}
 	rep := &report.Report{Findings: col.Findings(), Summary: sum}
+	applyBaseline(rep, known, knownName)
+	// Outside git history the scanned files are the current state.
+	for i := range rep.Findings {
+		rep.Findings[i].InHead = true
+	}
+	rep.Summary.InHead = len(rep.Findings)
 	sort.Strings(warnings)
 	rep.Summary.Warnings = warnings
 	rep.Summary.Findings = len(rep.Findings)

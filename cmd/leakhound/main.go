@@ -147,6 +147,7 @@ commits of a merge request.` + exitStatusHelp,
 	root.AddCommand(newScanCommand(io))
 	root.AddCommand(newCICommand(io))
 	root.AddCommand(newRulesCommand(io))
+	root.AddCommand(newBaselineCommand(io))
 	root.AddCommand(newHookCommand(io))
 	return root
 }
