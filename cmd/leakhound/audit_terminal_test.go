@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/leakhound/leakhound/internal/testtool"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,10 +24,7 @@ type tmuxSession struct {
 
 func newTmuxSession(t *testing.T, command string) *tmuxSession {
 	t.Helper()
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Fatal("tmux is not installed; .ci/run installs it (apt-get install -y tmux)")
-	}
+	tmux := testtool.Need(t, "tmux", "tmux")
 	if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
 		t.Fatalf("%s is not a character device, so tmux cannot start its server: %v", os.DevNull, fi.Mode())
 	}
