@@ -214,6 +214,30 @@ func TestLineSetRescansFlaggedLines(t *testing.T) {
 	}
 }
 
+func TestLineSetRescansLinesAnInlineAllowHid(t *testing.T) {
+	d := mustDetector(t, testRules, Options{Lines: NewLineSet()})
+	// A next-line allow hides the secret; when a later version drops the
+	// allow, the line holding the secret is unchanged but must be scanned
+	// again.
+	v1 := "a = 1\n# pragma: allowlist nextline secret\nkey = acme_k3j4h5g6f7d8s9a0\nb = 2\n"
+	if got := secrets(detect(t, d, "a.txt", v1)); len(got) != 0 {
+		t.Fatalf("v1 is allowed: %q", got)
+	}
+	v2 := "a = 1\nkey = acme_k3j4h5g6f7d8s9a0\nb = 2\n"
+	if got := secrets(detect(t, d, "a.txt", v2)); len(got) != 1 {
+		t.Fatalf("v2 dropped the allow, must report the secret: %q", got)
+	}
+	// The same for an allow on the line itself, moved to the line before.
+	v3 := "c = 3\nother = acme_z9y8x7w6v5u4t3s2 # gitleaks:allow\n"
+	if got := secrets(detect(t, d, "b.txt", v3)); len(got) != 0 {
+		t.Fatalf("v3 is allowed: %q", got)
+	}
+	v4 := "c = 3\nother = acme_z9y8x7w6v5u4t3s2\n"
+	if got := secrets(detect(t, d, "b.txt", v4)); len(got) != 1 {
+		t.Fatalf("v4 must report the secret: %q", got)
+	}
+}
+
 func TestLineSetGrowsConcurrently(t *testing.T) {
 	ls := NewLineSet()
 	d := mustDetector(t, testRules, Options{Lines: ls})

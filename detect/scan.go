@@ -42,6 +42,10 @@ type scratch struct {
 	regions [][2]int
 	hits    [][]int // per rule: keyword hit offsets
 	touched []int   // rules with hits
+	// allowed are the spans of secrets an inline allow comment hid. Their
+	// lines are flagged like those of matches: the same line elsewhere, or
+	// without the comment on the line before, must be scanned again.
+	allowed [][2]int
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -73,6 +77,7 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	sc.regions = sc.regions[:0]
+	sc.allowed = sc.allowed[:0]
 
 	sc.splitLines(content)
 	lines := d.opts.Lines
@@ -100,15 +105,20 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 		err = d.scanRegions(content, sc, &res)
 	}
 	if lines != nil {
-		for _, m := range res.Matches {
-			if m.Decoded != "" {
-				continue
-			}
-			first := sc.lineOf(m.Start)
-			last := sc.lineOf(max(m.Start, m.End-1))
+		flag := func(start, end int) {
+			first := sc.lineOf(start)
+			last := sc.lineOf(max(start, end-1))
 			for i := first; i <= last; i++ {
 				sc.flagged[i] = true
 			}
+		}
+		for _, m := range res.Matches {
+			if m.Decoded == "" {
+				flag(m.Start, m.End)
+			}
+		}
+		for _, a := range sc.allowed {
+			flag(a[0], a[1])
 		}
 		lines.settle(sc.hashes, sc.owned, sc.flagged)
 	}
@@ -314,6 +324,7 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 			lineStart, lineEnd := m.Start-(m.Column-1), lineEndAfter(content, m.Start, 0)
 			m.lineText = string(bytes.TrimRight(content[lineStart:lineEnd], "\r\n"))
 			if !d.opts.IgnoreInlineAllows && d.inlineAllowed(content, w[0]+loc[0], w[0]+loc[1]) {
+				sc.allowed = append(sc.allowed, [2]int{m.Start, m.End})
 				continue
 			}
 			if d.allowedByContent(&m) {

@@ -3,6 +3,7 @@ package gitwalk
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -398,6 +399,73 @@ func TestFileAt(t *testing.T) {
 	}
 }
 
+func TestPathBlobs(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("a/b/c.txt", "c\n").Write("a/d.txt", "d\n").Write("top", "t\n").Symlink("link", "top").Commit("one")
+	r, err := Open(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got, err := r.PathBlobs(plumbing.NewHash(g.Head()), []string{"a/b/c.txt", "a/d.txt", "a/d.txt", "a/b", "nope", "top/x", "link"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]plumbing.Hash{
+		"a/b/c.txt": plumbing.NewHash(g.BlobID("HEAD", "a/b/c.txt")),
+		"a/d.txt":   plumbing.NewHash(g.BlobID("HEAD", "a/d.txt")),
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for p, h := range want {
+		if got[p] != h {
+			t.Errorf("%s: %s, want %s", p, got[p], h)
+		}
+	}
+}
+
+func TestDefaultBranch(t *testing.T) {
+	open := func(dir string) *Repo {
+		t.Helper()
+		r, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close() })
+		return r
+	}
+	g := gittest.New(t)
+	first := g.Write("a", "1\n").Commit("one")
+	g.Branch("feature")
+	feature := g.Write("a", "2\n").Commit("two")
+
+	// HEAD names a branch: that branch, even when it is not main.
+	if ref, err := open(g.Dir).DefaultBranch(); err != nil || ref.Name != "refs/heads/feature" || ref.Hash.String() != feature {
+		t.Errorf("symbolic HEAD: %+v %v", ref, err)
+	}
+
+	// A detached HEAD with origin/HEAD: the branch origin/HEAD names.
+	g.SetRef("refs/remotes/origin/main", first)
+	must(t, g.Repo.Storer.SetReference(plumbing.NewSymbolicReference("refs/remotes/origin/HEAD", "refs/remotes/origin/main")))
+	must(t, os.WriteFile(filepath.Join(g.Dir, ".git", "HEAD"), []byte(feature+"\n"), 0o644))
+	if ref, err := open(g.Dir).DefaultBranch(); err != nil || ref.Name != "refs/remotes/origin/main" || ref.Hash.String() != first {
+		t.Errorf("detached HEAD with origin/HEAD: %+v %v", ref, err)
+	}
+
+	// A detached HEAD alone (a CI checkout): HEAD's commit.
+	g.DeleteRef("refs/remotes/origin/HEAD")
+	if ref, err := open(g.Dir).DefaultBranch(); err != nil || ref.Name != "HEAD" || ref.Hash.String() != feature {
+		t.Errorf("detached HEAD: %+v %v", ref, err)
+	}
+
+	// An empty repository has none.
+	empty := gittest.New(t)
+	if _, err := open(empty.Dir).DefaultBranch(); err != ErrNoDefaultBranch {
+		t.Errorf("empty repository: %v", err)
+	}
+}
+
 func countDeltas(t *testing.T, pack string) int {
 	t.Helper()
 	f, err := os.Open(pack)
@@ -487,5 +555,35 @@ func TestPlanStagedWithoutCommits(t *testing.T) {
 	}
 	if p.Blobs() != 1 || len(p.Commits) != 1 || p.Commits[0].Hash != "" {
 		t.Errorf("blobs %d commits %v", p.Blobs(), p.Commits)
+	}
+}
+
+func TestResolveCommit(t *testing.T) {
+	g := gittest.New(t)
+	c1 := g.Write("a", "1\n").Commit("one")
+	c2 := g.Write("a", "2\n").Commit("two")
+	g.Tag("v2", c2, true)
+	blob := g.BlobID(c2, "a")
+	g.MakeShallow(c2)
+	r, err := Open(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, rev := range []string{c2, "main", "v2", c2[:8]} {
+		if h, err := r.ResolveCommit(rev); h.String() != c2 || err != nil {
+			t.Errorf("%s: %v %v", rev, h, err)
+		}
+	}
+	for _, rev := range []string{c1, strings.Repeat("ab", 20)} {
+		if _, err := r.ResolveCommit(rev); !errors.Is(err, plumbing.ErrObjectNotFound) {
+			t.Errorf("%s, not in the clone: %v", rev, err)
+		}
+	}
+	if _, err := r.ResolveCommit(blob); err == nil || errors.Is(err, plumbing.ErrObjectNotFound) || !strings.Contains(err.Error(), "not a commit") {
+		t.Errorf("a blob: %v", err)
+	}
+	if _, err := r.ResolveCommit("nope"); err == nil || errors.Is(err, plumbing.ErrObjectNotFound) {
+		t.Errorf("an unknown ref: %v", err)
 	}
 }

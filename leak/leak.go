@@ -90,6 +90,11 @@ type Finding struct {
 	Decoded     string `json:"decoded,omitempty"`
 	Fingerprint string `json:"fingerprint"`
 	BlobID      string `json:"blob,omitempty"`
+	// InHead reports whether the secret is still in the tree of the
+	// default branch's tip (git history), so must be removed from the code
+	// as well as rotated; false means it is in history only. Outside git
+	// history it is always true: the scanned files are the current state.
+	InHead bool `json:"in_head"`
 
 	// Locations lists the other places where the same secret was
 	// introduced, earliest first.

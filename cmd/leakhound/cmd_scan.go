@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"runtime"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/gitwalk"
 	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
@@ -33,24 +33,30 @@ type scanOptions struct {
 	staged             bool
 	noProgress         bool
 	ignoreInlineAllows bool
+	baseline           string
+	noBaseline         bool
 }
 
 // outputOptions are the flags that shape reports; other commands share them.
 type outputOptions struct {
-	format      string
-	output      string
+	reports     reportSpecs
 	redact      bool
 	showSecrets bool
 	exitCode    int
 	noColor     bool
 }
 
+// AddReportFlags adds --format and --output to fs.
+func (o *outputOptions) AddReportFlags(fs *pflag.FlagSet) {
+	fs.VarP(formatFlag{&o.reports}, "format", "f", "report format: "+strings.Join(formats, ", ")+"; repeat it to write several reports")
+	fs.VarP(outputFlag{&o.reports}, "output", "o", "write the report of the --format before it to this file (mode 0600) instead of standard output")
+}
+
 // AddFlags adds the output flags to fs.
 func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.format, "format", "f", "text", "report format: text or json")
-	fs.StringVarP(&o.output, "output", "o", "", "write the report to this file (mode 0600) instead of standard output")
+	o.AddReportFlags(fs)
 	fs.BoolVar(&o.redact, "redact", false, "mask secrets in every output")
-	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print secrets whole in text output (they are partly masked by default)")
+	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print secrets whole in text, github and markdown output (they are partly masked by default)")
 	fs.IntVar(&o.exitCode, "exit-code", exitLeaks, "exit code when leaks are found")
 	fs.BoolVar(&o.noColor, "no-color", false, "no colours in text output (also: NO_COLOR)")
 }
@@ -68,6 +74,8 @@ func (o *scanOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.staged, "staged", false, "scan the staged changes (the index against HEAD), as the pre-commit hook does")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (it only shows when stderr is a terminal)")
 	fs.BoolVar(&o.ignoreInlineAllows, "ignore-inline-allows", false, "report secrets on lines with leakhound:allow, gitleaks:allow or pragma: allowlist secret")
+	fs.StringVar(&o.baseline, "baseline", "", "report only secrets this baseline file does not list (default: the repository's "+baseline.FileName+" when it has one)")
+	fs.BoolVar(&o.noBaseline, "no-baseline", false, "report every secret, baselined or not")
 }
 
 func newScanCommand(io stdio) *cobra.Command {
@@ -83,7 +91,11 @@ With --no-git, PATH is scanned as a plain directory tree. With "-", standard
 input is scanned.
 
 Rules come from --config, else from .secretsrules.toml at the repository's
-root, else the built-in rules.` + exitStatusHelp,
+root, else the built-in rules.
+
+Secrets the baseline lists are not reported: the baseline is --baseline
+FILE, else .secretsbaseline.json at the repository's root when there is one
+(see 'leakhound baseline --help'); --no-baseline reports everything.` + reportsHelp + exitStatusHelp,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScan(cmd.Context(), opts, args, io)
@@ -98,7 +110,7 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 	if len(args) == 1 {
 		path = args[0]
 	}
-	rep, err := opts.reporter(io.err)
+	specs, err := opts.reports.resolve("text")
 	if err != nil {
 		return usageError(err)
 	}
@@ -114,13 +126,12 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 		threads:            opts.threads,
 		maxFileSize:        maxSize,
 		ignoreInlineAllows: opts.ignoreInlineAllows,
-		// Compile each rule on first use: of the 300-odd default rules a
-		// repository's content triggers a few dozen, and compiling all of
-		// them up front costs more than scanning a small repository.
-		// config.Parse has checked every regex's syntax already, and
-		// `leakhound rules test` compiles them all.
-		lazy:     true,
-		progress: !opts.noProgress && progressTerminal(io.err),
+		progress:           !opts.noProgress && progressTerminal(io.err),
+		baselinePath:       opts.baseline,
+		noBaseline:         opts.noBaseline,
+	}
+	if opts.baseline != "" && opts.noBaseline {
+		return usageError(errors.New("--baseline and --no-baseline contradict each other"))
 	}
 	var result *report.Report
 	var scanErr error
@@ -167,27 +178,15 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 	if result == nil {
 		return scanErr
 	}
-	return finish(ctx, result, scanErr, opts.outputOptions, rep, io)
+	env := &reportEnv{redactAll: opts.redact, showSecrets: opts.showSecrets, noColor: opts.noColor}
+	return finish(ctx, result, scanErr, opts.exitCode, specs, env, io)
 }
 
-// finish writes the report and turns the outcome into an exit status.
-func finish(ctx context.Context, result *report.Report, scanErr error, opts outputOptions, rep report.Reporter, io stdio) error {
+// finish writes the reports and turns the outcome into an exit status.
+func finish(ctx context.Context, result *report.Report, scanErr error, exitCode int, specs []reportSpec, env *reportEnv, io stdio) error {
 	escapePaths(result.Findings)
-	if opts.redact {
-		redact(result.Findings)
-	} else if _, isText := rep.(report.Text); isText && !opts.showSecrets {
-		redact(result.Findings)
-	}
-	if opts.output != "" {
-		if err := report.WriteFile(opts.output, rep, result); err != nil {
-			return err
-		}
-		if _, isText := rep.(report.Text); !isText {
-			// Tell the person at the terminal what happened.
-			report.Text{}.Write(io.err, &report.Report{Summary: result.Summary})
-		}
-	} else if err := rep.Write(io.out, result); err != nil && !isBrokenPipe(err) {
-		return fmt.Errorf("write report: %w", err)
+	if err := writeReports(result, specs, env, io.out, io.err); err != nil {
+		return err
 	}
 	switch {
 	case errors.Is(scanErr, errInterrupted):
@@ -195,7 +194,7 @@ func finish(ctx context.Context, result *report.Report, scanErr error, opts outp
 	case result.Summary.Incomplete:
 		return &exitError{code: exitFailure, err: fmt.Errorf("scan incomplete: %d object(s) could not be read; the report holds everything found", result.Summary.Errors)}
 	case len(result.Findings) > 0:
-		return &exitError{code: opts.exitCode}
+		return &exitError{code: exitCode}
 	}
 	return nil
 }
@@ -208,17 +207,6 @@ func escapePaths(fs []leak.Finding) {
 			fs[i].Locations[j].File = leak.DisplayPath(fs[i].Locations[j].File)
 		}
 	}
-}
-
-func (o *outputOptions) reporter(errw io.Writer) (report.Reporter, error) {
-	switch o.format {
-	case "text":
-		color := o.output == "" && os.Getenv("NO_COLOR") == "" && !o.noColor && isTerminal(os.Stdout)
-		return report.Text{Color: color}, nil
-	case "json":
-		return report.JSON{}, nil
-	}
-	return nil, fmt.Errorf("--format %q: want text or json", o.format)
 }
 
 func usageError(err error) error { return &exitError{code: exitFailure, err: err} }

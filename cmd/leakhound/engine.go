@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/detect"
 	"github.com/leakhound/leakhound/fswalk"
@@ -32,10 +33,15 @@ type engineOptions struct {
 	threads            int
 	maxFileSize        int64
 	ignoreInlineAllows bool
-	// lazy compiles rules on first use, so that a scan pays only for the
-	// rules whose keywords occur.
-	lazy     bool
-	progress bool
+	progress           bool
+	// baselinePath names the baseline file; "" means the scanned
+	// repository's .secretsbaseline.json when it has one (see
+	// resolveBaseline). noBaseline reports every finding.
+	baselinePath string
+	noBaseline   bool
+	// rules, when set, are the rules to use, already loaded (leakhound ci
+	// loads them from the base commit); configPath is then ignored.
+	rules *config.Config
 }
 
 // gitTarget says which history to scan.
@@ -50,8 +56,24 @@ type gitTarget struct {
 	// ignoreMissingExclude tolerates excluded commits that are not in the
 	// repository (a pre-push remote sha we never fetched).
 	ignoreMissingExclude bool
+	// completeRange makes a range that runs into a shallow clone's
+	// boundary an error (*shallowRangeError) rather than a scan of what is
+	// there: the commits at the boundary would be diffed against nothing,
+	// and the commits beyond it not scanned at all.
+	completeRange bool
 	// staged scans the index against HEAD instead of commits.
 	staged bool
+}
+
+// shallowRangeError says that commits in range have parents a shallow clone
+// lacks.
+type shallowRangeError struct {
+	// boundary lists the commits in range whose parents are missing.
+	boundary []string
+}
+
+func (e *shallowRangeError) Error() string {
+	return fmt.Sprintf("the range reaches the boundary of this shallow clone at %d commit(s) (%s): their parents, and maybe more commits in range, are not in the clone", len(e.boundary), short(e.boundary[0]))
 }
 
 // loadConfig picks the rules: --config, else the rules file at the root of
@@ -122,30 +144,60 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 	}
 	defer repo.Close()
 	sink := &errorSink{w: errw}
-	var fromHEAD func() ([]byte, bool, error)
-	if repo.WorkTree() == "" {
-		// A bare repository's rules file is the one in HEAD's tree.
-		fromHEAD = func() ([]byte, bool, error) {
-			h, err := repo.ResolveRef("HEAD")
-			if err != nil {
-				return nil, false, nil // an empty repository has no rules file
+	cfg := eo.rules
+	if cfg == nil {
+		var fromHEAD func() ([]byte, bool, error)
+		if repo.WorkTree() == "" {
+			// A bare repository's rules file is the one in HEAD's tree.
+			fromHEAD = func() ([]byte, bool, error) {
+				h, err := repo.ResolveRef("HEAD")
+				if err != nil {
+					return nil, false, nil // an empty repository has no rules file
+				}
+				b, ok, err := repo.FileAt(h, rulesFileName)
+				if err != nil {
+					// Count it, scan with the defaults: the scan will be
+					// incomplete anyway, as HEAD's tree cannot be read.
+					sink.add(rulesFileName+" in HEAD", err)
+					return nil, false, nil
+				}
+				return b, ok, nil
 			}
-			b, ok, err := repo.FileAt(h, rulesFileName)
+		}
+		cfg, err = loadConfig(eo.configPath, repo.WorkTree(), fromHEAD)
+		if err != nil {
+			return nil, err
+		}
+	}
+	// The baseline is read before the scan, so that a bad one costs nothing.
+	var baselineFromHEAD func() ([]byte, bool, error)
+	if repo.WorkTree() == "" {
+		// A bare repository's baseline is the one in its default branch.
+		baselineFromHEAD = func() ([]byte, bool, error) {
+			ref, err := repo.DefaultBranch()
 			if err != nil {
-				// Count it, scan with the defaults: the scan will be
-				// incomplete anyway, as HEAD's tree cannot be read.
-				sink.add(rulesFileName+" in HEAD", err)
+				return nil, false, nil
+			}
+			b, ok, err := repo.FileAt(ref.Hash, baseline.FileName)
+			if err != nil {
+				// As for the rules file: count it and report every
+				// finding, which fails closed.
+				sink.add(baseline.FileName+" in "+ref.Name, err)
 				return nil, false, nil
 			}
 			return b, ok, nil
 		}
 	}
-	cfg, err := loadConfig(eo.configPath, repo.WorkTree(), fromHEAD)
+	known, knownName, err := resolveBaseline(eo, repo.WorkTree(), baselineFromHEAD)
 	if err != nil {
 		return nil, err
 	}
 	lines := detect.NewLineSet()
-	d, err := detect.New(cfg, detect.Options{Lazy: eo.lazy, IgnoreInlineAllows: eo.ignoreInlineAllows, Lines: lines})
+	// Rules compile on first use: of the 300-odd default rules a scan's
+	// content triggers a few dozen, and compiling them all up front costs
+	// more than scanning a small repository or a pushed commit. config has
+	// checked every regex's syntax; `leakhound rules test` compiles them all.
+	d, err := detect.New(cfg, detect.Options{Lazy: true, IgnoreInlineAllows: eo.ignoreInlineAllows, Lines: lines})
 	if err != nil {
 		return nil, err
 	}
@@ -172,6 +224,11 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 				Incomplete: true, Duration: time.Since(start), Skipped: map[string]int{}}}, errInterrupted
 		}
 		return nil, err
+	}
+	if t.completeRange && plan.Shallow {
+		if err := checkShallowRange(repo, plan); err != nil {
+			return nil, err
+		}
 	}
 	prog.scanning(len(plan.Commits), plan.Blobs())
 
@@ -220,6 +277,9 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 	attribute(repo, plan, d, found, col, sink)
 
 	rep := &report.Report{Findings: col.Findings()}
+	applyBaseline(rep, known, knownName)
+	head, headWarnings := markInHead(repo, rep.Findings)
+	warnings = append(warnings, headWarnings...)
 	sort.Strings(warnings)
 	if allowlisted > 0 {
 		plan.Skipped["allowlisted-path"] += allowlisted
@@ -238,11 +298,48 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		Incomplete: sink.n() > 0 || interrupted,
 		Duration:   time.Since(start),
 		Warnings:   warnings,
+		InHead:     countInHead(rep.Findings),
+		Baseline:   rep.Summary.Baseline,
+		Baselined:  rep.Summary.Baselined,
+	}
+	if !head.Hash.IsZero() {
+		rep.Summary.HeadRef, rep.Summary.HeadCommit = head.Name, head.Hash.String()
 	}
 	if interrupted {
 		return rep, errInterrupted
 	}
 	return rep, nil
+}
+
+// checkShallowRange returns a *shallowRangeError if a commit in the plan is
+// at a shallow clone's boundary.
+func checkShallowRange(repo *gitwalk.Repo, plan *gitwalk.Plan) error {
+	shallow, err := repo.Shallow()
+	if err != nil {
+		return fmt.Errorf("read shallow file: %w", err)
+	}
+	cut := make(map[string]bool, len(shallow))
+	for _, h := range shallow {
+		cut[h.String()] = true
+	}
+	var boundary []string
+	for _, c := range plan.Commits {
+		if cut[c.Hash] {
+			boundary = append(boundary, c.Hash)
+		}
+	}
+	if len(boundary) > 0 {
+		return &shallowRangeError{boundary: boundary}
+	}
+	return nil
+}
+
+// short abbreviates a commit id.
+func short(h string) string {
+	if len(h) > 10 {
+		return h[:10]
+	}
+	return h
 }
 
 // attribute places each match at the sources that introduced it: a source
@@ -324,7 +421,12 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 	if err != nil {
 		return nil, err
 	}
-	d, err := detect.New(cfg, detect.Options{Lazy: eo.lazy, IgnoreInlineAllows: eo.ignoreInlineAllows})
+	known, knownName, err := resolveBaseline(eo, root, nil)
+	if err != nil {
+		return nil, err
+	}
+	// Rules compile on first use, as in scanGit.
+	d, err := detect.New(cfg, detect.Options{Lazy: true, IgnoreInlineAllows: eo.ignoreInlineAllows})
 	if err != nil {
 		return nil, err
 	}
@@ -405,6 +507,12 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 		sum.Skipped["allowlisted-path"] = allowlisted
 	}
 	rep := &report.Report{Findings: col.Findings(), Summary: sum}
+	applyBaseline(rep, known, knownName)
+	// Outside git history the scanned files are the current state.
+	for i := range rep.Findings {
+		rep.Findings[i].InHead = true
+	}
+	rep.Summary.InHead = len(rep.Findings)
 	sort.Strings(warnings)
 	rep.Summary.Warnings = warnings
 	rep.Summary.Findings = len(rep.Findings)

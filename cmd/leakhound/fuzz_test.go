@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -22,6 +24,28 @@ func FuzzPrePushInput(f *testing.F) {
 			if !isObjectID(u.localSHA) || !isObjectID(u.remoteSHA) {
 				t.Fatalf("accepted bad ids %q %q", u.localSHA, u.remoteSHA)
 			}
+		}
+	})
+}
+
+// FuzzGitHubEvent feeds arbitrary event files to the GitHub Actions range
+// detection, for every kind of event it knows: an error or a range, never a
+// panic.
+func FuzzGitHubEvent(f *testing.F) {
+	f.Add([]byte(`{"number": 7, "pull_request": {"base": {"sha": "` + strings.Repeat("a", 40) + `", "ref": "main"}, "head": {"sha": "` + strings.Repeat("b", 40) + `", "ref": "x"}}}`))
+	f.Add([]byte(`{"before": "` + strings.Repeat("0", 40) + `", "after": "` + strings.Repeat("b", 40) + `", "ref": "refs/heads/x", "created": true}`))
+	f.Add([]byte(`{"merge_group": {"base_sha": "a", "head_sha": "b"}}`))
+	f.Add([]byte(`{"pull_request": null}`))
+	f.Add([]byte(`[]`))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "event.json")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, event := range []string{"pull_request", "pull_request_target", "push", "merge_group", "schedule"} {
+			env := map[string]string{"GITHUB_EVENT_NAME": event, "GITHUB_EVENT_PATH": path, "GITHUB_SHA": strings.Repeat("c", 40)}
+			githubRange(func(k string) string { return env[k] })
 		}
 	})
 }

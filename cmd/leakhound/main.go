@@ -145,7 +145,9 @@ commits of a merge request.` + exitStatusHelp,
 		return &exitError{code: exitFailure, err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
 	root.AddCommand(newScanCommand(io))
+	root.AddCommand(newCICommand(io))
 	root.AddCommand(newRulesCommand(io))
+	root.AddCommand(newBaselineCommand(io))
 	root.AddCommand(newHookCommand(io))
 	return root
 }
