@@ -141,8 +141,16 @@ func (p Pos) String() string {
 var Severities = []string{"critical", "high", "medium", "low", "info"}
 
 // Default returns the embedded default rules.
+//
+// Their regexes are not syntax-checked here: that is half the cost of
+// reading the file, and every git hook pays it. The tests check them
+// (TestDefaultRulesAreValid), and the detector compiles each before use.
 func Default() (*Config, error) {
-	return Parse(leakhound.DefaultRulesName, leakhound.DefaultRules)
+	f, err := parseFile(leakhound.DefaultRulesName, leakhound.DefaultRules, true)
+	if err != nil {
+		return nil, err
+	}
+	return f.cfg, nil
 }
 
 // Load reads and validates the rules file at path.
@@ -158,7 +166,7 @@ func Load(path string) (*Config, error) {
 // extends the defaults is merged with them: its rules replace default rules
 // of the same id, and its allowlists add to theirs.
 func Parse(name string, data []byte) (*Config, error) {
-	f, err := parseFile(name, data)
+	f, err := parseFile(name, data, false)
 	if err != nil {
 		return nil, err
 	}
@@ -222,25 +230,17 @@ func (c *Config) Rule(id string) *Rule {
 	return nil
 }
 
-// checkRegex reports whether re is valid RE2 syntax.
-func checkRegex(re string) error {
-	_, err := syntax.Parse(re, syntax.Perl)
+// checkRegex reports whether re is valid RE2 syntax, and how many capture
+// groups it has.
+func checkRegex(re string) (groups int, err error) {
+	r, err := syntax.Parse(re, syntax.Perl)
 	if err != nil {
 		// syntax errors read "error parsing regexp: missing closing ): `(a`".
 		msg := err.Error()
 		msg = strings.TrimPrefix(msg, "error parsing regexp: ")
-		return fmt.Errorf("%s", msg)
+		return 0, fmt.Errorf("%s", msg)
 	}
-	return nil
-}
-
-// groups returns the number of capture groups in a valid regex.
-func groups(re string) int {
-	r, err := syntax.Parse(re, syntax.Perl)
-	if err != nil {
-		return 0
-	}
-	return r.MaxCap()
+	return r.MaxCap(), nil
 }
 
 // decodeTOML is toml.Decode into a generic map.

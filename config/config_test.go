@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound"
 )
 
 func TestParseValid(t *testing.T) {
@@ -174,5 +176,21 @@ func TestLoad(t *testing.T) {
 	}
 	if _, err := Load(p + ".missing"); err == nil || !strings.Contains(err.Error(), "r.toml.missing") {
 		t.Fatalf("missing file: %v", err)
+	}
+}
+
+// TestDefaultRulesAreValid checks the embedded rules as a user's file is
+// checked, regex syntax included, which Default skips for speed.
+func TestDefaultRulesAreValid(t *testing.T) {
+	if _, err := Parse("defaults-as-a-user-file.toml", leakhound.DefaultRules); err != nil {
+		t.Fatal(err)
+	}
+	def, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, _ := Parse("again.toml", leakhound.DefaultRules)
+	if len(def.Rules) != len(full.Rules) || len(def.Allowlists) != len(full.Allowlists) {
+		t.Fatalf("Default has %d rules, a full parse %d", len(def.Rules), len(full.Rules))
 	}
 }

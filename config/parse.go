@@ -79,6 +79,16 @@ type checker struct {
 	name string
 	pos  *posIndex
 	errs ErrorList
+	// trusted skips regex syntax checks (the embedded defaults).
+	trusted bool
+}
+
+// checkRegex is config.checkRegex, skipped for a trusted file.
+func (c *checker) checkRegex(re string) (int, error) {
+	if c.trusted {
+		return 1 << 30, nil
+	}
+	return checkRegex(re)
 }
 
 func (c *checker) errorf(at, rule, format string, args ...any) {
@@ -207,7 +217,9 @@ func join(at, k string) string {
 	return at + "." + k
 }
 
-func parseFile(name string, data []byte) (*file, error) {
+// parseFile reads and checks one rules file. trusted skips the regex
+// syntax checks, for the embedded defaults.
+func parseFile(name string, data []byte, trusted bool) (*file, error) {
 	m, err := decodeTOML(data)
 	if err != nil {
 		var pe toml.ParseError
@@ -216,7 +228,7 @@ func parseFile(name string, data []byte) (*file, error) {
 		}
 		return nil, ErrorList{{Pos: Pos{File: name}, Msg: "TOML: " + err.Error()}}
 	}
-	c := &checker{name: name, pos: indexPositions(data)}
+	c := &checker{name: name, pos: indexPositions(data), trusted: trusted}
 	f := &file{cfg: &Config{Files: []string{name}}}
 	top := c.table("", "", m, topKeys)
 	if t, ok := top["title"].(string); ok {
@@ -286,9 +298,9 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 		c.errorf(at, id, "rule needs a regex or a path")
 	}
 	if r.Regex != "" {
-		if err := checkRegex(r.Regex); err != nil {
+		if n, err := c.checkRegex(r.Regex); err != nil {
 			c.errorf(at+".regex", id, "bad regex: %v", err)
-		} else if n := groups(r.Regex); r.SecretGroup > n {
+		} else if r.SecretGroup > n {
 			c.errorf(at+".secretGroup", id, "secretGroup %d, but the regex has %d capture groups", r.SecretGroup, n)
 		}
 	}
@@ -296,7 +308,7 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 		c.errorf(at+".secretGroup", id, "secretGroup must not be negative")
 	}
 	if r.Path != "" {
-		if err := checkRegex(r.Path); err != nil {
+		if _, err := c.checkRegex(r.Path); err != nil {
 			c.errorf(at+".path", id, "bad path regex: %v", err)
 		}
 	}
@@ -359,12 +371,12 @@ func (c *checker) allowlist(at, rule string, m map[string]any, global bool) Allo
 		c.errorf(at+".targetRules", rule, "targetRules belongs in a global [[allowlists]], not a rule's")
 	}
 	for i, re := range a.Regexes {
-		if err := checkRegex(re); err != nil {
+		if _, err := c.checkRegex(re); err != nil {
 			c.errorf(at+".regexes", rule, "bad regex in regexes[%d]: %v", i, err)
 		}
 	}
 	for i, re := range a.Paths {
-		if err := checkRegex(re); err != nil {
+		if _, err := c.checkRegex(re); err != nil {
 			c.errorf(at+".paths", rule, "bad regex in paths[%d]: %v", i, err)
 		}
 	}

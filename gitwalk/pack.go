@@ -1,19 +1,15 @@
 package gitwalk
 
 import (
-	"bytes"
 	"container/list"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math/bits"
-	"sort"
 
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
-	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
@@ -226,42 +222,11 @@ func (o *objReader) find(h plumbing.Hash) (int, int64) {
 // find returns the pack and offset of object h, or -1.
 func (ps *packIndexes) find(h plumbing.Hash) (int, int64) {
 	for k, idx := range ps.idx {
-		if off, ok := lookup(idx, h); ok {
+		if off, ok := idx.find(h); ok {
 			return k, off
 		}
 	}
 	return -1, 0
-}
-
-// lookup finds h in a pack index. It reads the index's tables directly:
-// MemoryIndex.FindOffset also records every answer in a map, under a lock,
-// which costs memory and contention when every object of a pack is looked up.
-func lookup(idx *idxfile.MemoryIndex, h plumbing.Hash) (int64, bool) {
-	if len(idx.FanoutMapping) <= int(h[0]) {
-		return 0, false
-	}
-	k := idx.FanoutMapping[h[0]]
-	if k < 0 || k >= len(idx.Names) {
-		return 0, false
-	}
-	names := idx.Names[k]
-	n := len(names) / 20
-	i := sort.Search(n, func(i int) bool { return bytes.Compare(names[i*20:i*20+20], h[:]) >= 0 })
-	if i >= n || !bytes.Equal(names[i*20:i*20+20], h[:]) {
-		return 0, false
-	}
-	if len(idx.Offset32[k]) < i*4+4 {
-		return 0, false
-	}
-	off := binary.BigEndian.Uint32(idx.Offset32[k][i*4:])
-	if off&(1<<31) == 0 {
-		return int64(off), true
-	}
-	j := 8 * uint64(off&^(1<<31))
-	if uint64(len(idx.Offset64)) < j+8 {
-		return 0, false
-	}
-	return int64(binary.BigEndian.Uint64(idx.Offset64[j:])), true
 }
 
 // deltaTargetSize reads the size of a delta's result from its header.

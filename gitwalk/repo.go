@@ -105,8 +105,14 @@ func (r *Repo) newStorage(cacheSize cache.FileSize) *filesystem.Storage {
 	return filesystem.NewStorageWithOptions(r.fs, cache.NewObjectLRU(cacheSize), filesystem.Options{KeepDescriptors: true})
 }
 
-// Close releases the repository's files.
-func (r *Repo) Close() error { return r.st.Close() }
+// Close releases the repository's files. Readers and plans must not be
+// used after it.
+func (r *Repo) Close() error {
+	if r.packs != nil {
+		r.packs.close()
+	}
+	return r.st.Close()
+}
 
 // GitDir returns the repository's git directory.
 func (r *Repo) GitDir() string { return r.gitDir }

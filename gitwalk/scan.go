@@ -6,13 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 	"golang.org/x/sync/errgroup"
 
@@ -145,7 +145,13 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 // packIndexes are the repository's pack indexes, shared by all readers.
 type packIndexes struct {
 	hashes []plumbing.Hash
-	idx    []*idxfile.MemoryIndex
+	idx    []*packIndex
+}
+
+func (ps *packIndexes) close() {
+	for _, p := range ps.idx {
+		p.close()
+	}
 }
 
 // packIndexes returns the pack indexes, read on first use.
@@ -159,18 +165,12 @@ func (r *Repo) readPackIndexes() *packIndexes {
 	hs, _ := dg.ObjectPacks()
 	ps := &packIndexes{}
 	for _, ph := range hs {
-		f, err := dg.ObjectPackIdx(ph)
-		if err != nil {
-			continue
-		}
-		idx := idxfile.NewMemoryIndex()
-		err = idxfile.NewDecoder(f).Decode(idx)
-		f.Close()
+		p, err := openPackIndex(filepath.Join(r.commonDir, "objects", "pack", "pack-"+ph.String()+".idx"))
 		if err != nil {
 			continue // the storage reads such a pack's objects, or reports them
 		}
 		ps.hashes = append(ps.hashes, ph)
-		ps.idx = append(ps.idx, idx)
+		ps.idx = append(ps.idx, p)
 	}
 	return ps
 }

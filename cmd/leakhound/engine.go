@@ -42,6 +42,9 @@ type engineOptions struct {
 	// rules, when set, are the rules to use, already loaded (leakhound ci
 	// loads them from the base commit); configPath is then ignored.
 	rules *config.Config
+	// short marks a scan of little content (hooks, ci): see
+	// detect.Options.Short.
+	short bool
 }
 
 // gitTarget says which history to scan.
@@ -197,7 +200,7 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 	// content triggers a few dozen, and compiling them all up front costs
 	// more than scanning a small repository or a pushed commit. config has
 	// checked every regex's syntax; `leakhound rules test` compiles them all.
-	d, err := detect.New(cfg, detect.Options{Lazy: true, IgnoreInlineAllows: eo.ignoreInlineAllows, Lines: lines})
+	d, err := detect.New(cfg, detect.Options{Lazy: true, Short: eo.short || t.staged, IgnoreInlineAllows: eo.ignoreInlineAllows, Lines: lines})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,134 @@
+package gitwalk
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+)
+
+// packIndex answers "where in the pack is object h" from a pack index file
+// (.idx) mapped into memory, read in place.
+//
+// go-git's idxfile decoder copies a whole index into memory before the
+// first lookup: for sqlalchemy's 277k objects that is 10 ms and 20 MB, which
+// a git hook that looks up five objects should not pay. Version 2 indexes
+// (what git has written since 2008) are read here directly; a version 1
+// index goes through go-git's decoder.
+type packIndex struct {
+	data  []byte // the mapped file
+	unmap func() error
+	n     int
+	// Offsets of the tables in data.
+	names, offs32, offs64 int
+
+	mem *idxfile.MemoryIndex // a version 1 index, decoded by go-git
+}
+
+var idxMagic = []byte{0xff, 't', 'O', 'c'}
+
+// openPackIndex maps the index file at path.
+func openPackIndex(path string) (*packIndex, error) {
+	data, unmap, err := mapFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) < 8 || !bytes.Equal(data[:4], idxMagic) {
+		// Version 1: no header. Rare enough to decode the old way.
+		defer unmap()
+		mem := idxfile.NewMemoryIndex()
+		if err := idxfile.NewDecoder(bytes.NewReader(data)).Decode(mem); err != nil {
+			return nil, fmt.Errorf("pack index %s: %w", path, err)
+		}
+		return &packIndex{mem: mem, unmap: func() error { return nil }}, nil
+	}
+	if v := binary.BigEndian.Uint32(data[4:]); v != 2 {
+		unmap()
+		return nil, fmt.Errorf("pack index %s: version %d", path, v)
+	}
+	const fanout = 8
+	if len(data) < fanout+256*4 {
+		unmap()
+		return nil, fmt.Errorf("pack index %s: truncated", path)
+	}
+	n := int(binary.BigEndian.Uint32(data[fanout+255*4:]))
+	p := &packIndex{data: data, unmap: unmap, n: n}
+	p.names = fanout + 256*4
+	crcs := p.names + n*20
+	p.offs32 = crcs + n*4
+	p.offs64 = p.offs32 + n*4
+	// The 64-bit offsets table may be empty; two 20-byte checksums end the
+	// file.
+	if n < 0 || p.offs64+40 > len(data) || n > len(data) {
+		unmap()
+		return nil, fmt.Errorf("pack index %s: truncated (%d objects, %d bytes)", path, n, len(data))
+	}
+	return p, nil
+}
+
+// find returns the pack offset of object h.
+func (p *packIndex) find(h plumbing.Hash) (int64, bool) {
+	if p.mem != nil {
+		off, err := p.mem.FindOffset(h)
+		return off, err == nil
+	}
+	first := int(h[0])
+	lo := 0
+	if first > 0 {
+		lo = int(binary.BigEndian.Uint32(p.data[8+(first-1)*4:]))
+	}
+	hi := int(binary.BigEndian.Uint32(p.data[8+first*4:]))
+	if lo > hi || hi > p.n {
+		return 0, false // a corrupt fanout table
+	}
+	names := p.data[p.names : p.names+p.n*20]
+	i := lo + sort.Search(hi-lo, func(i int) bool {
+		return bytes.Compare(names[(lo+i)*20:(lo+i)*20+20], h[:]) >= 0
+	})
+	if i >= hi || !bytes.Equal(names[i*20:i*20+20], h[:]) {
+		return 0, false
+	}
+	off := binary.BigEndian.Uint32(p.data[p.offs32+i*4:])
+	if off&(1<<31) == 0 {
+		return int64(off), true
+	}
+	j := p.offs64 + 8*int(off&^(1<<31))
+	if j+8 > len(p.data)-40 {
+		return 0, false
+	}
+	return int64(binary.BigEndian.Uint64(p.data[j:])), true
+}
+
+func (p *packIndex) close() error {
+	if p.unmap == nil {
+		return nil
+	}
+	err := p.unmap()
+	p.unmap = nil
+	return err
+}
+
+// mapFile maps a file read-only, or reads it where mapping is not available.
+func mapFile(path string) ([]byte, func() error, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if fi.Size() == 0 {
+		return nil, func() error { return nil }, nil
+	}
+	if fi.Size() > 1<<34 {
+		return nil, nil, errors.New("pack index larger than 16 GiB")
+	}
+	return mmap(f, int(fi.Size()))
+}
