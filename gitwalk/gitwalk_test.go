@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 
 	"github.com/leakhound/leakhound/internal/gittest"
@@ -585,5 +586,53 @@ func TestResolveCommit(t *testing.T) {
 	}
 	if _, err := r.ResolveCommit("nope"); err == nil || errors.Is(err, plumbing.ErrObjectNotFound) {
 		t.Errorf("an unknown ref: %v", err)
+	}
+}
+
+// TestPackIndexAgreesWithGoGit looks every object of a packed repository up
+// in its index, read in place, and through go-git's decoder.
+func TestPackIndexAgreesWithGoGit(t *testing.T) {
+	g := gittest.New(t)
+	for i := 0; i < 50; i++ {
+		g.Write(fmt.Sprintf("d%d/f.txt", i%7), fmt.Sprintf("content %d\n", i)).Commit(fmt.Sprintf("c%d", i))
+	}
+	g.Repack(false)
+	m, _ := filepath.Glob(filepath.Join(g.Dir, ".git/objects/pack/*.idx"))
+	p, err := openPackIndex(m[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	f, _ := os.Open(m[0])
+	mem := idxfile.NewMemoryIndex()
+	if err := idxfile.NewDecoder(f).Decode(mem); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	entries, _ := mem.Entries()
+	n := 0
+	for {
+		e, err := entries.Next()
+		if err != nil {
+			break
+		}
+		n++
+		off, ok := p.find(e.Hash)
+		if !ok || off != int64(e.Offset) {
+			t.Fatalf("%s: got %d %v, want %d", e.Hash, off, ok, e.Offset)
+		}
+	}
+	if n < 150 {
+		t.Fatalf("only %d objects", n)
+	}
+	if _, ok := p.find(plumbing.NewHash(strings.Repeat("ff", 20))); ok {
+		t.Error("found an object that is not there")
+	}
+	// A truncated index is an error, not a crash.
+	b, _ := os.ReadFile(m[0])
+	short := filepath.Join(t.TempDir(), "short.idx")
+	os.WriteFile(short, b[:len(b)/2], 0o644)
+	if _, err := openPackIndex(short); err == nil {
+		t.Error("truncated index accepted")
 	}
 }
