@@ -63,6 +63,9 @@ type Detector struct {
 	global   []*allowlist
 	// skipPaths are the global allowlists whose path alone ignores a file.
 	skipPaths []*allowlist
+	// testPaths match the paths of tests and fixtures, where findings are
+	// one severity lower.
+	testPaths []*re2.Regexp
 }
 
 type rule struct {
@@ -142,6 +145,14 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 			d.skipPaths = append(d.skipPaths, al)
 		}
 	}
+	for _, p := range cfg.TestPaths {
+		re, err := re2.Compile(p)
+		if err != nil {
+			fail(config.Pos{File: cfg.Files[len(cfg.Files)-1]}, "", fmt.Errorf("bad regex in testPaths: %w", err))
+			continue
+		}
+		d.testPaths = append(d.testPaths, re)
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -217,6 +228,16 @@ type Match struct {
 // RuleID returns the id of the rule that matched.
 func (m *Match) RuleID() string { return m.rule.ID }
 
+// Written returns the secret as it is written in the content: the secret
+// itself, or for a decoded secret the encoded text that holds it. To tell
+// whether other content holds the same secret, look for this.
+func (m *Match) Written() string {
+	if m.Decoded != "" {
+		return m.Text
+	}
+	return m.Secret
+}
+
 // Finding returns the Finding for m at src, and false if a rule path or an
 // allowlist excludes src.
 func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Finding, bool) {
@@ -238,10 +259,15 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 			return leak.Finding{}, false
 		}
 	}
+	sev := r.Severity
+	if d.IsTestPath(src.Path) {
+		sev = lowerSeverity(sev)
+	}
 	f := leak.Finding{
 		RuleID:      r.ID,
 		Description: r.Description,
-		Severity:    r.Severity,
+		Severity:    sev,
+		Confidence:  r.Confidence,
 		Tags:        r.Tags,
 		Location:    location(src, m.Line, m.Column),
 		EndLine:     m.EndLine,
@@ -250,10 +276,35 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 		Match:       m.Text,
 		Entropy:     m.Entropy,
 		Decoded:     m.Decoded,
-		Fingerprint: leak.Fingerprint(r.ID, m.Secret),
+		Fingerprint: leak.Fingerprint(r.ID, decodeSecret(r.SecretDecode, m.Secret)),
 		BlobID:      blobID,
 	}
 	return f, true
+}
+
+// IsTestPath reports whether path is a test or fixture path, per the rules'
+// testPaths.
+func (d *Detector) IsTestPath(path string) bool {
+	for _, re := range d.testPaths {
+		if re.MatchString(path) {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerSeverity returns the severity one step below sev; a rule without a
+// severity counts as medium.
+func lowerSeverity(sev string) string {
+	switch sev {
+	case "critical":
+		return "high"
+	case "high":
+		return "medium"
+	case "", "medium":
+		return "low"
+	}
+	return "info"
 }
 
 func location(src leak.Source, line, col int) leak.Location {

@@ -97,13 +97,15 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 		res.Scanned += r[1] - r[0]
 	}
 	if len(sc.regions) > 0 {
-		err = d.scanRegions(content, sc, &res)
+		err = d.scanRegions(content, sc, &res, frag.Sources)
+		budget := decodeBudget
+		d.decodeRegions(content, sc, sc.regions, frag.Sources, 0, &budget, &res)
+		res.Matches = d.dedupe(res.Matches)
 	}
 	if lines != nil {
+		// Lines that held a match, decoded or not, are scanned again
+		// wherever they recur.
 		for _, m := range res.Matches {
-			if m.Decoded != "" {
-				continue
-			}
 			first := sc.lineOf(m.Start)
 			last := sc.lineOf(max(m.Start, m.End-1))
 			for i := first; i <= last; i++ {
@@ -177,8 +179,10 @@ func (sc *scratch) buildRegions() {
 }
 
 // scanRegions runs the keyword prefilter over the regions and each rule that
-// it triggers over the windows around its keywords.
-func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result) error {
+// it triggers over the windows around its keywords. Rules without keywords
+// run over the whole regions, unless they have a path that none of srcs
+// matches. The matches are not deduplicated.
+func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []leak.Source) error {
 	if cap(sc.hits) < len(d.rules) {
 		sc.hits = make([][]int, len(d.rules))
 	}
@@ -200,7 +204,6 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result) error {
 		}
 	}
 	var firstErr error
-	defer func() { res.Matches = d.dedupe(res.Matches) }()
 	for _, ri := range sc.touched {
 		r := d.rules[ri]
 		hits := sc.hits[ri]
@@ -215,6 +218,9 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result) error {
 	}
 	for _, ri := range d.always {
 		r := d.rules[ri]
+		if r.path != nil && !anyPath(r.path, srcs) {
+			continue
+		}
 		if err := r.compile(); err != nil {
 			if firstErr == nil {
 				firstErr = ruleError{r, err}
@@ -224,6 +230,20 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result) error {
 		d.runRule(r, content, sc, sc.regions, res)
 	}
 	return firstErr
+}
+
+// anyPath reports whether one of srcs has a path that re matches, or srcs is
+// empty.
+func anyPath(re interface{ MatchString(string) bool }, srcs []leak.Source) bool {
+	if len(srcs) == 0 {
+		return true
+	}
+	for _, s := range srcs {
+		if re.MatchString(s.Path) {
+			return true
+		}
+	}
+	return false
 }
 
 type ruleError struct {
@@ -385,8 +405,14 @@ func (d *Detector) dedupe(ms []Match) []Match {
 		drop := false
 		for j := len(out) - 1; j >= 0; j-- {
 			o := &out[j]
-			if o.Start >= m.End || m.Start >= o.End || o.Decoded != m.Decoded {
+			if o.Start >= m.End || m.Start >= o.End {
 				continue // no overlap
+			}
+			if o.Decoded != "" || m.Decoded != "" {
+				// Decoded matches were deduplicated in the decoded text,
+				// where they do not overlap; a match on the encoded form
+				// stands for something else (see decodeRegions).
+				continue
 			}
 			if o.rule.rank() <= m.rule.rank() {
 				drop = true
@@ -402,6 +428,10 @@ func (d *Detector) dedupe(ms []Match) []Match {
 	return out
 }
 
+// generic reports whether the rule is tagged generic: it matches by context
+// (a name that says password), not by a secret's own format.
+func (r *rule) generic() bool { return slices.Contains(r.Tags, "generic") }
+
 // rank orders rules for dedupe: lower is more specific.
 func (r *rule) rank() int {
 	sev := 2
@@ -411,7 +441,7 @@ func (r *rule) rank() int {
 		}
 	}
 	generic := 0
-	if slices.Contains(r.Tags, "generic") {
+	if r.generic() {
 		generic = 1
 	}
 	return (sev*2+generic)<<20 | r.index
