@@ -227,3 +227,14 @@ secretDecode = "rot13"
 		t.Errorf("extended testPaths %q, default %q", ext.TestPaths, def.TestPaths)
 	}
 }
+
+// TestPositionsAfterArrayOfRegexes checks that a multi-line array whose
+// regexes hold "=" and quotes does not confuse the line numbers of what
+// follows.
+func TestPositionsAfterArrayOfRegexes(t *testing.T) {
+	src := "[[rules]]\nid = \"a\"\nregex = \"a\"\n  [[rules.allowlists]]\n  regexes = [\n    '''[:=!<P]|x''',\n    '''y''',\n  ]\n\n[[rules]]\nid = \"b\"\nregex = \"b\"\nseverity = \"bad\"\n"
+	_, err := Parse("r.toml", []byte(src))
+	if err == nil || err.Error() != `r.toml:13: rule "b": severity must be one of critical, high, medium, low, info` {
+		t.Errorf("got %v", err)
+	}
+}

@@ -60,6 +60,15 @@ func (a *allowlist) sourceDependent() bool {
 	return len(a.paths) > 0 || len(a.commits) > 0
 }
 
+// byPath reports whether a matching path alone makes the allowlist ignore
+// a match: an OR allowlist with paths, or an AND allowlist of paths only.
+func (a *allowlist) byPath() bool {
+	if len(a.paths) == 0 {
+		return false
+	}
+	return !a.and || len(a.regexes)+len(a.stopwords)+len(a.commits) == 0
+}
+
 func (a *allowlist) matchPath(path string) bool {
 	for _, re := range a.paths {
 		if re.MatchString(path) {

@@ -78,6 +78,9 @@ type rule struct {
 
 	path  *re2.Regexp
 	allow []*allowlist
+	// pathAllow is set when an allowlist can ignore the rule's matches by
+	// path alone (see Detector.active).
+	pathAllow bool
 }
 
 // New compiles cfg. Errors name the rules file, line and rule.
@@ -110,6 +113,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 				continue
 			}
 			r.allow = append(r.allow, al)
+			r.pathAllow = r.pathAllow || al.byPath()
 		}
 		switch {
 		case r.Regex == "":
@@ -141,6 +145,13 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 			continue
 		}
 		d.global = append(d.global, al)
+		if len(al.rules) > 0 && al.byPath() {
+			for id := range al.rules {
+				if r := d.byID[id]; r != nil {
+					r.pathAllow = true
+				}
+			}
+		}
 		if !al.and && len(al.paths) > 0 && len(al.rules) == 0 {
 			d.skipPaths = append(d.skipPaths, al)
 		}

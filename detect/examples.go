@@ -27,7 +27,9 @@ func (f ExampleFailure) Error() string {
 // active as in a real scan, and returns the examples that failed: one with
 // a secret must make its rule find exactly that secret (other secrets may
 // come along), one without must make its rule find nothing. The example is
-// scanned as a file at its path, or at "example.txt".
+// scanned as a file at its path, or at "example.txt". A rule without a
+// regex matches paths only: its example "matches" when the rule reports the
+// file at the example's path, and its secret may be any text.
 func CheckExamples(d *Detector) ([]ExampleFailure, error) {
 	var fails []ExampleFailure
 	for _, r := range d.rules {
@@ -37,6 +39,18 @@ func CheckExamples(d *Detector) ([]ExampleFailure, error) {
 				path = "example.txt"
 			}
 			src := leak.Source{Path: path}
+			if r.Regex == "" {
+				var got []string
+				for _, f := range d.PathFindings("example", src) {
+					if f.RuleID == r.ID {
+						got = append(got, f.File)
+					}
+				}
+				if (len(got) > 0) != (ex.Secret != "") {
+					fails = append(fails, ExampleFailure{Rule: r.ID, Example: ex, Got: got})
+				}
+				continue
+			}
 			res, err := d.Detect(&leak.Fragment{Content: []byte(ex.Text), Sources: []leak.Source{src}})
 			if err != nil {
 				return nil, err

@@ -208,6 +208,9 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 		r := d.rules[ri]
 		hits := sc.hits[ri]
 		sc.hits[ri] = hits[:0]
+		if !d.active(r, srcs) {
+			continue
+		}
 		if err := r.compile(); err != nil {
 			if firstErr == nil {
 				firstErr = ruleError{r, err}
@@ -218,7 +221,7 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 	}
 	for _, ri := range d.always {
 		r := d.rules[ri]
-		if r.path != nil && !anyPath(r.path, srcs) {
+		if !d.active(r, srcs) {
 			continue
 		}
 		if err := r.compile(); err != nil {
@@ -232,14 +235,38 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 	return firstErr
 }
 
-// anyPath reports whether one of srcs has a path that re matches, or srcs is
-// empty.
-func anyPath(re interface{ MatchString(string) bool }, srcs []leak.Source) bool {
-	if len(srcs) == 0 {
+// active reports whether rule r can report anything at one of srcs: a
+// source whose path the rule's path matches, and that no allowlist ignores
+// by its path alone. A rule inactive for a fragment is not run on it, which
+// saves its time, and keeps its matches from winning an overlap (see
+// dedupe) only to be dropped by Finding. Without sources, every rule is
+// active.
+func (d *Detector) active(r *rule, srcs []leak.Source) bool {
+	if len(srcs) == 0 || r.path == nil && !r.pathAllow {
 		return true
 	}
 	for _, s := range srcs {
-		if re.MatchString(s.Path) {
+		if r.path != nil && !r.path.MatchString(s.Path) {
+			continue
+		}
+		if r.pathAllow && d.pathAllowed(r, s.Path) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// pathAllowed reports whether an allowlist of r, or a global one aimed at
+// r, ignores every match at path by its path alone.
+func (d *Detector) pathAllowed(r *rule, path string) bool {
+	for _, a := range r.allow {
+		if a.byPath() && a.matchPath(path) {
+			return true
+		}
+	}
+	for _, a := range d.global {
+		if len(a.rules) > 0 && a.appliesTo(r.ID) && a.byPath() && a.matchPath(path) {
 			return true
 		}
 	}
