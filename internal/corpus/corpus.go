@@ -14,6 +14,7 @@
 package corpus
 
 import (
+	"encoding/base64"
 	"fmt"
 	"io"
 	"math/rand"
@@ -21,6 +22,7 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 )
 
 // Families of secrets, for reporting.
@@ -141,21 +143,49 @@ func (f FamilyResult) Precision() float64 {
 	return float64(f.Reported-f.FalsePositives) / float64(f.Reported)
 }
 
-// normalize is how a reported secret is compared with a planted one: as
-// written, or percent-decoded (a URL's password).
-func normalize(s string) []string {
+// forms are the ways a reported secret may hold a planted one: as
+// written, percent-decoded (a URL's password) or base64-decoded (a scanner
+// that reports an encoded credential).
+func forms(s string) []string {
 	out := []string{s}
 	if strings.Contains(s, "%") {
 		if d, err := url.PathUnescape(s); err == nil && d != s {
 			out = append(out, d)
 		}
 	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if d, err := enc.DecodeString(s); err == nil && len(d) > 0 && utf8.Valid(d) {
+			out = append(out, string(d))
+			break
+		}
+	}
 	return out
 }
 
+// match returns the planted value a reported secret stands for: one of its
+// forms equals it, or holds it (a scanner that reports "user:password" or
+// a whole URL found the password). Planted values are random and at least
+// eight characters long, so that a substring is no accident.
+func (c *Corpus) match(planted map[string]*Secret, reported string) string {
+	fs := forms(reported)
+	for _, f := range fs {
+		if planted[f] != nil {
+			return f
+		}
+	}
+	for _, f := range fs {
+		for v := range planted {
+			if len(v) >= 8 && strings.Contains(f, v) {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
 // Score compares reported secrets with the corpus. A planted secret is
-// found when a reported secret equals it (or percent-decodes to it); a
-// reported secret that equals no planted one is a false positive. Both are
+// found when a reported secret stands for it (see match); a reported
+// secret that stands for no planted one is a false positive. Both are
 // counted once per distinct value.
 func (c *Corpus) Score(reported []Reported) Result {
 	planted := map[string]*Secret{}
@@ -188,13 +218,7 @@ func (c *Corpus) Score(reported []Reported) Result {
 	seen := map[string]bool{}
 	var res Result
 	for _, r := range reported {
-		value := ""
-		for _, n := range normalize(r.Secret) {
-			if planted[n] != nil {
-				value = n
-				break
-			}
-		}
+		value := c.match(planted, r.Secret)
 		key := r.Family + "\x00" + r.Secret
 		if value != "" {
 			key = r.Family + "\x00" + value
