@@ -186,6 +186,7 @@ func (d *Detector) scanDecoded(synth []byte, p, q int, srcs []leak.Source, depth
 	defer scratchPool.Put(sc)
 	sc.splitLines(synth)
 	sc.regions = append(sc.regions[:0], [2]int{0, len(synth)})
+	sc.allowed = sc.allowed[:0]
 	var res Result
 	if err := d.scanRegions(synth, sc, &res, srcs); err != nil {
 		// A rule that does not compile failed on the fragment itself

@@ -213,6 +213,30 @@ func TestLineSetRescansFlaggedLines(t *testing.T) {
 	}
 }
 
+func TestLineSetRescansLinesAnInlineAllowHid(t *testing.T) {
+	d := mustDetector(t, testRules, Options{Lines: NewLineSet()})
+	// A next-line allow hides the secret; when a later version drops the
+	// allow, the line holding the secret is unchanged but must be scanned
+	// again.
+	v1 := "a = 1\n# pragma: allowlist nextline secret\nkey = acme_k3j4h5g6f7d8s9a0\nb = 2\n"
+	if got := secrets(detect(t, d, "a.txt", v1)); len(got) != 0 {
+		t.Fatalf("v1 is allowed: %q", got)
+	}
+	v2 := "a = 1\nkey = acme_k3j4h5g6f7d8s9a0\nb = 2\n"
+	if got := secrets(detect(t, d, "a.txt", v2)); len(got) != 1 {
+		t.Fatalf("v2 dropped the allow, must report the secret: %q", got)
+	}
+	// The same for an allow on the line itself, moved to the line before.
+	v3 := "c = 3\nother = acme_z9y8x7w6v5u4t3s2 # gitleaks:allow\n"
+	if got := secrets(detect(t, d, "b.txt", v3)); len(got) != 0 {
+		t.Fatalf("v3 is allowed: %q", got)
+	}
+	v4 := "c = 3\nother = acme_z9y8x7w6v5u4t3s2\n"
+	if got := secrets(detect(t, d, "b.txt", v4)); len(got) != 1 {
+		t.Fatalf("v4 must report the secret: %q", got)
+	}
+}
+
 func TestLineSetGrowsConcurrently(t *testing.T) {
 	ls := NewLineSet()
 	d := mustDetector(t, testRules, Options{Lines: ls})
@@ -262,5 +286,43 @@ severity = "high"
 	want := []string{"acme=acme_k3j4h5g6f7d8s9a0", "generic=plainvaluehere"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestNonUTF8TextIsScannedAsBytes(t *testing.T) {
+	d := mustDetector(t, testRules, Options{})
+	content := "caf\xe9 \xff\xfe = 1\nx = acme_k3j4h5g6f7d8s9a0 \xe9\xe9\n"
+	got := secrets(detect(t, d, "latin1.txt", content))
+	if strings.Join(got, ",") != "acme=k3j4h5g6f7d8s9a0" {
+		t.Errorf("got %q", got)
+	}
+}
+
+// TestRuleMatchingEverywhereIsCapped checks that a rule matching every byte
+// is cut off at the cap, with the fragment reported capped.
+func TestRuleMatchingEverywhereIsCapped(t *testing.T) {
+	d := mustDetector(t, "[[rules]]\nid = \"dot\"\nregex = '''.'''\n", Options{MaxMatchesPerRule: 50})
+	content := strings.Repeat("abcdefgh\n", 300000) // 2.7 MB: several chunks
+	res, err := d.Detect(&leak.Fragment{Content: []byte(content), Sources: []leak.Source{{Path: "big.txt"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Matches) != 50 || len(res.Capped) != 1 || res.Capped[0] != "dot" {
+		t.Errorf("%d matches, capped %v", len(res.Matches), res.Capped)
+	}
+}
+
+func TestChunksOverlap(t *testing.T) {
+	cs := chunks([][2]int{{0, 100}, {10, 10 + 2*maxChunk + 5}})
+	if cs[0] != [2]int{0, 100} || cs[len(cs)-1][1] != 10+2*maxChunk+5 {
+		t.Fatalf("chunks %v", cs)
+	}
+	for i := 2; i < len(cs); i++ {
+		if cs[i][0] != cs[i-1][1]-windowReach {
+			t.Errorf("chunk %d does not overlap the previous: %v", i, cs)
+		}
+		if cs[i][1]-cs[i][0] > maxChunk {
+			t.Errorf("chunk %d too long", i)
+		}
 	}
 }

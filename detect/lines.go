@@ -8,7 +8,8 @@ import (
 
 // LineSet remembers the lines of text already scanned, so that content seen
 // before is not scanned again: across a repository's history most lines of
-// most blobs are lines of an earlier version. A line that held a match is
+// most blobs are lines of an earlier version. A line that held a match (or a
+// secret an inline allow comment hid, which the next version may drop) is
 // remembered as such and is scanned again wherever it recurs, so that every
 // blob holding a secret reports it.
 //

@@ -42,6 +42,10 @@ type scratch struct {
 	regions [][2]int
 	hits    [][]int // per rule: keyword hit offsets
 	touched []int   // rules with hits
+	// allowed are the spans of secrets an inline allow comment hid. Their
+	// lines are flagged like those of matches: the same line elsewhere, or
+	// without the comment on the line before, must be scanned again.
+	allowed [][2]int
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -73,6 +77,7 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	sc.regions = sc.regions[:0]
+	sc.allowed = sc.allowed[:0]
 
 	sc.splitLines(content)
 	lines := d.opts.Lines
@@ -103,14 +108,20 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 		res.Matches = d.dedupe(res.Matches)
 	}
 	if lines != nil {
-		// Lines that held a match, decoded or not, are scanned again
-		// wherever they recur.
-		for _, m := range res.Matches {
-			first := sc.lineOf(m.Start)
-			last := sc.lineOf(max(m.Start, m.End-1))
+		flag := func(start, end int) {
+			first := sc.lineOf(start)
+			last := sc.lineOf(max(start, end-1))
 			for i := first; i <= last; i++ {
 				sc.flagged[i] = true
 			}
+		}
+		// Lines that held a match, decoded or not, are scanned again
+		// wherever they recur.
+		for _, m := range res.Matches {
+			flag(m.Start, m.End)
+		}
+		for _, a := range sc.allowed {
+			flag(a[0], a[1])
 		}
 		lines.settle(sc.hashes, sc.owned, sc.flagged)
 	}
@@ -333,9 +344,11 @@ func lineEndAfter(content []byte, off, n int) int {
 // runRule runs r's regex over each window and records its matches.
 func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, res *Result) {
 	count := 0
-	for _, w := range wins {
+	for _, w := range chunks(wins) {
 		text := content[w[0]:w[1]]
-		for _, loc := range r.re.FindAllSubmatchIndex(text, -1) {
+		// Ask for no more matches than the cap allows: a rule that matches
+		// everywhere must not allocate a result per byte.
+		for _, loc := range r.re.FindAllSubmatchIndex(text, d.opts.MaxMatchesPerRule-count+1) {
 			s0, s1 := secretSpan(loc, r.SecretGroup)
 			if s0 < 0 || s1 <= s0 {
 				continue
@@ -358,6 +371,7 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 			lineStart, lineEnd := m.Start-(m.Column-1), lineEndAfter(content, m.Start, 0)
 			m.lineText = string(bytes.TrimRight(content[lineStart:lineEnd], "\r\n"))
 			if !d.opts.IgnoreInlineAllows && d.inlineAllowed(content, w[0]+loc[0], w[0]+loc[1]) {
+				sc.allowed = append(sc.allowed, [2]int{m.Start, m.End})
 				continue
 			}
 			if d.allowedByContent(&m) {
@@ -371,6 +385,39 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 			res.Matches = append(res.Matches, m)
 		}
 	}
+}
+
+// maxChunk bounds the text one regex call sees. Each call copies its input
+// into the regex engine's memory, which keeps the size of the largest input
+// it saw; windows over long content are cut into overlapping chunks. A
+// match longer than the overlap that straddles a cut can be missed; no
+// secret is that long.
+const maxChunk = 1 << 20
+
+// chunks cuts windows longer than maxChunk into pieces that overlap by
+// windowReach bytes.
+func chunks(wins [][2]int) [][2]int {
+	long := false
+	for _, w := range wins {
+		if w[1]-w[0] > maxChunk {
+			long = true
+			break
+		}
+	}
+	if !long {
+		return wins
+	}
+	var out [][2]int
+	for _, w := range wins {
+		for start := w[0]; ; start += maxChunk - windowReach {
+			end := min(start+maxChunk, w[1])
+			out = append(out, [2]int{start, end})
+			if end == w[1] {
+				break
+			}
+		}
+	}
+	return out
 }
 
 // secretSpan picks the secret out of a submatch index slice.

@@ -3,6 +3,7 @@ package gitwalk
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -398,6 +399,73 @@ func TestFileAt(t *testing.T) {
 	}
 }
 
+func TestPathBlobs(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("a/b/c.txt", "c\n").Write("a/d.txt", "d\n").Write("top", "t\n").Symlink("link", "top").Commit("one")
+	r, err := Open(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got, err := r.PathBlobs(plumbing.NewHash(g.Head()), []string{"a/b/c.txt", "a/d.txt", "a/d.txt", "a/b", "nope", "top/x", "link"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]plumbing.Hash{
+		"a/b/c.txt": plumbing.NewHash(g.BlobID("HEAD", "a/b/c.txt")),
+		"a/d.txt":   plumbing.NewHash(g.BlobID("HEAD", "a/d.txt")),
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for p, h := range want {
+		if got[p] != h {
+			t.Errorf("%s: %s, want %s", p, got[p], h)
+		}
+	}
+}
+
+func TestDefaultBranch(t *testing.T) {
+	open := func(dir string) *Repo {
+		t.Helper()
+		r, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close() })
+		return r
+	}
+	g := gittest.New(t)
+	first := g.Write("a", "1\n").Commit("one")
+	g.Branch("feature")
+	feature := g.Write("a", "2\n").Commit("two")
+
+	// HEAD names a branch: that branch, even when it is not main.
+	if ref, err := open(g.Dir).DefaultBranch(); err != nil || ref.Name != "refs/heads/feature" || ref.Hash.String() != feature {
+		t.Errorf("symbolic HEAD: %+v %v", ref, err)
+	}
+
+	// A detached HEAD with origin/HEAD: the branch origin/HEAD names.
+	g.SetRef("refs/remotes/origin/main", first)
+	must(t, g.Repo.Storer.SetReference(plumbing.NewSymbolicReference("refs/remotes/origin/HEAD", "refs/remotes/origin/main")))
+	must(t, os.WriteFile(filepath.Join(g.Dir, ".git", "HEAD"), []byte(feature+"\n"), 0o644))
+	if ref, err := open(g.Dir).DefaultBranch(); err != nil || ref.Name != "refs/remotes/origin/main" || ref.Hash.String() != first {
+		t.Errorf("detached HEAD with origin/HEAD: %+v %v", ref, err)
+	}
+
+	// A detached HEAD alone (a CI checkout): HEAD's commit.
+	g.DeleteRef("refs/remotes/origin/HEAD")
+	if ref, err := open(g.Dir).DefaultBranch(); err != nil || ref.Name != "HEAD" || ref.Hash.String() != feature {
+		t.Errorf("detached HEAD: %+v %v", ref, err)
+	}
+
+	// An empty repository has none.
+	empty := gittest.New(t)
+	if _, err := open(empty.Dir).DefaultBranch(); err != ErrNoDefaultBranch {
+		t.Errorf("empty repository: %v", err)
+	}
+}
+
 func countDeltas(t *testing.T, pack string) int {
 	t.Helper()
 	f, err := os.Open(pack)
@@ -421,4 +489,101 @@ func countDeltas(t *testing.T, pack string) int {
 		}
 	}
 	return deltas
+}
+
+func TestPlanStaged(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("keep.txt", "same\n").Write("edit.txt", "v1\n").Write("old/name.txt", "moved content\n").Commit("one")
+	g.Write("edit.txt", "v1\nstaged line\n")
+	// Partially staged: the work tree changes again after git add.
+	must(t, os.WriteFile(filepath.Join(g.Dir, "edit.txt"), []byte("v1\nstaged line\nunstaged line\n"), 0o644))
+	g.Write("new.txt", "brand new\n")
+	g.Move("old/name.txt", "new/name.txt")
+	must(t, os.WriteFile(filepath.Join(g.Dir, "untracked.txt"), []byte("not staged\n"), 0o644))
+
+	r, err := Open(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	p, err := r.PlanStaged(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	p.EachSource(func(blob string, src leak.Source) {
+		got[src.Path] = src.Prior
+	})
+	if len(got) != 3 {
+		t.Fatalf("staged sources %v", got)
+	}
+	if prior, ok := got["edit.txt"]; !ok || len(prior) != 1 || prior[0] != g.BlobID("HEAD", "edit.txt") {
+		t.Errorf("edit.txt prior %v", prior)
+	}
+	if prior := got["new.txt"]; len(prior) != 0 && !slices.Contains(prior, g.BlobID("HEAD", "old/name.txt")) {
+		t.Errorf("new.txt prior %v", prior)
+	}
+	if prior := got["new/name.txt"]; !slices.Equal(prior, []string{g.BlobID("HEAD", "old/name.txt")}) {
+		t.Errorf("rename prior %v", prior)
+	}
+	var content []string
+	err = r.Scan(context.Background(), p, ScanOptions{}, nil, func(f *leak.Fragment) error {
+		content = append(content, string(f.Content))
+		return nil
+	}, func(string, error) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(content)
+	want := []string{"brand new\n", "moved content\n", "v1\nstaged line\n"}
+	if !slices.Equal(content, want) {
+		t.Errorf("scanned %q, want %q (the staged content, not the work tree)", content, want)
+	}
+}
+
+func TestPlanStagedWithoutCommits(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("first.txt", "hello\n")
+	r, err := Open(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	p, err := r.PlanStaged(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Blobs() != 1 || len(p.Commits) != 1 || p.Commits[0].Hash != "" {
+		t.Errorf("blobs %d commits %v", p.Blobs(), p.Commits)
+	}
+}
+
+func TestResolveCommit(t *testing.T) {
+	g := gittest.New(t)
+	c1 := g.Write("a", "1\n").Commit("one")
+	c2 := g.Write("a", "2\n").Commit("two")
+	g.Tag("v2", c2, true)
+	blob := g.BlobID(c2, "a")
+	g.MakeShallow(c2)
+	r, err := Open(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, rev := range []string{c2, "main", "v2", c2[:8]} {
+		if h, err := r.ResolveCommit(rev); h.String() != c2 || err != nil {
+			t.Errorf("%s: %v %v", rev, h, err)
+		}
+	}
+	for _, rev := range []string{c1, strings.Repeat("ab", 20)} {
+		if _, err := r.ResolveCommit(rev); !errors.Is(err, plumbing.ErrObjectNotFound) {
+			t.Errorf("%s, not in the clone: %v", rev, err)
+		}
+	}
+	if _, err := r.ResolveCommit(blob); err == nil || errors.Is(err, plumbing.ErrObjectNotFound) || !strings.Contains(err.Error(), "not a commit") {
+		t.Errorf("a blob: %v", err)
+	}
+	if _, err := r.ResolveCommit("nope"); err == nil || errors.Is(err, plumbing.ErrObjectNotFound) {
+		t.Errorf("an unknown ref: %v", err)
+	}
 }

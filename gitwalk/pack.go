@@ -76,6 +76,18 @@ func (o *objReader) scanner(k int) (*packfile.Scanner, error) {
 	return o.scanners[k], nil
 }
 
+// maxObjectSize bounds any object decoded, whatever the caller asks: a
+// hostile pack can declare any size, and compress gigabytes into a few
+// bytes.
+const maxObjectSize = 1 << 30
+
+// baseLimit bounds the delta bases decoded to rebuild an object of at most
+// maxSize bytes: a base may be larger than its result, but not by much in
+// any real repository.
+func baseLimit(maxSize int64) int64 {
+	return min(max(4*maxSize, 64<<20), maxObjectSize)
+}
+
 // errTooLarge is returned by object for an object over the size limit.
 var errTooLarge = errors.New("object too large")
 
@@ -89,6 +101,7 @@ const maxDeltaDepth = 10000
 // over maxSize. The content may be shared with the cache: callers must not
 // modify it.
 func (o *objReader) object(k int, off int64, maxSize int64) (plumbing.ObjectType, []byte, error) {
+	maxSize = min(maxSize, maxObjectSize)
 	if o.pool.recycle {
 		// What the previous caller got and the cache did not take is free now.
 		for _, b := range o.uncached {
@@ -149,7 +162,7 @@ func (o *objReader) objectDepth(k int, off int64, maxSize int64, depth int) (plu
 		} else if baseOff >= off || baseOff <= 0 {
 			return 0, nil, fmt.Errorf("pack offset %d: bad delta base offset %d", off, baseOff)
 		}
-		typ, base, err := o.objectDepth(baseK, baseOff, 1<<62, depth+1)
+		typ, base, err := o.objectDepth(baseK, baseOff, baseLimit(maxSize), depth+1)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -387,10 +400,12 @@ func patchDelta(pool *bufPool, base, delta []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if dstSize > 1<<40 {
-		return nil, fmt.Errorf("delta result of %d bytes", dstSize)
+	// Each instruction byte yields at most 0x10000 bytes: a header that
+	// claims more is corrupt, and must not make us allocate it.
+	if dstSize > uint64(len(delta))*0x10000 {
+		return nil, errBadDelta
 	}
-	out := pool.get(int(dstSize))
+	out := pool.get(int(min(dstSize, 64<<20)))
 	for len(delta) > 0 {
 		cmd := delta[0]
 		delta = delta[1:]
@@ -500,6 +515,7 @@ func (o *objects) at(loc blobLoc, maxSize int64) (plumbing.ObjectType, []byte, e
 }
 
 func (o *objects) loose(h plumbing.Hash, maxSize int64) (plumbing.ObjectType, []byte, error) {
+	maxSize = min(maxSize, maxObjectSize)
 	if o.st == nil {
 		o.st = o.r.newStorage(4 * cache.MiByte)
 	}

@@ -27,9 +27,11 @@ import (
 
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-billy/v5/osfs"
+	gitconfig "github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	gghash "github.com/go-git/go-git/v5/plumbing/hash"
+	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 )
@@ -296,6 +298,34 @@ func (r *Repo) Refs(onErr ErrorFunc) ([]Ref, error) {
 	return refs, nil
 }
 
+// HooksPath returns the directory git runs this repository's hooks from:
+// core.hooksPath when set (a relative path is taken from the top of the work
+// tree, as git does), else the hooks directory of the common git directory,
+// which linked worktrees share.
+func (r *Repo) HooksPath() (string, error) {
+	cfg, err := r.st.Config()
+	if err != nil {
+		return "", fmt.Errorf("read git config: %w", err)
+	}
+	p := cfg.Raw.Section("core").Option("hooksPath")
+	if p == "" {
+		return filepath.Join(r.commonDir, "hooks"), nil
+	}
+	if strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			p = filepath.Join(home, p[2:])
+		}
+	}
+	if !filepath.IsAbs(p) {
+		base := r.workTree
+		if base == "" {
+			base = r.gitDir
+		}
+		p = filepath.Join(base, p)
+	}
+	return filepath.Clean(p), nil
+}
+
 // Shallow reports the commits at the boundary of a shallow clone.
 func (r *Repo) Shallow() ([]plumbing.Hash, error) {
 	return r.st.Shallow()
@@ -304,3 +334,94 @@ func (r *Repo) Shallow() ([]plumbing.Hash, error) {
 // ErrorFunc is called with a problem on one object or ref (named by item);
 // returning nil continues the walk, an error aborts it with that error.
 type ErrorFunc func(item string, err error) error
+
+// ErrNoDefaultBranch is returned by DefaultBranch for a repository whose
+// HEAD leads to no commit.
+var ErrNoDefaultBranch = errors.New("no default branch")
+
+// DefaultBranch returns the tip of the repository's default branch, for
+// telling a secret still in the code from one left in history only:
+//
+//   - the branch HEAD names (refs/heads/main in a clone or a bare mirror);
+//   - when HEAD is detached, or names a branch with no commit yet, the
+//     branch refs/remotes/origin/HEAD names (a clone's record of the
+//     remote's default branch);
+//   - else a detached HEAD's own commit, named "HEAD" (what CI checks out);
+//   - else ErrNoDefaultBranch.
+func (r *Repo) DefaultBranch() (Ref, error) {
+	head, err := r.st.Reference(plumbing.HEAD)
+	detached := err == nil && head.Type() == plumbing.HashReference
+	if err == nil && head.Type() == plumbing.SymbolicReference {
+		if ref, err := r.st.Reference(head.Target()); err == nil {
+			if h, err := r.resolve(ref, 0); err == nil {
+				return Ref{Name: head.Target().String(), Hash: h}, nil
+			}
+		}
+	}
+	if origin, err := r.st.Reference("refs/remotes/origin/HEAD"); err == nil {
+		name := origin.Name()
+		if origin.Type() == plumbing.SymbolicReference {
+			name = origin.Target()
+		}
+		if h, err := r.resolve(origin, 0); err == nil {
+			return Ref{Name: name.String(), Hash: h}, nil
+		}
+	}
+	if detached && !head.Hash().IsZero() {
+		return Ref{Name: "HEAD", Hash: head.Hash()}, nil
+	}
+	return Ref{}, ErrNoDefaultBranch
+}
+
+// User returns the user.name and user.email git would commit with: from the
+// repository's config, else the user's global config. Either may be "". It
+// only reads files; it runs nothing.
+func (r *Repo) User() (name, email string) {
+	if cfg, err := r.st.Config(); err == nil {
+		name, email = cfg.User.Name, cfg.User.Email
+	}
+	if name != "" && email != "" {
+		return name, email
+	}
+	if cfg, err := gitconfig.LoadConfig(gitconfig.GlobalScope); err == nil {
+		if name == "" {
+			name = cfg.User.Name
+		}
+		if email == "" {
+			email = cfg.User.Email
+		}
+	}
+	return name, email
+}
+
+// ResolveCommit resolves a revision, as ResolveRef does, to a commit,
+// peeling annotated tags. When the revision's object, or a tag's target, is
+// not in the repository (a shallow or partial clone, a commit never
+// fetched), the error wraps plumbing.ErrObjectNotFound.
+func (r *Repo) ResolveCommit(rev string) (plumbing.Hash, error) {
+	h, err := r.ResolveRef(rev)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	objs := r.newObjects(1<<20, false)
+	defer objs.close()
+	for depth := 0; depth < 20; depth++ {
+		typ, data, err := objs.byID(h, 1<<40)
+		if err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("%s: object %s: %w", rev, h, err)
+		}
+		switch typ {
+		case plumbing.CommitObject:
+			return h, nil
+		case plumbing.TagObject:
+			t, err := object.DecodeTag(nil, decode(typ, data))
+			if err != nil {
+				return plumbing.ZeroHash, fmt.Errorf("%s: tag %s: %w", rev, h, err)
+			}
+			h = t.Target
+		default:
+			return plumbing.ZeroHash, fmt.Errorf("%s: %s is a %s, not a commit", rev, h, typ)
+		}
+	}
+	return plumbing.ZeroHash, fmt.Errorf("%s: tags nested too deep", rev)
+}

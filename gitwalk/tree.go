@@ -256,21 +256,71 @@ func (in *interner) intern(prefix string, name []byte) string {
 func (r *Repo) FileAt(rev plumbing.Hash, path string) (content []byte, ok bool, err error) {
 	objs := r.newObjects(1<<20, false)
 	defer objs.close()
-	raw, err := objs.typed(rev, plumbing.CommitObject)
+	tree, err := commitTree(objs, rev)
 	if err != nil {
 		return nil, false, err
 	}
+	tr := &treeReader{objs: objs, cache: newTreeCache(1 << 20)}
+	e, err := tr.lookup(tree, path)
+	if err != nil || e == nil {
+		return nil, false, err
+	}
+	b, err := objs.typed(e.hash, plumbing.BlobObject)
+	if err != nil {
+		return nil, false, err
+	}
+	return bytes.Clone(b), true, nil
+}
+
+// PathBlobs returns the blob id of each of paths (slash-separated) that is a
+// file in the tree of commit rev. Paths that rev lacks, or that name a
+// directory, a symlink or a submodule, are left out. Trees shared by several
+// paths are read once.
+func (r *Repo) PathBlobs(rev plumbing.Hash, paths []string) (map[string]plumbing.Hash, error) {
+	objs := r.newObjects(1<<20, false)
+	defer objs.close()
+	tree, err := commitTree(objs, rev)
+	if err != nil {
+		return nil, err
+	}
+	tr := &treeReader{objs: objs, cache: newTreeCache(4 << 20)}
+	out := make(map[string]plumbing.Hash)
+	for _, p := range paths {
+		if _, done := out[p]; done {
+			continue
+		}
+		e, err := tr.lookup(tree, p)
+		if err != nil {
+			return nil, err
+		}
+		if e != nil {
+			out[p] = e.hash
+		}
+	}
+	return out, nil
+}
+
+// commitTree returns the id of commit rev's tree.
+func commitTree(objs *objects, rev plumbing.Hash) (plumbing.Hash, error) {
+	raw, err := objs.typed(rev, plumbing.CommitObject)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
 	c, err := object.DecodeCommit(nil, decode(plumbing.CommitObject, raw))
 	if err != nil {
-		return nil, false, fmt.Errorf("commit %s: %w", rev, err)
+		return plumbing.ZeroHash, fmt.Errorf("commit %s: %w", rev, err)
 	}
-	tr := &treeReader{objs: objs, cache: newTreeCache(1 << 20)}
-	tree := c.TreeHash
+	return c.TreeHash, nil
+}
+
+// lookup returns the entry of the file at path in tree, or nil if there is
+// no such file (or it is not a regular or executable file).
+func (tr *treeReader) lookup(tree plumbing.Hash, path string) (*entry, error) {
 	parts := strings.Split(path, "/")
 	for i, part := range parts {
 		es, err := tr.tree(tree)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		var found *entry
 		for k := range es {
@@ -281,20 +331,16 @@ func (r *Repo) FileAt(rev plumbing.Hash, path string) (content []byte, ok bool, 
 		}
 		switch {
 		case found == nil:
-			return nil, false, nil
+			return nil, nil
 		case i < len(parts)-1 && !found.isDir():
-			return nil, false, nil
+			return nil, nil
 		case i < len(parts)-1:
 			tree = found.hash
 			continue
-		case !found.mode.IsFile():
-			return nil, false, nil
+		case !found.mode.IsFile() || found.mode == filemode.Symlink:
+			return nil, nil
 		}
-		b, err := objs.typed(found.hash, plumbing.BlobObject)
-		if err != nil {
-			return nil, false, err
-		}
-		return bytes.Clone(b), true, nil
+		return found, nil
 	}
-	return nil, false, nil
+	return nil, nil
 }

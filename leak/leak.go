@@ -11,9 +11,11 @@ package leak
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Commit describes a commit that a Source belongs to.
@@ -94,6 +96,11 @@ type Finding struct {
 	Decoded     string `json:"decoded,omitempty"`
 	Fingerprint string `json:"fingerprint"`
 	BlobID      string `json:"blob,omitempty"`
+	// InHead reports whether the secret is still in the tree of the
+	// default branch's tip (git history), so must be removed from the code
+	// as well as rotated; false means it is in history only. Outside git
+	// history it is always true: the scanned files are the current state.
+	InHead bool `json:"in_head"`
 
 	// Locations lists the other places where the same secret was
 	// introduced, earliest first.
@@ -155,4 +162,28 @@ func Redact(s, secret string) string {
 		return s
 	}
 	return strings.ReplaceAll(s, secret, Mask(secret))
+}
+
+// DisplayPath returns p as reports show it: unchanged when it is valid
+// UTF-8, else with each invalid byte written as \xNN (and backslashes
+// doubled), so that a path from a hostile repository is shown escaped
+// instead of being mangled into replacement characters.
+func DisplayPath(p string) string {
+	if utf8.ValidString(p) {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); {
+		r, n := utf8.DecodeRuneInString(p[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, p[i])
+		case r == '\\':
+			b.WriteString(`\\`)
+		default:
+			b.WriteString(p[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }

@@ -29,13 +29,26 @@ import (
 //	                                           // secret is decoded, match the encoded text
 //	      "fingerprint": "v1:…",               // stable id of rule + secret; see leak.Fingerprint
 //	      "blob": "…",                         // git blob id
+//	      "in_head": true,                     // still in the default branch's tip (see below)
 //	      "locations": [ {file, line, column, commit, …} ]  // other introductions
 //	    }
 //	  ],
 //	  "summary": { "source", "mode", "range", "commits", "blobs", "bytes",
 //	               "skipped": {reason: count}, "shallow", "findings", "errors",
-//	               "incomplete", "duration_seconds", "warnings" }
+//	               "incomplete", "duration_seconds", "warnings",
+//	               "head_ref", "head_commit", "in_head",   // the tip in_head was checked against; how many are
+//	               "baseline", "baselined" }             // the baseline file applied; how many it suppressed
 //	}
+//
+// "in_head" says whether the secret is still in the tree of the default
+// branch's tip, "head_ref" at "head_commit": the branch HEAD names, else
+// the one origin/HEAD names, else a detached HEAD's commit (see
+// gitwalk.Repo.DefaultBranch). It is checked in the files the finding
+// lists (where it was introduced, renamed or copied to). A secret with
+// "in_head": false is in history only: rotate it; one still in HEAD must
+// also be removed from the code. Outside git history (--no-git, stdin)
+// it is always true. With no default branch it is false and "head_ref" is
+// absent.
 //
 // Findings come in a stable order: by first introduction, then file, line
 // and rule.

@@ -48,6 +48,16 @@ type Summary struct {
 	Seconds float64 `json:"duration_seconds"`
 	// Warnings are notes for the reader, such as rules capped on a blob.
 	Warnings []string `json:"warnings,omitempty"`
+	// HeadRef and HeadCommit name the tip of the default branch that each
+	// finding's InHead was checked against (git history only; empty when
+	// the repository has none). InHead counts the findings still there.
+	HeadRef    string `json:"head_ref,omitempty"`
+	HeadCommit string `json:"head_commit,omitempty"`
+	InHead     int    `json:"in_head"`
+	// Baseline is the baseline file applied, if any; Baselined counts the
+	// known secrets it kept out of Findings.
+	Baseline  string `json:"baseline,omitempty"`
+	Baselined int    `json:"baselined"`
 }
 
 // Reporter writes a report in one format.
@@ -64,7 +74,31 @@ func WriteFile(path string, rep Reporter, r *Report) error {
 
 // AtomicWrite writes path with mode 0600 through a temporary file and a
 // rename.
+//
+// A path naming something other than a regular file (/dev/null, a pipe, a
+// terminal) is written to as it is: renaming over it would replace a device
+// with a file. A symbolic link is followed, and its target replaced.
 func AtomicWrite(path string, write func(io.Writer) error) (err error) {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return fmt.Errorf("write %s: is a directory", path)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return nil
+	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {

@@ -10,7 +10,11 @@ import (
 	"github.com/leakhound/leakhound/leak"
 )
 
-// Text writes a report for people: one block per finding, then a summary.
+// Text writes a report for people: one block per finding, then what to do
+// about them, then a summary. Findings from git history are grouped by
+// whether they are still in the default branch's tip ("still in HEAD:
+// rotate, then remove") or in history only ("rotate"); each says in one
+// line what to do, and the advice behind that line is printed once.
 type Text struct {
 	// Color adds ANSI colours.
 	Color bool
@@ -36,15 +40,106 @@ func (t Text) paint(code, s string) string {
 // Write writes r as text.
 func (t Text) Write(w io.Writer, r *Report) error {
 	var b strings.Builder
-	for i := range r.Findings {
-		t.finding(&b, &r.Findings[i])
+	s := &r.Summary
+	switch {
+	case len(r.Findings) == 0:
+	case s.Mode != "git":
+		for i := range r.Findings {
+			t.finding(&b, &r.Findings[i], fixFile)
+		}
+	case s.HeadRef == "":
+		for i := range r.Findings {
+			t.finding(&b, &r.Findings[i], fixUnknown)
+		}
+	default:
+		var inHead, history []*leak.Finding
+		for i := range r.Findings {
+			if r.Findings[i].InHead {
+				inHead = append(inHead, &r.Findings[i])
+			} else {
+				history = append(history, &r.Findings[i])
+			}
+		}
+		head := headLabel(s)
+		if len(inHead) > 0 {
+			t.heading(&b, fmt.Sprintf("Still in %s: rotate, then remove (%d)", head, len(inHead)))
+			for _, f := range inHead {
+				t.finding(&b, f, fixInHead)
+			}
+		}
+		if len(history) > 0 {
+			t.heading(&b, fmt.Sprintf("In history only, not in %s: rotate (%d)", head, len(history)))
+			for _, f := range history {
+				t.finding(&b, f, fixHistory)
+			}
+		}
 	}
-	t.summary(&b, &r.Summary)
+	if len(r.Findings) > 0 {
+		t.advice(&b, s.Mode == "git")
+	}
+	t.summary(&b, s)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func (t Text) finding(b *strings.Builder, f *leak.Finding) {
+// headLabel names the tip in_head was checked against: "main (3f2a9c1b7e)".
+func headLabel(s *Summary) string {
+	name := headName(s)
+	if s.HeadCommit != "" {
+		name += " (" + short(s.HeadCommit) + ")"
+	}
+	return name
+}
+
+// headName is the short name of the default branch: "main".
+func headName(s *Summary) string {
+	name := s.HeadRef
+	for _, p := range []string{"refs/heads/", "refs/remotes/"} {
+		name = strings.TrimPrefix(name, p)
+	}
+	return escape(name)
+}
+
+func (t Text) heading(b *strings.Builder, s string) {
+	fmt.Fprintf(b, "%s\n\n", t.paint(bold, "── "+s))
+}
+
+// The one-line remediation of a finding, by where the secret is; the
+// advice it points to is printed once, after the findings.
+const (
+	fixInHead  = "rotate it first; then remove it from the code and purge it from history (see What to do)"
+	fixHistory = "rotate it first; purging it from history alone does not revoke it (see What to do)"
+	fixUnknown = "rotate it first; then remove it from the code and history (see What to do)"
+	fixFile    = "rotate it first; then remove it from the file (see What to do)"
+)
+
+// advice is printed once after the findings.
+func (t Text) advice(b *strings.Builder, git bool) {
+	fmt.Fprintln(b, t.paint(bold, "What to do"))
+	fmt.Fprint(b, `  1. Rotate each secret first: revoke it where it was issued and issue a new
+     one. Deleting it is not enough: every clone, fork, CI cache and log that
+     has seen it keeps it.
+`)
+	if !git {
+		fmt.Fprint(b, `  2. Remove it from the file: read it from the environment or a secret store.
+  3. Not a secret, or a risk you accept? Record it in a baseline:
+     leakhound baseline create --no-git, then leakhound baseline audit.
+
+`)
+		return
+	}
+	fmt.Fprint(b, `  2. Still in HEAD: replace it in the code with a lookup (an environment
+     variable, a secret store) and commit.
+  3. Then purge it from history: put each secret on a line of a file
+     (SECRET==>REMOVED) and run  git filter-repo --replace-text FILE
+     then force-push every branch and tag and have everyone clone afresh.
+  4. Not a secret, or a risk you accept? Record it in a baseline:
+     leakhound baseline create (or update), then leakhound baseline audit.
+
+`)
+}
+
+func (t Text) finding(b *strings.Builder, f *leak.Finding, fix string) {
 	sev := f.Severity
 	if sev == "" {
 		sev = "medium"
@@ -82,6 +177,7 @@ func (t Text) finding(b *strings.Builder, f *leak.Finding) {
 			fmt.Fprintf(b, "           … and %d more\n", n-5)
 		}
 	}
+	fmt.Fprintf(b, "  fix      %s\n", fix)
 	fmt.Fprintf(b, "  id       %s\n\n", f.Fingerprint)
 }
 
@@ -123,11 +219,24 @@ func (t Text) summary(b *strings.Builder, s *Summary) {
 	if s.Incomplete {
 		fmt.Fprintf(b, "%s: %d object%s could not be read; secrets there may have been missed\n", t.paint(bold+red, "INCOMPLETE"), s.Errors, plural(s.Errors))
 	}
-	switch s.Findings {
-	case 0:
+	if s.Baseline != "" {
+		fmt.Fprintf(b, "baseline %s: %d known secret%s not reported\n", escape(s.Baseline), s.Baselined, plural(s.Baselined))
+	}
+	switch {
+	case s.Findings == 0 && s.Baseline != "":
+		fmt.Fprintln(b, "no new leaks found")
+	case s.Findings == 0:
 		fmt.Fprintln(b, "no leaks found")
 	default:
-		fmt.Fprintln(b, t.paint(bold+red, fmt.Sprintf("%d leak%s found", s.Findings, plural(s.Findings))))
+		what := "leak"
+		if s.Baseline != "" {
+			what = "new leak"
+		}
+		line := t.paint(bold+red, fmt.Sprintf("%d %s%s found", s.Findings, what, plural(s.Findings)))
+		if s.Mode == "git" && s.HeadRef != "" {
+			line += fmt.Sprintf(" (%d still in %s, %d in history only)", s.InHead, headName(s), s.Findings-s.InHead)
+		}
+		fmt.Fprintln(b, line)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"runtime"
 	"strconv"
@@ -15,7 +14,9 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/gitwalk"
+	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -29,26 +30,33 @@ type scanOptions struct {
 	maxFileSize        string
 	threads            int
 	noGit              bool
+	staged             bool
 	noProgress         bool
 	ignoreInlineAllows bool
+	baseline           string
+	noBaseline         bool
 }
 
 // outputOptions are the flags that shape reports; other commands share them.
 type outputOptions struct {
-	format      string
-	output      string
+	reports     reportSpecs
 	redact      bool
 	showSecrets bool
 	exitCode    int
 	noColor     bool
 }
 
+// AddReportFlags adds --format and --output to fs.
+func (o *outputOptions) AddReportFlags(fs *pflag.FlagSet) {
+	fs.VarP(formatFlag{&o.reports}, "format", "f", "report format: "+strings.Join(formats, ", ")+"; repeat it to write several reports")
+	fs.VarP(outputFlag{&o.reports}, "output", "o", "write the report of the --format before it to this file (mode 0600) instead of standard output")
+}
+
 // AddFlags adds the output flags to fs.
 func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.format, "format", "f", "text", "report format: text or json")
-	fs.StringVarP(&o.output, "output", "o", "", "write the report to this file (mode 0600) instead of standard output")
+	o.AddReportFlags(fs)
 	fs.BoolVar(&o.redact, "redact", false, "mask secrets in every output")
-	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print secrets whole in text output (they are partly masked by default)")
+	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print secrets whole in text, github and markdown output (they are partly masked by default)")
 	fs.IntVar(&o.exitCode, "exit-code", exitLeaks, "exit code when leaks are found")
 	fs.BoolVar(&o.noColor, "no-color", false, "no colours in text output (also: NO_COLOR)")
 }
@@ -63,8 +71,11 @@ func (o *scanOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.maxFileSize, "max-file-size", "10MiB", "skip files larger than this (bytes, or with KiB, MiB, GiB)")
 	fs.IntVar(&o.threads, "threads", runtime.GOMAXPROCS(0), "parallel readers and detectors")
 	fs.BoolVar(&o.noGit, "no-git", false, "scan PATH as a plain directory tree, not git history")
+	fs.BoolVar(&o.staged, "staged", false, "scan the staged changes (the index against HEAD), as the pre-commit hook does")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (it only shows when stderr is a terminal)")
 	fs.BoolVar(&o.ignoreInlineAllows, "ignore-inline-allows", false, "report secrets on lines with leakhound:allow, gitleaks:allow or pragma: allowlist secret")
+	fs.StringVar(&o.baseline, "baseline", "", "report only secrets this baseline file does not list (default: the repository's "+baseline.FileName+" when it has one)")
+	fs.BoolVar(&o.noBaseline, "no-baseline", false, "report every secret, baselined or not")
 }
 
 func newScanCommand(io stdio) *cobra.Command {
@@ -80,7 +91,11 @@ With --no-git, PATH is scanned as a plain directory tree. With "-", standard
 input is scanned.
 
 Rules come from --config, else from .secretsrules.toml at the repository's
-root, else the built-in rules.` + exitStatusHelp,
+root, else the built-in rules.
+
+Secrets the baseline lists are not reported: the baseline is --baseline
+FILE, else .secretsbaseline.json at the repository's root when there is one
+(see 'leakhound baseline --help'); --no-baseline reports everything.` + reportsHelp + exitStatusHelp,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScan(cmd.Context(), opts, args, io)
@@ -95,7 +110,7 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 	if len(args) == 1 {
 		path = args[0]
 	}
-	rep, err := opts.reporter(io.err)
+	specs, err := opts.reports.resolve("text")
 	if err != nil {
 		return usageError(err)
 	}
@@ -111,7 +126,12 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 		threads:            opts.threads,
 		maxFileSize:        maxSize,
 		ignoreInlineAllows: opts.ignoreInlineAllows,
-		progress:           !opts.noProgress && isTerminal(io.err),
+		progress:           !opts.noProgress && progressTerminal(io.err),
+		baselinePath:       opts.baseline,
+		noBaseline:         opts.noBaseline,
+	}
+	if opts.baseline != "" && opts.noBaseline {
+		return usageError(errors.New("--baseline and --no-baseline contradict each other"))
 	}
 	var result *report.Report
 	var scanErr error
@@ -120,6 +140,11 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 			return usageError(errors.New("--branch, --range and --since need git history; drop --no-git"))
 		}
 		result, scanErr = scanFiles(ctx, eo, path, io.in, io.err)
+	} else if opts.staged {
+		if len(opts.branches) > 0 || opts.rangeSpec != "" || opts.since != "" {
+			return usageError(errors.New("--staged scans the index: drop --branch, --range and --since"))
+		}
+		result, scanErr = scanGit(ctx, eo, gitTarget{path: path, staged: true, rangeLabel: "staged changes"}, io.err)
 	} else {
 		t := gitTarget{path: path, rangeLabel: "all refs"}
 		if len(opts.branches) > 0 {
@@ -153,50 +178,49 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 	if result == nil {
 		return scanErr
 	}
-	return finish(result, scanErr, opts.outputOptions, rep, io)
+	env := &reportEnv{redactAll: opts.redact, showSecrets: opts.showSecrets, noColor: opts.noColor}
+	return finish(ctx, result, scanErr, opts.exitCode, specs, env, io)
 }
 
-// finish writes the report and turns the outcome into an exit status.
-func finish(result *report.Report, scanErr error, opts outputOptions, rep report.Reporter, io stdio) error {
-	if opts.redact {
-		redact(result.Findings)
-	} else if _, isText := rep.(report.Text); isText && !opts.showSecrets {
-		redact(result.Findings)
-	}
-	if opts.output != "" {
-		if err := report.WriteFile(opts.output, rep, result); err != nil {
-			return err
-		}
-		if _, isText := rep.(report.Text); !isText {
-			// Tell the person at the terminal what happened.
-			report.Text{}.Write(io.err, &report.Report{Summary: result.Summary})
-		}
-	} else if err := rep.Write(io.out, result); err != nil && !isBrokenPipe(err) {
-		return fmt.Errorf("write report: %w", err)
+// finish writes the reports and turns the outcome into an exit status.
+func finish(ctx context.Context, result *report.Report, scanErr error, exitCode int, specs []reportSpec, env *reportEnv, io stdio) error {
+	escapePaths(result.Findings)
+	if err := writeReports(result, specs, env, io.out, io.err); err != nil {
+		return err
 	}
 	switch {
 	case errors.Is(scanErr, errInterrupted):
-		return &exitError{code: exitInterrupted, err: errors.New("interrupted: the report holds what was found so far and is marked incomplete")}
+		return &exitError{code: interruptedCode(ctx), err: errors.New("interrupted: the report holds what was found so far and is marked incomplete")}
 	case result.Summary.Incomplete:
 		return &exitError{code: exitFailure, err: fmt.Errorf("scan incomplete: %d object(s) could not be read; the report holds everything found", result.Summary.Errors)}
 	case len(result.Findings) > 0:
-		return &exitError{code: opts.exitCode}
+		return &exitError{code: exitCode}
 	}
 	return nil
 }
 
-func (o *outputOptions) reporter(errw io.Writer) (report.Reporter, error) {
-	switch o.format {
-	case "text":
-		color := o.output == "" && os.Getenv("NO_COLOR") == "" && !o.noColor && isTerminal(os.Stdout)
-		return report.Text{Color: color}, nil
-	case "json":
-		return report.JSON{}, nil
+// escapePaths makes file names that are not valid UTF-8 printable.
+func escapePaths(fs []leak.Finding) {
+	for i := range fs {
+		fs[i].File = leak.DisplayPath(fs[i].File)
+		for j := range fs[i].Locations {
+			fs[i].Locations[j].File = leak.DisplayPath(fs[i].Locations[j].File)
+		}
 	}
-	return nil, fmt.Errorf("--format %q: want text or json", o.format)
 }
 
 func usageError(err error) error { return &exitError{code: exitFailure, err: err} }
+
+// progressTerminal reports whether w is a terminal wide enough for a
+// progress bar (a pseudo-terminal without a size reports width 0).
+func progressTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return false
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	return err == nil && width >= 40
+}
 
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/detect"
 	"github.com/leakhound/leakhound/fswalk"
@@ -35,6 +36,14 @@ type engineOptions struct {
 	// lazy compiles rules on first use: for short scans (hooks).
 	lazy     bool
 	progress bool
+	// baselinePath names the baseline file; "" means the scanned
+	// repository's .secretsbaseline.json when it has one (see
+	// resolveBaseline). noBaseline reports every finding.
+	baselinePath string
+	noBaseline   bool
+	// rules, when set, are the rules to use, already loaded (leakhound ci
+	// loads them from the base commit); configPath is then ignored.
+	rules *config.Config
 }
 
 // gitTarget says which history to scan.
@@ -49,6 +58,24 @@ type gitTarget struct {
 	// ignoreMissingExclude tolerates excluded commits that are not in the
 	// repository (a pre-push remote sha we never fetched).
 	ignoreMissingExclude bool
+	// completeRange makes a range that runs into a shallow clone's
+	// boundary an error (*shallowRangeError) rather than a scan of what is
+	// there: the commits at the boundary would be diffed against nothing,
+	// and the commits beyond it not scanned at all.
+	completeRange bool
+	// staged scans the index against HEAD instead of commits.
+	staged bool
+}
+
+// shallowRangeError says that commits in range have parents a shallow clone
+// lacks.
+type shallowRangeError struct {
+	// boundary lists the commits in range whose parents are missing.
+	boundary []string
+}
+
+func (e *shallowRangeError) Error() string {
+	return fmt.Sprintf("the range reaches the boundary of this shallow clone at %d commit(s) (%s): their parents, and maybe more commits in range, are not in the clone", len(e.boundary), short(e.boundary[0]))
 }
 
 // loadConfig picks the rules: --config, else the rules file at the root of
@@ -118,13 +145,52 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		return nil, err
 	}
 	defer repo.Close()
-	cfg, err := loadConfig(eo.configPath, repo.WorkTree(), func() ([]byte, bool, error) {
-		h, err := repo.ResolveRef("HEAD")
-		if err != nil {
-			return nil, false, nil // an empty repository has no rules file
+	sink := &errorSink{w: errw}
+	cfg := eo.rules
+	if cfg == nil {
+		var fromHEAD func() ([]byte, bool, error)
+		if repo.WorkTree() == "" {
+			// A bare repository's rules file is the one in HEAD's tree.
+			fromHEAD = func() ([]byte, bool, error) {
+				h, err := repo.ResolveRef("HEAD")
+				if err != nil {
+					return nil, false, nil // an empty repository has no rules file
+				}
+				b, ok, err := repo.FileAt(h, rulesFileName)
+				if err != nil {
+					// Count it, scan with the defaults: the scan will be
+					// incomplete anyway, as HEAD's tree cannot be read.
+					sink.add(rulesFileName+" in HEAD", err)
+					return nil, false, nil
+				}
+				return b, ok, nil
+			}
 		}
-		return repo.FileAt(h, rulesFileName)
-	})
+		cfg, err = loadConfig(eo.configPath, repo.WorkTree(), fromHEAD)
+		if err != nil {
+			return nil, err
+		}
+	}
+	// The baseline is read before the scan, so that a bad one costs nothing.
+	var baselineFromHEAD func() ([]byte, bool, error)
+	if repo.WorkTree() == "" {
+		// A bare repository's baseline is the one in its default branch.
+		baselineFromHEAD = func() ([]byte, bool, error) {
+			ref, err := repo.DefaultBranch()
+			if err != nil {
+				return nil, false, nil
+			}
+			b, ok, err := repo.FileAt(ref.Hash, baseline.FileName)
+			if err != nil {
+				// As for the rules file: count it and report every
+				// finding, which fails closed.
+				sink.add(baseline.FileName+" in "+ref.Name, err)
+				return nil, false, nil
+			}
+			return b, ok, nil
+		}
+	}
+	known, knownName, err := resolveBaseline(eo, repo.WorkTree(), baselineFromHEAD)
 	if err != nil {
 		return nil, err
 	}
@@ -134,20 +200,35 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		return nil, err
 	}
 
-	sink := &errorSink{w: errw}
 	stats := new(gitwalk.Stats)
 	prog := startProgress(eo.progress, errw, stats)
 	defer prog.stop()
 
-	plan, err := repo.Plan(ctx, gitwalk.Options{
-		Include: t.include, Exclude: t.exclude,
-		IncludeIDs: t.includeIDs, ExcludeIDs: t.excludeIDs,
-		Since: t.since, IgnoreMissing: t.ignoreMissingExclude,
-	}, stats, sink.add)
+	var plan *gitwalk.Plan
+	if t.staged {
+		plan, err = repo.PlanStaged(ctx)
+	} else {
+		plan, err = repo.Plan(ctx, gitwalk.Options{
+			Include: t.include, Exclude: t.exclude,
+			IncludeIDs: t.includeIDs, ExcludeIDs: t.excludeIDs,
+			Since: t.since, IgnoreMissing: t.ignoreMissingExclude,
+		}, stats, sink.add)
+	}
 	if err != nil {
+		if ctx.Err() != nil {
+			// Interrupted before anything was scanned: an empty report,
+			// marked incomplete, is still a report.
+			return &report.Report{Summary: report.Summary{Source: t.path, Mode: "git", Range: t.rangeLabel,
+				Incomplete: true, Duration: time.Since(start), Skipped: map[string]int{}}}, errInterrupted
+		}
 		return nil, err
 	}
-	prog.scanning()
+	if t.completeRange && plan.Shallow {
+		if err := checkShallowRange(repo, plan); err != nil {
+			return nil, err
+		}
+	}
+	prog.scanning(len(plan.Commits), plan.Blobs())
 
 	col := leak.NewCollector()
 	// Rules that look at paths only.
@@ -176,7 +257,7 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 				allowlisted++
 			}
 			for _, id := range res.Capped {
-				warnings = append(warnings, fmt.Sprintf("rule %s matched more than the cap in blob %s; its other matches there were dropped", id, frag.BlobID))
+				warnings = addWarning(warnings, fmt.Sprintf("rule %s matched more than the cap in blob %s; its other matches there were dropped", id, frag.BlobID))
 			}
 			if len(res.Matches) > 0 {
 				found = append(found, blobMatches{frag.BlobID, res.Matches})
@@ -194,6 +275,9 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 	attribute(repo, plan, d, found, col, sink)
 
 	rep := &report.Report{Findings: col.Findings()}
+	applyBaseline(rep, known, knownName)
+	head, headWarnings := markInHead(repo, rep.Findings)
+	warnings = append(warnings, headWarnings...)
 	sort.Strings(warnings)
 	if allowlisted > 0 {
 		plan.Skipped["allowlisted-path"] += allowlisted
@@ -212,11 +296,48 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		Incomplete: sink.n() > 0 || interrupted,
 		Duration:   time.Since(start),
 		Warnings:   warnings,
+		InHead:     countInHead(rep.Findings),
+		Baseline:   rep.Summary.Baseline,
+		Baselined:  rep.Summary.Baselined,
+	}
+	if !head.Hash.IsZero() {
+		rep.Summary.HeadRef, rep.Summary.HeadCommit = head.Name, head.Hash.String()
 	}
 	if interrupted {
 		return rep, errInterrupted
 	}
 	return rep, nil
+}
+
+// checkShallowRange returns a *shallowRangeError if a commit in the plan is
+// at a shallow clone's boundary.
+func checkShallowRange(repo *gitwalk.Repo, plan *gitwalk.Plan) error {
+	shallow, err := repo.Shallow()
+	if err != nil {
+		return fmt.Errorf("read shallow file: %w", err)
+	}
+	cut := make(map[string]bool, len(shallow))
+	for _, h := range shallow {
+		cut[h.String()] = true
+	}
+	var boundary []string
+	for _, c := range plan.Commits {
+		if cut[c.Hash] {
+			boundary = append(boundary, c.Hash)
+		}
+	}
+	if len(boundary) > 0 {
+		return &shallowRangeError{boundary: boundary}
+	}
+	return nil
+}
+
+// short abbreviates a commit id.
+func short(h string) string {
+	if len(h) > 10 {
+		return h[:10]
+	}
+	return h
 }
 
 // attribute places each match at the sources that introduced it: a source
@@ -299,6 +420,10 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 	if err != nil {
 		return nil, err
 	}
+	known, knownName, err := resolveBaseline(eo, root, nil)
+	if err != nil {
+		return nil, err
+	}
 	d, err := detect.New(cfg, detect.Options{Lazy: eo.lazy, IgnoreInlineAllows: eo.ignoreInlineAllows})
 	if err != nil {
 		return nil, err
@@ -319,7 +444,7 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 			allowlisted++
 		}
 		for _, id := range res.Capped {
-			warnings = append(warnings, fmt.Sprintf("rule %s matched more than the cap in %s; its other matches there were dropped", id, frag.Sources[0].Path))
+			warnings = addWarning(warnings, fmt.Sprintf("rule %s matched more than the cap in %s; its other matches there were dropped", id, frag.Sources[0].Path))
 		}
 		for i := range res.Matches {
 			for _, src := range frag.Sources {
@@ -335,9 +460,28 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 	var walkErr error
 	if path == "-" {
 		sum.Mode = "stdin"
-		frag, err := fswalk.ReadStdin(stdin, eo.maxFileSize)
-		if err != nil {
-			return nil, err
+		// Reading standard input cannot be cancelled: wait for it in the
+		// background, so that a signal still ends the scan promptly.
+		type read struct {
+			frag *leak.Fragment
+			err  error
+		}
+		ch := make(chan read, 1)
+		go func() {
+			frag, err := fswalk.ReadStdin(stdin, eo.maxFileSize)
+			ch <- read{frag, err}
+		}()
+		var frag *leak.Fragment
+		select {
+		case r := <-ch:
+			if r.err != nil {
+				return nil, r.err
+			}
+			frag = r.frag
+		case <-ctx.Done():
+			sum.Incomplete = true
+			sum.Duration = time.Since(start)
+			return &report.Report{Summary: sum}, errInterrupted
 		}
 		for _, f := range d.PathFindings("", frag.Sources[0]) {
 			col.Add(f, -1)
@@ -361,6 +505,12 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 		sum.Skipped["allowlisted-path"] = allowlisted
 	}
 	rep := &report.Report{Findings: col.Findings(), Summary: sum}
+	applyBaseline(rep, known, knownName)
+	// Outside git history the scanned files are the current state.
+	for i := range rep.Findings {
+		rep.Findings[i].InHead = true
+	}
+	rep.Summary.InHead = len(rep.Findings)
 	sort.Strings(warnings)
 	rep.Summary.Warnings = warnings
 	rep.Summary.Findings = len(rep.Findings)
@@ -371,6 +521,21 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 		return rep, errInterrupted
 	}
 	return rep, nil
+}
+
+// maxWarnings bounds the warnings a summary lists.
+const maxWarnings = 20
+
+// addWarning appends w unless the list is full; the last entry then says
+// that more were dropped.
+func addWarning(ws []string, w string) []string {
+	switch {
+	case len(ws) < maxWarnings:
+		return append(ws, w)
+	case len(ws) == maxWarnings:
+		return append(ws, "more warnings like these were left out")
+	}
+	return ws
 }
 
 // redact masks every secret in findings: the secret itself, and its

@@ -71,11 +71,35 @@ type stdio struct {
 	out, err io.Writer
 }
 
-// run runs leakhound with args and returns its exit code.
+// signalCause is the cause of a context cancelled by a signal.
+type signalCause struct{ sig os.Signal }
+
+func (s signalCause) Error() string { return "received " + s.sig.String() }
+
+// run runs leakhound with args and returns its exit code. SIGINT and
+// SIGTERM cancel the scan, which then writes what it found so far; a
+// second one kills the process.
 func run(args []string, in io.Reader, out, errw io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sigs
+		signal.Stop(sigs) // the next signal kills
+		cancel(signalCause{s})
+	}()
 	return runContext(ctx, args, stdio{in, out, errw})
+}
+
+// interruptedCode is the exit status after ctx was cancelled: 130 for
+// SIGINT, as shells report it, and 2 (an incomplete scan) otherwise.
+func interruptedCode(ctx context.Context) int {
+	var sc signalCause
+	if errors.As(context.Cause(ctx), &sc) && sc.sig == os.Interrupt {
+		return exitInterrupted
+	}
+	return exitFailure
 }
 
 func runContext(ctx context.Context, args []string, io stdio) (code int) {
@@ -121,7 +145,10 @@ commits of a merge request.` + exitStatusHelp,
 		return &exitError{code: exitFailure, err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
 	root.AddCommand(newScanCommand(io))
+	root.AddCommand(newCICommand(io))
 	root.AddCommand(newRulesCommand(io))
+	root.AddCommand(newBaselineCommand(io))
+	root.AddCommand(newHookCommand(io))
 	return root
 }
 
@@ -131,4 +158,5 @@ EXIT STATUS
   0  no leaks found
   1  leaks found (--exit-code changes it)
   2  error, or a scan that could not read everything it was asked to
-  130  interrupted (SIGINT); partial results are written, marked incomplete`
+  130  interrupted by SIGINT (SIGTERM: 2); what was found so far is written,
+       marked incomplete`

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -13,14 +14,15 @@ import (
 // progress renders a walk's Stats on a terminal. The walk only counts; this
 // polls the counters and draws, so the scan never waits on the terminal.
 type progress struct {
-	on    bool
-	w     io.Writer
-	stats *gitwalk.Stats
-	mu    sync.Mutex
-	bar   *progressbar.ProgressBar
-	phase int // 0 walking, 1 scanning
-	done  chan struct{}
-	wg    sync.WaitGroup
+	on      bool
+	w       io.Writer
+	stats   *gitwalk.Stats
+	mu      sync.Mutex
+	bar     *progressbar.ProgressBar
+	phase   int // 0 walking, 1 scanning
+	commits int
+	done    chan struct{}
+	wg      sync.WaitGroup
 }
 
 func startProgress(on bool, w io.Writer, stats *gitwalk.Stats) *progress {
@@ -54,25 +56,31 @@ func (p *progress) loop() {
 			switch p.phase {
 			case 0:
 				p.bar.Set64(p.stats.CommitsWalked.Load())
+				if n := p.stats.CommitsDiffed.Load(); n > 0 {
+					p.bar.Describe(fmt.Sprintf("diffing trees (%d commits)", n))
+				}
 			case 1:
 				p.bar.Set64(p.stats.BlobsRead.Load())
+				p.bar.Describe(fmt.Sprintf("scanning %d commits: %s read", p.commits, humanBytes(p.stats.BytesRead.Load())))
 			}
 			p.mu.Unlock()
 		}
 	}
 }
 
-// scanning switches from walking commits to reading blobs.
-func (p *progress) scanning() {
+// scanning switches from walking commits to reading blobs: commits in
+// range, holding blobs distinct blobs.
+func (p *progress) scanning(commits, blobs int) {
 	if !p.on {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.bar.Finish()
-	p.bar = progressbar.NewOptions64(p.stats.BlobsTotal.Load(),
+	p.commits = commits
+	p.bar = progressbar.NewOptions64(int64(blobs),
 		progressbar.OptionSetWriter(p.w),
-		progressbar.OptionSetDescription("scanning blobs"),
+		progressbar.OptionSetDescription(fmt.Sprintf("scanning %d commits", commits)),
 		progressbar.OptionShowCount(),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionShowElapsedTimeOnFinish(),
@@ -90,4 +98,16 @@ func (p *progress) stop() {
 	p.wg.Wait()
 	p.bar.Finish()
 	p.bar.Clear()
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
 }

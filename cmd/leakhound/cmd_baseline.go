@@ -1,0 +1,384 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/leakhound/leakhound/baseline"
+	"github.com/leakhound/leakhound/gitwalk"
+	"github.com/leakhound/leakhound/leak"
+	"github.com/leakhound/leakhound/report"
+)
+
+const baselineHelp = `A baseline lists the secrets a team already knows about, so that scans,
+hooks and CI fail only on new ones. It is a JSON file, .secretsbaseline.json
+at the repository's root by default, which 'leakhound scan' (and the hook
+and CI paths) apply on their own when it is there.
+
+Each entry holds a secret's fingerprint (a hash of its rule and the secret),
+its rule, where it was first introduced (file, line, commit), a review
+status (unreviewed, accepted, false_positive, revoked), an optional note,
+who reviewed it and when, and a hint: the first four characters and the
+length of a secret of 16 characters or more, only the length of a shorter
+one. Never the secret. Moving a secret to another line or file, or
+committing it again, keeps it known; a different secret is new.
+
+Entries are sorted and written one per line, so that a change to the
+baseline reads well in a merge request. Commit the file.
+
+  leakhound baseline create           write .secretsbaseline.json from a full scan
+  leakhound baseline update           add new findings, drop secrets gone from history
+  leakhound baseline audit            review unreviewed entries on a terminal
+  leakhound baseline audit --stats    counts per rule and status
+  leakhound baseline import --from gitleaks report.json
+  leakhound baseline import --from detect-secrets .secrets.baseline`
+
+func newBaselineCommand(io stdio) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "baseline",
+		Short: "Record known secrets so that only new ones fail a scan",
+		Long:  baselineHelp,
+	}
+	cmd.AddCommand(newBaselineCreateCommand(io))
+	cmd.AddCommand(newBaselineUpdateCommand(io))
+	cmd.AddCommand(newBaselineAuditCommand(io))
+	cmd.AddCommand(newBaselineImportCommand(io))
+	return cmd
+}
+
+// baselineScanOptions are the flags of the baseline commands that scan the
+// whole history.
+type baselineScanOptions struct {
+	config      string
+	maxFileSize string
+	threads     int
+	noGit       bool
+	noProgress  bool
+}
+
+// AddFlags adds the scan flags to fs.
+func (o *baselineScanOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.config, "config", "c", "", "rules file (default: the repository's .secretsrules.toml, else the built-in rules)")
+	fs.StringVar(&o.maxFileSize, "max-file-size", "10MiB", "skip files larger than this (bytes, or with KiB, MiB, GiB)")
+	fs.IntVar(&o.threads, "threads", runtime.GOMAXPROCS(0), "parallel readers and detectors")
+	fs.BoolVar(&o.noGit, "no-git", false, "scan PATH as a plain directory tree, not git history")
+	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (it only shows when stderr is a terminal)")
+}
+
+// scan scans every commit of every ref at path (or the directory, with
+// --no-git) and reports every finding, whatever any baseline says.
+func (o *baselineScanOptions) scan(ctx context.Context, path string, io stdio) (*report.Report, error) {
+	maxSize, err := parseSize(o.maxFileSize)
+	if err != nil {
+		return nil, usageError(fmt.Errorf("--max-file-size: %w", err))
+	}
+	if o.threads < 1 {
+		return nil, usageError(errors.New("--threads must be at least 1"))
+	}
+	eo := engineOptions{
+		configPath:  o.config,
+		threads:     o.threads,
+		maxFileSize: maxSize,
+		progress:    !o.noProgress && isTerminal(io.err),
+		noBaseline:  true,
+	}
+	if o.noGit {
+		return scanFiles(ctx, eo, path, nil, io.err)
+	}
+	rep, err := scanGit(ctx, eo, gitTarget{path: path, rangeLabel: "all refs"}, io.err)
+	if errors.Is(err, gitwalk.ErrNotRepository) {
+		return nil, &exitError{code: exitFailure, err: fmt.Errorf("%w (use --no-git for a plain directory)", err)}
+	}
+	return rep, err
+}
+
+// defaultBaselineFile returns where the baseline of the repository (or,
+// with noGit, the directory) at path lives: baseline.FileName at the root
+// of its work tree.
+func defaultBaselineFile(path string, noGit bool) (string, error) {
+	if noGit {
+		return filepath.Join(path, baseline.FileName), nil
+	}
+	repo, err := gitwalk.Open(path)
+	if err != nil {
+		if errors.Is(err, gitwalk.ErrNotRepository) {
+			return "", fmt.Errorf("%w (use --no-git for a plain directory)", err)
+		}
+		return "", err
+	}
+	defer repo.Close()
+	if repo.WorkTree() == "" {
+		return "", fmt.Errorf("%s is a bare repository: name the baseline file (-o or --baseline)", path)
+	}
+	return filepath.Join(repo.WorkTree(), baseline.FileName), nil
+}
+
+// saveBaseline writes b to path, mode 0600, atomically.
+func saveBaseline(path string, b *baseline.Baseline) error {
+	return report.AtomicWrite(path, b.Encode)
+}
+
+// scanOutcome turns a finished scan's state into the error to return after
+// the baseline is written: nil, or exit 2 for an incomplete scan.
+func scanOutcome(rep *report.Report, what string) error {
+	if rep.Summary.Incomplete {
+		return &exitError{code: exitFailure, err: fmt.Errorf("scan incomplete: %d object(s) could not be read; %s", rep.Summary.Errors, what)}
+	}
+	return nil
+}
+
+type baselineCreateOptions struct {
+	baselineScanOptions
+	output string
+	force  bool
+}
+
+func newBaselineCreateCommand(io stdio) *cobra.Command {
+	var opts baselineCreateOptions
+	cmd := &cobra.Command{
+		Use:   "create [PATH]",
+		Short: "Write a baseline of every secret in the repository's history",
+		Long: `Scan every commit of every ref of the repository at PATH (default ".") and
+write a baseline listing every secret found, each unreviewed, to
+.secretsbaseline.json at the repository's root (or -o FILE). An existing
+baseline is not overwritten without --force: 'leakhound baseline update'
+keeps its reviews.` + baselineExitHelp,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBaselineCreate(cmd.Context(), opts, args, io)
+		},
+	}
+	opts.AddFlags(cmd.Flags())
+	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "baseline file to write (default: "+baseline.FileName+" at the repository's root)")
+	cmd.Flags().BoolVar(&opts.force, "force", false, "overwrite an existing baseline, losing its reviews")
+	return cmd
+}
+
+const baselineExitHelp = `
+
+EXIT STATUS
+  0  done
+  2  error, or a scan that could not read everything (the baseline is
+     written with what was found, and update drops nothing)
+  130  interrupted; nothing is written`
+
+func runBaselineCreate(ctx context.Context, opts baselineCreateOptions, args []string, io stdio) error {
+	path := pathArg(args)
+	out := opts.output
+	if out == "" {
+		p, err := defaultBaselineFile(path, opts.noGit)
+		if err != nil {
+			return usageError(err)
+		}
+		out = p
+	}
+	if _, err := os.Stat(out); err == nil && !opts.force {
+		return usageError(fmt.Errorf("%s exists: 'leakhound baseline update' adds new findings and keeps its reviews; --force overwrites it", out))
+	}
+	rep, err := opts.scan(ctx, path, io)
+	if errors.Is(err, errInterrupted) {
+		return &exitError{code: interruptedCode(ctx), err: errors.New("interrupted: no baseline written")}
+	}
+	if err != nil {
+		return err
+	}
+	b := baseline.FromFindings(rep.Findings)
+	if err := saveBaseline(out, b); err != nil {
+		return err
+	}
+	n := len(b.Entries)
+	fmt.Fprintf(io.out, "wrote %s: %d secret%s, unreviewed\n", out, n, plural(n))
+	if n > 0 {
+		fmt.Fprintln(io.out, "review them with 'leakhound baseline audit'; scans now report only secrets not listed there")
+	}
+	return scanOutcome(rep, "the baseline lists what was found")
+}
+
+type baselineUpdateOptions struct {
+	baselineScanOptions
+	file string
+}
+
+func newBaselineUpdateCommand(io stdio) *cobra.Command {
+	var opts baselineUpdateOptions
+	cmd := &cobra.Command{
+		Use:   "update [PATH]",
+		Short: "Add new findings to the baseline and drop secrets gone from history",
+		Long: `Scan every commit of every ref of the repository at PATH (default ".") and
+bring its baseline up to date: secrets it does not list are added,
+unreviewed; entries whose secret no longer occurs anywhere in history (after
+a history rewrite) are dropped and counted; every other entry keeps its
+review. Entries from an older fingerprint version are migrated: each is
+matched to the finding with the same rule, file, line and commit.` + baselineExitHelp,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBaselineUpdate(cmd.Context(), opts, args, io)
+		},
+	}
+	opts.AddFlags(cmd.Flags())
+	cmd.Flags().StringVarP(&opts.file, "baseline", "b", "", "baseline file (default: "+baseline.FileName+" at the repository's root)")
+	return cmd
+}
+
+func runBaselineUpdate(ctx context.Context, opts baselineUpdateOptions, args []string, io stdio) error {
+	path := pathArg(args)
+	file := opts.file
+	if file == "" {
+		p, err := defaultBaselineFile(path, opts.noGit)
+		if err != nil {
+			return usageError(err)
+		}
+		file = p
+	}
+	b, err := baseline.Load(file)
+	if err != nil {
+		if _, statErr := os.Stat(file); errors.Is(statErr, os.ErrNotExist) {
+			return usageError(fmt.Errorf("%w: create one with 'leakhound baseline create'", err))
+		}
+		return usageError(err)
+	}
+	rep, err := opts.scan(ctx, path, io)
+	if errors.Is(err, errInterrupted) {
+		return &exitError{code: interruptedCode(ctx), err: errors.New("interrupted: the baseline is unchanged")}
+	}
+	if err != nil {
+		return err
+	}
+	complete := !rep.Summary.Incomplete
+	res := b.Update(rep.Findings, complete)
+	if err := saveBaseline(file, b); err != nil {
+		return err
+	}
+	fmt.Fprintf(io.out, "updated %s: %d added (unreviewed), %d dropped (no longer anywhere in history), %d kept with their reviews\n",
+		file, len(res.Added), len(res.Dropped), res.Kept)
+	for _, e := range res.Added {
+		fmt.Fprintf(io.out, "  added    %s  %s:%d\n", e.RuleID, termSafe(e.File), e.Line)
+	}
+	for _, e := range res.Dropped {
+		fmt.Fprintf(io.out, "  dropped  %s  %s:%d  (%s)\n", e.RuleID, termSafe(e.File), e.Line, e.Status)
+	}
+	if res.Migrated > 0 {
+		fmt.Fprintf(io.out, "migrated %d entr%s to fingerprint version %s\n", res.Migrated, pluralY(res.Migrated), leak.FingerprintVersion)
+	}
+	if n := len(res.Unmigrated); n > 0 {
+		fmt.Fprintf(io.out, "%d entr%s of an older fingerprint version matched no finding (same rule, file, line and commit):\n", n, pluralY(n))
+		for _, e := range res.Unmigrated {
+			fmt.Fprintf(io.out, "  %s  %s:%d  (%s)\n", e.RuleID, termSafe(e.File), e.Line, e.Status)
+		}
+	}
+	return scanOutcome(rep, "nothing was dropped from the baseline")
+}
+
+type baselineAuditOptions struct {
+	file     string
+	config   string
+	stats    bool
+	all      bool
+	context  int
+	reviewer string
+	noColor  bool
+	// terminal makes the audit run as if standard input and output were a
+	// terminal (tests).
+	terminal bool
+}
+
+func newBaselineAuditCommand(io stdio) *cobra.Command {
+	var opts baselineAuditOptions
+	cmd := &cobra.Command{
+		Use:   "audit [PATH]",
+		Short: "Review the baseline's unreviewed entries on a terminal",
+		Long: `Show each unreviewed entry of the baseline of the repository at PATH
+(default ".") with the lines around it, the secret included (on your
+terminal only: audit refuses to run when standard input or output is not a
+terminal), and ask: accept, false positive, revoked, skip or quit. Type the
+letter, optionally followed by a note ("f test fixture"), then Enter. The
+baseline is saved after each answer.
+
+--stats prints the number of entries per rule and status instead; it needs
+no terminal.` + `
+
+EXIT STATUS
+  0  done (or quit)
+  2  error`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBaselineAudit(cmd.Context(), opts, args, io)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVarP(&opts.file, "baseline", "b", "", "baseline file (default: "+baseline.FileName+" at the repository's root)")
+	fs.StringVarP(&opts.config, "config", "c", "", "rules file (default: the repository's .secretsrules.toml, else the built-in rules)")
+	fs.BoolVar(&opts.stats, "stats", false, "print counts per rule and status, and nothing else")
+	fs.BoolVar(&opts.all, "all", false, "review every entry, not only unreviewed ones")
+	fs.IntVarP(&opts.context, "context", "C", 3, "lines of context around each secret")
+	fs.StringVar(&opts.reviewer, "reviewer", "", "who is reviewing (default: git's user.name <user.email>)")
+	fs.BoolVar(&opts.noColor, "no-color", false, "no colours (also: NO_COLOR)")
+	return cmd
+}
+
+// printBaselineStats prints the number of entries per rule and status.
+func printBaselineStats(w io.Writer, file string, b *baseline.Baseline) error {
+	counts := b.Counts()
+	rules := make([]string, 0, len(counts))
+	width := len("total")
+	for r := range counts {
+		rules = append(rules, r)
+		width = max(width, len(r))
+	}
+	slices.Sort(rules)
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%-*s", width, "RULE")
+	for _, s := range baseline.Statuses {
+		fmt.Fprintf(&sb, "  %s", strings.ToUpper(string(s)))
+	}
+	sb.WriteString("  TOTAL\n")
+	totals := map[baseline.Status]int{}
+	row := func(name string, m map[baseline.Status]int) {
+		fmt.Fprintf(&sb, "%-*s", width, name)
+		sum := 0
+		for _, s := range baseline.Statuses {
+			fmt.Fprintf(&sb, "  %*d", len(s), m[s])
+			sum += m[s]
+		}
+		fmt.Fprintf(&sb, "  %5d\n", sum)
+	}
+	for _, r := range rules {
+		row(r, counts[r])
+		for s, n := range counts[r] {
+			totals[s] += n
+		}
+	}
+	row("total", totals)
+	if n := len(b.Stale()); n > 0 {
+		fmt.Fprintf(&sb, "%d entr%s of an older fingerprint version: run 'leakhound baseline update'\n", n, pluralY(n))
+	}
+	if totals[baseline.Unreviewed] > 0 {
+		fmt.Fprintf(&sb, "%d unreviewed in %s: review them with 'leakhound baseline audit'\n", totals[baseline.Unreviewed], file)
+	}
+	_, err := io.WriteString(w, sb.String())
+	return err
+}
+
+func pathArg(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return "."
+}
+
+func pluralY(n int) string {
+	if n == 1 {
+		return "y"
+	}
+	return "ies"
+}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/leakhound/leakhound/report"
+)
+
+// formats lists the report formats, in the order help shows them.
+var formats = []string{"text", "json", "sarif", "junit", "gitlab", "csv", "github", "markdown"}
+
+// reportsHelp explains --format and --output in a command's help.
+const reportsHelp = `
+
+REPORTS
+  --format (-f) picks a report format: text (the default), json, sarif,
+  junit, gitlab (GitLab's secret-detection report), csv, github (GitHub
+  Actions annotations) or markdown. Repeat it to write several reports in
+  one run; each --output (-o) names the file of the --format just before it,
+  and a format without one goes to standard output (one at most):
+
+    -f sarif -o leaks.sarif -f junit -o leaks.xml -f text
+
+  Files are written with mode 0600, atomically. Secrets are partly masked in
+  text, github and markdown reports unless --show-secrets is given, and in
+  every report with --redact.`
+
+// maskedByDefault are the formats people read on a screen or a web page:
+// their secrets are masked unless --show-secrets is given. The others mask
+// them only with --redact.
+var maskedByDefault = map[string]bool{"text": true, "github": true, "markdown": true}
+
+// reportSpec is one report to write: a format and where.
+type reportSpec struct {
+	format string
+	output string // "" or "-": standard output
+}
+
+func (s reportSpec) stdout() bool { return s.output == "" || s.output == "-" }
+
+// reportSpecs collects --format and --output flags in the order they were
+// given: each --output belongs to the --format just before it (or, for a
+// single report, just after it, as in "-o r.json -f json"). The two flags
+// share one reportSpecs through formatFlag and outputFlag.
+type reportSpecs struct {
+	specs []reportSpec
+}
+
+// formatFlag is the pflag.Value of --format.
+type formatFlag struct{ r *reportSpecs }
+
+func (f formatFlag) String() string {
+	if f.r == nil || len(f.r.specs) == 0 {
+		return "text"
+	}
+	var fs []string
+	for _, s := range f.r.specs {
+		fs = append(fs, s.format)
+	}
+	return strings.Join(fs, ",")
+}
+
+func (f formatFlag) Type() string { return "format" }
+
+func (f formatFlag) Set(v string) error {
+	if !slices.Contains(formats, v) {
+		return fmt.Errorf("want one of %s", strings.Join(formats, ", "))
+	}
+	// An --output given before any --format waits for one.
+	if n := len(f.r.specs); n > 0 && f.r.specs[n-1].format == "" {
+		f.r.specs[n-1].format = v
+		return nil
+	}
+	f.r.specs = append(f.r.specs, reportSpec{format: v})
+	return nil
+}
+
+// outputFlag is the pflag.Value of --output.
+type outputFlag struct{ r *reportSpecs }
+
+func (f outputFlag) String() string { return "" }
+
+func (f outputFlag) Type() string { return "file" }
+
+func (f outputFlag) Set(v string) error {
+	if v == "" {
+		return errors.New("empty file name (use - for standard output)")
+	}
+	if n := len(f.r.specs); n > 0 && f.r.specs[n-1].output == "" && f.r.specs[n-1].format != "" {
+		f.r.specs[n-1].output = v
+		return nil
+	}
+	f.r.specs = append(f.r.specs, reportSpec{output: v})
+	return nil
+}
+
+// resolve returns the reports to write: def to standard output when no
+// --format was given; an --output without a --format has format def only
+// when it is the only report. At most one report may go to standard
+// output, and no two to the same file.
+func (r *reportSpecs) resolve(def string) ([]reportSpec, error) {
+	specs := slices.Clone(r.specs)
+	if len(specs) == 0 {
+		return []reportSpec{{format: def}}, nil
+	}
+	stdout := 0
+	files := map[string]bool{}
+	for i := range specs {
+		s := &specs[i]
+		if s.format == "" {
+			if len(specs) > 1 {
+				return nil, fmt.Errorf("--output %s: no --format for it (with several reports, give each --format before its --output)", s.output)
+			}
+			s.format = def
+		}
+		if s.stdout() {
+			stdout++
+			if stdout > 1 {
+				return nil, errors.New("more than one report to standard output: give each --format but one an --output FILE")
+			}
+			continue
+		}
+		abs, err := filepath.Abs(s.output)
+		if err != nil {
+			return nil, fmt.Errorf("--output %s: %w", s.output, err)
+		}
+		if files[abs] {
+			return nil, fmt.Errorf("--output %s: given twice", s.output)
+		}
+		files[abs] = true
+	}
+	return specs, nil
+}
+
+// reportEnv is what reporters need to know besides the findings.
+type reportEnv struct {
+	// redactAll masks secrets in every report (--redact, and always in CI).
+	redactAll   bool
+	showSecrets bool
+	noColor     bool
+	// end is when the scan ended, for reports that carry times.
+	end time.Time
+}
+
+// reporter returns the Reporter for a spec.
+func (e *reportEnv) reporter(s reportSpec, r *report.Report) report.Reporter {
+	switch s.format {
+	case "text":
+		color := s.stdout() && os.Getenv("NO_COLOR") == "" && !e.noColor && isTerminal(os.Stdout)
+		return report.Text{Color: color}
+	case "json":
+		return report.JSON{}
+	case "sarif":
+		return &report.SARIF{Version: version}
+	case "junit":
+		return report.JUnit{}
+	case "gitlab":
+		end := e.end
+		if end.IsZero() {
+			end = time.Now()
+		}
+		return &report.GitLab{Version: version, Start: end.Add(-r.Summary.Duration), End: end}
+	case "csv":
+		return report.CSV{}
+	case "github":
+		return report.GitHubAnnotations{}
+	case "markdown":
+		return report.Markdown{}
+	}
+	panic("unknown format " + s.format) // resolve and formatFlag.Set admit no other
+}
+
+// masked reports whether a spec's secrets are masked.
+func (e *reportEnv) masked(s reportSpec) bool {
+	return e.redactAll || (maskedByDefault[s.format] && !e.showSecrets)
+}
+
+// writeReports writes every report. Reports go to files atomically (mode
+// 0600); one may go to standard output. When none writes text to standard
+// output, the text summary goes to errw, for the person at the terminal. A
+// failure to write one report does not stop the others; the first error is
+// returned.
+func writeReports(result *report.Report, specs []reportSpec, env *reportEnv, out, errw io.Writer) error {
+	var maskedCopy *report.Report
+	view := func(mask bool) *report.Report {
+		if !mask {
+			return result
+		}
+		if maskedCopy == nil {
+			maskedCopy = maskedReport(result)
+		}
+		return maskedCopy
+	}
+	var firstErr error
+	textOnStdout := false
+	for _, s := range specs {
+		r := view(env.masked(s))
+		rep := env.reporter(s, r)
+		var err error
+		if s.stdout() {
+			textOnStdout = textOnStdout || s.format == "text"
+			if err = rep.Write(out, r); err != nil && !isBrokenPipe(err) {
+				err = fmt.Errorf("write %s report: %w", s.format, err)
+			} else {
+				err = nil
+			}
+		} else {
+			err = report.WriteFile(s.output, rep, r)
+		}
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	if !textOnStdout {
+		report.Text{}.Write(errw, &report.Report{Summary: result.Summary})
+	}
+	return firstErr
+}
+
+// maskedReport returns a copy of r with every secret masked.
+func maskedReport(r *report.Report) *report.Report {
+	fs := slices.Clone(r.Findings)
+	redact(fs)
+	return &report.Report{Findings: fs, Summary: r.Summary}
+}

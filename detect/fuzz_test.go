@@ -1,0 +1,48 @@
+package detect
+
+import (
+	"testing"
+
+	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/leak"
+)
+
+// FuzzDetect runs the default rules over arbitrary content, twice through a
+// LineSet (the second pass sees every line again): no panic, and every
+// match lies inside the content with a sane position.
+func FuzzDetect(f *testing.F) {
+	cfg, err := config.Default()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, r := range cfg.Rules {
+		for _, ex := range r.Examples {
+			f.Add([]byte(ex.Text))
+		}
+	}
+	f.Add([]byte("\x00\xff\xfe\n\r\n-----BEGIN PRIVATE KEY-----\n\n"))
+	f.Add([]byte("password = '\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8'"))
+	d, err := New(cfg, Options{Lines: NewLineSet()})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, content []byte) {
+		for pass := 0; pass < 2; pass++ {
+			res, err := d.Detect(&leak.Fragment{Content: content, Sources: []leak.Source{{Path: "f.py"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range res.Matches {
+				if m.Decoded == "" && (m.Start < 0 || m.End > len(content) || m.Start >= m.End) {
+					t.Fatalf("match [%d,%d) outside content of %d bytes", m.Start, m.End, len(content))
+				}
+				if m.Line < 1 || m.Column < 1 || m.EndLine < m.Line {
+					t.Fatalf("bad position %d:%d-%d:%d", m.Line, m.Column, m.EndLine, m.EndColumn)
+				}
+				if _, ok := d.Finding(&m, "", leak.Source{Path: "f.py"}); ok && m.Secret == "" {
+					t.Fatal("finding with an empty secret")
+				}
+			}
+		}
+	})
+}

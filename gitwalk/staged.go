@@ -1,0 +1,120 @@
+package gitwalk
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/leakhound/leakhound/leak"
+)
+
+// StagedCommit is the pseudo-commit that PlanStaged attributes staged
+// content to: it has no id yet.
+var StagedCommit = leak.Commit{Message: "(staged changes)"}
+
+// PlanStaged plans a scan of what is staged: every file in the index whose
+// content differs from HEAD's, as git commit would record it. Its Sources
+// belong to a copy of StagedCommit, and their Prior is HEAD's version of the
+// file (or, for a new path, a file the index no longer has that it may have
+// been renamed from), so that only what the staging adds is new. A
+// repository without commits yet compares against an empty tree.
+//
+// The staged content is what is scanned, not the work tree's: a partially
+// staged file contributes only its staged version.
+func (r *Repo) PlanStaged(ctx context.Context) (*Plan, error) {
+	idx, err := r.st.Index()
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	objs := r.newObjects(planCacheBytes, false)
+	defer objs.close()
+	tr := &treeReader{objs: objs, cache: newTreeCache(planCacheBytes)}
+
+	head := map[string]*entry{}
+	if h, err := r.ResolveRef("HEAD"); err == nil {
+		raw, err := objs.typed(h, plumbing.CommitObject)
+		if err != nil {
+			return nil, err
+		}
+		c, err := object.DecodeCommit(nil, decode(plumbing.CommitObject, raw))
+		if err != nil {
+			return nil, fmt.Errorf("commit %s: %w", h, err)
+		}
+		if err := flatten(ctx, tr, c.TreeHash, "", head); err != nil {
+			return nil, err
+		}
+	}
+
+	commit := StagedCommit
+	p := &Plan{Skipped: map[string]int{}, blobs: map[plumbing.Hash]*blobInfo{}}
+	w := &walker{plan: p, paths: newInterner()}
+	inIndex := make(map[string]bool, len(idx.Entries))
+	var changes []change
+	for _, e := range idx.Entries {
+		// Stage 0 is a merged entry; 1-3 are the sides of a conflict.
+		// (go-git's index.Merged constant is 1, which is not what its
+		// decoder reads for merged entries.)
+		if e.Stage != 0 {
+			p.Skipped["unmerged"]++
+			continue
+		}
+		if e.IntentToAdd {
+			continue
+		}
+		inIndex[e.Name] = true
+		old := head[e.Name]
+		if old != nil && old.hash == e.Hash && old.mode == e.Mode {
+			continue
+		}
+		ch := change{path: e.Name, mode: e.Mode, new: e.Hash}
+		if old != nil && old.mode.IsFile() {
+			ch.old = old.hash
+		}
+		changes = append(changes, ch)
+	}
+	var deleted []deletion
+	for path, e := range head {
+		if !inIndex[path] && e.mode.IsFile() {
+			deleted = append(deleted, deletion{path, e.hash})
+		}
+	}
+	sort.Slice(deleted, func(i, j int) bool { return deleted[i].path < deleted[j].path })
+	for _, ch := range changes {
+		var prior []plumbing.Hash
+		if !ch.old.IsZero() {
+			prior = []plumbing.Hash{ch.old}
+		}
+		w.record(&commit, ch, prior, deleted)
+	}
+	if len(changes) > 0 {
+		p.Commits = []*leak.Commit{&commit}
+	}
+	return p, nil
+}
+
+// flatten adds every entry below tree to out, keyed by path.
+func flatten(ctx context.Context, tr *treeReader, tree plumbing.Hash, prefix string, out map[string]*entry) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	es, err := tr.tree(tree)
+	if err != nil {
+		return err
+	}
+	for i := range es {
+		e := &es[i]
+		p := join(prefix, e.name)
+		if e.mode == filemode.Dir {
+			if err := flatten(ctx, tr, e.hash, p, out); err != nil {
+				return err
+			}
+			continue
+		}
+		out[p] = e
+	}
+	return nil
+}

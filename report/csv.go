@@ -1,0 +1,83 @@
+package report
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CSV writes a report as comma-separated values (RFC 4180), one row per
+// finding after a header row:
+//
+//	rule_id,description,severity,file,line,column,end_line,end_column,
+//	commit,author,email,date,secret,match,entropy,decoded,fingerprint,
+//	tags,other_locations
+//
+// date is RFC 3339 in UTC, empty outside git; tags are separated by "|";
+// other_locations is "file:line@commit" for each other place the secret was
+// introduced, separated by "|". secret and match are as the findings hold
+// them: masked with --redact.
+//
+// A cell that a spreadsheet would evaluate as a formula (one starting with
+// =, +, -, @, tab or carriage return) gets a leading apostrophe, as OWASP
+// advises against CSV injection: paths, author names and matched text come
+// from the scanned repository, which may be hostile.
+type CSV struct{}
+
+var _ Reporter = CSV{}
+
+// csvHeader is the header row.
+var csvHeader = []string{
+	"rule_id", "description", "severity", "file", "line", "column", "end_line", "end_column",
+	"commit", "author", "email", "date", "secret", "match", "entropy", "decoded", "fingerprint",
+	"tags", "other_locations",
+}
+
+// Write writes r as CSV.
+func (CSV) Write(w io.Writer, r *Report) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		date := ""
+		if !f.Date.IsZero() {
+			date = f.Date.UTC().Format(time.RFC3339)
+		}
+		var others []string
+		for _, l := range f.Locations {
+			o := l.File + ":" + strconv.Itoa(l.Line)
+			if l.Commit != "" {
+				o += "@" + l.Commit
+			}
+			others = append(others, o)
+		}
+		row := []string{
+			f.RuleID, f.Description, severity(f), f.File,
+			strconv.Itoa(f.Line), strconv.Itoa(f.Column), strconv.Itoa(f.EndLine), strconv.Itoa(f.EndColumn),
+			f.Commit, f.Author, f.Email, date, f.Secret, f.Match,
+			strconv.FormatFloat(f.Entropy, 'f', 3, 64), f.Decoded, f.Fingerprint,
+			strings.Join(f.Tags, "|"), strings.Join(others, "|"),
+		}
+		for k := range row {
+			row[k] = defuse(row[k])
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// defuse prefixes a cell that a spreadsheet would run as a formula with an
+// apostrophe.
+func defuse(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,212 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/leakhound/leakhound/leak"
+)
+
+// SARIF writes a report as a SARIF 2.1.0 log, the format GitHub code
+// scanning (github/codeql-action/upload-sarif) and other code-review tools
+// read. The log has one run:
+//
+//   - tool.driver.rules: one rule per rule id that has a finding, sorted by
+//     id, with the rule's description, help text on what to do about a
+//     leaked secret (text and Markdown), tags, and the numeric
+//     "security-severity" property GitHub uses to rank alerts;
+//   - results: one per finding, in the report's order, with level error
+//     (critical, high, medium) or warning (low, info); the location where
+//     the secret was first introduced (artifactLocation.uri is the path
+//     relative to the repository root, uriBaseId %SRCROOT%; the region's
+//     columns count bytes, as leakhound's do, which equals characters on
+//     ASCII lines; endColumn is one past the secret's last byte, as SARIF
+//     wants); the other places it was introduced as relatedLocations;
+//     partialFingerprints {"leakhound/v1": fingerprint} so that an alert
+//     keeps its identity when the secret moves; and properties commit,
+//     author, date, fingerprint, blob, decoded and in_head (whether the
+//     secret is still in the default branch's tip: see JSON);
+//   - invocations[0].executionSuccessful: false when the scan was
+//     incomplete.
+//
+// The secret appears in each result's message exactly as the finding holds
+// it: masked when the command masked it (--redact, and always in CI).
+type SARIF struct {
+	// Version is leakhound's version, for tool.driver.version.
+	Version string
+}
+
+var _ Reporter = (*SARIF)(nil)
+
+// informationURI is leakhound's home page.
+const informationURI = "https://github.com/leakhound/leakhound"
+
+// fingerprintKey names leakhound's fingerprint among a result's
+// partialFingerprints.
+const fingerprintKey = "leakhound/v1"
+
+// Write writes r as SARIF.
+func (s *SARIF) Write(w io.Writer, r *Report) error {
+	log := sarif.NewReport()
+	run := sarif.NewRunWithInformationURI("leakhound", informationURI)
+	if s.Version != "" {
+		run.Tool.Driver.WithVersion(s.Version)
+	}
+
+	// One rule per rule id, sorted.
+	ruleIndex := map[string]int{}
+	var ids []string
+	first := map[string]*leak.Finding{}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if _, ok := first[f.RuleID]; !ok {
+			first[f.RuleID] = f
+			ids = append(ids, f.RuleID)
+		}
+	}
+	slices.Sort(ids)
+	for i, id := range ids {
+		f := first[id]
+		ruleIndex[id] = i
+		sev := severity(f)
+		props := sarif.NewPropertyBag().
+			Add("severity", sev).
+			Add("security-severity", securitySeverity[sev])
+		props.AddTag("security").AddTag("secret")
+		for _, t := range f.Tags {
+			if t != "security" && t != "secret" {
+				props.AddTag(t)
+			}
+		}
+		rule := sarif.NewReportingDescriptor().
+			WithID(id).
+			WithName(ruleName(id)).
+			WithShortDescription(sarif.NewMultiformatMessageString().WithText(f.Description)).
+			WithFullDescription(sarif.NewMultiformatMessageString().WithText(f.Description)).
+			WithHelp(sarif.NewMultiformatMessageString().
+				WithText(plainHelp(id, f.Description)).
+				WithMarkdown(ruleHelp(id, f.Description))).
+			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(level(sev))).
+			WithProperties(props)
+		run.Tool.Driver.AddRule(rule)
+	}
+
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		res := sarif.NewRuleResult(f.RuleID).
+			WithRuleIndex(ruleIndex[f.RuleID]).
+			WithLevel(level(severity(f))).
+			WithMessage(sarif.NewTextMessage(message(f))).
+			AddLocation(sarif.NewLocationWithPhysicalLocation(physical(f.File, f.Line, f.Column, f.EndLine, f.EndColumn+1)))
+		res.WithPartialFingerprints(map[string]string{fingerprintKey: f.Fingerprint})
+		for k, l := range f.Locations {
+			loc := sarif.NewLocationWithPhysicalLocation(physical(l.File, l.Line, l.Column, 0, 0)).
+				WithID(k + 1).
+				WithMessage(sarif.NewTextMessage(alsoHere(l)))
+			res.AddRelatedLocation(loc)
+		}
+		props := sarif.NewPropertyBag().Add("fingerprint", f.Fingerprint)
+		if f.Commit != "" {
+			props.Add("commit", f.Commit).Add("author", f.Author).Add("date", f.Date.UTC().Format("2006-01-02T15:04:05Z"))
+		}
+		if f.BlobID != "" {
+			props.Add("blob", f.BlobID)
+		}
+		if f.Decoded != "" {
+			props.Add("decoded", f.Decoded)
+		}
+		props.Add("in_head", f.InHead)
+		res.WithProperties(props)
+		run.Results = append(run.Results, res)
+	}
+
+	inv := sarif.NewInvocation().WithExecutionSuccessful(!r.Summary.Incomplete)
+	if r.Summary.Incomplete {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
+			sarif.NewNotification().WithLevel("error").WithMessage(sarif.NewTextMessage(incompleteNote(&r.Summary))))
+	}
+	for _, warn := range r.Summary.Warnings {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
+			sarif.NewNotification().WithLevel("warning").WithMessage(sarif.NewTextMessage(warn)))
+	}
+	run.AddInvocation(inv)
+	if r.Summary.Range != "" || r.Summary.Commits > 0 {
+		run.WithProperties(sarif.NewPropertyBag().
+			Add("range", r.Summary.Range).
+			Add("commits", r.Summary.Commits))
+	}
+	log.AddRun(run)
+	if err := log.PrettyWrite(w); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// securitySeverity maps a severity to the CVSS-like score GitHub reads from
+// a rule's "security-severity" property: over 9.0 is critical, 7.0 to 8.9
+// high, 4.0 to 6.9 medium, under 4.0 low.
+var securitySeverity = map[string]string{
+	"critical": "9.5",
+	"high":     "8.0",
+	"medium":   "5.5",
+	"low":      "3.0",
+	"info":     "1.0",
+}
+
+// level is the SARIF level of a severity.
+func level(sev string) string {
+	if blocking(sev) {
+		return "error"
+	}
+	if sev == "info" {
+		return "note"
+	}
+	return "warning"
+}
+
+// ruleName turns "aws-access-key-id" into "AwsAccessKeyId", the
+// PascalCase SARIF recommends for rule names.
+func ruleName(id string) string {
+	var b strings.Builder
+	for _, part := range strings.FieldsFunc(id, func(r rune) bool { return r == '-' || r == '_' || r == '.' || r == ' ' }) {
+		b.WriteString(strings.ToUpper(part[:1]))
+		b.WriteString(part[1:])
+	}
+	return b.String()
+}
+
+// physical returns a location in a file; endColumn is exclusive, zero for
+// none.
+func physical(file string, line, col, endLine, endCol int) *sarif.PhysicalLocation {
+	region := sarif.NewRegion().WithStartLine(max(line, 1)).WithStartColumn(max(col, 1))
+	if endLine >= line && endCol > 0 {
+		region.WithEndLine(endLine).WithEndColumn(endCol)
+	}
+	return sarif.NewPhysicalLocation().
+		WithArtifactLocation(sarif.NewArtifactLocation().WithURI(fileURI(file)).WithURIBaseID("%SRCROOT%")).
+		WithRegion(region)
+}
+
+// fileURI makes a relative URI reference of a slash-separated path: special
+// characters are percent-encoded, and a first segment with a colon is
+// prefixed with "./" so that it does not read as a scheme.
+func fileURI(path string) string {
+	return (&url.URL{Path: path}).String()
+}
+
+func alsoHere(l leak.Location) string {
+	if l.Commit != "" {
+		return "also introduced here, in commit " + short(l.Commit)
+	}
+	return "also here"
+}
+
+func incompleteNote(s *Summary) string {
+	return fmt.Sprintf("the scan is incomplete: %d object%s could not be read; secrets there may have been missed", s.Errors, plural(s.Errors))
+}

@@ -1,0 +1,71 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/leakhound/leakhound/leak"
+)
+
+// severity returns a finding's severity, "medium" when the rule set none.
+func severity(f *leak.Finding) string {
+	if f.Severity == "" {
+		return "medium"
+	}
+	return f.Severity
+}
+
+// blocking reports whether a severity is reported as an error (critical,
+// high, medium) rather than a warning (low, info) where a format has only
+// those two levels.
+func blocking(sev string) bool {
+	return sev != "low" && sev != "info"
+}
+
+// remediation is the advice every secret finding carries, in Markdown.
+const remediation = `1. **Rotate the secret**: revoke it where it was issued and issue a new one. It is in the repository's history, so anybody who can clone the repository has it, even once the line is deleted.
+2. Keep the new secret out of the code: read it from the environment or a secrets manager.
+3. Optionally, remove it from history (` + "`git filter-repo --replace-text`" + `) and force-push; this alone is not enough, the secret must be rotated.
+
+If it is not a secret (a test fixture, a documented example), add ` + "`leakhound:allow`" + ` in a comment on its line, or accept it in the baseline.`
+
+// ruleHelp returns the help text of a rule, in Markdown.
+func ruleHelp(ruleID, description string) string {
+	return fmt.Sprintf("%s (leakhound rule `%s`).\n\n%s", strings.TrimSuffix(description, "."), ruleID, remediation)
+}
+
+// plainHelp is remediation without Markdown markup.
+func plainHelp(ruleID, description string) string {
+	r := strings.NewReplacer("**", "", "`", "")
+	return r.Replace(ruleHelp(ruleID, description))
+}
+
+// what describes a finding's secret in one line: "AKIA… (20 chars)", or
+// the whole file for rules that match paths only.
+func what(f *leak.Finding) string {
+	s := f.Secret
+	if s == "" {
+		s = "the file itself"
+	}
+	if f.Decoded != "" {
+		s += " (decoded from " + f.Decoded + ")"
+	}
+	return s
+}
+
+// message is a finding's one-line summary, used where a format has a single
+// message field.
+func message(f *leak.Finding) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s in %s:%d", f.Description, what(f), f.File, f.Line)
+	if f.Commit != "" {
+		fmt.Fprintf(&b, ", introduced in commit %s", short(f.Commit))
+		if f.Author != "" {
+			fmt.Fprintf(&b, " by %s", f.Author)
+		}
+	}
+	if n := len(f.Locations); n > 0 {
+		fmt.Fprintf(&b, " (and %d other place%s)", n, plural(n))
+	}
+	return b.String()
+}
