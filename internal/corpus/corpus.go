@@ -334,6 +334,7 @@ var ruleFamilies = map[string]string{
 	"python-env-fallback":        FamEnvFallback,
 	"python-hardcoded-password":  FamPython,
 	"python-basic-auth":          FamPython,
+	"http-bearer-token":          FamCredFile,
 	"fernet-key":                 FamCrypto,
 	"bcrypt-hardcoded-salt":      FamCrypto,
 	"pbkdf2-hardcoded-salt":      FamCrypto,

@@ -424,6 +424,20 @@ var positives = []template{
 		return file{path: "scripts/sync.py", content: "import requests\n\nHEADERS = {\"Authorization\": \"Basic " + auth + "\"}\nrequests.get(URL, headers=HEADERS)\n", secrets: one(FamCredFile, "basic-auth", pw)}
 	},
 
+	func(pr *proj) file {
+		g := pr.g
+		tok := g.strong(alnum, 40)
+		switch g.r.Intn(3) {
+		case 0:
+			return file{path: "scripts/export.py", content: "import requests\n\nresp = requests.get(API, headers={\"Authorization\": \"Bearer " + tok + "\"})\n", secrets: one(FamCredFile, "bearer", tok)}
+		case 1:
+			pw := g.password()
+			return file{path: "scripts/ldap_sync.py", content: "import ldap\n\nconn = ldap.initialize(\"ldap://ldap.internal\")\nconn.simple_bind_s(\"cn=svc,dc=" + pr.name + ",dc=org\", \"" + pw + "\")\n", secrets: one(FamPython, "ldap-bind", pw)}
+		}
+		pw := g.password()
+		return file{path: "scripts/upload.py", content: "from ftplib import FTP\n\nftp = FTP(\"ftp." + pr.name + ".example\", \"" + g.userName() + "\", \"" + pw + "\")\n", secrets: one(FamPython, "ftp", pw)}
+	},
+
 	// --- provider tokens
 	func(pr *proj) file {
 		g := pr.g
