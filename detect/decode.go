@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/hex"
+	"path"
+	"strings"
 
 	"github.com/leakhound/leakhound/leak"
 )
@@ -33,9 +35,9 @@ import (
 // secret and Text the token as written.
 //
 // One piece of file context travels with the decoded line: in a Kubernetes
-// Secret manifest (the content says "kind: Secret"), the decoded line is
-// preceded by a line "kind: Secret", so that a rule can report every value
-// of a Secret's data whatever its key is called.
+// Secret manifest (a YAML or JSON file that says "kind: Secret"), the
+// decoded line is preceded by a line "kind: Secret", so that a rule can
+// report every value of a Secret's data whatever its key is called.
 //
 // A token that decodes to text is judged by that text: matches of generic
 // rules on the encoded form are dropped (the base64 of "changeme" looks
@@ -104,7 +106,7 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 		*budget--
 		if kube < 0 {
 			kube = 0
-			if depth == 0 && isKubeSecret(content) {
+			if depth == 0 && manifestPath(srcs) && isKubeSecret(content) {
 				kube = 1
 			}
 		}
@@ -199,6 +201,21 @@ func (d *Detector) scanDecoded(synth []byte, p, q int, srcs []leak.Source, depth
 	res.Matches = d.dedupe(res.Matches)
 	parent.Capped = append(parent.Capped, res.Capped...)
 	return res.Matches
+}
+
+// manifestPath reports whether one of srcs is a YAML or JSON file (or
+// there are none): where a Kubernetes manifest can be.
+func manifestPath(srcs []leak.Source) bool {
+	if len(srcs) == 0 {
+		return true
+	}
+	for _, s := range srcs {
+		switch strings.ToLower(path.Ext(s.Path)) {
+		case ".yaml", ".yml", ".json":
+			return true
+		}
+	}
+	return false
 }
 
 // isKubeSecret reports whether content looks like a Kubernetes Secret

@@ -81,6 +81,8 @@ func TestDecoding(t *testing.T) {
 		{"kubernetes secret data", "k8s/secret.yaml",
 			"apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  DB_PASS: " + b64(pw) + "\n  username: " + b64("app") + "\n",
 			[]string{"kube-secret=" + pw + "@base64"}},
+		{"a Secret quoted in code is not a manifest", "deploy_test.go",
+			"const manifest = `\nkind: Secret\ndata:\n  DB_PASS: " + b64(pw) + "\n`\n", nil},
 		{"the same data outside a Secret says nothing", "k8s/configmap.yaml",
 			"kind: ConfigMap\ndata:\n  DB_PASS: " + b64(pw) + "\n", nil},
 		{"a named password is found decoded, not as base64", "k8s/configmap.yaml",
