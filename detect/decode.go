@@ -127,8 +127,11 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 		ms := d.scanDecoded(synth, p, q, srcs, depth+1, budget, res)
 		tok := decoded{start: s, end: e}
 		for _, m := range ms {
-			if m.End <= p || m.Start >= q {
-				continue // found in the line around the token, not in it
+			if m.Start < p || m.End > q {
+				// Found in the line around the token, or in more than the
+				// token: a random password holding a run of base64 that
+				// decodes to text by chance is not a new secret.
+				continue
 			}
 			if tok.rules == nil {
 				tok.rules = make(map[*rule]bool)

@@ -115,6 +115,22 @@ var negatives = []template{
 		g := pr.g
 		return file{path: "static/img/logo.svg.b64", content: g.b64(600) + "\n"}
 	},
+	// more code and configuration that only looks like secrets
+	func(pr *proj) file {
+		g := pr.g
+		return file{path: "app/" + g.pick([]string{"utils.py", "services.py", "helpers.py"}), content: "import getpass\nimport secrets\n\nSECRET_KEY = os.environ.get(\"SECRET_KEY\", \"\")\npassword = getpass.getpass()\ntoken = secrets.token_urlsafe(32)\napi_key = settings.API_KEY\nDATABASE_URL = \"sqlite:///db.sqlite3\"\nREDIS_URL = \"redis://localhost:6379/0\"\nheaders = {\"Authorization\": f\"Bearer {token}\"}\nTOKEN_EXPIRY = \"3600\"\nSECRET_KEY_FALLBACKS = []\nassert resp.json()[\"token\"] == \"" + g.strong(alnum, 16) + "\"\npassword_hash = \"pbkdf2_sha256$600000$" + g.strong(alnum, 22) + "$" + g.b64(32) + "\"\n"}
+	},
+	func(pr *proj) file {
+		return file{path: "{{cookiecutter.project_slug}}/config/settings.py", content: "SECRET_KEY = \"{{ cookiecutter.secret_key }}\"\nDATABASES = {\"default\": {\"PASSWORD\": \"{{ cookiecutter.db_password }}\"}}\n"}
+	},
+	func(pr *proj) file {
+		return file{path: "docs/" + pr.g.pick([]string{"setup.md", "install.rst", "deployment.md"}), content: "Point the app at a database:\n\n    DATABASE_URL=postgres://postgres:postgres@localhost:5432/app\n    MYSQL_URL=mysql://root:root@localhost/app\n    MONGO_URL=mongodb://admin:admin@localhost:27017\n    REDIS_URL=redis://:foobared@localhost:6379\n    BROKER_URL=amqp://guest:guest@localhost:5672//\n\nand set `password: \"{{ vault_password }}\"` in the inventory.\n"}
+	},
+	func(pr *proj) file {
+		g := pr.g
+		return file{path: "db/seed.sql", content: "INSERT INTO users (id, email, password) VALUES (1, 'a@example.com', '" + g.from("0123456789abcdef", 32) + "');\n-- id: " + g.uuid() + "\n"}
+	},
+
 	// names that look secret, values that are code
 	func(pr *proj) file {
 		return file{path: "app/constants.py", content: "SECRET_KEY_SETTING = \"SECRET_KEY\"\nPASSWORD_HASHERS = [\n    \"django.contrib.auth.hashers.Argon2PasswordHasher\",\n]\nAUTH_USER_MODEL = \"accounts.User\"\nDEFAULT_TOKEN_BACKEND = \"rest_framework.authtoken.models.Token\"\napi_key_header = \"X-Api-Key\"\nsecret_key_path = \"/run/secrets/django\"\ncsrf_token = \"csrfmiddlewaretoken\"\n"}
