@@ -45,6 +45,9 @@ func TestDecodedSecretAttribution(t *testing.T) {
 	if len(f.Locations) != 1 || f.Locations[0].File != "k8s/secret.yaml" {
 		t.Errorf("locations %+v, want the move only", f.Locations)
 	}
+	if !f.InHead {
+		t.Error("the secret is still in HEAD's k8s/secret.yaml, encoded, but in_head is false")
+	}
 
 	// Only the relabelling commit: its parent is not scanned, and holds the
 	// secret encoded.
