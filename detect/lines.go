@@ -101,30 +101,41 @@ func (s *LineSet) visit(hashes []uint64, scan, owned []bool) {
 		s.mu.RUnlock()
 	}()
 	slots := s.slots
-	mask := uint64(len(slots) - 1)
 	for n, h := range hashes {
 		if h == 0 { // blank line: nothing to scan, nothing to remember
 			scan[n], owned[n] = false, false
 			continue
 		}
-		k := key(h)
-		i := (k >> 2) & mask
-		for {
-			v := atomic.LoadUint64(&slots[i])
-			if v == 0 {
-				if atomic.CompareAndSwapUint64(&slots[i], 0, k|statePending) {
-					s.count.Add(1)
-					scan[n], owned[n] = true, true
-					break
-				}
-				continue // lost a race for this slot: look at it again
-			}
-			if v&^3 == k {
-				scan[n], owned[n] = v&3 != stateClean, false
-				break
-			}
-			i = (i + 1) & mask
+		if _, v := s.slot(slots, key(h), true); v == 0 {
+			scan[n], owned[n] = true, true
+		} else {
+			scan[n], owned[n] = v&3 != stateClean, false
 		}
+	}
+}
+
+// slot finds key k in slots by linear probing. Absent, it is inserted as
+// pending when insert is set. It returns the slot's index (-1 if absent and
+// not inserted) and the value found there (0 if this call inserted it).
+func (s *LineSet) slot(slots []uint64, k uint64, insert bool) (int, uint64) {
+	mask := uint64(len(slots) - 1)
+	i := (k >> 2) & mask
+	for {
+		v := atomic.LoadUint64(&slots[i])
+		if v == 0 {
+			if !insert {
+				return -1, 0
+			}
+			if atomic.CompareAndSwapUint64(&slots[i], 0, k|statePending) {
+				s.count.Add(1)
+				return int(i), 0
+			}
+			continue // lost a race for this slot: look at it again
+		}
+		if v&^3 == k {
+			return int(i), v
+		}
+		i = (i + 1) & mask
 	}
 }
 
@@ -134,28 +145,19 @@ func (s *LineSet) settle(hashes []uint64, owned, flagged []bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	slots := s.slots
-	mask := uint64(len(slots) - 1)
 	for n, h := range hashes {
 		if h == 0 || (!owned[n] && !flagged[n]) {
 			continue
 		}
 		k := key(h)
-		i := (k >> 2) & mask
-		for {
-			v := atomic.LoadUint64(&slots[i])
-			if v == 0 {
-				break // cannot happen: the line was inserted by visit
-			}
-			if v&^3 == k {
-				if flagged[n] {
-					atomic.StoreUint64(&slots[i], k|stateFlagged)
-				} else {
-					// Pending becomes clean, unless another scan flagged it meanwhile.
-					atomic.CompareAndSwapUint64(&slots[i], k|statePending, k|stateClean)
-				}
-				break
-			}
-			i = (i + 1) & mask
+		i, _ := s.slot(slots, k, false)
+		switch {
+		case i < 0: // cannot happen: visit inserted every line
+		case flagged[n]:
+			atomic.StoreUint64(&slots[i], k|stateFlagged)
+		default:
+			// Pending becomes clean, unless another scan flagged it meanwhile.
+			atomic.CompareAndSwapUint64(&slots[i], k|statePending, k|stateClean)
 		}
 	}
 }

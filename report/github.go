@@ -88,7 +88,7 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 	case 0:
 		fmt.Fprintf(&b, "## leakhound: no leaks found%s\n\n", where)
 	default:
-		fmt.Fprintf(&b, "## leakhound: %d leak%s found%s\n\n", n, plural(n), where)
+		fmt.Fprintf(&b, "## leakhound: %d leak%s found%s\n\n", n, Plural(n), where)
 	}
 	if s.Incomplete {
 		fmt.Fprintf(&b, "> **Incomplete scan**: %s.\n\n", mdText(incompleteNote(s)))
@@ -104,7 +104,7 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 			}
 			commit := ""
 			if f.Commit != "" {
-				commit = mdCode(short(f.Commit))
+				commit = mdCode(ShortID(f.Commit))
 			}
 			fmt.Fprintf(&b, "| %s | %s %s | %s | %s | %s |\n",
 				severity(f), mdCode(f.RuleID), mdText(f.Description), loc, commit, mdCode(what(f)))
@@ -113,9 +113,9 @@ func (Markdown) Write(w io.Writer, r *Report) error {
 	}
 	var parts []string
 	if s.Mode == "git" {
-		parts = append(parts, fmt.Sprintf("%d commit%s", s.Commits, plural(s.Commits)))
+		parts = append(parts, fmt.Sprintf("%d commit%s", s.Commits, Plural(s.Commits)))
 	}
-	parts = append(parts, fmt.Sprintf("%d file%s (%s)", s.Blobs, plural(s.Blobs), humanBytes(s.Bytes)))
+	parts = append(parts, fmt.Sprintf("%d file%s (%s)", s.Blobs, Plural(s.Blobs), HumanBytes(s.Bytes)))
 	fmt.Fprintf(&b, "Scanned %s in %s.\n", strings.Join(parts, ", "), s.Duration.Round(time.Millisecond))
 	for _, warn := range s.Warnings {
 		fmt.Fprintf(&b, "\n> Warning: %s\n", mdText(warn))

@@ -217,7 +217,7 @@ func glDescription(f *leak.Finding) string {
 	b.WriteString(".")
 	for _, l := range f.Locations {
 		if l.Commit != "" {
-			fmt.Fprintf(&b, "\nAlso introduced in `%s` at line %d, commit %s.", l.File, l.Line, short(l.Commit))
+			fmt.Fprintf(&b, "\nAlso introduced in `%s` at line %d, commit %s.", l.File, l.Line, ShortID(l.Commit))
 		} else {
 			fmt.Fprintf(&b, "\nAlso in `%s` at line %d.", l.File, l.Line)
 		}

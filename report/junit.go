@@ -88,7 +88,7 @@ func junitDetails(f *leak.Finding) string {
 	}
 	for _, l := range f.Locations {
 		if l.Commit != "" {
-			fmt.Fprintf(&b, "also in:     %s:%d (commit %s)\n", l.File, l.Line, short(l.Commit))
+			fmt.Fprintf(&b, "also in:     %s:%d (commit %s)\n", l.File, l.Line, ShortID(l.Commit))
 		} else {
 			fmt.Fprintf(&b, "also in:     %s:%d\n", l.File, l.Line)
 		}

@@ -202,11 +202,11 @@ func fileURI(path string) string {
 
 func alsoHere(l leak.Location) string {
 	if l.Commit != "" {
-		return "also introduced here, in commit " + short(l.Commit)
+		return "also introduced here, in commit " + ShortID(l.Commit)
 	}
 	return "also here"
 }
 
 func incompleteNote(s *Summary) string {
-	return fmt.Sprintf("the scan is incomplete: %d object%s could not be read; secrets there may have been missed", s.Errors, plural(s.Errors))
+	return fmt.Sprintf("the scan is incomplete: %d object%s could not be read; secrets there may have been missed", s.Errors, Plural(s.Errors))
 }

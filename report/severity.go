@@ -59,13 +59,13 @@ func message(f *leak.Finding) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s in %s:%d", f.Description, what(f), f.File, f.Line)
 	if f.Commit != "" {
-		fmt.Fprintf(&b, ", introduced in commit %s", short(f.Commit))
+		fmt.Fprintf(&b, ", introduced in commit %s", ShortID(f.Commit))
 		if f.Author != "" {
 			fmt.Fprintf(&b, " by %s", f.Author)
 		}
 	}
 	if n := len(f.Locations); n > 0 {
-		fmt.Fprintf(&b, " (and %d other place%s)", n, plural(n))
+		fmt.Fprintf(&b, " (and %d other place%s)", n, Plural(n))
 	}
 	return b.String()
 }

@@ -86,7 +86,7 @@ func (t Text) Write(w io.Writer, r *Report) error {
 func headLabel(s *Summary) string {
 	name := headName(s)
 	if s.HeadCommit != "" {
-		name += " (" + short(s.HeadCommit) + ")"
+		name += " (" + ShortID(s.HeadCommit) + ")"
 	}
 	return name
 }
@@ -159,16 +159,16 @@ func (t Text) finding(b *strings.Builder, f *leak.Finding, fix string) {
 	fmt.Fprintf(b, "  secret   %s\n", escape(secret))
 	fmt.Fprintf(b, "  file     %s:%d:%d\n", escape(f.File), f.Line, f.Column)
 	if f.Commit != "" {
-		fmt.Fprintf(b, "  commit   %s  %s  %s <%s>\n", short(f.Commit), f.Date.UTC().Format(time.DateOnly), escape(f.Author), escape(f.Email))
+		fmt.Fprintf(b, "  commit   %s  %s  %s <%s>\n", ShortID(f.Commit), f.Date.UTC().Format(time.DateOnly), escape(f.Author), escape(f.Email))
 		if msg, _, _ := strings.Cut(f.Message, "\n"); msg != "" {
 			fmt.Fprintf(b, "           %s\n", escape(msg))
 		}
 	}
 	if n := len(f.Locations); n > 0 {
-		fmt.Fprintf(b, "  also in  %d other place%s:\n", n, plural(n))
+		fmt.Fprintf(b, "  also in  %d other place%s:\n", n, Plural(n))
 		for _, l := range f.Locations[:min(n, 5)] {
 			if l.Commit != "" {
-				fmt.Fprintf(b, "           %s:%d (%s)\n", escape(l.File), l.Line, short(l.Commit))
+				fmt.Fprintf(b, "           %s:%d (%s)\n", escape(l.File), l.Line, ShortID(l.Commit))
 			} else {
 				fmt.Fprintf(b, "           %s:%d\n", escape(l.File), l.Line)
 			}
@@ -185,9 +185,9 @@ func (t Text) summary(b *strings.Builder, s *Summary) {
 	var parts []string
 	switch s.Mode {
 	case "git":
-		parts = append(parts, fmt.Sprintf("%d commit%s", s.Commits, plural(s.Commits)))
+		parts = append(parts, fmt.Sprintf("%d commit%s", s.Commits, Plural(s.Commits)))
 	}
-	parts = append(parts, fmt.Sprintf("%d file%s (%s)", s.Blobs, plural(s.Blobs), humanBytes(s.Bytes)))
+	parts = append(parts, fmt.Sprintf("%d file%s (%s)", s.Blobs, Plural(s.Blobs), HumanBytes(s.Bytes)))
 	line := "scanned " + strings.Join(parts, ", ")
 	if s.Range != "" {
 		line += " of " + s.Range
@@ -217,10 +217,10 @@ func (t Text) summary(b *strings.Builder, s *Summary) {
 		fmt.Fprintf(b, "warning: %s\n", w)
 	}
 	if s.Incomplete {
-		fmt.Fprintf(b, "%s: %d object%s could not be read; secrets there may have been missed\n", t.paint(bold+red, "INCOMPLETE"), s.Errors, plural(s.Errors))
+		fmt.Fprintf(b, "%s: %d object%s could not be read; secrets there may have been missed\n", t.paint(bold+red, "INCOMPLETE"), s.Errors, Plural(s.Errors))
 	}
 	if s.Baseline != "" {
-		fmt.Fprintf(b, "baseline %s: %d known secret%s not reported\n", escape(s.Baseline), s.Baselined, plural(s.Baselined))
+		fmt.Fprintf(b, "baseline %s: %d known secret%s not reported\n", escape(s.Baseline), s.Baselined, Plural(s.Baselined))
 	}
 	switch {
 	case s.Findings == 0 && s.Baseline != "":
@@ -232,7 +232,7 @@ func (t Text) summary(b *strings.Builder, s *Summary) {
 		if s.Baseline != "" {
 			what = "new leak"
 		}
-		line := t.paint(bold+red, fmt.Sprintf("%d %s%s found", s.Findings, what, plural(s.Findings)))
+		line := t.paint(bold+red, fmt.Sprintf("%d %s%s found", s.Findings, what, Plural(s.Findings)))
 		if s.Mode == "git" && s.HeadRef != "" {
 			line += fmt.Sprintf(" (%d still in %s, %d in history only)", s.InHead, headName(s), s.Findings-s.InHead)
 		}
@@ -240,21 +240,24 @@ func (t Text) summary(b *strings.Builder, s *Summary) {
 	}
 }
 
-func short(h string) string {
+// ShortID abbreviates a commit or blob id to its first 10 characters.
+func ShortID(h string) string {
 	if len(h) > 10 {
 		return h[:10]
 	}
 	return h
 }
 
-func plural(n int) string {
+// Plural returns "s" unless n is 1.
+func Plural(n int) string {
 	if n == 1 {
 		return ""
 	}
 	return "s"
 }
 
-func humanBytes(n int64) string {
+// HumanBytes writes a byte count for people: "3.9 GiB".
+func HumanBytes(n int64) string {
 	switch {
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/leakhound/leakhound/report"
 	"os"
 	"path/filepath"
 	"strings"
@@ -155,7 +156,7 @@ func TestCIGitHubPullRequest(t *testing.T) {
 	if f := find(rep, "github-pat"); f == nil || f.Commit != c["f1"] || f.File != "deploy.sh" || !strings.Contains(f.Secret, "…") {
 		t.Errorf("finding %+v", f)
 	}
-	wantLine := "leakhound: scanning " + short(c["m1"]) + ".." + short(c["f2"]) + ": GitHub pull_request #7"
+	wantLine := "leakhound: scanning " + report.ShortID(c["m1"]) + ".." + report.ShortID(c["f2"]) + ": GitHub pull_request #7"
 	if first := strings.SplitN(r.err, "\n", 2)[0]; !strings.HasPrefix(first, wantLine) {
 		t.Errorf("first line %q, want %q…", first, wantLine)
 	}
@@ -181,7 +182,7 @@ func TestCIGitHubPush(t *testing.T) {
 	if r.code != 0 || len(rep.Findings) != 0 || rep.Summary.Commits != 1 {
 		t.Errorf("push f1..f2: exit %d, %d commits, findings %v\n%s", r.code, rep.Summary.Commits, rules(rep), r.err)
 	}
-	if !strings.Contains(r.err, "scanning "+short(c["f1"])+".."+short(c["f2"])+": GitHub push to feature: the pushed commits") {
+	if !strings.Contains(r.err, "scanning "+report.ShortID(c["f1"])+".."+report.ShortID(c["f2"])+": GitHub push to feature: the pushed commits") {
 		t.Errorf("range line:\n%s", r.err)
 	}
 	githubEnv(t, "push", pushEvent(c["c0"], c["f2"], false, false), c["f2"])
@@ -197,7 +198,7 @@ func TestCIGitHubNewBranch(t *testing.T) {
 	if r.code != 1 || strings.Join(rules(rep), " ") != "github-pat" || rep.Summary.Commits != 2 {
 		t.Errorf("new branch: exit %d, %d commits, findings %v\n%s", r.code, rep.Summary.Commits, rules(rep), r.err)
 	}
-	if !strings.Contains(r.err, "scanning origin/main.."+short(c["f2"])+": GitHub push of the new branch feature: the commits not on the default branch") {
+	if !strings.Contains(r.err, "scanning origin/main.."+report.ShortID(c["f2"])+": GitHub push of the new branch feature: the commits not on the default branch") {
 		t.Errorf("range line:\n%s", r.err)
 	}
 	// Without the default branch in the clone, "new" cannot be told: exit
@@ -237,7 +238,7 @@ func TestCIGitHubForcePush(t *testing.T) {
 	if r.code != 1 || len(rep.Findings) != 1 || rep.Findings[0].Commit != g1 {
 		t.Errorf("force-push, old tip gone: exit %d, %+v\n%s", r.code, rep.Findings, r.err)
 	}
-	if !strings.Contains(r.err, "but the previous tip "+short(gone)+" is not in the repository (force-pushed away), so: the commits not on the default branch") ||
+	if !strings.Contains(r.err, "but the previous tip "+report.ShortID(gone)+" is not in the repository (force-pushed away), so: the commits not on the default branch") ||
 		!strings.Contains(r.err, "scanning origin/main..") {
 		t.Errorf("range line:\n%s", r.err)
 	}
@@ -266,7 +267,7 @@ func TestCIGitLabMergeRequest(t *testing.T) {
 	if r.code != 1 || strings.Join(rules(rep), " ") != "github-pat" {
 		t.Errorf("exit %d, findings %v\n%s", r.code, rules(rep), r.err)
 	}
-	if !strings.Contains(r.err, "scanning "+short(c["c0"])+".."+short(c["f2"])+": GitLab merge request !5") {
+	if !strings.Contains(r.err, "scanning "+report.ShortID(c["c0"])+".."+report.ShortID(c["f2"])+": GitLab merge request !5") {
 		t.Errorf("range line:\n%s", r.err)
 	}
 	noSecrets(t, "output", r.out+r.err)
@@ -352,7 +353,7 @@ func TestCIShallowCloneWithoutTheBase(t *testing.T) {
 			if r.code != 2 {
 				t.Fatalf("exit %d, want 2\n%s", r.code, r.err)
 			}
-			if !strings.Contains(r.err, "the base commit "+short(c["c0"])+" is not in this clone, which is shallow") || !strings.Contains(r.err, tc.fix) {
+			if !strings.Contains(r.err, "the base commit "+report.ShortID(c["c0"])+" is not in this clone, which is shallow") || !strings.Contains(r.err, tc.fix) {
 				t.Errorf("stderr lacks the fix %q:\n%s", tc.fix, r.err)
 			}
 			if len(rep.Findings) != 0 {
@@ -380,7 +381,7 @@ func TestCIPullRequestTargetWithoutTheHead(t *testing.T) {
 	missing := strings.Repeat("cd", 20)
 	githubEnv(t, "pull_request_target", prEvent(9, c["m1"], missing), c["m1"])
 	r, _ := ciRun(t, g.Dir)
-	if r.code != 2 || !strings.Contains(r.err, "the head commit "+short(missing)+" is not in the repository") || !strings.Contains(r.err, "git fetch origin pull/9/head") {
+	if r.code != 2 || !strings.Contains(r.err, "the head commit "+report.ShortID(missing)+" is not in the repository") || !strings.Contains(r.err, "git fetch origin pull/9/head") {
 		t.Errorf("exit %d\n%s", r.code, r.err)
 	}
 }
@@ -405,7 +406,7 @@ func TestCIRulesComeFromTheBase(t *testing.T) {
 	if r.code != 1 || find(rep, "github-pat") == nil {
 		t.Errorf("the merge request's rules file was used: exit %d, findings %v\n%s", r.code, rules(rep), r.err)
 	}
-	if !strings.Contains(r.err, "leakhound: rules: built-in (no .secretsrules.toml in the base commit "+short(c["m1"])+")") {
+	if !strings.Contains(r.err, "leakhound: rules: built-in (no .secretsrules.toml in the base commit "+report.ShortID(c["m1"])+")") {
 		t.Errorf("rules line:\n%s", r.err)
 	}
 	// leakhound scan, on the work tree, does use it: the difference is real.
@@ -421,7 +422,7 @@ func TestCIRulesComeFromTheBase(t *testing.T) {
 	head = g2.Commit("acme")
 	ciEnv(t, nil)
 	r, rep = ciRun(t, "--base", base, "--head", head, g2.Dir)
-	if r.code != 1 || find(rep, "acme") == nil || !strings.Contains(r.err, "rules: .secretsrules.toml from the base commit "+short(base)) {
+	if r.code != 1 || find(rep, "acme") == nil || !strings.Contains(r.err, "rules: .secretsrules.toml from the base commit "+report.ShortID(base)) {
 		t.Errorf("base rules: exit %d, findings %v\n%s", r.code, rules(rep), r.err)
 	}
 }
@@ -527,7 +528,7 @@ func TestCIBaselineComesFromTheBase(t *testing.T) {
 	if r.code != 0 || len(rep.Findings) != 0 {
 		t.Errorf("baselined token: exit %d, findings %v\n%s", r.code, rules(rep), r.err)
 	}
-	for _, want := range []string{"leakhound: baseline: " + short(base) + ":.secretsbaseline.json", "1 finding(s) already in the baseline"} {
+	for _, want := range []string{"leakhound: baseline: " + report.ShortID(base) + ":.secretsbaseline.json", "1 finding(s) already in the baseline"} {
 		if !strings.Contains(r.err, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.err)
 		}

@@ -197,7 +197,7 @@ func runBaselineCreate(ctx context.Context, opts baselineCreateOptions, args []s
 		return err
 	}
 	n := len(b.Entries)
-	fmt.Fprintf(io.out, "wrote %s: %d secret%s, unreviewed\n", out, n, plural(n))
+	fmt.Fprintf(io.out, "wrote %s: %d secret%s, unreviewed\n", out, n, report.Plural(n))
 	if n > 0 {
 		fmt.Fprintln(io.out, "review them with 'leakhound baseline audit'; scans now report only secrets not listed there")
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/leakhound/leakhound/report"
 	"io"
 	"os"
 	"path/filepath"
@@ -300,7 +301,7 @@ func (a *auditor) show(k, n int, e *baseline.Entry) {
 	fmt.Fprintf(w, "%s %s %s\n", a.paint(auditBold, fmt.Sprintf("[%d/%d]", k, n)), a.paint(auditBold, e.RuleID), a.paint(auditDim, termSafe(desc)))
 	where := fmt.Sprintf("%s:%d", termSafe(e.File), e.Line)
 	if e.Commit != "" {
-		where += "  commit " + shortID(e.Commit)
+		where += "  commit " + report.ShortID(e.Commit)
 	}
 	fmt.Fprintf(w, "  %s\n", where)
 	fmt.Fprintf(w, "  status %s", e.Status)

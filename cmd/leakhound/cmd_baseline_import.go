@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/leakhound/leakhound/report"
 	"os"
 	"path/filepath"
 	"slices"
@@ -166,13 +167,13 @@ func runBaselineImport(ctx context.Context, opts baselineImportOptions, args []s
 		return err
 	}
 	fmt.Fprintf(io.out, "imported %d of %d %s record%s into %s: %d new entr%s, %d updated, %d secret%s\n",
-		len(recs)-len(unmatched), len(recs), opts.from, plural(len(recs)), out, added, pluralY(added), updated, len(matchedFP), plural(len(matchedFP)))
+		len(recs)-len(unmatched), len(recs), opts.from, report.Plural(len(recs)), out, added, pluralY(added), updated, len(matchedFP), report.Plural(len(matchedFP)))
 	if n := len(unmatched); n > 0 {
-		fmt.Fprintf(io.out, "%d record%s matched no leakhound finding (not imported):\n", n, plural(n))
+		fmt.Fprintf(io.out, "%d record%s matched no leakhound finding (not imported):\n", n, report.Plural(n))
 		for _, r := range unmatched {
 			where := fmt.Sprintf("%s:%d", termSafe(r.file), r.line)
 			if r.commit != "" {
-				where += " @ " + shortID(r.commit)
+				where += " @ " + report.ShortID(r.commit)
 			}
 			fmt.Fprintf(io.out, "  %s  (%s)\n", where, termSafe(r.label))
 		}

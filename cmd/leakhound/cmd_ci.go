@@ -348,7 +348,7 @@ func resolveRange(repo *gitwalk.Repo, r ciRange) (resolvedRange, error) {
 				// The previous tip is gone from a full clone: it was
 				// force-pushed away.
 				r.newBranch = true
-				out.why += fmt.Sprintf("; but the previous tip %s is not in the repository (force-pushed away), so: the commits not on the default branch", short(b))
+				out.why += fmt.Sprintf("; but the previous tip %s is not in the repository (force-pushed away), so: the commits not on the default branch", report.ShortID(b))
 			default:
 				return out, missingCommit("base", b, err, shallow, r)
 			}
@@ -359,7 +359,7 @@ func resolveRange(repo *gitwalk.Repo, r ciRange) (resolvedRange, error) {
 		out.exclude = nil
 		if r.branch != "" && r.branch == r.defaultBranch {
 			// The default branch itself is new: all of it is new.
-			out.label = short(out.head.String()) + " and its history"
+			out.label = report.ShortID(out.head.String()) + " and its history"
 			out.why += "; this is the default branch: all of its history"
 			return out, nil
 		}
@@ -369,11 +369,11 @@ func resolveRange(repo *gitwalk.Repo, r ciRange) (resolvedRange, error) {
 		}
 		out.exclude = []plumbing.Hash{tip}
 		out.base = tip
-		out.label = name + ".." + short(out.head.String())
+		out.label = name + ".." + report.ShortID(out.head.String())
 		return out, nil
 	}
 	out.base = out.exclude[0]
-	out.label = short(out.base.String()) + ".." + short(out.head.String())
+	out.label = report.ShortID(out.base.String()) + ".." + report.ShortID(out.head.String())
 	return out, nil
 }
 
@@ -420,7 +420,7 @@ func missingCommit(which, rev string, err error, shallow bool, r ciRange) error 
 		return &exitError{code: exitFailure, err: fmt.Errorf("%s %s: %w", which, rev, err)}
 	}
 	if shallow {
-		return &exitError{code: exitFailure, err: fmt.Errorf("the %s commit %s is not in this clone, which is shallow: the range cannot be scanned; %s", which, short(rev), shallowFix(r.platform))}
+		return &exitError{code: exitFailure, err: fmt.Errorf("the %s commit %s is not in this clone, which is shallow: the range cannot be scanned; %s", which, report.ShortID(rev), shallowFix(r.platform))}
 	}
 	fix := fmt.Sprintf(`fix: fetch it first ("git fetch origin %s")`, rev)
 	if r.platform == github && r.event == "pull_request_target" && which == "head" {
@@ -428,7 +428,7 @@ func missingCommit(which, rev string, err error, shallow bool, r ciRange) error 
 	} else if r.platform == github {
 		fix += `, or give actions/checkout "fetch-depth: 0"`
 	}
-	return &exitError{code: exitFailure, err: fmt.Errorf("the %s commit %s is not in the repository; %s", which, short(rev), fix)}
+	return &exitError{code: exitFailure, err: fmt.Errorf("the %s commit %s is not in the repository; %s", which, report.ShortID(rev), fix)}
 }
 
 // missingDefaultBranch explains a new branch whose default branch is not
@@ -452,20 +452,9 @@ func missingDefaultBranch(r ciRange, err error, shallow bool) error {
 // runCI runs `leakhound ci`. getenv reads the environment.
 func runCI(ctx context.Context, opts ciOptions, args []string, io stdio, getenv func(string) string) error {
 	start := time.Now()
-	path := "."
-	if len(args) == 1 {
-		path = args[0]
-	}
-	specs, err := opts.reports.resolve("text")
+	path, specs, maxSize, err := scanArgs(args, opts.reports, opts.maxFileSize, opts.threads)
 	if err != nil {
-		return usageError(err)
-	}
-	maxSize, err := parseSize(opts.maxFileSize)
-	if err != nil {
-		return usageError(fmt.Errorf("--max-file-size: %w", err))
-	}
-	if opts.threads < 1 {
-		return usageError(errors.New("--threads must be at least 1"))
+		return err
 	}
 	r, err := detectRange(getenv, opts.base, opts.head)
 	if err != nil {
@@ -612,15 +601,15 @@ func ciRules(repo *gitwalk.Repo, configPath string, at plumbing.Hash, atWhat str
 	}
 	data, ok, err := repo.FileAt(at, rulesFileName)
 	if err != nil {
-		return nil, "", fmt.Errorf("read %s at %s: %w", rulesFileName, short(at.String()), err)
+		return nil, "", fmt.Errorf("read %s at %s: %w", rulesFileName, report.ShortID(at.String()), err)
 	}
 	if !ok {
 		cfg, err := config.Default()
-		return cfg, fmt.Sprintf("built-in (no %s in the %s commit %s)", rulesFileName, atWhat, short(at.String())), err
+		return cfg, fmt.Sprintf("built-in (no %s in the %s commit %s)", rulesFileName, atWhat, report.ShortID(at.String())), err
 	}
-	name := short(at.String()) + ":" + rulesFileName
+	name := report.ShortID(at.String()) + ":" + rulesFileName
 	cfg, err := config.Parse(name, data)
-	return cfg, fmt.Sprintf("%s from the %s commit %s", rulesFileName, atWhat, short(at.String())), err
+	return cfg, fmt.Sprintf("%s from the %s commit %s", rulesFileName, atWhat, report.ShortID(at.String())), err
 }
 
 // ciBaseline loads the baseline: a file inside the repository is read from
@@ -638,15 +627,15 @@ func ciBaseline(repo *gitwalk.Repo, flag string, base plumbing.Hash) (findingFil
 	case inside && !base.IsZero():
 		content, ok, err := repo.FileAt(base, rel)
 		if err != nil {
-			return nil, "", fmt.Errorf("read baseline %s at %s: %w", rel, short(base.String()), err)
+			return nil, "", fmt.Errorf("read baseline %s at %s: %w", rel, report.ShortID(base.String()), err)
 		}
 		if !ok {
 			if flag == "" {
 				return nil, "", nil
 			}
-			return nil, fmt.Sprintf("%s is not in the base commit %s, so every finding counts as new (a baseline added by the merge request itself is not trusted)", rel, short(base.String())), nil
+			return nil, fmt.Sprintf("%s is not in the base commit %s, so every finding counts as new (a baseline added by the merge request itself is not trusted)", rel, report.ShortID(base.String())), nil
 		}
-		data, where = content, short(base.String())+":"+rel
+		data, where = content, report.ShortID(base.String())+":"+rel
 	case flag == "":
 		return nil, "", nil // no base to read the default baseline from
 	default:

@@ -288,7 +288,7 @@ func hookReport(w io.Writer, fs []leak.Finding, action string, tips map[string]b
 	if action == "push" {
 		where = "the commits being pushed"
 	}
-	fmt.Fprintf(w, "\nleakhound: %s blocked: %d secret%s in %s\n\n", action, n, plural(n), where)
+	fmt.Fprintf(w, "\nleakhound: %s blocked: %d secret%s in %s\n\n", action, n, report.Plural(n), where)
 	var order []string
 	byCommit := map[string][]leak.Finding{}
 	for _, f := range fs {
@@ -301,7 +301,7 @@ func hookReport(w io.Writer, fs []leak.Finding, action string, tips map[string]b
 		group := byCommit[c]
 		if c != "" {
 			msg, _, _ := strings.Cut(group[0].Message, "\n")
-			fmt.Fprintf(w, "  commit %s  %q\n", shortID(c), truncate(msg, 60))
+			fmt.Fprintf(w, "  commit %s  %q\n", report.ShortID(c), truncate(msg, 60))
 		}
 		for _, f := range group {
 			fmt.Fprintf(w, "    %s:%d  %s  %s\n", f.File, f.Line, f.RuleID, f.Secret)
@@ -313,9 +313,9 @@ func hookReport(w io.Writer, fs []leak.Finding, action string, tips map[string]b
 		fmt.Fprintln(w, "  2. Take it out of the commits before pushing:")
 		for _, c := range order {
 			if tips[c] {
-				fmt.Fprintf(w, "       %s is the last commit: fix the file, git add it, then git commit --amend\n", shortID(c))
+				fmt.Fprintf(w, "       %s is the last commit: fix the file, git add it, then git commit --amend\n", report.ShortID(c))
 			} else {
-				fmt.Fprintf(w, "       %s is older: git rebase -i %s~1  (mark it \"edit\", fix the file, git commit --amend, git rebase --continue)\n", shortID(c), shortID(c))
+				fmt.Fprintf(w, "       %s is older: git rebase -i %s~1  (mark it \"edit\", fix the file, git commit --amend, git rebase --continue)\n", report.ShortID(c), report.ShortID(c))
 			}
 		}
 	} else {
@@ -325,20 +325,6 @@ func hookReport(w io.Writer, fs []leak.Finding, action string, tips map[string]b
 	fmt.Fprintln(w, "  3. A false positive? Accept it in the baseline: leakhound baseline update && leakhound baseline audit")
 	fmt.Fprintln(w, "     or mark the line with a leakhound:allow comment.")
 	fmt.Fprintf(w, "  To bypass once: git %s --no-verify  (CI will still check).\n\n", action)
-}
-
-func shortID(h string) string {
-	if len(h) > 10 {
-		return h[:10]
-	}
-	return h
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // hookMarker identifies hooks leakhound installed.
@@ -357,13 +343,18 @@ func hookKinds(opts hookOptions) []string {
 	return []string{"pre-push", "pre-commit"}
 }
 
-func runHookInstall(opts hookOptions, io stdio) error {
-	repo, err := gitwalk.Open(".")
+// hooksDir returns the hooks directory of the repository at path.
+func hooksDir(path string) (string, error) {
+	repo, err := gitwalk.Open(path)
 	if err != nil {
-		return usageError(err)
+		return "", usageError(err)
 	}
 	defer repo.Close()
-	dir, err := repo.HooksPath()
+	return repo.HooksPath()
+}
+
+func runHookInstall(opts hookOptions, io stdio) error {
+	dir, err := hooksDir(".")
 	if err != nil {
 		return err
 	}
@@ -409,12 +400,7 @@ func runHookInstall(opts hookOptions, io stdio) error {
 }
 
 func runHookUninstall(opts hookOptions, io stdio) error {
-	repo, err := gitwalk.Open(".")
-	if err != nil {
-		return usageError(err)
-	}
-	defer repo.Close()
-	dir, err := repo.HooksPath()
+	dir, err := hooksDir(".")
 	if err != nil {
 		return err
 	}

@@ -105,21 +105,31 @@ FILE, else .secretsbaseline.json at the repository's root when there is one
 	return cmd
 }
 
-func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) error {
+// scanArgs checks what scan and ci share: the path argument (default "."),
+// the reports asked for, the size limit and the thread count.
+func scanArgs(args []string, reports reportSpecs, maxFileSize string, threads int) (string, []reportSpec, int64, error) {
 	path := "."
 	if len(args) == 1 {
 		path = args[0]
 	}
-	specs, err := opts.reports.resolve("text")
+	specs, err := reports.resolve("text")
 	if err != nil {
-		return usageError(err)
+		return "", nil, 0, usageError(err)
 	}
-	maxSize, err := parseSize(opts.maxFileSize)
+	maxSize, err := parseSize(maxFileSize)
 	if err != nil {
-		return usageError(fmt.Errorf("--max-file-size: %w", err))
+		return "", nil, 0, usageError(fmt.Errorf("--max-file-size: %w", err))
 	}
-	if opts.threads < 1 {
-		return usageError(errors.New("--threads must be at least 1"))
+	if threads < 1 {
+		return "", nil, 0, usageError(errors.New("--threads must be at least 1"))
+	}
+	return path, specs, maxSize, nil
+}
+
+func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) error {
+	path, specs, maxSize, err := scanArgs(args, opts.reports, opts.maxFileSize, opts.threads)
+	if err != nil {
+		return err
 	}
 	eo := engineOptions{
 		configPath:         opts.config,

@@ -75,7 +75,7 @@ type shallowRangeError struct {
 }
 
 func (e *shallowRangeError) Error() string {
-	return fmt.Sprintf("the range reaches the boundary of this shallow clone at %d commit(s) (%s): their parents, and maybe more commits in range, are not in the clone", len(e.boundary), short(e.boundary[0]))
+	return fmt.Sprintf("the range reaches the boundary of this shallow clone at %d commit(s) (%s): their parents, and maybe more commits in range, are not in the clone", len(e.boundary), report.ShortID(e.boundary[0]))
 }
 
 // loadConfig picks the rules: --config, else the rules file at the root of
@@ -330,14 +330,6 @@ func checkShallowRange(repo *gitwalk.Repo, plan *gitwalk.Plan) error {
 		return &shallowRangeError{boundary: boundary}
 	}
 	return nil
-}
-
-// short abbreviates a commit id.
-func short(h string) string {
-	if len(h) > 10 {
-		return h[:10]
-	}
-	return h
 }
 
 // attribute places each match at the sources that introduced it: a source

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/leakhound/leakhound/report"
 	"io"
 	"sync"
 	"time"
@@ -61,7 +62,7 @@ func (p *progress) loop() {
 				}
 			case 1:
 				p.bar.Set64(p.stats.BlobsRead.Load())
-				p.bar.Describe(fmt.Sprintf("scanning %d commits: %s read", p.commits, humanBytes(p.stats.BytesRead.Load())))
+				p.bar.Describe(fmt.Sprintf("scanning %d commits: %s read", p.commits, report.HumanBytes(p.stats.BytesRead.Load())))
 			}
 			p.mu.Unlock()
 		}
@@ -98,16 +99,4 @@ func (p *progress) stop() {
 	p.wg.Wait()
 	p.bar.Finish()
 	p.bar.Clear()
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
