@@ -29,6 +29,7 @@
 //	  [[rules.examples]]                # self-tests run by `leakhound rules test`
 //	  text = '''token = "acme_..."'''
 //	  secret = "acme_..."               # omit for text that must not match
+//	  path = "config/app.py"            # the path the text is scanned at
 //
 //	[[allowlists]]                      # global allowlists, for every rule
 //	paths = ['''(^|/)vendor/''']
@@ -39,6 +40,10 @@
 // match or the line, per regexTarget), paths (regexes on the file path),
 // stopwords (case-insensitive substrings of the secret) and commits (commit
 // ids). A global allowlist may name targetRules to apply to only those.
+//
+// An example of a rule without a regex (a rule on paths alone) holds when
+// the rule reports a file at the example's path; its secret may be any
+// text, or none for a path the rule must not report.
 //
 // Severity says how bad a leak of the rule's secret is; confidence how
 // likely a match is a real secret rather than something shaped like one

@@ -13,6 +13,13 @@
 // leak.Finding for one Source, applying what depends on the path or commit
 // (a rule's path, path and commit allowlists).
 //
+// Detect also decodes: base64, base64url, hex and percent-encoded tokens in
+// the lines it scans are decoded when they decode to text, and the lines are
+// scanned again with the decoded text in place (see decodeRegions), so that
+// a Kubernetes Secret or a docker config reveals what it holds. Finding
+// lowers the severity of findings at the rules' test paths, and
+// fingerprints a secret decoded per its rule's secretDecode.
+//
 // The package knows rules and entropy; it knows nothing of git or of output.
 package detect
 
