@@ -41,9 +41,9 @@
 // stopwords (case-insensitive substrings of the secret) and commits (commit
 // ids). A global allowlist may name targetRules to apply to only those.
 //
-// An example of a rule without a regex (a rule on paths alone) holds when
-// the rule reports a file at the example's path; its secret may be any
-// text, or none for a path the rule must not report.
+// An example of a rule without a regex (a rule on paths alone) names, as
+// its secret, the example's path, which the rule must report; without a
+// secret, the rule must not report the path.
 //
 // Severity says how bad a leak of the rule's secret is; confidence how
 // likely a match is a real secret rather than something shaped like one

@@ -59,6 +59,8 @@ type Detector struct {
 	rules    []*rule
 	byID     map[string]*rule
 	keywords ac.AhoCorasick
+	// keywordsReady is closed once keywords is built.
+	keywordsReady chan struct{}
 	// kwRules maps a keyword's index in the automaton to the rules it
 	// triggers.
 	kwRules [][]int
@@ -179,7 +181,14 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		MatchKind:            ac.StandardMatch,
 		DFA:                  true,
 	})
-	d.keywords = builder.Build(kws)
+	// The keyword automaton takes a while to build for a large rule set;
+	// build it while the caller gets on with other work (walking the
+	// history), and wait for it on first use.
+	d.keywordsReady = make(chan struct{})
+	go func() {
+		d.keywords = builder.Build(kws)
+		close(d.keywordsReady)
+	}()
 	return d, nil
 }
 

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -324,5 +325,38 @@ func TestChunksOverlap(t *testing.T) {
 		if cs[i][1]-cs[i][0] > maxChunk {
 			t.Errorf("chunk %d too long", i)
 		}
+	}
+}
+
+func TestCheckExamplesOfPathOnlyRules(t *testing.T) {
+	d := mustDetector(t, `
+[[rules]]
+id = "p12"
+path = '''\.p12$'''
+  [[rules.examples]]
+  path = "a.p12"
+  text = "binary"
+  secret = "a.p12"
+  [[rules.examples]]
+  path = "b.crt"
+  text = "binary"
+  [[rules.examples]]
+  path = "c.crt"
+  text = "binary"
+  secret = "c.crt"
+  [[rules.examples]]
+  path = "d.p12"
+  text = "binary"
+`, Options{})
+	fails, err := CheckExamples(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range fails {
+		got = append(got, f.Example.Path)
+	}
+	if want := []string{"c.crt", "d.p12"}; !slices.Equal(got, want) {
+		t.Errorf("failing examples %q, want %q", got, want)
 	}
 }

@@ -199,6 +199,7 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 	}
 	sc.hits = sc.hits[:len(d.rules)]
 	sc.touched = sc.touched[:0]
+	<-d.keywordsReady
 	for _, reg := range sc.regions {
 		it := d.keywords.IterOverlappingByte(content[reg[0]:reg[1]])
 		for m := it.Next(); m != nil; m = it.Next() {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -380,13 +381,15 @@ func TestBaselineAuditAnswers(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	defer pw.Close()
+	seen := make(chan struct{})
+	outb := &promptWriter{want: 2, seen: seen}
 	go func() {
 		pw.Write([]byte("f\n"))
-		time.Sleep(100 * time.Millisecond)
+		// Interrupt while the audit waits for the second answer.
+		<-seen
 		cancel()
 	}()
-	var outb bytes.Buffer
-	err := runBaselineAudit(ctx, baselineAuditOptions{terminal: true, reviewer: "QA", noColor: true, all: true}, []string{g.Dir}, stdio{in: pr, out: &outb, err: io.Discard})
+	err := runBaselineAudit(ctx, baselineAuditOptions{terminal: true, reviewer: "QA", noColor: true, all: true}, []string{g.Dir}, stdio{in: pr, out: outb, err: io.Discard})
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.code != exitFailure || !strings.Contains(outb.String(), "reviewed 1 (0 accepted, 1 false positive") {
 		t.Errorf("interrupted audit: %v\n%s", err, outb.String())
@@ -674,7 +677,7 @@ func itoa(n int) string {
 func TestBaselineAuditShowsKeysAndFiles(t *testing.T) {
 	g := gittest.New(t)
 	rules := filepath.Join(t.TempDir(), "rules.toml")
-	os.WriteFile(rules, []byte("[extend]\nuseDefault = true\n\n[[rules]]\nid = \"p12\"\ndescription = \"PKCS#12 key store\"\npath = '''\\.p12$'''\n"), 0o600)
+	os.WriteFile(rules, []byte("[extend]\nuseDefault = true\ndisabledRules = [\"pkcs12-file\"]\n\n[[rules]]\nid = \"p12\"\ndescription = \"PKCS#12 key store\"\npath = '''\\.p12$'''\n"), 0o600)
 	key := "-----BEGIN " + "OPENSSH PRIVATE KEY-----\n" +
 		"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n" +
 		"QyNTUxOQAAACBHk8mZq3XvP9nL2rT7wB4yC6j0dF5gS1aQeRtUiOpAsDAAAAJgkT3pGJE96\n" +
@@ -762,3 +765,29 @@ func TestHooksHonourTheBaseline(t *testing.T) {
 
 // quote puts s in single quotes, as Python source would.
 func quote(s string) string { return "'" + s + "'" }
+
+// promptWriter collects an audit's output and closes seen once it has shown
+// want answer prompts.
+type promptWriter struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	want int
+	seen chan struct{}
+}
+
+func (w *promptWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if w.seen != nil && strings.Count(w.buf.String(), "[q]uit") >= w.want {
+		close(w.seen)
+		w.seen = nil
+	}
+	return len(p), nil
+}
+
+func (w *promptWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}

@@ -244,7 +244,7 @@ func runHookPrePush(ctx context.Context, opts hookOptions, args []string, io std
 	if len(include) == 0 {
 		return nil // deletions only
 	}
-	rep, scanErr := scanGit(ctx, engineOptions{configPath: opts.config, lazy: true}, gitTarget{
+	rep, scanErr := scanGit(ctx, engineOptions{configPath: opts.config}, gitTarget{
 		path: ".", includeIDs: include, excludeIDs: exclude, ignoreMissingExclude: true,
 		rangeLabel: "the commits being pushed to " + remote,
 	}, io.err)
@@ -255,7 +255,7 @@ func runHookPrePush(ctx context.Context, opts hookOptions, args []string, io std
 }
 
 func runHookPreCommit(ctx context.Context, opts hookOptions, io stdio) error {
-	rep, scanErr := scanGit(ctx, engineOptions{configPath: opts.config, lazy: true}, gitTarget{
+	rep, scanErr := scanGit(ctx, engineOptions{configPath: opts.config}, gitTarget{
 		path: ".", staged: true, rangeLabel: "staged changes",
 	}, io.err)
 	if rep == nil {

@@ -33,9 +33,7 @@ type engineOptions struct {
 	threads            int
 	maxFileSize        int64
 	ignoreInlineAllows bool
-	// lazy compiles rules on first use: for short scans (hooks).
-	lazy     bool
-	progress bool
+	progress           bool
 	// baselinePath names the baseline file; "" means the scanned
 	// repository's .secretsbaseline.json when it has one (see
 	// resolveBaseline). noBaseline reports every finding.
@@ -195,7 +193,11 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		return nil, err
 	}
 	lines := detect.NewLineSet()
-	d, err := detect.New(cfg, detect.Options{Lazy: eo.lazy, IgnoreInlineAllows: eo.ignoreInlineAllows, Lines: lines})
+	// Rules compile on first use: of the 300-odd default rules a scan's
+	// content triggers a few dozen, and compiling them all up front costs
+	// more than scanning a small repository or a pushed commit. config has
+	// checked every regex's syntax; `leakhound rules test` compiles them all.
+	d, err := detect.New(cfg, detect.Options{Lazy: true, IgnoreInlineAllows: eo.ignoreInlineAllows, Lines: lines})
 	if err != nil {
 		return nil, err
 	}
@@ -416,7 +418,8 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 	if err != nil {
 		return nil, err
 	}
-	d, err := detect.New(cfg, detect.Options{Lazy: eo.lazy, IgnoreInlineAllows: eo.ignoreInlineAllows})
+	// Rules compile on first use, as in scanGit.
+	d, err := detect.New(cfg, detect.Options{Lazy: true, IgnoreInlineAllows: eo.ignoreInlineAllows})
 	if err != nil {
 		return nil, err
 	}
