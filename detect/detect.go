@@ -72,9 +72,11 @@ type Detector struct {
 	global   []*allowlist
 	// skipPaths are the global allowlists whose path alone ignores a file.
 	skipPaths []*allowlist
-	// testPaths match the paths of tests and fixtures, where findings are
-	// one severity lower.
-	testPaths []*re2.Regexp
+	// testPaths matches the paths of tests and fixtures, where findings
+	// are one severity lower.
+	testPaths *re2.Regexp
+	// anyPathOnly matches the paths that some path-only rule matches.
+	anyPathOnly *re2.Regexp
 }
 
 type rule struct {
@@ -165,13 +167,23 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 			d.skipPaths = append(d.skipPaths, al)
 		}
 	}
-	for _, p := range cfg.TestPaths {
-		re, err := re2.Compile(p)
+	if len(cfg.TestPaths) > 0 {
+		re, err := re2.Compile(anyOf(cfg.TestPaths))
 		if err != nil {
 			fail(config.Pos{File: cfg.Files[len(cfg.Files)-1]}, "", fmt.Errorf("bad regex in testPaths: %w", err))
-			continue
 		}
-		d.testPaths = append(d.testPaths, re)
+		d.testPaths = re
+	}
+	var pathOnly []string
+	for _, i := range d.pathOnly {
+		pathOnly = append(pathOnly, d.rules[i].Path)
+	}
+	if len(pathOnly) > 1 {
+		// One regex for all path-only rules, so that the common path that
+		// none of them wants costs one call.
+		if re, err := re2.Compile(anyOf(pathOnly)); err == nil {
+			d.anyPathOnly = re
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -312,12 +324,7 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 // IsTestPath reports whether path is a test or fixture path, per the rules'
 // testPaths.
 func (d *Detector) IsTestPath(path string) bool {
-	for _, re := range d.testPaths {
-		if re.MatchString(path) {
-			return true
-		}
-	}
-	return false
+	return d.testPaths != nil && d.testPaths.MatchString(path)
 }
 
 // lowerSeverity returns the severity one step below sev; a rule without a
@@ -348,6 +355,9 @@ func location(src leak.Source, line, col int) leak.Location {
 // finding is the blob id, so that the same file is one finding.
 func (d *Detector) PathFindings(blobID string, src leak.Source) []leak.Finding {
 	var out []leak.Finding
+	if d.anyPathOnly != nil && !d.anyPathOnly.MatchString(src.Path) {
+		return nil
+	}
 	for _, i := range d.pathOnly {
 		r := d.rules[i]
 		if r.path == nil || !r.path.MatchString(src.Path) {
