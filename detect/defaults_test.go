@@ -3,23 +3,36 @@ package detect
 import (
 	"encoding/base64"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/leak"
 )
 
+// defaultDetector returns a detector of the default rules, built once for
+// the tests that share it (a Detector is safe for concurrent use): compiling
+// some 350 regexes takes seconds under -race.
 func defaultDetector(t *testing.T) *Detector {
 	t.Helper()
-	cfg, err := config.Default()
-	if err != nil {
-		t.Fatal(err)
+	defaults.once.Do(func() {
+		cfg, err := config.Default()
+		if err != nil {
+			defaults.err = err
+			return
+		}
+		defaults.d, defaults.err = New(cfg, Options{})
+	})
+	if defaults.err != nil {
+		t.Fatal(defaults.err)
 	}
-	d, err := New(cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return defaults.d
+}
+
+var defaults struct {
+	once sync.Once
+	d    *Detector
+	err  error
 }
 
 // findings returns the findings of the default rules for content at path,

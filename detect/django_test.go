@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/leak"
 )
 
@@ -17,14 +16,7 @@ const djangoChars = "abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)"
 // an env file, a compose file, a Dockerfile or a notebook writes them, and
 // requires the default rules to find every one, exactly.
 func TestDjangoSecretKeysWhateverTheyHold(t *testing.T) {
-	cfg, err := config.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := New(cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := defaultDetector(t)
 	forms := []struct{ path, text string }{
 		{"mysite/settings.py", "SECRET_KEY = '@K@'\n"},
 		{"mysite/settings/production.py", "SECRET_KEY = \"@K@\"\n"},
