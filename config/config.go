@@ -4,6 +4,7 @@
 // A rules file is TOML:
 //
 //	title = "my rules"                  # optional
+//	testPaths = ['''(^|/)tests?/''']   # optional: paths of tests and fixtures
 //
 //	[extend]                            # optional
 //	useDefault = true                   # start from the embedded default rules
@@ -19,6 +20,8 @@
 //	path = '''\.py$'''                  # only files whose path matches
 //	tags = ["acme"]
 //	severity = "high"                   # critical, high, medium, low or info
+//	confidence = "high"                 # high, medium or low: how sure a match is a secret
+//	secretDecode = "percent"            # decode the secret before fingerprinting it
 //
 //	  [[rules.allowlists]]              # matches to ignore for this rule
 //	  regexes = ['''acme_0{32}''']
@@ -26,6 +29,7 @@
 //	  [[rules.examples]]                # self-tests run by `leakhound rules test`
 //	  text = '''token = "acme_..."'''
 //	  secret = "acme_..."               # omit for text that must not match
+//	  path = "config/app.py"            # the path the text is scanned at
 //
 //	[[allowlists]]                      # global allowlists, for every rule
 //	paths = ['''(^|/)vendor/''']
@@ -36,6 +40,26 @@
 // match or the line, per regexTarget), paths (regexes on the file path),
 // stopwords (case-insensitive substrings of the secret) and commits (commit
 // ids). A global allowlist may name targetRules to apply to only those.
+//
+// An example of a rule without a regex (a rule on paths alone) names, as
+// its secret, the example's path, which the rule must report; without a
+// secret, the rule must not report the path.
+//
+// Severity says how bad a leak of the rule's secret is; confidence how
+// likely a match is a real secret rather than something shaped like one
+// (a provider token with a fixed prefix is high, a generic "password = ..."
+// assignment medium). A finding in a file whose path matches one of the
+// testPaths regexes gets a severity one step lower than its rule's (high
+// becomes medium, medium low, low info): a password in a test fixture is
+// worth knowing about, but it is rarely a production credential. A rules
+// file that extends the defaults adds its testPaths to theirs.
+//
+// SecretDecode names how a secret is written, so that it is decoded before
+// it is fingerprinted and the same secret written two ways is one finding.
+// The only value is "percent": URL percent-encoding, as in a URL whose
+// password is written "p%40ss": it is fingerprinted as "p@ss". The finding
+// still shows the secret as written, which is what a reader can find in
+// the file.
 //
 // Every mistake in a file is reported, not only the first: unknown keys,
 // wrong types, bad regexes and duplicate ids come back together in an
@@ -68,6 +92,9 @@ type Config struct {
 	// Files lists the files the rules came from, the default first when it
 	// was extended.
 	Files []string
+	// TestPaths are regexes on file paths of tests and fixtures: findings
+	// there have their severity lowered one step.
+	TestPaths []string
 }
 
 // Rule is one detector.
@@ -90,6 +117,11 @@ type Rule struct {
 	Path     string
 	Tags     []string
 	Severity string
+	// Confidence is how sure a match is a secret: high, medium or low.
+	Confidence string
+	// SecretDecode is how the secret is encoded, decoded before it is
+	// fingerprinted: "" (as written) or "percent".
+	SecretDecode string
 	// Allowlists ignore some of this rule's matches.
 	Allowlists []Allowlist
 	// Examples are the rule's self-tests.
@@ -139,6 +171,12 @@ func (p Pos) String() string {
 
 // Severities are the valid severity values, most severe first.
 var Severities = []string{"critical", "high", "medium", "low", "info"}
+
+// Confidences are the valid confidence values, most confident first.
+var Confidences = []string{"high", "medium", "low"}
+
+// SecretDecodings are the valid secretDecode values.
+var SecretDecodings = []string{"percent"}
 
 // Default returns the embedded default rules.
 //
@@ -217,6 +255,7 @@ func merge(def *Config, f *file) (*Config, error) {
 	}
 	out.Rules = append(out.Rules, f.cfg.Rules...)
 	out.Allowlists = append(slices.Clone(def.Allowlists), f.cfg.Allowlists...)
+	out.TestPaths = append(slices.Clone(def.TestPaths), f.cfg.TestPaths...)
 	return out, nil
 }
 

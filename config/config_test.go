@@ -179,6 +179,68 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+func TestSeverityConfidenceDecodeAndTestPaths(t *testing.T) {
+	cfg, err := Parse("r.toml", []byte(`
+testPaths = ['''(^|/)tests/''']
+[[rules]]
+id = "url"
+regex = '''://[^:]+:([^@]+)@'''
+secretGroup = 1
+severity = "high"
+confidence = "medium"
+secretDecode = "percent"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := cfg.Rule("url")
+	if r.Confidence != "medium" || r.SecretDecode != "percent" {
+		t.Errorf("rule: %+v", r)
+	}
+	if len(cfg.TestPaths) != 1 || cfg.TestPaths[0] != "(^|/)tests/" {
+		t.Errorf("testPaths: %q", cfg.TestPaths)
+	}
+
+	_, err = Parse("r.toml", []byte(`testPaths = ['''(''']
+[[rules]]
+id = "a"
+regex = "a"
+confidence = "sure"
+secretDecode = "rot13"
+`))
+	want := []string{
+		"r.toml:1: bad regex in testPaths[0]: missing closing ): `(`",
+		`r.toml:5: rule "a": confidence must be one of high, medium, low`,
+		`r.toml:6: rule "a": secretDecode must be one of percent`,
+	}
+	if err == nil || err.Error() != strings.Join(want, "\n") {
+		t.Errorf("got\n%v\nwant\n%s", err, strings.Join(want, "\n"))
+	}
+
+	def, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ext, err := Parse("mine.toml", []byte("testPaths = ['''^qa/''']\n[extend]\nuseDefault = true\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ext.TestPaths) != len(def.TestPaths)+1 || ext.TestPaths[len(ext.TestPaths)-1] != "^qa/" {
+		t.Errorf("extended testPaths %q, default %q", ext.TestPaths, def.TestPaths)
+	}
+}
+
+// TestPositionsAfterArrayOfRegexes checks that a multi-line array whose
+// regexes hold "=" and quotes does not confuse the line numbers of what
+// follows.
+func TestPositionsAfterArrayOfRegexes(t *testing.T) {
+	src := "[[rules]]\nid = \"a\"\nregex = \"a\"\n  [[rules.allowlists]]\n  regexes = [\n    '''[:=!<P]|x''',\n    '''y''',\n  ]\n\n[[rules]]\nid = \"b\"\nregex = \"b\"\nseverity = \"bad\"\n"
+	_, err := Parse("r.toml", []byte(src))
+	if err == nil || err.Error() != `r.toml:13: rule "b": severity must be one of critical, high, medium, low, info` {
+		t.Errorf("got %v", err)
+	}
+}
+
 // TestDefaultRulesAreValid checks the embedded rules as a user's file is
 // checked, regex syntax included, which Default skips for speed.
 func TestDefaultRulesAreValid(t *testing.T) {
@@ -190,7 +252,7 @@ func TestDefaultRulesAreValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	full, _ := Parse("again.toml", leakhound.DefaultRules)
-	if len(def.Rules) != len(full.Rules) || len(def.Allowlists) != len(full.Allowlists) {
+	if len(def.Rules) != len(full.Rules) || len(def.Allowlists) != len(full.Allowlists) || len(def.TestPaths) != len(full.TestPaths) {
 		t.Fatalf("Default has %d rules, a full parse %d", len(def.Rules), len(full.Rules))
 	}
 }

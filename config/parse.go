@@ -67,9 +67,9 @@ func (k kind) String() string {
 }
 
 var (
-	topKeys       = map[string]kind{"title": kString, "extend": kTable, "rules": kTables, "allowlists": kTables}
+	topKeys       = map[string]kind{"title": kString, "extend": kTable, "rules": kTables, "allowlists": kTables, "testPaths": kStrings}
 	extendKeys    = map[string]kind{"useDefault": kBool, "disabledRules": kStrings}
-	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "allowlists": kTables, "examples": kTables}
+	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables}
 	allowlistKeys = map[string]kind{"description": kString, "condition": kString, "regexTarget": kString, "regexes": kStrings, "paths": kStrings, "stopwords": kStrings, "commits": kStrings, "targetRules": kStrings}
 	exampleKeys   = map[string]kind{"text": kString, "secret": kString, "path": kString}
 )
@@ -234,6 +234,14 @@ func parseFile(name string, data []byte, trusted bool) (*file, error) {
 	if t, ok := top["title"].(string); ok {
 		f.cfg.Title = t
 	}
+	if tp, ok := top["testPaths"].([]string); ok {
+		for i, re := range tp {
+			if _, err := c.checkRegex(re); err != nil {
+				c.errorf("testPaths", "", "bad regex in testPaths[%d]: %v", i, err)
+			}
+		}
+		f.cfg.TestPaths = tp
+	}
 	if ext, ok := top["extend"].(map[string]any); ok {
 		e := c.table("extend", "", ext, extendKeys)
 		f.useDefault, _ = e["useDefault"].(bool)
@@ -281,6 +289,8 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 	r.Regex, _ = v["regex"].(string)
 	r.Path, _ = v["path"].(string)
 	r.Severity, _ = v["severity"].(string)
+	r.Confidence, _ = v["confidence"].(string)
+	r.SecretDecode, _ = v["secretDecode"].(string)
 	r.Keywords, _ = v["keywords"].([]string)
 	r.Tags, _ = v["tags"].([]string)
 	if sg, ok := v["secretGroup"].(int64); ok {
@@ -317,6 +327,12 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 	}
 	if r.Severity != "" && !slices.Contains(Severities, r.Severity) {
 		c.errorf(at+".severity", id, "severity must be one of %s", strings.Join(Severities, ", "))
+	}
+	if r.Confidence != "" && !slices.Contains(Confidences, r.Confidence) {
+		c.errorf(at+".confidence", id, "confidence must be one of %s", strings.Join(Confidences, ", "))
+	}
+	if r.SecretDecode != "" && !slices.Contains(SecretDecodings, r.SecretDecode) {
+		c.errorf(at+".secretDecode", id, "secretDecode must be one of %s", strings.Join(SecretDecodings, ", "))
 	}
 	for i, k := range r.Keywords {
 		if strings.TrimSpace(k) == "" {

@@ -47,15 +47,18 @@ func indexPositions(data []byte) *posIndex {
 			p.set(current, lineNo)
 			continue
 		}
-		if eq := strings.IndexByte(t, '='); eq > 0 {
+		// A line that starts with a quote is an element of a multi-line
+		// array: it has no key, though a regex in it may hold "=".
+		rest := t
+		if eq := strings.IndexByte(t, '='); eq > 0 && t[0] != '\'' && t[0] != '"' {
 			key := strings.Trim(strings.TrimSpace(t[:eq]), `"'`)
 			p.set(join(current, key), lineNo)
-			rest := t[eq+1:]
-			for _, delim := range []string{"'''", `"""`} {
-				if strings.Count(rest, delim)%2 == 1 {
-					inString = delim
-					break
-				}
+			rest = t[eq+1:]
+		}
+		for _, delim := range []string{"'''", `"""`} {
+			if strings.Count(rest, delim)%2 == 1 {
+				inString = delim
+				break
 			}
 		}
 	}

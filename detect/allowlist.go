@@ -35,6 +35,15 @@ func compileAllowlist(a config.Allowlist) (*allowlist, error) {
 		}
 		al.paths = append(al.paths, re)
 	}
+	// Any one of several regexes is one regex: one call into the regex
+	// engine per path or secret instead of one per pattern.
+	var err error
+	if al.regexes, err = combine(al.regexes, a.Regexes); err != nil {
+		return nil, fmt.Errorf("allowlist: %w", err)
+	}
+	if al.paths, err = combine(al.paths, a.Paths); err != nil {
+		return nil, fmt.Errorf("allowlist: %w", err)
+	}
 	if len(a.Commits) > 0 {
 		al.commits = make(map[string]bool, len(a.Commits))
 		for _, c := range a.Commits {
@@ -50,6 +59,24 @@ func compileAllowlist(a config.Allowlist) (*allowlist, error) {
 	return al, nil
 }
 
+// combine returns res, compiled from patterns, as one regex that matches
+// where any of them does, when there are several.
+func combine(res []*re2.Regexp, patterns []string) ([]*re2.Regexp, error) {
+	if len(res) < 2 {
+		return res, nil
+	}
+	re, err := re2.Compile(anyOf(patterns))
+	if err != nil {
+		return nil, err
+	}
+	return []*re2.Regexp{re}, nil
+}
+
+// anyOf returns a regex that matches where any of patterns does.
+func anyOf(patterns []string) string {
+	return "(?:" + strings.Join(patterns, ")|(?:") + ")"
+}
+
 func (a *allowlist) appliesTo(ruleID string) bool {
 	return len(a.rules) == 0 || a.rules[ruleID]
 }
@@ -58,6 +85,15 @@ func (a *allowlist) appliesTo(ruleID string) bool {
 // so that it can only be decided per Source, not on content alone.
 func (a *allowlist) sourceDependent() bool {
 	return len(a.paths) > 0 || len(a.commits) > 0
+}
+
+// byPath reports whether a matching path alone makes the allowlist ignore
+// a match: an OR allowlist with paths, or an AND allowlist of paths only.
+func (a *allowlist) byPath() bool {
+	if len(a.paths) == 0 {
+		return false
+	}
+	return !a.and || len(a.regexes)+len(a.stopwords)+len(a.commits) == 0
 }
 
 func (a *allowlist) matchPath(path string) bool {

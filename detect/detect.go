@@ -13,6 +13,13 @@
 // leak.Finding for one Source, applying what depends on the path or commit
 // (a rule's path, path and commit allowlists).
 //
+// Detect also decodes: base64, base64url, hex and percent-encoded tokens in
+// the lines it scans are decoded when they decode to text, and the lines are
+// scanned again with the decoded text in place (see decodeRegions), so that
+// a Kubernetes Secret or a docker config reveals what it holds. Finding
+// lowers the severity of findings at the rules' test paths, and
+// fingerprints a secret decoded per its rule's secretDecode.
+//
 // The package knows rules and entropy; it knows nothing of git or of output.
 package detect
 
@@ -70,6 +77,11 @@ type Detector struct {
 	global   []*allowlist
 	// skipPaths are the global allowlists whose path alone ignores a file.
 	skipPaths []*allowlist
+	// testPaths matches the paths of tests and fixtures, where findings
+	// are one severity lower.
+	testPaths *re2.Regexp
+	// anyPathOnly matches the paths that some path-only rule matches.
+	anyPathOnly *re2.Regexp
 }
 
 type rule struct {
@@ -82,6 +94,9 @@ type rule struct {
 
 	path  *re2.Regexp
 	allow []*allowlist
+	// pathAllow is set when an allowlist can ignore the rule's matches by
+	// path alone (see Detector.active).
+	pathAllow bool
 }
 
 // New compiles cfg. Errors name the rules file, line and rule.
@@ -114,6 +129,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 				continue
 			}
 			r.allow = append(r.allow, al)
+			r.pathAllow = r.pathAllow || al.byPath()
 		}
 		switch {
 		case r.Regex == "":
@@ -145,8 +161,33 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 			continue
 		}
 		d.global = append(d.global, al)
+		if len(al.rules) > 0 && al.byPath() {
+			for id := range al.rules {
+				if r := d.byID[id]; r != nil {
+					r.pathAllow = true
+				}
+			}
+		}
 		if !al.and && len(al.paths) > 0 && len(al.rules) == 0 {
 			d.skipPaths = append(d.skipPaths, al)
+		}
+	}
+	if len(cfg.TestPaths) > 0 {
+		re, err := re2.Compile(anyOf(cfg.TestPaths))
+		if err != nil {
+			fail(config.Pos{File: cfg.Files[len(cfg.Files)-1]}, "", fmt.Errorf("bad regex in testPaths: %w", err))
+		}
+		d.testPaths = re
+	}
+	var pathOnly []string
+	for _, i := range d.pathOnly {
+		pathOnly = append(pathOnly, d.rules[i].Path)
+	}
+	if len(pathOnly) > 1 {
+		// One regex for all path-only rules, so that the common path that
+		// none of them wants costs one call.
+		if re, err := re2.Compile(anyOf(pathOnly)); err == nil {
+			d.anyPathOnly = re
 		}
 	}
 	if len(errs) > 0 {
@@ -231,6 +272,16 @@ type Match struct {
 // RuleID returns the id of the rule that matched.
 func (m *Match) RuleID() string { return m.rule.ID }
 
+// Written returns the secret as it is written in the content: the secret
+// itself, or for a decoded secret the encoded text that holds it. To tell
+// whether other content holds the same secret, look for this.
+func (m *Match) Written() string {
+	if m.Decoded != "" {
+		return m.Text
+	}
+	return m.Secret
+}
+
 // Finding returns the Finding for m at src, and false if a rule path or an
 // allowlist excludes src.
 func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Finding, bool) {
@@ -252,10 +303,15 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 			return leak.Finding{}, false
 		}
 	}
+	sev := r.Severity
+	if d.IsTestPath(src.Path) {
+		sev = lowerSeverity(sev)
+	}
 	f := leak.Finding{
 		RuleID:      r.ID,
 		Description: r.Description,
-		Severity:    r.Severity,
+		Severity:    sev,
+		Confidence:  r.Confidence,
 		Tags:        r.Tags,
 		Location:    location(src, m.Line, m.Column),
 		EndLine:     m.EndLine,
@@ -264,10 +320,30 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 		Match:       m.Text,
 		Entropy:     m.Entropy,
 		Decoded:     m.Decoded,
-		Fingerprint: leak.Fingerprint(r.ID, m.Secret),
+		Fingerprint: leak.Fingerprint(r.ID, decodeSecret(r.SecretDecode, m.Secret)),
 		BlobID:      blobID,
 	}
 	return f, true
+}
+
+// IsTestPath reports whether path is a test or fixture path, per the rules'
+// testPaths.
+func (d *Detector) IsTestPath(path string) bool {
+	return d.testPaths != nil && d.testPaths.MatchString(path)
+}
+
+// lowerSeverity returns the severity one step below sev; a rule without a
+// severity counts as medium.
+func lowerSeverity(sev string) string {
+	switch sev {
+	case "critical":
+		return "high"
+	case "high":
+		return "medium"
+	case "", "medium":
+		return "low"
+	}
+	return "info"
 }
 
 func location(src leak.Source, line, col int) leak.Location {
@@ -284,6 +360,9 @@ func location(src leak.Source, line, col int) leak.Location {
 // finding is the blob id, so that the same file is one finding.
 func (d *Detector) PathFindings(blobID string, src leak.Source) []leak.Finding {
 	var out []leak.Finding
+	if d.anyPathOnly != nil && !d.anyPathOnly.MatchString(src.Path) {
+		return nil
+	}
 	for _, i := range d.pathOnly {
 		r := d.rules[i]
 		if r.path == nil || !r.path.MatchString(src.Path) {

@@ -102,7 +102,10 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 		res.Scanned += r[1] - r[0]
 	}
 	if len(sc.regions) > 0 {
-		err = d.scanRegions(content, sc, &res)
+		err = d.scanRegions(content, sc, &res, frag.Sources)
+		budget := decodeBudget
+		d.decodeRegions(content, sc, sc.regions, frag.Sources, 0, &budget, &res)
+		res.Matches = d.dedupe(res.Matches)
 	}
 	if lines != nil {
 		flag := func(start, end int) {
@@ -112,10 +115,10 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 				sc.flagged[i] = true
 			}
 		}
+		// Lines that held a match, decoded or not, are scanned again
+		// wherever they recur.
 		for _, m := range res.Matches {
-			if m.Decoded == "" {
-				flag(m.Start, m.End)
-			}
+			flag(m.Start, m.End)
 		}
 		for _, a := range sc.allowed {
 			flag(a[0], a[1])
@@ -187,8 +190,10 @@ func (sc *scratch) buildRegions() {
 }
 
 // scanRegions runs the keyword prefilter over the regions and each rule that
-// it triggers over the windows around its keywords.
-func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result) error {
+// it triggers over the windows around its keywords. Rules without keywords
+// run over the whole regions, unless they have a path that none of srcs
+// matches. The matches are not deduplicated.
+func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []leak.Source) error {
 	if cap(sc.hits) < len(d.rules) {
 		sc.hits = make([][]int, len(d.rules))
 	}
@@ -211,11 +216,13 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result) error {
 		}
 	}
 	var firstErr error
-	defer func() { res.Matches = d.dedupe(res.Matches) }()
 	for _, ri := range sc.touched {
 		r := d.rules[ri]
 		hits := sc.hits[ri]
 		sc.hits[ri] = hits[:0]
+		if !d.active(r, srcs) {
+			continue
+		}
 		if err := r.compile(); err != nil {
 			if firstErr == nil {
 				firstErr = ruleError{r, err}
@@ -226,6 +233,9 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result) error {
 	}
 	for _, ri := range d.always {
 		r := d.rules[ri]
+		if !d.active(r, srcs) {
+			continue
+		}
 		if err := r.compile(); err != nil {
 			if firstErr == nil {
 				firstErr = ruleError{r, err}
@@ -235,6 +245,44 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result) error {
 		d.runRule(r, content, sc, sc.regions, res)
 	}
 	return firstErr
+}
+
+// active reports whether rule r can report anything at one of srcs: a
+// source whose path the rule's path matches, and that no allowlist ignores
+// by its path alone. A rule inactive for a fragment is not run on it, which
+// saves its time, and keeps its matches from winning an overlap (see
+// dedupe) only to be dropped by Finding. Without sources, every rule is
+// active.
+func (d *Detector) active(r *rule, srcs []leak.Source) bool {
+	if len(srcs) == 0 || r.path == nil && !r.pathAllow {
+		return true
+	}
+	for _, s := range srcs {
+		if r.path != nil && !r.path.MatchString(s.Path) {
+			continue
+		}
+		if r.pathAllow && d.pathAllowed(r, s.Path) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// pathAllowed reports whether an allowlist of r, or a global one aimed at
+// r, ignores every match at path by its path alone.
+func (d *Detector) pathAllowed(r *rule, path string) bool {
+	for _, a := range r.allow {
+		if a.byPath() && a.matchPath(path) {
+			return true
+		}
+	}
+	for _, a := range d.global {
+		if len(a.rules) > 0 && a.appliesTo(r.ID) && a.byPath() && a.matchPath(path) {
+			return true
+		}
+	}
+	return false
 }
 
 type ruleError struct {
@@ -432,8 +480,14 @@ func (d *Detector) dedupe(ms []Match) []Match {
 		drop := false
 		for j := len(out) - 1; j >= 0; j-- {
 			o := &out[j]
-			if o.Start >= m.End || m.Start >= o.End || o.Decoded != m.Decoded {
+			if o.Start >= m.End || m.Start >= o.End {
 				continue // no overlap
+			}
+			if o.Decoded != "" || m.Decoded != "" {
+				// Decoded matches were deduplicated in the decoded text,
+				// where they do not overlap; a match on the encoded form
+				// stands for something else (see decodeRegions).
+				continue
 			}
 			if o.rule.rank() <= m.rule.rank() {
 				drop = true
@@ -449,6 +503,10 @@ func (d *Detector) dedupe(ms []Match) []Match {
 	return out
 }
 
+// generic reports whether the rule is tagged generic: it matches by context
+// (a name that says password), not by a secret's own format.
+func (r *rule) generic() bool { return slices.Contains(r.Tags, "generic") }
+
 // rank orders rules for dedupe: lower is more specific.
 func (r *rule) rank() int {
 	sev := 2
@@ -458,7 +516,7 @@ func (r *rule) rank() int {
 		}
 	}
 	generic := 0
-	if slices.Contains(r.Tags, "generic") {
+	if r.generic() {
 		generic = 1
 	}
 	return (sev*2+generic)<<20 | r.index

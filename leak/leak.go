@@ -78,6 +78,10 @@ type Finding struct {
 	Severity    string   `json:"severity,omitempty"`
 	Tags        []string `json:"tags,omitempty"`
 
+	// Confidence is how sure the rule is that a match is a secret: high,
+	// medium or low.
+	Confidence string `json:"confidence,omitempty"`
+
 	Location
 	EndLine   int `json:"end_line"`
 	EndColumn int `json:"end_column"`
@@ -86,7 +90,9 @@ type Finding struct {
 	Match   string  `json:"match"`
 	Entropy float64 `json:"entropy"`
 	// Decoded names the encodings peeled off to reveal the secret, outermost
-	// first ("base64"), or is empty when the secret was found as written.
+	// first and joined by "+" ("base64", "base64+base64"), or is empty when
+	// the secret was found as written. A decoded finding's Secret is the
+	// decoded secret and its Match the encoded text that holds it.
 	Decoded     string `json:"decoded,omitempty"`
 	Fingerprint string `json:"fingerprint"`
 	BlobID      string `json:"blob,omitempty"`

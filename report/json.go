@@ -14,8 +14,9 @@ import (
 //	    {
 //	      "rule_id": "aws-access-key-id",      // the rule that matched
 //	      "description": "AWS access key id",
-//	      "severity": "high",                  // critical, high, medium, low, info
+//	      "severity": "high",                  // critical, high, medium, low, info; one lower in test paths
 //	      "tags": ["aws"],
+//	      "confidence": "high",                // high, medium, low: how sure the rule is
 //	      "file": "settings.py",               // where the secret was first introduced
 //	      "line": 12, "column": 5,             // 1-based; column in bytes
 //	      "end_line": 12, "end_column": 24,
@@ -24,7 +25,8 @@ import (
 //	      "secret": "AKIA…",                   // masked with --redact
 //	      "match": "…",                        // the whole match, masked likewise
 //	      "entropy": 3.68,                     // Shannon entropy of the secret, bits per byte
-//	      "decoded": "base64",                 // present when found under an encoding
+//	      "decoded": "base64",                 // present when found under an encoding: then
+//	                                           // secret is decoded, match the encoded text
 //	      "fingerprint": "v1:…",               // stable id of rule + secret; see leak.Fingerprint
 //	      "blob": "…",                         // git blob id
 //	      "in_head": true,                     // still in the default branch's tip (see below)

@@ -161,7 +161,12 @@ func markInHead(repo *gitwalk.Repo, fs []leak.Finding) (gitwalk.Ref, []string) {
 				f.InHead = true
 				continue
 			}
-			f.InHead = bytes.Contains(content, []byte(f.Secret))
+			// A decoded secret is written encoded: look for what is written.
+			written := f.Secret
+			if f.Decoded != "" {
+				written = f.Match
+			}
+			f.InHead = bytes.Contains(content, []byte(written))
 		}
 		if err != nil {
 			warnings = append(warnings, fmt.Sprintf("cannot read %s in %s; its findings are taken to be still there: %v", h, ref.Name, err))

@@ -363,7 +363,8 @@ func attribute(repo *gitwalk.Repo, plan *gitwalk.Plan, d *detect.Detector, found
 			// rather than lose it.
 			return false
 		}
-		return bytes.Contains(content, []byte(m.Secret))
+		// A decoded secret is written encoded: look for what is written.
+		return bytes.Contains(content, []byte(m.Written()))
 	}
 	// Occurrences that introduced nothing new (a renamed or edited file
 	// still holding the secret) only add locations to findings, so they
@@ -536,14 +537,19 @@ func addWarning(ws []string, w string) []string {
 }
 
 // redact masks every secret in findings: the secret itself, and its
-// occurrences in the match.
+// occurrences in the match. The match of a decoded secret is its encoded
+// form, as good as the secret to whoever decodes it: it is masked whole.
 func redact(fs []leak.Finding) {
 	for i := range fs {
 		f := &fs[i]
 		if f.Secret == "" {
 			continue
 		}
-		f.Match = leak.Redact(f.Match, f.Secret)
+		if f.Decoded != "" {
+			f.Match = leak.Mask(f.Match)
+		} else {
+			f.Match = leak.Redact(f.Match, f.Secret)
+		}
 		f.Secret = leak.Mask(f.Secret)
 	}
 }

@@ -1,0 +1,420 @@
+package detect
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"path"
+	"strings"
+
+	"github.com/leakhound/leakhound/leak"
+)
+
+// Decoding finds secrets that are stored encoded: a Kubernetes Secret's
+// base64 data, a docker config's base64 "user:password", an HTTP Basic
+// authorization header, a hex or percent-encoded connection string.
+//
+// After the rules have run over the regions of a fragment, the decoder looks
+// in the same regions (so lines skipped as seen before cost nothing) for
+// candidate tokens:
+//
+//   - base64 or base64url: a run of at least minBase64 characters of one
+//     alphabet, with optional "=" padding;
+//   - hex: an even run of at least minHex hex digits;
+//   - percent: a run holding at least minPercent %XX escapes and no "://"
+//     (a URL whose password alone is escaped is the rules' business, with
+//     secretDecode = "percent").
+//
+// A token is decoded only if the result is printable ASCII (text, tabs and
+// line breaks) of at least minDecoded bytes: random bytes almost never are,
+// so identifiers, hashes and binary blobs are dropped after decoding their
+// first few bytes. The line holding the token, with the token replaced by
+// what it decodes to, is then scanned with every rule, and decoded again, up
+// to maxDecodeDepth encodings deep. A match in the decoded text is reported
+// at the token's place, with Decoded naming the encodings, Secret the decoded
+// secret and Text the token as written.
+//
+// One piece of file context travels with the decoded line: in a Kubernetes
+// Secret manifest (a YAML or JSON file that says "kind: Secret"), the
+// decoded line is preceded by a line "kind: Secret", so that a rule can
+// report every value of a Secret's data whatever its key is called.
+//
+// A token that decodes to text is judged by that text: matches of generic
+// rules on the encoded form are dropped (the base64 of "changeme" looks
+// random but is a placeholder), and so are matches of a rule that also
+// matched the decoded text.
+const (
+	minBase64      = 12
+	minHex         = 16
+	minPercent     = 3
+	minDecoded     = 6
+	maxToken       = 64 << 10
+	maxDecodeDepth = 3
+	// decodeBudget caps the tokens decoded to text per fragment, nested
+	// ones included, so that a file of a million base64 strings costs a
+	// bounded time. Past it the fragment is reported as capped.
+	decodeBudget = 4096
+)
+
+// kubeContext is the line that stands for a Kubernetes Secret manifest in
+// decoded text.
+const kubeContext = "kind: Secret\n"
+
+// Character classes of candidate tokens.
+const (
+	cAlnum = 1 << iota
+	cStd   // + or /, base64 only
+	cURL   // - or _, base64url only
+	cHex   // 0-9a-fA-F
+)
+
+var charClass = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = cAlnum | cHex
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = cAlnum
+		t[c-'a'+'A'] = cAlnum
+	}
+	for _, c := range "abcdefABCDEF" {
+		t[c] |= cHex
+	}
+	t['+'], t['/'] = cStd, cStd
+	t['-'], t['_'] = cURL, cURL
+	return t
+}()
+
+// decoded is a token that decoded to text, and what scanning that text
+// found.
+type decoded struct {
+	start, end int
+	rules      map[*rule]bool
+}
+
+// decodeRegions decodes the candidate tokens in content's regions, scans
+// what they decode to, and merges the matches into res: decoded matches are
+// added, matches on the encoded form that the decoded text supersedes are
+// dropped. depth is the number of encodings already peeled off content.
+func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, srcs []leak.Source, depth int, budget *int, res *Result) {
+	var found []decoded
+	var matches []Match
+	kube := -1 // unknown
+	try := func(s, e int, dec []byte, enc string) bool {
+		if *budget <= 0 {
+			return false
+		}
+		*budget--
+		if kube < 0 {
+			kube = 0
+			if depth == 0 && manifestPath(srcs) && isKubeSecret(content) {
+				kube = 1
+			}
+		}
+		ls := lineStartBefore(content, s, 0)
+		le := lineEndAfter(content, max(s, e-1), 0)
+		line := bytes.TrimRight(content[ls:le], "\r\n")
+		synth := make([]byte, 0, len(kubeContext)+len(line)-(e-s)+len(dec)+1)
+		if kube == 1 {
+			synth = append(synth, kubeContext...)
+		}
+		synth = append(synth, content[ls:s]...)
+		p := len(synth)
+		synth = append(synth, dec...)
+		q := len(synth)
+		synth = append(synth, line[e-ls:]...)
+		synth = append(synth, '\n')
+
+		ms := d.scanDecoded(synth, p, q, srcs, depth+1, budget, res)
+		tok := decoded{start: s, end: e}
+		for _, m := range ms {
+			if m.Start < p || m.End > q {
+				// Found in the line around the token, or in more than the
+				// token: a random password holding a run of base64 that
+				// decodes to text by chance is not a new secret.
+				continue
+			}
+			if tok.rules == nil {
+				tok.rules = make(map[*rule]bool)
+			}
+			tok.rules[m.rule] = true
+			m.Start, m.End = s, e
+			m.Line, m.Column = sc.position(s)
+			m.EndLine, m.EndColumn = sc.position(e - 1)
+			m.Text = string(content[s:e])
+			if m.Decoded != "" {
+				m.Decoded = enc + "+" + m.Decoded
+			} else {
+				m.Decoded = enc
+			}
+			matches = append(matches, m)
+		}
+		found = append(found, tok)
+		return true
+	}
+	for _, reg := range regions {
+		if !eachToken(content, reg[0], reg[1], try) {
+			res.Capped = append(res.Capped, "(decoding)")
+			break
+		}
+	}
+	if len(found) == 0 {
+		return
+	}
+	// Drop matches on encoded forms that the decoded text supersedes.
+	out := res.Matches[:0]
+	for _, m := range res.Matches {
+		if !superseded(&m, found) {
+			out = append(out, m)
+		}
+	}
+	res.Matches = append(out, matches...)
+}
+
+func superseded(m *Match, found []decoded) bool {
+	if m.Decoded != "" {
+		return false
+	}
+	for i := range found {
+		t := &found[i]
+		if m.Start >= t.start && m.End <= t.end && (m.rule.generic() || t.rules[m.rule]) {
+			return true
+		}
+	}
+	return false
+}
+
+// scanDecoded scans synthetic content, the decoded text of a token at
+// [p, q) in its line, with every rule, and decodes what lies in [p, q)
+// further while depth allows. It returns the matches in synth's offsets.
+func (d *Detector) scanDecoded(synth []byte, p, q int, srcs []leak.Source, depth int, budget *int, parent *Result) []Match {
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	sc.splitLines(synth)
+	sc.regions = append(sc.regions[:0], [2]int{0, len(synth)})
+	sc.allowed = sc.allowed[:0]
+	var res Result
+	if err := d.scanRegions(synth, sc, &res, srcs); err != nil {
+		// A rule that does not compile failed on the fragment itself
+		// already, where the error is reported.
+		return nil
+	}
+	if depth < maxDecodeDepth {
+		d.decodeRegions(synth, sc, [][2]int{{p, q}}, srcs, depth, budget, &res)
+	}
+	res.Matches = d.dedupe(res.Matches)
+	parent.Capped = append(parent.Capped, res.Capped...)
+	return res.Matches
+}
+
+// manifestPath reports whether one of srcs is a YAML or JSON file (or
+// there are none): where a Kubernetes manifest can be.
+func manifestPath(srcs []leak.Source) bool {
+	if len(srcs) == 0 {
+		return true
+	}
+	for _, s := range srcs {
+		switch strings.ToLower(path.Ext(s.Path)) {
+		case ".yaml", ".yml", ".json":
+			return true
+		}
+	}
+	return false
+}
+
+// isKubeSecret reports whether content looks like a Kubernetes Secret
+// manifest, in YAML or JSON.
+func isKubeSecret(content []byte) bool {
+	for _, s := range [...]string{"kind: Secret", "kind: \"Secret\"", "kind: 'Secret'", "\"kind\": \"Secret\"", "\"kind\":\"Secret\""} {
+		if bytes.Contains(content, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// eachToken calls try for each candidate token in content[start:end] that
+// decodes to text, with what it decodes to and the encoding's name. It
+// stops, returning false, when try does.
+func eachToken(content []byte, start, end int, try func(s, e int, dec []byte, enc string) bool) bool {
+	i := start
+	for i < end {
+		c := content[i]
+		if c == '%' {
+			if s, e, ok := percentToken(content, i, start, end); ok {
+				if dec := decodePercent(content[s:e]); dec != nil {
+					if !try(s, e, dec, "percent") {
+						return false
+					}
+				}
+				i = e
+				continue
+			}
+			i++
+			continue
+		}
+		if charClass[c] == 0 {
+			i++
+			continue
+		}
+		s := i
+		var flags uint8
+		for i < end && charClass[content[i]] != 0 {
+			flags |= charClass[content[i]]
+			i++
+		}
+		body := i
+		for i < end && i-body < 2 && content[i] == '=' {
+			i++
+		}
+		if i < end && content[i] == '%' {
+			continue // part of a percent-encoded run: handled there
+		}
+		if dec, enc := decodeToken(content[s:body], i-body, flags); dec != nil {
+			if !try(s, i, dec, enc) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// decodeToken decodes a base64, base64url or hex token (its body, without
+// padding, and the number of padding characters that followed), if it
+// decodes to text.
+func decodeToken(body []byte, pad int, flags uint8) ([]byte, string) {
+	n := len(body)
+	if n+pad < minBase64 || n > maxToken {
+		return nil, ""
+	}
+	if pad == 0 && n >= minHex && n%2 == 0 && flags&^(cAlnum|cHex) == 0 && allHex(body) {
+		if dec := decodeHex(body); dec != nil {
+			return dec, "hex"
+		}
+	}
+	if flags&cStd != 0 && flags&cURL != 0 || n%4 == 1 {
+		return nil, ""
+	}
+	enc, name := base64.RawStdEncoding, "base64"
+	if flags&cURL != 0 {
+		enc, name = base64.RawURLEncoding, "base64url"
+	}
+	// Most tokens are identifiers or random: reject them on their first
+	// bytes before decoding the rest.
+	var head [6]byte
+	if _, err := enc.Decode(head[:], body[:8]); err != nil || !printable(head[:]) {
+		return nil, ""
+	}
+	dec := make([]byte, enc.DecodedLen(n))
+	if _, err := enc.Decode(dec, body); err != nil || !printable(dec) || len(dec) < minDecoded {
+		return nil, ""
+	}
+	return dec, name
+}
+
+func allHex(b []byte) bool {
+	for _, c := range b {
+		if charClass[c]&cHex == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func decodeHex(body []byte) []byte {
+	var head [4]byte
+	if _, err := hex.Decode(head[:], body[:8]); err != nil || !printable(head[:]) {
+		return nil
+	}
+	dec := make([]byte, len(body)/2)
+	if _, err := hex.Decode(dec, body); err != nil || !printable(dec) || len(dec) < minDecoded {
+		return nil
+	}
+	return dec
+}
+
+// printable reports whether b is printable ASCII text.
+func printable(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// percentDelim ends a percent-encoded token.
+func percentDelim(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '"', '\'', '`', '<', '>', '(', ')', '[', ']', '{', '}', ',', ';':
+		return true
+	}
+	return c < 0x20 || c > 0x7e
+}
+
+func isHexDigit(c byte) bool { return charClass[c]&cHex != 0 }
+
+// percentToken returns the token around the '%' at i, if it holds at least
+// minPercent escapes and no "://".
+func percentToken(content []byte, i, start, end int) (s, e int, ok bool) {
+	s = i
+	for s > start && !percentDelim(content[s-1]) {
+		s--
+	}
+	e = i
+	escapes := 0
+	for e < end && !percentDelim(content[e]) {
+		if content[e] == '%' && e+2 < end && isHexDigit(content[e+1]) && isHexDigit(content[e+2]) {
+			escapes++
+			e += 3
+			continue
+		}
+		e++
+	}
+	if escapes < minPercent || e-s > maxToken || bytes.Contains(content[s:e], []byte("://")) {
+		return s, e, false
+	}
+	return s, e, true
+}
+
+// decodePercent decodes %XX escapes; it returns nil unless the result is
+// text.
+func decodePercent(tok []byte) []byte {
+	dec := percentDecode(tok)
+	if !printable(dec) || len(dec) < minDecoded {
+		return nil
+	}
+	return dec
+}
+
+func percentDecode(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] == '%' && i+2 < len(b) && isHexDigit(b[i+1]) && isHexDigit(b[i+2]) {
+			out = append(out, unhex(b[i+1])<<4|unhex(b[i+2]))
+			i += 2
+			continue
+		}
+		out = append(out, b[i])
+	}
+	return out
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
+}
+
+// decodeSecret returns the form of a secret that is fingerprinted, per a
+// rule's secretDecode.
+func decodeSecret(how, secret string) string {
+	switch how {
+	case "percent":
+		return string(percentDecode([]byte(secret)))
+	}
+	return secret
+}

@@ -1,0 +1,231 @@
+package detect
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/leak"
+)
+
+const decodeRules = `
+testPaths = ['''(^|/)tests/''', '''(^|/)test_[^/]*\.py$''']
+
+[[rules]]
+id = "kv-password"
+regex = '''(?i)password\s*[:=]\s*"?([^\s"]{6,})'''
+secretGroup = 1
+keywords = ["password"]
+tags = ["generic"]
+severity = "medium"
+
+[[rules]]
+id = "docker-auth"
+regex = '''"auth"\s*:\s*"([^":\s]+):([^"\s]+)"'''
+secretGroup = 2
+keywords = ["\"auth\""]
+severity = "high"
+
+[[rules]]
+id = "basic-auth"
+regex = '''(?i)\bbasic\s+([^\s:'"]+):([^\s'"]{3,})'''
+secretGroup = 2
+keywords = ["basic"]
+severity = "high"
+
+[[rules]]
+id = "kube-secret"
+regex = '''kind: Secret\n[ \t]+"?([\w.-]+)"?[ \t]*:[ \t]*"?([^\s"{\[]{4,})'''
+secretGroup = 2
+keywords = ["kind: secret"]
+severity = "high"
+
+[[rules]]
+id = "url"
+regex = '''://[^:/@\s]+:([^@/\s]{3,})@[\w.-]+'''
+secretGroup = 1
+keywords = ["://"]
+severity = "high"
+secretDecode = "percent"
+
+[[rules]]
+id = "pgpass"
+regex = '''(?m)^[^:\s#]+:(?:\d+|\*):[^:\s]+:[^:\s]+:(\S+)$'''
+secretGroup = 1
+path = '''(^|/)\.pgpass$'''
+
+[[allowlists]]
+regexes = ['''(?i)change[_ .-]?me''']
+`
+
+func b64(s string) string  { return base64.StdEncoding.EncodeToString([]byte(s)) }
+func b64u(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func decodedSecrets(ms []Match) []string {
+	var s []string
+	for _, m := range ms {
+		s = append(s, m.RuleID()+"="+m.Secret+"@"+m.Decoded)
+	}
+	return s
+}
+
+func TestDecoding(t *testing.T) {
+	d := mustDetector(t, decodeRules, Options{})
+	pw := "Vt8k" + "!Q2xR7mZ"
+	dockerJSON := `{"auths":{"registry.example.com":{"auth":"` + b64("deploy:"+pw) + `"}}}`
+	tests := []struct {
+		name, path, content string
+		want                []string
+	}{
+		{"kubernetes secret data", "k8s/secret.yaml",
+			"apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  DB_PASS: " + b64(pw) + "\n  username: " + b64("app") + "\n",
+			[]string{"kube-secret=" + pw + "@base64"}},
+		{"a Secret quoted in code is not a manifest", "deploy_test.go",
+			"const manifest = `\nkind: Secret\ndata:\n  DB_PASS: " + b64(pw) + "\n`\n", nil},
+		{"the same data outside a Secret says nothing", "k8s/configmap.yaml",
+			"kind: ConfigMap\ndata:\n  DB_PASS: " + b64(pw) + "\n", nil},
+		{"a named password is found decoded, not as base64", "k8s/configmap.yaml",
+			"kind: ConfigMap\ndata:\n  password: " + b64(pw) + "\n",
+			[]string{"kv-password=" + pw + "@base64"}},
+		{"docker config auth", ".docker/config.json", dockerJSON,
+			[]string{"docker-auth=" + pw + "@base64"}},
+		{"docker config inside a Kubernetes Secret: two encodings", "k8s/pull.yaml",
+			"kind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: " + b64(dockerJSON) + "\n",
+			[]string{"docker-auth=" + pw + "@base64+base64"}},
+		{"basic auth header", "client.py",
+			"headers = {'Authorization': 'Basic " + b64("api:"+pw) + "'}\n",
+			[]string{"basic-auth=" + pw + "@base64"}},
+		{"base64url", "a.txt", "value " + b64u("password="+pw+"??>>") + "\n",
+			[]string{"kv-password=" + pw + "??>>@base64url"}},
+		{"hex", "a.txt", "blob = " + hex.EncodeToString([]byte("password: "+pw)) + "\n",
+			[]string{"kv-password=" + pw + "@hex"}},
+		{"percent-encoded URL", "a.env",
+			"DATABASE_URL=" + strings.NewReplacer(":", "%3A", "/", "%2F", "@", "%40").Replace("postgres://app:"+pw+"@db/app") + "\n",
+			[]string{"url=" + pw + "@percent"}},
+		{"base64 of a placeholder is a placeholder", "a.yaml",
+			"password: " + b64("changeme-please") + "\n", nil},
+		{"identifiers, hashes and binary decode to nothing", "a.py",
+			"value = get_password_from_environment_variable\nsha = 'da39a3ee5e6b4b0d3255bfef95601890afd80709'\nblob = '" + base64.StdEncoding.EncodeToString([]byte{0, 1, 2, 200, 255, 3, 4, 5, 6, 7, 8, 9}) + "'\n",
+			nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := decodedSecrets(detect(t, d, tt.path, tt.content))
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDecodedMatchPlace checks that a decoded match is placed at its token,
+// with the token as its text, so that reports point at the encoded value
+// and history attribution can look for it.
+func TestDecodedMatchPlace(t *testing.T) {
+	d := mustDetector(t, decodeRules, Options{})
+	pw := "Vt8k" + "!Q2xR7mZ"
+	tok := b64(pw)
+	content := "kind: Secret\ndata:\n  DB_PASS: " + tok + "\n"
+	ms := detect(t, d, "s.yaml", content)
+	if len(ms) != 1 {
+		t.Fatalf("got %q", decodedSecrets(ms))
+	}
+	m := ms[0]
+	if m.Line != 3 || m.Column != 12 || m.Text != tok || m.Written() != tok || m.Secret != pw {
+		t.Errorf("match %d:%d text %q written %q secret %q", m.Line, m.Column, m.Text, m.Written(), m.Secret)
+	}
+	if content[m.Start:m.End] != tok {
+		t.Errorf("span %d-%d is %q", m.Start, m.End, content[m.Start:m.End])
+	}
+}
+
+// TestDecodingWithLineSet checks that a line holding an encoded secret is
+// flagged like any line with a match, so that every blob holding it reports
+// it.
+func TestDecodingWithLineSet(t *testing.T) {
+	d := mustDetector(t, decodeRules, Options{Lines: NewLineSet()})
+	pw := "Vt8k" + "!Q2xR7mZ"
+	v1 := "kind: Secret\ndata:\n  DB_PASS: " + b64(pw) + "\n"
+	v2 := v1 + "  OTHER: " + b64("Zq9w"+"#Lm3xP0t") + "\n"
+	if got := decodedSecrets(detect(t, d, "s.yaml", v1)); len(got) != 1 {
+		t.Fatalf("v1: %q", got)
+	}
+	got := decodedSecrets(detect(t, d, "s.yaml", v2))
+	want := []string{"kube-secret=" + pw + "@base64", "kube-secret=Zq9w#Lm3xP0t@base64"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("v2: got %q, want %q", got, want)
+	}
+}
+
+func TestDecodeBudget(t *testing.T) {
+	d := mustDetector(t, decodeRules, Options{})
+	var b strings.Builder
+	for i := 0; i < decodeBudget+10; i++ {
+		b.WriteString(b64("some text here") + "\n")
+	}
+	res, err := d.Detect(&leak.Fragment{Content: []byte(b.String()), Sources: []leak.Source{{Path: "a.txt"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Capped) != 1 || res.Capped[0] != "(decoding)" {
+		t.Errorf("capped %q", res.Capped)
+	}
+}
+
+func TestSecretDecodeFingerprint(t *testing.T) {
+	d := mustDetector(t, decodeRules, Options{})
+	enc := detect(t, d, "a.py", `URL = "postgres://app:p%40ss`+`%21word@db/app"`)
+	if len(enc) != 1 || enc[0].Secret != "p%40ss%21word" {
+		t.Fatalf("got %q", decodedSecrets(enc))
+	}
+	f, _ := d.Finding(&enc[0], "", leak.Source{Path: "a.py"})
+	if f.Secret != "p%40ss%21word" || f.Fingerprint != leak.Fingerprint("url", "p@ss!word") {
+		t.Errorf("secret %q fingerprint %q, want that of the decoded password", f.Secret, f.Fingerprint)
+	}
+	// The same password escaped differently is the same finding.
+	other := detect(t, d, "b.py", `URL = "postgres://app:p%40ss`+`!word@db/app"`)
+	g, _ := d.Finding(&other[0], "", leak.Source{Path: "b.py"})
+	if g.Fingerprint != f.Fingerprint {
+		t.Errorf("fingerprints differ: %s %s", f.Fingerprint, g.Fingerprint)
+	}
+}
+
+func TestTestPathsLowerSeverity(t *testing.T) {
+	d := mustDetector(t, decodeRules, Options{})
+	content := `password = "Vt8k` + `Q2xR7mZ"`
+	for _, tt := range []struct{ path, want string }{
+		{"app/settings.py", "medium"},
+		{"tests/test_login.py", "low"},
+		{"app/test_views.py", "low"},
+		{"app/contest.py", "medium"},
+	} {
+		ms := detect(t, d, tt.path, content)
+		if len(ms) != 1 {
+			t.Fatalf("%s: %q", tt.path, decodedSecrets(ms))
+		}
+		f, _ := d.Finding(&ms[0], "", leak.Source{Path: tt.path})
+		if f.Severity != tt.want {
+			t.Errorf("%s: severity %q, want %q", tt.path, f.Severity, tt.want)
+		}
+	}
+	for in, want := range map[string]string{"critical": "high", "high": "medium", "medium": "low", "": "low", "low": "info", "info": "info"} {
+		if got := lowerSeverity(in); got != want {
+			t.Errorf("lowerSeverity(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPathRuleWithoutKeywords checks that a rule without keywords but with a
+// path runs only on content that has a source at a matching path.
+func TestPathRuleWithoutKeywords(t *testing.T) {
+	d := mustDetector(t, decodeRules, Options{})
+	line := "db.internal:5432:app:app:Hq8ZkX3mP9vL\n"
+	if got := decodedSecrets(detect(t, d, "home/.pgpass", line)); len(got) != 1 {
+		t.Errorf(".pgpass: %q", got)
+	}
+	res, err := d.Detect(&leak.Fragment{Content: []byte(line), Sources: []leak.Source{{Path: "notes.txt"}}})
+	if err != nil || len(res.Matches) != 0 {
+		t.Errorf("notes.txt: %v %q", err, decodedSecrets(res.Matches))
+	}
+}

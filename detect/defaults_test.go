@@ -1,0 +1,133 @@
+package detect
+
+import (
+	"encoding/base64"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/leak"
+)
+
+// defaultDetector returns a detector of the default rules, built once for
+// the tests that share it (a Detector is safe for concurrent use): compiling
+// some 350 regexes takes seconds under -race.
+func defaultDetector(t *testing.T) *Detector {
+	t.Helper()
+	defaults.once.Do(func() {
+		cfg, err := config.Default()
+		if err != nil {
+			defaults.err = err
+			return
+		}
+		defaults.d, defaults.err = New(cfg, Options{})
+	})
+	if defaults.err != nil {
+		t.Fatal(defaults.err)
+	}
+	return defaults.d
+}
+
+var defaults struct {
+	once sync.Once
+	d    *Detector
+	err  error
+}
+
+// findings returns the findings of the default rules for content at path,
+// as "rule=secret (severity)".
+func findings(t *testing.T, d *Detector, path, content string) []string {
+	t.Helper()
+	src := leak.Source{Path: path}
+	res, err := d.Detect(&leak.Fragment{Content: []byte(content), Sources: []leak.Source{src}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for i := range res.Matches {
+		if f, ok := d.Finding(&res.Matches[i], "", src); ok {
+			out = append(out, f.RuleID+"="+f.Secret+" ("+f.Severity+")")
+		}
+	}
+	return out
+}
+
+// TestDefaultRulesDecoysStaySilent holds the decoys of a Django or Flask
+// history that the default rules must not report: lookups, code that names
+// a secret, templates, identifiers, hashes, public material, placeholders,
+// documented examples and weak test passwords.
+func TestDefaultRulesDecoysStaySilent(t *testing.T) {
+	d := defaultDetector(t)
+	hex40 := strings.Repeat("3f9a2c7e1b", 4)
+	hex64 := strings.Repeat("9c0e2b7d", 8)
+	decoys := []struct{ path, text string }{
+		{"mysite/settings.py", `SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]`},
+		{"mysite/settings.py", `SECRET_KEY = config("SECRET_KEY")`},
+		{"mysite/settings.py", `SECRET_KEY = env("SECRET_KEY")`},
+		{"mysite/settings.py", `SECRET_KEY = get_random_secret_key()`},
+		{"mysite/settings.py", `DATABASES = {"default": env.db("DATABASE_URL")}`},
+		{"mysite/settings.py", `"PASSWORD": os.environ.get("DB_PASSWORD", ""),`},
+		{"app/db.py", `conn = psycopg2.connect(host=host, user=user, password=password)`},
+		{"app/signing.py", `signer = Signer(settings.SECRET_KEY)`},
+		{"app/models.py", `session.query(User).options(key=attributes.PASSIVE_OFF)`},
+		{"app/views.py", `token = request.headers["Authorization"]`},
+		{"app/views.py", `token=request.headers.get("X-Token"), password=request.POST["password"]`},
+		{"k8s/deployment.yaml", "        - name: SECRET_KEY\n          valueFrom:\n            secretKeyRef:\n              name: web\n              key: secret-key\n"},
+		{"helm/values.yaml", `password: "{{ .Values.db.password }}"`},
+		{"templates/settings.py.j2", `SECRET_KEY = "{{ django_secret_key }}"`},
+		{".env", "DB_PASSWORD=${POSTGRES_PASSWORD}"},
+		{"config.ini", "password = %(db_password)s"},
+		{"app/ids.py", `REQUEST_ID = "123e4567-e89b-12d3-a456-426614174000"`},
+		{"app/ids.py", `COMMIT_SHA = "` + hex40 + `"`},
+		{"app/ids.py", `EXPECTED_SHA256 = "` + hex64 + `"`},
+		{"requirements.txt", "Django==5.0.6 \\\n    --hash=sha256:" + hex64},
+		{"poetry.lock", `files = [{file = "Django-5.0.6.whl", hash = "sha256:` + hex64 + `"}]`},
+		{"certs/server.pem", "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJRTES\n-----END CERTIFICATE-----\n"},
+		{"keys/jwt.pub", "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0t\n-----END PUBLIC KEY-----\n"},
+		{"settings/payments.py", `STRIPE_PUBLISHABLE_KEY = "pk_live_` + "51Hq8ZkX3mP9vL2nR7tW4bY6cJ0dF5gS1a" + `"`},
+		{"settings/oauth.py", `GOOGLE_CLIENT_ID = "123456789012-abc123def456ghi789jkl012mno345pq.apps.googleusercontent.com"`},
+		{".env.example", "SECRET_KEY=changeme\nAPI_KEY=your-api-key-here\nDB_PASSWORD=<password>\nTOKEN=xxxxxxxxxxxx\nSMTP_PASSWORD=********\n"},
+		{"README.md", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"},
+		{"docs/security.md", `SECRET_KEY = "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7"`},
+		{"docs/db.md", `engine = create_engine("postgresql://scott:tiger@localhost/test")`},
+		{"tests/test_login.py", `client.login(username="bob", password="testpass")`},
+		{"tests/test_login.py", `User.objects.create_user("bob", password="password123")`},
+		{"app/forms.py", `password_field = forms.CharField(widget=forms.PasswordInput)`},
+		{"app/auth.py", `token_type = "bearer"`},
+		{"app/auth.py", `TOKEN_URL = "https://login.example.com/oauth2/token"`},
+		{"app/constants.py", `PASSWORD_RESET_TIMEOUT = 259200`},
+		{"app/signing.py", `value = signing.dumps(obj, salt="newsletter.unsubscribe")`},
+		{"static/js/app.min.js", `var c={apiKey:"Hq8ZkX3mP9vL2nR7` + `tW4bY6cJ0dF5gS1aQeRtUiO"};`},
+		{"k8s/secret.yaml", "kind: Secret\ndata:\n  username: " + base64.StdEncoding.EncodeToString([]byte("appuser")) + "\n"},
+		{"docs/api.md", "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("user:password"))},
+	}
+	for _, dc := range decoys {
+		if got := findings(t, d, dc.path, dc.text); len(got) > 0 {
+			t.Errorf("%s: %q reports %q", dc.path, dc.text, got)
+		}
+	}
+}
+
+// TestDefaultRulesSeverityInTests checks the severity of the same literal
+// password in application code and in a test: the test's is one lower, so
+// that a test fixture is low, not noise next to a production secret.
+func TestDefaultRulesSeverityInTests(t *testing.T) {
+	d := defaultDetector(t)
+	line := `conn = connect(host="db", password="Xq7#mZ2p` + `L9vR")`
+	for path, want := range map[string]string{
+		"app/db.py":               "python-hardcoded-password=Xq7#mZ2pL9vR (medium)",
+		"tests/test_db.py":        "python-hardcoded-password=Xq7#mZ2pL9vR (low)",
+		"app/tests/test_views.py": "python-hardcoded-password=Xq7#mZ2pL9vR (low)",
+		"app/conftest.py":         "python-hardcoded-password=Xq7#mZ2pL9vR (low)",
+	} {
+		got := findings(t, d, path, line)
+		if len(got) != 1 || got[0] != want {
+			t.Errorf("%s: got %q, want %q", path, got, want)
+		}
+	}
+	key := "SECRET_KEY = 'q7#t^w(2z!x9k$v@m4%b&n8*" + "p+c6)r_=h3-j5y1l0e'"
+	if got := findings(t, d, "tests/settings.py", key); len(got) != 1 || !strings.HasSuffix(got[0], "(medium)") {
+		t.Errorf("test settings: %q", got)
+	}
+}
