@@ -20,6 +20,10 @@ const (
 	windowJoin = 16 << 10
 )
 
+// maxNoveltyLines is the most lines a fragment may have for the LineSet to
+// filter and remember them.
+const maxNoveltyLines = 1 << 20
+
 // Result is what Detect found in one fragment.
 type Result struct {
 	Matches []Match
@@ -81,6 +85,12 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 
 	sc.splitLines(content)
 	lines := d.opts.Lines
+	if len(sc.starts)-1 > maxNoveltyLines {
+		// A file of millions of lines (a data dump) is scanned whole and
+		// its lines are not remembered: they would cost the LineSet more
+		// memory than they could ever save.
+		lines = nil
+	}
 	if lines != nil {
 		n := len(sc.starts) - 1
 		sc.hashes = grow(sc.hashes, n)

@@ -482,7 +482,11 @@ func (o *objects) at(loc blobLoc, maxSize int64) (plumbing.ObjectType, []byte, e
 func (o *objects) loose(h plumbing.Hash, maxSize int64) (plumbing.ObjectType, []byte, error) {
 	maxSize = min(maxSize, maxObjectSize)
 	if o.st == nil {
-		o.st = o.r.newStorage(4 * cache.MiByte)
+		// Over the threshold, go-git reads a loose object's header only,
+		// so that its size is known before its content is read: a loose
+		// 1 GiB blob must be skipped, not loaded.
+		o.st = filesystem.NewStorageWithOptions(o.r.fs, cache.NewObjectLRU(4*cache.MiByte),
+			filesystem.Options{KeepDescriptors: true, LargeObjectThreshold: 1 << 20})
 	}
 	obj, err := o.st.EncodedObject(plumbing.AnyObject, h)
 	if err != nil {

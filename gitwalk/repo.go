@@ -287,6 +287,9 @@ func (r *Repo) Refs(onErr ErrorFunc) ([]Ref, error) {
 		}
 		seen[ref.Name()] = true
 		h, err := r.resolve(ref, 0)
+		if errors.Is(err, plumbing.ErrReferenceNotFound) && ref.Type() == plumbing.SymbolicReference {
+			return nil // a symbolic ref to a branch not born yet, as HEAD in a new repository
+		}
 		if err != nil {
 			return onErr(ref.Name().String(), err)
 		}

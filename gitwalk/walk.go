@@ -95,7 +95,9 @@ type commitInfo struct {
 	tree    plumbing.Hash
 	parents []plumbing.Hash
 	when    time.Time
-	c       *object.Commit
+	// meta is what reports show of the commit; Order is set once the
+	// commits in range are ordered.
+	meta    *leak.Commit
 	flags   uint8
 	missing bool // parents beyond a shallow boundary
 }
@@ -171,7 +173,6 @@ type walker struct {
 	trees   *treeReader
 	plan    *Plan
 	paths   *interner
-	byHash  map[plumbing.Hash]*leak.Commit
 }
 
 // tips resolves revisions to commits, peeling tags. With none given and
@@ -264,7 +265,13 @@ func (w *walker) decodeCommit(h plumbing.Hash, data []byte) (*commitInfo, error)
 	if err != nil {
 		return nil, fmt.Errorf("commit %s: %w", h, err)
 	}
-	ci := &commitInfo{hash: h, tree: c.TreeHash, parents: c.ParentHashes, when: c.Committer.When, c: c}
+	ci := &commitInfo{hash: h, tree: c.TreeHash, parents: c.ParentHashes, when: c.Committer.When, meta: &leak.Commit{
+		Hash:    h.String(),
+		Author:  c.Author.Name,
+		Email:   c.Author.Email,
+		Date:    c.Author.When,
+		Message: strings.TrimRight(c.Message, "\n"),
+	}}
 	if w.shallow[h] {
 		ci.missing = true
 	}
@@ -422,19 +429,11 @@ func (w *walker) order(cs []*commitInfo) []*leak.Commit {
 	}
 	heap.Init(&ready)
 	out := make([]*leak.Commit, 0, len(cs))
-	w.byHash = make(map[plumbing.Hash]*leak.Commit, len(cs))
 	for ready.Len() > 0 {
 		c := heap.Pop(&ready).(*commitInfo)
-		lc := &leak.Commit{
-			Hash:    c.hash.String(),
-			Author:  c.c.Author.Name,
-			Email:   c.c.Author.Email,
-			Date:    c.c.Author.When,
-			Message: strings.TrimRight(c.c.Message, "\n"),
-			Order:   len(out),
-		}
+		lc := c.meta
+		lc.Order = len(out)
 		out = append(out, lc)
-		w.byHash[c.hash] = lc
 		for _, ch := range children[c.hash] {
 			pending[ch.hash]--
 			if pending[ch.hash] == 0 {
