@@ -21,6 +21,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/leakhound/leakhound/internal/safego"
+
 	"github.com/leakhound/leakhound/leak"
 )
 
@@ -65,7 +67,7 @@ func Walk(ctx context.Context, root string, opts Options, fn func(*leak.Fragment
 	var nbytes atomic.Int64
 	paths := make(chan string, 64)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
+	safego.Go(g, func() error {
 		defer close(paths)
 		return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -95,7 +97,7 @@ func Walk(ctx context.Context, root string, opts Options, fn func(*leak.Fragment
 		})
 	})
 	for range workers {
-		g.Go(func() error {
+		safego.Go(g, func() error {
 			for p := range paths {
 				rel, err := filepath.Rel(root, p)
 				if err != nil {

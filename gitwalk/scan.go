@@ -16,6 +16,8 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/leakhound/leakhound/internal/safego"
+
 	"github.com/leakhound/leakhound/leak"
 )
 
@@ -91,7 +93,7 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 		cacheBytes = DefaultCacheBytes
 	}
 	for range workers {
-		g.Go(func() error {
+		safego.Go(g, func() error {
 			objs := r.newObjects(cacheBytes, true)
 			defer objs.close()
 			local := map[string]int{}

@@ -271,7 +271,9 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		}, sink.add)
 	interrupted := scanErr != nil && ctx.Err() != nil
 	if scanErr != nil && !interrupted {
-		return nil, scanErr
+		// A reader failed (an internal error): keep what was found, and
+		// let the errors make the scan incomplete.
+		sink.add("scan", scanErr)
 	}
 	if ruleErr != nil {
 		return nil, ruleErr
@@ -494,7 +496,7 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 	}
 	interrupted := walkErr != nil && ctx.Err() != nil
 	if walkErr != nil && !interrupted {
-		return nil, walkErr
+		sink.add("scan", walkErr)
 	}
 	if ruleErr != nil {
 		return nil, ruleErr
