@@ -226,33 +226,26 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 		}
 	}
 	var firstErr error
+	run := func(r *rule, wins [][2]int) {
+		if err := r.compile(); err != nil {
+			if firstErr == nil {
+				firstErr = ruleError{r, err}
+			}
+			return
+		}
+		d.runRule(r, content, sc, wins, res)
+	}
 	for _, ri := range sc.touched {
-		r := d.rules[ri]
 		hits := sc.hits[ri]
 		sc.hits[ri] = hits[:0]
-		if !d.active(r, srcs) {
-			continue
+		if r := d.rules[ri]; d.active(r, srcs) {
+			run(r, windows(content, hits))
 		}
-		if err := r.compile(); err != nil {
-			if firstErr == nil {
-				firstErr = ruleError{r, err}
-			}
-			continue
-		}
-		d.runRule(r, content, sc, windows(content, hits), res)
 	}
 	for _, ri := range d.always {
-		r := d.rules[ri]
-		if !d.active(r, srcs) {
-			continue
+		if r := d.rules[ri]; d.active(r, srcs) {
+			run(r, sc.regions)
 		}
-		if err := r.compile(); err != nil {
-			if firstErr == nil {
-				firstErr = ruleError{r, err}
-			}
-			continue
-		}
-		d.runRule(r, content, sc, sc.regions, res)
 	}
 	return firstErr
 }
