@@ -131,6 +131,26 @@ func (s *errorSink) n() int {
 	return s.count
 }
 
+// committedFile returns a function reading file from the commit that at
+// names, for a bare repository's rules and baseline. A repository without
+// that commit (an empty one) has no such file; a file that cannot be read
+// is counted in sink, which makes the scan incomplete, and treated as
+// absent: the defaults apply and every finding is reported, failing closed.
+func committedFile(repo *gitwalk.Repo, sink *errorSink, file string, at func() (gitwalk.Ref, error)) func() ([]byte, bool, error) {
+	return func() ([]byte, bool, error) {
+		ref, err := at()
+		if err != nil {
+			return nil, false, nil
+		}
+		b, ok, err := repo.FileAt(ref.Hash, file)
+		if err != nil {
+			sink.add(file+" in "+ref.Name, err)
+			return nil, false, nil
+		}
+		return b, ok, nil
+	}
+}
+
 // blobMatches are the matches found in one blob.
 type blobMatches struct {
 	blob    string
@@ -152,20 +172,10 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		var fromHEAD func() ([]byte, bool, error)
 		if repo.WorkTree() == "" {
 			// A bare repository's rules file is the one in HEAD's tree.
-			fromHEAD = func() ([]byte, bool, error) {
+			fromHEAD = committedFile(repo, sink, rulesFileName, func() (gitwalk.Ref, error) {
 				h, err := repo.ResolveRef("HEAD")
-				if err != nil {
-					return nil, false, nil // an empty repository has no rules file
-				}
-				b, ok, err := repo.FileAt(h, rulesFileName)
-				if err != nil {
-					// Count it, scan with the defaults: the scan will be
-					// incomplete anyway, as HEAD's tree cannot be read.
-					sink.add(rulesFileName+" in HEAD", err)
-					return nil, false, nil
-				}
-				return b, ok, nil
-			}
+				return gitwalk.Ref{Name: "HEAD", Hash: h}, err
+			})
 		}
 		cfg, err = loadConfig(eo.configPath, repo.WorkTree(), fromHEAD)
 		if err != nil {
@@ -176,20 +186,7 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 	var baselineFromHEAD func() ([]byte, bool, error)
 	if repo.WorkTree() == "" {
 		// A bare repository's baseline is the one in its default branch.
-		baselineFromHEAD = func() ([]byte, bool, error) {
-			ref, err := repo.DefaultBranch()
-			if err != nil {
-				return nil, false, nil
-			}
-			b, ok, err := repo.FileAt(ref.Hash, baseline.FileName)
-			if err != nil {
-				// As for the rules file: count it and report every
-				// finding, which fails closed.
-				sink.add(baseline.FileName+" in "+ref.Name, err)
-				return nil, false, nil
-			}
-			return b, ok, nil
-		}
+		baselineFromHEAD = committedFile(repo, sink, baseline.FileName, repo.DefaultBranch)
 	}
 	known, knownName, err := resolveBaseline(eo, repo.WorkTree(), baselineFromHEAD)
 	if err != nil {
@@ -247,14 +244,12 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 	var found []blobMatches
 	var warnings []string
 	var allowlisted int
-	var scanned int64
 	var ruleErr error
 	scanErr := repo.Scan(ctx, plan, gitwalk.ScanOptions{Workers: eo.threads, MaxFileSize: eo.maxFileSize}, stats,
 		func(frag *leak.Fragment) error {
 			res, err := d.Detect(frag)
 			mu.Lock()
 			defer mu.Unlock()
-			scanned += int64(res.Scanned)
 			if err != nil && ruleErr == nil {
 				ruleErr = err
 			}
