@@ -636,3 +636,34 @@ func TestPackIndexAgreesWithGoGit(t *testing.T) {
 		t.Error("truncated index accepted")
 	}
 }
+
+func TestResolveRevisionSuffixes(t *testing.T) {
+	g := gittest.New(t)
+	c1 := g.Write("a", "1\n").Commit("one")
+	c2 := g.Write("a", "2\n").Commit("two")
+	g.Branch("side")
+	c3 := g.Write("b", "3\n").Commit("three")
+	g.Checkout("main")
+	c4 := g.Write("a", "4\n").Commit("four")
+	m := g.Merge("merge", "side")
+	g.Tag("v1", m, true)
+	r, err := Open(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for rev, want := range map[string]string{
+		"HEAD": m, "HEAD~": c4, "HEAD~1": c4, "HEAD~2": c2, "HEAD~3": c1, "HEAD^": c4, "HEAD^2": c3,
+		"HEAD^2~1": c2, "HEAD^0": m, "v1~1": c4, "main~2^": c1, m[:8] + "~3": c1,
+	} {
+		h, err := r.ResolveRef(rev)
+		if err != nil || h.String() != want {
+			t.Errorf("%s: %v %v, want %.7s", rev, h, err, want)
+		}
+	}
+	for _, bad := range []string{"HEAD~9", "HEAD^3", "HEAD~x", "nope~1"} {
+		if _, err := r.ResolveRef(bad); err == nil {
+			t.Errorf("%s resolved", bad)
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -185,9 +186,79 @@ func readGitFile(p string) (string, error) {
 	return target, nil
 }
 
-// ResolveRef resolves a ref name (full, or short: a branch, tag or remote
-// branch), or a full or abbreviated object id, to an object id.
-func (r *Repo) ResolveRef(name string) (plumbing.Hash, error) {
+// ResolveRef resolves a revision to an object id: a ref name (full, or
+// short: a branch, tag or remote branch), or a full or abbreviated object
+// id, optionally followed by git's ancestry suffixes: ~N (the Nth
+// first-parent ancestor), ^N (the Nth parent; ^0 the commit itself), ~ and ^
+// (one).
+func (r *Repo) ResolveRef(rev string) (plumbing.Hash, error) {
+	name, ops := rev, ""
+	if i := strings.IndexAny(rev, "~^"); i > 0 {
+		name, ops = rev[:i], rev[i:]
+	}
+	h, err := r.resolveName(name)
+	if err != nil || ops == "" {
+		return h, err
+	}
+	for ops != "" {
+		op := ops[0]
+		j := 1
+		for j < len(ops) && ops[j] >= '0' && ops[j] <= '9' {
+			j++
+		}
+		n := 1
+		if j > 1 {
+			v, err := strconv.Atoi(ops[1:j])
+			if err != nil || v > 1<<20 {
+				return plumbing.ZeroHash, fmt.Errorf("revision %q: bad number %q", rev, ops[1:j])
+			}
+			n = v
+		}
+		ops = ops[j:]
+		if op != '~' && op != '^' {
+			return plumbing.ZeroHash, fmt.Errorf("revision %q: unsupported syntax at %q", rev, string(op)+ops)
+		}
+		if h, err = r.peelCommit(rev, h); err != nil {
+			return plumbing.ZeroHash, err
+		}
+		steps, parent := n, 0 // ~N: N first parents
+		if op == '^' {
+			if n == 0 {
+				continue
+			}
+			steps, parent = 1, n-1
+		}
+		for ; steps > 0; steps-- {
+			ps, err := r.parents(h)
+			if err != nil {
+				return plumbing.ZeroHash, fmt.Errorf("revision %q: %w", rev, err)
+			}
+			if parent >= len(ps) {
+				return plumbing.ZeroHash, fmt.Errorf("revision %q: commit %s has no parent %d", rev, h, parent+1)
+			}
+			h = ps[parent]
+		}
+	}
+	return h, nil
+}
+
+// parents returns the parents of commit h.
+func (r *Repo) parents(h plumbing.Hash) ([]plumbing.Hash, error) {
+	objs := r.newObjects(1<<20, false)
+	defer objs.close()
+	raw, err := objs.typed(h, plumbing.CommitObject)
+	if err != nil {
+		return nil, err
+	}
+	c, err := object.DecodeCommit(nil, decode(plumbing.CommitObject, raw))
+	if err != nil {
+		return nil, fmt.Errorf("commit %s: %w", h, err)
+	}
+	return c.ParentHashes, nil
+}
+
+// resolveName resolves a ref name or object id, without suffixes.
+func (r *Repo) resolveName(name string) (plumbing.Hash, error) {
 	if plumbing.IsHash(name) {
 		return plumbing.NewHash(name), nil
 	}
@@ -412,6 +483,12 @@ func (r *Repo) ResolveCommit(rev string) (plumbing.Hash, error) {
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
+	return r.peelCommit(rev, h)
+}
+
+// peelCommit follows annotated tags from h to a commit; rev names h in
+// errors.
+func (r *Repo) peelCommit(rev string, h plumbing.Hash) (plumbing.Hash, error) {
 	objs := r.newObjects(1<<20, false)
 	defer objs.close()
 	for depth := 0; depth < 20; depth++ {
