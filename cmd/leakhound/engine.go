@@ -151,6 +151,34 @@ func committedFile(repo *gitwalk.Repo, sink *errorSink, file string, at func() (
 	}
 }
 
+// tally gathers, from concurrent detector callbacks, what they report
+// besides matches: the first rule error, fragments skipped by path, rules
+// capped.
+type tally struct {
+	mu          sync.Mutex
+	ruleErr     error
+	allowlisted int
+	warnings    []string
+}
+
+// record notes res and err, from the fragment named where.
+func (t *tally) record(res detect.Result, err error, where string) {
+	if err == nil && !res.Skipped && len(res.Capped) == 0 {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err != nil && t.ruleErr == nil {
+		t.ruleErr = err
+	}
+	if res.Skipped {
+		t.allowlisted++
+	}
+	for _, id := range res.Capped {
+		t.warnings = addWarning(t.warnings, fmt.Sprintf("rule %s matched more than the cap in %s; its other matches there were dropped", id, where))
+	}
+}
+
 // blobMatches are the matches found in one blob.
 type blobMatches struct {
 	blob    string
@@ -242,25 +270,15 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 
 	var mu sync.Mutex
 	var found []blobMatches
-	var warnings []string
-	var allowlisted int
-	var ruleErr error
+	var tl tally
 	scanErr := repo.Scan(ctx, plan, gitwalk.ScanOptions{Workers: eo.threads, MaxFileSize: eo.maxFileSize}, stats,
 		func(frag *leak.Fragment) error {
 			res, err := d.Detect(frag)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil && ruleErr == nil {
-				ruleErr = err
-			}
-			if res.Skipped {
-				allowlisted++
-			}
-			for _, id := range res.Capped {
-				warnings = addWarning(warnings, fmt.Sprintf("rule %s matched more than the cap in blob %s; its other matches there were dropped", id, frag.BlobID))
-			}
+			tl.record(res, err, "blob "+frag.BlobID)
 			if len(res.Matches) > 0 {
+				mu.Lock()
 				found = append(found, blobMatches{frag.BlobID, res.Matches})
+				mu.Unlock()
 			}
 			return nil
 		}, sink.add)
@@ -270,8 +288,8 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		// let the errors make the scan incomplete.
 		sink.add("scan", scanErr)
 	}
-	if ruleErr != nil {
-		return nil, ruleErr
+	if tl.ruleErr != nil {
+		return nil, tl.ruleErr
 	}
 
 	attribute(repo, plan, d, found, col, sink)
@@ -279,10 +297,10 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 	rep := &report.Report{Findings: col.Findings()}
 	applyBaseline(rep, known, knownName)
 	head, headWarnings := markInHead(repo, rep.Findings)
-	warnings = append(warnings, headWarnings...)
+	warnings := append(tl.warnings, headWarnings...)
 	sort.Strings(warnings)
-	if allowlisted > 0 {
-		plan.Skipped["allowlisted-path"] += allowlisted
+	if tl.allowlisted > 0 {
+		plan.Skipped["allowlisted-path"] += tl.allowlisted
 	}
 	rep.Summary = report.Summary{
 		Source:     t.path,
@@ -424,23 +442,10 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 		return nil, err
 	}
 	col := leak.NewCollector()
-	var ruleErr error
-	var mu sync.Mutex
-	var warnings []string
-	allowlisted := 0
+	var tl tally
 	handle := func(frag *leak.Fragment) error {
 		res, err := d.Detect(frag)
-		mu.Lock()
-		defer mu.Unlock()
-		if err != nil && ruleErr == nil {
-			ruleErr = err
-		}
-		if res.Skipped {
-			allowlisted++
-		}
-		for _, id := range res.Capped {
-			warnings = addWarning(warnings, fmt.Sprintf("rule %s matched more than the cap in %s; its other matches there were dropped", id, frag.Sources[0].Path))
-		}
+		tl.record(res, err, frag.Sources[0].Path)
 		for i := range res.Matches {
 			for _, src := range frag.Sources {
 				if f, ok := d.Finding(&res.Matches[i], "", src); ok {
@@ -493,11 +498,11 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 	if walkErr != nil && !interrupted {
 		sink.add("scan", walkErr)
 	}
-	if ruleErr != nil {
-		return nil, ruleErr
+	if tl.ruleErr != nil {
+		return nil, tl.ruleErr
 	}
-	if allowlisted > 0 {
-		sum.Skipped["allowlisted-path"] = allowlisted
+	if tl.allowlisted > 0 {
+		sum.Skipped["allowlisted-path"] = tl.allowlisted
 	}
 	rep := &report.Report{Findings: col.Findings(), Summary: sum}
 	applyBaseline(rep, known, knownName)
@@ -506,8 +511,8 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 		rep.Findings[i].InHead = true
 	}
 	rep.Summary.InHead = len(rep.Findings)
-	sort.Strings(warnings)
-	rep.Summary.Warnings = warnings
+	sort.Strings(tl.warnings)
+	rep.Summary.Warnings = tl.warnings
 	rep.Summary.Findings = len(rep.Findings)
 	rep.Summary.Errors = sink.n()
 	rep.Summary.Incomplete = sink.n() > 0 || interrupted
