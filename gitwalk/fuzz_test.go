@@ -37,9 +37,10 @@ func FuzzParseTree(f *testing.F) {
 		if err != nil {
 			return
 		}
+		// Entries name something, and their names lie within the input.
 		for _, e := range es {
-			if len(e.name) == 0 && len(raw) > 0 && bytes.IndexByte(raw, ' ') != 0 {
-				continue // an empty name is malformed but harmless
+			if len(e.name) == 0 || bytes.IndexByte(e.name, 0) >= 0 || !bytes.Contains(raw, e.name) {
+				t.Fatalf("entry name %q", e.name)
 			}
 		}
 	})

@@ -103,6 +103,9 @@ func parseTree(raw []byte) ([]entry, error) {
 		if nul < 0 || len(raw) < nul+1+20 {
 			return nil, fmt.Errorf("truncated entry")
 		}
+		if nul == 0 {
+			return nil, fmt.Errorf("entry without a name")
+		}
 		e := entry{name: raw[:nul], mode: filemode.FileMode(mode)}
 		copy(e.hash[:], raw[nul+1:nul+21])
 		es = append(es, e)
