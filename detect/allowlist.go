@@ -109,31 +109,37 @@ func (a *allowlist) matchPath(path string) bool {
 // empty path and commit are content-only checks: path and commit conditions
 // then count as not met.
 func (a *allowlist) allows(m *Match, path, commit string) bool {
-	type cond struct {
-		present bool
-		met     func() bool
-	}
-	conds := []cond{
-		{len(a.regexes) > 0, func() bool { return a.matchRegex(m) }},
-		{len(a.stopwords) > 0, func() bool { return a.matchStopword(m.Secret) }},
-		{len(a.paths) > 0, func() bool { return path != "" && a.matchPath(path) }},
-		{len(a.commits) > 0, func() bool { return commit != "" && a.commits[strings.ToLower(commit)] }},
-	}
-	any := false
-	for _, c := range conds {
-		if !c.present {
+	present := 0
+	// The conditions, cheapest first; each is looked at only if present.
+	for c := range 4 {
+		var has, met bool
+		switch c {
+		case 0:
+			if has = len(a.stopwords) > 0; has {
+				met = a.matchStopword(m.Secret)
+			}
+		case 1:
+			if has = len(a.commits) > 0; has {
+				met = commit != "" && a.commits[strings.ToLower(commit)]
+			}
+		case 2:
+			if has = len(a.paths) > 0; has {
+				met = path != "" && a.matchPath(path)
+			}
+		case 3:
+			if has = len(a.regexes) > 0; has {
+				met = a.matchRegex(m)
+			}
+		}
+		if !has {
 			continue
 		}
-		met := c.met()
-		if a.and && !met {
-			return false
+		present++
+		if met != a.and {
+			return met // OR: one met condition decides; AND: one unmet one
 		}
-		if !a.and && met {
-			return true
-		}
-		any = true
 	}
-	return a.and && any
+	return a.and && present > 0
 }
 
 func (a *allowlist) matchRegex(m *Match) bool {

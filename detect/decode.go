@@ -176,7 +176,7 @@ func superseded(m *Match, found []decoded) bool {
 	}
 	for i := range found {
 		t := &found[i]
-		if m.Start >= t.start && m.End <= t.end && (m.rule.generic() || t.rules[m.rule]) {
+		if m.Start >= t.start && m.End <= t.end && (m.rule.generic || t.rules[m.rule]) {
 			return true
 		}
 	}

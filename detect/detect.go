@@ -25,6 +25,7 @@ package detect
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -87,6 +88,12 @@ type Detector struct {
 type rule struct {
 	config.Rule
 	index int
+	// generic is set for rules tagged generic: they match by context (a
+	// name that says password), not by a secret's own format.
+	generic bool
+	// rank orders rules when matches overlap (see dedupe): lower is more
+	// specific. It is set once, in New.
+	rank int
 
 	once sync.Once
 	re   *re2.Regexp
@@ -112,7 +119,8 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 	kwIndex := make(map[string]int)
 	var kws []string
 	for i := range cfg.Rules {
-		r := &rule{Rule: cfg.Rules[i], index: i}
+		r := &rule{Rule: cfg.Rules[i], index: i, generic: slices.Contains(cfg.Rules[i].Tags, "generic")}
+		r.rank = rankOf(r)
 		d.rules = append(d.rules, r)
 		d.byID[r.ID] = r
 		if r.Path != "" {

@@ -360,3 +360,40 @@ path = '''\.p12$'''
 		t.Errorf("failing examples %q, want %q", got, want)
 	}
 }
+
+// TestAllowlistConditions checks OR (any condition) against AND (every
+// present condition) allowlists.
+func TestAllowlistConditions(t *testing.T) {
+	rules := func(cond string) string {
+		return `
+[[rules]]
+id = "acme"
+regex = '''acme_([a-z0-9]{16})'''
+secretGroup = 1
+keywords = ["acme_"]
+  [[rules.allowlists]]
+  condition = "` + cond + `"
+  paths = ['''^fixtures/''']
+  stopwords = ["fixture"]
+`
+	}
+	tok, fixtureTok := "acme_k3j4h5g6f7d8s9a0", "acme_fixtureabcdefghi"
+	for _, tt := range []struct {
+		cond, path, token string
+		found             bool
+	}{
+		{"OR", "app.txt", tok, true},
+		{"OR", "fixtures/a.txt", tok, false},
+		{"OR", "app.txt", fixtureTok, false},
+		{"AND", "app.txt", tok, true},
+		{"AND", "fixtures/a.txt", tok, true},
+		{"AND", "app.txt", fixtureTok, true},
+		{"AND", "fixtures/a.txt", fixtureTok, false},
+	} {
+		d := mustDetector(t, rules(tt.cond), Options{})
+		got := len(detect(t, d, tt.path, "x = "+tt.token+"\n")) == 1
+		if got != tt.found {
+			t.Errorf("%s allowlist, %s at %s: found %v, want %v", tt.cond, tt.token, tt.path, got, tt.found)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/entropy"
 	"github.com/leakhound/leakhound/leak"
 )
@@ -492,7 +493,7 @@ func (d *Detector) dedupe(ms []Match) []Match {
 				// stands for something else (see decodeRegions).
 				continue
 			}
-			if o.rule.rank() <= m.rule.rank() {
+			if o.rule.rank <= m.rule.rank {
 				drop = true
 				break
 			}
@@ -506,20 +507,15 @@ func (d *Detector) dedupe(ms []Match) []Match {
 	return out
 }
 
-// generic reports whether the rule is tagged generic: it matches by context
-// (a name that says password), not by a secret's own format.
-func (r *rule) generic() bool { return slices.Contains(r.Tags, "generic") }
-
-// rank orders rules for dedupe: lower is more specific.
-func (r *rule) rank() int {
-	sev := 2
-	for i, s := range []string{"critical", "high", "medium", "low", "info"} {
-		if r.Severity == s {
-			sev = i
-		}
+// rankOf orders rules for dedupe: the most severe first, then those not
+// tagged generic, then by their place in the rules file.
+func rankOf(r *rule) int {
+	sev := slices.Index(config.Severities, r.Severity)
+	if sev < 0 {
+		sev = slices.Index(config.Severities, "medium")
 	}
 	generic := 0
-	if r.generic() {
+	if r.generic {
 		generic = 1
 	}
 	return (sev*2+generic)<<20 | r.index

@@ -249,9 +249,8 @@ func TestSkipsAreCounted(t *testing.T) {
 }
 
 func TestSubmoduleEntriesAreCounted(t *testing.T) {
-	// go-git cannot stage a gitlink; write the tree by hand through a
-	// second repository's commit id recorded in the index is overkill:
-	// instead check the counting path of record directly.
+	// go-git cannot stage a submodule (gitlink) entry, so this feeds one to
+	// the code that records a commit's changes.
 	w := &walker{plan: &Plan{Skipped: map[string]int{}, blobs: map[plumbing.Hash]*blobInfo{}}}
 	w.record(&leak.Commit{}, change{path: "vendor/lib", mode: 0o160000, new: plumbing.NewHash("1111111111111111111111111111111111111111")}, nil, nil)
 	if w.plan.Skipped["submodule"] != 1 || len(w.plan.blobs) != 0 {

@@ -491,23 +491,12 @@ func (r *Repo) ResolveCommit(rev string) (plumbing.Hash, error) {
 func (r *Repo) peelCommit(rev string, h plumbing.Hash) (plumbing.Hash, error) {
 	objs := r.newObjects(1<<20, false)
 	defer objs.close()
-	for depth := 0; depth < 20; depth++ {
-		typ, data, err := objs.byID(h, 1<<40)
-		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("%s: object %s: %w", rev, h, err)
-		}
-		switch typ {
-		case plumbing.CommitObject:
-			return h, nil
-		case plumbing.TagObject:
-			t, err := object.DecodeTag(nil, decode(typ, data))
-			if err != nil {
-				return plumbing.ZeroHash, fmt.Errorf("%s: tag %s: %w", rev, h, err)
-			}
-			h = t.Target
-		default:
-			return plumbing.ZeroHash, fmt.Errorf("%s: %s is a %s, not a commit", rev, h, typ)
-		}
+	h, typ, _, err := objs.peel(h)
+	switch {
+	case err != nil:
+		return plumbing.ZeroHash, fmt.Errorf("%s: %w", rev, err)
+	case typ != plumbing.CommitObject:
+		return plumbing.ZeroHash, fmt.Errorf("%s: %s is a %s, not a commit", rev, h, typ)
 	}
-	return plumbing.ZeroHash, fmt.Errorf("%s: tags nested too deep", rev)
+	return h, nil
 }

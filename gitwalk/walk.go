@@ -233,31 +233,22 @@ func (w *walker) tips(names []string, ids []plumbing.Hash, strict, allRefs bool)
 
 // peel follows tags to a commit. A tag of a tree or blob peels to zero.
 func (w *walker) peel(h plumbing.Hash) (plumbing.Hash, error) {
-	for depth := 0; depth < 20; depth++ {
-		if _, ok := w.commits[h]; ok {
-			return h, nil
-		}
-		typ, data, err := w.objs.byID(h, 1<<40)
-		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("object %s: %w", h, err)
-		}
-		switch typ {
-		case plumbing.CommitObject:
-			if _, err := w.decodeCommit(h, data); err != nil {
-				return plumbing.ZeroHash, err
-			}
-			return h, nil
-		case plumbing.TagObject:
-			t, err := object.DecodeTag(nil, decode(typ, data))
-			if err != nil {
-				return plumbing.ZeroHash, fmt.Errorf("tag %s: %w", h, err)
-			}
-			h = t.Target
-		default:
-			return plumbing.ZeroHash, nil
+	if _, ok := w.commits[h]; ok {
+		return h, nil
+	}
+	h, typ, data, err := w.objs.peel(h)
+	switch {
+	case err != nil:
+		return plumbing.ZeroHash, err
+	case typ != plumbing.CommitObject:
+		return plumbing.ZeroHash, nil
+	}
+	if _, ok := w.commits[h]; !ok {
+		if _, err := w.decodeCommit(h, data); err != nil {
+			return plumbing.ZeroHash, err
 		}
 	}
-	return plumbing.ZeroHash, fmt.Errorf("object %s: tags nested too deep", h)
+	return h, nil
 }
 
 func (w *walker) decodeCommit(h plumbing.Hash, data []byte) (*commitInfo, error) {
