@@ -13,7 +13,7 @@
 //	[[rules]]
 //	id = "acme-token"                   # unique, required
 //	description = "ACME API token"
-//	regex = '''acme_([a-z0-9]{32})'''   # RE2 syntax; regex or path is required
+//	regex = '''acme_([a-z0-9]{32})'''   # RE2 syntax; a regex, a value or a path is required
 //	secretGroup = 1                     # capture group holding the secret
 //	entropy = 3.5                       # minimum Shannon entropy of the secret, bits per byte
 //	keywords = ["acme_"]                # the regex runs only where one occurs (case-insensitive)
@@ -22,6 +22,12 @@
 //	severity = "high"                   # critical, high, medium, low or info
 //	confidence = "high"                 # high, medium or low: how sure a match is a secret
 //	secretDecode = "percent"            # decode the secret before fingerprinting it
+//
+//	[[rules]]                           # a rule stated by what it finds (see assign.go):
+//	id = "acme-api-key"
+//	names = ["acme"]                    # the value assigned to a name holding "acme" and a
+//	value = '''[a-f0-9]{32}'''          # secret word, in any syntax; without names, a token
+//	secretWords = ["key", "token"]      # optional: the words the name must also hold
 //
 //	  [[rules.allowlists]]              # matches to ignore for this rule
 //	  regexes = ['''acme_0{32}''']
@@ -101,8 +107,20 @@ type Config struct {
 type Rule struct {
 	ID          string
 	Description string
-	// Regex finds the secret; empty for a rule that matches paths only.
+	// Regex finds the secret; empty for a rule that matches paths only. For
+	// a rule stated by Value (and Names) it is the regex built from them.
 	Regex string
+	// Value is the format of the secret, for a rule stated without a regex:
+	// a token found wherever it stands, or, with Names, the value assigned
+	// to a name that holds one of Names and one of SecretWords.
+	Value string
+	// Names are regexes (matched case-insensitively) for the service a
+	// name must mention, for a rule stated by Value.
+	Names []string
+	// SecretWords are regexes for the words a name must hold besides one of
+	// Names; nil means the default words (key, token, secret, password,
+	// ...), empty means none.
+	SecretWords []string
 	// SecretGroup is the capture group that holds the secret. Zero means the
 	// first group that matched, or the whole match if the regex has no
 	// groups.
