@@ -13,6 +13,12 @@
 // leak.Finding for one Source, applying what depends on the path or commit
 // (a rule's path, path and commit allowlists).
 //
+// Content is decoded before it is scanned: whatever the encoding of the
+// file (UTF-8 with or without a byte order mark, UTF-16, Latin-1) and its
+// line ends (LF, CRLF, CR), the rules see UTF-8 text with "\n" line ends
+// (see textenc), so no rule has to allow for a "\r" before a line's end,
+// and matches are placed at the lines and columns of that text.
+//
 // Detect also decodes: base64, base64url, hex and percent-encoded tokens in
 // the lines it scans are decoded when they decode to text, and the lines are
 // scanned again with the decoded text in place (see decodeRegions), so that
@@ -34,6 +40,7 @@ import (
 
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/leak"
+	"github.com/leakhound/leakhound/textenc"
 )
 
 // Options tune a Detector.
@@ -265,10 +272,17 @@ type Match struct {
 	rule *rule
 	// Secret is the secret the rule extracted; Text the whole match.
 	Secret, Text string
-	// Start and End are the byte offsets of the secret in the content.
+	// Start and End are the byte offsets of the secret in the content as
+	// decoded (see textenc.Normalize): the fragment's content itself when
+	// it is UTF-8 text with "\n" line ends.
 	Start, End int
-	// Line and Column (1-based, in bytes) locate the start of the secret;
-	// EndLine and EndColumn its last byte.
+	// Line and Column (1-based) locate the start of the secret; EndLine and
+	// EndColumn its last byte. Lines are counted as editors count them: a
+	// CRLF or a lone CR ends a line as an LF does. A column counts bytes of
+	// the line's text in UTF-8 (a byte order mark not included): the byte
+	// column in a UTF-8 file, and the column the line would have saved as
+	// UTF-8 in a UTF-16 or Latin-1 file, so that the same text gives the
+	// same positions whichever way it was saved.
 	Line, Column, EndLine, EndColumn int
 	Entropy                          float64
 	// Decoded names the encodings the secret was found under, if any.
@@ -288,6 +302,14 @@ func (m *Match) Written() string {
 		return m.Text
 	}
 	return m.Secret
+}
+
+// WrittenIn reports whether content, another version of the file m was
+// found in, holds m's secret as written (see Written), whichever way each
+// version was saved: in UTF-16, with CRLF line ends, with a byte order
+// mark. Use it to tell whether an earlier version held the secret already.
+func (m *Match) WrittenIn(content []byte) bool {
+	return textenc.Contains(content, []byte(m.Written()))
 }
 
 // Finding returns the Finding for m at src, and false if a rule path or an

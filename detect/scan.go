@@ -8,6 +8,7 @@ import (
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/entropy"
 	"github.com/leakhound/leakhound/leak"
+	"github.com/leakhound/leakhound/textenc"
 )
 
 const (
@@ -51,15 +52,25 @@ type scratch struct {
 	// lines are flagged like those of matches: the same line elsewhere, or
 	// without the comment on the line before, must be scanned again.
 	allowed [][2]int
+	// text holds a fragment's content decoded by textenc.Normalize, when
+	// decoding changed it.
+	text []byte
 }
+
+// maxPooledText bounds the decoded text a pooled scratch keeps for reuse.
+const maxPooledText = 1 << 20
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // Detect scans frag's content and returns the matches of every rule,
 // whatever the paths of frag's sources (Finding applies those). It skips the
-// content entirely when SkipPath holds for every source. With
-// Options.Lines, it scans only lines not seen before (and those around
-// them). It is safe to call concurrently.
+// content entirely when SkipPath holds for every source. The content is
+// first decoded to UTF-8 text with "\n" line ends (textenc.Normalize), so a
+// file saved with CRLF line ends, a byte order mark, in UTF-16 or in Latin-1
+// gives the same matches, at the same lines and columns, as the same text
+// in UTF-8. With Options.Lines, it scans only lines not seen before (and
+// those around them); lines are remembered as decoded. It is safe to call
+// concurrently.
 //
 // An error means a rule's regex could not be compiled (with Options.Lazy);
 // the matches of the other rules are returned with it.
@@ -78,9 +89,15 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 			return res, nil
 		}
 	}
-	content := frag.Content
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
+	content, _, copied := textenc.Normalize(sc.text, frag.Content)
+	if copied {
+		sc.text = nil
+		if cap(content) <= maxPooledText {
+			sc.text = content[:0]
+		}
+	}
 	sc.regions = sc.regions[:0]
 	sc.allowed = sc.allowed[:0]
 

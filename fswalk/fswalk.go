@@ -7,7 +7,6 @@
 package fswalk
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -24,6 +23,7 @@ import (
 	"github.com/leakhound/leakhound/internal/safego"
 
 	"github.com/leakhound/leakhound/leak"
+	"github.com/leakhound/leakhound/textenc"
 )
 
 // Options tune Walk.
@@ -157,7 +157,7 @@ func readFile(p string, maxSize int64) ([]byte, string, error) {
 	if int64(len(b)) > maxSize {
 		return nil, "too-large", nil
 	}
-	if bytes.IndexByte(b[:min(len(b), 8000)], 0) >= 0 {
+	if textenc.Binary(b) {
 		return nil, "binary", nil
 	}
 	return b, "", nil

@@ -19,6 +19,7 @@ import (
 	"github.com/leakhound/leakhound/internal/safego"
 
 	"github.com/leakhound/leakhound/leak"
+	"github.com/leakhound/leakhound/textenc"
 )
 
 // Stats counts a walk's progress. Its fields are updated atomically while
@@ -55,7 +56,8 @@ const DefaultMaxFileSize = 10 << 20
 // concurrently from that many goroutines and must be safe for that; the
 // Fragment, and its Content, is only valid until fn returns.
 //
-// Binary blobs (a NUL byte in the first 8000 bytes, as git decides), blobs
+// Binary blobs (a NUL byte in the first 8000 bytes, as git decides, unless
+// they are UTF-16 text: see textenc.Binary), blobs
 // larger than opts.MaxFileSize and Git LFS pointers are not passed to fn;
 // they are counted in p.Skipped under "binary", "too-large" and
 // "lfs-pointer". A blob that cannot be read goes to onErr. An error from fn
@@ -226,7 +228,7 @@ func skipReason(b []byte) string {
 	if len(b) < 1024 && bytes.HasPrefix(b, []byte("version https://git-lfs.github.com/spec/")) {
 		return "lfs-pointer"
 	}
-	if bytes.IndexByte(b[:min(len(b), 8000)], 0) >= 0 {
+	if textenc.Binary(b) {
 		return "binary"
 	}
 	return ""

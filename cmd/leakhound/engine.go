@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -379,7 +378,7 @@ func attribute(repo *gitwalk.Repo, plan *gitwalk.Plan, d *detect.Detector, found
 			return false
 		}
 		// A decoded secret is written encoded: look for what is written.
-		return bytes.Contains(content, []byte(m.Written()))
+		return m.WrittenIn(content)
 	}
 	// Occurrences that introduced nothing new (a renamed or edited file
 	// still holding the secret) only add locations to findings, so they

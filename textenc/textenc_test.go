@@ -1,0 +1,161 @@
+package textenc
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math/rand"
+	"os/exec"
+	"strings"
+	"testing"
+	"unicode/utf16"
+)
+
+// utf16Bytes encodes s as UTF-16 in enc's byte order, with a byte order
+// mark when bom is set.
+func utf16Bytes(s string, enc Encoding, bom bool) []byte {
+	var order binary.ByteOrder = binary.LittleEndian
+	if enc == UTF16BE {
+		order = binary.BigEndian
+	}
+	units := utf16.Encode([]rune(s))
+	if bom {
+		units = append([]uint16{0xFEFF}, units...)
+	}
+	b := make([]byte, 2*len(units))
+	for i, u := range units {
+		order.PutUint16(b[2*i:], u)
+	}
+	return b
+}
+
+func TestNormalize(t *testing.T) {
+	const text = "user = app\npassword = Xq7#mZ2pL9vR — «prod»\n\nend"
+	crlf := bytes.ReplaceAll([]byte(text), []byte("\n"), []byte("\r\n"))
+	cr := bytes.ReplaceAll([]byte(text), []byte("\n"), []byte("\r"))
+	latin1 := []byte("user = app\r\npassword = Xq7#mZ2pL9vR \x97 \xabprod\xbb\r\n\r\nend")
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		enc  Encoding
+	}{
+		{"lf", []byte(text), UTF8},
+		{"crlf", crlf, UTF8},
+		{"cr", cr, UTF8},
+		{"bom", append(append([]byte{}, bom8...), crlf...), UTF8BOM},
+		{"utf-16le bom", utf16Bytes(string(crlf), UTF16LE, true), UTF16LE},
+		{"utf-16be bom", utf16Bytes(string(crlf), UTF16BE, true), UTF16BE},
+		{"utf-16le", utf16Bytes(string(crlf), UTF16LE, false), UTF16LE},
+		{"utf-16be", utf16Bytes(text, UTF16BE, false), UTF16BE},
+		{"windows-1252", latin1, Latin1},
+	} {
+		got, enc, _ := Normalize(nil, tc.in)
+		if string(got) != text || enc != tc.enc {
+			t.Errorf("%s: got %q (%v), want %q (%v)", tc.name, got, enc, text, tc.enc)
+		}
+		if Detect(tc.in) != tc.enc {
+			t.Errorf("%s: Detect = %v, want %v", tc.name, Detect(tc.in), tc.enc)
+		}
+		if Binary(tc.in) {
+			t.Errorf("%s: binary", tc.name)
+		}
+		if !Contains(tc.in, []byte("Xq7#mZ2pL9vR — «prod»\n\nend")) {
+			t.Errorf("%s: Contains misses the text", tc.name)
+		}
+	}
+}
+
+func TestNormalizeKeepsText(t *testing.T) {
+	in := []byte("a = 1\nb = ü\n")
+	got, enc, copied := Normalize(make([]byte, 0, 64), in)
+	if &got[0] != &in[0] || enc != UTF8 || copied {
+		t.Errorf("UTF-8 text with LF line ends was copied or changed: %q %v", got, enc)
+	}
+}
+
+func TestNormalizeLineBreaks(t *testing.T) {
+	for in, want := range map[string]string{
+		"a\r\r\nb": "a\n\nb",
+		"a\n\rb":   "a\n\nb",
+		"\r":       "\n",
+		"a\r":      "a\n",
+		"\r\n\r\n": "\n\n",
+		"a\xffb\r": "a\u00ffb\n",
+		"\x80\x81": "€\u0081",
+	} {
+		if got, _, _ := Normalize(nil, []byte(in)); string(got) != want {
+			t.Errorf("%q: got %q, want %q", in, got, want)
+		}
+	}
+	// UTF-16 surrogate pairs, an unpaired surrogate and an odd last byte.
+	in := utf16Bytes("k=😀\r\n", UTF16LE, true)
+	if got, _, _ := Normalize(nil, in); string(got) != "k=😀\n" {
+		t.Errorf("surrogate pair: %q", got)
+	}
+	in = append(utf16Bytes("k=", UTF16LE, true), 0x00, 0xD8, 'x', 0, 7)
+	if got, _, _ := Normalize(nil, in); string(got) != "k=\uFFFDx\uFFFD" {
+		t.Errorf("unpaired surrogate: %q", got)
+	}
+}
+
+func TestBinary(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	random := make([]byte, 4096)
+	r.Read(random)
+	ints := make([]byte, 400)
+	for i := range 200 {
+		binary.LittleEndian.PutUint16(ints[2*i:], uint16(i%50))
+	}
+	for name, b := range map[string][]byte{
+		"random":       random,
+		"nul":          []byte("text\x00more text"),
+		"small ints":   ints,
+		"utf-32 bom":   {0xFF, 0xFE, 0, 0, 'a', 0, 0, 0},
+		"png":          []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+		"odd utf-16":   append(utf16Bytes("password=x", UTF16LE, false), 'y'),
+		"utf-16 + nul": utf16Bytes("password\x00x", UTF16LE, false),
+	} {
+		if !Binary(b) {
+			t.Errorf("%s: not binary", name)
+		}
+	}
+	for name, b := range map[string][]byte{
+		"empty":    nil,
+		"text":     []byte("plain text\n"),
+		"utf-16le": utf16Bytes("$env:API_TOKEN = 'x'\r\n", UTF16LE, false),
+		"cyrillic": utf16Bytes("пароль: Xq7#mZ2pL9vR, user: admin, host: db.example.com\r\n", UTF16LE, false),
+	} {
+		if Binary(b) {
+			t.Errorf("%s: binary", name)
+		}
+	}
+}
+
+func FuzzNormalize(f *testing.F) {
+	f.Add([]byte("a\r\nb"))
+	f.Add(utf16Bytes("a=b\r\n", UTF16LE, true))
+	f.Add([]byte("\xff\xfe\x00\xd8"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		text, _, copied := Normalize(nil, b)
+		if !copied && len(text) > 0 && &text[len(text)-1] != &b[len(b)-1] {
+			t.Errorf("%q: text not copied, but not content itself", b)
+		}
+		if bytes.IndexByte(text, '\r') >= 0 {
+			t.Errorf("%q: a CR is left in %q", b, text)
+		}
+		if !Contains(b, text) {
+			t.Errorf("%q: its text %q is not found in it", b, text)
+		}
+	})
+}
+
+// TestLeaf holds the package to the standard library: every source of
+// content calls it, and it must not know what they know.
+func TestLeaf(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", ".").Output()
+	if err != nil {
+		t.Skipf("go list: %v", err)
+	}
+	if deps := strings.Fields(string(out)); len(deps) != 1 {
+		t.Errorf("textenc imports more than the standard library: %q", deps)
+	}
+}
