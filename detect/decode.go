@@ -6,13 +6,16 @@ import (
 	"encoding/hex"
 	"path"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/leakhound/leakhound/leak"
 )
 
 // Decoding finds secrets that are stored encoded: a Kubernetes Secret's
 // base64 data, a docker config's base64 "user:password", an HTTP Basic
-// authorization header, a hex or percent-encoded connection string.
+// authorization header, a hex or percent-encoded connection string, a
+// config file or a notebook cell inside a JSON string.
 //
 // After the rules have run over the regions of a fragment, the decoder looks
 // in the same regions (so lines skipped as seen before cost nothing) for
@@ -23,16 +26,28 @@ import (
 //   - hex: an even run of at least minHex hex digits;
 //   - percent: a run holding at least minPercent %XX escapes and no "://"
 //     (a URL whose password alone is escaped is the rules' business, with
-//     secretDecode = "percent").
+//     secretDecode = "percent");
+//   - escaped: the text of a line between two unescaped double quotes (or
+//     a line's end) that holds backslash escapes, as JSON, JavaScript,
+//     Python and shell strings write them (\" \\ \/ \n \r \t \uXXXX \xXX
+//     \'), and an assignment or a URL (one of = : @ >, or "-----"): a
+//     config file, a notebook cell, a JSON document or a key in a JSON
+//     string, an https:\/\/ URL.
 //
-// A token is decoded only if the result is printable ASCII (text, tabs and
-// line breaks) of at least minDecoded bytes: random bytes almost never are,
-// so identifiers, hashes and binary blobs are dropped after decoding their
-// first few bytes. The line holding the token, with the token replaced by
-// what it decodes to, is then scanned with every rule, and decoded again, up
-// to maxDecodeDepth encodings deep. A match in the decoded text is reported
-// at the token's place, with Decoded naming the encodings, Secret the decoded
-// secret and Text the token as written.
+// A base64, hex or percent token is decoded only if the result is printable
+// ASCII (text, tabs and line breaks) of at least minDecoded bytes: random
+// bytes almost never are, so identifiers, hashes and binary blobs are
+// dropped after decoding their first few bytes. The line holding the token,
+// with the token replaced by what it decodes to, is then scanned with every
+// rule, and decoded again, up to maxDecodeDepth encodings deep.
+//
+// A match in the decoded text of a base64, hex or percent token is reported
+// at the token's place, with Decoded naming the encodings, Secret the
+// decoded secret and Text the token as written. Unescaping moves every
+// character by a known amount, so a match in unescaped text is reported at
+// its own place in the line as written: Decoded is "escape" and Text the
+// secret as written when the secret held an escape, and a match that held
+// none is an ordinary match (the escapes were around it: \"password\": ...).
 //
 // One piece of file context travels with the decoded line: in a Kubernetes
 // Secret manifest (a YAML or JSON file that says "kind: Secret"), the
@@ -99,7 +114,11 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 	var found []decoded
 	var matches []Match
 	kube := -1 // unknown
-	try := func(s, e int, dec []byte, enc string) bool {
+	// try scans the decoded text dec of the token content[s:e]. offs, if
+	// set, maps each offset in dec (and len(dec)) to the offset in content
+	// it was decoded from; a match is then placed where it was written,
+	// not at the whole token.
+	try := func(s, e int, dec []byte, enc string, offs []int) bool {
 		if *budget <= 0 {
 			return false
 		}
@@ -137,6 +156,23 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 				tok.rules = make(map[*rule]bool)
 			}
 			tok.rules[m.rule] = true
+			if offs != nil {
+				start, end := offs[m.Start-p], offs[m.End-p]
+				written := content[start:end]
+				m.Start, m.End = start, end
+				m.Line, m.Column = sc.position(start)
+				m.EndLine, m.EndColumn = sc.position(end - 1)
+				switch {
+				case m.Decoded != "":
+					m.Decoded = enc + "+" + m.Decoded
+					m.Text = string(written)
+				case string(written) != m.Secret:
+					m.Decoded = enc
+					m.Text = string(written)
+				}
+				matches = append(matches, m)
+				continue
+			}
 			m.Start, m.End = s, e
 			m.Line, m.Column = sc.position(s)
 			m.EndLine, m.EndColumn = sc.position(e - 1)
@@ -152,7 +188,7 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 		return true
 	}
 	for _, reg := range regions {
-		if !eachToken(content, reg[0], reg[1], try) {
+		if !eachToken(content, reg[0], reg[1], try) || !eachEscaped(content, reg[0], reg[1], try) {
 			res.Capped = append(res.Capped, "(decoding)")
 			break
 		}
@@ -235,14 +271,14 @@ func isKubeSecret(content []byte) bool {
 // eachToken calls try for each candidate token in content[start:end] that
 // decodes to text, with what it decodes to and the encoding's name. It
 // stops, returning false, when try does.
-func eachToken(content []byte, start, end int, try func(s, e int, dec []byte, enc string) bool) bool {
+func eachToken(content []byte, start, end int, try func(s, e int, dec []byte, enc string, offs []int) bool) bool {
 	i := start
 	for i < end {
 		c := content[i]
 		if c == '%' {
 			if s, e, ok := percentToken(content, i, start, end); ok {
 				if dec := decodePercent(content[s:e]); dec != nil {
-					if !try(s, e, dec, "percent") {
+					if !try(s, e, dec, "percent", nil) {
 						return false
 					}
 				}
@@ -270,7 +306,7 @@ func eachToken(content []byte, start, end int, try func(s, e int, dec []byte, en
 			continue // part of a percent-encoded run: handled there
 		}
 		if dec, enc := decodeToken(content[s:body], i-body, flags); dec != nil {
-			if !try(s, i, dec, enc) {
+			if !try(s, i, dec, enc, nil) {
 				return false
 			}
 		}
@@ -407,6 +443,143 @@ func unhex(c byte) byte {
 		return c - 'A' + 10
 	}
 	return c - 'a' + 10
+}
+
+// eachEscaped calls try for each escaped token in content[start:end] (see
+// Decoding), with its unescaped text and the offsets that text was decoded
+// from. It stops, returning false, when try does.
+func eachEscaped(content []byte, start, end int, try func(s, e int, dec []byte, enc string, offs []int) bool) bool {
+	for i := start; i < end; {
+		j := bytes.IndexByte(content[i:end], '\\')
+		if j < 0 {
+			return true
+		}
+		ls := max(lineStartBefore(content, i+j, 0), start)
+		le := min(lineEndAfter(content, i+j, 0), end)
+		// The line's runs between unescaped double quotes.
+		seg := ls
+		for k := ls; k <= le; k++ {
+			if k < le && content[k] == '\\' {
+				k++
+				continue
+			}
+			if k < le && content[k] != '"' && content[k] != '\n' {
+				continue
+			}
+			if dec, offs := unescape(content, seg, k); dec != nil && worthScanning(dec) {
+				if !try(seg, k, dec, "escape", offs) {
+					return false
+				}
+			}
+			seg = k + 1
+		}
+		i = le
+	}
+	return true
+}
+
+// unescape returns the text of content[s:e] with its backslash escapes
+// decoded, and for each byte of it (and its end) the offset in content it
+// comes from; nil if it holds no escape. An escaped CRLF or CR becomes
+// "\n", as textenc makes line ends.
+func unescape(content []byte, s, e int) ([]byte, []int) {
+	if bytes.IndexByte(content[s:e], '\\') < 0 || e-s > maxToken {
+		return nil, nil
+	}
+	dec := make([]byte, 0, e-s)
+	offs := make([]int, 0, e-s+1)
+	escaped := false
+	put := func(from int, b ...byte) {
+		for _, c := range b {
+			dec = append(dec, c)
+			offs = append(offs, from)
+		}
+	}
+	for i := s; i < e; {
+		c := content[i]
+		if c != '\\' || i+1 == e {
+			put(i, c)
+			i++
+			continue
+		}
+		n := content[i+1]
+		switch n {
+		case '"', '\\', '/', '\'', '`':
+			put(i, n)
+		case 'n':
+			put(i, '\n')
+		case 'r':
+			if i+3 < e && content[i+2] == '\\' && content[i+3] == 'n' {
+				put(i, '\n')
+				i += 4
+				escaped = true
+				continue
+			}
+			put(i, '\n')
+		case 't':
+			put(i, '\t')
+		case 'u', 'x':
+			r, size := hexRune(content[i:e])
+			if size == 0 {
+				put(i, c, n)
+				break
+			}
+			put(i, utf8.AppendRune(nil, r)...)
+			i += size
+			escaped = true
+			continue
+		default:
+			put(i, c, n)
+			i += 2
+			continue
+		}
+		i += 2
+		escaped = true
+	}
+	if !escaped {
+		return nil, nil
+	}
+	offs = append(offs, e)
+	return dec, offs
+}
+
+// hexRune decodes the \uXXXX (a UTF-16 surrogate pair as two of them) or
+// \xXX escape that b starts with, and its length; 0 if it is not one.
+func hexRune(b []byte) (rune, int) {
+	digits := 4
+	if b[1] == 'x' {
+		digits = 2
+	}
+	if len(b) < 2+digits {
+		return 0, 0
+	}
+	var r rune
+	for _, c := range b[2 : 2+digits] {
+		if !isHexDigit(c) {
+			return 0, 0
+		}
+		r = r<<4 | rune(unhex(c))
+	}
+	if utf16.IsSurrogate(r) {
+		if len(b) >= 12 && b[6] == '\\' && b[7] == 'u' {
+			if lo, n := hexRune(b[6:]); n == 6 {
+				if p := utf16.DecodeRune(r, lo); p != utf8.RuneError {
+					return p, 12
+				}
+			}
+		}
+		return utf8.RuneError, 6
+	}
+	if r == '\r' {
+		r = '\n'
+	}
+	return r, 2 + digits
+}
+
+// worthScanning reports whether unescaped text can hold what an escape
+// hid from the rules: an assignment, a URL's credentials, a key block.
+func worthScanning(dec []byte) bool {
+	return len(dec) >= minDecoded && (bytes.ContainsAny(dec, "=:@>") || bytes.Contains(dec, []byte("-----")))
 }
 
 // decodeSecret returns the form of a secret that is fingerprinted, per a

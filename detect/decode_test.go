@@ -3,6 +3,7 @@ package detect
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -227,5 +228,51 @@ func TestPathRuleWithoutKeywords(t *testing.T) {
 	res, err := d.Detect(&leak.Fragment{Content: []byte(line), Sources: []leak.Source{{Path: "notes.txt"}}})
 	if err != nil || len(res.Matches) != 0 {
 		t.Errorf("notes.txt: %v %q", err, decodedSecrets(res.Matches))
+	}
+}
+
+// TestUnescaping checks escaped text: what the escapes hid is found, and
+// placed where it is written.
+func TestUnescaping(t *testing.T) {
+	d := mustDetector(t, decodeRules, Options{})
+	pw := "Vt8k" + "!Q2xR7mZ"
+	tests := []struct {
+		name, content string
+		want          string // rule=secret@decoded line:column written
+	}{
+		{"a config file in a JSON string", `{"app.ini": "[db]\npassword = ` + pw + `\nuser = app"}`,
+			"kv-password=" + pw + "@ 1:31 " + pw},
+		{"escaped CRLF and quotes", `{"doc": "[db]\r\npassword: \"` + pw + `\"\r\n"}`,
+			"kv-password=" + pw + "@ 1:30 " + pw},
+		{"escaped quotes without outer quotes (a log line)", `msg=\"password: ` + pw + `\" user=app`,
+			"kv-password=" + pw + "@ 1:17 " + pw},
+		{"a \\u escape in a URL's password", `{"url": "postgres://app:p\u0026ss` + pw + `@db.internal/app"}`,
+			"url=p&ss" + pw + "@escape 1:25 p\\u0026ss" + pw},
+		{"escaped slashes", `{"url": "https:\/\/app:` + pw + `@git.example.com\/x.git"}`,
+			"url=" + pw + "@ 1:24 " + pw},
+		{"twice escaped", `{"outer": "{\"inner\": \"password=\\\"` + pw + `\\\"\"}"}`,
+			"kv-password=" + pw + "@ 1:39 " + pw},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, m := range detect(t, d, "a.json", tt.content) {
+				got = append(got, fmt.Sprintf("%s=%s@%s %d:%d %s", m.RuleID(), m.Secret, m.Decoded, m.Line, m.Column, tt.content[m.Start:m.End]))
+				if m.Written() != tt.content[m.Start:m.End] {
+					t.Errorf("written %q, but %q is at %d-%d", m.Written(), tt.content[m.Start:m.End], m.Start, m.End)
+				}
+			}
+			if len(got) != 1 || got[0] != tt.want {
+				t.Errorf("%s\ngot  %q\nwant %q", tt.content, got, tt.want)
+			}
+		})
+	}
+	for _, text := range []string{
+		`printf("password=%s\n", pw);`,
+		`{"msg": "Invalid password.\nTry again: \u00bfok?"}`,
+	} {
+		if got := detect(t, d, "a.c", text); len(got) > 0 {
+			t.Errorf("%s: got %q", text, decodedSecrets(got))
+		}
 	}
 }
