@@ -14,7 +14,7 @@ import (
 //
 // finds the value assigned to any name that holds one of the names and a
 // secret word (key, token, secret, password, auth, ...), in every syntax
-// the engine knows (see assignSyntax), quoted or not:
+// the engine knows (see assignRegex), quoted or not:
 //
 //	ACME_API_KEY=...            acme_token: ...          "acmeSecret": "..."
 //	var acmeToken string = "..."    acmeToken := `...`   $acme_key .= "..."
@@ -30,25 +30,46 @@ import (
 // fixed prefix, a checksum): the value wherever it stands, as long as it is
 // not part of a longer run of letters and digits.
 //
+// Names and secret words count as parts of a name (split at "_", "-",
+// ".", case changes and digits), not as substrings: ACME_API_KEY and
+// acmeApiKey hold acme and key, MYACME_MONKEY holds neither (the detect
+// package judges the name groups the template marks, see below).
+//
 // secretWords replaces the words a name must hold besides one of the names;
-// an empty list means the names alone say secret. The secret is the value:
-// such a rule has no regex and no secretGroup of its own. Keywords default
-// to the names when they are plain words, and to the value's literal prefix
-// when it has one of three characters or more.
+// an empty list means the names alone say secret. quote = "required" takes
+// only quoted values (string literals), quote = "none" only unquoted ones,
+// joined to their name by white space alone only after a flag or ENV (for
+// a generic rule, "the password protects" is prose); by default both. The
+// secret is the value: such a rule has no regex and no secretGroup of its
+// own. Keywords default to the names when they are plain words, and to the
+// value's literal prefix when it has one of three characters or more.
+//
+// The regex built for such a rule names its groups: "secret" holds the
+// value, "name" (and "name2", "name3") the name it is assigned to, "vendor"
+// (and "vendor2", "vendor3") the service's name. A rule written as a regex
+// may name groups the same way: a "name" group is then judged by its parts
+// against the rule's secretWords, or DefaultSecretWords.
 
-// defaultSecretWords are the words that make a name a secret's name.
-var defaultSecretWords = []string{
+// DefaultSecretWords are the words that make a name a secret's name, for
+// a rule stated by names and a value without secretWords, and for a rule
+// whose regex names a "name" group (see below) without secretWords.
+var DefaultSecretWords = []string{
 	"key", "token", "secret", "passw(?:or)?d", "pass", "pwd", "auth", "cred",
 	"api", "access", "priv", "sig", "session", "bearer", "jwt", "pat",
-	"licen[cs]e", "dsn", "webhook", "cookie", "salt",
+	"licen[cs]e", "dsn", "webhook", "cookie", "salt", "credentials?", "apikey",
+	"private", "passphrase",
 }
 
 // Pieces of the assignment syntax. Names are matched case-insensitively,
-// values as written.
+// values as written. Content reaches the rules with "\n" line ends (see
+// package textenc), so no piece allows for "\r".
 const (
 	// ident is the rest of an identifier around a name or secret word:
-	// ACME_API_KEY_PROD, acme.api-key, x-acme-token.
-	ident = `[\w.-]{0,30}?`
+	// ACME_API_KEY_PROD, acme.api-key, x-acme-token. Repeats in these
+	// pieces are unbounded where a bound would not change what matches:
+	// RE2 expands a bounded repeat into one state per count, and the rules
+	// stated this way run wherever a secret word occurs.
+	ident = `[\w.-]*?`
 	// nameContext is what may stand between a service name and the secret
 	// word's identifier: the same identifier, the same line, or up to two
 	// lines (an INI section, a YAML parent key, a JSON object's name).
@@ -56,49 +77,84 @@ const (
 	// keyClose ends a name: closing quotes (escaped too, in JSON inside a
 	// string), a subscript's bracket.
 	keyClose = `[\x60'"\\\]]{0,4}`
-	// operator joins a name and its value.
-	operator = `(?:` +
-		// = := ::= :::= ?= ??= += .= ||= => -> : , || ?? (Make, PHP, Go,
-		// Ruby, JS, YAML, JSON, HTTP headers, setProperty("X", "v"))
-		`[ \t]*(?:=|:=|::=|:::=|\?=|\?\?=|\+=|\.=|\|\|=|=>|->|:|,|\|\||\?\?)[ \t]*` +
-		// a type between name and =: "acmeKey: str =", "var acmeKey string ="
-		`|[ \t]*:[ \t]*[\w.\[\]|<>?]{1,30}[ \t]*=[ \t]*` +
-		`|[ \t]+[\w.\[\]*]{1,20}[ \t]*=[ \t]*` +
-		// XML element text, on the same line or the next
-		`|>[ \t]*(?:\r?\n[ \t]*)?` +
-		// another attribute after the name's: key="AcmeKey" value="..."
-		`|[ \t]+[\w:-]{1,20}[ \t]*=[ \t]*` +
-		// white space alone: ENV NAME value, --acme-token value
-		`|[ \t]+` +
+	// operators join a name, with its closing quotes, and its value, except
+	// white space alone: = := ::= :::= ?= ??= += .= ||= => -> : || ?? (Make,
+	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers); XML element text, on
+	// the same line or the next; the value attribute after the name's
+	// (key="AcmeKey" value="..."). The comma of setProperty("X", "v") and
+	// CSV is in comma.
+	operators = `(?:` +
+		`[ \t]*(?:=|:=|::=|:::=|\?=|\?\?=|\+=|\.=|\|\|=|=>|->|:|\|\||\?\?)[ \t]*` +
+		`|>[ \t]*(?:\n[ \t]*)?` +
+		`|[ \t]+(?i:value|content|default|defaultvalue|val)[ \t]*=[ \t]*` +
 		`)`
-	// valueOpen is an optional string prefix and opening quote.
-	valueOpen = `(?:[rRbBuU@]{0,2}\\{0,2}[\x60'"])?`
-	// valueClose ends a value: a quote, white space (\r too), punctuation
-	// that ends a statement or an element, an escape (\n in a JSON string),
-	// or the end of the content.
+	comma = `[ \t]*,[ \t]*`
+	// typed is a type between a bare name and "=": "acmeKey: str =", "var
+	// acmeKey string =". Not after a quote: key="x" class="y" is markup.
+	typed = `(?:[ \t]*:[ \t]*[\w.\[\]|<>?]+[ \t]*=[ \t]*|[ \t]+[\w.\[\]*]+[ \t]*=[ \t]*)`
+	// spaced is white space alone between a name and its value: ENV NAME
+	// value, --acme-token value.
+	spaced = `[ \t]+`
+	// flagOrEnv is what must come before a name whose unquoted value
+	// follows it after white space alone: a command-line flag's dashes or
+	// a Dockerfile's ENV (or csh's setenv). Elsewhere "password protects"
+	// is prose.
+	flagOrEnv = `(?:-[\w-]*?|(?i:\bENV|\bsetenv)[ \t]+[\w.-]*?)`
+	// scheme is an authorization scheme before a value: Bearer, token,
+	// Basic.
+	scheme = `(?:(?i:bearer|token|basic)[ \t]+)?`
+	// quoteOpen is an optional string prefix and an opening quote.
+	quoteOpen = `[rRbBuUfF@]{0,2}\\{0,2}[\x60'"]`
+	// valueClose ends a value: a quote, white space, punctuation that ends
+	// a statement or an element, an escape (\n in a JSON string), or the
+	// end of the content.
 	valueClose = `(?:[\x60'"\s;,<>)\]}&|#\\]|$)`
+	// quoteClose ends a quoted value.
+	quoteClose = `\\{0,2}[\x60'"]`
 	// tokenBefore and tokenAfter keep a self-identifying token from being
 	// part of a longer run of letters and digits.
 	tokenBefore = `(?:^|[^0-9A-Za-z_+-])`
 	tokenAfter  = `(?:[^0-9A-Za-z_+=-]|$)`
 )
 
+// Quote values: how a rule stated by names and a value wants the value
+// quoted.
+const (
+	QuoteAny      = ""         // quoted or not
+	QuoteRequired = "required" // in quotes only: a string literal
+	QuoteNone     = "none"     // without quotes only
+)
+
 // assignRegex returns the regex of a rule stated by names and value. The
-// secret is its first capture group.
-func assignRegex(names, words []string, value string) string {
-	v := `(` + value + `)`
+// secret is its group named "secret"; the name it is assigned to is in the
+// groups named "name" and "name2", the service's name in "vendor" and
+// "vendor2" (see the detect package: names are judged by their parts).
+func assignRegex(names, words []string, value, quote string) string {
+	v := `(?P<secret>` + value + `)`
 	if len(names) == 0 {
 		return tokenBefore + v + tokenAfter
 	}
 	n := `(?:` + strings.Join(names, "|") + `)`
-	var name string
+	var name, name2 string
 	if len(words) == 0 {
-		name = `(?i:` + n + ident + `)`
+		name = `(?i:(?P<name>` + n + ident + `))`
+		name2 = `(?i:(?P<name2>` + n + ident + `))`
 	} else {
 		w := `(?:` + strings.Join(words, "|") + `)`
-		name = `(?i:` + n + nameContext + w + ident + `|` + w + ident + n + ident + `)`
+		name = `(?i:(?P<vendor>` + n + `)` + nameContext + `(?P<name>` + w + ident + `)|(?P<name2>` + w + ident + `(?P<vendor2>` + n + `)` + ident + `))`
+		name2 = `(?i:(?P<vendor3>` + n + `)` + ident + `(?P<name3>` + w + ident + `))`
 	}
-	return name + keyClose + operator + valueOpen + v + valueClose
+	join := `(?:` + keyClose + `(?:` + operators + `|` + comma + `)|` + typed + `)`
+	switch quote {
+	case QuoteRequired:
+		// White space alone only after a flag or ENV, as below.
+		return `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + quoteOpen + scheme + v + quoteClose
+	case QuoteNone:
+		// No comma: "X", y is an argument list, not an assignment.
+		join = `(?:` + keyClose + operators + `|` + typed + `)`
+		return `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose
+	}
+	return name + `(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?` + scheme + v + valueClose
 }
 
 // checkAssign validates a rule's names, secretWords and value and sets its
@@ -122,7 +178,7 @@ func (c *checker) checkAssign(at string, r *Rule, hasWords bool) {
 	for _, n := range r.Names {
 		check("names", n)
 	}
-	words := defaultSecretWords
+	words := DefaultSecretWords
 	if hasWords {
 		words = r.SecretWords
 		for _, w := range words {
@@ -132,8 +188,7 @@ func (c *checker) checkAssign(at string, r *Rule, hasWords bool) {
 	if bad {
 		return
 	}
-	r.Regex = assignRegex(r.Names, words, r.Value)
-	r.SecretGroup = 1
+	r.Regex = assignRegex(r.Names, words, r.Value, r.Quote)
 	if len(r.Keywords) > 0 {
 		return
 	}

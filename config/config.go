@@ -28,6 +28,7 @@
 //	names = ["acme"]                    # the value assigned to a name holding "acme" and a
 //	value = '''[a-f0-9]{32}'''          # secret word, in any syntax; without names, a token
 //	secretWords = ["key", "token"]      # optional: the words the name must also hold
+//	quote = "required"                  # optional: only quoted values ("none": only unquoted)
 //
 //	  [[rules.allowlists]]              # matches to ignore for this rule
 //	  regexes = ['''acme_0{32}''']
@@ -119,8 +120,12 @@ type Rule struct {
 	Names []string
 	// SecretWords are regexes for the words a name must hold besides one of
 	// Names; nil means the default words (key, token, secret, password,
-	// ...), empty means none.
+	// ...), empty means none. For a rule stated by a regex, they are the
+	// words the regex's "name" groups must hold (see the detect package).
 	SecretWords []string
+	// Quote says how the value of a rule stated by names and a value is
+	// quoted: QuoteAny, QuoteRequired or QuoteNone.
+	Quote string
 	// SecretGroup is the capture group that holds the secret. Zero means the
 	// first group that matched, or the whole match if the regex has no
 	// groups.

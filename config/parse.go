@@ -69,7 +69,7 @@ func (k kind) String() string {
 var (
 	topKeys       = map[string]kind{"title": kString, "extend": kTable, "rules": kTables, "allowlists": kTables, "testPaths": kStrings}
 	extendKeys    = map[string]kind{"useDefault": kBool, "disabledRules": kStrings}
-	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables, "value": kString, "names": kStrings, "secretWords": kStrings}
+	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables, "value": kString, "names": kStrings, "secretWords": kStrings, "quote": kString}
 	allowlistKeys = map[string]kind{"description": kString, "condition": kString, "regexTarget": kString, "regexes": kStrings, "paths": kStrings, "stopwords": kStrings, "commits": kStrings, "targetRules": kStrings}
 	exampleKeys   = map[string]kind{"text": kString, "secret": kString, "path": kString}
 )
@@ -301,6 +301,7 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 	r.Names, _ = v["names"].([]string)
 	words, hasWords := v["secretWords"].([]string)
 	r.SecretWords = words
+	r.Quote, _ = v["quote"].(string)
 
 	switch {
 	case id == "":
@@ -313,8 +314,8 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 		c.checkAssign(at, &r, hasWords)
 	case len(r.Names) > 0:
 		c.errorf(at+".names", id, "names need a value: the format of the secret assigned to them")
-	case hasWords:
-		c.errorf(at+".secretWords", id, "secretWords need names and a value")
+	case hasWords && !strings.Contains(r.Regex, "(?P<name"):
+		c.errorf(at+".secretWords", id, "secretWords need names and a value, or a regex with a group named name")
 	case r.Regex == "" && r.Path == "":
 		c.errorf(at, id, "rule needs a regex, a value or a path")
 	}
@@ -324,6 +325,12 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 		} else if r.SecretGroup > n {
 			c.errorf(at+".secretGroup", id, "secretGroup %d, but the regex has %d capture groups", r.SecretGroup, n)
 		}
+	}
+	switch {
+	case r.Quote != "" && r.Value == "":
+		c.errorf(at+".quote", id, "quote is for a rule stated by names and a value")
+	case r.Quote != QuoteAny && r.Quote != QuoteRequired && r.Quote != QuoteNone:
+		c.errorf(at+".quote", id, "quote must be %q or %q", QuoteRequired, QuoteNone)
 	}
 	if r.SecretGroup < 0 {
 		c.errorf(at+".secretGroup", id, "secretGroup must not be negative")

@@ -88,6 +88,19 @@ func TestAssignmentSyntaxes(t *testing.T) {
 		"prose":            "Acme API key: " + s,
 		"crlf":             "ACME_API_KEY=" + s + "\r\nOTHER=1\r\n",
 		"csv":              "acme_token," + s + ",prod",
+		"cr":               "ACME_API_KEY=" + s + "\rOTHER=1\r",
+		"utf-16 line ends": "ACME_TOKEN := " + s + "\r\n",
+		"compound":         "ACMEKEY=" + s,
+		"plural":           "acme_tokens: " + s,
+		"camel":            "acmeApiKey = '" + s + "'",
+		"ruby symbol":      "config[:acme_token] = '" + s + "'",
+		"spring value":     `@Value("${acme.token:` + s + `}")`,
+		"bearer header":    "X-Acme-Auth: Bearer " + s,
+		"properties":       "acme.api.key=" + s,
+		"toml table":       "[acme]\napi_key = \"" + s + "\"",
+		"kotlin const":     `const val ACME_TOKEN = "` + s + `"`,
+		"shell env":        "env ACME_TOKEN=" + s + " ./deploy.sh",
+		"docker --env":     "docker run --env ACME_TOKEN=" + s + " acme/app",
 	}
 	for name, text := range syntaxes {
 		got := findings(t, d, "example.txt", text)
@@ -110,6 +123,13 @@ func TestAssignmentNearMisses(t *testing.T) {
 		"ACME_API_KEY=" + s[:31],                  // shorter
 		"ACME_API_KEY=" + strings.ToUpper(s),      // wrong alphabet
 		"ACME_API_KEY=" + strings.Repeat("a", 32), // no entropy
+		"ACME_AUTHOR=" + s,                        // AUTHOR is not AUTH
+		"ACME_PATH=" + s,                          // PATH is not PAT
+		"ACME_TOKEN_URL=" + s,                     // about the token
+		"INVALID_ACME_TOKEN=" + s,                 // says it is not one
+		"ACME_PUBLIC_KEY=" + s,                    // public
+		"MYACME_TOKEN=" + s,                       // the vendor is not a part
+		"acme_token.html'>" + s,                   // a file name
 	} {
 		if got := findings(t, d, "example.txt", text); len(got) > 0 {
 			t.Errorf("%q: got %q", text, got)
@@ -142,10 +162,72 @@ func TestAssignRuleErrors(t *testing.T) {
 		{"[[rules]]\nid = \"a\"\nnames = [\"ac(me\"]\nvalue = '''[a-z]{8}'''\n", "bad regex in names"},
 		{"[[rules]]\nid = \"a\"\nnames = [\"ac.?me\"]\nvalue = '''[a-z]{8}'''\n", "need keywords"},
 		{"[[rules]]\nid = \"a\"\nsecretWords = [\"key\"]\nregex = \"x\"\n", "secretWords need names"},
+		{"[[rules]]\nid = \"a\"\nquote = \"none\"\nregex = \"x\"\n", "quote is for a rule stated by names"},
+		{"[[rules]]\nid = \"a\"\nnames = [\"acme\"]\nquote = \"double\"\nvalue = '''[a-z]{8}'''\n", "quote must be"},
 	} {
 		_, err := config.Parse("r.toml", []byte(tc.src))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %q", tc.src, err, tc.want)
+		}
+	}
+}
+
+// genericRules states rules by names alone, quoted and not, as the
+// default generic rules are.
+const genericRules = `
+[[rules]]
+id = "quoted"
+names = ["passw(?:or)?d", "tokens?", "api[_.-]?key"]
+secretWords = []
+quote = "required"
+keywords = ["passw", "token", "key"]
+value = '''[^'"\n\\]{6,}'''
+entropy = 3
+
+[[rules]]
+id = "unquoted"
+names = ["passw(?:or)?d", "tokens?", "api[_.-]?key"]
+secretWords = []
+quote = "none"
+keywords = ["passw", "token", "key"]
+value = '''[^\s'"\\<>;,()\[\]{}&|=][^\s'"\\<>;,()\[\]{}&|]{5,}'''
+entropy = 3
+`
+
+// TestQuoteModes checks rules stated by names alone with quoted and with
+// unquoted values: each takes its own, white space alone joins a name and
+// a value only after a flag or ENV, and a comma only a quoted value.
+func TestQuoteModes(t *testing.T) {
+	cfg, err := config.Parse("generic.toml", []byte(genericRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := "Kp9Lm2Qx7vR4tW8b"
+	for text, want := range map[string]string{
+		`DB_PASSWORD="` + s + `"`:                        "quoted",
+		`DB_PASSWORD=` + s:                               "unquoted",
+		`System.setProperty("api.token", "` + s + `")`: "quoted",
+		`--api-key "` + s + `"`:                          "quoted",
+		`--api-key ` + s:                                "unquoted",
+		`ENV DB_PASSWORD ` + s:                          "unquoted",
+		`<password>` + s + `</password>`:                "unquoted",
+		`var dbPassword string = "` + s + `"`:           "quoted",
+		`pass the token "` + s + `" along`:              "",
+		`the password ` + s + ` protects`:               "",
+		`getenv("API_TOKEN", ` + s + `)`:                "",
+		`<input id="token" class="` + s + `">`:          "",
+		`if password == "` + s + `":`:                   "",
+	} {
+		got := findings(t, d, "example.txt", text)
+		switch {
+		case want == "" && len(got) > 0:
+			t.Errorf("%q: got %q", text, got)
+		case want != "" && (len(got) != 1 || got[0] != want+"="+s+" ()"):
+			t.Errorf("%q: got %q, want %s", text, got, want)
 		}
 	}
 }

@@ -41,6 +41,10 @@ import (
 // with the token replaced by what it decodes to, is then scanned with every
 // rule, and decoded again, up to maxDecodeDepth encodings deep.
 //
+// The escaped tokens of a line are unescaped together, and the line is
+// scanned once with all of them in place: a JSON document on one line
+// costs one more scan, not one per string.
+//
 // A match in the decoded text of a base64, hex or percent token is reported
 // at the token's place, with Decoded naming the encodings, Secret the
 // decoded secret and Text the token as written. Unescaping moves every
@@ -69,6 +73,10 @@ const (
 	// ones included, so that a file of a million base64 strings costs a
 	// bounded time. Past it the fragment is reported as capped.
 	decodeBudget = 4096
+	// escapeBudget caps the bytes of lines unescaped and scanned again per
+	// fragment: a generated JSON document (a search index of a megabyte on
+	// one line) is scanned as written, and unescaped only this far.
+	escapeBudget = 256 << 10
 )
 
 // kubeContext is the line that stands for a Kubernetes Secret manifest in
@@ -99,6 +107,10 @@ var charClass = func() (t [256]uint8) {
 	return t
 }()
 
+// budget is what a fragment may still decode (see decodeBudget and
+// escapeBudget).
+type budget struct{ tokens, escaped int }
+
 // decoded is a token that decoded to text, and what scanning that text
 // found.
 type decoded struct {
@@ -110,19 +122,16 @@ type decoded struct {
 // what they decode to, and merges the matches into res: decoded matches are
 // added, matches on the encoded form that the decoded text supersedes are
 // dropped. depth is the number of encodings already peeled off content.
-func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, srcs []leak.Source, depth int, budget *int, res *Result) {
+func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, srcs []leak.Source, depth int, budget *budget, res *Result) {
 	var found []decoded
 	var matches []Match
 	kube := -1 // unknown
-	// try scans the decoded text dec of the token content[s:e]. offs, if
-	// set, maps each offset in dec (and len(dec)) to the offset in content
-	// it was decoded from; a match is then placed where it was written,
-	// not at the whole token.
-	try := func(s, e int, dec []byte, enc string, offs []int) bool {
-		if *budget <= 0 {
+	// try scans the decoded text dec of the token content[s:e].
+	try := func(s, e int, dec []byte, enc string) bool {
+		if budget.tokens <= 0 {
 			return false
 		}
-		*budget--
+		budget.tokens--
 		if kube < 0 {
 			kube = 0
 			if depth == 0 && manifestPath(srcs) && isKubeSecret(content) {
@@ -131,8 +140,8 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 		}
 		ls := lineStartBefore(content, s, 0)
 		le := lineEndAfter(content, max(s, e-1), 0)
-		line := bytes.TrimRight(content[ls:le], "\r\n")
-		synth := make([]byte, 0, len(kubeContext)+len(line)-(e-s)+len(dec)+1)
+		rest := bytes.TrimRight(content[e:max(e, le)], "\r\n")
+		synth := make([]byte, 0, len(kubeContext)+(s-ls)+len(dec)+len(rest)+1)
 		if kube == 1 {
 			synth = append(synth, kubeContext...)
 		}
@@ -140,10 +149,10 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 		p := len(synth)
 		synth = append(synth, dec...)
 		q := len(synth)
-		synth = append(synth, line[e-ls:]...)
+		synth = append(synth, rest...)
 		synth = append(synth, '\n')
 
-		ms := d.scanDecoded(synth, p, q, srcs, depth+1, budget, res)
+		ms := d.scanDecoded(synth, [][2]int{{p, q}}, srcs, depth+1, budget, res)
 		tok := decoded{start: s, end: e}
 		for _, m := range ms {
 			if m.Start < p || m.End > q {
@@ -156,24 +165,7 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 				tok.rules = make(map[*rule]bool)
 			}
 			tok.rules[m.rule] = true
-			if offs != nil {
-				start, end := offs[m.Start-p], offs[m.End-p]
-				written := content[start:end]
-				m.Start, m.End = start, end
-				m.Line, m.Column = sc.position(start)
-				m.EndLine, m.EndColumn = sc.position(end - 1)
-				switch {
-				case m.Decoded != "":
-					m.Decoded = enc + "+" + m.Decoded
-					m.Text = string(written)
-				case string(written) != m.Secret:
-					m.Decoded = enc
-					m.Text = string(written)
-				}
-				matches = append(matches, m)
-				continue
-			}
-			m.Start, m.End = s, e
+			m.Start, m.End, m.token = s, e, true
 			m.Line, m.Column = sc.position(s)
 			m.EndLine, m.EndColumn = sc.position(e - 1)
 			m.Text = string(content[s:e])
@@ -187,11 +179,25 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 		found = append(found, tok)
 		return true
 	}
+	capped := false
 	for _, reg := range regions {
-		if !eachToken(content, reg[0], reg[1], try) || !eachEscaped(content, reg[0], reg[1], try) {
-			res.Capped = append(res.Capped, "(decoding)")
+		if !eachToken(content, reg[0], reg[1], try) {
+			capped = true
 			break
 		}
+	}
+	if !capped {
+		for _, reg := range regions {
+			ms, toks, ok := d.unescapeLines(content, sc, reg[0], reg[1], srcs, depth, budget, res)
+			matches, found = append(matches, ms...), append(found, toks...)
+			if !ok {
+				capped = true
+				break
+			}
+		}
+	}
+	if capped {
+		res.Capped = append(res.Capped, "(decoding)")
 	}
 	if len(found) == 0 {
 		return
@@ -219,10 +225,10 @@ func superseded(m *Match, found []decoded) bool {
 	return false
 }
 
-// scanDecoded scans synthetic content, the decoded text of a token at
-// [p, q) in its line, with every rule, and decodes what lies in [p, q)
-// further while depth allows. It returns the matches in synth's offsets.
-func (d *Detector) scanDecoded(synth []byte, p, q int, srcs []leak.Source, depth int, budget *int, parent *Result) []Match {
+// scanDecoded scans synthetic content, decoded text in its line, with
+// every rule, and decodes what lies in the decoded regions further while
+// depth allows. It returns the matches in synth's offsets.
+func (d *Detector) scanDecoded(synth []byte, decoded [][2]int, srcs []leak.Source, depth int, budget *budget, parent *Result) []Match {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	sc.splitLines(synth)
@@ -235,7 +241,7 @@ func (d *Detector) scanDecoded(synth []byte, p, q int, srcs []leak.Source, depth
 		return nil
 	}
 	if depth < maxDecodeDepth {
-		d.decodeRegions(synth, sc, [][2]int{{p, q}}, srcs, depth, budget, &res)
+		d.decodeRegions(synth, sc, decoded, srcs, depth, budget, &res)
 	}
 	res.Matches = d.dedupe(res.Matches)
 	parent.Capped = append(parent.Capped, res.Capped...)
@@ -271,14 +277,14 @@ func isKubeSecret(content []byte) bool {
 // eachToken calls try for each candidate token in content[start:end] that
 // decodes to text, with what it decodes to and the encoding's name. It
 // stops, returning false, when try does.
-func eachToken(content []byte, start, end int, try func(s, e int, dec []byte, enc string, offs []int) bool) bool {
+func eachToken(content []byte, start, end int, try func(s, e int, dec []byte, enc string) bool) bool {
 	i := start
 	for i < end {
 		c := content[i]
 		if c == '%' {
 			if s, e, ok := percentToken(content, i, start, end); ok {
 				if dec := decodePercent(content[s:e]); dec != nil {
-					if !try(s, e, dec, "percent", nil) {
+					if !try(s, e, dec, "percent") {
 						return false
 					}
 				}
@@ -306,7 +312,7 @@ func eachToken(content []byte, start, end int, try func(s, e int, dec []byte, en
 			continue // part of a percent-encoded run: handled there
 		}
 		if dec, enc := decodeToken(content[s:body], i-body, flags); dec != nil {
-			if !try(s, i, dec, enc, nil) {
+			if !try(s, i, dec, enc) {
 				return false
 			}
 		}
@@ -445,37 +451,122 @@ func unhex(c byte) byte {
 	return c - 'a' + 10
 }
 
-// eachEscaped calls try for each escaped token in content[start:end] (see
-// Decoding), with its unescaped text and the offsets that text was decoded
-// from. It stops, returning false, when try does.
-func eachEscaped(content []byte, start, end int, try func(s, e int, dec []byte, enc string, offs []int) bool) bool {
+// unescapeLines unescapes the lines of content[start:end] that hold
+// escaped tokens (see Decoding) and scans each such line once, with every
+// token in it replaced by its text. A match whose secret touches a token is
+// placed where it is written (see unescape's offsets); other matches in the
+// line were found as written already. It returns the matches and the
+// tokens, and false when the decoding budget ran out.
+func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, srcs []leak.Source, depth int, budget *budget, res *Result) ([]Match, []decoded, bool) {
+	var matches []Match
+	var found []decoded
+	type token struct {
+		s, e int // in content
+		p, q int // in the line's synthetic text
+		dec  []byte
+		offs []int
+	}
+	var toks []token
 	for i := start; i < end; {
 		j := bytes.IndexByte(content[i:end], '\\')
 		if j < 0 {
-			return true
+			break
 		}
 		ls := max(lineStartBefore(content, i+j, 0), start)
 		le := min(lineEndAfter(content, i+j, 0), end)
+		i = le
+		text := le // the line without its line break
+		if text > ls && content[text-1] == '\n' {
+			text--
+		}
 		// The line's runs between unescaped double quotes.
+		toks = toks[:0]
+		worth := false
 		seg := ls
-		for k := ls; k <= le; k++ {
-			if k < le && content[k] == '\\' {
-				k++
-				continue
-			}
-			if k < le && content[k] != '"' && content[k] != '\n' {
-				continue
-			}
-			if dec, offs := unescape(content, seg, k); dec != nil && worthScanning(dec) {
-				if !try(seg, k, dec, "escape", offs) {
-					return false
+		for k := ls; k <= text; k++ {
+			if k < text && content[k] == '\\' {
+				if k+1 < text {
+					k++ // the escaped character
 				}
+				continue
+			}
+			if k < text && content[k] != '"' {
+				continue
+			}
+			if dec, offs := unescape(content, seg, k); dec != nil {
+				toks = append(toks, token{s: seg, e: k, dec: dec, offs: offs})
+				worth = worth || worthScanning(dec)
 			}
 			seg = k + 1
 		}
-		i = le
+		if !worth {
+			continue
+		}
+		if budget.tokens <= 0 || budget.escaped < text-ls {
+			return matches, found, false
+		}
+		budget.tokens--
+		budget.escaped -= text - ls
+		// The line with its tokens unescaped, and where each of its bytes
+		// (and its end) comes from.
+		synth := make([]byte, 0, text-ls+1)
+		offs := make([]int, 0, text-ls+1)
+		at := ls
+		regions := make([][2]int, 0, len(toks))
+		for n := range toks {
+			t := &toks[n]
+			for ; at < t.s; at++ {
+				synth, offs = append(synth, content[at]), append(offs, at)
+			}
+			t.p = len(synth)
+			synth, offs = append(synth, t.dec...), append(offs, t.offs[:len(t.dec)]...)
+			t.q = len(synth)
+			regions = append(regions, [2]int{t.p, t.q})
+			at = t.e
+		}
+		for ; at < text; at++ {
+			synth, offs = append(synth, content[at]), append(offs, at)
+		}
+		offs = append(offs, text)
+		synth = append(synth, '\n')
+
+		ms := d.scanDecoded(synth, regions, srcs, depth+1, budget, res)
+		rules := make([]map[*rule]bool, len(toks))
+		for _, m := range ms {
+			touched := -1
+			for n := range toks {
+				if m.Start < toks[n].q && m.End > toks[n].p {
+					touched = n
+					break
+				}
+			}
+			if touched < 0 || m.End >= len(offs) {
+				continue // found as written already (or runs into the added line break)
+			}
+			if rules[touched] == nil {
+				rules[touched] = make(map[*rule]bool)
+			}
+			rules[touched][m.rule] = true
+			s, e := offs[m.Start], offs[m.End]
+			written := content[s:e]
+			m.Start, m.End = s, e
+			m.Line, m.Column = sc.position(s)
+			m.EndLine, m.EndColumn = sc.position(e - 1)
+			switch {
+			case m.Decoded != "":
+				m.Decoded = "escape+" + m.Decoded
+				m.Text = string(written)
+			case string(written) != m.Secret:
+				m.Decoded = "escape"
+				m.Text = string(written)
+			}
+			matches = append(matches, m)
+		}
+		for n, t := range toks {
+			found = append(found, decoded{start: t.s, end: t.e, rules: rules[n]})
+		}
 	}
-	return true
+	return matches, found, true
 }
 
 // unescape returns the text of content[s:e] with its backslash escapes

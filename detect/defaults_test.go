@@ -101,6 +101,32 @@ func TestDefaultRulesDecoysStaySilent(t *testing.T) {
 		{"static/js/app.min.js", `var c={apiKey:"Hq8ZkX3mP9vL2nR7` + `tW4bY6cJ0dF5gS1aQeRtUiO"};`},
 		{"k8s/secret.yaml", "kind: Secret\ndata:\n  username: " + base64.StdEncoding.EncodeToString([]byte("appuser")) + "\n"},
 		{"docs/api.md", "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("user:password"))},
+		// Names that merely hold a secret word, or say the value is not
+		// the secret (issue 10 item 5, issue 12 item 7).
+		{"ci/release.py", `os.environ["GIT_AUTHOR_EMAIL"] = "release-bot@example.org"`},
+		{"src/AuthTest.java", `String nonMatchingToken = "Kp9Lm2Qx7vR4tW8b";`},
+		{"src/zoo.js", `const monkey = "Kp9Lm2Qx7vR4tW8b"; var author = "Kp9Lm2Qx7vR4tW8b";`},
+		{"conf/app.yaml", "password_file: /run/secrets/db-password-v2\ntoken_url: https://auth.example.com/oauth/token\n"},
+		// Markup placeholders and documentation references.
+		{"docs/setup.md", "api_key: <<ACME_API_KEY>>\npassword: [PASSWORD]\nsecret: <user:password>\ntoken: <xsd:string>\n"},
+		{"docs/api.md", `  "token": "<<API_TOKEN>>",`},
+		{"docs/api.md", "[UNAUTHENTICATED_TOKEN]: settings.md#unauthenticated_token\n"},
+		// Prose, code and markup near a secret word.
+		{"docs/serializers.md", "To allow deletion, pass `allow_delete=True` to the serializer, or pass `many=True`.\n"},
+		{"docs/config.rst", `   SECRET_KEY = os.environ.get("SECRET_KEY", default=None)`},
+		{"templates/token.html", `<label for="token" class="col-sm-2 control-label">Token</label>`},
+		{"site/nav.html", `<a href="tokens/" class="md-nav__link">Tokens</a>`},
+		{"htmlcov/index.html", `<td class="name left"><a href='z_authtoken_views_py.html'>rest_framework/authtoken/views</a></td>`},
+		{"docs/types.rst", `    Column("password", String, length=None), Column("passphrase", Text, length=1000)`},
+		{"doc/tutorial.txt", "users.select(users.c.password==email_addresses_table.c.email_address)\n"},
+		{"doc/mapping.myt", "update(users, password=:save_password, name=:name)\n"},
+		{"doc/glossary.rst", `    "postgresql://user:pass:host/dbname"`},
+		{"src/index.json", `{"docs": [{"text": "csrf_token', csrfHeaderName: 'X-CSRFToken'"}]}`},
+		{"src/client.ts", "headers: { Authorization: token, apiKey: config.apiKey, password: this.password },\n"},
+		{"src/main.go", "\tPassword: os.Getenv(\"DB_PASSWORD\"),\n\ttoken := req.Header.Get(\"X-Token\")\n"},
+		{"Makefile", "TOKEN ?= $(shell cat .token)\nPASSWORD := ${DB_PASSWORD}\n"},
+		{".github/workflows/ci.yml", "        token: ${{ secrets.GITHUB_TOKEN }}\n        password: ${{ secrets.DB_PASSWORD }}\n"},
+		{"templates/login.html", `<input type="password" name="password" id="inputPassword3" class="form-control" placeholder="Password">`},
 	}
 	for _, dc := range decoys {
 		if got := findings(t, d, dc.path, dc.text); len(got) > 0 {

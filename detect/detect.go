@@ -105,6 +105,13 @@ type rule struct {
 	once sync.Once
 	re   *re2.Regexp
 	err  error
+	// secretGroup is the capture group holding the secret: the rule's
+	// SecretGroup, or else its regex's group named "secret", or else 0
+	// (the first group that matched, a name group excepted).
+	secretGroup int
+	// names judges the names a value is assigned to, for a regex with name
+	// or vendor groups (see nameCheck); nil otherwise.
+	names *nameCheck
 
 	path  *re2.Regexp
 	allow []*allowlist
@@ -240,6 +247,14 @@ func (r *rule) compile() error {
 			r.err = fmt.Errorf("bad regex: %w", err)
 			return
 		}
+		r.secretGroup = r.SecretGroup
+		if i := re.SubexpIndex("secret"); r.secretGroup == 0 && i > 0 {
+			r.secretGroup = i
+		}
+		if r.names, err = newNameCheck(&r.Rule, re.SubexpNames()); err != nil {
+			r.err = fmt.Errorf("bad names or secretWords: %w", err)
+			return
+		}
 		r.re = re
 	})
 	return r.err
@@ -287,6 +302,9 @@ type Match struct {
 	Entropy                          float64
 	// Decoded names the encodings the secret was found under, if any.
 	Decoded string
+	// token is set when the match is placed at the whole encoded token
+	// that holds it (base64, hex, percent), not at the secret itself.
+	token bool
 	// lineText is the text of the secret's first line, for "line" allowlists.
 	lineText string
 }

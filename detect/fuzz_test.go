@@ -5,6 +5,7 @@ import (
 
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/leak"
+	"github.com/leakhound/leakhound/textenc"
 )
 
 // FuzzDetect runs the default rules over arbitrary content, twice through a
@@ -22,24 +23,31 @@ func FuzzDetect(f *testing.F) {
 	}
 	f.Add([]byte("\x00\xff\xfe\n\r\n-----BEGIN PRIVATE KEY-----\n\n"))
 	f.Add([]byte("password = '\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8'"))
+	f.Add([]byte("{\"a\": \"token=x\\\"yz\\u00e9\\\nq\\\ndocker run \\\n  -e PASSWORD=Xq7mZ2pL9v \\"))
+	f.Add([]byte("\xff\xfep\x00w\x00=\x00\\\x00\"\x00\r\x00\n\x00"))
 	d, err := New(cfg, Options{Lines: NewLineSet()})
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, content []byte) {
+		text, _, _ := textenc.Normalize(nil, content)
 		for pass := 0; pass < 2; pass++ {
-			res, err := d.Detect(&leak.Fragment{Content: content, Sources: []leak.Source{{Path: "f.py"}}})
+			path := [...]string{"f.py", "f.txt"}[pass]
+			res, err := d.Detect(&leak.Fragment{Content: content, Sources: []leak.Source{{Path: path}}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, m := range res.Matches {
-				if m.Decoded == "" && (m.Start < 0 || m.End > len(content) || m.Start >= m.End) {
-					t.Fatalf("match [%d,%d) outside content of %d bytes", m.Start, m.End, len(content))
+				if m.Start < 0 || m.End > len(text) || m.Start >= m.End {
+					t.Fatalf("match [%d,%d) outside content of %d bytes", m.Start, m.End, len(text))
+				}
+				if m.Decoded == "" && string(text[m.Start:m.End]) != m.Secret {
+					t.Fatalf("match [%d,%d) is %q, not its secret %q", m.Start, m.End, text[m.Start:m.End], m.Secret)
 				}
 				if m.Line < 1 || m.Column < 1 || m.EndLine < m.Line {
 					t.Fatalf("bad position %d:%d-%d:%d", m.Line, m.Column, m.EndLine, m.EndColumn)
 				}
-				if _, ok := d.Finding(&m, "", leak.Source{Path: "f.py"}); ok && m.Secret == "" {
+				if _, ok := d.Finding(&m, "", leak.Source{Path: path}); ok && m.Secret == "" {
 					t.Fatal("finding with an empty secret")
 				}
 			}

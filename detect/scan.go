@@ -131,7 +131,7 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 	}
 	if len(sc.regions) > 0 {
 		err = d.scanRegions(content, sc, &res, frag.Sources)
-		budget := decodeBudget
+		budget := budget{tokens: decodeBudget, escaped: escapeBudget}
 		d.decodeRegions(content, sc, sc.regions, frag.Sources, 0, &budget, &res)
 		res.Matches = d.dedupe(res.Matches)
 	}
@@ -371,7 +371,14 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 		// Ask for no more matches than the cap allows: a rule that matches
 		// everywhere must not allocate a result per byte.
 		for _, loc := range r.re.FindAllSubmatchIndex(text, d.opts.MaxMatchesPerRule-count+1) {
-			s0, s1 := secretSpan(loc, r.SecretGroup)
+			var skip uint64
+			if r.names != nil {
+				if !r.names.accepts(text, loc) {
+					continue
+				}
+				skip = r.names.skip
+			}
+			s0, s1 := secretSpan(loc, r.secretGroup, skip)
 			if s0 < 0 || s1 <= s0 {
 				continue
 			}
@@ -442,8 +449,10 @@ func chunks(wins [][2]int) [][2]int {
 	return out
 }
 
-// secretSpan picks the secret out of a submatch index slice.
-func secretSpan(loc []int, group int) (int, int) {
+// secretSpan picks the secret out of a submatch index slice: group, or if
+// it is 0 the first group that matched, not one of the groups marked in
+// skip.
+func secretSpan(loc []int, group int, skip uint64) (int, int) {
 	if group > 0 {
 		if 2*group+1 < len(loc) {
 			return loc[2*group], loc[2*group+1]
@@ -451,6 +460,9 @@ func secretSpan(loc []int, group int) (int, int) {
 		return -1, -1
 	}
 	for g := 1; 2*g+1 < len(loc); g++ {
+		if g < 64 && skip&(1<<g) != 0 {
+			continue
+		}
 		if loc[2*g] >= 0 && loc[2*g+1] > loc[2*g] {
 			return loc[2*g], loc[2*g+1]
 		}
@@ -504,10 +516,13 @@ func (d *Detector) dedupe(ms []Match) []Match {
 			if o.Start >= m.End || m.Start >= o.End {
 				continue // no overlap
 			}
-			if o.Decoded != "" || m.Decoded != "" {
-				// Decoded matches were deduplicated in the decoded text,
-				// where they do not overlap; a match on the encoded form
-				// stands for something else (see decodeRegions).
+			if o.token || m.token {
+				// Matches decoded from a token were deduplicated in the
+				// decoded text, where they do not overlap; placed at the
+				// token, they overlap what the encoded form holds, which
+				// stands for something else (see decodeRegions). Matches
+				// in unescaped text are placed where they are written, and
+				// compete with the others.
 				continue
 			}
 			if o.rule.rank <= m.rule.rank {

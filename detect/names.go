@@ -1,0 +1,289 @@
+package detect
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/leakhound/leakhound/config"
+)
+
+// Names are judged by their parts, as Bandit judges them: a name says
+// password when one of its parts is password, not when "password" occurs
+// somewhere inside it. So GIT_AUTHOR_EMAIL is not an auth name, MONKEY not
+// a key, passenger and bypass not a pass, tokenizer not a token.
+//
+// A rule asks for the check by naming capture groups in its regex (rules
+// stated by value and names get them from the template, see config):
+//
+//   - a group named "name" (or "name2", "name3"...) holds the name a value
+//     is assigned to, or part of it;
+//   - a group named "vendor" (or "vendor2"...) holds the service name of a
+//     rule stated by names and a value: a part of the same name, or of the
+//     name of an INI section or a YAML parent above it.
+//
+// Each group is widened to the whole identifier around it (letters,
+// digits, "_", "-", "."), which is split into parts at non-alphanumerics,
+// at case changes (apiKey, APIKey) and between letters and digits
+// (oauth2token). The match stands when, for every such group that took
+// part in it:
+//
+//   - a name holds one of the rule's secret words (its secretWords, or its
+//     names for a rule whose names alone say secret, or
+//     config.DefaultSecretWords): the word, a regex, matches a run of whole
+//     consecutive parts ("API_KEY", "apiKey", "apikey" for api[_.-]?key),
+//     plural or not; or a part ends with it when the word is one no
+//     English word ends with by chance (dbpassword, githubtoken: see
+//     strongSuffix); or a part is one of the rule's vendor names followed
+//     by it (ACMEKEY);
+//   - no part of the name says it is not a real secret (NOT_A_SECRET,
+//     invalidToken, fake_password, PUBLIC_KEY, csrf_token: see notSecret), its first
+//     part is not a question or a verb (is_password_set, has_token,
+//     getPassword: see leadingNot), and no part after its last secret word
+//     says the value is about the secret rather than the secret itself
+//     (PASSWORD_FILE, TOKEN_URL, SECRET_NAME, API_KEY_ID, token.html: see
+//     trailingNot);
+//   - a vendor name is one of the rule's names: a regex that matches a run
+//     of whole parts, or the start of a part whose rest is a secret word
+//     (ACMEKEY).
+type nameCheck struct {
+	words   *regexp.Regexp // ^(?:words)$, case-insensitive
+	vendors *regexp.Regexp // ^(?:names)$, or nil
+	name    []int          // indexes of the name groups
+	vendor  []int          // indexes of the vendor groups
+	// skip marks the name and vendor groups, which never hold the secret.
+	skip uint64
+}
+
+// newNameCheck returns the check of rule r, whose regex has the given group
+// names, or nil if it names no name or vendor group.
+func newNameCheck(r *config.Rule, groups []string) (*nameCheck, error) {
+	nc := &nameCheck{}
+	for i, g := range groups {
+		switch {
+		case groupIs(g, "name"):
+			nc.name = append(nc.name, i)
+		case groupIs(g, "vendor"):
+			nc.vendor = append(nc.vendor, i)
+		default:
+			continue
+		}
+		if i < 64 {
+			nc.skip |= 1 << i
+		}
+	}
+	if len(nc.name) == 0 && len(nc.vendor) == 0 {
+		return nil, nil
+	}
+	words := r.SecretWords
+	switch {
+	case r.Value != "" && len(r.Names) > 0 && r.SecretWords != nil && len(r.SecretWords) == 0:
+		words = r.Names // the names alone say secret
+	case words == nil:
+		words = config.DefaultSecretWords
+	}
+	var err error
+	if nc.words, err = regexp.Compile(`(?i)^(?:` + strings.Join(words, "|") + `)s?$`); err != nil {
+		return nil, err
+	}
+	if len(nc.vendor) > 0 && len(r.Names) > 0 {
+		if nc.vendors, err = regexp.Compile(`(?i)^(?:` + strings.Join(r.Names, "|") + `)$`); err != nil {
+			return nil, err
+		}
+	}
+	return nc, nil
+}
+
+// groupIs reports whether a group's name is base or base followed by
+// digits.
+func groupIs(g, base string) bool {
+	rest, ok := strings.CutPrefix(g, base)
+	if !ok {
+		return false
+	}
+	for _, c := range rest {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// accepts reports whether the names of a match (loc, a submatch index
+// slice into text) pass the check.
+func (nc *nameCheck) accepts(text []byte, loc []int) bool {
+	for _, g := range nc.name {
+		if 2*g+1 >= len(loc) || loc[2*g] < 0 {
+			continue
+		}
+		if !nc.secretName(identifier(text, loc[2*g], loc[2*g+1])) {
+			return false
+		}
+	}
+	if nc.vendors == nil {
+		return true
+	}
+	for _, g := range nc.vendor {
+		if 2*g+1 >= len(loc) || loc[2*g] < 0 {
+			continue
+		}
+		if !nc.vendorName(identifier(text, loc[2*g], loc[2*g+1])) {
+			return false
+		}
+	}
+	return true
+}
+
+func identChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.'
+}
+
+// identifier returns the whole identifier around text[start:end].
+func identifier(text []byte, start, end int) string {
+	for start > 0 && identChar(text[start-1]) {
+		start--
+	}
+	for end < len(text) && identChar(text[end]) {
+		end++
+	}
+	return string(text[start:end])
+}
+
+// part is a part of a name: name[start:end].
+type part struct{ start, end int }
+
+// nameParts splits name at non-alphanumerics, case changes and changes
+// between letters and digits.
+func nameParts(name string) []part {
+	var parts []part
+	class := func(c byte) int {
+		switch {
+		case 'a' <= c && c <= 'z':
+			return 1
+		case 'A' <= c && c <= 'Z':
+			return 2
+		case '0' <= c && c <= '9':
+			return 3
+		}
+		return 0
+	}
+	start := -1
+	for i := 0; i <= len(name); i++ {
+		c := 0
+		if i < len(name) {
+			c = class(name[i])
+		}
+		if start >= 0 && i < len(name) && c != 0 {
+			prev := class(name[i-1])
+			split := false
+			switch {
+			case prev == 1 && c == 2: // apiKey
+				split = true
+			case prev == 2 && c == 2 && i+1 < len(name) && class(name[i+1]) == 1: // APIKey
+				split = true
+			case (prev == 3) != (c == 3): // oauth2token
+				split = true
+			}
+			if split {
+				parts = append(parts, part{start, i})
+				start = i
+			}
+			continue
+		}
+		if c == 0 {
+			if start >= 0 {
+				parts = append(parts, part{start, i})
+				start = -1
+			}
+			continue
+		}
+		start = i
+	}
+	return parts
+}
+
+// Words about names, lower case.
+var (
+	// strongSuffix are the secret words a longer part may end with and
+	// still hold: no English word ends with them by chance.
+	strongSuffix = []string{"password", "passwd", "passphrase", "secret", "token", "apikey", "accesskey", "secretkey", "privatekey", "credentials", "credential"}
+	// notSecret, as any part of a name, says its value is not a real
+	// secret.
+	notSecret = wordSet("non not invalid wrong bad fake dummy mock sample example placeholder expired revoked malformed bogus incorrect public publishable csrf xsrf")
+	// leadingNot, as the first part of a name, says it names a question
+	// or an action, not a secret.
+	leadingNot = wordSet("is has use enable show hide validate check verify require allow min max num len get should must can skip ignore forgot")
+	// trailingNot, after a name's last secret word, says its value is
+	// about the secret: where it is, what it is called, how it is made.
+	trailingNot = wordSet("file filename files path paths dir directory folder url urls uri endpoint host hostname domain port name names field fields type types kind len length size count limit min max header headers prefix suffix id ids ref refs env var variable arn format pattern regex regexp re expiry expires expiration expire exp ttl timeout lifetime age validity backend class model form view template msg message error errors label hint help placeholder mode source scope scopes schema location param params query column table index validator validators hasher hashers policy reset changed required enabled enable disabled algorithm algorithms algo alg method encoding charset style version setting settings storage provider service manager generator loader cache sep separator char chars delimiter hash hashed digest rotation strength lookup mask description desc title input button field widget selector html htm md rst txt json yml yaml py js ts css")
+)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// secretName reports whether name holds one of the check's words as its
+// parts, and nothing that says it is not a secret's name.
+func (nc *nameCheck) secretName(name string) bool {
+	parts := nameParts(name)
+	last := -1 // the last part of the last secret word found
+	for i := range parts {
+		p := strings.ToLower(name[parts[i].start:parts[i].end])
+		if notSecret[p] || i == 0 && leadingNot[p] && len(parts) > 1 {
+			return false
+		}
+		for j := i; j < len(parts) && j < i+4; j++ {
+			if nc.words.MatchString(name[parts[i].start:parts[j].end]) {
+				last = max(last, j)
+			}
+		}
+		for _, w := range strongSuffix {
+			if len(p) > len(w) && strings.HasSuffix(p, w) && nc.words.MatchString(w) {
+				last = max(last, i)
+			}
+		}
+		if nc.vendors != nil && nc.vendorWord(name[parts[i].start:parts[i].end]) {
+			last = max(last, i)
+		}
+	}
+	if last < 0 {
+		return false
+	}
+	for _, p := range parts[last+1:] {
+		if trailingNot[strings.ToLower(name[p.start:p.end])] {
+			return false
+		}
+	}
+	return true
+}
+
+// vendorName reports whether name holds one of the check's vendor names as
+// its parts.
+func (nc *nameCheck) vendorName(name string) bool {
+	parts := nameParts(name)
+	for i := range parts {
+		for j := i; j < len(parts) && j < i+4; j++ {
+			if nc.vendors.MatchString(name[parts[i].start:parts[j].end]) {
+				return true
+			}
+		}
+		if nc.vendorWord(name[parts[i].start:parts[i].end]) {
+			return true
+		}
+	}
+	return false
+}
+
+// vendorWord reports whether part p is a vendor name followed by a secret
+// word, with nothing between them: ACMEKEY, acmetoken.
+func (nc *nameCheck) vendorWord(p string) bool {
+	for k := 1; k < len(p); k++ {
+		if nc.vendors.MatchString(p[:k]) && nc.words.MatchString(p[k:]) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,89 @@
+package detect
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/config"
+)
+
+func TestNameParts(t *testing.T) {
+	for name, want := range map[string]string{
+		"ACME_API_KEY":     "ACME API KEY",
+		"acmeApiKey":       "acme Api Key",
+		"XApiKey":          "X Api Key",
+		"APIKey":           "API Key",
+		"x-acme-token":     "x acme token",
+		"--db.password":    "db password",
+		"oauth2token":      "oauth 2 token",
+		"GIT_AUTHOR_EMAIL": "GIT AUTHOR EMAIL",
+		"nonMatchingToken": "non Matching Token",
+		"a":                "a",
+		"__":               "",
+	} {
+		var got []string
+		for _, p := range nameParts(name) {
+			got = append(got, name[p.start:p.end])
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("%s: got %q, want %q", name, got, want)
+		}
+	}
+}
+
+// TestSecretNames holds names that say secret and names that merely
+// contain a secret word, for the default secret words and for a vendor.
+func TestSecretNames(t *testing.T) {
+	rule := &config.Rule{Value: "x", Names: []string{"acme"}}
+	nc, err := newNameCheck(rule, []string{"", "vendor", "name"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{
+		"API_KEY", "apiKey", "apikey", "db_password", "DB_PASSWORD_2", "dbpassword", "githubToken", "PASSWD",
+		"X-Api-Key", "secret", "SECRET_KEY_BASE", "auth_token", "AUTH", "userCredentials", "tokens", "ACMEKEY",
+		"access.key", "PAT",
+	} {
+		if !nc.secretName(name) {
+			t.Errorf("%s: not a secret's name", name)
+		}
+	}
+	for _, name := range []string{
+		"GIT_AUTHOR_EMAIL", "MONKEY", "passenger", "bypass", "tokenizer", "keyboard", "secretary", "PATH",
+		"nonMatchingToken", "invalidToken", "NOT_A_SECRET", "fake_password", "PUBLIC_KEY", "publishableKey",
+		"PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME", "API_KEY_ID", "password_reset_timeout", "is_password_set",
+		"hasToken", "getPassword", "min_password_length", "secretKeyRef", "author",
+	} {
+		if nc.secretName(name) {
+			t.Errorf("%s: taken for a secret's name", name)
+		}
+	}
+	for name, want := range map[string]bool{"ACME": true, "acme-cli": true, "AcmeCorp": true, "acmetoken": true, "acmecorp": false, "myacme": false, "AcmeToken": true} {
+		if got := nc.vendorName(name); got != want {
+			t.Errorf("vendor %s: got %v, want %v", name, got, want)
+		}
+	}
+}
+
+// TestRegexNameGroups checks a rule stated by a regex whose name group is
+// judged by parts, with its own secretWords, and that the name group does
+// not pass for the secret.
+func TestRegexNameGroups(t *testing.T) {
+	d := mustDetector(t, `
+[[rules]]
+id = "env-default"
+regex = '''getenv\("(?P<name>\w+)", "([^"]{6,})"\)'''
+secretWords = ["secret", "token", "auth"]
+keywords = ["getenv"]
+`, Options{})
+	for text, want := range map[string]string{
+		`getenv("AUTH_TOKEN", "Kp9Lm2Qx7vR4")`:         "env-default=Kp9Lm2Qx7vR4",
+		`getenv("GIT_AUTHOR_EMAIL", "bot@example.org")`: "",
+		`getenv("SECRETARY", "Kp9Lm2Qx7vR4")`:           "",
+	} {
+		got := secrets(detect(t, d, "a.txt", text))
+		if strings.Join(got, ",") != want {
+			t.Errorf("%s: got %q, want %q", text, got, want)
+		}
+	}
+}
