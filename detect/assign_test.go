@@ -208,19 +208,19 @@ func TestQuoteModes(t *testing.T) {
 	}
 	s := "Kp9Lm2Qx7vR4tW8b"
 	for text, want := range map[string]string{
-		`DB_PASSWORD="` + s + `"`:                        "quoted",
-		`DB_PASSWORD=` + s:                               "unquoted",
+		`DB_PASSWORD="` + s + `"`:                      "quoted",
+		`DB_PASSWORD=` + s:                             "unquoted",
 		`System.setProperty("api.token", "` + s + `")`: "quoted",
-		`--api-key "` + s + `"`:                          "quoted",
-		`--api-key ` + s:                                "unquoted",
-		`ENV DB_PASSWORD ` + s:                          "unquoted",
-		`<password>` + s + `</password>`:                "unquoted",
-		`var dbPassword string = "` + s + `"`:           "quoted",
-		`pass the token "` + s + `" along`:              "",
-		`the password ` + s + ` protects`:               "",
-		`getenv("API_TOKEN", ` + s + `)`:                "",
-		`<input id="token" class="` + s + `">`:          "",
-		`if password == "` + s + `":`:                   "",
+		`--api-key "` + s + `"`:                        "quoted",
+		`--api-key ` + s:                               "unquoted",
+		`ENV DB_PASSWORD ` + s:                         "unquoted",
+		`<password>` + s + `</password>`:               "unquoted",
+		`var dbPassword string = "` + s + `"`:          "quoted",
+		`pass the token "` + s + `" along`:             "",
+		`the password ` + s + ` protects`:              "",
+		`getenv("API_TOKEN", ` + s + `)`:               "",
+		`<input id="token" class="` + s + `">`:         "",
+		`if password == "` + s + `":`:                  "",
 	} {
 		got := findings(t, d, "example.txt", text)
 		switch {

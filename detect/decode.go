@@ -560,6 +560,12 @@ func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, sr
 				m.Decoded = "escape"
 				m.Text = string(written)
 			}
+			// Allowlists saw the unescaped text; they see what is written
+			// too (a documented example listed as it is written).
+			m.lineText = string(content[ls:text])
+			if m.Decoded != "" && d.allowedByContent(&m) {
+				continue
+			}
 			matches = append(matches, m)
 		}
 		for n, t := range toks {

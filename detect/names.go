@@ -41,7 +41,8 @@ import (
 //     getPassword: see leadingNot), and no part after its last secret word
 //     says the value is about the secret rather than the secret itself
 //     (PASSWORD_FILE, TOKEN_URL, SECRET_NAME, API_KEY_ID, token.html: see
-//     trailingNot);
+//     trailingNot), nor does a key whose kind is no secret (foreign_key,
+//     CACHE_KEY, --recv-keys: see keyNot);
 //   - a vendor name is one of the rule's names: a regex that matches a run
 //     of whole parts, or the start of a part whose rest is a secret word
 //     (ACMEKEY).
@@ -133,6 +134,21 @@ func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 	return true
 }
 
+// after returns where to search again after a match (loc) whose names
+// were turned down: after the first name group that took part, or after
+// the match's start.
+func (nc *nameCheck) after(loc []int) int {
+	next := loc[1]
+	for _, groups := range [2][]int{nc.name, nc.vendor} {
+		for _, g := range groups {
+			if 2*g+1 < len(loc) && loc[2*g] >= 0 && loc[2*g+1] < next {
+				next = loc[2*g+1]
+			}
+		}
+	}
+	return max(next, loc[0]+1)
+}
+
 func identChar(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.'
 }
@@ -217,6 +233,30 @@ var (
 	trailingNot = wordSet("file filename files path paths dir directory folder url urls uri endpoint host hostname domain port name names field fields type types kind len length size count limit min max header headers prefix suffix id ids ref refs env var variable arn format pattern regex regexp re expiry expires expiration expire exp ttl timeout lifetime age validity backend class model form view template msg message error errors label hint help placeholder mode source scope scopes schema location param params query column table index validator validators hasher hashers policy reset changed required enabled enable disabled algorithm algorithms algo alg method encoding charset style version setting settings storage provider service manager generator loader cache sep separator char chars delimiter hash hashed digest rotation strength lookup mask description desc title input button field widget selector html htm md rst txt json yml yaml py js ts css")
 )
 
+// keyNot, before a key, says what kind of key it is: one that is not a
+// secret (a database's foreign key, a cache key, a GPG key to receive).
+var keyNot = wordSet("foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard")
+
+// bareKey reports whether part p is a key that says nothing of what it
+// opens: a name that is just "key" (or that starts with it: key_id,
+// key_type) names a secret only with a service or a kind before it
+// (ACME_KEY, api_key, zerobounceKEY), or under a vendor's section.
+func bareKey(p string) bool { return p == "key" || p == "keys" }
+
+// notSecretKey reports whether the run of parts i to j ends with a key
+// that keyNot says is no secret.
+func notSecretKey(name string, parts []part, i, j int) bool {
+	if last := strings.ToLower(name[parts[j].start:parts[j].end]); last != "key" && last != "keys" {
+		return false
+	}
+	for k := max(i-1, 0); k < j; k++ {
+		if keyNot[strings.ToLower(name[parts[k].start:parts[k].end])] {
+			return true
+		}
+	}
+	return false
+}
+
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(s) {
@@ -236,7 +276,7 @@ func (nc *nameCheck) secretName(name string) bool {
 			return false
 		}
 		for j := i; j < len(parts) && j < i+4; j++ {
-			if nc.words.MatchString(name[parts[i].start:parts[j].end]) {
+			if nc.words.MatchString(name[parts[i].start:parts[j].end]) && !notSecretKey(name, parts, i, j) && !(i == 0 && j == 0 && nc.vendors == nil && bareKey(p)) {
 				last = max(last, j)
 			}
 		}

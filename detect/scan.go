@@ -368,52 +368,86 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 	count := 0
 	for _, w := range chunks(wins) {
 		text := content[w[0]:w[1]]
-		// Ask for no more matches than the cap allows: a rule that matches
-		// everywhere must not allocate a result per byte.
-		for _, loc := range r.re.FindAllSubmatchIndex(text, d.opts.MaxMatchesPerRule-count+1) {
-			var skip uint64
-			if r.names != nil {
-				if !r.names.accepts(text, loc) {
-					continue
+		restarts := 0
+		for pos := 0; pos < len(text); {
+			// Ask for no more matches than the cap allows: a rule that
+			// matches everywhere must not allocate a result per byte.
+			locs := r.re.FindAllSubmatchIndex(text[pos:], d.opts.MaxMatchesPerRule-count+1)
+			next := len(text)
+			for _, loc := range locs {
+				for i := range loc {
+					if loc[i] >= 0 {
+						loc[i] += pos
+					}
 				}
-				skip = r.names.skip
+				var skip uint64
+				if r.names != nil {
+					if !r.names.accepts(text, loc) {
+						// The regex took the leftmost name, which is not
+						// a secret's; a name further on may be, inside
+						// what this match took: key="PaymentApiKey"
+						// value="...". Search again after the name.
+						if restarts < maxRestarts {
+							restarts++
+							next = r.names.after(loc)
+							break
+						}
+						continue
+					}
+					skip = r.names.skip
+				}
+				if d.record(r, content, sc, w[0], text, loc, skip, res, &count) {
+					return
+				}
 			}
-			s0, s1 := secretSpan(loc, r.secretGroup, skip)
-			if s0 < 0 || s1 <= s0 {
-				continue
-			}
-			secret := text[s0:s1]
-			ent := entropy.Shannon(secret)
-			if r.Entropy > 0 && ent < r.Entropy {
-				continue
-			}
-			m := Match{
-				rule:    r,
-				Secret:  string(secret),
-				Text:    string(text[loc[0]:loc[1]]),
-				Start:   w[0] + s0,
-				End:     w[0] + s1,
-				Entropy: ent,
-			}
-			m.Line, m.Column = sc.position(m.Start)
-			m.EndLine, m.EndColumn = sc.position(m.End - 1)
-			lineStart, lineEnd := m.Start-(m.Column-1), lineEndAfter(content, m.Start, 0)
-			m.lineText = string(bytes.TrimRight(content[lineStart:lineEnd], "\r\n"))
-			if !d.opts.IgnoreInlineAllows && d.inlineAllowed(content, w[0]+loc[0], w[0]+loc[1]) {
-				sc.allowed = append(sc.allowed, [2]int{m.Start, m.End})
-				continue
-			}
-			if d.allowedByContent(&m) {
-				continue
-			}
-			if count == d.opts.MaxMatchesPerRule {
-				res.Capped = append(res.Capped, r.ID)
-				return
-			}
-			count++
-			res.Matches = append(res.Matches, m)
+			pos = next
 		}
 	}
+}
+
+// maxRestarts bounds the searches again after a name a rule's name check
+// turned down, per window.
+const maxRestarts = 16
+
+// record records the match loc of r in the window text, which starts at
+// offset w0 of content, unless its secret is missing, too plain or allowed.
+// It reports whether r reached its cap.
+func (d *Detector) record(r *rule, content []byte, sc *scratch, w0 int, text []byte, loc []int, skip uint64, res *Result, count *int) bool {
+	s0, s1 := secretSpan(loc, r.secretGroup, skip)
+	if s0 < 0 || s1 <= s0 {
+		return false
+	}
+	secret := text[s0:s1]
+	ent := entropy.Shannon(secret)
+	if r.Entropy > 0 && ent < r.Entropy {
+		return false
+	}
+	m := Match{
+		rule:    r,
+		Secret:  string(secret),
+		Text:    string(text[loc[0]:loc[1]]),
+		Start:   w0 + s0,
+		End:     w0 + s1,
+		Entropy: ent,
+	}
+	m.Line, m.Column = sc.position(m.Start)
+	m.EndLine, m.EndColumn = sc.position(m.End - 1)
+	lineStart, lineEnd := m.Start-(m.Column-1), lineEndAfter(content, m.Start, 0)
+	m.lineText = string(bytes.TrimRight(content[lineStart:lineEnd], "\r\n"))
+	if !d.opts.IgnoreInlineAllows && d.inlineAllowed(content, w0+loc[0], w0+loc[1]) {
+		sc.allowed = append(sc.allowed, [2]int{m.Start, m.End})
+		return false
+	}
+	if d.allowedByContent(&m) {
+		return false
+	}
+	if *count == d.opts.MaxMatchesPerRule {
+		res.Capped = append(res.Capped, r.ID)
+		return true
+	}
+	*count++
+	res.Matches = append(res.Matches, m)
+	return false
 }
 
 // maxChunk bounds the text one regex call sees. Each call copies its input
