@@ -235,13 +235,32 @@ var (
 
 // keyNot, before a key, says what kind of key it is: one that is not a
 // secret (a database's foreign key, a cache key, a GPG key to receive).
-var keyNot = wordSet("foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard")
+var keyNot = wordSet("foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema")
 
 // bareKey reports whether part p is a key that says nothing of what it
-// opens: a name that is just "key" (or that starts with it: key_id,
-// key_type) names a secret only with a service or a kind before it
-// (ACME_KEY, api_key, zerobounceKEY), or under a vendor's section.
+// opens. Such a key names a secret only with a service or a kind before
+// it (ACME_KEY, api_key, zerobounceKEY) and nothing but a stage or a form
+// after it (API_KEY_PROD, KEY_B64), or under a vendor's section:
+// KEY_ID, schemaKey.name and BlindKeySignatures do not.
 func bareKey(p string) bool { return p == "key" || p == "keys" }
+
+// keyAfter are the parts that may follow a key that bareKey judges.
+var keyAfter = wordSet("prod production dev development test testing staging stage qa uat live sandbox local old new primary secondary base value val str string b64 base64 hex raw pem enc encoded secret")
+
+// qualifiedKey reports whether the key at part k of name has a part before
+// it and, after it, only parts of keyAfter or numbers.
+func qualifiedKey(name string, parts []part, k int) bool {
+	if k == 0 {
+		return false
+	}
+	for _, p := range parts[k+1:] {
+		w := strings.ToLower(name[p.start:p.end])
+		if !keyAfter[w] && strings.Trim(w, "0123456789") != "" && !(len(w) > 1 && w[0] == 'v' && strings.Trim(w[1:], "0123456789") == "") {
+			return false
+		}
+	}
+	return true
+}
 
 // notSecretKey reports whether the run of parts i to j ends with a key
 // that keyNot says is no secret.
@@ -276,7 +295,7 @@ func (nc *nameCheck) secretName(name string) bool {
 			return false
 		}
 		for j := i; j < len(parts) && j < i+4; j++ {
-			if nc.words.MatchString(name[parts[i].start:parts[j].end]) && !notSecretKey(name, parts, i, j) && !(i == 0 && j == 0 && nc.vendors == nil && bareKey(p)) {
+			if nc.words.MatchString(name[parts[i].start:parts[j].end]) && !notSecretKey(name, parts, i, j) && !(i == j && nc.vendors == nil && bareKey(p) && !qualifiedKey(name, parts, i)) {
 				last = max(last, j)
 			}
 		}
