@@ -1,0 +1,449 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"unicode"
+
+	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/internal/corpus"
+	"github.com/leakhound/leakhound/leak"
+)
+
+// The formats × syntaxes matrix: every secret that a default rule's
+// examples say it finds (its documented format, as the rule's author wrote
+// it), written in every syntax a secret is assigned in, each alone in a
+// file with a neutral name (matrix.txt), with LF and with CRLF line ends;
+// and hard negatives written the same ways: placeholders, references and
+// code in place of a value, and random values assigned to names that only
+// contain a secret word. A cell is found when leakhound reports the secret
+// (or a secret that holds it) in its file.
+
+// syntax writes a value assigned to a name, as people write it in one
+// language or file format.
+type syntax struct {
+	name string
+	// quoted says the value is written in quotes, so that any value can
+	// be; an unquoted syntax takes only values without white space,
+	// quotes or characters the syntax gives a meaning to.
+	quoted bool
+	write  func(n names, v string) string
+}
+
+// names are one secret's name in the cases syntaxes use.
+type names struct {
+	upper  string // ACME_API_TOKEN
+	snake  string // acme_api_token
+	camel  string // acmeApiToken
+	pascal string // AcmeApiToken
+	dotted string // acme.api.token
+	header string // X-Acme-Api-Token
+	flag   string // --acme-api-token
+}
+
+func namesOf(upper string) names {
+	words := strings.Split(strings.ToLower(upper), "_")
+	var camel, pascal strings.Builder
+	for i, w := range words {
+		if w == "" {
+			continue
+		}
+		t := strings.ToUpper(w[:1]) + w[1:]
+		if i == 0 {
+			camel.WriteString(w)
+		} else {
+			camel.WriteString(t)
+		}
+		pascal.WriteString(t)
+	}
+	var hdr []string
+	for _, w := range words {
+		if w != "" {
+			hdr = append(hdr, strings.ToUpper(w[:1])+w[1:])
+		}
+	}
+	return names{
+		upper:  upper,
+		snake:  strings.ToLower(upper),
+		camel:  camel.String(),
+		pascal: pascal.String(),
+		dotted: strings.Join(words, "."),
+		header: "X-" + strings.Join(hdr, "-"),
+		flag:   "--" + strings.Join(words, "-"),
+	}
+}
+
+// syntaxes are the ways of issue 12, item 3.
+var syntaxes = []syntax{
+	{"python", true, func(n names, v string) string { return "import os\n\n" + n.snake + " = \"" + v + "\"\n" }},
+	{"python-dict", true, func(n names, v string) string { return "CONFIG = {\n    \"" + n.snake + "\": '" + v + "',\n}\n" }},
+	{"python-kwarg", true, func(n names, v string) string { return "client = Client(" + n.snake + "=\"" + v + "\", timeout=5)\n" }},
+	{"js-const", true, func(n names, v string) string { return "const " + n.camel + " = \"" + v + "\";\n" }},
+	{"js-object", true, func(n names, v string) string { return "module.exports = {\n  " + n.camel + ": '" + v + "',\n};\n" }},
+	{"ts-typed", true, func(n names, v string) string { return "export const " + n.camel + ": string = \"" + v + "\";\n" }},
+	{"go-var", true, func(n names, v string) string { return "var " + n.camel + " string = \"" + v + "\"\n" }},
+	{"go-short", true, func(n names, v string) string {
+		return "func init() {\n\t" + n.camel + " := \"" + v + "\"\n\t_ = " + n.camel + "\n}\n"
+	}},
+	{"go-struct", true, func(n names, v string) string { return "cfg := Config{\n\t" + n.pascal + ": \"" + v + "\",\n}\n" }},
+	{"go-backticks", true, func(n names, v string) string { return n.camel + " := `" + v + "`\n" }},
+	{"java", true, func(n names, v string) string {
+		return "private static final String " + n.upper + " = \"" + v + "\";\n"
+	}},
+	{"java-setproperty", true, func(n names, v string) string { return "System.setProperty(\"" + n.upper + "\", \"" + v + "\");\n" }},
+	{"java-annotation", false, func(n names, v string) string {
+		return "@Value(\"${" + n.dotted + ":" + v + "}\")\nprivate String " + n.camel + ";\n"
+	}},
+	{"kotlin", true, func(n names, v string) string { return "val " + n.camel + " = \"" + v + "\"\n" }},
+	{"csharp", true, func(n names, v string) string { return "private const string " + n.pascal + " = \"" + v + "\";\n" }},
+	{"ruby", true, func(n names, v string) string { return n.upper + " = '" + v + "'\n" }},
+	{"ruby-hash", true, func(n names, v string) string { return "config = { " + n.snake + ": \"" + v + "\" }\n" }},
+	{"php", true, func(n names, v string) string { return "<?php\n$" + n.snake + " = '" + v + "';\n" }},
+	{"php-array", true, func(n names, v string) string { return "return [\n    '" + n.snake + "' => '" + v + "',\n];\n" }},
+	{"php-concat", true, func(n names, v string) string { return "$" + n.camel + " .= \"" + v + "\";\n" }},
+	{"php-define", true, func(n names, v string) string { return "define('" + n.upper + "', '" + v + "');\n" }},
+	{"make", false, func(n names, v string) string { return n.upper + " = " + v + "\n" }},
+	{"make-simple", false, func(n names, v string) string { return n.upper + " := " + v + "\n" }},
+	{"make-conditional", false, func(n names, v string) string { return n.upper + " ?= " + v + "\n" }},
+	{"make-posix", false, func(n names, v string) string { return n.upper + " ::= " + v + "\n" }},
+	{"make-immediate", false, func(n names, v string) string { return n.upper + " :::= " + v + "\n" }},
+	{"make-append", false, func(n names, v string) string { return n.upper + " += " + v + "\n" }},
+	{"shell-export", false, func(n names, v string) string { return "#!/bin/sh\nexport " + n.upper + "=" + v + "\n" }},
+	{"shell-quoted", true, func(n names, v string) string { return "export " + n.upper + "='" + v + "'\n" }},
+	{"shell-env", false, func(n names, v string) string { return "env " + n.upper + "=" + v + " ./deploy.sh\n" }},
+	{"docker-run", false, func(n names, v string) string { return "docker run --rm -e " + n.upper + "=" + v + " app:latest\n" }},
+	{"docker-env-flag", false, func(n names, v string) string { return "docker run --env " + n.upper + "=" + v + " app:latest\n" }},
+	{"cli-flag", false, func(n names, v string) string { return "app deploy " + n.flag + " " + v + " --region eu\n" }},
+	{"dockerfile-env", false, func(n names, v string) string { return "FROM alpine\nENV " + n.upper + " " + v + "\n" }},
+	{"dockerfile-env-eq", false, func(n names, v string) string { return "FROM alpine\nENV " + n.upper + "=" + v + "\n" }},
+	{"dockerfile-arg", false, func(n names, v string) string { return "ARG " + n.upper + "=" + v + "\n" }},
+	{"dotenv", false, func(n names, v string) string { return "DEBUG=0\n" + n.upper + "=" + v + "\n" }},
+	{"yaml", false, func(n names, v string) string { return "app:\n  " + n.snake + ": " + v + "\n" }},
+	{"yaml-quoted", true, func(n names, v string) string { return "app:\n  " + n.snake + ": \"" + v + "\"\n" }},
+	{"ci-yaml", false, func(n names, v string) string {
+		return "jobs:\n  deploy:\n    env:\n      " + n.upper + ": " + v + "\n"
+	}},
+	{"toml", true, func(n names, v string) string { return "[app]\n" + n.snake + " = \"" + v + "\"\n" }},
+	{"ini", false, func(n names, v string) string { return "[app]\n" + n.snake + " = " + v + "\n" }},
+	{"properties", false, func(n names, v string) string { return n.dotted + "=" + v + "\n" }},
+	{"xml-element", false, func(n names, v string) string {
+		return "<config>\n  <" + n.camel + ">" + v + "</" + n.camel + ">\n</config>\n"
+	}},
+	{"xml-next-line", false, func(n names, v string) string {
+		return "<config>\n  <" + n.camel + ">\n    " + v + "\n  </" + n.camel + ">\n</config>\n"
+	}},
+	{"xml-add-value", true, func(n names, v string) string {
+		return "<appSettings>\n  <add key=\"" + n.pascal + "\" value=\"" + v + "\" />\n</appSettings>\n"
+	}},
+	{"xml-attribute", true, func(n names, v string) string { return "<connection host=\"db\" " + n.camel + "=\"" + v + "\" />\n" }},
+	{"json", true, func(n names, v string) string { return "{\n  \"" + n.snake + "\": \"" + v + "\"\n}\n" }},
+	{"json-escaped", true, func(n names, v string) string {
+		return "{\"body\": \"{\\\"" + n.snake + "\\\": \\\"" + v + "\\\"}\"}\n"
+	}},
+	{"json-embedded-file", false, func(n names, v string) string {
+		return "{\"app.env\": \"DEBUG=0\\n" + n.upper + "=" + v + "\\nPORT=80\\n\"}\n"
+	}},
+	{"hcl", true, func(n names, v string) string {
+		return "resource \"app\" \"main\" {\n  " + n.snake + " = \"" + v + "\"\n}\n"
+	}},
+	{"logstash", true, func(n names, v string) string {
+		return "output {\n  http {\n    " + n.snake + " => \"" + v + "\"\n  }\n}\n"
+	}},
+	{"http-header", false, func(n names, v string) string {
+		return "GET /v1/items HTTP/1.1\nHost: api.example.com\n" + n.header + ": " + v + "\n"
+	}},
+	{"curl-header", false, func(n names, v string) string {
+		return "curl -H \"" + n.header + ": " + v + "\" https://api.example.com/v1\n"
+	}},
+	{"url-query", false, func(n names, v string) string {
+		return "https://api.example.com/v1/items?" + n.snake + "=" + v + "&page=2\n"
+	}},
+	{"markdown", false, func(n names, v string) string {
+		return "# Setup\n\nSet `" + n.upper + "=" + v + "` before you run it.\n"
+	}},
+}
+
+// unquotable are characters an unquoted value cannot hold in some syntax.
+const unquotable = " \t\r\n'\"`\\$#;&|<>(){}[],="
+
+// cell is one file of the matrix.
+type cell struct {
+	family, syntax, eol, secret, rule string
+	negative                          bool
+}
+
+// secretWords, as the last part of a rule's id, name what the rule finds.
+var secretWords = map[string]bool{"password": true, "passwd": true, "pass": true, "pwd": true, "secret": true, "token": true, "key": true, "credentials": true, "apikey": true, "pat": true}
+
+// nameFor returns the name a rule's secret is assigned to in the matrix:
+// the rule's id up to its last secret word (DATADOG_API_KEY from
+// datadog-api-key, UNIX_PASSWORD from unix-password-hash), else
+// APP_PASSWORD for a generic rule and <SERVICE>_SECRET for the others.
+func nameFor(r *config.Rule) string {
+	id := strings.ToUpper(strings.Map(func(c rune) rune {
+		if unicode.IsLetter(c) || unicode.IsDigit(c) {
+			return c
+		}
+		return '_'
+	}, r.ID))
+	parts := strings.Split(id, "_")
+	for i := len(parts) - 1; i > 0; i-- {
+		if secretWords[strings.ToLower(parts[i])] {
+			return strings.Join(parts[:i+1], "_")
+		}
+	}
+	for _, t := range r.Tags {
+		if t == "generic" {
+			return "APP_PASSWORD"
+		}
+	}
+	return parts[0] + "_SECRET"
+}
+
+// matrixSecrets returns the secrets of the default rules' examples, one
+// per value, with the rule that documents it.
+func matrixSecrets(cfg *config.Config) (map[string]*config.Rule, []string, int) {
+	bySecret := map[string]*config.Rule{}
+	var order []string
+	skipped := 0
+	for i := range cfg.Rules {
+		r := &cfg.Rules[i]
+		if r.Regex == "" {
+			continue
+		}
+		for _, ex := range r.Examples {
+			s := ex.Secret
+			switch {
+			case s == "":
+				continue
+			case r.Path != "" || strings.ContainsAny(s, "\r\n") || !strings.Contains(ex.Text, s) || len(s) > 200:
+				// A rule for one kind of file, a multi-line key, a
+				// secret found decoded: not a value to assign.
+				skipped++
+				continue
+			}
+			if bySecret[s] == nil {
+				bySecret[s] = r
+				order = append(order, s)
+			}
+		}
+	}
+	return bySecret, order, skipped
+}
+
+// negatives are values and names that must not be reported in any syntax.
+func negativeCells() []struct{ name, value string } {
+	value := "Kp9Lm2Qx7vR4tW8bZ3"
+	return []struct{ name, value string }{
+		{"APP_PASSWORD", "changeme"},
+		{"APP_PASSWORD", "your-password-here"},
+		{"APP_API_TOKEN", "xxxxxxxxxxxxxxxx"},
+		{"APP_API_TOKEN", "<<API_TOKEN>>"},
+		{"APP_API_TOKEN", "[API_TOKEN]"},
+		{"APP_SECRET", "${APP_SECRET}"},
+		{"APP_SECRET", "%(app_secret)s"},
+		{"APP_SECRET", "{{ app_secret }}"},
+		{"APP_SECRET", "settings.APP_SECRET"},
+		{"APP_PASSWORD", "/run/secrets/app-password"},
+		{"APP_PASSWORD", "https://docs.example.com/app/passwords"},
+		{"GIT_AUTHOR_EMAIL", value},
+		{"MONKEY_ISLAND", value},
+		{"PASSENGER_NAME", value},
+		{"TOKENIZER_MODEL", value},
+		{"APP_PASSWORD_FILE", value},
+		{"APP_TOKEN_URL", value},
+		{"APP_SECRET_NAME", value},
+		{"APP_API_KEY_ID", value},
+		{"NON_MATCHING_TOKEN", value},
+		{"APP_PUBLIC_KEY", value},
+		{"CACHE_KEY", value},
+		{"FOREIGN_KEY", value},
+		{"CSRF_TOKEN", value},
+	}
+}
+
+// runMatrix writes the matrix, scans it with bin and prints recall per
+// family and per syntax, the false positives and the misses.
+func runMatrix(bin, tmp string, show int) error {
+	cfg, err := config.Default()
+	if err != nil {
+		return err
+	}
+	bySecret, order, skipped := matrixSecrets(cfg)
+	dir := filepath.Join(tmp, "matrix")
+	var cells []cell
+	write := func(c cell, text string) error {
+		if c.eol == "crlf" {
+			text = strings.ReplaceAll(text, "\n", "\r\n")
+		}
+		p := filepath.Join(dir, fmt.Sprintf("%06d", len(cells)), "matrix.txt")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		cells = append(cells, c)
+		return os.WriteFile(p, []byte(text), 0o644)
+	}
+	notApplicable := 0
+	for _, s := range order {
+		r := bySecret[s]
+		n := namesOf(nameFor(r))
+		fam := corpus.RuleFamily(r.ID, r.Tags)
+		for _, sy := range syntaxes {
+			if !sy.quoted && strings.ContainsAny(s, unquotable) || sy.quoted && strings.ContainsAny(s, "'\"`\\\n") {
+				notApplicable += 2
+				continue
+			}
+			for _, eol := range []string{"lf", "crlf"} {
+				if err := write(cell{family: fam, syntax: sy.name, eol: eol, secret: s, rule: r.ID}, sy.write(n, s)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, neg := range negativeCells() {
+		n := namesOf(neg.name)
+		for _, sy := range syntaxes {
+			if !sy.quoted && strings.ContainsAny(neg.value, unquotable) {
+				continue
+			}
+			for _, eol := range []string{"lf", "crlf"} {
+				if err := write(cell{family: "negative", syntax: sy.name, eol: eol, secret: neg.value, rule: neg.name, negative: true}, sy.write(n, neg.value)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	out := filepath.Join(tmp, "matrix.json")
+	cmd := exec.Command(bin, "scan", "--no-git", "--no-progress", "-f", "json", "-o", out, dir)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+			return fmt.Errorf("leakhound: %w", err)
+		}
+	}
+	var rep struct {
+		Findings []leak.Finding `json:"findings"`
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		return fmt.Errorf("leakhound report: %w", err)
+	}
+	reported := make([][]leak.Finding, len(cells))
+	for _, f := range rep.Findings {
+		for _, file := range append([]string{f.File}, locFiles(f)...) {
+			var i int
+			if _, err := fmt.Sscanf(filepath.ToSlash(file), "%06d/matrix.txt", &i); err == nil && i < len(cells) {
+				reported[i] = append(reported[i], f)
+			}
+		}
+	}
+	type tally struct{ cells, found int }
+	byFam, bySyn := map[string]*tally{}, map[string]*tally{}
+	add := func(m map[string]*tally, k string, found bool) {
+		if m[k] == nil {
+			m[k] = &tally{}
+		}
+		m[k].cells++
+		if found {
+			m[k].found++
+		}
+	}
+	var total tally
+	var missed []cell
+	var fps []string
+	negCells := 0
+	for i, c := range cells {
+		if c.negative {
+			negCells++
+			if len(reported[i]) > 0 {
+				fps = append(fps, fmt.Sprintf("%s %s %s=%q: %s=%q", c.syntax, c.eol, c.rule, c.secret, reported[i][0].RuleID, reported[i][0].Secret))
+			}
+			continue
+		}
+		found := false
+		for _, f := range reported[i] {
+			if f.Secret == c.secret || strings.Contains(f.Secret, c.secret) || len(f.Secret) >= 8 && strings.Contains(c.secret, f.Secret) && len(f.Secret)*2 > len(c.secret) {
+				found = true
+			}
+		}
+		add(byFam, c.family, found)
+		add(bySyn, c.syntax+" "+c.eol, found)
+		total.cells++
+		if found {
+			total.found++
+		} else {
+			missed = append(missed, c)
+		}
+	}
+	fmt.Printf("matrix: %d secrets from the default rules' examples (%d examples skipped: path-bound rules, multi-line or decoded secrets), %d syntaxes × LF/CRLF; %d cells (%d not applicable: the value cannot be written unquoted there), %d hard-negative cells\n\n",
+		len(order), skipped, len(syntaxes), total.cells, notApplicable, negCells)
+	print := func(title string, m map[string]*tally) {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "%s\tcells\tfound\trecall\t\n", title)
+		for _, k := range keys {
+			t := m[k]
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f%%\t\n", k, t.cells, t.found, 100*float64(t.found)/float64(t.cells))
+		}
+		fmt.Fprintf(tw, "overall\t%d\t%d\t%.1f%%\t\n", total.cells, total.found, 100*float64(total.found)/float64(max(total.cells, 1)))
+		tw.Flush()
+		fmt.Println()
+	}
+	print("family", byFam)
+	print("syntax", bySyn)
+	fmt.Printf("false positives: %d of %d hard-negative cells\n", len(fps), negCells)
+	for i, f := range fps {
+		if i == show {
+			fmt.Printf("  … and %d more\n", len(fps)-show)
+			break
+		}
+		fmt.Println("  false positive", f)
+	}
+	// Misses by secret: which syntaxes miss it.
+	type key struct{ family, rule, secret string }
+	var keys []key
+	where := map[key][]string{}
+	for _, c := range missed {
+		k := key{c.family, c.rule, c.secret}
+		if where[k] == nil {
+			keys = append(keys, k)
+		}
+		where[k] = append(where[k], c.syntax+"/"+c.eol)
+	}
+	fmt.Printf("missed: %d cells, %d secrets\n", len(missed), len(keys))
+	for i, k := range keys {
+		if i == show {
+			fmt.Printf("  … and %d more secrets missed\n", len(keys)-show)
+			break
+		}
+		w := where[k]
+		if len(w) > 6 {
+			w = append(w[:6:6], fmt.Sprintf("and %d more", len(where[k])-6))
+		}
+		fmt.Printf("  missed %s/%s %q in %d cells: %s\n", k.family, k.rule, k.secret, len(where[k]), strings.Join(w, " "))
+	}
+	return nil
+}
+
+func locFiles(f leak.Finding) []string {
+	var out []string
+	for _, l := range f.Locations {
+		out = append(out, l.File)
+	}
+	return out
+}
