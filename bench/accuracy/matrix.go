@@ -348,15 +348,21 @@ func runMatrix(bin, tmp string, show int) error {
 			}
 		}
 	}
-	type tally struct{ cells, found int }
+	// own counts the cells found by the rule that documents the secret:
+	// the rest are found by another rule (most often a generic one, at
+	// its severity).
+	type tally struct{ cells, found, own int }
 	byFam, bySyn := map[string]*tally{}, map[string]*tally{}
-	add := func(m map[string]*tally, k string, found bool) {
+	add := func(m map[string]*tally, k string, found, own bool) {
 		if m[k] == nil {
 			m[k] = &tally{}
 		}
 		m[k].cells++
 		if found {
 			m[k].found++
+		}
+		if own {
+			m[k].own++
 		}
 	}
 	var total tally
@@ -371,15 +377,19 @@ func runMatrix(bin, tmp string, show int) error {
 			}
 			continue
 		}
-		found := false
+		found, own := false, false
 		for _, f := range reported[i] {
 			if f.Secret == c.secret || strings.Contains(f.Secret, c.secret) || len(f.Secret) >= 8 && strings.Contains(c.secret, f.Secret) && len(f.Secret)*2 > len(c.secret) {
 				found = true
+				own = own || f.RuleID == c.rule
 			}
 		}
-		add(byFam, c.family, found)
-		add(bySyn, c.syntax+" "+c.eol, found)
+		add(byFam, c.family, found, own)
+		add(bySyn, c.syntax+" "+c.eol, found, own)
 		total.cells++
+		if own {
+			total.own++
+		}
 		if found {
 			total.found++
 		} else {
@@ -395,12 +405,12 @@ func runMatrix(bin, tmp string, show int) error {
 		}
 		sort.Strings(keys)
 		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "%s\tcells\tfound\trecall\t\n", title)
+		fmt.Fprintf(tw, "%s\tcells\tfound\trecall\tby its own rule\t\n", title)
 		for _, k := range keys {
 			t := m[k]
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f%%\t\n", k, t.cells, t.found, 100*float64(t.found)/float64(t.cells))
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f%%\t%.1f%%\t\n", k, t.cells, t.found, 100*float64(t.found)/float64(t.cells), 100*float64(t.own)/float64(t.cells))
 		}
-		fmt.Fprintf(tw, "overall\t%d\t%d\t%.1f%%\t\n", total.cells, total.found, 100*float64(total.found)/float64(max(total.cells, 1)))
+		fmt.Fprintf(tw, "overall\t%d\t%d\t%.1f%%\t%.1f%%\t\n", total.cells, total.found, 100*float64(total.found)/float64(max(total.cells, 1)), 100*float64(total.own)/float64(max(total.cells, 1)))
 		tw.Flush()
 		fmt.Println()
 	}
