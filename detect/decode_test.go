@@ -276,3 +276,24 @@ func TestUnescaping(t *testing.T) {
 		}
 	}
 }
+
+// TestEscapeBudget checks that a long document of escaped strings on one
+// line (a generated search index) is unescaped only up to escapeBudget,
+// and that the fragment says so.
+func TestEscapeBudget(t *testing.T) {
+	d := mustDetector(t, decodeRules, Options{})
+	var b strings.Builder
+	for b.Len() < 2*escapeBudget {
+		b.WriteString(`{"text": "password: \"` + "Vt8k" + `!Q2xR7mZ\"\n"}` + "\n")
+	}
+	res, err := d.Detect(&leak.Fragment{Content: []byte(b.String()), Sources: []leak.Source{{Path: "index.json"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Capped) == 0 || res.Capped[len(res.Capped)-1] != "(decoding)" {
+		t.Errorf("capped %q", res.Capped)
+	}
+	if len(res.Matches) == 0 {
+		t.Error("nothing found before the budget ran out")
+	}
+}

@@ -22,7 +22,14 @@
 // Detect also decodes: base64, base64url, hex and percent-encoded tokens in
 // the lines it scans are decoded when they decode to text, and the lines are
 // scanned again with the decoded text in place (see decodeRegions), so that
-// a Kubernetes Secret or a docker config reveals what it holds. Finding
+// a Kubernetes Secret or a docker config reveals what it holds; strings
+// with backslash escapes (JSON, notebooks, JavaScript) are unescaped the
+// same way, and their matches placed where they are written.
+//
+// A rule whose regex names "name" or "vendor" groups (every rule stated by
+// names and a value does) has the names it matched judged by their parts,
+// once, here (see nameCheck): GIT_AUTHOR_EMAIL is not an auth name,
+// PASSWORD_FILE not a password's. Finding
 // lowers the severity of findings at the rules' test paths, and
 // fingerprints a secret decoded per its rule's secretDecode.
 //

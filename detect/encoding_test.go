@@ -155,3 +155,25 @@ func TestEncodedPositions(t *testing.T) {
 		}
 	}
 }
+
+// TestWrittenInOtherEncodings checks that a secret found in one version of
+// a file is found, as written, in another version saved differently:
+// history attribution asks this of the version a commit replaced.
+func TestWrittenInOtherEncodings(t *testing.T) {
+	d := mustDetector(t, testRules, Options{})
+	text := "# config\r\ntoken = acme_k3v9q2x7k3v9q2x7\r\n"
+	res, err := d.Detect(&leak.Fragment{Content: []byte(text)})
+	if err != nil || len(res.Matches) != 1 {
+		t.Fatalf("%v %v", res.Matches, err)
+	}
+	m := &res.Matches[0]
+	for _, enc := range encodings {
+		b, _ := enc.encode("x = 1\n" + strings.ReplaceAll(text, "\r\n", "\n"))
+		if !m.WrittenIn(b) {
+			t.Errorf("%s: the secret is not found in the other version", enc.name)
+		}
+	}
+	if m.WrittenIn([]byte("token = acme_0000000000000000\n")) {
+		t.Error("found in a version without it")
+	}
+}
