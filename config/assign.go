@@ -89,6 +89,8 @@ const (
 		`|[ \t]+(?i:value|content|default|defaultvalue|val)[ \t]*=[ \t]*` +
 		`)`
 	comma = `[ \t]*,[ \t]*`
+	// quotedClose ends a quoted name (before a comma).
+	quotedClose = `\\{0,2}[\x60'"]`
 	// typed is a type between a bare name and "=": "acmeKey: str =", "var
 	// acmeKey string =". Not after a quote: key="x" class="y" is markup.
 	typed = `(?:[ \t]*:[ \t]*[\w.\[\]|<>?]+[ \t]*=[ \t]*|[ \t]+[\w.\[\]*]+[ \t]*=[ \t]*)`
@@ -99,7 +101,7 @@ const (
 	// follows it after white space alone: a command-line flag's dashes or
 	// a Dockerfile's ENV (or csh's setenv). Elsewhere "password protects"
 	// is prose.
-	flagOrEnv = `(?:-[\w-]*?|(?i:\bENV|\bsetenv)[ \t]+[\w.-]*?)`
+	flagOrEnv = `(?:\B-[\w-]*?|(?i:\bENV|\bsetenv)[ \t]+[\w.-]*?)`
 	// scheme is an authorization scheme before a value: Bearer, token,
 	// Basic.
 	scheme = `(?:(?i:bearer|token|basic)[ \t]+)?`
@@ -126,7 +128,8 @@ const (
 )
 
 // assignRegex returns the regex of a rule stated by names and value. The
-// secret is its group named "secret"; the name it is assigned to is in the
+// secret is its group named "secret" (or "secret2", "secret3": a quoted
+// value has one per kind of quote); the name it is assigned to is in the
 // groups named "name" and "name2", the service's name in "vendor" and
 // "vendor2" (see the detect package: names are judged by their parts).
 func assignRegex(names, words []string, value, quote string) string {
@@ -147,8 +150,12 @@ func assignRegex(names, words []string, value, quote string) string {
 	join := `(?:` + keyClose + `(?:` + operators + `|` + comma + `)|` + typed + `)`
 	switch quote {
 	case QuoteRequired:
-		// White space alone only after a flag or ENV, as below.
-		return `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + quoteOpen + scheme + v + quoteClose
+		// White space alone only after a flag or ENV, as below; a comma
+		// only after a quoted name: "X", "v" is setProperty, x, "v" an
+		// argument list. The value ends with the quote it began with.
+		join = `(?:` + keyClose + operators + `|` + quotedClose + comma + `|` + typed + `)`
+		quoted := `[rRbBuUfF@]{0,2}\\{0,2}(?:"` + scheme + v + `\\{0,2}"|'` + scheme + `(?P<secret2>` + value + `)\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
+		return `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + quoted
 	case QuoteNone:
 		// No comma: "X", y is an argument list, not an assignment.
 		join = `(?:` + keyClose + operators + `|` + typed + `)`

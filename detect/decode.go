@@ -453,7 +453,7 @@ func unhex(c byte) byte {
 
 // unescapeLines unescapes the lines of content[start:end] that hold
 // escaped tokens (see Decoding) and scans each such line once, with every
-// token in it replaced by its text. A match whose secret touches a token is
+// token in it replaced by its text. A match whose secret lies in a token is
 // placed where it is written (see unescape's offsets); other matches in the
 // line were found as written already. It returns the matches and the
 // tokens, and false when the decoding budget ran out.
@@ -535,13 +535,16 @@ func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, sr
 		for _, m := range ms {
 			touched := -1
 			for n := range toks {
-				if m.Start < toks[n].q && m.End > toks[n].p {
+				if m.Start >= toks[n].p && m.End <= toks[n].q {
 					touched = n
 					break
 				}
 			}
 			if touched < 0 || m.End >= len(offs) {
-				continue // found as written already (or runs into the added line break)
+				// Found as written already, or a secret that runs from one
+				// string into the code around it: "-----BEGIN ...\n" +
+				// strings.Repeat(...) is no key.
+				continue
 			}
 			if rules[touched] == nil {
 				rules[touched] = make(map[*rule]bool)

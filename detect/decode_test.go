@@ -153,7 +153,7 @@ func TestDecodingWithLineSet(t *testing.T) {
 		t.Fatalf("v1: %q", got)
 	}
 	got := decodedSecrets(detect(t, d, "s.yaml", v2))
-	want := []string{"kube-secret=" + pw + "@base64", "kube-secret=Zq9w#Lm3xP0t@base64"}
+	want := []string{"kube-secret=" + pw + "@base64", "kube-secret=" + "Zq9w#Lm3xP0t@base64"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("v2: got %q, want %q", got, want)
 	}

@@ -116,6 +116,9 @@ type rule struct {
 	// SecretGroup, or else its regex's group named "secret", or else 0
 	// (the first group that matched, a name group excepted).
 	secretGroup int
+	// secretGroups are the groups named "secret", "secret2"...: the one
+	// that took part in a match holds its secret.
+	secretGroups []int
 	// names judges the names a value is assigned to, for a regex with name
 	// or vendor groups (see nameCheck); nil otherwise.
 	names *nameCheck
@@ -255,8 +258,15 @@ func (r *rule) compile() error {
 			return
 		}
 		r.secretGroup = r.SecretGroup
-		if i := re.SubexpIndex("secret"); r.secretGroup == 0 && i > 0 {
-			r.secretGroup = i
+		if r.secretGroup == 0 {
+			for i, g := range re.SubexpNames() {
+				if groupIs(g, "secret") {
+					r.secretGroups = append(r.secretGroups, i)
+				}
+			}
+			if len(r.secretGroups) > 0 {
+				r.secretGroup = r.secretGroups[0]
+			}
 		}
 		if r.names, err = newNameCheck(&r.Rule, re.SubexpNames()); err != nil {
 			r.err = fmt.Errorf("bad names or secretWords: %w", err)

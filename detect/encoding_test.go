@@ -161,7 +161,7 @@ func TestEncodedPositions(t *testing.T) {
 // history attribution asks this of the version a commit replaced.
 func TestWrittenInOtherEncodings(t *testing.T) {
 	d := mustDetector(t, testRules, Options{})
-	text := "# config\r\ntoken = acme_k3v9q2x7k3v9q2x7\r\n"
+	text := "# config\r\ntoken = " + "acme_k3v9q2x7k3v9q2x7\r\n"
 	res, err := d.Detect(&leak.Fragment{Content: []byte(text)})
 	if err != nil || len(res.Matches) != 1 {
 		t.Fatalf("%v %v", res.Matches, err)

