@@ -387,9 +387,9 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 						// a secret's; a name further on may be, inside
 						// what this match took: key="PaymentApiKey"
 						// value="...". Search again after the name.
-						if restarts < maxRestarts {
+						if after := r.names.after(loc); restarts < maxRestarts && r.keywordIn(text[after:loc[1]]) {
 							restarts++
-							next = r.names.after(loc)
+							next = after
 							break
 						}
 						continue
@@ -408,6 +408,20 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 // maxRestarts bounds the searches again after a name a rule's name check
 // turned down, per window.
 const maxRestarts = 16
+
+// keywordIn reports whether b holds one of r's keywords, in any case: only
+// then can a match that r's name check turned down hide another name.
+func (r *rule) keywordIn(b []byte) bool {
+	if len(r.Keywords) == 0 {
+		return true
+	}
+	for _, kw := range r.Keywords {
+		if len(kw) <= len(b) && bytes.Contains(bytes.ToLower(b), []byte(kw)) {
+			return true
+		}
+	}
+	return false
+}
 
 // record records the match loc of r in the window text, which starts at
 // offset w0 of content, unless its secret is missing, too plain or allowed.
