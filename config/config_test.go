@@ -256,3 +256,42 @@ func TestDefaultRulesAreValid(t *testing.T) {
 		t.Fatalf("Default has %d rules, a full parse %d", len(def.Rules), len(full.Rules))
 	}
 }
+
+// TestCredentialStoreAndWeak checks a rule's storePath and an allowlist's
+// weak, and that a weak allowlist must judge values.
+func TestCredentialStoreAndWeak(t *testing.T) {
+	cfg, err := Parse("r.toml", []byte(`
+[[rules]]
+id = "store"
+regex = '''pass=(\S+)'''
+storePath = '''(^|/)\.storerc$'''
+  [[rules.allowlists]]
+  weak = true
+  regexes = ['''^admin$''']
+[[allowlists]]
+weak = true
+stopwords = ["changeme"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := cfg.Rule("store"); r.StorePath == "" || !r.Allowlists[0].Weak || !cfg.Allowlists[0].Weak {
+		t.Errorf("rule %+v, global allowlists %+v", r, cfg.Allowlists)
+	}
+	_, err = Parse("r.toml", []byte(`
+[[rules]]
+id = "a"
+regex = "a"
+storePath = '''('''
+[[allowlists]]
+weak = true
+paths = ['''^docs/''']
+`))
+	want := []string{
+		"r.toml:5: rule \"a\": bad storePath regex: missing closing ): `(`",
+		`r.toml:7: weak judges values: the allowlist needs regexes or stopwords`,
+	}
+	if err == nil || err.Error() != strings.Join(want, "\n") {
+		t.Errorf("got\n%v\nwant\n%s", err, strings.Join(want, "\n"))
+	}
+}

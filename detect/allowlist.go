@@ -10,7 +10,10 @@ import (
 )
 
 type allowlist struct {
-	and       bool
+	and bool
+	// weak: what the allowlist matches is a weak value, reported in a
+	// credential store instead of ignored.
+	weak      bool
 	target    string
 	regexes   []*re2.Regexp
 	paths     []*re2.Regexp
@@ -20,7 +23,7 @@ type allowlist struct {
 }
 
 func compileAllowlist(a config.Allowlist) (*allowlist, error) {
-	al := &allowlist{and: a.Condition == "AND", target: a.RegexTarget, stopwords: a.Stopwords}
+	al := &allowlist{and: a.Condition == "AND", weak: a.Weak, target: a.RegexTarget, stopwords: a.Stopwords}
 	for _, s := range a.Regexes {
 		re, err := re2.Compile(s)
 		if err != nil {
@@ -168,18 +171,57 @@ func (a *allowlist) matchStopword(secret string) bool {
 	return false
 }
 
+// verdict is what the allowlists make of a match.
+type verdict int
+
+const (
+	keep    verdict = iota
+	weakVal         // a weak value: a weak password in a credential store
+	drop
+)
+
+// judge returns what allowlist a makes of m at path and commit (empty for
+// content-only checks): drop, or weakVal for a weak allowlist and a rule
+// that reads credential stores.
+func (a *allowlist) judge(m *Match, path, commit string) verdict {
+	if !a.allows(m, path, commit) {
+		return keep
+	}
+	if a.weak && m.rule.store != nil {
+		return weakVal
+	}
+	return drop
+}
+
 // allowedByContent reports whether an allowlist that looks at content only
 // ignores m.
 func (d *Detector) allowedByContent(m *Match) bool {
+	return d.judgeAll(m, false, "", "") == drop
+}
+
+// judgeAll applies m's rule's allowlists and the global ones aimed at it,
+// those that look at the source (sourceDependent) or those that look at
+// content only: drop if one ignores m, weakVal if none does and one finds
+// its value weak (for a rule that reads credential stores), keep otherwise.
+func (d *Detector) judgeAll(m *Match, sourceDependent bool, path, commit string) verdict {
+	v := keep
 	for _, a := range m.rule.allow {
-		if !a.sourceDependent() && a.allows(m, "", "") {
-			return true
+		if a.sourceDependent() == sourceDependent {
+			if j := a.judge(m, path, commit); j == drop {
+				return drop
+			} else if j == weakVal {
+				v = weakVal
+			}
 		}
 	}
 	for _, a := range d.global {
-		if a.appliesTo(m.rule.ID) && !a.sourceDependent() && a.allows(m, "", "") {
-			return true
+		if a.appliesTo(m.rule.ID) && a.sourceDependent() == sourceDependent {
+			if j := a.judge(m, path, commit); j == drop {
+				return drop
+			} else if j == weakVal {
+				v = weakVal
+			}
 		}
 	}
-	return false
+	return v
 }

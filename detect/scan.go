@@ -277,12 +277,12 @@ func (d *Detector) active(r *rule, srcs []leak.Source) bool {
 // r, ignores every match at path by its path alone.
 func (d *Detector) pathAllowed(r *rule, path string) bool {
 	for _, a := range r.allow {
-		if a.byPath() && a.matchPath(path) {
+		if a.byPath() && !(a.weak && r.store != nil) && a.matchPath(path) {
 			return true
 		}
 	}
 	for _, a := range d.global {
-		if len(a.rules) > 0 && a.appliesTo(r.ID) && a.byPath() && a.matchPath(path) {
+		if len(a.rules) > 0 && a.appliesTo(r.ID) && a.byPath() && !(a.weak && r.store != nil) && a.matchPath(path) {
 			return true
 		}
 	}
@@ -360,8 +360,14 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 			}
 			secret := text[s0:s1]
 			ent := entropy.Shannon(secret)
+			weak := false
 			if r.Entropy > 0 && ent < r.Entropy {
-				continue
+				if r.store == nil {
+					continue
+				}
+				// In a credential store, a value below the floor is a
+				// weak password, not a non-secret: Finding decides.
+				weak = true
 			}
 			m := Match{
 				rule:    r,
@@ -370,6 +376,7 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 				Start:   w[0] + s0,
 				End:     w[0] + s1,
 				Entropy: ent,
+				weak:    weak,
 			}
 			m.Line, m.Column = sc.position(m.Start)
 			m.EndLine, m.EndColumn = sc.position(m.End - 1)
@@ -379,8 +386,11 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 				sc.allowed = append(sc.allowed, [2]int{m.Start, m.End})
 				continue
 			}
-			if d.allowedByContent(&m) {
+			switch d.judgeAll(&m, false, "", "") {
+			case drop:
 				continue
+			case weakVal:
+				m.weak = true
 			}
 			if count == d.opts.MaxMatchesPerRule {
 				res.Capped = append(res.Capped, r.ID)
@@ -493,7 +503,7 @@ func (d *Detector) dedupe(ms []Match) []Match {
 				// stands for something else (see decodeRegions).
 				continue
 			}
-			if o.rule.rank <= m.rule.rank {
+			if o.rank() <= m.rank() {
 				drop = true
 				break
 			}
@@ -507,10 +517,19 @@ func (d *Detector) dedupe(ms []Match) []Match {
 	return out
 }
 
+// rank is m's rule's rank, or for a weak value that of the same rule at
+// the severity a weak value is reported with.
+func (m *Match) rank() int {
+	if m.weak {
+		return m.rule.weakRank
+	}
+	return m.rule.rank
+}
+
 // rankOf orders rules for dedupe: the most severe first, then those not
 // tagged generic, then by their place in the rules file.
-func rankOf(r *rule) int {
-	sev := slices.Index(config.Severities, r.Severity)
+func rankOf(r *rule, severity string) int {
+	sev := slices.Index(config.Severities, severity)
 	if sev < 0 {
 		sev = slices.Index(config.Severities, "medium")
 	}
