@@ -17,7 +17,10 @@
 // the lines it scans are decoded when they decode to text, and the lines are
 // scanned again with the decoded text in place (see decodeRegions), so that
 // a Kubernetes Secret or a docker config reveals what it holds. Finding
-// lowers the severity of findings at the rules' test paths, and
+// lowers the severity of findings at the rules' test paths; reports a weak
+// value (one a weak allowlist matches, or below its rule's entropy floor)
+// of a rule with a storePath as a low "weak password in a credential store"
+// in the files at that path, and drops it elsewhere (see config); and
 // fingerprints a secret decoded per its rule's secretDecode.
 //
 // The package knows rules and entropy; it knows nothing of git or of output.
