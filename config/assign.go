@@ -33,8 +33,8 @@ import (
 // not part of a longer run of letters and digits.
 //
 // secretWords replaces the words a name must hold besides one of the names;
-// an empty list means the names alone say secret, as does a name that holds
-// a secret word itself (zipcodeapi). The secret is the value:
+// an empty list means the names alone say secret, as does a name that ends
+// in a secret word itself (zipcodeapi). The secret is the value:
 // such a rule has no regex and no secretGroup of its own. Keywords default
 // to the names when they are plain words, and to the value's literal prefix
 // when it has one of three characters or more.
@@ -99,10 +99,10 @@ func assignRegex(names, words []string, value string) string {
 	if len(words) == 0 {
 		name = `(?i:(?:` + strings.Join(names, "|") + `)` + ident + `)`
 	} else {
-		// A name that holds a secret word itself (zipcodeapi, authy)
+		// A name that ends in a secret word itself (zipcodeapi, vpnapi)
 		// needs no other.
 		var plain, self []string
-		sw, err := regexp.Compile(`(?i)` + strings.Join(words, "|"))
+		sw, err := regexp.Compile(`(?i)(?:` + strings.Join(words, "|") + `)$`)
 		for _, n := range names {
 			if err == nil && plainWord(n) && sw.MatchString(n) {
 				self = append(self, n)

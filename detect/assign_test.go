@@ -155,7 +155,7 @@ func TestAssignRuleErrors(t *testing.T) {
 	}
 }
 
-// TestNameHoldingASecretWord checks that a service whose name holds a secret
+// TestNameHoldingASecretWord checks that a service whose name ends in a secret
 // word (zipcodeapi) needs no other in the name.
 func TestNameHoldingASecretWord(t *testing.T) {
 	d := assignDetector(t)
