@@ -1,6 +1,7 @@
 package config
 
 import (
+	"regexp"
 	"regexp/syntax"
 	"strings"
 )
@@ -24,14 +25,16 @@ import (
 //	<acmeToken>...</acmeToken>, with the value on the next line too
 //	<add key="AcmeToken" value="..."/>   "acme_token" => "..."
 //	X-Acme-Token: ...    {\"acme_key\": \"...\"}   "ACME_KEY=...\nNEXT=..."
-//	[acme] / acme: on a line above, then token = ... (INI sections, YAML maps)
+//	[acme] / acme: up to two lines above, then token = ... (INI sections, YAML maps)
+//	Acme token - ...   (prose and lists)
 //
 // A rule with value and without names finds a self-identifying token (a
 // fixed prefix, a checksum): the value wherever it stands, as long as it is
 // not part of a longer run of letters and digits.
 //
 // secretWords replaces the words a name must hold besides one of the names;
-// an empty list means the names alone say secret. The secret is the value:
+// an empty list means the names alone say secret, as does a name that ends
+// in a secret word itself (zipcodeapi). The secret is the value:
 // such a rule has no regex and no secretGroup of its own. Keywords default
 // to the names when they are plain words, and to the value's literal prefix
 // when it has one of three characters or more.
@@ -68,6 +71,8 @@ const (
 		`|>[ \t]*(?:\r?\n[ \t]*)?` +
 		// another attribute after the name's: key="AcmeKey" value="..."
 		`|[ \t]+[\w:-]{1,20}[ \t]*=[ \t]*` +
+		// a dash in prose and lists: "acme token - value"
+		`|[ \t]+-[ \t]+` +
 		// white space alone: ENV NAME value, --acme-token value
 		`|[ \t]+` +
 		`)`
@@ -90,13 +95,31 @@ func assignRegex(names, words []string, value string) string {
 	if len(names) == 0 {
 		return tokenBefore + v + tokenAfter
 	}
-	n := `(?:` + strings.Join(names, "|") + `)`
 	var name string
 	if len(words) == 0 {
-		name = `(?i:` + n + ident + `)`
+		name = `(?i:(?:` + strings.Join(names, "|") + `)` + ident + `)`
 	} else {
-		w := `(?:` + strings.Join(words, "|") + `)`
-		name = `(?i:` + n + nameContext + w + ident + `|` + w + ident + n + ident + `)`
+		// A name that ends in a secret word itself (zipcodeapi, vpnapi)
+		// needs no other.
+		var plain, self []string
+		sw, err := regexp.Compile(`(?i)(?:` + strings.Join(words, "|") + `)$`)
+		for _, n := range names {
+			if err == nil && plainWord(n) && sw.MatchString(n) {
+				self = append(self, n)
+			} else {
+				plain = append(plain, n)
+			}
+		}
+		var alts []string
+		if len(self) > 0 {
+			alts = append(alts, `(?:`+strings.Join(self, "|")+`)`+ident)
+		}
+		if len(plain) > 0 {
+			n := `(?:` + strings.Join(plain, "|") + `)`
+			w := `(?:` + strings.Join(words, "|") + `)`
+			alts = append(alts, n+nameContext+w+ident, w+ident+n+ident)
+		}
+		name = `(?i:` + strings.Join(alts, "|") + `)`
 	}
 	return name + keyClose + operator + valueOpen + v + valueClose
 }

@@ -17,6 +17,11 @@ value = '''[a-z0-9]{32}'''
 entropy = 3
 
 [[rules]]
+id = "zipcodeapi-key"
+names = ["zipcodeapi"]
+value = '''[A-Za-z0-9]{64}'''
+
+[[rules]]
 id = "acme-token"
 value = '''acmt_[A-Za-z0-9]{30}'''
 `
@@ -146,6 +151,39 @@ func TestAssignRuleErrors(t *testing.T) {
 		_, err := config.Parse("r.toml", []byte(tc.src))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %q", tc.src, err, tc.want)
+		}
+	}
+}
+
+// TestNameHoldingASecretWord checks that a service whose name ends in a secret
+// word (zipcodeapi) needs no other in the name.
+func TestNameHoldingASecretWord(t *testing.T) {
+	d := assignDetector(t)
+	s := strings.Repeat("Kq3v9X2m", 8)
+	for _, text := range []string{"ZIPCODEAPI=" + s, "zipcodeapi_key: " + s} {
+		if got := findings(t, d, "a.txt", text); len(got) != 1 || got[0] != "zipcodeapi-key="+s+" ()" {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+}
+
+// TestNamedTwoLinesAboveInHistory checks that a new secret whose service is
+// named two lines above, on lines an earlier version had, is still found
+// when the LineSet skips the lines it has seen.
+func TestNamedTwoLinesAboveInHistory(t *testing.T) {
+	cfg, err := config.Parse("assign.toml", []byte(assignRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{Lines: NewLineSet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, cur := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6", "p8r1t6w5z0b2n7c4f9h1j6k3v9q2x7m4"
+	for _, s := range []string{old, cur} {
+		text := "[acme]\nregion = eu\napi_key = " + s + "\n"
+		if got := findings(t, d, "app.ini", text); len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
+			t.Errorf("%q: got %q", text, got)
 		}
 	}
 }

@@ -21,6 +21,15 @@ const (
 	windowJoin = 16 << 10
 )
 
+// keywordLinesAfter is how many lines after a keyword's a rule's window
+// takes: a service named in an INI section or a YAML parent key two lines
+// above the secret's own (see config's assignment syntax).
+const keywordLinesAfter = 2
+
+// regionLinesBefore is how many lines before a new line the LineSet's
+// regions take, as many as a keyword's window reaches after it.
+const regionLinesBefore = keywordLinesAfter
+
 // maxNoveltyLines is the most lines a fragment may have for the LineSet to
 // filter and remember them.
 const maxNoveltyLines = 1 << 20
@@ -176,8 +185,10 @@ func (sc *scratch) lineOf(off int) int {
 	return i - 1
 }
 
-// buildRegions turns the lines to scan into byte ranges, each widened by one
-// line of context either side.
+// buildRegions turns the lines to scan into byte ranges, widened by
+// regionLinesBefore lines of context before and one after: a new line's
+// secret may be named by a line above it (an INI section, a YAML parent key)
+// that an earlier version already had.
 func (sc *scratch) buildRegions() {
 	n := len(sc.starts) - 1
 	for i := 0; i < n; {
@@ -189,7 +200,7 @@ func (sc *scratch) buildRegions() {
 		for j+1 < n && sc.scan[j+1] {
 			j++
 		}
-		lo, hi := max(i-1, 0), min(j+1, n-1)
+		lo, hi := max(i-regionLinesBefore, 0), min(j+1, n-1)
 		start, end := sc.starts[lo], sc.starts[hi+1]
 		if k := len(sc.regions); k > 0 && sc.regions[k-1][1] >= start {
 			sc.regions[k-1][1] = end
@@ -303,7 +314,7 @@ func windows(content []byte, hits []int) [][2]int {
 	var out [][2]int
 	for _, h := range hits {
 		start := lineStartBefore(content, h, 1)
-		end := lineEndAfter(content, h, 1)
+		end := lineEndAfter(content, h, keywordLinesAfter)
 		if k := len(out); k > 0 && start <= out[k-1][1]+windowJoin {
 			out[k-1][1] = max(out[k-1][1], end)
 			continue
@@ -476,8 +487,7 @@ func (d *Detector) inlineAllowed(content []byte, start, end int) bool {
 
 // dedupe keeps one match per secret: when matches of several rules overlap
 // (a GitHub token that the generic assignment rule also sees), the most
-// specific rule wins: the most severe, then one not tagged generic, then
-// the one defined first.
+// specific rule wins (see rankOf).
 func (d *Detector) dedupe(ms []Match) []Match {
 	if len(ms) < 2 {
 		return ms
@@ -526,8 +536,12 @@ func (m *Match) rank() int {
 	return m.rule.rank
 }
 
-// rankOf orders rules for dedupe: the most severe first, then those not
-// tagged generic, then by their place in the rules file.
+// rankOf orders rules for dedupe: rules not tagged generic first (a rule
+// that knows the secret's format or its service is more specific than one
+// that only reads the name it is assigned to, whatever their severities),
+// then the most severe (at severity, which is the rule's own or, for its
+// weak values, the one they are reported with), then by their place in the
+// rules file.
 func rankOf(r *rule, severity string) int {
 	sev := slices.Index(config.Severities, severity)
 	if sev < 0 {
@@ -537,5 +551,5 @@ func rankOf(r *rule, severity string) int {
 	if r.generic {
 		generic = 1
 	}
-	return (sev*2+generic)<<20 | r.index
+	return (generic*len(config.Severities)+sev)<<20 | r.index
 }
