@@ -118,6 +118,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		opts.MaxMatchesPerRule = 1000
 	}
 	d := &Detector{opts: opts, byID: make(map[string]*rule, len(cfg.Rules))}
+	pc := patterns{}
 	var errs config.ErrorList
 	fail := func(pos config.Pos, id string, err error) {
 		errs = append(errs, config.Error{Pos: pos, Rule: id, Msg: err.Error()})
@@ -131,21 +132,21 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		d.rules = append(d.rules, r)
 		d.byID[r.ID] = r
 		if r.Path != "" {
-			re, err := re2.Compile(r.Path)
+			re, err := pc.compile(r.Path)
 			if err != nil {
 				fail(r.Pos, r.ID, fmt.Errorf("bad path regex: %w", err))
 			}
 			r.path = re
 		}
 		if r.StorePath != "" {
-			re, err := re2.Compile(r.StorePath)
+			re, err := pc.compile(r.StorePath)
 			if err != nil {
 				fail(r.Pos, r.ID, fmt.Errorf("bad storePath regex: %w", err))
 			}
 			r.store = re
 		}
 		for _, a := range r.Allowlists {
-			al, err := compileAllowlist(a)
+			al, err := compileAllowlist(a, pc)
 			if err != nil {
 				fail(a.Pos, r.ID, err)
 				continue
@@ -177,7 +178,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		}
 	}
 	for _, a := range cfg.Allowlists {
-		al, err := compileAllowlist(a)
+		al, err := compileAllowlist(a, pc)
 		if err != nil {
 			fail(a.Pos, "", err)
 			continue
@@ -195,7 +196,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		}
 	}
 	if len(cfg.TestPaths) > 0 {
-		re, err := re2.Compile(anyOf(cfg.TestPaths))
+		re, err := pc.compile(anyOf(cfg.TestPaths))
 		if err != nil {
 			fail(config.Pos{File: cfg.Files[len(cfg.Files)-1]}, "", fmt.Errorf("bad regex in testPaths: %w", err))
 		}
