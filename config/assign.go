@@ -3,6 +3,7 @@ package config
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 )
 
@@ -49,6 +50,9 @@ var defaultSecretWords = []string{
 	"api", "access", "priv", "sig", "session", "bearer", "jwt", "pat",
 	"licen[cs]e", "dsn", "webhook", "cookie", "salt",
 }
+
+// endsInWord matches a name that ends in one of defaultSecretWords.
+var endsInWord = regexp.MustCompile(`(?i)(?:` + strings.Join(defaultSecretWords, "|") + `)$`)
 
 // Pieces of the assignment syntax. Names are matched case-insensitively,
 // values as written.
@@ -110,7 +114,10 @@ func assignRegex(names, words []string, value string) string {
 		w := `(?i:` + strings.Join(words, "|") + `)`
 		// A name that ends in a secret word itself (zipcodeapi, vpnapi)
 		// needs no other.
-		sw, err := regexp.Compile(`(?i)(?:` + strings.Join(words, "|") + `)$`)
+		sw, err := endsInWord, error(nil)
+		if !slices.Equal(words, defaultSecretWords) {
+			sw, err = regexp.Compile(`(?i)(?:` + strings.Join(words, "|") + `)$`)
+		}
 		var alts []string
 		for _, n := range names {
 			start := nameStart(n)

@@ -47,7 +47,7 @@ func secrets(ms []Match) []string {
 }
 
 func TestDefaultRuleExamples(t *testing.T) {
-	cfg, err := config.Default()
+	cfg, err := config.DefaultWithExamples()
 	if err != nil {
 		t.Fatal(err)
 	}
