@@ -3,6 +3,7 @@ package config
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 )
 
@@ -28,6 +29,10 @@ import (
 //	[acme] / acme: up to two lines above, then token = ... (INI sections, YAML maps)
 //	Acme token - ...   (prose and lists)
 //
+// A service name given as a plain word is matched where a name part starts
+// and ends (acme in ACME_KEY, myAcmeKey, acme.token, not in macmeter or
+// acmecorp); a name given as a regex is matched anywhere.
+//
 // A rule with value and without names finds a self-identifying token (a
 // fixed prefix, a checksum): the value wherever it stands, as long as it is
 // not part of a longer run of letters and digits.
@@ -46,16 +51,19 @@ var defaultSecretWords = []string{
 	"licen[cs]e", "dsn", "webhook", "cookie", "salt",
 }
 
+// endsInWord matches a name that ends in one of defaultSecretWords.
+var endsInWord = regexp.MustCompile(`(?i)(?:` + strings.Join(defaultSecretWords, "|") + `)$`)
+
 // Pieces of the assignment syntax. Names are matched case-insensitively,
 // values as written.
 const (
 	// ident is the rest of an identifier around a name or secret word:
 	// ACME_API_KEY_PROD, acme.api-key, x-acme-token.
-	ident = `[\w.-]{0,30}?`
+	ident = `[\w.-]*?`
 	// nameContext is what may stand between a service name and the secret
 	// word's identifier: the same identifier, the same line, or up to two
 	// lines (an INI section, a YAML parent key, a JSON object's name).
-	nameContext = `[^\n]{0,60}?(?:\n[^\n]{0,80}?){0,2}?`
+	nameContext = `[^\n]*?(?:\n[^\n]*?){0,2}?`
 	// keyClose ends a name: closing quotes (escaped too, in JSON inside a
 	// string), a subscript's bracket.
 	keyClose = `[\x60'"\\\]]{0,4}`
@@ -97,31 +105,58 @@ func assignRegex(names, words []string, value string) string {
 	}
 	var name string
 	if len(words) == 0 {
-		name = `(?i:(?:` + strings.Join(names, "|") + `)` + ident + `)`
+		alts := make([]string, len(names))
+		for i, n := range names {
+			alts[i] = nameStart(n)
+		}
+		name = `(?:` + strings.Join(alts, "|") + `)` + ident
 	} else {
+		w := `(?i:` + strings.Join(words, "|") + `)`
 		// A name that ends in a secret word itself (zipcodeapi, vpnapi)
 		// needs no other.
-		var plain, self []string
-		sw, err := regexp.Compile(`(?i)(?:` + strings.Join(words, "|") + `)$`)
-		for _, n := range names {
-			if err == nil && plainWord(n) && sw.MatchString(n) {
-				self = append(self, n)
-			} else {
-				plain = append(plain, n)
-			}
+		sw, err := endsInWord, error(nil)
+		if !slices.Equal(words, defaultSecretWords) {
+			sw, err = regexp.Compile(`(?i)(?:` + strings.Join(words, "|") + `)$`)
 		}
 		var alts []string
-		if len(self) > 0 {
-			alts = append(alts, `(?:`+strings.Join(self, "|")+`)`+ident)
+		for _, n := range names {
+			start := nameStart(n)
+			if err == nil && plainWord(n) && sw.MatchString(n) {
+				alts = append(alts, start+ident)
+			}
+			alts = append(alts,
+				// the service, then its secret word: ACME_TOKEN,
+				// acmeApiKey, acmetoken; [acme] and a line or two
+				// below, token = ...
+				start+`(?:`+w+`|`+nameEnd(n)+nameContext+w+`)`+ident,
+				// the secret word first: API_KEY_ACME
+				w+ident+start+ident)
 		}
-		if len(plain) > 0 {
-			n := `(?:` + strings.Join(plain, "|") + `)`
-			w := `(?:` + strings.Join(words, "|") + `)`
-			alts = append(alts, n+nameContext+w+ident, w+ident+n+ident)
-		}
-		name = `(?i:` + strings.Join(alts, "|") + `)`
+		name = `(?:` + strings.Join(alts, "|") + `)`
 	}
 	return name + keyClose + operator + valueOpen + v + valueClose
+}
+
+// nameStart matches service name n where a name part starts: after a
+// character that is not a letter or digit, or as a camelCase part. A name
+// given as a regex rather than a plain word is matched as it is, anywhere.
+func nameStart(n string) string {
+	if !plainWord(n) {
+		return `(?i:` + n + `)`
+	}
+	first, rest := n[:1], n[1:]
+	return `(?:(?:^|[^A-Za-z0-9])(?i:` + n + `)|[a-z0-9]` + strings.ToUpper(first) + `(?i:` + rest + `))`
+}
+
+// nameEnd matches the character after service name n when the name part
+// ends there: not a lower-case letter, so that "parseur" is not read in
+// "parseUrl" (a secret word straight after the name is matched apart). A
+// name given as a regex ends anywhere.
+func nameEnd(n string) string {
+	if !plainWord(n) {
+		return ``
+	}
+	return `[^a-z]`
 }
 
 // checkAssign validates a rule's names, secretWords and value and sets its

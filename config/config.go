@@ -95,6 +95,9 @@
 package config
 
 import (
+	"bytes"
+	_ "embed"
+	"encoding/gob"
 	"fmt"
 	"os"
 	"regexp/syntax"
@@ -225,18 +228,40 @@ var Confidences = []string{"high", "medium", "low"}
 // SecretDecodings are the valid secretDecode values.
 var SecretDecodings = []string{"percent"}
 
-// Default returns the embedded default rules.
+// Default returns the embedded default rules, without their examples.
 //
-// Their regexes are not syntax-checked here: that is half the cost of
-// reading the file, and every git hook pays it. The tests check them
-// (TestDefaultRulesAreValid), and the detector compiles each before use.
+// It reads them from a form prepared ahead of time (default_rules.gob,
+// written by `go generate ./config` from .secretsrules.toml, and checked
+// against it by TestDefaultRulesGenerated): decoding the TOML of a thousand
+// rules costs far more than a git hook may spend. DefaultWithExamples reads
+// the TOML itself.
 func Default() (*Config, error) {
+	cfg := new(Config)
+	if err := gob.NewDecoder(bytes.NewReader(defaultRulesGob)).Decode(cfg); err != nil {
+		return nil, fmt.Errorf("%s: read the prepared default rules: %w", leakhound.DefaultRulesName, err)
+	}
+	return cfg, nil
+}
+
+// DefaultWithExamples returns the embedded default rules with their
+// examples, for `leakhound rules test`, decoded from the TOML.
+//
+// Their regexes are not syntax-checked here: the tests check them
+// (TestDefaultRulesAreValid), and the detector compiles each before use.
+func DefaultWithExamples() (*Config, error) {
 	f, err := parseFile(leakhound.DefaultRulesName, leakhound.DefaultRules, true)
 	if err != nil {
 		return nil, err
 	}
 	return f.cfg, nil
 }
+
+// defaultRulesGob is the default rules without examples, gob-encoded (see
+// Default).
+//
+//go:generate go run ../internal/genrules -o default_rules.gob
+//go:embed default_rules.gob
+var defaultRulesGob []byte
 
 // Load reads and validates the rules file at path.
 func Load(path string) (*Config, error) {
@@ -334,4 +359,14 @@ func decodeTOML(data []byte) (map[string]any, error) {
 	var m map[string]any
 	_, err := toml.Decode(string(data), &m)
 	return m, err
+}
+
+// WithoutExamples returns a copy of cfg whose rules have no examples.
+func WithoutExamples(cfg *Config) *Config {
+	out := *cfg
+	out.Rules = slices.Clone(cfg.Rules)
+	for i := range out.Rules {
+		out.Rules[i].Examples = nil
+	}
+	return &out
 }

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"bytes"
+	"encoding/gob"
 	"errors"
 	"os"
 	"path/filepath"
@@ -293,5 +295,28 @@ paths = ['''^docs/''']
 	}
 	if err == nil || err.Error() != strings.Join(want, "\n") {
 		t.Errorf("got\n%v\nwant\n%s", err, strings.Join(want, "\n"))
+	}
+}
+
+// TestDefaultRulesGenerated checks that the prepared default rules that
+// Default reads are those of .secretsrules.toml.
+func TestDefaultRulesGenerated(t *testing.T) {
+	full, err := DefaultWithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := gob.NewEncoder(&b).Encode(WithoutExamples(full)); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Bytes(), defaultRulesGob) {
+		t.Fatal("config/default_rules.gob is not .secretsrules.toml's: run `go generate ./config`")
+	}
+	def, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(def.Rules) != len(full.Rules) || def.Rules[0].Examples != nil || len(full.Rules[0].Examples) == 0 {
+		t.Fatalf("Default has %d rules, the TOML %d", len(def.Rules), len(full.Rules))
 	}
 }

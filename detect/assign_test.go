@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/leak"
 )
 
 // assignRules states one vendor rule and one token rule by value, as rules
@@ -89,6 +90,7 @@ func TestAssignmentSyntaxes(t *testing.T) {
 		"ruby hash":        `:acme_api_key => "` + s + `",`,
 		"powershell":       `$env:ACME_TOKEN = "` + s + `"`,
 		"key first":        "API_KEY_ACME=" + s,
+		"camelCase part":   `const prodAcmeToken = "` + s + `";`,
 		"query string":     "https://api.acme.example/v1?acme_token=" + s + "&page=2",
 		"prose":            "Acme API key: " + s,
 		"crlf":             "ACME_API_KEY=" + s + "\r\nOTHER=1\r\n",
@@ -110,6 +112,8 @@ func TestAssignmentNearMisses(t *testing.T) {
 	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6"
 	for _, text := range []string{
 		"OTHER_API_KEY=" + s,                      // no vendor name
+		"MACME_API_KEY=" + s,                      // the name inside another word
+		"acmecorp_api_key = " + s,                 // a longer name
 		"ACME_ACCOUNT=" + s,                       // no secret word
 		"ACME_API_KEY=" + s + "abc",               // longer than the format
 		"ACME_API_KEY=" + s[:31],                  // shorter
@@ -184,6 +188,23 @@ func TestNamedTwoLinesAboveInHistory(t *testing.T) {
 		text := "[acme]\nregion = eu\napi_key = " + s + "\n"
 		if got := findings(t, d, "app.ini", text); len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
 			t.Errorf("%q: got %q", text, got)
+		}
+	}
+}
+
+// TestAssignmentMatchText checks that the match of a rule stated by names
+// is the assignment, not the lines between the service's name and it.
+func TestAssignmentMatchText(t *testing.T) {
+	d := assignDetector(t)
+	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6"
+	for text, want := range map[string]string{
+		"[acme]\nregion = eu\napi_key = " + s + "\n": "api_key = " + s + "\n",
+		"<acmeToken>\n    " + s + "\n</acmeToken>":   "<acmeToken>\n    " + s + "\n",
+		"ACME_KEY=" + s: "ACME_KEY=" + s,
+	} {
+		res, err := d.Detect(&leak.Fragment{Content: []byte(text), Sources: []leak.Source{{Path: "a.ini"}}})
+		if err != nil || len(res.Matches) != 1 || res.Matches[0].Text != want {
+			t.Errorf("%q: got %+v, %v; want match %q", text, res.Matches, err, want)
 		}
 	}
 }

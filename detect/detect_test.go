@@ -48,7 +48,7 @@ func secrets(ms []Match) []string {
 }
 
 func TestDefaultRuleExamples(t *testing.T) {
-	cfg, err := config.Default()
+	cfg, err := config.DefaultWithExamples()
 	if err != nil {
 		t.Fatal(err)
 	}

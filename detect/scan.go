@@ -383,7 +383,7 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 			m := Match{
 				rule:    r,
 				Secret:  string(secret),
-				Text:    string(text[loc[0]:loc[1]]),
+				Text:    string(text[matchStart(r, text, loc[0], s0):loc[1]]),
 				Start:   w[0] + s0,
 				End:     w[0] + s1,
 				Entropy: ent,
@@ -411,6 +411,31 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 			res.Matches = append(res.Matches, m)
 		}
 	}
+}
+
+// matchStart returns where a match's text starts. The match of a rule
+// stated by names may begin lines above its secret, at the service's name
+// (an INI section, a YAML parent); its text is cut to the secret's line, or
+// to the line before when the secret stands alone on its line (XML element
+// text), so that reports and "match" allowlists see the assignment, not
+// the lines between.
+func matchStart(r *rule, text []byte, start, secret int) int {
+	if len(r.Names) == 0 {
+		return start
+	}
+	ls := bytes.LastIndexByte(text[start:secret], '\n')
+	if ls < 0 {
+		return start
+	}
+	ls += start + 1
+	if len(bytes.TrimSpace(text[ls:secret])) <= 2 && ls-1 > start {
+		// The secret begins its line (after at most a quote or two).
+		if prev := bytes.LastIndexByte(text[start:ls-1], '\n'); prev >= 0 {
+			return start + prev + 1
+		}
+		return start
+	}
+	return ls
 }
 
 // maxChunk bounds the text one regex call sees. Each call copies its input
