@@ -1,6 +1,7 @@
 package config
 
 import (
+	"regexp"
 	"regexp/syntax"
 	"strings"
 )
@@ -24,7 +25,12 @@ import (
 //	<acmeToken>...</acmeToken>, with the value on the next line too
 //	<add key="AcmeToken" value="..."/>   "acme_token" => "..."
 //	X-Acme-Token: ...    {\"acme_key\": \"...\"}   "ACME_KEY=...\nNEXT=..."
-//	[acme] / acme: on a line above, then token = ... (INI sections, YAML maps)
+//	[acme] / acme: up to two lines above, then token = ... (INI sections, YAML maps)
+//	Acme token - ...   (prose and lists)
+//
+// A service name given as a plain word is matched where a name part starts
+// and ends (acme in ACME_KEY, myAcmeKey, acme.token, not in macmeter or
+// acmecorp); a name given as a regex is matched anywhere.
 //
 // A rule with value and without names finds a self-identifying token (a
 // fixed prefix, a checksum): the value wherever it stands, as long as it is
@@ -36,7 +42,8 @@ import (
 // package judges the name groups the template marks, see below).
 //
 // secretWords replaces the words a name must hold besides one of the names;
-// an empty list means the names alone say secret. quote = "required" takes
+// an empty list means the names alone say secret, as does a service name
+// that ends in a secret word itself (zipcodeapi). quote = "required" takes
 // only quoted values (string literals), quote = "none" only unquoted ones,
 // joined to their name by white space alone only after a flag or ENV (for
 // a generic rule, "the password protects" is prose); by default both. The
@@ -45,10 +52,10 @@ import (
 // value's literal prefix when it has one of three characters or more.
 //
 // The regex built for such a rule names its groups: "secret" holds the
-// value, "name" (and "name2", "name3") the name it is assigned to, "vendor"
-// (and "vendor2", "vendor3") the service's name. A rule written as a regex
-// may name groups the same way: a "name" group is then judged by its parts
-// against the rule's secretWords, or DefaultSecretWords.
+// value, "name" (and "name2"...) the name it is assigned to, "vendor" (and
+// "vendor2"...) the service's name. A rule written as a regex may name
+// groups the same way: a "name" group is then judged by its parts against
+// the rule's secretWords, or DefaultSecretWords.
 
 // DefaultSecretWords are the words that make a name a secret's name, for
 // a rule stated by names and a value without secretWords, and for a rule
@@ -73,7 +80,7 @@ const (
 	// nameContext is what may stand between a service name and the secret
 	// word's identifier: the same identifier, the same line, or up to two
 	// lines (an INI section, a YAML parent key, a JSON object's name).
-	nameContext = `[^\n]{0,60}?(?:\n[^\n]{0,80}?){0,2}?`
+	nameContext = `[^\n]*?(?:\n[^\n]*?){0,2}?`
 	// keyClose ends a name: closing quotes (escaped too, in JSON inside a
 	// string), a subscript's bracket.
 	keyClose = `[\x60'"\\\]]{0,4}`
@@ -95,8 +102,9 @@ const (
 	// acmeKey string =". Not after a quote: key="x" class="y" is markup.
 	typed = `(?:[ \t]*:[ \t]*[\w.\[\]|<>?]+[ \t]*=[ \t]*|[ \t]+[\w.\[\]*]+[ \t]*=[ \t]*)`
 	// spaced is white space alone between a name and its value: ENV NAME
-	// value, --acme-token value.
-	spaced = `[ \t]+`
+	// value, --acme-token value; or a dash in prose and lists: "Acme
+	// token - value".
+	spaced = `[ \t]+(?:-[ \t]+)?`
 	// flagOrEnv is what must come before a name whose unquoted value
 	// follows it after white space alone: a command-line flag's dashes or
 	// a Dockerfile's ENV (or csh's setenv). Elsewhere "password protects"
@@ -144,8 +152,17 @@ func assignRegex(names, words []string, value, quote string) string {
 		name2 = `(?i:(?P<name2>` + n + ident + `))`
 	} else {
 		w := `(?:` + strings.Join(words, "|") + `)`
-		name = `(?i:(?P<vendor>` + n + `)` + nameContext + `(?P<name>` + w + ident + `)|(?P<name2>` + w + ident + `(?P<vendor2>` + n + `)` + ident + `))`
-		name2 = `(?i:(?P<vendor3>` + n + `)` + ident + `(?P<name3>` + w + ident + `))`
+		name = `(?i:(?P<vendor>` + n + `)` + nameContext + `(?P<name>` + w + ident + `)|(?P<name2>` + w + ident + `(?P<vendor2>` + n + `)` + ident + `)`
+		name2 = `(?i:(?P<vendor3>` + n + `)` + ident + `(?P<name3>` + w + ident + `)`
+		// A service whose name ends in a secret word (zipcodeapi) needs
+		// no other: the name check counts such a name as a secret word.
+		if own := wordNames(names, words); len(own) > 0 {
+			o := `(?:` + strings.Join(own, "|") + `)`
+			name += `|(?P<name4>` + o + ident + `)`
+			name2 += `|(?P<name5>` + o + ident + `)`
+		}
+		name += `)`
+		name2 += `)`
 	}
 	join := `(?:` + keyClose + `(?:` + operators + `|` + comma + `)|` + typed + `)`
 	switch quote {
@@ -162,6 +179,38 @@ func assignRegex(names, words []string, value, quote string) string {
 		return `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose
 	}
 	return name + `(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?` + scheme + v + valueClose
+}
+
+// wordNames returns the names that are plain words ending in one of words
+// (zipcodeapi, vpnapi): such a name says secret by itself.
+func wordNames(names, words []string) []string {
+	if len(words) == 0 {
+		return nil
+	}
+	end, err := regexp.Compile(`(?i)(?:` + strings.Join(words, "|") + `)$`)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, n := range names {
+		if plainWord(n) && end.MatchString(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// WordNames returns the names of rule r that say secret by themselves, as
+// its regex treats them: plain words that end in one of its secret words.
+func WordNames(r *Rule) []string {
+	if r.Value == "" || r.SecretWords != nil && len(r.SecretWords) == 0 {
+		return nil
+	}
+	words := r.SecretWords
+	if words == nil {
+		words = DefaultSecretWords
+	}
+	return wordNames(r.Names, words)
 }
 
 // checkAssign validates a rule's names, secretWords and value and sets its

@@ -69,8 +69,8 @@ func (k kind) String() string {
 var (
 	topKeys       = map[string]kind{"title": kString, "extend": kTable, "rules": kTables, "allowlists": kTables, "testPaths": kStrings}
 	extendKeys    = map[string]kind{"useDefault": kBool, "disabledRules": kStrings}
-	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables, "value": kString, "names": kStrings, "secretWords": kStrings, "quote": kString}
-	allowlistKeys = map[string]kind{"description": kString, "condition": kString, "regexTarget": kString, "regexes": kStrings, "paths": kStrings, "stopwords": kStrings, "commits": kStrings, "targetRules": kStrings}
+	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables, "value": kString, "names": kStrings, "secretWords": kStrings, "quote": kString, "storePath": kString}
+	allowlistKeys = map[string]kind{"description": kString, "condition": kString, "regexTarget": kString, "regexes": kStrings, "paths": kStrings, "stopwords": kStrings, "commits": kStrings, "targetRules": kStrings, "weak": kBool}
 	exampleKeys   = map[string]kind{"text": kString, "secret": kString, "path": kString}
 )
 
@@ -297,6 +297,7 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 		r.SecretGroup = int(sg)
 	}
 	r.Entropy, _ = v["entropy"].(float64)
+	r.StorePath, _ = v["storePath"].(string)
 	r.Value, _ = v["value"].(string)
 	r.Names, _ = v["names"].([]string)
 	words, hasWords := v["secretWords"].([]string)
@@ -338,6 +339,11 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 	if r.Path != "" {
 		if _, err := c.checkRegex(r.Path); err != nil {
 			c.errorf(at+".path", id, "bad path regex: %v", err)
+		}
+	}
+	if r.StorePath != "" {
+		if _, err := c.checkRegex(r.StorePath); err != nil {
+			c.errorf(at+".storePath", id, "bad storePath regex: %v", err)
 		}
 	}
 	if r.Entropy < 0 || r.Entropy > 8 || math.IsNaN(r.Entropy) {
@@ -401,6 +407,10 @@ func (c *checker) allowlist(at, rule string, m map[string]any, global bool) Allo
 	a.Stopwords, _ = v["stopwords"].([]string)
 	a.Commits, _ = v["commits"].([]string)
 	a.TargetRules, _ = v["targetRules"].([]string)
+	a.Weak, _ = v["weak"].(bool)
+	if a.Weak && len(a.Regexes)+len(a.Stopwords) == 0 {
+		c.errorf(at+".weak", rule, "weak judges values: the allowlist needs regexes or stopwords")
+	}
 	if !global && len(a.TargetRules) > 0 {
 		c.errorf(at+".targetRules", rule, "targetRules belongs in a global [[allowlists]], not a rule's")
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/leak"
 )
 
 // assignRules states one vendor rule and one token rule by value, as rules
@@ -15,6 +16,11 @@ id = "acme-api-key"
 names = ["acme"]
 value = '''[a-z0-9]{32}'''
 entropy = 3
+
+[[rules]]
+id = "zipcodeapi-key"
+names = ["zipcodeapi"]
+value = '''[A-Za-z0-9]{64}'''
 
 [[rules]]
 id = "acme-token"
@@ -84,6 +90,7 @@ func TestAssignmentSyntaxes(t *testing.T) {
 		"ruby hash":        `:acme_api_key => "` + s + `",`,
 		"powershell":       `$env:ACME_TOKEN = "` + s + `"`,
 		"key first":        "API_KEY_ACME=" + s,
+		"camelCase part":   `const prodAcmeToken = "` + s + `";`,
 		"query string":     "https://api.acme.example/v1?acme_token=" + s + "&page=2",
 		"prose":            "Acme API key: " + s,
 		"crlf":             "ACME_API_KEY=" + s + "\r\nOTHER=1\r\n",
@@ -118,6 +125,8 @@ func TestAssignmentNearMisses(t *testing.T) {
 	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6"
 	for _, text := range []string{
 		"OTHER_API_KEY=" + s,                      // no vendor name
+		"MACME_API_KEY=" + s,                      // the name inside another word
+		"acmecorp_api_key = " + s,                 // a longer name
 		"ACME_ACCOUNT=" + s,                       // no secret word
 		"ACME_API_KEY=" + s + "abc",               // longer than the format
 		"ACME_API_KEY=" + s[:31],                  // shorter
@@ -228,6 +237,57 @@ func TestQuoteModes(t *testing.T) {
 			t.Errorf("%q: got %q", text, got)
 		case want != "" && (len(got) != 1 || got[0] != want+"="+s+" ()"):
 			t.Errorf("%q: got %q, want %s", text, got, want)
+		}
+	}
+}
+
+// TestNameHoldingASecretWord checks that a service whose name ends in a secret
+// word (zipcodeapi) needs no other in the name.
+func TestNameHoldingASecretWord(t *testing.T) {
+	d := assignDetector(t)
+	s := strings.Repeat("Kq3v9X2m", 8)
+	for _, text := range []string{"ZIPCODEAPI=" + s, "zipcodeapi_key: " + s} {
+		if got := findings(t, d, "a.txt", text); len(got) != 1 || got[0] != "zipcodeapi-key="+s+" ()" {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+}
+
+// TestNamedTwoLinesAboveInHistory checks that a new secret whose service is
+// named two lines above, on lines an earlier version had, is still found
+// when the LineSet skips the lines it has seen.
+func TestNamedTwoLinesAboveInHistory(t *testing.T) {
+	cfg, err := config.Parse("assign.toml", []byte(assignRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{Lines: NewLineSet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, cur := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6", "p8r1t6w5z0b2n7c4f9h1j6k3v9q2x7m4"
+	for _, s := range []string{old, cur} {
+		text := "[acme]\nregion = eu\napi_key = " + s + "\n"
+		if got := findings(t, d, "app.ini", text); len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+}
+
+// TestAssignmentMatchText checks that the match of a rule stated by names
+// is the assignment, not the lines between the service's name and it.
+func TestAssignmentMatchText(t *testing.T) {
+	d := assignDetector(t)
+	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6"
+	for text, want := range map[string]string{
+		"[acme]\nregion = eu\napi_key = " + s + "\n": "api_key = " + s + "\n",
+		"<acmeToken>\n    " + s + "\n</acmeToken>":   "acmeToken>\n    " + s + "\n",
+		"const myAcmeToken = '" + s + "'":            "myAcmeToken = '" + s + "'",
+		"ACME_KEY=" + s:                              "ACME_KEY=" + s,
+	} {
+		res, err := d.Detect(&leak.Fragment{Content: []byte(text), Sources: []leak.Source{{Path: "a.ini"}}})
+		if err != nil || len(res.Matches) != 1 || res.Matches[0].Text != want {
+			t.Errorf("%q: got %+v, %v; want match %q", text, res.Matches, err, want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/leak"
 )
 
@@ -97,8 +98,12 @@ func located(t *testing.T, d *Detector, path string, content []byte) []string {
 // and columns.
 func TestEncodingsGiveTheSameFindings(t *testing.T) {
 	d := defaultDetector(t)
+	cfg, err := config.DefaultWithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
 	runs := map[string]int{}
-	for _, r := range d.rules {
+	for _, r := range cfg.Rules {
 		if r.Regex == "" {
 			continue
 		}

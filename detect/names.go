@@ -2,6 +2,7 @@ package detect
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/leakhound/leakhound/config"
@@ -33,19 +34,31 @@ import (
 //     consecutive parts ("API_KEY", "apiKey", "apikey" for api[_.-]?key),
 //     plural or not; or a part ends with it when the word is one no
 //     English word ends with by chance (dbpassword, githubtoken: see
-//     strongSuffix); or a part is one of the rule's vendor names followed
-//     by it (ACMEKEY);
+//     strongSuffix); or a part is two secret words written as one
+//     (ACCESSKEY, authtoken), or one of the rule's vendor names followed
+//     by one (ACMEKEY);
 //   - no part of the name says it is not a real secret (NOT_A_SECRET,
-//     invalidToken, fake_password, PUBLIC_KEY, csrf_token: see notSecret), its first
-//     part is not a question or a verb (is_password_set, has_token,
+//     invalidToken, fake_password, PUBLIC_KEY, csrf_token: see notSecret;
+//     unless the rule's words say it: a rule for publishable keys), its
+//     first part is not a question or a verb (is_password_set, has_token,
 //     getPassword: see leadingNot), and no part after its last secret word
 //     says the value is about the secret rather than the secret itself
 //     (PASSWORD_FILE, TOKEN_URL, SECRET_NAME, API_KEY_ID, token.html: see
-//     trailingNot), nor does a key whose kind is no secret (foreign_key,
-//     CACHE_KEY, --recv-keys: see keyNot);
+//     trailingNot); without a vendor's name, a key needs a qualifier and
+//     must not be of a kind that is no secret (foreign_key, CACHE_KEY,
+//     --recv-keys: see bareKey and keyNot), while a service's key is its
+//     secret whatever its kind (PagerDuty's routing key);
 //   - a vendor name is one of the rule's names: a regex that matches a run
 //     of whole parts, or the start of a part whose rest is a secret word
-//     (ACMEKEY).
+//     (ACMEKEY). So a service named by a plain word is found where a name
+//     part starts and ends: acme in ACME_KEY, myAcmeKey and acme.token,
+//     not in MACME_KEY or acmecorp_key.
+//
+// A regex, a secret word's or a name's, is matched against a run of whole
+// parts alone or with the separators before or after it, so that a name
+// given as a regex may spell out the boundaries it needs: _gitlab_session,
+// parseur[_.-] (not parseUrl), (?:^|[^a-z])lob. A service whose name ends
+// in a secret word (zipcodeapi) counts as a secret word itself.
 type nameCheck struct {
 	words   *regexp.Regexp // ^(?:words)$, case-insensitive
 	vendors *regexp.Regexp // ^(?:names)$, or nil
@@ -82,6 +95,9 @@ func newNameCheck(r *config.Rule, groups []string) (*nameCheck, error) {
 	case words == nil:
 		words = config.DefaultSecretWords
 	}
+	// A service whose name ends in a secret word (zipcodeapi) needs no
+	// other: the template names it as a name (see config.WordNames).
+	words = append(slices.Clip(words), config.WordNames(r)...)
 	var err error
 	if nc.words, err = regexp.Compile(`(?i)^(?:` + strings.Join(words, "|") + `)s?$`); err != nil {
 		return nil, err
@@ -291,11 +307,13 @@ func (nc *nameCheck) secretName(name string) bool {
 	last := -1 // the last part of the last secret word found
 	for i := range parts {
 		p := strings.ToLower(name[parts[i].start:parts[i].end])
-		if notSecret[p] || i == 0 && leadingNot[p] && len(parts) > 1 {
+		if notSecret[p] && !nc.words.MatchString(p) || i == 0 && leadingNot[p] && len(parts) > 1 {
+			// (A rule for publishable keys says "publishable" among its
+			// words.)
 			return false
 		}
 		for j := i; j < len(parts) && j < i+4; j++ {
-			if nc.words.MatchString(name[parts[i].start:parts[j].end]) && !notSecretKey(name, parts, i, j) && !(i == j && nc.vendors == nil && bareKey(p) && !qualifiedKey(name, parts, i)) {
+			if matchRun(nc.words, name, parts, i, j) && (nc.vendors != nil || !notSecretKey(name, parts, i, j) && !(i == j && bareKey(p) && !qualifiedKey(name, parts, i))) {
 				last = max(last, j)
 			}
 		}
@@ -303,6 +321,9 @@ func (nc *nameCheck) secretName(name string) bool {
 			if len(p) > len(w) && strings.HasSuffix(p, w) && nc.words.MatchString(w) {
 				last = max(last, i)
 			}
+		}
+		if nc.twoWords(p) {
+			last = max(last, i)
 		}
 		if nc.vendors != nil && nc.vendorWord(name[parts[i].start:parts[i].end]) {
 			last = max(last, i)
@@ -319,13 +340,24 @@ func (nc *nameCheck) secretName(name string) bool {
 	return true
 }
 
+// twoWords reports whether part p is two secret words written as one:
+// ACCESSKEY, authtoken, SECRETKEY.
+func (nc *nameCheck) twoWords(p string) bool {
+	for k := 2; k <= len(p)-2; k++ {
+		if nc.words.MatchString(p[:k]) && nc.words.MatchString(p[k:]) {
+			return true
+		}
+	}
+	return false
+}
+
 // vendorName reports whether name holds one of the check's vendor names as
 // its parts.
 func (nc *nameCheck) vendorName(name string) bool {
 	parts := nameParts(name)
 	for i := range parts {
 		for j := i; j < len(parts) && j < i+4; j++ {
-			if nc.vendors.MatchString(name[parts[i].start:parts[j].end]) {
+			if matchRun(nc.vendors, name, parts, i, j) {
 				return true
 			}
 		}
@@ -334,6 +366,26 @@ func (nc *nameCheck) vendorName(name string) bool {
 		}
 	}
 	return false
+}
+
+// matchRun reports whether re, anchored at both ends, matches the run of
+// parts i to j of name, alone or with the separators before or after it:
+// a name or secret word given as a regex may spell out the boundaries it
+// needs (_gitlab_session, parseur[_.-], (?:^|[^a-z])lob).
+func matchRun(re *regexp.Regexp, name string, parts []part, i, j int) bool {
+	start, end := parts[i].start, parts[j].end
+	if re.MatchString(name[start:end]) {
+		return true
+	}
+	before, after := 0, len(name)
+	if i > 0 {
+		before = parts[i-1].end
+	}
+	if j+1 < len(parts) {
+		after = parts[j+1].start
+	}
+	return before < start && re.MatchString(name[before:end]) ||
+		after > end && (re.MatchString(name[start:after]) || before < start && re.MatchString(name[before:after]))
 }
 
 // vendorWord reports whether part p is a vendor name followed by a secret

@@ -64,7 +64,13 @@ func rulesConfig(path string) (*config.Config, error) {
 }
 
 func runRulesTest(_ context.Context, configPath string, io stdio) error {
-	cfg, err := rulesConfig(configPath)
+	var cfg *config.Config
+	var err error
+	if configPath != "" {
+		cfg, err = config.Load(configPath)
+	} else {
+		cfg, err = config.DefaultWithExamples()
+	}
 	if err != nil {
 		return err
 	}
