@@ -208,9 +208,10 @@ func nameFor(r *config.Rule) string {
 }
 
 // matrixSecrets returns the secrets of the default rules' examples, one
-// per value, with the rule that documents it.
-func matrixSecrets(cfg *config.Config) (map[string]*config.Rule, []string, int) {
+// per value, with the rule that documents it and the example's text.
+func matrixSecrets(cfg *config.Config) (map[string]*config.Rule, map[string]string, []string, int) {
 	bySecret := map[string]*config.Rule{}
+	texts := map[string]string{}
 	var order []string
 	skipped := 0
 	for i := range cfg.Rules {
@@ -231,11 +232,86 @@ func matrixSecrets(cfg *config.Config) (map[string]*config.Rule, []string, int) 
 			}
 			if bySecret[s] == nil {
 				bySecret[s] = r
+				texts[s] = ex.Text
 				order = append(order, s)
 			}
 		}
 	}
-	return bySecret, order, skipped
+	return bySecret, texts, order, skipped
+}
+
+// formats keeps the secrets that leakhound finds in their own example's
+// text saved in a file with a neutral name: a format that is a secret
+// wherever it stands. The others are values that are secrets only in a
+// credential store (a weak password in a .netrc, reported there as such;
+// see the rules' storePath): in a syntax of code or configuration they
+// are placeholders, and not finding them is right.
+func formats(bin, dir string, order []string, texts map[string]string) ([]string, int, error) {
+	for i, s := range order {
+		p := filepath.Join(dir, fmt.Sprintf("%06d", i), "matrix.txt")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return nil, 0, err
+		}
+		if err := os.WriteFile(p, []byte(texts[s]+"\n"), 0o644); err != nil {
+			return nil, 0, err
+		}
+	}
+	reported, err := scanCells(bin, dir, len(order))
+	if err != nil {
+		return nil, 0, err
+	}
+	var keep []string
+	for i, s := range order {
+		if found(reported[i], s) {
+			keep = append(keep, s)
+		}
+	}
+	return keep, len(order) - len(keep), nil
+}
+
+// found reports whether findings hold secret (or a secret that holds it,
+// or most of it).
+func found(fs []leak.Finding, secret string) bool {
+	for _, f := range fs {
+		if f.Secret == secret || strings.Contains(f.Secret, secret) || len(f.Secret) >= 8 && strings.Contains(secret, f.Secret) && len(f.Secret)*2 > len(secret) {
+			return true
+		}
+	}
+	return false
+}
+
+// scanCells scans dir, whose files are NNNNNN/matrix.txt, with bin and
+// returns the findings in each of the n files.
+func scanCells(bin, dir string, n int) ([][]leak.Finding, error) {
+	out := dir + ".json"
+	cmd := exec.Command(bin, "scan", "--no-git", "--no-progress", "-f", "json", "-o", out, dir)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+			return nil, fmt.Errorf("leakhound: %w", err)
+		}
+	}
+	var rep struct {
+		Findings []leak.Finding `json:"findings"`
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		return nil, fmt.Errorf("leakhound report: %w", err)
+	}
+	reported := make([][]leak.Finding, n)
+	for _, f := range rep.Findings {
+		for _, file := range append([]string{f.File}, locFiles(f)...) {
+			var i int
+			if _, err := fmt.Sscanf(filepath.ToSlash(file), "%06d/matrix.txt", &i); err == nil && i < n {
+				reported[i] = append(reported[i], f)
+			}
+		}
+	}
+	return reported, nil
 }
 
 // negatives are values and names that must not be reported in any syntax.
@@ -272,11 +348,15 @@ func negativeCells() []struct{ name, value string } {
 // runMatrix writes the matrix, scans it with bin and prints recall per
 // family and per syntax, the false positives and the misses.
 func runMatrix(bin, tmp string, show int) error {
-	cfg, err := config.Default()
+	cfg, err := config.DefaultWithExamples()
 	if err != nil {
 		return err
 	}
-	bySecret, order, skipped := matrixSecrets(cfg)
+	bySecret, texts, order, skipped := matrixSecrets(cfg)
+	order, storeOnly, err := formats(bin, filepath.Join(tmp, "examples"), order, texts)
+	if err != nil {
+		return err
+	}
 	dir := filepath.Join(tmp, "matrix")
 	var cells []cell
 	write := func(c cell, text string) error {
@@ -320,33 +400,9 @@ func runMatrix(bin, tmp string, show int) error {
 			}
 		}
 	}
-	out := filepath.Join(tmp, "matrix.json")
-	cmd := exec.Command(bin, "scan", "--no-git", "--no-progress", "-f", "json", "-o", out, dir)
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
-			return fmt.Errorf("leakhound: %w", err)
-		}
-	}
-	var rep struct {
-		Findings []leak.Finding `json:"findings"`
-	}
-	data, err := os.ReadFile(out)
+	reported, err := scanCells(bin, dir, len(cells))
 	if err != nil {
 		return err
-	}
-	if err := json.Unmarshal(data, &rep); err != nil {
-		return fmt.Errorf("leakhound report: %w", err)
-	}
-	reported := make([][]leak.Finding, len(cells))
-	for _, f := range rep.Findings {
-		for _, file := range append([]string{f.File}, locFiles(f)...) {
-			var i int
-			if _, err := fmt.Sscanf(filepath.ToSlash(file), "%06d/matrix.txt", &i); err == nil && i < len(cells) {
-				reported[i] = append(reported[i], f)
-			}
-		}
 	}
 	// own counts the cells found by the rule that documents the secret:
 	// the rest are found by another rule (most often a generic one, at
@@ -377,27 +433,24 @@ func runMatrix(bin, tmp string, show int) error {
 			}
 			continue
 		}
-		found, own := false, false
+		hit, own := found(reported[i], c.secret), false
 		for _, f := range reported[i] {
-			if f.Secret == c.secret || strings.Contains(f.Secret, c.secret) || len(f.Secret) >= 8 && strings.Contains(c.secret, f.Secret) && len(f.Secret)*2 > len(c.secret) {
-				found = true
-				own = own || f.RuleID == c.rule
-			}
+			own = own || f.RuleID == c.rule && found([]leak.Finding{f}, c.secret)
 		}
-		add(byFam, c.family, found, own)
-		add(bySyn, c.syntax+" "+c.eol, found, own)
+		add(byFam, c.family, hit, own)
+		add(bySyn, c.syntax+" "+c.eol, hit, own)
 		total.cells++
 		if own {
 			total.own++
 		}
-		if found {
+		if hit {
 			total.found++
 		} else {
 			missed = append(missed, c)
 		}
 	}
-	fmt.Printf("matrix: %d secrets from the default rules' examples (%d examples skipped: path-bound rules, multi-line or decoded secrets), %d syntaxes × LF/CRLF; %d cells (%d not applicable: the value cannot be written unquoted there), %d hard-negative cells\n\n",
-		len(order), skipped, len(syntaxes), total.cells, notApplicable, negCells)
+	fmt.Printf("matrix: %d secrets from the default rules' examples (%d examples skipped: path-bound rules, multi-line or decoded secrets; %d values that are secrets only in a credential store), %d syntaxes × LF/CRLF; %d cells (%d not applicable: the value cannot be written unquoted there), %d hard-negative cells\n\n",
+		len(order), skipped, storeOnly, len(syntaxes), total.cells, notApplicable, negCells)
 	print := func(title string, m map[string]*tally) {
 		keys := make([]string, 0, len(m))
 		for k := range m {
