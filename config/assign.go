@@ -3,6 +3,7 @@ package config
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 )
 
@@ -200,17 +201,20 @@ func wordNames(names, words []string) []string {
 	return out
 }
 
-// WordNames returns the names of rule r that say secret by themselves, as
-// its regex treats them: plain words that end in one of its secret words.
-func WordNames(r *Rule) []string {
-	if r.Value == "" || r.SecretWords != nil && len(r.SecretWords) == 0 {
-		return nil
+// nameWords returns a rule's NameWords (see Rule), given its secretWords
+// and whether the rule set them.
+func nameWords(r *Rule, hasWords bool) []string {
+	words := DefaultSecretWords
+	if hasWords {
+		words = r.SecretWords
 	}
-	words := r.SecretWords
-	if words == nil {
-		words = DefaultSecretWords
+	switch {
+	case r.Value == "":
+		return words
+	case len(r.Names) > 0 && hasWords && len(words) == 0:
+		return r.Names // the names alone say secret
 	}
-	return wordNames(r.Names, words)
+	return append(slices.Clip(words), wordNames(r.Names, words)...)
 }
 
 // checkAssign validates a rule's names, secretWords and value and sets its

@@ -146,6 +146,13 @@ type Rule struct {
 	// ...), empty means none. For a rule stated by a regex, they are the
 	// words the regex's "name" groups must hold (see the detect package).
 	SecretWords []string
+	// NameWords are the words, regexes, that the names a rule's regex
+	// captures in groups named "name" must hold (see the detect package),
+	// as the rule's SecretWords, Names and the defaults resolve them: its
+	// SecretWords, or DefaultSecretWords; for a rule stated by names alone,
+	// its Names; for one stated by names and words, also the names that
+	// end in a word themselves (zipcodeapi). Set when the rules are read.
+	NameWords []string
 	// Quote says how the value of a rule stated by names and a value is
 	// quoted: QuoteAny, QuoteRequired or QuoteNone.
 	Quote string

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -319,4 +320,25 @@ func TestDefaultRulesGenerated(t *testing.T) {
 	if len(def.Rules) != len(full.Rules) || def.Rules[0].Examples != nil || len(full.Rules[0].Examples) == 0 {
 		t.Fatalf("Default has %d rules, the TOML %d", len(def.Rules), len(full.Rules))
 	}
+	// Gob does not tell an empty list from none: the prepared rules must
+	// not depend on the difference.
+	for i, r := range WithoutExamples(full).Rules {
+		if !reflect.DeepEqual(normalizeEmpty(r), normalizeEmpty(def.Rules[i])) {
+			t.Errorf("rule %s differs read from the prepared form", r.ID)
+		}
+	}
+}
+
+// normalizeEmpty returns r with its empty lists made nil, as gob decodes
+// them.
+func normalizeEmpty(r Rule) Rule {
+	for _, l := range []*[]string{&r.Names, &r.SecretWords, &r.NameWords, &r.Keywords, &r.Tags} {
+		if len(*l) == 0 {
+			*l = nil
+		}
+	}
+	if len(r.Allowlists) == 0 {
+		r.Allowlists = nil
+	}
+	return r
 }

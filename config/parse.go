@@ -310,6 +310,7 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 	case !idRE.MatchString(id):
 		c.errorf(at+".id", id, "id must be letters, digits, '.', '_' or '-'")
 	}
+	r.NameWords = nameWords(&r, hasWords)
 	switch {
 	case r.Value != "":
 		c.checkAssign(at, &r, hasWords)

@@ -52,7 +52,16 @@ func TestDefaultRuleExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := New(cfg, Options{})
+	// The rules as shipped, read from their prepared form, with the
+	// TOML's examples.
+	shipped, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range shipped.Rules {
+		shipped.Rules[i].Examples = cfg.Rules[i].Examples
+	}
+	d, err := New(shipped, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package detect
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/leakhound/leakhound/config"
@@ -88,16 +87,10 @@ func newNameCheck(r *config.Rule, groups []string) (*nameCheck, error) {
 	if len(nc.name) == 0 && len(nc.vendor) == 0 {
 		return nil, nil
 	}
-	words := r.SecretWords
-	switch {
-	case r.Value != "" && len(r.Names) > 0 && r.SecretWords != nil && len(r.SecretWords) == 0:
-		words = r.Names // the names alone say secret
-	case words == nil:
+	words := r.NameWords
+	if len(words) == 0 {
 		words = config.DefaultSecretWords
 	}
-	// A service whose name ends in a secret word (zipcodeapi) needs no
-	// other: the template names it as a name (see config.WordNames).
-	words = append(slices.Clip(words), config.WordNames(r)...)
 	var err error
 	if nc.words, err = regexp.Compile(`(?i)^(?:` + strings.Join(words, "|") + `)s?$`); err != nil {
 		return nil, err
