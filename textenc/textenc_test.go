@@ -29,10 +29,10 @@ func utf16Bytes(s string, enc Encoding, bom bool) []byte {
 }
 
 func TestNormalize(t *testing.T) {
-	const text = "user = app\npassword = " + "Xq7#mZ2pL9vR — «prod»\n\nend"
+	const text = "user = app\nmotto = " + "Xq7#mZ2pL9vR — «prod»\n\nend"
 	crlf := bytes.ReplaceAll([]byte(text), []byte("\n"), []byte("\r\n"))
 	cr := bytes.ReplaceAll([]byte(text), []byte("\n"), []byte("\r"))
-	latin1 := []byte("user = app\r\npassword = " + "Xq7#mZ2pL9vR \x97 \xabprod\xbb\r\n\r\nend")
+	latin1 := []byte("user = app\r\nmotto = " + "Xq7#mZ2pL9vR \x97 \xabprod\xbb\r\n\r\nend")
 	for _, tc := range []struct {
 		name string
 		in   []byte
