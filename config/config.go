@@ -169,14 +169,14 @@ func (p Pos) String() string {
 	return fmt.Sprintf("%s:%d", p.File, p.Line)
 }
 
-// Severities are the valid severity values, most severe first.
-var Severities = []string{"critical", "high", "medium", "low", "info"}
+// Severities returns the valid severity values, most severe first.
+func Severities() []string { return []string{"critical", "high", "medium", "low", "info"} }
 
-// Confidences are the valid confidence values, most confident first.
-var Confidences = []string{"high", "medium", "low"}
+// Confidences returns the valid confidence values, most confident first.
+func Confidences() []string { return []string{"high", "medium", "low"} }
 
-// SecretDecodings are the valid secretDecode values.
-var SecretDecodings = []string{"percent"}
+// SecretDecodings returns the valid secretDecode values.
+func SecretDecodings() []string { return []string{"percent"} }
 
 // Default returns the embedded default rules.
 //
@@ -184,7 +184,7 @@ var SecretDecodings = []string{"percent"}
 // reading the file, and every git hook pays it. The tests check them
 // (TestDefaultRulesAreValid), and the detector compiles each before use.
 func Default() (*Config, error) {
-	f, err := parseFile(leakhound.DefaultRulesName, leakhound.DefaultRules, true)
+	f, err := parseFile(leakhound.DefaultRulesName, leakhound.DefaultRules(), true)
 	if err != nil {
 		return nil, err
 	}

@@ -510,9 +510,10 @@ func (d *Detector) dedupe(ms []Match) []Match {
 // rankOf orders rules for dedupe: the most severe first, then those not
 // tagged generic, then by their place in the rules file.
 func rankOf(r *rule) int {
-	sev := slices.Index(config.Severities, r.Severity)
+	sevs := config.Severities()
+	sev := slices.Index(sevs, r.Severity)
 	if sev < 0 {
-		sev = slices.Index(config.Severities, "medium")
+		sev = slices.Index(sevs, "medium")
 	}
 	generic := 0
 	if r.generic {

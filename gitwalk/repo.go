@@ -16,8 +16,6 @@
 package gitwalk
 
 import (
-	"crypto"
-	"crypto/sha1"
 	"errors"
 	"fmt"
 	"os"
@@ -31,22 +29,10 @@ import (
 	gitconfig "github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
-	gghash "github.com/go-git/go-git/v5/plumbing/hash"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 )
-
-// go-git hashes every object it caches, by default with a collision-detecting
-// SHA-1 that costs about a third of the time spent reading blobs. The hash
-// is only a cache key here: objects are found by the ids stored in the pack
-// index, and nothing is written. Plain SHA-1 is therefore enough; a crafted
-// collision could at worst confuse the scan of its own repository.
-var registerHash sync.Once
-
-func useFastHash() {
-	registerHash.Do(func() { _ = gghash.RegisterHash(crypto.SHA1, sha1.New) })
-}
 
 // ErrNotRepository is returned by Open for a path that holds no git
 // repository.
@@ -71,7 +57,6 @@ type Repo struct {
 // Open opens the repository at path: a work tree (or a directory inside
 // one), a bare repository, or a linked worktree.
 func Open(path string) (*Repo, error) {
-	useFastHash()
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
@@ -191,7 +176,13 @@ func readGitFile(p string) (string, error) {
 // id, optionally followed by git's ancestry suffixes: ~N (the Nth
 // first-parent ancestor), ^N (the Nth parent; ^0 the commit itself), ~ and ^
 // (one).
-func (r *Repo) ResolveRef(rev string) (plumbing.Hash, error) {
+func (r *Repo) ResolveRef(rev string) (ID, error) {
+	h, err := r.resolveRev(rev)
+	return idOf(h), err
+}
+
+// resolveRev is ResolveRef.
+func (r *Repo) resolveRev(rev string) (plumbing.Hash, error) {
 	name, ops := rev, ""
 	if i := strings.IndexAny(rev, "~^"); i > 0 {
 		name, ops = rev[:i], rev[i:]
@@ -339,7 +330,7 @@ func (r *Repo) resolve(ref *plumbing.Reference, depth int) (plumbing.Hash, error
 // Ref is a named ref and the object it points to.
 type Ref struct {
 	Name string
-	Hash plumbing.Hash
+	ID   ID
 }
 
 // Refs returns every ref: branches, tags, remote-tracking refs, notes and
@@ -364,7 +355,7 @@ func (r *Repo) Refs(onErr ErrorFunc) ([]Ref, error) {
 		if err != nil {
 			return onErr(ref.Name().String(), err)
 		}
-		refs = append(refs, Ref{Name: ref.Name().String(), Hash: h})
+		refs = append(refs, Ref{Name: ref.Name().String(), ID: idOf(h)})
 		return nil
 	})
 	if err != nil {
@@ -372,7 +363,7 @@ func (r *Repo) Refs(onErr ErrorFunc) ([]Ref, error) {
 	}
 	if head, err := r.st.Reference(plumbing.HEAD); err == nil && !seen[plumbing.HEAD] {
 		if h, err := r.resolve(head, 0); err == nil {
-			refs = append(refs, Ref{Name: "HEAD", Hash: h})
+			refs = append(refs, Ref{Name: "HEAD", ID: idOf(h)})
 		}
 	}
 	return refs, nil
@@ -407,8 +398,13 @@ func (r *Repo) HooksPath() (string, error) {
 }
 
 // Shallow reports the commits at the boundary of a shallow clone.
-func (r *Repo) Shallow() ([]plumbing.Hash, error) {
-	return r.st.Shallow()
+func (r *Repo) Shallow() ([]ID, error) {
+	hs, err := r.st.Shallow()
+	out := make([]ID, len(hs))
+	for i, h := range hs {
+		out[i] = idOf(h)
+	}
+	return out, err
 }
 
 // ErrorFunc is called with a problem on one object or ref (named by item);
@@ -434,7 +430,7 @@ func (r *Repo) DefaultBranch() (Ref, error) {
 	if err == nil && head.Type() == plumbing.SymbolicReference {
 		if ref, err := r.st.Reference(head.Target()); err == nil {
 			if h, err := r.resolve(ref, 0); err == nil {
-				return Ref{Name: head.Target().String(), Hash: h}, nil
+				return Ref{Name: head.Target().String(), ID: idOf(h)}, nil
 			}
 		}
 	}
@@ -444,11 +440,11 @@ func (r *Repo) DefaultBranch() (Ref, error) {
 			name = origin.Target()
 		}
 		if h, err := r.resolve(origin, 0); err == nil {
-			return Ref{Name: name.String(), Hash: h}, nil
+			return Ref{Name: name.String(), ID: idOf(h)}, nil
 		}
 	}
 	if detached && !head.Hash().IsZero() {
-		return Ref{Name: "HEAD", Hash: head.Hash()}, nil
+		return Ref{Name: "HEAD", ID: idOf(head.Hash())}, nil
 	}
 	return Ref{}, ErrNoDefaultBranch
 }
@@ -477,13 +473,14 @@ func (r *Repo) User() (name, email string) {
 // ResolveCommit resolves a revision, as ResolveRef does, to a commit,
 // peeling annotated tags. When the revision's object, or a tag's target, is
 // not in the repository (a shallow or partial clone, a commit never
-// fetched), the error wraps plumbing.ErrObjectNotFound.
-func (r *Repo) ResolveCommit(rev string) (plumbing.Hash, error) {
-	h, err := r.ResolveRef(rev)
+// fetched), the error wraps ErrObjectNotFound.
+func (r *Repo) ResolveCommit(rev string) (ID, error) {
+	h, err := r.resolveRev(rev)
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return ID{}, err
 	}
-	return r.peelCommit(rev, h)
+	h, err = r.peelCommit(rev, h)
+	return idOf(h), err
 }
 
 // peelCommit follows annotated tags from h to a commit; rev names h in

@@ -35,7 +35,8 @@ type Stats struct {
 type ScanOptions struct {
 	// Workers is the number of parallel readers; zero means GOMAXPROCS.
 	Workers int
-	// MaxFileSize skips blobs larger than this many bytes; zero means 10 MiB.
+	// MaxFileSize skips blobs larger than this many bytes; zero means
+	// leak.DefaultMaxFileSize.
 	MaxFileSize int64
 	// CacheBytes bounds each reader's cache of delta bases; zero means
 	// DefaultCacheBytes.
@@ -47,18 +48,14 @@ type ScanOptions struct {
 // MiB, for a third of the memory.
 const DefaultCacheBytes = 8 << 20
 
-// DefaultMaxFileSize is the size above which blobs are skipped by default.
-const DefaultMaxFileSize = 10 << 20
-
 // Scan reads every blob of the plan once and calls fn with it. Blobs are
 // read in pack order by opts.Workers readers in parallel, so fn is called
 // concurrently from that many goroutines and must be safe for that; the
 // Fragment, and its Content, is only valid until fn returns.
 //
-// Binary blobs (a NUL byte in the first 8000 bytes, as git decides), blobs
-// larger than opts.MaxFileSize and Git LFS pointers are not passed to fn;
-// they are counted in p.Skipped under "binary", "too-large" and
-// "lfs-pointer". A blob that cannot be read goes to onErr. An error from fn
+// Blobs larger than opts.MaxFileSize (leak.SkipSize), binary blobs and Git
+// LFS pointers (leak.SkipContent) are not passed to fn; they are counted in
+// p.Skipped by reason. A blob that cannot be read goes to onErr. An error from fn
 // stops the scan and is returned.
 func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats, fn func(*leak.Fragment) error, onErr ErrorFunc) error {
 	if stats == nil {
@@ -70,7 +67,7 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 	}
 	maxSize := opts.MaxFileSize
 	if maxSize <= 0 {
-		maxSize = DefaultMaxFileSize
+		maxSize = leak.DefaultMaxFileSize
 	}
 	todo := make([]plumbing.Hash, 0, len(p.order))
 	for _, h := range p.order {
@@ -86,7 +83,7 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 	const batch = 256
 	var next atomic.Int64
 	var mu sync.Mutex
-	skipped := map[string]int{}
+	skipped := map[leak.SkipReason]int{}
 	g, gctx := errgroup.WithContext(ctx)
 	cacheBytes := opts.CacheBytes
 	if cacheBytes <= 0 {
@@ -96,7 +93,7 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 		safego.Go(g, func() error {
 			objs := r.newObjects(cacheBytes, true)
 			defer objs.close()
-			local := map[string]int{}
+			local := map[leak.SkipReason]int{}
 			defer func() {
 				mu.Lock()
 				for k, v := range local {
@@ -208,28 +205,17 @@ func (ps *packIndexes) locate(hs []plumbing.Hash) []blobLoc {
 
 // readBlobAt returns the content of the blob at loc, or why it is skipped.
 // The content is shared with the reader's cache and must not be modified.
-func readBlobAt(objs *objects, loc blobLoc, maxSize int64) ([]byte, string, error) {
+func readBlobAt(objs *objects, loc blobLoc, maxSize int64) ([]byte, leak.SkipReason, error) {
 	typ, data, err := objs.at(loc, maxSize)
 	switch {
 	case errors.Is(err, errTooLarge):
-		return nil, "too-large", nil
+		return nil, leak.SkipTooLarge, nil
 	case err != nil:
 		return nil, "", err
 	case typ != plumbing.BlobObject:
 		return nil, "", fmt.Errorf("object is a %s, not a blob", typ)
 	}
-	return data, skipReason(data), nil
-}
-
-// skipReason tells whether content is not text to scan.
-func skipReason(b []byte) string {
-	if len(b) < 1024 && bytes.HasPrefix(b, []byte("version https://git-lfs.github.com/spec/")) {
-		return "lfs-pointer"
-	}
-	if bytes.IndexByte(b[:min(len(b), 8000)], 0) >= 0 {
-		return "binary"
-	}
-	return ""
+	return data, leak.SkipContent(data), nil
 }
 
 // Reader reads single blobs. It is not safe for concurrent use.
@@ -243,8 +229,8 @@ func (r *Repo) NewReader() *Reader {
 }
 
 // Blob returns the content of blob id. It must not be modified.
-func (rd *Reader) Blob(id string) ([]byte, error) {
-	return rd.objs.typed(plumbing.NewHash(id), plumbing.BlobObject)
+func (rd *Reader) Blob(id ID) ([]byte, error) {
+	return rd.objs.typed(id.hash(), plumbing.BlobObject)
 }
 
 // Close releases the Reader's files.

@@ -12,13 +12,14 @@ import (
 	"github.com/leakhound/leakhound/leak"
 )
 
-// StagedCommit is the pseudo-commit that PlanStaged attributes staged
-// content to: it has no id yet.
-var StagedCommit = leak.Commit{Message: "(staged changes)"}
+// stagedMessage is the message of the pseudo-commit that PlanStaged
+// attributes staged content to: it has no id yet.
+const stagedMessage = "(staged changes)"
 
 // PlanStaged plans a scan of what is staged: every file in the index whose
 // content differs from HEAD's, as git commit would record it. Its Sources
-// belong to a copy of StagedCommit, and their Prior is HEAD's version of the
+// belong to a pseudo-commit with no id and the message "(staged changes)",
+// and their Prior is HEAD's version of the
 // file (or, for a new path, a file the index no longer has that it may have
 // been renamed from), so that only what the staging adds is new. A
 // repository without commits yet compares against an empty tree.
@@ -35,7 +36,7 @@ func (r *Repo) PlanStaged(ctx context.Context) (*Plan, error) {
 	tr := &treeReader{objs: objs, cache: newTreeCache(planCacheBytes)}
 
 	head := map[string]*entry{}
-	if h, err := r.ResolveRef("HEAD"); err == nil {
+	if h, err := r.resolveRev("HEAD"); err == nil {
 		raw, err := objs.typed(h, plumbing.CommitObject)
 		if err != nil {
 			return nil, err
@@ -49,8 +50,8 @@ func (r *Repo) PlanStaged(ctx context.Context) (*Plan, error) {
 		}
 	}
 
-	commit := StagedCommit
-	p := &Plan{Skipped: map[string]int{}, blobs: map[plumbing.Hash]*blobInfo{}}
+	commit := leak.Commit{Message: stagedMessage}
+	p := &Plan{Skipped: map[leak.SkipReason]int{}, blobs: map[plumbing.Hash]*blobInfo{}}
 	w := &walker{plan: p, paths: newInterner()}
 	inIndex := make(map[string]bool, len(idx.Entries))
 	var changes []change
@@ -59,7 +60,7 @@ func (r *Repo) PlanStaged(ctx context.Context) (*Plan, error) {
 		// (go-git's index.Merged constant is 1, which is not what its
 		// decoder reads for merged entries.)
 		if e.Stage != 0 {
-			p.Skipped["unmerged"]++
+			p.Skipped[leak.SkipUnmerged]++
 			continue
 		}
 		if e.IntentToAdd {

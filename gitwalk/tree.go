@@ -256,10 +256,10 @@ func (in *interner) intern(prefix string, name []byte) string {
 
 // FileAt returns the content of the file at path (slash-separated) in the
 // tree of commit rev, or ok=false if there is none.
-func (r *Repo) FileAt(rev plumbing.Hash, path string) (content []byte, ok bool, err error) {
+func (r *Repo) FileAt(rev ID, path string) (content []byte, ok bool, err error) {
 	objs := r.newObjects(1<<20, false)
 	defer objs.close()
-	tree, err := commitTree(objs, rev)
+	tree, err := commitTree(objs, rev.hash())
 	if err != nil {
 		return nil, false, err
 	}
@@ -279,15 +279,15 @@ func (r *Repo) FileAt(rev plumbing.Hash, path string) (content []byte, ok bool, 
 // file in the tree of commit rev. Paths that rev lacks, or that name a
 // directory, a symlink or a submodule, are left out. Trees shared by several
 // paths are read once.
-func (r *Repo) PathBlobs(rev plumbing.Hash, paths []string) (map[string]plumbing.Hash, error) {
+func (r *Repo) PathBlobs(rev ID, paths []string) (map[string]ID, error) {
 	objs := r.newObjects(1<<20, false)
 	defer objs.close()
-	tree, err := commitTree(objs, rev)
+	tree, err := commitTree(objs, rev.hash())
 	if err != nil {
 		return nil, err
 	}
 	tr := &treeReader{objs: objs, cache: newTreeCache(4 << 20)}
-	out := make(map[string]plumbing.Hash)
+	out := make(map[string]ID)
 	for _, p := range paths {
 		if _, done := out[p]; done {
 			continue
@@ -297,7 +297,7 @@ func (r *Repo) PathBlobs(rev plumbing.Hash, paths []string) (map[string]plumbing
 			return nil, err
 		}
 		if e != nil {
-			out[p] = e.hash
+			out[p] = idOf(e.hash)
 		}
 	}
 	return out, nil

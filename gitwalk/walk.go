@@ -34,7 +34,7 @@ type Options struct {
 	Since time.Time
 	// IncludeIDs and ExcludeIDs are like Include and Exclude, already
 	// resolved.
-	IncludeIDs, ExcludeIDs []plumbing.Hash
+	IncludeIDs, ExcludeIDs []ID
 	// IgnoreMissing makes missing include and exclude commits an error only
 	// for Include: a missing excluded commit then just limits nothing.
 	IgnoreMissing bool
@@ -49,9 +49,9 @@ type Plan struct {
 	// Shallow is true when the repository is a shallow clone and the walk
 	// reached its boundary.
 	Shallow bool
-	// Skipped counts entries not scanned, by reason: "submodule" and
-	// "symlink" entries here, more reasons from Scan.
-	Skipped map[string]int
+	// Skipped counts entries not scanned, by reason: submodules and
+	// symbolic links here, more reasons from Scan.
+	Skipped map[leak.SkipReason]int
 
 	blobs map[plumbing.Hash]*blobInfo
 	order []plumbing.Hash // blobs in first-seen order
@@ -123,10 +123,10 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 		stats:   stats,
 		commits: make(map[plumbing.Hash]*commitInfo),
 		objs:    r.newObjects(planCacheBytes, false),
-		plan:    &Plan{Skipped: make(map[string]int), blobs: make(map[plumbing.Hash]*blobInfo)},
+		plan:    &Plan{Skipped: make(map[leak.SkipReason]int), blobs: make(map[plumbing.Hash]*blobInfo)},
 		paths:   newInterner(),
 	}
-	shallow, err := r.Shallow()
+	shallow, err := r.st.Shallow()
 	if err != nil {
 		return nil, fmt.Errorf("read shallow file: %w", err)
 	}
@@ -137,11 +137,11 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 		w.shallow[h] = true
 	}
 
-	include, err := w.tips(opts.Include, opts.IncludeIDs, true, true)
+	include, err := w.tips(opts.Include, hashes(opts.IncludeIDs), true, true)
 	if err != nil {
 		return nil, err
 	}
-	exclude, err := w.tips(opts.Exclude, opts.ExcludeIDs, !opts.IgnoreMissing, false)
+	exclude, err := w.tips(opts.Exclude, hashes(opts.ExcludeIDs), !opts.IgnoreMissing, false)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +194,7 @@ func (w *walker) tips(names []string, ids []plumbing.Hash, strict, allRefs bool)
 		return nil
 	}
 	for _, n := range names {
-		h, err := w.r.ResolveRef(n)
+		h, err := w.r.resolveRev(n)
 		if err != nil {
 			if !strict {
 				continue
@@ -216,7 +216,7 @@ func (w *walker) tips(names []string, ids []plumbing.Hash, strict, allRefs bool)
 			return nil, err
 		}
 		for _, ref := range refs {
-			c, err := w.peel(ref.Hash)
+			c, err := w.peel(ref.ID.hash())
 			if err != nil {
 				if err := w.onErr("ref "+ref.Name, err); err != nil {
 					return nil, err
@@ -530,13 +530,13 @@ type deletion struct {
 func (w *walker) record(lc *leak.Commit, ch change, prior []plumbing.Hash, deleted []deletion) {
 	switch {
 	case ch.mode == filemode.Submodule:
-		w.plan.Skipped["submodule"]++
+		w.plan.Skipped[leak.SkipSubmodule]++
 		return
 	case ch.mode == filemode.Symlink:
 		// Symlink targets are paths, not content; they are counted once.
 		if b := w.plan.blobs[ch.new]; b == nil {
 			w.plan.blobs[ch.new] = &blobInfo{symlink: true}
-			w.plan.Skipped["symlink"]++
+			w.plan.Skipped[leak.SkipSymlink]++
 		}
 		return
 	case !ch.mode.IsFile():
@@ -560,7 +560,7 @@ func (w *walker) record(lc *leak.Commit, ch change, prior []plumbing.Hash, delet
 	}
 	if b.symlink { // the same blob is also a regular file somewhere
 		b.symlink = false
-		w.plan.Skipped["symlink"]--
+		w.plan.Skipped[leak.SkipSymlink]--
 		w.plan.order = append(w.plan.order, ch.new)
 	}
 	b.sources = append(b.sources, src)

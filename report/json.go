@@ -22,7 +22,7 @@ import (
 //	      "end_line": 12, "end_column": 24,
 //	      "commit": "…", "author": "…", "email": "…",
 //	      "date": "2024-01-02T15:04:05Z", "message": "…",   // absent outside git
-//	      "secret": "AKIA…",                   // masked with --redact
+//	      "secret": "AKIA…",                   // masked unless ShowSecrets
 //	      "match": "…",                        // the whole match, masked likewise
 //	      "entropy": 3.68,                     // Shannon entropy of the secret, bits per byte
 //	      "decoded": "base64",                 // present when found under an encoding: then
@@ -52,12 +52,17 @@ import (
 //
 // Findings come in a stable order: by first introduction, then file, line
 // and rule.
-type JSON struct{}
+type JSON struct {
+	// ShowSecrets prints secrets whole; by default they are masked (see
+	// Masked).
+	ShowSecrets bool
+}
 
 var _ Reporter = JSON{}
 
 // Write writes r as JSON.
-func (JSON) Write(w io.Writer, r *Report) error {
+func (j JSON) Write(w io.Writer, r *Report) error {
+	r = view(r, j.ShowSecrets)
 	findings := r.Findings
 	if findings == nil {
 		findings = []leak.Finding{}
@@ -70,7 +75,7 @@ func (JSON) Write(w io.Writer, r *Report) error {
 	s := r.Summary
 	s.Seconds = s.Duration.Seconds()
 	if s.Skipped == nil {
-		s.Skipped = map[string]int{}
+		s.Skipped = map[leak.SkipReason]int{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

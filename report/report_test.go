@@ -48,7 +48,7 @@ func finding(rule, desc, sev, secret, match string, loc leak.Location) leak.Find
 
 // sample is a report with findings of every shape: several locations, a
 // hostile path and commit message, a low severity, a file-only rule,
-// a decoded secret; secrets masked as the command masks them.
+// a decoded secret. Its secrets are whole: reporters mask them.
 func sample() *Report {
 	fs := []leak.Finding{
 		finding("github-pat", "GitHub personal access token", "high", ghToken, "GITHUB_TOKEN="+ghToken,
@@ -69,17 +69,13 @@ func sample() *Report {
 	fs[1].Decoded = "base64"
 	for i := range fs {
 		f := &fs[i]
-		if f.Secret != "" {
-			f.Match = leak.Redact(f.Match, f.Secret)
-			f.Secret = leak.Mask(f.Secret)
-		}
 		if f.Locations == nil {
 			f.Locations = []leak.Location{}
 		}
 	}
 	return &Report{Findings: fs, Summary: Summary{
 		Source: "/repo", Mode: "git", Range: "1111111..2222222", Commits: 3, Blobs: 9, Bytes: 4096,
-		Skipped: map[string]int{"binary": 1}, Findings: len(fs), Duration: 1500 * time.Millisecond,
+		Skipped: map[leak.SkipReason]int{leak.SkipBinary: 1}, Findings: len(fs), Duration: 1500 * time.Millisecond,
 		Warnings: []string{"rule x matched more than the cap in blob y; its other matches there were dropped"},
 	}}
 }

@@ -18,6 +18,9 @@ import (
 type Text struct {
 	// Color adds ANSI colours.
 	Color bool
+	// ShowSecrets prints secrets whole; by default they are masked (see
+	// Masked).
+	ShowSecrets bool
 }
 
 var _ Reporter = Text{}
@@ -39,6 +42,7 @@ func (t Text) paint(code, s string) string {
 
 // Write writes r as text.
 func (t Text) Write(w io.Writer, r *Report) error {
+	r = view(r, t.ShowSecrets)
 	var b strings.Builder
 	s := &r.Summary
 	switch {
@@ -195,7 +199,7 @@ func (t Text) summary(b *strings.Builder, s *Summary) {
 	line += fmt.Sprintf(" in %s", s.Duration.Round(time.Millisecond))
 	fmt.Fprintln(b, line)
 	if len(s.Skipped) > 0 {
-		keys := make([]string, 0, len(s.Skipped))
+		keys := make([]leak.SkipReason, 0, len(s.Skipped))
 		for k, v := range s.Skipped {
 			if v > 0 {
 				keys = append(keys, k)

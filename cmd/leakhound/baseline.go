@@ -7,8 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/gitwalk"
 	"github.com/leakhound/leakhound/leak"
@@ -118,7 +116,7 @@ func markInHead(repo *gitwalk.Repo, fs []leak.Finding) (gitwalk.Ref, []string) {
 	for i := range fs {
 		paths = append(paths, files(&fs[i])...)
 	}
-	blobs, err := repo.PathBlobs(ref.Hash, paths)
+	blobs, err := repo.PathBlobs(ref.ID, paths)
 	if err != nil {
 		for i := range fs {
 			fs[i].InHead = true
@@ -126,8 +124,8 @@ func markInHead(repo *gitwalk.Repo, fs []leak.Finding) (gitwalk.Ref, []string) {
 		return ref, []string{fmt.Sprintf("cannot read the tree of %s; every finding is taken to be still there: %v", ref.Name, err)}
 	}
 	// Which findings to look for in each blob of HEAD's tree.
-	var order []plumbing.Hash
-	lookFor := map[plumbing.Hash][]int{}
+	var order []gitwalk.ID
+	lookFor := map[gitwalk.ID][]int{}
 	for i := range fs {
 		f := &fs[i]
 		f.InHead = false
@@ -151,7 +149,7 @@ func markInHead(repo *gitwalk.Repo, fs []leak.Finding) (gitwalk.Ref, []string) {
 	rd := repo.NewReader()
 	defer rd.Close()
 	for _, h := range order {
-		content, err := rd.Blob(h.String())
+		content, err := rd.Blob(h)
 		for _, i := range lookFor[h] {
 			f := &fs[i]
 			if f.InHead {

@@ -14,8 +14,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/detect"
 	"github.com/leakhound/leakhound/gitwalk"
@@ -63,7 +61,7 @@ func runBaselineAudit(ctx context.Context, opts baselineAuditOptions, args []str
 			if err != nil {
 				return nil, false, nil
 			}
-			return repo.FileAt(ref.Hash, rulesFileName)
+			return repo.FileAt(ref.ID, rulesFileName)
 		}
 	}
 	cfg, err := loadConfig(opts.config, root, fromRepo)
@@ -255,10 +253,10 @@ func (a *auditor) content(e *baseline.Entry) ([]byte, error) {
 		return nil, fmt.Errorf("%q is not a path inside the repository", e.File)
 	}
 	if e.Commit != "" && a.repo != nil {
-		if !plumbing.IsHash(e.Commit) {
+		if !gitwalk.IsID(e.Commit) {
 			return nil, fmt.Errorf("bad commit id %q", e.Commit)
 		}
-		b, ok, err := a.repo.FileAt(plumbing.NewHash(e.Commit), e.File)
+		b, ok, err := a.repo.FileAt(newID(e.Commit), e.File)
 		if err != nil {
 			return nil, err
 		}

@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/spf13/cobra"
 
 	"github.com/leakhound/leakhound/baseline"
@@ -257,7 +256,7 @@ func splitGitleaksFingerprint(fp string) (file string, line int, commit string) 
 		return "", 0, ""
 	}
 	rest := parts[:len(parts)-2]
-	if len(rest) > 1 && plumbing.IsHash(rest[0]) {
+	if len(rest) > 1 && gitwalk.IsID(rest[0]) {
 		commit, rest = rest[0], rest[1:]
 	}
 	return strings.Join(rest, ":"), n, commit
@@ -336,7 +335,7 @@ type importMatcher struct {
 	bySHA1   map[string][]int
 	repo     *gitwalk.Repo // nil with --no-git
 	root     string        // work tree or directory; "" for a bare repository
-	head     plumbing.Hash
+	head     gitwalk.ID
 	files    map[string][]string // "commit\x00path" -> lines
 }
 
@@ -364,7 +363,7 @@ func newImportMatcher(path string, noGit bool, fs []leak.Finding) (*importMatche
 	}
 	m.repo, m.root = repo, repo.WorkTree()
 	if ref, err := repo.DefaultBranch(); err == nil {
-		m.head = ref.Hash
+		m.head = ref.ID
 	}
 	return m, nil
 }
@@ -426,8 +425,8 @@ func (m *importMatcher) line(commit, file string, n int) (string, bool) {
 		var content []byte
 		found := false
 		switch {
-		case commit != "" && m.repo != nil && plumbing.IsHash(commit):
-			content, found, _ = m.repo.FileAt(plumbing.NewHash(commit), file)
+		case commit != "" && m.repo != nil && gitwalk.IsID(commit):
+			content, found, _ = m.repo.FileAt(newID(commit), file)
 		case commit == "":
 			if m.root != "" {
 				if b, err := os.ReadFile(filepath.Join(m.root, filepath.FromSlash(file))); err == nil {

@@ -11,11 +11,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/spf13/cobra"
 
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/gitwalk"
+	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -313,11 +313,11 @@ func gitlabRange(getenv func(string) string) (ciRange, error) {
 
 // resolvedRange is a range found in the repository.
 type resolvedRange struct {
-	head    plumbing.Hash
-	exclude []plumbing.Hash
+	head    gitwalk.ID
+	exclude []gitwalk.ID
 	// base is where rules and the baseline are read from; zero when the
 	// range has no base (all of head's history).
-	base  plumbing.Hash
+	base  gitwalk.ID
 	label string
 	why   string
 }
@@ -342,9 +342,9 @@ func resolveRange(repo *gitwalk.Repo, r ciRange) (resolvedRange, error) {
 			case err == nil:
 				out.exclude = append(out.exclude, h)
 				continue
-			case i > 0 && errors.Is(err, plumbing.ErrObjectNotFound):
+			case i > 0 && errors.Is(err, gitwalk.ErrObjectNotFound):
 				continue // an optional base that a full range does not need
-			case r.push && !shallow && errors.Is(err, plumbing.ErrObjectNotFound):
+			case r.push && !shallow && errors.Is(err, gitwalk.ErrObjectNotFound):
 				// The previous tip is gone from a full clone: it was
 				// force-pushed away.
 				r.newBranch = true
@@ -367,7 +367,7 @@ func resolveRange(repo *gitwalk.Repo, r ciRange) (resolvedRange, error) {
 		if err != nil {
 			return out, missingDefaultBranch(r, err, shallow)
 		}
-		out.exclude = []plumbing.Hash{tip}
+		out.exclude = []gitwalk.ID{tip}
 		out.base = tip
 		out.label = name + ".." + report.ShortID(out.head.String())
 		return out, nil
@@ -380,7 +380,7 @@ func resolveRange(repo *gitwalk.Repo, r ciRange) (resolvedRange, error) {
 // defaultBranchTip finds the default branch: the remote-tracking branch
 // (what CI clones have), else a local branch; with no name known,
 // origin/HEAD.
-func defaultBranchTip(repo *gitwalk.Repo, name string) (plumbing.Hash, string, error) {
+func defaultBranchTip(repo *gitwalk.Repo, name string) (gitwalk.ID, string, error) {
 	var candidates []string
 	if name != "" {
 		candidates = []string{"refs/remotes/origin/" + name, "refs/heads/" + name}
@@ -398,9 +398,9 @@ func defaultBranchTip(repo *gitwalk.Repo, name string) (plumbing.Hash, string, e
 		}
 	}
 	if name == "" {
-		return plumbing.ZeroHash, "", errors.New("the default branch is not known (no origin/HEAD)")
+		return gitwalk.ID{}, "", errors.New("the default branch is not known (no origin/HEAD)")
 	}
-	return plumbing.ZeroHash, "", fmt.Errorf("the default branch %s is not in the repository: %w", name, firstErr)
+	return gitwalk.ID{}, "", fmt.Errorf("the default branch %s is not in the repository: %w", name, firstErr)
 }
 
 // shallowFix says how to fetch a whole history on a platform.
@@ -416,7 +416,7 @@ func shallowFix(platform string) string {
 
 // missingCommit explains a head or base that is not in the repository.
 func missingCommit(which, rev string, err error, shallow bool, r ciRange) error {
-	if !errors.Is(err, plumbing.ErrObjectNotFound) {
+	if !errors.Is(err, gitwalk.ErrObjectNotFound) {
 		return &exitError{code: exitFailure, err: fmt.Errorf("%s %s: %w", which, rev, err)}
 	}
 	if shallow {
@@ -466,7 +466,7 @@ func runCI(ctx context.Context, opts ciOptions, args []string, io stdio, getenv 
 		if r.platform == github {
 			specs = withAnnotations(specs, io)
 		}
-		rep := &report.Report{Summary: report.Summary{Source: path, Mode: "git", Range: "nothing (" + r.why + ")", Skipped: map[string]int{}}}
+		rep := &report.Report{Summary: report.Summary{Source: path, Mode: "git", Range: "nothing (" + r.why + ")", Skipped: map[leak.SkipReason]int{}}}
 		return finishCI(ctx, rep, nil, specs, env, getenv, io)
 	}
 
@@ -515,7 +515,7 @@ func runCI(ctx context.Context, opts ciOptions, args []string, io stdio, getenv 
 	}
 	t := gitTarget{
 		path:          path,
-		includeIDs:    []plumbing.Hash{rr.head},
+		includeIDs:    []gitwalk.ID{rr.head},
 		excludeIDs:    rr.exclude,
 		rangeLabel:    rr.label,
 		completeRange: true,
@@ -581,7 +581,7 @@ func appendStepSummary(path string, result *report.Report) error {
 	if err != nil {
 		return fmt.Errorf("GitHub job summary: %w", err)
 	}
-	werr := report.Markdown{}.Write(f, maskedReport(result))
+	werr := report.Markdown{}.Write(f, result)
 	if err := f.Close(); werr == nil {
 		werr = err
 	}
@@ -594,7 +594,7 @@ func appendStepSummary(path string, result *report.Report) error {
 // ciRules loads the rules: --config from disk, else the rules file in the
 // tree of commit at (the base), else the built-in rules. It returns a note
 // saying which.
-func ciRules(repo *gitwalk.Repo, configPath string, at plumbing.Hash, atWhat string) (*config.Config, string, error) {
+func ciRules(repo *gitwalk.Repo, configPath string, at gitwalk.ID, atWhat string) (*config.Config, string, error) {
 	if configPath != "" {
 		cfg, err := config.Load(configPath)
 		return cfg, configPath + " (--config)", err
@@ -616,7 +616,7 @@ func ciRules(repo *gitwalk.Repo, configPath string, at plumbing.Hash, atWhat str
 // the base commit's tree, one outside it from disk. With no --baseline, a
 // .secretsbaseline.json in the base commit is used if there is one. It
 // returns nil when there is no baseline, and a note for the log.
-func ciBaseline(repo *gitwalk.Repo, flag string, base plumbing.Hash) (findingFilter, string, error) {
+func ciBaseline(repo *gitwalk.Repo, flag string, base gitwalk.ID) (findingFilter, string, error) {
 	name, rel, inside := flag, defaultBaseline, true
 	if flag != "" {
 		rel, inside = insideWorkTree(repo, flag)

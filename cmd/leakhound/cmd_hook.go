@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/spf13/cobra"
 
 	"github.com/leakhound/leakhound/gitwalk"
@@ -154,16 +153,16 @@ func truncate(s string, n int) string {
 // what the remote already has, to exclude: the remote's old tips and every
 // remote-tracking ref of the remote (for a new branch, that is what tells
 // its new commits from the ones the remote has).
-func pushRange(repo *gitwalk.Repo, remote string, updates []pushUpdate) (include, exclude []plumbing.Hash, tips map[string]bool, err error) {
+func pushRange(repo *gitwalk.Repo, remote string, updates []pushUpdate) (include, exclude []gitwalk.ID, tips map[string]bool, err error) {
 	tips = map[string]bool{}
 	for _, u := range updates {
 		if isZeroSHA(u.localSHA) {
 			continue // a deletion adds nothing
 		}
-		include = append(include, plumbing.NewHash(u.localSHA))
+		include = append(include, newID(u.localSHA))
 		tips[u.localSHA] = true
 		if !isZeroSHA(u.remoteSHA) {
-			exclude = append(exclude, plumbing.NewHash(u.remoteSHA))
+			exclude = append(exclude, newID(u.remoteSHA))
 		}
 	}
 	if len(include) == 0 {
@@ -173,11 +172,11 @@ func pushRange(repo *gitwalk.Repo, remote string, updates []pushUpdate) (include
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	var tracking []plumbing.Hash
+	var tracking []gitwalk.ID
 	prefix := "refs/remotes/" + remote + "/"
 	for _, r := range refs {
 		if strings.HasPrefix(r.Name, prefix) {
-			tracking = append(tracking, r.Hash)
+			tracking = append(tracking, r.ID)
 		}
 	}
 	if len(tracking) == 0 {
@@ -185,7 +184,7 @@ func pushRange(repo *gitwalk.Repo, remote string, updates []pushUpdate) (include
 		// has is the best knowledge of what this one has.
 		for _, r := range refs {
 			if strings.HasPrefix(r.Name, "refs/remotes/") {
-				tracking = append(tracking, r.Hash)
+				tracking = append(tracking, r.ID)
 			}
 		}
 	}
@@ -276,8 +275,7 @@ func hookVerdict(ctx context.Context, rep *report.Report, scanErr error, action 
 	case len(rep.Findings) == 0:
 		return nil
 	}
-	redact(rep.Findings)
-	hookReport(w, rep.Findings, action, tips)
+	hookReport(w, report.Masked(rep).Findings, action, tips)
 	return &exitError{code: exitLeaks}
 }
 

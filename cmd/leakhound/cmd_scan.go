@@ -16,7 +16,6 @@ import (
 
 	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/gitwalk"
-	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -194,7 +193,6 @@ func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) err
 
 // finish writes the reports and turns the outcome into an exit status.
 func finish(ctx context.Context, result *report.Report, scanErr error, exitCode int, specs []reportSpec, env *reportEnv, io stdio) error {
-	escapePaths(result.Findings)
 	if err := writeReports(result, specs, env, io.out, io.err); err != nil {
 		return err
 	}
@@ -207,16 +205,6 @@ func finish(ctx context.Context, result *report.Report, scanErr error, exitCode 
 		return &exitError{code: exitCode}
 	}
 	return nil
-}
-
-// escapePaths makes file names that are not valid UTF-8 printable.
-func escapePaths(fs []leak.Finding) {
-	for i := range fs {
-		fs[i].File = leak.DisplayPath(fs[i].File)
-		for j := range fs[i].Locations {
-			fs[i].Locations[j].File = leak.DisplayPath(fs[i].Locations[j].File)
-		}
-	}
 }
 
 func usageError(err error) error { return &exitError{code: exitFailure, err: err} }

@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/detect"
@@ -51,8 +49,8 @@ type engineOptions struct {
 type gitTarget struct {
 	path             string
 	include, exclude []string
-	includeIDs       []plumbing.Hash
-	excludeIDs       []plumbing.Hash
+	includeIDs       []gitwalk.ID
+	excludeIDs       []gitwalk.ID
 	since            time.Time
 	// rangeLabel describes the range in the summary.
 	rangeLabel string
@@ -142,7 +140,7 @@ func committedFile(repo *gitwalk.Repo, sink *errorSink, file string, at func() (
 		if err != nil {
 			return nil, false, nil
 		}
-		b, ok, err := repo.FileAt(ref.Hash, file)
+		b, ok, err := repo.FileAt(ref.ID, file)
 		if err != nil {
 			sink.add(file+" in "+ref.Name, err)
 			return nil, false, nil
@@ -202,7 +200,7 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 			// A bare repository's rules file is the one in HEAD's tree.
 			fromHEAD = committedFile(repo, sink, rulesFileName, func() (gitwalk.Ref, error) {
 				h, err := repo.ResolveRef("HEAD")
-				return gitwalk.Ref{Name: "HEAD", Hash: h}, err
+				return gitwalk.Ref{Name: "HEAD", ID: h}, err
 			})
 		}
 		cfg, err = loadConfig(eo.configPath, repo.WorkTree(), fromHEAD)
@@ -249,7 +247,7 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 			// Interrupted before anything was scanned: an empty report,
 			// marked incomplete, is still a report.
 			return &report.Report{Summary: report.Summary{Source: t.path, Mode: "git", Range: t.rangeLabel,
-				Incomplete: true, Duration: time.Since(start), Skipped: map[string]int{}}}, errInterrupted
+				Incomplete: true, Duration: time.Since(start), Skipped: map[leak.SkipReason]int{}}}, errInterrupted
 		}
 		return nil, err
 	}
@@ -300,7 +298,7 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 	warnings := append(tl.warnings, headWarnings...)
 	sort.Strings(warnings)
 	if tl.allowlisted > 0 {
-		plan.Skipped["allowlisted-path"] += tl.allowlisted
+		plan.Skipped[leak.SkipAllowlistedPath] += tl.allowlisted
 	}
 	rep.Summary = report.Summary{
 		Source:     t.path,
@@ -320,8 +318,8 @@ func scanGit(ctx context.Context, eo engineOptions, t gitTarget, errw io.Writer)
 		Baseline:   rep.Summary.Baseline,
 		Baselined:  rep.Summary.Baselined,
 	}
-	if !head.Hash.IsZero() {
-		rep.Summary.HeadRef, rep.Summary.HeadCommit = head.Name, head.Hash.String()
+	if !head.ID.IsZero() {
+		rep.Summary.HeadRef, rep.Summary.HeadCommit = head.Name, head.ID.String()
 	}
 	if interrupted {
 		return rep, errInterrupted
@@ -372,7 +370,7 @@ func attribute(repo *gitwalk.Repo, plan *gitwalk.Plan, d *detect.Detector, found
 		if plan.Sources(prior) != nil { // scanned in this run
 			return holds[prior][key{m.RuleID(), m.Secret}]
 		}
-		content, err := rd.Blob(prior)
+		content, err := rd.Blob(newID(prior))
 		if err != nil {
 			// The prior version cannot be read: report the secret here
 			// rather than lose it.
@@ -456,7 +454,7 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 		return nil
 	}
 	sink := &errorSink{w: errw}
-	sum := report.Summary{Source: path, Skipped: map[string]int{}}
+	sum := report.Summary{Source: path, Skipped: map[leak.SkipReason]int{}}
 	var walkErr error
 	if path == "-" {
 		sum.Mode = "stdin"
@@ -502,7 +500,7 @@ func scanFiles(ctx context.Context, eo engineOptions, path string, stdin io.Read
 		return nil, tl.ruleErr
 	}
 	if tl.allowlisted > 0 {
-		sum.Skipped["allowlisted-path"] = tl.allowlisted
+		sum.Skipped[leak.SkipAllowlistedPath] = tl.allowlisted
 	}
 	rep := &report.Report{Findings: col.Findings(), Summary: sum}
 	applyBaseline(rep, known, knownName)
@@ -538,24 +536,6 @@ func addWarning(ws []string, w string) []string {
 	return ws
 }
 
-// redact masks every secret in findings: the secret itself, and its
-// occurrences in the match. The match of a decoded secret is its encoded
-// form, as good as the secret to whoever decodes it: it is masked whole.
-func redact(fs []leak.Finding) {
-	for i := range fs {
-		f := &fs[i]
-		if f.Secret == "" {
-			continue
-		}
-		if f.Decoded != "" {
-			f.Match = leak.Mask(f.Match)
-		} else {
-			f.Match = leak.Redact(f.Match, f.Secret)
-		}
-		f.Secret = leak.Mask(f.Secret)
-	}
-}
-
 // splitRange parses "A..B" into its ends.
 func splitRange(s string) (from, to string, err error) {
 	if strings.Contains(s, "...") {
@@ -566,4 +546,10 @@ func splitRange(s string) (from, to string, err error) {
 		return "", "", fmt.Errorf("--range %q: want A..B", s)
 	}
 	return from, to, nil
+}
+
+// newID parses a full object id; a malformed one is the zero id.
+func newID(s string) gitwalk.ID {
+	id, _ := gitwalk.ParseID(s)
+	return id
 }

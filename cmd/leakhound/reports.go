@@ -151,28 +151,29 @@ type reportEnv struct {
 
 // reporter returns the Reporter for a spec.
 func (e *reportEnv) reporter(s reportSpec, r *report.Report) report.Reporter {
+	show := !e.masked(s)
 	switch s.format {
 	case "text":
 		color := s.stdout() && os.Getenv("NO_COLOR") == "" && !e.noColor && isTerminal(os.Stdout)
-		return report.Text{Color: color}
+		return report.Text{Color: color, ShowSecrets: show}
 	case "json":
-		return report.JSON{}
+		return report.JSON{ShowSecrets: show}
 	case "sarif":
-		return &report.SARIF{Version: version}
+		return &report.SARIF{Version: version, ShowSecrets: show}
 	case "junit":
-		return report.JUnit{}
+		return report.JUnit{ShowSecrets: show}
 	case "gitlab":
 		end := e.end
 		if end.IsZero() {
 			end = time.Now()
 		}
-		return &report.GitLab{Version: version, Start: end.Add(-r.Summary.Duration), End: end}
+		return &report.GitLab{Version: version, Start: end.Add(-r.Summary.Duration), End: end, ShowSecrets: show}
 	case "csv":
-		return report.CSV{}
+		return report.CSV{ShowSecrets: show}
 	case "github":
-		return report.GitHubAnnotations{}
+		return report.GitHubAnnotations{ShowSecrets: show}
 	case "markdown":
-		return report.Markdown{}
+		return report.Markdown{ShowSecrets: show}
 	}
 	panic("unknown format " + s.format) // resolve and formatFlag.Set admit no other
 }
@@ -188,20 +189,10 @@ func (e *reportEnv) masked(s reportSpec) bool {
 // failure to write one report does not stop the others; the first error is
 // returned.
 func writeReports(result *report.Report, specs []reportSpec, env *reportEnv, out, errw io.Writer) error {
-	var maskedCopy *report.Report
-	view := func(mask bool) *report.Report {
-		if !mask {
-			return result
-		}
-		if maskedCopy == nil {
-			maskedCopy = maskedReport(result)
-		}
-		return maskedCopy
-	}
 	var firstErr error
 	textOnStdout := false
 	for _, s := range specs {
-		r := view(env.masked(s))
+		r := result
 		rep := env.reporter(s, r)
 		var err error
 		if s.stdout() {
@@ -222,11 +213,4 @@ func writeReports(result *report.Report, specs []reportSpec, env *reportEnv, out
 		report.Text{}.Write(errw, &report.Report{Summary: result.Summary})
 	}
 	return firstErr
-}
-
-// maskedReport returns a copy of r with every secret masked.
-func maskedReport(r *report.Report) *report.Report {
-	fs := slices.Clone(r.Findings)
-	redact(fs)
-	return &report.Report{Findings: fs, Summary: r.Summary}
 }
