@@ -75,10 +75,10 @@ const (
 	Revoked Status = "revoked"
 )
 
-// Statuses lists the statuses in the order reports show them.
-var Statuses = []Status{Unreviewed, Accepted, FalsePositive, Revoked}
+// Statuses returns the statuses in the order reports show them.
+func Statuses() []Status { return []Status{Unreviewed, Accepted, FalsePositive, Revoked} }
 
-func (s Status) valid() bool { return slices.Contains(Statuses, s) }
+func (s Status) valid() bool { return slices.Contains(Statuses(), s) }
 
 // Entry is one known secret.
 type Entry struct {

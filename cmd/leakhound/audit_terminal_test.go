@@ -1,7 +1,6 @@
 package main
 
 import (
-	"github.com/leakhound/leakhound/internal/testtool"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/testtool"
 
 	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/leak"
@@ -140,4 +141,9 @@ func TestBaselineAuditOnARealTerminal(t *testing.T) {
 		}
 	}
 	assertNoSecrets(t, file, planted...)
+}
+
+// shellQuote quotes s for sh.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

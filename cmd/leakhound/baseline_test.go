@@ -6,7 +6,6 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -390,8 +389,7 @@ func TestBaselineAuditAnswers(t *testing.T) {
 		cancel()
 	}()
 	err := runBaselineAudit(ctx, baselineAuditOptions{terminal: true, reviewer: "QA", noColor: true, all: true}, []string{g.Dir}, stdio{in: pr, out: outb, err: io.Discard})
-	var ee *exitError
-	if !errors.As(err, &ee) || ee.code != exitFailure || !strings.Contains(outb.String(), "reviewed 1 (0 accepted, 1 false positive") {
+	if code, _ := exitCode(ctx, err); code != exitFailure || !strings.Contains(outb.String(), "reviewed 1 (0 accepted, 1 false positive") {
 		t.Errorf("interrupted audit: %v\n%s", err, outb.String())
 	}
 	if e := loadBL(t, file).Lookup(leak.Fingerprint("generic-secret-env-file", dbPass)); e.Status != baseline.FalsePositive {
@@ -689,7 +687,7 @@ func TestBaselineAuditShowsKeysAndFiles(t *testing.T) {
 		t.Fatalf("create: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 	var out bytes.Buffer
-	opts := baselineAuditOptions{terminal: true, reviewer: "QA", noColor: true, config: rules, context: 1}
+	opts := baselineAuditOptions{terminal: true, reviewer: "QA", noColor: true, rulesOptions: rulesOptions{config: rules}, context: 1}
 	if err := runBaselineAudit(context.Background(), opts, []string{g.Dir}, stdio{in: strings.NewReader("a\na\n"), out: &out, err: io.Discard}); err != nil {
 		t.Fatal(err)
 	}

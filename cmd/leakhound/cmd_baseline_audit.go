@@ -2,11 +2,9 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"github.com/leakhound/leakhound/report"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,10 +16,12 @@ import (
 	"github.com/leakhound/leakhound/detect"
 	"github.com/leakhound/leakhound/gitwalk"
 	"github.com/leakhound/leakhound/leak"
+	"github.com/leakhound/leakhound/report"
+	"github.com/leakhound/leakhound/scan"
 )
 
 // runBaselineAudit runs `leakhound baseline audit`.
-func runBaselineAudit(ctx context.Context, opts baselineAuditOptions, args []string, io stdio) error {
+func runBaselineAudit(ctx context.Context, opts baselineAuditOptions, args []string, std stdio) error {
 	path := pathArg(args)
 	repo, err := gitwalk.Open(path)
 	root := path
@@ -29,7 +29,7 @@ func runBaselineAudit(ctx context.Context, opts baselineAuditOptions, args []str
 	case errors.Is(err, gitwalk.ErrNotRepository):
 		repo = nil // a baseline of a plain directory (--no-git)
 	case err != nil:
-		return usageError(err)
+		return err
 	default:
 		defer repo.Close()
 		root = repo.WorkTree()
@@ -37,37 +37,32 @@ func runBaselineAudit(ctx context.Context, opts baselineAuditOptions, args []str
 	file := opts.file
 	if file == "" {
 		if root == "" {
-			return usageError(fmt.Errorf("%s is a bare repository: name the baseline file with --baseline", path))
+			return fmt.Errorf("%s is a bare repository: name the baseline file with --baseline", path)
 		}
 		file = filepath.Join(root, baseline.FileName)
 	}
 	b, err := baseline.Load(file)
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	if opts.stats {
-		return printBaselineStats(io.out, file, b)
+		return printBaselineStats(std.out, file, b)
 	}
-	if !opts.terminal && !(isTerminal(io.in) && isTerminal(io.out)) {
-		return usageError(errors.New("baseline audit shows the secrets, so it runs only with standard input and output on a terminal; --stats prints counts anywhere"))
+	if !opts.terminal && !(isTerminal(std.in) && isTerminal(std.out)) {
+		return errors.New("baseline audit shows the secrets, so it runs only with standard input and output on a terminal; --stats prints counts anywhere")
 	}
 	if err := b.Check(file); err != nil {
-		return usageError(err)
+		return err
 	}
-	var fromRepo func() ([]byte, bool, error)
-	if repo != nil && root == "" {
-		fromRepo = func() ([]byte, bool, error) {
-			ref, err := repo.DefaultBranch()
-			if err != nil {
-				return nil, false, nil
-			}
-			return repo.FileAt(ref.ID, rulesFileName)
-		}
+	// The rules find each entry's secret again, to highlight it.
+	settings, err := scan.LoadSettings(scan.Policy{RulesFile: opts.config, Dir: root, Repo: repo, NoBaseline: true})
+	if err == nil && len(settings.Problems) > 0 {
+		err = settings.Problems[0].Err
 	}
-	cfg, err := loadConfig(opts.config, root, fromRepo)
 	if err != nil {
 		return err
 	}
+	cfg := settings.Rules
 	d, err := detect.New(cfg, detect.Options{IgnoreInlineAllows: true})
 	if err != nil {
 		return err
@@ -79,7 +74,7 @@ func runBaselineAudit(ctx context.Context, opts baselineAuditOptions, args []str
 	a := &auditor{
 		repo: repo, root: root, d: d, context: max(opts.context, 0),
 		color: !opts.noColor && os.Getenv("NO_COLOR") == "",
-		out:   io.out,
+		out:   std.out,
 	}
 
 	b.Sort()
@@ -90,13 +85,13 @@ func runBaselineAudit(ctx context.Context, opts baselineAuditOptions, args []str
 		}
 	}
 	if len(todo) == 0 {
-		fmt.Fprintf(io.out, "nothing to review in %s: every entry has a status (--all reviews them again)\n", file)
+		fmt.Fprintf(std.out, "nothing to review in %s: every entry has a status (--all reviews them again)\n", file)
 		return nil
 	}
 
 	stop := make(chan struct{})
 	defer close(stop)
-	answers := readLines(io.in, stop)
+	answers := readLines(std.in, stop)
 	counts := map[baseline.Status]int{}
 	skipped := 0
 	interrupted := false
@@ -105,18 +100,18 @@ loop:
 		e := b.Lookup(fp)
 		a.show(k+1, len(todo), e)
 		for {
-			fmt.Fprint(io.out, a.paint(auditBold, "[a]ccept  [f]alse positive  [r]evoked  [s]kip  [q]uit")+"  (a note may follow the letter) > ")
+			fmt.Fprint(std.out, a.paint(auditBold, "[a]ccept  [f]alse positive  [r]evoked  [s]kip  [q]uit")+"  (a note may follow the letter) > ")
 			var line string
 			var ok bool
 			select {
 			case <-ctx.Done():
 				interrupted = true
-				fmt.Fprintln(io.out)
+				fmt.Fprintln(std.out)
 				break loop
 			case line, ok = <-answers:
 			}
 			if !ok {
-				fmt.Fprintln(io.out)
+				fmt.Fprintln(std.out)
 				break loop
 			}
 			status, note, verb := parseAnswer(line)
@@ -125,10 +120,10 @@ loop:
 				break loop
 			case "skip":
 				skipped++
-				fmt.Fprint(io.out, "  skipped\n\n")
+				fmt.Fprint(std.out, "  skipped\n\n")
 				continue loop
 			case "":
-				fmt.Fprintln(io.out, "  answer a, f, r, s or q")
+				fmt.Fprintln(std.out, "  answer a, f, r, s or q")
 				continue
 			}
 			if err := b.Review(fp, status, note, reviewer, time.Now()); err != nil {
@@ -138,7 +133,7 @@ loop:
 				return err
 			}
 			counts[status]++
-			fmt.Fprintf(io.out, "  %s, saved\n\n", strings.ReplaceAll(string(status), "_", " "))
+			fmt.Fprintf(std.out, "  %s, saved\n\n", strings.ReplaceAll(string(status), "_", " "))
 			continue loop
 		}
 	}
@@ -149,10 +144,10 @@ loop:
 		}
 	}
 	reviewed := counts[baseline.Accepted] + counts[baseline.FalsePositive] + counts[baseline.Revoked]
-	fmt.Fprintf(io.out, "reviewed %d (%d accepted, %d false positive, %d revoked), skipped %d; %d unreviewed left in %s\n",
+	fmt.Fprintf(std.out, "reviewed %d (%d accepted, %d false positive, %d revoked), skipped %d; %d unreviewed left in %s\n",
 		reviewed, counts[baseline.Accepted], counts[baseline.FalsePositive], counts[baseline.Revoked], skipped, left, file)
 	if interrupted {
-		return &exitError{code: interruptedCode(ctx), err: errors.New("interrupted: the answers given are saved")}
+		return fmt.Errorf("%w: the answers given are saved", scan.ErrInterrupted)
 	}
 	return nil
 }
@@ -253,10 +248,11 @@ func (a *auditor) content(e *baseline.Entry) ([]byte, error) {
 		return nil, fmt.Errorf("%q is not a path inside the repository", e.File)
 	}
 	if e.Commit != "" && a.repo != nil {
-		if !gitwalk.IsID(e.Commit) {
+		id, err := gitwalk.ParseID(e.Commit)
+		if err != nil {
 			return nil, fmt.Errorf("bad commit id %q", e.Commit)
 		}
-		b, ok, err := a.repo.FileAt(newID(e.Commit), e.File)
+		b, ok, err := a.repo.FileAt(id, e.File)
 		if err != nil {
 			return nil, err
 		}
@@ -317,7 +313,7 @@ func (a *auditor) show(k, n int, e *baseline.Entry) {
 		fmt.Fprintf(w, "  cannot show it: %s\n\n", termSafe(err.Error()))
 		return
 	}
-	if bytes.IndexByte(content[:min(len(content), 8000)], 0) >= 0 {
+	if leak.IsBinary(content) {
 		fmt.Fprint(w, "  a binary file: not shown\n\n")
 		return
 	}

@@ -8,10 +8,42 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/leakhound/leakhound/report"
 )
+
+// outputOptions are the flags that shape reports; other commands share them.
+type outputOptions struct {
+	reports     reportSpecs
+	redact      bool
+	showSecrets bool
+	exitCode    int
+	noColor     bool
+}
+
+// AddReportFlags adds --format and --output to fs.
+func (o *outputOptions) AddReportFlags(fs *pflag.FlagSet) {
+	fs.VarP(formatFlag{&o.reports}, "format", "f", "report format: "+strings.Join(formats, ", ")+"; repeat it to write several reports")
+	fs.VarP(outputFlag{&o.reports}, "output", "o", "write the report of the --format before it to this file (mode 0600) instead of standard output")
+}
+
+// AddFlags adds the output flags to fs.
+func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
+	o.AddReportFlags(fs)
+	fs.BoolVar(&o.redact, "redact", false, "mask secrets in every output")
+	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print secrets whole in text, github and markdown output (they are partly masked by default)")
+	fs.IntVar(&o.exitCode, "exit-code", exitLeaks, "exit code when leaks are found")
+	o.AddColorFlag(fs)
+}
+
+// AddColorFlag adds --no-color to fs.
+func (o *outputOptions) AddColorFlag(fs *pflag.FlagSet) {
+	fs.BoolVar(&o.noColor, "no-color", false, "no colours in text output (also: NO_COLOR)")
+}
 
 // formats lists the report formats, in the order help shows them.
 var formats = []string{"text", "json", "sarif", "junit", "gitlab", "csv", "github", "markdown"}
@@ -192,18 +224,17 @@ func writeReports(result *report.Report, specs []reportSpec, env *reportEnv, out
 	var firstErr error
 	textOnStdout := false
 	for _, s := range specs {
-		r := result
-		rep := env.reporter(s, r)
+		rep := env.reporter(s, result)
 		var err error
 		if s.stdout() {
 			textOnStdout = textOnStdout || s.format == "text"
-			if err = rep.Write(out, r); err != nil && !isBrokenPipe(err) {
+			if err = rep.Write(out, result); err != nil && !isBrokenPipe(err) {
 				err = fmt.Errorf("write %s report: %w", s.format, err)
 			} else {
 				err = nil
 			}
 		} else {
-			err = report.WriteFile(s.output, rep, r)
+			err = report.WriteFile(s.output, rep, result)
 		}
 		if err != nil && firstErr == nil {
 			firstErr = err
@@ -214,3 +245,7 @@ func writeReports(result *report.Report, specs []reportSpec, env *reportEnv, out
 	}
 	return firstErr
 }
+
+// isBrokenPipe reports whether err is a write to a closed pipe (the
+// reader went away, as `leakhound scan | head` does): not an error.
+func isBrokenPipe(err error) bool { return errors.Is(err, syscall.EPIPE) }
