@@ -43,7 +43,7 @@ func ParsePrePush(r io.Reader) ([]Update, error) {
 		}
 		f := strings.Fields(line)
 		if len(f) != 4 || !IsObjectID(f[1]) || !IsObjectID(f[3]) {
-			return nil, fmt.Errorf("pre-push input line %d: want \"<local ref> <local sha> <remote ref> <remote sha>\", got %q", n, Truncate(line, 200))
+			return nil, fmt.Errorf("pre-push input line %d: want \"<local ref> <local sha> <remote ref> <remote sha>\", got %q", n, truncate(line, 200))
 		}
 		out = append(out, Update{f[0], f[1], f[2], f[3]})
 	}
@@ -83,8 +83,8 @@ func IsObjectID(s string) bool {
 	return true
 }
 
-// Truncate shortens s to n bytes and an ellipsis.
-func Truncate(s string, n int) string {
+// truncate shortens s to n bytes and an ellipsis.
+func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/leakhound/leakhound/leak"
 )
@@ -284,4 +285,25 @@ func escape(s string) string {
 		}
 	}
 	return s
+}
+
+// TermSafe makes text from a repository safe to print on a terminal:
+// control characters (escape sequences) and invalid UTF-8 are shown as
+// \xNN; tabs stay.
+func TermSafe(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1,
+			r < 0x20 && r != '\t', r == 0x7f, r >= 0x80 && r < 0xa0:
+			for _, c := range []byte(s[i : i+size]) {
+				fmt.Fprintf(&b, "\\x%02x", c)
+			}
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }

@@ -82,14 +82,11 @@ type Result struct {
 
 // Import adds to b the findings that recs refer to, each with its record's
 // status and a note; an entry already in b keeps its review unless it is
-// unreviewed. fs are the findings of a scan of the repository (or, with
-// noGit, the directory) at path, where records' lines are read.
-func Import(b *baseline.Baseline, recs []Record, fs []leak.Finding, path string, noGit bool) (Result, error) {
-	m, err := newMatcher(path, noGit, fs)
-	if err != nil {
-		return Result{}, err
-	}
-	defer m.close()
+// unreviewed. fs are the findings of a scan of the repository repo (nil
+// for a plain directory) whose work tree, or the directory, is root ("" for
+// a bare repository): records' lines are read there.
+func Import(b *baseline.Baseline, recs []Record, fs []leak.Finding, repo *gitwalk.Repo, root string) Result {
+	m := newMatcher(repo, root, fs)
 	res := Result{Records: len(recs)}
 	matched := map[string]bool{}
 	for _, r := range recs {
@@ -123,12 +120,7 @@ func Import(b *baseline.Baseline, recs []Record, fs []leak.Finding, path string,
 			res.Unlisted++
 		}
 	}
-	return res, nil
-}
-
-func mustID(s string) gitwalk.ID {
-	id, _ := gitwalk.ParseID(s)
-	return id
+	return res
 }
 
 // gitleaksFinding holds the fields of a gitleaks JSON report's records that
@@ -275,14 +267,14 @@ type matcher struct {
 	fs       []leak.Finding
 	bySecret map[string][]int
 	bySHA1   map[string][]int
-	repo     *gitwalk.Repo // nil with --no-git
+	repo     *gitwalk.Repo // nil for a directory
 	root     string        // work tree or directory; "" for a bare repository
 	head     gitwalk.ID
 	files    map[string][]string // "commit\x00path" -> lines
 }
 
-func newMatcher(path string, noGit bool, fs []leak.Finding) (*matcher, error) {
-	m := &matcher{fs: fs, bySecret: map[string][]int{}, bySHA1: map[string][]int{}, files: map[string][]string{}, root: path}
+func newMatcher(repo *gitwalk.Repo, root string, fs []leak.Finding) *matcher {
+	m := &matcher{fs: fs, bySecret: map[string][]int{}, bySHA1: map[string][]int{}, files: map[string][]string{}, repo: repo, root: root}
 	for i := range fs {
 		s := fs[i].Secret
 		if s == "" {
@@ -296,18 +288,12 @@ func newMatcher(path string, noGit bool, fs []leak.Finding) (*matcher, error) {
 			m.bySHA1[k] = append(m.bySHA1[k], i)
 		}
 	}
-	if noGit {
-		return m, nil
+	if repo != nil {
+		if ref, err := repo.DefaultBranch(); err == nil {
+			m.head = ref.ID
+		}
 	}
-	repo, err := gitwalk.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	m.repo, m.root = repo, repo.WorkTree()
-	if ref, err := repo.DefaultBranch(); err == nil {
-		m.head = ref.ID
-	}
-	return m, nil
+	return m
 }
 
 func uniq(a, b string) []string {
@@ -315,12 +301,6 @@ func uniq(a, b string) []string {
 		return []string{a}
 	}
 	return []string{a, b}
-}
-
-func (m *matcher) close() {
-	if m.repo != nil {
-		m.repo.Close()
-	}
 }
 
 // match returns the indices of the findings r refers to.
@@ -366,9 +346,10 @@ func (m *matcher) line(commit, file string, n int) (string, bool) {
 	if !ok {
 		var content []byte
 		found := false
+		id, idErr := gitwalk.ParseID(commit)
 		switch {
-		case commit != "" && m.repo != nil && gitwalk.IsID(commit):
-			content, found, _ = m.repo.FileAt(mustID(commit), file)
+		case commit != "" && m.repo != nil && idErr == nil:
+			content, found, _ = m.repo.FileAt(id, file)
 		case commit == "":
 			if m.root != "" {
 				if b, err := os.ReadFile(filepath.Join(m.root, filepath.FromSlash(file))); err == nil {

@@ -4,11 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -70,52 +66,35 @@ func (o *baselineScanOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.noGit, "no-git", false, "scan PATH as a plain directory tree, not git history")
 }
 
-// scan scans every commit of every ref at path (or the directory, with
-// --no-git) and reports every finding, whatever any baseline says.
-func (o *baselineScanOptions) scan(ctx context.Context, path string, std stdio) (*report.Report, error) {
+// open opens the repository (or, with --no-git, the directory) at path,
+// and returns it with the baseline file: file when given, else the one at
+// the top of its work tree.
+func (o *baselineScanOptions) open(path, file string) (*scan.Target, string, error) {
+	t, err := openTarget(path, o.noGit, "--no-git for a plain directory")
+	if err != nil {
+		return nil, "", err
+	}
+	if file == "" {
+		if file, err = t.BaselineFile(); err != nil {
+			t.Close()
+			return nil, "", err
+		}
+	}
+	return t, file, nil
+}
+
+// scan scans every commit of every ref of t (or the directory) and reports
+// every finding, whatever any baseline says.
+func (o *baselineScanOptions) scan(ctx context.Context, t *scan.Target, std stdio) (*report.Report, error) {
 	maxSize, err := o.check()
 	if err != nil {
 		return nil, err
 	}
-	policy := scan.Policy{RulesFile: o.config, NoBaseline: true}
-	var src scan.Source
-	if o.noGit {
-		dir, err := scan.NewDir(path)
-		if err != nil {
-			return nil, err
-		}
-		src, policy.Dir = dir, path
-	} else {
-		repo, err := openRepo(path, "--no-git for a plain directory")
-		if err != nil {
-			return nil, err
-		}
-		defer repo.Close()
-		src, policy.Repo, policy.Dir = &scan.History{Repo: repo, Name: path, Label: "all refs"}, repo, repo.WorkTree()
-	}
-	settings, err := scan.LoadSettings(policy)
+	settings, err := scan.LoadSettings(t.Policy(scan.Policy{RulesFile: o.config, NoBaseline: true}))
 	if err != nil {
 		return nil, err
 	}
-	return runEngine(ctx, src, scan.Options{Settings: settings, Workers: o.threads, MaxFileSize: maxSize}, !o.noProgress, std)
-}
-
-// defaultBaselineFile returns where the baseline of the repository (or,
-// with noGit, the directory) at path lives: baseline.FileName at the root
-// of its work tree.
-func defaultBaselineFile(path string, noGit bool) (string, error) {
-	if noGit {
-		return filepath.Join(path, baseline.FileName), nil
-	}
-	repo, err := openRepo(path, "--no-git for a plain directory")
-	if err != nil {
-		return "", err
-	}
-	defer repo.Close()
-	if repo.WorkTree() == "" {
-		return "", fmt.Errorf("%s is a bare repository: name the baseline file (-o or --baseline)", path)
-	}
-	return filepath.Join(repo.WorkTree(), baseline.FileName), nil
+	return runEngine(ctx, t.All(), scan.Options{Settings: settings, Workers: o.threads, MaxFileSize: maxSize}, !o.noProgress, std)
 }
 
 // saveBaseline writes b to path, mode 0600, atomically.
@@ -177,19 +156,15 @@ EXIT STATUS
   130  interrupted; nothing is written`
 
 func runBaselineCreate(ctx context.Context, opts baselineCreateOptions, args []string, std stdio) error {
-	path := pathArg(args)
-	out := opts.output
-	if out == "" {
-		p, err := defaultBaselineFile(path, opts.noGit)
-		if err != nil {
-			return err
-		}
-		out = p
+	t, out, err := opts.open(pathArg(args), opts.output)
+	if err != nil {
+		return err
 	}
+	defer t.Close()
 	if _, err := os.Stat(out); err == nil && !opts.force {
 		return fmt.Errorf("%s exists: 'leakhound baseline update' adds new findings and keeps its reviews; --force overwrites it", out)
 	}
-	rep, err := opts.scan(ctx, path, std)
+	rep, err := opts.scan(ctx, t, std)
 	if err != nil {
 		return interrupted(err, "no baseline written")
 	}
@@ -232,15 +207,11 @@ matched to the finding with the same rule, file, line and commit.` + baselineExi
 }
 
 func runBaselineUpdate(ctx context.Context, opts baselineUpdateOptions, args []string, std stdio) error {
-	path := pathArg(args)
-	file := opts.file
-	if file == "" {
-		p, err := defaultBaselineFile(path, opts.noGit)
-		if err != nil {
-			return err
-		}
-		file = p
+	t, file, err := opts.open(pathArg(args), opts.file)
+	if err != nil {
+		return err
 	}
+	defer t.Close()
 	b, err := baseline.Load(file)
 	if err != nil {
 		if _, statErr := os.Stat(file); errors.Is(statErr, os.ErrNotExist) {
@@ -248,7 +219,7 @@ func runBaselineUpdate(ctx context.Context, opts baselineUpdateOptions, args []s
 		}
 		return err
 	}
-	rep, err := opts.scan(ctx, path, std)
+	rep, err := opts.scan(ctx, t, std)
 	if err != nil {
 		return interrupted(err, "the baseline is unchanged")
 	}
@@ -260,10 +231,10 @@ func runBaselineUpdate(ctx context.Context, opts baselineUpdateOptions, args []s
 	fmt.Fprintf(std.out, "updated %s: %d added (unreviewed), %d dropped (no longer anywhere in history), %d kept with their reviews\n",
 		file, len(res.Added), len(res.Dropped), res.Kept)
 	for _, e := range res.Added {
-		fmt.Fprintf(std.out, "  added    %s  %s:%d\n", e.RuleID, termSafe(e.File), e.Line)
+		fmt.Fprintf(std.out, "  added    %s  %s:%d\n", e.RuleID, report.TermSafe(e.File), e.Line)
 	}
 	for _, e := range res.Dropped {
-		fmt.Fprintf(std.out, "  dropped  %s  %s:%d  (%s)\n", e.RuleID, termSafe(e.File), e.Line, e.Status)
+		fmt.Fprintf(std.out, "  dropped  %s  %s:%d  (%s)\n", e.RuleID, report.TermSafe(e.File), e.Line, e.Status)
 	}
 	if res.Migrated > 0 {
 		fmt.Fprintf(std.out, "migrated %d entr%s to fingerprint version %s\n", res.Migrated, pluralY(res.Migrated), leak.FingerprintVersion)
@@ -271,7 +242,7 @@ func runBaselineUpdate(ctx context.Context, opts baselineUpdateOptions, args []s
 	if n := len(res.Unmigrated); n > 0 {
 		fmt.Fprintf(std.out, "%d entr%s of an older fingerprint version matched no finding (same rule, file, line and commit):\n", n, pluralY(n))
 		for _, e := range res.Unmigrated {
-			fmt.Fprintf(std.out, "  %s  %s:%d  (%s)\n", e.RuleID, termSafe(e.File), e.Line, e.Status)
+			fmt.Fprintf(std.out, "  %s  %s:%d  (%s)\n", e.RuleID, report.TermSafe(e.File), e.Line, e.Status)
 		}
 	}
 	return scanOutcome(rep, "nothing was dropped from the baseline")
@@ -322,49 +293,6 @@ EXIT STATUS
 	fs.StringVar(&opts.reviewer, "reviewer", "", "who is reviewing (default: git's user.name <user.email>)")
 	fs.BoolVar(&opts.noColor, "no-color", false, "no colours (also: NO_COLOR)")
 	return cmd
-}
-
-// printBaselineStats prints the number of entries per rule and status.
-func printBaselineStats(w io.Writer, file string, b *baseline.Baseline) error {
-	counts := b.Counts()
-	rules := make([]string, 0, len(counts))
-	width := len("total")
-	for r := range counts {
-		rules = append(rules, r)
-		width = max(width, len(r))
-	}
-	slices.Sort(rules)
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "%-*s", width, "RULE")
-	for _, s := range baseline.Statuses() {
-		fmt.Fprintf(&sb, "  %s", strings.ToUpper(string(s)))
-	}
-	sb.WriteString("  TOTAL\n")
-	totals := map[baseline.Status]int{}
-	row := func(name string, m map[baseline.Status]int) {
-		fmt.Fprintf(&sb, "%-*s", width, name)
-		sum := 0
-		for _, s := range baseline.Statuses() {
-			fmt.Fprintf(&sb, "  %*d", len(s), m[s])
-			sum += m[s]
-		}
-		fmt.Fprintf(&sb, "  %5d\n", sum)
-	}
-	for _, r := range rules {
-		row(r, counts[r])
-		for s, n := range counts[r] {
-			totals[s] += n
-		}
-	}
-	row("total", totals)
-	if n := len(b.Stale()); n > 0 {
-		fmt.Fprintf(&sb, "%d entr%s of an older fingerprint version: run 'leakhound baseline update'\n", n, pluralY(n))
-	}
-	if totals[baseline.Unreviewed] > 0 {
-		fmt.Fprintf(&sb, "%d unreviewed in %s: review them with 'leakhound baseline audit'\n", totals[baseline.Unreviewed], file)
-	}
-	_, err := io.WriteString(w, sb.String())
-	return err
 }
 
 func pluralY(n int) string {

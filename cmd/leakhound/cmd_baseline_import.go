@@ -70,12 +70,11 @@ func runBaselineImport(ctx context.Context, opts baselineImportOptions, args []s
 	if err != nil {
 		return err
 	}
-	out := opts.output
-	if out == "" {
-		if out, err = defaultBaselineFile(path, opts.noGit); err != nil {
-			return err
-		}
+	t, out, err := opts.open(path, opts.output)
+	if err != nil {
+		return err
 	}
+	defer t.Close()
 	b := baseline.New()
 	if _, err := os.Stat(out); err == nil {
 		if b, err = baseline.Load(out); err != nil {
@@ -86,14 +85,11 @@ func runBaselineImport(ctx context.Context, opts baselineImportOptions, args []s
 		}
 	}
 
-	rep, err := opts.scan(ctx, path, std)
+	rep, err := opts.scan(ctx, t, std)
 	if err != nil {
 		return interrupted(err, "nothing imported")
 	}
-	res, err := importer.Import(b, recs, rep.Findings, path, opts.noGit)
-	if err != nil {
-		return err
-	}
+	res := importer.Import(b, recs, rep.Findings, t.Repo, t.Dir)
 	if err := saveBaseline(out, b); err != nil {
 		return err
 	}
@@ -103,11 +99,11 @@ func runBaselineImport(ctx context.Context, opts baselineImportOptions, args []s
 	if n := len(res.Unmatched); n > 0 {
 		fmt.Fprintf(std.out, "%d record%s matched no leakhound finding (not imported):\n", n, report.Plural(n))
 		for _, r := range res.Unmatched {
-			where := fmt.Sprintf("%s:%d", termSafe(r.File), r.Line)
+			where := fmt.Sprintf("%s:%d", report.TermSafe(r.File), r.Line)
 			if r.Commit != "" {
 				where += " @ " + report.ShortID(r.Commit)
 			}
-			fmt.Fprintf(std.out, "  %s  (%s)\n", where, termSafe(r.Label))
+			fmt.Fprintf(std.out, "  %s  (%s)\n", where, report.TermSafe(r.Label))
 		}
 	}
 	switch n := res.Unlisted; {

@@ -4,16 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/leakhound/leakhound/gitwalk"
 	"github.com/leakhound/leakhound/hook"
-	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
 	"github.com/leakhound/leakhound/scan"
 )
@@ -161,54 +158,10 @@ func runHook(ctx context.Context, opts hookOptions, repo *gitwalk.Repo, src scan
 	case len(rep.Findings) == 0:
 		return nil
 	}
-	hookReport(std.err, report.Masked(rep).Findings, action, tips)
+	if err := (report.Blocked{Action: action, Tips: tips}).Write(std.err, rep); err != nil {
+		return err
+	}
 	return leaksFound{exitLeaks}
-}
-
-// hookReport writes what blocked the push or commit and what to do.
-func hookReport(w io.Writer, fs []leak.Finding, action string, tips map[string]bool) {
-	n := len(fs)
-	where := "the staged changes"
-	if action == "push" {
-		where = "the commits being pushed"
-	}
-	fmt.Fprintf(w, "\nleakhound: %s blocked: %d secret%s in %s\n\n", action, n, report.Plural(n), where)
-	var order []string
-	byCommit := map[string][]leak.Finding{}
-	for _, f := range fs {
-		if _, ok := byCommit[f.Commit]; !ok {
-			order = append(order, f.Commit)
-		}
-		byCommit[f.Commit] = append(byCommit[f.Commit], f)
-	}
-	for _, c := range order {
-		group := byCommit[c]
-		if c != "" {
-			msg, _, _ := strings.Cut(group[0].Message, "\n")
-			fmt.Fprintf(w, "  commit %s  %q\n", report.ShortID(c), hook.Truncate(msg, 60))
-		}
-		for _, f := range group {
-			fmt.Fprintf(w, "    %s:%d  %s  %s\n", f.File, f.Line, f.RuleID, f.Secret)
-		}
-	}
-	fmt.Fprintln(w, "\nWhat to do:")
-	fmt.Fprintln(w, "  1. Rotate the credential: treat it as exposed, it may already be copied elsewhere.")
-	if action == "push" {
-		fmt.Fprintln(w, "  2. Take it out of the commits before pushing:")
-		for _, c := range order {
-			if tips[c] {
-				fmt.Fprintf(w, "       %s is the last commit: fix the file, git add it, then git commit --amend\n", report.ShortID(c))
-			} else {
-				fmt.Fprintf(w, "       %s is older: git rebase -i %s~1  (mark it \"edit\", fix the file, git commit --amend, git rebase --continue)\n", report.ShortID(c), report.ShortID(c))
-			}
-		}
-	} else {
-		fmt.Fprintln(w, "  2. Take it out of the file and stage that (git add), or unstage the file: git restore --staged <file>")
-		fmt.Fprintln(w, "     Load it at run time instead, e.g. os.environ[\"NAME\"].")
-	}
-	fmt.Fprintln(w, "  3. A false positive? Accept it in the baseline: leakhound baseline update && leakhound baseline audit")
-	fmt.Fprintln(w, "     or mark the line with a leakhound:allow comment.")
-	fmt.Fprintf(w, "  To bypass once: git %s --no-verify  (CI will still check).\n\n", action)
 }
 
 // hookKinds returns the hooks the flags name: both by default.

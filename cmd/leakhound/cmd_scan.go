@@ -97,19 +97,10 @@ func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) er
 	history := len(opts.branches) > 0 || opts.rangeSpec != "" || opts.since != ""
 	var src scan.Source
 	switch {
-	case opts.noGit || path == "-":
-		if history {
-			return errors.New("--branch, --range and --since need git history; drop --no-git")
-		}
-		if path == "-" {
-			src = scan.Stdin{R: std.in}
-			break
-		}
-		dir, err := scan.NewDir(path)
-		if err != nil {
-			return err
-		}
-		src, policy.Dir = dir, path
+	case (opts.noGit || path == "-") && history:
+		return errors.New("--branch, --range and --since need git history; drop --no-git")
+	case path == "-":
+		src = scan.Stdin{R: std.in}
 	case opts.staged && history:
 		return errors.New("--staged scans the index: drop --branch, --range and --since")
 	default:
@@ -117,18 +108,21 @@ func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) er
 		if err != nil {
 			return err
 		}
-		repo, err := openRepo(path, "--no-git to scan a plain directory")
+		t, err := openTarget(path, opts.noGit, "--no-git to scan a plain directory")
 		if err != nil {
 			return err
 		}
-		defer repo.Close()
-		policy.Repo, policy.Dir = repo, repo.WorkTree()
-		if opts.staged {
-			src, eo.Short = &scan.Staged{Repo: repo, Name: path}, true
-			break
+		defer t.Close()
+		policy = t.Policy(policy)
+		switch {
+		case opts.noGit:
+			src = t.All()
+		case opts.staged:
+			src, eo.Short = &scan.Staged{Repo: t.Repo, Name: path}, true
+		default:
+			h.Repo = t.Repo
+			src = h
 		}
-		h.Repo = repo
-		src = h
 	}
 	if eo.Settings, err = scan.LoadSettings(policy); err != nil {
 		return err
@@ -171,14 +165,14 @@ func (o *scanOptions) history(path string) (*scan.History, error) {
 	return h, nil
 }
 
-// openRepo opens the repository at path; when there is none there, the
-// error says to use hint instead.
-func openRepo(path, hint string) (*gitwalk.Repo, error) {
-	repo, err := gitwalk.Open(path)
+// openTarget opens the repository (or, with noGit, the directory) at path;
+// when there is no repository there, the error says to use hint instead.
+func openTarget(path string, noGit bool, hint string) (*scan.Target, error) {
+	t, err := scan.OpenTarget(path, noGit)
 	if errors.Is(err, gitwalk.ErrNotRepository) {
 		return nil, fmt.Errorf("%w (use %s)", err, hint)
 	}
-	return repo, err
+	return t, err
 }
 
 // finish writes the reports and turns the outcome into the command's
