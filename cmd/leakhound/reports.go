@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -27,7 +26,7 @@ type outputOptions struct {
 
 // AddReportFlags adds --format and --output to fs.
 func (o *outputOptions) AddReportFlags(fs *pflag.FlagSet) {
-	fs.VarP(formatFlag{&o.reports}, "format", "f", "report format: "+strings.Join(formats, ", ")+"; repeat it to write several reports")
+	fs.VarP(formatFlag{&o.reports}, "format", "f", "report format: "+strings.Join(report.Formats(), ", ")+"; repeat it to write several reports")
 	fs.VarP(outputFlag{&o.reports}, "output", "o", "write the report of the --format before it to this file (mode 0600) instead of standard output")
 }
 
@@ -44,9 +43,6 @@ func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
 func (o *outputOptions) AddColorFlag(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.noColor, "no-color", false, "no colours in text output (also: NO_COLOR)")
 }
-
-// formats lists the report formats, in the order help shows them.
-var formats = []string{"text", "json", "sarif", "junit", "gitlab", "csv", "github", "markdown"}
 
 // reportsHelp explains --format and --output in a command's help.
 const reportsHelp = `
@@ -102,8 +98,8 @@ func (f formatFlag) String() string {
 func (f formatFlag) Type() string { return "format" }
 
 func (f formatFlag) Set(v string) error {
-	if !slices.Contains(formats, v) {
-		return fmt.Errorf("want one of %s", strings.Join(formats, ", "))
+	if !slices.Contains(report.Formats(), v) {
+		return fmt.Errorf("want one of %s", strings.Join(report.Formats(), ", "))
 	}
 	// An --output given before any --format waits for one.
 	if n := len(f.r.specs); n > 0 && f.r.specs[n-1].format == "" {
@@ -177,37 +173,12 @@ type reportEnv struct {
 	redactAll   bool
 	showSecrets bool
 	noColor     bool
-	// end is when the scan ended, for reports that carry times.
-	end time.Time
 }
 
 // reporter returns the Reporter for a spec.
-func (e *reportEnv) reporter(s reportSpec, r *report.Report) report.Reporter {
-	show := !e.masked(s)
-	switch s.format {
-	case "text":
-		color := s.stdout() && os.Getenv("NO_COLOR") == "" && !e.noColor && isTerminal(os.Stdout)
-		return report.Text{Color: color, ShowSecrets: show}
-	case "json":
-		return report.JSON{ShowSecrets: show}
-	case "sarif":
-		return &report.SARIF{Version: version, ShowSecrets: show}
-	case "junit":
-		return report.JUnit{ShowSecrets: show}
-	case "gitlab":
-		end := e.end
-		if end.IsZero() {
-			end = time.Now()
-		}
-		return &report.GitLab{Version: version, Start: end.Add(-r.Summary.Duration), End: end, ShowSecrets: show}
-	case "csv":
-		return report.CSV{ShowSecrets: show}
-	case "github":
-		return report.GitHubAnnotations{ShowSecrets: show}
-	case "markdown":
-		return report.Markdown{ShowSecrets: show}
-	}
-	panic("unknown format " + s.format) // resolve and formatFlag.Set admit no other
+func (e *reportEnv) reporter(s reportSpec) (report.Reporter, error) {
+	color := s.format == "text" && s.stdout() && os.Getenv("NO_COLOR") == "" && !e.noColor && isTerminal(os.Stdout)
+	return report.New(s.format, report.Options{Version: version, Color: color, ShowSecrets: !e.masked(s)})
 }
 
 // masked reports whether a spec's secrets are masked.
@@ -224,16 +195,17 @@ func writeReports(result *report.Report, specs []reportSpec, env *reportEnv, out
 	var firstErr error
 	textOnStdout := false
 	for _, s := range specs {
-		rep := env.reporter(s, result)
-		var err error
-		if s.stdout() {
+		rep, err := env.reporter(s)
+		switch {
+		case err != nil:
+		case s.stdout():
 			textOnStdout = textOnStdout || s.format == "text"
 			if err = rep.Write(out, result); err != nil && !isBrokenPipe(err) {
 				err = fmt.Errorf("write %s report: %w", s.format, err)
 			} else {
 				err = nil
 			}
-		} else {
+		default:
 			err = report.WriteFile(s.output, rep, result)
 		}
 		if err != nil && firstErr == nil {
