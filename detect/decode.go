@@ -137,7 +137,7 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 				tok.rules = make(map[*rule]bool)
 			}
 			tok.rules[m.rule] = true
-			m.Start, m.End = s, e
+			m.Start, m.End, m.span = s, e, [2]int{s, e}
 			m.Line, m.Column = sc.position(s)
 			m.EndLine, m.EndColumn = sc.position(e - 1)
 			m.Text = string(content[s:e])

@@ -129,7 +129,8 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 		// Lines that held a match, decoded or not, are scanned again
 		// wherever they recur.
 		for _, m := range res.Matches {
-			flag(m.Start, m.End)
+			s := m.lines()
+			flag(s[0], s[1])
 		}
 		for _, a := range sc.allowed {
 			flag(a[0], a[1])
@@ -370,13 +371,14 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 				Start:   w[0] + s0,
 				End:     w[0] + s1,
 				Entropy: ent,
+				span:    [2]int{w[0] + loc[0], w[0] + loc[1]},
 			}
 			m.Line, m.Column = sc.position(m.Start)
 			m.EndLine, m.EndColumn = sc.position(m.End - 1)
 			lineStart, lineEnd := m.Start-(m.Column-1), lineEndAfter(content, m.Start, 0)
 			m.lineText = string(bytes.TrimRight(content[lineStart:lineEnd], "\r\n"))
 			if !d.opts.IgnoreInlineAllows && d.inlineAllowed(content, w[0]+loc[0], w[0]+loc[1]) {
-				sc.allowed = append(sc.allowed, [2]int{m.Start, m.End})
+				sc.allowed = append(sc.allowed, m.lines())
 				continue
 			}
 			if d.allowedByContent(&m) {
@@ -390,6 +392,15 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 			res.Matches = append(res.Matches, m)
 		}
 	}
+}
+
+// lines returns the span of content whose lines m lies on: its secret's
+// and its whole match's.
+func (m *Match) lines() [2]int {
+	if m.span[1] <= m.span[0] {
+		return [2]int{m.Start, m.End}
+	}
+	return [2]int{min(m.Start, m.span[0]), max(m.End, m.span[1])}
 }
 
 // maxChunk bounds the text one regex call sees. Each call copies its input
