@@ -18,7 +18,11 @@ import (
 	"github.com/leakhound/leakhound/leak"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+var update = flag.Bool("update", false, "rewrite the golden files in ../testdata/report/")
+
+// testdata holds the golden files and the schemas, which the command's
+// tests share.
+var testdata = filepath.Join("..", "testdata", "report")
 
 // Fake secrets, assembled at run time so that the source tree holds none.
 var (
@@ -108,7 +112,7 @@ func render(t *testing.T, rep Reporter, r *Report) []byte {
 }
 
 // TestGolden compares every format's output with its golden file in
-// testdata/; go test ./report -update rewrites them.
+// ../testdata/report/; go test ./report -update rewrites them.
 func TestGolden(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -117,7 +121,7 @@ func TestGolden(t *testing.T) {
 		for ext, rep := range reporters() {
 			t.Run(tc.name+"."+ext, func(t *testing.T) {
 				got := render(t, rep, tc.r())
-				path := filepath.Join("testdata", tc.name+"."+ext)
+				path := filepath.Join(testdata, tc.name+"."+ext)
 				if *update {
 					if err := os.WriteFile(path, got, 0o644); err != nil {
 						t.Fatal(err)
@@ -141,10 +145,11 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// compileSchema compiles a JSON schema from testdata, asserting formats.
+// compileSchema compiles a JSON schema from the shared testdata, asserting
+// formats.
 func compileSchema(t *testing.T, name string) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", name))
+	f, err := os.Open(filepath.Join(testdata, name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/leakhound/leakhound/gitwalk"
@@ -286,4 +287,18 @@ func checkShallowRange(repo *gitwalk.Repo, plan *gitwalk.Plan) error {
 		return &ShallowRangeError{Boundary: boundary}
 	}
 	return nil
+}
+
+// SplitRange splits a range of commits written as git writes it, "A..B"
+// (the commits reachable from B and not from A; A may be empty), into its
+// ends, for History's Exclude and Include.
+func SplitRange(rng string) (from, to string, err error) {
+	if strings.Contains(rng, "...") {
+		return "", "", fmt.Errorf("range %q: use A..B (commits reachable from B but not from A)", rng)
+	}
+	from, to, ok := strings.Cut(rng, "..")
+	if !ok || to == "" {
+		return "", "", fmt.Errorf("range %q: want A..B", rng)
+	}
+	return from, to, nil
 }

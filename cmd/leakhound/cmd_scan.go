@@ -144,9 +144,9 @@ func (o *scanOptions) history(path string) (*scan.History, error) {
 		h.Label = strings.Join(o.branches, ", ")
 	}
 	if o.rangeSpec != "" {
-		from, to, err := splitRange(o.rangeSpec)
+		from, to, err := scan.SplitRange(o.rangeSpec)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("--%w", err)
 		}
 		if from != "" {
 			h.Exclude = []string{from}

@@ -108,18 +108,6 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("--since %q: want a date (2006-01-02), an RFC 3339 time or a duration (720h)", s)
 }
 
-// splitRange parses "A..B" into its ends.
-func splitRange(s string) (from, to string, err error) {
-	if strings.Contains(s, "...") {
-		return "", "", fmt.Errorf("--range %q: use A..B (commits reachable from B but not from A)", s)
-	}
-	from, to, ok := strings.Cut(s, "..")
-	if !ok || to == "" {
-		return "", "", fmt.Errorf("--range %q: want A..B", s)
-	}
-	return from, to, nil
-}
-
 func pathArg(args []string) string {
 	if len(args) == 1 {
 		return args[0]

@@ -75,52 +75,13 @@ func find(r jsonReport, rule string) *leak.Finding {
 	return nil
 }
 
-// djangoHistory builds a small Django project's history with planted
-// secrets and decoys, and returns the commit ids by name.
+// djangoHistory builds the shared seed repository (a small Django
+// project's history with planted secrets and decoys,
+// testdata/seeds/django.recipe) and returns the commit ids by label.
 func djangoHistory(t *testing.T) (*gittest.Repo, map[string]string) {
-	g := gittest.New(t)
-	c := map[string]string{}
-	g.Write("mysite/settings.py", "DEBUG = True\nSECRET_KEY = '"+djangoKey+"'\nALLOWED_HOSTS = []\n")
-	g.Write("README.md", "Set SECRET_KEY = os.environ['SECRET_KEY'] in production.\n")
-	c["root"] = g.Commit("start project")
-	// The key stays while the file changes: not a new leak.
-	g.Write("mysite/settings.py", "DEBUG = False\nSECRET_KEY = '"+djangoKey+"'\nALLOWED_HOSTS = ['example.com']\n")
-	c["edit"] = g.Commit("production settings")
-	// A password added, then removed: history keeps it.
-	g.Write(".env", "DB_PASSWORD="+dbPass+"\nDEBUG=1\n")
-	c["env"] = g.Commit("local env")
-	g.Remove(".env")
-	c["rm-env"] = g.Commit("oops")
-	// Decoys.
-	g.Write("mysite/prod.py", strings.Join([]string{
-		"SECRET_KEY = os.environ['DJANGO_SECRET_KEY']",
-		"PASSWORD = config('DB_PASSWORD')",
-		"token = request.headers['Authorization']",
-		"connect(password=password)",
-		"signer = Signer(settings.SECRET_KEY)",
-		"AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE'",
-		"DATABASE_URL = 'postgres://user:password@localhost/db'",
-		"api_key = '{{ api_key }}'",
-		"SESSION_ID = '123e4567-e89b-12d3-a456-426614174000'",
-		"",
-	}, "\n"))
-	c["decoys"] = g.Commit("decoys")
-	// A secret on a branch that is never merged.
-	g.Branch("experiment")
-	g.Write("scripts/deploy.sh", "export GITHUB_TOKEN="+ghToken+"\n")
-	c["branch"] = g.Commit("deploy script")
-	g.Checkout("main")
-	// A secret that first appears in a merge result.
-	g.Branch("feature")
-	g.Write("app/feature.py", "X = 1\n")
-	c["feature"] = g.Commit("feature")
-	g.Checkout("main")
-	g.Write("app/feature.py", "X = 1\n").Write("app/hooks.py", "SLACK = '"+slackHook+"'\n")
-	c["merge"] = g.Merge("merge feature", "feature")
-	// Moving a file with a secret is not a new leak.
-	g.Move("mysite/settings.py", "mysite/settings/base.py")
-	c["move"] = g.Commit("split settings")
-	return g, c
+	t.Helper()
+	r := gittest.BuildRecipe(t, filepath.Join(testdata, "seeds", "django.recipe"), gittest.Secrets())
+	return r.Repo, r.Commits
 }
 
 func TestScanFindsPlantedSecretsAtTheirIntroduction(t *testing.T) {

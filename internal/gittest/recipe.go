@@ -208,5 +208,6 @@ func Secrets() map[string]string {
 		"github-token":         "ghp_" + "Xq7mZ2pL9vR4tW8bY6cJ0dF5gS1aQeRtUiOp",
 		"slack-webhook":        "https://hooks.slack.com/services/" + "T04KX9M2P/B05QW7ZR8L3/Hk8mZq3XvP9nL2rT7wB4yC6j",
 		"kube-password-base64": base64.StdEncoding.EncodeToString([]byte("Zq9w" + "#Lm3xP0t")),
+		"kube-rotated-base64":  base64.StdEncoding.EncodeToString([]byte("Rt5y" + "@Kp8wQ2m")),
 	}
 }
