@@ -253,6 +253,14 @@ func ShortID(h string) string {
 	return h
 }
 
+// PluralY returns "y" when n is 1, else "ies": "entr"+PluralY(n).
+func PluralY(n int) string {
+	if n == 1 {
+		return "y"
+	}
+	return "ies"
+}
+
 // Plural returns "s" unless n is 1.
 func Plural(n int) string {
 	if n == 1 {

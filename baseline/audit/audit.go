@@ -410,18 +410,11 @@ func WriteStats(w io.Writer, file string, b *baseline.Baseline) error {
 	}
 	row("total", totals)
 	if n := len(b.Stale()); n > 0 {
-		fmt.Fprintf(&sb, "%d entr%s of an older fingerprint version: run 'leakhound baseline update'\n", n, pluralY(n))
+		fmt.Fprintf(&sb, "%d entr%s of an older fingerprint version: run 'leakhound baseline update'\n", n, report.PluralY(n))
 	}
 	if totals[baseline.Unreviewed] > 0 {
 		fmt.Fprintf(&sb, "%d unreviewed in %s: review them with 'leakhound baseline audit'\n", totals[baseline.Unreviewed], file)
 	}
 	_, err := io.WriteString(w, sb.String())
 	return err
-}
-
-func pluralY(n int) string {
-	if n == 1 {
-		return "y"
-	}
-	return "ies"
 }

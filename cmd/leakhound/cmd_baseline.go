@@ -237,10 +237,10 @@ func runBaselineUpdate(ctx context.Context, opts baselineUpdateOptions, args []s
 		fmt.Fprintf(std.out, "  dropped  %s  %s:%d  (%s)\n", e.RuleID, report.TermSafe(e.File), e.Line, e.Status)
 	}
 	if res.Migrated > 0 {
-		fmt.Fprintf(std.out, "migrated %d entr%s to fingerprint version %s\n", res.Migrated, pluralY(res.Migrated), leak.FingerprintVersion)
+		fmt.Fprintf(std.out, "migrated %d entr%s to fingerprint version %s\n", res.Migrated, report.PluralY(res.Migrated), leak.FingerprintVersion)
 	}
 	if n := len(res.Unmigrated); n > 0 {
-		fmt.Fprintf(std.out, "%d entr%s of an older fingerprint version matched no finding (same rule, file, line and commit):\n", n, pluralY(n))
+		fmt.Fprintf(std.out, "%d entr%s of an older fingerprint version matched no finding (same rule, file, line and commit):\n", n, report.PluralY(n))
 		for _, e := range res.Unmigrated {
 			fmt.Fprintf(std.out, "  %s  %s:%d  (%s)\n", e.RuleID, report.TermSafe(e.File), e.Line, e.Status)
 		}
@@ -293,11 +293,4 @@ EXIT STATUS
 	fs.StringVar(&opts.reviewer, "reviewer", "", "who is reviewing (default: git's user.name <user.email>)")
 	fs.BoolVar(&opts.noColor, "no-color", false, "no colours (also: NO_COLOR)")
 	return cmd
-}
-
-func pluralY(n int) string {
-	if n == 1 {
-		return "y"
-	}
-	return "ies"
 }

@@ -95,7 +95,7 @@ func runBaselineImport(ctx context.Context, opts baselineImportOptions, args []s
 	}
 	matched := res.Records - len(res.Unmatched)
 	fmt.Fprintf(std.out, "imported %d of %d %s record%s into %s: %d new entr%s, %d updated, %d secret%s\n",
-		matched, res.Records, opts.from, report.Plural(res.Records), out, res.Added, pluralY(res.Added), res.Updated, res.Secrets, report.Plural(res.Secrets))
+		matched, res.Records, opts.from, report.Plural(res.Records), out, res.Added, report.PluralY(res.Added), res.Updated, res.Secrets, report.Plural(res.Secrets))
 	if n := len(res.Unmatched); n > 0 {
 		fmt.Fprintf(std.out, "%d record%s matched no leakhound finding (not imported):\n", n, report.Plural(n))
 		for _, r := range res.Unmatched {
