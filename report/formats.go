@@ -1,8 +1,11 @@
 package report
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"syscall"
 )
 
 // Formats returns the names of the formats New makes, in the order help
@@ -43,4 +46,41 @@ func New(format string, o Options) (Reporter, error) {
 		return Markdown{ShowSecrets: o.ShowSecrets}, nil
 	}
 	return nil, fmt.Errorf("unknown report format %q: want one of %s", format, strings.Join(Formats(), ", "))
+}
+
+// Output is one report to write: its format (see Formats) and its file;
+// "" or "-" is standard output.
+type Output struct {
+	Format string
+	File   string
+}
+
+// Stdout reports whether o is written to standard output.
+func (o Output) Stdout() bool { return o.File == "" || o.File == "-" }
+
+// WriteAll writes r once per output: to its file with WriteFile (mode
+// 0600, atomically), or to stdout. options returns each output's reporter
+// options. An output that cannot be written does not stop the others; the
+// first error is returned. A reader of stdout that went away (a closed
+// pipe, as with `leakhound scan | head`) is not an error.
+func WriteAll(r *Report, outs []Output, stdout io.Writer, options func(Output) Options) error {
+	var first error
+	for _, o := range outs {
+		rep, err := New(o.Format, options(o))
+		switch {
+		case err != nil:
+		case o.Stdout():
+			if err = rep.Write(stdout, r); errors.Is(err, syscall.EPIPE) {
+				err = nil
+			} else if err != nil {
+				err = fmt.Errorf("write %s report: %w", o.Format, err)
+			}
+		default:
+			err = WriteFile(o.File, rep, r)
+		}
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }

@@ -289,6 +289,35 @@ func checkShallowRange(repo *gitwalk.Repo, plan *gitwalk.Plan) error {
 	return nil
 }
 
+// Select narrows h to the history a user names as leakhound scan's
+// --branch, --range and --since do: the history of branches (every ref
+// when there are none), of the range rng ("A..B", see SplitRange; "" for
+// none) as well, and only the commits committed since since (zero: all).
+// It labels h so: "all refs", "main, dev", "A..B", "... since <RFC 3339>".
+func (h *History) Select(branches []string, rng string, since time.Time) error {
+	h.Label = "all refs"
+	if len(branches) > 0 {
+		h.Include = branches
+		h.Label = strings.Join(branches, ", ")
+	}
+	if rng != "" {
+		from, to, err := SplitRange(rng)
+		if err != nil {
+			return err
+		}
+		if from != "" {
+			h.Exclude = []string{from}
+		}
+		h.Include = append(h.Include, to)
+		h.Label = rng
+	}
+	if !since.IsZero() {
+		h.Since = since
+		h.Label += " since " + since.Format(time.RFC3339)
+	}
+	return nil
+}
+
 // SplitRange splits a range of commits written as git writes it, "A..B"
 // (the commits reachable from B and not from A; A may be empty), into its
 // ends, for History's Exclude and Include.

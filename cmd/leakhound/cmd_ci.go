@@ -151,7 +151,7 @@ func runCI(ctx context.Context, opts ciOptions, args []string, std stdio, getenv
 
 // finishCI writes the reports, and on GitHub the job summary, and turns the
 // outcome into an exit status.
-func finishCI(result *report.Report, scanErr error, specs []reportSpec, env *reportEnv, getenv func(string) string, std stdio) error {
+func finishCI(result *report.Report, scanErr error, specs []report.Output, env *reportEnv, getenv func(string) string, std stdio) error {
 	var summaryErr error
 	if p := getenv("GITHUB_STEP_SUMMARY"); p != "" && getenv("GITHUB_ACTIONS") == "true" {
 		summaryErr = appendStepSummary(p, result)
@@ -168,17 +168,17 @@ func finishCI(result *report.Report, scanErr error, specs []reportSpec, env *rep
 // withAnnotations adds GitHub annotations on standard output, unless a
 // report in another format than text already goes there (annotations would
 // corrupt it).
-func withAnnotations(specs []reportSpec, std stdio) []reportSpec {
+func withAnnotations(specs []report.Output, std stdio) []report.Output {
 	for _, s := range specs {
-		if s.format == "github" {
+		if s.Format == "github" {
 			return specs
 		}
-		if s.stdout() && s.format != "text" {
-			fmt.Fprintf(std.err, "leakhound: no GitHub annotations: the %s report goes to standard output\n", s.format)
+		if s.Stdout() && s.Format != "text" {
+			fmt.Fprintf(std.err, "leakhound: no GitHub annotations: the %s report goes to standard output\n", s.Format)
 			return specs
 		}
 	}
-	return append(specs, reportSpec{format: "github"})
+	return append(specs, report.Output{Format: "github"})
 }
 
 // appendStepSummary appends the Markdown summary of a masked copy of the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -75,7 +74,7 @@ FILE, else .secretsbaseline.json at the repository's root when there is one
 
 // scanArgs checks what scan and ci share: the path argument (default "."),
 // the reports asked for, the size limit and the thread count.
-func scanArgs(args []string, reports reportSpecs, ro readOptions) (string, []reportSpec, int64, error) {
+func scanArgs(args []string, reports reportSpecs, ro readOptions) (string, []report.Output, int64, error) {
 	specs, err := reports.resolve("text")
 	if err != nil {
 		return "", nil, 0, err
@@ -138,29 +137,16 @@ func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) er
 // history returns the history that --branch, --range and --since select,
 // of a repository yet to be opened.
 func (o *scanOptions) history(path string) (*scan.History, error) {
-	h := &scan.History{Name: path, Label: "all refs"}
-	if len(o.branches) > 0 {
-		h.Include = o.branches
-		h.Label = strings.Join(o.branches, ", ")
-	}
-	if o.rangeSpec != "" {
-		from, to, err := scan.SplitRange(o.rangeSpec)
-		if err != nil {
-			return nil, fmt.Errorf("--%w", err)
-		}
-		if from != "" {
-			h.Exclude = []string{from}
-		}
-		h.Include = append(h.Include, to)
-		h.Label = o.rangeSpec
-	}
+	var since time.Time
 	if o.since != "" {
-		since, err := parseSince(o.since, time.Now())
-		if err != nil {
+		var err error
+		if since, err = parseSince(o.since, time.Now()); err != nil {
 			return nil, err
 		}
-		h.Since = since
-		h.Label += " since " + since.Format(time.RFC3339)
+	}
+	h := &scan.History{Name: path}
+	if err := h.Select(o.branches, o.rangeSpec, since); err != nil {
+		return nil, fmt.Errorf("--%w", err)
 	}
 	return h, nil
 }
@@ -177,7 +163,7 @@ func openTarget(path string, noGit bool, hint string) (*scan.Target, error) {
 
 // finish writes the reports and turns the outcome into the command's
 // error: leaksFound with exitCode when leaks are found.
-func finish(result *report.Report, scanErr error, exitCode int, specs []reportSpec, env *reportEnv, std stdio) error {
+func finish(result *report.Report, scanErr error, exitCode int, specs []report.Output, env *reportEnv, std stdio) error {
 	if err := writeReports(result, specs, env, std.out, std.err); err != nil {
 		return err
 	}

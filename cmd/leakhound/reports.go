@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/pflag"
 
@@ -65,20 +64,12 @@ REPORTS
 // them only with --redact.
 var maskedByDefault = map[string]bool{"text": true, "github": true, "markdown": true}
 
-// reportSpec is one report to write: a format and where.
-type reportSpec struct {
-	format string
-	output string // "" or "-": standard output
-}
-
-func (s reportSpec) stdout() bool { return s.output == "" || s.output == "-" }
-
 // reportSpecs collects --format and --output flags in the order they were
 // given: each --output belongs to the --format just before it (or, for a
 // single report, just after it, as in "-o r.json -f json"). The two flags
 // share one reportSpecs through formatFlag and outputFlag.
 type reportSpecs struct {
-	specs []reportSpec
+	specs []report.Output
 }
 
 // formatFlag is the pflag.Value of --format.
@@ -90,7 +81,7 @@ func (f formatFlag) String() string {
 	}
 	var fs []string
 	for _, s := range f.r.specs {
-		fs = append(fs, s.format)
+		fs = append(fs, s.Format)
 	}
 	return strings.Join(fs, ",")
 }
@@ -102,11 +93,11 @@ func (f formatFlag) Set(v string) error {
 		return fmt.Errorf("want one of %s", strings.Join(report.Formats(), ", "))
 	}
 	// An --output given before any --format waits for one.
-	if n := len(f.r.specs); n > 0 && f.r.specs[n-1].format == "" {
-		f.r.specs[n-1].format = v
+	if n := len(f.r.specs); n > 0 && f.r.specs[n-1].Format == "" {
+		f.r.specs[n-1].Format = v
 		return nil
 	}
-	f.r.specs = append(f.r.specs, reportSpec{format: v})
+	f.r.specs = append(f.r.specs, report.Output{Format: v})
 	return nil
 }
 
@@ -121,11 +112,11 @@ func (f outputFlag) Set(v string) error {
 	if v == "" {
 		return errors.New("empty file name (use - for standard output)")
 	}
-	if n := len(f.r.specs); n > 0 && f.r.specs[n-1].output == "" && f.r.specs[n-1].format != "" {
-		f.r.specs[n-1].output = v
+	if n := len(f.r.specs); n > 0 && f.r.specs[n-1].File == "" && f.r.specs[n-1].Format != "" {
+		f.r.specs[n-1].File = v
 		return nil
 	}
-	f.r.specs = append(f.r.specs, reportSpec{output: v})
+	f.r.specs = append(f.r.specs, report.Output{File: v})
 	return nil
 }
 
@@ -133,34 +124,34 @@ func (f outputFlag) Set(v string) error {
 // --format was given; an --output without a --format has format def only
 // when it is the only report. At most one report may go to standard
 // output, and no two to the same file.
-func (r *reportSpecs) resolve(def string) ([]reportSpec, error) {
+func (r *reportSpecs) resolve(def string) ([]report.Output, error) {
 	specs := slices.Clone(r.specs)
 	if len(specs) == 0 {
-		return []reportSpec{{format: def}}, nil
+		return []report.Output{{Format: def}}, nil
 	}
 	stdout := 0
 	files := map[string]bool{}
 	for i := range specs {
 		s := &specs[i]
-		if s.format == "" {
+		if s.Format == "" {
 			if len(specs) > 1 {
-				return nil, fmt.Errorf("--output %s: no --format for it (with several reports, give each --format before its --output)", s.output)
+				return nil, fmt.Errorf("--output %s: no --format for it (with several reports, give each --format before its --output)", s.File)
 			}
-			s.format = def
+			s.Format = def
 		}
-		if s.stdout() {
+		if s.Stdout() {
 			stdout++
 			if stdout > 1 {
 				return nil, errors.New("more than one report to standard output: give each --format but one an --output FILE")
 			}
 			continue
 		}
-		abs, err := filepath.Abs(s.output)
+		abs, err := filepath.Abs(s.File)
 		if err != nil {
-			return nil, fmt.Errorf("--output %s: %w", s.output, err)
+			return nil, fmt.Errorf("--output %s: %w", s.File, err)
 		}
 		if files[abs] {
-			return nil, fmt.Errorf("--output %s: given twice", s.output)
+			return nil, fmt.Errorf("--output %s: given twice", s.File)
 		}
 		files[abs] = true
 	}
@@ -175,49 +166,24 @@ type reportEnv struct {
 	noColor     bool
 }
 
-// reporter returns the Reporter for a spec.
-func (e *reportEnv) reporter(s reportSpec) (report.Reporter, error) {
-	color := s.format == "text" && s.stdout() && os.Getenv("NO_COLOR") == "" && !e.noColor && isTerminal(os.Stdout)
-	return report.New(s.format, report.Options{Version: version, Color: color, ShowSecrets: !e.masked(s)})
+// options returns the reporter options of an output.
+func (e *reportEnv) options(o report.Output) report.Options {
+	color := o.Format == "text" && o.Stdout() && os.Getenv("NO_COLOR") == "" && !e.noColor && isTerminal(os.Stdout)
+	return report.Options{Version: version, Color: color, ShowSecrets: !e.masked(o)}
 }
 
-// masked reports whether a spec's secrets are masked.
-func (e *reportEnv) masked(s reportSpec) bool {
-	return e.redactAll || (maskedByDefault[s.format] && !e.showSecrets)
+// masked reports whether an output's secrets are masked.
+func (e *reportEnv) masked(o report.Output) bool {
+	return e.redactAll || (maskedByDefault[o.Format] && !e.showSecrets)
 }
 
-// writeReports writes every report. Reports go to files atomically (mode
-// 0600); one may go to standard output. When none writes text to standard
-// output, the text summary goes to errw, for the person at the terminal. A
-// failure to write one report does not stop the others; the first error is
-// returned.
-func writeReports(result *report.Report, specs []reportSpec, env *reportEnv, out, errw io.Writer) error {
-	var firstErr error
-	textOnStdout := false
-	for _, s := range specs {
-		rep, err := env.reporter(s)
-		switch {
-		case err != nil:
-		case s.stdout():
-			textOnStdout = textOnStdout || s.format == "text"
-			if err = rep.Write(out, result); err != nil && !isBrokenPipe(err) {
-				err = fmt.Errorf("write %s report: %w", s.format, err)
-			} else {
-				err = nil
-			}
-		default:
-			err = report.WriteFile(s.output, rep, result)
-		}
-		if err != nil && firstErr == nil {
-			firstErr = err
-		}
-	}
-	if !textOnStdout {
+// writeReports writes every report (see report.WriteAll). When none writes
+// text to standard output, the text summary goes to errw, for the person
+// at the terminal.
+func writeReports(result *report.Report, outs []report.Output, env *reportEnv, out, errw io.Writer) error {
+	err := report.WriteAll(result, outs, out, env.options)
+	if !slices.ContainsFunc(outs, func(o report.Output) bool { return o.Stdout() && o.Format == "text" }) {
 		report.Text{}.Write(errw, &report.Report{Summary: result.Summary})
 	}
-	return firstErr
+	return err
 }
-
-// isBrokenPipe reports whether err is a write to a closed pipe (the
-// reader went away, as `leakhound scan | head` does): not an error.
-func isBrokenPipe(err error) bool { return errors.Is(err, syscall.EPIPE) }

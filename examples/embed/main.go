@@ -24,6 +24,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
+	"time"
 
 	"github.com/leakhound/leakhound/gitwalk"
 	"github.com/leakhound/leakhound/report"
@@ -72,16 +74,10 @@ func scanRepo(ctx context.Context, path string, rng []string, stderr io.Writer) 
 	if err != nil {
 		return nil, err
 	}
-	src := &scan.History{Repo: repo, Name: path, Label: "all refs"}
-	if len(rng) == 1 {
-		from, to, err := scan.SplitRange(rng[0])
-		if err != nil {
-			return nil, err
-		}
-		if from != "" {
-			src.Exclude = []string{from}
-		}
-		src.Include, src.Label = []string{to}, rng[0]
+	// Every ref, or the range, as leakhound scan [--range RANGE] selects it.
+	src := &scan.History{Repo: repo, Name: path}
+	if err := src.Select(nil, strings.Join(rng, ""), time.Time{}); err != nil {
+		return nil, err
 	}
 	// On an interrupt, Run returns what was found so far, marked
 	// incomplete, with scan.ErrInterrupted.
