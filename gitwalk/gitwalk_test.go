@@ -675,3 +675,23 @@ func mustID(t *testing.T, s string) ID {
 	}
 	return id
 }
+
+func TestID(t *testing.T) {
+	t.Parallel()
+	s := "3f2a9c1b7e5d4c3b2a1908f7e6d5c4b3a2918f7e"
+	id, err := ParseID(s)
+	if err != nil || id.String() != s || id.IsZero() || !IsID(strings.ToUpper(s)) {
+		t.Errorf("%v %s", err, id)
+	}
+	if id.hash().String() != s || idOf(id.hash()) != id {
+		t.Error("not the same bytes as go-git's hash")
+	}
+	for _, bad := range []string{"", s[:39], s + "0", "g" + s[1:]} {
+		if _, err := ParseID(bad); err == nil || IsID(bad) {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+	if !(ID{}).IsZero() {
+		t.Error("zero id")
+	}
+}

@@ -22,6 +22,12 @@ type Dir struct {
 	Path string
 }
 
+var (
+	_ Source = Dir{}
+	_ Source = File{}
+	_ Source = Stdin{}
+)
+
 // NewDir returns the Dir at path, or an error if path is not a directory.
 func NewDir(path string) (Dir, error) {
 	fi, err := os.Stat(path)

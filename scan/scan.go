@@ -451,9 +451,6 @@ func (s *Sink) Path(blobID string, src leak.Source) {
 
 // Skip counts n pieces of input not scanned, for reason.
 func (s *Sink) Skip(reason leak.SkipReason, n int) {
-	if n == 0 {
-		return
-	}
 	s.e.mu.Lock()
 	s.e.skipped[reason] += n
 	s.e.mu.Unlock()

@@ -1,7 +1,11 @@
 // Package gittest builds git repositories for tests, with go-git, in a
 // temporary directory: commits with fixed dates, branches, merges, tags,
 // and the odd shapes a scanner must handle (bare, shallow, missing
-// objects).
+// objects); or from a recipe, a text file under the module's
+// testdata/seeds that several packages' tests share, with the findings a
+// scan of it must report (see BuildRecipe).
+//
+// It writes repositories; it knows nothing of how leakhound reads them.
 package gittest
 
 import (
