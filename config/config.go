@@ -13,7 +13,7 @@
 //	[[rules]]
 //	id = "acme-token"                   # unique, required
 //	description = "ACME API token"
-//	regex = '''acme_([a-z0-9]{32})'''   # RE2 syntax; regex or path is required
+//	regex = '''acme_([a-z0-9]{32})'''   # RE2 syntax; a regex, a value or a path is required
 //	secretGroup = 1                     # capture group holding the secret
 //	entropy = 3.5                       # minimum Shannon entropy of the secret, bits per byte
 //	keywords = ["acme_"]                # the regex runs only where one occurs (case-insensitive)
@@ -22,6 +22,13 @@
 //	severity = "high"                   # critical, high, medium, low or info
 //	confidence = "high"                 # high, medium or low: how sure a match is a secret
 //	secretDecode = "percent"            # decode the secret before fingerprinting it
+//	storePath = '''(^|/)\.acmerc$'''      # the credential stores it reads (see below)
+//
+//	[[rules]]                           # a rule stated by what it finds (see assign.go):
+//	id = "acme-api-key"
+//	names = ["acme"]                    # the value assigned to a name holding "acme" and a
+//	value = '''[a-f0-9]{32}'''          # secret word, in any syntax; without names, a token
+//	secretWords = ["key", "token"]      # optional: the words the name must also hold
 //
 //	  [[rules.allowlists]]              # matches to ignore for this rule
 //	  regexes = ['''acme_0{32}''']
@@ -34,12 +41,31 @@
 //	[[allowlists]]                      # global allowlists, for every rule
 //	paths = ['''(^|/)vendor/''']
 //
+//	[[allowlists]]
+//	regexes = ['''(?i)^changeme$''']
+//	weak = true                         # a weak value, not a non-value (see below)
+//
 // An allowlist ignores a match when any of its conditions holds (condition =
 // "OR", the default) or when all of its non-empty conditions hold
 // (condition = "AND"). Its conditions are regexes (on the secret, the whole
 // match or the line, per regexTarget), paths (regexes on the file path),
 // stopwords (case-insensitive substrings of the secret) and commits (commit
 // ids). A global allowlist may name targetRules to apply to only those.
+//
+// A rule's storePath matches the paths of the credential stores it reads,
+// files whose purpose is to hold credentials: a .netrc, a FileZilla site
+// manager, a docker config, an htpasswd file. There a weak, dictionary or
+// placeholder-looking password is still a password that someone can log in
+// with, so the filters meant for code and documentation do not silence it:
+// a match that an allowlist marked weak = true would ignore (global or the
+// rule's own), or whose secret falls below the rule's entropy floor, is
+// reported all the same, with severity "low", the description "weak
+// password in a credential store" and the tag "weak". Elsewhere (a README
+// that shows a .netrc) such a match is ignored as usual. Allowlists without
+// weak (template references such as ${VAR}, masks such as ****, paths,
+// commits) ignore matches in a store as anywhere else. For a rule without a
+// storePath, weak changes nothing: the allowlist ignores what it matches.
+// weak judges values, so a weak allowlist needs regexes or stopwords.
 //
 // An example of a rule without a regex (a rule on paths alone) names, as
 // its secret, the example's path, which the rule must report; without a
@@ -69,6 +95,9 @@
 package config
 
 import (
+	"bytes"
+	_ "embed"
+	"encoding/gob"
 	"fmt"
 	"os"
 	"regexp/syntax"
@@ -101,8 +130,20 @@ type Config struct {
 type Rule struct {
 	ID          string
 	Description string
-	// Regex finds the secret; empty for a rule that matches paths only.
+	// Regex finds the secret; empty for a rule that matches paths only. For
+	// a rule stated by Value (and Names) it is the regex built from them.
 	Regex string
+	// Value is the format of the secret, for a rule stated without a regex:
+	// a token found wherever it stands, or, with Names, the value assigned
+	// to a name that holds one of Names and one of SecretWords.
+	Value string
+	// Names are regexes (matched case-insensitively) for the service a
+	// name must mention, for a rule stated by Value.
+	Names []string
+	// SecretWords are regexes for the words a name must hold besides one of
+	// Names; nil means the default words (key, token, secret, password,
+	// ...), empty means none.
+	SecretWords []string
 	// SecretGroup is the capture group that holds the secret. Zero means the
 	// first group that matched, or the whole match if the regex has no
 	// groups.
@@ -122,6 +163,10 @@ type Rule struct {
 	// SecretDecode is how the secret is encoded, decoded before it is
 	// fingerprinted: "" (as written) or "percent".
 	SecretDecode string
+	// StorePath matches the paths of the credential stores the rule reads,
+	// where a weak value it finds is reported as a weak password rather
+	// than ignored (see the package documentation).
+	StorePath string
 	// Allowlists ignore some of this rule's matches.
 	Allowlists []Allowlist
 	// Examples are the rule's self-tests.
@@ -143,7 +188,12 @@ type Allowlist struct {
 	Commits     []string
 	// TargetRules limits a global allowlist to these rule ids.
 	TargetRules []string
-	Pos         Pos
+	// Weak says the values the allowlist matches are weak (placeholders,
+	// dictionary words, published examples) rather than not values at all:
+	// in a rule's credential stores (StorePath) they are reported as weak
+	// passwords.
+	Weak bool
+	Pos  Pos
 }
 
 // Example is a rule self-test: Text must yield Secret, or, when Secret is
@@ -178,18 +228,40 @@ func Confidences() []string { return []string{"high", "medium", "low"} }
 // SecretDecodings returns the valid secretDecode values.
 func SecretDecodings() []string { return []string{"percent"} }
 
-// Default returns the embedded default rules.
+// Default returns the embedded default rules, without their examples.
 //
-// Their regexes are not syntax-checked here: that is half the cost of
-// reading the file, and every git hook pays it. The tests check them
-// (TestDefaultRulesAreValid), and the detector compiles each before use.
+// It reads them from a form prepared ahead of time (default_rules.gob,
+// written by `go generate ./config` from .secretsrules.toml, and checked
+// against it by TestDefaultRulesGenerated): decoding the TOML of a thousand
+// rules costs far more than a git hook may spend. DefaultWithExamples reads
+// the TOML itself.
 func Default() (*Config, error) {
+	cfg := new(Config)
+	if err := gob.NewDecoder(bytes.NewReader(defaultRulesGob)).Decode(cfg); err != nil {
+		return nil, fmt.Errorf("%s: read the prepared default rules: %w", leakhound.DefaultRulesName, err)
+	}
+	return cfg, nil
+}
+
+// DefaultWithExamples returns the embedded default rules with their
+// examples, for `leakhound rules test`, decoded from the TOML.
+//
+// Their regexes are not syntax-checked here: the tests check them
+// (TestDefaultRulesAreValid), and the detector compiles each before use.
+func DefaultWithExamples() (*Config, error) {
 	f, err := parseFile(leakhound.DefaultRulesName, leakhound.DefaultRules(), true)
 	if err != nil {
 		return nil, err
 	}
 	return f.cfg, nil
 }
+
+// defaultRulesGob is the default rules without examples, gob-encoded (see
+// Default).
+//
+//go:generate go run ../internal/genrules -o default_rules.gob
+//go:embed default_rules.gob
+var defaultRulesGob []byte
 
 // Load reads and validates the rules file at path.
 func Load(path string) (*Config, error) {
@@ -287,4 +359,14 @@ func decodeTOML(data []byte) (map[string]any, error) {
 	var m map[string]any
 	_, err := toml.Decode(string(data), &m)
 	return m, err
+}
+
+// WithoutExamples returns a copy of cfg whose rules have no examples.
+func WithoutExamples(cfg *Config) *Config {
+	out := *cfg
+	out.Rules = slices.Clone(cfg.Rules)
+	for i := range out.Rules {
+		out.Rules[i].Examples = nil
+	}
+	return &out
 }

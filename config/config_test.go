@@ -1,6 +1,8 @@
 package config
 
 import (
+	"bytes"
+	"encoding/gob"
 	"errors"
 	"os"
 	"path/filepath"
@@ -254,5 +256,67 @@ func TestDefaultRulesAreValid(t *testing.T) {
 	full, _ := Parse("again.toml", leakhound.DefaultRules())
 	if len(def.Rules) != len(full.Rules) || len(def.Allowlists) != len(full.Allowlists) || len(def.TestPaths) != len(full.TestPaths) {
 		t.Fatalf("Default has %d rules, a full parse %d", len(def.Rules), len(full.Rules))
+	}
+}
+
+// TestCredentialStoreAndWeak checks a rule's storePath and an allowlist's
+// weak, and that a weak allowlist must judge values.
+func TestCredentialStoreAndWeak(t *testing.T) {
+	cfg, err := Parse("r.toml", []byte(`
+[[rules]]
+id = "store"
+regex = '''pass=(\S+)'''
+storePath = '''(^|/)\.storerc$'''
+  [[rules.allowlists]]
+  weak = true
+  regexes = ['''^admin$''']
+[[allowlists]]
+weak = true
+stopwords = ["changeme"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := cfg.Rule("store"); r.StorePath == "" || !r.Allowlists[0].Weak || !cfg.Allowlists[0].Weak {
+		t.Errorf("rule %+v, global allowlists %+v", r, cfg.Allowlists)
+	}
+	_, err = Parse("r.toml", []byte(`
+[[rules]]
+id = "a"
+regex = "a"
+storePath = '''('''
+[[allowlists]]
+weak = true
+paths = ['''^docs/''']
+`))
+	want := []string{
+		"r.toml:5: rule \"a\": bad storePath regex: missing closing ): `(`",
+		`r.toml:7: weak judges values: the allowlist needs regexes or stopwords`,
+	}
+	if err == nil || err.Error() != strings.Join(want, "\n") {
+		t.Errorf("got\n%v\nwant\n%s", err, strings.Join(want, "\n"))
+	}
+}
+
+// TestDefaultRulesGenerated checks that the prepared default rules that
+// Default reads are those of .secretsrules.toml.
+func TestDefaultRulesGenerated(t *testing.T) {
+	full, err := DefaultWithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := gob.NewEncoder(&b).Encode(WithoutExamples(full)); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Bytes(), defaultRulesGob) {
+		t.Fatal("config/default_rules.gob is not .secretsrules.toml's: run `go generate ./config`")
+	}
+	def, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(def.Rules) != len(full.Rules) || def.Rules[0].Examples != nil || len(full.Rules[0].Examples) == 0 {
+		t.Fatalf("Default has %d rules, the TOML %d", len(def.Rules), len(full.Rules))
 	}
 }

@@ -69,8 +69,8 @@ func (k kind) String() string {
 var (
 	topKeys       = map[string]kind{"title": kString, "extend": kTable, "rules": kTables, "allowlists": kTables, "testPaths": kStrings}
 	extendKeys    = map[string]kind{"useDefault": kBool, "disabledRules": kStrings}
-	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables}
-	allowlistKeys = map[string]kind{"description": kString, "condition": kString, "regexTarget": kString, "regexes": kStrings, "paths": kStrings, "stopwords": kStrings, "commits": kStrings, "targetRules": kStrings}
+	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables, "value": kString, "names": kStrings, "secretWords": kStrings, "storePath": kString}
+	allowlistKeys = map[string]kind{"description": kString, "condition": kString, "regexTarget": kString, "regexes": kStrings, "paths": kStrings, "stopwords": kStrings, "commits": kStrings, "targetRules": kStrings, "weak": kBool}
 	exampleKeys   = map[string]kind{"text": kString, "secret": kString, "path": kString}
 )
 
@@ -297,6 +297,11 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 		r.SecretGroup = int(sg)
 	}
 	r.Entropy, _ = v["entropy"].(float64)
+	r.StorePath, _ = v["storePath"].(string)
+	r.Value, _ = v["value"].(string)
+	r.Names, _ = v["names"].([]string)
+	words, hasWords := v["secretWords"].([]string)
+	r.SecretWords = words
 
 	switch {
 	case id == "":
@@ -304,10 +309,17 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 	case !idRE.MatchString(id):
 		c.errorf(at+".id", id, "id must be letters, digits, '.', '_' or '-'")
 	}
-	if r.Regex == "" && r.Path == "" {
-		c.errorf(at, id, "rule needs a regex or a path")
+	switch {
+	case r.Value != "":
+		c.checkAssign(at, &r, hasWords)
+	case len(r.Names) > 0:
+		c.errorf(at+".names", id, "names need a value: the format of the secret assigned to them")
+	case hasWords:
+		c.errorf(at+".secretWords", id, "secretWords need names and a value")
+	case r.Regex == "" && r.Path == "":
+		c.errorf(at, id, "rule needs a regex, a value or a path")
 	}
-	if r.Regex != "" {
+	if r.Regex != "" && r.Value == "" {
 		if n, err := c.checkRegex(r.Regex); err != nil {
 			c.errorf(at+".regex", id, "bad regex: %v", err)
 		} else if r.SecretGroup > n {
@@ -320,6 +332,11 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 	if r.Path != "" {
 		if _, err := c.checkRegex(r.Path); err != nil {
 			c.errorf(at+".path", id, "bad path regex: %v", err)
+		}
+	}
+	if r.StorePath != "" {
+		if _, err := c.checkRegex(r.StorePath); err != nil {
+			c.errorf(at+".storePath", id, "bad storePath regex: %v", err)
 		}
 	}
 	if r.Entropy < 0 || r.Entropy > 8 || math.IsNaN(r.Entropy) {
@@ -383,6 +400,10 @@ func (c *checker) allowlist(at, rule string, m map[string]any, global bool) Allo
 	a.Stopwords, _ = v["stopwords"].([]string)
 	a.Commits, _ = v["commits"].([]string)
 	a.TargetRules, _ = v["targetRules"].([]string)
+	a.Weak, _ = v["weak"].(bool)
+	if a.Weak && len(a.Regexes)+len(a.Stopwords) == 0 {
+		c.errorf(at+".weak", rule, "weak judges values: the allowlist needs regexes or stopwords")
+	}
 	if !global && len(a.TargetRules) > 0 {
 		c.errorf(at+".targetRules", rule, "targetRules belongs in a global [[allowlists]], not a rule's")
 	}

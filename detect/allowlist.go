@@ -10,7 +10,10 @@ import (
 )
 
 type allowlist struct {
-	and       bool
+	and bool
+	// weak: what the allowlist matches is a weak value, reported in a
+	// credential store instead of ignored.
+	weak      bool
 	target    string
 	regexes   []*re2.Regexp
 	paths     []*re2.Regexp
@@ -19,30 +22,52 @@ type allowlist struct {
 	rules     map[string]bool
 }
 
-func compileAllowlist(a config.Allowlist) (*allowlist, error) {
-	al := &allowlist{and: a.Condition == "AND", target: a.RegexTarget, stopwords: a.Stopwords}
-	for _, s := range a.Regexes {
-		re, err := re2.Compile(s)
-		if err != nil {
-			return nil, fmt.Errorf("allowlist: bad regex %q: %w", s, err)
-		}
-		al.regexes = append(al.regexes, re)
+// patterns compiles each distinct regex once: the default rules' allowlists
+// repeat the same few patterns (identifier shapes, placeholders, weak
+// words) in dozens of rules, and every compilation costs start-up time,
+// which a git hook pays on every run. It is used by New alone.
+type patterns map[string]*re2.Regexp
+
+func (p patterns) compile(s string) (*re2.Regexp, error) {
+	if re, ok := p[s]; ok {
+		return re, nil
 	}
-	for _, s := range a.Paths {
-		re, err := re2.Compile(s)
-		if err != nil {
-			return nil, fmt.Errorf("allowlist: bad path regex %q: %w", s, err)
-		}
-		al.paths = append(al.paths, re)
+	re, err := re2.Compile(s)
+	if err != nil {
+		return nil, err
 	}
-	// Any one of several regexes is one regex: one call into the regex
-	// engine per path or secret instead of one per pattern.
+	p[s] = re
+	return re, nil
+}
+
+// anyOfCompiled compiles the regex that matches where any of list does (one
+// call into the regex engine per path or secret instead of one per
+// pattern), or nil for an empty list. what names the list in errors, which
+// name the pattern at fault.
+func (p patterns) anyOfCompiled(list []string, what string) ([]*re2.Regexp, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	re, err := p.compile(anyOf(list))
+	if err == nil {
+		return []*re2.Regexp{re}, nil
+	}
+	for _, s := range list {
+		if _, err := re2.Compile(s); err != nil {
+			return nil, fmt.Errorf("allowlist: bad %s %q: %w", what, s, err)
+		}
+	}
+	return nil, fmt.Errorf("allowlist: %w", err)
+}
+
+func compileAllowlist(a config.Allowlist, p patterns) (*allowlist, error) {
+	al := &allowlist{and: a.Condition == "AND", weak: a.Weak, target: a.RegexTarget, stopwords: a.Stopwords}
 	var err error
-	if al.regexes, err = combine(al.regexes, a.Regexes); err != nil {
-		return nil, fmt.Errorf("allowlist: %w", err)
+	if al.regexes, err = p.anyOfCompiled(a.Regexes, "regex"); err != nil {
+		return nil, err
 	}
-	if al.paths, err = combine(al.paths, a.Paths); err != nil {
-		return nil, fmt.Errorf("allowlist: %w", err)
+	if al.paths, err = p.anyOfCompiled(a.Paths, "path regex"); err != nil {
+		return nil, err
 	}
 	if len(a.Commits) > 0 {
 		al.commits = make(map[string]bool, len(a.Commits))
@@ -57,19 +82,6 @@ func compileAllowlist(a config.Allowlist) (*allowlist, error) {
 		}
 	}
 	return al, nil
-}
-
-// combine returns res, compiled from patterns, as one regex that matches
-// where any of them does, when there are several.
-func combine(res []*re2.Regexp, patterns []string) ([]*re2.Regexp, error) {
-	if len(res) < 2 {
-		return res, nil
-	}
-	re, err := re2.Compile(anyOf(patterns))
-	if err != nil {
-		return nil, err
-	}
-	return []*re2.Regexp{re}, nil
 }
 
 // anyOf returns a regex that matches where any of patterns does.
@@ -168,18 +180,57 @@ func (a *allowlist) matchStopword(secret string) bool {
 	return false
 }
 
+// verdict is what the allowlists make of a match.
+type verdict int
+
+const (
+	keep    verdict = iota
+	weakVal         // a weak value: a weak password in a credential store
+	drop
+)
+
+// judge returns what allowlist a makes of m at path and commit (empty for
+// content-only checks): drop, or weakVal for a weak allowlist and a rule
+// that reads credential stores.
+func (a *allowlist) judge(m *Match, path, commit string) verdict {
+	if !a.allows(m, path, commit) {
+		return keep
+	}
+	if a.weak && m.rule.store != nil {
+		return weakVal
+	}
+	return drop
+}
+
 // allowedByContent reports whether an allowlist that looks at content only
 // ignores m.
 func (d *Detector) allowedByContent(m *Match) bool {
+	return d.judgeAll(m, false, "", "") == drop
+}
+
+// judgeAll applies m's rule's allowlists and the global ones aimed at it,
+// those that look at the source (sourceDependent) or those that look at
+// content only: drop if one ignores m, weakVal if none does and one finds
+// its value weak (for a rule that reads credential stores), keep otherwise.
+func (d *Detector) judgeAll(m *Match, sourceDependent bool, path, commit string) verdict {
+	v := keep
 	for _, a := range m.rule.allow {
-		if !a.sourceDependent() && a.allows(m, "", "") {
-			return true
+		if a.sourceDependent() == sourceDependent {
+			if j := a.judge(m, path, commit); j == drop {
+				return drop
+			} else if j == weakVal {
+				v = weakVal
+			}
 		}
 	}
 	for _, a := range d.global {
-		if a.appliesTo(m.rule.ID) && !a.sourceDependent() && a.allows(m, "", "") {
-			return true
+		if a.appliesTo(m.rule.ID) && a.sourceDependent() == sourceDependent {
+			if j := a.judge(m, path, commit); j == drop {
+				return drop
+			} else if j == weakVal {
+				v = weakVal
+			}
 		}
 	}
-	return false
+	return v
 }

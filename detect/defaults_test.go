@@ -2,6 +2,7 @@ package detect
 
 import (
 	"encoding/base64"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -129,5 +130,40 @@ func TestDefaultRulesSeverityInTests(t *testing.T) {
 	key := "SECRET_KEY = 'q7#t^w(2z!x9k$v@m4%b&n8*" + "p+c6)r_=h3-j5y1l0e'"
 	if got := findings(t, d, "tests/settings.py", key); len(got) != 1 || !strings.HasSuffix(got[0], "(medium)") {
 		t.Errorf("test settings: %q", got)
+	}
+}
+
+// TestDefaultRulesCredentialStores holds what the default rules make of the
+// same values in a credential store and elsewhere: a weak password in a
+// store is a low "weak" finding, in docs and code it is not a finding; a
+// strong one is found in both; a reference is never a finding.
+func TestDefaultRulesCredentialStores(t *testing.T) {
+	d := defaultDetector(t)
+	strong := "Vt8k!Q2xR7m" + "Z" // split so that this file holds no literal secret
+	for _, tt := range []struct {
+		path, text string
+		want       []string
+	}{
+		{".netrc", "machine ci.example.com login deploy password " + strong, []string{"netrc-password=" + strong + " (high)"}},
+		{".netrc", "machine ci.example.com login deploy password qwerty", []string{"netrc-password=qwerty (low)"}},
+		{"docs/netrc.md", "machine ci.example.com login deploy password qwerty", nil},
+		{"docs/netrc.md", "machine ci.example.com login deploy password " + strong, []string{"netrc-password=" + strong + " (high)"}},
+		{".pgpass", "localhost:5432:*:postgres:postgres", []string{"pgpass-password=postgres (low)"}},
+		{".git-credentials", "https://jdoe:hunter2@git.example.com", []string{"git-credentials-password=hunter2 (low)"}},
+		{"README.md", "https://jdoe:hunter2@git.example.com", nil},
+		{".docker/config.json", `{"auths": {"localhost:5000": {"auth": "` + base64.StdEncoding.EncodeToString([]byte("ci:changeme")) + `"}}}`, []string{"docker-config-auth=changeme (low)"}},
+		{".npmrc", "_authToken=${NPM_TOKEN}", nil},
+		{".aws/credentials", "[localstack]\naws_access_key_id = test\naws_secret_access_key = test", []string{"aws-cli-credentials=test (low)"}},
+		{"docs/aws.md", "aws_secret_access_key = test", nil},
+		{"ci/deploy.sh", "sshpass -p '" + strong + "' ssh deploy@host", []string{"sshpass-password=" + strong + " (medium)"}},
+		{"ci/deploy.sh", `sshpass -p "$SSH_PASS" ssh deploy@host`, nil},
+		{".github/workflows/ci.yml", "run: mysql -uroot -p${{ secrets.DB_PASSWORD }} -e 'select 1'", nil},
+		{"deploy.bat", `net use Z: \\fs01\share %SHARE_PASSWORD% /user:CORP\svc`, nil},
+		{"docs/mysql.md", "mysql -u root -p<password> shop", nil},
+	} {
+		got := findings(t, d, tt.path, tt.text)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %q: got %q, want %q", tt.path, tt.text, got, tt.want)
+		}
 	}
 }

@@ -17,7 +17,10 @@
 // the lines it scans are decoded when they decode to text, and the lines are
 // scanned again with the decoded text in place (see decodeRegions), so that
 // a Kubernetes Secret or a docker config reveals what it holds. Finding
-// lowers the severity of findings at the rules' test paths, and
+// lowers the severity of findings at the rules' test paths; reports a weak
+// value (one a weak allowlist matches, or below its rule's entropy floor)
+// of a rule with a storePath as a low "weak password in a credential store"
+// in the files at that path, and drops it elsewhere (see config); and
 // fingerprints a secret decoded per its rule's secretDecode.
 //
 // The package knows rules and entropy; it knows nothing of git or of output.
@@ -92,14 +95,17 @@ type rule struct {
 	// name that says password), not by a secret's own format.
 	generic bool
 	// rank orders rules when matches overlap (see dedupe): lower is more
-	// specific. It is set once, in New.
-	rank int
+	// specific. It is set once, in New. weakRank is the rank of the rule's
+	// weak values (see Match.weak).
+	rank, weakRank int
 
 	once sync.Once
 	re   *re2.Regexp
 	err  error
 
-	path  *re2.Regexp
+	path *re2.Regexp
+	// store matches the paths of the credential stores the rule reads.
+	store *re2.Regexp
 	allow []*allowlist
 	// pathAllow is set when an allowlist can ignore the rule's matches by
 	// path alone (see Detector.active).
@@ -119,6 +125,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		opts.MaxMatchesPerRule = 1000
 	}
 	d := &Detector{opts: opts, byID: make(map[string]*rule, len(cfg.Rules))}
+	pc := patterns{}
 	var errs config.ErrorList
 	fail := func(pos config.Pos, id string, err error) {
 		errs = append(errs, config.Error{Pos: pos, Rule: id, Msg: err.Error()})
@@ -127,18 +134,26 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 	var kws []string
 	for i := range cfg.Rules {
 		r := &rule{Rule: cfg.Rules[i], index: i, generic: slices.Contains(cfg.Rules[i].Tags, "generic")}
-		r.rank = rankOf(r)
+		r.rank = rankOf(r, r.Severity)
+		r.weakRank = rankOf(r, weakSeverity(r.Severity))
 		d.rules = append(d.rules, r)
 		d.byID[r.ID] = r
 		if r.Path != "" {
-			re, err := re2.Compile(r.Path)
+			re, err := pc.compile(r.Path)
 			if err != nil {
 				fail(r.Pos, r.ID, fmt.Errorf("bad path regex: %w", err))
 			}
 			r.path = re
 		}
+		if r.StorePath != "" {
+			re, err := pc.compile(r.StorePath)
+			if err != nil {
+				fail(r.Pos, r.ID, fmt.Errorf("bad storePath regex: %w", err))
+			}
+			r.store = re
+		}
 		for _, a := range r.Allowlists {
-			al, err := compileAllowlist(a)
+			al, err := compileAllowlist(a, pc)
 			if err != nil {
 				fail(a.Pos, r.ID, err)
 				continue
@@ -170,7 +185,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		}
 	}
 	for _, a := range cfg.Allowlists {
-		al, err := compileAllowlist(a)
+		al, err := compileAllowlist(a, pc)
 		if err != nil {
 			fail(a.Pos, "", err)
 			continue
@@ -183,12 +198,12 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 				}
 			}
 		}
-		if !al.and && len(al.paths) > 0 && len(al.rules) == 0 {
+		if !al.and && len(al.paths) > 0 && len(al.rules) == 0 && !al.weak {
 			d.skipPaths = append(d.skipPaths, al)
 		}
 	}
 	if len(cfg.TestPaths) > 0 {
-		re, err := re2.Compile(anyOf(cfg.TestPaths))
+		re, err := pc.compile(anyOf(cfg.TestPaths))
 		if err != nil {
 			fail(config.Pos{File: cfg.Files[len(cfg.Files)-1]}, "", fmt.Errorf("bad regex in testPaths: %w", err))
 		}
@@ -286,6 +301,23 @@ type Match struct {
 	// scan all of its lines again wherever they recur, not only the
 	// secret's (a key file's header lines, say).
 	span [2]int
+	// weak is set for a match of a rule with a storePath whose value an
+	// allowlist marked weak = true matches, or whose entropy is below the
+	// rule's floor: Finding reports it as a weak password in the rule's
+	// credential stores and ignores it elsewhere.
+	weak bool
+}
+
+// weakDescription is the description of a finding of a weak password.
+const weakDescription = "weak password in a credential store"
+
+// weakSeverity is the severity of a weak value of a rule of severity sev:
+// low, or sev if that is lower still.
+func weakSeverity(sev string) string {
+	if slices.Index(config.Severities(), sev) > slices.Index(config.Severities(), "low") {
+		return sev
+	}
+	return "low"
 }
 
 // RuleID returns the id of the rule that matched.
@@ -312,26 +344,31 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 	if src.Commit != nil {
 		commit = src.Commit.Hash
 	}
-	for _, a := range r.allow {
-		if a.sourceDependent() && a.allows(m, src.Path, commit) {
-			return leak.Finding{}, false
-		}
+	weak := m.weak
+	switch d.judgeAll(m, true, src.Path, commit) {
+	case drop:
+		return leak.Finding{}, false
+	case weakVal:
+		weak = true
 	}
-	for _, a := range d.global {
-		if a.appliesTo(r.ID) && a.sourceDependent() && a.allows(m, src.Path, commit) {
-			return leak.Finding{}, false
-		}
+	if weak && !r.store.MatchString(src.Path) {
+		// A weak value outside the rule's credential stores: a
+		// placeholder in code or documentation.
+		return leak.Finding{}, false
 	}
-	sev := r.Severity
+	sev, desc, tags := r.Severity, r.Description, r.Tags
+	if weak {
+		sev, desc, tags = weakSeverity(sev), weakDescription, append(slices.Clip(tags), "weak")
+	}
 	if d.IsTestPath(src.Path) {
 		sev = lowerSeverity(sev)
 	}
 	f := leak.Finding{
 		RuleID:      r.ID,
-		Description: r.Description,
+		Description: desc,
 		Severity:    sev,
 		Confidence:  r.Confidence,
-		Tags:        r.Tags,
+		Tags:        tags,
 		Location:    location(src, m.Line, m.Column),
 		EndLine:     m.EndLine,
 		EndColumn:   m.EndColumn,

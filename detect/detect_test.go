@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,7 +48,7 @@ func secrets(ms []Match) []string {
 }
 
 func TestDefaultRuleExamples(t *testing.T) {
-	cfg, err := config.Default()
+	cfg, err := config.DefaultWithExamples()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -394,6 +395,100 @@ keywords = ["acme_"]
 		got := len(detect(t, d, tt.path, "x = "+tt.token+"\n")) == 1
 		if got != tt.found {
 			t.Errorf("%s allowlist, %s at %s: found %v, want %v", tt.cond, tt.token, tt.path, got, tt.found)
+		}
+	}
+}
+
+// TestCredentialStoreWeakValues checks the weak allowlists: they ignore
+// what they match, except in the credential stores of a rule with a
+// storePath, where it is a low "weak password" finding; an allowlist
+// without weak (a template reference, a path) ignores matches everywhere.
+func TestCredentialStoreWeakValues(t *testing.T) {
+	const rules = `
+testPaths = ['''^tests/''']
+
+[[rules]]
+id = "store"
+description = "Password in a store"
+regex = '''pass=(\S+)'''
+keywords = ["pass="]
+entropy = 2.5
+severity = "high"
+storePath = '''\.cfg$'''
+  [[rules.allowlists]]
+  weak = true
+  regexes = ['''^(?:admin|root)$''']
+
+[[rules]]
+id = "code"
+description = "Password in code"
+regex = '''pwd=(\S+)'''
+keywords = ["pwd="]
+entropy = 2.5
+severity = "high"
+  [[rules.allowlists]]
+  weak = true
+  regexes = ['''^(?:admin|root)$''']
+
+[[allowlists]]
+description = "placeholder words"
+weak = true
+regexes = ['''(?i)^changeme$''']
+
+[[allowlists]]
+description = "references"
+regexes = ['''^\$\{\w+\}$''']
+
+[[allowlists]]
+description = "weak under a path"
+weak = true
+condition = "AND"
+paths = ['''^docs/''']
+regexes = ['''^Doc''']
+
+[[allowlists]]
+paths = ['''^vendor/''']
+`
+	d := mustDetector(t, rules, Options{})
+	for _, tt := range []struct {
+		path, text string
+		want       string // "" for nothing, else "severity description [tags]"
+	}{
+		{"app.cfg", "pass=Xq7mZ2pL9v", "high Password in a store []"},
+		{"app.cfg", "pass=changeme", "low weak password in a credential store [weak]"},
+		{"app.cfg", "pass=admin", "low weak password in a credential store [weak]"},
+		{"app.cfg", "pass=aaaaaaaa", "low weak password in a credential store [weak]"}, // below the entropy floor
+		{"README.md", "pass=Xq7mZ2pL9v", "high Password in a store []"},
+		{"README.md", "pass=admin", ""}, // not a store: a placeholder in docs
+		{"README.md", "pass=aaaaaaaa", ""},
+		{"tests/app.cfg", "pass=admin", "info weak password in a credential store [weak]"},
+		{"app.cfg", "pass=${DB_PASS}", ""},
+		{"vendor/app.cfg", "pass=admin", ""},
+		{"docs/app.cfg", "pass=DocPw7", "low weak password in a credential store [weak]"},
+		{"app.cfg", "pass=DocPw7", "high Password in a store []"},
+		{"app.cfg", "pwd=Xq7mZ2pL9v", "high Password in code []"},
+		{"app.cfg", "pwd=changeme", ""},
+		{"app.cfg", "pwd=admin", ""},
+		{"app.cfg", "pwd=aaaaaaaa", ""},
+		{"docs/app.cfg", "pwd=DocPw7", ""},
+		{"docs/app.md", "pass=DocPw7", ""},
+	} {
+		src := leak.Source{Path: tt.path}
+		res, err := d.Detect(&leak.Fragment{Content: []byte(tt.text + "\n"), Sources: []leak.Source{src}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for i := range res.Matches {
+			if f, ok := d.Finding(&res.Matches[i], "", src); ok {
+				got = append(got, fmt.Sprintf("%s %s %v", f.Severity, f.Description, f.Tags))
+			}
+		}
+		switch {
+		case tt.want == "" && len(got) > 0:
+			t.Errorf("%s: %q: got %q, want nothing", tt.path, tt.text, got)
+		case tt.want != "" && (len(got) != 1 || got[0] != tt.want):
+			t.Errorf("%s: %q: got %q, want %q", tt.path, tt.text, got, tt.want)
 		}
 	}
 }

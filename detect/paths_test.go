@@ -23,7 +23,7 @@ import (
 // secret, files that come back), then every rule's examples; so that the
 // LineSet sees lines again, flagged and clean, as in a real scan.
 func TestDetectorPathsAgree(t *testing.T) {
-	cfg, err := config.Default()
+	cfg, err := config.DefaultWithExamples()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,15 @@ const (
 	windowJoin = 16 << 10
 )
 
+// keywordLinesAfter is how many lines after a keyword's a rule's window
+// takes: a service named in an INI section or a YAML parent key two lines
+// above the secret's own (see config's assignment syntax).
+const keywordLinesAfter = 2
+
+// regionLinesBefore is how many lines before a new line the LineSet's
+// regions take, as many as a keyword's window reaches after it.
+const regionLinesBefore = keywordLinesAfter
+
 // maxNoveltyLines is the most lines a fragment may have for the LineSet to
 // filter and remember them.
 const maxNoveltyLines = 1 << 20
@@ -177,8 +186,10 @@ func (sc *scratch) lineOf(off int) int {
 	return i - 1
 }
 
-// buildRegions turns the lines to scan into byte ranges, each widened by one
-// line of context either side.
+// buildRegions turns the lines to scan into byte ranges, widened by
+// regionLinesBefore lines of context before and one after: a new line's
+// secret may be named by a line above it (an INI section, a YAML parent key)
+// that an earlier version already had.
 func (sc *scratch) buildRegions() {
 	n := len(sc.starts) - 1
 	for i := 0; i < n; {
@@ -190,7 +201,7 @@ func (sc *scratch) buildRegions() {
 		for j+1 < n && sc.scan[j+1] {
 			j++
 		}
-		lo, hi := max(i-1, 0), min(j+1, n-1)
+		lo, hi := max(i-regionLinesBefore, 0), min(j+1, n-1)
 		start, end := sc.starts[lo], sc.starts[hi+1]
 		if k := len(sc.regions); k > 0 && sc.regions[k-1][1] >= start {
 			sc.regions[k-1][1] = end
@@ -278,12 +289,12 @@ func (d *Detector) active(r *rule, srcs []leak.Source) bool {
 // r, ignores every match at path by its path alone.
 func (d *Detector) pathAllowed(r *rule, path string) bool {
 	for _, a := range r.allow {
-		if a.byPath() && a.matchPath(path) {
+		if a.byPath() && !(a.weak && r.store != nil) && a.matchPath(path) {
 			return true
 		}
 	}
 	for _, a := range d.global {
-		if len(a.rules) > 0 && a.appliesTo(r.ID) && a.byPath() && a.matchPath(path) {
+		if len(a.rules) > 0 && a.appliesTo(r.ID) && a.byPath() && !(a.weak && r.store != nil) && a.matchPath(path) {
 			return true
 		}
 	}
@@ -304,7 +315,7 @@ func windows(content []byte, hits []int) [][2]int {
 	var out [][2]int
 	for _, h := range hits {
 		start := lineStartBefore(content, h, 1)
-		end := lineEndAfter(content, h, 1)
+		end := lineEndAfter(content, h, keywordLinesAfter)
 		if k := len(out); k > 0 && start <= out[k-1][1]+windowJoin {
 			out[k-1][1] = max(out[k-1][1], end)
 			continue
@@ -361,17 +372,24 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 			}
 			secret := text[s0:s1]
 			ent := entropy.Shannon(secret)
+			weak := false
 			if r.Entropy > 0 && ent < r.Entropy {
-				continue
+				if r.store == nil {
+					continue
+				}
+				// In a credential store, a value below the floor is a
+				// weak password, not a non-secret: Finding decides.
+				weak = true
 			}
 			m := Match{
 				rule:    r,
 				Secret:  string(secret),
-				Text:    string(text[loc[0]:loc[1]]),
+				Text:    string(text[matchStart(r, text, loc[0], s0):loc[1]]),
 				Start:   w[0] + s0,
 				End:     w[0] + s1,
 				Entropy: ent,
 				span:    [2]int{w[0] + loc[0], w[0] + loc[1]},
+				weak:    weak,
 			}
 			m.Line, m.Column = sc.position(m.Start)
 			m.EndLine, m.EndColumn = sc.position(m.End - 1)
@@ -381,8 +399,11 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 				sc.allowed = append(sc.allowed, m.lines())
 				continue
 			}
-			if d.allowedByContent(&m) {
+			switch d.judgeAll(&m, false, "", "") {
+			case drop:
 				continue
+			case weakVal:
+				m.weak = true
 			}
 			if count == d.opts.MaxMatchesPerRule {
 				res.Capped = append(res.Capped, r.ID)
@@ -401,6 +422,31 @@ func (m *Match) lines() [2]int {
 		return [2]int{m.Start, m.End}
 	}
 	return [2]int{min(m.Start, m.span[0]), max(m.End, m.span[1])}
+}
+
+// matchStart returns where a match's text starts. The match of a rule
+// stated by names may begin lines above its secret, at the service's name
+// (an INI section, a YAML parent); its text is cut to the secret's line, or
+// to the line before when the secret stands alone on its line (XML element
+// text), so that reports and "match" allowlists see the assignment, not
+// the lines between.
+func matchStart(r *rule, text []byte, start, secret int) int {
+	if len(r.Names) == 0 {
+		return start
+	}
+	ls := bytes.LastIndexByte(text[start:secret], '\n')
+	if ls < 0 {
+		return start
+	}
+	ls += start + 1
+	if len(bytes.TrimSpace(text[ls:secret])) <= 2 && ls-1 > start {
+		// The secret begins its line (after at most a quote or two).
+		if prev := bytes.LastIndexByte(text[start:ls-1], '\n'); prev >= 0 {
+			return start + prev + 1
+		}
+		return start
+	}
+	return ls
 }
 
 // maxChunk bounds the text one regex call sees. Each call copies its input
@@ -477,8 +523,7 @@ func (d *Detector) inlineAllowed(content []byte, start, end int) bool {
 
 // dedupe keeps one match per secret: when matches of several rules overlap
 // (a GitHub token that the generic assignment rule also sees), the most
-// specific rule wins: the most severe, then one not tagged generic, then
-// the one defined first.
+// specific rule wins (see rankOf).
 func (d *Detector) dedupe(ms []Match) []Match {
 	if len(ms) < 2 {
 		return ms
@@ -504,7 +549,7 @@ func (d *Detector) dedupe(ms []Match) []Match {
 				// stands for something else (see decodeRegions).
 				continue
 			}
-			if o.rule.rank <= m.rule.rank {
+			if o.rank() <= m.rank() {
 				drop = true
 				break
 			}
@@ -518,11 +563,24 @@ func (d *Detector) dedupe(ms []Match) []Match {
 	return out
 }
 
-// rankOf orders rules for dedupe: the most severe first, then those not
-// tagged generic, then by their place in the rules file.
-func rankOf(r *rule) int {
+// rank is m's rule's rank, or for a weak value that of the same rule at
+// the severity a weak value is reported with.
+func (m *Match) rank() int {
+	if m.weak {
+		return m.rule.weakRank
+	}
+	return m.rule.rank
+}
+
+// rankOf orders rules for dedupe: rules not tagged generic first (a rule
+// that knows the secret's format or its service is more specific than one
+// that only reads the name it is assigned to, whatever their severities),
+// then the most severe (at severity, which is the rule's own or, for its
+// weak values, the one they are reported with), then by their place in the
+// rules file.
+func rankOf(r *rule, severity string) int {
 	sevs := config.Severities()
-	sev := slices.Index(sevs, r.Severity)
+	sev := slices.Index(sevs, severity)
 	if sev < 0 {
 		sev = slices.Index(sevs, "medium")
 	}
@@ -530,5 +588,5 @@ func rankOf(r *rule) int {
 	if r.generic {
 		generic = 1
 	}
-	return (sev*2+generic)<<20 | r.index
+	return (generic*len(sevs)+sev)<<20 | r.index
 }

@@ -62,8 +62,16 @@ func rulesConfig(path string) (*config.Config, error) {
 	return config.Default()
 }
 
+// runRulesTest runs the examples of the rules file at configPath, or of
+// the default rules, which only `rules test` reads with their examples.
 func runRulesTest(configPath string, std stdio) error {
-	cfg, err := rulesConfig(configPath)
+	var cfg *config.Config
+	var err error
+	if configPath != "" {
+		cfg, err = config.Load(configPath)
+	} else {
+		cfg, err = config.DefaultWithExamples()
+	}
 	if err != nil {
 		return err
 	}
