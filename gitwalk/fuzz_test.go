@@ -3,6 +3,8 @@ package gitwalk
 import (
 	"bytes"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/gitcraft"
 )
 
 // FuzzPatchDelta applies arbitrary deltas to arbitrary bases: a corrupt pack
@@ -12,6 +14,8 @@ func FuzzPatchDelta(f *testing.F) {
 	f.Add([]byte("abc"), []byte{3, 3, 0x91, 0, 3})
 	f.Add([]byte("abc"), []byte{3, 200, 1, 0x80})
 	f.Add([]byte{}, []byte{0, 0})
+	// One copy of 70,000 bytes: valid, as git writes them (issue 13 item 24).
+	f.Add(bytes.Repeat([]byte("a"), 70000), gitcraft.Delta(70000, 70000, gitcraft.Copy(0, 70000)))
 	f.Fuzz(func(t *testing.T, base, delta []byte) {
 		for _, recycle := range []bool{false, true} {
 			out, err := patchDelta(&bufPool{recycle: recycle, max: 1 << 20}, base, delta)

@@ -352,8 +352,8 @@ func (p *bufPool) put(b []byte) {
 // patchDelta applies a git delta to base, into a buffer from pool. A delta
 // is two sizes (base, result) as little-endian base-128 numbers, then
 // instructions: a byte with the high bit set copies a range of base (its
-// low 4 bits say which offset bytes follow, the next 3 which size bytes; a
-// size of 0 means 0x10000); a byte 1-127 inserts that many following bytes.
+// low 4 bits say which offset bytes follow, the next 3 which size bytes,
+// up to 0xffffff; a size of 0 means 0x10000); a byte 1-127 inserts that many following bytes.
 func patchDelta(pool *bufPool, base, delta []byte) ([]byte, error) {
 	srcSize, delta, err := uvarint(delta)
 	if err != nil {
@@ -366,9 +366,11 @@ func patchDelta(pool *bufPool, base, delta []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Each instruction byte yields at most 0x10000 bytes: a header that
-	// claims more is corrupt, and must not make us allocate it.
-	if dstSize > uint64(len(delta))*0x10000 {
+	// A copy instruction (one byte, up to three of size) yields at most
+	// 0xffffff bytes, so a header that claims more than that per byte of
+	// instructions is corrupt, and must not make us allocate it. (Copies
+	// over 64 KiB are valid: git writes them for large files.)
+	if dstSize > uint64(len(delta))*0xffffff {
 		return nil, errBadDelta
 	}
 	out := pool.get(int(min(dstSize, 64<<20)))

@@ -1,0 +1,102 @@
+package gitwalk
+
+import (
+	"bytes"
+	"path/filepath"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/gitcraft"
+)
+
+// crafted is a bare repository written object by object.
+type crafted struct {
+	t   *testing.T
+	dir string
+}
+
+func newCrafted(t *testing.T) *crafted {
+	t.Helper()
+	dir := t.TempDir()
+	if err := gitcraft.Init(dir); err != nil {
+		t.Fatal(err)
+	}
+	return &crafted{t: t, dir: dir}
+}
+
+func (c *crafted) objects() string { return filepath.Join(c.dir, "objects") }
+
+// loose writes a well-formed loose object.
+func (c *crafted) loose(typ string, content []byte) gitcraft.ID {
+	c.t.Helper()
+	id, err := gitcraft.WriteLoose(c.objects(), typ, content)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return id
+}
+
+func (c *crafted) pack(objs ...gitcraft.PackObject) {
+	c.t.Helper()
+	if _, err := gitcraft.WritePack(filepath.Join(c.objects(), "pack"), objs); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+func (c *crafted) ref(name string, id gitcraft.ID) {
+	c.t.Helper()
+	if err := gitcraft.SetRef(c.dir, name, id); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// commitFiles writes a commit (loose) of a flat tree of blobs already
+// written, and points refs/heads/main at it.
+func (c *crafted) commitFiles(files map[string]gitcraft.ID) gitcraft.ID {
+	c.t.Helper()
+	var es []gitcraft.Entry
+	for _, name := range sortedKeys(files) {
+		es = append(es, gitcraft.Entry{Mode: "100644", Name: name, ID: files[name]})
+	}
+	tree := c.loose("tree", gitcraft.Tree(es...))
+	commit := c.loose("commit", gitcraft.Commit(tree, nil, 0, "crafted\n"))
+	c.ref("refs/heads/main", commit)
+	return commit
+}
+
+func sortedKeys(m map[string]gitcraft.ID) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	for i := range ks {
+		for j := i + 1; j < len(ks); j++ {
+			if ks[j] < ks[i] {
+				ks[i], ks[j] = ks[j], ks[i]
+			}
+		}
+	}
+	return ks
+}
+
+// TestDeltaCopiesOver64KiB is issue 13 item 24: a delta whose copy
+// instructions each move more than 64 KiB is valid (git writes them for
+// large files with small edits) and must be read, not rejected as corrupt.
+func TestDeltaCopiesOver64KiB(t *testing.T) {
+	c := newCrafted(t)
+	base := bytes.Repeat([]byte("line of a large file that changes little\n"), 25000) // ~1 MiB
+	// One copy of 900,000 bytes: four bytes of instructions.
+	target := base[:900000]
+	delta := gitcraft.Delta(len(base), len(target), gitcraft.Copy(0, len(target)))
+	c.pack(
+		gitcraft.PackObject{Type: gitcraft.BlobType, Data: base},
+		gitcraft.PackObject{Type: gitcraft.OFSDeltaType, Base: 0, Data: delta, ID: gitcraft.Hash("blob", target)},
+	)
+	c.commitFiles(map[string]gitcraft.ID{"base.txt": gitcraft.Hash("blob", base), "edited.txt": gitcraft.Hash("blob", target)})
+	s := scanRepo(t, c.dir, Options{})
+	if len(s.errs) > 0 {
+		t.Fatalf("errors: %v", s.errs)
+	}
+	if s.content[gitcraft.Hash("blob", target).String()] != string(target) {
+		t.Fatalf("the delta's result was not read back (%d blobs read)", len(s.content))
+	}
+}
