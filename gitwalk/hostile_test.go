@@ -2,7 +2,9 @@ package gitwalk
 
 import (
 	"bytes"
+	"io"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/gitcraft"
@@ -99,4 +101,57 @@ func TestDeltaCopiesOver64KiB(t *testing.T) {
 	if s.content[gitcraft.Hash("blob", target).String()] != string(target) {
 		t.Fatalf("the delta's result was not read back (%d blobs read)", len(s.content))
 	}
+}
+
+// looseRaw writes raw (header and content, as given) zlib-compressed as
+// the loose object id.
+func (c *crafted) looseRaw(id gitcraft.ID, raw io.Reader) {
+	c.t.Helper()
+	if err := gitcraft.WriteLooseRaw(c.objects(), id, raw); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// TestLooseObjectsThatLie is issue 13 items 2 and 23: a loose object whose
+// header under-declares its size (and would inflate without limit), over-
+// declares it, declares a negative size or an unknown type, or whose
+// content does not hash to its id, is a corrupt object, reported by id;
+// the walk reads no more of it than its declared size, and the rest of the
+// history is scanned.
+func TestLooseObjectsThatLie(t *testing.T) {
+	good := []byte("fine = 1\n")
+	zeros := io.LimitReader(zeroReader{}, 64<<20)
+	for _, tc := range []struct {
+		name string
+		raw  io.Reader
+		want string
+	}{
+		{"under-declared", io.MultiReader(strings.NewReader("blob 100\x00"), zeros), "more than the 100 bytes"},
+		{"over-declared", strings.NewReader("blob 1000\x00short"), "inflates to 5 bytes, its header declares 1000"},
+		{"negative size", strings.NewReader("blob -5\x00abc"), "bad object size"},
+		{"unknown type", strings.NewReader("blub 5\x00hello"), "unknown object type"},
+		{"no header end", strings.NewReader(strings.Repeat("blob 5", 100)), "not terminated"},
+		{"wrong id", strings.NewReader("blob 5\x00hello"), "hashes to " + gitcraft.Hash("blob", []byte("hello")).String()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCrafted(t)
+			bad := gitcraft.MustID("badbadbadbadbadbadbadbadbadbadbadbadbad0")
+			c.looseRaw(bad, tc.raw)
+			c.commitFiles(map[string]gitcraft.ID{"bad.txt": bad, "good.txt": c.loose("blob", good)})
+			s := scanRepo(t, c.dir, Options{})
+			if len(s.errs) != 1 || !strings.Contains(s.errs[0], bad.String()) || !strings.Contains(s.errs[0], "corrupt object") || !strings.Contains(s.errs[0], tc.want) {
+				t.Fatalf("errors %q, want one naming %s as a corrupt object: %s", s.errs, bad, tc.want)
+			}
+			if len(s.content) != 1 || s.content[gitcraft.Hash("blob", good).String()] != string(good) {
+				t.Errorf("the good blob was not scanned: %v", s.content)
+			}
+		})
+	}
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

@@ -3,13 +3,16 @@ package gitwalk
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+
+	"github.com/leakhound/leakhound/internal/safefile"
 )
 
 // packIndex answers "where in the pack is object h" from a pack index file
@@ -104,6 +107,39 @@ func (p *packIndex) find(h plumbing.Hash) (int64, bool) {
 	return int64(binary.BigEndian.Uint64(p.data[j:])), true
 }
 
+// withPrefix appends to out the ids in the index that start with the
+// lower-case hex digits prefix.
+func (p *packIndex) withPrefix(prefix string, out []plumbing.Hash) []plumbing.Hash {
+	if p.mem != nil {
+		iter, err := p.mem.Entries()
+		if err != nil {
+			return out
+		}
+		defer iter.Close()
+		for {
+			e, err := iter.Next()
+			if err != nil {
+				return out
+			}
+			if strings.HasPrefix(e.Hash.String(), prefix) {
+				out = append(out, e.Hash)
+			}
+		}
+	}
+	// The lowest id with the prefix: the prefix padded with zeros.
+	low, _ := hex.DecodeString((prefix + strings.Repeat("0", 40))[:40])
+	names := p.data[p.names : p.names+p.n*20]
+	i := sort.Search(p.n, func(i int) bool { return bytes.Compare(names[i*20:i*20+20], low) >= 0 })
+	for ; i < p.n; i++ {
+		h := plumbing.Hash(names[i*20 : i*20+20])
+		if !strings.HasPrefix(h.String(), prefix) {
+			break
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
 func (p *packIndex) close() error {
 	if p.unmap == nil {
 		return nil
@@ -115,7 +151,7 @@ func (p *packIndex) close() error {
 
 // mapFile maps a file read-only, or reads it where mapping is not available.
 func mapFile(path string) ([]byte, func() error, error) {
-	f, err := os.Open(path)
+	f, err := safefile.OpenPath(path)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,16 +4,14 @@ import (
 	"container/list"
 	"errors"
 	"fmt"
-	"io"
 	"math/bits"
+	"os"
 
-	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/storage/filesystem"
-	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+
+	"github.com/leakhound/leakhound/internal/safefile"
 )
 
 // objReader decodes objects from pack files for one goroutine, with
@@ -27,9 +25,9 @@ import (
 // delta names, and bounded in bytes.
 type objReader struct {
 	ps       *packIndexes
-	open     func(k int) (billy.File, error)
+	open     func(k int) (*os.File, error)
 	scanners []*packfile.Scanner
-	files    []billy.File
+	files    []*os.File
 	cache    *baseCache
 	pool     *bufPool
 	// uncached holds results the cache did not take, to recycle.
@@ -40,13 +38,13 @@ type objReader struct {
 // the buffers of objects evicted from the cache are reused for new ones:
 // the content an object call returns is then valid only until the next
 // call, and must not be kept.
-func newObjReader(ps *packIndexes, open func(k int) (billy.File, error), cacheBytes int, recycle bool) *objReader {
+func newObjReader(ps *packIndexes, open func(k int) (*os.File, error), cacheBytes int, recycle bool) *objReader {
 	pool := &bufPool{recycle: recycle, max: cacheBytes}
 	return &objReader{
 		ps:       ps,
 		open:     open,
 		scanners: make([]*packfile.Scanner, len(ps.idx)),
-		files:    make([]billy.File, len(ps.idx)),
+		files:    make([]*os.File, len(ps.idx)),
 		cache:    newBaseCache(cacheBytes, pool),
 		pool:     pool,
 	}
@@ -442,27 +440,22 @@ func uvarint(b []byte) (uint64, []byte, error) {
 }
 
 // objects reads objects for one goroutine: packed objects through an
-// objReader, by id or by pack location, and loose objects through go-git's
-// storage.
+// objReader, by id or by pack location, and loose objects.
 type objects struct {
 	r  *Repo
 	or *objReader
-	st *filesystem.Storage // loose objects, opened on first use
 }
 
 // newObjects returns a reader with a cache of cacheBytes. With recycle, see
 // newObjReader.
 func (r *Repo) newObjects(cacheBytes int, recycle bool) *objects {
 	ps := r.packIndexes()
-	open := func(k int) (billy.File, error) { return dotgit.New(r.fs).ObjectPack(ps.hashes[k]) }
+	open := func(k int) (*os.File, error) { return safefile.OpenPath(ps.paths[k] + ".pack") }
 	return &objects{r: r, or: newObjReader(ps, open, cacheBytes, recycle)}
 }
 
 func (o *objects) close() {
 	o.or.close()
-	if o.st != nil {
-		o.st.Close()
-	}
 }
 
 // byID returns the type and content of object h, or errTooLarge if it is
@@ -483,31 +476,7 @@ func (o *objects) at(loc blobLoc, maxSize int64) (plumbing.ObjectType, []byte, e
 }
 
 func (o *objects) loose(h plumbing.Hash, maxSize int64) (plumbing.ObjectType, []byte, error) {
-	maxSize = min(maxSize, maxObjectSize)
-	if o.st == nil {
-		// Over the threshold, go-git reads a loose object's header only,
-		// so that its size is known before its content is read: a loose
-		// 1 GiB blob must be skipped, not loaded.
-		o.st = filesystem.NewStorageWithOptions(o.r.fs, cache.NewObjectLRU(4*cache.MiByte),
-			filesystem.Options{KeepDescriptors: true, LargeObjectThreshold: 1 << 20})
-	}
-	obj, err := o.st.EncodedObject(plumbing.AnyObject, h)
-	if err != nil {
-		return 0, nil, err
-	}
-	if obj.Size() > maxSize {
-		return obj.Type(), nil, errTooLarge
-	}
-	rd, err := obj.Reader()
-	if err != nil {
-		return 0, nil, err
-	}
-	defer rd.Close()
-	data := make([]byte, obj.Size())
-	if _, err := io.ReadFull(rd, data); err != nil {
-		return 0, nil, fmt.Errorf("read: %w", err)
-	}
-	return obj.Type(), data, nil
+	return o.r.readLoose(h, maxSize)
 }
 
 // typed returns object h, which must be of type want.

@@ -49,6 +49,9 @@ type Repo struct {
 	fs       billy.Filesystem
 	// st reads refs and the shallow file.
 	st *filesystem.Storage
+	// objDirs are the object directories, in the order they are searched:
+	// see OpenOptions.
+	objDirs []string
 
 	packsOnce sync.Once
 	packs     *packIndexes
@@ -82,7 +85,11 @@ func Open(path string) (*Repo, error) {
 	if commonDir != gitDir {
 		fs = dotgit.NewRepositoryFilesystem(fs, osfs.New(commonDir, osfs.WithBoundOS()))
 	}
-	r := &Repo{gitDir: gitDir, commonDir: commonDir, workTree: workTree, fs: fs}
+	dirs, err := objectDirs(filepath.Join(commonDir, "objects"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	r := &Repo{gitDir: gitDir, commonDir: commonDir, workTree: workTree, fs: fs, objDirs: dirs}
 	r.st = r.newStorage(4 * cache.MiByte)
 	return r, nil
 }
@@ -265,21 +272,13 @@ func (r *Repo) resolveName(name string) (plumbing.Hash, error) {
 		}
 	}
 	if len(name) >= 4 && len(name) < 40 && isHex(name) {
-		hs, err := r.st.HashesWithPrefix(hexPrefix(name))
-		if err == nil {
-			var match []plumbing.Hash
-			for _, h := range hs {
-				if strings.HasPrefix(h.String(), strings.ToLower(name)) {
-					match = append(match, h)
-				}
-			}
-			switch len(match) {
-			case 1:
-				return match[0], nil
-			case 0:
-			default:
-				return plumbing.ZeroHash, fmt.Errorf("%q is ambiguous: %d objects start with it", name, len(match))
-			}
+		match := r.idsWithPrefix(strings.ToLower(name))
+		switch len(match) {
+		case 1:
+			return match[0], nil
+		case 0:
+		default:
+			return plumbing.ZeroHash, fmt.Errorf("%q is ambiguous: %d objects start with it", name, len(match))
 		}
 	}
 	return plumbing.ZeroHash, fmt.Errorf("unknown revision %q", name)
@@ -292,23 +291,6 @@ func isHex(s string) bool {
 		}
 	}
 	return true
-}
-
-func hexPrefix(s string) []byte {
-	b := make([]byte, len(s)/2)
-	for i := range b {
-		var v byte
-		for _, c := range strings.ToLower(s[2*i : 2*i+2]) {
-			v <<= 4
-			if c <= '9' {
-				v |= byte(c - '0')
-			} else {
-				v |= byte(c-'a') + 10
-			}
-		}
-		b[i] = v
-	}
-	return b
 }
 
 // resolve follows symbolic refs.

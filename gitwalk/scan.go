@@ -6,14 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/leakhound/leakhound/internal/safego"
@@ -143,8 +141,8 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 
 // packIndexes are the repository's pack indexes, shared by all readers.
 type packIndexes struct {
-	hashes []plumbing.Hash
-	idx    []*packIndex
+	paths []string // each pack's path, without ".pack"
+	idx   []*packIndex
 }
 
 func (ps *packIndexes) close() {
@@ -159,19 +157,33 @@ func (r *Repo) packIndexes() *packIndexes {
 	return r.packs
 }
 
+// readPackIndexes opens the index of every pack in every object directory.
+// A pack whose index cannot be read is left out: its objects are then
+// missing, and reported where they are needed.
 func (r *Repo) readPackIndexes() *packIndexes {
-	dg := dotgit.New(r.fs)
-	hs, _ := dg.ObjectPacks()
 	ps := &packIndexes{}
-	for _, ph := range hs {
-		p, err := openPackIndex(filepath.Join(r.commonDir, "objects", "pack", "pack-"+ph.String()+".idx"))
-		if err != nil {
-			continue // the storage reads such a pack's objects, or reports them
+	for _, dir := range r.objDirs {
+		for _, p := range listPacks(dir) {
+			idx, err := openPackIndex(p + ".idx")
+			if err != nil {
+				continue
+			}
+			ps.paths = append(ps.paths, p)
+			ps.idx = append(ps.idx, idx)
 		}
-		ps.hashes = append(ps.hashes, ph)
-		ps.idx = append(ps.idx, p)
 	}
 	return ps
+}
+
+// idsWithPrefix returns the ids of the objects, packed or loose, that start
+// with the lower-case hex digits prefix (at least four).
+func (r *Repo) idsWithPrefix(prefix string) []plumbing.Hash {
+	out := r.looseWithPrefix(prefix)
+	for _, idx := range r.packIndexes().idx {
+		out = idx.withPrefix(prefix, out)
+	}
+	slices.SortFunc(out, func(a, b plumbing.Hash) int { return bytes.Compare(a[:], b[:]) })
+	return slices.Compact(out)
 }
 
 // blobLoc is where a blob is stored: a pack and offset, or pack == -1 for a

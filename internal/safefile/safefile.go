@@ -16,8 +16,8 @@
 //
 // ReadFile also refuses a file over its size limit (ErrTooLarge), reads in
 // chunks, and stops when its context is cancelled. ReadPath does the same
-// for a path a user named, following symbolic links since the user chose
-// them, but still only to a regular file.
+// (and OpenPath) for a path a user named, following symbolic links since
+// the user chose them, but still only to a regular file.
 //
 // Errors are *fs.PathError values that wrap these sentinels (test them with
 // errors.Is) and name the file as it was given; they never hold any of its
@@ -86,18 +86,30 @@ func ReadFile(ctx context.Context, root, name string, maxSize int64) ([]byte, er
 	return readAll(ctx, f, name, maxSize)
 }
 
-// ReadPath returns the content of the file at path, which a user named: a
-// symbolic link is followed, but the file it leads to must be a regular
-// file of at most maxSize bytes. It is cancellable as ReadFile is.
-func ReadPath(ctx context.Context, path string, maxSize int64) ([]byte, error) {
+// OpenPath opens the file at path for reading, following symbolic links,
+// and only if it is a regular file: without blocking on a FIFO, and
+// without reading a device.
+func OpenPath(path string) (*os.File, error) {
 	f, err := openFollow(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	if err := checkRegular(f); err != nil {
+		f.Close()
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
+	return f, nil
+}
+
+// ReadPath returns the content of the file at path, which a user named: a
+// symbolic link is followed, but the file it leads to must be a regular
+// file of at most maxSize bytes. It is cancellable as ReadFile is.
+func ReadPath(ctx context.Context, path string, maxSize int64) ([]byte, error) {
+	f, err := OpenPath(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
 	return readAll(ctx, f, path, maxSize)
 }
 

@@ -1,0 +1,121 @@
+// Command hostile builds the crafted repositories of issue 13 ("Hardening
+// II") on disk, so that what leakhound spends on each can be measured:
+//
+//	go run ./bench/hostile DIR NAME...
+//	/usr/bin/time -f "%e s %M KB" leakhound scan --no-progress DIR/NAME
+//
+// Each repository is a bare repository whose refs/heads/main leads to the
+// hostile object(s); `go run ./bench/hostile -list` names them. Some are
+// large to write (gigabytes of zeros compressed to megabytes): they are
+// built only when named.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/gitcraft"
+)
+
+type builder struct {
+	about string
+	build func(dir string) error
+}
+
+var builders = map[string]builder{
+	"loose-underdeclared": {"item 2: a loose blob whose header says 100 bytes, inflating to 3 GiB (3 MB on disk)", looseUnderdeclared},
+}
+
+func main() {
+	list := flag.Bool("list", false, "list the repositories")
+	flag.Parse()
+	if *list || flag.NArg() < 2 {
+		names := make([]string, 0, len(builders))
+		for n := range builders {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			fmt.Printf("%-24s %s\n", n, builders[n].about)
+		}
+		if !*list {
+			os.Exit(2)
+		}
+		return
+	}
+	for _, name := range flag.Args()[1:] {
+		b, ok := builders[name]
+		if !ok {
+			fmt.Fprintf(os.Stderr, "hostile: no repository %q (see -list)\n", name)
+			os.Exit(2)
+		}
+		dir := filepath.Join(flag.Arg(0), name)
+		if err := os.RemoveAll(dir); err != nil {
+			fatal(err)
+		}
+		if err := gitcraft.Init(dir); err != nil {
+			fatal(err)
+		}
+		if err := b.build(dir); err != nil {
+			fatal(fmt.Errorf("%s: %w", name, err))
+		}
+		fmt.Println(dir)
+	}
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "hostile:", err)
+	os.Exit(1)
+}
+
+// repo collects the first error of a sequence of writes.
+type repo struct {
+	dir string
+	err error
+}
+
+func (r *repo) objects() string { return filepath.Join(r.dir, "objects") }
+
+func (r *repo) loose(typ string, content []byte) gitcraft.ID {
+	if r.err != nil {
+		return gitcraft.ID{}
+	}
+	id, err := gitcraft.WriteLoose(r.objects(), typ, content)
+	r.err = err
+	return id
+}
+
+// commitFiles commits a flat tree of files and points main at it.
+func (r *repo) commitFiles(names []string, ids []gitcraft.ID) gitcraft.ID {
+	var es []gitcraft.Entry
+	for i, n := range names {
+		es = append(es, gitcraft.Entry{Mode: "100644", Name: n, ID: ids[i]})
+	}
+	tree := r.loose("tree", gitcraft.Tree(es...))
+	c := r.loose("commit", gitcraft.Commit(tree, nil, 0, "hostile\n"))
+	if r.err == nil {
+		r.err = gitcraft.SetRef(r.dir, "refs/heads/main", c)
+	}
+	return c
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+func looseUnderdeclared(dir string) error {
+	r := &repo{dir: dir}
+	bad := gitcraft.MustID("badbadbadbadbadbadbadbadbadbadbadbadbad0")
+	r.err = gitcraft.WriteLooseRaw(r.objects(), bad, io.MultiReader(strings.NewReader("blob 100\x00"), io.LimitReader(zeros{}, 3<<30)))
+	good := r.loose("blob", []byte("password = \"hunter2hunter2\"\n"))
+	r.commitFiles([]string{"a.txt", "b.txt"}, []gitcraft.ID{bad, good})
+	return r.err
+}
