@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"compress/zlib"
+	"context"
 	"crypto/sha1"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -17,12 +19,165 @@ import (
 	"github.com/leakhound/leakhound/internal/safefile"
 )
 
-// objectDirs lists the object directories to read.
-func objectDirs(primary string) ([]string, error) {
-	if err := notDir(primary); err != nil {
-		return nil, fmt.Errorf("object directory %s: %w", primary, err)
+// OpenOptions change where a repository's objects are read from. The zero
+// value reads them as git does by default: from the objects directory of
+// the repository's (common) git directory, then from the alternate object
+// directories its objects/info/alternates file lists.
+type OpenOptions struct {
+	// ObjectDir replaces the repository's objects directory, as git's
+	// GIT_OBJECT_DIRECTORY does. While a push is being received, git keeps
+	// the pushed objects in a quarantine directory and runs the
+	// pre-receive hook with GIT_OBJECT_DIRECTORY naming it.
+	ObjectDir string
+	// AlternateObjectDirs are read when an object is not in the object
+	// directory, before the alternates its objects/info/alternates file
+	// lists, as git's GIT_ALTERNATE_OBJECT_DIRECTORIES. In a pre-receive
+	// hook, this names the repository's own objects directory.
+	AlternateObjectDirs []string
+}
+
+// OpenOptionsFromEnv returns the OpenOptions that git's environment sets:
+// GIT_OBJECT_DIRECTORY, and GIT_ALTERNATE_OBJECT_DIRECTORIES (a list
+// separated by colons, or semicolons on Windows, in which an entry that
+// starts with a double quote is C-quoted). Pass os.Getenv. A pre-receive
+// hook opens the repository with these options to see the pushed objects,
+// which are in quarantine until the hook accepts them:
+//
+//	repo, err := gitwalk.OpenWith(".", gitwalk.OpenOptionsFromEnv(os.Getenv))
+//
+// Relative paths are taken from the current directory, as git does (git
+// runs hooks from the repository's directory, and sets absolute paths).
+func OpenOptionsFromEnv(getenv func(string) string) OpenOptions {
+	opts := OpenOptions{ObjectDir: getenv("GIT_OBJECT_DIRECTORY")}
+	opts.AlternateObjectDirs = splitPathList(getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES"), os.PathListSeparator)
+	return opts
+}
+
+// splitPathList splits a list of paths as git does for alternates: by sep,
+// or by newline for an alternates file, with entries that start with a
+// double quote unquoted. Empty entries and, for files, comments are left
+// out.
+func splitPathList(s string, sep rune) []string {
+	var out []string
+	for s != "" {
+		var entry string
+		if s[0] == '"' {
+			// A quoted entry runs to its closing quote.
+			end := closingQuote(s)
+			if end < 0 {
+				break // unterminated: git gives up on the rest too
+			}
+			q, err := strconv.Unquote(s[:end+1])
+			s = s[end+1:]
+			if err == nil {
+				out = append(out, q)
+			}
+			if i := strings.IndexRune(s, sep); i >= 0 {
+				s = s[i+1:]
+			} else {
+				s = ""
+			}
+			continue
+		}
+		if i := strings.IndexRune(s, sep); i >= 0 {
+			entry, s = s[:i], s[i+1:]
+		} else {
+			entry, s = s, ""
+		}
+		if sep == '\n' {
+			entry = strings.TrimRight(entry, "\r")
+			if strings.HasPrefix(entry, "#") {
+				continue
+			}
+		}
+		if entry != "" {
+			out = append(out, entry)
+		}
 	}
-	return []string{primary}, nil
+	return out
+}
+
+// closingQuote returns the index of the quote that closes the C-quoted
+// string at the start of s, or -1.
+func closingQuote(s string) int {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return -1
+}
+
+const (
+	// maxAlternateDepth bounds chains of alternates files, as git does:
+	// an alternate's own alternates are read to a depth of five.
+	maxAlternateDepth = 5
+	// maxAlternatesFile bounds an objects/info/alternates file.
+	maxAlternatesFile = 1 << 20
+)
+
+// objectDirs lists the object directories to read, in git's order: the
+// object directory, then each explicit alternate followed by its own
+// alternates, then the object directory's alternates. Alternates that are
+// missing, are not directories, or repeat one already listed are left out,
+// as git leaves them out; an explicit directory that is missing is an
+// error.
+func objectDirs(primary string, explicit []string) ([]string, error) {
+	var dirs []string
+	var seen []os.FileInfo
+	add := func(dir string) bool {
+		fi, err := os.Stat(dir)
+		if err != nil || !fi.IsDir() {
+			return false
+		}
+		for _, s := range seen {
+			if os.SameFile(s, fi) {
+				return false
+			}
+		}
+		seen = append(seen, fi)
+		dirs = append(dirs, dir)
+		return true
+	}
+	var addAlternates func(dir string, depth int)
+	addAlternates = func(dir string, depth int) {
+		data, err := safefile.ReadPath(context.Background(), filepath.Join(dir, "info", "alternates"), maxAlternatesFile)
+		if err != nil {
+			return
+		}
+		for _, alt := range splitPathList(string(data), '\n') {
+			if !filepath.IsAbs(alt) {
+				alt = filepath.Join(dir, alt)
+			}
+			alt = filepath.Clean(alt)
+			if depth+1 > maxAlternateDepth {
+				return // nested too deep: git ignores the rest
+			}
+			if add(alt) {
+				addAlternates(alt, depth+1)
+			}
+		}
+	}
+	if !add(primary) {
+		return nil, fmt.Errorf("object directory %s: %w", primary, notDir(primary))
+	}
+	for _, alt := range explicit {
+		abs, err := filepath.Abs(alt)
+		if err != nil {
+			return nil, err
+		}
+		if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("alternate object directory %s: %w", alt, notDir(abs))
+		}
+		if add(abs) {
+			addAlternates(abs, 0)
+		}
+	}
+	addAlternates(primary, 0)
+	return dirs, nil
 }
 
 func notDir(p string) error {

@@ -58,8 +58,15 @@ type Repo struct {
 }
 
 // Open opens the repository at path: a work tree (or a directory inside
-// one), a bare repository, or a linked worktree.
+// one), a bare repository, or a linked worktree. Its objects are read from
+// its objects directory and the alternates that objects/info/alternates
+// lists (as a clone made with git clone --shared has), as git reads them.
 func Open(path string) (*Repo, error) {
+	return OpenWith(path, OpenOptions{})
+}
+
+// OpenWith is Open with a choice of object directories: see OpenOptions.
+func OpenWith(path string, opts OpenOptions) (*Repo, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
@@ -85,7 +92,13 @@ func Open(path string) (*Repo, error) {
 	if commonDir != gitDir {
 		fs = dotgit.NewRepositoryFilesystem(fs, osfs.New(commonDir, osfs.WithBoundOS()))
 	}
-	dirs, err := objectDirs(filepath.Join(commonDir, "objects"))
+	objDir := filepath.Join(commonDir, "objects")
+	if opts.ObjectDir != "" {
+		if objDir, err = filepath.Abs(opts.ObjectDir); err != nil {
+			return nil, err
+		}
+	}
+	dirs, err := objectDirs(objDir, opts.AlternateObjectDirs)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
