@@ -3,6 +3,7 @@ package gitwalk
 import (
 	"bytes"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -154,4 +155,42 @@ type zeroReader struct{}
 func (zeroReader) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// TestPackIndexMustMatchItsPack is issue 13 item 23 for packs: an index
+// that belongs to another pack, whose fanout table decreases, or that lists
+// an offset outside its pack, is reported (naming the pack or the object),
+// never read as if it were right.
+func TestPackIndexMustMatchItsPack(t *testing.T) {
+	blob := []byte("packed = 1\n")
+	id := gitcraft.Hash("blob", blob)
+	for _, tc := range []struct {
+		name   string
+		damage func(idx []byte) []byte
+		want   string
+	}{
+		{"other pack", func(idx []byte) []byte { idx[len(idx)-40] ^= 1; return idx }, "belongs to another pack"},
+		{"fanout", func(idx []byte) []byte { idx[8+100*4+3] = 0xff; return idx }, "corrupt fanout"},
+		{"offset", func(idx []byte) []byte {
+			// One object: its 32-bit offset follows the name and the CRC.
+			at := 8 + 256*4 + 20 + 4
+			idx[at], idx[at+1] = 0x7f, 0xff
+			return idx
+		}, "outside the pack"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCrafted(t)
+			pack, err := gitcraft.WritePack(filepath.Join(c.objects(), "pack"), []gitcraft.PackObject{{Type: gitcraft.BlobType, Data: blob}})
+			must(t, err)
+			idxPath := strings.TrimSuffix(pack, ".pack") + ".idx"
+			idx, err := os.ReadFile(idxPath)
+			must(t, err)
+			must(t, os.WriteFile(idxPath, tc.damage(idx), 0o644))
+			c.commitFiles(map[string]gitcraft.ID{"p.txt": id})
+			s := scanRepo(t, c.dir, Options{})
+			if !strings.Contains(strings.Join(s.errs, "\n"), tc.want) || len(s.content) != 0 {
+				t.Errorf("errors %q, want %q; read %v", s.errs, tc.want, s.content)
+			}
+		})
+	}
 }

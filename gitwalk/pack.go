@@ -117,6 +117,9 @@ func (o *objReader) objectDepth(k int, off int64, maxSize int64, depth int) (plu
 	if depth > maxDeltaDepth {
 		return 0, nil, fmt.Errorf("pack offset %d: delta chain deeper than %d", off, maxDeltaDepth)
 	}
+	if !o.ps.idx[k].validOffset(off) {
+		return 0, nil, fmt.Errorf("%w: pack offset %d is outside the pack (a corrupt pack index)", errCorrupt, off)
+	}
 	s, err := o.scanner(k)
 	if err != nil {
 		return 0, nil, err

@@ -143,6 +143,9 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 type packIndexes struct {
 	paths []string // each pack's path, without ".pack"
 	idx   []*packIndex
+	// errs are the packs left out, because their index could not be read
+	// or does not match the pack.
+	errs []error
 }
 
 func (ps *packIndexes) close() {
@@ -158,14 +161,15 @@ func (r *Repo) packIndexes() *packIndexes {
 }
 
 // readPackIndexes opens the index of every pack in every object directory.
-// A pack whose index cannot be read is left out: its objects are then
-// missing, and reported where they are needed.
+// A pack whose index cannot be read, or does not match it, is left out, and
+// its error kept for Plan to report.
 func (r *Repo) readPackIndexes() *packIndexes {
 	ps := &packIndexes{}
 	for _, dir := range r.objDirs {
 		for _, p := range listPacks(dir) {
 			idx, err := openPackIndex(p + ".idx")
 			if err != nil {
+				ps.errs = append(ps.errs, err)
 				continue
 			}
 			ps.paths = append(ps.paths, p)

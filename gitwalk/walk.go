@@ -131,6 +131,11 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 		return nil, fmt.Errorf("read shallow file: %w", err)
 	}
 	defer w.objs.close()
+	for _, err := range r.packIndexes().errs {
+		if err := onErr("pack", err); err != nil {
+			return nil, err
+		}
+	}
 	w.trees = &treeReader{objs: w.objs, cache: newTreeCache(planCacheBytes)}
 	w.shallow = make(map[plumbing.Hash]bool, len(shallow))
 	for _, h := range shallow {
