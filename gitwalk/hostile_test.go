@@ -2,13 +2,17 @@ package gitwalk
 
 import (
 	"bytes"
+	"encoding/binary"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/gitcraft"
+	"github.com/leakhound/leakhound/leak"
 )
 
 // crafted is a bare repository written object by object.
@@ -192,5 +196,47 @@ func TestPackIndexMustMatchItsPack(t *testing.T) {
 				t.Errorf("errors %q, want %q; read %v", s.errs, tc.want, s.content)
 			}
 		})
+	}
+}
+
+// TestParseTreeReservesNothingAhead is issue 13 item 4: a tree of NUL
+// bytes (a megabyte of pack for a gigabyte of tree) used to reserve an
+// entry per NUL before parsing one. Parsing it must fail at once, having
+// allocated next to nothing.
+func TestParseTreeReservesNothingAhead(t *testing.T) {
+	raw := make([]byte, 8<<20)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := parseTree(raw)
+	runtime.ReadMemStats(&after)
+	if err == nil {
+		t.Fatal("a tree of NULs parsed")
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("parsing 8 MiB of NULs allocated %d bytes", n)
+	}
+}
+
+// TestTreesOverTheLimitAreSkipped is issue 13 item 4: a valid tree larger
+// than maxTreeSize (here half a million submodule entries, 18 MB, which
+// git clone accepts) is skipped and counted, not parsed; the rest of the
+// commit is scanned.
+func TestTreesOverTheLimitAreSkipped(t *testing.T) {
+	c := newCrafted(t)
+	var big bytes.Buffer
+	var sub gitcraft.ID
+	for i := 0; big.Len() <= maxTreeSize; i++ {
+		binary.BigEndian.PutUint32(sub[:], uint32(i))
+		big.Write(gitcraft.Tree(gitcraft.Entry{Mode: "160000", Name: fmt.Sprintf("m%07d", i), ID: sub}))
+	}
+	c.pack(gitcraft.PackObject{Type: gitcraft.TreeType, Data: big.Bytes()})
+	good := c.loose("blob", []byte("kept\n"))
+	root := c.loose("tree", gitcraft.Tree(
+		gitcraft.Entry{Mode: "40000", Name: "huge", ID: gitcraft.Hash("tree", big.Bytes())},
+		gitcraft.Entry{Mode: "100644", Name: "z.txt", ID: good}))
+	c.ref("refs/heads/main", c.loose("commit", gitcraft.Commit(root, nil, 0, "big tree\n")))
+	s := scanRepo(t, c.dir, Options{})
+	if len(s.errs) > 0 || s.plan.Skipped[leak.SkipTreeTooLarge] != 1 || s.content[good.String()] != "kept\n" {
+		t.Errorf("errors %v, skipped %v, content %v", s.errs, s.plan.Skipped, s.content)
 	}
 }

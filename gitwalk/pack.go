@@ -482,9 +482,10 @@ func (o *objects) loose(h plumbing.Hash, maxSize int64) (plumbing.ObjectType, []
 	return o.r.readLoose(h, maxSize)
 }
 
-// typed returns object h, which must be of type want.
-func (o *objects) typed(h plumbing.Hash, want plumbing.ObjectType) ([]byte, error) {
-	typ, data, err := o.byID(h, 1<<40)
+// typed returns object h, which must be of type want, or an error wrapping
+// errTooLarge if it is larger than maxSize.
+func (o *objects) typed(h plumbing.Hash, want plumbing.ObjectType, maxSize int64) ([]byte, error) {
+	typ, data, err := o.byID(h, maxSize)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", want, h, err)
 	}

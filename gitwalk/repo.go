@@ -257,7 +257,7 @@ func (r *Repo) resolveRev(rev string) (plumbing.Hash, error) {
 func (r *Repo) parents(h plumbing.Hash) ([]plumbing.Hash, error) {
 	objs := r.newObjects(1<<20, false)
 	defer objs.close()
-	raw, err := objs.typed(h, plumbing.CommitObject)
+	raw, err := objs.typed(h, plumbing.CommitObject, maxObjectSize)
 	if err != nil {
 		return nil, err
 	}

@@ -246,7 +246,7 @@ func (r *Repo) NewReader() *Reader {
 
 // Blob returns the content of blob id. It must not be modified.
 func (rd *Reader) Blob(id ID) ([]byte, error) {
-	return rd.objs.typed(id.hash(), plumbing.BlobObject)
+	return rd.objs.typed(id.hash(), plumbing.BlobObject, maxObjectSize)
 }
 
 // Close releases the Reader's files.

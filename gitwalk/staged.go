@@ -37,7 +37,7 @@ func (r *Repo) PlanStaged(ctx context.Context) (*Plan, error) {
 
 	head := map[string]*entry{}
 	if h, err := r.resolveRev("HEAD"); err == nil {
-		raw, err := objs.typed(h, plumbing.CommitObject)
+		raw, err := objs.typed(h, plumbing.CommitObject, maxObjectSize)
 		if err != nil {
 			return nil, err
 		}
@@ -52,6 +52,9 @@ func (r *Repo) PlanStaged(ctx context.Context) (*Plan, error) {
 
 	commit := leak.Commit{Message: stagedMessage}
 	p := &Plan{Skipped: map[leak.SkipReason]int{}, blobs: map[plumbing.Hash]*blobInfo{}}
+	if n := len(tr.tooLarge); n > 0 {
+		p.Skipped[leak.SkipTreeTooLarge] = n
+	}
 	w := &walker{plan: p, paths: newInterner()}
 	inIndex := make(map[string]bool, len(idx.Entries))
 	var changes []change

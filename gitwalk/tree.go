@@ -2,6 +2,7 @@ package gitwalk
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -54,12 +55,22 @@ func (c *treeCache) put(h plumbing.Hash, es []entry) {
 	c.bytesInCur += cost
 }
 
+// maxTreeSize bounds the size of a tree object: 16 MiB is a directory of
+// some 300,000 files. A larger tree is skipped (counted as
+// leak.SkipTreeTooLarge): the files below it are not scanned. Its parsed
+// entries take at most three times its size.
+const maxTreeSize = 16 << 20
+
 // treeReader reads and parses trees.
 type treeReader struct {
 	objs  *objects
 	cache *treeCache
+	// tooLarge holds the trees skipped for their size.
+	tooLarge map[plumbing.Hash]bool
 }
 
+// tree returns the entries of tree h. A tree over maxTreeSize is recorded
+// in tooLarge and read as empty.
 func (tr *treeReader) tree(h plumbing.Hash) ([]entry, error) {
 	if h.IsZero() || h == emptyTree {
 		return nil, nil
@@ -67,7 +78,17 @@ func (tr *treeReader) tree(h plumbing.Hash) ([]entry, error) {
 	if es, ok := tr.cache.get(h); ok {
 		return es, nil
 	}
-	raw, err := tr.objs.typed(h, plumbing.TreeObject)
+	if tr.tooLarge[h] {
+		return nil, nil
+	}
+	raw, err := tr.objs.typed(h, plumbing.TreeObject, maxTreeSize)
+	if errors.Is(err, errTooLarge) {
+		if tr.tooLarge == nil {
+			tr.tooLarge = make(map[plumbing.Hash]bool)
+		}
+		tr.tooLarge[h] = true
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -84,8 +105,11 @@ func (tr *treeReader) tree(h plumbing.Hash) ([]entry, error) {
 var emptyTree = plumbing.NewHash("4b825dc642cb6eb9a060e54bf8d69288fbee4904")
 
 // parseTree parses a raw tree: entries of "<octal mode> <name>\0<20-byte id>".
+// Its memory grows with the entries it parses, never ahead of them: the
+// shortest entry takes 24 bytes, so a first guess at the count is a tenth
+// of that, and a malformed tree fails before it costs more than its size.
 func parseTree(raw []byte) ([]entry, error) {
-	es := make([]entry, 0, bytes.Count(raw, []byte{0}))
+	es := make([]entry, 0, min(len(raw)/240+1, 1024))
 	for len(raw) > 0 {
 		sp := bytes.IndexByte(raw, ' ')
 		if sp <= 0 {
@@ -268,7 +292,7 @@ func (r *Repo) FileAt(rev ID, path string) (content []byte, ok bool, err error) 
 	if err != nil || e == nil {
 		return nil, false, err
 	}
-	b, err := objs.typed(e.hash, plumbing.BlobObject)
+	b, err := objs.typed(e.hash, plumbing.BlobObject, maxObjectSize)
 	if err != nil {
 		return nil, false, err
 	}
@@ -305,7 +329,7 @@ func (r *Repo) PathBlobs(rev ID, paths []string) (map[string]ID, error) {
 
 // commitTree returns the id of commit rev's tree.
 func commitTree(objs *objects, rev plumbing.Hash) (plumbing.Hash, error) {
-	raw, err := objs.typed(rev, plumbing.CommitObject)
+	raw, err := objs.typed(rev, plumbing.CommitObject, maxObjectSize)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}

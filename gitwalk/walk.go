@@ -49,8 +49,8 @@ type Plan struct {
 	// Shallow is true when the repository is a shallow clone and the walk
 	// reached its boundary.
 	Shallow bool
-	// Skipped counts entries not scanned, by reason: submodules and
-	// symbolic links here, more reasons from Scan.
+	// Skipped counts entries not scanned, by reason: submodules, symbolic
+	// links and trees over the size limit here, more reasons from Scan.
 	Skipped map[leak.SkipReason]int
 
 	blobs map[plumbing.Hash]*blobInfo
@@ -163,6 +163,9 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 			return nil, err
 		}
 		stats.CommitsDiffed.Add(1)
+	}
+	if n := len(w.trees.tooLarge); n > 0 {
+		w.plan.Skipped[leak.SkipTreeTooLarge] += n
 	}
 	return w.plan, nil
 }
@@ -281,7 +284,7 @@ func (w *walker) commit(h plumbing.Hash) (*commitInfo, error) {
 	if c, ok := w.commits[h]; ok {
 		return c, nil
 	}
-	data, err := w.objs.typed(h, plumbing.CommitObject)
+	data, err := w.objs.typed(h, plumbing.CommitObject, maxObjectSize)
 	if err != nil {
 		return nil, err
 	}

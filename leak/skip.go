@@ -29,6 +29,9 @@ const (
 	// SkipAllowlistedPath is content every one of whose paths a global
 	// path allowlist ignores (lockfiles, vendored code).
 	SkipAllowlistedPath SkipReason = "allowlisted-path"
+	// SkipTreeTooLarge is a git tree (a directory) over the walker's tree
+	// size limit: the files below it are not scanned.
+	SkipTreeTooLarge SkipReason = "tree-too-large"
 )
 
 // DefaultMaxFileSize is the size above which content is skipped unless a

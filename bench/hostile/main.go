@@ -11,6 +11,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"io"
@@ -29,6 +31,8 @@ type builder struct {
 
 var builders = map[string]builder{
 	"loose-underdeclared": {"item 2: a loose blob whose header says 100 bytes, inflating to 3 GiB (3 MB on disk)", looseUnderdeclared},
+	"tree-nuls":           {"item 4: a packed tree of 1 GiB of NUL bytes (1 MB on disk)", treeNULs},
+	"tree-gitlinks":       {"item 4: a valid tree of 6 million submodule entries, 200 MB (git accepts it)", treeGitlinks},
 }
 
 func main() {
@@ -117,5 +121,44 @@ func looseUnderdeclared(dir string) error {
 	r.err = gitcraft.WriteLooseRaw(r.objects(), bad, io.MultiReader(strings.NewReader("blob 100\x00"), io.LimitReader(zeros{}, 3<<30)))
 	good := r.loose("blob", []byte("password = \"hunter2hunter2\"\n"))
 	r.commitFiles([]string{"a.txt", "b.txt"}, []gitcraft.ID{bad, good})
+	return r.err
+}
+
+// commitTree points main at a commit of a root tree holding sub as "dir"
+// and a small file.
+func (r *repo) commitTree(sub gitcraft.ID) {
+	file := r.loose("blob", []byte("kept\n"))
+	root := r.loose("tree", gitcraft.Tree(gitcraft.Entry{Mode: "40000", Name: "dir", ID: sub}, gitcraft.Entry{Mode: "100644", Name: "z.txt", ID: file}))
+	c := r.loose("commit", gitcraft.Commit(root, nil, 0, "hostile\n"))
+	if r.err == nil {
+		r.err = gitcraft.SetRef(r.dir, "refs/heads/main", c)
+	}
+}
+
+func (r *repo) pack(objs ...gitcraft.PackObject) {
+	if r.err == nil {
+		_, r.err = gitcraft.WritePack(filepath.Join(r.objects(), "pack"), objs)
+	}
+}
+
+func treeNULs(dir string) error {
+	r := &repo{dir: dir}
+	data := make([]byte, 1<<30)
+	r.pack(gitcraft.PackObject{Type: gitcraft.TreeType, Data: data})
+	r.commitTree(gitcraft.Hash("tree", data))
+	return r.err
+}
+
+func treeGitlinks(dir string) error {
+	r := &repo{dir: dir}
+	var b bytes.Buffer
+	var id gitcraft.ID
+	for i := 0; b.Len() < 200<<20; i++ {
+		binary.BigEndian.PutUint32(id[:], uint32(i))
+		b.WriteString(fmt.Sprintf("160000 m%08d\x00", i))
+		b.Write(id[:])
+	}
+	r.pack(gitcraft.PackObject{Type: gitcraft.TreeType, Data: b.Bytes()})
+	r.commitTree(gitcraft.Hash("tree", b.Bytes()))
 	return r.err
 }
