@@ -2,7 +2,9 @@ package gitwalk
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -238,5 +240,198 @@ func TestTreesOverTheLimitAreSkipped(t *testing.T) {
 	s := scanRepo(t, c.dir, Options{})
 	if len(s.errs) > 0 || s.plan.Skipped[leak.SkipTreeTooLarge] != 1 || s.content[good.String()] != "kept\n" {
 		t.Errorf("errors %v, skipped %v, content %v", s.errs, s.plan.Skipped, s.content)
+	}
+}
+
+// packedTrees writes trees into one pack, each under the id given (a packed
+// object's id is not checked against its content, so a tree may name
+// itself), and returns nothing: ids are the caller's.
+func (c *crafted) packedTrees(trees map[gitcraft.ID][]byte) {
+	c.t.Helper()
+	var objs []gitcraft.PackObject
+	for id, raw := range trees {
+		objs = append(objs, gitcraft.PackObject{Type: gitcraft.TreeType, Data: raw, ID: id})
+	}
+	c.pack(objs...)
+}
+
+// TestTreeThatContainsItself is issue 13 item 3: a tree that lists itself
+// as a subdirectory (possible only under an id that does not match its
+// content, in a pack) used to make the walk recurse until memory ran out.
+// It is an error naming the commit; what the commit holds besides is
+// scanned, and a later commit is walked normally.
+func TestTreeThatContainsItself(t *testing.T) {
+	c := newCrafted(t)
+	secret := c.loose("blob", []byte("token = 'found before the loop'\n"))
+	other := c.loose("blob", []byte("later\n"))
+	loop1 := gitcraft.MustID("1111111111111111111111111111111111111111")
+	loop2 := gitcraft.MustID("2222222222222222222222222222222222222222")
+	c.packedTrees(map[gitcraft.ID][]byte{
+		loop1: gitcraft.Tree(gitcraft.Entry{Mode: "100644", Name: "a.txt", ID: secret}, gitcraft.Entry{Mode: "40000", Name: "loop", ID: loop1}),
+		loop2: gitcraft.Tree(gitcraft.Entry{Mode: "100644", Name: "b.txt", ID: other}, gitcraft.Entry{Mode: "40000", Name: "loop", ID: loop2}),
+	})
+	first := c.loose("commit", gitcraft.Commit(loop1, nil, 0, "a loop\n"))
+	// Both sides of this diff contain themselves at "loop".
+	second := c.loose("commit", gitcraft.Commit(loop2, []gitcraft.ID{first}, 60, "another loop\n"))
+	c.ref("refs/heads/main", second)
+	s := scanRepo(t, c.dir, Options{})
+	errs := strings.Join(s.errs, "\n")
+	for _, want := range []string{"commit " + first.String() + ": corrupt object: tree " + loop1.String() + " contains itself, at \"loop\"",
+		"commit " + second.String() + ": corrupt object: tree "} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("errors %q, want %q", s.errs, want)
+		}
+	}
+	if s.content[secret.String()] == "" || s.content[other.String()] == "" {
+		t.Errorf("the files beside the loops were not scanned: %v", s.content)
+	}
+}
+
+// chain writes depth trees nested one in the next under name, the deepest
+// holding file, in one pack, and returns the top one.
+func (c *crafted) chain(depth int, name string, file gitcraft.ID) gitcraft.ID {
+	c.t.Helper()
+	raw := gitcraft.Tree(gitcraft.Entry{Mode: "100644", Name: "f.txt", ID: file})
+	id := gitcraft.Hash("tree", raw)
+	objs := []gitcraft.PackObject{{Type: gitcraft.TreeType, Data: raw}}
+	for range depth - 1 {
+		raw = gitcraft.Tree(gitcraft.Entry{Mode: "40000", Name: name, ID: id})
+		id = gitcraft.Hash("tree", raw)
+		objs = append(objs, gitcraft.PackObject{Type: gitcraft.TreeType, Data: raw})
+	}
+	c.pack(objs...)
+	return id
+}
+
+// planAllocs plans a scan of the repository at dir and returns the plan,
+// the errors reported and the bytes allocated. limit, if given, replaces
+// the default tree walk limits.
+func planAllocs(t *testing.T, dir string, limit ...walkLimits) (*Plan, []string, uint64) {
+	t.Helper()
+	r, err := Open(dir)
+	must(t, err)
+	defer r.Close()
+	if len(limit) > 0 {
+		r.limits = limit[0]
+	}
+	var errs []string
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	p, err := r.Plan(context.Background(), Options{}, nil, func(item string, err error) error {
+		errs = append(errs, item+": "+err.Error())
+		return nil
+	})
+	runtime.ReadMemStats(&after)
+	must(t, err)
+	return p, errs, after.TotalAlloc - before.TotalAlloc
+}
+
+// TestDeeplyNestedTrees is issue 13 item 13: 40,000 nested trees cost
+// quadratic memory (a path string per level, each longer than the last).
+// The walk now stops at git's depth limit of 4,096 with an error naming the
+// commit, and its cost is linear in the depth; a path longer than 16 KiB
+// stops it too.
+func TestDeeplyNestedTrees(t *testing.T) {
+	c := newCrafted(t)
+	file := c.loose("blob", []byte("deep\n"))
+	top := c.chain(40000, "d", file)
+	c.ref("refs/heads/main", c.loose("commit", gitcraft.Commit(top, nil, 0, "deep\n")))
+	_, errs, alloc := planAllocs(t, c.dir)
+	if len(errs) != 1 || !strings.Contains(errs[0], "nested deeper than 4096 levels") {
+		t.Errorf("errors %q", errs)
+	}
+	if alloc > 64<<20 {
+		t.Errorf("walking 4,096 levels allocated %d MB", alloc>>20)
+	}
+
+	// Within the depth limit, all is read.
+	c = newCrafted(t)
+	top = c.chain(4000, "d", file)
+	c.ref("refs/heads/main", c.loose("commit", gitcraft.Commit(top, nil, 0, "deep\n")))
+	p, errs, _ := planAllocs(t, c.dir)
+	if len(errs) != 0 || p.Blobs() != 1 || len(p.Sources(file.String())[0].Path) != 2*3999+len("f.txt") {
+		t.Errorf("4,000 levels: errors %q, blobs %d", errs, p.Blobs())
+	}
+
+	// Long names reach the path limit first.
+	c = newCrafted(t)
+	top = c.chain(1000, strings.Repeat("n", 200), file)
+	c.ref("refs/heads/main", c.loose("commit", gitcraft.Commit(top, nil, 0, "long\n")))
+	if _, errs, _ := planAllocs(t, c.dir); len(errs) != 1 || !strings.Contains(errs[0], "a path longer than 16384 bytes") {
+		t.Errorf("long path: errors %q", errs)
+	}
+}
+
+// TestTreeBomb: a handful of small trees, each listing the next one
+// twice, name 2^26 files. The walk of one commit stops at its budgets of
+// entries compared and of files recorded (here a sixty-fourth of the
+// defaults), with an error naming the commit.
+func TestTreeBomb(t *testing.T) {
+	c := newCrafted(t)
+	file := c.loose("blob", []byte("bomb\n"))
+	raw := gitcraft.Tree(gitcraft.Entry{Mode: "100644", Name: "f", ID: file})
+	id := gitcraft.Hash("tree", raw)
+	objs := []gitcraft.PackObject{{Type: gitcraft.TreeType, Data: raw}}
+	for range 26 {
+		raw = gitcraft.Tree(gitcraft.Entry{Mode: "40000", Name: "a", ID: id}, gitcraft.Entry{Mode: "40000", Name: "b", ID: id})
+		id = gitcraft.Hash("tree", raw)
+		objs = append(objs, gitcraft.PackObject{Type: gitcraft.TreeType, Data: raw})
+	}
+	c.pack(objs...)
+	c.ref("refs/heads/main", c.loose("commit", gitcraft.Commit(id, nil, 0, "bomb\n")))
+	small := defaultWalkLimits
+	small.entries, small.bytes = defaultWalkLimits.entries/64, defaultWalkLimits.bytes/64
+	_, errs, alloc := planAllocs(t, c.dir, small)
+	if len(errs) != 1 || !strings.Contains(errs[0], "more files than a walk may record") {
+		t.Errorf("errors %q", errs)
+	}
+	if alloc > uint64(4*small.bytes) {
+		t.Errorf("the bomb allocated %d MB", alloc>>20)
+	}
+	// With fewer entries to compare allowed, that budget ends it.
+	small.entries = 1000
+	if _, errs, _ := planAllocs(t, c.dir, small); len(errs) != 1 || !strings.Contains(errs[0], "more than 1000 entries to compare") {
+		t.Errorf("errors %q", errs)
+	}
+}
+
+// cancelAfter is a context whose Err reports cancellation after n calls:
+// a deterministic cancellation in the middle of a walk.
+type cancelAfter struct {
+	context.Context
+	n int
+}
+
+func (c *cancelAfter) Err() error {
+	if c.n--; c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestTreeWalkIsCancellable is issue 13 item 3's other half: the walk of a
+// single commit's trees looks at its context, so that SIGINT ends it.
+func TestTreeWalkIsCancellable(t *testing.T) {
+	c := newCrafted(t)
+	file := c.loose("blob", []byte("x\n"))
+	raw := gitcraft.Tree(gitcraft.Entry{Mode: "100644", Name: "f", ID: file})
+	id := gitcraft.Hash("tree", raw)
+	objs := []gitcraft.PackObject{{Type: gitcraft.TreeType, Data: raw}}
+	for range 20 {
+		raw = gitcraft.Tree(gitcraft.Entry{Mode: "40000", Name: "a", ID: id}, gitcraft.Entry{Mode: "40000", Name: "b", ID: id})
+		id = gitcraft.Hash("tree", raw)
+		objs = append(objs, gitcraft.PackObject{Type: gitcraft.TreeType, Data: raw})
+	}
+	c.pack(objs...)
+	c.ref("refs/heads/main", c.loose("commit", gitcraft.Commit(id, nil, 0, "wide\n")))
+	r, err := Open(c.dir)
+	must(t, err)
+	defer r.Close()
+	ctx := &cancelAfter{Context: context.Background(), n: 3}
+	if _, err := r.Plan(ctx, Options{}, nil, func(string, error) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("Plan: %v, want cancelled", err)
+	}
+	if ctx.n > -1 {
+		t.Errorf("the context was looked at %d times", 3-ctx.n)
 	}
 }

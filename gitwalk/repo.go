@@ -52,6 +52,8 @@ type Repo struct {
 	// objDirs are the object directories, in the order they are searched:
 	// see OpenOptions.
 	objDirs []string
+	// limits bound each tree walk (tests lower them).
+	limits walkLimits
 
 	packsOnce sync.Once
 	packs     *packIndexes
@@ -102,7 +104,7 @@ func OpenWith(path string, opts OpenOptions) (*Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	r := &Repo{gitDir: gitDir, commonDir: commonDir, workTree: workTree, fs: fs, objDirs: dirs}
+	r := &Repo{gitDir: gitDir, commonDir: commonDir, workTree: workTree, fs: fs, objDirs: dirs, limits: defaultWalkLimits}
 	r.st = r.newStorage(4 * cache.MiByte)
 	return r, nil
 }

@@ -2,6 +2,7 @@ package gitwalk
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -63,10 +64,15 @@ const maxTreeSize = 16 << 20
 
 // treeReader reads and parses trees.
 type treeReader struct {
-	objs  *objects
-	cache *treeCache
+	objs   *objects
+	cache  *treeCache
+	limits walkLimits
 	// tooLarge holds the trees skipped for their size.
 	tooLarge map[plumbing.Hash]bool
+}
+
+func newTreeReader(objs *objects, cacheBytes int) *treeReader {
+	return &treeReader{objs: objs, cache: newTreeCache(cacheBytes), limits: objs.r.limits}
 }
 
 // tree returns the entries of tree h. A tree over maxTreeSize is recorded
@@ -172,23 +178,116 @@ type change struct {
 	new, old plumbing.Hash // old is zero for an added file
 }
 
+// walkLimits bound the tree walks of one commit (its diffs against each of
+// its parents), or one listing of a tree. Real trees are far inside them; a crafted one (a
+// tree that contains itself, trees nested 40,000 deep, a few small trees
+// whose entries all name the next, which list millions of files) ends the
+// walk with an error that names the commit, having cost at most these.
+type walkLimits struct {
+	// depth is git's own default limit (core.maxTreeDepth).
+	depth int
+	// pathLen bounds a path built from nested tree entries.
+	pathLen int
+	// entries bounds the tree entries compared: the time.
+	entries int
+	// bytes bounds what is recorded: the memory. Each file costs its path
+	// and fileCost bytes (the change, the interned path, the Source).
+	bytes int
+}
+
+// walkBudget is what is left of a commit's walkLimits.entries and bytes.
+type walkBudget struct{ entries, bytes int }
+
+// budget returns a full budget.
+func (tr *treeReader) budget() *walkBudget {
+	return &walkBudget{entries: tr.limits.entries, bytes: tr.limits.bytes}
+}
+
+var defaultWalkLimits = walkLimits{depth: 4096, pathLen: 16 << 10, entries: 4 << 20, bytes: 256 << 20}
+
+const fileCost = 256
+
+// treeWalk is one comparison of two trees. Paths are built in one buffer,
+// extended on the way down and cut on the way up, so that their cost is
+// linear in the depth; the trees on the current path are kept, per side, to
+// tell a tree that contains itself.
+type treeWalk struct {
+	tr    *treeReader
+	ctx   context.Context
+	paths *interner
+	add   func(change)
+	del   func(path string, h plumbing.Hash)
+	path  []byte
+	// oldOn and newOn count the trees on the current path, per side.
+	oldOn, newOn map[plumbing.Hash]int
+	depth        int
+	budget       *walkBudget
+}
+
 // diff compares two trees and calls add for each file (or symlink or
 // submodule) that is new or changed in newTree, and del for each file that
-// is gone. Subtrees whose ids are equal are skipped unread.
-func (tr *treeReader) diff(oldTree, newTree plumbing.Hash, prefix string, paths *interner, add func(change), del func(path string, h plumbing.Hash)) error {
+// is gone. Subtrees whose ids are equal are skipped unread. It stops with
+// an error when ctx is done, a limit is reached or budget (nil for a fresh
+// one) runs out; what it reported before that stands.
+func (tr *treeReader) diff(ctx context.Context, budget *walkBudget, oldTree, newTree plumbing.Hash, paths *interner, add func(change), del func(path string, h plumbing.Hash)) error {
+	if budget == nil {
+		budget = tr.budget()
+	}
+	w := &treeWalk{tr: tr, ctx: ctx, paths: paths, add: add, del: del, budget: budget,
+		oldOn: make(map[plumbing.Hash]int), newOn: make(map[plumbing.Hash]int)}
+	return w.dir(oldTree, newTree)
+}
+
+// at names the current directory in errors, quoted, and shortened in the
+// middle if it is long.
+func (w *treeWalk) at() string {
+	if len(w.path) == 0 {
+		return "the top tree"
+	}
+	if len(w.path) > 120 {
+		return fmt.Sprintf("%q…%q (%d bytes)", w.path[:60], w.path[len(w.path)-40:], len(w.path))
+	}
+	return fmt.Sprintf("%q", w.path)
+}
+
+func (w *treeWalk) dir(oldTree, newTree plumbing.Hash) error {
 	if oldTree == newTree {
 		return nil
 	}
-	olds, err := tr.tree(oldTree)
+	switch {
+	case w.depth >= w.tr.limits.depth:
+		return fmt.Errorf("trees nested deeper than %d levels, at %s", w.tr.limits.depth, w.at())
+	case !newTree.IsZero() && w.newOn[newTree] > 0:
+		return fmt.Errorf("%w: tree %s contains itself, at %s", errCorrupt, newTree, w.at())
+	case !oldTree.IsZero() && w.oldOn[oldTree] > 0:
+		return fmt.Errorf("%w: tree %s contains itself, at %s", errCorrupt, oldTree, w.at())
+	}
+	olds, err := w.tr.tree(oldTree)
 	if err != nil {
 		return err
 	}
-	news, err := tr.tree(newTree)
+	news, err := w.tr.tree(newTree)
 	if err != nil {
 		return err
 	}
+	w.depth++
+	w.oldOn[oldTree]++
+	w.newOn[newTree]++
+	defer func() {
+		w.depth--
+		w.oldOn[oldTree]--
+		w.newOn[newTree]--
+	}()
 	i, j := 0, 0
 	for i < len(olds) || j < len(news) {
+		if w.budget.entries--; w.budget.entries < 0 {
+			return fmt.Errorf("the trees hold more than %d entries to compare (stopped at %s)", w.tr.limits.entries, w.at())
+		}
+		if w.budget.entries%4096 == 0 {
+			if err := w.ctx.Err(); err != nil {
+				return err
+			}
+		}
 		var c int
 		switch {
 		case i == len(olds):
@@ -200,12 +299,12 @@ func (tr *treeReader) diff(oldTree, newTree plumbing.Hash, prefix string, paths 
 		}
 		switch {
 		case c < 0: // only in old: removed
-			if err := tr.removed(&olds[i], prefix, paths, del); err != nil {
+			if err := w.removed(&olds[i]); err != nil {
 				return err
 			}
 			i++
 		case c > 0: // only in new: added
-			if err := tr.added(&news[j], plumbing.ZeroHash, prefix, paths, add, del); err != nil {
+			if err := w.added(&news[j], plumbing.ZeroHash); err != nil {
 				return err
 			}
 			j++
@@ -213,10 +312,10 @@ func (tr *treeReader) diff(oldTree, newTree plumbing.Hash, prefix string, paths 
 			o, n := &olds[i], &news[j]
 			if o.hash != n.hash || o.mode != n.mode {
 				if o.isDir() && n.isDir() {
-					if err := tr.diff(o.hash, n.hash, join(prefix, n.name), paths, add, del); err != nil {
+					if err := w.sub(n.name, o.hash, n.hash); err != nil {
 						return err
 					}
-				} else if err := tr.added(n, o.hash, prefix, paths, add, del); err != nil {
+				} else if err := w.added(n, o.hash); err != nil {
 					return err
 				}
 			}
@@ -227,53 +326,78 @@ func (tr *treeReader) diff(oldTree, newTree plumbing.Hash, prefix string, paths 
 	return nil
 }
 
+// sub compares the subtrees named name.
+func (w *treeWalk) sub(name []byte, oldTree, newTree plumbing.Hash) error {
+	mark := len(w.path)
+	if mark > 0 {
+		w.path = append(w.path, '/')
+	}
+	w.path = append(w.path, name...)
+	defer func() { w.path = w.path[:mark] }()
+	if len(w.path) > w.tr.limits.pathLen {
+		return fmt.Errorf("a path longer than %d bytes, at %s", w.tr.limits.pathLen, w.at())
+	}
+	return w.dir(oldTree, newTree)
+}
+
+// file returns the path of the file name in the current directory, and
+// charges it to the walk.
+func (w *treeWalk) file(name []byte) (string, error) {
+	mark := len(w.path)
+	if mark > 0 {
+		w.path = append(w.path, '/')
+	}
+	w.path = append(w.path, name...)
+	p := w.paths.intern(w.path)
+	w.path = w.path[:mark]
+	if w.budget.bytes -= len(p) + fileCost; w.budget.bytes < 0 {
+		return "", fmt.Errorf("the trees list more files than a walk may record (%d MiB; stopped at %s)", w.tr.limits.bytes>>20, w.at())
+	}
+	return p, nil
+}
+
 // added reports e (and, for a directory, everything below it) as new. old
 // is the id of what the same name held before, if anything.
-func (tr *treeReader) added(e *entry, old plumbing.Hash, prefix string, paths *interner, add func(change), del func(string, plumbing.Hash)) error {
+func (w *treeWalk) added(e *entry, old plumbing.Hash) error {
 	if e.isDir() {
-		return tr.diff(plumbing.ZeroHash, e.hash, join(prefix, e.name), paths, add, del)
+		return w.sub(e.name, plumbing.ZeroHash, e.hash)
 	}
-	add(change{path: paths.intern(prefix, e.name), mode: e.mode, new: e.hash, old: old})
+	p, err := w.file(e.name)
+	if err != nil {
+		return err
+	}
+	w.add(change{path: p, mode: e.mode, new: e.hash, old: old})
 	return nil
 }
 
 // removed reports e (and, for a directory, every file below it) as gone.
-func (tr *treeReader) removed(e *entry, prefix string, paths *interner, del func(string, plumbing.Hash)) error {
+func (w *treeWalk) removed(e *entry) error {
 	if e.isDir() {
-		return tr.diff(e.hash, plumbing.ZeroHash, join(prefix, e.name), paths, func(change) {}, del)
+		return w.sub(e.name, e.hash, plumbing.ZeroHash)
 	}
 	if e.mode.IsFile() {
-		del(paths.intern(prefix, e.name), e.hash)
+		p, err := w.file(e.name)
+		if err != nil {
+			return err
+		}
+		w.del(p, e.hash)
 	}
 	return nil
 }
 
-func join(prefix string, name []byte) string {
-	if prefix == "" {
-		return string(name)
-	}
-	return prefix + "/" + string(name)
-}
-
 // interner shares path strings.
 type interner struct {
-	m   map[string]string
-	buf []byte
+	m map[string]string
 }
 
 func newInterner() *interner { return &interner{m: make(map[string]string)} }
 
-func (in *interner) intern(prefix string, name []byte) string {
-	in.buf = in.buf[:0]
-	if prefix != "" {
-		in.buf = append(in.buf, prefix...)
-		in.buf = append(in.buf, '/')
-	}
-	in.buf = append(in.buf, name...)
-	if s, ok := in.m[string(in.buf)]; ok {
+// intern returns p as a string, the same string for the same path.
+func (in *interner) intern(p []byte) string {
+	if s, ok := in.m[string(p)]; ok {
 		return s
 	}
-	s := string(in.buf)
+	s := string(p)
 	in.m[s] = s
 	return s
 }
@@ -287,7 +411,7 @@ func (r *Repo) FileAt(rev ID, path string) (content []byte, ok bool, err error) 
 	if err != nil {
 		return nil, false, err
 	}
-	tr := &treeReader{objs: objs, cache: newTreeCache(1 << 20)}
+	tr := newTreeReader(objs, 1<<20)
 	e, err := tr.lookup(tree, path)
 	if err != nil || e == nil {
 		return nil, false, err
@@ -310,7 +434,7 @@ func (r *Repo) PathBlobs(rev ID, paths []string) (map[string]ID, error) {
 	if err != nil {
 		return nil, err
 	}
-	tr := &treeReader{objs: objs, cache: newTreeCache(4 << 20)}
+	tr := newTreeReader(objs, 4<<20)
 	out := make(map[string]ID)
 	for _, p := range paths {
 		if _, done := out[p]; done {

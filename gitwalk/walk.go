@@ -136,7 +136,7 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 			return nil, err
 		}
 	}
-	w.trees = &treeReader{objs: w.objs, cache: newTreeCache(planCacheBytes)}
+	w.trees = newTreeReader(w.objs, planCacheBytes)
 	w.shallow = make(map[plumbing.Hash]bool, len(shallow))
 	for _, h := range shallow {
 		w.shallow[h] = true
@@ -484,14 +484,14 @@ func (w *walker) diffCommit(lc *leak.Commit) error {
 	}
 
 	// Changes against the first parent, and what it lost (rename sources).
+	// A walk that fails (a corrupt tree, a limit) keeps what it found
+	// before: that is recorded, then the error reported.
 	var changes []change
 	var deleted []deletion
-	err := w.trees.diff(parentTrees[0], c.tree, "", w.paths,
+	budget := w.trees.budget() // for all the parents
+	walkErr := w.trees.diff(w.ctx, budget, parentTrees[0], c.tree, w.paths,
 		func(ch change) { changes = append(changes, ch) },
 		func(p string, b plumbing.Hash) { deleted = append(deleted, deletion{p, b}) })
-	if err != nil {
-		return w.onErr("commit "+lc.Hash, err)
-	}
 	priors := make([][]plumbing.Hash, len(changes))
 	for i, ch := range changes {
 		if !ch.old.IsZero() {
@@ -500,12 +500,16 @@ func (w *walker) diffCommit(lc *leak.Commit) error {
 	}
 	// A merge introduces only what differs from every parent.
 	for _, pt := range parentTrees[1:] {
+		if walkErr != nil {
+			break // keep every change rather than filter by a partial walk
+		}
 		vsParent := make(map[string]plumbing.Hash)
-		err := w.trees.diff(pt, c.tree, "", w.paths,
+		err := w.trees.diff(w.ctx, budget, pt, c.tree, w.paths,
 			func(ch change) { vsParent[ch.path] = ch.old },
 			func(string, plumbing.Hash) {})
 		if err != nil {
-			return w.onErr("commit "+lc.Hash, err)
+			walkErr = err
+			break
 		}
 		kept := changes[:0]
 		keptPriors := priors[:0]
@@ -525,6 +529,12 @@ func (w *walker) diffCommit(lc *leak.Commit) error {
 	}
 	for i, ch := range changes {
 		w.record(lc, ch, priors[i], deleted)
+	}
+	if walkErr != nil {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+		return w.onErr("commit "+lc.Hash, walkErr)
 	}
 	return nil
 }

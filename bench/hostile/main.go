@@ -33,6 +33,9 @@ var builders = map[string]builder{
 	"loose-underdeclared": {"item 2: a loose blob whose header says 100 bytes, inflating to 3 GiB (3 MB on disk)", looseUnderdeclared},
 	"tree-nuls":           {"item 4: a packed tree of 1 GiB of NUL bytes (1 MB on disk)", treeNULs},
 	"tree-gitlinks":       {"item 4: a valid tree of 6 million submodule entries, 200 MB (git accepts it)", treeGitlinks},
+	"tree-loop":           {"item 3: a packed tree that lists itself as a subdirectory", treeLoop},
+	"tree-deep":           {"item 13: 40,000 nested trees", treeDeep},
+	"tree-bomb":           {"31 small trees, each listing the next twice: 2^30 files", treeBomb},
 }
 
 func main() {
@@ -160,5 +163,47 @@ func treeGitlinks(dir string) error {
 	}
 	r.pack(gitcraft.PackObject{Type: gitcraft.TreeType, Data: b.Bytes()})
 	r.commitTree(gitcraft.Hash("tree", b.Bytes()))
+	return r.err
+}
+
+func treeLoop(dir string) error {
+	r := &repo{dir: dir}
+	file := r.loose("blob", []byte("x = 1\n"))
+	loop := gitcraft.MustID("1111111111111111111111111111111111111111")
+	r.pack(gitcraft.PackObject{Type: gitcraft.TreeType, ID: loop,
+		Data: gitcraft.Tree(gitcraft.Entry{Mode: "100644", Name: "a.txt", ID: file}, gitcraft.Entry{Mode: "40000", Name: "loop", ID: loop})})
+	r.commitTree(loop)
+	return r.err
+}
+
+// nested writes trees nested depth deep, each holding the next under name
+// and fanout times, the deepest holding one file, in one pack.
+func (r *repo) nested(depth, fanout int, name string) gitcraft.ID {
+	file := r.loose("blob", []byte("deep = 1\n"))
+	raw := gitcraft.Tree(gitcraft.Entry{Mode: "100644", Name: "f.txt", ID: file})
+	id := gitcraft.Hash("tree", raw)
+	objs := []gitcraft.PackObject{{Type: gitcraft.TreeType, Data: raw}}
+	for range depth - 1 {
+		var es []gitcraft.Entry
+		for k := range fanout {
+			es = append(es, gitcraft.Entry{Mode: "40000", Name: name + string(rune('a'+k)), ID: id})
+		}
+		raw = gitcraft.Tree(es...)
+		id = gitcraft.Hash("tree", raw)
+		objs = append(objs, gitcraft.PackObject{Type: gitcraft.TreeType, Data: raw})
+	}
+	r.pack(objs...)
+	return id
+}
+
+func treeDeep(dir string) error {
+	r := &repo{dir: dir}
+	r.commitTree(r.nested(40000, 1, "d"))
+	return r.err
+}
+
+func treeBomb(dir string) error {
+	r := &repo{dir: dir}
+	r.commitTree(r.nested(31, 2, ""))
 	return r.err
 }

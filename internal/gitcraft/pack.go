@@ -50,6 +50,7 @@ func WritePack(packDir string, objs []PackObject) (string, error) {
 	pack.WriteString("PACK")
 	binary.Write(&pack, binary.BigEndian, uint32(2))
 	binary.Write(&pack, binary.BigEndian, uint32(len(objs)))
+	zw := zlib.NewWriter(&pack) // one writer, reset for each object: a new one costs a megabyte
 	offsets := make([]int64, len(objs))
 	crcs := make([]uint32, len(objs))
 	ids := make([]ID, len(objs))
@@ -70,11 +71,9 @@ func WritePack(packDir string, objs []PackObject) (string, error) {
 		case REFDeltaType:
 			pack.Write(o.BaseID[:])
 		}
-		var z bytes.Buffer
-		zw := zlib.NewWriter(&z)
+		zw.Reset(&pack)
 		zw.Write(o.Data)
 		zw.Close()
-		pack.Write(z.Bytes())
 		crcs[i] = crc32.ChecksumIEEE(pack.Bytes()[start:])
 		ids[i] = o.ID
 		if name, ok := typeNames[o.Type]; ok && o.ID == (ID{}) {
