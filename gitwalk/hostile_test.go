@@ -435,3 +435,32 @@ func TestTreeWalkIsCancellable(t *testing.T) {
 		t.Errorf("the context was looked at %d times", 3-ctx.n)
 	}
 }
+
+// TestCommitsThatAreEachOthersParent is issue 13 item 6: two commits that
+// name each other as parent (crafted ids, in a pack) were silently left out
+// of the scan. They are scanned, and reported as corrupt; the cycle is cut
+// at the oldest, which introduces all it holds.
+func TestCommitsThatAreEachOthersParent(t *testing.T) {
+	c := newCrafted(t)
+	one := c.loose("blob", []byte("in the first\n"))
+	two := c.loose("blob", []byte("in the second\n"))
+	treeA := c.loose("tree", gitcraft.Tree(gitcraft.Entry{Mode: "100644", Name: "a.txt", ID: one}))
+	treeB := c.loose("tree", gitcraft.Tree(gitcraft.Entry{Mode: "100644", Name: "a.txt", ID: one}, gitcraft.Entry{Mode: "100644", Name: "b.txt", ID: two}))
+	a := gitcraft.MustID("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+	b := gitcraft.MustID("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
+	c.pack(
+		gitcraft.PackObject{Type: gitcraft.CommitType, ID: a, Data: gitcraft.Commit(treeA, []gitcraft.ID{b}, 0, "a\n")},
+		gitcraft.PackObject{Type: gitcraft.CommitType, ID: b, Data: gitcraft.Commit(treeB, []gitcraft.ID{a}, 60, "b\n")},
+	)
+	c.ref("refs/heads/main", b)
+	s := scanRepo(t, c.dir, Options{})
+	if len(s.plan.Commits) != 2 || s.plan.Commits[0].Hash != a.String() || s.plan.Commits[1].Order != 1 {
+		t.Errorf("commits %v", s.plan.Commits)
+	}
+	if len(s.errs) != 1 || !strings.Contains(s.errs[0], "commit "+a.String()) || !strings.Contains(s.errs[0], "its own ancestor") {
+		t.Errorf("errors %q", s.errs)
+	}
+	if s.content[two.String()] == "" || s.content[one.String()] == "" {
+		t.Errorf("content %v", s.content)
+	}
+}

@@ -100,6 +100,9 @@ type commitInfo struct {
 	meta    *leak.Commit
 	flags   uint8
 	missing bool // parents beyond a shallow boundary
+	// cyclic marks a commit whose parents form a cycle: it is diffed only
+	// against parents ordered before it.
+	cyclic bool
 }
 
 const (
@@ -154,7 +157,14 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 	if err != nil {
 		return nil, err
 	}
-	w.plan.Commits = w.order(inRange)
+	var cyclic []*commitInfo
+	w.plan.Commits, cyclic = w.order(inRange)
+	if len(cyclic) > 0 {
+		err := fmt.Errorf("%w: the commit is its own ancestor (with %d other commits whose parents form a cycle); they are scanned in date order", errCorrupt, len(cyclic)-1)
+		if err := onErr("commit "+cyclic[0].hash.String(), err); err != nil {
+			return nil, err
+		}
+	}
 	for _, c := range w.plan.Commits {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -404,7 +414,10 @@ func (w *walker) walk(include, exclude []plumbing.Hash, since time.Time) ([]*com
 
 // order sorts commits oldest first: parents before children, otherwise by
 // commit date, then id. It assigns leak.Commit values with their Order.
-func (w *walker) order(cs []*commitInfo) []*leak.Commit {
+// Commits whose parents form a cycle (which only crafted ids can make)
+// cannot be ordered so: they come last, by date, and are returned as
+// cyclic for the caller to report.
+func (w *walker) order(cs []*commitInfo) (ordered []*leak.Commit, cyclic []*commitInfo) {
 	in := make(map[plumbing.Hash]*commitInfo, len(cs))
 	for _, c := range cs {
 		in[c.hash] = c
@@ -440,7 +453,26 @@ func (w *walker) order(cs []*commitInfo) []*leak.Commit {
 			}
 		}
 	}
-	return out
+	if len(out) == len(cs) {
+		return out, nil
+	}
+	for _, c := range cs {
+		if pending[c.hash] > 0 {
+			cyclic = append(cyclic, c)
+		}
+	}
+	slices.SortFunc(cyclic, func(a, b *commitInfo) int {
+		if oldestFirst([]*commitInfo{a, b}).Less(0, 1) {
+			return -1
+		}
+		return 1
+	})
+	for _, c := range cyclic {
+		c.cyclic = true
+		c.meta.Order = len(out)
+		out = append(out, c.meta)
+	}
+	return out, cyclic
 }
 
 type oldestFirst []*commitInfo
@@ -475,6 +507,9 @@ func (w *walker) diffCommit(lc *leak.Commit) error {
 					return err
 				}
 				continue
+			}
+			if c.cyclic && p.cyclic && p.meta.Order >= lc.Order {
+				continue // the cycle is cut here: what p has is new to c
 			}
 			parentTrees = append(parentTrees, p.tree)
 		}

@@ -36,6 +36,7 @@ var builders = map[string]builder{
 	"tree-loop":           {"item 3: a packed tree that lists itself as a subdirectory", treeLoop},
 	"tree-deep":           {"item 13: 40,000 nested trees", treeDeep},
 	"tree-bomb":           {"31 small trees, each listing the next twice: 2^30 files", treeBomb},
+	"commit-cycle":        {"item 6: two packed commits that are each other's parent, one holding a token", commitCycle},
 }
 
 func main() {
@@ -205,5 +206,22 @@ func treeDeep(dir string) error {
 func treeBomb(dir string) error {
 	r := &repo{dir: dir}
 	r.commitTree(r.nested(31, 2, ""))
+	return r.err
+}
+
+// token is a GitHub token shape that the default rules report.
+const token = "ghp_R8x2mQ7vLp4kT9wZ3nJ6yB1cF5hD0sGaE2uV"
+
+func commitCycle(dir string) error {
+	r := &repo{dir: dir}
+	secret := r.loose("blob", []byte("GITHUB_TOKEN = \""+token+"\"\n"))
+	tree := r.loose("tree", gitcraft.Tree(gitcraft.Entry{Mode: "100644", Name: "settings.py", ID: secret}))
+	a := gitcraft.MustID("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+	b := gitcraft.MustID("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
+	r.pack(gitcraft.PackObject{Type: gitcraft.CommitType, ID: a, Data: gitcraft.Commit(tree, []gitcraft.ID{b}, 0, "a\n")},
+		gitcraft.PackObject{Type: gitcraft.CommitType, ID: b, Data: gitcraft.Commit(tree, []gitcraft.ID{a}, 60, "b\n")})
+	if r.err == nil {
+		r.err = gitcraft.SetRef(dir, "refs/heads/main", b)
+	}
 	return r.err
 }
