@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/leakhound/leakhound/internal/gitcraft"
 	"github.com/leakhound/leakhound/leak"
@@ -462,5 +463,73 @@ func TestCommitsThatAreEachOthersParent(t *testing.T) {
 	}
 	if s.content[two.String()] == "" || s.content[one.String()] == "" {
 		t.Errorf("content %v", s.content)
+	}
+}
+
+// TestHugeCommitMessages is issue 13 item 11: commits were read whole and
+// every message kept whole (three 256 MiB messages: 2.2 GB). A commit is
+// read by its head, and its message cut to MaxMessage bytes.
+func TestHugeCommitMessages(t *testing.T) {
+	c := newCrafted(t)
+	file := c.loose("blob", []byte("x\n"))
+	tree := c.loose("tree", gitcraft.Tree(gitcraft.Entry{Mode: "100644", Name: "f", ID: file}))
+	var objs []gitcraft.PackObject
+	var parents []gitcraft.ID
+	for i := range 3 {
+		msg := "subject " + strings.Repeat("é", 10) + "\n\n" + strings.Repeat("body line\n", 1<<20) // 10 MiB
+		raw := gitcraft.Commit(tree, parents, 60*i, msg)
+		parents = []gitcraft.ID{gitcraft.Hash("commit", raw)}
+		objs = append(objs, gitcraft.PackObject{Type: gitcraft.CommitType, Data: raw})
+	}
+	c.pack(objs...)
+	// A loose one too, over the head's size: read by its head, unverified.
+	raw := gitcraft.Commit(tree, parents, 300, strings.Repeat("loose line\n", 1<<18))
+	c.ref("refs/heads/main", c.loose("commit", raw))
+	p, errs, alloc := planAllocs(t, c.dir)
+	if len(errs) != 0 || len(p.Commits) != 4 {
+		t.Fatalf("errors %q, %d commits", errs, len(p.Commits))
+	}
+	for _, cm := range p.Commits {
+		if len(cm.Message) > MaxMessage || !strings.HasSuffix(cm.Message, "…") || !utf8.ValidString(cm.Message) {
+			t.Errorf("message of %d bytes: %.40q…", len(cm.Message), cm.Message)
+		}
+	}
+	if alloc > 16<<20 {
+		t.Errorf("planning four commits of 10 MiB allocated %d MB", alloc>>20)
+	}
+}
+
+func TestTruncateMessage(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"short\n\n", "short"},
+		{strings.Repeat("a", MaxMessage) + "\n", strings.Repeat("a", MaxMessage)},
+		{strings.Repeat("a", MaxMessage+1), strings.Repeat("a", MaxMessage-3) + "…"},
+		// A three-byte character is not split.
+		{"x" + strings.Repeat("€", MaxMessage), "x" + strings.Repeat("€", (MaxMessage-4)/3) + "…"},
+	} {
+		if got := truncateMessage([]byte(tc.in)); got != tc.want {
+			t.Errorf("truncateMessage(%.20q…) = %.20q… (%d bytes), want %d bytes", tc.in, got, len(got), len(tc.want))
+		}
+	}
+}
+
+// TestCommitHeaders: a commit whose header does not end within the head
+// read, or does not start with its tree, is corrupt, named.
+func TestCommitHeaders(t *testing.T) {
+	c := newCrafted(t)
+	tree := c.loose("tree", gitcraft.Tree())
+	var b strings.Builder
+	b.WriteString("tree " + tree.String() + "\n")
+	for b.Len() <= commitHead {
+		b.WriteString("parent " + tree.String() + "\n")
+	}
+	long := c.loose("commit", []byte(b.String()+"\nmsg\n"))
+	c.ref("refs/heads/long", long)
+	noTree := c.loose("commit", []byte("author a <a@b> 0 +0000\n\nno tree\n"))
+	c.ref("refs/heads/notree", noTree)
+	_, errs, _ := planAllocs(t, c.dir)
+	all := strings.Join(errs, "\n")
+	if !strings.Contains(all, "commit "+long.String()+": header longer than") || !strings.Contains(all, "commit "+noTree.String()+": does not start with a tree") {
+		t.Errorf("errors %q", errs)
 	}
 }

@@ -207,6 +207,13 @@ const maxLooseHeader = 32
 // maxSize: an object whose data inflates to more, or to less, than its
 // header says is corrupt, as is one whose content does not hash to h.
 func (r *Repo) readLoose(h plumbing.Hash, maxSize int64) (plumbing.ObjectType, []byte, error) {
+	return r.readLooseHead(h, -1, maxSize)
+}
+
+// readLooseHead is readLoose, but of an object larger than n bytes (n >= 0)
+// it returns the first n only, whatever its size, unverified: verifying it
+// would mean inflating it all.
+func (r *Repo) readLooseHead(h plumbing.Hash, n int, maxSize int64) (plumbing.ObjectType, []byte, error) {
 	f, err := r.openLoose(h)
 	if err != nil {
 		return 0, nil, err
@@ -230,6 +237,14 @@ func (r *Repo) readLoose(h plumbing.Hash, maxSize int64) (plumbing.ObjectType, [
 	if err != nil {
 		return 0, nil, fmt.Errorf("%w: loose object header: %v", errCorrupt, err)
 	}
+	if n >= 0 && size > int64(n) {
+		br.Discard(nul + 1)
+		data := make([]byte, n)
+		if _, err := io.ReadFull(br, data); err != nil {
+			return 0, nil, fmt.Errorf("%w: loose object inflates to less than the %d bytes its header declares (%v)", errCorrupt, size, err)
+		}
+		return typ, data, nil
+	}
 	if size > min(maxSize, maxObjectSize) {
 		return typ, nil, errTooLarge
 	}
@@ -239,14 +254,14 @@ func (r *Repo) readLoose(h plumbing.Hash, maxSize int64) (plumbing.ObjectType, [
 	// Read at most one byte more than declared, into a buffer that grows
 	// with what is really there.
 	var buf bytes.Buffer
-	n, err := buf.ReadFrom(io.LimitReader(br, size+1))
+	got, err := buf.ReadFrom(io.LimitReader(br, size+1))
 	switch {
 	case err != nil:
 		return 0, nil, fmt.Errorf("%w: loose object: %v", errCorrupt, err)
-	case n > size:
+	case got > size:
 		return 0, nil, fmt.Errorf("%w: loose object inflates to more than the %d bytes its header declares", errCorrupt, size)
-	case n < size:
-		return 0, nil, fmt.Errorf("%w: loose object inflates to %d bytes, its header declares %d", errCorrupt, n, size)
+	case got < size:
+		return 0, nil, fmt.Errorf("%w: loose object inflates to %d bytes, its header declares %d", errCorrupt, got, size)
 	}
 	// The zlib stream must end here (its checksum is checked at the end).
 	if _, err := br.ReadByte(); err != io.EOF {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/leakhound/leakhound/internal/safefile"
 )
@@ -493,32 +492,4 @@ func (o *objects) typed(h plumbing.Hash, want plumbing.ObjectType, maxSize int64
 		return nil, fmt.Errorf("%s %s: is a %s", want, h, typ)
 	}
 	return data, nil
-}
-
-// peel follows annotated tags from h to the object they name, and returns
-// that object's id, type and content.
-func (o *objects) peel(h plumbing.Hash) (plumbing.Hash, plumbing.ObjectType, []byte, error) {
-	for depth := 0; depth < 20; depth++ {
-		typ, data, err := o.byID(h, 1<<40)
-		if err != nil {
-			return h, 0, nil, fmt.Errorf("object %s: %w", h, err)
-		}
-		if typ != plumbing.TagObject {
-			return h, typ, data, nil
-		}
-		t, err := object.DecodeTag(nil, decode(typ, data))
-		if err != nil {
-			return h, 0, nil, fmt.Errorf("tag %s: %w", h, err)
-		}
-		h = t.Target
-	}
-	return h, 0, nil, fmt.Errorf("object %s: tags nested too deep", h)
-}
-
-// decode wraps raw object content for go-git's decoders.
-func decode(typ plumbing.ObjectType, data []byte) plumbing.EncodedObject {
-	obj := &plumbing.MemoryObject{}
-	obj.SetType(typ)
-	obj.Write(data)
-	return obj
 }

@@ -29,7 +29,6 @@ import (
 	gitconfig "github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 )
@@ -259,15 +258,11 @@ func (r *Repo) resolveRev(rev string) (plumbing.Hash, error) {
 func (r *Repo) parents(h plumbing.Hash) ([]plumbing.Hash, error) {
 	objs := r.newObjects(1<<20, false)
 	defer objs.close()
-	raw, err := objs.typed(h, plumbing.CommitObject, maxObjectSize)
+	c, err := objs.readCommit(h)
 	if err != nil {
 		return nil, err
 	}
-	c, err := object.DecodeCommit(nil, decode(plumbing.CommitObject, raw))
-	if err != nil {
-		return nil, fmt.Errorf("commit %s: %w", h, err)
-	}
-	return c.ParentHashes, nil
+	return c.parents, nil
 }
 
 // resolveName resolves a ref name or object id, without suffixes.
@@ -485,7 +480,7 @@ func (r *Repo) ResolveCommit(rev string) (ID, error) {
 func (r *Repo) peelCommit(rev string, h plumbing.Hash) (plumbing.Hash, error) {
 	objs := r.newObjects(1<<20, false)
 	defer objs.close()
-	h, typ, _, err := objs.peel(h)
+	h, typ, _, _, err := objs.peel(h)
 	switch {
 	case err != nil:
 		return plumbing.ZeroHash, fmt.Errorf("%s: %w", rev, err)

@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/leakhound/leakhound/leak"
 )
@@ -36,15 +35,11 @@ func (r *Repo) PlanStaged(ctx context.Context) (*Plan, error) {
 
 	head := map[string]change{} // HEAD's files, with their ids in new
 	if h, err := r.resolveRev("HEAD"); err == nil {
-		raw, err := objs.typed(h, plumbing.CommitObject, maxObjectSize)
+		c, err := objs.readCommit(h)
 		if err != nil {
 			return nil, err
 		}
-		c, err := object.DecodeCommit(nil, decode(plumbing.CommitObject, raw))
-		if err != nil {
-			return nil, fmt.Errorf("commit %s: %w", h, err)
-		}
-		err = tr.diff(ctx, nil, plumbing.ZeroHash, c.TreeHash, newInterner(), func(ch change) { head[ch.path] = ch }, func(string, plumbing.Hash) {})
+		err = tr.diff(ctx, nil, plumbing.ZeroHash, c.tree, newInterner(), func(ch change) { head[ch.path] = ch }, func(string, plumbing.Hash) {})
 		if err != nil {
 			return nil, fmt.Errorf("commit %s: %w", h, err)
 		}

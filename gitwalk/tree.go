@@ -9,7 +9,6 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // entry is one entry of a raw git tree.
@@ -453,15 +452,11 @@ func (r *Repo) PathBlobs(rev ID, paths []string) (map[string]ID, error) {
 
 // commitTree returns the id of commit rev's tree.
 func commitTree(objs *objects, rev plumbing.Hash) (plumbing.Hash, error) {
-	raw, err := objs.typed(rev, plumbing.CommitObject, maxObjectSize)
+	c, err := objs.readCommit(rev)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	c, err := object.DecodeCommit(nil, decode(plumbing.CommitObject, raw))
-	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("commit %s: %w", rev, err)
-	}
-	return c.TreeHash, nil
+	return c.tree, nil
 }
 
 // lookup returns the entry of the file at path in tree, or nil if there is

@@ -8,12 +8,10 @@ import (
 	"fmt"
 	"path"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/leakhound/leakhound/leak"
 )
@@ -254,7 +252,7 @@ func (w *walker) peel(h plumbing.Hash) (plumbing.Hash, error) {
 	if _, ok := w.commits[h]; ok {
 		return h, nil
 	}
-	h, typ, data, err := w.objs.peel(h)
+	h, typ, data, _, err := w.objs.peel(h)
 	switch {
 	case err != nil:
 		return plumbing.ZeroHash, err
@@ -262,43 +260,42 @@ func (w *walker) peel(h plumbing.Hash) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, nil
 	}
 	if _, ok := w.commits[h]; !ok {
-		if _, err := w.decodeCommit(h, data); err != nil {
+		c, err := parseCommit(h, data)
+		if err != nil {
 			return plumbing.ZeroHash, err
 		}
+		w.addCommit(h, c)
 	}
 	return h, nil
 }
 
-func (w *walker) decodeCommit(h plumbing.Hash, data []byte) (*commitInfo, error) {
-	c, err := object.DecodeCommit(nil, decode(plumbing.CommitObject, data))
-	if err != nil {
-		return nil, fmt.Errorf("commit %s: %w", h, err)
-	}
-	ci := &commitInfo{hash: h, tree: c.TreeHash, parents: c.ParentHashes, when: c.Committer.When, meta: &leak.Commit{
+// addCommit records commit h.
+func (w *walker) addCommit(h plumbing.Hash, c *commitHeader) *commitInfo {
+	ci := &commitInfo{hash: h, tree: c.tree, parents: c.parents, when: c.committer.When, meta: &leak.Commit{
 		Hash:    h.String(),
-		Author:  c.Author.Name,
-		Email:   c.Author.Email,
-		Date:    c.Author.When,
-		Message: strings.TrimRight(c.Message, "\n"),
+		Author:  c.author.Name,
+		Email:   c.author.Email,
+		Date:    c.author.When,
+		Message: c.message,
 	}}
 	if w.shallow[h] {
 		ci.missing = true
 	}
 	w.commits[h] = ci
 	w.stats.CommitsWalked.Add(1)
-	return ci, nil
+	return ci
 }
 
-// commit returns the commit h, reading it if needed; nil if it is missing.
+// commit returns the commit h, reading it if needed.
 func (w *walker) commit(h plumbing.Hash) (*commitInfo, error) {
 	if c, ok := w.commits[h]; ok {
 		return c, nil
 	}
-	data, err := w.objs.typed(h, plumbing.CommitObject, maxObjectSize)
+	c, err := w.objs.readCommit(h)
 	if err != nil {
 		return nil, err
 	}
-	return w.decodeCommit(h, data)
+	return w.addCommit(h, c), nil
 }
 
 // commitQueue orders commits newest first.

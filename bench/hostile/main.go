@@ -37,6 +37,7 @@ var builders = map[string]builder{
 	"tree-deep":           {"item 13: 40,000 nested trees", treeDeep},
 	"tree-bomb":           {"31 small trees, each listing the next twice: 2^30 files", treeBomb},
 	"commit-cycle":        {"item 6: two packed commits that are each other's parent, one holding a token", commitCycle},
+	"commit-messages":     {"item 11: three packed commits whose messages are one line of 256 MiB", commitMessages},
 }
 
 func main() {
@@ -222,6 +223,23 @@ func commitCycle(dir string) error {
 		gitcraft.PackObject{Type: gitcraft.CommitType, ID: b, Data: gitcraft.Commit(tree, []gitcraft.ID{a}, 60, "b\n")})
 	if r.err == nil {
 		r.err = gitcraft.SetRef(dir, "refs/heads/main", b)
+	}
+	return r.err
+}
+
+func commitMessages(dir string) error {
+	r := &repo{dir: dir}
+	secret := r.loose("blob", []byte("GITHUB_TOKEN = \""+token+"\"\n"))
+	tree := r.loose("tree", gitcraft.Tree(gitcraft.Entry{Mode: "100644", Name: "settings.py", ID: secret}))
+	line := bytes.Repeat([]byte("A"), 256<<20)
+	var parents []gitcraft.ID
+	for i := range 3 {
+		raw := gitcraft.Commit(tree, parents, 60*i, string(line))
+		parents = []gitcraft.ID{gitcraft.Hash("commit", raw)}
+		r.pack(gitcraft.PackObject{Type: gitcraft.CommitType, Data: raw})
+	}
+	if r.err == nil {
+		r.err = gitcraft.SetRef(dir, "refs/heads/main", parents[0])
 	}
 	return r.err
 }
