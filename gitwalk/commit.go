@@ -52,7 +52,7 @@ func (w *prefixWriter) Write(p []byte) (int, error) {
 // (all of it, if it is shorter). Of an object stored whole (loose, or
 // packed but not as a delta) only those bytes are inflated, whatever its
 // size; a loose one that fits is verified, a larger one is not. An object
-// stored as a delta is rebuilt whole, or errTooLarge if it is larger than
+// stored as a delta is rebuilt whole, or ErrTooLarge if it is larger than
 // maxSize.
 func (o *objects) head(h plumbing.Hash, n int, maxSize int64) (plumbing.ObjectType, []byte, error) {
 	k, off := o.or.find(h)
@@ -144,7 +144,7 @@ type commitHeader struct {
 func (o *objects) readCommit(h plumbing.Hash) (*commitHeader, error) {
 	typ, data, err := o.head(h, commitHead, maxCommitSize)
 	if err != nil {
-		if errors.Is(err, errTooLarge) {
+		if errors.Is(err, ErrTooLarge) {
 			err = fmt.Errorf("%w (a delta over %d MiB)", err, maxCommitSize>>20)
 		}
 		return nil, fmt.Errorf("commit %s: %w", h, err)

@@ -388,13 +388,13 @@ func TestFileAt(t *testing.T) {
 	}
 	defer r.Close()
 	h := mustID(t, g.Head())
-	if b, ok, err := r.FileAt(h, "dir/.secretsrules.toml"); err != nil || !ok || !bytes.Equal(b, []byte("x = 1\n")) {
+	if b, ok, err := r.FileAt(h, "dir/.secretsrules.toml", 0); err != nil || !ok || !bytes.Equal(b, []byte("x = 1\n")) {
 		t.Errorf("FileAt: %q %v %v", b, ok, err)
 	}
-	if _, ok, err := r.FileAt(h, "nope"); err != nil || ok {
+	if _, ok, err := r.FileAt(h, "nope", 0); err != nil || ok {
 		t.Errorf("missing file: %v %v", ok, err)
 	}
-	if _, ok, _ := r.FileAt(h, "top/x"); ok {
+	if _, ok, _ := r.FileAt(h, "top/x", 0); ok {
 		t.Error("file treated as directory")
 	}
 }

@@ -533,3 +533,41 @@ func TestCommitHeaders(t *testing.T) {
 		t.Errorf("errors %q", errs)
 	}
 }
+
+// TestSingleBlobReadsHaveALimit is issue 13 item 10: the single-blob
+// Reader (the in-HEAD check, attribution) and FileAt read blobs whole
+// whatever their size (2.35 GB for a 900 MiB file). Both take a limit and
+// refuse a larger blob before reading it, loose, packed whole or packed as
+// a delta.
+func TestSingleBlobReadsHaveALimit(t *testing.T) {
+	c := newCrafted(t)
+	big := bytes.Repeat([]byte("0123456789abcdef"), 3<<16) // 3 MiB
+	bigger := append(bytes.Clone(big), "and more\n"...)
+	loose := c.loose("blob", append(bytes.Clone(big), '\n'))
+	c.pack(gitcraft.PackObject{Type: gitcraft.BlobType, Data: big},
+		gitcraft.PackObject{Type: gitcraft.OFSDeltaType, Base: 0, ID: gitcraft.Hash("blob", bigger),
+			Data: gitcraft.Delta(len(big), len(bigger), gitcraft.Copy(0, len(big)), gitcraft.Insert([]byte("and more\n")))})
+	ids := map[string]gitcraft.ID{"loose": loose, "packed": gitcraft.Hash("blob", big), "delta": gitcraft.Hash("blob", bigger)}
+	head := c.commitFiles(ids)
+	r, err := Open(c.dir)
+	must(t, err)
+	defer r.Close()
+	rd := r.NewReader()
+	defer rd.Close()
+	for name, id := range ids {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := rd.Blob(ID(id), 1<<20)
+		_, _, ferr := r.FileAt(ID(head), name, 1<<20)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, ErrTooLarge) || !errors.Is(ferr, ErrTooLarge) {
+			t.Errorf("%s: Blob %v, FileAt %v", name, err, ferr)
+		}
+		if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+			t.Errorf("%s: refusing a 3 MiB blob allocated %d bytes", name, n)
+		}
+		if b, err := rd.Blob(ID(id), 0); err != nil || len(b) < len(big) {
+			t.Errorf("%s within the default limit: %d bytes, %v", name, len(b), err)
+		}
+	}
+}

@@ -200,7 +200,7 @@ var errCorrupt = errors.New("corrupt object")
 const maxLooseHeader = 32
 
 // readLoose reads loose object h from the first object directory that has
-// it, and returns its type and content, or errTooLarge without reading the
+// it, and returns its type and content, or ErrTooLarge without reading the
 // content when its header declares more than maxSize bytes.
 //
 // Every inflate is bounded by the declared size, and the declared size by
@@ -246,7 +246,7 @@ func (r *Repo) readLooseHead(h plumbing.Hash, n int, maxSize int64) (plumbing.Ob
 		return typ, data, nil
 	}
 	if size > min(maxSize, maxObjectSize) {
-		return typ, nil, errTooLarge
+		return typ, nil, ErrTooLarge
 	}
 	sum := sha1.New()
 	sum.Write(hdr[:nul+1])

@@ -82,8 +82,9 @@ func baseLimit(maxSize int64) int64 {
 	return min(max(4*maxSize, 64<<20), maxObjectSize)
 }
 
-// errTooLarge is returned by object for an object over the size limit.
-var errTooLarge = errors.New("object too large")
+// ErrTooLarge is wrapped by errors about an object larger than the size
+// limit it was read with (see Reader.Blob and Repo.FileAt).
+var ErrTooLarge = errors.New("object too large")
 
 // maxDeltaDepth bounds delta chains, so that a corrupt pack whose deltas
 // form a loop fails instead of recursing forever. git itself writes chains
@@ -91,7 +92,7 @@ var errTooLarge = errors.New("object too large")
 const maxDeltaDepth = 10000
 
 // object returns the type and content of the object at offset off of pack
-// k. It returns errTooLarge, without decoding the object, when its size is
+// k. It returns ErrTooLarge, without decoding the object, when its size is
 // over maxSize. The content may be shared with the cache: callers must not
 // modify it.
 func (o *objReader) object(k int, off int64, maxSize int64) (plumbing.ObjectType, []byte, error) {
@@ -109,7 +110,7 @@ func (o *objReader) object(k int, off int64, maxSize int64) (plumbing.ObjectType
 func (o *objReader) objectDepth(k int, off int64, maxSize int64, depth int) (plumbing.ObjectType, []byte, error) {
 	if e, ok := o.cache.get(k, off); ok {
 		if int64(len(e.data)) > maxSize {
-			return e.typ, nil, errTooLarge
+			return e.typ, nil, ErrTooLarge
 		}
 		return e.typ, e.data, nil
 	}
@@ -130,7 +131,7 @@ func (o *objReader) objectDepth(k int, off int64, maxSize int64, depth int) (plu
 	switch h.Type {
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
 		if h.Length > maxSize {
-			return h.Type, nil, errTooLarge
+			return h.Type, nil, ErrTooLarge
 		}
 		data, err := o.inflate(s, h.Length)
 		if err != nil {
@@ -148,7 +149,7 @@ func (o *objReader) objectDepth(k int, off int64, maxSize int64, depth int) (plu
 		} else if int64(size) > maxSize {
 			// The type is the base's; a caller skipping the object by size
 			// does not need it.
-			return plumbing.BlobObject, nil, errTooLarge
+			return plumbing.BlobObject, nil, ErrTooLarge
 		}
 		baseK, baseOff := k, h.OffsetReference
 		if h.Type == plumbing.REFDeltaObject {
@@ -460,7 +461,7 @@ func (o *objects) close() {
 	o.or.close()
 }
 
-// byID returns the type and content of object h, or errTooLarge if it is
+// byID returns the type and content of object h, or ErrTooLarge if it is
 // larger than maxSize. The content must not be modified.
 func (o *objects) byID(h plumbing.Hash, maxSize int64) (plumbing.ObjectType, []byte, error) {
 	if k, off := o.or.find(h); k >= 0 {
@@ -482,7 +483,7 @@ func (o *objects) loose(h plumbing.Hash, maxSize int64) (plumbing.ObjectType, []
 }
 
 // typed returns object h, which must be of type want, or an error wrapping
-// errTooLarge if it is larger than maxSize.
+// ErrTooLarge if it is larger than maxSize.
 func (o *objects) typed(h plumbing.Hash, want plumbing.ObjectType, maxSize int64) ([]byte, error) {
 	typ, data, err := o.byID(h, maxSize)
 	if err != nil {

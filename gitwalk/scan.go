@@ -224,7 +224,7 @@ func (ps *packIndexes) locate(hs []plumbing.Hash) []blobLoc {
 func readBlobAt(objs *objects, loc blobLoc, maxSize int64) ([]byte, leak.SkipReason, error) {
 	typ, data, err := objs.at(loc, maxSize)
 	switch {
-	case errors.Is(err, errTooLarge):
+	case errors.Is(err, ErrTooLarge):
 		return nil, leak.SkipTooLarge, nil
 	case err != nil:
 		return nil, "", err
@@ -244,9 +244,20 @@ func (r *Repo) NewReader() *Reader {
 	return &Reader{objs: r.newObjects(16<<20, false)}
 }
 
-// Blob returns the content of blob id. It must not be modified.
-func (rd *Reader) Blob(id ID) ([]byte, error) {
-	return rd.objs.typed(id.hash(), plumbing.BlobObject, maxObjectSize)
+// Blob returns the content of blob id, which must not be modified, if it
+// is at most maxSize bytes; zero or less means leak.DefaultMaxFileSize.
+// A larger blob is not read: the error wraps ErrTooLarge. Pass the limit
+// the scan skips blobs by, so that no path reads more than it.
+func (rd *Reader) Blob(id ID, maxSize int64) ([]byte, error) {
+	return rd.objs.typed(id.hash(), plumbing.BlobObject, sizeLimit(maxSize))
+}
+
+// sizeLimit is maxSize, or leak.DefaultMaxFileSize for zero or less.
+func sizeLimit(maxSize int64) int64 {
+	if maxSize <= 0 {
+		return leak.DefaultMaxFileSize
+	}
+	return maxSize
 }
 
 // Close releases the Reader's files.

@@ -87,7 +87,7 @@ func (tr *treeReader) tree(h plumbing.Hash) ([]entry, error) {
 		return nil, nil
 	}
 	raw, err := tr.objs.typed(h, plumbing.TreeObject, maxTreeSize)
-	if errors.Is(err, errTooLarge) {
+	if errors.Is(err, ErrTooLarge) {
 		if tr.tooLarge == nil {
 			tr.tooLarge = make(map[plumbing.Hash]bool)
 		}
@@ -402,8 +402,10 @@ func (in *interner) intern(p []byte) string {
 }
 
 // FileAt returns the content of the file at path (slash-separated) in the
-// tree of commit rev, or ok=false if there is none.
-func (r *Repo) FileAt(rev ID, path string) (content []byte, ok bool, err error) {
+// tree of commit rev, or ok=false if there is none. A file larger than
+// maxSize bytes (zero or less: leak.DefaultMaxFileSize) is not read: the
+// error wraps ErrTooLarge.
+func (r *Repo) FileAt(rev ID, path string, maxSize int64) (content []byte, ok bool, err error) {
 	objs := r.newObjects(1<<20, false)
 	defer objs.close()
 	tree, err := commitTree(objs, rev.hash())
@@ -415,7 +417,7 @@ func (r *Repo) FileAt(rev ID, path string) (content []byte, ok bool, err error) 
 	if err != nil || e == nil {
 		return nil, false, err
 	}
-	b, err := objs.typed(e.hash, plumbing.BlobObject, maxObjectSize)
+	b, err := objs.typed(e.hash, plumbing.BlobObject, sizeLimit(maxSize))
 	if err != nil {
 		return nil, false, err
 	}

@@ -38,6 +38,7 @@ var builders = map[string]builder{
 	"tree-bomb":           {"31 small trees, each listing the next twice: 2^30 files", treeBomb},
 	"commit-cycle":        {"item 6: two packed commits that are each other's parent, one holding a token", commitCycle},
 	"commit-messages":     {"item 11: three packed commits whose messages are one line of 256 MiB", commitMessages},
+	"head-blob":           {"item 10: a token in settings.py, which HEAD replaces with 900 MiB", headBlob},
 }
 
 func main() {
@@ -240,6 +241,21 @@ func commitMessages(dir string) error {
 	}
 	if r.err == nil {
 		r.err = gitcraft.SetRef(dir, "refs/heads/main", parents[0])
+	}
+	return r.err
+}
+
+func headBlob(dir string) error {
+	r := &repo{dir: dir}
+	secret := r.loose("blob", []byte("GITHUB_TOKEN = \""+token+"\"\n"))
+	t1 := r.loose("tree", gitcraft.Tree(gitcraft.Entry{Mode: "100644", Name: "settings.py", ID: secret}))
+	c1 := r.loose("commit", gitcraft.Commit(t1, nil, 0, "one\n"))
+	big := bytes.Repeat([]byte("x = 1\n"), 900<<20/6)
+	r.pack(gitcraft.PackObject{Type: gitcraft.BlobType, Data: big})
+	t2 := r.loose("tree", gitcraft.Tree(gitcraft.Entry{Mode: "100644", Name: "settings.py", ID: gitcraft.Hash("blob", big)}))
+	c2 := r.loose("commit", gitcraft.Commit(t2, []gitcraft.ID{c1}, 60, "two\n"))
+	if r.err == nil {
+		r.err = gitcraft.SetRef(dir, "refs/heads/main", c2)
 	}
 	return r.err
 }

@@ -149,7 +149,7 @@ func markInHead(repo *gitwalk.Repo, fs []leak.Finding) (gitwalk.Ref, []string) {
 	rd := repo.NewReader()
 	defer rd.Close()
 	for _, h := range order {
-		content, err := rd.Blob(h)
+		content, err := rd.Blob(h, 0)
 		for _, i := range lookFor[h] {
 			f := &fs[i]
 			if f.InHead {

@@ -61,7 +61,7 @@ func runBaselineAudit(ctx context.Context, opts baselineAuditOptions, args []str
 			if err != nil {
 				return nil, false, nil
 			}
-			return repo.FileAt(ref.ID, rulesFileName)
+			return repo.FileAt(ref.ID, rulesFileName, 0)
 		}
 	}
 	cfg, err := loadConfig(opts.config, root, fromRepo)
@@ -256,7 +256,7 @@ func (a *auditor) content(e *baseline.Entry) ([]byte, error) {
 		if !gitwalk.IsID(e.Commit) {
 			return nil, fmt.Errorf("bad commit id %q", e.Commit)
 		}
-		b, ok, err := a.repo.FileAt(newID(e.Commit), e.File)
+		b, ok, err := a.repo.FileAt(newID(e.Commit), e.File, 0)
 		if err != nil {
 			return nil, err
 		}

@@ -426,7 +426,7 @@ func (m *importMatcher) line(commit, file string, n int) (string, bool) {
 		found := false
 		switch {
 		case commit != "" && m.repo != nil && gitwalk.IsID(commit):
-			content, found, _ = m.repo.FileAt(newID(commit), file)
+			content, found, _ = m.repo.FileAt(newID(commit), file, 0)
 		case commit == "":
 			if m.root != "" {
 				if b, err := os.ReadFile(filepath.Join(m.root, filepath.FromSlash(file))); err == nil {
@@ -434,7 +434,7 @@ func (m *importMatcher) line(commit, file string, n int) (string, bool) {
 				}
 			}
 			if !found && m.repo != nil && !m.head.IsZero() {
-				content, found, _ = m.repo.FileAt(m.head, file)
+				content, found, _ = m.repo.FileAt(m.head, file, 0)
 			}
 		}
 		if found {

@@ -35,6 +35,9 @@ type ciOptions struct {
 // commit when --baseline is not given.
 const defaultBaseline = ".secretsbaseline.json"
 
+// maxBaselineSize bounds a baseline read from a commit (gitwalk.FileAt).
+const maxBaselineSize = 256 << 20
+
 func newCICommand(io stdio) *cobra.Command {
 	var opts ciOptions
 	cmd := &cobra.Command{
@@ -599,7 +602,7 @@ func ciRules(repo *gitwalk.Repo, configPath string, at gitwalk.ID, atWhat string
 		cfg, err := config.Load(configPath)
 		return cfg, configPath + " (--config)", err
 	}
-	data, ok, err := repo.FileAt(at, rulesFileName)
+	data, ok, err := repo.FileAt(at, rulesFileName, 0)
 	if err != nil {
 		return nil, "", fmt.Errorf("read %s at %s: %w", rulesFileName, report.ShortID(at.String()), err)
 	}
@@ -625,7 +628,7 @@ func ciBaseline(repo *gitwalk.Repo, flag string, base gitwalk.ID) (findingFilter
 	var where string
 	switch {
 	case inside && !base.IsZero():
-		content, ok, err := repo.FileAt(base, rel)
+		content, ok, err := repo.FileAt(base, rel, maxBaselineSize)
 		if err != nil {
 			return nil, "", fmt.Errorf("read baseline %s at %s: %w", rel, report.ShortID(base.String()), err)
 		}

@@ -140,7 +140,11 @@ func committedFile(repo *gitwalk.Repo, sink *errorSink, file string, at func() (
 		if err != nil {
 			return nil, false, nil
 		}
-		b, ok, err := repo.FileAt(ref.ID, file)
+		limit := int64(0) // a rules file: the default limit
+		if file == defaultBaseline {
+			limit = maxBaselineSize
+		}
+		b, ok, err := repo.FileAt(ref.ID, file, limit)
 		if err != nil {
 			sink.add(file+" in "+ref.Name, err)
 			return nil, false, nil
@@ -370,7 +374,7 @@ func attribute(repo *gitwalk.Repo, plan *gitwalk.Plan, d *detect.Detector, found
 		if plan.Sources(prior) != nil { // scanned in this run
 			return holds[prior][key{m.RuleID(), m.Secret}]
 		}
-		content, err := rd.Blob(newID(prior))
+		content, err := rd.Blob(newID(prior), 0)
 		if err != nil {
 			// The prior version cannot be read: report the secret here
 			// rather than lose it.
