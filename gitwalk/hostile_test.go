@@ -14,6 +14,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/leakhound/leakhound/internal/gitcraft"
 	"github.com/leakhound/leakhound/leak"
 )
@@ -569,5 +571,102 @@ func TestSingleBlobReadsHaveALimit(t *testing.T) {
 		if b, err := rd.Blob(ID(id), 0); err != nil || len(b) < len(big) {
 			t.Errorf("%s within the default limit: %d bytes, %v", name, len(b), err)
 		}
+	}
+}
+
+// chains writes n blobs of size bytes in one pack, in k chains of deltas
+// interleaved (blob i is a delta of blob i-k), and returns their ids in
+// pack order.
+func (c *crafted) chains(n, size, k int) []gitcraft.ID {
+	c.t.Helper()
+	prev := make([][]byte, k)
+	var objs []gitcraft.PackObject
+	var ids []gitcraft.ID
+	for i := range n {
+		j := i % k
+		if prev[j] == nil {
+			prev[j] = bytes.Repeat([]byte(fmt.Sprintf("chain %04d\n", j)), size/11)
+			objs = append(objs, gitcraft.PackObject{Type: gitcraft.BlobType, Data: prev[j]})
+			ids = append(ids, gitcraft.Hash("blob", prev[j]))
+			continue
+		}
+		next := bytes.Clone(prev[j])
+		copy(next[len(next)/2:], fmt.Sprintf("v%06d", i))
+		mid := len(next) / 2
+		d := gitcraft.Delta(len(prev[j]), len(next), gitcraft.Copy(0, mid), gitcraft.Insert(next[mid:mid+7]), gitcraft.Copy(mid+7, len(next)-mid-7))
+		id := gitcraft.Hash("blob", next)
+		objs = append(objs, gitcraft.PackObject{Type: gitcraft.OFSDeltaType, Base: i - k, Data: d, ID: id})
+		ids = append(ids, id)
+		prev[j] = next
+	}
+	c.pack(objs...)
+	return ids
+}
+
+// TestDeltaChainsCostLinearWork is issue 13 item 12: a chain of deltas of
+// a large file (here 60 versions of 3 MiB, each a delta of the one
+// before) was rebuilt from its base for every version read, since no
+// version fit the cache: quadratic time (depth 800: 25 s). Read in pack
+// order, each version now costs one delta, by one reader or by two sharing
+// their large objects.
+func TestDeltaChainsCostLinearWork(t *testing.T) {
+	c := newCrafted(t)
+	ids := c.chains(60, 3<<20, 1)
+	r, err := Open(c.dir)
+	must(t, err)
+	defer r.Close()
+	large := newLargeCache(4 * DefaultCacheBytes * 2)
+	readers := []*objects{r.newObjects(DefaultCacheBytes, true, large), r.newObjects(DefaultCacheBytes, true, large)}
+	for i, id := range ids {
+		// Batches of 10 alternate between the readers, as Scan's workers
+		// take them.
+		o := readers[i/10%2]
+		if _, data, err := o.byID(plumbing.Hash(id), 4<<20); err != nil || len(data) < 3<<20-11 {
+			t.Fatalf("version %d: %v", i, err)
+		}
+	}
+	var work, delivered int64
+	for _, o := range readers {
+		work += o.or.total
+		delivered += o.or.delivered
+		o.close()
+	}
+	if work > 2*delivered {
+		t.Errorf("reading %d MiB cost %d MiB of inflating and rebuilding", delivered>>20, work>>20)
+	}
+}
+
+// TestDeltaChainBudget: many chains of a large file, interleaved in the
+// pack so that no cache holds their last versions, cost every reader a
+// rebuild from the base per version. Each object's work is bounded, and so
+// is the reader's in all (here with a floor and slack of 2 MiB, not the
+// default GiB): past them objects are skipped as too costly, their deltas
+// at once, and the rest is read.
+func TestDeltaChainBudget(t *testing.T) {
+	c := newCrafted(t)
+	ids := c.chains(300, 128<<10, 10)
+	r, err := Open(c.dir)
+	must(t, err)
+	defer r.Close()
+	o := r.newObjects(32<<10, true) // its own large cache: 128 KiB, one version
+	defer o.close()
+	o.or.floor, o.or.slack = 2<<20, 2<<20
+	read, costly := 0, 0
+	for _, id := range ids {
+		_, _, err := o.byID(plumbing.Hash(id), 4<<20)
+		switch {
+		case err == nil:
+			read++
+		case errors.Is(err, ErrDeltaChain):
+			costly++
+		default:
+			t.Fatal(err)
+		}
+	}
+	if costly == 0 || read < 10 {
+		t.Errorf("read %d, too costly %d", read, costly)
+	}
+	if limit := o.or.slack + deltaRatio*o.or.delivered + 20<<20; o.or.total > limit {
+		t.Errorf("work %d MiB, over the bound %d MiB", o.or.total>>20, limit>>20)
 	}
 }

@@ -52,8 +52,9 @@ const DefaultCacheBytes = 8 << 20
 // Fragment, and its Content, is only valid until fn returns.
 //
 // Blobs larger than opts.MaxFileSize (leak.SkipSize), binary blobs and Git
-// LFS pointers (leak.SkipContent) are not passed to fn; they are counted in
-// p.Skipped by reason. A blob that cannot be read goes to onErr. An error from fn
+// LFS pointers (leak.SkipContent), and blobs whose delta chains would cost
+// more to rebuild than a reader allows (leak.SkipDeltaChain, crafted packs)
+// are not passed to fn; they are counted in p.Skipped by reason. A blob that cannot be read goes to onErr. An error from fn
 // stops the scan and is returned.
 func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats, fn func(*leak.Fragment) error, onErr ErrorFunc) error {
 	if stats == nil {
@@ -87,9 +88,10 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 	if cacheBytes <= 0 {
 		cacheBytes = DefaultCacheBytes
 	}
+	large := newLargeCache(4 * cacheBytes * workers)
 	for range workers {
 		safego.Go(g, func() error {
-			objs := r.newObjects(cacheBytes, true)
+			objs := r.newObjects(cacheBytes, true, large)
 			defer objs.close()
 			local := map[leak.SkipReason]int{}
 			defer func() {
@@ -226,6 +228,8 @@ func readBlobAt(objs *objects, loc blobLoc, maxSize int64) ([]byte, leak.SkipRea
 	switch {
 	case errors.Is(err, ErrTooLarge):
 		return nil, leak.SkipTooLarge, nil
+	case errors.Is(err, ErrDeltaChain):
+		return nil, leak.SkipDeltaChain, nil
 	case err != nil:
 		return nil, "", err
 	case typ != plumbing.BlobObject:

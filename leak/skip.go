@@ -32,6 +32,10 @@ const (
 	// SkipTreeTooLarge is a git tree (a directory) over the walker's tree
 	// size limit: the files below it are not scanned.
 	SkipTreeTooLarge SkipReason = "tree-too-large"
+	// SkipDeltaChain is a git blob stored as a chain of deltas that would
+	// cost more to rebuild than the walker allows for its size (crafted
+	// packs).
+	SkipDeltaChain SkipReason = "delta-chain"
 )
 
 // DefaultMaxFileSize is the size above which content is skipped unless a

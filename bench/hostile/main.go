@@ -39,6 +39,9 @@ var builders = map[string]builder{
 	"commit-cycle":        {"item 6: two packed commits that are each other's parent, one holding a token", commitCycle},
 	"commit-messages":     {"item 11: three packed commits whose messages are one line of 256 MiB", commitMessages},
 	"head-blob":           {"item 10: a token in settings.py, which HEAD replaces with 900 MiB", headBlob},
+	"delta-800":           {"item 12: 800 files of 3 MiB, each a delta of the previous (binary: read, then skipped)", func(d string) error { return deltaChain(d, 800, 3<<20, 1) }},
+	"delta-10000":         {"item 12: 10,000 files of 3 MiB, each a delta of the previous", func(d string) error { return deltaChain(d, 10000, 3<<20, 1) }},
+	"delta-interleaved":   {"item 12: 8 chains of 100 files of 3 MiB, interleaved in the pack", func(d string) error { return deltaChain(d, 800, 3<<20, 8) }},
 }
 
 func main() {
@@ -258,4 +261,53 @@ func headBlob(dir string) error {
 		r.err = gitcraft.SetRef(dir, "refs/heads/main", c2)
 	}
 	return r.err
+}
+
+// deltaChain writes n binary blobs of size bytes in one pack, in chains
+// of deltas: blob i is a delta of blob i-chains, so that with chains > 1
+// the chains are interleaved. All are files of one commit.
+func deltaChain(dir string, n, size, chains int) error {
+	r := &repo{dir: dir}
+	prev := make([][]byte, chains)
+	var objs []gitcraft.PackObject
+	var names []string
+	var ids []gitcraft.ID
+	for i := range n {
+		c := i % chains
+		if prev[c] == nil {
+			base := bytes.Repeat([]byte("binary\x00data "), size/12)
+			base[0] = byte(c)
+			prev[c] = base
+			objs = append(objs, gitcraft.PackObject{Type: gitcraft.BlobType, Data: base})
+		} else {
+			next := bytes.Clone(prev[c])
+			copy(next[size/2:], fmt.Sprintf("edit %08d", i))
+			// Copies of at most 64 KiB, which leakhound read before issue 13
+			// item 24 was fixed too.
+			d := gitcraft.Delta(len(prev[c]), len(next), append(append(copies(0, size/2), gitcraft.Insert(next[size/2:size/2+13])...), copies(size/2+13, len(next)-size/2-13)...))
+			objs = append(objs, gitcraft.PackObject{Type: gitcraft.OFSDeltaType, Base: i - chains, Data: d, ID: gitcraft.Hash("blob", next)})
+			prev[c] = next
+		}
+		names = append(names, fmt.Sprintf("f%05d.bin", i))
+		ids = append(ids, objs[len(objs)-1].ID)
+		if ids[i] == (gitcraft.ID{}) {
+			ids[i] = gitcraft.Hash("blob", prev[c])
+		}
+	}
+	r.pack(objs...)
+	r.commitFiles(names, ids)
+	return r.err
+}
+
+// copies is delta instructions copying size bytes from off, 64 KiB at a
+// time.
+func copies(off, size int) []byte {
+	var out []byte
+	for size > 0 {
+		n := min(size, 0x10000)
+		out = append(out, gitcraft.Copy(off, n)...)
+		off += n
+		size -= n
+	}
+	return out
 }
