@@ -46,8 +46,10 @@ type Repo struct {
 	// workTree is the top of the work tree, or "" for a bare repository.
 	workTree string
 	fs       billy.Filesystem
-	// st reads refs and the shallow file.
+	// st reads the config, the index and the shallow file.
 	st *filesystem.Storage
+	// refs reads refs.
+	refs *refStore
 	// objDirs are the object directories, in the order they are searched:
 	// see OpenOptions.
 	objDirs []string
@@ -103,7 +105,8 @@ func OpenWith(path string, opts OpenOptions) (*Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	r := &Repo{gitDir: gitDir, commonDir: commonDir, workTree: workTree, fs: fs, objDirs: dirs, limits: defaultWalkLimits}
+	r := &Repo{gitDir: gitDir, commonDir: commonDir, workTree: workTree, fs: fs, objDirs: dirs, limits: defaultWalkLimits,
+		refs: &refStore{gitDir: gitDir, commonDir: commonDir}}
 	r.st = r.newStorage(4 * cache.MiByte)
 	return r, nil
 }
@@ -272,7 +275,7 @@ func (r *Repo) resolveName(name string) (plumbing.Hash, error) {
 	}
 	candidates := []string{name, "refs/" + name, "refs/tags/" + name, "refs/heads/" + name, "refs/remotes/" + name, "refs/remotes/" + name + "/HEAD"}
 	for _, c := range candidates {
-		ref, err := r.st.Reference(plumbing.ReferenceName(c))
+		ref, err := r.refs.read(c)
 		if err != nil {
 			continue
 		}
@@ -309,7 +312,7 @@ func (r *Repo) resolve(ref *plumbing.Reference, depth int) (plumbing.Hash, error
 		if depth > 10 {
 			return plumbing.ZeroHash, fmt.Errorf("ref %s: too many levels of symbolic refs", ref.Name())
 		}
-		next, err := r.st.Reference(ref.Target())
+		next, err := r.refs.read(ref.Target().String())
 		if err != nil {
 			return plumbing.ZeroHash, fmt.Errorf("ref %s: %w", ref.Name(), err)
 		}
@@ -326,37 +329,30 @@ type Ref struct {
 }
 
 // Refs returns every ref: branches, tags, remote-tracking refs, notes and
-// HEAD, each resolved to an object id. A ref that cannot be resolved is
-// passed to onErr.
+// HEAD, each resolved to an object id. A ref that cannot be read or
+// resolved, and a malformed line of packed-refs, is passed to onErr (named
+// "ref <name>", or "packed-refs" with the line number in the error); the
+// others are returned.
 func (r *Repo) Refs(onErr ErrorFunc) ([]Ref, error) {
-	iter, err := r.st.IterReferences()
-	if err != nil {
-		return nil, fmt.Errorf("read refs: %w", err)
+	all, errs := r.refs.all()
+	for _, e := range errs {
+		if err := onErr(e.item, e.err); err != nil {
+			return nil, err
+		}
 	}
 	var refs []Ref
-	seen := make(map[plumbing.ReferenceName]bool)
-	err = iter.ForEach(func(ref *plumbing.Reference) error {
-		if seen[ref.Name()] {
-			return nil
-		}
-		seen[ref.Name()] = true
+	for _, ref := range all {
 		h, err := r.resolve(ref, 0)
 		if errors.Is(err, plumbing.ErrReferenceNotFound) && ref.Type() == plumbing.SymbolicReference {
-			return nil // a symbolic ref to a branch not born yet, as HEAD in a new repository
+			continue // a symbolic ref to a branch not born yet, as HEAD in a new repository
 		}
 		if err != nil {
-			return onErr(ref.Name().String(), err)
+			if err := onErr("ref "+ref.Name().String(), err); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		refs = append(refs, Ref{Name: ref.Name().String(), ID: idOf(h)})
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if head, err := r.st.Reference(plumbing.HEAD); err == nil && !seen[plumbing.HEAD] {
-		if h, err := r.resolve(head, 0); err == nil {
-			refs = append(refs, Ref{Name: "HEAD", ID: idOf(h)})
-		}
 	}
 	return refs, nil
 }
@@ -417,16 +413,16 @@ var ErrNoDefaultBranch = errors.New("no default branch")
 //   - else a detached HEAD's own commit, named "HEAD" (what CI checks out);
 //   - else ErrNoDefaultBranch.
 func (r *Repo) DefaultBranch() (Ref, error) {
-	head, err := r.st.Reference(plumbing.HEAD)
+	head, err := r.refs.read("HEAD")
 	detached := err == nil && head.Type() == plumbing.HashReference
 	if err == nil && head.Type() == plumbing.SymbolicReference {
-		if ref, err := r.st.Reference(head.Target()); err == nil {
+		if ref, err := r.refs.read(head.Target().String()); err == nil {
 			if h, err := r.resolve(ref, 0); err == nil {
 				return Ref{Name: head.Target().String(), ID: idOf(h)}, nil
 			}
 		}
 	}
-	if origin, err := r.st.Reference("refs/remotes/origin/HEAD"); err == nil {
+	if origin, err := r.refs.read("refs/remotes/origin/HEAD"); err == nil {
 		name := origin.Name()
 		if origin.Type() == plumbing.SymbolicReference {
 			name = origin.Target()

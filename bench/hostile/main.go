@@ -39,6 +39,7 @@ var builders = map[string]builder{
 	"commit-cycle":        {"item 6: two packed commits that are each other's parent, one holding a token", commitCycle},
 	"commit-messages":     {"item 11: three packed commits whose messages are one line of 256 MiB", commitMessages},
 	"head-blob":           {"item 10: a token in settings.py, which HEAD replaces with 900 MiB", headBlob},
+	"packed-refs-garbage": {"item 18: packed-refs with one garbage line among the refs, one holding a token", packedRefsGarbage},
 	"delta-800":           {"item 12: 800 files of 3 MiB, each a delta of the previous (binary: read, then skipped)", func(d string) error { return deltaChain(d, 800, 3<<20, 1) }},
 	"delta-10000":         {"item 12: 10,000 files of 3 MiB, each a delta of the previous", func(d string) error { return deltaChain(d, 10000, 3<<20, 1) }},
 	"delta-interleaved":   {"item 12: 8 chains of 100 files of 3 MiB, interleaved in the pack", func(d string) error { return deltaChain(d, 800, 3<<20, 8) }},
@@ -310,4 +311,16 @@ func copies(off, size int) []byte {
 		size -= n
 	}
 	return out
+}
+
+func packedRefsGarbage(dir string) error {
+	r := &repo{dir: dir}
+	secret := r.loose("blob", []byte("GITHUB_TOKEN = \""+token+"\"\n"))
+	tree := r.loose("tree", gitcraft.Tree(gitcraft.Entry{Mode: "100644", Name: "settings.py", ID: secret}))
+	c := r.loose("commit", gitcraft.Commit(tree, nil, 0, "one\n"))
+	if r.err != nil {
+		return r.err
+	}
+	packed := "# pack-refs with: peeled fully-peeled sorted \n" + c.String() + " refs/heads/main\nnot a ref at all\n" + c.String() + " refs/tags/v1\n"
+	return os.WriteFile(filepath.Join(dir, "packed-refs"), []byte(packed), 0o644)
 }
