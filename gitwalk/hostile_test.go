@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -17,6 +18,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/leakhound/leakhound/internal/gitcraft"
+	"github.com/leakhound/leakhound/internal/gittest"
 	"github.com/leakhound/leakhound/leak"
 )
 
@@ -668,5 +670,28 @@ func TestDeltaChainBudget(t *testing.T) {
 	}
 	if limit := o.or.slack + deltaRatio*o.or.delivered + 20<<20; o.or.total > limit {
 		t.Errorf("work %d MiB, over the bound %d MiB", o.or.total>>20, limit>>20)
+	}
+}
+
+// TestSymlinkTargetsAreScanned is issue 13 item 26: a secret stored as the
+// target of a symbolic link was skipped. Link targets are scanned as
+// content, found at the link's path; rules on paths alone do not see links.
+func TestSymlinkTargetsAreScanned(t *testing.T) {
+	g := gittest.New(t)
+	target := "ghp_R8x2mQ7vLp4kT9wZ3nJ6yB1cF5hD0sGaE2uV"
+	g.Symlink("config/token", target)
+	g.Write("same.txt", "README").Symlink("link", "README") // a blob that is a file and a link
+	c := g.Commit("links")
+	s := scanRepo(t, g.Dir, Options{})
+	if got := s.introduced(target); !slices.Equal(got, []string{at("config/token", c)}) {
+		t.Errorf("the link's target was not scanned at the link: %v (content %v)", got, s.content)
+	}
+	if got := s.introduced("README"); !slices.Equal(got, []string{at("same.txt", c), at("link", c)}) && !slices.Equal(got, []string{at("link", c), at("same.txt", c)}) {
+		t.Errorf("file and link: %v", got)
+	}
+	var paths []string
+	s.plan.EachSource(func(_ string, src leak.Source) { paths = append(paths, src.Path) })
+	if !slices.Equal(paths, []string{"same.txt"}) {
+		t.Errorf("EachSource gave %v, want the file only", paths)
 	}
 }

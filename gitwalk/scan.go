@@ -46,7 +46,9 @@ type ScanOptions struct {
 // MiB, for a third of the memory.
 const DefaultCacheBytes = 8 << 20
 
-// Scan reads every blob of the plan once and calls fn with it. Blobs are
+// Scan reads every blob of the plan once and calls fn with it. The target
+// of a symbolic link is a blob like any other, and is scanned as content:
+// its Sources name the link. Blobs are
 // read in pack order by opts.Workers readers in parallel, so fn is called
 // concurrently from that many goroutines and must be safe for that; the
 // Fragment, and its Content, is only valid until fn returns.
@@ -68,13 +70,7 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 	if maxSize <= 0 {
 		maxSize = leak.DefaultMaxFileSize
 	}
-	todo := make([]plumbing.Hash, 0, len(p.order))
-	for _, h := range p.order {
-		if !p.blobs[h].symlink {
-			todo = append(todo, h)
-		}
-	}
-	locs := r.packIndexes().locate(todo)
+	locs := r.packIndexes().locate(p.order)
 	stats.BlobsTotal.Store(int64(len(locs)))
 
 	// Workers take batches of neighbouring blobs, so that each reader's
@@ -126,7 +122,7 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 						local[reason]++
 						continue
 					}
-					frag := leak.Fragment{Content: content, BlobID: loc.h.String(), Sources: p.blobs[loc.h].sources}
+					frag := leak.Fragment{Content: content, BlobID: loc.h.String(), Sources: p.blobs[loc.h].all()}
 					if err := fn(&frag); err != nil {
 						return err
 					}

@@ -413,7 +413,7 @@ func (r *Repo) FileAt(rev ID, path string, maxSize int64) (content []byte, ok bo
 		return nil, false, err
 	}
 	tr := newTreeReader(objs, 1<<20)
-	e, err := tr.lookup(tree, path)
+	e, err := tr.lookup(tree, path, false)
 	if err != nil || e == nil {
 		return nil, false, err
 	}
@@ -425,8 +425,9 @@ func (r *Repo) FileAt(rev ID, path string, maxSize int64) (content []byte, ok bo
 }
 
 // PathBlobs returns the blob id of each of paths (slash-separated) that is a
-// file in the tree of commit rev. Paths that rev lacks, or that name a
-// directory, a symlink or a submodule, are left out. Trees shared by several
+// file or a symbolic link (whose target Scan reads as content) in the tree
+// of commit rev. Paths that rev lacks, or that name a directory or a
+// submodule, are left out. Trees shared by several
 // paths are read once.
 func (r *Repo) PathBlobs(rev ID, paths []string) (map[string]ID, error) {
 	objs := r.newObjects(1<<20, false)
@@ -441,7 +442,7 @@ func (r *Repo) PathBlobs(rev ID, paths []string) (map[string]ID, error) {
 		if _, done := out[p]; done {
 			continue
 		}
-		e, err := tr.lookup(tree, p)
+		e, err := tr.lookup(tree, p, true)
 		if err != nil {
 			return nil, err
 		}
@@ -462,8 +463,9 @@ func commitTree(objs *objects, rev plumbing.Hash) (plumbing.Hash, error) {
 }
 
 // lookup returns the entry of the file at path in tree, or nil if there is
-// no such file (or it is not a regular or executable file).
-func (tr *treeReader) lookup(tree plumbing.Hash, path string) (*entry, error) {
+// no such file (or it is not a regular or executable file, or, with links,
+// a symbolic link).
+func (tr *treeReader) lookup(tree plumbing.Hash, path string, links bool) (*entry, error) {
 	parts := strings.Split(path, "/")
 	for i, part := range parts {
 		es, err := tr.tree(tree)
@@ -485,7 +487,7 @@ func (tr *treeReader) lookup(tree plumbing.Hash, path string) (*entry, error) {
 		case i < len(parts)-1:
 			tree = found.hash
 			continue
-		case !found.mode.IsFile() || found.mode == filemode.Symlink:
+		case !found.mode.IsFile() || found.mode == filemode.Symlink && !links:
 			return nil, nil
 		}
 		return found, nil

@@ -47,8 +47,8 @@ type Plan struct {
 	// Shallow is true when the repository is a shallow clone and the walk
 	// reached its boundary.
 	Shallow bool
-	// Skipped counts entries not scanned, by reason: submodules, symbolic
-	// links and trees over the size limit here, more reasons from Scan.
+	// Skipped counts entries not scanned, by reason: submodules and trees
+	// over the size limit here, more reasons from Scan.
 	Skipped map[leak.SkipReason]int
 
 	blobs map[plumbing.Hash]*blobInfo
@@ -57,21 +57,22 @@ type Plan struct {
 
 type blobInfo struct {
 	sources []leak.Source
-	symlink bool
+	// links are the symbolic links whose target is the blob: scanned as
+	// content (a secret can be stored as a link's target), but not files
+	// for rules on paths.
+	links []leak.Source
 }
 
 // Blobs returns the number of distinct blobs the commits in range introduced.
 func (p *Plan) Blobs() int { return len(p.order) }
 
-// EachSource calls fn for every blob and each place it was introduced, in a
-// deterministic order, including blobs Scan will skip (binary, too large):
-// for rules that look at paths only.
+// EachSource calls fn for every blob and each place it was introduced as a
+// file, in a deterministic order, including blobs Scan will skip (binary,
+// too large): for rules that look at paths only. Symbolic links are left
+// out: a link is not the file its name suggests.
 func (p *Plan) EachSource(fn func(blobID string, src leak.Source)) {
 	for _, h := range p.order {
 		b := p.blobs[h]
-		if b.symlink {
-			continue
-		}
 		id := h.String()
 		for _, s := range b.sources {
 			fn(id, s)
@@ -79,12 +80,24 @@ func (p *Plan) EachSource(fn func(blobID string, src leak.Source)) {
 	}
 }
 
-// Sources returns where the blob id was introduced.
+// Sources returns where the blob id was introduced, as a file or as the
+// target of a symbolic link.
 func (p *Plan) Sources(id string) []leak.Source {
 	if b := p.blobs[plumbing.NewHash(id)]; b != nil {
-		return b.sources
+		return b.all()
 	}
 	return nil
+}
+
+// all returns the blob's sources, files first, then links.
+func (b *blobInfo) all() []leak.Source {
+	if len(b.links) == 0 {
+		return b.sources
+	}
+	if len(b.sources) == 0 {
+		return b.links
+	}
+	return append(slices.Clip(b.sources), b.links...)
 }
 
 // commitInfo is what the walk keeps of each commit it reads.
@@ -582,14 +595,7 @@ func (w *walker) record(lc *leak.Commit, ch change, prior []plumbing.Hash, delet
 	case ch.mode == filemode.Submodule:
 		w.plan.Skipped[leak.SkipSubmodule]++
 		return
-	case ch.mode == filemode.Symlink:
-		// Symlink targets are paths, not content; they are counted once.
-		if b := w.plan.blobs[ch.new]; b == nil {
-			w.plan.blobs[ch.new] = &blobInfo{symlink: true}
-			w.plan.Skipped[leak.SkipSymlink]++
-		}
-		return
-	case !ch.mode.IsFile():
+	case !ch.mode.IsFile(): // IsFile holds for symbolic links too
 		return
 	}
 	if len(prior) == 0 && len(deleted) > 0 {
@@ -608,10 +614,9 @@ func (w *walker) record(lc *leak.Commit, ch change, prior []plumbing.Hash, delet
 		w.plan.blobs[ch.new] = b
 		w.plan.order = append(w.plan.order, ch.new)
 	}
-	if b.symlink { // the same blob is also a regular file somewhere
-		b.symlink = false
-		w.plan.Skipped[leak.SkipSymlink]--
-		w.plan.order = append(w.plan.order, ch.new)
+	if ch.mode == filemode.Symlink {
+		b.links = append(b.links, src)
+		return
 	}
 	b.sources = append(b.sources, src)
 }

@@ -40,6 +40,7 @@ var builders = map[string]builder{
 	"commit-messages":     {"item 11: three packed commits whose messages are one line of 256 MiB", commitMessages},
 	"head-blob":           {"item 10: a token in settings.py, which HEAD replaces with 900 MiB", headBlob},
 	"packed-refs-garbage": {"item 18: packed-refs with one garbage line among the refs, one holding a token", packedRefsGarbage},
+	"symlink-secret":      {"item 26: a token stored as the target of a symbolic link", symlinkSecret},
 	"delta-800":           {"item 12: 800 files of 3 MiB, each a delta of the previous (binary: read, then skipped)", func(d string) error { return deltaChain(d, 800, 3<<20, 1) }},
 	"delta-10000":         {"item 12: 10,000 files of 3 MiB, each a delta of the previous", func(d string) error { return deltaChain(d, 10000, 3<<20, 1) }},
 	"delta-interleaved":   {"item 12: 8 chains of 100 files of 3 MiB, interleaved in the pack", func(d string) error { return deltaChain(d, 800, 3<<20, 8) }},
@@ -323,4 +324,15 @@ func packedRefsGarbage(dir string) error {
 	}
 	packed := "# pack-refs with: peeled fully-peeled sorted \n" + c.String() + " refs/heads/main\nnot a ref at all\n" + c.String() + " refs/tags/v1\n"
 	return os.WriteFile(filepath.Join(dir, "packed-refs"), []byte(packed), 0o644)
+}
+
+func symlinkSecret(dir string) error {
+	r := &repo{dir: dir}
+	link := r.loose("blob", []byte(token))
+	tree := r.loose("tree", gitcraft.Tree(gitcraft.Entry{Mode: "120000", Name: "deploy-key", ID: link}))
+	c := r.loose("commit", gitcraft.Commit(tree, nil, 0, "a link\n"))
+	if r.err == nil {
+		r.err = gitcraft.SetRef(dir, "refs/heads/main", c)
+	}
+	return r.err
 }
