@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -693,5 +694,80 @@ func TestSymlinkTargetsAreScanned(t *testing.T) {
 	s.plan.EachSource(func(_ string, src leak.Source) { paths = append(paths, src.Path) })
 	if !slices.Equal(paths, []string{"same.txt"}) {
 		t.Errorf("EachSource gave %v, want the file only", paths)
+	}
+}
+
+// TestTaggedBlobsAndTrees is issue 13 item 14: blobs and trees that a tag
+// points at directly (git tag name <blob>, annotated or not) were neither
+// scanned nor counted. They are scanned, each at the tag: a Source whose
+// Path is the ref's name (and the path in a tree after a colon), of a
+// pseudo-commit in Plan.Tags.
+func TestTaggedBlobsAndTrees(t *testing.T) {
+	g := gittest.New(t)
+	c1 := g.Write("a.txt", "committed\n").Commit("one")
+	hash := func(content string) string {
+		t.Helper()
+		p := filepath.Join(t.TempDir(), "f")
+		must(t, os.WriteFile(p, []byte(content), 0o644))
+		return runGit(t, g.Dir, nil, "hash-object", "-w", p)
+	}
+	lw := hash("lightweight key\n")
+	ann := hash("annotated key\n")
+	inTree := hash("key in a tree\n")
+	treeIn := "100644 blob " + inTree + "\tdeploy.pem\n"
+	cmd := exec.Command("git", "mktree")
+	cmd.Dir, cmd.Stdin = g.Dir, strings.NewReader(treeIn)
+	keys, err := cmd.Output()
+	must(t, err)
+	cmd = exec.Command("git", "mktree")
+	cmd.Dir, cmd.Stdin = g.Dir, strings.NewReader("040000 tree "+strings.TrimSpace(string(keys))+"\tkeys\n")
+	top, err := cmd.Output()
+	must(t, err)
+	runGit(t, g.Dir, nil, "tag", "key-lw", lw)
+	runGit(t, g.Dir, nil, "tag", "-a", "-m", "the release key", "key-ann", ann)
+	runGit(t, g.Dir, nil, "tag", "tree-tag", strings.TrimSpace(string(top)))
+
+	s := scanRepo(t, g.Dir, Options{})
+	if len(s.errs) > 0 {
+		t.Fatal(s.errs)
+	}
+	sources := func(content string) []leak.Source {
+		for id, c := range s.content {
+			if c == content {
+				return s.sources[id]
+			}
+		}
+		t.Errorf("%q not scanned", content)
+		return nil
+	}
+	for content, path := range map[string]string{
+		"lightweight key\n": "refs/tags/key-lw",
+		"annotated key\n":   "refs/tags/key-ann",
+		"key in a tree\n":   "refs/tags/tree-tag:keys/deploy.pem",
+	} {
+		srcs := sources(content)
+		if len(srcs) != 1 || srcs[0].Path != path || srcs[0].Commit.Hash != "" || !slices.Contains(s.plan.Tags, srcs[0].Commit) {
+			t.Errorf("%q: sources %+v, want one at %s of a tag", content, srcs, path)
+			continue
+		}
+		if srcs[0].Commit.Order < len(s.plan.Commits) || !strings.Contains(srcs[0].Commit.Message, "points at a") {
+			t.Errorf("%q: pseudo-commit %+v", content, srcs[0].Commit)
+		}
+	}
+	if c := sources("annotated key\n"); len(c) == 1 && (!strings.Contains(c[0].Commit.Message, "the release key") || c[0].Commit.Author == "") {
+		t.Errorf("annotated tag: %+v", c[0].Commit)
+	}
+	if len(s.plan.Tags) != 3 || len(s.plan.Commits) != 1 {
+		t.Errorf("%d tags, %d commits", len(s.plan.Tags), len(s.plan.Commits))
+	}
+
+	// Named as a revision, a tag of a blob is scanned; excluded, it is not.
+	s = scanRepo(t, g.Dir, Options{Include: []string{"key-lw"}})
+	if len(s.content) != 1 || s.content[lw] != "lightweight key\n" {
+		t.Errorf("--branch key-lw: %v", s.content)
+	}
+	s = scanRepo(t, g.Dir, Options{Include: []string{c1}, Exclude: []string{"key-lw"}})
+	if len(s.plan.Tags) != 0 {
+		t.Errorf("excluded tag scanned: %v", s.content)
 	}
 }

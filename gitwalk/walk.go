@@ -47,6 +47,16 @@ type Plan struct {
 	// Shallow is true when the repository is a shallow clone and the walk
 	// reached its boundary.
 	Shallow bool
+	// Tags are the pseudo-commits of refs (tags, mostly) that point at a
+	// blob or a tree instead of a commit, as git tag name <blob> makes: a
+	// way some projects ship keys. What they point at is scanned too, and
+	// its Sources belong to these pseudo-commits: no Hash, the tagger and
+	// date of an annotated tag, a Message saying what the ref is (and the
+	// tag's message), an Order after every commit. Their Path is the ref's
+	// name ("refs/tags/v1") for a blob, and the ref's name, a colon and the
+	// file's path ("refs/tags/v1:keys/deploy.pem") for a file in a tree, as
+	// git names them. They are not in Commits.
+	Tags []*leak.Commit
 	// Skipped counts entries not scanned, by reason: submodules and trees
 	// over the size limit here, more reasons from Scan.
 	Skipped map[leak.SkipReason]int
@@ -160,7 +170,9 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 	if err != nil {
 		return nil, err
 	}
+	tagged := w.tagged
 	exclude, err := w.tips(opts.Exclude, hashes(opts.ExcludeIDs), !opts.IgnoreMissing, false)
+	w.tagged = tagged // what excluded refs point at is not scanned
 	if err != nil {
 		return nil, err
 	}
@@ -185,6 +197,11 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 		}
 		stats.CommitsDiffed.Add(1)
 	}
+	for _, t := range w.tagged {
+		if err := w.recordTagged(t); err != nil {
+			return nil, err
+		}
+	}
 	if n := len(w.trees.tooLarge); n > 0 {
 		w.plan.Skipped[leak.SkipTreeTooLarge] += n
 	}
@@ -192,6 +209,8 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 }
 
 type walker struct {
+	// tagged are the blobs and trees refs point at, to scan.
+	tagged  []taggedObject
 	r       *Repo
 	ctx     context.Context
 	onErr   ErrorFunc
@@ -210,7 +229,7 @@ type walker struct {
 func (w *walker) tips(names []string, ids []plumbing.Hash, strict, allRefs bool) ([]plumbing.Hash, error) {
 	var out []plumbing.Hash
 	add := func(name string, h plumbing.Hash) error {
-		c, err := w.peel(h)
+		c, err := w.peel(name, h)
 		if err != nil {
 			if !strict {
 				return nil
@@ -245,7 +264,11 @@ func (w *walker) tips(names []string, ids []plumbing.Hash, strict, allRefs bool)
 			return nil, err
 		}
 		for _, ref := range refs {
-			c, err := w.peel(ref.ID.hash())
+			name := ref.Name
+			if name == "HEAD" {
+				name = "" // a blob or tree there is named by its branch
+			}
+			c, err := w.peel(name, ref.ID.hash())
 			if err != nil {
 				if err := w.onErr("ref "+ref.Name, err); err != nil {
 					return nil, err
@@ -260,15 +283,33 @@ func (w *walker) tips(names []string, ids []plumbing.Hash, strict, allRefs bool)
 	return out, nil
 }
 
-// peel follows tags to a commit. A tag of a tree or blob peels to zero.
-func (w *walker) peel(h plumbing.Hash) (plumbing.Hash, error) {
+// taggedObject is a blob or tree that a ref (named name) points at,
+// through the annotated tag tag if there is one.
+type taggedObject struct {
+	name string
+	id   plumbing.Hash
+	typ  plumbing.ObjectType
+	tag  *tagHeader
+}
+
+// peel follows tags from h, which name names, to a commit. A ref to a
+// tree or blob peels to zero, and what it points at is kept in w.tagged
+// (unless name is "").
+func (w *walker) peel(name string, h plumbing.Hash) (plumbing.Hash, error) {
 	if _, ok := w.commits[h]; ok {
 		return h, nil
 	}
-	h, typ, data, _, err := w.objs.peel(h)
+	h, typ, data, tags, err := w.objs.peel(h)
 	switch {
 	case err != nil:
 		return plumbing.ZeroHash, err
+	case (typ == plumbing.BlobObject || typ == plumbing.TreeObject) && name != "":
+		t := taggedObject{name: name, id: h, typ: typ}
+		if len(tags) > 0 {
+			t.tag = tags[0]
+		}
+		w.tagged = append(w.tagged, t)
+		return plumbing.ZeroHash, nil
 	case typ != plumbing.CommitObject:
 		return plumbing.ZeroHash, nil
 	}
@@ -644,4 +685,34 @@ func renameSources(ch change, deleted []deletion) []plumbing.Hash {
 	}
 	slices.SortFunc(out, func(a, b plumbing.Hash) int { return cmp.Compare(a.String(), b.String()) })
 	return slices.Compact(out)
+}
+
+// recordTagged records what a ref points at directly, a blob or every file
+// of a tree, as introduced by a pseudo-commit of the ref: see Plan.Tags.
+func (w *walker) recordTagged(t taggedObject) error {
+	lc := &leak.Commit{Order: len(w.plan.Commits) + len(w.plan.Tags)}
+	lc.Message = fmt.Sprintf("(%s points at a %s, not at a commit)", t.name, t.typ)
+	if t.tag != nil {
+		lc.Author, lc.Email, lc.Date = t.tag.tagger.Name, t.tag.tagger.Email, t.tag.tagger.When
+		if t.tag.message != "" {
+			lc.Message = truncateMessage([]byte(lc.Message + "\n\n" + t.tag.message))
+		}
+	}
+	w.plan.Tags = append(w.plan.Tags, lc)
+	if t.typ == plumbing.BlobObject {
+		w.record(lc, change{path: w.paths.intern([]byte(t.name)), mode: filemode.Regular, new: t.id}, nil, nil)
+		return nil
+	}
+	prefix := t.name + ":"
+	err := w.trees.diff(w.ctx, nil, plumbing.ZeroHash, t.id, w.paths, func(ch change) {
+		ch.path = w.paths.intern([]byte(prefix + ch.path))
+		w.record(lc, ch, nil, nil)
+	}, func(string, plumbing.Hash) {})
+	if err != nil {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+		return w.onErr(t.name, err)
+	}
+	return nil
 }

@@ -41,6 +41,7 @@ var builders = map[string]builder{
 	"head-blob":           {"item 10: a token in settings.py, which HEAD replaces with 900 MiB", headBlob},
 	"packed-refs-garbage": {"item 18: packed-refs with one garbage line among the refs, one holding a token", packedRefsGarbage},
 	"symlink-secret":      {"item 26: a token stored as the target of a symbolic link", symlinkSecret},
+	"tag-blob":            {"item 14: a token in a blob that an annotated tag points at directly, not in any commit", tagBlob},
 	"delta-800":           {"item 12: 800 files of 3 MiB, each a delta of the previous (binary: read, then skipped)", func(d string) error { return deltaChain(d, 800, 3<<20, 1) }},
 	"delta-10000":         {"item 12: 10,000 files of 3 MiB, each a delta of the previous", func(d string) error { return deltaChain(d, 10000, 3<<20, 1) }},
 	"delta-interleaved":   {"item 12: 8 chains of 100 files of 3 MiB, interleaved in the pack", func(d string) error { return deltaChain(d, 800, 3<<20, 8) }},
@@ -333,6 +334,17 @@ func symlinkSecret(dir string) error {
 	c := r.loose("commit", gitcraft.Commit(tree, nil, 0, "a link\n"))
 	if r.err == nil {
 		r.err = gitcraft.SetRef(dir, "refs/heads/main", c)
+	}
+	return r.err
+}
+
+func tagBlob(dir string) error {
+	r := &repo{dir: dir}
+	r.commitFiles([]string{"README"}, []gitcraft.ID{r.loose("blob", []byte("hello\n"))})
+	key := r.loose("blob", []byte("GITHUB_TOKEN = \""+token+"\"\n"))
+	tag := r.loose("tag", gitcraft.Tag(key, "blob", "deploy-key", "the deploy key\n"))
+	if r.err == nil {
+		r.err = gitcraft.SetRef(dir, "refs/tags/deploy-key", tag)
 	}
 	return r.err
 }
