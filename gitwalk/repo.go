@@ -12,6 +12,15 @@
 // with several readers in parallel, and hands it to a callback as a
 // leak.Fragment carrying every Source that introduced it.
 //
+// A repository may be crafted to hurt a scanner, so every read is bounded:
+// loose objects are inflated no further than their declared size and
+// verified against their ids, pack indexes are checked against their packs,
+// commits are read by their head, trees have a size limit and tree walks a
+// depth, a cycle check and a budget, delta chains a budget of work, and
+// refs and other repository files are read regular-files-only and capped.
+// What cannot be read is reported by id to an ErrorFunc, or counted as a
+// typed skip; nothing found before is lost.
+//
 // The package knows git; it knows nothing of rules, detectors or reports.
 package gitwalk
 

@@ -46,18 +46,19 @@ type ScanOptions struct {
 // MiB, for a third of the memory.
 const DefaultCacheBytes = 8 << 20
 
-// Scan reads every blob of the plan once and calls fn with it. The target
-// of a symbolic link is a blob like any other, and is scanned as content:
-// its Sources name the link. Blobs are
+// Scan reads every blob of the plan once and calls fn with it. Blobs are
 // read in pack order by opts.Workers readers in parallel, so fn is called
 // concurrently from that many goroutines and must be safe for that; the
-// Fragment, and its Content, is only valid until fn returns.
+// Fragment, and its Content, is only valid until fn returns. The target of
+// a symbolic link is a blob like any other, scanned as content; its
+// Sources name the link.
 //
 // Blobs larger than opts.MaxFileSize (leak.SkipSize), binary blobs and Git
 // LFS pointers (leak.SkipContent), and blobs whose delta chains would cost
-// more to rebuild than a reader allows (leak.SkipDeltaChain, crafted packs)
-// are not passed to fn; they are counted in p.Skipped by reason. A blob that cannot be read goes to onErr. An error from fn
-// stops the scan and is returned.
+// more to rebuild than a reader allows (leak.SkipDeltaChain, in crafted
+// packs) are not passed to fn; they are counted in p.Skipped by reason. A
+// blob that cannot be read goes to onErr. An error from fn stops the scan
+// and is returned.
 func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats, fn func(*leak.Fragment) error, onErr ErrorFunc) error {
 	if stats == nil {
 		stats = new(Stats)
