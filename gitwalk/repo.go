@@ -25,6 +25,7 @@
 package gitwalk
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -40,6 +41,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+
+	"github.com/leakhound/leakhound/internal/safefile"
 )
 
 // ErrNotRepository is returned by Open for a path that holds no git
@@ -93,7 +96,7 @@ func OpenWith(path string, opts OpenOptions) (*Repo, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	commonDir := gitDir
-	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+	if b, err := readSmall(filepath.Join(gitDir, "commondir"), 64<<10); err == nil {
 		c := strings.TrimSpace(string(b))
 		if !filepath.IsAbs(c) {
 			c = filepath.Join(gitDir, c)
@@ -184,7 +187,7 @@ func isGitDir(d string) bool {
 
 // readGitFile follows a ".git" file ("gitdir: <path>") to the git directory.
 func readGitFile(p string) (string, error) {
-	b, err := os.ReadFile(p)
+	b, err := readSmall(p, 64<<10)
 	if err != nil {
 		return "", err
 	}
@@ -396,12 +399,51 @@ func (r *Repo) HooksPath() (string, error) {
 
 // Shallow reports the commits at the boundary of a shallow clone.
 func (r *Repo) Shallow() ([]ID, error) {
-	hs, err := r.st.Shallow()
+	hs, bad, err := r.shallow()
+	if err == nil && len(bad) > 0 {
+		err = bad[0]
+	}
 	out := make([]ID, len(hs))
 	for i, h := range hs {
 		out[i] = idOf(h)
 	}
 	return out, err
+}
+
+// maxShallowFile bounds the shallow file: 41 bytes a commit.
+const maxShallowFile = 256 << 20
+
+// shallow reads the shallow file: the ids of the commits at the boundary
+// of a shallow clone, one a line. Lines that are not ids are left out, and
+// returned as bad.
+func (r *Repo) shallow() (ids []plumbing.Hash, bad []error, err error) {
+	data, err := readSmall(filepath.Join(r.commonDir, "shallow"), maxShallowFile)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	for n, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		id, err := ParseID(line)
+		if err != nil {
+			bad = append(bad, fmt.Errorf("line %d: not an object id", n+1))
+			continue
+		}
+		ids = append(ids, id.hash())
+	}
+	return ids, bad, nil
+}
+
+// readSmall reads a file of the repository's that git reads whole (a
+// symbolic link is followed, as git does), if it is a regular file of at
+// most max bytes: not a FIFO, which would hang the read, nor /dev/zero.
+func readSmall(path string, max int64) ([]byte, error) {
+	return safefile.ReadPath(context.Background(), path, max)
 }
 
 // ErrorFunc is called with a problem on one object or ref (named by item);

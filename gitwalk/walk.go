@@ -150,9 +150,14 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 		plan:    &Plan{Skipped: make(map[leak.SkipReason]int), blobs: make(map[plumbing.Hash]*blobInfo)},
 		paths:   newInterner(),
 	}
-	shallow, err := r.st.Shallow()
+	shallow, bad, err := r.shallow()
 	if err != nil {
 		return nil, fmt.Errorf("read shallow file: %w", err)
+	}
+	for _, err := range bad {
+		if err := onErr("shallow", err); err != nil {
+			return nil, err
+		}
 	}
 	defer w.objs.close()
 	for _, err := range r.packIndexes().errs {
