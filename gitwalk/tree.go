@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -217,8 +218,9 @@ type treeWalk struct {
 	add   func(change)
 	del   func(path string, h plumbing.Hash)
 	path  []byte
-	// oldOn and newOn count the trees on the current path, per side.
-	oldOn, newOn map[plumbing.Hash]int
+	// oldOn and newOn are the trees on the current path, per side: a few
+	// deep, where a scan beats a map.
+	oldOn, newOn []plumbing.Hash
 	depth        int
 	budget       *walkBudget
 }
@@ -232,8 +234,7 @@ func (tr *treeReader) diff(ctx context.Context, budget *walkBudget, oldTree, new
 	if budget == nil {
 		budget = tr.budget()
 	}
-	w := &treeWalk{tr: tr, ctx: ctx, paths: paths, add: add, del: del, budget: budget,
-		oldOn: make(map[plumbing.Hash]int), newOn: make(map[plumbing.Hash]int)}
+	w := &treeWalk{tr: tr, ctx: ctx, paths: paths, add: add, del: del, budget: budget}
 	return w.dir(oldTree, newTree)
 }
 
@@ -256,9 +257,9 @@ func (w *treeWalk) dir(oldTree, newTree plumbing.Hash) error {
 	switch {
 	case w.depth >= w.tr.limits.depth:
 		return fmt.Errorf("trees nested deeper than %d levels, at %s", w.tr.limits.depth, w.at())
-	case !newTree.IsZero() && w.newOn[newTree] > 0:
+	case !newTree.IsZero() && slices.Contains(w.newOn, newTree):
 		return fmt.Errorf("%w: tree %s contains itself, at %s", errCorrupt, newTree, w.at())
-	case !oldTree.IsZero() && w.oldOn[oldTree] > 0:
+	case !oldTree.IsZero() && slices.Contains(w.oldOn, oldTree):
 		return fmt.Errorf("%w: tree %s contains itself, at %s", errCorrupt, oldTree, w.at())
 	}
 	olds, err := w.tr.tree(oldTree)
@@ -270,12 +271,12 @@ func (w *treeWalk) dir(oldTree, newTree plumbing.Hash) error {
 		return err
 	}
 	w.depth++
-	w.oldOn[oldTree]++
-	w.newOn[newTree]++
+	w.oldOn = append(w.oldOn, oldTree)
+	w.newOn = append(w.newOn, newTree)
 	defer func() {
 		w.depth--
-		w.oldOn[oldTree]--
-		w.newOn[newTree]--
+		w.oldOn = w.oldOn[:len(w.oldOn)-1]
+		w.newOn = w.newOn[:len(w.newOn)-1]
 	}()
 	i, j := 0, 0
 	for i < len(olds) || j < len(news) {
