@@ -118,8 +118,9 @@ func (o *objects) typeOf(h plumbing.Hash) (plumbing.ObjectType, error) {
 			}
 			off = hdr.OffsetReference
 		case plumbing.REFDeltaObject:
+			at := off
 			if k, off = o.or.find(hdr.Reference); k < 0 {
-				return 0, fmt.Errorf("pack offset %d: delta base %s: %w", off, hdr.Reference, plumbing.ErrObjectNotFound)
+				return 0, fmt.Errorf("pack offset %d: delta base %s: %w", at, hdr.Reference, plumbing.ErrObjectNotFound)
 			}
 		case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
 			return hdr.Type, nil
