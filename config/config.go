@@ -87,6 +87,10 @@
 // still shows the secret as written, which is what a reader can find in
 // the file.
 //
+// A rules file may come from the repository under scan, so its size, the
+// nesting of its inline tables and arrays, and the parts of its keys are
+// bounded before it is decoded (see MaxFileSize, MaxNesting, MaxKeyParts).
+//
 // Every mistake in a file is reported, not only the first: unknown keys,
 // wrong types, bad regexes and duplicate ids come back together in an
 // ErrorList, each with its file, line and rule id. This package checks
@@ -96,10 +100,10 @@ package config
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"encoding/gob"
 	"fmt"
-	"os"
 	"regexp/syntax"
 	"slices"
 	"strings"
@@ -107,6 +111,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/leakhound/leakhound"
+	"github.com/leakhound/leakhound/internal/safefile"
 )
 
 // Config is a validated rule set.
@@ -263,9 +268,11 @@ func DefaultWithExamples() (*Config, error) {
 //go:embed default_rules.gob
 var defaultRulesGob []byte
 
-// Load reads and validates the rules file at path.
+// Load reads and validates the rules file at path, which a user named: a
+// symbolic link is followed, but only to a regular file of at most
+// MaxFileSize bytes (not a FIFO, nor /dev/zero).
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadPath(context.Background(), path, MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("read rules file: %w", err)
 	}

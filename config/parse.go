@@ -220,6 +220,9 @@ func join(at, k string) string {
 // parseFile reads and checks one rules file. trusted skips the regex
 // syntax checks, for the embedded defaults.
 func parseFile(name string, data []byte, trusted bool) (*file, error) {
+	if err := checkLimits(name, data); err != nil {
+		return nil, err
+	}
 	m, err := decodeTOML(data)
 	if err != nil {
 		var pe toml.ParseError

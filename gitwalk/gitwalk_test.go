@@ -237,13 +237,14 @@ func TestSkipsAreCounted(t *testing.T) {
 	g.Write("README", "text\n")
 	g.Commit("mixed")
 	s := scanRepo(t, g.Dir, Options{})
-	want := map[leak.SkipReason]int{leak.SkipBinary: 1, leak.SkipTooLarge: 1, leak.SkipLFSPointer: 1, leak.SkipSymlink: 1}
+	want := map[leak.SkipReason]int{leak.SkipBinary: 1, leak.SkipTooLarge: 1, leak.SkipLFSPointer: 1}
 	for k, v := range want {
 		if s.plan.Skipped[k] != v {
 			t.Errorf("skipped %s = %d, want %d (all: %v)", k, s.plan.Skipped[k], v, s.plan.Skipped)
 		}
 	}
-	if len(s.content) != 1 || s.introduced("text\n") == nil {
+	// The text, and the link's target.
+	if len(s.content) != 2 || s.introduced("text\n") == nil || s.introduced("README") == nil {
 		t.Errorf("scanned %d blobs: %v", len(s.content), s.content)
 	}
 }
@@ -388,13 +389,13 @@ func TestFileAt(t *testing.T) {
 	}
 	defer r.Close()
 	h := mustID(t, g.Head())
-	if b, ok, err := r.FileAt(h, "dir/.secretsrules.toml"); err != nil || !ok || !bytes.Equal(b, []byte("x = 1\n")) {
+	if b, ok, err := r.FileAt(h, "dir/.secretsrules.toml", 0); err != nil || !ok || !bytes.Equal(b, []byte("x = 1\n")) {
 		t.Errorf("FileAt: %q %v %v", b, ok, err)
 	}
-	if _, ok, err := r.FileAt(h, "nope"); err != nil || ok {
+	if _, ok, err := r.FileAt(h, "nope", 0); err != nil || ok {
 		t.Errorf("missing file: %v %v", ok, err)
 	}
-	if _, ok, _ := r.FileAt(h, "top/x"); ok {
+	if _, ok, _ := r.FileAt(h, "top/x", 0); ok {
 		t.Error("file treated as directory")
 	}
 }
@@ -414,6 +415,7 @@ func TestPathBlobs(t *testing.T) {
 	want := map[string]ID{
 		"a/b/c.txt": mustID(t, g.BlobID("HEAD", "a/b/c.txt")),
 		"a/d.txt":   mustID(t, g.BlobID("HEAD", "a/d.txt")),
+		"link":      mustID(t, g.BlobID("HEAD", "link")), // its target is scanned as content
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)

@@ -6,8 +6,6 @@ import (
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/leakhound/leakhound/leak"
 )
@@ -33,25 +31,25 @@ func (r *Repo) PlanStaged(ctx context.Context) (*Plan, error) {
 	}
 	objs := r.newObjects(planCacheBytes, false)
 	defer objs.close()
-	tr := &treeReader{objs: objs, cache: newTreeCache(planCacheBytes)}
+	tr := newTreeReader(objs, planCacheBytes)
 
-	head := map[string]*entry{}
+	head := map[string]change{} // HEAD's files, with their ids in new
 	if h, err := r.resolveRev("HEAD"); err == nil {
-		raw, err := objs.typed(h, plumbing.CommitObject)
+		c, err := objs.readCommit(h)
 		if err != nil {
 			return nil, err
 		}
-		c, err := object.DecodeCommit(nil, decode(plumbing.CommitObject, raw))
+		err = tr.diff(ctx, nil, plumbing.ZeroHash, c.tree, newInterner(), func(ch change) { head[ch.path] = ch }, func(string, plumbing.Hash) {})
 		if err != nil {
 			return nil, fmt.Errorf("commit %s: %w", h, err)
-		}
-		if err := flatten(ctx, tr, c.TreeHash, "", head); err != nil {
-			return nil, err
 		}
 	}
 
 	commit := leak.Commit{Message: stagedMessage}
 	p := &Plan{Skipped: map[leak.SkipReason]int{}, blobs: map[plumbing.Hash]*blobInfo{}}
+	if n := len(tr.tooLarge); n > 0 {
+		p.Skipped[leak.SkipTreeTooLarge] = n
+	}
 	w := &walker{plan: p, paths: newInterner()}
 	inIndex := make(map[string]bool, len(idx.Entries))
 	var changes []change
@@ -67,20 +65,20 @@ func (r *Repo) PlanStaged(ctx context.Context) (*Plan, error) {
 			continue
 		}
 		inIndex[e.Name] = true
-		old := head[e.Name]
-		if old != nil && old.hash == e.Hash && old.mode == e.Mode {
+		old, inHead := head[e.Name]
+		if inHead && old.new == e.Hash && old.mode == e.Mode {
 			continue
 		}
 		ch := change{path: e.Name, mode: e.Mode, new: e.Hash}
-		if old != nil && old.mode.IsFile() {
-			ch.old = old.hash
+		if inHead && old.mode.IsFile() {
+			ch.old = old.new
 		}
 		changes = append(changes, ch)
 	}
 	var deleted []deletion
 	for path, e := range head {
 		if !inIndex[path] && e.mode.IsFile() {
-			deleted = append(deleted, deletion{path, e.hash})
+			deleted = append(deleted, deletion{path, e.new})
 		}
 	}
 	sort.Slice(deleted, func(i, j int) bool { return deleted[i].path < deleted[j].path })
@@ -95,27 +93,4 @@ func (r *Repo) PlanStaged(ctx context.Context) (*Plan, error) {
 		p.Commits = []*leak.Commit{&commit}
 	}
 	return p, nil
-}
-
-// flatten adds every entry below tree to out, keyed by path.
-func flatten(ctx context.Context, tr *treeReader, tree plumbing.Hash, prefix string, out map[string]*entry) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	es, err := tr.tree(tree)
-	if err != nil {
-		return err
-	}
-	for i := range es {
-		e := &es[i]
-		p := join(prefix, e.name)
-		if e.mode == filemode.Dir {
-			if err := flatten(ctx, tr, e.hash, p, out); err != nil {
-				return err
-			}
-			continue
-		}
-		out[p] = e
-	}
-	return nil
 }

@@ -19,7 +19,9 @@ const (
 	// SkipSubmodule is a submodule entry in a git tree: a commit of
 	// another repository, not content.
 	SkipSubmodule SkipReason = "submodule"
-	// SkipSymlink is a symbolic link: its target is a path, not content.
+	// SkipSymlink is a symbolic link in a directory scan, which never
+	// follows one. (In git history a link's target is scanned as content:
+	// a secret can be stored as one.)
 	SkipSymlink SkipReason = "symlink"
 	// SkipSpecialFile is a file that is neither regular nor a link (a
 	// device, a pipe, a socket).
@@ -29,6 +31,13 @@ const (
 	// SkipAllowlistedPath is content every one of whose paths a global
 	// path allowlist ignores (lockfiles, vendored code).
 	SkipAllowlistedPath SkipReason = "allowlisted-path"
+	// SkipTreeTooLarge is a git tree (a directory) over the walker's tree
+	// size limit: the files below it are not scanned.
+	SkipTreeTooLarge SkipReason = "tree-too-large"
+	// SkipDeltaChain is a git blob stored as a chain of deltas that would
+	// cost more to rebuild than the walker allows for its size (crafted
+	// packs).
+	SkipDeltaChain SkipReason = "delta-chain"
 )
 
 // DefaultMaxFileSize is the size above which content is skipped unless a

@@ -46,8 +46,10 @@ import (
 // gitwalk.Repo.DefaultBranch). It is checked in the files the finding
 // lists (where it was introduced, renamed or copied to). A secret with
 // "in_head": false is in history only: rotate it; one still in HEAD must
-// also be removed from the code. Outside git history (--no-git, stdin)
-// it is always true. With no default branch it is false and "head_ref" is
+// also be removed from the code. A secret that a tag pointing at a blob or
+// a tree holds (found at "refs/tags/NAME" or "refs/tags/NAME:PATH", with
+// no commit) counts as still there: the tag keeps it. Outside git history
+// (--no-git, stdin) it is always true. With no default branch it is false and "head_ref" is
 // absent.
 //
 // Findings come in a stable order: by first introduction, then file, line

@@ -29,7 +29,7 @@ func ExampleRun() {
 	defer repo.Close()
 	// The repository's own .secretsrules.toml and .secretsbaseline.json,
 	// as the command would pick them.
-	settings, err := scan.LoadSettings(scan.Policy{Repo: repo, Dir: repo.WorkTree()})
+	settings, err := scan.LoadSettings(context.Background(), scan.Policy{Repo: repo, Dir: repo.WorkTree()})
 	if err != nil {
 		log.Fatal(err)
 	}

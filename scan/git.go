@@ -105,6 +105,9 @@ type gitState struct {
 	// plan is set once the walk is done and reading begins.
 	plan *gitwalk.Plan
 	rd   *gitwalk.Reader
+	// maxFileSize bounds every blob read outside the scan itself (prior
+	// versions, files of the default branch's tip): the scan's own limit.
+	maxFileSize int64
 }
 
 // scan plans with plan, then reads the plan's blobs into s.
@@ -117,7 +120,7 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 	if err != nil {
 		return sc, err
 	}
-	g.repo, g.plan = repo, p
+	g.repo, g.plan, g.maxFileSize = repo, p, s.MaxFileSize()
 	commits, blobs := len(p.Commits), p.Blobs()
 	s.progress(func() Progress {
 		return Progress{Reading: true, Commits: commits, Blobs: blobs, BlobsRead: stats.BlobsRead.Load(), BytesRead: stats.BytesRead.Load()}
@@ -153,7 +156,7 @@ func (g *gitState) prior(id string) ([]byte, bool, error) {
 	if g.rd == nil {
 		g.rd = g.repo.NewReader()
 	}
-	b, err := g.rd.Blob(h)
+	b, err := g.rd.Blob(h, g.maxFileSize)
 	return b, false, err
 }
 
@@ -170,11 +173,17 @@ func (g *gitState) release() {
 // the files the findings name (where each secret was introduced, renamed
 // or copied to) in that tree, reading each such file once: not a rescan.
 // A file it cannot read counts as still holding the secret, with a warning.
+//
+// A secret found at a tag that points at a blob or a tree (see
+// gitwalk.Plan.Tags) is still there too, wherever the default branch is:
+// the tag holds it, not history, so it must be removed (the tag deleted)
+// as well as rotated.
 func (g *gitState) inHead(fs []leak.Finding) (Head, []string) {
 	if g.plan == nil {
 		return Head{}, nil // the scan never got to read
 	}
 	defer g.release()
+	g.markTagged(fs)
 	ref, err := g.repo.DefaultBranch()
 	if err != nil {
 		if errors.Is(err, gitwalk.ErrNoDefaultBranch) {
@@ -195,7 +204,9 @@ func (g *gitState) inHead(fs []leak.Finding) (Head, []string) {
 	}
 	var paths []string
 	for i := range fs {
-		paths = append(paths, files(&fs[i])...)
+		if !fs[i].InHead {
+			paths = append(paths, files(&fs[i])...)
+		}
 	}
 	blobs, err := g.repo.PathBlobs(ref.ID, paths)
 	if err != nil {
@@ -209,7 +220,9 @@ func (g *gitState) inHead(fs []leak.Finding) (Head, []string) {
 	lookFor := map[gitwalk.ID][]int{}
 	for i := range fs {
 		f := &fs[i]
-		f.InHead = false
+		if f.InHead {
+			continue // at a tag
+		}
 		for _, p := range files(f) {
 			h, ok := blobs[p]
 			switch {
@@ -231,7 +244,7 @@ func (g *gitState) inHead(fs []leak.Finding) (Head, []string) {
 		g.rd = g.repo.NewReader()
 	}
 	for _, h := range order {
-		content, err := g.rd.Blob(h)
+		content, err := g.rd.Blob(h, g.maxFileSize)
 		for _, i := range lookFor[h] {
 			f := &fs[i]
 			if f.InHead {
@@ -253,6 +266,21 @@ func (g *gitState) inHead(fs []leak.Finding) (Head, []string) {
 		}
 	}
 	return head, warnings
+}
+
+// markTagged sets InHead on the findings a tag that points at a blob or a
+// tree holds (at one of their places), and clears it on the others. The
+// places of such a tag's pseudo-commits are the only ones of history
+// without a commit id.
+func (g *gitState) markTagged(fs []leak.Finding) {
+	tags := len(g.plan.Tags) > 0
+	for i := range fs {
+		f := &fs[i]
+		f.InHead = tags && f.Commit == ""
+		for _, l := range f.Locations {
+			f.InHead = f.InHead || tags && l.Commit == ""
+		}
+	}
 }
 
 // ShallowRangeError says that commits in range have parents a shallow

@@ -40,7 +40,7 @@ func open(t *testing.T, dir string) *gitwalk.Repo {
 func run(t *testing.T, repo *gitwalk.Repo, src scan.Source, opts scan.Options) *report.Report {
 	t.Helper()
 	if repo != nil && opts.Settings.Rules == nil && opts.Settings.Baseline == nil {
-		s, err := scan.LoadSettings(scan.Policy{Repo: repo, Dir: repo.WorkTree()})
+		s, err := scan.LoadSettings(context.Background(), scan.Policy{Repo: repo, Dir: repo.WorkTree()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,6 +116,35 @@ func TestDecodedHistory(t *testing.T) {
 	}
 }
 
+// TestTaggedBlobIsStillThere scans a key that a tag points at directly
+// (git tag name <blob>), which no commit holds: it is found at the tag,
+// and it is still there, not in history only, whatever the default
+// branch holds, since the tag keeps it. A secret committed and removed
+// stays in history only.
+func TestTaggedBlobIsStillThere(t *testing.T) {
+	t.Parallel()
+	secrets := gittest.Secrets()
+	g := gittest.New(t)
+	g.Write("hooks.py", "SLACK = '"+secrets["slack-webhook"]+"'\n").Commit("hooks")
+	g.Remove("hooks.py").Commit("rm hooks")
+	blob := g.TagBlob("deploy-key", "export GITHUB_TOKEN="+secrets["github-token"]+"\n")
+	repo := open(t, g.Dir)
+	rep := run(t, repo, &scan.History{Repo: repo}, scan.Options{})
+	got := map[string]leak.Finding{}
+	for _, f := range rep.Findings {
+		got[f.RuleID] = f
+	}
+	if f, ok := got["github-pat"]; !ok || f.File != "refs/tags/deploy-key" || f.Commit != "" || f.BlobID != blob || !f.InHead {
+		t.Errorf("tagged key: %+v", f)
+	}
+	if f, ok := got["slack-webhook"]; !ok || f.InHead {
+		t.Errorf("removed webhook: %+v", f)
+	}
+	if len(rep.Findings) != 2 || rep.Summary.InHead != 1 || rep.Summary.Commits != 2 {
+		t.Errorf("summary %+v, findings %+v", rep.Summary, rep.Findings)
+	}
+}
+
 func mustID(t *testing.T, s string) gitwalk.ID {
 	t.Helper()
 	id, err := gitwalk.ParseID(s)
@@ -179,7 +208,7 @@ func TestBaseline(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, no := range []bool{false, true} {
-		s, err := scan.LoadSettings(scan.Policy{Repo: repo, Dir: r.Dir, NoBaseline: no})
+		s, err := scan.LoadSettings(context.Background(), scan.Policy{Repo: repo, Dir: r.Dir, NoBaseline: no})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,15 +1,17 @@
 package scan
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"strings"
 
 	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/gitwalk"
+	"github.com/leakhound/leakhound/internal/safefile"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -89,20 +91,44 @@ type Reviewed struct {
 // LoadSettings reads the rules and the baseline that policy p names. A
 // rules or baseline file that is malformed, or refused (a baseline of an
 // older fingerprint version), is an error: it never hides a finding.
-func LoadSettings(p Policy) (Settings, error) {
+//
+// The repository's own files, in its work tree or in a commit, are read
+// with a size limit (config.MaxFileSize for rules, baseline.MaxFileSize
+// for a baseline); those in a work tree (or the directory scanned) only if
+// they are regular files, not through a symbolic link at any step (see
+// internal/safefile): a file a merge request replaced with a link to
+// /dev/zero, a FIFO or a file outside the tree is an error that names it
+// and shows none of its content. Files named on the command line may be
+// links, but only to regular files. Reading stops when ctx is cancelled.
+func LoadSettings(ctx context.Context, p Policy) (Settings, error) {
 	var s Settings
 	var err error
-	if s.Rules, s.RulesFrom, err = p.rules(&s); err != nil {
+	if s.Rules, s.RulesFrom, err = p.rules(ctx, &s); err != nil {
 		return Settings{}, err
 	}
-	if err := p.baseline(&s); err != nil {
+	if err := p.baseline(ctx, &s); err != nil {
 		return Settings{}, err
 	}
 	return s, nil
 }
 
+// readTreeFile reads name, a file at the top of dir (a work tree, or a
+// directory scanned), which the repository controls: a regular file of at
+// most maxSize bytes, reached without a symbolic link. ok is false when
+// there is no such file.
+func readTreeFile(ctx context.Context, dir, name string, maxSize int64) (data []byte, ok bool, err error) {
+	data, err = safefile.ReadFile(ctx, dir, name, maxSize)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, err
+	}
+	return data, true, nil
+}
+
 // rules picks the rules: see Policy.
-func (p Policy) rules(s *Settings) (*config.Config, string, error) {
+func (p Policy) rules(ctx context.Context, s *Settings) (*config.Config, string, error) {
 	switch {
 	case p.RulesFile != "":
 		cfg, err := config.Load(p.RulesFile)
@@ -113,7 +139,7 @@ func (p Policy) rules(s *Settings) (*config.Config, string, error) {
 			at, what = p.Reviewed.Head, "head (the range has no base)"
 		}
 		short := report.ShortID(at.String())
-		data, ok, err := p.Repo.FileAt(at, RulesFileName)
+		data, ok, err := p.Repo.FileAt(at, RulesFileName, config.MaxFileSize)
 		if err != nil {
 			return nil, "", fmt.Errorf("read %s at %s: %w", RulesFileName, short, err)
 		}
@@ -125,16 +151,16 @@ func (p Policy) rules(s *Settings) (*config.Config, string, error) {
 		return cfg, fmt.Sprintf("%s from the %s commit %s", RulesFileName, what, short), err
 	case p.Dir != "":
 		name := filepath.Join(p.Dir, RulesFileName)
-		data, err := os.ReadFile(name)
+		data, ok, err := readTreeFile(ctx, p.Dir, RulesFileName, config.MaxFileSize)
 		switch {
-		case err == nil:
+		case err != nil:
+			return nil, "", fmt.Errorf("read rules file %s: %w", name, err)
+		case ok:
 			cfg, err := config.Parse(name, data)
 			return cfg, name, err
-		case !errors.Is(err, os.ErrNotExist):
-			return nil, "", fmt.Errorf("read rules file: %w", err)
 		}
 	case p.Repo != nil:
-		if data, ok := p.committed(s, RulesFileName); ok {
+		if data, ok := p.committed(s, RulesFileName, config.MaxFileSize); ok {
 			cfg, err := config.Parse(RulesFileName, data)
 			return cfg, RulesFileName + " in the default branch", err
 		}
@@ -144,7 +170,7 @@ func (p Policy) rules(s *Settings) (*config.Config, string, error) {
 }
 
 // baseline picks the baseline: see Policy.
-func (p Policy) baseline(s *Settings) error {
+func (p Policy) baseline(ctx context.Context, s *Settings) error {
 	var data []byte
 	var name string
 	switch {
@@ -153,7 +179,7 @@ func (p Policy) baseline(s *Settings) error {
 	case p.Reviewed != nil:
 		var ok bool
 		var err error
-		if data, name, ok, err = p.reviewedBaseline(s); err != nil || !ok {
+		if data, name, ok, err = p.reviewedBaseline(ctx, s); err != nil || !ok {
 			return err
 		}
 		s.BaselineNote = name
@@ -169,17 +195,18 @@ func (p Policy) baseline(s *Settings) error {
 		return nil
 	case p.Dir != "":
 		name = filepath.Join(p.Dir, baseline.FileName)
+		var ok bool
 		var err error
-		data, err = os.ReadFile(name)
+		data, ok, err = readTreeFile(ctx, p.Dir, baseline.FileName, baseline.MaxFileSize)
 		switch {
-		case errors.Is(err, os.ErrNotExist):
-			return nil
 		case err != nil:
 			return fmt.Errorf("open baseline %s: %w", name, err)
+		case !ok:
+			return nil
 		}
 	case p.Repo != nil:
 		var ok bool
-		if data, ok = p.committed(s, baseline.FileName); !ok {
+		if data, ok = p.committed(s, baseline.FileName, baseline.MaxFileSize); !ok {
 			return nil
 		}
 		name = baseline.FileName + " (in HEAD)"
@@ -201,7 +228,7 @@ func (p Policy) baseline(s *Settings) error {
 // a file inside the repository from the base commit's tree, one outside it
 // from disk. With no BaselineFile, the base commit's .secretsbaseline.json,
 // if it has one.
-func (p Policy) reviewedBaseline(s *Settings) (data []byte, name string, ok bool, err error) {
+func (p Policy) reviewedBaseline(ctx context.Context, s *Settings) (data []byte, name string, ok bool, err error) {
 	base := p.Reviewed.Base
 	rel, inside := baseline.FileName, true
 	if p.BaselineFile != "" {
@@ -210,7 +237,7 @@ func (p Policy) reviewedBaseline(s *Settings) (data []byte, name string, ok bool
 	switch {
 	case inside && !base.IsZero():
 		short := report.ShortID(base.String())
-		content, ok, err := p.Repo.FileAt(base, rel)
+		content, ok, err := p.Repo.FileAt(base, rel, baseline.MaxFileSize)
 		if err != nil {
 			return nil, "", false, fmt.Errorf("read baseline %s at %s: %w", rel, short, err)
 		}
@@ -224,22 +251,23 @@ func (p Policy) reviewedBaseline(s *Settings) (data []byte, name string, ok bool
 	case p.BaselineFile == "":
 		return nil, "", false, nil // no base to read the default baseline from
 	}
-	content, err := os.ReadFile(p.BaselineFile)
+	content, err := safefile.ReadPath(ctx, p.BaselineFile, baseline.MaxFileSize)
 	if err != nil {
 		return nil, "", false, fmt.Errorf("read baseline: %w", err)
 	}
 	return content, p.BaselineFile, true, nil
 }
 
-// committed returns file from the tip of the repository's default branch.
-// A repository without one (an empty one) has no such file; a file that
-// cannot be read is a problem of s, and taken as absent.
-func (p Policy) committed(s *Settings, file string) ([]byte, bool) {
+// committed returns file, if it has at most maxSize bytes, from the tip of
+// the repository's default branch. A repository without one (an empty one)
+// has no such file; a file that cannot be read is a problem of s, and
+// taken as absent.
+func (p Policy) committed(s *Settings, file string, maxSize int64) ([]byte, bool) {
 	ref, err := p.Repo.DefaultBranch()
 	if err != nil {
 		return nil, false
 	}
-	b, ok, err := p.Repo.FileAt(ref.ID, file)
+	b, ok, err := p.Repo.FileAt(ref.ID, file, maxSize)
 	if err != nil {
 		s.Problems = append(s.Problems, Problem{Item: file + " in " + ref.Name, Err: err})
 		return nil, false

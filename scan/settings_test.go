@@ -1,6 +1,7 @@
 package scan_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,7 +71,7 @@ func TestLoadSettings(t *testing.T) {
 		{"standard input: built-in", scan.Policy{}, "built-in", false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := scan.LoadSettings(tc.p)
+			s, err := scan.LoadSettings(context.Background(), tc.p)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Errorf("got %v, want an error %q", err, tc.wantErr)
@@ -93,13 +94,13 @@ func TestLoadSettings(t *testing.T) {
 	// the note says so; one outside the repository is read from disk.
 	g.Write("new-baseline.json", data.String())
 	g.Commit("adds a baseline")
-	s, err := scan.LoadSettings(scan.Policy{Repo: repo, Dir: g.Dir, BaselineFile: filepath.Join(g.Dir, "new-baseline.json"), Reviewed: &scan.Reviewed{Base: mustID(t, base), Head: mustID(t, head)}})
+	s, err := scan.LoadSettings(context.Background(), scan.Policy{Repo: repo, Dir: g.Dir, BaselineFile: filepath.Join(g.Dir, "new-baseline.json"), Reviewed: &scan.Reviewed{Base: mustID(t, base), Head: mustID(t, head)}})
 	if err != nil || s.Baseline != nil || !strings.Contains(s.BaselineNote, "not trusted") {
 		t.Errorf("baseline added under review: %v %v %q", err, s.Baseline, s.BaselineNote)
 	}
 	out := filepath.Join(t.TempDir(), "b.json")
 	os.WriteFile(out, []byte(data.String()), 0o600)
-	s, err = scan.LoadSettings(scan.Policy{Repo: repo, Dir: g.Dir, BaselineFile: out, Reviewed: &scan.Reviewed{Base: mustID(t, base), Head: mustID(t, head)}})
+	s, err = scan.LoadSettings(context.Background(), scan.Policy{Repo: repo, Dir: g.Dir, BaselineFile: out, Reviewed: &scan.Reviewed{Base: mustID(t, base), Head: mustID(t, head)}})
 	if err != nil || s.Baseline == nil || s.BaselineName != out {
 		t.Errorf("baseline outside: %v %q", err, s.BaselineName)
 	}
@@ -114,7 +115,7 @@ func TestLoadSettings(t *testing.T) {
 	if err := os.CopyFS(bare2, os.DirFS(filepath.Join(g2.Dir, ".git"))); err != nil {
 		t.Fatal(err)
 	}
-	s, err = scan.LoadSettings(scan.Policy{Repo: open(t, bare2), NoBaseline: true})
+	s, err = scan.LoadSettings(context.Background(), scan.Policy{Repo: open(t, bare2), NoBaseline: true})
 	if err != nil || ruleIDs(s) != "built-in" || len(s.Problems) != 1 || !strings.Contains(s.Problems[0].Item, scan.RulesFileName) {
 		t.Errorf("damaged bare repository: %v %s %+v", err, ruleIDs(s), s.Problems)
 	}

@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -25,6 +24,7 @@ import (
 	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/detect"
 	"github.com/leakhound/leakhound/gitwalk"
+	"github.com/leakhound/leakhound/internal/safefile"
 	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
 )
@@ -235,7 +235,7 @@ func (a *auditor) content(e *baseline.Entry) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("bad commit id %q", e.Commit)
 		}
-		b, ok, err := a.repo.FileAt(id, e.File)
+		b, ok, err := a.repo.FileAt(id, e.File, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -247,7 +247,9 @@ func (a *auditor) content(e *baseline.Entry) ([]byte, error) {
 	if a.root == "" {
 		return nil, errors.New("no work tree to read it from")
 	}
-	return os.ReadFile(filepath.Join(a.root, filepath.FromSlash(e.File)))
+	// Only a regular file inside the work tree: never what a link there
+	// points at, nor a FIFO.
+	return safefile.ReadFile(context.Background(), a.root, e.File, leak.DefaultMaxFileSize)
 }
 
 // locate finds the match with the entry's fingerprint in content.

@@ -15,11 +15,11 @@ package importer
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -27,6 +27,7 @@ import (
 
 	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/gitwalk"
+	"github.com/leakhound/leakhound/internal/safefile"
 	"github.com/leakhound/leakhound/leak"
 )
 
@@ -349,15 +350,16 @@ func (m *matcher) line(commit, file string, n int) (string, bool) {
 		id, idErr := gitwalk.ParseID(commit)
 		switch {
 		case commit != "" && m.repo != nil && idErr == nil:
-			content, found, _ = m.repo.FileAt(id, file)
+			content, found, _ = m.repo.FileAt(id, file, 0)
 		case commit == "":
 			if m.root != "" {
-				if b, err := os.ReadFile(filepath.Join(m.root, filepath.FromSlash(file))); err == nil {
+				// The work tree's file, if it is a regular one inside it.
+				if b, err := safefile.ReadFile(context.Background(), m.root, file, leak.DefaultMaxFileSize); err == nil {
 					content, found = b, true
 				}
 			}
 			if !found && m.repo != nil && !m.head.IsZero() {
-				content, found, _ = m.repo.FileAt(m.head, file)
+				content, found, _ = m.repo.FileAt(m.head, file, 0)
 			}
 		}
 		if found {

@@ -90,7 +90,7 @@ func (o *baselineScanOptions) scan(ctx context.Context, t *scan.Target, std stdi
 	if err != nil {
 		return nil, err
 	}
-	settings, err := scan.LoadSettings(t.Policy(scan.Policy{RulesFile: o.config, NoBaseline: true}))
+	settings, err := scan.LoadSettings(ctx, t.Policy(scan.Policy{RulesFile: o.config, NoBaseline: true}))
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func runBaselineAudit(ctx context.Context, opts baselineAuditOptions, args []str
 		return err
 	}
 	// The rules find each entry's secret again, to highlight it.
-	settings, err := scan.LoadSettings(scan.Policy{RulesFile: opts.config, Dir: root, Repo: repo, NoBaseline: true})
+	settings, err := scan.LoadSettings(ctx, scan.Policy{RulesFile: opts.config, Dir: root, Repo: repo, NoBaseline: true})
 	if err == nil && len(settings.Problems) > 0 {
 		err = settings.Problems[0].Err
 	}

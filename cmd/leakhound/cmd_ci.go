@@ -122,7 +122,7 @@ func runCI(ctx context.Context, opts ciOptions, args []string, std stdio, getenv
 
 	// Rules and baseline come from the base commit: the work tree is the
 	// merge request's, and a merge request must not vet itself.
-	settings, err := scan.LoadSettings(scan.Policy{
+	settings, err := scan.LoadSettings(ctx, scan.Policy{
 		RulesFile: opts.config, BaselineFile: opts.baseline,
 		Repo: repo, Reviewed: &scan.Reviewed{Base: rr.Base, Head: rr.Head},
 	})

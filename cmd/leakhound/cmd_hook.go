@@ -142,7 +142,7 @@ func runHookPreCommit(ctx context.Context, opts hookOptions, std stdio) error {
 // repository's rules and baseline, without progress, and with the hook's
 // short report.
 func runHook(ctx context.Context, opts hookOptions, repo *gitwalk.Repo, src scan.Source, action string, tips map[string]bool, std stdio) error {
-	settings, err := scan.LoadSettings(scan.Policy{RulesFile: opts.config, Repo: repo, Dir: repo.WorkTree()})
+	settings, err := scan.LoadSettings(ctx, scan.Policy{RulesFile: opts.config, Repo: repo, Dir: repo.WorkTree()})
 	if err != nil {
 		return err
 	}

@@ -123,7 +123,7 @@ func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) er
 			src = h
 		}
 	}
-	if eo.Settings, err = scan.LoadSettings(policy); err != nil {
+	if eo.Settings, err = scan.LoadSettings(ctx, policy); err != nil {
 		return err
 	}
 	result, scanErr := runEngine(ctx, src, eo, !opts.noProgress, std)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/leakhound/leakhound/internal/addrspace"
 	"github.com/leakhound/leakhound/scan"
 )
 
@@ -103,6 +104,14 @@ func run(args []string, in io.Reader, out, errw io.Writer) int {
 		signal.Stop(sigs) // the next signal kills
 		cancel(signalCause{s})
 	}()
+	// The regex engine reserves its memory at its first compile: under an
+	// address-space limit too low for it (ulimit -v), fail here with an
+	// error that names the limit, not deep in a scan as an internal error.
+	if err := addrspace.StartRegexEngine(); err != nil {
+		code, _ := exitCode(ctx, err)
+		fmt.Fprintf(errw, "leakhound: %v\n", err)
+		return code
+	}
 	return runContext(ctx, args, stdio{in, out, errw})
 }
 

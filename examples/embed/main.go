@@ -70,7 +70,7 @@ func scanRepo(ctx context.Context, path string, rng []string, stderr io.Writer) 
 		return nil, err
 	}
 	defer repo.Close()
-	settings, err := scan.LoadSettings(scan.Policy{Repo: repo, Dir: repo.WorkTree()})
+	settings, err := scan.LoadSettings(ctx, scan.Policy{Repo: repo, Dir: repo.WorkTree()})
 	if err != nil {
 		return nil, err
 	}

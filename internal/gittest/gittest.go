@@ -182,6 +182,29 @@ func (r *Repo) Tag(name, rev string, annotated bool) {
 	}
 }
 
+// TagBlob stores content as a blob and points the tag name straight at
+// it, as `git tag name $(git hash-object -w file)` does: no commit holds
+// it. It returns the blob's id.
+func (r *Repo) TagBlob(name, content string) string {
+	r.t.Helper()
+	obj := r.Repo.Storer.NewEncodedObject()
+	obj.SetType(plumbing.BlobObject)
+	w, err := obj.Writer()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	w.Write([]byte(content))
+	w.Close()
+	h, err := r.Repo.Storer.SetEncodedObject(obj)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if err := r.Repo.Storer.SetReference(plumbing.NewHashReference(plumbing.NewTagReferenceName(name), h)); err != nil {
+		r.t.Fatal(err)
+	}
+	return h.String()
+}
+
 // SetRef points a ref (full name) at a revision.
 func (r *Repo) SetRef(name, rev string) {
 	r.t.Helper()
