@@ -22,8 +22,9 @@ import (
 // TestSettingsReadOnlyRegularFilesInTheTree holds LoadSettings to reading
 // a work tree's rules and baseline as files the repository controls: a
 // symbolic link (to a file outside the tree, whose content must not leak
-// into the error) and a FIFO (which must not hang the scan) are refused,
-// and the error names the file. A file named on the command line may be
+// into the error), a FIFO (which must not hang the scan), a link that
+// stays inside the tree and a file over the size limit are refused, and
+// the error names the file. A file named on the command line may be
 // a link.
 func TestSettingsReadOnlyRegularFilesInTheTree(t *testing.T) {
 	t.Parallel()
