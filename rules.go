@@ -6,12 +6,17 @@
 // leakhound command in cmd/leakhound that wires them together.
 package leakhound
 
-import _ "embed"
+import (
+	"bytes"
+	_ "embed"
+)
 
-// DefaultRules is the text of the default rules file, .secretsrules.toml.
-//
 //go:embed .secretsrules.toml
-var DefaultRules []byte
+var defaultRules []byte
+
+// DefaultRules returns the text of the default rules file,
+// .secretsrules.toml: a copy, which the caller may keep or change.
+func DefaultRules() []byte { return bytes.Clone(defaultRules) }
 
 // DefaultRulesName is the name under which errors in DefaultRules are
 // reported.

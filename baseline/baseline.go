@@ -38,6 +38,7 @@ package baseline
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,11 +49,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/safefile"
 	"github.com/leakhound/leakhound/leak"
 )
 
 // FileName is the baseline file a repository may carry at its root.
 const FileName = ".secretsbaseline.json"
+
+// MaxFileSize bounds a baseline file read: 256 MiB, some million entries.
+// A baseline may come from the repository under scan.
+const MaxFileSize = 256 << 20
 
 // Version is the version of the file format this package reads and writes.
 const Version = 1
@@ -75,10 +81,10 @@ const (
 	Revoked Status = "revoked"
 )
 
-// Statuses lists the statuses in the order reports show them.
-var Statuses = []Status{Unreviewed, Accepted, FalsePositive, Revoked}
+// Statuses returns the statuses in the order reports show them.
+func Statuses() []Status { return []Status{Unreviewed, Accepted, FalsePositive, Revoked} }
 
-func (s Status) valid() bool { return slices.Contains(Statuses, s) }
+func (s Status) valid() bool { return slices.Contains(Statuses(), s) }
 
 // Entry is one known secret.
 type Entry struct {
@@ -392,9 +398,11 @@ func (b *Baseline) Encode(w io.Writer) error {
 	return err
 }
 
-// Load reads and parses the baseline file at path.
+// Load reads and parses the baseline file at path, which a user named: a
+// symbolic link is followed, but only to a regular file of at most
+// MaxFileSize bytes.
 func Load(path string) (*Baseline, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadPath(context.Background(), path, MaxFileSize)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("open baseline %s: no such file", path)

@@ -88,6 +88,10 @@
 // still shows the secret as written, which is what a reader can find in
 // the file.
 //
+// A rules file may come from the repository under scan, so its size, the
+// nesting of its inline tables and arrays, and the parts of its keys are
+// bounded before it is decoded (see MaxFileSize, MaxNesting, MaxKeyParts).
+//
 // Every mistake in a file is reported, not only the first: unknown keys,
 // wrong types, bad regexes and duplicate ids come back together in an
 // ErrorList, each with its file, line and rule id. This package checks
@@ -97,10 +101,10 @@ package config
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"encoding/gob"
 	"fmt"
-	"os"
 	"regexp/syntax"
 	"slices"
 	"strings"
@@ -108,6 +112,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/leakhound/leakhound"
+	"github.com/leakhound/leakhound/internal/safefile"
 )
 
 // Config is a validated rule set.
@@ -231,14 +236,14 @@ func (p Pos) String() string {
 	return fmt.Sprintf("%s:%d", p.File, p.Line)
 }
 
-// Severities are the valid severity values, most severe first.
-var Severities = []string{"critical", "high", "medium", "low", "info"}
+// Severities returns the valid severity values, most severe first.
+func Severities() []string { return []string{"critical", "high", "medium", "low", "info"} }
 
-// Confidences are the valid confidence values, most confident first.
-var Confidences = []string{"high", "medium", "low"}
+// Confidences returns the valid confidence values, most confident first.
+func Confidences() []string { return []string{"high", "medium", "low"} }
 
-// SecretDecodings are the valid secretDecode values.
-var SecretDecodings = []string{"percent"}
+// SecretDecodings returns the valid secretDecode values.
+func SecretDecodings() []string { return []string{"percent"} }
 
 // Default returns the embedded default rules, without their examples.
 //
@@ -261,7 +266,7 @@ func Default() (*Config, error) {
 // Their regexes are not syntax-checked here: the tests check them
 // (TestDefaultRulesAreValid), and the detector compiles each before use.
 func DefaultWithExamples() (*Config, error) {
-	f, err := parseFile(leakhound.DefaultRulesName, leakhound.DefaultRules, true)
+	f, err := parseFile(leakhound.DefaultRulesName, leakhound.DefaultRules(), true)
 	if err != nil {
 		return nil, err
 	}
@@ -275,9 +280,11 @@ func DefaultWithExamples() (*Config, error) {
 //go:embed default_rules.gob
 var defaultRulesGob []byte
 
-// Load reads and validates the rules file at path.
+// Load reads and validates the rules file at path, which a user named: a
+// symbolic link is followed, but only to a regular file of at most
+// MaxFileSize bytes (not a FIFO, nor /dev/zero).
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadPath(context.Background(), path, MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("read rules file: %w", err)
 	}

@@ -247,14 +247,14 @@ func TestPositionsAfterArrayOfRegexes(t *testing.T) {
 // TestDefaultRulesAreValid checks the embedded rules as a user's file is
 // checked, regex syntax included, which Default skips for speed.
 func TestDefaultRulesAreValid(t *testing.T) {
-	if _, err := Parse("defaults-as-a-user-file.toml", leakhound.DefaultRules); err != nil {
+	if _, err := Parse("defaults-as-a-user-file.toml", leakhound.DefaultRules()); err != nil {
 		t.Fatal(err)
 	}
 	def, err := Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	full, _ := Parse("again.toml", leakhound.DefaultRules)
+	full, _ := Parse("again.toml", leakhound.DefaultRules())
 	if len(def.Rules) != len(full.Rules) || len(def.Allowlists) != len(full.Allowlists) || len(def.TestPaths) != len(full.TestPaths) {
 		t.Fatalf("Default has %d rules, a full parse %d", len(def.Rules), len(full.Rules))
 	}

@@ -220,6 +220,9 @@ func join(at, k string) string {
 // parseFile reads and checks one rules file. trusted skips the regex
 // syntax checks, for the embedded defaults.
 func parseFile(name string, data []byte, trusted bool) (*file, error) {
+	if err := checkLimits(name, data); err != nil {
+		return nil, err
+	}
 	m, err := decodeTOML(data)
 	if err != nil {
 		var pe toml.ParseError
@@ -350,14 +353,14 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 	if r.Entropy < 0 || r.Entropy > 8 || math.IsNaN(r.Entropy) {
 		c.errorf(at+".entropy", id, "entropy must be between 0 and 8 bits per byte")
 	}
-	if r.Severity != "" && !slices.Contains(Severities, r.Severity) {
-		c.errorf(at+".severity", id, "severity must be one of %s", strings.Join(Severities, ", "))
+	if r.Severity != "" && !slices.Contains(Severities(), r.Severity) {
+		c.errorf(at+".severity", id, "severity must be one of %s", strings.Join(Severities(), ", "))
 	}
-	if r.Confidence != "" && !slices.Contains(Confidences, r.Confidence) {
-		c.errorf(at+".confidence", id, "confidence must be one of %s", strings.Join(Confidences, ", "))
+	if r.Confidence != "" && !slices.Contains(Confidences(), r.Confidence) {
+		c.errorf(at+".confidence", id, "confidence must be one of %s", strings.Join(Confidences(), ", "))
 	}
-	if r.SecretDecode != "" && !slices.Contains(SecretDecodings, r.SecretDecode) {
-		c.errorf(at+".secretDecode", id, "secretDecode must be one of %s", strings.Join(SecretDecodings, ", "))
+	if r.SecretDecode != "" && !slices.Contains(SecretDecodings(), r.SecretDecode) {
+		c.errorf(at+".secretDecode", id, "secretDecode must be one of %s", strings.Join(SecretDecodings(), ", "))
 	}
 	for i, k := range r.Keywords {
 		if strings.TrimSpace(k) == "" {

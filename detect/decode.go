@@ -165,7 +165,7 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 				tok.rules = make(map[*rule]bool)
 			}
 			tok.rules[m.rule] = true
-			m.Start, m.End, m.token = s, e, true
+			m.Start, m.End, m.token, m.span = s, e, true, [2]int{s, e}
 			m.Line, m.Column = sc.position(s)
 			m.EndLine, m.EndColumn = sc.position(e - 1)
 			m.Text = string(content[s:e])

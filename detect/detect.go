@@ -137,6 +137,13 @@ type rule struct {
 }
 
 // New compiles cfg. Errors name the rules file, line and rule.
+//
+// The keyword automaton of a large rule set takes a while to build (the
+// DFA more than the plain automaton of Options.Short): New starts building
+// it in a goroutine of its own and returns at once, so that the caller gets on
+// with other work (walking history) meanwhile; the first Detect waits for
+// it. That goroutine ends when the automaton is built; it holds nothing
+// else.
 func New(cfg *config.Config, opts Options) (*Detector, error) {
 	if opts.MaxMatchesPerRule == 0 {
 		opts.MaxMatchesPerRule = 1000
@@ -339,6 +346,10 @@ type Match struct {
 	token bool
 	// lineText is the text of the secret's first line, for "line" allowlists.
 	lineText string
+	// span is where the whole match lies in the content: the LineSet must
+	// scan all of its lines again wherever they recur, not only the
+	// secret's (a key file's header lines, say).
+	span [2]int
 	// weak is set for a match of a rule with a storePath whose value an
 	// allowlist marked weak = true matches, or whose entropy is below the
 	// rule's floor: Finding reports it as a weak password in the rule's
@@ -352,7 +363,7 @@ const weakDescription = "weak password in a credential store"
 // weakSeverity is the severity of a weak value of a rule of severity sev:
 // low, or sev if that is lower still.
 func weakSeverity(sev string) string {
-	if slices.Index(config.Severities, sev) > slices.Index(config.Severities, "low") {
+	if slices.Index(config.Severities(), sev) > slices.Index(config.Severities(), "low") {
 		return sev
 	}
 	return "low"

@@ -12,7 +12,7 @@ import (
 // LineSet (the second pass sees every line again): no panic, and every
 // match lies inside the content with a sane position.
 func FuzzDetect(f *testing.F) {
-	cfg, err := config.Default()
+	cfg, err := config.DefaultWithExamples()
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -155,7 +155,8 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 		// Lines that held a match, decoded or not, are scanned again
 		// wherever they recur.
 		for _, m := range res.Matches {
-			flag(m.Start, m.End)
+			s := m.lines()
+			flag(s[0], s[1])
 		}
 		for _, a := range sc.allowed {
 			flag(a[0], a[1])
@@ -466,6 +467,7 @@ func (d *Detector) record(r *rule, content []byte, sc *scratch, w0 int, text []b
 		Start:   w0 + s0,
 		End:     w0 + s1,
 		Entropy: ent,
+		span:    [2]int{w0 + loc[0], w0 + loc[1]},
 		weak:    weak,
 	}
 	m.Line, m.Column = sc.position(m.Start)
@@ -473,7 +475,7 @@ func (d *Detector) record(r *rule, content []byte, sc *scratch, w0 int, text []b
 	lineStart, lineEnd := m.Start-(m.Column-1), lineEndAfter(content, m.Start, 0)
 	m.lineText = string(bytes.TrimRight(content[lineStart:lineEnd], "\r\n"))
 	if !d.opts.IgnoreInlineAllows && d.inlineAllowed(content, w0+loc[0], w0+loc[1]) {
-		sc.allowed = append(sc.allowed, [2]int{m.Start, m.End})
+		sc.allowed = append(sc.allowed, m.lines())
 		return false
 	}
 	switch d.judgeAll(&m, false, "", "") {
@@ -489,6 +491,15 @@ func (d *Detector) record(r *rule, content []byte, sc *scratch, w0 int, text []b
 	*count++
 	res.Matches = append(res.Matches, m)
 	return false
+}
+
+// lines returns the span of content whose lines m lies on: its secret's
+// and its whole match's.
+func (m *Match) lines() [2]int {
+	if m.span[1] <= m.span[0] {
+		return [2]int{m.Start, m.End}
+	}
+	return [2]int{min(m.Start, m.span[0]), max(m.End, m.span[1])}
 }
 
 // matchStart returns where a match's text starts. The match of a rule
@@ -658,13 +669,14 @@ func (m *Match) rank() int {
 // weak values, the one they are reported with), then by their place in the
 // rules file.
 func rankOf(r *rule, severity string) int {
-	sev := slices.Index(config.Severities, severity)
+	sevs := config.Severities()
+	sev := slices.Index(sevs, severity)
 	if sev < 0 {
-		sev = slices.Index(config.Severities, "medium")
+		sev = slices.Index(sevs, "medium")
 	}
 	generic := 0
 	if r.generic {
 		generic = 1
 	}
-	return (generic*len(config.Severities)+sev)<<20 | r.index
+	return (generic*len(sevs)+sev)<<20 | r.index
 }

@@ -1,5 +1,6 @@
-// Package fswalk yields the files of a directory tree, or of standard
-// input, as fragments to scan, for scans outside git history (--no-git).
+// Package fswalk yields the files of a directory tree, a single file, or
+// standard input as fragments to scan, for scans outside git history
+// (--no-git).
 //
 // It never follows a symbolic link: a link is counted as skipped, so a scan
 // cannot be led out of the tree it was given. It knows files; it knows
@@ -23,14 +24,13 @@ import (
 	"github.com/leakhound/leakhound/internal/safego"
 
 	"github.com/leakhound/leakhound/leak"
-	"github.com/leakhound/leakhound/textenc"
 )
 
 // Options tune Walk.
 type Options struct {
 	// Workers is the number of goroutines calling fn; zero means GOMAXPROCS.
 	Workers int
-	// MaxFileSize skips larger files; zero means 10 MiB.
+	// MaxFileSize skips larger files; zero means leak.DefaultMaxFileSize.
 	MaxFileSize int64
 }
 
@@ -38,27 +38,24 @@ type Options struct {
 type Result struct {
 	Files   int
 	Bytes   int64
-	Skipped map[string]int
+	Skipped map[leak.SkipReason]int
 }
 
 // Walk calls fn for every regular file under root, with paths relative to
 // root and slash-separated. fn is called concurrently from opts.Workers
 // goroutines and must not keep the Fragment after it returns. Binary files,
 // files over the size limit, symbolic links and .git directories are
-// skipped and counted. An unreadable file goes to onErr; returning nil from
-// onErr continues.
+// skipped and counted (see ReadFile). An unreadable file goes to onErr;
+// returning nil from onErr continues. onErr is called from the walking
+// goroutines, one call at a time.
 func Walk(ctx context.Context, root string, opts Options, fn func(*leak.Fragment) error, onErr func(path string, err error) error) (Result, error) {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	maxSize := opts.MaxFileSize
-	if maxSize <= 0 {
-		maxSize = 10 << 20
-	}
-	res := Result{Skipped: map[string]int{}}
+	res := Result{Skipped: map[leak.SkipReason]int{}}
 	var mu sync.Mutex
-	skip := func(reason string) {
+	skip := func(reason leak.SkipReason) {
 		mu.Lock()
 		res.Skipped[reason]++
 		mu.Unlock()
@@ -82,10 +79,10 @@ func Walk(ctx context.Context, root string, opts Options, fn func(*leak.Fragment
 				}
 				return nil
 			case d.Type()&fs.ModeSymlink != 0:
-				skip("symlink")
+				skip(leak.SkipSymlink)
 				return nil
 			case !d.Type().IsRegular():
-				skip("special-file")
+				skip(leak.SkipSpecialFile)
 				return nil
 			}
 			select {
@@ -104,7 +101,7 @@ func Walk(ctx context.Context, root string, opts Options, fn func(*leak.Fragment
 					rel = p
 				}
 				rel = filepath.ToSlash(rel)
-				content, reason, err := readFile(p, maxSize)
+				content, reason, err := ReadFile(p, opts.MaxFileSize)
 				if err != nil {
 					mu.Lock()
 					err = onErr(rel, err)
@@ -132,9 +129,15 @@ func Walk(ctx context.Context, root string, opts Options, fn func(*leak.Fragment
 	return res, err
 }
 
-// readFile reads a regular file without following a symlink put in its
-// place since the walk saw it.
-func readFile(p string, maxSize int64) ([]byte, string, error) {
+// ReadFile reads the regular file at p, without following a symbolic link
+// (put in its place since a walk saw it, or named by the caller), and
+// returns its content, or why it is not scanned: a file that is not
+// regular, larger than maxSize (zero: leak.DefaultMaxFileSize), binary or
+// a Git LFS pointer.
+func ReadFile(p string, maxSize int64) ([]byte, leak.SkipReason, error) {
+	if maxSize <= 0 {
+		maxSize = leak.DefaultMaxFileSize
+	}
 	f, err := os.OpenFile(p, os.O_RDONLY|noFollow, 0)
 	if err != nil {
 		return nil, "", err
@@ -145,29 +148,30 @@ func readFile(p string, maxSize int64) ([]byte, string, error) {
 		return nil, "", err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, "special-file", nil
+		return nil, leak.SkipSpecialFile, nil
 	}
-	if fi.Size() > maxSize {
-		return nil, "too-large", nil
+	if r := leak.SkipSize(fi.Size(), maxSize); r != "" {
+		return nil, r, nil
 	}
 	b, err := io.ReadAll(io.LimitReader(f, maxSize+1))
 	if err != nil {
 		return nil, "", err
 	}
-	if int64(len(b)) > maxSize {
-		return nil, "too-large", nil
+	if r := leak.SkipSize(int64(len(b)), maxSize); r != "" {
+		return nil, r, nil
 	}
-	if textenc.Binary(b) {
-		return nil, "binary", nil
+	if r := leak.SkipContent(b); r != "" {
+		return nil, r, nil
 	}
 	return b, "", nil
 }
 
 // ReadStdin reads standard input as one fragment named "-", up to maxSize
-// bytes.
+// bytes (zero: leak.DefaultMaxFileSize). Its content is scanned as it is,
+// binary or not: it was given to be scanned.
 func ReadStdin(r io.Reader, maxSize int64) (*leak.Fragment, error) {
 	if maxSize <= 0 {
-		maxSize = 10 << 20
+		maxSize = leak.DefaultMaxFileSize
 	}
 	b, err := io.ReadAll(io.LimitReader(r, maxSize+1))
 	if err != nil {

@@ -2,7 +2,12 @@ package gitwalk
 
 import (
 	"bytes"
+	"strings"
 	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/leakhound/leakhound/internal/gitcraft"
 )
 
 // FuzzPatchDelta applies arbitrary deltas to arbitrary bases: a corrupt pack
@@ -12,6 +17,8 @@ func FuzzPatchDelta(f *testing.F) {
 	f.Add([]byte("abc"), []byte{3, 3, 0x91, 0, 3})
 	f.Add([]byte("abc"), []byte{3, 200, 1, 0x80})
 	f.Add([]byte{}, []byte{0, 0})
+	// One copy of 70,000 bytes: valid, as git writes them (issue 13 item 24).
+	f.Add(bytes.Repeat([]byte("a"), 70000), gitcraft.Delta(70000, 70000, gitcraft.Copy(0, 70000)))
 	f.Fuzz(func(t *testing.T, base, delta []byte) {
 		for _, recycle := range []bool{false, true} {
 			out, err := patchDelta(&bufPool{recycle: recycle, max: 1 << 20}, base, delta)
@@ -42,6 +49,39 @@ func FuzzParseTree(f *testing.F) {
 			if len(e.name) == 0 || bytes.IndexByte(e.name, 0) >= 0 || !bytes.Contains(raw, e.name) {
 				t.Fatalf("entry name %q", e.name)
 			}
+		}
+	})
+}
+
+// FuzzPackedRefs parses arbitrary packed-refs files: every ref it returns
+// has a valid name, and a bad line is an error, never a panic or an abort
+// of the rest (issue 13 item 18).
+func FuzzPackedRefs(f *testing.F) {
+	id := "0123456789abcdef0123456789abcdef01234567"
+	f.Add([]byte("# pack-refs with: peeled fully-peeled sorted \n" + id + " refs/heads/main\n^" + id + "\n"))
+	f.Add([]byte(id + " refs/heads/main\nnot a ref at all\n" + id + " refs/tags/v1\n"))
+	f.Add([]byte(id + " refs/../../config\n" + id + " refs/heads/main\n" + id + " refs/heads/main\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		refs, _ := parsePackedRefs(bytes.NewReader(data))
+		for _, r := range refs {
+			if !validRefName(r.Name().String()) {
+				t.Fatalf("ref %q", r.Name())
+			}
+		}
+	})
+}
+
+// FuzzParseCommit parses arbitrary commit heads: a commit or an error,
+// never a panic, and a message within MaxMessage bytes (issue 13 item 11).
+func FuzzParseCommit(f *testing.F) {
+	id := "0123456789abcdef0123456789abcdef01234567"
+	f.Add([]byte("tree " + id + "\nparent " + id + "\nauthor A <a@b> 1700000000 +0100\ncommitter A <a@b> 1700000000 +0100\n\nmsg\n"))
+	f.Add([]byte("tree " + id + "\ngpgsig -----BEGIN\n continued\n\n" + strings.Repeat("é", 2000)))
+	f.Add([]byte("author nobody\n\nno tree\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := parseCommit(plumbing.ZeroHash, data)
+		if err == nil && len(c.message) > MaxMessage {
+			t.Fatalf("message of %d bytes", len(c.message))
 		}
 	})
 }

@@ -237,13 +237,14 @@ func TestSkipsAreCounted(t *testing.T) {
 	g.Write("README", "text\n")
 	g.Commit("mixed")
 	s := scanRepo(t, g.Dir, Options{})
-	want := map[string]int{"binary": 1, "too-large": 1, "lfs-pointer": 1, "symlink": 1}
+	want := map[leak.SkipReason]int{leak.SkipBinary: 1, leak.SkipTooLarge: 1, leak.SkipLFSPointer: 1}
 	for k, v := range want {
 		if s.plan.Skipped[k] != v {
 			t.Errorf("skipped %s = %d, want %d (all: %v)", k, s.plan.Skipped[k], v, s.plan.Skipped)
 		}
 	}
-	if len(s.content) != 1 || s.introduced("text\n") == nil {
+	// The text, and the link's target.
+	if len(s.content) != 2 || s.introduced("text\n") == nil || s.introduced("README") == nil {
 		t.Errorf("scanned %d blobs: %v", len(s.content), s.content)
 	}
 }
@@ -251,9 +252,9 @@ func TestSkipsAreCounted(t *testing.T) {
 func TestSubmoduleEntriesAreCounted(t *testing.T) {
 	// go-git cannot stage a submodule (gitlink) entry, so this feeds one to
 	// the code that records a commit's changes.
-	w := &walker{plan: &Plan{Skipped: map[string]int{}, blobs: map[plumbing.Hash]*blobInfo{}}}
+	w := &walker{plan: &Plan{Skipped: map[leak.SkipReason]int{}, blobs: map[plumbing.Hash]*blobInfo{}}}
 	w.record(&leak.Commit{}, change{path: "vendor/lib", mode: 0o160000, new: plumbing.NewHash("1111111111111111111111111111111111111111")}, nil, nil)
-	if w.plan.Skipped["submodule"] != 1 || len(w.plan.blobs) != 0 {
+	if w.plan.Skipped[leak.SkipSubmodule] != 1 || len(w.plan.blobs) != 0 {
 		t.Fatalf("submodule: %v %v", w.plan.Skipped, w.plan.blobs)
 	}
 }
@@ -387,14 +388,14 @@ func TestFileAt(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	h := plumbing.NewHash(g.Head())
-	if b, ok, err := r.FileAt(h, "dir/.secretsrules.toml"); err != nil || !ok || !bytes.Equal(b, []byte("x = 1\n")) {
+	h := mustID(t, g.Head())
+	if b, ok, err := r.FileAt(h, "dir/.secretsrules.toml", 0); err != nil || !ok || !bytes.Equal(b, []byte("x = 1\n")) {
 		t.Errorf("FileAt: %q %v %v", b, ok, err)
 	}
-	if _, ok, err := r.FileAt(h, "nope"); err != nil || ok {
+	if _, ok, err := r.FileAt(h, "nope", 0); err != nil || ok {
 		t.Errorf("missing file: %v %v", ok, err)
 	}
-	if _, ok, _ := r.FileAt(h, "top/x"); ok {
+	if _, ok, _ := r.FileAt(h, "top/x", 0); ok {
 		t.Error("file treated as directory")
 	}
 }
@@ -407,13 +408,14 @@ func TestPathBlobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	got, err := r.PathBlobs(plumbing.NewHash(g.Head()), []string{"a/b/c.txt", "a/d.txt", "a/d.txt", "a/b", "nope", "top/x", "link"})
+	got, err := r.PathBlobs(mustID(t, g.Head()), []string{"a/b/c.txt", "a/d.txt", "a/d.txt", "a/b", "nope", "top/x", "link"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]plumbing.Hash{
-		"a/b/c.txt": plumbing.NewHash(g.BlobID("HEAD", "a/b/c.txt")),
-		"a/d.txt":   plumbing.NewHash(g.BlobID("HEAD", "a/d.txt")),
+	want := map[string]ID{
+		"a/b/c.txt": mustID(t, g.BlobID("HEAD", "a/b/c.txt")),
+		"a/d.txt":   mustID(t, g.BlobID("HEAD", "a/d.txt")),
+		"link":      mustID(t, g.BlobID("HEAD", "link")), // its target is scanned as content
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)
@@ -441,7 +443,7 @@ func TestDefaultBranch(t *testing.T) {
 	feature := g.Write("a", "2\n").Commit("two")
 
 	// HEAD names a branch: that branch, even when it is not main.
-	if ref, err := open(g.Dir).DefaultBranch(); err != nil || ref.Name != "refs/heads/feature" || ref.Hash.String() != feature {
+	if ref, err := open(g.Dir).DefaultBranch(); err != nil || ref.Name != "refs/heads/feature" || ref.ID.String() != feature {
 		t.Errorf("symbolic HEAD: %+v %v", ref, err)
 	}
 
@@ -449,13 +451,13 @@ func TestDefaultBranch(t *testing.T) {
 	g.SetRef("refs/remotes/origin/main", first)
 	must(t, g.Repo.Storer.SetReference(plumbing.NewSymbolicReference("refs/remotes/origin/HEAD", "refs/remotes/origin/main")))
 	must(t, os.WriteFile(filepath.Join(g.Dir, ".git", "HEAD"), []byte(feature+"\n"), 0o644))
-	if ref, err := open(g.Dir).DefaultBranch(); err != nil || ref.Name != "refs/remotes/origin/main" || ref.Hash.String() != first {
+	if ref, err := open(g.Dir).DefaultBranch(); err != nil || ref.Name != "refs/remotes/origin/main" || ref.ID.String() != first {
 		t.Errorf("detached HEAD with origin/HEAD: %+v %v", ref, err)
 	}
 
 	// A detached HEAD alone (a CI checkout): HEAD's commit.
 	g.DeleteRef("refs/remotes/origin/HEAD")
-	if ref, err := open(g.Dir).DefaultBranch(); err != nil || ref.Name != "HEAD" || ref.Hash.String() != feature {
+	if ref, err := open(g.Dir).DefaultBranch(); err != nil || ref.Name != "HEAD" || ref.ID.String() != feature {
 		t.Errorf("detached HEAD: %+v %v", ref, err)
 	}
 
@@ -576,14 +578,14 @@ func TestResolveCommit(t *testing.T) {
 		}
 	}
 	for _, rev := range []string{c1, strings.Repeat("ab", 20)} {
-		if _, err := r.ResolveCommit(rev); !errors.Is(err, plumbing.ErrObjectNotFound) {
+		if _, err := r.ResolveCommit(rev); !errors.Is(err, ErrObjectNotFound) {
 			t.Errorf("%s, not in the clone: %v", rev, err)
 		}
 	}
-	if _, err := r.ResolveCommit(blob); err == nil || errors.Is(err, plumbing.ErrObjectNotFound) || !strings.Contains(err.Error(), "not a commit") {
+	if _, err := r.ResolveCommit(blob); err == nil || errors.Is(err, ErrObjectNotFound) || !strings.Contains(err.Error(), "not a commit") {
 		t.Errorf("a blob: %v", err)
 	}
-	if _, err := r.ResolveCommit("nope"); err == nil || errors.Is(err, plumbing.ErrObjectNotFound) {
+	if _, err := r.ResolveCommit("nope"); err == nil || errors.Is(err, ErrObjectNotFound) {
 		t.Errorf("an unknown ref: %v", err)
 	}
 }
@@ -664,5 +666,34 @@ func TestResolveRevisionSuffixes(t *testing.T) {
 		if _, err := r.ResolveRef(bad); err == nil {
 			t.Errorf("%s resolved", bad)
 		}
+	}
+}
+
+func mustID(t *testing.T, s string) ID {
+	t.Helper()
+	id, err := ParseID(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func TestID(t *testing.T) {
+	t.Parallel()
+	s := "3f2a9c1b7e5d4c3b2a1908f7e6d5c4b3a2918f7e"
+	id, err := ParseID(s)
+	if err != nil || id.String() != s || id.IsZero() || !IsID(strings.ToUpper(s)) {
+		t.Errorf("%v %s", err, id)
+	}
+	if id.hash().String() != s || idOf(id.hash()) != id {
+		t.Error("not the same bytes as go-git's hash")
+	}
+	for _, bad := range []string{"", s[:39], s + "0", "g" + s[1:]} {
+		if _, err := ParseID(bad); err == nil || IsID(bad) {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+	if !(ID{}).IsZero() {
+		t.Error("zero id")
 	}
 }

@@ -3,13 +3,16 @@ package gitwalk
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+
+	"github.com/leakhound/leakhound/internal/safefile"
 )
 
 // packIndex answers "where in the pack is object h" from a pack index file
@@ -26,14 +29,37 @@ type packIndex struct {
 	n     int
 	// Offsets of the tables in data.
 	names, offs32, offs64 int
+	// packSize is the size of the pack file: an object's offset lies
+	// between its 12-byte header and its 20-byte checksum.
+	packSize int64
 
 	mem *idxfile.MemoryIndex // a version 1 index, decoded by go-git
 }
 
 var idxMagic = []byte{0xff, 't', 'O', 'c'}
 
-// openPackIndex maps the index file at path.
+// openPackIndex maps the index file at path and checks that it is
+// consistent with itself and with its pack (path with ".pack" for ".idx"):
+// a fanout table that never decreases and ends at the number of objects,
+// the pack's object count, and the pack's checksum, which the index
+// records. Offsets are checked against the pack's size when they are
+// read. Checking every entry (names in order, each object's id against its
+// content) would cost a read of the whole index or pack, which a hook that
+// looks up five objects should not pay: an index that lies about an
+// offset makes that one object corrupt, reported where it is read.
 func openPackIndex(path string) (*packIndex, error) {
+	p, err := mapPackIndex(path)
+	if err != nil {
+		return nil, fmt.Errorf("pack index %s: %w", path, err)
+	}
+	if err := p.checkPack(strings.TrimSuffix(path, ".idx") + ".pack"); err != nil {
+		p.close()
+		return nil, fmt.Errorf("pack %s: %w", strings.TrimSuffix(path, ".idx")+".pack", err)
+	}
+	return p, nil
+}
+
+func mapPackIndex(path string) (*packIndex, error) {
 	data, unmap, err := mapFile(path)
 	if err != nil {
 		return nil, err
@@ -43,20 +69,29 @@ func openPackIndex(path string) (*packIndex, error) {
 		defer unmap()
 		mem := idxfile.NewMemoryIndex()
 		if err := idxfile.NewDecoder(bytes.NewReader(data)).Decode(mem); err != nil {
-			return nil, fmt.Errorf("pack index %s: %w", path, err)
+			return nil, err
 		}
 		return &packIndex{mem: mem, unmap: func() error { return nil }}, nil
 	}
 	if v := binary.BigEndian.Uint32(data[4:]); v != 2 {
 		unmap()
-		return nil, fmt.Errorf("pack index %s: version %d", path, v)
+		return nil, fmt.Errorf("version %d", v)
 	}
 	const fanout = 8
 	if len(data) < fanout+256*4 {
 		unmap()
-		return nil, fmt.Errorf("pack index %s: truncated", path)
+		return nil, errors.New("truncated")
 	}
-	n := int(binary.BigEndian.Uint32(data[fanout+255*4:]))
+	prev := uint32(0)
+	for i := range 256 {
+		v := binary.BigEndian.Uint32(data[fanout+i*4:])
+		if v < prev {
+			unmap()
+			return nil, fmt.Errorf("corrupt fanout table (entry %d decreases)", i)
+		}
+		prev = v
+	}
+	n := int(prev)
 	p := &packIndex{data: data, unmap: unmap, n: n}
 	p.names = fanout + 256*4
 	crcs := p.names + n*20
@@ -66,9 +101,64 @@ func openPackIndex(path string) (*packIndex, error) {
 	// file.
 	if n < 0 || p.offs64+40 > len(data) || n > len(data) {
 		unmap()
-		return nil, fmt.Errorf("pack index %s: truncated (%d objects, %d bytes)", path, n, len(data))
+		return nil, fmt.Errorf("truncated (%d objects, %d bytes)", n, len(data))
 	}
 	return p, nil
+}
+
+// checkPack checks the pack's header and checksum against the index, and
+// records the pack's size.
+func (p *packIndex) checkPack(pack string) error {
+	f, err := safefile.OpenPath(pack)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	p.packSize = fi.Size()
+	var hdr [12]byte
+	var sum [20]byte
+	if p.packSize < 12+20 {
+		return errors.New("truncated")
+	}
+	if _, err := f.ReadAt(hdr[:], 0); err != nil {
+		return err
+	}
+	if _, err := f.ReadAt(sum[:], p.packSize-20); err != nil {
+		return err
+	}
+	if !bytes.Equal(hdr[:4], []byte("PACK")) {
+		return errors.New("not a pack file")
+	}
+	if v := binary.BigEndian.Uint32(hdr[4:]); v != 2 && v != 3 {
+		return fmt.Errorf("pack version %d", v)
+	}
+	count := int64(binary.BigEndian.Uint32(hdr[8:]))
+	var recorded []byte
+	if p.mem != nil {
+		recorded = p.mem.PackfileChecksum[:]
+		n, _ := p.mem.Count()
+		if count != n {
+			return fmt.Errorf("holds %d objects, its index lists %d", count, n)
+		}
+	} else {
+		recorded = p.data[len(p.data)-40 : len(p.data)-20]
+		if count != int64(p.n) {
+			return fmt.Errorf("holds %d objects, its index lists %d", count, p.n)
+		}
+	}
+	if !bytes.Equal(sum[:], recorded) {
+		return fmt.Errorf("checksum %x, its index expects %x (the index belongs to another pack)", sum, recorded)
+	}
+	return nil
+}
+
+// validOffset reports whether an object can start at off in the pack.
+func (p *packIndex) validOffset(off int64) bool {
+	return off >= 12 && off < p.packSize-20
 }
 
 // find returns the pack offset of object h.
@@ -104,6 +194,39 @@ func (p *packIndex) find(h plumbing.Hash) (int64, bool) {
 	return int64(binary.BigEndian.Uint64(p.data[j:])), true
 }
 
+// withPrefix appends to out the ids in the index that start with the
+// lower-case hex digits prefix.
+func (p *packIndex) withPrefix(prefix string, out []plumbing.Hash) []plumbing.Hash {
+	if p.mem != nil {
+		iter, err := p.mem.Entries()
+		if err != nil {
+			return out
+		}
+		defer iter.Close()
+		for {
+			e, err := iter.Next()
+			if err != nil {
+				return out
+			}
+			if strings.HasPrefix(e.Hash.String(), prefix) {
+				out = append(out, e.Hash)
+			}
+		}
+	}
+	// The lowest id with the prefix: the prefix padded with zeros.
+	low, _ := hex.DecodeString((prefix + strings.Repeat("0", 40))[:40])
+	names := p.data[p.names : p.names+p.n*20]
+	i := sort.Search(p.n, func(i int) bool { return bytes.Compare(names[i*20:i*20+20], low) >= 0 })
+	for ; i < p.n; i++ {
+		h := plumbing.Hash(names[i*20 : i*20+20])
+		if !strings.HasPrefix(h.String(), prefix) {
+			break
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
 func (p *packIndex) close() error {
 	if p.unmap == nil {
 		return nil
@@ -115,7 +238,7 @@ func (p *packIndex) close() error {
 
 // mapFile maps a file read-only, or reads it where mapping is not available.
 func mapFile(path string) ([]byte, func() error, error) {
-	f, err := os.Open(path)
+	f, err := safefile.OpenPath(path)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,16 +4,14 @@ import (
 	"container/list"
 	"errors"
 	"fmt"
-	"io"
 	"math/bits"
+	"os"
+	"sync"
 
-	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
-	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/storage/filesystem"
-	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+
+	"github.com/leakhound/leakhound/internal/safefile"
 )
 
 // objReader decodes objects from pack files for one goroutine, with
@@ -27,27 +25,37 @@ import (
 // delta names, and bounded in bytes.
 type objReader struct {
 	ps       *packIndexes
-	open     func(k int) (billy.File, error)
+	open     func(k int) (*os.File, error)
 	scanners []*packfile.Scanner
-	files    []billy.File
+	files    []*os.File
 	cache    *baseCache
 	pool     *bufPool
 	// uncached holds results the cache did not take, to recycle.
 	uncached [][]byte
+	// work counts the bytes inflated and rebuilt for the current object,
+	// against budget, and total for all of them, against what was
+	// delivered: see deltaBudget. costly remembers objects that ran out.
+	work, budget     int64
+	total, delivered int64
+	costly           map[cacheKey]bool
+	// floor and slack are deltaFloor and deltaSlack (tests lower them).
+	floor, slack int64
 }
 
 // newObjReader returns a reader with a cache of cacheBytes. With recycle,
 // the buffers of objects evicted from the cache are reused for new ones:
 // the content an object call returns is then valid only until the next
 // call, and must not be kept.
-func newObjReader(ps *packIndexes, open func(k int) (billy.File, error), cacheBytes int, recycle bool) *objReader {
+func newObjReader(ps *packIndexes, open func(k int) (*os.File, error), cacheBytes int, recycle bool, large *largeCache) *objReader {
 	pool := &bufPool{recycle: recycle, max: cacheBytes}
 	return &objReader{
 		ps:       ps,
 		open:     open,
 		scanners: make([]*packfile.Scanner, len(ps.idx)),
-		files:    make([]billy.File, len(ps.idx)),
-		cache:    newBaseCache(cacheBytes, pool),
+		files:    make([]*os.File, len(ps.idx)),
+		cache:    newBaseCache(cacheBytes, pool, large),
+		floor:    deltaFloor,
+		slack:    deltaSlack,
 		pool:     pool,
 	}
 }
@@ -85,16 +93,39 @@ func baseLimit(maxSize int64) int64 {
 	return min(max(4*maxSize, 64<<20), maxObjectSize)
 }
 
-// errTooLarge is returned by object for an object over the size limit.
-var errTooLarge = errors.New("object too large")
+// ErrTooLarge is wrapped by errors about an object larger than the size
+// limit it was read with (see Reader.Blob and Repo.FileAt).
+var ErrTooLarge = errors.New("object too large")
 
 // maxDeltaDepth bounds delta chains, so that a corrupt pack whose deltas
 // form a loop fails instead of recursing forever. git itself writes chains
 // of at most 50 by default, 4095 at most.
 const maxDeltaDepth = 10000
 
+// ErrDeltaChain is wrapped by errors about an object whose delta chain
+// would cost more to rebuild than the reader allows: in a crafted pack,
+// thousands of deltas of a large base read out of order.
+var ErrDeltaChain = errors.New("delta chain too costly to rebuild")
+
+// The work of rebuilding objects from delta chains (bytes inflated and
+// rebuilt, bases included) is bounded two ways. One object of size bytes
+// may cost a hundred times its size (git's deepest default chain is 50),
+// and at least deltaFloor, so that a reader that starts in the middle of a
+// long chain can rebuild it once. And all the objects a reader delivers
+// may cost, together, deltaSlack plus deltaRatio times their size: chains
+// read in pack order are rebuilt one delta at a time from the cache (real
+// histories cost under twice what they deliver), so only crafted packs
+// (many long chains of a large file, interleaved so that no cache holds
+// them) reach it. An object past either bound is not read (ErrDeltaChain),
+// nor is any delta of it.
+const (
+	deltaRatio = 8
+	deltaFloor = 1 << 30
+	deltaSlack = 1 << 30
+)
+
 // object returns the type and content of the object at offset off of pack
-// k. It returns errTooLarge, without decoding the object, when its size is
+// k. It returns ErrTooLarge, without decoding the object, when its size is
 // over maxSize. The content may be shared with the cache: callers must not
 // modify it.
 func (o *objReader) object(k int, off int64, maxSize int64) (plumbing.ObjectType, []byte, error) {
@@ -106,18 +137,51 @@ func (o *objReader) object(k int, off int64, maxSize int64) (plumbing.ObjectType
 		}
 	}
 	o.uncached = o.uncached[:0]
-	return o.objectDepth(k, off, maxSize, 0)
+	o.work, o.budget = 0, 0
+	typ, data, err := o.objectDepth(k, off, maxSize, 0)
+	o.delivered += int64(len(data))
+	if errors.Is(err, ErrDeltaChain) {
+		// Whatever needs this object as a base fails at once.
+		if o.costly == nil {
+			o.costly = make(map[cacheKey]bool)
+		}
+		o.costly[cacheKey{k, off}] = true
+	}
+	return typ, data, err
+}
+
+// charge counts n bytes of work on the current object, and fails when its
+// budget (set from its size) is spent.
+func (o *objReader) charge(n int) error {
+	o.work += int64(n)
+	o.total += int64(n)
+	if o.budget == 0 {
+		return nil // an object stored whole
+	}
+	if o.work > o.budget {
+		return fmt.Errorf("%w (over %d MiB for this object)", ErrDeltaChain, o.budget>>20)
+	}
+	if o.total > o.slack+deltaRatio*o.delivered {
+		return fmt.Errorf("%w (over %d times what the reader delivered)", ErrDeltaChain, deltaRatio)
+	}
+	return nil
 }
 
 func (o *objReader) objectDepth(k int, off int64, maxSize int64, depth int) (plumbing.ObjectType, []byte, error) {
-	if e, ok := o.cache.get(k, off); ok {
+	if e, ok := o.cache.get(k, off, depth > 0); ok {
 		if int64(len(e.data)) > maxSize {
-			return e.typ, nil, errTooLarge
+			return e.typ, nil, ErrTooLarge
 		}
 		return e.typ, e.data, nil
 	}
 	if depth > maxDeltaDepth {
 		return 0, nil, fmt.Errorf("pack offset %d: delta chain deeper than %d", off, maxDeltaDepth)
+	}
+	if o.costly[cacheKey{k, off}] {
+		return 0, nil, fmt.Errorf("%w (a base that was)", ErrDeltaChain)
+	}
+	if !o.ps.idx[k].validOffset(off) {
+		return 0, nil, fmt.Errorf("%w: pack offset %d is outside the pack (a corrupt pack index)", errCorrupt, off)
 	}
 	s, err := o.scanner(k)
 	if err != nil {
@@ -130,13 +194,17 @@ func (o *objReader) objectDepth(k int, off int64, maxSize int64, depth int) (plu
 	switch h.Type {
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
 		if h.Length > maxSize {
-			return h.Type, nil, errTooLarge
+			return h.Type, nil, ErrTooLarge
 		}
 		data, err := o.inflate(s, h.Length)
 		if err != nil {
 			return 0, nil, fmt.Errorf("pack offset %d: %w", off, err)
 		}
-		return h.Type, o.keep(k, off, h.Type, data), nil
+		if err := o.charge(len(data)); err != nil {
+			o.pool.put(data)
+			return 0, nil, err
+		}
+		return h.Type, o.keep(k, off, h.Type, data, depth == 0), nil
 	case plumbing.OFSDeltaObject, plumbing.REFDeltaObject:
 		delta, err := o.inflate(s, h.Length)
 		if err != nil {
@@ -148,7 +216,9 @@ func (o *objReader) objectDepth(k int, off int64, maxSize int64, depth int) (plu
 		} else if int64(size) > maxSize {
 			// The type is the base's; a caller skipping the object by size
 			// does not need it.
-			return plumbing.BlobObject, nil, errTooLarge
+			return plumbing.BlobObject, nil, ErrTooLarge
+		} else if depth == 0 {
+			o.budget = max(o.floor, 100*int64(size))
 		}
 		baseK, baseOff := k, h.OffsetReference
 		if h.Type == plumbing.REFDeltaObject {
@@ -168,7 +238,11 @@ func (o *objReader) objectDepth(k int, off int64, maxSize int64, depth int) (plu
 		if err != nil {
 			return 0, nil, fmt.Errorf("pack offset %d: %w", off, err)
 		}
-		return typ, o.keep(k, off, typ, data), nil
+		if err := o.charge(len(data)); err != nil {
+			o.pool.put(data)
+			return 0, nil, err
+		}
+		return typ, o.keep(k, off, typ, data, depth == 0), nil
 	}
 	return 0, nil, fmt.Errorf("pack offset %d: unknown object type %v", off, h.Type)
 }
@@ -184,14 +258,21 @@ func (o *objReader) inflate(s *packfile.Scanner, n int64) ([]byte, error) {
 		o.pool.put(w.b)
 		return nil, err
 	}
+	if int64(len(w.b)) != n {
+		o.pool.put(w.b)
+		return nil, fmt.Errorf("%w: inflates to %d bytes, its header declares %d", errCorrupt, len(w.b), n)
+	}
 	return w.b, nil
 }
 
 // keep puts data in the cache, or, if the cache will not hold it, keeps it
 // aside so that it is recycled at the next read, after the caller is done
-// with it.
-func (o *objReader) keep(k int, off int64, typ plumbing.ObjectType, data []byte) []byte {
-	if o.cache.put(k, off, typ, data) {
+// with it. A large object is cached only if it is what the caller asked for
+// (top), not a base rebuilt on the way: the next version of a large file
+// needs the last one read, and the bases below it would push the last
+// versions of other files out.
+func (o *objReader) keep(k int, off int64, typ plumbing.ObjectType, data []byte, top bool) []byte {
+	if o.cache.put(k, off, typ, data, top) {
 		return data
 	}
 	o.uncached = append(o.uncached, data)
@@ -242,11 +323,77 @@ func deltaTargetSize(delta []byte) (uint64, error) {
 
 // baseCache is a least-recently-used cache of decoded objects, keyed by
 // pack and offset, bounded in bytes.
+//
+// Objects over a quarter of the budget are not cached with the others, so
+// that one cannot flush the rest; they go to a largeCache, which may be
+// shared by the readers of a scan.
 type baseCache struct {
 	max, size int
 	ll        *list.List
 	m         map[cacheKey]*list.Element
 	pool      *bufPool // receives evicted buffers
+	large     *largeCache
+}
+
+// largeCache keeps the large objects read most recently, bounded in bytes
+// but always keeping the latest one. Without it, a chain of deltas of a
+// large file would be rebuilt from its base for every version read:
+// quadratic in the chain's length. The readers of a scan share one, since
+// the next version of a file is often in the next batch, which another
+// reader takes. Its buffers are never recycled: a reader may be scanning
+// one while another evicts it.
+type largeCache struct {
+	mu      sync.Mutex
+	entries []*cacheEntry // most recent first
+	size    int
+	max     int
+}
+
+func newLargeCache(maxBytes int) *largeCache { return &largeCache{max: maxBytes} }
+
+// get returns a cached object. One read as the base of a delta becomes the
+// first to be evicted: the version rebuilt from it is what the next version
+// of that file will need.
+func (c *largeCache) get(key cacheKey, asBase bool) (*cacheEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, e := range c.entries {
+		if e.key != key {
+			continue
+		}
+		if asBase {
+			copy(c.entries[i:], c.entries[i+1:])
+			c.entries[len(c.entries)-1] = e
+		} else {
+			copy(c.entries[1:i+1], c.entries[:i])
+			c.entries[0] = e
+		}
+		return e, true
+	}
+	return nil, false
+}
+
+// put caches e, evicting the least recently used beyond max bytes, but
+// never e; it reports whether e was new.
+func (c *largeCache) put(e *cacheEntry) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, old := range c.entries {
+		if old.key == e.key {
+			return false
+		}
+	}
+	c.entries = append(c.entries, nil)
+	copy(c.entries[1:], c.entries)
+	c.entries[0] = e
+	c.size += cap(e.data)
+	for len(c.entries) > 1 && c.size > c.max {
+		last := c.entries[len(c.entries)-1]
+		c.entries[len(c.entries)-1] = nil
+		c.entries = c.entries[:len(c.entries)-1]
+		c.size -= cap(last.data)
+	}
+	return true
 }
 
 type cacheKey struct {
@@ -260,24 +407,28 @@ type cacheEntry struct {
 	data []byte
 }
 
-func newBaseCache(maxBytes int, pool *bufPool) *baseCache {
-	return &baseCache{max: maxBytes, ll: list.New(), m: make(map[cacheKey]*list.Element), pool: pool}
+func newBaseCache(maxBytes int, pool *bufPool, large *largeCache) *baseCache {
+	if large == nil {
+		large = newLargeCache(4 * maxBytes)
+	}
+	return &baseCache{max: maxBytes, ll: list.New(), m: make(map[cacheKey]*list.Element), pool: pool, large: large}
 }
 
-func (c *baseCache) get(k int, off int64) (*cacheEntry, bool) {
+// get returns a cached object; see largeCache.get for asBase.
+func (c *baseCache) get(k int, off int64, asBase bool) (*cacheEntry, bool) {
 	if el, ok := c.m[cacheKey{k, off}]; ok {
 		c.ll.MoveToFront(el)
 		return el.Value.(*cacheEntry), true
 	}
-	return nil, false
+	return c.large.get(cacheKey{k, off}, asBase)
 }
 
-// put caches data and reports whether it did: an object over a quarter of
-// the budget is not cached, so that one object cannot flush the rest.
-func (c *baseCache) put(k int, off int64, typ plumbing.ObjectType, data []byte) bool {
+// put caches data and reports whether it did; a large object only if
+// large is set.
+func (c *baseCache) put(k int, off int64, typ plumbing.ObjectType, data []byte, large bool) bool {
 	cost := cap(data) + 64
 	if cost > c.max/4 {
-		return false
+		return large && c.large.put(&cacheEntry{key: cacheKey{k, off}, typ: typ, data: data})
 	}
 	key := cacheKey{k, off}
 	if _, ok := c.m[key]; ok {
@@ -352,8 +503,8 @@ func (p *bufPool) put(b []byte) {
 // patchDelta applies a git delta to base, into a buffer from pool. A delta
 // is two sizes (base, result) as little-endian base-128 numbers, then
 // instructions: a byte with the high bit set copies a range of base (its
-// low 4 bits say which offset bytes follow, the next 3 which size bytes; a
-// size of 0 means 0x10000); a byte 1-127 inserts that many following bytes.
+// low 4 bits say which offset bytes follow, the next 3 which size bytes,
+// up to 0xffffff; a size of 0 means 0x10000); a byte 1-127 inserts that many following bytes.
 func patchDelta(pool *bufPool, base, delta []byte) ([]byte, error) {
 	srcSize, delta, err := uvarint(delta)
 	if err != nil {
@@ -366,9 +517,11 @@ func patchDelta(pool *bufPool, base, delta []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Each instruction byte yields at most 0x10000 bytes: a header that
-	// claims more is corrupt, and must not make us allocate it.
-	if dstSize > uint64(len(delta))*0x10000 {
+	// A copy instruction (one byte, up to three of size) yields at most
+	// 0xffffff bytes, so a header that claims more than that per byte of
+	// instructions is corrupt, and must not make us allocate it. (Copies
+	// over 64 KiB are valid: git writes them for large files.)
+	if dstSize > uint64(len(delta))*0xffffff {
 		return nil, errBadDelta
 	}
 	out := pool.get(int(min(dstSize, 64<<20)))
@@ -440,30 +593,30 @@ func uvarint(b []byte) (uint64, []byte, error) {
 }
 
 // objects reads objects for one goroutine: packed objects through an
-// objReader, by id or by pack location, and loose objects through go-git's
-// storage.
+// objReader, by id or by pack location, and loose objects.
 type objects struct {
 	r  *Repo
 	or *objReader
-	st *filesystem.Storage // loose objects, opened on first use
 }
 
 // newObjects returns a reader with a cache of cacheBytes. With recycle, see
-// newObjReader.
-func (r *Repo) newObjects(cacheBytes int, recycle bool) *objects {
+// newObjReader. Readers may share a cache of large objects; with large nil,
+// the reader has its own.
+func (r *Repo) newObjects(cacheBytes int, recycle bool, large ...*largeCache) *objects {
 	ps := r.packIndexes()
-	open := func(k int) (billy.File, error) { return dotgit.New(r.fs).ObjectPack(ps.hashes[k]) }
-	return &objects{r: r, or: newObjReader(ps, open, cacheBytes, recycle)}
+	open := func(k int) (*os.File, error) { return safefile.OpenPath(ps.paths[k] + ".pack") }
+	var lc *largeCache
+	if len(large) > 0 {
+		lc = large[0]
+	}
+	return &objects{r: r, or: newObjReader(ps, open, cacheBytes, recycle, lc)}
 }
 
 func (o *objects) close() {
 	o.or.close()
-	if o.st != nil {
-		o.st.Close()
-	}
 }
 
-// byID returns the type and content of object h, or errTooLarge if it is
+// byID returns the type and content of object h, or ErrTooLarge if it is
 // larger than maxSize. The content must not be modified.
 func (o *objects) byID(h plumbing.Hash, maxSize int64) (plumbing.ObjectType, []byte, error) {
 	if k, off := o.or.find(h); k >= 0 {
@@ -481,36 +634,13 @@ func (o *objects) at(loc blobLoc, maxSize int64) (plumbing.ObjectType, []byte, e
 }
 
 func (o *objects) loose(h plumbing.Hash, maxSize int64) (plumbing.ObjectType, []byte, error) {
-	maxSize = min(maxSize, maxObjectSize)
-	if o.st == nil {
-		// Over the threshold, go-git reads a loose object's header only,
-		// so that its size is known before its content is read: a loose
-		// 1 GiB blob must be skipped, not loaded.
-		o.st = filesystem.NewStorageWithOptions(o.r.fs, cache.NewObjectLRU(4*cache.MiByte),
-			filesystem.Options{KeepDescriptors: true, LargeObjectThreshold: 1 << 20})
-	}
-	obj, err := o.st.EncodedObject(plumbing.AnyObject, h)
-	if err != nil {
-		return 0, nil, err
-	}
-	if obj.Size() > maxSize {
-		return obj.Type(), nil, errTooLarge
-	}
-	rd, err := obj.Reader()
-	if err != nil {
-		return 0, nil, err
-	}
-	defer rd.Close()
-	data := make([]byte, obj.Size())
-	if _, err := io.ReadFull(rd, data); err != nil {
-		return 0, nil, fmt.Errorf("read: %w", err)
-	}
-	return obj.Type(), data, nil
+	return o.r.readLoose(h, maxSize)
 }
 
-// typed returns object h, which must be of type want.
-func (o *objects) typed(h plumbing.Hash, want plumbing.ObjectType) ([]byte, error) {
-	typ, data, err := o.byID(h, 1<<40)
+// typed returns object h, which must be of type want, or an error wrapping
+// ErrTooLarge if it is larger than maxSize.
+func (o *objects) typed(h plumbing.Hash, want plumbing.ObjectType, maxSize int64) ([]byte, error) {
+	typ, data, err := o.byID(h, maxSize)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", want, h, err)
 	}
@@ -518,32 +648,4 @@ func (o *objects) typed(h plumbing.Hash, want plumbing.ObjectType) ([]byte, erro
 		return nil, fmt.Errorf("%s %s: is a %s", want, h, typ)
 	}
 	return data, nil
-}
-
-// peel follows annotated tags from h to the object they name, and returns
-// that object's id, type and content.
-func (o *objects) peel(h plumbing.Hash) (plumbing.Hash, plumbing.ObjectType, []byte, error) {
-	for depth := 0; depth < 20; depth++ {
-		typ, data, err := o.byID(h, 1<<40)
-		if err != nil {
-			return h, 0, nil, fmt.Errorf("object %s: %w", h, err)
-		}
-		if typ != plumbing.TagObject {
-			return h, typ, data, nil
-		}
-		t, err := object.DecodeTag(nil, decode(typ, data))
-		if err != nil {
-			return h, 0, nil, fmt.Errorf("tag %s: %w", h, err)
-		}
-		h = t.Target
-	}
-	return h, 0, nil, fmt.Errorf("object %s: tags nested too deep", h)
-}
-
-// decode wraps raw object content for go-git's decoders.
-func decode(typ plumbing.ObjectType, data []byte) plumbing.EncodedObject {
-	obj := &plumbing.MemoryObject{}
-	obj.SetType(typ)
-	obj.Write(data)
-	return obj
 }

@@ -6,20 +6,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/leakhound/leakhound/internal/safego"
 
 	"github.com/leakhound/leakhound/leak"
-	"github.com/leakhound/leakhound/textenc"
 )
 
 // Stats counts a walk's progress. Its fields are updated atomically while
@@ -36,7 +33,8 @@ type Stats struct {
 type ScanOptions struct {
 	// Workers is the number of parallel readers; zero means GOMAXPROCS.
 	Workers int
-	// MaxFileSize skips blobs larger than this many bytes; zero means 10 MiB.
+	// MaxFileSize skips blobs larger than this many bytes; zero means
+	// leak.DefaultMaxFileSize.
 	MaxFileSize int64
 	// CacheBytes bounds each reader's cache of delta bases; zero means
 	// DefaultCacheBytes.
@@ -48,20 +46,19 @@ type ScanOptions struct {
 // MiB, for a third of the memory.
 const DefaultCacheBytes = 8 << 20
 
-// DefaultMaxFileSize is the size above which blobs are skipped by default.
-const DefaultMaxFileSize = 10 << 20
-
 // Scan reads every blob of the plan once and calls fn with it. Blobs are
 // read in pack order by opts.Workers readers in parallel, so fn is called
 // concurrently from that many goroutines and must be safe for that; the
-// Fragment, and its Content, is only valid until fn returns.
+// Fragment, and its Content, is only valid until fn returns. The target of
+// a symbolic link is a blob like any other, scanned as content; its
+// Sources name the link.
 //
-// Binary blobs (a NUL byte in the first 8000 bytes, as git decides, unless
-// they are UTF-16 text: see textenc.Binary), blobs
-// larger than opts.MaxFileSize and Git LFS pointers are not passed to fn;
-// they are counted in p.Skipped under "binary", "too-large" and
-// "lfs-pointer". A blob that cannot be read goes to onErr. An error from fn
-// stops the scan and is returned.
+// Blobs larger than opts.MaxFileSize (leak.SkipSize), binary blobs and Git
+// LFS pointers (leak.SkipContent), and blobs whose delta chains would cost
+// more to rebuild than a reader allows (leak.SkipDeltaChain, in crafted
+// packs) are not passed to fn; they are counted in p.Skipped by reason. A
+// blob that cannot be read goes to onErr. An error from fn stops the scan
+// and is returned.
 func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats, fn func(*leak.Fragment) error, onErr ErrorFunc) error {
 	if stats == nil {
 		stats = new(Stats)
@@ -72,15 +69,9 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 	}
 	maxSize := opts.MaxFileSize
 	if maxSize <= 0 {
-		maxSize = DefaultMaxFileSize
+		maxSize = leak.DefaultMaxFileSize
 	}
-	todo := make([]plumbing.Hash, 0, len(p.order))
-	for _, h := range p.order {
-		if !p.blobs[h].symlink {
-			todo = append(todo, h)
-		}
-	}
-	locs := r.packIndexes().locate(todo)
+	locs := r.packIndexes().locate(p.order)
 	stats.BlobsTotal.Store(int64(len(locs)))
 
 	// Workers take batches of neighbouring blobs, so that each reader's
@@ -88,17 +79,18 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 	const batch = 256
 	var next atomic.Int64
 	var mu sync.Mutex
-	skipped := map[string]int{}
+	skipped := map[leak.SkipReason]int{}
 	g, gctx := errgroup.WithContext(ctx)
 	cacheBytes := opts.CacheBytes
 	if cacheBytes <= 0 {
 		cacheBytes = DefaultCacheBytes
 	}
+	large := newLargeCache(4 * cacheBytes * workers)
 	for range workers {
 		safego.Go(g, func() error {
-			objs := r.newObjects(cacheBytes, true)
+			objs := r.newObjects(cacheBytes, true, large)
 			defer objs.close()
-			local := map[string]int{}
+			local := map[leak.SkipReason]int{}
 			defer func() {
 				mu.Lock()
 				for k, v := range local {
@@ -131,7 +123,7 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 						local[reason]++
 						continue
 					}
-					frag := leak.Fragment{Content: content, BlobID: loc.h.String(), Sources: p.blobs[loc.h].sources}
+					frag := leak.Fragment{Content: content, BlobID: loc.h.String(), Sources: p.blobs[loc.h].all()}
 					if err := fn(&frag); err != nil {
 						return err
 					}
@@ -148,8 +140,11 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 
 // packIndexes are the repository's pack indexes, shared by all readers.
 type packIndexes struct {
-	hashes []plumbing.Hash
-	idx    []*packIndex
+	paths []string // each pack's path, without ".pack"
+	idx   []*packIndex
+	// errs are the packs left out, because their index could not be read
+	// or does not match the pack.
+	errs []error
 }
 
 func (ps *packIndexes) close() {
@@ -164,19 +159,34 @@ func (r *Repo) packIndexes() *packIndexes {
 	return r.packs
 }
 
+// readPackIndexes opens the index of every pack in every object directory.
+// A pack whose index cannot be read, or does not match it, is left out, and
+// its error kept for Plan to report.
 func (r *Repo) readPackIndexes() *packIndexes {
-	dg := dotgit.New(r.fs)
-	hs, _ := dg.ObjectPacks()
 	ps := &packIndexes{}
-	for _, ph := range hs {
-		p, err := openPackIndex(filepath.Join(r.commonDir, "objects", "pack", "pack-"+ph.String()+".idx"))
-		if err != nil {
-			continue // the storage reads such a pack's objects, or reports them
+	for _, dir := range r.objDirs {
+		for _, p := range listPacks(dir) {
+			idx, err := openPackIndex(p + ".idx")
+			if err != nil {
+				ps.errs = append(ps.errs, err)
+				continue
+			}
+			ps.paths = append(ps.paths, p)
+			ps.idx = append(ps.idx, idx)
 		}
-		ps.hashes = append(ps.hashes, ph)
-		ps.idx = append(ps.idx, p)
 	}
 	return ps
+}
+
+// idsWithPrefix returns the ids of the objects, packed or loose, that start
+// with the lower-case hex digits prefix (at least four).
+func (r *Repo) idsWithPrefix(prefix string) []plumbing.Hash {
+	out := r.looseWithPrefix(prefix)
+	for _, idx := range r.packIndexes().idx {
+		out = idx.withPrefix(prefix, out)
+	}
+	slices.SortFunc(out, func(a, b plumbing.Hash) int { return bytes.Compare(a[:], b[:]) })
+	return slices.Compact(out)
 }
 
 // blobLoc is where a blob is stored: a pack and offset, or pack == -1 for a
@@ -210,28 +220,19 @@ func (ps *packIndexes) locate(hs []plumbing.Hash) []blobLoc {
 
 // readBlobAt returns the content of the blob at loc, or why it is skipped.
 // The content is shared with the reader's cache and must not be modified.
-func readBlobAt(objs *objects, loc blobLoc, maxSize int64) ([]byte, string, error) {
+func readBlobAt(objs *objects, loc blobLoc, maxSize int64) ([]byte, leak.SkipReason, error) {
 	typ, data, err := objs.at(loc, maxSize)
 	switch {
-	case errors.Is(err, errTooLarge):
-		return nil, "too-large", nil
+	case errors.Is(err, ErrTooLarge):
+		return nil, leak.SkipTooLarge, nil
+	case errors.Is(err, ErrDeltaChain):
+		return nil, leak.SkipDeltaChain, nil
 	case err != nil:
 		return nil, "", err
 	case typ != plumbing.BlobObject:
 		return nil, "", fmt.Errorf("object is a %s, not a blob", typ)
 	}
-	return data, skipReason(data), nil
-}
-
-// skipReason tells whether content is not text to scan.
-func skipReason(b []byte) string {
-	if len(b) < 1024 && bytes.HasPrefix(b, []byte("version https://git-lfs.github.com/spec/")) {
-		return "lfs-pointer"
-	}
-	if textenc.Binary(b) {
-		return "binary"
-	}
-	return ""
+	return data, leak.SkipContent(data), nil
 }
 
 // Reader reads single blobs. It is not safe for concurrent use.
@@ -244,9 +245,20 @@ func (r *Repo) NewReader() *Reader {
 	return &Reader{objs: r.newObjects(16<<20, false)}
 }
 
-// Blob returns the content of blob id. It must not be modified.
-func (rd *Reader) Blob(id string) ([]byte, error) {
-	return rd.objs.typed(plumbing.NewHash(id), plumbing.BlobObject)
+// Blob returns the content of blob id, which must not be modified, if it
+// is at most maxSize bytes; zero or less means leak.DefaultMaxFileSize.
+// A larger blob is not read: the error wraps ErrTooLarge. Pass the limit
+// the scan skips blobs by, so that no path reads more than it.
+func (rd *Reader) Blob(id ID, maxSize int64) ([]byte, error) {
+	return rd.objs.typed(id.hash(), plumbing.BlobObject, sizeLimit(maxSize))
+}
+
+// sizeLimit is maxSize, or leak.DefaultMaxFileSize for zero or less.
+func sizeLimit(maxSize int64) int64 {
+	if maxSize <= 0 {
+		return leak.DefaultMaxFileSize
+	}
+	return maxSize
 }
 
 // Close releases the Reader's files.

@@ -6,19 +6,18 @@ import (
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/leakhound/leakhound/leak"
 )
 
-// StagedCommit is the pseudo-commit that PlanStaged attributes staged
-// content to: it has no id yet.
-var StagedCommit = leak.Commit{Message: "(staged changes)"}
+// stagedMessage is the message of the pseudo-commit that PlanStaged
+// attributes staged content to: it has no id yet.
+const stagedMessage = "(staged changes)"
 
 // PlanStaged plans a scan of what is staged: every file in the index whose
 // content differs from HEAD's, as git commit would record it. Its Sources
-// belong to a copy of StagedCommit, and their Prior is HEAD's version of the
+// belong to a pseudo-commit with no id and the message "(staged changes)",
+// and their Prior is HEAD's version of the
 // file (or, for a new path, a file the index no longer has that it may have
 // been renamed from), so that only what the staging adds is new. A
 // repository without commits yet compares against an empty tree.
@@ -32,25 +31,25 @@ func (r *Repo) PlanStaged(ctx context.Context) (*Plan, error) {
 	}
 	objs := r.newObjects(planCacheBytes, false)
 	defer objs.close()
-	tr := &treeReader{objs: objs, cache: newTreeCache(planCacheBytes)}
+	tr := newTreeReader(objs, planCacheBytes)
 
-	head := map[string]*entry{}
-	if h, err := r.ResolveRef("HEAD"); err == nil {
-		raw, err := objs.typed(h, plumbing.CommitObject)
+	head := map[string]change{} // HEAD's files, with their ids in new
+	if h, err := r.resolveRev("HEAD"); err == nil {
+		c, err := objs.readCommit(h)
 		if err != nil {
 			return nil, err
 		}
-		c, err := object.DecodeCommit(nil, decode(plumbing.CommitObject, raw))
+		err = tr.diff(ctx, nil, plumbing.ZeroHash, c.tree, newInterner(), func(ch change) { head[ch.path] = ch }, func(string, plumbing.Hash) {})
 		if err != nil {
 			return nil, fmt.Errorf("commit %s: %w", h, err)
 		}
-		if err := flatten(ctx, tr, c.TreeHash, "", head); err != nil {
-			return nil, err
-		}
 	}
 
-	commit := StagedCommit
-	p := &Plan{Skipped: map[string]int{}, blobs: map[plumbing.Hash]*blobInfo{}}
+	commit := leak.Commit{Message: stagedMessage}
+	p := &Plan{Skipped: map[leak.SkipReason]int{}, blobs: map[plumbing.Hash]*blobInfo{}}
+	if n := len(tr.tooLarge); n > 0 {
+		p.Skipped[leak.SkipTreeTooLarge] = n
+	}
 	w := &walker{plan: p, paths: newInterner()}
 	inIndex := make(map[string]bool, len(idx.Entries))
 	var changes []change
@@ -59,27 +58,27 @@ func (r *Repo) PlanStaged(ctx context.Context) (*Plan, error) {
 		// (go-git's index.Merged constant is 1, which is not what its
 		// decoder reads for merged entries.)
 		if e.Stage != 0 {
-			p.Skipped["unmerged"]++
+			p.Skipped[leak.SkipUnmerged]++
 			continue
 		}
 		if e.IntentToAdd {
 			continue
 		}
 		inIndex[e.Name] = true
-		old := head[e.Name]
-		if old != nil && old.hash == e.Hash && old.mode == e.Mode {
+		old, inHead := head[e.Name]
+		if inHead && old.new == e.Hash && old.mode == e.Mode {
 			continue
 		}
 		ch := change{path: e.Name, mode: e.Mode, new: e.Hash}
-		if old != nil && old.mode.IsFile() {
-			ch.old = old.hash
+		if inHead && old.mode.IsFile() {
+			ch.old = old.new
 		}
 		changes = append(changes, ch)
 	}
 	var deleted []deletion
 	for path, e := range head {
 		if !inIndex[path] && e.mode.IsFile() {
-			deleted = append(deleted, deletion{path, e.hash})
+			deleted = append(deleted, deletion{path, e.new})
 		}
 	}
 	sort.Slice(deleted, func(i, j int) bool { return deleted[i].path < deleted[j].path })
@@ -94,27 +93,4 @@ func (r *Repo) PlanStaged(ctx context.Context) (*Plan, error) {
 		p.Commits = []*leak.Commit{&commit}
 	}
 	return p, nil
-}
-
-// flatten adds every entry below tree to out, keyed by path.
-func flatten(ctx context.Context, tr *treeReader, tree plumbing.Hash, prefix string, out map[string]*entry) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	es, err := tr.tree(tree)
-	if err != nil {
-		return err
-	}
-	for i := range es {
-		e := &es[i]
-		p := join(prefix, e.name)
-		if e.mode == filemode.Dir {
-			if err := flatten(ctx, tr, e.hash, p, out); err != nil {
-				return err
-			}
-			continue
-		}
-		out[p] = e
-	}
-	return nil
 }

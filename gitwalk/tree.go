@@ -2,12 +2,14 @@ package gitwalk
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // entry is one entry of a raw git tree.
@@ -54,12 +56,27 @@ func (c *treeCache) put(h plumbing.Hash, es []entry) {
 	c.bytesInCur += cost
 }
 
+// maxTreeSize bounds the size of a tree object: 16 MiB is a directory of
+// some 300,000 files. A larger tree is skipped (counted as
+// leak.SkipTreeTooLarge): the files below it are not scanned. Its parsed
+// entries take at most three times its size.
+const maxTreeSize = 16 << 20
+
 // treeReader reads and parses trees.
 type treeReader struct {
-	objs  *objects
-	cache *treeCache
+	objs   *objects
+	cache  *treeCache
+	limits walkLimits
+	// tooLarge holds the trees skipped for their size.
+	tooLarge map[plumbing.Hash]bool
 }
 
+func newTreeReader(objs *objects, cacheBytes int) *treeReader {
+	return &treeReader{objs: objs, cache: newTreeCache(cacheBytes), limits: objs.r.limits}
+}
+
+// tree returns the entries of tree h. A tree over maxTreeSize is recorded
+// in tooLarge and read as empty.
 func (tr *treeReader) tree(h plumbing.Hash) ([]entry, error) {
 	if h.IsZero() || h == emptyTree {
 		return nil, nil
@@ -67,7 +84,17 @@ func (tr *treeReader) tree(h plumbing.Hash) ([]entry, error) {
 	if es, ok := tr.cache.get(h); ok {
 		return es, nil
 	}
-	raw, err := tr.objs.typed(h, plumbing.TreeObject)
+	if tr.tooLarge[h] {
+		return nil, nil
+	}
+	raw, err := tr.objs.typed(h, plumbing.TreeObject, maxTreeSize)
+	if errors.Is(err, ErrTooLarge) {
+		if tr.tooLarge == nil {
+			tr.tooLarge = make(map[plumbing.Hash]bool)
+		}
+		tr.tooLarge[h] = true
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -84,8 +111,11 @@ func (tr *treeReader) tree(h plumbing.Hash) ([]entry, error) {
 var emptyTree = plumbing.NewHash("4b825dc642cb6eb9a060e54bf8d69288fbee4904")
 
 // parseTree parses a raw tree: entries of "<octal mode> <name>\0<20-byte id>".
+// Its memory grows with the entries it parses, never ahead of them: the
+// shortest entry takes 24 bytes, so a first guess at the count is a tenth
+// of that, and a malformed tree fails before it costs more than its size.
 func parseTree(raw []byte) ([]entry, error) {
-	es := make([]entry, 0, bytes.Count(raw, []byte{0}))
+	es := make([]entry, 0, min(len(raw)/240+1, 1024))
 	for len(raw) > 0 {
 		sp := bytes.IndexByte(raw, ' ')
 		if sp <= 0 {
@@ -148,23 +178,116 @@ type change struct {
 	new, old plumbing.Hash // old is zero for an added file
 }
 
+// walkLimits bound the tree walks of one commit (its diffs against each of
+// its parents), or one listing of a tree. Real trees are far inside them; a crafted one (a
+// tree that contains itself, trees nested 40,000 deep, a few small trees
+// whose entries all name the next, which list millions of files) ends the
+// walk with an error that names the commit, having cost at most these.
+type walkLimits struct {
+	// depth is git's own default limit (core.maxTreeDepth).
+	depth int
+	// pathLen bounds a path built from nested tree entries.
+	pathLen int
+	// entries bounds the tree entries compared: the time.
+	entries int
+	// bytes bounds what is recorded: the memory. Each file costs its path
+	// and fileCost bytes (the change, the interned path, the Source).
+	bytes int
+}
+
+// walkBudget is what is left of a commit's walkLimits.entries and bytes.
+type walkBudget struct{ entries, bytes int }
+
+// budget returns a full budget.
+func (tr *treeReader) budget() *walkBudget {
+	return &walkBudget{entries: tr.limits.entries, bytes: tr.limits.bytes}
+}
+
+var defaultWalkLimits = walkLimits{depth: 4096, pathLen: 16 << 10, entries: 4 << 20, bytes: 256 << 20}
+
+const fileCost = 256
+
+// treeWalk is one comparison of two trees. Paths are built in one buffer,
+// extended on the way down and cut on the way up, so that their cost is
+// linear in the depth; the trees on the current path are kept, per side, to
+// tell a tree that contains itself.
+type treeWalk struct {
+	tr    *treeReader
+	ctx   context.Context
+	paths *interner
+	add   func(change)
+	del   func(path string, h plumbing.Hash)
+	path  []byte
+	// oldOn and newOn are the trees on the current path, per side: a few
+	// deep, where a scan beats a map.
+	oldOn, newOn []plumbing.Hash
+	depth        int
+	budget       *walkBudget
+}
+
 // diff compares two trees and calls add for each file (or symlink or
 // submodule) that is new or changed in newTree, and del for each file that
-// is gone. Subtrees whose ids are equal are skipped unread.
-func (tr *treeReader) diff(oldTree, newTree plumbing.Hash, prefix string, paths *interner, add func(change), del func(path string, h plumbing.Hash)) error {
+// is gone. Subtrees whose ids are equal are skipped unread. It stops with
+// an error when ctx is done, a limit is reached or budget (nil for a fresh
+// one) runs out; what it reported before that stands.
+func (tr *treeReader) diff(ctx context.Context, budget *walkBudget, oldTree, newTree plumbing.Hash, paths *interner, add func(change), del func(path string, h plumbing.Hash)) error {
+	if budget == nil {
+		budget = tr.budget()
+	}
+	w := &treeWalk{tr: tr, ctx: ctx, paths: paths, add: add, del: del, budget: budget}
+	return w.dir(oldTree, newTree)
+}
+
+// at names the current directory in errors, quoted, and shortened in the
+// middle if it is long.
+func (w *treeWalk) at() string {
+	if len(w.path) == 0 {
+		return "the top tree"
+	}
+	if len(w.path) > 120 {
+		return fmt.Sprintf("%q…%q (%d bytes)", w.path[:60], w.path[len(w.path)-40:], len(w.path))
+	}
+	return fmt.Sprintf("%q", w.path)
+}
+
+func (w *treeWalk) dir(oldTree, newTree plumbing.Hash) error {
 	if oldTree == newTree {
 		return nil
 	}
-	olds, err := tr.tree(oldTree)
+	switch {
+	case w.depth >= w.tr.limits.depth:
+		return fmt.Errorf("trees nested deeper than %d levels, at %s", w.tr.limits.depth, w.at())
+	case !newTree.IsZero() && slices.Contains(w.newOn, newTree):
+		return fmt.Errorf("%w: tree %s contains itself, at %s", errCorrupt, newTree, w.at())
+	case !oldTree.IsZero() && slices.Contains(w.oldOn, oldTree):
+		return fmt.Errorf("%w: tree %s contains itself, at %s", errCorrupt, oldTree, w.at())
+	}
+	olds, err := w.tr.tree(oldTree)
 	if err != nil {
 		return err
 	}
-	news, err := tr.tree(newTree)
+	news, err := w.tr.tree(newTree)
 	if err != nil {
 		return err
 	}
+	w.depth++
+	w.oldOn = append(w.oldOn, oldTree)
+	w.newOn = append(w.newOn, newTree)
+	defer func() {
+		w.depth--
+		w.oldOn = w.oldOn[:len(w.oldOn)-1]
+		w.newOn = w.newOn[:len(w.newOn)-1]
+	}()
 	i, j := 0, 0
 	for i < len(olds) || j < len(news) {
+		if w.budget.entries--; w.budget.entries < 0 {
+			return fmt.Errorf("the trees hold more than %d entries to compare (stopped at %s)", w.tr.limits.entries, w.at())
+		}
+		if w.budget.entries%4096 == 0 {
+			if err := w.ctx.Err(); err != nil {
+				return err
+			}
+		}
 		var c int
 		switch {
 		case i == len(olds):
@@ -176,12 +299,12 @@ func (tr *treeReader) diff(oldTree, newTree plumbing.Hash, prefix string, paths 
 		}
 		switch {
 		case c < 0: // only in old: removed
-			if err := tr.removed(&olds[i], prefix, paths, del); err != nil {
+			if err := w.removed(&olds[i]); err != nil {
 				return err
 			}
 			i++
 		case c > 0: // only in new: added
-			if err := tr.added(&news[j], plumbing.ZeroHash, prefix, paths, add, del); err != nil {
+			if err := w.added(&news[j], plumbing.ZeroHash); err != nil {
 				return err
 			}
 			j++
@@ -189,10 +312,10 @@ func (tr *treeReader) diff(oldTree, newTree plumbing.Hash, prefix string, paths 
 			o, n := &olds[i], &news[j]
 			if o.hash != n.hash || o.mode != n.mode {
 				if o.isDir() && n.isDir() {
-					if err := tr.diff(o.hash, n.hash, join(prefix, n.name), paths, add, del); err != nil {
+					if err := w.sub(n.name, o.hash, n.hash); err != nil {
 						return err
 					}
-				} else if err := tr.added(n, o.hash, prefix, paths, add, del); err != nil {
+				} else if err := w.added(n, o.hash); err != nil {
 					return err
 				}
 			}
@@ -203,72 +326,99 @@ func (tr *treeReader) diff(oldTree, newTree plumbing.Hash, prefix string, paths 
 	return nil
 }
 
+// sub compares the subtrees named name.
+func (w *treeWalk) sub(name []byte, oldTree, newTree plumbing.Hash) error {
+	mark := len(w.path)
+	if mark > 0 {
+		w.path = append(w.path, '/')
+	}
+	w.path = append(w.path, name...)
+	defer func() { w.path = w.path[:mark] }()
+	if len(w.path) > w.tr.limits.pathLen {
+		return fmt.Errorf("a path longer than %d bytes, at %s", w.tr.limits.pathLen, w.at())
+	}
+	return w.dir(oldTree, newTree)
+}
+
+// file returns the path of the file name in the current directory, and
+// charges it to the walk.
+func (w *treeWalk) file(name []byte) (string, error) {
+	mark := len(w.path)
+	if mark > 0 {
+		w.path = append(w.path, '/')
+	}
+	w.path = append(w.path, name...)
+	p := w.paths.intern(w.path)
+	w.path = w.path[:mark]
+	if w.budget.bytes -= len(p) + fileCost; w.budget.bytes < 0 {
+		return "", fmt.Errorf("the trees list more files than a walk may record (%d MiB; stopped at %s)", w.tr.limits.bytes>>20, w.at())
+	}
+	return p, nil
+}
+
 // added reports e (and, for a directory, everything below it) as new. old
 // is the id of what the same name held before, if anything.
-func (tr *treeReader) added(e *entry, old plumbing.Hash, prefix string, paths *interner, add func(change), del func(string, plumbing.Hash)) error {
+func (w *treeWalk) added(e *entry, old plumbing.Hash) error {
 	if e.isDir() {
-		return tr.diff(plumbing.ZeroHash, e.hash, join(prefix, e.name), paths, add, del)
+		return w.sub(e.name, plumbing.ZeroHash, e.hash)
 	}
-	add(change{path: paths.intern(prefix, e.name), mode: e.mode, new: e.hash, old: old})
+	p, err := w.file(e.name)
+	if err != nil {
+		return err
+	}
+	w.add(change{path: p, mode: e.mode, new: e.hash, old: old})
 	return nil
 }
 
 // removed reports e (and, for a directory, every file below it) as gone.
-func (tr *treeReader) removed(e *entry, prefix string, paths *interner, del func(string, plumbing.Hash)) error {
+func (w *treeWalk) removed(e *entry) error {
 	if e.isDir() {
-		return tr.diff(e.hash, plumbing.ZeroHash, join(prefix, e.name), paths, func(change) {}, del)
+		return w.sub(e.name, e.hash, plumbing.ZeroHash)
 	}
 	if e.mode.IsFile() {
-		del(paths.intern(prefix, e.name), e.hash)
+		p, err := w.file(e.name)
+		if err != nil {
+			return err
+		}
+		w.del(p, e.hash)
 	}
 	return nil
 }
 
-func join(prefix string, name []byte) string {
-	if prefix == "" {
-		return string(name)
-	}
-	return prefix + "/" + string(name)
-}
-
 // interner shares path strings.
 type interner struct {
-	m   map[string]string
-	buf []byte
+	m map[string]string
 }
 
 func newInterner() *interner { return &interner{m: make(map[string]string)} }
 
-func (in *interner) intern(prefix string, name []byte) string {
-	in.buf = in.buf[:0]
-	if prefix != "" {
-		in.buf = append(in.buf, prefix...)
-		in.buf = append(in.buf, '/')
-	}
-	in.buf = append(in.buf, name...)
-	if s, ok := in.m[string(in.buf)]; ok {
+// intern returns p as a string, the same string for the same path.
+func (in *interner) intern(p []byte) string {
+	if s, ok := in.m[string(p)]; ok {
 		return s
 	}
-	s := string(in.buf)
+	s := string(p)
 	in.m[s] = s
 	return s
 }
 
 // FileAt returns the content of the file at path (slash-separated) in the
-// tree of commit rev, or ok=false if there is none.
-func (r *Repo) FileAt(rev plumbing.Hash, path string) (content []byte, ok bool, err error) {
+// tree of commit rev, or ok=false if there is none. A file larger than
+// maxSize bytes (zero or less: leak.DefaultMaxFileSize) is not read: the
+// error wraps ErrTooLarge.
+func (r *Repo) FileAt(rev ID, path string, maxSize int64) (content []byte, ok bool, err error) {
 	objs := r.newObjects(1<<20, false)
 	defer objs.close()
-	tree, err := commitTree(objs, rev)
+	tree, err := commitTree(objs, rev.hash())
 	if err != nil {
 		return nil, false, err
 	}
-	tr := &treeReader{objs: objs, cache: newTreeCache(1 << 20)}
-	e, err := tr.lookup(tree, path)
+	tr := newTreeReader(objs, 1<<20)
+	e, err := tr.lookup(tree, path, false)
 	if err != nil || e == nil {
 		return nil, false, err
 	}
-	b, err := objs.typed(e.hash, plumbing.BlobObject)
+	b, err := objs.typed(e.hash, plumbing.BlobObject, sizeLimit(maxSize))
 	if err != nil {
 		return nil, false, err
 	}
@@ -276,28 +426,29 @@ func (r *Repo) FileAt(rev plumbing.Hash, path string) (content []byte, ok bool, 
 }
 
 // PathBlobs returns the blob id of each of paths (slash-separated) that is a
-// file in the tree of commit rev. Paths that rev lacks, or that name a
-// directory, a symlink or a submodule, are left out. Trees shared by several
+// file or a symbolic link (whose target Scan reads as content) in the tree
+// of commit rev. Paths that rev lacks, or that name a directory or a
+// submodule, are left out. Trees shared by several
 // paths are read once.
-func (r *Repo) PathBlobs(rev plumbing.Hash, paths []string) (map[string]plumbing.Hash, error) {
+func (r *Repo) PathBlobs(rev ID, paths []string) (map[string]ID, error) {
 	objs := r.newObjects(1<<20, false)
 	defer objs.close()
-	tree, err := commitTree(objs, rev)
+	tree, err := commitTree(objs, rev.hash())
 	if err != nil {
 		return nil, err
 	}
-	tr := &treeReader{objs: objs, cache: newTreeCache(4 << 20)}
-	out := make(map[string]plumbing.Hash)
+	tr := newTreeReader(objs, 4<<20)
+	out := make(map[string]ID)
 	for _, p := range paths {
 		if _, done := out[p]; done {
 			continue
 		}
-		e, err := tr.lookup(tree, p)
+		e, err := tr.lookup(tree, p, true)
 		if err != nil {
 			return nil, err
 		}
 		if e != nil {
-			out[p] = e.hash
+			out[p] = idOf(e.hash)
 		}
 	}
 	return out, nil
@@ -305,20 +456,17 @@ func (r *Repo) PathBlobs(rev plumbing.Hash, paths []string) (map[string]plumbing
 
 // commitTree returns the id of commit rev's tree.
 func commitTree(objs *objects, rev plumbing.Hash) (plumbing.Hash, error) {
-	raw, err := objs.typed(rev, plumbing.CommitObject)
+	c, err := objs.readCommit(rev)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	c, err := object.DecodeCommit(nil, decode(plumbing.CommitObject, raw))
-	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("commit %s: %w", rev, err)
-	}
-	return c.TreeHash, nil
+	return c.tree, nil
 }
 
 // lookup returns the entry of the file at path in tree, or nil if there is
-// no such file (or it is not a regular or executable file).
-func (tr *treeReader) lookup(tree plumbing.Hash, path string) (*entry, error) {
+// no such file (or it is not a regular or executable file, or, with links,
+// a symbolic link).
+func (tr *treeReader) lookup(tree plumbing.Hash, path string, links bool) (*entry, error) {
 	parts := strings.Split(path, "/")
 	for i, part := range parts {
 		es, err := tr.tree(tree)
@@ -340,7 +488,7 @@ func (tr *treeReader) lookup(tree plumbing.Hash, path string) (*entry, error) {
 		case i < len(parts)-1:
 			tree = found.hash
 			continue
-		case !found.mode.IsFile() || found.mode == filemode.Symlink:
+		case !found.mode.IsFile() || found.mode == filemode.Symlink && !links:
 			return nil, nil
 		}
 		return found, nil

@@ -8,12 +8,10 @@ import (
 	"fmt"
 	"path"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/leakhound/leakhound/leak"
 )
@@ -34,7 +32,7 @@ type Options struct {
 	Since time.Time
 	// IncludeIDs and ExcludeIDs are like Include and Exclude, already
 	// resolved.
-	IncludeIDs, ExcludeIDs []plumbing.Hash
+	IncludeIDs, ExcludeIDs []ID
 	// IgnoreMissing makes missing include and exclude commits an error only
 	// for Include: a missing excluded commit then just limits nothing.
 	IgnoreMissing bool
@@ -49,9 +47,19 @@ type Plan struct {
 	// Shallow is true when the repository is a shallow clone and the walk
 	// reached its boundary.
 	Shallow bool
-	// Skipped counts entries not scanned, by reason: "submodule" and
-	// "symlink" entries here, more reasons from Scan.
-	Skipped map[string]int
+	// Tags are the pseudo-commits of refs (tags, mostly) that point at a
+	// blob or a tree instead of a commit, as git tag name <blob> makes: a
+	// way some projects ship keys. What they point at is scanned too, and
+	// its Sources belong to these pseudo-commits: no Hash, the tagger and
+	// date of an annotated tag, a Message saying what the ref is (and the
+	// tag's message), an Order after every commit. Their Path is the ref's
+	// name ("refs/tags/v1") for a blob, and the ref's name, a colon and the
+	// file's path ("refs/tags/v1:keys/deploy.pem") for a file in a tree, as
+	// git names them. They are not in Commits.
+	Tags []*leak.Commit
+	// Skipped counts entries not scanned, by reason: submodules and trees
+	// over the size limit here, more reasons from Scan.
+	Skipped map[leak.SkipReason]int
 
 	blobs map[plumbing.Hash]*blobInfo
 	order []plumbing.Hash // blobs in first-seen order
@@ -59,21 +67,22 @@ type Plan struct {
 
 type blobInfo struct {
 	sources []leak.Source
-	symlink bool
+	// links are the symbolic links whose target is the blob: scanned as
+	// content (a secret can be stored as a link's target), but not files
+	// for rules on paths.
+	links []leak.Source
 }
 
 // Blobs returns the number of distinct blobs the commits in range introduced.
 func (p *Plan) Blobs() int { return len(p.order) }
 
-// EachSource calls fn for every blob and each place it was introduced, in a
-// deterministic order, including blobs Scan will skip (binary, too large):
-// for rules that look at paths only.
+// EachSource calls fn for every blob and each place it was introduced as a
+// file, in a deterministic order, including blobs Scan will skip (binary,
+// too large): for rules that look at paths only. Symbolic links are left
+// out: a link is not the file its name suggests.
 func (p *Plan) EachSource(fn func(blobID string, src leak.Source)) {
 	for _, h := range p.order {
 		b := p.blobs[h]
-		if b.symlink {
-			continue
-		}
 		id := h.String()
 		for _, s := range b.sources {
 			fn(id, s)
@@ -81,12 +90,24 @@ func (p *Plan) EachSource(fn func(blobID string, src leak.Source)) {
 	}
 }
 
-// Sources returns where the blob id was introduced.
+// Sources returns where the blob id was introduced, as a file or as the
+// target of a symbolic link.
 func (p *Plan) Sources(id string) []leak.Source {
 	if b := p.blobs[plumbing.NewHash(id)]; b != nil {
-		return b.sources
+		return b.all()
 	}
 	return nil
+}
+
+// all returns the blob's sources, files first, then links.
+func (b *blobInfo) all() []leak.Source {
+	if len(b.links) == 0 {
+		return b.sources
+	}
+	if len(b.sources) == 0 {
+		return b.links
+	}
+	return append(slices.Clip(b.sources), b.links...)
 }
 
 // commitInfo is what the walk keeps of each commit it reads.
@@ -100,6 +121,9 @@ type commitInfo struct {
 	meta    *leak.Commit
 	flags   uint8
 	missing bool // parents beyond a shallow boundary
+	// cyclic marks a commit whose parents form a cycle: it is diffed only
+	// against parents ordered before it.
+	cyclic bool
 }
 
 const (
@@ -123,25 +147,37 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 		stats:   stats,
 		commits: make(map[plumbing.Hash]*commitInfo),
 		objs:    r.newObjects(planCacheBytes, false),
-		plan:    &Plan{Skipped: make(map[string]int), blobs: make(map[plumbing.Hash]*blobInfo)},
+		plan:    &Plan{Skipped: make(map[leak.SkipReason]int), blobs: make(map[plumbing.Hash]*blobInfo)},
 		paths:   newInterner(),
 	}
-	shallow, err := r.Shallow()
+	shallow, bad, err := r.shallow()
 	if err != nil {
 		return nil, fmt.Errorf("read shallow file: %w", err)
 	}
+	for _, err := range bad {
+		if err := onErr("shallow", err); err != nil {
+			return nil, err
+		}
+	}
 	defer w.objs.close()
-	w.trees = &treeReader{objs: w.objs, cache: newTreeCache(planCacheBytes)}
+	for _, err := range r.packIndexes().errs {
+		if err := onErr("pack", err); err != nil {
+			return nil, err
+		}
+	}
+	w.trees = newTreeReader(w.objs, planCacheBytes)
 	w.shallow = make(map[plumbing.Hash]bool, len(shallow))
 	for _, h := range shallow {
 		w.shallow[h] = true
 	}
 
-	include, err := w.tips(opts.Include, opts.IncludeIDs, true, true)
+	include, err := w.tips(opts.Include, hashes(opts.IncludeIDs), true, true)
 	if err != nil {
 		return nil, err
 	}
-	exclude, err := w.tips(opts.Exclude, opts.ExcludeIDs, !opts.IgnoreMissing, false)
+	tagged := w.tagged
+	exclude, err := w.tips(opts.Exclude, hashes(opts.ExcludeIDs), !opts.IgnoreMissing, false)
+	w.tagged = tagged // what excluded refs point at is not scanned
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +185,14 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 	if err != nil {
 		return nil, err
 	}
-	w.plan.Commits = w.order(inRange)
+	var cyclic []*commitInfo
+	w.plan.Commits, cyclic = w.order(inRange)
+	if len(cyclic) > 0 {
+		err := fmt.Errorf("%w: the commit is its own ancestor (with %d other commits whose parents form a cycle); they are scanned in date order", errCorrupt, len(cyclic)-1)
+		if err := onErr("commit "+cyclic[0].hash.String(), err); err != nil {
+			return nil, err
+		}
+	}
 	for _, c := range w.plan.Commits {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -159,10 +202,20 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 		}
 		stats.CommitsDiffed.Add(1)
 	}
+	for _, t := range w.tagged {
+		if err := w.recordTagged(t); err != nil {
+			return nil, err
+		}
+	}
+	if n := len(w.trees.tooLarge); n > 0 {
+		w.plan.Skipped[leak.SkipTreeTooLarge] += n
+	}
 	return w.plan, nil
 }
 
 type walker struct {
+	// tagged are the blobs and trees refs point at, to scan.
+	tagged  []taggedObject
 	r       *Repo
 	ctx     context.Context
 	onErr   ErrorFunc
@@ -181,7 +234,7 @@ type walker struct {
 func (w *walker) tips(names []string, ids []plumbing.Hash, strict, allRefs bool) ([]plumbing.Hash, error) {
 	var out []plumbing.Hash
 	add := func(name string, h plumbing.Hash) error {
-		c, err := w.peel(h)
+		c, err := w.peel(name, h)
 		if err != nil {
 			if !strict {
 				return nil
@@ -194,7 +247,7 @@ func (w *walker) tips(names []string, ids []plumbing.Hash, strict, allRefs bool)
 		return nil
 	}
 	for _, n := range names {
-		h, err := w.r.ResolveRef(n)
+		h, err := w.r.resolveRev(n)
 		if err != nil {
 			if !strict {
 				continue
@@ -216,7 +269,11 @@ func (w *walker) tips(names []string, ids []plumbing.Hash, strict, allRefs bool)
 			return nil, err
 		}
 		for _, ref := range refs {
-			c, err := w.peel(ref.Hash)
+			name := ref.Name
+			if name == "HEAD" {
+				name = "" // a blob or tree there is named by its branch
+			}
+			c, err := w.peel(name, ref.ID.hash())
 			if err != nil {
 				if err := w.onErr("ref "+ref.Name, err); err != nil {
 					return nil, err
@@ -231,56 +288,73 @@ func (w *walker) tips(names []string, ids []plumbing.Hash, strict, allRefs bool)
 	return out, nil
 }
 
-// peel follows tags to a commit. A tag of a tree or blob peels to zero.
-func (w *walker) peel(h plumbing.Hash) (plumbing.Hash, error) {
+// taggedObject is a blob or tree that a ref (named name) points at,
+// through the annotated tag tag if there is one.
+type taggedObject struct {
+	name string
+	id   plumbing.Hash
+	typ  plumbing.ObjectType
+	tag  *tagHeader
+}
+
+// peel follows tags from h, which name names, to a commit. A ref to a
+// tree or blob peels to zero, and what it points at is kept in w.tagged
+// (unless name is "").
+func (w *walker) peel(name string, h plumbing.Hash) (plumbing.Hash, error) {
 	if _, ok := w.commits[h]; ok {
 		return h, nil
 	}
-	h, typ, data, err := w.objs.peel(h)
+	h, typ, data, tags, err := w.objs.peel(h)
 	switch {
 	case err != nil:
 		return plumbing.ZeroHash, err
+	case (typ == plumbing.BlobObject || typ == plumbing.TreeObject) && name != "":
+		t := taggedObject{name: name, id: h, typ: typ}
+		if len(tags) > 0 {
+			t.tag = tags[0]
+		}
+		w.tagged = append(w.tagged, t)
+		return plumbing.ZeroHash, nil
 	case typ != plumbing.CommitObject:
 		return plumbing.ZeroHash, nil
 	}
 	if _, ok := w.commits[h]; !ok {
-		if _, err := w.decodeCommit(h, data); err != nil {
+		c, err := parseCommit(h, data)
+		if err != nil {
 			return plumbing.ZeroHash, err
 		}
+		w.addCommit(h, c)
 	}
 	return h, nil
 }
 
-func (w *walker) decodeCommit(h plumbing.Hash, data []byte) (*commitInfo, error) {
-	c, err := object.DecodeCommit(nil, decode(plumbing.CommitObject, data))
-	if err != nil {
-		return nil, fmt.Errorf("commit %s: %w", h, err)
-	}
-	ci := &commitInfo{hash: h, tree: c.TreeHash, parents: c.ParentHashes, when: c.Committer.When, meta: &leak.Commit{
+// addCommit records commit h.
+func (w *walker) addCommit(h plumbing.Hash, c *commitHeader) *commitInfo {
+	ci := &commitInfo{hash: h, tree: c.tree, parents: c.parents, when: c.committer.When, meta: &leak.Commit{
 		Hash:    h.String(),
-		Author:  c.Author.Name,
-		Email:   c.Author.Email,
-		Date:    c.Author.When,
-		Message: strings.TrimRight(c.Message, "\n"),
+		Author:  c.author.Name,
+		Email:   c.author.Email,
+		Date:    c.author.When,
+		Message: c.message,
 	}}
 	if w.shallow[h] {
 		ci.missing = true
 	}
 	w.commits[h] = ci
 	w.stats.CommitsWalked.Add(1)
-	return ci, nil
+	return ci
 }
 
-// commit returns the commit h, reading it if needed; nil if it is missing.
+// commit returns the commit h, reading it if needed.
 func (w *walker) commit(h plumbing.Hash) (*commitInfo, error) {
 	if c, ok := w.commits[h]; ok {
 		return c, nil
 	}
-	data, err := w.objs.typed(h, plumbing.CommitObject)
+	c, err := w.objs.readCommit(h)
 	if err != nil {
 		return nil, err
 	}
-	return w.decodeCommit(h, data)
+	return w.addCommit(h, c), nil
 }
 
 // commitQueue orders commits newest first.
@@ -396,7 +470,10 @@ func (w *walker) walk(include, exclude []plumbing.Hash, since time.Time) ([]*com
 
 // order sorts commits oldest first: parents before children, otherwise by
 // commit date, then id. It assigns leak.Commit values with their Order.
-func (w *walker) order(cs []*commitInfo) []*leak.Commit {
+// Commits whose parents form a cycle (which only crafted ids can make)
+// cannot be ordered so: they come last, by date, and are returned as
+// cyclic for the caller to report.
+func (w *walker) order(cs []*commitInfo) (ordered []*leak.Commit, cyclic []*commitInfo) {
 	in := make(map[plumbing.Hash]*commitInfo, len(cs))
 	for _, c := range cs {
 		in[c.hash] = c
@@ -432,7 +509,26 @@ func (w *walker) order(cs []*commitInfo) []*leak.Commit {
 			}
 		}
 	}
-	return out
+	if len(out) == len(cs) {
+		return out, nil
+	}
+	for _, c := range cs {
+		if pending[c.hash] > 0 {
+			cyclic = append(cyclic, c)
+		}
+	}
+	slices.SortFunc(cyclic, func(a, b *commitInfo) int {
+		if oldestFirst([]*commitInfo{a, b}).Less(0, 1) {
+			return -1
+		}
+		return 1
+	})
+	for _, c := range cyclic {
+		c.cyclic = true
+		c.meta.Order = len(out)
+		out = append(out, c.meta)
+	}
+	return out, cyclic
 }
 
 type oldestFirst []*commitInfo
@@ -468,6 +564,9 @@ func (w *walker) diffCommit(lc *leak.Commit) error {
 				}
 				continue
 			}
+			if c.cyclic && p.cyclic && p.meta.Order >= lc.Order {
+				continue // the cycle is cut here: what p has is new to c
+			}
 			parentTrees = append(parentTrees, p.tree)
 		}
 	}
@@ -476,14 +575,14 @@ func (w *walker) diffCommit(lc *leak.Commit) error {
 	}
 
 	// Changes against the first parent, and what it lost (rename sources).
+	// A walk that fails (a corrupt tree, a limit) keeps what it found
+	// before: that is recorded, then the error reported.
 	var changes []change
 	var deleted []deletion
-	err := w.trees.diff(parentTrees[0], c.tree, "", w.paths,
+	budget := w.trees.budget() // for all the parents
+	walkErr := w.trees.diff(w.ctx, budget, parentTrees[0], c.tree, w.paths,
 		func(ch change) { changes = append(changes, ch) },
 		func(p string, b plumbing.Hash) { deleted = append(deleted, deletion{p, b}) })
-	if err != nil {
-		return w.onErr("commit "+lc.Hash, err)
-	}
 	priors := make([][]plumbing.Hash, len(changes))
 	for i, ch := range changes {
 		if !ch.old.IsZero() {
@@ -492,12 +591,16 @@ func (w *walker) diffCommit(lc *leak.Commit) error {
 	}
 	// A merge introduces only what differs from every parent.
 	for _, pt := range parentTrees[1:] {
+		if walkErr != nil {
+			break // keep every change rather than filter by a partial walk
+		}
 		vsParent := make(map[string]plumbing.Hash)
-		err := w.trees.diff(pt, c.tree, "", w.paths,
+		err := w.trees.diff(w.ctx, budget, pt, c.tree, w.paths,
 			func(ch change) { vsParent[ch.path] = ch.old },
 			func(string, plumbing.Hash) {})
 		if err != nil {
-			return w.onErr("commit "+lc.Hash, err)
+			walkErr = err
+			break
 		}
 		kept := changes[:0]
 		keptPriors := priors[:0]
@@ -518,6 +621,12 @@ func (w *walker) diffCommit(lc *leak.Commit) error {
 	for i, ch := range changes {
 		w.record(lc, ch, priors[i], deleted)
 	}
+	if walkErr != nil {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+		return w.onErr("commit "+lc.Hash, walkErr)
+	}
 	return nil
 }
 
@@ -530,16 +639,9 @@ type deletion struct {
 func (w *walker) record(lc *leak.Commit, ch change, prior []plumbing.Hash, deleted []deletion) {
 	switch {
 	case ch.mode == filemode.Submodule:
-		w.plan.Skipped["submodule"]++
+		w.plan.Skipped[leak.SkipSubmodule]++
 		return
-	case ch.mode == filemode.Symlink:
-		// Symlink targets are paths, not content; they are counted once.
-		if b := w.plan.blobs[ch.new]; b == nil {
-			w.plan.blobs[ch.new] = &blobInfo{symlink: true}
-			w.plan.Skipped["symlink"]++
-		}
-		return
-	case !ch.mode.IsFile():
+	case !ch.mode.IsFile(): // IsFile holds for symbolic links too
 		return
 	}
 	if len(prior) == 0 && len(deleted) > 0 {
@@ -558,10 +660,9 @@ func (w *walker) record(lc *leak.Commit, ch change, prior []plumbing.Hash, delet
 		w.plan.blobs[ch.new] = b
 		w.plan.order = append(w.plan.order, ch.new)
 	}
-	if b.symlink { // the same blob is also a regular file somewhere
-		b.symlink = false
-		w.plan.Skipped["symlink"]--
-		w.plan.order = append(w.plan.order, ch.new)
+	if ch.mode == filemode.Symlink {
+		b.links = append(b.links, src)
+		return
 	}
 	b.sources = append(b.sources, src)
 }
@@ -589,4 +690,34 @@ func renameSources(ch change, deleted []deletion) []plumbing.Hash {
 	}
 	slices.SortFunc(out, func(a, b plumbing.Hash) int { return cmp.Compare(a.String(), b.String()) })
 	return slices.Compact(out)
+}
+
+// recordTagged records what a ref points at directly, a blob or every file
+// of a tree, as introduced by a pseudo-commit of the ref: see Plan.Tags.
+func (w *walker) recordTagged(t taggedObject) error {
+	lc := &leak.Commit{Order: len(w.plan.Commits) + len(w.plan.Tags)}
+	lc.Message = fmt.Sprintf("(%s points at a %s, not at a commit)", t.name, t.typ)
+	if t.tag != nil {
+		lc.Author, lc.Email, lc.Date = t.tag.tagger.Name, t.tag.tagger.Email, t.tag.tagger.When
+		if t.tag.message != "" {
+			lc.Message = truncateMessage([]byte(lc.Message + "\n\n" + t.tag.message))
+		}
+	}
+	w.plan.Tags = append(w.plan.Tags, lc)
+	if t.typ == plumbing.BlobObject {
+		w.record(lc, change{path: w.paths.intern([]byte(t.name)), mode: filemode.Regular, new: t.id}, nil, nil)
+		return nil
+	}
+	prefix := t.name + ":"
+	err := w.trees.diff(w.ctx, nil, plumbing.ZeroHash, t.id, w.paths, func(ch change) {
+		ch.path = w.paths.intern([]byte(prefix + ch.path))
+		w.record(lc, ch, nil, nil)
+	}, func(string, plumbing.Hash) {})
+	if err != nil {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+		return w.onErr(t.name, err)
+	}
+	return nil
 }

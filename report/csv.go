@@ -17,14 +17,17 @@ import (
 //
 // date is RFC 3339 in UTC, empty outside git; tags are separated by "|";
 // other_locations is "file:line@commit" for each other place the secret was
-// introduced, separated by "|". secret and match are as the findings hold
-// them: masked with --redact.
+// introduced, separated by "|". secret and match are masked unless ShowSecrets is set.
 //
 // A cell that a spreadsheet would evaluate as a formula (one starting with
 // =, +, -, @, tab or carriage return) gets a leading apostrophe, as OWASP
 // advises against CSV injection: paths, author names and matched text come
 // from the scanned repository, which may be hostile.
-type CSV struct{}
+type CSV struct {
+	// ShowSecrets prints secrets whole; by default they are masked (see
+	// Masked).
+	ShowSecrets bool
+}
 
 var _ Reporter = CSV{}
 
@@ -36,7 +39,8 @@ var csvHeader = []string{
 }
 
 // Write writes r as CSV.
-func (CSV) Write(w io.Writer, r *Report) error {
+func (c CSV) Write(w io.Writer, r *Report) error {
+	r = view(r, c.ShowSecrets)
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
 		return err

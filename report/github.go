@@ -21,12 +21,17 @@ import (
 // Every value is escaped as the runner expects (%, CR, LF; and , : in
 // properties), so that a path or commit message from the scanned repository
 // cannot end the line and issue a command of its own.
-type GitHubAnnotations struct{}
+type GitHubAnnotations struct {
+	// ShowSecrets prints secrets whole; by default they are masked (see
+	// Masked).
+	ShowSecrets bool
+}
 
 var _ Reporter = GitHubAnnotations{}
 
 // Write writes r as workflow commands.
-func (GitHubAnnotations) Write(w io.Writer, r *Report) error {
+func (g GitHubAnnotations) Write(w io.Writer, r *Report) error {
+	r = view(r, g.ShowSecrets)
 	var b strings.Builder
 	for i := range r.Findings {
 		f := &r.Findings[i]
@@ -72,12 +77,17 @@ func ghProperty(s string) string {
 //
 // Text from the scanned repository (paths, secrets, commit ids) is put in
 // code spans, so that it cannot add links, images or HTML to the page.
-type Markdown struct{}
+type Markdown struct {
+	// ShowSecrets prints secrets whole; by default they are masked (see
+	// Masked).
+	ShowSecrets bool
+}
 
 var _ Reporter = Markdown{}
 
 // Write writes r as Markdown.
-func (Markdown) Write(w io.Writer, r *Report) error {
+func (m Markdown) Write(w io.Writer, r *Report) error {
+	r = view(r, m.ShowSecrets)
 	var b strings.Builder
 	s := &r.Summary
 	where := ""

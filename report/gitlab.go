@@ -44,7 +44,7 @@ const gitlabSchemaURL = "https://gitlab.com/gitlab-org/security-products/securit
 //	    "identifiers": [{"type": "leakhound_rule_id", "name": "leakhound rule aws-access-key-id", "value": "aws-access-key-id"}],
 //	    "location": {"file": "…", "start_line": 12, "end_line": 12,
 //	                 "commit": {"sha": "…", "author": "…", "date": "…", "message": "…"}},
-//	    "raw_source_code_extract": "…"      // the match, masked as the finding is
+//	    "raw_source_code_extract": "…"      // the match, masked as the secret is
 //	  }]
 //	}
 //
@@ -56,6 +56,9 @@ type GitLab struct {
 	// Start and End bracket the scan. A zero End is the time of writing;
 	// a zero Start is End less the scan's duration.
 	Start, End time.Time
+	// ShowSecrets prints secrets whole; by default they are masked (see
+	// Masked).
+	ShowSecrets bool
 }
 
 var _ Reporter = (*GitLab)(nil)
@@ -133,6 +136,7 @@ const gitlabTime = "2006-01-02T15:04:05"
 
 // Write writes r as a GitLab secret-detection report.
 func (g *GitLab) Write(w io.Writer, r *Report) error {
+	r = view(r, g.ShowSecrets)
 	end := g.End
 	if end.IsZero() {
 		end = time.Now()

@@ -22,7 +22,7 @@ import (
 //	      "end_line": 12, "end_column": 24,
 //	      "commit": "…", "author": "…", "email": "…",
 //	      "date": "2024-01-02T15:04:05Z", "message": "…",   // absent outside git
-//	      "secret": "AKIA…",                   // masked with --redact
+//	      "secret": "AKIA…",                   // masked unless ShowSecrets
 //	      "match": "…",                        // the whole match, masked likewise
 //	      "entropy": 3.68,                     // Shannon entropy of the secret, bits per byte
 //	      "decoded": "base64",                 // present when found under an encoding: then
@@ -46,18 +46,25 @@ import (
 // gitwalk.Repo.DefaultBranch). It is checked in the files the finding
 // lists (where it was introduced, renamed or copied to). A secret with
 // "in_head": false is in history only: rotate it; one still in HEAD must
-// also be removed from the code. Outside git history (--no-git, stdin)
-// it is always true. With no default branch it is false and "head_ref" is
+// also be removed from the code. A secret that a tag pointing at a blob or
+// a tree holds (found at "refs/tags/NAME" or "refs/tags/NAME:PATH", with
+// no commit) counts as still there: the tag keeps it. Outside git history
+// (--no-git, stdin) it is always true. With no default branch it is false and "head_ref" is
 // absent.
 //
 // Findings come in a stable order: by first introduction, then file, line
 // and rule.
-type JSON struct{}
+type JSON struct {
+	// ShowSecrets prints secrets whole; by default they are masked (see
+	// Masked).
+	ShowSecrets bool
+}
 
 var _ Reporter = JSON{}
 
 // Write writes r as JSON.
-func (JSON) Write(w io.Writer, r *Report) error {
+func (j JSON) Write(w io.Writer, r *Report) error {
+	r = view(r, j.ShowSecrets)
 	findings := r.Findings
 	if findings == nil {
 		findings = []leak.Finding{}
@@ -70,7 +77,7 @@ func (JSON) Write(w io.Writer, r *Report) error {
 	s := r.Summary
 	s.Seconds = s.Duration.Seconds()
 	if s.Skipped == nil {
-		s.Skipped = map[string]int{}
+		s.Skipped = map[leak.SkipReason]int{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -25,12 +25,17 @@ import (
 // There is one failing test case per finding. A scan with no findings has
 // one passing test case, so that the pane shows the check ran; an
 // incomplete scan adds a test case with an <error>.
-type JUnit struct{}
+type JUnit struct {
+	// ShowSecrets prints secrets whole; by default they are masked (see
+	// Masked).
+	ShowSecrets bool
+}
 
 var _ Reporter = JUnit{}
 
 // Write writes r as JUnit XML.
-func (JUnit) Write(w io.Writer, r *Report) error {
+func (j JUnit) Write(w io.Writer, r *Report) error {
+	r = view(r, j.ShowSecrets)
 	suite := junit.Testsuite{
 		Name: "leakhound secrets",
 		Time: seconds(r),

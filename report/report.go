@@ -2,7 +2,8 @@
 // human text, JSON and, through the same Reporter interface, the CI formats.
 //
 // Reporters only format: they print the findings they are given, in order,
-// as they are. Masking secrets (--redact) happens before, in the command.
+// masked unless told otherwise (each Reporter's ShowSecrets; see Masked),
+// with file names that are not valid UTF-8 escaped.
 // The package knows findings; it knows nothing of git, rules or detectors.
 package report
 
@@ -34,11 +35,12 @@ type Summary struct {
 	// Blobs is the number of distinct file contents read; Bytes their size.
 	Blobs int   `json:"blobs"`
 	Bytes int64 `json:"bytes"`
-	// Skipped counts what was not scanned, by reason: binary, too-large,
-	// lfs-pointer, submodule, symlink, allowlisted-path.
-	Skipped  map[string]int `json:"skipped"`
-	Shallow  bool           `json:"shallow"`
-	Findings int            `json:"findings"`
+	// Skipped counts what was not scanned, by reason (see
+	// leak.SkipReason): binary, too-large, lfs-pointer, submodule, symlink,
+	// allowlisted-path...
+	Skipped  map[leak.SkipReason]int `json:"skipped"`
+	Shallow  bool                    `json:"shallow"`
+	Findings int                     `json:"findings"`
 	// Errors counts objects that could not be read. A scan with errors is
 	// incomplete: it may have missed secrets.
 	Errors     int           `json:"errors"`

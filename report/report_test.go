@@ -18,7 +18,11 @@ import (
 	"github.com/leakhound/leakhound/leak"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+var update = flag.Bool("update", false, "rewrite the golden files in ../testdata/report/")
+
+// testdata holds the golden files and the schemas, which the command's
+// tests share.
+var testdata = filepath.Join("..", "testdata", "report")
 
 // Fake secrets, assembled at run time so that the source tree holds none.
 var (
@@ -48,7 +52,7 @@ func finding(rule, desc, sev, secret, match string, loc leak.Location) leak.Find
 
 // sample is a report with findings of every shape: several locations, a
 // hostile path and commit message, a low severity, a file-only rule,
-// a decoded secret; secrets masked as the command masks them.
+// a decoded secret. Its secrets are whole: reporters mask them.
 func sample() *Report {
 	fs := []leak.Finding{
 		finding("github-pat", "GitHub personal access token", "high", ghToken, "GITHUB_TOKEN="+ghToken,
@@ -69,17 +73,13 @@ func sample() *Report {
 	fs[1].Decoded = "base64"
 	for i := range fs {
 		f := &fs[i]
-		if f.Secret != "" {
-			f.Match = leak.Redact(f.Match, f.Secret)
-			f.Secret = leak.Mask(f.Secret)
-		}
 		if f.Locations == nil {
 			f.Locations = []leak.Location{}
 		}
 	}
 	return &Report{Findings: fs, Summary: Summary{
 		Source: "/repo", Mode: "git", Range: "1111111..2222222", Commits: 3, Blobs: 9, Bytes: 4096,
-		Skipped: map[string]int{"binary": 1}, Findings: len(fs), Duration: 1500 * time.Millisecond,
+		Skipped: map[leak.SkipReason]int{leak.SkipBinary: 1}, Findings: len(fs), Duration: 1500 * time.Millisecond,
 		Warnings: []string{"rule x matched more than the cap in blob y; its other matches there were dropped"},
 	}}
 }
@@ -112,7 +112,7 @@ func render(t *testing.T, rep Reporter, r *Report) []byte {
 }
 
 // TestGolden compares every format's output with its golden file in
-// testdata/; go test ./report -update rewrites them.
+// ../testdata/report/; go test ./report -update rewrites them.
 func TestGolden(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -121,7 +121,7 @@ func TestGolden(t *testing.T) {
 		for ext, rep := range reporters() {
 			t.Run(tc.name+"."+ext, func(t *testing.T) {
 				got := render(t, rep, tc.r())
-				path := filepath.Join("testdata", tc.name+"."+ext)
+				path := filepath.Join(testdata, tc.name+"."+ext)
 				if *update {
 					if err := os.WriteFile(path, got, 0o644); err != nil {
 						t.Fatal(err)
@@ -145,10 +145,11 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// compileSchema compiles a JSON schema from testdata, asserting formats.
+// compileSchema compiles a JSON schema from the shared testdata, asserting
+// formats.
 func compileSchema(t *testing.T, name string) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", name))
+	f, err := os.Open(filepath.Join(testdata, name))
 	if err != nil {
 		t.Fatal(err)
 	}

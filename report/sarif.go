@@ -34,11 +34,14 @@ import (
 //   - invocations[0].executionSuccessful: false when the scan was
 //     incomplete.
 //
-// The secret appears in each result's message exactly as the finding holds
-// it: masked when the command masked it (--redact, and always in CI).
+// The secret appears in each result's message masked, unless ShowSecrets
+// is set.
 type SARIF struct {
 	// Version is leakhound's version, for tool.driver.version.
 	Version string
+	// ShowSecrets prints secrets whole; by default they are masked (see
+	// Masked).
+	ShowSecrets bool
 }
 
 var _ Reporter = (*SARIF)(nil)
@@ -52,6 +55,7 @@ const fingerprintKey = "leakhound/v1"
 
 // Write writes r as SARIF.
 func (s *SARIF) Write(w io.Writer, r *Report) error {
+	r = view(r, s.ShowSecrets)
 	log := sarif.NewReport()
 	run := sarif.NewRunWithInformationURI("leakhound", informationURI)
 	if s.Version != "" {

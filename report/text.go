@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/leakhound/leakhound/leak"
 )
@@ -18,6 +19,9 @@ import (
 type Text struct {
 	// Color adds ANSI colours.
 	Color bool
+	// ShowSecrets prints secrets whole; by default they are masked (see
+	// Masked).
+	ShowSecrets bool
 }
 
 var _ Reporter = Text{}
@@ -39,6 +43,7 @@ func (t Text) paint(code, s string) string {
 
 // Write writes r as text.
 func (t Text) Write(w io.Writer, r *Report) error {
+	r = view(r, t.ShowSecrets)
 	var b strings.Builder
 	s := &r.Summary
 	switch {
@@ -195,7 +200,7 @@ func (t Text) summary(b *strings.Builder, s *Summary) {
 	line += fmt.Sprintf(" in %s", s.Duration.Round(time.Millisecond))
 	fmt.Fprintln(b, line)
 	if len(s.Skipped) > 0 {
-		keys := make([]string, 0, len(s.Skipped))
+		keys := make([]leak.SkipReason, 0, len(s.Skipped))
 		for k, v := range s.Skipped {
 			if v > 0 {
 				keys = append(keys, k)
@@ -248,6 +253,14 @@ func ShortID(h string) string {
 	return h
 }
 
+// PluralY returns "y" when n is 1, else "ies": "entr"+PluralY(n).
+func PluralY(n int) string {
+	if n == 1 {
+		return "y"
+	}
+	return "ies"
+}
+
 // Plural returns "s" unless n is 1.
 func Plural(n int) string {
 	if n == 1 {
@@ -280,4 +293,25 @@ func escape(s string) string {
 		}
 	}
 	return s
+}
+
+// TermSafe makes text from a repository safe to print on a terminal:
+// control characters (escape sequences) and invalid UTF-8 are shown as
+// \xNN; tabs stay.
+func TermSafe(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1,
+			r < 0x20 && r != '\t', r == 0x7f, r >= 0x80 && r < 0xa0:
+			for _, c := range []byte(s[i : i+size]) {
+				fmt.Fprintf(&b, "\\x%02x", c)
+			}
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }

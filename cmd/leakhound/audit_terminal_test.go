@@ -1,7 +1,6 @@
 package main
 
 import (
-	"github.com/leakhound/leakhound/internal/testtool"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/testtool"
 
 	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/leak"
@@ -81,7 +82,7 @@ func (s *tmuxSession) typeLine(text string) {
 // person would: on a terminal (tmux), typing answers.
 func TestBaselineAuditOnARealTerminal(t *testing.T) {
 	exe := leakhoundBinary(t)
-	g, _ := djangoHistory(t)
+	g := seedRepo(t)
 	if r := runLH(t, "", "baseline", "create", "--no-progress", g.Dir); r.code != 0 {
 		t.Fatalf("create: %s", r.err)
 	}
@@ -140,4 +141,9 @@ func TestBaselineAuditOnARealTerminal(t *testing.T) {
 		}
 	}
 	assertNoSecrets(t, file, planted...)
+}
+
+// shellQuote quotes s for sh.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

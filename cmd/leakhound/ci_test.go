@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/leakhound/leakhound/report"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/ci"
+	"github.com/leakhound/leakhound/report"
 
 	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/internal/gittest"
@@ -18,7 +20,7 @@ import (
 // own environment (a CI runner's) cannot leak into a test, then sets vars.
 func ciEnv(t *testing.T, vars map[string]string) {
 	t.Helper()
-	for _, v := range ciEnvVars {
+	for _, v := range ci.EnvVars() {
 		t.Setenv(v, "")
 	}
 	for k, v := range vars {
@@ -551,19 +553,5 @@ func TestCIBaselineComesFromTheBase(t *testing.T) {
 	}
 }
 
-// keepGitHub is a findingFilter that accepts every finding but GitHub
-// tokens, as a baseline holding them would.
-type keepGitHub struct{}
-
-func (keepGitHub) IsNew(f *leak.Finding) bool { return f.RuleID != "github-pat" }
-
-func TestNewFindings(t *testing.T) {
-	fs := []leak.Finding{{RuleID: "github-pat"}, {RuleID: "aws"}, {RuleID: "github-pat"}}
-	kept, dropped := newFindings(fs, keepGitHub{})
-	if len(kept) != 1 || kept[0].RuleID != "aws" || dropped != 2 || len(fs) != 3 || fs[0].RuleID != "github-pat" {
-		t.Errorf("kept %v, dropped %d, input %v", kept, dropped, fs)
-	}
-	if kept, dropped := newFindings(fs, nil); len(kept) != 3 || dropped != 0 {
-		t.Errorf("nil filter: %v %d", kept, dropped)
-	}
-}
+// zeroSHA is what CI systems give as the previous commit of a new branch.
+const zeroSHA = "0000000000000000000000000000000000000000"

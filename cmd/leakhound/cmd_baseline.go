@@ -4,20 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
-	"runtime"
-	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/leakhound/leakhound/baseline"
-	"github.com/leakhound/leakhound/gitwalk"
 	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
+	"github.com/leakhound/leakhound/scan"
 )
 
 const baselineHelp = `A baseline lists the secrets a team already knows about, so that scans,
@@ -43,84 +38,63 @@ baseline reads well in a merge request. Commit the file.
   leakhound baseline import --from gitleaks report.json
   leakhound baseline import --from detect-secrets .secrets.baseline`
 
-func newBaselineCommand(io stdio) *cobra.Command {
+func newBaselineCommand(std stdio) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "baseline",
 		Short: "Record known secrets so that only new ones fail a scan",
 		Long:  baselineHelp,
 	}
-	cmd.AddCommand(newBaselineCreateCommand(io))
-	cmd.AddCommand(newBaselineUpdateCommand(io))
-	cmd.AddCommand(newBaselineAuditCommand(io))
-	cmd.AddCommand(newBaselineImportCommand(io))
+	cmd.AddCommand(newBaselineCreateCommand(std))
+	cmd.AddCommand(newBaselineUpdateCommand(std))
+	cmd.AddCommand(newBaselineAuditCommand(std))
+	cmd.AddCommand(newBaselineImportCommand(std))
 	return cmd
 }
 
 // baselineScanOptions are the flags of the baseline commands that scan the
 // whole history.
 type baselineScanOptions struct {
-	config      string
-	maxFileSize string
-	threads     int
-	noGit       bool
-	noProgress  bool
+	rulesOptions
+	readOptions
+	noGit bool
 }
 
 // AddFlags adds the scan flags to fs.
 func (o *baselineScanOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.config, "config", "c", "", "rules file (default: the repository's .secretsrules.toml, else the built-in rules)")
-	fs.StringVar(&o.maxFileSize, "max-file-size", "10MiB", "skip files larger than this (bytes, or with KiB, MiB, GiB)")
-	fs.IntVar(&o.threads, "threads", runtime.GOMAXPROCS(0), "parallel readers and detectors")
+	o.rulesOptions.AddFlags(fs, configFromRepo)
+	o.readOptions.AddFlags(fs)
 	fs.BoolVar(&o.noGit, "no-git", false, "scan PATH as a plain directory tree, not git history")
-	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (it only shows when stderr is a terminal)")
 }
 
-// scan scans every commit of every ref at path (or the directory, with
-// --no-git) and reports every finding, whatever any baseline says.
-func (o *baselineScanOptions) scan(ctx context.Context, path string, io stdio) (*report.Report, error) {
-	maxSize, err := parseSize(o.maxFileSize)
+// open opens the repository (or, with --no-git, the directory) at path,
+// and returns it with the baseline file: file when given, else the one at
+// the top of its work tree.
+func (o *baselineScanOptions) open(path, file string) (*scan.Target, string, error) {
+	t, err := openTarget(path, o.noGit, "--no-git for a plain directory")
 	if err != nil {
-		return nil, usageError(fmt.Errorf("--max-file-size: %w", err))
+		return nil, "", err
 	}
-	if o.threads < 1 {
-		return nil, usageError(errors.New("--threads must be at least 1"))
-	}
-	eo := engineOptions{
-		configPath:  o.config,
-		threads:     o.threads,
-		maxFileSize: maxSize,
-		progress:    !o.noProgress && isTerminal(io.err),
-		noBaseline:  true,
-	}
-	if o.noGit {
-		return scanFiles(ctx, eo, path, nil, io.err)
-	}
-	rep, err := scanGit(ctx, eo, gitTarget{path: path, rangeLabel: "all refs"}, io.err)
-	if errors.Is(err, gitwalk.ErrNotRepository) {
-		return nil, &exitError{code: exitFailure, err: fmt.Errorf("%w (use --no-git for a plain directory)", err)}
-	}
-	return rep, err
-}
-
-// defaultBaselineFile returns where the baseline of the repository (or,
-// with noGit, the directory) at path lives: baseline.FileName at the root
-// of its work tree.
-func defaultBaselineFile(path string, noGit bool) (string, error) {
-	if noGit {
-		return filepath.Join(path, baseline.FileName), nil
-	}
-	repo, err := gitwalk.Open(path)
-	if err != nil {
-		if errors.Is(err, gitwalk.ErrNotRepository) {
-			return "", fmt.Errorf("%w (use --no-git for a plain directory)", err)
+	if file == "" {
+		if file, err = t.BaselineFile(); err != nil {
+			t.Close()
+			return nil, "", err
 		}
-		return "", err
 	}
-	defer repo.Close()
-	if repo.WorkTree() == "" {
-		return "", fmt.Errorf("%s is a bare repository: name the baseline file (-o or --baseline)", path)
+	return t, file, nil
+}
+
+// scan scans every commit of every ref of t (or the directory) and reports
+// every finding, whatever any baseline says.
+func (o *baselineScanOptions) scan(ctx context.Context, t *scan.Target, std stdio) (*report.Report, error) {
+	maxSize, err := o.check()
+	if err != nil {
+		return nil, err
 	}
-	return filepath.Join(repo.WorkTree(), baseline.FileName), nil
+	settings, err := scan.LoadSettings(ctx, t.Policy(scan.Policy{RulesFile: o.config, NoBaseline: true}))
+	if err != nil {
+		return nil, err
+	}
+	return runEngine(ctx, t.All(), scan.Options{Settings: settings, Workers: o.threads, MaxFileSize: maxSize}, !o.noProgress, std)
 }
 
 // saveBaseline writes b to path, mode 0600, atomically.
@@ -129,12 +103,21 @@ func saveBaseline(path string, b *baseline.Baseline) error {
 }
 
 // scanOutcome turns a finished scan's state into the error to return after
-// the baseline is written: nil, or exit 2 for an incomplete scan.
+// the baseline is written: nil, or an error for an incomplete scan.
 func scanOutcome(rep *report.Report, what string) error {
 	if rep.Summary.Incomplete {
-		return &exitError{code: exitFailure, err: fmt.Errorf("scan incomplete: %d object(s) could not be read; %s", rep.Summary.Errors, what)}
+		return fmt.Errorf("scan incomplete: %d object(s) could not be read; %s", rep.Summary.Errors, what)
 	}
 	return nil
+}
+
+// interrupted returns the error of a baseline command whose scan was
+// interrupted (what says what became of the baseline), or err.
+func interrupted(err error, what string) error {
+	if errors.Is(err, scan.ErrInterrupted) {
+		return fmt.Errorf("%w: %s", err, what)
+	}
+	return err
 }
 
 type baselineCreateOptions struct {
@@ -143,7 +126,7 @@ type baselineCreateOptions struct {
 	force  bool
 }
 
-func newBaselineCreateCommand(io stdio) *cobra.Command {
+func newBaselineCreateCommand(std stdio) *cobra.Command {
 	var opts baselineCreateOptions
 	cmd := &cobra.Command{
 		Use:   "create [PATH]",
@@ -155,7 +138,7 @@ baseline is not overwritten without --force: 'leakhound baseline update'
 keeps its reviews.` + baselineExitHelp,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runBaselineCreate(cmd.Context(), opts, args, io)
+			return runBaselineCreate(cmd.Context(), opts, args, std)
 		},
 	}
 	opts.AddFlags(cmd.Flags())
@@ -172,34 +155,27 @@ EXIT STATUS
      written with what was found, and update drops nothing)
   130  interrupted; nothing is written`
 
-func runBaselineCreate(ctx context.Context, opts baselineCreateOptions, args []string, io stdio) error {
-	path := pathArg(args)
-	out := opts.output
-	if out == "" {
-		p, err := defaultBaselineFile(path, opts.noGit)
-		if err != nil {
-			return usageError(err)
-		}
-		out = p
-	}
-	if _, err := os.Stat(out); err == nil && !opts.force {
-		return usageError(fmt.Errorf("%s exists: 'leakhound baseline update' adds new findings and keeps its reviews; --force overwrites it", out))
-	}
-	rep, err := opts.scan(ctx, path, io)
-	if errors.Is(err, errInterrupted) {
-		return &exitError{code: interruptedCode(ctx), err: errors.New("interrupted: no baseline written")}
-	}
+func runBaselineCreate(ctx context.Context, opts baselineCreateOptions, args []string, std stdio) error {
+	t, out, err := opts.open(pathArg(args), opts.output)
 	if err != nil {
 		return err
+	}
+	defer t.Close()
+	if _, err := os.Stat(out); err == nil && !opts.force {
+		return fmt.Errorf("%s exists: 'leakhound baseline update' adds new findings and keeps its reviews; --force overwrites it", out)
+	}
+	rep, err := opts.scan(ctx, t, std)
+	if err != nil {
+		return interrupted(err, "no baseline written")
 	}
 	b := baseline.FromFindings(rep.Findings)
 	if err := saveBaseline(out, b); err != nil {
 		return err
 	}
 	n := len(b.Entries)
-	fmt.Fprintf(io.out, "wrote %s: %d secret%s, unreviewed\n", out, n, report.Plural(n))
+	fmt.Fprintf(std.out, "wrote %s: %d secret%s, unreviewed\n", out, n, report.Plural(n))
 	if n > 0 {
-		fmt.Fprintln(io.out, "review them with 'leakhound baseline audit'; scans now report only secrets not listed there")
+		fmt.Fprintln(std.out, "review them with 'leakhound baseline audit'; scans now report only secrets not listed there")
 	}
 	return scanOutcome(rep, "the baseline lists what was found")
 }
@@ -209,7 +185,7 @@ type baselineUpdateOptions struct {
 	file string
 }
 
-func newBaselineUpdateCommand(io stdio) *cobra.Command {
+func newBaselineUpdateCommand(std stdio) *cobra.Command {
 	var opts baselineUpdateOptions
 	cmd := &cobra.Command{
 		Use:   "update [PATH]",
@@ -222,7 +198,7 @@ review. Entries from an older fingerprint version are migrated: each is
 matched to the finding with the same rule, file, line and commit.` + baselineExitHelp,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runBaselineUpdate(cmd.Context(), opts, args, io)
+			return runBaselineUpdate(cmd.Context(), opts, args, std)
 		},
 	}
 	opts.AddFlags(cmd.Flags())
@@ -230,58 +206,51 @@ matched to the finding with the same rule, file, line and commit.` + baselineExi
 	return cmd
 }
 
-func runBaselineUpdate(ctx context.Context, opts baselineUpdateOptions, args []string, io stdio) error {
-	path := pathArg(args)
-	file := opts.file
-	if file == "" {
-		p, err := defaultBaselineFile(path, opts.noGit)
-		if err != nil {
-			return usageError(err)
-		}
-		file = p
+func runBaselineUpdate(ctx context.Context, opts baselineUpdateOptions, args []string, std stdio) error {
+	t, file, err := opts.open(pathArg(args), opts.file)
+	if err != nil {
+		return err
 	}
+	defer t.Close()
 	b, err := baseline.Load(file)
 	if err != nil {
 		if _, statErr := os.Stat(file); errors.Is(statErr, os.ErrNotExist) {
-			return usageError(fmt.Errorf("%w: create one with 'leakhound baseline create'", err))
+			return fmt.Errorf("%w: create one with 'leakhound baseline create'", err)
 		}
-		return usageError(err)
-	}
-	rep, err := opts.scan(ctx, path, io)
-	if errors.Is(err, errInterrupted) {
-		return &exitError{code: interruptedCode(ctx), err: errors.New("interrupted: the baseline is unchanged")}
-	}
-	if err != nil {
 		return err
+	}
+	rep, err := opts.scan(ctx, t, std)
+	if err != nil {
+		return interrupted(err, "the baseline is unchanged")
 	}
 	complete := !rep.Summary.Incomplete
 	res := b.Update(rep.Findings, complete)
 	if err := saveBaseline(file, b); err != nil {
 		return err
 	}
-	fmt.Fprintf(io.out, "updated %s: %d added (unreviewed), %d dropped (no longer anywhere in history), %d kept with their reviews\n",
+	fmt.Fprintf(std.out, "updated %s: %d added (unreviewed), %d dropped (no longer anywhere in history), %d kept with their reviews\n",
 		file, len(res.Added), len(res.Dropped), res.Kept)
 	for _, e := range res.Added {
-		fmt.Fprintf(io.out, "  added    %s  %s:%d\n", e.RuleID, termSafe(e.File), e.Line)
+		fmt.Fprintf(std.out, "  added    %s  %s:%d\n", e.RuleID, report.TermSafe(e.File), e.Line)
 	}
 	for _, e := range res.Dropped {
-		fmt.Fprintf(io.out, "  dropped  %s  %s:%d  (%s)\n", e.RuleID, termSafe(e.File), e.Line, e.Status)
+		fmt.Fprintf(std.out, "  dropped  %s  %s:%d  (%s)\n", e.RuleID, report.TermSafe(e.File), e.Line, e.Status)
 	}
 	if res.Migrated > 0 {
-		fmt.Fprintf(io.out, "migrated %d entr%s to fingerprint version %s\n", res.Migrated, pluralY(res.Migrated), leak.FingerprintVersion)
+		fmt.Fprintf(std.out, "migrated %d entr%s to fingerprint version %s\n", res.Migrated, report.PluralY(res.Migrated), leak.FingerprintVersion)
 	}
 	if n := len(res.Unmigrated); n > 0 {
-		fmt.Fprintf(io.out, "%d entr%s of an older fingerprint version matched no finding (same rule, file, line and commit):\n", n, pluralY(n))
+		fmt.Fprintf(std.out, "%d entr%s of an older fingerprint version matched no finding (same rule, file, line and commit):\n", n, report.PluralY(n))
 		for _, e := range res.Unmigrated {
-			fmt.Fprintf(io.out, "  %s  %s:%d  (%s)\n", e.RuleID, termSafe(e.File), e.Line, e.Status)
+			fmt.Fprintf(std.out, "  %s  %s:%d  (%s)\n", e.RuleID, report.TermSafe(e.File), e.Line, e.Status)
 		}
 	}
 	return scanOutcome(rep, "nothing was dropped from the baseline")
 }
 
 type baselineAuditOptions struct {
+	rulesOptions
 	file     string
-	config   string
 	stats    bool
 	all      bool
 	context  int
@@ -292,7 +261,7 @@ type baselineAuditOptions struct {
 	terminal bool
 }
 
-func newBaselineAuditCommand(io stdio) *cobra.Command {
+func newBaselineAuditCommand(std stdio) *cobra.Command {
 	var opts baselineAuditOptions
 	cmd := &cobra.Command{
 		Use:   "audit [PATH]",
@@ -312,73 +281,16 @@ EXIT STATUS
   2  error`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runBaselineAudit(cmd.Context(), opts, args, io)
+			return runBaselineAudit(cmd.Context(), opts, args, std)
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringVarP(&opts.file, "baseline", "b", "", "baseline file (default: "+baseline.FileName+" at the repository's root)")
-	fs.StringVarP(&opts.config, "config", "c", "", "rules file (default: the repository's .secretsrules.toml, else the built-in rules)")
+	opts.rulesOptions.AddFlags(fs, configFromRepo)
 	fs.BoolVar(&opts.stats, "stats", false, "print counts per rule and status, and nothing else")
 	fs.BoolVar(&opts.all, "all", false, "review every entry, not only unreviewed ones")
 	fs.IntVarP(&opts.context, "context", "C", 3, "lines of context around each secret")
 	fs.StringVar(&opts.reviewer, "reviewer", "", "who is reviewing (default: git's user.name <user.email>)")
 	fs.BoolVar(&opts.noColor, "no-color", false, "no colours (also: NO_COLOR)")
 	return cmd
-}
-
-// printBaselineStats prints the number of entries per rule and status.
-func printBaselineStats(w io.Writer, file string, b *baseline.Baseline) error {
-	counts := b.Counts()
-	rules := make([]string, 0, len(counts))
-	width := len("total")
-	for r := range counts {
-		rules = append(rules, r)
-		width = max(width, len(r))
-	}
-	slices.Sort(rules)
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "%-*s", width, "RULE")
-	for _, s := range baseline.Statuses {
-		fmt.Fprintf(&sb, "  %s", strings.ToUpper(string(s)))
-	}
-	sb.WriteString("  TOTAL\n")
-	totals := map[baseline.Status]int{}
-	row := func(name string, m map[baseline.Status]int) {
-		fmt.Fprintf(&sb, "%-*s", width, name)
-		sum := 0
-		for _, s := range baseline.Statuses {
-			fmt.Fprintf(&sb, "  %*d", len(s), m[s])
-			sum += m[s]
-		}
-		fmt.Fprintf(&sb, "  %5d\n", sum)
-	}
-	for _, r := range rules {
-		row(r, counts[r])
-		for s, n := range counts[r] {
-			totals[s] += n
-		}
-	}
-	row("total", totals)
-	if n := len(b.Stale()); n > 0 {
-		fmt.Fprintf(&sb, "%d entr%s of an older fingerprint version: run 'leakhound baseline update'\n", n, pluralY(n))
-	}
-	if totals[baseline.Unreviewed] > 0 {
-		fmt.Fprintf(&sb, "%d unreviewed in %s: review them with 'leakhound baseline audit'\n", totals[baseline.Unreviewed], file)
-	}
-	_, err := io.WriteString(w, sb.String())
-	return err
-}
-
-func pathArg(args []string) string {
-	if len(args) == 1 {
-		return args[0]
-	}
-	return "."
-}
-
-func pluralY(n int) string {
-	if n == 1 {
-		return "y"
-	}
-	return "ies"
 }

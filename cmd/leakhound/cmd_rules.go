@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -12,22 +11,22 @@ import (
 	"github.com/leakhound/leakhound/detect"
 )
 
-func newRulesCommand(io stdio) *cobra.Command {
+func newRulesCommand(std stdio) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List or test rules",
 	}
-	var configPath string
+	var opts rulesOptions
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "Print each rule's id, severity and description",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := rulesConfig(configPath)
+			cfg, err := rulesConfig(opts.config)
 			if err != nil {
 				return err
 			}
-			tw := tabwriter.NewWriter(io.out, 0, 4, 2, ' ', 0)
+			tw := tabwriter.NewWriter(std.out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tSEVERITY\tDESCRIPTION")
 			for _, r := range cfg.Rules {
 				sev := r.Severity
@@ -46,11 +45,11 @@ func newRulesCommand(io stdio) *cobra.Command {
 find that secret; an example without one must make its rule find nothing.` + exitStatusHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRulesTest(cmd.Context(), configPath, io)
+			return runRulesTest(opts.config, std)
 		},
 	}
 	for _, c := range []*cobra.Command{list, test} {
-		c.Flags().StringVarP(&configPath, "config", "c", "", "rules file (default: the built-in rules)")
+		opts.AddFlags(c.Flags(), configFromDefault)
 		cmd.AddCommand(c)
 	}
 	return cmd
@@ -63,7 +62,9 @@ func rulesConfig(path string) (*config.Config, error) {
 	return config.Default()
 }
 
-func runRulesTest(_ context.Context, configPath string, io stdio) error {
+// runRulesTest runs the examples of the rules file at configPath, or of
+// the default rules, which only `rules test` reads with their examples.
+func runRulesTest(configPath string, std stdio) error {
 	var cfg *config.Config
 	var err error
 	if configPath != "" {
@@ -90,14 +91,14 @@ func runRulesTest(_ context.Context, configPath string, io stdio) error {
 		}
 	}
 	for _, f := range fails {
-		fmt.Fprintln(io.out, "FAIL", f.Error())
+		fmt.Fprintln(std.out, "FAIL", f.Error())
 	}
-	fmt.Fprintf(io.out, "%d rules, %d examples, %d failed\n", len(cfg.Rules), n, len(fails))
+	fmt.Fprintf(std.out, "%d rules, %d examples, %d failed\n", len(cfg.Rules), n, len(fails))
 	if len(without) > 0 {
-		fmt.Fprintf(io.out, "rules without examples: %s\n", strings.Join(without, ", "))
+		fmt.Fprintf(std.out, "rules without examples: %s\n", strings.Join(without, ", "))
 	}
 	if len(fails) > 0 {
-		return &exitError{code: exitLeaks}
+		return leaksFound{exitLeaks}
 	}
 	return nil
 }

@@ -4,81 +4,48 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"runtime"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
 	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/gitwalk"
-	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
+	"github.com/leakhound/leakhound/scan"
 )
 
 // scanOptions are the flags of `leakhound scan`.
 type scanOptions struct {
 	outputOptions
-	config             string
+	rulesOptions
+	readOptions
 	branches           []string
 	rangeSpec          string
 	since              string
-	maxFileSize        string
-	threads            int
 	noGit              bool
 	staged             bool
-	noProgress         bool
 	ignoreInlineAllows bool
 	baseline           string
 	noBaseline         bool
 }
 
-// outputOptions are the flags that shape reports; other commands share them.
-type outputOptions struct {
-	reports     reportSpecs
-	redact      bool
-	showSecrets bool
-	exitCode    int
-	noColor     bool
-}
-
-// AddReportFlags adds --format and --output to fs.
-func (o *outputOptions) AddReportFlags(fs *pflag.FlagSet) {
-	fs.VarP(formatFlag{&o.reports}, "format", "f", "report format: "+strings.Join(formats, ", ")+"; repeat it to write several reports")
-	fs.VarP(outputFlag{&o.reports}, "output", "o", "write the report of the --format before it to this file (mode 0600) instead of standard output")
-}
-
-// AddFlags adds the output flags to fs.
-func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
-	o.AddReportFlags(fs)
-	fs.BoolVar(&o.redact, "redact", false, "mask secrets in every output")
-	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print secrets whole in text, github and markdown output (they are partly masked by default)")
-	fs.IntVar(&o.exitCode, "exit-code", exitLeaks, "exit code when leaks are found")
-	fs.BoolVar(&o.noColor, "no-color", false, "no colours in text output (also: NO_COLOR)")
-}
-
 // AddFlags adds the scan flags to fs.
 func (o *scanOptions) AddFlags(fs *pflag.FlagSet) {
 	o.outputOptions.AddFlags(fs)
-	fs.StringVarP(&o.config, "config", "c", "", "rules file (default: the repository's .secretsrules.toml, else the built-in rules)")
+	o.rulesOptions.AddFlags(fs, configFromRepo)
 	fs.StringArrayVar(&o.branches, "branch", nil, "scan only the history of this ref (repeatable; default: all refs)")
 	fs.StringVar(&o.rangeSpec, "range", "", "scan commits reachable from B and not from A, given as A..B")
 	fs.StringVar(&o.since, "since", "", "scan only commits committed since this date (2006-01-02, RFC 3339, or a duration such as 720h)")
-	fs.StringVar(&o.maxFileSize, "max-file-size", "10MiB", "skip files larger than this (bytes, or with KiB, MiB, GiB)")
-	fs.IntVar(&o.threads, "threads", runtime.GOMAXPROCS(0), "parallel readers and detectors")
+	o.readOptions.AddFlags(fs)
 	fs.BoolVar(&o.noGit, "no-git", false, "scan PATH as a plain directory tree, not git history")
 	fs.BoolVar(&o.staged, "staged", false, "scan the staged changes (the index against HEAD), as the pre-commit hook does")
-	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (it only shows when stderr is a terminal)")
 	fs.BoolVar(&o.ignoreInlineAllows, "ignore-inline-allows", false, "report secrets on lines with leakhound:allow, gitleaks:allow or pragma: allowlist secret")
 	fs.StringVar(&o.baseline, "baseline", "", "report only secrets this baseline file does not list (default: the repository's "+baseline.FileName+" when it has one)")
 	fs.BoolVar(&o.noBaseline, "no-baseline", false, "report every secret, baselined or not")
 }
 
-func newScanCommand(io stdio) *cobra.Command {
+func newScanCommand(std stdio) *cobra.Command {
 	var opts scanOptions
 	cmd := &cobra.Command{
 		Use:   "scan [PATH | -]",
@@ -98,7 +65,7 @@ FILE, else .secretsbaseline.json at the repository's root when there is one
 (see 'leakhound baseline --help'); --no-baseline reports everything.` + reportsHelp + exitStatusHelp,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runScan(cmd.Context(), opts, args, io)
+			return runScan(cmd.Context(), opts, args, std)
 		},
 	}
 	opts.AddFlags(cmd.Flags())
@@ -107,170 +74,106 @@ FILE, else .secretsbaseline.json at the repository's root when there is one
 
 // scanArgs checks what scan and ci share: the path argument (default "."),
 // the reports asked for, the size limit and the thread count.
-func scanArgs(args []string, reports reportSpecs, maxFileSize string, threads int) (string, []reportSpec, int64, error) {
-	path := "."
-	if len(args) == 1 {
-		path = args[0]
-	}
+func scanArgs(args []string, reports reportSpecs, ro readOptions) (string, []report.Output, int64, error) {
 	specs, err := reports.resolve("text")
 	if err != nil {
-		return "", nil, 0, usageError(err)
+		return "", nil, 0, err
 	}
-	maxSize, err := parseSize(maxFileSize)
-	if err != nil {
-		return "", nil, 0, usageError(fmt.Errorf("--max-file-size: %w", err))
-	}
-	if threads < 1 {
-		return "", nil, 0, usageError(errors.New("--threads must be at least 1"))
-	}
-	return path, specs, maxSize, nil
+	maxSize, err := ro.check()
+	return pathArg(args), specs, maxSize, err
 }
 
-func runScan(ctx context.Context, opts scanOptions, args []string, io stdio) error {
-	path, specs, maxSize, err := scanArgs(args, opts.reports, opts.maxFileSize, opts.threads)
+func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) error {
+	path, specs, maxSize, err := scanArgs(args, opts.reports, opts.readOptions)
 	if err != nil {
 		return err
 	}
-	eo := engineOptions{
-		configPath:         opts.config,
-		threads:            opts.threads,
-		maxFileSize:        maxSize,
-		ignoreInlineAllows: opts.ignoreInlineAllows,
-		progress:           !opts.noProgress && progressTerminal(io.err),
-		baselinePath:       opts.baseline,
-		noBaseline:         opts.noBaseline,
-	}
 	if opts.baseline != "" && opts.noBaseline {
-		return usageError(errors.New("--baseline and --no-baseline contradict each other"))
+		return errors.New("--baseline and --no-baseline contradict each other")
 	}
-	var result *report.Report
-	var scanErr error
-	if opts.noGit || path == "-" {
-		if len(opts.branches) > 0 || opts.rangeSpec != "" || opts.since != "" {
-			return usageError(errors.New("--branch, --range and --since need git history; drop --no-git"))
+	policy := scan.Policy{RulesFile: opts.config, BaselineFile: opts.baseline, NoBaseline: opts.noBaseline}
+	eo := scan.Options{Workers: opts.threads, MaxFileSize: maxSize, IgnoreInlineAllows: opts.ignoreInlineAllows}
+	history := len(opts.branches) > 0 || opts.rangeSpec != "" || opts.since != ""
+	var src scan.Source
+	switch {
+	case (opts.noGit || path == "-") && history:
+		return errors.New("--branch, --range and --since need git history; drop --no-git")
+	case path == "-":
+		src = scan.Stdin{R: std.in}
+	case opts.staged && history:
+		return errors.New("--staged scans the index: drop --branch, --range and --since")
+	default:
+		h, err := opts.history(path)
+		if err != nil {
+			return err
 		}
-		result, scanErr = scanFiles(ctx, eo, path, io.in, io.err)
-	} else if opts.staged {
-		if len(opts.branches) > 0 || opts.rangeSpec != "" || opts.since != "" {
-			return usageError(errors.New("--staged scans the index: drop --branch, --range and --since"))
+		t, err := openTarget(path, opts.noGit, "--no-git to scan a plain directory")
+		if err != nil {
+			return err
 		}
-		result, scanErr = scanGit(ctx, eo, gitTarget{path: path, staged: true, rangeLabel: "staged changes"}, io.err)
-	} else {
-		t := gitTarget{path: path, rangeLabel: "all refs"}
-		if len(opts.branches) > 0 {
-			t.include = opts.branches
-			t.rangeLabel = strings.Join(opts.branches, ", ")
-		}
-		if opts.rangeSpec != "" {
-			from, to, err := splitRange(opts.rangeSpec)
-			if err != nil {
-				return usageError(err)
-			}
-			if from != "" {
-				t.exclude = []string{from}
-			}
-			t.include = append(t.include, to)
-			t.rangeLabel = opts.rangeSpec
-		}
-		if opts.since != "" {
-			since, err := parseSince(opts.since, time.Now())
-			if err != nil {
-				return usageError(err)
-			}
-			t.since = since
-			t.rangeLabel += " since " + since.Format(time.RFC3339)
-		}
-		result, scanErr = scanGit(ctx, eo, t, io.err)
-		if errors.Is(scanErr, gitwalk.ErrNotRepository) {
-			return &exitError{code: exitFailure, err: fmt.Errorf("%w (use --no-git to scan a plain directory)", scanErr)}
+		defer t.Close()
+		policy = t.Policy(policy)
+		switch {
+		case opts.noGit:
+			src = t.All()
+		case opts.staged:
+			src, eo.Short = &scan.Staged{Repo: t.Repo, Name: path}, true
+		default:
+			h.Repo = t.Repo
+			src = h
 		}
 	}
+	if eo.Settings, err = scan.LoadSettings(ctx, policy); err != nil {
+		return err
+	}
+	result, scanErr := runEngine(ctx, src, eo, !opts.noProgress, std)
 	if result == nil {
 		return scanErr
 	}
 	env := &reportEnv{redactAll: opts.redact, showSecrets: opts.showSecrets, noColor: opts.noColor}
-	return finish(ctx, result, scanErr, opts.exitCode, specs, env, io)
+	return finish(result, scanErr, opts.exitCode, specs, env, std)
 }
 
-// finish writes the reports and turns the outcome into an exit status.
-func finish(ctx context.Context, result *report.Report, scanErr error, exitCode int, specs []reportSpec, env *reportEnv, io stdio) error {
-	escapePaths(result.Findings)
-	if err := writeReports(result, specs, env, io.out, io.err); err != nil {
+// history returns the history that --branch, --range and --since select,
+// of a repository yet to be opened.
+func (o *scanOptions) history(path string) (*scan.History, error) {
+	var since time.Time
+	if o.since != "" {
+		var err error
+		if since, err = parseSince(o.since, time.Now()); err != nil {
+			return nil, err
+		}
+	}
+	h := &scan.History{Name: path}
+	if err := h.Select(o.branches, o.rangeSpec, since); err != nil {
+		return nil, fmt.Errorf("--%w", err)
+	}
+	return h, nil
+}
+
+// openTarget opens the repository (or, with noGit, the directory) at path;
+// when there is no repository there, the error says to use hint instead.
+func openTarget(path string, noGit bool, hint string) (*scan.Target, error) {
+	t, err := scan.OpenTarget(path, noGit)
+	if errors.Is(err, gitwalk.ErrNotRepository) {
+		return nil, fmt.Errorf("%w (use %s)", err, hint)
+	}
+	return t, err
+}
+
+// finish writes the reports and turns the outcome into the command's
+// error: leaksFound with exitCode when leaks are found.
+func finish(result *report.Report, scanErr error, exitCode int, specs []report.Output, env *reportEnv, std stdio) error {
+	if err := writeReports(result, specs, env, std.out, std.err); err != nil {
 		return err
 	}
 	switch {
-	case errors.Is(scanErr, errInterrupted):
-		return &exitError{code: interruptedCode(ctx), err: errors.New("interrupted: the report holds what was found so far and is marked incomplete")}
+	case errors.Is(scanErr, scan.ErrInterrupted):
+		return fmt.Errorf("%w: the report holds what was found so far and is marked incomplete", scanErr)
 	case result.Summary.Incomplete:
-		return &exitError{code: exitFailure, err: fmt.Errorf("scan incomplete: %d object(s) could not be read; the report holds everything found", result.Summary.Errors)}
+		return fmt.Errorf("scan incomplete: %d object(s) could not be read; the report holds everything found", result.Summary.Errors)
 	case len(result.Findings) > 0:
-		return &exitError{code: exitCode}
+		return leaksFound{exitCode}
 	}
 	return nil
-}
-
-// escapePaths makes file names that are not valid UTF-8 printable.
-func escapePaths(fs []leak.Finding) {
-	for i := range fs {
-		fs[i].File = leak.DisplayPath(fs[i].File)
-		for j := range fs[i].Locations {
-			fs[i].Locations[j].File = leak.DisplayPath(fs[i].Locations[j].File)
-		}
-	}
-}
-
-func usageError(err error) error { return &exitError{code: exitFailure, err: err} }
-
-// progressTerminal reports whether w is a terminal wide enough for a
-// progress bar (a pseudo-terminal without a size reports width 0).
-func progressTerminal(w any) bool {
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return false
-	}
-	width, _, err := term.GetSize(int(f.Fd()))
-	return err == nil && width >= 40
-}
-
-func isTerminal(w any) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-func isBrokenPipe(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "broken pipe")
-}
-
-// parseSize parses "10MiB", "512KiB", "1GiB", "100MB" or a byte count.
-func parseSize(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	units := []struct {
-		suffix string
-		mult   int64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}}
-	mult := int64(1)
-	for _, u := range units {
-		if strings.HasSuffix(s, u.suffix) {
-			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseFloat(s, 64)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("bad size %q", s)
-	}
-	return int64(n * float64(mult)), nil
-}
-
-// parseSince parses a date, an RFC 3339 time or a duration before now.
-func parseSince(s string, now time.Time) (time.Time, error) {
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", time.DateOnly} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t, nil
-		}
-	}
-	if d, err := time.ParseDuration(s); err == nil && d > 0 {
-		return now.Add(-d), nil
-	}
-	return time.Time{}, fmt.Errorf("--since %q: want a date (2006-01-02), an RFC 3339 time or a duration (720h)", s)
 }

@@ -1,9 +1,12 @@
 // Command leakhound finds secrets leaked into git history.
 //
-// This package is where the parts meet: it reads rules (config), walks
-// history (gitwalk) or files (fswalk), runs the detectors (detect), merges
-// findings and writes reports (report). Each subcommand lives in its own
-// cmd_<name>.go file; nothing below main calls os.Exit.
+// This package is where the parts meet, and only that: it parses flags,
+// picks a source and the settings (package scan), runs the engine
+// (scan.Run) and writes reports (package report). What a finding is, where
+// rules come from, which commits a CI job or a push covers: all of that is
+// in the library packages, which other programs can use too. Each
+// subcommand lives in its own cmd_<name>.go file; nothing below main calls
+// os.Exit, and errors become exit statuses in one place, exitCode.
 package main
 
 import (
@@ -17,6 +20,9 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/leakhound/leakhound/internal/addrspace"
+	"github.com/leakhound/leakhound/scan"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -38,22 +44,7 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-// exitError carries an exit code out of a command.
-type exitError struct {
-	code int
-	err  error // nil: nothing more to print
-}
-
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit %d", e.code)
-	}
-	return e.err.Error()
-}
-
-func (e *exitError) Unwrap() error { return e.err }
-
-// Exit codes.
+// Exit statuses.
 const (
 	exitClean   = 0
 	exitLeaks   = 1
@@ -62,8 +53,32 @@ const (
 	exitInterrupted = 130
 )
 
-// errInterrupted marks a scan stopped by a signal.
-var errInterrupted = errors.New("interrupted")
+// leaksFound is the error of a command that found leaks: the exit status
+// is code (--exit-code), and there is nothing more to say.
+type leaksFound struct{ code int }
+
+func (e leaksFound) Error() string { return "leaks found" }
+
+// errReported is the error of a command that has said what went wrong
+// itself: exit status 2, and nothing more to say.
+var errReported = errors.New("failed")
+
+// exitCode maps a command's error to the exit status, and reports whether
+// the error is to be printed. This is the only place that does.
+func exitCode(ctx context.Context, err error) (code int, print bool) {
+	var leaks leaksFound
+	switch {
+	case err == nil:
+		return exitClean, false
+	case errors.As(err, &leaks):
+		return leaks.code, false
+	case errors.Is(err, errReported):
+		return exitFailure, false
+	case errors.Is(err, scan.ErrInterrupted):
+		return interruptedCode(ctx), true
+	}
+	return exitFailure, true
+}
 
 // stdio bundles a command's streams, so tests can run commands in-process.
 type stdio struct {
@@ -76,7 +91,7 @@ type signalCause struct{ sig os.Signal }
 
 func (s signalCause) Error() string { return "received " + s.sig.String() }
 
-// run runs leakhound with args and returns its exit code. SIGINT and
+// run runs leakhound with args and returns its exit status. SIGINT and
 // SIGTERM cancel the scan, which then writes what it found so far; a
 // second one kills the process.
 func run(args []string, in io.Reader, out, errw io.Writer) int {
@@ -89,6 +104,14 @@ func run(args []string, in io.Reader, out, errw io.Writer) int {
 		signal.Stop(sigs) // the next signal kills
 		cancel(signalCause{s})
 	}()
+	// The regex engine reserves its memory at its first compile: under an
+	// address-space limit too low for it (ulimit -v), fail here with an
+	// error that names the limit, not deep in a scan as an internal error.
+	if err := addrspace.StartRegexEngine(); err != nil {
+		code, _ := exitCode(ctx, err)
+		fmt.Fprintf(errw, "leakhound: %v\n", err)
+		return code
+	}
 	return runContext(ctx, args, stdio{in, out, errw})
 }
 
@@ -102,32 +125,25 @@ func interruptedCode(ctx context.Context) int {
 	return exitFailure
 }
 
-func runContext(ctx context.Context, args []string, io stdio) (code int) {
+func runContext(ctx context.Context, args []string, std stdio) (code int) {
 	defer func() {
 		// A bug must not print a Go stack trace with secrets in it.
 		if r := recover(); r != nil {
-			fmt.Fprintln(io.err, "leakhound: internal error (please report it); no partial results were lost from files already written")
+			fmt.Fprintln(std.err, "leakhound: internal error (please report it); no partial results were lost from files already written")
 			code = exitFailure
 		}
 	}()
-	root := newRootCommand(io)
+	root := newRootCommand(std)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return exitClean
+	code, print := exitCode(ctx, err)
+	if print {
+		fmt.Fprintf(std.err, "leakhound: %v\n", err)
 	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.err != nil {
-			fmt.Fprintf(io.err, "leakhound: %v\n", ee.err)
-		}
-		return ee.code
-	}
-	fmt.Fprintf(io.err, "leakhound: %v\n", err)
-	return exitFailure
+	return code
 }
 
-func newRootCommand(io stdio) *cobra.Command {
+func newRootCommand(std stdio) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "leakhound",
 		Short: "Find secrets leaked into git history",
@@ -138,17 +154,17 @@ commits of a merge request.` + exitStatusHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetIn(io.in)
-	root.SetOut(io.out)
-	root.SetErr(io.err)
+	root.SetIn(std.in)
+	root.SetOut(std.out)
+	root.SetErr(std.err)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &exitError{code: exitFailure, err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
+		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
 	})
-	root.AddCommand(newScanCommand(io))
-	root.AddCommand(newCICommand(io))
-	root.AddCommand(newRulesCommand(io))
-	root.AddCommand(newBaselineCommand(io))
-	root.AddCommand(newHookCommand(io))
+	root.AddCommand(newScanCommand(std))
+	root.AddCommand(newCICommand(std))
+	root.AddCommand(newRulesCommand(std))
+	root.AddCommand(newBaselineCommand(std))
+	root.AddCommand(newHookCommand(std))
 	return root
 }
 

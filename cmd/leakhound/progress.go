@@ -2,101 +2,94 @@ package main
 
 import (
 	"fmt"
-	"github.com/leakhound/leakhound/report"
 	"io"
-	"sync"
+	"os"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
-	"github.com/leakhound/leakhound/gitwalk"
+	"github.com/leakhound/leakhound/report"
+	"github.com/leakhound/leakhound/scan"
 )
 
-// progress renders a walk's Stats on a terminal. The walk only counts; this
-// polls the counters and draws, so the scan never waits on the terminal.
+// progress draws a scan's progress (scan.Options.Progress) on a terminal.
+// Its update method is called from the engine's progress goroutine only,
+// and stop after the scan, so it needs no lock.
 type progress struct {
-	on      bool
 	w       io.Writer
-	stats   *gitwalk.Stats
-	mu      sync.Mutex
 	bar     *progressbar.ProgressBar
-	phase   int // 0 walking, 1 scanning
-	commits int
-	done    chan struct{}
-	wg      sync.WaitGroup
+	reading bool
 }
 
-func startProgress(on bool, w io.Writer, stats *gitwalk.Stats) *progress {
-	p := &progress{on: on, w: w, stats: stats, done: make(chan struct{})}
-	if !on {
-		return p
+// newProgress returns a progress bar on w, or nil when w is not a terminal
+// wide enough for one.
+func newProgress(on bool, w io.Writer) *progress {
+	if !on || !progressTerminal(w) {
+		return nil
 	}
-	p.bar = progressbar.NewOptions64(-1,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription("walking history"),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSpinnerType(14),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
-	)
-	p.wg.Add(1)
-	go p.loop()
-	return p
+	return &progress{w: w}
 }
 
-func (p *progress) loop() {
-	defer p.wg.Done()
-	t := time.NewTicker(150 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-p.done:
-			return
-		case <-t.C:
-			p.mu.Lock()
-			switch p.phase {
-			case 0:
-				p.bar.Set64(p.stats.CommitsWalked.Load())
-				if n := p.stats.CommitsDiffed.Load(); n > 0 {
-					p.bar.Describe(fmt.Sprintf("diffing trees (%d commits)", n))
-				}
-			case 1:
-				p.bar.Set64(p.stats.BlobsRead.Load())
-				p.bar.Describe(fmt.Sprintf("scanning %d commits: %s read", p.commits, report.HumanBytes(p.stats.BytesRead.Load())))
-			}
-			p.mu.Unlock()
+// update draws p.
+func (p *progress) update(s scan.Progress) {
+	switch {
+	case p.bar == nil && !s.Reading:
+		p.bar = progressbar.NewOptions64(-1,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetDescription("walking history"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSpinnerType(14),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+	case s.Reading && !p.reading:
+		if p.bar != nil {
+			p.bar.Finish()
 		}
+		p.reading = true
+		p.bar = progressbar.NewOptions64(int64(s.Blobs),
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetDescription(fmt.Sprintf("scanning %d commits", s.Commits)),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionShowElapsedTimeOnFinish(),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
 	}
-}
-
-// scanning switches from walking commits to reading blobs: commits in
-// range, holding blobs distinct blobs.
-func (p *progress) scanning(commits, blobs int) {
-	if !p.on {
+	if !s.Reading {
+		p.bar.Set64(s.CommitsWalked)
+		if s.CommitsDiffed > 0 {
+			p.bar.Describe(fmt.Sprintf("diffing trees (%d commits)", s.CommitsDiffed))
+		}
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.bar.Finish()
-	p.commits = commits
-	p.bar = progressbar.NewOptions64(int64(blobs),
-		progressbar.OptionSetWriter(p.w),
-		progressbar.OptionSetDescription(fmt.Sprintf("scanning %d commits", commits)),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionShowElapsedTimeOnFinish(),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
-	)
-	p.phase = 1
+	p.bar.Set64(s.BlobsRead)
+	p.bar.Describe(fmt.Sprintf("scanning %d commits: %s read", s.Commits, report.HumanBytes(s.BytesRead)))
 }
 
+// stop clears the bar.
 func (p *progress) stop() {
-	if !p.on {
+	if p == nil || p.bar == nil {
 		return
 	}
-	close(p.done)
-	p.wg.Wait()
 	p.bar.Finish()
 	p.bar.Clear()
+}
+
+// progressTerminal reports whether w is a terminal wide enough for a
+// progress bar (a pseudo-terminal without a size reports width 0).
+func progressTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return false
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	return err == nil && width >= 40
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

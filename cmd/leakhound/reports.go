@@ -8,13 +8,40 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/leakhound/leakhound/report"
 )
 
-// formats lists the report formats, in the order help shows them.
-var formats = []string{"text", "json", "sarif", "junit", "gitlab", "csv", "github", "markdown"}
+// outputOptions are the flags that shape reports; other commands share them.
+type outputOptions struct {
+	reports     reportSpecs
+	redact      bool
+	showSecrets bool
+	exitCode    int
+	noColor     bool
+}
+
+// AddReportFlags adds --format and --output to fs.
+func (o *outputOptions) AddReportFlags(fs *pflag.FlagSet) {
+	fs.VarP(formatFlag{&o.reports}, "format", "f", "report format: "+strings.Join(report.Formats(), ", ")+"; repeat it to write several reports")
+	fs.VarP(outputFlag{&o.reports}, "output", "o", "write the report of the --format before it to this file (mode 0600) instead of standard output")
+}
+
+// AddFlags adds the output flags to fs.
+func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
+	o.AddReportFlags(fs)
+	fs.BoolVar(&o.redact, "redact", false, "mask secrets in every output")
+	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print secrets whole in text, github and markdown output (they are partly masked by default)")
+	fs.IntVar(&o.exitCode, "exit-code", exitLeaks, "exit code when leaks are found")
+	o.AddColorFlag(fs)
+}
+
+// AddColorFlag adds --no-color to fs.
+func (o *outputOptions) AddColorFlag(fs *pflag.FlagSet) {
+	fs.BoolVar(&o.noColor, "no-color", false, "no colours in text output (also: NO_COLOR)")
+}
 
 // reportsHelp explains --format and --output in a command's help.
 const reportsHelp = `
@@ -37,20 +64,12 @@ REPORTS
 // them only with --redact.
 var maskedByDefault = map[string]bool{"text": true, "github": true, "markdown": true}
 
-// reportSpec is one report to write: a format and where.
-type reportSpec struct {
-	format string
-	output string // "" or "-": standard output
-}
-
-func (s reportSpec) stdout() bool { return s.output == "" || s.output == "-" }
-
 // reportSpecs collects --format and --output flags in the order they were
 // given: each --output belongs to the --format just before it (or, for a
 // single report, just after it, as in "-o r.json -f json"). The two flags
 // share one reportSpecs through formatFlag and outputFlag.
 type reportSpecs struct {
-	specs []reportSpec
+	specs []report.Output
 }
 
 // formatFlag is the pflag.Value of --format.
@@ -62,7 +81,7 @@ func (f formatFlag) String() string {
 	}
 	var fs []string
 	for _, s := range f.r.specs {
-		fs = append(fs, s.format)
+		fs = append(fs, s.Format)
 	}
 	return strings.Join(fs, ",")
 }
@@ -70,15 +89,15 @@ func (f formatFlag) String() string {
 func (f formatFlag) Type() string { return "format" }
 
 func (f formatFlag) Set(v string) error {
-	if !slices.Contains(formats, v) {
-		return fmt.Errorf("want one of %s", strings.Join(formats, ", "))
+	if !slices.Contains(report.Formats(), v) {
+		return fmt.Errorf("want one of %s", strings.Join(report.Formats(), ", "))
 	}
 	// An --output given before any --format waits for one.
-	if n := len(f.r.specs); n > 0 && f.r.specs[n-1].format == "" {
-		f.r.specs[n-1].format = v
+	if n := len(f.r.specs); n > 0 && f.r.specs[n-1].Format == "" {
+		f.r.specs[n-1].Format = v
 		return nil
 	}
-	f.r.specs = append(f.r.specs, reportSpec{format: v})
+	f.r.specs = append(f.r.specs, report.Output{Format: v})
 	return nil
 }
 
@@ -93,11 +112,11 @@ func (f outputFlag) Set(v string) error {
 	if v == "" {
 		return errors.New("empty file name (use - for standard output)")
 	}
-	if n := len(f.r.specs); n > 0 && f.r.specs[n-1].output == "" && f.r.specs[n-1].format != "" {
-		f.r.specs[n-1].output = v
+	if n := len(f.r.specs); n > 0 && f.r.specs[n-1].File == "" && f.r.specs[n-1].Format != "" {
+		f.r.specs[n-1].File = v
 		return nil
 	}
-	f.r.specs = append(f.r.specs, reportSpec{output: v})
+	f.r.specs = append(f.r.specs, report.Output{File: v})
 	return nil
 }
 
@@ -105,34 +124,34 @@ func (f outputFlag) Set(v string) error {
 // --format was given; an --output without a --format has format def only
 // when it is the only report. At most one report may go to standard
 // output, and no two to the same file.
-func (r *reportSpecs) resolve(def string) ([]reportSpec, error) {
+func (r *reportSpecs) resolve(def string) ([]report.Output, error) {
 	specs := slices.Clone(r.specs)
 	if len(specs) == 0 {
-		return []reportSpec{{format: def}}, nil
+		return []report.Output{{Format: def}}, nil
 	}
 	stdout := 0
 	files := map[string]bool{}
 	for i := range specs {
 		s := &specs[i]
-		if s.format == "" {
+		if s.Format == "" {
 			if len(specs) > 1 {
-				return nil, fmt.Errorf("--output %s: no --format for it (with several reports, give each --format before its --output)", s.output)
+				return nil, fmt.Errorf("--output %s: no --format for it (with several reports, give each --format before its --output)", s.File)
 			}
-			s.format = def
+			s.Format = def
 		}
-		if s.stdout() {
+		if s.Stdout() {
 			stdout++
 			if stdout > 1 {
 				return nil, errors.New("more than one report to standard output: give each --format but one an --output FILE")
 			}
 			continue
 		}
-		abs, err := filepath.Abs(s.output)
+		abs, err := filepath.Abs(s.File)
 		if err != nil {
-			return nil, fmt.Errorf("--output %s: %w", s.output, err)
+			return nil, fmt.Errorf("--output %s: %w", s.File, err)
 		}
 		if files[abs] {
-			return nil, fmt.Errorf("--output %s: given twice", s.output)
+			return nil, fmt.Errorf("--output %s: given twice", s.File)
 		}
 		files[abs] = true
 	}
@@ -145,88 +164,26 @@ type reportEnv struct {
 	redactAll   bool
 	showSecrets bool
 	noColor     bool
-	// end is when the scan ended, for reports that carry times.
-	end time.Time
 }
 
-// reporter returns the Reporter for a spec.
-func (e *reportEnv) reporter(s reportSpec, r *report.Report) report.Reporter {
-	switch s.format {
-	case "text":
-		color := s.stdout() && os.Getenv("NO_COLOR") == "" && !e.noColor && isTerminal(os.Stdout)
-		return report.Text{Color: color}
-	case "json":
-		return report.JSON{}
-	case "sarif":
-		return &report.SARIF{Version: version}
-	case "junit":
-		return report.JUnit{}
-	case "gitlab":
-		end := e.end
-		if end.IsZero() {
-			end = time.Now()
-		}
-		return &report.GitLab{Version: version, Start: end.Add(-r.Summary.Duration), End: end}
-	case "csv":
-		return report.CSV{}
-	case "github":
-		return report.GitHubAnnotations{}
-	case "markdown":
-		return report.Markdown{}
-	}
-	panic("unknown format " + s.format) // resolve and formatFlag.Set admit no other
+// options returns the reporter options of an output.
+func (e *reportEnv) options(o report.Output) report.Options {
+	color := o.Format == "text" && o.Stdout() && os.Getenv("NO_COLOR") == "" && !e.noColor && isTerminal(os.Stdout)
+	return report.Options{Version: version, Color: color, ShowSecrets: !e.masked(o)}
 }
 
-// masked reports whether a spec's secrets are masked.
-func (e *reportEnv) masked(s reportSpec) bool {
-	return e.redactAll || (maskedByDefault[s.format] && !e.showSecrets)
+// masked reports whether an output's secrets are masked.
+func (e *reportEnv) masked(o report.Output) bool {
+	return e.redactAll || (maskedByDefault[o.Format] && !e.showSecrets)
 }
 
-// writeReports writes every report. Reports go to files atomically (mode
-// 0600); one may go to standard output. When none writes text to standard
-// output, the text summary goes to errw, for the person at the terminal. A
-// failure to write one report does not stop the others; the first error is
-// returned.
-func writeReports(result *report.Report, specs []reportSpec, env *reportEnv, out, errw io.Writer) error {
-	var maskedCopy *report.Report
-	view := func(mask bool) *report.Report {
-		if !mask {
-			return result
-		}
-		if maskedCopy == nil {
-			maskedCopy = maskedReport(result)
-		}
-		return maskedCopy
-	}
-	var firstErr error
-	textOnStdout := false
-	for _, s := range specs {
-		r := view(env.masked(s))
-		rep := env.reporter(s, r)
-		var err error
-		if s.stdout() {
-			textOnStdout = textOnStdout || s.format == "text"
-			if err = rep.Write(out, r); err != nil && !isBrokenPipe(err) {
-				err = fmt.Errorf("write %s report: %w", s.format, err)
-			} else {
-				err = nil
-			}
-		} else {
-			err = report.WriteFile(s.output, rep, r)
-		}
-		if err != nil && firstErr == nil {
-			firstErr = err
-		}
-	}
-	if !textOnStdout {
+// writeReports writes every report (see report.WriteAll). When none writes
+// text to standard output, the text summary goes to errw, for the person
+// at the terminal.
+func writeReports(result *report.Report, outs []report.Output, env *reportEnv, out, errw io.Writer) error {
+	err := report.WriteAll(result, outs, out, env.options)
+	if !slices.ContainsFunc(outs, func(o report.Output) bool { return o.Stdout() && o.Format == "text" }) {
 		report.Text{}.Write(errw, &report.Report{Summary: result.Summary})
 	}
-	return firstErr
-}
-
-// maskedReport returns a copy of r with every secret masked.
-func maskedReport(r *report.Report) *report.Report {
-	fs := slices.Clone(r.Findings)
-	redact(fs)
-	return &report.Report{Findings: fs, Summary: r.Summary}
+	return err
 }

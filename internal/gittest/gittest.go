@@ -1,7 +1,11 @@
 // Package gittest builds git repositories for tests, with go-git, in a
 // temporary directory: commits with fixed dates, branches, merges, tags,
 // and the odd shapes a scanner must handle (bare, shallow, missing
-// objects).
+// objects); or from a recipe, a text file under the module's
+// testdata/seeds that several packages' tests share, with the findings a
+// scan of it must report (see BuildRecipe).
+//
+// It writes repositories; it knows nothing of how leakhound reads them.
 package gittest
 
 import (
@@ -176,6 +180,29 @@ func (r *Repo) Tag(name, rev string, annotated bool) {
 	if _, err := r.Repo.CreateTag(name, r.Resolve(rev), opts); err != nil {
 		r.t.Fatal(err)
 	}
+}
+
+// TagBlob stores content as a blob and points the tag name straight at
+// it, as `git tag name $(git hash-object -w file)` does: no commit holds
+// it. It returns the blob's id.
+func (r *Repo) TagBlob(name, content string) string {
+	r.t.Helper()
+	obj := r.Repo.Storer.NewEncodedObject()
+	obj.SetType(plumbing.BlobObject)
+	w, err := obj.Writer()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	w.Write([]byte(content))
+	w.Close()
+	h, err := r.Repo.Storer.SetEncodedObject(obj)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if err := r.Repo.Storer.SetReference(plumbing.NewHashReference(plumbing.NewTagReferenceName(name), h)); err != nil {
+		r.t.Fatal(err)
+	}
+	return h.String()
 }
 
 // SetRef points a ref (full name) at a revision.

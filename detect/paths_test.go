@@ -1,0 +1,122 @@
+package detect
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/internal/corpus"
+	"github.com/leakhound/leakhound/leak"
+)
+
+// TestDetectorPathsAgree is a differential test in the manner of
+// ripgrep's SearcherTester: the same content goes through every path the
+// detector can take (the LineSet that skips lines already scanned, on and
+// off; the short-scan prefilter, on and off; lazy compilation, on and
+// off), and every path must find exactly what the plain one finds, match
+// for match, fragment for fragment.
+//
+// The content is a history: every version of every file of a generated
+// corpus, in commit order (planted secrets, decoys, edits that keep a
+// secret, files that come back), then every rule's examples; so that the
+// LineSet sees lines again, flagged and clean, as in a real scan.
+func TestDetectorPathsAgree(t *testing.T) {
+	cfg, err := config.DefaultWithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	frags := historyFragments(cfg)
+	plain, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([][]string, len(frags))
+	for i, f := range frags {
+		want[i] = matchKeys(t, plain, f)
+	}
+	for _, lines := range []bool{false, true} {
+		for _, short := range []bool{false, true} {
+			for _, lazy := range []bool{false, true} {
+				if !lines && !short && !lazy {
+					continue // the plain path itself
+				}
+				name := fmt.Sprintf("lines=%v,short=%v,lazy=%v", lines, short, lazy)
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					opts := Options{Short: short, Lazy: lazy}
+					if lines {
+						opts.Lines = NewLineSet()
+					}
+					d, err := New(cfg, opts)
+					if err != nil {
+						t.Fatal(err)
+					}
+					bad := 0
+					for i, f := range frags {
+						got := matchKeys(t, d, f)
+						if !slices.Equal(got, want[i]) && bad < 5 {
+							bad++
+							t.Errorf("fragment %d (%s): got %v, want %v", i, f.Sources[0].Path, got, want[i])
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// historyFragments returns the fragments of a generated history, then of
+// every rule example.
+func historyFragments(cfg *config.Config) []*leak.Fragment {
+	var out []*leak.Fragment
+	projects := 8
+	if raceEnabled {
+		projects = 1 // the regex engine runs some fifty times slower
+	}
+	c := corpus.Generate(corpus.Options{Seed: 3, Projects: projects})
+	for _, commit := range c.Commits {
+		paths := make([]string, 0, len(commit.Files))
+		for p := range commit.Files {
+			paths = append(paths, p)
+		}
+		slices.Sort(paths)
+		for _, p := range paths {
+			if content := commit.Files[p]; content != "" {
+				out = append(out, &leak.Fragment{Content: []byte(content), Sources: []leak.Source{{Path: p}}})
+			}
+		}
+	}
+	for _, r := range cfg.Rules {
+		for _, ex := range r.Examples {
+			path := ex.Path
+			if path == "" {
+				path = "example.txt"
+			}
+			// Each example alone, and again inside other text, as an
+			// edited file would hold it.
+			out = append(out, &leak.Fragment{Content: []byte(ex.Text), Sources: []leak.Source{{Path: path}}})
+			if !raceEnabled {
+				out = append(out, &leak.Fragment{Content: []byte("# header\n" + ex.Text + "\n# footer\n"), Sources: []leak.Source{{Path: path}}})
+			}
+		}
+	}
+	return out
+}
+
+// matchKeys returns what d finds in f, one string per match.
+func matchKeys(t *testing.T, d *Detector, f *leak.Fragment) []string {
+	t.Helper()
+	res, err := d.Detect(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := make([]string, len(res.Matches))
+	for i, m := range res.Matches {
+		keys[i] = strings.Join([]string{m.RuleID(), m.Secret, m.Decoded,
+			fmt.Sprint(m.Start, m.End, m.Line, m.Column, m.EndLine, m.EndColumn)}, "|")
+	}
+	slices.Sort(keys)
+	return keys
+}

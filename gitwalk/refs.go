@@ -1,0 +1,282 @@
+package gitwalk
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/leakhound/leakhound/internal/safefile"
+)
+
+// refStore reads refs as git stores them: HEAD and the refs private to a
+// worktree in its git directory, the rest as files under refs/ in the
+// common directory, or as lines of its packed-refs file.
+//
+// A ref file is read regular-files-only (a symbolic link to one is
+// followed, as git does for HEAD) and capped; a directory that is a
+// symbolic link is not entered. A malformed line of packed-refs is left
+// out, and reported with its line number by all; the other lines stand.
+type refStore struct {
+	gitDir, commonDir string
+
+	packedOnce sync.Once
+	packed     []*plumbing.Reference // in file order
+	packedErrs []error               // each "line N: ..."
+}
+
+// itemError is a problem with one item (a ref, a file), for an ErrorFunc.
+type itemError struct {
+	item string
+	err  error
+}
+
+const (
+	// maxRefFile bounds a loose ref file ("ref: ..." or an id).
+	maxRefFile = 64 << 10
+	// maxRefLine bounds a line of packed-refs.
+	maxRefLine = 64 << 10
+	// maxRefDepth bounds the directories under refs/.
+	maxRefDepth = 64
+)
+
+// ErrMalformedRef is wrapped by errors about a ref file or a line of
+// packed-refs that is neither an object id nor a symbolic ref.
+var ErrMalformedRef = errors.New("malformed ref")
+
+// validRefName reports whether name is a ref name that is safe to look up
+// as a path: git's rules (git check-ref-format), as far as they keep a
+// name inside refs/: no empty component, no "..", no component
+// starting with a dot or ending with ".lock", no control characters,
+// spaces, or any of ~^:?*[\, and no "@{".
+func validRefName(name string) bool {
+	if name == "" || strings.Contains(name, "@{") || strings.Contains(name, "..") || strings.HasSuffix(name, ".") {
+		return false
+	}
+	for _, c := range []byte(name) {
+		if c < 0x20 || c == 0x7f || strings.IndexByte(" ~^:?*[\\", c) >= 0 {
+			return false
+		}
+	}
+	for comp := range strings.SplitSeq(name, "/") {
+		if comp == "" || comp[0] == '.' || strings.HasSuffix(comp, ".lock") {
+			return false
+		}
+	}
+	return true
+}
+
+// dirFor returns the directory that holds the ref name: the git directory
+// for HEAD, pseudo-refs and the per-worktree refs, the common one for the
+// rest.
+func (s *refStore) dirFor(name string) string {
+	if !strings.HasPrefix(name, "refs/") || strings.HasPrefix(name, "refs/worktree/") ||
+		strings.HasPrefix(name, "refs/bisect/") || strings.HasPrefix(name, "refs/rewritten/") {
+		return s.gitDir
+	}
+	return s.commonDir
+}
+
+// read returns the ref name, or an error wrapping
+// plumbing.ErrReferenceNotFound.
+func (s *refStore) read(name string) (*plumbing.Reference, error) {
+	if !validRefName(name) {
+		return nil, fmt.Errorf("ref %q: %w", name, plumbing.ErrReferenceNotFound)
+	}
+	ref, err := s.readLoose(name)
+	if err == nil {
+		return ref, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("ref %s: %w", name, err)
+	}
+	for _, r := range s.packedRefs() {
+		if r.Name().String() == name {
+			return r, nil
+		}
+	}
+	return nil, fmt.Errorf("ref %s: %w", name, plumbing.ErrReferenceNotFound)
+}
+
+// readLoose reads the loose ref file of name.
+func (s *refStore) readLoose(name string) (*plumbing.Reference, error) {
+	p := filepath.Join(s.dirFor(name), filepath.FromSlash(name))
+	if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+		return nil, os.ErrNotExist // a directory of refs, not a ref
+	}
+	data, err := safefile.ReadPath(context.Background(), p, maxRefFile)
+	if err != nil {
+		return nil, err
+	}
+	return parseRef(name, strings.TrimSpace(string(data)))
+}
+
+// parseRef parses the content of a ref file: an object id, or "ref: "
+// and the name of another ref.
+func parseRef(name, content string) (*plumbing.Reference, error) {
+	if target, ok := strings.CutPrefix(content, "ref:"); ok {
+		target = strings.TrimSpace(target)
+		if !validRefName(target) {
+			return nil, fmt.Errorf("%w: names %q", ErrMalformedRef, target)
+		}
+		return plumbing.NewSymbolicReference(plumbing.ReferenceName(name), plumbing.ReferenceName(target)), nil
+	}
+	id, err := ParseID(content)
+	if err != nil {
+		return nil, fmt.Errorf("%w (%d bytes, neither an object id nor \"ref: <name>\")", ErrMalformedRef, len(content))
+	}
+	return plumbing.NewHashReference(plumbing.ReferenceName(name), id.hash()), nil
+}
+
+// packedRefs returns the refs of packed-refs, read once.
+func (s *refStore) packedRefs() []*plumbing.Reference {
+	s.packedOnce.Do(func() {
+		f, err := safefile.OpenPath(filepath.Join(s.commonDir, "packed-refs"))
+		if err != nil {
+			if !errors.Is(err, os.ErrNotExist) {
+				s.packedErrs = append(s.packedErrs, err)
+			}
+			return
+		}
+		defer f.Close()
+		s.packed, s.packedErrs = parsePackedRefs(f)
+	})
+	return s.packed
+}
+
+// parsePackedRefs parses a packed-refs file: a "#" header, lines of
+// "<id> <name>", each optionally followed by "^<id>", the object an
+// annotated tag peels to. A line that is none of these, or longer than
+// maxRefLine, is an error naming its line number, and is left out.
+func parsePackedRefs(r io.Reader) ([]*plumbing.Reference, []error) {
+	var refs []*plumbing.Reference
+	var errs []error
+	seen := make(map[string]bool)
+	br := bufio.NewReaderSize(r, 64<<10)
+	bad := func(n int, why string) {
+		errs = append(errs, fmt.Errorf("line %d: %w: %s", n, ErrMalformedRef, why))
+	}
+	for n := 1; ; n++ {
+		line, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// Too long: skip to the end of the line.
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = br.ReadSlice('\n')
+			}
+			bad(n, fmt.Sprintf("a line longer than %d bytes", maxRefLine))
+			if err != nil {
+				break
+			}
+			continue
+		}
+		if err != nil && err != io.EOF {
+			errs = append(errs, err)
+			break
+		}
+		text := string(bytes.TrimRight(line, "\r\n"))
+		switch {
+		case text == "" || text[0] == '#':
+		case text[0] == '^':
+			if _, perr := ParseID(text[1:]); perr != nil || len(refs) == 0 {
+				bad(n, "a peeled id that follows no ref")
+			}
+		default:
+			idText, name, ok := strings.Cut(text, " ")
+			id, perr := ParseID(idText)
+			switch {
+			case !ok || perr != nil:
+				bad(n, "not \"<object id> <ref name>\"")
+			case !validRefName(name):
+				bad(n, fmt.Sprintf("bad ref name %q", name))
+			case seen[name]:
+				bad(n, fmt.Sprintf("%s listed again", name))
+			default:
+				seen[name] = true
+				refs = append(refs, plumbing.NewHashReference(plumbing.ReferenceName(name), id.hash()))
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+	}
+	return refs, errs
+}
+
+// all returns every ref: HEAD, the loose refs under refs/ (of the common
+// directory, then the worktree's own), and the packed refs no loose ref
+// overrides, with the problems met on the way (unreadable or malformed ref
+// files, malformed lines of packed-refs, each naming its line).
+func (s *refStore) all() ([]*plumbing.Reference, []itemError) {
+	var refs []*plumbing.Reference
+	var errs []itemError
+	seen := make(map[string]bool)
+	add := func(name string) {
+		if seen[name] {
+			return
+		}
+		seen[name] = true
+		ref, err := s.readLoose(name)
+		switch {
+		case err == nil:
+			refs = append(refs, ref)
+		case errors.Is(err, os.ErrNotExist):
+			seen[name] = false
+		default:
+			errs = append(errs, itemError{"ref " + name, err})
+		}
+	}
+	add("HEAD")
+	var walk func(dir, prefix string, depth int)
+	walk = func(dir, prefix string, depth int) {
+		if depth > maxRefDepth {
+			errs = append(errs, itemError{"refs under " + prefix, fmt.Errorf("nested deeper than %d directories", maxRefDepth)})
+			return
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			if !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, itemError{"refs under " + prefix, err})
+			}
+			return
+		}
+		for _, e := range entries {
+			name := prefix + e.Name()
+			switch {
+			case e.IsDir():
+				walk(filepath.Join(dir, e.Name()), name+"/", depth+1)
+			case e.Type()&os.ModeSymlink != 0:
+				// A link to a ref file is read (git writes none, but reads
+				// them); a link to a directory is not entered.
+				if fi, err := os.Stat(filepath.Join(dir, e.Name())); err == nil && fi.Mode().IsRegular() && validRefName(name) {
+					add(name)
+				}
+			case e.Type().IsRegular() && validRefName(name):
+				add(name)
+			}
+		}
+	}
+	walk(filepath.Join(s.commonDir, "refs"), "refs/", 0)
+	if s.gitDir != s.commonDir {
+		for _, sub := range []string{"worktree", "bisect", "rewritten"} {
+			walk(filepath.Join(s.gitDir, "refs", sub), "refs/"+sub+"/", 1)
+		}
+	}
+	for _, r := range s.packedRefs() {
+		if !seen[r.Name().String()] {
+			seen[r.Name().String()] = true
+			refs = append(refs, r)
+		}
+	}
+	for _, err := range s.packedErrs {
+		errs = append(errs, itemError{"packed-refs", err})
+	}
+	return refs, errs
+}

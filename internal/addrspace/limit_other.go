@@ -1,0 +1,5 @@
+//go:build !unix
+
+package addrspace
+
+func limit() uint64 { return 0 }

@@ -1,0 +1,84 @@
+package leak
+
+import (
+	"bytes"
+
+	"github.com/leakhound/leakhound/textenc"
+)
+
+// SkipReason says why a piece of input was not scanned. Skipped input is
+// counted in a report's summary under its reason, never dropped silently.
+type SkipReason string
+
+// The reasons input is skipped. They are decided here (SkipSize,
+// SkipContent) and by the walkers, which alone see what a tree entry or a
+// directory entry is (a submodule, a symbolic link, a device).
+const (
+	// SkipBinary is content that is not text (see IsBinary).
+	SkipBinary SkipReason = "binary"
+	// SkipTooLarge is content over the size limit (see SkipSize).
+	SkipTooLarge SkipReason = "too-large"
+	// SkipLFSPointer is a Git LFS pointer: the content lives elsewhere.
+	SkipLFSPointer SkipReason = "lfs-pointer"
+	// SkipSubmodule is a submodule entry in a git tree: a commit of
+	// another repository, not content.
+	SkipSubmodule SkipReason = "submodule"
+	// SkipSymlink is a symbolic link in a directory scan, which never
+	// follows one. (In git history a link's target is scanned as content:
+	// a secret can be stored as one.)
+	SkipSymlink SkipReason = "symlink"
+	// SkipSpecialFile is a file that is neither regular nor a link (a
+	// device, a pipe, a socket).
+	SkipSpecialFile SkipReason = "special-file"
+	// SkipUnmerged is an index entry of an unresolved merge conflict.
+	SkipUnmerged SkipReason = "unmerged"
+	// SkipAllowlistedPath is content every one of whose paths a global
+	// path allowlist ignores (lockfiles, vendored code).
+	SkipAllowlistedPath SkipReason = "allowlisted-path"
+	// SkipTreeTooLarge is a git tree (a directory) over the walker's tree
+	// size limit: the files below it are not scanned.
+	SkipTreeTooLarge SkipReason = "tree-too-large"
+	// SkipDeltaChain is a git blob stored as a chain of deltas that would
+	// cost more to rebuild than the walker allows for its size (crafted
+	// packs).
+	SkipDeltaChain SkipReason = "delta-chain"
+)
+
+// DefaultMaxFileSize is the size above which content is skipped unless a
+// scan says otherwise: 10 MiB.
+const DefaultMaxFileSize = 10 << 20
+
+// SkipSize returns SkipTooLarge when size exceeds maxSize (zero or less:
+// DefaultMaxFileSize), else "".
+func SkipSize(size, maxSize int64) SkipReason {
+	if maxSize <= 0 {
+		maxSize = DefaultMaxFileSize
+	}
+	if size > maxSize {
+		return SkipTooLarge
+	}
+	return ""
+}
+
+// lfsPointer starts every Git LFS pointer file.
+var lfsPointer = []byte("version https://git-lfs.github.com/spec/")
+
+// SkipContent returns why content is not text to scan (a Git LFS pointer,
+// binary content), or "" when it is to be scanned.
+func SkipContent(content []byte) SkipReason {
+	if len(content) < 1024 && bytes.HasPrefix(content, lfsPointer) {
+		return SkipLFSPointer
+	}
+	if IsBinary(content) {
+		return SkipBinary
+	}
+	return ""
+}
+
+// IsBinary reports whether content is binary rather than text: as git
+// decides, when a NUL byte occurs in its first 8000 bytes, unless those
+// bytes are UTF-16 text (with or without a byte-order mark; see
+// textenc.Binary), whose NUL bytes are the high halves of its characters.
+func IsBinary(content []byte) bool {
+	return textenc.Binary(content)
+}

@@ -1,0 +1,95 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/leakhound/leakhound/leak"
+)
+
+// Blocked writes what a git hook prints when it blocks a commit or a push:
+// each secret with its commit, file, line and rule, and what to do, in
+// the order given:
+//
+//	leakhound: push blocked: 1 secret in the commits being pushed
+//
+//	  commit 2f8789e21d  "deploy"
+//	    deploy.py:1  github-pat  ghp_… (40 chars)
+//
+//	What to do:
+//	  1. Rotate the credential: ...
+//
+// The summary is not written: a hook's report is about what it blocked.
+type Blocked struct {
+	// Action is what was blocked: "commit" (the staged changes) or "push"
+	// (the commits being pushed).
+	Action string
+	// Tips are the commits at the tips of a push, by id: a secret there
+	// is fixed by amending the commit, an older one by a rebase.
+	Tips map[string]bool
+	// ShowSecrets prints secrets whole; by default they are masked (see
+	// Masked).
+	ShowSecrets bool
+}
+
+var _ Reporter = Blocked{}
+
+// Write writes the findings of r.
+func (h Blocked) Write(w io.Writer, r *Report) error {
+	r = view(r, h.ShowSecrets)
+	var b strings.Builder
+	fs := r.Findings
+	n := len(fs)
+	where := "the staged changes"
+	if h.Action == "push" {
+		where = "the commits being pushed"
+	}
+	fmt.Fprintf(&b, "\nleakhound: %s blocked: %d secret%s in %s\n\n", h.Action, n, Plural(n), where)
+	var order []string
+	byCommit := map[string][]leak.Finding{}
+	for _, f := range fs {
+		if _, ok := byCommit[f.Commit]; !ok {
+			order = append(order, f.Commit)
+		}
+		byCommit[f.Commit] = append(byCommit[f.Commit], f)
+	}
+	for _, c := range order {
+		group := byCommit[c]
+		if c != "" {
+			msg, _, _ := strings.Cut(group[0].Message, "\n")
+			fmt.Fprintf(&b, "  commit %s  %q\n", ShortID(c), cut(msg, 60))
+		}
+		for _, f := range group {
+			fmt.Fprintf(&b, "    %s:%d  %s  %s\n", f.File, f.Line, f.RuleID, f.Secret)
+		}
+	}
+	fmt.Fprintln(&b, "\nWhat to do:")
+	fmt.Fprintln(&b, "  1. Rotate the credential: treat it as exposed, it may already be copied elsewhere.")
+	if h.Action == "push" {
+		fmt.Fprintln(&b, "  2. Take it out of the commits before pushing:")
+		for _, c := range order {
+			if h.Tips[c] {
+				fmt.Fprintf(&b, "       %s is the last commit: fix the file, git add it, then git commit --amend\n", ShortID(c))
+			} else {
+				fmt.Fprintf(&b, "       %s is older: git rebase -i %s~1  (mark it \"edit\", fix the file, git commit --amend, git rebase --continue)\n", ShortID(c), ShortID(c))
+			}
+		}
+	} else {
+		fmt.Fprintln(&b, "  2. Take it out of the file and stage that (git add), or unstage the file: git restore --staged <file>")
+		fmt.Fprintln(&b, "     Load it at run time instead, e.g. os.environ[\"NAME\"].")
+	}
+	fmt.Fprintln(&b, "  3. A false positive? Accept it in the baseline: leakhound baseline update && leakhound baseline audit")
+	fmt.Fprintln(&b, "     or mark the line with a leakhound:allow comment.")
+	fmt.Fprintf(&b, "  To bypass once: git %s --no-verify  (CI will still check).\n\n", h.Action)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// cut shortens s to its first n bytes and an ellipsis.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

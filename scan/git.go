@@ -1,0 +1,361 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/leakhound/leakhound/gitwalk"
+	"github.com/leakhound/leakhound/leak"
+	"github.com/leakhound/leakhound/report"
+)
+
+// History is the git history of a repository: the commits reachable from
+// Include and IncludeIDs (every ref when both are empty) and not from
+// Exclude and ExcludeIDs, committed since Since. Every blob those commits
+// introduced is read once; each secret is reported at the commit that
+// introduced it.
+//
+// The caller opens Repo and closes it after Run. A History serves one Run.
+type History struct {
+	Repo *gitwalk.Repo
+	// Name is what the summary calls the repository (the path given).
+	Name string
+	// Label describes the range in the summary ("all refs", "A..B").
+	Label string
+	// Include and Exclude are revisions (ref names, commit ids, with ~N
+	// and ^N suffixes); IncludeIDs and ExcludeIDs commits.
+	Include, Exclude       []string
+	IncludeIDs, ExcludeIDs []gitwalk.ID
+	// Since leaves out commits committed before it.
+	Since time.Time
+	// IgnoreMissing tolerates excluded commits the repository lacks (a
+	// remote commit a pre-push hook never fetched).
+	IgnoreMissing bool
+	// Complete makes a range that runs into a shallow clone's boundary an
+	// error (a *ShallowRangeError) rather than a scan of what is there: the
+	// commits at the boundary would be diffed against nothing, and those
+	// beyond it not scanned at all.
+	Complete bool
+
+	git gitState
+}
+
+var _ Versioned = (*History)(nil)
+
+// Scan walks the history, then reads every blob it introduced.
+func (h *History) Scan(ctx context.Context, s *Sink) (Scanned, error) {
+	return h.git.scan(ctx, s, h.Repo, Scanned{Name: h.Name, Mode: "git", Range: h.Label},
+		func(stats *gitwalk.Stats) (*gitwalk.Plan, error) {
+			p, err := h.Repo.Plan(ctx, gitwalk.Options{
+				Include: h.Include, Exclude: h.Exclude,
+				IncludeIDs: h.IncludeIDs, ExcludeIDs: h.ExcludeIDs,
+				Since: h.Since, IgnoreMissing: h.IgnoreMissing,
+			}, stats, s.Error)
+			if err == nil && h.Complete && p.Shallow {
+				err = checkShallowRange(h.Repo, p)
+			}
+			return p, err
+		})
+}
+
+// Prior implements Versioned.
+func (h *History) Prior(id string) ([]byte, bool, error) { return h.git.prior(id) }
+
+// InHead implements Versioned.
+func (h *History) InHead(fs []leak.Finding) (Head, []string) { return h.git.inHead(fs) }
+
+func (h *History) release() { h.git.release() }
+
+// Staged is what is staged in a repository's index, against HEAD, as the
+// next commit would record it: the staged content of each changed file,
+// and only what it adds. Its findings belong to a pseudo-commit without an
+// id. The caller opens Repo and closes it after Run. A Staged serves one
+// Run.
+type Staged struct {
+	Repo *gitwalk.Repo
+	// Name is what the summary calls the repository (the path given).
+	Name string
+
+	git gitState
+}
+
+var _ Versioned = (*Staged)(nil)
+
+// Scan reads the staged content that differs from HEAD's.
+func (st *Staged) Scan(ctx context.Context, s *Sink) (Scanned, error) {
+	return st.git.scan(ctx, s, st.Repo, Scanned{Name: st.Name, Mode: "git", Range: "staged changes"},
+		func(*gitwalk.Stats) (*gitwalk.Plan, error) { return st.Repo.PlanStaged(ctx) })
+}
+
+// Prior implements Versioned.
+func (st *Staged) Prior(id string) ([]byte, bool, error) { return st.git.prior(id) }
+
+// InHead implements Versioned.
+func (st *Staged) InHead(fs []leak.Finding) (Head, []string) { return st.git.inHead(fs) }
+
+func (st *Staged) release() { st.git.release() }
+
+// gitState is what the git sources keep between Scan and InHead.
+type gitState struct {
+	repo *gitwalk.Repo
+	// plan is set once the walk is done and reading begins.
+	plan *gitwalk.Plan
+	rd   *gitwalk.Reader
+	// maxFileSize bounds every blob read outside the scan itself (prior
+	// versions, files of the default branch's tip): the scan's own limit.
+	maxFileSize int64
+}
+
+// scan plans with plan, then reads the plan's blobs into s.
+func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Scanned, plan func(*gitwalk.Stats) (*gitwalk.Plan, error)) (Scanned, error) {
+	stats := new(gitwalk.Stats)
+	s.progress(func() Progress {
+		return Progress{CommitsWalked: stats.CommitsWalked.Load(), CommitsDiffed: stats.CommitsDiffed.Load()}
+	})
+	p, err := plan(stats)
+	if err != nil {
+		return sc, err
+	}
+	g.repo, g.plan, g.maxFileSize = repo, p, s.MaxFileSize()
+	commits, blobs := len(p.Commits), p.Blobs()
+	s.progress(func() Progress {
+		return Progress{Reading: true, Commits: commits, Blobs: blobs, BlobsRead: stats.BlobsRead.Load(), BytesRead: stats.BytesRead.Load()}
+	})
+	p.EachSource(s.Path)
+	err = repo.Scan(ctx, p, gitwalk.ScanOptions{Workers: s.Workers(), MaxFileSize: s.MaxFileSize()}, stats,
+		func(frag *leak.Fragment) error {
+			s.Fragment(frag)
+			return nil
+		}, s.Error)
+	if err = readError(ctx, s, err); err != nil && ctx.Err() == nil {
+		return sc, err
+	}
+	for reason, n := range p.Skipped {
+		s.Skip(reason, n)
+	}
+	sc.Commits, sc.Shallow = commits, p.Shallow
+	sc.Blobs, sc.Bytes = int(stats.BlobsRead.Load()), stats.BytesRead.Load()
+	return sc, err
+}
+
+func (g *gitState) prior(id string) ([]byte, bool, error) {
+	if g.plan == nil {
+		return nil, false, errors.New("history not read")
+	}
+	if g.plan.Sources(id) != nil {
+		return nil, true, nil
+	}
+	h, err := gitwalk.ParseID(id)
+	if err != nil {
+		return nil, false, err
+	}
+	if g.rd == nil {
+		g.rd = g.repo.NewReader()
+	}
+	b, err := g.rd.Blob(h, g.maxFileSize)
+	return b, false, err
+}
+
+func (g *gitState) release() {
+	if g.rd != nil {
+		g.rd.Close()
+		g.rd = nil
+	}
+}
+
+// inHead sets InHead on each finding whose secret is still in the tree of
+// the default branch's tip (see gitwalk.Repo.DefaultBranch), and returns
+// that tip, or a zero Head if the repository has none. It looks only at
+// the files the findings name (where each secret was introduced, renamed
+// or copied to) in that tree, reading each such file once: not a rescan.
+// A file it cannot read counts as still holding the secret, with a warning.
+//
+// A secret found at a tag that points at a blob or a tree (see
+// gitwalk.Plan.Tags) is still there too, wherever the default branch is:
+// the tag holds it, not history, so it must be removed (the tag deleted)
+// as well as rotated.
+func (g *gitState) inHead(fs []leak.Finding) (Head, []string) {
+	if g.plan == nil {
+		return Head{}, nil // the scan never got to read
+	}
+	defer g.release()
+	g.markTagged(fs)
+	ref, err := g.repo.DefaultBranch()
+	if err != nil {
+		if errors.Is(err, gitwalk.ErrNoDefaultBranch) {
+			return Head{}, nil
+		}
+		return Head{}, []string{"cannot tell which secrets are still in HEAD: " + err.Error()}
+	}
+	head := Head{Ref: ref.Name, Commit: ref.ID.String()}
+	if len(fs) == 0 {
+		return head, nil
+	}
+	files := func(f *leak.Finding) []string {
+		out := []string{f.File}
+		for _, l := range f.Locations {
+			out = append(out, l.File)
+		}
+		return out
+	}
+	var paths []string
+	for i := range fs {
+		if !fs[i].InHead {
+			paths = append(paths, files(&fs[i])...)
+		}
+	}
+	blobs, err := g.repo.PathBlobs(ref.ID, paths)
+	if err != nil {
+		for i := range fs {
+			fs[i].InHead = true
+		}
+		return head, []string{fmt.Sprintf("cannot read the tree of %s; every finding is taken to be still there: %v", ref.Name, err)}
+	}
+	// Which findings to look for in each blob of HEAD's tree.
+	var order []gitwalk.ID
+	lookFor := map[gitwalk.ID][]int{}
+	for i := range fs {
+		f := &fs[i]
+		if f.InHead {
+			continue // at a tag
+		}
+		for _, p := range files(f) {
+			h, ok := blobs[p]
+			switch {
+			case !ok:
+			case h.String() == f.BlobID:
+				// The very content that introduced it (and, for rules on
+				// paths alone, the only way to be in HEAD).
+				f.InHead = true
+			case f.Secret != "":
+				if lookFor[h] == nil {
+					order = append(order, h)
+				}
+				lookFor[h] = append(lookFor[h], i)
+			}
+		}
+	}
+	var warnings []string
+	if g.rd == nil {
+		g.rd = g.repo.NewReader()
+	}
+	for _, h := range order {
+		content, err := g.rd.Blob(h, g.maxFileSize)
+		for _, i := range lookFor[h] {
+			f := &fs[i]
+			if f.InHead {
+				continue
+			}
+			if err != nil {
+				f.InHead = true
+				continue
+			}
+			// A decoded secret is written encoded: look for what is written.
+			written := f.Secret
+			if f.Decoded != "" {
+				written = f.Match
+			}
+			f.InHead = bytes.Contains(content, []byte(written))
+		}
+		if err != nil {
+			warnings = append(warnings, fmt.Sprintf("cannot read %s in %s; its findings are taken to be still there: %v", h, ref.Name, err))
+		}
+	}
+	return head, warnings
+}
+
+// markTagged sets InHead on the findings a tag that points at a blob or a
+// tree holds (at one of their places), and clears it on the others. The
+// places of such a tag's pseudo-commits are the only ones of history
+// without a commit id.
+func (g *gitState) markTagged(fs []leak.Finding) {
+	tags := len(g.plan.Tags) > 0
+	for i := range fs {
+		f := &fs[i]
+		f.InHead = tags && f.Commit == ""
+		for _, l := range f.Locations {
+			f.InHead = f.InHead || tags && l.Commit == ""
+		}
+	}
+}
+
+// ShallowRangeError says that commits in range have parents a shallow
+// clone lacks (see History.Complete).
+type ShallowRangeError struct {
+	// Boundary lists the commits in range whose parents are missing.
+	Boundary []string
+}
+
+func (e *ShallowRangeError) Error() string {
+	return fmt.Sprintf("the range reaches the boundary of this shallow clone at %d commit(s) (%s): their parents, and maybe more commits in range, are not in the clone", len(e.Boundary), report.ShortID(e.Boundary[0]))
+}
+
+// checkShallowRange returns a *ShallowRangeError if a commit of the plan is
+// at a shallow clone's boundary.
+func checkShallowRange(repo *gitwalk.Repo, plan *gitwalk.Plan) error {
+	shallow, err := repo.Shallow()
+	if err != nil {
+		return fmt.Errorf("read shallow file: %w", err)
+	}
+	cut := make(map[string]bool, len(shallow))
+	for _, h := range shallow {
+		cut[h.String()] = true
+	}
+	var boundary []string
+	for _, c := range plan.Commits {
+		if cut[c.Hash] {
+			boundary = append(boundary, c.Hash)
+		}
+	}
+	if len(boundary) > 0 {
+		return &ShallowRangeError{Boundary: boundary}
+	}
+	return nil
+}
+
+// Select narrows h to the history a user names as leakhound scan's
+// --branch, --range and --since do: the history of branches (every ref
+// when there are none), of the range rng ("A..B", see SplitRange; "" for
+// none) as well, and only the commits committed since since (zero: all).
+// It labels h so: "all refs", "main, dev", "A..B", "... since <RFC 3339>".
+func (h *History) Select(branches []string, rng string, since time.Time) error {
+	h.Label = "all refs"
+	if len(branches) > 0 {
+		h.Include = branches
+		h.Label = strings.Join(branches, ", ")
+	}
+	if rng != "" {
+		from, to, err := SplitRange(rng)
+		if err != nil {
+			return err
+		}
+		if from != "" {
+			h.Exclude = []string{from}
+		}
+		h.Include = append(h.Include, to)
+		h.Label = rng
+	}
+	if !since.IsZero() {
+		h.Since = since
+		h.Label += " since " + since.Format(time.RFC3339)
+	}
+	return nil
+}
+
+// SplitRange splits a range of commits written as git writes it, "A..B"
+// (the commits reachable from B and not from A; A may be empty), into its
+// ends, for History's Exclude and Include.
+func SplitRange(rng string) (from, to string, err error) {
+	if strings.Contains(rng, "...") {
+		return "", "", fmt.Errorf("range %q: use A..B (commits reachable from B but not from A)", rng)
+	}
+	from, to, ok := strings.Cut(rng, "..")
+	if !ok || to == "" {
+		return "", "", fmt.Errorf("range %q: want A..B", rng)
+	}
+	return from, to, nil
+}

@@ -1,0 +1,481 @@
+// Package scan is leakhound's engine: given a Source (git history, staged
+// changes, a directory, a file, standard input, or a program's own), the
+// rules and a baseline, Run reads the source once, runs the detectors over
+// it and returns the finished report: each secret once, at the commit that
+// introduced it, with the other places it was introduced, marked as still
+// in the default branch's tip or in history only, the baseline applied,
+// and a summary of what was read and skipped.
+//
+// A scan has three parts, each with its seam, in the manner of ripgrep's
+// matcher, searcher and sink:
+//
+//   - a Source yields fragments of content (leak.Fragment) to a Sink, from
+//     as many goroutines as it likes; sources of versioned content (git
+//     history) also implement Versioned, which lets the engine tell where
+//     a secret was introduced and whether it is still there;
+//   - the detectors (detect.Detector, built from Options.Settings.Rules)
+//     find matches in each fragment;
+//   - Run attributes each match to the places that introduced it, merges
+//     them into findings (leak.Collector), applies the baseline and marks
+//     what is still in HEAD.
+//
+// Where the rules and the baseline come from (a work tree, a bare
+// repository's default branch, a merge request's base commit) is decided
+// once, by LoadSettings, for every command.
+//
+// The package prints nothing, exits nothing and reads no flags: progress
+// and errors about single objects go to callbacks in Options. It knows git
+// (gitwalk), files (fswalk), rules (config, detect) and baselines; it knows
+// nothing of output formats or of the command line.
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/detect"
+	"github.com/leakhound/leakhound/leak"
+	"github.com/leakhound/leakhound/report"
+)
+
+// ErrInterrupted is returned by Run, with the report of what was read so
+// far (marked incomplete), when its context was cancelled.
+var ErrInterrupted = errors.New("interrupted")
+
+// Options say how to scan.
+type Options struct {
+	// Settings are the rules and the baseline, usually from LoadSettings.
+	// The zero value scans with the built-in rules and no baseline.
+	Settings Settings
+	// Workers is the number of parallel readers and detectors; zero means
+	// GOMAXPROCS.
+	Workers int
+	// MaxFileSize skips content larger than this many bytes; zero means
+	// leak.DefaultMaxFileSize.
+	MaxFileSize int64
+	// IgnoreInlineAllows reports secrets on lines marked with an inline
+	// allow comment (leakhound:allow and the like).
+	IgnoreInlineAllows bool
+	// Short says the scan reads little content (a hook, a few commits):
+	// see detect.Options.Short.
+	Short bool
+	// OnError is called with each object or file that could not be read
+	// (item names it: "blob <id>", a path). The scan goes on without it and
+	// is marked incomplete; an error returned by OnError stops the scan,
+	// and Run returns it. OnError is called from the scan's goroutines, one
+	// call at a time, never concurrently. Nil ignores such errors (they
+	// are still counted).
+	OnError func(item string, err error) error
+	// Progress, when set, is called with the progress of a scan of git
+	// history about every 150 ms while the source is read, from a
+	// goroutine of its own, one call at a time; never after Run returns.
+	// It must return quickly. Other sources report no progress.
+	Progress func(Progress)
+}
+
+// Progress is a snapshot of a scan of git history under way.
+type Progress struct {
+	// Reading is false while history is walked and diffed, true once
+	// blobs are read.
+	Reading bool
+	// CommitsWalked counts commit objects read, CommitsDiffed the commits
+	// in range whose trees were diffed (while walking).
+	CommitsWalked, CommitsDiffed int64
+	// Commits is the number of commits in range and Blobs the distinct
+	// blobs they introduced (once reading).
+	Commits, Blobs int
+	// BlobsRead and BytesRead count what was read so far.
+	BlobsRead, BytesRead int64
+}
+
+// Run scans src and returns the report. Errors about single objects go to
+// opts.OnError and make the report incomplete; the scan goes on. An error
+// in the rules or the source (an unknown revision, a shallow range that
+// cannot be scanned whole) returns no report. When ctx is cancelled, Run
+// returns what was found so far, marked incomplete, and ErrInterrupted.
+//
+// A Source value serves one Run.
+func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) {
+	start := time.Now()
+	cfg := opts.Settings.Rules
+	if cfg == nil {
+		var err error
+		if cfg, err = config.Default(); err != nil {
+			return nil, err
+		}
+	}
+	if r, ok := src.(releaser); ok {
+		defer r.release()
+	}
+	versioned, _ := src.(Versioned)
+	dopts := detect.Options{
+		// Rules compile on first use: of the 300-odd default rules a
+		// scan's content triggers a few dozen, and compiling them all up
+		// front costs more than scanning a small repository or a pushed
+		// commit. config has checked every regex's syntax; `leakhound
+		// rules test` compiles them all.
+		Lazy:               true,
+		Short:              opts.Short,
+		IgnoreInlineAllows: opts.IgnoreInlineAllows,
+	}
+	if versioned != nil {
+		// Versions of a file share most of their lines: scan each line once.
+		dopts.Lines = detect.NewLineSet()
+	}
+	d, err := detect.New(cfg, dopts)
+	if err != nil {
+		return nil, err
+	}
+	e := &engine{d: d, onErr: opts.OnError, col: leak.NewCollector(), skipped: map[leak.SkipReason]int{}}
+	sink := &Sink{e: e, workers: opts.Workers, maxFileSize: opts.MaxFileSize}
+	if sink.maxFileSize <= 0 {
+		sink.maxFileSize = leak.DefaultMaxFileSize
+	}
+	for _, p := range opts.Settings.Problems {
+		if err := sink.Error(p.Item, p.Err); err != nil {
+			return nil, err
+		}
+	}
+
+	stopProgress := e.startProgress(opts.Progress)
+	scanned, scanErr := src.Scan(ctx, sink)
+	stopProgress()
+	interrupted := false
+	if scanErr != nil {
+		if ctx.Err() == nil {
+			return nil, scanErr
+		}
+		interrupted = true
+	}
+	if e.tally.ruleErr != nil {
+		return nil, e.tally.ruleErr
+	}
+
+	e.attribute(versioned)
+	rep := &report.Report{Findings: e.col.Findings()}
+	if b := opts.Settings.Baseline; b != nil {
+		fresh, known := b.Filter(rep.Findings)
+		rep.Findings = fresh
+		rep.Summary.Baseline, rep.Summary.Baselined = opts.Settings.BaselineName, len(known)
+	}
+	var head Head
+	warnings := e.tally.warnings
+	if versioned != nil {
+		var ws []string
+		head, ws = versioned.InHead(rep.Findings)
+		warnings = append(warnings, ws...)
+	} else {
+		// Outside history, what was scanned is the current state.
+		for i := range rep.Findings {
+			rep.Findings[i].InHead = true
+		}
+	}
+	sort.Strings(warnings)
+	if e.tally.allowlisted > 0 {
+		e.skipped[leak.SkipAllowlistedPath] += e.tally.allowlisted
+	}
+	errs := e.errors()
+	rep.Summary = report.Summary{
+		Source:     scanned.Name,
+		Mode:       scanned.Mode,
+		Range:      scanned.Range,
+		Commits:    scanned.Commits,
+		Blobs:      scanned.Blobs,
+		Bytes:      scanned.Bytes,
+		Skipped:    e.skipped,
+		Shallow:    scanned.Shallow,
+		Findings:   len(rep.Findings),
+		Errors:     errs,
+		Incomplete: errs > 0 || interrupted,
+		Duration:   time.Since(start),
+		Warnings:   warnings,
+		HeadRef:    head.Ref,
+		HeadCommit: head.Commit,
+		InHead:     countInHead(rep.Findings),
+		Baseline:   rep.Summary.Baseline,
+		Baselined:  rep.Summary.Baselined,
+	}
+	if interrupted {
+		return rep, ErrInterrupted
+	}
+	return rep, nil
+}
+
+// engine holds the state of one Run that the Sink's methods share.
+type engine struct {
+	d     *detect.Detector
+	col   *leak.Collector
+	onErr func(string, error) error
+	tally tally
+
+	mu      sync.Mutex // guards what follows
+	found   []blobMatches
+	skipped map[leak.SkipReason]int
+	nerrs   int
+	// abort is the error OnError stopped the scan with.
+	abort error
+
+	// stats reads the progress, once a git source says what it counts.
+	stats atomic.Pointer[progressSource]
+}
+
+// blobMatches are the matches found in one fragment.
+type blobMatches struct {
+	blob    string
+	sources []leak.Source
+	matches []detect.Match
+}
+
+func (e *engine) errors() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.nerrs
+}
+
+// attribute places each match at the sources that introduced it: a source
+// introduced a secret if the secret is not in any of the source's prior
+// blobs (the parents' versions of the file, or what it was renamed from).
+// Occurrences that introduced nothing new (a renamed or edited file still
+// holding the secret) only add locations to findings.
+func (e *engine) attribute(v Versioned) {
+	type key struct{ rule, secret string }
+	holds := make(map[string]map[key]bool, len(e.found))
+	for _, bm := range e.found {
+		if bm.blob == "" {
+			continue
+		}
+		m := make(map[key]bool, len(bm.matches))
+		for i := range bm.matches {
+			m[key{bm.matches[i].RuleID(), bm.matches[i].Secret}] = true
+		}
+		holds[bm.blob] = m
+	}
+	priorHolds := func(prior string, m *detect.Match) bool {
+		if v == nil {
+			return false // no earlier content to compare with
+		}
+		content, scanned, err := v.Prior(prior)
+		switch {
+		case scanned:
+			return holds[prior][key{m.RuleID(), m.Secret}]
+		case err != nil:
+			// The prior version cannot be read: report the secret here
+			// rather than lose it.
+			return false
+		}
+		// A decoded secret is written encoded: look for what is written.
+		return m.WrittenIn(content)
+	}
+	type seen struct {
+		f     leak.Finding
+		order int
+	}
+	var old []seen
+	for _, bm := range e.found {
+		for _, src := range bm.sources {
+			for i := range bm.matches {
+				m := &bm.matches[i]
+				f, ok := e.d.Finding(m, bm.blob, src)
+				if !ok {
+					continue
+				}
+				isNew := true
+				for _, p := range src.Prior {
+					if priorHolds(p, m) {
+						isNew = false
+						break
+					}
+				}
+				if isNew {
+					e.col.Add(f, order(src))
+				} else {
+					old = append(old, seen{f, order(src)})
+				}
+			}
+		}
+	}
+	for _, o := range old {
+		e.col.AddLocation(o.f, o.order)
+	}
+}
+
+// order is a source's place in history for leak.Collector: its commit's
+// Order, or -1 outside history.
+func order(src leak.Source) int {
+	if src.Commit == nil {
+		return -1
+	}
+	return src.Commit.Order
+}
+
+// countInHead returns how many findings are still in HEAD.
+func countInHead(fs []leak.Finding) int {
+	n := 0
+	for i := range fs {
+		if fs[i].InHead {
+			n++
+		}
+	}
+	return n
+}
+
+// tally gathers, from concurrent detector calls, what they report besides
+// matches: the first rule error, fragments skipped by path, rules capped.
+type tally struct {
+	mu          sync.Mutex
+	ruleErr     error
+	allowlisted int
+	warnings    []string
+}
+
+// record notes res and err, from the fragment named where.
+func (t *tally) record(res detect.Result, err error, where string) {
+	if err == nil && !res.Skipped && len(res.Capped) == 0 {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err != nil && t.ruleErr == nil {
+		t.ruleErr = err
+	}
+	if res.Skipped {
+		t.allowlisted++
+	}
+	for _, id := range res.Capped {
+		t.warnings = addWarning(t.warnings, fmt.Sprintf("rule %s matched more than the cap in %s; its other matches there were dropped", id, where))
+	}
+}
+
+// maxWarnings bounds the warnings a summary lists.
+const maxWarnings = 20
+
+// addWarning appends w unless the list is full; the last entry then says
+// that more were dropped.
+func addWarning(ws []string, w string) []string {
+	switch {
+	case len(ws) < maxWarnings:
+		return append(ws, w)
+	case len(ws) == maxWarnings:
+		return append(ws, "more warnings like these were left out")
+	}
+	return ws
+}
+
+// progressInterval is how often Options.Progress is called.
+const progressInterval = 150 * time.Millisecond
+
+// progressSource reads a scan's counters.
+type progressSource func() Progress
+
+// startProgress calls fn with the scan's progress until the returned
+// function is called; it then waits for the last call to end.
+func (e *engine) startProgress(fn func(Progress)) (stop func()) {
+	if fn == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(progressInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if p := e.stats.Load(); p != nil {
+					fn((*p)())
+				}
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
+// Sink receives what a Source reads. Its methods are safe for concurrent
+// use: a source may call them from as many goroutines as Workers says.
+type Sink struct {
+	e           *engine
+	workers     int
+	maxFileSize int64
+}
+
+// Workers returns how many goroutines a source may read with; zero means
+// GOMAXPROCS.
+func (s *Sink) Workers() int { return s.workers }
+
+// MaxFileSize returns the size above which content is skipped
+// (leak.SkipTooLarge), never zero.
+func (s *Sink) MaxFileSize() int64 { return s.maxFileSize }
+
+// Fragment scans a fragment of content. The fragment, and its content,
+// need only be valid until Fragment returns.
+func (s *Sink) Fragment(frag *leak.Fragment) {
+	e := s.e
+	res, err := e.d.Detect(frag)
+	where := "blob " + frag.BlobID
+	if frag.BlobID == "" && len(frag.Sources) > 0 {
+		where = frag.Sources[0].Path
+	}
+	e.tally.record(res, err, where)
+	if len(res.Matches) == 0 {
+		return
+	}
+	bm := blobMatches{blob: frag.BlobID, sources: slices.Clone(frag.Sources), matches: res.Matches}
+	e.mu.Lock()
+	e.found = append(e.found, bm)
+	e.mu.Unlock()
+}
+
+// Path reports a file the source found, whether or not its content is
+// read (binary, too large): rules on paths alone (a .p12 key store, say)
+// report it. blobID is the content's git blob id, or "" outside history.
+func (s *Sink) Path(blobID string, src leak.Source) {
+	for _, f := range s.e.d.PathFindings(blobID, src) {
+		s.e.col.Add(f, order(src))
+	}
+}
+
+// Skip counts n pieces of input not scanned, for reason.
+func (s *Sink) Skip(reason leak.SkipReason, n int) {
+	s.e.mu.Lock()
+	s.e.skipped[reason] += n
+	s.e.mu.Unlock()
+}
+
+// Error reports an object or file that could not be read, named by item.
+// It returns nil to go on without it, or an error that the source must
+// stop with and return (see Options.OnError).
+func (s *Sink) Error(item string, err error) error {
+	e := s.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.nerrs++
+	if e.abort != nil || e.onErr == nil {
+		return e.abort
+	}
+	e.abort = e.onErr(item, err)
+	return e.abort
+}
+
+// aborted returns the error OnError stopped the scan with, if any.
+func (s *Sink) aborted() error {
+	s.e.mu.Lock()
+	defer s.e.mu.Unlock()
+	return s.e.abort
+}
+
+// progress makes fn the source of the scan's progress.
+func (s *Sink) progress(fn progressSource) { s.e.stats.Store(&fn) }

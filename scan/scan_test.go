@@ -1,0 +1,343 @@
+package scan_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/leakhound/leakhound/baseline"
+	"github.com/leakhound/leakhound/gitwalk"
+	"github.com/leakhound/leakhound/internal/gittest"
+	"github.com/leakhound/leakhound/leak"
+	"github.com/leakhound/leakhound/report"
+	"github.com/leakhound/leakhound/scan"
+)
+
+// seed builds the shared seed repository (testdata/seeds/django.recipe).
+func seed(t *testing.T) *gittest.Recipe { return recipe(t, "django") }
+
+// recipe builds the seed repository testdata/seeds/NAME.recipe.
+func recipe(t *testing.T, name string) *gittest.Recipe {
+	t.Helper()
+	return gittest.BuildRecipe(t, filepath.Join("..", "testdata", "seeds", name+".recipe"), gittest.Secrets())
+}
+
+func open(t *testing.T, dir string) *gitwalk.Repo {
+	t.Helper()
+	repo, err := gitwalk.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { repo.Close() })
+	return repo
+}
+
+// run scans src with the rules and baseline of repo's work tree.
+func run(t *testing.T, repo *gitwalk.Repo, src scan.Source, opts scan.Options) *report.Report {
+	t.Helper()
+	if repo != nil && opts.Settings.Rules == nil && opts.Settings.Baseline == nil {
+		s, err := scan.LoadSettings(context.Background(), scan.Policy{Repo: repo, Dir: repo.WorkTree()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Settings = s
+	}
+	rep, err := scan.Run(context.Background(), src, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// TestHistory scans the seed repository's history: each secret once, at
+// the commit that introduced it, still in HEAD or not, as the recipe
+// wants; and the summary says so.
+func TestHistory(t *testing.T) {
+	t.Parallel()
+	r := seed(t)
+	repo := open(t, r.Dir)
+	rep := run(t, repo, &scan.History{Repo: repo, Name: r.Dir, Label: "all refs"}, scan.Options{})
+	r.Check(t, rep.Findings)
+	s := rep.Summary
+	if s.Mode != "git" || s.Range != "all refs" || s.Commits != len(r.Commits) || s.HeadRef != "refs/heads/main" ||
+		s.HeadCommit != r.Commits["move"] || s.InHead != 2 || s.Findings != len(r.Wants) || s.Incomplete {
+		t.Errorf("summary %+v", s)
+	}
+	// The moved settings are another place of the Django key.
+	for _, f := range rep.Findings {
+		if f.RuleID == "django-secret-key" && (len(f.Locations) != 1 || f.Locations[0].File != "mysite/settings/base.py") {
+			t.Errorf("locations of the moved key: %+v", f.Locations)
+		}
+	}
+}
+
+// TestRangeReportsOnlyWhatTheRangeIntroduced is the case the engine
+// exists for: a range whose commits edit a file holding an old secret
+// introduce nothing, however the blob is read.
+func TestRangeReportsOnlyWhatTheRangeIntroduced(t *testing.T) {
+	t.Parallel()
+	r := seed(t)
+	repo := open(t, r.Dir)
+	rep := run(t, repo, &scan.History{Repo: repo, Include: []string{"main"}, Exclude: []string{r.Commits["root"]}}, scan.Options{})
+	var rules []string
+	for _, f := range rep.Findings {
+		rules = append(rules, f.RuleID)
+		if f.RuleID == "django-secret-key" {
+			t.Errorf("the key introduced before the range is reported at %.10s", f.Commit)
+		}
+	}
+	if strings.Join(rules, ",") != "generic-secret-env-file,slack-webhook" {
+		t.Errorf("findings %v", rules)
+	}
+}
+
+// TestDecodedHistory follows a Kubernetes Secret's encoded value through
+// its history: found where it was introduced, not where the manifest was
+// merely edited, and again when it was rotated.
+func TestDecodedHistory(t *testing.T) {
+	t.Parallel()
+	r := recipe(t, "kube")
+	repo := open(t, r.Dir)
+	rep := run(t, repo, &scan.History{Repo: repo}, scan.Options{})
+	r.Check(t, rep.Findings)
+	for _, f := range rep.Findings {
+		if f.Decoded != "base64" {
+			t.Errorf("%s: decoded %q", f.RuleID, f.Decoded)
+		}
+	}
+	// The edit alone introduces nothing.
+	rep = run(t, repo, &scan.History{Repo: repo, IncludeIDs: []gitwalk.ID{mustID(t, r.Commits["kube-label"])}, ExcludeIDs: []gitwalk.ID{mustID(t, r.Commits["kube"])}}, scan.Options{})
+	if len(rep.Findings) != 0 || rep.Summary.Commits != 1 {
+		t.Errorf("kube-label alone: %d commits, findings %+v", rep.Summary.Commits, rep.Findings)
+	}
+}
+
+// TestTaggedBlobIsStillThere scans a key that a tag points at directly
+// (git tag name <blob>), which no commit holds: it is found at the tag,
+// and it is still there, not in history only, whatever the default
+// branch holds, since the tag keeps it. A secret committed and removed
+// stays in history only.
+func TestTaggedBlobIsStillThere(t *testing.T) {
+	t.Parallel()
+	secrets := gittest.Secrets()
+	g := gittest.New(t)
+	g.Write("hooks.py", "SLACK = '"+secrets["slack-webhook"]+"'\n").Commit("hooks")
+	g.Remove("hooks.py").Commit("rm hooks")
+	blob := g.TagBlob("deploy-key", "export GITHUB_TOKEN="+secrets["github-token"]+"\n")
+	repo := open(t, g.Dir)
+	rep := run(t, repo, &scan.History{Repo: repo}, scan.Options{})
+	got := map[string]leak.Finding{}
+	for _, f := range rep.Findings {
+		got[f.RuleID] = f
+	}
+	if f, ok := got["github-pat"]; !ok || f.File != "refs/tags/deploy-key" || f.Commit != "" || f.BlobID != blob || !f.InHead {
+		t.Errorf("tagged key: %+v", f)
+	}
+	if f, ok := got["slack-webhook"]; !ok || f.InHead {
+		t.Errorf("removed webhook: %+v", f)
+	}
+	if len(rep.Findings) != 2 || rep.Summary.InHead != 1 || rep.Summary.Commits != 2 {
+		t.Errorf("summary %+v, findings %+v", rep.Summary, rep.Findings)
+	}
+}
+
+func mustID(t *testing.T, s string) gitwalk.ID {
+	t.Helper()
+	id, err := gitwalk.ParseID(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// TestInHeadFollowsTheDefaultBranch checks in_head against another tip: a
+// detached HEAD, as CI checks out, is its own tip.
+func TestInHeadFollowsTheDefaultBranch(t *testing.T) {
+	t.Parallel()
+	r := seed(t)
+	if err := os.WriteFile(filepath.Join(r.Dir, ".git", "HEAD"), []byte(r.Commits["branch"]+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	repo := open(t, r.Dir)
+	rep := run(t, repo, &scan.History{Repo: repo}, scan.Options{})
+	got := map[string]bool{}
+	for _, f := range rep.Findings {
+		got[f.RuleID] = f.InHead
+	}
+	want := map[string]bool{"django-secret-key": true, "generic-secret-env-file": false, "github-pat": true, "slack-webhook": false}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s in_head = %v, want %v", k, got[k], v)
+		}
+	}
+	if rep.Summary.HeadRef != "HEAD" || rep.Summary.HeadCommit != r.Commits["branch"] {
+		t.Errorf("head %s %s", rep.Summary.HeadRef, rep.Summary.HeadCommit)
+	}
+}
+
+// TestBaseline checks the one baseline filter: known secrets are left out
+// and counted, by fingerprint only.
+func TestBaseline(t *testing.T) {
+	t.Parallel()
+	r := seed(t)
+	repo := open(t, r.Dir)
+	all := run(t, repo, &scan.History{Repo: repo}, scan.Options{})
+	var known []leak.Finding
+	for _, f := range all.Findings {
+		if f.RuleID == "github-pat" || f.RuleID == "slack-webhook" {
+			known = append(known, f)
+		}
+	}
+	b := baseline.FromFindings(known)
+	rep := run(t, repo, &scan.History{Repo: repo}, scan.Options{Settings: scan.Settings{Rules: nil, Baseline: b, BaselineName: "known.json"}})
+	if len(rep.Findings) != len(all.Findings)-2 || rep.Summary.Baselined != 2 || rep.Summary.Baseline != "known.json" || rep.Summary.Findings != len(rep.Findings) || rep.Summary.InHead != 1 {
+		t.Errorf("%d of %d findings; summary %+v", len(rep.Findings), len(all.Findings), rep.Summary)
+	}
+	for _, f := range rep.Findings {
+		if b.Lookup(f.Fingerprint) != nil {
+			t.Errorf("baselined %s reported", f.RuleID)
+		}
+	}
+
+	// LoadSettings picks up the work tree's baseline; NoBaseline does not.
+	if err := report.AtomicWrite(filepath.Join(r.Dir, baseline.FileName), b.Encode); err != nil {
+		t.Fatal(err)
+	}
+	for _, no := range []bool{false, true} {
+		s, err := scan.LoadSettings(context.Background(), scan.Policy{Repo: repo, Dir: r.Dir, NoBaseline: no})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := run(t, repo, &scan.History{Repo: repo}, scan.Options{Settings: s})
+		if want := map[bool]int{false: 2, true: 0}[no]; rep.Summary.Baselined != want {
+			t.Errorf("NoBaseline %v: %d baselined", no, rep.Summary.Baselined)
+		}
+	}
+}
+
+// TestStaged scans what is staged: only what the staging adds, at a
+// pseudo-commit without an id.
+func TestStaged(t *testing.T) {
+	t.Parallel()
+	r := seed(t)
+	token := gittest.Secrets()["github-token"]
+	r.Write("deploy.sh", "export GITHUB_TOKEN="+token+"\n")
+	r.Write("mysite/settings/base.py", "DEBUG = False\nSECRET_KEY = '"+gittest.Secrets()["django-key"]+"'\nALLOWED_HOSTS = ['*']\n")
+	repo := open(t, r.Dir)
+	rep := run(t, repo, &scan.Staged{Repo: repo, Name: r.Dir}, scan.Options{Short: true})
+	if len(rep.Findings) != 1 || rep.Findings[0].RuleID != "github-pat" || rep.Findings[0].Commit != "" || rep.Findings[0].Message != "(staged changes)" {
+		t.Fatalf("findings %+v", rep.Findings)
+	}
+	if rep.Summary.Range != "staged changes" || rep.Summary.Commits != 1 {
+		t.Errorf("summary %+v", rep.Summary)
+	}
+}
+
+// TestFiles scans a directory, a file and standard input: findings have
+// no commit and are all in HEAD; binary files are skipped and counted.
+func TestFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	token := gittest.Secrets()["github-token"]
+	os.WriteFile(filepath.Join(dir, "deploy.sh"), []byte("export GITHUB_TOKEN="+token+"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "logo.png"), []byte("\x89PNG\x00\x00"+token), 0o644)
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("\xff\xfe"+token), 0o644) // UTF-16 BOM: text
+	for _, tc := range []struct {
+		src      scan.Source
+		mode     string
+		findings int
+		skipped  map[leak.SkipReason]int
+	}{
+		{scan.Dir{Path: dir}, "directory", 1, map[leak.SkipReason]int{leak.SkipBinary: 1}},
+		{scan.File{Path: filepath.Join(dir, "deploy.sh")}, "file", 1, map[leak.SkipReason]int{}},
+		{scan.File{Path: filepath.Join(dir, "logo.png")}, "file", 0, map[leak.SkipReason]int{leak.SkipBinary: 1}},
+		{scan.Stdin{R: strings.NewReader("GITHUB_TOKEN=" + token + "\n")}, "stdin", 1, map[leak.SkipReason]int{}},
+	} {
+		rep := run(t, nil, tc.src, scan.Options{})
+		if len(rep.Findings) != tc.findings || rep.Summary.Mode != tc.mode || rep.Summary.InHead != tc.findings || len(rep.Summary.Skipped) != len(tc.skipped) {
+			t.Errorf("%T: %d findings, summary %+v", tc.src, len(rep.Findings), rep.Summary)
+			continue
+		}
+		for k, v := range tc.skipped {
+			if rep.Summary.Skipped[k] != v {
+				t.Errorf("%T: skipped %v, want %v", tc.src, rep.Summary.Skipped, tc.skipped)
+			}
+		}
+		for _, f := range rep.Findings {
+			if f.Commit != "" || !f.InHead || f.RuleID != "github-pat" {
+				t.Errorf("%T: %+v", tc.src, f)
+			}
+		}
+	}
+}
+
+// TestErrorsAndProgress checks the callbacks: an unreadable object goes
+// to OnError, one call at a time, and makes the report incomplete without
+// losing what was found; an error from OnError stops the scan; Progress
+// sees the reading phase.
+func TestErrorsAndProgress(t *testing.T) {
+	t.Parallel()
+	r := seed(t)
+	r.RemoveObject(r.BlobID(r.Commits["branch"], "scripts/deploy.sh"))
+	repo := open(t, r.Dir)
+	var items []string
+	var calls, reading atomic.Int32
+	rep := run(t, repo, &scan.History{Repo: repo}, scan.Options{
+		OnError: func(item string, err error) error {
+			calls.Add(1)
+			items = append(items, item)
+			return nil
+		},
+		Progress: func(p scan.Progress) {
+			if p.Reading {
+				reading.Add(1)
+			}
+		},
+	})
+	if !rep.Summary.Incomplete || rep.Summary.Errors != 1 || len(items) != 1 || !strings.HasPrefix(items[0], "blob ") {
+		t.Errorf("errors %v, summary %+v", items, rep.Summary)
+	}
+	if len(rep.Findings) != len(r.Wants)-1 {
+		t.Errorf("%d findings kept, want %d", len(rep.Findings), len(r.Wants)-1)
+	}
+	_ = reading.Load() // a scan this small may end before the first tick
+
+	stop := errors.New("stop")
+	repo2 := open(t, r.Dir)
+	_, err := scan.Run(context.Background(), &scan.History{Repo: repo2}, scan.Options{OnError: func(string, error) error { return stop }})
+	if !errors.Is(err, stop) {
+		t.Errorf("OnError's error: got %v", err)
+	}
+}
+
+// TestInterrupted checks that a cancelled scan returns what it has,
+// marked incomplete, with ErrInterrupted.
+func TestInterrupted(t *testing.T) {
+	t.Parallel()
+	r := seed(t)
+	repo := open(t, r.Dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rep, err := scan.Run(ctx, &scan.History{Repo: repo, Name: r.Dir}, scan.Options{})
+	if !errors.Is(err, scan.ErrInterrupted) || rep == nil || !rep.Summary.Incomplete || rep.Summary.Source != r.Dir || rep.Summary.HeadRef != "" {
+		t.Fatalf("err %v, report %+v", err, rep)
+	}
+}
+
+// TestShallowRange checks that a complete range that runs into a shallow
+// clone's boundary is an error naming the boundary.
+func TestShallowRange(t *testing.T) {
+	t.Parallel()
+	r := seed(t)
+	r.MakeShallow(r.Commits["env"])
+	repo := open(t, r.Dir)
+	_, err := scan.Run(context.Background(), &scan.History{Repo: repo, Include: []string{"main"}, Exclude: []string{r.Commits["root"]}, IgnoreMissing: true, Complete: true}, scan.Options{})
+	var sre *scan.ShallowRangeError
+	if !errors.As(err, &sre) || len(sre.Boundary) != 1 || sre.Boundary[0] != r.Commits["env"] {
+		t.Errorf("got %v", err)
+	}
+}
