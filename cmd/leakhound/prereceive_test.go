@@ -196,6 +196,27 @@ func TestPreReceiveRulesComeFromTheServer(t *testing.T) {
 		t.Fatalf("a secret the server's rules allowlist was rejected:\n%s", out)
 	}
 
+	// A rules file on main that no longer parses locks no one out: the
+	// built-in rules apply, with a warning.
+	g.Write(".secretsrules.toml", "[[rules]\nid = broken\n").Commit("break the rules file")
+	if out, ok := s.push(t, "origin", "main"); !ok {
+		t.Fatalf("push rejected:\n%s", out)
+	}
+	g.Write("clean.txt", "nothing\n").Commit("clean")
+	out, ok = s.push(t, "origin", "main")
+	if !ok || !strings.Contains(out, "warning:") || !strings.Contains(out, ".secretsrules.toml") {
+		t.Fatalf("clean push under a broken rules file: accepted=%v\n%s", ok, out)
+	}
+	g.Write("other.sh", "export GITHUB_TOKEN="+ghToken+"\n").Commit("token under the built-in rules")
+	if out, ok := s.push(t, "origin", "main"); ok || !strings.Contains(out, "github-pat") {
+		t.Fatalf("secret under a broken rules file: accepted=%v\n%s", ok, out)
+	}
+	mustGit(t, s.env, g.Dir, "reset", "-q", "--hard", "origin/main")
+	g.Write(".secretsrules.toml", "[extend]\nuseDefault = true\n\n[[allowlists]]\npaths = ['''deploy\\.sh''']\n").Commit("rules again")
+	if out, ok := s.push(t, "origin", "main"); !ok {
+		t.Fatalf("push rejected:\n%s", out)
+	}
+
 	// A server-wide rules file replaces the repository's: the allowlist
 	// on main no longer applies.
 	rules := filepath.Join(t.TempDir(), "server-rules.toml")
@@ -245,6 +266,14 @@ func TestPreReceiveEscapeHatch(t *testing.T) {
 	wantAll(t, "allowed", out, "push allowed by leakhound.allow", "alice", "github-pat")
 	if s.remoteRef(t, "refs/heads/main") != c {
 		t.Fatal("allowed push did not land")
+	}
+
+	// The secret is on the server now: a new branch built on it adds
+	// nothing new, and passes without the option.
+	g.Branch("next")
+	g.Write("notes.txt", "clean\n").Commit("clean work on top")
+	if out, ok := s.push(t, "origin", "next"); !ok {
+		t.Fatalf("a secret the server already has was reported again:\n%s", out)
 	}
 
 	fi, err := os.Stat(logFile)

@@ -112,7 +112,7 @@ func (r *run) do(ctx context.Context) Result {
 	if asked {
 		switch {
 		case !r.cfg.AllowPushOption:
-			return r.fail(fmt.Errorf("%w: the push option %s is not enabled on this server; remove the secret instead (see below), or ask the server's administrators", errConfig, AllowOption))
+			return r.fail(fmt.Errorf("%w: the push option %s is not enabled on this server: take the secret out of the commits and push without it, or ask the server's administrators", errConfig, AllowOption))
 		case reason == "":
 			return r.fail(fmt.Errorf("%w: the push option %s needs a reason: git push -o %s=\"why this secret may be pushed\"", errConfig, AllowOption, AllowOption))
 		case r.cfg.LogFile == "":
@@ -166,6 +166,9 @@ func (r *run) do(ctx context.Context) Result {
 		return r.fail(err)
 	}
 	r.rec.Rules = settings.RulesFrom
+	for _, w := range warnings {
+		fmt.Fprintf(r.env.Stderr, "leakhound: warning: %s\n", w)
+	}
 	var objErrs []string
 	nObjErrs := 0
 	rep, err := scan.Run(ctx, &scan.History{
