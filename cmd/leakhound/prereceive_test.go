@@ -389,3 +389,28 @@ func TestPreReceiveTimeout(t *testing.T) {
 		t.Errorf("log:\n%s", data)
 	}
 }
+
+// TestPreReceiveUninstall: the hook comes out as it went in, restoring a
+// hook it chained to.
+func TestPreReceiveUninstall(t *testing.T) {
+	s := newServerSetup(t)
+	hooks := filepath.Join(s.remote, "hooks")
+	// Reinstall over a hook of the server's own: it is kept and chained.
+	if err := os.WriteFile(filepath.Join(hooks, "pre-receive"), []byte("#!/bin/sh\ncat >/dev/null\necho server policy >&2\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if r := runBinary(t, s.remote, nil, "hook", "install", "--pre-receive"); r.code != 0 {
+		t.Fatalf("install: %d %s", r.code, r.err)
+	}
+	s.g.Write("x.txt", "x\n").Commit("x")
+	if out, ok := s.push(t, "origin", "main"); !ok || !strings.Contains(out, "server policy") {
+		t.Fatalf("chained hook: accepted=%v\n%s", ok, out)
+	}
+	if r := runBinary(t, s.remote, nil, "hook", "uninstall", "--pre-receive"); r.code != 0 || !strings.Contains(r.out, "restored") {
+		t.Fatalf("uninstall: %d %s %s", r.code, r.out, r.err)
+	}
+	data, err := os.ReadFile(filepath.Join(hooks, "pre-receive"))
+	if err != nil || !strings.Contains(string(data), "server policy") {
+		t.Fatalf("the server's hook was not restored: %v %q", err, data)
+	}
+}

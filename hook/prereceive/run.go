@@ -157,8 +157,12 @@ func (r *run) do(ctx context.Context) Result {
 		return r.fail(fmt.Errorf("read the repository's refs: %w", err))
 	}
 	exclude := make([]gitwalk.ID, 0, len(refs))
+	seen := make(map[gitwalk.ID]bool, len(refs))
 	for _, ref := range refs {
-		exclude = append(exclude, ref.ID)
+		if !seen[ref.ID] {
+			seen[ref.ID] = true
+			exclude = append(exclude, ref.ID)
+		}
 	}
 
 	settings, warnings, err := r.settings(ctx, repo)
