@@ -38,6 +38,9 @@ pre-commit, the commits being pushed for pre-push.
   leakhound hook install            install both hooks in this repository
   leakhound hook install --pre-push only the pre-push hook
   leakhound hook uninstall          remove them, restoring hooks they chained to
+  leakhound hook install --pre-receive
+                                    on a git server, in a bare repository: reject
+                                    pushes that add secrets (no client can skip it)
 
 The installed hook runs the leakhound binary whose absolute path was recorded
 at install, or, if that file is gone, the leakhound found on PATH.`,

@@ -414,3 +414,29 @@ func TestPreReceiveUninstall(t *testing.T) {
 		t.Fatalf("the server's hook was not restored: %v %q", err, data)
 	}
 }
+
+// TestPreReceiveCorruptTree: a tree of the server's history that the push
+// builds on is damaged; the hook cannot tell what the push adds, and says
+// so (git, whose own check reads the same tree, rejects the push too).
+func TestPreReceiveCorruptTree(t *testing.T) {
+	s := newServerSetup(t)
+	g := s.g
+	g.Write("d/a.txt", "a\n").Commit("a directory")
+	if out, ok := s.push(t, "origin", "main"); !ok {
+		t.Fatalf("push rejected:\n%s", out)
+	}
+	tree := strings.TrimSpace(mustGit(t, s.env, s.remote, "rev-parse", "main:d"))
+	obj := filepath.Join(s.remote, "objects", tree[:2], tree[2:])
+	if err := os.Chmod(obj, 0o644); err != nil {
+		t.Fatalf("the tree is not loose: %v", err)
+	}
+	if err := os.WriteFile(obj, []byte("garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g.Write("d/b.txt", "b\n").Commit("another file in it")
+	out, ok := s.push(t, "--no-thin", "origin", "main")
+	if ok {
+		t.Fatalf("push onto a damaged tree accepted:\n%s", out)
+	}
+	wantAll(t, "corrupt tree", out, "remote: leakhound: push rejected: 1 object(s) of the repository could not be read", "tree "+tree, "corrupt object")
+}
