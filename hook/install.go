@@ -12,6 +12,9 @@ import (
 const (
 	PrePush   = "pre-push"
 	PreCommit = "pre-commit"
+	// PreReceive is the server-side hook, for bare repositories that
+	// receive pushes (see package hook/prereceive).
+	PreReceive = "pre-receive"
 )
 
 // marker identifies hooks leakhound installed.
@@ -136,10 +139,10 @@ func Script(kind, exe string) string {
 	b.WriteString("hookdir=$(dirname \"$0\")\n")
 	prev := "\"$hookdir/" + kind + PrevSuffix + "\""
 	switch kind {
-	case PrePush:
+	case PrePush, PreReceive:
 		b.WriteString("input=$(cat)\n")
 		fmt.Fprintf(&b, "if [ -x %s ]; then\n  printf '%%s\\n' \"$input\" | %s \"$@\" || exit $?\nfi\n", prev, prev)
-		b.WriteString("printf '%s\\n' \"$input\" | \"$LEAKHOUND\" hook pre-push \"$@\"\n")
+		fmt.Fprintf(&b, "printf '%%s\\n' \"$input\" | \"$LEAKHOUND\" hook %s \"$@\"\n", kind)
 	default:
 		fmt.Fprintf(&b, "if [ -x %s ]; then\n  %s \"$@\" || exit $?\nfi\n", prev, prev)
 		b.WriteString("exec \"$LEAKHOUND\" hook pre-commit\n")

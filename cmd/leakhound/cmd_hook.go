@@ -21,6 +21,10 @@ type hookOptions struct {
 	prePush bool
 	commit  bool
 	force   bool
+	// receive installs or removes the server-side pre-receive hook.
+	receive bool
+	// server are the pre-receive hook's settings.
+	server serverHookOptions
 }
 
 func newHookCommand(std stdio) *cobra.Command {
@@ -34,6 +38,9 @@ pre-commit, the commits being pushed for pre-push.
   leakhound hook install            install both hooks in this repository
   leakhound hook install --pre-push only the pre-push hook
   leakhound hook uninstall          remove them, restoring hooks they chained to
+  leakhound hook install --pre-receive
+                                    on a git server, in a bare repository: reject
+                                    pushes that add secrets (no client can skip it)
 
 The installed hook runs the leakhound binary whose absolute path was recorded
 at install, or, if that file is gone, the leakhound found on PATH.`,
@@ -54,6 +61,7 @@ framework would overwrite ours: add leakhound to its configuration instead.` + e
 	install.Flags().BoolVar(&opts.prePush, "pre-push", false, "install the pre-push hook")
 	install.Flags().BoolVar(&opts.commit, "pre-commit", false, "install the pre-commit hook")
 	install.Flags().BoolVar(&opts.force, "force", false, "install even over a hook managed by a hook framework")
+	install.Flags().BoolVar(&opts.receive, "pre-receive", false, "install the server-side pre-receive hook (in a bare repository that receives pushes) instead")
 	uninstall := &cobra.Command{
 		Use:   "uninstall",
 		Short: "Remove the hooks, restoring the ones they chained to",
@@ -64,6 +72,7 @@ framework would overwrite ours: add leakhound to its configuration instead.` + e
 	}
 	uninstall.Flags().BoolVar(&opts.prePush, "pre-push", false, "remove the pre-push hook")
 	uninstall.Flags().BoolVar(&opts.commit, "pre-commit", false, "remove the pre-commit hook")
+	uninstall.Flags().BoolVar(&opts.receive, "pre-receive", false, "remove the server-side pre-receive hook instead")
 	prePush := &cobra.Command{
 		Use:   "pre-push REMOTE URL",
 		Short: "Scan the commits a push would add to REMOTE (git's pre-push hook)",
@@ -92,7 +101,7 @@ short report.` + exitStatusHelp,
 	for _, c := range []*cobra.Command{prePush, preCommit} {
 		opts.rulesOptions.AddFlags(c.Flags(), configFromRepo)
 	}
-	cmd.AddCommand(install, uninstall, prePush, preCommit)
+	cmd.AddCommand(install, uninstall, prePush, preCommit, newPreReceiveCommand(&opts.server, std))
 	return cmd
 }
 
@@ -167,6 +176,8 @@ func runHook(ctx context.Context, opts hookOptions, repo *gitwalk.Repo, src scan
 // hookKinds returns the hooks the flags name: both by default.
 func hookKinds(opts hookOptions) []string {
 	switch {
+	case opts.receive:
+		return []string{hook.PreReceive}
 	case opts.prePush && !opts.commit:
 		return []string{hook.PrePush}
 	case opts.commit && !opts.prePush:
