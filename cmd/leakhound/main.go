@@ -165,6 +165,7 @@ commits of a merge request.` + exitStatusHelp,
 	root.AddCommand(newRulesCommand(std))
 	root.AddCommand(newBaselineCommand(std))
 	root.AddCommand(newHookCommand(std))
+	root.AddCommand(newMergeCommand(std))
 	return root
 }
 
