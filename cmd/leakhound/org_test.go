@@ -18,14 +18,23 @@ import (
 func orgRepos(t *testing.T) []string {
 	t.Helper()
 	var dirs []string
+	for _, r := range orgGitRepos(t) {
+		dirs = append(dirs, r.Dir)
+	}
+	return dirs
+}
+
+func orgGitRepos(t *testing.T) []*gittest.Repo {
+	t.Helper()
+	var repos []*gittest.Repo
 	for i := range 3 {
 		r := gittest.New(t)
 		r.Write("README.md", "# service\n").Commit("init")
 		r.Write("ci.env", fmt.Sprintf("%s=%s\n", "GITHUB_TOKEN", gittest.Secrets()["github-token"])).Commit("ci")
 		r.Write("app.env", fmt.Sprintf("GITHUB_TOKEN=ghp_%s%02d\n", "Wq7mZ2pL9vR4tW8bY6cJ0dF5gS1aQeRtUiO", i)).Commit("app")
-		dirs = append(dirs, r.Dir)
+		repos = append(repos, r)
 	}
-	return dirs
+	return repos
 }
 
 func TestScanSeveralRepositoriesCLI(t *testing.T) {
@@ -129,4 +138,30 @@ func findingsOf(t *testing.T, path string) string {
 	}
 	repos, _ := json.Marshal(v.Summary.Repositories)
 	return string(v.Findings) + "\n" + string(repos)
+}
+
+// TestScanCloneURLs scans repositories by file:// URL, through mirrors,
+// twice: the second run fetches a new commit and reports its secret.
+func TestScanCloneURLs(t *testing.T) {
+	repos := orgGitRepos(t)
+	dirs := []string{repos[0].Dir, repos[1].Dir, repos[2].Dir}
+	mirrors := t.TempDir()
+	urls := []string{"file://" + dirs[0], "file://" + dirs[1], dirs[2]}
+	args := append([]string{"scan", "--no-progress", "--no-cache", "--mirror-dir", mirrors, "-f", "json"}, urls...)
+	r := runLH(t, "", args...)
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s", r.code, r.err)
+	}
+	if !strings.Contains(r.out, `"repository": "file://`+dirs[0]+`"`) || len(parseJSON(t, r.out).Findings) != 4 {
+		t.Errorf("report:\n%s", r.out)
+	}
+	repos[0].Write("new.env", "GITHUB_TOKEN=ghp_"+"Nq7mZ2pL9vR4tW8bY6cJ0dF5gS1aQeRtUiO77\n").Commit("new")
+	r = runLH(t, "", args...)
+	if n := len(parseJSON(t, r.out).Findings); n != 5 || r.code != 1 {
+		t.Errorf("after a new commit: exit %d, %d findings, want 5:\n%s", r.code, n, r.err)
+	}
+	r = runLH(t, "", "scan", "--no-progress", "--mirror-dir", mirrors, "file://"+filepath.Join(t.TempDir(), "none"), dirs[1])
+	if r.code != 2 || !strings.Contains(r.err, "could not be scanned") {
+		t.Errorf("a clone refused: exit %d: %s", r.code, r.err)
+	}
 }

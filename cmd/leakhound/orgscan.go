@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/leakhound/leakhound/mirror"
 	"github.com/leakhound/leakhound/org"
 	"github.com/leakhound/leakhound/report"
 	"github.com/leakhound/leakhound/scan"
@@ -162,5 +163,13 @@ func finishOrg(result *report.Report, scanErr error, exitCode int, specs []repor
 
 // wire sets how oo opens clone URLs and keeps scan caches.
 func (o *orgOptions) wire(oo *org.Options) error {
+	dir := o.mirrorDir
+	if dir == "" {
+		var err error
+		if dir, err = mirror.DefaultDir(); err != nil {
+			return fmt.Errorf("--mirror-dir: %w", err)
+		}
+	}
+	oo.Open = mirror.FromEnv(dir).Sync
 	return nil
 }
