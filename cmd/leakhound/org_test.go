@@ -42,7 +42,7 @@ func TestScanSeveralRepositoriesCLI(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing")
 	var out, errb bytes.Buffer
 	list := strings.Join(append([]string{"# fleet", missing}, dirs[1:]...), "\n")
-	code := runContext(context.Background(), []string{"scan", "--no-progress", "-f", "json", "--repos", "-", dirs[0]},
+	code := runContext(context.Background(), []string{"scan", "--no-progress", "--cache-dir", t.TempDir(), "-f", "json", "--repos", "-", dirs[0]},
 		stdio{in: strings.NewReader(list), out: &out, err: &errb})
 	if code != 2 || !strings.Contains(errb.String(), "1 repository could not be scanned: "+missing) {
 		t.Fatalf("exit %d, stderr:\n%s", code, errb.String())
@@ -85,18 +85,19 @@ func TestScanSeveralRepositoriesCLI(t *testing.T) {
 func TestShardAndMergeCLI(t *testing.T) {
 	dirs := orgRepos(t)
 	tmp := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(tmp, "cache"))
 	listFile := filepath.Join(tmp, "repos.txt")
 	if err := os.WriteFile(listFile, []byte(strings.Join(dirs, "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	whole := filepath.Join(tmp, "whole.json")
-	if r := runLH(t, "", "scan", "--no-progress", "--repos", listFile, "-f", "json", "-o", whole); r.code != 1 {
+	if r := runLH(t, "", "scan", "--no-progress", "--no-cache", "--repos", listFile, "-f", "json", "-o", whole); r.code != 1 {
 		t.Fatalf("whole: exit %d: %s", r.code, r.err)
 	}
 	var parts []string
 	for k := range 3 {
 		p := filepath.Join(tmp, fmt.Sprintf("shard-%d.json", k))
-		r := runLH(t, "", "scan", "--no-progress", "--repos", listFile, "--shard", fmt.Sprintf("%d/3", k), "-f", "json", "-o", p)
+		r := runLH(t, "", "scan", "--no-progress", "--no-cache", "--repos", listFile, "--shard", fmt.Sprintf("%d/3", k), "-f", "json", "-o", p)
 		if r.code != 0 && r.code != 1 {
 			t.Fatalf("shard %d: exit %d: %s", k, r.code, r.err)
 		}
@@ -160,8 +161,58 @@ func TestScanCloneURLs(t *testing.T) {
 	if n := len(parseJSON(t, r.out).Findings); n != 5 || r.code != 1 {
 		t.Errorf("after a new commit: exit %d, %d findings, want 5:\n%s", r.code, n, r.err)
 	}
-	r = runLH(t, "", "scan", "--no-progress", "--mirror-dir", mirrors, "file://"+filepath.Join(t.TempDir(), "none"), dirs[1])
+	r = runLH(t, "", "scan", "--no-progress", "--no-cache", "--mirror-dir", mirrors, "file://"+filepath.Join(t.TempDir(), "none"), dirs[1])
 	if r.code != 2 || !strings.Contains(r.err, "could not be scanned") {
 		t.Errorf("a clone refused: exit %d: %s", r.code, r.err)
+	}
+}
+
+// TestScanCacheCLI scans several repositories twice with the scan cache:
+// the second run reads only what changed and reports the same findings;
+// --no-cache reads everything.
+func TestScanCacheCLI(t *testing.T) {
+	repos := orgGitRepos(t)
+	cache := t.TempDir()
+	args := []string{"scan", "--no-progress", "--cache-dir", cache, "-f", "json", repos[0].Dir, repos[1].Dir}
+	type line struct {
+		Blobs  int `json:"blobs"`
+		Cached int `json:"cached"`
+	}
+	type rep struct {
+		Findings json.RawMessage `json:"findings"`
+		Summary  struct {
+			Repositories []line `json:"repositories"`
+		} `json:"summary"`
+	}
+	scanned := func(args ...string) rep {
+		t.Helper()
+		r := runLH(t, "", args...)
+		if r.code != 1 {
+			t.Fatalf("exit %d: %s", r.code, r.err)
+		}
+		var v rep
+		if err := json.Unmarshal([]byte(r.out), &v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	first := scanned(args...)
+	second := scanned(args...)
+	if string(first.Findings) != string(second.Findings) {
+		t.Errorf("re-scan findings differ:\n%s\n%s", second.Findings, first.Findings)
+	}
+	for i, l := range second.Summary.Repositories {
+		if l.Cached == 0 || l.Cached+l.Blobs != first.Summary.Repositories[i].Blobs {
+			t.Errorf("re-scan of repository %d: %+v, first scan %+v", i, l, first.Summary.Repositories[i])
+		}
+	}
+	repos[0].Write("more.txt", "nothing here\n").Commit("more")
+	third := scanned(args...)
+	if l := third.Summary.Repositories[0]; l.Blobs != 1+2 || string(third.Findings) != string(first.Findings) {
+		t.Errorf("after one commit: %+v (want the new blob and the two holding secrets read)", l)
+	}
+	none := scanned(append(args, "--no-cache")...)
+	if l := none.Summary.Repositories[0]; l.Cached != 0 {
+		t.Errorf("--no-cache: %+v", l)
 	}
 }

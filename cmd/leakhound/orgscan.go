@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -14,6 +15,7 @@ import (
 	"github.com/leakhound/leakhound/org"
 	"github.com/leakhound/leakhound/report"
 	"github.com/leakhound/leakhound/scan"
+	"github.com/leakhound/leakhound/scancache"
 )
 
 // orgOptions are scan's flags for several repositories in one run.
@@ -171,5 +173,35 @@ func (o *orgOptions) wire(oo *org.Options) error {
 		}
 	}
 	oo.Open = mirror.FromEnv(dir).Sync
+	if o.noCache {
+		return nil
+	}
+	cdir := o.cacheDir
+	if cdir == "" {
+		var err error
+		if cdir, err = scancache.DefaultDir(); err != nil {
+			return fmt.Errorf("--cache-dir: %w", err)
+		}
+	}
+	store, err := scancache.Open(cdir)
+	if err != nil {
+		return err
+	}
+	key := scancache.Key{Build: scancache.BuildID(version), MaxFileSize: oo.Scan.MaxFileSize, IgnoreInlineAllows: oo.Scan.IgnoreInlineAllows}
+	oo.Cache = func(spec, path string, settings scan.Settings) (scan.BlobCache, func(*report.Report) error, error) {
+		name := org.DisplayName(spec)
+		if !org.IsURL(spec) {
+			if abs, err := filepath.Abs(path); err == nil {
+				name = abs
+			}
+		}
+		k := key
+		k.Rules = settings.Rules
+		c, err := store.Load(name, k)
+		if err != nil {
+			return nil, nil, err
+		}
+		return c, c.Save, nil
+	}
 	return nil
 }
