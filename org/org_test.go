@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/leakhound/leakhound/internal/gittest"
 	"github.com/leakhound/leakhound/leak"
@@ -264,5 +266,49 @@ func TestReadListAndURLs(t *testing.T) {
 	}
 	if n := org.DisplayName("https://user:secretpw@example.com/b.git"); strings.Contains(n, "secretpw") || strings.Contains(n, "user") {
 		t.Errorf("DisplayName kept the credentials: %s", n)
+	}
+}
+
+// TestThreadsBoundTheWork: no more repositories are scanned at once than
+// Threads, and progress counts every repository once, up to the total.
+func TestThreadsBoundTheWork(t *testing.T) {
+	t.Parallel()
+	dirs := fleet(t, 6)
+	var urls []string
+	for _, d := range dirs {
+		urls = append(urls, "file://"+d)
+	}
+	var mu sync.Mutex
+	running, most := 0, 0
+	var dones []int
+	opts := org.Options{
+		Threads: 2,
+		Open: func(ctx context.Context, url string) (string, error) {
+			mu.Lock()
+			running++
+			most = max(most, running)
+			mu.Unlock()
+			time.Sleep(30 * time.Millisecond)
+			mu.Lock()
+			running--
+			mu.Unlock()
+			return strings.TrimPrefix(url, "file://"), nil
+		},
+		Progress: func(done, total int, repo string) {
+			if total != len(urls) {
+				t.Errorf("progress total %d, want %d", total, len(urls))
+			}
+			dones = append(dones, done)
+		},
+	}
+	rep := runOrg(t, urls, opts)
+	if most != 2 {
+		t.Errorf("%d repositories at once, want 2", most)
+	}
+	if !slices.Equal(dones, []int{1, 2, 3, 4, 5, 6}) {
+		t.Errorf("progress %v", dones)
+	}
+	if len(rep.Summary.Repositories) != len(urls) || len(rep.Summary.Failed()) != 0 {
+		t.Errorf("repositories %+v", rep.Summary.Repositories)
 	}
 }
