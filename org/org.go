@@ -189,11 +189,10 @@ func Run(ctx context.Context, repos []string, opts Options) (*report.Report, err
 
 	g := new(errgroup.Group)
 	g.SetLimit(parallel)
-	interrupted := false
+	interrupted := false // guarded by mu
 	for _, spec := range repos {
 		if ctx.Err() != nil {
-			interrupted = true
-			break
+			break // the repositories left are not scanned
 		}
 		g.Go(func() error {
 			name := DisplayName(spec)
@@ -228,7 +227,7 @@ func Run(ctx context.Context, repos []string, opts Options) (*report.Report, err
 	}
 	g.Wait()
 	rep := comb.Report()
-	if interrupted || ctx.Err() != nil {
+	if len(rep.Summary.Repositories) < len(repos) || interrupted || ctx.Err() != nil {
 		rep.Summary.Incomplete = true
 		return rep, scan.ErrInterrupted
 	}
