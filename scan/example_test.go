@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 
@@ -17,11 +18,13 @@ import (
 // A fake token, assembled at run time so that the source holds none.
 var token = "ghp_" + "Xq7mZ2pL9vR4tW8bY6cJ0dF5gS1aQeRtUiOp"
 
-// Scan a repository's whole history as `leakhound scan` does, and write
-// the JSON report with the secrets masked (reporters mask them unless
-// told to show them).
+// Scan a repository's whole history as `leakhound scan` does: a secret
+// committed and then removed is still found, once, at the commit that
+// introduced it, and marked as no longer in HEAD.
 func ExampleRun() {
-	path := "." // a work tree, a bare repository or a linked worktree
+	path := exampleRepo() // a work tree, a bare repository or a linked worktree
+	defer os.RemoveAll(path)
+
 	repo, err := gitwalk.Open(path)
 	if err != nil {
 		log.Fatal(err)
@@ -40,9 +43,42 @@ func ExampleRun() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := (report.JSON{}).Write(os.Stdout, rep); err != nil {
+	// Reporters (report.JSON{}, report.SARIF{}, ...) mask secrets unless
+	// told to show them; report.Masked masks them for printing by hand.
+	for _, f := range report.Masked(rep).Findings {
+		fmt.Printf("%s %s:%d %s in HEAD: %v\n", f.RuleID, f.File, f.Line, f.Secret, f.InHead)
+	}
+	fmt.Printf("%d commits scanned\n", rep.Summary.Commits)
+	// Output:
+	// github-pat deploy.sh:2 ghp_… (40 chars) in HEAD: false
+	// 3 commits scanned
+}
+
+// exampleRepo makes a repository with the git command: a script, a token
+// added to it, the token moved out of the repository.
+func exampleRepo() string {
+	dir, err := os.MkdirTemp("", "example")
+	if err != nil {
 		log.Fatal(err)
 	}
+	git := func(args ...string) {
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=Dev", "-c", "user.email=dev@example.com", "-c", "commit.gpgsign=false"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			log.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	commit := func(content, msg string) {
+		if err := os.WriteFile(filepath.Join(dir, "deploy.sh"), []byte(content), 0o600); err != nil {
+			log.Fatal(err)
+		}
+		git("add", "deploy.sh")
+		git("commit", "-q", "-m", msg)
+	}
+	git("init", "-q", "-b", "main")
+	commit("#!/bin/sh\n", "a deploy script")
+	commit("#!/bin/sh\nexport GITHUB_TOKEN="+token+"\n", "deploy with a token")
+	commit("#!/bin/sh\n. ./env.sh\n", "read the token from a file git ignores")
+	return dir
 }
 
 // Scan a directory, as `leakhound scan --no-git` does.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/leakhound/leakhound/baseline"
+	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/internal/gittest"
 	"github.com/leakhound/leakhound/internal/safefile"
 	"github.com/leakhound/leakhound/scan"
@@ -21,8 +22,9 @@ import (
 // TestSettingsReadOnlyRegularFilesInTheTree holds LoadSettings to reading
 // a work tree's rules and baseline as files the repository controls: a
 // symbolic link (to a file outside the tree, whose content must not leak
-// into the error) and a FIFO (which must not hang the scan) are refused,
-// and the error names the file. A file named on the command line may be
+// into the error), a FIFO (which must not hang the scan), a link that
+// stays inside the tree and a file over the size limit are refused, and
+// the error names the file. A file named on the command line may be
 // a link.
 func TestSettingsReadOnlyRegularFilesInTheTree(t *testing.T) {
 	t.Parallel()
@@ -48,6 +50,18 @@ func TestSettingsReadOnlyRegularFilesInTheTree(t *testing.T) {
 		{"baseline: a FIFO", func(dir string) error {
 			return syscall.Mkfifo(filepath.Join(dir, baseline.FileName), 0o600)
 		}, safefile.ErrNotRegular},
+		{"rules: over the size limit", func(dir string) error {
+			return sparse(filepath.Join(dir, scan.RulesFileName), config.MaxFileSize+1)
+		}, safefile.ErrTooLarge},
+		{"baseline: over the size limit", func(dir string) error {
+			return sparse(filepath.Join(dir, baseline.FileName), baseline.MaxFileSize+1)
+		}, safefile.ErrTooLarge},
+		{"rules: a link inside the tree", func(dir string) error {
+			if err := os.WriteFile(filepath.Join(dir, "rules.toml"), []byte(ownRules("linked")), 0o600); err != nil {
+				return err
+			}
+			return os.Symlink("rules.toml", filepath.Join(dir, scan.RulesFileName))
+		}, safefile.ErrSymlink},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -82,4 +96,17 @@ func TestSettingsReadOnlyRegularFilesInTheTree(t *testing.T) {
 	if err != nil || ruleIDs(s) != "named" {
 		t.Errorf("--config through a link: %v %s", err, ruleIDs(s))
 	}
+}
+
+// sparse makes a file of size bytes that takes no room on disk.
+func sparse(path string, size int64) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := f.Truncate(size); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -82,7 +82,7 @@ func (s *tmuxSession) typeLine(text string) {
 // person would: on a terminal (tmux), typing answers.
 func TestBaselineAuditOnARealTerminal(t *testing.T) {
 	exe := leakhoundBinary(t)
-	g, _ := djangoHistory(t)
+	g := seedRepo(t)
 	if r := runLH(t, "", "baseline", "create", "--no-progress", g.Dir); r.code != 0 {
 		t.Fatalf("create: %s", r.err)
 	}

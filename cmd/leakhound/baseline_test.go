@@ -20,7 +20,7 @@ import (
 	"github.com/leakhound/leakhound/leak"
 )
 
-// planted are the secrets djangoHistory plants.
+// planted are the secrets the seed repository plants (seedRepo).
 var planted = []string{djangoKey, dbPass, ghToken, slackHook}
 
 func loadBL(t *testing.T, path string) *baseline.Baseline {
@@ -66,7 +66,8 @@ func assertNoSecrets(t *testing.T, path string, secrets ...string) {
 }
 
 func TestBaselineOnlyNewLeaksFail(t *testing.T) {
-	g, c := djangoHistory(t)
+	g := seedRepo(t)
+	c := g.Commits
 	r := runLH(t, "", "baseline", "create", "--no-progress", g.Dir)
 	if r.code != 0 || !strings.Contains(r.out, "4 secrets, unreviewed") {
 		t.Fatalf("create: exit %d\n%s%s", r.code, r.out, r.err)
@@ -166,7 +167,7 @@ func TestBaselineOnlyNewLeaksFail(t *testing.T) {
 }
 
 func TestBaselineUpdateKeepsReviews(t *testing.T) {
-	g, _ := djangoHistory(t)
+	g := seedRepo(t)
 	if r := runLH(t, "", "baseline", "create", "--no-progress", g.Dir); r.code != 0 {
 		t.Fatalf("create: %s", r.err)
 	}
@@ -218,7 +219,7 @@ func TestBaselineUpdateKeepsReviews(t *testing.T) {
 }
 
 func TestBaselineFingerprintVersionMigration(t *testing.T) {
-	g, _ := djangoHistory(t)
+	g := seedRepo(t)
 	runLH(t, "", "baseline", "create", "--no-progress", g.Dir)
 	file := filepath.Join(g.Dir, baseline.FileName)
 	b := loadBL(t, file)
@@ -260,7 +261,7 @@ func TestBaselineFingerprintVersionMigration(t *testing.T) {
 }
 
 func TestBaselineBadInput(t *testing.T) {
-	g, _ := djangoHistory(t)
+	g := seedRepo(t)
 	missing := filepath.Join(t.TempDir(), "nope.json")
 	if r := runLH(t, "", "scan", "--no-progress", "--baseline", missing, g.Dir); r.code != 2 || !strings.Contains(r.err, "open baseline "+missing+": no such file") {
 		t.Errorf("missing baseline: exit %d %q", r.code, r.err)
@@ -288,7 +289,7 @@ func TestBaselineBadInput(t *testing.T) {
 }
 
 func TestBaselineAuditStats(t *testing.T) {
-	g, _ := djangoHistory(t)
+	g := seedRepo(t)
 	runLH(t, "", "baseline", "create", "--no-progress", g.Dir)
 	file := filepath.Join(g.Dir, baseline.FileName)
 	b := loadBL(t, file)
@@ -310,7 +311,8 @@ func TestBaselineAuditStats(t *testing.T) {
 }
 
 func TestBaselineAuditAnswers(t *testing.T) {
-	g, c := djangoHistory(t)
+	g := seedRepo(t)
+	c := g.Commits
 	runLH(t, "", "baseline", "create", "--no-progress", g.Dir)
 	file := filepath.Join(g.Dir, baseline.FileName)
 	audit := func(answers string, all bool) string {
@@ -398,7 +400,8 @@ func TestBaselineAuditAnswers(t *testing.T) {
 }
 
 func TestInHead(t *testing.T) {
-	g, c := djangoHistory(t)
+	g := seedRepo(t)
+	c := g.Commits
 	scan := func() jsonReport {
 		t.Helper()
 		return parseJSON(t, runLH(t, "", "scan", "--no-progress", "-f", "json", g.Dir).out)
@@ -706,7 +709,7 @@ func TestBaselineAuditShowsKeysAndFiles(t *testing.T) {
 }
 
 func TestBaselineInABareRepository(t *testing.T) {
-	g, _ := djangoHistory(t)
+	g := seedRepo(t)
 	runLH(t, "", "baseline", "create", "--no-progress", g.Dir)
 	data, _ := os.ReadFile(filepath.Join(g.Dir, baseline.FileName))
 	g.Write(baseline.FileName, string(data))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/base64"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,53 +16,62 @@ func kubeSecret(label, pass string) string {
 		"\ntype: Opaque\ndata:\n  DB_PASS: " + base64.StdEncoding.EncodeToString([]byte(pass)) + "\n"
 }
 
-// TestDecodedSecretAttribution checks that a secret found under base64 is
-// attributed like any other: a Kubernetes Secret edited without changing
-// the secret is not a new leak, whether the earlier version was scanned in
-// the same run or lies outside the scanned range (then the encoded text is
-// looked for in it).
+// TestDecodedSecretAttribution checks, on the shared Kubernetes seed
+// repository (testdata/seeds/kube.recipe), that a secret found under
+// base64 is attributed like any other: a Kubernetes Secret edited without
+// changing the secret is not a new leak, whether the earlier version was
+// scanned in the same run or lies outside the scanned range (then the
+// encoded text is looked for in it); a rotated value is; moving the
+// manifest is a new place of the same leak.
 func TestDecodedSecretAttribution(t *testing.T) {
-	pass := "Vt8k" + "!Q2xR7mZ"
-	g := gittest.New(t)
-	g.Write("deploy/secret.yaml", kubeSecret("web", pass))
-	first := g.Commit("add db secret")
-	g.Write("deploy/secret.yaml", kubeSecret("backend", pass))
-	edit := g.Commit("relabel")
-	g.Move("deploy/secret.yaml", "k8s/secret.yaml")
-	g.Commit("move manifests")
+	g := gittest.BuildRecipe(t, filepath.Join(testdata, "seeds", "kube.recipe"), seedSecrets)
+	c := g.Commits
+	encoded := seedSecrets["kube-rotated-base64"]
+	pass, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	r := runLH(t, "", "scan", "--no-progress", "-f", "json", g.Dir)
 	rep := parseJSON(t, r.out)
-	if len(rep.Findings) != 1 {
-		t.Fatalf("got %d findings: %+v", len(rep.Findings), rep.Findings)
-	}
-	f := rep.Findings[0]
-	if f.RuleID != "kubernetes-secret-data" || f.Secret != pass || f.Decoded != "base64" || f.Commit != first || f.Line != 9 {
-		t.Errorf("finding %s %q decoded %q at %.7s:%d, want kubernetes-secret-data %q base64 at %.7s:9", f.RuleID, f.Secret, f.Decoded, f.Commit, f.Line, pass, first)
-	}
-	if f.Match != base64.StdEncoding.EncodeToString([]byte(pass)) {
-		t.Errorf("match %q, want the encoded value", f.Match)
-	}
-	if len(f.Locations) != 1 || f.Locations[0].File != "k8s/secret.yaml" {
-		t.Errorf("locations %+v, want the move only", f.Locations)
-	}
-	if !f.InHead {
-		t.Error("the secret is still in HEAD's k8s/secret.yaml, encoded, but in_head is false")
+	g.Check(t, rep.Findings)
+	for _, f := range rep.Findings {
+		if f.RuleID != "kubernetes-secret-data" || f.Decoded != "base64" {
+			t.Errorf("finding %s decoded %q, want kubernetes-secret-data, base64", f.RuleID, f.Decoded)
+		}
+		if f.Commit == c["rotate"] && (f.Secret != string(pass) || f.Match != encoded) {
+			t.Errorf("rotated: secret %q match %q, want the decoded value and the encoded one", f.Secret, f.Match)
+		}
 	}
 
 	// Only the relabelling commit: its parent is not scanned, and holds the
 	// secret encoded.
-	r = runLH(t, "", "scan", "--no-progress", "-f", "json", "--range", first+".."+edit, g.Dir)
+	r = runLH(t, "", "scan", "--no-progress", "-f", "json", "--range", c["kube"]+".."+c["kube-label"], g.Dir)
 	if rep := parseJSON(t, r.out); len(rep.Findings) != 0 || r.code != 0 {
 		t.Errorf("relabel only: exit %d, findings %+v", r.code, rep.Findings)
 	}
-
 	// A new value in the same file is a new leak.
-	g.Write("k8s/secret.yaml", kubeSecret("backend", "Zq9w"+"#Lm3xP0t"))
-	rotate := g.Commit("rotate")
-	r = runLH(t, "", "scan", "--no-progress", "-f", "json", "--range", edit+".."+rotate, g.Dir)
-	if rep := parseJSON(t, r.out); len(rep.Findings) != 1 || rep.Findings[0].Commit != rotate {
+	r = runLH(t, "", "scan", "--no-progress", "-f", "json", "--range", c["kube-label"]+".."+c["rotate"], g.Dir)
+	if rep := parseJSON(t, r.out); len(rep.Findings) != 1 || rep.Findings[0].Commit != c["rotate"] {
 		t.Errorf("rotation: %+v", rep.Findings)
+	}
+
+	// Moving the manifest is not a new leak: a new place of the old one,
+	// still in HEAD there.
+	g.Move("k8s/secret.yaml", "deploy/secret.yaml")
+	g.Commit("move manifests")
+	rep = parseJSON(t, runLH(t, "", "scan", "--no-progress", "-f", "json", g.Dir).out)
+	f := find(rep, "kubernetes-secret-data")
+	for i := range rep.Findings {
+		if rep.Findings[i].Commit == c["rotate"] {
+			f = &rep.Findings[i]
+		}
+	}
+	if len(rep.Findings) != 2 || f == nil || f.Commit != c["rotate"] {
+		t.Fatalf("after the move: %+v", rep.Findings)
+	}
+	if len(f.Locations) != 1 || f.Locations[0].File != "deploy/secret.yaml" || !f.InHead {
+		t.Errorf("after the move: locations %+v, in HEAD %v; want the move, in HEAD", f.Locations, f.InHead)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 )
 
 func TestSeveralReportsInOneRun(t *testing.T) {
-	g, _ := djangoHistory(t)
+	g := seedRepo(t)
 	dir := t.TempDir()
 	sarifPath, jsonPath, csvPath := filepath.Join(dir, "a.sarif"), filepath.Join(dir, "b.json"), filepath.Join(dir, "c.csv")
 	r := runLH(t, "", "scan", "--no-progress",

@@ -7,30 +7,17 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-
-	"github.com/leakhound/leakhound/internal/gittest"
 )
 
 // testdata is the module's shared test data: seed repositories' recipes,
 // report schemas and golden files.
 var testdata = filepath.Join("..", "..", "testdata")
 
-// TestSeedRecipe scans the shared seed repository through the command and
-// holds it to the recipe's expectations, as the engine's own tests do.
-func TestSeedRecipe(t *testing.T) {
-	r := gittest.BuildRecipe(t, filepath.Join(testdata, "seeds", "django.recipe"), gittest.Secrets())
-	res := runLH(t, "", "scan", "--no-progress", "-f", "json", r.Dir)
-	if res.code != 1 {
-		t.Fatalf("exit %d\n%s", res.code, res.err)
-	}
-	r.Check(t, parseJSON(t, res.out).Findings)
-}
-
 // TestReportsMatchTheSchemas validates the command's SARIF and GitLab
 // reports of the seed repository against the official schemas the report
 // package's golden files are checked against.
 func TestReportsMatchTheSchemas(t *testing.T) {
-	r := gittest.BuildRecipe(t, filepath.Join(testdata, "seeds", "django.recipe"), gittest.Secrets())
+	r := seedRepo(t)
 	dir := t.TempDir()
 	sarif, gitlab := filepath.Join(dir, "r.sarif"), filepath.Join(dir, "gl.json")
 	if res := runLH(t, "", "scan", "--no-progress", "-f", "sarif", "-o", sarif, "-f", "gitlab", "-o", gitlab, r.Dir); res.code != 1 {

@@ -27,15 +27,15 @@ import (
 //	checkout NAME
 //	merge LABEL BRANCH MESSAGE   commit what is staged as a merge of HEAD and BRANCH
 //	ref NAME LABEL       point a ref (full name) at a labelled commit
-//	want RULE PATH:LINE LABEL head|history
+//	want RULE PATH:LINE LABEL head|history [SECRET]
 //
 // Content may hold placeholders, {{name}} (lower-case letters, digits
 // and dashes; anything else between braces is left alone), replaced by the values the test
 // gives: the fake secrets, assembled at run time so that the source tree
 // holds none. A want line says a finding of RULE was introduced at
-// PATH:LINE in the commit LABEL, and whether it is still in the default
-// branch's tip; the scan must report exactly the findings wanted (see
-// Recipe.Check).
+// PATH:LINE in the commit LABEL, whether it is still in the default
+// branch's tip, and, optionally, which placeholder's value is its secret;
+// the scan must report exactly the findings wanted (see Recipe.Check).
 
 // placeholder is the name of a recipe's placeholder, between {{ and }}.
 var placeholder = regexp.MustCompile(`^[a-z0-9-]+$`)
@@ -56,6 +56,8 @@ type Want struct {
 	// Commit is the id of the commit that introduced the secret.
 	Commit string
 	InHead bool
+	// Secret is the secret, when the want line names it; "" matches any.
+	Secret string
 }
 
 func (w Want) String() string {
@@ -63,7 +65,19 @@ func (w Want) String() string {
 	if w.InHead {
 		where = "head"
 	}
-	return fmt.Sprintf("%s %s:%d @%.10s %s", w.Rule, w.File, w.Line, w.Commit, where)
+	s := fmt.Sprintf("%s %s:%d @%.10s %s", w.Rule, w.File, w.Line, w.Commit, where)
+	if w.Secret != "" {
+		s += fmt.Sprintf(" secret %.4s…", w.Secret)
+	}
+	return s
+}
+
+// meets reports whether the finding got meets w.
+func (w Want) meets(got Want) bool {
+	if w.Secret == "" {
+		got.Secret = ""
+	}
+	return got == w
 }
 
 // BuildRecipe builds the repository that the recipe file at path
@@ -151,7 +165,15 @@ func BuildRecipe(t testing.TB, path string, vars map[string]string) *Recipe {
 			if !ok || err != nil {
 				fail("want: bad place %q", arg(2))
 			}
-			r.Wants = append(r.Wants, Want{Rule: arg(1), File: file, Line: l, Commit: r.label(t, arg(3)), InHead: arg(4) == "head"})
+			w := Want{Rule: arg(1), File: file, Line: l, Commit: r.label(t, arg(3)), InHead: arg(4) == "head"}
+			if len(f) > 5 {
+				v, ok := vars[f[5]]
+				if !ok {
+					fail("want: no value for secret %q", f[5])
+				}
+				w.Secret = v
+			}
+			r.Wants = append(r.Wants, w)
 		default:
 			fail("unknown instruction %q", f[0])
 		}
@@ -178,13 +200,13 @@ func (r *Recipe) Check(t testing.TB, fs []leak.Finding) {
 	t.Helper()
 	got := make([]Want, len(fs))
 	for i, f := range fs {
-		got[i] = Want{Rule: f.RuleID, File: f.File, Line: f.Line, Commit: f.Commit, InHead: f.InHead}
+		got[i] = Want{Rule: f.RuleID, File: f.File, Line: f.Line, Commit: f.Commit, InHead: f.InHead, Secret: f.Secret}
 	}
 	used := make([]bool, len(got))
 next:
 	for _, w := range r.Wants {
 		for i, g := range got {
-			if !used[i] && g == w {
+			if !used[i] && w.meets(g) {
 				used[i] = true
 				continue next
 			}
