@@ -160,6 +160,18 @@ func finishOrg(result *report.Report, scanErr error, exitCode int, specs []repor
 		}
 		return fmt.Errorf("%d repositor%s could not be scanned: %s", len(failed), report.PluralY(len(failed)), strings.Join(names, ", "))
 	}
+	var partial []string
+	for _, r := range result.Summary.Repositories {
+		if r.Incomplete {
+			partial = append(partial, r.Repository)
+		}
+	}
+	if len(partial) > 0 && !errors.Is(scanErr, scan.ErrInterrupted) {
+		if err := writeReports(result, specs, env, std.out, std.err); err != nil {
+			return err
+		}
+		return fmt.Errorf("scan incomplete: objects of %d repositor%s could not be read (%s); the report holds everything found", len(partial), report.PluralY(len(partial)), strings.Join(partial, ", "))
+	}
 	return finish(result, scanErr, exitCode, specs, env, std)
 }
 
