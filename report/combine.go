@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/leakhound/leakhound/leak"
@@ -91,7 +92,9 @@ func (c *Combiner) Add(repo string, r *Report) {
 // AddFailed records a repository that could not be scanned, and why. The
 // combined report is then incomplete.
 func (c *Combiner) AddFailed(repo string, err error) {
-	c.repos = append(c.repos, RepoSummary{Repository: repo, Error: err.Error(), Incomplete: true})
+	// The line names the repository already.
+	msg := strings.TrimPrefix(err.Error(), repo+": ")
+	c.repos = append(c.repos, RepoSummary{Repository: repo, Error: msg, Incomplete: true})
 	c.sum.Errors++
 	c.sum.Incomplete = true
 }
