@@ -39,6 +39,10 @@ type ScanOptions struct {
 	// CacheBytes bounds each reader's cache of delta bases; zero means
 	// DefaultCacheBytes.
 	CacheBytes int
+	// Skip, when set, says which blobs not to read at all: they are
+	// counted in Plan.Skipped as leak.SkipCached. It is called from the
+	// readers' goroutines concurrently.
+	Skip func(id ID) bool
 }
 
 // DefaultCacheBytes is each reader's cache size by default. On
@@ -106,6 +110,10 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 				for _, loc := range locs[lo:min(lo+batch, len(locs))] {
 					if err := gctx.Err(); err != nil {
 						return err
+					}
+					if opts.Skip != nil && opts.Skip(ID(loc.h)) {
+						local[leak.SkipCached]++
+						continue
 					}
 					content, reason, err := readBlobAt(objs, loc, maxSize)
 					stats.BlobsRead.Add(1)

@@ -59,14 +59,17 @@ type Fragment struct {
 
 // Location is one place a secret was introduced.
 type Location struct {
-	File    string    `json:"file"`
-	Line    int       `json:"line"`
-	Column  int       `json:"column"`
-	Commit  string    `json:"commit,omitempty"`
-	Author  string    `json:"author,omitempty"`
-	Email   string    `json:"email,omitempty"`
-	Date    time.Time `json:"date,omitzero"`
-	Message string    `json:"message,omitempty"`
+	// Repository names the repository (its path or clone URL) in a scan of
+	// several repositories; it is empty in a scan of one.
+	Repository string    `json:"repository,omitempty"`
+	File       string    `json:"file"`
+	Line       int       `json:"line"`
+	Column     int       `json:"column"`
+	Commit     string    `json:"commit,omitempty"`
+	Author     string    `json:"author,omitempty"`
+	Email      string    `json:"email,omitempty"`
+	Date       time.Time `json:"date,omitzero"`
+	Message    string    `json:"message,omitempty"`
 }
 
 // Finding is one secret found by one rule. A secret that occurs in several

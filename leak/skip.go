@@ -42,6 +42,10 @@ const (
 	// cost more to rebuild than the walker allows for its size (crafted
 	// packs).
 	SkipDeltaChain SkipReason = "delta-chain"
+	// SkipCached is a blob an earlier scan with the same rules and the same
+	// leakhound read and found nothing in (see the scancache package): not
+	// read again.
+	SkipCached SkipReason = "cached"
 )
 
 // DefaultMaxFileSize is the size above which content is skipped unless a

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/csv"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,9 @@ import (
 // date is RFC 3339 in UTC, empty outside git; tags are separated by "|";
 // other_locations is "file:line@commit" for each other place the secret was
 // introduced, separated by "|". secret and match are masked unless ShowSecrets is set.
+//
+// The report of several repositories (see Combiner) has one more column,
+// repository, and its other_locations are "repository:file:line@commit".
 //
 // A cell that a spreadsheet would evaluate as a formula (one starting with
 // =, +, -, @, tab or carriage return) gets a leading apostrophe, as OWASP
@@ -42,7 +46,12 @@ var csvHeader = []string{
 func (c CSV) Write(w io.Writer, r *Report) error {
 	r = view(r, c.ShowSecrets)
 	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
+	multi := r.Summary.Combined()
+	header := csvHeader
+	if multi {
+		header = append(slices.Clip(header), "repository")
+	}
+	if err := cw.Write(header); err != nil {
 		return err
 	}
 	for i := range r.Findings {
@@ -54,6 +63,9 @@ func (c CSV) Write(w io.Writer, r *Report) error {
 		var others []string
 		for _, l := range f.Locations {
 			o := l.File + ":" + strconv.Itoa(l.Line)
+			if multi {
+				o = l.Repository + ":" + o
+			}
 			if l.Commit != "" {
 				o += "@" + l.Commit
 			}
@@ -65,6 +77,9 @@ func (c CSV) Write(w io.Writer, r *Report) error {
 			f.Commit, f.Author, f.Email, date, f.Secret, f.Match,
 			strconv.FormatFloat(f.Entropy, 'f', 3, 64), f.Decoded, f.Fingerprint,
 			strings.Join(f.Tags, "|"), strings.Join(others, "|"),
+		}
+		if multi {
+			row = append(row, f.Repository)
 		}
 		for k := range row {
 			row[k] = defuse(row[k])

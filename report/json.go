@@ -30,14 +30,17 @@ import (
 //	      "fingerprint": "v1:…",               // stable id of rule + secret; see leak.Fingerprint
 //	      "blob": "…",                         // git blob id
 //	      "in_head": true,                     // still in the default branch's tip (see below)
-//	      "locations": [ {file, line, column, commit, …} ]  // other introductions
+//	      "repository": "…",                   // in a scan of several repositories: where found
+//	      "locations": [ {repository, file, line, column, commit, …} ]  // other introductions
 //	    }
 //	  ],
 //	  "summary": { "source", "mode", "range", "commits", "blobs", "bytes",
 //	               "skipped": {reason: count}, "shallow", "findings", "errors",
 //	               "incomplete", "duration_seconds", "warnings",
 //	               "head_ref", "head_commit", "in_head",   // the tip in_head was checked against; how many are
-//	               "baseline", "baselined" }             // the baseline file applied; how many it suppressed
+//	               "baseline", "baselined",              // the baseline file applied; how many it suppressed
+//	               "repositories": [ {repository, commits, blobs, bytes, cached, findings,
+//	                                  in_head, errors, incomplete, error, duration_seconds} ] }
 //	}
 //
 // "in_head" says whether the secret is still in the tree of the default
@@ -53,7 +56,11 @@ import (
 // absent.
 //
 // Findings come in a stable order: by first introduction, then file, line
-// and rule.
+// and rule. In a scan of several repositories (see Combiner) each finding
+// and location names its repository, a secret found in several is one
+// finding (at the repository whose name sorts first) with locations in
+// each, findings come by repository, and "repositories" has a line per
+// repository ("error" says why one could not be scanned).
 type JSON struct {
 	// ShowSecrets prints secrets whole; by default they are masked (see
 	// Masked).

@@ -60,6 +60,9 @@ type Summary struct {
 	// known secrets it kept out of Findings.
 	Baseline  string `json:"baseline,omitempty"`
 	Baselined int    `json:"baselined"`
+	// Repositories has a line per repository in a scan of several (see
+	// Combiner); it is empty in a scan of one.
+	Repositories []RepoSummary `json:"repositories,omitempty"`
 }
 
 // Reporter writes a report in one format.

@@ -52,7 +52,7 @@ func (t Text) Write(w io.Writer, r *Report) error {
 		for i := range r.Findings {
 			t.finding(&b, &r.Findings[i], fixFile)
 		}
-	case s.HeadRef == "":
+	case s.HeadRef == "" && len(s.Repositories) == 0:
 		for i := range r.Findings {
 			t.finding(&b, &r.Findings[i], fixUnknown)
 		}
@@ -98,6 +98,9 @@ func headLabel(s *Summary) string {
 
 // headName is the short name of the default branch: "main".
 func headName(s *Summary) string {
+	if s.HeadRef == "" && len(s.Repositories) > 0 {
+		return "the default branch"
+	}
 	name := s.HeadRef
 	for _, p := range []string{"refs/heads/", "refs/remotes/"} {
 		name = strings.TrimPrefix(name, p)
@@ -162,6 +165,9 @@ func (t Text) finding(b *strings.Builder, f *leak.Finding, fix string) {
 		secret += "  (decoded from " + f.Decoded + ")"
 	}
 	fmt.Fprintf(b, "  secret   %s\n", escape(secret))
+	if f.Repository != "" {
+		fmt.Fprintf(b, "  repo     %s\n", escape(f.Repository))
+	}
 	fmt.Fprintf(b, "  file     %s:%d:%d\n", escape(f.File), f.Line, f.Column)
 	if f.Commit != "" {
 		fmt.Fprintf(b, "  commit   %s  %s  %s <%s>\n", ShortID(f.Commit), f.Date.UTC().Format(time.DateOnly), escape(f.Author), escape(f.Email))
@@ -172,6 +178,10 @@ func (t Text) finding(b *strings.Builder, f *leak.Finding, fix string) {
 	if n := len(f.Locations); n > 0 {
 		fmt.Fprintf(b, "  also in  %d other place%s:\n", n, Plural(n))
 		for _, l := range f.Locations[:min(n, 5)] {
+			if l.Repository != f.Repository {
+				fmt.Fprintf(b, "           %s: %s:%d (%s)\n", escape(l.Repository), escape(l.File), l.Line, ShortID(l.Commit))
+				continue
+			}
 			if l.Commit != "" {
 				fmt.Fprintf(b, "           %s:%d (%s)\n", escape(l.File), l.Line, ShortID(l.Commit))
 			} else {
@@ -187,6 +197,21 @@ func (t Text) finding(b *strings.Builder, f *leak.Finding, fix string) {
 }
 
 func (t Text) summary(b *strings.Builder, s *Summary) {
+	for _, r := range s.Repositories {
+		if r.Error != "" {
+			fmt.Fprintf(b, "%s %s: %s\n", t.paint(bold+red, "FAILED"), escape(r.Repository), escape(r.Error))
+			continue
+		}
+		line := fmt.Sprintf("%s: %d commit%s, %d file%s", escape(r.Repository), r.Commits, Plural(r.Commits), r.Blobs, Plural(r.Blobs))
+		if r.Cached > 0 {
+			line += fmt.Sprintf(" (%d cached)", r.Cached)
+		}
+		line += fmt.Sprintf(", %d leak%s (%d still in HEAD)", r.Findings, Plural(r.Findings), r.InHead)
+		if r.Incomplete {
+			line += fmt.Sprintf(", INCOMPLETE: %d object%s unreadable", r.Errors, Plural(r.Errors))
+		}
+		fmt.Fprintln(b, line)
+	}
 	var parts []string
 	switch s.Mode {
 	case "git":

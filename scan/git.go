@@ -126,7 +126,14 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 		return Progress{Reading: true, Commits: commits, Blobs: blobs, BlobsRead: stats.BlobsRead.Load(), BytesRead: stats.BytesRead.Load()}
 	})
 	p.EachSource(s.Path)
-	err = repo.Scan(ctx, p, gitwalk.ScanOptions{Workers: s.Workers(), MaxFileSize: s.MaxFileSize()}, stats,
+	gopts := gitwalk.ScanOptions{Workers: s.Workers(), MaxFileSize: s.MaxFileSize()}
+	if c := s.cache; c != nil {
+		gopts.Skip = func(id gitwalk.ID) bool {
+			h := id.String()
+			return c.Clean(h, SourcePaths(p.Sources(h)))
+		}
+	}
+	err = repo.Scan(ctx, p, gopts, stats,
 		func(frag *leak.Fragment) error {
 			s.Fragment(frag)
 			return nil

@@ -78,6 +78,32 @@ type Options struct {
 	// goroutine of its own, one call at a time; never after Run returns.
 	// It must return quickly. Other sources report no progress.
 	Progress func(Progress)
+	// Cache, when set, lets a scan of git history skip the blobs an
+	// earlier scan under the same rules found nothing in, and records
+	// what this scan finds in each blob it reads. Nil reads every blob.
+	Cache BlobCache
+}
+
+// BlobCache remembers, for the blobs scans of git history have read, what
+// they found: nothing, or the fingerprints and positions of matches. A
+// blob's matches depend on its content and on the paths it is found at
+// (rules limited to some paths), so both are the key. Its methods are
+// called from the scan's goroutines concurrently.
+type BlobCache interface {
+	// Clean reports whether blob id, found at paths (sorted, distinct),
+	// was read before and held no match. Such a blob is not read again
+	// (it is counted as skipped: leak.SkipCached).
+	Clean(id string, paths []string) bool
+	// Record notes that blob id, found at paths, was read and held
+	// found (nil: nothing).
+	Record(id string, paths []string, found []BlobMatch)
+}
+
+// BlobMatch is what a BlobCache keeps of one match: never the secret.
+type BlobMatch struct {
+	// Fingerprint is leak.Fingerprint of the rule and the secret.
+	Fingerprint  string
+	Line, Column int
 }
 
 // Progress is a snapshot of a scan of git history under way.
@@ -134,7 +160,7 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		return nil, err
 	}
 	e := &engine{d: d, onErr: opts.OnError, col: leak.NewCollector(), skipped: map[leak.SkipReason]int{}}
-	sink := &Sink{e: e, workers: opts.Workers, maxFileSize: opts.MaxFileSize}
+	sink := &Sink{e: e, workers: opts.Workers, maxFileSize: opts.MaxFileSize, cache: opts.Cache}
 	if sink.maxFileSize <= 0 {
 		sink.maxFileSize = leak.DefaultMaxFileSize
 	}
@@ -410,6 +436,7 @@ type Sink struct {
 	e           *engine
 	workers     int
 	maxFileSize int64
+	cache       BlobCache
 }
 
 // Workers returns how many goroutines a source may read with; zero means
@@ -430,6 +457,14 @@ func (s *Sink) Fragment(frag *leak.Fragment) {
 		where = frag.Sources[0].Path
 	}
 	e.tally.record(res, err, where)
+	if s.cache != nil && frag.BlobID != "" && err == nil && !res.Skipped {
+		var found []BlobMatch
+		for i := range res.Matches {
+			m := &res.Matches[i]
+			found = append(found, BlobMatch{Fingerprint: leak.Fingerprint(m.RuleID(), m.Secret), Line: m.Line, Column: m.Column})
+		}
+		s.cache.Record(frag.BlobID, SourcePaths(frag.Sources), found)
+	}
 	if len(res.Matches) == 0 {
 		return
 	}
@@ -437,6 +472,17 @@ func (s *Sink) Fragment(frag *leak.Fragment) {
 	e.mu.Lock()
 	e.found = append(e.found, bm)
 	e.mu.Unlock()
+}
+
+// SourcePaths returns the distinct paths of srcs, sorted: with a blob's
+// id, the key of a BlobCache.
+func SourcePaths(srcs []leak.Source) []string {
+	ps := make([]string, 0, len(srcs))
+	for _, s := range srcs {
+		ps = append(ps, s.Path)
+	}
+	slices.Sort(ps)
+	return slices.Compact(ps)
 }
 
 // Path reports a file the source found, whether or not its content is

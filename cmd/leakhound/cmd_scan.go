@@ -28,6 +28,7 @@ type scanOptions struct {
 	ignoreInlineAllows bool
 	baseline           string
 	noBaseline         bool
+	org                orgOptions
 }
 
 // AddFlags adds the scan flags to fs.
@@ -43,12 +44,13 @@ func (o *scanOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.ignoreInlineAllows, "ignore-inline-allows", false, "report secrets on lines with leakhound:allow, gitleaks:allow or pragma: allowlist secret")
 	fs.StringVar(&o.baseline, "baseline", "", "report only secrets this baseline file does not list (default: the repository's "+baseline.FileName+" when it has one)")
 	fs.BoolVar(&o.noBaseline, "no-baseline", false, "report every secret, baselined or not")
+	o.org.AddFlags(fs)
 }
 
 func newScanCommand(std stdio) *cobra.Command {
 	var opts scanOptions
 	cmd := &cobra.Command{
-		Use:   "scan [PATH | -]",
+		Use:   "scan [PATH... | -]",
 		Short: "Scan a repository's history, a directory or standard input",
 		Long: `Scan the git repository at PATH (default ".") for secrets: every commit
 reachable from every ref (branches, tags, remote-tracking refs), each blob
@@ -62,8 +64,8 @@ root, else the built-in rules.
 
 Secrets the baseline lists are not reported: the baseline is --baseline
 FILE, else .secretsbaseline.json at the repository's root when there is one
-(see 'leakhound baseline --help'); --no-baseline reports everything.` + reportsHelp + exitStatusHelp,
-		Args: cobra.MaximumNArgs(1),
+(see 'leakhound baseline --help'); --no-baseline reports everything.` + orgHelp + reportsHelp + exitStatusHelp,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScan(cmd.Context(), opts, args, std)
 		},
@@ -84,6 +86,9 @@ func scanArgs(args []string, reports reportSpecs, ro readOptions) (string, []rep
 }
 
 func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) error {
+	if opts.org.multi(args) {
+		return runOrgScan(ctx, opts, args, std)
+	}
 	path, specs, maxSize, err := scanArgs(args, opts.reports, opts.readOptions)
 	if err != nil {
 		return err

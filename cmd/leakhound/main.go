@@ -22,6 +22,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakhound/leakhound/internal/addrspace"
+	"github.com/leakhound/leakhound/mirror"
 	"github.com/leakhound/leakhound/scan"
 )
 
@@ -41,6 +42,8 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(softMemoryLimit)
 	}
+	// file:// clone URLs are served in process: leakhound runs no git.
+	mirror.UseInProcessFileTransport()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -165,6 +168,7 @@ commits of a merge request.` + exitStatusHelp,
 	root.AddCommand(newRulesCommand(std))
 	root.AddCommand(newBaselineCommand(std))
 	root.AddCommand(newHookCommand(std))
+	root.AddCommand(newMergeCommand(std))
 	return root
 }
 

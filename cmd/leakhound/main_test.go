@@ -1,0 +1,14 @@
+package main
+
+import (
+	"os"
+	"testing"
+
+	"github.com/leakhound/leakhound/mirror"
+)
+
+// TestMain sets up what main does before running a command.
+func TestMain(m *testing.M) {
+	mirror.UseInProcessFileTransport()
+	os.Exit(m.Run())
+}

@@ -1,0 +1,273 @@
+package scancache_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/internal/gittest"
+	"github.com/leakhound/leakhound/leak"
+	"github.com/leakhound/leakhound/report"
+	"github.com/leakhound/leakhound/scan"
+	"github.com/leakhound/leakhound/scancache"
+)
+
+// scanWith scans dir's whole history, with the cache of store when it is
+// not nil, and returns the report and the cache's note.
+func scanWith(t *testing.T, dir string, store *scancache.Store, rules *config.Config) (*report.Report, string) {
+	t.Helper()
+	tg, err := scan.OpenTarget(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.Close()
+	opts := scan.Options{Workers: 2}
+	if opts.Settings, err = scan.LoadSettings(context.Background(), tg.Policy(scan.Policy{})); err != nil {
+		t.Fatal(err)
+	}
+	if rules != nil {
+		opts.Settings.Rules = rules
+	}
+	var c *scancache.Cache
+	if store != nil {
+		c, err = store.Load(dir, scancache.Key{Build: scancache.BuildID("test"), Rules: opts.Settings.Rules})
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Cache = c
+	}
+	rep, err := scan.Run(context.Background(), tg.All(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := ""
+	if c != nil {
+		note = c.Note()
+		if err := c.Save(rep); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return rep, note
+}
+
+// findings is a report's findings as JSON, secrets whole: what must not
+// change between a full and an incremental scan.
+func findings(t *testing.T, r *report.Report) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := (report.JSON{ShowSecrets: true}).Write(&b, &report.Report{Findings: r.Findings}); err != nil {
+		t.Fatal(err)
+	}
+	s, _, _ := strings.Cut(b.String(), `"summary"`)
+	return s
+}
+
+func seed(t *testing.T) *gittest.Recipe {
+	t.Helper()
+	return gittest.BuildRecipe(t, filepath.Join("..", "testdata", "seeds", "django.recipe"), gittest.Secrets())
+}
+
+// grow adds commits of the kinds an incremental scan could get wrong: a
+// new secret, an old secret in a new file, an old blob that held nothing
+// at its first path moved to a path where a rule applies, the removal of
+// a file that held a secret (no longer in HEAD).
+func grow(t *testing.T, r *gittest.Recipe, round int) {
+	t.Helper()
+	s := gittest.Secrets()
+	switch round {
+	case 0:
+		r.Checkout("main")
+		r.Write("notes/pypi.txt", pypirc(s["db-password"])).Commit("notes")
+		r.Write("ci/token.sh", "export GITHUB_TOKEN="+s["github-token"]+"\n").Commit("an old token again")
+		r.Write("new/hook.txt", "webhook "+s["slack-webhook"]+"\n").Commit("a new webhook")
+	case 1:
+		// The notes' blob, unchanged, where the .pypirc rule applies.
+		r.Write(".pypirc", pypirc(gittest.Secrets()["db-password"])).Commit("notes copied to pypirc")
+		r.Remove("new/hook.txt").Commit("drop the webhook")
+		r.Write("mysite/settings.py", "DEBUG = False\nSECRET_KEY = os.environ['K']\n").Commit("key from the environment")
+	}
+}
+
+// pypirc returns a .pypirc file that holds the password pw.
+func pypirc(pw string) string {
+	return fmt.Sprintf("[pypi]\n%s = %s\n%s = %s\n", "username", "__token__", "password", pw)
+}
+
+// TestIncrementalEqualsFull scans, adds commits, and scans again with the
+// cache: the findings are exactly a full scan's (same introducing
+// commits, same in-HEAD marks), and only new blobs were read.
+func TestIncrementalEqualsFull(t *testing.T) {
+	t.Parallel()
+	r := seed(t)
+	store, err := scancache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, note := scanWith(t, r.Dir, store, nil)
+	if note != "" || first.Summary.Skipped[leak.SkipCached] != 0 {
+		t.Fatalf("first scan: note %q, %d cached", note, first.Summary.Skipped[leak.SkipCached])
+	}
+	again, _ := scanWith(t, r.Dir, store, nil)
+	if findings(t, again) != findings(t, first) {
+		t.Errorf("a re-scan with no change differs:\n%s\nwant\n%s", findings(t, again), findings(t, first))
+	}
+	if c := again.Summary.Skipped[leak.SkipCached]; c == 0 || again.Summary.Blobs+c != first.Summary.Blobs {
+		t.Errorf("no-change re-scan read %d blobs of %d (%d cached)", again.Summary.Blobs, first.Summary.Blobs, again.Summary.Skipped[leak.SkipCached])
+	}
+	for round := range 2 {
+		grow(t, r, round)
+		inc, _ := scanWith(t, r.Dir, store, nil)
+		full, _ := scanWith(t, r.Dir, nil, nil)
+		if a, b := findings(t, inc), findings(t, full); a != b {
+			t.Errorf("round %d: incremental scan:\n%s\nfull scan:\n%s", round, a, b)
+		}
+		if inc.Summary.Skipped[leak.SkipCached] == 0 {
+			t.Errorf("round %d: nothing came from the cache", round)
+		}
+		if round == 1 {
+			var env bool
+			for _, f := range full.Findings {
+				env = env || f.File == ".pypirc" && f.InHead
+			}
+			if !env {
+				t.Errorf("round 1: the moved notes are not reported as a .pypirc secret in HEAD")
+			}
+		}
+	}
+}
+
+// TestDamagedOrStaleCacheMeansFullScan tampers with the cache in the ways
+// a disk, a person or another run could, and changes the rules: each time
+// the scan is full and its findings right.
+func TestDamagedOrStaleCacheMeansFullScan(t *testing.T) {
+	t.Parallel()
+	r := seed(t)
+	dir := t.TempDir()
+	store, err := scancache.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, _ := scanWith(t, r.Dir, nil, nil)
+	want := findings(t, full)
+	scanWith(t, r.Dir, store, nil)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.cache"))
+	if len(files) != 1 {
+		t.Fatalf("%d cache files", len(files))
+	}
+	cacheFile := files[0]
+	pristine, err := os.ReadFile(cacheFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(cacheFile); fi.Mode().Perm() != 0o600 {
+		t.Errorf("cache mode %v", fi.Mode().Perm())
+	}
+	for name, secret := range gittest.Secrets() {
+		if bytes.Contains(pristine, []byte(secret)) {
+			t.Errorf("the cache holds the secret %s", name)
+		}
+	}
+	lines := strings.SplitAfter(string(pristine), "\n")
+	// A record with matches, rewritten as one of a clean blob: the forgery
+	// that would hide a secret.
+	forged := ""
+	for i, l := range lines {
+		f := strings.Fields(l)
+		if len(f) > 4 && f[2] != "0" {
+			ls := append([]string(nil), lines...)
+			ls[i] = strings.Join([]string{f[0], f[1], "0", f[len(f)-1]}, " ") + "\n"
+			forged = strings.Join(ls, "")
+			break
+		}
+	}
+	if forged == "" {
+		t.Fatal("no record with matches in the cache")
+	}
+	otherRepo := seed(t)
+	tampers := map[string]func(){
+		"forged record": func() { os.WriteFile(cacheFile, []byte(forged), 0o600) },
+		"truncated":     func() { os.WriteFile(cacheFile, pristine[:len(pristine)-7], 0o600) },
+		"flipped byte":  func() { b := bytes.Clone(pristine); b[len(b)/2] ^= 1; os.WriteFile(cacheFile, b, 0o600) },
+		"garbage":       func() { os.WriteFile(cacheFile, []byte("\x00\xff not a cache\n"), 0o600) },
+		"new key":       func() { os.WriteFile(cacheFile, pristine, 0o600); os.Remove(filepath.Join(dir, "key")) },
+		"other repository's cache": func() {
+			os.WriteFile(cacheFile, pristine, 0o600)
+			scanWith(t, otherRepo.Dir, store, nil)
+			other, _ := filepath.Glob(filepath.Join(dir, "*.cache"))
+			for _, o := range other {
+				if o != cacheFile {
+					b, _ := os.ReadFile(o)
+					os.WriteFile(cacheFile, b, 0o600)
+				}
+			}
+		},
+	}
+	for name, tamper := range tampers {
+		tamper()
+		st, err := scancache.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, note := scanWith(t, r.Dir, st, nil)
+		if findings(t, got) != want {
+			t.Errorf("%s: wrong findings:\n%s", name, findings(t, got))
+		}
+		if got.Summary.Skipped[leak.SkipCached] != 0 {
+			t.Errorf("%s: %d blobs taken from a damaged cache", name, got.Summary.Skipped[leak.SkipCached])
+		}
+		if name != "new key" && !strings.Contains(note, "full scan") {
+			t.Errorf("%s: note %q", name, note)
+		}
+	}
+
+	// Other rules: a full scan, then the cache serves those rules.
+	rules, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fewer := *rules
+	fewer.Rules = fewer.Rules[:len(fewer.Rules)-1]
+	got, note := scanWith(t, r.Dir, store, &fewer)
+	if got.Summary.Skipped[leak.SkipCached] != 0 || !strings.Contains(note, "changed") {
+		t.Errorf("other rules: %d cached, note %q", got.Summary.Skipped[leak.SkipCached], note)
+	}
+}
+
+// TestPathsAreOfTheKey: a blob that held nothing at its first path is read
+// again when it turns up at a path where a rule applies.
+func TestPathsAreOfTheKey(t *testing.T) {
+	t.Parallel()
+	rules, err := config.Parse("rules.toml", []byte(`
+[[rules]]
+id = "special-token"
+description = "A token in .special files"
+regex = '''SPECIAL-([0-9]{8})'''
+path = '''\.special$'''
+keywords = ["special-"]
+severity = "high"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := gittest.New(t)
+	content := "SPECIAL-" + "48151623\n"
+	r.Write("a.txt", content).Commit("a")
+	store, err := scancache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, _ := scanWith(t, r.Dir, store, rules); len(rep.Findings) != 0 {
+		t.Fatalf("found %d at a path the rule does not apply to", len(rep.Findings))
+	}
+	r.Write("b.special", content).Commit("b")
+	inc, _ := scanWith(t, r.Dir, store, rules)
+	full, _ := scanWith(t, r.Dir, nil, rules)
+	if len(full.Findings) != 1 || findings(t, inc) != findings(t, full) {
+		t.Errorf("incremental:\n%s\nfull:\n%s", findings(t, inc), findings(t, full))
+	}
+}
