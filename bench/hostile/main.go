@@ -218,7 +218,7 @@ func treeBomb(dir string) error {
 }
 
 // token is a GitHub token shape that the default rules report.
-const token = "ghp_R8x2mQ7vLp4kT9wZ3nJ6yB1cF5hD0sGaE2uV"
+const token = "ghp_" + "R8x2mQ7vLp4kT9wZ3nJ6yB1cF5hD0sGaE2uV" // assembled: no token in the source
 
 func commitCycle(dir string) error {
 	r := &repo{dir: dir}
