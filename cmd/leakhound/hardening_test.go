@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -204,7 +205,7 @@ func TestSignals(t *testing.T) {
 				t.Fatal(err)
 			}
 			io.WriteString(stdin, "partial input\n")
-			time.Sleep(300 * time.Millisecond)
+			waitCaught(t, cmd.Process.Pid, tc.sig)
 			start := time.Now()
 			cmd.Process.Signal(tc.sig)
 			err := cmd.Wait()
@@ -275,4 +276,29 @@ func TestOddPathsInDirectoryScans(t *testing.T) {
 	if !strings.Contains(text.out, `new\nline.py`) || strings.Contains(text.out, "new\nline.py") {
 		t.Errorf("text output does not escape the newline:\n%s", text.out)
 	}
+}
+
+// waitCaught waits until process pid has installed its handler for sig
+// (Linux reports caught signals in /proc/PID/status), so that a signal sent
+// next meets the handler however slowly a loaded machine started it.
+func waitCaught(t *testing.T, pid int, sig syscall.Signal) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil {
+			t.Fatalf("reading the process status: %v", err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if mask, ok := strings.CutPrefix(line, "SigCgt:"); ok {
+				m, err := strconv.ParseUint(strings.TrimSpace(mask), 16, 64)
+				if err == nil && m&(1<<(uint(sig)-1)) != 0 {
+					time.Sleep(50 * time.Millisecond) // the handler's goroutine starts reading
+					return
+				}
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("the process never caught %v", sig)
 }
