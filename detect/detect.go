@@ -17,7 +17,7 @@
 // the lines it scans are decoded when they decode to text, and the lines are
 // scanned again with the decoded text in place (see decodeRegions), so that
 // a Kubernetes Secret or a docker config reveals what it holds. Finding
-// lowers the severity of findings at the rules' test paths; reports a weak
+// reports a weak
 // value (one a weak allowlist matches, or below its rule's entropy floor)
 // of a rule with a storePath as a low "weak password in a credential store"
 // in the files at that path, and drops it elsewhere (see config); and
@@ -360,9 +360,6 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 	if weak {
 		sev, desc, tags = weakSeverity(sev), weakDescription, append(slices.Clip(tags), "weak")
 	}
-	if d.IsTestPath(src.Path) {
-		sev = lowerSeverity(sev)
-	}
 	f := leak.Finding{
 		RuleID:      r.ID,
 		Description: desc,
@@ -383,23 +380,10 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 }
 
 // IsTestPath reports whether path is a test or fixture path, per the rules'
-// testPaths.
+// testPaths. Finding does not lower a severity there: package triage judges
+// every finding's context, the testPaths included, once detection is done.
 func (d *Detector) IsTestPath(path string) bool {
 	return d.testPaths != nil && d.testPaths.MatchString(path)
-}
-
-// lowerSeverity returns the severity one step below sev; a rule without a
-// severity counts as medium.
-func lowerSeverity(sev string) string {
-	switch sev {
-	case "critical":
-		return "high"
-	case "high":
-		return "medium"
-	case "", "medium":
-		return "low"
-	}
-	return "info"
 }
 
 func location(src leak.Source, line, col int) leak.Location {
