@@ -14,9 +14,9 @@ import (
 //	    {
 //	      "rule_id": "aws-access-key-id",      // the rule that matched
 //	      "description": "AWS access key id",
-//	      "severity": "high",                  // critical, high, medium, low, info; one lower in test paths
+//	      "severity": "high",                  // critical, high, medium, low, info: the rule's kind x context
 //	      "tags": ["aws"],
-//	      "confidence": "high",                // high, medium, low: how sure the rule is
+//	      "confidence": "high",                // high, medium, low: how sure it is a live secret
 //	      "file": "settings.py",               // where the secret was first introduced
 //	      "line": 12, "column": 5,             // 1-based; column in bytes
 //	      "end_line": 12, "end_column": 24,
@@ -30,6 +30,15 @@ import (
 //	      "fingerprint": "v1:…",               // stable id of rule + secret; see leak.Fingerprint
 //	      "blob": "…",                         // git blob id
 //	      "in_head": true,                     // still in the default branch's tip (see below)
+//	      "refs": ["refs/heads/main", "refs/tags/v1.0"],  // refs whose tips still hold it; [] in history only
+//	      "staged": true,                      // present for staged changes, not committed yet
+//	      "context": {                         // the triage's verdict (package triage)
+//	        "label": "production",             // production, test, fixture, example, docs, vendored,
+//	                                           // publicly known, or a value flag (low-entropy...)
+//	        "path": "code",                    // code, test, fixture, example, docs, vendored
+//	        "value": ["low-entropy"],          // placeholder, dictionary-words, low-entropy, repetitive, sequential
+//	        "known": "… (published at …)"      // for a publicly known value
+//	      },
 //	      "locations": [ {file, line, column, commit, …} ]  // other introductions
 //	    }
 //	  ],
@@ -37,7 +46,8 @@ import (
 //	               "skipped": {reason: count}, "shallow", "findings", "errors",
 //	               "incomplete", "duration_seconds", "warnings",
 //	               "head_ref", "head_commit", "in_head",   // the tip in_head was checked against; how many are
-//	               "baseline", "baselined" }             // the baseline file applied; how many it suppressed
+//	               "baseline", "baselined",              // the baseline file applied; how many it suppressed
+//	               "filtered", "filtered_below" }        // findings left out by --min-severity/--min-confidence
 //	}
 //
 // "in_head" says whether the secret is still in the tree of the default
@@ -52,8 +62,9 @@ import (
 // (--no-git, stdin) it is always true. With no default branch it is false and "head_ref" is
 // absent.
 //
-// Findings come in a stable order: by first introduction, then file, line
-// and rule.
+// Findings come most urgent first: by severity, then production code
+// before other contexts, then confidence, then by first introduction,
+// file, line and rule.
 type JSON struct {
 	// ShowSecrets prints secrets whole; by default they are masked (see
 	// Masked).
@@ -72,6 +83,9 @@ func (j JSON) Write(w io.Writer, r *Report) error {
 	for i := range findings {
 		if findings[i].Locations == nil {
 			findings[i].Locations = []leak.Location{}
+		}
+		if findings[i].Refs == nil {
+			findings[i].Refs = []string{}
 		}
 	}
 	s := r.Summary

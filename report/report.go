@@ -60,6 +60,11 @@ type Summary struct {
 	// known secrets it kept out of Findings.
 	Baseline  string `json:"baseline,omitempty"`
 	Baselined int    `json:"baselined"`
+	// Filtered counts findings left out by a minimum severity or
+	// confidence (--min-severity, --min-confidence), described by
+	// FilteredBelow ("severity medium, confidence high").
+	Filtered      int    `json:"filtered,omitempty"`
+	FilteredBelow string `json:"filtered_below,omitempty"`
 }
 
 // Reporter writes a report in one format.
