@@ -60,3 +60,18 @@ func TestCIFailOn(t *testing.T) {
 		t.Errorf("--fail-on bad: exit %d", r.code)
 	}
 }
+
+// TestPreCommitFailOn checks that the pre-commit hook lets through a
+// staged finding below --fail-on, saying so, and blocks it at or above.
+func TestPreCommitFailOn(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("app.py", "print('hi')\n").Commit("base")
+	pw := "Xq7#mZ2p" + "L9vR"
+	g.Write("tests/test_db.py", "conn = connect(host='db', password='"+pw+"')\n")
+	if r := runLH(t, g.Dir, "hook", "pre-commit"); r.code != 0 || !strings.Contains(r.err, "below --fail-on medium, not blocking the commit") {
+		t.Errorf("default: exit %d\n%s", r.code, r.err)
+	}
+	if r := runLH(t, g.Dir, "hook", "pre-commit", "--fail-on", "info"); r.code != 1 {
+		t.Errorf("--fail-on info: exit %d\n%s", r.code, r.err)
+	}
+}
