@@ -56,17 +56,18 @@ func (t Text) Write(w io.Writer, r *Report) error {
 	case len(r.Findings) == 0:
 	case s.Mode != "git":
 		for i := range r.Findings {
-			t.finding(&b, &r.Findings[i], fixFile)
+			t.finding(&b, &r.Findings[i], fixFile, "")
 		}
 	default:
-		// Group by where each secret still lives, groups in the order of
-		// their most urgent finding (findings come most urgent first).
+		// Group by where each secret still lives (the default branch,
+		// other branches, tags only, history only, staged), groups in the
+		// order of their most urgent finding; each finding names its refs.
 		var order []string
 		groups := map[string][]*leak.Finding{}
 		for i := range r.Findings {
 			f := &r.Findings[i]
 			staged = staged || f.Staged
-			k := Where(f, s.HeadRef)
+			k := group(f, s)
 			if groups[k] == nil {
 				order = append(order, k)
 			}
@@ -85,9 +86,9 @@ func (t Text) Write(w io.Writer, r *Report) error {
 			case len(fs[0].Refs) > 0:
 				fix, what = fixInRefs, "rotate, then remove there"
 			}
-			t.heading(&b, fmt.Sprintf("%s: %s (%d)", upperFirst(k), what, len(fs)))
+			t.heading(&b, fmt.Sprintf("%s: %s (%d)", k, what, len(fs)))
 			for _, f := range fs {
-				t.finding(&b, f, fix)
+				t.finding(&b, f, fix, s.HeadRef)
 			}
 		}
 	}
@@ -97,6 +98,27 @@ func (t Text) Write(w io.Writer, r *Report) error {
 	t.summary(&b, s, r.Findings)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// group is the heading of the group a finding of git history belongs to.
+func group(f *leak.Finding, s *Summary) string {
+	head := s.HeadRef
+	switch {
+	case f.Staged:
+		return "Staged, not committed yet"
+	case len(f.Refs) == 0 && head == "":
+		return "In history (no default branch to compare with)"
+	case len(f.Refs) == 0:
+		return "In history only"
+	case slices.Contains(f.Refs, head) || f.InHead:
+		return "Still in " + headName(s)
+	}
+	for _, r := range f.Refs {
+		if !strings.HasPrefix(r, "refs/tags/") {
+			return "Still in other branches, not in " + headName(s)
+		}
+	}
+	return "Still in tags only"
 }
 
 // Where says in words where a finding's secret still lives: "staged, not
@@ -242,7 +264,7 @@ func (t Text) advice(b *strings.Builder, git, staged bool) {
 `)
 }
 
-func (t Text) finding(b *strings.Builder, f *leak.Finding, fix string) {
+func (t Text) finding(b *strings.Builder, f *leak.Finding, fix, head string) {
 	sev := severity(f)
 	color := yellow
 	switch sev {
@@ -255,6 +277,9 @@ func (t Text) finding(b *strings.Builder, f *leak.Finding, fix string) {
 	fmt.Fprintf(b, "  context  %s, %s confidence\n", contextLabel(f), confidence(f))
 	if f.Context.Known != "" {
 		fmt.Fprintf(b, "  known    anyone can use this key: %s\n", escape(f.Context.Known))
+	}
+	if len(f.Refs) > 0 {
+		fmt.Fprintf(b, "  where    %s\n", Where(f, head))
 	}
 	secret := f.Secret
 	if secret == "" {

@@ -20,8 +20,10 @@ func TestTextGroupsByWhereSecretsLive(t *testing.T) {
 	}
 	out := b.String()
 	for _, want := range []string{
-		"── Still in main, release/2.x and tag v2.0: rotate, then remove (1)",
-		"── Still in branch experiment: rotate, then remove there (1)",
+		"── Still in main: rotate, then remove (1)",
+		"  where    still in main, release/2.x and tag v2.0",
+		"── Still in other branches, not in main: rotate, then remove there (1)",
+		"  where    still in branch experiment",
 		"── In history only: rotate (2)",
 		"HIGH github-pat",
 		"  context  production, high confidence",
@@ -35,7 +37,7 @@ func TestTextGroupsByWhereSecretsLive(t *testing.T) {
 			t.Errorf("text report lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Index(out, "Still in main") > strings.Index(out, "Still in branch experiment") {
+	if strings.Index(out, "Still in main") > strings.Index(out, "Still in other branches") {
 		t.Errorf("the group of the most urgent finding is not first:\n%s", out)
 	}
 
