@@ -14,7 +14,7 @@
 //	production code, config       the rule's                  the rule's
 //	test, fixture, example        two steps lower             one step lower
 //	docs, vendored                three steps lower           one step lower
-//	value unlike a secret         one step lower (more)       low
+//	value unlike a secret         two steps lower (more)      low
 //	publicly known, in code       high (the entry's own)      high
 //	publicly known, in tests      two steps lower             high
 //	publicly known, docs/examples info                        high
@@ -74,8 +74,10 @@ var (
 // testPaths, which count as test (the first match wins): vendored code first (a vendored library's tests are
 // still someone else's code), then fixtures, tests, examples, docs.
 var DefaultPaths = []config.PathContext{
-	{Context: Vendored, Description: "vendored and third-party code", Paths: []string{
+	{Context: Vendored, Description: "vendored and third-party code, generated reports", Paths: []string{
 		`(?i)(?:^|/)(?:vendor|vendored|_vendor|third[_-]?party|node_modules|bower_components|site-packages|dist-packages|Pods|Carthage)/`,
+		// coverage reports render the code they cover
+		`(?:^|/)htmlcov/`,
 	}},
 	{Context: Fixture, Description: "fixtures, test data, mocks and recorded responses", Paths: []string{
 		`(?i)(?:^|/)(?:fixtures?|__fixtures__|testdata|test[_-]?data|test[_-]?resources|__mocks__|mocks?|stubs?|cassettes|__snapshots__|snapshots)/`,
@@ -104,6 +106,8 @@ var DefaultPaths = []config.PathContext{
 		`(?i)(?:^|/)(?:docs?|documentation|man|wiki|website)/`,
 		`(?i)\.(?:md|markdown|mdx|rst|adoc|asciidoc|rdoc|textile|pod)$`,
 		`(?i)(?:^|/)(?:README|CHANGELOG|CHANGES|HISTORY|NEWS|FAQ|CONTRIBUTING|AUTHORS)(?:\.[a-z]+)?$`,
+		// a documentation site's search index (MkDocs, Sphinx)
+		`(?:^|/)(?:search_index\.json|searchindex\.js)$`,
 	}},
 }
 
@@ -256,7 +260,7 @@ func (t *Triage) Judge(f *leak.Finding) {
 		sev, conf = lower(severities, sev, 3), lower(confidences, conf, 1)
 	}
 	if len(ctx.Value) > 0 {
-		sev, conf = lower(severities, sev, 1), "low"
+		sev, conf = lower(severities, sev, 2), "low"
 	}
 	switch {
 	case ctx.Path != Code:
