@@ -153,32 +153,30 @@ func Where(f *leak.Finding, head string) string {
 			branches = append(branches, shortRef(r))
 		}
 	}
+	// Each name, the first of branches or tags led by its word when that
+	// helps, the rest of a long list counted.
 	var parts []string
-	if len(first) > 0 {
-		parts = append(parts, first[0])
-	}
-	word := func(one, many string, names []string) {
+	parts = append(parts, first...)
+	add := func(one, many string, names []string, lead bool) {
 		if len(names) == 0 {
 			return
 		}
-		lead := ""
-		if len(parts) == 0 || one == "tag" {
-			lead = one + " "
+		const show = 3
+		list := slices.Clone(names[:min(len(names), show)])
+		if lead {
 			if len(names) > 1 {
-				lead = many + " "
+				list[0] = many + " " + list[0]
+			} else {
+				list[0] = one + " " + list[0]
 			}
 		}
-		const show = 3
-		list := names[:min(len(names), show)]
-		s := lead + strings.Join(list, ", ")
 		if n := len(names) - len(list); n > 0 {
-			s += fmt.Sprintf(" and %d more", n)
+			list = append(list, fmt.Sprintf("%d more", n))
 		}
-		parts = append(parts, s)
+		parts = append(parts, list...)
 	}
-	word("branch", "branches", branches)
-	word("branch", "branches", remotes)
-	word("tag", "tags", tags)
+	add("branch", "branches", append(branches, remotes...), len(first) == 0)
+	add("tag", "tags", tags, true)
 	if len(parts) == 1 {
 		return "still in " + parts[0]
 	}

@@ -65,8 +65,9 @@ func TestWhere(t *testing.T) {
 	}{
 		{leak.Finding{Refs: []string{head, "refs/heads/release/2.x"}}, "still in main and release/2.x"},
 		{leak.Finding{Refs: []string{"refs/heads/experiment"}}, "still in branch experiment"},
-		{leak.Finding{Refs: []string{"refs/remotes/origin/a", "refs/remotes/origin/b"}}, "still in branches origin/a, origin/b"},
+		{leak.Finding{Refs: []string{"refs/remotes/origin/a", "refs/remotes/origin/b"}}, "still in branches origin/a and origin/b"},
 		{leak.Finding{Refs: []string{"refs/tags/v1", "refs/tags/v2", "refs/tags/v3", "refs/tags/v4"}}, "still in tags v1, v2, v3 and 1 more"},
+		{leak.Finding{Refs: []string{head, "refs/heads/experiment", "refs/heads/feature"}}, "still in main, experiment and feature"},
 		{leak.Finding{Refs: []string{head, "refs/tags/v1"}}, "still in main and tag v1"},
 		{leak.Finding{Location: leak.Location{Commit: "c"}}, "in history only"},
 		{leak.Finding{Staged: true}, "staged, not committed yet"},
