@@ -42,6 +42,15 @@
 //	[[allowlists]]                      # global allowlists, for every rule
 //	paths = ['''(^|/)vendor/''']
 //
+//	[[pathContexts]]                    # what kind of content lives at some paths
+//	context = "fixture"                 # code, test, fixture, example, docs or vendored
+//	paths = ['''^qa/data/''']
+//
+//	[[knownSecrets]]                    # publicly known values, reported as such
+//	description = "Acme SDK docs' example key"
+//	published = "https://docs.acme.example/quickstart"
+//	regexes = ['''acme_0f1e2d3c4b5a''']
+//
 //	[[allowlists]]
 //	regexes = ['''(?i)^changeme$''']
 //	weak = true                         # a weak value, not a non-value (see below)
@@ -75,11 +84,20 @@
 // Severity says how bad a leak of the rule's secret is; confidence how
 // likely a match is a real secret rather than something shaped like one
 // (a provider token with a fixed prefix is high, a generic "password = ..."
-// assignment medium). A finding in a file whose path matches one of the
-// testPaths regexes gets a severity one step lower than its rule's (high
-// becomes medium, medium low, low info): a password in a test fixture is
-// worth knowing about, but it is rarely a production credential. A rules
-// file that extends the defaults adds its testPaths to theirs.
+// assignment medium); a rule that sets neither gets defaults from its kind
+// (see package triage). A file whose path matches one of the testPaths
+// regexes is a test to the triage, which lowers the severity of its
+// findings (see package triage): a password in a test fixture is worth
+// knowing about, but it is rarely a production credential. A rules file
+// that extends the defaults adds its testPaths to theirs.
+//
+// PathContexts and KnownSecrets feed the triage of findings (package
+// triage): the first says which paths hold tests, fixtures, examples,
+// documentation or vendored code, ahead of the built-in layouts and the
+// testPaths (which count as test); the second lists values published in
+// documentation, whose findings are reported as "publicly known" rather
+// than dropped. Their mistakes are reported with file and line as a
+// rule's are.
 //
 // SecretDecode names how a secret is written, so that it is decoded before
 // it is fingerprinted and the same secret written two ways is one finding.
@@ -130,6 +148,14 @@ type Config struct {
 	// TestPaths are regexes on file paths of tests and fixtures: findings
 	// there have their severity lowered one step.
 	TestPaths []string
+	// PathContexts say which paths hold tests, fixtures, examples,
+	// documentation or vendored code, before the built-in layouts (see
+	// package triage); a rules file that extends the defaults puts its own
+	// first.
+	PathContexts []PathContext
+	// KnownSecrets are publicly known values: a finding of one is reported
+	// as publicly known (see package triage).
+	KnownSecrets []KnownSecret
 }
 
 // Rule is one detector.
@@ -347,6 +373,9 @@ func merge(def *Config, f *file) (*Config, error) {
 	out.Rules = append(out.Rules, f.cfg.Rules...)
 	out.Allowlists = append(slices.Clone(def.Allowlists), f.cfg.Allowlists...)
 	out.TestPaths = append(slices.Clone(def.TestPaths), f.cfg.TestPaths...)
+	// A project's own path contexts override the defaults': first match wins.
+	out.PathContexts = append(slices.Clone(f.cfg.PathContexts), def.PathContexts...)
+	out.KnownSecrets = append(slices.Clone(def.KnownSecrets), f.cfg.KnownSecrets...)
 	return out, nil
 }
 

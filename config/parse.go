@@ -67,7 +67,7 @@ func (k kind) String() string {
 }
 
 var (
-	topKeys       = map[string]kind{"title": kString, "extend": kTable, "rules": kTables, "allowlists": kTables, "testPaths": kStrings}
+	topKeys       = map[string]kind{"title": kString, "extend": kTable, "rules": kTables, "allowlists": kTables, "testPaths": kStrings, "pathContexts": kTables, "knownSecrets": kTables}
 	extendKeys    = map[string]kind{"useDefault": kBool, "disabledRules": kStrings}
 	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables, "value": kString, "names": kStrings, "secretWords": kStrings, "quote": kString, "storePath": kString}
 	allowlistKeys = map[string]kind{"description": kString, "condition": kString, "regexTarget": kString, "regexes": kStrings, "paths": kStrings, "stopwords": kStrings, "commits": kStrings, "targetRules": kStrings, "weak": kBool}
@@ -251,6 +251,7 @@ func parseFile(name string, data []byte, trusted bool) (*file, error) {
 		f.disabled, _ = e["disabledRules"].([]string)
 		f.disabledPos = Pos{File: name, Line: c.pos.line("extend.disabledRules")}
 	}
+	c.parseTriage(top, f)
 	rules, _ := top["rules"].([]map[string]any)
 	seen := make(map[string]int)
 	for i, rm := range rules {

@@ -89,8 +89,8 @@ func TestDefaultRulesDecoysStaySilent(t *testing.T) {
 		{"settings/payments.py", `STRIPE_PUBLISHABLE_KEY = "pk_live_` + "51Hq8ZkX3mP9vL2nR7tW4bY6cJ0dF5gS1a" + `"`},
 		{"settings/oauth.py", `GOOGLE_CLIENT_ID = "123456789012-abc123def456ghi789jkl012mno345pq.apps.googleusercontent.com"`},
 		{".env.example", "SECRET_KEY=changeme\nAPI_KEY=your-api-key-here\nDB_PASSWORD=<password>\nTOKEN=xxxxxxxxxxxx\nSMTP_PASSWORD=********\n"},
-		{"README.md", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"},
-		{"docs/security.md", `SECRET_KEY = "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7"`},
+		// Documented example keys (AWS's, FastAPI's) are findings: package
+		// triage reports them as publicly known (see its tests).
 		{"docs/db.md", `engine = create_engine("postgresql://scott:tiger@localhost/test")`},
 		{"tests/test_login.py", `client.login(username="bob", password="testpass")`},
 		{"tests/test_login.py", `User.objects.create_user("bob", password="password123")`},
@@ -133,29 +133,6 @@ func TestDefaultRulesDecoysStaySilent(t *testing.T) {
 		if got := findings(t, d, dc.path, dc.text); len(got) > 0 {
 			t.Errorf("%s: %q reports %q", dc.path, dc.text, got)
 		}
-	}
-}
-
-// TestDefaultRulesSeverityInTests checks the severity of the same literal
-// password in application code and in a test: the test's is one lower, so
-// that a test fixture is low, not noise next to a production secret.
-func TestDefaultRulesSeverityInTests(t *testing.T) {
-	d := defaultDetector(t)
-	line := `conn = connect(host="db", password="Xq7#mZ2p` + `L9vR")`
-	for path, want := range map[string]string{
-		"app/db.py":               "python-hardcoded-password=" + "Xq7#mZ2pL9vR (medium)",
-		"tests/test_db.py":        "python-hardcoded-password=" + "Xq7#mZ2pL9vR (low)",
-		"app/tests/test_views.py": "python-hardcoded-password=" + "Xq7#mZ2pL9vR (low)",
-		"app/conftest.py":         "python-hardcoded-password=" + "Xq7#mZ2pL9vR (low)",
-	} {
-		got := findings(t, d, path, line)
-		if len(got) != 1 || got[0] != want {
-			t.Errorf("%s: got %q, want %q", path, got, want)
-		}
-	}
-	key := "SECRET_KEY = 'q7#t^w(2z!x9k$v@m4%b&n8*" + "p+c6)r_=h3-j5y1l0e'"
-	if got := findings(t, d, "tests/settings.py", key); len(got) != 1 || !strings.HasSuffix(got[0], "(medium)") {
-		t.Errorf("test settings: %q", got)
 	}
 }
 

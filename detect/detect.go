@@ -29,8 +29,8 @@
 // A rule whose regex names "name" or "vendor" groups (every rule stated by
 // names and a value does) has the names it matched judged by their parts,
 // once, here (see nameCheck): GIT_AUTHOR_EMAIL is not an auth name,
-// PASSWORD_FILE not a password's, MACME_KEY not acme's. Finding
-// lowers the severity of findings at the rules' test paths; reports a weak
+// PASSWORD_FILE not a password's, MACME_KEY not acme's. Finding reports a
+// weak
 // value (one a weak allowlist matches, or below its rule's entropy floor)
 // of a rule with a storePath as a low "weak password in a credential store"
 // in the files at that path, and drops it elsewhere (see config); and
@@ -417,9 +417,6 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 	if weak {
 		sev, desc, tags = weakSeverity(sev), weakDescription, append(slices.Clip(tags), "weak")
 	}
-	if d.IsTestPath(src.Path) {
-		sev = lowerSeverity(sev)
-	}
 	f := leak.Finding{
 		RuleID:      r.ID,
 		Description: desc,
@@ -440,23 +437,10 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 }
 
 // IsTestPath reports whether path is a test or fixture path, per the rules'
-// testPaths.
+// testPaths. Finding does not lower a severity there: package triage judges
+// every finding's context, the testPaths included, once detection is done.
 func (d *Detector) IsTestPath(path string) bool {
 	return d.testPaths != nil && d.testPaths.MatchString(path)
-}
-
-// lowerSeverity returns the severity one step below sev; a rule without a
-// severity counts as medium.
-func lowerSeverity(sev string) string {
-	switch sev {
-	case "critical":
-		return "high"
-	case "high":
-		return "medium"
-	case "", "medium":
-		return "low"
-	}
-	return "info"
 }
 
 func location(src leak.Source, line, col int) leak.Location {

@@ -105,9 +105,40 @@ type Finding struct {
 	// history it is always true: the scanned files are the current state.
 	InHead bool `json:"in_head"`
 
+	// Refs lists the refs whose tips still hold the secret (in one of the
+	// files the finding names), the default branch first, then other
+	// branches, then tags: "refs/heads/main", "refs/tags/v1.0". Empty
+	// for a secret in history only, and outside git history.
+	Refs []string `json:"refs"`
+	// Staged is set for a secret found in staged changes (scan --staged,
+	// the pre-commit hook): not committed yet, so not in history.
+	Staged bool `json:"staged,omitempty"`
+
+	// Context is the triage's verdict on where the secret is and what it
+	// looks like (see package triage); Severity and Confidence follow from
+	// it and the rule.
+	Context Context `json:"context"`
+
 	// Locations lists the other places where the same secret was
 	// introduced, earliest first.
 	Locations []Location `json:"locations"`
+}
+
+// Context is the verdict of triage on one finding.
+type Context struct {
+	// Label is the verdict in a word or two, as text reports print it:
+	// "production", "test", "fixture", "example", "docs", "vendored",
+	// "publicly known", or "placeholder-like" and the like for a value
+	// that does not look like a real secret.
+	Label string `json:"label"`
+	// Path is the kind of file: code (production code and
+	// configuration), test, fixture, example, docs or vendored.
+	Path string `json:"path"`
+	// Value lists what makes the value look unlike a live secret:
+	// placeholder, dictionary-words, low-entropy, repetitive, sequential.
+	Value []string `json:"value,omitempty"`
+	// Known describes a publicly known value and where it is published.
+	Known string `json:"known,omitempty"`
 }
 
 // FingerprintVersion is the version of the fingerprint scheme, the prefix of

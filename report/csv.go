@@ -14,11 +14,13 @@ import (
 //
 //	rule_id,description,severity,file,line,column,end_line,end_column,
 //	commit,author,email,date,secret,match,entropy,decoded,fingerprint,
-//	tags,other_locations
+//	tags,other_locations,confidence,context,refs
 //
 // date is RFC 3339 in UTC, empty outside git; tags are separated by "|";
 // other_locations is "file:line@commit" for each other place the secret was
-// introduced, separated by "|". secret and match are masked unless ShowSecrets is set.
+// introduced, separated by "|"; context is the triage's label (production,
+// test, docs, publicly known...); refs are the refs whose tips still hold
+// the secret, separated by "|". secret and match are masked unless ShowSecrets is set.
 //
 // The report of several repositories (see Combiner) has one more column,
 // repository, and its other_locations are "repository:file:line@commit".
@@ -39,7 +41,7 @@ var _ Reporter = CSV{}
 var csvHeader = []string{
 	"rule_id", "description", "severity", "file", "line", "column", "end_line", "end_column",
 	"commit", "author", "email", "date", "secret", "match", "entropy", "decoded", "fingerprint",
-	"tags", "other_locations",
+	"tags", "other_locations", "confidence", "context", "refs",
 }
 
 // Write writes r as CSV.
@@ -77,6 +79,7 @@ func (c CSV) Write(w io.Writer, r *Report) error {
 			f.Commit, f.Author, f.Email, date, f.Secret, f.Match,
 			strconv.FormatFloat(f.Entropy, 'f', 3, 64), f.Decoded, f.Fingerprint,
 			strings.Join(f.Tags, "|"), strings.Join(others, "|"),
+			confidence(f), contextLabel(f), strings.Join(f.Refs, "|"),
 		}
 		if multi {
 			row = append(row, f.Repository)

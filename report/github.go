@@ -104,8 +104,8 @@ func (m Markdown) Write(w io.Writer, r *Report) error {
 		fmt.Fprintf(&b, "> **Incomplete scan**: %s.\n\n", mdText(incompleteNote(s)))
 	}
 	if len(r.Findings) > 0 {
-		b.WriteString("| Severity | Rule | Where | Commit | Secret |\n")
-		b.WriteString("|---|---|---|---|---|\n")
+		b.WriteString("| Severity | Context | Rule | Where | Commit | Secret |\n")
+		b.WriteString("|---|---|---|---|---|---|\n")
 		for i := range r.Findings {
 			f := &r.Findings[i]
 			loc := mdCode(fmt.Sprintf("%s:%d", f.File, f.Line))
@@ -116,8 +116,8 @@ func (m Markdown) Write(w io.Writer, r *Report) error {
 			if f.Commit != "" {
 				commit = mdCode(ShortID(f.Commit))
 			}
-			fmt.Fprintf(&b, "| %s | %s %s | %s | %s | %s |\n",
-				severity(f), mdCode(f.RuleID), mdText(f.Description), loc, commit, mdCode(what(f)))
+			fmt.Fprintf(&b, "| %s | %s (%s confidence) | %s %s | %s | %s | %s |\n",
+				severity(f), mdText(contextLabel(f)), confidence(f), mdCode(f.RuleID), mdText(f.Description), loc, commit, mdCode(what(f)))
 		}
 		b.WriteString("\n")
 	}

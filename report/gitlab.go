@@ -219,6 +219,13 @@ func glDescription(f *leak.Finding) string {
 		fmt.Fprintf(&b, ", introduced in commit %s by %s on %s", f.Commit, f.Author, f.Date.UTC().Format(time.DateOnly))
 	}
 	b.WriteString(".")
+	fmt.Fprintf(&b, "\nContext: %s (%s confidence).", contextLabel(f), confidence(f))
+	if f.Context.Known != "" {
+		fmt.Fprintf(&b, "\nPublicly known, anyone can use this key: %s.", f.Context.Known)
+	}
+	if len(f.Refs) > 0 {
+		fmt.Fprintf(&b, "\nStill in: %s.", strings.Join(f.Refs, ", "))
+	}
 	for _, l := range f.Locations {
 		if l.Commit != "" {
 			fmt.Fprintf(&b, "\nAlso introduced in `%s` at line %d, commit %s.", l.File, l.Line, ShortID(l.Commit))

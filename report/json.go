@@ -14,9 +14,9 @@ import (
 //	    {
 //	      "rule_id": "aws-access-key-id",      // the rule that matched
 //	      "description": "AWS access key id",
-//	      "severity": "high",                  // critical, high, medium, low, info; one lower in test paths
+//	      "severity": "high",                  // critical, high, medium, low, info: the rule's kind x context
 //	      "tags": ["aws"],
-//	      "confidence": "high",                // high, medium, low: how sure the rule is
+//	      "confidence": "high",                // high, medium, low: how sure it is a live secret
 //	      "file": "settings.py",               // where the secret was first introduced
 //	      "line": 12, "column": 5,             // 1-based; column in bytes
 //	      "end_line": 12, "end_column": 24,
@@ -31,6 +31,15 @@ import (
 //	      "blob": "…",                         // git blob id
 //	      "in_head": true,                     // still in the default branch's tip (see below)
 //	      "repository": "…",                   // in a scan of several repositories: where found
+//	      "refs": ["refs/heads/main", "refs/tags/v1.0"],  // refs whose tips still hold it; [] in history only
+//	      "staged": true,                      // present for staged changes, not committed yet
+//	      "context": {                         // the triage's verdict (package triage)
+//	        "label": "production",             // production, test, fixture, example, docs, vendored,
+//	                                           // publicly known, or a value flag (low-entropy...)
+//	        "path": "code",                    // code, test, fixture, example, docs, vendored
+//	        "value": ["low-entropy"],          // placeholder, dictionary-words, low-entropy, repetitive, sequential
+//	        "known": "… (published at …)"      // for a publicly known value
+//	      },
 //	      "locations": [ {repository, file, line, column, commit, …} ]  // other introductions
 //	    }
 //	  ],
@@ -39,6 +48,7 @@ import (
 //	               "incomplete", "duration_seconds", "warnings",
 //	               "head_ref", "head_commit", "in_head",   // the tip in_head was checked against; how many are
 //	               "baseline", "baselined",              // the baseline file applied; how many it suppressed
+//	               "filtered", "filtered_below",        // findings left out by --min-severity/--min-confidence
 //	               "repositories": [ {repository, commits, blobs, bytes, cached, findings,
 //	                                  in_head, errors, incomplete, error, duration_seconds} ] }
 //	}
@@ -55,11 +65,14 @@ import (
 // (--no-git, stdin) it is always true. With no default branch it is false and "head_ref" is
 // absent.
 //
-// Findings come in a stable order: by first introduction, then file, line
-// and rule. In a scan of several repositories (see Combiner) each finding
-// and location names its repository, a secret found in several is one
-// finding (at the repository whose name sorts first) with locations in
-// each, findings come by repository, and "repositories" has a line per
+// Findings come most urgent first: by severity, then production code
+// before other contexts, then confidence, then by first introduction,
+// file, line and rule.
+//
+// In a scan of several repositories (see Combiner) each finding and
+// location names its repository, a secret found in several is one finding
+// (at the repository whose name sorts first) with locations in each,
+// findings come by repository, and "repositories" has a line per
 // repository ("error" says why one could not be scanned).
 type JSON struct {
 	// ShowSecrets prints secrets whole; by default they are masked (see
@@ -79,6 +92,9 @@ func (j JSON) Write(w io.Writer, r *Report) error {
 	for i := range findings {
 		if findings[i].Locations == nil {
 			findings[i].Locations = []leak.Location{}
+		}
+		if findings[i].Refs == nil {
+			findings[i].Refs = []string{}
 		}
 	}
 	s := r.Summary

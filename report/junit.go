@@ -86,6 +86,17 @@ func (j JUnit) Write(w io.Writer, r *Report) error {
 func junitDetails(f *leak.Finding) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "rule:        %s (%s)\n", f.RuleID, severity(f))
+	fmt.Fprintf(&b, "severity:    %s, %s confidence\n", severity(f), confidence(f))
+	fmt.Fprintf(&b, "context:     %s\n", contextLabel(f))
+	if f.Context.Known != "" {
+		fmt.Fprintf(&b, "known:       anyone can use this key: %s\n", f.Context.Known)
+	}
+	if len(f.Refs) > 0 {
+		fmt.Fprintf(&b, "still in:    %s\n", strings.Join(f.Refs, ", "))
+	}
+	if f.Staged {
+		fmt.Fprintf(&b, "staged:      not committed yet\n")
+	}
 	fmt.Fprintf(&b, "secret:      %s\n", what(f))
 	fmt.Fprintf(&b, "file:        %s:%d:%d\n", f.File, f.Line, f.Column)
 	if f.Commit != "" {

@@ -63,6 +63,11 @@ type Summary struct {
 	// Repositories has a line per repository in a scan of several (see
 	// Combiner); it is empty in a scan of one.
 	Repositories []RepoSummary `json:"repositories,omitempty"`
+	// Filtered counts findings left out by a minimum severity or
+	// confidence (--min-severity, --min-confidence), described by
+	// FilteredBelow ("severity medium, confidence high").
+	Filtered      int    `json:"filtered,omitempty"`
+	FilteredBelow string `json:"filtered_below,omitempty"`
 }
 
 // Reporter writes a report in one format.

@@ -69,6 +69,13 @@ func sample() *Report {
 			BlobID:      "0123456789abcdef0123456789abcdef01234567",
 		},
 	}
+	// The triage's verdicts, as the engine sets them.
+	fs[0].Confidence, fs[0].Context = "high", leak.Context{Label: "production", Path: "code"}
+	fs[0].Refs, fs[0].InHead = []string{"refs/heads/main", "refs/heads/release/2.x", "refs/tags/v2.0"}, true
+	fs[1].Confidence, fs[1].Context = "high", leak.Context{Label: "publicly known", Path: "code", Known: "an example key (published at https://docs.example.com/settings)"}
+	fs[1].Refs = []string{"refs/heads/experiment"}
+	fs[2].Confidence, fs[2].Context = "low", leak.Context{Label: "test", Path: "test", Value: []string{"low-entropy"}}
+	fs[3].Confidence, fs[3].Context = "high", leak.Context{Label: "production", Path: "code"}
 	fs[0].Locations = []leak.Location{{File: "scripts/deploy-copy.sh", Line: 3, Column: 14, Commit: c2, Author: "Dev Eloper", Email: "dev@example.com", Date: t2}}
 	fs[1].Decoded = "base64"
 	for i := range fs {
@@ -535,7 +542,7 @@ func TestMarkdown(t *testing.T) {
 		t.Fatalf("%d rows:\n%s", len(rows), out)
 	}
 	for _, row := range rows {
-		if n := strings.Count(strings.ReplaceAll(row, `\|`, ""), "|"); n != 6 {
+		if n := strings.Count(strings.ReplaceAll(row, `\|`, ""), "|"); n != 7 {
 			t.Errorf("row has %d cell separators: %s", n, row)
 		}
 	}

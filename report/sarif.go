@@ -29,8 +29,14 @@ import (
 //     wants); the other places it was introduced as relatedLocations;
 //     partialFingerprints {"leakhound/v1": fingerprint} so that an alert
 //     keeps its identity when the secret moves; and properties commit,
-//     author, date, fingerprint, blob, decoded and in_head (whether the
-//     secret is still in the default branch's tip: see JSON);
+//     author, date, fingerprint, blob, decoded, in_head (whether the
+//     secret is still in the default branch's tip: see JSON), refs (the
+//     refs whose tips still hold it), staged, and the triage's verdict:
+//     severity and confidence (the finding's own, which may be lower than
+//     the rule's), context (the label: production, test, fixture,
+//     example, docs, vendored, publicly known, or what makes the value
+//     look unlike a secret), context_path, context_value and
+//     publicly_known (where a known value is published);
 //   - invocations[0].executionSuccessful: false when the scan was
 //     incomplete.
 //
@@ -105,6 +111,7 @@ func (s *SARIF) Write(w io.Writer, r *Report) error {
 		res := sarif.NewRuleResult(f.RuleID).
 			WithRuleIndex(ruleIndex[f.RuleID]).
 			WithLevel(level(severity(f))).
+			WithRank(sarifRank(f)).
 			WithMessage(sarif.NewTextMessage(message(f))).
 			AddLocation(sarif.NewLocationWithPhysicalLocation(physical(f.File, f.Line, f.Column, f.EndLine, f.EndColumn+1)))
 		res.WithPartialFingerprints(map[string]string{fingerprintKey: f.Fingerprint})
@@ -114,7 +121,21 @@ func (s *SARIF) Write(w io.Writer, r *Report) error {
 				WithMessage(sarif.NewTextMessage(alsoHere(l)))
 			res.AddRelatedLocation(loc)
 		}
-		props := sarif.NewPropertyBag().Add("fingerprint", f.Fingerprint)
+		props := sarif.NewPropertyBag().Add("fingerprint", f.Fingerprint).
+			Add("severity", severity(f)).
+			Add("confidence", confidence(f)).
+			Add("context", contextLabel(f)).
+			Add("context_path", f.Context.Path)
+		if len(f.Context.Value) > 0 {
+			props.Add("context_value", strings.Join(f.Context.Value, ","))
+		}
+		if f.Context.Known != "" {
+			props.Add("publicly_known", f.Context.Known)
+		}
+		props.Add("refs", append([]string{}, f.Refs...))
+		if f.Staged {
+			props.Add("staged", true)
+		}
 		if f.Commit != "" {
 			props.Add("commit", f.Commit).Add("author", f.Author).Add("date", f.Date.UTC().Format("2006-01-02T15:04:05Z"))
 		}
@@ -213,4 +234,17 @@ func alsoHere(l leak.Location) string {
 
 func incompleteNote(s *Summary) string {
 	return fmt.Sprintf("the scan is incomplete: %d object%s could not be read; secrets there may have been missed", s.Errors, Plural(s.Errors))
+}
+
+// sarifRank is a result's rank, 0 to 100 (SARIF's result.rank: higher is
+// more important), from its severity and confidence.
+func sarifRank(f *leak.Finding) float64 {
+	sev := map[string]float64{"critical": 100, "high": 80, "medium": 55, "low": 30, "info": 10}[severity(f)]
+	switch confidence(f) {
+	case "medium":
+		sev -= 5
+	case "low":
+		sev -= 10
+	}
+	return sev
 }

@@ -15,6 +15,39 @@ func severity(f *leak.Finding) string {
 	return f.Severity
 }
 
+// confidence returns a finding's confidence, "medium" when none was set.
+func confidence(f *leak.Finding) string {
+	if f.Confidence == "" {
+		return "medium"
+	}
+	return f.Confidence
+}
+
+// contextLabel is a finding's triage verdict in a word or two:
+// "production", "test", "docs", "publicly known".
+func contextLabel(f *leak.Finding) string {
+	if f.Context.Label == "" {
+		return "unjudged"
+	}
+	return f.Context.Label
+}
+
+// bySeverity counts findings by severity, most severe first: "1 high, 3
+// low".
+func bySeverity(fs []leak.Finding) string {
+	n := map[string]int{}
+	for i := range fs {
+		n[severity(&fs[i])]++
+	}
+	var parts []string
+	for _, s := range []string{"critical", "high", "medium", "low", "info"} {
+		if n[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[s], s))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // blocking reports whether a severity is reported as an error (critical,
 // high, medium) rather than a warning (low, info) where a format has only
 // those two levels.
@@ -67,5 +100,6 @@ func message(f *leak.Finding) string {
 	if n := len(f.Locations); n > 0 {
 		fmt.Fprintf(&b, " (and %d other place%s)", n, Plural(n))
 	}
+	fmt.Fprintf(&b, " [%s, %s confidence, %s]", severity(f), confidence(f), contextLabel(f))
 	return b.String()
 }

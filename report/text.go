@@ -11,11 +11,16 @@ import (
 	"github.com/leakhound/leakhound/leak"
 )
 
-// Text writes a report for people: one block per finding, then what to do
-// about them, then a summary. Findings from git history are grouped by
-// whether they are still in the default branch's tip ("still in HEAD:
-// rotate, then remove") or in history only ("rotate"); each says in one
-// line what to do, and the advice behind that line is printed once.
+// Text writes a report for people: one block per finding, most urgent
+// first, then what to do about them, then a summary. Each finding shows
+// its severity, its context (production, test, docs, publicly known...)
+// and its confidence. Findings from git history are grouped by where the
+// secret still lives (see Where): "still in main and release/2.x: rotate,
+// then remove", "still in branch experiment", "in history only: rotate",
+// or, for staged changes, "staged, not committed yet: fix before you
+// commit"; groups come in the order of their most urgent finding. Each
+// finding says in one line what to do, and the advice behind that line is
+// printed once.
 type Text struct {
 	// Color adds ANSI colours.
 	Color bool
@@ -46,54 +51,153 @@ func (t Text) Write(w io.Writer, r *Report) error {
 	r = view(r, t.ShowSecrets)
 	var b strings.Builder
 	s := &r.Summary
+	staged := false
 	switch {
 	case len(r.Findings) == 0:
 	case s.Mode != "git":
 		for i := range r.Findings {
-			t.finding(&b, &r.Findings[i], fixFile)
-		}
-	case s.HeadRef == "" && len(s.Repositories) == 0:
-		for i := range r.Findings {
-			t.finding(&b, &r.Findings[i], fixUnknown)
+			t.finding(&b, &r.Findings[i], fixFile, "")
 		}
 	default:
-		var inHead, history []*leak.Finding
+		// Group by where each secret still lives (the default branch,
+		// other branches, tags only, history only, staged), groups in the
+		// order of their most urgent finding; each finding names its refs.
+		var order []string
+		groups := map[string][]*leak.Finding{}
 		for i := range r.Findings {
-			if r.Findings[i].InHead {
-				inHead = append(inHead, &r.Findings[i])
-			} else {
-				history = append(history, &r.Findings[i])
+			f := &r.Findings[i]
+			staged = staged || f.Staged
+			k := group(f, s)
+			if groups[k] == nil {
+				order = append(order, k)
 			}
+			groups[k] = append(groups[k], f)
 		}
-		head := headLabel(s)
-		if len(inHead) > 0 {
-			t.heading(&b, fmt.Sprintf("Still in %s: rotate, then remove (%d)", head, len(inHead)))
-			for _, f := range inHead {
-				t.finding(&b, f, fixInHead)
+		for _, k := range order {
+			fs := groups[k]
+			fix, what := fixHistory, "rotate"
+			switch {
+			case fs[0].Staged:
+				fix, what = fixStaged, "fix before you commit"
+			case s.HeadRef == "" && len(fs[0].Refs) == 0:
+				fix = fixUnknown
+			case len(fs[0].Refs) > 0 && fs[0].InHead:
+				fix, what = fixInHead, "rotate, then remove"
+			case len(fs[0].Refs) > 0:
+				fix, what = fixInRefs, "rotate, then remove there"
 			}
-		}
-		if len(history) > 0 {
-			t.heading(&b, fmt.Sprintf("In history only, not in %s: rotate (%d)", head, len(history)))
-			for _, f := range history {
-				t.finding(&b, f, fixHistory)
+			t.heading(&b, fmt.Sprintf("%s: %s (%d)", k, what, len(fs)))
+			for _, f := range fs {
+				t.finding(&b, f, fix, s.HeadRef)
 			}
 		}
 	}
 	if len(r.Findings) > 0 {
-		t.advice(&b, s.Mode == "git")
+		t.advice(&b, s.Mode == "git", staged)
 	}
-	t.summary(&b, s)
+	t.summary(&b, s, r.Findings)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// headLabel names the tip in_head was checked against: "main (3f2a9c1b7e)".
-func headLabel(s *Summary) string {
-	name := headName(s)
-	if s.HeadCommit != "" {
-		name += " (" + ShortID(s.HeadCommit) + ")"
+// group is the heading of the group a finding of git history belongs to.
+func group(f *leak.Finding, s *Summary) string {
+	head := s.HeadRef
+	switch {
+	case f.Staged:
+		return "Staged, not committed yet"
+	case len(f.Refs) == 0 && head == "":
+		return "In history (no default branch to compare with)"
+	case len(f.Refs) == 0:
+		return "In history only"
+	case slices.Contains(f.Refs, head) || f.InHead:
+		return "Still in " + headName(s)
 	}
-	return name
+	for _, r := range f.Refs {
+		if !strings.HasPrefix(r, "refs/tags/") {
+			return "Still in other branches, not in " + headName(s)
+		}
+	}
+	return "Still in tags only"
+}
+
+// Where says in words where a finding's secret still lives: "staged, not
+// committed yet", "still in main and release/2.x", "still in branch
+// experiment", "still in tags v1.0 and v1.1", "in history only" (head is
+// the default branch's ref; empty when unknown). Outside git history it
+// is "in the files scanned".
+func Where(f *leak.Finding, head string) string {
+	switch {
+	case f.Staged:
+		return "staged, not committed yet"
+	case f.Commit == "" && len(f.Refs) == 0 && f.InHead:
+		return "in the files scanned"
+	case len(f.Refs) == 0 && head == "":
+		return "in history (no default branch to compare with)"
+	case len(f.Refs) == 0:
+		return "in history only"
+	}
+	var first []string
+	var branches, remotes, tags []string
+	for _, r := range f.Refs {
+		switch {
+		case r == head:
+			first = append(first, shortRef(r))
+		case strings.HasPrefix(r, "refs/heads/"):
+			branches = append(branches, shortRef(r))
+		case strings.HasPrefix(r, "refs/remotes/"):
+			remotes = append(remotes, shortRef(r))
+		case strings.HasPrefix(r, "refs/tags/"):
+			tags = append(tags, shortRef(r))
+		default:
+			branches = append(branches, shortRef(r))
+		}
+	}
+	// Each name, the first of branches or tags led by its word when that
+	// helps, the rest of a long list counted.
+	var parts []string
+	parts = append(parts, first...)
+	add := func(one, many string, names []string, lead bool) {
+		if len(names) == 0 {
+			return
+		}
+		const show = 3
+		list := slices.Clone(names[:min(len(names), show)])
+		if lead {
+			if len(names) > 1 {
+				list[0] = many + " " + list[0]
+			} else {
+				list[0] = one + " " + list[0]
+			}
+		}
+		if n := len(names) - len(list); n > 0 {
+			list = append(list, fmt.Sprintf("%d more", n))
+		}
+		parts = append(parts, list...)
+	}
+	add("branch", "branches", append(branches, remotes...), len(first) == 0)
+	add("tag", "tags", tags, true)
+	if len(parts) == 1 {
+		return "still in " + parts[0]
+	}
+	return "still in " + strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// shortRef is a ref's name as people write it: main, origin/main, v1.0.
+func shortRef(r string) string {
+	for _, p := range []string{"refs/heads/", "refs/remotes/", "refs/tags/"} {
+		if strings.HasPrefix(r, p) {
+			return escape(strings.TrimPrefix(r, p))
+		}
+	}
+	return escape(r)
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // headName is the short name of the default branch: "main".
@@ -119,11 +223,24 @@ const (
 	fixHistory = "rotate it first; purging it from history alone does not revoke it (see What to do)"
 	fixUnknown = "rotate it first; then remove it from the code and history (see What to do)"
 	fixFile    = "rotate it first; then remove it from the file (see What to do)"
+	fixInRefs  = "rotate it first; then remove it from those branches and tags (or delete them) and purge it from history (see What to do)"
+	fixStaged  = "unstage it and take it out of the file before you commit; if it was ever used, rotate it (see What to do)"
 )
 
 // advice is printed once after the findings.
-func (t Text) advice(b *strings.Builder, git bool) {
+func (t Text) advice(b *strings.Builder, git, staged bool) {
 	fmt.Fprintln(b, t.paint(bold, "What to do"))
+	if staged {
+		fmt.Fprint(b, `  1. Not committed yet: take the secret out of the file (read it from the
+     environment or a secret store), then git add the file again and commit.
+     Nothing is in history, so there is nothing to purge.
+  2. If the secret was ever pushed, shared or used anywhere else, rotate it.
+  3. Not a secret, or a risk you accept? Mark the line leakhound:allow, or
+     record it in a baseline (leakhound baseline update).
+
+`)
+		return
+	}
 	fmt.Fprint(b, `  1. Rotate each secret first: revoke it where it was issued and issue a new
      one. Deleting it is not enough: every clone, fork, CI cache and log that
      has seen it keeps it.
@@ -136,8 +253,9 @@ func (t Text) advice(b *strings.Builder, git bool) {
 `)
 		return
 	}
-	fmt.Fprint(b, `  2. Still in HEAD: replace it in the code with a lookup (an environment
-     variable, a secret store) and commit.
+	fmt.Fprint(b, `  2. Still in a branch or tag: replace it in the code with a lookup (an
+     environment variable, a secret store) and commit, on each branch that
+     holds it; delete or move tags that hold it.
   3. Then purge it from history: put each secret on a line of a file
      (SECRET==>REMOVED) and run  git filter-repo --replace-text FILE
      then force-push every branch and tag and have everyone clone afresh.
@@ -147,16 +265,23 @@ func (t Text) advice(b *strings.Builder, git bool) {
 `)
 }
 
-func (t Text) finding(b *strings.Builder, f *leak.Finding, fix string) {
-	sev := f.Severity
-	if sev == "" {
-		sev = "medium"
-	}
+func (t Text) finding(b *strings.Builder, f *leak.Finding, fix, head string) {
+	sev := severity(f)
 	color := yellow
-	if sev == "critical" || sev == "high" {
+	switch sev {
+	case "critical", "high":
 		color = red
+	case "low", "info":
+		color = dim
 	}
-	fmt.Fprintf(b, "%s %s %s\n", t.paint(bold+color, "●"), t.paint(bold, f.RuleID), t.paint(dim, "("+sev+") "+f.Description))
+	fmt.Fprintf(b, "%s %s %s %s\n", t.paint(bold+color, "●"), t.paint(bold+color, strings.ToUpper(sev)), t.paint(bold, f.RuleID), t.paint(dim, f.Description))
+	fmt.Fprintf(b, "  context  %s, %s confidence\n", contextLabel(f), confidence(f))
+	if f.Context.Known != "" {
+		fmt.Fprintf(b, "  known    anyone can use this key: %s\n", escape(f.Context.Known))
+	}
+	if len(f.Refs) > 0 {
+		fmt.Fprintf(b, "  where    %s\n", Where(f, head))
+	}
 	secret := f.Secret
 	if secret == "" {
 		secret = "(the file itself)"
@@ -196,7 +321,7 @@ func (t Text) finding(b *strings.Builder, f *leak.Finding, fix string) {
 	fmt.Fprintf(b, "  id       %s\n\n", f.Fingerprint)
 }
 
-func (t Text) summary(b *strings.Builder, s *Summary) {
+func (t Text) summary(b *strings.Builder, s *Summary, fs []leak.Finding) {
 	for _, r := range s.Repositories {
 		if r.Error != "" {
 			fmt.Fprintf(b, "%s %s: %s\n", t.paint(bold+red, "FAILED"), escape(r.Repository), escape(r.Error))
@@ -249,6 +374,9 @@ func (t Text) summary(b *strings.Builder, s *Summary) {
 	if s.Incomplete {
 		fmt.Fprintf(b, "%s: %d object%s could not be read; secrets there may have been missed\n", t.paint(bold+red, "INCOMPLETE"), s.Errors, Plural(s.Errors))
 	}
+	if s.Filtered > 0 {
+		fmt.Fprintf(b, "%d finding%s below %s not shown\n", s.Filtered, Plural(s.Filtered), s.FilteredBelow)
+	}
 	if s.Baseline != "" {
 		fmt.Fprintf(b, "baseline %s: %d known secret%s not reported\n", escape(s.Baseline), s.Baselined, Plural(s.Baselined))
 	}
@@ -263,10 +391,26 @@ func (t Text) summary(b *strings.Builder, s *Summary) {
 			what = "new leak"
 		}
 		line := t.paint(bold+red, fmt.Sprintf("%d %s%s found", s.Findings, what, Plural(s.Findings)))
-		if s.Mode == "git" && s.HeadRef != "" {
-			line += fmt.Sprintf(" (%d still in %s, %d in history only)", s.InHead, headName(s), s.Findings-s.InHead)
+		switch {
+		case len(fs) > 0 && fs[0].Staged:
+			line += " in staged changes, not committed yet"
+		case s.Mode == "git" && s.HeadRef != "":
+			elsewhere := 0
+			for i := range fs {
+				if !fs[i].InHead && len(fs[i].Refs) > 0 {
+					elsewhere++
+				}
+			}
+			if elsewhere > 0 {
+				line += fmt.Sprintf(" (%d still in %s, %d still in other branches or tags, %d in history only)", s.InHead, headName(s), elsewhere, s.Findings-s.InHead-elsewhere)
+			} else {
+				line += fmt.Sprintf(" (%d still in %s, %d in history only)", s.InHead, headName(s), s.Findings-s.InHead)
+			}
 		}
 		fmt.Fprintln(b, line)
+		if by := bySeverity(fs); by != "" {
+			fmt.Fprintf(b, "by severity: %s\n", by)
+		}
 	}
 }
 

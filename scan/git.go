@@ -181,6 +181,9 @@ func (g *gitState) release() {
 // or copied to) in that tree, reading each such file once: not a rescan.
 // A file it cannot read counts as still holding the secret, with a warning.
 //
+// It also sets each finding's Refs: every branch and tag whose tip still
+// holds the secret (see refTips).
+//
 // A secret found at a tag that points at a blob or a tree (see
 // gitwalk.Plan.Tags) is still there too, wherever the default branch is:
 // the tag holds it, not history, so it must be removed (the tag deleted)
@@ -272,7 +275,7 @@ func (g *gitState) inHead(fs []leak.Finding) (Head, []string) {
 			warnings = append(warnings, fmt.Sprintf("cannot read %s in %s; its findings are taken to be still there: %v", h, ref.Name, err))
 		}
 	}
-	return head, warnings
+	return head, append(warnings, g.refTips(fs, head)...)
 }
 
 // markTagged sets InHead on the findings a tag that points at a blob or a

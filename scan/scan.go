@@ -43,6 +43,7 @@ import (
 	"github.com/leakhound/leakhound/detect"
 	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
+	"github.com/leakhound/leakhound/triage"
 )
 
 // ErrInterrupted is returned by Run, with the report of what was read so
@@ -159,6 +160,10 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 	if err != nil {
 		return nil, err
 	}
+	tr, err := triage.New(cfg)
+	if err != nil {
+		return nil, err
+	}
 	e := &engine{d: d, onErr: opts.OnError, col: leak.NewCollector(), skipped: map[leak.SkipReason]int{}}
 	sink := &Sink{e: e, workers: opts.Workers, maxFileSize: opts.MaxFileSize, cache: opts.Cache}
 	if sink.maxFileSize <= 0 {
@@ -203,6 +208,16 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 			rep.Findings[i].InHead = true
 		}
 	}
+	if _, ok := src.(*Staged); ok {
+		for i := range rep.Findings {
+			rep.Findings[i].Staged = true
+		}
+	}
+	// Judge every finding once, and put the most urgent first.
+	for i := range rep.Findings {
+		tr.Judge(&rep.Findings[i])
+	}
+	triage.Sort(rep.Findings)
 	sort.Strings(warnings)
 	if e.tally.allowlisted > 0 {
 		e.skipped[leak.SkipAllowlistedPath] += e.tally.allowlisted

@@ -59,7 +59,8 @@ type Versioned interface {
 	// scan's own matches for it count.
 	Prior(id string) (content []byte, scanned bool, err error)
 	// InHead sets leak.Finding.InHead on each finding whose secret is still
-	// in the tree of the default branch's tip, and returns that tip (zero
+	// in the tree of the default branch's tip, and leak.Finding.Refs to
+	// the refs whose tips still hold it; it returns that tip (zero
 	// when there is none, or the scan never got to read) and warnings for
 	// the summary. Run calls it once, last.
 	InHead(fs []leak.Finding) (Head, []string)

@@ -21,6 +21,7 @@ type ciOptions struct {
 	outputOptions
 	rulesOptions
 	readOptions
+	triageOptions
 	base, head string
 	baseline   string
 }
@@ -64,9 +65,13 @@ Secrets are always masked, in every report. In GitHub Actions, findings are
 also written as annotations (unless another format than text goes to
 standard output) and a summary is appended to $GITHUB_STEP_SUMMARY.` + reportsHelp + `
 
+Only findings at or above --fail-on (default ` + defaultFailOn + `) fail the job;
+lower ones (a password in a test, a documentation example) are reported
+and the job passes.
+
 EXIT STATUS
-  0  no new leaks in the range
-  1  new leaks found
+  0  no new leaks in the range at or above --fail-on
+  1  new leaks found at or above --fail-on
   2  error, or a range that could not be scanned whole (shallow clone,
      unreadable objects)
   130  interrupted`,
@@ -80,6 +85,8 @@ EXIT STATUS
 	opts.AddColorFlag(fs)
 	opts.rulesOptions.AddFlags(fs, configFromBase)
 	opts.readOptions.AddFlags(fs)
+	opts.triageOptions.AddFlags(fs)
+	opts.triageOptions.AddFailOnFlag(fs)
 	fs.StringVar(&opts.base, "base", "", "scan commits not reachable from this revision (default: from the CI environment)")
 	fs.StringVar(&opts.head, "head", "", "scan commits reachable from this revision (default: from the CI environment, else HEAD)")
 	fs.StringVar(&opts.baseline, "baseline", "", "baseline of accepted findings (default: "+baseline.FileName+" in the base commit)")
@@ -90,6 +97,9 @@ EXIT STATUS
 func runCI(ctx context.Context, opts ciOptions, args []string, std stdio, getenv func(string) string) error {
 	path, specs, maxSize, err := scanArgs(args, opts.reports, opts.readOptions)
 	if err != nil {
+		return err
+	}
+	if err := opts.triageOptions.check(); err != nil {
 		return err
 	}
 	r, err := ci.Detect(getenv, opts.base, opts.head)
@@ -103,7 +113,7 @@ func runCI(ctx context.Context, opts ciOptions, args []string, std stdio, getenv
 			specs = withAnnotations(specs, std)
 		}
 		rep := &report.Report{Summary: report.Summary{Source: path, Mode: "git", Range: "nothing (" + r.Why + ")", Skipped: map[leak.SkipReason]int{}}}
-		return finishCI(rep, nil, specs, env, getenv, std)
+		return finishCI(rep, nil, specs, env, getenv, std, opts.triageOptions)
 	}
 
 	repo, err := gitwalk.Open(path)
@@ -143,20 +153,29 @@ func runCI(ctx context.Context, opts ciOptions, args []string, std stdio, getenv
 	if result == nil {
 		return scanErr
 	}
+	opts.filter(result)
 	if n := result.Summary.Baselined; n > 0 {
 		fmt.Fprintf(std.err, "leakhound: %d finding(s) already in the baseline, not reported\n", n)
 	}
-	return finishCI(result, scanErr, specs, env, getenv, std)
+	return finishCI(result, scanErr, specs, env, getenv, std, opts.triageOptions)
 }
 
 // finishCI writes the reports, and on GitHub the job summary, and turns the
 // outcome into an exit status.
-func finishCI(result *report.Report, scanErr error, specs []report.Output, env *reportEnv, getenv func(string) string, std stdio) error {
+func finishCI(result *report.Report, scanErr error, specs []report.Output, env *reportEnv, getenv func(string) string, std stdio, to triageOptions) error {
 	var summaryErr error
 	if p := getenv("GITHUB_STEP_SUMMARY"); p != "" && getenv("GITHUB_ACTIONS") == "true" {
 		summaryErr = appendStepSummary(p, result)
 	}
-	if err := finish(result, scanErr, exitLeaks, specs, env, std); err != nil {
+	err := finish(result, scanErr, exitLeaks, specs, env, std)
+	var leaks leaksFound
+	if errors.As(err, &leaks) {
+		if n := to.failing(result); n == 0 {
+			fmt.Fprintf(std.err, "leakhound: %d finding(s), none at or above --fail-on %s: not failing\n", len(result.Findings), to.failOn)
+			err = nil
+		}
+	}
+	if err != nil {
 		return err
 	}
 	if summaryErr != nil {

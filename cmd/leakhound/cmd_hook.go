@@ -18,6 +18,7 @@ import (
 // hookOptions are the flags of the hook commands.
 type hookOptions struct {
 	rulesOptions
+	triageOptions
 	prePush bool
 	commit  bool
 	force   bool
@@ -100,6 +101,8 @@ short report.` + exitStatusHelp,
 	}
 	for _, c := range []*cobra.Command{prePush, preCommit} {
 		opts.rulesOptions.AddFlags(c.Flags(), configFromRepo)
+		opts.triageOptions.AddFlags(c.Flags())
+		opts.triageOptions.AddFailOnFlag(c.Flags())
 	}
 	cmd.AddCommand(install, uninstall, prePush, preCommit, newPreReceiveCommand(&opts.server, std))
 	return cmd
@@ -151,11 +154,15 @@ func runHookPreCommit(ctx context.Context, opts hookOptions, std stdio) error {
 // repository's rules and baseline, without progress, and with the hook's
 // short report.
 func runHook(ctx context.Context, opts hookOptions, repo *gitwalk.Repo, src scan.Source, action string, tips map[string]bool, std stdio) error {
+	if err := opts.triageOptions.check(); err != nil {
+		return err
+	}
 	settings, err := scan.LoadSettings(ctx, scan.Policy{RulesFile: opts.config, Repo: repo, Dir: repo.WorkTree()})
 	if err != nil {
 		return err
 	}
 	rep, scanErr := runEngine(ctx, src, scan.Options{Settings: settings, Short: true}, false, std)
+	opts.filter(rep)
 	switch {
 	case rep == nil:
 		return scanErr
@@ -165,6 +172,14 @@ func runHook(ctx context.Context, opts hookOptions, repo *gitwalk.Repo, src scan
 		fmt.Fprintf(std.err, "leakhound: %s blocked: %d object(s) could not be read, so the scan is incomplete\n", action, rep.Summary.Errors)
 		return errReported
 	case len(rep.Findings) == 0:
+		return nil
+	case opts.failing(rep) == 0:
+		// Below --fail-on: say so, and let it through.
+		fmt.Fprintf(std.err, "leakhound: %d finding(s) below --fail-on %s, not blocking the %s:\n", len(rep.Findings), opts.failOn, action)
+		for i := range rep.Findings {
+			f := &rep.Findings[i]
+			fmt.Fprintf(std.err, "  %s  %s  %s:%d  (%s)\n", f.Severity, f.RuleID, report.TermSafe(f.File), f.Line, f.Context.Label)
+		}
 		return nil
 	}
 	if err := (report.Blocked{Action: action, Tips: tips}).Write(std.err, rep); err != nil {

@@ -20,6 +20,7 @@ type scanOptions struct {
 	outputOptions
 	rulesOptions
 	readOptions
+	triageOptions
 	branches           []string
 	rangeSpec          string
 	since              string
@@ -39,6 +40,7 @@ func (o *scanOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.rangeSpec, "range", "", "scan commits reachable from B and not from A, given as A..B")
 	fs.StringVar(&o.since, "since", "", "scan only commits committed since this date (2006-01-02, RFC 3339, or a duration such as 720h)")
 	o.readOptions.AddFlags(fs)
+	o.triageOptions.AddFlags(fs)
 	fs.BoolVar(&o.noGit, "no-git", false, "scan PATH as a plain directory tree, not git history")
 	fs.BoolVar(&o.staged, "staged", false, "scan the staged changes (the index against HEAD), as the pre-commit hook does")
 	fs.BoolVar(&o.ignoreInlineAllows, "ignore-inline-allows", false, "report secrets on lines with leakhound:allow, gitleaks:allow or pragma: allowlist secret")
@@ -61,6 +63,13 @@ input is scanned.
 
 Rules come from --config, else from .secretsrules.toml at the repository's
 root, else the built-in rules.
+
+Findings come most urgent first: each is judged for its context
+(production code, tests, fixtures, examples, docs, vendored code, publicly
+known values) and given a severity and a confidence; --min-severity and
+--min-confidence leave out the findings below them. In git history, each
+says where the secret still lives: the branches and tags whose tips hold
+it, or history only.
 
 Secrets the baseline lists are not reported: the baseline is --baseline
 FILE, else .secretsbaseline.json at the repository's root when there is one
@@ -91,6 +100,9 @@ func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) er
 	}
 	path, specs, maxSize, err := scanArgs(args, opts.reports, opts.readOptions)
 	if err != nil {
+		return err
+	}
+	if err := opts.triageOptions.check(); err != nil {
 		return err
 	}
 	if opts.baseline != "" && opts.noBaseline {
@@ -135,6 +147,7 @@ func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) er
 	if result == nil {
 		return scanErr
 	}
+	opts.filter(result)
 	env := &reportEnv{redactAll: opts.redact, showSecrets: opts.showSecrets, noColor: opts.noColor}
 	return finish(result, scanErr, opts.exitCode, specs, env, std)
 }

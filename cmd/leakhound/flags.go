@@ -4,13 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/leak"
+	"github.com/leakhound/leakhound/report"
+	"github.com/leakhound/leakhound/triage"
 )
 
 // The flags several commands share are declared here, once each, in the
@@ -113,4 +117,87 @@ func pathArg(args []string) string {
 		return args[0]
 	}
 	return "."
+}
+
+// triageOptions are --min-severity and --min-confidence, which every
+// command that reports findings takes, and --fail-on, which ci and the
+// hooks take.
+type triageOptions struct {
+	minSeverity, minConfidence string
+	failOn                     string
+}
+
+// defaultFailOn is --fail-on's default: see the README (Triage) for why.
+const defaultFailOn = "medium"
+
+// AddFlags adds --min-severity and --min-confidence to fs.
+func (o *triageOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.minSeverity, "min-severity", "", "report only findings of this severity or higher: "+strings.Join(config.Severities(), ", "))
+	fs.StringVar(&o.minConfidence, "min-confidence", "", "report only findings of this confidence or higher: "+strings.Join(config.Confidences(), ", "))
+}
+
+// AddFailOnFlag adds --fail-on to fs.
+func (o *triageOptions) AddFailOnFlag(fs *pflag.FlagSet) {
+	fs.StringVar(&o.failOn, "fail-on", defaultFailOn, "fail (exit 1, or block the hook) only on findings of this severity or higher; lower ones are reported as warnings")
+}
+
+// check validates the flags.
+func (o *triageOptions) check() error {
+	for _, f := range []struct {
+		name, v string
+		ok      []string
+	}{
+		{"--min-severity", o.minSeverity, config.Severities()},
+		{"--min-confidence", o.minConfidence, config.Confidences()},
+		{"--fail-on", o.failOn, config.Severities()},
+	} {
+		if f.v != "" && !slices.Contains(f.ok, f.v) {
+			return fmt.Errorf("%s %q: want one of %s", f.name, f.v, strings.Join(f.ok, ", "))
+		}
+	}
+	return nil
+}
+
+// filter leaves out of rep the findings below --min-severity and
+// --min-confidence, counting them in the summary.
+func (o *triageOptions) filter(rep *report.Report) {
+	if rep == nil || o.minSeverity == "" && o.minConfidence == "" {
+		return
+	}
+	kept := rep.Findings[:0]
+	dropped := 0
+	for i := range rep.Findings {
+		if triage.Keep(&rep.Findings[i], o.minSeverity, o.minConfidence) {
+			kept = append(kept, rep.Findings[i])
+		} else {
+			dropped++
+		}
+	}
+	rep.Findings = kept
+	var below []string
+	if o.minSeverity != "" {
+		below = append(below, "severity "+o.minSeverity)
+	}
+	if o.minConfidence != "" {
+		below = append(below, "confidence "+o.minConfidence)
+	}
+	s := &rep.Summary
+	s.Findings, s.Filtered, s.FilteredBelow = len(kept), dropped, strings.Join(below, ", ")
+	s.InHead = 0
+	for i := range kept {
+		if kept[i].InHead {
+			s.InHead++
+		}
+	}
+}
+
+// failing returns the findings at or above --fail-on.
+func (o *triageOptions) failing(rep *report.Report) int {
+	n := 0
+	for i := range rep.Findings {
+		if triage.Keep(&rep.Findings[i], o.failOn, "") {
+			n++
+		}
+	}
+	return n
 }

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/gittest"
+)
+
+// TestTriageFlags checks that every finding of the seed repository has a
+// severity, a confidence and a context in JSON; that --min-severity and
+// --min-confidence leave findings out and count them; and that bad values
+// are errors.
+func TestTriageFlags(t *testing.T) {
+	g := seedRepo(t)
+	all := runLH(t, "", "scan", "--no-progress", "-f", "json", g.Dir)
+	rep := parseJSON(t, all.out)
+	if len(rep.Findings) == 0 {
+		t.Fatalf("no findings: %s", all.err)
+	}
+	for _, f := range rep.Findings {
+		if f.Severity == "" || f.Confidence == "" || f.Context.Label == "" || f.Context.Path == "" {
+			t.Errorf("%s: severity %q confidence %q context %+v", f.RuleID, f.Severity, f.Confidence, f.Context)
+		}
+	}
+	high := runLH(t, "", "scan", "--no-progress", "-f", "json", "--min-severity", "high", "--min-confidence", "high", g.Dir)
+	hr := parseJSON(t, high.out)
+	for _, f := range hr.Findings {
+		if f.Severity != "high" && f.Severity != "critical" || f.Confidence != "high" {
+			t.Errorf("kept %s %s/%s", f.RuleID, f.Severity, f.Confidence)
+		}
+	}
+	if len(hr.Findings) >= len(rep.Findings) || !strings.Contains(high.out, `"filtered": `) {
+		t.Errorf("--min-severity high kept %d of %d:\n%s", len(hr.Findings), len(rep.Findings), high.out)
+	}
+	for _, args := range [][]string{{"--min-severity", "severe"}, {"--min-confidence", "sure"}} {
+		if r := runLH(t, "", append([]string{"scan", "--no-progress"}, append(args, g.Dir)...)...); r.code != 2 || !strings.Contains(r.err, args[0]) {
+			t.Errorf("%q: exit %d %q", args, r.code, r.err)
+		}
+	}
+}
+
+// TestCIFailOn checks that ci fails only on findings at or above
+// --fail-on: a password in a test is reported and passes by default,
+// and fails with --fail-on info.
+func TestCIFailOn(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("app.py", "print('hi')\n")
+	base := g.Commit("base")
+	pw := "Xq7#mZ2p" + "L9vR"
+	g.Write("tests/test_db.py", "conn = connect(host='db', password='"+pw+"')\n").Commit("test")
+	r, rep := ciRun(t, "--base", base, g.Dir)
+	if r.code != 0 || len(rep.Findings) != 1 || !strings.Contains(r.err, "none at or above --fail-on medium") {
+		t.Errorf("default --fail-on: exit %d, %d findings\n%s", r.code, len(rep.Findings), r.err)
+	}
+	if r, _ := ciRun(t, "--base", base, "--fail-on", "info", g.Dir); r.code != 1 {
+		t.Errorf("--fail-on info: exit %d\n%s", r.code, r.err)
+	}
+	if r, _ := ciRun(t, "--base", base, "--fail-on", "bad", g.Dir); r.code != 2 {
+		t.Errorf("--fail-on bad: exit %d", r.code)
+	}
+}
+
+// TestPreCommitFailOn checks that the pre-commit hook lets through a
+// staged finding below --fail-on, saying so, and blocks it at or above.
+func TestPreCommitFailOn(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("app.py", "print('hi')\n").Commit("base")
+	pw := "Xq7#mZ2p" + "L9vR"
+	g.Write("tests/test_db.py", "conn = connect(host='db', password='"+pw+"')\n")
+	if r := runLH(t, g.Dir, "hook", "pre-commit"); r.code != 0 || !strings.Contains(r.err, "below --fail-on medium, not blocking the commit") {
+		t.Errorf("default: exit %d\n%s", r.code, r.err)
+	}
+	if r := runLH(t, g.Dir, "hook", "pre-commit", "--fail-on", "info"); r.code != 1 {
+		t.Errorf("--fail-on info: exit %d\n%s", r.code, r.err)
+	}
+}

@@ -1,0 +1,182 @@
+package scan
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/leakhound/leakhound/gitwalk"
+	"github.com/leakhound/leakhound/leak"
+)
+
+// maxRefTips bounds the distinct commits refTips reads the trees of: a
+// repository with tens of thousands of tags is checked at its branches and
+// its newest-named tags up to this many, with a warning.
+const maxRefTips = 2000
+
+// refTips sets Refs on each finding: the refs (branches, remote-tracking
+// branches, tags) whose tips still hold its secret in one of the files the
+// finding names, the default branch (head) first, then other branches,
+// then tags. A tag that points at a blob or a tree (found at
+// "refs/tags/v1" or "refs/tags/v1:path") holds what it points at. As for
+// InHead, it reads only the files the findings name, each distinct blob
+// once; a blob it cannot read counts as holding the secret.
+func (g *gitState) refTips(fs []leak.Finding, head Head) []string {
+	var warnings []string
+	refs, err := g.repo.Refs(func(item string, err error) error {
+		warnings = append(warnings, fmt.Sprintf("cannot tell which refs still hold secrets at %s: %v", item, err))
+		return nil
+	})
+	if err != nil {
+		return append(warnings, "cannot list refs: "+err.Error())
+	}
+	// Tips by commit, with the refs at each, in the order refs are listed.
+	type tip struct {
+		id   gitwalk.ID
+		refs []string
+	}
+	var tips []*tip
+	byID := map[gitwalk.ID]*tip{}
+	names := make([]string, 0, len(refs))
+	for _, r := range refs {
+		if refOrder(r.Name, head.Ref) < 0 {
+			continue
+		}
+		names = append(names, r.Name)
+	}
+	slices.SortStableFunc(names, func(a, b string) int { return refOrder(a, head.Ref) - refOrder(b, head.Ref) })
+	skipped := 0
+	for _, name := range names {
+		id, err := g.repo.ResolveCommit(name)
+		if err != nil {
+			continue // a tag of a blob or a tree: see below
+		}
+		t := byID[id]
+		if t == nil {
+			if len(tips) >= maxRefTips {
+				skipped++
+				continue
+			}
+			t = &tip{id: id}
+			byID[id] = t
+			tips = append(tips, t)
+		}
+		t.refs = append(t.refs, name)
+	}
+	if skipped > 0 {
+		warnings = append(warnings, fmt.Sprintf("%d refs were not checked for secrets still at their tips (more than %d distinct tips)", skipped, maxRefTips))
+	}
+	files := func(f *leak.Finding) []string {
+		out := []string{f.File}
+		for _, l := range f.Locations {
+			out = append(out, l.File)
+		}
+		return out
+	}
+	var paths []string
+	for i := range fs {
+		fs[i].Refs = nil
+		for _, p := range files(&fs[i]) {
+			// A tag's own pseudo-path names the tag that holds the secret.
+			if strings.HasPrefix(p, "refs/") {
+				name, _, _ := strings.Cut(p, ":")
+				fs[i].Refs = appendRef(fs[i].Refs, name)
+				continue
+			}
+			paths = append(paths, p)
+		}
+	}
+	if g.rd == nil {
+		g.rd = g.repo.NewReader()
+	}
+	type key struct {
+		blob gitwalk.ID
+		i    int
+	}
+	holds := map[key]bool{}
+	contents := map[gitwalk.ID][]byte{}
+	for _, t := range tips {
+		blobs, err := g.repo.PathBlobs(t.id, paths)
+		if err != nil {
+			warnings = append(warnings, fmt.Sprintf("cannot read the tree of %s: %v", t.refs[0], err))
+			continue
+		}
+		for i := range fs {
+			f := &fs[i]
+			held := false
+			for _, p := range files(f) {
+				h, ok := blobs[p]
+				if !ok {
+					continue
+				}
+				if h.String() == f.BlobID {
+					held = true
+					break
+				}
+				if f.Secret == "" {
+					continue
+				}
+				k := key{h, i}
+				v, seen := holds[k]
+				if !seen {
+					content, ok := contents[h]
+					if !ok {
+						var err error
+						content, err = g.rd.Blob(h, g.maxFileSize)
+						if err != nil {
+							content = nil
+							warnings = append(warnings, fmt.Sprintf("cannot read %s in %s; its findings are taken to be still there: %v", h, t.refs[0], err))
+						}
+						contents[h] = content
+					}
+					written := f.Secret
+					if f.Decoded != "" {
+						written = f.Match
+					}
+					v = content == nil || bytes.Contains(content, []byte(written))
+					holds[k] = v
+				}
+				if v {
+					held = true
+					break
+				}
+			}
+			if held {
+				for _, r := range t.refs {
+					f.Refs = appendRef(f.Refs, r)
+				}
+			}
+		}
+	}
+	for i := range fs {
+		slices.SortStableFunc(fs[i].Refs, func(a, b string) int { return refOrder(a, head.Ref) - refOrder(b, head.Ref) })
+	}
+	return warnings
+}
+
+func appendRef(refs []string, r string) []string {
+	if slices.Contains(refs, r) {
+		return refs
+	}
+	return append(refs, r)
+}
+
+// refOrder orders refs for reports: the default branch (head), other local
+// branches, remote-tracking branches, tags; -1 for refs that are none of
+// these (HEAD itself, notes, a remote's HEAD, stashes).
+func refOrder(name, head string) int {
+	switch {
+	case name == head:
+		return 0
+	case strings.HasSuffix(name, "/HEAD"):
+		return -1
+	case strings.HasPrefix(name, "refs/heads/"):
+		return 1
+	case strings.HasPrefix(name, "refs/remotes/"):
+		return 2
+	case strings.HasPrefix(name, "refs/tags/"):
+		return 3
+	}
+	return -1
+}

@@ -1,0 +1,128 @@
+package scan_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/gittest"
+	"github.com/leakhound/leakhound/leak"
+	"github.com/leakhound/leakhound/scan"
+	"github.com/leakhound/leakhound/triage"
+)
+
+// TestTriageOrderAndRefs builds a history with a production token, a
+// branch-only webhook, a token left only in a tag, a password in history
+// only, a test fixture, a documentation example and a publicly known key
+// planted in a settings module; it checks the engine's order (production
+// credentials above every test and documentation finding), the verdicts,
+// and the refs that still hold each secret.
+func TestTriageOrderAndRefs(t *testing.T) {
+	t.Parallel()
+	s := gittest.Secrets()
+	// Published values and a made-up key, assembled so that leakhound's
+	// own source holds none of them whole.
+	flaskDocs := strings.Join([]string{"192b9bdd22ab9ed4", "d12e236c78afcb9a", "393ec15f71bbf5dc", "987d54727823bcbf"}, "")
+	fastAPIDocs := strings.Join([]string{"09d25e094faa6ca2", "556c818166b7a956", "3b93f7099f6f0f4c", "aa6cf63b88e8d3e7"}, "")
+	pem := "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEowIBAAKCAQEAx9Lq3" + "vT8kZ2mP7wR4nY6cB1dF0gH5sJ3aQeLtUiOpXzCvBnMk\n-----END RSA " + "PRIVATE KEY-----\n"
+	g := gittest.New(t)
+	g.Write("tests/test_tls.py", "KEY = '''"+pem+"'''\n")
+	g.Write("docs/config.rst", "Example::\n\n    SECRET_KEY = '"+fastAPIDocs+"'\n")
+	g.Write("app/settings.py", "SECRET_KEY = '"+flaskDocs+"'\n")
+	g.Write(".env", "DB_PASSWORD="+s["db-password"]+"\n")
+	g.Commit("start")
+	g.Remove(".env").Commit("no .env")
+	g.Write("deploy.sh", "export GITHUB_TOKEN="+s["github-token"]+"\n").Commit("deploy")
+	g.Tag("v1.0", "HEAD", true)
+	g.Remove("deploy.sh").Commit("clean up")
+	head := g.Head()
+	main := mainBranch(t, g)
+	g.Branch("experiment")
+	g.Write("notify.py", "HOOK = '"+s["slack-webhook"]+"'\n").Commit("notify")
+	g.Checkout(main)
+	repo := open(t, g.Dir)
+	rep := run(t, repo, &scan.History{Repo: repo}, scan.Options{})
+
+	by := map[string]*leak.Finding{}
+	var order []string
+	for i := range rep.Findings {
+		f := &rep.Findings[i]
+		by[f.File] = f
+		order = append(order, f.File)
+		if f.Severity == "" || f.Confidence == "" || f.Context.Label == "" || f.Context.Path == "" {
+			t.Errorf("%s: severity %q confidence %q context %+v", f.File, f.Severity, f.Confidence, f.Context)
+		}
+	}
+	mainRef := rep.Summary.HeadRef
+	if rep.Summary.HeadCommit != head {
+		t.Fatalf("head %s %s, want %s", mainRef, rep.Summary.HeadCommit, head)
+	}
+	for _, tt := range []struct {
+		file, label, sev string
+		refs             []string
+	}{
+		{"app/settings.py", triage.LabelKnown, "high", []string{mainRef, "refs/heads/experiment", "refs/tags/v1.0"}},
+		{"deploy.sh", "production", "high", []string{"refs/tags/v1.0"}},
+		{"notify.py", "production", "", []string{"refs/heads/experiment"}},
+		{".env", "production", "", nil},
+		{"tests/test_tls.py", "test", "", []string{mainRef, "refs/heads/experiment", "refs/tags/v1.0"}},
+		{"docs/config.rst", triage.LabelKnown, "info", []string{mainRef, "refs/heads/experiment", "refs/tags/v1.0"}},
+	} {
+		f := by[tt.file]
+		if f == nil {
+			t.Errorf("%s: no finding (got %q)", tt.file, order)
+			continue
+		}
+		if f.Context.Label != tt.label || tt.sev != "" && f.Severity != tt.sev {
+			t.Errorf("%s: %s %q, want %s %q", tt.file, f.Severity, f.Context.Label, tt.sev, tt.label)
+		}
+		if !slices.Equal(f.Refs, tt.refs) {
+			t.Errorf("%s: refs %q, want %q", tt.file, f.Refs, tt.refs)
+		}
+		if f.InHead != slices.Contains(tt.refs, mainRef) {
+			t.Errorf("%s: in_head %v", tt.file, f.InHead)
+		}
+	}
+	// Every production finding ranks above every test and docs finding.
+	lastProd, firstOther := -1, len(order)
+	for i, file := range order {
+		if by[file].Context.Path == triage.Code {
+			lastProd = i
+		} else if i < firstOther {
+			firstOther = i
+		}
+	}
+	if lastProd > firstOther {
+		t.Errorf("a test or docs finding ranks above a production one: %q", order)
+	}
+	for i := 1; i < len(rep.Findings); i++ {
+		if triage.Rank(&rep.Findings[i-1]) > triage.Rank(&rep.Findings[i]) {
+			t.Errorf("findings not most urgent first: %q", order)
+		}
+	}
+}
+
+// TestStagedIsLabelled checks that findings in staged changes are marked
+// staged, with no refs: they are not in history yet.
+func TestStagedIsLabelled(t *testing.T) {
+	t.Parallel()
+	r := seed(t)
+	token := gittest.Secrets()["github-token"]
+	r.Write("deploy.sh", "export GITHUB_TOKEN="+token+"\n")
+	repo := open(t, r.Dir)
+	rep := run(t, repo, &scan.Staged{Repo: repo, Name: r.Dir}, scan.Options{Short: true})
+	if len(rep.Findings) != 1 || !rep.Findings[0].Staged || len(rep.Findings[0].Refs) != 0 || rep.Findings[0].Context.Label != "production" {
+		t.Fatalf("findings %+v", rep.Findings)
+	}
+}
+
+// mainBranch returns the name of the branch a new gittest repository
+// starts on.
+func mainBranch(t *testing.T, g *gittest.Repo) string {
+	t.Helper()
+	ref, err := g.Repo.Reference("HEAD", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref.Target().Short()
+}

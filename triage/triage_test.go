@@ -1,0 +1,277 @@
+package triage
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/leak"
+)
+
+func defaultTriage(t *testing.T) *Triage {
+	t.Helper()
+	cfg, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+func TestPathContext(t *testing.T) {
+	tr := defaultTriage(t)
+	for _, tt := range []struct{ path, want string }{
+		{"app/settings.py", Code},
+		{"tox.ini", Code},
+		{".travis.yml", Code},
+		{"celery/app/base.py", Code},
+		{"app/contest.py", Code},
+		{"app/latest/config.py", Code},
+		{"src/attestation/keys.py", Code},
+		{"requirements.txt", Code},
+		{"t/unit/security/__init__.py", Test},
+		{"tests/test_login.py", Test},
+		{"test/config.js", Test},
+		{"funtests/stress/stress/templates.py", Test},
+		{"testproj/settings.py", Test},
+		{"flask/testsuite/basic.py", Test},
+		{"spec/models/user_spec.rb", Test},
+		{"app/__tests__/api.js", Test},
+		{"app/conftest.py", Test},
+		{"pkg/db_test.go", Test},
+		{"src/App.test.tsx", Test},
+		{"src/main/java/FooTest.java", Test},
+		{"integration-tests/run.sh", Test},
+		{"testdata/keys.json", Fixture},
+		{"app/fixtures/users.json", Fixture},
+		{"src/__fixtures__/token.txt", Fixture},
+		{"tests/fixtures/key.pem", Fixture},
+		{"src/initial_data.json", Fixture},
+		{"examples/django/proj/settings.py", Example},
+		{"sample/app.py", Example},
+		{".env.example", Example},
+		{"config/settings.sample.yml", Example},
+		{"config.yml.dist", Example},
+		{"docs/userguide/configuration.rst", Docs},
+		{"README.md", Docs},
+		{"guide/setup.adoc", Docs},
+		{"doc/index.html", Docs},
+		{"src/pip/_vendor/urllib3/util.py", Vendored},
+		{"htmlcov/rest_framework_authentication.html", Vendored},
+		{"mkdocs/search_index.json", Docs},
+		{"vendor/github.com/x/y/y_test.go", Vendored},
+		{"third_party/lib/config.py", Vendored},
+		{"refs/tags/v1:tests/key.pem", Test},
+		{"refs/tags/v1", Code},
+	} {
+		if got := tr.PathContext(tt.path); got != tt.want {
+			t.Errorf("PathContext(%q) = %q, want %q", tt.path, got, tt.want)
+		}
+	}
+}
+
+// TestPathContextsOverride checks that a rules file's [[pathContexts]]
+// come before the built-in layouts, both to mark more paths and to say
+// that a path the layouts take for a test is production code.
+func TestPathContextsOverride(t *testing.T) {
+	cfg, err := config.Parse("r.toml", []byte(`
+[extend]
+useDefault = true
+
+[[pathContexts]]
+context = "code"
+paths = ['''^testproj/''']
+
+[[pathContexts]]
+context = "fixture"
+paths = ['''^qa/data/''']
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{"testproj/settings.py": Code, "qa/data/x.json": Fixture, "tests/x.py": Test} {
+		if got := tr.PathContext(path); got != want {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
+}
+
+// TestPathContextsErrors checks that mistakes in [[pathContexts]] and
+// [[knownSecrets]] name the file and line.
+func TestPathContextsErrors(t *testing.T) {
+	_, err := config.Parse("r.toml", []byte(`[extend]
+useDefault = true
+
+[[pathContexts]]
+context = "tests"
+paths = ['''(''']
+
+[[knownSecrets]]
+description = "x"
+regexes = ['''abc''']
+severity = "huge"
+`))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{
+		`r.toml:5: pathContexts: context must be one of code, test, fixture, example, docs, vendored, not "tests"`,
+		`r.toml:6: bad regex in paths[0]: missing closing )`,
+		`r.toml:8: knownSecrets: published is required`,
+		`r.toml:11: knownSecrets: severity must be one of`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("errors lack %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestValueFlags(t *testing.T) {
+	for _, tt := range []struct {
+		secret string
+		want   []string
+	}{
+		{"Xq7#mZ2pL9vR", nil},
+		{"ghp_" + "R8nQ2vX7kL4mP9tW3yB6cJ1dF5gH0sA2eU8i", nil},
+		{"wJ9p" + "Qe2Lx7Rz4Kv8Nc3Bm6Ty1Hs5Gd0Fa", nil},
+		{"your-api-key-here", []string{FlagPlaceholder, FlagDictionary}},
+		{"sample-token-0001", []string{FlagPlaceholder, FlagDictionary}},
+		{"todo-fill-in", []string{FlagPlaceholder}},
+		{"supersecretpassword", []string{FlagDictionary}},
+		{"my-dev-secret-key", []string{FlagDictionary}},
+		{"aaaaaaaaaaaaaaaaaaaa", []string{FlagLowEntropy, FlagRepetitive}},
+		{"abab1212abab1212", []string{FlagLowEntropy}},
+		{"k3yk3yk3yk3y", []string{FlagLowEntropy, FlagRepetitive}},
+		{"Zq0abcdefRt9Lm2Wx7", []string{FlagSequential}},
+		{"Tn4q987654Lx2Vc8", []string{FlagSequential}},
+		{"-----BEGIN RSA PRIVATE KEY-----\nMIIEow" + "IBAAKCAQEAx9Lq3", nil},
+	} {
+		got := ValueFlags(tt.secret)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("ValueFlags(%q) = %q, want %q", tt.secret, got, tt.want)
+		}
+	}
+}
+
+func TestKindConfidence(t *testing.T) {
+	for _, tt := range []struct {
+		r    config.Rule
+		want string
+	}{
+		{config.Rule{ID: "gh", Value: `ghp_[A-Za-z0-9]{36}`}, "high"},
+		{config.Rule{ID: "aws", Regex: `\b((?:AKIA|ASIA)[A-Z2-7]{16})\b`}, "medium"},
+		{config.Rule{ID: "aws2", Regex: `\b(AKIA[A-Z2-7]{16})\b`}, "high"},
+		{config.Rule{ID: "pem", Regex: `-----BEGIN (?:RSA )?PRIVATE KEY-----[\s\S]*?-----END`}, "high"},
+		{config.Rule{ID: "named", Names: []string{"acme"}, Value: `[a-f0-9]{32}`}, "medium"},
+		{config.Rule{ID: "p12", Path: `\.p12$`}, "high"},
+		{config.Rule{ID: "ctx", Regex: `token\s*=\s*"(sk_live_[a-z0-9]{24})"`, SecretGroup: 1}, "high"},
+	} {
+		if got := KindConfidence(&tt.r); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.r.ID, got, tt.want)
+		}
+	}
+	for secret, want := range map[string]string{
+		"Xq7#mZ2pL9vRt4":      "medium",
+		"hunter2":             "low",
+		"supersecretpassword": "low",
+		"aB3$aB3$aB3$aB3$":    "low",
+	} {
+		if got := GenericConfidence(secret); got != want {
+			t.Errorf("GenericConfidence(%q) = %q, want %q", secret, got, want)
+		}
+	}
+}
+
+// TestJudge checks severity x context with the default rules: the table of
+// the package documentation, a publicly known value in each context, and
+// that every finding gets a severity, a confidence and a label.
+func TestJudge(t *testing.T) {
+	tr := defaultTriage(t)
+	strong := "Xq7#mZ2p" + "L9vRt4Wc"
+	flaskKey := "192b9bdd22ab9ed4d12e236c78afcb9a" + "393ec15f71bbf5dc987d54727823bcbf"
+	azurite := "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq" + "/K1SZFPTOtr/KBHBeksoGMGw=="
+	for _, tt := range []struct {
+		rule, sev, file, secret string
+		wantSev, wantConf       string
+		wantLabel               string
+	}{
+		{"private-key", "critical", "deploy/key.pem", "-----BEGIN PRIVATE KEY-----\nMIIE" + "vQIBADAN", "critical", "high", "production"},
+		{"private-key", "critical", "t/unit/security/__init__.py", "-----BEGIN PRIVATE KEY-----\nMIIE" + "vQIBADAN", "medium", "medium", "test"},
+		{"private-key", "critical", "docs/ssl.rst", "-----BEGIN PRIVATE KEY-----\nMIIE" + "vQIBADAN", "low", "medium", "docs"},
+		{"python-hardcoded-password", "medium", "app/db.py", strong, "medium", "medium", "production"},
+		{"python-hardcoded-password", "medium", "tests/test_db.py", strong, "info", "low", "test"},
+		{"python-hardcoded-password", "medium", "app/db.py", "changeme-please", "info", "low", "placeholder"},
+		{"django-secret-key", "high", "flask.py", "development key", "low", "low", "dictionary-words"},
+		{"django-secret-key", "high", "app/settings.py", flaskKey, "high", "high", "publicly known"},
+		{"django-secret-key", "high", "tests/settings.py", flaskKey, "low", "high", "publicly known"},
+		{"django-secret-key", "high", "docs/config.rst", flaskKey, "info", "high", "publicly known"},
+		{"django-secret-key", "high", "examples/app.py", flaskKey, "info", "high", "publicly known"},
+		{"azure-storage-account-key", "critical", ".travis.yml", azurite, "low", "high", "publicly known"},
+		{"codecov-token", "medium", "tox.ini", "bb6ecc30-6d40-4f57-942e-" + "406f5f579198", "medium", "medium", "production"},
+	} {
+		f := leak.Finding{RuleID: tt.rule, Severity: tt.sev, Location: leak.Location{File: tt.file}, Secret: tt.secret, Match: tt.secret}
+		tr.Judge(&f)
+		if f.Severity != tt.wantSev || f.Confidence != tt.wantConf || f.Context.Label != tt.wantLabel {
+			t.Errorf("%s in %s: %s/%s/%q (%+v), want %s/%s/%q", tt.rule, tt.file, f.Severity, f.Confidence, f.Context.Label, f.Context, tt.wantSev, tt.wantConf, tt.wantLabel)
+		}
+		if tt.wantLabel == LabelKnown && !strings.Contains(f.Context.Known, "published at https://") {
+			t.Errorf("%s: known %q names no publication", tt.file, f.Context.Known)
+		}
+	}
+}
+
+// TestSortRealBeforeFixtures checks the order Sort gives a history like
+// celery's: the real CI token in production configuration first, above
+// private keys in tests, a publicly known emulator key and doc examples.
+func TestSortRealBeforeFixtures(t *testing.T) {
+	tr := defaultTriage(t)
+	mk := func(rule, sev, file, secret string) leak.Finding {
+		f := leak.Finding{RuleID: rule, Severity: sev, Location: leak.Location{File: file}, Secret: secret, Match: secret}
+		tr.Judge(&f)
+		return f
+	}
+	key := "-----BEGIN RSA PRIVATE KEY-----\nMIIE" + "owIBAAKCAQEA"
+	fs := []leak.Finding{
+		mk("private-key", "critical", "t/unit/security/__init__.py", key),
+		mk("django-secret-key", "high", "examples/django/proj/settings.py", "x%7&hq"+"0pz!4kd@8wl#3ma^6rb"),
+		mk("azure-storage-account-key", "critical", ".travis.yml", "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq"+"/K1SZFPTOtr/KBHBeksoGMGw=="),
+		mk("private-key", "critical", "examples/security/ssl/worker.key", key),
+		mk("generic-secret-assignment", "medium", "docs/userguide/configuration.rst", "Hq8ZkX3m"+"P9vL2nR7"),
+		mk("codecov-token", "medium", "tox.ini", "bb6ecc30-6d40-4f57-942e-"+"406f5f579198"),
+	}
+	Sort(fs)
+	if fs[0].File != "tox.ini" {
+		var order []string
+		for _, f := range fs {
+			order = append(order, f.File+" "+f.Severity)
+		}
+		t.Errorf("the real token is not first: %q", order)
+	}
+	for i := 1; i < len(fs); i++ {
+		if Rank(&fs[i-1]) > Rank(&fs[i]) {
+			t.Errorf("not sorted at %d", i)
+		}
+	}
+}
+
+func TestKeep(t *testing.T) {
+	f := leak.Finding{Severity: "medium", Confidence: "low"}
+	for _, tt := range []struct {
+		sev, conf string
+		want      bool
+	}{
+		{"", "", true}, {"medium", "", true}, {"high", "", false}, {"info", "low", true}, {"", "medium", false},
+	} {
+		if got := Keep(&f, tt.sev, tt.conf); got != tt.want {
+			t.Errorf("Keep(%q, %q) = %v", tt.sev, tt.conf, got)
+		}
+	}
+}

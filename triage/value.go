@@ -1,0 +1,163 @@
+package triage
+
+import (
+	"math"
+	"strings"
+
+	"github.com/leakhound/leakhound/entropy"
+)
+
+// Value flags: what makes a value look unlike a live secret.
+const (
+	FlagPlaceholder = "placeholder"
+	FlagDictionary  = "dictionary-words"
+	FlagLowEntropy  = "low-entropy"
+	FlagRepetitive  = "repetitive"
+	FlagSequential  = "sequential"
+)
+
+// placeholderWords mark a value written to stand for a secret.
+var placeholderWords = []string{
+	"example", "sample", "dummy", "fake", "placeholder", "changeme", "change_me", "change-me",
+	"replace", "redacted", "your_", "your-", "yoursecret", "yourkey", "yourtoken", "yourpassword",
+	"insert", "xxxx", "todo", "notreal", "not_real", "not-real", "mock", "foobar", "testing",
+	"<", ">", "{{", "${", "%(",
+}
+
+// dictionaryWords are words that made-up secrets are made of: a value
+// covered mostly by them (supersecretpassword, my-dev-key-123) is a
+// developer's stand-in, not a generated credential.
+var dictionaryWords = []string{
+	"secret", "password", "passwd", "pass", "token", "key", "api", "auth", "access", "private",
+	"public", "super", "very", "my", "our", "the", "dev", "development", "prod", "production",
+	"staging", "local", "localhost", "test", "tests", "default", "admin", "root", "user", "guest",
+	"demo", "hello", "world", "foo", "bar", "baz", "qux", "abc", "xyz", "letmein", "welcome",
+	"qwerty", "monkey", "dragon", "master", "login", "django", "flask", "rails", "insecure",
+	"unsafe", "not", "real", "value", "string", "random", "long", "hard", "guess", "app",
+	"application", "server", "client", "session", "cookie", "signing", "encryption", "database",
+	"db", "mysql", "postgres", "redis", "mongo", "service", "account", "example", "sample", "fake",
+	"dummy", "change", "this", "that", "me", "it", "some", "here", "there", "keep", "safe",
+	"top", "jwt", "hmac", "salt", "pepper", "shared", "bearer", "oauth", "web", "site", "project",
+	"company", "acme", "local", "temp", "tmp", "one", "two", "three", "new", "old", "good", "bad",
+	"you", "your", "will", "never", "nobody", "knows", "what", "is", "for", "and", "with",
+}
+
+var dictionary = func() map[string]bool {
+	m := make(map[string]bool, len(dictionaryWords))
+	for _, w := range dictionaryWords {
+		m[w] = true
+	}
+	return m
+}()
+
+// ValueFlags returns what makes secret look unlike a live secret, in the
+// order of the Flag constants: a placeholder word or markup; letters made
+// mostly of dictionary words; an entropy below 3 bits per byte (or, for a
+// value under 16 bytes, below three quarters of the most its length
+// allows); a character repeated five times running or a short unit
+// repeated throughout; a run of five ascending or descending letters or
+// digits (abcde, 54321).
+func ValueFlags(secret string) []string {
+	var flags []string
+	low := strings.ToLower(secret)
+	for _, w := range placeholderWords {
+		if strings.Contains(low, w) {
+			flags = append(flags, FlagPlaceholder)
+			break
+		}
+	}
+	if dictionaryCovered(low) {
+		flags = append(flags, FlagDictionary)
+	}
+	if n := len(secret); n > 0 {
+		limit := 3.0
+		if n < 16 {
+			limit = 0.75 * math.Log2(float64(n))
+		}
+		if entropy.Shannon([]byte(secret)) < limit {
+			flags = append(flags, FlagLowEntropy)
+		}
+	}
+	if repetitive(low) {
+		flags = append(flags, FlagRepetitive)
+	}
+	if sequential(low) {
+		flags = append(flags, FlagSequential)
+	}
+	return flags
+}
+
+// dictionaryCovered reports whether at least 60% of s's bytes, and at
+// least 6, are letters of dictionary words (split greedily, longest word
+// first, within each run of letters).
+func dictionaryCovered(s string) bool {
+	covered := 0
+	for _, run := range strings.FieldsFunc(s, func(r rune) bool { return r < 'a' || r > 'z' }) {
+		for i := 0; i < len(run); {
+			best := 0
+			for l := min(len(run)-i, 12); l >= 2; l-- {
+				if dictionary[run[i:i+l]] {
+					best = l
+					break
+				}
+			}
+			if best == 0 {
+				i++
+				continue
+			}
+			covered += best
+			i += best
+		}
+	}
+	return covered >= 6 && covered*10 >= len(s)*6
+}
+
+// repetitive reports a letter or digit repeated five times running, or s
+// made of one unit of at most four bytes repeated (at least three times).
+func repetitive(s string) bool {
+	run := 1
+	for i := 1; i < len(s); i++ {
+		if s[i] == s[i-1] && isAlnum(s[i]) {
+			run++
+			if run >= 5 {
+				return true
+			}
+		} else {
+			run = 1
+		}
+	}
+	for u := 1; u <= 4 && u*3 <= len(s); u++ {
+		if len(s)%u == 0 && strings.Repeat(s[:u], len(s)/u) == s {
+			return true
+		}
+	}
+	return false
+}
+
+// sequential reports a run of five letters or digits each one more (or
+// each one less) than the one before.
+func sequential(s string) bool {
+	up, down := 1, 1
+	for i := 1; i < len(s); i++ {
+		a, b := s[i-1], s[i]
+		alnum := isAlnum(a) && isAlnum(b)
+		if alnum && b == a+1 {
+			up++
+		} else {
+			up = 1
+		}
+		if alnum && b+1 == a {
+			down++
+		} else {
+			down = 1
+		}
+		if up >= 5 || down >= 5 {
+			return true
+		}
+	}
+	return false
+}
+
+func isAlnum(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' }
+
+func shannon(s string) float64 { return entropy.Shannon([]byte(s)) }
