@@ -197,7 +197,7 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 		}
 	}
 	if capped {
-		res.Capped = append(res.Capped, "(decoding)")
+		res.Capped = append(res.Capped, CappedDecoding)
 	}
 	if len(found) == 0 {
 		return

@@ -35,10 +35,16 @@ const regionLinesBefore = keywordLinesAfter
 // filter and remember them.
 const maxNoveltyLines = 1 << 20
 
+// CappedDecoding is the entry of Result.Capped that says decoding stopped
+// at its budget, rather than a rule at its cap.
+const CappedDecoding = "(decoding)"
+
 // Result is what Detect found in one fragment.
 type Result struct {
 	Matches []Match
-	// Capped lists the rules cut off at Options.MaxMatchesPerRule.
+	// Capped lists the rules cut off at Options.MaxMatchesPerRule, and
+	// CappedDecoding when the fragment held more encoded or escaped text
+	// than one fragment's decoding budget (the rest was scanned as written).
 	Capped []string
 	// Skipped is true when every source of the fragment is on a global path
 	// allowlist, so the content was not scanned.

@@ -390,6 +390,10 @@ func (t *tally) record(res detect.Result, err error, where string) {
 		t.allowlisted++
 	}
 	for _, id := range res.Capped {
+		if id == detect.CappedDecoding {
+			t.warnings = addWarning(t.warnings, fmt.Sprintf("%s holds more encoded or escaped text than is decoded per file; the rest of it was scanned as written", where))
+			continue
+		}
 		t.warnings = addWarning(t.warnings, fmt.Sprintf("rule %s matched more than the cap in %s; its other matches there were dropped", id, where))
 	}
 }
