@@ -100,6 +100,11 @@ type Detector struct {
 	testPaths *re2.Regexp
 	// anyPathOnly matches the paths that some path-only rule matches.
 	anyPathOnly *re2.Regexp
+
+	// prefixes are the literal prefixes of vendor formats (see
+	// vendorPrefixes), built once on first use.
+	prefixOnce sync.Once
+	prefixes   []string
 }
 
 type rule struct {

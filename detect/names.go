@@ -233,7 +233,7 @@ var (
 	strongSuffix = []string{"password", "passwd", "passphrase", "secret", "token", "apikey", "accesskey", "secretkey", "privatekey", "credentials", "credential"}
 	// notSecret, as any part of a name, says its value is not a real
 	// secret.
-	notSecret = wordSet("non not invalid wrong bad fake dummy mock sample example placeholder expired revoked malformed bogus incorrect public publishable csrf xsrf")
+	notSecret = wordSet("non not invalid wrong bad fake dummy mock sample example placeholder expired revoked malformed bogus incorrect public publishable csrf xsrf authenticity")
 	// leadingNot, as the first part of a name, says it names a question
 	// or an action, not a secret.
 	leadingNot = wordSet("is has use enable show hide validate check verify require allow min max num len get should must can skip ignore forgot")

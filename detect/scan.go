@@ -466,6 +466,10 @@ func (d *Detector) record(r *rule, content []byte, sc *scratch, w0 int, text []b
 		// password, not a non-secret: Finding decides.
 		weak = true
 	}
+	if r.generic && r.store == nil && d.standIn(secret) {
+		// A near miss or placeholder in a vendor's place (see standIn).
+		return false
+	}
 	m := Match{
 		rule:    r,
 		Secret:  string(secret),

@@ -1,0 +1,199 @@
+package detect
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strings"
+	"unicode/utf8"
+)
+
+// Values that a generic rule (one that judges a value by the name it is
+// assigned to) does not report because they are stand-ins, written to
+// look like a secret: near misses of a vendor's format that tests and
+// docs write next to the real format (apify_api_…_extra, AstraCS:short,
+// sk-…invalid, APIFY_API_ for apify_api_), whose vendor rule rejects them
+// on purpose.
+//
+// A value that merely starts with a vendor's prefix is still reported by
+// the generic rule when the vendor's rule rejects it: vendors change
+// lengths and alphabets, and the generic rule is the safety net for that.
+
+// vendorPrefixes returns the literal prefixes, as written, that the
+// secrets of d's rules not tagged generic begin with when the rule takes
+// them in one case only; built once, on first use. A prefix counts when it
+// is distinctive: at least four characters, or three with a separator
+// (sk-, pk_), and not a word that starts any value (secret_, api-).
+func (d *Detector) vendorPrefixes() []string {
+	d.prefixOnce.Do(func() {
+		seen := map[string]bool{}
+		for _, r := range d.rules {
+			if r.generic || r.Regex == "" || r.StorePath != "" {
+				continue
+			}
+			for _, p := range secretPrefixes(&r.Rule.Value, r.Regex, r.SecretGroup) {
+				if p.fold || !distinctivePrefix(strings.ToLower(p.text)) || seen[p.text] {
+					continue
+				}
+				seen[p.text] = true
+				d.prefixes = append(d.prefixes, p.text)
+			}
+		}
+	})
+	return d.prefixes
+}
+
+// distinctivePrefix reports whether p is long and particular enough that a
+// value beginning with it is written in that format rather than by chance.
+func distinctivePrefix(p string) bool {
+	if commonPrefixes[strings.TrimRight(p, "_-:.$")] || strings.ContainsAny(p, "/ ") || strings.HasPrefix(p, "-----") {
+		return false
+	}
+	if strings.Trim(p, p[:1]) == "" {
+		return false // one character repeated (aaaa)
+	}
+	n := utf8.RuneCountInString(p)
+	if n >= 4 {
+		return true
+	}
+	return n == 3 && strings.ContainsAny(p, "_-:.")
+}
+
+// commonPrefixes are prefixes of formats that are also words a person
+// writes at the start of any value: secret_..., api-..., key_...
+var commonPrefixes = map[string]bool{
+	"api": true, "api_key": true, "apikey": true, "key": true, "secret": true, "access": true,
+	"access_token": true, "private": true, "token": true, "pat": true, "live": true,
+	"test": true, "server": true, "mobile": true, "sdk": true, "db": true, "prd": true,
+	"sha1": true, "pass": true, "password": true, "auth": true,
+}
+
+// secretPrefixes returns the literal prefixes that the secret of a rule
+// begins with: those of its value format when it has one, else those of
+// the capture group that holds its secret (group, or the group named
+// secret). It returns nil when the secret has no literal start.
+func secretPrefixes(value *string, regex string, group int) []prefix {
+	src := regex
+	if *value != "" {
+		src = *value
+	}
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	re = re.Simplify()
+	var target *syntax.Regexp
+	if *value != "" {
+		target = re
+	} else {
+		target = findGroup(re, group)
+	}
+	if target == nil {
+		return nil
+	}
+	return literalStarts(target, 0)
+}
+
+// findGroup returns the capture group with index group or, when group is
+// zero, the first group named secret (secret, secret2...).
+func findGroup(re *syntax.Regexp, group int) *syntax.Regexp {
+	if re.Op == syntax.OpCapture {
+		if (group > 0 && re.Cap == group) || (group == 0 && groupIs(re.Name, "secret")) {
+			return re.Sub[0]
+		}
+	}
+	for _, s := range re.Sub {
+		if g := findGroup(s, group); g != nil {
+			return g
+		}
+	}
+	return nil
+}
+
+// literalStarts returns the literal texts that every match of re starts
+// with, one per branch of a leading alternation; nil when a branch has no
+// literal start.
+func literalStarts(re *syntax.Regexp, depth int) []prefix {
+	if depth > 8 {
+		return nil
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []prefix{{string(re.Rune), re.Flags&syntax.FoldCase != 0}}
+	case syntax.OpCapture:
+		return literalStarts(re.Sub[0], depth+1)
+	case syntax.OpConcat:
+		subs := re.Sub
+		for len(subs) > 0 && isEmptyWidth(subs[0]) {
+			subs = subs[1:]
+		}
+		if len(subs) == 0 {
+			return nil
+		}
+		heads := literalStarts(subs[0], depth+1)
+		if heads == nil {
+			return nil
+		}
+		// A single literal head continues with the literal after it
+		// (a group then a literal: (?:sk)-).
+		if len(heads) == 1 && len(subs) > 1 && subs[0].Op != syntax.OpLiteral {
+			if next := literalStarts(subs[1], depth+1); len(next) == 1 && subs[1].Op == syntax.OpLiteral {
+				heads[0].text += next[0].text
+				heads[0].fold = heads[0].fold || next[0].fold
+			}
+		}
+		return heads
+	case syntax.OpAlternate:
+		var out []prefix
+		for _, s := range re.Sub {
+			h := literalStarts(s, depth+1)
+			if h == nil {
+				return nil
+			}
+			out = append(out, h...)
+		}
+		return out
+	}
+	return nil
+}
+
+func isEmptyWidth(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpEmptyMatch:
+		return true
+	}
+	return false
+}
+
+// prefix is a literal a format starts with; fold is set when the format
+// accepts it in any case.
+type prefix struct {
+	text string
+	fold bool
+}
+
+// wrongCasePrefix reports whether secret begins with a vendor's literal
+// prefix written in another case (APIFY_API_ for apify_api_): the vendor
+// issues it in one case only, so this is a near miss, not its secret.
+func (d *Detector) wrongCasePrefix(secret []byte) bool {
+	for _, p := range d.vendorPrefixes() {
+		if len(secret) > len(p) && strings.EqualFold(string(secret[:len(p)]), p) && string(secret[:len(p)]) != p {
+			return true
+		}
+	}
+	return false
+}
+
+// markerWord matches the words that mark a value as a stand-in: a near
+// miss written for a test (_extra, :short, …invalid, .signature) or an
+// example, as a part of the value between separators or digits.
+var markerWord = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(?:short|extra|wrong|bad|fake)(?:[^a-z0-9]|$)|(?:^|[^a-z])(?:invalid|signature|truncated|example|sample|dummy|notreal|bogus)(?:[^a-z]|$)`)
+
+// standIn reports whether a value that a generic rule found is a stand-in
+// rather than a secret: a near miss of a vendor's format (its prefix in the
+// wrong case) or a value marked by a word (short, invalid, extra, example).
+// Typed sequences (abc123, 1234567890) are not judged here: people write
+// real keys' examples that way, and a vendor rule still reports them.
+func (d *Detector) standIn(secret []byte) bool {
+	return markerWord.Match(secret) || d.wrongCasePrefix(secret)
+}
