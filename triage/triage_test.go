@@ -63,6 +63,11 @@ func TestPathContext(t *testing.T) {
 		{"src/pip/_vendor/urllib3/util.py", Vendored},
 		{"htmlcov/rest_framework_authentication.html", Vendored},
 		{"mkdocs/search_index.json", Docs},
+		{"docs/_build/html/api.html", Docs},
+		{"build/_build/html/index.html", Docs},
+		{"site/_static/searchtools.js", Docs},
+		{"public/_sources/auth.rst.txt", Docs},
+		{"api-guide/authentication/index.html", Code},
 		{"vendor/github.com/x/y/y_test.go", Vendored},
 		{"third_party/lib/config.py", Vendored},
 		{"refs/tags/v1:tests/key.pem", Test},
@@ -70,6 +75,59 @@ func TestPathContext(t *testing.T) {
 	} {
 		if got := tr.PathContext(tt.path); got != tt.want {
 			t.Errorf("PathContext(%q) = %q, want %q", tt.path, got, tt.want)
+		}
+	}
+}
+
+// TestBuiltSite checks that the pages of a built documentation site are
+// documentation once a marker of the site was seen (SetSites), wherever
+// the site lives (a gh-pages branch's root, site/, public/), and that
+// templates and pages outside the site stay code.
+func TestBuiltSite(t *testing.T) {
+	for _, tt := range []struct {
+		path, root string
+		ok         bool
+	}{
+		{"search/search_index.json", "", true},
+		{"mkdocs/search_index.json", "", true},
+		{"site/search/search_index.json", "site", true},
+		{"docs/_build/html/searchindex.js", "docs/_build/html", true},
+		{"public/objects.inv", "public", true},
+		{"src/search/index.json", "", false},
+		{"app/searchindex.jsx", "", false},
+	} {
+		root, ok := SiteRoot(tt.path)
+		if root != tt.root || ok != tt.ok {
+			t.Errorf("SiteRoot(%q) = %q, %v; want %q, %v", tt.path, root, ok, tt.root, tt.ok)
+		}
+	}
+
+	tr := defaultTriage(t)
+	if got := tr.PathContext("api-guide/authentication/index.html"); got != Code {
+		t.Fatalf("before SetSites: %q", got)
+	}
+	tr.SetSites([]string{"", "public", ""})
+	for _, tt := range []struct{ path, want string }{
+		{"api-guide/authentication/index.html", Docs},
+		{"api-guide/authentication.html", Docs},
+		{"public/index.HTM", Docs},
+		{"app/templates/base.html", Code},
+		{"templates/base.html", Code},
+		{"app/settings.py", Code},
+		{"tests/page.html", Test},
+	} {
+		if got := tr.PathContext(tt.path); got != tt.want {
+			t.Errorf("PathContext(%q) = %q, want %q", tt.path, got, tt.want)
+		}
+	}
+	tr.SetSites([]string{"public"})
+	for _, tt := range []struct{ path, want string }{
+		{"public/guide/index.html", Docs},
+		{"publicity/index.html", Code},
+		{"index.html", Code},
+	} {
+		if got := tr.PathContext(tt.path); got != tt.want {
+			t.Errorf("site public/: PathContext(%q) = %q, want %q", tt.path, got, tt.want)
 		}
 	}
 }
