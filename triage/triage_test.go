@@ -248,6 +248,32 @@ func TestKindConfidence(t *testing.T) {
 	}
 }
 
+// TestKnownVendorSamples checks the vendors' published sample keys of the
+// default rules: each is publicly known, at its entry's severity in code,
+// with where it is published; a key of the same shape that no vendor
+// published is not.
+func TestKnownVendorSamples(t *testing.T) {
+	tr := defaultTriage(t)
+	for _, tt := range []struct {
+		rule, secret, sev, published string
+		known                        bool
+	}{
+		{"stripe-test-secret-key", "sk_test_" + "BQokikJOvBiI2HlWgH4olfQ2", "low", "docs.stripe.com/api/authentication", true},
+		{"stripe-test-secret-key", "sk_test_" + "4eC39HqLyjWDarjtT1zdp7dc", "low", "docs.stripe.com/api/authentication", true},
+		{"stripe-test-secret-key", "sk_test_" + "BQokikJOvBiI2HlWgH4olfQ3", "", "", false},
+		{"generic-secret-assignment", "1x" + strings.Repeat("0", 31) + "AA", "medium", "developers.cloudflare.com/turnstile", true},
+		{"generic-secret-assignment", "3x" + strings.Repeat("0", 31) + "AA", "medium", "developers.cloudflare.com/turnstile", true},
+		{"generic-secret-assignment", "1x" + strings.Repeat("0", 30) + "AA", "", "", false},
+		{"generic-secret-assignment", "41x" + strings.Repeat("0", 31) + "AA", "", "", false},
+	} {
+		f := &leak.Finding{RuleID: tt.rule, Secret: tt.secret, Match: "KEY = '" + tt.secret + "'"}
+		known, sev, ok := tr.Known(f)
+		if ok != tt.known || ok && (sev != tt.sev || !strings.Contains(known, tt.published)) {
+			t.Errorf("Known(%s…) = %q, %q, %v; want %q from %s", tt.secret[:10], known, sev, ok, tt.sev, tt.published)
+		}
+	}
+}
+
 // TestJudge checks severity x context with the default rules: the table of
 // the package documentation, a publicly known value in each context, and
 // that every finding gets a severity, a confidence and a label.
