@@ -67,6 +67,11 @@ func Walk(ctx context.Context, root string, opts Options, fn func(*leak.Fragment
 	safego.Go(g, func() error {
 		defer close(paths)
 		return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			// A cancelled walk stops at once: the select below may still
+			// find room in the channel and carry on.
+			if err := gctx.Err(); err != nil {
+				return err
+			}
 			if err != nil {
 				mu.Lock()
 				defer mu.Unlock()

@@ -214,6 +214,7 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		}
 	}
 	// Judge every finding once, and put the most urgent first.
+	tr.SetSites(e.siteRoots())
 	for i := range rep.Findings {
 		tr.Judge(&rep.Findings[i])
 	}
@@ -258,6 +259,7 @@ type engine struct {
 
 	mu      sync.Mutex // guards what follows
 	found   []blobMatches
+	sites   map[string]bool // roots of built documentation sites seen
 	skipped map[leak.SkipReason]int
 	nerrs   int
 	// abort is the error OnError stopped the scan with.
@@ -470,6 +472,9 @@ func (s *Sink) MaxFileSize() int64 { return s.maxFileSize }
 // need only be valid until Fragment returns.
 func (s *Sink) Fragment(frag *leak.Fragment) {
 	e := s.e
+	for i := range frag.Sources {
+		e.noteSite(frag.Sources[i].Path)
+	}
 	res, err := e.d.Detect(frag)
 	where := "blob " + frag.BlobID
 	if frag.BlobID == "" && len(frag.Sources) > 0 {
@@ -508,6 +513,7 @@ func SourcePaths(srcs []leak.Source) []string {
 // read (binary, too large): rules on paths alone (a .p12 key store, say)
 // report it. blobID is the content's git blob id, or "" outside history.
 func (s *Sink) Path(blobID string, src leak.Source) {
+	s.e.noteSite(src.Path)
 	for _, f := range s.e.d.PathFindings(blobID, src) {
 		s.e.col.Add(f, order(src))
 	}
@@ -544,3 +550,29 @@ func (s *Sink) aborted() error {
 
 // progress makes fn the source of the scan's progress.
 func (s *Sink) progress(fn progressSource) { s.e.stats.Store(&fn) }
+
+// noteSite records the root of a built documentation site if path marks
+// one (see triage.SiteRoot). Safe for concurrent use.
+func (e *engine) noteSite(path string) {
+	root, ok := triage.SiteRoot(path)
+	if !ok {
+		return
+	}
+	e.mu.Lock()
+	if e.sites == nil {
+		e.sites = map[string]bool{}
+	}
+	e.sites[root] = true
+	e.mu.Unlock()
+}
+
+// siteRoots returns the roots noteSite recorded.
+func (e *engine) siteRoots() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	roots := make([]string, 0, len(e.sites))
+	for r := range e.sites {
+		roots = append(roots, r)
+	}
+	return roots
+}

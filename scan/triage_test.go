@@ -102,6 +102,53 @@ func TestTriageOrderAndRefs(t *testing.T) {
 	}
 }
 
+// TestBuiltDocsSite builds a history whose gh-pages branch holds an
+// MkDocs site built from docs/ (pages at the branch's root, beside
+// search/search_index.json): a documented key quoted in the site ranks as
+// documentation, as it does in docs/, not as code; a token in an app's
+// HTML template stays production.
+func TestBuiltDocsSite(t *testing.T) {
+	t.Parallel()
+	s := gittest.Secrets()
+	fastAPIDocs := strings.Join([]string{"09d25e094faa6ca2", "556c818166b7a956", "3b93f7099f6f0f4c", "aa6cf63b88e8d3e7"}, "")
+	g := gittest.New(t)
+	g.Write("docs/auth.md", "    SECRET_KEY = '"+fastAPIDocs+"'\n")
+	g.Write("app/templates/base.html", "<script>const TOKEN = '"+s["github-token"]+"';</script>\n")
+	g.Commit("start")
+	main := mainBranch(t, g)
+	g.Branch("gh-pages")
+	g.Remove("docs/auth.md").Remove("app/templates/base.html")
+	g.Write("auth/index.html", "<pre><code>SECRET_KEY = '"+fastAPIDocs+"'</code></pre>\n")
+	g.Write("search/search_index.json", `{"docs": []}`+"\n")
+	g.Commit("Deployed with MkDocs")
+	g.Checkout(main)
+	repo := open(t, g.Dir)
+	rep := run(t, repo, &scan.History{Repo: repo}, scan.Options{})
+
+	var known, tmpl *leak.Finding
+	for i := range rep.Findings {
+		f := &rep.Findings[i]
+		switch {
+		case f.Context.Known != "" && (f.File == "auth/index.html" || slices.ContainsFunc(f.Locations, func(l leak.Location) bool { return l.File == "auth/index.html" })):
+			known = f
+		case f.File == "app/templates/base.html":
+			tmpl = f
+		}
+	}
+	if known == nil || tmpl == nil {
+		t.Fatalf("findings %+v", rep.Findings)
+	}
+	if known.Context.Path != triage.Docs || known.Severity != "info" {
+		t.Errorf("documented key in the built site: %s %+v, want info in docs", known.Severity, known.Context)
+	}
+	if tmpl.Context.Path != triage.Code || tmpl.Context.Label != triage.LabelProduction {
+		t.Errorf("token in a template: %+v, want production code", tmpl.Context)
+	}
+	if rep.Findings[0].File != "app/templates/base.html" {
+		t.Errorf("first finding %s, want the template's token", rep.Findings[0].File)
+	}
+}
+
 // TestStagedIsLabelled checks that findings in staged changes are marked
 // staged, with no refs: they are not in history yet.
 func TestStagedIsLabelled(t *testing.T) {

@@ -108,12 +108,17 @@ var DefaultPaths = []config.PathContext{
 		`(?i)(?:^|/)(?:README|CHANGELOG|CHANGES|HISTORY|NEWS|FAQ|CONTRIBUTING|AUTHORS)(?:\.[a-z]+)?$`,
 		// a documentation site's search index (MkDocs, Sphinx)
 		`(?:^|/)(?:search_index\.json|searchindex\.js)$`,
+		// a built documentation site: Sphinx's output folders and the
+		// pages, sources and assets it writes beside them
+		`(?:^|/)_build/(?:html|dirhtml|singlehtml|epub|latex)/`,
+		`(?:^|/)(?:_static|_sources|_modules|_images)/`,
 	}},
 }
 
 // Triage judges findings. It is safe for concurrent use.
 type Triage struct {
 	paths []pathMatcher
+	sites []string // roots of built documentation sites, "" for a tree's root; see SetSites
 	known []knownMatcher
 	rules map[string]*config.Rule
 
@@ -190,8 +195,9 @@ func anyOf(res []string) string {
 }
 
 // PathContext returns the context of the file at path: Code unless a path
-// context matches it. A file at a tag (refs/tags/v1:keys/x.pem) is judged
-// by its path in the tag's tree.
+// context matches it, or it is a page of a built documentation site (see
+// SetSites). A file at a tag (refs/tags/v1:keys/x.pem) is judged by its
+// path in the tag's tree.
 func (t *Triage) PathContext(path string) string {
 	if strings.HasPrefix(path, "refs/") {
 		if _, p, ok := strings.Cut(path, ":"); ok {
@@ -203,7 +209,72 @@ func (t *Triage) PathContext(path string) string {
 			return p.context
 		}
 	}
+	if t.sitePage(path) {
+		return Docs
+	}
 	return Code
+}
+
+// siteMarkers are the files a documentation generator writes at the root
+// of a site it builds, and how deep under the root each one lies: MkDocs'
+// search index (search/search_index.json, or mkdocs/search_index.json in
+// old versions), Sphinx's (searchindex.js) and its inventory of objects
+// (objects.inv).
+var siteMarkers = []struct {
+	name  string
+	depth int
+}{
+	{"search/search_index.json", 2},
+	{"mkdocs/search_index.json", 2},
+	{"searchindex.js", 1},
+	{"objects.inv", 1},
+}
+
+// SiteRoot reports whether the file at path marks the root of a built
+// documentation site (an MkDocs or Sphinx output tree: on a gh-pages
+// branch, under site/, _build/html/ or public/), and returns that root:
+// "" for the root of the tree, else a folder without a trailing slash.
+func SiteRoot(path string) (root string, ok bool) {
+	for _, m := range siteMarkers {
+		if path == m.name {
+			return "", true
+		}
+		if rest, found := strings.CutSuffix(path, "/"+m.name); found {
+			return rest, true
+		}
+	}
+	return "", false
+}
+
+// SetSites records the roots of the built documentation sites a scan saw
+// (see SiteRoot): the pages of such a site (.html files, and what a
+// search of the site serves) are judged documentation, though their paths
+// say nothing of it, as on a gh-pages branch. Templates (a templates/
+// folder) stay code. Call it before Judge, not while Judge runs.
+func (t *Triage) SetSites(roots []string) {
+	t.sites = slices.Clone(roots)
+	slices.Sort(t.sites)
+	t.sites = slices.Compact(t.sites)
+}
+
+// sitePage reports whether path is a page of a site SetSites recorded.
+func (t *Triage) sitePage(path string) bool {
+	if len(t.sites) == 0 {
+		return false
+	}
+	lower := strings.ToLower(path)
+	if !strings.HasSuffix(lower, ".html") && !strings.HasSuffix(lower, ".htm") {
+		return false
+	}
+	if strings.HasPrefix(lower, "templates/") || strings.Contains(lower, "/templates/") {
+		return false
+	}
+	for _, root := range t.sites {
+		if root == "" || strings.HasPrefix(path, root+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // Known returns the description and publication of the publicly known

@@ -63,6 +63,11 @@ func TestPathContext(t *testing.T) {
 		{"src/pip/_vendor/urllib3/util.py", Vendored},
 		{"htmlcov/rest_framework_authentication.html", Vendored},
 		{"mkdocs/search_index.json", Docs},
+		{"docs/_build/html/api.html", Docs},
+		{"build/_build/html/index.html", Docs},
+		{"site/_static/searchtools.js", Docs},
+		{"public/_sources/auth.rst.txt", Docs},
+		{"api-guide/authentication/index.html", Code},
 		{"vendor/github.com/x/y/y_test.go", Vendored},
 		{"third_party/lib/config.py", Vendored},
 		{"refs/tags/v1:tests/key.pem", Test},
@@ -70,6 +75,59 @@ func TestPathContext(t *testing.T) {
 	} {
 		if got := tr.PathContext(tt.path); got != tt.want {
 			t.Errorf("PathContext(%q) = %q, want %q", tt.path, got, tt.want)
+		}
+	}
+}
+
+// TestBuiltSite checks that the pages of a built documentation site are
+// documentation once a marker of the site was seen (SetSites), wherever
+// the site lives (a gh-pages branch's root, site/, public/), and that
+// templates and pages outside the site stay code.
+func TestBuiltSite(t *testing.T) {
+	for _, tt := range []struct {
+		path, root string
+		ok         bool
+	}{
+		{"search/search_index.json", "", true},
+		{"mkdocs/search_index.json", "", true},
+		{"site/search/search_index.json", "site", true},
+		{"docs/_build/html/searchindex.js", "docs/_build/html", true},
+		{"public/objects.inv", "public", true},
+		{"src/search/index.json", "", false},
+		{"app/searchindex.jsx", "", false},
+	} {
+		root, ok := SiteRoot(tt.path)
+		if root != tt.root || ok != tt.ok {
+			t.Errorf("SiteRoot(%q) = %q, %v; want %q, %v", tt.path, root, ok, tt.root, tt.ok)
+		}
+	}
+
+	tr := defaultTriage(t)
+	if got := tr.PathContext("api-guide/authentication/index.html"); got != Code {
+		t.Fatalf("before SetSites: %q", got)
+	}
+	tr.SetSites([]string{"", "public", ""})
+	for _, tt := range []struct{ path, want string }{
+		{"api-guide/authentication/index.html", Docs},
+		{"api-guide/authentication.html", Docs},
+		{"public/index.HTM", Docs},
+		{"app/templates/base.html", Code},
+		{"templates/base.html", Code},
+		{"app/settings.py", Code},
+		{"tests/page.html", Test},
+	} {
+		if got := tr.PathContext(tt.path); got != tt.want {
+			t.Errorf("PathContext(%q) = %q, want %q", tt.path, got, tt.want)
+		}
+	}
+	tr.SetSites([]string{"public"})
+	for _, tt := range []struct{ path, want string }{
+		{"public/guide/index.html", Docs},
+		{"publicity/index.html", Code},
+		{"index.html", Code},
+	} {
+		if got := tr.PathContext(tt.path); got != tt.want {
+			t.Errorf("site public/: PathContext(%q) = %q, want %q", tt.path, got, tt.want)
 		}
 	}
 }
@@ -186,6 +244,32 @@ func TestKindConfidence(t *testing.T) {
 	} {
 		if got := GenericConfidence(secret); got != want {
 			t.Errorf("GenericConfidence(%q) = %q, want %q", secret, got, want)
+		}
+	}
+}
+
+// TestKnownVendorSamples checks the vendors' published sample keys of the
+// default rules: each is publicly known, at its entry's severity in code,
+// with where it is published; a key of the same shape that no vendor
+// published is not.
+func TestKnownVendorSamples(t *testing.T) {
+	tr := defaultTriage(t)
+	for _, tt := range []struct {
+		rule, secret, sev, published string
+		known                        bool
+	}{
+		{"stripe-test-secret-key", "sk_test_" + "BQokikJOvBiI2HlWgH4olfQ2", "low", "docs.stripe.com/api/authentication", true},
+		{"stripe-test-secret-key", "sk_test_" + "4eC39HqLyjWDarjtT1zdp7dc", "low", "docs.stripe.com/api/authentication", true},
+		{"stripe-test-secret-key", "sk_test_" + "BQokikJOvBiI2HlWgH4olfQ3", "", "", false},
+		{"generic-secret-assignment", "1x" + strings.Repeat("0", 31) + "AA", "medium", "developers.cloudflare.com/turnstile", true},
+		{"generic-secret-assignment", "3x" + strings.Repeat("0", 31) + "AA", "medium", "developers.cloudflare.com/turnstile", true},
+		{"generic-secret-assignment", "1x" + strings.Repeat("0", 30) + "AA", "", "", false},
+		{"generic-secret-assignment", "41x" + strings.Repeat("0", 31) + "AA", "", "", false},
+	} {
+		f := &leak.Finding{RuleID: tt.rule, Secret: tt.secret, Match: "KEY = '" + tt.secret + "'"}
+		known, sev, ok := tr.Known(f)
+		if ok != tt.known || ok && (sev != tt.sev || !strings.Contains(known, tt.published)) {
+			t.Errorf("Known(%s…) = %q, %q, %v; want %q from %s", tt.secret[:10], known, sev, ok, tt.sev, tt.published)
 		}
 	}
 }

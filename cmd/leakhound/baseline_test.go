@@ -795,3 +795,52 @@ func (w *promptWriter) String() string {
 	defer w.mu.Unlock()
 	return w.buf.String()
 }
+
+// TestBaselineRecordsEveryFinding checks that the baseline commands refuse
+// --min-severity and --min-confidence, saying why and writing nothing,
+// that their help says so, and that a baseline records a low-severity
+// finding (a password in a test) beside a production one.
+func TestBaselineRecordsEveryFinding(t *testing.T) {
+	g := gittest.New(t)
+	pw := "Xq7#mZ2p" + "L9vR"
+	g.Write("tests/test_db.py", "conn = connect(host='db', password='"+pw+"')\n")
+	g.Write("deploy.sh", "export GITHUB_TOKEN="+gittest.Secrets()["github-token"]+"\n")
+	g.Commit("start")
+	file := filepath.Join(g.Dir, ".secretsbaseline.json")
+	for _, args := range [][]string{
+		{"baseline", "create", "--min-severity", "high", g.Dir},
+		{"baseline", "update", "--min-confidence", "high", g.Dir},
+		{"baseline", "audit", "--stats", "--min-severity", "low", g.Dir},
+	} {
+		r := runLH(t, "", args...)
+		if r.code != 2 || !strings.Contains(r.err, "records every finding") || !strings.Contains(r.err, args[len(args)-3]) {
+			t.Errorf("%q: exit %d\n%s", args, r.code, r.err)
+		}
+		if _, err := os.Stat(file); err == nil {
+			t.Fatalf("%q wrote a baseline", args)
+		}
+	}
+	for _, sub := range []string{"create", "update", "audit"} {
+		if r := runLH(t, "", "baseline", sub, "--help"); !strings.Contains(r.out, "--min-severity") {
+			t.Errorf("baseline %s --help does not say why it takes no --min-severity:\n%s", sub, r.out)
+		}
+	}
+	if r := runLH(t, "", "baseline", "create", g.Dir); r.code != 0 {
+		t.Fatalf("create: exit %d\n%s", r.code, r.err)
+	}
+	b, err := baseline.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]bool{}
+	for _, e := range b.Entries {
+		files[e.File] = true
+	}
+	if !files["tests/test_db.py"] || !files["deploy.sh"] {
+		t.Errorf("baseline holds %v, want the test password and the token", files)
+	}
+	// scan applies the baseline, then the filter, to what it shows.
+	if r := runLH(t, "", "scan", "--no-progress", "--min-severity", "high", g.Dir); r.code != 0 {
+		t.Errorf("scan with the baseline: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+}

@@ -31,6 +31,13 @@ committing it again, keeps it known; a different secret is new.
 Entries are sorted and written one per line, so that a change to the
 baseline reads well in a merge request. Commit the file.
 
+A baseline records every finding, whatever its severity and confidence, as
+gitleaks' and TruffleHog's do: a secret left out because it looked like a
+test password would fail the next scan as new, and triage's verdict can
+change with the rules. So the baseline commands take no --min-severity or
+--min-confidence; 'leakhound scan', 'ci' and the hooks take them and apply
+them after the baseline, to what they show.
+
   leakhound baseline create           write .secretsbaseline.json from a full scan
   leakhound baseline update           add new findings, drop secrets gone from history
   leakhound baseline audit            review unreviewed entries on a terminal
@@ -128,6 +135,7 @@ type baselineCreateOptions struct {
 
 func newBaselineCreateCommand(std stdio) *cobra.Command {
 	var opts baselineCreateOptions
+	var filtersTaken func() error
 	cmd := &cobra.Command{
 		Use:   "create [PATH]",
 		Short: "Write a baseline of every secret in the repository's history",
@@ -135,13 +143,18 @@ func newBaselineCreateCommand(std stdio) *cobra.Command {
 write a baseline listing every secret found, each unreviewed, to
 .secretsbaseline.json at the repository's root (or -o FILE). An existing
 baseline is not overwritten without --force: 'leakhound baseline update'
-keeps its reviews.` + baselineExitHelp,
+keeps its reviews. Every finding is recorded: --min-severity and
+--min-confidence are not taken here (see 'leakhound baseline --help').` + baselineExitHelp,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := filtersTaken(); err != nil {
+				return err
+			}
 			return runBaselineCreate(cmd.Context(), opts, args, std)
 		},
 	}
 	opts.AddFlags(cmd.Flags())
+	filtersTaken = noTriageFilters(cmd.Flags())
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "baseline file to write (default: "+baseline.FileName+" at the repository's root)")
 	cmd.Flags().BoolVar(&opts.force, "force", false, "overwrite an existing baseline, losing its reviews")
 	return cmd
@@ -187,6 +200,7 @@ type baselineUpdateOptions struct {
 
 func newBaselineUpdateCommand(std stdio) *cobra.Command {
 	var opts baselineUpdateOptions
+	var filtersTaken func() error
 	cmd := &cobra.Command{
 		Use:   "update [PATH]",
 		Short: "Add new findings to the baseline and drop secrets gone from history",
@@ -195,13 +209,19 @@ bring its baseline up to date: secrets it does not list are added,
 unreviewed; entries whose secret no longer occurs anywhere in history (after
 a history rewrite) are dropped and counted; every other entry keeps its
 review. Entries from an older fingerprint version are migrated: each is
-matched to the finding with the same rule, file, line and commit.` + baselineExitHelp,
+matched to the finding with the same rule, file, line and commit. Every
+finding is recorded: --min-severity and --min-confidence are not taken
+here (see 'leakhound baseline --help').` + baselineExitHelp,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := filtersTaken(); err != nil {
+				return err
+			}
 			return runBaselineUpdate(cmd.Context(), opts, args, std)
 		},
 	}
 	opts.AddFlags(cmd.Flags())
+	filtersTaken = noTriageFilters(cmd.Flags())
 	cmd.Flags().StringVarP(&opts.file, "baseline", "b", "", "baseline file (default: "+baseline.FileName+" at the repository's root)")
 	return cmd
 }
@@ -263,6 +283,7 @@ type baselineAuditOptions struct {
 
 func newBaselineAuditCommand(std stdio) *cobra.Command {
 	var opts baselineAuditOptions
+	var filtersTaken func() error
 	cmd := &cobra.Command{
 		Use:   "audit [PATH]",
 		Short: "Review the baseline's unreviewed entries on a terminal",
@@ -274,17 +295,26 @@ letter, optionally followed by a note ("f test fixture"), then Enter. The
 baseline is saved after each answer.
 
 --stats prints the number of entries per rule and status instead; it needs
-no terminal.` + `
+no terminal.
+
+Every entry is reviewed, whatever the severity of its finding: audit takes
+no --min-severity or --min-confidence (a baseline holds no severity, only
+fingerprints and where each secret was introduced; see 'leakhound baseline
+--help').` + `
 
 EXIT STATUS
   0  done (or quit)
   2  error`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := filtersTaken(); err != nil {
+				return err
+			}
 			return runBaselineAudit(cmd.Context(), opts, args, std)
 		},
 	}
 	fs := cmd.Flags()
+	filtersTaken = noTriageFilters(fs)
 	fs.StringVarP(&opts.file, "baseline", "b", "", "baseline file (default: "+baseline.FileName+" at the repository's root)")
 	opts.rulesOptions.AddFlags(fs, configFromRepo)
 	fs.BoolVar(&opts.stats, "stats", false, "print counts per rule and status, and nothing else")

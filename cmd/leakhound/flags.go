@@ -201,3 +201,27 @@ func (o *triageOptions) failing(rep *report.Report) int {
 	}
 	return n
 }
+
+// baselineRecordsAll is why the baseline commands take no --min-severity
+// or --min-confidence.
+const baselineRecordsAll = `a baseline records every finding, whatever its severity or confidence: filter what is shown with --min-severity and --min-confidence on 'leakhound scan', 'ci' and the hooks, which apply the baseline first`
+
+// noTriageFilters adds --min-severity and --min-confidence to fs, hidden,
+// for a command that records every finding (the baseline commands): the
+// returned check fails, saying why, when either is set, rather than
+// leaving the user with "unknown flag".
+func noTriageFilters(fs *pflag.FlagSet) (check func() error) {
+	var sev, conf string
+	fs.StringVar(&sev, "min-severity", "", "not taken: "+baselineRecordsAll)
+	fs.StringVar(&conf, "min-confidence", "", "not taken: "+baselineRecordsAll)
+	_ = fs.MarkHidden("min-severity")
+	_ = fs.MarkHidden("min-confidence")
+	return func() error {
+		for _, f := range []struct{ name, v string }{{"--min-severity", sev}, {"--min-confidence", conf}} {
+			if fs.Changed(f.name[2:]) {
+				return fmt.Errorf("%s %q: not taken: %s", f.name, f.v, baselineRecordsAll)
+			}
+		}
+		return nil
+	}
+}

@@ -75,3 +75,37 @@ func TestPreCommitFailOn(t *testing.T) {
 		t.Errorf("--fail-on info: exit %d\n%s", r.code, r.err)
 	}
 }
+
+// TestNamePartsAndPlaceholders drives a scan over names that only contain
+// a secret word (AUTHOR is not AUTH, MONKEY is not KEY) and over markup
+// placeholders (<<CLIENT_SECRET>>, [PASSWORD], <user:password>): none of
+// them is a finding, while a real key assigned to API_KEY beside them is.
+func TestNamePartsAndPlaceholders(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("app.py", strings.Join([]string{
+		"import os",
+		`os.environ["GIT_AUTHOR_EMAIL"] = "release-bot@example.org"`,
+		`os.environ.setdefault("GIT_AUTHOR_NAME", "Release Bot Qx7")`,
+		`MONKEY = "Xq7vB2pLm9RtK4wZ"`,
+		`monkey_patch_value = "Hj3kL9mN2pQ8rT5v"`,
+		`keyboardLayout = "Zr8tY2wQ6nM4pL7x"`,
+		"",
+	}, "\n"))
+	g.Write("docs/setup.md", strings.Join([]string{
+		"client_secret: <<CLIENT_SECRET>>",
+		"password = [PASSWORD]",
+		`url = "https://<user:password>@db.example.com/app"`,
+		"DB_PASSWORD=<user:password>",
+		"",
+	}, "\n"))
+	g.Write("settings.py", "API_KEY = \""+"Xq7vB2pLm9"+"RtK4wZ8sYc\"\n")
+	g.Commit("names and placeholders")
+	r := runLH(t, "", "scan", "--no-progress", "-f", "json", g.Dir)
+	rep := parseJSON(t, r.out)
+	if r.code != 1 || len(rep.Findings) != 1 || rep.Findings[0].File != "settings.py" {
+		for _, f := range rep.Findings {
+			t.Errorf("finding %s at %s:%d (%s)", f.RuleID, f.File, f.Line, f.Match)
+		}
+		t.Fatalf("exit %d, %d findings, want 1 in settings.py\n%s", r.code, len(rep.Findings), r.err)
+	}
+}
