@@ -58,8 +58,20 @@ func TestDefaultRuleExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Under -race the regex engine is some fifty times slower: every
+	// fourth rule's examples then (rules test and the run without the race
+	// detector check them all).
+	step := 1
+	if raceEnabled {
+		step = 4
+		t.Logf("race detector on: checking the examples of every %dth rule", step)
+	}
 	for i := range shipped.Rules {
-		shipped.Rules[i].Examples = cfg.Rules[i].Examples
+		if i%step == 0 {
+			shipped.Rules[i].Examples = cfg.Rules[i].Examples
+		} else {
+			shipped.Rules[i].Examples = nil
+		}
 	}
 	d, err := New(shipped, Options{})
 	if err != nil {
