@@ -30,7 +30,7 @@ var allowed = map[string][]string{
 	"scan":               {"baseline", "config", "detect", "fswalk", "gitwalk", "internal/safefile", "leak", "report", "triage"},
 	"ci":                 {"gitwalk", "report"},
 	"hook":               {"gitwalk"},
-	"hook/prereceive":    {"gitwalk", "leak", "report", "scan"},
+	"hook/prereceive":    {"gitwalk", "hook", "leak", "report", "scan"},
 	"cmd/leakhound":      {"baseline", "baseline/audit", "baseline/importer", "ci", "config", "detect", "gitwalk", "hook", "hook/prereceive", "internal/addrspace", "leak", "mirror", "org", "report", "scan", "scancache", "triage"},
 	"org":                {"report", "scan"},
 	"mirror":             nil,

@@ -36,6 +36,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/leakhound/leakhound/hook"
 )
 
 // Update is one line of git's pre-receive input: a ref, the object it
@@ -69,7 +71,7 @@ func ParseInput(r io.Reader) ([]Update, error) {
 			continue
 		}
 		f := strings.Fields(line)
-		if len(f) != 3 || !isObjectID(f[0]) || !isObjectID(f[1]) || len(f[0]) != len(f[1]) || !strings.HasPrefix(f[2], "refs/") && f[2] != "HEAD" {
+		if len(f) != 3 || !hook.IsObjectID(f[0]) || !hook.IsObjectID(f[1]) || len(f[0]) != len(f[1]) || !strings.HasPrefix(f[2], "refs/") && f[2] != "HEAD" {
 			return nil, fmt.Errorf("pre-receive input line %d: want \"<old id> <new id> <ref>\", got %q", n, truncate(line, 200))
 		}
 		out = append(out, Update{Old: f[0], New: f[1], Ref: f[2]})
@@ -78,18 +80,6 @@ func ParseInput(r io.Reader) ([]Update, error) {
 		return nil, fmt.Errorf("read pre-receive input: %w", err)
 	}
 	return out, nil
-}
-
-func isObjectID(s string) bool {
-	if len(s) != 40 && len(s) != 64 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 func truncate(s string, n int) string {
