@@ -19,3 +19,33 @@ func BenchmarkCompileDefaultRules(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNew measures what every process pays before its first Detect:
+// building a lazy Detector of the default rules, keyword automaton
+// included (New builds it in the background; this waits for it). A hook
+// that scans a few kilobytes pays about this much.
+func BenchmarkNew(b *testing.B) {
+	cfg, err := config.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := New(cfg, Options{Lazy: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		<-d.keywordsReady
+	}
+}
+
+// BenchmarkDefaultRules measures loading the default rules, which every
+// process does before it builds a Detector.
+func BenchmarkDefaultRules(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := config.Default(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

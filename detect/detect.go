@@ -69,11 +69,6 @@ type Options struct {
 	// that matches everywhere is cut off there and the fragment reported as
 	// capped. Zero means 1000.
 	MaxMatchesPerRule int
-	// Short says the scan reads little content (a hook, a merge request):
-	// the keyword prefilter is then built as a plain Aho-Corasick automaton,
-	// about 20 times faster to build than the DFA a long scan wants, and
-	// slower per byte.
-	Short bool
 }
 
 // Detector finds secrets. It is safe for concurrent use.
@@ -143,12 +138,11 @@ type rule struct {
 
 // New compiles cfg. Errors name the rules file, line and rule.
 //
-// The keyword automaton of a large rule set takes a while to build (the
-// DFA more than the plain automaton of Options.Short): New starts building
-// it in a goroutine of its own and returns at once, so that the caller gets on
-// with other work (walking history) meanwhile; the first Detect waits for
-// it. That goroutine ends when the automaton is built; it holds nothing
-// else.
+// The keyword automaton of a large rule set takes a while to build (some
+// 30 ms for the default pack): New starts building it in a goroutine of its
+// own and returns at once, so that the caller gets on with other work
+// (walking history) meanwhile; the first Detect waits for it. That
+// goroutine ends when the automaton is built; it holds nothing else.
 func New(cfg *config.Config, opts Options) (*Detector, error) {
 	if opts.MaxMatchesPerRule == 0 {
 		opts.MaxMatchesPerRule = 1000
@@ -255,7 +249,13 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 	builder := ac.NewAhoCorasickBuilder(ac.Opts{
 		AsciiCaseInsensitive: true,
 		MatchKind:            ac.StandardMatch,
-		DFA:                  !opts.Short,
+		// The plain automaton, not the DFA: the DFA of the default pack's
+		// keywords costs some 350 ms of CPU to build, ten times the
+		// automaton's, in every process (a hook pays it for a few
+		// kilobytes), and it does not win that back even on a full
+		// history, since the prefilter runs only on lines not seen before
+		// (see BenchmarkNew, and the README's Performance section).
+		DFA: false,
 	})
 	// The keyword automaton takes a while to build for a large rule set;
 	// build it while the caller gets on with other work (walking the
