@@ -28,26 +28,6 @@ const (
 	MaxMessage = 1024
 )
 
-// errStop ends an inflate that has read enough.
-var errStop = errors.New("enough")
-
-// prefixWriter keeps the first n bytes written to it, then stops the
-// writer with errStop.
-type prefixWriter struct {
-	b []byte
-	n int
-}
-
-func (w *prefixWriter) Write(p []byte) (int, error) {
-	room := w.n - len(w.b)
-	if len(p) <= room {
-		w.b = append(w.b, p...)
-		return len(p), nil
-	}
-	w.b = append(w.b, p[:room]...)
-	return room, errStop
-}
-
 // head returns the type of object h and the first n bytes of its content
 // (all of it, if it is shorter). Of an object stored whole (loose, or
 // packed but not as a delta) only those bytes are inflated, whatever its
@@ -59,18 +39,18 @@ func (o *objects) head(h plumbing.Hash, n int, maxSize int64) (plumbing.ObjectTy
 	if k < 0 {
 		return o.r.readLooseHead(h, n, maxSize)
 	}
-	s, err := o.or.scanner(k)
+	s, err := o.or.pack(k)
 	if err != nil {
 		return 0, nil, err
 	}
 	if !o.or.ps.idx[k].validOffset(off) {
 		return 0, nil, fmt.Errorf("%w: pack offset %d is outside the pack (a corrupt pack index)", errCorrupt, off)
 	}
-	hdr, err := s.SeekObjectHeader(off)
+	hdr, err := s.header(off)
 	if err != nil {
 		return 0, nil, fmt.Errorf("pack offset %d: %w", off, err)
 	}
-	switch hdr.Type {
+	switch hdr.typ {
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
 	default:
 		// A delta: rebuild it (bounded by maxSize), then keep the head.
@@ -80,16 +60,11 @@ func (o *objects) head(h plumbing.Hash, n int, maxSize int64) (plumbing.ObjectTy
 		}
 		return typ, bytes.Clone(data[:min(len(data), n)]), nil
 	}
-	w := &prefixWriter{b: make([]byte, 0, min(int64(n), hdr.Length)), n: n}
-	_, _, err = s.NextObject(w)
-	switch {
-	case errors.Is(err, errStop):
-	case err != nil:
+	b, err := s.inflate(make([]byte, 0, min(int64(n), hdr.length)), hdr.length, int64(n))
+	if err != nil {
 		return 0, nil, fmt.Errorf("pack offset %d: %w", off, err)
-	case int64(len(w.b)) != hdr.Length:
-		return 0, nil, fmt.Errorf("%w: pack offset %d inflates to %d bytes, its header declares %d", errCorrupt, off, len(w.b), hdr.Length)
 	}
-	return hdr.Type, w.b, nil
+	return hdr.typ, b, nil
 }
 
 // typeOf returns the type of object h, reading no more than headers.
@@ -103,29 +78,29 @@ func (o *objects) typeOf(h plumbing.Hash) (plumbing.ObjectType, error) {
 		if !o.or.ps.idx[k].validOffset(off) {
 			return 0, fmt.Errorf("%w: pack offset %d is outside the pack (a corrupt pack index)", errCorrupt, off)
 		}
-		s, err := o.or.scanner(k)
+		s, err := o.or.pack(k)
 		if err != nil {
 			return 0, err
 		}
-		hdr, err := s.SeekObjectHeader(off)
+		hdr, err := s.header(off)
 		if err != nil {
 			return 0, fmt.Errorf("pack offset %d: %w", off, err)
 		}
-		switch hdr.Type {
+		switch hdr.typ {
 		case plumbing.OFSDeltaObject:
-			if hdr.OffsetReference >= off || hdr.OffsetReference <= 0 {
-				return 0, fmt.Errorf("pack offset %d: bad delta base offset %d", off, hdr.OffsetReference)
+			if hdr.baseOff >= off || hdr.baseOff <= 0 {
+				return 0, fmt.Errorf("pack offset %d: bad delta base offset %d", off, hdr.baseOff)
 			}
-			off = hdr.OffsetReference
+			off = hdr.baseOff
 		case plumbing.REFDeltaObject:
 			at := off
-			if k, off = o.or.find(hdr.Reference); k < 0 {
-				return 0, fmt.Errorf("pack offset %d: delta base %s: %w", at, hdr.Reference, plumbing.ErrObjectNotFound)
+			if k, off = o.or.find(hdr.ref); k < 0 {
+				return 0, fmt.Errorf("pack offset %d: delta base %s: %w", at, hdr.ref, plumbing.ErrObjectNotFound)
 			}
 		case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
-			return hdr.Type, nil
+			return hdr.typ, nil
 		default:
-			return 0, fmt.Errorf("pack offset %d: unknown object type %v", off, hdr.Type)
+			return 0, fmt.Errorf("pack offset %d: unknown object type %v", off, hdr.typ)
 		}
 	}
 	return 0, fmt.Errorf("delta chain deeper than %d", maxDeltaDepth)

@@ -9,13 +9,12 @@ import (
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 
 	"github.com/leakhound/leakhound/internal/safefile"
 )
 
-// objReader decodes objects from pack files for one goroutine, with
-// go-git's pack Scanner and delta patcher.
+// objReader decodes objects from pack files for one goroutine: entries
+// read by packFile, deltas applied by patchDelta.
 //
 // It exists because the storage layer above them is costly when every blob
 // of a history is read: it reopens the pack for each object over 16 KiB,
@@ -26,7 +25,7 @@ import (
 type objReader struct {
 	ps       *packIndexes
 	open     func(k int) (*os.File, error)
-	scanners []*packfile.Scanner
+	packs    []*packFile
 	files    []*os.File
 	cache    *baseCache
 	pool     *bufPool
@@ -51,7 +50,7 @@ func newObjReader(ps *packIndexes, open func(k int) (*os.File, error), cacheByte
 	return &objReader{
 		ps:       ps,
 		open:     open,
-		scanners: make([]*packfile.Scanner, len(ps.idx)),
+		packs:    make([]*packFile, len(ps.idx)),
 		files:    make([]*os.File, len(ps.idx)),
 		cache:    newBaseCache(cacheBytes, pool, large),
 		floor:    deltaFloor,
@@ -68,17 +67,17 @@ func (o *objReader) close() {
 	}
 }
 
-func (o *objReader) scanner(k int) (*packfile.Scanner, error) {
-	if s := o.scanners[k]; s != nil {
-		return s, nil
+func (o *objReader) pack(k int) (*packFile, error) {
+	if p := o.packs[k]; p != nil {
+		return p, nil
 	}
 	f, err := o.open(k)
 	if err != nil {
 		return nil, err
 	}
 	o.files[k] = f
-	o.scanners[k] = packfile.NewScanner(f)
-	return o.scanners[k], nil
+	o.packs[k] = newPackFile(f)
+	return o.packs[k], nil
 }
 
 // maxObjectSize bounds any object decoded, whatever the caller asks: a
@@ -183,20 +182,20 @@ func (o *objReader) objectDepth(k int, off int64, maxSize int64, depth int) (plu
 	if !o.ps.idx[k].validOffset(off) {
 		return 0, nil, fmt.Errorf("%w: pack offset %d is outside the pack (a corrupt pack index)", errCorrupt, off)
 	}
-	s, err := o.scanner(k)
+	s, err := o.pack(k)
 	if err != nil {
 		return 0, nil, err
 	}
-	h, err := s.SeekObjectHeader(off)
+	h, err := s.header(off)
 	if err != nil {
 		return 0, nil, fmt.Errorf("pack offset %d: %w", off, err)
 	}
-	switch h.Type {
+	switch h.typ {
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
-		if h.Length > maxSize {
-			return h.Type, nil, ErrTooLarge
+		if h.length > maxSize {
+			return h.typ, nil, ErrTooLarge
 		}
-		data, err := o.inflate(s, h.Length)
+		data, err := o.inflate(s, h.length)
 		if err != nil {
 			return 0, nil, fmt.Errorf("pack offset %d: %w", off, err)
 		}
@@ -204,9 +203,9 @@ func (o *objReader) objectDepth(k int, off int64, maxSize int64, depth int) (plu
 			o.pool.put(data)
 			return 0, nil, err
 		}
-		return h.Type, o.keep(k, off, h.Type, data, depth == 0), nil
+		return h.typ, o.keep(k, off, h.typ, data, depth == 0), nil
 	case plumbing.OFSDeltaObject, plumbing.REFDeltaObject:
-		delta, err := o.inflate(s, h.Length)
+		delta, err := o.inflate(s, h.length)
 		if err != nil {
 			return 0, nil, fmt.Errorf("pack offset %d: %w", off, err)
 		}
@@ -220,11 +219,11 @@ func (o *objReader) objectDepth(k int, off int64, maxSize int64, depth int) (plu
 		} else if depth == 0 {
 			o.budget = max(o.floor, 100*int64(size))
 		}
-		baseK, baseOff := k, h.OffsetReference
-		if h.Type == plumbing.REFDeltaObject {
-			baseK, baseOff = o.find(h.Reference)
+		baseK, baseOff := k, h.baseOff
+		if h.typ == plumbing.REFDeltaObject {
+			baseK, baseOff = o.find(h.ref)
 			if baseK < 0 {
-				return 0, nil, fmt.Errorf("pack offset %d: delta base %s: %w", off, h.Reference, plumbing.ErrObjectNotFound)
+				return 0, nil, fmt.Errorf("pack offset %d: delta base %s: %w", off, h.ref, plumbing.ErrObjectNotFound)
 			}
 		} else if baseOff >= off || baseOff <= 0 {
 			return 0, nil, fmt.Errorf("pack offset %d: bad delta base offset %d", off, baseOff)
@@ -244,25 +243,21 @@ func (o *objReader) objectDepth(k int, off int64, maxSize int64, depth int) (plu
 		}
 		return typ, o.keep(k, off, typ, data, depth == 0), nil
 	}
-	return 0, nil, fmt.Errorf("pack offset %d: unknown object type %v", off, h.Type)
+	return 0, nil, fmt.Errorf("pack offset %d: unknown object type %v", off, h.typ)
 }
 
-// inflate reads the next object's data, n bytes when inflated, from s into
-// a buffer from the pool.
-func (o *objReader) inflate(s *packfile.Scanner, n int64) ([]byte, error) {
+// inflate reads the data of the entry whose header s just read, n bytes
+// when inflated, into a buffer from the pool.
+func (o *objReader) inflate(s *packFile, n int64) ([]byte, error) {
 	if n < 0 || n > 1<<40 {
 		return nil, fmt.Errorf("bad object size %d", n)
 	}
-	w := &sliceWriter{b: o.pool.get(int(min(n, 64<<20)))}
-	if _, _, err := s.NextObject(w); err != nil {
-		o.pool.put(w.b)
+	b, err := s.inflate(o.pool.get(int(min(n, 64<<20))), n, -1)
+	if err != nil {
+		o.pool.put(b)
 		return nil, err
 	}
-	if int64(len(w.b)) != n {
-		o.pool.put(w.b)
-		return nil, fmt.Errorf("%w: inflates to %d bytes, its header declares %d", errCorrupt, len(w.b), n)
-	}
-	return w.b, nil
+	return b, nil
 }
 
 // keep puts data in the cache, or, if the cache will not hold it, keeps it
@@ -286,14 +281,6 @@ func (o *objReader) release(base []byte) {
 		o.pool.put(base)
 		o.uncached = o.uncached[:n-1]
 	}
-}
-
-// sliceWriter appends to a byte slice.
-type sliceWriter struct{ b []byte }
-
-func (w *sliceWriter) Write(p []byte) (int, error) {
-	w.b = append(w.b, p...)
-	return len(p), nil
 }
 
 // find returns the pack and offset of object h, or -1.

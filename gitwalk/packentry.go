@@ -1,0 +1,188 @@
+package gitwalk
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/klauspost/compress/zlib"
+)
+
+// packFile reads the entries of one pack file: an entry's header at an
+// offset the pack index gave, then its zlib stream, inflated with
+// github.com/klauspost/compress (some twice as fast as compress/zlib).
+//
+// go-git's packfile.Scanner does the same, but it is built to read a whole
+// pack once, as a fetch receives it: it passes every compressed byte through
+// a CRC-32 and a collision-detecting SHA-1 of the whole pack (a third of the
+// cost of inflating, and of no use to a reader that seeks), and refills its
+// buffer at every seek. Here the buffer is kept across seeks that land
+// inside it, as reading in pack order mostly does.
+type packFile struct {
+	r  fileReader
+	br *bufio.Reader
+	zr io.ReadCloser // a zlib reader, once one is made; it is a zlib.Resetter
+}
+
+// packBufSize is the read buffer of a packFile: about the compressed size
+// of a few dozen typical entries.
+const packBufSize = 32 << 10
+
+func newPackFile(f *os.File) *packFile {
+	p := &packFile{r: fileReader{f: f}}
+	p.br = bufio.NewReaderSize(&p.r, packBufSize)
+	return p
+}
+
+// fileReader reads a file from off on, by ReadAt.
+type fileReader struct {
+	f   *os.File
+	off int64
+}
+
+func (r *fileReader) Read(b []byte) (int, error) {
+	n, err := r.f.ReadAt(b, r.off)
+	r.off += int64(n)
+	if n > 0 && errors.Is(err, io.EOF) {
+		err = nil
+	}
+	return n, err
+}
+
+// seek places the reader at off: within the buffer if it holds off.
+func (p *packFile) seek(off int64) {
+	buffered := int64(p.br.Buffered())
+	if at := p.r.off - buffered; off >= at && off-at <= buffered {
+		p.br.Discard(int(off - at))
+		return
+	}
+	p.r.off = off
+	p.br.Reset(&p.r)
+}
+
+// entryHeader is the header of a pack entry: its type, the size of its
+// data when inflated (of a delta: of the delta, not of its result), and
+// for a delta its base.
+type entryHeader struct {
+	typ    plumbing.ObjectType
+	length int64
+	// baseOff is the offset of an offset delta's base, ref the id of a
+	// reference delta's.
+	baseOff int64
+	ref     plumbing.Hash
+}
+
+var errMalformedEntry = errors.New("malformed pack entry header")
+
+// header reads the header of the entry at off, and leaves the reader at
+// the start of its zlib stream.
+func (p *packFile) header(off int64) (entryHeader, error) {
+	p.seek(off)
+	var h entryHeader
+	c, err := p.br.ReadByte()
+	if err != nil {
+		return h, noEOF(err)
+	}
+	// Type in bits 4-6 of the first byte, size in its low 4 bits and 7 bits
+	// of each following byte while the high bit is set.
+	h.typ = plumbing.ObjectType((c >> 4) & 7)
+	h.length = int64(c & 0x0f)
+	for shift := 4; c&0x80 != 0; shift += 7 {
+		if shift > 64-7 {
+			return h, fmt.Errorf("%w: size too long", errMalformedEntry)
+		}
+		if c, err = p.br.ReadByte(); err != nil {
+			return h, noEOF(err)
+		}
+		h.length += int64(c&0x7f) << shift
+	}
+	if h.length < 0 {
+		return h, fmt.Errorf("%w: negative size", errMalformedEntry)
+	}
+	switch h.typ {
+	case plumbing.OFSDeltaObject:
+		// The distance back to the base, big-endian base-128, each
+		// continuation adding one (so that no two encodings are equal).
+		if c, err = p.br.ReadByte(); err != nil {
+			return h, noEOF(err)
+		}
+		dist := int64(c & 0x7f)
+		for c&0x80 != 0 {
+			if dist >= 1<<(63-7) {
+				return h, fmt.Errorf("%w: delta base offset too long", errMalformedEntry)
+			}
+			if c, err = p.br.ReadByte(); err != nil {
+				return h, noEOF(err)
+			}
+			dist = (dist+1)<<7 | int64(c&0x7f)
+		}
+		if dist <= 0 || dist > off {
+			return h, fmt.Errorf("%w: invalid delta base offset", errMalformedEntry)
+		}
+		h.baseOff = off - dist
+	case plumbing.REFDeltaObject:
+		if _, err := io.ReadFull(p.br, h.ref[:]); err != nil {
+			return h, noEOF(err)
+		}
+	}
+	return h, nil
+}
+
+func noEOF(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// inflate inflates the data of the entry whose header was just read,
+// declared n bytes, appending it to buf. With head >= 0 it stops after head
+// bytes, if n is more, and does not check the rest. Otherwise the data must
+// be exactly n bytes, and is never inflated past n+1: a hostile entry can
+// declare a small size and compress gigabytes.
+func (p *packFile) inflate(buf []byte, n int64, head int64) ([]byte, error) {
+	if p.zr == nil {
+		zr, err := zlib.NewReader(p.br)
+		if err != nil {
+			return buf, err
+		}
+		p.zr = zr
+	} else if err := p.zr.(zlib.Resetter).Reset(p.br, nil); err != nil {
+		return buf, err
+	}
+	want := n
+	if head >= 0 && head < n {
+		want = head
+	}
+	start := len(buf)
+	var err error
+	for int64(len(buf)-start) < want && err == nil {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		room := min(int64(cap(buf)-len(buf)), want-int64(len(buf)-start))
+		var k int
+		k, err = p.zr.Read(buf[len(buf) : len(buf)+int(room)])
+		buf = buf[:len(buf)+k]
+	}
+	if err == nil && want == n {
+		// The stream must end here; reading its end checks its checksum.
+		var one [1]byte
+		for err == nil {
+			var k int
+			if k, err = p.zr.Read(one[:]); k > 0 {
+				return buf, fmt.Errorf("%w: inflates to more than the %d bytes its header declares", errCorrupt, n)
+			}
+		}
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return buf, err
+	}
+	if got := int64(len(buf) - start); got != want {
+		return buf, fmt.Errorf("%w: inflates to %d bytes, its header declares %d", errCorrupt, got, n)
+	}
+	return buf, nil
+}
