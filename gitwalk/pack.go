@@ -23,12 +23,12 @@ import (
 // cache of delta bases is keyed by pack offset, which is what an offset
 // delta names, and bounded in bytes.
 type objReader struct {
-	ps       *packIndexes
-	open     func(k int) (*os.File, error)
-	packs    []*packFile
-	files    []*os.File
-	cache    *baseCache
-	pool     *bufPool
+	ps    *packIndexes
+	open  func(k int) (*os.File, error)
+	packs []*packFile
+	files []*os.File
+	cache *baseCache
+	pool  *bufPool
 	// uncached holds results the cache did not take, to recycle.
 	uncached [][]byte
 	// work counts the bytes inflated and rebuilt for the current object,
@@ -48,14 +48,14 @@ type objReader struct {
 func newObjReader(ps *packIndexes, open func(k int) (*os.File, error), cacheBytes int, recycle bool, large *largeCache) *objReader {
 	pool := &bufPool{recycle: recycle, max: cacheBytes}
 	return &objReader{
-		ps:       ps,
-		open:     open,
-		packs:    make([]*packFile, len(ps.idx)),
-		files:    make([]*os.File, len(ps.idx)),
-		cache:    newBaseCache(cacheBytes, pool, large),
-		floor:    deltaFloor,
-		slack:    deltaSlack,
-		pool:     pool,
+		ps:    ps,
+		open:  open,
+		packs: make([]*packFile, len(ps.idx)),
+		files: make([]*os.File, len(ps.idx)),
+		cache: newBaseCache(cacheBytes, pool, large),
+		floor: deltaFloor,
+		slack: deltaSlack,
+		pool:  pool,
 	}
 }
 
