@@ -49,3 +49,20 @@ func BenchmarkDefaultRules(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNewShort is BenchmarkNew for a short scan (a hook), whose
+// keyword prefilter is a table built in microseconds.
+func BenchmarkNewShort(b *testing.B) {
+	cfg, err := config.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := New(cfg, Options{Lazy: true, Short: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		<-d.keywordsReady
+	}
+}

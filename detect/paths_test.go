@@ -37,30 +37,32 @@ func TestDetectorPathsAgree(t *testing.T) {
 		want[i] = matchKeys(t, plain, f)
 	}
 	for _, lines := range []bool{false, true} {
-		for _, lazy := range []bool{false, true} {
-			if !lines && !lazy {
-				continue // the plain path itself
-			}
-			name := fmt.Sprintf("lines=%v,lazy=%v", lines, lazy)
-			t.Run(name, func(t *testing.T) {
-				t.Parallel()
-				opts := Options{Lazy: lazy}
-				if lines {
-					opts.Lines = NewLineSet()
+		for _, short := range []bool{false, true} {
+			for _, lazy := range []bool{false, true} {
+				if !lines && !short && !lazy {
+					continue // the plain path itself
 				}
-				d, err := New(cfg, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				bad := 0
-				for i, f := range frags {
-					got := matchKeys(t, d, f)
-					if !slices.Equal(got, want[i]) && bad < 5 {
-						bad++
-						t.Errorf("fragment %d (%s): got %v, want %v", i, f.Sources[0].Path, got, want[i])
+				name := fmt.Sprintf("lines=%v,short=%v,lazy=%v", lines, short, lazy)
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					opts := Options{Short: short, Lazy: lazy}
+					if lines {
+						opts.Lines = NewLineSet()
 					}
-				}
-			})
+					d, err := New(cfg, opts)
+					if err != nil {
+						t.Fatal(err)
+					}
+					bad := 0
+					for i, f := range frags {
+						got := matchKeys(t, d, f)
+						if !slices.Equal(got, want[i]) && bad < 5 {
+							bad++
+							t.Errorf("fragment %d (%s): got %v, want %v", i, f.Sources[0].Path, got, want[i])
+						}
+					}
+				})
+			}
 		}
 	}
 }

@@ -245,20 +245,26 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 	}
 	sc.hits = sc.hits[:len(d.rules)]
 	sc.touched = sc.touched[:0]
+	hit := func(kw, off int) {
+		for _, ri := range d.kwRules[kw] {
+			h := sc.hits[ri]
+			if len(h) == 0 {
+				sc.touched = append(sc.touched, ri)
+			}
+			if len(h) == 0 || h[len(h)-1] != off {
+				sc.hits[ri] = append(h, off)
+			}
+		}
+	}
 	<-d.keywordsReady
 	for _, reg := range sc.regions {
+		if d.table != nil {
+			d.table.each(content[reg[0]:reg[1]], func(kw, off int) { hit(kw, reg[0]+off) })
+			continue
+		}
 		it := d.keywords.IterOverlappingByte(content[reg[0]:reg[1]])
 		for m := it.Next(); m != nil; m = it.Next() {
-			off := reg[0] + m.Start()
-			for _, ri := range d.kwRules[m.Pattern()] {
-				h := sc.hits[ri]
-				if len(h) == 0 {
-					sc.touched = append(sc.touched, ri)
-				}
-				if len(h) == 0 || h[len(h)-1] != off {
-					sc.hits[ri] = append(h, off)
-				}
-			}
+			hit(m.Pattern(), reg[0]+m.Start())
 		}
 	}
 	var firstErr error
@@ -274,6 +280,12 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 	for _, ri := range sc.touched {
 		hits := sc.hits[ri]
 		sc.hits[ri] = hits[:0]
+		// The automaton reports keywords in order of their ends, the table
+		// of their starts: windows wants starts in order, once.
+		if !slices.IsSorted(hits) {
+			slices.Sort(hits)
+			hits = slices.Compact(hits)
+		}
 		if r := d.rules[ri]; d.active(r, srcs) {
 			run(r, windows(content, hits))
 		}

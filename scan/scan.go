@@ -64,9 +64,8 @@ type Options struct {
 	// IgnoreInlineAllows reports secrets on lines marked with an inline
 	// allow comment (leakhound:allow and the like).
 	IgnoreInlineAllows bool
-	// Short says the scan reads little content (a hook, a few commits).
-	// It changes nothing now: the keyword prefilter is built the same way
-	// for every scan (see detect.New), the one that is cheap to build.
+	// Short says the scan reads little content (a hook, a few commits):
+	// see detect.Options.Short.
 	Short bool
 	// OnError is called with each object or file that could not be read
 	// (item names it: "blob <id>", a path). The scan goes on without it and
@@ -150,6 +149,7 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		// commit. config has checked every regex's syntax; `leakhound
 		// rules test` compiles them all.
 		Lazy:               true,
+		Short:              opts.Short,
 		IgnoreInlineAllows: opts.IgnoreInlineAllows,
 	}
 	if versioned != nil {
