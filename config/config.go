@@ -118,10 +118,8 @@
 package config
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
-	"encoding/gob"
 	"fmt"
 	"regexp/syntax"
 	"slices"
@@ -273,17 +271,25 @@ func SecretDecodings() []string { return []string{"percent"} }
 
 // Default returns the embedded default rules, without their examples.
 //
-// It reads them from a form prepared ahead of time (default_rules.gob,
-// written by `go generate ./config` from .secretsrules.toml, and checked
-// against it by TestDefaultRulesGenerated): decoding the TOML of a thousand
-// rules costs far more than a git hook may spend. DefaultWithExamples reads
-// the TOML itself.
+// They are prepared ahead of time as Go source (default_rules.go, written
+// by `go generate ./config` from .secretsrules.toml, and checked against it
+// by TestDefaultRulesGenerated), which the toolchain lays out in the
+// binary's data: decoding the TOML of a thousand rules costs far more than a
+// git hook may spend, and even a gob of them some 40 ms in a fresh process.
+// DefaultWithExamples reads the TOML itself.
+//
+// Each call returns a Config of its own, but the lists inside its rules and
+// allowlists (keywords, tags, regexes...) are shared by every call's
+// result: replace them, never modify them in place.
 func Default() (*Config, error) {
-	cfg := new(Config)
-	if err := gob.NewDecoder(bytes.NewReader(defaultRulesGob)).Decode(cfg); err != nil {
-		return nil, fmt.Errorf("%s: read the prepared default rules: %w", leakhound.DefaultRulesName, err)
-	}
-	return cfg, nil
+	cfg := defaultConfig
+	cfg.Rules = slices.Clone(cfg.Rules)
+	cfg.Allowlists = slices.Clone(cfg.Allowlists)
+	cfg.Files = slices.Clone(cfg.Files)
+	cfg.TestPaths = slices.Clone(cfg.TestPaths)
+	cfg.PathContexts = slices.Clone(cfg.PathContexts)
+	cfg.KnownSecrets = slices.Clone(cfg.KnownSecrets)
+	return &cfg, nil
 }
 
 // DefaultWithExamples returns the embedded default rules with their
@@ -299,12 +305,7 @@ func DefaultWithExamples() (*Config, error) {
 	return f.cfg, nil
 }
 
-// defaultRulesGob is the default rules without examples, gob-encoded (see
-// Default).
-//
-//go:generate go run ../internal/genrules -o default_rules.gob
-//go:embed default_rules.gob
-var defaultRulesGob []byte
+//go:generate go run -tags genrules ../internal/genrules -o default_rules.go
 
 // Load reads and validates the rules file at path, which a user named: a
 // symbolic link is followed, but only to a regular file of at most
