@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	re2 "github.com/wasilibs/go-re2"
 
@@ -25,18 +26,26 @@ type allowlist struct {
 // patterns compiles each distinct regex once: the default rules' allowlists
 // repeat the same few patterns (identifier shapes, placeholders, weak
 // words) in dozens of rules, and every compilation costs start-up time,
-// which a git hook pays on every run. It is used by New alone.
-type patterns map[string]*re2.Regexp
+// which a git hook pays on every run. It is safe for concurrent use: a
+// lazy Detector compiles rules' allowlists with it from Detect.
+type patterns struct {
+	mu sync.Mutex
+	m  map[string]*re2.Regexp
+}
 
-func (p patterns) compile(s string) (*re2.Regexp, error) {
-	if re, ok := p[s]; ok {
+func newPatterns() *patterns { return &patterns{m: make(map[string]*re2.Regexp)} }
+
+func (p *patterns) compile(s string) (*re2.Regexp, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if re, ok := p.m[s]; ok {
 		return re, nil
 	}
 	re, err := re2.Compile(s)
 	if err != nil {
 		return nil, err
 	}
-	p[s] = re
+	p.m[s] = re
 	return re, nil
 }
 
@@ -44,7 +53,7 @@ func (p patterns) compile(s string) (*re2.Regexp, error) {
 // call into the regex engine per path or secret instead of one per
 // pattern), or nil for an empty list. what names the list in errors, which
 // name the pattern at fault.
-func (p patterns) anyOfCompiled(list []string, what string) ([]*re2.Regexp, error) {
+func (p *patterns) anyOfCompiled(list []string, what string) ([]*re2.Regexp, error) {
 	if len(list) == 0 {
 		return nil, nil
 	}
@@ -60,7 +69,7 @@ func (p patterns) anyOfCompiled(list []string, what string) ([]*re2.Regexp, erro
 	return nil, fmt.Errorf("allowlist: %w", err)
 }
 
-func compileAllowlist(a config.Allowlist, p patterns) (*allowlist, error) {
+func compileAllowlist(a config.Allowlist, p *patterns) (*allowlist, error) {
 	al := &allowlist{and: a.Condition == "AND", weak: a.Weak, target: a.RegexTarget, stopwords: a.Stopwords}
 	var err error
 	if al.regexes, err = p.anyOfCompiled(a.Regexes, "regex"); err != nil {
@@ -106,6 +115,14 @@ func (a *allowlist) byPath() bool {
 		return false
 	}
 	return !a.and || len(a.regexes)+len(a.stopwords)+len(a.commits) == 0
+}
+
+// allowsByPath is byPath for an allowlist not compiled yet.
+func allowsByPath(a config.Allowlist) bool {
+	if len(a.Paths) == 0 {
+		return false
+	}
+	return a.Condition != "AND" || len(a.Regexes)+len(a.Stopwords)+len(a.Commits) == 0
 }
 
 func (a *allowlist) matchPath(path string) bool {

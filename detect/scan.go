@@ -268,14 +268,22 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 		}
 	}
 	var firstErr error
-	run := func(r *rule, wins [][2]int) {
+	// compiled compiles r (if the Detector is lazy): run needs it, and
+	// so does active for a rule with allowlists by path, which a lazy
+	// Detector compiles with the rule's regex.
+	compiled := func(r *rule) bool {
 		if err := r.compile(); err != nil {
 			if firstErr == nil {
 				firstErr = ruleError{r, err}
 			}
-			return
+			return false
 		}
-		d.runRule(r, content, sc, wins, res)
+		return true
+	}
+	run := func(r *rule, wins [][2]int) {
+		if compiled(r) {
+			d.runRule(r, content, sc, wins, res)
+		}
 	}
 	for _, ri := range sc.touched {
 		hits := sc.hits[ri]
@@ -286,12 +294,12 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 			slices.Sort(hits)
 			hits = slices.Compact(hits)
 		}
-		if r := d.rules[ri]; d.active(r, srcs) {
+		if r := d.rules[ri]; (!r.pathAllow || compiled(r)) && d.active(r, srcs) {
 			run(r, windows(content, hits))
 		}
 	}
 	for _, ri := range d.always {
-		if r := d.rules[ri]; d.active(r, srcs) {
+		if r := d.rules[ri]; (!r.pathAllow || compiled(r)) && d.active(r, srcs) {
 			run(r, sc.regions)
 		}
 	}
