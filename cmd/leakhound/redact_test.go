@@ -1,0 +1,80 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/gittest"
+	"github.com/leakhound/leakhound/report"
+)
+
+// crossHistory plants secrets where only the report's other fields hold
+// them: the GitHub token is found in deploy.sh, and is also the name of a
+// file and part of a commit message; the Slack webhook is found in
+// hooks.py and is also in a commit message and inside the line of
+// another finding.
+func crossHistory(t *testing.T) *gittest.Repo {
+	t.Helper()
+	g := gittest.New(t)
+	g.Write("README.md", "hello\n")
+	g.Commit("start")
+	g.Branch("feature")
+	g.Write("deploy.sh", "export GITHUB_TOKEN="+ghToken+"\n")
+	g.Write("hooks.py", "SLACK = '"+slackHook+"'\n")
+	g.Write("notes/"+ghToken+".txt", "see the webhook\n")
+	g.Commit("deploy with " + ghToken + " and " + slackHook)
+	g.Write("settings.py", "SECRET_KEY = '"+djangoKey+"'  # was "+slackHook+"\n")
+	g.Commit("settings\n\nold hook: " + slackHook)
+	return g
+}
+
+// TestRedactMasksEverySecretEverywhere writes every report format with
+// --redact, and `leakhound ci`'s reports and GitHub job summary, for a
+// history whose secrets also sit in file names, commit messages and other
+// findings' lines, and looks for each whole secret in every byte written.
+func TestRedactMasksEverySecretEverywhere(t *testing.T) {
+	g := crossHistory(t)
+	dir := t.TempDir()
+	args := []string{"scan", "--no-progress", "--redact", "--no-baseline"}
+	var files []string
+	for _, f := range report.Formats() {
+		p := filepath.Join(dir, "r-"+f)
+		files = append(files, p)
+		args = append(args, "-f", f, "-o", p)
+	}
+	r := runLH(t, "", append(args, g.Dir)...)
+	if r.code != 1 {
+		t.Fatalf("scan: exit %d, want 1\n%s", r.code, r.err)
+	}
+	all := r.out + r.err
+	for _, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), "deploy.sh") {
+			t.Errorf("%s: no finding in deploy.sh:\n%s", filepath.Base(p), data)
+		}
+		noSecrets(t, "scan --redact -f "+strings.TrimPrefix(filepath.Base(p), "r-"), string(data))
+		all += string(data)
+	}
+	noSecrets(t, "scan --redact's stdout and stderr", r.out+r.err)
+
+	// ci masks always: its text, JSON, annotations and job summary.
+	summary := githubEnv(t, "pull_request", prEvent(3, g.Resolve("main").String(), g.Head()), g.Head())
+	out := filepath.Join(dir, "ci.json")
+	r = runLH(t, "", "ci", "--no-progress", "-f", "json", "-o", out, "-f", "text", g.Dir)
+	if r.code != 1 {
+		t.Fatalf("ci: exit %d, want 1\n%s", r.code, r.err)
+	}
+	js, _ := os.ReadFile(out)
+	md, _ := os.ReadFile(summary)
+	if !strings.Contains(string(md), "deploy.sh") || !strings.Contains(r.out, "::error file=deploy.sh") {
+		t.Errorf("ci: no finding in the job summary or annotations:\n%s\n%s", md, r.out)
+	}
+	noSecrets(t, "ci's JSON report", string(js))
+	noSecrets(t, "ci's stdout and stderr", r.out+r.err)
+	noSecrets(t, "ci's job summary", string(md))
+}
