@@ -108,7 +108,7 @@ func runCI(ctx context.Context, opts ciOptions, args []string, std stdio, getenv
 	}
 	env := &reportEnv{redactAll: true, noColor: opts.noColor}
 	if r.Nothing {
-		fmt.Fprintf(std.err, "leakhound: nothing to scan: %s\n", r.Why)
+		fmt.Fprintf(std.err, "leakhound: nothing to scan: %s\n", report.TermSafe(r.Why))
 		if r.Platform == ci.GitHub {
 			specs = withAnnotations(specs, std)
 		}
@@ -125,7 +125,10 @@ func runCI(ctx context.Context, opts ciOptions, args []string, std stdio, getenv
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(std.err, "leakhound: scanning %s: %s\n", rr.Label, rr.Why)
+	fmt.Fprintf(std.err, "leakhound: scanning %s: %s\n", rr.Label, report.TermSafe(rr.Why))
+	if rr.BaseWhy != "" {
+		fmt.Fprintf(std.err, "leakhound: rules and baseline from %s\n", report.TermSafe(rr.BaseWhy))
+	}
 	if r.Platform == ci.GitHub {
 		specs = withAnnotations(specs, std)
 	}
@@ -139,9 +142,9 @@ func runCI(ctx context.Context, opts ciOptions, args []string, std stdio, getenv
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(std.err, "leakhound: rules: %s\n", settings.RulesFrom)
+	fmt.Fprintf(std.err, "leakhound: rules: %s\n", report.TermSafe(settings.RulesFrom))
 	if settings.BaselineNote != "" {
-		fmt.Fprintf(std.err, "leakhound: baseline: %s\n", settings.BaselineNote)
+		fmt.Fprintf(std.err, "leakhound: baseline: %s\n", report.TermSafe(settings.BaselineNote))
 	}
 	src := &scan.History{Repo: repo, Name: path, Label: rr.Label, IncludeIDs: []gitwalk.ID{rr.Head}, ExcludeIDs: rr.Exclude, Complete: true}
 	eo := scan.Options{Settings: settings, Workers: opts.threads, MaxFileSize: maxSize}
