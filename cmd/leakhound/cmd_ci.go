@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -93,8 +94,25 @@ EXIT STATUS
 	return cmd
 }
 
-// runCI runs `leakhound ci`. getenv reads the environment.
-func runCI(ctx context.Context, opts ciOptions, args []string, std stdio, getenv func(string) string) error {
+// runCI runs `leakhound ci`. getenv reads the environment. On GitHub
+// Actions, everything it prints is made inert to the runner's workflow
+// commands (see ghGuard), except the annotations it issues.
+func runCI(ctx context.Context, opts ciOptions, args []string, std stdio, getenv func(string) string) (err error) {
+	if getenv("GITHUB_ACTIONS") == "true" {
+		out, errw := &ghGuard{w: std.out}, &ghGuard{w: std.err}
+		std.out, std.err = out, errw
+		defer func() {
+			out.Flush()
+			errw.Flush()
+			if err != nil {
+				err = ghSafeError{err}
+			}
+		}()
+	}
+	return runCIGuarded(ctx, opts, args, std, getenv)
+}
+
+func runCIGuarded(ctx context.Context, opts ciOptions, args []string, std stdio, getenv func(string) string) error {
 	path, specs, maxSize, err := scanArgs(args, opts.reports, opts.readOptions)
 	if err != nil {
 		return err
@@ -169,6 +187,21 @@ func finishCI(result *report.Report, scanErr error, specs []report.Output, env *
 	var summaryErr error
 	if p := getenv("GITHUB_STEP_SUMMARY"); p != "" && getenv("GITHUB_ACTIONS") == "true" {
 		summaryErr = appendStepSummary(p, result)
+	}
+	// Annotations are workflow commands meant as such: past the guard of
+	// standard output (see runCI), after the other reports.
+	var annotate bool
+	if g, ok := std.out.(*ghGuard); ok {
+		specs = slices.DeleteFunc(slices.Clone(specs), func(o report.Output) bool {
+			annotate = annotate || o.Stdout() && o.Format == "github"
+			return o.Stdout() && o.Format == "github"
+		})
+		defer func() {
+			if annotate {
+				g.Flush()
+				report.GitHubAnnotations{}.Write(g.Raw(), result)
+			}
+		}()
 	}
 	err := finish(result, scanErr, exitLeaks, specs, env, std)
 	var leaks leaksFound

@@ -78,3 +78,54 @@ func TestRedactMasksEverySecretEverywhere(t *testing.T) {
 	noSecrets(t, "ci's stdout and stderr", r.out+r.err)
 	noSecrets(t, "ci's job summary", string(md))
 }
+
+// TestCIWorkflowCommandsInert: on GitHub Actions, nothing leakhound ci
+// prints from the repository (a commit message, a file name) is read by
+// the runner as a workflow command; its own annotations still are.
+func TestCIWorkflowCommandsInert(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("README.md", "hello\n")
+	base := g.Commit("start")
+	g.Branch("feature")
+	g.Write("deploy.sh", "export GITHUB_TOKEN="+ghToken+"\n")
+	g.Write("##[add-mask]x/app.env", "STRIPE="+stripeKey+"\n")
+	head := g.Commit("::add-mask::deploy\n\n::stop-commands::abc")
+	githubEnv(t, "pull_request", prEvent(3, base, head), head)
+	r := runLH(t, "", "ci", "--no-progress", "--base", "no-such-ref::add-mask::x", g.Dir)
+	if r.code != 2 {
+		t.Fatalf("bad --base: exit %d\n%s", r.code, r.err)
+	}
+	log := r.out + r.err
+	r = runLH(t, "", "ci", "--no-progress", g.Dir)
+	if r.code != 1 {
+		t.Fatalf("exit %d\n%s", r.code, r.err)
+	}
+	log += r.out + r.err
+	annotations := 0
+	for _, line := range strings.Split(log, "\n") {
+		// The runner's two syntaxes: "::cmd ...::" at the start of a line
+		// after white space, and, when that is not one, "##[cmd]" anywhere.
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(trimmed, "::error file=") || strings.HasPrefix(trimmed, "::warning file="):
+			annotations++
+		case strings.HasPrefix(trimmed, "::") || strings.Contains(line, "##["):
+			t.Errorf("a line the runner reads as a command: %q", line)
+		}
+	}
+	if annotations != 2 {
+		t.Errorf("%d annotations, want 2:\n%s", annotations, log)
+	}
+}
+
+// TestErrorsEscapeControlCharacters: an error that names a ref or path
+// from the command line or a repository shows its control characters
+// escaped, so that it cannot drive the terminal.
+func TestErrorsEscapeControlCharacters(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("a.py", "x = 1\n").Commit("one")
+	r := runLH(t, "", "scan", "--no-progress", "--branch", "x\x1b]0;owned\x07\x1b[2J", g.Dir)
+	if r.code != 2 || strings.ContainsAny(r.err, "\x1b\x07") || !strings.Contains(r.err, `\x1b`) {
+		t.Errorf("exit %d, stderr %q", r.code, r.err)
+	}
+}
