@@ -129,3 +129,26 @@ func TestErrorsEscapeControlCharacters(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", r.code, r.err)
 	}
 }
+
+// TestFlagValuesValidated: sizes that are not a number of bytes and exit
+// statuses a process cannot have are errors, not a silent default.
+func TestFlagValuesValidated(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("a.py", "x = 1\n").Commit("one")
+	for _, tc := range []struct{ flag, value, want string }{
+		{"--max-file-size", "NaN", "bad size"},
+		{"--max-file-size", "1e30", "more than 1024GiB"},
+		{"--max-file-size", "0.5", "less than one byte"},
+		{"--max-file-size", "Inf", "bad size"},
+		{"--exit-code", "256", "0 to 255"},
+		{"--exit-code", "-1", "0 to 255"},
+	} {
+		r := runLH(t, "", "scan", "--no-progress", tc.flag, tc.value, g.Dir)
+		if r.code != 2 || !strings.Contains(r.err, tc.want) {
+			t.Errorf("%s %s: exit %d, stderr %q, want %q", tc.flag, tc.value, r.code, r.err, tc.want)
+		}
+	}
+	if r := runLH(t, "", "scan", "--no-progress", "--max-file-size", "1.5MiB", "--exit-code", "0", g.Dir); r.code != 0 {
+		t.Errorf("valid values: exit %d\n%s", r.code, r.err)
+	}
+}

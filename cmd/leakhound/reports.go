@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -34,8 +35,31 @@ func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
 	o.AddReportFlags(fs)
 	fs.BoolVar(&o.redact, "redact", false, "mask secrets in every output")
 	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print secrets whole in text, github and markdown output (they are partly masked by default)")
-	fs.IntVar(&o.exitCode, "exit-code", exitLeaks, "exit code when leaks are found")
+	o.exitCode = exitLeaks
+	fs.Var(exitCodeFlag{&o.exitCode}, "exit-code", "exit code when leaks are found, 0 to 255")
 	o.AddColorFlag(fs)
+}
+
+// exitCodeFlag is the pflag.Value of --exit-code: an exit status a
+// process can have, 0 to 255 (256 would be 0 to the shell).
+type exitCodeFlag struct{ p *int }
+
+func (f exitCodeFlag) String() string {
+	if f.p == nil {
+		return strconv.Itoa(exitLeaks)
+	}
+	return strconv.Itoa(*f.p)
+}
+
+func (f exitCodeFlag) Type() string { return "int" }
+
+func (f exitCodeFlag) Set(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 255 {
+		return errors.New("want an exit status from 0 to 255")
+	}
+	*f.p = n
+	return nil
 }
 
 // AddColorFlag adds --no-color to fs.
