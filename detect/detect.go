@@ -69,6 +69,14 @@ type Options struct {
 	// that matches everywhere is cut off there and the fragment reported as
 	// capped. Zero means 1000.
 	MaxMatchesPerRule int
+	// Everywhere, if set, picks the rules for which the global allowlists
+	// that ignore files by their path alone (dependencies, lockfiles,
+	// minified assets, rules files) are lifted: their matches are reported
+	// wherever they are, while other rules still skip those files. Meant
+	// for tokens of a fixed, documented format (a vendor prefix, a
+	// checksum) in a scan of commits under review, whose paths the author
+	// chose. It is called once per rule, in New.
+	Everywhere func(*config.Rule) bool
 	// Short says the scan reads little content (a hook, a merge request):
 	// the keyword prefilter is then built as a plain Aho-Corasick automaton,
 	// about 20 times faster to build than the DFA a long scan wants, and
@@ -136,6 +144,9 @@ type rule struct {
 	// store matches the paths of the credential stores the rule reads.
 	store *re2.Regexp
 	allow []*allowlist
+	// everywhere: global allowlists on paths do not apply (see
+	// Options.Everywhere).
+	everywhere bool
 	// pathAllow is set when an allowlist can ignore the rule's matches by
 	// path alone (see Detector.active).
 	pathAllow bool
@@ -163,6 +174,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 	var kws []string
 	for i := range cfg.Rules {
 		r := &rule{Rule: cfg.Rules[i], index: i, generic: slices.Contains(cfg.Rules[i].Tags, "generic")}
+		r.everywhere = opts.Everywhere != nil && opts.Everywhere(&r.Rule)
 		r.rank = rankOf(r, r.Severity)
 		r.weakRank = rankOf(r, weakSeverity(r.Severity))
 		d.rules = append(d.rules, r)
@@ -228,6 +240,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 			}
 		}
 		if !al.and && len(al.paths) > 0 && len(al.rules) == 0 && !al.weak {
+			al.skipsFiles = true
 			d.skipPaths = append(d.skipPaths, al)
 		}
 	}

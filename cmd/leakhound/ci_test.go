@@ -634,3 +634,35 @@ func TestCIPushRulesFromDefaultBranch(t *testing.T) {
 		t.Errorf("GitLab push, no default branch: exit %d\n%s", r.code, r.err)
 	}
 }
+
+// TestCIReportsHighConfidenceTokensUnderAllowlistedPaths: in ci, a token of
+// a fixed format (a rule of high confidence) is reported even where a
+// global allowlist skips files by path (node_modules/, lockfiles,
+// minified assets), which a merge request can choose; weaker rules still
+// skip them, and scan still skips them whole.
+func TestCIReportsHighConfidenceTokensUnderAllowlistedPaths(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("README.md", "hello\n")
+	base := g.Commit("start")
+	g.SetRef("refs/remotes/origin/main", base)
+	g.Branch("feature")
+	g.Write("node_modules/left-pad/index.js", "const token = '"+ghToken+"';\nconst password = '"+dbPass+"';\n")
+	g.Write("package-lock.json", "{\"x\": \""+ghToken+"\"}\n")
+	g.Write("static/app.min.js", "var a=\""+stripeKey+"\";\n")
+	head := g.Commit("vendor a dependency")
+	githubEnv(t, "pull_request", prEvent(4, base, head), head)
+	r, rep := ciRun(t, g.Dir)
+	got := strings.Join(rules(rep), " ")
+	// A Stripe key's rule has no fixed prefix of its own (sk_ or rk_,
+	// live or prod): medium confidence, so it still skips minified code.
+	if f := find(rep, "github-pat"); f == nil || len(f.Locations) != 1 {
+		t.Errorf("ci: the token not reported in node_modules/ and package-lock.json: exit %d, findings %q %+v\n%s", r.code, got, f, r.err)
+	}
+	if strings.Contains(got, "password") || strings.Contains(got, "generic") || strings.Contains(got, "stripe") {
+		t.Errorf("ci: a rule of lower confidence ignores the allowlist: %q", got)
+	}
+	s := runLH(t, "", "scan", "--no-progress", "-f", "json", "--no-baseline", g.Dir)
+	if s.code != 0 {
+		t.Errorf("scan: exit %d, want 0 (allowlisted paths skipped)\n%s", s.code, s.out)
+	}
+}

@@ -165,7 +165,9 @@ func runCIGuarded(ctx context.Context, opts ciOptions, args []string, std stdio,
 		fmt.Fprintf(std.err, "leakhound: baseline: %s\n", report.TermSafe(settings.BaselineNote))
 	}
 	src := &scan.History{Repo: repo, Name: path, Label: rr.Label, IncludeIDs: []gitwalk.ID{rr.Head}, ExcludeIDs: rr.Exclude, Complete: true}
-	eo := scan.Options{Settings: settings, Workers: opts.threads, MaxFileSize: maxSize}
+	// A merge request picks its paths: a token of a fixed format is
+	// reported even under node_modules/ or in a lockfile.
+	eo := scan.Options{Settings: settings, Workers: opts.threads, MaxFileSize: maxSize, HighConfidenceEverywhere: true}
 	result, scanErr := runEngine(ctx, src, eo, !opts.noProgress, std)
 	var sre *scan.ShallowRangeError
 	if errors.As(scanErr, &sre) {
