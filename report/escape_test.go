@@ -32,8 +32,11 @@ func hostileReport() *Report {
 // repository put in a file name, commit message, author or ref; formats
 // for people show it as \xNN, JSON formats as the encoder's \u escapes.
 func TestReportsEscapeControlCharacters(t *testing.T) {
-	for _, format := range Formats() {
+	for _, format := range append(Formats(), "hook") {
 		rep, err := New(format, Options{})
+		if format == "hook" {
+			rep, err = Blocked{Action: "push"}, nil
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
