@@ -214,7 +214,16 @@ func (d *Detector) allowedByContent(m *Match) bool {
 // lifted reports whether global allowlist a does not apply to rule r (see
 // Options.Everywhere).
 func (d *Detector) lifted(a *allowlist, r *rule) bool {
-	return a.skipsFiles && r.everywhere
+	return a.skipsFiles && d.everywhere(r)
+}
+
+// everywhere reports whether Options.Everywhere picks r.
+func (d *Detector) everywhere(r *rule) bool {
+	if d.opts.Everywhere == nil {
+		return false
+	}
+	r.everywhereOnce.Do(func() { r.everywhere = d.opts.Everywhere(&r.Rule) })
+	return r.everywhere
 }
 
 // judgeAll applies m's rule's allowlists and the global ones aimed at it,

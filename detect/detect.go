@@ -75,7 +75,8 @@ type Options struct {
 	// wherever they are, while other rules still skip those files. Meant
 	// for tokens of a fixed, documented format (a vendor prefix, a
 	// checksum) in a scan of commits under review, whose paths the author
-	// chose. It is called once per rule, in New.
+	// chose. It is called at most once per rule, when a match or content
+	// on such a path first asks, from any goroutine that calls Detect.
 	Everywhere func(*config.Rule) bool
 	// Short says the scan reads little content (a hook, a merge request):
 	// the keyword prefilter is then built as a plain Aho-Corasick automaton,
@@ -145,8 +146,10 @@ type rule struct {
 	store *re2.Regexp
 	allow []*allowlist
 	// everywhere: global allowlists on paths do not apply (see
-	// Options.Everywhere).
-	everywhere bool
+	// Options.Everywhere), decided once, when first needed (Everywhere may
+	// cost a regex compile per rule: not at start-up).
+	everywhereOnce sync.Once
+	everywhere     bool
 	// pathAllow is set when an allowlist can ignore the rule's matches by
 	// path alone (see Detector.active).
 	pathAllow bool
@@ -174,7 +177,6 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 	var kws []string
 	for i := range cfg.Rules {
 		r := &rule{Rule: cfg.Rules[i], index: i, generic: slices.Contains(cfg.Rules[i].Tags, "generic")}
-		r.everywhere = opts.Everywhere != nil && opts.Everywhere(&r.Rule)
 		r.rank = rankOf(r, r.Severity)
 		r.weakRank = rankOf(r, weakSeverity(r.Severity))
 		d.rules = append(d.rules, r)

@@ -281,12 +281,12 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 	for _, ri := range sc.touched {
 		hits := sc.hits[ri]
 		sc.hits[ri] = hits[:0]
-		if r := d.rules[ri]; (!sc.onlyHigh || r.everywhere) && d.active(r, srcs) {
+		if r := d.rules[ri]; (!sc.onlyHigh || d.everywhere(r)) && d.active(r, srcs) {
 			run(r, windows(content, hits))
 		}
 	}
 	for _, ri := range d.always {
-		if r := d.rules[ri]; (!sc.onlyHigh || r.everywhere) && d.active(r, srcs) {
+		if r := d.rules[ri]; (!sc.onlyHigh || d.everywhere(r)) && d.active(r, srcs) {
 			run(r, sc.regions)
 		}
 	}
