@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -176,18 +177,22 @@ func view(r *Report, show, forPeople bool) *Report {
 	return r
 }
 
-// safeText is TermSafe for text that is already valid UTF-8 or escaped
-// (leak.DisplayPath): it leaves a string without control characters as
-// it is.
+// safeText shows a string with control characters or invalid UTF-8 as Go
+// quotes it (\n, \x1b, \xff), and any other string as it is.
 func safeText(s string) string {
 	if !utf8.ValidString(s) {
-		return TermSafe(s)
+		return quoted(s)
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < 0x20 && c != '\t' || c == 0x7f || c == 0xc2 && i+1 < len(s) && s[i+1] < 0xa0 {
-			return TermSafe(s)
+			return quoted(s)
 		}
 	}
 	return s
+}
+
+func quoted(s string) string {
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
