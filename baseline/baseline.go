@@ -456,6 +456,9 @@ func Parse(name string, data []byte) (*Baseline, error) {
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
 		return nil, fmt.Errorf("%s:%d: \"entries\" must be an array", name, lineAt(data, base))
 	}
+	// Lines are counted from the previous entry on, not from the start of
+	// the file for each entry: parsing stays linear in the file's size.
+	lineOff, line := 0, 1
 	for dec.More() {
 		off := base + int(dec.InputOffset())
 		// InputOffset is just past the previous value: step over the comma
@@ -463,7 +466,9 @@ func Parse(name string, data []byte) (*Baseline, error) {
 		for off < len(data) && strings.IndexByte(", \t\r\n", data[off]) >= 0 {
 			off++
 		}
-		line := lineAt(data, off)
+		off = min(off, len(data))
+		line += bytes.Count(data[lineOff:off], []byte{'\n'})
+		lineOff = off
 		var e Entry
 		if err := dec.Decode(&e); err != nil {
 			return nil, fmt.Errorf("%s:%d: %s", name, line, err)

@@ -245,8 +245,12 @@ type Resolved struct {
 	Head    gitwalk.ID
 	Exclude []gitwalk.ID
 	// Base is where rules and the baseline are read from; zero when the
-	// range has no base (all of Head's history).
+	// range has no base (all of Head's history). For a push to a branch
+	// other than the default branch it is the default branch's tip, not
+	// the push's previous tip, which the pusher controls (see Resolve).
 	Base gitwalk.ID
+	// BaseWhy says where Base is, when it is not the range's base.
+	BaseWhy string
 	// Label names the range ("3f2a9c1b7e..8b1d0e4f2a"), Why says why it
 	// is the range.
 	Label string
@@ -305,6 +309,19 @@ func Resolve(repo *gitwalk.Repo, r Range) (Resolved, error) {
 	}
 	out.Base = out.Exclude[0]
 	out.Label = report.ShortID(out.Base.String()) + ".." + report.ShortID(out.Head.String())
+	if r.Push && (r.Branch == "" || r.Branch != r.DefaultBranch) {
+		// A push's previous tip is whatever the pusher pushed before: two
+		// pushes (permissive rules, then the secret) would pass. Rules and
+		// baseline come from the default branch instead. A push to the
+		// default branch itself keeps its previous tip, which is the
+		// default branch's.
+		tip, name, err := defaultBranchTip(repo, r.DefaultBranch)
+		if err != nil {
+			return out, fmt.Errorf("%s: the rules and baseline of a push are read from the default branch, but %v; %s", r.Why, err, defaultBranchFix(r, shallow))
+		}
+		out.Base = tip
+		out.BaseWhy = fmt.Sprintf("the default branch %s (%s), not the push's previous tip", name, report.ShortID(tip.String()))
+	}
 	return out, nil
 }
 
@@ -365,6 +382,11 @@ func missingCommit(which, rev string, err error, shallow bool, r Range) error {
 // missingDefaultBranch explains a new branch whose default branch is not
 // in the clone, so that "not on the default branch" cannot be told.
 func missingDefaultBranch(r Range, err error, shallow bool) error {
+	return fmt.Errorf("%s: a new branch is scanned for the commits not on the default branch, but %v; %s", r.Why, err, defaultBranchFix(r, shallow))
+}
+
+// defaultBranchFix says how to fetch the default branch.
+func defaultBranchFix(r Range, shallow bool) string {
 	var fix string
 	switch {
 	case r.Platform == GitHub:
@@ -377,5 +399,5 @@ func missingDefaultBranch(r Range, err error, shallow bool) error {
 	if shallow {
 		fix += "; the clone is also shallow: " + strings.TrimPrefix(ShallowFix(r.Platform), "fix: ")
 	}
-	return fmt.Errorf("%s: a new branch is scanned for the commits not on the default branch, but %v; %s", r.Why, err, fix)
+	return fix
 }

@@ -124,6 +124,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
@@ -390,8 +391,17 @@ func (c *Config) Rule(id string) *Rule {
 	return nil
 }
 
-// checkRegex reports whether re is valid RE2 syntax, and how many capture
-// groups it has.
+// checkRegex reports whether re is valid RE2 syntax that the regex engine
+// compiles at a bounded cost, and how many capture groups it has. Rules
+// are compiled lazily, when content first holds their keywords; this
+// check, done when a rules file is read, is what lets a bad regex fail
+// the load instead of a scan half-way through. Go's parser accepts the
+// syntax RE2 accepts; what it does not bound is size: RE2 compiles a
+// character class to UTF-8 byte ranges, once per repetition, so that
+// \pL{1000} becomes a program of a million instructions that takes RE2
+// ten seconds to compile and runs out of DFA memory when it matches. A
+// regex whose estimated program (see re2Cost) exceeds MaxRegexCost is
+// refused.
 func checkRegex(re string) (groups int, err error) {
 	r, err := syntax.Parse(re, syntax.Perl)
 	if err != nil {
@@ -400,7 +410,57 @@ func checkRegex(re string) (groups int, err error) {
 		msg = strings.TrimPrefix(msg, "error parsing regexp: ")
 		return 0, fmt.Errorf("%s", msg)
 	}
+	if cost := re2Cost(r.Simplify()); cost > MaxRegexCost {
+		return 0, fmt.Errorf("too large for the regex engine (about %d instructions compiled, at most %d): repeat smaller pieces, or a narrower character class", cost, MaxRegexCost)
+	}
 	return r.MaxCap(), nil
+}
+
+// MaxRegexCost bounds the estimated size of a rule's compiled regex (see
+// checkRegex): some seven times the largest of the built-in rules.
+const MaxRegexCost = 100_000
+
+// re2Cost estimates the number of instructions RE2 compiles re to: a
+// character class costs a byte range per UTF-8 length of each of its
+// ranges, a literal its bytes, a counted repetition its body times the
+// count. It saturates instead of overflowing.
+func re2Cost(re *syntax.Regexp) int {
+	const huge = 1 << 40
+	sat := func(n int) int { return min(n, huge) }
+	switch re.Op {
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			n += utf8.RuneLen(max(r, 0))
+		}
+		if re.Flags&syntax.FoldCase != 0 {
+			n *= 2
+		}
+		return max(n, 1)
+	case syntax.OpCharClass:
+		n := 0
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			// A range spanning several UTF-8 lengths splits at each.
+			n += utf8.RuneLen(max(re.Rune[i+1], 0)) - utf8.RuneLen(max(re.Rune[i], 0)) + utf8.RuneLen(max(re.Rune[i+1], 0))
+		}
+		return max(n, 1)
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 10
+	case syntax.OpConcat, syntax.OpAlternate:
+		n := len(re.Sub)
+		for _, s := range re.Sub {
+			n = sat(n + re2Cost(s))
+		}
+		return n
+	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest:
+		return sat(re2Cost(re.Sub[0]) + 1)
+	case syntax.OpRepeat:
+		count := max(re.Min, re.Max, 1)
+		return sat(re2Cost(re.Sub[0])*count + count)
+	case syntax.OpCapture:
+		return sat(re2Cost(re.Sub[0]) + 2)
+	}
+	return 1
 }
 
 // decodeTOML is toml.Decode into a generic map.

@@ -100,3 +100,40 @@ func TestLoadRefusesSpecialFiles(t *testing.T) {
 		t.Errorf("big: %v", err)
 	}
 }
+
+// TestRegexesTheEngineCannotCompileFailTheLoad: what the regex engine
+// would refuse or choke on only when content first triggers a rule (a
+// regex of a million instructions, secretWords that are no regex) is an
+// error when the rules file is read, with its line and rule.
+func TestRegexesTheEngineCannotCompileFailTheLoad(t *testing.T) {
+	_, err := Parse("r.toml", []byte(`[[rules]]
+id = "huge"
+regex = '''\pL{1000}'''
+keywords = ["x"]
+
+[[rules]]
+id = "words"
+regex = '''(?P<name>\w+) = "(?P<secret>\w{20})"'''
+keywords = ["x"]
+secretWords = ["("]
+
+[[rules]]
+id = "fine"
+regex = '''[a-z0-9]{1000}|.{1000}'''
+`))
+	want := []string{
+		`r.toml:3: rule "huge": bad regex: too large for the regex engine`,
+		`r.toml:10: rule "words": bad regex in secretWords: missing closing )`,
+	}
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("got\n%v\nwant %q", err, w)
+		}
+	}
+	if strings.Contains(err.Error(), `"fine"`) {
+		t.Errorf("a regex of bounded size refused:\n%v", err)
+	}
+}

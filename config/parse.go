@@ -325,6 +325,16 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 	case r.Regex == "" && r.Path == "":
 		c.errorf(at, id, "rule needs a regex, a value or a path")
 	}
+	if r.Value == "" && hasWords {
+		// The words become a regex of their own where the rule's regex
+		// names a name: check them now, not when content first triggers
+		// the rule.
+		for _, w := range words {
+			if _, err := c.checkRegex(w); err != nil {
+				c.errorf(at+".secretWords", id, "bad regex in secretWords: %v", err)
+			}
+		}
+	}
 	if r.Regex != "" && r.Value == "" {
 		if n, err := c.checkRegex(r.Regex); err != nil {
 			c.errorf(at+".regex", id, "bad regex: %v", err)

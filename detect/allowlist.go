@@ -21,6 +21,9 @@ type allowlist struct {
 	stopwords []string
 	commits   map[string]bool
 	rules     map[string]bool
+	// skipsFiles: a global allowlist that ignores a file by its path
+	// alone (see Detector.SkipPath).
+	skipsFiles bool
 }
 
 // patterns compiles each distinct regex once: the default rules' allowlists
@@ -225,6 +228,21 @@ func (d *Detector) allowedByContent(m *Match) bool {
 	return d.judgeAll(m, false, "", "") == drop
 }
 
+// lifted reports whether global allowlist a does not apply to rule r (see
+// Options.Everywhere).
+func (d *Detector) lifted(a *allowlist, r *rule) bool {
+	return a.skipsFiles && d.everywhere(r)
+}
+
+// everywhere reports whether Options.Everywhere picks r.
+func (d *Detector) everywhere(r *rule) bool {
+	if d.opts.Everywhere == nil {
+		return false
+	}
+	r.everywhereOnce.Do(func() { r.everywhere = d.opts.Everywhere(&r.Rule) })
+	return r.everywhere
+}
+
 // judgeAll applies m's rule's allowlists and the global ones aimed at it,
 // those that look at the source (sourceDependent) or those that look at
 // content only: drop if one ignores m, weakVal if none does and one finds
@@ -241,7 +259,7 @@ func (d *Detector) judgeAll(m *Match, sourceDependent bool, path, commit string)
 		}
 	}
 	for _, a := range d.global {
-		if a.appliesTo(m.rule.ID) && a.sourceDependent() == sourceDependent {
+		if a.appliesTo(m.rule.ID) && a.sourceDependent() == sourceDependent && !d.lifted(a, m.rule) {
 			if j := a.judge(m, path, commit); j == drop {
 				return drop
 			} else if j == weakVal {

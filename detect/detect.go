@@ -69,6 +69,15 @@ type Options struct {
 	// that matches everywhere is cut off there and the fragment reported as
 	// capped. Zero means 1000.
 	MaxMatchesPerRule int
+	// Everywhere, if set, picks the rules for which the global allowlists
+	// that ignore files by their path alone (dependencies, lockfiles,
+	// minified assets, rules files) are lifted: their matches are reported
+	// wherever they are, while other rules still skip those files. Meant
+	// for tokens of a fixed, documented format (a vendor prefix, a
+	// checksum) in a scan of commits under review, whose paths the author
+	// chose. It is called at most once per rule, when a match or content
+	// on such a path first asks, from any goroutine that calls Detect.
+	Everywhere func(*config.Rule) bool
 	// Short says the scan reads little content (a hook, a few commits):
 	// the keyword prefilter is then a table of the keywords' first bytes
 	// (see prefixTable), built in microseconds, instead of the Aho-Corasick
@@ -143,6 +152,11 @@ type rule struct {
 	// store matches the paths of the credential stores the rule reads.
 	store *re2.Regexp
 	allow []*allowlist
+	// everywhere: global allowlists on paths do not apply (see
+	// Options.Everywhere), decided once, when first needed (Everywhere may
+	// cost a regex compile per rule: not at start-up).
+	everywhereOnce sync.Once
+	everywhere     bool
 	// pathAllow is set when an allowlist can ignore the rule's matches by
 	// path alone (see Detector.active).
 	pathAllow bool
@@ -250,6 +264,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 			}
 		}
 		if !al.and && len(al.paths) > 0 && len(al.rules) == 0 && !al.weak {
+			al.skipsFiles = true
 			d.skipPaths = append(d.skipPaths, al)
 		}
 	}

@@ -55,14 +55,16 @@ type Result struct {
 
 // scratch is per-call working memory, pooled.
 type scratch struct {
-	starts  []int // line start offsets, plus len(content)
-	hashes  []uint64
-	scan    []bool
-	owned   []bool
-	flagged []bool
-	regions [][2]int
-	hits    [][]int // per rule: keyword hit offsets
-	touched []int   // rules with hits
+	// onlyHigh: run only the rules Options.Everywhere picks (see Detect).
+	onlyHigh bool
+	starts   []int // line start offsets, plus len(content)
+	hashes   []uint64
+	scan     []bool
+	owned    []bool
+	flagged  []bool
+	regions  [][2]int
+	hits     [][]int // per rule: keyword hit offsets
+	touched  []int   // rules with hits
 	// allowed are the spans of secrets an inline allow comment hid. Their
 	// lines are flagged like those of matches: the same line elsewhere, or
 	// without the comment on the line before, must be scanned again.
@@ -91,6 +93,9 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 // the matches of the other rules are returned with it.
 func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 	var res Result
+	// onlyHigh: every source is on a path a global allowlist skips, and
+	// only the rules that Options.Everywhere picks run.
+	onlyHigh := false
 	if len(frag.Sources) > 0 {
 		skip := true
 		for _, s := range frag.Sources {
@@ -99,12 +104,14 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 				break
 			}
 		}
-		if skip {
+		if skip && d.opts.Everywhere == nil {
 			res.Skipped = true
 			return res, nil
 		}
+		onlyHigh = skip
 	}
 	sc := scratchPool.Get().(*scratch)
+	sc.onlyHigh = onlyHigh
 	defer scratchPool.Put(sc)
 	content, _, copied := textenc.Normalize(sc.text, frag.Content)
 	if copied {
@@ -294,12 +301,12 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 			slices.Sort(hits)
 			hits = slices.Compact(hits)
 		}
-		if r := d.rules[ri]; (!r.pathAllow || compiled(r)) && d.active(r, srcs) {
+		if r := d.rules[ri]; (!sc.onlyHigh || d.everywhere(r)) && (!r.pathAllow || compiled(r)) && d.active(r, srcs) {
 			run(r, windows(content, hits))
 		}
 	}
 	for _, ri := range d.always {
-		if r := d.rules[ri]; (!r.pathAllow || compiled(r)) && d.active(r, srcs) {
+		if r := d.rules[ri]; (!sc.onlyHigh || d.everywhere(r)) && (!r.pathAllow || compiled(r)) && d.active(r, srcs) {
 			run(r, sc.regions)
 		}
 	}

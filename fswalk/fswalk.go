@@ -2,8 +2,9 @@
 // standard input as fragments to scan, for scans outside git history
 // (--no-git).
 //
-// It never follows a symbolic link: a link is counted as skipped, so a scan
-// cannot be led out of the tree it was given. It knows files; it knows
+// It never follows a symbolic link inside the tree: a link is counted as
+// skipped, so a scan cannot be led out of the tree it was given. The root
+// itself, which the caller named, is followed when it is a link. It knows files; it knows
 // nothing of git, rules or reports.
 package fswalk
 
@@ -41,8 +42,9 @@ type Result struct {
 	Skipped map[leak.SkipReason]int
 }
 
-// Walk calls fn for every regular file under root, with paths relative to
-// root and slash-separated. fn is called concurrently from opts.Workers
+// Walk calls fn for every regular file under root (a link to a directory
+// is followed there, and only there), with paths relative to root and
+// slash-separated. fn is called concurrently from opts.Workers
 // goroutines and must not keep the Fragment after it returns. Binary files,
 // files over the size limit, symbolic links and .git directories are
 // skipped and counted (see ReadFile). An unreadable file goes to onErr;
@@ -52,6 +54,13 @@ func Walk(ctx context.Context, root string, opts Options, fn func(*leak.Fragment
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
+	}
+	// The root was named by the caller (on a command line): a link there
+	// is followed, to the directory to scan; links below it are not.
+	if fi, err := os.Lstat(root); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		if real, err := filepath.EvalSymlinks(root); err == nil {
+			root = real
+		}
 	}
 	res := Result{Skipped: map[leak.SkipReason]int{}}
 	var mu sync.Mutex

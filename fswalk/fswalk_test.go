@@ -191,3 +191,30 @@ func TestWalkKeepsUTF16Text(t *testing.T) {
 		t.Errorf("walked %q, skipped %v; want %q and 2 binary", got, res.Skipped, want)
 	}
 }
+
+// TestWalkRootLink: a root that is a link to a directory (named on the
+// command line) is scanned; links inside it are still not followed.
+func TestWalkRootLink(t *testing.T) {
+	t.Parallel()
+	dir := tree(t, map[string]string{"a.txt": "alpha\n", "sub/b.txt": "beta\n"})
+	outside := tree(t, map[string]string{"secret.txt": "outside\n"})
+	if err := os.Symlink(outside, filepath.Join(dir, "linkdir")); err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(t.TempDir(), "project")
+	if err := os.Symlink(dir, root); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var got []string
+	res, err := Walk(context.Background(), root, Options{Workers: 2}, func(f *leak.Fragment) error {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, f.Sources[0].Path)
+		return nil
+	}, func(string, error) error { return nil })
+	slices.Sort(got)
+	if err != nil || !slices.Equal(got, []string{"a.txt", "sub/b.txt"}) || res.Skipped[leak.SkipSymlink] != 1 {
+		t.Errorf("%v: files %v, skipped %v", err, got, res.Skipped)
+	}
+}

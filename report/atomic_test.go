@@ -1,12 +1,14 @@
 package report
 
 import (
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func TestAtomicWriteReplacesRegularFiles(t *testing.T) {
@@ -31,17 +33,70 @@ func TestAtomicWriteReplacesRegularFiles(t *testing.T) {
 	if string(b) != "new" || len(entries) != 1 {
 		t.Errorf("after a failed write: %q, %d entries", b, len(entries))
 	}
-	// Through a symlink, the target is replaced and the link stays.
+	// A symlink at the end of the path is refused: its target, which may
+	// be anywhere (a merge request's link to ~/.ssh/authorized_keys), is
+	// left alone, and so is the link.
 	link := filepath.Join(dir, "link.json")
 	os.Symlink(p, link)
-	if err := AtomicWrite(link, func(w io.Writer) error { _, err := io.WriteString(w, "via link"); return err }); err != nil {
-		t.Fatal(err)
+	err = AtomicWrite(link, func(w io.Writer) error { _, err := io.WriteString(w, "via link"); return err })
+	if !errors.Is(err, ErrOutputSymlink) {
+		t.Errorf("through a link: %v", err)
 	}
 	if fi, _ := os.Lstat(link); fi.Mode()&os.ModeSymlink == 0 {
 		t.Error("the symlink was replaced")
 	}
-	if b, _ := os.ReadFile(p); string(b) != "via link" {
-		t.Errorf("target %q", b)
+	if b, _ := os.ReadFile(p); string(b) != "new" {
+		t.Errorf("the link's target was written: %q", b)
+	}
+	if err := CheckOutput(link); !errors.Is(err, ErrOutputSymlink) {
+		t.Errorf("CheckOutput through a link: %v", err)
+	}
+}
+
+// TestOutputErrors: a named pipe with no reader is an error at once, not a
+// wait; errors name the report, never a temporary file; CheckOutput
+// finds a bad path before any scan.
+func TestOutputErrors(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- AtomicWrite(fifo, func(w io.Writer) error { _, err := io.WriteString(w, "x"); return err })
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "no reader") {
+			t.Errorf("pipe with no reader: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("writing to a named pipe with no reader hangs")
+	}
+	ro := filepath.Join(dir, "ro")
+	os.Mkdir(ro, 0o500)
+	if os.Geteuid() != 0 {
+		err := AtomicWrite(filepath.Join(ro, "r.json"), func(io.Writer) error { return nil })
+		if err == nil || strings.Contains(err.Error(), ".tmp") || !strings.Contains(err.Error(), "r.json: permission denied") {
+			t.Errorf("read-only directory: %v", err)
+		}
+		if err := CheckOutput(filepath.Join(ro, "r.json")); err == nil || strings.Contains(err.Error(), ".tmp") {
+			t.Errorf("CheckOutput, read-only directory: %v", err)
+		}
+	}
+	for _, bad := range []string{filepath.Join(dir, "missing", "r.json"), dir} {
+		if err := CheckOutput(bad); err == nil {
+			t.Errorf("CheckOutput(%s): no error", bad)
+		}
+	}
+	for _, good := range []string{filepath.Join(dir, "new.json"), fifo, os.DevNull, "/dev/stdout"} {
+		if err := CheckOutput(good); err != nil {
+			t.Errorf("CheckOutput(%s): %v", good, err)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("CheckOutput left files behind: %v", entries)
 	}
 }
 

@@ -37,7 +37,7 @@ var _ Reporter = Blocked{}
 
 // Write writes the findings of r.
 func (h Blocked) Write(w io.Writer, r *Report) error {
-	r = view(r, h.ShowSecrets)
+	r = view(r, h.ShowSecrets, true)
 	var b strings.Builder
 	fs := r.Findings
 	n := len(fs)

@@ -46,7 +46,7 @@ var csvHeader = []string{
 
 // Write writes r as CSV.
 func (c CSV) Write(w io.Writer, r *Report) error {
-	r = view(r, c.ShowSecrets)
+	r = view(r, c.ShowSecrets, true)
 	cw := csv.NewWriter(w)
 	multi := r.Summary.Combined()
 	header := csvHeader

@@ -31,7 +31,7 @@ var _ Reporter = GitHubAnnotations{}
 
 // Write writes r as workflow commands.
 func (g GitHubAnnotations) Write(w io.Writer, r *Report) error {
-	r = view(r, g.ShowSecrets)
+	r = view(r, g.ShowSecrets, true)
 	var b strings.Builder
 	for i := range r.Findings {
 		f := &r.Findings[i]
@@ -87,7 +87,7 @@ var _ Reporter = Markdown{}
 
 // Write writes r as Markdown.
 func (m Markdown) Write(w io.Writer, r *Report) error {
-	r = view(r, m.ShowSecrets)
+	r = view(r, m.ShowSecrets, true)
 	var b strings.Builder
 	s := &r.Summary
 	where := ""

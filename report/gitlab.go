@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -136,7 +137,7 @@ const gitlabTime = "2006-01-02T15:04:05"
 
 // Write writes r as a GitLab secret-detection report.
 func (g *GitLab) Write(w io.Writer, r *Report) error {
-	r = view(r, g.ShowSecrets)
+	r = view(r, g.ShowSecrets, false)
 	end := g.End
 	if end.IsZero() {
 		end = time.Now()
@@ -173,9 +174,14 @@ func (g *GitLab) Write(w io.Writer, r *Report) error {
 	for i := range r.Findings {
 		out.Vulnerabilities = append(out.Vulnerabilities, glVuln(&r.Findings[i]))
 	}
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeJSONControls(b.Bytes()))
+	return err
 }
 
 func glVuln(f *leak.Finding) glVulnerability {

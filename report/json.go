@@ -1,7 +1,9 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/leakhound/leakhound/leak"
@@ -84,7 +86,7 @@ var _ Reporter = JSON{}
 
 // Write writes r as JSON.
 func (j JSON) Write(w io.Writer, r *Report) error {
-	r = view(r, j.ShowSecrets)
+	r = view(r, j.ShowSecrets, false)
 	findings := r.Findings
 	if findings == nil {
 		findings = []leak.Finding{}
@@ -102,10 +104,39 @@ func (j JSON) Write(w io.Writer, r *Report) error {
 	if s.Skipped == nil {
 		s.Skipped = map[leak.SkipReason]int{}
 	}
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
-	return enc.Encode(struct {
+	if err := enc.Encode(struct {
 		Findings []leak.Finding `json:"findings"`
 		Summary  Summary        `json:"summary"`
-	}{findings, s})
+	}{findings, s}); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeJSONControls(b.Bytes()))
+	return err
+}
+
+// escapeJSONControls writes the control characters that encoding/json
+// leaves raw, DEL and the C1 controls U+0080 to U+009F (a terminal may
+// take U+009B for an escape sequence's start), as \u escapes. They can
+// only occur inside strings of JSON, where the escape means the same
+// character, so the document decodes to the same values.
+func escapeJSONControls(b []byte) []byte {
+	if !bytes.ContainsFunc(b, func(r rune) bool { return r == 0x7f || r >= 0x80 && r < 0xa0 }) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+64)
+	for i := 0; i < len(b); i++ {
+		switch {
+		case b[i] == 0x7f:
+			out = append(out, `\u007f`...)
+		case b[i] == 0xc2 && i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] < 0xa0:
+			out = fmt.Appendf(out, `\u%04x`, b[i+1])
+			i++
+		default:
+			out = append(out, b[i])
+		}
+	}
+	return out
 }

@@ -35,7 +35,7 @@ var _ Reporter = JUnit{}
 
 // Write writes r as JUnit XML.
 func (j JUnit) Write(w io.Writer, r *Report) error {
-	r = view(r, j.ShowSecrets)
+	r = view(r, j.ShowSecrets, true)
 	suite := junit.Testsuite{
 		Name: "leakhound secrets",
 		Time: seconds(r),

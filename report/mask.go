@@ -1,42 +1,153 @@
 package report
 
 import (
+	"cmp"
 	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/leakhound/leakhound/leak"
 )
 
-// Masked returns a copy of r in which every secret is masked: the secret
-// itself (leak.Mask: its first four characters and its length), and its
-// occurrences in the match. The match of a decoded secret is its encoded
-// form, as good as the secret to whoever decodes it: it is masked whole.
-// r is not changed.
+// minCrossMask is the shortest secret that Masked looks for in the other
+// fields of a report. A shorter one is masked in its own finding only:
+// replacing every two-letter run in every file name and message would make
+// the report unreadable and hides nothing worth hiding.
+const minCrossMask = 4
+
+// Masked returns a copy of r in which every secret found is masked
+// wherever it occurs: each finding's secret itself (leak.Mask: its first
+// four characters and its length), and every occurrence of any finding's
+// secret in every string field of every finding (another finding's match,
+// the commit message, the file name, the author, the refs...) and of the
+// summary (warnings, source, range). The match of a decoded secret is its
+// encoded form, as good as the secret to whoever decodes it: it is masked
+// whole, and wherever else it occurs. Secrets shorter than four bytes are
+// masked in their own finding only. r is not changed.
 //
 // Every Reporter of this package masks what it writes unless its
 // ShowSecrets field is set, so a program that writes reports cannot print a
 // whole secret by leaving a field unset; Masked is for what a program
 // prints itself.
 func Masked(r *Report) *Report {
+	rep := maskReplacer(r.Findings)
 	fs := slices.Clone(r.Findings)
 	for i := range fs {
 		f := &fs[i]
-		if f.Secret == "" {
-			continue
+		own := f.Match
+		switch {
+		case f.Secret == "":
+		case f.Decoded != "":
+			own = leak.Mask(f.Match)
+		default:
+			own = leak.Redact(f.Match, f.Secret)
 		}
-		if f.Decoded != "" {
-			f.Match = leak.Mask(f.Match)
-		} else {
-			f.Match = leak.Redact(f.Match, f.Secret)
+		secret := f.Secret
+		if secret != "" {
+			secret = leak.Mask(secret)
 		}
-		f.Secret = leak.Mask(f.Secret)
+		mapStrings(f, rep.Replace)
+		f.Match, f.Secret = rep.Replace(own), secret
 	}
-	return &Report{Findings: fs, Summary: r.Summary}
+	s := r.Summary
+	mapSummary(&s, rep.Replace)
+	return &Report{Findings: fs, Summary: s}
+}
+
+// maskReplacer replaces every secret of fs (and the encoded match of each
+// decoded one) with its mask, the longest first where they overlap.
+func maskReplacer(fs []leak.Finding) *strings.Replacer {
+	seen := map[string]bool{}
+	var olds []string
+	add := func(s string) {
+		if len(s) >= minCrossMask && !seen[s] {
+			seen[s] = true
+			olds = append(olds, s)
+		}
+	}
+	for i := range fs {
+		add(fs[i].Secret)
+		add(leak.Normalize(fs[i].Secret))
+		if fs[i].Decoded != "" {
+			add(fs[i].Match)
+		}
+	}
+	// At each position the replacer tries the old strings in argument
+	// order: longer first, so that a secret holding another is masked
+	// whole.
+	slices.SortFunc(olds, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), cmp.Compare(a, b)) })
+	args := make([]string, 0, 2*len(olds))
+	for _, o := range olds {
+		args = append(args, o, leak.Mask(o))
+	}
+	return strings.NewReplacer(args...)
+}
+
+// mapStrings applies m to every string field of f (its slices copied,
+// not changed in place), except its ids: the commit, blob and fingerprint,
+// which are hex and hide nothing.
+func mapStrings(f *leak.Finding, m func(string) string) {
+	f.RuleID, f.Description, f.Severity, f.Confidence = m(f.RuleID), m(f.Description), m(f.Severity), m(f.Confidence)
+	f.Secret, f.Match, f.Decoded = m(f.Secret), m(f.Match), m(f.Decoded)
+	mapLocation(&f.Location, m)
+	f.Tags = mapSlice(f.Tags, m)
+	f.Refs = mapSlice(f.Refs, m)
+	f.Context.Label, f.Context.Path, f.Context.Known = m(f.Context.Label), m(f.Context.Path), m(f.Context.Known)
+	f.Context.Value = mapSlice(f.Context.Value, m)
+	if len(f.Locations) > 0 {
+		f.Locations = slices.Clone(f.Locations)
+		for j := range f.Locations {
+			mapLocation(&f.Locations[j], m)
+		}
+	}
+}
+
+func mapLocation(l *leak.Location, m func(string) string) {
+	l.Repository, l.File, l.Author, l.Email, l.Message = m(l.Repository), m(l.File), m(l.Author), m(l.Email), m(l.Message)
+}
+
+func mapSlice(ss []string, m func(string) string) []string {
+	if len(ss) == 0 {
+		return ss
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = m(s)
+	}
+	return out
+}
+
+// mapSummary applies m to every string of s (its slices copied).
+func mapSummary(s *Summary, m func(string) string) {
+	s.Source, s.Range, s.HeadRef, s.Baseline, s.FilteredBelow = m(s.Source), m(s.Range), m(s.HeadRef), m(s.Baseline), m(s.FilteredBelow)
+	s.Warnings = mapSlice(s.Warnings, m)
+	if len(s.Repositories) > 0 {
+		s.Repositories = slices.Clone(s.Repositories)
+		for i := range s.Repositories {
+			rs := &s.Repositories[i]
+			rs.Repository, rs.Error = m(rs.Repository), m(rs.Error)
+		}
+	}
+}
+
+// displayMessage is a commit message as formats for people show it: its
+// first line.
+func displayMessage(msg string) string {
+	first, _, _ := strings.Cut(msg, "\n")
+	return strings.TrimSuffix(first, "\r")
 }
 
 // view returns r as a reporter prints it: with file names that are not
 // valid UTF-8 escaped (leak.DisplayPath), and masked (see Masked) unless
-// show is set. r is not changed.
-func view(r *Report, show bool) *Report {
+// show is set. For formats people read (forPeople: text, CSV, JUnit,
+// Markdown, GitHub annotations, hook messages), every string is made safe
+// for a terminal or a line-based parser as well: control characters
+// (escape sequences, newlines, carriage returns) and invalid UTF-8 are
+// written as \xNN (see TermSafe), and a commit message is cut to its
+// first line. JSON formats keep the values (their encoder escapes control
+// characters). r is not changed.
+func view(r *Report, show, forPeople bool) *Report {
 	if show {
 		r = &Report{Findings: slices.Clone(r.Findings), Summary: r.Summary}
 	} else {
@@ -52,5 +163,36 @@ func view(r *Report, show bool) *Report {
 			}
 		}
 	}
+	if forPeople {
+		for i := range r.Findings {
+			f := &r.Findings[i]
+			f.Message = displayMessage(f.Message)
+			for j := range f.Locations {
+				f.Locations[j].Message = displayMessage(f.Locations[j].Message)
+			}
+			mapStrings(f, safeText)
+		}
+		mapSummary(&r.Summary, safeText)
+	}
 	return r
+}
+
+// safeText shows a string with control characters or invalid UTF-8 as Go
+// quotes it (\n, \x1b, \xff), and any other string as it is.
+func safeText(s string) string {
+	if !utf8.ValidString(s) {
+		return quoted(s)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 && c != '\t' || c == 0x7f || c == 0xc2 && i+1 < len(s) && s[i+1] < 0xa0 {
+			return quoted(s)
+		}
+	}
+	return s
+}
+
+func quoted(s string) string {
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }

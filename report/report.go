@@ -8,10 +8,14 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/leakhound/leakhound/leak"
@@ -83,36 +87,34 @@ func WriteFile(path string, rep Reporter, r *Report) error {
 }
 
 // AtomicWrite writes path with mode 0600 through a temporary file and a
-// rename.
+// rename, so that an interrupted run never leaves a half-written report.
 //
-// A path naming something other than a regular file (/dev/null, a pipe, a
-// terminal) is written to as it is: renaming over it would replace a device
-// with a file. A symbolic link is followed, and its target replaced.
+// A symbolic link at the end of path is refused, not followed: a work tree
+// may hold a link named like a report to a file elsewhere (a CI job's
+// workspace is the merge request's), and following it would overwrite that
+// file. The names of the standard streams (/dev/stdout, /dev/stderr,
+// /dev/fd/N, /proc/self/fd/N) are the exception: they are written to as
+// they are. A path naming something other than a regular file (/dev/null,
+// a named pipe, a terminal) is written to as it is: renaming over it would
+// replace a device with a file. A named pipe with no reader is an error,
+// not a wait. Errors name path, never the temporary file.
 func AtomicWrite(path string, write func(io.Writer) error) (err error) {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
+	if stdStream(path) {
+		return writeSpecial(path, write)
 	}
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		if fi.IsDir() {
-			return fmt.Errorf("write %s: is a directory", path)
-		}
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
-		if err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		if err := write(f); err != nil {
-			f.Close()
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		return nil
+	fi, err := os.Lstat(path)
+	switch {
+	case err == nil && fi.Mode()&os.ModeSymlink != 0:
+		return fmt.Errorf("write %s: %w", path, ErrOutputSymlink)
+	case err == nil && fi.IsDir():
+		return fmt.Errorf("write %s: is a directory", path)
+	case err == nil && !fi.Mode().IsRegular():
+		return writeSpecial(path, write)
 	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, bare(err))
 	}
 	defer func() {
 		if err != nil {
@@ -121,19 +123,115 @@ func AtomicWrite(path string, write func(io.Writer) error) (err error) {
 		}
 	}()
 	if err := f.Chmod(0o600); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, bare(err))
 	}
 	if err := write(f); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, bare(err))
 	}
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, bare(err))
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, bare(err))
 	}
+	// rename replaces whatever is at path now, a link included: it never
+	// follows one.
 	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, bare(err))
 	}
+	return nil
+}
+
+// ErrOutputSymlink is the error of a report path whose last element is a
+// symbolic link.
+var ErrOutputSymlink = errors.New("is a symbolic link, which leakhound does not write through (remove it, or name the file it points to)")
+
+// PipeReaderWait is how long a report written to a named pipe waits for
+// a reader to open it.
+const PipeReaderWait = 5 * time.Second
+
+// writeSpecial writes to path as it is: a device, a named pipe or a
+// standard stream. It opens without blocking, so that a named pipe with no
+// reader is an error after PipeReaderWait instead of a wait for ever.
+func writeSpecial(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0)
+	for deadline := time.Now().Add(PipeReaderWait); errors.Is(err, syscall.ENXIO) && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		f, err = os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0)
+	}
+	if errors.Is(err, syscall.ENXIO) {
+		return fmt.Errorf("write %s: a named pipe with no reader (waited %s)", path, PipeReaderWait)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, bare(err))
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, bare(err))
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, bare(err))
+	}
+	return nil
+}
+
+// stdStream reports whether path names a standard stream of the process.
+func stdStream(path string) bool {
+	switch {
+	case path == "/dev/stdout", path == "/dev/stderr":
+		return true
+	case strings.HasPrefix(path, "/dev/fd/"), strings.HasPrefix(path, "/proc/self/fd/"):
+		return true
+	}
+	return false
+}
+
+// bare returns the cause of a file error without the file's name, which
+// may be a temporary file's: the caller names the report.
+func bare(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}
+
+// CheckOutput says whether a report can be written to path, before a scan
+// spends its time: a regular file (or none yet) in an existing directory
+// where a file can be created, a device or named pipe, or a standard
+// stream; not a directory, not a symbolic link (see AtomicWrite). It
+// creates and removes a temporary file to find out, and never opens a
+// named pipe (whose reader would see the end of its input).
+func CheckOutput(path string) error {
+	if stdStream(path) {
+		return nil
+	}
+	fi, err := os.Lstat(path)
+	switch {
+	case err == nil && fi.Mode()&os.ModeSymlink != 0:
+		return ErrOutputSymlink
+	case err == nil && fi.IsDir():
+		return errors.New("is a directory")
+	case err == nil && !fi.Mode().IsRegular():
+		return nil
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return bare(err)
+	}
+	dir := filepath.Dir(path)
+	if di, err := os.Stat(dir); err != nil {
+		return fmt.Errorf("directory %s: %w", dir, bare(err))
+	} else if !di.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("cannot create a file in %s: %w", dir, bare(err))
+	}
+	f.Close()
+	os.Remove(f.Name())
 	return nil
 }

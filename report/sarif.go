@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/url"
@@ -61,7 +62,7 @@ const fingerprintKey = "leakhound/v1"
 
 // Write writes r as SARIF.
 func (s *SARIF) Write(w io.Writer, r *Report) error {
-	r = view(r, s.ShowSecrets)
+	r = view(r, s.ShowSecrets, false)
 	log := sarif.NewReport()
 	run := sarif.NewRunWithInformationURI("leakhound", informationURI)
 	if s.Version != "" {
@@ -166,10 +167,12 @@ func (s *SARIF) Write(w io.Writer, r *Report) error {
 			Add("commits", r.Summary.Commits))
 	}
 	log.AddRun(run)
-	if err := log.PrettyWrite(w); err != nil {
+	var b bytes.Buffer
+	if err := log.PrettyWrite(&b); err != nil {
 		return err
 	}
-	_, err := io.WriteString(w, "\n")
+	b.WriteString("\n")
+	_, err := w.Write(escapeJSONControls(b.Bytes()))
 	return err
 }
 

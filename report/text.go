@@ -48,7 +48,7 @@ func (t Text) paint(code, s string) string {
 
 // Write writes r as text.
 func (t Text) Write(w io.Writer, r *Report) error {
-	r = view(r, t.ShowSecrets)
+	r = view(r, t.ShowSecrets, true)
 	var b strings.Builder
 	s := &r.Summary
 	staged := false

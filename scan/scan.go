@@ -64,6 +64,11 @@ type Options struct {
 	// IgnoreInlineAllows reports secrets on lines marked with an inline
 	// allow comment (leakhound:allow and the like).
 	IgnoreInlineAllows bool
+	// HighConfidenceEverywhere reports tokens of high confidence even in
+	// files a global allowlist skips by path (see
+	// detect.Options.HighConfidenceEverywhere): for scans of commits a
+	// merge request or push adds.
+	HighConfidenceEverywhere bool
 	// Short says the scan reads little content (a hook, a few commits):
 	// see detect.Options.Short.
 	Short bool
@@ -151,6 +156,9 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		Lazy:               true,
 		Short:              opts.Short,
 		IgnoreInlineAllows: opts.IgnoreInlineAllows,
+	}
+	if opts.HighConfidenceEverywhere {
+		dopts.Everywhere = fixedFormat
 	}
 	if versioned != nil {
 		// Versions of a file share most of their lines: scan each line once.
@@ -575,4 +583,19 @@ func (e *engine) siteRoots() []string {
 		roots = append(roots, r)
 	}
 	return roots
+}
+
+// fixedFormat reports whether rule r finds tokens of a fixed, documented
+// format (a vendor prefix, a PEM block, a checksum): a rule of high
+// confidence, stated or, when it states none, by its kind (see
+// triage.KindConfidence). A generic rule never does: its confidence
+// depends on each value.
+func fixedFormat(r *config.Rule) bool {
+	switch {
+	case r.Confidence != "":
+		return r.Confidence == "high"
+	case slices.Contains(r.Tags, "generic"):
+		return false
+	}
+	return triage.KindConfidence(r) == "high"
 }

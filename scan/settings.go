@@ -48,7 +48,9 @@ type Problem struct {
 }
 
 // Policy says where a scan's rules and baseline come from. Files named on
-// the command line win (RulesFile, BaselineFile, NoBaseline); otherwise
+// the command line win (RulesFile, BaselineFile, NoBaseline; under
+// Reviewed, one inside the work tree is read from the base commit, as the
+// repository's own files are); otherwise
 // the scanned tree's own .secretsrules.toml and .secretsbaseline.json
 // apply, read from:
 //
@@ -86,6 +88,17 @@ type Reviewed struct {
 	Base gitwalk.ID
 	// Head is the last commit of the range.
 	Head gitwalk.ID
+}
+
+// trustedFile reports whether name, a rules file named on the command
+// line, is read from a commit of Repo (see Policy): commits are under
+// review, and it lies inside the work tree, whose copy is theirs. rel is
+// its slash-separated path in the tree.
+func (p Policy) trustedFile(name string) (rel string, inTree bool) {
+	if name == "" || p.Reviewed == nil || p.Repo == nil {
+		return "", false
+	}
+	return insideWorkTree(p.Repo, name)
 }
 
 // LoadSettings reads the rules and the baseline that policy p names. A
@@ -129,26 +142,38 @@ func readTreeFile(ctx context.Context, dir, name string, maxSize int64) (data []
 
 // rules picks the rules: see Policy.
 func (p Policy) rules(ctx context.Context, s *Settings) (*config.Config, string, error) {
+	rel, inTree := p.trustedFile(p.RulesFile)
 	switch {
-	case p.RulesFile != "":
+	case p.RulesFile != "" && !inTree:
 		cfg, err := config.Load(p.RulesFile)
 		return cfg, p.RulesFile + " (--config)", err
 	case p.Reviewed != nil:
+		// A rules file named inside the work tree (--config rules.toml) is
+		// the merge request's copy there: read it from the base commit,
+		// as the repository's own .secretsrules.toml.
+		name, flag := RulesFileName, ""
+		if p.RulesFile != "" {
+			name, flag = rel, " (--config)"
+		}
 		at, what := p.Reviewed.Base, "base"
 		if at.IsZero() {
 			at, what = p.Reviewed.Head, "head (the range has no base)"
 		}
 		short := report.ShortID(at.String())
-		data, ok, err := p.Repo.FileAt(at, RulesFileName, config.MaxFileSize)
+		data, ok, err := p.Repo.FileAt(at, name, config.MaxFileSize)
 		if err != nil {
-			return nil, "", fmt.Errorf("read %s at %s: %w", RulesFileName, short, err)
+			return nil, "", fmt.Errorf("read %s at %s: %w", name, short, err)
 		}
 		if !ok {
 			cfg, err := config.Default()
-			return cfg, fmt.Sprintf("built-in (no %s in the %s commit %s)", RulesFileName, what, short), err
+			why := fmt.Sprintf("built-in (no %s in the %s commit %s)", name, what, short)
+			if flag != "" {
+				why = fmt.Sprintf("built-in: %s%s is not in the %s commit %s (a rules file added by the commits under review is not trusted)", name, flag, what, short)
+			}
+			return cfg, why, err
 		}
-		cfg, err := config.Parse(short+":"+RulesFileName, data)
-		return cfg, fmt.Sprintf("%s from the %s commit %s", RulesFileName, what, short), err
+		cfg, err := config.Parse(short+":"+name, data)
+		return cfg, fmt.Sprintf("%s%s from the %s commit %s", name, flag, what, short), err
 	case p.Dir != "":
 		name := filepath.Join(p.Dir, RulesFileName)
 		data, ok, err := readTreeFile(ctx, p.Dir, RulesFileName, config.MaxFileSize)

@@ -2,12 +2,15 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/leakhound/leakhound/internal/testtool"
 )
 
 // shellWords splits a simple shell command line into words, expanding
@@ -81,31 +84,57 @@ func TestGitLabTemplate(t *testing.T) {
 	if !strings.Contains(strings.Join(job.BeforeScript, "\n"), "go install \"github.com/leakhound/leakhound/cmd/leakhound@${LEAKHOUND_VERSION}\"") {
 		t.Errorf("before_script does not install leakhound: %v", job.BeforeScript)
 	}
-	args := shellWords(t, leakhoundLine(t, strings.Join(job.Script, "\n")), map[string]string{"LEAKHOUND_ARGS": tmpl.Variables["LEAKHOUND_ARGS"]})
+	script := strings.Join(job.Script, "\n")
+	if !strings.Contains(leakhoundLine(t, script), `--output "$reports/`) {
+		t.Errorf("the reports are not written outside the work tree: %q", leakhoundLine(t, script))
+	}
 
+	// The job's script, run by a shell as the runner runs it, in the work
+	// tree of a hostile merge request: each report name, and the reports'
+	// directory, is a symbolic link to a file of the runner's user.
+	sh := testtool.Need(t, "sh", "dash")
 	g, c := mrHistory(t)
+	victims := t.TempDir()
+	keys := filepath.Join(victims, "authorized_keys")
+	os.WriteFile(keys, []byte("ssh-ed25519 AAAA the-runner\n"), 0o600)
+	for _, name := range []string{"gl-secret-detection-report.json", "leakhound-junit.xml"} {
+		os.Symlink(keys, filepath.Join(g.Dir, name))
+	}
+	os.Symlink(victims, filepath.Join(g.Dir, "leakhound-reports"))
 	gitlabEnv(t, map[string]string{
 		"CI_PIPELINE_SOURCE":             "merge_request_event",
 		"CI_MERGE_REQUEST_IID":           "5",
 		"CI_MERGE_REQUEST_DIFF_BASE_SHA": c["c0"],
 		"CI_COMMIT_SHA":                  c["f2"],
 	})
-	r := runLH(t, g.Dir, args[1:]...)
-	if r.code != 1 {
-		t.Fatalf("%v: exit %d\n%s", args, r.code, r.err)
+	cmd := exec.Command(sh, "-e", "-c", script)
+	cmd.Dir = g.Dir
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(leakhoundBinary(t))+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"LEAKHOUND_ARGS="+tmpl.Variables["LEAKHOUND_ARGS"], "TMPDIR="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("the job's script: %v, want exit 1\n%s", err, out)
+	}
+	if data, _ := os.ReadFile(keys); string(data) != "ssh-ed25519 AAAA the-runner\n" {
+		t.Errorf("the merge request's link redirected a report: %q", data)
+	}
+	if entries, _ := os.ReadDir(victims); len(entries) != 1 {
+		t.Errorf("reports written into the link's target: %v", entries)
 	}
 	for kind, file := range job.Artifacts.Reports {
-		out, err := os.ReadFile(filepath.Join(g.Dir, file))
-		if err != nil {
-			t.Errorf("artifacts:reports:%s: %v", kind, err)
+		p := filepath.Join(g.Dir, file)
+		fi, err := os.Lstat(p)
+		if err != nil || !fi.Mode().IsRegular() {
+			t.Errorf("artifacts:reports:%s: %v %v", kind, err, fi)
 			continue
 		}
-		if !strings.Contains(string(out), "github-pat") {
+		data, _ := os.ReadFile(p)
+		if !strings.Contains(string(data), "github-pat") {
 			t.Errorf("%s does not report the token", file)
 		}
-		noSecrets(t, file, string(out))
+		noSecrets(t, file, string(data))
 	}
-	if job.Artifacts.Reports["secret_detection"] != "gl-secret-detection-report.json" || job.Artifacts.Reports["junit"] == "" {
+	if filepath.Base(job.Artifacts.Reports["secret_detection"]) != "gl-secret-detection-report.json" || job.Artifacts.Reports["junit"] == "" {
 		t.Errorf("reports %v", job.Artifacts.Reports)
 	}
 }

@@ -555,3 +555,114 @@ func TestCIBaselineComesFromTheBase(t *testing.T) {
 
 // zeroSHA is what CI systems give as the previous commit of a new branch.
 const zeroSHA = "0000000000000000000000000000000000000000"
+
+// permissiveRules is a rules file that finds nothing: a merge request's
+// way to silence the scan of its own secret.
+const permissiveRules = "[extend]\nuseDefault = true\ndisabledRules = [\"github-pat\"]\n"
+
+// TestCIConfigInTreeFromBase: `ci --config FILE` with FILE inside the
+// repository reads FILE from the base commit, not the merge request's
+// copy in the work tree; a FILE the base lacks gives the built-in rules.
+func TestCIConfigInTreeFromBase(t *testing.T) {
+	for _, atBase := range []bool{true, false} {
+		g := gittest.New(t)
+		g.Write("README.md", "hello\n")
+		if atBase {
+			g.Write("ci/rules.toml", "[extend]\nuseDefault = true\n")
+		}
+		base := g.Commit("start")
+		g.SetRef("refs/remotes/origin/main", base)
+		g.Branch("feature")
+		g.Write("ci/rules.toml", permissiveRules)
+		g.Write("deploy.sh", "export GITHUB_TOKEN="+ghToken+"\n")
+		head := g.Commit("silence the scan, add a token")
+		githubEnv(t, "pull_request", prEvent(9, base, head), head)
+		r, rep := ciRun(t, "--config", filepath.Join(g.Dir, "ci", "rules.toml"), g.Dir)
+		if r.code != 1 || find(rep, "github-pat") == nil {
+			t.Errorf("rules file at base %v: exit %d, findings %v: the merge request's rules applied\n%s", atBase, r.code, rules(rep), r.err)
+		}
+		want := "ci/rules.toml (--config) from the base commit " + report.ShortID(base)
+		if !atBase {
+			want = "built-in: ci/rules.toml (--config) is not in the base commit"
+		}
+		if !strings.Contains(r.err, "leakhound: rules: "+want) {
+			t.Errorf("rules file at base %v: want %q in\n%s", atBase, want, r.err)
+		}
+	}
+	// Outside the repository, --config is read from disk.
+	g, c := mrHistory(t)
+	outside := filepath.Join(t.TempDir(), "rules.toml")
+	os.WriteFile(outside, []byte(permissiveRules), 0o600)
+	githubEnv(t, "pull_request", prEvent(7, c["m1"], c["f2"]), c["f2"])
+	if r, rep := ciRun(t, "--config", outside, g.Dir); find(rep, "github-pat") != nil || !strings.Contains(r.err, "leakhound: rules: "+outside+" (--config)") {
+		t.Errorf("--config outside the repository: exit %d, findings %v\n%s", r.code, rules(rep), r.err)
+	}
+}
+
+// TestCIPushRulesFromDefaultBranch: a push pipeline reads rules and
+// baseline from the default branch, not from the push's previous tip,
+// which the pusher wrote: a first push of permissive rules does not let a
+// second push's secret through.
+func TestCIPushRulesFromDefaultBranch(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("README.md", "hello\n")
+	main := g.Commit("start")
+	g.SetRef("refs/remotes/origin/main", main)
+	g.Branch("feature")
+	g.Write(".secretsrules.toml", permissiveRules)
+	first := g.Commit("first push: rules that find nothing")
+	g.Write("deploy.sh", "export GITHUB_TOKEN="+ghToken+"\n")
+	second := g.Commit("second push: the token")
+
+	githubEnv(t, "push", pushEvent(first, second, false, false), second)
+	r, rep := ciRun(t, g.Dir)
+	if r.code != 1 || find(rep, "github-pat") == nil {
+		t.Errorf("GitHub push: exit %d, findings %v: the push's own rules applied\n%s", r.code, rules(rep), r.err)
+	}
+	if !strings.Contains(r.err, "rules and baseline from the default branch origin/main ("+report.ShortID(main)+"), not the push's previous tip") {
+		t.Errorf("GitHub push: where the rules come from is not said:\n%s", r.err)
+	}
+	gitlabEnv(t, map[string]string{"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "feature", "CI_COMMIT_BEFORE_SHA": first, "CI_COMMIT_SHA": second})
+	if r, rep := ciRun(t, g.Dir); r.code != 1 || find(rep, "github-pat") == nil {
+		t.Errorf("GitLab push: exit %d, findings %v\n%s", r.code, rules(rep), r.err)
+	}
+	// Without the default branch in the clone, the push cannot be judged.
+	g.DeleteRef("refs/remotes/origin/main")
+	g.DeleteRef("refs/heads/main")
+	gitlabEnv(t, map[string]string{"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "feature", "CI_COMMIT_BEFORE_SHA": first, "CI_COMMIT_SHA": second})
+	if r, _ := ciRun(t, g.Dir); r.code != 2 || !strings.Contains(r.err, "read from the default branch") || !strings.Contains(r.err, "git fetch origin main") {
+		t.Errorf("GitLab push, no default branch: exit %d\n%s", r.code, r.err)
+	}
+}
+
+// TestCIReportsHighConfidenceTokensUnderAllowlistedPaths: in ci, a token of
+// a fixed format (a rule of high confidence) is reported even where a
+// global allowlist skips files by path (node_modules/, lockfiles,
+// minified assets), which a merge request can choose; weaker rules still
+// skip them, and scan still skips them whole.
+func TestCIReportsHighConfidenceTokensUnderAllowlistedPaths(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("README.md", "hello\n")
+	base := g.Commit("start")
+	g.SetRef("refs/remotes/origin/main", base)
+	g.Branch("feature")
+	g.Write("node_modules/left-pad/index.js", "const token = '"+ghToken+"';\nconst password = '"+dbPass+"';\n")
+	g.Write("package-lock.json", "{\"x\": \""+ghToken+"\"}\n")
+	g.Write("static/app.min.js", "var a=\""+stripeKey+"\";\n")
+	head := g.Commit("vendor a dependency")
+	githubEnv(t, "pull_request", prEvent(4, base, head), head)
+	r, rep := ciRun(t, g.Dir)
+	got := strings.Join(rules(rep), " ")
+	// A Stripe key's rule has no fixed prefix of its own (sk_ or rk_,
+	// live or prod): medium confidence, so it still skips minified code.
+	if f := find(rep, "github-pat"); f == nil || len(f.Locations) != 1 {
+		t.Errorf("ci: the token not reported in node_modules/ and package-lock.json: exit %d, findings %q %+v\n%s", r.code, got, f, r.err)
+	}
+	if strings.Contains(got, "password") || strings.Contains(got, "generic") || strings.Contains(got, "stripe") {
+		t.Errorf("ci: a rule of lower confidence ignores the allowlist: %q", got)
+	}
+	s := runLH(t, "", "scan", "--no-progress", "-f", "json", "--no-baseline", g.Dir)
+	if s.code != 0 {
+		t.Errorf("scan: exit %d, want 0 (allowlisted paths skipped)\n%s", s.code, s.out)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -93,8 +94,25 @@ EXIT STATUS
 	return cmd
 }
 
-// runCI runs `leakhound ci`. getenv reads the environment.
-func runCI(ctx context.Context, opts ciOptions, args []string, std stdio, getenv func(string) string) error {
+// runCI runs `leakhound ci`. getenv reads the environment. On GitHub
+// Actions, everything it prints is made inert to the runner's workflow
+// commands (see ghGuard), except the annotations it issues.
+func runCI(ctx context.Context, opts ciOptions, args []string, std stdio, getenv func(string) string) (err error) {
+	if getenv("GITHUB_ACTIONS") == "true" {
+		out, errw := &ghGuard{w: std.out}, &ghGuard{w: std.err}
+		std.out, std.err = out, errw
+		defer func() {
+			out.Flush()
+			errw.Flush()
+			if err != nil {
+				err = ghSafeError{err}
+			}
+		}()
+	}
+	return runCIGuarded(ctx, opts, args, std, getenv)
+}
+
+func runCIGuarded(ctx context.Context, opts ciOptions, args []string, std stdio, getenv func(string) string) error {
 	path, specs, maxSize, err := scanArgs(args, opts.reports, opts.readOptions)
 	if err != nil {
 		return err
@@ -108,7 +126,7 @@ func runCI(ctx context.Context, opts ciOptions, args []string, std stdio, getenv
 	}
 	env := &reportEnv{redactAll: true, noColor: opts.noColor}
 	if r.Nothing {
-		fmt.Fprintf(std.err, "leakhound: nothing to scan: %s\n", r.Why)
+		fmt.Fprintf(std.err, "leakhound: nothing to scan: %s\n", report.TermSafe(r.Why))
 		if r.Platform == ci.GitHub {
 			specs = withAnnotations(specs, std)
 		}
@@ -125,7 +143,10 @@ func runCI(ctx context.Context, opts ciOptions, args []string, std stdio, getenv
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(std.err, "leakhound: scanning %s: %s\n", rr.Label, rr.Why)
+	fmt.Fprintf(std.err, "leakhound: scanning %s: %s\n", rr.Label, report.TermSafe(rr.Why))
+	if rr.BaseWhy != "" {
+		fmt.Fprintf(std.err, "leakhound: rules and baseline from %s\n", report.TermSafe(rr.BaseWhy))
+	}
 	if r.Platform == ci.GitHub {
 		specs = withAnnotations(specs, std)
 	}
@@ -139,12 +160,14 @@ func runCI(ctx context.Context, opts ciOptions, args []string, std stdio, getenv
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(std.err, "leakhound: rules: %s\n", settings.RulesFrom)
+	fmt.Fprintf(std.err, "leakhound: rules: %s\n", report.TermSafe(settings.RulesFrom))
 	if settings.BaselineNote != "" {
-		fmt.Fprintf(std.err, "leakhound: baseline: %s\n", settings.BaselineNote)
+		fmt.Fprintf(std.err, "leakhound: baseline: %s\n", report.TermSafe(settings.BaselineNote))
 	}
 	src := &scan.History{Repo: repo, Name: path, Label: rr.Label, IncludeIDs: []gitwalk.ID{rr.Head}, ExcludeIDs: rr.Exclude, Complete: true}
-	eo := scan.Options{Settings: settings, Workers: opts.threads, MaxFileSize: maxSize}
+	// A merge request picks its paths: a token of a fixed format is
+	// reported even under node_modules/ or in a lockfile.
+	eo := scan.Options{Settings: settings, Workers: opts.threads, MaxFileSize: maxSize, HighConfidenceEverywhere: true}
 	result, scanErr := runEngine(ctx, src, eo, !opts.noProgress, std)
 	var sre *scan.ShallowRangeError
 	if errors.As(scanErr, &sre) {
@@ -166,6 +189,21 @@ func finishCI(result *report.Report, scanErr error, specs []report.Output, env *
 	var summaryErr error
 	if p := getenv("GITHUB_STEP_SUMMARY"); p != "" && getenv("GITHUB_ACTIONS") == "true" {
 		summaryErr = appendStepSummary(p, result)
+	}
+	// Annotations are workflow commands meant as such: past the guard of
+	// standard output (see runCI), after the other reports.
+	var annotate bool
+	if g, ok := std.out.(*ghGuard); ok {
+		specs = slices.DeleteFunc(slices.Clone(specs), func(o report.Output) bool {
+			annotate = annotate || o.Stdout() && o.Format == "github"
+			return o.Stdout() && o.Format == "github"
+		})
+		defer func() {
+			if annotate {
+				g.Flush()
+				report.GitHubAnnotations{}.Write(g.Raw(), result)
+			}
+		}()
 	}
 	err := finish(result, scanErr, exitLeaks, specs, env, std)
 	var leaks leaksFound

@@ -33,7 +33,7 @@ type errorPrinter struct {
 func (p *errorPrinter) print(item string, err error) error {
 	p.n++
 	if p.n <= 20 {
-		fmt.Fprintf(p.w, "leakhound: error: %s: %v\n", item, err)
+		fmt.Fprintf(p.w, "leakhound: error: %s: %s\n", report.TermSafe(item), report.TermSafe(err.Error()))
 	} else if p.n == 21 {
 		fmt.Fprintln(p.w, "leakhound: error: more errors follow; only the count is reported")
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -80,11 +81,22 @@ func parseSize(s string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseFloat(s, 64)
-	if err != nil || n <= 0 {
+	if err != nil || math.IsNaN(n) || math.IsInf(n, 0) || n <= 0 {
 		return 0, fmt.Errorf("bad size %q", s)
 	}
-	return int64(n * float64(mult)), nil
+	size := n * float64(mult)
+	switch {
+	case size < 1:
+		return 0, fmt.Errorf("bad size %q: less than one byte", s)
+	case size > maxSizeFlag:
+		return 0, fmt.Errorf("bad size %q: more than %s", s, sizeString(maxSizeFlag))
+	}
+	return int64(size), nil
 }
+
+// maxSizeFlag is the largest size a flag takes: 1 TiB, far above what
+// any blob is read up to, and far below what overflows a byte count.
+const maxSizeFlag = 1 << 40
 
 // sizeString writes n as parseSize reads it: "10MiB".
 func sizeString(n int64) string {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/addrspace"
 	"github.com/leakhound/leakhound/mirror"
+	"github.com/leakhound/leakhound/report"
 	"github.com/leakhound/leakhound/scan"
 )
 
@@ -141,7 +142,9 @@ func runContext(ctx context.Context, args []string, std stdio) (code int) {
 	err := root.ExecuteContext(ctx)
 	code, print := exitCode(ctx, err)
 	if print {
-		fmt.Fprintf(std.err, "leakhound: %v\n", err)
+		// Errors name refs, paths and values from the repository or the
+		// environment: control characters are shown escaped.
+		fmt.Fprintf(std.err, "leakhound: %s\n", report.TermSafe(err.Error()))
 	}
 	return code
 }

@@ -128,7 +128,7 @@ func runOrgScan(ctx context.Context, opts scanOptions, args []string, std stdio)
 		Branches: h.Include,
 		Since:    h.Since,
 		OnError: func(repo, item string, err error) {
-			fmt.Fprintf(std.err, "leakhound: error: %s: %s: %v\n", repo, item, err)
+			fmt.Fprintf(std.err, "leakhound: error: %s: %s: %s\n", report.TermSafe(repo), report.TermSafe(item), report.TermSafe(err.Error()))
 		},
 	}
 	if err := opts.org.wire(&oo); err != nil {
@@ -136,7 +136,7 @@ func runOrgScan(ctx context.Context, opts scanOptions, args []string, std stdio)
 	}
 	if !opts.noProgress && isTerminal(std.err) {
 		oo.Progress = func(done, total int, repo string) {
-			fmt.Fprintf(std.err, "\r\033[Krepositories %d/%d  %s", done, total, repo)
+			fmt.Fprintf(std.err, "\r\033[Krepositories %d/%d  %s", done, total, report.TermSafe(repo))
 			if done == total {
 				fmt.Fprint(std.err, "\r\033[K")
 			}

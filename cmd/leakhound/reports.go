@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -34,8 +35,31 @@ func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
 	o.AddReportFlags(fs)
 	fs.BoolVar(&o.redact, "redact", false, "mask secrets in every output")
 	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print secrets whole in text, github and markdown output (they are partly masked by default)")
-	fs.IntVar(&o.exitCode, "exit-code", exitLeaks, "exit code when leaks are found")
+	o.exitCode = exitLeaks
+	fs.Var(exitCodeFlag{&o.exitCode}, "exit-code", "exit code when leaks are found, 0 to 255")
 	o.AddColorFlag(fs)
+}
+
+// exitCodeFlag is the pflag.Value of --exit-code: an exit status a
+// process can have, 0 to 255 (256 would be 0 to the shell).
+type exitCodeFlag struct{ p *int }
+
+func (f exitCodeFlag) String() string {
+	if f.p == nil {
+		return strconv.Itoa(exitLeaks)
+	}
+	return strconv.Itoa(*f.p)
+}
+
+func (f exitCodeFlag) Type() string { return "int" }
+
+func (f exitCodeFlag) Set(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 255 {
+		return errors.New("want an exit status from 0 to 255")
+	}
+	*f.p = n
+	return nil
 }
 
 // AddColorFlag adds --no-color to fs.
@@ -121,16 +145,21 @@ func (f outputFlag) Set(v string) error {
 }
 
 // resolve returns the reports to write: def to standard output when no
-// --format was given; an --output without a --format has format def only
-// when it is the only report. At most one report may go to standard
-// output, and no two to the same file.
+// --format was given. An --output without a --format is allowed only when
+// it is the only report; its format is the one its extension names (see
+// formatOfFile), else def. At most one report may go to standard output,
+// and no two to the same file (by name, or by what the names lead to:
+// links, hard links, a device). Each file must be writable (see
+// report.CheckOutput): a bad --output is an error before the scan.
 func (r *reportSpecs) resolve(def string) ([]report.Output, error) {
 	specs := slices.Clone(r.specs)
 	if len(specs) == 0 {
 		return []report.Output{{Format: def}}, nil
 	}
 	stdout := 0
-	files := map[string]bool{}
+	files := map[string]string{}
+	var existing []os.FileInfo
+	var existingName []string
 	for i := range specs {
 		s := &specs[i]
 		if s.Format == "" {
@@ -138,6 +167,9 @@ func (r *reportSpecs) resolve(def string) ([]report.Output, error) {
 				return nil, fmt.Errorf("--output %s: no --format for it (with several reports, give each --format before its --output)", s.File)
 			}
 			s.Format = def
+			if f := formatOfFile(s.File); f != "" {
+				s.Format = f
+			}
 		}
 		if s.Stdout() {
 			stdout++
@@ -150,12 +182,49 @@ func (r *reportSpecs) resolve(def string) ([]report.Output, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--output %s: %w", s.File, err)
 		}
-		if files[abs] {
-			return nil, fmt.Errorf("--output %s: given twice", s.File)
+		// The same file under another name: through a linked directory.
+		if d, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+			abs = filepath.Join(d, filepath.Base(abs))
 		}
-		files[abs] = true
+		if prev, ok := files[abs]; ok {
+			return nil, fmt.Errorf("--output %s: the same file as --output %s", s.File, prev)
+		}
+		files[abs] = s.File
+		if err := report.CheckOutput(s.File); err != nil {
+			return nil, fmt.Errorf("--output %s: %w", s.File, err)
+		}
+		// ... or a hard link, or a device under two names.
+		if fi, err := os.Stat(s.File); err == nil {
+			for k, o := range existing {
+				if os.SameFile(fi, o) {
+					return nil, fmt.Errorf("--output %s: the same file as --output %s", s.File, existingName[k])
+				}
+			}
+			existing, existingName = append(existing, fi), append(existingName, s.File)
+		}
 	}
 	return specs, nil
+}
+
+// formatOfFile is the report format a file name's extension names, or ""
+// for an extension that names none: .sarif, .json, .xml (JUnit), .csv,
+// .md and .txt. A report written to leaks.sarif is SARIF, never text.
+func formatOfFile(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".sarif":
+		return "sarif"
+	case ".json":
+		return "json"
+	case ".xml":
+		return "junit"
+	case ".csv":
+		return "csv"
+	case ".md", ".markdown":
+		return "markdown"
+	case ".txt", ".text":
+		return "text"
+	}
+	return ""
 }
 
 // reportEnv is what reporters need to know besides the findings.

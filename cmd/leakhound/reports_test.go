@@ -96,13 +96,58 @@ func TestReportFlagPairing(t *testing.T) {
 	}{
 		{[]string{"-f", "json", "-f", "sarif"}, "more than one report to standard output"},
 		{[]string{"-f", "json", "-o", filepath.Join(dir, "a"), "-o", filepath.Join(dir, "b")}, "no --format for it"},
-		{[]string{"-f", "json", "-o", filepath.Join(dir, "a"), "-f", "csv", "-o", filepath.Join(dir, "a")}, "given twice"},
+		{[]string{"-f", "json", "-o", filepath.Join(dir, "a"), "-f", "csv", "-o", filepath.Join(dir, "a")}, "the same file as"},
 		{[]string{"-f", "xml"}, "want one of text, json, sarif"},
 	} {
 		r := runLH(t, "", append(append([]string{"scan", "--no-progress"}, tc.args...), g)...)
 		if r.code != 2 || !strings.Contains(r.err, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q, want %q", tc.args, r.code, r.err, tc.want)
 		}
+	}
+}
+
+// TestOutputPaths: -o picks the format from the file's extension when no
+// --format names it; a bad --output (a missing directory, a directory, a
+// symbolic link, two names of one file) is an error before the scan, that
+// names no temporary file and writes nothing.
+func TestOutputPaths(t *testing.T) {
+	g := gittestClean(t)
+	dir := t.TempDir()
+	for name, want := range map[string]string{"leaks.sarif": `"version": "2.1.0"`, "leaks.xml": "<testsuites", "leaks.csv": "rule_id,description", "leaks.out": "no leaks found"} {
+		out := filepath.Join(dir, name)
+		if r := runLH(t, "", "scan", "--no-progress", "-o", out, g); r.code != 0 {
+			t.Fatalf("-o %s: exit %d %s", name, r.code, r.err)
+		}
+		if data, _ := os.ReadFile(out); !strings.Contains(string(data), want) {
+			t.Errorf("-o %s: want %q in\n%s", name, want, data)
+		}
+	}
+	victim := filepath.Join(dir, "authorized_keys")
+	os.WriteFile(victim, []byte("ssh-ed25519 AAAA mine\n"), 0o600)
+	link := filepath.Join(dir, "leakhound-junit.xml")
+	os.Symlink(victim, link)
+	hard := filepath.Join(dir, "hard.json")
+	os.Link(victim, hard)
+	sub := filepath.Join(dir, "sub")
+	os.Symlink(dir, sub)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-f", "junit", "-o", link}, "is a symbolic link"},
+		{[]string{"-f", "json", "-o", filepath.Join(dir, "missing", "r.json")}, "no such file or directory"},
+		{[]string{"-f", "json", "-o", dir}, "is a directory"},
+		{[]string{"-f", "json", "-o", filepath.Join(dir, "x.json"), "-f", "csv", "-o", filepath.Join(sub, "x.json")}, "the same file as"},
+		{[]string{"-f", "json", "-o", hard, "-f", "csv", "-o", victim}, "the same file as"},
+		{[]string{"-f", "json", "-o", os.DevNull, "-f", "csv", "-o", "/dev/./null"}, "the same file as"},
+	} {
+		r := runLH(t, "", append(append([]string{"scan", "--no-progress"}, tc.args...), g)...)
+		if r.code != 2 || !strings.Contains(r.err, tc.want) || strings.Contains(r.err, ".tmp") || strings.Contains(r.err, "scanned") {
+			t.Errorf("%v: exit %d, stderr %q, want %q before the scan", tc.args, r.code, r.err, tc.want)
+		}
+	}
+	if data, _ := os.ReadFile(victim); string(data) != "ssh-ed25519 AAAA mine\n" {
+		t.Errorf("the link's target was written: %q", data)
 	}
 }
 
