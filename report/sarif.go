@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -166,11 +168,90 @@ func (s *SARIF) Write(w io.Writer, r *Report) error {
 			Add("commits", r.Summary.Commits))
 	}
 	log.AddRun(run)
-	if err := log.PrettyWrite(w); err != nil {
+	var raw bytes.Buffer
+	if err := log.Write(&raw); err != nil {
 		return err
 	}
-	_, err := io.WriteString(w, "\n")
+	var doc any
+	dec := json.NewDecoder(&raw)
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return err
+	}
+	out, err := json.MarshalIndent(pruneSARIF(doc, ""), "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(out, '\n'))
 	return err
+}
+
+// sarifDefaults are properties the SARIF library writes with the value the
+// specification gives them when absent: left out, as are -1 (SARIF's "no
+// value" for indexes, offsets and ranks) and empty arrays and objects.
+var sarifDefaults = map[string]string{
+	"language":         `"en-US"`,
+	"newlineSequences": `["\r\n","\n"]`,
+	"contents":         `["localizedData","nonLocalizedData"]`,
+	"isComprehensive":  `false`,
+	"enabled":          `true`,
+	"kind":             `"fail"`,
+}
+
+// pruneSARIF drops from v, the decoded log, the placeholders the SARIF
+// library writes for properties leakhound does not set (see
+// sarifDefaults). A property bag ("properties") is leakhound's own and is
+// kept as it is, and so is "results", whose empty array says the scan ran
+// and found nothing (absent, it would say results are unknown).
+func pruneSARIF(v any, key string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if key == "properties" {
+			return x
+		}
+		for k, c := range x {
+			c = pruneSARIF(c, k)
+			if dropSARIF(k, c) {
+				delete(x, k)
+				continue
+			}
+			x[k] = c
+		}
+		return x
+	case []any:
+		for i, c := range x {
+			x[i] = pruneSARIF(c, "")
+		}
+		return x
+	}
+	return v
+}
+
+// dropSARIF reports whether property k with value v (pruned) is a
+// placeholder to leave out. An empty property bag is one too.
+func dropSARIF(k string, v any) bool {
+	if k == "results" {
+		return false
+	}
+	switch x := v.(type) {
+	case json.Number:
+		if x == "-1" {
+			return true
+		}
+	case []any:
+		if len(x) == 0 {
+			return true
+		}
+	case map[string]any:
+		if len(x) == 0 {
+			return true
+		}
+	}
+	if def, ok := sarifDefaults[k]; ok {
+		b, err := json.Marshal(v)
+		return err == nil && string(b) == def
+	}
+	return false
 }
 
 // securitySeverity maps a severity to the CVSS-like score GitHub reads from
