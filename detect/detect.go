@@ -44,6 +44,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	ac "github.com/petar-dambovaliev/aho-corasick"
 	re2 "github.com/wasilibs/go-re2"
@@ -432,13 +433,20 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 		EndLine:     m.EndLine,
 		EndColumn:   m.EndColumn,
 		Secret:      m.Secret,
-		Match:       m.Text,
+		Match:       trimBoundary(m.Text),
 		Entropy:     m.Entropy,
 		Decoded:     m.Decoded,
 		Fingerprint: leak.Fingerprint(r.ID, decodeSecret(r.SecretDecode, m.Secret)),
 		BlobID:      blobID,
 	}
 	return f, true
+}
+
+// trimBoundary returns a match's text without the white space a rule's
+// regex matched around it as a boundary (a line's end, the space before a
+// value): a leading newline would split a CSV row or a GitLab extract.
+func trimBoundary(text string) string {
+	return strings.TrimFunc(text, unicode.IsSpace)
 }
 
 // IsTestPath reports whether path is a test or fixture path, per the rules'
