@@ -95,6 +95,9 @@ func scanArgs(args []string, reports reportSpecs, ro readOptions) (string, []rep
 }
 
 func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) error {
+	if err := opts.outputOptions.check(); err != nil {
+		return err
+	}
 	if opts.org.multi(args) {
 		return runOrgScan(ctx, opts, args, std)
 	}
@@ -161,6 +164,9 @@ func (o *scanOptions) history(path string) (*scan.History, error) {
 		if since, err = parseSince(o.since, time.Now()); err != nil {
 			return nil, err
 		}
+	}
+	if len(o.branches) > 0 && o.rangeSpec != "" {
+		return nil, errors.New("--branch and --range cannot be used together: --range A..B already says which history to scan (the commits reachable from B and not from A); drop one of them")
 	}
 	h := &scan.History{Name: path}
 	if err := h.Select(o.branches, o.rangeSpec, since); err != nil {

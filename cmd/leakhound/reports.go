@@ -38,6 +38,14 @@ func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
 	o.AddColorFlag(fs)
 }
 
+// check rejects output flags that contradict each other.
+func (o *outputOptions) check() error {
+	if o.redact && o.showSecrets {
+		return errors.New("--redact and --show-secrets cannot be used together: --redact masks secrets in every report, --show-secrets prints them whole; drop one of them")
+	}
+	return nil
+}
+
 // AddColorFlag adds --no-color to fs.
 func (o *outputOptions) AddColorFlag(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.noColor, "no-color", false, "no colours in text output (also: NO_COLOR)")
