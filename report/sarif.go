@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/url"
 	"slices"
@@ -314,7 +313,7 @@ func alsoHere(l leak.Location) string {
 }
 
 func incompleteNote(s *Summary) string {
-	return fmt.Sprintf("the scan is incomplete: %d object%s could not be read; secrets there may have been missed", s.Errors, Plural(s.Errors))
+	return "the scan is incomplete: " + s.IncompleteReason()
 }
 
 // sarifRank is a result's rank, 0 to 100 (SARIF's result.rank: higher is

@@ -338,17 +338,28 @@ func (t Text) summary(b *strings.Builder, s *Summary, fs []leak.Finding) {
 		fmt.Fprintln(b, line)
 	}
 	var parts []string
-	switch s.Mode {
-	case "git":
+	in := s.Interrupted
+	switch {
+	case s.Mode == "git" && in != nil:
+		parts = append(parts, fmt.Sprintf("%d of %d commit%s", in.CommitsDone, s.Commits, Plural(s.Commits)))
+	case s.Mode == "git":
 		parts = append(parts, fmt.Sprintf("%d commit%s", s.Commits, Plural(s.Commits)))
 	}
-	parts = append(parts, fmt.Sprintf("%d file%s (%s)", s.Blobs, Plural(s.Blobs), HumanBytes(s.Bytes)))
+	if in != nil && in.Files > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d file%s (%s)", s.Blobs, in.Files, Plural(in.Files), HumanBytes(s.Bytes)))
+	} else {
+		parts = append(parts, fmt.Sprintf("%d file%s (%s)", s.Blobs, Plural(s.Blobs), HumanBytes(s.Bytes)))
+	}
 	line := "scanned " + strings.Join(parts, ", ")
 	if s.Range != "" {
 		line += " of " + s.Range
 	}
 	line += fmt.Sprintf(" in %s", s.Duration.Round(time.Millisecond))
-	fmt.Fprintln(b, line)
+	if in == nil || !in.Walking || s.Mode != "git" {
+		// (Interrupted while walking history, nothing was scanned: the
+		// INCOMPLETE line says so.)
+		fmt.Fprintln(b, line)
+	}
 	if len(s.Skipped) > 0 {
 		keys := make([]leak.SkipReason, 0, len(s.Skipped))
 		for k, v := range s.Skipped {
@@ -372,7 +383,7 @@ func (t Text) summary(b *strings.Builder, s *Summary, fs []leak.Finding) {
 		fmt.Fprintf(b, "warning: %s\n", w)
 	}
 	if s.Incomplete {
-		fmt.Fprintf(b, "%s: %d object%s could not be read; secrets there may have been missed\n", t.paint(bold+red, "INCOMPLETE"), s.Errors, Plural(s.Errors))
+		fmt.Fprintf(b, "%s: %s\n", t.paint(bold+red, "INCOMPLETE"), s.IncompleteReason())
 	}
 	if s.Filtered > 0 {
 		fmt.Fprintf(b, "%d finding%s below %s not shown\n", s.Filtered, Plural(s.Filtered), s.FilteredBelow)
@@ -381,6 +392,10 @@ func (t Text) summary(b *strings.Builder, s *Summary, fs []leak.Finding) {
 		fmt.Fprintf(b, "baseline %s: %d known secret%s not reported\n", escape(s.Baseline), s.Baselined, Plural(s.Baselined))
 	}
 	switch {
+	case s.Findings == 0 && s.Interrupted != nil && s.Interrupted.Walking && s.Mode == "git":
+		fmt.Fprintln(b, "nothing was scanned: the scan was interrupted")
+	case s.Findings == 0 && s.Interrupted != nil:
+		fmt.Fprintln(b, "no leaks found in what was scanned before the interruption")
 	case s.Findings == 0 && s.Baseline != "":
 		fmt.Fprintln(b, "no new leaks found")
 	case s.Findings == 0:

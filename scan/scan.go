@@ -245,6 +245,12 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		Baselined:  rep.Summary.Baselined,
 	}
 	if interrupted {
+		rep.Summary.Interrupted = &report.Interruption{
+			Walking:       scanned.CommitsWalked > 0 || scanned.Mode == "git" && scanned.Commits == 0,
+			CommitsWalked: scanned.CommitsWalked,
+			CommitsDone:   scanned.CommitsDone,
+			Files:         scanned.Files,
+		}
 		return rep, ErrInterrupted
 	}
 	return rep, nil
