@@ -44,12 +44,12 @@ type Summary struct {
 	Findings int                     `json:"findings"`
 	// Errors counts objects that could not be read. A scan with errors is
 	// incomplete: it may have missed secrets.
-	Errors     int           `json:"errors"`
-	Incomplete bool          `json:"incomplete"`
+	Errors     int  `json:"errors"`
+	Incomplete bool `json:"incomplete"`
 	// Interrupted, set when the scan was stopped (Ctrl-C, a signal) before
 	// it read everything, says how far it got. Such a scan is incomplete.
 	Interrupted *Interruption `json:"interrupted,omitempty"`
-	Duration   time.Duration `json:"-"`
+	Duration    time.Duration `json:"-"`
 	// Seconds is Duration in seconds, for JSON.
 	Seconds float64 `json:"duration_seconds"`
 	// Warnings are notes for the reader, such as rules capped on a blob.
