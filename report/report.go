@@ -39,9 +39,14 @@ type Summary struct {
 	// Skipped counts what was not scanned, by reason (see
 	// leak.SkipReason): binary, too-large, lfs-pointer, submodule, symlink,
 	// allowlisted-path...
-	Skipped  map[leak.SkipReason]int `json:"skipped"`
-	Shallow  bool                    `json:"shallow"`
-	Findings int                     `json:"findings"`
+	Skipped map[leak.SkipReason]int `json:"skipped"`
+	// SkippedFiles names the files counted in Skipped (those a source can
+	// name: not submodules or paths a rules file ignores), most
+	// worrying first (too large before binary), at most
+	// scan.MaxSkippedFiles of them.
+	SkippedFiles []leak.SkippedFile `json:"skipped_files,omitempty"`
+	Shallow      bool               `json:"shallow"`
+	Findings     int                `json:"findings"`
 	// Errors counts objects that could not be read. A scan with errors is
 	// incomplete: it may have missed secrets.
 	Errors     int  `json:"errors"`

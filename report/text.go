@@ -27,7 +27,14 @@ type Text struct {
 	// ShowSecrets prints secrets whole; by default they are masked (see
 	// Masked).
 	ShowSecrets bool
+	// Verbose names every skipped file in the summary; by default the
+	// first few (ShownSkipped) are named, and the rest counted.
+	Verbose bool
 }
+
+// ShownSkipped is how many skipped files a text summary names without
+// Verbose.
+const ShownSkipped = 5
 
 var _ Reporter = Text{}
 
@@ -375,6 +382,7 @@ func (t Text) summary(b *strings.Builder, s *Summary, fs []leak.Finding) {
 		if len(sk) > 0 {
 			fmt.Fprintf(b, "skipped: %s\n", strings.Join(sk, ", "))
 		}
+		t.skippedFiles(b, s)
 	}
 	if s.Shallow {
 		fmt.Fprintln(b, "note: the repository is a shallow clone; history before its boundary was not scanned")
@@ -426,6 +434,46 @@ func (t Text) summary(b *strings.Builder, s *Summary, fs []leak.Finding) {
 		if by := bySeverity(fs); by != "" {
 			fmt.Fprintf(b, "by severity: %s\n", by)
 		}
+	}
+}
+
+// skippedFiles names the skipped files of the summary, the first few
+// unless t.Verbose.
+func (t Text) skippedFiles(b *strings.Builder, s *Summary) {
+	fs := s.SkippedFiles
+	if !t.Verbose && len(fs) > ShownSkipped {
+		fs = fs[:ShownSkipped]
+	}
+	width := 0
+	for _, f := range fs {
+		width = max(width, len(f.Reason))
+	}
+	for _, f := range fs {
+		line := fmt.Sprintf("  %-*s  %s", width, f.Reason, escape(f.Path))
+		var notes []string
+		if f.Size > 0 {
+			notes = append(notes, HumanBytes(f.Size))
+		}
+		if f.Commit != "" {
+			notes = append(notes, "commit "+ShortID(f.Commit))
+		}
+		if len(notes) > 0 {
+			line += " (" + strings.Join(notes, ", ") + ")"
+		}
+		fmt.Fprintln(b, line)
+	}
+	total := 0
+	for r, n := range s.Skipped {
+		if r != leak.SkipAllowlistedPath && r != leak.SkipCached && r != leak.SkipSubmodule && r != leak.SkipTreeTooLarge {
+			total += n
+		}
+	}
+	if more := max(total, len(s.SkippedFiles)) - len(fs); more > 0 && len(fs) > 0 {
+		hint := " (--verbose names them all; so does -f json)"
+		if t.Verbose {
+			hint = " (not listed: too many)"
+		}
+		fmt.Fprintf(b, "  … and %d more%s\n", more, hint)
 	}
 }
 

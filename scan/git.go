@@ -144,6 +144,16 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 		h := id.String()
 		return c.Clean(h, SourcePaths(p.Sources(h)))
 	}
+	gopts.OnSkip = func(id gitwalk.ID, reason leak.SkipReason) {
+		f := leak.SkippedFile{Reason: reason}
+		if srcs := p.Sources(id.String()); len(srcs) > 0 {
+			f.Path = srcs[0].Path
+			if c := srcs[0].Commit; c != nil {
+				f.Commit = c.Hash
+			}
+		}
+		s.SkipFile(f)
+	}
 	err = repo.Scan(ctx, p, gopts, stats,
 		func(frag *leak.Fragment) error {
 			s.Fragment(frag)

@@ -35,6 +35,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -224,25 +225,27 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		e.skipped[leak.SkipAllowlistedPath] += e.tally.allowlisted
 	}
 	errs := e.errors()
+	sortSkipped(e.skippedFiles)
 	rep.Summary = report.Summary{
-		Source:     scanned.Name,
-		Mode:       scanned.Mode,
-		Range:      scanned.Range,
-		Commits:    scanned.Commits,
-		Blobs:      scanned.Blobs,
-		Bytes:      scanned.Bytes,
-		Skipped:    e.skipped,
-		Shallow:    scanned.Shallow,
-		Findings:   len(rep.Findings),
-		Errors:     errs,
-		Incomplete: errs > 0 || interrupted,
-		Duration:   time.Since(start),
-		Warnings:   warnings,
-		HeadRef:    head.Ref,
-		HeadCommit: head.Commit,
-		InHead:     countInHead(rep.Findings),
-		Baseline:   rep.Summary.Baseline,
-		Baselined:  rep.Summary.Baselined,
+		Source:       scanned.Name,
+		Mode:         scanned.Mode,
+		Range:        scanned.Range,
+		Commits:      scanned.Commits,
+		Blobs:        scanned.Blobs,
+		Bytes:        scanned.Bytes,
+		Skipped:      e.skipped,
+		SkippedFiles: e.skippedFiles,
+		Shallow:      scanned.Shallow,
+		Findings:     len(rep.Findings),
+		Errors:       errs,
+		Incomplete:   errs > 0 || interrupted,
+		Duration:     time.Since(start),
+		Warnings:     warnings,
+		HeadRef:      head.Ref,
+		HeadCommit:   head.Commit,
+		InHead:       countInHead(rep.Findings),
+		Baseline:     rep.Summary.Baseline,
+		Baselined:    rep.Summary.Baselined,
 	}
 	if interrupted {
 		rep.Summary.Interrupted = &report.Interruption{
@@ -267,7 +270,9 @@ type engine struct {
 	found   []blobMatches
 	sites   map[string]bool // roots of built documentation sites seen
 	skipped map[leak.SkipReason]int
-	nerrs   int
+	// skippedFiles names skipped files, up to MaxSkippedFiles.
+	skippedFiles []leak.SkippedFile
+	nerrs        int
 	// abort is the error OnError stopped the scan with.
 	abort error
 
@@ -530,6 +535,49 @@ func (s *Sink) Skip(reason leak.SkipReason, n int) {
 	s.e.mu.Lock()
 	s.e.skipped[reason] += n
 	s.e.mu.Unlock()
+}
+
+// SkipFile names a file not scanned, for the summary's list; it is
+// counted by Skip, not here. The list keeps the first MaxSkippedFiles.
+func (s *Sink) SkipFile(f leak.SkippedFile) {
+	s.e.mu.Lock()
+	if len(s.e.skippedFiles) < MaxSkippedFiles {
+		s.e.skippedFiles = append(s.e.skippedFiles, f)
+	}
+	s.e.mu.Unlock()
+}
+
+// MaxSkippedFiles bounds the skipped files a summary names
+// (report.Summary.SkippedFiles); the counts by reason cover them all.
+const MaxSkippedFiles = 10000
+
+// sortSkipped puts the skipped files in the order a reader needs them:
+// those that may hold a secret the scan could not read (too large, a
+// delta chain too costly, a special file) before the usual binaries, then
+// by path and commit.
+func sortSkipped(fs []leak.SkippedFile) {
+	rank := func(r leak.SkipReason) int {
+		switch r {
+		case leak.SkipTooLarge:
+			return 0
+		case leak.SkipDeltaChain:
+			return 1
+		case leak.SkipSpecialFile, leak.SkipSymlink:
+			return 2
+		case leak.SkipBinary:
+			return 4
+		}
+		return 3
+	}
+	slices.SortStableFunc(fs, func(a, b leak.SkippedFile) int {
+		if c := rank(a.Reason) - rank(b.Reason); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Commit, b.Commit)
+	})
 }
 
 // Error reports an object or file that could not be read, named by item.

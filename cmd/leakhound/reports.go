@@ -172,12 +172,14 @@ type reportEnv struct {
 	redactAll   bool
 	showSecrets bool
 	noColor     bool
+	// verbose names every skipped file in text reports.
+	verbose bool
 }
 
 // options returns the reporter options of an output.
 func (e *reportEnv) options(o report.Output) report.Options {
 	color := o.Format == "text" && o.Stdout() && os.Getenv("NO_COLOR") == "" && !e.noColor && isTerminal(os.Stdout)
-	return report.Options{Version: version, Color: color, ShowSecrets: !e.masked(o)}
+	return report.Options{Version: version, Color: color, ShowSecrets: !e.masked(o), Verbose: e.verbose}
 }
 
 // masked reports whether an output's secrets are masked.
@@ -191,7 +193,7 @@ func (e *reportEnv) masked(o report.Output) bool {
 func writeReports(result *report.Report, outs []report.Output, env *reportEnv, out, errw io.Writer) error {
 	err := report.WriteAll(result, outs, out, env.options)
 	if !slices.ContainsFunc(outs, func(o report.Output) bool { return o.Stdout() && o.Format == "text" }) {
-		report.Text{}.Write(errw, &report.Report{Summary: result.Summary})
+		report.Text{Verbose: env.verbose}.Write(errw, &report.Report{Summary: result.Summary})
 	}
 	return err
 }
