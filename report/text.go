@@ -362,7 +362,15 @@ func (t Text) summary(b *strings.Builder, s *Summary, fs []leak.Finding) {
 		line += " of " + s.Range
 	}
 	line += fmt.Sprintf(" in %s", s.Duration.Round(time.Millisecond))
-	if in == nil || !in.Walking || s.Mode != "git" {
+	if s.Mode == "git" && in == nil && s.Commits == 0 && s.Blobs == 0 && len(s.Repositories) == 0 && s.Range != "staged changes" {
+		// An empty repository, or a range without commits: say so, not
+		// "scanned 0 commits … no leaks found".
+		if s.Range == "all refs" || s.Range == "" {
+			fmt.Fprintln(b, "nothing to scan: the repository has no commits yet")
+		} else {
+			fmt.Fprintf(b, "nothing to scan: no commits in %s\n", escape(s.Range))
+		}
+	} else if in == nil || !in.Walking || s.Mode != "git" {
 		// (Interrupted while walking history, nothing was scanned: the
 		// INCOMPLETE line says so.)
 		fmt.Fprintln(b, line)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -206,4 +207,82 @@ func TestStdinOnATerminalSaysItWaits(t *testing.T) {
 	if !strings.Contains(scr, "Ctrl-D") || !strings.Contains(scr, "github") || !strings.Contains(scr, "EXIT=1") {
 		t.Errorf("terminal:\n%s", scr)
 	}
+}
+
+// TestNothingToScan: an empty repository, or a range without commits,
+// says there is nothing to scan rather than "scanned 0 commits".
+func TestNothingToScan(t *testing.T) {
+	g := gittest.New(t)
+	r := runLH(t, "", "scan", "--no-progress", g.Dir)
+	if r.code != 0 || !strings.Contains(r.out, "nothing to scan: the repository has no commits yet") || strings.Contains(r.out, "scanned 0 commits") {
+		t.Errorf("empty repository: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	g.Write("a.txt", "a\n").Commit("a")
+	r = runLH(t, "", "scan", "--no-progress", "--since", "2999-01-01", g.Dir)
+	if r.code != 0 || !strings.Contains(r.out, "nothing to scan: no commits in all refs since 2999-01-01") {
+		t.Errorf("a range without commits: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+}
+
+// TestHookInstallInABareRepository: the client hooks never run in a bare
+// repository, so hook install refuses and says where they belong; the
+// server hook still installs.
+func TestHookInstallInABareRepository(t *testing.T) {
+	env := gitEnv(t)
+	bare := filepath.Join(t.TempDir(), "server.git")
+	mustGit(t, env, filepath.Dir(bare), "init", "-q", "--bare", bare)
+	r := runBinary(t, bare, nil, "hook", "install")
+	if r.code != 2 || !strings.Contains(r.err, "bare repository") || !strings.Contains(r.err, "--pre-receive") {
+		t.Errorf("hook install in a bare repository: exit %d, %q", r.code, r.err)
+	}
+	for _, h := range []string{"pre-commit", "pre-push"} {
+		if _, err := os.Stat(filepath.Join(bare, "hooks", h)); err == nil {
+			t.Errorf("%s installed in a bare repository", h)
+		}
+	}
+	if r := runBinary(t, bare, nil, "hook", "install", "--pre-receive"); r.code != 0 {
+		t.Errorf("hook install --pre-receive in a bare repository: exit %d, %q", r.code, r.err)
+	}
+}
+
+// TestHookWithoutItsBinary: when the leakhound an installed hook runs is
+// gone, the commit is stopped with a message that says how to reinstall
+// or remove the hook, not "leakhound: not found"; following the advice
+// (removing the hook) lets the commit through.
+func TestHookWithoutItsBinary(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "leakhound")
+	b, err := os.ReadFile(leakhoundBinary(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := gitEnv(t)
+	for i, kv := range env {
+		if strings.HasPrefix(kv, "PATH=") {
+			env[i] = "PATH=/usr/bin:/bin" // no leakhound on PATH
+		}
+	}
+	dir := t.TempDir()
+	mustGit(t, env, dir, "init", "-q")
+	cmd := exec.Command(bin, "hook", "install", "--pre-commit")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("hook install: %v\n%s", err, out)
+	}
+	os.Remove(bin)
+	mustWrite(t, filepath.Join(dir, "a.txt"), "a\n")
+	mustGit(t, env, dir, "add", "a.txt")
+	out, err := runGit(t, env, dir, "commit", "-q", "-m", "a")
+	if err == nil {
+		t.Fatalf("the commit went through without a check:\n%s", out)
+	}
+	for _, want := range []string{"leakhound program is gone", bin, "leakhound hook install", "rm .git/hooks/pre-commit", "--no-verify"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("hook output lacks %q:\n%s", want, out)
+		}
+	}
+	os.Remove(filepath.Join(dir, ".git", "hooks", "pre-commit"))
+	mustGit(t, env, dir, "commit", "-q", "-m", "a")
 }
