@@ -17,7 +17,7 @@ import (
 // it passed to the Sink is reported, marked incomplete.
 //
 // The sources of this package are History (git history), Staged (the
-// index against HEAD), Dir, File and Stdin. A program may write its own:
+// index against HEAD), Dir, File, Paths and Stdin. A program may write its own:
 // see the example.
 type Source interface {
 	Scan(ctx context.Context, s *Sink) (Scanned, error)
