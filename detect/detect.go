@@ -458,6 +458,9 @@ func (d *Detector) IsTestPath(path string) bool {
 
 func location(src leak.Source, line, col int) leak.Location {
 	loc := leak.Location{File: src.Path, Line: line, Column: col}
+	if src.Display != "" {
+		loc.File = src.Display
+	}
 	if c := src.Commit; c != nil {
 		loc.Commit, loc.Author, loc.Email, loc.Date, loc.Message = c.Hash, c.Author, c.Email, c.Date, c.Message
 	}

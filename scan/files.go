@@ -99,9 +99,12 @@ func (f File) Scan(_ context.Context, s *Sink) (Scanned, error) {
 // each file as File does. Findings name each file by its path as given
 // joined with its path inside the directory given ("cloud/.s3cfg" for a
 // file .s3cfg of cloud/), slash-separated, so that it can be opened from
-// where the command was run; that is also the path rules and the triage
-// see. A path that does not exist, or is neither a file nor a directory,
-// is an error before anything is read (see CheckPaths).
+// where the command was run (leak.Source.Display); rules and the triage
+// judge the path inside the directory, as for Dir, so that a rules file's
+// path patterns and the directories above the one named (an absolute
+// path's /home/me/tests/) change nothing. A path that does not exist, or
+// is neither a file nor a directory, is an error before anything is read
+// (see CheckPaths).
 type Paths struct {
 	Paths []string
 }
@@ -156,8 +159,10 @@ func (ps Paths) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 		}
 		res, err := fswalk.Walk(ctx, root, fswalk.Options{Workers: s.Workers(), MaxFileSize: s.MaxFileSize()},
 			func(frag *leak.Fragment) error {
-				for i := range frag.Sources {
-					frag.Sources[i].Path = join(frag.Sources[i].Path)
+				if prefix != "." {
+					for i := range frag.Sources {
+						frag.Sources[i].Display = join(frag.Sources[i].Path)
+					}
 				}
 				s.Fragment(frag)
 				return nil

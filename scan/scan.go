@@ -217,7 +217,7 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 	// Judge every finding once, and put the most urgent first.
 	tr.SetSites(e.siteRoots())
 	for i := range rep.Findings {
-		tr.Judge(&rep.Findings[i])
+		e.judge(tr, &rep.Findings[i])
 	}
 	triage.Sort(rep.Findings)
 	sort.Strings(warnings)
@@ -266,9 +266,11 @@ type engine struct {
 	onErr func(string, error) error
 	tally tally
 
-	mu      sync.Mutex // guards what follows
-	found   []blobMatches
-	sites   map[string]bool // roots of built documentation sites seen
+	mu    sync.Mutex // guards what follows
+	found []blobMatches
+	sites map[string]bool // roots of built documentation sites seen
+	// judged maps a file's shown path to the one rules saw.
+	judged  map[string]string
 	skipped map[leak.SkipReason]int
 	// skippedFiles names skipped files, up to MaxSkippedFiles.
 	skippedFiles []leak.SkippedFile
@@ -485,6 +487,9 @@ func (s *Sink) Fragment(frag *leak.Fragment) {
 	e := s.e
 	for i := range frag.Sources {
 		e.noteSite(frag.Sources[i].Path)
+		if d := frag.Sources[i].Display; d != "" {
+			e.noteDisplay(d, frag.Sources[i].Path)
+		}
 	}
 	res, err := e.d.Detect(frag)
 	where := "blob " + frag.BlobID
@@ -618,6 +623,38 @@ func (e *engine) noteSite(path string) {
 	}
 	e.sites[root] = true
 	e.mu.Unlock()
+}
+
+// noteDisplay records that the file shown as display is judged as path
+// (see leak.Source.Display). Safe for concurrent use.
+func (e *engine) noteDisplay(display, path string) {
+	e.mu.Lock()
+	if e.judged == nil {
+		e.judged = map[string]string{}
+	}
+	e.judged[display] = path
+	e.mu.Unlock()
+}
+
+// judge runs tr on f as on the paths rules saw (see noteDisplay).
+func (e *engine) judge(tr *triage.Triage, f *leak.Finding) {
+	if len(e.judged) == 0 {
+		tr.Judge(f)
+		return
+	}
+	shown := f.File
+	locs := slices.Clone(f.Locations)
+	if p, ok := e.judged[f.File]; ok {
+		f.File = p
+	}
+	for i := range f.Locations {
+		if p, ok := e.judged[f.Locations[i].File]; ok {
+			f.Locations[i].File = p
+		}
+	}
+	tr.Judge(f)
+	f.File = shown
+	copy(f.Locations, locs)
 }
 
 // siteRoots returns the roots noteSite recorded.
