@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/leakhound/leakhound/gitwalk"
@@ -165,7 +166,7 @@ func githubRange(getenv func(string) string) (Range, error) {
 			return r, fmt.Errorf("GitHub Actions: %s event without the pull request's base and head commits", event)
 		}
 		r.Head, r.Bases, r.PullRequest = pr.Head.SHA, []string{pr.Base.SHA}, ev.Number
-		r.Why = fmt.Sprintf("GitHub %s #%d: the pull request's commits (%s into %s)", event, ev.Number, pr.Head.Ref, pr.Base.Ref)
+		r.Why = "GitHub " + event + opt(" #%s", number(ev.Number)) + ": the pull request's commits" + into(pr.Head.Ref, pr.Base.Ref)
 	case "merge_group":
 		mg := ev.MergeGroup
 		if mg == nil || mg.BaseSHA == "" || mg.HeadSHA == "" {
@@ -181,22 +182,22 @@ func githubRange(getenv func(string) string) (Range, error) {
 		switch {
 		case ev.Deleted || r.Head == zeroSHA:
 			r.Nothing = true
-			r.Why = fmt.Sprintf("GitHub push deleting %s", ev.Ref)
+			r.Why = "GitHub push deleting " + or(ev.Ref, "a ref")
 		case ev.Created || ev.Before == "" || ev.Before == zeroSHA:
 			r.NewBranch = true
-			r.Why = fmt.Sprintf("GitHub push of the new branch %s: the commits not on the default branch", r.Branch)
+			r.Why = "GitHub push of " + or(opt("the new branch %s", r.Branch), "a new branch") + ": the commits not on the default branch"
 		default:
 			r.Bases, r.Push = []string{ev.Before}, true
-			r.Why = fmt.Sprintf("GitHub push to %s: the pushed commits (before..after)", r.Branch)
+			r.Why = "GitHub push" + opt(" to %s", r.Branch) + ": the pushed commits (before..after)"
 			if ev.Forced {
-				r.Why = fmt.Sprintf("GitHub force-push to %s: the commits not in the previous tip (before..after)", r.Branch)
+				r.Why = "GitHub force-push" + opt(" to %s", r.Branch) + ": the commits not in the previous tip (before..after)"
 			}
 		}
 	default:
 		// workflow_dispatch, schedule and the like name a commit, not a
 		// range: take what the default branch does not have.
 		r.NewBranch = true
-		r.Why = fmt.Sprintf("GitHub %s event on %s: the commits not on the default branch", event, r.Branch)
+		r.Why = "GitHub " + opt("%s ", event) + "event" + opt(" on %s", r.Branch) + ": the commits not on the default branch"
 	}
 	return r, nil
 }
@@ -214,7 +215,7 @@ func gitlabRange(getenv func(string) string) (Range, error) {
 	}
 	if diffBase := getenv("CI_MERGE_REQUEST_DIFF_BASE_SHA"); diffBase != "" {
 		r.Bases = []string{diffBase}
-		r.Why = fmt.Sprintf("GitLab merge request !%s: the merge request's commits (from its diff base)", getenv("CI_MERGE_REQUEST_IID"))
+		r.Why = "GitLab merge request" + opt(" !%s", getenv("CI_MERGE_REQUEST_IID")) + ": the merge request's commits (from its diff base)"
 		// A merged results pipeline builds a merge of the merge request
 		// into the target's tip: the target's own new commits are not the
 		// merge request's.
@@ -228,16 +229,53 @@ func gitlabRange(getenv func(string) string) (Range, error) {
 	switch {
 	case before == "" || before == zeroSHA:
 		r.NewBranch = true
-		what := "branch " + r.Branch
-		if r.Branch == "" {
-			what = "ref " + getenv("CI_COMMIT_TAG")
-		}
-		r.Why = fmt.Sprintf("GitLab %s pipeline for %s, no previous commit (a new branch): the commits not on the default branch", r.Event, what)
+		what := or(opt(" for branch %s", r.Branch), opt(" for tag %s", getenv("CI_COMMIT_TAG")))
+		r.Why = "GitLab " + opt("%s ", r.Event) + "pipeline" + what + ", no previous commit (a new branch): the commits not on the default branch"
 	default:
 		r.Bases, r.Push = []string{before}, true
-		r.Why = fmt.Sprintf("GitLab pipeline for branch %s: the pushed commits (CI_COMMIT_BEFORE_SHA..CI_COMMIT_SHA)", r.Branch)
+		r.Why = "GitLab pipeline" + opt(" for branch %s", r.Branch) + ": the pushed commits (CI_COMMIT_BEFORE_SHA..CI_COMMIT_SHA)"
 	}
 	return r, nil
+}
+
+// opt formats v into format, or returns "" when v is: the range line of a
+// job whose variables are missing reads "GitLab merge request: …", not
+// "GitLab merge request !: …".
+func opt(format, v string) string {
+	if v == "" {
+		return ""
+	}
+	return fmt.Sprintf(format, v)
+}
+
+// or returns s, or else when s is "".
+func or(s, orElse string) string {
+	if s == "" {
+		return orElse
+	}
+	return s
+}
+
+// number is a pull request's number, "" when the event had none.
+func number(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// into says which branch a pull request merges into which, with what is
+// known of them.
+func into(head, base string) string {
+	switch {
+	case head != "" && base != "":
+		return " (" + head + " into " + base + ")"
+	case base != "":
+		return " (into " + base + ")"
+	case head != "":
+		return " (from " + head + ")"
+	}
+	return ""
 }
 
 // Resolved is a Range found in a repository.

@@ -97,6 +97,50 @@ func TestDetect(t *testing.T) {
 	}
 }
 
+// TestDetectWhyReadsWellWithVariablesMissing: the range line names what
+// the job's variables say, and leaves out what they do not, never
+// "merge request !:" or "push to :".
+func TestDetectWhyReadsWellWithVariablesMissing(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		vars  map[string]string
+		event map[string]any
+		want  string
+	}{
+		{map[string]string{"GITLAB_CI": "true", "CI_COMMIT_SHA": shaB, "CI_MERGE_REQUEST_DIFF_BASE_SHA": shaA}, nil,
+			"GitLab merge request: the merge request's commits"},
+		{map[string]string{"GITLAB_CI": "true", "CI_COMMIT_SHA": shaB, "CI_MERGE_REQUEST_IID": "7", "CI_MERGE_REQUEST_DIFF_BASE_SHA": shaA}, nil,
+			"GitLab merge request !7: the merge request's commits"},
+		{map[string]string{"GITLAB_CI": "true", "CI_COMMIT_SHA": shaB, "CI_COMMIT_BEFORE_SHA": shaA}, nil,
+			"GitLab pipeline: the pushed commits"},
+		{map[string]string{"GITLAB_CI": "true", "CI_COMMIT_SHA": shaB}, nil,
+			"GitLab pipeline, no previous commit"},
+		{map[string]string{"GITLAB_CI": "true", "CI_COMMIT_SHA": shaB, "CI_PIPELINE_SOURCE": "push", "CI_COMMIT_TAG": "v1"}, nil,
+			"GitLab push pipeline for tag v1, no previous commit"},
+		{map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_SHA": shaB},
+			map[string]any{"pull_request": map[string]any{"base": map[string]any{"sha": shaA}, "head": map[string]any{"sha": shaB}}},
+			"GitHub pull_request: the pull request's commits"},
+		{map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "push", "GITHUB_SHA": shaB},
+			map[string]any{"before": shaA, "after": shaB},
+			"GitHub push: the pushed commits"},
+		{map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_SHA": shaB}, map[string]any{},
+			"GitHub event: the commits not on the default branch"},
+	} {
+		r, err := Detect(env(t, tc.vars, tc.event), "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(r.Why, tc.want) {
+			t.Errorf("range line %q, want it to start %q", r.Why, tc.want)
+		}
+		for _, bad := range []string{"!:", " :", "  ", "#0", "()", "for ref", "to :"} {
+			if strings.Contains(r.Why, bad) {
+				t.Errorf("range line %q holds %q", r.Why, bad)
+			}
+		}
+	}
+}
+
 // TestResolve finds ranges in a repository: a merge request's, a new
 // branch's, a force-push's; and says what to fetch when a commit is
 // missing.

@@ -170,3 +170,37 @@ func TestDefaultRulesCredentialStores(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchHasNoBoundaryWhiteSpace: the match a finding reports starts and
+// ends with text, not with the newline or space a rule matched as its
+// boundary (a leading newline splits a CSV row).
+func TestMatchHasNoBoundaryWhiteSpace(t *testing.T) {
+	d := defaultDetector(t)
+	tok := "ghp_" + "Xq7mZ2pL9vR4tW8bY6cJ0dF5gS1aQeRtUiOp"
+	pass := strings.Join([]string{"Xk9#mQ2v", "L7pR4tZw"}, "")
+	for _, c := range []struct{ path, content string }{
+		{"notes.txt", "x = 1\n token: " + tok + "\n"},
+		{"notes.txt", "first line\n" + tok + "\nlast line\n"},
+		{".env", "A=1\nDATABASE_PASSWORD=" + pass + "\nB=2\n"},
+	} {
+		src := leak.Source{Path: c.path}
+		res, err := d.Detect(&leak.Fragment{Content: []byte(c.content), Sources: []leak.Source{src}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for i := range res.Matches {
+			f, ok := d.Finding(&res.Matches[i], "", src)
+			if !ok {
+				continue
+			}
+			n++
+			if f.Match != strings.TrimSpace(f.Match) || !strings.Contains(f.Match, f.Secret) {
+				t.Errorf("%s: %s match %q", c.path, f.RuleID, f.Match)
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no finding in %q", c.path, c.content)
+		}
+	}
+}

@@ -44,6 +44,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	ac "github.com/petar-dambovaliev/aho-corasick"
 	re2 "github.com/wasilibs/go-re2"
@@ -490,13 +491,20 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 		EndLine:     m.EndLine,
 		EndColumn:   m.EndColumn,
 		Secret:      m.Secret,
-		Match:       m.Text,
+		Match:       trimBoundary(m.Text),
 		Entropy:     m.Entropy,
 		Decoded:     m.Decoded,
 		Fingerprint: leak.Fingerprint(r.ID, decodeSecret(r.SecretDecode, m.Secret)),
 		BlobID:      blobID,
 	}
 	return f, true
+}
+
+// trimBoundary returns a match's text without the white space a rule's
+// regex matched around it as a boundary (a line's end, the space before a
+// value): a leading newline would split a CSV row or a GitLab extract.
+func trimBoundary(text string) string {
+	return strings.TrimFunc(text, unicode.IsSpace)
 }
 
 // IsTestPath reports whether path is a test or fixture path, per the rules'
@@ -508,6 +516,9 @@ func (d *Detector) IsTestPath(path string) bool {
 
 func location(src leak.Source, line, col int) leak.Location {
 	loc := leak.Location{File: src.Path, Line: line, Column: col}
+	if src.Display != "" {
+		loc.File = src.Display
+	}
 	if c := src.Commit; c != nil {
 		loc.Commit, loc.Author, loc.Email, loc.Date, loc.Message = c.Hash, c.Author, c.Email, c.Date, c.Message
 	}

@@ -40,6 +40,9 @@ type Result struct {
 	Files   int
 	Bytes   int64
 	Skipped map[leak.SkipReason]int
+	// SkippedFiles names each file counted in Skipped, with paths as fn
+	// sees them, in no particular order.
+	SkippedFiles []leak.SkippedFile
 }
 
 // Walk calls fn for every regular file under root (a link to a directory
@@ -64,9 +67,14 @@ func Walk(ctx context.Context, root string, opts Options, fn func(*leak.Fragment
 	}
 	res := Result{Skipped: map[leak.SkipReason]int{}}
 	var mu sync.Mutex
-	skip := func(reason leak.SkipReason) {
+	skip := func(p string, reason leak.SkipReason) {
+		f := leak.SkippedFile{Path: relPath(root, p), Reason: reason}
+		if fi, err := os.Lstat(p); err == nil && fi.Mode().IsRegular() {
+			f.Size = fi.Size()
+		}
 		mu.Lock()
 		res.Skipped[reason]++
+		res.SkippedFiles = append(res.SkippedFiles, f)
 		mu.Unlock()
 	}
 	var files atomic.Int64
@@ -93,10 +101,10 @@ func Walk(ctx context.Context, root string, opts Options, fn func(*leak.Fragment
 				}
 				return nil
 			case d.Type()&fs.ModeSymlink != 0:
-				skip(leak.SkipSymlink)
+				skip(p, leak.SkipSymlink)
 				return nil
 			case !d.Type().IsRegular():
-				skip(leak.SkipSpecialFile)
+				skip(p, leak.SkipSpecialFile)
 				return nil
 			}
 			select {
@@ -110,11 +118,7 @@ func Walk(ctx context.Context, root string, opts Options, fn func(*leak.Fragment
 	for range workers {
 		safego.Go(g, func() error {
 			for p := range paths {
-				rel, err := filepath.Rel(root, p)
-				if err != nil {
-					rel = p
-				}
-				rel = filepath.ToSlash(rel)
+				rel := relPath(root, p)
 				content, reason, err := ReadFile(p, opts.MaxFileSize)
 				if err != nil {
 					mu.Lock()
@@ -126,7 +130,7 @@ func Walk(ctx context.Context, root string, opts Options, fn func(*leak.Fragment
 					continue
 				}
 				if reason != "" {
-					skip(reason)
+					skip(p, reason)
 					continue
 				}
 				files.Add(1)
@@ -141,6 +145,15 @@ func Walk(ctx context.Context, root string, opts Options, fn func(*leak.Fragment
 	err := g.Wait()
 	res.Files, res.Bytes = int(files.Load()), nbytes.Load()
 	return res, err
+}
+
+// relPath is p's path relative to root, slash-separated.
+func relPath(root, p string) string {
+	rel, err := filepath.Rel(root, p)
+	if err != nil {
+		rel = p
+	}
+	return filepath.ToSlash(rel)
 }
 
 // ReadFile reads the regular file at p, without following a symbolic link

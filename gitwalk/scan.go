@@ -43,6 +43,10 @@ type ScanOptions struct {
 	// counted in Plan.Skipped as leak.SkipCached. It is called from the
 	// readers' goroutines concurrently.
 	Skip func(id ID) bool
+	// OnSkip, when set, is called with each blob read but not passed to
+	// fn, and why (too large, binary...; not the blobs Skip left out),
+	// from the readers' goroutines concurrently.
+	OnSkip func(id ID, reason leak.SkipReason)
 }
 
 // DefaultCacheBytes is each reader's cache size by default. On
@@ -129,6 +133,9 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 					stats.BytesRead.Add(int64(len(content)))
 					if reason != "" {
 						local[reason]++
+						if opts.OnSkip != nil {
+							opts.OnSkip(ID(loc.h), reason)
+						}
 						continue
 					}
 					frag := leak.Fragment{Content: content, BlobID: loc.h.String(), Sources: p.blobs[loc.h].all()}

@@ -138,6 +138,21 @@ func Script(kind, exe string) string {
 	b.WriteString("[ -n \"$LEAKHOUND\" ] && [ -x \"$LEAKHOUND\" ] || LEAKHOUND=leakhound\n")
 	b.WriteString("hookdir=$(dirname \"$0\")\n")
 	prev := "\"$hookdir/" + kind + PrevSuffix + "\""
+	// Without a binary the hook fails closed, and says how to get going
+	// again: "leakhound: not found" alone explains nothing.
+	b.WriteString("if ! command -v \"$LEAKHOUND\" >/dev/null 2>&1; then\n")
+	fmt.Fprintf(&b, "  recorded=%s\n", shellQuote(exe))
+	fmt.Fprintf(&b, "  echo \"leakhound %s hook: the leakhound program is gone (not at ${recorded:-its recorded path}, none on PATH), so nothing was checked.\" >&2\n", kind)
+	b.WriteString("  echo \"  Reinstall leakhound, then run 'leakhound hook install' in this repository again;\" >&2\n")
+	fmt.Fprintf(&b, "  if [ -e %s ]; then\n", prev)
+	fmt.Fprintf(&b, "    echo \"  or remove this hook, restoring the one it ran first: mv $hookdir/%s%s $0\" >&2\n", kind, PrevSuffix)
+	b.WriteString("  else\n")
+	b.WriteString("    echo \"  or remove this hook: rm $0\" >&2\n")
+	b.WriteString("  fi\n")
+	if kind == PreCommit || kind == PrePush {
+		fmt.Fprintf(&b, "  echo \"  (git %s --no-verify skips the hook once.)\" >&2\n", map[string]string{PreCommit: "commit", PrePush: "push"}[kind])
+	}
+	b.WriteString("  exit 1\nfi\n")
 	switch kind {
 	case PrePush, PreReceive:
 		b.WriteString("input=$(cat)\n")

@@ -33,7 +33,13 @@ type Commit struct {
 // Source is one place where a Fragment's content occurs: a path, and for git
 // history, the commit that put the content there.
 type Source struct {
+	// Path is what rules and the triage judge: the path in the
+	// repository, or below the directory scanned.
 	Path string
+	// Display, when set, is the path reports show instead: a file of a
+	// directory named on the command line, by the directory as given
+	// joined with Path ("cloud/.s3cfg"), so that it can be opened.
+	Display string
 	// Commit is nil outside git history.
 	Commit *Commit
 	// Prior lists the blob ids of the content this content replaced: the

@@ -48,6 +48,18 @@ const (
 	SkipCached SkipReason = "cached"
 )
 
+// SkippedFile is a file that was not scanned, and why.
+type SkippedFile struct {
+	// Path is the file's path, as findings name it.
+	Path string `json:"path"`
+	// Commit is the commit that introduced the content, in git history.
+	Commit string `json:"commit,omitempty"`
+	// Reason says why it was skipped.
+	Reason SkipReason `json:"reason"`
+	// Size is the file's size in bytes, when known.
+	Size int64 `json:"size,omitempty"`
+}
+
 // DefaultMaxFileSize is the size above which content is skipped unless a
 // scan says otherwise: 10 MiB.
 const DefaultMaxFileSize = 10 << 20

@@ -22,6 +22,8 @@ type Options struct {
 	Color bool
 	// ShowSecrets prints secrets whole; by default they are masked.
 	ShowSecrets bool
+	// Verbose lists every skipped file in text reports (see Text).
+	Verbose bool
 }
 
 // New returns the Reporter of format, one of Formats. A GitLab report's
@@ -29,7 +31,7 @@ type Options struct {
 func New(format string, o Options) (Reporter, error) {
 	switch format {
 	case "text":
-		return Text{Color: o.Color, ShowSecrets: o.ShowSecrets}, nil
+		return Text{Color: o.Color, ShowSecrets: o.ShowSecrets, Verbose: o.Verbose}, nil
 	case "json":
 		return JSON{ShowSecrets: o.ShowSecrets}, nil
 	case "sarif":

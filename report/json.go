@@ -48,6 +48,9 @@ import (
 //	  "summary": { "source", "mode", "range", "commits", "blobs", "bytes",
 //	               "skipped": {reason: count}, "shallow", "findings", "errors",
 //	               "incomplete", "duration_seconds", "warnings",
+//	               "interrupted": {"walking", "commits_walked",   // present when the scan was stopped
+//	                               "commits_done", "files"},      // (Ctrl-C): how far it got
+//	               "skipped_files": [ {path, commit, reason} ], // what was not scanned, and why
 //	               "head_ref", "head_commit", "in_head",   // the tip in_head was checked against; how many are
 //	               "baseline", "baselined",              // the baseline file applied; how many it suppressed
 //	               "filtered", "filtered_below",        // findings left out by --min-severity/--min-confidence

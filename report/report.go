@@ -42,14 +42,22 @@ type Summary struct {
 	// Skipped counts what was not scanned, by reason (see
 	// leak.SkipReason): binary, too-large, lfs-pointer, submodule, symlink,
 	// allowlisted-path...
-	Skipped  map[leak.SkipReason]int `json:"skipped"`
-	Shallow  bool                    `json:"shallow"`
-	Findings int                     `json:"findings"`
+	Skipped map[leak.SkipReason]int `json:"skipped"`
+	// SkippedFiles names the files counted in Skipped (those a source can
+	// name: not submodules or paths a rules file ignores), most
+	// worrying first (too large before binary), at most
+	// scan.MaxSkippedFiles of them.
+	SkippedFiles []leak.SkippedFile `json:"skipped_files,omitempty"`
+	Shallow      bool               `json:"shallow"`
+	Findings     int                `json:"findings"`
 	// Errors counts objects that could not be read. A scan with errors is
 	// incomplete: it may have missed secrets.
-	Errors     int           `json:"errors"`
-	Incomplete bool          `json:"incomplete"`
-	Duration   time.Duration `json:"-"`
+	Errors     int  `json:"errors"`
+	Incomplete bool `json:"incomplete"`
+	// Interrupted, set when the scan was stopped (Ctrl-C, a signal) before
+	// it read everything, says how far it got. Such a scan is incomplete.
+	Interrupted *Interruption `json:"interrupted,omitempty"`
+	Duration    time.Duration `json:"-"`
 	// Seconds is Duration in seconds, for JSON.
 	Seconds float64 `json:"duration_seconds"`
 	// Warnings are notes for the reader, such as rules capped on a blob.
@@ -72,6 +80,45 @@ type Summary struct {
 	// FilteredBelow ("severity medium, confidence high").
 	Filtered      int    `json:"filtered,omitempty"`
 	FilteredBelow string `json:"filtered_below,omitempty"`
+}
+
+// Interruption says how far an interrupted scan got.
+type Interruption struct {
+	// Walking says the scan was stopped while it walked history, before
+	// it knew the commits in range: CommitsWalked commit objects were read
+	// and no file was scanned.
+	Walking       bool `json:"walking,omitempty"`
+	CommitsWalked int  `json:"commits_walked,omitempty"`
+	// CommitsDone counts the commits in range (of Summary.Commits) all of
+	// whose files were read (git history).
+	CommitsDone int `json:"commits_done"`
+	// Files counts the files the scan was to read, when it knew (git
+	// history; Summary.Blobs of them were read); zero otherwise.
+	Files int `json:"files,omitempty"`
+}
+
+// IncompleteReason says in words why a scan is incomplete (s.Incomplete):
+// how far an interrupted scan got, how many objects could not be read.
+func (s *Summary) IncompleteReason() string {
+	var why []string
+	if in := s.Interrupted; in != nil {
+		switch {
+		case s.Mode == "git" && in.Walking:
+			why = append(why, fmt.Sprintf("interrupted while walking history, after %d commit%s: no file was scanned", in.CommitsWalked, Plural(in.CommitsWalked)))
+		case s.Mode == "git":
+			w := fmt.Sprintf("interrupted after %d of %d commit%s", in.CommitsDone, s.Commits, Plural(s.Commits))
+			if in.Files > 0 {
+				w += fmt.Sprintf(" (%d of %d file%s read)", s.Blobs, in.Files, Plural(in.Files))
+			}
+			why = append(why, w+"; secrets in the rest may have been missed")
+		default:
+			why = append(why, fmt.Sprintf("interrupted after %d file%s; secrets in the rest may have been missed", s.Blobs, Plural(s.Blobs)))
+		}
+	}
+	if s.Errors > 0 || s.Interrupted == nil {
+		why = append(why, fmt.Sprintf("%d object%s could not be read; secrets there may have been missed", s.Errors, Plural(s.Errors)))
+	}
+	return strings.Join(why, "; ")
 }
 
 // Reporter writes a report in one format.

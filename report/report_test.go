@@ -205,6 +205,25 @@ func TestSARIFIsValidAgainstTheOfficialSchema(t *testing.T) {
 	}
 }
 
+// TestSARIFHasNoPlaceholders: no -1 for an index or offset never set, no
+// empty arrays, objects or spec defaults; a clean scan keeps its empty
+// results (absent would mean "not known").
+func TestSARIFHasNoPlaceholders(t *testing.T) {
+	for _, r := range []*Report{sample(), clean()} {
+		out := string(render(t, &SARIF{Version: "1.2.3"}, r))
+		// A finding's own properties say "refs": [] for history only.
+		out = strings.ReplaceAll(out, `"refs": []`, "")
+		for _, bad := range []string{": -1", "[]", "{}", `"newlineSequences"`, `"language"`, `"kind"`} {
+			if strings.Contains(strings.ReplaceAll(out, `"results": []`, ""), bad) {
+				t.Errorf("SARIF holds %s:\n%s", bad, out)
+			}
+		}
+		if len(r.Findings) == 0 && !strings.Contains(out, `"results": []`) {
+			t.Errorf("a clean scan's SARIF has no empty results array:\n%s", out)
+		}
+	}
+}
+
 func TestSARIFContent(t *testing.T) {
 	var log struct {
 		Version string `json:"version"`

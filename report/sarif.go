@@ -2,7 +2,7 @@ package report
 
 import (
 	"bytes"
-	"fmt"
+	"encoding/json"
 	"io"
 	"net/url"
 	"slices"
@@ -167,13 +167,90 @@ func (s *SARIF) Write(w io.Writer, r *Report) error {
 			Add("commits", r.Summary.Commits))
 	}
 	log.AddRun(run)
-	var b bytes.Buffer
-	if err := log.PrettyWrite(&b); err != nil {
+	var raw bytes.Buffer
+	if err := log.Write(&raw); err != nil {
 		return err
 	}
-	b.WriteString("\n")
-	_, err := w.Write(escapeJSONControls(b.Bytes()))
+	var doc any
+	dec := json.NewDecoder(&raw)
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return err
+	}
+	out, err := json.MarshalIndent(pruneSARIF(doc, ""), "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(escapeJSONControls(append(out, '\n')))
 	return err
+}
+
+// sarifDefaults are properties the SARIF library writes with the value the
+// specification gives them when absent: left out, as are -1 (SARIF's "no
+// value" for indexes, offsets and ranks) and empty arrays and objects.
+var sarifDefaults = map[string]string{
+	"language":         `"en-US"`,
+	"newlineSequences": `["\r\n","\n"]`,
+	"contents":         `["localizedData","nonLocalizedData"]`,
+	"isComprehensive":  `false`,
+	"enabled":          `true`,
+	"kind":             `"fail"`,
+}
+
+// pruneSARIF drops from v, the decoded log, the placeholders the SARIF
+// library writes for properties leakhound does not set (see
+// sarifDefaults). A property bag ("properties") is leakhound's own and is
+// kept as it is, and so is "results", whose empty array says the scan ran
+// and found nothing (absent, it would say results are unknown).
+func pruneSARIF(v any, key string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if key == "properties" {
+			return x
+		}
+		for k, c := range x {
+			c = pruneSARIF(c, k)
+			if dropSARIF(k, c) {
+				delete(x, k)
+				continue
+			}
+			x[k] = c
+		}
+		return x
+	case []any:
+		for i, c := range x {
+			x[i] = pruneSARIF(c, "")
+		}
+		return x
+	}
+	return v
+}
+
+// dropSARIF reports whether property k with value v (pruned) is a
+// placeholder to leave out. An empty property bag is one too.
+func dropSARIF(k string, v any) bool {
+	if k == "results" {
+		return false
+	}
+	switch x := v.(type) {
+	case json.Number:
+		if x == "-1" {
+			return true
+		}
+	case []any:
+		if len(x) == 0 {
+			return true
+		}
+	case map[string]any:
+		if len(x) == 0 {
+			return true
+		}
+	}
+	if def, ok := sarifDefaults[k]; ok {
+		b, err := json.Marshal(v)
+		return err == nil && string(b) == def
+	}
+	return false
 }
 
 // securitySeverity maps a severity to the CVSS-like score GitHub reads from
@@ -236,7 +313,7 @@ func alsoHere(l leak.Location) string {
 }
 
 func incompleteNote(s *Summary) string {
-	return fmt.Sprintf("the scan is incomplete: %d object%s could not be read; secrets there may have been missed", s.Errors, Plural(s.Errors))
+	return "the scan is incomplete: " + s.IncompleteReason()
 }
 
 // sarifRank is a result's rank, 0 to 100 (SARIF's result.rank: higher is

@@ -27,7 +27,14 @@ type Text struct {
 	// ShowSecrets prints secrets whole; by default they are masked (see
 	// Masked).
 	ShowSecrets bool
+	// Verbose names every skipped file in the summary; by default the
+	// first few (ShownSkipped) are named, and the rest counted.
+	Verbose bool
 }
+
+// ShownSkipped is how many skipped files a text summary names without
+// Verbose.
+const ShownSkipped = 5
 
 var _ Reporter = Text{}
 
@@ -338,17 +345,36 @@ func (t Text) summary(b *strings.Builder, s *Summary, fs []leak.Finding) {
 		fmt.Fprintln(b, line)
 	}
 	var parts []string
-	switch s.Mode {
-	case "git":
+	in := s.Interrupted
+	switch {
+	case s.Mode == "git" && in != nil:
+		parts = append(parts, fmt.Sprintf("%d of %d commit%s", in.CommitsDone, s.Commits, Plural(s.Commits)))
+	case s.Mode == "git":
 		parts = append(parts, fmt.Sprintf("%d commit%s", s.Commits, Plural(s.Commits)))
 	}
-	parts = append(parts, fmt.Sprintf("%d file%s (%s)", s.Blobs, Plural(s.Blobs), HumanBytes(s.Bytes)))
+	if in != nil && in.Files > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d file%s (%s)", s.Blobs, in.Files, Plural(in.Files), HumanBytes(s.Bytes)))
+	} else {
+		parts = append(parts, fmt.Sprintf("%d file%s (%s)", s.Blobs, Plural(s.Blobs), HumanBytes(s.Bytes)))
+	}
 	line := "scanned " + strings.Join(parts, ", ")
 	if s.Range != "" {
 		line += " of " + s.Range
 	}
 	line += fmt.Sprintf(" in %s", s.Duration.Round(time.Millisecond))
-	fmt.Fprintln(b, line)
+	if s.Mode == "git" && in == nil && s.Commits == 0 && s.Blobs == 0 && len(s.Repositories) == 0 && s.Range != "staged changes" {
+		// An empty repository, or a range without commits: say so, not
+		// "scanned 0 commits … no leaks found".
+		if s.Range == "all refs" || s.Range == "" {
+			fmt.Fprintln(b, "nothing to scan: the repository has no commits yet")
+		} else {
+			fmt.Fprintf(b, "nothing to scan: no commits in %s\n", escape(s.Range))
+		}
+	} else if in == nil || !in.Walking || s.Mode != "git" {
+		// (Interrupted while walking history, nothing was scanned: the
+		// INCOMPLETE line says so.)
+		fmt.Fprintln(b, line)
+	}
 	if len(s.Skipped) > 0 {
 		keys := make([]leak.SkipReason, 0, len(s.Skipped))
 		for k, v := range s.Skipped {
@@ -364,6 +390,7 @@ func (t Text) summary(b *strings.Builder, s *Summary, fs []leak.Finding) {
 		if len(sk) > 0 {
 			fmt.Fprintf(b, "skipped: %s\n", strings.Join(sk, ", "))
 		}
+		t.skippedFiles(b, s)
 	}
 	if s.Shallow {
 		fmt.Fprintln(b, "note: the repository is a shallow clone; history before its boundary was not scanned")
@@ -372,7 +399,7 @@ func (t Text) summary(b *strings.Builder, s *Summary, fs []leak.Finding) {
 		fmt.Fprintf(b, "warning: %s\n", w)
 	}
 	if s.Incomplete {
-		fmt.Fprintf(b, "%s: %d object%s could not be read; secrets there may have been missed\n", t.paint(bold+red, "INCOMPLETE"), s.Errors, Plural(s.Errors))
+		fmt.Fprintf(b, "%s: %s\n", t.paint(bold+red, "INCOMPLETE"), s.IncompleteReason())
 	}
 	if s.Filtered > 0 {
 		fmt.Fprintf(b, "%d finding%s below %s not shown\n", s.Filtered, Plural(s.Filtered), s.FilteredBelow)
@@ -381,6 +408,10 @@ func (t Text) summary(b *strings.Builder, s *Summary, fs []leak.Finding) {
 		fmt.Fprintf(b, "baseline %s: %d known secret%s not reported\n", escape(s.Baseline), s.Baselined, Plural(s.Baselined))
 	}
 	switch {
+	case s.Findings == 0 && s.Interrupted != nil && s.Interrupted.Walking && s.Mode == "git":
+		fmt.Fprintln(b, "nothing was scanned: the scan was interrupted")
+	case s.Findings == 0 && s.Interrupted != nil:
+		fmt.Fprintln(b, "no leaks found in what was scanned before the interruption")
 	case s.Findings == 0 && s.Baseline != "":
 		fmt.Fprintln(b, "no new leaks found")
 	case s.Findings == 0:
@@ -411,6 +442,46 @@ func (t Text) summary(b *strings.Builder, s *Summary, fs []leak.Finding) {
 		if by := bySeverity(fs); by != "" {
 			fmt.Fprintf(b, "by severity: %s\n", by)
 		}
+	}
+}
+
+// skippedFiles names the skipped files of the summary, the first few
+// unless t.Verbose.
+func (t Text) skippedFiles(b *strings.Builder, s *Summary) {
+	fs := s.SkippedFiles
+	if !t.Verbose && len(fs) > ShownSkipped {
+		fs = fs[:ShownSkipped]
+	}
+	width := 0
+	for _, f := range fs {
+		width = max(width, len(f.Reason))
+	}
+	for _, f := range fs {
+		line := fmt.Sprintf("  %-*s  %s", width, f.Reason, escape(f.Path))
+		var notes []string
+		if f.Size > 0 {
+			notes = append(notes, HumanBytes(f.Size))
+		}
+		if f.Commit != "" {
+			notes = append(notes, "commit "+ShortID(f.Commit))
+		}
+		if len(notes) > 0 {
+			line += " (" + strings.Join(notes, ", ") + ")"
+		}
+		fmt.Fprintln(b, line)
+	}
+	total := 0
+	for r, n := range s.Skipped {
+		if r != leak.SkipAllowlistedPath && r != leak.SkipCached && r != leak.SkipSubmodule && r != leak.SkipTreeTooLarge {
+			total += n
+		}
+	}
+	if more := max(total, len(s.SkippedFiles)) - len(fs); more > 0 && len(fs) > 0 {
+		hint := " (--verbose names them all; so does -f json)"
+		if t.Verbose {
+			hint = " (not listed: too many)"
+		}
+		fmt.Fprintf(b, "  … and %d more%s\n", more, hint)
 	}
 }
 

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 
 	"github.com/leakhound/leakhound/fswalk"
 	"github.com/leakhound/leakhound/leak"
@@ -50,6 +52,9 @@ func (d Dir) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 	for reason, n := range res.Skipped {
 		s.Skip(reason, n)
 	}
+	for _, f := range res.SkippedFiles {
+		s.SkipFile(f)
+	}
 	sc := Scanned{Name: d.Path, Mode: "directory", Blobs: res.Files, Bytes: res.Bytes}
 	return sc, readError(ctx, s, err)
 }
@@ -81,6 +86,7 @@ func (f File) Scan(_ context.Context, s *Sink) (Scanned, error) {
 		return sc, err
 	case reason != "":
 		s.Skip(reason, 1)
+		s.SkipFile(leak.SkippedFile{Path: filepath.ToSlash(f.Path), Reason: reason, Size: fileSize(f.Path)})
 		return sc, nil
 	}
 	s.Fragment(&leak.Fragment{Content: content, Sources: []leak.Source{{Path: filepath.ToSlash(f.Path)}}})
@@ -88,10 +94,113 @@ func (f File) Scan(_ context.Context, s *Sink) (Scanned, error) {
 	return sc, nil
 }
 
+// Paths are files and directories named on a command line, scanned as
+// they are on disk (outside git history): each directory as Dir scans it,
+// each file as File does. Findings name each file by its path as given
+// joined with its path inside the directory given ("cloud/.s3cfg" for a
+// file .s3cfg of cloud/), slash-separated, so that it can be opened from
+// where the command was run (leak.Source.Display); rules and the triage
+// judge the path inside the directory, as for Dir, so that a rules file's
+// path patterns and the directories above the one named (an absolute
+// path's /home/me/tests/) change nothing. A path that does not exist, or
+// is neither a file nor a directory, is an error before anything is read
+// (see CheckPaths).
+type Paths struct {
+	Paths []string
+}
+
+var _ Source = Paths{}
+
+// CheckPaths returns an error naming the first path that is neither a
+// directory nor a regular file (nor a link to one), or does not exist.
+func CheckPaths(paths []string) error {
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return err
+		}
+		if !fi.IsDir() && !fi.Mode().IsRegular() {
+			return fmt.Errorf("%s: neither a file nor a directory", p)
+		}
+	}
+	return nil
+}
+
+// Scan reads every file of every path; directories in parallel.
+func (ps Paths) Scan(ctx context.Context, s *Sink) (Scanned, error) {
+	sc := Scanned{Name: strings.Join(ps.Paths, " "), Mode: "directory"}
+	if len(ps.Paths) == 1 {
+		if fi, err := os.Stat(ps.Paths[0]); err == nil && !fi.IsDir() {
+			sc.Mode = "file"
+		}
+	}
+	for _, root := range ps.Paths {
+		if err := ctx.Err(); err != nil {
+			return sc, err
+		}
+		fi, err := os.Stat(root)
+		if err != nil {
+			return sc, err
+		}
+		prefix := filepath.ToSlash(filepath.Clean(root))
+		if !fi.IsDir() {
+			fsc, err := File{Path: root}.Scan(ctx, s)
+			if err != nil {
+				return sc, err
+			}
+			sc.Blobs, sc.Bytes = sc.Blobs+fsc.Blobs, sc.Bytes+fsc.Bytes
+			continue
+		}
+		join := func(rel string) string {
+			if prefix == "." {
+				return rel
+			}
+			return path.Join(prefix, rel)
+		}
+		res, err := fswalk.Walk(ctx, root, fswalk.Options{Workers: s.Workers(), MaxFileSize: s.MaxFileSize()},
+			func(frag *leak.Fragment) error {
+				if prefix != "." {
+					for i := range frag.Sources {
+						frag.Sources[i].Display = join(frag.Sources[i].Path)
+					}
+				}
+				s.Fragment(frag)
+				return nil
+			}, func(p string, err error) error { return s.Error(join(p), err) })
+		for reason, n := range res.Skipped {
+			s.Skip(reason, n)
+		}
+		for _, f := range res.SkippedFiles {
+			f.Path = join(f.Path)
+			s.SkipFile(f)
+		}
+		sc.Blobs, sc.Bytes = sc.Blobs+res.Files, sc.Bytes+res.Bytes
+		if err := readError(ctx, s, err); err != nil {
+			return sc, err
+		}
+	}
+	return sc, nil
+}
+
+// fileSize returns the size of the file at p, or 0 if it cannot tell.
+func fileSize(p string) int64 {
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
 // Stdin is content read from a reader (standard input), up to the size
-// limit, reported under the name "-".
+// limit, reported under the name "-", or Name when set.
+//
+// Without a Name, the content is judged by itself: rules limited to some
+// paths (a .env file's, say) do not apply to it. Name says which path the
+// content comes from ("config/.env"), and rules and the triage judge it as
+// they would a file of that name.
 type Stdin struct {
-	R io.Reader
+	R    io.Reader
+	Name string
 }
 
 // Scan reads everything from the reader, then scans it. Reading cannot be
@@ -112,6 +221,10 @@ func (in Stdin) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 	case r := <-ch:
 		if r.err != nil {
 			return sc, r.err
+		}
+		if in.Name != "" {
+			r.frag.Sources[0].Path = filepath.ToSlash(in.Name)
+			sc.Name = in.Name
 		}
 		s.Fragment(r.frag)
 		sc.Blobs, sc.Bytes = 1, int64(len(r.frag.Content))

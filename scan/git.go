@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/leakhound/leakhound/gitwalk"
@@ -118,6 +119,9 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 	})
 	p, err := plan(stats)
 	if err != nil {
+		if ctx.Err() != nil {
+			sc.CommitsWalked = int(stats.CommitsWalked.Load())
+		}
 		return sc, err
 	}
 	g.repo, g.plan, g.maxFileSize = repo, p, s.MaxFileSize()
@@ -127,11 +131,28 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 	})
 	p.EachSource(s.Path)
 	gopts := gitwalk.ScanOptions{Workers: s.Workers(), MaxFileSize: s.MaxFileSize()}
-	if c := s.cache; c != nil {
-		gopts.Skip = func(id gitwalk.ID) bool {
-			h := id.String()
-			return c.Clean(h, SourcePaths(p.Sources(h)))
+	// Skip is called as each blob is taken up (and read to its end, even
+	// once the scan is cancelled): what it saw says, after an
+	// interruption, which commits were read whole.
+	var taken takenBlobs
+	c := s.cache
+	gopts.Skip = func(id gitwalk.ID) bool {
+		taken.add(id)
+		if c == nil {
+			return false
 		}
+		h := id.String()
+		return c.Clean(h, SourcePaths(p.Sources(h)))
+	}
+	gopts.OnSkip = func(id gitwalk.ID, reason leak.SkipReason) {
+		f := leak.SkippedFile{Reason: reason}
+		if srcs := p.Sources(id.String()); len(srcs) > 0 {
+			f.Path = srcs[0].Path
+			if c := srcs[0].Commit; c != nil {
+				f.Commit = c.Hash
+			}
+		}
+		s.SkipFile(f)
 	}
 	err = repo.Scan(ctx, p, gopts, stats,
 		func(frag *leak.Fragment) error {
@@ -146,7 +167,44 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 	}
 	sc.Commits, sc.Shallow = commits, p.Shallow
 	sc.Blobs, sc.Bytes = int(stats.BlobsRead.Load()), stats.BytesRead.Load()
+	sc.Files, sc.CommitsDone = blobs, commits
+	if ctx.Err() != nil {
+		sc.CommitsDone = commitsDone(p, &taken)
+	}
 	return sc, err
+}
+
+// takenBlobs are the blobs a scan of history took up, safe for
+// concurrent use.
+type takenBlobs struct {
+	mu  sync.Mutex
+	ids map[gitwalk.ID]struct{}
+}
+
+func (t *takenBlobs) add(id gitwalk.ID) {
+	t.mu.Lock()
+	if t.ids == nil {
+		t.ids = map[gitwalk.ID]struct{}{}
+	}
+	t.ids[id] = struct{}{}
+	t.mu.Unlock()
+}
+
+// commitsDone counts the commits of p all of whose blobs were taken up.
+func commitsDone(p *gitwalk.Plan, t *takenBlobs) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	missing := map[string]bool{}
+	p.EachSource(func(blobID string, src leak.Source) {
+		if src.Commit == nil || src.Commit.Hash == "" || missing[src.Commit.Hash] {
+			return
+		}
+		id, err := gitwalk.ParseID(blobID)
+		if _, ok := t.ids[id]; err != nil || !ok {
+			missing[src.Commit.Hash] = true
+		}
+	})
+	return len(p.Commits) - len(missing)
 }
 
 func (g *gitState) prior(id string) ([]byte, bool, error) {

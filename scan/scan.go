@@ -35,6 +35,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -224,7 +225,7 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 	// Judge every finding once, and put the most urgent first.
 	tr.SetSites(e.siteRoots())
 	for i := range rep.Findings {
-		tr.Judge(&rep.Findings[i])
+		e.judge(tr, &rep.Findings[i])
 	}
 	triage.Sort(rep.Findings)
 	sort.Strings(warnings)
@@ -232,27 +233,35 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		e.skipped[leak.SkipAllowlistedPath] += e.tally.allowlisted
 	}
 	errs := e.errors()
+	sortSkipped(e.skippedFiles)
 	rep.Summary = report.Summary{
-		Source:     scanned.Name,
-		Mode:       scanned.Mode,
-		Range:      scanned.Range,
-		Commits:    scanned.Commits,
-		Blobs:      scanned.Blobs,
-		Bytes:      scanned.Bytes,
-		Skipped:    e.skipped,
-		Shallow:    scanned.Shallow,
-		Findings:   len(rep.Findings),
-		Errors:     errs,
-		Incomplete: errs > 0 || interrupted,
-		Duration:   time.Since(start),
-		Warnings:   warnings,
-		HeadRef:    head.Ref,
-		HeadCommit: head.Commit,
-		InHead:     countInHead(rep.Findings),
-		Baseline:   rep.Summary.Baseline,
-		Baselined:  rep.Summary.Baselined,
+		Source:       scanned.Name,
+		Mode:         scanned.Mode,
+		Range:        scanned.Range,
+		Commits:      scanned.Commits,
+		Blobs:        scanned.Blobs,
+		Bytes:        scanned.Bytes,
+		Skipped:      e.skipped,
+		SkippedFiles: e.skippedFiles,
+		Shallow:      scanned.Shallow,
+		Findings:     len(rep.Findings),
+		Errors:       errs,
+		Incomplete:   errs > 0 || interrupted,
+		Duration:     time.Since(start),
+		Warnings:     warnings,
+		HeadRef:      head.Ref,
+		HeadCommit:   head.Commit,
+		InHead:       countInHead(rep.Findings),
+		Baseline:     rep.Summary.Baseline,
+		Baselined:    rep.Summary.Baselined,
 	}
 	if interrupted {
+		rep.Summary.Interrupted = &report.Interruption{
+			Walking:       scanned.CommitsWalked > 0 || scanned.Mode == "git" && scanned.Commits == 0,
+			CommitsWalked: scanned.CommitsWalked,
+			CommitsDone:   scanned.CommitsDone,
+			Files:         scanned.Files,
+		}
 		return rep, ErrInterrupted
 	}
 	return rep, nil
@@ -265,11 +274,15 @@ type engine struct {
 	onErr func(string, error) error
 	tally tally
 
-	mu      sync.Mutex // guards what follows
-	found   []blobMatches
-	sites   map[string]bool // roots of built documentation sites seen
+	mu    sync.Mutex // guards what follows
+	found []blobMatches
+	sites map[string]bool // roots of built documentation sites seen
+	// judged maps a file's shown path to the one rules saw.
+	judged  map[string]string
 	skipped map[leak.SkipReason]int
-	nerrs   int
+	// skippedFiles names skipped files, up to MaxSkippedFiles.
+	skippedFiles []leak.SkippedFile
+	nerrs        int
 	// abort is the error OnError stopped the scan with.
 	abort error
 
@@ -482,6 +495,9 @@ func (s *Sink) Fragment(frag *leak.Fragment) {
 	e := s.e
 	for i := range frag.Sources {
 		e.noteSite(frag.Sources[i].Path)
+		if d := frag.Sources[i].Display; d != "" {
+			e.noteDisplay(d, frag.Sources[i].Path)
+		}
 	}
 	res, err := e.d.Detect(frag)
 	where := "blob " + frag.BlobID
@@ -534,6 +550,49 @@ func (s *Sink) Skip(reason leak.SkipReason, n int) {
 	s.e.mu.Unlock()
 }
 
+// SkipFile names a file not scanned, for the summary's list; it is
+// counted by Skip, not here. The list keeps the first MaxSkippedFiles.
+func (s *Sink) SkipFile(f leak.SkippedFile) {
+	s.e.mu.Lock()
+	if len(s.e.skippedFiles) < MaxSkippedFiles {
+		s.e.skippedFiles = append(s.e.skippedFiles, f)
+	}
+	s.e.mu.Unlock()
+}
+
+// MaxSkippedFiles bounds the skipped files a summary names
+// (report.Summary.SkippedFiles); the counts by reason cover them all.
+const MaxSkippedFiles = 10000
+
+// sortSkipped puts the skipped files in the order a reader needs them:
+// those that may hold a secret the scan could not read (too large, a
+// delta chain too costly, a special file) before the usual binaries, then
+// by path and commit.
+func sortSkipped(fs []leak.SkippedFile) {
+	rank := func(r leak.SkipReason) int {
+		switch r {
+		case leak.SkipTooLarge:
+			return 0
+		case leak.SkipDeltaChain:
+			return 1
+		case leak.SkipSpecialFile, leak.SkipSymlink:
+			return 2
+		case leak.SkipBinary:
+			return 4
+		}
+		return 3
+	}
+	slices.SortStableFunc(fs, func(a, b leak.SkippedFile) int {
+		if c := rank(a.Reason) - rank(b.Reason); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Commit, b.Commit)
+	})
+}
+
 // Error reports an object or file that could not be read, named by item.
 // It returns nil to go on without it, or an error that the source must
 // stop with and return (see Options.OnError).
@@ -572,6 +631,38 @@ func (e *engine) noteSite(path string) {
 	}
 	e.sites[root] = true
 	e.mu.Unlock()
+}
+
+// noteDisplay records that the file shown as display is judged as path
+// (see leak.Source.Display). Safe for concurrent use.
+func (e *engine) noteDisplay(display, path string) {
+	e.mu.Lock()
+	if e.judged == nil {
+		e.judged = map[string]string{}
+	}
+	e.judged[display] = path
+	e.mu.Unlock()
+}
+
+// judge runs tr on f as on the paths rules saw (see noteDisplay).
+func (e *engine) judge(tr *triage.Triage, f *leak.Finding) {
+	if len(e.judged) == 0 {
+		tr.Judge(f)
+		return
+	}
+	shown := f.File
+	locs := slices.Clone(f.Locations)
+	if p, ok := e.judged[f.File]; ok {
+		f.File = p
+	}
+	for i := range f.Locations {
+		if p, ok := e.judged[f.Locations[i].File]; ok {
+			f.Locations[i].File = p
+		}
+	}
+	tr.Judge(f)
+	f.File = shown
+	copy(f.Locations, locs)
 }
 
 // siteRoots returns the roots noteSite recorded.

@@ -17,7 +17,7 @@ import (
 // it passed to the Sink is reported, marked incomplete.
 //
 // The sources of this package are History (git history), Staged (the
-// index against HEAD), Dir, File and Stdin. A program may write its own:
+// index against HEAD), Dir, File, Paths and Stdin. A program may write its own:
 // see the example.
 type Source interface {
 	Scan(ctx context.Context, s *Sink) (Scanned, error)
@@ -40,6 +40,15 @@ type Scanned struct {
 	Bytes int64
 	// Shallow says the history ends at a shallow clone's boundary.
 	Shallow bool
+	// Files counts the distinct contents to read (Blobs of them were read),
+	// when the source knows it in advance (git history); zero otherwise.
+	Files int
+	// CommitsDone counts, after an interruption, the commits in range all
+	// of whose files were read (Commits when the scan ran to its end).
+	CommitsDone int
+	// CommitsWalked counts, after an interruption while history was still
+	// walked (before Commits was known), the commit objects read.
+	CommitsWalked int
 }
 
 // Versioned is implemented by sources whose content replaced earlier

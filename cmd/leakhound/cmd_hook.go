@@ -203,18 +203,33 @@ func hookKinds(opts hookOptions) []string {
 
 // hooksDir returns the hooks directory of the repository in ".".
 func hooksDir() (string, error) {
-	repo, err := gitwalk.Open(".")
-	if err != nil {
-		return "", err
-	}
-	defer repo.Close()
-	return repo.HooksPath()
+	dir, _, err := hooksDirOf()
+	return dir, err
 }
 
+// hooksDirOf returns the hooks directory of the repository in ".", and
+// whether that repository is bare.
+func hooksDirOf() (dir string, bare bool, err error) {
+	repo, err := gitwalk.Open(".")
+	if err != nil {
+		return "", false, err
+	}
+	defer repo.Close()
+	dir, err = repo.HooksPath()
+	return dir, repo.WorkTree() == "", err
+}
+
+// errBareClientHooks is why hook install refuses the client hooks in a
+// bare repository.
+const errBareClientHooks = `this is a bare repository: the pre-commit and pre-push hooks never run here, since nobody commits or pushes from it. Install them in each clone (run 'leakhound hook install' there), or, on the server that receives pushes, reject pushes that add secrets with 'leakhound hook install --pre-receive'`
+
 func runHookInstall(opts hookOptions, std stdio) error {
-	dir, err := hooksDir()
+	dir, bare, err := hooksDirOf()
 	if err != nil {
 		return err
+	}
+	if bare && !opts.receive {
+		return errors.New(errBareClientHooks)
 	}
 	exe, err := os.Executable()
 	if err != nil {

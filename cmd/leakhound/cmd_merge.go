@@ -42,6 +42,9 @@ repository could not be scanned or a report was incomplete.` + reportsHelp + exi
 }
 
 func runMerge(_ context.Context, opts mergeOptions, args []string, std stdio) error {
+	if err := opts.outputOptions.check(); err != nil {
+		return err
+	}
 	specs, err := opts.reports.resolve("text")
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/detect"
+	"github.com/leakhound/leakhound/report"
 )
 
 func newRulesCommand(std stdio) *cobra.Command {
@@ -28,14 +29,26 @@ func newRulesCommand(std stdio) *cobra.Command {
 			}
 			tw := tabwriter.NewWriter(std.out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tSEVERITY\tDESCRIPTION")
+			byPath := 0
 			for _, r := range cfg.Rules {
 				sev := r.Severity
 				if sev == "" {
 					sev = "-"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, sev, r.Description)
+				id := r.ID
+				if r.Path != "" {
+					id += " *"
+					byPath++
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", id, sev, r.Description)
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if byPath > 0 {
+				fmt.Fprintf(std.out, "\n* %d rule%s only look at files whose path matches the rule's path pattern (a .env\n  file, a .py file...): standard input (scan -) is judged by its content\n  alone, so give it a path with --stdin-name NAME for these.\n", byPath, report.Plural(byPath))
+			}
+			return nil
 		},
 	}
 	test := &cobra.Command{

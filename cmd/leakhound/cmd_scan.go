@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -29,6 +31,8 @@ type scanOptions struct {
 	ignoreInlineAllows bool
 	baseline           string
 	noBaseline         bool
+	stdinName          string
+	verbose            bool
 	org                orgOptions
 }
 
@@ -41,7 +45,9 @@ func (o *scanOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.since, "since", "", "scan only commits committed since this date (2006-01-02, RFC 3339, or a duration such as 720h)")
 	o.readOptions.AddFlags(fs)
 	o.triageOptions.AddFlags(fs)
-	fs.BoolVar(&o.noGit, "no-git", false, "scan PATH as a plain directory tree, not git history")
+	fs.BoolVar(&o.noGit, "no-git", false, "scan each PATH (files and directories) as it is on disk, not git history")
+	fs.StringVar(&o.stdinName, "stdin-name", "", "with -: judge standard input as the file NAME (rules for .env files, say, need a path)")
+	fs.BoolVar(&o.verbose, "verbose", false, "name every skipped file in the summary, not just the first few")
 	fs.BoolVar(&o.staged, "staged", false, "scan the staged changes (the index against HEAD), as the pre-commit hook does")
 	fs.BoolVar(&o.ignoreInlineAllows, "ignore-inline-allows", false, "report secrets on lines with leakhound:allow, gitleaks:allow or pragma: allowlist secret")
 	fs.StringVar(&o.baseline, "baseline", "", "report only secrets this baseline file does not list (default: the repository's "+baseline.FileName+" when it has one)")
@@ -58,8 +64,15 @@ func newScanCommand(std stdio) *cobra.Command {
 reachable from every ref (branches, tags, remote-tracking refs), each blob
 read once, each secret reported once at the commit that introduced it.
 
-With --no-git, PATH is scanned as a plain directory tree. With "-", standard
-input is scanned.
+With --no-git, each PATH (files and directories, several at once) is
+scanned as it is on disk; a PATH that is a file is scanned so without
+--no-git too. Findings name files by the path given joined with their path
+below it (cloud/.s3cfg), so that they can be opened from where the command
+runs. With "-", standard input is scanned, judged by its content alone
+unless --stdin-name says which file it is.
+
+The summary names the files not scanned (too large, binary...) and why:
+the first few, all of them with --verbose or in -f json.
 
 Rules come from --config, else from .secretsrules.toml at the repository's
 root, else the built-in rules.
@@ -95,6 +108,20 @@ func scanArgs(args []string, reports reportSpecs, ro readOptions) (string, []rep
 }
 
 func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) error {
+	if err := opts.outputOptions.check(); err != nil {
+		return err
+	}
+	if !opts.noGit && !slices.Contains(args, "-") && allFiles(args) {
+		// A file is scanned as it is on disk: what a user who names one
+		// means (git history is scanned by the repository's path).
+		opts.noGit = true
+	}
+	if opts.stdinName != "" && !slices.Equal(args, []string{"-"}) {
+		return errors.New("--stdin-name names standard input: give it with - as the only path")
+	}
+	if opts.noGit && (len(args) > 1 || len(args) == 1 && args[0] != "-") {
+		return runScanPaths(ctx, opts, args, std)
+	}
 	if opts.org.multi(args) {
 		return runOrgScan(ctx, opts, args, std)
 	}
@@ -116,7 +143,10 @@ func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) er
 	case (opts.noGit || path == "-") && history:
 		return errors.New("--branch, --range and --since need git history; drop --no-git")
 	case path == "-":
-		src = scan.Stdin{R: std.in}
+		if isTerminal(std.in) {
+			fmt.Fprintln(std.err, "leakhound: reading standard input: type or paste the text, then press Ctrl-D on a line of its own (Ctrl-Z, Enter on Windows); Ctrl-C to cancel")
+		}
+		src = scan.Stdin{R: std.in, Name: opts.stdinName}
 	case opts.staged && history:
 		return errors.New("--staged scans the index: drop --branch, --range and --since")
 	default:
@@ -148,7 +178,65 @@ func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) er
 		return scanErr
 	}
 	opts.filter(result)
-	env := &reportEnv{redactAll: opts.redact, showSecrets: opts.showSecrets, noColor: opts.noColor}
+	env := &reportEnv{redactAll: opts.redact, showSecrets: opts.showSecrets, noColor: opts.noColor, verbose: opts.verbose}
+	return finish(result, scanErr, opts.exitCode, specs, env, std)
+}
+
+// allFiles reports whether every path in args exists and is not a
+// directory.
+func allFiles(args []string) bool {
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil || fi.IsDir() {
+			return false
+		}
+	}
+	return len(args) > 0
+}
+
+// runScanPaths scans files and directories as they are on disk (--no-git,
+// or files named). Rules and baseline come from the directory when one
+// directory is given, as they always have; otherwise from the repository
+// the command runs in (or the current directory outside one).
+func runScanPaths(ctx context.Context, opts scanOptions, args []string, std stdio) error {
+	_, specs, maxSize, err := scanArgs(nil, opts.reports, opts.readOptions)
+	if err != nil {
+		return err
+	}
+	if err := opts.triageOptions.check(); err != nil {
+		return err
+	}
+	if opts.baseline != "" && opts.noBaseline {
+		return errors.New("--baseline and --no-baseline contradict each other")
+	}
+	if len(opts.branches) > 0 || opts.rangeSpec != "" || opts.since != "" || opts.staged {
+		return errors.New("--branch, --range, --since and --staged need git history: they do not apply to files scanned as they are on disk (--no-git, or a file named)")
+	}
+	if slices.Contains(args, "-") {
+		return errors.New(`"-" (standard input) cannot be scanned with other paths`)
+	}
+	if err := scan.CheckPaths(args); err != nil {
+		return err
+	}
+	policy := scan.Policy{RulesFile: opts.config, BaselineFile: opts.baseline, NoBaseline: opts.noBaseline}
+	if fi, err := os.Stat(args[0]); err == nil && fi.IsDir() && len(args) == 1 {
+		policy.Dir = args[0]
+	} else if t, err := scan.OpenTarget(".", false); err == nil {
+		defer t.Close()
+		policy = t.Policy(policy)
+	} else {
+		policy.Dir = "."
+	}
+	eo := scan.Options{Workers: opts.threads, MaxFileSize: maxSize, IgnoreInlineAllows: opts.ignoreInlineAllows}
+	if eo.Settings, err = scan.LoadSettings(ctx, policy); err != nil {
+		return err
+	}
+	result, scanErr := runEngine(ctx, scan.Paths{Paths: args}, eo, !opts.noProgress, std)
+	if result == nil {
+		return scanErr
+	}
+	opts.filter(result)
+	env := &reportEnv{redactAll: opts.redact, showSecrets: opts.showSecrets, noColor: opts.noColor, verbose: opts.verbose}
 	return finish(result, scanErr, opts.exitCode, specs, env, std)
 }
 
@@ -161,6 +249,9 @@ func (o *scanOptions) history(path string) (*scan.History, error) {
 		if since, err = parseSince(o.since, time.Now()); err != nil {
 			return nil, err
 		}
+	}
+	if len(o.branches) > 0 && o.rangeSpec != "" {
+		return nil, errors.New("--branch and --range cannot be used together: --range A..B already says which history to scan (the commits reachable from B and not from A); drop one of them")
 	}
 	h := &scan.History{Name: path}
 	if err := h.Select(o.branches, o.rangeSpec, since); err != nil {

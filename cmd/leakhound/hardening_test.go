@@ -192,7 +192,7 @@ func TestSignals(t *testing.T) {
 	for _, tc := range []struct {
 		sig  syscall.Signal
 		code int
-	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 2}} {
+	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 2}, {syscall.SIGHUP, 2}} {
 		t.Run(tc.sig.String(), func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "r.json")
 			// The signal must reach the scan after it has set up its

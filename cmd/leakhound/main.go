@@ -95,14 +95,14 @@ type signalCause struct{ sig os.Signal }
 
 func (s signalCause) Error() string { return "received " + s.sig.String() }
 
-// run runs leakhound with args and returns its exit status. SIGINT and
-// SIGTERM cancel the scan, which then writes what it found so far; a
-// second one kills the process.
+// run runs leakhound with args and returns its exit status. SIGINT,
+// SIGTERM and SIGHUP (a closed terminal or SSH session) cancel the scan,
+// which then writes what it found so far; a second one kills the process.
 func run(args []string, in io.Reader, out, errw io.Writer) int {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		s := <-sigs
 		signal.Stop(sigs) // the next signal kills
@@ -120,7 +120,8 @@ func run(args []string, in io.Reader, out, errw io.Writer) int {
 }
 
 // interruptedCode is the exit status after ctx was cancelled: 130 for
-// SIGINT, as shells report it, and 2 (an incomplete scan) otherwise.
+// SIGINT, as shells report it, and 2 (an incomplete scan) otherwise
+// (SIGTERM, SIGHUP).
 func interruptedCode(ctx context.Context) int {
 	var sc signalCause
 	if errors.As(context.Cause(ctx), &sc) && sc.sig == os.Interrupt {
@@ -181,5 +182,5 @@ EXIT STATUS
   0  no leaks found
   1  leaks found (--exit-code changes it)
   2  error, or a scan that could not read everything it was asked to
-  130  interrupted by SIGINT (SIGTERM: 2); what was found so far is written,
+  130  interrupted by SIGINT (SIGTERM, SIGHUP: 2); what was found so far is written,
        marked incomplete`

@@ -62,6 +62,14 @@ func (f exitCodeFlag) Set(v string) error {
 	return nil
 }
 
+// check rejects output flags that contradict each other.
+func (o *outputOptions) check() error {
+	if o.redact && o.showSecrets {
+		return errors.New("--redact and --show-secrets cannot be used together: --redact masks secrets in every report, --show-secrets prints them whole; drop one of them")
+	}
+	return nil
+}
+
 // AddColorFlag adds --no-color to fs.
 func (o *outputOptions) AddColorFlag(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.noColor, "no-color", false, "no colours in text output (also: NO_COLOR)")
@@ -233,12 +241,14 @@ type reportEnv struct {
 	redactAll   bool
 	showSecrets bool
 	noColor     bool
+	// verbose names every skipped file in text reports.
+	verbose bool
 }
 
 // options returns the reporter options of an output.
 func (e *reportEnv) options(o report.Output) report.Options {
 	color := o.Format == "text" && o.Stdout() && os.Getenv("NO_COLOR") == "" && !e.noColor && isTerminal(os.Stdout)
-	return report.Options{Version: version, Color: color, ShowSecrets: !e.masked(o)}
+	return report.Options{Version: version, Color: color, ShowSecrets: !e.masked(o), Verbose: e.verbose}
 }
 
 // masked reports whether an output's secrets are masked.
@@ -252,7 +262,7 @@ func (e *reportEnv) masked(o report.Output) bool {
 func writeReports(result *report.Report, outs []report.Output, env *reportEnv, out, errw io.Writer) error {
 	err := report.WriteAll(result, outs, out, env.options)
 	if !slices.ContainsFunc(outs, func(o report.Output) bool { return o.Stdout() && o.Format == "text" }) {
-		report.Text{}.Write(errw, &report.Report{Summary: result.Summary})
+		report.Text{Verbose: env.verbose}.Write(errw, &report.Report{Summary: result.Summary})
 	}
 	return err
 }
