@@ -26,6 +26,9 @@ type Settings struct {
 	Rules *config.Config
 	// RulesFrom says where the rules came from, for people.
 	RulesFrom string
+	// BuiltInRules is true when no rules file applies: Rules are the
+	// built-in rules.
+	BuiltInRules bool
 	// Baseline lists the known secrets; nil reports every secret.
 	Baseline *baseline.Baseline
 	// BaselineName names the baseline in the summary.
@@ -145,6 +148,7 @@ func (p Policy) rules(ctx context.Context, s *Settings) (*config.Config, string,
 		}
 		if !ok {
 			cfg, err := config.Default()
+			s.BuiltInRules = true
 			return cfg, fmt.Sprintf("built-in (no %s in the %s commit %s)", RulesFileName, what, short), err
 		}
 		cfg, err := config.Parse(short+":"+RulesFileName, data)
@@ -166,6 +170,7 @@ func (p Policy) rules(ctx context.Context, s *Settings) (*config.Config, string,
 		}
 	}
 	cfg, err := config.Default()
+	s.BuiltInRules = true
 	return cfg, "built-in", err
 }
 

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -187,8 +189,16 @@ func runBaselineCreate(ctx context.Context, opts baselineCreateOptions, args []s
 	}
 	n := len(b.Entries)
 	fmt.Fprintf(std.out, "wrote %s: %d secret%s, unreviewed\n", out, n, report.Plural(n))
-	if n > 0 {
-		fmt.Fprintln(std.out, "review them with 'leakhound baseline audit'; scans now report only secrets not listed there")
+	if def, err := t.BaselineFile(); err == nil && sameFile(def, out) {
+		if n > 0 {
+			fmt.Fprintln(std.out, "review them with 'leakhound baseline audit'; scans now report only secrets not listed there")
+		}
+	} else {
+		// Scans pick up only the baseline at the top of the work tree.
+		q := shellWord(out)
+		fmt.Fprintf(std.out, "scans and hooks read only %s at the repository's root on their own: use this one with\n", baseline.FileName)
+		fmt.Fprintf(std.out, "  leakhound scan --baseline %s    (likewise ci --baseline %s)\n", q, q)
+		fmt.Fprintf(std.out, "  leakhound baseline audit --baseline %s\n", q)
 	}
 	return scanOutcome(rep, "the baseline lists what was found")
 }
@@ -323,4 +333,25 @@ EXIT STATUS
 	fs.StringVar(&opts.reviewer, "reviewer", "", "who is reviewing (default: git's user.name <user.email>)")
 	fs.BoolVar(&opts.noColor, "no-color", false, "no colours (also: NO_COLOR)")
 	return cmd
+}
+
+// sameFile reports whether paths a and b name the same file, which need
+// not exist yet.
+func sameFile(a, b string) bool {
+	if fa, err := os.Stat(a); err == nil {
+		if fb, err := os.Stat(b); err == nil {
+			return os.SameFile(fa, fb)
+		}
+	}
+	aa, err1 := filepath.Abs(a)
+	ab, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == ab
+}
+
+// shellWord quotes s for a POSIX shell when it needs quoting.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -9,6 +11,8 @@ import (
 
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/detect"
+	"github.com/leakhound/leakhound/gitwalk"
+	"github.com/leakhound/leakhound/scan"
 )
 
 func newRulesCommand(std stdio) *cobra.Command {
@@ -22,10 +26,11 @@ func newRulesCommand(std stdio) *cobra.Command {
 		Short: "Print each rule's id, severity and description",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := rulesConfig(opts.config)
+			cfg, from, err := rulesConfig(cmd.Context(), opts.config, false)
 			if err != nil {
 				return err
 			}
+			fmt.Fprintf(std.err, "leakhound: rules: %s\n", from)
 			tw := tabwriter.NewWriter(std.out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tSEVERITY\tDESCRIPTION")
 			for _, r := range cfg.Rules {
@@ -45,36 +50,54 @@ func newRulesCommand(std stdio) *cobra.Command {
 find that secret; an example without one must make its rule find nothing.` + exitStatusHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRulesTest(opts.config, std)
+			return runRulesTest(cmd.Context(), opts.config, std)
 		},
 	}
 	for _, c := range []*cobra.Command{list, test} {
-		opts.AddFlags(c.Flags(), configFromDefault)
+		opts.AddFlags(c.Flags(), configFromRepo)
 		cmd.AddCommand(c)
 	}
 	return cmd
 }
 
-func rulesConfig(path string) (*config.Config, error) {
+// rulesConfig returns the rules the rules commands work on, and where they
+// come from: the file named with --config, else those a scan of the
+// current directory would use (the repository's, or the directory's,
+// .secretsrules.toml; see scan.LoadSettings), else the built-in rules,
+// with their examples when examples is set.
+func rulesConfig(ctx context.Context, path string, examples bool) (*config.Config, string, error) {
 	if path != "" {
-		return config.Load(path)
+		cfg, err := config.Load(path)
+		return cfg, path + " (--config)", err
 	}
-	return config.Default()
+	t, err := scan.OpenTarget(".", false)
+	if errors.Is(err, gitwalk.ErrNotRepository) {
+		t, err = scan.OpenTarget(".", true)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	defer t.Close()
+	s, err := scan.LoadSettings(ctx, t.Policy(scan.Policy{NoBaseline: true}))
+	if err != nil {
+		return nil, "", err
+	}
+	if s.BuiltInRules && examples {
+		cfg, err := config.DefaultWithExamples()
+		return cfg, s.RulesFrom, err
+	}
+	return s.Rules, s.RulesFrom, nil
 }
 
-// runRulesTest runs the examples of the rules file at configPath, or of
-// the default rules, which only `rules test` reads with their examples.
-func runRulesTest(configPath string, std stdio) error {
-	var cfg *config.Config
-	var err error
-	if configPath != "" {
-		cfg, err = config.Load(configPath)
-	} else {
-		cfg, err = config.DefaultWithExamples()
-	}
+// runRulesTest runs the examples of the rules file at configPath, else of
+// the repository's rules file, else of the default rules, which only
+// `rules test` reads with their examples.
+func runRulesTest(ctx context.Context, configPath string, std stdio) error {
+	cfg, from, err := rulesConfig(ctx, configPath, true)
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(std.out, "rules: %s\n", from)
 	d, err := detect.New(cfg, detect.Options{})
 	if err != nil {
 		return err

@@ -22,6 +22,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakhound/leakhound/internal/addrspace"
+	"github.com/leakhound/leakhound/internal/buildinfo"
 	"github.com/leakhound/leakhound/mirror"
 	"github.com/leakhound/leakhound/scan"
 )
@@ -153,13 +154,14 @@ func newRootCommand(std stdio) *cobra.Command {
 		Long: `leakhound finds secrets (API keys, passwords, private keys, Django SECRET_KEYs)
 in git history: every commit of every ref, the commits being pushed, or the
 commits of a merge request.` + exitStatusHelp,
-		Version:       version,
+		Version:       buildinfo.Read(version).String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.SetIn(std.in)
 	root.SetOut(std.out)
 	root.SetErr(std.err)
+	root.SetVersionTemplate("leakhound {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
 	})
@@ -169,6 +171,7 @@ commits of a merge request.` + exitStatusHelp,
 	root.AddCommand(newBaselineCommand(std))
 	root.AddCommand(newHookCommand(std))
 	root.AddCommand(newMergeCommand(std))
+	root.AddCommand(newVersionCommand(std))
 	return root
 }
 

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/gittest"
+)
+
+// TestBaselineElsewhereSaysHowToUseIt follows what `baseline create -o`
+// prints: a scan with the --baseline it names reports nothing.
+func TestBaselineElsewhereSaysHowToUseIt(t *testing.T) {
+	g := seedRepo(t)
+	other := filepath.Join(t.TempDir(), "elsewhere.json")
+	r := runLH(t, "", "baseline", "create", "--no-progress", "-o", other, g.Dir)
+	if r.code != 0 || !strings.Contains(r.out, "leakhound scan --baseline "+other) {
+		t.Fatalf("create -o: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	if strings.Contains(r.out, "scans now report only") {
+		t.Errorf("says scans will use a baseline they will not read:\n%s", r.out)
+	}
+	if r := runLH(t, "", "scan", "--no-progress", g.Dir); r.code != 1 {
+		t.Errorf("scan without --baseline: exit %d, want 1 (the baseline is elsewhere)", r.code)
+	}
+	if r := runLH(t, "", "scan", "--no-progress", "--baseline", other, g.Dir); r.code != 0 {
+		t.Errorf("following the advice: exit %d\n%s", r.code, r.out)
+	}
+	// The default place keeps the old message.
+	r = runLH(t, "", "baseline", "create", "--no-progress", g.Dir)
+	if r.code != 0 || strings.Contains(r.out, "--baseline") || !strings.Contains(r.out, "scans now report only") {
+		t.Errorf("create: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+}
+
+// TestRulesCommandsUseTheRepositoryRules: rules list and rules test, run
+// in a repository (or a subdirectory of one), use its .secretsrules.toml
+// as scan does.
+func TestRulesCommandsUseTheRepositoryRules(t *testing.T) {
+	g := gittest.New(t)
+	g.Write(".secretsrules.toml", `[extend]
+useDefault = true
+
+[[rules]]
+id = "acme-token"
+description = "ACME token"
+regex = '''\b(acme_[a-z0-9]{12})\b'''
+keywords = ["acme_"]
+  [[rules.examples]]
+  text = "token: acme_zz9q`+`k3x8w2m7"
+  secret = "acme_zz9q`+`k3x8w2m7"
+  [[rules.examples]]
+  text = "token: acme_short"
+`)
+	g.Write("sub/a.txt", "x\n")
+	g.Commit("one")
+	for _, dir := range []string{g.Dir, filepath.Join(g.Dir, "sub")} {
+		r := runLH(t, dir, "rules", "list")
+		if r.code != 0 || !strings.Contains(r.out, "acme-token") || !strings.Contains(r.out, "django-secret-key") {
+			t.Errorf("rules list in %s: exit %d\n%s%s", dir, r.code, r.out, r.err)
+		}
+		r = runLH(t, dir, "rules", "test")
+		if r.code != 0 || !strings.Contains(r.out, ".secretsrules.toml") || !strings.Contains(r.out, "2 examples, 0 failed") {
+			t.Errorf("rules test in %s: exit %d\n%s%s", dir, r.code, r.out, r.err)
+		}
+	}
+	// A directory outside git: its own file, else the built-in rules.
+	dir := t.TempDir()
+	if r := runLH(t, dir, "rules", "list"); r.code != 0 || strings.Contains(r.out, "acme-token") || !strings.Contains(r.err, "built-in") {
+		t.Errorf("rules list outside a repository: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	os.WriteFile(filepath.Join(dir, ".secretsrules.toml"), []byte("[[rules]]\nid = \"only-me\"\nregex = 'zzz'\n"), 0o600)
+	if r := runLH(t, dir, "rules", "list"); r.code != 0 || !strings.Contains(r.out, "only-me") || strings.Contains(r.out, "django-secret-key") {
+		t.Errorf("rules list in a directory with a rules file: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+}
+
+// TestVersion: `version` and `--version` print the same line, from the
+// build information.
+func TestVersion(t *testing.T) {
+	a := runLH(t, "", "version")
+	b := runLH(t, "", "--version")
+	if a.code != 0 || b.code != 0 || a.out != b.out || !strings.HasPrefix(a.out, "leakhound ") || strings.Contains(a.out, "dev\n") || !strings.Contains(a.out, "go1.") {
+		t.Errorf("version: %q (exit %d), --version: %q (exit %d)", a.out, a.code, b.out, b.code)
+	}
+}
