@@ -235,8 +235,9 @@ func (t Text) advice(b *strings.Builder, git, staged bool) {
      environment or a secret store), then git add the file again and commit.
      Nothing is in history, so there is nothing to purge.
   2. If the secret was ever pushed, shared or used anywhere else, rotate it.
-  3. Not a secret, or a risk you accept? Mark the line leakhound:allow, or
-     record it in a baseline (leakhound baseline update).
+  3. Not a secret, or a risk you accept? End the line with a comment holding
+     leakhound:allow, or record it in the baseline (leakhound baseline
+     update --staged, then git add .secretsbaseline.json).
 
 `)
 		return

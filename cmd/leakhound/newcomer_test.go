@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -83,5 +84,54 @@ func TestVersion(t *testing.T) {
 	b := runLH(t, "", "--version")
 	if a.code != 0 || b.code != 0 || a.out != b.out || !strings.HasPrefix(a.out, "leakhound ") || strings.Contains(a.out, "dev\n") || !strings.Contains(a.out, "go1.") {
 		t.Errorf("version: %q (exit %d), --version: %q (exit %d)", a.out, a.code, b.out, b.code)
+	}
+}
+
+// TestPreCommitAdviceWorks follows the pre-commit hook's advice for a false
+// positive, both ways, with the real git: each lets the commit through.
+func TestPreCommitAdviceWorks(t *testing.T) {
+	s := newPushSetup(t)
+	g := s.g
+	commit := func(msg string) (string, error) {
+		t.Helper()
+		return runGit(t, s.env, g.Dir, "commit", "-m", msg)
+	}
+	// 1. The baseline: leakhound baseline update --staged.
+	os.WriteFile(filepath.Join(g.Dir, "settings.py"), []byte("SECRET_KEY = '"+djangoKey+"'\n"), 0o644)
+	mustGit(t, s.env, g.Dir, "add", "settings.py")
+	out, err := commit("settings")
+	const record = "leakhound baseline update --staged"
+	if err == nil || !strings.Contains(out, record) || !strings.Contains(out, "git add .secretsbaseline.json") {
+		t.Fatalf("blocked commit's advice: err=%v\n%s", err, out)
+	}
+	cmd := exec.Command(leakhoundBinary(t), strings.Fields(record)[1:]...)
+	cmd.Dir, cmd.Env = g.Dir, s.env
+	got, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(got), "added 1 staged secret") || !strings.Contains(string(got), "git add .secretsbaseline.json") {
+		t.Fatalf("%s: %v\n%s", record, err, got)
+	}
+	assertNoSecrets(t, filepath.Join(g.Dir, ".secretsbaseline.json"), djangoKey)
+	mustGit(t, s.env, g.Dir, "add", ".secretsbaseline.json")
+	if out, err := commit("settings"); err != nil {
+		t.Fatalf("commit after %s: %v\n%s", record, err, out)
+	}
+	// Run again with nothing new staged: nothing to add.
+	cmd = exec.Command(leakhoundBinary(t), strings.Fields(record)[1:]...)
+	cmd.Dir, cmd.Env = g.Dir, s.env
+	if got, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(got), "nothing to add") {
+		t.Errorf("%s with nothing staged: %v\n%s", record, err, got)
+	}
+
+	// 2. The inline allow: a comment holding leakhound:allow on the line.
+	os.WriteFile(filepath.Join(g.Dir, "deploy.py"), []byte("TOKEN = '"+ghToken+"'\n"), 0o644)
+	mustGit(t, s.env, g.Dir, "add", "deploy.py")
+	out, err = commit("deploy")
+	if err == nil || !strings.Contains(out, "# leakhound:allow") {
+		t.Fatalf("blocked commit's advice: err=%v\n%s", err, out)
+	}
+	os.WriteFile(filepath.Join(g.Dir, "deploy.py"), []byte("TOKEN = '"+ghToken+"'  # leakhound:allow\n"), 0o644)
+	mustGit(t, s.env, g.Dir, "add", "deploy.py")
+	if out, err := commit("deploy"); err != nil {
+		t.Fatalf("commit after the inline allow: %v\n%s", err, out)
 	}
 }
