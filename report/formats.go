@@ -22,6 +22,9 @@ type Options struct {
 	Color bool
 	// ShowSecrets prints secrets whole; by default they are masked.
 	ShowSecrets bool
+	// Review, when not nil, says the commits scanned are under review
+	// (a merge request's), for the text report's advice.
+	Review *Review
 }
 
 // New returns the Reporter of format, one of Formats. A GitLab report's
@@ -29,7 +32,7 @@ type Options struct {
 func New(format string, o Options) (Reporter, error) {
 	switch format {
 	case "text":
-		return Text{Color: o.Color, ShowSecrets: o.ShowSecrets}, nil
+		return Text{Color: o.Color, ShowSecrets: o.ShowSecrets, Review: o.Review}, nil
 	case "json":
 		return JSON{ShowSecrets: o.ShowSecrets}, nil
 	case "sarif":

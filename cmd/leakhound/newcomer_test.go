@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/gittest"
+	"github.com/leakhound/leakhound/internal/testtool"
+	"github.com/leakhound/leakhound/report"
 )
 
 // TestBaselineElsewhereSaysHowToUseIt follows what `baseline create -o`
@@ -133,5 +135,49 @@ func TestPreCommitAdviceWorks(t *testing.T) {
 	mustGit(t, s.env, g.Dir, "add", "deploy.py")
 	if out, err := commit("deploy"); err != nil {
 		t.Fatalf("commit after the inline allow: %v\n%s", err, out)
+	}
+}
+
+// TestCIAdviceForAPullRequest: ci's advice for a secret only in a pull
+// request's commits is to rewrite them, as the pre-push hook says; doing
+// what it says (with the real git) passes the next run. A push to a branch
+// gets the advice for history.
+func TestCIAdviceForAPullRequest(t *testing.T) {
+	testtool.Need(t, "git", "git")
+	g, c := mrHistory(t)
+	githubEnv(t, "pull_request", prEvent(7, c["m1"], c["f2"]), c["f2"])
+	r, _ := ciRun(t, g.Dir)
+	f1 := report.ShortID(c["f1"])
+	rebase := "git rebase -i " + f1 + "~1"
+	if r.code != 1 || !strings.Contains(r.out, "only in the commits of pull request #7") || !strings.Contains(r.out, rebase) ||
+		!strings.Contains(r.out, "--force-with-lease") || strings.Contains(r.out, "filter-repo") {
+		t.Fatalf("exit %d, advice:\n%s", r.code, r.out)
+	}
+	// Follow it: mark f1 "edit", fix the file, amend, continue.
+	env := append(gitEnv(t), "GIT_SEQUENCE_EDITOR=sed -i -e 1s/^pick/edit/", "GIT_EDITOR=true")
+	mustGit(t, env, g.Dir, strings.Fields(rebase)[1:]...)
+	os.WriteFile(filepath.Join(g.Dir, "deploy.sh"), []byte("export GITHUB_TOKEN=\"$DEPLOY_TOKEN\"\n"), 0o644)
+	mustGit(t, env, g.Dir, "add", "deploy.sh")
+	mustGit(t, env, g.Dir, "commit", "-q", "--amend", "--no-edit")
+	mustGit(t, env, g.Dir, "rebase", "--continue")
+	head := strings.TrimSpace(mustGit(t, env, g.Dir, "rev-parse", "HEAD"))
+	githubEnv(t, "pull_request", prEvent(7, c["m1"], head), head)
+	if r, rep := ciRun(t, g.Dir); r.code != 0 {
+		t.Errorf("after following the advice: exit %d, findings %v\n%s%s", r.code, rules(rep), r.out, r.err)
+	}
+
+	// The secret in the last commit: amend it.
+	g2, c2 := mrHistory(t)
+	g2.Write("notify.py", "HOOK = '"+slackHook+"'\n")
+	tip := g2.Commit("notify")
+	githubEnv(t, "pull_request", prEvent(8, c2["m1"], tip), tip)
+	if r, _ := ciRun(t, g2.Dir); r.code != 1 || !strings.Contains(r.out, report.ShortID(tip)+" is the last commit: fix the file, git add it, then git commit --amend") {
+		t.Errorf("exit %d, advice:\n%s", r.code, r.out)
+	}
+
+	// A push to a branch: its commits are on the branch already.
+	githubEnv(t, "push", pushEvent(c["c0"], c["f2"], false, false), c["f2"])
+	if r, _ := ciRun(t, g.Dir); r.code != 1 || strings.Contains(r.out, "--force-with-lease") || !strings.Contains(r.out, "filter-repo") {
+		t.Errorf("push: exit %d, advice:\n%s", r.code, r.out)
 	}
 }

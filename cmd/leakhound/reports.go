@@ -164,12 +164,14 @@ type reportEnv struct {
 	redactAll   bool
 	showSecrets bool
 	noColor     bool
+	// review, when not nil, says the commits scanned are under review.
+	review *report.Review
 }
 
 // options returns the reporter options of an output.
 func (e *reportEnv) options(o report.Output) report.Options {
 	color := o.Format == "text" && o.Stdout() && os.Getenv("NO_COLOR") == "" && !e.noColor && isTerminal(os.Stdout)
-	return report.Options{Version: version, Color: color, ShowSecrets: !e.masked(o)}
+	return report.Options{Version: version, Color: color, ShowSecrets: !e.masked(o), Review: e.review}
 }
 
 // masked reports whether an output's secrets are masked.
