@@ -47,7 +47,16 @@ func newRulesCommand(std stdio) *cobra.Command {
 		Use:   "test",
 		Short: "Run every rule's examples and report those that fail",
 		Long: `Run each rule's [[rules.examples]]: an example with a secret must make its rule
-find that secret; an example without one must make its rule find nothing.` + exitStatusHelp,
+find that secret; an example without one must make its rule find nothing.
+
+The rules are those of --config, else those a scan here would use: the
+repository's (or the directory's) .secretsrules.toml, else the built-in
+rules.
+
+EXIT STATUS
+  0  every example passes
+  1  an example failed
+  2  error (a bad rules file)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRulesTest(cmd.Context(), opts.config, std)

@@ -38,7 +38,7 @@ func (o *scanOptions) AddFlags(fs *pflag.FlagSet) {
 	o.rulesOptions.AddFlags(fs, configFromRepo)
 	fs.StringArrayVar(&o.branches, "branch", nil, "scan only the history of this ref (repeatable; default: all refs)")
 	fs.StringVar(&o.rangeSpec, "range", "", "scan commits reachable from B and not from A, given as A..B")
-	fs.StringVar(&o.since, "since", "", "scan only commits committed since this date (2006-01-02, RFC 3339, or a duration such as 720h)")
+	fs.StringVar(&o.since, "since", "", "scan only commits committed since then: a date (2024-01-31, 2024/01/31), a time, or an age (30d, 2w, \"2 weeks ago\", yesterday)")
 	o.readOptions.AddFlags(fs)
 	o.triageOptions.AddFlags(fs)
 	fs.BoolVar(&o.noGit, "no-git", false, "scan PATH as a plain directory tree, not git history")

@@ -162,9 +162,6 @@ commits of a merge request.` + exitStatusHelp,
 	root.SetOut(std.out)
 	root.SetErr(std.err)
 	root.SetVersionTemplate("leakhound {{.Version}}\n")
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
-	})
 	root.AddCommand(newScanCommand(std))
 	root.AddCommand(newCICommand(std))
 	root.AddCommand(newRulesCommand(std))
@@ -172,6 +169,7 @@ commits of a merge request.` + exitStatusHelp,
 	root.AddCommand(newHookCommand(std))
 	root.AddCommand(newMergeCommand(std))
 	root.AddCommand(newVersionCommand(std))
+	setHelp(root)
 	return root
 }
 
@@ -179,7 +177,7 @@ const exitStatusHelp = `
 
 EXIT STATUS
   0  no leaks found
-  1  leaks found (--exit-code changes it)
+  1  leaks found (scan's --exit-code changes it)
   2  error, or a scan that could not read everything it was asked to
   130  interrupted by SIGINT (SIGTERM: 2); what was found so far is written,
        marked incomplete`

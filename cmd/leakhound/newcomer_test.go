@@ -1,11 +1,14 @@
 package main
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 
 	"github.com/leakhound/leakhound/internal/gittest"
 	"github.com/leakhound/leakhound/internal/testtool"
@@ -179,5 +182,99 @@ func TestCIAdviceForAPullRequest(t *testing.T) {
 	githubEnv(t, "push", pushEvent(c["c0"], c["f2"], false, false), c["f2"])
 	if r, _ := ciRun(t, g.Dir); r.code != 1 || strings.Contains(r.out, "--force-with-lease") || !strings.Contains(r.out, "filter-repo") {
 		t.Errorf("push: exit %d, advice:\n%s", r.code, r.out)
+	}
+}
+
+// TestHelpIsEachCommandsOwn walks every command's help.
+func TestHelpIsEachCommandsOwn(t *testing.T) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		path := strings.Fields(c.CommandPath())[1:]
+		r := runLH(t, "", append(path, "--help")...)
+		if r.code != 0 {
+			t.Errorf("%s --help: exit %d", c.CommandPath(), r.code)
+		}
+		if strings.Contains(r.out, "[=true|false]") {
+			t.Errorf("%s --help shows [=true|false]:\n%s", c.CommandPath(), r.out)
+		}
+		// The scan's exit status table only where --exit-code is.
+		if strings.Contains(r.out, "--exit-code changes it") && c.Flags().Lookup("exit-code") == nil && c.HasParent() {
+			t.Errorf("%s --help has the scan's exit status table, without --exit-code:\n%s", c.CommandPath(), r.out)
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(newRootCommand(stdio{in: strings.NewReader(""), out: io.Discard, err: io.Discard}))
+	for _, c := range [][]string{{"hook", "pre-commit"}, {"hook", "pre-push"}, {"hook", "install"}, {"rules", "test"}} {
+		if r := runLH(t, "", append(c, "--help")...); !strings.Contains(r.out, "EXIT STATUS") || strings.Contains(r.out, "--exit-code") {
+			t.Errorf("%v --help: exit status table:\n%s", c, r.out)
+		}
+	}
+}
+
+// TestCIHelpListsOnlyFlagsCITakes runs ci with every flag its help lists.
+func TestCIHelpListsOnlyFlagsCITakes(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("a.txt", "hello\n")
+	g.Commit("one")
+	ciEnv(t, nil)
+	bl := filepath.Join(t.TempDir(), "bl.json")
+	os.WriteFile(bl, []byte(`{"version": 1, "entries": []}`), 0o600)
+	values := map[string]string{"base": "HEAD", "head": "HEAD", "baseline": bl,
+		"config": "", "fail-on": "high", "format": "json", "max-file-size": "1MiB", "min-confidence": "low",
+		"min-severity": "low", "output": filepath.Join(t.TempDir(), "r.json"), "threads": "1"}
+	help := runLH(t, "", "ci", "--help").out
+	_, flags, _ := strings.Cut(help, "\nFlags:\n")
+	n := 0
+	for _, line := range strings.Split(flags, "\n") {
+		i := strings.Index(line, "--")
+		if i < 0 {
+			continue
+		}
+		name := strings.Fields(line[i+2:])[0]
+		if name == "help" {
+			continue
+		}
+		args := []string{"ci", "--base", "HEAD", "--no-progress", "--" + name}
+		if v, ok := values[name]; ok {
+			if v == "" {
+				cfg := filepath.Join(t.TempDir(), "r.toml")
+				os.WriteFile(cfg, []byte("[extend]\nuseDefault = true\n"), 0o600)
+				v = cfg
+			}
+			args = append(args, v)
+		}
+		n++
+		if r := runLH(t, "", append(args, g.Dir)...); r.code != 0 {
+			t.Errorf("ci --%s, which ci --help lists: exit %d\n%s", name, r.code, r.err)
+		}
+	}
+	if n < 10 {
+		t.Fatalf("read %d flags from ci --help:\n%s", n, help)
+	}
+}
+
+// TestUnknownFlagSuggestsTheNearest and --since's forms.
+func TestFlagMistakesAndSince(t *testing.T) {
+	r := runLH(t, "", "scan", "--show-secret", ".")
+	if r.code != 2 || !strings.Contains(r.err, "did you mean --show-secrets?") {
+		t.Errorf("scan --show-secret: exit %d\n%s", r.code, r.err)
+	}
+	if r := runLH(t, "", "ci", "--fail-no", "high"); !strings.Contains(r.err, "did you mean --fail-on?") {
+		t.Errorf("ci --fail-no: %s", r.err)
+	}
+	if r := runLH(t, "", "scan", "--frobnicate"); strings.Contains(r.err, "did you mean") {
+		t.Errorf("scan --frobnicate suggests: %s", r.err)
+	}
+	g := seedRepo(t)
+	for _, s := range []string{"30d", "2w", "yesterday", "2 weeks ago", "2000/01/31"} {
+		if r := runLH(t, "", "scan", "--no-progress", "--since", s, g.Dir); r.code == 2 {
+			t.Errorf("--since %q: exit 2\n%s", s, r.err)
+		}
+	}
+	r = runLH(t, "", "scan", "--no-progress", "--since", "soon", g.Dir)
+	if r.code != 2 || strings.Contains(r.err, "2006") || !strings.Contains(r.err, "2 weeks ago") {
+		t.Errorf("--since soon: exit %d\n%s", r.code, r.err)
 	}
 }
