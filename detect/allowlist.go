@@ -10,7 +10,11 @@ import (
 )
 
 type allowlist struct {
-	and bool
+	// pos and desc say where the allowlist is and what it is for, for
+	// Explain.
+	pos  config.Pos
+	desc string
+	and  bool
 	// weak: what the allowlist matches is a weak value, reported in a
 	// credential store instead of ignored.
 	weak      bool
@@ -61,7 +65,7 @@ func (p patterns) anyOfCompiled(list []string, what string) ([]*re2.Regexp, erro
 }
 
 func compileAllowlist(a config.Allowlist, p patterns) (*allowlist, error) {
-	al := &allowlist{and: a.Condition == "AND", weak: a.Weak, target: a.RegexTarget, stopwords: a.Stopwords}
+	al := &allowlist{pos: a.Pos, desc: a.Description, and: a.Condition == "AND", weak: a.Weak, target: a.RegexTarget, stopwords: a.Stopwords}
 	var err error
 	if al.regexes, err = p.anyOfCompiled(a.Regexes, "regex"); err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ func newRulesCommand(std stdio) *cobra.Command {
 		Short: "List or test rules",
 	}
 	var opts rulesOptions
+	var explain bool
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "Print each rule's id, severity and description",
@@ -48,6 +49,8 @@ func newRulesCommand(std stdio) *cobra.Command {
 		Short: "Run every rule's examples and report those that fail",
 		Long: `Run each rule's [[rules.examples]]: an example with a secret must make its rule
 find that secret; an example without one must make its rule find nothing.
+A failing example says which step dropped or kept each match of the rule's
+regex (--explain: every step).
 
 The rules are those of --config, else those a scan here would use: the
 repository's (or the directory's) .secretsrules.toml, else the built-in
@@ -59,9 +62,10 @@ EXIT STATUS
   2  error (a bad rules file)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRulesTest(cmd.Context(), opts.config, std)
+			return runRulesTest(cmd.Context(), opts.config, explain, std)
 		},
 	}
+	test.Flags().BoolVar(&explain, "explain", false, "for each failing example, show every step of the rule's verdict (keywords, regex, names, entropy floor, stand-in filter, inline allow, each allowlist, path)")
 	for _, c := range []*cobra.Command{list, test} {
 		opts.AddFlags(c.Flags(), configFromRepo)
 		cmd.AddCommand(c)
@@ -101,7 +105,7 @@ func rulesConfig(ctx context.Context, path string, examples bool) (*config.Confi
 // runRulesTest runs the examples of the rules file at configPath, else of
 // the repository's rules file, else of the default rules, which only
 // `rules test` reads with their examples.
-func runRulesTest(ctx context.Context, configPath string, std stdio) error {
+func runRulesTest(ctx context.Context, configPath string, explain bool, std stdio) error {
 	cfg, from, err := rulesConfig(ctx, configPath, true)
 	if err != nil {
 		return err
@@ -124,6 +128,9 @@ func runRulesTest(ctx context.Context, configPath string, std stdio) error {
 	}
 	for _, f := range fails {
 		fmt.Fprintln(std.out, "FAIL", f.Error())
+		if err := explainFailure(d, f, explain, std); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(std.out, "%d rules, %d examples, %d failed\n", len(cfg.Rules), n, len(fails))
 	if len(without) > 0 {
@@ -133,4 +140,55 @@ func runRulesTest(ctx context.Context, configPath string, std stdio) error {
 		return leaksFound{exitLeaks}
 	}
 	return nil
+}
+
+// explainFailure says why a failing example's rule found what it found:
+// for each match of its regex, the step that dropped it (all steps with
+// all).
+func explainFailure(d *detect.Detector, f detect.ExampleFailure, all bool, std stdio) error {
+	path := f.Example.Path
+	if path == "" {
+		path = "example.txt"
+	}
+	exps, err := d.Explain(f.Rule, []byte(f.Example.Text), path)
+	if err != nil {
+		return err
+	}
+	for i := range exps {
+		e := &exps[i]
+		switch {
+		case all:
+			fmt.Fprint(std.out, indent(e.String(), "     "))
+		case e.Match == "":
+			if s := e.Dropped(); s != nil {
+				fmt.Fprintf(std.out, "     %s: %s\n", s.Name, s.Detail)
+			}
+		case e.Kept:
+			fmt.Fprintf(std.out, "     match %q: kept (secret %q)\n", e.Match, e.Secret)
+		default:
+			s := e.Dropped()
+			fmt.Fprintf(std.out, "     match %q: dropped by %s: %s\n", e.Match, s.Name, s.Detail)
+		}
+	}
+	if f.Example.Path == "" && !all {
+		for i := range exps {
+			if s := exps[i].Dropped(); s != nil && s.Name == "path" {
+				fmt.Fprintln(std.out, "     (an example is scanned as example.txt unless it has a path = \"...\")")
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// indent puts prefix before every line of s.
+func indent(s, prefix string) string {
+	lines := strings.SplitAfter(s, "\n")
+	var b strings.Builder
+	for _, l := range lines {
+		if l != "" {
+			b.WriteString(prefix + l)
+		}
+	}
+	return b.String()
 }

@@ -278,3 +278,82 @@ func TestFlagMistakesAndSince(t *testing.T) {
 		t.Errorf("--since soon: exit %d\n%s", r.code, r.err)
 	}
 }
+
+// TestReadmeRulesExamplePasses: the README's example rules file passes
+// `leakhound rules test` as written.
+func TestReadmeRulesExamplePasses(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(data), "rules or builds on them:\n\n```toml\n")
+	if !ok {
+		t.Fatal("README: the example rules file is not where it was")
+	}
+	toml, _, _ := strings.Cut(after, "```\n")
+	file := filepath.Join(t.TempDir(), "mine.toml")
+	os.WriteFile(file, []byte(toml), 0o600)
+	r := runLH(t, "", "rules", "test", "--config", file)
+	if r.code != 0 || !strings.Contains(r.out, "2 examples, 0 failed") {
+		t.Errorf("rules test of the README's example: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+}
+
+// TestRulesTestSaysWhichStageDropped: a failing example names the step
+// that dropped each match.
+func TestRulesTestSaysWhichStageDropped(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "r.toml")
+	os.WriteFile(file, []byte(`[[rules]]
+id = "by-path"
+regex = '''\b(acme_[a-z0-9]{12})\b'''
+path = '''\.py$'''
+  [[rules.examples]]
+  text = "acme_q7k2x9m4p8w3"
+  secret = "acme_q7k2x9m4p8w3"
+
+[[rules]]
+id = "by-entropy"
+regex = '''\b(acme_[a-z0-9]{12})\b'''
+entropy = 4.5
+  [[rules.examples]]
+  text = "acme_q7k2x9m4p8w3"
+  secret = "acme_q7k2x9m4p8w3"
+
+[[rules]]
+id = "by-allowlist"
+regex = '''\b(acme_[a-z0-9]{12})\b'''
+  [[rules.allowlists]]
+  description = "our fixtures"
+  paths = ['''(^|/)fixtures/''']
+  [[rules.examples]]
+  text = "acme_q7k2x9m4p8w3"
+  secret = "acme_q7k2x9m4p8w3"
+  path = "fixtures/a.txt"
+
+[[rules]]
+id = "by-keyword"
+regex = '''\b(acme_[a-z0-9]{12})\b'''
+keywords = ["zork"]
+  [[rules.examples]]
+  text = "acme_q7k2x9m4p8w3"
+  secret = "acme_q7k2x9m4p8w3"
+`), 0o600)
+	r := runLH(t, "", "rules", "test", "--config", file)
+	for _, want := range []string{
+		`dropped by path: the rule's path regex \.py$ does not match example.txt`,
+		`(an example is scanned as example.txt unless it has a path`,
+		`dropped by entropy: `,
+		`under the rule's floor 4.50`,
+		`dropped by allowlist: allowlist of the rule at ` + file + `:20 (our fixtures) ignores it`,
+		`keywords: none of ["zork"] occurs: the regex does not run`,
+		"4 examples, 4 failed",
+	} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("rules test output lacks %q:\n%s", want, r.out)
+		}
+	}
+	r = runLH(t, "", "rules", "test", "--explain", "--config", file)
+	if !strings.Contains(r.out, "pass keywords") || !strings.Contains(r.out, "DROP path") || !strings.Contains(r.out, "pass regex") {
+		t.Errorf("--explain:\n%s", r.out)
+	}
+}
