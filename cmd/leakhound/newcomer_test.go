@@ -357,3 +357,32 @@ keywords = ["zork"]
 		t.Errorf("--explain:\n%s", r.out)
 	}
 }
+
+// TestImportGitleaksIgnore: a .gitleaksignore's fingerprints become
+// baseline entries; a scan then reports only what it did not list.
+func TestImportGitleaksIgnore(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("mysite/settings.py", "DEBUG = True\nSECRET_KEY = '"+djangoKey+"'\n")
+	g.Write("deploy.sh", "#!/bin/sh\nexport GITHUB_TOKEN="+ghToken+"\n")
+	c1 := g.Commit("one")
+	g.Write("app/hooks.py", "import os\n\nSLACK = '"+slackHook+"'\n")
+	g.Commit("two")
+	ignore := "# accepted\n" + c1 + ":deploy.sh:github-pat:2\n" + c1 + ":mysite/settings.py:django-insecure-secret-key:2\n" +
+		"README.md:generic-api-key:9\n"
+	file := filepath.Join(t.TempDir(), ".gitleaksignore")
+	os.WriteFile(file, []byte(ignore), 0o600)
+	r := runLH(t, "", "baseline", "import", "--no-progress", "--from", "gitleaksignore", file, g.Dir)
+	if r.code != 0 || !strings.Contains(r.out, "imported 2 of 3 gitleaksignore records") || !strings.Contains(r.out, "README.md:9") {
+		t.Fatalf("import: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	r = runLH(t, "", "scan", "--no-progress", "-f", "json", g.Dir)
+	rep := parseJSON(t, r.out)
+	if r.code != 1 || len(rep.Findings) != 1 || rep.Findings[0].File != "app/hooks.py" {
+		t.Errorf("scan after the import: exit %d, findings %v", r.code, rules(rep))
+	}
+	bad := filepath.Join(t.TempDir(), "bad")
+	os.WriteFile(bad, []byte("not a fingerprint\n"), 0o600)
+	if r := runLH(t, "", "baseline", "import", "--from", "gitleaksignore", bad, g.Dir); r.code != 2 || !strings.Contains(r.err, "bad:1: not a gitleaks fingerprint") {
+		t.Errorf("bad file: exit %d\n%s", r.code, r.err)
+	}
+}
