@@ -30,6 +30,7 @@ type scanOptions struct {
 	baseline           string
 	noBaseline         bool
 	org                orgOptions
+	gitleaks           gitleaksOptions
 }
 
 // AddFlags adds the scan flags to fs.
@@ -76,10 +77,14 @@ FILE, else .secretsbaseline.json at the repository's root when there is one
 (see 'leakhound baseline --help'); --no-baseline reports everything.` + orgHelp + reportsHelp + exitStatusHelp,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.gitleaks.apply(&opts, cmd.Flags()); err != nil {
+				return err
+			}
 			return runScan(cmd.Context(), opts, args, std)
 		},
 	}
 	opts.AddFlags(cmd.Flags())
+	opts.gitleaks.AddFlags(cmd.Flags(), &opts)
 	return cmd
 }
 

@@ -169,6 +169,7 @@ commits of a merge request.` + exitStatusHelp,
 	root.AddCommand(newHookCommand(std))
 	root.AddCommand(newMergeCommand(std))
 	root.AddCommand(newVersionCommand(std))
+	root.AddCommand(newGitleaksAliases(std)...)
 	setHelp(root)
 	return root
 }

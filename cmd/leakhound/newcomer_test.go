@@ -386,3 +386,64 @@ func TestImportGitleaksIgnore(t *testing.T) {
 		t.Errorf("bad file: exit %d\n%s", r.code, r.err)
 	}
 }
+
+// TestGitleaksCommandsAndFlags: gitleaks' commands and flags, as a gitleaks
+// user types them.
+func TestGitleaksCommandsAndFlags(t *testing.T) {
+	g := seedRepo(t)
+	out := filepath.Join(t.TempDir(), "r.json")
+	r := runLH(t, "", "git", "--no-progress", "--no-banner", "--report-format", "json", "--report-path", out, "--redact=100", "--log-opts=--all", g.Dir)
+	data, err := os.ReadFile(out)
+	if r.code != 1 || err != nil {
+		t.Fatalf("git: exit %d, %v\n%s", r.code, err, r.err)
+	}
+	rep := parseJSON(t, string(data))
+	if len(rep.Findings) != 4 {
+		t.Errorf("git: %d findings, want 4", len(rep.Findings))
+	}
+	for _, s := range planted {
+		if strings.Contains(string(data), s) {
+			t.Errorf("--redact=100 left a secret (%.4s…) in the report", s)
+		}
+	}
+	// --log-opts with a range and a since: the same as --range.
+	rng := g.Commits["decoys"] + "..experiment"
+	a := runLH(t, "", "git", "--no-progress", "-f", "json", "--log-opts", rng, g.Dir)
+	b := runLH(t, "", "scan", "--no-progress", "-f", "json", "--range", rng, g.Dir)
+	if a.code != 1 || a.code != b.code || len(parseJSON(t, a.out).Findings) != 1 || len(parseJSON(t, b.out).Findings) != 1 {
+		t.Errorf("--log-opts A..B: exit %d, --range: exit %d", a.code, b.code)
+	}
+	if r := runLH(t, "", "git", "--log-opts", "--author=me", g.Dir); r.code != 2 || !strings.Contains(r.err, `cannot honour "--author=me"`) {
+		t.Errorf("--log-opts --author: exit %d\n%s", r.code, r.err)
+	}
+	if r := runLH(t, "", "git", "--max-target-megabytes", "1", "--max-file-size", "1MiB", g.Dir); r.code != 2 {
+		t.Errorf("--max-target-megabytes with --max-file-size: exit %d", r.code)
+	}
+	// --baseline-path: a leakhound baseline is used; a gitleaks report
+	// says how to import it.
+	bl := filepath.Join(t.TempDir(), "bl.json")
+	runLH(t, "", "baseline", "create", "--no-progress", "-o", bl, g.Dir)
+	if r := runLH(t, "", "git", "--no-progress", "--baseline-path", bl, g.Dir); r.code != 0 {
+		t.Errorf("--baseline-path with a leakhound baseline: exit %d\n%s", r.code, r.err)
+	}
+	glr := filepath.Join(t.TempDir(), "gitleaks.json")
+	os.WriteFile(glr, []byte(`[{"RuleID":"x","File":"a.py","StartLine":1,"Commit":"","Secret":"REDACTED"}]`), 0o600)
+	if r := runLH(t, "", "git", "--baseline-path", glr, g.Dir); r.code != 2 || !strings.Contains(r.err, "baseline import --from gitleaks") {
+		t.Errorf("--baseline-path with a gitleaks report: exit %d\n%s", r.code, r.err)
+	}
+	// --ignore-gitleaks-allow reports what gitleaks:allow hides.
+	d := t.TempDir()
+	os.WriteFile(filepath.Join(d, "deploy.sh"), []byte("export GITHUB_TOKEN="+ghToken+"  # gitleaks:allow\n"), 0o600)
+	if r := runLH(t, "", "dir", "--no-progress", d); r.code != 0 {
+		t.Errorf("dir with gitleaks:allow: exit %d", r.code)
+	}
+	if r := runLH(t, "", "dir", "--no-progress", "--ignore-gitleaks-allow", d); r.code != 1 {
+		t.Errorf("dir --ignore-gitleaks-allow: exit %d", r.code)
+	}
+	// stdin.
+	var o strings.Builder
+	code := runContext(t.Context(), []string{"stdin", "-f", "json"}, stdio{in: strings.NewReader("export GITHUB_TOKEN=" + ghToken + "\n"), out: &o, err: io.Discard})
+	if code != 1 || len(parseJSON(t, o.String()).Findings) != 1 {
+		t.Errorf("stdin: exit %d\n%s", code, o.String())
+	}
+}
