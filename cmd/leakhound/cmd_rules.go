@@ -4,14 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/config/convert"
 	"github.com/leakhound/leakhound/detect"
 	"github.com/leakhound/leakhound/gitwalk"
+	"github.com/leakhound/leakhound/report"
 	"github.com/leakhound/leakhound/scan"
 )
 
@@ -70,7 +74,77 @@ EXIT STATUS
 		opts.AddFlags(c.Flags(), configFromRepo)
 		cmd.AddCommand(c)
 	}
+	cmd.AddCommand(newRulesImportCommand(std))
 	return cmd
+}
+
+type rulesImportOptions struct {
+	from   string
+	output string
+	force  bool
+}
+
+func newRulesImportCommand(std stdio) *cobra.Command {
+	var opts rulesImportOptions
+	cmd := &cobra.Command{
+		Use:   "import --from gitleaks FILE",
+		Short: "Convert a gitleaks configuration into a leakhound rules file",
+		Long: `Convert FILE, a gitleaks configuration (.gitleaks.toml), into a leakhound
+rules file (.secretsrules.toml in the current directory, or -o FILE): its
+rules, their allowlists and the global ones, old keys included
+([allowlist], [rules.allowlist]), and the files its [extend] path names,
+merged in. [extend] useDefault builds on leakhound's built-in rules instead
+of gitleaks'. What cannot be converted is listed: settings leakhound has no
+equal for (composite rules' [[rules.required]], skipReport), disabledRules
+(gitleaks' rule ids), an [extend] url, and rules whose regex RE2 refuses.
+Then run 'leakhound rules test' and scan.
+
+EXIT STATUS
+  0  converted (what was not is listed)
+  2  error: FILE unreadable or not TOML, an output file already there
+     without --force`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRulesImport(opts, args[0], std)
+		},
+	}
+	cmd.Flags().StringVar(&opts.from, "from", "", "format of FILE: gitleaks")
+	cmd.Flags().StringVarP(&opts.output, "output", "o", scan.RulesFileName, "rules file to write")
+	cmd.Flags().BoolVar(&opts.force, "force", false, "overwrite the output file")
+	return cmd
+}
+
+func runRulesImport(opts rulesImportOptions, file string, std stdio) error {
+	if opts.from != "gitleaks" {
+		return fmt.Errorf("--from %q: want gitleaks", opts.from)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", file, err)
+	}
+	if _, err := os.Stat(opts.output); err == nil && !opts.force {
+		return fmt.Errorf("%s exists: --force overwrites it, or -o names another file", opts.output)
+	}
+	res, err := convert.FromGitleaks(file, data, os.ReadFile)
+	if err != nil {
+		return err
+	}
+	if err := report.AtomicWrite(opts.output, func(w io.Writer) error { _, err := w.Write(res.TOML); return err }); err != nil {
+		return err
+	}
+	fmt.Fprintf(std.out, "wrote %s: %d rule%s from %s\n", opts.output, res.Rules, report.Plural(res.Rules), file)
+	if n := len(res.Notes); n > 0 {
+		fmt.Fprintf(std.out, "%d thing%s not converted as is:\n", n, report.Plural(n))
+		for _, note := range res.Notes {
+			fmt.Fprintf(std.out, "  %s\n", note)
+		}
+	}
+	check := "leakhound rules test"
+	if opts.output != scan.RulesFileName {
+		check += " --config " + shellWord(opts.output)
+	}
+	fmt.Fprintf(std.out, "check it: %s\n", check)
+	return nil
 }
 
 // rulesConfig returns the rules the rules commands work on, and where they
@@ -133,7 +207,10 @@ func runRulesTest(ctx context.Context, configPath string, explain bool, std stdi
 		}
 	}
 	fmt.Fprintf(std.out, "%d rules, %d examples, %d failed\n", len(cfg.Rules), n, len(fails))
-	if len(without) > 0 {
+	switch n := len(without); {
+	case n > 10:
+		fmt.Fprintf(std.out, "%d rules without examples: %s, ...\n", n, strings.Join(without[:10], ", "))
+	case n > 0:
 		fmt.Fprintf(std.out, "rules without examples: %s\n", strings.Join(without, ", "))
 	}
 	if len(fails) > 0 {

@@ -447,3 +447,47 @@ func TestGitleaksCommandsAndFlags(t *testing.T) {
 		t.Errorf("stdin: exit %d\n%s", code, o.String())
 	}
 }
+
+// TestRulesImportFromGitleaks: a gitleaks user's .gitleaks.toml, old keys
+// and all, becomes the repository's .secretsrules.toml, which scan then
+// uses.
+func TestRulesImportFromGitleaks(t *testing.T) {
+	g := gittest.New(t)
+	g.Write(".gitleaks.toml", `title = "ours"
+[extend]
+useDefault = true
+disabledRules = ["generic-api-key"]
+[[rules]]
+id = "acme-token"
+description = "ACME token"
+regex = '''acme_[a-z0-9]{12}'''
+keywords = ["ACME_"]
+[rules.allowlist]
+paths = ['''fixtures/''']
+[allowlist]
+description = "vendored"
+paths = ['''(^|/)vendor/''']
+`)
+	g.Write("app.cfg", "token = acme_"+"q7k2x9m4p8w3\n")
+	g.Write("fixtures/a.cfg", "token = acme_"+"z9x8c7v6b5n4\n")
+	g.Write("vendor/b.cfg", "token = acme_"+"m1n2b3v4c5x6\n")
+	g.Commit("one")
+	r := runLH(t, g.Dir, "rules", "import", "--from", "gitleaks", ".gitleaks.toml")
+	if r.code != 0 || !strings.Contains(r.out, "wrote .secretsrules.toml: 1 rule") || !strings.Contains(r.out, `disabledRules ["generic-api-key"] not converted`) {
+		t.Fatalf("rules import: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	r = runLH(t, "", "scan", "--no-progress", "--no-git", "-f", "json", g.Dir)
+	rep := parseJSON(t, r.out)
+	n := 0
+	for _, f := range rep.Findings {
+		if f.RuleID == "acme-token" {
+			n++
+		}
+	}
+	if f := find(rep, "acme-token"); f == nil || n != 1 || f.File != "app.cfg" {
+		t.Errorf("scan with the converted rules: exit %d, findings %v\n%s", r.code, rules(rep), r.err)
+	}
+	if r := runLH(t, g.Dir, "rules", "import", "--from", "gitleaks", ".gitleaks.toml"); r.code != 2 || !strings.Contains(r.err, "--force") {
+		t.Errorf("second import: exit %d\n%s", r.code, r.err)
+	}
+}
