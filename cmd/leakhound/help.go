@@ -3,19 +3,23 @@ package main
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/agnivade/levenshtein"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
+var addTemplateFuncs sync.Once
+
 // setHelp makes every command's help list boolean flags as "--redact",
 // not "--redact[=true|false]" (pflag's way since v1.1), and makes an
 // unknown flag's error suggest the nearest one.
 func setHelp(root *cobra.Command) {
-	// cobra keeps template functions in one map for the process; adding
-	// the same function again is harmless.
-	cobra.AddTemplateFunc("flagUsages", flagUsages)
+	// cobra keeps template functions in one map for the process: add
+	// ours once, so that commands built at the same time (tests) do not
+	// write the map together.
+	addTemplateFuncs.Do(func() { cobra.AddTemplateFunc("flagUsages", flagUsages) })
 	t := root.UsageTemplate()
 	t = strings.ReplaceAll(t, ".LocalFlags.FlagUsages", "flagUsages .LocalFlags")
 	t = strings.ReplaceAll(t, ".InheritedFlags.FlagUsages", "flagUsages .InheritedFlags")

