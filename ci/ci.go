@@ -71,6 +71,14 @@ type Range struct {
 	Event string
 }
 
+// Unmerged reports whether the commits scanned are a branch's own, not on
+// the base branch yet: a pull or merge request's, a merge queue's, a new
+// branch's, or those --base leaves. A secret found there is taken out by
+// rewriting those commits (amend, rebase) before they are merged, not by
+// purging the repository's history. A push's commits (Push) are already
+// on the branch pushed to.
+func (r Range) Unmerged() bool { return !r.Push && !r.Nothing }
+
 // Detect works out the range from the CI environment, read with getenv,
 // and from base and head (--base and --head, which win when given). It
 // reads GitHub's event file (GITHUB_EVENT_PATH).

@@ -447,3 +447,25 @@ func (c *checker) allowlist(at, rule string, m map[string]any, global bool) Allo
 	}
 	return a
 }
+
+// Keys returns the keys a rules file may hold, by table: "" for the top
+// level, then "extend", "rules", "rules.allowlists", "rules.examples",
+// "allowlists", "pathContexts" and "knownSecrets". The README's rules file
+// reference is tested against it.
+func Keys() map[string][]string {
+	out := map[string][]string{}
+	for table, schema := range map[string]map[string]kind{
+		"": topKeys, "extend": extendKeys, "rules": ruleKeys,
+		"rules.allowlists": allowlistKeys, "rules.examples": exampleKeys, "allowlists": allowlistKeys,
+		"pathContexts": pathContextKeys, "knownSecrets": knownSecretKeys,
+	} {
+		for k := range schema {
+			if table == "rules.allowlists" && k == "targetRules" {
+				continue // only global allowlists take it
+			}
+			out[table] = append(out[table], k)
+		}
+		sort.Strings(out[table])
+	}
+	return out
+}

@@ -11,7 +11,11 @@ import (
 )
 
 type allowlist struct {
-	and bool
+	// pos and desc say where the allowlist is and what it is for, for
+	// Explain.
+	pos  config.Pos
+	desc string
+	and  bool
 	// weak: what the allowlist matches is a weak value, reported in a
 	// credential store instead of ignored.
 	weak      bool
@@ -73,7 +77,7 @@ func (p *patterns) anyOfCompiled(list []string, what string) ([]*re2.Regexp, err
 }
 
 func compileAllowlist(a config.Allowlist, p *patterns) (*allowlist, error) {
-	al := &allowlist{and: a.Condition == "AND", weak: a.Weak, target: a.RegexTarget, stopwords: a.Stopwords}
+	al := &allowlist{pos: a.Pos, desc: a.Description, and: a.Condition == "AND", weak: a.Weak, target: a.RegexTarget, stopwords: a.Stopwords}
 	var err error
 	if al.regexes, err = p.anyOfCompiled(a.Regexes, "regex"); err != nil {
 		return nil, err

@@ -79,8 +79,17 @@ func (h Blocked) Write(w io.Writer, r *Report) error {
 		fmt.Fprintln(&b, "  2. Take it out of the file and stage that (git add), or unstage the file: git restore --staged <file>")
 		fmt.Fprintln(&b, "     Load it at run time instead, e.g. os.environ[\"NAME\"].")
 	}
-	fmt.Fprintln(&b, "  3. A false positive? Accept it in the baseline: leakhound baseline update && leakhound baseline audit")
-	fmt.Fprintln(&b, "     or mark the line with a leakhound:allow comment.")
+	if h.Action == "push" {
+		fmt.Fprintln(&b, "  3. A false positive? Accept it in the baseline: leakhound baseline update && leakhound baseline audit")
+		fmt.Fprintln(&b, "     (then commit .secretsbaseline.json), or mark the line with a leakhound:allow comment.")
+	} else {
+		// A baseline of history does not cover what is only staged: the
+		// advice must work before the commit exists.
+		fmt.Fprintln(&b, "  3. A false positive? Either end the line with a comment holding leakhound:allow")
+		fmt.Fprintln(&b, "     (# leakhound:allow, // leakhound:allow, ...), git add the file and commit again;")
+		fmt.Fprintln(&b, "     or record it in the baseline: leakhound baseline update --staged,")
+		fmt.Fprintln(&b, "     then git add .secretsbaseline.json and commit again.")
+	}
 	fmt.Fprintf(&b, "  To bypass once: git %s --no-verify  (CI will still check).\n\n", h.Action)
 	_, err := io.WriteString(w, b.String())
 	return err

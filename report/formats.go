@@ -24,6 +24,9 @@ type Options struct {
 	ShowSecrets bool
 	// Verbose lists every skipped file in text reports (see Text).
 	Verbose bool
+	// Review, when not nil, says the commits scanned are under review
+	// (a merge request's), for the text report's advice.
+	Review *Review
 }
 
 // New returns the Reporter of format, one of Formats. A GitLab report's
@@ -31,7 +34,7 @@ type Options struct {
 func New(format string, o Options) (Reporter, error) {
 	switch format {
 	case "text":
-		return Text{Color: o.Color, ShowSecrets: o.ShowSecrets, Verbose: o.Verbose}, nil
+		return Text{Color: o.Color, ShowSecrets: o.ShowSecrets, Verbose: o.Verbose, Review: o.Review}, nil
 	case "json":
 		return JSON{ShowSecrets: o.ShowSecrets}, nil
 	case "sarif":

@@ -30,6 +30,21 @@ type Text struct {
 	// Verbose names every skipped file in the summary; by default the
 	// first few (ShownSkipped) are named, and the rest counted.
 	Verbose bool
+	// Review, when not nil, says the commits scanned are a merge
+	// request's, not yet merged: the advice is to take each secret out of
+	// them (amend, rebase), not to purge the repository's history.
+	Review *Review
+}
+
+// Review describes commits under review: a pull or merge request's, or a
+// branch's own, not yet on its base branch.
+type Review struct {
+	// Head is the id of the branch's tip: a secret introduced there is
+	// taken out by amending it, an older one by a rebase.
+	Head string
+	// What names them for people: "this merge request", "this pull
+	// request", "this branch".
+	What string
 }
 
 // ShownSkipped is how many skipped files a text summary names without
@@ -99,7 +114,11 @@ func (t Text) Write(w io.Writer, r *Report) error {
 			}
 		}
 	}
-	if len(r.Findings) > 0 {
+	switch {
+	case len(r.Findings) == 0:
+	case t.Review != nil && s.Mode == "git" && !staged:
+		t.reviewAdvice(&b, r.Findings)
+	default:
 		t.advice(&b, s.Mode == "git", staged)
 	}
 	t.summary(&b, s, r.Findings)
@@ -242,8 +261,9 @@ func (t Text) advice(b *strings.Builder, git, staged bool) {
      environment or a secret store), then git add the file again and commit.
      Nothing is in history, so there is nothing to purge.
   2. If the secret was ever pushed, shared or used anywhere else, rotate it.
-  3. Not a secret, or a risk you accept? Mark the line leakhound:allow, or
-     record it in a baseline (leakhound baseline update).
+  3. Not a secret, or a risk you accept? End the line with a comment holding
+     leakhound:allow, or record it in the baseline (leakhound baseline
+     update --staged, then git add .secretsbaseline.json).
 
 `)
 		return
@@ -268,6 +288,40 @@ func (t Text) advice(b *strings.Builder, git, staged bool) {
      then force-push every branch and tag and have everyone clone afresh.
   4. Not a secret, or a risk you accept? Record it in a baseline:
      leakhound baseline create (or update), then leakhound baseline audit.
+
+`)
+}
+
+// reviewAdvice is the advice for secrets found in commits under review:
+// rewrite those commits, as the pre-push hook says, before they are merged.
+func (t Text) reviewAdvice(b *strings.Builder, fs []leak.Finding) {
+	what := t.Review.What
+	if what == "" {
+		what = "this branch"
+	}
+	fmt.Fprintln(b, t.paint(bold, "What to do"))
+	fmt.Fprint(b, `  1. Rotate each secret first: it has been pushed, so treat it as exposed
+     (CI logs, forks and clones may hold it). Revoke it and issue a new one.
+`)
+	fmt.Fprintf(b, "  2. It is only in the commits of %s: take it out of them before they\n", escape(what))
+	fmt.Fprint(b, "     are merged, then force-push the branch (git push --force-with-lease):\n")
+	seen := map[string]bool{}
+	for i := range fs {
+		c := fs[i].Commit
+		if c == "" || seen[c] {
+			continue
+		}
+		seen[c] = true
+		if c == t.Review.Head {
+			fmt.Fprintf(b, "       %s is the last commit: fix the file, git add it, then git commit --amend\n", ShortID(c))
+		} else {
+			fmt.Fprintf(b, "       %s is older: git rebase -i %s~1  (mark it \"edit\", fix the file, git commit --amend, git rebase --continue)\n", ShortID(c), ShortID(c))
+		}
+	}
+	fmt.Fprint(b, `  3. Not a secret, or a risk you accept? End the line with a comment holding
+     leakhound:allow; or have the baseline on the base branch record it
+     (leakhound baseline update there): a baseline changed in the same merge
+     request does not count until it is merged.
 
 `)
 }

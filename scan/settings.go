@@ -26,6 +26,9 @@ type Settings struct {
 	Rules *config.Config
 	// RulesFrom says where the rules came from, for people.
 	RulesFrom string
+	// BuiltInRules is true when no rules file applies: Rules are the
+	// built-in rules.
+	BuiltInRules bool
 	// Baseline lists the known secrets; nil reports every secret.
 	Baseline *baseline.Baseline
 	// BaselineName names the baseline in the summary.
@@ -166,6 +169,7 @@ func (p Policy) rules(ctx context.Context, s *Settings) (*config.Config, string,
 		}
 		if !ok {
 			cfg, err := config.Default()
+			s.BuiltInRules = true
 			why := fmt.Sprintf("built-in (no %s in the %s commit %s)", name, what, short)
 			if flag != "" {
 				why = fmt.Sprintf("built-in: %s%s is not in the %s commit %s (a rules file added by the commits under review is not trusted)", name, flag, what, short)
@@ -191,6 +195,7 @@ func (p Policy) rules(ctx context.Context, s *Settings) (*config.Config, string,
 		}
 	}
 	cfg, err := config.Default()
+	s.BuiltInRules = true
 	return cfg, "built-in", err
 }
 

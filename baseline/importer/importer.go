@@ -1,5 +1,5 @@
 // Package importer turns another tool's list of known secrets (a gitleaks
-// JSON report, a detect-secrets baseline) into entries of a leakhound
+// JSON report or .gitleaksignore file, a detect-secrets baseline) into entries of a leakhound
 // baseline, so that a team can switch tools without reviewing everything
 // again.
 //
@@ -33,8 +33,9 @@ import (
 
 // Formats are the formats Parse reads.
 const (
-	Gitleaks      = "gitleaks"
-	DetectSecrets = "detect-secrets"
+	Gitleaks       = "gitleaks"
+	GitleaksIgnore = "gitleaksignore"
+	DetectSecrets  = "detect-secrets"
 )
 
 // Record is one secret another tool listed.
@@ -58,12 +59,42 @@ func Parse(format, name string, data []byte) ([]Record, error) {
 	switch format {
 	case Gitleaks:
 		return ParseGitleaks(name, data)
+	case GitleaksIgnore:
+		return ParseGitleaksIgnore(name, data)
 	case DetectSecrets:
 		return ParseDetectSecrets(name, data)
 	case "":
-		return nil, fmt.Errorf("--from is required: %s or %s", Gitleaks, DetectSecrets)
+		return nil, fmt.Errorf("--from is required: %s, %s or %s", Gitleaks, GitleaksIgnore, DetectSecrets)
 	}
-	return nil, fmt.Errorf("--from %q: want %s or %s", format, Gitleaks, DetectSecrets)
+	return nil, fmt.Errorf("--from %q: want %s, %s or %s", format, Gitleaks, GitleaksIgnore, DetectSecrets)
+}
+
+// ParseGitleaksIgnore reads a .gitleaksignore file: one gitleaks
+// fingerprint a line, commit:file:rule-id:line for a finding in history or
+// file:rule-id:line outside git; "#" starts a comment. Records match by
+// the secret leakhound finds on that line, at that commit. The file holds
+// no secrets, and neither does what is imported.
+func ParseGitleaksIgnore(name string, data []byte) ([]Record, error) {
+	var out []Record
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		file, n, commit := splitGitleaksFingerprint(line)
+		if file == "" || n <= 0 {
+			return nil, fmt.Errorf("%s:%d: not a gitleaks fingerprint (commit:file:rule-id:line or file:rule-id:line)", name, i+1)
+		}
+		parts := strings.Split(line, ":")
+		out = append(out, Record{
+			File:   cleanImportPath(file),
+			Line:   n,
+			Commit: commit,
+			Status: baseline.Unreviewed,
+			Label:  fmt.Sprintf("%s:%d, rule %s", name, i+1, parts[len(parts)-2]),
+		})
+	}
+	return out, nil
 }
 
 // Result says what Import did.

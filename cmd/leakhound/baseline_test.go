@@ -283,7 +283,7 @@ func TestBaselineBadInput(t *testing.T) {
 	if r := runLH(t, "", "baseline", "audit", g.Dir); r.code != 2 || !strings.Contains(r.err, "terminal") || strings.Contains(r.out, djangoKey) {
 		t.Errorf("audit off a terminal: exit %d %q", r.code, r.err)
 	}
-	if r := runLH(t, "", "baseline", "import", "--from", "trufflehog", bad, g.Dir); r.code != 2 || !strings.Contains(r.err, "want gitleaks or detect-secrets") {
+	if r := runLH(t, "", "baseline", "import", "--from", "trufflehog", bad, g.Dir); r.code != 2 || !strings.Contains(r.err, "want gitleaks, gitleaksignore or detect-secrets") {
 		t.Errorf("bad --from: exit %d %q", r.code, r.err)
 	}
 }

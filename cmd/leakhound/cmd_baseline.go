@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -187,15 +190,24 @@ func runBaselineCreate(ctx context.Context, opts baselineCreateOptions, args []s
 	}
 	n := len(b.Entries)
 	fmt.Fprintf(std.out, "wrote %s: %d secret%s, unreviewed\n", out, n, report.Plural(n))
-	if n > 0 {
-		fmt.Fprintln(std.out, "review them with 'leakhound baseline audit'; scans now report only secrets not listed there")
+	if def, err := t.BaselineFile(); err == nil && sameFile(def, out) {
+		if n > 0 {
+			fmt.Fprintln(std.out, "review them with 'leakhound baseline audit'; scans now report only secrets not listed there")
+		}
+	} else {
+		// Scans pick up only the baseline at the top of the work tree.
+		q := shellWord(out)
+		fmt.Fprintf(std.out, "scans and hooks read only %s at the repository's root on their own: use this one with\n", baseline.FileName)
+		fmt.Fprintf(std.out, "  leakhound scan --baseline %s    (likewise ci --baseline %s)\n", q, q)
+		fmt.Fprintf(std.out, "  leakhound baseline audit --baseline %s\n", q)
 	}
 	return scanOutcome(rep, "the baseline lists what was found")
 }
 
 type baselineUpdateOptions struct {
 	baselineScanOptions
-	file string
+	file   string
+	staged bool
 }
 
 func newBaselineUpdateCommand(std stdio) *cobra.Command {
@@ -211,11 +223,20 @@ a history rewrite) are dropped and counted; every other entry keeps its
 review. Entries from an older fingerprint version are migrated: each is
 matched to the finding with the same rule, file, line and commit. Every
 finding is recorded: --min-severity and --min-confidence are not taken
-here (see 'leakhound baseline --help').` + baselineExitHelp,
+here (see 'leakhound baseline --help').
+
+With --staged, only the staged changes are scanned (what the pre-commit
+hook scans), and the secrets found there are added, unreviewed, to the
+baseline (created if there is none); nothing is dropped. This is how to let
+a false positive through the pre-commit hook: run it, git add the baseline,
+and commit again.` + baselineExitHelp,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := filtersTaken(); err != nil {
 				return err
+			}
+			if opts.staged {
+				return runBaselineUpdateStaged(cmd.Context(), opts, args, std)
 			}
 			return runBaselineUpdate(cmd.Context(), opts, args, std)
 		},
@@ -223,7 +244,73 @@ here (see 'leakhound baseline --help').` + baselineExitHelp,
 	opts.AddFlags(cmd.Flags())
 	filtersTaken = noTriageFilters(cmd.Flags())
 	cmd.Flags().StringVarP(&opts.file, "baseline", "b", "", "baseline file (default: "+baseline.FileName+" at the repository's root)")
+	cmd.Flags().BoolVar(&opts.staged, "staged", false, "add the secrets in the staged changes (what the pre-commit hook blocks), and drop nothing")
 	return cmd
+}
+
+// runBaselineUpdateStaged adds the secrets of the staged changes to the
+// baseline, creating it when there is none, and drops nothing.
+func runBaselineUpdateStaged(ctx context.Context, opts baselineUpdateOptions, args []string, std stdio) error {
+	if opts.noGit {
+		return errors.New("--staged scans a repository's index: drop --no-git")
+	}
+	t, file, err := opts.open(pathArg(args), opts.file)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	b, err := baseline.Load(file)
+	if err != nil {
+		if _, statErr := os.Stat(file); !errors.Is(statErr, os.ErrNotExist) {
+			return err
+		}
+		b = baseline.New()
+	}
+	settings, err := scan.LoadSettings(ctx, t.Policy(scan.Policy{RulesFile: opts.config, NoBaseline: true}))
+	if err != nil {
+		return err
+	}
+	rep, err := runEngine(ctx, &scan.Staged{Repo: t.Repo, Name: t.Path}, scan.Options{Settings: settings, Short: true}, false, std)
+	if err != nil {
+		return interrupted(err, "the baseline is unchanged")
+	}
+	before := len(b.Entries)
+	for i := range rep.Findings {
+		b.Add(&rep.Findings[i])
+	}
+	added := slices.Clone(b.Entries[before:])
+	if len(added) == 0 {
+		fmt.Fprintf(std.out, "%s: nothing to add: the staged changes hold no secret it does not list\n", file)
+		return scanOutcome(rep, "")
+	}
+	b.Sort()
+	if err := saveBaseline(file, b); err != nil {
+		return err
+	}
+	n := len(added)
+	fmt.Fprintf(std.out, "added %d staged secret%s to %s (unreviewed)\n", n, report.Plural(n), file)
+	for _, e := range added {
+		fmt.Fprintf(std.out, "  added    %s  %s:%d  %s\n", e.RuleID, report.TermSafe(e.File), e.Line, e.Hint)
+	}
+	fmt.Fprintf(std.out, "now: git add %s, and commit again; review later with 'leakhound baseline audit'\n", shellWord(relToCwd(file)))
+	return scanOutcome(rep, "the baseline lists what was found")
+}
+
+// relToCwd returns path relative to the working directory when it is
+// below it, else path.
+func relToCwd(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
 }
 
 func runBaselineUpdate(ctx context.Context, opts baselineUpdateOptions, args []string, std stdio) error {
@@ -323,4 +410,25 @@ EXIT STATUS
 	fs.StringVar(&opts.reviewer, "reviewer", "", "who is reviewing (default: git's user.name <user.email>)")
 	fs.BoolVar(&opts.noColor, "no-color", false, "no colours (also: NO_COLOR)")
 	return cmd
+}
+
+// sameFile reports whether paths a and b name the same file, which need
+// not exist yet.
+func sameFile(a, b string) bool {
+	if fa, err := os.Stat(a); err == nil {
+		if fb, err := os.Stat(b); err == nil {
+			return os.SameFile(fa, fb)
+		}
+	}
+	aa, err1 := filepath.Abs(a)
+	ab, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == ab
+}
+
+// shellWord quotes s for a POSIX shell when it needs quoting.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -21,7 +21,7 @@ type baselineImportOptions struct {
 func newBaselineImportCommand(std stdio) *cobra.Command {
 	var opts baselineImportOptions
 	cmd := &cobra.Command{
-		Use:   "import --from gitleaks|detect-secrets FILE [PATH]",
+		Use:   "import --from gitleaks|gitleaksignore|detect-secrets FILE [PATH]",
 		Short: "Convert a gitleaks report or a detect-secrets baseline into leakhound's baseline",
 		Long: `Turn what another tool's baseline lists into entries of leakhound's baseline
 for the repository at PATH (default "."), so that a team can switch tools
@@ -30,6 +30,8 @@ without reviewing everything again.
   --from gitleaks FILE        a gitleaks JSON report (gitleaks git|dir
                               --report-format json), as used with
                               --baseline-path; redacted reports work too
+  --from gitleaksignore FILE  a .gitleaksignore file: gitleaks fingerprints
+                              (commit:file:rule-id:line), one a line
   --from detect-secrets FILE  a detect-secrets baseline (.secrets.baseline)
 
 Neither file holds leakhound's fingerprints, so the repository is scanned
@@ -51,7 +53,7 @@ review unless it is unreviewed.` + baselineExitHelp,
 		},
 	}
 	opts.AddFlags(cmd.Flags())
-	cmd.Flags().StringVar(&opts.from, "from", "", "format of FILE: gitleaks or detect-secrets")
+	cmd.Flags().StringVar(&opts.from, "from", "", "format of FILE: gitleaks (a JSON report), gitleaksignore (a .gitleaksignore file) or detect-secrets")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "baseline file to add to (default: "+baseline.FileName+" at the repository's root)")
 	return cmd
 }

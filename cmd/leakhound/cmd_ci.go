@@ -150,6 +150,9 @@ func runCIGuarded(ctx context.Context, opts ciOptions, args []string, std stdio,
 	if r.Platform == ci.GitHub {
 		specs = withAnnotations(specs, std)
 	}
+	if r.Unmerged() {
+		env.review = &report.Review{Head: rr.Head.String(), What: reviewName(r)}
+	}
 
 	// Rules and baseline come from the base commit: the work tree is the
 	// merge request's, and a merge request must not vet itself.
@@ -253,4 +256,17 @@ func appendStepSummary(path string, result *report.Report) error {
 		return fmt.Errorf("GitHub job summary %s: %w", path, werr)
 	}
 	return nil
+}
+
+// reviewName names the commits of an unmerged range for people.
+func reviewName(r ci.Range) string {
+	switch {
+	case r.PullRequest > 0:
+		return fmt.Sprintf("pull request #%d", r.PullRequest)
+	case r.Platform == ci.GitHub && r.Event == "merge_group":
+		return "the merge queue"
+	case r.Platform == ci.GitLab && r.Event == "merge_request_event":
+		return "this merge request"
+	}
+	return "this branch"
 }

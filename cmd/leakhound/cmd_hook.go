@@ -53,7 +53,7 @@ at install, or, if that file is gone, the leakhound found on PATH.`,
 --pre-commit picks one). A hook already there is kept as <hook>.leakhound-prev
 and run first, so nothing is lost; a hook managed by a hook framework (the
 pre-commit framework, husky, lefthook) is left alone unless --force, since the
-framework would overwrite ours: add leakhound to its configuration instead.` + exitStatusHelp,
+framework would overwrite ours: add leakhound to its configuration instead.` + installExitHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runHookInstall(opts, std)
@@ -82,7 +82,7 @@ framework would overwrite ours: add leakhound to its configuration instead.` + e
 commits the push would add to the remote: for an update remote_sha..local_sha,
 for a new branch or tag the commits no remote-tracking ref of REMOTE has,
 nothing for a deletion. Run by the pre-push hook; under the pre-commit
-framework it reads PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF instead.` + exitStatusHelp,
+framework it reads PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF instead.` + hookExitHelp("push"),
 		Args: cobra.RangeArgs(0, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runHookPrePush(cmd.Context(), opts, args, std)
@@ -93,7 +93,7 @@ framework it reads PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF instead.` + exitSta
 		Short: "Scan the staged changes (git's pre-commit hook)",
 		Long: `Scans what is staged against HEAD: the staged content of each changed file,
 and only what it adds. Same as "leakhound scan --staged" with the hook's
-short report.` + exitStatusHelp,
+short report.` + hookExitHelp("commit"),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runHookPreCommit(cmd.Context(), opts, std)
@@ -269,4 +269,22 @@ func runHookUninstall(opts hookOptions, std stdio) error {
 		}
 	}
 	return nil
+}
+
+// installExitHelp is the EXIT STATUS of hook install.
+const installExitHelp = `
+
+EXIT STATUS
+  0  installed
+  2  error (not a repository, a hook framework's hook without --force, ...)`
+
+// hookExitHelp is the EXIT STATUS of a client hook that blocks action.
+func hookExitHelp(action string) string {
+	return `
+
+EXIT STATUS
+  0  nothing found at or above --fail-on: the ` + action + ` goes ahead
+  1  secrets at or above --fail-on: the ` + action + ` is blocked
+  2  error, or a scan that could not read everything (the ` + action + ` is blocked)
+  130  interrupted`
 }

@@ -34,6 +34,7 @@ type scanOptions struct {
 	stdinName          string
 	verbose            bool
 	org                orgOptions
+	gitleaks           gitleaksOptions
 }
 
 // AddFlags adds the scan flags to fs.
@@ -42,7 +43,7 @@ func (o *scanOptions) AddFlags(fs *pflag.FlagSet) {
 	o.rulesOptions.AddFlags(fs, configFromRepo)
 	fs.StringArrayVar(&o.branches, "branch", nil, "scan only the history of this ref (repeatable; default: all refs)")
 	fs.StringVar(&o.rangeSpec, "range", "", "scan commits reachable from B and not from A, given as A..B")
-	fs.StringVar(&o.since, "since", "", "scan only commits committed since this date (2006-01-02, RFC 3339, or a duration such as 720h)")
+	fs.StringVar(&o.since, "since", "", "scan only commits committed since then: a date (2024-01-31, 2024/01/31), a time, or an age (30d, 2w, \"2 weeks ago\", yesterday)")
 	o.readOptions.AddFlags(fs)
 	o.triageOptions.AddFlags(fs)
 	fs.BoolVar(&o.noGit, "no-git", false, "scan each PATH (files and directories) as it is on disk, not git history")
@@ -89,10 +90,14 @@ FILE, else .secretsbaseline.json at the repository's root when there is one
 (see 'leakhound baseline --help'); --no-baseline reports everything.` + orgHelp + reportsHelp + exitStatusHelp,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.gitleaks.apply(&opts, cmd.Flags()); err != nil {
+				return err
+			}
 			return runScan(cmd.Context(), opts, args, std)
 		},
 	}
 	opts.AddFlags(cmd.Flags())
+	opts.gitleaks.AddFlags(cmd.Flags(), &opts)
 	return cmd
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/internal/since"
 	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
 	"github.com/leakhound/leakhound/triage"
@@ -111,17 +112,13 @@ func sizeString(n int64) string {
 	return strconv.FormatInt(n, 10)
 }
 
-// parseSince parses a date, an RFC 3339 time or a duration before now.
+// parseSince parses --since (see package since).
 func parseSince(s string, now time.Time) (time.Time, error) {
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", time.DateOnly} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t, nil
-		}
+	t, err := since.Parse(s, now)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--since %w", err)
 	}
-	if d, err := time.ParseDuration(s); err == nil && d > 0 {
-		return now.Add(-d), nil
-	}
-	return time.Time{}, fmt.Errorf("--since %q: want a date (2006-01-02), an RFC 3339 time or a duration (720h)", s)
+	return t, nil
 }
 
 func pathArg(args []string) string {

@@ -22,6 +22,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakhound/leakhound/internal/addrspace"
+	"github.com/leakhound/leakhound/internal/buildinfo"
 	"github.com/leakhound/leakhound/mirror"
 	"github.com/leakhound/leakhound/report"
 	"github.com/leakhound/leakhound/scan"
@@ -157,22 +158,23 @@ func newRootCommand(std stdio) *cobra.Command {
 		Long: `leakhound finds secrets (API keys, passwords, private keys, Django SECRET_KEYs)
 in git history: every commit of every ref, the commits being pushed, or the
 commits of a merge request.` + exitStatusHelp,
-		Version:       version,
+		Version:       buildinfo.Read(version).String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.SetIn(std.in)
 	root.SetOut(std.out)
 	root.SetErr(std.err)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
-	})
+	root.SetVersionTemplate("leakhound {{.Version}}\n")
 	root.AddCommand(newScanCommand(std))
 	root.AddCommand(newCICommand(std))
 	root.AddCommand(newRulesCommand(std))
 	root.AddCommand(newBaselineCommand(std))
 	root.AddCommand(newHookCommand(std))
 	root.AddCommand(newMergeCommand(std))
+	root.AddCommand(newVersionCommand(std))
+	root.AddCommand(newGitleaksAliases(std)...)
+	setHelp(root)
 	return root
 }
 
@@ -180,7 +182,7 @@ const exitStatusHelp = `
 
 EXIT STATUS
   0  no leaks found
-  1  leaks found (--exit-code changes it)
+  1  leaks found (scan's --exit-code changes it)
   2  error, or a scan that could not read everything it was asked to
   130  interrupted by SIGINT (SIGTERM, SIGHUP: 2); what was found so far is written,
        marked incomplete`

@@ -243,12 +243,14 @@ type reportEnv struct {
 	noColor     bool
 	// verbose names every skipped file in text reports.
 	verbose bool
+	// review, when not nil, says the commits scanned are under review.
+	review *report.Review
 }
 
 // options returns the reporter options of an output.
 func (e *reportEnv) options(o report.Output) report.Options {
 	color := o.Format == "text" && o.Stdout() && os.Getenv("NO_COLOR") == "" && !e.noColor && isTerminal(os.Stdout)
-	return report.Options{Version: version, Color: color, ShowSecrets: !e.masked(o), Verbose: e.verbose}
+	return report.Options{Version: version, Color: color, ShowSecrets: !e.masked(o), Verbose: e.verbose, Review: e.review}
 }
 
 // masked reports whether an output's secrets are masked.
