@@ -50,23 +50,60 @@ var _ Versioned = (*History)(nil)
 func (h *History) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 	return h.git.scan(ctx, s, h.Repo, Scanned{Name: h.Name, Mode: "git", Range: h.Label},
 		func(stats *gitwalk.Stats) (*gitwalk.Plan, error) {
-			p, err := h.Repo.Plan(ctx, gitwalk.Options{
+			o := gitwalk.Options{
 				Include: h.Include, Exclude: h.Exclude,
 				IncludeIDs: h.IncludeIDs, ExcludeIDs: h.ExcludeIDs,
 				Since: h.Since, IgnoreMissing: h.IgnoreMissing,
-			}, stats, s.Error)
+			}
+			wc, _ := s.cache.(WalkCache)
+			if wc != nil {
+				o.Record = true
+				if b := wc.WalkState(); b != nil {
+					o.Reuse = new(gitwalk.WalkState)
+					if o.Reuse.UnmarshalBinary(b) != nil {
+						o.Reuse = nil // the cache vouched for it: walk in full all the same
+					}
+				}
+			}
+			p, err := h.Repo.Plan(ctx, o, stats, s.Error)
 			if err == nil && h.Complete && p.Shallow {
 				err = checkShallowRange(h.Repo, p)
 			}
+			if err == nil && wc != nil {
+				var b []byte
+				if st := p.State(); st != nil {
+					b, _ = st.MarshalBinary()
+				}
+				wc.SetWalkState(b)
+			}
 			return p, err
 		})
+}
+
+// WalkCache is a BlobCache that also keeps what the last walk of a
+// repository's history learned (see gitwalk.WalkState), so that a scan of
+// every ref reads and diffs only the commits that are new since. A
+// History scanned with such a cache (Options.Cache) reuses and records
+// the state; its findings are those of a full walk.
+type WalkCache interface {
+	BlobCache
+	// WalkState returns the state the last scan recorded (encoded, see
+	// gitwalk.WalkState.MarshalBinary), or nil.
+	WalkState() []byte
+	// SetWalkState records the encoded state of this scan's walk (nil:
+	// none, the next scan walks in full).
+	SetWalkState([]byte)
 }
 
 // Prior implements Versioned.
 func (h *History) Prior(id string) ([]byte, bool, error) { return h.git.prior(id) }
 
 // InHead implements Versioned.
-func (h *History) InHead(fs []leak.Finding) (Head, []string) { return h.git.inHead(fs) }
+func (h *History) InHead(fs []leak.Finding) (Head, []string) {
+	ws := h.git.fillCommits(fs)
+	head, more := h.git.inHead(fs)
+	return head, append(ws, more...)
+}
 
 func (h *History) release() { h.git.release() }
 
@@ -165,6 +202,46 @@ func (g *gitState) prior(id string) ([]byte, bool, error) {
 	}
 	b, err := g.rd.Blob(h, g.maxFileSize)
 	return b, false, err
+}
+
+// fillCommits sets the author, email, date and message of the findings'
+// commits that the walk took from a WalkState without reading them (see
+// gitwalk.Plan.Unread): only the commits a report names are read.
+func (g *gitState) fillCommits(fs []leak.Finding) []string {
+	if g.plan == nil {
+		return nil
+	}
+	var ids []string
+	for i := range fs {
+		if c := fs[i].Commit; c != "" && g.plan.Unread(c) {
+			ids = append(ids, c)
+		}
+		for _, l := range fs[i].Locations {
+			if l.Commit != "" && g.plan.Unread(l.Commit) {
+				ids = append(ids, l.Commit)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	metas, errs := g.repo.CommitMetas(ids)
+	fill := func(l *leak.Location) {
+		if m, ok := metas[l.Commit]; ok {
+			l.Author, l.Email, l.Date, l.Message = m.Author, m.Email, m.Date, m.Message
+		}
+	}
+	for i := range fs {
+		fill(&fs[i].Location)
+		for j := range fs[i].Locations {
+			fill(&fs[i].Locations[j])
+		}
+	}
+	var ws []string
+	for _, err := range errs {
+		ws = append(ws, "cannot read a finding's commit: "+err.Error())
+	}
+	return ws
 }
 
 func (g *gitState) release() {
