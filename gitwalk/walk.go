@@ -76,6 +76,7 @@ type Plan struct {
 	// is what this walk learned, if recorded.
 	unread map[string]bool
 	state  *WalkState
+	grown  bool
 }
 
 type blobInfo struct {
@@ -246,6 +247,12 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 	if w.next != nil && !troubled && !w.plan.Shallow && len(w.trees.tooLarge) == 0 {
 		w.plan.state = w.next
 	}
+	// Every commit of a walk of every ref is in range: the history only
+	// grew if the walk met every commit of the state again.
+	w.plan.grown = w.reuse != nil && !troubled && w.reusedN == len(w.reuse.commits)
+	if w.plan.state != nil && w.plan.grown && len(w.next.commits) == len(w.reuse.commits) {
+		w.plan.state = w.reuse // the same commits, the same state
+	}
 	return w.plan, nil
 }
 
@@ -262,8 +269,10 @@ type walker struct {
 	trees   *treeReader
 	plan    *Plan
 	paths   *interner
-	// reuse is the WalkState reused, next the one recorded (nil: none).
+	// reuse is the WalkState reused, next the one recorded (nil: none);
+	// reusedN counts the commits taken from reuse.
 	reuse, next *WalkState
+	reusedN     int
 }
 
 // tips resolves revisions to commits, peeling tags. With none given and

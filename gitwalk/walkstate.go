@@ -234,6 +234,7 @@ func (w *walker) fromState(h plumbing.Hash, sc *stateCommit) *commitInfo {
 	}
 	w.commits[h] = ci
 	w.plan.unread[ci.meta.Hash] = true
+	w.reusedN++
 	w.stats.CommitsWalked.Add(1)
 	w.stats.CommitsReused.Add(1)
 	return ci
@@ -250,6 +251,13 @@ func (p *Plan) Unread(id string) bool { return p.unread[id] }
 // that met damaged or missing objects, a shallow boundary, or trees over
 // the size limit: such a walk is not remembered).
 func (p *Plan) State() *WalkState { return p.state }
+
+// Grown reports whether the walk reused a WalkState and met every commit
+// it holds again: since the walk that recorded the state, commits were
+// added to the history, none left it (no ref deleted or rewound, no
+// history rewritten). The plan's commits then keep the order they had
+// among themselves, and what they introduced.
+func (p *Plan) Grown() bool { return p.grown }
 
 // CommitMetas reads what reports show of the commits ids: author, email,
 // date and message (Hash set, Order zero). A commit that cannot be read is

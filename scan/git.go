@@ -55,48 +55,29 @@ func (h *History) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 				IncludeIDs: h.IncludeIDs, ExcludeIDs: h.ExcludeIDs,
 				Since: h.Since, IgnoreMissing: h.IgnoreMissing,
 			}
-			wc, _ := s.cache.(WalkCache)
-			if wc != nil {
-				o.Record = true
-				if b := wc.WalkState(); b != nil {
-					o.Reuse = new(gitwalk.WalkState)
-					if o.Reuse.UnmarshalBinary(b) != nil {
-						o.Reuse = nil // the cache vouched for it: walk in full all the same
-					}
-				}
+			if wc, ok := s.cache.(WalkCache); ok {
+				h.git.walk = &walkCacheState{wc: wc, skipped: map[string]inertBlob{}}
+				h.git.walk.load(&o)
 			}
 			p, err := h.Repo.Plan(ctx, o, stats, s.Error)
 			if err == nil && h.Complete && p.Shallow {
 				err = checkShallowRange(h.Repo, p)
 			}
-			if err == nil && wc != nil {
-				var b []byte
-				if st := p.State(); st != nil {
-					b, _ = st.MarshalBinary()
-				}
-				wc.SetWalkState(b)
+			if err == nil && h.git.walk != nil {
+				h.git.walk.grown = p.Grown()
 			}
 			return p, err
 		})
 }
 
-// WalkCache is a BlobCache that also keeps what the last walk of a
-// repository's history learned (see gitwalk.WalkState), so that a scan of
-// every ref reads and diffs only the commits that are new since. A
-// History scanned with such a cache (Options.Cache) reuses and records
-// the state; its findings are those of a full walk.
-type WalkCache interface {
-	BlobCache
-	// WalkState returns the state the last scan recorded (encoded, see
-	// gitwalk.WalkState.MarshalBinary), or nil.
-	WalkState() []byte
-	// SetWalkState records the encoded state of this scan's walk (nil:
-	// none, the next scan walks in full).
-	SetWalkState([]byte)
-}
-
 // Prior implements Versioned.
 func (h *History) Prior(id string) ([]byte, bool, error) { return h.git.prior(id) }
+
+func (h *History) recordWalk(inert map[string][]string) {
+	if h.git.walk != nil && h.git.plan != nil {
+		h.git.walk.record(h.git.plan, inert)
+	}
+}
 
 // InHead implements Versioned.
 func (h *History) InHead(fs []leak.Finding) (Head, []string) {
@@ -145,6 +126,8 @@ type gitState struct {
 	// maxFileSize bounds every blob read outside the scan itself (prior
 	// versions, files of the default branch's tip): the scan's own limit.
 	maxFileSize int64
+	// walk is what a WalkCache gave and will keep (nil: none).
+	walk *walkCacheState
 }
 
 // scan plans with plan, then reads the plan's blobs into s.
@@ -167,7 +150,8 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 	if c := s.cache; c != nil {
 		gopts.Skip = func(id gitwalk.ID) bool {
 			h := id.String()
-			return c.Clean(h, SourcePaths(p.Sources(h)))
+			srcs := p.Sources(h)
+			return c.Clean(h, SourcePaths(srcs)) || g.walk.skip(s, h, srcs)
 		}
 	}
 	err = repo.Scan(ctx, p, gopts, stats,

@@ -53,6 +53,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -204,6 +205,9 @@ type Cache struct {
 	added []string // records (without MAC) to write
 	seen  map[entryKey]bool
 
+	// hm computes the records' MACs (see mac).
+	hm hash.Hash
+
 	// walk is the walk state loaded, next the one to save.
 	walk, next []byte
 }
@@ -299,6 +303,9 @@ func (c *Cache) SetWalkState(ws []byte) {
 
 // saveWalk writes the walk state to save, or removes the file without one.
 func (c *Cache) saveWalk() error {
+	if bytes.Equal(c.next, c.walk) && c.next != nil {
+		return nil // as it was
+	}
 	if c.next == nil {
 		if err := os.Remove(c.walkFile()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("scan cache: %w", err)
@@ -320,8 +327,13 @@ func (c *Cache) header() string {
 }
 
 // mac returns the HMAC of the record after prev, bound to the repository.
+// It is called by one goroutine at a time (load, then Save under mu).
 func (c *Cache) mac(prev []byte, record string) []byte {
-	m := hmac.New(sha256.New, c.store.key)
+	if c.hm == nil {
+		c.hm = hmac.New(sha256.New, c.store.key)
+	}
+	m := c.hm
+	m.Reset()
 	m.Write([]byte(c.repo))
 	m.Write([]byte{0})
 	m.Write(prev)

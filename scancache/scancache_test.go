@@ -357,3 +357,47 @@ func TestIncrementalAfterRefsChange(t *testing.T) {
 		}
 	}
 }
+
+// TestInertBlobsAreNotReadAgain edits a file that holds a secret several
+// times, keeping the secret: of its versions only the first introduced
+// it. A re-scan of the grown history reads that one again (for the
+// secret) and none of the others; a rewritten history reads them all; the
+// findings are a full scan's each time.
+func TestInertBlobsAreNotReadAgain(t *testing.T) {
+	t.Parallel()
+	s := gittest.Secrets()
+	r := gittest.New(t)
+	r.Write("README", "hello\n").Commit("start")
+	base := r.Head()
+	for i := range 5 {
+		r.Write("deploy.sh", fmt.Sprintf("# version %d\nexport GITHUB_TOKEN=%s\n", i, s["github-token"])).Commit("deploy")
+	}
+	store, err := scancache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := scanWith(t, r.Dir, store, nil)
+	check := func(name string, wantRead int) {
+		t.Helper()
+		inc, _ := scanWith(t, r.Dir, store, nil)
+		full, _ := scanWith(t, r.Dir, nil, nil)
+		if a, b := findings(t, inc), findings(t, full); a != b {
+			t.Errorf("%s: incremental scan:\n%s\nfull scan:\n%s", name, a, b)
+		}
+		if inc.Summary.Blobs != wantRead {
+			t.Errorf("%s: %d blobs read, want %d", name, inc.Summary.Blobs, wantRead)
+		}
+	}
+	if len(first.Findings) != 1 || first.Summary.Blobs != 6 {
+		t.Fatalf("first scan: %d findings, %d blobs", len(first.Findings), first.Summary.Blobs)
+	}
+	check("no change", 1)
+	r.Write("deploy.sh", "# version 6\nexport GITHUB_TOKEN=$TOKEN\n").Commit("token from the environment")
+	check("a new commit", 2) // the new version, and the first again
+	// Rewritten: main back before the token, then the token again in a
+	// later version: the versions that kept it are not trusted to be inert.
+	r.SetRef("refs/heads/main", base)
+	r.Checkout("main")
+	r.Write("deploy.sh", fmt.Sprintf("# version 0\nexport GITHUB_TOKEN=%s\n", s["github-token"])).Commit("deploy again")
+	check("rewritten history", 1)
+}
