@@ -266,8 +266,10 @@ type engine struct {
 	// known are the holdKeys of the matches of blobs a cache spared
 	// reading, by blob.
 	known map[string][]string
-	// occurs lists, for each occurrence attribute saw, the blobs it is in.
+	// occurs lists, for each occurrence attribute saw, the blobs it is in;
+	// blobFPs the fingerprints of each blob's occurrences.
 	occurs  map[occurrence][]string
+	blobFPs map[string][]string
 	sites   map[string]bool // roots of built documentation sites seen
 	skipped map[leak.SkipReason]int
 	nerrs   int
@@ -338,6 +340,7 @@ func (e *engine) attribute(v Versioned) {
 		order int
 	}
 	e.occurs = map[occurrence][]string{}
+	e.blobFPs = map[string][]string{}
 	var old []seen
 	for _, bm := range e.found {
 		for _, src := range bm.sources {
@@ -356,6 +359,7 @@ func (e *engine) attribute(v Versioned) {
 				}
 				o := occurrenceOf(f.Fingerprint, f.Location)
 				e.occurs[o] = append(e.occurs[o], bm.blob)
+				e.blobFPs[bm.blob] = append(e.blobFPs[bm.blob], f.Fingerprint)
 				if isNew {
 					e.col.Add(f, order(src))
 				} else {
@@ -380,11 +384,25 @@ func occurrenceOf(fp string, l leak.Location) occurrence {
 }
 
 // inert returns the blobs read that held matches but gave the report
-// nothing (fs, as collected): every match there was dropped, or kept a
-// secret an earlier version held, or lost to an earlier occurrence in the
-// same file. With each, the holdKeys of its matches.
+// nothing (fs, as collected): every match there was dropped by the rules,
+// or is of a secret reported elsewhere and lost to an earlier occurrence
+// in its file. With each, the holdKeys of its matches.
 func (e *engine) inert(fs []leak.Finding) map[string][]string {
 	gave := map[string]bool{}
+	reported := map[string]bool{}
+	for i := range fs {
+		reported[fs[i].Fingerprint] = true
+	}
+	// An occurrence of a secret reported nowhere would be a location as
+	// soon as the secret is found elsewhere: its blob is not inert.
+	for b, fps := range e.blobFPs {
+		for _, fp := range fps {
+			if !reported[fp] {
+				gave[b] = true
+				break
+			}
+		}
+	}
 	for i := range fs {
 		for _, b := range e.occurs[occurrenceOf(fs[i].Fingerprint, fs[i].Location)] {
 			gave[b] = true

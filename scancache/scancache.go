@@ -12,6 +12,13 @@
 // scan; a blob with matches is read again, so that its findings are those
 // of a full scan, secret included.
 //
+// Beside it, the cache keeps what the scan engine records of the last
+// scan as a whole (scan.WalkCache): the walk of history (object ids,
+// paths, file modes, commit dates) and the blobs whose matches gave the
+// report nothing, by id, digest of places and hashes of secrets. It is
+// opaque here, rewritten whole after each scan, and signed with an
+// HMAC-SHA-256 bound to the repository and the digest of the rules.
+//
 // # When it is not used
 //
 // The cache of a repository is valid for one digest of the rules, the scan
@@ -25,7 +32,8 @@
 //
 // # Format
 //
-// One append-only text file per repository:
+// One append-only text file per repository, and the file of the last
+// scan's record (see walkMagic):
 //
 //	leakhound-scancache 1 <digest>
 //	<blob id> <paths digest> <n> <fingerprint>:<line>:<column>... <mac>

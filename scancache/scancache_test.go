@@ -401,3 +401,43 @@ func TestInertBlobsAreNotReadAgain(t *testing.T) {
 	r.Write("deploy.sh", fmt.Sprintf("# version 0\nexport GITHUB_TOKEN=%s\n", s["github-token"])).Commit("deploy again")
 	check("rewritten history", 1)
 }
+
+// TestKeptSecretFoundLaterElsewhere: a secret first in a commit its rule
+// allows, then moved to another file (which keeps it, so introduces
+// nothing, and with nothing reported that place is not a location
+// either), then added to a third file: the moved file becomes a location
+// of the new finding, in a re-scan as in a full scan.
+func TestKeptSecretFoundLaterElsewhere(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	special := fmt.Sprintf("SPECIAL-%d", 48151623)
+	first := r.Write("a.txt", special+"\n").Commit("a")
+	rules, err := config.Parse("rules.toml", []byte(fmt.Sprintf(`
+[[rules]]
+id = "special-token"
+description = "A token"
+regex = '''SPECIAL-([0-9]{8})'''
+keywords = ["special-"]
+severity = "high"
+[[rules.allowlists]]
+commits = ["%s"]
+`, first)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Remove("a.txt")
+	r.Write("b.txt", special+"\nmore\n").Commit("moved")
+	store, err := scancache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, _ := scanWith(t, r.Dir, store, rules); len(rep.Findings) != 0 {
+		t.Fatalf("first scan: %d findings", len(rep.Findings))
+	}
+	r.Write("c.txt", special+"\n").Commit("c")
+	inc, _ := scanWith(t, r.Dir, store, rules)
+	full, _ := scanWith(t, r.Dir, nil, rules)
+	if len(full.Findings) != 1 || len(full.Findings[0].Locations) != 1 || findings(t, inc) != findings(t, full) {
+		t.Errorf("incremental:\n%s\nfull:\n%s", findings(t, inc), findings(t, full))
+	}
+}
