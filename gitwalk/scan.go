@@ -24,6 +24,7 @@ import (
 type Stats struct {
 	CommitsWalked atomic.Int64 // commit objects read
 	CommitsDiffed atomic.Int64 // commits in range whose trees were diffed
+	CommitsReused atomic.Int64 // commits taken from a WalkState, neither read nor diffed
 	BlobsTotal    atomic.Int64 // blobs Scan will read
 	BlobsRead     atomic.Int64 // blobs read so far, scanned or skipped
 	BytesRead     atomic.Int64 // bytes of blob content read so far

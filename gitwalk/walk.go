@@ -36,6 +36,15 @@ type Options struct {
 	// IgnoreMissing makes missing include and exclude commits an error only
 	// for Include: a missing excluded commit then just limits nothing.
 	IgnoreMissing bool
+	// Reuse is what an earlier walk of every ref of this repository
+	// learned (see WalkState): its commits are neither read nor diffed
+	// again. It applies only to a walk of every ref (no Include, Exclude
+	// or Since) of a repository that is not a shallow clone; otherwise it
+	// is ignored.
+	Reuse *WalkState
+	// Record makes a walk of every ref keep what it learned, for
+	// Plan.State.
+	Record bool
 }
 
 // Plan is the outcome of walking history: the commits in range and, for each
@@ -63,6 +72,11 @@ type Plan struct {
 
 	blobs map[plumbing.Hash]*blobInfo
 	order []plumbing.Hash // blobs in first-seen order
+	// unread are the commits taken from a WalkState (see Unread); state
+	// is what this walk learned, if recorded.
+	unread map[string]bool
+	state  *WalkState
+	grown  bool
 }
 
 type blobInfo struct {
@@ -124,6 +138,8 @@ type commitInfo struct {
 	// cyclic marks a commit whose parents form a cycle: it is diffed only
 	// against parents ordered before it.
 	cyclic bool
+	// state is what a reused WalkState knows of the commit, or nil.
+	state *stateCommit
 }
 
 const (
@@ -147,12 +163,30 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 		stats:   stats,
 		commits: make(map[plumbing.Hash]*commitInfo),
 		objs:    r.newObjects(planCacheBytes, false),
-		plan:    &Plan{Skipped: make(map[leak.SkipReason]int), blobs: make(map[plumbing.Hash]*blobInfo)},
+		plan:    &Plan{Skipped: make(map[leak.SkipReason]int), blobs: make(map[plumbing.Hash]*blobInfo), unread: map[string]bool{}},
 		paths:   newInterner(),
 	}
 	shallow, bad, err := r.shallow()
 	if err != nil {
 		return nil, fmt.Errorf("read shallow file: %w", err)
+	}
+	// A state serves a walk of every ref of a complete repository, and only
+	// a walk that met no problem is remembered: whatever it could not read
+	// must be tried again.
+	everyRef := len(opts.Include) == 0 && len(opts.Exclude) == 0 && len(opts.IncludeIDs) == 0 &&
+		len(opts.ExcludeIDs) == 0 && opts.Since.IsZero() && len(shallow) == 0 && len(bad) == 0
+	troubled := false
+	if everyRef {
+		w.reuse = opts.Reuse
+		if opts.Record {
+			w.next = &WalkState{commits: map[plumbing.Hash]*stateCommit{}}
+		}
+		given := onErr
+		onErr = func(item string, err error) error {
+			troubled = true
+			return given(item, err)
+		}
+		w.onErr = onErr
 	}
 	for _, err := range bad {
 		if err := onErr("shallow", err); err != nil {
@@ -210,6 +244,15 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 	if n := len(w.trees.tooLarge); n > 0 {
 		w.plan.Skipped[leak.SkipTreeTooLarge] += n
 	}
+	if w.next != nil && !troubled && !w.plan.Shallow && len(w.trees.tooLarge) == 0 {
+		w.plan.state = w.next
+	}
+	// Every commit of a walk of every ref is in range: the history only
+	// grew if the walk met every commit of the state again.
+	w.plan.grown = w.reuse != nil && !troubled && w.reusedN == len(w.reuse.commits)
+	if w.plan.state != nil && w.plan.grown && len(w.next.commits) == len(w.reuse.commits) {
+		w.plan.state = w.reuse // the same commits, the same state
+	}
 	return w.plan, nil
 }
 
@@ -226,6 +269,10 @@ type walker struct {
 	trees   *treeReader
 	plan    *Plan
 	paths   *interner
+	// reuse is the WalkState reused, next the one recorded (nil: none);
+	// reusedN counts the commits taken from reuse.
+	reuse, next *WalkState
+	reusedN     int
 }
 
 // tips resolves revisions to commits, peeling tags. With none given and
@@ -304,6 +351,10 @@ func (w *walker) peel(name string, h plumbing.Hash) (plumbing.Hash, error) {
 	if _, ok := w.commits[h]; ok {
 		return h, nil
 	}
+	if sc := w.reused(h); sc != nil {
+		w.fromState(h, sc)
+		return h, nil
+	}
 	h, typ, data, tags, err := w.objs.peel(h)
 	switch {
 	case err != nil:
@@ -317,6 +368,11 @@ func (w *walker) peel(name string, h plumbing.Hash) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, nil
 	case typ != plumbing.CommitObject:
 		return plumbing.ZeroHash, nil
+	}
+	if sc := w.reused(h); sc != nil {
+		if _, ok := w.commits[h]; !ok {
+			w.fromState(h, sc) // a tag's commit
+		}
 	}
 	if _, ok := w.commits[h]; !ok {
 		c, err := parseCommit(h, data)
@@ -349,6 +405,9 @@ func (w *walker) addCommit(h plumbing.Hash, c *commitHeader) *commitInfo {
 func (w *walker) commit(h plumbing.Hash) (*commitInfo, error) {
 	if c, ok := w.commits[h]; ok {
 		return c, nil
+	}
+	if sc := w.reused(h); sc != nil {
+		return w.fromState(h, sc), nil
 	}
 	c, err := w.objs.readCommit(h)
 	if err != nil {
@@ -554,6 +613,14 @@ func (q *oldestFirst) Pop() any {
 func (w *walker) diffCommit(lc *leak.Commit) error {
 	h := plumbing.NewHash(lc.Hash)
 	c := w.commits[h]
+	if c.state != nil {
+		// Diffed by an earlier walk: what it introduced is known.
+		for _, ch := range c.state.changes {
+			w.record(lc, change{path: w.paths.intern([]byte(ch.path)), mode: ch.mode, new: ch.blob}, ch.prior, nil)
+		}
+		w.remember(c, c.state.changes)
+		return nil
+	}
 	var parentTrees []plumbing.Hash
 	if !c.missing {
 		for _, ph := range c.parents {
@@ -618,9 +685,18 @@ func (w *walker) diffCommit(lc *leak.Commit) error {
 		}
 		changes, priors = kept, keptPriors
 	}
+	var kept []stateChange
 	for i, ch := range changes {
-		w.record(lc, ch, priors[i], deleted)
+		prior := priors[i]
+		if len(prior) == 0 && len(deleted) > 0 && ch.mode.IsFile() {
+			prior = renameSources(ch, deleted)
+		}
+		w.record(lc, ch, prior, nil)
+		if w.next != nil {
+			kept = append(kept, stateChange{path: ch.path, mode: ch.mode, blob: ch.new, prior: prior})
+		}
 	}
+	w.remember(c, kept)
 	if walkErr != nil {
 		if err := w.ctx.Err(); err != nil {
 			return err
@@ -633,6 +709,23 @@ func (w *walker) diffCommit(lc *leak.Commit) error {
 type deletion struct {
 	path string
 	blob plumbing.Hash
+}
+
+// reused returns what the reused state knows of commit h, or nil.
+func (w *walker) reused(h plumbing.Hash) *stateCommit {
+	if w.reuse == nil {
+		return nil
+	}
+	return w.reuse.commits[h]
+}
+
+// remember keeps commit c, which introduced changes, in the state being
+// recorded.
+func (w *walker) remember(c *commitInfo, changes []stateChange) {
+	if w.next == nil {
+		return
+	}
+	w.next.commits[c.hash] = &stateCommit{tree: c.tree, parents: c.parents, when: c.when.Unix(), changes: changes}
 }
 
 // record notes that commit lc introduced ch.

@@ -47,7 +47,11 @@ func (g GitHubAnnotations) Write(w io.Writer, r *Report) error {
 		if f.EndLine >= f.Line && f.EndColumn > 0 {
 			props = append(props, "endLine="+strconv.Itoa(f.EndLine), "endColumn="+strconv.Itoa(f.EndColumn))
 		}
-		props = append(props, "title="+ghProperty("leakhound: "+f.RuleID))
+		title := "leakhound: " + f.RuleID
+		if f.Repository != "" {
+			title += " in " + f.Repository
+		}
+		props = append(props, "title="+ghProperty(title))
 		fmt.Fprintf(&b, "::%s %s::%s\n", cmd, strings.Join(props, ","), ghData(message(f)))
 	}
 	if r.Summary.Incomplete {
@@ -108,7 +112,7 @@ func (m Markdown) Write(w io.Writer, r *Report) error {
 		b.WriteString("|---|---|---|---|---|---|\n")
 		for i := range r.Findings {
 			f := &r.Findings[i]
-			loc := mdCode(fmt.Sprintf("%s:%d", f.File, f.Line))
+			loc := mdCode(fmt.Sprintf("%s:%d", inRepo(f.Repository, f.File), f.Line))
 			if n := len(f.Locations); n > 0 {
 				loc += fmt.Sprintf(" (+%d)", n)
 			}

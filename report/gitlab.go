@@ -221,6 +221,9 @@ func glVuln(f *leak.Finding) glVulnerability {
 func glDescription(f *leak.Finding) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s in `%s` at line %d", f.Description, what(f), f.File, f.Line)
+	if f.Repository != "" {
+		fmt.Fprintf(&b, " of repository `%s`", f.Repository)
+	}
 	if f.Commit != "" {
 		fmt.Fprintf(&b, ", introduced in commit %s by %s on %s", f.Commit, f.Author, f.Date.UTC().Format(time.DateOnly))
 	}
@@ -234,9 +237,9 @@ func glDescription(f *leak.Finding) string {
 	}
 	for _, l := range f.Locations {
 		if l.Commit != "" {
-			fmt.Fprintf(&b, "\nAlso introduced in `%s` at line %d, commit %s.", l.File, l.Line, ShortID(l.Commit))
+			fmt.Fprintf(&b, "\nAlso introduced in `%s` at line %d, commit %s.", inRepo(l.Repository, l.File), l.Line, ShortID(l.Commit))
 		} else {
-			fmt.Fprintf(&b, "\nAlso in `%s` at line %d.", l.File, l.Line)
+			fmt.Fprintf(&b, "\nAlso in `%s` at line %d.", inRepo(l.Repository, l.File), l.Line)
 		}
 	}
 	fmt.Fprintf(&b, "\nFingerprint: %s", f.Fingerprint)

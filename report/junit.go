@@ -49,8 +49,8 @@ func (j JUnit) Write(w io.Writer, r *Report) error {
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		suite.AddTestcase(junit.Testcase{
-			Classname: xmlSafe(f.File),
-			Name:      xmlSafe(fmt.Sprintf("%s at %s:%d", f.RuleID, f.File, f.Line)),
+			Classname: xmlSafe(inRepo(f.Repository, f.File)),
+			Name:      xmlSafe(fmt.Sprintf("%s at %s:%d", f.RuleID, inRepo(f.Repository, f.File), f.Line)),
 			Failure: &junit.Result{
 				Message: xmlSafe(message(f)),
 				Type:    xmlSafe(f.RuleID),
@@ -98,15 +98,18 @@ func junitDetails(f *leak.Finding) string {
 		fmt.Fprintf(&b, "staged:      not committed yet\n")
 	}
 	fmt.Fprintf(&b, "secret:      %s\n", what(f))
+	if f.Repository != "" {
+		fmt.Fprintf(&b, "repository:  %s\n", f.Repository)
+	}
 	fmt.Fprintf(&b, "file:        %s:%d:%d\n", f.File, f.Line, f.Column)
 	if f.Commit != "" {
 		fmt.Fprintf(&b, "commit:      %s %s <%s> %s\n", f.Commit, f.Author, f.Email, f.Date.UTC().Format("2006-01-02"))
 	}
 	for _, l := range f.Locations {
 		if l.Commit != "" {
-			fmt.Fprintf(&b, "also in:     %s:%d (commit %s)\n", l.File, l.Line, ShortID(l.Commit))
+			fmt.Fprintf(&b, "also in:     %s:%d (commit %s)\n", inRepo(l.Repository, l.File), l.Line, ShortID(l.Commit))
 		} else {
-			fmt.Fprintf(&b, "also in:     %s:%d\n", l.File, l.Line)
+			fmt.Fprintf(&b, "also in:     %s:%d\n", inRepo(l.Repository, l.File), l.Line)
 		}
 	}
 	fmt.Fprintf(&b, "fingerprint: %s\n\n", f.Fingerprint)

@@ -592,3 +592,35 @@ func TestTruncateKeepsRunes(t *testing.T) {
 		t.Errorf("name of %d bytes, the schema allows 255", n)
 	}
 }
+
+// TestEveryFormatNamesTheRepository renders a report of several
+// repositories in every format: each names the repository of every finding
+// and of every other location, since a path alone does not say which
+// repository holds the secret; SARIF stays valid.
+func TestEveryFormatNamesTheRepository(t *testing.T) {
+	r := sample()
+	repos := []string{"https://git.example.com/org/api", "/srv/git/web.git", "https://git.example.com/org/ops", "file:///srv/mirror/tools"}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		f.Repository = repos[i]
+		r.Summary.Repositories = append(r.Summary.Repositories, RepoSummary{Repository: repos[i], Commits: 1})
+	}
+	const other = "/srv/git/other-repo.git"
+	r.Findings[0].Locations[0].Repository = other
+	s := compileSchema(t, "sarif-schema-2.1.0.json")
+	for ext, rep := range reporters() {
+		out := string(render(t, rep, r))
+		for i, repo := range repos {
+			if !strings.Contains(out, repo) {
+				t.Errorf("%s: the repository of finding %d (%s) is not named:\n%s", ext, i, repo, out)
+			}
+		}
+		// Markdown and annotations count the other places, not list them.
+		if ext != "md" && ext != "github.txt" && !strings.Contains(out, other) {
+			t.Errorf("%s: the repository of another location (%s) is not named:\n%s", ext, other, out)
+		}
+		if ext == "sarif" {
+			validate(t, s, []byte(out))
+		}
+	}
+}

@@ -122,7 +122,13 @@ func (s *SARIF) Write(w io.Writer, r *Report) error {
 				WithMessage(sarif.NewTextMessage(alsoHere(l)))
 			res.AddRelatedLocation(loc)
 		}
-		props := sarif.NewPropertyBag().Add("fingerprint", f.Fingerprint).
+		props := sarif.NewPropertyBag()
+		if f.Repository != "" {
+			// A path is relative to its repository: in a report of several,
+			// the repository says which.
+			props.Add("repository", f.Repository)
+		}
+		props.Add("fingerprint", f.Fingerprint).
 			Add("severity", severity(f)).
 			Add("confidence", confidence(f)).
 			Add("context", contextLabel(f)).
@@ -306,10 +312,14 @@ func fileURI(path string) string {
 }
 
 func alsoHere(l leak.Location) string {
-	if l.Commit != "" {
-		return "also introduced here, in commit " + ShortID(l.Commit)
+	in := ""
+	if l.Repository != "" {
+		in = " in repository " + l.Repository
 	}
-	return "also here"
+	if l.Commit != "" {
+		return "also introduced here" + in + ", in commit " + ShortID(l.Commit)
+	}
+	return "also here" + in
 }
 
 func incompleteNote(s *Summary) string {

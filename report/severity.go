@@ -90,7 +90,7 @@ func what(f *leak.Finding) string {
 // message field.
 func message(f *leak.Finding) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s in %s:%d", f.Description, what(f), f.File, f.Line)
+	fmt.Fprintf(&b, "%s: %s in %s:%d", f.Description, what(f), inRepo(f.Repository, f.File), f.Line)
 	if f.Commit != "" {
 		fmt.Fprintf(&b, ", introduced in commit %s", ShortID(f.Commit))
 		if f.Author != "" {
@@ -102,4 +102,14 @@ func message(f *leak.Finding) string {
 	}
 	fmt.Fprintf(&b, " [%s, %s confidence, %s]", severity(f), confidence(f), contextLabel(f))
 	return b.String()
+}
+
+// inRepo names file in repository repo ("repo: file") in a report of
+// several repositories, where a path alone is ambiguous; in a scan of one
+// (repo empty) it is file.
+func inRepo(repo, file string) string {
+	if repo == "" {
+		return file
+	}
+	return repo + ": " + file
 }

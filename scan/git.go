@@ -51,13 +51,21 @@ var _ Versioned = (*History)(nil)
 func (h *History) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 	return h.git.scan(ctx, s, h.Repo, Scanned{Name: h.Name, Mode: "git", Range: h.Label},
 		func(stats *gitwalk.Stats) (*gitwalk.Plan, error) {
-			p, err := h.Repo.Plan(ctx, gitwalk.Options{
+			o := gitwalk.Options{
 				Include: h.Include, Exclude: h.Exclude,
 				IncludeIDs: h.IncludeIDs, ExcludeIDs: h.ExcludeIDs,
 				Since: h.Since, IgnoreMissing: h.IgnoreMissing,
-			}, stats, s.Error)
+			}
+			if wc, ok := s.cache.(WalkCache); ok {
+				h.git.walk = &walkCacheState{wc: wc, skipped: map[string]inertBlob{}}
+				h.git.walk.load(&o)
+			}
+			p, err := h.Repo.Plan(ctx, o, stats, s.Error)
 			if err == nil && h.Complete && p.Shallow {
 				err = checkShallowRange(h.Repo, p)
+			}
+			if err == nil && h.git.walk != nil {
+				h.git.walk.grown = p.Grown()
 			}
 			return p, err
 		})
@@ -66,8 +74,18 @@ func (h *History) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 // Prior implements Versioned.
 func (h *History) Prior(id string) ([]byte, bool, error) { return h.git.prior(id) }
 
+func (h *History) recordWalk(inert map[string][]string) {
+	if h.git.walk != nil && h.git.plan != nil {
+		h.git.walk.record(h.git.plan, inert)
+	}
+}
+
 // InHead implements Versioned.
-func (h *History) InHead(fs []leak.Finding) (Head, []string) { return h.git.inHead(fs) }
+func (h *History) InHead(fs []leak.Finding) (Head, []string) {
+	ws := h.git.fillCommits(fs)
+	head, more := h.git.inHead(fs)
+	return head, append(ws, more...)
+}
 
 func (h *History) release() { h.git.release() }
 
@@ -109,6 +127,8 @@ type gitState struct {
 	// maxFileSize bounds every blob read outside the scan itself (prior
 	// versions, files of the default branch's tip): the scan's own limit.
 	maxFileSize int64
+	// walk is what a WalkCache gave and will keep (nil: none).
+	walk *walkCacheState
 }
 
 // scan plans with plan, then reads the plan's blobs into s.
@@ -142,7 +162,8 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 			return false
 		}
 		h := id.String()
-		return c.Clean(h, SourcePaths(p.Sources(h)))
+		srcs := p.Sources(h)
+		return c.Clean(h, SourcePaths(srcs)) || g.walk.skip(s, h, srcs)
 	}
 	gopts.OnSkip = func(id gitwalk.ID, reason leak.SkipReason) {
 		f := leak.SkippedFile{Reason: reason}
@@ -223,6 +244,46 @@ func (g *gitState) prior(id string) ([]byte, bool, error) {
 	}
 	b, err := g.rd.Blob(h, g.maxFileSize)
 	return b, false, err
+}
+
+// fillCommits sets the author, email, date and message of the findings'
+// commits that the walk took from a WalkState without reading them (see
+// gitwalk.Plan.Unread): only the commits a report names are read.
+func (g *gitState) fillCommits(fs []leak.Finding) []string {
+	if g.plan == nil {
+		return nil
+	}
+	var ids []string
+	for i := range fs {
+		if c := fs[i].Commit; c != "" && g.plan.Unread(c) {
+			ids = append(ids, c)
+		}
+		for _, l := range fs[i].Locations {
+			if l.Commit != "" && g.plan.Unread(l.Commit) {
+				ids = append(ids, l.Commit)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	metas, errs := g.repo.CommitMetas(ids)
+	fill := func(l *leak.Location) {
+		if m, ok := metas[l.Commit]; ok {
+			l.Author, l.Email, l.Date, l.Message = m.Author, m.Email, m.Date, m.Message
+		}
+	}
+	for i := range fs {
+		fill(&fs[i].Location)
+		for j := range fs[i].Locations {
+			fill(&fs[i].Locations[j])
+		}
+	}
+	var ws []string
+	for _, err := range errs {
+		ws = append(ws, "cannot read a finding's commit: "+err.Error())
+	}
+	return ws
 }
 
 func (g *gitState) release() {

@@ -31,6 +31,7 @@ package scan
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"slices"
@@ -173,7 +174,7 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 	if err != nil {
 		return nil, err
 	}
-	e := &engine{d: d, onErr: opts.OnError, col: leak.NewCollector(), skipped: map[leak.SkipReason]int{}}
+	e := &engine{d: d, onErr: opts.OnError, col: leak.NewCollector(), skipped: map[leak.SkipReason]int{}, known: map[string][]string{}}
 	sink := &Sink{e: e, workers: opts.Workers, maxFileSize: opts.MaxFileSize, cache: opts.Cache}
 	if sink.maxFileSize <= 0 {
 		sink.maxFileSize = leak.DefaultMaxFileSize
@@ -200,6 +201,9 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 
 	e.attribute(versioned)
 	rep := &report.Report{Findings: e.col.Findings()}
+	if r, ok := src.(walkRecorder); ok && !interrupted && e.errors() == 0 {
+		r.recordWalk(e.inert(rep.Findings))
+	}
 	if b := opts.Settings.Baseline; b != nil {
 		fresh, known := b.Filter(rep.Findings)
 		rep.Findings = fresh
@@ -276,7 +280,14 @@ type engine struct {
 
 	mu    sync.Mutex // guards what follows
 	found []blobMatches
-	sites map[string]bool // roots of built documentation sites seen
+	// known are the holdKeys of the matches of blobs a cache spared
+	// reading, by blob.
+	known map[string][]string
+	// occurs lists, for each occurrence attribute saw, the blobs it is in;
+	// blobFPs the fingerprints of each blob's occurrences.
+	occurs  map[occurrence][]string
+	blobFPs map[string][]string
+	sites   map[string]bool // roots of built documentation sites seen
 	// judged maps a file's shown path to the one rules saw.
 	judged  map[string]string
 	skipped map[leak.SkipReason]int
@@ -309,17 +320,25 @@ func (e *engine) errors() int {
 // Occurrences that introduced nothing new (a renamed or edited file still
 // holding the secret) only add locations to findings.
 func (e *engine) attribute(v Versioned) {
-	type key struct{ rule, secret string }
-	holds := make(map[string]map[key]bool, len(e.found))
+	// What each blob read holds, by fingerprint of rule and secret; and
+	// what the blobs a cache spared hold, as the cache remembers it.
+	holds := make(map[string]map[string]bool, len(e.found)+len(e.known))
 	for _, bm := range e.found {
 		if bm.blob == "" {
 			continue
 		}
-		m := make(map[key]bool, len(bm.matches))
+		m := make(map[string]bool, len(bm.matches))
 		for i := range bm.matches {
-			m[key{bm.matches[i].RuleID(), bm.matches[i].Secret}] = true
+			m[holdKey(bm.matches[i].RuleID(), bm.matches[i].Secret)] = true
 		}
 		holds[bm.blob] = m
+	}
+	for blob, fps := range e.known {
+		m := make(map[string]bool, len(fps))
+		for _, fp := range fps {
+			m[fp] = true
+		}
+		holds[blob] = m
 	}
 	priorHolds := func(prior string, m *detect.Match) bool {
 		if v == nil {
@@ -328,7 +347,7 @@ func (e *engine) attribute(v Versioned) {
 		content, scanned, err := v.Prior(prior)
 		switch {
 		case scanned:
-			return holds[prior][key{m.RuleID(), m.Secret}]
+			return holds[prior][holdKey(m.RuleID(), m.Secret)]
 		case err != nil:
 			// The prior version cannot be read: report the secret here
 			// rather than lose it.
@@ -341,6 +360,8 @@ func (e *engine) attribute(v Versioned) {
 		f     leak.Finding
 		order int
 	}
+	e.occurs = map[occurrence][]string{}
+	e.blobFPs = map[string][]string{}
 	var old []seen
 	for _, bm := range e.found {
 		for _, src := range bm.sources {
@@ -357,6 +378,9 @@ func (e *engine) attribute(v Versioned) {
 						break
 					}
 				}
+				o := occurrenceOf(f.Fingerprint, f.Location)
+				e.occurs[o] = append(e.occurs[o], bm.blob)
+				e.blobFPs[bm.blob] = append(e.blobFPs[bm.blob], f.Fingerprint)
 				if isNew {
 					e.col.Add(f, order(src))
 				} else {
@@ -368,6 +392,61 @@ func (e *engine) attribute(v Versioned) {
 	for _, o := range old {
 		e.col.AddLocation(o.f, o.order)
 	}
+}
+
+// occurrence is a secret (by fingerprint) at a place.
+type occurrence struct {
+	fp, file, commit string
+	line, column     int
+}
+
+func occurrenceOf(fp string, l leak.Location) occurrence {
+	return occurrence{fp: fp, file: l.File, commit: l.Commit, line: l.Line, column: l.Column}
+}
+
+// inert returns the blobs read that held matches but gave the report
+// nothing (fs, as collected): every match there was dropped by the rules,
+// or is of a secret reported elsewhere and lost to an earlier occurrence
+// in its file. With each, the holdKeys of its matches.
+func (e *engine) inert(fs []leak.Finding) map[string][]string {
+	gave := map[string]bool{}
+	reported := map[string]bool{}
+	for i := range fs {
+		reported[fs[i].Fingerprint] = true
+	}
+	// An occurrence of a secret reported nowhere would be a location as
+	// soon as the secret is found elsewhere: its blob is not inert.
+	for b, fps := range e.blobFPs {
+		for _, fp := range fps {
+			if !reported[fp] {
+				gave[b] = true
+				break
+			}
+		}
+	}
+	for i := range fs {
+		for _, b := range e.occurs[occurrenceOf(fs[i].Fingerprint, fs[i].Location)] {
+			gave[b] = true
+		}
+		for _, l := range fs[i].Locations {
+			for _, b := range e.occurs[occurrenceOf(fs[i].Fingerprint, l)] {
+				gave[b] = true
+			}
+		}
+	}
+	out := map[string][]string{}
+	for _, bm := range e.found {
+		if bm.blob == "" || gave[bm.blob] {
+			continue
+		}
+		keys := make([]string, 0, len(bm.matches))
+		for i := range bm.matches {
+			keys = append(keys, holdKey(bm.matches[i].RuleID(), bm.matches[i].Secret))
+		}
+		slices.Sort(keys)
+		out[bm.blob] = slices.Compact(keys)
+	}
+	return out
 }
 
 // order is a source's place in history for leak.Collector: its commit's
@@ -520,6 +599,29 @@ func (s *Sink) Fragment(frag *leak.Fragment) {
 	e.mu.Lock()
 	e.found = append(e.found, bm)
 	e.mu.Unlock()
+}
+
+// known notes the fingerprints of the matches of blob, which a BlobCache
+// spared reading. Safe for concurrent use.
+func (s *Sink) known(blob string, fps []string) {
+	s.e.mu.Lock()
+	s.e.known[blob] = fps
+	s.e.mu.Unlock()
+}
+
+// holdKeySize is the length of a holdKey.
+const holdKeySize = 16
+
+// holdKey identifies, for attribution, a secret a blob holds: a hash of
+// the rule and the secret exactly as matched (leak.Fingerprint normalizes
+// the secret; telling which content introduced a secret must not).
+func holdKey(rule, secret string) string {
+	h := sha256.New()
+	h.Write([]byte("leakhound-holds-v1\x00"))
+	h.Write([]byte(rule))
+	h.Write([]byte{0})
+	h.Write([]byte(secret))
+	return string(h.Sum(nil)[:holdKeySize])
 }
 
 // SourcePaths returns the distinct paths of srcs, sorted: with a blob's

@@ -12,6 +12,13 @@
 // scan; a blob with matches is read again, so that its findings are those
 // of a full scan, secret included.
 //
+// Beside it, the cache keeps what the scan engine records of the last
+// scan as a whole (scan.WalkCache): the walk of history (object ids,
+// paths, file modes, commit dates) and the blobs whose matches gave the
+// report nothing, by id, digest of places and hashes of secrets. It is
+// opaque here, rewritten whole after each scan, and signed with an
+// HMAC-SHA-256 bound to the repository and the digest of the rules.
+//
 // # When it is not used
 //
 // The cache of a repository is valid for one digest of the rules, the scan
@@ -25,7 +32,8 @@
 //
 // # Format
 //
-// One append-only text file per repository:
+// One append-only text file per repository, and the file of the last
+// scan's record (see walkMagic):
 //
 //	leakhound-scancache 1 <digest>
 //	<blob id> <paths digest> <n> <fingerprint>:<line>:<column>... <mac>
@@ -53,6 +61,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -203,9 +212,15 @@ type Cache struct {
 	mu    sync.Mutex
 	added []string // records (without MAC) to write
 	seen  map[entryKey]bool
+
+	// hm computes the records' MACs (see mac).
+	hm hash.Hash
+
+	// walk is the walk state loaded, next the one to save.
+	walk, next []byte
 }
 
-var _ scan.BlobCache = (*Cache)(nil)
+var _ scan.WalkCache = (*Cache)(nil)
 
 // Load loads the cache of the repository named repo (its path or URL) for
 // a scan under key k. A cache that is missing, of other rules or another
@@ -227,11 +242,92 @@ func (s *Store) Load(repo string, k Key) (*Cache, error) {
 		return c, nil
 	}
 	defer f.Close()
-	if err := c.load(bufio.NewReaderSize(f, 1<<16)); err != nil {
+	err = c.load(bufio.NewReaderSize(f, 1<<16))
+	if err == nil {
+		c.walk, err = c.loadWalk()
+	}
+	if err != nil {
 		*c = Cache{store: s, repo: repo, file: c.file, digest: d, clean: map[entryKey]bool{}, seen: map[entryKey]bool{},
 			lastMAC: c.mac(nil, c.header()), rewrite: true, note: err.Error()}
 	}
 	return c, nil
+}
+
+// walkFile is the file of the walk state beside the cache file.
+func (c *Cache) walkFile() string { return strings.TrimSuffix(c.file, ".cache") + ".walk" }
+
+// walkMagic starts a walk state's file:
+//
+//	leakhound-walkcache 1 <digest> <mac>
+//	<the encoded gitwalk.WalkState>
+//
+// where mac is the HMAC-SHA-256, under the store's key, of the repository's
+// name, the digest and the encoded state.
+const walkMagic = "leakhound-walkcache"
+
+func (c *Cache) walkMAC(state []byte) []byte {
+	m := hmac.New(sha256.New, c.store.key)
+	m.Write([]byte(c.repo))
+	m.Write([]byte{0})
+	m.Write([]byte(c.digest))
+	m.Write([]byte{0})
+	m.Write(state)
+	return m.Sum(nil)
+}
+
+// loadWalk reads the walk state kept with the cache: nil without one, an
+// error when it is damaged or of other rules (the cache is then not used).
+func (c *Cache) loadWalk() ([]byte, error) {
+	b, err := os.ReadFile(c.walkFile())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("scan cache unreadable, full scan: %w", err)
+	}
+	head, state, ok := bytes.Cut(b, []byte{'\n'})
+	fields := strings.Fields(string(head))
+	if !ok || len(fields) != 4 || fields[0] != walkMagic {
+		return nil, errors.New("scan cache damaged (history walk), full scan")
+	}
+	if fields[1] != formatVersion || fields[2] != c.digest {
+		return nil, errStale
+	}
+	if !hmac.Equal(mustHex(fields[3]), c.walkMAC(state)) {
+		return nil, errors.New("scan cache damaged (history walk), full scan")
+	}
+	return state, nil
+}
+
+// WalkState implements scan.WalkCache.
+func (c *Cache) WalkState() []byte { return c.walk }
+
+// SetWalkState implements scan.WalkCache; Save writes the state.
+func (c *Cache) SetWalkState(ws []byte) {
+	c.mu.Lock()
+	c.next = ws
+	c.mu.Unlock()
+}
+
+// saveWalk writes the walk state to save, or removes the file without one.
+func (c *Cache) saveWalk() error {
+	if bytes.Equal(c.next, c.walk) && c.next != nil {
+		return nil // as it was
+	}
+	if c.next == nil {
+		if err := os.Remove(c.walkFile()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("scan cache: %w", err)
+		}
+		return nil
+	}
+	state := c.next
+	return report.AtomicWrite(c.walkFile(), func(w io.Writer) error {
+		if _, err := fmt.Fprintf(w, "%s %s %s %s\n", walkMagic, formatVersion, c.digest, hex.EncodeToString(c.walkMAC(state))); err != nil {
+			return err
+		}
+		_, err := w.Write(state)
+		return err
+	})
 }
 
 func (c *Cache) header() string {
@@ -239,8 +335,13 @@ func (c *Cache) header() string {
 }
 
 // mac returns the HMAC of the record after prev, bound to the repository.
+// It is called by one goroutine at a time (load, then Save under mu).
 func (c *Cache) mac(prev []byte, record string) []byte {
-	m := hmac.New(sha256.New, c.store.key)
+	if c.hm == nil {
+		c.hm = hmac.New(sha256.New, c.store.key)
+	}
+	m := c.hm
+	m.Reset()
 	m.Write([]byte(c.repo))
 	m.Write([]byte{0})
 	m.Write(prev)
@@ -393,6 +494,9 @@ func (c *Cache) Save(rep *report.Report) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if err := c.saveWalk(); err != nil {
+		return err
+	}
 	write := func(w io.Writer, prev []byte, records []string) ([]byte, error) {
 		bw := bufio.NewWriterSize(w, 1<<16)
 		for _, r := range records {

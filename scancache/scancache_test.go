@@ -189,7 +189,33 @@ func TestDamagedOrStaleCacheMeansFullScan(t *testing.T) {
 		t.Fatal("no record with matches in the cache")
 	}
 	otherRepo := seed(t)
+	walkFile := strings.TrimSuffix(cacheFile, ".cache") + ".walk"
+	if _, err := os.Stat(walkFile); err != nil {
+		t.Fatalf("no walk state beside the cache: %v", err)
+	}
 	tampers := map[string]func(){
+		"walk state flipped byte": func() {
+			b, err := os.ReadFile(walkFile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b[len(b)-3] ^= 1
+			os.WriteFile(walkFile, b, 0o600)
+		},
+		"walk state truncated": func() {
+			b, _ := os.ReadFile(walkFile)
+			os.WriteFile(walkFile, b[:len(b)-25], 0o600)
+		},
+		"other repository's walk state": func() {
+			scanWith(t, otherRepo.Dir, store, nil)
+			other, _ := filepath.Glob(filepath.Join(dir, "*.walk"))
+			for _, o := range other {
+				if o != walkFile {
+					b, _ := os.ReadFile(o)
+					os.WriteFile(walkFile, b, 0o600)
+				}
+			}
+		},
 		"forged record": func() { os.WriteFile(cacheFile, []byte(forged), 0o600) },
 		"truncated":     func() { os.WriteFile(cacheFile, pristine[:len(pristine)-7], 0o600) },
 		"flipped byte":  func() { b := bytes.Clone(pristine); b[len(b)/2] ^= 1; os.WriteFile(cacheFile, b, 0o600) },
@@ -268,6 +294,150 @@ severity = "high"
 	inc, _ := scanWith(t, r.Dir, store, rules)
 	full, _ := scanWith(t, r.Dir, nil, rules)
 	if len(full.Findings) != 1 || findings(t, inc) != findings(t, full) {
+		t.Errorf("incremental:\n%s\nfull:\n%s", findings(t, inc), findings(t, full))
+	}
+}
+
+// TestIncrementalAfterRefsChange changes the refs as fetches do (a new
+// tag, a branch with a secret then deleted, history rewritten by a force
+// push that drops a secret's commits) and re-scans with the cache, which
+// reuses the last walk: each time the findings are a full scan's, same
+// introducing commits, in-HEAD marks and refs holding each secret.
+func TestIncrementalAfterRefsChange(t *testing.T) {
+	t.Parallel()
+	r := seed(t)
+	store, err := scancache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	scanWith(t, r.Dir, store, nil)
+	s := gittest.Secrets()
+	r.Checkout("main")
+	base := r.Head()
+	steps := []struct {
+		name   string
+		change func()
+	}{
+		{"new tags", func() {
+			r.Tag("v-old", "HEAD~2", true)
+			r.Tag("v-now", "HEAD", false)
+		}},
+		{"a branch with a secret", func() {
+			r.Branch("feature")
+			r.Write("deploy/token.env", "GITHUB_TOKEN="+s["github-token"]+"\n").Commit("token on a branch")
+			r.Checkout("main")
+		}},
+		{"the branch deleted", func() { r.DeleteRef("refs/heads/feature") }},
+		{"a secret on main", func() {
+			r.Write("hooks.txt", "post to "+s["slack-webhook"]+"\n").Commit("webhook")
+			r.Write("more.txt", "more\n").Commit("more")
+		}},
+		{"rewritten history", func() {
+			// A force push: main back to before the webhook, another way.
+			r.SetRef("refs/heads/main", base)
+			r.Checkout("main")
+			r.Write("notes/pypi.txt", pypirc(s["db-password"])).Commit("rewritten")
+		}},
+		{"the tag of the dropped commit deleted", func() { r.DeleteRef("refs/tags/v-now") }},
+	}
+	for _, st := range steps {
+		st.change()
+		inc, note := scanWith(t, r.Dir, store, nil)
+		full, _ := scanWith(t, r.Dir, nil, nil)
+		if a, b := findings(t, inc), findings(t, full); a != b {
+			t.Errorf("%s: incremental scan:\n%s\nfull scan:\n%s", st.name, a, b)
+		}
+		if note != "" || inc.Summary.Skipped[leak.SkipCached] == 0 || inc.Summary.Commits != full.Summary.Commits {
+			t.Errorf("%s: note %q, %d cached, %d commits (full: %d)", st.name, note, inc.Summary.Skipped[leak.SkipCached], inc.Summary.Commits, full.Summary.Commits)
+		}
+		for _, f := range inc.Findings {
+			if f.Commit != "" && (f.Author == "" || f.Date.IsZero()) {
+				t.Errorf("%s: finding at %s without its commit's author or date", st.name, f.Commit)
+			}
+		}
+	}
+}
+
+// TestInertBlobsAreNotReadAgain edits a file that holds a secret several
+// times, keeping the secret: of its versions only the first introduced
+// it. A re-scan of the grown history reads that one again (for the
+// secret) and none of the others; a rewritten history reads them all; the
+// findings are a full scan's each time.
+func TestInertBlobsAreNotReadAgain(t *testing.T) {
+	t.Parallel()
+	s := gittest.Secrets()
+	r := gittest.New(t)
+	r.Write("README", "hello\n").Commit("start")
+	base := r.Head()
+	for i := range 5 {
+		r.Write("deploy.sh", fmt.Sprintf("# version %d\nexport GITHUB_TOKEN=%s\n", i, s["github-token"])).Commit("deploy")
+	}
+	store, err := scancache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := scanWith(t, r.Dir, store, nil)
+	check := func(name string, wantRead int) {
+		t.Helper()
+		inc, _ := scanWith(t, r.Dir, store, nil)
+		full, _ := scanWith(t, r.Dir, nil, nil)
+		if a, b := findings(t, inc), findings(t, full); a != b {
+			t.Errorf("%s: incremental scan:\n%s\nfull scan:\n%s", name, a, b)
+		}
+		if inc.Summary.Blobs != wantRead {
+			t.Errorf("%s: %d blobs read, want %d", name, inc.Summary.Blobs, wantRead)
+		}
+	}
+	if len(first.Findings) != 1 || first.Summary.Blobs != 6 {
+		t.Fatalf("first scan: %d findings, %d blobs", len(first.Findings), first.Summary.Blobs)
+	}
+	check("no change", 1)
+	r.Write("deploy.sh", "# version 6\nexport GITHUB_TOKEN=$TOKEN\n").Commit("token from the environment")
+	check("a new commit", 2) // the new version, and the first again
+	// Rewritten: main back before the token, then the token again in a
+	// later version: the versions that kept it are not trusted to be inert.
+	r.SetRef("refs/heads/main", base)
+	r.Checkout("main")
+	r.Write("deploy.sh", fmt.Sprintf("# version 0\nexport GITHUB_TOKEN=%s\n", s["github-token"])).Commit("deploy again")
+	check("rewritten history", 1)
+}
+
+// TestKeptSecretFoundLaterElsewhere: a secret first in a commit its rule
+// allows, then moved to another file (which keeps it, so introduces
+// nothing, and with nothing reported that place is not a location
+// either), then added to a third file: the moved file becomes a location
+// of the new finding, in a re-scan as in a full scan.
+func TestKeptSecretFoundLaterElsewhere(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	special := fmt.Sprintf("SPECIAL-%d", 48151623)
+	first := r.Write("a.txt", special+"\n").Commit("a")
+	rules, err := config.Parse("rules.toml", []byte(fmt.Sprintf(`
+[[rules]]
+id = "special-token"
+description = "A token"
+regex = '''SPECIAL-([0-9]{8})'''
+keywords = ["special-"]
+severity = "high"
+[[rules.allowlists]]
+commits = ["%s"]
+`, first)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Remove("a.txt")
+	r.Write("b.txt", special+"\nmore\n").Commit("moved")
+	store, err := scancache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, _ := scanWith(t, r.Dir, store, rules); len(rep.Findings) != 0 {
+		t.Fatalf("first scan: %d findings", len(rep.Findings))
+	}
+	r.Write("c.txt", special+"\n").Commit("c")
+	inc, _ := scanWith(t, r.Dir, store, rules)
+	full, _ := scanWith(t, r.Dir, nil, rules)
+	if len(full.Findings) != 1 || len(full.Findings[0].Locations) != 1 || findings(t, inc) != findings(t, full) {
 		t.Errorf("incremental:\n%s\nfull:\n%s", findings(t, inc), findings(t, full))
 	}
 }
