@@ -35,6 +35,10 @@ type History struct {
 	// IgnoreMissing tolerates excluded commits the repository lacks (a
 	// remote commit a pre-push hook never fetched).
 	IgnoreMissing bool
+	// ExcludeRefs leaves out the history of every ref of the repository:
+	// with the pushed tips as IncludeIDs, what a push adds (see
+	// gitwalk.Options.ExcludeRefs).
+	ExcludeRefs bool
 	// Complete makes a range that runs into a shallow clone's boundary an
 	// error (a *ShallowRangeError) rather than a scan of what is there: the
 	// commits at the boundary would be diffed against nothing, and those
@@ -53,7 +57,7 @@ func (h *History) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 			p, err := h.Repo.Plan(ctx, gitwalk.Options{
 				Include: h.Include, Exclude: h.Exclude,
 				IncludeIDs: h.IncludeIDs, ExcludeIDs: h.ExcludeIDs,
-				Since: h.Since, IgnoreMissing: h.IgnoreMissing,
+				Since: h.Since, IgnoreMissing: h.IgnoreMissing, ExcludeRefs: h.ExcludeRefs,
 			}, stats, s.Error)
 			if err == nil && h.Complete && p.Shallow {
 				err = checkShallowRange(h.Repo, p)
