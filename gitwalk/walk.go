@@ -38,9 +38,10 @@ type Options struct {
 	IgnoreMissing bool
 	// ExcludeRefs leaves out the history of every ref the repository has
 	// (as git rev-list --not --all does): with the pushed tips as
-	// IncludeIDs, the commits a push adds. A ref that cannot be read or
-	// peeled is passed to the ErrorFunc. In a repository opened with
-	// OpenOptions.Quarantine, the refs' commits are read only when the
+	// IncludeIDs, the commits a push adds. A ref that cannot be read is
+	// passed to the ErrorFunc, and so is one whose object cannot be read
+	// when the walk reads it. In a repository opened with
+	// OpenOptions.Quarantine, the refs' objects are read only when the
 	// pushed commits build on a commit that no ref points at.
 	ExcludeRefs bool
 }
