@@ -163,7 +163,11 @@ exit 1
 	}
 	env := map[string]string{
 		"GIT_OBJECT_DIRECTORY":             filepath.Join(keep, "quarantine"),
+		"GIT_QUARANTINE_PATH":              filepath.Join(keep, "quarantine"),
 		"GIT_ALTERNATE_OBJECT_DIRECTORIES": read("alternates"),
+	}
+	if !OpenOptionsFromEnv(func(k string) string { return env[k] }).Quarantine {
+		t.Error("GIT_QUARANTINE_PATH names the object directory, yet OpenOptionsFromEnv did not set Quarantine")
 	}
 
 	// Without the hook's environment the pushed commit is not there.
@@ -187,6 +191,13 @@ exit 1
 	}, func(item string, err error) error { return errors.New(item + ": " + err.Error()) }))
 	if len(p.Commits) != 1 || !slices.Equal(got, []string{"x = 1\ntoken = 'pushed secret'\n"}) {
 		t.Errorf("commits %d, scanned %q", len(p.Commits), got)
+	}
+	// What the push adds to the repository's refs: the same commit.
+	p, err = r.Plan(context.Background(), Options{IncludeIDs: []ID{mustID(t, oldNew[1])}, ExcludeRefs: true}, nil,
+		func(item string, err error) error { return errors.New(item + ": " + err.Error()) })
+	must(t, err)
+	if len(p.Commits) != 1 || p.Commits[0].Hash != oldNew[1] {
+		t.Errorf("ExcludeRefs: %d commits", len(p.Commits))
 	}
 	// An object directory must exist.
 	if _, err := OpenWith(bare, OpenOptions{ObjectDir: filepath.Join(tmp, "nope")}); err == nil {

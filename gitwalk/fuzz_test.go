@@ -62,7 +62,7 @@ func FuzzPackedRefs(f *testing.F) {
 	f.Add([]byte(id + " refs/heads/main\nnot a ref at all\n" + id + " refs/tags/v1\n"))
 	f.Add([]byte(id + " refs/../../config\n" + id + " refs/heads/main\n" + id + " refs/heads/main\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		refs, _ := parsePackedRefs(bytes.NewReader(data))
+		refs, _, _ := parsePackedRefs(bytes.NewReader(data))
 		for _, r := range refs {
 			if !validRefName(r.Name().String()) {
 				t.Fatalf("ref %q", r.Name())

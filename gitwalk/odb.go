@@ -34,6 +34,15 @@ type OpenOptions struct {
 	// lists, as git's GIT_ALTERNATE_OBJECT_DIRECTORIES. In a pre-receive
 	// hook, this names the repository's own objects directory.
 	AlternateObjectDirs []string
+	// Quarantine says that ObjectDir is git's quarantine directory: it
+	// holds only the objects of a push being received, and the
+	// repository's own objects are read from the alternates. An object
+	// found there and in no alternate is new to the repository, so no ref
+	// reaches it; a walk that excludes every ref (Options.ExcludeRefs)
+	// then stops at the refs the pushed commits build on, reading no
+	// other commit. OpenOptionsFromEnv sets it when GIT_QUARANTINE_PATH
+	// names the object directory.
+	Quarantine bool
 }
 
 // OpenOptionsFromEnv returns the OpenOptions that git's environment sets:
@@ -50,7 +59,20 @@ type OpenOptions struct {
 func OpenOptionsFromEnv(getenv func(string) string) OpenOptions {
 	opts := OpenOptions{ObjectDir: getenv("GIT_OBJECT_DIRECTORY")}
 	opts.AlternateObjectDirs = splitPathList(getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES"), os.PathListSeparator)
+	if q := getenv("GIT_QUARANTINE_PATH"); q != "" && opts.ObjectDir != "" {
+		opts.Quarantine = sameDir(q, opts.ObjectDir)
+	}
 	return opts
+}
+
+// sameDir reports whether a and b name the same existing directory.
+func sameDir(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil || !fa.IsDir() {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 // splitPathList splits a list of paths as git does for alternates: by sep,
@@ -354,4 +376,36 @@ func listPacks(dir string) []string {
 		}
 	}
 	return out
+}
+
+// onlyInQuarantine reports whether object h is in the quarantine directory
+// (the first object directory of a repository opened with
+// OpenOptions.Quarantine) and in no other: an object the push being
+// received brought, and the repository did not have before. When in doubt
+// (a file that cannot be checked), it reports false.
+func (r *Repo) onlyInQuarantine(h plumbing.Hash) bool {
+	if !r.quarantine {
+		return false
+	}
+	found := false
+	ps := r.packIndexes()
+	for k, idx := range ps.idx {
+		if _, ok := idx.find(h); ok {
+			if ps.dirs[k] != 0 {
+				return false
+			}
+			found = true
+		}
+	}
+	s := h.String()
+	for i, dir := range r.objDirs {
+		_, err := os.Lstat(filepath.Join(dir, s[:2], s[2:]))
+		switch {
+		case err == nil && i == 0:
+			found = true
+		case err == nil, !errors.Is(err, os.ErrNotExist):
+			return false
+		}
+	}
+	return found
 }

@@ -31,6 +31,9 @@ type refStore struct {
 	packedOnce sync.Once
 	packed     []*plumbing.Reference // in file order
 	packedErrs []error               // each "line N: ..."
+	// packedPeeled are the objects annotated tags of packed-refs peel
+	// to, as its "^<id>" lines say, by ref name.
+	packedPeeled map[string]plumbing.Hash
 }
 
 // itemError is a problem with one item (a ref, a file), for an ErrorFunc.
@@ -147,7 +150,7 @@ func (s *refStore) packedRefs() []*plumbing.Reference {
 			return
 		}
 		defer f.Close()
-		s.packed, s.packedErrs = parsePackedRefs(f)
+		s.packed, s.packedPeeled, s.packedErrs = parsePackedRefs(f)
 	})
 	return s.packed
 }
@@ -156,10 +159,10 @@ func (s *refStore) packedRefs() []*plumbing.Reference {
 // "<id> <name>", each optionally followed by "^<id>", the object an
 // annotated tag peels to. A line that is none of these, or longer than
 // maxRefLine, is an error naming its line number, and is left out.
-func parsePackedRefs(r io.Reader) ([]*plumbing.Reference, []error) {
-	var refs []*plumbing.Reference
-	var errs []error
+// peeled maps the names of refs followed by a "^<id>" line to that id.
+func parsePackedRefs(r io.Reader) (refs []*plumbing.Reference, peeled map[string]plumbing.Hash, errs []error) {
 	seen := make(map[string]bool)
+	last := "" // the ref on the line before, which a "^" line peels
 	br := bufio.NewReaderSize(r, 64<<10)
 	bad := func(n int, why string) {
 		errs = append(errs, fmt.Errorf("line %d: %w: %s", n, ErrMalformedRef, why))
@@ -182,12 +185,25 @@ func parsePackedRefs(r io.Reader) ([]*plumbing.Reference, []error) {
 			break
 		}
 		text := string(bytes.TrimRight(line, "\r\n"))
+		if text == "" || text[0] != '^' {
+			last = ""
+		}
 		switch {
 		case text == "" || text[0] == '#':
 		case text[0] == '^':
-			if _, perr := ParseID(text[1:]); perr != nil || len(refs) == 0 {
+			id, perr := ParseID(text[1:])
+			if perr != nil || len(refs) == 0 {
 				bad(n, "a peeled id that follows no ref")
+				break
 			}
+			if last == "" {
+				break // a second "^" line, or one after a malformed line
+			}
+			if peeled == nil {
+				peeled = make(map[string]plumbing.Hash)
+			}
+			peeled[last] = id.hash()
+			last = ""
 		default:
 			idText, name, ok := strings.Cut(text, " ")
 			id, perr := ParseID(idText)
@@ -201,13 +217,14 @@ func parsePackedRefs(r io.Reader) ([]*plumbing.Reference, []error) {
 			default:
 				seen[name] = true
 				refs = append(refs, plumbing.NewHashReference(plumbing.ReferenceName(name), id.hash()))
+				last = name
 			}
 		}
 		if err == io.EOF {
 			break
 		}
 	}
-	return refs, errs
+	return refs, peeled, errs
 }
 
 // all returns every ref: HEAD, the loose refs under refs/ (of the common

@@ -73,6 +73,9 @@ type Repo struct {
 	// objDirs are the object directories, in the order they are searched:
 	// see OpenOptions.
 	objDirs []string
+	// quarantine says objDirs[0] is git's quarantine directory: see
+	// OpenOptions.Quarantine.
+	quarantine bool
 	// limits bound each tree walk (tests lower them).
 	limits walkLimits
 
@@ -126,7 +129,7 @@ func OpenWith(path string, opts OpenOptions) (*Repo, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	r := &Repo{gitDir: gitDir, commonDir: commonDir, workTree: workTree, fs: fs, objDirs: dirs, limits: defaultWalkLimits,
-		refs: &refStore{gitDir: gitDir, commonDir: commonDir}}
+		refs: &refStore{gitDir: gitDir, commonDir: commonDir}, quarantine: opts.Quarantine && opts.ObjectDir != ""}
 	r.st = r.newStorage(4 * cache.MiByte)
 	return r, nil
 }

@@ -158,6 +158,7 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 type packIndexes struct {
 	paths []string // each pack's path, without ".pack"
 	idx   []*packIndex
+	dirs  []int // the object directory of each pack, an index of Repo.objDirs
 	// errs are the packs left out, because their index could not be read
 	// or does not match the pack.
 	errs []error
@@ -180,7 +181,7 @@ func (r *Repo) packIndexes() *packIndexes {
 // its error kept for Plan to report.
 func (r *Repo) readPackIndexes() *packIndexes {
 	ps := &packIndexes{}
-	for _, dir := range r.objDirs {
+	for d, dir := range r.objDirs {
 		for _, p := range listPacks(dir) {
 			idx, err := openPackIndex(p + ".idx")
 			if err != nil {
@@ -189,6 +190,7 @@ func (r *Repo) readPackIndexes() *packIndexes {
 			}
 			ps.paths = append(ps.paths, p)
 			ps.idx = append(ps.idx, idx)
+			ps.dirs = append(ps.dirs, d)
 		}
 	}
 	return ps

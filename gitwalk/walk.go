@@ -45,6 +45,14 @@ type Options struct {
 	// Record makes a walk of every ref keep what it learned, for
 	// Plan.State.
 	Record bool
+	// ExcludeRefs leaves out the history of every ref the repository has
+	// (as git rev-list --not --all does): with the pushed tips as
+	// IncludeIDs, the commits a push adds. A ref that cannot be read is
+	// passed to the ErrorFunc, and so is one whose object cannot be read
+	// when the walk reads it. In a repository opened with
+	// OpenOptions.Quarantine, the refs' objects are read only when the
+	// pushed commits build on a commit that no ref points at.
+	ExcludeRefs bool
 }
 
 // Plan is the outcome of walking history: the commits in range and, for each
@@ -215,9 +223,43 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 	if err != nil {
 		return nil, err
 	}
-	inRange, err := w.walk(include, exclude, opts.Since)
-	if err != nil {
-		return nil, err
+	var inRange []*commitInfo
+	walked := false
+	if opts.ExcludeRefs {
+		refs, err := w.r.Refs(onErr)
+		if err != nil {
+			return nil, err
+		}
+		if r.quarantine && len(exclude) == 0 && opts.Since.IsZero() && len(shallow) == 0 {
+			inRange, walked, err = w.newCommits(include, r.refTips(refs))
+			if err != nil {
+				return nil, err
+			}
+		}
+		if !walked {
+			tagged := w.tagged
+			seen := make(map[plumbing.Hash]bool, len(refs))
+			for _, ref := range refs {
+				c, err := w.peel(ref.Name, ref.ID.hash())
+				if err != nil {
+					if err := onErr("ref "+ref.Name, err); err != nil {
+						return nil, err
+					}
+					continue
+				}
+				if !c.IsZero() && !seen[c] {
+					seen[c] = true
+					exclude = append(exclude, c)
+				}
+			}
+			w.tagged = tagged // what refs point at is not scanned
+		}
+	}
+	if !walked {
+		inRange, err = w.walk(include, exclude, opts.Since)
+		if err != nil {
+			return nil, err
+		}
 	}
 	var cyclic []*commitInfo
 	w.plan.Commits, cyclic = w.order(inRange)
@@ -433,6 +475,76 @@ func (q *commitQueue) Pop() any {
 	c := old[len(old)-1]
 	*q = old[:len(old)-1]
 	return c
+}
+
+// refTips returns the ids refs point at, and, for annotated tags in
+// packed-refs, the ids they peel to, as its "^" lines say: what a walk
+// can stop at without reading an object.
+func (r *Repo) refTips(refs []Ref) map[plumbing.Hash]bool {
+	tips := make(map[plumbing.Hash]bool, len(refs))
+	for _, ref := range refs {
+		tips[ref.ID.hash()] = true
+	}
+	all := r.refs.packedRefs()
+	peeled := r.refs.packedPeeled
+	if len(peeled) == 0 {
+		return tips
+	}
+	packed := make(map[string]plumbing.Hash, len(peeled))
+	for _, p := range all {
+		if _, ok := peeled[p.Name().String()]; ok {
+			packed[p.Name().String()] = p.Hash()
+		}
+	}
+	for _, ref := range refs {
+		// A loose ref overrides the packed one, and its peeled id with it.
+		if h, ok := packed[ref.Name]; ok && h == ref.ID.hash() {
+			tips[peeled[ref.Name]] = true
+		}
+	}
+	return tips
+}
+
+// newCommits is the walk of a push received into quarantine (see
+// OpenOptions.Quarantine) that excludes every ref: from the included
+// commits it follows parents through the commits only the quarantine
+// has, stopping at the refs' commits (tips). What it visits is the answer,
+// exactly: a commit only the quarantine has is reachable from no ref, and
+// every commit beyond a ref's is reachable from that ref. It returns
+// ok false, having decided nothing, when it meets a commit the repository
+// had before that no ref points at (a new branch from an older commit, a
+// force-push: only the full walk can tell whether a ref reaches it), or
+// one it cannot read (the full walk reports it).
+func (w *walker) newCommits(include []plumbing.Hash, tips map[plumbing.Hash]bool) (in []*commitInfo, ok bool, err error) {
+	seen := make(map[plumbing.Hash]bool)
+	stack := slices.Clone(include)
+	for len(stack) > 0 {
+		if err := w.ctx.Err(); err != nil {
+			return nil, false, err
+		}
+		h := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[h] {
+			continue
+		}
+		seen[h] = true
+		isNew := w.r.onlyInQuarantine(h)
+		switch {
+		case tips[h] && !isNew:
+			continue // a ref's commit: it, and all before it, are excluded
+		case !isNew || tips[h]:
+			// An old commit no ref points at; or a ref to an object the
+			// repository did not have, which only a damaged one has.
+			return nil, false, nil
+		}
+		c, err := w.commit(h)
+		if err != nil || c.missing {
+			return nil, false, nil
+		}
+		in = append(in, c)
+		stack = append(stack, c.parents...)
+	}
+	return in, true, nil
 }
 
 // walk returns the commits reachable from include and not from exclude.

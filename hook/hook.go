@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/leakhound/leakhound/gitwalk"
 )
@@ -43,7 +44,7 @@ func ParsePrePush(r io.Reader) ([]Update, error) {
 		}
 		f := strings.Fields(line)
 		if len(f) != 4 || !IsObjectID(f[1]) || !IsObjectID(f[3]) {
-			return nil, fmt.Errorf("pre-push input line %d: want \"<local ref> <local sha> <remote ref> <remote sha>\", got %q", n, truncate(line, 200))
+			return nil, fmt.Errorf("pre-push input line %d: want \"<local ref> <local sha> <remote ref> <remote sha>\", got %q", n, Truncate(line, 200))
 		}
 		out = append(out, Update{f[0], f[1], f[2], f[3]})
 	}
@@ -83,10 +84,14 @@ func IsObjectID(s string) bool {
 	return true
 }
 
-// truncate shortens s to n bytes and an ellipsis.
-func truncate(s string, n int) string {
+// Truncate shortens s to at most n bytes, cut at a character boundary,
+// and an ellipsis: for quoting input in messages and records.
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

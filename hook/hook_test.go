@@ -140,3 +140,22 @@ func TestInstallChainsAndUninstallRestores(t *testing.T) {
 		t.Errorf("--force: %v", err)
 	}
 }
+
+func TestTruncate(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exactly10!", 10, "exactly10!"},
+		{"a longer line", 6, "a long…"},
+		{"héllo", 2, "h…"}, // é is two bytes: not cut in half
+		{"日本語", 4, "日…"},
+		{"日本語", 0, "…"},
+	} {
+		if got := Truncate(tc.in, tc.n); got != tc.want {
+			t.Errorf("Truncate(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}

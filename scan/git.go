@@ -36,6 +36,10 @@ type History struct {
 	// IgnoreMissing tolerates excluded commits the repository lacks (a
 	// remote commit a pre-push hook never fetched).
 	IgnoreMissing bool
+	// ExcludeRefs leaves out the history of every ref of the repository:
+	// with the pushed tips as IncludeIDs, what a push adds (see
+	// gitwalk.Options.ExcludeRefs).
+	ExcludeRefs bool
 	// Complete makes a range that runs into a shallow clone's boundary an
 	// error (a *ShallowRangeError) rather than a scan of what is there: the
 	// commits at the boundary would be diffed against nothing, and those
@@ -54,7 +58,7 @@ func (h *History) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 			o := gitwalk.Options{
 				Include: h.Include, Exclude: h.Exclude,
 				IncludeIDs: h.IncludeIDs, ExcludeIDs: h.ExcludeIDs,
-				Since: h.Since, IgnoreMissing: h.IgnoreMissing,
+				Since: h.Since, IgnoreMissing: h.IgnoreMissing, ExcludeRefs: h.ExcludeRefs,
 			}
 			if wc, ok := s.cache.(WalkCache); ok {
 				h.git.walk = &walkCacheState{wc: wc, skipped: map[string]inertBlob{}}

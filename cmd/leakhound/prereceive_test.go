@@ -53,6 +53,30 @@ func (s *serverSetup) push(t *testing.T, args ...string) (string, bool) {
 	return out, err == nil
 }
 
+// accepted pushes with args and fails the test unless the push went
+// through. It returns git's output.
+func (s *serverSetup) accepted(t *testing.T, what string, args ...string) string {
+	t.Helper()
+	out, ok := s.push(t, args...)
+	if !ok {
+		t.Fatalf("%s: push rejected:\n%s", what, out)
+	}
+	return out
+}
+
+// rejected pushes with args and fails the test unless the push failed,
+// the hook saying it rejected it, and git's output holds each of wants.
+// It returns the output.
+func (s *serverSetup) rejected(t *testing.T, what string, args []string, wants ...string) string {
+	t.Helper()
+	out, ok := s.push(t, args...)
+	if ok {
+		t.Fatalf("%s: push accepted:\n%s", what, out)
+	}
+	wantAll(t, what, out, append([]string{"remote: leakhound: push rejected"}, wants...)...)
+	return out
+}
+
 // remoteRef returns what ref points to in the bare repository, "" if
 // nothing.
 func (s *serverSetup) remoteRef(t *testing.T, ref string) string {
@@ -79,9 +103,7 @@ func TestPreReceiveHookWithRealGit(t *testing.T) {
 
 	// A clean push passes.
 	g.Write("app.py", "print('hello, world')\n").Commit("clean")
-	if out, ok := s.push(t, "origin", "main"); !ok {
-		t.Fatalf("clean push rejected:\n%s", out)
-	}
+	s.accepted(t, "clean push", "origin", "main")
 
 	// A secret in the middle commit of three, removed by the last: the
 	// push is rejected, with the commit, file, line, rule and the masked
@@ -91,11 +113,7 @@ func TestPreReceiveHookWithRealGit(t *testing.T) {
 	middle := g.Write("deploy.sh", "export GITHUB_TOKEN="+ghToken+"\n").Commit("add deploy script")
 	g.Remove("deploy.sh").Commit("remove it again")
 	for _, args := range [][]string{{"origin", "main"}, {"--no-verify", "origin", "main"}} {
-		out, ok := s.push(t, args...)
-		if ok {
-			t.Fatalf("push %v with a secret in a middle commit accepted:\n%s", args, out)
-		}
-		wantAll(t, "middle commit", out, "remote: leakhound: push rejected: 1 secret in the pushed commits",
+		out := s.rejected(t, "a secret in a middle commit", args, "remote: leakhound: push rejected: 1 secret in the pushed commits",
 			"remote:   commit "+middle[:10], "deploy.sh:1", "github-pat", ghToken[:4]+"…",
 			"git rebase -i "+middle[:10]+"~1", "Rotate the credential", "does not skip this check")
 		if strings.Contains(out, ghToken) {
@@ -110,31 +128,22 @@ func TestPreReceiveHookWithRealGit(t *testing.T) {
 	// holds a secret does not, and names the ref to amend.
 	mustGit(t, s.env, g.Dir, "reset", "-q", "--hard", "origin/main")
 	g.Write("a.txt", "two\n").Commit("clean rewrite")
-	if out, ok := s.push(t, "--force", "origin", "main"); !ok {
-		t.Fatalf("clean force-push rejected:\n%s", out)
-	}
+	s.accepted(t, "clean force-push", "--force", "origin", "main")
 	mustGit(t, s.env, g.Dir, "reset", "-q", "--hard", "HEAD~1")
 	bad := g.Write("settings.py", "STRIPE = '"+stripeKey+"'\n").Commit("stripe")
-	out, ok := s.push(t, "--force", "origin", "main")
-	if ok {
-		t.Fatalf("force-push with a secret accepted:\n%s", out)
-	}
-	wantAll(t, "force-push", out, bad[:10]+" is the tip of refs/heads/main", "git commit --amend", "settings.py:1")
+	s.rejected(t, "force-push with a secret", []string{"--force", "origin", "main"},
+		bad[:10]+" is the tip of refs/heads/main", "git commit --amend", "settings.py:1")
 	mustGit(t, s.env, g.Dir, "reset", "-q", "--hard", "origin/main")
 
 	// A new branch: only its own commits count. With a secret it is
 	// rejected; without, it passes though it shares main's history.
 	g.Branch("feature")
 	g.Write("hooks.py", "URL = '"+slackHook+"'\n").Commit("slack")
-	if out, ok := s.push(t, "origin", "feature"); ok || !strings.Contains(out, "slack-webhook") {
-		t.Fatalf("new branch with a secret: accepted=%v\n%s", ok, out)
-	}
+	s.rejected(t, "new branch with a secret", []string{"origin", "feature"}, "slack-webhook")
 	g.Checkout("main")
 	g.Branch("topic")
 	g.Write("notes.txt", "nothing here\n").Commit("notes")
-	if out, ok := s.push(t, "origin", "topic"); !ok {
-		t.Fatalf("clean new branch rejected:\n%s", out)
-	}
+	s.accepted(t, "clean new branch", "origin", "topic")
 
 	// An annotated tag on a commit no branch of the server has.
 	g.Checkout("main")
@@ -142,33 +151,39 @@ func TestPreReceiveHookWithRealGit(t *testing.T) {
 	tagged := g.Write("release.env", "AWS_ACCESS_KEY_ID="+awsID+"\n").Commit("release config")
 	g.Checkout("main")
 	mustGit(t, s.env, g.Dir, "tag", "-a", "v1.0", "-m", "release", tagged)
-	if out, ok := s.push(t, "origin", "v1.0"); ok || !strings.Contains(out, "aws-access-key-id") || !strings.Contains(out, tagged[:10]) {
-		t.Fatalf("tag with a secret: accepted=%v\n%s", ok, out)
-	}
+	s.rejected(t, "tag with a secret", []string{"origin", "v1.0"}, "aws-access-key-id", tagged[:10])
 	if s.remoteRef(t, "refs/tags/v1.0") != "" {
 		t.Fatal("rejected tag is on the server")
 	}
 	// A lightweight tag on a commit the server has adds nothing.
 	mustGit(t, s.env, g.Dir, "tag", "v0.9", "origin/main")
-	if out, ok := s.push(t, "origin", "v0.9"); !ok {
-		t.Fatalf("tag on a known commit rejected:\n%s", out)
-	}
+	s.accepted(t, "tag on a known commit", "origin", "v0.9")
 
 	// Deleting a branch passes.
-	if out, ok := s.push(t, "origin", "--delete", "topic"); !ok || s.remoteRef(t, "refs/heads/topic") != "" {
-		t.Fatalf("deletion: accepted=%v\n%s", ok, out)
+	s.accepted(t, "deletion", "origin", "--delete", "topic")
+	if s.remoteRef(t, "refs/heads/topic") != "" {
+		t.Fatal("the deleted branch is still on the server")
 	}
 
 	// Several refs in one push: the clean one alone would pass, and
 	// nothing of the push gets in.
 	g.Branch("two")
 	g.Write("two.txt", "fine\n").Commit("two")
-	if out, ok := s.push(t, "--atomic", "origin", "two", "feature"); ok || !strings.Contains(out, "slack-webhook") {
-		t.Fatalf("several refs: accepted=%v\n%s", ok, out)
+	s.rejected(t, "several refs", []string{"--atomic", "origin", "two", "feature"}, "slack-webhook")
+	if s.remoteRef(t, "refs/heads/two") != "" {
+		t.Fatal("a ref of a rejected push is on the server")
 	}
-	if out, ok := s.push(t, "origin", "two", "v0.9"); !ok {
-		t.Fatalf("several clean refs rejected:\n%s", out)
-	}
+	s.accepted(t, "several clean refs", "origin", "two", "v0.9")
+
+	// A branch from an older commit of main, and a force-push back to one:
+	// what the server has from main is not scanned again, what is new is.
+	g.Checkout("main")
+	mustGit(t, s.env, g.Dir, "reset", "-q", "--hard", "origin/main~1")
+	g.Branch("from-older")
+	g.Write("old.txt", "fine\n").Commit("on an older commit")
+	s.accepted(t, "branch from an older commit", "origin", "from-older")
+	g.Write("old.sh", "export STRIPE="+stripeKey+"\n").Commit("secret on an older commit")
+	s.rejected(t, "secret on a branch from an older commit", []string{"origin", "from-older"}, "stripe", "old.sh:1")
 }
 
 // TestPreReceiveRulesComeFromTheServer: a push that brings a rules file
@@ -179,43 +194,26 @@ func TestPreReceiveRulesComeFromTheServer(t *testing.T) {
 	g := s.g
 	g.Write(".secretsrules.toml", "[extend]\nuseDefault = true\n\n[[allowlists]]\npaths = ['''deploy\\.sh''']\n")
 	g.Write("deploy.sh", "export GITHUB_TOKEN="+ghToken+"\n").Commit("allowlist my own token")
-	out, ok := s.push(t, "origin", "main")
-	if ok {
-		t.Fatalf("a push allowlisting its own secret was accepted:\n%s", out)
-	}
-	wantAll(t, "self-allowlist", out, "github-pat", "deploy.sh:1", "a push cannot allowlist its own findings")
+	s.rejected(t, "a push allowlisting its own secret", []string{"origin", "main"}, "github-pat", "deploy.sh:1", "a push cannot allowlist its own findings")
 
 	// The same rules, once on the server's main, do apply.
 	mustGit(t, s.env, g.Dir, "reset", "-q", "--hard", "origin/main")
 	g.Write(".secretsrules.toml", "[extend]\nuseDefault = true\n\n[[allowlists]]\npaths = ['''deploy\\.sh''']\n").Commit("rules")
-	if out, ok := s.push(t, "origin", "main"); !ok {
-		t.Fatalf("rules push rejected:\n%s", out)
-	}
+	s.accepted(t, "rules", "origin", "main")
 	g.Write("deploy.sh", "export GITHUB_TOKEN="+ghToken+"\n").Commit("token in an allowlisted file")
-	if out, ok := s.push(t, "origin", "main"); !ok {
-		t.Fatalf("a secret the server's rules allowlist was rejected:\n%s", out)
-	}
+	s.accepted(t, "a secret the server's rules allowlist", "origin", "main")
 
 	// A rules file on main that no longer parses locks no one out: the
 	// built-in rules apply, with a warning.
 	g.Write(".secretsrules.toml", "[[rules]\nid = broken\n").Commit("break the rules file")
-	if out, ok := s.push(t, "origin", "main"); !ok {
-		t.Fatalf("push rejected:\n%s", out)
-	}
+	s.accepted(t, "a broken rules file", "origin", "main")
 	g.Write("clean.txt", "nothing\n").Commit("clean")
-	out, ok = s.push(t, "origin", "main")
-	if !ok || !strings.Contains(out, "warning:") || !strings.Contains(out, ".secretsrules.toml") {
-		t.Fatalf("clean push under a broken rules file: accepted=%v\n%s", ok, out)
-	}
+	wantAll(t, "clean push under a broken rules file", s.accepted(t, "clean push under a broken rules file", "origin", "main"), "warning:", ".secretsrules.toml")
 	g.Write("other.sh", "export GITHUB_TOKEN="+ghToken+"\n").Commit("token under the built-in rules")
-	if out, ok := s.push(t, "origin", "main"); ok || !strings.Contains(out, "github-pat") {
-		t.Fatalf("secret under a broken rules file: accepted=%v\n%s", ok, out)
-	}
+	s.rejected(t, "secret under a broken rules file", []string{"origin", "main"}, "github-pat")
 	mustGit(t, s.env, g.Dir, "reset", "-q", "--hard", "origin/main")
 	g.Write(".secretsrules.toml", "[extend]\nuseDefault = true\n\n[[allowlists]]\npaths = ['''deploy\\.sh''']\n").Commit("rules again")
-	if out, ok := s.push(t, "origin", "main"); !ok {
-		t.Fatalf("push rejected:\n%s", out)
-	}
+	s.accepted(t, "rules again", "origin", "main")
 
 	// A server-wide rules file replaces the repository's: the allowlist
 	// on main no longer applies.
@@ -225,10 +223,7 @@ func TestPreReceiveRulesComeFromTheServer(t *testing.T) {
 	}
 	s.env = append(s.env, prereceive.EnvRules+"="+rules)
 	g.Write("deploy.sh", "export STRIPE="+stripeKey+"\n").Commit("stripe in the allowlisted file")
-	out, ok = s.push(t, "origin", "main")
-	if ok || !strings.Contains(out, "stripe") {
-		t.Fatalf("the server-wide rules did not replace the repository's: accepted=%v\n%s", ok, out)
-	}
+	s.rejected(t, "the server-wide rules replace the repository's", []string{"origin", "main"}, "stripe")
 }
 
 // TestPreReceiveEscapeHatch: git push -o leakhound.allow="reason" is
@@ -242,27 +237,14 @@ func TestPreReceiveEscapeHatch(t *testing.T) {
 	c := g.Write("fixture.py", "TOKEN = '"+ghToken+"'\n").Commit("a test fixture")
 
 	// Disabled (the default): the option is refused, and the push too.
-	out, ok := s.push(t, "-o", "leakhound.allow=test fixture", "origin", "main")
-	if ok {
-		t.Fatalf("escape hatch worked while disabled:\n%s", out)
-	}
-	wantAll(t, "disabled", out, "leakhound.allow is not enabled on this server")
+	s.rejected(t, "escape hatch while disabled", []string{"-o", "leakhound.allow=test fixture", "origin", "main"}, "leakhound.allow is not enabled on this server")
 
 	// Enabled: no option, rejected (and the rejection says how to pass);
 	// the option without a reason, rejected; with one, accepted.
 	s.env = append(s.env, prereceive.EnvAllowPushOption+"=true")
-	out, ok = s.push(t, "origin", "main")
-	if ok {
-		t.Fatalf("push with a secret accepted:\n%s", out)
-	}
-	wantAll(t, "enabled, no option", out, `git push -o leakhound.allow="reason"`)
-	if out, ok := s.push(t, "-o", "leakhound.allow", "origin", "main"); ok || !strings.Contains(out, "needs a reason") {
-		t.Fatalf("option without a reason: accepted=%v\n%s", ok, out)
-	}
-	out, ok = s.push(t, "-o", "leakhound.allow=test fixture, not a real token", "origin", "main")
-	if !ok {
-		t.Fatalf("escape hatch refused:\n%s", out)
-	}
+	s.rejected(t, "enabled, no option", []string{"origin", "main"}, `git push -o leakhound.allow="reason"`)
+	s.rejected(t, "option without a reason", []string{"-o", "leakhound.allow", "origin", "main"}, "needs a reason")
+	out := s.accepted(t, "escape hatch", "-o", "leakhound.allow=test fixture, not a real token", "origin", "main")
 	wantAll(t, "allowed", out, "push allowed by leakhound.allow", "alice", "github-pat")
 	if s.remoteRef(t, "refs/heads/main") != c {
 		t.Fatal("allowed push did not land")
@@ -272,9 +254,7 @@ func TestPreReceiveEscapeHatch(t *testing.T) {
 	// nothing new, and passes without the option.
 	g.Branch("next")
 	g.Write("notes.txt", "clean\n").Commit("clean work on top")
-	if out, ok := s.push(t, "origin", "next"); !ok {
-		t.Fatalf("a secret the server already has was reported again:\n%s", out)
-	}
+	s.accepted(t, "a secret the server already has, not reported again", "origin", "next")
 
 	fi, err := os.Stat(logFile)
 	if err != nil {
@@ -322,9 +302,7 @@ func TestPreReceiveCorruptRepository(t *testing.T) {
 	s := newServerSetup(t)
 	g := s.g
 	g.Write(".secretsrules.toml", "[extend]\nuseDefault = true\n").Commit("rules")
-	if out, ok := s.push(t, "origin", "main"); !ok {
-		t.Fatalf("push rejected:\n%s", out)
-	}
+	s.accepted(t, "rules", "origin", "main")
 	// Damage the rules file's blob in the server's store (a loose object
 	// after a push this small).
 	blob := strings.TrimSpace(mustGit(t, s.env, s.remote, "rev-parse", "main:.secretsrules.toml"))
@@ -336,11 +314,8 @@ func TestPreReceiveCorruptRepository(t *testing.T) {
 		t.Fatal(err)
 	}
 	g.Write("b.txt", "clean\n").Commit("clean change")
-	out, ok := s.push(t, "origin", "main")
-	if ok {
-		t.Fatalf("push into a damaged repository accepted:\n%s", out)
-	}
-	wantAll(t, "corrupt", out, "remote: leakhound: push rejected:", "could not be read, so the push cannot be checked", ".secretsrules.toml")
+	s.rejected(t, "push into a damaged repository", []string{"origin", "main"},
+		"remote: leakhound: push rejected:", "could not be read, so the push cannot be checked", ".secretsrules.toml")
 
 	// A pushed tip that is not there at all (input from a broken host).
 	res := runHookDirect(t, s.remote, strings.Repeat("0", 40)+" "+strings.Repeat("ab", 20)+" refs/heads/x\n")
@@ -370,16 +345,9 @@ func TestPreReceiveTimeout(t *testing.T) {
 	for i := range 5 {
 		g.Write("f.txt", strings.Repeat("line\n", i+1)).Commit("change")
 	}
-	out, ok := s.push(t, "origin", "main")
-	if ok {
-		t.Fatalf("push accepted past the time limit:\n%s", out)
-	}
-	wantAll(t, "timeout reject", out, "could not be checked for secrets within 1ms")
+	s.rejected(t, "past the time limit", []string{"origin", "main"}, "could not be checked for secrets within 1ms")
 	s.env = append(s.env, prereceive.EnvOnTimeout+"=warn")
-	out, ok = s.push(t, "origin", "main")
-	if !ok {
-		t.Fatalf("push rejected with --on-timeout warn:\n%s", out)
-	}
+	out := s.accepted(t, "past the time limit with --on-timeout warn", "origin", "main")
 	wantAll(t, "timeout warn", out, "warning: the push was not checked for secrets whole")
 	data, err := os.ReadFile(logFile)
 	if err != nil {
@@ -403,9 +371,7 @@ func TestPreReceiveUninstall(t *testing.T) {
 		t.Fatalf("install: %d %s", r.code, r.err)
 	}
 	s.g.Write("x.txt", "x\n").Commit("x")
-	if out, ok := s.push(t, "origin", "main"); !ok || !strings.Contains(out, "server policy") {
-		t.Fatalf("chained hook: accepted=%v\n%s", ok, out)
-	}
+	wantAll(t, "chained hook", s.accepted(t, "chained hook", "origin", "main"), "server policy")
 	if r := runBinary(t, s.remote, nil, "hook", "uninstall", "--pre-receive"); r.code != 0 || !strings.Contains(r.out, "restored") {
 		t.Fatalf("uninstall: %d %s %s", r.code, r.out, r.err)
 	}
@@ -422,9 +388,7 @@ func TestPreReceiveCorruptTree(t *testing.T) {
 	s := newServerSetup(t)
 	g := s.g
 	g.Write("d/a.txt", "a\n").Commit("a directory")
-	if out, ok := s.push(t, "origin", "main"); !ok {
-		t.Fatalf("push rejected:\n%s", out)
-	}
+	s.accepted(t, "a directory", "origin", "main")
 	tree := strings.TrimSpace(mustGit(t, s.env, s.remote, "rev-parse", "main:d"))
 	obj := filepath.Join(s.remote, "objects", tree[:2], tree[2:])
 	if err := os.Chmod(obj, 0o644); err != nil {
@@ -434,9 +398,19 @@ func TestPreReceiveCorruptTree(t *testing.T) {
 		t.Fatal(err)
 	}
 	g.Write("d/b.txt", "b\n").Commit("another file in it")
-	out, ok := s.push(t, "--no-thin", "origin", "main")
-	if ok {
-		t.Fatalf("push onto a damaged tree accepted:\n%s", out)
+	s.rejected(t, "push onto a damaged tree", []string{"--no-thin", "origin", "main"},
+		"remote: leakhound: push rejected: 1 object(s) or ref(s) of the repository could not be read", "tree "+tree, "corrupt object")
+}
+
+// TestPreReceiveBrokenRef: a ref of the server's repository that cannot
+// be read leaves what the repository has unknown: the push is rejected,
+// naming the ref.
+func TestPreReceiveBrokenRef(t *testing.T) {
+	s := newServerSetup(t)
+	if err := os.WriteFile(filepath.Join(s.remote, "refs", "heads", "broken"), []byte("not an object id\n"), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	wantAll(t, "corrupt tree", out, "remote: leakhound: push rejected: 1 object(s) of the repository could not be read", "tree "+tree, "corrupt object")
+	s.g.Write("c.txt", "clean\n").Commit("clean change")
+	s.rejected(t, "push into a repository with a broken ref", []string{"origin", "main"},
+		"could not be read, so the push cannot be checked", "refs/heads/broken", "malformed ref")
 }

@@ -72,7 +72,7 @@ func ParseInput(r io.Reader) ([]Update, error) {
 		}
 		f := strings.Fields(line)
 		if len(f) != 3 || !hook.IsObjectID(f[0]) || !hook.IsObjectID(f[1]) || len(f[0]) != len(f[1]) || !strings.HasPrefix(f[2], "refs/") && f[2] != "HEAD" {
-			return nil, fmt.Errorf("pre-receive input line %d: want \"<old id> <new id> <ref>\", got %q", n, truncate(line, 200))
+			return nil, fmt.Errorf("pre-receive input line %d: want \"<old id> <new id> <ref>\", got %q", n, hook.Truncate(line, 200))
 		}
 		out = append(out, Update{Old: f[0], New: f[1], Ref: f[2]})
 	}
@@ -80,13 +80,6 @@ func ParseInput(r io.Reader) ([]Update, error) {
 		return nil, fmt.Errorf("read pre-receive input: %w", err)
 	}
 	return out, nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // AllowOption is the push option that lets a push through when the server
@@ -118,7 +111,7 @@ func allowReason(opts []string) (reason string, asked bool) {
 			reason, asked = strings.TrimSpace(value), true
 		}
 	}
-	return truncate(reason, 500), asked
+	return hook.Truncate(reason, 500), asked
 }
 
 // Pusher is who pushed, as the hosting software says.
@@ -139,14 +132,14 @@ func PusherFromEnv(getenv func(string) string) Pusher {
 	var p Pusher
 	for _, v := range []string{"GL_USERNAME", "GITEA_PUSHER_NAME", "GITHUB_USER_LOGIN", "REMOTE_USER", "USER", "LOGNAME"} {
 		if s := strings.TrimSpace(getenv(v)); s != "" {
-			p.Name, p.From = truncate(s, 200), v
+			p.Name, p.From = hook.Truncate(s, 200), v
 			break
 		}
 	}
 	for _, v := range []string{"SSH_CONNECTION", "SSH_CLIENT", "REMOTE_ADDR"} {
 		if s := strings.TrimSpace(getenv(v)); s != "" {
 			p.Address, _, _ = strings.Cut(s, " ")
-			p.Address = truncate(p.Address, 100)
+			p.Address = hook.Truncate(p.Address, 100)
 			break
 		}
 	}

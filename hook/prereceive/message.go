@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/leakhound/leakhound/hook"
 	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
 )
@@ -77,7 +78,7 @@ func writeFindingsTo(b *strings.Builder, masked *report.Report) []string {
 		group := byCommit[c]
 		if c != "" {
 			msg, _, _ := strings.Cut(group[0].Message, "\n")
-			fmt.Fprintf(b, "  commit %s  %q\n", report.ShortID(c), truncate(msg, 60))
+			fmt.Fprintf(b, "  commit %s  %q\n", report.ShortID(c), hook.Truncate(msg, 60))
 		}
 		for _, f := range group {
 			fmt.Fprintf(b, "    %s:%d  %s  %s\n", leak.DisplayPath(f.File), f.Line, f.RuleID, f.Secret)

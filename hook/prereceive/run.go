@@ -144,27 +144,6 @@ func (r *run) do(ctx context.Context) Result {
 		return r.fail(fmt.Errorf("open the repository: %w", err))
 	}
 	defer repo.Close()
-	// What the repository already has: every ref, before the push.
-	var refErrs []string
-	refs, err := repo.Refs(func(item string, err error) error {
-		refErrs = append(refErrs, item+": "+err.Error())
-		return nil
-	})
-	if err == nil && len(refErrs) > 0 {
-		err = fmt.Errorf("%s (and %d more)", refErrs[0], len(refErrs)-1)
-	}
-	if err != nil {
-		return r.fail(fmt.Errorf("read the repository's refs: %w", err))
-	}
-	exclude := make([]gitwalk.ID, 0, len(refs))
-	seen := make(map[gitwalk.ID]bool, len(refs))
-	for _, ref := range refs {
-		if !seen[ref.ID] {
-			seen[ref.ID] = true
-			exclude = append(exclude, ref.ID)
-		}
-	}
-
 	settings, warnings, err := r.settings(ctx, repo)
 	if err != nil {
 		return r.fail(err)
@@ -177,7 +156,8 @@ func (r *run) do(ctx context.Context) Result {
 	nObjErrs := 0
 	rep, err := scan.Run(ctx, &scan.History{
 		Repo: repo, Name: r.dir, Label: "the pushed commits",
-		IncludeIDs: tips, ExcludeIDs: exclude,
+		// What the repository already has: every ref, before the push.
+		IncludeIDs: tips, ExcludeRefs: true,
 	}, scan.Options{
 		Settings:           settings,
 		Short:              true,
@@ -219,7 +199,7 @@ func (r *run) do(ctx context.Context) Result {
 	case errs > 0:
 		// Fail closed: what could not be read may hold a secret. The
 		// escape hatch does not cover a damaged repository.
-		err := fmt.Errorf("%d object(s) of the repository could not be read, so the push cannot be checked: %s", errs, strings.Join(objErrs, "; "))
+		err := fmt.Errorf("%d object(s) or ref(s) of the repository could not be read, so the push cannot be checked: %s", errs, strings.Join(objErrs, "; "))
 		if n > 0 {
 			writeRejection(r.env.Stderr, masked, tipRefs, r.cfg, false)
 		}
@@ -300,6 +280,7 @@ func (r *run) open() (*gitwalk.Repo, error) {
 	opts := gitwalk.OpenOptionsFromEnv(r.env.Getenv)
 	if opts.ObjectDir == "" {
 		opts.ObjectDir = r.env.Getenv("GIT_QUARANTINE_PATH")
+		opts.Quarantine = opts.ObjectDir != ""
 	}
 	if opts.ObjectDir == "" {
 		return gitwalk.Open(r.dir)
