@@ -108,6 +108,8 @@ func TestAssignmentSyntaxes(t *testing.T) {
 		"kotlin const":     `const val ACME_TOKEN = "` + s + `"`,
 		"shell env":        "env ACME_TOKEN=" + s + " ./deploy.sh",
 		"docker --env":     "docker run --env ACME_TOKEN=" + s + " acme/app",
+		"yaml next line":   "acmeApiKey:\n  '" + s + "',\n",
+		"js next line":     "const acmeApiKey =\n  \"" + s + "\";",
 	}
 	for name, text := range syntaxes {
 		got := findings(t, d, "example.txt", text)
@@ -139,6 +141,7 @@ func TestAssignmentNearMisses(t *testing.T) {
 		"ACME_PUBLIC_KEY=" + s,                    // public
 		"MYACME_TOKEN=" + s,                       // the vendor is not a part
 		"acme_token.html'>" + s,                   // a file name
+		"acme_token:\n  " + s,                     // unquoted on the next line: a nested key, not a value
 	} {
 		if got := findings(t, d, "example.txt", text); len(got) > 0 {
 			t.Errorf("%q: got %q", text, got)
@@ -288,6 +291,32 @@ func TestAssignmentMatchText(t *testing.T) {
 		res, err := d.Detect(&leak.Fragment{Content: []byte(text), Sources: []leak.Source{{Path: "a.ini"}}})
 		if err != nil || len(res.Matches) != 1 || res.Matches[0].Text != want {
 			t.Errorf("%q: got %+v, %v; want match %q", text, res.Matches, err, want)
+		}
+	}
+}
+
+// TestRunTogetherVendorNames holds names written without separators that
+// begin with the service and end with a secret word, and near misses.
+func TestRunTogetherVendorNames(t *testing.T) {
+	d := assignDetector(t)
+	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6"
+	for _, text := range []string{
+		"acmestorageaccountkey: " + s,
+		"ACMEPRODAPIKEY=" + s,
+		"acmeconsumersecret = '" + s + "'",
+	} {
+		if got := findings(t, d, "example.txt", text); len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+	for _, text := range []string{
+		"acmecompat = " + s,   // pat run together by chance
+		"acmebypass = " + s,   // pass likewise
+		"acme_monkeys = " + s, // a part of its own: monkeys is not keys
+		"macmestorekey = " + s,
+	} {
+		if got := findings(t, d, "example.txt", text); len(got) > 0 {
+			t.Errorf("%q: got %q", text, got)
 		}
 	}
 }
