@@ -90,12 +90,15 @@ const (
 	// white space alone: = := ::= :::= ?= ??= += .= ||= => -> : || ?? (Make,
 	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers); XML element text, on
 	// the same line or the next; the value attribute after the name's
-	// (key="AcmeKey" value="..."). The comma of setProperty("X", "v") and
+	// (key="AcmeKey" value="..."); a Terraform variable's default
+	// (variable "acme_token" {, default = "..." on that line or the next).
+	// The comma of setProperty("X", "v") and
 	// CSV is in comma.
 	operators = `(?:` +
 		`[ \t]*(?:=|:=|::=|:::=|\?=|\?\?=|\+=|\.=|\|\|=|=>|->|:|\|\||\?\?)[ \t]*` +
 		`|>[ \t]*(?:\n[ \t]*)?` +
 		`|[ \t]+(?i:value|content|default|defaultvalue|val)[ \t]*=[ \t]*` +
+		`|[ \t]*\{[ \t]*(?:\n[ \t]*)?(?i:default)[ \t]*=[ \t]*` +
 		`)`
 	comma = `[ \t]*,[ \t]*`
 	// nextLine joins a name to a quoted value on the line after it: YAML's
