@@ -24,6 +24,7 @@ import (
 //	System.setProperty("ACME_TOKEN", "...")   os.environ["ACME_KEY"] = "..."
 //	ENV ACME_TOKEN ...   docker run -e ACME_TOKEN=...   --acme-token ...
 //	<acmeToken>...</acmeToken>, with the value on the next line too
+//	acmeToken:\n  '...'   const acmeToken =\n  "..."   (a quoted value on the next line)
 //	<add key="AcmeToken" value="..."/>   "acme_token" => "..."
 //	X-Acme-Token: ...    {\"acme_key\": \"...\"}   "ACME_KEY=...\nNEXT=..."
 //	[acme] / acme: up to two lines above, then token = ... (INI sections, YAML maps)
@@ -89,14 +90,22 @@ const (
 	// white space alone: = := ::= :::= ?= ??= += .= ||= => -> : || ?? (Make,
 	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers); XML element text, on
 	// the same line or the next; the value attribute after the name's
-	// (key="AcmeKey" value="..."). The comma of setProperty("X", "v") and
+	// (key="AcmeKey" value="..."); a Terraform variable's default
+	// (variable "acme_token" {, default = "..." on that line or the next).
+	// The comma of setProperty("X", "v") and
 	// CSV is in comma.
 	operators = `(?:` +
 		`[ \t]*(?:=|:=|::=|:::=|\?=|\?\?=|\+=|\.=|\|\|=|=>|->|:|\|\||\?\?)[ \t]*` +
 		`|>[ \t]*(?:\n[ \t]*)?` +
 		`|[ \t]+(?i:value|content|default|defaultvalue|val)[ \t]*=[ \t]*` +
+		`|[ \t]*\{[ \t]*(?:\n[ \t]*)?(?i:default)[ \t]*=[ \t]*` +
 		`)`
 	comma = `[ \t]*,[ \t]*`
+	// nextLine joins a name to a quoted value on the line after it: YAML's
+	// "acmeKey:" with the string indented below, JS's "const acmeKey =" with
+	// the literal on the next line. Only a quoted value: an unquoted one
+	// there is a nested key or the next statement.
+	nextLine = `[ \t]*(?:=|:|=>)[ \t]*\n[ \t]*`
 	// quotedClose ends a quoted name (before a comma).
 	quotedClose = `\\{0,2}[\x60'"]`
 	// typed is a type between a bare name and "=": "acmeKey: str =", "var
@@ -171,7 +180,7 @@ func assignRegex(names, words []string, value, quote string) string {
 		// White space alone only after a flag or ENV, as below; a comma
 		// only after a quoted name: "X", "v" is setProperty, x, "v" an
 		// argument list. The value ends with the quote it began with.
-		join = `(?:` + keyClose + operators + `|` + quotedClose + comma + `|` + typed + `)`
+		join = `(?:` + keyClose + operators + `|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
 		quoted := `[rRbBuUfF@]{0,2}\\{0,2}(?:"` + scheme + v + `\\{0,2}"|'` + scheme + `(?P<secret2>` + value + `)\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
 		return `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + quoted
 	case QuoteNone:
@@ -179,7 +188,7 @@ func assignRegex(names, words []string, value, quote string) string {
 		join = `(?:` + keyClose + operators + `|` + typed + `)`
 		return `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose
 	}
-	return name + `(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?` + scheme + v + valueClose
+	return name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + nextLine + quoteOpen + `)` + scheme + v + valueClose
 }
 
 // wordNames returns the names that are plain words ending in one of words

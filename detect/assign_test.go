@@ -46,68 +46,72 @@ func TestAssignmentSyntaxes(t *testing.T) {
 	d := assignDetector(t)
 	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6" // 32 characters, built to the rule's format
 	syntaxes := map[string]string{
-		"env":              "ACME_API_KEY=" + s,
-		"env export":       "export ACME_API_KEY=" + s,
-		"env quoted":       `ACME_API_KEY="` + s + `"`,
-		"ini spaced":       "acmeToken = " + s,
-		"ini section":      "[acme]\ntoken = " + s,
-		"yaml":             "acme_token: " + s,
-		"yaml nested":      "acme:\n  api_key: '" + s + "'",
-		"json":             "{\n    \"acme_token\": \"" + s + "\"\n}",
-		"json escaped":     `{\"acme_token\": \"` + s + `\"}`,
-		"json escaped nl":  `{"config.ini": "ACME_TOKEN=` + s + `\nBACKUP_ENABLED=true"}`,
-		"xml element":      "<acmeToken>" + s + "</acmeToken>",
-		"xml multiline":    "<acmeToken>\n    " + s + "\n</acmeToken>",
-		"xml attributes":   `<add key="AcmeToken" value="` + s + `" />`,
-		"csharp":           `string acmeToken = "` + s + `";`,
-		"go var":           `var acmeToken string = "` + s + `"`,
-		"go short":         `acmeToken := "` + s + `"`,
-		"go backticks":     "acmeToken := `" + s + "`",
-		"java":             `String acmeToken = "` + s + `";`,
-		"kotlin typed":     `val acmeToken: String = "` + s + `"`,
-		"php concat":       `$acmeToken .= "` + s + `";`,
-		"php define":       `define('ACME_API_KEY', '` + s + `');`,
-		"php array":        `'acme_key' => '` + s + `',`,
-		"python":           `acme_token = '` + s + `'`,
-		"python annotated": `acme_token: str = "` + s + `"`,
-		"python environ":   `os.environ["ACME_TOKEN"] = "` + s + `"`,
-		"setProperty":      `System.setProperty("ACME_TOKEN", "` + s + `")`,
-		"logstash":         `  "acmeToken" => "` + s + `"`,
-		"make":             `ACME_TOKEN = "` + s + `"`,
-		"make simple":      `ACME_TOKEN := "` + s + `"`,
-		"make shell":       `ACME_TOKEN ::= "` + s + `"`,
-		"make evaluated":   `ACME_TOKEN :::= "` + s + `"`,
-		"make conditional": `ACME_TOKEN ?= "` + s + `"`,
-		"make append":      `ACME_TOKEN += ` + s,
-		"dockerfile env":   "ENV ACME_TOKEN " + s,
-		"dockerfile arg":   "ARG ACME_TOKEN=" + s,
-		"docker run":       "docker run -e ACME_TOKEN=" + s + " acme/app",
-		"flag":             "acme-cli --acme-token " + s + " deploy",
-		"flag equals":      "acme-cli --acme-token=" + s,
-		"header":           `curl -H "X-Acme-Token: ` + s + `" https://api.acme.example`,
-		"hcl":              `acme_api_key = "` + s + `"`,
-		"js default":       `const acmeKey = process.env.ACME_KEY || "` + s + `";`,
-		"ruby hash":        `:acme_api_key => "` + s + `",`,
-		"powershell":       `$env:ACME_TOKEN = "` + s + `"`,
-		"key first":        "API_KEY_ACME=" + s,
-		"camelCase part":   `const prodAcmeToken = "` + s + `";`,
-		"query string":     "https://api.acme.example/v1?acme_token=" + s + "&page=2",
-		"prose":            "Acme API key: " + s,
-		"crlf":             "ACME_API_KEY=" + s + "\r\nOTHER=1\r\n",
-		"csv":              "acme_token," + s + ",prod",
-		"cr":               "ACME_API_KEY=" + s + "\rOTHER=1\r",
-		"utf-16 line ends": "ACME_TOKEN := " + s + "\r\n",
-		"compound":         "ACMEKEY=" + s,
-		"plural":           "acme_tokens: " + s,
-		"camel":            "acmeApiKey = '" + s + "'",
-		"ruby symbol":      "config[:acme_token] = '" + s + "'",
-		"spring value":     `@Value("${acme.token:` + s + `}")`,
-		"bearer header":    "X-Acme-Auth: Bearer " + s,
-		"properties":       "acme.api.key=" + s,
-		"toml table":       "[acme]\napi_key = \"" + s + "\"",
-		"kotlin const":     `const val ACME_TOKEN = "` + s + `"`,
-		"shell env":        "env ACME_TOKEN=" + s + " ./deploy.sh",
-		"docker --env":     "docker run --env ACME_TOKEN=" + s + " acme/app",
+		"env":               "ACME_API_KEY=" + s,
+		"env export":        "export ACME_API_KEY=" + s,
+		"env quoted":        `ACME_API_KEY="` + s + `"`,
+		"ini spaced":        "acmeToken = " + s,
+		"ini section":       "[acme]\ntoken = " + s,
+		"yaml":              "acme_token: " + s,
+		"yaml nested":       "acme:\n  api_key: '" + s + "'",
+		"json":              "{\n    \"acme_token\": \"" + s + "\"\n}",
+		"json escaped":      `{\"acme_token\": \"` + s + `\"}`,
+		"json escaped nl":   `{"config.ini": "ACME_TOKEN=` + s + `\nBACKUP_ENABLED=true"}`,
+		"xml element":       "<acmeToken>" + s + "</acmeToken>",
+		"xml multiline":     "<acmeToken>\n    " + s + "\n</acmeToken>",
+		"xml attributes":    `<add key="AcmeToken" value="` + s + `" />`,
+		"csharp":            `string acmeToken = "` + s + `";`,
+		"go var":            `var acmeToken string = "` + s + `"`,
+		"go short":          `acmeToken := "` + s + `"`,
+		"go backticks":      "acmeToken := `" + s + "`",
+		"java":              `String acmeToken = "` + s + `";`,
+		"kotlin typed":      `val acmeToken: String = "` + s + `"`,
+		"php concat":        `$acmeToken .= "` + s + `";`,
+		"php define":        `define('ACME_API_KEY', '` + s + `');`,
+		"php array":         `'acme_key' => '` + s + `',`,
+		"python":            `acme_token = '` + s + `'`,
+		"python annotated":  `acme_token: str = "` + s + `"`,
+		"python environ":    `os.environ["ACME_TOKEN"] = "` + s + `"`,
+		"setProperty":       `System.setProperty("ACME_TOKEN", "` + s + `")`,
+		"logstash":          `  "acmeToken" => "` + s + `"`,
+		"make":              `ACME_TOKEN = "` + s + `"`,
+		"make simple":       `ACME_TOKEN := "` + s + `"`,
+		"make shell":        `ACME_TOKEN ::= "` + s + `"`,
+		"make evaluated":    `ACME_TOKEN :::= "` + s + `"`,
+		"make conditional":  `ACME_TOKEN ?= "` + s + `"`,
+		"make append":       `ACME_TOKEN += ` + s,
+		"dockerfile env":    "ENV ACME_TOKEN " + s,
+		"dockerfile arg":    "ARG ACME_TOKEN=" + s,
+		"docker run":        "docker run -e ACME_TOKEN=" + s + " acme/app",
+		"flag":              "acme-cli --acme-token " + s + " deploy",
+		"flag equals":       "acme-cli --acme-token=" + s,
+		"header":            `curl -H "X-Acme-Token: ` + s + `" https://api.acme.example`,
+		"hcl":               `acme_api_key = "` + s + `"`,
+		"js default":        `const acmeKey = process.env.ACME_KEY || "` + s + `";`,
+		"ruby hash":         `:acme_api_key => "` + s + `",`,
+		"powershell":        `$env:ACME_TOKEN = "` + s + `"`,
+		"key first":         "API_KEY_ACME=" + s,
+		"camelCase part":    `const prodAcmeToken = "` + s + `";`,
+		"query string":      "https://api.acme.example/v1?acme_token=" + s + "&page=2",
+		"prose":             "Acme API key: " + s,
+		"crlf":              "ACME_API_KEY=" + s + "\r\nOTHER=1\r\n",
+		"csv":               "acme_token," + s + ",prod",
+		"cr":                "ACME_API_KEY=" + s + "\rOTHER=1\r",
+		"utf-16 line ends":  "ACME_TOKEN := " + s + "\r\n",
+		"compound":          "ACMEKEY=" + s,
+		"plural":            "acme_tokens: " + s,
+		"camel":             "acmeApiKey = '" + s + "'",
+		"ruby symbol":       "config[:acme_token] = '" + s + "'",
+		"spring value":      `@Value("${acme.token:` + s + `}")`,
+		"bearer header":     "X-Acme-Auth: Bearer " + s,
+		"properties":        "acme.api.key=" + s,
+		"toml table":        "[acme]\napi_key = \"" + s + "\"",
+		"kotlin const":      `const val ACME_TOKEN = "` + s + `"`,
+		"shell env":         "env ACME_TOKEN=" + s + " ./deploy.sh",
+		"docker --env":      "docker run --env ACME_TOKEN=" + s + " acme/app",
+		"yaml next line":    "acmeApiKey:\n  '" + s + "',\n",
+		"js next line":      "const acmeApiKey =\n  \"" + s + "\";",
+		"terraform default": "variable \"acme_api_token\" {\n  default = \"" + s + "\"\n}",
+		"terraform inline":  "variable \"acme_api_token\" { default = \"" + s + "\" }",
 	}
 	for name, text := range syntaxes {
 		got := findings(t, d, "example.txt", text)
@@ -139,6 +143,7 @@ func TestAssignmentNearMisses(t *testing.T) {
 		"ACME_PUBLIC_KEY=" + s,                    // public
 		"MYACME_TOKEN=" + s,                       // the vendor is not a part
 		"acme_token.html'>" + s,                   // a file name
+		"acme_token:\n  " + s,                     // unquoted on the next line: a nested key, not a value
 	} {
 		if got := findings(t, d, "example.txt", text); len(got) > 0 {
 			t.Errorf("%q: got %q", text, got)
@@ -288,6 +293,32 @@ func TestAssignmentMatchText(t *testing.T) {
 		res, err := d.Detect(&leak.Fragment{Content: []byte(text), Sources: []leak.Source{{Path: "a.ini"}}})
 		if err != nil || len(res.Matches) != 1 || res.Matches[0].Text != want {
 			t.Errorf("%q: got %+v, %v; want match %q", text, res.Matches, err, want)
+		}
+	}
+}
+
+// TestRunTogetherVendorNames holds names written without separators that
+// begin with the service and end with a secret word, and near misses.
+func TestRunTogetherVendorNames(t *testing.T) {
+	d := assignDetector(t)
+	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6"
+	for _, text := range []string{
+		"acmestorageaccountkey: " + s,
+		"ACMEPRODAPIKEY=" + s,
+		"acmeconsumersecret = '" + s + "'",
+	} {
+		if got := findings(t, d, "example.txt", text); len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+	for _, text := range []string{
+		"acmecompat = " + s,   // pat run together by chance
+		"acmebypass = " + s,   // pass likewise
+		"acme_monkeys = " + s, // a part of its own: monkeys is not keys
+		"macmestorekey = " + s,
+	} {
+		if got := findings(t, d, "example.txt", text); len(got) > 0 {
+			t.Errorf("%q: got %q", text, got)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/leakhound/leakhound/config"
@@ -382,11 +383,25 @@ func matchRun(re *regexp.Regexp, name string, parts []part, i, j int) bool {
 }
 
 // vendorWord reports whether part p is a vendor name followed by a secret
-// word, with nothing between them: ACMEKEY, acmetoken.
+// word, with nothing between them (ACMEKEY, acmetoken), or run together
+// with the words between them (acmestorageaccountkey, ACMEAPIKEY): a name
+// written without separators, which begins with the service and ends with
+// a secret word.
 func (nc *nameCheck) vendorWord(p string) bool {
 	for k := 1; k < len(p); k++ {
-		if nc.vendors.MatchString(p[:k]) && nc.words.MatchString(p[k:]) {
+		if !nc.vendors.MatchString(p[:k]) {
+			continue
+		}
+		if nc.words.MatchString(p[k:]) {
 			return true
+		}
+		// Run together: only a word no other word ends with by chance
+		// (strongSuffix), or a key, which the service before it
+		// qualifies; not pat or pass (acmecompat, acmebypass).
+		for j := k + 1; j < len(p)-1; j++ {
+			if w := strings.ToLower(p[j:]); (bareKey(w) || slices.Contains(strongSuffix, w)) && nc.words.MatchString(w) {
+				return true
+			}
 		}
 	}
 	return false
