@@ -493,6 +493,10 @@ func (d *Detector) record(r *rule, content []byte, sc *scratch, w0 int, text []b
 		// password, not a non-secret: Finding decides.
 		weak = true
 	}
+	if assetName(text, s0, s1) {
+		// A content hash in a built asset's file name (app-3f2a….js).
+		return false
+	}
 	if r.generic && r.store == nil && d.standIn(secret) {
 		// A near miss or placeholder in a vendor's place (see standIn).
 		return false

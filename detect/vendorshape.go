@@ -195,5 +195,86 @@ var markerWord = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(?:short|extra|wrong|bad
 // Typed sequences (abc123, 1234567890) are not judged here: people write
 // real keys' examples that way, and a vendor rule still reports them.
 func (d *Detector) standIn(secret []byte) bool {
-	return markerWord.Match(secret) || d.wrongCasePrefix(secret)
+	return markerWord.Match(secret) || markerSuffix.Match(secret) || sandboxWord.Match(secret) ||
+		longRun(secret, 8) || len(secret) <= 12 && typedSequence(secret) || d.wrongCasePrefix(secret)
+}
+
+// typedSequence reports whether secret was typed by hand rather than
+// generated: most of its letters and digits (at least 60%, and 6) sit in
+// runs of three or more that count up the alphabet or the digits, read
+// apart from each other so that interleaved runs count (abc123, a1b2c3,
+// AbCdEf123). Random values almost never have more than a few such
+// characters.
+func typedSequence(secret []byte) bool {
+	var letters, digits []byte
+	for _, c := range secret {
+		switch {
+		case c >= 'a' && c <= 'z':
+			letters = append(letters, c)
+		case c >= 'A' && c <= 'Z':
+			letters = append(letters, c+'a'-'A')
+		case c >= '0' && c <= '9':
+			digits = append(digits, c)
+		}
+	}
+	total := len(letters) + len(digits)
+	inRuns := ascendingRuns(letters) + ascendingRuns(digits)
+	return inRuns >= 6 && inRuns*10 >= total*6
+}
+
+// ascendingRuns counts the bytes of s that lie in runs of three or more,
+// each one more than the one before.
+func ascendingRuns(s []byte) int {
+	n, run := 0, 1
+	for i := 1; i <= len(s); i++ {
+		if i < len(s) && s[i] == s[i-1]+1 {
+			run++
+			continue
+		}
+		if run >= 3 {
+			n += run
+		}
+		run = 1
+	}
+	return n
+}
+
+// markerSuffix matches a marker word that ends a value in lower case right
+// after an upper-case letter or a digit (BSAshort, AKIA…Xinvalid) or after
+// a run of hex (…9abcdefextra): the near miss of a test written in one
+// word.
+var markerSuffix = regexp.MustCompile(`(?:[A-Z0-9]|[0-9a-f]{16})(?:short|extra|wrong|fake|invalid|truncated)$`)
+
+// sandboxWord matches a value that says it is a sandbox credential.
+var sandboxWord = regexp.MustCompile(`(?i)(?:^|[^a-z])(?:sandbox|sdbx|sbx)(?:[^a-z]|$)`)
+
+// longRun reports a letter or digit repeated n times running, other than
+// A and 0: base64 and hex encode runs of zero bytes that way, and some
+// vendors' formats hold such runs (Azure DevOps tokens).
+func longRun(s []byte, n int) bool {
+	run := 1
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if c == s[i-1] && c != 'A' && c != '0' && (c >= '1' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z') {
+			run++
+			if run >= n {
+				return true
+			}
+		} else {
+			run = 1
+		}
+	}
+	return false
+}
+
+// assetExt matches the extension of a built web asset right after a value.
+var assetExt = regexp.MustCompile(`^\.(?:png|jpe?g|gif|svg|ico|webp|css|js|mjs|map|woff2?|ttf|eot)\b`)
+
+// assetName reports whether text[s0:s1] is the content hash or name part
+// of a built asset's file name (main-3f2a….js, logo.ico-7a38….png): joined
+// to the name before it by a separator and followed by an asset's
+// extension. Fingerprinted assets are named that way by bundlers; no
+// credential is followed by .png.
+func assetName(text []byte, s0, s1 int) bool {
+	return s0 > 0 && strings.IndexByte("-._/", text[s0-1]) >= 0 && assetExt.Match(text[s1:])
 }

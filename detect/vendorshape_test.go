@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/config"
@@ -25,6 +26,34 @@ func TestStandIn(t *testing.T) {
 		{"eyJhbGciOiJub25lIn0.e30.signature", true},
 		{"XOXB-Kp9Lm2Qx7vR4tW8bHq8ZkX3m", true}, // slack's prefix is lower case only
 		{"GHP_Kp9Lm2Qx7vR4tW8bHq8ZkX3mP9vL2nR7", true},
+		// A marker word that ends the value, glued to it.
+		{"ACMshort", true},
+		{"Kp9Lm2Qx7vR4invalid", true},
+		{"9f3c2a7e1b4d8a6f0e5c2b9d7a1f4e8cextra", true},
+		// Sandbox credentials say so.
+		{"acme_sandbox_Kp9Lm2Qx7vR4tW8bHq8ZkX3m", true},
+		{"sbx_key_Kp9Lm2Qx7vR4tW8bHq8ZkX3m", true},
+		{"SBX-Kp9Lm2Qx-7vR4-tW8b", true},
+		// A character held down.
+		{"xoxc-77777777777-Kp9Lm2Qx7vR4tW8b", true},
+		{"Kp9Lm2Qxbbbbbbbbbbbb", true},
+		// Short values typed as runs of the alphabet and the digits.
+		{"ACMabc123", true},
+		{"AbCdEF456", true},
+		{"9a8b1c2d3e", true},
+		{"'1234567890'", true},
+		// Runs of A and 0 are zero bytes in base64 and hex: formats hold them.
+		{"Kp9Lm2QxAAAAAAAAAAAAAzDO7vR4", false},
+		{"Kp9Lm2Qx000000000001tW8b", false},
+		// A long value with typed runs is reported: people write real
+		// keys' examples that way, and vendors' documented formats too.
+		{"12345678-ABCD-ABCD-ABCD-1234567890AB", false},
+		// Short random values, words that contain a marker or sandbox.
+		{"Kp9Lm2Qx7v", false},
+		{"sbxKp9Lm2Qx7v", false},
+		{"Kp9Lm2Qxshortcake", false},
+		{"Kp9Lm2Qx7vR4tW8bzextra", false},
+		{"Kp9Lm2Qx7vR4tW8bxyz123", false},
 		// Real-looking values stay: random text, a prefix in its own case,
 		// marker words glued inside random text, test-mode keys.
 		{"xoxb-Kp9Lm2Qx7vR4tW8bHq8ZkX3m", false},
@@ -35,6 +64,60 @@ func TestStandIn(t *testing.T) {
 	} {
 		if got := d.standIn([]byte(c.value)); got != c.want {
 			t.Errorf("standIn(%q) = %v, want %v", c.value, got, c.want)
+		}
+	}
+}
+
+func TestAssetName(t *testing.T) {
+	const h = "7a388b69018576d24b59331fd60aab0c" // a content hash
+	for _, c := range []struct {
+		line   string
+		secret string
+		want   bool
+	}{
+		{"/static/app.ico-" + h + ".png", "ico-" + h, true},
+		{"dist/main-" + h + ".js", h, true},
+		{"token=ico-" + h + ".", "ico-" + h, false},
+		{"ico-" + h + ".jsonp", "ico-" + h, false},
+		{"key: " + h + ".js", h, false},
+	} {
+		s0 := strings.Index(c.line, c.secret)
+		if got := assetName([]byte(c.line), s0, s0+len(c.secret)); got != c.want {
+			t.Errorf("assetName(%q) = %v, want %v", c.line, got, c.want)
+		}
+	}
+}
+
+// TestDefaultPackStandIns runs the default rules over stand-ins that only a
+// generic rule could take, and over the real-looking values next to them,
+// which are still found.
+func TestDefaultPackStandIns(t *testing.T) {
+	cfg, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		text  string
+		found bool
+	}{
+		{`ACME_API_KEY="ACMshort"`, false},
+		{"ACME_ACCESS_KEY: AbCdEF456", false},
+		{`acme_api_key = "ACMabc123"`, false},
+		{"ACME_API_TOKEN=acme_sandbox_Kp9Lm2Qx7vR4tW8bHq8ZkX3mZr5Nw1Jd", false},
+		{`TestAcmeToken = "acme-777777777777-Kp9Lm2Qx7vR4tW8bHq8ZkX3m"`, false},
+		{`<img src="/assets/logo.ico-7a388b69018576d24b59331fd60aab0c.png">`, false},
+		// Near misses that are reported.
+		{`ACME_API_KEY="ACMsh0rtKp9Lm2Qx"`, true},                           // leakhound:allow (a test value)
+		{"ACME_API_TOKEN=acme_live_Kp9Lm2Qx7vR4tW8bHq8ZkX3mZr5Nw1Jd", true}, // leakhound:allow (a test value)
+		{"ACME_ACCESS_KEY: Kp9Lm2Qx7vR4", true},                             // leakhound:allow (a test value)
+	} {
+		got := detect(t, d, "settings.txt", c.text+"\n")
+		if (len(got) > 0) != c.found {
+			t.Errorf("%q: found %q, want found=%v", c.text, secrets(got), c.found)
 		}
 	}
 }
