@@ -41,7 +41,7 @@ func writeRejection(w io.Writer, masked *report.Report, tipRefs map[string][]str
 	for _, c := range order {
 		short := report.ShortID(c)
 		if refs := tipRefs[c]; len(refs) > 0 {
-			fmt.Fprintf(&b, "       %s is the tip of %s: fix the file, git add it, git commit --amend\n", short, strings.Join(refs, ", "))
+			fmt.Fprintf(&b, "       %s is the tip of %s: fix the file, git add it, git commit --amend\n", short, report.TermSafe(strings.Join(refs, ", ")))
 		} else {
 			fmt.Fprintf(&b, "       %s is older: git rebase -i %s~1  (mark it \"edit\", fix the file, git commit --amend, git rebase --continue)\n", short, short)
 		}
@@ -81,7 +81,7 @@ func writeFindingsTo(b *strings.Builder, masked *report.Report) []string {
 			fmt.Fprintf(b, "  commit %s  %q\n", report.ShortID(c), hook.Truncate(msg, 60))
 		}
 		for _, f := range group {
-			fmt.Fprintf(b, "    %s:%d  %s  %s\n", leak.DisplayPath(f.File), f.Line, f.RuleID, f.Secret)
+			fmt.Fprintf(b, "    %s:%d  %s  %s\n", report.TermSafe(leak.DisplayPath(f.File)), f.Line, report.TermSafe(f.RuleID), report.TermSafe(f.Secret))
 		}
 	}
 	return order

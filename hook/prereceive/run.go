@@ -150,7 +150,7 @@ func (r *run) do(ctx context.Context) Result {
 	}
 	r.rec.Rules = settings.RulesFrom
 	for _, w := range warnings {
-		fmt.Fprintf(r.env.Stderr, "leakhound: warning: %s\n", w)
+		fmt.Fprintf(r.env.Stderr, "leakhound: warning: %s\n", report.TermSafe(w))
 	}
 	var objErrs []string
 	nObjErrs := 0
@@ -242,7 +242,7 @@ func (r *run) allow(masked *report.Report, n int) Result {
 		return r.fail(fmt.Errorf("the push option %s was given, but it cannot be recorded, so the push is rejected: %w", AllowOption, err))
 	}
 	fmt.Fprintf(r.env.Stderr, "leakhound: push allowed by %s (%s; reason: %q); recorded with your name (%s) in the server's log\n",
-		AllowOption, r.rec.Why, r.rec.Reason, r.rec.Pusher.Name)
+		AllowOption, r.rec.Why, r.rec.Reason, report.TermSafe(r.rec.Pusher.Name))
 	if n > 0 {
 		writeFindings(r.env.Stderr, masked)
 		fmt.Fprintln(r.env.Stderr, "leakhound: rotate these credentials if they are real: they are now on the server.")
@@ -252,7 +252,7 @@ func (r *run) allow(masked *report.Report, n int) Result {
 
 // fail rejects the push for err, which it writes and records.
 func (r *run) fail(err error) Result {
-	fmt.Fprintf(r.env.Stderr, "leakhound: push rejected: %v\n", err)
+	fmt.Fprintf(r.env.Stderr, "leakhound: push rejected: %s\n", report.TermSafe(err.Error()))
 	r.rec.Decision, r.rec.Why = Rejected, err.Error()
 	r.log()
 	return Result{Decision: Rejected, Err: err}
@@ -261,7 +261,7 @@ func (r *run) fail(err error) Result {
 // log writes the record, saying so to the pusher when it cannot.
 func (r *run) log() {
 	if err := r.writeLog(); err != nil {
-		fmt.Fprintf(r.env.Stderr, "leakhound: could not write the server's log: %v\n", err)
+		fmt.Fprintf(r.env.Stderr, "leakhound: could not write the server's log: %s\n", report.TermSafe(err.Error()))
 	}
 }
 
