@@ -495,7 +495,7 @@ paths = ['''(^|/)vendor/''']
 			n++
 		}
 	}
-	if f := find(rep, "acme-token"); f == nil || n != 1 || f.File != "app.cfg" {
+	if f := find(rep, "acme-token"); f == nil || n != 1 || f.File != filepath.Join(g.Dir, "app.cfg") {
 		t.Errorf("scan with the converted rules: exit %d, findings %v\n%s", r.code, rules(rep), r.err)
 	}
 	if r := runLH(t, g.Dir, "rules", "import", "--from", "gitleaks", ".gitleaks.toml"); r.code != 2 || !strings.Contains(r.err, "--force") {
