@@ -580,19 +580,31 @@ func HumanBytes(n int64) string {
 // newline in a path, an escape sequence in a commit message) and invalid
 // UTF-8 are shown quoted.
 func escape(s string) string {
+	if !needsEscape(s) {
+		return s
+	}
+	q := fmt.Sprintf("%q", s)
+	return q[1 : len(q)-1]
+}
+
+// needsEscape reports whether s holds a control character or invalid
+// UTF-8, which escape and TermSafe write escaped.
+func needsEscape(s string) bool {
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f || r == 0xfffd || (r >= 0x80 && r < 0xa0) {
-			q := fmt.Sprintf("%q", s)
-			return q[1 : len(q)-1]
+			return true
 		}
 	}
-	return s
+	return false
 }
 
 // TermSafe makes text from a repository safe to print on a terminal:
 // control characters (escape sequences) and invalid UTF-8 are shown as
 // \xNN; tabs stay.
 func TermSafe(s string) string {
+	if !needsEscape(s) {
+		return s
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])

@@ -328,17 +328,10 @@ func (g *gitState) inHead(fs []leak.Finding) (Head, []string) {
 	if len(fs) == 0 {
 		return head, nil
 	}
-	files := func(f *leak.Finding) []string {
-		out := []string{f.File}
-		for _, l := range f.Locations {
-			out = append(out, l.File)
-		}
-		return out
-	}
 	var paths []string
 	for i := range fs {
 		if !fs[i].InHead {
-			paths = append(paths, files(&fs[i])...)
+			paths = append(paths, findingFiles(&fs[i])...)
 		}
 	}
 	blobs, err := g.repo.PathBlobs(ref.ID, paths)
@@ -356,7 +349,7 @@ func (g *gitState) inHead(fs []leak.Finding) (Head, []string) {
 		if f.InHead {
 			continue // at a tag
 		}
-		for _, p := range files(f) {
+		for _, p := range findingFiles(f) {
 			h, ok := blobs[p]
 			switch {
 			case !ok:
@@ -491,4 +484,15 @@ func SplitRange(rng string) (from, to string, err error) {
 		return "", "", fmt.Errorf("range %q: want A..B", rng)
 	}
 	return from, to, nil
+}
+
+// findingFiles lists the files f was found in: its own, then each other
+// location's.
+func findingFiles(f *leak.Finding) []string {
+	out := make([]string, 0, 1+len(f.Locations))
+	out = append(out, f.File)
+	for _, l := range f.Locations {
+		out = append(out, l.File)
+	}
+	return out
 }

@@ -67,17 +67,10 @@ func (g *gitState) refTips(fs []leak.Finding, head Head) []string {
 	if skipped > 0 {
 		warnings = append(warnings, fmt.Sprintf("%d refs were not checked for secrets still at their tips (more than %d distinct tips)", skipped, maxRefTips))
 	}
-	files := func(f *leak.Finding) []string {
-		out := []string{f.File}
-		for _, l := range f.Locations {
-			out = append(out, l.File)
-		}
-		return out
-	}
 	var paths []string
 	for i := range fs {
 		fs[i].Refs = nil
-		for _, p := range files(&fs[i]) {
+		for _, p := range findingFiles(&fs[i]) {
 			// A tag's own pseudo-path names the tag that holds the secret.
 			if strings.HasPrefix(p, "refs/") {
 				name, _, _ := strings.Cut(p, ":")
@@ -105,7 +98,7 @@ func (g *gitState) refTips(fs []leak.Finding, head Head) []string {
 		for i := range fs {
 			f := &fs[i]
 			held := false
-			for _, p := range files(f) {
+			for _, p := range findingFiles(f) {
 				h, ok := blobs[p]
 				if !ok {
 					continue

@@ -134,11 +134,8 @@ func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) er
 	if err != nil {
 		return err
 	}
-	if err := opts.triageOptions.check(); err != nil {
+	if err := opts.checkFilters(); err != nil {
 		return err
-	}
-	if opts.baseline != "" && opts.noBaseline {
-		return errors.New("--baseline and --no-baseline contradict each other")
 	}
 	policy := scan.Policy{RulesFile: opts.config, BaselineFile: opts.baseline, NoBaseline: opts.noBaseline}
 	eo := scan.Options{Workers: opts.threads, MaxFileSize: maxSize, IgnoreInlineAllows: opts.ignoreInlineAllows}
@@ -208,11 +205,8 @@ func runScanPaths(ctx context.Context, opts scanOptions, args []string, std stdi
 	if err != nil {
 		return err
 	}
-	if err := opts.triageOptions.check(); err != nil {
+	if err := opts.checkFilters(); err != nil {
 		return err
-	}
-	if opts.baseline != "" && opts.noBaseline {
-		return errors.New("--baseline and --no-baseline contradict each other")
 	}
 	if len(opts.branches) > 0 || opts.rangeSpec != "" || opts.since != "" || opts.staged {
 		return errors.New("--branch, --range, --since and --staged need git history: they do not apply to files scanned as they are on disk (--no-git, or a file named)")
@@ -288,6 +282,18 @@ func finish(result *report.Report, scanErr error, exitCode int, specs []report.O
 		return fmt.Errorf("scan incomplete: %d object(s) could not be read; the report holds everything found", result.Summary.Errors)
 	case len(result.Findings) > 0:
 		return leaksFound{exitCode}
+	}
+	return nil
+}
+
+// checkFilters rejects triage and baseline flags that contradict each
+// other, for every kind of scan.
+func (o scanOptions) checkFilters() error {
+	if err := o.triageOptions.check(); err != nil {
+		return err
+	}
+	if o.baseline != "" && o.noBaseline {
+		return errors.New("--baseline and --no-baseline contradict each other")
 	}
 	return nil
 }
