@@ -305,6 +305,11 @@ func scanCells(bin, dir string, n int) ([][]leak.Finding, error) {
 	reported := make([][]leak.Finding, n)
 	for _, f := range rep.Findings {
 		for _, file := range append([]string{f.File}, locFiles(f)...) {
+			// Paths outside git are reported as given: relative to
+			// dir's parent, or absolute.
+			if rel, err := filepath.Rel(dir, file); err == nil && !strings.HasPrefix(rel, "..") {
+				file = rel
+			}
 			var i int
 			if _, err := fmt.Sscanf(filepath.ToSlash(file), "%06d/matrix.txt", &i); err == nil && i < n {
 				reported[i] = append(reported[i], f)
@@ -421,11 +426,29 @@ func runMatrix(bin, tmp string, show int) error {
 			m[k].own++
 		}
 	}
+	// A value found in no syntax at all is a secret only in its own
+	// example's context (a command line, a credential store): the matrix
+	// measures syntaxes, so it is named below instead of counted.
+	anywhere := map[string]bool{}
+	for i, c := range cells {
+		if !c.negative && found(reported[i], c.secret) {
+			anywhere[c.secret] = true
+		}
+	}
+	var contextOnly []string
+	for _, s := range order {
+		if !anywhere[s] {
+			contextOnly = append(contextOnly, bySecret[s].ID)
+		}
+	}
 	var total tally
 	var missed []cell
 	var fps []string
 	negCells := 0
 	for i, c := range cells {
+		if !c.negative && !anywhere[c.secret] {
+			continue
+		}
 		if c.negative {
 			negCells++
 			if len(reported[i]) > 0 {
@@ -450,7 +473,10 @@ func runMatrix(bin, tmp string, show int) error {
 		}
 	}
 	fmt.Printf("matrix: %d secrets from the default rules' examples (%d examples skipped: path-bound rules, multi-line or decoded secrets; %d values that are secrets only in a credential store), %d syntaxes × LF/CRLF; %d cells (%d not applicable: the value cannot be written unquoted there), %d hard-negative cells\n\n",
-		len(order), skipped, storeOnly, len(syntaxes), total.cells, notApplicable, negCells)
+		len(order)-len(contextOnly), skipped, storeOnly, len(syntaxes), total.cells, notApplicable, negCells)
+	if len(contextOnly) > 0 {
+		fmt.Printf("%d values found in their own example but in no syntax of the matrix (secrets only in that context), from rules: %s\n\n", len(contextOnly), strings.Join(contextOnly, ", "))
+	}
 	print := func(title string, m map[string]*tally) {
 		keys := make([]string, 0, len(m))
 		for k := range m {
