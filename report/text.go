@@ -251,6 +251,9 @@ const (
 	fixFile    = "rotate it first; then remove it from the file (see What to do)"
 	fixInRefs  = "rotate it first; then remove it from those branches and tags (or delete them) and purge it from history (see What to do)"
 	fixStaged  = "unstage it and take it out of the file before you commit; if it was ever used, rotate it (see What to do)"
+	// fixKnown replaces the others for a publicly known value: there is
+	// nothing to revoke, only a value anyone can use to replace.
+	fixKnown = "published, so nothing to revoke: if anything accepts it, replace it with a secret of your own; if it is an example, allow it"
 )
 
 // advice is printed once after the findings.
@@ -377,6 +380,9 @@ func (t Text) finding(b *strings.Builder, f *leak.Finding, fix, head string) {
 		if n > 5 {
 			fmt.Fprintf(b, "           … and %d more\n", n-5)
 		}
+	}
+	if f.Context.Known != "" && !f.Staged {
+		fix = fixKnown
 	}
 	fmt.Fprintf(b, "  fix      %s\n", fix)
 	fmt.Fprintf(b, "  id       %s\n\n", f.Fingerprint)

@@ -37,6 +37,13 @@ func TestTextGroupsByWhereSecretsLive(t *testing.T) {
 			t.Errorf("text report lacks %q:\n%s", want, out)
 		}
 	}
+	// A publicly known value has nothing to revoke: its fix says so, and
+	// it is the only finding without "rotate it first".
+	known := out[strings.Index(out, "  known    "):]
+	known = known[:strings.Index(known, "  id  ")]
+	if !strings.Contains(known, "  fix      "+fixKnown) || strings.Count(out, "rotate it first") != strings.Count(out, "● ")-1 {
+		t.Errorf("the publicly known finding's fix is not the published-value advice:\n%s", out)
+	}
 	if strings.Index(out, "Still in main") > strings.Index(out, "Still in other branches") {
 		t.Errorf("the group of the most urgent finding is not first:\n%s", out)
 	}
