@@ -72,6 +72,17 @@ var commonPrefixes = map[string]bool{
 // the capture group that holds its secret (group, or the group named
 // secret). It returns nil when the secret has no literal start.
 func secretPrefixes(value *string, regex string, group int) []prefix {
+	target := secretFormat(value, regex, group)
+	if target == nil {
+		return nil
+	}
+	return literalStarts(target, 0)
+}
+
+// secretFormat returns the parsed, simplified format of a rule's secret:
+// its value format when it has one, else the capture group that holds its
+// secret (group, or the group named secret); nil when there is none.
+func secretFormat(value *string, regex string, group int) *syntax.Regexp {
 	src := regex
 	if *value != "" {
 		src = *value
@@ -81,16 +92,10 @@ func secretPrefixes(value *string, regex string, group int) []prefix {
 		return nil
 	}
 	re = re.Simplify()
-	var target *syntax.Regexp
 	if *value != "" {
-		target = re
-	} else {
-		target = findGroup(re, group)
+		return re
 	}
-	if target == nil {
-		return nil
-	}
-	return literalStarts(target, 0)
+	return findGroup(re, group)
 }
 
 // findGroup returns the capture group with index group or, when group is
