@@ -201,7 +201,7 @@ var markerWord = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(?:short|extra|wrong|bad
 // real keys' examples that way, and a vendor rule still reports them.
 func (d *Detector) standIn(secret []byte) bool {
 	return markerWord.Match(secret) || markerSuffix.Match(secret) || sandboxWord.Match(secret) ||
-		longRun(secret, 8) || len(secret) <= 12 && typedSequence(secret) || d.wrongCasePrefix(secret)
+		longRun(secret, 8) || (len(secret) <= 12 || allDigits(secret)) && typedSequence(secret) || d.wrongCasePrefix(secret)
 }
 
 // typedSequence reports whether secret was typed by hand rather than
@@ -282,4 +282,14 @@ var assetExt = regexp.MustCompile(`^\.(?:png|jpe?g|gif|svg|ico|webp|css|js|mjs|m
 // credential is followed by .png.
 func assetName(text []byte, s0, s1 int) bool {
 	return s0 > 0 && strings.IndexByte("-._/", text[s0-1]) >= 0 && assetExt.Match(text[s1:])
+}
+
+// allDigits reports whether s holds decimal digits only.
+func allDigits(s []byte) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(s) > 0
 }

@@ -43,6 +43,9 @@ func TestStandIn(t *testing.T) {
 		{"AbCdEF456", true},
 		{"9a8b1c2d3e", true},
 		{"'1234567890'", true},
+		// Digits alone typed as runs, however long: no generated key is.
+		{"123456789012345", true},
+		{"960302753406110", false},
 		// Runs of A and 0 are zero bytes in base64 and hex: formats hold them.
 		{"Kp9Lm2QxAAAAAAAAAAAAAzDO7vR4", false},
 		{"Kp9Lm2Qx000000000001tW8b", false},
