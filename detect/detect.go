@@ -118,6 +118,10 @@ type Detector struct {
 	// vendorPrefixes), built once on first use.
 	prefixOnce sync.Once
 	prefixes   []string
+	// formats are the vendor formats of one length with a distinctive
+	// literal prefix (see vendorFormats), built once on first use.
+	formatOnce sync.Once
+	formats    []vendorFormat
 }
 
 type rule struct {

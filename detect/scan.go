@@ -501,6 +501,11 @@ func (d *Detector) record(r *rule, content []byte, sc *scratch, w0 int, text []b
 		// A near miss or placeholder in a vendor's place (see standIn).
 		return false
 	}
+	if r.generic && r.store == nil && d.cutShort(r, text, loc, secret) {
+		// A vendor's value cut short: the vendor's rule judges it (see
+		// cutShort).
+		return false
+	}
 	m := Match{
 		rule:    r,
 		Secret:  string(secret),

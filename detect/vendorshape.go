@@ -72,6 +72,17 @@ var commonPrefixes = map[string]bool{
 // the capture group that holds its secret (group, or the group named
 // secret). It returns nil when the secret has no literal start.
 func secretPrefixes(value *string, regex string, group int) []prefix {
+	target := secretFormat(value, regex, group)
+	if target == nil {
+		return nil
+	}
+	return literalStarts(target, 0)
+}
+
+// secretFormat returns the parsed, simplified format of a rule's secret:
+// its value format when it has one, else the capture group that holds its
+// secret (group, or the group named secret); nil when there is none.
+func secretFormat(value *string, regex string, group int) *syntax.Regexp {
 	src := regex
 	if *value != "" {
 		src = *value
@@ -81,16 +92,10 @@ func secretPrefixes(value *string, regex string, group int) []prefix {
 		return nil
 	}
 	re = re.Simplify()
-	var target *syntax.Regexp
 	if *value != "" {
-		target = re
-	} else {
-		target = findGroup(re, group)
+		return re
 	}
-	if target == nil {
-		return nil
-	}
-	return literalStarts(target, 0)
+	return findGroup(re, group)
 }
 
 // findGroup returns the capture group with index group or, when group is
@@ -196,7 +201,7 @@ var markerWord = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(?:short|extra|wrong|bad
 // real keys' examples that way, and a vendor rule still reports them.
 func (d *Detector) standIn(secret []byte) bool {
 	return markerWord.Match(secret) || markerSuffix.Match(secret) || sandboxWord.Match(secret) ||
-		longRun(secret, 8) || len(secret) <= 12 && typedSequence(secret) || d.wrongCasePrefix(secret)
+		longRun(secret, 8) || (len(secret) <= 12 || allDigits(secret)) && typedSequence(secret) || d.wrongCasePrefix(secret)
 }
 
 // typedSequence reports whether secret was typed by hand rather than
@@ -277,4 +282,14 @@ var assetExt = regexp.MustCompile(`^\.(?:png|jpe?g|gif|svg|ico|webp|css|js|mjs|m
 // credential is followed by .png.
 func assetName(text []byte, s0, s1 int) bool {
 	return s0 > 0 && strings.IndexByte("-._/", text[s0-1]) >= 0 && assetExt.Match(text[s1:])
+}
+
+// allDigits reports whether s holds decimal digits only.
+func allDigits(s []byte) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(s) > 0
 }

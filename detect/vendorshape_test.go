@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"regexp/syntax"
 	"strings"
 	"testing"
 
@@ -42,6 +43,9 @@ func TestStandIn(t *testing.T) {
 		{"AbCdEF456", true},
 		{"9a8b1c2d3e", true},
 		{"'1234567890'", true},
+		// Digits alone typed as runs, however long: no generated key is.
+		{"123456789012345", true},
+		{"960302753406110", false},
 		// Runs of A and 0 are zero bytes in base64 and hex: formats hold them.
 		{"Kp9Lm2QxAAAAAAAAAAAAAzDO7vR4", false},
 		{"Kp9Lm2Qx000000000001tW8b", false},
@@ -118,6 +122,64 @@ func TestDefaultPackStandIns(t *testing.T) {
 		got := detect(t, d, "settings.txt", c.text+"\n")
 		if (len(got) > 0) != c.found {
 			t.Errorf("%q: found %q, want found=%v", c.text, secrets(got), c.found)
+		}
+	}
+}
+
+// A generic rule leaves a vendor's value cut short to the vendor's rule
+// only when the name, the prefix and the format's one length all say so.
+func TestDefaultPackCutShort(t *testing.T) {
+	cfg, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Assembled at run time: the self-scan must not find them.
+	full := "sb_" + "secret_" + "Qm7tZp2Lx9Vr4Kw8Nc3Hj6_Yd5Fb1Gs"
+	cut := full[:len(full)-2]
+	for _, c := range []struct {
+		text string
+		want []string // rule ids found
+	}{
+		{"SUPABASE_API_KEY=" + cut, nil},
+		{"SUPABASE_API_KEY=" + full, []string{"supabase-secret-key"}},
+		// No vendor's name: the generic rule is the safety net.
+		{"API_KEY=" + cut, []string{"generic-secret-env-file"}},
+		// The vendor's name and no prefix of its formats: a password.
+		{"SUPABASE_API_KEY=Qm7tZp2Lx9Vr4Kw8Nc3Hj6", []string{"generic-secret-env-file"}}, // leakhound:allow (a test value)
+	} {
+		var ids []string
+		for _, f := range detect(t, d, "settings.txt", c.text+"\n") {
+			ids = append(ids, f.RuleID())
+		}
+		if strings.Join(ids, ",") != strings.Join(c.want, ",") {
+			t.Errorf("%q: found %v, want %v", c.text, ids, c.want)
+		}
+	}
+}
+
+func TestLengthRange(t *testing.T) {
+	for _, c := range []struct {
+		re     string
+		lo, hi int
+		ok     bool
+	}{
+		{`sb_secret_[A-Za-z0-9_-]{31}`, 41, 41, true},
+		{`dapi[a-f0-9]{32}(?:-\d)?`, 36, 38, true},
+		{`(?:AKIA|A3T[A-Z0-9])[A-Z2-7]{16}`, 20, 20, true},
+		{`whsec_[A-Za-z0-9+/]{32,100}={0,2}`, 38, 108, true},
+		{`sk-[A-Za-z0-9]{16,}`, 0, 0, false},
+	} {
+		re, err := syntax.Parse(c.re, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo, hi, ok := lengthRange(re.Simplify(), 0)
+		if ok != c.ok || ok && (lo != c.lo || hi != c.hi) {
+			t.Errorf("%s: got %d, %d, %v; want %d, %d, %v", c.re, lo, hi, ok, c.lo, c.hi, c.ok)
 		}
 	}
 }
