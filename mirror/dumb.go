@@ -1,0 +1,645 @@
+package mirror
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+	"github.com/go-git/go-git/v5/plumbing/format/objfile"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+)
+
+// Limits bound what one Sync may download from a server that speaks only
+// the dumb HTTP protocol, where the client, not the server, decides what
+// to fetch, so that a hostile or broken server cannot make a Sync run
+// forever or fill the disk. (The smart protocol is bounded by the
+// server's pack; the scan that follows is bounded by gitwalk's limits.)
+type Limits struct {
+	// Objects bounds the objects fetched: loose ones, and those of the
+	// packs downloaded. Linux, among the largest histories, has about
+	// ten million.
+	Objects int
+	// Bytes bounds the bytes downloaded, and the inflated size of one
+	// loose object.
+	Bytes int64
+	// RefsBytes bounds info/refs and objects/info/packs.
+	RefsBytes int64
+}
+
+// DefaultLimits are the limits of a Mirrors whose Limits are zero.
+var DefaultLimits = Limits{Objects: 16 << 20, Bytes: 16 << 30, RefsBytes: 64 << 20}
+
+// smartType is the content type of a smart server's answer to GET
+// info/refs?service=git-upload-pack.
+const smartType = "application/x-git-upload-pack-advertisement"
+
+// The HTTP client of the dumb protocol. Requests carry the Sync's
+// context, which bounds the whole transfer; a server that accepts a
+// connection and never answers is given up after headerTimeout.
+const headerTimeout = 2 * time.Minute
+
+var dumbClient = func() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.ResponseHeaderTimeout = headerTimeout
+	return &http.Client{Transport: t}
+}()
+
+// errNotFound is a 404 from the server.
+var errNotFound = errors.New("not found")
+
+// remote is one repository served over HTTP, for the dumb protocol:
+// requests with the Sync's credentials, counted against its limits.
+type remote struct {
+	base       string // the URL without user information, ending in "/"
+	user, pass string
+	limits     Limits
+	bytes      int64
+	objects    int
+}
+
+// newRemote returns the remote of rawURL (http or https), with the
+// token as basic authentication, or else the URL's own user and password.
+func (m *Mirrors) newRemote(rawURL string) (*remote, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	r := &remote{limits: m.Limits}
+	if r.limits == (Limits{}) {
+		r.limits = DefaultLimits
+	}
+	if m.Token != "" {
+		r.user, r.pass = m.User, m.Token
+	} else if u.User != nil {
+		r.user = u.User.Username()
+		r.pass, _ = u.User.Password()
+	}
+	u.User = nil
+	u.RawQuery, u.Fragment = "", ""
+	r.base = strings.TrimSuffix(u.String(), "/") + "/"
+	return r, nil
+}
+
+// get requests rel (a path under the repository, built only from
+// validated names) and returns the body, which counts against the byte
+// limit. A 404 is errNotFound.
+func (r *remote) get(ctx context.Context, rel string) (io.ReadCloser, http.Header, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.base+rel, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.user != "" || r.pass != "" {
+		req.SetBasicAuth(r.user, r.pass)
+	}
+	req.Header.Set("User-Agent", "git/leakhound")
+	resp, err := dumbClient.Do(req)
+	if err != nil {
+		// The error names the URL, which holds no credentials.
+		return nil, nil, err
+	}
+	switch resp.StatusCode {
+	case http.StatusOK:
+		return &budgetReader{r: resp.Body, rem: r}, resp.Header, nil
+	case http.StatusNotFound:
+		resp.Body.Close()
+		return nil, nil, fmt.Errorf("%s: %w", rel, errNotFound)
+	case http.StatusUnauthorized, http.StatusForbidden:
+		resp.Body.Close()
+		return nil, nil, fmt.Errorf("%s: %s (authentication failed or not allowed; see %s)", rel, resp.Status, TokenEnv)
+	default:
+		resp.Body.Close()
+		return nil, nil, fmt.Errorf("%s: %s", rel, resp.Status)
+	}
+}
+
+// getSmall reads all of rel, which must hold at most RefsBytes.
+func (r *remote) getSmall(ctx context.Context, rel string) ([]byte, error) {
+	body, _, err := r.get(ctx, rel)
+	if err != nil {
+		return nil, err
+	}
+	defer body.Close()
+	return readSmall(body, rel, r.limits.RefsBytes)
+}
+
+func readSmall(body io.Reader, rel string, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rel, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: more than %d bytes", rel, limit)
+	}
+	return data, nil
+}
+
+// budgetReader counts what it reads against its remote's byte limit.
+type budgetReader struct {
+	r   io.ReadCloser
+	rem *remote
+}
+
+func (b *budgetReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.rem.bytes += int64(n)
+	if b.rem.bytes > b.rem.limits.Bytes {
+		return n, fmt.Errorf("more than %d bytes downloaded", b.rem.limits.Bytes)
+	}
+	return n, err
+}
+
+func (b *budgetReader) Close() error { return b.r.Close() }
+
+// probe asks the server at rawURL for its refs as a smart client does,
+// with GET info/refs?service=git-upload-pack. A smart server answers
+// with the content type application/x-git-upload-pack-advertisement; any
+// other answer with status 200 is a dumb server (a static file server
+// ignores the query and sends the file info/refs), and its body is the
+// ref list. A 404 means there is no git repository at the URL.
+func (r *remote) probe(ctx context.Context) (smart bool, refs []byte, err error) {
+	body, h, err := r.get(ctx, "info/refs?service=git-upload-pack")
+	if errors.Is(err, errNotFound) {
+		return false, nil, errors.New("not a git repository (no info/refs)")
+	}
+	if err != nil {
+		return false, nil, err
+	}
+	defer body.Close()
+	if mt, _, _ := mime.ParseMediaType(h.Get("Content-Type")); mt == smartType {
+		return true, nil, nil
+	}
+	refs, err = readSmall(body, "info/refs", r.limits.RefsBytes)
+	return false, refs, err
+}
+
+// parseRefs parses info/refs: lines "<hex>\t<refname>", and the peeled
+// "<hex>\t<refname>^{}" lines, which are checked and dropped. Every name
+// is under refs/ and valid as git says, for it becomes a file's path in
+// the mirror.
+func parseRefs(data []byte) (map[plumbing.ReferenceName]plumbing.Hash, error) {
+	refs := map[plumbing.ReferenceName]plumbing.Hash{}
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		if line == "" {
+			continue
+		}
+		hexID, name, ok := strings.Cut(line, "\t")
+		if !ok || !isHex40(hexID) {
+			return nil, fmt.Errorf("not a git repository (info/refs line %d is not a ref)", i+1)
+		}
+		if strings.HasSuffix(name, "^{}") {
+			continue
+		}
+		rn := plumbing.ReferenceName(name)
+		if !strings.HasPrefix(name, "refs/") || rn.Validate() != nil {
+			return nil, fmt.Errorf("info/refs line %d: bad ref name %q", i+1, name)
+		}
+		refs[rn] = plumbing.NewHash(hexID)
+	}
+	return refs, nil
+}
+
+var hex40 = regexp.MustCompile(`^[0-9a-f]{40}$`)
+
+func isHex40(s string) bool { return hex40.MatchString(s) }
+
+// packName is the only form of a line of objects/info/packs that is
+// used; its name becomes part of a URL and of a file's path.
+var packName = regexp.MustCompile(`^P (pack-[0-9a-f]{40})\.pack$`)
+
+// parsePacks parses objects/info/packs into pack names ("pack-<hex>").
+func parsePacks(data []byte) ([]string, error) {
+	var names []string
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		if line == "" {
+			continue
+		}
+		m := packName.FindStringSubmatch(line)
+		if m == nil {
+			return nil, fmt.Errorf("objects/info/packs line %d: not a pack: %q", i+1, line)
+		}
+		names = append(names, m[1])
+	}
+	return names, nil
+}
+
+// dumbFetch is one fetch over the dumb protocol into a mirror's store.
+type dumbFetch struct {
+	rem   *remote
+	st    *filesystem.Storage
+	dg    *dotgit.DotGit
+	dir   string // the mirror
+	packs []*remotePack
+	// packsRead is set once objects/info/packs was read.
+	packsRead bool
+}
+
+// remotePack is a pack on the server that the mirror lacks, known by its
+// index.
+type remotePack struct {
+	name string
+	idx  *idxfile.MemoryIndex
+	done bool
+}
+
+// syncDumb brings the mirror at dir (a bare repository, new or not) up to
+// date with the refs given: it fetches every object reachable from them
+// that the mirror lacks, then sets the mirror's refs to them, removing
+// the others, and HEAD to the server's.
+func (m *Mirrors) syncDumb(ctx context.Context, rem *remote, dir string, refs map[plumbing.ReferenceName]plumbing.Hash) error {
+	fs := osfs.New(dir)
+	f := &dumbFetch{rem: rem, dir: dir, dg: dotgit.New(fs), st: filesystem.NewStorage(fs, cache.NewObjectLRUDefault())}
+	defer f.clean()
+	complete, err := f.completeCommits()
+	if err != nil {
+		return err
+	}
+	head, err := rem.getSmall(ctx, "HEAD")
+	if err != nil && !errors.Is(err, errNotFound) {
+		return err
+	}
+	if err := f.walk(ctx, refs, complete); err != nil {
+		return err
+	}
+	return f.setRefs(refs, head)
+}
+
+// completeCommits returns the commits reachable from the mirror's refs:
+// refs are set only once everything they reach is stored, so these and
+// what they reach need no fetch. Other objects already stored (left by a
+// fetch that failed) are read and walked, not trusted to be complete.
+func (f *dumbFetch) completeCommits() (map[plumbing.Hash]bool, error) {
+	complete := map[plumbing.Hash]bool{}
+	iter, err := f.st.IterReferences()
+	if err != nil {
+		return nil, err
+	}
+	var queue []plumbing.Hash
+	_ = iter.ForEach(func(r *plumbing.Reference) error {
+		if r.Type() == plumbing.HashReference {
+			queue = append(queue, r.Hash())
+		}
+		return nil
+	})
+	for len(queue) > 0 {
+		h := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		if complete[h] {
+			continue
+		}
+		o, err := f.st.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			continue
+		}
+		switch o.Type() {
+		case plumbing.TagObject:
+			if t, err := object.DecodeTag(f.st, o); err == nil {
+				queue = append(queue, t.Target)
+			}
+		case plumbing.CommitObject:
+			if c, err := object.DecodeCommit(f.st, o); err == nil {
+				complete[h] = true
+				queue = append(queue, c.ParentHashes...)
+			}
+		}
+	}
+	return complete, nil
+}
+
+// want is an object to have, with the type that the object naming it
+// gives it (AnyObject for a ref).
+type want struct {
+	h plumbing.Hash
+	t plumbing.ObjectType
+}
+
+// walk fetches what the refs reach and the store lacks: from each tip
+// through tags, commits, parents and trees, stopping at complete commits.
+func (f *dumbFetch) walk(ctx context.Context, refs map[plumbing.ReferenceName]plumbing.Hash, complete map[plumbing.Hash]bool) error {
+	seen := map[plumbing.Hash]bool{}
+	var queue []want
+	for _, h := range refs {
+		queue = append(queue, want{h, plumbing.AnyObject})
+	}
+	for len(queue) > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		w := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		if seen[w.h] || complete[w.h] {
+			continue
+		}
+		seen[w.h] = true
+		o, err := f.object(ctx, w)
+		if err != nil {
+			return err
+		}
+		if o == nil { // a blob
+			continue
+		}
+		switch o := o.(type) {
+		case *object.Commit:
+			queue = append(queue, want{o.TreeHash, plumbing.TreeObject})
+			for _, p := range o.ParentHashes {
+				queue = append(queue, want{p, plumbing.CommitObject})
+			}
+		case *object.Tree:
+			for _, e := range o.Entries {
+				switch e.Mode {
+				case filemode.Submodule: // a commit of another repository
+				case filemode.Dir:
+					queue = append(queue, want{e.Hash, plumbing.TreeObject})
+				default:
+					queue = append(queue, want{e.Hash, plumbing.BlobObject})
+				}
+			}
+		case *object.Tag:
+			queue = append(queue, want{o.Target, o.TargetType})
+		}
+	}
+	return nil
+}
+
+// object returns the object w names, decoded (nil for a blob), from the
+// store or else from the server: from a pack that holds it, or loose.
+func (f *dumbFetch) object(ctx context.Context, w want) (object.Object, error) {
+	if f.st.HasEncodedObject(w.h) != nil {
+		inPack, err := f.fetchPackWith(ctx, w.h)
+		if err != nil {
+			return nil, err
+		}
+		if !inPack {
+			return f.fetchLoose(ctx, w)
+		}
+	}
+	if w.t == plumbing.BlobObject {
+		return nil, nil
+	}
+	eo, err := f.st.EncodedObject(w.t, w.h)
+	if err != nil {
+		return nil, fmt.Errorf("object %s: %w", w.h, err)
+	}
+	if eo.Type() == plumbing.BlobObject {
+		return nil, nil
+	}
+	return object.DecodeObject(f.st, eo)
+}
+
+// fetchPackWith downloads the server's pack that holds h, if one does.
+func (f *dumbFetch) fetchPackWith(ctx context.Context, h plumbing.Hash) (bool, error) {
+	if !f.packsRead {
+		f.packsRead = true
+		if err := f.readPacks(ctx); err != nil {
+			return false, err
+		}
+	}
+	for _, p := range f.packs {
+		if p.done {
+			continue
+		}
+		if ok, _ := p.idx.Contains(h); ok {
+			p.done = true
+			return true, f.fetchPack(ctx, p)
+		}
+	}
+	return false, nil
+}
+
+// readPacks reads objects/info/packs and the index of each pack the
+// mirror lacks. A pack the mirror holds, by name or by checksum, is
+// skipped.
+func (f *dumbFetch) readPacks(ctx context.Context) error {
+	data, err := f.rem.getSmall(ctx, "objects/info/packs")
+	if errors.Is(err, errNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	names, err := parsePacks(data)
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if f.havePack(name) {
+			continue
+		}
+		idx, err := f.readIndex(ctx, name)
+		if err != nil {
+			return err
+		}
+		if f.havePack("pack-" + plumbing.Hash(idx.PackfileChecksum).String()) {
+			continue
+		}
+		f.packs = append(f.packs, &remotePack{name: name, idx: idx})
+	}
+	return nil
+}
+
+func (f *dumbFetch) havePack(name string) bool {
+	_, err := os.Stat(filepath.Join(f.dir, "objects", "pack", name+".pack"))
+	return err == nil
+}
+
+// readIndex downloads the index of pack name to a temporary file and
+// decodes it.
+func (f *dumbFetch) readIndex(ctx context.Context, name string) (*idxfile.MemoryIndex, error) {
+	body, _, err := f.rem.get(ctx, "objects/pack/"+name+".idx")
+	if err != nil {
+		return nil, err
+	}
+	defer body.Close()
+	tmp, err := os.CreateTemp(filepath.Join(f.dir, "objects", "pack"), "tmp_idx_")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := io.Copy(tmp, body); err != nil {
+		return nil, fmt.Errorf("%s.idx: %w", name, err)
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	idx := idxfile.NewMemoryIndex()
+	if err := idxfile.NewDecoder(bufio.NewReader(tmp)).Decode(idx); err != nil {
+		return nil, fmt.Errorf("%s.idx: %w", name, err)
+	}
+	n, err := idx.Count()
+	if err != nil {
+		return nil, fmt.Errorf("%s.idx: %w", name, err)
+	}
+	if f.rem.objects += int(n); f.rem.objects > f.rem.limits.Objects {
+		return nil, fmt.Errorf("more than %d objects to fetch", f.rem.limits.Objects)
+	}
+	return idx, nil
+}
+
+// fetchPack streams pack p into the store, which indexes it as it comes
+// (computing every object's name from its content, and the checksum of
+// the whole), and checks that it is the pack its index describes.
+func (f *dumbFetch) fetchPack(ctx context.Context, p *remotePack) error {
+	body, _, err := f.rem.get(ctx, "objects/pack/"+p.name+".pack")
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	w, err := f.st.PackfileWriter()
+	if err != nil {
+		return err
+	}
+	var tail tailWriter
+	_, err = io.Copy(io.MultiWriter(w, &tail), body)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s.pack: %w", p.name, err)
+	}
+	if !bytes.Equal(tail.b[:], p.idx.PackfileChecksum[:]) {
+		return fmt.Errorf("%s.pack does not match its index", p.name)
+	}
+	return nil
+}
+
+// tailWriter keeps the last 20 bytes written: a pack's checksum.
+type tailWriter struct{ b [20]byte }
+
+func (t *tailWriter) Write(p []byte) (int, error) {
+	if len(p) >= len(t.b) {
+		copy(t.b[:], p[len(p)-len(t.b):])
+	} else {
+		copy(t.b[:], t.b[len(p):])
+		copy(t.b[len(t.b)-len(p):], p)
+	}
+	return len(p), nil
+}
+
+// fetchLoose downloads the loose object w names, checks that its content
+// hashes to its name and has the type expected, and stores it. The
+// content streams to the store; only commits, trees and tags are kept in
+// memory, to be walked.
+func (f *dumbFetch) fetchLoose(ctx context.Context, w want) (object.Object, error) {
+	hx := w.h.String()
+	rel := "objects/" + hx[:2] + "/" + hx[2:]
+	body, _, err := f.rem.get(ctx, rel)
+	if errors.Is(err, errNotFound) {
+		return nil, fmt.Errorf("object %s is neither loose nor in a pack on the server", hx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer body.Close()
+	if f.rem.objects++; f.rem.objects > f.rem.limits.Objects {
+		return nil, fmt.Errorf("more than %d objects to fetch", f.rem.limits.Objects)
+	}
+	r, err := objfile.NewReader(body)
+	if err != nil {
+		return nil, fmt.Errorf("object %s: %w", hx, err)
+	}
+	defer r.Close()
+	t, size, err := r.Header()
+	if err != nil {
+		return nil, fmt.Errorf("object %s: %w", hx, err)
+	}
+	if w.t != plumbing.AnyObject && t != w.t {
+		return nil, fmt.Errorf("object %s is a %s, named as a %s", hx, t, w.t)
+	}
+	if size < 0 || size > f.rem.limits.Bytes {
+		return nil, fmt.Errorf("object %s: size %d out of bounds", hx, size)
+	}
+	ow, err := f.dg.NewObject()
+	if err != nil {
+		return nil, err
+	}
+	// On an error ow is left unclosed, so that nothing is saved: its
+	// temporary file is removed by clean.
+	if err := ow.WriteHeader(t, size); err != nil {
+		return nil, err
+	}
+	dst := io.Writer(ow)
+	var content bytes.Buffer
+	if t != plumbing.BlobObject {
+		dst = io.MultiWriter(ow, &content)
+	}
+	n, err := io.Copy(dst, io.LimitReader(r, size))
+	if err == nil && n != size {
+		err = io.ErrUnexpectedEOF
+	}
+	if err == nil && r.Hash() != w.h {
+		err = errors.New("its content does not match its name")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("object %s: %w", hx, err)
+	}
+	if err := ow.Close(); err != nil {
+		return nil, fmt.Errorf("object %s: %w", hx, err)
+	}
+	if t == plumbing.BlobObject {
+		return nil, nil
+	}
+	mo := &plumbing.MemoryObject{}
+	mo.SetType(t)
+	mo.Write(content.Bytes())
+	return object.DecodeObject(f.st, mo)
+}
+
+// clean removes the temporary files of failed downloads.
+func (f *dumbFetch) clean() {
+	tmps, _ := filepath.Glob(filepath.Join(f.dir, "objects", "pack", "tmp_*"))
+	for _, t := range tmps {
+		os.Remove(t)
+	}
+}
+
+// setRefs sets the mirror's refs to the server's, removing the others,
+// and HEAD to the server's HEAD ("ref: <name>") when it names one of
+// them.
+func (f *dumbFetch) setRefs(refs map[plumbing.ReferenceName]plumbing.Hash, head []byte) error {
+	iter, err := f.st.IterReferences()
+	if err != nil {
+		return err
+	}
+	var stale []plumbing.ReferenceName
+	_ = iter.ForEach(func(r *plumbing.Reference) error {
+		if _, ok := refs[r.Name()]; !ok && strings.HasPrefix(r.Name().String(), "refs/") {
+			stale = append(stale, r.Name())
+		}
+		return nil
+	})
+	for _, n := range stale {
+		if err := f.st.RemoveReference(n); err != nil {
+			return err
+		}
+	}
+	for n, h := range refs {
+		if err := f.st.SetReference(plumbing.NewHashReference(n, h)); err != nil {
+			return err
+		}
+	}
+	target, ok := strings.CutPrefix(strings.TrimSpace(string(head)), "ref: ")
+	if _, known := refs[plumbing.ReferenceName(target)]; ok && known {
+		return f.st.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, plumbing.ReferenceName(target)))
+	}
+	return nil
+}
