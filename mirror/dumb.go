@@ -161,7 +161,7 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	b.rem.bytes += int64(n)
 	if b.rem.bytes > b.rem.limits.Bytes {
-		return n, fmt.Errorf("more than %d bytes downloaded", b.rem.limits.Bytes)
+		return n, fmt.Errorf("more than %d bytes may be downloaded", b.rem.limits.Bytes)
 	}
 	return n, err
 }
@@ -566,7 +566,7 @@ func (f *dumbFetch) fetchLoose(ctx context.Context, w want) (object.Object, erro
 		return nil, fmt.Errorf("object %s is a %s, named as a %s", hx, t, w.t)
 	}
 	if size < 0 || size > f.rem.limits.Bytes {
-		return nil, fmt.Errorf("object %s: size %d out of bounds", hx, size)
+		return nil, fmt.Errorf("object %s of %d bytes: more than %d bytes may be downloaded", hx, size, f.rem.limits.Bytes)
 	}
 	ow, err := f.dg.NewObject()
 	if err != nil {
