@@ -267,7 +267,10 @@ type remotePack struct {
 // the others, and HEAD to the server's.
 func (m *Mirrors) syncDumb(ctx context.Context, rem *remote, dir string, refs map[plumbing.ReferenceName]plumbing.Hash) error {
 	fs := osfs.New(dir)
-	f := &dumbFetch{rem: rem, dir: dir, dg: dotgit.New(fs), st: filesystem.NewStorage(fs, cache.NewObjectLRUDefault())}
+	// Packs stay open for the walk, which reads every commit and tree.
+	st := filesystem.NewStorageWithOptions(fs, cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
+	defer st.Close()
+	f := &dumbFetch{rem: rem, dir: dir, dg: dotgit.New(fs), st: st}
 	defer f.clean()
 	complete, err := f.completeCommits()
 	if err != nil {
