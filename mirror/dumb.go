@@ -13,9 +13,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
@@ -25,6 +28,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+	"golang.org/x/sync/errgroup"
 )
 
 // Limits bound what one Sync may download from a server that speaks only
@@ -71,8 +75,9 @@ type remote struct {
 	base       string // the URL without user information, ending in "/"
 	user, pass string
 	limits     Limits
-	bytes      int64
-	objects    int
+	// bytes and objects count what was downloaded, from several
+	// goroutines at once.
+	bytes, objects atomic.Int64
 }
 
 // newRemote returns the remote of rawURL (http or https), with the
@@ -159,8 +164,7 @@ type budgetReader struct {
 
 func (b *budgetReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
-	b.rem.bytes += int64(n)
-	if b.rem.bytes > b.rem.limits.Bytes {
+	if b.rem.bytes.Add(int64(n)) > b.rem.limits.Bytes {
 		return n, fmt.Errorf("more than %d bytes may be downloaded", b.rem.limits.Bytes)
 	}
 	return n, err
@@ -246,7 +250,7 @@ func parsePacks(data []byte) ([]string, error) {
 type dumbFetch struct {
 	rem   *remote
 	st    *filesystem.Storage
-	dg    *dotgit.DotGit
+	fs    billy.Filesystem
 	dir   string // the mirror
 	packs []*remotePack
 	// packsRead is set once objects/info/packs was read.
@@ -270,7 +274,7 @@ func (m *Mirrors) syncDumb(ctx context.Context, rem *remote, dir string, refs ma
 	// Packs stay open for the walk, which reads every commit and tree.
 	st := filesystem.NewStorageWithOptions(fs, cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
 	defer st.Close()
-	f := &dumbFetch{rem: rem, dir: dir, dg: dotgit.New(fs), st: st}
+	f := &dumbFetch{rem: rem, dir: dir, fs: fs, st: st}
 	defer f.clean()
 	complete, err := f.completeCommits()
 	if err != nil {
@@ -335,66 +339,89 @@ type want struct {
 	t plumbing.ObjectType
 }
 
+// fetchers is how many loose objects are downloaded at once: over a
+// network each costs a round trip, and git's own dumb walker keeps
+// several requests in flight too.
+const fetchers = 8
+
 // walk fetches what the refs reach and the store lacks: from each tip
 // through tags, commits, parents and trees, stopping at complete commits.
+// It goes level by level, so that the loose objects of one level (a
+// tree's entries, a commit's tree and parents) download at once.
 func (f *dumbFetch) walk(ctx context.Context, refs map[plumbing.ReferenceName]plumbing.Hash, complete map[plumbing.Hash]bool) error {
 	seen := map[plumbing.Hash]bool{}
-	var queue []want
+	var level []want
 	for _, h := range refs {
-		queue = append(queue, want{h, plumbing.AnyObject})
+		level = append(level, want{h, plumbing.AnyObject})
 	}
-	for len(queue) > 0 {
+	for len(level) > 0 {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		w := queue[len(queue)-1]
-		queue = queue[:len(queue)-1]
-		if seen[w.h] || complete[w.h] {
-			continue
+		var objs []object.Object
+		var loose []want
+		for _, w := range level {
+			if seen[w.h] || complete[w.h] {
+				continue
+			}
+			seen[w.h] = true
+			if f.st.HasEncodedObject(w.h) != nil {
+				inPack, err := f.fetchPackWith(ctx, w.h)
+				if err != nil {
+					return err
+				}
+				if !inPack {
+					loose = append(loose, w)
+					continue
+				}
+			}
+			o, err := f.stored(w)
+			if err != nil {
+				return err
+			}
+			if o != nil {
+				objs = append(objs, o)
+			}
 		}
-		seen[w.h] = true
-		o, err := f.object(ctx, w)
+		fetched, err := f.fetchLooseAll(ctx, loose)
 		if err != nil {
 			return err
 		}
-		if o == nil { // a blob
-			continue
+		var next []want
+		for _, o := range append(objs, fetched...) {
+			next = appendChildren(next, o)
 		}
-		switch o := o.(type) {
-		case *object.Commit:
-			queue = append(queue, want{o.TreeHash, plumbing.TreeObject})
-			for _, p := range o.ParentHashes {
-				queue = append(queue, want{p, plumbing.CommitObject})
-			}
-		case *object.Tree:
-			for _, e := range o.Entries {
-				switch e.Mode {
-				case filemode.Submodule: // a commit of another repository
-				case filemode.Dir:
-					queue = append(queue, want{e.Hash, plumbing.TreeObject})
-				default:
-					queue = append(queue, want{e.Hash, plumbing.BlobObject})
-				}
-			}
-		case *object.Tag:
-			queue = append(queue, want{o.Target, o.TargetType})
-		}
+		level = next
 	}
 	return nil
 }
 
-// object returns the object w names, decoded (nil for a blob), from the
-// store or else from the server: from a pack that holds it, or loose.
-func (f *dumbFetch) object(ctx context.Context, w want) (object.Object, error) {
-	if f.st.HasEncodedObject(w.h) != nil {
-		inPack, err := f.fetchPackWith(ctx, w.h)
-		if err != nil {
-			return nil, err
+// appendChildren appends the objects that o names, with their types.
+func appendChildren(ws []want, o object.Object) []want {
+	switch o := o.(type) {
+	case *object.Commit:
+		ws = append(ws, want{o.TreeHash, plumbing.TreeObject})
+		for _, p := range o.ParentHashes {
+			ws = append(ws, want{p, plumbing.CommitObject})
 		}
-		if !inPack {
-			return f.fetchLoose(ctx, w)
+	case *object.Tree:
+		for _, e := range o.Entries {
+			switch e.Mode {
+			case filemode.Submodule: // a commit of another repository
+			case filemode.Dir:
+				ws = append(ws, want{e.Hash, plumbing.TreeObject})
+			default:
+				ws = append(ws, want{e.Hash, plumbing.BlobObject})
+			}
 		}
+	case *object.Tag:
+		ws = append(ws, want{o.Target, o.TargetType})
 	}
+	return ws
+}
+
+// stored returns the stored object w names, decoded (nil for a blob).
+func (f *dumbFetch) stored(w want) (object.Object, error) {
 	if w.t == plumbing.BlobObject {
 		return nil, nil
 	}
@@ -406,6 +433,25 @@ func (f *dumbFetch) object(ctx context.Context, w want) (object.Object, error) {
 		return nil, nil
 	}
 	return object.DecodeObject(f.st, eo)
+}
+
+// fetchLooseAll downloads the loose objects ws, fetchers at a time, and
+// returns those that are not blobs, decoded.
+func (f *dumbFetch) fetchLooseAll(ctx context.Context, ws []want) ([]object.Object, error) {
+	objs := make([]object.Object, len(ws))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(fetchers)
+	for i, w := range ws {
+		g.Go(func() error {
+			var err error
+			objs[i], err = f.fetchLoose(gctx, w)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(objs, func(o object.Object) bool { return o == nil }), nil
 }
 
 // fetchPackWith downloads the server's pack that holds h, if one does.
@@ -492,7 +538,7 @@ func (f *dumbFetch) readIndex(ctx context.Context, name string) (*idxfile.Memory
 	if err != nil {
 		return nil, fmt.Errorf("%s.idx: %w", name, err)
 	}
-	if f.rem.objects += int(n); f.rem.objects > f.rem.limits.Objects {
+	if f.rem.objects.Add(int64(n)) > int64(f.rem.limits.Objects) {
 		return nil, fmt.Errorf("more than %d objects to fetch", f.rem.limits.Objects)
 	}
 	return idx, nil
@@ -553,7 +599,7 @@ func (f *dumbFetch) fetchLoose(ctx context.Context, w want) (object.Object, erro
 		return nil, err
 	}
 	defer body.Close()
-	if f.rem.objects++; f.rem.objects > f.rem.limits.Objects {
+	if f.rem.objects.Add(1) > int64(f.rem.limits.Objects) {
 		return nil, fmt.Errorf("more than %d objects to fetch", f.rem.limits.Objects)
 	}
 	r, err := objfile.NewReader(body)
@@ -571,7 +617,7 @@ func (f *dumbFetch) fetchLoose(ctx context.Context, w want) (object.Object, erro
 	if size < 0 || size > f.rem.limits.Bytes {
 		return nil, fmt.Errorf("object %s of %d bytes: more than %d bytes may be downloaded", hx, size, f.rem.limits.Bytes)
 	}
-	ow, err := f.dg.NewObject()
+	ow, err := dotgit.New(f.fs).NewObject()
 	if err != nil {
 		return nil, err
 	}
