@@ -56,15 +56,12 @@ var DefaultLimits = Limits{Objects: 16 << 20, Bytes: 16 << 30, RefsBytes: 64 << 
 const smartType = "application/x-git-upload-pack-advertisement"
 
 // The HTTP client of the dumb protocol. Requests carry the Sync's
-// context, which bounds the whole transfer; a server that accepts a
-// connection and never answers is given up after headerTimeout.
-const headerTimeout = 2 * time.Minute
+// context, whose deadline or cancellation ends the whole transfer; and a
+// server that sends nothing for idleTimeout (no answer to a request, or
+// a body that stalls) is given up.
+var idleTimeout = 2 * time.Minute
 
-var dumbClient = func() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.ResponseHeaderTimeout = headerTimeout
-	return &http.Client{Transport: t}
-}()
+var dumbClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 
 // errNotFound is a 404 from the server.
 var errNotFound = errors.New("not found")
@@ -106,7 +103,17 @@ func (m *Mirrors) newRemote(rawURL string) (*remote, error) {
 // get requests rel (a path under the repository, built only from
 // validated names) and returns the body, which counts against the byte
 // limit. A 404 is errNotFound.
-func (r *remote) get(ctx context.Context, rel string) (io.ReadCloser, http.Header, error) {
+func (r *remote) get(ctx context.Context, rel string) (body io.ReadCloser, h http.Header, err error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	idle := time.AfterFunc(idleTimeout, func() {
+		cancel(fmt.Errorf("%s: nothing received for %v", rel, idleTimeout))
+	})
+	defer func() {
+		if err != nil {
+			idle.Stop()
+			cancel(nil)
+		}
+	}()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.base+rel, nil)
 	if err != nil {
 		return nil, nil, err
@@ -117,12 +124,15 @@ func (r *remote) get(ctx context.Context, rel string) (io.ReadCloser, http.Heade
 	req.Header.Set("User-Agent", "git/leakhound")
 	resp, err := dumbClient.Do(req)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, context.Cause(ctx)
+		}
 		// The error names the URL, which holds no credentials.
 		return nil, nil, err
 	}
 	switch resp.StatusCode {
 	case http.StatusOK:
-		return &budgetReader{r: resp.Body, rem: r}, resp.Header, nil
+		return &budgetReader{r: resp.Body, rem: r, ctx: ctx, idle: idle, cancel: cancel}, resp.Header, nil
 	case http.StatusNotFound:
 		resp.Body.Close()
 		return nil, nil, fmt.Errorf("%s: %w", rel, errNotFound)
@@ -156,21 +166,33 @@ func readSmall(body io.Reader, rel string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// budgetReader counts what it reads against its remote's byte limit.
+// budgetReader counts what it reads against its remote's byte limit,
+// and gives up on a body that stalls.
 type budgetReader struct {
-	r   io.ReadCloser
-	rem *remote
+	r      io.ReadCloser
+	rem    *remote
+	ctx    context.Context
+	idle   *time.Timer
+	cancel context.CancelCauseFunc
 }
 
 func (b *budgetReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
+	b.idle.Reset(idleTimeout)
+	if err != nil && err != io.EOF && b.ctx.Err() != nil {
+		err = context.Cause(b.ctx)
+	}
 	if b.rem.bytes.Add(int64(n)) > b.rem.limits.Bytes {
 		return n, fmt.Errorf("more than %d bytes may be downloaded", b.rem.limits.Bytes)
 	}
 	return n, err
 }
 
-func (b *budgetReader) Close() error { return b.r.Close() }
+func (b *budgetReader) Close() error {
+	b.idle.Stop()
+	b.cancel(nil)
+	return b.r.Close()
+}
 
 // probe asks the server at rawURL for its refs as a smart client does,
 // with GET info/refs?service=git-upload-pack. A smart server answers

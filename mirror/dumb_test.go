@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -358,5 +359,61 @@ func TestDumbFetchFails(t *testing.T) {
 	checkMirror(t, path, s)
 	if _, err := git.PlainOpen(path); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDumbStall gives up on a server that stops sending, in the answer's
+// headers or in its body, and stops when the context ends.
+func TestDumbStall(t *testing.T) {
+	s := newServed(t)
+	s.src.Write("a.txt", "one\n").Commit("one")
+	s.publish(t)
+	defer mirror.SetIdleTimeout(200 * time.Millisecond)()
+	// Closed before the servers close, which wait for their handlers.
+	release := make(chan struct{})
+	files := http.FileServer(http.Dir(s.root))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/HEAD"):
+			<-release // no answer
+		case strings.Contains(r.URL.Path, "/objects/"):
+			w.Header().Set("Content-Length", "1000")
+			w.Write([]byte{0x78})
+			w.(http.Flusher).Flush()
+			<-release // a body that stalls
+		default:
+			files.ServeHTTP(w, r)
+		}
+	}))
+	defer srv.Close()
+	m := &mirror.Mirrors{Dir: t.TempDir()}
+	_, err := m.Sync(context.Background(), srv.URL+"/repo/.git")
+	if err == nil || !strings.Contains(err.Error(), "HEAD: nothing received for 200ms") {
+		t.Errorf("a server that does not answer: %v", err)
+	}
+
+	srv2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "/objects/") && !strings.Contains(r.URL.Path, "/info/") {
+			w.Header().Set("Content-Length", "1000")
+			w.Write([]byte{0x78})
+			w.(http.Flusher).Flush()
+			<-release
+			return
+		}
+		files.ServeHTTP(w, r)
+	}))
+	defer srv2.Close()
+	defer close(release)
+	_, err = m.Sync(context.Background(), srv2.URL+"/repo/.git")
+	if err == nil || !strings.Contains(err.Error(), "nothing received for 200ms") {
+		t.Errorf("a body that stalls: %v", err)
+	}
+
+	defer mirror.SetIdleTimeout(time.Hour)()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err = m.Sync(ctx, srv2.URL+"/repo/.git")
+	if err == nil || !strings.Contains(err.Error(), "deadline exceeded") {
+		t.Errorf("a context that ends: %v", err)
 	}
 }
