@@ -48,7 +48,8 @@ type Limits struct {
 	RefsBytes int64
 }
 
-// DefaultLimits are the limits of a Mirrors whose Limits are zero.
+// DefaultLimits are the limits of a Mirrors whose Limits are zero (field
+// by field).
 var DefaultLimits = Limits{Objects: 16 << 20, Bytes: 16 << 30, RefsBytes: 64 << 20}
 
 // smartType is the content type of a smart server's answer to GET
@@ -85,8 +86,14 @@ func (m *Mirrors) newRemote(rawURL string) (*remote, error) {
 		return nil, err
 	}
 	r := &remote{limits: m.Limits}
-	if r.limits == (Limits{}) {
-		r.limits = DefaultLimits
+	if r.limits.Objects <= 0 {
+		r.limits.Objects = DefaultLimits.Objects
+	}
+	if r.limits.Bytes <= 0 {
+		r.limits.Bytes = DefaultLimits.Bytes
+	}
+	if r.limits.RefsBytes <= 0 {
+		r.limits.RefsBytes = DefaultLimits.RefsBytes
 	}
 	if m.Token != "" {
 		r.user, r.pass = m.User, m.Token

@@ -303,8 +303,8 @@ func TestDumbHostile(t *testing.T) {
 		{name: "html page", spoil: func(t *testing.T, s *served) {
 			os.WriteFile(filepath.Join(s.git, "info", "refs"), []byte("<html>sign in</html>\n"), 0o644)
 		}, want: "not a git repository"},
-		{name: "too many objects", limits: mirror.Limits{Objects: 3, Bytes: 1 << 20, RefsBytes: 1 << 20}, want: "more than 3 objects"},
-		{name: "too many bytes", limits: mirror.Limits{Objects: 100, Bytes: 200, RefsBytes: 1 << 20}, want: "more than 200 bytes may be downloaded"},
+		{name: "too many objects", limits: mirror.Limits{Objects: 3}, want: "more than 3 objects"},
+		{name: "too many bytes", limits: mirror.Limits{Bytes: 200}, want: "more than 200 bytes may be downloaded"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -85,7 +85,8 @@ type Mirrors struct {
 	Dir string
 	// User and Token authenticate HTTPS URLs; see FromEnv.
 	User, Token string
-	// Limits bound a Sync over dumb HTTP; zero means DefaultLimits.
+	// Limits bound a Sync over dumb HTTP; a zero field means the one of
+	// DefaultLimits.
 	Limits Limits
 }
 
