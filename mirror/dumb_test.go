@@ -282,6 +282,16 @@ func TestDumbHostile(t *testing.T) {
 			}
 			os.WriteFile(filepath.Join(s.git, "objects", blob[:2], blob[2:]), data, 0o644)
 		}, want: "does not match its name"},
+		{name: "data after an object", spoil: func(t *testing.T, s *served) {
+			blob := s.src.BlobID("main", "a.txt")
+			name := filepath.Join(s.git, "objects", blob[:2], blob[2:])
+			data, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.Chmod(name, 0o644)
+			os.WriteFile(name, append(data, "more"...), 0o644)
+		}, want: "data after its zlib stream"},
 		{name: "truncated pack", spoil: func(t *testing.T, s *served) {
 			runGit(t, s.git, "repack", "-a", "-d", "-q")
 			packs, _ := filepath.Glob(filepath.Join(s.git, "objects", "pack", "*.pack"))
