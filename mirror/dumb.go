@@ -29,6 +29,26 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
+// The dumb HTTP protocol is a repository's files served as they are:
+// info/refs ("<id>\t<ref>" lines, as git update-server-info writes them),
+// HEAD, objects/info/packs ("P pack-<id>.pack" lines), the packs and
+// their indexes under objects/pack, and loose objects objects/xx/yyyy.
+// A Sync over it (syncDumb):
+//
+//  1. asks for info/refs?service=git-upload-pack; an answer that is not
+//     a smart advertisement, by its content type, is the ref list (see
+//     probe);
+//  2. walks from the ref tips through tags, commits, parents and trees,
+//     stopping at the commits that the mirror's refs already reach; each
+//     object the mirror lacks comes from a pack that holds it (by the
+//     pack's index, downloaded first, and not for a pack the mirror has)
+//     or else loose;
+//  3. sets the mirror's refs to the server's, and removes the others.
+//
+// Names from the server become part of URLs and paths only after a
+// strict check; every pack and object is checked against its index or
+// name before it is used.
+
 // Limits bound what one Sync may download from a server that speaks only
 // the dumb HTTP protocol, where the client, not the server, decides what
 // to fetch, so that a hostile or broken server cannot make a Sync run

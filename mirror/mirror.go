@@ -2,7 +2,10 @@
 // of repositories given by clone URL: the first Sync clones every ref of
 // the remote into a bare repository under a cache directory, later ones
 // fetch what changed. Nothing is checked out and nothing from the
-// repository is run (go-git runs no hooks).
+// repository is run (go-git runs no hooks). A server that speaks only
+// git's dumb HTTP protocol (static files, after git update-server-info),
+// which go-git lacks, is mirrored by this package's own client, with
+// go-git's storage, pack and object formats (see dumb.go).
 //
 // HTTPS credentials come from the environment: the token in TokenEnv is
 // sent as the password of HTTP basic authentication, with the user name in
