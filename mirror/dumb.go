@@ -3,6 +3,7 @@ package mirror
 import (
 	"bufio"
 	"bytes"
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -322,7 +323,7 @@ func (m *Mirrors) syncDumb(ctx context.Context, rem *remote, dir string, refs ma
 	defer st.Close()
 	f := &dumbFetch{rem: rem, dir: dir, st: st}
 	defer f.clean()
-	complete, err := f.completeCommits()
+	complete, err := newComplete(st)
 	if err != nil {
 		return err
 	}
@@ -336,46 +337,98 @@ func (m *Mirrors) syncDumb(ctx context.Context, rem *remote, dir string, refs ma
 	return f.setRefs(refs, head)
 }
 
-// completeCommits returns the commits reachable from the mirror's refs:
-// refs are set only once everything they reach is stored, so these and
-// what they reach need no fetch. Other objects already stored (left by a
-// fetch that failed) are read and walked, not trusted to be complete.
-func (f *dumbFetch) completeCommits() (map[plumbing.Hash]bool, error) {
-	complete := map[plumbing.Hash]bool{}
-	iter, err := f.st.IterReferences()
+// complete is the set of commits reachable from the mirror's refs,
+// which need no fetch: refs are set only once everything they reach is
+// stored. Other objects already stored (left by a fetch that failed) are
+// read and walked, not trusted to be complete.
+//
+// The set grows as the walk needs it, as git's walker does: before a
+// stored commit is judged, every commit reachable from the refs and
+// committed no earlier than it is added, newest first. A commit whose
+// date lies is then only walked without need (its objects are stored,
+// so nothing is fetched), never trusted wrongly; and a fetch of a few
+// new commits reads only the newest part of the mirror's history.
+type complete struct {
+	st     *filesystem.Storage
+	done   map[plumbing.Hash]bool
+	queued map[plumbing.Hash]bool
+	next   commitHeap // reachable from the refs, not yet in done
+}
+
+func newComplete(st *filesystem.Storage) (*complete, error) {
+	c := &complete{st: st, done: map[plumbing.Hash]bool{}, queued: map[plumbing.Hash]bool{}}
+	iter, err := st.IterReferences()
 	if err != nil {
 		return nil, err
 	}
-	var queue []plumbing.Hash
-	_ = iter.ForEach(func(r *plumbing.Reference) error {
-		if r.Type() == plumbing.HashReference {
-			queue = append(queue, r.Hash())
+	err = iter.ForEach(func(r *plumbing.Reference) error {
+		if r.Type() != plumbing.HashReference {
+			return nil
+		}
+		h := r.Hash()
+		for range 16 { // peel tags
+			o, err := st.EncodedObject(plumbing.AnyObject, h)
+			if err != nil {
+				return nil
+			}
+			// What a ref names is complete: an unchanged ref costs
+			// nothing more.
+			c.done[h] = true
+			switch o.Type() {
+			case plumbing.TagObject:
+				t, err := object.DecodeTag(st, o)
+				if err != nil {
+					return nil
+				}
+				h = t.Target
+				continue
+			case plumbing.CommitObject:
+				c.push(h)
+			}
+			return nil
 		}
 		return nil
 	})
-	for len(queue) > 0 {
-		h := queue[len(queue)-1]
-		queue = queue[:len(queue)-1]
-		if complete[h] {
-			continue
-		}
-		o, err := f.st.EncodedObject(plumbing.AnyObject, h)
-		if err != nil {
-			continue
-		}
-		switch o.Type() {
-		case plumbing.TagObject:
-			if t, err := object.DecodeTag(f.st, o); err == nil {
-				queue = append(queue, t.Target)
-			}
-		case plumbing.CommitObject:
-			if c, err := object.DecodeCommit(f.st, o); err == nil {
-				complete[h] = true
-				queue = append(queue, c.ParentHashes...)
-			}
+	return c, err
+}
+
+// push queues the stored commit h.
+func (c *complete) push(h plumbing.Hash) {
+	if c.queued[h] {
+		return
+	}
+	c.queued[h] = true
+	if commit, err := object.GetCommit(c.st, h); err == nil {
+		heap.Push(&c.next, commit)
+	}
+}
+
+// has reports whether commit h is known to be complete.
+func (c *complete) has(h plumbing.Hash) bool { return c.done[h] }
+
+// growTo adds the commits committed at or after when.
+func (c *complete) growTo(when time.Time) {
+	for c.next.Len() > 0 && !c.next[0].Committer.When.Before(when) {
+		commit := heap.Pop(&c.next).(*object.Commit)
+		c.done[commit.Hash] = true
+		for _, p := range commit.ParentHashes {
+			c.push(p)
 		}
 	}
-	return complete, nil
+}
+
+// commitHeap is a heap of commits, the newest first.
+type commitHeap []*object.Commit
+
+func (h commitHeap) Len() int           { return len(h) }
+func (h commitHeap) Less(i, j int) bool { return h[i].Committer.When.After(h[j].Committer.When) }
+func (h commitHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *commitHeap) Push(x any)        { *h = append(*h, x.(*object.Commit)) }
+func (h *commitHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // want is an object to have, with the type that the object naming it
@@ -394,7 +447,7 @@ const fetchers = 8
 // through tags, commits, parents and trees, stopping at complete commits.
 // It goes level by level, so that the loose objects of one level (a
 // tree's entries, a commit's tree and parents) download at once.
-func (f *dumbFetch) walk(ctx context.Context, refs map[plumbing.ReferenceName]plumbing.Hash, complete map[plumbing.Hash]bool) error {
+func (f *dumbFetch) walk(ctx context.Context, refs map[plumbing.ReferenceName]plumbing.Hash, complete *complete) error {
 	seen := map[plumbing.Hash]bool{}
 	var level []want
 	for _, h := range refs {
@@ -407,7 +460,7 @@ func (f *dumbFetch) walk(ctx context.Context, refs map[plumbing.ReferenceName]pl
 		var objs []object.Object
 		var loose []want
 		for _, w := range level {
-			if seen[w.h] || complete[w.h] {
+			if seen[w.h] || complete.has(w.h) {
 				continue
 			}
 			seen[w.h] = true
@@ -424,6 +477,11 @@ func (f *dumbFetch) walk(ctx context.Context, refs map[plumbing.ReferenceName]pl
 			o, err := f.stored(w)
 			if err != nil {
 				return err
+			}
+			if c, ok := o.(*object.Commit); ok {
+				if complete.growTo(c.Committer.When); complete.has(w.h) {
+					continue
+				}
 			}
 			if o != nil {
 				objs = append(objs, o)
