@@ -258,6 +258,18 @@ func TestDumbAuth(t *testing.T) {
 	if unauthenticated != 0 || resolve(t, path, "refs/heads/main").String() != src.Head() {
 		t.Errorf("%d requests without the token", unauthenticated)
 	}
+
+	// Without a token, the URL's own user and password.
+	t.Setenv(mirror.TokenEnv, "")
+	withPass := strings.Replace(url, "://", "://x-access-token:"+token+"@", 1)
+	if _, err := mirror.FromEnv(t.TempDir()).Sync(context.Background(), withPass); err != nil {
+		t.Errorf("with the password in the URL: %v", err)
+	}
+	wrong := strings.Replace(url, "://", "://x-access-token:wrong-"+token+"@", 1)
+	_, err = mirror.FromEnv(t.TempDir()).Sync(context.Background(), wrong)
+	if err == nil || strings.Contains(err.Error(), token) {
+		t.Errorf("a wrong password in the URL: %v", err)
+	}
 }
 
 // TestDumbHostile serves broken and hostile repositories: each Sync fails
