@@ -349,9 +349,9 @@ func TestDumbHostile(t *testing.T) {
 	}
 }
 
-// TestDumbFetchFails checks that a fetch that fails leaves the mirror's
-// refs as they were, and that the next Sync, once the server is
-// repaired, completes the mirror.
+// TestDumbFetchFails checks that a fetch that fails (a truncated object)
+// leaves the mirror's refs as they were and no temporary file, and that
+// the next Sync, once the server is repaired, completes the mirror.
 func TestDumbFetchFails(t *testing.T) {
 	s := newServed(t)
 	s.src.Write("a.txt", "one\n").Commit("one")
@@ -367,9 +367,13 @@ func TestDumbFetchFails(t *testing.T) {
 	blob := s.src.BlobID("main", "b.txt")
 	loose := filepath.Join(s.git, "objects", blob[:2], blob[2:])
 	data, _ := os.ReadFile(loose)
-	os.Remove(loose)
+	os.Chmod(loose, 0o644)
+	os.WriteFile(loose, data[:len(data)/2], 0o644)
 	if _, err := m.Sync(context.Background(), s.url); err == nil {
-		t.Fatal("a fetch with an object missing succeeded")
+		t.Fatal("a fetch with a truncated object succeeded")
+	}
+	if tmps, _ := filepath.Glob(filepath.Join(path, "objects", "pack", "tmp_*")); len(tmps) != 0 {
+		t.Errorf("a failed fetch left %q", tmps)
 	}
 	if got := resolve(t, path, "refs/heads/main"); got != plumbing.NewHash(old) {
 		t.Errorf("main moved to %s after a failed fetch", got)
