@@ -2,7 +2,10 @@
 // of repositories given by clone URL: the first Sync clones every ref of
 // the remote into a bare repository under a cache directory, later ones
 // fetch what changed. Nothing is checked out and nothing from the
-// repository is run (go-git runs no hooks).
+// repository is run (go-git runs no hooks). A server that speaks only
+// git's dumb HTTP protocol (static files, after git update-server-info),
+// which go-git lacks, is mirrored by this package's own client, with
+// go-git's storage, pack and object formats (see dumb.go).
 //
 // HTTPS credentials come from the environment: the token in TokenEnv is
 // sent as the password of HTTP basic authentication, with the user name in
@@ -85,6 +88,9 @@ type Mirrors struct {
 	Dir string
 	// User and Token authenticate HTTPS URLs; see FromEnv.
 	User, Token string
+	// Limits bound a Sync over dumb HTTP; a zero field means the one of
+	// DefaultLimits.
+	Limits Limits
 }
 
 // FromEnv returns the mirrors under dir, with the credentials of TokenEnv
@@ -123,9 +129,27 @@ var mirrorRefs = []config.RefSpec{"+refs/*:refs/*"}
 
 // Sync brings the mirror of rawURL up to date, cloning it the first time,
 // and returns its path. A clone that fails leaves nothing behind; a fetch
-// that fails leaves the mirror as it was.
+// that fails leaves the mirror's refs as they were.
+//
+// An http or https URL is first asked for its refs as a smart client
+// does (see probe); a server that answers as a static file server is
+// mirrored with the dumb HTTP protocol (see syncDumb), all others with
+// go-git's transports.
 func (m *Mirrors) Sync(ctx context.Context, rawURL string) (string, error) {
 	path := m.Path(rawURL)
+	if u, err := url.Parse(rawURL); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+		rem, err := m.newRemote(rawURL)
+		if err != nil {
+			return "", m.errorf(rawURL, "%w", err)
+		}
+		smart, refsData, err := rem.probe(ctx)
+		if err != nil {
+			return "", m.errorf(rawURL, "%w", err)
+		}
+		if !smart {
+			return m.syncDumbAt(ctx, rawURL, rem, path, refsData)
+		}
+	}
 	auth := m.auth(rawURL)
 	if _, err := os.Stat(filepath.Join(path, "HEAD")); err == nil {
 		repo, err := git.PlainOpen(path)
@@ -149,6 +173,44 @@ func (m *Mirrors) Sync(ctx context.Context, rawURL string) (string, error) {
 	_, err = git.PlainCloneContext(ctx, tmp, true, &git.CloneOptions{URL: rawURL, Auth: auth, Mirror: true, Tags: git.NoTags})
 	if err != nil {
 		return "", m.errorf(rawURL, "clone: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return "", fmt.Errorf("mirror %s: %w", path, err)
+	}
+	return path, nil
+}
+
+// syncDumbAt mirrors rawURL, whose server is dumb and listed refsData,
+// into path: in place when the mirror exists, else in a temporary
+// directory renamed to path once complete.
+func (m *Mirrors) syncDumbAt(ctx context.Context, rawURL string, rem *remote, path string, refsData []byte) (string, error) {
+	refs, err := parseRefs(refsData)
+	if err != nil {
+		return "", m.errorf(rawURL, "%w", err)
+	}
+	if _, err := os.Stat(filepath.Join(path, "HEAD")); err == nil {
+		if err := m.syncDumb(ctx, rem, path, refs); err != nil {
+			return "", m.errorf(rawURL, "fetch (dumb HTTP): %w", err)
+		}
+		return path, nil
+	}
+	if err := os.MkdirAll(m.Dir, 0o700); err != nil {
+		return "", fmt.Errorf("mirror directory: %w", err)
+	}
+	tmp, err := os.MkdirTemp(m.Dir, ".clone-*")
+	if err != nil {
+		return "", fmt.Errorf("mirror directory: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	repo, err := git.PlainInit(tmp, true)
+	if err == nil {
+		_, err = repo.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{rawURL}, Fetch: mirrorRefs, Mirror: true})
+	}
+	if err != nil {
+		return "", fmt.Errorf("mirror %s: %w", tmp, err)
+	}
+	if err := m.syncDumb(ctx, rem, tmp, refs); err != nil {
+		return "", m.errorf(rawURL, "clone (dumb HTTP): %w", err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return "", fmt.Errorf("mirror %s: %w", path, err)

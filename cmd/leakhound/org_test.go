@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -214,5 +217,40 @@ func TestScanCacheCLI(t *testing.T) {
 	none := scanned(append(args, "--no-cache")...)
 	if l := none.Summary.Repositories[0]; l.Cached != 0 {
 		t.Errorf("--no-cache: %+v", l)
+	}
+}
+
+// TestScanDumbHTTP scans, by URL, a repository served by a static file
+// server (git's dumb HTTP protocol) and finds its secret in the commit
+// that added it; with a second repository that is not there, the scan
+// still reports the first and exits 2.
+func TestScanDumbHTTP(t *testing.T) {
+	gitBin, err := exec.LookPath("git")
+	if err != nil {
+		if os.Getenv("LEAKHOUND_CI") != "" {
+			t.Fatal("git not found")
+		}
+		t.Skip("git not found: cannot prepare a repository for dumb HTTP")
+	}
+	root := t.TempDir()
+	src := gittest.NewAt(t, filepath.Join(root, "repo"))
+	src.Write("README.md", "# service\n").Commit("init")
+	leaky := src.Write("ci.env", "GITHUB_TOKEN="+gittest.Secrets()["github-token"]+"\n").Commit("ci")
+	src.Write("README.md", "# service, documented\n").Commit("docs")
+	if out, err := exec.Command(gitBin, "-C", filepath.Join(src.Dir, ".git"), "update-server-info").CombinedOutput(); err != nil {
+		t.Fatalf("update-server-info: %v\n%s", err, out)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(root)))
+	defer srv.Close()
+	url := srv.URL + "/repo/.git"
+
+	r := runLH(t, "", "scan", "--no-progress", "--no-cache", "--mirror-dir", t.TempDir(), "-f", "json", url, srv.URL+"/none.git")
+	if r.code != 2 || !strings.Contains(r.err, "none.git") || !strings.Contains(r.err, "not a git repository") {
+		t.Errorf("exit %d: %s", r.code, r.err)
+	}
+	rep := parseJSON(t, r.out)
+	f := find(rep, "github-pat")
+	if f == nil || f.Commit != leaky || f.File != "ci.env" {
+		t.Fatalf("finding %+v, want ci.env in %s:\n%s", f, leaky, r.out)
 	}
 }
