@@ -239,6 +239,8 @@ func TestQuoteModes(t *testing.T) {
 		`if ("` + s + `" !== dbPassword) {`:            "quoted",
 		`if password == ` + s + `:`:                    "",
 		`if "` + s + `" == passwordHint {`:             "",
+		`if got.Password != "` + s + `" {`:             "",
+		`if "` + s + `" != res.token {`:                "",
 	} {
 		got := findings(t, d, "example.txt", text)
 		switch {
