@@ -105,14 +105,11 @@ const (
 	comma = `[ \t]*,[ \t]*`
 	// compare joins a name and a string literal it is compared with, in
 	// either order: password == "...", "..." !== apiKey (a hard-coded
-	// credential check). Only for quoted values (a name compared with a
-	// bare word is compared with another variable), and only for a name
-	// of its own: a field (got.Token != "...", res->secret) holds data a
-	// test or a parser expects, not the credential the code checks.
+	// credential check). Only for quoted values: a name compared with a
+	// bare word is compared with another variable. (The detect package
+	// turns down a compared field, got.Token != "...": data a test or a
+	// parser expects, not the credential the code checks.)
 	compare = `[ \t]*(?:===?|!==?)[ \t]*`
-	// ownName is what stands before the identifier of a compared name: not
-	// a letter, digit, "." or "->" (a field), "$" or "@".
-	ownName = `(?:^|[^\w.>$@])[\w-]*?`
 	// nextLine joins a name to a quoted value on the line after it: YAML's
 	// "acmeKey:" with the string indented below, JS's "const acmeKey =" with
 	// the literal on the next line. Only a quoted value: an unquoted one
@@ -197,35 +194,27 @@ func assignRegex(names, words []string, value, quote string) string {
 		// The literal first ("..." == password): its own groups, since a
 		// regex names each group once.
 		before := `[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + value + `)"|'(?P<secret5>` + value + `)'|\x60(?P<secret6>` + value + `)\x60)`
-		return `(?:(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + quoted +
-			`|` + compared(name, value) +
-			`|` + before + compare + `[\w-]*?` + renameGroups(name2, 10) + `(?:[^.\w(]|$))`
+		return `(?:(?:` + name + `(?:` + join + `|` + keyClose + compare + `)|` + flagOrEnv + name2 + keyClose + spaced + `)` + quoted +
+			`|` + before + compare + ident + renameGroups(name2) + `\b)`
 	case QuoteNone:
 		// No comma: "X", y is an argument list, not an assignment.
 		join = `(?:` + keyClose + operators + `|` + typed + `)`
 		return `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose
 	}
-	return `(?:` + name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + nextLine + quoteOpen + `)` + scheme + v + valueClose +
-		`|` + compared(name, value) + `)`
-}
-
-// compared returns the pattern of a name of its own compared with a quoted
-// literal (see compare); its groups are named apart from name's.
-func compared(name, value string) string {
-	return ownName + renameGroups(name, 20) + keyClose + compare + `[rRbBuUfF@]{0,2}(?:"(?P<secret7>` + value + `)"|'(?P<secret8>` + value + `)'|\x60(?P<secret9>` + value + `)\x60)`
+	return name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `)` + quoteOpen + `)` + scheme + v + valueClose
 }
 
 // renameGroups gives the groups of a name pattern new names of the same
-// kinds, their numbers raised by by (name2 becomes name12, vendor3
-// vendor13 for 10), so that the pattern can stand twice in one regex.
-func renameGroups(re string, by int) string {
+// kinds (name2 becomes name12, vendor3 vendor13), so that the pattern can
+// stand twice in one regex.
+func renameGroups(re string) string {
 	return groupName.ReplaceAllStringFunc(re, func(g string) string {
 		m := groupName.FindStringSubmatch(g)
 		n := 1
 		if m[2] != "" {
 			n, _ = strconv.Atoi(m[2])
 		}
-		return "(?P<" + m[1] + strconv.Itoa(n+by) + ">"
+		return "(?P<" + m[1] + strconv.Itoa(n+10) + ">"
 	})
 }
 
