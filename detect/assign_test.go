@@ -112,6 +112,7 @@ func TestAssignmentSyntaxes(t *testing.T) {
 		"js next line":      "const acmeApiKey =\n  \"" + s + "\";",
 		"terraform default": "variable \"acme_api_token\" {\n  default = \"" + s + "\"\n}",
 		"terraform inline":  "variable \"acme_api_token\" { default = \"" + s + "\" }",
+		"comparison":        `if (acmeToken === "` + s + `") {`,
 	}
 	for name, text := range syntaxes {
 		got := findings(t, d, "example.txt", text)
@@ -234,7 +235,12 @@ func TestQuoteModes(t *testing.T) {
 		`the password ` + s + ` protects`:              "",
 		`getenv("API_TOKEN", ` + s + `)`:               "",
 		`<input id="token" class="` + s + `">`:         "",
-		`if password == "` + s + `":`:                  "",
+		`if password == "` + s + `":`:                  "quoted",
+		`if ("` + s + `" !== dbPassword) {`:            "quoted",
+		`if password == ` + s + `:`:                    "",
+		`if "` + s + `" == passwordHint {`:             "",
+		`if got.Password != "` + s + `" {`:             "",
+		`if "` + s + `" != res.token {`:                "",
 	} {
 		got := findings(t, d, "example.txt", text)
 		switch {

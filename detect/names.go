@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"strings"
@@ -126,7 +127,7 @@ func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 		if 2*g+1 >= len(loc) || loc[2*g] < 0 {
 			continue
 		}
-		if !nc.secretName(identifier(text, loc[2*g], loc[2*g+1])) {
+		if !nc.secretName(identifier(text, loc[2*g], loc[2*g+1])) || comparedField(text, loc[2*g], loc[2*g+1]) {
 			return false
 		}
 	}
@@ -157,6 +158,28 @@ func (nc *nameCheck) after(loc []int) int {
 		}
 	}
 	return max(next, loc[0]+1)
+}
+
+// comparedField reports whether the name at text[start:end] is a field
+// (got.Token, res->secret) compared with a literal (==, !=, === or !==
+// right after it, past its closing quotes, or right before it): what a test
+// or a parser expects, not a credential the code checks (password ==
+// "..." is one).
+func comparedField(text []byte, start, end int) bool {
+	for start > 0 && identChar(text[start-1]) {
+		start--
+	}
+	for end < len(text) && identChar(text[end]) {
+		end++
+	}
+	field := bytes.IndexByte(text[start:end], '.') >= 0 || start >= 2 && text[start-2] == '-' && text[start-1] == '>'
+	if !field {
+		return false
+	}
+	rest := bytes.TrimLeft(text[end:], "`'\"]\\ \t")
+	before := bytes.TrimRight(text[:start], " \t")
+	return bytes.HasPrefix(rest, []byte("==")) || bytes.HasPrefix(rest, []byte("!=")) ||
+		bytes.HasSuffix(before, []byte("==")) || bytes.HasSuffix(before, []byte("!="))
 }
 
 func identChar(c byte) bool {
