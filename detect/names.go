@@ -324,7 +324,11 @@ func (nc *nameCheck) secretName(name string) bool {
 	last := -1 // the last part of the last secret word found
 	for i := range parts {
 		p := strings.ToLower(name[parts[i].start:parts[i].end])
-		if notSecret[p] && !nc.words.MatchString(p) || i == 0 && leadingNot[p] && len(parts) > 1 {
+		// "not" and "non" negate a secret word only before it
+		// (NOT_A_SECRET, non_secret_key); after one they are a warning
+		// (SECRET_DO_NOT_COMMIT).
+		negates := notSecret[p] && !(last >= 0 && (p == "not" || p == "non"))
+		if negates && !nc.words.MatchString(p) || i == 0 && leadingNot[p] && len(parts) > 1 {
 			// (A rule for publishable keys says "publishable" among its
 			// words.)
 			return false
