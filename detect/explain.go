@@ -54,10 +54,11 @@ const maxExplained = 16
 // rules test`), not for scanning. It takes Detect's own steps for that one
 // rule (the keyword prefilter, the windows around the keywords, the
 // verdict on each match, then Finding's at path), recording them up to the
-// one that drops a match; it does not decode encoded tokens, nor weigh the rule's matches against other
-// rules', and it explains at most 16 matches. A rule that finds files by
-// path alone has nothing to explain. With no match at all, the one
-// Explanation returned holds the keyword and regex stages.
+// one that drops a match. It does not decode encoded tokens, nor weigh the
+// rule's matches against other rules', and it explains at most 16
+// matches. A rule that finds files by path alone has nothing to explain.
+// With no match at all, the one Explanation returned holds the keyword and
+// regex stages.
 func (d *Detector) Explain(ruleID string, content []byte, path string) ([]Explanation, error) {
 	r := d.byID[ruleID]
 	if r == nil {
@@ -90,7 +91,7 @@ func (d *Detector) Explain(ruleID string, content []byte, path string) ([]Explan
 		kw.Detail = fmt.Sprintf("none of %q occurs: the regex does not run", r.Keywords)
 	}
 	if !kw.Passed {
-		return []Explanation{{Stages: []Stage{kw, regexStage(r, content, "")}}}, nil
+		return []Explanation{{Stages: []Stage{kw, regexStage(r, content, false)}}}, nil
 	}
 	sc := &scratch{explain: &explanations{
 		head: []Stage{kw, {Name: "regex", Passed: true, Detail: "matches"}},
@@ -100,7 +101,7 @@ func (d *Detector) Explain(ruleID string, content []byte, path string) ([]Explan
 	d.runRule(r, content, sc, wins, &Result{})
 	exps := sc.explain.list
 	if len(exps) == 0 {
-		return []Explanation{{Stages: []Stage{kw, regexStage(r, content, " near a keyword")}}}, nil
+		return []Explanation{{Stages: []Stage{kw, regexStage(r, content, true)}}}, nil
 	}
 	for i := range exps {
 		e := &exps[i]
@@ -112,17 +113,18 @@ func (d *Detector) Explain(ruleID string, content []byte, path string) ([]Explan
 	return exps, nil
 }
 
-// regexStage is the regex stage of an Explanation without matches: where
-// the regex found nothing, or where it did not run (near is "").
-func regexStage(r *rule, content []byte, near string) Stage {
+// regexStage is the regex stage of an Explanation without matches: the
+// regex ran (around the keywords) and found nothing there, or it did not
+// run; either way it says how often it matches in the whole content.
+func regexStage(r *rule, content []byte, ran bool) Stage {
 	n := len(r.re.FindAllIndex(content, maxExplained))
-	if near == "" {
+	switch {
+	case !ran:
 		return Stage{Name: "regex", Passed: n > 0, Detail: fmt.Sprintf("%d match(es)", n)}
-	}
-	if n == 0 {
+	case n == 0:
 		return Stage{Name: "regex", Detail: "no match"}
 	}
-	return Stage{Name: "regex", Detail: fmt.Sprintf("no match%s; %d elsewhere", near, n)}
+	return Stage{Name: "regex", Detail: fmt.Sprintf("no match near a keyword; %d elsewhere", n)}
 }
 
 // explanations collects Explain's record of one rule's verdicts.

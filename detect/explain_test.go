@@ -2,6 +2,7 @@ package detect
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/config"
@@ -110,4 +111,36 @@ func explained(exps []Explanation) string {
 		s += exps[i].String()
 	}
 	return s
+}
+
+// TestExplainTakesDetectsWindows: a match too far from its rule's keyword
+// is outside every window Detect runs the regex in; Explain says so
+// rather than judging it, and a match near the keyword it does judge.
+func TestExplainTakesDetectsWindows(t *testing.T) {
+	d := mustDetector(t, `
+[[rules]]
+id = "acme"
+regex = '''\b(acme_[a-z0-9]{12})\b'''
+keywords = ["zork"]
+`, Options{})
+	value := "acme_" + "q7k2x9m4p8w3"
+	far := "zork\n" + strings.Repeat("filler\n", 10) + value + "\n"
+	if ms := detect(t, d, "a.txt", far); len(ms) != 0 {
+		t.Fatalf("Detect reports a match outside its windows: %v", ms)
+	}
+	exps, err := d.Explain("acme", []byte(far), "a.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(exps) != 1 || exps[0].Kept || exps[0].Dropped().Detail != "no match near a keyword; 1 elsewhere" {
+		t.Errorf("far from the keyword:\n%s", explained(exps))
+	}
+	near := "zork = " + value + "\n"
+	exps, err = d.Explain("acme", []byte(near), "a.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(exps) != 1 || !exps[0].Kept || exps[0].Secret != value || len(detect(t, d, "a.txt", near)) != 1 {
+		t.Errorf("near the keyword:\n%s", explained(exps))
+	}
 }
