@@ -229,7 +229,7 @@ func (a *allowlist) judge(m *Match, path, commit string) verdict {
 // allowedByContent reports whether an allowlist that looks at content only
 // ignores m.
 func (d *Detector) allowedByContent(m *Match) bool {
-	return d.judgeAll(m, false, "", "") == drop
+	return d.judgeAll(m, false, "", "", nil) == drop
 }
 
 // lifted reports whether global allowlist a does not apply to rule r (see
@@ -251,25 +251,33 @@ func (d *Detector) everywhere(r *rule) bool {
 // those that look at the source (sourceDependent) or those that look at
 // content only: drop if one ignores m, weakVal if none does and one finds
 // its value weak (for a rule that reads credential stores), keep otherwise.
-func (d *Detector) judgeAll(m *Match, sourceDependent bool, path, commit string) verdict {
+// rec, when not nil, records each allowlist that matches (see verdict).
+func (d *Detector) judgeAll(m *Match, sourceDependent bool, path, commit string, rec *Explanation) verdict {
 	v := keep
 	for _, a := range m.rule.allow {
 		if a.sourceDependent() == sourceDependent {
-			if j := a.judge(m, path, commit); j == drop {
-				return drop
-			} else if j == weakVal {
+			if j := a.judge(m, path, commit); j != keep {
+				rec.allowStep(a, false, j)
+				if j == drop {
+					return drop
+				}
 				v = weakVal
 			}
 		}
 	}
 	for _, a := range d.global {
 		if a.appliesTo(m.rule.ID) && a.sourceDependent() == sourceDependent && !d.lifted(a, m.rule) {
-			if j := a.judge(m, path, commit); j == drop {
-				return drop
-			} else if j == weakVal {
+			if j := a.judge(m, path, commit); j != keep {
+				rec.allowStep(a, true, j)
+				if j == drop {
+					return drop
+				}
 				v = weakVal
 			}
 		}
+	}
+	if v == keep {
+		rec.step("allowlist", true, either(sourceDependent, "none that looks at the path or commit ignores it", "none that looks at the content ignores it"))
 	}
 	return v
 }

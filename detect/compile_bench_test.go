@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/leak"
 )
 
 // BenchmarkCompileDefaultRules measures compiling every default rule's
@@ -64,5 +65,46 @@ func BenchmarkNewShort(b *testing.B) {
 			b.Fatal(err)
 		}
 		<-d.keywordsReady
+	}
+}
+
+// BenchmarkDetectExamples measures Detect and Finding over every example
+// and near miss of the default rules, each a fragment at its path: content
+// dense with matches, so that it is the verdict on each match (names,
+// entropy, stand-ins, allowlists, path) that costs, not the prefilter.
+func BenchmarkDetectExamples(b *testing.B) {
+	cfg, err := config.DefaultWithExamples()
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var frags []leak.Fragment
+	size := 0
+	for _, r := range cfg.Rules {
+		for _, ex := range r.Examples {
+			path := ex.Path
+			if path == "" {
+				path = "example.txt"
+			}
+			frags = append(frags, leak.Fragment{Content: []byte(ex.Text), Sources: []leak.Source{{Path: path}}})
+			size += len(ex.Text)
+		}
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range frags {
+			f := &frags[i]
+			res, err := d.Detect(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for j := range res.Matches {
+				d.Finding(&res.Matches[j], "", f.Sources[0])
+			}
+		}
 	}
 }

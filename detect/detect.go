@@ -461,26 +461,15 @@ func (m *Match) WrittenIn(content []byte) bool {
 // Finding returns the Finding for m at src, and false if a rule path or an
 // allowlist excludes src.
 func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Finding, bool) {
-	r := m.rule
-	if r.path != nil && !r.path.MatchString(src.Path) {
-		return leak.Finding{}, false
-	}
 	commit := ""
 	if src.Commit != nil {
 		commit = src.Commit.Hash
 	}
-	weak := m.weak
-	switch d.judgeAll(m, true, src.Path, commit) {
-	case drop:
-		return leak.Finding{}, false
-	case weakVal:
-		weak = true
-	}
-	if weak && !r.store.MatchString(src.Path) {
-		// A weak value outside the rule's credential stores: a
-		// placeholder in code or documentation.
+	weak, ok := d.sourceVerdict(m, src.Path, commit, nil)
+	if !ok {
 		return leak.Finding{}, false
 	}
+	r := m.rule
 	sev, desc, tags := r.Severity, r.Description, r.Tags
 	if weak {
 		sev, desc, tags = weakSeverity(sev), weakDescription, append(slices.Clip(tags), "weak")
@@ -502,6 +491,43 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 		BlobID:      blobID,
 	}
 	return f, true
+}
+
+// sourceVerdict is the rest of the verdict on m (see verdict), at a
+// source: the rule's path, the allowlists that look at the path or the
+// commit, and for a weak value the rule's credential stores. It reports
+// whether m is kept at path and commit, and whether as a weak value. rec,
+// when not nil, records each stage for Explain.
+func (d *Detector) sourceVerdict(m *Match, path, commit string, rec *Explanation) (weak, ok bool) {
+	r := m.rule
+	if r.path != nil {
+		ok := r.path.MatchString(path)
+		if rec != nil {
+			rec.step("path", ok, fmt.Sprintf("the rule's path regex %s %s %s", r.path.String(), either(ok, "matches", "does not match"), path))
+		}
+		if !ok {
+			return false, false
+		}
+	}
+	weak = m.weak
+	switch d.judgeAll(m, true, path, commit, rec) {
+	case drop:
+		return false, false
+	case weakVal:
+		weak = true
+	}
+	if weak {
+		// A weak value outside the rule's credential stores: a
+		// placeholder in code or documentation.
+		ok := r.store.MatchString(path)
+		if rec != nil {
+			rec.step("weak value", ok, fmt.Sprintf("%s is %sone of the rule's credential stores", path, either(ok, "", "not ")))
+		}
+		if !ok {
+			return false, false
+		}
+	}
+	return weak, true
 }
 
 // trimBoundary returns a match's text without the white space a rule's

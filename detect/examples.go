@@ -35,11 +35,7 @@ func CheckExamples(d *Detector) ([]ExampleFailure, error) {
 	var fails []ExampleFailure
 	for _, r := range d.rules {
 		for _, ex := range r.Examples {
-			path := ex.Path
-			if path == "" {
-				path = "example.txt"
-			}
-			src := leak.Source{Path: path}
+			src := leak.Source{Path: examplePath(ex)}
 			var got []string
 			if r.Regex == "" {
 				for _, f := range d.PathFindings("", src) {
@@ -72,4 +68,13 @@ func CheckExamples(d *Detector) ([]ExampleFailure, error) {
 		}
 	}
 	return fails, nil
+}
+
+// examplePath is the path an example is scanned at: its own, or
+// "example.txt".
+func examplePath(ex config.Example) string {
+	if ex.Path == "" {
+		return "example.txt"
+	}
+	return ex.Path
 }

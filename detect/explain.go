@@ -1,19 +1,21 @@
 package detect
 
 import (
-	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
-	"github.com/leakhound/leakhound/entropy"
+	"github.com/leakhound/leakhound/textenc"
 )
 
 // Stage is one step of a rule's verdict on a match, for Explain: the
-// keyword prefilter, the regex, the name check, the entropy floor, the
-// stand-in filter, an inline allow, each allowlist, the path filter.
+// keyword prefilter, the regex, the name check, the secret group, the
+// entropy floor, the built-asset and stand-in filters, an inline allow,
+// the allowlists, the path filter, the credential stores.
 type Stage struct {
-	// Name names the step: "keywords", "regex", "names", "entropy",
-	// "stand-in", "inline allow", "allowlist", "path", "weak value".
+	// Name names the step: "keywords", "regex", "names", "secret",
+	// "entropy", "asset name", "stand-in", "inline allow", "allowlist",
+	// "path", "weak value".
 	Name string
 	// Passed is false when this step dropped the match.
 	Passed bool
@@ -28,6 +30,9 @@ type Explanation struct {
 	Match, Secret string
 	Stages        []Stage
 	Kept          bool
+	// match is the Match the verdict on content kept, for Finding's
+	// stages at the path (see Explain).
+	match *Match
 }
 
 // Dropped returns the first stage that dropped the match, or nil.
@@ -46,17 +51,16 @@ const maxExplained = 16
 // Explain runs the rule ruleID alone over content, as a file at path, and
 // says for each match of its regex which step of detection kept or
 // dropped it. It is for people asking why a rule finds nothing (`leakhound
-// rules test`), not for scanning: it looks at the whole content, with no
-// keyword windows, and at most 16 matches. A rule that finds files by
-// path alone has nothing to explain. With no match at all, the one
-// Explanation returned holds the keyword and regex stages.
+// rules test`), not for scanning. It takes Detect's own steps for that one
+// rule (the keyword prefilter, the windows around the keywords, the
+// verdict on each match, then Finding's at path), recording them up to the
+// one that drops a match. It does not decode encoded tokens, nor weigh the
+// rule's matches against other rules', and it explains at most 16
+// matches. A rule that finds files by path alone has nothing to explain.
+// With no match at all, the one Explanation returned holds the keyword and
+// regex stages.
 func (d *Detector) Explain(ruleID string, content []byte, path string) ([]Explanation, error) {
-	var r *rule
-	for _, x := range d.rules {
-		if x.ID == ruleID {
-			r = x
-		}
-	}
+	r := d.byID[ruleID]
 	if r == nil {
 		return nil, fmt.Errorf("no rule %q", ruleID)
 	}
@@ -66,124 +70,130 @@ func (d *Detector) Explain(ruleID string, content []byte, path string) ([]Explan
 	if err := r.compile(); err != nil {
 		return nil, err
 	}
-	kw := Stage{Name: "keywords", Passed: r.keywordIn(content)}
+	content, _, _ = textenc.Normalize(nil, content)
+	var hits []int
+	d.eachKeyword(content, 0, len(content), func(kw, off int) {
+		if slices.Contains(d.kwRules[kw], r.index) {
+			hits = append(hits, off)
+		}
+	})
+	slices.Sort(hits)
+	hits = slices.Compact(hits)
+	kw := Stage{Name: "keywords", Passed: len(r.Keywords) == 0 || len(hits) > 0}
+	wins := [][2]int{{0, len(content)}}
 	switch {
 	case len(r.Keywords) == 0:
 		kw.Detail = "the rule has none: its regex runs everywhere"
 	case kw.Passed:
 		kw.Detail = fmt.Sprintf("one of %q occurs", r.Keywords)
+		wins = windows(content, hits)
 	default:
 		kw.Detail = fmt.Sprintf("none of %q occurs: the regex does not run", r.Keywords)
 	}
-	locs := r.re.FindAllSubmatchIndex(content, maxExplained)
-	if len(locs) == 0 || !kw.Passed {
-		re := Stage{Name: "regex", Passed: len(locs) > 0, Detail: "no match"}
-		if len(locs) > 0 {
-			re.Detail = fmt.Sprintf("%d match(es)", len(locs))
+	if !kw.Passed {
+		return []Explanation{{Stages: []Stage{kw, regexStage(r, content, false)}}}, nil
+	}
+	sc := &scratch{explain: &explanations{
+		head: []Stage{kw, {Name: "regex", Passed: true, Detail: "matches"}},
+		list: make([]Explanation, 0, maxExplained),
+	}}
+	sc.splitLines(content)
+	d.runRule(r, content, sc, wins, &Result{})
+	exps := sc.explain.list
+	if len(exps) == 0 {
+		return []Explanation{{Stages: []Stage{kw, regexStage(r, content, true)}}}, nil
+	}
+	for i := range exps {
+		e := &exps[i]
+		if e.match != nil {
+			_, e.Kept = d.sourceVerdict(e.match, path, "", e)
+			e.match = nil
 		}
-		return []Explanation{{Stages: []Stage{kw, re}}}, nil
 	}
-	var out []Explanation
-	for _, loc := range locs {
-		out = append(out, d.explainMatch(r, content, path, loc, kw))
-	}
-	return out, nil
+	return exps, nil
 }
 
-// explainMatch judges one match of r's regex at loc, as record and
-// Finding do, without stopping at the first step that drops it.
-func (d *Detector) explainMatch(r *rule, content []byte, path string, loc []int, kw Stage) Explanation {
-	e := Explanation{Match: string(content[loc[0]:loc[1]]), Stages: []Stage{kw, {Name: "regex", Passed: true, Detail: "matches"}}}
-	add := func(name string, passed bool, format string, args ...any) {
-		e.Stages = append(e.Stages, Stage{Name: name, Passed: passed, Detail: fmt.Sprintf(format, args...)})
+// regexStage is the regex stage of an Explanation without matches: the
+// regex ran (around the keywords) and found nothing there, or it did not
+// run; either way it says how often it matches in the whole content.
+func regexStage(r *rule, content []byte, ran bool) Stage {
+	n := len(r.re.FindAllIndex(content, maxExplained))
+	switch {
+	case !ran:
+		return Stage{Name: "regex", Passed: n > 0, Detail: fmt.Sprintf("%d match(es)", n)}
+	case n == 0:
+		return Stage{Name: "regex", Detail: "no match"}
 	}
-	var skip uint64
-	if r.names != nil {
-		ok := r.names.accepts(content, loc)
-		add("names", ok, "%s", map[bool]string{true: "the name says a secret", false: "the name the value is assigned to does not say a secret"}[ok])
-		skip = r.names.skip
+	return Stage{Name: "regex", Detail: fmt.Sprintf("no match near a keyword; %d elsewhere", n)}
+}
+
+// explanations collects Explain's record of one rule's verdicts.
+type explanations struct {
+	// head are the stages every match has passed: keywords and regex.
+	head []Stage
+	list []Explanation
+}
+
+// next starts the explanation of a match, and returns nil (record
+// nothing) past maxExplained or when x is nil, as it is in Detect.
+func (x *explanations) next(match []byte) *Explanation {
+	if x == nil || len(x.list) == maxExplained {
+		return nil
 	}
-	s0, s1 := secretSpan(loc, r.secretGroup, skip)
-	for _, g := range r.secretGroups {
-		if s0 >= 0 {
-			break
-		}
-		s0, s1 = secretSpan(loc, g, skip)
+	x.list = append(x.list, Explanation{Match: string(match), Stages: slices.Clone(x.head)})
+	return &x.list[len(x.list)-1]
+}
+
+// step records a stage of a verdict in e; a nil e records nothing.
+func (e *Explanation) step(name string, passed bool, detail string) {
+	if e != nil {
+		e.Stages = append(e.Stages, Stage{Name: name, Passed: passed, Detail: detail})
 	}
-	if s0 < 0 || s1 <= s0 {
-		add("secret", false, "the secret group captured nothing")
-		return e
+}
+
+// entropyStep records the entropy stage: ent bits per byte against the
+// rule's floor; weak is set for a value under the floor that the rule's
+// credential stores report.
+func (e *Explanation) entropyStep(ent, floor float64, weak bool) {
+	switch {
+	case ent >= floor:
+		e.step("entropy", true, fmt.Sprintf("%.2f bits per byte, floor %.2f", ent, floor))
+	case weak:
+		e.step("entropy", true, fmt.Sprintf("%.2f bits per byte, under the floor %.2f: a weak value (reported only in the rule's credential stores)", ent, floor))
+	default:
+		e.step("entropy", false, fmt.Sprintf("%.2f bits per byte, under the rule's floor %.2f", ent, floor))
 	}
-	secret := content[s0:s1]
-	e.Secret = string(secret)
-	ent := entropy.Shannon(secret)
-	weak := false
-	if r.Entropy > 0 {
-		ok := ent >= r.Entropy
-		switch {
-		case ok:
-			add("entropy", true, "%.2f bits per byte, floor %.2f", ent, r.Entropy)
-		case r.store != nil:
-			weak = true
-			add("entropy", true, "%.2f bits per byte, under the floor %.2f: a weak value (reported only in the rule's credential stores)", ent, r.Entropy)
-		default:
-			add("entropy", false, "%.2f bits per byte, under the rule's floor %.2f", ent, r.Entropy)
-		}
+}
+
+// allowStep records that allowlist a (a global one if global) ignores a
+// match or, for v weakVal, marks its value weak.
+func (e *Explanation) allowStep(a *allowlist, global bool, v verdict) {
+	if e == nil {
+		return
 	}
-	if r.generic && r.store == nil {
-		ok := !d.standIn(secret)
-		add("stand-in", ok, "%s", map[bool]string{true: "not a near miss or a marked stand-in", false: "a near miss of a vendor's format or a value marked as a stand-in (short, invalid, example...)"}[ok])
+	what := "allowlist of the rule"
+	if global {
+		what = "global allowlist"
 	}
-	if !d.opts.IgnoreInlineAllows {
-		ok := !d.inlineAllowed(content, loc[0], loc[1])
-		add("inline allow", ok, "%s", map[bool]string{true: "none on the line", false: "the line carries an allow comment"}[ok])
+	if a.pos.File != "" {
+		what += " at " + a.pos.String()
 	}
-	lo := lineStartBefore(content, s0, 0)
-	hi := lineEndAfter(content, s0, 0)
-	m := Match{rule: r, Secret: e.Secret, Text: e.Match, lineText: string(bytes.TrimRight(content[lo:hi], "\r\n")), weak: weak}
-	judge := func(a *allowlist, global bool) {
-		if !a.allows(&m, path, "") {
-			return
-		}
-		what := "allowlist of the rule"
-		if global {
-			what = "global allowlist"
-		}
-		if a.pos.File != "" {
-			what += " at " + a.pos.String()
-		}
-		if a.desc != "" {
-			what += " (" + a.desc + ")"
-		}
-		if a.weak && r.store != nil {
-			weak = true
-			add("allowlist", true, "%s: a weak value (reported only in the rule's credential stores)", what)
-			return
-		}
-		add("allowlist", false, "%s ignores it", what)
+	if a.desc != "" {
+		what += " (" + a.desc + ")"
 	}
-	before := len(e.Stages)
-	for _, a := range r.allow {
-		judge(a, false)
+	if v == weakVal {
+		e.step("allowlist", true, what+": a weak value (reported only in the rule's credential stores)")
+		return
 	}
-	for _, a := range d.global {
-		if a.appliesTo(r.ID) {
-			judge(a, true)
-		}
+	e.step("allowlist", false, what+" ignores it")
+}
+
+// either returns yes if ok, else no.
+func either(ok bool, yes, no string) string {
+	if ok {
+		return yes
 	}
-	if len(e.Stages) == before {
-		add("allowlist", true, "none ignores it")
-	}
-	if r.path != nil {
-		ok := r.path.MatchString(path)
-		add("path", ok, "the rule's path regex %s %s %s", r.path.String(), map[bool]string{true: "matches", false: "does not match"}[ok], path)
-	}
-	if weak && r.store != nil {
-		ok := r.store.MatchString(path)
-		add("weak value", ok, "%s is %sone of the rule's credential stores", path, map[bool]string{true: "", false: "not "}[ok])
-	}
-	e.Kept = e.Dropped() == nil
-	return e
+	return no
 }
 
 // String writes the explanation on one line per stage.

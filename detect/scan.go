@@ -72,6 +72,8 @@ type scratch struct {
 	// text holds a fragment's content decoded by textenc.Normalize, when
 	// decoding changed it.
 	text []byte
+	// explain records the verdicts of runRule for Explain; nil otherwise.
+	explain *explanations
 }
 
 // maxPooledText bounds the decoded text a pooled scratch keeps for reuse.
@@ -263,16 +265,8 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 			}
 		}
 	}
-	<-d.keywordsReady
 	for _, reg := range sc.regions {
-		if d.table != nil {
-			d.table.each(content[reg[0]:reg[1]], func(kw, off int) { hit(kw, reg[0]+off) })
-			continue
-		}
-		it := d.keywords.IterOverlappingByte(content[reg[0]:reg[1]])
-		for m := it.Next(); m != nil; m = it.Next() {
-			hit(m.Pattern(), reg[0]+m.Start())
-		}
+		d.eachKeyword(content, reg[0], reg[1], hit)
 	}
 	var firstErr error
 	// compiled compiles r (if the Detector is lazy): run needs it, and
@@ -311,6 +305,20 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 		}
 	}
 	return firstErr
+}
+
+// eachKeyword runs the keyword prefilter over content[start:end] and calls
+// hit with the index and offset in content of every keyword it finds.
+func (d *Detector) eachKeyword(content []byte, start, end int, hit func(kw, off int)) {
+	<-d.keywordsReady
+	if d.table != nil {
+		d.table.each(content[start:end], func(kw, off int) { hit(kw, start+off) })
+		return
+	}
+	it := d.keywords.IterOverlappingByte(content[start:end])
+	for m := it.Next(); m != nil; m = it.Next() {
+		hit(m.Pattern(), start+m.Start())
+	}
 }
 
 // active reports whether rule r can report anything at one of srcs: a
@@ -408,7 +416,8 @@ func lineEndAfter(content []byte, off, n int) int {
 	return i
 }
 
-// runRule runs r's regex over each window and records its matches.
+// runRule runs r's regex over each window and records the matches its
+// verdict keeps (see verdict).
 func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, res *Result) {
 	count := 0
 	for _, w := range chunks(wins) {
@@ -419,30 +428,34 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 			// matches everywhere must not allocate a result per byte.
 			locs := r.re.FindAllSubmatchIndex(text[pos:], d.opts.MaxMatchesPerRule-count+1)
 			next := len(text)
+		matches:
 			for _, loc := range locs {
 				for i := range loc {
 					if loc[i] >= 0 {
 						loc[i] += pos
 					}
 				}
-				var skip uint64
-				if r.names != nil {
-					if !r.names.accepts(text, loc) {
-						// The regex took the leftmost name, which is not
-						// a secret's; a name further on may be, inside
-						// what this match took: key="PaymentApiKey"
-						// value="...". Search again after the name.
-						if after := r.names.after(loc); restarts < maxRestarts && r.keywordIn(text[after:loc[1]]) {
-							restarts++
-							next = after
-							break
-						}
-						continue
+				m, out := d.verdict(r, content, sc, w[0], text, loc, sc.explain.next(text[loc[0]:loc[1]]))
+				switch out {
+				case nameDropped:
+					// The regex took the leftmost name, which is not a
+					// secret's; a name further on may be, inside what
+					// this match took: key="PaymentApiKey" value="...".
+					// Search again after the name.
+					if after := r.names.after(loc); restarts < maxRestarts && r.keywordIn(text[after:loc[1]]) {
+						restarts++
+						next = after
+						break matches
 					}
-					skip = r.names.skip
-				}
-				if d.record(r, content, sc, w[0], text, loc, skip, res, &count) {
-					return
+				case inlineAllowed:
+					sc.allowed = append(sc.allowed, m.lines())
+				case matchKept:
+					if count == d.opts.MaxMatchesPerRule {
+						res.Capped = append(res.Capped, r.ID)
+						return
+					}
+					count++
+					res.Matches = append(res.Matches, m)
 				}
 			}
 			pos = next
@@ -468,10 +481,42 @@ func (r *rule) keywordIn(b []byte) bool {
 	return false
 }
 
-// record records the match loc of r in the window text, which starts at
-// offset w0 of content, unless its secret is missing, too plain or allowed.
-// It reports whether r reached its cap.
-func (d *Detector) record(r *rule, content []byte, sc *scratch, w0 int, text []byte, loc []int, skip uint64, res *Result, count *int) bool {
+// outcome is how the verdict on a match's content ended (see verdict).
+type outcome uint8
+
+const (
+	matchKept outcome = iota
+	// matchDropped: a stage dropped the match.
+	matchDropped
+	// nameDropped: the name check dropped it; a name further on in
+	// what the regex took may be a secret's.
+	nameDropped
+	// inlineAllowed: an inline allow comment hid it; its lines must be
+	// scanned again where they recur without the comment.
+	inlineAllowed
+)
+
+// verdict judges the match loc of r's regex in the window text, which
+// starts at offset w0 of content, on what depends on content alone, one
+// stage after the other: the names the value is assigned to, the secret
+// group, the entropy floor, a built asset's file name, the stand-in
+// filter, an inline allow, the allowlists that look at content. It
+// returns the Match, placed in content, and the outcome: kept, or how it
+// was dropped. Finding judges the rest at each source (see sourceVerdict).
+//
+// This is the one place these stages are decided. rec, when not nil,
+// records each stage taken for Explain, up to the one that drops the
+// match; Detect passes nil and pays for a nil test per stage.
+func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []byte, loc []int, rec *Explanation) (Match, outcome) {
+	var skip uint64
+	if r.names != nil {
+		ok := r.names.accepts(text, loc)
+		rec.step("names", ok, either(ok, "the name says a secret", "the name the value is assigned to does not say a secret"))
+		if !ok {
+			return Match{}, nameDropped
+		}
+		skip = r.names.skip
+	}
 	s0, s1 := secretSpan(loc, r.secretGroup, skip)
 	for _, g := range r.secretGroups {
 		if s0 >= 0 {
@@ -480,26 +525,39 @@ func (d *Detector) record(r *rule, content []byte, sc *scratch, w0 int, text []b
 		s0, s1 = secretSpan(loc, g, skip)
 	}
 	if s0 < 0 || s1 <= s0 {
-		return false
+		rec.step("secret", false, "the secret group captured nothing")
+		return Match{}, matchDropped
 	}
 	secret := text[s0:s1]
+	if rec != nil {
+		rec.Secret = string(secret)
+	}
 	ent := entropy.Shannon(secret)
 	weak := false
-	if r.Entropy > 0 && ent < r.Entropy {
-		if r.store == nil {
-			return false
-		}
+	if r.Entropy > 0 {
 		// In a credential store, a value below the floor is a weak
 		// password, not a non-secret: Finding decides.
-		weak = true
+		weak = ent < r.Entropy && r.store != nil
+		if rec != nil {
+			rec.entropyStep(ent, r.Entropy, weak)
+		}
+		if ent < r.Entropy && !weak {
+			return Match{}, matchDropped
+		}
 	}
-	if assetName(text, s0, s1) {
-		// A content hash in a built asset's file name (app-3f2a….js).
-		return false
+	// A content hash in a built asset's file name (app-3f2a….js).
+	asset := assetName(text, s0, s1)
+	rec.step("asset name", !asset, either(!asset, "not a built asset's file name", "the content hash in a built asset's file name"))
+	if asset {
+		return Match{}, matchDropped
 	}
-	if r.generic && r.store == nil && d.standIn(secret) {
+	if r.generic && r.store == nil {
 		// A near miss or placeholder in a vendor's place (see standIn).
-		return false
+		standIn := d.standIn(secret)
+		rec.step("stand-in", !standIn, either(!standIn, "not a near miss or a marked stand-in", "a near miss of a vendor's format or a value marked as a stand-in (short, invalid, example...)"))
+		if standIn {
+			return Match{}, matchDropped
+		}
 	}
 	if r.generic && r.store == nil && d.cutShort(r, text, loc, secret) {
 		// A vendor's value cut short: the vendor's rule judges it (see
@@ -520,23 +578,24 @@ func (d *Detector) record(r *rule, content []byte, sc *scratch, w0 int, text []b
 	m.EndLine, m.EndColumn = sc.position(m.End - 1)
 	lineStart, lineEnd := m.Start-(m.Column-1), lineEndAfter(content, m.Start, 0)
 	m.lineText = string(bytes.TrimRight(content[lineStart:lineEnd], "\r\n"))
-	if !d.opts.IgnoreInlineAllows && d.inlineAllowed(content, w0+loc[0], w0+loc[1]) {
-		sc.allowed = append(sc.allowed, m.lines())
-		return false
+	if !d.opts.IgnoreInlineAllows {
+		allowed := d.inlineAllowed(content, w0+loc[0], w0+loc[1])
+		rec.step("inline allow", !allowed, either(!allowed, "none on the line", "the line carries an allow comment"))
+		if allowed {
+			return m, inlineAllowed
+		}
 	}
-	switch d.judgeAll(&m, false, "", "") {
+	switch d.judgeAll(&m, false, "", "", rec) {
 	case drop:
-		return false
+		return Match{}, matchDropped
 	case weakVal:
 		m.weak = true
 	}
-	if *count == d.opts.MaxMatchesPerRule {
-		res.Capped = append(res.Capped, r.ID)
-		return true
+	if rec != nil {
+		kept := m
+		rec.match = &kept
 	}
-	*count++
-	res.Matches = append(res.Matches, m)
-	return false
+	return m, matchKept
 }
 
 // lines returns the span of content whose lines m lies on: its secret's

@@ -90,3 +90,46 @@ func TestMaskedCoversEveryField(t *testing.T) {
 		t.Errorf("Masked: warning %q", got)
 	}
 }
+
+// TestEscapeStyles holds the two styles of escapeAs: values in reports as
+// Go quotes them, messages with each offending byte as \xNN; clean text,
+// tabs and U+FFFD included, as it is in both.
+func TestEscapeStyles(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, quoted, bytes string
+	}{
+		{"clean", "scripts/deploy.sh", "scripts/deploy.sh", "scripts/deploy.sh"},
+		{"clean unicode", "café/日本.txt", "café/日本.txt", "café/日本.txt"},
+		{"clean quotes and backslashes", `say "hi" in C:\dir`, `say "hi" in C:\dir`, `say "hi" in C:\dir`},
+		{"tab alone", "a\tb", "a\tb", "a\tb"},
+		{"replacement character", "a\ufffdb", "a\ufffdb", "a\ufffdb"},
+		{"empty", "", "", ""},
+		{"newline", "a\nb", `a\nb`, `a\x0ab`},
+		{"carriage return", "a\rb", `a\rb`, `a\x0db`},
+		{"escape sequence", "x\x1b]0;owned\x07", `x\x1b]0;owned\a`, `x\x1b]0;owned\x07`},
+		{"NUL", "a\x00b", `a\x00b`, `a\x00b`},
+		{"DEL", "a\x7fb", `a\x7fb`, `a\x7fb`},
+		{"C1 CSI", "a\u009b31m", `a\u009b31m`, `a\xc2\x9b31m`},
+		{"invalid UTF-8", "caf\xe9", `caf\xe9`, `caf\xe9`},
+		{"bidi override", "invoice\u202etxt.exe", `invoice\u202etxt.exe`, `invoice\xe2\x80\xaetxt.exe`},
+		{"bidi isolate", "a\u2066b\u2069", `a\u2066b\u2069`, `a\xe2\x81\xa6b\xe2\x81\xa9`},
+		{"tab beside a control", "a\tb\n", `a\tb\n`, "a\tb\\x0a"},
+		{"quotes beside a control", `"C:\x"` + "\x1b", `\"C:\\x\"\x1b`, `"C:\x"\x1b`},
+	} {
+		for _, c := range []struct {
+			style escapeStyle
+			want  string
+		}{{quoteStyle, tc.quoted}, {byteStyle, tc.bytes}} {
+			got := escapeAs(tc.in, c.style)
+			if got != c.want {
+				t.Errorf("%s: escapeAs(%q, %d) = %s, want %s", tc.name, tc.in, c.style, got, c.want)
+			}
+			if needsEscape(got) || escapeAs(got, c.style) != got {
+				t.Errorf("%s: escapeAs(%q, %d) = %q, which still needs escaping", tc.name, tc.in, c.style, got)
+			}
+		}
+	}
+	if escape("a\n") != escapeAs("a\n", quoteStyle) || TermSafe("a\n") != escapeAs("a\n", byteStyle) {
+		t.Error("escape or TermSafe is not its style of escapeAs")
+	}
+}

@@ -3,9 +3,7 @@ package report
 import (
 	"cmp"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/leakhound/leakhound/leak"
 )
@@ -143,10 +141,10 @@ func displayMessage(msg string) string {
 // show is set. For formats people read (forPeople: text, CSV, JUnit,
 // Markdown, GitHub annotations, hook messages), every string is made safe
 // for a terminal or a line-based parser as well: control characters
-// (escape sequences, newlines, carriage returns) and invalid UTF-8 are
-// written as \xNN (see TermSafe), and a commit message is cut to its
-// first line. JSON formats keep the values (their encoder escapes control
-// characters). r is not changed.
+// (escape sequences, newlines, carriage returns), bidirectional overrides
+// and invalid UTF-8 are written as Go quotes them (see escape), and a
+// commit message is cut to its first line. JSON formats keep the values
+// (their encoder escapes control characters). r is not changed.
 func view(r *Report, show, forPeople bool) *Report {
 	if show {
 		r = &Report{Findings: slices.Clone(r.Findings), Summary: r.Summary}
@@ -170,29 +168,9 @@ func view(r *Report, show, forPeople bool) *Report {
 			for j := range f.Locations {
 				f.Locations[j].Message = displayMessage(f.Locations[j].Message)
 			}
-			mapStrings(f, safeText)
+			mapStrings(f, escape)
 		}
-		mapSummary(&r.Summary, safeText)
+		mapSummary(&r.Summary, escape)
 	}
 	return r
-}
-
-// safeText shows a string with control characters or invalid UTF-8 as Go
-// quotes it (\n, \x1b, \xff), and any other string as it is.
-func safeText(s string) string {
-	if !utf8.ValidString(s) {
-		return quoted(s)
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 && c != '\t' || c == 0x7f || c == 0xc2 && i+1 < len(s) && s[i+1] < 0xa0 {
-			return quoted(s)
-		}
-	}
-	return s
-}
-
-func quoted(s string) string {
-	q := strconv.Quote(s)
-	return q[1 : len(q)-1]
 }

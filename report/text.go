@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -582,48 +583,81 @@ func HumanBytes(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// escape makes s safe to print on a terminal: control characters (a
-// newline in a path, an escape sequence in a commit message) and invalid
-// UTF-8 are shown quoted.
-func escape(s string) string {
+// escapeStyle is how escapeAs writes the characters it escapes.
+type escapeStyle int
+
+const (
+	// quoteStyle is for values in a report (a file name, a ref, an
+	// author, a commit message): the whole value as Go quotes it, without
+	// the quotes: \n, \t, \x1b, \u009b, \u202e, \xff, and \" and \\
+	// too, so that it reads back as it was: a file named a\x1b is told
+	// apart from one named a<ESC>.
+	quoteStyle escapeStyle = iota
+	// byteStyle is for messages (errors, warnings, what a hook tells a
+	// pusher), which quote names themselves: each byte of what must be
+	// escaped as \xNN, and nothing else changed, so that the message's
+	// quotes, backslashes (a Windows path) and tabs read as written.
+	byteStyle
+)
+
+// escapeAs makes s safe to print on a terminal or to write in a
+// line-based format (CSV, workflow commands): the characters a terminal
+// or a reader acts on are escaped, per style. Those are the C0 control
+// characters but tab (newline, carriage return, escape), DEL, the C1
+// control characters (U+0080 to U+009F: CSI among them), the
+// bidirectional overrides and isolates that reorder what is shown (U+202A
+// to U+202E, U+2066 to U+2069), and bytes that are not UTF-8. A string
+// with none of them, tabs and all, comes back as it is; what escapeAs
+// returns has none of them.
+func escapeAs(s string, style escapeStyle) string {
 	if !needsEscape(s) {
 		return s
 	}
-	q := fmt.Sprintf("%q", s)
-	return q[1 : len(q)-1]
+	if style == quoteStyle {
+		q := strconv.Quote(s)
+		return q[1 : len(q)-1]
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || unsafeRune(r) {
+			for _, c := range []byte(s[i : i+size]) {
+				fmt.Fprintf(&b, "\\x%02x", c)
+			}
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
-// needsEscape reports whether s holds a control character or invalid
-// UTF-8, which escape and TermSafe write escaped.
+// escape is escapeAs for a value in a report (quoteStyle).
+func escape(s string) string { return escapeAs(s, quoteStyle) }
+
+// TermSafe makes a message from or about a repository (an error, a
+// warning, a file name in a notice) safe to print on a terminal: control
+// characters (escape sequences), bidirectional overrides and invalid UTF-8
+// are shown as \xNN; tabs, quotes and backslashes stay (see escapeAs).
+func TermSafe(s string) string { return escapeAs(s, byteStyle) }
+
+// needsEscape reports whether s holds a character escapeAs escapes.
 func needsEscape(s string) bool {
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r == 0xfffd || (r >= 0x80 && r < 0xa0) {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return true // not UTF-8; U+FFFD itself is harmless
+			}
+		} else if unsafeRune(r) {
 			return true
 		}
 	}
 	return false
 }
 
-// TermSafe makes text from a repository safe to print on a terminal:
-// control characters (escape sequences) and invalid UTF-8 are shown as
-// \xNN; tabs stay.
-func TermSafe(s string) string {
-	if !needsEscape(s) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1,
-			r < 0x20 && r != '\t', r == 0x7f, r >= 0x80 && r < 0xa0:
-			for _, c := range []byte(s[i : i+size]) {
-				fmt.Fprintf(&b, "\\x%02x", c)
-			}
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
+// unsafeRune reports whether escapeAs escapes r: a control character but
+// tab, or a bidirectional override or isolate.
+func unsafeRune(r rune) bool {
+	return r < 0x20 && r != '\t' || r >= 0x7f && r < 0xa0 ||
+		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }

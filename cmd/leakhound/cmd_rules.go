@@ -66,7 +66,7 @@ func newRulesCommand(std stdio) *cobra.Command {
 		Long: `Run each rule's [[rules.examples]]: an example with a secret must make its rule
 find that secret; an example without one must make its rule find nothing.
 A failing example says which step dropped or kept each match of the rule's
-regex (--explain: every step).
+regex (--explain: every step up to that one).
 
 The rules are those of --config, else those a scan here would use: the
 repository's (or the directory's) .secretsrules.toml, else the built-in
@@ -81,7 +81,7 @@ EXIT STATUS
 			return runRulesTest(cmd.Context(), opts.config, explain, std)
 		},
 	}
-	test.Flags().BoolVar(&explain, "explain", false, "for each failing example, show every step of the rule's verdict (keywords, regex, names, entropy floor, stand-in filter, inline allow, each allowlist, path)")
+	test.Flags().BoolVar(&explain, "explain", false, "for each failing example, show every step of the rule's verdict up to the one that dropped a match (keywords, regex, names, secret, entropy floor, asset name, stand-in filter, inline allow, allowlists, path, credential stores)")
 	for _, c := range []*cobra.Command{list, test} {
 		opts.AddFlags(c.Flags(), configFromRepo)
 		cmd.AddCommand(c)
