@@ -559,10 +559,14 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 			return Match{}, matchDropped
 		}
 	}
-	if r.generic && r.store == nil && d.cutShort(r, text, loc, secret) {
+	if r.generic && r.store == nil {
 		// A vendor's value cut short: the vendor's rule judges it (see
 		// cutShort).
-		return false
+		short := d.cutShort(r, text, loc, secret)
+		rec.step("cut short", !short, either(!short, "not a vendor's value cut short", "a vendor's value cut short under that vendor's name: the vendor's rule judges it"))
+		if short {
+			return Match{}, matchDropped
+		}
 	}
 	m := Match{
 		rule:    r,
