@@ -201,7 +201,11 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 
 	e.attribute(versioned)
 	rep := &report.Report{Findings: e.col.Findings()}
-	if r, ok := src.(walkRecorder); ok && !interrupted && e.errors() == 0 {
+	// A scan that could not read some objects is remembered all the same
+	// (the walk keeps what it read, see gitwalk.WalkState; a blob that could
+	// not be read is not in the cache): the next scan tries again only what
+	// failed.
+	if r, ok := src.(walkRecorder); ok && !interrupted {
 		r.recordWalk(e.inert(rep.Findings))
 	}
 	if b := opts.Settings.Baseline; b != nil {
