@@ -446,6 +446,12 @@ func (m *Match) Written() string {
 	return m.Secret
 }
 
+// Span returns where the whole match (Text, before Finding trims it) lies
+// in the content as decoded (see Start and End): in the fragment's content
+// itself when it is UTF-8 text with "\n" line ends and the secret was
+// found as written.
+func (m *Match) Span() (start, end int) { return m.span[0], m.span[1] }
+
 // WrittenIn reports whether content, another version of the file m was
 // found in, holds m's secret as written (see Written), whichever way each
 // version was saved: in UTF-16, with CRLF line ends, with a byte order

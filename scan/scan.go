@@ -149,18 +149,16 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		defer r.release()
 	}
 	versioned, _ := src.(Versioned)
-	dopts := detect.Options{
-		// Rules compile on first use: of the 300-odd default rules a
-		// scan's content triggers a few dozen, and compiling them all up
-		// front costs more than scanning a small repository or a pushed
-		// commit. config has checked every regex's syntax; `leakhound
-		// rules test` compiles them all.
-		Lazy:               true,
-		Short:              opts.Short,
-		IgnoreInlineAllows: opts.IgnoreInlineAllows,
-	}
-	if opts.HighConfidenceEverywhere {
-		dopts.Everywhere = fixedFormat
+	dopts := detectOptions(opts)
+	// A re-scan of every ref that the last scan's record answers (see
+	// LastScanCache) reads nothing of history.
+	h, _ := src.(*History)
+	var tips string
+	if h != nil && h.lastScanCache(opts) != nil {
+		var rep *report.Report
+		if rep, tips = h.replay(ctx, opts, func() (*detect.Detector, error) { return detect.New(cfg, dopts) }, start); rep != nil {
+			return rep, nil
+		}
 	}
 	if versioned != nil {
 		// Versions of a file share most of their lines: scan each line once.
@@ -272,7 +270,29 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		}
 		return rep, ErrInterrupted
 	}
+	if h != nil && h.lastScanCache(opts) != nil {
+		h.recordLast(opts, tips, e, rep)
+	}
 	return rep, nil
+}
+
+// detectOptions are the detector's options for a scan under opts (without
+// a LineSet).
+func detectOptions(opts Options) detect.Options {
+	dopts := detect.Options{
+		// Rules compile on first use: of the 300-odd default rules a
+		// scan's content triggers a few dozen, and compiling them all up
+		// front costs more than scanning a small repository or a pushed
+		// commit. config has checked every regex's syntax; `leakhound
+		// rules test` compiles them all.
+		Lazy:               true,
+		Short:              opts.Short,
+		IgnoreInlineAllows: opts.IgnoreInlineAllows,
+	}
+	if opts.HighConfidenceEverywhere {
+		dopts.Everywhere = fixedFormat
+	}
+	return dopts
 }
 
 // engine holds the state of one Run that the Sink's methods share.
@@ -298,6 +318,9 @@ type engine struct {
 	// skippedFiles names skipped files, up to MaxSkippedFiles.
 	skippedFiles []leak.SkippedFile
 	nerrs        int
+	// errItems are the first maxLastErrors errors, for the record of the
+	// scan (see lastScan).
+	errItems []lastError
 	// abort is the error OnError stopped the scan with.
 	abort error
 
@@ -707,6 +730,9 @@ func (s *Sink) Error(item string, err error) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.nerrs++
+	if len(e.errItems) < maxLastErrors {
+		e.errItems = append(e.errItems, lastError{Item: item, Err: err.Error()})
+	}
 	if e.abort != nil || e.onErr == nil {
 		return e.abort
 	}
