@@ -79,9 +79,9 @@ func textHash(s string) string {
 // history and the cache's key: the baseline and the options.
 func settingsDigest(opts Options) string {
 	b, _ := json.Marshal(struct {
-		Name                     string
-		Baseline                 any
-		Max                      int64
+		Name                      string
+		Baseline                  any
+		Max                       int64
 		Allows, Everywhere, Short bool
 	}{opts.Settings.BaselineName, baselineEntries(opts), opts.MaxFileSize, opts.IgnoreInlineAllows, opts.HighConfidenceEverywhere, opts.Short})
 	sum := sha256.Sum256(b)
@@ -388,4 +388,3 @@ func placeOf(f *leak.Finding, ms []*detect.Match) (secretPlace, bool) {
 func clearCommitMeta(l *leak.Location) {
 	l.Author, l.Email, l.Date, l.Message = "", "", time.Time{}, ""
 }
-
