@@ -32,6 +32,8 @@ package scan
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -90,6 +92,9 @@ type Options struct {
 	// earlier scan under the same rules found nothing in, and records
 	// what this scan finds in each blob it reads. Nil reads every blob.
 	Cache BlobCache
+	// Detectors, when set, shares detectors between scans (see
+	// Detectors). Nil builds one for this scan.
+	Detectors *Detectors
 }
 
 // BlobCache remembers, for the blobs scans of git history have read, what
@@ -139,6 +144,7 @@ type Progress struct {
 func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) {
 	start := time.Now()
 	cfg := opts.Settings.Rules
+	builtIn := cfg == nil || opts.Settings.BuiltInRules
 	if cfg == nil {
 		var err error
 		if cfg, err = config.Default(); err != nil {
@@ -156,17 +162,18 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 	var tips string
 	if h != nil && h.lastScanCache(opts) != nil {
 		var rep *report.Report
-		if rep, tips = h.replay(ctx, opts, func() (*detect.Detector, error) { return detect.New(cfg, dopts) }, start); rep != nil {
+		newDetector := func() (*detect.Detector, error) { return opts.Detectors.get(cfg, builtIn, opts, dopts) }
+		if rep, tips = h.replay(ctx, opts, newDetector, start); rep != nil {
 			return rep, nil
 		}
 	}
-	if versioned != nil {
-		// Versions of a file share most of their lines: scan each line once.
-		dopts.Lines = detect.NewLineSet()
-	}
-	d, err := detect.New(cfg, dopts)
+	d, err := opts.Detectors.get(cfg, builtIn, opts, dopts)
 	if err != nil {
 		return nil, err
+	}
+	if versioned != nil {
+		// Versions of a file share most of their lines: scan each line once.
+		d = d.WithLines(detect.NewLineSet())
 	}
 	tr, err := triage.New(cfg)
 	if err != nil {
@@ -821,4 +828,47 @@ func fixedFormat(r *config.Rule) bool {
 		return false
 	}
 	return triage.KindConfidence(r) == "high"
+}
+
+// Detectors builds one detector per set of rules and options, for scans
+// that share them (the repositories of one audit): the keyword automaton
+// is built, and each rule compiled, once for all of them, and each scan
+// gets its own LineSet (see detect.Detector.WithLines). Safe for
+// concurrent use; the zero value is ready, and a nil *Detectors builds a
+// new detector each time.
+type Detectors struct {
+	mu    sync.Mutex
+	byKey map[string]*detect.Detector
+}
+
+// get returns the detector of cfg (builtIn: the built-in rules, keyed
+// without encoding them) under opts.
+func (ds *Detectors) get(cfg *config.Config, builtIn bool, opts Options, dopts detect.Options) (*detect.Detector, error) {
+	if ds == nil {
+		return detect.New(cfg, dopts)
+	}
+	rules := "built-in"
+	if !builtIn {
+		b, err := json.Marshal(config.WithoutExamples(cfg))
+		if err != nil {
+			return detect.New(cfg, dopts)
+		}
+		sum := sha256.Sum256(b)
+		rules = hex.EncodeToString(sum[:])
+	}
+	key := fmt.Sprintf("%s %v %v %v", rules, opts.Short, opts.IgnoreInlineAllows, opts.HighConfidenceEverywhere)
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	if d, ok := ds.byKey[key]; ok {
+		return d, nil
+	}
+	d, err := detect.New(cfg, dopts)
+	if err != nil {
+		return nil, err
+	}
+	if ds.byKey == nil {
+		ds.byKey = map[string]*detect.Detector{}
+	}
+	ds.byKey[key] = d
+	return d, nil
 }
