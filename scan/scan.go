@@ -210,8 +210,10 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 	// (the walk keeps what it read, see gitwalk.WalkState; a blob that could
 	// not be read is not in the cache): the next scan tries again only what
 	// failed.
-	if r, ok := src.(walkRecorder); ok && !interrupted {
-		r.recordWalk(e.inert(rep.Findings))
+	recorder, _ := src.(walkRecorder)
+	var inert map[string][]string
+	if recorder != nil && !interrupted {
+		inert = e.inert(rep.Findings)
 	}
 	if b := opts.Settings.Baseline; b != nil {
 		fresh, known := b.Filter(rep.Findings)
@@ -229,6 +231,10 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		for i := range rep.Findings {
 			rep.Findings[i].InHead = true
 		}
+	}
+	if recorder != nil && !interrupted {
+		// After InHead, which notes what each ref's tip holds.
+		recorder.recordWalk(inert)
 	}
 	if _, ok := src.(*Staged); ok {
 		for i := range rep.Findings {
