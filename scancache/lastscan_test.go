@@ -198,3 +198,30 @@ func TestLastScanRecordHoldsNoSecretAndIsChecked(t *testing.T) {
 		t.Errorf("damaged cache behind a good record: %d cached, note %q", got.Summary.Skipped[leak.SkipCached], note)
 	}
 }
+
+// TestCacheVouchedForStaysChained: records appended to a cache that the
+// last scan's record vouched for (whose MACs were not checked again) keep
+// the chain whole: without that record, the cache still checks.
+func TestCacheVouchedForStaysChained(t *testing.T) {
+	t.Parallel()
+	r := seed(t)
+	dir := t.TempDir()
+	store, err := scancache.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scanWith(t, r.Dir, store, nil)
+	for round := range 2 {
+		grow(t, r, round)
+		scanWith(t, r.Dir, store, nil)
+	}
+	lasts, _ := filepath.Glob(filepath.Join(dir, "*.last"))
+	for _, l := range lasts {
+		os.Remove(l)
+	}
+	got, note := scanWith(t, r.Dir, store, nil)
+	full, _ := scanWith(t, r.Dir, nil, nil)
+	if note != "" || got.Summary.Skipped[leak.SkipCached] == 0 || findings(t, got) != findings(t, full) {
+		t.Errorf("note %q, %d cached", note, got.Summary.Skipped[leak.SkipCached])
+	}
+}
