@@ -19,6 +19,14 @@
 // opaque here, rewritten whole after each scan, and signed with an
 // HMAC-SHA-256 bound to the repository and the digest of the rules.
 //
+// And the record of the last scan (scan.LastScanCache): its report
+// without secrets, matched text, names or messages, and where each secret
+// lies, so that a re-scan of a repository whose refs have not moved reads
+// neither history nor the rest of the cache. It is signed likewise, with
+// the SHA-256 of the cache file and of the walk's as they were when it was
+// written: it is used only with them as they were, and while it vouches
+// for them the rest of the cache is read only when a scan asks for it.
+//
 // # When it is not used
 //
 // The cache of a repository is valid for one digest of the rules, the scan
@@ -32,8 +40,8 @@
 //
 // # Format
 //
-// One append-only text file per repository, and the file of the last
-// scan's record (see walkMagic):
+// One append-only text file per repository, and beside it the files of
+// the walk (see walkMagic) and of the last scan's record (see lastMagic):
 //
 //	leakhound-scancache 1 <digest>
 //	<blob id> <paths digest> <n> <fingerprint>:<line>:<column>... <mac>
