@@ -214,6 +214,8 @@ func (h *History) replayRecord(ctx context.Context, c LastScanCache, tips string
 		sum.Skipped[leak.SkipCached] += sum.Blobs
 	}
 	sum.Blobs, sum.Bytes = 0, 0
+	// Named as this scan names it (the path given may differ).
+	sum.Source, sum.Mode, sum.Range = h.Name, "git", h.Label
 	sum.Duration = time.Since(start)
 	if ctx.Err() != nil {
 		return nil, false
