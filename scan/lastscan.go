@@ -111,11 +111,11 @@ func (h *History) lastScanCache(opts Options) LastScanCache {
 }
 
 // replay returns the last scan's report when the record answers this scan
-// (see LastScanCache), and false otherwise: the scan then runs. d, when
-// set, is a detector of the scan's rules, for secrets whose place cannot
-// be checked (newDetector builds one when d is nil).
+// (see LastScanCache), and nil otherwise: the scan then runs.
+// newDetector builds a detector of the scan's rules, when a secret's place
+// cannot be checked and the blob must be scanned again to find it.
 //
-// It returns the digest of the refs (see gitwalk.Repo.TipsDigest) it read,
+// It also returns the digest of the refs (see gitwalk.Repo.TipsDigest) it read,
 // or "" when they could not be read, for recordLast.
 func (h *History) replay(ctx context.Context, opts Options, newDetector func() (*detect.Detector, error), start time.Time) (*report.Report, string) {
 	c := h.lastScanCache(opts)
@@ -154,11 +154,11 @@ func (h *History) replayRecord(ctx context.Context, c LastScanCache, tips string
 		if !ok {
 			return nil, false
 		}
-		h, err := gitwalk.ParseID(id)
+		blob, err := gitwalk.ParseID(id)
 		if err != nil {
 			return nil, false
 		}
-		if _, err := rd.Blob(h, maxSize); err == nil {
+		if _, err := rd.Blob(blob, maxSize); err == nil {
 			return nil, false
 		}
 	}
