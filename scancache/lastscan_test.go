@@ -2,6 +2,7 @@ package scancache_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -223,5 +224,27 @@ func TestCacheVouchedForStaysChained(t *testing.T) {
 	full, _ := scanWith(t, r.Dir, nil, nil)
 	if note != "" || got.Summary.Skipped[leak.SkipCached] == 0 || findings(t, got) != findings(t, full) {
 		t.Errorf("note %q, %d cached", note, got.Summary.Skipped[leak.SkipCached])
+	}
+}
+
+// TestReplayFindsSecretsNotWrittenAsFound: secrets whose place in the blob
+// is not where the scan saw them (a file with CRLF line ends, a secret
+// found base64-encoded) are found again by scanning their blob: the
+// replayed report equals a full scan's.
+func TestReplayFindsSecretsNotWrittenAsFound(t *testing.T) {
+	t.Parallel()
+	s := gittest.Secrets()
+	r := gittest.New(t)
+	r.Write("win.env", "# one\r\n# two\r\nGITHUB_TOKEN="+s["github-token"]+"\r\n").Commit("crlf")
+	r.Write("hook.b64", base64.StdEncoding.EncodeToString([]byte("webhook: "+s["slack-webhook"]+"\n"))+"\n").Commit("encoded")
+	store, err := scancache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := scanWith(t, r.Dir, store, nil)
+	again, _ := scanWith(t, r.Dir, store, nil)
+	full, _ := scanWith(t, r.Dir, nil, nil)
+	if len(full.Findings) < 2 || again.Summary.Blobs != 0 || findings(t, again) != findings(t, full) || findings(t, first) != findings(t, full) {
+		t.Errorf("replayed (%d blobs read):\n%s\nfull scan:\n%s", again.Summary.Blobs, findings(t, again), findings(t, full))
 	}
 }
