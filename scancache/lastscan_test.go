@@ -248,3 +248,45 @@ func TestReplayFindsSecretsNotWrittenAsFound(t *testing.T) {
 		t.Errorf("replayed (%d blobs read):\n%s\nfull scan:\n%s", again.Summary.Blobs, findings(t, again), findings(t, full))
 	}
 }
+
+// TestMissingTreeRescan: a tree the repository lacks makes every scan
+// incomplete; the re-scans (which keep the walk of what could be read)
+// report what a full scan does, before and after the tree comes back.
+func TestMissingTreeRescan(t *testing.T) {
+	t.Parallel()
+	s := gittest.Secrets()
+	r := gittest.New(t)
+	first := r.Write("a/.pypirc", pypirc(s["db-password"])).Commit("start")
+	r.Write("deploy.sh", "export GITHUB_TOKEN="+s["github-token"]+"\n").Commit("token")
+	r.Write("hooks.txt", "post to "+s["slack-webhook"]+"\n").Commit("webhook")
+	co, err := r.Repo.CommitObject(r.Resolve(first))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree := co.TreeHash.String()
+	file := filepath.Join(r.Dir, ".git", "objects", tree[:2], tree[2:])
+	saved, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.RemoveObject(tree)
+	store, err := scancache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []string{"first", "again", "a commit later", "the tree back", "the tree back, again"} {
+		switch step {
+		case "a commit later":
+			r.Write("more.txt", "more\n").Commit("more")
+		case "the tree back":
+			if err := os.WriteFile(file, saved, 0o444); err != nil {
+				t.Fatal(err)
+			}
+		}
+		inc, _ := scanWith(t, r.Dir, store, nil)
+		full, _ := scanWith(t, r.Dir, nil, nil)
+		if findings(t, inc) != findings(t, full) || inc.Summary.Errors != full.Summary.Errors || inc.Summary.Incomplete != full.Summary.Incomplete || len(full.Findings) == 0 {
+			t.Errorf("%s: re-scan (%d errors):\n%s\nfull scan (%d errors):\n%s", step, inc.Summary.Errors, findings(t, inc), full.Summary.Errors, findings(t, full))
+		}
+	}
+}
