@@ -11,7 +11,9 @@
 # repositories (200 commits of a small project each, a few fake secrets)
 # for the rest. Everything is built under a temporary directory (or
 # $LEAKHOUND_BENCH_DIR, kept between runs), and scanned with this
-# checkout's leakhound, --threads ${THREADS:-2}. Needs git and GNU time.
+# checkout's leakhound (or $LEAKHOUND_BIN), --threads ${THREADS:-2}.
+# Times are wall and CPU (user + sys) seconds; on a shared machine compare
+# the CPU figures, and the ratios within one run. Needs git and GNU time.
 set -euo pipefail
 n=${1:?usage: bench/org.sh N CLONE...}
 shift
@@ -20,8 +22,8 @@ shift
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=${LEAKHOUND_BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$work/repos"
-bin=$work/leakhound
-(cd "$here" && go build -o "$bin" ./cmd/leakhound)
+bin=${LEAKHOUND_BIN:-$work/leakhound}
+[ -n "${LEAKHOUND_BIN:-}" ] || (cd "$here" && go build -o "$bin" ./cmd/leakhound)
 threads=${THREADS:-2}
 
 list=$work/repos.txt
@@ -83,11 +85,13 @@ commit() {
 }
 
 tf=$(mktemp)
-# timed LIST CACHE [FLAGS...]: one scan; prints "seconds KB".
+# timed LIST CACHE [FLAGS...]: one scan; prints "seconds KB cpu-seconds"
+# (cpu: user + sys, which a shared machine's load changes far less than
+# wall time).
 timed() {
   local l=$1 cache=$2 rc=0
   shift 2
-  /usr/bin/time -o "$tf" -f "%e %M" "$bin" scan --no-progress --threads "$threads" --cache-dir "$cache" \
+  /usr/bin/time -o "$tf" -f "%e %M %U %S" "$bin" scan --no-progress --threads "$threads" --cache-dir "$cache" \
     --repos "$l" -f json -o "$work/last.json" "$@" 2>"$tf.err" || rc=$?
   # 1: leaks found. 2 with a report: objects a mirror lacks (real
   # clones can), counted in the report; anything else is a failure.
@@ -95,7 +99,16 @@ timed() {
     echo "bench: scan failed (exit $rc):" >&2; cat "$tf.err" >&2; exit 2
   fi
   [ "$rc" -eq 2 ] && grep "INCOMPLETE" "$tf.err" | sed 's/^/note: /' >&2
-  tail -1 "$tf"
+  tail -1 "$tf" | awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }'
+}
+wall() { echo "$1" | cut -d' ' -f1; }
+rss() { echo $(($(echo "$1" | cut -d' ' -f2) / 1024)); }
+cpu() { echo "$1" | cut -d' ' -f3; }
+# row LABEL RESULT [FULL]: a line of the table, with ratios to FULL.
+row() {
+  local r1="" r2=""
+  if [ -n "${3:-}" ]; then r1=$(ratio "$(wall "$2")" "$(wall "$3")") r2=$(ratio "$(cpu "$2")" "$(cpu "$3")"); fi
+  printf "%-36s %8s %8s %7d MB %8s %8s\n" "$1" "$(wall "$2")" "$(cpu "$2")" "$(rss "$2")" "$r1" "$r2"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
 commits=$(while read -r r; do git -C "$r" rev-list --all | wc -l; done <"$list" | awk '{s += $1} END {print s}')
@@ -106,10 +119,10 @@ full=$(timed "$list" "$work/cache")
 same=$(timed "$list" "$work/cache")
 while read -r r; do commit "$r"; done <"$list"
 one=$(timed "$list" "$work/cache")
-printf "%-36s %8s %10s %8s\n" "run" "seconds" "peak RSS" "of full"
-printf "%-36s %8s %7d MB %8s\n" "full scan of the set" "${full% *}" $((${full#* } / 1024)) ""
-printf "%-36s %8s %7d MB %8s\n" "re-scan, no change" "${same% *}" $((${same#* } / 1024)) "$(ratio "${same% *}" "${full% *}")"
-printf "%-36s %8s %7d MB %8s\n" "re-scan, one new commit in each" "${one% *}" $((${one#* } / 1024)) "$(ratio "${one% *}" "${full% *}")"
+printf "%-36s %8s %8s %10s %8s %8s\n" "run" "seconds" "cpu s" "peak RSS" "wall/full" "cpu/full"
+row "full scan of the set" "$full"
+row "re-scan, no change" "$same" "$full"
+row "re-scan, one new commit in each" "$one" "$full"
 
 if [ -n "$largest" ]; then
   l1=$work/largest.txt
@@ -118,7 +131,8 @@ if [ -n "$largest" ]; then
   f1=$(timed "$l1" "$work/cache1")
   commit "$largest"
   o1=$(timed "$l1" "$work/cache1")
-  printf "%-36s %8s %7d MB %8s\n" "$(basename "$largest") ($most commits), full" "${f1% *}" $((${f1#* } / 1024)) ""
-  printf "%-36s %8s %7d MB %8s\n" "  re-scan after one new commit" "${o1% *}" $((${o1#* } / 1024)) "$(ratio "${o1% *}" "${f1% *}")"
+  row "$(basename "$largest") ($most commits), full" "$f1"
+  row "  re-scan after one new commit" "$o1" "$f1"
 fi
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -n "${LEAKHOUND_BENCH_DIR:-}" ] || rm -rf "$work"

@@ -89,6 +89,14 @@ type Options struct {
 
 // Detector finds secrets. It is safe for concurrent use.
 type Detector struct {
+	*compiled
+	// lines is Options.Lines (see WithLines).
+	lines *LineSet
+}
+
+// compiled is what Detectors that differ only in their LineSet share: the
+// rules, compiled (lazily, once for all of them), and the prefilter.
+type compiled struct {
 	opts     Options
 	rules    []*rule
 	byID     map[string]*rule
@@ -179,7 +187,8 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 	if opts.MaxMatchesPerRule == 0 {
 		opts.MaxMatchesPerRule = 1000
 	}
-	d := &Detector{opts: opts, byID: make(map[string]*rule, len(cfg.Rules)), rules: make([]*rule, 0, len(cfg.Rules))}
+	d := &Detector{compiled: &compiled{opts: opts, byID: make(map[string]*rule, len(cfg.Rules)), rules: make([]*rule, 0, len(cfg.Rules))}, lines: opts.Lines}
+	d.opts.Lines = nil // each Detector's own: see lines
 	pc := newPatterns()
 	var errs config.ErrorList
 	fail := func(pos config.Pos, id string, err error) {
@@ -449,6 +458,21 @@ func (m *Match) Written() string {
 	}
 	return m.Secret
 }
+
+// WithLines returns a Detector that shares d's rules, compiled once for
+// both (a lazy Detector compiles a rule the first time either needs it),
+// and skips the lines ls has seen (see Options.Lines; nil: none): scans of
+// several repositories under the same rules each have their own LineSet,
+// and build the keyword automaton and compile the rules once.
+func (d *Detector) WithLines(ls *LineSet) *Detector {
+	return &Detector{compiled: d.compiled, lines: ls}
+}
+
+// Span returns where the whole match (Text, before Finding trims it) lies
+// in the content as decoded (see Start and End): in the fragment's content
+// itself when it is UTF-8 text with "\n" line ends and the secret was
+// found as written.
+func (m *Match) Span() (start, end int) { return m.span[0], m.span[1] }
 
 // WrittenIn reports whether content, another version of the file m was
 // found in, holds m's secret as written (see Written), whichever way each

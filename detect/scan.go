@@ -126,7 +126,7 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 	sc.allowed = sc.allowed[:0]
 
 	sc.splitLines(content)
-	lines := d.opts.Lines
+	lines := d.lines
 	if len(sc.starts)-1 > maxNoveltyLines {
 		// A file of millions of lines (a data dump) is scanned whole and
 		// its lines are not remembered: they would cost the LineSet more

@@ -286,12 +286,17 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 	if n := len(w.trees.tooLarge); n > 0 {
 		w.plan.Skipped[leak.SkipTreeTooLarge] += n
 	}
-	if w.next != nil && !troubled && !w.plan.Shallow && len(w.trees.tooLarge) == 0 {
+	// A walk that met a problem keeps what it read: the commits it diffed
+	// against every parent (see diffCommit), marked partial, so that the
+	// next walk reads and diffs again only the others.
+	if w.next != nil && !w.plan.Shallow && len(w.trees.tooLarge) == 0 {
+		w.next.partial = troubled
 		w.plan.state = w.next
 	}
 	// Every commit of a walk of every ref is in range: the history only
-	// grew if the walk met every commit of the state again.
-	w.plan.grown = w.reuse != nil && !troubled && w.reusedN == len(w.reuse.commits)
+	// grew if the walk met every commit of the state again, and the state
+	// held every commit of its history.
+	w.plan.grown = w.reuse != nil && !troubled && !w.reuse.partial && w.reusedN == len(w.reuse.commits)
 	if w.plan.state != nil && w.plan.grown && len(w.next.commits) == len(w.reuse.commits) {
 		w.plan.state = w.reuse // the same commits, the same state
 	}
@@ -734,10 +739,14 @@ func (w *walker) diffCommit(lc *leak.Commit) error {
 		return nil
 	}
 	var parentTrees []plumbing.Hash
+	// whole says c was diffed against each of its parents, completely: only
+	// then is what it introduced remembered.
+	whole := !c.missing && !c.cyclic
 	if !c.missing {
 		for _, ph := range c.parents {
 			p, err := w.commit(ph)
 			if err != nil {
+				whole = false
 				if err := w.onErr("commit "+ph.String(), err); err != nil {
 					return err
 				}
@@ -808,7 +817,9 @@ func (w *walker) diffCommit(lc *leak.Commit) error {
 			kept = append(kept, stateChange{path: ch.path, mode: ch.mode, blob: ch.new, prior: prior})
 		}
 	}
-	w.remember(c, kept)
+	if walkErr == nil && whole {
+		w.remember(c, kept)
+	}
 	if walkErr != nil {
 		if err := w.ctx.Err(); err != nil {
 			return err

@@ -27,8 +27,14 @@ import (
 // content, and neither the names nor the messages of commits (a plan
 // made from a state reads those only for the commits a report names; see
 // Plan.Unread). A state is immutable and safe for concurrent use.
+//
+// A walk that met damaged or missing objects records a partial state: the
+// commits it could read and diff whole. A later walk given it reads and
+// diffs the others again, and does not count its history as only grown
+// (see Plan.Grown).
 type WalkState struct {
 	commits map[plumbing.Hash]*stateCommit
+	partial bool
 }
 
 type stateCommit struct {
@@ -54,7 +60,7 @@ func (s *WalkState) Commits() int {
 }
 
 // stateMagic starts an encoded WalkState; the digit is its format.
-const stateMagic = "leakhound-walk 1\n"
+const stateMagic = "leakhound-walk 2\n"
 
 // MarshalBinary encodes s. The encoding holds what WalkState's doc says,
 // and nothing else; it does not authenticate itself (the caller keeps it
@@ -72,6 +78,11 @@ func (s *WalkState) MarshalBinary() ([]byte, error) {
 		}
 	}
 	b := []byte(stateMagic)
+	partial := byte(0)
+	if s.partial {
+		partial = 1
+	}
+	b = append(b, partial)
 	b = binary.AppendUvarint(b, uint64(len(paths)))
 	for _, p := range paths {
 		b = binary.AppendUvarint(b, uint64(len(p)))
@@ -111,6 +122,10 @@ func (s *WalkState) UnmarshalBinary(data []byte) error {
 		return fmt.Errorf("%w: bad header", errState)
 	}
 	d.b = d.b[len(stateMagic):]
+	flag := d.bytes(1)
+	if d.err != nil || flag[0] > 1 {
+		return fmt.Errorf("%w: bad header", errState)
+	}
 	n := d.count(1)
 	paths := make([]string, 0, n)
 	for range n {
@@ -156,7 +171,7 @@ func (s *WalkState) UnmarshalBinary(data []byte) error {
 	if d.err != nil || len(d.b) != 0 {
 		return fmt.Errorf("%w: truncated or damaged", errState)
 	}
-	s.commits = commits
+	s.commits, s.partial = commits, flag[0] == 1
 	return nil
 }
 
@@ -248,8 +263,9 @@ func (p *Plan) Unread(id string) bool { return p.unread[id] }
 // State returns what the walk learned, for the next walk of the same
 // repository to reuse (see WalkState), or nil when the walk did not record
 // one (Options.Record unset, a selection other than every ref, or a walk
-// that met damaged or missing objects, a shallow boundary, or trees over
-// the size limit: such a walk is not remembered).
+// that met a shallow boundary or trees over the size limit: such a walk is
+// not remembered). A walk that met damaged or missing objects records a
+// partial state (see WalkState).
 func (p *Plan) State() *WalkState { return p.state }
 
 // Grown reports whether the walk reused a WalkState and met every commit

@@ -3,6 +3,8 @@ package gitwalk
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -174,13 +176,16 @@ func mustParse(t *testing.T, s string) ID {
 }
 
 // TestWalkStateIsNotUsedOrKeptWhenItCannotBe: a selection other than every
-// ref ignores a state and records none, as does a walk that meets a
-// missing object; a shallow clone is walked in full.
+// ref ignores a state and records none; a walk that meets a missing object
+// records a partial state, of the commits it diffed whole, and the next
+// walk diffs the others again (the object back, the plan is a full walk's);
+// a shallow clone is walked in full.
 func TestWalkStateIsNotUsedOrKeptWhenItCannotBe(t *testing.T) {
 	t.Parallel()
 	r := gittest.New(t)
 	first := r.Write("a.txt", "a\n").Commit("a")
 	r.Write("a.txt", "b\n").Commit("b")
+	r.Write("c.txt", "c\n").Commit("c")
 	p, _, _ := planWith(t, r.Dir, nil)
 	state := p.State()
 	repo, err := Open(r.Dir)
@@ -196,15 +201,33 @@ func TestWalkStateIsNotUsedOrKeptWhenItCannotBe(t *testing.T) {
 	if p.State() != nil || stats.CommitsReused.Load() != 0 {
 		t.Errorf("a walk of HEAD: state %v, %d reused", p.State(), stats.CommitsReused.Load())
 	}
+	_, want, _ := planWith(t, r.Dir, nil)
 	r.RemoveObject(r.BlobID(first, "a.txt"))
 	tree := mustTree(t, r, first)
+	treeFile := filepath.Join(r.Dir, ".git", "objects", tree[:2], tree[2:])
+	saved, err := os.ReadFile(treeFile)
+	if err != nil {
+		t.Fatal(err)
+	}
 	r.RemoveObject(tree)
 	p, err = repo.Plan(context.Background(), Options{Record: true}, nil, func(string, error) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.State() != nil {
-		t.Error("a walk that met a missing tree recorded a state")
+	// a and b read the missing tree; c alone was diffed whole.
+	partial := roundTrip(t, p.State())
+	if partial.Commits() != 1 || !partial.partial || p.Grown() {
+		t.Fatalf("a walk that met a missing tree: state of %d commits, partial %v, grown %v", partial.Commits(), partial.partial, p.Grown())
+	}
+	if err := os.WriteFile(treeFile, saved, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	again, got, stats := planWith(t, r.Dir, partial)
+	if stats.CommitsReused.Load() != 1 || again.Grown() || again.State().Commits() != 3 || again.State().partial {
+		t.Errorf("after the tree came back: %d reused, grown %v, state of %d commits", stats.CommitsReused.Load(), again.Grown(), again.State().Commits())
+	}
+	if got != want {
+		t.Errorf("plan from a partial state:\n%s\nfull walk:\n%s", got, want)
 	}
 }
 

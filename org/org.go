@@ -187,6 +187,8 @@ func Run(ctx context.Context, repos []string, opts Options) (*report.Report, err
 	var errMu sync.Mutex
 	onErr := opts.OnError
 
+	// One detector per rule set, for every repository that applies it.
+	detectors := new(scan.Detectors)
 	g := new(errgroup.Group)
 	g.SetLimit(parallel)
 	interrupted := false // guarded by mu
@@ -198,6 +200,7 @@ func Run(ctx context.Context, repos []string, opts Options) (*report.Report, err
 			name := DisplayName(spec)
 			eo := opts.Scan
 			eo.Workers = workers
+			eo.Detectors = detectors
 			eo.OnError = func(item string, err error) error {
 				if onErr != nil {
 					errMu.Lock()

@@ -1,7 +1,6 @@
 package scan
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -61,7 +60,7 @@ func (h *History) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 				Since: h.Since, IgnoreMissing: h.IgnoreMissing, ExcludeRefs: h.ExcludeRefs,
 			}
 			if wc, ok := s.cache.(WalkCache); ok {
-				h.git.walk = &walkCacheState{wc: wc, skipped: map[string]inertBlob{}}
+				h.git.walk = &walkCacheState{wc: wc, skipped: map[string]inertBlob{}, asked: map[tipKey]bool{}}
 				h.git.walk.load(&o)
 			}
 			p, err := h.Repo.Plan(ctx, o, stats, s.Error)
@@ -328,68 +327,20 @@ func (g *gitState) inHead(fs []leak.Finding) (Head, []string) {
 	if len(fs) == 0 {
 		return head, nil
 	}
-	var paths []string
+	// Tags that point at a blob or a tree marked theirs already.
+	tagged := make([]bool, len(fs))
 	for i := range fs {
-		if !fs[i].InHead {
-			paths = append(paths, findingFiles(&fs[i])...)
-		}
+		tagged[i] = fs[i].InHead
 	}
-	blobs, err := g.repo.PathBlobs(ref.ID, paths)
+	held, warnings, err := g.holdsAt(ref.ID, ref.Name, fs, func(i int) bool { return !tagged[i] }, map[gitwalk.ID][]byte{})
 	if err != nil {
 		for i := range fs {
 			fs[i].InHead = true
 		}
 		return head, []string{fmt.Sprintf("cannot read the tree of %s; every finding is taken to be still there: %v", ref.Name, err)}
 	}
-	// Which findings to look for in each blob of HEAD's tree.
-	var order []gitwalk.ID
-	lookFor := map[gitwalk.ID][]int{}
 	for i := range fs {
-		f := &fs[i]
-		if f.InHead {
-			continue // at a tag
-		}
-		for _, p := range findingFiles(f) {
-			h, ok := blobs[p]
-			switch {
-			case !ok:
-			case h.String() == f.BlobID:
-				// The very content that introduced it (and, for rules on
-				// paths alone, the only way to be in HEAD).
-				f.InHead = true
-			case f.Secret != "":
-				if lookFor[h] == nil {
-					order = append(order, h)
-				}
-				lookFor[h] = append(lookFor[h], i)
-			}
-		}
-	}
-	var warnings []string
-	if g.rd == nil {
-		g.rd = g.repo.NewReader()
-	}
-	for _, h := range order {
-		content, err := g.rd.Blob(h, g.maxFileSize)
-		for _, i := range lookFor[h] {
-			f := &fs[i]
-			if f.InHead {
-				continue
-			}
-			if err != nil {
-				f.InHead = true
-				continue
-			}
-			// A decoded secret is written encoded: look for what is written.
-			written := f.Secret
-			if f.Decoded != "" {
-				written = f.Match
-			}
-			f.InHead = bytes.Contains(content, []byte(written))
-		}
-		if err != nil {
-			warnings = append(warnings, fmt.Sprintf("cannot read %s in %s; its findings are taken to be still there: %v", h, ref.Name, err))
-		}
+		fs[i].InHead = tagged[i] || held[i]
 	}
 	return head, append(warnings, g.refTips(fs, head)...)
 }

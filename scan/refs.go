@@ -2,6 +2,7 @@ package scan
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"slices"
 	"strings"
@@ -67,7 +68,6 @@ func (g *gitState) refTips(fs []leak.Finding, head Head) []string {
 	if skipped > 0 {
 		warnings = append(warnings, fmt.Sprintf("%d refs were not checked for secrets still at their tips (more than %d distinct tips)", skipped, maxRefTips))
 	}
-	var paths []string
 	for i := range fs {
 		fs[i].Refs = nil
 		for _, p := range findingFiles(&fs[i]) {
@@ -75,69 +75,22 @@ func (g *gitState) refTips(fs []leak.Finding, head Head) []string {
 			if strings.HasPrefix(p, "refs/") {
 				name, _, _ := strings.Cut(p, ":")
 				fs[i].Refs = appendRef(fs[i].Refs, name)
-				continue
 			}
-			paths = append(paths, p)
 		}
 	}
-	if g.rd == nil {
-		g.rd = g.repo.NewReader()
-	}
-	type key struct {
-		blob gitwalk.ID
-		i    int
-	}
-	holds := map[key]bool{}
 	contents := map[gitwalk.ID][]byte{}
+	all := func(int) bool { return true }
 	for _, t := range tips {
-		blobs, err := g.repo.PathBlobs(t.id, paths)
+		held, ws, err := g.holdsAt(t.id, t.refs[0], fs, all, contents)
 		if err != nil {
 			warnings = append(warnings, fmt.Sprintf("cannot read the tree of %s: %v", t.refs[0], err))
 			continue
 		}
+		warnings = append(warnings, ws...)
 		for i := range fs {
-			f := &fs[i]
-			held := false
-			for _, p := range findingFiles(f) {
-				h, ok := blobs[p]
-				if !ok {
-					continue
-				}
-				if h.String() == f.BlobID {
-					held = true
-					break
-				}
-				if f.Secret == "" {
-					continue
-				}
-				k := key{h, i}
-				v, seen := holds[k]
-				if !seen {
-					content, ok := contents[h]
-					if !ok {
-						var err error
-						content, err = g.rd.Blob(h, g.maxFileSize)
-						if err != nil {
-							content = nil
-							warnings = append(warnings, fmt.Sprintf("cannot read %s in %s; its findings are taken to be still there: %v", h, t.refs[0], err))
-						}
-						contents[h] = content
-					}
-					written := f.Secret
-					if f.Decoded != "" {
-						written = f.Match
-					}
-					v = content == nil || bytes.Contains(content, []byte(written))
-					holds[k] = v
-				}
-				if v {
-					held = true
-					break
-				}
-			}
-			if held {
+			if held[i] {
 				for _, r := range t.refs {
-					f.Refs = appendRef(f.Refs, r)
+					fs[i].Refs = appendRef(fs[i].Refs, r)
 				}
 			}
 		}
@@ -172,4 +125,109 @@ func refOrder(name, head string) int {
 		return 3
 	}
 	return -1
+}
+
+// holdsAt tells, for each finding of fs that want picks, whether the tree
+// of commit tip holds its secret in one of the files it names: the very
+// blob that introduced it, or a blob whose content holds the secret as
+// written. contents keeps the blobs read, across calls. A blob that
+// cannot be read counts as holding the secret, with a warning; a tree
+// that cannot be read is an error. Answers are memoized in the walk
+// cache, if any, by tipKey: an unchanged tip is answered without reading
+// its tree.
+func (g *gitState) holdsAt(tip gitwalk.ID, name string, fs []leak.Finding, want func(i int) bool, contents map[gitwalk.ID][]byte) (held []bool, warnings []string, err error) {
+	held = make([]bool, len(fs))
+	keys := make([]tipKey, len(fs))
+	var todo []int
+	for i := range fs {
+		if !want(i) {
+			continue
+		}
+		keys[i] = tipKeyOf(tip, &fs[i])
+		if h, ok := g.walk.tipHolds(keys[i]); ok {
+			held[i] = h
+			continue
+		}
+		todo = append(todo, i)
+	}
+	if len(todo) == 0 {
+		return held, nil, nil
+	}
+	var paths []string
+	for _, i := range todo {
+		paths = append(paths, findingFiles(&fs[i])...)
+	}
+	blobs, err := g.repo.PathBlobs(tip, paths)
+	if err != nil {
+		return nil, nil, err
+	}
+	if g.rd == nil {
+		g.rd = g.repo.NewReader()
+	}
+	for _, i := range todo {
+		f := &fs[i]
+		sure := true
+		for _, p := range findingFiles(f) {
+			h, ok := blobs[p]
+			if !ok {
+				continue
+			}
+			if h.String() == f.BlobID {
+				held[i] = true
+				break
+			}
+			if f.Secret == "" {
+				continue
+			}
+			content, ok := contents[h]
+			if !ok {
+				var err error
+				if content, err = g.rd.Blob(h, g.maxFileSize); err != nil {
+					content = nil
+					warnings = append(warnings, fmt.Sprintf("cannot read %s in %s; its findings are taken to be still there: %v", h, name, err))
+				}
+				contents[h] = content
+			}
+			if content == nil {
+				held[i], sure = true, false
+				break
+			}
+			// A decoded secret is written encoded: look for what is written.
+			written := f.Secret
+			if f.Decoded != "" {
+				written = f.Match
+			}
+			if bytes.Contains(content, []byte(written)) {
+				held[i] = true
+				break
+			}
+		}
+		if sure {
+			g.walk.noteTip(keys[i], held[i])
+		}
+	}
+	return held, warnings, nil
+}
+
+// tipKeyOf returns the tipKey of whether commit tip holds f's secret.
+func tipKeyOf(tip gitwalk.ID, f *leak.Finding) tipKey {
+	h := sha256.New()
+	h.Write([]byte("leakhound-tip-v1\x00"))
+	h.Write([]byte(tip.String()))
+	h.Write([]byte{0})
+	h.Write([]byte(f.BlobID))
+	h.Write([]byte{0})
+	for _, p := range findingFiles(f) {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	written := f.Secret
+	if f.Decoded != "" {
+		written = f.Match
+	}
+	h.Write([]byte{1})
+	h.Write([]byte(written))
+	var k tipKey
+	copy(k[:], h.Sum(nil))
+	return k
 }

@@ -32,6 +32,8 @@ package scan
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -90,6 +92,9 @@ type Options struct {
 	// earlier scan under the same rules found nothing in, and records
 	// what this scan finds in each blob it reads. Nil reads every blob.
 	Cache BlobCache
+	// Detectors, when set, shares detectors between scans (see
+	// Detectors). Nil builds one for this scan.
+	Detectors *Detectors
 }
 
 // BlobCache remembers, for the blobs scans of git history have read, what
@@ -139,6 +144,7 @@ type Progress struct {
 func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) {
 	start := time.Now()
 	cfg := opts.Settings.Rules
+	builtIn := cfg == nil || opts.Settings.BuiltInRules
 	if cfg == nil {
 		var err error
 		if cfg, err = config.Default(); err != nil {
@@ -149,26 +155,25 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		defer r.release()
 	}
 	versioned, _ := src.(Versioned)
-	dopts := detect.Options{
-		// Rules compile on first use: of the 300-odd default rules a
-		// scan's content triggers a few dozen, and compiling them all up
-		// front costs more than scanning a small repository or a pushed
-		// commit. config has checked every regex's syntax; `leakhound
-		// rules test` compiles them all.
-		Lazy:               true,
-		Short:              opts.Short,
-		IgnoreInlineAllows: opts.IgnoreInlineAllows,
+	dopts := detectOptions(opts)
+	// A re-scan of every ref that the last scan's record answers (see
+	// LastScanCache) reads nothing of history.
+	h, _ := src.(*History)
+	var tips string
+	if h != nil && h.lastScanCache(opts) != nil {
+		var rep *report.Report
+		newDetector := func() (*detect.Detector, error) { return opts.Detectors.get(cfg, builtIn, opts, dopts) }
+		if rep, tips = h.replay(ctx, opts, newDetector, start); rep != nil {
+			return rep, nil
+		}
 	}
-	if opts.HighConfidenceEverywhere {
-		dopts.Everywhere = fixedFormat
+	d, err := opts.Detectors.get(cfg, builtIn, opts, dopts)
+	if err != nil {
+		return nil, err
 	}
 	if versioned != nil {
 		// Versions of a file share most of their lines: scan each line once.
-		dopts.Lines = detect.NewLineSet()
-	}
-	d, err := detect.New(cfg, dopts)
-	if err != nil {
-		return nil, err
+		d = d.WithLines(detect.NewLineSet())
 	}
 	tr, err := triage.New(cfg)
 	if err != nil {
@@ -201,8 +206,14 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 
 	e.attribute(versioned)
 	rep := &report.Report{Findings: e.col.Findings()}
-	if r, ok := src.(walkRecorder); ok && !interrupted && e.errors() == 0 {
-		r.recordWalk(e.inert(rep.Findings))
+	// A scan that could not read some objects is remembered all the same
+	// (the walk keeps what it read, see gitwalk.WalkState; a blob that could
+	// not be read is not in the cache): the next scan tries again only what
+	// failed.
+	recorder, _ := src.(walkRecorder)
+	var inert map[string][]string
+	if recorder != nil && !interrupted {
+		inert = e.inert(rep.Findings)
 	}
 	if b := opts.Settings.Baseline; b != nil {
 		fresh, known := b.Filter(rep.Findings)
@@ -220,6 +231,10 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		for i := range rep.Findings {
 			rep.Findings[i].InHead = true
 		}
+	}
+	if recorder != nil && !interrupted {
+		// After InHead, which notes what each ref's tip holds.
+		recorder.recordWalk(inert)
 	}
 	if _, ok := src.(*Staged); ok {
 		for i := range rep.Findings {
@@ -268,7 +283,29 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		}
 		return rep, ErrInterrupted
 	}
+	if h != nil && h.lastScanCache(opts) != nil {
+		h.recordLast(opts, tips, e, rep)
+	}
 	return rep, nil
+}
+
+// detectOptions are the detector's options for a scan under opts (without
+// a LineSet).
+func detectOptions(opts Options) detect.Options {
+	dopts := detect.Options{
+		// Rules compile on first use: of the 300-odd default rules a
+		// scan's content triggers a few dozen, and compiling them all up
+		// front costs more than scanning a small repository or a pushed
+		// commit. config has checked every regex's syntax; `leakhound
+		// rules test` compiles them all.
+		Lazy:               true,
+		Short:              opts.Short,
+		IgnoreInlineAllows: opts.IgnoreInlineAllows,
+	}
+	if opts.HighConfidenceEverywhere {
+		dopts.Everywhere = fixedFormat
+	}
+	return dopts
 }
 
 // engine holds the state of one Run that the Sink's methods share.
@@ -294,6 +331,9 @@ type engine struct {
 	// skippedFiles names skipped files, up to MaxSkippedFiles.
 	skippedFiles []leak.SkippedFile
 	nerrs        int
+	// errItems are the first maxLastErrors errors, for the record of the
+	// scan (see lastScan).
+	errItems []lastError
 	// abort is the error OnError stopped the scan with.
 	abort error
 
@@ -703,6 +743,9 @@ func (s *Sink) Error(item string, err error) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.nerrs++
+	if len(e.errItems) < maxLastErrors {
+		e.errItems = append(e.errItems, lastError{Item: item, Err: err.Error()})
+	}
 	if e.abort != nil || e.onErr == nil {
 		return e.abort
 	}
@@ -791,4 +834,47 @@ func fixedFormat(r *config.Rule) bool {
 		return false
 	}
 	return triage.KindConfidence(r) == "high"
+}
+
+// Detectors builds one detector per set of rules and options, for scans
+// that share them (the repositories of one audit): the keyword automaton
+// is built, and each rule compiled, once for all of them, and each scan
+// gets its own LineSet (see detect.Detector.WithLines). Safe for
+// concurrent use; the zero value is ready, and a nil *Detectors builds a
+// new detector each time.
+type Detectors struct {
+	mu    sync.Mutex
+	byKey map[string]*detect.Detector
+}
+
+// get returns the detector of cfg (builtIn: the built-in rules, keyed
+// without encoding them) under opts.
+func (ds *Detectors) get(cfg *config.Config, builtIn bool, opts Options, dopts detect.Options) (*detect.Detector, error) {
+	if ds == nil {
+		return detect.New(cfg, dopts)
+	}
+	rules := "built-in"
+	if !builtIn {
+		b, err := json.Marshal(config.WithoutExamples(cfg))
+		if err != nil {
+			return detect.New(cfg, dopts)
+		}
+		sum := sha256.Sum256(b)
+		rules = hex.EncodeToString(sum[:])
+	}
+	key := fmt.Sprintf("%s %v %v %v", rules, opts.Short, opts.IgnoreInlineAllows, opts.HighConfidenceEverywhere)
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	if d, ok := ds.byKey[key]; ok {
+		return d, nil
+	}
+	d, err := detect.New(cfg, dopts)
+	if err != nil {
+		return nil, err
+	}
+	if ds.byKey == nil {
+		ds.byKey = map[string]*detect.Detector{}
+	}
+	ds.byKey[key] = d
+	return d, nil
 }

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -51,17 +52,29 @@ type walkRecorder interface {
 // prior versions), that stays so: new commits add occurrences, which can
 // only come earlier, never make a later one count. Its holdKeys still
 // tell later versions whether they introduced a secret.
+//
+// and then, since format 2:
+//
+//	uvarint count, then for each (ref tip, finding) checked: its tipKey
+//	  (16 bytes) and 1 if the tip holds the finding's secret, else 0
 type walkRecord struct {
 	state []byte
 	inert map[string]inertBlob
+	tips  map[tipKey]bool
 }
+
+// tipKey identifies the question whether a commit's tree holds a
+// finding's secret (see gitState.holdsAt): a hash of the commit, the
+// finding's blob, the files it names and the secret as written. Trees
+// never change under their ids, so neither does the answer.
+type tipKey [16]byte
 
 type inertBlob struct {
 	sources [16]byte
 	holds   []string
 }
 
-const walkRecordMagic = "leakhound-walkrecord 1\n"
+const walkRecordMagic = "leakhound-walkrecord 2\n"
 
 func (r *walkRecord) encode() []byte {
 	b := []byte(walkRecordMagic)
@@ -82,6 +95,20 @@ func (r *walkRecord) encode() []byte {
 		for _, h := range ib.holds {
 			b = append(b, h...)
 		}
+	}
+	keys := make([]tipKey, 0, len(r.tips))
+	for k := range r.tips {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b tipKey) int { return bytes.Compare(a[:], b[:]) })
+	b = binary.AppendUvarint(b, uint64(len(keys)))
+	for _, k := range keys {
+		held := byte(0)
+		if r.tips[k] {
+			held = 1
+		}
+		b = append(b, k[:]...)
+		b = append(b, held)
 	}
 	return b
 }
@@ -134,6 +161,17 @@ func decodeWalkRecord(b []byte) (*walkRecord, error) {
 		}
 		r.inert[hex.EncodeToString(id)] = ib
 	}
+	if n, ok = count(17); !ok {
+		return nil, errWalkRecord
+	}
+	r.tips = make(map[tipKey]bool, n)
+	for range n {
+		k, held := next(16), next(1)
+		if held == nil || held[0] > 1 {
+			return nil, errWalkRecord
+		}
+		r.tips[tipKey(k)] = held[0] == 1
+	}
 	if len(b) != 0 {
 		return nil, errWalkRecord
 	}
@@ -175,6 +213,34 @@ type walkCacheState struct {
 
 	mu      sync.Mutex
 	skipped map[string]inertBlob // inert blobs skipped this scan
+	// tips are what this scan knows of what ref tips hold (see holdsAt),
+	// from the last record or checked now: the next record keeps those
+	// it asked about.
+	tips, asked map[tipKey]bool
+}
+
+// tipHolds returns the answer the last scan recorded for k, if any, and
+// keeps it for the next record.
+func (w *walkCacheState) tipHolds(k tipKey) (held, ok bool) {
+	if w == nil {
+		return false, false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if held, ok = w.tips[k]; ok {
+		w.asked[k] = held
+	}
+	return held, ok
+}
+
+// noteTip keeps the answer to k for the next record.
+func (w *walkCacheState) noteTip(k tipKey, held bool) {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	w.asked[k] = held
+	w.mu.Unlock()
 }
 
 // load reads the last record of the cache and sets o to reuse its walk
@@ -193,7 +259,7 @@ func (w *walkCacheState) load(o *gitwalk.Options) {
 	if st.UnmarshalBinary(r.state) != nil {
 		return
 	}
-	w.last, w.reused, o.Reuse = r, st, st
+	w.last, w.reused, o.Reuse, w.tips = r, st, st, r.tips
 }
 
 // skip reports whether blob id, found at srcs, was inert in the last scan
@@ -234,7 +300,7 @@ func (w *walkCacheState) record(p *gitwalk.Plan, inert map[string][]string) {
 			return
 		}
 	}
-	r := &walkRecord{state: state, inert: map[string]inertBlob{}}
+	r := &walkRecord{state: state, inert: map[string]inertBlob{}, tips: w.asked}
 	for id, ib := range w.skipped {
 		r.inert[id] = ib
 	}

@@ -19,6 +19,14 @@
 // opaque here, rewritten whole after each scan, and signed with an
 // HMAC-SHA-256 bound to the repository and the digest of the rules.
 //
+// And the record of the last scan (scan.LastScanCache): its report
+// without secrets, matched text, names or messages, and where each secret
+// lies, so that a re-scan of a repository whose refs have not moved reads
+// neither history nor the rest of the cache. It is signed likewise, with
+// the SHA-256 of the cache file and of the walk's as they were when it was
+// written: it is used only with them as they were, and while it vouches
+// for them the rest of the cache is read only when a scan asks for it.
+//
 // # When it is not used
 //
 // The cache of a repository is valid for one digest of the rules, the scan
@@ -32,8 +40,8 @@
 //
 // # Format
 //
-// One append-only text file per repository, and the file of the last
-// scan's record (see walkMagic):
+// One append-only text file per repository, and beside it the files of
+// the walk (see walkMagic) and of the last scan's record (see lastMagic):
 //
 //	leakhound-scancache 1 <digest>
 //	<blob id> <paths digest> <n> <fingerprint>:<line>:<column>... <mac>
@@ -123,7 +131,8 @@ func BuildID(version string) string {
 type Key struct {
 	// Build is BuildID's value.
 	Build string
-	// Rules are the rules the scan applies (nil: the built-in rules).
+	// Rules are the rules the scan applies (nil: the built-in rules, whose
+	// digest a Store computes once).
 	Rules *config.Config
 	// MaxFileSize and IgnoreInlineAllows are the scan options that change
 	// what a blob yields.
@@ -153,10 +162,37 @@ func (k Key) digest() (string, error) {
 	return hex.EncodeToString(sum[:]), nil
 }
 
-// Store is a directory of caches, one per repository.
+// Store is a directory of caches, one per repository. It is safe for
+// concurrent use (each repository's Cache by one scan at a time).
 type Store struct {
 	dir string
 	key []byte
+
+	// digests memoizes the digests of keys of the built-in rules: a digest
+	// encodes the whole rule set, which costs milliseconds a repository.
+	mu      sync.Mutex
+	digests map[Key]string
+}
+
+// digest returns k's digest, memoized for the built-in rules (Rules nil).
+func (s *Store) digest(k Key) (string, error) {
+	if k.Rules != nil {
+		return k.digest()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d, ok := s.digests[k]; ok {
+		return d, nil
+	}
+	d, err := k.digest()
+	if err != nil {
+		return "", err
+	}
+	if s.digests == nil {
+		s.digests = map[Key]string{}
+	}
+	s.digests[k] = d
+	return d, nil
 }
 
 // Open opens (creating it) the directory of caches at dir, with its key.
@@ -218,39 +254,191 @@ type Cache struct {
 
 	// walk is the walk state loaded, next the one to save.
 	walk, next []byte
+
+	// last is the record of the last scan (see LastScan), lastNext the one
+	// to save; lastSet says SetLastScan was called.
+	last, lastNext []byte
+	lastSet        bool
+	// once loads the records and the walk state, on first use: a re-scan
+	// that the last scan's record answers (see LastScan) needs neither.
+	// loaded says they were.
+	once   sync.Once
+	loaded bool
+	// cacheHash is the SHA-256 of the cache file the last scan's record
+	// vouched for, hex ("": none).
+	cacheHash string
 }
 
-var _ scan.WalkCache = (*Cache)(nil)
+var _ scan.LastScanCache = (*Cache)(nil)
 
 // Load loads the cache of the repository named repo (its path or URL) for
 // a scan under key k. A cache that is missing, of other rules or another
 // build, or damaged, loads empty: the scan is full, and Save writes a new
 // cache. Only an error of the rules' digest is returned.
+//
+// When the record of the last scan (see LastScan) is intact and was written
+// with the cache as it is, the rest of the cache is read only when the scan
+// first asks for it: a re-scan that the record answers reads none of it.
 func (s *Store) Load(repo string, k Key) (*Cache, error) {
-	d, err := k.digest()
+	d, err := s.digest(k)
 	if err != nil {
 		return nil, err
 	}
-	c := &Cache{store: s, repo: repo, file: s.path(repo), digest: d, clean: map[entryKey]bool{}, seen: map[entryKey]bool{}}
-	c.lastMAC = c.mac(nil, c.header())
-	f, err := os.Open(c.file)
-	if err != nil {
-		c.rewrite = true
-		if !errors.Is(err, fs.ErrNotExist) {
-			c.note = "scan cache unreadable, full scan: " + err.Error()
-		}
-		return c, nil
-	}
-	defer f.Close()
-	err = c.load(bufio.NewReaderSize(f, 1<<16))
-	if err == nil {
-		c.walk, err = c.loadWalk()
-	}
-	if err != nil {
-		*c = Cache{store: s, repo: repo, file: c.file, digest: d, clean: map[entryKey]bool{}, seen: map[entryKey]bool{},
-			lastMAC: c.mac(nil, c.header()), rewrite: true, note: err.Error()}
+	c := &Cache{store: s, repo: repo, file: s.path(repo), digest: d}
+	c.last = c.loadLast()
+	if c.last == nil {
+		c.ensure()
 	}
 	return c, nil
+}
+
+// ensure loads the records and the walk state, once; a cache that is
+// missing, damaged or stale loads empty, with a note.
+func (c *Cache) ensure() {
+	c.once.Do(func() {
+		c.loaded = true
+		c.clean, c.seen = map[entryKey]bool{}, map[entryKey]bool{}
+		c.lastMAC = c.mac(nil, c.header())
+		f, err := os.Open(c.file)
+		if err != nil {
+			c.rewrite = true
+			if !errors.Is(err, fs.ErrNotExist) {
+				c.note = "scan cache unreadable, full scan: " + err.Error()
+			}
+			return
+		}
+		defer f.Close()
+		var data []byte
+		if data, err = io.ReadAll(f); err != nil {
+			err = fmt.Errorf("scan cache unreadable, full scan: %w", err)
+		} else {
+			// The cache as the last scan's record vouched for it (see
+			// loadLast) needs no record checked again.
+			sum := sha256.Sum256(data)
+			trusted := c.cacheHash != "" && hex.EncodeToString(sum[:]) == c.cacheHash
+			err = c.load(bufio.NewReader(bytes.NewReader(data)), trusted)
+		}
+		if err == nil {
+			c.walk, err = c.loadWalk()
+		}
+		if err != nil {
+			c.clean, c.seen, c.walk = map[entryKey]bool{}, map[entryKey]bool{}, nil
+			c.lastMAC, c.rewrite, c.note = c.mac(nil, c.header()), true, err.Error()
+		}
+	})
+}
+
+// lastFile is the file of the last scan's record beside the cache file.
+func (c *Cache) lastFile() string { return strings.TrimSuffix(c.file, ".cache") + ".last" }
+
+// lastMagic starts the file of the last scan's record:
+//
+//	leakhound-lastscan 1 <digest> <cache sha256> <walk sha256> <mac>
+//	<the record>
+//
+// where the hashes are the SHA-256 of the cache file and of the walk
+// state's file as they were when the record was written (of nothing, when
+// there was none), and mac the HMAC-SHA-256, under the store's key, of the
+// repository's name, the digest, the hashes and the record.
+const lastMagic = "leakhound-lastscan"
+
+func (c *Cache) recordMAC(hashes string, rec []byte) []byte {
+	m := hmac.New(sha256.New, c.store.key)
+	m.Write([]byte(c.repo))
+	m.Write([]byte{0})
+	m.Write([]byte(c.digest))
+	m.Write([]byte{0})
+	m.Write([]byte(hashes))
+	m.Write([]byte{0})
+	m.Write(rec)
+	return m.Sum(nil)
+}
+
+// fileHashes returns the SHA-256 of the cache file and of the walk
+// state's file, as "<cache> <walk>".
+func (c *Cache) fileHashes() (string, error) {
+	var out []string
+	for _, p := range []string{c.file, c.walkFile()} {
+		h := sha256.New()
+		f, err := os.Open(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return "", err
+		default:
+			_, err = io.Copy(h, f)
+			f.Close()
+			if err != nil {
+				return "", err
+			}
+		}
+		out = append(out, hex.EncodeToString(h.Sum(nil)))
+	}
+	return strings.Join(out, " "), nil
+}
+
+// loadLast returns the record of the last scan, or nil when there is none,
+// or it is damaged, of other rules, or was not written with the cache and
+// the walk state as they are now (the cache is then read, and judged, in
+// full).
+func (c *Cache) loadLast() []byte {
+	b, err := os.ReadFile(c.lastFile())
+	if err != nil {
+		return nil
+	}
+	head, rec, ok := bytes.Cut(b, []byte{'\n'})
+	f := strings.Fields(string(head))
+	if !ok || len(f) != 6 || f[0] != lastMagic || f[1] != formatVersion || f[2] != c.digest {
+		return nil
+	}
+	hashes := f[3] + " " + f[4]
+	if !hmac.Equal(mustHex(f[5]), c.recordMAC(hashes, rec)) {
+		return nil
+	}
+	if now, err := c.fileHashes(); err != nil || now != hashes {
+		return nil
+	}
+	c.cacheHash = f[3]
+	return rec
+}
+
+// LastScan implements scan.LastScanCache.
+func (c *Cache) LastScan() []byte { return c.last }
+
+// SetLastScan implements scan.LastScanCache; Save writes it.
+func (c *Cache) SetLastScan(rec []byte) {
+	c.mu.Lock()
+	c.lastNext, c.lastSet = rec, true
+	c.mu.Unlock()
+}
+
+// saveLast writes the record of this scan, with the hashes of the cache
+// and walk files as Save left them; or, without one, removes the file.
+func (c *Cache) saveLast() error {
+	if !c.lastSet {
+		if !c.loaded {
+			return nil // a scan the record answered: all is as it was
+		}
+		c.lastNext = nil
+	}
+	if c.lastNext == nil {
+		if err := os.Remove(c.lastFile()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("scan cache: %w", err)
+		}
+		return nil
+	}
+	hashes, err := c.fileHashes()
+	if err != nil {
+		return fmt.Errorf("scan cache: %w", err)
+	}
+	rec := c.lastNext
+	return report.AtomicWrite(c.lastFile(), func(w io.Writer) error {
+		if _, err := fmt.Fprintf(w, "%s %s %s %s %s\n", lastMagic, formatVersion, c.digest, hashes, hex.EncodeToString(c.recordMAC(hashes, rec))); err != nil {
+			return err
+		}
+		_, err := w.Write(rec)
+		return err
+	})
 }
 
 // walkFile is the file of the walk state beside the cache file.
@@ -300,7 +488,10 @@ func (c *Cache) loadWalk() ([]byte, error) {
 }
 
 // WalkState implements scan.WalkCache.
-func (c *Cache) WalkState() []byte { return c.walk }
+func (c *Cache) WalkState() []byte {
+	c.ensure()
+	return c.walk
+}
 
 // SetWalkState implements scan.WalkCache; Save writes the state.
 func (c *Cache) SetWalkState(ws []byte) {
@@ -352,7 +543,9 @@ func (c *Cache) mac(prev []byte, record string) []byte {
 // errStale says the cache is of other rules or another build.
 var errStale = errors.New("rules, options or leakhound changed since the scan cache was written: full scan")
 
-func (c *Cache) load(r *bufio.Reader) error {
+// load reads the records of r. Unless trusted, it checks each record's
+// MAC; trusted, it takes the last MAC from the file.
+func (c *Cache) load(r *bufio.Reader, trusted bool) error {
 	head, err := r.ReadString('\n')
 	if err != nil {
 		return fmt.Errorf("scan cache damaged (no header), full scan")
@@ -384,11 +577,15 @@ func (c *Cache) load(r *bufio.Reader) error {
 			return fmt.Errorf("scan cache damaged (record %d), full scan", n)
 		}
 		record, sum := line[:i], mustHex(line[i+1:])
-		want := c.mac(prev, record)
-		if !hmac.Equal(sum, want) {
-			return fmt.Errorf("scan cache damaged (record %d), full scan", n)
+		if trusted {
+			prev = sum
+		} else {
+			want := c.mac(prev, record)
+			if !hmac.Equal(sum, want) {
+				return fmt.Errorf("scan cache damaged (record %d), full scan", n)
+			}
+			prev = want
 		}
-		prev = want
 		k, clean, err := parseRecord(record)
 		if err != nil {
 			return fmt.Errorf("scan cache damaged (record %d: %v), full scan", n, err)
@@ -456,12 +653,14 @@ func (c *Cache) Note() string { return c.note }
 
 // Clean implements scan.BlobCache.
 func (c *Cache) Clean(id string, paths []string) bool {
+	c.ensure()
 	k, ok := keyOf(id, paths)
 	return ok && c.clean[k]
 }
 
 // Record implements scan.BlobCache.
 func (c *Cache) Record(id string, paths []string, found []scan.BlobMatch) {
+	c.ensure()
 	k, ok := keyOf(id, paths)
 	if !ok {
 		return
@@ -494,6 +693,9 @@ func (c *Cache) Save(rep *report.Report) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.loaded {
+		return c.saveLast() // the records and the walk were not needed
+	}
 	if err := c.saveWalk(); err != nil {
 		return err
 	}
@@ -521,11 +723,12 @@ func (c *Cache) Save(rep *report.Report) error {
 		})
 		if err == nil {
 			c.added, c.rewrite = nil, false
+			err = c.saveLast()
 		}
 		return err
 	}
 	if len(c.added) == 0 {
-		return nil
+		return c.saveLast()
 	}
 	f, err := os.OpenFile(c.file, os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
@@ -542,5 +745,5 @@ func (c *Cache) Save(rep *report.Report) error {
 	}
 	c.lastMAC = prev
 	c.added = nil
-	return nil
+	return c.saveLast()
 }

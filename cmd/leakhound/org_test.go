@@ -254,3 +254,32 @@ func TestScanDumbHTTP(t *testing.T) {
 		t.Fatalf("finding %+v, want ci.env in %s:\n%s", f, leaky, r.out)
 	}
 }
+
+// TestScanCacheIncompleteRepositoryCLI: a repository that lacks a blob is
+// reported incomplete (exit status 2, the blob named) by the re-scan with
+// no change too, which the record of the last scan answers.
+func TestScanCacheIncompleteRepositoryCLI(t *testing.T) {
+	repos := orgGitRepos(t)
+	r := repos[1]
+	r.Write("lost.txt", "lost\n").Commit("lost")
+	lost := r.BlobID("HEAD", "lost.txt")
+	r.RemoveObject(lost)
+	args := []string{"scan", "--no-progress", "--cache-dir", t.TempDir(), "-f", "json", repos[0].Dir, r.Dir}
+	var outs []string
+	for pass := range 2 {
+		res := runLH(t, "", args...)
+		if res.code != 2 || !strings.Contains(res.err, lost) || !strings.Contains(res.err, r.Dir) {
+			t.Errorf("pass %d: exit %d, stderr %s", pass, res.code, res.err)
+		}
+		var v struct {
+			Findings json.RawMessage `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(res.out), &v); err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, string(v.Findings))
+	}
+	if outs[0] != outs[1] {
+		t.Errorf("the re-scan's findings differ:\n%s\n%s", outs[1], outs[0])
+	}
+}

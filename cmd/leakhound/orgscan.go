@@ -208,7 +208,9 @@ func (o *orgOptions) wire(oo *org.Options) error {
 			}
 		}
 		k := key
-		k.Rules = settings.Rules
+		if !settings.BuiltInRules {
+			k.Rules = settings.Rules // nil: the built-in rules, whose digest the store keeps
+		}
 		c, err := store.Load(name, k)
 		if err != nil {
 			return nil, nil, err
