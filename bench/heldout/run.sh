@@ -33,6 +33,7 @@ print(f"seed {sys.argv[3]}: {len(exp)} planted, {len(exp) - len(missed)} found, 
 for e in missed:
     print(f"  missed {e['kind']} in {e['file']}")
 for f in extra:
-    print(f"  extra  {f['rule_id']} at {f['file']}:{f['line']}")
+    known = " (publicly known)" if (f.get("context") or {}).get("known") else ""
+    print(f"  extra  {f['rule_id']} at {f['file']}:{f['line']}, {f.get('severity', '')}{known}")
 PY
 done
