@@ -269,10 +269,7 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 			d.table.each(content[reg[0]:reg[1]], func(kw, off int) { hit(kw, reg[0]+off) })
 			continue
 		}
-		it := d.keywords.IterOverlappingByte(content[reg[0]:reg[1]])
-		for m := it.Next(); m != nil; m = it.Next() {
-			hit(m.Pattern(), reg[0]+m.Start())
-		}
+		d.keywords.each(content[reg[0]:reg[1]], func(kw, off int) { hit(kw, reg[0]+off) })
 	}
 	var firstErr error
 	// compiled compiles r (if the Detector is lazy): run needs it, and
