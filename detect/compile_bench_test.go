@@ -108,3 +108,35 @@ func BenchmarkDetectExamples(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStartup measures what a hook pays in-process for one small
+// commit, after loading the rules: a Short, lazy Detector of the default
+// rules, and one Detect of a few lines. In "plain" no keyword occurs, so
+// no regex is compiled; in "keyword" a password assignment triggers the
+// rules that read names, whose regexes are compiled then (the process's
+// one-time start of the regex engine is not counted: see
+// bench/hook-latency.sh for whole processes).
+func BenchmarkStartup(b *testing.B) {
+	cfg, err := config.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := []leak.Source{{Path: "app/settings.py"}}
+	for _, tc := range []struct{ name, text string }{
+		{"plain", "import os\n\n# a small change\nDEBUG = False\n"},
+		{"keyword", "import os\n\n# a small change\nDB_PASSWORD = \"correct-horse-battery\"\n"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				d, err := New(cfg, Options{Lazy: true, Short: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := d.Detect(&leak.Fragment{Content: []byte(tc.text), Sources: src}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

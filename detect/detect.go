@@ -4,7 +4,7 @@
 // compiled with RE2 (github.com/wasilibs/go-re2), which runs in linear time
 // whatever the pattern, so a user's rule cannot hang a scan. A keyword
 // prefilter, one case-insensitive Aho-Corasick pass over the content for the
-// keywords of every rule, decides which regexes run at all, and each runs
+// keywords of every rule (see kwDFA), decides which regexes run at all, and each runs
 // only on a window of lines around its keywords' occurrences.
 //
 // Detection works in two steps, because the same content can occur at many
@@ -46,7 +46,6 @@ import (
 	"sync"
 	"unicode"
 
-	ac "github.com/petar-dambovaliev/aho-corasick"
 	re2 "github.com/wasilibs/go-re2"
 
 	"github.com/leakhound/leakhound/config"
@@ -81,9 +80,9 @@ type Options struct {
 	Everywhere func(*config.Rule) bool
 	// Short says the scan reads little content (a hook, a few commits):
 	// the keyword prefilter is then a table of the keywords' first bytes
-	// (see prefixTable), built in microseconds, instead of the Aho-Corasick
-	// automaton, which takes some 30 ms of CPU to build and is faster per
-	// byte. Both find the same keywords.
+	// (see prefixTable), built in under a millisecond, instead of the
+	// Aho-Corasick DFA (see kwDFA), which takes some 5 ms of CPU to build
+	// and is ten times faster per byte. Both find the same keywords.
 	Short bool
 }
 
@@ -100,10 +99,11 @@ type compiled struct {
 	opts     Options
 	rules    []*rule
 	byID     map[string]*rule
-	keywords ac.AhoCorasick
-	// table is the prefilter of a Short detector, in place of keywords.
+	keywords *kwDFA
+	// table is the prefilter of a Short detector (or of one whose keywords
+	// would make too large a DFA), in place of keywords.
 	table *prefixTable
-	// keywordsReady is closed once keywords is built.
+	// keywordsReady is closed once keywords or table is built.
 	keywordsReady chan struct{}
 	// kwRules maps a keyword's index in the automaton to the rules it
 	// triggers.
@@ -178,7 +178,7 @@ type rule struct {
 // New compiles cfg. Errors name the rules file, line and rule.
 //
 // The keyword automaton of a large rule set takes a while to build (some
-// 30 ms for the default pack; see Options.Short for a prefilter that does
+// 5 ms for the default pack; see Options.Short for a prefilter that does
 // not): New starts building it in a goroutine of its
 // own and returns at once, so that the caller gets on with other work
 // (walking history) meanwhile; the first Detect waits for it. That
@@ -309,22 +309,13 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		close(d.keywordsReady)
 		return d, nil
 	}
-	builder := ac.NewAhoCorasickBuilder(ac.Opts{
-		AsciiCaseInsensitive: true,
-		MatchKind:            ac.StandardMatch,
-		// The plain automaton, not the DFA: the DFA of the default pack's
-		// keywords costs some 350 ms of CPU to build, ten times the
-		// automaton's, in every process (a hook pays it for a few
-		// kilobytes), and it does not win that back even on a full
-		// history, since the prefilter runs only on lines not seen before
-		// (see BenchmarkNew, and the README's Performance section).
-		DFA: false,
-	})
 	// The keyword automaton takes a while to build for a large rule set;
 	// build it while the caller gets on with other work (walking the
 	// history), and wait for it on first use.
 	go func() {
-		d.keywords = builder.Build(kws)
+		if d.keywords = newKwDFA(kws); d.keywords == nil {
+			d.table = newPrefixTable(kws)
+		}
 		close(d.keywordsReady)
 	}()
 	return d, nil

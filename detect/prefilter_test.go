@@ -13,8 +13,9 @@ import (
 	"github.com/leakhound/leakhound/config"
 )
 
-// TestPrefixTableFindsWhatTheAutomatonFinds holds the two keyword
-// prefilters to the same occurrences: every keyword of the default pack,
+// TestPrefixTableFindsWhatTheAutomatonFinds holds the keyword prefilters
+// (the table, the DFA) to the occurrences a generic Aho-Corasick automaton
+// finds: every keyword of the default pack,
 // at every offset, in any ASCII case, over the pack's own examples and
 // text built to trip a table (keywords at the very end, overlapping
 // keywords, one-byte keywords, bytes outside ASCII).
@@ -41,14 +42,16 @@ func TestPrefixTableFindsWhatTheAutomatonFinds(t *testing.T) {
 	builder := ac.NewAhoCorasickBuilder(ac.Opts{AsciiCaseInsensitive: true, MatchKind: ac.StandardMatch})
 	auto := builder.Build(kws)
 	table := newPrefixTable(kws)
+	dfa := newKwDFA(kws)
 	type hit struct{ kw, off int }
 	for _, text := range texts {
-		var want, got []hit
+		var want, got, gotDFA []hit
 		it := auto.IterOverlappingByte([]byte(text))
 		for m := it.Next(); m != nil; m = it.Next() {
 			want = append(want, hit{m.Pattern(), m.Start()})
 		}
 		table.each([]byte(text), func(kw, off int) { got = append(got, hit{kw, off}) })
+		dfa.each([]byte(text), func(kw, off int) { gotDFA = append(gotDFA, hit{kw, off}) })
 		cmp := func(a, b hit) int {
 			if a.off != b.off {
 				return a.off - b.off
@@ -57,17 +60,21 @@ func TestPrefixTableFindsWhatTheAutomatonFinds(t *testing.T) {
 		}
 		slices.SortFunc(want, cmp)
 		slices.SortFunc(got, cmp)
+		slices.SortFunc(gotDFA, cmp)
+		if !slices.Equal(gotDFA, want) {
+			t.Fatalf("in %.80q: the DFA finds %d occurrences, the automaton %d", text, len(gotDFA), len(want))
+		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("in %.80q: the table finds %d occurrences, the automaton %d", text, len(got), len(want))
 		}
 	}
 }
 
-// BenchmarkPrefilter measures the two keyword prefilters per byte, with the
+// BenchmarkPrefilter measures the keyword prefilters per byte, with the
 // default pack's keywords, over ordinary code (the Go standard library's
 // net/http) and over code full of the words rules look for (this
-// package's source): the automaton a history scan builds, and the table
-// of a short scan.
+// package's source): a generic Aho-Corasick automaton, the DFA a history
+// scan builds, and the table of a short scan.
 func BenchmarkPrefilter(b *testing.B) {
 	cfg, err := config.Default()
 	if err != nil {
@@ -111,12 +118,51 @@ func benchmarkPrefilters(b *testing.B, kws []string, text []byte) {
 			}
 		}
 	})
+	b.Run("dfa", func(b *testing.B) {
+		dfa := newKwDFA(kws)
+		b.SetBytes(int64(len(text)))
+		n := 0
+		for b.Loop() {
+			dfa.each(text, func(kw, off int) { n++ })
+		}
+	})
 	b.Run("table", func(b *testing.B) {
 		table := newPrefixTable(kws)
 		b.SetBytes(int64(len(text)))
 		n := 0
 		for b.Loop() {
 			table.each(text, func(kw, off int) { n++ })
+		}
+	})
+}
+
+// BenchmarkPrefilterBuild measures building each keyword prefilter of the
+// default pack, which every process that scans pays once.
+func BenchmarkPrefilterBuild(b *testing.B) {
+	cfg, err := config.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	seen := map[string]bool{}
+	var kws []string
+	for _, r := range cfg.Rules {
+		for _, kw := range r.Keywords {
+			if !seen[kw] {
+				seen[kw] = true
+				kws = append(kws, kw)
+			}
+		}
+	}
+	b.Run("dfa", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			newKwDFA(kws)
+		}
+	})
+	b.Run("table", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			newPrefixTable(kws)
 		}
 	})
 }

@@ -125,8 +125,12 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 	sc.regions = sc.regions[:0]
 	sc.allowed = sc.allowed[:0]
 
-	sc.splitLines(content)
 	lines := d.lines
+	if lines != nil {
+		sc.splitHashLines(content, lines)
+	} else {
+		sc.splitLines(content)
+	}
 	if len(sc.starts)-1 > maxNoveltyLines {
 		// A file of millions of lines (a data dump) is scanned whole and
 		// its lines are not remembered: they would cost the LineSet more
@@ -135,14 +139,10 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 	}
 	if lines != nil {
 		n := len(sc.starts) - 1
-		sc.hashes = grow(sc.hashes, n)
 		sc.scan = grow(sc.scan, n)
 		sc.owned = grow(sc.owned, n)
 		sc.flagged = grow(sc.flagged, n)
-		for i := 0; i < n; i++ {
-			sc.hashes[i] = lines.hashLine(content[sc.starts[i]:sc.starts[i+1]])
-			sc.flagged[i] = false
-		}
+		clear(sc.flagged)
 		lines.visit(sc.hashes, sc.scan, sc.owned)
 		sc.buildRegions()
 	} else if len(content) > 0 {
@@ -206,6 +206,29 @@ func (sc *scratch) splitLines(content []byte) {
 		sc.starts = append(sc.starts, len(content))
 	} else {
 		sc.starts = sc.starts[:1]
+	}
+}
+
+// splitHashLines is splitLines that also hashes each line for s (see
+// LineSet.hashLine) into sc.hashes, in the same pass over content; it stops
+// hashing past maxNoveltyLines lines.
+func (sc *scratch) splitHashLines(content []byte, s *LineSet) {
+	sc.starts = append(sc.starts[:0], 0)
+	sc.hashes = sc.hashes[:0]
+	for off := 0; off < len(content); {
+		end := len(content)
+		if i := bytes.IndexByte(content[off:], '\n'); i >= 0 {
+			end = off + i + 1
+		}
+		if len(sc.hashes) <= maxNoveltyLines { // beyond, the LineSet is not used
+			sc.hashes = append(sc.hashes, s.hashLine(content[off:end]))
+		}
+		if off = end; off < len(content) {
+			sc.starts = append(sc.starts, off)
+		}
+	}
+	if len(content) > 0 {
+		sc.starts = append(sc.starts, len(content))
 	}
 }
 
@@ -315,10 +338,7 @@ func (d *Detector) eachKeyword(content []byte, start, end int, hit func(kw, off 
 		d.table.each(content[start:end], func(kw, off int) { hit(kw, start+off) })
 		return
 	}
-	it := d.keywords.IterOverlappingByte(content[start:end])
-	for m := it.Next(); m != nil; m = it.Next() {
-		hit(m.Pattern(), start+m.Start())
-	}
+	d.keywords.each(content[start:end], func(kw, off int) { hit(kw, start+off) })
 }
 
 // active reports whether rule r can report anything at one of srcs: a

@@ -91,16 +91,30 @@ func secretFormat(value *string, regex string, group int) *syntax.Regexp {
 	if err != nil {
 		return nil
 	}
-	re = re.Simplify()
+	var target *syntax.Regexp
 	if *value != "" {
-		return re
+		target = re
+	} else {
+		target = findGroup(re, group)
 	}
-	return findGroup(re, group)
+	if target == nil {
+		return nil
+	}
+	// Only the target is simplified: a rule's regex is large and its
+	// secret's group small, and simplifying every rule's whole regex cost
+	// a hook some 15 ms. Simplify works bottom up, so a group simplified
+	// alone is what it is in the whole regex simplified; findGroup skips
+	// the one thing Simplify drops, a repeat of zero times.
+	return target.Simplify()
 }
 
 // findGroup returns the capture group with index group or, when group is
-// zero, the first group named secret (secret, secret2...).
+// zero, the first group named secret (secret, secret2...), of re as
+// Simplify would leave it: groups inside x{0} are not counted.
 func findGroup(re *syntax.Regexp, group int) *syntax.Regexp {
+	if re.Op == syntax.OpRepeat && re.Max == 0 {
+		return nil
+	}
 	if re.Op == syntax.OpCapture {
 		if (group > 0 && re.Cap == group) || (group == 0 && groupIs(re.Name, "secret")) {
 			return re.Sub[0]

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"testing"
 
@@ -184,6 +185,56 @@ func TestLengthRange(t *testing.T) {
 		lo, hi, ok := lengthRange(re.Simplify(), 0)
 		if ok != c.ok || ok && (lo != c.lo || hi != c.hi) {
 			t.Errorf("%s: got %d, %d, %v; want %d, %d, %v", c.re, lo, hi, ok, c.lo, c.hi, c.ok)
+		}
+	}
+}
+
+// TestSecretPrefixesSimplifyOnlyTheGroup holds secretPrefixes, which
+// simplifies only the secret's group, to what simplifying the whole regex
+// first gives, for every default rule and for groups Simplify drops.
+func TestSecretPrefixesSimplifyOnlyTheGroup(t *testing.T) {
+	whole := func(value *string, regex string, group int) []prefix {
+		src := regex
+		if *value != "" {
+			src = *value
+		}
+		re, err := syntax.Parse(src, syntax.Perl)
+		if err != nil {
+			return nil
+		}
+		re = re.Simplify()
+		target := re
+		if *value == "" {
+			target = findGroup(re, group)
+		}
+		if target == nil {
+			return nil
+		}
+		return literalStarts(target, 0)
+	}
+	cfg, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type rule struct {
+		value, regex string
+		group        int
+	}
+	rules := []rule{
+		{"", `(?:(?P<secret>abcd_[a-z]+)){0}(?P<secret2>wxyz_[0-9]+)`, 0},
+		{"", `(?:(abcd_[a-z]+)){0,0}x(wxyz_[0-9]+)`, 2},
+		{"", `(?:(?P<secret>ab(?:cd){2}_[a-z]+)){2,3}`, 0},
+		{"", `k=(?P<secret>(?:sk|pk)_(?:live|test){1,2}_\w+)?`, 0},
+	}
+	for _, r := range cfg.Rules {
+		if r.Regex != "" {
+			rules = append(rules, rule{r.Value, r.Regex, r.SecretGroup})
+		}
+	}
+	for _, r := range rules {
+		got, want := secretPrefixes(&r.value, r.regex, r.group), whole(&r.value, r.regex, r.group)
+		if !slices.Equal(got, want) {
+			t.Errorf("%.80q group %d: prefixes %v, simplified whole %v", r.regex, r.group, got, want)
 		}
 	}
 }

@@ -41,9 +41,27 @@ func newPackFile(f *os.File) *packFile {
 type fileReader struct {
 	f   *os.File
 	off int64
+	// limit, when not zero, bounds the next read; each read doubles it,
+	// until it reaches packBufSize (then zero: no bound).
+	// A seek sets it to firstRead, so that reading a small entry (most
+	// trees) after a seek does not copy a whole buffer's worth.
+	limit int
 }
 
+// firstRead is the most a packFile reads first after a seek: about the
+// compressed size of a tree or a small blob. Larger entries read on in
+// reads twice as large each time, up to the buffer's size.
+const firstRead = 4 << 10
+
 func (r *fileReader) Read(b []byte) (int, error) {
+	if r.limit > 0 {
+		if len(b) > r.limit {
+			b = b[:r.limit]
+		}
+		if r.limit *= 2; r.limit > packBufSize {
+			r.limit = 0
+		}
+	}
 	n, err := r.f.ReadAt(b, r.off)
 	r.off += int64(n)
 	if n > 0 && errors.Is(err, io.EOF) {
@@ -59,7 +77,7 @@ func (p *packFile) seek(off int64) {
 		p.br.Discard(int(off - at))
 		return
 	}
-	p.r.off = off
+	p.r.off, p.r.limit = off, firstRead
 	p.br.Reset(&p.r)
 }
 
