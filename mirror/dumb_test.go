@@ -16,27 +16,15 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/leakhound/leakhound/internal/gittest"
+	"github.com/leakhound/leakhound/internal/testtool"
 	"github.com/leakhound/leakhound/mirror"
 )
 
-// gitOrSkip returns the git program, which these tests use to prepare a
-// repository for dumb HTTP (update-server-info, repack) and to check a
-// mirror (fsck). Under LEAKHOUND_CI its absence fails the test.
-func gitOrSkip(t *testing.T) string {
-	t.Helper()
-	gitBin, err := exec.LookPath("git")
-	if err != nil {
-		if os.Getenv("LEAKHOUND_CI") != "" {
-			t.Fatal("git not found")
-		}
-		t.Skip("git not found: cannot prepare a repository for dumb HTTP")
-	}
-	return gitBin
-}
-
+// runGit runs git in dir: these tests use it to prepare a repository
+// for dumb HTTP (update-server-info, repack) and to check a mirror (fsck).
 func runGit(t *testing.T, dir string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(gitOrSkip(t), append([]string{"-C", dir}, args...)...)
+	cmd := exec.Command(testtool.Need(t, "git", "git"), append([]string{"-C", dir}, args...)...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
@@ -98,7 +86,7 @@ type served struct {
 
 func newServed(t *testing.T) *served {
 	t.Helper()
-	gitOrSkip(t)
+	testtool.Need(t, "git", "git")
 	root := t.TempDir()
 	src := gittest.NewAt(t, filepath.Join(root, "repo"))
 	s := &served{src: src, git: filepath.Join(src.Dir, ".git"), srv: newDumbServer(t, root), root: root}
@@ -124,6 +112,17 @@ func checkMirror(t *testing.T, path string, s *served) {
 	}
 }
 
+// sync syncs m with s and checks the mirror, and returns its path.
+func (s *served) sync(t *testing.T, m *mirror.Mirrors) string {
+	t.Helper()
+	path, err := m.Sync(context.Background(), s.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkMirror(t, path, s)
+	return path
+}
+
 // TestDumbLoose mirrors a repository of loose objects only, with a
 // branch and an annotated tag, from a static file server; a second Sync
 // fetches only the objects of a new commit, and removes a deleted branch;
@@ -138,11 +137,7 @@ func TestDumbLoose(t *testing.T) {
 	s.publish(t)
 
 	m := &mirror.Mirrors{Dir: t.TempDir()}
-	path, err := m.Sync(context.Background(), s.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkMirror(t, path, s)
+	path := s.sync(t, m)
 	if head := strings.TrimSpace(runGit(t, path, "symbolic-ref", "HEAD")); head != "refs/heads/main" {
 		t.Errorf("HEAD is %s", head)
 	}
@@ -157,10 +152,7 @@ func TestDumbLoose(t *testing.T) {
 	s.src.Write("a.txt", "three\n").Commit("three")
 	s.src.DeleteRef("refs/heads/dev")
 	s.publish(t)
-	if _, err := m.Sync(context.Background(), s.url); err != nil {
-		t.Fatal(err)
-	}
-	checkMirror(t, path, s)
+	s.sync(t, m)
 	second := s.srv.take()
 	// The new commit, its tree and the new a.txt; the old blobs and
 	// dir/ are already in the mirror.
@@ -192,11 +184,7 @@ func TestDumbPacked(t *testing.T) {
 	s.publish(t)
 
 	m := &mirror.Mirrors{Dir: t.TempDir()}
-	path, err := m.Sync(context.Background(), s.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkMirror(t, path, s)
+	s.sync(t, m)
 	first := s.srv.take()
 	if count(first, ".pack") != 1 || count(first, ".idx") != 1 || count(first, "/objects/")-count(first, "/objects/info/")-2 != 0 {
 		t.Errorf("first sync requested %q", first)
@@ -209,10 +197,7 @@ func TestDumbPacked(t *testing.T) {
 	runGit(t, s.src.Dir, "add", "b.txt")
 	runGit(t, s.src.Dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "new")
 	s.publish(t)
-	if _, err := m.Sync(context.Background(), s.url); err != nil {
-		t.Fatal(err)
-	}
-	checkMirror(t, path, s)
+	s.sync(t, m)
 	second := s.srv.take()
 	if count(second, ".pack") != 0 || count(second, ".idx") != 0 {
 		t.Errorf("second sync downloaded a pack again: %q", second)
@@ -225,13 +210,11 @@ func TestDumbPacked(t *testing.T) {
 // TestDumbAuth sends the token from the environment to a dumb server as
 // basic authentication, and never shows it in an error.
 func TestDumbAuth(t *testing.T) {
-	gitOrSkip(t)
-	root := t.TempDir()
-	src := gittest.NewAt(t, filepath.Join(root, "repo"))
-	src.Write("a.txt", "one\n").Commit("one")
-	runGit(t, filepath.Join(src.Dir, ".git"), "update-server-info")
+	s := newServed(t)
+	s.src.Write("a.txt", "one\n").Commit("one")
+	s.publish(t)
 	token := "tok-" + strings.Repeat("z9", 10)
-	files := http.FileServer(http.Dir(root))
+	files := http.FileServer(http.Dir(s.root))
 	var unauthenticated int
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if u, p, ok := r.BasicAuth(); !ok || u != "x-access-token" || p != token {
@@ -255,7 +238,7 @@ func TestDumbAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if unauthenticated != 0 || resolve(t, path, "refs/heads/main").String() != src.Head() {
+	if unauthenticated != 0 || resolve(t, path, "refs/heads/main").String() != s.src.Head() {
 		t.Errorf("%d requests without the token", unauthenticated)
 	}
 
@@ -379,10 +362,7 @@ func TestDumbFetchFails(t *testing.T) {
 		t.Errorf("main moved to %s after a failed fetch", got)
 	}
 	os.WriteFile(loose, data, 0o644)
-	if _, err := m.Sync(context.Background(), s.url); err != nil {
-		t.Fatal(err)
-	}
-	checkMirror(t, path, s)
+	s.sync(t, m)
 	if _, err := git.PlainOpen(path); err != nil {
 		t.Fatal(err)
 	}
