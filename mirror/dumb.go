@@ -615,7 +615,10 @@ func (f *dumbFetch) havePack(name string) bool {
 }
 
 // readIndex downloads the index of pack name to a temporary file and
-// decodes it.
+// decodes it. The decoder is given the file itself, not a buffer over it:
+// it stats the file to check the object count of the index's fan-out
+// table against the size, before it allocates for that many objects, so
+// a hostile index cannot claim more than was downloaded.
 func (f *dumbFetch) readIndex(ctx context.Context, name string) (*idxfile.MemoryIndex, error) {
 	body, _, err := f.rem.get(ctx, "objects/pack/"+name+".idx")
 	if err != nil {
@@ -635,7 +638,7 @@ func (f *dumbFetch) readIndex(ctx context.Context, name string) (*idxfile.Memory
 		return nil, err
 	}
 	idx := idxfile.NewMemoryIndex()
-	if err := idxfile.NewDecoder(bufio.NewReader(tmp)).Decode(idx); err != nil {
+	if err := idxfile.NewDecoder(tmp).Decode(idx); err != nil {
 		return nil, fmt.Errorf("%s.idx: %w", name, err)
 	}
 	n, err := idx.Count()

@@ -2,6 +2,7 @@ package mirror_test
 
 import (
 	"context"
+	"encoding/binary"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -296,6 +297,21 @@ func TestDumbHostile(t *testing.T) {
 			}
 			os.Truncate(packs[0], fi.Size()/2)
 		}, want: ".pack: "},
+		{name: "index claiming more objects than it holds", spoil: func(t *testing.T, s *served) {
+			runGit(t, s.git, "repack", "-a", "-d", "-q")
+			idxs, _ := filepath.Glob(filepath.Join(s.git, "objects", "pack", "*.idx"))
+			data, err := os.ReadFile(idxs[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Fan-out (after the 8-byte header): a million objects, all
+			// starting with byte 00.
+			for k := range 256 {
+				binary.BigEndian.PutUint32(data[8+4*k:], 1<<20)
+			}
+			os.Chmod(idxs[0], 0o644)
+			os.WriteFile(idxs[0], data, 0o644)
+		}, want: "inconsistent with object count"},
 		{name: "missing object", spoil: func(t *testing.T, s *served) {
 			s.src.RemoveObject(s.src.BlobID("main", "a.txt"))
 		}, want: "neither loose nor in a pack"},
