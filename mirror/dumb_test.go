@@ -393,16 +393,20 @@ func TestDumbStall(t *testing.T) {
 	defer mirror.SetIdleTimeout(200 * time.Millisecond)()
 	// Closed before the servers close, which wait for their handlers.
 	release := make(chan struct{})
+	// stall starts an object's body, one byte of 1000, and sends no more.
+	stall := func(w http.ResponseWriter) {
+		w.Header().Set("Content-Length", "1000")
+		w.Write([]byte{0x78})
+		w.(http.Flusher).Flush()
+		<-release
+	}
 	files := http.FileServer(http.Dir(s.root))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case strings.HasSuffix(r.URL.Path, "/HEAD"):
 			<-release // no answer
 		case strings.Contains(r.URL.Path, "/objects/"):
-			w.Header().Set("Content-Length", "1000")
-			w.Write([]byte{0x78})
-			w.(http.Flusher).Flush()
-			<-release // a body that stalls
+			stall(w)
 		default:
 			files.ServeHTTP(w, r)
 		}
@@ -416,10 +420,7 @@ func TestDumbStall(t *testing.T) {
 
 	srv2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(r.URL.Path, "/objects/") && !strings.Contains(r.URL.Path, "/info/") {
-			w.Header().Set("Content-Length", "1000")
-			w.Write([]byte{0x78})
-			w.(http.Flusher).Flush()
-			<-release
+			stall(w)
 			return
 		}
 		files.ServeHTTP(w, r)
