@@ -362,34 +362,38 @@ func newComplete(st *filesystem.Storage) (*complete, error) {
 		return nil, err
 	}
 	err = iter.ForEach(func(r *plumbing.Reference) error {
-		if r.Type() != plumbing.HashReference {
-			return nil
-		}
-		h := r.Hash()
-		for range 16 { // peel tags
-			o, err := st.EncodedObject(plumbing.AnyObject, h)
-			if err != nil {
-				return nil
-			}
-			// What a ref names is complete: an unchanged ref costs
-			// nothing more.
-			c.done[h] = true
-			switch o.Type() {
-			case plumbing.TagObject:
-				t, err := object.DecodeTag(st, o)
-				if err != nil {
-					return nil
-				}
-				h = t.Target
-				continue
-			case plumbing.CommitObject:
-				c.push(h)
-			}
-			return nil
+		if r.Type() == plumbing.HashReference {
+			c.addTip(r.Hash())
 		}
 		return nil
 	})
 	return c, err
+}
+
+// addTip marks complete what a ref names, and the tags it peels to (what
+// a ref names is complete: an unchanged ref costs nothing more), and
+// queues the commit they reach. An object the store lacks or cannot
+// decode ends the peeling.
+func (c *complete) addTip(h plumbing.Hash) {
+	for range 16 {
+		o, err := c.st.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			return
+		}
+		c.done[h] = true
+		switch o.Type() {
+		case plumbing.CommitObject:
+			c.push(h)
+		case plumbing.TagObject:
+			t, err := object.DecodeTag(c.st, o)
+			if err != nil {
+				return
+			}
+			h = t.Target
+			continue
+		}
+		return
+	}
 }
 
 // push queues the stored commit h.
@@ -615,7 +619,10 @@ func (f *dumbFetch) havePack(name string) bool {
 }
 
 // readIndex downloads the index of pack name to a temporary file and
-// decodes it.
+// decodes it. The decoder is given the file itself, not a buffer over it:
+// it stats the file to check the object count of the index's fan-out
+// table against the size, before it allocates for that many objects, so
+// a hostile index cannot claim more than was downloaded.
 func (f *dumbFetch) readIndex(ctx context.Context, name string) (*idxfile.MemoryIndex, error) {
 	body, _, err := f.rem.get(ctx, "objects/pack/"+name+".idx")
 	if err != nil {
@@ -635,7 +642,7 @@ func (f *dumbFetch) readIndex(ctx context.Context, name string) (*idxfile.Memory
 		return nil, err
 	}
 	idx := idxfile.NewMemoryIndex()
-	if err := idxfile.NewDecoder(bufio.NewReader(tmp)).Decode(idx); err != nil {
+	if err := idxfile.NewDecoder(tmp).Decode(idx); err != nil {
 		return nil, fmt.Errorf("%s.idx: %w", name, err)
 	}
 	n, err := idx.Count()

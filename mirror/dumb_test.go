@@ -2,6 +2,7 @@ package mirror_test
 
 import (
 	"context"
+	"encoding/binary"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,27 +17,15 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/leakhound/leakhound/internal/gittest"
+	"github.com/leakhound/leakhound/internal/testtool"
 	"github.com/leakhound/leakhound/mirror"
 )
 
-// gitOrSkip returns the git program, which these tests use to prepare a
-// repository for dumb HTTP (update-server-info, repack) and to check a
-// mirror (fsck). Under LEAKHOUND_CI its absence fails the test.
-func gitOrSkip(t *testing.T) string {
-	t.Helper()
-	gitBin, err := exec.LookPath("git")
-	if err != nil {
-		if os.Getenv("LEAKHOUND_CI") != "" {
-			t.Fatal("git not found")
-		}
-		t.Skip("git not found: cannot prepare a repository for dumb HTTP")
-	}
-	return gitBin
-}
-
+// runGit runs git in dir: these tests use it to prepare a repository
+// for dumb HTTP (update-server-info, repack) and to check a mirror (fsck).
 func runGit(t *testing.T, dir string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(gitOrSkip(t), append([]string{"-C", dir}, args...)...)
+	cmd := exec.Command(testtool.Need(t, "git", "git"), append([]string{"-C", dir}, args...)...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
@@ -98,7 +87,7 @@ type served struct {
 
 func newServed(t *testing.T) *served {
 	t.Helper()
-	gitOrSkip(t)
+	testtool.Need(t, "git", "git")
 	root := t.TempDir()
 	src := gittest.NewAt(t, filepath.Join(root, "repo"))
 	s := &served{src: src, git: filepath.Join(src.Dir, ".git"), srv: newDumbServer(t, root), root: root}
@@ -124,6 +113,17 @@ func checkMirror(t *testing.T, path string, s *served) {
 	}
 }
 
+// sync syncs m with s and checks the mirror, and returns its path.
+func (s *served) sync(t *testing.T, m *mirror.Mirrors) string {
+	t.Helper()
+	path, err := m.Sync(context.Background(), s.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkMirror(t, path, s)
+	return path
+}
+
 // TestDumbLoose mirrors a repository of loose objects only, with a
 // branch and an annotated tag, from a static file server; a second Sync
 // fetches only the objects of a new commit, and removes a deleted branch;
@@ -138,11 +138,7 @@ func TestDumbLoose(t *testing.T) {
 	s.publish(t)
 
 	m := &mirror.Mirrors{Dir: t.TempDir()}
-	path, err := m.Sync(context.Background(), s.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkMirror(t, path, s)
+	path := s.sync(t, m)
 	if head := strings.TrimSpace(runGit(t, path, "symbolic-ref", "HEAD")); head != "refs/heads/main" {
 		t.Errorf("HEAD is %s", head)
 	}
@@ -157,10 +153,7 @@ func TestDumbLoose(t *testing.T) {
 	s.src.Write("a.txt", "three\n").Commit("three")
 	s.src.DeleteRef("refs/heads/dev")
 	s.publish(t)
-	if _, err := m.Sync(context.Background(), s.url); err != nil {
-		t.Fatal(err)
-	}
-	checkMirror(t, path, s)
+	s.sync(t, m)
 	second := s.srv.take()
 	// The new commit, its tree and the new a.txt; the old blobs and
 	// dir/ are already in the mirror.
@@ -192,11 +185,7 @@ func TestDumbPacked(t *testing.T) {
 	s.publish(t)
 
 	m := &mirror.Mirrors{Dir: t.TempDir()}
-	path, err := m.Sync(context.Background(), s.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkMirror(t, path, s)
+	s.sync(t, m)
 	first := s.srv.take()
 	if count(first, ".pack") != 1 || count(first, ".idx") != 1 || count(first, "/objects/")-count(first, "/objects/info/")-2 != 0 {
 		t.Errorf("first sync requested %q", first)
@@ -209,10 +198,7 @@ func TestDumbPacked(t *testing.T) {
 	runGit(t, s.src.Dir, "add", "b.txt")
 	runGit(t, s.src.Dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "new")
 	s.publish(t)
-	if _, err := m.Sync(context.Background(), s.url); err != nil {
-		t.Fatal(err)
-	}
-	checkMirror(t, path, s)
+	s.sync(t, m)
 	second := s.srv.take()
 	if count(second, ".pack") != 0 || count(second, ".idx") != 0 {
 		t.Errorf("second sync downloaded a pack again: %q", second)
@@ -225,13 +211,11 @@ func TestDumbPacked(t *testing.T) {
 // TestDumbAuth sends the token from the environment to a dumb server as
 // basic authentication, and never shows it in an error.
 func TestDumbAuth(t *testing.T) {
-	gitOrSkip(t)
-	root := t.TempDir()
-	src := gittest.NewAt(t, filepath.Join(root, "repo"))
-	src.Write("a.txt", "one\n").Commit("one")
-	runGit(t, filepath.Join(src.Dir, ".git"), "update-server-info")
+	s := newServed(t)
+	s.src.Write("a.txt", "one\n").Commit("one")
+	s.publish(t)
 	token := "tok-" + strings.Repeat("z9", 10)
-	files := http.FileServer(http.Dir(root))
+	files := http.FileServer(http.Dir(s.root))
 	var unauthenticated int
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if u, p, ok := r.BasicAuth(); !ok || u != "x-access-token" || p != token {
@@ -255,7 +239,7 @@ func TestDumbAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if unauthenticated != 0 || resolve(t, path, "refs/heads/main").String() != src.Head() {
+	if unauthenticated != 0 || resolve(t, path, "refs/heads/main").String() != s.src.Head() {
 		t.Errorf("%d requests without the token", unauthenticated)
 	}
 
@@ -313,6 +297,21 @@ func TestDumbHostile(t *testing.T) {
 			}
 			os.Truncate(packs[0], fi.Size()/2)
 		}, want: ".pack: "},
+		{name: "index claiming more objects than it holds", spoil: func(t *testing.T, s *served) {
+			runGit(t, s.git, "repack", "-a", "-d", "-q")
+			idxs, _ := filepath.Glob(filepath.Join(s.git, "objects", "pack", "*.idx"))
+			data, err := os.ReadFile(idxs[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Fan-out (after the 8-byte header): a million objects, all
+			// starting with byte 00.
+			for k := range 256 {
+				binary.BigEndian.PutUint32(data[8+4*k:], 1<<20)
+			}
+			os.Chmod(idxs[0], 0o644)
+			os.WriteFile(idxs[0], data, 0o644)
+		}, want: "inconsistent with object count"},
 		{name: "missing object", spoil: func(t *testing.T, s *served) {
 			s.src.RemoveObject(s.src.BlobID("main", "a.txt"))
 		}, want: "neither loose nor in a pack"},
@@ -379,10 +378,7 @@ func TestDumbFetchFails(t *testing.T) {
 		t.Errorf("main moved to %s after a failed fetch", got)
 	}
 	os.WriteFile(loose, data, 0o644)
-	if _, err := m.Sync(context.Background(), s.url); err != nil {
-		t.Fatal(err)
-	}
-	checkMirror(t, path, s)
+	s.sync(t, m)
 	if _, err := git.PlainOpen(path); err != nil {
 		t.Fatal(err)
 	}
@@ -397,16 +393,20 @@ func TestDumbStall(t *testing.T) {
 	defer mirror.SetIdleTimeout(200 * time.Millisecond)()
 	// Closed before the servers close, which wait for their handlers.
 	release := make(chan struct{})
+	// stall starts an object's body, one byte of 1000, and sends no more.
+	stall := func(w http.ResponseWriter) {
+		w.Header().Set("Content-Length", "1000")
+		w.Write([]byte{0x78})
+		w.(http.Flusher).Flush()
+		<-release
+	}
 	files := http.FileServer(http.Dir(s.root))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case strings.HasSuffix(r.URL.Path, "/HEAD"):
 			<-release // no answer
 		case strings.Contains(r.URL.Path, "/objects/"):
-			w.Header().Set("Content-Length", "1000")
-			w.Write([]byte{0x78})
-			w.(http.Flusher).Flush()
-			<-release // a body that stalls
+			stall(w)
 		default:
 			files.ServeHTTP(w, r)
 		}
@@ -420,10 +420,7 @@ func TestDumbStall(t *testing.T) {
 
 	srv2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(r.URL.Path, "/objects/") && !strings.Contains(r.URL.Path, "/info/") {
-			w.Header().Set("Content-Length", "1000")
-			w.Write([]byte{0x78})
-			w.(http.Flusher).Flush()
-			<-release
+			stall(w)
 			return
 		}
 		files.ServeHTTP(w, r)

@@ -151,7 +151,7 @@ func (m *Mirrors) Sync(ctx context.Context, rawURL string) (string, error) {
 		}
 	}
 	auth := m.auth(rawURL)
-	if _, err := os.Stat(filepath.Join(path, "HEAD")); err == nil {
+	if exists(path) {
 		repo, err := git.PlainOpen(path)
 		if err != nil {
 			return "", m.errorf(rawURL, "open mirror %s: %w", path, err)
@@ -162,6 +162,25 @@ func (m *Mirrors) Sync(ctx context.Context, rawURL string) (string, error) {
 		}
 		return path, nil
 	}
+	return m.clone(path, func(tmp string) error {
+		_, err := git.PlainCloneContext(ctx, tmp, true, &git.CloneOptions{URL: rawURL, Auth: auth, Mirror: true, Tags: git.NoTags})
+		if err != nil {
+			return m.errorf(rawURL, "clone: %w", err)
+		}
+		return nil
+	})
+}
+
+// exists reports whether a mirror was cloned at path.
+func exists(path string) bool {
+	_, err := os.Stat(filepath.Join(path, "HEAD"))
+	return err == nil
+}
+
+// clone makes a new mirror at path: fill clones into a temporary
+// directory under m.Dir, which is renamed to path once fill succeeded and
+// removed otherwise, so that a clone that fails leaves nothing behind.
+func (m *Mirrors) clone(path string, fill func(tmp string) error) (string, error) {
 	if err := os.MkdirAll(m.Dir, 0o700); err != nil {
 		return "", fmt.Errorf("mirror directory: %w", err)
 	}
@@ -170,9 +189,8 @@ func (m *Mirrors) Sync(ctx context.Context, rawURL string) (string, error) {
 		return "", fmt.Errorf("mirror directory: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	_, err = git.PlainCloneContext(ctx, tmp, true, &git.CloneOptions{URL: rawURL, Auth: auth, Mirror: true, Tags: git.NoTags})
-	if err != nil {
-		return "", m.errorf(rawURL, "clone: %w", err)
+	if err := fill(tmp); err != nil {
+		return "", err
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return "", fmt.Errorf("mirror %s: %w", path, err)
@@ -188,34 +206,25 @@ func (m *Mirrors) syncDumbAt(ctx context.Context, rawURL string, rem *remote, pa
 	if err != nil {
 		return "", m.errorf(rawURL, "%w", err)
 	}
-	if _, err := os.Stat(filepath.Join(path, "HEAD")); err == nil {
+	if exists(path) {
 		if err := m.syncDumb(ctx, rem, path, refs); err != nil {
 			return "", m.errorf(rawURL, "fetch (dumb HTTP): %w", err)
 		}
 		return path, nil
 	}
-	if err := os.MkdirAll(m.Dir, 0o700); err != nil {
-		return "", fmt.Errorf("mirror directory: %w", err)
-	}
-	tmp, err := os.MkdirTemp(m.Dir, ".clone-*")
-	if err != nil {
-		return "", fmt.Errorf("mirror directory: %w", err)
-	}
-	defer os.RemoveAll(tmp)
-	repo, err := git.PlainInit(tmp, true)
-	if err == nil {
-		_, err = repo.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{rawURL}, Fetch: mirrorRefs, Mirror: true})
-	}
-	if err != nil {
-		return "", fmt.Errorf("mirror %s: %w", tmp, err)
-	}
-	if err := m.syncDumb(ctx, rem, tmp, refs); err != nil {
-		return "", m.errorf(rawURL, "clone (dumb HTTP): %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return "", fmt.Errorf("mirror %s: %w", path, err)
-	}
-	return path, nil
+	return m.clone(path, func(tmp string) error {
+		repo, err := git.PlainInit(tmp, true)
+		if err == nil {
+			_, err = repo.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{rawURL}, Fetch: mirrorRefs, Mirror: true})
+		}
+		if err != nil {
+			return fmt.Errorf("mirror %s: %w", tmp, err)
+		}
+		if err := m.syncDumb(ctx, rem, tmp, refs); err != nil {
+			return m.errorf(rawURL, "clone (dumb HTTP): %w", err)
+		}
+		return nil
+	})
 }
 
 // auth returns the credentials for rawURL: the token for http(s), nil

@@ -6,7 +6,6 @@ import (
 	"net/http/cgi"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,12 +14,13 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/leakhound/leakhound/internal/gittest"
+	"github.com/leakhound/leakhound/internal/testtool"
 	"github.com/leakhound/leakhound/mirror"
 )
 
 func TestMain(m *testing.M) {
 	mirror.UseInProcessFileTransport()
-	os.Exit(m.Run())
+	os.Exit(testtool.Main(m))
 }
 
 func resolve(t *testing.T, path, ref string) plumbing.Hash {
@@ -87,13 +87,7 @@ func TestFileURL(t *testing.T) {
 // with the token from the environment sent as basic authentication, and
 // never in an error.
 func TestHTTP(t *testing.T) {
-	gitBin, err := exec.LookPath("git")
-	if err != nil {
-		if os.Getenv("LEAKHOUND_CI") != "" {
-			t.Fatal("git not found")
-		}
-		t.Skip("git not found: cannot serve smart HTTP")
-	}
+	gitBin := testtool.Need(t, "git", "git")
 	root := t.TempDir()
 	src := gittest.NewAt(t, filepath.Join(root, "repo"))
 	src.Write("a.txt", "one\n").Commit("one")
@@ -116,7 +110,7 @@ func TestHTTP(t *testing.T) {
 
 	t.Setenv(mirror.TokenEnv, "wrong-"+token)
 	bad := mirror.FromEnv(t.TempDir())
-	_, err = bad.Sync(context.Background(), url)
+	_, err := bad.Sync(context.Background(), url)
 	if err == nil {
 		t.Fatal("a wrong token was accepted")
 	}

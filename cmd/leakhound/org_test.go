@@ -8,12 +8,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/gittest"
+	"github.com/leakhound/leakhound/internal/testtool"
 )
 
 // orgRepos builds three repositories holding the seed recipes' GitHub
@@ -225,21 +225,13 @@ func TestScanCacheCLI(t *testing.T) {
 // that added it; with a second repository that is not there, the scan
 // still reports the first and exits 2.
 func TestScanDumbHTTP(t *testing.T) {
-	gitBin, err := exec.LookPath("git")
-	if err != nil {
-		if os.Getenv("LEAKHOUND_CI") != "" {
-			t.Fatal("git not found")
-		}
-		t.Skip("git not found: cannot prepare a repository for dumb HTTP")
-	}
+	testtool.Need(t, "git", "git")
 	root := t.TempDir()
 	src := gittest.NewAt(t, filepath.Join(root, "repo"))
 	src.Write("README.md", "# service\n").Commit("init")
 	leaky := src.Write("ci.env", "GITHUB_TOKEN="+gittest.Secrets()["github-token"]+"\n").Commit("ci")
 	src.Write("README.md", "# service, documented\n").Commit("docs")
-	if out, err := exec.Command(gitBin, "-C", filepath.Join(src.Dir, ".git"), "update-server-info").CombinedOutput(); err != nil {
-		t.Fatalf("update-server-info: %v\n%s", err, out)
-	}
+	mustGit(t, nil, filepath.Join(src.Dir, ".git"), "update-server-info")
 	srv := httptest.NewServer(http.FileServer(http.Dir(root)))
 	defer srv.Close()
 	url := srv.URL + "/repo/.git"
