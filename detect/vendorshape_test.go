@@ -189,6 +189,18 @@ func TestLengthRange(t *testing.T) {
 	}
 }
 
+// secretPrefixes returns the literal prefixes that the secret of a rule
+// begins with (as vendorShapes reads them): those of its value format when it has one, else those of
+// the capture group that holds its secret (group, or the group named
+// secret). It returns nil when the secret has no literal start.
+func secretPrefixes(value *string, regex string, group int) []prefix {
+	target := secretFormat(value, regex, group)
+	if target == nil {
+		return nil
+	}
+	return literalStarts(target, 0)
+}
+
 // TestSecretPrefixesSimplifyOnlyTheGroup holds secretPrefixes, which
 // simplifies only the secret's group, to what simplifying the whole regex
 // first gives, for every default rule and for groups Simplify drops.
