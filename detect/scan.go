@@ -578,8 +578,6 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 		if standIn {
 			return Match{}, matchDropped
 		}
-	}
-	if r.generic && r.store == nil {
 		// A vendor's value cut short: the vendor's rule judges it (see
 		// cutShort).
 		short := d.cutShort(r, text, loc, secret)
