@@ -73,23 +73,12 @@ func BenchmarkNewShort(b *testing.B) {
 // dense with matches, so that it is the verdict on each match (names,
 // entropy, stand-ins, allowlists, path) that costs, not the prefilter.
 func BenchmarkDetectExamples(b *testing.B) {
-	cfg, err := config.DefaultWithExamples()
-	if err != nil {
-		b.Fatal(err)
-	}
-	d, err := New(cfg, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	d := examplesDetector(b)
 	var frags []leak.Fragment
 	size := 0
-	for _, r := range cfg.Rules {
+	for _, r := range d.rules {
 		for _, ex := range r.Examples {
-			path := ex.Path
-			if path == "" {
-				path = "example.txt"
-			}
-			frags = append(frags, leak.Fragment{Content: []byte(ex.Text), Sources: []leak.Source{{Path: path}}})
+			frags = append(frags, leak.Fragment{Content: []byte(ex.Text), Sources: []leak.Source{{Path: examplePath(ex)}}})
 			size += len(ex.Text)
 		}
 	}

@@ -123,13 +123,12 @@ type compiled struct {
 	anyPathOnly *re2.Regexp
 
 	// prefixes are the literal prefixes of vendor formats (see
-	// vendorPrefixes), built once on first use.
-	prefixOnce sync.Once
-	prefixes   []string
-	// formats are the vendor formats of one length with a distinctive
-	// literal prefix (see vendorFormats), built once on first use.
-	formatOnce sync.Once
-	formats    []vendorFormat
+	// vendorPrefixes) and formats the vendor formats of one length with a
+	// distinctive literal prefix (see vendorFormats), both built once on
+	// first use (see vendorShapes).
+	shapeOnce sync.Once
+	prefixes  []string
+	formats   []vendorFormat
 }
 
 type rule struct {

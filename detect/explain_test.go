@@ -9,6 +9,21 @@ import (
 	"github.com/leakhound/leakhound/leak"
 )
 
+// examplesDetector returns a Detector of the default rules loaded with
+// their examples and near misses, as `leakhound rules test` loads them.
+func examplesDetector(tb testing.TB) *Detector {
+	tb.Helper()
+	cfg, err := config.DefaultWithExamples()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
+
 // TestExplainAgreesWithDetect holds Explain to Detect on every example and
 // near miss of the default rules, loaded and scanned as `leakhound rules
 // test` does (config.DefaultWithExamples, CheckExamples): Explain keeps a
@@ -23,14 +38,7 @@ import (
 // specific rule's match at the same place outranks (see dedupe), which
 // Explain, running one rule, does not see.
 func TestExplainAgreesWithDetect(t *testing.T) {
-	cfg, err := config.DefaultWithExamples()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := New(cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := examplesDetector(t)
 	// Under -race the regex engine is some fifty times slower: every
 	// fourth rule's examples then.
 	step := 1

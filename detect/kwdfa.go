@@ -48,7 +48,7 @@ func newKwDFA(kws []string) *kwDFA {
 			}
 		}
 	}
-	if states > maxKwDFAStates/max(int(d.nclass)+1, 1) {
+	if states > maxKwDFAStates/(int(d.nclass)+1) {
 		return nil
 	}
 	d.nclass++ // class 0: bytes in no keyword

@@ -127,7 +127,8 @@ func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 		if 2*g+1 >= len(loc) || loc[2*g] < 0 {
 			continue
 		}
-		if !nc.secretName(identifier(text, loc[2*g], loc[2*g+1])) || comparedField(text, loc[2*g], loc[2*g+1]) {
+		start, end := identSpan(text, loc[2*g], loc[2*g+1])
+		if !nc.secretName(string(text[start:end])) || comparedField(text, start, end) {
 			return false
 		}
 	}
@@ -160,18 +161,12 @@ func (nc *nameCheck) after(loc []int) int {
 	return max(next, loc[0]+1)
 }
 
-// comparedField reports whether the name at text[start:end] is a field
-// (got.Token, res->secret) compared with a literal (==, !=, === or !==
-// right after it, past its closing quotes, or right before it): what a test
-// or a parser expects, not a credential the code checks (password ==
-// "..." is one).
+// comparedField reports whether the identifier text[start:end] (see
+// identSpan) is a field (got.Token, res->secret) compared with a literal
+// (==, !=, === or !== right after it, past its closing quotes, or right
+// before it): what a test or a parser expects, not a credential the code
+// checks (password == "..." is one).
 func comparedField(text []byte, start, end int) bool {
-	for start > 0 && identChar(text[start-1]) {
-		start--
-	}
-	for end < len(text) && identChar(text[end]) {
-		end++
-	}
 	field := bytes.IndexByte(text[start:end], '.') >= 0 || start >= 2 && text[start-2] == '-' && text[start-1] == '>'
 	if !field {
 		return false
@@ -188,13 +183,20 @@ func identChar(c byte) bool {
 
 // identifier returns the whole identifier around text[start:end].
 func identifier(text []byte, start, end int) string {
+	start, end = identSpan(text, start, end)
+	return string(text[start:end])
+}
+
+// identSpan returns where the whole identifier around text[start:end]
+// starts and ends.
+func identSpan(text []byte, start, end int) (int, int) {
 	for start > 0 && identChar(text[start-1]) {
 		start--
 	}
 	for end < len(text) && identChar(text[end]) {
 		end++
 	}
-	return string(text[start:end])
+	return start, end
 }
 
 // part is a part of a name: name[start:end].

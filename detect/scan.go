@@ -519,8 +519,9 @@ const (
 // verdict judges the match loc of r's regex in the window text, which
 // starts at offset w0 of content, on what depends on content alone, one
 // stage after the other: the names the value is assigned to, the secret
-// group, the entropy floor, a built asset's file name, the stand-in
-// filter, an inline allow, the allowlists that look at content. It
+// group, the entropy floor, a built asset's file name, the stand-in and
+// cut-short filters, an inline allow, the allowlists that look at
+// content. It
 // returns the Match, placed in content, and the outcome: kept, or how it
 // was dropped. Finding judges the rest at each source (see sourceVerdict).
 //
@@ -578,8 +579,6 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 		if standIn {
 			return Match{}, matchDropped
 		}
-	}
-	if r.generic && r.store == nil {
 		// A vendor's value cut short: the vendor's rule judges it (see
 		// cutShort).
 		short := d.cutShort(r, text, loc, secret)

@@ -26,28 +26,9 @@ type vendorFormat struct {
 
 // vendorFormats returns the formats of one length of the secrets of d's
 // rules not tagged generic that begin with a distinctive prefix (see
-// distinctivePrefix) in one case only; built once, on first use.
+// distinctivePrefix) in one case only (see vendorShapes).
 func (d *Detector) vendorFormats() []vendorFormat {
-	d.formatOnce.Do(func() {
-		for _, r := range d.rules {
-			if r.generic || r.Regex == "" || r.StorePath != "" || len(r.Tags) == 0 || len(r.Tags[0]) < 3 {
-				continue
-			}
-			target := secretFormat(&r.Rule.Value, r.Regex, r.SecretGroup)
-			if target == nil {
-				continue
-			}
-			lo, hi, ok := lengthRange(target, 0)
-			if !ok || lo != hi {
-				continue
-			}
-			for _, p := range literalStarts(target, 0) {
-				if !p.fold && distinctivePrefix(strings.ToLower(p.text)) {
-					d.formats = append(d.formats, vendorFormat{strings.ToLower(r.Tags[0]), p.text, lo})
-				}
-			}
-		}
-	})
+	d.shapeOnce.Do(d.vendorShapes)
 	return d.formats
 }
 

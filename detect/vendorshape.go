@@ -20,26 +20,51 @@ import (
 
 // vendorPrefixes returns the literal prefixes, as written, that the
 // secrets of d's rules not tagged generic begin with when the rule takes
-// them in one case only; built once, on first use. A prefix counts when it
-// is distinctive: at least four characters, or three with a separator
-// (sk-, pk_), and not a word that starts any value (secret_, api-).
+// them in one case only (see vendorShapes). A prefix counts when it is
+// distinctive: at least four characters, or three with a separator (sk-,
+// pk_), and not a word that starts any value (secret_, api-).
 func (d *Detector) vendorPrefixes() []string {
-	d.prefixOnce.Do(func() {
-		seen := map[string]bool{}
-		for _, r := range d.rules {
-			if r.generic || r.Regex == "" || r.StorePath != "" {
+	d.shapeOnce.Do(d.vendorShapes)
+	return d.prefixes
+}
+
+// vendorShapes fills in d.prefixes (see vendorPrefixes) and d.formats (see
+// vendorFormats) in one pass over the rules: both come from the literal
+// starts of each rule's secret format, whose parse is what costs (some
+// 6 ms for the default pack, which a hook pays once).
+func (d *Detector) vendorShapes() {
+	seen := map[string]bool{}
+	for _, r := range d.rules {
+		if r.generic || r.Regex == "" || r.StorePath != "" {
+			continue
+		}
+		target := secretFormat(&r.Rule.Value, r.Regex, r.SecretGroup)
+		if target == nil {
+			continue
+		}
+		starts := literalStarts(target, 0)
+		if len(starts) == 0 {
+			continue
+		}
+		length := 0 // the one length of every value; 0: none
+		if len(r.Tags) > 0 && len(r.Tags[0]) >= 3 {
+			if lo, hi, ok := lengthRange(target, 0); ok && lo == hi {
+				length = lo
+			}
+		}
+		for _, p := range starts {
+			if p.fold || !distinctivePrefix(strings.ToLower(p.text)) {
 				continue
 			}
-			for _, p := range secretPrefixes(&r.Rule.Value, r.Regex, r.SecretGroup) {
-				if p.fold || !distinctivePrefix(strings.ToLower(p.text)) || seen[p.text] {
-					continue
-				}
+			if !seen[p.text] {
 				seen[p.text] = true
 				d.prefixes = append(d.prefixes, p.text)
 			}
+			if length > 0 {
+				d.formats = append(d.formats, vendorFormat{strings.ToLower(r.Tags[0]), p.text, length})
+			}
 		}
-	})
-	return d.prefixes
+	}
 }
 
 // distinctivePrefix reports whether p is long and particular enough that a
@@ -65,18 +90,6 @@ var commonPrefixes = map[string]bool{
 	"access_token": true, "private": true, "token": true, "pat": true, "live": true,
 	"test": true, "server": true, "mobile": true, "sdk": true, "db": true, "prd": true,
 	"sha1": true, "pass": true, "password": true, "auth": true,
-}
-
-// secretPrefixes returns the literal prefixes that the secret of a rule
-// begins with: those of its value format when it has one, else those of
-// the capture group that holds its secret (group, or the group named
-// secret). It returns nil when the secret has no literal start.
-func secretPrefixes(value *string, regex string, group int) []prefix {
-	target := secretFormat(value, regex, group)
-	if target == nil {
-		return nil
-	}
-	return literalStarts(target, 0)
 }
 
 // secretFormat returns the parsed, simplified format of a rule's secret:

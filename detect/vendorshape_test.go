@@ -101,14 +101,7 @@ func TestAssetName(t *testing.T) {
 // generic rule could take, and over the real-looking values next to them,
 // which are still found.
 func TestDefaultPackStandIns(t *testing.T) {
-	cfg, err := config.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := New(cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := defaultDetector(t)
 	for _, c := range []struct {
 		text  string
 		found bool
@@ -134,14 +127,7 @@ func TestDefaultPackStandIns(t *testing.T) {
 // A generic rule leaves a vendor's value cut short to the vendor's rule
 // only when the name, the prefix and the format's one length all say so.
 func TestDefaultPackCutShort(t *testing.T) {
-	cfg, err := config.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := New(cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := defaultDetector(t)
 	// Assembled at run time: the self-scan must not find them.
 	full := "sb_" + "secret_" + "Qm7tZp2Lx9Vr4Kw8Nc3Hj6_Yd5Fb1Gs"
 	cut := full[:len(full)-2]
@@ -187,6 +173,18 @@ func TestLengthRange(t *testing.T) {
 			t.Errorf("%s: got %d, %d, %v; want %d, %d, %v", c.re, lo, hi, ok, c.lo, c.hi, c.ok)
 		}
 	}
+}
+
+// secretPrefixes returns the literal prefixes that the secret of a rule
+// begins with (as vendorShapes reads them): those of its value format when it has one, else those of
+// the capture group that holds its secret (group, or the group named
+// secret). It returns nil when the secret has no literal start.
+func secretPrefixes(value *string, regex string, group int) []prefix {
+	target := secretFormat(value, regex, group)
+	if target == nil {
+		return nil
+	}
+	return literalStarts(target, 0)
 }
 
 // TestSecretPrefixesSimplifyOnlyTheGroup holds secretPrefixes, which
