@@ -194,7 +194,7 @@ func (h *History) replayRecord(ctx context.Context, c LastScanCache, tips string
 			return nil, false
 		}
 	}
-	if len(fillCommitMetas(h.Repo, fs)) > 0 {
+	if len(fillCommitMetas(h.Repo, fs, nil)) > 0 {
 		return nil, false
 	}
 	for _, e := range rec.Errors {
@@ -262,17 +262,19 @@ func detectSecret(d *detect.Detector, f *leak.Finding, pl *secretPlace, content 
 }
 
 // fillCommitMetas sets the author, e-mail, date and message of every
-// commit fs name, read from the commits; it returns the errors.
-func fillCommitMetas(repo *gitwalk.Repo, fs []leak.Finding) []error {
+// commit fs name for which want is true (nil: every commit), read from the
+// commits; it returns the errors.
+func fillCommitMetas(repo *gitwalk.Repo, fs []leak.Finding, want func(string) bool) []error {
 	var ids []string
-	for i := range fs {
-		if c := fs[i].Commit; c != "" {
+	add := func(c string) {
+		if c != "" && (want == nil || want(c)) {
 			ids = append(ids, c)
 		}
+	}
+	for i := range fs {
+		add(fs[i].Commit)
 		for _, l := range fs[i].Locations {
-			if l.Commit != "" {
-				ids = append(ids, l.Commit)
-			}
+			add(l.Commit)
 		}
 	}
 	if len(ids) == 0 {
