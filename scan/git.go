@@ -78,10 +78,12 @@ func (h *History) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 func (h *History) Prior(id string) ([]byte, bool, error) { return h.git.prior(id) }
 
 func (h *History) recordWalk(inert map[string][]string) {
-	if h.git.walk != nil && h.git.plan != nil {
+	if h.recordsWalk() {
 		h.git.walk.record(h.git.plan, inert)
 	}
 }
+
+func (h *History) recordsWalk() bool { return h.git.walk != nil && h.git.plan != nil }
 
 // InHead implements Versioned.
 func (h *History) InHead(fs []leak.Finding) (Head, []string) {
