@@ -159,11 +159,15 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 	// A re-scan of every ref that the last scan's record answers (see
 	// LastScanCache) reads nothing of history.
 	h, _ := src.(*History)
+	var last LastScanCache
+	if h != nil {
+		last = h.lastScanCache(opts)
+	}
 	var tips string
-	if h != nil && h.lastScanCache(opts) != nil {
+	if last != nil {
 		var rep *report.Report
 		newDetector := func() (*detect.Detector, error) { return opts.Detectors.get(cfg, builtIn, opts, dopts) }
-		if rep, tips = h.replay(ctx, opts, newDetector, start); rep != nil {
+		if rep, tips = h.replay(ctx, last, opts, newDetector, start); rep != nil {
 			return rep, nil
 		}
 	}
@@ -287,8 +291,8 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		}
 		return rep, ErrInterrupted
 	}
-	if h != nil && h.lastScanCache(opts) != nil {
-		h.recordLast(opts, tips, e, rep)
+	if last != nil {
+		h.recordLast(last, opts, tips, e, rep)
 	}
 	return rep, nil
 }
