@@ -808,10 +808,9 @@ func (w *walker) diffCommit(lc *leak.Commit) error {
 	}
 	var kept []stateChange
 	for i, ch := range changes {
-		prior := priors[i]
-		if len(prior) == 0 && len(deleted) > 0 && ch.mode.IsFile() {
-			prior = renameSources(ch, deleted)
-		}
+		// The rename sources are resolved here, not by record, to be kept
+		// in the state.
+		prior := priorOrRenamed(ch, priors[i], deleted)
 		w.record(lc, ch, prior, nil)
 		if w.next != nil {
 			kept = append(kept, stateChange{path: ch.path, mode: ch.mode, blob: ch.new, prior: prior})
@@ -860,9 +859,7 @@ func (w *walker) record(lc *leak.Commit, ch change, prior []plumbing.Hash, delet
 	case !ch.mode.IsFile(): // IsFile holds for symbolic links too
 		return
 	}
-	if len(prior) == 0 && len(deleted) > 0 {
-		prior = renameSources(ch, deleted)
-	}
+	prior = priorOrRenamed(ch, prior, deleted)
 	src := leak.Source{Path: ch.path, Commit: lc}
 	if len(prior) > 0 {
 		src.Prior = make([]string, len(prior))
@@ -881,6 +878,16 @@ func (w *walker) record(lc *leak.Commit, ch change, prior []plumbing.Hash, delet
 		return
 	}
 	b.sources = append(b.sources, src)
+}
+
+// priorOrRenamed returns prior, the earlier versions of the file ch adds or
+// changes; for a file without any, what it was renamed from among deleted
+// (see renameSources).
+func priorOrRenamed(ch change, prior []plumbing.Hash, deleted []deletion) []plumbing.Hash {
+	if len(prior) == 0 && len(deleted) > 0 && ch.mode.IsFile() {
+		return renameSources(ch, deleted)
+	}
+	return prior
 }
 
 // renameSources guesses what an added file was renamed from: a removed file

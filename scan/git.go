@@ -78,10 +78,12 @@ func (h *History) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 func (h *History) Prior(id string) ([]byte, bool, error) { return h.git.prior(id) }
 
 func (h *History) recordWalk(inert map[string][]string) {
-	if h.git.walk != nil && h.git.plan != nil {
+	if h.recordsWalk() {
 		h.git.walk.record(h.git.plan, inert)
 	}
 }
+
+func (h *History) recordsWalk() bool { return h.git.walk != nil && h.git.plan != nil }
 
 // InHead implements Versioned.
 func (h *History) InHead(fs []leak.Finding) (Head, []string) {
@@ -256,32 +258,7 @@ func (g *gitState) fillCommits(fs []leak.Finding) []string {
 	if g.plan == nil {
 		return nil
 	}
-	var ids []string
-	for i := range fs {
-		if c := fs[i].Commit; c != "" && g.plan.Unread(c) {
-			ids = append(ids, c)
-		}
-		for _, l := range fs[i].Locations {
-			if l.Commit != "" && g.plan.Unread(l.Commit) {
-				ids = append(ids, l.Commit)
-			}
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	metas, errs := g.repo.CommitMetas(ids)
-	fill := func(l *leak.Location) {
-		if m, ok := metas[l.Commit]; ok {
-			l.Author, l.Email, l.Date, l.Message = m.Author, m.Email, m.Date, m.Message
-		}
-	}
-	for i := range fs {
-		fill(&fs[i].Location)
-		for j := range fs[i].Locations {
-			fill(&fs[i].Locations[j])
-		}
-	}
+	errs := fillCommitMetas(g.repo, fs, g.plan.Unread)
 	var ws []string
 	for _, err := range errs {
 		ws = append(ws, "cannot read a finding's commit: "+err.Error())

@@ -110,36 +110,33 @@ func (h *History) lastScanCache(opts Options) LastScanCache {
 	return c
 }
 
-// replay returns the last scan's report when the record answers this scan
-// (see LastScanCache), and nil otherwise: the scan then runs.
+// replay returns the last scan's report when c's record answers this
+// scan (see LastScanCache), and nil otherwise: the scan then runs.
 // newDetector builds a detector of the scan's rules, when a secret's place
 // cannot be checked and the blob must be scanned again to find it.
 //
 // It also returns the digest of the refs (see gitwalk.Repo.TipsDigest) it read,
 // or "" when they could not be read, for recordLast.
-func (h *History) replay(ctx context.Context, opts Options, newDetector func() (*detect.Detector, error), start time.Time) (*report.Report, string) {
-	c := h.lastScanCache(opts)
+func (h *History) replay(ctx context.Context, c LastScanCache, opts Options, newDetector func() (*detect.Detector, error), start time.Time) (*report.Report, string) {
 	tips, err := h.Repo.TipsDigest()
 	if err != nil {
 		return nil, ""
 	}
-	rep, ok := h.replayRecord(ctx, c, tips, opts, newDetector, start)
-	if !ok {
-		return nil, tips
-	}
-	return rep, tips
+	return h.replayRecord(ctx, c, tips, opts, newDetector, start), tips
 }
 
-func (h *History) replayRecord(ctx context.Context, c LastScanCache, tips string, opts Options, newDetector func() (*detect.Detector, error), start time.Time) (*report.Report, bool) {
+// replayRecord returns the report of c's record if it answers a scan
+// beginning at tips, or nil.
+func (h *History) replayRecord(ctx context.Context, c LastScanCache, tips string, opts Options, newDetector func() (*detect.Detector, error), start time.Time) *report.Report {
 	if c.LastScan() == nil {
-		return nil, false
+		return nil
 	}
 	var rec lastScan
 	if json.Unmarshal(c.LastScan(), &rec) != nil || rec.Version != lastScanVersion || len(rec.Places) != len(rec.Findings) {
-		return nil, false
+		return nil
 	}
 	if rec.Settings != settingsDigest(opts) || rec.Tips != tips {
-		return nil, false
+		return nil
 	}
 	maxSize := opts.MaxFileSize
 	if maxSize <= 0 {
@@ -152,14 +149,14 @@ func (h *History) replayRecord(ctx context.Context, c LastScanCache, tips string
 	for _, e := range rec.Errors {
 		id, ok := strings.CutPrefix(e.Item, "blob ")
 		if !ok {
-			return nil, false
+			return nil
 		}
 		blob, err := gitwalk.ParseID(id)
 		if err != nil {
-			return nil, false
+			return nil
 		}
 		if _, err := rd.Blob(blob, maxSize); err == nil {
-			return nil, false
+			return nil
 		}
 	}
 	fs := slices.Clone(rec.Findings)
@@ -174,10 +171,10 @@ func (h *History) replayRecord(ctx context.Context, c LastScanCache, tips string
 		if !ok {
 			id, err := gitwalk.ParseID(f.BlobID)
 			if err != nil {
-				return nil, false
+				return nil
 			}
 			if content, err = rd.Blob(id, maxSize); err != nil {
-				return nil, false
+				return nil
 			}
 			contents[f.BlobID] = content
 		}
@@ -187,20 +184,20 @@ func (h *History) replayRecord(ctx context.Context, c LastScanCache, tips string
 		if d == nil {
 			var err error
 			if d, err = newDetector(); err != nil {
-				return nil, false
+				return nil
 			}
 		}
 		if !detectSecret(d, f, pl, content) {
-			return nil, false
+			return nil
 		}
 	}
-	if len(fillCommitMetas(h.Repo, fs)) > 0 {
-		return nil, false
+	if len(fillCommitMetas(h.Repo, fs, nil)) > 0 {
+		return nil
 	}
 	for _, e := range rec.Errors {
 		if opts.OnError != nil {
 			if err := opts.OnError(e.Item, errors.New(e.Err)); err != nil {
-				return nil, false
+				return nil
 			}
 		}
 	}
@@ -218,9 +215,9 @@ func (h *History) replayRecord(ctx context.Context, c LastScanCache, tips string
 	sum.Source, sum.Mode, sum.Range = h.Name, "git", h.Label
 	sum.Duration = time.Since(start)
 	if ctx.Err() != nil {
-		return nil, false
+		return nil
 	}
-	return &report.Report{Findings: fs, Summary: sum}, true
+	return &report.Report{Findings: fs, Summary: sum}
 }
 
 // placeSecret sets f's Secret and Match from content at pl, if the hashes
@@ -262,17 +259,19 @@ func detectSecret(d *detect.Detector, f *leak.Finding, pl *secretPlace, content 
 }
 
 // fillCommitMetas sets the author, e-mail, date and message of every
-// commit fs name, read from the commits; it returns the errors.
-func fillCommitMetas(repo *gitwalk.Repo, fs []leak.Finding) []error {
+// commit fs name for which want is true (nil: every commit), read from the
+// commits; it returns the errors.
+func fillCommitMetas(repo *gitwalk.Repo, fs []leak.Finding, want func(string) bool) []error {
 	var ids []string
-	for i := range fs {
-		if c := fs[i].Commit; c != "" {
+	add := func(c string) {
+		if c != "" && (want == nil || want(c)) {
 			ids = append(ids, c)
 		}
+	}
+	for i := range fs {
+		add(fs[i].Commit)
 		for _, l := range fs[i].Locations {
-			if l.Commit != "" {
-				ids = append(ids, l.Commit)
-			}
+			add(l.Commit)
 		}
 	}
 	if len(ids) == 0 {
@@ -293,19 +292,15 @@ func fillCommitMetas(repo *gitwalk.Repo, fs []leak.Finding) []error {
 	return errs
 }
 
-// recordLast keeps, in a LastScanCache, the record of a finished scan of
+// recordLast keeps, in c (see lastScanCache), the record of a finished scan of
 // every ref whose report is rep, taken before it began at tips (""
 // when the refs could not be read: no record). A scan that met problems
 // other than blobs it could not read, or reported a secret held by a tag
 // that points at a blob or a tree (whose pseudo-commit is not a commit to
 // read again), leaves no record.
-func (h *History) recordLast(opts Options, tips string, e *engine, rep *report.Report) {
-	c := h.lastScanCache(opts)
-	if c == nil {
-		return
-	}
-	rec, ok := h.lastRecord(opts, tips, e, rep)
-	if !ok {
+func (h *History) recordLast(c LastScanCache, opts Options, tips string, e *engine, rep *report.Report) {
+	rec := h.lastRecord(opts, tips, e, rep)
+	if rec == nil {
 		c.SetLastScan(nil)
 		return
 	}
@@ -317,23 +312,25 @@ func (h *History) recordLast(opts Options, tips string, e *engine, rep *report.R
 	c.SetLastScan(b)
 }
 
-func (h *History) lastRecord(opts Options, tips string, e *engine, rep *report.Report) (*lastScan, bool) {
+// lastRecord returns the record of a scan of every ref that began at tips
+// and reported rep, or nil when the scan leaves none (see recordLast).
+func (h *History) lastRecord(opts Options, tips string, e *engine, rep *report.Report) *lastScan {
 	if tips == "" || h.git.plan == nil {
-		return nil, false
+		return nil
 	}
 	// The refs must still be what the scan began with.
 	if now, err := h.Repo.TipsDigest(); err != nil || now != tips {
-		return nil, false
+		return nil
 	}
 	e.mu.Lock()
 	errs, tooMany := slices.Clone(e.errItems), e.nerrs != len(e.errItems)
 	e.mu.Unlock()
 	if tooMany {
-		return nil, false
+		return nil
 	}
 	for _, er := range errs {
 		if !strings.HasPrefix(er.Item, "blob ") {
-			return nil, false
+			return nil
 		}
 	}
 	// The matches of each blob read, to place each finding's secret.
@@ -350,17 +347,17 @@ func (h *History) lastRecord(opts Options, tips string, e *engine, rep *report.R
 	rec.Places = make([]secretPlace, len(rep.Findings))
 	for i, f := range rep.Findings {
 		if f.Commit == "" {
-			return nil, false
+			return nil
 		}
 		for _, l := range f.Locations {
 			if l.Commit == "" {
-				return nil, false
+				return nil
 			}
 		}
 		if f.Secret != "" || f.Match != "" {
 			pl, ok := placeOf(&f, byBlob[f.BlobID])
 			if !ok {
-				return nil, false
+				return nil
 			}
 			rec.Places[i] = pl
 		}
@@ -372,7 +369,7 @@ func (h *History) lastRecord(opts Options, tips string, e *engine, rep *report.R
 		}
 		rec.Findings[i] = f
 	}
-	return rec, true
+	return rec
 }
 
 // placeOf finds the match that gave f among ms, the matches of f's blob.

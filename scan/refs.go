@@ -192,12 +192,7 @@ func (g *gitState) holdsAt(tip gitwalk.ID, name string, fs []leak.Finding, want 
 				held[i], sure = true, false
 				break
 			}
-			// A decoded secret is written encoded: look for what is written.
-			written := f.Secret
-			if f.Decoded != "" {
-				written = f.Match
-			}
-			if bytes.Contains(content, []byte(written)) {
+			if bytes.Contains(content, []byte(written(f))) {
 				held[i] = true
 				break
 			}
@@ -221,13 +216,18 @@ func tipKeyOf(tip gitwalk.ID, f *leak.Finding) tipKey {
 		h.Write([]byte(p))
 		h.Write([]byte{0})
 	}
-	written := f.Secret
-	if f.Decoded != "" {
-		written = f.Match
-	}
 	h.Write([]byte{1})
-	h.Write([]byte(written))
+	h.Write([]byte(written(f)))
 	var k tipKey
 	copy(k[:], h.Sum(nil))
 	return k
+}
+
+// written is f's secret as its file holds it: a decoded secret is written
+// encoded, as its match.
+func written(f *leak.Finding) string {
+	if f.Decoded != "" {
+		return f.Match
+	}
+	return f.Secret
 }

@@ -159,11 +159,15 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 	// A re-scan of every ref that the last scan's record answers (see
 	// LastScanCache) reads nothing of history.
 	h, _ := src.(*History)
+	var last LastScanCache
+	if h != nil {
+		last = h.lastScanCache(opts)
+	}
 	var tips string
-	if h != nil && h.lastScanCache(opts) != nil {
+	if last != nil {
 		var rep *report.Report
 		newDetector := func() (*detect.Detector, error) { return opts.Detectors.get(cfg, builtIn, opts, dopts) }
-		if rep, tips = h.replay(ctx, opts, newDetector, start); rep != nil {
+		if rep, tips = h.replay(ctx, last, opts, newDetector, start); rep != nil {
 			return rep, nil
 		}
 	}
@@ -204,15 +208,19 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		return nil, e.tally.ruleErr
 	}
 
-	e.attribute(versioned)
-	rep := &report.Report{Findings: e.col.Findings()}
 	// A scan that could not read some objects is remembered all the same
 	// (the walk keeps what it read, see gitwalk.WalkState; a blob that could
 	// not be read is not in the cache): the next scan tries again only what
-	// failed.
+	// failed. An interrupted scan, or one whose source keeps no walk, needs
+	// no inert blobs, nor the occurrences they are found from.
 	recorder, _ := src.(walkRecorder)
+	if interrupted || (recorder != nil && !recorder.recordsWalk()) {
+		recorder = nil
+	}
+	e.attribute(versioned, recorder != nil)
+	rep := &report.Report{Findings: e.col.Findings()}
 	var inert map[string][]string
-	if recorder != nil && !interrupted {
+	if recorder != nil {
 		inert = e.inert(rep.Findings)
 	}
 	if b := opts.Settings.Baseline; b != nil {
@@ -232,7 +240,7 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 			rep.Findings[i].InHead = true
 		}
 	}
-	if recorder != nil && !interrupted {
+	if recorder != nil {
 		// After InHead, which notes what each ref's tip holds.
 		recorder.recordWalk(inert)
 	}
@@ -283,8 +291,8 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		}
 		return rep, ErrInterrupted
 	}
-	if h != nil && h.lastScanCache(opts) != nil {
-		h.recordLast(opts, tips, e, rep)
+	if last != nil {
+		h.recordLast(last, opts, tips, e, rep)
 	}
 	return rep, nil
 }
@@ -358,8 +366,9 @@ func (e *engine) errors() int {
 // introduced a secret if the secret is not in any of the source's prior
 // blobs (the parents' versions of the file, or what it was renamed from).
 // Occurrences that introduced nothing new (a renamed or edited file still
-// holding the secret) only add locations to findings.
-func (e *engine) attribute(v Versioned) {
+// holding the secret) only add locations to findings. With occurs, it
+// also notes where each occurrence lies, for inert.
+func (e *engine) attribute(v Versioned, occurs bool) {
 	// What each blob read holds, by fingerprint of rule and secret; and
 	// what the blobs a cache spared hold, as the cache remembers it.
 	holds := make(map[string]map[string]bool, len(e.found)+len(e.known))
@@ -400,8 +409,10 @@ func (e *engine) attribute(v Versioned) {
 		f     leak.Finding
 		order int
 	}
-	e.occurs = map[occurrence][]string{}
-	e.blobFPs = map[string][]string{}
+	if occurs {
+		e.occurs = map[occurrence][]string{}
+		e.blobFPs = map[string][]string{}
+	}
 	var old []seen
 	for _, bm := range e.found {
 		for _, src := range bm.sources {
@@ -418,9 +429,11 @@ func (e *engine) attribute(v Versioned) {
 						break
 					}
 				}
-				o := occurrenceOf(f.Fingerprint, f.Location)
-				e.occurs[o] = append(e.occurs[o], bm.blob)
-				e.blobFPs[bm.blob] = append(e.blobFPs[bm.blob], f.Fingerprint)
+				if occurs {
+					o := occurrenceOf(f.Fingerprint, f.Location)
+					e.occurs[o] = append(e.occurs[o], bm.blob)
+					e.blobFPs[bm.blob] = append(e.blobFPs[bm.blob], f.Fingerprint)
+				}
 				if isNew {
 					e.col.Add(f, order(src))
 				} else {

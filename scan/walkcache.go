@@ -34,12 +34,15 @@ type WalkCache interface {
 // what the next scan may reuse; inert are the blobs read whose matches
 // gave the report nothing, with their holdKeys.
 type walkRecorder interface {
+	// recordsWalk reports whether recordWalk will keep anything (the
+	// scan has a WalkCache and a walk to record).
+	recordsWalk() bool
 	recordWalk(inert map[string][]string)
 }
 
 // walkRecord is what a History keeps in a WalkCache:
 //
-//	"leakhound-walkrecord 1\n"
+//	"leakhound-walkrecord 2\n"
 //	uvarint length, the encoded gitwalk.WalkState
 //	uvarint count, then for each inert blob: its id (20 bytes), the
 //	  digest of its sources (16 bytes), uvarint count and its holdKeys
@@ -53,7 +56,7 @@ type walkRecorder interface {
 // only come earlier, never make a later one count. Its holdKeys still
 // tell later versions whether they introduced a secret.
 //
-// and then, since format 2:
+// and then (added in format 2):
 //
 //	uvarint count, then for each (ref tip, finding) checked: its tipKey
 //	  (16 bytes) and 1 if the tip holds the finding's secret, else 0

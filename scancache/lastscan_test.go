@@ -12,7 +12,6 @@ import (
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/internal/gittest"
 	"github.com/leakhound/leakhound/leak"
-	"github.com/leakhound/leakhound/scancache"
 )
 
 // TestReplayOrRescanEqualsFull changes a repository in the ways that could
@@ -32,10 +31,7 @@ func TestReplayOrRescanEqualsFull(t *testing.T) {
 	r.Write("notes.txt", "notes\n").Commit("notes")
 	old := r.Head()
 	r.Write(".pypirc", pypirc(s["db-password"])).Commit("pypirc")
-	store, err := scancache.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := openStore(t, t.TempDir())
 	var rules *config.Config
 	scanWith(t, r.Dir, store, rules)
 	steps := []struct {
@@ -94,6 +90,24 @@ func TestReplayOrRescanEqualsFull(t *testing.T) {
 	}
 }
 
+// hideObject removes the loose object id from r, as a damaged repository
+// lacks it, and returns a function that puts it back.
+func hideObject(t *testing.T, r *gittest.Repo, id string) (restore func()) {
+	t.Helper()
+	file := filepath.Join(r.Dir, ".git", "objects", id[:2], id[2:])
+	saved, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.RemoveObject(id)
+	return func() {
+		t.Helper()
+		if err := os.WriteFile(file, saved, 0o444); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestUnreadableBlobIsRetried: a blob the repository lacks makes the scan
 // incomplete; the re-scan with no change is too, with the same error and
 // findings, and reads nothing else; once the blob is back, the re-scan is
@@ -106,17 +120,8 @@ func TestUnreadableBlobIsRetried(t *testing.T) {
 	r.Write("deploy.sh", "export GITHUB_TOKEN="+s["github-token"]+"\n").Commit("token")
 	r.Write("lost.txt", "post to "+s["slack-webhook"]+"\n").Commit("webhook")
 	r.Write("more.txt", "more\n").Commit("more")
-	lost := r.BlobID("HEAD", "lost.txt")
-	file := filepath.Join(r.Dir, ".git", "objects", lost[:2], lost[2:])
-	saved, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.RemoveObject(lost)
-	store, err := scancache.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	restore := hideObject(t, r, r.BlobID("HEAD", "lost.txt"))
+	store := openStore(t, t.TempDir())
 	first, _ := scanWith(t, r.Dir, store, nil)
 	if first.Summary.Errors != 1 || !first.Summary.Incomplete || len(first.Findings) != 1 {
 		t.Fatalf("first scan: %d errors, incomplete %v, %d findings", first.Summary.Errors, first.Summary.Incomplete, len(first.Findings))
@@ -130,9 +135,7 @@ func TestUnreadableBlobIsRetried(t *testing.T) {
 	if grown.Summary.Errors != 1 || grown.Summary.Skipped[leak.SkipCached] == 0 || findings(t, grown) != findings(t, first) {
 		t.Errorf("a commit later: %d errors, %d cached, findings:\n%s", grown.Summary.Errors, grown.Summary.Skipped[leak.SkipCached], findings(t, grown))
 	}
-	if err := os.WriteFile(file, saved, 0o444); err != nil {
-		t.Fatal(err)
-	}
+	restore()
 	back, _ := scanWith(t, r.Dir, store, nil)
 	full, _ := scanWith(t, r.Dir, nil, nil)
 	if back.Summary.Errors != 0 || len(full.Findings) != 2 || findings(t, back) != findings(t, full) {
@@ -147,10 +150,7 @@ func TestLastScanRecordHoldsNoSecretAndIsChecked(t *testing.T) {
 	t.Parallel()
 	r := seed(t)
 	dir := t.TempDir()
-	store, err := scancache.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := openStore(t, dir)
 	want, _ := scanWith(t, r.Dir, store, nil)
 	files, _ := filepath.Glob(filepath.Join(dir, "*.last"))
 	if len(files) != 1 {
@@ -207,10 +207,7 @@ func TestCacheVouchedForStaysChained(t *testing.T) {
 	t.Parallel()
 	r := seed(t)
 	dir := t.TempDir()
-	store, err := scancache.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := openStore(t, dir)
 	scanWith(t, r.Dir, store, nil)
 	for round := range 2 {
 		grow(t, r, round)
@@ -237,10 +234,7 @@ func TestReplayFindsSecretsNotWrittenAsFound(t *testing.T) {
 	r := gittest.New(t)
 	r.Write("win.env", "# one\r\n# two\r\nGITHUB_TOKEN="+s["github-token"]+"\r\n").Commit("crlf")
 	r.Write("hook.b64", base64.StdEncoding.EncodeToString([]byte("webhook: "+s["slack-webhook"]+"\n"))+"\n").Commit("encoded")
-	store, err := scancache.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := openStore(t, t.TempDir())
 	first, _ := scanWith(t, r.Dir, store, nil)
 	again, _ := scanWith(t, r.Dir, store, nil)
 	full, _ := scanWith(t, r.Dir, nil, nil)
@@ -263,25 +257,14 @@ func TestMissingTreeRescan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tree := co.TreeHash.String()
-	file := filepath.Join(r.Dir, ".git", "objects", tree[:2], tree[2:])
-	saved, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.RemoveObject(tree)
-	store, err := scancache.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	restore := hideObject(t, r, co.TreeHash.String())
+	store := openStore(t, t.TempDir())
 	for _, step := range []string{"first", "again", "a commit later", "the tree back", "the tree back, again"} {
 		switch step {
 		case "a commit later":
 			r.Write("more.txt", "more\n").Commit("more")
 		case "the tree back":
-			if err := os.WriteFile(file, saved, 0o444); err != nil {
-				t.Fatal(err)
-			}
+			restore()
 		}
 		inc, _ := scanWith(t, r.Dir, store, nil)
 		full, _ := scanWith(t, r.Dir, nil, nil)

@@ -343,15 +343,7 @@ func (c *Cache) lastFile() string { return strings.TrimSuffix(c.file, ".cache") 
 const lastMagic = "leakhound-lastscan"
 
 func (c *Cache) recordMAC(hashes string, rec []byte) []byte {
-	m := hmac.New(sha256.New, c.store.key)
-	m.Write([]byte(c.repo))
-	m.Write([]byte{0})
-	m.Write([]byte(c.digest))
-	m.Write([]byte{0})
-	m.Write([]byte(hashes))
-	m.Write([]byte{0})
-	m.Write(rec)
-	return m.Sum(nil)
+	return c.fileMAC([]byte(hashes), rec)
 }
 
 // fileHashes returns the SHA-256 of the cache file and of the walk
@@ -453,13 +445,20 @@ func (c *Cache) walkFile() string { return strings.TrimSuffix(c.file, ".cache") 
 // name, the digest and the encoded state.
 const walkMagic = "leakhound-walkcache"
 
-func (c *Cache) walkMAC(state []byte) []byte {
+func (c *Cache) walkMAC(state []byte) []byte { return c.fileMAC(state) }
+
+// fileMAC is the HMAC-SHA-256, under the store's key, of the repository's
+// name, a zero byte, the digest, and each of parts after a zero byte: the
+// MAC of a file beside the cache (see walkMagic and lastMagic).
+func (c *Cache) fileMAC(parts ...[]byte) []byte {
 	m := hmac.New(sha256.New, c.store.key)
 	m.Write([]byte(c.repo))
 	m.Write([]byte{0})
 	m.Write([]byte(c.digest))
-	m.Write([]byte{0})
-	m.Write(state)
+	for _, p := range parts {
+		m.Write([]byte{0})
+		m.Write(p)
+	}
 	return m.Sum(nil)
 }
 

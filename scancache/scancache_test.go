@@ -55,6 +55,16 @@ func scanWith(t *testing.T, dir string, store *scancache.Store, rules *config.Co
 	return rep, note
 }
 
+// openStore opens the cache store in dir.
+func openStore(t *testing.T, dir string) *scancache.Store {
+	t.Helper()
+	store, err := scancache.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
+
 // findings is a report's findings as JSON, secrets whole: what must not
 // change between a full and an incremental scan.
 func findings(t *testing.T, r *report.Report) string {
@@ -104,10 +114,7 @@ func pypirc(pw string) string {
 func TestIncrementalEqualsFull(t *testing.T) {
 	t.Parallel()
 	r := seed(t)
-	store, err := scancache.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := openStore(t, t.TempDir())
 	first, note := scanWith(t, r.Dir, store, nil)
 	if note != "" || first.Summary.Skipped[leak.SkipCached] != 0 {
 		t.Fatalf("first scan: note %q, %d cached", note, first.Summary.Skipped[leak.SkipCached])
@@ -148,10 +155,7 @@ func TestDamagedOrStaleCacheMeansFullScan(t *testing.T) {
 	t.Parallel()
 	r := seed(t)
 	dir := t.TempDir()
-	store, err := scancache.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := openStore(t, dir)
 	full, _ := scanWith(t, r.Dir, nil, nil)
 	want := findings(t, full)
 	scanWith(t, r.Dir, store, nil)
@@ -193,6 +197,17 @@ func TestDamagedOrStaleCacheMeansFullScan(t *testing.T) {
 	if _, err := os.Stat(walkFile); err != nil {
 		t.Fatalf("no walk state beside the cache: %v", err)
 	}
+	// copyOther overwrites file with the other repository's file of the
+	// same kind (extension) in dir.
+	copyOther := func(file string) {
+		other, _ := filepath.Glob(filepath.Join(dir, "*"+filepath.Ext(file)))
+		for _, o := range other {
+			if o != file {
+				b, _ := os.ReadFile(o)
+				os.WriteFile(file, b, 0o600)
+			}
+		}
+	}
 	tampers := map[string]func(){
 		"walk state flipped byte": func() {
 			b, err := os.ReadFile(walkFile)
@@ -208,13 +223,7 @@ func TestDamagedOrStaleCacheMeansFullScan(t *testing.T) {
 		},
 		"other repository's walk state": func() {
 			scanWith(t, otherRepo.Dir, store, nil)
-			other, _ := filepath.Glob(filepath.Join(dir, "*.walk"))
-			for _, o := range other {
-				if o != walkFile {
-					b, _ := os.ReadFile(o)
-					os.WriteFile(walkFile, b, 0o600)
-				}
-			}
+			copyOther(walkFile)
 		},
 		"forged record": func() { os.WriteFile(cacheFile, []byte(forged), 0o600) },
 		"truncated":     func() { os.WriteFile(cacheFile, pristine[:len(pristine)-7], 0o600) },
@@ -224,21 +233,12 @@ func TestDamagedOrStaleCacheMeansFullScan(t *testing.T) {
 		"other repository's cache": func() {
 			os.WriteFile(cacheFile, pristine, 0o600)
 			scanWith(t, otherRepo.Dir, store, nil)
-			other, _ := filepath.Glob(filepath.Join(dir, "*.cache"))
-			for _, o := range other {
-				if o != cacheFile {
-					b, _ := os.ReadFile(o)
-					os.WriteFile(cacheFile, b, 0o600)
-				}
-			}
+			copyOther(cacheFile)
 		},
 	}
 	for name, tamper := range tampers {
 		tamper()
-		st, err := scancache.Open(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := openStore(t, dir)
 		got, note := scanWith(t, r.Dir, st, nil)
 		if findings(t, got) != want {
 			t.Errorf("%s: wrong findings:\n%s", name, findings(t, got))
@@ -283,10 +283,7 @@ severity = "high"
 	r := gittest.New(t)
 	content := "SPECIAL-" + "48151623\n"
 	r.Write("a.txt", content).Commit("a")
-	store, err := scancache.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := openStore(t, t.TempDir())
 	if rep, _ := scanWith(t, r.Dir, store, rules); len(rep.Findings) != 0 {
 		t.Fatalf("found %d at a path the rule does not apply to", len(rep.Findings))
 	}
@@ -306,10 +303,7 @@ severity = "high"
 func TestIncrementalAfterRefsChange(t *testing.T) {
 	t.Parallel()
 	r := seed(t)
-	store, err := scancache.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := openStore(t, t.TempDir())
 	scanWith(t, r.Dir, store, nil)
 	s := gittest.Secrets()
 	r.Checkout("main")
@@ -373,10 +367,7 @@ func TestInertBlobsAreNotReadAgain(t *testing.T) {
 	for i := range 5 {
 		r.Write("deploy.sh", fmt.Sprintf("# version %d\nexport GITHUB_TOKEN=%s\n", i, s["github-token"])).Commit("deploy")
 	}
-	store, err := scancache.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := openStore(t, t.TempDir())
 	first, _ := scanWith(t, r.Dir, store, nil)
 	check := func(name string, wantRead int) {
 		t.Helper()
@@ -428,10 +419,7 @@ commits = ["%s"]
 	}
 	r.Remove("a.txt")
 	r.Write("b.txt", special+"\nmore\n").Commit("moved")
-	store, err := scancache.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := openStore(t, t.TempDir())
 	if rep, _ := scanWith(t, r.Dir, store, rules); len(rep.Findings) != 0 {
 		t.Fatalf("first scan: %d findings", len(rep.Findings))
 	}
