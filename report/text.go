@@ -312,25 +312,34 @@ func (t Text) reviewAdvice(b *strings.Builder, fs []leak.Finding) {
 `)
 	fmt.Fprintf(b, "  2. It is only in the commits of %s: take it out of them before they\n", escape(what))
 	fmt.Fprint(b, "     are merged, then force-push the branch (git push --force-with-lease):\n")
+	var order []string
 	seen := map[string]bool{}
 	for i := range fs {
-		c := fs[i].Commit
-		if c == "" || seen[c] {
-			continue
-		}
-		seen[c] = true
-		if c == t.Review.Head {
-			fmt.Fprintf(b, "       %s is the last commit: fix the file, git add it, then git commit --amend\n", ShortID(c))
-		} else {
-			fmt.Fprintf(b, "       %s is older: git rebase -i %s~1  (mark it \"edit\", fix the file, git commit --amend, git rebase --continue)\n", ShortID(c), ShortID(c))
+		if c := fs[i].Commit; c != "" && !seen[c] {
+			seen[c] = true
+			order = append(order, c)
 		}
 	}
+	rewriteSteps(b, order, func(c string) bool { return c == t.Review.Head })
 	fmt.Fprint(b, `  3. Not a secret, or a risk you accept? End the line with a comment holding
      leakhound:allow; or have the baseline on the base branch record it
      (leakhound baseline update there): a baseline changed in the same merge
      request does not count until it is merged.
 
 `)
+}
+
+// rewriteSteps says how to take a secret out of each commit of order
+// before it is pushed or merged: amend the last commit (last says which
+// that is), rebase an older one.
+func rewriteSteps(b *strings.Builder, order []string, last func(commit string) bool) {
+	for _, c := range order {
+		if last(c) {
+			fmt.Fprintf(b, "       %s is the last commit: fix the file, git add it, then git commit --amend\n", ShortID(c))
+		} else {
+			fmt.Fprintf(b, "       %s is older: git rebase -i %s~1  (mark it \"edit\", fix the file, git commit --amend, git rebase --continue)\n", ShortID(c), ShortID(c))
+		}
+	}
 }
 
 func (t Text) finding(b *strings.Builder, f *leak.Finding, fix, head string) {
