@@ -68,13 +68,7 @@ func (h Blocked) Write(w io.Writer, r *Report) error {
 	fmt.Fprintln(&b, "  1. Rotate the credential: treat it as exposed, it may already be copied elsewhere.")
 	if h.Action == "push" {
 		fmt.Fprintln(&b, "  2. Take it out of the commits before pushing:")
-		for _, c := range order {
-			if h.Tips[c] {
-				fmt.Fprintf(&b, "       %s is the last commit: fix the file, git add it, then git commit --amend\n", ShortID(c))
-			} else {
-				fmt.Fprintf(&b, "       %s is older: git rebase -i %s~1  (mark it \"edit\", fix the file, git commit --amend, git rebase --continue)\n", ShortID(c), ShortID(c))
-			}
-		}
+		rewriteSteps(&b, order, func(c string) bool { return h.Tips[c] })
 	} else {
 		fmt.Fprintln(&b, "  2. Take it out of the file and stage that (git add), or unstage the file: git restore --staged <file>")
 		fmt.Fprintln(&b, "     Load it at run time instead, e.g. os.environ[\"NAME\"].")

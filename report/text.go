@@ -71,6 +71,8 @@ func (t Text) paint(code, s string) string {
 
 // Write writes r as text.
 func (t Text) Write(w io.Writer, r *Report) error {
+	// view escapes every string of r but the summary's skipped files'
+	// paths (see skippedFiles): the rest is written as it comes.
 	r = view(r, t.ShowSecrets, true)
 	var b strings.Builder
 	s := &r.Summary
@@ -227,7 +229,8 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// headName is the short name of the default branch: "main".
+// headName is the short name of the default branch: "main" (s is
+// escaped already, see Write).
 func headName(s *Summary) string {
 	if s.HeadRef == "" && len(s.Repositories) > 0 {
 		return "the default branch"
@@ -236,7 +239,7 @@ func headName(s *Summary) string {
 	for _, p := range []string{"refs/heads/", "refs/remotes/"} {
 		name = strings.TrimPrefix(name, p)
 	}
-	return escape(name)
+	return name
 }
 
 func (t Text) heading(b *strings.Builder, s string) {
@@ -309,25 +312,34 @@ func (t Text) reviewAdvice(b *strings.Builder, fs []leak.Finding) {
 `)
 	fmt.Fprintf(b, "  2. It is only in the commits of %s: take it out of them before they\n", escape(what))
 	fmt.Fprint(b, "     are merged, then force-push the branch (git push --force-with-lease):\n")
+	var order []string
 	seen := map[string]bool{}
 	for i := range fs {
-		c := fs[i].Commit
-		if c == "" || seen[c] {
-			continue
-		}
-		seen[c] = true
-		if c == t.Review.Head {
-			fmt.Fprintf(b, "       %s is the last commit: fix the file, git add it, then git commit --amend\n", ShortID(c))
-		} else {
-			fmt.Fprintf(b, "       %s is older: git rebase -i %s~1  (mark it \"edit\", fix the file, git commit --amend, git rebase --continue)\n", ShortID(c), ShortID(c))
+		if c := fs[i].Commit; c != "" && !seen[c] {
+			seen[c] = true
+			order = append(order, c)
 		}
 	}
+	rewriteSteps(b, order, func(c string) bool { return c == t.Review.Head })
 	fmt.Fprint(b, `  3. Not a secret, or a risk you accept? End the line with a comment holding
      leakhound:allow; or have the baseline on the base branch record it
      (leakhound baseline update there): a baseline changed in the same merge
      request does not count until it is merged.
 
 `)
+}
+
+// rewriteSteps says how to take a secret out of each commit of order
+// before it is pushed or merged: amend the last commit (last says which
+// that is), rebase an older one.
+func rewriteSteps(b *strings.Builder, order []string, last func(commit string) bool) {
+	for _, c := range order {
+		if last(c) {
+			fmt.Fprintf(b, "       %s is the last commit: fix the file, git add it, then git commit --amend\n", ShortID(c))
+		} else {
+			fmt.Fprintf(b, "       %s is older: git rebase -i %s~1  (mark it \"edit\", fix the file, git commit --amend, git rebase --continue)\n", ShortID(c), ShortID(c))
+		}
+	}
 }
 
 func (t Text) finding(b *strings.Builder, f *leak.Finding, fix, head string) {
@@ -342,7 +354,7 @@ func (t Text) finding(b *strings.Builder, f *leak.Finding, fix, head string) {
 	fmt.Fprintf(b, "%s %s %s %s\n", t.paint(bold+color, "●"), t.paint(bold+color, strings.ToUpper(sev)), t.paint(bold, f.RuleID), t.paint(dim, f.Description))
 	fmt.Fprintf(b, "  context  %s, %s confidence\n", contextLabel(f), confidence(f))
 	if f.Context.Known != "" {
-		fmt.Fprintf(b, "  known    anyone can use this key: %s\n", escape(f.Context.Known))
+		fmt.Fprintf(b, "  known    anyone can use this key: %s\n", f.Context.Known)
 	}
 	if len(f.Refs) > 0 {
 		fmt.Fprintf(b, "  where    %s\n", Where(f, head))
@@ -354,28 +366,28 @@ func (t Text) finding(b *strings.Builder, f *leak.Finding, fix, head string) {
 	if f.Decoded != "" {
 		secret += "  (decoded from " + f.Decoded + ")"
 	}
-	fmt.Fprintf(b, "  secret   %s\n", escape(secret))
+	fmt.Fprintf(b, "  secret   %s\n", secret)
 	if f.Repository != "" {
-		fmt.Fprintf(b, "  repo     %s\n", escape(f.Repository))
+		fmt.Fprintf(b, "  repo     %s\n", f.Repository)
 	}
-	fmt.Fprintf(b, "  file     %s:%d:%d\n", escape(f.File), f.Line, f.Column)
+	fmt.Fprintf(b, "  file     %s:%d:%d\n", f.File, f.Line, f.Column)
 	if f.Commit != "" {
-		fmt.Fprintf(b, "  commit   %s  %s  %s <%s>\n", ShortID(f.Commit), f.Date.UTC().Format(time.DateOnly), escape(f.Author), escape(f.Email))
+		fmt.Fprintf(b, "  commit   %s  %s  %s <%s>\n", ShortID(f.Commit), f.Date.UTC().Format(time.DateOnly), f.Author, f.Email)
 		if msg, _, _ := strings.Cut(f.Message, "\n"); msg != "" {
-			fmt.Fprintf(b, "           %s\n", escape(msg))
+			fmt.Fprintf(b, "           %s\n", msg)
 		}
 	}
 	if n := len(f.Locations); n > 0 {
 		fmt.Fprintf(b, "  also in  %d other place%s:\n", n, Plural(n))
 		for _, l := range f.Locations[:min(n, 5)] {
 			if l.Repository != f.Repository {
-				fmt.Fprintf(b, "           %s: %s:%d (%s)\n", escape(l.Repository), escape(l.File), l.Line, ShortID(l.Commit))
+				fmt.Fprintf(b, "           %s: %s:%d (%s)\n", l.Repository, l.File, l.Line, ShortID(l.Commit))
 				continue
 			}
 			if l.Commit != "" {
-				fmt.Fprintf(b, "           %s:%d (%s)\n", escape(l.File), l.Line, ShortID(l.Commit))
+				fmt.Fprintf(b, "           %s:%d (%s)\n", l.File, l.Line, ShortID(l.Commit))
 			} else {
-				fmt.Fprintf(b, "           %s:%d\n", escape(l.File), l.Line)
+				fmt.Fprintf(b, "           %s:%d\n", l.File, l.Line)
 			}
 		}
 		if n > 5 {
@@ -392,10 +404,10 @@ func (t Text) finding(b *strings.Builder, f *leak.Finding, fix, head string) {
 func (t Text) summary(b *strings.Builder, s *Summary, fs []leak.Finding) {
 	for _, r := range s.Repositories {
 		if r.Error != "" {
-			fmt.Fprintf(b, "%s %s: %s\n", t.paint(bold+red, "FAILED"), escape(r.Repository), escape(r.Error))
+			fmt.Fprintf(b, "%s %s: %s\n", t.paint(bold+red, "FAILED"), r.Repository, r.Error)
 			continue
 		}
-		line := fmt.Sprintf("%s: %d commit%s, %d file%s", escape(r.Repository), r.Commits, Plural(r.Commits), r.Blobs, Plural(r.Blobs))
+		line := fmt.Sprintf("%s: %d commit%s, %d file%s", r.Repository, r.Commits, Plural(r.Commits), r.Blobs, Plural(r.Blobs))
 		if r.Cached > 0 {
 			line += fmt.Sprintf(" (%d cached)", r.Cached)
 		}
@@ -429,7 +441,7 @@ func (t Text) summary(b *strings.Builder, s *Summary, fs []leak.Finding) {
 		if s.Range == "all refs" || s.Range == "" {
 			fmt.Fprintln(b, "nothing to scan: the repository has no commits yet")
 		} else {
-			fmt.Fprintf(b, "nothing to scan: no commits in %s\n", escape(s.Range))
+			fmt.Fprintf(b, "nothing to scan: no commits in %s\n", s.Range)
 		}
 	} else if in == nil || !in.Walking || s.Mode != "git" {
 		// (Interrupted while walking history, nothing was scanned: the
@@ -466,7 +478,7 @@ func (t Text) summary(b *strings.Builder, s *Summary, fs []leak.Finding) {
 		fmt.Fprintf(b, "%d finding%s below %s not shown\n", s.Filtered, Plural(s.Filtered), s.FilteredBelow)
 	}
 	if s.Baseline != "" {
-		fmt.Fprintf(b, "baseline %s: %d known secret%s not reported\n", escape(s.Baseline), s.Baselined, Plural(s.Baselined))
+		fmt.Fprintf(b, "baseline %s: %d known secret%s not reported\n", s.Baseline, s.Baselined, Plural(s.Baselined))
 	}
 	switch {
 	case s.Findings == 0 && s.Interrupted != nil && s.Interrupted.Walking && s.Mode == "git":

@@ -81,17 +81,16 @@ func ParseGitleaksIgnore(name string, data []byte) ([]Record, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		file, n, commit := splitGitleaksFingerprint(line)
+		file, rule, n, commit := splitGitleaksFingerprint(line)
 		if file == "" || n <= 0 {
 			return nil, fmt.Errorf("%s:%d: not a gitleaks fingerprint (commit:file:rule-id:line or file:rule-id:line)", name, i+1)
 		}
-		parts := strings.Split(line, ":")
 		out = append(out, Record{
 			File:   cleanImportPath(file),
 			Line:   n,
 			Commit: commit,
 			Status: baseline.Unreviewed,
-			Label:  fmt.Sprintf("%s:%d, rule %s", name, i+1, parts[len(parts)-2]),
+			Label:  fmt.Sprintf("%s:%d, rule %s", name, i+1, rule),
 		})
 	}
 	return out, nil
@@ -186,7 +185,7 @@ func ParseGitleaks(name string, data []byte) ([]Record, error) {
 		if file == "" || line == 0 {
 			// Fall back on the fingerprint: commit:file:rule:line, or
 			// file:rule:line outside git.
-			file, line, commit = splitGitleaksFingerprint(f.Fingerprint)
+			file, _, line, commit = splitGitleaksFingerprint(f.Fingerprint)
 		}
 		if file == "" || line <= 0 {
 			return nil, fmt.Errorf("%s: finding %d has no File and StartLine", name, i+1)
@@ -210,20 +209,23 @@ func ParseGitleaks(name string, data []byte) ([]Record, error) {
 	return out, nil
 }
 
-func splitGitleaksFingerprint(fp string) (file string, line int, commit string) {
+// splitGitleaksFingerprint splits a gitleaks fingerprint,
+// commit:file:rule-id:line or file:rule-id:line (a file name may hold
+// colons); file is empty when fp is neither.
+func splitGitleaksFingerprint(fp string) (file, rule string, line int, commit string) {
 	parts := strings.Split(fp, ":")
 	if len(parts) < 3 {
-		return "", 0, ""
+		return "", "", 0, ""
 	}
 	n, err := strconv.Atoi(parts[len(parts)-1])
 	if err != nil {
-		return "", 0, ""
+		return "", "", 0, ""
 	}
 	rest := parts[:len(parts)-2]
 	if len(rest) > 1 && gitwalk.IsID(rest[0]) {
 		commit, rest = rest[0], rest[1:]
 	}
-	return strings.Join(rest, ":"), n, commit
+	return strings.Join(rest, ":"), parts[len(parts)-2], n, commit
 }
 
 // detectSecretsBaseline holds the fields of a detect-secrets baseline that

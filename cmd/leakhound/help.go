@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -25,7 +26,7 @@ func setHelp(root *cobra.Command) {
 	t = strings.ReplaceAll(t, ".InheritedFlags.FlagUsages", "flagUsages .InheritedFlags")
 	root.SetUsageTemplate(t)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		if s := suggestFlag(c, err.Error()); s != "" {
+		if s := suggestFlag(c, err); s != "" {
 			return fmt.Errorf("%w; did you mean %s? (see '%s --help')", err, s, c.CommandPath())
 		}
 		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
@@ -53,18 +54,15 @@ func flagUsages(fs *pflag.FlagSet) string {
 	return shown.FlagUsages()
 }
 
-// suggestFlag returns the flag of c nearest to the unknown one that msg
-// ("unknown flag: --show-secret") names, or "" when none is near.
-func suggestFlag(c *cobra.Command, msg string) string {
-	const prefix = "unknown flag: --"
-	i := strings.Index(msg, prefix)
-	if i < 0 {
+// suggestFlag returns the flag of c nearest to the unknown long flag that
+// err, a flag parsing error, names ("unknown flag: --show-secret"), or ""
+// when none is near or err is another error.
+func suggestFlag(c *cobra.Command, err error) string {
+	var unknown *pflag.NotExistError
+	if !errors.As(err, &unknown) || unknown.GetSpecifiedShortnames() != "" {
 		return ""
 	}
-	name := msg[i+len(prefix):]
-	if j := strings.IndexAny(name, " =\n"); j >= 0 {
-		name = name[:j]
-	}
+	name := unknown.GetSpecifiedName()
 	best, bestD := "", 3
 	visit := func(f *pflag.Flag) {
 		if f.Hidden {

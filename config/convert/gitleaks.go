@@ -12,7 +12,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -166,23 +166,14 @@ var known = map[string][]string{
 func (c *converter) unknown(where, table string, m map[string]any) {
 	var keys []string
 	for k := range m {
-		if !contains(known[table], k) {
+		if !slices.Contains(known[table], k) {
 			keys = append(keys, k)
 		}
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	for _, k := range keys {
 		c.note("%s: %q not converted: leakhound has no such setting", where, k)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // file converts one gitleaks file, and the files it extends by path.
@@ -222,13 +213,7 @@ func (c *converter) file(name string, data []byte, depth int) (*file, error) {
 	for i, r := range rules {
 		out.Rules = mergeRule(out.Rules, c.rule(fmt.Sprintf("%s: rules[%d]", name, i), lower(r)))
 	}
-	if a, ok := m["allowlist"].(map[string]any); ok {
-		out.Allowlists = append(out.Allowlists, c.allowlist(name+": [allowlist]", lower(a), true))
-	}
-	as, _ := m["allowlists"].([]map[string]any)
-	for i, a := range as {
-		out.Allowlists = append(out.Allowlists, c.allowlist(fmt.Sprintf("%s: allowlists[%d]", name, i), lower(a), true))
-	}
+	out.Allowlists = append(out.Allowlists, c.allowlists(name, "[allowlist]", m, true)...)
 	return out, nil
 }
 
@@ -296,14 +281,22 @@ func (c *converter) rule(where string, m map[string]any) rule {
 	r.Keywords = lowerAll(strings1(m["keywords"]))
 	r.Path, _ = m["path"].(string)
 	r.Tags = strings1(m["tags"])
+	r.Allowlists = c.allowlists(where, "[rules.allowlist]", m, false)
+	return r
+}
+
+// allowlists converts the allowlists of m, a file's top level or a rule:
+// its old single table (named old in notes) and its [[allowlists]].
+func (c *converter) allowlists(where, old string, m map[string]any, global bool) []allowlist {
+	var out []allowlist
 	if a, ok := m["allowlist"].(map[string]any); ok {
-		r.Allowlists = append(r.Allowlists, c.allowlist(where+": [rules.allowlist]", lower(a), false))
+		out = append(out, c.allowlist(where+": "+old, lower(a), global))
 	}
 	as, _ := m["allowlists"].([]map[string]any)
 	for i, a := range as {
-		r.Allowlists = append(r.Allowlists, c.allowlist(fmt.Sprintf("%s: allowlists[%d]", where, i), lower(a), false))
+		out = append(out, c.allowlist(fmt.Sprintf("%s: allowlists[%d]", where, i), lower(a), global))
 	}
-	return r
+	return out
 }
 
 func (c *converter) allowlist(where string, m map[string]any, global bool) allowlist {

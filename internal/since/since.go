@@ -64,12 +64,12 @@ var ErrBad = errors.New("not a date or an age")
 // now's location.
 func Parse(s string, now time.Time) (time.Time, error) {
 	v := strings.ToLower(strings.TrimSpace(s))
+	upper := strings.ToUpper(v) // RFC 3339's T and Z
 	for _, layout := range layouts {
-		if t, err := time.ParseInLocation(layout, v, now.Location()); err == nil {
-			return t, nil
-		}
-		if t, err := time.ParseInLocation(layout, strings.ToUpper(v), now.Location()); err == nil {
-			return t, nil // RFC 3339's T and Z
+		for _, x := range []string{v, upper} {
+			if t, err := time.ParseInLocation(layout, x, now.Location()); err == nil {
+				return t, nil
+			}
 		}
 	}
 	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
