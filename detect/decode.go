@@ -134,7 +134,7 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 		budget.tokens--
 		if kube < 0 {
 			kube = 0
-			if depth == 0 && manifestPath(srcs) && isKubeSecret(content) {
+			if depth == 0 && isKubeSecret(content) && (manifestPath(srcs) || bytes.Contains(content, []byte("apiVersion"))) {
 				kube = 1
 			}
 		}
@@ -249,7 +249,9 @@ func (d *Detector) scanDecoded(synth []byte, decoded [][2]int, srcs []leak.Sourc
 }
 
 // manifestPath reports whether one of srcs is a YAML or JSON file (or
-// there are none): where a Kubernetes manifest can be.
+// there are none): where a Kubernetes manifest can be. Content with an
+// apiVersion key counts as a manifest wherever it is (a Helm template, a
+// manifest pasted into a text file or a test string).
 func manifestPath(srcs []leak.Source) bool {
 	if len(srcs) == 0 {
 		return true
@@ -264,14 +266,45 @@ func manifestPath(srcs []leak.Source) bool {
 }
 
 // isKubeSecret reports whether content looks like a Kubernetes Secret
-// manifest, in YAML or JSON.
+// manifest, in YAML or JSON: a kind key, quoted or not, whose value is
+// Secret, quoted or not. Hand-written manifests in docs and tests also
+// write it "secret"; SecretStore and other kinds that start with Secret
+// are not Secrets.
 func isKubeSecret(content []byte) bool {
-	for _, s := range [...]string{"kind: Secret", "kind: \"Secret\"", "kind: 'Secret'", "\"kind\": \"Secret\"", "\"kind\":\"Secret\""} {
-		if bytes.Contains(content, []byte(s)) {
+	for i := 0; ; {
+		k := bytes.Index(content[i:], []byte("kind"))
+		if k < 0 {
+			return false
+		}
+		start := i + k
+		i = start + len("kind")
+		if (start == 0 || !identChar(content[start-1])) && kindSecretAt(content, i) {
 			return true
 		}
 	}
-	return false
+}
+
+// kindSecretAt reports whether content, right after a "kind" key at i,
+// goes on `: Secret` (in YAML or JSON quoting) and the value ends there.
+func kindSecretAt(content []byte, i int) bool {
+	skip := func(set string) {
+		for i < len(content) && strings.IndexByte(set, content[i]) >= 0 {
+			i++
+		}
+	}
+	skip(`"'`)
+	skip(" \t")
+	if i >= len(content) || content[i] != ':' {
+		return false
+	}
+	i++
+	skip(" \t")
+	skip(`"'`)
+	if i+6 > len(content) || (string(content[i:i+6]) != "Secret" && string(content[i:i+6]) != "secret") {
+		return false
+	}
+	i += 6
+	return i == len(content) || strings.IndexByte("\"' \t\r\n,}", content[i]) >= 0
 }
 
 // eachToken calls try for each candidate token in content[start:end] that

@@ -84,6 +84,11 @@ func TestDecoding(t *testing.T) {
 			[]string{"kube-secret=" + pw + "@base64"}},
 		{"a Secret quoted in code is not a manifest", "deploy_test.go",
 			"const manifest = `\nkind: Secret\ndata:\n  DB_PASS: " + b64(pw) + "\n`\n", nil},
+		{"a manifest with its apiVersion is one in any file", "notes/secret.txt",
+			"apiVersion: v1\nkind: 'secret'\ndata:\n  DB_PASS: " + b64(pw) + "\n",
+			[]string{"kube-secret=" + pw + "@base64"}},
+		{"a SecretStore is not a Secret", "k8s/store.yaml",
+			"apiVersion: v1\nkind: SecretStore\ndata:\n  DB_PASS: " + b64(pw) + "\n", nil},
 		{"the same data outside a Secret says nothing", "k8s/configmap.yaml",
 			"kind: ConfigMap\ndata:\n  DB_PASS: " + b64(pw) + "\n", nil},
 		{"a named password is found decoded, not as base64", "k8s/configmap.yaml",
@@ -291,5 +296,26 @@ func TestEscapeBudget(t *testing.T) {
 	}
 	if len(res.Matches) == 0 {
 		t.Error("nothing found before the budget ran out")
+	}
+}
+
+func TestIsKubeSecret(t *testing.T) {
+	for _, c := range []struct {
+		content string
+		want    bool
+	}{
+		{"kind: Secret\n", true},
+		{"kind: 'Secret'\n", true},
+		{"  kind: \"secret\"\r\n", true},
+		{`{"apiVersion":"v1","kind":"Secret","data":{}}`, true},
+		{"kind: Secret", true},
+		{"kind: SecretStore\n", false},
+		{"kind: ExternalSecret\n", false},
+		{"subkind: Secret\n", false},
+		{"kind: ConfigMap\nname: Secret\n", false},
+	} {
+		if got := isKubeSecret([]byte(c.content)); got != c.want {
+			t.Errorf("isKubeSecret(%q) = %v, want %v", c.content, got, c.want)
+		}
 	}
 }
