@@ -218,10 +218,11 @@ func (d *Detector) wrongCasePrefix(secret []byte) bool {
 
 // markerWord matches the words that mark a value as a stand-in: a near
 // miss written for a test (_extra, :short, …invalid, .signature) or an
-// example, as a part of the value between separators or digits.
+// example (not-a-uuid), as a part of the value between separators or
+// digits.
 // "fake" counts anywhere, even inside a run of letters (fakeiq999fake…):
 // a random value of 40 letters and digits holds it about once in 40,000.
-var markerWord = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(?:short|extra|wrong|bad)(?:[^a-z0-9]|$)|fake|(?:^|[^a-z])(?:invalid|signature|truncated|example|sample|dummy|notreal|bogus)(?:[^a-z]|$)`)
+var markerWord = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(?:short|extra|wrong|bad)(?:[^a-z0-9]|$)|fake|(?:^|[^a-z])(?:invalid|signature|truncated|example|sample|dummy|notreal|bogus|not[_-]a)(?:[^a-z]|$)`)
 
 // standIn reports whether a value that a generic rule found is a stand-in
 // rather than a secret: a near miss of a vendor's format (its prefix in the

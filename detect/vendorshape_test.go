@@ -47,6 +47,9 @@ func TestStandIn(t *testing.T) {
 		{"ACMabc123", true},
 		{"AbCdEF456", true},
 		{"9a8b1c2d3e", true},
+		// A part that says what the value is not.
+		{"acme-live-not-a-uuid-3d844edf-8d35-48ac", true},
+		{"Kp9Lm2Qx-notation-7vR4tW8b", false},
 		{"'1234567890'", true},
 		// Digits alone typed as runs, however long: no generated key is.
 		{"123456789012345", true},
