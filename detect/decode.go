@@ -134,7 +134,7 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 		budget.tokens--
 		if kube < 0 {
 			kube = 0
-			if depth == 0 && isKubeSecret(content) && (manifestPath(srcs) || bytes.Contains(content, []byte("apiVersion"))) {
+			if depth == 0 && isKubeSecret(content) && (manifestPath(srcs) || !codePath(srcs) && bytes.Contains(content, []byte("apiVersion"))) {
 				kube = 1
 			}
 		}
@@ -249,9 +249,10 @@ func (d *Detector) scanDecoded(synth []byte, decoded [][2]int, srcs []leak.Sourc
 }
 
 // manifestPath reports whether one of srcs is a YAML or JSON file (or
-// there are none): where a Kubernetes manifest can be. Content with an
-// apiVersion key counts as a manifest wherever it is (a Helm template, a
-// manifest pasted into a text file or a test string).
+// there are none): where a Kubernetes manifest can be. Elsewhere, content
+// with an apiVersion key counts as a manifest too (a Helm template, a
+// shell script's heredoc piped to kubectl, notes), unless it is a
+// program's source (see codePath), where a manifest is a test's string.
 func manifestPath(srcs []leak.Source) bool {
 	if len(srcs) == 0 {
 		return true
@@ -263,6 +264,24 @@ func manifestPath(srcs []leak.Source) bool {
 		}
 	}
 	return false
+}
+
+// codeExts are the extensions of programs' source files.
+var codeExts = map[string]bool{
+	".go": true, ".py": true, ".js": true, ".mjs": true, ".cjs": true, ".jsx": true, ".ts": true,
+	".tsx": true, ".java": true, ".kt": true, ".scala": true, ".rb": true, ".php": true, ".cs": true,
+	".rs": true, ".c": true, ".cc": true, ".cpp": true, ".h": true, ".hpp": true, ".swift": true,
+}
+
+// codePath reports whether every one of srcs, and at least one, is a
+// program's source file.
+func codePath(srcs []leak.Source) bool {
+	for _, s := range srcs {
+		if !codeExts[strings.ToLower(path.Ext(s.Path))] {
+			return false
+		}
+	}
+	return len(srcs) > 0
 }
 
 // isKubeSecret reports whether content looks like a Kubernetes Secret

@@ -87,6 +87,8 @@ func TestDecoding(t *testing.T) {
 		{"a manifest with its apiVersion is one in any file", "notes/secret.txt",
 			"apiVersion: v1\nkind: 'secret'\ndata:\n  DB_PASS: " + b64(pw) + "\n",
 			[]string{"kube-secret=" + pw + "@base64"}},
+		{"a manifest in a program's source is a test's string", "deploy_test.go",
+			"const manifest = `\napiVersion: v1\nkind: Secret\ndata:\n  DB_PASS: " + b64(pw) + "\n`\n", nil},
 		{"a SecretStore is not a Secret", "k8s/store.yaml",
 			"apiVersion: v1\nkind: SecretStore\ndata:\n  DB_PASS: " + b64(pw) + "\n", nil},
 		{"the same data outside a Secret says nothing", "k8s/configmap.yaml",
