@@ -111,6 +111,9 @@ func TestDefaultRulesDecoysStaySilent(t *testing.T) {
 		// Markup placeholders and documentation references.
 		{"docs/setup.md", "api_key: <<ACME_API_KEY>>\npassword: [PASSWORD]\nsecret: <user:password>\ntoken: <xsd:string>\n"},
 		{"docs/api.md", `  "token": "<<API_TOKEN>>",`},
+		// Punctuation alone, no letter or digit: not a key.
+		{"src/parse.c", `password = ",.:-@*?!";`},
+		{"conf/app.yaml", "secret: '----====----'\n"},
 		{"docs/api.md", "[UNAUTHENTICATED_TOKEN]: settings.md#unauthenticated_token\n"},
 		// Prose, code and markup near a secret word.
 		{"docs/serializers.md", "To allow deletion, pass `allow_delete=True` to the serializer, or pass `many=True`.\n"},
@@ -149,6 +152,7 @@ func TestDefaultRulesCredentialStores(t *testing.T) {
 	}{
 		{".netrc", "machine ci.example.com login deploy password " + strong, []string{"netrc-password=" + strong + " (high)"}},
 		{".netrc", "machine ci.example.com login deploy password qwerty", []string{"netrc-password=qwerty (low)"}},
+		{".netrc", "machine ci.example.com login deploy password !@#$%^&*()", []string{"netrc-password=!@#$%^&*() (low)"}},
 		{"docs/netrc.md", "machine ci.example.com login deploy password qwerty", nil},
 		{"docs/netrc.md", "machine ci.example.com login deploy password " + strong, []string{"netrc-password=" + strong + " (high)"}},
 		{".pgpass", "localhost:5432:*:postgres:postgres", []string{"pgpass-password=postgres (low)"}},
