@@ -208,3 +208,26 @@ func TestMatchHasNoBoundaryWhiteSpace(t *testing.T) {
 		}
 	}
 }
+
+// TestTypedRunsUnderAVendorsName: a run typed by hand (abcdef0123456789...)
+// is a documentation stand-in for generic rules and self-identifying
+// tokens, but a vendor rule stated by names and a format without a literal
+// prefix reports it where it is assigned to the vendor's name (the global
+// allowlist's exceptNamed).
+func TestTypedRunsUnderAVendorsName(t *testing.T) {
+	d := defaultDetector(t)
+	typed := "abcdef" + "0123456789" + "abcdef" + "0123456789" // 32 characters, split so that this file holds no finding
+	for _, tt := range []struct {
+		path, text string
+		want       []string
+	}{
+		{"config/app.env", "COUNTRYLAYER_" + "ACCESS_KEY=" + typed, []string{"countrylayer-access-key=" + typed + " (medium)"}},
+		{"config/app.env", "API_" + "KEY=" + typed, nil},
+		{"config/app.env", "STRIPE_KEY=sk_" + "live_" + "abcdefghijklmnopqrstuvwx" + "123456", nil},
+	} {
+		got := findings(t, d, tt.path, tt.text)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %q: got %q, want %q", tt.path, tt.text, got, tt.want)
+		}
+	}
+}

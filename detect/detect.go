@@ -41,6 +41,7 @@ package detect
 
 import (
 	"fmt"
+	"regexp/syntax"
 	"slices"
 	"strings"
 	"sync"
@@ -172,6 +173,24 @@ type rule struct {
 	// pathAllow is set when an allowlist can ignore the rule's matches by
 	// path alone (see Detector.active).
 	pathAllow bool
+	// named caches namedFormat, decided when a match first needs it.
+	namedOnce sync.Once
+	named     bool
+}
+
+// namedFormat reports whether r is a vendor rule stated by names and a
+// value whose format has no literal prefix: it finds a value only where it
+// is assigned to the vendor's name (see config.Allowlist.ExceptNamed).
+// Parsing the value costs, so it is decided on first use, not in New.
+func (r *rule) namedFormat() bool {
+	r.namedOnce.Do(func() {
+		if len(r.Names) == 0 || r.generic || r.Value == "" {
+			return
+		}
+		re, err := syntax.Parse(r.Value, syntax.Perl)
+		r.named = err == nil && len(literalStarts(re.Simplify(), 0)) == 0
+	})
+	return r.named
 }
 
 // New compiles cfg. Errors name the rules file, line and rule.
