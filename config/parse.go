@@ -464,8 +464,8 @@ func Keys() map[string][]string {
 		"pathContexts": pathContextKeys, "knownSecrets": knownSecretKeys,
 	} {
 		for k := range schema {
-			if table == "rules.allowlists" && k == "targetRules" {
-				continue // only global allowlists take it
+			if table == "rules.allowlists" && (k == "targetRules" || k == "exceptNamed") {
+				continue // only global allowlists take them
 			}
 			out[table] = append(out[table], k)
 		}
