@@ -231,3 +231,23 @@ func TestTypedRunsUnderAVendorsName(t *testing.T) {
 		}
 	}
 }
+
+// TestVendorKeyNamedInProse: a vendor rule whose keywords join its name and
+// a word with "_" (nimble_key) runs where prose and headers write them
+// apart ("Nimble API key: ...").
+func TestVendorKeyNamedInProse(t *testing.T) {
+	d := defaultDetector(t)
+	key := strings.Join([]string{"Qm7Zt2Kx9Lp4", "Wv8Rn3Yd6Hs1Fj5T"}, "Gc") // 30 letters and digits
+	for _, tt := range []struct {
+		path, text string
+		want       []string
+	}{
+		{"docs/setup.md", "Nimble API key: " + key, []string{"nimble-api-key=" + key + " (medium)"}},
+		{"config/crm.env", "NIMBLE_API_KEY=" + key, []string{"nimble-api-key=" + key + " (medium)"}},
+	} {
+		got := findings(t, d, tt.path, tt.text)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %q: got %q, want %q", tt.path, tt.text, got, tt.want)
+		}
+	}
+}

@@ -262,3 +262,23 @@ func TestNamedFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestSpacedKeywords: only a vendor rule's keywords that join one of its
+// names (four letters or more) to a word get a spaced twin.
+func TestSpacedKeywords(t *testing.T) {
+	for _, tt := range []struct {
+		names, keywords, tags, want []string
+	}{
+		{[]string{"nimble"}, []string{"nimble_api", "nimblekey", "nimble_crm_key"}, nil, []string{"nimble_api", "nimblekey", "nimble_crm_key", "nimble api"}},
+		{[]string{"dd"}, []string{"dd_api"}, nil, []string{"dd_api"}},
+		{[]string{"password"}, []string{"password_"}, []string{"generic"}, []string{"password_"}},
+		{[]string{"passw(?:or)?d"}, []string{"api_key"}, []string{"generic"}, []string{"api_key"}},
+		{nil, []string{"acme_"}, nil, []string{"acme_"}},
+	} {
+		r := &rule{Rule: config.Rule{Names: tt.names, Keywords: tt.keywords, Tags: tt.tags}}
+		r.generic = slices.Contains(tt.tags, "generic")
+		if got := spacedKeywords(r); !slices.Equal(got, tt.want) {
+			t.Errorf("names %q keywords %q: got %q, want %q", tt.names, tt.keywords, got, tt.want)
+		}
+	}
+}
