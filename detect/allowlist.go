@@ -276,7 +276,12 @@ func (d *Detector) judgeAll(m *Match, sourceDependent bool, path, commit string,
 	}
 	for _, a := range d.global {
 		if a.appliesTo(m.rule.ID) && a.sourceDependent() == sourceDependent && !d.lifted(a, m.rule) {
-			if j := a.judge(m, path, commit); j != keep && !a.exempts(m.rule) {
+			j := a.judge(m, path, commit)
+			if j != keep && a.exempts(m.rule) {
+				rec.exemptStep(a)
+				continue
+			}
+			if j != keep {
 				rec.allowStep(a, true, j)
 				if j == drop {
 					return drop
