@@ -60,7 +60,14 @@
 // (condition = "AND"). Its conditions are regexes (on the secret, the whole
 // match or the line, per regexTarget), paths (regexes on the file path),
 // stopwords (case-insensitive substrings of the secret) and commits (commit
-// ids). A global allowlist may name targetRules to apply to only those.
+// ids). A global allowlist may name targetRules to apply to only those, and
+// may set exceptNamed = true not to apply to vendor rules stated by names
+// and a value whose format has no literal prefix (ACME_API_KEY = <32 hex>):
+// such a rule finds a value only where it is assigned to the vendor's name,
+// in the vendor's format, which vouches for a value that the allowlist
+// would take for a stand-in elsewhere (a run typed by hand). Generic rules
+// and self-identifying tokens (acme_..., found wherever they stand) are
+// still judged by it.
 //
 // A rule's storePath matches the paths of the credential stores it reads,
 // files whose purpose is to hold credentials: a .netrc, a FileZilla site
@@ -230,6 +237,10 @@ type Allowlist struct {
 	Commits     []string
 	// TargetRules limits a global allowlist to these rule ids.
 	TargetRules []string
+	// ExceptNamed exempts from a global allowlist the vendor rules stated
+	// by names whose value has no literal prefix (see the package
+	// documentation).
+	ExceptNamed bool
 	// Weak says the values the allowlist matches are weak (placeholders,
 	// dictionary words, published examples) rather than not values at all:
 	// in a rule's credential stores (StorePath) they are reported as weak

@@ -297,6 +297,37 @@ paths = ['''^docs/''']
 	}
 }
 
+// TestExceptNamed checks that exceptNamed is read for a global allowlist
+// and refused in a rule's, where it means nothing.
+func TestExceptNamed(t *testing.T) {
+	cfg, err := Parse("r.toml", []byte(`
+[[rules]]
+id = "a"
+regex = "a"
+[[allowlists]]
+exceptNamed = true
+regexes = ["abcdefghijk"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Allowlists[0].ExceptNamed {
+		t.Errorf("global allowlist %+v: exceptNamed not read", cfg.Allowlists[0])
+	}
+	_, err = Parse("r.toml", []byte(`
+[[rules]]
+id = "a"
+regex = "a"
+  [[rules.allowlists]]
+  exceptNamed = true
+  regexes = ["abcdefghijk"]
+`))
+	want := `r.toml:6: rule "a": exceptNamed belongs in a global [[allowlists]], not a rule's`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
 // TestDefaultRulesGenerated checks that the prepared default rules that
 // Default reads (default_rules.go) are those of .secretsrules.toml.
 func TestDefaultRulesGenerated(t *testing.T) {

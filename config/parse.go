@@ -70,7 +70,7 @@ var (
 	topKeys       = map[string]kind{"title": kString, "extend": kTable, "rules": kTables, "allowlists": kTables, "testPaths": kStrings, "pathContexts": kTables, "knownSecrets": kTables}
 	extendKeys    = map[string]kind{"useDefault": kBool, "disabledRules": kStrings}
 	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables, "value": kString, "names": kStrings, "secretWords": kStrings, "quote": kString, "storePath": kString}
-	allowlistKeys = map[string]kind{"description": kString, "condition": kString, "regexTarget": kString, "regexes": kStrings, "paths": kStrings, "stopwords": kStrings, "commits": kStrings, "targetRules": kStrings, "weak": kBool}
+	allowlistKeys = map[string]kind{"description": kString, "condition": kString, "regexTarget": kString, "regexes": kStrings, "paths": kStrings, "stopwords": kStrings, "commits": kStrings, "targetRules": kStrings, "weak": kBool, "exceptNamed": kBool}
 	exampleKeys   = map[string]kind{"text": kString, "secret": kString, "path": kString}
 )
 
@@ -429,6 +429,10 @@ func (c *checker) allowlist(at, rule string, m map[string]any, global bool) Allo
 	if !global && len(a.TargetRules) > 0 {
 		c.errorf(at+".targetRules", rule, "targetRules belongs in a global [[allowlists]], not a rule's")
 	}
+	a.ExceptNamed, _ = v["exceptNamed"].(bool)
+	if !global && a.ExceptNamed {
+		c.errorf(at+".exceptNamed", rule, "exceptNamed belongs in a global [[allowlists]], not a rule's")
+	}
 	for i, re := range a.Regexes {
 		if _, err := c.checkRegex(re); err != nil {
 			c.errorf(at+".regexes", rule, "bad regex in regexes[%d]: %v", i, err)
@@ -460,8 +464,8 @@ func Keys() map[string][]string {
 		"pathContexts": pathContextKeys, "knownSecrets": knownSecretKeys,
 	} {
 		for k := range schema {
-			if table == "rules.allowlists" && k == "targetRules" {
-				continue // only global allowlists take it
+			if table == "rules.allowlists" && (k == "targetRules" || k == "exceptNamed") {
+				continue // only global allowlists take them
 			}
 			out[table] = append(out[table], k)
 		}

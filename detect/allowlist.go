@@ -25,6 +25,9 @@ type allowlist struct {
 	stopwords []string
 	commits   map[string]bool
 	rules     map[string]bool
+	// exceptNamed: the allowlist does not apply to a rule whose
+	// namedFormat holds (see config.Allowlist.ExceptNamed).
+	exceptNamed bool
 	// skipsFiles: a global allowlist that ignores a file by its path
 	// alone (see Detector.SkipPath).
 	skipsFiles bool
@@ -77,7 +80,7 @@ func (p *patterns) anyOfCompiled(list []string, what string) ([]*re2.Regexp, err
 }
 
 func compileAllowlist(a config.Allowlist, p *patterns) (*allowlist, error) {
-	al := &allowlist{pos: a.Pos, desc: a.Description, and: a.Condition == "AND", weak: a.Weak, target: a.RegexTarget, stopwords: a.Stopwords}
+	al := &allowlist{pos: a.Pos, desc: a.Description, and: a.Condition == "AND", weak: a.Weak, target: a.RegexTarget, stopwords: a.Stopwords, exceptNamed: a.ExceptNamed}
 	var err error
 	if al.regexes, err = p.anyOfCompiled(a.Regexes, "regex"); err != nil {
 		return nil, err
@@ -107,6 +110,12 @@ func anyOf(patterns []string) string {
 
 func (a *allowlist) appliesTo(ruleID string) bool {
 	return len(a.rules) == 0 || a.rules[ruleID]
+}
+
+// exempts reports whether a global allowlist that matched a match of r
+// does not apply to r (see config.Allowlist.ExceptNamed).
+func (a *allowlist) exempts(r *rule) bool {
+	return a.exceptNamed && r.namedFormat()
 }
 
 // sourceDependent reports whether the allowlist looks at paths or commits,
@@ -267,7 +276,12 @@ func (d *Detector) judgeAll(m *Match, sourceDependent bool, path, commit string,
 	}
 	for _, a := range d.global {
 		if a.appliesTo(m.rule.ID) && a.sourceDependent() == sourceDependent && !d.lifted(a, m.rule) {
-			if j := a.judge(m, path, commit); j != keep {
+			j := a.judge(m, path, commit)
+			if j != keep && a.exempts(m.rule) {
+				rec.exemptStep(a)
+				continue
+			}
+			if j != keep {
 				rec.allowStep(a, true, j)
 				if j == drop {
 					return drop

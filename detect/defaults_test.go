@@ -111,6 +111,9 @@ func TestDefaultRulesDecoysStaySilent(t *testing.T) {
 		// Markup placeholders and documentation references.
 		{"docs/setup.md", "api_key: <<ACME_API_KEY>>\npassword: [PASSWORD]\nsecret: <user:password>\ntoken: <xsd:string>\n"},
 		{"docs/api.md", `  "token": "<<API_TOKEN>>",`},
+		// Punctuation alone, no letter or digit: not a key.
+		{"src/parse.c", `password = ",.:-@*?!";`},
+		{"conf/app.yaml", "secret: '----====----'\n"},
 		{"docs/api.md", "[UNAUTHENTICATED_TOKEN]: settings.md#unauthenticated_token\n"},
 		// Prose, code and markup near a secret word.
 		{"docs/serializers.md", "To allow deletion, pass `allow_delete=True` to the serializer, or pass `many=True`.\n"},
@@ -149,6 +152,7 @@ func TestDefaultRulesCredentialStores(t *testing.T) {
 	}{
 		{".netrc", "machine ci.example.com login deploy password " + strong, []string{"netrc-password=" + strong + " (high)"}},
 		{".netrc", "machine ci.example.com login deploy password qwerty", []string{"netrc-password=qwerty (low)"}},
+		{".netrc", "machine ci.example.com login deploy password !@#$%^&*()", []string{"netrc-password=!@#$%^&*() (low)"}},
 		{"docs/netrc.md", "machine ci.example.com login deploy password qwerty", nil},
 		{"docs/netrc.md", "machine ci.example.com login deploy password " + strong, []string{"netrc-password=" + strong + " (high)"}},
 		{".pgpass", "localhost:5432:*:postgres:postgres", []string{"pgpass-password=postgres (low)"}},
@@ -201,6 +205,49 @@ func TestMatchHasNoBoundaryWhiteSpace(t *testing.T) {
 		}
 		if n == 0 {
 			t.Errorf("%s: no finding in %q", c.path, c.content)
+		}
+	}
+}
+
+// TestTypedRunsUnderAVendorsName: a run typed by hand (abcdef0123456789...)
+// is a documentation stand-in for generic rules and self-identifying
+// tokens, but a vendor rule stated by names and a format without a literal
+// prefix reports it where it is assigned to the vendor's name (the global
+// allowlist's exceptNamed).
+func TestTypedRunsUnderAVendorsName(t *testing.T) {
+	d := defaultDetector(t)
+	typed := "abcdef" + "0123456789" + "abcdef" + "0123456789" // 32 characters, split so that this file holds no finding
+	for _, tt := range []struct {
+		path, text string
+		want       []string
+	}{
+		{"config/app.env", "COUNTRYLAYER_" + "ACCESS_KEY=" + typed, []string{"countrylayer-access-key=" + typed + " (medium)"}},
+		{"config/app.env", "API_" + "KEY=" + typed, nil},
+		{"config/app.env", "STRIPE_KEY=sk_" + "live_" + "abcdefghijklmnopqrstuvwx" + "123456", nil},
+	} {
+		got := findings(t, d, tt.path, tt.text)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %q: got %q, want %q", tt.path, tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestVendorKeyNamedInProse: a vendor rule whose keywords join its name and
+// a word with "_" (nimble_key) runs where prose and headers write them
+// apart ("Nimble API key: ...").
+func TestVendorKeyNamedInProse(t *testing.T) {
+	d := defaultDetector(t)
+	key := strings.Join([]string{"Qm7Zt2Kx9Lp4", "Wv8Rn3Yd6Hs1Fj5T"}, "Gc") // 30 letters and digits
+	for _, tt := range []struct {
+		path, text string
+		want       []string
+	}{
+		{"docs/setup.md", "Nimble API key: " + key, []string{"nimble-api-key=" + key + " (medium)"}},
+		{"config/crm.env", "NIMBLE_API_KEY=" + key, []string{"nimble-api-key=" + key + " (medium)"}},
+	} {
+		got := findings(t, d, tt.path, tt.text)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %q: got %q, want %q", tt.path, tt.text, got, tt.want)
 		}
 	}
 }

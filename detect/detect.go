@@ -41,6 +41,7 @@ package detect
 
 import (
 	"fmt"
+	"regexp/syntax"
 	"slices"
 	"strings"
 	"sync"
@@ -172,6 +173,47 @@ type rule struct {
 	// pathAllow is set when an allowlist can ignore the rule's matches by
 	// path alone (see Detector.active).
 	pathAllow bool
+	// named caches namedFormat, decided when a match first needs it.
+	namedOnce sync.Once
+	named     bool
+}
+
+// spacedKeywords returns r's keywords and, for a vendor rule stated by
+// names, each keyword that joins one of its names to a word with "_"
+// (nimble_key) also written with a space (nimble key): prose, headers and
+// documentation name a vendor's key that way ("Nimble API key: ..."),
+// which the rule's regex takes (the service's name, then the secret word
+// on the same line). The names are the vendor's, of four letters or more:
+// a generic rule's words (api_key) or a short name (dd_api, in "add api")
+// would make the prefilter run on every such phrase in prose.
+func spacedKeywords(r *rule) []string {
+	if len(r.Names) == 0 || r.generic {
+		return r.Keywords
+	}
+	out := r.Keywords
+	for _, kw := range r.Keywords {
+		name, word, ok := strings.Cut(kw, "_")
+		if !ok || len(name) < 4 || word == "" || strings.ContainsAny(word, "_ ") || !slices.ContainsFunc(r.Names, func(n string) bool { return strings.EqualFold(n, name) }) {
+			continue
+		}
+		out = append(slices.Clip(out), name+" "+word)
+	}
+	return out
+}
+
+// namedFormat reports whether r is a vendor rule stated by names and a
+// value whose format has no literal prefix: it finds a value only where it
+// is assigned to the vendor's name (see config.Allowlist.ExceptNamed).
+// Parsing the value costs, so it is decided on first use, not in New.
+func (r *rule) namedFormat() bool {
+	r.namedOnce.Do(func() {
+		if len(r.Names) == 0 || r.generic || r.Value == "" {
+			return
+		}
+		re, err := syntax.Parse(r.Value, syntax.Perl)
+		r.named = err == nil && len(literalStarts(re.Simplify(), 0)) == 0
+	})
+	return r.named
 }
 
 // New compiles cfg. Errors name the rules file, line and rule.
@@ -246,6 +288,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		case len(r.Keywords) == 0:
 			d.always = append(d.always, i)
 		}
+		r.Keywords = spacedKeywords(r) // Explain and keywordIn see them too
 		for _, kw := range r.Keywords {
 			k, ok := kwIndex[kw]
 			if !ok {

@@ -188,6 +188,15 @@ func (e *Explanation) allowStep(a *allowlist, global bool, v verdict) {
 	e.step("allowlist", false, what+" ignores it")
 }
 
+// exemptStep records that global allowlist a matched a match but does not
+// apply to its rule, a vendor's named format (see allowlist.exempts).
+func (e *Explanation) exemptStep(a *allowlist) {
+	if e == nil {
+		return
+	}
+	e.step("allowlist", true, fmt.Sprintf("global allowlist at %s (%s) matches, but not for a vendor rule stated by names and a format without a literal prefix (exceptNamed)", a.pos, a.desc))
+}
+
 // either returns yes if ok, else no.
 func either(ok bool, yes, no string) string {
 	if ok {

@@ -152,3 +152,21 @@ keywords = ["zork"]
 		t.Errorf("near the keyword:\n%s", explained(exps))
 	}
 }
+
+// TestExplainExemptAllowlist: Explain says when a global allowlist matched
+// but does not apply to a vendor's named format (exceptNamed), and keeps
+// the match, as Detect does.
+func TestExplainExemptAllowlist(t *testing.T) {
+	d := defaultDetector(t)
+	typed := "abcdef" + "0123456789" + "abcdef" + "0123456789"
+	ex, err := d.Explain("countrylayer-access-key", []byte("COUNTRYLAYER_"+"ACCESS_KEY="+typed), "config/app.env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex) != 1 || !ex[0].Kept {
+		t.Fatalf("explanations %v: want one kept match", ex)
+	}
+	if s := ex[0].String(); !strings.Contains(s, "exceptNamed") {
+		t.Errorf("explanation does not say the allowlist is exempted:\n%s", s)
+	}
+}

@@ -239,3 +239,49 @@ func TestSecretPrefixesSimplifyOnlyTheGroup(t *testing.T) {
 		}
 	}
 }
+
+// TestNamedFormat: a rule is stated by a vendor's names and a format
+// without a literal prefix only when all three hold (see
+// config.Allowlist.ExceptNamed).
+func TestNamedFormat(t *testing.T) {
+	for _, tt := range []struct {
+		names []string
+		value string
+		tags  []string
+		want  bool
+	}{
+		{[]string{"acme"}, `[a-f0-9]{32}`, []string{"acme"}, true},
+		{[]string{"acme"}, `[A-Z0-9]{8}-[A-Z0-9]{8}`, []string{"acme"}, true},
+		{[]string{"acme"}, `acme_[a-f0-9]{32}`, []string{"acme"}, false},
+		{[]string{"acme"}, `00[A-Za-z0-9_-]{40}`, []string{"acme"}, false},
+		{[]string{"acme"}, `(?:ak|sk)_[a-z0-9]{24}`, []string{"acme"}, false},
+		{nil, `[a-f0-9]{32}`, []string{"acme"}, false},
+		{[]string{"password"}, `[^\s'"]{6,}`, []string{"generic"}, false},
+	} {
+		r := &rule{Rule: config.Rule{Names: tt.names, Value: tt.value, Tags: tt.tags}}
+		r.generic = slices.Contains(tt.tags, "generic")
+		if got := r.namedFormat(); got != tt.want {
+			t.Errorf("names %q value %q tags %q: namedFormat %v, want %v", tt.names, tt.value, tt.tags, got, tt.want)
+		}
+	}
+}
+
+// TestSpacedKeywords: only a vendor rule's keywords that join one of its
+// names (four letters or more) to a word get a spaced twin.
+func TestSpacedKeywords(t *testing.T) {
+	for _, tt := range []struct {
+		names, keywords, tags, want []string
+	}{
+		{[]string{"nimble"}, []string{"nimble_api", "nimblekey", "nimble_crm_key"}, nil, []string{"nimble_api", "nimblekey", "nimble_crm_key", "nimble api"}},
+		{[]string{"dd"}, []string{"dd_api"}, nil, []string{"dd_api"}},
+		{[]string{"password"}, []string{"password_"}, []string{"generic"}, []string{"password_"}},
+		{[]string{"passw(?:or)?d"}, []string{"api_key"}, []string{"generic"}, []string{"api_key"}},
+		{nil, []string{"acme_"}, nil, []string{"acme_"}},
+	} {
+		r := &rule{Rule: config.Rule{Names: tt.names, Keywords: tt.keywords, Tags: tt.tags}}
+		r.generic = slices.Contains(tt.tags, "generic")
+		if got := spacedKeywords(r); !slices.Equal(got, tt.want) {
+			t.Errorf("names %q keywords %q: got %q, want %q", tt.names, tt.keywords, got, tt.want)
+		}
+	}
+}
