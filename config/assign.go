@@ -203,8 +203,109 @@ func assignRegex(names, words []string, value, quote string) string {
 		join = `(?:` + keyClose + operators + `|` + typed + `)`
 		return `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose
 	}
-	return name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `)` + quoteOpen + `)` + scheme + v + valueClose
+	assigned := name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `)` + quoteOpen + `)` + scheme + v + valueClose
+	if len(words) == 0 || !shaped(value) {
+		return assigned
+	}
+	return `(?:` + assigned + `|` + mention(n, `(?:`+strings.Join(words, "|")+`)`, value) + `)`
 }
+
+// mention returns the form of a rule stated by names and a value that
+// finds the value written next to the words that say what it is, without
+// an assignment's syntax: a log line ("Using acme KEY=..." two lines below
+// "calling the Acme API"), prose ("Your Acme key is ..."), a wrapped
+// credential store entry (<secret>{acme ...}</secret>). The line of the
+// value holds a secret word, and either the service's name comes before
+// it (on that line or up to two lines above, as in nameContext) or after
+// it on the line; the value follows on the same line as a token of its own
+// (mentionBefore, mentionAfter), its whole format. The detect package
+// judges the name and vendor groups as for an assignment, and turns the
+// value down when it is assigned to a name that says something else (id =
+// ..., see MentionGroup).
+func mention(n, w, value string) string {
+	return `(?i:(?P<vendor21>` + n + `)` + nameContext + `(?P<name21>` + w + ident + `)` +
+		`|(?P<name22>` + w + ident + `)[^\n]*?(?P<vendor22>` + n + `))` +
+		`[^\n]*?` + mentionBefore + `(?P<` + MentionGroup + `>` + value + `)` + mentionAfter
+}
+
+// shaped reports whether a value's format is narrow enough to be found by
+// mention (see mention): at least mentionMinLen characters, each of a
+// class of at most mentionMaxClass characters (letters, digits and a few
+// symbols: a key's alphabet). A password's format (any printable
+// character) would take any word of the line.
+func shaped(value string) bool {
+	re, err := syntax.Parse(value, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	narrow := true
+	var minLen func(re *syntax.Regexp) int
+	minLen = func(re *syntax.Regexp) int {
+		switch re.Op {
+		case syntax.OpLiteral:
+			return len(re.Rune)
+		case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+			narrow = false
+			return 1
+		case syntax.OpCharClass:
+			n := 0
+			for i := 0; i+1 < len(re.Rune); i += 2 {
+				n += int(re.Rune[i+1]-re.Rune[i]) + 1
+			}
+			if n > mentionMaxClass {
+				narrow = false
+			}
+			return 1
+		case syntax.OpCapture, syntax.OpPlus:
+			return minLen(re.Sub[0])
+		case syntax.OpStar, syntax.OpQuest:
+			minLen(re.Sub[0])
+			return 0
+		case syntax.OpRepeat:
+			return re.Min * minLen(re.Sub[0])
+		case syntax.OpConcat:
+			n := 0
+			for _, s := range re.Sub {
+				n += minLen(s)
+			}
+			return n
+		case syntax.OpAlternate:
+			n := -1
+			for _, s := range re.Sub {
+				if m := minLen(s); n < 0 || m < n {
+					n = m
+				}
+			}
+			return max(n, 0)
+		}
+		return 0
+	}
+	return minLen(re) >= mentionMinLen && narrow
+}
+
+const (
+	// mentionMinLen is the fewest characters of a value found by mention.
+	mentionMinLen = 16
+	// mentionMaxClass is the most characters a class of such a value may
+	// hold: letters, digits and four symbols (base64 and its URL form).
+	mentionMaxClass = 66
+)
+
+// MentionGroup names the group that holds the value of a rule stated by
+// names and a value when the value was found by mention (see mention)
+// rather than by an assignment.
+const MentionGroup = "secret7"
+
+const (
+	// mentionBefore is what stands right before a mentioned value: white
+	// space, a quote, an operator's last character, an opening bracket
+	// or a comma; not a slash or a dot (a path or a URL's part).
+	mentionBefore = `[\s'"\x60=:>({\[,]`
+	// mentionAfter is what ends a mentioned value: white space, a quote,
+	// punctuation that ends a clause or an element, a full stop before
+	// white space, or the end of the content.
+	mentionAfter = `(?:[\s'"\x60;,<)}\]]|\.(?:\s|$)|$)`
+)
 
 // renameGroups gives the groups of a name pattern new names of the same
 // kinds (name2 becomes name12, vendor3 vendor13), so that the pattern can

@@ -328,3 +328,45 @@ func TestRunTogetherVendorNames(t *testing.T) {
 		}
 	}
 }
+
+// TestMentionedValues holds values a vendor rule finds without an
+// assignment's syntax, next to the words that say what they are (see
+// config.MentionGroup), and the near misses of that form.
+func TestMentionedValues(t *testing.T) {
+	d := assignDetector(t)
+	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6"
+	for name, text := range map[string]string{
+		"log line":          "[DEBUG] calling acme with KEY=" + s + " now",
+		"log two below":     "[INFO] Sending request to the Acme API\n[DEBUG] Using Key=" + s + "\n",
+		"prose":             "Your ACME key is " + s + ", keep it safe.",
+		"wrapped store":     "<secret>{acme AQAAABAAA " + s + "}</secret>",
+		"cli":               "acme apikey save default " + s,
+		"secret word first": "token for acme: " + s,
+		"full stop":         "The acme token is " + s + ".",
+	} {
+		got := findings(t, d, "notes.txt", text)
+		if len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
+			t.Errorf("%s: %q: got %q", name, text, got)
+		}
+	}
+	for name, text := range map[string]string{
+		"assigned to an id":    "acme key rotated; id = " + s,
+		"json id":              `{"acme": "key", "user_id": "` + s + `"}`,
+		"in a url":             "acme key docs: https://acme.example/keys/" + s,
+		"in a path":            "acme key at ./keys/" + s + ".pem",
+		"no secret word":       "acme build " + s,
+		"secret word above":    "acme key:\nbuild " + s,
+		"vendor three above":   "acme\n\n\nkey " + s,
+		"longer token":         "acme key " + s + "abc",
+		"no vendor":            "[DEBUG] Using Key=" + s,
+		"word inside a word":   "acme keyword " + s,
+		"not the secret":       "the acme public key is " + s,
+		"about the secret":     "acme key id is " + s,
+		"dotted continuation":  "acme token " + s + ".example.com",
+		"vendor inside a word": "macme key " + s,
+	} {
+		if got := findings(t, d, "notes.txt", text); len(got) > 0 {
+			t.Errorf("%s: %q: got %q", name, text, got)
+		}
+	}
+}
