@@ -111,10 +111,13 @@ const (
 	// parser expects, not the credential the code checks.)
 	compare = `[ \t]*(?:===?|!==?)[ \t]*`
 	// nextLine joins a name to a quoted value on the line after it: YAML's
-	// "acmeKey:" with the string indented below, JS's "const acmeKey =" with
-	// the literal on the next line. Only a quoted value: an unquoted one
+	// "acmeKey:" with the string indented below, JS's "const acmeKey =" or
+	// "process.env.ACME_KEY ||" with the literal on the next line, C++'s
+	// brace initialiser "acmeKey{" with the literal below; or the operator
+	// begins the next line, as Java and C# wrap a long declaration
+	// ("ACME_KEY\n    = \"...\""). Only a quoted value: an unquoted one
 	// there is a nested key or the next statement.
-	nextLine = `[ \t]*(?:=|:|=>)[ \t]*\n[ \t]*`
+	nextLine = `[ \t]*(?:(?:=|:|=>|\|\||\?\?|\{)[ \t]*\n|\n[ \t]*(?:=|:=))[ \t]*`
 	// quotedClose ends a quoted name (before a comma).
 	quotedClose = `\\{0,2}[\x60'"]`
 	// typed is a type between a bare name and "=": "acmeKey: str =", "var

@@ -113,6 +113,9 @@ func TestAssignmentSyntaxes(t *testing.T) {
 		"terraform default": "variable \"acme_api_token\" {\n  default = \"" + s + "\"\n}",
 		"terraform inline":  "variable \"acme_api_token\" { default = \"" + s + "\" }",
 		"comparison":        `if (acmeToken === "` + s + `") {`,
+		"java wrapped":      "public static final String ACME_API_KEY\n        = \"" + s + "\";",
+		"js fallback":       "const key =\n  process.env.ACME_API_KEY ||\n  \"" + s + "\";",
+		"cpp brace":         "static const std::string AcmeApiKey{\n    \"" + s + "\"};",
 	}
 	for name, text := range syntaxes {
 		got := findings(t, d, "example.txt", text)
