@@ -217,18 +217,20 @@ func assignRegex(names, words []string, value, quote string) string {
 // finds the value written next to the words that say what it is, without
 // an assignment's syntax: a log line ("Using acme KEY=..." two lines below
 // "calling the Acme API"), prose ("Your Acme key is ..."), a wrapped
-// credential store entry (<secret>{acme ...}</secret>). The line of the
-// value holds a secret word, and either the service's name comes before
-// it (on that line or up to two lines above, as in nameContext) or after
-// it on the line; the value follows on the same line as a token of its own
-// (mentionBefore, mentionAfter), its whole format. The detect package
+// credential store entry (<id>acme</id> above <secret>{... ...}</secret>).
+// The line of the value holds a secret word, the service's name comes
+// before it (a few characters before on that line, or anywhere on one of
+// the two lines above: mentionContext), and the value follows the word
+// within a few characters (mentionGap) as a token of its own
+// (mentionBefore, mentionAfter), its whole format. (A secret word before
+// the service's name, "token for acme: ...", is left out: it found little
+// and cost a quarter more time on long lines.) The detect package
 // judges the name and vendor groups as for an assignment, and turns the
 // value down when it is assigned to a name that says something else (id =
 // ..., see MentionGroup).
 func mention(n, w, value string) string {
-	return `(?i:(?P<vendor21>` + n + `)` + nameContext + `(?P<name21>` + w + ident + `)` +
-		`|(?P<name22>` + w + ident + `)[^\n]*?(?P<vendor22>` + n + `))` +
-		`[^\n]*?` + mentionBefore + `(?P<` + MentionGroup + `>` + value + `)` + mentionAfter
+	return `(?i:(?P<vendor21>` + n + `)` + mentionContext + `(?P<name21>` + w + ident + `))` +
+		mentionGap + mentionBefore + `(?P<` + MentionGroup + `>` + value + `)` + mentionAfter
 }
 
 // shaped reports whether a value's format is narrow enough to be found by
@@ -300,6 +302,17 @@ const (
 const MentionGroup = "secret7"
 
 const (
+	// mentionGap is what may stand between the words and the value they
+	// name: a few words ("key is", "AQAAABAAA"), not the rest of a long
+	// line, which would make every search of a long line (minified JSON)
+	// run to its end.
+	mentionGap = `[^\n]{0,24}?`
+	// mentionContext is what may stand between the service's name and
+	// the secret word of a mention: a gap on the same line, or the rest of
+	// a line up to two lines above (a log line that names the service
+	// before the one that prints the key). Not a whole long line, as for
+	// mentionGap.
+	mentionContext = `(?:` + mentionGap + `|[^\n]*?\n(?:[^\n]*?\n)?[^\n]*?)`
 	// mentionBefore is what stands right before a mentioned value: white
 	// space, a quote, an operator's last character, an opening bracket
 	// or a comma; not a slash or a dot (a path or a URL's part).

@@ -339,13 +339,12 @@ func TestMentionedValues(t *testing.T) {
 	d := assignDetector(t)
 	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6"
 	for name, text := range map[string]string{
-		"log line":          "[DEBUG] calling acme with KEY=" + s + " now",
-		"log two below":     "[INFO] Sending request to the Acme API\n[DEBUG] Using Key=" + s + "\n",
-		"prose":             "Your ACME key is " + s + ", keep it safe.",
-		"wrapped store":     "<secret>{acme AQAAABAAA " + s + "}</secret>",
-		"cli":               "acme apikey save default " + s,
-		"secret word first": "token for acme: " + s,
-		"full stop":         "The acme token is " + s + ".",
+		"log line":      "[DEBUG] calling acme with KEY=" + s + " now",
+		"log two below": "[INFO] Sending request to the Acme API\n[DEBUG] Using Key=" + s + "\n",
+		"prose":         "Your ACME key is " + s + ", keep it safe.",
+		"wrapped store": "<id>{acme}</id>\n<secret>{AQAAABAAA " + s + "}</secret>",
+		"cli":           "acme apikey save default " + s,
+		"full stop":     "The acme token is " + s + ".",
 	} {
 		got := findings(t, d, "notes.txt", text)
 		if len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
@@ -364,6 +363,7 @@ func TestMentionedValues(t *testing.T) {
 		"no vendor":            "[DEBUG] Using Key=" + s,
 		"word inside a word":   "acme keyword " + s,
 		"not the secret":       "the acme public key is " + s,
+		"far from the words":   "acme key (see the notes in the wiki, page two) " + s,
 		"about the secret":     "acme key id is " + s,
 		"dotted continuation":  "acme token " + s + ".example.com",
 		"vendor inside a word": "macme key " + s,
