@@ -31,6 +31,13 @@ import (
 //	[acme] / acme: up to two lines above, then token = ... (INI sections, YAML maps)
 //	Acme token - ...   (prose and lists)
 //	if (acmeToken == "...")   "..." !== acmeToken   (a literal the code checks a credential against)
+//	ACME_KEY\n    = "..."   process.env.ACME_KEY ||\n  "..."   AcmeKey{\n  "..."}   (wrapped lines)
+//
+// and, for a value of a key's shape (see shaped), where the words around
+// it name it without an assignment's syntax (see mention):
+//
+//	[DEBUG] Using acme KEY=...      Your Acme key is ...      acme apikey save default ...
+//	calling the Acme API\n[DEBUG] using token ...   <id>acme</id>\n<secret>{AQAAABAAA ...}</secret>
 //
 // A service name given as a plain word is matched where a name part starts
 // and ends (acme in ACME_KEY, myAcmeKey, acme.token, not in macmeter or
