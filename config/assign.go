@@ -31,6 +31,13 @@ import (
 //	[acme] / acme: up to two lines above, then token = ... (INI sections, YAML maps)
 //	Acme token - ...   (prose and lists)
 //	if (acmeToken == "...")   "..." !== acmeToken   (a literal the code checks a credential against)
+//	ACME_KEY\n    = "..."   process.env.ACME_KEY ||\n  "..."   AcmeKey{\n  "..."}   (wrapped lines)
+//
+// and, for a value of a key's shape (see shaped), where the words around
+// it name it without an assignment's syntax (see mention):
+//
+//	[DEBUG] Using acme KEY=...      Your Acme key is ...      acme apikey save default ...
+//	calling the Acme API\n[DEBUG] using token ...   <id>acme</id>\n<secret>{AQAAABAAA ...}</secret>
 //
 // A service name given as a plain word is matched where a name part starts
 // and ends (acme in ACME_KEY, myAcmeKey, acme.token, not in macmeter or
@@ -111,10 +118,13 @@ const (
 	// parser expects, not the credential the code checks.)
 	compare = `[ \t]*(?:===?|!==?)[ \t]*`
 	// nextLine joins a name to a quoted value on the line after it: YAML's
-	// "acmeKey:" with the string indented below, JS's "const acmeKey =" with
-	// the literal on the next line. Only a quoted value: an unquoted one
+	// "acmeKey:" with the string indented below, JS's "const acmeKey =" or
+	// "process.env.ACME_KEY ||" with the literal on the next line, C++'s
+	// brace initialiser "acmeKey{" with the literal below; or the operator
+	// begins the next line, as Java and C# wrap a long declaration
+	// ("ACME_KEY\n    = \"...\""). Only a quoted value: an unquoted one
 	// there is a nested key or the next statement.
-	nextLine = `[ \t]*(?:=|:|=>)[ \t]*\n[ \t]*`
+	nextLine = `[ \t]*(?:(?:=|:|=>|\|\||\?\?|\{)[ \t]*\n|\n[ \t]*(?:=|:=))[ \t]*`
 	// quotedClose ends a quoted name (before a comma).
 	quotedClose = `\\{0,2}[\x60'"]`
 	// typed is a type between a bare name and "=": "acmeKey: str =", "var
@@ -203,8 +213,122 @@ func assignRegex(names, words []string, value, quote string) string {
 		join = `(?:` + keyClose + operators + `|` + typed + `)`
 		return `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose
 	}
-	return name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `)` + quoteOpen + `)` + scheme + v + valueClose
+	assigned := name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `)` + quoteOpen + `)` + scheme + v + valueClose
+	if len(words) == 0 || !shaped(value) {
+		return assigned
+	}
+	return `(?:` + assigned + `|` + mention(n, `(?:`+strings.Join(words, "|")+`)`, value) + `)`
 }
+
+// mention returns the form of a rule stated by names and a value that
+// finds the value written next to the words that say what it is, without
+// an assignment's syntax: a log line ("Using acme KEY=..." two lines below
+// "calling the Acme API"), prose ("Your Acme key is ..."), a wrapped
+// credential store entry (<id>acme</id> above <secret>{... ...}</secret>).
+// The line of the value holds a secret word, the service's name comes
+// before it (a few characters before on that line, or anywhere on one of
+// the two lines above: mentionContext), and the value follows the word
+// within a few characters (mentionGap) as a token of its own
+// (mentionBefore, mentionAfter), its whole format. (A secret word before
+// the service's name, "token for acme: ...", is left out: it found little
+// and cost a quarter more time on long lines.) The detect package
+// judges the name and vendor groups as for an assignment, and turns the
+// value down when it is assigned to a name that says something else (id =
+// ..., see MentionGroup).
+func mention(n, w, value string) string {
+	return `(?i:(?P<vendor21>` + n + `)` + mentionContext + `(?P<name21>` + w + ident + `))` +
+		mentionGap + mentionBefore + `(?P<` + MentionGroup + `>` + value + `)` + mentionAfter
+}
+
+// shaped reports whether a value's format is narrow enough to be found by
+// mention (see mention): at least mentionMinLen characters, each of a
+// class of at most mentionMaxClass characters (letters, digits and a few
+// symbols: a key's alphabet). A password's format (any printable
+// character) would take any word of the line.
+func shaped(value string) bool {
+	re, err := syntax.Parse(value, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	narrow := true
+	var minLen func(re *syntax.Regexp) int
+	minLen = func(re *syntax.Regexp) int {
+		switch re.Op {
+		case syntax.OpLiteral:
+			return len(re.Rune)
+		case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+			narrow = false
+			return 1
+		case syntax.OpCharClass:
+			n := 0
+			for i := 0; i+1 < len(re.Rune); i += 2 {
+				n += int(re.Rune[i+1]-re.Rune[i]) + 1
+			}
+			if n > mentionMaxClass {
+				narrow = false
+			}
+			return 1
+		case syntax.OpCapture, syntax.OpPlus:
+			return minLen(re.Sub[0])
+		case syntax.OpStar, syntax.OpQuest:
+			minLen(re.Sub[0])
+			return 0
+		case syntax.OpRepeat:
+			return re.Min * minLen(re.Sub[0])
+		case syntax.OpConcat:
+			n := 0
+			for _, s := range re.Sub {
+				n += minLen(s)
+			}
+			return n
+		case syntax.OpAlternate:
+			n := -1
+			for _, s := range re.Sub {
+				if m := minLen(s); n < 0 || m < n {
+					n = m
+				}
+			}
+			return max(n, 0)
+		}
+		return 0
+	}
+	return minLen(re) >= mentionMinLen && narrow
+}
+
+const (
+	// mentionMinLen is the fewest characters of a value found by mention.
+	mentionMinLen = 16
+	// mentionMaxClass is the most characters a class of such a value may
+	// hold: letters, digits and four symbols (base64 and its URL form).
+	mentionMaxClass = 66
+)
+
+// MentionGroup names the group that holds the value of a rule stated by
+// names and a value when the value was found by mention (see mention)
+// rather than by an assignment.
+const MentionGroup = "secret7"
+
+const (
+	// mentionGap is what may stand between the words and the value they
+	// name: a few words ("key is", "AQAAABAAA"), not the rest of a long
+	// line, which would make every search of a long line (minified JSON)
+	// run to its end.
+	mentionGap = `[^\n]{0,24}?`
+	// mentionContext is what may stand between the service's name and
+	// the secret word of a mention: a gap on the same line, or the rest of
+	// a line up to two lines above (a log line that names the service
+	// before the one that prints the key). Not a whole long line, as for
+	// mentionGap.
+	mentionContext = `(?:` + mentionGap + `|[^\n]*?\n(?:[^\n]*?\n)?[^\n]*?)`
+	// mentionBefore is what stands right before a mentioned value: white
+	// space, a quote, an operator's last character, an opening bracket
+	// or a comma; not a slash or a dot (a path or a URL's part).
+	mentionBefore = `[\s'"\x60=:>({\[,]`
+	// mentionAfter is what ends a mentioned value: white space, a quote,
+	// punctuation that ends a clause or an element, a full stop before
+	// white space, or the end of the content.
+	mentionAfter = `(?:[\s'"\x60;,<)}\]]|\.(?:\s|$)|$)`
+)
 
 // renameGroups gives the groups of a name pattern new names of the same
 // kinds (name2 becomes name12, vendor3 vendor13), so that the pattern can

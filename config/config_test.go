@@ -374,3 +374,27 @@ func normalizeEmpty(r Rule) Rule {
 	}
 	return r
 }
+
+// TestMentionOnlyForKeyShapedValues checks which rules stated by names and
+// a value also find the value by mention (see mention): those whose value
+// is a key's alphabet and at least mentionMinLen long, with secret words.
+func TestMentionOnlyForKeyShapedValues(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		words []string
+		want  bool
+	}{
+		{`[a-z0-9]{32}`, DefaultSecretWords, true},
+		{`[A-Za-z0-9+/]{86}==`, DefaultSecretWords, true},
+		{`ak_[A-Za-z0-9_-]{20,40}`, DefaultSecretWords, true},
+		{`[a-z0-9]{12}`, DefaultSecretWords, false},                    // too short to stand alone
+		{`[A-Za-z0-9!=@#$%()_^*+.-]{8,50}`, DefaultSecretWords, false}, // a password's alphabet
+		{`[^\s'"]{16,}`, DefaultSecretWords, false},                    // any character
+		{`[a-z0-9]{32}`, nil, false},                                   // the names alone say secret
+	} {
+		re := assignRegex([]string{"acme"}, tc.words, tc.value, QuoteAny)
+		if got := strings.Contains(re, "(?P<"+MentionGroup+">"); got != tc.want {
+			t.Errorf("value %s, words %v: mention %v, want %v", tc.value, tc.words, got, tc.want)
+		}
+	}
+}

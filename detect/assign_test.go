@@ -113,6 +113,9 @@ func TestAssignmentSyntaxes(t *testing.T) {
 		"terraform default": "variable \"acme_api_token\" {\n  default = \"" + s + "\"\n}",
 		"terraform inline":  "variable \"acme_api_token\" { default = \"" + s + "\" }",
 		"comparison":        `if (acmeToken === "` + s + `") {`,
+		"java wrapped":      "public static final String ACME_API_KEY\n        = \"" + s + "\";",
+		"js fallback":       "const key =\n  process.env.ACME_API_KEY ||\n  \"" + s + "\";",
+		"cpp brace":         "static const std::string AcmeApiKey{\n    \"" + s + "\"};",
 	}
 	for name, text := range syntaxes {
 		got := findings(t, d, "example.txt", text)
@@ -325,6 +328,48 @@ func TestRunTogetherVendorNames(t *testing.T) {
 	} {
 		if got := findings(t, d, "example.txt", text); len(got) > 0 {
 			t.Errorf("%q: got %q", text, got)
+		}
+	}
+}
+
+// TestMentionedValues holds values a vendor rule finds without an
+// assignment's syntax, next to the words that say what they are (see
+// config.MentionGroup), and the near misses of that form.
+func TestMentionedValues(t *testing.T) {
+	d := assignDetector(t)
+	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6"
+	for name, text := range map[string]string{
+		"log line":      "[DEBUG] calling acme with KEY=" + s + " now",
+		"log two below": "[INFO] Sending request to the Acme API\n[DEBUG] Using Key=" + s + "\n",
+		"prose":         "Your ACME key is " + s + ", keep it safe.",
+		"wrapped store": "<id>{acme}</id>\n<secret>{AQAAABAAA " + s + "}</secret>",
+		"cli":           "acme apikey save default " + s,
+		"full stop":     "The acme token is " + s + ".",
+	} {
+		got := findings(t, d, "notes.txt", text)
+		if len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
+			t.Errorf("%s: %q: got %q", name, text, got)
+		}
+	}
+	for name, text := range map[string]string{
+		"assigned to an id":    "acme key rotated; id = " + s,
+		"json id":              `{"acme": "key", "user_id": "` + s + `"}`,
+		"in a url":             "acme key docs: https://acme.example/keys/" + s,
+		"in a path":            "acme key at ./keys/" + s + ".pem",
+		"no secret word":       "acme build " + s,
+		"secret word above":    "acme key:\nbuild " + s,
+		"vendor three above":   "acme\n\n\nkey " + s,
+		"longer token":         "acme key " + s + "abc",
+		"no vendor":            "[DEBUG] Using Key=" + s,
+		"word inside a word":   "acme keyword " + s,
+		"not the secret":       "the acme public key is " + s,
+		"far from the words":   "acme key (see the notes in the wiki, page two) " + s,
+		"about the secret":     "acme key id is " + s,
+		"dotted continuation":  "acme token " + s + ".example.com",
+		"vendor inside a word": "macme key " + s,
+	} {
+		if got := findings(t, d, "notes.txt", text); len(got) > 0 {
+			t.Errorf("%s: %q: got %q", name, text, got)
 		}
 	}
 }

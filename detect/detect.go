@@ -156,6 +156,9 @@ type rule struct {
 	// names judges the names a value is assigned to, for a regex with name
 	// or vendor groups (see nameCheck); nil otherwise.
 	names *nameCheck
+	// mention is the group that holds a value found by mention rather than
+	// assigned (see config.MentionGroup), or 0.
+	mention int
 
 	// patterns, when set, compiles the rule's allowlists in compile
 	// (lazily, with its regex); otherwise New compiled them.
@@ -384,6 +387,9 @@ func (r *rule) compile() error {
 			for i, g := range re.SubexpNames() {
 				if groupIs(g, "secret") {
 					r.secretGroups = append(r.secretGroups, i)
+				}
+				if g == config.MentionGroup {
+					r.mention = i
 				}
 			}
 			if len(r.secretGroups) > 0 {

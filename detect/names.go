@@ -161,6 +161,90 @@ func (nc *nameCheck) after(loc []int) int {
 	return max(next, loc[0]+1)
 }
 
+// assignedElsewhere reports whether the value that starts at text[at] is
+// assigned to a name (id = value, "user": "value", after an opening quote
+// too) that neither says a secret nor names the rule's service: a value
+// found by mention (see config.MentionGroup) belongs to that name, not to
+// the words around it.
+func (nc *nameCheck) assignedElsewhere(text []byte, at int) bool {
+	i := at
+	for i > 0 && (text[i-1] == '"' || text[i-1] == '\'' || text[i-1] == '`') {
+		i--
+	}
+	for i > 0 && (text[i-1] == ' ' || text[i-1] == '\t') {
+		i--
+	}
+	op := i
+	for i > 0 && (text[i-1] == '=' || text[i-1] == ':' || text[i-1] == '>') {
+		i--
+	}
+	if i == op {
+		return false
+	}
+	for i > 0 && (text[i-1] == ' ' || text[i-1] == '\t' || text[i-1] == '"' || text[i-1] == '\'') {
+		i--
+	}
+	end := i
+	for i > 0 && identChar(text[i-1]) {
+		i--
+	}
+	if i == end {
+		return false
+	}
+	name := string(text[i:end])
+	return !nc.secretName(name) && !(nc.vendors != nil && nc.vendorName(name))
+}
+
+// proseNot reports whether the words around a name of the match loc, in
+// prose rather than in the name itself, say that the value is not the
+// secret: a word of notSecret right before it (acme public key ...), a
+// word of trailingNot right after it (acme key id ...).
+func (nc *nameCheck) proseNot(text []byte, loc []int) bool {
+	for _, g := range nc.name {
+		if 2*g+1 >= len(loc) || loc[2*g] < 0 {
+			continue
+		}
+		start, end := identSpan(text, loc[2*g], loc[2*g+1])
+		if w := wordBefore(text, start); notSecret[strings.ToLower(w)] {
+			return true
+		}
+		if w := wordAfter(text, end); trailingNot[strings.ToLower(w)] {
+			return true
+		}
+	}
+	return false
+}
+
+// wordBefore returns the word of letters that ends, after blanks, right
+// before text[at].
+func wordBefore(text []byte, at int) string {
+	i := at
+	for i > 0 && (text[i-1] == ' ' || text[i-1] == '\t') {
+		i--
+	}
+	end := i
+	for i > 0 && isLetter(text[i-1]) {
+		i--
+	}
+	return string(text[i:end])
+}
+
+// wordAfter returns the word of letters that starts, after blanks, right
+// after text[at-1].
+func wordAfter(text []byte, at int) string {
+	i := at
+	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
+		i++
+	}
+	start := i
+	for i < len(text) && isLetter(text[i]) {
+		i++
+	}
+	return string(text[start:i])
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
 // comparedField reports whether the identifier text[start:end] (see
 // identSpan) is a field (got.Token, res->secret) compared with a literal
 // (==, !=, === or !== right after it, past its closing quotes, or right

@@ -553,6 +553,17 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 	if rec != nil {
 		rec.Secret = string(secret)
 	}
+	if r.mention > 0 && r.names != nil && loc[2*r.mention] == s0 {
+		// A value found by mention, not assigned to the name that says
+		// secret: it must not be assigned to another name (id = ...).
+		other := r.names.assignedElsewhere(text, s0) || r.names.proseNot(text, loc)
+		rec.step("mention", !other, either(!other, "named by the words around it", "assigned to a name that does not say a secret, or the words around the name say it is not one"))
+		if other {
+			// An assignment may follow in what the match took:
+			// key="AcmeKey" value="...", found by mention from "key".
+			return Match{}, nameDropped
+		}
+	}
 	ent := entropy.Shannon(secret)
 	weak := false
 	if r.Entropy > 0 {

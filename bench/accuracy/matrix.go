@@ -101,6 +101,15 @@ var syntaxes = []syntax{
 	{"java-annotation", false, func(n names, v string) string {
 		return "@Value(\"${" + n.dotted + ":" + v + "}\")\nprivate String " + n.camel + ";\n"
 	}},
+	{"java-wrapped", true, func(n names, v string) string {
+		return "private static final String " + n.upper + "\n        = \"" + v + "\";\n"
+	}},
+	{"js-env-fallback", true, func(n names, v string) string {
+		return "const value =\n  process.env." + n.upper + " ||\n  \"" + v + "\";\n"
+	}},
+	{"cpp-brace", true, func(n names, v string) string {
+		return "static const std::string " + n.pascal + "{\n    \"" + v + "\"};\n"
+	}},
 	{"kotlin", true, func(n names, v string) string { return "val " + n.camel + " = \"" + v + "\"\n" }},
 	{"csharp", true, func(n names, v string) string { return "private const string " + n.pascal + " = \"" + v + "\";\n" }},
 	{"ruby", true, func(n names, v string) string { return n.upper + " = '" + v + "'\n" }},
