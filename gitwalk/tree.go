@@ -67,8 +67,10 @@ type treeReader struct {
 	objs   *objects
 	cache  *treeCache
 	limits walkLimits
-	// tooLarge holds the trees skipped for their size.
+	// tooLarge holds the trees skipped for their size; met those met
+	// since diffTrees began (see treeDiff.tooLarge).
 	tooLarge map[plumbing.Hash]bool
+	met      []plumbing.Hash
 }
 
 func newTreeReader(objs *objects, cacheBytes int) *treeReader {
@@ -85,14 +87,13 @@ func (tr *treeReader) tree(h plumbing.Hash) ([]entry, error) {
 		return es, nil
 	}
 	if tr.tooLarge[h] {
+		tr.met = append(tr.met, h)
 		return nil, nil
 	}
 	raw, err := tr.objs.typed(h, plumbing.TreeObject, maxTreeSize)
 	if errors.Is(err, ErrTooLarge) {
-		if tr.tooLarge == nil {
-			tr.tooLarge = make(map[plumbing.Hash]bool)
-		}
-		tr.tooLarge[h] = true
+		tr.noteTooLarge([]plumbing.Hash{h})
+		tr.met = append(tr.met, h)
 		return nil, nil
 	}
 	if err != nil {
@@ -106,6 +107,17 @@ func (tr *treeReader) tree(h plumbing.Hash) ([]entry, error) {
 	}
 	tr.cache.put(h, es)
 	return es, nil
+}
+
+// noteTooLarge records trees skipped for their size (by another
+// treeReader, perhaps).
+func (tr *treeReader) noteTooLarge(hs []plumbing.Hash) {
+	for _, h := range hs {
+		if tr.tooLarge == nil {
+			tr.tooLarge = make(map[plumbing.Hash]bool)
+		}
+		tr.tooLarge[h] = true
+	}
 }
 
 var emptyTree = plumbing.NewHash("4b825dc642cb6eb9a060e54bf8d69288fbee4904")
@@ -400,6 +412,15 @@ func (in *interner) intern(p []byte) string {
 	s := string(p)
 	in.m[s] = s
 	return s
+}
+
+// internString is intern for a path that is a string already.
+func (in *interner) internString(p string) string {
+	if s, ok := in.m[p]; ok {
+		return s
+	}
+	in.m[p] = p
+	return p
 }
 
 // FileAt returns the content of the file at path (slash-separated) in the

@@ -58,6 +58,7 @@ func (h *History) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 				Include: h.Include, Exclude: h.Exclude,
 				IncludeIDs: h.IncludeIDs, ExcludeIDs: h.ExcludeIDs,
 				Since: h.Since, IgnoreMissing: h.IgnoreMissing, ExcludeRefs: h.ExcludeRefs,
+				Workers: s.Workers(),
 			}
 			if wc, ok := s.cache.(WalkCache); ok {
 				h.git.walk = &walkCacheState{wc: wc, skipped: map[string]inertBlob{}, asked: map[tipKey]bool{}}
