@@ -253,9 +253,14 @@ func readBlobAt(objs *objects, loc blobLoc, maxSize int64) ([]byte, leak.SkipRea
 	return data, leak.SkipContent(data), nil
 }
 
-// Reader reads single blobs. It is not safe for concurrent use.
+// Reader reads single blobs, and the blobs at paths of commits' trees. It
+// is not safe for concurrent use; several Readers of a repository may be
+// used at once.
 type Reader struct {
 	objs *objects
+	// trees caches the trees PathBlobs reads, made on first use: the tips
+	// of a repository's refs share most of their trees.
+	trees *treeReader
 }
 
 // NewReader returns a Reader over the repository's objects.
@@ -277,6 +282,25 @@ func sizeLimit(maxSize int64) int64 {
 		return leak.DefaultMaxFileSize
 	}
 	return maxSize
+}
+
+// PathBlobs is Repo.PathBlobs, with the Reader's caches: trees read for
+// one commit are not read again for the next.
+func (rd *Reader) PathBlobs(rev ID, paths []string) (map[string]ID, error) {
+	if rd.trees == nil {
+		rd.trees = newTreeReader(rd.objs, 4<<20)
+	}
+	return pathBlobs(rd.objs, rd.trees, rev, paths)
+}
+
+// ResolveCommit is Repo.ResolveCommit, with the Reader's caches.
+func (rd *Reader) ResolveCommit(rev string) (ID, error) {
+	h, err := rd.objs.r.resolveRev(rev)
+	if err != nil {
+		return ID{}, err
+	}
+	h, err = peelCommit(rd.objs, rev, h)
+	return idOf(h), err
 }
 
 // Close releases the Reader's files.

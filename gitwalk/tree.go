@@ -454,11 +454,15 @@ func (r *Repo) FileAt(rev ID, path string, maxSize int64) (content []byte, ok bo
 func (r *Repo) PathBlobs(rev ID, paths []string) (map[string]ID, error) {
 	objs := r.newObjects(1<<20, false)
 	defer objs.close()
+	return pathBlobs(objs, newTreeReader(objs, 4<<20), rev, paths)
+}
+
+// pathBlobs is PathBlobs with objs and tr.
+func pathBlobs(objs *objects, tr *treeReader, rev ID, paths []string) (map[string]ID, error) {
 	tree, err := commitTree(objs, rev.hash())
 	if err != nil {
 		return nil, err
 	}
-	tr := newTreeReader(objs, 4<<20)
 	out := make(map[string]ID)
 	for _, p := range paths {
 		if _, done := out[p]; done {
