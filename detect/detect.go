@@ -145,6 +145,11 @@ type rule struct {
 	once sync.Once
 	re   *re2.Regexp
 	err  error
+	// value is the rule's Value alone, for a rule stated by names and a
+	// value whose format is narrow (see narrowValue); nil otherwise. Its
+	// regex holds the value as written, so a window the value does not
+	// occur in holds no match: runRule skips it without the costly regex.
+	value *re2.Regexp
 	// secretGroup is the capture group holding the secret: the rule's
 	// SecretGroup, or else its regex's group named "secret", or else 0
 	// (the first group that matched, a name group excepted).
@@ -345,6 +350,12 @@ func (r *rule) compile() error {
 			}
 			if len(r.secretGroups) > 0 {
 				r.secretGroup = r.secretGroups[0]
+			}
+		}
+		if len(r.Names) > 0 && narrowValue(r.Value) {
+			if r.value, err = re2.Compile(r.Value); err != nil {
+				r.err = fmt.Errorf("bad value: %w", err)
+				return
 			}
 		}
 		if r.names, err = newNameCheck(&r.Rule, re.SubexpNames()); err != nil {

@@ -442,6 +442,9 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 	count := 0
 	for _, w := range chunks(wins) {
 		text := content[w[0]:w[1]]
+		if r.value != nil && !r.value.Match(text) {
+			continue // every match holds the value, in the same text
+		}
 		restarts := 0
 		for pos := 0; pos < len(text); {
 			// Ask for no more matches than the cap allows: a rule that
