@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -97,7 +98,7 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 	large := newLargeCache(4 * cacheBytes * workers)
 	for range workers {
 		safego.Go(g, func() error {
-			objs := r.newObjects(cacheBytes, true, large)
+			objs := r.newObjects(cacheBytes, true, large).readMapped()
 			defer objs.close()
 			local := map[leak.SkipReason]int{}
 			defer func() {
@@ -111,6 +112,9 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 				lo := int(next.Add(batch)) - batch
 				if lo >= len(locs) {
 					return nil
+				}
+				if lo > 0 {
+					r.packIndexes().dropMapped() // what the batches before read
 				}
 				for _, loc := range locs[lo:min(lo+batch, len(locs))] {
 					if err := gctx.Err(); err != nil {
@@ -162,11 +166,66 @@ type packIndexes struct {
 	// errs are the packs left out, because their index could not be read
 	// or does not match the pack.
 	errs []error
+	// maps are the packs mapped into memory, each once, by the first
+	// reader that opens it (see mapped).
+	maps []packMap
+}
+
+// packMap is one pack mapped into memory, or nil data if it is not.
+type packMap struct {
+	once  sync.Once
+	data  []byte
+	unmap func() error
+}
+
+// maxMappedPack is the largest pack mapped into memory; larger ones are
+// read with pread. Mapping spares a system call and a copy per read, and
+// lets the inflater read bytes without a buffer between (see packFile);
+// the bound keeps the address space a scan takes (which an administrator
+// may limit, ulimit -v) near what the readers' caches take anyway.
+const maxMappedPack = 512 << 20
+
+// mapped returns pack k, which f has open, mapped into memory, or nil if
+// it is too large or cannot be mapped. Readers share the mapping; it lasts
+// until the Repo is closed.
+func (ps *packIndexes) mapped(k int, f *os.File) []byte {
+	if !canMapPacks {
+		return nil
+	}
+	m := &ps.maps[k]
+	m.once.Do(func() {
+		fi, err := f.Stat()
+		if err != nil || fi.Size() == 0 || fi.Size() > maxMappedPack {
+			return
+		}
+		if data, unmap, err := mmap(f, int(fi.Size())); err == nil {
+			m.data, m.unmap = data, unmap
+		}
+	})
+	return m.data
+}
+
+// dropMapped gives back the pages of the mapped packs that this process
+// has read (see dropPages): a mapped pack's pages count in its resident
+// memory as they are read, and a scan reads all of it. Reading them again
+// costs a minor fault each, from the page cache. Safe while readers read.
+func (ps *packIndexes) dropMapped() {
+	for i := range ps.maps {
+		if m := &ps.maps[i]; m.data != nil {
+			dropPages(m.data)
+		}
+	}
 }
 
 func (ps *packIndexes) close() {
 	for _, p := range ps.idx {
 		p.close()
+	}
+	for i := range ps.maps {
+		if m := &ps.maps[i]; m.unmap != nil {
+			m.unmap()
+			m.data, m.unmap = nil, nil
+		}
 	}
 }
 
@@ -191,6 +250,7 @@ func (r *Repo) readPackIndexes() *packIndexes {
 			ps.paths = append(ps.paths, p)
 			ps.idx = append(ps.idx, idx)
 			ps.dirs = append(ps.dirs, d)
+			ps.maps = append(ps.maps, packMap{})
 		}
 	}
 	return ps
