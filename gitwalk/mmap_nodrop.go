@@ -2,6 +2,9 @@
 
 package gitwalk
 
-// dropPages does nothing here: pages of a mapped pack stay resident until
-// the pack is unmapped (see packIndexes.dropMapped).
+// canMapPacks says whether pack files are mapped into memory (see
+// packIndexes.mapped): not here, where the pages read would stay resident
+// until the pack is unmapped.
+const canMapPacks = false
+
 func dropPages(data []byte) {}

@@ -14,7 +14,3 @@ func mmap(f *os.File, size int) ([]byte, func() error, error) {
 	}
 	return data, func() error { return syscall.Munmap(data) }, nil
 }
-
-// canMapPacks says whether pack files are mapped into memory (see
-// packIndexes.mapped).
-const canMapPacks = true
