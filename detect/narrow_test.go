@@ -54,11 +54,11 @@ value = '''[a-f0-9]{32}'''
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := d.rules[0].compile(); err != nil || d.rules[0].value == nil {
-			t.Fatalf("the rule has no value prefilter (%v)", err)
+		if d.rules[0].valueRegexp() == nil {
+			t.Fatal("the rule has no value prefilter")
 		}
 		if !prefilter {
-			d.rules[0].value = nil
+			d.rules[0].value = nil // for good: valueRegexp has run
 		}
 		return d
 	}
@@ -104,14 +104,11 @@ func TestNarrowValuePrefilterOnDefaultExamples(t *testing.T) {
 		if len(r.Names) == 0 || !narrowValue(r.Value) {
 			continue
 		}
-		if err := r.compile(); err != nil {
-			t.Fatalf("%s: %v", r.ID, err)
-		}
-		if r.value != nil {
+		if r.valueRegexp() != nil {
 			narrow++
-			r.value = nil
-			if err := with.rules[i].compile(); err != nil || with.rules[i].value == nil {
-				t.Fatalf("%s: the same rule has no prefilter in the other detector (%v)", r.ID, err)
+			r.value = nil // for good: valueRegexp has run
+			if with.rules[i].valueRegexp() == nil {
+				t.Fatalf("%s: the same rule has no prefilter in the other detector", r.ID)
 			}
 		}
 	}
@@ -140,5 +137,44 @@ func TestNarrowValuePrefilterOnDefaultExamples(t *testing.T) {
 				t.Errorf("%s example %q: %q with the prefilters, %q without", r.ID, ex.Text, got, want)
 			}
 		}
+	}
+}
+
+// A rule with a value prefilter compiles its regex only once its value
+// occurs near one of its keywords: content that names the service without
+// such a value costs the value's small regex alone.
+func TestNarrowValueDefersTheRegex(t *testing.T) {
+	const rules = `
+[[rules]]
+id = "acme-key"
+description = "Acme key"
+names = ["acme"]
+value = '''[a-f0-9]{32}'''
+`
+	cfg, err := config.Parse("acme.toml", []byte(rules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{Lazy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	detect := func(text string) int {
+		t.Helper()
+		res, err := d.Detect(&leak.Fragment{Content: []byte(text), Sources: []leak.Source{{Path: "app.env"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(res.Matches)
+	}
+	r := d.rules[0]
+	if n := detect("ACME_API_KEY=see the vault\n"); n != 0 || r.re != nil {
+		t.Fatalf("%d matches; compiled %v", n, r.re != nil)
+	}
+	if r.value == nil {
+		t.Fatal("the value's regex did not run")
+	}
+	if n := detect("ACME_API_KEY=" + "0123456789abcdef" + "fedcba9876543210" + "\n"); n != 1 || r.re == nil {
+		t.Fatalf("%d matches; compiled %v", n, r.re != nil)
 	}
 }
