@@ -40,9 +40,10 @@ type objReader struct {
 	// floor and slack are deltaFloor and deltaSlack (tests lower them).
 	floor, slack int64
 	// mapped says to read packs mapped into memory where they can be (see
-	// packIndexes.mapped): for the readers of a whole walk or scan, which
-	// give the pages back as they go (packIndexes.dropMapped), not for
-	// those that read a few objects here and there.
+	// packIndexes.mapped): for the readers of a scan, which read most of
+	// a pack's bytes and give the pages back as they go
+	// (packIndexes.dropMapped), not for those that read objects here and
+	// there (a walk's commits and trees, a ref's tip).
 	mapped bool
 }
 

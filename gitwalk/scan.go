@@ -87,6 +87,9 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 	// Workers take batches of neighbouring blobs, so that each reader's
 	// cache keeps the delta bases its batch needs (see spans).
 	const batch = 256
+	// dropEvery is how many blobs a worker reads between giving back the
+	// pages of mapped packs it has read.
+	const dropEvery = 64
 	work := newSpans(len(locs), workers)
 	var mu sync.Mutex
 	skipped := map[leak.SkipReason]int{}
@@ -113,10 +116,10 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 				if lo == hi {
 					return nil
 				}
-				if n > 0 {
-					r.packIndexes().dropMapped() // what the batches before read
-				}
-				for _, loc := range locs[lo:hi] {
+				for i, loc := range locs[lo:hi] {
+					if (n > 0 || i > 0) && i%dropEvery == 0 {
+						r.packIndexes().dropMapped() // what the blobs before read
+					}
 					if err := gctx.Err(); err != nil {
 						return err
 					}

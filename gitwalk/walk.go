@@ -183,7 +183,7 @@ func (r *Repo) plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 		onErr:   onErr,
 		stats:   stats,
 		commits: make(map[plumbing.Hash]*commitInfo),
-		objs:    r.newObjects(planCacheBytes, false).readMapped(),
+		objs:    r.newObjects(planCacheBytes, false),
 		plan:    &Plan{Skipped: make(map[leak.SkipReason]int), blobs: make(map[plumbing.Hash]*blobInfo), unread: map[string]bool{}},
 		paths:   newInterner(),
 	}
@@ -215,7 +215,6 @@ func (r *Repo) plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 		}
 	}
 	defer w.objs.close()
-	defer r.packIndexes().dropMapped() // the commits and trees read
 	for _, err := range r.packIndexes().errs {
 		if err := onErr("pack", err); err != nil {
 			return nil, err
