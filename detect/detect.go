@@ -146,6 +146,14 @@ type rule struct {
 	once sync.Once
 	re   *re2.Regexp
 	err  error
+	// value is the rule's Value alone, for a rule stated by names and a
+	// value whose format is narrow (see narrowValue); nil otherwise. Its
+	// regex holds the value as written, so a window the value does not
+	// occur in holds no match: scanRegions skips it without the costly
+	// regex, which it compiles only once the value occurs. valueOnce
+	// compiles it.
+	valueOnce sync.Once
+	value     *re2.Regexp
 	// secretGroup is the capture group holding the secret: the rule's
 	// SecretGroup, or else its regex's group named "secret", or else 0
 	// (the first group that matched, a name group excepted).
@@ -413,6 +421,17 @@ func (r *rule) compile() error {
 		r.re = re
 	})
 	return r.err
+}
+
+// valueRegexp returns r.value, compiled on first use: nil for a rule
+// without a narrow value (or one RE2 cannot compile: compile reports it).
+func (r *rule) valueRegexp() *re2.Regexp {
+	r.valueOnce.Do(func() {
+		if len(r.Names) > 0 && narrowValue(r.Value) {
+			r.value, _ = re2.Compile(r.Value)
+		}
+	})
+	return r.value
 }
 
 // Rules returns the number of rules.

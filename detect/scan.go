@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 
+	re2 "github.com/wasilibs/go-re2"
+
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/entropy"
 	"github.com/leakhound/leakhound/leak"
@@ -305,6 +307,15 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 		return true
 	}
 	run := func(r *rule, wins [][2]int) {
+		if v := r.valueRegexp(); v != nil {
+			// Only the pieces runRule runs the regex on that hold the
+			// value can hold a match: the regex holds the value as
+			// written. Without any, the regex need not even be compiled.
+			wins = withValue(v, content, chunks(wins))
+			if len(wins) == 0 {
+				return
+			}
+		}
 		if compiled(r) {
 			d.runRule(r, content, sc, wins, res)
 		}
@@ -386,6 +397,18 @@ type ruleError struct {
 
 func (e ruleError) Error() string {
 	return e.r.Pos.String() + ": rule \"" + e.r.ID + "\": " + e.err.Error()
+}
+
+// withValue returns the windows of wins (pieces no longer than maxChunk)
+// in which value matches.
+func withValue(value *re2.Regexp, content []byte, wins [][2]int) [][2]int {
+	var out [][2]int
+	for _, w := range wins {
+		if value.Match(content[w[0]:w[1]]) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // windows returns the merged windows around keyword hits, which are sorted.

@@ -39,6 +39,12 @@ type objReader struct {
 	costly           map[cacheKey]bool
 	// floor and slack are deltaFloor and deltaSlack (tests lower them).
 	floor, slack int64
+	// mapped says to read packs mapped into memory where they can be (see
+	// packIndexes.mapped): for the readers of a scan, which read most of
+	// a pack's bytes and give the pages back as they go
+	// (packIndexes.dropMapped), not for those that read objects here and
+	// there (a walk's commits and trees, a ref's tip).
+	mapped bool
 }
 
 // newObjReader returns a reader with a cache of cacheBytes. With recycle,
@@ -76,7 +82,11 @@ func (o *objReader) pack(k int) (*packFile, error) {
 		return nil, err
 	}
 	o.files[k] = f
-	o.packs[k] = newPackFile(f)
+	var data []byte
+	if o.mapped {
+		data = o.ps.mapped(k, f)
+	}
+	o.packs[k] = newPackFile(f, data)
 	return o.packs[k], nil
 }
 
@@ -601,6 +611,13 @@ func (r *Repo) newObjects(cacheBytes int, recycle bool, large ...*largeCache) *o
 
 func (o *objects) close() {
 	o.or.close()
+}
+
+// readMapped makes o read packs mapped into memory (see objReader.mapped),
+// and returns it.
+func (o *objects) readMapped() *objects {
+	o.or.mapped = true
+	return o
 }
 
 // byID returns the type and content of object h, or ErrTooLarge if it is

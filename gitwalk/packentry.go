@@ -2,12 +2,15 @@ package gitwalk
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/zlib"
 )
 
@@ -21,20 +24,53 @@ import (
 // cost of inflating, and of no use to a reader that seeks), and refills its
 // buffer at every seek. Here the buffer is kept across seeks that land
 // inside it, as reading in pack order mostly does.
+//
+// A pack mapped into memory (see packIndexes.mapped) is read in place
+// instead, through a bytes.Reader: no system call, no copy into a buffer,
+// and the inflater's byte reads are inlined. A fault while reading it (the
+// file truncated under the mapping, an I/O error) is an error, not a crash.
 type packFile struct {
 	r  fileReader
 	br *bufio.Reader
 	zr io.ReadCloser // a zlib reader, once one is made; it is a zlib.Resetter
+	// data is the pack mapped into memory, or nil; md reads it.
+	data []byte
+	md   bytes.Reader
 }
 
 // packBufSize is the read buffer of a packFile: about the compressed size
 // of a few dozen typical entries.
 const packBufSize = 32 << 10
 
-func newPackFile(f *os.File) *packFile {
-	p := &packFile{r: fileReader{f: f}}
-	p.br = bufio.NewReaderSize(&p.r, packBufSize)
+// newPackFile reads f, or data, f mapped into memory, if not nil.
+func newPackFile(f *os.File, data []byte) *packFile {
+	p := &packFile{r: fileReader{f: f}, data: data}
+	if data == nil {
+		p.br = bufio.NewReaderSize(&p.r, packBufSize)
+	}
 	return p
+}
+
+// source is what header and inflate read from: the mapped pack or the
+// buffer.
+func (p *packFile) source() flate.Reader {
+	if p.data != nil {
+		return &p.md
+	}
+	return p.br
+}
+
+// guardFault turns a fault while reading the mapped pack into *err; call
+// it deferred, after debug.SetPanicOnFault(true), with the setting it
+// returned.
+func (p *packFile) guardFault(old bool, err *error) {
+	debug.SetPanicOnFault(old)
+	if r := recover(); r != nil {
+		if _, ok := r.(interface{ Addr() uintptr }); !ok {
+			panic(r)
+		}
+		*err = fmt.Errorf("%w: the pack cannot be read where its index points (%v)", errCorrupt, r)
+	}
 }
 
 // fileReader reads a file from off on, by ReadAt.
@@ -72,6 +108,11 @@ func (r *fileReader) Read(b []byte) (int, error) {
 
 // seek places the reader at off: within the buffer if it holds off.
 func (p *packFile) seek(off int64) {
+	if p.data != nil {
+		p.md.Reset(p.data)
+		p.md.Seek(off, io.SeekStart)
+		return
+	}
 	buffered := int64(p.br.Buffered())
 	if at := p.r.off - buffered; off >= at && off-at <= buffered {
 		p.br.Discard(int(off - at))
@@ -97,10 +138,13 @@ var errMalformedEntry = errors.New("malformed pack entry header")
 
 // header reads the header of the entry at off, and leaves the reader at
 // the start of its zlib stream.
-func (p *packFile) header(off int64) (entryHeader, error) {
+func (p *packFile) header(off int64) (h entryHeader, err error) {
+	if p.data != nil {
+		defer p.guardFault(debug.SetPanicOnFault(true), &err)
+	}
 	p.seek(off)
-	var h entryHeader
-	c, err := p.br.ReadByte()
+	src := p.source()
+	c, err := src.ReadByte()
 	if err != nil {
 		return h, noEOF(err)
 	}
@@ -112,7 +156,7 @@ func (p *packFile) header(off int64) (entryHeader, error) {
 		if shift > 64-7 {
 			return h, fmt.Errorf("%w: size too long", errMalformedEntry)
 		}
-		if c, err = p.br.ReadByte(); err != nil {
+		if c, err = src.ReadByte(); err != nil {
 			return h, noEOF(err)
 		}
 		h.length += int64(c&0x7f) << shift
@@ -124,7 +168,7 @@ func (p *packFile) header(off int64) (entryHeader, error) {
 	case plumbing.OFSDeltaObject:
 		// The distance back to the base, big-endian base-128, each
 		// continuation adding one (so that no two encodings are equal).
-		if c, err = p.br.ReadByte(); err != nil {
+		if c, err = src.ReadByte(); err != nil {
 			return h, noEOF(err)
 		}
 		dist := int64(c & 0x7f)
@@ -132,7 +176,7 @@ func (p *packFile) header(off int64) (entryHeader, error) {
 			if dist >= 1<<(63-7) {
 				return h, fmt.Errorf("%w: delta base offset too long", errMalformedEntry)
 			}
-			if c, err = p.br.ReadByte(); err != nil {
+			if c, err = src.ReadByte(); err != nil {
 				return h, noEOF(err)
 			}
 			dist = (dist+1)<<7 | int64(c&0x7f)
@@ -142,7 +186,7 @@ func (p *packFile) header(off int64) (entryHeader, error) {
 		}
 		h.baseOff = off - dist
 	case plumbing.REFDeltaObject:
-		if _, err := io.ReadFull(p.br, h.ref[:]); err != nil {
+		if _, err := io.ReadFull(src, h.ref[:]); err != nil {
 			return h, noEOF(err)
 		}
 	}
@@ -161,14 +205,17 @@ func noEOF(err error) error {
 // bytes, if n is more, and does not check the rest. Otherwise the data must
 // be exactly n bytes, and is never inflated past n+1: a hostile entry can
 // declare a small size and compress gigabytes.
-func (p *packFile) inflate(buf []byte, n int64, head int64) ([]byte, error) {
+func (p *packFile) inflate(buf []byte, n int64, head int64) (out []byte, err error) {
+	if p.data != nil {
+		defer p.guardFault(debug.SetPanicOnFault(true), &err)
+	}
 	if p.zr == nil {
-		zr, err := zlib.NewReader(p.br)
+		zr, err := zlib.NewReader(p.source())
 		if err != nil {
 			return buf, err
 		}
 		p.zr = zr
-	} else if err := p.zr.(zlib.Resetter).Reset(p.br, nil); err != nil {
+	} else if err := p.zr.(zlib.Resetter).Reset(p.source(), nil); err != nil {
 		return buf, err
 	}
 	want := n
@@ -176,7 +223,6 @@ func (p *packFile) inflate(buf []byte, n int64, head int64) ([]byte, error) {
 		want = head
 	}
 	start := len(buf)
-	var err error
 	for int64(len(buf)-start) < want && err == nil {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]

@@ -538,6 +538,11 @@ func (r *Repo) ResolveCommit(rev string) (ID, error) {
 func (r *Repo) peelCommit(rev string, h plumbing.Hash) (plumbing.Hash, error) {
 	objs := r.newObjects(1<<20, false)
 	defer objs.close()
+	return peelCommit(objs, rev, h)
+}
+
+// peelCommit is Repo.peelCommit with objs.
+func peelCommit(objs *objects, rev string, h plumbing.Hash) (plumbing.Hash, error) {
 	h, typ, _, _, err := objs.peel(h)
 	switch {
 	case err != nil:

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -84,9 +85,12 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 	stats.BlobsTotal.Store(int64(len(locs)))
 
 	// Workers take batches of neighbouring blobs, so that each reader's
-	// cache keeps the delta bases its batch needs.
+	// cache keeps the delta bases its batch needs (see spans).
 	const batch = 256
-	var next atomic.Int64
+	// dropEvery is how many blobs a worker reads between giving back the
+	// pages of mapped packs it has read.
+	const dropEvery = 64
+	work := newSpans(len(locs), workers)
 	var mu sync.Mutex
 	skipped := map[leak.SkipReason]int{}
 	g, gctx := errgroup.WithContext(ctx)
@@ -95,9 +99,9 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 		cacheBytes = DefaultCacheBytes
 	}
 	large := newLargeCache(4 * cacheBytes * workers)
-	for range workers {
+	for w := range workers {
 		safego.Go(g, func() error {
-			objs := r.newObjects(cacheBytes, true, large)
+			objs := r.newObjects(cacheBytes, true, large).readMapped()
 			defer objs.close()
 			local := map[leak.SkipReason]int{}
 			defer func() {
@@ -107,12 +111,15 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 				}
 				mu.Unlock()
 			}()
-			for {
-				lo := int(next.Add(batch)) - batch
-				if lo >= len(locs) {
+			for n := 0; ; n++ {
+				lo, hi := work.take(w, batch)
+				if lo == hi {
 					return nil
 				}
-				for _, loc := range locs[lo:min(lo+batch, len(locs))] {
+				for i, loc := range locs[lo:hi] {
+					if (n > 0 || i > 0) && i%dropEvery == 0 {
+						r.packIndexes().dropMapped() // what the blobs before read
+					}
 					if err := gctx.Err(); err != nil {
 						return err
 					}
@@ -154,6 +161,54 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 	return err
 }
 
+// spans share out the blobs of a scan, in pack order, among its workers:
+// each starts with an equal run of neighbouring blobs and takes batches
+// from its front; one that runs out takes the back half of the largest run
+// left. A worker so reads long runs of neighbours, whose delta bases its
+// cache keeps, and no worker idles while another has a batch to spare
+// (fixed batches taken in turn cost 5% more inflating on flask: each
+// worker's next batch starts where the other's cache has the bases).
+type spans struct {
+	mu   sync.Mutex
+	runs [][2]int // per worker, the blobs [lo, hi) left to it
+}
+
+func newSpans(n, workers int) *spans {
+	s := &spans{runs: make([][2]int, workers)}
+	for w := range workers {
+		s.runs[w] = [2]int{n * w / workers, n * (w + 1) / workers}
+	}
+	return s
+}
+
+// take returns the next batch of worker w, at most batch blobs [lo, hi);
+// lo == hi when none are left.
+func (s *spans) take(w, batch int) (lo, hi int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := &s.runs[w]
+	if r[0] == r[1] {
+		big := -1
+		for v, o := range s.runs {
+			if o[1]-o[0] > 0 && (big < 0 || o[1]-o[0] > s.runs[big][1]-s.runs[big][0]) {
+				big = v
+			}
+		}
+		if big < 0 {
+			return 0, 0
+		}
+		o := &s.runs[big]
+		mid := o[0] + (o[1]-o[0])/2
+		if o[1]-o[0] <= batch {
+			mid = o[0] // too little to halve: all of it
+		}
+		*r, o[1] = [2]int{mid, o[1]}, mid
+	}
+	lo, hi = r[0], min(r[0]+batch, r[1])
+	r[0] = hi
+	return lo, hi
+}
+
 // packIndexes are the repository's pack indexes, shared by all readers.
 type packIndexes struct {
 	paths []string // each pack's path, without ".pack"
@@ -162,11 +217,66 @@ type packIndexes struct {
 	// errs are the packs left out, because their index could not be read
 	// or does not match the pack.
 	errs []error
+	// maps are the packs mapped into memory, each once, by the first
+	// reader that opens it (see mapped).
+	maps []packMap
+}
+
+// packMap is one pack mapped into memory, or nil data if it is not.
+type packMap struct {
+	once  sync.Once
+	data  []byte
+	unmap func() error
+}
+
+// maxMappedPack is the largest pack mapped into memory; larger ones are
+// read with pread. Mapping spares a system call and a copy per read, and
+// lets the inflater read bytes without a buffer between (see packFile);
+// the bound keeps the address space a scan takes (which an administrator
+// may limit, ulimit -v) near what the readers' caches take anyway.
+const maxMappedPack = 512 << 20
+
+// mapped returns pack k, which f has open, mapped into memory, or nil if
+// it is too large or cannot be mapped. Readers share the mapping; it lasts
+// until the Repo is closed.
+func (ps *packIndexes) mapped(k int, f *os.File) []byte {
+	if !canMapPacks {
+		return nil
+	}
+	m := &ps.maps[k]
+	m.once.Do(func() {
+		fi, err := f.Stat()
+		if err != nil || fi.Size() == 0 || fi.Size() > maxMappedPack {
+			return
+		}
+		if data, unmap, err := mmap(f, int(fi.Size())); err == nil {
+			m.data, m.unmap = data, unmap
+		}
+	})
+	return m.data
+}
+
+// dropMapped gives back the pages of the mapped packs that this process
+// has read (see dropPages): a mapped pack's pages count in its resident
+// memory as they are read, and a scan reads all of it. Reading them again
+// costs a minor fault each, from the page cache. Safe while readers read.
+func (ps *packIndexes) dropMapped() {
+	for i := range ps.maps {
+		if m := &ps.maps[i]; m.data != nil {
+			dropPages(m.data)
+		}
+	}
 }
 
 func (ps *packIndexes) close() {
 	for _, p := range ps.idx {
 		p.close()
+	}
+	for i := range ps.maps {
+		if m := &ps.maps[i]; m.unmap != nil {
+			m.unmap()
+			m.data, m.unmap = nil, nil
+		}
 	}
 }
 
@@ -191,6 +301,7 @@ func (r *Repo) readPackIndexes() *packIndexes {
 			ps.paths = append(ps.paths, p)
 			ps.idx = append(ps.idx, idx)
 			ps.dirs = append(ps.dirs, d)
+			ps.maps = append(ps.maps, packMap{})
 		}
 	}
 	return ps
@@ -253,9 +364,14 @@ func readBlobAt(objs *objects, loc blobLoc, maxSize int64) ([]byte, leak.SkipRea
 	return data, leak.SkipContent(data), nil
 }
 
-// Reader reads single blobs. It is not safe for concurrent use.
+// Reader reads single blobs, and the blobs at paths of commits' trees. It
+// is not safe for concurrent use; several Readers of a repository may be
+// used at once.
 type Reader struct {
 	objs *objects
+	// trees caches the trees PathBlobs reads, made on first use: the tips
+	// of a repository's refs share most of their trees.
+	trees *treeReader
 }
 
 // NewReader returns a Reader over the repository's objects.
@@ -277,6 +393,25 @@ func sizeLimit(maxSize int64) int64 {
 		return leak.DefaultMaxFileSize
 	}
 	return maxSize
+}
+
+// PathBlobs is Repo.PathBlobs, with the Reader's caches: trees read for
+// one commit are not read again for the next.
+func (rd *Reader) PathBlobs(rev ID, paths []string) (map[string]ID, error) {
+	if rd.trees == nil {
+		rd.trees = newTreeReader(rd.objs, 4<<20)
+	}
+	return pathBlobs(rd.objs, rd.trees, rev, paths)
+}
+
+// ResolveCommit is Repo.ResolveCommit, with the Reader's caches.
+func (rd *Reader) ResolveCommit(rev string) (ID, error) {
+	h, err := rd.objs.r.resolveRev(rev)
+	if err != nil {
+		return ID{}, err
+	}
+	h, err = peelCommit(rd.objs, rev, h)
+	return idOf(h), err
 }
 
 // Close releases the Reader's files.

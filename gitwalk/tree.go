@@ -67,8 +67,10 @@ type treeReader struct {
 	objs   *objects
 	cache  *treeCache
 	limits walkLimits
-	// tooLarge holds the trees skipped for their size.
+	// tooLarge holds the trees skipped for their size; met those met
+	// since diffTrees began (see treeDiff.tooLarge).
 	tooLarge map[plumbing.Hash]bool
+	met      []plumbing.Hash
 }
 
 func newTreeReader(objs *objects, cacheBytes int) *treeReader {
@@ -85,14 +87,13 @@ func (tr *treeReader) tree(h plumbing.Hash) ([]entry, error) {
 		return es, nil
 	}
 	if tr.tooLarge[h] {
+		tr.met = append(tr.met, h)
 		return nil, nil
 	}
 	raw, err := tr.objs.typed(h, plumbing.TreeObject, maxTreeSize)
 	if errors.Is(err, ErrTooLarge) {
-		if tr.tooLarge == nil {
-			tr.tooLarge = make(map[plumbing.Hash]bool)
-		}
-		tr.tooLarge[h] = true
+		tr.noteTooLarge([]plumbing.Hash{h})
+		tr.met = append(tr.met, h)
 		return nil, nil
 	}
 	if err != nil {
@@ -106,6 +107,17 @@ func (tr *treeReader) tree(h plumbing.Hash) ([]entry, error) {
 	}
 	tr.cache.put(h, es)
 	return es, nil
+}
+
+// noteTooLarge records trees skipped for their size (by another
+// treeReader, perhaps).
+func (tr *treeReader) noteTooLarge(hs []plumbing.Hash) {
+	for _, h := range hs {
+		if tr.tooLarge == nil {
+			tr.tooLarge = make(map[plumbing.Hash]bool)
+		}
+		tr.tooLarge[h] = true
+	}
 }
 
 var emptyTree = plumbing.NewHash("4b825dc642cb6eb9a060e54bf8d69288fbee4904")
@@ -402,6 +414,15 @@ func (in *interner) intern(p []byte) string {
 	return s
 }
 
+// internString is intern for a path that is a string already.
+func (in *interner) internString(p string) string {
+	if s, ok := in.m[p]; ok {
+		return s
+	}
+	in.m[p] = p
+	return p
+}
+
 // FileAt returns the content of the file at path (slash-separated) in the
 // tree of commit rev, or ok=false if there is none. A file larger than
 // maxSize bytes (zero or less: leak.DefaultMaxFileSize) is not read: the
@@ -433,11 +454,15 @@ func (r *Repo) FileAt(rev ID, path string, maxSize int64) (content []byte, ok bo
 func (r *Repo) PathBlobs(rev ID, paths []string) (map[string]ID, error) {
 	objs := r.newObjects(1<<20, false)
 	defer objs.close()
+	return pathBlobs(objs, newTreeReader(objs, 4<<20), rev, paths)
+}
+
+// pathBlobs is PathBlobs with objs and tr.
+func pathBlobs(objs *objects, tr *treeReader, rev ID, paths []string) (map[string]ID, error) {
 	tree, err := commitTree(objs, rev.hash())
 	if err != nil {
 		return nil, err
 	}
-	tr := newTreeReader(objs, 4<<20)
 	out := make(map[string]ID)
 	for _, p := range paths {
 		if _, done := out[p]; done {

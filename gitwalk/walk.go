@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"runtime"
 	"slices"
 	"time"
 
@@ -53,6 +54,10 @@ type Options struct {
 	// OpenOptions.Quarantine, the refs' objects are read only when the
 	// pushed commits build on a commit that no ref points at.
 	ExcludeRefs bool
+	// Workers bounds the goroutines that diff trees, the walk's own
+	// included; zero means GOMAXPROCS. Helpers start only on a history of
+	// more than a few dozen commits (see diffAhead).
+	Workers int
 }
 
 // Plan is the outcome of walking history: the commits in range and, for each
@@ -148,6 +153,9 @@ type commitInfo struct {
 	cyclic bool
 	// state is what a reused WalkState knows of the commit, or nil.
 	state *stateCommit
+	// ahead is the commit's diff handed to helpers (see diffAhead), until
+	// diffCommit takes it.
+	ahead *diffJob
 }
 
 const (
@@ -161,6 +169,11 @@ const (
 // parents. Problems with single objects (a missing commit or tree) go to
 // onErr; the walk carries on without them.
 func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr ErrorFunc) (*Plan, error) {
+	return r.plan(ctx, opts, stats, onErr, defaultAheadTuning)
+}
+
+// plan is Plan, with the diffs handed to helpers as tuning says.
+func (r *Repo) plan(ctx context.Context, opts Options, stats *Stats, onErr ErrorFunc, tuning aheadTuning) (*Plan, error) {
 	if stats == nil {
 		stats = new(Stats)
 	}
@@ -256,7 +269,14 @@ func (r *Repo) Plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 		}
 	}
 	if !walked {
+		workers := opts.Workers
+		if workers <= 0 {
+			workers = runtime.GOMAXPROCS(0)
+		}
+		w.ahead = newDiffAhead(ctx, r, workers-1, tuning)
+		defer w.ahead.stop()
 		inRange, err = w.walk(include, exclude, opts.Since)
+		w.ahead.walked()
 		if err != nil {
 			return nil, err
 		}
@@ -320,6 +340,9 @@ type walker struct {
 	// reusedN counts the commits taken from reuse.
 	reuse, next *WalkState
 	reusedN     int
+	// ahead diffs commits the walk has read on other goroutines (nil:
+	// none).
+	ahead *diffAhead
 }
 
 // tips resolves revisions to commits, peeling tags. With none given and
@@ -630,6 +653,10 @@ func (w *walker) walk(include, exclude []plumbing.Hash, since time.Time) ([]*com
 				push(p, flags)
 			}
 		}
+		if flags == flagInclude && c.state == nil {
+			// Likely in range: its diff can start now.
+			w.ahead.add(c, w.aheadParents(c))
+		}
 	}
 	var included []*commitInfo
 	for _, c := range w.commits {
@@ -738,94 +765,152 @@ func (w *walker) diffCommit(lc *leak.Commit) error {
 		w.remember(c, c.state.changes)
 		return nil
 	}
-	var parentTrees []plumbing.Hash
+	parentTrees, whole, err := w.parentTrees(c, lc)
+	if err != nil {
+		return err
+	}
+	d := w.ahead.take(c, parentTrees)
+	if d == nil {
+		diff := diffTrees(w.ctx, w.trees, w.paths, parentTrees, c.tree)
+		d = &diff
+	}
+	w.trees.noteTooLarge(d.tooLarge)
+	var kept []stateChange
+	for i, ch := range d.changes {
+		// A helper's paths are its own: the plan's are shared.
+		ch.path = w.paths.internString(ch.path)
+		// The rename sources are resolved here, not by record, to be kept
+		// in the state.
+		prior := priorOrRenamed(ch, d.priors[i], d.deleted)
+		w.record(lc, ch, prior, nil)
+		if w.next != nil {
+			kept = append(kept, stateChange{path: ch.path, mode: ch.mode, blob: ch.new, prior: prior})
+		}
+	}
+	if d.err == nil && whole {
+		w.remember(c, kept)
+	}
+	if d.err != nil {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+		return w.onErr("commit "+lc.Hash, d.err)
+	}
+	return nil
+}
+
+// parentTrees returns the trees commit c (lc) is diffed against: its
+// parents' (the empty tree's id, zero, for a root), and whether they are
+// all of its parents. Parents that cannot be read go to onErr.
+func (w *walker) parentTrees(c *commitInfo, lc *leak.Commit) (trees []plumbing.Hash, whole bool, err error) {
 	// whole says c was diffed against each of its parents, completely: only
 	// then is what it introduced remembered.
-	whole := !c.missing && !c.cyclic
+	whole = !c.missing && !c.cyclic
 	if !c.missing {
 		for _, ph := range c.parents {
 			p, err := w.commit(ph)
 			if err != nil {
 				whole = false
 				if err := w.onErr("commit "+ph.String(), err); err != nil {
-					return err
+					return nil, false, err
 				}
 				continue
 			}
 			if c.cyclic && p.cyclic && p.meta.Order >= lc.Order {
 				continue // the cycle is cut here: what p has is new to c
 			}
-			parentTrees = append(parentTrees, p.tree)
+			trees = append(trees, p.tree)
 		}
 	}
-	if len(parentTrees) == 0 {
-		parentTrees = []plumbing.Hash{plumbing.ZeroHash}
+	if len(trees) == 0 {
+		trees = []plumbing.Hash{plumbing.ZeroHash}
 	}
+	return trees, whole, nil
+}
 
+// aheadParents is what parentTrees will return for commit c, as far as the
+// walk can tell before it has ordered the commits (nothing is read): the
+// trees of the parents it has read.
+func (w *walker) aheadParents(c *commitInfo) []plumbing.Hash {
+	var trees []plumbing.Hash
+	for _, ph := range c.parents {
+		if p, ok := w.commits[ph]; ok {
+			trees = append(trees, p.tree)
+		}
+	}
+	if len(trees) == 0 {
+		trees = []plumbing.Hash{plumbing.ZeroHash}
+	}
+	return trees
+}
+
+// treeDiff is what a commit's tree introduced relative to its parents'
+// trees (see diffTrees).
+type treeDiff struct {
+	// changes are the files that differ from every parent, with, for each,
+	// its versions in the parents (priors, aligned with changes).
+	changes []change
+	priors  [][]plumbing.Hash
+	// deleted are the files the first parent had and the tree lacks
+	// (rename sources).
+	deleted []deletion
+	// tooLarge are the trees over maxTreeSize met, read as empty.
+	tooLarge []plumbing.Hash
+	// err is why the diff stopped early (a corrupt tree, a limit); what
+	// it found before stands.
+	err error
+}
+
+// diffTrees diffs tree against each of parents (at least one; zero for
+// none) with tr, interning paths in paths: the files that differ from
+// every parent.
+func diffTrees(ctx context.Context, tr *treeReader, paths *interner, parents []plumbing.Hash, tree plumbing.Hash) treeDiff {
+	var d treeDiff
+	tr.met = nil
 	// Changes against the first parent, and what it lost (rename sources).
 	// A walk that fails (a corrupt tree, a limit) keeps what it found
-	// before: that is recorded, then the error reported.
-	var changes []change
-	var deleted []deletion
-	budget := w.trees.budget() // for all the parents
-	walkErr := w.trees.diff(w.ctx, budget, parentTrees[0], c.tree, w.paths,
-		func(ch change) { changes = append(changes, ch) },
-		func(p string, b plumbing.Hash) { deleted = append(deleted, deletion{p, b}) })
-	priors := make([][]plumbing.Hash, len(changes))
-	for i, ch := range changes {
+	// before.
+	budget := tr.budget() // for all the parents
+	d.err = tr.diff(ctx, budget, parents[0], tree, paths,
+		func(ch change) { d.changes = append(d.changes, ch) },
+		func(p string, b plumbing.Hash) { d.deleted = append(d.deleted, deletion{p, b}) })
+	d.priors = make([][]plumbing.Hash, len(d.changes))
+	for i, ch := range d.changes {
 		if !ch.old.IsZero() {
-			priors[i] = []plumbing.Hash{ch.old}
+			d.priors[i] = []plumbing.Hash{ch.old}
 		}
 	}
 	// A merge introduces only what differs from every parent.
-	for _, pt := range parentTrees[1:] {
-		if walkErr != nil {
+	for _, pt := range parents[1:] {
+		if d.err != nil {
 			break // keep every change rather than filter by a partial walk
 		}
 		vsParent := make(map[string]plumbing.Hash)
-		err := w.trees.diff(w.ctx, budget, pt, c.tree, w.paths,
+		err := tr.diff(ctx, budget, pt, tree, paths,
 			func(ch change) { vsParent[ch.path] = ch.old },
 			func(string, plumbing.Hash) {})
 		if err != nil {
-			walkErr = err
+			d.err = err
 			break
 		}
-		kept := changes[:0]
-		keptPriors := priors[:0]
-		for i, ch := range changes {
+		kept := d.changes[:0]
+		keptPriors := d.priors[:0]
+		for i, ch := range d.changes {
 			old, changed := vsParent[ch.path]
 			if !changed {
 				continue
 			}
 			kept = append(kept, ch)
-			p := priors[i]
+			p := d.priors[i]
 			if !old.IsZero() && !slices.Contains(p, old) {
 				p = append(p, old)
 			}
 			keptPriors = append(keptPriors, p)
 		}
-		changes, priors = kept, keptPriors
+		d.changes, d.priors = kept, keptPriors
 	}
-	var kept []stateChange
-	for i, ch := range changes {
-		// The rename sources are resolved here, not by record, to be kept
-		// in the state.
-		prior := priorOrRenamed(ch, priors[i], deleted)
-		w.record(lc, ch, prior, nil)
-		if w.next != nil {
-			kept = append(kept, stateChange{path: ch.path, mode: ch.mode, blob: ch.new, prior: prior})
-		}
-	}
-	if walkErr == nil && whole {
-		w.remember(c, kept)
-	}
-	if walkErr != nil {
-		if err := w.ctx.Err(); err != nil {
-			return err
-		}
-		return w.onErr("commit "+lc.Hash, walkErr)
-	}
-	return nil
+	d.tooLarge, tr.met = tr.met, nil
+	return d
 }
 
 type deletion struct {

@@ -58,6 +58,7 @@ func (h *History) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 				Include: h.Include, Exclude: h.Exclude,
 				IncludeIDs: h.IncludeIDs, ExcludeIDs: h.ExcludeIDs,
 				Since: h.Since, IgnoreMissing: h.IgnoreMissing, ExcludeRefs: h.ExcludeRefs,
+				Workers: s.Workers(),
 			}
 			if wc, ok := s.cache.(WalkCache); ok {
 				h.git.walk = &walkCacheState{wc: wc, skipped: map[string]inertBlob{}, asked: map[tipKey]bool{}}
@@ -134,6 +135,8 @@ type gitState struct {
 	maxFileSize int64
 	// walk is what a WalkCache gave and will keep (nil: none).
 	walk *walkCacheState
+	// workers is how many goroutines may read at once (zero: GOMAXPROCS).
+	workers int
 }
 
 // scan plans with plan, then reads the plan's blobs into s.
@@ -149,7 +152,7 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 		}
 		return sc, err
 	}
-	g.repo, g.plan, g.maxFileSize = repo, p, s.MaxFileSize()
+	g.repo, g.plan, g.maxFileSize, g.workers = repo, p, s.MaxFileSize(), s.Workers()
 	commits, blobs := len(p.Commits), p.Blobs()
 	s.progress(func() Progress {
 		return Progress{Reading: true, Commits: commits, Blobs: blobs, BlobsRead: stats.BlobsRead.Load(), BytesRead: stats.BytesRead.Load()}
@@ -244,10 +247,7 @@ func (g *gitState) prior(id string) ([]byte, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if g.rd == nil {
-		g.rd = g.repo.NewReader()
-	}
-	b, err := g.rd.Blob(h, g.maxFileSize)
+	b, err := g.reader().Blob(h, g.maxFileSize)
 	return b, false, err
 }
 
@@ -309,7 +309,8 @@ func (g *gitState) inHead(fs []leak.Finding) (Head, []string) {
 	for i := range fs {
 		tagged[i] = fs[i].InHead
 	}
-	held, warnings, err := g.holdsAt(ref.ID, ref.Name, fs, func(i int) bool { return !tagged[i] }, map[gitwalk.ID][]byte{})
+	tr := &tipReader{rd: g.reader(), contents: map[gitwalk.ID][]byte{}}
+	held, ws, err := g.holdsAt(tr, ref.ID, ref.Name, fs, func(i int) bool { return !tagged[i] })
 	if err != nil {
 		for i := range fs {
 			fs[i].InHead = true
@@ -318,6 +319,10 @@ func (g *gitState) inHead(fs []leak.Finding) (Head, []string) {
 	}
 	for i := range fs {
 		fs[i].InHead = tagged[i] || held[i]
+	}
+	var warnings []string
+	for _, w := range ws {
+		warnings = append(warnings, w.text)
 	}
 	return head, append(warnings, g.refTips(fs, head)...)
 }

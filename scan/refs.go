@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/leakhound/leakhound/gitwalk"
 	"github.com/leakhound/leakhound/leak"
@@ -48,8 +51,9 @@ func (g *gitState) refTips(fs []leak.Finding, head Head) []string {
 	}
 	slices.SortStableFunc(names, func(a, b string) int { return refOrder(a, head.Ref) - refOrder(b, head.Ref) })
 	skipped := 0
+	rd := g.reader()
 	for _, name := range names {
-		id, err := g.repo.ResolveCommit(name)
+		id, err := rd.ResolveCommit(name)
 		if err != nil {
 			continue // a tag of a blob or a tree: see below
 		}
@@ -78,17 +82,33 @@ func (g *gitState) refTips(fs []leak.Finding, head Head) []string {
 			}
 		}
 	}
-	contents := map[gitwalk.ID][]byte{}
+	type atTip struct {
+		held     []bool
+		warnings []tipWarning
+		err      error
+	}
+	found := make([]atTip, len(tips))
 	all := func(int) bool { return true }
-	for _, t := range tips {
-		held, ws, err := g.holdsAt(t.id, t.refs[0], fs, all, contents)
-		if err != nil {
+	g.eachTip(len(tips), func(tr *tipReader, k int) {
+		t := tips[k]
+		found[k].held, found[k].warnings, found[k].err = g.holdsAt(tr, t.id, t.refs[0], fs, all)
+	})
+	// As the tips were read one after the other, sharing what they read: a
+	// blob that cannot be read is reported once, at the first tip.
+	unreadable := map[gitwalk.ID]bool{}
+	for k, t := range tips {
+		if err := found[k].err; err != nil {
 			warnings = append(warnings, fmt.Sprintf("cannot read the tree of %s: %v", t.refs[0], err))
 			continue
 		}
-		warnings = append(warnings, ws...)
+		for _, w := range found[k].warnings {
+			if !unreadable[w.blob] {
+				unreadable[w.blob] = true
+				warnings = append(warnings, w.text)
+			}
+		}
 		for i := range fs {
-			if held[i] {
+			if found[k].held[i] {
 				for _, r := range t.refs {
 					fs[i].Refs = appendRef(fs[i].Refs, r)
 				}
@@ -127,15 +147,81 @@ func refOrder(name, head string) int {
 	return -1
 }
 
+// tipReader is what one goroutine reads ref tips with: a reader, and the
+// blobs it read (nil for those it could not read).
+type tipReader struct {
+	rd       *gitwalk.Reader
+	contents map[gitwalk.ID][]byte
+}
+
+// tipWarning is a warning about a blob that cannot be read.
+type tipWarning struct {
+	blob gitwalk.ID
+	text string
+}
+
+// minParallelTips is the fewest tips eachTip shares among goroutines.
+const minParallelTips = 4
+
+// eachTip calls fn with each of n tips (0 to n-1), from up to g.workers
+// goroutines, each with its own tipReader; each goroutine takes tips in
+// increasing order.
+func (g *gitState) eachTip(n int, fn func(tr *tipReader, k int)) {
+	workers := g.workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, n/minParallelTips+1, n)
+	var next atomic.Int64
+	run := func(tr *tipReader) {
+		for k := int(next.Add(1)) - 1; k < n; k = int(next.Add(1)) - 1 {
+			fn(tr, k)
+		}
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var panicked any
+	for range workers - 1 {
+		wg.Go(func() {
+			defer func() {
+				if p := recover(); p != nil {
+					mu.Lock()
+					if panicked == nil {
+						panicked = p // raised again below, where the caller recovers
+					}
+					mu.Unlock()
+				}
+			}()
+			tr := &tipReader{rd: g.repo.NewReader(), contents: map[gitwalk.ID][]byte{}}
+			defer tr.rd.Close()
+			run(tr)
+		})
+	}
+	run(&tipReader{rd: g.reader(), contents: map[gitwalk.ID][]byte{}})
+	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
+}
+
+// reader returns the reader of blobs outside the scan, made on first use.
+func (g *gitState) reader() *gitwalk.Reader {
+	if g.rd == nil {
+		g.rd = g.repo.NewReader()
+	}
+	return g.rd
+}
+
 // holdsAt tells, for each finding of fs that want picks, whether the tree
 // of commit tip holds its secret in one of the files it names: the very
 // blob that introduced it, or a blob whose content holds the secret as
-// written. contents keeps the blobs read, across calls. A blob that
-// cannot be read counts as holding the secret, with a warning; a tree
-// that cannot be read is an error. Answers are memoized in the walk
-// cache, if any, by tipKey: an unchanged tip is answered without reading
-// its tree.
-func (g *gitState) holdsAt(tip gitwalk.ID, name string, fs []leak.Finding, want func(i int) bool, contents map[gitwalk.ID][]byte) (held []bool, warnings []string, err error) {
+// written. tr keeps the blobs read, across calls. A blob that cannot be
+// read counts as holding the secret, with a warning (the first time tr
+// meets it); a tree that cannot be read is an error. Answers are memoized
+// in the walk cache, if any, by tipKey: an unchanged tip is answered
+// without reading its tree. Calls with different tipReaders may run at
+// once.
+func (g *gitState) holdsAt(tr *tipReader, tip gitwalk.ID, name string, fs []leak.Finding, want func(i int) bool) (held []bool, warnings []tipWarning, err error) {
 	held = make([]bool, len(fs))
 	keys := make([]tipKey, len(fs))
 	var todo []int
@@ -157,12 +243,9 @@ func (g *gitState) holdsAt(tip gitwalk.ID, name string, fs []leak.Finding, want 
 	for _, i := range todo {
 		paths = append(paths, findingFiles(&fs[i])...)
 	}
-	blobs, err := g.repo.PathBlobs(tip, paths)
+	blobs, err := tr.rd.PathBlobs(tip, paths)
 	if err != nil {
 		return nil, nil, err
-	}
-	if g.rd == nil {
-		g.rd = g.repo.NewReader()
 	}
 	for _, i := range todo {
 		f := &fs[i]
@@ -179,14 +262,14 @@ func (g *gitState) holdsAt(tip gitwalk.ID, name string, fs []leak.Finding, want 
 			if f.Secret == "" {
 				continue
 			}
-			content, ok := contents[h]
+			content, ok := tr.contents[h]
 			if !ok {
 				var err error
-				if content, err = g.rd.Blob(h, g.maxFileSize); err != nil {
+				if content, err = tr.rd.Blob(h, g.maxFileSize); err != nil {
 					content = nil
-					warnings = append(warnings, fmt.Sprintf("cannot read %s in %s; its findings are taken to be still there: %v", h, name, err))
+					warnings = append(warnings, tipWarning{h, fmt.Sprintf("cannot read %s in %s; its findings are taken to be still there: %v", h, name, err)})
 				}
-				contents[h] = content
+				tr.contents[h] = content
 			}
 			if content == nil {
 				held[i], sure = true, false
