@@ -260,11 +260,11 @@ func runBaselineUpdateStaged(ctx context.Context, opts baselineUpdateOptions, ar
 	}
 	defer t.Close()
 	b, err := baseline.Load(file)
-	if err != nil {
-		if _, statErr := os.Stat(file); !errors.Is(statErr, os.ErrNotExist) {
-			return err
-		}
+	switch {
+	case errors.Is(err, os.ErrNotExist):
 		b = baseline.New()
+	case err != nil:
+		return err
 	}
 	settings, err := scan.LoadSettings(ctx, t.Policy(scan.Policy{RulesFile: opts.config, NoBaseline: true}))
 	if err != nil {
@@ -320,10 +320,10 @@ func runBaselineUpdate(ctx context.Context, opts baselineUpdateOptions, args []s
 	}
 	defer t.Close()
 	b, err := baseline.Load(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("%w: create one with 'leakhound baseline create'", err)
+	}
 	if err != nil {
-		if _, statErr := os.Stat(file); errors.Is(statErr, os.ErrNotExist) {
-			return fmt.Errorf("%w: create one with 'leakhound baseline create'", err)
-		}
 		return err
 	}
 	rep, err := opts.scan(ctx, t, std)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -77,11 +78,13 @@ func runBaselineImport(ctx context.Context, opts baselineImportOptions, args []s
 		return err
 	}
 	defer t.Close()
-	b := baseline.New()
-	if _, err := os.Stat(out); err == nil {
-		if b, err = baseline.Load(out); err != nil {
-			return err
-		}
+	b, err := baseline.Load(out)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		b = baseline.New()
+	case err != nil:
+		return err
+	default:
 		if err := b.Check(out); err != nil {
 			return err
 		}
