@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 
@@ -78,16 +77,12 @@ func runBaselineImport(ctx context.Context, opts baselineImportOptions, args []s
 		return err
 	}
 	defer t.Close()
-	b, err := baseline.Load(out)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		b = baseline.New()
-	case err != nil:
+	b, err := loadOrNew(out)
+	if err != nil {
 		return err
-	default:
-		if err := b.Check(out); err != nil {
-			return err
-		}
+	}
+	if err := b.Check(out); err != nil {
+		return err
 	}
 
 	rep, err := opts.scan(ctx, t, std)
