@@ -113,6 +113,10 @@ func TestAssignmentSyntaxes(t *testing.T) {
 		"terraform default": "variable \"acme_api_token\" {\n  default = \"" + s + "\"\n}",
 		"terraform inline":  "variable \"acme_api_token\" { default = \"" + s + "\" }",
 		"comparison":        `if (acmeToken === "` + s + `") {`,
+		"c# property":       `public string AcmeToken { get; set; } = "` + s + `";`,
+		"c# init property":  `public string AcmeToken { get; init; } = "` + s + `";`,
+		"setx":              "setx ACME_TOKEN " + s,
+		"fish set":          "set -gx ACME_TOKEN " + s,
 	}
 	for name, text := range syntaxes {
 		got := findings(t, d, "example.txt", text)
