@@ -10,7 +10,7 @@ import (
 
 // The default pack as a newcomer tries it (issue 12, items 3, 5 and 6): a
 // secret assigned to a vendor's name (ACME_API_TOKEN, a vendor no rule
-// knows) and to generic names (password, secret_key) in every syntax of
+// knows) and to generic names (password, secret_key, DEPLOY_KEY, DB_PASS) in every syntax of
 // item 3, the command lines and the credential stores of item 5, each in
 // a .txt file, a file without extension and a file with the syntax's own
 // name, saved in every encoding and line end of encodings. Each must be
@@ -313,7 +313,7 @@ func TestNewcomerSyntaxesEncodingsAndStores(t *testing.T) {
 	d := defaultDetector(t)
 	var cases []secretText
 	for _, sy := range assignSyntaxes {
-		for _, n := range []struct{ name, value string }{{"ACME_API_TOKEN", synVendor}, {"PASSWORD", synGeneric}, {"SECRET_KEY", synGeneric2}} {
+		for _, n := range []struct{ name, value string }{{"ACME_API_TOKEN", synVendor}, {"PASSWORD", synGeneric}, {"SECRET_KEY", synGeneric2}, {"DEPLOY_KEY", synGeneric2}, {"DB_PASS", synGeneric}} {
 			text := sy.write(synNamesOf(n.name), n.value)
 			for _, file := range []string{"notes.txt", "notes", sy.file} {
 				cases = append(cases, secretText{sy.name + " " + n.name, file, text, n.value})
