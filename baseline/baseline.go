@@ -400,17 +400,27 @@ func (b *Baseline) Encode(w io.Writer) error {
 
 // Load reads and parses the baseline file at path, which a user named: a
 // symbolic link is followed, but only to a regular file of at most
-// MaxFileSize bytes.
+// MaxFileSize bytes. When there is no file at path the error says so and
+// matches os.ErrNotExist (errors.Is), so a caller can start a new baseline.
 func Load(path string) (*Baseline, error) {
 	data, err := safefile.ReadPath(context.Background(), path, MaxFileSize)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("open baseline %s: no such file", path)
+			return nil, notExistError(path)
 		}
 		return nil, fmt.Errorf("open baseline %s: %w", path, err)
 	}
 	return Parse(path, data)
 }
+
+// notExistError is Load's error for a path with no file: its message names
+// the baseline without the syscall's wording, and it matches os.ErrNotExist.
+type notExistError string
+
+func (e notExistError) Error() string { return "open baseline " + string(e) + ": no such file" }
+
+// Unwrap returns os.ErrNotExist, for errors.Is.
+func (notExistError) Unwrap() error { return os.ErrNotExist }
 
 // Parse parses a baseline file; name is its name, for errors, which say
 // where in the file the problem is ("name:12: …").

@@ -2,6 +2,9 @@ package baseline
 
 import (
 	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -174,6 +177,31 @@ func TestParseErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// TestLoadMissingIsErrNotExist holds what callers rely on to start a new
+// baseline instead of checking the path first: a missing file matches
+// os.ErrNotExist and says which baseline, and any other failure does not.
+func TestLoadMissingIsErrNotExist(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "none.json")
+	_, err := Load(missing)
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Load(missing) = %v, want an error matching os.ErrNotExist", err)
+	}
+	if want := "open baseline " + missing + ": no such file"; err == nil || err.Error() != want {
+		t.Errorf("Load(missing) says %v, want %q", err, want)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(bad); err == nil || errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Load(bad JSON) = %v, want an error that is not os.ErrNotExist", err)
+	}
+	if _, err := Load(dir); err == nil || errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Load(directory) = %v, want an error that is not os.ErrNotExist", err)
 	}
 }
 

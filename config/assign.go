@@ -24,6 +24,7 @@ import (
 //	ACME_TOKEN ?= ...  ::=  :::=    define('ACME_KEY', '...')
 //	System.setProperty("ACME_TOKEN", "...")   os.environ["ACME_KEY"] = "..."
 //	ENV ACME_TOKEN ...   docker run -e ACME_TOKEN=...   --acme-token ...
+//	setx ACME_TOKEN ...   set -gx ACME_TOKEN ...   AcmeToken { get; set; } = "..."
 //	<acmeToken>...</acmeToken>, with the value on the next line too
 //	acmeToken:\n  '...'   const acmeToken =\n  "..."   (a quoted value on the next line)
 //	<add key="AcmeToken" value="..."/>   "acme_token" => "..."
@@ -100,7 +101,8 @@ const (
 	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers); XML element text, on
 	// the same line or the next; the value attribute after the name's
 	// (key="AcmeKey" value="..."); a Terraform variable's default
-	// (variable "acme_token" {, default = "..." on that line or the next).
+	// (variable "acme_token" {, default = "..." on that line or the next);
+	// a C# property's initializer (AcmeToken { get; set; } = "...").
 	// The comma of setProperty("X", "v") and
 	// CSV is in comma.
 	operators = `(?:` +
@@ -108,6 +110,7 @@ const (
 		`|>[ \t]*(?:\n[ \t]*)?` +
 		`|[ \t]+(?i:value|content|default|defaultvalue|val)[ \t]*=[ \t]*` +
 		`|[ \t]*\{[ \t]*(?:\n[ \t]*)?(?i:default)[ \t]*=[ \t]*` +
+		`|[ \t]*\{[ \t]*(?:get|set|init)\b[^}\n]*\}[ \t]*=[ \t]*` +
 		`)`
 	comma = `[ \t]*,[ \t]*`
 	// compare joins a name and a string literal it is compared with, in
@@ -135,10 +138,11 @@ const (
 	// token - value".
 	spaced = `[ \t]+(?:-[ \t]+)?`
 	// flagOrEnv is what must come before a name whose unquoted value
-	// follows it after white space alone: a command-line flag's dashes or
-	// a Dockerfile's ENV (or csh's setenv). Elsewhere "password protects"
-	// is prose.
-	flagOrEnv = `(?:\B-[\w-]*?|(?i:\bENV|\bsetenv)[ \t]+[\w.-]*?)`
+	// follows it after white space alone: a command-line flag's dashes, a
+	// Dockerfile's ENV, or a shell command that sets a variable so: csh's
+	// setenv, Windows' setx, fish's set with its scope flags (set -gx).
+	// Elsewhere "password protects" is prose.
+	flagOrEnv = `(?:\B-[\w-]*?|(?i:\bENV|\bsetenv|\bsetx|\bset(?:[ \t]+-[a-zA-Z]+)+)[ \t]+[\w.-]*?)`
 	// scheme is an authorization scheme before a value: Bearer, token,
 	// Basic.
 	scheme = `(?:(?i:bearer|token|basic)[ \t]+)?`

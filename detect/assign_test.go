@@ -116,6 +116,10 @@ func TestAssignmentSyntaxes(t *testing.T) {
 		"java wrapped":      "public static final String ACME_API_KEY\n        = \"" + s + "\";",
 		"js fallback":       "const key =\n  process.env.ACME_API_KEY ||\n  \"" + s + "\";",
 		"cpp brace":         "static const std::string AcmeApiKey{\n    \"" + s + "\"};",
+		"c# property":       `public string AcmeToken { get; set; } = "` + s + `";`,
+		"c# init property":  `public string AcmeToken { get; init; } = "` + s + `";`,
+		"setx":              "setx ACME_TOKEN " + s,
+		"fish set":          "set -gx ACME_TOKEN " + s,
 	}
 	for name, text := range syntaxes {
 		got := findings(t, d, "example.txt", text)

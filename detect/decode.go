@@ -32,7 +32,8 @@ import (
 //     Python and shell strings write them (\" \\ \/ \n \r \t \uXXXX \xXX
 //     \'), and an assignment or a URL (one of = : @ >, or "-----"): a
 //     config file, a notebook cell, a JSON document or a key in a JSON
-//     string, an https:\/\/ URL.
+//     string, an https:\/\/ URL; or a string assigned to a name
+//     ("password": "a\u0026b"), whose escapes would cut the value short.
 //
 // A base64, hex or percent token is decoded only if the result is printable
 // ASCII (text, tabs and line breaks) of at least minDecoded bytes: random
@@ -547,7 +548,7 @@ func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, sr
 			}
 			if dec, offs := unescape(content, seg, k); dec != nil {
 				toks = append(toks, token{s: seg, e: k, dec: dec, offs: offs})
-				worth = worth || worthScanning(dec)
+				worth = worth || worthScanning(dec) || assignedString(content, ls, seg) && asciiValue(dec)
 			}
 			seg = k + 1
 		}
@@ -732,6 +733,38 @@ func hexRune(b []byte) (rune, int) {
 // hid from the rules: an assignment, a URL's credentials, a key block.
 func worthScanning(dec []byte) bool {
 	return len(dec) >= minDecoded && (bytes.ContainsAny(dec, "=:@>") || bytes.Contains(dec, []byte("-----")))
+}
+
+// assignedString reports whether the run of a line that starts at s (the
+// line starts at ls) is a string assigned to a name: it follows an opening
+// quote and, before that, an operator ("password": "…", PASSWORD="…",
+// "k" => "…", setProperty("X", "…")). Such a string is a value whose escapes
+// (Go's JSON writes & as \u0026, others / as \/) would cut it short for
+// the rules.
+func assignedString(content []byte, ls, s int) bool {
+	i := s - 1 // the opening quote
+	if i <= ls || content[i] != '"' {
+		return false
+	}
+	for i--; i >= ls && (content[i] == ' ' || content[i] == '\t'); i-- {
+	}
+	return i >= ls && bytes.IndexByte([]byte(":=>,"), content[i]) >= 0
+}
+
+// asciiValue reports whether an unescaped string could be a secret that its
+// escapes cut short: at least minDecoded printable ASCII characters and no
+// white space. Escapes that stand for letters beyond ASCII are text in
+// other languages (Python's json writes "Contrase\u00f1a"), not a secret.
+func asciiValue(dec []byte) bool {
+	if len(dec) < minDecoded {
+		return false
+	}
+	for _, c := range dec {
+		if c <= ' ' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // decodeSecret returns the form of a secret that is fingerprinted, per a

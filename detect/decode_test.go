@@ -253,6 +253,8 @@ func TestUnescaping(t *testing.T) {
 			"url=p&ss" + pw + "@escape 1:25 p\\u0026ss" + pw},
 		{"escaped slashes", `{"url": "https:\/\/app:` + pw + `@git.example.com\/x.git"}`,
 			"url=" + pw + "@ 1:24 " + pw},
+		{"an escape in a string assigned to a name", `password: "` + pw[:4] + `\u0026` + pw[4:] + `"`,
+			"kv-password=" + pw[:4] + "&" + pw[4:] + "@escape 1:12 " + pw[:4] + `\u0026` + pw[4:]},
 		{"twice escaped", `{"outer": "{\"inner\": \"password=\\\"` + pw + `\\\"\"}"}`,
 			"kv-password=" + pw + "@ 1:39 " + pw},
 	}

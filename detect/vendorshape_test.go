@@ -192,16 +192,18 @@ func secretPrefixes(value *string, regex string, group int) []prefix {
 
 // TestSecretPrefixesSimplifyOnlyTheGroup holds secretPrefixes, which
 // simplifies only the secret's group, to what simplifying the whole regex
-// first gives, for every default rule and for groups Simplify drops.
+// first gives, for every default rule and for groups Simplify drops; and
+// holds both to known prefixes, so that two empty answers cannot pass.
 func TestSecretPrefixesSimplifyOnlyTheGroup(t *testing.T) {
 	whole := func(value *string, regex string, group int) []prefix {
+		t.Helper()
 		src := regex
 		if *value != "" {
 			src = *value
 		}
 		re, err := syntax.Parse(src, syntax.Perl)
 		if err != nil {
-			return nil
+			t.Fatalf("%.80q: %v", src, err)
 		}
 		re = re.Simplify()
 		target := re
@@ -218,25 +220,47 @@ func TestSecretPrefixesSimplifyOnlyTheGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	type rule struct {
-		value, regex string
-		group        int
+		id, value, regex string
+		group            int
+		want             []prefix // nil: not checked (a default rule not named below)
 	}
 	rules := []rule{
-		{"", `(?:(?P<secret>abcd_[a-z]+)){0}(?P<secret2>wxyz_[0-9]+)`, 0},
-		{"", `(?:(abcd_[a-z]+)){0,0}x(wxyz_[0-9]+)`, 2},
-		{"", `(?:(?P<secret>ab(?:cd){2}_[a-z]+)){2,3}`, 0},
-		{"", `k=(?P<secret>(?:sk|pk)_(?:live|test){1,2}_\w+)?`, 0},
+		// The group named secret is repeated zero times: the next one is it.
+		{"", "", `(?:(?P<secret>abcd_[a-z]+)){0}(?P<secret2>wxyz_[0-9]+)`, 0, []prefix{{text: "wxyz_"}}},
+		{"", "", `(?:(abcd_[a-z]+)){0,0}x(wxyz_[0-9]+)`, 2, []prefix{{text: "wxyz_"}}},
+		{"", "", `(?:(?P<secret>ab(?:cd){2}_[a-z]+)){2,3}`, 0, []prefix{{text: "ab"}}},
+		{"", "", `k=(?P<secret>(?:sk|pk)_(?:live|test){1,2}_\w+)?`, 0, []prefix{{text: "sk"}, {text: "pk"}}},
+	}
+	known := map[string][]prefix{
+		"github-pat":          {{text: "ghp_"}},
+		"supabase-secret-key": {{text: "sb_secret_"}},
 	}
 	for _, r := range cfg.Rules {
 		if r.Regex != "" {
-			rules = append(rules, rule{r.Value, r.Regex, r.SecretGroup})
+			rules = append(rules, rule{r.ID, r.Value, r.Regex, r.SecretGroup, known[r.ID]})
+			delete(known, r.ID)
 		}
 	}
+	for id := range known {
+		t.Errorf("no default rule %s", id)
+	}
+	withPrefix := 0
 	for _, r := range rules {
 		got, want := secretPrefixes(&r.value, r.regex, r.group), whole(&r.value, r.regex, r.group)
 		if !slices.Equal(got, want) {
 			t.Errorf("%.80q group %d: prefixes %v, simplified whole %v", r.regex, r.group, got, want)
 		}
+		if r.want != nil && !slices.Equal(got, r.want) {
+			t.Errorf("%s %.80q group %d: prefixes %v, want %v", r.id, r.regex, r.group, got, r.want)
+		}
+		if got != nil {
+			withPrefix++
+		}
+	}
+	// A third of the default rules' secrets start with a literal prefix;
+	// far fewer means the prefixes are lost, not compared.
+	if withPrefix < len(cfg.Rules)/5 {
+		t.Errorf("%d of %d rules have a literal prefix", withPrefix, len(rules))
 	}
 }
 

@@ -253,7 +253,7 @@ func TestSubmoduleEntriesAreCounted(t *testing.T) {
 	// go-git cannot stage a submodule (gitlink) entry, so this feeds one to
 	// the code that records a commit's changes.
 	w := &walker{plan: &Plan{Skipped: map[leak.SkipReason]int{}, blobs: map[plumbing.Hash]*blobInfo{}}}
-	w.record(&leak.Commit{}, change{path: "vendor/lib", mode: 0o160000, new: plumbing.NewHash("1111111111111111111111111111111111111111")}, nil, nil)
+	w.record(&leak.Commit{}, change{path: "vendor/lib", mode: 0o160000, new: plumbing.NewHash("1111111111111111111111111111111111111111")}, nil)
 	if w.plan.Skipped[leak.SkipSubmodule] != 1 || len(w.plan.blobs) != 0 {
 		t.Fatalf("submodule: %v %v", w.plan.Skipped, w.plan.blobs)
 	}

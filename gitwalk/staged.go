@@ -87,7 +87,7 @@ func (r *Repo) PlanStaged(ctx context.Context) (*Plan, error) {
 		if !ch.old.IsZero() {
 			prior = []plumbing.Hash{ch.old}
 		}
-		w.record(&commit, ch, prior, deleted)
+		w.record(&commit, ch, priorOrRenamed(ch, prior, deleted))
 	}
 	if len(changes) > 0 {
 		p.Commits = []*leak.Commit{&commit}

@@ -760,7 +760,7 @@ func (w *walker) diffCommit(lc *leak.Commit) error {
 	if c.state != nil {
 		// Diffed by an earlier walk: what it introduced is known.
 		for _, ch := range c.state.changes {
-			w.record(lc, change{path: w.paths.intern([]byte(ch.path)), mode: ch.mode, new: ch.blob}, ch.prior, nil)
+			w.record(lc, change{path: w.paths.intern([]byte(ch.path)), mode: ch.mode, new: ch.blob}, ch.prior)
 		}
 		w.remember(c, c.state.changes)
 		return nil
@@ -782,7 +782,7 @@ func (w *walker) diffCommit(lc *leak.Commit) error {
 		// The rename sources are resolved here, not by record, to be kept
 		// in the state.
 		prior := priorOrRenamed(ch, d.priors[i], d.deleted)
-		w.record(lc, ch, prior, nil)
+		w.record(lc, ch, prior)
 		if w.next != nil {
 			kept = append(kept, stateChange{path: ch.path, mode: ch.mode, blob: ch.new, prior: prior})
 		}
@@ -935,8 +935,9 @@ func (w *walker) remember(c *commitInfo, changes []stateChange) {
 	w.next.commits[c.hash] = &stateCommit{tree: c.tree, parents: c.parents, when: c.when.Unix(), changes: changes}
 }
 
-// record notes that commit lc introduced ch.
-func (w *walker) record(lc *leak.Commit, ch change, prior []plumbing.Hash, deleted []deletion) {
+// record notes that commit lc introduced ch, a later version of the blobs
+// prior (rename sources already resolved, see priorOrRenamed).
+func (w *walker) record(lc *leak.Commit, ch change, prior []plumbing.Hash) {
 	switch {
 	case ch.mode == filemode.Submodule:
 		w.plan.Skipped[leak.SkipSubmodule]++
@@ -944,7 +945,6 @@ func (w *walker) record(lc *leak.Commit, ch change, prior []plumbing.Hash, delet
 	case !ch.mode.IsFile(): // IsFile holds for symbolic links too
 		return
 	}
-	prior = priorOrRenamed(ch, prior, deleted)
 	src := leak.Source{Path: ch.path, Commit: lc}
 	if len(prior) > 0 {
 		src.Prior = make([]string, len(prior))
@@ -1013,13 +1013,13 @@ func (w *walker) recordTagged(t taggedObject) error {
 	}
 	w.plan.Tags = append(w.plan.Tags, lc)
 	if t.typ == plumbing.BlobObject {
-		w.record(lc, change{path: w.paths.intern([]byte(t.name)), mode: filemode.Regular, new: t.id}, nil, nil)
+		w.record(lc, change{path: w.paths.intern([]byte(t.name)), mode: filemode.Regular, new: t.id}, nil)
 		return nil
 	}
 	prefix := t.name + ":"
 	err := w.trees.diff(w.ctx, nil, plumbing.ZeroHash, t.id, w.paths, func(ch change) {
 		ch.path = w.paths.intern([]byte(prefix + ch.path))
-		w.record(lc, ch, nil, nil)
+		w.record(lc, ch, nil)
 	}, func(string, plumbing.Hash) {})
 	if err != nil {
 		if err := w.ctx.Err(); err != nil {

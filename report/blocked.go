@@ -37,33 +37,18 @@ var _ Reporter = Blocked{}
 
 // Write writes the findings of r.
 func (h Blocked) Write(w io.Writer, r *Report) error {
-	r = view(r, h.ShowSecrets, true)
-	var b strings.Builder
 	fs := r.Findings
+	if !h.ShowSecrets {
+		fs = Masked(r).Findings
+	}
+	var b strings.Builder
 	n := len(fs)
 	where := "the staged changes"
 	if h.Action == "push" {
 		where = "the commits being pushed"
 	}
 	fmt.Fprintf(&b, "\nleakhound: %s blocked: %d secret%s in %s\n\n", h.Action, n, Plural(n), where)
-	var order []string
-	byCommit := map[string][]leak.Finding{}
-	for _, f := range fs {
-		if _, ok := byCommit[f.Commit]; !ok {
-			order = append(order, f.Commit)
-		}
-		byCommit[f.Commit] = append(byCommit[f.Commit], f)
-	}
-	for _, c := range order {
-		group := byCommit[c]
-		if c != "" {
-			msg, _, _ := strings.Cut(group[0].Message, "\n")
-			fmt.Fprintf(&b, "  commit %s  %q\n", ShortID(c), cut(msg, 60))
-		}
-		for _, f := range group {
-			fmt.Fprintf(&b, "    %s:%d  %s  %s\n", f.File, f.Line, f.RuleID, f.Secret)
-		}
-	}
+	order := WriteByCommit(&b, fs)
 	fmt.Fprintln(&b, "\nWhat to do:")
 	fmt.Fprintln(&b, "  1. Rotate the credential: treat it as exposed, it may already be copied elsewhere.")
 	if h.Action == "push" {
@@ -89,10 +74,35 @@ func (h Blocked) Write(w io.Writer, r *Report) error {
 	return err
 }
 
-// cut shortens s to its first n bytes and an ellipsis.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
+// WriteByCommit writes findings as every hook lists them (a local hook's
+// Blocked, a server's rejection): grouped by commit in the order given,
+// each group under its commit's short id and the first line of its message,
+// quoted, cut after at most 60 bytes at a character boundary; then one line per finding:
+//
+//	commit 2f8789e21d  "deploy"
+//	  deploy.py:1  github-pat  ghp_… (40 chars)
+//
+// What a repository controls (file, rule id, secret, message) is escaped
+// here, once, as values in a report are (quoteStyle); findings come in
+// unescaped, and masked unless the secrets are to be shown. It returns the
+// commits in the order written.
+func WriteByCommit(b *strings.Builder, findings []leak.Finding) []string {
+	var order []string
+	byCommit := map[string][]leak.Finding{}
+	for _, f := range findings {
+		if _, ok := byCommit[f.Commit]; !ok {
+			order = append(order, f.Commit)
+		}
+		byCommit[f.Commit] = append(byCommit[f.Commit], f)
 	}
-	return s[:n] + "…"
+	for _, c := range order {
+		group := byCommit[c]
+		if c != "" {
+			fmt.Fprintf(b, "  commit %s  %q\n", ShortID(c), truncate(displayMessage(group[0].Message), 60+len("…")))
+		}
+		for _, f := range group {
+			fmt.Fprintf(b, "    %s:%d  %s  %s\n", escape(leak.DisplayPath(f.File)), f.Line, escape(f.RuleID), escape(f.Secret))
+		}
+	}
+	return order
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -621,6 +622,32 @@ func TestEveryFormatNamesTheRepository(t *testing.T) {
 		}
 		if ext == "sarif" {
 			validate(t, s, []byte(out))
+		}
+	}
+}
+
+// TestBlockedCutsMessagesAtCharacters: a long commit message in a hook's
+// list is cut between characters, not inside one, and shown as written.
+func TestBlockedCutsMessagesAtCharacters(t *testing.T) {
+	for _, msg := range []string{"x" + strings.Repeat("é", 40), strings.Repeat("日本", 20), strings.Repeat("a", 59) + "€uro"} {
+		r := sample()
+		r.Findings = r.Findings[:1]
+		r.Findings[0].Message = msg + "\nbody"
+		var b strings.Builder
+		if err := (Blocked{Action: "push"}).Write(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		_, line, _ := strings.Cut(b.String(), "  commit ")
+		line, _, _ = strings.Cut(line, "\n")
+		_, quoted, _ := strings.Cut(line, "  ")
+		got, err := strconv.Unquote(quoted)
+		if err != nil || !utf8.ValidString(got) || strings.Contains(quoted, `\x`) {
+			t.Errorf("message %q is shown as %s", msg, quoted)
+			continue
+		}
+		kept := strings.TrimSuffix(got, "…")
+		if !strings.HasPrefix(msg, kept) || len(kept) > 60 || len(kept) < 57 || kept == got {
+			t.Errorf("message %q is cut to %q", msg, got)
 		}
 	}
 }

@@ -112,6 +112,9 @@ var syntaxes = []syntax{
 	}},
 	{"kotlin", true, func(n names, v string) string { return "val " + n.camel + " = \"" + v + "\"\n" }},
 	{"csharp", true, func(n names, v string) string { return "private const string " + n.pascal + " = \"" + v + "\";\n" }},
+	{"csharp-property", true, func(n names, v string) string {
+		return "public string " + n.pascal + " { get; set; } = \"" + v + "\";\n"
+	}},
 	{"ruby", true, func(n names, v string) string { return n.upper + " = '" + v + "'\n" }},
 	{"ruby-hash", true, func(n names, v string) string { return "config = { " + n.snake + ": \"" + v + "\" }\n" }},
 	{"php", true, func(n names, v string) string { return "<?php\n$" + n.snake + " = '" + v + "';\n" }},
@@ -129,6 +132,8 @@ var syntaxes = []syntax{
 	{"shell-env", false, func(n names, v string) string { return "env " + n.upper + "=" + v + " ./deploy.sh\n" }},
 	{"docker-run", false, func(n names, v string) string { return "docker run --rm -e " + n.upper + "=" + v + " app:latest\n" }},
 	{"docker-env-flag", false, func(n names, v string) string { return "docker run --env " + n.upper + "=" + v + " app:latest\n" }},
+	{"cmd-setx", false, func(n names, v string) string { return "setx " + n.upper + " " + v + "\n" }},
+	{"fish-set", false, func(n names, v string) string { return "set -gx " + n.upper + " " + v + "\n" }},
 	{"cli-flag", false, func(n names, v string) string { return "app deploy " + n.flag + " " + v + " --region eu\n" }},
 	{"dockerfile-env", false, func(n names, v string) string { return "FROM alpine\nENV " + n.upper + " " + v + "\n" }},
 	{"dockerfile-env-eq", false, func(n names, v string) string { return "FROM alpine\nENV " + n.upper + "=" + v + "\n" }},

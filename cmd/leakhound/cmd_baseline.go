@@ -107,6 +107,16 @@ func (o *baselineScanOptions) scan(ctx context.Context, t *scan.Target, std stdi
 	return runEngine(ctx, t.All(), scan.Options{Settings: settings, Workers: o.threads, MaxFileSize: maxSize}, !o.noProgress, std)
 }
 
+// loadOrNew loads the baseline at path, or returns a new, empty one when
+// there is no file there.
+func loadOrNew(path string) (*baseline.Baseline, error) {
+	b, err := baseline.Load(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return baseline.New(), nil
+	}
+	return b, err
+}
+
 // saveBaseline writes b to path, mode 0600, atomically.
 func saveBaseline(path string, b *baseline.Baseline) error {
 	return report.AtomicWrite(path, b.Encode)
@@ -259,12 +269,9 @@ func runBaselineUpdateStaged(ctx context.Context, opts baselineUpdateOptions, ar
 		return err
 	}
 	defer t.Close()
-	b, err := baseline.Load(file)
+	b, err := loadOrNew(file)
 	if err != nil {
-		if _, statErr := os.Stat(file); !errors.Is(statErr, os.ErrNotExist) {
-			return err
-		}
-		b = baseline.New()
+		return err
 	}
 	settings, err := scan.LoadSettings(ctx, t.Policy(scan.Policy{RulesFile: opts.config, NoBaseline: true}))
 	if err != nil {
@@ -320,10 +327,10 @@ func runBaselineUpdate(ctx context.Context, opts baselineUpdateOptions, args []s
 	}
 	defer t.Close()
 	b, err := baseline.Load(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("%w: create one with 'leakhound baseline create'", err)
+	}
 	if err != nil {
-		if _, statErr := os.Stat(file); errors.Is(statErr, os.ErrNotExist) {
-			return fmt.Errorf("%w: create one with 'leakhound baseline create'", err)
-		}
 		return err
 	}
 	rep, err := opts.scan(ctx, t, std)

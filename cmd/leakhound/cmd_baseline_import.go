@@ -77,14 +77,12 @@ func runBaselineImport(ctx context.Context, opts baselineImportOptions, args []s
 		return err
 	}
 	defer t.Close()
-	b := baseline.New()
-	if _, err := os.Stat(out); err == nil {
-		if b, err = baseline.Load(out); err != nil {
-			return err
-		}
-		if err := b.Check(out); err != nil {
-			return err
-		}
+	b, err := loadOrNew(out)
+	if err != nil {
+		return err
+	}
+	if err := b.Check(out); err != nil {
+		return err
 	}
 
 	rep, err := opts.scan(ctx, t, std)

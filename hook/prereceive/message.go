@@ -5,8 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/leakhound/leakhound/hook"
-	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -34,7 +32,7 @@ func writeRejection(w io.Writer, masked *report.Report, tipRefs map[string][]str
 		fmt.Fprintf(&b, "(the %s time limit was reached first: there may be more)\n", cfg.timeout())
 	}
 	b.WriteString("\n")
-	order := writeFindingsTo(&b, masked)
+	order := report.WriteByCommit(&b, masked.Findings)
 	b.WriteString("\nHow to fix it:\n")
 	b.WriteString("  1. Rotate the credential: treat it as exposed, it may already be copied elsewhere.\n")
 	b.WriteString("  2. Take it out of the commits, then push again:\n")
@@ -56,33 +54,10 @@ func writeRejection(w io.Writer, masked *report.Report, tipRefs map[string][]str
 	io.WriteString(w, b.String())
 }
 
-// writeFindings writes the findings, grouped by commit.
+// writeFindings writes the findings, grouped by commit (see
+// report.WriteByCommit).
 func writeFindings(w io.Writer, masked *report.Report) {
 	var b strings.Builder
-	writeFindingsTo(&b, masked)
+	report.WriteByCommit(&b, masked.Findings)
 	io.WriteString(w, b.String())
-}
-
-// writeFindingsTo writes the findings grouped by commit, and returns the
-// commits in the order written.
-func writeFindingsTo(b *strings.Builder, masked *report.Report) []string {
-	var order []string
-	byCommit := map[string][]leak.Finding{}
-	for _, f := range masked.Findings {
-		if _, ok := byCommit[f.Commit]; !ok {
-			order = append(order, f.Commit)
-		}
-		byCommit[f.Commit] = append(byCommit[f.Commit], f)
-	}
-	for _, c := range order {
-		group := byCommit[c]
-		if c != "" {
-			msg, _, _ := strings.Cut(group[0].Message, "\n")
-			fmt.Fprintf(b, "  commit %s  %q\n", report.ShortID(c), hook.Truncate(msg, 60))
-		}
-		for _, f := range group {
-			fmt.Fprintf(b, "    %s:%d  %s  %s\n", report.TermSafe(leak.DisplayPath(f.File)), f.Line, report.TermSafe(f.RuleID), report.TermSafe(f.Secret))
-		}
-	}
-	return order
 }

@@ -1,0 +1,392 @@
+package detect
+
+import (
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The default pack as a newcomer tries it (issue 12, items 3, 5 and 6): a
+// secret assigned to a vendor's name (ACME_API_TOKEN, a vendor no rule
+// knows) and to generic names (password, secret_key, DEPLOY_KEY, DB_PASS) in every syntax of
+// item 3, the command lines and the credential stores of item 5, each in
+// a .txt file, a file without extension and a file with the syntax's own
+// name, saved in every encoding and line end of encodings. Each must be
+// found, with the same rules, lines and columns in every encoding; the
+// hard negatives of item 7 must stay silent in all of them.
+
+// Values built at run time, so that the self-scan finds none of them.
+var (
+	synVendor   = "Kp9Lm2Qx" + "7vR4tW8bZ3nY" // assigned to ACME_API_TOKEN
+	synGeneric  = "Vt8kQ2xR" + "7mZp4Lw9"     // assigned to password
+	synGeneric2 = "Zr5Nw1Jd" + "Hq8ZkX3mBc6T" // assigned to secret_key
+	synWeak     = "qwerty" + "123"            // a weak password, found only in a store
+)
+
+// synNames are a name in the cases syntaxes use.
+type synNames struct{ upper, snake, camel, pascal, dotted, header string }
+
+func synNamesOf(upper string) synNames {
+	words := strings.Split(strings.ToLower(upper), "_")
+	var camel, pascal, header []string
+	for i, w := range words {
+		t := strings.ToUpper(w[:1]) + w[1:]
+		if i == 0 {
+			camel = append(camel, w)
+		} else {
+			camel = append(camel, t)
+		}
+		pascal = append(pascal, t)
+		header = append(header, t)
+	}
+	return synNames{upper, strings.ToLower(upper), strings.Join(camel, ""), strings.Join(pascal, ""),
+		strings.Join(words, "."), "X-" + strings.Join(header, "-")}
+}
+
+// assignSyntaxes write value v assigned to name n; file is the name a file
+// of that syntax has.
+var assignSyntaxes = []struct {
+	name, file string
+	write      func(n synNames, v string) string
+}{
+	{"python", "app.py", func(n synNames, v string) string { return n.snake + ` = "` + v + "\"\n" }},
+	{"python dict", "app.py", func(n synNames, v string) string { return "CONFIG = {\n    \"" + n.snake + "\": '" + v + "',\n}\n" }},
+	{"python kwarg", "app.py", func(n synNames, v string) string { return "client = Client(" + n.snake + `="` + v + "\", timeout=5)\n" }},
+	{"python setdefault", "app.py", func(n synNames, v string) string { return `os.environ.setdefault("` + n.upper + `", "` + v + "\")\n" }},
+	{"js const", "app.js", func(n synNames, v string) string { return "const " + n.camel + ` = "` + v + "\";\n" }},
+	{"js object", "app.js", func(n synNames, v string) string { return "module.exports = {\n  " + n.camel + ": '" + v + "',\n};\n" }},
+	{"js process.env", "app.js", func(n synNames, v string) string { return "process.env." + n.upper + ` = "` + v + "\";\n" }},
+	{"ts typed", "app.ts", func(n synNames, v string) string { return "export const " + n.camel + `: string = "` + v + "\";\n" }},
+	{"ts class field", "app.ts", func(n synNames, v string) string {
+		return "class Client {\n  private readonly " + n.camel + ` = "` + v + "\";\n}\n"
+	}},
+	{"go var", "main.go", func(n synNames, v string) string { return "var " + n.camel + ` string = "` + v + "\"\n" }},
+	{"go short", "main.go", func(n synNames, v string) string {
+		return "func init() {\n\t" + n.camel + ` := "` + v + "\"\n\t_ = " + n.camel + "\n}\n"
+	}},
+	{"go struct", "main.go", func(n synNames, v string) string { return "cfg := Config{\n\t" + n.pascal + `: "` + v + "\",\n}\n" }},
+	{"go backticks", "main.go", func(n synNames, v string) string { return n.camel + " := `" + v + "`\n" }},
+	{"java setProperty", "App.java", func(n synNames, v string) string { return `System.setProperty("` + n.upper + `", "` + v + "\");\n" }},
+	{"java setProperty dotted", "App.java", func(n synNames, v string) string { return `System.setProperty("` + n.dotted + `", "` + v + "\");\n" }},
+	{"java @Value", "App.java", func(n synNames, v string) string {
+		return `@Value("${` + n.dotted + ":" + v + "}\")\nprivate String " + n.camel + ";\n"
+	}},
+	{"java annotation attribute", "App.java", func(n synNames, v string) string {
+		return `@DataSourceDefinition(name = "db", ` + n.camel + ` = "` + v + "\")\n"
+	}},
+	{"java field", "App.java", func(n synNames, v string) string {
+		return "private static final String " + n.upper + ` = "` + v + "\";\n"
+	}},
+	{"kotlin", "App.kt", func(n synNames, v string) string { return "val " + n.camel + ` = "` + v + "\"\n" }},
+	{"c#", "App.cs", func(n synNames, v string) string { return "private const string " + n.pascal + ` = "` + v + "\";\n" }},
+	{"c# property", "App.cs", func(n synNames, v string) string {
+		return "public string " + n.pascal + ` { get; set; } = "` + v + "\";\n"
+	}},
+	{"c# initializer", "App.cs", func(n synNames, v string) string { return "var o = new Options { " + n.pascal + ` = "` + v + "\" };\n" }},
+	{"c# verbatim", "App.cs", func(n synNames, v string) string { return "string " + n.camel + ` = @"` + v + "\";\n" }},
+	{"ruby", "app.rb", func(n synNames, v string) string { return n.upper + " = '" + v + "'\n" }},
+	{"ruby hash", "app.rb", func(n synNames, v string) string { return "config = { " + n.snake + `: "` + v + "\" }\n" }},
+	{"ruby rocket", "app.rb", func(n synNames, v string) string { return `config = { "` + n.snake + `" => "` + v + "\" }\n" }},
+	{"ruby ENV ||=", "app.rb", func(n synNames, v string) string { return `ENV["` + n.upper + `"] ||= "` + v + "\"\n" }},
+	{"php", "app.php", func(n synNames, v string) string { return "<?php\n$" + n.snake + " = '" + v + "';\n" }},
+	{"php array", "app.php", func(n synNames, v string) string { return "return [\n    '" + n.snake + "' => '" + v + "',\n];\n" }},
+	{"php .=", "app.php", func(n synNames, v string) string { return "$" + n.camel + ` .= "` + v + "\";\n" }},
+	{"php define", "app.php", func(n synNames, v string) string { return "define('" + n.upper + "', '" + v + "');\n" }},
+	{"make =", "Makefile", func(n synNames, v string) string { return n.upper + " = " + v + "\n" }},
+	{"make :=", "Makefile", func(n synNames, v string) string { return n.upper + " := " + v + "\n" }},
+	{"make ?=", "Makefile", func(n synNames, v string) string { return n.upper + " ?= " + v + "\n" }},
+	{"make ::=", "Makefile", func(n synNames, v string) string { return n.upper + " ::= " + v + "\n" }},
+	{"make :::=", "Makefile", func(n synNames, v string) string { return n.upper + " :::= " + v + "\n" }},
+	{"make +=", "Makefile", func(n synNames, v string) string { return n.upper + " += " + v + "\n" }},
+	{"make export", "Makefile", func(n synNames, v string) string { return "export " + n.upper + " = " + v + "\n" }},
+	{"make target-specific", "Makefile", func(n synNames, v string) string { return "deploy: " + n.upper + " = " + v + "\n" }},
+	{"shell export", "deploy.sh", func(n synNames, v string) string { return "#!/bin/sh\nexport " + n.upper + "=" + v + "\n" }},
+	{"shell quoted", "deploy.sh", func(n synNames, v string) string { return "export " + n.upper + "='" + v + "'\n" }},
+	{"shell env", "deploy.sh", func(n synNames, v string) string { return "env " + n.upper + "=" + v + " ./deploy.sh\n" }},
+	{"docker run -e", "deploy.sh", func(n synNames, v string) string { return "docker run --rm -e " + n.upper + "=" + v + " app:latest\n" }},
+	{"docker run --env", "deploy.sh", func(n synNames, v string) string { return "docker run --env " + n.upper + "=" + v + " app:latest\n" }},
+	{"docker run --env=", "deploy.sh", func(n synNames, v string) string { return "docker run --env=" + n.upper + "=" + v + " app:latest\n" }},
+	{"helm --set", "deploy.sh", func(n synNames, v string) string {
+		return "helm upgrade app ./chart --set app." + n.camel + "=" + v + "\n"
+	}},
+	{"powershell $env:", "deploy.ps1", func(n synNames, v string) string { return "$env:" + n.upper + ` = "` + v + "\"\n" }},
+	{"cmd set", "deploy.bat", func(n synNames, v string) string { return "set " + n.upper + "=" + v + "\n" }},
+	{"cmd setx", "deploy.bat", func(n synNames, v string) string { return "setx " + n.upper + " " + v + "\n" }},
+	{"fish set -gx", "config.fish", func(n synNames, v string) string { return "set -gx " + n.upper + " " + v + "\n" }},
+	{"dockerfile ENV", "Dockerfile", func(n synNames, v string) string { return "FROM alpine\nENV " + n.upper + " " + v + "\n" }},
+	{"dockerfile ENV =", "Dockerfile", func(n synNames, v string) string { return "FROM alpine\nENV " + n.upper + "=" + v + "\n" }},
+	{"dockerfile ENV pairs", "Dockerfile", func(n synNames, v string) string { return "FROM alpine\nENV PORT=80 " + n.upper + "=" + v + "\n" }},
+	{"dockerfile ARG", "Dockerfile", func(n synNames, v string) string { return "FROM alpine\nARG " + n.upper + "=" + v + "\n" }},
+	{"compose environment list", "docker-compose.yml", func(n synNames, v string) string {
+		return "services:\n  app:\n    environment:\n      - " + n.upper + "=" + v + "\n"
+	}},
+	{"yaml", "app.yaml", func(n synNames, v string) string { return "app:\n  " + n.snake + ": " + v + "\n" }},
+	{"yaml quoted", "app.yml", func(n synNames, v string) string { return "app:\n  " + n.snake + `: "` + v + "\"\n" }},
+	{"yaml template", "app.yaml.j2", func(n synNames, v string) string { return "app:\n  " + n.snake + ": " + v + "\n" }},
+	{"toml", "app.toml", func(n synNames, v string) string { return "[app]\n" + n.snake + ` = "` + v + "\"\n" }},
+	{"ini", "app.ini", func(n synNames, v string) string { return "[app]\n" + n.snake + " = " + v + "\n" }},
+	{"ini colon", "app.cfg", func(n synNames, v string) string { return "[app]\n" + n.snake + ": " + v + "\n" }},
+	{"ini .conf", "app.conf", func(n synNames, v string) string { return "[app]\n" + n.snake + " = " + v + "\n" }},
+	{"properties", "app.properties", func(n synNames, v string) string { return n.dotted + "=" + v + "\n" }},
+	{"properties colon", "app.properties", func(n synNames, v string) string { return n.dotted + ": " + v + "\n" }},
+	{"properties .sample", "app.properties.sample", func(n synNames, v string) string { return n.dotted + "=" + v + "\n" }},
+	{"env .example", ".env.example", func(n synNames, v string) string { return n.upper + "=" + v + "\n" }},
+	{"xml element", "app.xml", func(n synNames, v string) string {
+		return "<config>\n  <" + n.camel + ">" + v + "</" + n.camel + ">\n</config>\n"
+	}},
+	{"xml element next line", "app.xml", func(n synNames, v string) string {
+		return "<config>\n  <" + n.camel + ">\n    " + v + "\n  </" + n.camel + ">\n</config>\n"
+	}},
+	{"xml add value", "web.config", func(n synNames, v string) string {
+		return "<appSettings>\n  <add key=\"" + n.pascal + `" value="` + v + "\" />\n</appSettings>\n"
+	}},
+	{"xml attribute", "app.xml", func(n synNames, v string) string { return `<connection host="db" ` + n.camel + `="` + v + "\" />\n" }},
+	{"xml spring property", "beans.xml", func(n synNames, v string) string {
+		return "<bean id=\"ds\" class=\"Pool\">\n  <property name=\"" + n.camel + `" value="` + v + "\"/>\n</bean>\n"
+	}},
+	{"json", "app.json", func(n synNames, v string) string { return "{\n  \"" + n.snake + `": "` + v + "\"\n}\n" }},
+	{`json \"`, "app.json", func(n synNames, v string) string { return `{"body": "{\"` + n.snake + `\": \"` + v + `\"}"}` + "\n" }},
+	{`json \n`, "app.json", func(n synNames, v string) string {
+		return `{"app.env": "DEBUG=0\n` + n.upper + "=" + v + `\nPORT=80\n"}` + "\n"
+	}},
+	{`json \u0022`, "app.json", func(n synNames, v string) string {
+		return `{"body": "{\u0022` + n.snake + `\u0022: \u0022` + v + `\u0022}"}` + "\n"
+	}},
+	{`json \uXXXX in the value`, "app.json", func(n synNames, v string) string {
+		return `{"` + n.snake + `": "` + v[:8] + `\u0026` + v[8:] + `"}` + "\n"
+	}},
+	{`json \/ in the value`, "app.json", func(n synNames, v string) string {
+		return `{"` + n.snake + `": "` + v[:8] + `\/` + v[8:] + `"}` + "\n"
+	}},
+	{"hcl", "main.tf", func(n synNames, v string) string {
+		return "resource \"app\" \"main\" {\n  " + n.snake + ` = "` + v + "\"\n}\n"
+	}},
+	{"logstash =>", "pipeline.conf", func(n synNames, v string) string {
+		return "output {\n  http {\n    " + n.snake + ` => "` + v + "\"\n  }\n}\n"
+	}},
+	{"http header", "request.http", func(n synNames, v string) string {
+		return "GET /v1/items HTTP/1.1\nHost: api.example.com\n" + n.header + ": " + v + "\n"
+	}},
+	{"curl -H", "call.sh", func(n synNames, v string) string {
+		return `curl -H "` + n.header + ": " + v + "\" https://api.example.com/v1\n"
+	}},
+	{"url query", "notes.txt", func(n synNames, v string) string {
+		return "https://api.example.com/v1/items?" + n.snake + "=" + v + "&page=2\n"
+	}},
+}
+
+// secretText is a text with the secret a scan must find in it.
+type secretText struct{ name, file, text, secret string }
+
+// commandLines are the command lines of item 3, and a few more shapes.
+func commandLines() []secretText {
+	p, v := synGeneric, synVendor
+	basic := base64.StdEncoding.EncodeToString([]byte("deploy:" + p))
+	return []secretText{
+		{"Authorization: Bearer", "request.http", "GET / HTTP/1.1\nAuthorization: Bearer " + v + "\n", v},
+		{"Authorization: Basic", "request.http", "GET / HTTP/1.1\nAuthorization: Basic " + basic + "\n", p},
+		{"authorization: token", "request.http", "GET / HTTP/1.1\nauthorization: token " + v + "\n", v},
+		{"X-Api-Key", "request.http", "GET / HTTP/1.1\nX-Api-Key: " + v + "\n", v},
+		{"X-Acme-Token", "request.http", "GET / HTTP/1.1\nX-Acme-Token: " + v + "\n", v},
+		{"x-auth-token", "request.http", "GET / HTTP/1.1\nx-auth-token: " + v + "\n", v},
+		{"Private-Token", "request.http", "GET / HTTP/1.1\nPrivate-Token: " + v + "\n", v},
+		{"curl -H Authorization", "call.sh", `curl -H "Authorization: Bearer ` + v + "\" https://api.example.com\n", v},
+		{"curl -H X-Api-Key", "call.sh", "curl -H 'X-Api-Key: " + v + "' https://api.example.com\n", v},
+		{"URL credentials", "notes.txt", "git clone https://deploy:" + p + "@git.example.org/team/app.git\n", p},
+		{"database URL", "notes.txt", "DATABASE_URL=postgres://app:" + p + "@db.internal:5432/app\n", p},
+		{"curl -u", "call.sh", "curl -u deploy:" + p + " https://ci.example.org/api\n", p},
+		{"curl --user", "call.sh", "curl --user 'deploy:" + p + "' https://ci.example.org/api\n", p},
+		{"wget --password=", "fetch.sh", "wget --user=deploy --password=" + p + " https://files.example.org/a.tgz\n", p},
+		{"wget --password", "fetch.sh", "wget --user deploy --password " + p + " https://files.example.org/a.tgz\n", p},
+		{"sshpass -p", "deploy.sh", "sshpass -p " + p + " ssh deploy@host\n", p},
+		{"sshpass, quoted", "deploy.sh", "sshpass -p " + singleQuoted(p) + " ssh deploy@host\n", p},
+		{"mysql -p", "db.sh", "mysql -u root -p" + p + " shop < dump.sql\n", p},
+		{"mysql -p quoted", "db.sh", "mysql -uroot -p'" + p + "' shop\n", p},
+		{"mysql --password=", "db.sh", "mysql --user=root --password=" + p + " shop\n", p},
+		{"mysqldump -p", "db.sh", "mysqldump -uroot -p" + p + " shop > dump.sql\n", p},
+		{"PGPASSWORD=", "db.sh", "PGPASSWORD=" + p + " psql -h db -U app app\n", p},
+		{"export PGPASSWORD", "db.sh", "export PGPASSWORD=" + p + "\n", p},
+		{"mongo -p", "db.sh", "mongo admin -u root -p " + p + " --host db\n", p},
+		{"mongosh -p", "db.sh", "mongosh mongodb://db:27017 -u root -p " + p + "\n", p},
+		{"mongosh --password", "db.sh", "mongosh --username root --password " + p + " db\n", p},
+		{"redis-cli -a", "cache.sh", "redis-cli -h cache -a " + p + " ping\n", p},
+		{"redis-cli --pass", "cache.sh", "redis-cli --pass " + p + " -h cache ping\n", p},
+		{"redis-cli -u", "cache.sh", "redis-cli -u redis://:" + p + "@cache:6379/0 ping\n", p},
+		{"docker login -p", "login.sh", "docker login -u deploy -p " + p + " registry.example.org\n", p},
+		{"docker login --password", "login.sh", "docker login --username deploy --password " + p + " registry.example.org\n", p},
+		{"smbclient -U user%pass", "mount.sh", "smbclient //fs01/share -U deploy%" + p + "\n", p},
+		{"smbclient -U domain", "mount.sh", `smbclient -U 'CORP\deploy%` + p + "' //fs01/share\n", p},
+		{"smbclient password argument", "mount.sh", "smbclient //fs01/share " + p + " -U deploy\n", p},
+		{"psexec -p", "run.bat", `psexec \\srv01 -u CORP\svc -p ` + p + " cmd.exe\n", p},
+		{"net use", "run.bat", `net use Z: \\fs01\share ` + p + ` /user:CORP\svc` + "\n", p},
+		{"net use, user first", "run.bat", `net use Z: \\fs01\share /user:CORP\svc ` + p + "\n", p},
+		{"htpasswd -b", "users.sh", "htpasswd -b -c /etc/nginx/.htpasswd admin " + p + "\n", p},
+		{"htpasswd -bc", "users.sh", "htpasswd -bc /etc/nginx/.htpasswd admin " + p + "\n", p},
+	}
+}
+
+// singleQuoted returns s in single quotes (written so, the self-scan sees
+// no quoted value after a flag in this file).
+func singleQuoted(s string) string { return "'" + s + "'" }
+
+// credentialStores are the stores of item 5, by their own file names; a
+// secret of "" wants any finding (a hash, a token file).
+func credentialStores() []secretText {
+	p, v, k, w := synGeneric, synVendor, synGeneric2, synWeak
+	var obf strings.Builder // a JetBrains-style obfuscated password: its shape, not its cipher
+	for _, c := range p {
+		fmt.Fprintf(&obf, "%x", c^0xdfaa)
+	}
+	auth := func(pw string) string { return base64.StdEncoding.EncodeToString([]byte("deploy:" + pw)) }
+	fileZilla := func(pw string) string {
+		return "<FileZilla3>\n <RecentServers>\n  <Server>\n   <Host>ftp.example.org</Host>\n   <User>deploy</User>\n   <Pa" + "ss>" + pw + "</Pass>\n  </Server>\n </RecentServers>\n</FileZilla3>\n"
+	}
+	hash := "Kp9Lm2Qx$" + strings.Repeat(p+k, 3)
+	winSCP := strings.ToUpper(fmt.Sprintf("A35C%x", p+k)) // the shape of WinSCP's obfuscation: hex digits
+	crypt := func(id string) string { return "$" + id + "$" + "Kp9Lm2Qx" + "$" + p + k[:6] }
+	return []secretText{
+		{"JetBrains webServers.xml", ".idea/webServers.xml", "<project version=\"4\">\n  <component name=\"WebServers\">\n    <option name=\"servers\">\n      <webServer id=\"1\" name=\"prod\">\n        <fileTransfer host=\"ftp.example.org\" port=\"21\" accessType=\"FTP\">\n          <option name=\"login\" value=\"deploy\" />\n          <option name=\"password\" value=\"" + obf.String() + "\" />\n        </fileTransfer>\n      </webServer>\n    </option>\n  </component>\n</project>\n", obf.String()},
+		{"FileZilla sitemanager.xml", "sitemanager.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<FileZilla3>\n  <Servers>\n    <Server>\n      <Host>ftp.example.org</Host>\n      <User>deploy</User>\n      <Pass encoding=\"base64\">" + base64.StdEncoding.EncodeToString([]byte(p)) + "</Pass>\n    </Server>\n  </Servers>\n</FileZilla3>\n", p},
+		{"FileZilla recentservers.xml", "recentservers.xml", fileZilla(p), p},
+		{"FileZilla, weak", "recentservers.xml", fileZilla(w), w},
+		{"WinSCP.ini", "WinSCP.ini", "[Sessions\\deploy@host]\nHostName=host.example.org\nUserName=deploy\nPassword=" + winSCP + "\n", winSCP},
+		{"DBeaver data-sources.json", ".dbeaver/data-sources.json", "{\n  \"connections\": {\n    \"postgres-1\": {\n      \"provider\": \"postgresql\",\n      \"configuration\": {\n        \"host\": \"db.example.org\",\n        \"user\": \"app\",\n        \"password\": \"" + p + "\"\n      }\n    }\n  }\n}\n", p},
+		{"DBeaver, weak", ".dbeaver/data-sources.json", `{"connections": {"postgres-1": {"configuration": {"host": "db", "user": "app", "password": "` + w + "\"}}}}\n", w},
+		{"Robo 3T", "robo3t.json", "{\n  \"connections\": [{\n    \"serverHost\": \"db.example.org\",\n    \"credentials\": [{\n      \"userName\": \"admin\",\n      \"userPassword\": \"" + p + "\",\n      \"databaseName\": \"admin\"\n    }]\n  }]\n}\n", p},
+		{"Robo 3T, weak", ".3T/robo-3t/1.4.4/robo3t.json", `{"connections": [{"credentials": [{"userName": "admin", "userPassword": "` + w + "\"}]}]}\n", w},
+		{"SQL Developer", "connections.json", `{"connections":[{"name":"prod","type":"jdbc","info":{"hostname":"db.example.org","user":"app","password":"` + p + "\"}}]}\n", p},
+		{"VS Code SFTP", ".vscode/sftp.json", "{\n  \"name\": \"prod\",\n  \"host\": \"host.example.org\",\n  \"protocol\": \"sftp\",\n  \"username\": \"deploy\",\n  \"password\": \"" + p + "\"\n}\n", p},
+		{"VS Code SFTP, weak", ".vscode/sftp.json", `{"host": "h.example.org", "username": "deploy", "password": "` + w + "\"}\n", w},
+		{"Sublime SFTP", "sftp-config.json", "{\n    \"type\": \"sftp\",\n    \"host\": \"host.example.org\",\n    \"user\": \"deploy\",\n    \"password\": \"" + p + "\",\n    \"remote_path\": \"/srv/app\"\n}\n", p},
+		{"msmtprc", ".msmtprc", "account default\nhost smtp.example.org\nuser deploy@example.org\npassword " + p + "\n", p},
+		{"msmtprc, weak", ".msmtprc", "account default\nhost smtp.example.org\nuser deploy@example.org\npassword " + w + "\n", w},
+		{"fetchmailrc", ".fetchmailrc", "poll mail.example.org protocol imap user 'deploy' password '" + p + "'\n", p},
+		{"muttrc", ".muttrc", `set imap_pass = "` + p + "\"\nset smtp_url = \"smtp://deploy@smtp.example.org\"\n", p},
+		{"esmtprc", ".esmtprc", "hostname = smtp.example.org:587\nusername = deploy\npassword = " + p + "\n", p},
+		{"shadow line in any file", "backup/users.txt", "root:" + "$6$" + hash + ":19000:0:99999:7:::\n", ""},
+		{"htpasswd", "users.htpasswd", "admin:" + crypt("apr1") + "\n", ""},
+		{"ProFTPD passwd", "ftpd.passwd", "deploy:" + crypt("1") + ":2001:2001::/srv/ftp:/bin/false\n", ""},
+		{"AWS CLI, not AWS-shaped", ".aws/credentials", "[default]\naws_access_key_id = DEPLOYKEYEXAMPLE01\naws_secret_access_key = " + k + "\n", k},
+		{"AWS CLI, any file name", "backup/credentials", "[prod]\naws_access_key_id = DEPLOYKEYEXAMPLE01\naws_secret_access_key = " + k + "\n", k},
+		{"AWS CLI, weak", ".aws/credentials", "[default]\naws_access_key_id = test\naws_secret_access_key = " + w + "\n", w},
+		{"gcloud application default credentials", ".config/gcloud/application_default_credentials.json", "{\n  \"client_id\": \"123456789012-abcdefghijklmnop.apps.googleusercontent.com\",\n  \"client_secret\": \"" + k + "\",\n  \"refresh_token\": \"1//" + v + k + "\",\n  \"type\": \"authorized_user\"\n}\n", ""},
+		{"Azure CLI accessTokens.json", ".azure/accessTokens.json", `[{"tokenType": "Bearer", "expiresIn": 3599, "accessToken": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuZXhhbXBsZSJ9.` + v + k + `", "refreshToken": "` + v + k + p + "\"}]\n", ""},
+		{".git-credentials", ".git-credentials", "https://deploy:" + p + "@git.example.org\n", p},
+		{".git-credentials, port and path", ".git-credentials", "https://deploy:" + p + "@git.example.org:8443/team/app.git\n", p},
+		{".git-credentials, encoded user", ".git-credentials", "https://deploy%40corp.example:" + p + "@git.example.org\n", p},
+		{".git-credentials, http and an address", ".git-credentials", "http://deploy:" + p + "@10.0.0.5:3000\n", p},
+		{".git-credentials, token only", ".git-credentials", "https://" + v + "@git.example.org\n", v},
+		{".git-credentials, oauth2", ".git-credentials", "https://oauth2:" + v + "@gitlab.example.org\n", v},
+		{".git-credentials, weak", ".git-credentials", "https://deploy:" + w + "@git.example.org\n", w},
+		{"docker config.json", ".docker/config.json", "{\n  \"auths\": {\n    \"registry.example.org\": {\n      \"auth\": \"" + auth(p) + "\"\n    }\n  }\n}\n", p},
+		{"docker config, any file name", "ci/registry-auth.json", `{"auths":{"https://index.docker.io/v1/":{"auth":"` + auth(p) + "\"}}}\n", p},
+		{"docker config, weak", ".docker/config.json", `{"auths":{"registry.example.org":{"auth":"` + auth(w) + "\"}}}\n", w},
+	}
+}
+
+// hardNegatives are item 7's: placeholders in markup, names that only
+// contain a secret word, documentation URLs, and code in C#, fish and cmd
+// that names a secret without holding one.
+func hardNegatives() []secretText {
+	v := synVendor
+	return []secretText{
+		{"<<NAME>>", "setup.txt", "ACME_API_TOKEN=<<ACME_API_TOKEN>>\npassword: <<PASSWORD>>\n", ""},
+		{"<xsd:string>", "schema.xml", "<xs:element name=\"password\" type=\"xsd:string\"/>\n<password><xsd:string></password>\n<password>\n  <xsd:string>\n</password>\n", ""},
+		{"[PASSWORD]", "setup.txt", "password=[PASSWORD]\nACME_API_TOKEN: [API_TOKEN]\n", ""},
+		{"<user:password>", "setup.md", "Use https://<user:password>@host/ or --user <user:password>\ncurl -u <user:password> https://api.example.com\n", ""},
+		{"nonMatchingToken", "auth.js", "const nonMatchingToken = \"" + v + "\";\nnonMatchingToken: " + v + "\n", ""},
+		{"GIT_AUTHOR_EMAIL", "release.sh", "GIT_AUTHOR_EMAIL=" + v + "\nexport GIT_AUTHOR_EMAIL=dev@example.org\n", ""},
+		{"documentation URLs", "setup.md", "password: https://docs.example.com/app/passwords\nACME_API_TOKEN=https://acme.example.com/docs/api-tokens\nsecret_key: https://developer.example.org/docs/authentication#secret-keys\n", ""},
+		{"c# properties", "Options.cs", "public string Password { get; set; } = DefaultPassword;\npublic string ApiToken { get; set; } = string.Empty;\npublic string ClientSecret { get; init; } = null!;\npublic string Token { get; private set; } = \"\";\n", ""},
+		{"fish", "config.fish", "set -gx EDITOR vim\nset -e GITHUB_TOKEN\nset -gx GITHUB_TOKEN (cat ~/.config/gh/token)\nset -gx API_TOKEN $API_TOKEN_FROM_VAULT\nset -x PASSWORD_STORE_DIR ~/.password-store\n", ""},
+		{"cmd setx", "env.bat", "setx API_TOKEN %TOKEN%\nsetx PASSWORD_FILE C:\\secrets\\pw.txt\nsetx /M DB_PASSWORD \"%DB_PASSWORD%\"\n", ""},
+		// Escapes of letters beyond ASCII are words in another language
+		// (Python's json writes them so).
+		{"translations", "es.json", `{"password": "Contrase\u00f1a"}` + "\n" + `{"password_hint": "Escriba su contrase\u00f1a"}` + "\n", ""},
+	}
+}
+
+// TestNewcomerSyntaxesEncodingsAndStores: see the comment at the top.
+func TestNewcomerSyntaxesEncodingsAndStores(t *testing.T) {
+	d := defaultDetector(t)
+	var cases []secretText
+	for _, sy := range assignSyntaxes {
+		for _, n := range []struct{ name, value string }{{"ACME_API_TOKEN", synVendor}, {"PASSWORD", synGeneric}, {"SECRET_KEY", synGeneric2}, {"DEPLOY_KEY", synGeneric2}, {"DB_PASS", synGeneric}} {
+			text := sy.write(synNamesOf(n.name), n.value)
+			for _, file := range []string{"notes.txt", "notes", sy.file} {
+				cases = append(cases, secretText{sy.name + " " + n.name, file, text, n.value})
+			}
+		}
+	}
+	for _, c := range commandLines() {
+		for _, file := range []string{"notes.txt", "notes", c.file} {
+			cases = append(cases, secretText{c.name, file, c.text, c.secret})
+		}
+	}
+	cases = append(cases, credentialStores()...)
+	// Under -race the regex engine is some fifty times slower: every
+	// 16th case then, which still covers every encoding.
+	step := 1
+	if raceEnabled {
+		step = 16
+	}
+	runs := 0
+	for i, c := range cases {
+		if i%step != 0 {
+			continue
+		}
+		// A line of accented text, so that Latin-1 differs from UTF-8.
+		text := c.text + "# Größe für «prod»\n"
+		want := located(t, d, c.file, []byte(text))
+		if !holds(want, c.secret) {
+			t.Errorf("%s in %s: %q: found %q, want %q", c.name, c.file, c.text, want, c.secret)
+			continue
+		}
+		for _, enc := range encodings {
+			b, ok := enc.encode(text)
+			if !ok {
+				continue
+			}
+			runs++
+			if got := located(t, d, c.file, b); !slices.Equal(got, want) {
+				t.Errorf("%s in %s saved as %s: found\n  %q\nwant, as in UTF-8 with LF,\n  %q", c.name, c.file, enc.name, got, want)
+			}
+		}
+	}
+	for _, c := range hardNegatives() {
+		for _, file := range []string{"notes.txt", c.file} {
+			if got := located(t, d, file, []byte(c.text)); len(got) > 0 {
+				t.Errorf("%s in %s: %q reports %q", c.name, file, c.text, got)
+			}
+			for _, enc := range encodings {
+				if b, ok := enc.encode(c.text); ok {
+					if got := located(t, d, file, b); len(got) > 0 {
+						t.Errorf("%s in %s saved as %s: %q reports %q", c.name, file, enc.name, c.text, got)
+					}
+				}
+			}
+		}
+	}
+	if runs == 0 {
+		t.Error("no case was run in another encoding")
+	}
+	t.Logf("%d cases, %d runs in other encodings", len(cases), runs)
+}
+
+// holds reports whether findings (as located lists them) hold secret, or
+// any finding when secret is "". A secret that was written with an escape
+// in JSON is found as it decodes: with its "&" or "/".
+func holds(findings []string, secret string) bool {
+	if secret == "" {
+		return len(findings) > 0
+	}
+	unescaped := strings.NewReplacer("&", "", "/", "")
+	for _, f := range findings {
+		if strings.Contains(unescaped.Replace(f), `"`+secret+`"`) {
+			return true
+		}
+	}
+	return false
+}
