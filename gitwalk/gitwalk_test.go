@@ -528,8 +528,13 @@ func TestPlanStaged(t *testing.T) {
 	if prior := got["new/name.txt"]; !slices.Equal(prior, []string{g.BlobID("HEAD", "old/name.txt")}) {
 		t.Errorf("rename prior %v", prior)
 	}
-	var content []string
+	var (
+		mu      sync.Mutex // Scan calls fn from its readers concurrently
+		content []string
+	)
 	err = r.Scan(context.Background(), p, ScanOptions{}, nil, func(f *leak.Fragment) error {
+		mu.Lock()
+		defer mu.Unlock()
 		content = append(content, string(f.Content))
 		return nil
 	}, func(string, error) error { return nil })
