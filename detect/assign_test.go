@@ -46,80 +46,83 @@ func TestAssignmentSyntaxes(t *testing.T) {
 	d := assignDetector(t)
 	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6" // 32 characters, built to the rule's format
 	syntaxes := map[string]string{
-		"env":               "ACME_API_KEY=" + s,
-		"env export":        "export ACME_API_KEY=" + s,
-		"env quoted":        `ACME_API_KEY="` + s + `"`,
-		"ini spaced":        "acmeToken = " + s,
-		"ini section":       "[acme]\ntoken = " + s,
-		"yaml":              "acme_token: " + s,
-		"yaml nested":       "acme:\n  api_key: '" + s + "'",
-		"json":              "{\n    \"acme_token\": \"" + s + "\"\n}",
-		"json escaped":      `{\"acme_token\": \"` + s + `\"}`,
-		"json escaped nl":   `{"config.ini": "ACME_TOKEN=` + s + `\nBACKUP_ENABLED=true"}`,
-		"xml element":       "<acmeToken>" + s + "</acmeToken>",
-		"xml multiline":     "<acmeToken>\n    " + s + "\n</acmeToken>",
-		"xml attributes":    `<add key="AcmeToken" value="` + s + `" />`,
-		"csharp":            `string acmeToken = "` + s + `";`,
-		"go var":            `var acmeToken string = "` + s + `"`,
-		"go short":          `acmeToken := "` + s + `"`,
-		"go backticks":      "acmeToken := `" + s + "`",
-		"java":              `String acmeToken = "` + s + `";`,
-		"kotlin typed":      `val acmeToken: String = "` + s + `"`,
-		"php concat":        `$acmeToken .= "` + s + `";`,
-		"php define":        `define('ACME_API_KEY', '` + s + `');`,
-		"php array":         `'acme_key' => '` + s + `',`,
-		"python":            `acme_token = '` + s + `'`,
-		"python annotated":  `acme_token: str = "` + s + `"`,
-		"python environ":    `os.environ["ACME_TOKEN"] = "` + s + `"`,
-		"setProperty":       `System.setProperty("ACME_TOKEN", "` + s + `")`,
-		"logstash":          `  "acmeToken" => "` + s + `"`,
-		"make":              `ACME_TOKEN = "` + s + `"`,
-		"make simple":       `ACME_TOKEN := "` + s + `"`,
-		"make shell":        `ACME_TOKEN ::= "` + s + `"`,
-		"make evaluated":    `ACME_TOKEN :::= "` + s + `"`,
-		"make conditional":  `ACME_TOKEN ?= "` + s + `"`,
-		"make append":       `ACME_TOKEN += ` + s,
-		"dockerfile env":    "ENV ACME_TOKEN " + s,
-		"dockerfile arg":    "ARG ACME_TOKEN=" + s,
-		"docker run":        "docker run -e ACME_TOKEN=" + s + " acme/app",
-		"flag":              "acme-cli --acme-token " + s + " deploy",
-		"flag equals":       "acme-cli --acme-token=" + s,
-		"header":            `curl -H "X-Acme-Token: ` + s + `" https://api.acme.example`,
-		"hcl":               `acme_api_key = "` + s + `"`,
-		"js default":        `const acmeKey = process.env.ACME_KEY || "` + s + `";`,
-		"ruby hash":         `:acme_api_key => "` + s + `",`,
-		"powershell":        `$env:ACME_TOKEN = "` + s + `"`,
-		"key first":         "API_KEY_ACME=" + s,
-		"camelCase part":    `const prodAcmeToken = "` + s + `";`,
-		"query string":      "https://api.acme.example/v1?acme_token=" + s + "&page=2",
-		"prose":             "Acme API key: " + s,
-		"crlf":              "ACME_API_KEY=" + s + "\r\nOTHER=1\r\n",
-		"csv":               "acme_token," + s + ",prod",
-		"cr":                "ACME_API_KEY=" + s + "\rOTHER=1\r",
-		"utf-16 line ends":  "ACME_TOKEN := " + s + "\r\n",
-		"compound":          "ACMEKEY=" + s,
-		"plural":            "acme_tokens: " + s,
-		"camel":             "acmeApiKey = '" + s + "'",
-		"ruby symbol":       "config[:acme_token] = '" + s + "'",
-		"spring value":      `@Value("${acme.token:` + s + `}")`,
-		"bearer header":     "X-Acme-Auth: Bearer " + s,
-		"properties":        "acme.api.key=" + s,
-		"toml table":        "[acme]\napi_key = \"" + s + "\"",
-		"kotlin const":      `const val ACME_TOKEN = "` + s + `"`,
-		"shell env":         "env ACME_TOKEN=" + s + " ./deploy.sh",
-		"docker --env":      "docker run --env ACME_TOKEN=" + s + " acme/app",
-		"yaml next line":    "acmeApiKey:\n  '" + s + "',\n",
-		"js next line":      "const acmeApiKey =\n  \"" + s + "\";",
-		"terraform default": "variable \"acme_api_token\" {\n  default = \"" + s + "\"\n}",
-		"terraform inline":  "variable \"acme_api_token\" { default = \"" + s + "\" }",
-		"comparison":        `if (acmeToken === "` + s + `") {`,
-		"java wrapped":      "public static final String ACME_API_KEY\n        = \"" + s + "\";",
-		"js fallback":       "const key =\n  process.env.ACME_API_KEY ||\n  \"" + s + "\";",
-		"cpp brace":         "static const std::string AcmeApiKey{\n    \"" + s + "\"};",
-		"c# property":       `public string AcmeToken { get; set; } = "` + s + `";`,
-		"c# init property":  `public string AcmeToken { get; init; } = "` + s + `";`,
-		"setx":              "setx ACME_TOKEN " + s,
-		"fish set":          "set -gx ACME_TOKEN " + s,
+		"env":                    "ACME_API_KEY=" + s,
+		"env export":             "export ACME_API_KEY=" + s,
+		"env quoted":             `ACME_API_KEY="` + s + `"`,
+		"ini spaced":             "acmeToken = " + s,
+		"ini section":            "[acme]\ntoken = " + s,
+		"yaml":                   "acme_token: " + s,
+		"yaml nested":            "acme:\n  api_key: '" + s + "'",
+		"json":                   "{\n    \"acme_token\": \"" + s + "\"\n}",
+		"json escaped":           `{\"acme_token\": \"` + s + `\"}`,
+		"json escaped nl":        `{"config.ini": "ACME_TOKEN=` + s + `\nBACKUP_ENABLED=true"}`,
+		"xml element":            "<acmeToken>" + s + "</acmeToken>",
+		"xml multiline":          "<acmeToken>\n    " + s + "\n</acmeToken>",
+		"xml attributes":         `<add key="AcmeToken" value="` + s + `" />`,
+		"xml value first":        `<add value="` + s + `" key="AcmeToken" />`,
+		"xml option":             `<option name="acmeToken" value="` + s + `"/>`,
+		"xml option value first": `<option value="` + s + `" type="string" name="acme.token"/>`,
+		"csharp":                 `string acmeToken = "` + s + `";`,
+		"go var":                 `var acmeToken string = "` + s + `"`,
+		"go short":               `acmeToken := "` + s + `"`,
+		"go backticks":           "acmeToken := `" + s + "`",
+		"java":                   `String acmeToken = "` + s + `";`,
+		"kotlin typed":           `val acmeToken: String = "` + s + `"`,
+		"php concat":             `$acmeToken .= "` + s + `";`,
+		"php define":             `define('ACME_API_KEY', '` + s + `');`,
+		"php array":              `'acme_key' => '` + s + `',`,
+		"python":                 `acme_token = '` + s + `'`,
+		"python annotated":       `acme_token: str = "` + s + `"`,
+		"python environ":         `os.environ["ACME_TOKEN"] = "` + s + `"`,
+		"setProperty":            `System.setProperty("ACME_TOKEN", "` + s + `")`,
+		"logstash":               `  "acmeToken" => "` + s + `"`,
+		"make":                   `ACME_TOKEN = "` + s + `"`,
+		"make simple":            `ACME_TOKEN := "` + s + `"`,
+		"make shell":             `ACME_TOKEN ::= "` + s + `"`,
+		"make evaluated":         `ACME_TOKEN :::= "` + s + `"`,
+		"make conditional":       `ACME_TOKEN ?= "` + s + `"`,
+		"make append":            `ACME_TOKEN += ` + s,
+		"dockerfile env":         "ENV ACME_TOKEN " + s,
+		"dockerfile arg":         "ARG ACME_TOKEN=" + s,
+		"docker run":             "docker run -e ACME_TOKEN=" + s + " acme/app",
+		"flag":                   "acme-cli --acme-token " + s + " deploy",
+		"flag equals":            "acme-cli --acme-token=" + s,
+		"header":                 `curl -H "X-Acme-Token: ` + s + `" https://api.acme.example`,
+		"hcl":                    `acme_api_key = "` + s + `"`,
+		"js default":             `const acmeKey = process.env.ACME_KEY || "` + s + `";`,
+		"ruby hash":              `:acme_api_key => "` + s + `",`,
+		"powershell":             `$env:ACME_TOKEN = "` + s + `"`,
+		"key first":              "API_KEY_ACME=" + s,
+		"camelCase part":         `const prodAcmeToken = "` + s + `";`,
+		"query string":           "https://api.acme.example/v1?acme_token=" + s + "&page=2",
+		"prose":                  "Acme API key: " + s,
+		"crlf":                   "ACME_API_KEY=" + s + "\r\nOTHER=1\r\n",
+		"csv":                    "acme_token," + s + ",prod",
+		"cr":                     "ACME_API_KEY=" + s + "\rOTHER=1\r",
+		"utf-16 line ends":       "ACME_TOKEN := " + s + "\r\n",
+		"compound":               "ACMEKEY=" + s,
+		"plural":                 "acme_tokens: " + s,
+		"camel":                  "acmeApiKey = '" + s + "'",
+		"ruby symbol":            "config[:acme_token] = '" + s + "'",
+		"spring value":           `@Value("${acme.token:` + s + `}")`,
+		"bearer header":          "X-Acme-Auth: Bearer " + s,
+		"properties":             "acme.api.key=" + s,
+		"toml table":             "[acme]\napi_key = \"" + s + "\"",
+		"kotlin const":           `const val ACME_TOKEN = "` + s + `"`,
+		"shell env":              "env ACME_TOKEN=" + s + " ./deploy.sh",
+		"docker --env":           "docker run --env ACME_TOKEN=" + s + " acme/app",
+		"yaml next line":         "acmeApiKey:\n  '" + s + "',\n",
+		"js next line":           "const acmeApiKey =\n  \"" + s + "\";",
+		"terraform default":      "variable \"acme_api_token\" {\n  default = \"" + s + "\"\n}",
+		"terraform inline":       "variable \"acme_api_token\" { default = \"" + s + "\" }",
+		"comparison":             `if (acmeToken === "` + s + `") {`,
+		"java wrapped":           "public static final String ACME_API_KEY\n        = \"" + s + "\";",
+		"js fallback":            "const key =\n  process.env.ACME_API_KEY ||\n  \"" + s + "\";",
+		"cpp brace":              "static const std::string AcmeApiKey{\n    \"" + s + "\"};",
+		"c# property":            `public string AcmeToken { get; set; } = "` + s + `";`,
+		"c# init property":       `public string AcmeToken { get; init; } = "` + s + `";`,
+		"setx":                   "setx ACME_TOKEN " + s,
+		"fish set":               "set -gx ACME_TOKEN " + s,
 	}
 	for name, text := range syntaxes {
 		got := findings(t, d, "example.txt", text)
@@ -136,22 +139,25 @@ func TestAssignmentNearMisses(t *testing.T) {
 	d := assignDetector(t)
 	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6"
 	for _, text := range []string{
-		"OTHER_API_KEY=" + s,                      // no vendor name
-		"MACME_API_KEY=" + s,                      // the name inside another word
-		"acmecorp_api_key = " + s,                 // a longer name
-		"ACME_ACCOUNT=" + s,                       // no secret word
-		"ACME_API_KEY=" + s + "abc",               // longer than the format
-		"ACME_API_KEY=" + s[:31],                  // shorter
-		"ACME_API_KEY=" + strings.ToUpper(s),      // wrong alphabet
-		"ACME_API_KEY=" + strings.Repeat("a", 32), // no entropy
-		"ACME_AUTHOR=" + s,                        // AUTHOR is not AUTH
-		"ACME_PATH=" + s,                          // PATH is not PAT
-		"ACME_TOKEN_URL=" + s,                     // about the token
-		"INVALID_ACME_TOKEN=" + s,                 // says it is not one
-		"ACME_PUBLIC_KEY=" + s,                    // public
-		"MYACME_TOKEN=" + s,                       // the vendor is not a part
-		"acme_token.html'>" + s,                   // a file name
-		"acme_token:\n  " + s,                     // unquoted on the next line: a nested key, not a value
+		"OTHER_API_KEY=" + s,                                    // no vendor name
+		"MACME_API_KEY=" + s,                                    // the name inside another word
+		"acmecorp_api_key = " + s,                               // a longer name
+		"ACME_ACCOUNT=" + s,                                     // no secret word
+		"ACME_API_KEY=" + s + "abc",                             // longer than the format
+		"ACME_API_KEY=" + s[:31],                                // shorter
+		"ACME_API_KEY=" + strings.ToUpper(s),                    // wrong alphabet
+		"ACME_API_KEY=" + strings.Repeat("a", 32),               // no entropy
+		"ACME_AUTHOR=" + s,                                      // AUTHOR is not AUTH
+		"ACME_PATH=" + s,                                        // PATH is not PAT
+		"ACME_TOKEN_URL=" + s,                                   // about the token
+		"INVALID_ACME_TOKEN=" + s,                               // says it is not one
+		"ACME_PUBLIC_KEY=" + s,                                  // public
+		"MYACME_TOKEN=" + s,                                     // the vendor is not a part
+		"acme_token.html'>" + s,                                 // a file name
+		"acme_token:\n  " + s,                                   // unquoted on the next line: a nested key, not a value
+		`<option value="` + s + `" name="acmeTokenUrl"/>`,       // the value first, under a name about the token
+		`<option value="` + s + `" name="acmeAccount"/>`,        // no secret word
+		`<option value="` + s + `"/><option name="acmeToken"/>`, // another element's name
 	} {
 		if got := findings(t, d, "example.txt", text); len(got) > 0 {
 			t.Errorf("%q: got %q", text, got)
