@@ -139,22 +139,23 @@ func TestAssignmentNearMisses(t *testing.T) {
 	d := assignDetector(t)
 	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6"
 	for _, text := range []string{
-		"OTHER_API_KEY=" + s,                                    // no vendor name
-		"MACME_API_KEY=" + s,                                    // the name inside another word
-		"acmecorp_api_key = " + s,                               // a longer name
-		"ACME_ACCOUNT=" + s,                                     // no secret word
-		"ACME_API_KEY=" + s + "abc",                             // longer than the format
-		"ACME_API_KEY=" + s[:31],                                // shorter
-		"ACME_API_KEY=" + strings.ToUpper(s),                    // wrong alphabet
-		"ACME_API_KEY=" + strings.Repeat("a", 32),               // no entropy
-		"ACME_AUTHOR=" + s,                                      // AUTHOR is not AUTH
-		"ACME_PATH=" + s,                                        // PATH is not PAT
-		"ACME_TOKEN_URL=" + s,                                   // about the token
-		"INVALID_ACME_TOKEN=" + s,                               // says it is not one
-		"ACME_PUBLIC_KEY=" + s,                                  // public
-		"MYACME_TOKEN=" + s,                                     // the vendor is not a part
-		"acme_token.html'>" + s,                                 // a file name
-		"acme_token:\n  " + s,                                   // unquoted on the next line: a nested key, not a value
+		"OTHER_API_KEY=" + s,                      // no vendor name
+		"MACME_API_KEY=" + s,                      // the name inside another word
+		"acmecorp_api_key = " + s,                 // a longer name
+		"ACME_ACCOUNT=" + s,                       // no secret word
+		"ACME_API_KEY=" + s + "abc",               // longer than the format
+		"ACME_API_KEY=" + s[:31],                  // shorter
+		"ACME_API_KEY=" + strings.ToUpper(s),      // wrong alphabet
+		"ACME_API_KEY=" + strings.Repeat("a", 32), // no entropy
+		"ACME_AUTHOR=" + s,                        // AUTHOR is not AUTH
+		"ACME_PATH=" + s,                          // PATH is not PAT
+		"ACME_TOKEN_URL=" + s,                     // about the token
+		"INVALID_ACME_TOKEN=" + s,                 // says it is not one
+		"ACME_PUBLIC_KEY=" + s,                    // public
+		"MYACME_TOKEN=" + s,                       // the vendor is not a part
+		"acme_token.html'>" + s,                   // a file name
+		"acme_token:\n  " + s,                     // unquoted on the next line: a nested key, not a value
+		// The value attribute first (see TestDefaultPackXMLOptions):
 		`<option value="` + s + `" name="acmeTokenUrl"/>`,       // the value first, under a name about the token
 		`<option value="` + s + `" name="acmeAccount"/>`,        // no secret word
 		`<option value="` + s + `"/><option name="acmeToken"/>`, // another element's name
