@@ -27,7 +27,7 @@ import (
 //	setx ACME_TOKEN ...   set -gx ACME_TOKEN ...   AcmeToken { get; set; } = "..."
 //	<acmeToken>...</acmeToken>, with the value on the next line too
 //	acmeToken:\n  '...'   const acmeToken =\n  "..."   (a quoted value on the next line)
-//	<add key="AcmeToken" value="..."/>   "acme_token" => "..."
+//	<add key="AcmeToken" value="..."/>   <add value="..." key="AcmeToken"/>   "acme_token" => "..."
 //	X-Acme-Token: ...    {\"acme_key\": \"...\"}   "ACME_KEY=...\nNEXT=..."
 //	[acme] / acme: up to two lines above, then token = ... (INI sections, YAML maps)
 //	Acme token - ...   (prose and lists)
@@ -211,17 +211,30 @@ func assignRegex(names, words []string, value, quote string) string {
 		// a match of the regex (that cost 4% of a scan's time).
 		before := `(?:\(|\bif|&&|\|\||\band|\bor)[ \t]*[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + value + `)"|'(?P<secret5>` + value + `)'|\x60(?P<secret6>` + value + `)\x60)`
 		return `(?:(?:` + name + `(?:` + join + `|` + keyClose + compare + `)|` + flagOrEnv + name2 + keyClose + spaced + `)` + quoted +
-			`|` + before + compare + ident + renameGroups(name2) + `\b)`
+			`|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(value, name2) + `)`
 	case QuoteNone:
 		// No comma: "X", y is an argument list, not an assignment.
 		join = `(?:` + keyClose + operators + `|` + typed + `)`
 		return `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose
 	}
-	assigned := name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `)` + quoteOpen + `)` + scheme + v + valueClose
+	assigned := `(?:` + valueFirst(value, name2) + `|` + name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `)` + quoteOpen + `)` + scheme + v + valueClose + `)`
 	if len(words) == 0 || !shaped(value) {
 		return assigned
 	}
 	return `(?:` + assigned + `|` + mention(n, `(?:`+strings.Join(words, "|")+`)`, value) + `)`
+}
+
+// valueFirst returns the form of an XML element that holds a name and its
+// value as two attributes with the value first: <option value="..."
+// name="password"/>, <add value="..." key="AcmeToken"/> (JetBrains IDE
+// settings, .NET appSettings, Ant and Spring properties written either
+// way round). The name attribute (name, key or id) may follow other
+// attributes on the same element. The order name first is an assignment's
+// ("name" then " value=", see operators). Its groups are its own (secret8,
+// name32...), since a regex names each group once.
+func valueFirst(value, name2 string) string {
+	return `\bvalue[ \t]*=[ \t]*"(?P<secret8>` + value + `)"(?:[ \t]+[\w:.-]+[ \t]*=[ \t]*"[^"\n<>]*")*?[ \t]+(?:name|key|id)[ \t]*=[ \t]*"` +
+		ident + renameGroups(name2, 30) + `"`
 }
 
 // mention returns the form of a rule stated by names and a value that
@@ -337,14 +350,14 @@ const (
 // renameGroups gives the groups of a name pattern new names of the same
 // kinds (name2 becomes name12, vendor3 vendor13), so that the pattern can
 // stand twice in one regex.
-func renameGroups(re string) string {
+func renameGroups(re string, by int) string {
 	return groupName.ReplaceAllStringFunc(re, func(g string) string {
 		m := groupName.FindStringSubmatch(g)
 		n := 1
 		if m[2] != "" {
 			n, _ = strconv.Atoi(m[2])
 		}
-		return "(?P<" + m[1] + strconv.Itoa(n+10) + ">"
+		return "(?P<" + m[1] + strconv.Itoa(n+by) + ">"
 	})
 }
 

@@ -59,6 +59,9 @@ func TestAssignmentSyntaxes(t *testing.T) {
 		"xml element":       "<acmeToken>" + s + "</acmeToken>",
 		"xml multiline":     "<acmeToken>\n    " + s + "\n</acmeToken>",
 		"xml attributes":    `<add key="AcmeToken" value="` + s + `" />`,
+		"xml value first":   `<add value="` + s + `" key="AcmeToken" />`,
+		"xml option":        `<option name="acmeToken" value="` + s + `"/>`,
+		"xml value first 2": `<option value="` + s + `" type="string" name="acme.token"/>`,
 		"csharp":            `string acmeToken = "` + s + `";`,
 		"go var":            `var acmeToken string = "` + s + `"`,
 		"go short":          `acmeToken := "` + s + `"`,
@@ -152,6 +155,10 @@ func TestAssignmentNearMisses(t *testing.T) {
 		"MYACME_TOKEN=" + s,                       // the vendor is not a part
 		"acme_token.html'>" + s,                   // a file name
 		"acme_token:\n  " + s,                     // unquoted on the next line: a nested key, not a value
+		// The value attribute first (see TestDefaultPackXMLOptions):
+		`<option value="` + s + `" name="acmeTokenUrl"/>`,       // the value first, under a name about the token
+		`<option value="` + s + `" name="acmeAccount"/>`,        // no secret word
+		`<option value="` + s + `"/><option name="acmeToken"/>`, // another element's name
 	} {
 		if got := findings(t, d, "example.txt", text); len(got) > 0 {
 			t.Errorf("%q: got %q", text, got)

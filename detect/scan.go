@@ -542,8 +542,8 @@ const (
 // verdict judges the match loc of r's regex in the window text, which
 // starts at offset w0 of content, on what depends on content alone, one
 // stage after the other: the names the value is assigned to, the secret
-// group, the entropy floor, a built asset's file name, the stand-in and
-// cut-short filters, an inline allow, the allowlists that look at
+// group, the entropy floor, a built asset's file name, words of a natural
+// language, the stand-in and cut-short filters, an inline allow, the allowlists that look at
 // content. It
 // returns the Match, placed in content, and the outcome: kept, or how it
 // was dropped. Finding judges the rest at each source (see sourceVerdict).
@@ -605,6 +605,16 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 	rec.step("asset name", !asset, either(!asset, "not a built asset's file name", "the content hash in a built asset's file name"))
 	if asset {
 		return Match{}, matchDropped
+	}
+	// Words of a natural language (a translated label): weak in a
+	// credential store, not a secret elsewhere (see naturalWords).
+	words := naturalWords(secret)
+	rec.step("words", !words || r.store != nil, either(!words, "not a label in words", either(r.store != nil, "words of a natural language: a weak password if in a credential store", "words of a natural language: a translated label, not a secret")))
+	if words {
+		if r.store == nil {
+			return Match{}, matchDropped
+		}
+		weak = true
 	}
 	if r.generic && r.store == nil {
 		// A near miss or placeholder in a vendor's place (see standIn).
