@@ -40,6 +40,11 @@ import (
 //	[DEBUG] Using acme KEY=...      Your Acme key is ...      acme apikey save default ...
 //	calling the Acme API\n[DEBUG] using token ...   <id>acme</id>\n<secret>{AQAAABAAA ...}</secret>
 //
+// and, for such a value without secretWords, assigned to the service's
+// name alone (see aloneName):
+//
+//	acme: "..."    "acme": "..."    ACME=...    <add key="Acme" value="..."/>
+//
 // A service name given as a plain word is matched where a name part starts
 // and ends (acme in ACME_KEY, myAcmeKey, acme.token, not in macmeter or
 // acmecorp); a name given as a regex is matched anywhere.
