@@ -40,6 +40,11 @@ import (
 //	[DEBUG] Using acme KEY=...      Your Acme key is ...      acme apikey save default ...
 //	calling the Acme API\n[DEBUG] using token ...   <id>acme</id>\n<secret>{AQAAABAAA ...}</secret>
 //
+// and, for such a value without secretWords, assigned to the service's
+// name alone (see aloneName):
+//
+//	acme: "..."    "acme": "..."    ACME=...    <add key="Acme" value="..."/>
+//
 // A service name given as a plain word is matched where a name part starts
 // and ends (acme in ACME_KEY, myAcmeKey, acme.token, not in macmeter or
 // acmecorp); a name given as a regex is matched anywhere.
@@ -173,7 +178,10 @@ const (
 // value has one per kind of quote); the name it is assigned to is in the
 // groups named "name" and "name2", the service's name in "vendor" and
 // "vendor2" (see the detect package: names are judged by their parts).
-func assignRegex(names, words []string, value, quote string) string {
+//
+// With alone set, the regex also takes a value assigned to a name that is
+// the service's name and nothing else (see aloneName).
+func assignRegex(names, words []string, value, quote string, alone bool) string {
 	v := `(?P<secret>` + value + `)`
 	if len(names) == 0 {
 		return tokenBefore + v + tokenAfter
@@ -210,14 +218,25 @@ func assignRegex(names, words []string, value, quote string) string {
 		// if, and, or, && or ||), so that not every string literal starts
 		// a match of the regex (that cost 4% of a scan's time).
 		before := `(?:\(|\bif|&&|\|\||\band|\bor)[ \t]*[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + value + `)"|'(?P<secret5>` + value + `)'|\x60(?P<secret6>` + value + `)\x60)`
-		return `(?:(?:` + name + `(?:` + join + `|` + keyClose + compare + `)|` + flagOrEnv + name2 + keyClose + spaced + `)` + quoted +
+		re := `(?:(?:` + name + `(?:` + join + `|` + keyClose + compare + `)|` + flagOrEnv + name2 + keyClose + spaced + `)` + quoted +
 			`|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(value, name2) + `)`
+		if alone {
+			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?P<secret11>` + value + `)\\{0,2}"|'(?P<secret12>` + value + `)\\{0,2}'|\x60(?P<secret13>` + value + `)\x60))`
+		}
+		return re
 	case QuoteNone:
 		// No comma: "X", y is an argument list, not an assignment.
 		join = `(?:` + keyClose + operators + `|` + typed + `)`
-		return `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose
+		re := `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose
+		if alone {
+			re = `(?:` + re + `|` + aloneName(n) + `(?P<secret11>` + value + `)` + valueClose + `)`
+		}
+		return re
 	}
 	assigned := `(?:` + valueFirst(value, name2) + `|` + name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `)` + quoteOpen + `)` + scheme + v + valueClose + `)`
+	if alone {
+		assigned = `(?:` + assigned + `|` + aloneName(n) + `(?:` + quoteOpen + `)?(?P<secret11>` + value + `)` + valueClose + `)`
+	}
 	if len(words) == 0 || !shaped(value) {
 		return assigned
 	}
@@ -235,6 +254,32 @@ func assignRegex(names, words []string, value, quote string) string {
 func valueFirst(value, name2 string) string {
 	return `\bvalue[ \t]*=[ \t]*"(?P<secret8>` + value + `)"(?:[ \t]+[\w:.-]+[ \t]*=[ \t]*"[^"\n<>]*")*?[ \t]+(?:name|key|id)[ \t]*=[ \t]*"` +
 		ident + renameGroups(name2, 30) + `"`
+}
+
+// aloneName returns the start of the form of a rule stated by names and a
+// value that finds the value assigned to a name that is the service's name
+// and nothing else: cloudflare: "...", "sendgrid": "...", ACME=...,
+// <add key="Acme" value="..."/>. The name is the group "alone" (the detect
+// package checks that the whole name is the service's, of four characters
+// or more); it is joined to its value by an operator alone: not by white
+// space (prose: "Acme 2f9c..."), a type, a comma or a line break. The
+// format must say secret by itself, as for mention (see shaped), and the
+// rule must use the default secret words (a rule that asks for one kind of
+// name, secret and not id, cannot tell its value by the service's name).
+func aloneName(n string) string {
+	return `(?i:(?P<` + AloneGroup + `>` + n + `))` + keyClose + operators
+}
+
+// AloneGroup names the group that holds the name of a value assigned to
+// the service's name alone (see aloneName).
+const AloneGroup = "alone"
+
+// aloneForm reports whether a rule stated by names and a value also finds
+// its value assigned to the service's name alone (see aloneName): a
+// vendor's rule with the default secret words and a value narrow enough to
+// say secret by itself.
+func aloneForm(r *Rule, hasWords bool) bool {
+	return len(r.Names) > 0 && !hasWords && !slices.Contains(r.Tags, "generic") && shaped(r.Value)
 }
 
 // mention returns the form of a rule stated by names and a value that
@@ -429,7 +474,7 @@ func (c *checker) checkAssign(at string, r *Rule, hasWords bool) {
 	if bad {
 		return
 	}
-	r.Regex = assignRegex(r.Names, words, r.Value, r.Quote)
+	r.Regex = assignRegex(r.Names, words, r.Value, r.Quote, aloneForm(r, hasWords))
 	if len(r.Keywords) > 0 {
 		return
 	}

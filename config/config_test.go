@@ -392,7 +392,7 @@ func TestMentionOnlyForKeyShapedValues(t *testing.T) {
 		{`[^\s'"]{16,}`, DefaultSecretWords, false},                    // any character
 		{`[a-z0-9]{32}`, nil, false},                                   // the names alone say secret
 	} {
-		re := assignRegex([]string{"acme"}, tc.words, tc.value, QuoteAny)
+		re := assignRegex([]string{"acme"}, tc.words, tc.value, QuoteAny, false)
 		if got := strings.Contains(re, "(?P<"+MentionGroup+">"); got != tc.want {
 			t.Errorf("value %s, words %v: mention %v, want %v", tc.value, tc.words, got, tc.want)
 		}

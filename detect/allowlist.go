@@ -277,7 +277,7 @@ func (d *Detector) judgeAll(m *Match, sourceDependent bool, path, commit string,
 	for _, a := range d.global {
 		if a.appliesTo(m.rule.ID) && a.sourceDependent() == sourceDependent && !d.lifted(a, m.rule) {
 			j := a.judge(m, path, commit)
-			if j != keep && a.exempts(m.rule) {
+			if j != keep && !m.alone && a.exempts(m.rule) {
 				rec.exemptStep(a)
 				continue
 			}

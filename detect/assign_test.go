@@ -166,6 +166,84 @@ func TestAssignmentNearMisses(t *testing.T) {
 	}
 }
 
+// aloneRules states a vendor rule with the default secret words and one
+// that asks for one kind of name (secret, not id), for the tests of a
+// value assigned to the service's name alone.
+const aloneRules = `
+[[rules]]
+id = "acme-api-key"
+names = ["acme", "acme[_.-]?cloud"]
+value = '''[a-z0-9]{32}'''
+entropy = 3
+keywords = ["acme"]
+
+[[rules]]
+id = "tk-client-secret"
+names = ["tkcloud"]
+secretWords = ["secret"]
+value = '''[a-z0-9]{32}'''
+`
+
+// TestVendorNameAlone checks that a value of a vendor rule's format is
+// found assigned to the service's name alone, joined by an operator, and
+// that a name that holds more than the service's name, white space alone,
+// a value that is no key (a URL, a channel, a version, a word) and a rule
+// that asks for one kind of name are not.
+func TestVendorNameAlone(t *testing.T) {
+	cfg, err := config.Parse("alone.toml", []byte(aloneRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6" // 32 characters, built to the rule's format
+	for _, text := range []string{
+		`acme: "` + s + `"`,
+		`acme: ` + s,
+		`{"acme": "` + s + `"}`,
+		`ACME=` + s,
+		`Acme = '` + s + `'`,
+		`export ACME="` + s + `"`,
+		`<add key="Acme" value="` + s + `" />`,
+		`<acme>` + s + `</acme>`,
+		`'acme' => '` + s + `',`,
+		`acme_cloud: "` + s + `"`, // a name given as a regex, whole
+		`AcmeCloud = "` + s + `"`,
+	} {
+		if got := findings(t, d, "config.yml", text); len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+	for _, text := range []string{
+		`acme: "https://acme.example/` + s + `"`,   // a URL
+		`acme: "#alerts"`,                          // a channel
+		`{"dependencies": {"acme": "^12.0.0"}}`,    // a version
+		`acme: "octocat"`,                          // a user name
+		`acme: "qwhzkfmbnrtxvplsdjcgyeaoiuqwhzkf"`, // letters alone: a word, not a generated key
+		`acme: "38104729561038472956103847295610"`, // digits alone
+		`my_acme = "` + s + `"`,                    // more than the service's name
+		`acme.com = "` + s + `"`,                   // a host
+		`acme_id = "` + s + `"`,                    // an id
+		`acme ` + s,                                // white space alone: prose
+		`acme, "` + s + `"`,                        // an argument list
+		`acme: "` + s[:31] + `"`,                   // shorter than the format
+		`acme: "k3v9q2x7m4p8r1t6w5z0b2n7c4hfake1"`, // marked as a stand-in (ACME_API_KEY takes it)
+		`tkcloud = "` + s + `"`,                    // the rule asks for a secret's name
+		"acme:\n  " + s,                            // unquoted on the next line
+	} {
+		if got := findings(t, d, "config.yml", text); len(got) > 0 {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+	for _, text := range []string{`tkcloud_secret = "` + s + `"`, `ACME_API_KEY = "k3v9q2x7m4p8r1t6w5z0b2n7c4hfake1"`} {
+		if got := findings(t, d, "config.yml", text); len(got) != 1 {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+}
+
 // TestTokenRuleBoundaries checks a token rule stated by value alone: found
 // wherever it stands, not inside a longer token.
 func TestTokenRuleBoundaries(t *testing.T) {

@@ -476,6 +476,10 @@ type Match struct {
 	Entropy                          float64
 	// Decoded names the encodings the secret was found under, if any.
 	Decoded string
+	// alone is set when the secret is assigned to the service's name
+	// alone (see config.AloneGroup): no global allowlist exempts it as a
+	// vendor's named format (see config.Allowlist.ExceptNamed).
+	alone bool
 	// token is set when the match is placed at the whole encoded token
 	// that holds it (base64, hex, percent), not at the secret itself.
 	token bool

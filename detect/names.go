@@ -65,6 +65,9 @@ type nameCheck struct {
 	vendors *regexp.Regexp // ^(?:names)$, or nil
 	name    []int          // indexes of the name groups
 	vendor  []int          // indexes of the vendor groups
+	// alone is the index of the group that holds a name that must be
+	// the service's name alone (see config.AloneGroup), or 0.
+	alone int
 	// skip marks the name and vendor groups, which never hold the secret.
 	skip uint64
 }
@@ -79,6 +82,8 @@ func newNameCheck(r *config.Rule, groups []string) (*nameCheck, error) {
 			nc.name = append(nc.name, i)
 		case groupIs(g, "vendor"):
 			nc.vendor = append(nc.vendor, i)
+		case g == config.AloneGroup:
+			nc.alone = i
 		default:
 			continue
 		}
@@ -86,7 +91,7 @@ func newNameCheck(r *config.Rule, groups []string) (*nameCheck, error) {
 			nc.skip |= 1 << i
 		}
 	}
-	if len(nc.name) == 0 && len(nc.vendor) == 0 {
+	if len(nc.name) == 0 && len(nc.vendor) == 0 && nc.alone == 0 {
 		return nil, nil
 	}
 	words := r.NameWords
@@ -97,7 +102,7 @@ func newNameCheck(r *config.Rule, groups []string) (*nameCheck, error) {
 	if nc.words, err = regexp.Compile(`(?i)^(?:` + strings.Join(words, "|") + `)s?$`); err != nil {
 		return nil, err
 	}
-	if len(nc.vendor) > 0 && len(r.Names) > 0 {
+	if (len(nc.vendor) > 0 || nc.alone > 0) && len(r.Names) > 0 {
 		if nc.vendors, err = regexp.Compile(`(?i)^(?:` + strings.Join(r.Names, "|") + `)$`); err != nil {
 			return nil, err
 		}
@@ -123,6 +128,9 @@ func groupIs(g, base string) bool {
 // accepts reports whether the names of a match (loc, a submatch index
 // slice into text) pass the check.
 func (nc *nameCheck) accepts(text []byte, loc []int) bool {
+	if nc.byAlone(loc) {
+		return nc.vendors != nil && nc.onlyVendor(identifier(text, loc[2*nc.alone], loc[2*nc.alone+1]))
+	}
 	for _, g := range nc.name {
 		if 2*g+1 >= len(loc) || loc[2*g] < 0 {
 			continue
@@ -146,14 +154,36 @@ func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 	return true
 }
 
+// byAlone reports whether the match loc found its value assigned to the
+// service's name alone (see config.AloneGroup).
+func (nc *nameCheck) byAlone(loc []int) bool {
+	return nc != nil && nc.alone > 0 && 2*nc.alone+1 < len(loc) && loc[2*nc.alone] >= 0
+}
+
+// minAlone is the fewest characters of a name that is the service's name
+// alone: shorter ones (dd, fb, npm) are as often a variable's name.
+const minAlone = 4
+
+// onlyVendor reports whether name is one of the check's vendor names and
+// nothing else, as a run of all its parts (cloudflare, SENDGRID, cf_api; not
+// my_cloudflare, cloudflare.com or config.sendgrid), of minAlone characters
+// or more.
+func (nc *nameCheck) onlyVendor(name string) bool {
+	parts := nameParts(name)
+	if len(name) < minAlone || len(parts) == 0 || parts[0].start != 0 || parts[len(parts)-1].end != len(name) {
+		return false
+	}
+	return nc.vendors.MatchString(name)
+}
+
 // after returns where to search again after a match (loc) whose names
 // were turned down: after the first name group that took part, or after
 // the match's start.
 func (nc *nameCheck) after(loc []int) int {
 	next := loc[1]
-	for _, groups := range [2][]int{nc.name, nc.vendor} {
+	for _, groups := range [3][]int{nc.name, nc.vendor, {nc.alone}} {
 		for _, g := range groups {
-			if 2*g+1 < len(loc) && loc[2*g] >= 0 && loc[2*g+1] < next {
+			if g > 0 && 2*g+1 < len(loc) && loc[2*g] >= 0 && loc[2*g+1] < next {
 				next = loc[2*g+1]
 			}
 		}

@@ -506,6 +506,21 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 	}
 }
 
+// lettersAndDigits reports whether b holds both an ASCII letter and a
+// digit.
+func lettersAndDigits(b []byte) bool {
+	letter, digit := false, false
+	for _, c := range b {
+		switch {
+		case '0' <= c && c <= '9':
+			digit = true
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			letter = true
+		}
+	}
+	return letter && digit
+}
+
 // maxRestarts bounds the searches again after a name a rule's name check
 // turned down, per window.
 const maxRestarts = 16
@@ -553,6 +568,11 @@ const (
 // match; Detect passes nil and pays for a nil test per stage.
 func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []byte, loc []int, rec *Explanation) (Match, outcome) {
 	var skip uint64
+	// A value assigned to the service's name alone (see
+	// config.AloneGroup): fewer words say it is a secret, so the filters
+	// of stand-ins and hand-typed values judge it as they judge a generic
+	// rule's.
+	alone := r.names.byAlone(loc)
 	if r.names != nil {
 		ok := r.names.accepts(text, loc)
 		rec.step("names", ok, either(ok, "the name says a secret", "the name the value is assigned to does not say a secret"))
@@ -616,13 +636,26 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 		}
 		weak = true
 	}
-	if r.generic && r.store == nil {
+	if alone {
+		// A generated value of the length a vendor rule's format asks
+		// for (see config.AloneGroup) mixes letters and digits; one
+		// without either is a word or an identifier under a service's
+		// name (vault: s.makeClient, a field; s.ALLCAPSPLACEHOLDER).
+		mixed := lettersAndDigits(secret)
+		rec.step("letters and digits", mixed, either(mixed, "the value assigned to the service's name mixes letters and digits", "the value assigned to the service's name alone lacks letters or digits: a word or an identifier"))
+		if !mixed {
+			return Match{}, matchDropped
+		}
+	}
+	if r.generic && r.store == nil || alone {
 		// A near miss or placeholder in a vendor's place (see standIn).
 		standIn := d.standIn(secret)
 		rec.step("stand-in", !standIn, either(!standIn, "not a near miss or a marked stand-in", "a near miss of a vendor's format or a value marked as a stand-in (short, invalid, example...)"))
 		if standIn {
 			return Match{}, matchDropped
 		}
+	}
+	if r.generic && r.store == nil {
 		// A vendor's value cut short: the vendor's rule judges it (see
 		// cutShort).
 		short := d.cutShort(r, text, loc, secret)
@@ -640,6 +673,7 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 		Entropy: ent,
 		span:    [2]int{w0 + loc[0], w0 + loc[1]},
 		weak:    weak,
+		alone:   alone,
 	}
 	m.Line, m.Column = sc.position(m.Start)
 	m.EndLine, m.EndColumn = sc.position(m.End - 1)
