@@ -14,3 +14,14 @@ const canMapPacks = true
 func dropPages(data []byte) {
 	syscall.Madvise(data, syscall.MADV_DONTNEED)
 }
+
+// mapAllowed says whether a pack may be mapped into memory now: not under
+// an address-space limit (the soft RLIMIT_AS, which ulimit -v sets and git
+// servers and CI containers often do). Such a limit rations what the
+// process may map, and a pack of up to maxMappedPack would take its share
+// from the heap and the regex engine's reservation; packs are read with
+// pread there, as where mapping fails.
+func mapAllowed() bool {
+	var rl syscall.Rlimit
+	return syscall.Getrlimit(syscall.RLIMIT_AS, &rl) == nil && rl.Cur == ^uint64(0)
+}

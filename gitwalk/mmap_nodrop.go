@@ -8,3 +8,7 @@ package gitwalk
 const canMapPacks = false
 
 func dropPages(data []byte) {}
+
+// mapAllowed says whether a pack may be mapped into memory now: never
+// here (see canMapPacks).
+func mapAllowed() bool { return false }

@@ -237,7 +237,8 @@ type packMap struct {
 const maxMappedPack = 512 << 20
 
 // mapped returns pack k, which f has open, mapped into memory, or nil if
-// it is too large or cannot be mapped. Readers share the mapping; it lasts
+// it is too large, cannot be mapped, or the process runs under an
+// address-space limit (see mapAllowed). Readers share the mapping; it lasts
 // until the Repo is closed.
 func (ps *packIndexes) mapped(k int, f *os.File) []byte {
 	if !canMapPacks {
@@ -246,7 +247,7 @@ func (ps *packIndexes) mapped(k int, f *os.File) []byte {
 	m := &ps.maps[k]
 	m.once.Do(func() {
 		fi, err := f.Stat()
-		if err != nil || fi.Size() == 0 || fi.Size() > maxMappedPack {
+		if err != nil || fi.Size() == 0 || fi.Size() > maxMappedPack || !mapAllowed() {
 			return
 		}
 		if data, unmap, err := mmap(f, int(fi.Size())); err == nil {
