@@ -308,53 +308,73 @@ func mention(n, w, value string) string {
 // symbols: a key's alphabet). A password's format (any printable
 // character) would take any word of the line.
 func shaped(value string) bool {
+	return NarrowValue(value, mentionMinLen, mentionMaxClass)
+}
+
+// NarrowValue reports whether the value regex value matches nothing
+// shorter than minLen bytes (each character counted as one: a lower bound)
+// and takes no character but from classes of at most maxClass characters
+// (not ".", nor a negated class such as [^'"\s], which most text passes).
+// A regex that does not parse is not narrow.
+func NarrowValue(value string, minLen, maxClass int) bool {
 	re, err := syntax.Parse(value, syntax.Perl)
 	if err != nil {
 		return false
 	}
-	narrow := true
-	var minLen func(re *syntax.Regexp) int
-	minLen = func(re *syntax.Regexp) int {
-		switch re.Op {
-		case syntax.OpLiteral:
-			return len(re.Rune)
-		case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-			narrow = false
-			return 1
-		case syntax.OpCharClass:
-			n := 0
-			for i := 0; i+1 < len(re.Rune); i += 2 {
-				n += int(re.Rune[i+1]-re.Rune[i]) + 1
-			}
-			if n > mentionMaxClass {
-				narrow = false
-			}
-			return 1
-		case syntax.OpCapture, syntax.OpPlus:
-			return minLen(re.Sub[0])
-		case syntax.OpStar, syntax.OpQuest:
-			minLen(re.Sub[0])
-			return 0
-		case syntax.OpRepeat:
-			return re.Min * minLen(re.Sub[0])
-		case syntax.OpConcat:
-			n := 0
-			for _, s := range re.Sub {
-				n += minLen(s)
-			}
-			return n
-		case syntax.OpAlternate:
-			n := -1
-			for _, s := range re.Sub {
-				if m := minLen(s); n < 0 || m < n {
-					n = m
-				}
-			}
-			return max(n, 0)
+	return shortest(re) >= minLen && narrowClasses(re, maxClass)
+}
+
+// shortest returns the length of the shortest text re matches, in bytes
+// (counting each character as one: a lower bound).
+func shortest(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return len(re.Rune)
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1
+	case syntax.OpCapture, syntax.OpPlus:
+		return shortest(re.Sub[0])
+	case syntax.OpRepeat:
+		return re.Min * shortest(re.Sub[0])
+	case syntax.OpConcat:
+		n := 0
+		for _, sub := range re.Sub {
+			n += shortest(sub)
 		}
-		return 0
+		return n
+	case syntax.OpAlternate:
+		n := -1
+		for _, sub := range re.Sub {
+			if m := shortest(sub); n < 0 || m < n {
+				n = m
+			}
+		}
+		return max(n, 0)
 	}
-	return minLen(re) >= mentionMinLen && narrow
+	return 0 // empty-width, star, quest, no match
+}
+
+// narrowClasses reports whether every character re takes is from a class
+// of at most maxClass characters.
+func narrowClasses(re *syntax.Regexp, maxClass int) bool {
+	switch re.Op {
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return false
+	case syntax.OpCharClass:
+		n := 0
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			n += int(re.Rune[i+1]-re.Rune[i]) + 1
+		}
+		if n > maxClass {
+			return false
+		}
+	}
+	for _, sub := range re.Sub {
+		if !narrowClasses(sub, maxClass) {
+			return false
+		}
+	}
+	return true
 }
 
 const (
