@@ -403,9 +403,11 @@ const (
 	// mentionGap.
 	mentionContext = `(?:` + mentionGap + `|[^\n]*?\n(?:[^\n]*?\n)?[^\n]*?)`
 	// mentionBefore is what stands right before a mentioned value: white
-	// space, a quote, an operator's last character, an opening bracket
-	// or a comma; not a slash or a dot (a path or a URL's part).
-	mentionBefore = `[\s'"\x60=:>({\[,]`
+	// space, a quote, an operator's last character, an opening bracket,
+	// a comma, or a dash that joins the value to the words
+	// (acme-secret-..., AcmeTOKEN-...); not a slash or a dot (a path or a
+	// URL's part).
+	mentionBefore = `[\s'"\x60=:>({\[,-]`
 	// mentionAfter is what ends a mentioned value: white space, a quote,
 	// punctuation that ends a clause or an element, a full stop before
 	// white space, or the end of the content.

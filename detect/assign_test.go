@@ -434,6 +434,9 @@ func TestMentionedValues(t *testing.T) {
 		"wrapped store": "<id>{acme}</id>\n<secret>{AQAAABAAA " + s + "}</secret>",
 		"cli":           "acme apikey save default " + s,
 		"full stop":     "The acme token is " + s + ".",
+		"dash joined":   "acme-secret-" + s,
+		"run together":  "AcmeTOKEN-" + s,
+		"dash after":    "acme SECRET access_token-" + s,
 	} {
 		got := findings(t, d, "notes.txt", text)
 		if len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
@@ -456,6 +459,11 @@ func TestMentionedValues(t *testing.T) {
 		"about the secret":     "acme key id is " + s,
 		"dotted continuation":  "acme token " + s + ".example.com",
 		"vendor inside a word": "macme key " + s,
+		"dashed id":            "acme key-id-" + s,
+		"dashed url path":      "acme key docs: https://acme.example/key-" + s,
+		"dashed file name":     "acme key in C:\\keys\\acme-key-" + s,
+		"dashed longer token":  "acme-token-" + s + "-abc",
+		"dashed word inside":   "acme-keyword-" + s,
 	} {
 		if got := findings(t, d, "notes.txt", text); len(got) > 0 {
 			t.Errorf("%s: %q: got %q", name, text, got)
