@@ -318,7 +318,21 @@ type part struct{ start, end int }
 
 // nameParts splits name at non-alphanumerics, case changes and changes
 // between letters and digits.
-func nameParts(name string) []part {
+func nameParts(name string) []part { return splitName(name, false) }
+
+// upperRunParts splits name as nameParts does, except that a run of
+// capitals followed by small letters ends with the run (PRIVATE|key,
+// API|key) rather than before its last capital (API|Key). A name written
+// so reads either way; ok is false when name has no such run, and the
+// parts are nameParts'.
+func upperRunParts(name string) (parts []part, ok bool) {
+	parts = splitName(name, true)
+	return parts, !slices.Equal(parts, nameParts(name))
+}
+
+// splitName splits name into parts (see nameParts); with upperRun, a run
+// of capitals ends where small letters follow it (see upperRunParts).
+func splitName(name string, upperRun bool) []part {
 	var parts []part
 	class := func(c byte) int {
 		switch {
@@ -344,6 +358,8 @@ func nameParts(name string) []part {
 			case prev == 1 && c == 2: // apiKey
 				split = true
 			case prev == 2 && c == 2 && i+1 < len(name) && class(name[i+1]) == 1: // APIKey
+				split = !upperRun
+			case upperRun && prev == 2 && c == 1 && i >= 2 && class(name[i-2]) == 2: // APIkey
 				split = true
 			case (prev == 3) != (c == 3): // oauth2token
 				split = true
@@ -436,7 +452,14 @@ func wordSet(s string) map[string]bool {
 // secretName reports whether name holds one of the check's words as its
 // parts, and nothing that says it is not a secret's name.
 func (nc *nameCheck) secretName(name string) bool {
-	parts := nameParts(name)
+	if alt, ok := upperRunParts(name); ok && nc.secretParts(name, alt) {
+		return true
+	}
+	return nc.secretParts(name, nameParts(name))
+}
+
+// secretParts is secretName for name split into parts.
+func (nc *nameCheck) secretParts(name string, parts []part) bool {
 	last := -1 // the last part of the last secret word found
 	for i := range parts {
 		p := strings.ToLower(name[parts[i].start:parts[i].end])
@@ -491,7 +514,14 @@ func (nc *nameCheck) twoWords(p string) bool {
 // vendorName reports whether name holds one of the check's vendor names as
 // its parts.
 func (nc *nameCheck) vendorName(name string) bool {
-	parts := nameParts(name)
+	if alt, ok := upperRunParts(name); ok && nc.vendorParts(name, alt) {
+		return true
+	}
+	return nc.vendorParts(name, nameParts(name))
+}
+
+// vendorParts is vendorName for name split into parts.
+func (nc *nameCheck) vendorParts(name string, parts []part) bool {
 	for i := range parts {
 		for j := i; j < len(parts) && j < i+4; j++ {
 			if matchRun(nc.vendors, name, parts, i, j) {
