@@ -129,7 +129,9 @@ func groupIs(g, base string) bool {
 // slice into text) pass the check.
 func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 	if nc.byAlone(loc) {
-		return nc.vendors != nil && nc.onlyVendor(identifier(text, loc[2*nc.alone], loc[2*nc.alone+1]))
+		start, end := loc[2*nc.alone], loc[2*nc.alone+1]
+		return nc.vendors != nil && nc.onlyVendor(identifier(text, start, end)) &&
+			(!spacedJoin(text, end) || startsLine(text, start))
 	}
 	for _, g := range nc.name {
 		if 2*g+1 >= len(loc) || loc[2*g] < 0 {
@@ -158,6 +160,50 @@ func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 // service's name alone (see config.AloneGroup).
 func (nc *nameCheck) byAlone(loc []int) bool {
 	return nc != nil && nc.alone > 0 && 2*nc.alone+1 < len(loc) && loc[2*nc.alone] >= 0
+}
+
+// spacedJoin reports whether the name that ends at text[end] is joined to
+// the value after it by white space alone (acme 2f9c..., acme '2f9c...'),
+// past its closing quotes, rather than by an operator (acme = ..., acme
+// value="...").
+func spacedJoin(text []byte, end int) bool {
+	i := end
+	for i < len(text) && (text[i] == '"' || text[i] == '\'' || text[i] == '`' || text[i] == '\\' || text[i] == ']') {
+		i++
+	}
+	blank := i
+	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
+		i++
+	}
+	if i == blank || i == len(text) {
+		return false
+	}
+	c := text[i]
+	if c == '"' || c == '\'' || c == '`' {
+		return true
+	}
+	return isLetter(c) && !valueAttr.Match(text[i:min(len(text), i+24)]) || '0' <= c && c <= '9'
+}
+
+// valueAttr is the start of an operator of words: value="...", default = ...
+var valueAttr = regexp.MustCompile(`^(?i:value|content|default|defaultvalue|val)[ \t]*=`)
+
+// startsLine reports whether the name at text[start] begins its line:
+// nothing before it there but blanks, a list or comment marker (-, *, #,
+// >) and quotes. A value joined to a service's name by white space alone
+// is a listing's or a log's (acme 2f9c...); after other words it is prose
+// (the acme 2f9c... build).
+func startsLine(text []byte, start int) bool {
+	for i := start - 1; i >= 0; i-- {
+		switch text[i] {
+		case '\n':
+			return true
+		case ' ', '\t', '-', '*', '#', '>', '"', '\'', '`':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // minAlone is the fewest characters of a name that is the service's name
