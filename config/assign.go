@@ -415,10 +415,11 @@ const (
 	mentionContext = `(?:` + mentionGap + `|[^\n]*?\n(?:[^\n]*?\n)?[^\n]*?)`
 	// mentionBefore is what stands right before a mentioned value: white
 	// space, a quote, an operator's last character, an opening bracket,
-	// a comma, or a dash that joins the value to the words
-	// (acme-secret-..., AcmeTOKEN-...); not a slash or a dot (a path or a
-	// URL's part).
-	mentionBefore = `[\s'"\x60=:>({\[,-]`
+	// a comma, or a dash or a dot that joins the value to the words
+	// (acme-secret-..., AcmeTOKEN-..., acme.token....); not a slash (a
+	// path's or a URL's part; the detect package turns down a dash or a
+	// dot in one too).
+	mentionBefore = `[\s'"\x60=:>({\[,.-]`
 	// mentionAfter is what ends a mentioned value: white space, a quote,
 	// punctuation that ends a clause or an element, a full stop before
 	// white space, or the end of the content.

@@ -442,6 +442,7 @@ func TestMentionedValues(t *testing.T) {
 		"dash joined":    "acme-secret-" + s,
 		"run together":   "AcmeTOKEN-" + s,
 		"dash after":     "acme SECRET access_token-" + s,
+		"dot joined":     "acme.PRIVATE." + s,
 	} {
 		got := findings(t, d, "notes.txt", text)
 		if len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
@@ -469,6 +470,7 @@ func TestMentionedValues(t *testing.T) {
 		"dashed file name":     "acme key in C:\\keys\\acme-key-" + s,
 		"dashed longer token":  "acme-token-" + s + "-abc",
 		"dashed word inside":   "acme-keyword-" + s,
+		"dotted url path":      "acme key docs: https://acme.example/api.key." + s,
 	} {
 		if got := findings(t, d, "notes.txt", text); len(got) > 0 {
 			t.Errorf("%s: %q: got %q", name, text, got)

@@ -888,11 +888,12 @@ func rankOf(r *rule, severity string) int {
 }
 
 // dashedPathPart reports whether the value at text[at:], joined by a
-// dash to the words before it (acme-token-...), ends a path or a URL
-// (https://acme.example/key-..., ./keys/acme-key-...): a file's or a
-// page's name, not a secret written next to the words that name it.
+// dash or a dot to the words before it (acme-token-..., acme.key....),
+// ends a path or a URL (https://acme.example/key-..., ./keys/acme.key....):
+// a file's or a page's name, not a secret written next to the words that
+// name it.
 func dashedPathPart(text []byte, at int) bool {
-	if at == 0 || text[at-1] != '-' {
+	if at == 0 || text[at-1] != '-' && text[at-1] != '.' {
 		return false
 	}
 	for i := at - 1; i > 0; i-- {
