@@ -43,7 +43,8 @@ func TestSecretNames(t *testing.T) {
 		"API_KEY", "apiKey", "apikey", "db_password", "DB_PASSWORD_2", "dbpassword", "githubToken", "PASSWD",
 		"X-Api-Key", "secret", "SECRET_KEY_BASE", "auth_token", "AUTH", "userCredentials", "tokens", "ACMEKEY",
 		"access.key", "PAT", "todo_secret_do_not_commit", "API_TOKEN_NOT_FOR_SHARING",
-		"acmePRIVATEkey", "myAPIkey", "SECRETkey", "AcmeKEYprod",
+		"acmePRIVATEkey", "myAPIkey", "SECRETkey",
+		"AcmeKEYprod",
 	} {
 		if !nc.secretName(name) {
 			t.Errorf("%s: not a secret's name", name)
