@@ -44,6 +44,7 @@ import (
 // name alone (see aloneName):
 //
 //	acme: "..."    "acme": "..."    ACME=...    <add key="Acme" value="..."/>
+//	acme ...   (white space alone, the name at the start of its line)
 //
 // A service name given as a plain word is matched where a name part starts
 // and ends (acme in ACME_KEY, myAcmeKey, acme.token, not in macmeter or
@@ -234,13 +235,21 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		return re
 	}
 	assigned := `(?:` + valueFirst(value, name2) + `|` + name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `)` + quoteOpen + `)` + scheme + v + valueClose + `)`
-	if alone {
-		assigned = `(?:` + assigned + `|` + aloneName(n) + `(?:` + quoteOpen + `)?(?P<secret11>` + value + `)` + valueClose + `)`
+	// The mention form comes before the service's name alone: where both
+	// start at the service's name ("<id>{acme 2f9c...}</id>" above
+	// "<secret>{acme ... }</secret>"), the regex takes the first that
+	// matches, and the name alone mid-line is turned down.
+	forms := []string{assigned}
+	if len(words) > 0 && shaped(value) {
+		forms = append(forms, mention(n, `(?:`+strings.Join(words, "|")+`)`, value))
 	}
-	if len(words) == 0 || !shaped(value) {
+	if alone {
+		forms = append(forms, aloneName(n)+`(?:`+quoteOpen+`)?(?P<secret11>`+value+`)`+valueClose)
+	}
+	if len(forms) == 1 {
 		return assigned
 	}
-	return `(?:` + assigned + `|` + mention(n, `(?:`+strings.Join(words, "|")+`)`, value) + `)`
+	return `(?:` + strings.Join(forms, "|") + `)`
 }
 
 // valueFirst returns the form of an XML element that holds a name and its
@@ -259,15 +268,17 @@ func valueFirst(value, name2 string) string {
 // aloneName returns the start of the form of a rule stated by names and a
 // value that finds the value assigned to a name that is the service's name
 // and nothing else: cloudflare: "...", "sendgrid": "...", ACME=...,
-// <add key="Acme" value="..."/>. The name is the group "alone" (the detect
-// package checks that the whole name is the service's, of four characters
-// or more); it is joined to its value by an operator alone: not by white
-// space (prose: "Acme 2f9c..."), a type, a comma or a line break. The
+// <add key="Acme" value="..."/>, acme 2f9c... The name is the group
+// "alone" (the detect package checks that the whole name is the service's,
+// of four characters or more, and that a name joined to its value by white
+// space alone begins its line: a listing or a log line, not prose, "the
+// Acme 2f9c... build"); it is joined to its value by an operator or white
+// space: not by a type, a comma or a line break. The
 // format must say secret by itself, as for mention (see shaped), and the
 // rule must use the default secret words (a rule that asks for one kind of
 // name, secret and not id, cannot tell its value by the service's name).
 func aloneName(n string) string {
-	return `(?i:(?P<` + AloneGroup + `>` + n + `))` + keyClose + operators
+	return `(?i:(?P<` + AloneGroup + `>` + n + `))` + keyClose + `(?:` + operators + `|[ \t]+)`
 }
 
 // AloneGroup names the group that holds the name of a value assigned to
@@ -403,9 +414,12 @@ const (
 	// mentionGap.
 	mentionContext = `(?:` + mentionGap + `|[^\n]*?\n(?:[^\n]*?\n)?[^\n]*?)`
 	// mentionBefore is what stands right before a mentioned value: white
-	// space, a quote, an operator's last character, an opening bracket
-	// or a comma; not a slash or a dot (a path or a URL's part).
-	mentionBefore = `[\s'"\x60=:>({\[,]`
+	// space, a quote, an operator's last character, an opening bracket,
+	// a comma, or a dash or a dot that joins the value to the words
+	// (acme-secret-..., AcmeTOKEN-..., acme.token....); not a slash (a
+	// path's or a URL's part; the detect package turns down a dash or a
+	// dot in one too).
+	mentionBefore = `[\s'"\x60=:>({\[,.-]`
 	// mentionAfter is what ends a mentioned value: white space, a quote,
 	// punctuation that ends a clause or an element, a full stop before
 	// white space, or the end of the content.

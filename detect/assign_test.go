@@ -211,6 +211,9 @@ func TestVendorNameAlone(t *testing.T) {
 		`'acme' => '` + s + `',`,
 		`acme_cloud: "` + s + `"`, // a name given as a regex, whole
 		`AcmeCloud = "` + s + `"`,
+		`acme ` + s,                     // white space alone, a listing
+		"\t- acme '" + s + "'",          // in a list, quoted
+		"acme other\nacme " + s + " ok", // a log line's start
 	} {
 		if got := findings(t, d, "config.yml", text); len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
 			t.Errorf("%q: got %q", text, got)
@@ -226,7 +229,8 @@ func TestVendorNameAlone(t *testing.T) {
 		`my_acme = "` + s + `"`,                    // more than the service's name
 		`acme.com = "` + s + `"`,                   // a host
 		`acme_id = "` + s + `"`,                    // an id
-		`acme ` + s,                                // white space alone: prose
+		`the acme ` + s + ` build`,                 // white space alone after other words: prose
+		`acme value ` + s,                          // a word between
 		`acme, "` + s + `"`,                        // an argument list
 		`acme: "` + s[:31] + `"`,                   // shorter than the format
 		`acme: "k3v9q2x7m4p8r1t6w5z0b2n7c4hfake1"`, // marked as a stand-in (ACME_API_KEY takes it)
@@ -428,12 +432,17 @@ func TestMentionedValues(t *testing.T) {
 	d := assignDetector(t)
 	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6"
 	for name, text := range map[string]string{
-		"log line":      "[DEBUG] calling acme with KEY=" + s + " now",
-		"log two below": "[INFO] Sending request to the Acme API\n[DEBUG] Using Key=" + s + "\n",
-		"prose":         "Your ACME key is " + s + ", keep it safe.",
-		"wrapped store": "<id>{acme}</id>\n<secret>{AQAAABAAA " + s + "}</secret>",
-		"cli":           "acme apikey save default " + s,
-		"full stop":     "The acme token is " + s + ".",
+		"log line":       "[DEBUG] calling acme with KEY=" + s + " now",
+		"log two below":  "[INFO] Sending request to the Acme API\n[DEBUG] Using Key=" + s + "\n",
+		"prose":          "Your ACME key is " + s + ", keep it safe.",
+		"wrapped store":  "<id>{acme}</id>\n<secret>{AQAAABAAA " + s + "}</secret>",
+		"cli":            "acme apikey save default " + s,
+		"full stop":      "The acme token is " + s + ".",
+		"wrapped, named": "<id>{acme q8w2e6r4t1y9u3i7o5p0a2s4d6f8g1h3}</id>\n<secret>{acme AQAAABAAA " + s + "}</secret>",
+		"dash joined":    "acme-secret-" + s,
+		"run together":   "AcmeTOKEN-" + s,
+		"dash after":     "acme SECRET access_token-" + s,
+		"dot joined":     "acme.PRIVATE." + s,
 	} {
 		got := findings(t, d, "notes.txt", text)
 		if len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
@@ -456,6 +465,12 @@ func TestMentionedValues(t *testing.T) {
 		"about the secret":     "acme key id is " + s,
 		"dotted continuation":  "acme token " + s + ".example.com",
 		"vendor inside a word": "macme key " + s,
+		"dashed id":            "acme key-id-" + s,
+		"dashed url path":      "acme key docs: https://acme.example/key-" + s,
+		"dashed file name":     "acme key in C:\\keys\\acme-key-" + s,
+		"dashed longer token":  "acme-token-" + s + "-abc",
+		"dashed word inside":   "acme-keyword-" + s,
+		"dotted url path":      "acme key docs: https://acme.example/api.key." + s,
 	} {
 		if got := findings(t, d, "notes.txt", text); len(got) > 0 {
 			t.Errorf("%s: %q: got %q", name, text, got)

@@ -129,7 +129,9 @@ func groupIs(g, base string) bool {
 // slice into text) pass the check.
 func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 	if nc.byAlone(loc) {
-		return nc.vendors != nil && nc.onlyVendor(identifier(text, loc[2*nc.alone], loc[2*nc.alone+1]))
+		start, end := loc[2*nc.alone], loc[2*nc.alone+1]
+		return nc.vendors != nil && nc.onlyVendor(identifier(text, start, end)) &&
+			(!spacedJoin(text, end) || startsLine(text, start))
 	}
 	for _, g := range nc.name {
 		if 2*g+1 >= len(loc) || loc[2*g] < 0 {
@@ -158,6 +160,50 @@ func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 // service's name alone (see config.AloneGroup).
 func (nc *nameCheck) byAlone(loc []int) bool {
 	return nc != nil && nc.alone > 0 && 2*nc.alone+1 < len(loc) && loc[2*nc.alone] >= 0
+}
+
+// spacedJoin reports whether the name that ends at text[end] is joined to
+// the value after it by white space alone (acme 2f9c..., acme '2f9c...'),
+// past its closing quotes, rather than by an operator (acme = ..., acme
+// value="...").
+func spacedJoin(text []byte, end int) bool {
+	i := end
+	for i < len(text) && (text[i] == '"' || text[i] == '\'' || text[i] == '`' || text[i] == '\\' || text[i] == ']') {
+		i++
+	}
+	blank := i
+	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
+		i++
+	}
+	if i == blank || i == len(text) {
+		return false
+	}
+	c := text[i]
+	if c == '"' || c == '\'' || c == '`' {
+		return true
+	}
+	return isLetter(c) && !valueAttr.Match(text[i:min(len(text), i+24)]) || '0' <= c && c <= '9'
+}
+
+// valueAttr is the start of an operator of words: value="...", default = ...
+var valueAttr = regexp.MustCompile(`^(?i:value|content|default|defaultvalue|val)[ \t]*=`)
+
+// startsLine reports whether the name at text[start] begins its line:
+// nothing before it there but blanks, a list or comment marker (-, *, #,
+// >) and quotes. A value joined to a service's name by white space alone
+// is a listing's or a log's (acme 2f9c...); after other words it is prose
+// (the acme 2f9c... build).
+func startsLine(text []byte, start int) bool {
+	for i := start - 1; i >= 0; i-- {
+		switch text[i] {
+		case '\n':
+			return true
+		case ' ', '\t', '-', '*', '#', '>', '"', '\'', '`':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // minAlone is the fewest characters of a name that is the service's name
@@ -318,7 +364,21 @@ type part struct{ start, end int }
 
 // nameParts splits name at non-alphanumerics, case changes and changes
 // between letters and digits.
-func nameParts(name string) []part {
+func nameParts(name string) []part { return splitName(name, false) }
+
+// upperRunParts splits name as nameParts does, except that a run of
+// capitals followed by small letters ends with the run (PRIVATE|key,
+// API|key) rather than before its last capital (API|Key). A name written
+// so reads either way; ok is false when name has no such run, and the
+// parts are nameParts'.
+func upperRunParts(name string) (parts []part, ok bool) {
+	parts = splitName(name, true)
+	return parts, !slices.Equal(parts, nameParts(name))
+}
+
+// splitName splits name into parts (see nameParts); with upperRun, a run
+// of capitals ends where small letters follow it (see upperRunParts).
+func splitName(name string, upperRun bool) []part {
 	var parts []part
 	class := func(c byte) int {
 		switch {
@@ -344,6 +404,8 @@ func nameParts(name string) []part {
 			case prev == 1 && c == 2: // apiKey
 				split = true
 			case prev == 2 && c == 2 && i+1 < len(name) && class(name[i+1]) == 1: // APIKey
+				split = !upperRun
+			case upperRun && prev == 2 && c == 1 && i >= 2 && class(name[i-2]) == 2: // APIkey
 				split = true
 			case (prev == 3) != (c == 3): // oauth2token
 				split = true
@@ -436,7 +498,14 @@ func wordSet(s string) map[string]bool {
 // secretName reports whether name holds one of the check's words as its
 // parts, and nothing that says it is not a secret's name.
 func (nc *nameCheck) secretName(name string) bool {
-	parts := nameParts(name)
+	if alt, ok := upperRunParts(name); ok && nc.secretParts(name, alt) {
+		return true
+	}
+	return nc.secretParts(name, nameParts(name))
+}
+
+// secretParts is secretName for name split into parts.
+func (nc *nameCheck) secretParts(name string, parts []part) bool {
 	last := -1 // the last part of the last secret word found
 	for i := range parts {
 		p := strings.ToLower(name[parts[i].start:parts[i].end])
@@ -491,7 +560,14 @@ func (nc *nameCheck) twoWords(p string) bool {
 // vendorName reports whether name holds one of the check's vendor names as
 // its parts.
 func (nc *nameCheck) vendorName(name string) bool {
-	parts := nameParts(name)
+	if alt, ok := upperRunParts(name); ok && nc.vendorParts(name, alt) {
+		return true
+	}
+	return nc.vendorParts(name, nameParts(name))
+}
+
+// vendorParts is vendorName for name split into parts.
+func (nc *nameCheck) vendorParts(name string, parts []part) bool {
 	for i := range parts {
 		for j := i; j < len(parts) && j < i+4; j++ {
 			if matchRun(nc.vendors, name, parts, i, j) {

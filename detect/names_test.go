@@ -43,6 +43,8 @@ func TestSecretNames(t *testing.T) {
 		"API_KEY", "apiKey", "apikey", "db_password", "DB_PASSWORD_2", "dbpassword", "githubToken", "PASSWD",
 		"X-Api-Key", "secret", "SECRET_KEY_BASE", "auth_token", "AUTH", "userCredentials", "tokens", "ACMEKEY",
 		"access.key", "PAT", "todo_secret_do_not_commit", "API_TOKEN_NOT_FOR_SHARING",
+		"acmePRIVATEkey", "myAPIkey", "SECRETkey",
+		"AcmeKEYprod",
 	} {
 		if !nc.secretName(name) {
 			t.Errorf("%s: not a secret's name", name)
@@ -53,6 +55,7 @@ func TestSecretNames(t *testing.T) {
 		"nonMatchingToken", "invalidToken", "NOT_A_SECRET", "non_secret_key", "notSecretToken", "fake_password", "PUBLIC_KEY", "publishableKey",
 		"PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME", "API_KEY_ID", "password_reset_timeout", "is_password_set",
 		"hasToken", "getPassword", "min_password_length", "secretKeyRef", "author",
+		"PUBLICkey", "APIkeyId", "SECRETname", "notSECRETkey", "PASSWORDfile",
 	} {
 		if nc.secretName(name) {
 			t.Errorf("%s: taken for a secret's name", name)

@@ -599,8 +599,8 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 	if r.mention > 0 && r.names != nil && loc[2*r.mention] == s0 {
 		// A value found by mention, not assigned to the name that says
 		// secret: it must not be assigned to another name (id = ...).
-		other := r.names.assignedElsewhere(text, s0) || r.names.proseNot(text, loc)
-		rec.step("mention", !other, either(!other, "named by the words around it", "assigned to a name that does not say a secret, or the words around the name say it is not one"))
+		other := r.names.assignedElsewhere(text, s0) || r.names.proseNot(text, loc) || dashedPathPart(text, s0)
+		rec.step("mention", !other, either(!other, "named by the words around it", "assigned to a name that does not say a secret, the words around the name say it is not one, or it ends a path"))
 		if other {
 			// An assignment may follow in what the match took:
 			// key="AcmeKey" value="...", found by mention from "key".
@@ -885,4 +885,24 @@ func rankOf(r *rule, severity string) int {
 		generic = 1
 	}
 	return (generic*len(sevs)+sev)<<20 | r.index
+}
+
+// dashedPathPart reports whether the value at text[at:], joined by a
+// dash or a dot to the words before it (acme-token-..., acme.key....),
+// ends a path or a URL (https://acme.example/key-..., ./keys/acme.key....):
+// a file's or a page's name, not a secret written next to the words that
+// name it.
+func dashedPathPart(text []byte, at int) bool {
+	if at == 0 || text[at-1] != '-' && text[at-1] != '.' {
+		return false
+	}
+	for i := at - 1; i > 0; i-- {
+		switch text[i-1] {
+		case ' ', '\t', '\n', '"', '\'', '`':
+			return false
+		case '/', '\\':
+			return true
+		}
+	}
+	return false
 }
