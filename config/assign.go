@@ -44,6 +44,7 @@ import (
 // name alone (see aloneName):
 //
 //	acme: "..."    "acme": "..."    ACME=...    <add key="Acme" value="..."/>
+//	acme ...    - acme '...'    acme '...', acme '...'   (a list: see listLead)
 //
 // A service name given as a plain word is matched where a name part starts
 // and ends (acme in ACME_KEY, myAcmeKey, acme.token, not in macmeter or
@@ -261,17 +262,29 @@ func valueFirst(value, name2 string) string {
 // and nothing else: cloudflare: "...", "sendgrid": "...", ACME=...,
 // <add key="Acme" value="..."/>. The name is the group "alone" (the detect
 // package checks that the whole name is the service's, of four characters
-// or more); it is joined to its value by an operator alone: not by white
-// space (prose: "Acme 2f9c..."), a type, a comma or a line break. The
+// or more); it is joined to its value by an operator, or by white space
+// alone where the name begins its line, as in a list of credentials
+// ("acme 2f9c...", "- acme '2f9c...'": the detect package checks where
+// the name stands, see lineLead); not by white space in prose ("Your acme
+// 2f9c..."), nor by a type, a comma or a line break. The
 // format must say secret by itself, as for mention (see shaped), and the
 // rule must use the default secret words (a rule that asks for one kind of
 // name, secret and not id, cannot tell its value by the service's name).
 func aloneName(n string) string {
-	return `(?i:(?P<` + AloneGroup + `>` + n + `))` + keyClose + operators
+	return `(?:(?i:(?P<` + AloneGroup + `>` + n + `))` + keyClose + operators +
+		`|` + listLead + `(?i:(?P<` + AloneGroup + `2>` + n + `))` + keyClose + `[ \t]+)`
 }
 
+// listLead is what stands before an item of a list of credentials, the
+// service's name then its value after white space (see aloneName): the
+// start of a line, with its indent and a bullet or a comment's marker (-,
+// *, #, //, >), or the end of the item before it on the same line (a
+// closing quote, a comma, a semicolon, a bar: acme 'x', acme 'y').
+const listLead = `(?:(?:^|\n)[ \t]*(?:(?:[-*#>]|//)[ \t]*)*|[\x60'",;|][ \t]+)`
+
 // AloneGroup names the group that holds the name of a value assigned to
-// the service's name alone (see aloneName).
+// the service's name alone (see aloneName): "alone" for a value joined to
+// it by an operator, "alone2" for one after white space in a list.
 const AloneGroup = "alone"
 
 // aloneForm reports whether a rule stated by names and a value also finds

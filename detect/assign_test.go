@@ -185,9 +185,10 @@ value = '''[a-z0-9]{32}'''
 `
 
 // TestVendorNameAlone checks that a value of a vendor rule's format is
-// found assigned to the service's name alone, joined by an operator, and
-// that a name that holds more than the service's name, white space alone,
-// a value that is no key (a URL, a channel, a version, a word) and a rule
+// found assigned to the service's name alone, joined by an operator or, in
+// a list (the name begins its line or follows the item before it), by
+// white space, and that a name that holds more than the service's name,
+// white space alone in prose, a value that is no key (a URL, a channel, a version, a word) and a rule
 // that asks for one kind of name are not.
 func TestVendorNameAlone(t *testing.T) {
 	cfg, err := config.Parse("alone.toml", []byte(aloneRules))
@@ -211,6 +212,12 @@ func TestVendorNameAlone(t *testing.T) {
 		`'acme' => '` + s + `',`,
 		`acme_cloud: "` + s + `"`, // a name given as a regex, whole
 		`AcmeCloud = "` + s + `"`,
+		`acme ` + s,                             // a list: the name begins its line
+		"\t\tacme '" + s + "'\n",                // indented, quoted
+		`- acme ` + s,                           // a bullet
+		`# acme ` + s,                           // a comment
+		`acme 'x', acme '` + s + `'`,            // after the item before it
+		"notes\nacme \"" + s + "\"\nmore notes", // a line of its own
 	} {
 		if got := findings(t, d, "config.yml", text); len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
 			t.Errorf("%q: got %q", text, got)
@@ -226,7 +233,9 @@ func TestVendorNameAlone(t *testing.T) {
 		`my_acme = "` + s + `"`,                    // more than the service's name
 		`acme.com = "` + s + `"`,                   // a host
 		`acme_id = "` + s + `"`,                    // an id
-		`acme ` + s,                                // white space alone: prose
+		`Your acme ` + s,                           // white space alone in prose
+		`use the acme ` + s + ` key`,               // in prose
+		`my_acme ` + s,                             // more than the service's name, in a list
 		`acme, "` + s + `"`,                        // an argument list
 		`acme: "` + s[:31] + `"`,                   // shorter than the format
 		`acme: "k3v9q2x7m4p8r1t6w5z0b2n7c4hfake1"`, // marked as a stand-in (ACME_API_KEY takes it)

@@ -65,9 +65,9 @@ type nameCheck struct {
 	vendors *regexp.Regexp // ^(?:names)$, or nil
 	name    []int          // indexes of the name groups
 	vendor  []int          // indexes of the vendor groups
-	// alone is the index of the group that holds a name that must be
-	// the service's name alone (see config.AloneGroup), or 0.
-	alone int
+	// alone are the indexes of the groups that hold a name that must be
+	// the service's name alone (see config.AloneGroup).
+	alone []int
 	// skip marks the name and vendor groups, which never hold the secret.
 	skip uint64
 }
@@ -82,8 +82,8 @@ func newNameCheck(r *config.Rule, groups []string) (*nameCheck, error) {
 			nc.name = append(nc.name, i)
 		case groupIs(g, "vendor"):
 			nc.vendor = append(nc.vendor, i)
-		case g == config.AloneGroup:
-			nc.alone = i
+		case groupIs(g, config.AloneGroup):
+			nc.alone = append(nc.alone, i)
 		default:
 			continue
 		}
@@ -91,7 +91,7 @@ func newNameCheck(r *config.Rule, groups []string) (*nameCheck, error) {
 			nc.skip |= 1 << i
 		}
 	}
-	if len(nc.name) == 0 && len(nc.vendor) == 0 && nc.alone == 0 {
+	if len(nc.name) == 0 && len(nc.vendor) == 0 && len(nc.alone) == 0 {
 		return nil, nil
 	}
 	words := r.NameWords
@@ -102,7 +102,7 @@ func newNameCheck(r *config.Rule, groups []string) (*nameCheck, error) {
 	if nc.words, err = regexp.Compile(`(?i)^(?:` + strings.Join(words, "|") + `)s?$`); err != nil {
 		return nil, err
 	}
-	if (len(nc.vendor) > 0 || nc.alone > 0) && len(r.Names) > 0 {
+	if (len(nc.vendor) > 0 || len(nc.alone) > 0) && len(r.Names) > 0 {
 		if nc.vendors, err = regexp.Compile(`(?i)^(?:` + strings.Join(r.Names, "|") + `)$`); err != nil {
 			return nil, err
 		}
@@ -128,8 +128,8 @@ func groupIs(g, base string) bool {
 // accepts reports whether the names of a match (loc, a submatch index
 // slice into text) pass the check.
 func (nc *nameCheck) accepts(text []byte, loc []int) bool {
-	if nc.byAlone(loc) {
-		return nc.vendors != nil && nc.onlyVendor(identifier(text, loc[2*nc.alone], loc[2*nc.alone+1]))
+	if g := nc.aloneGroup(loc); g > 0 {
+		return nc.vendors != nil && nc.onlyVendor(identifier(text, loc[2*g], loc[2*g+1]))
 	}
 	for _, g := range nc.name {
 		if 2*g+1 >= len(loc) || loc[2*g] < 0 {
@@ -157,7 +157,21 @@ func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 // byAlone reports whether the match loc found its value assigned to the
 // service's name alone (see config.AloneGroup).
 func (nc *nameCheck) byAlone(loc []int) bool {
-	return nc != nil && nc.alone > 0 && 2*nc.alone+1 < len(loc) && loc[2*nc.alone] >= 0
+	return nc.aloneGroup(loc) > 0
+}
+
+// aloneGroup returns the index of the group that holds the service's name
+// alone in the match loc (see config.AloneGroup), or 0.
+func (nc *nameCheck) aloneGroup(loc []int) int {
+	if nc == nil {
+		return 0
+	}
+	for _, g := range nc.alone {
+		if 2*g+1 < len(loc) && loc[2*g] >= 0 {
+			return g
+		}
+	}
+	return 0
 }
 
 // minAlone is the fewest characters of a name that is the service's name
@@ -181,7 +195,7 @@ func (nc *nameCheck) onlyVendor(name string) bool {
 // the match's start.
 func (nc *nameCheck) after(loc []int) int {
 	next := loc[1]
-	for _, groups := range [3][]int{nc.name, nc.vendor, {nc.alone}} {
+	for _, groups := range [3][]int{nc.name, nc.vendor, nc.alone} {
 		for _, g := range groups {
 			if g > 0 && 2*g+1 < len(loc) && loc[2*g] >= 0 && loc[2*g+1] < next {
 				next = loc[2*g+1]
