@@ -51,7 +51,7 @@ import (
 //     secret whatever its kind (PagerDuty's routing key);
 //   - a vendor name is one of the rule's names: a regex that matches a run
 //     of whole parts, or the start of a part whose rest is a secret word
-//     (ACMEKEY). So a service named by a plain word is found where a name
+//     (ACMEKEY) or a product's name (acmechat, see productWords). So a service named by a plain word is found where a name
 //     part starts and ends: acme in ACME_KEY, myAcmeKey and acme.token,
 //     not in MACME_KEY or acmecorp_key.
 //
@@ -512,12 +512,30 @@ func (nc *nameCheck) vendorName(name string) bool {
 				return true
 			}
 		}
-		if nc.vendorWord(name[parts[i].start:parts[i].end]) {
+		if p := name[parts[i].start:parts[i].end]; nc.vendorWord(p) || nc.vendorProduct(p) {
 			return true
 		}
 	}
 	return false
 }
+
+// vendorProduct reports whether part p is a vendor name of four characters
+// or more run together with the name of one of its products or channels
+// (sinchmessage, zulipchat, acmeteams, acmeoauth): a name written without
+// separators, as services name their products. A name run together with
+// any other word is not the vendor's (acmecorp, acmeter).
+func (nc *nameCheck) vendorProduct(p string) bool {
+	for k := 4; k < len(p)-1; k++ {
+		if productWords[strings.ToLower(p[k:])] && nc.vendors.MatchString(p[:k]) {
+			return true
+		}
+	}
+	return false
+}
+
+// productWords name what a service offers, as written run together after
+// its name (zulipchat, sinchmessage, nozbeteams, shutterstockoauth).
+var productWords = wordSet("chat message messages messaging sms mms voice mail email teams team oauth oauth2 app apps bot bots webhook webhooks hook hooks cloud sdk admin personal publish subscribe")
 
 // matchRun reports whether re, anchored at both ends, matches the run of
 // parts i to j of name, alone or with the separators before or after it:

@@ -58,7 +58,9 @@ func TestSecretNames(t *testing.T) {
 			t.Errorf("%s: taken for a secret's name", name)
 		}
 	}
-	for name, want := range map[string]bool{"ACME": true, "acme-cli": true, "AcmeCorp": true, "acmetoken": true, "acmecorp": false, "myacme": false, "AcmeToken": true} {
+	for name, want := range map[string]bool{"ACME": true, "acme-cli": true, "AcmeCorp": true, "acmetoken": true, "acmecorp": false, "myacme": false, "AcmeToken": true,
+		// Run together with a product's name, not with any word.
+		"acmechat": true, "ACMEMESSAGE": true, "acmeteams_token": true, "acmeoauth": true, "acmeter": false, "acmechats2x": false} {
 		if got := nc.vendorName(name); got != want {
 			t.Errorf("vendor %s: got %v, want %v", name, got, want)
 		}
