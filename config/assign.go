@@ -59,9 +59,10 @@ import (
 // acmeApiKey hold acme and key, MYACME_MONKEY holds neither (the detect
 // package judges the name groups the template marks, see below).
 //
-// secretWords replaces the words a name must hold besides one of the names;
-// an empty list means the names alone say secret, as does a service name
-// that ends in a secret word itself (zipcodeapi). quote = "required" takes
+// secretWords replaces the words a name must hold besides one of the names
+// (words that ask for "secret" and name no token take "token" too, see
+// withToken); an empty list means the names alone say secret, as does a
+// service name that ends in a secret word itself (zipcodeapi). quote = "required" takes
 // only quoted values (string literals), quote = "none" only unquoted ones,
 // joined to their name by white space alone only after a flag or ENV (for
 // a generic rule, "the password protects" is prose); by default both. The
@@ -460,12 +461,28 @@ func wordNames(names, words []string) []string {
 	return out
 }
 
+// withToken returns words with "token" added when they ask for a secret
+// ("secret") and say nothing of a token: what a service calls its secret,
+// people name a token as often (ACME_TOKEN, acme token: ...). A rule that
+// names a token itself, or asks for other words, is left as it is.
+func withToken(words []string) []string {
+	if !slices.Contains(words, "secret") {
+		return words
+	}
+	for _, w := range words {
+		if strings.Contains(w, "token") {
+			return words
+		}
+	}
+	return append(slices.Clip(words), "token")
+}
+
 // nameWords returns a rule's NameWords (see Rule), given its secretWords
 // and whether the rule set them.
 func nameWords(r *Rule, hasWords bool) []string {
 	words := DefaultSecretWords
 	if hasWords {
-		words = r.SecretWords
+		words = withToken(r.SecretWords)
 	}
 	switch {
 	case r.Value == "":
@@ -499,10 +516,10 @@ func (c *checker) checkAssign(at string, r *Rule, hasWords bool) {
 	}
 	words := DefaultSecretWords
 	if hasWords {
-		words = r.SecretWords
-		for _, w := range words {
+		for _, w := range r.SecretWords {
 			check("secretWords", w)
 		}
+		words = withToken(r.SecretWords)
 	}
 	if bad {
 		return

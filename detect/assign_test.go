@@ -471,3 +471,41 @@ func TestMentionedValues(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretWordsTakeToken checks that a rule asking for a secret's name
+// (secretWords = ["secret"]) also takes a token's, as people name what a
+// service calls its secret, but not an id's or a bare key's, and that a
+// rule asking for other words is left as it is.
+func TestSecretWordsTakeToken(t *testing.T) {
+	cfg, err := config.Parse("token.toml", []byte(`
+[[rules]]
+id = "acme-client-secret"
+names = ["acme"]
+secretWords = ["secret"]
+value = '''[a-z0-9]{32}'''
+
+[[rules]]
+id = "zeta-password"
+names = ["zeta"]
+secretWords = ["passw(?:or)?d"]
+value = '''[a-z0-9]{32}'''
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6" // 32 characters, built to the rules' format
+	for _, text := range []string{`ACME_SECRET=` + s, `ACME_TOKEN=` + s, `acme token - '` + s + `'`, `"acmeToken": "` + s + `"`} {
+		if got := findings(t, d, "config.yml", text); len(got) != 1 || got[0] != "acme-client-secret="+s+" ()" {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+	for _, text := range []string{`ACME_ID=` + s, `acme_key: ` + s, `acme_client_id = "` + s + `"`, `ZETA_TOKEN=` + s} {
+		if got := findings(t, d, "config.yml", text); len(got) > 0 {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+}
