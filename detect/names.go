@@ -521,12 +521,13 @@ func (nc *nameCheck) vendorName(name string) bool {
 
 // vendorProduct reports whether part p is a vendor name of four characters
 // or more run together with the name of one of its products or channels
-// (sinchmessage, zulipchat, acmeteams, acmeoauth): a name written without
-// separators, as services name their products. A name run together with
-// any other word is not the vendor's (acmecorp, acmeter).
+// (sinchmessage, zulipchat, acmeteams, acmeoauth), or with another of the
+// rule's names (a company's and its product's: planviewleankit): a name
+// written without separators, as services name their products. A name run
+// together with any other word is not the vendor's (acmecorp, acmeter).
 func (nc *nameCheck) vendorProduct(p string) bool {
 	for k := 4; k < len(p)-1; k++ {
-		if productWords[strings.ToLower(p[k:])] && nc.vendors.MatchString(p[:k]) {
+		if (productWords[strings.ToLower(p[k:])] || len(p)-k >= 4 && nc.vendors.MatchString(p[k:])) && nc.vendors.MatchString(p[:k]) {
 			return true
 		}
 	}
