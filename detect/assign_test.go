@@ -218,6 +218,9 @@ func TestVendorNameAlone(t *testing.T) {
 		`# acme ` + s,                           // a comment
 		`acme 'x', acme '` + s + `'`,            // after the item before it
 		"notes\nacme \"" + s + "\"\nmore notes", // a line of its own
+		// Not a list item, but the name starts a mention of the value
+		// below it, which the list form must not hide.
+		"<id>{acme q8w2e4r6t1y3u5i7o9p0a2s4d6f8g1h3}</id>\n<secret>{AQAAABAAA " + s + "}</secret>",
 	} {
 		if got := findings(t, d, "config.yml", text); len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
 			t.Errorf("%q: got %q", text, got)
