@@ -44,7 +44,7 @@ import (
 // name alone (see aloneName):
 //
 //	acme: "..."    "acme": "..."    ACME=...    <add key="Acme" value="..."/>
-//	acme ...    - acme '...'    acme '...', acme '...'   (a list: see aloneList)
+//	acme ...    - acme '...'    acme '...', acme '...'   (a list: see listLead)
 //
 // A service name given as a plain word is matched where a name part starts
 // and ends (acme in ACME_KEY, myAcmeKey, acme.token, not in macmeter or
@@ -223,8 +223,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		re := `(?:(?:` + name + `(?:` + join + `|` + keyClose + compare + `)|` + flagOrEnv + name2 + keyClose + spaced + `)` + quoted +
 			`|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(value, name2) + `)`
 		if alone {
-			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?P<secret11>` + value + `)\\{0,2}"|'(?P<secret12>` + value + `)\\{0,2}'|\x60(?P<secret13>` + value + `)\x60)` +
-				`|` + aloneList(n) + `[rRbBuUfF@]{0,2}(?:"(?P<secret14>` + value + `)"|'(?P<secret15>` + value + `)'|\x60(?P<secret16>` + value + `)\x60))`
+			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?P<secret11>` + value + `)\\{0,2}"|'(?P<secret12>` + value + `)\\{0,2}'|\x60(?P<secret13>` + value + `)\x60))`
 		}
 		return re
 	case QuoteNone:
@@ -232,7 +231,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		join = `(?:` + keyClose + operators + `|` + typed + `)`
 		re := `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose
 		if alone {
-			re = `(?:` + re + `|` + aloneName(n) + `(?P<secret11>` + value + `)` + valueClose + `|` + aloneList(n) + `(?P<secret14>` + value + `)` + valueClose + `)`
+			re = `(?:` + re + `|` + aloneName(n) + `(?P<secret11>` + value + `)` + valueClose + `)`
 		}
 		return re
 	}
@@ -240,17 +239,10 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 	if alone {
 		assigned = `(?:` + assigned + `|` + aloneName(n) + `(?:` + quoteOpen + `)?(?P<secret11>` + value + `)` + valueClose + `)`
 	}
-	// The list form last: where it and the mention form match from the
-	// same name, the mention (a secret word and its value) is the one
-	// the words around it say.
-	list := ""
-	if alone {
-		list = `|` + aloneList(n) + `(?:` + quoteOpen + `)?(?P<secret14>` + value + `)` + valueClose
-	}
 	if len(words) == 0 || !shaped(value) {
-		return `(?:` + assigned + list + `)`
+		return assigned
 	}
-	return `(?:` + assigned + `|` + mention(n, `(?:`+strings.Join(words, "|")+`)`, value) + list + `)`
+	return `(?:` + assigned + `|` + mention(n, `(?:`+strings.Join(words, "|")+`)`, value) + `)`
 }
 
 // valueFirst returns the form of an XML element that holds a name and its
@@ -271,32 +263,29 @@ func valueFirst(value, name2 string) string {
 // and nothing else: cloudflare: "...", "sendgrid": "...", ACME=...,
 // <add key="Acme" value="..."/>. The name is the group "alone" (the detect
 // package checks that the whole name is the service's, of four characters
-// or more); it is joined to its value by an operator (white space alone
-// only in a list, see aloneList; not in prose: "Your acme 2f9c..."), not by
-// a type, a comma or a line break. The format must say secret by itself, as for mention (see shaped), and the
+// or more); it is joined to its value by an operator, or by white space
+// alone where the name begins its line, as in a list of credentials
+// ("acme 2f9c...", "- acme '2f9c...'": the detect package checks where
+// the name stands, see lineLead); not by white space in prose ("Your acme
+// 2f9c..."), nor by a type, a comma or a line break. The
+// format must say secret by itself, as for mention (see shaped), and the
 // rule must use the default secret words (a rule that asks for one kind of
 // name, secret and not id, cannot tell its value by the service's name).
 func aloneName(n string) string {
-	return `(?i:(?P<` + AloneGroup + `>` + n + `))` + keyClose + operators
+	return `(?:(?i:(?P<` + AloneGroup + `>` + n + `))` + keyClose + operators +
+		`|` + listLead + `(?i:(?P<` + AloneGroup + `2>` + n + `))` + keyClose + `[ \t]+)`
 }
 
-// aloneList returns the start of the form of a value after the service's
-// name alone and white space, in a list of credentials: acme 2f9c...,
-// - acme '2f9c...', acme 'x', acme 'y'. The name is the group ListGroup,
-// which the detect package takes only where the name begins an item of a
-// list: its line, after an indent and a bullet, or the item before it on
-// the same line (not "Your acme 2f9c..." in prose).
-func aloneList(n string) string {
-	return `(?i:(?P<` + ListGroup + `>` + n + `))` + keyClose + `[ \t]+`
-}
-
-// ListGroup names the group that holds the service's name alone before
-// its value in a list (see aloneList).
-const ListGroup = AloneGroup + "2"
+// listLead is what stands before an item of a list of credentials, the
+// service's name then its value after white space (see aloneName): the
+// start of a line, with its indent and a bullet or a comment's marker (-,
+// *, #, //, >), or the end of the item before it on the same line (a
+// closing quote, a comma, a semicolon, a bar: acme 'x', acme 'y').
+const listLead = `(?:(?:^|\n)[ \t]*(?:(?:[-*#>]|//)[ \t]*)*|[\x60'",;|][ \t]+)`
 
 // AloneGroup names the group that holds the name of a value assigned to
-// the service's name alone (see aloneName), and starts the name of the
-// group of such a name in a list (see ListGroup).
+// the service's name alone (see aloneName): "alone" for a value joined to
+// it by an operator, "alone2" for one after white space in a list.
 const AloneGroup = "alone"
 
 // aloneForm reports whether a rule stated by names and a value also finds

@@ -68,9 +68,6 @@ type nameCheck struct {
 	// alone are the indexes of the groups that hold a name that must be
 	// the service's name alone (see config.AloneGroup).
 	alone []int
-	// list is the index of the one of them that holds such a name before
-	// its value in a list (see config.ListGroup), or 0.
-	list int
 	// skip marks the name and vendor groups, which never hold the secret.
 	skip uint64
 }
@@ -87,9 +84,6 @@ func newNameCheck(r *config.Rule, groups []string) (*nameCheck, error) {
 			nc.vendor = append(nc.vendor, i)
 		case groupIs(g, config.AloneGroup):
 			nc.alone = append(nc.alone, i)
-			if g == config.ListGroup {
-				nc.list = i
-			}
 		default:
 			continue
 		}
@@ -135,8 +129,7 @@ func groupIs(g, base string) bool {
 // slice into text) pass the check.
 func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 	if g := nc.aloneGroup(loc); g > 0 {
-		return nc.vendors != nil && nc.onlyVendor(identifier(text, loc[2*g], loc[2*g+1])) &&
-			(g != nc.list || listItem(text, loc[2*g]))
+		return nc.vendors != nil && nc.onlyVendor(identifier(text, loc[2*g], loc[2*g+1]))
 	}
 	for _, g := range nc.name {
 		if 2*g+1 >= len(loc) || loc[2*g] < 0 {
@@ -184,28 +177,6 @@ func (nc *nameCheck) aloneGroup(loc []int) int {
 // minAlone is the fewest characters of a name that is the service's name
 // alone: shorter ones (dd, fb, npm) are as often a variable's name.
 const minAlone = 4
-
-// listItem reports whether text[start] begins an item of a list rather
-// than a word in prose: only white space, a bullet or a comment's marker
-// (-, *, #, //, >) stands before it on its line, or the end of the item
-// before it on the same line (a closing quote, a comma, a semicolon, a
-// bar: acme 'x', acme 'y').
-func listItem(text []byte, start int) bool {
-	i := start
-	for i > 0 && (text[i-1] == ' ' || text[i-1] == '\t') {
-		i--
-	}
-	if i < start && i > 0 && strings.IndexByte("'\"`,;|", text[i-1]) >= 0 {
-		return true
-	}
-	for i > 0 && strings.IndexByte("-*#/>", text[i-1]) >= 0 {
-		i--
-	}
-	for i > 0 && (text[i-1] == ' ' || text[i-1] == '\t') {
-		i--
-	}
-	return i == 0 || text[i-1] == '\n'
-}
 
 // onlyVendor reports whether name is one of the check's vendor names and
 // nothing else, as a run of all its parts (cloudflare, SENDGRID, cf_api; not
