@@ -264,11 +264,10 @@ func valueFirst(value, name2 string) string {
 // <add key="Acme" value="..."/>. The name is the group "alone" (the detect
 // package checks that the whole name is the service's, of four characters
 // or more); it is joined to its value by an operator, or by white space
-// alone where the name begins its line, as in a list of credentials
-// ("acme 2f9c...", "- acme '2f9c...'": the detect package checks where
-// the name stands, see lineLead); not by white space in prose ("Your acme
-// 2f9c..."), nor by a type, a comma or a line break. The
-// format must say secret by itself, as for mention (see shaped), and the
+// alone where the name begins an item of a list of credentials ("acme
+// 2f9c...", "- acme '2f9c...'": the group "alone2" after listLead); not by
+// white space in prose ("Your acme 2f9c..."), nor by a type, a comma or a
+// line break. The format must say secret by itself, as for mention (see shaped), and the
 // rule must use the default secret words (a rule that asks for one kind of
 // name, secret and not id, cannot tell its value by the service's name).
 func aloneName(n string) string {
@@ -285,7 +284,9 @@ const listLead = `(?:(?:^|\n)[ \t]*(?:(?:[-*#>]|//)[ \t]*)*|[\x60'",;|][ \t]+)`
 
 // AloneGroup names the group that holds the name of a value assigned to
 // the service's name alone (see aloneName): "alone" for a value joined to
-// it by an operator, "alone2" for one after white space in a list.
+// it by an operator, "alone2" for one after white space in a list. The
+// list's lead is in the regex, not checked after it: a match there turned
+// down would hide a mention that starts at the same name.
 const AloneGroup = "alone"
 
 // aloneForm reports whether a rule stated by names and a value also finds
