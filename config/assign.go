@@ -44,7 +44,7 @@ import (
 // name alone (see aloneName):
 //
 //	acme: "..."    "acme": "..."    ACME=...    <add key="Acme" value="..."/>
-//	acme ...   (white space alone, the name at the start of its line)
+//	acme ...    - acme '...'    acme '...', acme '...'   (a list: see listLead)
 //
 // A service name given as a plain word is matched where a name part starts
 // and ends (acme in ACME_KEY, myAcmeKey, acme.token, not in macmeter or
@@ -59,9 +59,10 @@ import (
 // acmeApiKey hold acme and key, MYACME_MONKEY holds neither (the detect
 // package judges the name groups the template marks, see below).
 //
-// secretWords replaces the words a name must hold besides one of the names;
-// an empty list means the names alone say secret, as does a service name
-// that ends in a secret word itself (zipcodeapi). quote = "required" takes
+// secretWords replaces the words a name must hold besides one of the names
+// (words that ask for "secret" and name no token take "token" too, see
+// withToken); an empty list means the names alone say secret, as does a
+// service name that ends in a secret word itself (zipcodeapi). quote = "required" takes
 // only quoted values (string literals), quote = "none" only unquoted ones,
 // joined to their name by white space alone only after a flag or ENV (for
 // a generic rule, "the password protects" is prose); by default both. The
@@ -268,21 +269,32 @@ func valueFirst(value, name2 string) string {
 // aloneName returns the start of the form of a rule stated by names and a
 // value that finds the value assigned to a name that is the service's name
 // and nothing else: cloudflare: "...", "sendgrid": "...", ACME=...,
-// <add key="Acme" value="..."/>, acme 2f9c... The name is the group
-// "alone" (the detect package checks that the whole name is the service's,
-// of four characters or more, and that a name joined to its value by white
-// space alone begins its line: a listing or a log line, not prose, "the
-// Acme 2f9c... build"); it is joined to its value by an operator or white
-// space: not by a type, a comma or a line break. The
-// format must say secret by itself, as for mention (see shaped), and the
+// <add key="Acme" value="..."/>. The name is the group "alone" (the detect
+// package checks that the whole name is the service's, of four characters
+// or more); it is joined to its value by an operator, or by white space
+// alone where the name begins an item of a list of credentials ("acme
+// 2f9c...", "- acme '2f9c...'": the group "alone2" after listLead); not by
+// white space in prose ("Your acme 2f9c..."), nor by a type, a comma or a
+// line break. The format must say secret by itself, as for mention (see shaped), and the
 // rule must use the default secret words (a rule that asks for one kind of
 // name, secret and not id, cannot tell its value by the service's name).
 func aloneName(n string) string {
-	return `(?i:(?P<` + AloneGroup + `>` + n + `))` + keyClose + `(?:` + operators + `|[ \t]+)`
+	return `(?:(?i:(?P<` + AloneGroup + `>` + n + `))` + keyClose + operators +
+		`|` + listLead + `(?i:(?P<` + AloneGroup + `2>` + n + `))` + keyClose + `[ \t]+)`
 }
 
+// listLead is what stands before an item of a list of credentials, the
+// service's name then its value after white space (see aloneName): the
+// start of a line, with its indent and a bullet or a comment's marker (-,
+// *, #, //, >), or the end of the item before it on the same line (a
+// closing quote, a comma, a semicolon, a bar: acme 'x', acme 'y').
+const listLead = `(?:(?:^|\n)[ \t]*(?:(?:[-*#>]|//)[ \t]*)*|[\x60'",;|][ \t]+)`
+
 // AloneGroup names the group that holds the name of a value assigned to
-// the service's name alone (see aloneName).
+// the service's name alone (see aloneName): "alone" for a value joined to
+// it by an operator, "alone2" for one after white space in a list. The
+// list's lead is in the regex, not checked after it: a match there turned
+// down would hide a mention that starts at the same name.
 const AloneGroup = "alone"
 
 // aloneForm reports whether a rule stated by names and a value also finds
@@ -461,12 +473,28 @@ func wordNames(names, words []string) []string {
 	return out
 }
 
+// withToken returns words with "token" added when they ask for a secret
+// ("secret") and say nothing of a token: what a service calls its secret,
+// people name a token as often (ACME_TOKEN, acme token: ...). A rule that
+// names a token itself, or asks for other words, is left as it is.
+func withToken(words []string) []string {
+	if !slices.Contains(words, "secret") {
+		return words
+	}
+	for _, w := range words {
+		if strings.Contains(w, "token") {
+			return words
+		}
+	}
+	return append(slices.Clip(words), "token")
+}
+
 // nameWords returns a rule's NameWords (see Rule), given its secretWords
 // and whether the rule set them.
 func nameWords(r *Rule, hasWords bool) []string {
 	words := DefaultSecretWords
 	if hasWords {
-		words = r.SecretWords
+		words = withToken(r.SecretWords)
 	}
 	switch {
 	case r.Value == "":
@@ -500,10 +528,10 @@ func (c *checker) checkAssign(at string, r *Rule, hasWords bool) {
 	}
 	words := DefaultSecretWords
 	if hasWords {
-		words = r.SecretWords
-		for _, w := range words {
+		for _, w := range r.SecretWords {
 			check("secretWords", w)
 		}
+		words = withToken(r.SecretWords)
 	}
 	if bad {
 		return

@@ -185,9 +185,10 @@ value = '''[a-z0-9]{32}'''
 `
 
 // TestVendorNameAlone checks that a value of a vendor rule's format is
-// found assigned to the service's name alone, joined by an operator, and
-// that a name that holds more than the service's name, white space alone,
-// a value that is no key (a URL, a channel, a version, a word) and a rule
+// found assigned to the service's name alone, joined by an operator or, in
+// a list (the name begins its line or follows the item before it), by
+// white space, and that a name that holds more than the service's name,
+// white space alone in prose, a value that is no key (a URL, a channel, a version, a word) and a rule
 // that asks for one kind of name are not.
 func TestVendorNameAlone(t *testing.T) {
 	cfg, err := config.Parse("alone.toml", []byte(aloneRules))
@@ -211,9 +212,16 @@ func TestVendorNameAlone(t *testing.T) {
 		`'acme' => '` + s + `',`,
 		`acme_cloud: "` + s + `"`, // a name given as a regex, whole
 		`AcmeCloud = "` + s + `"`,
-		`acme ` + s,                     // white space alone, a listing
-		"\t- acme '" + s + "'",          // in a list, quoted
-		"acme other\nacme " + s + " ok", // a log line's start
+		`acme ` + s,                             // a list: the name begins its line
+		"\t\tacme '" + s + "'\n",                // indented, quoted
+		`- acme ` + s,                           // a bullet
+		`# acme ` + s,                           // a comment
+		`acme 'x', acme '` + s + `'`,            // after the item before it
+		"notes\nacme \"" + s + "\"\nmore notes", // a line of its own
+		"acme other\nacme " + s + " ok",         // a log line's start
+		// Not a list item, but the name starts a mention of the value
+		// below it, which the list form must not hide.
+		"<id>{acme q8w2e4r6t1y3u5i7o9p0a2s4d6f8g1h3}</id>\n<secret>{AQAAABAAA " + s + "}</secret>",
 	} {
 		if got := findings(t, d, "config.yml", text); len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
 			t.Errorf("%q: got %q", text, got)
@@ -229,7 +237,9 @@ func TestVendorNameAlone(t *testing.T) {
 		`my_acme = "` + s + `"`,                    // more than the service's name
 		`acme.com = "` + s + `"`,                   // a host
 		`acme_id = "` + s + `"`,                    // an id
-		`the acme ` + s + ` build`,                 // white space alone after other words: prose
+		`Your acme ` + s,                           // white space alone in prose
+		`use the acme ` + s + ` key`,               // in prose
+		`my_acme ` + s,                             // more than the service's name, in a list
 		`acme value ` + s,                          // a word between
 		`acme, "` + s + `"`,                        // an argument list
 		`acme: "` + s[:31] + `"`,                   // shorter than the format
@@ -474,6 +484,44 @@ func TestMentionedValues(t *testing.T) {
 	} {
 		if got := findings(t, d, "notes.txt", text); len(got) > 0 {
 			t.Errorf("%s: %q: got %q", name, text, got)
+		}
+	}
+}
+
+// TestSecretWordsTakeToken checks that a rule asking for a secret's name
+// (secretWords = ["secret"]) also takes a token's, as people name what a
+// service calls its secret, but not an id's or a bare key's, and that a
+// rule asking for other words is left as it is.
+func TestSecretWordsTakeToken(t *testing.T) {
+	cfg, err := config.Parse("token.toml", []byte(`
+[[rules]]
+id = "acme-client-secret"
+names = ["acme"]
+secretWords = ["secret"]
+value = '''[a-z0-9]{32}'''
+
+[[rules]]
+id = "zeta-password"
+names = ["zeta"]
+secretWords = ["passw(?:or)?d"]
+value = '''[a-z0-9]{32}'''
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6" // 32 characters, built to the rules' format
+	for _, text := range []string{`ACME_SECRET=` + s, `ACME_TOKEN=` + s, `acme token - '` + s + `'`, `"acmeToken": "` + s + `"`} {
+		if got := findings(t, d, "config.yml", text); len(got) != 1 || got[0] != "acme-client-secret="+s+" ()" {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+	for _, text := range []string{`ACME_ID=` + s, `acme_key: ` + s, `acme_client_id = "` + s + `"`, `ZETA_TOKEN=` + s} {
+		if got := findings(t, d, "config.yml", text); len(got) > 0 {
+			t.Errorf("%q: got %q", text, got)
 		}
 	}
 }

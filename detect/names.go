@@ -51,7 +51,7 @@ import (
 //     secret whatever its kind (PagerDuty's routing key);
 //   - a vendor name is one of the rule's names: a regex that matches a run
 //     of whole parts, or the start of a part whose rest is a secret word
-//     (ACMEKEY). So a service named by a plain word is found where a name
+//     (ACMEKEY) or a product's name (acmechat, see productWords). So a service named by a plain word is found where a name
 //     part starts and ends: acme in ACME_KEY, myAcmeKey and acme.token,
 //     not in MACME_KEY or acmecorp_key.
 //
@@ -65,9 +65,9 @@ type nameCheck struct {
 	vendors *regexp.Regexp // ^(?:names)$, or nil
 	name    []int          // indexes of the name groups
 	vendor  []int          // indexes of the vendor groups
-	// alone is the index of the group that holds a name that must be
-	// the service's name alone (see config.AloneGroup), or 0.
-	alone int
+	// alone are the indexes of the groups that hold a name that must be
+	// the service's name alone (see config.AloneGroup).
+	alone []int
 	// skip marks the name and vendor groups, which never hold the secret.
 	skip uint64
 }
@@ -82,8 +82,8 @@ func newNameCheck(r *config.Rule, groups []string) (*nameCheck, error) {
 			nc.name = append(nc.name, i)
 		case groupIs(g, "vendor"):
 			nc.vendor = append(nc.vendor, i)
-		case g == config.AloneGroup:
-			nc.alone = i
+		case groupIs(g, config.AloneGroup):
+			nc.alone = append(nc.alone, i)
 		default:
 			continue
 		}
@@ -91,7 +91,7 @@ func newNameCheck(r *config.Rule, groups []string) (*nameCheck, error) {
 			nc.skip |= 1 << i
 		}
 	}
-	if len(nc.name) == 0 && len(nc.vendor) == 0 && nc.alone == 0 {
+	if len(nc.name) == 0 && len(nc.vendor) == 0 && len(nc.alone) == 0 {
 		return nil, nil
 	}
 	words := r.NameWords
@@ -102,7 +102,7 @@ func newNameCheck(r *config.Rule, groups []string) (*nameCheck, error) {
 	if nc.words, err = regexp.Compile(`(?i)^(?:` + strings.Join(words, "|") + `)s?$`); err != nil {
 		return nil, err
 	}
-	if (len(nc.vendor) > 0 || nc.alone > 0) && len(r.Names) > 0 {
+	if (len(nc.vendor) > 0 || len(nc.alone) > 0) && len(r.Names) > 0 {
 		if nc.vendors, err = regexp.Compile(`(?i)^(?:` + strings.Join(r.Names, "|") + `)$`); err != nil {
 			return nil, err
 		}
@@ -128,10 +128,8 @@ func groupIs(g, base string) bool {
 // accepts reports whether the names of a match (loc, a submatch index
 // slice into text) pass the check.
 func (nc *nameCheck) accepts(text []byte, loc []int) bool {
-	if nc.byAlone(loc) {
-		start, end := loc[2*nc.alone], loc[2*nc.alone+1]
-		return nc.vendors != nil && nc.onlyVendor(identifier(text, start, end)) &&
-			(!spacedJoin(text, end) || startsLine(text, start))
+	if g := nc.aloneGroup(loc); g > 0 {
+		return nc.vendors != nil && nc.onlyVendor(identifier(text, loc[2*g], loc[2*g+1]))
 	}
 	for _, g := range nc.name {
 		if 2*g+1 >= len(loc) || loc[2*g] < 0 {
@@ -159,51 +157,21 @@ func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 // byAlone reports whether the match loc found its value assigned to the
 // service's name alone (see config.AloneGroup).
 func (nc *nameCheck) byAlone(loc []int) bool {
-	return nc != nil && nc.alone > 0 && 2*nc.alone+1 < len(loc) && loc[2*nc.alone] >= 0
+	return nc.aloneGroup(loc) > 0
 }
 
-// spacedJoin reports whether the name that ends at text[end] is joined to
-// the value after it by white space alone (acme 2f9c..., acme '2f9c...'),
-// past its closing quotes, rather than by an operator (acme = ..., acme
-// value="...").
-func spacedJoin(text []byte, end int) bool {
-	i := end
-	for i < len(text) && (text[i] == '"' || text[i] == '\'' || text[i] == '`' || text[i] == '\\' || text[i] == ']') {
-		i++
+// aloneGroup returns the index of the group that holds the service's name
+// alone in the match loc (see config.AloneGroup), or 0.
+func (nc *nameCheck) aloneGroup(loc []int) int {
+	if nc == nil {
+		return 0
 	}
-	blank := i
-	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
-		i++
-	}
-	if i == blank || i == len(text) {
-		return false
-	}
-	c := text[i]
-	if c == '"' || c == '\'' || c == '`' {
-		return true
-	}
-	return isLetter(c) && !valueAttr.Match(text[i:min(len(text), i+24)]) || '0' <= c && c <= '9'
-}
-
-// valueAttr is the start of an operator of words: value="...", default = ...
-var valueAttr = regexp.MustCompile(`^(?i:value|content|default|defaultvalue|val)[ \t]*=`)
-
-// startsLine reports whether the name at text[start] begins its line:
-// nothing before it there but blanks, a list or comment marker (-, *, #,
-// >) and quotes. A value joined to a service's name by white space alone
-// is a listing's or a log's (acme 2f9c...); after other words it is prose
-// (the acme 2f9c... build).
-func startsLine(text []byte, start int) bool {
-	for i := start - 1; i >= 0; i-- {
-		switch text[i] {
-		case '\n':
-			return true
-		case ' ', '\t', '-', '*', '#', '>', '"', '\'', '`':
-		default:
-			return false
+	for _, g := range nc.alone {
+		if 2*g+1 < len(loc) && loc[2*g] >= 0 {
+			return g
 		}
 	}
-	return true
+	return 0
 }
 
 // minAlone is the fewest characters of a name that is the service's name
@@ -227,7 +195,7 @@ func (nc *nameCheck) onlyVendor(name string) bool {
 // the match's start.
 func (nc *nameCheck) after(loc []int) int {
 	next := loc[1]
-	for _, groups := range [3][]int{nc.name, nc.vendor, {nc.alone}} {
+	for _, groups := range [3][]int{nc.name, nc.vendor, nc.alone} {
 		for _, g := range groups {
 			if g > 0 && 2*g+1 < len(loc) && loc[2*g] >= 0 && loc[2*g+1] < next {
 				next = loc[2*g+1]
@@ -574,12 +542,31 @@ func (nc *nameCheck) vendorParts(name string, parts []part) bool {
 				return true
 			}
 		}
-		if nc.vendorWord(name[parts[i].start:parts[i].end]) {
+		if p := name[parts[i].start:parts[i].end]; nc.vendorWord(p) || nc.vendorProduct(p) {
 			return true
 		}
 	}
 	return false
 }
+
+// vendorProduct reports whether part p is a vendor name of four characters
+// or more run together with the name of one of its products or channels
+// (sinchmessage, zulipchat, acmeteams, acmeoauth), or with another of the
+// rule's names (a company's and its product's: planviewleankit): a name
+// written without separators, as services name their products. A name run
+// together with any other word is not the vendor's (acmecorp, acmeter).
+func (nc *nameCheck) vendorProduct(p string) bool {
+	for k := 4; k < len(p)-1; k++ {
+		if (productWords[strings.ToLower(p[k:])] || len(p)-k >= 4 && nc.vendors.MatchString(p[k:])) && nc.vendors.MatchString(p[:k]) {
+			return true
+		}
+	}
+	return false
+}
+
+// productWords name what a service offers, as written run together after
+// its name (zulipchat, sinchmessage, nozbeteams, shutterstockoauth).
+var productWords = wordSet("chat message messages messaging sms mms voice mail email teams team oauth oauth2 app apps bot bots webhook webhooks hook hooks cloud sdk admin personal publish subscribe")
 
 // matchRun reports whether re, anchored at both ends, matches the run of
 // parts i to j of name, alone or with the separators before or after it:

@@ -34,7 +34,7 @@ func TestNameParts(t *testing.T) {
 // TestSecretNames holds names that say secret and names that merely
 // contain a secret word, for the default secret words and for a vendor.
 func TestSecretNames(t *testing.T) {
-	rule := &config.Rule{Value: "x", Names: []string{"acme"}}
+	rule := &config.Rule{Value: "x", Names: []string{"acme", "roadrunner"}}
 	nc, err := newNameCheck(rule, []string{"", "vendor", "name"})
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +61,11 @@ func TestSecretNames(t *testing.T) {
 			t.Errorf("%s: taken for a secret's name", name)
 		}
 	}
-	for name, want := range map[string]bool{"ACME": true, "acme-cli": true, "AcmeCorp": true, "acmetoken": true, "acmecorp": false, "myacme": false, "AcmeToken": true} {
+	for name, want := range map[string]bool{"ACME": true, "acme-cli": true, "AcmeCorp": true, "acmetoken": true, "acmecorp": false, "myacme": false, "AcmeToken": true,
+		// Run together with a product's name, not with any word.
+		"acmechat": true, "ACMEMESSAGE": true, "acmeteams_token": true, "acmeoauth": true, "acmeter": false, "acmechats2x": false,
+		// Two of the rule's names run together: a company's and its product's.
+		"acmeroadrunner_token": true, "roadrunneracme": true, "acmeroad": false} {
 		if got := nc.vendorName(name); got != want {
 			t.Errorf("vendor %s: got %v, want %v", name, got, want)
 		}
