@@ -29,7 +29,7 @@ import (
 //	acmeToken:\n  '...'   const acmeToken =\n  "..."   (a quoted value on the next line)
 //	<add key="AcmeToken" value="..."/>   <add value="..." key="AcmeToken"/>   "acme_token" => "..."
 //	X-Acme-Token: ...    {\"acme_key\": \"...\"}   "ACME_KEY=...\nNEXT=..."
-//	[acme] / acme: up to two lines above, then token = ... (INI sections, YAML maps)
+//	[acme] / acme: on the line above, or two above past a key of the block, then token = ... (INI sections, YAML maps)
 //	Acme token - ...   (prose and lists)
 //	if (acmeToken == "...")   "..." !== acmeToken   (a literal the code checks a credential against)
 //	ACME_KEY\n    = "..."   process.env.ACME_KEY ||\n  "..."   AcmeKey{\n  "..."}   (wrapped lines)
@@ -95,9 +95,18 @@ const (
 	// stated this way run wherever a secret word occurs.
 	ident = `[\w.-]*?`
 	// nameContext is what may stand between a service name and the secret
-	// word's identifier: the same identifier, the same line, or up to two
-	// lines (an INI section, a YAML parent key, a JSON object's name).
-	nameContext = `[^\n]*?(?:\n[^\n]*?){0,2}?`
+	// word's identifier: the same identifier, the same line, the line
+	// above (an INI section, a YAML parent key, a JSON object's name), or
+	// two lines above when the line between is a line of the same block
+	// ("[acme]\nregion = eu\ntoken = ..."): see blockLine. Not two lines
+	// above across a line of prose or a log message: "acme api
+	// processing", then "sending request", then "key=..." names no
+	// service for the key.
+	nameContext = `[^\n]*?(?:\n[^\n]*?|\n` + blockLine + `\n[^\n]*?)??`
+	// blockLine is a line of a configuration block: an INI section, or a
+	// key (quoted or not) with its value or opening a nested block
+	// ("region = eu", "  url: https://...", "clientID: 'x',", "prod:").
+	blockLine = `[ \t]*(?:\[[^\]\n]*\]|[\x60'"]?[\w.-]+[\x60'"]?[ \t]*(?:[:=][^\n]*|[{\[])?)[ \t]*`
 	// keyClose ends a name: closing quotes (escaped too, in JSON inside a
 	// string), a subscript's bracket.
 	keyClose = `[\x60'"\\\]]{0,4}`
@@ -284,12 +293,12 @@ func aloneForm(r *Rule, hasWords bool) bool {
 
 // mention returns the form of a rule stated by names and a value that
 // finds the value written next to the words that say what it is, without
-// an assignment's syntax: a log line ("Using acme KEY=..." two lines below
-// "calling the Acme API"), prose ("Your Acme key is ..."), a wrapped
+// an assignment's syntax: a log line ("Using acme KEY=...", or "Using
+// KEY=..." on the line below "calling the Acme API"), prose ("Your Acme key is ..."), a wrapped
 // credential store entry (<id>acme</id> above <secret>{... ...}</secret>).
 // The line of the value holds a secret word, the service's name comes
-// before it (a few characters before on that line, or anywhere on one of
-// the two lines above: mentionContext), and the value follows the word
+// before it (a few characters before on that line, or anywhere on the
+// line above: mentionContext), and the value follows the word
 // within a few characters (mentionGap) as a token of its own
 // (mentionBefore, mentionAfter), its whole format. (A secret word before
 // the service's name, "token for acme: ...", is left out: it found little
@@ -398,10 +407,11 @@ const (
 	mentionGap = `[^\n]{0,24}?`
 	// mentionContext is what may stand between the service's name and
 	// the secret word of a mention: a gap on the same line, or the rest of
-	// a line up to two lines above (a log line that names the service
-	// before the one that prints the key). Not a whole long line, as for
-	// mentionGap.
-	mentionContext = `(?:` + mentionGap + `|[^\n]*?\n(?:[^\n]*?\n)?[^\n]*?)`
+	// the line above (a log line that names the service before the one
+	// that prints the key). Not a whole long line, as for mentionGap, and
+	// not two lines above: a line between ("sending request to the API")
+	// leaves the key unnamed.
+	mentionContext = `(?:` + mentionGap + `|[^\n]*?\n[^\n]*?)`
 	// mentionBefore is what stands right before a mentioned value: white
 	// space, a quote, an operator's last character, an opening bracket
 	// or a comma; not a slash or a dot (a path or a URL's part).

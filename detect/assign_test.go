@@ -377,6 +377,33 @@ func TestNamedTwoLinesAboveInHistory(t *testing.T) {
 	}
 }
 
+// TestNamedByTheBlockAbove checks that a service named two lines above
+// names a secret when the line between belongs to the same configuration
+// block (a sibling key, a nested parent key, a section), and not when it is
+// prose or a log message.
+func TestNamedByTheBlockAbove(t *testing.T) {
+	d := assignDetector(t)
+	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6"
+	for _, text := range []string{
+		"[acme]\nregion = eu\napi_key = " + s + "\n",
+		"acme:\n  prod:\n    api_key: " + s + "\n",
+		"acme:\n  url: https://acme.example.net/v2\n  token: " + s + "\n",
+		"\"acme\": {\n  \"region\": \"eu\",\n  \"token\": \"" + s + "\"\n",
+	} {
+		if got := findings(t, d, "settings.txt", text); len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+	for _, text := range []string{
+		"# acme\nSee the wiki for the rest.\napi_key = " + s + "\n",
+		"acme worker started\n[INFO] loading settings\napi_key: " + s + "\n",
+	} {
+		if got := findings(t, d, "settings.txt", text); len(got) > 0 {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+}
+
 // TestAssignmentMatchText checks that the match of a rule stated by names
 // is the assignment, not the lines between the service's name and it.
 func TestAssignmentMatchText(t *testing.T) {
@@ -428,12 +455,12 @@ func TestMentionedValues(t *testing.T) {
 	d := assignDetector(t)
 	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6"
 	for name, text := range map[string]string{
-		"log line":      "[DEBUG] calling acme with KEY=" + s + " now",
-		"log two below": "[INFO] Sending request to the Acme API\n[DEBUG] Using Key=" + s + "\n",
-		"prose":         "Your ACME key is " + s + ", keep it safe.",
-		"wrapped store": "<id>{acme}</id>\n<secret>{AQAAABAAA " + s + "}</secret>",
-		"cli":           "acme apikey save default " + s,
-		"full stop":     "The acme token is " + s + ".",
+		"log line":       "[DEBUG] calling acme with KEY=" + s + " now",
+		"log line below": "[INFO] Sending request to the Acme API\n[DEBUG] Using Key=" + s + "\n",
+		"prose":          "Your ACME key is " + s + ", keep it safe.",
+		"wrapped store":  "<id>{acme}</id>\n<secret>{AQAAABAAA " + s + "}</secret>",
+		"cli":            "acme apikey save default " + s,
+		"full stop":      "The acme token is " + s + ".",
 	} {
 		got := findings(t, d, "notes.txt", text)
 		if len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
@@ -456,6 +483,8 @@ func TestMentionedValues(t *testing.T) {
 		"about the secret":     "acme key id is " + s,
 		"dotted continuation":  "acme token " + s + ".example.com",
 		"vendor inside a word": "macme key " + s,
+		"vendor two above":     "[DEBUG] acme api processing\n[INFO] Sending request to the API\n[DEBUG] Using Key=" + s,
+		"vendor two above, =":  "acme client starting\nloading settings now\napi_key = " + s,
 	} {
 		if got := findings(t, d, "notes.txt", text); len(got) > 0 {
 			t.Errorf("%s: %q: got %q", name, text, got)
