@@ -95,14 +95,23 @@ const (
 	// stated this way run wherever a secret word occurs.
 	ident = `[\w.-]*?`
 	// nameContext is what may stand between a service name and the secret
-	// word's identifier: the same identifier, the same line, the line
-	// above (an INI section, a YAML parent key, a JSON object's name), or
-	// two lines above when the line between is a line of the same block
-	// ("[acme]\nregion = eu\ntoken = ..."): see blockLine. Not two lines
-	// above across a line of prose or a log message: "acme api
-	// processing", then "sending request", then "key=..." names no
-	// service for the key.
-	nameContext = `[^\n]*?(?:\n[^\n]*?|\n` + blockLine + `\n[^\n]*?)??`
+	// word's identifier: the same identifier or line; or the service's
+	// name ends its line as a block's parent (an INI section "[acme]", a
+	// YAML or JSON parent key "acme:", "\"acme\": {", a call "new
+	// Acme({") and the name is on the next line or, past a line of the
+	// same block (see blockLine), the one after. A line of prose or a log
+	// message that names the service somewhere ("acme api processing",
+	// "sending request to the acme API") names no key below it: the
+	// mention form finds a key's shape there (see mention). A comment
+	// that names the service is commentName's.
+	nameContext = `(?:[^\n]*?|` + parentEnd + `(?:` + blockLine + `\n)?[^\n]*?)`
+	// parentEnd is the rest of a line whose service name opens a block:
+	// the rest of the key, closing quotes or bracket, an operator, opening
+	// brackets, the line's end.
+	parentEnd = `[\w.-]*?[\x60'"\]]{0,2}[ \t]*(?:[:=][ \t]*)?(?:new[ \t]+\w+)?[({\[]{0,2}[ \t]*\n`
+	// commentLine is the start of a comment line that may name the
+	// service for the key below it ("# Acme credentials").
+	commentLine = `(?m:^)[ \t]*(?:#|//|;|--|/?\*+|<!--)[^\n]*?`
 	// blockLine is a line of a configuration block: an INI section, or a
 	// key (quoted or not) with its value or opening a nested block
 	// ("region = eu", "  url: https://...", "clientID: 'x',", "prod:").
@@ -202,7 +211,8 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		name2 = `(?i:(?P<name2>` + n + ident + `))`
 	} else {
 		w := `(?:` + strings.Join(words, "|") + `)`
-		name = `(?i:(?P<vendor>` + n + `)` + nameContext + `(?P<name>` + w + ident + `)|(?P<name2>` + w + ident + `(?P<vendor2>` + n + `)` + ident + `)`
+		name = `(?i:(?P<vendor>` + n + `)` + nameContext + `(?P<name>` + w + ident + `)|(?P<name2>` + w + ident + `(?P<vendor2>` + n + `)` + ident + `)` +
+			`|` + commentLine + `(?P<vendor6>` + n + `)[^\n]*\n(?:` + blockLine + `\n)?[^\n]*?(?P<name6>` + w + ident + `)`
 		name2 = `(?i:(?P<vendor3>` + n + `)` + ident + `(?P<name3>` + w + ident + `)`
 		// A service whose name ends in a secret word (zipcodeapi) needs
 		// no other: the name check counts such a name as a secret word.

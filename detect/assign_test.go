@@ -377,26 +377,48 @@ func TestNamedTwoLinesAboveInHistory(t *testing.T) {
 	}
 }
 
-// TestNamedByTheBlockAbove checks that a service named two lines above
-// names a secret when the line between belongs to the same configuration
-// block (a sibling key, a nested parent key, a section), and not when it is
-// prose or a log message.
+// TestNamedByTheBlockAbove checks where a service named on a line above
+// names a secret: when its name opens the block (a section, a parent key)
+// or stands in a comment, on the line above or two above past a line of the
+// same block; not a line of prose or a log message that names the service
+// somewhere. The values are short, of no key's shape, so that the mention
+// form (see TestMentionedValues) does not find them either.
 func TestNamedByTheBlockAbove(t *testing.T) {
-	d := assignDetector(t)
-	s := "k3v9q2x7m4p8r1t6w5z0b2n7c4f9h1j6"
+	cfg, err := config.Parse("short.toml", []byte(`
+[[rules]]
+id = "acme-short-key"
+names = ["acme"]
+value = '''[A-Z0-9]{12}'''
+entropy = 2
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := "K3V9Q2X7M4P8"
 	for _, text := range []string{
-		"[acme]\nregion = eu\napi_key = " + s + "\n",
+		"[acme]\ntoken = " + s + "\n",
+		"[accounts.acme]\nregion = eu\napi_key = " + s + "\n",
 		"acme:\n  prod:\n    api_key: " + s + "\n",
 		"acme:\n  url: https://acme.example.net/v2\n  token: " + s + "\n",
 		"\"acme\": {\n  \"region\": \"eu\",\n  \"token\": \"" + s + "\"\n",
+		"const client = new Acme({\n  token: '" + s + "',\n",
+		"# Acme credentials\napi_key = " + s + "\n",
+		"  // acme, production\n  region: 'eu',\n  token: '" + s + "',\n",
 	} {
-		if got := findings(t, d, "settings.txt", text); len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
+		if got := findings(t, d, "settings.txt", text); len(got) != 1 || got[0] != "acme-short-key="+s+" ()" {
 			t.Errorf("%q: got %q", text, got)
 		}
 	}
 	for _, text := range []string{
+		"acme keyword is far from the key in this text\n key = '" + s + "'\n",
+		"[INFO] Sending request to the acme API\n[DEBUG] Using Key=" + s + "\n",
 		"# acme\nSee the wiki for the rest.\napi_key = " + s + "\n",
 		"acme worker started\n[INFO] loading settings\napi_key: " + s + "\n",
+		"[DEBUG] acme api processing\n[INFO] Sending request to the API\n[DEBUG] Using Key=" + s,
 	} {
 		if got := findings(t, d, "settings.txt", text); len(got) > 0 {
 			t.Errorf("%q: got %q", text, got)
