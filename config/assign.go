@@ -29,7 +29,7 @@ import (
 //	acmeToken:\n  '...'   const acmeToken =\n  "..."   (a quoted value on the next line)
 //	<add key="AcmeToken" value="..."/>   <add value="..." key="AcmeToken"/>   "acme_token" => "..."
 //	X-Acme-Token: ...    {\"acme_key\": \"...\"}   "ACME_KEY=...\nNEXT=..."
-//	[acme] / acme: up to two lines above, then token = ... (INI sections, YAML maps)
+//	[acme] / acme: on the line above, or two above past a key of the block, then token = ... (INI sections, YAML maps)
 //	Acme token - ...   (prose and lists)
 //	if (acmeToken == "...")   "..." !== acmeToken   (a literal the code checks a credential against)
 //	ACME_KEY\n    = "..."   process.env.ACME_KEY ||\n  "..."   AcmeKey{\n  "..."}   (wrapped lines)
@@ -97,9 +97,27 @@ const (
 	// stated this way run wherever a secret word occurs.
 	ident = `[\w.-]*?`
 	// nameContext is what may stand between a service name and the secret
-	// word's identifier: the same identifier, the same line, or up to two
-	// lines (an INI section, a YAML parent key, a JSON object's name).
-	nameContext = `[^\n]*?(?:\n[^\n]*?){0,2}?`
+	// word's identifier: the same identifier or line; or the service's
+	// name ends its line as a block's parent (an INI section "[acme]", a
+	// YAML or JSON parent key "acme:", "\"acme\": {", a call "new
+	// Acme({") and the name is on the next line or, past a line of the
+	// same block (see blockLine), the one after. A line of prose or a log
+	// message that names the service somewhere ("acme api processing",
+	// "sending request to the acme API") names no key below it: the
+	// mention form finds a key's shape there (see mention). A comment
+	// that names the service is commentName's.
+	nameContext = `(?:[^\n]*?|` + parentEnd + `(?:` + blockLine + `\n)?[^\n]*?)`
+	// parentEnd is the rest of a line whose service name opens a block:
+	// the rest of the key, closing quotes or bracket, an operator, opening
+	// brackets, the line's end.
+	parentEnd = `[\w.-]*?[\x60'"\]]{0,2}[ \t]*(?:[:=][ \t]*)?(?:new[ \t]+\w+)?[({\[]{0,2}[ \t]*\n`
+	// commentLine is the start of a comment line that may name the
+	// service for the key below it ("# Acme credentials").
+	commentLine = `(?m:^)[ \t]*(?:#|//|;|--|/?\*+|<!--)[^\n]*?`
+	// blockLine is a line of a configuration block: an INI section, or a
+	// key (quoted or not) with its value or opening a nested block
+	// ("region = eu", "  url: https://...", "clientID: 'x',", "prod:").
+	blockLine = `[ \t]*(?:\[[^\]\n]*\]|[\x60'"]?[\w.-]+[\x60'"]?[ \t]*(?:[:=][^\n]*|[{\[])?)[ \t]*`
 	// keyClose ends a name: closing quotes (escaped too, in JSON inside a
 	// string), a subscript's bracket.
 	keyClose = `[\x60'"\\\]]{0,4}`
@@ -195,7 +213,8 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		name2 = `(?i:(?P<name2>` + n + ident + `))`
 	} else {
 		w := `(?:` + strings.Join(words, "|") + `)`
-		name = `(?i:(?P<vendor>` + n + `)` + nameContext + `(?P<name>` + w + ident + `)|(?P<name2>` + w + ident + `(?P<vendor2>` + n + `)` + ident + `)`
+		name = `(?i:(?P<vendor>` + n + `)` + nameContext + `(?P<name>` + w + ident + `)|(?P<name2>` + w + ident + `(?P<vendor2>` + n + `)` + ident + `)` +
+			`|` + commentLine + `(?P<vendor6>` + n + `)[^\n]*\n(?:` + blockLine + `\n)?[^\n]*?(?P<name6>` + w + ident + `)`
 		name2 = `(?i:(?P<vendor3>` + n + `)` + ident + `(?P<name3>` + w + ident + `)`
 		// A service whose name ends in a secret word (zipcodeapi) needs
 		// no other: the name check counts such a name as a secret word.
@@ -307,12 +326,12 @@ func aloneForm(r *Rule, hasWords bool) bool {
 
 // mention returns the form of a rule stated by names and a value that
 // finds the value written next to the words that say what it is, without
-// an assignment's syntax: a log line ("Using acme KEY=..." two lines below
-// "calling the Acme API"), prose ("Your Acme key is ..."), a wrapped
+// an assignment's syntax: a log line ("Using acme KEY=...", or "Using
+// KEY=..." on the line below "calling the Acme API"), prose ("Your Acme key is ..."), a wrapped
 // credential store entry (<id>acme</id> above <secret>{... ...}</secret>).
 // The line of the value holds a secret word, the service's name comes
-// before it (a few characters before on that line, or anywhere on one of
-// the two lines above: mentionContext), and the value follows the word
+// before it (a few characters before on that line, or anywhere on the
+// line above: mentionContext), and the value follows the word
 // within a few characters (mentionGap) as a token of its own
 // (mentionBefore, mentionAfter), its whole format. (A secret word before
 // the service's name, "token for acme: ...", is left out: it found little
@@ -421,10 +440,11 @@ const (
 	mentionGap = `[^\n]{0,24}?`
 	// mentionContext is what may stand between the service's name and
 	// the secret word of a mention: a gap on the same line, or the rest of
-	// a line up to two lines above (a log line that names the service
-	// before the one that prints the key). Not a whole long line, as for
-	// mentionGap.
-	mentionContext = `(?:` + mentionGap + `|[^\n]*?\n(?:[^\n]*?\n)?[^\n]*?)`
+	// the line above (a log line that names the service before the one
+	// that prints the key). Not a whole long line, as for mentionGap, and
+	// not two lines above: a line between ("sending request to the API")
+	// leaves the key unnamed.
+	mentionContext = `(?:` + mentionGap + `|[^\n]*?\n[^\n]*?)`
 	// mentionBefore is what stands right before a mentioned value: white
 	// space, a quote, an operator's last character, an opening bracket,
 	// a comma, or a dash or a dot that joins the value to the words

@@ -391,6 +391,55 @@ func TestNamedTwoLinesAboveInHistory(t *testing.T) {
 	}
 }
 
+// TestNamedByTheBlockAbove checks where a service named on a line above
+// names a secret: when its name opens the block (a section, a parent key)
+// or stands in a comment, on the line above or two above past a line of the
+// same block; not a line of prose or a log message that names the service
+// somewhere. The values are short, of no key's shape, so that the mention
+// form (see TestMentionedValues) does not find them either.
+func TestNamedByTheBlockAbove(t *testing.T) {
+	cfg, err := config.Parse("short.toml", []byte(`
+[[rules]]
+id = "acme-short-key"
+names = ["acme"]
+value = '''[A-Z0-9]{12}'''
+entropy = 2
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := "K3V9Q2X7M4P8"
+	for _, text := range []string{
+		"[acme]\ntoken = " + s + "\n",
+		"[accounts.acme]\nregion = eu\napi_key = " + s + "\n",
+		"acme:\n  prod:\n    api_key: " + s + "\n",
+		"acme:\n  url: https://acme.example.net/v2\n  token: " + s + "\n",
+		"\"acme\": {\n  \"region\": \"eu\",\n  \"token\": \"" + s + "\"\n",
+		"const client = new Acme({\n  token: '" + s + "',\n",
+		"# Acme credentials\napi_key = " + s + "\n",
+		"  // acme, production\n  region: 'eu',\n  token: '" + s + "',\n",
+	} {
+		if got := findings(t, d, "settings.txt", text); len(got) != 1 || got[0] != "acme-short-key="+s+" ()" {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+	for _, text := range []string{
+		"acme keyword is far from the key in this text\n key = '" + s + "'\n",
+		"[INFO] Sending request to the acme API\n[DEBUG] Using Key=" + s + "\n",
+		"# acme\nSee the wiki for the rest.\napi_key = " + s + "\n",
+		"acme worker started\n[INFO] loading settings\napi_key: " + s + "\n",
+		"[DEBUG] acme api processing\n[INFO] Sending request to the API\n[DEBUG] Using Key=" + s,
+	} {
+		if got := findings(t, d, "settings.txt", text); len(got) > 0 {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+}
+
 // TestAssignmentMatchText checks that the match of a rule stated by names
 // is the assignment, not the lines between the service's name and it.
 func TestAssignmentMatchText(t *testing.T) {
@@ -481,6 +530,8 @@ func TestMentionedValues(t *testing.T) {
 		"dashed longer token":  "acme-token-" + s + "-abc",
 		"dashed word inside":   "acme-keyword-" + s,
 		"dotted url path":      "acme key docs: https://acme.example/api.key." + s,
+		"vendor two above":     "[DEBUG] acme api processing\n[INFO] Sending request to the API\n[DEBUG] Using Key=" + s,
+		"vendor two above, =":  "acme client starting\nloading settings now\napi_key = " + s,
 	} {
 		if got := findings(t, d, "notes.txt", text); len(got) > 0 {
 			t.Errorf("%s: %q: got %q", name, text, got)
