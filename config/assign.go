@@ -103,7 +103,8 @@ const (
 	keyClose = `[\x60'"\\\]]{0,4}`
 	// operators join a name, with its closing quotes, and its value, except
 	// white space alone: = := ::= :::= ?= ??= += .= ||= => -> : || ?? (Make,
-	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers); XML element text, on
+	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers), <- <<- (R, F#, OCaml's
+	// mutable fields); XML element text, on
 	// the same line or the next; the value attribute after the name's
 	// (key="AcmeKey" value="..."); a Terraform variable's default
 	// (variable "acme_token" {, default = "..." on that line or the next);
@@ -111,7 +112,7 @@ const (
 	// The comma of setProperty("X", "v") and
 	// CSV is in comma.
 	operators = `(?:` +
-		`[ \t]*(?:=|:=|::=|:::=|\?=|\?\?=|\+=|\.=|\|\|=|=>|->|:|\|\||\?\?)[ \t]*` +
+		`[ \t]*(?:=|:=|::=|:::=|\?=|\?\?=|\+=|\.=|\|\|=|=>|->|<<?-|:|\|\||\?\?)[ \t]*` +
 		`|>[ \t]*(?:\n[ \t]*)?` +
 		`|[ \t]+(?i:value|content|default|defaultvalue|val)[ \t]*=[ \t]*` +
 		`|[ \t]*\{[ \t]*(?:\n[ \t]*)?(?i:default)[ \t]*=[ \t]*` +
@@ -145,9 +146,10 @@ const (
 	// flagOrEnv is what must come before a name whose unquoted value
 	// follows it after white space alone: a command-line flag's dashes, a
 	// Dockerfile's ENV, or a shell command that sets a variable so: csh's
-	// setenv, Windows' setx, fish's set with its scope flags (set -gx).
-	// Elsewhere "password protects" is prose.
-	flagOrEnv = `(?:\B-[\w-]*?|(?i:\bENV|\bsetenv|\bsetx|\bset(?:[ \t]+-[a-zA-Z]+)+)[ \t]+[\w.-]*?)`
+	// setenv, Windows' setx, fish's set with its scope flags (set -gx); or
+	// a C preprocessor's #define (#define ACME_KEY "...", @"..." in
+	// Objective-C). Elsewhere "password protects" is prose.
+	flagOrEnv = `(?:\B-[\w-]*?|(?i:\bENV|\bsetenv|\bsetx|\bset(?:[ \t]+-[a-zA-Z]+)+|#[ \t]*define)[ \t]+[\w.-]*?)`
 	// scheme is an authorization scheme before a value: Bearer, token,
 	// Basic.
 	scheme = `(?:(?i:bearer|token|basic)[ \t]+)?`
@@ -212,14 +214,17 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		// only after a quoted name: "X", "v" is setProperty, x, "v" an
 		// argument list. The value ends with the quote it began with.
 		join = `(?:` + keyClose + operators + `|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
-		quoted := `[rRbBuUfF@]{0,2}\\{0,2}(?:"` + scheme + v + `\\{0,2}"|'` + scheme + `(?P<secret2>` + value + `)\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
+		// A literal may hold the quotes of the language it is written
+		// for: Gradle's buildConfigField("String", "ACME_KEY",
+		// "\"...\"") (""..."" once the escapes are read), '"..."'.
+		quoted := `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?")?` + scheme + v + `\\{0,2}"|'"?` + scheme + `(?P<secret2>` + value + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
 		// The literal first ("..." == password): its own groups, since a
 		// regex names each group once; only in a condition (after "(",
 		// if, and, or, && or ||), so that not every string literal starts
 		// a match of the regex (that cost 4% of a scan's time).
 		before := `(?:\(|\bif|&&|\|\||\band|\bor)[ \t]*[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + value + `)"|'(?P<secret5>` + value + `)'|\x60(?P<secret6>` + value + `)\x60)`
 		re := `(?:(?:` + name + `(?:` + join + `|` + keyClose + compare + `)|` + flagOrEnv + name2 + keyClose + spaced + `)` + quoted +
-			`|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(value, name2) + `)`
+			`|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(value, name2) + `|` + command(value, name2) + `|` + cArray(value, name) + `)`
 		if alone {
 			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?P<secret11>` + value + `)\\{0,2}"|'(?P<secret12>` + value + `)\\{0,2}'|\x60(?P<secret13>` + value + `)\x60))`
 		}
@@ -233,7 +238,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		}
 		return re
 	}
-	assigned := `(?:` + valueFirst(value, name2) + `|` + name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `)` + quoteOpen + `)` + scheme + v + valueClose + `)`
+	assigned := `(?:` + valueFirst(value, name2) + `|` + command(value, name2) + `|` + cArray(value, name) + `|` + name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `)` + quoteOpen + `)` + scheme + v + valueClose + `)`
 	if alone {
 		assigned = `(?:` + assigned + `|` + aloneName(n) + `(?:` + quoteOpen + `)?(?P<secret11>` + value + `)` + valueClose + `)`
 	}
@@ -241,6 +246,26 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		return assigned
 	}
 	return `(?:` + assigned + `|` + mention(n, `(?:`+strings.Join(words, "|")+`)`, value) + `)`
+}
+
+// command returns the form of a name that begins a line and takes its
+// value as a command's argument, with white space alone between them:
+// Groovy and Gradle (password 'x' in a credentials block), Tcl (set
+// password "x"), Ruby DSLs (Chef's password "x"). The value is a string
+// literal that ends the line (a ";", "," or ")" may follow): secret "x" {
+// opens a block, and a line of prose goes on after its quote. Its groups
+// are its own (secret41, name42...), since a regex names each group once.
+func command(value, name2 string) string {
+	return `(?m:^)[ \t]*(?i:set[ \t]+)?` + ident + renameGroups(name2, 40) + `[ \t]+(?:"(?P<secret41>` + value + `)"|'(?P<secret42>` + value + `)')[ \t]*[;,)]?[ \t]*(?:\n|$)`
+}
+
+// cArray returns the form of a C or C++ array initialised with a string
+// literal: char acmeKey[] = "...", static const char ACME_KEY[41] =
+// "...", wchar_t acmeKey[] = L"...". Only a double-quoted value: in C a
+// single quote opens a character. Its groups are its own (secret51,
+// name51...), since a regex names each group once.
+func cArray(value, name string) string {
+	return renameGroups(name, 50) + `\[\w*\][ \t]*=[ \t]*(?:L|u8?|U)?"(?P<secret51>` + value + `)"`
 }
 
 // valueFirst returns the form of an XML element that holds a name and its

@@ -80,6 +80,19 @@ var assignSyntaxes = []struct {
 		return "private static final String " + n.upper + ` = "` + v + "\";\n"
 	}},
 	{"kotlin", "App.kt", func(n synNames, v string) string { return "val " + n.camel + ` = "` + v + "\"\n" }},
+	{"gradle buildConfigField", "build.gradle", func(n synNames, v string) string {
+		return "buildConfigField \"String\", \"" + n.upper + `", "\"` + v + "\\\"\"\n"
+	}},
+	{"gradle command", "build.gradle", func(n synNames, v string) string {
+		return "credentials {\n    username 'deploy'\n    " + n.camel + " '" + v + "'\n}\n"
+	}},
+	{"c #define", "config.h", func(n synNames, v string) string { return "#define " + n.upper + ` "` + v + "\"\n" }},
+	{"objective-c #define", "Config.h", func(n synNames, v string) string { return "#define " + n.upper + ` @"` + v + "\"\n" }},
+	{"c array", "config.c", func(n synNames, v string) string {
+		return "static const char " + n.snake + `[] = "` + v + "\";\n"
+	}},
+	{"tcl set", "deploy.tcl", func(n synNames, v string) string { return "set " + n.snake + ` "` + v + "\"\n" }},
+	{"r <-", "deploy.R", func(n synNames, v string) string { return n.snake + ` <- "` + v + "\"\n" }},
 	{"c#", "App.cs", func(n synNames, v string) string { return "private const string " + n.pascal + ` = "` + v + "\";\n" }},
 	{"c# property", "App.cs", func(n synNames, v string) string {
 		return "public string " + n.pascal + ` { get; set; } = "` + v + "\";\n"
@@ -301,6 +314,10 @@ func hardNegatives() []secretText {
 		{"documentation URLs", "setup.md", "password: https://docs.example.com/app/passwords\nACME_API_TOKEN=https://acme.example.com/docs/api-tokens\nsecret_key: https://developer.example.org/docs/authentication#secret-keys\n", ""},
 		{"c# properties", "Options.cs", "public string Password { get; set; } = DefaultPassword;\npublic string ApiToken { get; set; } = string.Empty;\npublic string ClientSecret { get; init; } = null!;\npublic string Token { get; private set; } = \"\";\n", ""},
 		{"fish", "config.fish", "set -gx EDITOR vim\nset -e GITHUB_TOKEN\nset -gx GITHUB_TOKEN (cat ~/.config/gh/token)\nset -gx API_TOKEN $API_TOKEN_FROM_VAULT\nset -x PASSWORD_STORE_DIR ~/.password-store\n", ""},
+		// A name before a literal that does not end the line opens a
+		// block or is prose; a single quote after a C array's "=" is not a
+		// string.
+		{"not a command's argument", "vault.hcl", "secret \"" + v + "\" {\n  path = \"kv\"\n}\nthe password \"" + v + "\" was rotated\nchar db_pass[] = '" + v + "';\n", ""},
 		{"cmd setx", "env.bat", "setx API_TOKEN %TOKEN%\nsetx PASSWORD_FILE C:\\secrets\\pw.txt\nsetx /M DB_PASSWORD \"%DB_PASSWORD%\"\n", ""},
 		// Escapes of letters beyond ASCII are words in another language
 		// (Python's json writes them so).
