@@ -134,6 +134,11 @@ const (
 	// ("ACME_KEY\n    = \"...\""). Only a quoted value: an unquoted one
 	// there is a nested key or the next statement.
 	nextLine = `[ \t]*(?:(?:=|:|=>|\|\||\?\?|\{)[ \t]*\n|\n[ \t]*(?:=|:=))[ \t]*`
+	// prose joins a name and a string literal in a sentence or a Python
+	// identity test: the password is 'x', the default token was "x",
+	// password is "x". Only for quoted values: "the password is stored"
+	// is prose about it.
+	prose = `[ \t]+(?i:is|was)[ \t]+`
 	// quotedClose ends a quoted name (before a comma).
 	quotedClose = `\\{0,2}[\x60'"]`
 	// typed is a type between a bare name and "=": "acmeKey: str =", "var
@@ -213,7 +218,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		// White space alone only after a flag or ENV, as below; a comma
 		// only after a quoted name: "X", "v" is setProperty, x, "v" an
 		// argument list. The value ends with the quote it began with.
-		join = `(?:` + keyClose + operators + `|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
+		join = `(?:` + keyClose + operators + `|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `|` + keyClose + prose + `)`
 		// A literal may hold the quotes of the language it is written
 		// for: Gradle's buildConfigField("String", "ACME_KEY",
 		// "\"...\"") (""..."" once the escapes are read), '"..."'.
@@ -238,7 +243,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		}
 		return re
 	}
-	assigned := `(?:` + valueFirst(value, name2) + `|` + command(value, name2) + `|` + cArray(value, name) + `|` + name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `)` + quoteOpen + `)` + scheme + v + valueClose + `)`
+	assigned := `(?:` + valueFirst(value, name2) + `|` + command(value, name2) + `|` + cArray(value, name) + `|` + name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `|` + prose + `)` + quoteOpen + `)` + scheme + v + valueClose + `)`
 	if alone {
 		assigned = `(?:` + assigned + `|` + aloneName(n) + `(?:` + quoteOpen + `)?(?P<secret11>` + value + `)` + valueClose + `)`
 	}

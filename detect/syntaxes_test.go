@@ -92,6 +92,7 @@ var assignSyntaxes = []struct {
 		return "static const char " + n.snake + `[] = "` + v + "\";\n"
 	}},
 	{"tcl set", "deploy.tcl", func(n synNames, v string) string { return "set " + n.snake + ` "` + v + "\"\n" }},
+	{"prose", "README.md", func(n synNames, v string) string { return "The " + n.snake + " is '" + v + "'.\n" }},
 	{"r <-", "deploy.R", func(n synNames, v string) string { return n.snake + ` <- "` + v + "\"\n" }},
 	{"c#", "App.cs", func(n synNames, v string) string { return "private const string " + n.pascal + ` = "` + v + "\";\n" }},
 	{"c# property", "App.cs", func(n synNames, v string) string {
