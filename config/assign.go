@@ -108,7 +108,10 @@ const (
 	// the same line or the next; the value attribute after the name's
 	// (key="AcmeKey" value="..."); a Terraform variable's default
 	// (variable "acme_token" {, default = "..." on that line or the next);
-	// a C# property's initializer (AcmeToken { get; set; } = "...").
+	// a C# property's initializer (AcmeToken { get; set; } = "..."); the
+	// value of a name/value pair, after a comma or on the next line
+	// (Kubernetes' env list "- name: ACME_TOKEN\n  value: ...", ECS's and
+	// ARM's {"name": "ACME_TOKEN", "value": "..."}).
 	// The comma of setProperty("X", "v") and
 	// CSV is in comma.
 	operators = `(?:` +
@@ -117,6 +120,7 @@ const (
 		`|[ \t]+(?i:value|content|default|defaultvalue|val)[ \t]*=[ \t]*` +
 		`|[ \t]*\{[ \t]*(?:\n[ \t]*)?(?i:default)[ \t]*=[ \t]*` +
 		`|[ \t]*\{[ \t]*(?:get|set|init)\b[^}\n]*\}[ \t]*=[ \t]*` +
+		`|[ \t]*(?:,[ \t]*|\n[ \t]*(?:-[ \t]+)?)["']?(?i:value)["']?[ \t]*[:=][ \t]*` +
 		`)`
 	comma = `[ \t]*,[ \t]*`
 	// compare joins a name and a string literal it is compared with, in
@@ -142,8 +146,9 @@ const (
 	// quotedClose ends a quoted name (before a comma).
 	quotedClose = `\\{0,2}[\x60'"]`
 	// typed is a type between a bare name and "=": "acmeKey: str =", "var
-	// acmeKey string =". Not after a quote: key="x" class="y" is markup.
-	typed = `(?:[ \t]*:[ \t]*[\w.\[\]|<>?]+[ \t]*=[ \t]*|[ \t]+[\w.\[\]*]+[ \t]*=[ \t]*)`
+	// acmeKey string =", "Dim acmeKey As String =" (Visual Basic). Not
+	// after a quote: key="x" class="y" is markup.
+	typed = `(?:[ \t]*:[ \t]*[\w.\[\]|<>?]+[ \t]*=[ \t]*|[ \t]+[\w.\[\]*]+[ \t]*=[ \t]*|[ \t]+(?i:as)[ \t]+[\w.]+(?:\(\))?[ \t]*=[ \t]*)`
 	// spaced is white space alone between a name and its value: ENV NAME
 	// value, --acme-token value; or a dash in prose and lists: "Acme
 	// token - value".
@@ -229,7 +234,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		// a match of the regex (that cost 4% of a scan's time).
 		before := `(?:\(|\bif|&&|\|\||\band|\bor)[ \t]*[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + value + `)"|'(?P<secret5>` + value + `)'|\x60(?P<secret6>` + value + `)\x60)`
 		re := `(?:(?:` + name + `(?:` + join + `|` + keyClose + compare + `)|` + flagOrEnv + name2 + keyClose + spaced + `)` + quoted +
-			`|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(value, name2) + `|` + command(value, name2) + `|` + cArray(value, name) + `)`
+			`|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(value, name2) + `|` + command(value, name2) + `|` + cArray(value, name) + `|` + setter(value, name2) + `)`
 		if alone {
 			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?P<secret11>` + value + `)\\{0,2}"|'(?P<secret12>` + value + `)\\{0,2}'|\x60(?P<secret13>` + value + `)\x60))`
 		}
@@ -243,7 +248,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		}
 		return re
 	}
-	assigned := `(?:` + valueFirst(value, name2) + `|` + command(value, name2) + `|` + cArray(value, name) + `|` + name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `|` + prose + `)` + quoteOpen + `)` + scheme + v + valueClose + `)`
+	assigned := `(?:` + valueFirst(value, name2) + `|` + command(value, name2) + `|` + cArray(value, name) + `|` + setter(value, name2) + `|` + name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `|` + prose + `)` + quoteOpen + `)` + scheme + v + valueClose + `)`
 	if alone {
 		assigned = `(?:` + assigned + `|` + aloneName(n) + `(?:` + quoteOpen + `)?(?P<secret11>` + value + `)` + valueClose + `)`
 	}
@@ -262,6 +267,18 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 // are its own (secret41, name42...), since a regex names each group once.
 func command(value, name2 string) string {
 	return `(?m:^)[ \t]*(?i:set[ \t]+)?` + ident + renameGroups(name2, 40) + `[ \t]+(?:"(?P<secret41>` + value + `)"|'(?P<secret42>` + value + `)')[ \t]*[;,)]?[ \t]*(?:\n|$)`
+}
+
+// setter returns the form of a setter or a builder's method named for a
+// secret and given it as its one argument: setAcmeToken("..."),
+// set_acme_token('...'), withAcmeToken("..."), .acmeToken("...") (Java
+// and Kotlin builders, Spring's DataSourceBuilder.password("...")), not
+// a getter's or a check's (getPassword("db.password"),
+// checkPassword("...")). Its
+// groups are its own (secret61, name62...), since a regex names each group
+// once.
+func setter(value, name2 string) string {
+	return `(?:\.[ \t]*|\b(?:set|with|Set|With)(?:_[a-z0-9_]*?|[A-Z][A-Za-z0-9]*?)?)` + renameGroups(name2, 60) + `[ \t]*\([ \t]*(?:"(?P<secret61>` + value + `)"|'(?P<secret62>` + value + `)')[ \t]*\)`
 }
 
 // cArray returns the form of a C or C++ array initialised with a string

@@ -92,6 +92,15 @@ var assignSyntaxes = []struct {
 		return "static const char " + n.snake + `[] = "` + v + "\";\n"
 	}},
 	{"tcl set", "deploy.tcl", func(n synNames, v string) string { return "set " + n.snake + ` "` + v + "\"\n" }},
+	{"visual basic Dim As", "Module1.vb", func(n synNames, v string) string { return "Dim " + n.pascal + ` As String = "` + v + "\"\n" }},
+	{"java setter", "App.java", func(n synNames, v string) string { return "config.set" + n.pascal + `("` + v + "\");\n" }},
+	{"ruby set_", "app.rb", func(n synNames, v string) string { return "client.set_" + n.snake + "('" + v + "')\n" }},
+	{"kubernetes env", "deployment.yaml", func(n synNames, v string) string {
+		return "containers:\n  - name: app\n    env:\n      - name: " + n.upper + "\n        value: \"" + v + "\"\n"
+	}},
+	{"ecs name/value", "task-definition.json", func(n synNames, v string) string {
+		return `{"environment": [{"name": "` + n.upper + `", "value": "` + v + "\"}]}\n"
+	}},
 	{"prose", "README.md", func(n synNames, v string) string { return "The " + n.snake + " is '" + v + "'.\n" }},
 	{"r <-", "deploy.R", func(n synNames, v string) string { return n.snake + ` <- "` + v + "\"\n" }},
 	{"c#", "App.cs", func(n synNames, v string) string { return "private const string " + n.pascal + ` = "` + v + "\";\n" }},
@@ -322,6 +331,9 @@ func hardNegatives() []secretText {
 		// block or is prose; a single quote after a C array's "=" is not a
 		// string.
 		{"not a command's argument", "vault.hcl", "secret \"" + v + "\" {\n  path = \"kv\"\n}\nthe password \"" + v + "\" was rotated\nchar db_pass[] = '" + v + "';\n", ""},
+		// A getter's or a check's argument is a lookup key or a value
+		// under test, not a secret.
+		{"getters and checks", "Auth.java", "String p = config.getPassword(\"" + v + "\");\nif (!user.checkPassword(\"" + v + "\")) {}\nvalueFrom:\n  - name: API_TOKEN\n    valueFrom: " + v + "\n", ""},
 		{"cmd setx", "env.bat", "setx API_TOKEN %TOKEN%\nsetx PASSWORD_FILE C:\\secrets\\pw.txt\nsetx /M DB_PASSWORD \"%DB_PASSWORD%\"\n", ""},
 		// Escapes of letters beyond ASCII are words in another language
 		// (Python's json writes them so).
