@@ -156,10 +156,14 @@ const (
 	// flagOrEnv is what must come before a name whose unquoted value
 	// follows it after white space alone: a command-line flag's dashes, a
 	// Dockerfile's ENV, or a shell command that sets a variable so: csh's
-	// setenv, Windows' setx, fish's set with its scope flags (set -gx); or
-	// a C preprocessor's #define (#define ACME_KEY "...", @"..." in
-	// Objective-C). Elsewhere "password protects" is prose.
-	flagOrEnv = `(?:\B-[\w-]*?|(?i:\bENV|\bsetenv|\bsetx|\bset(?:[ \t]+-[a-zA-Z]+)+|#[ \t]*define)[ \t]+[\w.-]*?)`
+	// setenv, Windows' setx, fish's set with its scope flags (set -gx).
+	// Elsewhere "password protects" is prose.
+	flagOrEnv = `(?:\B-[\w-]*?|(?i:\bENV|\bsetenv|\bsetx|\bset(?:[ \t]+-[a-zA-Z]+)+)[ \t]+[\w.-]*?)`
+	// define is a C preprocessor's #define before a name whose quoted
+	// value follows it after white space (#define ACME_KEY "...", @"..."
+	// in Objective-C). Not an unquoted one: #define ACME_KEY other_macro
+	// names code.
+	define = `#[ \t]*define[ \t]+[\w.-]*?`
 	// scheme is an authorization scheme before a value: Bearer, token,
 	// Basic.
 	scheme = `(?:(?i:bearer|token|basic)[ \t]+)?`
@@ -233,7 +237,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		// if, and, or, && or ||), so that not every string literal starts
 		// a match of the regex (that cost 4% of a scan's time).
 		before := `(?:\(|\bif|&&|\|\||\band|\bor)[ \t]*[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + value + `)"|'(?P<secret5>` + value + `)'|\x60(?P<secret6>` + value + `)\x60)`
-		re := `(?:(?:` + name + `(?:` + join + `|` + keyClose + compare + `)|` + flagOrEnv + name2 + keyClose + spaced + `)` + quoted +
+		re := `(?:(?:` + name + `(?:` + join + `|` + keyClose + compare + `)|(?:` + flagOrEnv + `|` + define + `)` + name2 + keyClose + spaced + `)` + quoted +
 			`|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(value, name2) + `|` + command(value, name2) + `|` + cArray(value, name) + `|` + setter(value, name2) + `)`
 		if alone {
 			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?P<secret11>` + value + `)\\{0,2}"|'(?P<secret12>` + value + `)\\{0,2}'|\x60(?P<secret13>` + value + `)\x60))`

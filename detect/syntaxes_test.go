@@ -331,6 +331,8 @@ func hardNegatives() []secretText {
 		// block or is prose; a single quote after a C array's "=" is not a
 		// string.
 		{"not a command's argument", "vault.hcl", "secret \"" + v + "\" {\n  path = \"kv\"\n}\nthe password \"" + v + "\" was rotated\nchar db_pass[] = '" + v + "';\n", ""},
+		// A macro defined as another names code.
+		{"#define of a macro", "module.c", "#define __pyx_n_s_api_key __pyx_mstate_global->__pyx_n_s_api_key\n#define DB_PASSWORD_LEN 64\n", ""},
 		// A getter's or a check's argument is a lookup key or a value
 		// under test, not a secret.
 		{"getters and checks", "Auth.java", "String p = config.getPassword(\"" + v + "\");\nif (!user.checkPassword(\"" + v + "\")) {}\nvalueFrom:\n  - name: API_TOKEN\n    valueFrom: " + v + "\n", ""},
