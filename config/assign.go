@@ -103,25 +103,32 @@ const (
 	keyClose = `[\x60'"\\\]]{0,4}`
 	// operators join a name, with its closing quotes, and its value, except
 	// white space alone: = := ::= :::= ?= ??= += .= ||= => -> : || ?? (Make,
-	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers), <- <<- (R, F#, OCaml's
-	// mutable fields); XML element text, on
+	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers); XML element text, on
 	// the same line or the next; the value attribute after the name's
 	// (key="AcmeKey" value="..."); a Terraform variable's default
 	// (variable "acme_token" {, default = "..." on that line or the next);
-	// a C# property's initializer (AcmeToken { get; set; } = "..."); the
-	// value of a name/value pair, after a comma or on the next line
-	// (Kubernetes' env list "- name: ACME_TOKEN\n  value: ...", ECS's and
-	// ARM's {"name": "ACME_TOKEN", "value": "..."}).
+	// a C# property's initializer (AcmeToken { get; set; } = "...").
 	// The comma of setProperty("X", "v") and
 	// CSV is in comma.
 	operators = `(?:` +
-		`[ \t]*(?:=|:=|::=|:::=|\?=|\?\?=|\+=|\.=|\|\|=|=>|->|<<?-|:|\|\||\?\?)[ \t]*` +
+		`[ \t]*(?:=|:=|::=|:::=|\?=|\?\?=|\+=|\.=|\|\|=|=>|->|:|\|\||\?\?)[ \t]*` +
 		`|>[ \t]*(?:\n[ \t]*)?` +
 		`|[ \t]+(?i:value|content|default|defaultvalue|val)[ \t]*=[ \t]*` +
 		`|[ \t]*\{[ \t]*(?:\n[ \t]*)?(?i:default)[ \t]*=[ \t]*` +
 		`|[ \t]*\{[ \t]*(?:get|set|init)\b[^}\n]*\}[ \t]*=[ \t]*` +
-		`|[ \t]*(?:,[ \t]*|\n[ \t]*(?:-[ \t]+)?)["']?(?i:value)["']?[ \t]*[:=][ \t]*` +
 		`)`
+	// genericOps are the joins only a rule that asks for quoted or
+	// unquoted values takes (the generic rules: a name that says secret,
+	// in any service's name), since every piece of the template costs each
+	// of the hundreds of rules stated by names a share of its speed: <-
+	// and <<- (R, F#, OCaml's mutable fields); the value of a name/value
+	// pair, after a comma or on the next line (Kubernetes' env list "-
+	// name: ACME_TOKEN\n  value: ...", ECS's and ARM's {"name":
+	// "ACME_TOKEN", "value": "..."}); Visual Basic's "Dim acmeKey As
+	// String =".
+	genericOps = `(?:[ \t]*<<?-[ \t]*` +
+		`|[ \t]*(?:,[ \t]*|\n[ \t]*(?:-[ \t]+)?)["']?(?i:value)["']?[ \t]*[:=][ \t]*` +
+		`|[ \t]+(?i:as)[ \t]+[\w.]+(?:\(\))?[ \t]*=[ \t]*)`
 	comma = `[ \t]*,[ \t]*`
 	// compare joins a name and a string literal it is compared with, in
 	// either order: password == "...", "..." !== apiKey (a hard-coded
@@ -146,9 +153,8 @@ const (
 	// quotedClose ends a quoted name (before a comma).
 	quotedClose = `\\{0,2}[\x60'"]`
 	// typed is a type between a bare name and "=": "acmeKey: str =", "var
-	// acmeKey string =", "Dim acmeKey As String =" (Visual Basic). Not
-	// after a quote: key="x" class="y" is markup.
-	typed = `(?:[ \t]*:[ \t]*[\w.\[\]|<>?]+[ \t]*=[ \t]*|[ \t]+[\w.\[\]*]+[ \t]*=[ \t]*|[ \t]+(?i:as)[ \t]+[\w.]+(?:\(\))?[ \t]*=[ \t]*)`
+	// acmeKey string =". Not after a quote: key="x" class="y" is markup.
+	typed = `(?:[ \t]*:[ \t]*[\w.\[\]|<>?]+[ \t]*=[ \t]*|[ \t]+[\w.\[\]*]+[ \t]*=[ \t]*)`
 	// spaced is white space alone between a name and its value: ENV NAME
 	// value, --acme-token value; or a dash in prose and lists: "Acme
 	// token - value".
@@ -227,7 +233,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		// White space alone only after a flag or ENV, as below; a comma
 		// only after a quoted name: "X", "v" is setProperty, x, "v" an
 		// argument list. The value ends with the quote it began with.
-		join = `(?:` + keyClose + operators + `|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `|` + keyClose + prose + `)`
+		join = `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `|` + prose + `)|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
 		// A literal may hold the quotes of the language it is written
 		// for: Gradle's buildConfigField("String", "ACME_KEY",
 		// "\"...\"") (""..."" once the escapes are read), '"..."'.
@@ -245,14 +251,14 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		return re
 	case QuoteNone:
 		// No comma: "X", y is an argument list, not an assignment.
-		join = `(?:` + keyClose + operators + `|` + typed + `)`
+		join = `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `)|` + typed + `)`
 		re := `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose
 		if alone {
 			re = `(?:` + re + `|` + aloneName(n) + `(?P<secret11>` + value + `)` + valueClose + `)`
 		}
 		return re
 	}
-	assigned := `(?:` + valueFirst(value, name2) + `|` + command(value, name2) + `|` + cArray(value, name) + `|` + setter(value, name2) + `|` + name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `|` + prose + `)` + quoteOpen + `)` + scheme + v + valueClose + `)`
+	assigned := `(?:` + valueFirst(value, name2) + `|` + name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `)` + quoteOpen + `)` + scheme + v + valueClose + `)`
 	if alone {
 		assigned = `(?:` + assigned + `|` + aloneName(n) + `(?:` + quoteOpen + `)?(?P<secret11>` + value + `)` + valueClose + `)`
 	}

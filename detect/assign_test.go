@@ -67,7 +67,6 @@ func TestAssignmentSyntaxes(t *testing.T) {
 		"go short":          `acmeToken := "` + s + `"`,
 		"go backticks":      "acmeToken := `" + s + "`",
 		"java":              `String acmeToken = "` + s + `";`,
-		"java builder":      "Client.builder()\n    .acmeToken(\"" + s + "\")\n    .build();",
 		"kotlin typed":      `val acmeToken: String = "` + s + `"`,
 		"php concat":        `$acmeToken .= "` + s + `";`,
 		"php define":        `define('ACME_API_KEY', '` + s + `');`,

@@ -245,6 +245,7 @@ func commandLines() []secretText {
 		{"psexec -p", "run.bat", `psexec \\srv01 -u CORP\svc -p ` + p + " cmd.exe\n", p},
 		{"net use", "run.bat", `net use Z: \\fs01\share ` + p + ` /user:CORP\svc` + "\n", p},
 		{"net use, user first", "run.bat", `net use Z: \\fs01\share /user:CORP\svc ` + p + "\n", p},
+		{"java builder", "App.java", "DataSource ds = DataSourceBuilder.create()\n    .url(url)\n    .password(\"" + p + "\")\n    .build();\n", p},
 		{"SQL IDENTIFIED BY", "init.sql", "CREATE USER 'app'@'%' IDENTIFIED BY " + singleQuoted(p) + ";\n", p},
 		{"SQL PASSWORD", "init.sql", "CREATE ROLE app WITH LOGIN PASSWORD " + singleQuoted(p) + ";\n", p},
 		{"SQL WITH PASSWORD =", "init.sql", "CREATE LOGIN app WITH PASSWORD = " + singleQuoted(p) + ", CHECK_POLICY = OFF;\n", p},
