@@ -137,6 +137,18 @@ const (
 		`|[ \t]*\{[ \t]*(?:\n[ \t]*)?(?i:default)[ \t]*=[ \t]*` +
 		`|[ \t]*\{[ \t]*(?:get|set|init)\b[^}\n]*\}[ \t]*=[ \t]*` +
 		`)`
+	// genericOps are the joins only a rule that asks for quoted or
+	// unquoted values takes (the generic rules: a name that says secret,
+	// in any service's name), since every piece of the template costs each
+	// of the hundreds of rules stated by names a share of its speed: <-
+	// and <<- (R, F#, OCaml's mutable fields); the value of a name/value
+	// pair, after a comma or on the next line (Kubernetes' env list "-
+	// name: ACME_TOKEN\n  value: ...", ECS's and ARM's {"name":
+	// "ACME_TOKEN", "value": "..."}); Visual Basic's "Dim acmeKey As
+	// String =".
+	genericOps = `(?:[ \t]*<<?-[ \t]*` +
+		`|[ \t]*(?:,[ \t]*|\n[ \t]*(?:-[ \t]+)?)["']?(?i:value)["']?[ \t]*[:=][ \t]*` +
+		`|[ \t]+(?i:as)[ \t]+[\w.]+(?:\(\))?[ \t]*=[ \t]*)`
 	comma = `[ \t]*,[ \t]*`
 	// compare joins a name and a string literal it is compared with, in
 	// either order: password == "...", "..." !== apiKey (a hard-coded
@@ -153,6 +165,11 @@ const (
 	// ("ACME_KEY\n    = \"...\""). Only a quoted value: an unquoted one
 	// there is a nested key or the next statement.
 	nextLine = `[ \t]*(?:(?:=|:|=>|\|\||\?\?|\{)[ \t]*\n|\n[ \t]*(?:=|:=))[ \t]*`
+	// prose joins a name and a string literal in a sentence or a Python
+	// identity test: the password is 'x', the default token was "x",
+	// password is "x". Only for quoted values: "the password is stored"
+	// is prose about it.
+	prose = `[ \t]+(?i:is|was)[ \t]+`
 	// quotedClose ends a quoted name (before a comma).
 	quotedClose = `\\{0,2}[\x60'"]`
 	// typed is a type between a bare name and "=": "acmeKey: str =", "var
@@ -168,6 +185,11 @@ const (
 	// setenv, Windows' setx, fish's set with its scope flags (set -gx).
 	// Elsewhere "password protects" is prose.
 	flagOrEnv = `(?:\B-[\w-]*?|(?i:\bENV|\bsetenv|\bsetx|\bset(?:[ \t]+-[a-zA-Z]+)+)[ \t]+[\w.-]*?)`
+	// define is a C preprocessor's #define before a name whose quoted
+	// value follows it after white space (#define ACME_KEY "...", @"..."
+	// in Objective-C). Not an unquoted one: #define ACME_KEY other_macro
+	// names code.
+	define = `#[ \t]*define[ \t]+[\w.-]*?`
 	// scheme is an authorization scheme before a value: Bearer, token,
 	// Basic.
 	scheme = `(?:(?i:bearer|token|basic)[ \t]+)?`
@@ -232,22 +254,25 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		// White space alone only after a flag or ENV, as below; a comma
 		// only after a quoted name: "X", "v" is setProperty, x, "v" an
 		// argument list. The value ends with the quote it began with.
-		join = `(?:` + keyClose + operators + `|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
-		quoted := `[rRbBuUfF@]{0,2}\\{0,2}(?:"` + scheme + v + `\\{0,2}"|'` + scheme + `(?P<secret2>` + value + `)\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
+		join = `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `|` + prose + `)|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
+		// A literal may hold the quotes of the language it is written
+		// for: Gradle's buildConfigField("String", "ACME_KEY",
+		// "\"...\"") (""..."" once the escapes are read), '"..."'.
+		quoted := `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?")?` + scheme + v + `\\{0,2}"|'"?` + scheme + `(?P<secret2>` + value + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
 		// The literal first ("..." == password): its own groups, since a
 		// regex names each group once; only in a condition (after "(",
 		// if, and, or, && or ||), so that not every string literal starts
 		// a match of the regex (that cost 4% of a scan's time).
 		before := `(?:\(|\bif|&&|\|\||\band|\bor)[ \t]*[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + value + `)"|'(?P<secret5>` + value + `)'|\x60(?P<secret6>` + value + `)\x60)`
-		re := `(?:(?:` + name + `(?:` + join + `|` + keyClose + compare + `)|` + flagOrEnv + name2 + keyClose + spaced + `)` + quoted +
-			`|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(value, name2) + `)`
+		re := `(?:(?:` + name + `(?:` + join + `|` + keyClose + compare + `)|(?:` + flagOrEnv + `|` + define + `)` + name2 + keyClose + spaced + `)` + quoted +
+			`|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(value, name2) + `|` + command(value, name2) + `|` + cArray(value, name) + `|` + setter(value, name2) + `)`
 		if alone {
 			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?P<secret11>` + value + `)\\{0,2}"|'(?P<secret12>` + value + `)\\{0,2}'|\x60(?P<secret13>` + value + `)\x60))`
 		}
 		return re
 	case QuoteNone:
 		// No comma: "X", y is an argument list, not an assignment.
-		join = `(?:` + keyClose + operators + `|` + typed + `)`
+		join = `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `)|` + typed + `)`
 		re := `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose
 		if alone {
 			re = `(?:` + re + `|` + aloneName(n) + `(?P<secret11>` + value + `)` + valueClose + `)`
@@ -270,6 +295,38 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		return assigned
 	}
 	return `(?:` + strings.Join(forms, "|") + `)`
+}
+
+// command returns the form of a name that begins a line and takes its
+// value as a command's argument, with white space alone between them:
+// Groovy and Gradle (password 'x' in a credentials block), Tcl (set
+// password "x"), Ruby DSLs (Chef's password "x"). The value is a string
+// literal that ends the line (a ";", "," or ")" may follow): secret "x" {
+// opens a block, and a line of prose goes on after its quote. Its groups
+// are its own (secret41, name42...), since a regex names each group once.
+func command(value, name2 string) string {
+	return `(?m:^)[ \t]*(?i:set[ \t]+)?` + ident + renameGroups(name2, 40) + `[ \t]+(?:"(?P<secret41>` + value + `)"|'(?P<secret42>` + value + `)')[ \t]*[;,)]?[ \t]*(?:\n|$)`
+}
+
+// setter returns the form of a setter or a builder's method named for a
+// secret and given it as its one argument: setAcmeToken("..."),
+// set_acme_token('...'), withAcmeToken("..."), .acmeToken("...") (Java
+// and Kotlin builders, Spring's DataSourceBuilder.password("...")), not
+// a getter's or a check's (getPassword("db.password"),
+// checkPassword("...")). Its
+// groups are its own (secret61, name62...), since a regex names each group
+// once.
+func setter(value, name2 string) string {
+	return `(?:\.[ \t]*|\b(?:set|with|Set|With)(?:_[a-z0-9_]*?|[A-Z][A-Za-z0-9]*?)?)` + renameGroups(name2, 60) + `[ \t]*\([ \t]*(?:"(?P<secret61>` + value + `)"|'(?P<secret62>` + value + `)')[ \t]*\)`
+}
+
+// cArray returns the form of a C or C++ array initialised with a string
+// literal: char acmeKey[] = "...", static const char ACME_KEY[41] =
+// "...", wchar_t acmeKey[] = L"...". Only a double-quoted value: in C a
+// single quote opens a character. Its groups are its own (secret51,
+// name51...), since a regex names each group once.
+func cArray(value, name string) string {
+	return renameGroups(name, 50) + `\[\w*\][ \t]*=[ \t]*(?:L|u8?|U)?"(?P<secret51>` + value + `)"`
 }
 
 // valueFirst returns the form of an XML element that holds a name and its

@@ -80,6 +80,29 @@ var assignSyntaxes = []struct {
 		return "private static final String " + n.upper + ` = "` + v + "\";\n"
 	}},
 	{"kotlin", "App.kt", func(n synNames, v string) string { return "val " + n.camel + ` = "` + v + "\"\n" }},
+	{"gradle buildConfigField", "build.gradle", func(n synNames, v string) string {
+		return "buildConfigField \"String\", \"" + n.upper + `", "\"` + v + "\\\"\"\n"
+	}},
+	{"gradle command", "build.gradle", func(n synNames, v string) string {
+		return "credentials {\n    username 'deploy'\n    " + n.camel + " '" + v + "'\n}\n"
+	}},
+	{"c #define", "config.h", func(n synNames, v string) string { return "#define " + n.upper + ` "` + v + "\"\n" }},
+	{"objective-c #define", "Config.h", func(n synNames, v string) string { return "#define " + n.upper + ` @"` + v + "\"\n" }},
+	{"c array", "config.c", func(n synNames, v string) string {
+		return "static const char " + n.snake + `[] = "` + v + "\";\n"
+	}},
+	{"tcl set", "deploy.tcl", func(n synNames, v string) string { return "set " + n.snake + ` "` + v + "\"\n" }},
+	{"visual basic Dim As", "Module1.vb", func(n synNames, v string) string { return "Dim " + n.pascal + ` As String = "` + v + "\"\n" }},
+	{"java setter", "App.java", func(n synNames, v string) string { return "config.set" + n.pascal + `("` + v + "\");\n" }},
+	{"ruby set_", "app.rb", func(n synNames, v string) string { return "client.set_" + n.snake + "('" + v + "')\n" }},
+	{"kubernetes env", "deployment.yaml", func(n synNames, v string) string {
+		return "containers:\n  - name: app\n    env:\n      - name: " + n.upper + "\n        value: \"" + v + "\"\n"
+	}},
+	{"ecs name/value", "task-definition.json", func(n synNames, v string) string {
+		return `{"environment": [{"name": "` + n.upper + `", "value": "` + v + "\"}]}\n"
+	}},
+	{"prose", "README.md", func(n synNames, v string) string { return "The " + n.snake + " is '" + v + "'.\n" }},
+	{"r <-", "deploy.R", func(n synNames, v string) string { return n.snake + ` <- "` + v + "\"\n" }},
 	{"c#", "App.cs", func(n synNames, v string) string { return "private const string " + n.pascal + ` = "` + v + "\";\n" }},
 	{"c# property", "App.cs", func(n synNames, v string) string {
 		return "public string " + n.pascal + ` { get; set; } = "` + v + "\";\n"
@@ -222,6 +245,10 @@ func commandLines() []secretText {
 		{"psexec -p", "run.bat", `psexec \\srv01 -u CORP\svc -p ` + p + " cmd.exe\n", p},
 		{"net use", "run.bat", `net use Z: \\fs01\share ` + p + ` /user:CORP\svc` + "\n", p},
 		{"net use, user first", "run.bat", `net use Z: \\fs01\share /user:CORP\svc ` + p + "\n", p},
+		{"java builder", "App.java", "DataSource ds = DataSourceBuilder.create()\n    .url(url)\n    .password(\"" + p + "\")\n    .build();\n", p},
+		{"SQL IDENTIFIED BY", "init.sql", "CREATE USER 'app'@'%' IDENTIFIED BY " + singleQuoted(p) + ";\n", p},
+		{"SQL PASSWORD", "init.sql", "CREATE ROLE app WITH LOGIN PASSWORD " + singleQuoted(p) + ";\n", p},
+		{"SQL WITH PASSWORD =", "init.sql", "CREATE LOGIN app WITH PASSWORD = " + singleQuoted(p) + ", CHECK_POLICY = OFF;\n", p},
 		{"htpasswd -b", "users.sh", "htpasswd -b -c /etc/nginx/.htpasswd admin " + p + "\n", p},
 		{"htpasswd -bc", "users.sh", "htpasswd -bc /etc/nginx/.htpasswd admin " + p + "\n", p},
 	}
@@ -301,6 +328,15 @@ func hardNegatives() []secretText {
 		{"documentation URLs", "setup.md", "password: https://docs.example.com/app/passwords\nACME_API_TOKEN=https://acme.example.com/docs/api-tokens\nsecret_key: https://developer.example.org/docs/authentication#secret-keys\n", ""},
 		{"c# properties", "Options.cs", "public string Password { get; set; } = DefaultPassword;\npublic string ApiToken { get; set; } = string.Empty;\npublic string ClientSecret { get; init; } = null!;\npublic string Token { get; private set; } = \"\";\n", ""},
 		{"fish", "config.fish", "set -gx EDITOR vim\nset -e GITHUB_TOKEN\nset -gx GITHUB_TOKEN (cat ~/.config/gh/token)\nset -gx API_TOKEN $API_TOKEN_FROM_VAULT\nset -x PASSWORD_STORE_DIR ~/.password-store\n", ""},
+		// A name before a literal that does not end the line opens a
+		// block or is prose; a single quote after a C array's "=" is not a
+		// string.
+		{"not a command's argument", "vault.hcl", "secret \"" + v + "\" {\n  path = \"kv\"\n}\nthe password \"" + v + "\" was rotated\nchar db_pass[] = '" + v + "';\n", ""},
+		// A macro defined as another names code.
+		{"#define of a macro", "module.c", "#define __pyx_n_s_api_key __pyx_mstate_global->__pyx_n_s_api_key\n#define DB_PASSWORD_LEN 64\n", ""},
+		// A getter's or a check's argument is a lookup key or a value
+		// under test, not a secret.
+		{"getters and checks", "Auth.java", "String p = config.getPassword(\"" + v + "\");\nif (!user.checkPassword(\"" + v + "\")) {}\nvalueFrom:\n  - name: API_TOKEN\n    valueFrom: " + v + "\n", ""},
 		{"cmd setx", "env.bat", "setx API_TOKEN %TOKEN%\nsetx PASSWORD_FILE C:\\secrets\\pw.txt\nsetx /M DB_PASSWORD \"%DB_PASSWORD%\"\n", ""},
 		// Escapes of letters beyond ASCII are words in another language
 		// (Python's json writes them so).
