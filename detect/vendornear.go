@@ -71,6 +71,12 @@ type nearFormat struct {
 	// alphabet marks the ASCII characters the format's classes take
 	// (not its literals: the _ of ghs_ is no character of its body).
 	alphabet [128]bool
+	// hexDigits is the count of hex digits of a format that is a literal
+	// prefix (hexPrefix) and then that many digits of the class hexClass,
+	// or 0.
+	hexPrefix string
+	hexDigits int
+	hexClass  []rune // pairs of first and last character
 	// fixed is set when every value of the format has one length: only
 	// then is a value one character off it a slip (a format with a range
 	// says its vendor's lengths vary).
@@ -168,6 +174,7 @@ func (f *nearFormat) compile() bool {
 		if err != nil {
 			return
 		}
+		f.hexPrefix, f.hexDigits, f.hexClass = hexFormat(re)
 		re = re.Simplify()
 		prog, err := syntax.Compile(re)
 		if err != nil {
@@ -411,13 +418,75 @@ func (d *Detector) nearMiss(r *rule, content []byte, w0 int, text []byte, loc []
 	}
 	near := false
 	for i := range named {
-		exact, n := ix.formats[i].nearMatch(secret)
+		f := ix.formats[i]
+		exact, n := f.nearMatch(secret)
 		if exact {
 			return false
 		}
-		near = near || n
+		near = near || n || f.otherHexLength(secret)
 	}
 	return near
+}
+
+// otherHexLength reports whether secret is f's literal prefix and then
+// hex digits of f's class, minHexBody or more, but not as many as f asks
+// for. A vendor's hex format encodes a fixed number of random bytes or a
+// digest of a fixed size: another count of the same digits is another
+// thing (an MD5 sample under a name whose vendor issues 40 digits, a
+// UUID's digits), not a vendor's key of another length. (Letters and
+// digits of another length are not judged so: an id, an older format
+// or another credential of the vendor is written that way too.)
+func (f *nearFormat) otherHexLength(secret []byte) bool {
+	if f.hexDigits == 0 || len(secret) < len(f.hexPrefix)+minHexBody || string(secret[:len(f.hexPrefix)]) != f.hexPrefix {
+		return false
+	}
+	body := secret[len(f.hexPrefix):]
+	if len(body) == f.hexDigits {
+		return false
+	}
+	for _, c := range string(body) {
+		in := false
+		for i := 0; i+1 < len(f.hexClass); i += 2 {
+			in = in || f.hexClass[i] <= c && c <= f.hexClass[i+1]
+		}
+		if !in {
+			return false
+		}
+	}
+	return true
+}
+
+// minHexBody is the fewest hex digits otherHexLength judges.
+const minHexBody = 16
+
+// hexFormat returns, for a parsed format that is a literal prefix (or
+// none) and then one class of hex digits repeated a fixed number of
+// times, the prefix, the count and the class; else a count of 0.
+func hexFormat(re *syntax.Regexp) (prefix string, digits int, class []rune) {
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	body := re
+	if re.Op == syntax.OpConcat && len(re.Sub) == 2 && re.Sub[0].Op == syntax.OpLiteral && re.Sub[0].Flags&syntax.FoldCase == 0 {
+		prefix, body = string(re.Sub[0].Rune), re.Sub[1]
+	}
+	if body.Op != syntax.OpRepeat || body.Min != body.Max || body.Min < minHexBody || body.Sub[0].Op != syntax.OpCharClass {
+		return "", 0, nil
+	}
+	c := body.Sub[0]
+	size := 0
+	for i := 0; i+1 < len(c.Rune); i += 2 {
+		for r := c.Rune[i]; r <= c.Rune[i+1]; r++ {
+			if !isHexRune(r) {
+				return "", 0, nil
+			}
+			size++
+		}
+	}
+	if size < 16 {
+		return "", 0, nil
+	}
+	return prefix, body.Min, c.Rune
 }
 
 // vendorsIn adds to named the formats whose vendor names name holds: a

@@ -81,10 +81,18 @@ func TestNearMissDropped(t *testing.T) {
 		{"API_TOKEN=zqpre_" + hex40[:31], false},
 		{"API_TOKEN=zqpre_" + hex40[:20] + "!" + hex40[21:32], false},
 
-		// Far from the format: another length, another alphabet (an
-		// older format, an id): the generic rule's safety net.
-		{"ZQVENDOR_TOKEN=" + hex40[:32], true},
+		// The vendor's hex digits, but another count of them: another
+		// digest, not the vendor's key.
+		{"ZQVENDOR_TOKEN=" + hex40[:32], false},
+		{"zqvendor_key: " + hex40 + hex40[:24], false},
+		{"API_TOKEN=zqpre_" + hex40, false},
+
+		// Far from the format: another alphabet (an older format, an
+		// id): the generic rule's safety net.
 		{"ZQVENDOR_TOKEN=" + b62, true},
+		{"ZQVENDOR_TOKEN=" + b62[:32], true},
+		// Too few hex digits to say a digest.
+		{"ZQVENDOR_TOKEN=" + hex40[:14], true},
 		// Three slips are no longer a slip.
 		{"ZQVENDOR_TOKEN=" + hex40[:5] + "@" + hex40[6:10] + "%" + hex40[11:20] + "!" + hex40[21:], true},
 		// Upper-case hex: the same digits in another case, not a slip.
@@ -137,6 +145,33 @@ func TestNearMatch(t *testing.T) {
 		exact, near := f.nearMatch([]byte(c.value))
 		if exact != c.exact || near != c.near {
 			t.Errorf("%s: exact %v near %v, want %v %v", c.value, exact, near, c.exact, c.near)
+		}
+	}
+}
+
+// TestOtherHexLength pins which formats count hex digits (see
+// hexFormat) and what another count of them is.
+func TestOtherHexLength(t *testing.T) {
+	for _, c := range []struct {
+		format, value string
+		want          bool
+	}{
+		{`[a-f0-9]{40}`, "0123456789abcdef0123456789abcdef", true},
+		{`[a-f0-9]{40}`, "0123456789abcdef0123456789abcdef01234567", false}, // its own count
+		{`[a-f0-9]{40}`, "0123456789ABCDEF0123456789ABCDEF", false},         // another class
+		{`[a-f0-9]{40}`, "0123456789abcdeg0123456789abcdef", false},
+		{`key_[0-9a-f]{64}`, "key_0123456789abcdef0123456789abcdef", true},
+		{`key_[0-9a-f]{64}`, "tok_0123456789abcdef0123456789abcdef", false},
+		{`[a-f0-9]{32,40}`, "0123456789abcdef0123456789abcdef0123456789", false}, // a range
+		{`[A-Za-z0-9]{40}`, "0123456789abcdef0123456789abcdef", false},          // not hex
+		{`[a-f0-9]{8}-[a-f0-9]{4}`, "0123456789abcdef0123", false},
+	} {
+		f, _ := newNearFormat(c.format, []string{"acme"})
+		if !f.compile() {
+			t.Fatalf("%s did not compile", c.format)
+		}
+		if got := f.otherHexLength([]byte(c.value)); got != c.want {
+			t.Errorf("%s %s: %v, want %v", c.format, c.value, got, c.want)
 		}
 	}
 }
