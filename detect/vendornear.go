@@ -12,16 +12,25 @@ import (
 // A value that a generic rule finds under a vendor's name is a near miss
 // of that vendor's format, written to show what is not the vendor's key,
 // when the vendor documents a narrow format (a small alphabet, a length or
-// a short range of lengths) and the value is that format with one slip
-// that no issued key has:
+// a short range of lengths) and the value is that format with a slip that
+// no issued key has:
 //
 //   - one or two characters that no token alphabet holds (@ % ^ $ ! ? #
 //     | & * ( ) [ ] { } < > ; , space...) typed where the format has a
 //     letter or digit: Qh6DP6Zf7vHtm@DDsbS… under "accuweather";
 //   - one or two letters beyond f in a format of hex digits only:
 //     dapi…defg5 for a Databricks token;
-//   - one character too few or too many: 39 hex digits under BITLY_TOKEN
-//     (Bitly: 40).
+//   - one character too few or too many for a format of one length: 39
+//     hex digits under BITLY_TOKEN (Bitly: 40);
+//   - hex digits of another count than a format of a fixed count of them
+//     (32 under GITEA_TOKEN; Gitea: 40): another digest, not the key (see
+//     otherHexLength);
+//   - under a name that holds the vendor's name itself (not only the
+//     words around it), one to three characters of no token alphabet
+//     anywhere in a value whose other characters the vendor's format
+//     takes, when none of the vendor's formats takes such a character:
+//     bitlyToken := "2xN7…gSD%c^". Every format the name points to
+//     contradicts the value.
 //
 // Tests and docs write such values next to the vendor's name to show what
 // the vendor's rule turns down, and the generic rule must not report what
@@ -29,12 +38,14 @@ import (
 // own: a generated key never holds % or @, a random value of 32 letters
 // and digits holds about 24 letters beyond f, not one or two, and a value
 // one character off a fixed length is what a hand-edited example looks
-// like. Anything further from the format (another length, another
-// alphabet: an older format, an id, a password) is still the generic
-// rule's: vendors change their formats, and the generic rule is the safety
-// net for that (see vendorshape.go). A name that says password is left
-// alone too: a password is chosen by a person, not issued in the vendor's
-// format, and may hold any character.
+// like. Anything further from the format (letters and digits of another
+// length, another alphabet: an older format, an id, another credential
+// of the vendor) is still the generic rule's: vendors change their
+// formats, and the generic rule is the safety net for that (see
+// vendorshape.go). So are values with more than three such characters (a
+// person's choice), and a name that says password: a password is chosen
+// by a person, not issued in the vendor's format, and may hold any
+// character.
 //
 // Such a value is dropped, not reported at a lower severity: it is not a
 // credential of any kind, and a finding of any severity asks someone to
@@ -42,10 +53,11 @@ import (
 //
 // The vendor is named when a name the value is assigned to holds one of
 // the names of the vendor's rule as its parts (BITLY_TOKEN, apiMaticKey,
-// lokalisetoken), or when the words before the value on its line or on
-// one of the two lines above do ("Sending request to accuweather API" two
-// lines above "Using API_KEY=…"): the places the vendor rules' own mention
-// form looks (see config's mention).
+// lokalisetoken), when the value begins with a literal prefix that only
+// that vendor's format has (see prefixedFormat), or when the words before
+// the value on its line or on one of the two lines above do ("Sending
+// request to accuweather API" two lines above "Using API_KEY=…"): the
+// places the vendor rules' own mention form looks (see config's mention).
 
 // nearFormat is the documented value format of a vendor rule, which near
 // misses are judged against. Only what finds the vendor is set when the
@@ -81,6 +93,11 @@ type nearFormat struct {
 	// then is a value one character off it a slip (a format with a range
 	// says its vendor's lengths vary).
 	fixed bool
+	// literal marks the ASCII characters the format's literals take.
+	literal [128]bool
+	// takesForeign is set when the format takes a character of no token
+	// alphabet (see foreignRune) anywhere.
+	takesForeign bool
 }
 
 // nearIndex holds the near-miss formats of a detector's rules, indexed by
@@ -192,6 +209,19 @@ func (f *nearFormat) compile() bool {
 		for i := range prog.Inst {
 			in := &prog.Inst[i]
 			f.hex[i] = hexOnly(in)
+			switch in.Op {
+			case syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+				f.takesForeign = true
+			case syntax.InstRune, syntax.InstRune1:
+				if in.Op == syntax.InstRune1 && in.Rune[0] < 128 {
+					f.literal[in.Rune[0]] = true
+				}
+				for c := rune(0); c < 128 && !f.takesForeign; c++ {
+					if foreignRune(c) && in.MatchRune(c) {
+						f.takesForeign = true
+					}
+				}
+			}
 			if in.Op != syntax.InstRune || len(in.Rune) < 2 {
 				continue
 			}
@@ -269,6 +299,41 @@ func isHexRune(c rune) bool {
 }
 
 func isLetterRune(c rune) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// foreignCount returns how many characters of b are of no token alphabet
+// (see foreignRune), a percent sign before two hex digits aside (URL
+// encoding: Twitter's tokens are written so).
+func foreignCount(b []byte) int {
+	n := 0
+	for i, c := range string(b) {
+		if c == '%' && i+2 < len(b) && isHexRune(rune(b[i+1])) && isHexRune(rune(b[i+2])) {
+			continue
+		}
+		if foreignRune(c) {
+			n++
+		}
+	}
+	return n
+}
+
+// maxForeign is the most characters of no token alphabet in a value that
+// a named vendor's format contradicts (see nearMiss): more are what a
+// person types, a password, whatever the name says.
+const maxForeign = 3
+
+// takesRest reports whether every character of secret but those of no
+// token alphabet is one the format takes somewhere.
+func (f *nearFormat) takesRest(secret []byte) bool {
+	for _, c := range string(secret) {
+		if foreignRune(c) {
+			continue
+		}
+		if c >= 128 || !f.alphabet[c] && !f.literal[c] {
+			return false
+		}
+	}
+	return true
+}
 
 // foreignRune reports whether c is in no token alphabet: not a letter or
 // digit, nor a character that base64, base64url, base32, hex, UUIDs or
@@ -385,6 +450,20 @@ func (d *Detector) nearMiss(r *rule, content []byte, w0 int, text []byte, loc []
 				return false
 			}
 			ix.vendorsIn(n, named)
+		}
+	}
+	if n := foreignCount(secret); n > 0 && n <= maxForeign && len(named) > 0 {
+		all, fits := true, false
+		for i := range named {
+			f := ix.formats[i]
+			if !f.compile() || f.takesForeign {
+				all = false
+				break
+			}
+			fits = fits || f.takesRest(secret)
+		}
+		if all && fits {
+			return true
 		}
 	}
 	for _, p := range ix.prefixed {

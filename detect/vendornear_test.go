@@ -93,8 +93,9 @@ func TestNearMissDropped(t *testing.T) {
 		{"ZQVENDOR_TOKEN=" + b62[:32], true},
 		// Too few hex digits to say a digest.
 		{"ZQVENDOR_TOKEN=" + hex40[:14], true},
-		// Three slips are no longer a slip.
-		{"ZQVENDOR_TOKEN=" + hex40[:5] + "@" + hex40[6:10] + "%" + hex40[11:20] + "!" + hex40[21:], true},
+		// Three slips are no longer a slip, when only the words above
+		// name the vendor.
+		{"# zqvendor\nAPI_TOKEN=" + hex40[:5] + "@" + hex40[6:10] + "%" + hex40[11:20] + "!" + hex40[21:], true},
 		// Upper-case hex: the same digits in another case, not a slip.
 		{"ZQVENDOR_TOKEN=" + strings.ToUpper(hex40[:39]) + "A", true},
 		// One character outside a range of lengths: the vendor's lengths
@@ -102,6 +103,14 @@ func TestNearMissDropped(t *testing.T) {
 		{"ZQRANGE_TOKEN=" + b62[:39], true},
 		// A separator of token alphabets (_ - . + / =) is no slip either.
 		{"ZQVENDOR_TOKEN=" + hex40[:20] + "-" + hex40[21:], true},
+		// Up to three characters of no token alphabet anywhere, under a
+		// name that names the vendor, in a value its format's letters
+		// and digits make up otherwise.
+		{`zqvendorToken := "` + hex40[:30] + `%c^"`, false},
+		{`zqvendorToken := "` + hex40[:30] + `%^$!"`, true}, // four: a person's
+		{`zqvendorToken := "` + b62[:30] + `%c^"`, true},    // not its alphabet
+		// Named only by the words around it: one or two slips only.
+		{"zqvendor:\n  secret: " + hex40[:30] + "%c^" + "\n", true},
 		// A password under the vendor's name is a person's choice.
 		{"ZQVENDOR_PASSWORD=" + hex40[:12] + "@" + hex40[13:], true},
 		// No vendor named: a value with a stray symbol is still reported.
@@ -163,7 +172,7 @@ func TestOtherHexLength(t *testing.T) {
 		{`key_[0-9a-f]{64}`, "key_0123456789abcdef0123456789abcdef", true},
 		{`key_[0-9a-f]{64}`, "tok_0123456789abcdef0123456789abcdef", false},
 		{`[a-f0-9]{32,40}`, "0123456789abcdef0123456789abcdef0123456789", false}, // a range
-		{`[A-Za-z0-9]{40}`, "0123456789abcdef0123456789abcdef", false},          // not hex
+		{`[A-Za-z0-9]{40}`, "0123456789abcdef0123456789abcdef", false},           // not hex
 		{`[a-f0-9]{8}-[a-f0-9]{4}`, "0123456789abcdef0123", false},
 	} {
 		f, _ := newNearFormat(c.format, []string{"acme"})
@@ -172,6 +181,24 @@ func TestOtherHexLength(t *testing.T) {
 		}
 		if got := f.otherHexLength([]byte(c.value)); got != c.want {
 			t.Errorf("%s %s: %v, want %v", c.format, c.value, got, c.want)
+		}
+	}
+}
+
+// TestForeignCount pins which characters are of no token alphabet.
+func TestForeignCount(t *testing.T) {
+	for _, c := range []struct {
+		value string
+		want  int
+	}{
+		{"Kp9Lm2Qx+/=_.~:-", 0},
+		{"Kp9L@m2Q%x^", 3},
+		{"Kp9Lm2Qx%2FvR4%3D", 0}, // URL encoding
+		{"Kp9Lm2Qx%zz", 1},
+		{"Kp9 Lm2Qx", 1},
+	} {
+		if got := foreignCount([]byte(c.value)); got != c.want {
+			t.Errorf("%q: %d, want %d", c.value, got, c.want)
 		}
 	}
 }
