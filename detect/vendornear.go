@@ -53,7 +53,8 @@ import (
 //
 // The vendor is named when a name the value is assigned to holds one of
 // the names of the vendor's rule as its parts (BITLY_TOKEN, apiMaticKey,
-// lokalisetoken), when the value begins with a literal prefix that only
+// lokalisetoken; for a rule stated by a value alone, its first tag:
+// elevenlabs_key), when the value begins with a literal prefix that only
 // that vendor's format has (see prefixedFormat), or when the words before
 // the value on its line or on one of the two lines above do ("Sending
 // request to accuweather API" two lines above "Using API_KEY=…"): the
@@ -129,19 +130,25 @@ func (d *Detector) nearFormats() *nearIndex {
 				!config.NarrowValue(r.Value, minNearValue, maxNearClass) {
 				continue
 			}
-			f, ok := newNearFormat(r.Value, r.Names)
+			names := r.Names
+			if len(names) == 0 && len(r.Tags) > 0 && len(r.Tags[0]) >= minTagName && plainName(r.Tags[0]) {
+				// A rule stated by a value alone: its vendor is its
+				// first tag (elevenlabs for sk_…), as for cutShort.
+				names = []string{r.Tags[0]}
+			}
+			f, ok := newNearFormat(r.Value, names, len(r.Names) == 0)
 			if !ok {
 				continue
 			}
 			i := len(ix.formats)
 			ix.formats = append(ix.formats, f)
-			if len(r.Names) == 0 {
-				for _, p := range f.prefixes {
-					ix.prefixed = append(ix.prefixed, prefixedFormat{p, i})
-				}
+			for _, p := range f.prefixes {
+				ix.prefixed = append(ix.prefixed, prefixedFormat{p, i})
+			}
+			if len(names) == 0 {
 				continue
 			}
-			starts := nameStarts(r.Names)
+			starts := nameStarts(names)
 			if starts == nil {
 				ix.any = append(ix.any, i)
 				continue
@@ -164,12 +171,12 @@ const (
 )
 
 // newNearFormat returns the near-miss format of a vendor rule's value and
-// names, and false when a rule stated by a value alone has no prefix that
-// names its vendor.
-func newNearFormat(value string, names []string) (*nearFormat, bool) {
+// names, and false when nothing names its vendor: no names, and for a
+// rule stated by a value alone (valueAlone) no prefix that names it.
+func newNearFormat(value string, names []string, valueAlone bool) (*nearFormat, bool) {
 	f := &nearFormat{value: value, names: names}
-	if len(names) > 0 {
-		return f, true
+	if !valueAlone {
+		return f, len(names) > 0
 	}
 	re, err := syntax.Parse(value, syntax.Perl)
 	if err != nil {
@@ -180,8 +187,12 @@ func newNearFormat(value string, names []string) (*nearFormat, bool) {
 			f.prefixes = append(f.prefixes, p.text)
 		}
 	}
-	return f, len(f.prefixes) > 0
+	return f, len(f.prefixes) > 0 || len(names) > 0
 }
+
+// minTagName is the fewest characters of a tag that names the vendor of
+// a rule stated by a value alone.
+const minTagName = 4
 
 // compile compiles f on its first use and reports whether it compiled.
 // It is safe for concurrent use.

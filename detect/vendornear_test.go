@@ -44,6 +44,12 @@ id = "zqpre-token"
 description = "Zqpre token: zqpre_ and 32 hex digits"
 value = '''zqpre_[a-f0-9]{32}'''
 tags = ["zqpre"]
+
+[[rules]]
+id = "zqalone-key"
+description = "Zqalone key: zq_ and 48 hex digits"
+value = '''zq_[a-f0-9]{48}'''
+tags = ["zqalone"]
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -87,6 +93,10 @@ func TestNearMissDropped(t *testing.T) {
 		{"zqvendor_key: " + hex40 + hex40[:24], false},
 		{"API_TOKEN=zqpre_" + hex40, false},
 
+		// A rule stated by a value alone is named by its first tag.
+		{"zqalone_key = zq_" + hex40[:32], false},
+		{"ZQALONE_KEY=zq_" + hex40 + hex40[:7] + "!", false},
+
 		// Far from the format: another alphabet (an older format, an
 		// id): the generic rule's safety net.
 		{"ZQVENDOR_TOKEN=" + b62, true},
@@ -129,7 +139,7 @@ func TestNearMissDropped(t *testing.T) {
 
 // TestNearMatch pins the approximate match of a value against a format.
 func TestNearMatch(t *testing.T) {
-	f, ok := newNearFormat(`ab_[a-f0-9]{8}`, []string{"acme"})
+	f, ok := newNearFormat(`ab_[a-f0-9]{8}`, []string{"acme"}, false)
 	if !ok {
 		t.Fatal("format did not compile")
 	}
@@ -175,7 +185,7 @@ func TestOtherHexLength(t *testing.T) {
 		{`[A-Za-z0-9]{40}`, "0123456789abcdef0123456789abcdef", false},           // not hex
 		{`[a-f0-9]{8}-[a-f0-9]{4}`, "0123456789abcdef0123", false},
 	} {
-		f, _ := newNearFormat(c.format, []string{"acme"})
+		f, _ := newNearFormat(c.format, []string{"acme"}, false)
 		if !f.compile() {
 			t.Fatalf("%s did not compile", c.format)
 		}
