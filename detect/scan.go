@@ -558,7 +558,7 @@ const (
 // starts at offset w0 of content, on what depends on content alone, one
 // stage after the other: the names the value is assigned to, the secret
 // group, the entropy floor, a built asset's file name, words of a natural
-// language, the stand-in and cut-short filters, an inline allow, the allowlists that look at
+// language, the stand-in, cut-short and near-miss filters, an inline allow, the allowlists that look at
 // content. It
 // returns the Match, placed in content, and the outcome: kept, or how it
 // was dropped. Finding judges the rest at each source (see sourceVerdict).
