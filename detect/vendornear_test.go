@@ -237,3 +237,31 @@ func TestNearFormatsBuild(t *testing.T) {
 		t.Error("BITLY_ACCESS_TOKEN names no vendor")
 	}
 }
+
+// TestNearMissConcurrent judges near misses from several goroutines on a
+// fresh detector, so that the index and the formats are built while
+// others read them (run with -race).
+func TestNearMissConcurrent(t *testing.T) {
+	d := nearDetector(t)
+	hex40 := "9c41d07be2a85f3361c0e8d4b7a29f5e0c6d18ab"
+	texts := []string{"ZQVENDOR_TOKEN=" + hex40[:39], "API_TOKEN=zqpre_" + hex40[:31], "zqalone_key = zq_" + hex40[:32]}
+	done := make(chan int)
+	for g := range 4 {
+		go func() {
+			n := 0
+			for i := range 20 {
+				text := texts[(g+i)%len(texts)]
+				res, err := d.Detect(&leak.Fragment{Content: []byte(text), Sources: []leak.Source{{Path: "app.env"}}})
+				if err == nil {
+					n += len(res.Matches)
+				}
+			}
+			done <- n
+		}()
+	}
+	for range 4 {
+		if n := <-done; n != 0 {
+			t.Errorf("%d near misses reported", n)
+		}
+	}
+}
