@@ -53,8 +53,8 @@ import (
 //
 // The vendor is named when a name the value is assigned to holds one of
 // the names of the vendor's rule as its parts (BITLY_TOKEN, apiMaticKey,
-// lokalisetoken; for a rule stated by a value alone, its first tag:
-// elevenlabs_key), when the value begins with a literal prefix that only
+// lokalisetoken; for a rule stated by a value alone or by a regex, its
+// first tag: elevenlabs_key, telegrambottoken), when the value begins with a literal prefix that only
 // that vendor's format has (see prefixedFormat), or when the words before
 // the value on its line or on one of the two lines above do ("Sending
 // request to accuweather API" two lines above "Using API_KEY=…"): the
@@ -67,6 +67,10 @@ import (
 // scan judges only the few that a generic finding's context names.
 type nearFormat struct {
 	value string
+	// regex and group are, for a rule stated by a regex, the regex and
+	// the group of its secret, whose format is the value (see compile).
+	regex string
+	group int
 	names []string
 	// prefixes are the literal prefixes that name the vendor of a rule
 	// stated by a value alone (see prefixedFormat).
@@ -120,46 +124,68 @@ type prefixedFormat struct {
 	format int
 }
 
-// nearFormats returns the formats of d's vendor rules stated by names and
-// a narrow value (see config.NarrowValue), built once on first use.
+// nearFormats returns the formats of d's vendor rules whose secret's
+// format is narrow (see config.NarrowValue): the value of a rule stated by
+// one, the secret's group of a rule stated by a regex. Built once on first
+// use.
 func (d *Detector) nearFormats() *nearIndex {
-	d.nearOnce.Do(func() {
-		ix := &nearIndex{byStart: map[string][]int{}}
-		for _, r := range d.rules {
-			if r.generic || r.Value == "" || r.StorePath != "" ||
-				!config.NarrowValue(r.Value, minNearValue, maxNearClass) {
-				continue
-			}
-			names := r.Names
-			if len(names) == 0 && len(r.Tags) > 0 && len(r.Tags[0]) >= minTagName && plainName(r.Tags[0]) {
-				// A rule stated by a value alone: its vendor is its
-				// first tag (elevenlabs for sk_…), as for cutShort.
-				names = []string{r.Tags[0]}
-			}
-			f, ok := newNearFormat(r.Value, names, len(r.Names) == 0)
-			if !ok {
-				continue
-			}
-			i := len(ix.formats)
-			ix.formats = append(ix.formats, f)
-			for _, p := range f.prefixes {
-				ix.prefixed = append(ix.prefixed, prefixedFormat{p, i})
-			}
-			if len(names) == 0 {
-				continue
-			}
-			starts := nameStarts(names)
-			if starts == nil {
-				ix.any = append(ix.any, i)
-				continue
-			}
-			for _, s := range starts {
-				ix.byStart[s] = append(ix.byStart[s], i)
-			}
-		}
-		d.near = ix
-	})
+	d.nearOnce.Do(func() { d.near = buildNearIndex(d.rules) })
 	return d.near
+}
+
+// buildNearIndex builds the near-miss index of rules (see nearFormats).
+func buildNearIndex(rules []*rule) *nearIndex {
+	ix := &nearIndex{byStart: map[string][]int{}}
+	for _, r := range rules {
+		if r.generic || r.StorePath != "" {
+			continue
+		}
+		value := r.Value
+		if value == "" {
+			// A rule stated by a regex: the format of its secret's
+			// group, found and judged narrow on first use (parsing the
+			// pack's regexes costs a hook some 20 ms). Its vendor is its
+			// first tag.
+			if r.Regex == "" || len(r.Tags) == 0 || len(r.Tags[0]) < minTagName || !plainName(r.Tags[0]) {
+				continue
+			}
+			f := &nearFormat{regex: r.Regex, group: r.SecretGroup, names: []string{r.Tags[0]}}
+			s := strings.ToLower(r.Tags[0][:2])
+			ix.byStart[s] = append(ix.byStart[s], len(ix.formats))
+			ix.formats = append(ix.formats, f)
+			continue
+		}
+		if !config.NarrowValue(value, minNearValue, maxNearClass) {
+			continue
+		}
+		names := r.Names
+		if len(names) == 0 && len(r.Tags) > 0 && len(r.Tags[0]) >= minTagName && plainName(r.Tags[0]) {
+			// A rule stated by a value alone: its vendor is its
+			// first tag (elevenlabs for sk_…), as for cutShort.
+			names = []string{r.Tags[0]}
+		}
+		f, ok := newNearFormat(value, names, len(r.Names) == 0)
+		if !ok {
+			continue
+		}
+		i := len(ix.formats)
+		ix.formats = append(ix.formats, f)
+		for _, p := range f.prefixes {
+			ix.prefixed = append(ix.prefixed, prefixedFormat{p, i})
+		}
+		if len(names) == 0 {
+			continue
+		}
+		starts := nameStarts(names)
+		if starts == nil {
+			ix.any = append(ix.any, i)
+			continue
+		}
+		for _, s := range starts {
+			ix.byStart[s] = append(ix.byStart[s], i)
+		}
+	}
+	return ix
 }
 
 // minNearValue and maxNearClass bound the formats judged for near misses:
@@ -198,6 +224,21 @@ const minTagName = 4
 // It is safe for concurrent use.
 func (f *nearFormat) compile() bool {
 	f.once.Do(func() {
+		if f.value == "" {
+			// (The group is printed as parsed: printing a simplified
+			// regex, whose counted repeats are spelled out, is slow.)
+			re, err := syntax.Parse(f.regex, syntax.Perl)
+			if err != nil {
+				return
+			}
+			g := findGroup(re, f.group)
+			if g == nil {
+				return
+			}
+			if f.value = g.String(); !config.NarrowValue(f.value, minNearValue, maxNearClass) {
+				return
+			}
+		}
 		re, err := syntax.Parse(f.value, syntax.Perl)
 		if err != nil {
 			return
@@ -467,7 +508,10 @@ func (d *Detector) nearMiss(r *rule, content []byte, w0 int, text []byte, loc []
 		all, fits := true, false
 		for i := range named {
 			f := ix.formats[i]
-			if !f.compile() || f.takesForeign {
+			if !f.compile() {
+				continue // not a narrow format: as if not indexed
+			}
+			if f.takesForeign {
 				all = false
 				break
 			}

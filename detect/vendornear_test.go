@@ -50,6 +50,14 @@ id = "zqalone-key"
 description = "Zqalone key: zq_ and 48 hex digits"
 value = '''zq_[a-f0-9]{48}'''
 tags = ["zqalone"]
+
+[[rules]]
+id = "zqregex-token"
+description = "Zqregex token: digits, a colon and 24 letters and digits"
+regex = '''\b([0-9]{6}:[A-Za-z0-9]{24})\b'''
+keywords = [":"]
+secretGroup = 1
+tags = ["zqregex"]
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -96,6 +104,9 @@ func TestNearMissDropped(t *testing.T) {
 		// A rule stated by a value alone is named by its first tag.
 		{"zqalone_key = zq_" + hex40[:32], false},
 		{"ZQALONE_KEY=zq_" + hex40 + hex40[:7] + "!", false},
+
+		// A rule stated by a regex: the format of its secret's group.
+		{"zqregex_token = '123456:" + b62[:12] + "?" + b62[13:24] + "'", false},
 
 		// Far from the format: another alphabet (an older format, an
 		// id): the generic rule's safety net.
