@@ -130,6 +130,10 @@ type compiled struct {
 	shapeOnce sync.Once
 	prefixes  []string
 	formats   []vendorFormat
+	// near holds the formats near misses are judged against (see
+	// nearFormats), built once on first use.
+	nearOnce sync.Once
+	near     *nearIndex
 }
 
 type rule struct {

@@ -558,7 +558,7 @@ const (
 // starts at offset w0 of content, on what depends on content alone, one
 // stage after the other: the names the value is assigned to, the secret
 // group, the entropy floor, a built asset's file name, words of a natural
-// language, the stand-in and cut-short filters, an inline allow, the allowlists that look at
+// language, the stand-in, cut-short and near-miss filters, an inline allow, the allowlists that look at
 // content. It
 // returns the Match, placed in content, and the outcome: kept, or how it
 // was dropped. Finding judges the rest at each source (see sourceVerdict).
@@ -661,6 +661,12 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 		short := d.cutShort(r, text, loc, secret)
 		rec.step("cut short", !short, either(!short, "not a vendor's value cut short", "a vendor's value cut short under that vendor's name: the vendor's rule judges it"))
 		if short {
+			return Match{}, matchDropped
+		}
+		// A near miss of a named vendor's format (see nearMiss).
+		near := d.nearMiss(r, content, w0, text, loc, s0, secret)
+		rec.step("near miss", !near, either(!near, "not a near miss of a named vendor's format", "a near miss of the format of a vendor named by the name or the words before it: one or two characters of the wrong alphabet, or one too many or too few"))
+		if near {
 			return Match{}, matchDropped
 		}
 	}
