@@ -663,12 +663,6 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 		if short {
 			return Match{}, matchDropped
 		}
-		// A near miss of a named vendor's format (see nearMiss).
-		near := d.nearMiss(r, content, w0, text, loc, s0, secret)
-		rec.step("near miss", !near, either(!near, "not a near miss of a named vendor's format", "a near miss of the format of a vendor named by the name or the words before it: one or two characters of the wrong alphabet, or one too many or too few"))
-		if near {
-			return Match{}, matchDropped
-		}
 	}
 	m := Match{
 		rule:    r,
@@ -697,6 +691,16 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 		return Match{}, matchDropped
 	case weakVal:
 		m.weak = true
+	}
+	if r.generic && r.store == nil {
+		// A near miss of a named vendor's format (see nearMiss). Judged
+		// last: the vendors named around a value are looked up word by
+		// word, which only a value every other judgement keeps is worth.
+		near := d.nearMiss(r, content, w0, text, loc, s0, secret)
+		rec.step("near miss", !near, either(!near, "not a near miss of a named vendor's format", "a near miss of the format of a vendor named by the name or the words before it: one or two characters of the wrong alphabet, or one too many or too few"))
+		if near {
+			return Match{}, matchDropped
+		}
 	}
 	if rec != nil {
 		kept := m

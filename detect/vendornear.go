@@ -5,6 +5,7 @@ import (
 	"regexp/syntax"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/leakhound/leakhound/config"
 )
@@ -113,6 +114,10 @@ type nearIndex struct {
 	byStart  map[string][]int
 	any      []int
 	prefixed []prefixedFormat
+	// memo maps a word to the formats whose vendor it names (see
+	// vendorsIn); memoLen counts its entries.
+	memo    sync.Map
+	memoLen atomic.Int64
 }
 
 // prefixedFormat is a format of a vendor rule stated by a value alone
@@ -627,7 +632,35 @@ func hexFormat(re *syntax.Regexp) (prefix string, digits int, class []rune) {
 // vendor's name that starts at the start of a part of name (see
 // nameParts) and ends at the end of one, or, for a name of four
 // characters or more, inside a part (lokalisetoken, pagerdutyapikey).
+//
+// The words around values repeat (SECRET_KEY, config, app), so what a word
+// names is remembered, for up to maxNearMemo words.
 func (ix *nearIndex) vendorsIn(name string, named map[int]bool) {
+	if v, ok := ix.memo.Load(name); ok {
+		for _, i := range v.([]int) {
+			named[i] = true
+		}
+		return
+	}
+	found := map[int]bool{}
+	ix.lookUp(name, found)
+	list := make([]int, 0, len(found))
+	for i := range found {
+		list = append(list, i)
+		named[i] = true
+	}
+	if ix.memoLen.Add(1) <= maxNearMemo {
+		ix.memo.Store(name, list)
+	}
+}
+
+// maxNearMemo bounds the words whose vendors a near-miss index remembers
+// (see vendorsIn): a few megabytes at most.
+const maxNearMemo = 1 << 16
+
+// lookUp adds to named the formats whose vendor name names (see
+// vendorsIn).
+func (ix *nearIndex) lookUp(name string, named map[int]bool) {
 	parts := nameParts(name)
 	ends := map[int]bool{}
 	for _, p := range parts {
