@@ -351,11 +351,10 @@ func hexOnly(in *syntax.Inst) bool {
 	return size > 1
 }
 
-func isHexRune(c rune) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
+// isHexRune and isLetterRune are isHexDigit and isLetter for a rune.
+func isHexRune(c rune) bool { return c < 0x80 && isHexDigit(byte(c)) }
 
-func isLetterRune(c rune) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isLetterRune(c rune) bool { return c < 0x80 && isLetter(byte(c)) }
 
 // foreignCount returns how many characters of b are of no token alphabet
 // (see foreignRune), a percent sign before two hex digits aside (URL
@@ -363,7 +362,7 @@ func isLetterRune(c rune) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <=
 func foreignCount(b []byte) int {
 	n := 0
 	for i, c := range string(b) {
-		if c == '%' && i+2 < len(b) && isHexRune(rune(b[i+1])) && isHexRune(rune(b[i+2])) {
+		if c == '%' && i+2 < len(b) && isHexDigit(b[i+1]) && isHexDigit(b[i+2]) {
 			continue
 		}
 		if foreignRune(c) {
@@ -533,16 +532,7 @@ func (d *Detector) nearMiss(r *rule, content []byte, w0 int, text []byte, loc []
 	}
 	// The words before the value on its line and the two lines above.
 	at := w0 + s0
-	start := at
-	for lines := 0; start > 0; start-- {
-		if content[start-1] == '\n' {
-			if lines == 2 {
-				break
-			}
-			lines++
-		}
-	}
-	ctx := content[start:at]
+	ctx := content[lineStartBefore(content, at, 2):at]
 	for i := 0; i < len(ctx); {
 		if !identChar(ctx[i]) {
 			i++
