@@ -145,6 +145,13 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 		synth := make([]byte, 0, len(kubeContext)+(s-ls)+len(dec)+len(rest)+1)
 		if kube == 1 {
 			synth = append(synth, kubeContext...)
+			if key := blockScalarKey(content, ls, s); key != nil {
+				// The value of a block scalar (".dockercfg: |" and the
+				// value on the lines below): decoded as if written on
+				// its key's line, so that the key names it.
+				synth = append(synth, key...)
+				ls = s
+			}
 		}
 		synth = append(synth, content[ls:s]...)
 		p := len(synth)
@@ -283,6 +290,39 @@ func codePath(srcs []leak.Source) bool {
 		}
 	}
 	return len(srcs) > 0
+}
+
+// blockScalarKey returns the key of the YAML block scalar whose first
+// line of content the token at s begins, "  .dockercfg: ", or nil: the
+// token's line, which starts at ls, holds only indentation before it, and
+// the line above is a key, quoted or not, whose value is a block scalar's
+// indicator (| or >, with a chomping or indentation indicator), indented
+// less than the token.
+func blockScalarKey(content []byte, ls, s int) []byte {
+	indent := content[ls:s]
+	if ls == 0 || len(indent) == 0 || len(bytes.Trim(indent, " \t")) != 0 {
+		return nil
+	}
+	prev := bytes.TrimRight(content[lineStartBefore(content, ls-1, 0):ls-1], " \t\r")
+	colon := bytes.LastIndexByte(prev, ':')
+	if colon < 0 {
+		return nil
+	}
+	ind := bytes.TrimRight(prev[colon+1:], "-+0123456789")
+	if len(ind) == 0 || (ind[len(ind)-1] != '|' && ind[len(ind)-1] != '>') || len(bytes.Trim(ind[:len(ind)-1], " \t")) != 0 {
+		return nil
+	}
+	key := prev[:colon]
+	name := bytes.TrimLeft(key, " \t")
+	if len(key)-len(name) >= len(indent) {
+		return nil
+	}
+	name = bytes.Trim(name, `"'`)
+	if len(name) == 0 || len(bytes.TrimLeft(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")) != 0 {
+		return nil
+	}
+	out := make([]byte, 0, len(key)+2)
+	return append(append(out, key...), ": "...)
 }
 
 // isKubeSecret reports whether content looks like a Kubernetes Secret

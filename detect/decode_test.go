@@ -323,3 +323,48 @@ func TestIsKubeSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestKubeSecretBlockScalar checks that a Secret's value written as a YAML
+// block scalar (the key, then | or >, then the value indented on the lines
+// below) is decoded as if on its key's line: the key names it, so that a
+// password is reported and a certificate or user name is not.
+func TestKubeSecretBlockScalar(t *testing.T) {
+	d := defaultDetector(t)
+	pw := "Qm7#vX2kLp9wRt4Z" // built for the test
+	enc := base64.StdEncoding.EncodeToString([]byte(pw))
+	head := "apiVersion: v1\nkind: Secret\ntype: Opaque\ndata:\n"
+	for _, ind := range []string{"|", ">", "|-", ">+", "|2"} {
+		text := head + "  db_password: " + ind + "\n    " + enc + "\n"
+		got := findings(t, d, "k8s/secret.yaml", text)
+		if len(got) != 1 || !strings.HasPrefix(got[0], "kubernetes-secret-data="+pw+" ") {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+	for _, text := range []string{
+		head + "  username: |\n    " + enc + "\n",                  // a key that names no secret
+		head + "  tls.crt: >\n    " + enc + "\n",                   // a certificate
+		head + "  db_password: |\n" + enc + "\n",                   // not indented below its key
+		head + "  db_password: \"|\"\n  other:\n    " + enc + "\n", // no block scalar's indicator
+	} {
+		if got := findings(t, d, "k8s/secret.yaml", text); len(got) != 0 {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+}
+
+func TestBlockScalarKey(t *testing.T) {
+	for _, c := range []struct{ content, want string }{
+		{"a:\n  k: |\n    TOKEN", "  k: "},
+		{"a:\n  \"k.x\": >-\n    TOKEN", "  \"k.x\": "},
+		{"a:\n  k: |\nTOKEN", ""},
+		{"a:\n  k: v\n    TOKEN", ""},
+		{"a:\n  k: |\n  TOKEN", ""},
+		{"  k x: |\n    TOKEN", ""},
+	} {
+		s := strings.Index(c.content, "TOKEN")
+		ls := strings.LastIndexByte(c.content[:s], '\n') + 1
+		if got := string(blockScalarKey([]byte(c.content), ls, s)); got != c.want {
+			t.Errorf("blockScalarKey(%q) = %q, want %q", c.content, got, c.want)
+		}
+	}
+}

@@ -41,6 +41,7 @@ package detect
 
 import (
 	"fmt"
+	"math"
 	"regexp/syntax"
 	"slices"
 	"strings"
@@ -191,6 +192,11 @@ type rule struct {
 	// named caches namedFormat, decided when a match first needs it.
 	namedOnce sync.Once
 	named     bool
+	// digitsOnce decides digitFloor and digitLen (see digitsFloor) when a
+	// value of digits alone first falls under the rule's floor.
+	digitsOnce sync.Once
+	digitFloor float64
+	digitLen   int
 }
 
 // spacedKeywords returns r's keywords and, for a vendor rule stated by
@@ -229,6 +235,47 @@ func (r *rule) namedFormat() bool {
 		r.named = err == nil && len(literalStarts(re.Simplify(), 0)) == 0
 	})
 	return r.named
+}
+
+// digitsFloor returns the entropy floor for a value of digits alone of
+// length n, for a vendor rule stated by names and a value of one exact
+// length drawn from one alphabet that holds the digits and more
+// ([A-Za-z0-9_-]{32}): the rule's floor scaled from that alphabet to the
+// digits' (log2 10 of log2 64 bits per byte), since a value of digits
+// alone cannot reach a floor set for the larger alphabet however random
+// it is. The vendor's name and the format's exact length say what the
+// value is; a sequence or a run of one digit still falls under the scaled
+// floor. Any other rule, or a value of another length, keeps the rule's
+// floor. Parsing the value costs, so it is decided on first use.
+func (r *rule) digitsFloor(n int) float64 {
+	r.digitsOnce.Do(func() {
+		r.digitFloor = r.Entropy
+		if len(r.Names) == 0 || r.generic || r.Value == "" {
+			return
+		}
+		re, err := syntax.Parse(r.Value, syntax.Perl)
+		if err != nil || re.Op != syntax.OpRepeat || re.Min != re.Max || re.Min <= 0 || re.Sub[0].Op != syntax.OpCharClass {
+			return
+		}
+		size, digits := 0, 0
+		cls := re.Sub[0].Rune
+		for i := 0; i+1 < len(cls); i += 2 {
+			size += int(cls[i+1]-cls[i]) + 1
+			lo, hi := max(cls[i], '0'), min(cls[i+1], '9')
+			if lo <= hi {
+				digits += int(hi-lo) + 1
+			}
+		}
+		if digits != 10 || size <= 10 {
+			return
+		}
+		r.digitLen = re.Min
+		r.digitFloor = r.Entropy * math.Log2(10) / math.Log2(float64(size))
+	})
+	if n != r.digitLen {
+		return r.Entropy
+	}
+	return r.digitFloor
 }
 
 // New compiles cfg. Errors name the rules file, line and rule.

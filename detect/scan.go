@@ -608,15 +608,23 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 		}
 	}
 	ent := entropy.Shannon(secret)
-	weak := false
-	if r.Entropy > 0 {
+	weak, digits := false, false
+	if floor := r.Entropy; floor > 0 {
+		if ent < floor && allDigits(secret) {
+			// Digits alone, of a vendor format's exact length: the
+			// floor scaled to the digits' alphabet (see digitsFloor).
+			// Such a value is judged as a generic rule's is against
+			// stand-ins (a sequence, a repeated group) below.
+			floor = r.digitsFloor(len(secret))
+			digits = floor < r.Entropy
+		}
 		// In a credential store, a value below the floor is a weak
 		// password, not a non-secret: Finding decides.
-		weak = ent < r.Entropy && r.store != nil
+		weak = ent < floor && r.store != nil
 		if rec != nil {
-			rec.entropyStep(ent, r.Entropy, weak)
+			rec.entropyStep(ent, floor, weak)
 		}
-		if ent < r.Entropy && !weak {
+		if ent < floor && !weak {
 			return Match{}, matchDropped
 		}
 	}
@@ -647,7 +655,7 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 			return Match{}, matchDropped
 		}
 	}
-	if r.generic && r.store == nil || alone {
+	if r.generic && r.store == nil || alone || digits {
 		// A near miss or placeholder in a vendor's place (see standIn).
 		standIn := d.standIn(secret)
 		rec.step("stand-in", !standIn, either(!standIn, "not a near miss or a marked stand-in", "a near miss of a vendor's format or a value marked as a stand-in (short, invalid, example...)"))
