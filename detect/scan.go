@@ -658,7 +658,7 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 	if r.generic && r.store == nil || alone || digits {
 		// A near miss or placeholder in a vendor's place (see standIn).
 		standIn := d.standIn(secret)
-		rec.step("stand-in", !standIn, either(!standIn, "not a near miss or a marked stand-in", "a near miss of a vendor's format or a value marked as a stand-in (short, invalid, example...)"))
+		rec.step("stand-in", !standIn, either(!standIn, "not a near miss or a marked stand-in", "a near miss of a vendor's format, a value marked as a stand-in (short, invalid, example...) or a date and time"))
 		if standIn {
 			return Match{}, matchDropped
 		}

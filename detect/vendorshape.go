@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"bytes"
 	"regexp"
 	"regexp/syntax"
 	"strings"
@@ -226,12 +227,14 @@ var markerWord = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(?:short|extra|wrong|bad
 
 // standIn reports whether a value that a generic rule found is a stand-in
 // rather than a secret: a near miss of a vendor's format (its prefix in the
-// wrong case) or a value marked by a word (short, invalid, extra, example).
+// wrong case), a value marked by a word (short, invalid, extra, example),
+// or a date and time (see timestamp).
 // Typed sequences (abc123, 1234567890) are not judged here: people write
 // real keys' examples that way, and a vendor rule still reports them.
 func (d *Detector) standIn(secret []byte) bool {
 	return markerWord.Match(secret) || markerSuffix.Match(secret) || sandboxWord.Match(secret) ||
-		longRun(secret, 8) || (len(secret) <= 12 || allDigits(secret)) && typedSequence(secret) || d.wrongCasePrefix(secret)
+		longRun(secret, 8) || (len(secret) <= 12 || allDigits(secret)) && typedSequence(secret) || d.wrongCasePrefix(secret) ||
+		timestamp(secret)
 }
 
 // typedSequence reports whether secret was typed by hand rather than
@@ -276,9 +279,34 @@ func ascendingRuns(s []byte) int {
 
 // markerSuffix matches a marker word that ends a value in lower case right
 // after an upper-case letter or a digit (BSAshort, AKIA…Xinvalid) or after
-// a run of hex (…9abcdefextra): the near miss of a test written in one
-// word.
-var markerSuffix = regexp.MustCompile(`(?:[A-Z0-9]|[0-9a-f]{16})(?:short|extra|wrong|fake|invalid|truncated)$`)
+// a run of hex (…9abcdefextra), or in upper case right after a lower-case
+// letter or a digit (…MDA6SHORT, …bbfeEXTRA): the near miss of a test
+// written in one word. A random value ends in one of these five-letter
+// words about once in a billion.
+var markerSuffix = regexp.MustCompile(`(?:[A-Z0-9]|[0-9a-f]{16})(?:short|extra|wrong|fake|invalid|truncated)$|[a-z0-9](?:SHORT|EXTRA|WRONG|INVALID|TRUNCATED)$`)
+
+// dateTime matches an ISO 8601 date and time (2025-03-04T07:24:52Z), as
+// expiry and start fields of signed URLs and logs write them.
+var dateTime = regexp.MustCompile(`(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-5][0-9]`)
+
+// timestamp reports whether a date and time makes at least half of secret
+// (st=2025-03-04T07:24:52Z, a signed URL's start field): a moment, not a
+// credential, whose digits pass for entropy.
+func timestamp(secret []byte) bool {
+	if len(secret) < 16 || bytes.IndexByte(secret, ':') < 0 {
+		return false
+	}
+	loc := dateTime.FindIndex(secret)
+	if loc == nil {
+		return false
+	}
+	end := loc[1]
+	// The seconds, a fraction and a zone that follow belong to it.
+	for end < len(secret) && strings.IndexByte("0123456789:.+-Z", secret[end]) >= 0 {
+		end++
+	}
+	return 2*(end-loc[0]) >= len(secret)
+}
 
 // sandboxWord matches a value that says it is a sandbox credential.
 var sandboxWord = regexp.MustCompile(`(?i)(?:^|[^a-z])(?:sandbox|sdbx|sbx)(?:[^a-z]|$)`)

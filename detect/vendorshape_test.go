@@ -32,6 +32,13 @@ func TestStandIn(t *testing.T) {
 		{"ACMshort", true},
 		{"Kp9Lm2Qx7vR4invalid", true},
 		{"9f3c2a7e1b4d8a6f0e5c2b9d7a1f4e8cextra", true},
+		// ... or in upper case after a lower-case letter or a digit.
+		{"cmVmdGtuOjAxOjAwMDAwMDAwMDA6SHORT", true},
+		{"acme_Kp9Lm2Qx7vR4tW8bHq8ZkX3mbbfeEXTRA", true},
+		{"Kp9Lm2Qx7vR4tW8b0INVALID", true},
+		// An upper-case word after upper case is part of the value.
+		{"KP9LM2QX7VR4TW8BSHORT", false},
+		{"Kp9Lm2Qx7vR4SHORTtW8b", false},
 		// "fake" anywhere, even glued inside the value: random text holds
 		// it about once in 40,000 values.
 		{"fakeiq999fakeecyfake3ifake", true},
@@ -73,6 +80,13 @@ func TestStandIn(t *testing.T) {
 		{"EXO88476250a8660f7c7e37bad0", false},
 		{"test_Kp9Lm2Qx7vR4tW8bHq8ZkX3m", false},
 		{"Vt8k!Q2xR7mZ", false},
+		// A date and time, such as a signed URL's start field, is a moment.
+		{"st=2025-03-04T07:24:52Z", true},
+		{"2024-11-30T23:59:59.123+01:00", true},
+		{"se=2031-07-01 08:00:00", true},
+		// A password that holds a date among more is still reported.
+		{"Kp9Lm2Qx7vR4tW8b@2025-03-04T07:24", false},
+		{"Kp9Lm2Qx-2025-03-04", false},
 	} {
 		if got := d.standIn([]byte(c.value)); got != c.want {
 			t.Errorf("standIn(%q) = %v, want %v", c.value, got, c.want)
@@ -115,6 +129,8 @@ func TestDefaultPackStandIns(t *testing.T) {
 		{"ACME_API_TOKEN=acme_sandbox_Kp9Lm2Qx7vR4tW8bHq8ZkX3mZr5Nw1Jd", false},
 		{`TestAcmeToken = "acme-777777777777-Kp9Lm2Qx7vR4tW8bHq8ZkX3m"`, false},
 		{`<img src="/assets/logo.ico-7a388b69018576d24b59331fd60aab0c.png">`, false},
+		{"ACME_API_TOKEN=cmVmdGtuOjAxOjAwMDAwMDAwMDA6SHORT", false},
+		{"AZURE_SAS_TOKEN=st=2025-03-04T07:24:52Z", false},
 		// Near misses that are reported.
 		{`ACME_API_KEY="ACMsh0rtKp9Lm2Qx"`, true},                           // leakhound:allow (a test value)
 		{"ACME_API_TOKEN=acme_live_Kp9Lm2Qx7vR4tW8bHq8ZkX3mZr5Nw1Jd", true}, // leakhound:allow (a test value)
