@@ -10,12 +10,13 @@ import (
 
 // Stage is one step of a rule's verdict on a match, for Explain: the
 // keyword prefilter, the regex, the name check, the secret group, the
-// entropy floor, the built-asset, words, stand-in and cut-short filters, an
-// inline allow, the allowlists, the path filter, the credential stores.
+// entropy floor, the built-asset, words, stand-in, cut-short and glued-on
+// filters, an inline allow, the allowlists, the path filter, the credential
+// stores.
 type Stage struct {
 	// Name names the step: "keywords", "regex", "names", "secret",
-	// "entropy", "asset name", "words", "stand-in", "cut short", "inline allow",
-	// "allowlist", "path", "weak value".
+	// "entropy", "asset name", "words", "stand-in", "cut short", "glued on",
+	// "inline allow", "allowlist", "path", "weak value".
 	Name string
 	// Passed is false when this step dropped the match.
 	Passed bool

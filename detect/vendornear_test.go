@@ -128,10 +128,10 @@ func TestNearMissDropped(t *testing.T) {
 		// name that names the vendor, in a value its format's letters
 		// and digits make up otherwise.
 		{`zqvendorToken := "` + hex40[:30] + `%c^"`, false},
-		{`zqvendorToken := "` + hex40[:30] + `%^$!"`, true}, // four: a person's
-		{`zqvendorToken := "` + b62[:30] + `%c^"`, true},    // not its alphabet
+		{`zqvendorToken := "` + hex40[:30] + `%^$!"`, true},                // four: a person's
+		{`zqvendorToken := "` + b62[:15] + `%c^` + b62[15:30] + `"`, true}, // not its alphabet
 		// Named only by the words around it: one or two slips only.
-		{"zqvendor:\n  secret: " + hex40[:30] + "%c^" + "\n", true},
+		{"zqvendor:\n  secret: " + hex40[:15] + "%c^" + hex40[15:30] + "\n", true},
 		// A password under the vendor's name is a person's choice.
 		{"ZQVENDOR_PASSWORD=" + hex40[:12] + "@" + hex40[13:], true},
 		// No vendor named: a value with a stray symbol is still reported.

@@ -237,6 +237,86 @@ func (d *Detector) standIn(secret []byte) bool {
 		timestamp(secret)
 }
 
+// gluedOn reports whether the value secret, found by the generic rule r in
+// the match loc of text, is a token with a character of no token alphabet
+// glued onto one of its ends (2xN7…gSD%c^, ?6DzV1nrA53SPRijUoX2o=, %c^wz94…):
+// a value that begins or ends with % ^ ? | & ~ ( ) and the like, and holds
+// no more than maxForeign such characters in all. Tests write such values
+// to show what a vendor's key is not (the near miss of nearMiss, for a
+// vendor no rule knows), and code holds them as the remnants of a format
+// string or a pattern; an issued key, drawn from a token alphabet, never
+// begins or ends so. Values whose name says password are still reported
+// (a person chose them), and so are the characters that people put at a
+// password's ends (! @ # $ *), under any name: a secret chosen by a person
+// (a JWT secret that ends in !) is a secret. Only rules that judge a value by
+// the name it is assigned to are judged so: the others (a password in a
+// URL, a Basic header's password) hold what a person chose.
+func (d *Detector) gluedOn(r *rule, text []byte, loc []int, secret []byte) bool {
+	if len(secret) < 2 || !gluedRune(secret, 0) && !gluedRune(secret, len(secret)-1) {
+		return false
+	}
+	if n := foreignCount(secret); n == 0 || n > maxForeign {
+		return false
+	}
+	if r.names == nil {
+		return false // a password rule's, or a URL's: a person chose it
+	}
+	for _, g := range r.names.name {
+		if 2*g+1 < len(loc) && loc[2*g] >= 0 && passwordName(identifier(text, loc[2*g], loc[2*g+1])) {
+			return false
+		}
+	}
+	return true
+}
+
+// gluedRune reports whether the byte of secret at i is of no token
+// alphabet (see foreignRune) and not one that people end a password with
+// (! @ # $ *), nor a percent sign that URL-encodes the two hex digits
+// after it.
+func gluedRune(secret []byte, i int) bool {
+	c := secret[i]
+	if c >= 0x80 || !foreignRune(rune(c)) || strings.IndexByte("!@#$*", c) >= 0 {
+		return false
+	}
+	return c != '%' || i+2 >= len(secret) || !isHexDigit(secret[i+1]) || !isHexDigit(secret[i+2])
+}
+
+// uuidSlip reports whether secret ends in a UUID written one hex digit off
+// (sk_0b9b5db6-fabc-49d0-b68f-13343bb4f70: 8-4-4-4-11): five groups of hex
+// digits joined by dashes, after nothing or after a prefix that ends in _
+// . or :, whose lengths miss 8-4-4-4-12 by one digit in one group. UUIDs
+// are generated whole; a UUID a digit short or long was edited by hand,
+// a test's near miss of a vendor's UUID key, not an issued one.
+func uuidSlip(secret []byte) bool {
+	want := [5]int{12, 4, 4, 4, 8} // from the end
+	end := len(secret)
+	off := 0
+	for g := 0; g < 5; g++ {
+		i := end
+		for i > 0 && isHexDigit(secret[i-1]) {
+			i--
+		}
+		n := end - i
+		if d := n - want[g]; d != 0 {
+			if d != 1 && d != -1 {
+				return false
+			}
+			off++
+		}
+		if g < 4 {
+			if i == 0 || secret[i-1] != '-' {
+				return false
+			}
+			end = i - 1
+			continue
+		}
+		if i > 0 && strings.IndexByte("_.:", secret[i-1]) < 0 {
+			return false
+		}
+	}
+	return off == 1
+}
+
 // typedSequence reports whether secret was typed by hand rather than
 // generated: most of its letters and digits (at least 60%, and 6) sit in
 // runs of three or more that count up the alphabet or the digits, read

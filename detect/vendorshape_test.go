@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/leak"
 )
 
 func TestStandIn(t *testing.T) {
@@ -322,6 +323,83 @@ func TestSpacedKeywords(t *testing.T) {
 		r.generic = slices.Contains(tt.tags, "generic")
 		if got := spacedKeywords(r); !slices.Equal(got, tt.want) {
 			t.Errorf("names %q keywords %q: got %q, want %q", tt.names, tt.keywords, got, tt.want)
+		}
+	}
+}
+
+// TestGluedOn pins which values with a character of no token alphabet
+// glued onto an end the generic rules drop (see gluedOn), and which they
+// still report.
+func TestGluedOn(t *testing.T) {
+	cfg, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b62 := "Kp9Lm2Qx7vR4tW8bHq8ZkX3mP9vL2nR7Jd5sWc1Y"
+	uuid := "7d2e4a91-c3b8-4f05-9a6e-" + "1b8c0d3f5e7a"
+	for _, c := range []struct {
+		path, text string
+		want       bool // reported
+	}{
+		// Glued onto the end or the start, under a name no rule's vendor
+		// holds.
+		{"client.go", `zqacmeToken := "` + b62[:33] + `%c^"`, false},
+		{"client.go", `zqacmeSecret := "%c^` + b62[:30] + `"`, false},
+		{"notes.txt", `zqacme secret = '?` + b62[:22] + `='`, false},
+		{"app.env", "ZQACME_API_KEY=" + b62[:32] + "^", false},
+		{"client.go", `zqacmeKey := "` + b62[:32] + `|"`, false},
+		// The same value without them, or with them inside it: reported.
+		{"client.go", `zqacmeToken := "` + b62[:33] + `"`, true},
+		{"client.go", `zqacmeToken := "` + b62[:16] + `%c^` + b62[16:33] + `"`, true},
+		// What people end a password with, under any name: reported.
+		{"app.env", "JWT_SECRET=" + b62[:20] + "!", true},
+		{"client.go", `zqacmeSecret := "` + b62[:20] + `$"`, true},
+		{"client.go", `zqacmeSecret := "#7` + b62[:20] + `"`, true},
+		// A name that says password: a person's choice.
+		{"app.env", "ZQACME_PASSWORD=" + b62[:20] + "^", true},
+		// More than three characters of no token alphabet: a person's.
+		{"client.go", `zqacmeSecret := "` + b62[:12] + `&(` + b62[12:24] + `%^"`, true},
+		// A UUID one digit short, behind a prefix: a near miss.
+		{"app.env", "ZQACME_SECRET_KEY=sk_" + uuid[:35], false},
+		{"app.env", "ZQACME_SECRET_KEY=sk_" + uuid, true},
+		// URL encoding at the start is a token's own character.
+		{"app.env", "ZQACME_TOKEN=%2F" + b62[:30], true},
+	} {
+		res, err := d.Detect(&leak.Fragment{Content: []byte(c.text + "\n"), Sources: []leak.Source{{Path: c.path}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := len(res.Matches) > 0
+		if got != c.want {
+			t.Errorf("%s: %q: reported %v, want %v", c.path, c.text, got, c.want)
+		}
+	}
+}
+
+func TestUUIDSlip(t *testing.T) {
+	for _, c := range []struct {
+		value string
+		want  bool
+	}{
+		{"sk_7d2e4a91-c3b8-4f05-9a6e-1b8c0d3f5e7", true}, // 8-4-4-4-11
+		{"7d2e4a91-c3b8-4f05-9a6e-1b8c0d3f5e7a2", true},  // 8-4-4-4-13
+		{"7d2e4a9-c3b8-4f05-9a6e-1b8c0d3f5e7a", true},    // 7-4-4-4-12
+		{"zq:7d2e4a91-c3b-4f05-9a6e-1b8c0d3f5e7a", true}, // 8-3-4-4-12
+		// Whole UUIDs, and values further from one.
+		{"7d2e4a91-c3b8-4f05-9a6e-1b8c0d3f5e7a", false},
+		{"sk_7d2e4a91-c3b8-4f05-9a6e-1b8c0d3f5e7a", false},
+		{"7d2e4a91-c3b-4f0-9a6e-1b8c0d3f5e7a", false},    // two groups off
+		{"7d2e4a91-c3b8-4f05-9a6e-1b8c0d3f5", false},     // three digits short
+		{"Kp7d2e4a91-c3b8-4f05-9a6e-1b8c0d3f5e7", false}, // joined to letters
+		{"c3b8-4f05-9a6e-1b8c0d3f5e7", false},
+		{"7d2e4a91-c3b8-4f05-9a6e-1b8c0d3f5e7g", false},
+	} {
+		if got := uuidSlip([]byte(c.value)); got != c.want {
+			t.Errorf("uuidSlip(%q) = %v, want %v", c.value, got, c.want)
 		}
 	}
 }
