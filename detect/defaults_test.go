@@ -167,12 +167,29 @@ func TestDefaultRulesCredentialStores(t *testing.T) {
 		{".github/workflows/ci.yml", "run: mysql -uroot -p${{ secrets.DB_PASSWORD }} -e 'select 1'", nil},
 		{"deploy.bat", `net use Z: \\fs01\share %SHARE_PASSWORD% /user:CORP\svc`, nil},
 		{"docs/mysql.md", "mysql -u root -p<password> shop", nil},
+		// Jenkins credential entries, judged by content in any file: the secret field
+		// in the clear or as hudson.util.Secret writes it ({AQAAABAAA...})
+		{"backup/notes.txt", jenkinsEntry("StringCredentialsImpl", "secret", strong), []string{"jenkins-stored-credential=" + strong + " (high)"}},
+		{"credentials.xml", jenkinsEntry("UsernamePasswordCredentialsImpl", "password", "{"+jenkinsSecret+"}"), []string{"jenkins-stored-credential=" + jenkinsSecret + " (high)"}},
+		{"jobs/app/config.xml", "<scm><password>{" + jenkinsSecret + "}</password></scm>", []string{"jenkins-stored-credential=" + jenkinsSecret + " (high)"}},
+		{"credentials.xml", jenkinsEntry("StringCredentialsImpl", "secret", "${DEPLOY_TOKEN}"), nil},
 	} {
 		got := findings(t, d, tt.path, tt.text)
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s: %q: got %q, want %q", tt.path, tt.text, got, tt.want)
 		}
 	}
+}
+
+// jenkinsSecret is a value of hudson.util.Secret's shape (version 1, a 16-byte
+// IV, 48 bytes of data), made of random bytes.
+var jenkinsSecret = "AQAAABAAAAAw" + "yKH7iF/i6sOGQg9jjgEdDNE3KhgwASGkfdtnVosKTOvnnzjnBEDm2jSNx0XGzd8RZQRR+OLoN4cMSCydQ4AfOw=="
+
+// jenkinsEntry returns a Jenkins credentials.xml entry of class kind whose
+// secret field is field.
+func jenkinsEntry(kind, field, value string) string {
+	return "<com.cloudbees.plugins.credentials.impl." + kind + ">\n  <scope>GLOBAL</scope>\n  <id>deploy</id>\n" +
+		"  <description>FAKE</description>\n  <" + field + ">" + value + "</" + field + ">\n</com.cloudbees.plugins.credentials.impl." + kind + ">\n"
 }
 
 // TestMatchHasNoBoundaryWhiteSpace: the match a finding reports starts and
