@@ -268,3 +268,41 @@ func TestVendorKeyNamedInProse(t *testing.T) {
 		}
 	}
 }
+
+// TestLongTokenAssigned: a generic rule reports a long token in a URL-safe
+// alphabet (a JWT-like or dotted bearer token of several hundred
+// characters), not a long value in standard base64, which is encoded data,
+// nor a value of 1000 characters or more.
+func TestLongTokenAssigned(t *testing.T) {
+	d := defaultDetector(t)
+	// deterministic pseudo-random runs, built at run time so that this file
+	// holds no literal secret
+	run := func(alphabet string, n int) string {
+		var b strings.Builder
+		x := uint32(2463534242)
+		for b.Len() < n {
+			x ^= x << 13
+			x ^= x >> 17
+			x ^= x << 5
+			b.WriteByte(alphabet[x%uint32(len(alphabet))])
+		}
+		return b.String()
+	}
+	const urlSafe = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	token := run(urlSafe, 180) + "." + run(urlSafe, 150)
+	blob := run(urlSafe[:62]+"+/", 340)
+	huge := run(urlSafe, 1200)
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		{"acme token = '" + token + "'", []string{"generic-secret-assignment=" + token + " (medium)"}},
+		{"ACME_TOKEN=" + token, []string{"generic-secret-env-file=" + token + " (medium)"}},
+		{"acme token = '" + blob + "'", nil},
+		{"acme token = '" + huge + "'", nil},
+	} {
+		if got := findings(t, d, "config/app.txt", tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("%.40q...: got %.120q, want %.120q", tt.text, got, tt.want)
+		}
+	}
+}
