@@ -173,6 +173,8 @@ func TestDefaultRulesCredentialStores(t *testing.T) {
 		{"credentials.xml", jenkinsEntry("UsernamePasswordCredentialsImpl", "password", "{"+jenkinsSecret+"}"), []string{"jenkins-stored-credential=" + jenkinsSecret + " (high)"}},
 		{"jobs/app/config.xml", "<scm><password>{" + jenkinsSecret + "}</password></scm>", []string{"jenkins-stored-credential=" + jenkinsSecret + " (high)"}},
 		{"credentials.xml", jenkinsEntry("StringCredentialsImpl", "secret", "${DEPLOY_TOKEN}"), nil},
+		{"jenkins_home/credentials.xml", jenkinsEntry("UsernamePasswordCredentialsImpl", "password", "changeme"), []string{"jenkins-stored-credential=changeme (low)"}},
+		{"docs/jenkins.md", jenkinsEntry("UsernamePasswordCredentialsImpl", "password", "changeme"), nil},
 	} {
 		got := findings(t, d, tt.path, tt.text)
 		if !slices.Equal(got, tt.want) {
