@@ -167,12 +167,31 @@ func TestDefaultRulesCredentialStores(t *testing.T) {
 		{".github/workflows/ci.yml", "run: mysql -uroot -p${{ secrets.DB_PASSWORD }} -e 'select 1'", nil},
 		{"deploy.bat", `net use Z: \\fs01\share %SHARE_PASSWORD% /user:CORP\svc`, nil},
 		{"docs/mysql.md", "mysql -u root -p<password> shop", nil},
+		// Jenkins credential entries, judged by content in any file: the secret field
+		// in the clear or as hudson.util.Secret writes it ({AQAAABAAA...})
+		{"backup/notes.txt", jenkinsEntry("StringCredentialsImpl", "secret", strong), []string{"jenkins-stored-credential=" + strong + " (high)"}},
+		{"credentials.xml", jenkinsEntry("UsernamePasswordCredentialsImpl", "password", "{"+jenkinsSecret+"}"), []string{"jenkins-stored-credential=" + jenkinsSecret + " (high)"}},
+		{"jobs/app/config.xml", "<scm><password>{" + jenkinsSecret + "}</password></scm>", []string{"jenkins-stored-credential=" + jenkinsSecret + " (high)"}},
+		{"credentials.xml", jenkinsEntry("StringCredentialsImpl", "secret", "${DEPLOY_TOKEN}"), nil},
+		{"jenkins_home/credentials.xml", jenkinsEntry("UsernamePasswordCredentialsImpl", "password", "changeme"), []string{"jenkins-stored-credential=changeme (low)"}},
+		{"docs/jenkins.md", jenkinsEntry("UsernamePasswordCredentialsImpl", "password", "changeme"), nil},
 	} {
 		got := findings(t, d, tt.path, tt.text)
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s: %q: got %q, want %q", tt.path, tt.text, got, tt.want)
 		}
 	}
+}
+
+// jenkinsSecret is a value of hudson.util.Secret's shape (version 1, a 16-byte
+// IV, 48 bytes of data), made of random bytes.
+var jenkinsSecret = "AQAAABAAAAAw" + "yKH7iF/i6sOGQg9jjgEdDNE3KhgwASGkfdtnVosKTOvnnzjnBEDm2jSNx0XGzd8RZQRR+OLoN4cMSCydQ4AfOw=="
+
+// jenkinsEntry returns a Jenkins credentials.xml entry of class kind whose
+// secret field is field.
+func jenkinsEntry(kind, field, value string) string {
+	return "<com.cloudbees.plugins.credentials.impl." + kind + ">\n  <scope>GLOBAL</scope>\n  <id>deploy</id>\n" +
+		"  <description>FAKE</description>\n  <" + field + ">" + value + "</" + field + ">\n</com.cloudbees.plugins.credentials.impl." + kind + ">\n"
 }
 
 // TestMatchHasNoBoundaryWhiteSpace: the match a finding reports starts and
@@ -248,6 +267,44 @@ func TestVendorKeyNamedInProse(t *testing.T) {
 		got := findings(t, d, tt.path, tt.text)
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s: %q: got %q, want %q", tt.path, tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestLongTokenAssigned: a generic rule reports a long token in a URL-safe
+// alphabet (a JWT-like or dotted bearer token of several hundred
+// characters), not a long value in standard base64, which is encoded data,
+// nor a value of 1000 characters or more.
+func TestLongTokenAssigned(t *testing.T) {
+	d := defaultDetector(t)
+	// deterministic pseudo-random runs, built at run time so that this file
+	// holds no literal secret
+	run := func(alphabet string, n int) string {
+		var b strings.Builder
+		x := uint32(2463534242)
+		for b.Len() < n {
+			x ^= x << 13
+			x ^= x >> 17
+			x ^= x << 5
+			b.WriteByte(alphabet[x%uint32(len(alphabet))])
+		}
+		return b.String()
+	}
+	const urlSafe = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	token := run(urlSafe, 180) + "." + run(urlSafe, 150)
+	blob := run(urlSafe[:62]+"+/", 340)
+	huge := run(urlSafe, 1200)
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		{"acme token = '" + token + "'", []string{"generic-secret-assignment=" + token + " (medium)"}},
+		{"ACME_TOKEN=" + token, []string{"generic-secret-env-file=" + token + " (medium)"}},
+		{"acme token = '" + blob + "'", nil},
+		{"acme token = '" + huge + "'", nil},
+	} {
+		if got := findings(t, d, "config/app.txt", tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("%.40q...: got %.120q, want %.120q", tt.text, got, tt.want)
 		}
 	}
 }
