@@ -150,6 +150,12 @@ type rule struct {
 	once sync.Once
 	re   *re2.Regexp
 	err  error
+	// bounds are the counted repeats re runs unbounded (see relaxBounds);
+	// exact is the regex as written, compiled on first use by
+	// exactRegexp for a window where a match exceeds one of them.
+	bounds    []relaxedBound
+	exactOnce sync.Once
+	exact     *re2.Regexp
 	// value is the rule's Value alone, for a rule stated by names and a
 	// value whose format is narrow (see narrowValue); nil otherwise. Its
 	// regex holds the value as written, so a window the value does not
@@ -389,10 +395,15 @@ func appendUnique(s []int, v int) []int {
 
 func (r *rule) compile() error {
 	r.once.Do(func() {
-		re, err := re2.Compile(r.Regex)
+		expr, bounds := relaxBounds(r.Regex)
+		re, err := re2.Compile(expr)
 		if err != nil {
 			r.err = fmt.Errorf("bad regex: %w", err)
 			return
+		}
+		r.bounds = bounds
+		if len(bounds) == 0 {
+			r.exactOnce.Do(func() { r.exact = re })
 		}
 		r.secretGroup = r.SecretGroup
 		if r.secretGroup == 0 {
@@ -425,6 +436,21 @@ func (r *rule) compile() error {
 		r.re = re
 	})
 	return r.err
+}
+
+// exactRegexp returns the rule's regex as written (see relaxBounds), once
+// compile has succeeded: r.re unless it runs a repeat unbounded. The regex
+// as written compiles if its relaxed form does (relaxBounds keeps counts
+// RE2 would refuse); should it not, the relaxed one is returned.
+func (r *rule) exactRegexp() *re2.Regexp {
+	r.exactOnce.Do(func() {
+		re, err := re2.Compile(r.Regex)
+		if err != nil {
+			re = r.re
+		}
+		r.exact = re
+	})
+	return r.exact
 }
 
 // valueRegexp returns r.value, compiled on first use: nil for a rule
