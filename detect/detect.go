@@ -45,6 +45,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	re2 "github.com/wasilibs/go-re2"
@@ -117,6 +118,11 @@ type compiled struct {
 	global   []*allowlist
 	// skipPaths are the global allowlists whose path alone ignores a file.
 	skipPaths []*allowlist
+	// skipMemo remembers SkipPath's answer for up to maxSkipMemo paths
+	// (skipMemoLen counts them): a history's fragments come back to the
+	// same few thousand paths, and each answer costs a regex call.
+	skipMemo    sync.Map
+	skipMemoLen atomic.Int64
 	// testPaths matches the paths of tests and fixtures, where findings
 	// are one severity lower.
 	testPaths *re2.Regexp
@@ -478,13 +484,27 @@ func (d *Detector) Rule(id string) *config.Rule {
 // SkipPath reports whether a global allowlist ignores every match in the
 // file at path, so that content found only there need not be scanned.
 func (d *Detector) SkipPath(path string) bool {
+	if skip, ok := d.skipMemo.Load(path); ok {
+		return skip.(bool)
+	}
+	skip := false
 	for _, a := range d.skipPaths {
 		if a.matchPath(path) {
-			return true
+			skip = true
+			break
 		}
 	}
-	return false
+	if d.skipMemoLen.Load() < maxSkipMemo {
+		if _, loaded := d.skipMemo.LoadOrStore(path, skip); !loaded {
+			d.skipMemoLen.Add(1)
+		}
+	}
+	return skip
 }
+
+// maxSkipMemo bounds the paths SkipPath remembers: beyond, a long-lived
+// Detector (an organisation's scan) asks the regexes again.
+const maxSkipMemo = 1 << 16
 
 // Match is a rule's match in content, before it is placed at a Source.
 type Match struct {
