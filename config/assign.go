@@ -259,13 +259,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		// for: Gradle's buildConfigField("String", "ACME_KEY",
 		// "\"...\"") (""..."" once the escapes are read), '"..."'.
 		quoted := `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?")?` + scheme + v + `\\{0,2}"|'"?` + scheme + `(?P<secret2>` + value + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
-		// The literal first ("..." == password): its own groups, since a
-		// regex names each group once; only in a condition (after "(",
-		// if, and, or, && or ||), so that not every string literal starts
-		// a match of the regex (that cost 4% of a scan's time).
-		before := `(?:\(|\bif|&&|\|\||\band|\bor)[ \t]*[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + value + `)"|'(?P<secret5>` + value + `)'|\x60(?P<secret6>` + value + `)\x60)`
-		re := `(?:(?:` + name + `(?:` + join + `|` + keyClose + compare + `)|(?:` + flagOrEnv + `|` + define + `)` + name2 + keyClose + spaced + `)` + quoted +
-			`|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(value, name2) + `|` + command(value, name2) + `|` + cArray(value, name) + `|` + setter(value, name2) + `)`
+		re := quotedForms(name, name2, join, quoted, value, len(words) == 0)
 		if alone {
 			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?P<secret11>` + value + `)\\{0,2}"|'(?P<secret12>` + value + `)\\{0,2}'|\x60(?P<secret13>` + value + `)\x60))`
 		}
@@ -297,6 +291,29 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 	return `(?:` + strings.Join(forms, "|") + `)`
 }
 
+// quotedForms returns the forms of a rule stated by names and a quoted
+// value (quote = "required"), given its name patterns (name, and name2
+// for the forms that need their own groups), the joins between a name and
+// its value and the quoted value. With shareName, the C array form shares
+// the name that begins an assignment (see cArrayTail): only for a rule
+// without secret words, whose name is a secret word and the rest of its
+// identifier.
+func quotedForms(name, name2, join, quoted, value string, shareName bool) string {
+	// The literal first ("..." == password): its own groups, since a
+	// regex names each group once; only in a condition (after "(",
+	// if, and, or, && or ||), so that not every string literal starts
+	// a match of the regex (that cost 4% of a scan's time).
+	before := `(?:\(|\bif|&&|\|\||\band|\bor)[ \t]*[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + value + `)"|'(?P<secret5>` + value + `)'|\x60(?P<secret6>` + value + `)\x60)`
+	others := `|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(value, name2) + `|` + command(value, name2)
+	flagged := `(?:` + flagOrEnv + `|` + define + `)` + name2 + keyClose + spaced
+	if shareName {
+		return `(?:` + name + `(?:(?:` + join + `|` + keyClose + compare + `)` + quoted + `|` + cArrayTail(value) + `)|` + flagged + quoted +
+			others + `|` + setter(value, name2) + `)`
+	}
+	return `(?:(?:` + name + `(?:` + join + `|` + keyClose + compare + `)|` + flagged + `)` + quoted +
+		others + `|` + cArray(value, name) + `|` + setter(value, name2) + `)`
+}
+
 // command returns the form of a name that begins a line and takes its
 // value as a command's argument, with white space alone between them:
 // Groovy and Gradle (password 'x' in a credentials block), Tcl (set
@@ -326,7 +343,29 @@ func setter(value, name2 string) string {
 // single quote opens a character. Its groups are its own (secret51,
 // name51...), since a regex names each group once.
 func cArray(value, name string) string {
-	return renameGroups(name, 50) + `\[\w*\][ \t]*=[ \t]*(?:L|u8?|U)?"(?P<secret51>` + value + `)"`
+	return renameGroups(name, 50) + cArrayTail(value)
+}
+
+// cArrayTail is the C array form after its name (see cArray).
+//
+// For a rule without secret words, whose name is a secret word and the
+// rest of its identifier, assignRegex writes the assignment's name once,
+// followed by either form's rest (the C array's groups are then "name"
+// and "secret51"): the name pattern is the regex's largest part, and
+// written twice it cost a generic rule's regex a fifth of its time. That
+// finds the same matches as the forms written apart. Where both the
+// assignment and the array form could match at one place, the name ends
+// right before the array's "[", which no identifier's character, operator
+// or other join begins: the assignment form cannot match there. And no
+// other form begins with a secret word: the forms between them in the
+// order of the regex's alternatives (a flag, ENV or #define, a literal in
+// a condition, a value attribute, a command at the start of a line) begin
+// with other text, or with an identifier that ends in white space. A
+// service's name and the words around it may run past a "[" (acme_key[0]
+// = "x"; acme_token = "y"), so for a rule with secret words the forms stay
+// apart.
+func cArrayTail(value string) string {
+	return `\[\w*\][ \t]*=[ \t]*(?:L|u8?|U)?"(?P<secret51>` + value + `)"`
 }
 
 // valueFirst returns the form of an XML element that holds a name and its

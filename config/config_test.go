@@ -2,9 +2,12 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -396,5 +399,74 @@ func TestMentionOnlyForKeyShapedValues(t *testing.T) {
 		if got := strings.Contains(re, "(?P<"+MentionGroup+">"); got != tc.want {
 			t.Errorf("value %s, words %v: mention %v, want %v", tc.value, tc.words, got, tc.want)
 		}
+	}
+}
+
+// TestCArraySharesTheName checks that the regex of a rule without secret
+// words writes its name once for the assignment and the C array forms (a
+// fifth of a generic rule's time, see cArrayTail), and that it finds what
+// the forms written apart find: the same spans, the same groups (the
+// array's name in "name" instead of "name51").
+func TestCArraySharesTheName(t *testing.T) {
+	names := []string{"passw(?:or)?d", "secrets?", "tokens?", "(?:api|access)[_.-]?key", "keys?"}
+	value := "[^'\"`\\n\\\\]{6,}"
+	re := assignRegex(names, nil, value, QuoteRequired, false)
+	if strings.Contains(re, "(?P<name51>") || !strings.Contains(re, "(?P<secret51>") {
+		t.Fatalf("the C array form has a name of its own: %s", re)
+	}
+	shared := regexp.MustCompile(re)
+	// The forms written apart, as for a rule with secret words.
+	n := `(?:` + strings.Join(names, "|") + `)`
+	name, name2 := `(?i:(?P<name>`+n+ident+`))`, `(?i:(?P<name2>`+n+ident+`))`
+	join := `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `|` + prose + `)|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
+	quoted := `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?")?` + scheme + `(?P<secret>` + value + `)\\{0,2}"|'"?` + scheme + `(?P<secret2>` + value + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
+	if got := quotedForms(name, name2, join, quoted, value, true); got != re {
+		t.Fatalf("the test builds the name and joins unlike assignRegex:\n%s\n%s", got, re)
+	}
+	apart := regexp.MustCompile(quotedForms(name, name2, join, quoted, value, false))
+	groups := func(re *regexp.Regexp, text string) []string {
+		var out []string
+		for _, loc := range re.FindAllStringSubmatchIndex(text, -1) {
+			m := fmt.Sprintf("%d-%d", loc[0], loc[1])
+			for g, gn := range re.SubexpNames() {
+				if g > 0 && loc[2*g] >= 0 {
+					m += fmt.Sprintf(" %s=%q", strings.TrimSuffix(gn, "51"), text[loc[2*g]:loc[2*g+1]])
+				}
+			}
+			out = append(out, m)
+		}
+		return out
+	}
+	arrays := 0
+	for _, text := range []string{
+		`char password[] = "Xq7EXAMPLEmZ2p";`,
+		`static const char API_KEY[41] = "f3a9c2e7b1d8FAKE4f6a9c0e2b";`,
+		`wchar_t secretKey[] = L"Kp9LmFAKE2Qx7vR4";`,
+		`password[0] = "EXAMPLEabc"; token = "EXAMPLEqwerty"`,
+		"password[] = \"EXAMPLEabc\"\npassword = \"EXAMPLEzzz\"",
+		`password->x[0] = "EXAMPLEabc"`,
+		`-password[] = "EXAMPLEabc"`,
+		`ENV password[] "EXAMPLEabc"`,
+		`if ("EXAMPLEabc" == password[0]) {`,
+		`#define PASSWORD[] "EXAMPLEabc"`,
+		"  token[] = \"EXAMPLEabcd\"",
+		"token \"EXAMPLEabcd\"\ntoken[] = \"EXAMPLEabcd\"",
+		`setToken("EXAMPLEabcd"); token[x] = "EXAMPLEabcd"`,
+		`<add value="EXAMPLEabcd" key="token[]"/>`,
+		`db_password: "Vt8kEXAMPLE2x"`,
+		`password.="EXAMPLEabc"; key-[1] = "EXAMPLEdef"`,
+	} {
+		want, got := groups(apart, text), groups(shared, text)
+		if !slices.Equal(got, want) {
+			t.Errorf("%q:\n shared %q\n apart  %q", text, got, want)
+		}
+		for _, loc := range apart.FindAllStringSubmatchIndex(text, -1) {
+			if g := apart.SubexpIndex("secret51"); loc[2*g] >= 0 {
+				arrays++
+			}
+		}
+	}
+	if arrays < 5 {
+		t.Errorf("%d C arrays found: the table tests too little", arrays)
 	}
 }

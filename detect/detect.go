@@ -46,6 +46,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	re2 "github.com/wasilibs/go-re2"
@@ -118,6 +119,11 @@ type compiled struct {
 	global   []*allowlist
 	// skipPaths are the global allowlists whose path alone ignores a file.
 	skipPaths []*allowlist
+	// skipMemo remembers SkipPath's answer for up to maxSkipMemo paths
+	// (skipMemoLen counts them): a history's fragments come back to the
+	// same few thousand paths, and each answer costs a regex call.
+	skipMemo    sync.Map
+	skipMemoLen atomic.Int64
 	// testPaths matches the paths of tests and fixtures, where findings
 	// are one severity lower.
 	testPaths *re2.Regexp
@@ -151,6 +157,12 @@ type rule struct {
 	once sync.Once
 	re   *re2.Regexp
 	err  error
+	// bounds are the counted repeats re runs unbounded (see relaxBounds);
+	// exact is the regex as written, compiled on first use by
+	// exactRegexp for a window where a match exceeds one of them.
+	bounds    []relaxedBound
+	exactOnce sync.Once
+	exact     *re2.Regexp
 	// value is the rule's Value alone, for a rule stated by names and a
 	// value whose format is narrow (see narrowValue); nil otherwise. Its
 	// regex holds the value as written, so a window the value does not
@@ -436,10 +448,15 @@ func appendUnique(s []int, v int) []int {
 
 func (r *rule) compile() error {
 	r.once.Do(func() {
-		re, err := re2.Compile(r.Regex)
+		expr, bounds := relaxBounds(r.Regex)
+		re, err := re2.Compile(expr)
 		if err != nil {
 			r.err = fmt.Errorf("bad regex: %w", err)
 			return
+		}
+		r.bounds = bounds
+		if len(bounds) == 0 {
+			r.exactOnce.Do(func() { r.exact = re })
 		}
 		r.secretGroup = r.SecretGroup
 		if r.secretGroup == 0 {
@@ -474,6 +491,21 @@ func (r *rule) compile() error {
 	return r.err
 }
 
+// exactRegexp returns the rule's regex as written (see relaxBounds), once
+// compile has succeeded: r.re unless it runs a repeat unbounded. The regex
+// as written compiles if its relaxed form does (relaxBounds keeps counts
+// RE2 would refuse); should it not, the relaxed one is returned.
+func (r *rule) exactRegexp() *re2.Regexp {
+	r.exactOnce.Do(func() {
+		re, err := re2.Compile(r.Regex)
+		if err != nil {
+			re = r.re
+		}
+		r.exact = re
+	})
+	return r.exact
+}
+
 // valueRegexp returns r.value, compiled on first use: nil for a rule
 // without a narrow value (or one RE2 cannot compile: compile reports it).
 func (r *rule) valueRegexp() *re2.Regexp {
@@ -499,13 +531,27 @@ func (d *Detector) Rule(id string) *config.Rule {
 // SkipPath reports whether a global allowlist ignores every match in the
 // file at path, so that content found only there need not be scanned.
 func (d *Detector) SkipPath(path string) bool {
+	if skip, ok := d.skipMemo.Load(path); ok {
+		return skip.(bool)
+	}
+	skip := false
 	for _, a := range d.skipPaths {
 		if a.matchPath(path) {
-			return true
+			skip = true
+			break
 		}
 	}
-	return false
+	if d.skipMemoLen.Load() < maxSkipMemo {
+		if _, loaded := d.skipMemo.LoadOrStore(path, skip); !loaded {
+			d.skipMemoLen.Add(1)
+		}
+	}
+	return skip
 }
+
+// maxSkipMemo bounds the paths SkipPath remembers: beyond, a long-lived
+// Detector (an organisation's scan) asks the regexes again.
+const maxSkipMemo = 1 << 16
 
 // Match is a rule's match in content, before it is placed at a Source.
 type Match struct {

@@ -514,3 +514,27 @@ paths = ['''^vendor/''']
 		}
 	}
 }
+
+// TestSkipPathRemembers checks that SkipPath answers as the global
+// allowlists on paths do, and remembers each path's answer once, up to
+// maxSkipMemo paths.
+func TestSkipPathRemembers(t *testing.T) {
+	d := mustDetector(t, testRules, Options{})
+	for range 2 {
+		for path, want := range map[string]bool{"vendor/x.go": true, "src/x.go": false, "a/vendor/x.go": false} {
+			if got := d.SkipPath(path); got != want {
+				t.Errorf("SkipPath(%q) = %v, want %v", path, got, want)
+			}
+		}
+	}
+	if n := d.skipMemoLen.Load(); n != 3 {
+		t.Errorf("%d paths remembered, want 3", n)
+	}
+	d.skipMemoLen.Store(maxSkipMemo)
+	if !d.SkipPath("vendor/y.go") || d.SkipPath("src/y.go") {
+		t.Error("SkipPath answers wrongly past its memo's bound")
+	}
+	if _, ok := d.skipMemo.Load("vendor/y.go"); ok {
+		t.Error("a path past the memo's bound was remembered")
+	}
+}

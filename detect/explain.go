@@ -118,7 +118,7 @@ func (d *Detector) Explain(ruleID string, content []byte, path string) ([]Explan
 // regex ran (around the keywords) and found nothing there, or it did not
 // run; either way it says how often it matches in the whole content.
 func regexStage(r *rule, content []byte, ran bool) Stage {
-	n := len(r.re.FindAllIndex(content, maxExplained))
+	n := len(r.exactRegexp().FindAllIndex(content, maxExplained))
 	switch {
 	case !ran:
 		return Stage{Name: "regex", Passed: n > 0, Detail: fmt.Sprintf("%d match(es)", n)}

@@ -470,6 +470,10 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 			// Ask for no more matches than the cap allows: a rule that
 			// matches everywhere must not allocate a result per byte.
 			locs := r.re.FindAllSubmatchIndex(text[pos:], d.opts.MaxMatchesPerRule-count+1)
+			if len(r.bounds) > 0 && outOfBounds(r.bounds, locs) {
+				// A match longer than the regex as written allows: ask it.
+				locs = r.exactRegexp().FindAllSubmatchIndex(text[pos:], d.opts.MaxMatchesPerRule-count+1)
+			}
 			next := len(text)
 		matches:
 			for _, loc := range locs {

@@ -224,6 +224,21 @@ func TestForeignCount(t *testing.T) {
 	}
 }
 
+// TestForeignASCII checks foreignRune's table against its definition:
+// letters, digits and + / = _ . ~ : - are of a token alphabet, every other
+// character is not (non-ASCII ones, and invalid runes, too).
+func TestForeignASCII(t *testing.T) {
+	for c := rune(-1); c < 0x100; c++ {
+		want := !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.ContainsRune("+/=_.~:-", c))
+		if got := foreignRune(c); got != want {
+			t.Errorf("foreignRune(%q) = %v, want %v", c, got, want)
+		}
+		if 0 <= c && c < 0x80 && foreignASCII[c] != want {
+			t.Errorf("foreignASCII[%q] = %v, want %v", c, foreignASCII[c], want)
+		}
+	}
+}
+
 // TestNearFormatsBuild checks that the default pack's near-miss formats
 // build, that they index the vendors by name, and how long that takes:
 // it is paid once, on a scan's first generic finding.
