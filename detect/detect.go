@@ -209,6 +209,10 @@ type rule struct {
 	digitsOnce sync.Once
 	digitFloor float64
 	digitLen   int
+	// alphabetOnce decides alphabet (see formatAlphabet) when a value
+	// first falls under the rule's floor.
+	alphabetOnce sync.Once
+	alphabet     int
 }
 
 // spacedKeywords returns r's keywords and, for a vendor rule stated by
@@ -288,6 +292,34 @@ func (r *rule) digitsFloor(n int) float64 {
 		return r.Entropy
 	}
 	return r.digitFloor
+}
+
+// formatAlphabet returns the number of characters the alphabet of r's
+// value format holds, when the format is one run of one character class
+// ([A-Za-z0-9_-]{32}, [a-f0-9]{20,40}), or 0 (a generic rule, a format
+// with a prefix or of several parts). Parsing the value costs, so it is
+// decided on first use.
+func (r *rule) formatAlphabet() int {
+	r.alphabetOnce.Do(func() {
+		if r.generic || r.Value == "" {
+			return
+		}
+		re, err := syntax.Parse(r.Value, syntax.Perl)
+		if err != nil {
+			return
+		}
+		for re.Op == syntax.OpRepeat || re.Op == syntax.OpPlus || re.Op == syntax.OpStar {
+			re = re.Sub[0]
+		}
+		if re.Op != syntax.OpCharClass {
+			return
+		}
+		cls := re.Rune
+		for i := 0; i+1 < len(cls); i += 2 {
+			r.alphabet += int(cls[i+1]-cls[i]) + 1
+		}
+	})
+	return r.alphabet
 }
 
 // New compiles cfg. Errors name the rules file, line and rule.

@@ -621,6 +621,17 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 			// stand-ins (a sequence, a repeated group) below.
 			floor = r.digitsFloor(len(secret))
 			digits = floor < r.Entropy
+		} else if ent < floor {
+			// A short value cannot reach a floor set for long ones
+			// however random it is: the floor is the lower of the
+			// rule's and the entropy 99 in 100 random values of its
+			// length and alphabet reach (see entropy.RandomFloor).
+			// A value typed in runs (123456abcdef…) is not a random
+			// one and keeps the rule's floor; any other is judged
+			// against stand-ins too.
+			if f, ok := entropy.RandomFloor(secret, r.formatAlphabet()); ok && f < floor && !typedSequence(secret) {
+				floor, digits = f, true
+			}
 		}
 		// In a credential store, a value below the floor is a weak
 		// password, not a non-secret: Finding decides.
