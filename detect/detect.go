@@ -253,6 +253,13 @@ func (r *rule) namedFormat() bool {
 	return r.named
 }
 
+// minGenericRandomLen is the shortest value of a generic rule that a
+// short value's lower entropy floor (entropy.RandomFloor) applies to: a
+// value of 8 to 11 characters under a bare secret word is as often a weak
+// password or a word with digits (hello123) as a random token, and a
+// generic rule has no vendor's format to tell them apart.
+const minGenericRandomLen = 12
+
 // digitsFloor returns the entropy floor for a value of digits alone of
 // length n, for a vendor rule stated by names and a value of one exact
 // length drawn from one alphabet that holds the digits and more

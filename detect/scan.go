@@ -628,8 +628,11 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 			// length and alphabet reach (see entropy.RandomFloor).
 			// A value typed in runs (123456abcdef…) is not a random
 			// one and keeps the rule's floor; any other is judged
-			// against stand-ins too.
-			if f, ok := entropy.RandomFloor(secret, r.formatAlphabet()); ok && f < floor && !typedSequence(secret) {
+			// against stand-ins too. A generic rule's value is
+			// named by nothing but a secret word, so it must be
+			// long enough that a word or a weak password of a few
+			// characters does not pass (see minGenericRandomLen).
+			if f, ok := entropy.RandomFloor(secret, r.formatAlphabet()); ok && f < floor && !typedSequence(secret) && (!r.generic || len(secret) >= minGenericRandomLen) {
 				floor, digits = f, true
 			}
 		}

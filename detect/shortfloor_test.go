@@ -35,12 +35,14 @@ func pseudoRandom(t *testing.T, alphabet string, n int, lo, hi float64) string {
 // per byte on average, under 3 one time in eight); the floor is lowered to
 // the entropy 99 in 100 random values of the value's length and alphabet
 // reach. A hex digest under a rule whose format states base64 keeps the
-// rule's floor, and so does a value typed in runs.
+// rule's floor, and so do a value typed in runs and a generic rule's value
+// shorter than minGenericRandomLen.
 func TestShortRandomValueUnderTheFloor(t *testing.T) {
 	d := defaultDetector(t)
 	hex16 := pseudoRandom(t, "0123456789abcdef", 16, 2.7, 2.95)
 	digest := pseudoRandom(t, "0123456789abcdef", 40, 3.5, 3.9)
 	typed := "1234" + "abcd" + "123abc12" // 16 hex characters in runs, 2.91 bits per byte
+	short := pseudoRandom(t, "0123456789abcdefghijklmnopqrstuvwxyz", 9, 2.4, 2.95)
 	for _, tt := range []struct {
 		path, text string
 		want       []string
@@ -48,6 +50,7 @@ func TestShortRandomValueUnderTheFloor(t *testing.T) {
 		{"deploy/run.sh", `curl -X POST https://api.example.com/v1/tasks -H "Token: ` + hex16 + `"`, []string{"command-line-auth-header=" + hex16 + " (medium)"}},
 		{"config/app.env", "AWS_SECRET_" + "ACCESS_KEY=" + digest, []string{"generic-secret-env-file=" + digest + " (medium)"}},
 		{"config/app.env", "API_" + "TOKEN=" + typed, nil},
+		{"config/app.env", "API_" + "TOKEN=" + short, nil}, // a generic rule's short value keeps the floor
 	} {
 		got := findings(t, d, tt.path, tt.text)
 		if !slices.Equal(got, tt.want) {
