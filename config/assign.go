@@ -391,8 +391,9 @@ func valueFirst(value, name2 string) string {
 // 2f9c...", "- acme '2f9c...'": the group "alone2" after listLead); not by
 // white space in prose ("Your acme 2f9c..."), nor by a type, a comma or a
 // line break. The format must say secret by itself, as for mention (see shaped), and the
-// rule must use the default secret words (a rule that asks for one kind of
-// name, secret and not id, cannot tell its value by the service's name).
+// rule must use the default secret words or only add to them (a rule that
+// asks for one kind of name, secret and not id, cannot tell its value by
+// the service's name; see aloneForm).
 func aloneName(n string) string {
 	return `(?:(?i:(?P<` + AloneGroup + `>` + n + `))` + keyClose + operators +
 		`|` + listLead + `(?i:(?P<` + AloneGroup + `2>` + n + `))` + keyClose + `[ \t]+)`
@@ -414,10 +415,25 @@ const AloneGroup = "alone"
 
 // aloneForm reports whether a rule stated by names and a value also finds
 // its value assigned to the service's name alone (see aloneName): a
-// vendor's rule with the default secret words and a value narrow enough to
-// say secret by itself.
+// vendor's rule with the default secret words, or secretWords that hold
+// every default word and only add to them (adyen's "hmac", splunk's
+// "hec"), and a value narrow enough to say secret by itself. A rule whose
+// own words leave a default word out asks for one kind of name (secret,
+// not id) and cannot tell its value by the service's name.
 func aloneForm(r *Rule, hasWords bool) bool {
-	return len(r.Names) > 0 && !hasWords && !slices.Contains(r.Tags, "generic") && shaped(r.Value)
+	return len(r.Names) > 0 && (!hasWords || addsWords(r.SecretWords)) &&
+		!slices.Contains(r.Tags, "generic") && shaped(r.Value)
+}
+
+// addsWords reports whether secretWords holds every one of
+// DefaultSecretWords, written as there.
+func addsWords(words []string) bool {
+	for _, w := range DefaultSecretWords {
+		if !slices.Contains(words, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // mention returns the form of a rule stated by names and a value that

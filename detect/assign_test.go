@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -254,6 +255,53 @@ func TestVendorNameAlone(t *testing.T) {
 	for _, text := range []string{`tkcloud_secret = "` + s + `"`, `ACME_API_KEY = "k3v9q2x7m4p8r1t6w5z0b2n7c4hfake1"`} {
 		if got := findings(t, d, "config.yml", text); len(got) != 1 {
 			t.Errorf("%q: got %q", text, got)
+		}
+	}
+}
+
+// TestVendorNameAloneWithAddedWords checks that a vendor rule whose
+// secretWords hold every default word and add one (a webhook's "hmac") also
+// finds its value assigned to the service's name alone, while one whose
+// words leave a default word out does not (it opts out: its format does not
+// name the service by itself), though both still find a secret's name.
+func TestVendorNameAloneWithAddedWords(t *testing.T) {
+	quoted := func(words []string) string {
+		q := make([]string, len(words))
+		for i, w := range words {
+			q[i] = "'''" + w + "'''"
+		}
+		return "[" + strings.Join(q, ", ") + "]"
+	}
+	adds := append(slices.Clone(config.DefaultSecretWords), "hmac")
+	leaves := append(slices.Clone(config.DefaultSecretWords[1:]), "hmac") // no "key"
+	rule := func(id, name string, words []string) string {
+		return "[[rules]]\nid = \"" + id + "\"\nnames = [\"" + name + "\"]\nsecretWords = " + quoted(words) +
+			"\nvalue = '''[a-f0-9]{64}'''\nentropy = 3\n"
+	}
+	rules := rule("zqpay-hmac-key", "zqpay", adds) + "\n" + rule("zqship-hmac-key", "zqship", leaves)
+	cfg, err := config.Parse("added.toml", []byte(rules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Repeat("3f9a7c1e5b8d2f60", 4) // 64 hex, built to the rules' format
+	for text, want := range map[string]string{
+		`zqpay: "` + s + `"`:          "zqpay-hmac-key",
+		`- zqpay '` + s + `'`:         "zqpay-hmac-key",
+		`ZQPAY_HMAC="` + s + `"`:      "zqpay-hmac-key",
+		`ZQSHIP_HMAC_SIG="` + s + `"`: "zqship-hmac-key",
+		`zqship: "` + s + `"`:         "",
+		`- zqship '` + s + `'`:        "",
+	} {
+		got := findings(t, d, "config.yml", text)
+		switch {
+		case want == "" && len(got) > 0:
+			t.Errorf("%q: got %q, want nothing", text, got)
+		case want != "" && (len(got) != 1 || !strings.HasPrefix(got[0], want+"=")):
+			t.Errorf("%q: got %q, want %s", text, got, want)
 		}
 	}
 }
