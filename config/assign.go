@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/resyntax"
 )
 
 // A rule can state what it finds instead of spelling out a regex:
@@ -475,37 +477,7 @@ func NarrowValue(value string, minLen, maxClass int) bool {
 	if err != nil {
 		return false
 	}
-	return shortest(re) >= minLen && narrowClasses(re, maxClass)
-}
-
-// shortest returns the length of the shortest text re matches, in bytes
-// (counting each character as one: a lower bound).
-func shortest(re *syntax.Regexp) int {
-	switch re.Op {
-	case syntax.OpLiteral:
-		return len(re.Rune)
-	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		return 1
-	case syntax.OpCapture, syntax.OpPlus:
-		return shortest(re.Sub[0])
-	case syntax.OpRepeat:
-		return re.Min * shortest(re.Sub[0])
-	case syntax.OpConcat:
-		n := 0
-		for _, sub := range re.Sub {
-			n += shortest(sub)
-		}
-		return n
-	case syntax.OpAlternate:
-		n := -1
-		for _, sub := range re.Sub {
-			if m := shortest(sub); n < 0 || m < n {
-				n = m
-			}
-		}
-		return max(n, 0)
-	}
-	return 0 // empty-width, star, quest, no match
+	return resyntax.MinLen(re) >= minLen && narrowClasses(re, maxClass)
 }
 
 // narrowClasses reports whether every character re takes is from a class

@@ -2,7 +2,10 @@ package detect
 
 import (
 	"regexp/syntax"
+	"strconv"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/resyntax"
 )
 
 // Counted repeats are costly in RE2: it spells x{6,200} out as 200 copies
@@ -62,7 +65,7 @@ func relaxBounds(expr string) (string, []relaxedBound) {
 		case syntax.OpStar, syntax.OpPlus, syntax.OpRepeat:
 			repeated = true
 		case syntax.OpCapture:
-			if s := re.Sub[0]; !repeated && s.Op == syntax.OpRepeat && s.Max >= minRelaxedMax && s.Max <= maxRE2Repeat && minLen(s.Sub[0]) > 0 {
+			if s := re.Sub[0]; !repeated && s.Op == syntax.OpRepeat && s.Max >= minRelaxedMax && s.Max <= maxRE2Repeat && resyntax.MinLen(s.Sub[0]) > 0 {
 				bounds = append(bounds, relaxedBound{re.Cap, s.Max})
 			}
 		}
@@ -100,7 +103,7 @@ func liftBounds(expr string, bounds []relaxedBound) (string, bool) {
 			return "", false
 		}
 		comma := strings.LastIndexByte(expr[:end], ',')
-		if comma < last || expr[comma+1:end-1] != itoa(rb.max) {
+		if comma < last || expr[comma+1:end-1] != strconv.Itoa(rb.max) {
 			return "", false
 		}
 		b.WriteString(expr[last : comma+1])
@@ -200,36 +203,6 @@ func sameButBounds(re *syntax.Regexp, relaxed string, bounds []relaxedBound) boo
 	return restored == len(bounds) && r.Equal(re)
 }
 
-// minLen returns the fewest bytes re matches, or 0 when it may match the
-// empty text (a lower bound for classes of multi-byte characters: 1).
-func minLen(re *syntax.Regexp) int {
-	switch re.Op {
-	case syntax.OpLiteral:
-		return len(re.Rune)
-	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		return 1
-	case syntax.OpCapture, syntax.OpPlus:
-		return minLen(re.Sub[0])
-	case syntax.OpRepeat:
-		return re.Min * minLen(re.Sub[0])
-	case syntax.OpConcat:
-		n := 0
-		for _, s := range re.Sub {
-			n += minLen(s)
-		}
-		return n
-	case syntax.OpAlternate:
-		n := -1
-		for _, s := range re.Sub {
-			if m := minLen(s); n < 0 || m < n {
-				n = m
-			}
-		}
-		return max(n, 0)
-	}
-	return 0
-}
-
 // outOfBounds reports whether a match of locs has a relaxed group longer
 // than its bound: the regex as written may match otherwise there.
 func outOfBounds(bounds []relaxedBound, locs [][]int) bool {
@@ -241,11 +214,4 @@ func outOfBounds(bounds []relaxedBound, locs [][]int) bool {
 		}
 	}
 	return false
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }

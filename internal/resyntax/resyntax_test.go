@@ -1,0 +1,27 @@
+package resyntax
+
+import (
+	"regexp/syntax"
+	"testing"
+)
+
+func TestMinLen(t *testing.T) {
+	for expr, want := range map[string]int{
+		`abc`:               3,
+		`[a-z]{8}`:          8,
+		`ghp_[A-Za-z0-9]+`:  5,
+		`(?:ab|c)d{2,5}`:    3,
+		`x*`:                0,
+		`^a?$`:              0,
+		`(tok|token)_\w{4}`: 8,
+		`é`:                 1,
+	} {
+		re, err := syntax.Parse(expr, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := MinLen(re); got != want {
+			t.Errorf("MinLen(%q) = %d, want %d", expr, got, want)
+		}
+	}
+}
