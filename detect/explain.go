@@ -152,17 +152,22 @@ func (e *Explanation) step(name string, passed bool, detail string) {
 	}
 }
 
-// entropyStep records the entropy stage: ent bits per byte against the
-// rule's floor; weak is set for a value under the floor that the rule's
+// entropyStep records the entropy stage: ent bits per byte against floor,
+// the rule's own (ruleFloor) or the lower one a short or all-digit value
+// is held to; weak is set for a value under the floor that the rule's
 // credential stores report.
-func (e *Explanation) entropyStep(ent, floor float64, weak bool) {
+func (e *Explanation) entropyStep(ent, floor, ruleFloor float64, weak bool) {
+	which := fmt.Sprintf("the rule's floor %.2f", floor)
+	if floor < ruleFloor {
+		which = fmt.Sprintf("the floor %.2f (the rule's %.2f, lowered for a value of this length and alphabet)", floor, ruleFloor)
+	}
 	switch {
 	case ent >= floor:
-		e.step("entropy", true, fmt.Sprintf("%.2f bits per byte, floor %.2f", ent, floor))
+		e.step("entropy", true, fmt.Sprintf("%.2f bits per byte, at or over %s", ent, which))
 	case weak:
-		e.step("entropy", true, fmt.Sprintf("%.2f bits per byte, under the floor %.2f: a weak value (reported only in the rule's credential stores)", ent, floor))
+		e.step("entropy", true, fmt.Sprintf("%.2f bits per byte, under %s: a weak value (reported only in the rule's credential stores)", ent, which))
 	default:
-		e.step("entropy", false, fmt.Sprintf("%.2f bits per byte, under the rule's floor %.2f", ent, floor))
+		e.step("entropy", false, fmt.Sprintf("%.2f bits per byte, under %s", ent, which))
 	}
 }
 

@@ -640,7 +640,7 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 		// password, not a non-secret: Finding decides.
 		weak = ent < floor && r.store != nil
 		if rec != nil {
-			rec.entropyStep(ent, floor, weak)
+			rec.entropyStep(ent, floor, r.Entropy, weak)
 		}
 		if ent < floor && !weak {
 			return Match{}, matchDropped

@@ -311,7 +311,7 @@ func TestRulesTestSaysWhichStageDropped(t *testing.T) {
 	t.Parallel()
 	file := filepath.Join(t.TempDir(), "r.toml")
 	// The value is put in at run time: the source holds none to find.
-	rulesFile := strings.ReplaceAll(`[[rules]]
+	rulesFile := strings.NewReplacer("ACME_VALUE", "acme_"+"q7k2x9m4p8w3", "ACME_TYPED", "acme_"+"abc123def456", "ACME_RUNS", "acme_"+"q7k2q7k2q7k2").Replace(`[[rules]]
 id = "by-path"
 regex = '''\b(acme_[a-z0-9]{12})\b'''
 path = '''\.py$'''
@@ -324,8 +324,11 @@ id = "by-entropy"
 regex = '''\b(acme_[a-z0-9]{12})\b'''
 entropy = 4.5
   [[rules.examples]]
-  text = "ACME_VALUE"
-  secret = "ACME_VALUE"
+  text = "ACME_TYPED"
+  secret = "ACME_TYPED"
+  [[rules.examples]]
+  text = "ACME_RUNS"
+  secret = "ACME_RUNS"
 
 [[rules]]
 id = "by-allowlist"
@@ -345,7 +348,7 @@ keywords = ["zork"]
   [[rules.examples]]
   text = "ACME_VALUE"
   secret = "ACME_VALUE"
-`, "ACME_VALUE", "acme_"+"q7k2x9m4p8w3")
+`)
 	os.WriteFile(file, []byte(rulesFile), 0o600)
 	r := runLH(t, "", "rules", "test", "--config", file)
 	for _, want := range []string{
@@ -353,9 +356,10 @@ keywords = ["zork"]
 		`(an example is scanned as example.txt unless it has a path`,
 		`dropped by entropy: `,
 		`under the rule's floor 4.50`,
-		`dropped by allowlist: allowlist of the rule at ` + file + `:20 (our fixtures) ignores it`,
+		`under the floor 3.45 (the rule's 4.50, lowered for a value of this length and alphabet)`,
+		`dropped by allowlist: allowlist of the rule at ` + file + `:23 (our fixtures) ignores it`,
 		`keywords: none of ["zork"] occurs: the regex does not run`,
-		"4 examples, 4 failed",
+		"5 examples, 5 failed",
 	} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("rules test output lacks %q:\n%s", want, r.out)
