@@ -487,11 +487,7 @@ func narrowClasses(re *syntax.Regexp, maxClass int) bool {
 	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
 		return false
 	case syntax.OpCharClass:
-		n := 0
-		for i := 0; i+1 < len(re.Rune); i += 2 {
-			n += int(re.Rune[i+1]-re.Rune[i]) + 1
-		}
-		if n > maxClass {
+		if resyntax.ClassSize(re) > maxClass {
 			return false
 		}
 	}

@@ -51,6 +51,8 @@ import (
 
 	re2 "github.com/wasilibs/go-re2"
 
+	"github.com/leakhound/leakhound/internal/resyntax"
+
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/textenc"
@@ -204,15 +206,12 @@ type rule struct {
 	// named caches namedFormat, decided when a match first needs it.
 	namedOnce sync.Once
 	named     bool
-	// digitsOnce decides digitFloor and digitLen (see digitsFloor) when a
-	// value of digits alone first falls under the rule's floor.
-	digitsOnce sync.Once
-	digitFloor float64
-	digitLen   int
-	// alphabetOnce decides alphabet (see formatAlphabet) when a value
-	// first falls under the rule's floor.
-	alphabetOnce sync.Once
-	alphabet     int
+	// formatOnce decides alphabet, classDigits and exactLen (see
+	// valueFormat) when a value first falls under the rule's floor.
+	formatOnce  sync.Once
+	alphabet    int
+	classDigits int
+	exactLen    int
 }
 
 // spacedKeywords returns r's keywords and, for a vendor rule stated by
@@ -260,6 +259,41 @@ func (r *rule) namedFormat() bool {
 // generic rule has no vendor's format to tell them apart.
 const minGenericRandomLen = 12
 
+// valueFormat decides, once, what r's value format states when it is one
+// run of one character class ([A-Za-z0-9_-]{32}, [a-f0-9]{20,40}): the
+// number of characters the class holds (alphabet), how many of them are
+// digits (classDigits), and the run's one fixed length, if it has one
+// (exactLen). All stay 0 for a generic rule, or a format with a prefix or
+// of several parts. Parsing the value costs, so it is decided on first
+// use.
+func (r *rule) valueFormat() {
+	r.formatOnce.Do(func() {
+		if r.generic || r.Value == "" {
+			return
+		}
+		re, err := syntax.Parse(r.Value, syntax.Perl)
+		if err != nil {
+			return
+		}
+		exact := 0
+		if re.Op == syntax.OpRepeat && re.Min == re.Max && re.Sub[0].Op == syntax.OpCharClass {
+			exact = re.Min
+		}
+		for re.Op == syntax.OpRepeat || re.Op == syntax.OpPlus || re.Op == syntax.OpStar {
+			re = re.Sub[0]
+		}
+		if re.Op != syntax.OpCharClass {
+			return
+		}
+		r.alphabet, r.exactLen = resyntax.ClassSize(re), exact
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if lo, hi := max(re.Rune[i], '0'), min(re.Rune[i+1], '9'); lo <= hi {
+				r.classDigits += int(hi-lo) + 1
+			}
+		}
+	})
+}
+
 // digitsFloor returns the entropy floor for a value of digits alone of
 // length n, for a vendor rule stated by names and a value of one exact
 // length drawn from one alphabet that holds the digits and more
@@ -269,63 +303,20 @@ const minGenericRandomLen = 12
 // it is. The vendor's name and the format's exact length say what the
 // value is; a sequence or a run of one digit still falls under the scaled
 // floor. Any other rule, or a value of another length, keeps the rule's
-// floor. Parsing the value costs, so it is decided on first use.
+// floor.
 func (r *rule) digitsFloor(n int) float64 {
-	r.digitsOnce.Do(func() {
-		r.digitFloor = r.Entropy
-		if len(r.Names) == 0 || r.generic || r.Value == "" {
-			return
-		}
-		re, err := syntax.Parse(r.Value, syntax.Perl)
-		if err != nil || re.Op != syntax.OpRepeat || re.Min != re.Max || re.Min <= 0 || re.Sub[0].Op != syntax.OpCharClass {
-			return
-		}
-		size, digits := 0, 0
-		cls := re.Sub[0].Rune
-		for i := 0; i+1 < len(cls); i += 2 {
-			size += int(cls[i+1]-cls[i]) + 1
-			lo, hi := max(cls[i], '0'), min(cls[i+1], '9')
-			if lo <= hi {
-				digits += int(hi-lo) + 1
-			}
-		}
-		if digits != 10 || size <= 10 {
-			return
-		}
-		r.digitLen = re.Min
-		r.digitFloor = r.Entropy * math.Log2(10) / math.Log2(float64(size))
-	})
-	if n != r.digitLen {
+	r.valueFormat()
+	if len(r.Names) == 0 || n == 0 || n != r.exactLen || r.classDigits != 10 || r.alphabet <= 10 {
 		return r.Entropy
 	}
-	return r.digitFloor
+	return r.Entropy * math.Log2(10) / math.Log2(float64(r.alphabet))
 }
 
 // formatAlphabet returns the number of characters the alphabet of r's
-// value format holds, when the format is one run of one character class
-// ([A-Za-z0-9_-]{32}, [a-f0-9]{20,40}), or 0 (a generic rule, a format
-// with a prefix or of several parts). Parsing the value costs, so it is
-// decided on first use.
+// value format holds, when the format is one run of one character class,
+// or 0 (see valueFormat).
 func (r *rule) formatAlphabet() int {
-	r.alphabetOnce.Do(func() {
-		if r.generic || r.Value == "" {
-			return
-		}
-		re, err := syntax.Parse(r.Value, syntax.Perl)
-		if err != nil {
-			return
-		}
-		for re.Op == syntax.OpRepeat || re.Op == syntax.OpPlus || re.Op == syntax.OpStar {
-			re = re.Sub[0]
-		}
-		if re.Op != syntax.OpCharClass {
-			return
-		}
-		cls := re.Rune
-		for i := 0; i+1 < len(cls); i += 2 {
-			r.alphabet += int(cls[i+1]-cls[i]) + 1
-		}
-	})
+	r.valueFormat()
 	return r.alphabet
 }
 

@@ -612,7 +612,10 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 		}
 	}
 	ent := entropy.Shannon(secret)
-	weak, digits := false, false
+	// lowered is set when the value is held to a floor lower than the
+	// rule's (digits alone, or a short random value): it is then judged
+	// against stand-ins as a generic rule's value is.
+	weak, lowered := false, false
 	if floor := r.Entropy; floor > 0 {
 		if ent < floor && allDigits(secret) {
 			// Digits alone, of a vendor format's exact length: the
@@ -620,7 +623,7 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 			// Such a value is judged as a generic rule's is against
 			// stand-ins (a sequence, a repeated group) below.
 			floor = r.digitsFloor(len(secret))
-			digits = floor < r.Entropy
+			lowered = floor < r.Entropy
 		} else if ent < floor {
 			// A short value cannot reach a floor set for long ones
 			// however random it is: the floor is the lower of the
@@ -633,7 +636,7 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 			// long enough that a word or a weak password of a few
 			// characters does not pass (see minGenericRandomLen).
 			if f, ok := entropy.RandomFloor(secret, r.formatAlphabet()); ok && f < floor && !typedSequence(secret) && (!r.generic || len(secret) >= minGenericRandomLen) {
-				floor, digits = f, true
+				floor, lowered = f, true
 			}
 		}
 		// In a credential store, a value below the floor is a weak
@@ -673,7 +676,7 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 			return Match{}, matchDropped
 		}
 	}
-	if r.generic && r.store == nil || alone || digits {
+	if r.generic && r.store == nil || alone || lowered {
 		// A near miss or placeholder in a vendor's place (see standIn).
 		standIn := d.standIn(secret)
 		rec.step("stand-in", !standIn, either(!standIn, "not a near miss or a marked stand-in", "a near miss of a vendor's format, a value marked as a stand-in (short, invalid, example...) or a date and time"))

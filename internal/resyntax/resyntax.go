@@ -34,3 +34,16 @@ func MinLen(re *syntax.Regexp) int {
 	}
 	return 0 // empty-width, star, quest, no match
 }
+
+// ClassSize returns the number of characters the character class re
+// holds (an OpCharClass: the sum of its ranges), or 0 for any other node.
+func ClassSize(re *syntax.Regexp) int {
+	if re.Op != syntax.OpCharClass {
+		return 0
+	}
+	n := 0
+	for i := 0; i+1 < len(re.Rune); i += 2 {
+		n += int(re.Rune[i+1]-re.Rune[i]) + 1
+	}
+	return n
+}

@@ -25,3 +25,21 @@ func TestMinLen(t *testing.T) {
 		}
 	}
 }
+
+func TestClassSize(t *testing.T) {
+	for expr, want := range map[string]int{
+		`[a-f0-9]`:            16,
+		`[A-Za-z0-9_-]`:       64,
+		`[^\x00-\x{10FFFF}a]`: 0,
+		`x`:                   0,
+		`\d`:                  10,
+	} {
+		re, err := syntax.Parse(expr, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ClassSize(re); got != want {
+			t.Errorf("ClassSize(%q) = %d, want %d", expr, got, want)
+		}
+	}
+}
