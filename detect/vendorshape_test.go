@@ -331,14 +331,7 @@ func TestSpacedKeywords(t *testing.T) {
 // glued onto an end the generic rules drop (see gluedOn), and which they
 // still report.
 func TestGluedOn(t *testing.T) {
-	cfg, err := config.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := New(cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := defaultDetector(t)
 	b62 := "Kp9Lm2Qx7vR4tW8bHq8ZkX3mP9vL2nR7Jd5sWc1Y"
 	uuid := "7d2e4a91-c3b8-4f05-9a6e-" + "1b8c0d3f5e7a"
 	for _, c := range []struct {
