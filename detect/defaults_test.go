@@ -308,3 +308,33 @@ func TestLongTokenAssigned(t *testing.T) {
 		}
 	}
 }
+
+// TestHereIsAnOrdinaryWord: "here" names HERE's credentials only with the
+// rest of their names (HERE_API_KEY, here.access.key.secret). Under a name
+// that merely ends in "here" (SECRET_KEY_HERE), a value one character off
+// the access key secret's 86 is the generic rule's, not a near miss of
+// HERE's format.
+func TestHereIsAnOrdinaryWord(t *testing.T) {
+	d := defaultDetector(t)
+	run := func(n int) string { // letters and digits, built at run time
+		const al = "Kq7Zt2Xp9Lm4Wv8Rn3Yd6Hs1Fj5TbGc0"
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = al[(i*7+i/5)%len(al)]
+		}
+		return string(b)
+	}
+	for _, tt := range []struct {
+		path, text string
+		want       []string
+	}{
+		{"config/app.env", "SECRET_KEY_HERE=" + run(87), []string{"generic-secret-env-file=" + run(87) + " (medium)"}},
+		{"config/app.env", "HERE_ACCESS_KEY_SECRET=" + run(86), []string{"here-access-key-secret=" + run(86) + " (high)"}},
+		{"config/app.env", "HERE_API_KEY=" + run(43), []string{"here-api-key=" + run(43) + " (medium)"}},
+	} {
+		got := findings(t, d, tt.path, tt.text)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %q: got %q, want %q", tt.path, tt.text, got, tt.want)
+		}
+	}
+}
