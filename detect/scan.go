@@ -695,7 +695,7 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 		// A character of no token alphabet glued onto a token's end
 		// (see gluedOn), or a UUID a digit off (see uuidSlip).
 		glued := d.gluedOn(r, text, loc, secret) || uuidSlip(secret)
-		rec.step("glued on", !glued, either(!glued, "no character of no token alphabet glued onto an end", "a token with a character of no token alphabet (% ^ ? | &...) glued onto an end, or a UUID one digit off: a near miss or a remnant of code, not an issued key"))
+		rec.step("glued on", !glued, either(!glued, "no character of no token alphabet glued onto an end or stray inside", "a token with a character of no token alphabet (% ^ ? | &...) glued onto an end or (? ^ ( )...) stray inside, or a UUID one digit off: a near miss or a remnant of code, not an issued key"))
 		if glued {
 			return Match{}, matchDropped
 		}

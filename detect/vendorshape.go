@@ -245,14 +245,19 @@ func (d *Detector) standIn(secret []byte) bool {
 // to show what a vendor's key is not (the near miss of nearMiss, for a
 // vendor no rule knows), and code holds them as the remnants of a format
 // string or a pattern; an issued key, drawn from a token alphabet, never
-// begins or ends so. Values whose name says password are still reported
+// begins or ends so. Nor does it hold one inside, when that character is
+// none that people or vendors put there (see strayInside: ? ^ ( ) …, not
+// & % | or a password's ! @ # $ *), in a value of a token's length
+// (7Kq2Vx9m?Lp4Rw…, a test's near miss: the generic rule would otherwise
+// report what a vendor's test shows is not its key). Values whose name
+// says password are still reported
 // (a person chose them), and so are the characters that people put at a
 // password's ends (! @ # $ *), under any name: a secret chosen by a person
 // (a JWT secret that ends in !) is a secret. Only rules that judge a value by
 // the name it is assigned to are judged so: the others (a password in a
 // URL, a Basic header's password) hold what a person chose.
 func (d *Detector) gluedOn(r *rule, text []byte, loc []int, secret []byte) bool {
-	if len(secret) < 2 || !gluedRune(secret, 0) && !gluedRune(secret, len(secret)-1) {
+	if len(secret) < 2 || !gluedRune(secret, 0) && !gluedRune(secret, len(secret)-1) && !strayInside(secret) {
 		return false
 	}
 	if n := foreignCount(secret); n == 0 || n > maxForeign {
@@ -267,6 +272,20 @@ func (d *Detector) gluedOn(r *rule, text []byte, loc []int, secret []byte) bool 
 		}
 	}
 	return true
+}
+
+// strayInside reports whether secret, a value of a token's length
+// (minNearValue or more), may hold characters of no token alphabet inside
+// it that gluedOn then judges as it judges them at an end. It may not when
+// one of them is a character that people put in a password (! @ # $ & *),
+// that joins a vendor's parts (| in a Facebook app token, app id|app
+// secret; ! in a Salesforce session id; @ in a URL) or that begins URL
+// encoding (%: Twitter's tokens are written so, and a token whose encoding
+// was cut or mistyped is still the token). What is left (? ^ ( ) [ ] { }
+// < > ; , quotes, spaces) no generator of keys draws from, and a person
+// who chose a secret with them names it a password.
+func strayInside(secret []byte) bool {
+	return len(secret) >= minNearValue && !bytes.ContainsAny(secret, "!@#$&*|%")
 }
 
 // gluedRune reports whether the byte of secret at i is of no token

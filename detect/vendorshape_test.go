@@ -328,8 +328,8 @@ func TestSpacedKeywords(t *testing.T) {
 }
 
 // TestGluedOn pins which values with a character of no token alphabet
-// glued onto an end the generic rules drop (see gluedOn), and which they
-// still report.
+// glued onto an end, or stray inside, the generic rules drop (see gluedOn
+// and strayInside), and which they still report.
 func TestGluedOn(t *testing.T) {
 	d := defaultDetector(t)
 	b62 := "Kp9Lm2Qx7vR4tW8bHq8ZkX3mP9vL2nR7Jd5sWc1Y"
@@ -345,9 +345,21 @@ func TestGluedOn(t *testing.T) {
 		{"notes.txt", `zqacme secret = '?` + b62[:22] + `='`, false},
 		{"app.env", "ZQACME_API_KEY=" + b62[:32] + "^", false},
 		{"client.go", `zqacmeKey := "` + b62[:32] + `|"`, false},
-		// The same value without them, or with them inside it: reported.
+		// The same value without them: reported.
 		{"client.go", `zqacmeToken := "` + b62[:33] + `"`, true},
+		// Inside a value of a token's length, the characters no generator
+		// of keys draws from (? ^ ( ) ...): dropped as at an end.
+		{"client.go", `zqacmeToken := "` + b62[:16] + `?` + b62[16:33] + `"`, false},
+		{"app.env", "ZQACME_API_KEY=" + b62[:10] + "^" + b62[10:30], false},
+		{"client.go", `zqacmeKey := "` + b62[:8] + `(` + b62[8:20] + `)"`, false},
+		// Inside a shorter value, or with a character that people put in
+		// a password (& and ! @ # $ *), that joins a vendor's parts (|)
+		// or that begins URL encoding (%): reported.
+		{"client.go", `zqacmeToken := "` + b62[:7] + `?` + b62[7:14] + `"`, true},
 		{"client.go", `zqacmeToken := "` + b62[:16] + `%c^` + b62[16:33] + `"`, true},
+		{"client.go", `zqacmeToken := "` + b62[:16] + `&` + b62[16:33] + `"`, true},
+		{"client.go", `zqacmeToken := "` + b62[:16] + `?` + b62[16:24] + `!` + b62[24:33] + `"`, true},
+		{"client.go", `zqacmeAccessToken := "100020003000|` + b62[:27] + `"`, true},
 		// What people end a password with, under any name: reported.
 		{"app.env", "JWT_SECRET=" + b62[:20] + "!", true},
 		{"client.go", `zqacmeSecret := "` + b62[:20] + `$"`, true},
