@@ -587,6 +587,52 @@ func TestMentionedValues(t *testing.T) {
 	}
 }
 
+// TestMentionUnderNamesAlone checks that a rule whose service's name alone
+// says secret (secretWords = []) finds its value by mention too, with a
+// default secret word on the value's line: prose, a comment under a line
+// that names the service; and that it keeps finding the value assigned to
+// any name that holds the service's.
+func TestMentionUnderNamesAlone(t *testing.T) {
+	cfg, err := config.Parse("alone.toml", []byte(`
+[[rules]]
+id = "beeline-api-key"
+names = ["bee[_. -]?line"]
+secretWords = []
+value = '''[A-Z0-9]{40}'''
+keywords = ["beeline", "bee_line", "bee-line", "bee line"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := "Q7K2M9X4T1B8V5N3R6P0W2Z7C4H9J1L6F3D8G5Y0" // 40 characters, built to the rule's format
+	for name, text := range map[string]string{
+		"prose":            "Your BeeLine API key: " + s,
+		"spaced name":      "BeeLine API KEY = " + s,
+		"comment below":    "func connectToBeeLine() {\n// API KEY = " + s + "\n}",
+		"name alone":       "bee_line = '" + s + "'",
+		"any vendor name":  "beeline_client = '" + s + "'",
+		"vendor and token": "BEELINE_TOKEN=" + s,
+	} {
+		if got := findings(t, d, "notes.txt", text); len(got) != 1 || got[0] != "beeline-api-key="+s+" ()" {
+			t.Errorf("%s: %q: got %q", name, text, got)
+		}
+	}
+	for name, text := range map[string]string{
+		"no secret word":     "BeeLine build " + s,
+		"word inside a word": "BeeLine keyboard " + s,
+		"no vendor":          "// API KEY = " + s,
+		"about the secret":   "BeeLine key id is " + s,
+	} {
+		if got := findings(t, d, "notes.txt", text); len(got) > 0 {
+			t.Errorf("%s: %q: got %q", name, text, got)
+		}
+	}
+}
+
 // TestSecretWordsTakeToken checks that a rule asking for a secret's name
 // (secretWords = ["secret"]) also takes a token's, as people name what a
 // service calls its secret, but not an id's or a bare key's, and that a
