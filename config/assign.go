@@ -398,9 +398,14 @@ func valueFirst(value, name2 string) string {
 // asks for one kind of name, secret and not id, cannot tell its value by
 // the service's name; see aloneForm).
 func aloneName(n string) string {
-	return `(?:(?i:(?P<` + AloneGroup + `>` + n + `))` + keyClose + operators +
-		`|` + listLead + `(?i:(?P<` + AloneGroup + `2>` + n + `))` + keyClose + `[ \t]+)`
+	return `(?:(?i:(?P<` + AloneGroup + `>` + n + `)` + instance + `)` + keyClose + operators +
+		`|` + listLead + `(?i:(?P<` + AloneGroup + `2>` + n + `)` + instance + `)` + keyClose + `[ \t]+)`
 }
+
+// instance is what may follow the service's name alone to tell one of
+// several accounts from another: a number or a letter (acme2, ACME_1,
+// acme_b); the detect package takes it off before judging the name.
+const instance = `(?:[_.-]?[0-9]{1,2}|[_.-][a-z])?`
 
 // listLead is what stands before an item of a list of credentials, the
 // service's name then its value after white space (see aloneName): the

@@ -220,6 +220,10 @@ func TestVendorNameAlone(t *testing.T) {
 		`acme 'x', acme '` + s + `'`,            // after the item before it
 		"notes\nacme \"" + s + "\"\nmore notes", // a line of its own
 		"acme other\nacme " + s + " ok",         // a log line's start
+		`acme2: "` + s + `"`,                    // one of several accounts
+		`ACME_1=` + s,
+		`acme_b = '` + s + `'`,
+		`- acme_b ` + s,
 		// Not a list item, but the name starts a mention of the value
 		// below it, which the list form must not hide.
 		"<id>{acme q8w2e4r6t1y3u5i7o9p0a2s4d6f8g1h3}</id>\n<secret>{AQAAABAAA " + s + "}</secret>",
@@ -237,6 +241,8 @@ func TestVendorNameAlone(t *testing.T) {
 		`acme: "38104729561038472956103847295610"`, // digits alone
 		`my_acme = "` + s + `"`,                    // more than the service's name
 		`acme.com = "` + s + `"`,                   // a host
+		`acme_ab = "` + s + `"`,                    // a word after the name, not an account's letter
+		`acme_123 = "` + s + `"`,                   // a number of three digits: a version, a port
 		`acme_id = "` + s + `"`,                    // an id
 		`Your acme ` + s,                           // white space alone in prose
 		`use the acme ` + s + ` key`,               // in prose
