@@ -63,8 +63,9 @@ import (
 //
 // secretWords replaces the words a name must hold besides one of the names
 // (words that ask for "secret" and name no token take "token" too, see
-// withToken); an empty list means the names alone say secret, as does a
-// service name that ends in a secret word itself (zipcodeapi). quote = "required" takes
+// withToken); an empty list means the names alone say secret in a name (a
+// mention's line still holds one of the default words, see mentionWords),
+// as does a service name that ends in a secret word itself (zipcodeapi). quote = "required" takes
 // only quoted values (string literals), quote = "none" only unquoted ones,
 // joined to their name by white space alone only after a flag or ENV (for
 // a generic rule, "the password protects" is prose); by default both. The
@@ -281,8 +282,8 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 	// "<secret>{acme ... }</secret>"), the regex takes the first that
 	// matches, and the name alone mid-line is turned down.
 	forms := []string{assigned}
-	if len(words) > 0 && shaped(value) {
-		forms = append(forms, mention(n, `(?:`+strings.Join(words, "|")+`)`, value))
+	if shaped(value) {
+		forms = append(forms, mention(n, `(?:`+strings.Join(mentionWords(words), "|")+`)`, value))
 	}
 	if alone {
 		forms = append(forms, aloneName(n)+`(?:`+quoteOpen+`)?(?P<secret11>`+value+`)`+valueClose)
@@ -397,9 +398,14 @@ func valueFirst(value, name2 string) string {
 // asks for one kind of name, secret and not id, cannot tell its value by
 // the service's name; see aloneForm).
 func aloneName(n string) string {
-	return `(?:(?i:(?P<` + AloneGroup + `>` + n + `))` + keyClose + operators +
-		`|` + listLead + `(?i:(?P<` + AloneGroup + `2>` + n + `))` + keyClose + `[ \t]+)`
+	return `(?:(?i:(?P<` + AloneGroup + `>` + n + `)` + instance + `)` + keyClose + operators +
+		`|` + listLead + `(?i:(?P<` + AloneGroup + `2>` + n + `)` + instance + `)` + keyClose + `[ \t]+)`
 }
+
+// instance is what may follow the service's name alone to tell one of
+// several accounts from another: a number or a letter (acme2, ACME_1,
+// acme_b); the detect package takes it off before judging the name.
+const instance = `(?:[_.-]?[0-9]{1,2}|[_.-][a-z])?`
 
 // listLead is what stands before an item of a list of credentials, the
 // service's name then its value after white space (see aloneName): the
@@ -456,6 +462,20 @@ func addsWords(words []string) bool {
 func mention(n, w, value string) string {
 	return `(?i:(?P<vendor21>` + n + `)` + mentionContext + `(?P<name21>` + w + ident + `))` +
 		mentionGap + mentionBefore + `(?P<` + MentionGroup + `>` + value + `)` + mentionAfter
+}
+
+// mentionWords returns the secret words the line of a value found by
+// mention must hold (see mention), given a rule's words: its own, or, for
+// a rule whose names alone say secret (secretWords = [], a service whose
+// key is distinctive enough: scraping_bee = "..."), the default ones. The
+// service's name alone says secret in a name, not in a line of prose or a
+// log: "ScrapingBee API key: ..." and "// API KEY = ..." under a line
+// that names the service still say what the value is.
+func mentionWords(words []string) []string {
+	if len(words) == 0 {
+		return DefaultSecretWords
+	}
+	return words
 }
 
 // shaped reports whether a value's format is narrow enough to be found by
@@ -600,6 +620,11 @@ func nameWords(r *Rule, hasWords bool) []string {
 	case r.Value == "":
 		return words
 	case len(r.Names) > 0 && hasWords && len(words) == 0:
+		if r.Quote == QuoteAny && shaped(r.Value) {
+			// The names alone say secret, and a mention's words are
+			// the default ones (see mentionWords).
+			return append(slices.Clip(r.Names), DefaultSecretWords...)
+		}
 		return r.Names // the names alone say secret
 	}
 	return append(slices.Clip(words), wordNames(r.Names, words)...)

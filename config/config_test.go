@@ -380,7 +380,9 @@ func normalizeEmpty(r Rule) Rule {
 
 // TestMentionOnlyForKeyShapedValues checks which rules stated by names and
 // a value also find the value by mention (see mention): those whose value
-// is a key's alphabet and at least mentionMinLen long, with secret words.
+// is a key's alphabet and at least mentionMinLen long, with their secret
+// words or, when the names alone say secret, the default ones (see
+// mentionWords).
 func TestMentionOnlyForKeyShapedValues(t *testing.T) {
 	for _, tc := range []struct {
 		value string
@@ -393,7 +395,8 @@ func TestMentionOnlyForKeyShapedValues(t *testing.T) {
 		{`[a-z0-9]{12}`, DefaultSecretWords, false},                    // too short to stand alone
 		{`[A-Za-z0-9!=@#$%()_^*+.-]{8,50}`, DefaultSecretWords, false}, // a password's alphabet
 		{`[^\s'"]{16,}`, DefaultSecretWords, false},                    // any character
-		{`[a-z0-9]{32}`, nil, false},                                   // the names alone say secret
+		{`[a-z0-9]{32}`, nil, true},                                    // the names alone say secret: the default words
+		{`[a-z0-9]{12}`, nil, false},
 	} {
 		re := assignRegex([]string{"acme"}, tc.words, tc.value, QuoteAny, false)
 		if got := strings.Contains(re, "(?P<"+MentionGroup+">"); got != tc.want {

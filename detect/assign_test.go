@@ -220,6 +220,10 @@ func TestVendorNameAlone(t *testing.T) {
 		`acme 'x', acme '` + s + `'`,            // after the item before it
 		"notes\nacme \"" + s + "\"\nmore notes", // a line of its own
 		"acme other\nacme " + s + " ok",         // a log line's start
+		`acme2: "` + s + `"`,                    // one of several accounts
+		`ACME_1=` + s,
+		`acme_b = '` + s + `'`,
+		`- acme_b ` + s,
 		// Not a list item, but the name starts a mention of the value
 		// below it, which the list form must not hide.
 		"<id>{acme q8w2e4r6t1y3u5i7o9p0a2s4d6f8g1h3}</id>\n<secret>{AQAAABAAA " + s + "}</secret>",
@@ -237,6 +241,8 @@ func TestVendorNameAlone(t *testing.T) {
 		`acme: "38104729561038472956103847295610"`, // digits alone
 		`my_acme = "` + s + `"`,                    // more than the service's name
 		`acme.com = "` + s + `"`,                   // a host
+		`acme_ab = "` + s + `"`,                    // a word after the name, not an account's letter
+		`acme_123 = "` + s + `"`,                   // a number of three digits: a version, a port
 		`acme_id = "` + s + `"`,                    // an id
 		`Your acme ` + s,                           // white space alone in prose
 		`use the acme ` + s + ` key`,               // in prose
@@ -580,6 +586,52 @@ func TestMentionedValues(t *testing.T) {
 		"dotted url path":      "acme key docs: https://acme.example/api.key." + s,
 		"vendor two above":     "[DEBUG] acme api processing\n[INFO] Sending request to the API\n[DEBUG] Using Key=" + s,
 		"vendor two above, =":  "acme client starting\nloading settings now\napi_key = " + s,
+	} {
+		if got := findings(t, d, "notes.txt", text); len(got) > 0 {
+			t.Errorf("%s: %q: got %q", name, text, got)
+		}
+	}
+}
+
+// TestMentionUnderNamesAlone checks that a rule whose service's name alone
+// says secret (secretWords = []) finds its value by mention too, with a
+// default secret word on the value's line: prose, a comment under a line
+// that names the service; and that it keeps finding the value assigned to
+// any name that holds the service's.
+func TestMentionUnderNamesAlone(t *testing.T) {
+	cfg, err := config.Parse("alone.toml", []byte(`
+[[rules]]
+id = "beeline-api-key"
+names = ["bee[_. -]?line"]
+secretWords = []
+value = '''[A-Z0-9]{40}'''
+keywords = ["beeline", "bee_line", "bee-line", "bee line"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := "Q7K2M9X4T1B8V5N3R6P0W2Z7C4H9J1L6F3D8G5Y0" // 40 characters, built to the rule's format
+	for name, text := range map[string]string{
+		"prose":            "Your BeeLine API key: " + s,
+		"spaced name":      "BeeLine API KEY = " + s,
+		"comment below":    "func connectToBeeLine() {\n// API KEY = " + s + "\n}",
+		"name alone":       "bee_line = '" + s + "'",
+		"any vendor name":  "beeline_client = '" + s + "'",
+		"vendor and token": "BEELINE_TOKEN=" + s,
+	} {
+		if got := findings(t, d, "notes.txt", text); len(got) != 1 || got[0] != "beeline-api-key="+s+" ()" {
+			t.Errorf("%s: %q: got %q", name, text, got)
+		}
+	}
+	for name, text := range map[string]string{
+		"no secret word":     "BeeLine build " + s,
+		"word inside a word": "BeeLine keyboard " + s,
+		"no vendor":          "// API KEY = " + s,
+		"about the secret":   "BeeLine key id is " + s,
 	} {
 		if got := findings(t, d, "notes.txt", text); len(got) > 0 {
 			t.Errorf("%s: %q: got %q", name, text, got)

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -91,6 +92,25 @@ keywords = ["getenv"]
 		got := secrets(detect(t, d, "a.txt", text))
 		if strings.Join(got, ",") != want {
 			t.Errorf("%s: got %q, want %q", text, got, want)
+		}
+	}
+}
+
+// TestWithoutInstance checks what is taken off a name alone to tell one
+// account from another, and that a name is judged as it is first (auth0).
+func TestWithoutInstance(t *testing.T) {
+	for name, want := range map[string]string{
+		"acme2": "acme", "ACME_1": "ACME", "acme-12": "acme", "acme_b": "acme", "acme.B": "acme",
+		"acme": "acme", "acme_ab": "acme_ab", "acme123": "acme1", "acmeb": "acmeb", "b": "b", "_1": "",
+	} {
+		if got := withoutInstance(name); got != want {
+			t.Errorf("withoutInstance(%q) = %q, want %q", name, got, want)
+		}
+	}
+	nc := &nameCheck{vendors: regexp.MustCompile(`(?i)^(?:auth0|acme)$`)}
+	for name, want := range map[string]bool{"auth0": true, "AUTH0_2": true, "acme_b": true, "acme_ab": false, "auth": false} {
+		if got := nc.onlyVendor(name); got != want {
+			t.Errorf("onlyVendor(%q) = %v, want %v", name, got, want)
 		}
 	}
 }
