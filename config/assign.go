@@ -122,8 +122,8 @@ const (
 	// ("region = eu", "  url: https://...", "clientID: 'x',", "prod:").
 	blockLine = `[ \t]*(?:\[[^\]\n]*\]|[\x60'"]?[\w.-]+[\x60'"]?[ \t]*(?:[:=][^\n]*|[{\[])?)[ \t]*`
 	// keyClose ends a name: closing quotes (escaped too, in JSON inside a
-	// string), a subscript's bracket.
-	keyClose = `[\x60'"\\\]]{0,4}`
+	// string), a subscript's bracket or brace (Perl's $ENV{'ACME_KEY'}).
+	keyClose = `[\x60'"\\\]}]{0,4}`
 	// operators join a name, with its closing quotes, and its value, except
 	// white space alone: = := ::= :::= ?= ??= += .= ||= => -> : || ?? (Make,
 	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers); XML element text, on
@@ -148,11 +148,30 @@ const (
 	// pair, after a comma or on the next line (Kubernetes' env list "-
 	// name: ACME_TOKEN\n  value: ...", ECS's and ARM's {"name":
 	// "ACME_TOKEN", "value": "..."}); Visual Basic's "Dim acmeKey As
-	// String =".
+	// String ="; a YAML block scalar's indicator, with the value on the
+	// line below ("acme_token: |", ">-", then the value indented).
 	genericOps = `(?:[ \t]*<<?-[ \t]*` +
-		`|[ \t]*(?:,[ \t]*|\n[ \t]*(?:-[ \t]+)?)["']?(?i:value)["']?[ \t]*[:=][ \t]*` +
+		`|[ \t]*(?:,[ \t]*(?:\n[ \t]*)?|\n[ \t]*(?:-[ \t]+)?)["']?(?i:value)["']?[ \t]*[:=][ \t]*` +
+		`|[ \t]*:[ \t]*[|>][-+0-9]{0,2}[ \t]*\n[ \t]+` +
 		`|[ \t]+(?i:as)[ \t]+[\w.]+(?:\(\))?[ \t]*=[ \t]*)`
 	comma = `[ \t]*,[ \t]*`
+	// fallback joins a name looked up in the environment or a map and
+	// the string literal that stands in when the lookup finds nothing:
+	// getenv('ACME_KEY') ?: '...' (PHP, Kotlin, Groovy),
+	// GetEnvironmentVariable("ACME_KEY") ?? "..." (C#),
+	// System.get_env("ACME_KEY") || "..." (Elixir), os.getenv("ACME_KEY")
+	// or "..." (Python, Lua), ENV.fetch("ACME_KEY") { "..." } (Ruby),
+	// env::var("ACME_KEY").unwrap_or("...") (Rust), .orElse("...") and
+	// .getOrElse("...") (Java, Scala). Only for quoted values: an unquoted
+	// fallback is another variable.
+	fallback = `\)[ \t]*(?:\|\||\?\?|\?:|\bor\b|\{)[ \t]*` +
+		`|\)\.(?:unwrap_or(?:_else)?|or_?[eE]lse|getOrElse)\([ \t]*(?:\|\|[ \t]*)?`
+	// wrapper is a call that makes a string literal the type a secret is
+	// kept in: Rust's String::from("...") and Some("..."), C++'s
+	// std::string("..."), Java's new String("..."), a secret type's
+	// constructor (Pydantic's SecretStr("..."), Rust's
+	// SecretString::new("...")). Only around quoted values.
+	wrapper = `(?:(?:new[ \t]+String|String::from|(?:std::)?string|Some|Secret(?:Str|String|Box)?(?:::(?:new|from))?)\([ \t]*)?`
 	// compare joins a name and a string literal it is compared with, in
 	// either order: password == "...", "..." !== apiKey (a hard-coded
 	// credential check). Only for quoted values: a name compared with a
@@ -177,7 +196,8 @@ const (
 	quotedClose = `\\{0,2}[\x60'"]`
 	// typed is a type between a bare name and "=": "acmeKey: str =", "var
 	// acmeKey string =". Not after a quote: key="x" class="y" is markup.
-	typed = `(?:[ \t]*:[ \t]*[\w.\[\]|<>?]+[ \t]*=[ \t]*|[ \t]+[\w.\[\]*]+[ \t]*=[ \t]*)`
+	// Rust's references are types too: "ACME_KEY: &str =", "&'static str".
+	typed = `(?:[ \t]*:[ \t]*(?:&(?:'\w+)?[ \t]*)?[\w.\[\]|<>?]+[ \t]*=[ \t]*|[ \t]+[\w.\[\]*]+[ \t]*=[ \t]*)`
 	// spaced is white space alone between a name and its value: ENV NAME
 	// value, --acme-token value; or a dash in prose and lists: "Acme
 	// token - value".
@@ -185,9 +205,18 @@ const (
 	// flagOrEnv is what must come before a name whose unquoted value
 	// follows it after white space alone: a command-line flag's dashes, a
 	// Dockerfile's ENV, or a shell command that sets a variable so: csh's
-	// setenv, Windows' setx, fish's set with its scope flags (set -gx).
-	// Elsewhere "password protects" is prose.
-	flagOrEnv = `(?:\B-[\w-]*?|(?i:\bENV|\bsetenv|\bsetx|\bset(?:[ \t]+-[a-zA-Z]+)+)[ \t]+[\w.-]*?)`
+	// setenv, Windows' setx (setx /M for the machine's environment),
+	// fish's set with its scope flags (set -gx); or a web server's
+	// directive that sets a request header (nginx' proxy_set_header,
+	// Apache's RequestHeader set, Caddy's header_up, HAProxy's
+	// http-request set-header). Elsewhere "password protects" is prose.
+	flagOrEnv = `(?:\B-[\w-]*?|(?i:\bENV|\bsetenv|\bsetx(?:[ \t]+/[a-z])?|\bset(?:[ \t]+-[a-zA-Z]+)+` +
+		`|\b(?:proxy|grpc)_set_header|\badd_header|\bheader_(?:up|down)|\b(?:request)?header[ \t]+(?:set|add|append|setifempty)|\bhttp-(?:request|response)[ \t]+set-header)[ \t]+[\w.-]*?)`
+	// keyword is a keyword's or an attribute's sign before a name whose
+	// quoted value follows it after white space: Clojure's and EDN's maps
+	// ({:acme-key "..."}), Elixir's module attributes (@acme_key "...").
+	// Not after a letter or a digit: user@host is an address.
+	keyword = `\B[:@][\w.-]*?`
 	// define is a C preprocessor's #define before a name whose quoted
 	// value follows it after white space (#define ACME_KEY "...", @"..."
 	// in Objective-C). Not an unquoted one: #define ACME_KEY other_macro
@@ -257,11 +286,11 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		// White space alone only after a flag or ENV, as below; a comma
 		// only after a quoted name: "X", "v" is setProperty, x, "v" an
 		// argument list. The value ends with the quote it began with.
-		join = `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `|` + prose + `)|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
+		join = `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `|` + prose + `|` + fallback + `)|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
 		// A literal may hold the quotes of the language it is written
 		// for: Gradle's buildConfigField("String", "ACME_KEY",
 		// "\"...\"") (""..."" once the escapes are read), '"..."'.
-		quoted := `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?")?` + scheme + v + `\\{0,2}"|'"?` + scheme + `(?P<secret2>` + value + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
+		quoted := wrapper + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?"|"")?` + scheme + v + `\\{0,2}"|'"?` + scheme + `(?P<secret2>` + value + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
 		re := quotedForms(name, name2, join, quoted, value, len(words) == 0)
 		if alone {
 			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?P<secret11>` + value + `)\\{0,2}"|'(?P<secret12>` + value + `)\\{0,2}'|\x60(?P<secret13>` + value + `)\x60))`
@@ -270,7 +299,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 	case QuoteNone:
 		// No comma: "X", y is an argument list, not an assignment.
 		join = `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `)|` + typed + `)`
-		re := `(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose
+		re := `(?:(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose + `|` + directive(value, name2) + `)`
 		if alone {
 			re = `(?:` + re + `|` + aloneName(n) + `(?P<secret11>` + value + `)` + valueClose + `)`
 		}
@@ -307,14 +336,35 @@ func quotedForms(name, name2, join, quoted, value string, shareName bool) string
 	// if, and, or, && or ||), so that not every string literal starts
 	// a match of the regex (that cost 4% of a scan's time).
 	before := `(?:\(|\bif|&&|\|\||\band|\bor)[ \t]*[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + value + `)"|'(?P<secret5>` + value + `)'|\x60(?P<secret6>` + value + `)\x60)`
-	others := `|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(value, name2) + `|` + command(value, name2)
-	flagged := `(?:` + flagOrEnv + `|` + define + `)` + name2 + keyClose + spaced
+	others := `|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(value, name2) + `|` + command(value, name2) + `|` + tuple(value, name2)
+	flagged := `(?:` + flagOrEnv + `|` + define + `|` + keyword + `)` + name2 + keyClose + spaced
 	if shareName {
 		return `(?:` + name + `(?:(?:` + join + `|` + keyClose + compare + `)` + quoted + `|` + cArrayTail(value) + `)|` + flagged + quoted +
 			others + `|` + setter(value, name2) + `)`
 	}
 	return `(?:(?:` + name + `(?:` + join + `|` + keyClose + compare + `)|` + flagged + `)` + quoted +
 		others + `|` + cArray(value, name) + `|` + setter(value, name2) + `)`
+}
+
+// tuple returns the form of a name and its value as a pair in braces,
+// the name unquoted: Erlang's and Elixir's configuration ({acme_key,
+// "..."}, {:acme_key, "..."}, the value an Erlang binary <<"...">> too).
+// (A quoted name before a comma is an assignment's, see quotedClose.) Its
+// groups are its own (secret71, name72...), since a regex names each
+// group once.
+func tuple(value, name2 string) string {
+	return `\{[ \t]*:?` + ident + renameGroups(name2, 70) + `[ \t]*,[ \t]*(?:<<[ \t]*)?(?:"(?P<secret71>` + value + `)"|'(?P<secret72>` + value + `)')`
+}
+
+// directive returns the form of a name that begins a line and takes an
+// unquoted value after white space, or a comma, as the line's one other
+// field: a configuration directive (nslcd's "bindpw ...", a .properties
+// file's "acme.token ...", which Java reads as "="), a CSV row
+// ("acme_token,...", "acme_token,...,"). The value ends the line, or a
+// CSV field. Its groups are its own (secret81, name82...), since a regex
+// names each group once.
+func directive(value, name2 string) string {
+	return `(?m:^)[ \t]*` + ident + renameGroups(name2, 80) + `(?:[ \t]+(?P<secret81>` + value + `)[ \t]*(?:\n|$)|[ \t]*,[ \t]*(?P<secret82>` + value + `)[ \t]*(?:,|\n|$))`
 }
 
 // command returns the form of a name that begins a line and takes its

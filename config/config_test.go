@@ -421,8 +421,8 @@ func TestCArraySharesTheName(t *testing.T) {
 	// The forms written apart, as for a rule with secret words.
 	n := `(?:` + strings.Join(names, "|") + `)`
 	name, name2 := `(?i:(?P<name>`+n+ident+`))`, `(?i:(?P<name2>`+n+ident+`))`
-	join := `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `|` + prose + `)|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
-	quoted := `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?")?` + scheme + `(?P<secret>` + value + `)\\{0,2}"|'"?` + scheme + `(?P<secret2>` + value + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
+	join := `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `|` + prose + `|` + fallback + `)|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
+	quoted := wrapper + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?"|"")?` + scheme + `(?P<secret>` + value + `)\\{0,2}"|'"?` + scheme + `(?P<secret2>` + value + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
 	if got := quotedForms(name, name2, join, quoted, value, true); got != re {
 		t.Fatalf("the test builds the name and joins unlike assignRegex:\n%s\n%s", got, re)
 	}

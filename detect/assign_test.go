@@ -124,6 +124,10 @@ func TestAssignmentSyntaxes(t *testing.T) {
 		"c# init property":  `public string AcmeToken { get; init; } = "` + s + `";`,
 		"setx":              "setx ACME_TOKEN " + s,
 		"fish set":          "set -gx ACME_TOKEN " + s,
+		"rust const":        `const ACME_API_KEY: &str = "` + s + `";`,
+		"rust static":       `static ACME_API_KEY: &'static str = "` + s + `";`,
+		"perl %ENV":         `$ENV{'ACME_TOKEN'} = '` + s + `';`,
+		"perl hash":         `$config{acme_token} = "` + s + `";`,
 	}
 	for name, text := range syntaxes {
 		got := findings(t, d, "example.txt", text)

@@ -198,6 +198,57 @@ var assignSyntaxes = []struct {
 	{"url query", "notes.txt", func(n synNames, v string) string {
 		return "https://api.example.com/v1/items?" + n.snake + "=" + v + "&page=2\n"
 	}},
+	// Syntax families found missing by a probe of real-world files.
+	{"rust const &str", "main.rs", func(n synNames, v string) string { return "const " + n.upper + `: &str = "` + v + "\";\n" }},
+	{"rust static &'static str", "main.rs", func(n synNames, v string) string {
+		return "static " + n.upper + `: &'static str = "` + v + "\";\n"
+	}},
+	{"rust String::from", "main.rs", func(n synNames, v string) string {
+		return "let " + n.snake + `: String = String::from("` + v + "\");\n"
+	}},
+	{"pydantic SecretStr", "settings.toml", func(n synNames, v string) string { return n.snake + ` = SecretStr("` + v + "\")\n" }},
+	{"perl %ENV", "app.pl", func(n synNames, v string) string { return "$ENV{'" + n.upper + "'} = '" + v + "';\n" }},
+	{"elixir env fallback", "runtime.exs", func(n synNames, v string) string {
+		return "config :app, key: System.get_env(\"" + n.upper + `") || "` + v + "\"\n"
+	}},
+	{"php getenv ?:", "config.php", func(n synNames, v string) string {
+		return "<?php\n$k = getenv('" + n.upper + "') ?: '" + v + "';\n"
+	}},
+	{"c# env ??", "Config.cs", func(n synNames, v string) string {
+		return `var k = Environment.GetEnvironmentVariable("` + n.upper + `") ?? "` + v + "\";\n"
+	}},
+	{"kotlin env ?:", "Config.kt", func(n synNames, v string) string {
+		return `val k = System.getenv("` + n.upper + `") ?: "` + v + "\"\n"
+	}},
+	{"ruby ENV.fetch block", "config.rb", func(n synNames, v string) string {
+		return `k = ENV.fetch("` + n.upper + `") { "` + v + "\" }\n"
+	}},
+	{"rust unwrap_or", "main.rs", func(n synNames, v string) string {
+		return `let k = env::var("` + n.upper + `").unwrap_or("` + v + "\".to_string());\n"
+	}},
+	{"erlang tuple", "sys.config", func(n synNames, v string) string { return "[{app, [{" + n.snake + `, "` + v + "\"}]}].\n" }},
+	{"elixir tuple", "config.exs", func(n synNames, v string) string { return "[{:" + n.snake + `, "` + v + "\"}]\n" }},
+	{"clojure keyword", "config.edn", func(n synNames, v string) string {
+		return "{:" + strings.ReplaceAll(n.snake, "_", "-") + ` "` + v + "\"\n :port 80}\n"
+	}},
+	{"elixir module attribute", "client.ex", func(n synNames, v string) string { return "  @" + n.snake + ` "` + v + "\"\n" }},
+	{"nginx proxy_set_header", "nginx.conf", func(n synNames, v string) string {
+		return "location / {\n    proxy_set_header " + n.header + " " + v + ";\n}\n"
+	}},
+	{"apache RequestHeader set", "httpd.conf", func(n synNames, v string) string {
+		return "RequestHeader set " + n.header + ` "` + v + "\"\n"
+	}},
+	{"cmd setx /M", "deploy.bat", func(n synNames, v string) string { return "setx /M " + n.upper + " " + v + "\n" }},
+	{"yaml block scalar |", "app.yml", func(n synNames, v string) string { return "app:\n  " + n.snake + ": |\n    " + v + "\n" }},
+	{"yaml block scalar >-", "app.yml", func(n synNames, v string) string { return n.snake + ": >-\n  " + v + "\n" }},
+	{"json name/value on two lines", "task.json", func(n synNames, v string) string {
+		return "{\n    \"name\": \"" + n.snake + "\",\n    \"value\": \"" + v + "\"\n}\n"
+	}},
+	{"toml triple quotes", "app.toml", func(n synNames, v string) string { return "[app]\n" + n.snake + ` = """` + v + "\"\"\"\n" }},
+	{"properties, white space", "app.properties", func(n synNames, v string) string { return n.dotted + " " + v + "\n" }},
+	{"conf directive", "app.conf", func(n synNames, v string) string { return "bind 127.0.0.1\n" + n.snake + " " + v + "\n" }},
+	{"csv row", "secrets.csv", func(n synNames, v string) string { return "name,value\n" + n.snake + "," + v + "\n" }},
+	{"csv row, more fields", "secrets.csv", func(n synNames, v string) string { return n.snake + "," + v + ",prod\n" }},
 }
 
 // secretText is a text with the secret a scan must find in it.
@@ -340,6 +391,14 @@ func hardNegatives() []secretText {
 		{"cmd setx", "env.bat", "setx API_TOKEN %TOKEN%\nsetx PASSWORD_FILE C:\\secrets\\pw.txt\nsetx /M DB_PASSWORD \"%DB_PASSWORD%\"\n", ""},
 		// Escapes of letters beyond ASCII are words in another language
 		// (Python's json writes them so).
+		// A line that begins with a secret word and one more word is
+		// prose or a CSV header; a fallback that is a variable, a header
+		// set from a variable and a block scalar that holds a template
+		// hold no secret.
+		{"prose lines", "notes.txt", "Password combination.\ntoken expired\nsecret sauce\npassword,username,email\napi_key,string,required\n", ""},
+		{"fallback variables", "config.php", "<?php\n$key = getenv('API_KEY') ?: $defaultKey;\nval token = System.getenv(\"API_TOKEN\") ?: defaultToken\n", ""},
+		{"header variables", "nginx.conf", "proxy_set_header Authorization $http_authorization;\nproxy_set_header X-Api-Key $api_key;\nRequestHeader set X-Auth-Token \"%{TOKEN}e\"\n", ""},
+		{"block scalar templates", "values.yaml", "password: |\n  {{ .Values.password }}\napi_token: >-\n  ${API_TOKEN}\n", ""},
 		{"translations", "es.json", `{"password": "Contrase\u00f1a"}` + "\n" + `{"password_hint": "Escriba su contrase\u00f1a"}` + "\n", ""},
 	}
 }

@@ -182,6 +182,23 @@ var syntaxes = []syntax{
 	{"markdown", false, func(n names, v string) string {
 		return "# Setup\n\nSet `" + n.upper + "=" + v + "` before you run it.\n"
 	}},
+	{"rust-const", true, func(n names, v string) string { return "const " + n.upper + ": &str = \"" + v + "\";\n" }},
+	{"perl-env", true, func(n names, v string) string { return "$ENV{'" + n.upper + "'} = '" + v + "';\n" }},
+	{"erlang-tuple", true, func(n names, v string) string { return "[{app, [{" + n.snake + ", \"" + v + "\"}]}].\n" }},
+	{"clojure-keyword", true, func(n names, v string) string {
+		return "{:" + strings.TrimPrefix(n.flag, "--") + " \"" + v + "\"\n :port 80}\n"
+	}},
+	{"elixir-attribute", true, func(n names, v string) string { return "  @" + n.snake + " \"" + v + "\"\n" }},
+	{"nginx-header", false, func(n names, v string) string {
+		return "location / {\n    proxy_set_header " + n.header + " " + v + ";\n}\n"
+	}},
+	{"apache-request-header", true, func(n names, v string) string {
+		return "RequestHeader set " + n.header + " \"" + v + "\"\n"
+	}},
+	{"cmd-setx-machine", false, func(n names, v string) string { return "setx /M " + n.upper + " " + v + "\n" }},
+	{"properties-space", false, func(n names, v string) string { return n.dotted + " " + v + "\n" }},
+	{"conf-directive", false, func(n names, v string) string { return "bind 127.0.0.1\n" + n.snake + " " + v + "\n" }},
+	{"csv-row", false, func(n names, v string) string { return "name,value\n" + n.snake + "," + v + "\n" }},
 }
 
 // unquotable are characters an unquoted value cannot hold in some syntax.
