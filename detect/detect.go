@@ -119,6 +119,9 @@ type compiled struct {
 	// pathOnly are the rules without a regex.
 	pathOnly []int
 	global   []*allowlist
+	// lazyErrs holds the first error of an allowlist a lazy Detector
+	// compiled on first use (see allowlist.load).
+	lazyErrs lazyErrors
 	// skipPaths are the global allowlists whose path alone ignores a file.
 	skipPaths []*allowlist
 	// skipMemo remembers SkipPath's answer for up to maxSkipMemo paths
@@ -186,10 +189,6 @@ type rule struct {
 	// mention is the group that holds a value found by mention rather than
 	// assigned (see config.MentionGroup), or 0.
 	mention int
-
-	// patterns, when set, compiles the rule's allowlists in compile
-	// (lazily, with its regex); otherwise New compiled them.
-	patterns *patterns
 
 	path *re2.Regexp
 	// store matches the paths of the credential stores the rule reads.
@@ -366,24 +365,14 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 			}
 			r.store = re
 		}
-		if opts.Lazy && r.Regex != "" {
-			// Compiled with the rule's regex (see rule.compile): a hook
-			// needs the allowlists of a few rules, and compiling those of
-			// a thousand costs it some 20 ms.
-			r.patterns = pc
-			for _, a := range r.Allowlists {
-				r.pathAllow = r.pathAllow || allowsByPath(a)
+		for _, a := range r.Allowlists {
+			al, err := d.allowlist(a, pc, r.ID)
+			if err != nil {
+				fail(a.Pos, r.ID, err)
+				continue
 			}
-		} else {
-			for _, a := range r.Allowlists {
-				al, err := compileAllowlist(a, pc)
-				if err != nil {
-					fail(a.Pos, r.ID, err)
-					continue
-				}
-				r.allow = append(r.allow, al)
-				r.pathAllow = r.pathAllow || al.byPath()
-			}
+			r.allow = append(r.allow, al)
+			r.pathAllow = r.pathAllow || al.byPath()
 		}
 		switch {
 		case r.Regex == "":
@@ -410,7 +399,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		}
 	}
 	for _, a := range cfg.Allowlists {
-		al, err := compileAllowlist(a, pc)
+		al, err := d.allowlist(a, pc, "")
 		if err != nil {
 			fail(a.Pos, "", err)
 			continue
@@ -423,7 +412,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 				}
 			}
 		}
-		if !al.and && len(al.paths) > 0 && len(al.rules) == 0 && !al.weak {
+		if !al.and && al.nPaths > 0 && len(al.rules) == 0 && !al.weak {
 			al.skipsFiles = true
 			d.skipPaths = append(d.skipPaths, al)
 		}
@@ -467,6 +456,19 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 	return d, nil
 }
 
+// allowlist returns a as compiled with pc: at once, or in a lazy Detector
+// on first use (see allowlist.load), since a hook needs the allowlists of
+// few rules, or none when no match gets as far as them, and compiling
+// those of a thousand rules and the global ones costs it more than the
+// rules' regexes. ruleID names the rule a belongs to ("" for a global
+// allowlist).
+func (d *Detector) allowlist(a config.Allowlist, pc *patterns, ruleID string) (*allowlist, error) {
+	if !d.opts.Lazy {
+		return compileAllowlist(a, pc)
+	}
+	return newAllowlist(a, pc, &d.lazyErrs, ruleID), nil
+}
+
 func appendUnique(s []int, v int) []int {
 	for _, x := range s {
 		if x == v {
@@ -505,16 +507,6 @@ func (r *rule) compile() error {
 		if r.names, err = newNameCheck(&r.Rule, re.SubexpNames()); err != nil {
 			r.err = fmt.Errorf("bad names or secretWords: %w", err)
 			return
-		}
-		if r.patterns != nil {
-			for _, a := range r.Allowlists {
-				al, err := compileAllowlist(a, r.patterns)
-				if err != nil {
-					r.err = fmt.Errorf("%s: %w", a.Pos, err)
-					return
-				}
-				r.allow = append(r.allow, al)
-			}
 		}
 		r.re = re
 	})
