@@ -190,7 +190,15 @@ type rule struct {
 	// assigned (see config.MentionGroup), or 0.
 	mention int
 
-	path *re2.Regexp
+	// path is the rule's path regex (Path), compiled by pathRegexp with
+	// pathPatterns: at New, or in a lazy Detector when a fragment first
+	// asks (a hook's few files ask few rules); an error of that goes to
+	// errs.
+	path         *re2.Regexp
+	pathOnce     sync.Once
+	pathErr      error
+	pathPatterns *patterns
+	errs         *lazyErrors
 	// store matches the paths of the credential stores the rule reads.
 	store *re2.Regexp
 	allow []*allowlist
@@ -352,11 +360,14 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		d.rules = append(d.rules, r)
 		d.byID[r.ID] = r
 		if r.Path != "" {
-			re, err := pc.compile(r.Path)
-			if err != nil {
-				fail(r.Pos, r.ID, fmt.Errorf("bad path regex: %w", err))
+			r.pathPatterns = pc
+			if !opts.Lazy {
+				if r.pathRegexp(); r.pathErr != nil {
+					fail(r.Pos, r.ID, r.pathErr)
+				}
+			} else {
+				r.errs = &d.lazyErrs
 			}
-			r.path = re
 		}
 		if r.StorePath != "" {
 			re, err := pc.compile(r.StorePath)
@@ -511,6 +522,32 @@ func (r *rule) compile() error {
 		r.re = re
 	})
 	return r.err
+}
+
+// pathRegexp compiles the rule's path regex, once, and returns it: nil
+// for a rule without one, or one that does not compile (pathErr says why;
+// in a lazy Detector, Detect returns it).
+func (r *rule) pathRegexp() *re2.Regexp {
+	r.pathOnce.Do(func() {
+		if r.Path == "" {
+			return
+		}
+		re, err := r.pathPatterns.compile(r.Path)
+		if err != nil {
+			r.pathErr = fmt.Errorf("bad path regex: %w", err)
+			r.errs.add(config.Error{Pos: r.Pos, Rule: r.ID, Msg: r.pathErr.Error()})
+			return
+		}
+		r.path = re
+	})
+	return r.path
+}
+
+// matchPath reports whether the rule's path regex matches path; one that
+// does not compile matches none.
+func (r *rule) matchPath(path string) bool {
+	re := r.pathRegexp()
+	return re != nil && re.MatchString(path)
 }
 
 // exactRegexp returns the rule's regex as written (see relaxBounds), once
@@ -705,10 +742,10 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 // when not nil, records each stage for Explain.
 func (d *Detector) sourceVerdict(m *Match, path, commit string, rec *Explanation) (weak, ok bool) {
 	r := m.rule
-	if r.path != nil {
-		ok := r.path.MatchString(path)
+	if r.Path != "" {
+		ok := r.matchPath(path)
 		if rec != nil {
-			rec.step("path", ok, fmt.Sprintf("the rule's path regex %s %s %s", r.path.String(), either(ok, "matches", "does not match"), path))
+			rec.step("path", ok, fmt.Sprintf("the rule's path regex %s %s %s", r.Path, either(ok, "matches", "does not match"), path))
 		}
 		if !ok {
 			return false, false
@@ -771,7 +808,7 @@ func (d *Detector) PathFindings(blobID string, src leak.Source) []leak.Finding {
 	}
 	for _, i := range d.pathOnly {
 		r := d.rules[i]
-		if r.path == nil || !r.path.MatchString(src.Path) {
+		if r.Path == "" || !r.matchPath(src.Path) {
 			continue
 		}
 		m := &Match{rule: r, Secret: blobID, Line: 1, Column: 1, EndLine: 1, EndColumn: 1}

@@ -9,8 +9,9 @@ import (
 )
 
 // A lazy Detector compiles an allowlist's regexes when a match first
-// reaches it, not at New nor with its rule's regex: a hook whose content
-// holds a keyword but no value worth judging compiles no allowlist.
+// reaches it, not at New nor with its rule's regex, and a rule's path regex
+// when a fragment first asks it: a hook whose content holds a keyword but
+// no value worth judging compiles no allowlist.
 func TestLazyAllowlistsWaitForAMatch(t *testing.T) {
 	cfg, err := config.Default()
 	if err != nil {
@@ -38,6 +39,15 @@ func TestLazyAllowlistsWaitForAMatch(t *testing.T) {
 	if n := compiledRegexes(); n != 0 {
 		t.Fatalf("New compiled %d allowlists' regexes", n)
 	}
+	paths := 0
+	for _, r := range d.rules {
+		if r.path != nil {
+			paths++
+		}
+	}
+	if paths != 0 {
+		t.Fatalf("New compiled %d rules' path regexes", paths)
+	}
 	frag := func(text string) *leak.Fragment {
 		return &leak.Fragment{Content: []byte(text), Sources: []leak.Source{{Path: "app/settings.py"}}}
 	}
@@ -61,9 +71,10 @@ func TestLazyAllowlistsWaitForAMatch(t *testing.T) {
 	}
 }
 
-// An allowlist regex the engine refuses when a lazy Detector first needs
-// it (config's checks at load let few through) makes Detect return an
-// error naming the allowlist's file and line.
+// An allowlist or path regex the engine refuses when a lazy Detector first
+// needs it (config's checks at load let few through) makes Detect return
+// an error naming the file and line; the rule with a bad path matches
+// nowhere.
 func TestLazyAllowlistErrorFromDetect(t *testing.T) {
 	cfg := &config.Config{
 		Rules: []config.Rule{{ID: "acme-token", Description: "Acme token", Regex: `acme_[a-z0-9]{20}`, Keywords: []string{"acme_"}, SecretGroup: 0}},
@@ -82,5 +93,18 @@ func TestLazyAllowlistErrorFromDetect(t *testing.T) {
 	}
 	if _, err := New(cfg, Options{}); err == nil {
 		t.Fatal("an eager New compiled the bad regex without an error")
+	}
+
+	cfg = &config.Config{Rules: []config.Rule{{Pos: config.Pos{File: "rules.toml", Line: 3}, ID: "acme-token", Description: "Acme token", Regex: `acme_[a-z0-9]{20}`, Keywords: []string{"acme_"}, Path: `(unclosed`}}}
+	d, err = New(cfg, Options{Lazy: true})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	res, err := d.Detect(&leak.Fragment{Content: []byte("token = acme_" + "k3j9x0q2m7" + "v5b8n1c4z6\n"), Sources: []leak.Source{{Path: "app.env"}}})
+	if err == nil || !strings.Contains(err.Error(), "rules.toml:3") || len(res.Matches) != 0 {
+		t.Fatalf("Detect: %v, %d matches, want an error at rules.toml:3 and none", err, len(res.Matches))
+	}
+	if _, err := New(cfg, Options{}); err == nil {
+		t.Fatal("an eager New compiled the bad path regex without an error")
 	}
 }

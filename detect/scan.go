@@ -360,11 +360,11 @@ func (d *Detector) eachKeyword(content []byte, start, end int, hit func(kw, off 
 // dedupe) only to be dropped by Finding. Without sources, every rule is
 // active.
 func (d *Detector) active(r *rule, srcs []leak.Source) bool {
-	if len(srcs) == 0 || r.path == nil && !r.pathAllow {
+	if len(srcs) == 0 || r.Path == "" && !r.pathAllow {
 		return true
 	}
 	for _, s := range srcs {
-		if r.path != nil && !r.path.MatchString(s.Path) {
+		if r.Path != "" && !r.matchPath(s.Path) {
 			continue
 		}
 		if r.pathAllow && d.pathAllowed(r, s.Path) {
