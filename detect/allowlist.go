@@ -18,13 +18,27 @@ type allowlist struct {
 	and  bool
 	// weak: what the allowlist matches is a weak value, reported in a
 	// credential store instead of ignored.
-	weak      bool
-	target    string
-	regexes   []*re2.Regexp
-	paths     []*re2.Regexp
-	stopwords []string
-	commits   map[string]bool
-	rules     map[string]bool
+	weak   bool
+	target string
+	// regexes and paths match where any of the allowlist's regexes or
+	// paths does, compiled by load from regexSrc and pathSrc: at New, or,
+	// in a lazy Detector, when a match or path first reaches the
+	// allowlist (most of a hook's runs never get that far, and the
+	// allowlists of the rules a hook's few keywords trigger cost more to
+	// compile than the rules' regexes). nRegexes and nPaths count them
+	// meanwhile. errs takes an error of that compilation, ruleID naming
+	// the rule whose allowlist it is (empty for a global one).
+	regexes, paths    []*re2.Regexp
+	regexSrc, pathSrc []string
+	nRegexes, nPaths  int
+	patterns          *patterns
+	loadOnce          sync.Once
+	loadErr           error
+	errs              *lazyErrors
+	ruleID            string
+	stopwords         []string
+	commits           map[string]bool
+	rules             map[string]bool
 	// exceptNamed: the allowlist does not apply to a rule whose
 	// namedFormat holds (see config.Allowlist.ExceptNamed).
 	exceptNamed bool
@@ -79,15 +93,21 @@ func (p *patterns) anyOfCompiled(list []string, what string) ([]*re2.Regexp, err
 	return nil, fmt.Errorf("allowlist: %w", err)
 }
 
+// compileAllowlist compiles a's regexes and paths with p.
 func compileAllowlist(a config.Allowlist, p *patterns) (*allowlist, error) {
-	al := &allowlist{pos: a.Pos, desc: a.Description, and: a.Condition == "AND", weak: a.Weak, target: a.RegexTarget, stopwords: a.Stopwords, exceptNamed: a.ExceptNamed}
-	var err error
-	if al.regexes, err = p.anyOfCompiled(a.Regexes, "regex"); err != nil {
-		return nil, err
+	al := newAllowlist(a, p, nil, "")
+	if !al.load() {
+		return nil, al.loadErr
 	}
-	if al.paths, err = p.anyOfCompiled(a.Paths, "path regex"); err != nil {
-		return nil, err
-	}
+	return al, nil
+}
+
+// newAllowlist returns a as an allowlist whose regexes and paths p
+// compiles on first use (see load); a compilation that fails then is
+// recorded in errs, ruleID naming the rule whose allowlist it is.
+func newAllowlist(a config.Allowlist, p *patterns, errs *lazyErrors, ruleID string) *allowlist {
+	al := &allowlist{pos: a.Pos, desc: a.Description, and: a.Condition == "AND", weak: a.Weak, target: a.RegexTarget, stopwords: a.Stopwords, exceptNamed: a.ExceptNamed,
+		regexSrc: a.Regexes, pathSrc: a.Paths, nRegexes: len(a.Regexes), nPaths: len(a.Paths), patterns: p, errs: errs, ruleID: ruleID}
 	if len(a.Commits) > 0 {
 		al.commits = make(map[string]bool, len(a.Commits))
 		for _, c := range a.Commits {
@@ -100,7 +120,49 @@ func compileAllowlist(a config.Allowlist, p *patterns) (*allowlist, error) {
 			al.rules[id] = true
 		}
 	}
-	return al, nil
+	return al
+}
+
+// load compiles the allowlist's regexes and paths, once, and reports
+// whether they compiled. Should they not (config's checks at load make
+// that unlikely: see config.checkRegex), the allowlist matches by neither,
+// and the error goes to the Detector's lazyErrors, for Detect to return.
+func (a *allowlist) load() bool {
+	a.loadOnce.Do(func() {
+		var err error
+		if a.regexes, err = a.patterns.anyOfCompiled(a.regexSrc, "regex"); err == nil {
+			a.paths, err = a.patterns.anyOfCompiled(a.pathSrc, "path regex")
+		}
+		if err != nil {
+			a.regexes, a.paths, a.loadErr = nil, nil, err
+			a.errs.add(config.Error{Pos: a.pos, Rule: a.ruleID, Msg: err.Error()})
+		}
+	})
+	return a.loadErr == nil
+}
+
+// lazyErrors keeps the first error of a lazy Detector's allowlists
+// compiled on first use. It is safe for concurrent use.
+type lazyErrors struct {
+	mu    sync.Mutex
+	first error
+}
+
+func (e *lazyErrors) add(err error) {
+	if e == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.first == nil {
+		e.first = err
+	}
+}
+
+func (e *lazyErrors) err() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.first
 }
 
 // anyOf returns a regex that matches where any of patterns does.
@@ -121,27 +183,20 @@ func (a *allowlist) exempts(r *rule) bool {
 // sourceDependent reports whether the allowlist looks at paths or commits,
 // so that it can only be decided per Source, not on content alone.
 func (a *allowlist) sourceDependent() bool {
-	return len(a.paths) > 0 || len(a.commits) > 0
+	return a.nPaths > 0 || len(a.commits) > 0
 }
 
 // byPath reports whether a matching path alone makes the allowlist ignore
 // a match: an OR allowlist with paths, or an AND allowlist of paths only.
 func (a *allowlist) byPath() bool {
-	if len(a.paths) == 0 {
+	if a.nPaths == 0 {
 		return false
 	}
-	return !a.and || len(a.regexes)+len(a.stopwords)+len(a.commits) == 0
-}
-
-// allowsByPath is byPath for an allowlist not compiled yet.
-func allowsByPath(a config.Allowlist) bool {
-	if len(a.Paths) == 0 {
-		return false
-	}
-	return a.Condition != "AND" || len(a.Regexes)+len(a.Stopwords)+len(a.Commits) == 0
+	return !a.and || a.nRegexes+len(a.stopwords)+len(a.commits) == 0
 }
 
 func (a *allowlist) matchPath(path string) bool {
+	a.load()
 	for _, re := range a.paths {
 		if re.MatchString(path) {
 			return true
@@ -168,11 +223,11 @@ func (a *allowlist) allows(m *Match, path, commit string) bool {
 				met = commit != "" && a.commits[strings.ToLower(commit)]
 			}
 		case 2:
-			if has = len(a.paths) > 0; has {
+			if has = a.nPaths > 0; has {
 				met = path != "" && a.matchPath(path)
 			}
 		case 3:
-			if has = len(a.regexes) > 0; has {
+			if has = a.nRegexes > 0; has {
 				met = a.matchRegex(m)
 			}
 		}
@@ -195,6 +250,7 @@ func (a *allowlist) matchRegex(m *Match) bool {
 	case "line":
 		target = m.lineText
 	}
+	a.load()
 	for _, re := range a.regexes {
 		if re.MatchString(target) {
 			return true

@@ -119,6 +119,9 @@ type compiled struct {
 	// pathOnly are the rules without a regex.
 	pathOnly []int
 	global   []*allowlist
+	// lazyErrs holds the first error of an allowlist a lazy Detector
+	// compiled on first use (see allowlist.load).
+	lazyErrs lazyErrors
 	// skipPaths are the global allowlists whose path alone ignores a file.
 	skipPaths []*allowlist
 	// skipMemo remembers SkipPath's answer for up to maxSkipMemo paths
@@ -187,11 +190,15 @@ type rule struct {
 	// assigned (see config.MentionGroup), or 0.
 	mention int
 
-	// patterns, when set, compiles the rule's allowlists in compile
-	// (lazily, with its regex); otherwise New compiled them.
-	patterns *patterns
-
-	path *re2.Regexp
+	// path is the rule's path regex (Path), compiled by pathRegexp with
+	// pathPatterns: at New, or in a lazy Detector when a fragment first
+	// asks (a hook's few files ask few rules); an error of that goes to
+	// errs.
+	path         *re2.Regexp
+	pathOnce     sync.Once
+	pathErr      error
+	pathPatterns *patterns
+	errs         *lazyErrors
 	// store matches the paths of the credential stores the rule reads.
 	store *re2.Regexp
 	allow []*allowlist
@@ -353,11 +360,14 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		d.rules = append(d.rules, r)
 		d.byID[r.ID] = r
 		if r.Path != "" {
-			re, err := pc.compile(r.Path)
-			if err != nil {
-				fail(r.Pos, r.ID, fmt.Errorf("bad path regex: %w", err))
+			r.pathPatterns = pc
+			if !opts.Lazy {
+				if r.pathRegexp(); r.pathErr != nil {
+					fail(r.Pos, r.ID, r.pathErr)
+				}
+			} else {
+				r.errs = &d.lazyErrs
 			}
-			r.path = re
 		}
 		if r.StorePath != "" {
 			re, err := pc.compile(r.StorePath)
@@ -366,24 +376,14 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 			}
 			r.store = re
 		}
-		if opts.Lazy && r.Regex != "" {
-			// Compiled with the rule's regex (see rule.compile): a hook
-			// needs the allowlists of a few rules, and compiling those of
-			// a thousand costs it some 20 ms.
-			r.patterns = pc
-			for _, a := range r.Allowlists {
-				r.pathAllow = r.pathAllow || allowsByPath(a)
+		for _, a := range r.Allowlists {
+			al, err := d.allowlist(a, pc, r.ID)
+			if err != nil {
+				fail(a.Pos, r.ID, err)
+				continue
 			}
-		} else {
-			for _, a := range r.Allowlists {
-				al, err := compileAllowlist(a, pc)
-				if err != nil {
-					fail(a.Pos, r.ID, err)
-					continue
-				}
-				r.allow = append(r.allow, al)
-				r.pathAllow = r.pathAllow || al.byPath()
-			}
+			r.allow = append(r.allow, al)
+			r.pathAllow = r.pathAllow || al.byPath()
 		}
 		switch {
 		case r.Regex == "":
@@ -410,7 +410,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		}
 	}
 	for _, a := range cfg.Allowlists {
-		al, err := compileAllowlist(a, pc)
+		al, err := d.allowlist(a, pc, "")
 		if err != nil {
 			fail(a.Pos, "", err)
 			continue
@@ -423,7 +423,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 				}
 			}
 		}
-		if !al.and && len(al.paths) > 0 && len(al.rules) == 0 && !al.weak {
+		if !al.and && al.nPaths > 0 && len(al.rules) == 0 && !al.weak {
 			al.skipsFiles = true
 			d.skipPaths = append(d.skipPaths, al)
 		}
@@ -467,6 +467,19 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 	return d, nil
 }
 
+// allowlist returns a as compiled with pc: at once, or in a lazy Detector
+// on first use (see allowlist.load), since a hook needs the allowlists of
+// few rules, or none when no match gets as far as them, and compiling
+// those of a thousand rules and the global ones costs it more than the
+// rules' regexes. ruleID names the rule a belongs to ("" for a global
+// allowlist).
+func (d *Detector) allowlist(a config.Allowlist, pc *patterns, ruleID string) (*allowlist, error) {
+	if !d.opts.Lazy {
+		return compileAllowlist(a, pc)
+	}
+	return newAllowlist(a, pc, &d.lazyErrs, ruleID), nil
+}
+
 func appendUnique(s []int, v int) []int {
 	for _, x := range s {
 		if x == v {
@@ -506,19 +519,35 @@ func (r *rule) compile() error {
 			r.err = fmt.Errorf("bad names or secretWords: %w", err)
 			return
 		}
-		if r.patterns != nil {
-			for _, a := range r.Allowlists {
-				al, err := compileAllowlist(a, r.patterns)
-				if err != nil {
-					r.err = fmt.Errorf("%s: %w", a.Pos, err)
-					return
-				}
-				r.allow = append(r.allow, al)
-			}
-		}
 		r.re = re
 	})
 	return r.err
+}
+
+// pathRegexp compiles the rule's path regex, once, and returns it: nil
+// for a rule without one, or one that does not compile (pathErr says why;
+// in a lazy Detector, Detect returns it).
+func (r *rule) pathRegexp() *re2.Regexp {
+	r.pathOnce.Do(func() {
+		if r.Path == "" {
+			return
+		}
+		re, err := r.pathPatterns.compile(r.Path)
+		if err != nil {
+			r.pathErr = fmt.Errorf("bad path regex: %w", err)
+			r.errs.add(config.Error{Pos: r.Pos, Rule: r.ID, Msg: r.pathErr.Error()})
+			return
+		}
+		r.path = re
+	})
+	return r.path
+}
+
+// matchPath reports whether the rule's path regex matches path; one that
+// does not compile matches none.
+func (r *rule) matchPath(path string) bool {
+	re := r.pathRegexp()
+	return re != nil && re.MatchString(path)
 }
 
 // exactRegexp returns the rule's regex as written (see relaxBounds), once
@@ -713,10 +742,10 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 // when not nil, records each stage for Explain.
 func (d *Detector) sourceVerdict(m *Match, path, commit string, rec *Explanation) (weak, ok bool) {
 	r := m.rule
-	if r.path != nil {
-		ok := r.path.MatchString(path)
+	if r.Path != "" {
+		ok := r.matchPath(path)
 		if rec != nil {
-			rec.step("path", ok, fmt.Sprintf("the rule's path regex %s %s %s", r.path.String(), either(ok, "matches", "does not match"), path))
+			rec.step("path", ok, fmt.Sprintf("the rule's path regex %s %s %s", r.Path, either(ok, "matches", "does not match"), path))
 		}
 		if !ok {
 			return false, false
@@ -779,7 +808,7 @@ func (d *Detector) PathFindings(blobID string, src leak.Source) []leak.Finding {
 	}
 	for _, i := range d.pathOnly {
 		r := d.rules[i]
-		if r.path == nil || !r.path.MatchString(src.Path) {
+		if r.Path == "" || !r.matchPath(src.Path) {
 			continue
 		}
 		m := &Match{rule: r, Secret: blobID, Line: 1, Column: 1, EndLine: 1, EndColumn: 1}

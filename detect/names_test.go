@@ -114,3 +114,52 @@ func TestWithoutInstance(t *testing.T) {
 		}
 	}
 }
+
+// twoWords asks one regex of two secret words (pairRegexp) where that says
+// what asking the words at every split says, and splits otherwise: for
+// words with an assertion or of one character. Both give the same answers
+// on parts built from the words, from near misses and from other text.
+func TestTwoWordsPair(t *testing.T) {
+	for _, tc := range []struct {
+		words []string
+		pair  bool
+	}{
+		{nil, true}, // the default secret words
+		{[]string{"key", "passw(?:or)?d", "licen[cs]e", "pw"}, true},
+		{[]string{"key", "k"}, false},
+		{[]string{"key", "(?:^|_)token"}, false},
+		{[]string{"key", `token\b`}, false},
+	} {
+		rule := &config.Rule{Value: "x", NameWords: tc.words}
+		nc, err := newNameCheck(rule, []string{"", "name"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := nc.pairRegexp() != nil; got != tc.pair {
+			t.Errorf("%v: pair regex %v, want %v", tc.words, got, tc.pair)
+		}
+		split := func(p string) bool {
+			for k := 2; k <= len(p)-2; k++ {
+				if nc.words.MatchString(p[:k]) && nc.words.MatchString(p[k:]) {
+					return true
+				}
+			}
+			return false
+		}
+		pieces := []string{"key", "keys", "token", "tokens", "secret", "password", "passwd", "pass", "pw", "pwd", "api", "apikey", "auth", "k", "s", "x", "ke", "_", "licence", "license", "priv", "é", "tok"}
+		var parts []string
+		for _, a := range pieces {
+			for _, b := range pieces {
+				parts = append(parts, a+b, strings.ToUpper(a)+b)
+				for _, c := range pieces[:6] {
+					parts = append(parts, a+b+c)
+				}
+			}
+		}
+		for _, p := range parts {
+			if got, want := nc.twoWords(p), split(p); got != want {
+				t.Errorf("%v: twoWords(%q) = %v, splits say %v", tc.words, p, got, want)
+			}
+		}
+	}
+}

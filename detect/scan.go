@@ -294,9 +294,7 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 		d.eachKeyword(content, reg[0], reg[1], hit)
 	}
 	var firstErr error
-	// compiled compiles r (if the Detector is lazy): run needs it, and
-	// so does active for a rule with allowlists by path, which a lazy
-	// Detector compiles with the rule's regex.
+	// compiled compiles r (if the Detector is lazy): run needs it.
 	compiled := func(r *rule) bool {
 		if err := r.compile(); err != nil {
 			if firstErr == nil {
@@ -329,14 +327,17 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 			slices.Sort(hits)
 			hits = slices.Compact(hits)
 		}
-		if r := d.rules[ri]; (!sc.onlyHigh || d.everywhere(r)) && (!r.pathAllow || compiled(r)) && d.active(r, srcs) {
+		if r := d.rules[ri]; (!sc.onlyHigh || d.everywhere(r)) && d.active(r, srcs) {
 			run(r, windows(content, hits))
 		}
 	}
 	for _, ri := range d.always {
-		if r := d.rules[ri]; (!sc.onlyHigh || d.everywhere(r)) && (!r.pathAllow || compiled(r)) && d.active(r, srcs) {
+		if r := d.rules[ri]; (!sc.onlyHigh || d.everywhere(r)) && d.active(r, srcs) {
 			run(r, sc.regions)
 		}
+	}
+	if firstErr == nil {
+		firstErr = d.lazyErrs.err()
 	}
 	return firstErr
 }
@@ -359,11 +360,11 @@ func (d *Detector) eachKeyword(content []byte, start, end int, hit func(kw, off 
 // dedupe) only to be dropped by Finding. Without sources, every rule is
 // active.
 func (d *Detector) active(r *rule, srcs []leak.Source) bool {
-	if len(srcs) == 0 || r.path == nil && !r.pathAllow {
+	if len(srcs) == 0 || r.Path == "" && !r.pathAllow {
 		return true
 	}
 	for _, s := range srcs {
-		if r.path != nil && !r.path.MatchString(s.Path) {
+		if r.Path != "" && !r.matchPath(s.Path) {
 			continue
 		}
 		if r.pathAllow && d.pathAllowed(r, s.Path) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -225,6 +226,33 @@ func (d *Detector) wrongCasePrefix(secret []byte) bool {
 // a random value of 40 letters and digits holds it about once in 40,000.
 var markerWord = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(?:short|extra|wrong|bad)(?:[^a-z0-9]|$)|fake|(?:^|[^a-z])(?:invalid|signature|truncated|example|sample|dummy|notreal|bogus|not[_-]a)(?:[^a-z]|$)`)
 
+// markerWords are the words of markerWord, one of which it needs, in any
+// case.
+var markerWords = []string{"short", "extra", "wrong", "bad", "fake", "invalid", "signature", "truncated", "example", "sample", "dummy", "notreal", "bogus", "not_a", "not-a"}
+
+// markedByWord is markerWord.Match, asked only of a value that holds one
+// of markerWords in ASCII letters of any case, when the value is ASCII
+// (a letter of another script may fold to one of the words' letters:
+// K, the Kelvin sign, to k) and not too long to lower-case on the stack:
+// most values hold none, and the regex, unanchored, tries every position.
+func markedByWord(secret []byte) bool {
+	var buf [96]byte
+	if len(secret) > len(buf) {
+		return markerWord.Match(secret)
+	}
+	low := buf[:len(secret)]
+	for i, c := range secret {
+		switch {
+		case c >= utf8.RuneSelf:
+			return markerWord.Match(secret)
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		low[i] = c
+	}
+	return slices.ContainsFunc(markerWords, func(w string) bool { return bytes.Contains(low, []byte(w)) }) && markerWord.Match(secret)
+}
+
 // standIn reports whether a value that a generic rule found is a stand-in
 // rather than a secret: a near miss of a vendor's format (its prefix in the
 // wrong case), a value marked by a word (short, invalid, extra, example),
@@ -232,7 +260,7 @@ var markerWord = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(?:short|extra|wrong|bad
 // Typed sequences (abc123, 1234567890) are not judged here: people write
 // real keys' examples that way, and a vendor rule still reports them.
 func (d *Detector) standIn(secret []byte) bool {
-	return markerWord.Match(secret) || markerSuffix.Match(secret) || sandboxWord.Match(secret) ||
+	return markedByWord(secret) || markedAtEnd(secret) || sandboxMarked(secret) ||
 		longRun(secret, 8) || (len(secret) <= 12 || allDigits(secret)) && typedSequence(secret) || d.wrongCasePrefix(secret) ||
 		timestamp(secret)
 }
@@ -384,6 +412,13 @@ func ascendingRuns(s []byte) int {
 // words about once in a billion.
 var markerSuffix = regexp.MustCompile(`(?:[A-Z0-9]|[0-9a-f]{16})(?:short|extra|wrong|fake|invalid|truncated)$|[a-z0-9](?:SHORT|EXTRA|WRONG|INVALID|TRUNCATED)$`)
 
+// markedAtEnd is markerSuffix.Match, asked only of a value whose last
+// character ends one of its words (t a g e d, T A G D): most values end
+// otherwise, and the regex, unanchored at the start, tries every position.
+func markedAtEnd(secret []byte) bool {
+	return len(secret) > 0 && strings.IndexByte("tagedTAGD", secret[len(secret)-1]) >= 0 && markerSuffix.Match(secret)
+}
+
 // dateTime matches an ISO 8601 date and time (2025-03-04T07:24:52Z), as
 // expiry and start fields of signed URLs and logs write them.
 var dateTime = regexp.MustCompile(`(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-5][0-9]`)
@@ -409,6 +444,12 @@ func timestamp(secret []byte) bool {
 
 // sandboxWord matches a value that says it is a sandbox credential.
 var sandboxWord = regexp.MustCompile(`(?i)(?:^|[^a-z])(?:sandbox|sdbx|sbx)(?:[^a-z]|$)`)
+
+// sandboxMarked is sandboxWord.Match, asked only of a value that holds an
+// x or an X, as each of its words does (x has no other case).
+func sandboxMarked(secret []byte) bool {
+	return bytes.IndexAny(secret, "xX") >= 0 && sandboxWord.Match(secret)
+}
 
 // longRun reports a letter or digit repeated n times running, other than
 // A and 0: base64 and hex encode runs of zero bytes that way, and some

@@ -408,3 +408,34 @@ func TestUUIDSlip(t *testing.T) {
 		}
 	}
 }
+
+// markedByWord, markedAtEnd and sandboxMarked skip their regex for values that cannot
+// match it; they answer as the regexes do on values built around every
+// one of their words, in each case, at each end and inside, and on others.
+func TestStandInPrefilters(t *testing.T) {
+	words := append([]string{"sandbox", "sdbx", "sbx", "Fa\u212Ae", "\u017Fhort"}, markerWords...)
+	heads := []string{"", "A", "9", "a", "_", "0123456789abcdef", "0123456789abcdeF", "x-", "é", "K"}
+	tails := []string{"", "1", "_", "X", "é", "s"}
+	var values []string
+	for _, w := range words {
+		for _, form := range []string{w, strings.ToUpper(w), strings.ToUpper(w[:1]) + w[1:]} {
+			for _, h := range heads {
+				for _, tl := range tails {
+					values = append(values, h+form+tl)
+				}
+			}
+		}
+	}
+	values = append(values, "", "x", "X", "t", "AKIAEXAMPLEinvalid", "abcSHORT", "q7Vn2LmZ8xR4tKw9", "sbx", "SBX-key", "sandboxed", "not_a_key", "NOT-A-KEY", "notakey", strings.Repeat("k", 90)+"_short", strings.Repeat("k", 100)+"_short")
+	for _, v := range values {
+		if got, want := markedAtEnd([]byte(v)), markerSuffix.MatchString(v); got != want {
+			t.Errorf("markedAtEnd(%q) = %v, markerSuffix says %v", v, got, want)
+		}
+		if got, want := markedByWord([]byte(v)), markerWord.MatchString(v); got != want {
+			t.Errorf("markedByWord(%q) = %v, markerWord says %v", v, got, want)
+		}
+		if got, want := sandboxMarked([]byte(v)), sandboxWord.MatchString(v); got != want {
+			t.Errorf("sandboxMarked(%q) = %v, sandboxWord says %v", v, got, want)
+		}
+	}
+}
