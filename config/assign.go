@@ -537,6 +537,27 @@ func shaped(value string) bool {
 	return NarrowValue(value, mentionMinLen, mentionMaxClass)
 }
 
+// ValueCheck returns a regex that matches in every text that holds a
+// match of the regex of a rule stated by names and value (see
+// assignRegex), so that a text it does not match in need not be searched
+// with the rule's far larger regex: the value as written; for quote =
+// "required", the value followed by the character that closes a string
+// literal in every form of such a regex (a quote, or the backslash of an
+// escaped one). A value in prose ("this code will make sure"), followed
+// by white space or a letter, is then no reason to search.
+func ValueCheck(value, quote string) string {
+	if quote == QuoteRequired {
+		return `(?:` + value + `)` + literalClose
+	}
+	return value
+}
+
+// literalClose is the character after the value in every form of a rule
+// whose value is quoted (quote = "required", see quotedForms): its closing
+// quote (" ' or a backtick), or the backslash before it. A test checks it
+// on the regexes assignRegex writes.
+const literalClose = `[\\"'\x60]`
+
 // NarrowValue reports whether the value regex value matches nothing
 // shorter than minLen bytes (each character counted as one: a lower bound)
 // and takes no character but from classes of at most maxClass characters

@@ -168,7 +168,8 @@ type rule struct {
 	bounds    []relaxedBound
 	exactOnce sync.Once
 	exact     *re2.Regexp
-	// value is the rule's Value alone, for a rule stated by names and a
+	// value is the rule's Value alone (followed by a closing quote for a
+	// quoted one: config.ValueCheck), for a rule stated by names and a
 	// value whose format is narrow (see narrowValue); nil otherwise. Its
 	// regex holds the value as written, so a window the value does not
 	// occur in holds no match: scanRegions skips it without the costly
@@ -570,7 +571,7 @@ func (r *rule) exactRegexp() *re2.Regexp {
 func (r *rule) valueRegexp() *re2.Regexp {
 	r.valueOnce.Do(func() {
 		if len(r.Names) > 0 && narrowValue(r.Value) {
-			r.value, _ = re2.Compile(r.Value)
+			r.value, _ = re2.Compile(config.ValueCheck(r.Value, r.Quote))
 		}
 	})
 	return r.value

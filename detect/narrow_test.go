@@ -178,3 +178,42 @@ value = '''[a-f0-9]{32}'''
 		t.Fatalf("%d matches; compiled %v", n, r.re != nil)
 	}
 }
+
+// The value check of a rule whose value is quoted (google-app-password:
+// four groups of four letters in quotes) wants the closing quote after the
+// value: prose near the rule's keywords, four words of four letters in a
+// row, does not compile or run the rule's large regex; the value in quotes
+// still does, and is found.
+func TestQuotedValueCheckSkipsProse(t *testing.T) {
+	cfg, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{Lazy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := d.byID["google-app-password"]
+	if r == nil || r.Quote != config.QuoteRequired {
+		t.Fatal("no google-app-password rule with a quoted value")
+	}
+	detect := func(text string) []string {
+		t.Helper()
+		res, err := d.Detect(&leak.Fragment{Content: []byte(text), Sources: []leak.Source{{Path: "notes.md"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, m := range res.Matches {
+			ids = append(ids, m.rule.ID)
+		}
+		return ids
+	}
+	if ids := detect("The smtp module will make sure each mail goes out.\n"); len(ids) != 0 || r.re != nil {
+		t.Fatalf("prose: matches %q; regex compiled %v", ids, r.re != nil)
+	}
+	key := strings.Join([]string{"qwhv", "ptjr", "kdzn", "uxbc"}, " ")
+	if ids := detect(`SMTP_PASSWORD = "` + key + `"` + "\n"); !slices.Contains(ids, "google-app-password") {
+		t.Fatalf("quoted app password: matches %q", ids)
+	}
+}
