@@ -12,10 +12,13 @@ package detect
 type prefixTable struct {
 	kws []string
 	// pairs has bit k set when some keyword starts with the byte pair k
-	// (first byte high, folded to lower case); byPair maps such a pair to
-	// those keywords' indexes.
+	// (first byte high, folded to lower case); byPair[slot[k]] are then
+	// those keywords' indexes. (An array, not a map: a map's look-up cost
+	// more than the rest of the scan of source code, where many pairs
+	// begin some keyword.)
 	pairs  [1 << 16 / 64]uint64
-	byPair map[uint16][]int32
+	slot   [1 << 16]uint16
+	byPair [][]int32
 	// single are the keywords of one byte, by that byte.
 	single [256][]int32
 }
@@ -33,7 +36,7 @@ var foldASCII = func() (t [256]byte) {
 }()
 
 func newPrefixTable(kws []string) *prefixTable {
-	p := &prefixTable{kws: kws, byPair: make(map[uint16][]int32)}
+	p := &prefixTable{kws: kws}
 	for i, kw := range kws {
 		switch {
 		case len(kw) == 0:
@@ -42,8 +45,12 @@ func newPrefixTable(kws []string) *prefixTable {
 			p.single[c] = append(p.single[c], int32(i))
 		default:
 			k := uint16(foldASCII[kw[0]])<<8 | uint16(foldASCII[kw[1]])
-			p.pairs[k/64] |= 1 << (k % 64)
-			p.byPair[k] = append(p.byPair[k], int32(i))
+			if p.pairs[k/64]&(1<<(k%64)) == 0 {
+				p.pairs[k/64] |= 1 << (k % 64)
+				p.slot[k] = uint16(len(p.byPair))
+				p.byPair = append(p.byPair, nil)
+			}
+			p.byPair[p.slot[k]] = append(p.byPair[p.slot[k]], int32(i))
 		}
 	}
 	return p
@@ -64,7 +71,7 @@ func (p *prefixTable) each(b []byte, fn func(kw, off int)) {
 		if p.pairs[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
-		for _, kw := range p.byPair[k] {
+		for _, kw := range p.byPair[p.slot[k]] {
 			if hasFoldedPrefix(b[i:], p.kws[kw]) {
 				fn(int(kw), i)
 			}
