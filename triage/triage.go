@@ -128,13 +128,80 @@ type Triage struct {
 
 type pathMatcher struct {
 	context string
-	re      *re2.Regexp
+	re      *lazyRegexp
 }
 
 type knownMatcher struct {
 	description, published, severity string
-	re                               *re2.Regexp
+	re                               *lazyRegexp
 }
+
+// lazyRegexp is a regex compiled on its first use: a built-in one, which
+// a test compiles (see builtIn), so that a scan without findings (a hook,
+// a file) does not compile the path contexts and known secrets, a good
+// part of its CPU. Other regexes (a rules file's) are compiled by New,
+// which reports their errors.
+type lazyRegexp struct {
+	expr string
+	once sync.Once
+	re   *re2.Regexp
+}
+
+// compiled returns l's regex, nil if it does not compile.
+func (l *lazyRegexp) compiled() *re2.Regexp {
+	l.once.Do(func() {
+		if l.re == nil {
+			l.re, _ = re2.Compile(l.expr)
+		}
+	})
+	return l.re
+}
+
+// MatchString reports whether l's regex matches s; one that does not
+// compile matches nothing.
+func (l *lazyRegexp) MatchString(s string) bool {
+	re := l.compiled()
+	return re != nil && re.MatchString(s)
+}
+
+// newRegexp returns expr to be compiled on first use if it is built in,
+// or compiled now.
+func newRegexp(expr string) (*lazyRegexp, error) {
+	l := &lazyRegexp{expr: expr}
+	if builtIn()[expr] {
+		return l, nil
+	}
+	re, err := re2.Compile(expr)
+	if err != nil {
+		return nil, err
+	}
+	l.re = re
+	return l, nil
+}
+
+// builtIn returns the regexes New makes of DefaultPaths and of the
+// default rules' path contexts, test paths and known secrets (see anyOf).
+var builtIn = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	add := func(list []string) {
+		if len(list) > 0 {
+			m[anyOf(list)] = true
+		}
+	}
+	for _, pc := range DefaultPaths {
+		add(pc.Paths)
+	}
+	if cfg, err := config.Default(); err == nil {
+		for _, pc := range cfg.PathContexts {
+			add(pc.Paths)
+		}
+		add(cfg.TestPaths)
+		for _, k := range cfg.KnownSecrets {
+			add(k.Regexes)
+		}
+	}
+	return m
+})
 
 // New prepares the triage of findings of cfg's rules: cfg's path contexts,
 // then DefaultPaths, then cfg's testPaths (as test); cfg's known secrets.
@@ -149,7 +216,7 @@ func New(cfg *config.Config) (*Triage, error) {
 		if len(pc.Paths) == 0 {
 			return
 		}
-		re, err := re2.Compile(anyOf(pc.Paths))
+		re, err := newRegexp(anyOf(pc.Paths))
 		if err != nil {
 			errs = append(errs, config.Error{Pos: pc.Pos, Msg: fmt.Sprintf("pathContexts: bad regex: %v", err)})
 			return
@@ -170,7 +237,7 @@ func New(cfg *config.Config) (*Triage, error) {
 		addPaths(config.PathContext{Context: Test, Paths: cfg.TestPaths, Pos: pos})
 	}
 	for _, k := range cfg.KnownSecrets {
-		re, err := re2.Compile(anyOf(k.Regexes))
+		re, err := newRegexp(anyOf(k.Regexes))
 		if err != nil {
 			errs = append(errs, config.Error{Pos: k.Pos, Msg: fmt.Sprintf("knownSecrets: bad regex: %v", err)})
 			continue

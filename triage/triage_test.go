@@ -362,3 +362,82 @@ func TestKeep(t *testing.T) {
 		}
 	}
 }
+
+// New compiles a rules file's own path contexts and known secrets, so that
+// their errors stop the scan before it starts, and leaves the built-in
+// ones (which TestBuiltInRegexesCompile compiles) to their first use: a
+// scan without findings compiles none of them.
+func TestNewDefersBuiltInRegexes(t *testing.T) {
+	cfg, err := config.Parse("r.toml", []byte(`
+[extend]
+useDefault = true
+
+[[pathContexts]]
+context = "fixture"
+paths = ['''^qa/data/''']
+
+[[knownSecrets]]
+description = "a tutorial's key"
+published = "https://example.com/tutorial"
+regexes = ['''EXAMPLEKEY[0-9]{4}''']
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, deferred := 0, 0
+	for _, l := range append(pathRegexps(tr), knownRegexps(tr)...) {
+		switch {
+		case l.expr == `^qa/data/` || l.expr == `EXAMPLEKEY[0-9]{4}`:
+			own++
+			if l.re == nil {
+				t.Errorf("%s: not compiled by New", l.expr)
+			}
+		case l.re != nil:
+			t.Errorf("%s: built in, compiled by New", l.expr)
+		default:
+			deferred++
+		}
+	}
+	if own != 2 || deferred < 6 {
+		t.Fatalf("%d own regexes, %d deferred", own, deferred)
+	}
+	if got := tr.PathContext("docs/index.md"); got != Docs {
+		t.Errorf("docs/index.md: %q", got)
+	}
+	f := &leak.Finding{Secret: "EXAMPLEKEY1234", Match: "key = EXAMPLEKEY1234"}
+	if _, _, ok := tr.Known(f); !ok {
+		t.Error("the rules file's known secret is not known")
+	}
+}
+
+func pathRegexps(tr *Triage) (out []*lazyRegexp) {
+	for _, p := range tr.paths {
+		out = append(out, p.re)
+	}
+	return out
+}
+
+func knownRegexps(tr *Triage) (out []*lazyRegexp) {
+	for _, k := range tr.known {
+		out = append(out, k.re)
+	}
+	return out
+}
+
+// Every regex New leaves to its first use compiles: a failure then would
+// match nothing, with no error to report.
+func TestBuiltInRegexesCompile(t *testing.T) {
+	if len(builtIn()) < 6 {
+		t.Fatalf("%d built-in regexes", len(builtIn()))
+	}
+	for expr := range builtIn() {
+		l := &lazyRegexp{expr: expr}
+		if l.compiled() == nil {
+			t.Errorf("%s does not compile", expr)
+		}
+	}
+}
