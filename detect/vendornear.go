@@ -273,18 +273,30 @@ func (f *nearFormat) compile() bool {
 				if in.Op == syntax.InstRune1 && in.Rune[0] < 128 {
 					f.literal[in.Rune[0]] = true
 				}
-				for c := rune(0); c < 128 && !f.takesForeign; c++ {
-					if foreignRune(c) && in.MatchRune(c) {
-						f.takesForeign = true
+				if in.Op == syntax.InstRune1 || len(in.Rune) < 2 {
+					// A rune, and its other cases where MatchRune
+					// folds them.
+					for c := rune(0); c < 128 && !f.takesForeign; c++ {
+						if foreignRune(c) && in.MatchRune(c) {
+							f.takesForeign = true
+						}
 					}
 				}
 			}
 			if in.Op != syntax.InstRune || len(in.Rune) < 2 {
 				continue
 			}
+			// A class, as sorted ranges: MatchRune takes a character
+			// in one of them, so the class takes a foreign ASCII
+			// character if one of its ranges holds one. (Asking
+			// MatchRune of every ASCII character for each instruction
+			// cost a flask scan 1% of its instructions.)
 			for j := 0; j+1 < len(in.Rune); j += 2 {
 				for c := in.Rune[j]; c <= in.Rune[j+1] && c < 128; c++ {
 					f.alphabet[c] = true
+					if foreignASCII[c] {
+						f.takesForeign = true
+					}
 				}
 			}
 		}

@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"regexp/syntax"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -289,5 +291,48 @@ func TestNearMissConcurrent(t *testing.T) {
 		if n := <-done; n != 0 {
 			t.Errorf("%d near misses reported", n)
 		}
+	}
+}
+
+// A near-miss format takes a foreign character exactly when one of its
+// instructions matches a foreign ASCII character (or any character), as
+// MatchRune says of each: compile reads a class's ranges instead. Every
+// format of the default rules, and classes of each kind of instruction.
+func TestNearFormatTakesForeignAsMatchRuneSays(t *testing.T) {
+	d := defaultDetector(t)
+	formats := slices.Clone(d.nearFormats().formats)
+	for _, v := range []string{`[a-z0-9]{20}`, `[a-z0-9 ]{20}`, `(?i)x[a-f0-9]{20}`, `(?i)[a-f0-9@]{20}`, `[a-z0-9]{16}\.[a-z0-9]{16}`, `a[^b]{20}`, `[a-z]{8}:[a-z]{8}#`, `(?i)acme-[a-z]{16}`} {
+		f, _ := newNearFormat(v, []string{"acme"}, false)
+		formats = append(formats, f)
+	}
+	checked, foreign := 0, 0
+	for _, f := range formats {
+		if !f.compile() {
+			continue
+		}
+		want := false
+		for i := range f.prog.Inst {
+			in := &f.prog.Inst[i]
+			switch in.Op {
+			case syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+				want = true
+			case syntax.InstRune, syntax.InstRune1:
+				for c := rune(0); c < 128; c++ {
+					if foreignRune(c) && in.MatchRune(c) {
+						want = true
+					}
+				}
+			}
+		}
+		if f.takesForeign != want {
+			t.Errorf("%s: takesForeign %v, want %v", f.value, f.takesForeign, want)
+		}
+		checked++
+		if want {
+			foreign++
+		}
+	}
+	if checked < 50 || foreign < 3 {
+		t.Fatalf("%d formats checked, %d take a foreign character", checked, foreign)
 	}
 }
