@@ -299,7 +299,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 	case QuoteNone:
 		// No comma: "X", y is an argument list, not an assignment.
 		join = `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `)|` + typed + `)`
-		re := `(?:(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose + `|` + directive(value, name2) + `)`
+		re := `(?:(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose + `|` + directive(value, name2) + `|` + tableRow(value, name2) + `)`
 		if alone {
 			re = `(?:` + re + `|` + aloneName(n) + `(?P<secret11>` + value + `)` + valueClose + `)`
 		}
@@ -365,6 +365,19 @@ func tuple(value, name2 string) string {
 // names each group once.
 func directive(value, name2 string) string {
 	return `(?m:^)[ \t]*` + ident + renameGroups(name2, 80) + `(?:[ \t]+(?P<secret81>` + value + `)[ \t]*(?:\n|$)|[ \t]*,[ \t]*(?P<secret82>` + value + `)[ \t]*(?:,|\n|$))`
+}
+
+// tableRow returns the form of a Markdown (or Confluence, Org) table's row
+// whose first cell is the name and whose next cell is its unquoted value,
+// each cell perhaps in backticks: "| ACME_TOKEN | ... |", "| `acmeKey` |
+// `...` |". The row begins with its bar: a line "acmeKey |..." without
+// one (a list that a tool printed, Postman's "Variable name | Initial
+// Value" columns pasted as text) is as often about the variable as an
+// instance of it. The value is the cell's one word, so that a cell of
+// prose ("| ACME_TOKEN | Your Acme token |") is no value. Its groups are
+// its own (secret86, name87...), since a regex names each group once.
+func tableRow(value, name2 string) string {
+	return `(?m:^)[ \t]*\|[ \t]*\x60?` + ident + renameGroups(name2, 85) + keyClose + `[ \t]*\|[ \t]*\x60?(?P<secret86>` + value + `)\x60?[ \t]*\|`
 }
 
 // command returns the form of a name that begins a line and takes its

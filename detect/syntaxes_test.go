@@ -249,6 +249,12 @@ var assignSyntaxes = []struct {
 	{"conf directive", "app.conf", func(n synNames, v string) string { return "bind 127.0.0.1\n" + n.snake + " " + v + "\n" }},
 	{"csv row", "secrets.csv", func(n synNames, v string) string { return "name,value\n" + n.snake + "," + v + "\n" }},
 	{"csv row, more fields", "secrets.csv", func(n synNames, v string) string { return n.snake + "," + v + ",prod\n" }},
+	{"markdown table row", "README.md", func(n synNames, v string) string {
+		return "| Name | Value |\n|------|-------|\n| " + n.upper + " | " + v + " |\n"
+	}},
+	{"markdown table row, code spans", "README.md", func(n synNames, v string) string {
+		return "| Variable | Value |\n| --- | --- |\n| `" + n.snake + "` | `" + v + "` |\n"
+	}},
 }
 
 // secretText is a text with the secret a scan must find in it.
@@ -403,8 +409,10 @@ func hardNegatives() []secretText {
 		{"fallback variables", "config.php", "<?php\n$key = getenv('API_KEY') ?: $defaultKey;\nval token = System.getenv(\"API_TOKEN\") ?: defaultToken\n", ""},
 		{"header variables", "nginx.conf", "proxy_set_header Authorization $http_authorization;\nproxy_set_header X-Api-Key $api_key;\nRequestHeader set X-Auth-Token \"%{TOKEN}e\"\n", ""},
 		{"block scalar templates", "values.yaml", "password: |\n  {{ .Values.password }}\napi_token: >-\n  ${API_TOKEN}\n", ""},
-		// A .pgpass line of placeholders or a variable echoed into a login
+		// A table's cell of prose or a type describes the variable; a
+		// .pgpass line of placeholders or a variable echoed into a login
 		// holds no password.
+		{"markdown tables of descriptions", "README.md", "| Variable | Value |\n|---|---|\n| API_TOKEN | Your Acme API token |\n| password | string |\n| `SECRET_KEY` | `<your secret key>` |\n", ""},
 		{".pgpass templates", "setup.md", "hostname:5432:database:username:password\n*:*:*:postgres:$PGPASSWORD\n", ""},
 		{"--password-stdin from a variable", "login.sh", "echo $CR_PAT | docker login ghcr.io -u deploy --password-stdin\necho \"${REGISTRY_TOKEN}\" | podman login -u ci --password-stdin quay.io\n", ""},
 		{"translations", "es.json", `{"password": "Contrase\u00f1a"}` + "\n" + `{"password_hint": "Escriba su contrase\u00f1a"}` + "\n", ""},
