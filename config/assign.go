@@ -35,6 +35,7 @@ import (
 //	Acme token - ...   (prose and lists)
 //	if (acmeToken == "...")   "..." !== acmeToken   (a literal the code checks a credential against)
 //	ACME_KEY\n    = "..."   process.env.ACME_KEY ||\n  "..."   AcmeKey{\n  "..."}   (wrapped lines)
+//	| ACME_TOKEN | ... |   | `acme_key` | `...` |   (a Markdown table's row)
 //
 // and, for a value of a key's shape (see shaped), where the words around
 // it name it without an assignment's syntax (see mention):
@@ -299,7 +300,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 	case QuoteNone:
 		// No comma: "X", y is an argument list, not an assignment.
 		join = `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `)|` + typed + `)`
-		re := `(?:(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose + `|` + directive(value, name2) + `)`
+		re := `(?:(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose + `|` + directive(value, name2) + `|` + tableRow(value, name2) + `)`
 		if alone {
 			re = `(?:` + re + `|` + aloneName(n) + `(?P<secret11>` + value + `)` + valueClose + `)`
 		}
@@ -310,15 +311,19 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 	// start at the service's name ("<id>{acme 2f9c...}</id>" above
 	// "<secret>{acme ... }</secret>"), the regex takes the first that
 	// matches, and the name alone mid-line is turned down.
+	// A table's row is the mention form's where the value is narrow
+	// enough for it ("| ACME_TOKEN | ... |" holds the words, then the
+	// value a few characters on); a value too short for that, or of a
+	// wider alphabet, takes the row's own form, which every rule stated
+	// by names would otherwise pay for.
 	forms := []string{assigned}
 	if shaped(value) {
 		forms = append(forms, mention(n, `(?:`+strings.Join(mentionWords(words), "|")+`)`, value))
+	} else {
+		forms = append(forms, tableRow(value, name2))
 	}
 	if alone {
 		forms = append(forms, aloneName(n)+`(?:`+quoteOpen+`)?(?P<secret11>`+value+`)`+valueClose)
-	}
-	if len(forms) == 1 {
-		return assigned
 	}
 	return `(?:` + strings.Join(forms, "|") + `)`
 }
@@ -365,6 +370,22 @@ func tuple(value, name2 string) string {
 // names each group once.
 func directive(value, name2 string) string {
 	return `(?m:^)[ \t]*` + ident + renameGroups(name2, 80) + `(?:[ \t]+(?P<secret81>` + value + `)[ \t]*(?:\n|$)|[ \t]*,[ \t]*(?P<secret82>` + value + `)[ \t]*(?:,|\n|$))`
+}
+
+// tableRow returns the form of a Markdown (or Confluence, Org) table's row
+// whose first cell is the name and whose next cell is its unquoted value,
+// each cell perhaps in backticks: "| ACME_TOKEN | ... |", "| `acmeKey` |
+// `...` |"; for the generic rule of unquoted values and for a rule stated
+// by names and a value that takes values unquoted and is not found by
+// mention (a vendor's value too short for it, 8 hex digits, has no other
+// form in a table). The row begins with its bar: a line "acmeKey |..." without
+// one (a list that a tool printed, Postman's "Variable name | Initial
+// Value" columns pasted as text) is as often about the variable as an
+// instance of it. The value is the cell's one word, so that a cell of
+// prose ("| ACME_TOKEN | Your Acme token |") is no value. Its groups are
+// its own (secret86, name87...), since a regex names each group once.
+func tableRow(value, name2 string) string {
+	return `(?m:^)[ \t]*\|[ \t]*\x60?` + ident + renameGroups(name2, 85) + keyClose + `[ \t]*\|[ \t]*\x60?(?P<secret86>` + value + `)\x60?[ \t]*\|`
 }
 
 // command returns the form of a name that begins a line and takes its

@@ -128,11 +128,53 @@ func TestAssignmentSyntaxes(t *testing.T) {
 		"rust static":       `static ACME_API_KEY: &'static str = "` + s + `";`,
 		"perl %ENV":         `$ENV{'ACME_TOKEN'} = '` + s + `';`,
 		"perl hash":         `$config{acme_token} = "` + s + `";`,
+		"markdown table":    "| Name | Value |\n|---|---|\n| ACME_API_KEY | " + s + " |",
+		"table code spans":  "| `acme_token` | `" + s + "` |",
 	}
 	for name, text := range syntaxes {
 		got := findings(t, d, "example.txt", text)
 		if len(got) != 1 || got[0] != "acme-api-key="+s+" ()" {
 			t.Errorf("%s: %q: got %q", name, text, got)
+		}
+	}
+}
+
+// TestTableRowShortValue: a Markdown table's row names a value too short
+// to be found by mention (a vendor's 10 hex digits) by the row's first
+// cell, as an assignment does; a row without its leading bar (columns a
+// tool printed) or whose cell is not the value alone names nothing.
+func TestTableRowShortValue(t *testing.T) {
+	cfg, err := config.Parse("table.toml", []byte(`
+[[rules]]
+id = "acme-client-secret"
+names = ["acme"]
+secretWords = ["client[_.-]?secret", "secret"]
+value = '''[a-f0-9]{10}'''
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := "4c7e1a9f" + "02" // 10 hex digits, assembled so the self-scan sees none
+	for _, text := range []string{
+		"| Name | Value |\n|---|---|\n| ACME_CLIENT_SECRET | " + s + " |\n",
+		"| `acme_secret` | `" + s + "` |\n",
+		"  |acmeClientSecret|" + s + "|\n",
+	} {
+		if got := findings(t, d, "README.md", text); len(got) != 1 || got[0] != "acme-client-secret="+s+" ()" {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+	for _, text := range []string{
+		"ACME_CLIENT_SECRET | " + s + " | prod\n",
+		"| ACME_CLIENT_SECRET | a secret such as " + s + " |\n",
+		"| ACME_CLIENT_ID | " + s + " |\n",
+	} {
+		if got := findings(t, d, "README.md", text); len(got) != 0 {
+			t.Errorf("%q: got %q, want nothing", text, got)
 		}
 	}
 }

@@ -249,6 +249,12 @@ var assignSyntaxes = []struct {
 	{"conf directive", "app.conf", func(n synNames, v string) string { return "bind 127.0.0.1\n" + n.snake + " " + v + "\n" }},
 	{"csv row", "secrets.csv", func(n synNames, v string) string { return "name,value\n" + n.snake + "," + v + "\n" }},
 	{"csv row, more fields", "secrets.csv", func(n synNames, v string) string { return n.snake + "," + v + ",prod\n" }},
+	{"markdown table row", "README.md", func(n synNames, v string) string {
+		return "| Name | Value |\n|------|-------|\n| " + n.upper + " | " + v + " |\n"
+	}},
+	{"markdown table row, code spans", "README.md", func(n synNames, v string) string {
+		return "| Variable | Value |\n| --- | --- |\n| `" + n.snake + "` | `" + v + "` |\n"
+	}},
 }
 
 // secretText is a text with the secret a scan must find in it.
@@ -290,6 +296,8 @@ func commandLines() []secretText {
 		{"redis-cli -u", "cache.sh", "redis-cli -u redis://:" + p + "@cache:6379/0 ping\n", p},
 		{"docker login -p", "login.sh", "docker login -u deploy -p " + p + " registry.example.org\n", p},
 		{"docker login --password", "login.sh", "docker login --username deploy --password " + p + " registry.example.org\n", p},
+		{"docker login --password-stdin", "login.sh", "echo " + p + " | docker login -u deploy --password-stdin registry.example.org\n", p},
+		{"printf into --password-stdin", "login.sh", "printf '%s' " + singleQuoted(p) + " | helm registry login ghcr.io -u deploy --password-stdin\n", p},
 		{"smbclient -U user%pass", "mount.sh", "smbclient //fs01/share -U deploy%" + p + "\n", p},
 		{"smbclient -U domain", "mount.sh", `smbclient -U 'CORP\deploy%` + p + "' //fs01/share\n", p},
 		{"smbclient password argument", "mount.sh", "smbclient //fs01/share " + p + " -U deploy\n", p},
@@ -358,6 +366,8 @@ func credentialStores() []secretText {
 		{".git-credentials, token only", ".git-credentials", "https://" + v + "@git.example.org\n", v},
 		{".git-credentials, oauth2", ".git-credentials", "https://oauth2:" + v + "@gitlab.example.org\n", v},
 		{".git-credentials, weak", ".git-credentials", "https://deploy:" + w + "@git.example.org\n", w},
+		{".pgpass line in any file", "notes/db.txt", "# replica\ndb.internal:5432:app:app_rw:" + p + "\n", p},
+		{".pgpass wildcards in a script", "provision.sh", "cat > ~/.pgpass <<EOF\n*:*:*:replicator:" + p + "\nEOF\n", p},
 		{"docker config.json", ".docker/config.json", "{\n  \"auths\": {\n    \"registry.example.org\": {\n      \"auth\": \"" + auth(p) + "\"\n    }\n  }\n}\n", p},
 		{"docker config, any file name", "ci/registry-auth.json", `{"auths":{"https://index.docker.io/v1/":{"auth":"` + auth(p) + "\"}}}\n", p},
 		{"docker config, weak", ".docker/config.json", `{"auths":{"registry.example.org":{"auth":"` + auth(w) + "\"}}}\n", w},
@@ -399,6 +409,12 @@ func hardNegatives() []secretText {
 		{"fallback variables", "config.php", "<?php\n$key = getenv('API_KEY') ?: $defaultKey;\nval token = System.getenv(\"API_TOKEN\") ?: defaultToken\n", ""},
 		{"header variables", "nginx.conf", "proxy_set_header Authorization $http_authorization;\nproxy_set_header X-Api-Key $api_key;\nRequestHeader set X-Auth-Token \"%{TOKEN}e\"\n", ""},
 		{"block scalar templates", "values.yaml", "password: |\n  {{ .Values.password }}\napi_token: >-\n  ${API_TOKEN}\n", ""},
+		// A table's cell of prose or a type describes the variable; a
+		// .pgpass line of placeholders or a variable echoed into a login
+		// holds no password.
+		{"markdown tables of descriptions", "README.md", "| Variable | Value |\n|---|---|\n| API_TOKEN | Your Acme API token |\n| password | string |\n| `SECRET_KEY` | `<your secret key>` |\n", ""},
+		{".pgpass templates", "setup.md", "hostname:5432:database:username:password\n*:*:*:postgres:$PGPASSWORD\n", ""},
+		{"--password-stdin from a variable", "login.sh", "echo $CR_PAT | docker login ghcr.io -u deploy --password-stdin\necho \"${REGISTRY_TOKEN}\" | podman login -u ci --password-stdin quay.io\n", ""},
 		{"translations", "es.json", `{"password": "Contrase\u00f1a"}` + "\n" + `{"password_hint": "Escriba su contrase\u00f1a"}` + "\n", ""},
 	}
 }

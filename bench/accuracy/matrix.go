@@ -199,6 +199,9 @@ var syntaxes = []syntax{
 	{"properties-space", false, func(n names, v string) string { return n.dotted + " " + v + "\n" }},
 	{"conf-directive", false, func(n names, v string) string { return "bind 127.0.0.1\n" + n.snake + " " + v + "\n" }},
 	{"csv-row", false, func(n names, v string) string { return "name,value\n" + n.snake + "," + v + "\n" }},
+	{"markdown-table-row", false, func(n names, v string) string {
+		return "| Name | Value |\n|------|-------|\n| " + n.upper + " | " + v + " |\n"
+	}},
 }
 
 // unquotable are characters an unquoted value cannot hold in some syntax.

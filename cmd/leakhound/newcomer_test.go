@@ -163,7 +163,10 @@ func TestSkippedFilesAreNamed(t *testing.T) {
 // --stdin-name it is judged as that file, so rules limited to such files
 // apply; rules list says which rules need a path.
 func TestStdinName(t *testing.T) {
-	line := "db.internal:5432:app:app:" + dbPass + "\n"
+	// A port other than PostgreSQL's and PgBouncer's defaults: such a line
+	// is a .pgpass entry only in a file named so (pgpass-entry reads the
+	// default ports' lines in any file).
+	line := "db.internal:15432:app:app:" + dbPass + "\n"
 	r := runBinary(t, t.TempDir(), strings.NewReader(line), "scan", "--no-progress", "-f", "json", "-")
 	if r.code != 0 || strings.Contains(r.out, "pgpass-password") {
 		t.Errorf("stdin without a name: exit %d\n%s", r.code, r.out)
