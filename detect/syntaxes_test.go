@@ -501,3 +501,26 @@ func holds(findings []string, secret string) bool {
 	}
 	return false
 }
+
+// A C initializer's "name, /* slot */" line is no CSV row of a name and its
+// value: a comment where a value would stand is code (Cython's generated
+// method tables, __pyx_pw_… being a Python wrapper, not a password). A CSV
+// row of a password name and a value is still one.
+func TestCommentIsNoValue(t *testing.T) {
+	d := defaultDetector(t)
+	table := "static PyMappingMethods __pyx_tp_as_mapping_Row = {\n" +
+		"  __pyx_pw_6engine_3Row_13__len__, /*mp_length*/\n" +
+		"  __pyx_pw_6engine_3Row_17__getitem__, /*mp_subscript*/\n" +
+		"  0, /*mp_ass_subscript*/\n};\n"
+	if got := secrets(detect(t, d, "row.c", table)); len(got) != 0 {
+		t.Errorf("a C method table: got %q, want nothing", got)
+	}
+	for _, v := range []string{"/*" + "mp_subscript*/", "<!--" + " api token -->"} {
+		if got := secrets(detect(t, d, "settings.env", "API_TOKEN="+v+"\n")); len(got) != 0 {
+			t.Errorf("API_TOKEN=%s: got %q, want nothing", v, got)
+		}
+	}
+	if got := secrets(detect(t, d, "creds.csv", "db_password,"+synGeneric2+"\n")); !slices.Contains(got, "generic-secret-env-file="+synGeneric2) {
+		t.Errorf("a CSV row: got %q, want the generic rule to find %q", got, synGeneric2)
+	}
+}
