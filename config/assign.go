@@ -123,8 +123,10 @@ const (
 	// ("region = eu", "  url: https://...", "clientID: 'x',", "prod:").
 	blockLine = `[ \t]*(?:\[[^\]\n]*\]|[\x60'"]?[\w.-]+[\x60'"]?[ \t]*(?:[:=][^\n]*|[{\[])?)[ \t]*`
 	// keyClose ends a name: closing quotes (escaped too, in JSON inside a
-	// string), a subscript's bracket or brace (Perl's $ENV{'ACME_KEY'}).
-	keyClose = `[\x60'"\\\]}]{0,4}`
+	// string), a subscript's bracket, or a quote and a brace (Perl's
+	// $ENV{'ACME_KEY'}); not a brace alone: ${PWD} is a shell's
+	// expansion of a variable, not an assignment to it.
+	keyClose = `(?:['"]\}|[\x60'"\\\]]{0,4})`
 	// operators join a name, with its closing quotes, and its value, except
 	// white space alone: = := ::= :::= ?= ??= += .= ||= => -> : || ?? (Make,
 	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers); XML element text, on
@@ -366,10 +368,12 @@ func tuple(value, name2 string) string {
 // field: a configuration directive (nslcd's "bindpw ...", a .properties
 // file's "acme.token ...", which Java reads as "="), a CSV row
 // ("acme_token,...", "acme_token,...,"). The value ends the line, or a
-// CSV field. Its groups are its own (secret81, name82...), since a regex
-// names each group once.
+// CSV field. After white space the value begins with a letter, a digit
+// or _: "mkpasswd --method=SHA-512" is a command and its option. Its
+// groups are its own (secret81, name82...), since a regex names each group
+// once.
 func directive(value, name2 string) string {
-	return `(?m:^)[ \t]*` + ident + renameGroups(name2, 80) + `(?:[ \t]+(?P<secret81>` + value + `)[ \t]*(?:\n|$)|[ \t]*,[ \t]*(?P<secret82>` + value + `)[ \t]*(?:,|\n|$))`
+	return `(?m:^)[ \t]*` + ident + renameGroups(name2, 80) + `(?:[ \t]+\b(?P<secret81>` + value + `)[ \t]*(?:\n|$)|[ \t]*,[ \t]*(?P<secret82>` + value + `)[ \t]*(?:,|\n|$))`
 }
 
 // tableRow returns the form of a Markdown (or Confluence, Org) table's row

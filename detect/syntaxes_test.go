@@ -524,3 +524,29 @@ func TestCommentIsNoValue(t *testing.T) {
 		t.Errorf("a CSV row: got %q, want the generic rule to find %q", got, synGeneric2)
 	}
 }
+
+// What a shell or a command line writes next to a password's name is not
+// its value: ${PWD} expands the working directory (a brace alone closes no
+// name), "mkpasswd --method=..." passes an option, and a passwd(5) line
+// whose password field is x keeps the password elsewhere. A directive's
+// value and Perl's $ENV{'X'} are still read.
+func TestExpansionsOptionsAndPasswdLines(t *testing.T) {
+	d := defaultDetector(t)
+	for path, text := range map[string]string{
+		"run_tests.sh": `docker run -v "${PWD}:/root/ansible:Z" image` + "\n",
+		"faq.rst":      "    mkpasswd --method=" + "SHA-512\n",
+		"main.yml":     "passwd_content: |\n      root:x:0:0:root:/root:/bin/bash\n",
+	} {
+		if got := secrets(detect(t, d, path, text)); len(got) != 0 {
+			t.Errorf("%s: got %q, want nothing", text, got)
+		}
+	}
+	for path, text := range map[string]string{
+		"app.properties": "api.key " + synGeneric2 + "\n",
+		"app.pl":         "$ENV{'API_TOKEN'} = '" + synGeneric2 + "';\n",
+	} {
+		if got := secrets(detect(t, d, path, text)); !slices.ContainsFunc(got, func(s string) bool { return strings.HasSuffix(s, "="+synGeneric2) }) {
+			t.Errorf("%s: got %q, want %q", text, got, synGeneric2)
+		}
+	}
+}
