@@ -368,12 +368,10 @@ func tuple(value, name2 string) string {
 // field: a configuration directive (nslcd's "bindpw ...", a .properties
 // file's "acme.token ...", which Java reads as "="), a CSV row
 // ("acme_token,...", "acme_token,...,"). The value ends the line, or a
-// CSV field. After white space the value begins with a letter, a digit
-// or _: "mkpasswd --method=SHA-512" is a command and its option. Its
-// groups are its own (secret81, name82...), since a regex names each group
-// once.
+// CSV field. Its groups are its own (secret81, name82...), since a regex
+// names each group once.
 func directive(value, name2 string) string {
-	return `(?m:^)[ \t]*` + ident + renameGroups(name2, 80) + `(?:[ \t]+\b(?P<secret81>` + value + `)[ \t]*(?:\n|$)|[ \t]*,[ \t]*(?P<secret82>` + value + `)[ \t]*(?:,|\n|$))`
+	return `(?m:^)[ \t]*` + ident + renameGroups(name2, 80) + `(?:[ \t]+(?P<secret81>` + value + `)[ \t]*(?:\n|$)|[ \t]*,[ \t]*(?P<secret82>` + value + `)[ \t]*(?:,|\n|$))`
 }
 
 // tableRow returns the form of a Markdown (or Confluence, Org) table's row

@@ -529,7 +529,8 @@ func TestCommentIsNoValue(t *testing.T) {
 // its value: ${PWD} expands the working directory (a brace alone closes no
 // name), "mkpasswd --method=..." passes an option, and a passwd(5) line
 // whose password field is x keeps the password elsewhere. A directive's
-// value and Perl's $ENV{'X'} are still read.
+// value, one that begins with a password's ! too, and Perl's $ENV{'X'}
+// are still read.
 func TestExpansionsOptionsAndPasswdLines(t *testing.T) {
 	d := defaultDetector(t)
 	for path, text := range map[string]string{
@@ -543,9 +544,10 @@ func TestExpansionsOptionsAndPasswdLines(t *testing.T) {
 	}
 	for path, text := range map[string]string{
 		"app.properties": "api.key " + synGeneric2 + "\n",
+		"db.properties":  "db.password !" + synGeneric2 + "\n",
 		"app.pl":         "$ENV{'API_TOKEN'} = '" + synGeneric2 + "';\n",
 	} {
-		if got := secrets(detect(t, d, path, text)); !slices.ContainsFunc(got, func(s string) bool { return strings.HasSuffix(s, "="+synGeneric2) }) {
+		if got := secrets(detect(t, d, path, text)); !slices.ContainsFunc(got, func(s string) bool { return strings.HasSuffix(s, synGeneric2) }) {
 			t.Errorf("%s: got %q, want %q", text, got, synGeneric2)
 		}
 	}
