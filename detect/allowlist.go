@@ -25,12 +25,12 @@ type allowlist struct {
 	// in a lazy Detector, when a match or path first reaches the
 	// allowlist (most of a hook's runs never get that far, and the
 	// allowlists of the rules a hook's few keywords trigger cost more to
-	// compile than the rules' regexes). nRegexes and nPaths count them
-	// meanwhile. errs takes an error of that compilation, ruleID naming
-	// the rule whose allowlist it is (empty for a global one).
+	// compile than the rules' regexes). regexSrc and pathSrc say whether
+	// it has any before then. errs takes an error of that compilation,
+	// ruleID naming the rule whose allowlist it is (empty for a global
+	// one).
 	regexes, paths    []*re2.Regexp
 	regexSrc, pathSrc []string
-	nRegexes, nPaths  int
 	patterns          *patterns
 	loadOnce          sync.Once
 	loadErr           error
@@ -107,7 +107,7 @@ func compileAllowlist(a config.Allowlist, p *patterns) (*allowlist, error) {
 // recorded in errs, ruleID naming the rule whose allowlist it is.
 func newAllowlist(a config.Allowlist, p *patterns, errs *lazyErrors, ruleID string) *allowlist {
 	al := &allowlist{pos: a.Pos, desc: a.Description, and: a.Condition == "AND", weak: a.Weak, target: a.RegexTarget, stopwords: a.Stopwords, exceptNamed: a.ExceptNamed,
-		regexSrc: a.Regexes, pathSrc: a.Paths, nRegexes: len(a.Regexes), nPaths: len(a.Paths), patterns: p, errs: errs, ruleID: ruleID}
+		regexSrc: a.Regexes, pathSrc: a.Paths, patterns: p, errs: errs, ruleID: ruleID}
 	if len(a.Commits) > 0 {
 		al.commits = make(map[string]bool, len(a.Commits))
 		for _, c := range a.Commits {
@@ -183,16 +183,16 @@ func (a *allowlist) exempts(r *rule) bool {
 // sourceDependent reports whether the allowlist looks at paths or commits,
 // so that it can only be decided per Source, not on content alone.
 func (a *allowlist) sourceDependent() bool {
-	return a.nPaths > 0 || len(a.commits) > 0
+	return len(a.pathSrc) > 0 || len(a.commits) > 0
 }
 
 // byPath reports whether a matching path alone makes the allowlist ignore
 // a match: an OR allowlist with paths, or an AND allowlist of paths only.
 func (a *allowlist) byPath() bool {
-	if a.nPaths == 0 {
+	if len(a.pathSrc) == 0 {
 		return false
 	}
-	return !a.and || a.nRegexes+len(a.stopwords)+len(a.commits) == 0
+	return !a.and || len(a.regexSrc)+len(a.stopwords)+len(a.commits) == 0
 }
 
 func (a *allowlist) matchPath(path string) bool {
@@ -223,11 +223,11 @@ func (a *allowlist) allows(m *Match, path, commit string) bool {
 				met = commit != "" && a.commits[strings.ToLower(commit)]
 			}
 		case 2:
-			if has = a.nPaths > 0; has {
+			if has = len(a.pathSrc) > 0; has {
 				met = path != "" && a.matchPath(path)
 			}
 		case 3:
-			if has = a.nRegexes > 0; has {
+			if has = len(a.regexSrc) > 0; has {
 				met = a.matchRegex(m)
 			}
 		}

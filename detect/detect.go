@@ -424,7 +424,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 				}
 			}
 		}
-		if !al.and && al.nPaths > 0 && len(al.rules) == 0 && !al.weak {
+		if !al.and && len(al.pathSrc) > 0 && len(al.rules) == 0 && !al.weak {
 			al.skipsFiles = true
 			d.skipPaths = append(d.skipPaths, al)
 		}
