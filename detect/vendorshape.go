@@ -218,17 +218,36 @@ func (d *Detector) wrongCasePrefix(secret []byte) bool {
 	return false
 }
 
-// markerWord matches the words that mark a value as a stand-in: a near
-// miss written for a test (_extra, :short, …invalid, .signature) or an
-// example (not-a-uuid), as a part of the value between separators or
-// digits.
-// "fake" counts anywhere, even inside a run of letters (fakeiq999fake…):
-// a random value of 40 letters and digits holds it about once in 40,000.
-var markerWord = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(?:short|extra|wrong|bad)(?:[^a-z0-9]|$)|fake|(?:^|[^a-z])(?:invalid|signature|truncated|example|sample|dummy|notreal|bogus|not[_-]a)(?:[^a-z]|$)`)
+// The words that mark a value as a stand-in: a near miss written for a
+// test (_extra, :short, …invalid, .signature) or an example (not-a-uuid),
+// as a part of the value between separators or digits (separated, between
+// characters other than letters and digits; between, between characters
+// other than letters). "fake" counts anywhere, even inside a run of
+// letters (fakeiq999fake…): a random value of 40 letters and digits holds
+// it about once in 40,000.
+var (
+	markerSeparated = []string{"short", "extra", "wrong", "bad"}
+	markerAnywhere  = []string{"fake"}
+	markerBetween   = []string{"invalid", "signature", "truncated", "example", "sample", "dummy", "notreal", "bogus", "not_a", "not-a"}
+)
+
+// markerWord matches a value that holds one of the marker words, in any
+// case, where the word counts.
+var markerWord = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])` + alternation(markerSeparated) + `(?:[^a-z0-9]|$)|` +
+	alternation(markerAnywhere) + `|(?:^|[^a-z])` + alternation(markerBetween) + `(?:[^a-z]|$)`)
 
 // markerWords are the words of markerWord, one of which it needs, in any
 // case.
-var markerWords = []string{"short", "extra", "wrong", "bad", "fake", "invalid", "signature", "truncated", "example", "sample", "dummy", "notreal", "bogus", "not_a", "not-a"}
+var markerWords = slices.Concat(markerSeparated, markerAnywhere, markerBetween)
+
+// alternation returns a regex that matches any of words, as written.
+func alternation(words []string) string {
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = regexp.QuoteMeta(w)
+	}
+	return `(?:` + strings.Join(quoted, "|") + `)`
+}
 
 // markedByWord is markerWord.Match, asked only of a value that holds one
 // of markerWords in ASCII letters of any case, when the value is ASCII
@@ -410,13 +429,28 @@ func ascendingRuns(s []byte) int {
 // letter or a digit (…MDA6SHORT, …bbfeEXTRA): the near miss of a test
 // written in one word. A random value ends in one of these five-letter
 // words about once in a billion.
-var markerSuffix = regexp.MustCompile(`(?:[A-Z0-9]|[0-9a-f]{16})(?:short|extra|wrong|fake|invalid|truncated)$|[a-z0-9](?:SHORT|EXTRA|WRONG|INVALID|TRUNCATED)$`)
+var markerSuffix = regexp.MustCompile(`(?:[A-Z0-9]|[0-9a-f]{16})` + alternation(markerEndsLower) + `$|[a-z0-9]` + alternation(markerEndsUpper) + `$`)
+
+// markerEndsLower and markerEndsUpper are the words markerSuffix takes at
+// a value's end, in lower and in upper case.
+var (
+	markerEndsLower = []string{"short", "extra", "wrong", "fake", "invalid", "truncated"}
+	markerEndsUpper = []string{"SHORT", "EXTRA", "WRONG", "INVALID", "TRUNCATED"}
+)
+
+// markerLast holds the last characters of markerSuffix's words.
+var markerLast = func() (t [256]bool) {
+	for _, w := range slices.Concat(markerEndsLower, markerEndsUpper) {
+		t[w[len(w)-1]] = true
+	}
+	return t
+}()
 
 // markedAtEnd is markerSuffix.Match, asked only of a value whose last
-// character ends one of its words (t a g e d, T A G D): most values end
+// character ends one of its words (see markerLast): most values end
 // otherwise, and the regex, unanchored at the start, tries every position.
 func markedAtEnd(secret []byte) bool {
-	return len(secret) > 0 && strings.IndexByte("tagedTAGD", secret[len(secret)-1]) >= 0 && markerSuffix.Match(secret)
+	return len(secret) > 0 && markerLast[secret[len(secret)-1]] && markerSuffix.Match(secret)
 }
 
 // dateTime matches an ISO 8601 date and time (2025-03-04T07:24:52Z), as
