@@ -477,8 +477,21 @@ func aloneName(n string) string {
 
 // instance is what may follow the service's name alone to tell one of
 // several accounts from another: a number or a letter (acme2, ACME_1,
-// acme_b); the detect package takes it off before judging the name.
+// acme_b); the detect package takes it off before judging the name (see
+// TrimInstance).
 const instance = `(?:[_.-]?[0-9]{1,2}|[_.-][a-z])?`
+
+// instanceSuffix matches the instance that ends a name, or the empty
+// string at its end.
+var instanceSuffix = regexp.MustCompile(`(?i)` + instance + `$`)
+
+// TrimInstance returns name without the number or the single letter that
+// ends it to tell one of several accounts from another (acme2, ACME_1,
+// acme_b: what a rule's name-alone form lets follow the service's name),
+// or name as it is.
+func TrimInstance(name string) string {
+	return name[:instanceSuffix.FindStringIndex(name)[0]]
+}
 
 // listLead is what stands before an item of a list of credentials, the
 // service's name then its value after white space (see aloneName): the

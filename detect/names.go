@@ -192,12 +192,13 @@ const minAlone = 4
 // nothing else, as a run of all its parts (cloudflare, SENDGRID, cf_api; not
 // my_cloudflare, cloudflare.com or config.sendgrid), of minAlone characters
 // or more, with or without a number or a letter that tells one account
-// from another (cloudflare2, SENDGRID_1, confluence_b: see withoutInstance).
+// from another (cloudflare2, SENDGRID_1, confluence_b: see
+// config.TrimInstance).
 func (nc *nameCheck) onlyVendor(name string) bool {
 	if nc.vendorOnly(name) {
 		return true
 	}
-	w := withoutInstance(name)
+	w := config.TrimInstance(name)
 	return w != name && nc.vendorOnly(w)
 }
 
@@ -208,23 +209,6 @@ func (nc *nameCheck) vendorOnly(name string) bool {
 		return false
 	}
 	return nc.vendors.MatchString(name)
-}
-
-// withoutInstance returns name without a number or a single letter that
-// ends it to tell one of several accounts from another (acme2, ACME_1,
-// acme_b: see config's aloneName), or name as it is.
-func withoutInstance(name string) string {
-	i := len(name)
-	for i > 0 && i > len(name)-2 && '0' <= name[i-1] && name[i-1] <= '9' {
-		i--
-	}
-	if i == len(name) && i >= 2 && isLetter(name[i-1]) && strings.IndexByte("_.-", name[i-2]) >= 0 {
-		i--
-	}
-	if i < len(name) && i > 0 && strings.IndexByte("_.-", name[i-1]) >= 0 {
-		i--
-	}
-	return name[:i]
 }
 
 // after returns where to search again after a match (loc) whose names

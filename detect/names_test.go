@@ -103,8 +103,8 @@ func TestWithoutInstance(t *testing.T) {
 		"acme2": "acme", "ACME_1": "ACME", "acme-12": "acme", "acme_b": "acme", "acme.B": "acme",
 		"acme": "acme", "acme_ab": "acme_ab", "acme123": "acme1", "acmeb": "acmeb", "b": "b", "_1": "",
 	} {
-		if got := withoutInstance(name); got != want {
-			t.Errorf("withoutInstance(%q) = %q, want %q", name, got, want)
+		if got := config.TrimInstance(name); got != want {
+			t.Errorf("TrimInstance(%q) = %q, want %q", name, got, want)
 		}
 	}
 	nc := &nameCheck{vendors: regexp.MustCompile(`(?i)^(?:auth0|acme)$`)}
