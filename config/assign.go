@@ -192,9 +192,14 @@ const (
 	nextLine = `[ \t]*(?:(?:=|:|=>|\|\||\?\?|\{)[ \t]*\n|\n[ \t]*(?:=|:=))[ \t]*`
 	// prose joins a name and a string literal in a sentence or a Python
 	// identity test: the password is 'x', the default token was "x",
-	// password is "x". Only for quoted values: "the password is stored"
-	// is prose about it.
-	prose = `[ \t]+(?i:is|was)[ \t]+`
+	// password is "x"; or a dash between spaces, as notes and lists write
+	// a name and its value: Acme token - 'x'. Only for quoted values: "the
+	// password is stored" is prose about it. An alternation: it stands
+	// only inside a group.
+	prose = `[ \t]+(?i:is|was)[ \t]+|` + dash
+	// dash is a dash between spaces, which notes and lists write between
+	// a name and its value (see prose, and QuoteNone in assignRegex).
+	dash = `[ \t]+-[ \t]+`
 	// quotedClose ends a quoted name (before a comma).
 	quotedClose = `\\{0,2}[\x60'"]`
 	// typed is a type between a bare name and "=": "acmeKey: str =", "var
@@ -300,8 +305,12 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		}
 		return re
 	case QuoteNone:
-		// No comma: "X", y is an argument list, not an assignment.
-		join = `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `)|` + typed + `)`
+		// No comma: "X", y is an argument list, not an assignment. A
+		// dash between spaces joins a name and its value in notes and
+		// lists ("prod api token - ..."); where it begins a description
+		// instead, the value is a word or a phrase, which the rule's
+		// allowlists turn down.
+		join = `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `|` + dash + `)|` + typed + `)`
 		re := `(?:(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose + `|` + directive(value, name2) + `|` + tableRow(value, name2) + `)`
 		if alone {
 			re = `(?:` + re + `|` + aloneName(n) + `(?P<secret11>` + value + `)` + valueClose + `)`

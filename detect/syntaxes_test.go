@@ -102,6 +102,8 @@ var assignSyntaxes = []struct {
 		return `{"environment": [{"name": "` + n.upper + `", "value": "` + v + "\"}]}\n"
 	}},
 	{"prose", "README.md", func(n synNames, v string) string { return "The " + n.snake + " is '" + v + "'.\n" }},
+	{"notes dash", "notes.md", func(n synNames, v string) string { return "- " + n.snake + " - '" + v + "'\n" }},
+	{"notes dash, bare value", "notes.md", func(n synNames, v string) string { return "* " + n.snake + " - " + v + "\n" }},
 	{"r <-", "deploy.R", func(n synNames, v string) string { return n.snake + ` <- "` + v + "\"\n" }},
 	{"c#", "App.cs", func(n synNames, v string) string { return "private const string " + n.pascal + ` = "` + v + "\";\n" }},
 	{"c# property", "App.cs", func(n synNames, v string) string {
@@ -406,6 +408,8 @@ func hardNegatives() []secretText {
 		// set from a variable and a block scalar that holds a template
 		// hold no secret.
 		{"prose lines", "notes.txt", "Password combination.\ntoken expired\nsecret sauce\npassword,username,email\napi_key,string,required\n", ""},
+		// A dash in a list of options begins the option's description.
+		{"options described after a dash", "README.md", "- api_key - Your Acme API key\n- password - required\n- token - see `acme login`\n- auth - basic\n", ""},
 		{"fallback variables", "config.php", "<?php\n$key = getenv('API_KEY') ?: $defaultKey;\nval token = System.getenv(\"API_TOKEN\") ?: defaultToken\n", ""},
 		{"header variables", "nginx.conf", "proxy_set_header Authorization $http_authorization;\nproxy_set_header X-Api-Key $api_key;\nRequestHeader set X-Auth-Token \"%{TOKEN}e\"\n", ""},
 		{"block scalar templates", "values.yaml", "password: |\n  {{ .Values.password }}\napi_token: >-\n  ${API_TOKEN}\n", ""},
@@ -549,6 +553,34 @@ func TestExpansionsOptionsAndPasswdLines(t *testing.T) {
 	} {
 		if got := secrets(detect(t, d, path, text)); !slices.ContainsFunc(got, func(s string) bool { return strings.HasSuffix(s, synGeneric2) }) {
 			t.Errorf("%s: got %q, want %q", text, got, synGeneric2)
+		}
+	}
+}
+
+// Names that say secret only to those who know the tool: SonarQube's
+// sonar.login carries the analysis token (a user's login only when
+// sonar.password is set too, and a login is no random string), and an
+// "auth" of its own carries credentials (npm's _auth, docker's "auth", a
+// client's user_auth) where auth_type or auth_url describe them.
+func TestSonarLoginAndAuthNames(t *testing.T) {
+	d := defaultDetector(t)
+	for path, text := range map[string]string{
+		"sonar-project.properties": "sonar.login=" + synGeneric2 + "\n",
+		"Makefile":                 "SONAR_LOGIN ?= \"" + synGeneric2 + "\"\n",
+		"client.json":              `{"user_auth": "` + synGeneric2 + `"}` + "\n",
+		".npmrc":                   "_auth=" + synGeneric2 + "\n",
+	} {
+		if got := secrets(detect(t, d, path, text)); !slices.ContainsFunc(got, func(s string) bool { return strings.HasSuffix(s, synGeneric2) }) {
+			t.Errorf("%s: got %q, want %q", text, got, synGeneric2)
+		}
+	}
+	for path, text := range map[string]string{
+		"sonar-project.properties": "sonar.login=admin\n",
+		"config.yml":               "auth_type: " + synGeneric2 + "\nauth_url: https://id.example.com/" + synGeneric2 + "\nauth: oauth2\n",
+		"settings.json":            `{"auth": "django.contrib.auth.backends.ModelBackend"}` + "\n",
+	} {
+		if got := secrets(detect(t, d, path, text)); len(got) != 0 {
+			t.Errorf("%s: got %q, want nothing", text, got)
 		}
 	}
 }
