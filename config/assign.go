@@ -131,7 +131,10 @@ const (
 	// white space alone: = := ::= :::= ?= ??= += .= ||= => -> : || ?? (Make,
 	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers); XML element text, on
 	// the same line or the next; the value attribute after the name's
-	// (key="AcmeKey" value="..."); a Terraform variable's default
+	// (key="AcmeKey" value="..."); the element after a key element, as
+	// property lists and key/value XML write a pair
+	// (<key>AcmeKey</key><string>...</string>, <value>...</value>, on the
+	// same line or the next); a Terraform variable's default
 	// (variable "acme_token" {, default = "..." on that line or the next);
 	// a C# property's initializer (AcmeToken { get; set; } = "...").
 	// The comma of setProperty("X", "v") and
@@ -139,6 +142,7 @@ const (
 	operators = `(?:` +
 		`[ \t]*(?:=|:=|::=|:::=|\?=|\?\?=|\+=|\.=|\|\|=|=>|->|:|\|\||\?\?)[ \t]*` +
 		`|>[ \t]*(?:\n[ \t]*)?` +
+		`|</key>[ \t]*(?:\n[ \t]*)?<(?:value|string)>[ \t]*` +
 		`|[ \t]+(?i:value|content|default|defaultvalue|val)[ \t]*=[ \t]*` +
 		`|[ \t]*\{[ \t]*(?:\n[ \t]*)?(?i:default)[ \t]*=[ \t]*` +
 		`|[ \t]*\{[ \t]*(?:get|set|init)\b[^}\n]*\}[ \t]*=[ \t]*` +
@@ -152,11 +156,15 @@ const (
 	// name: ACME_TOKEN\n  value: ...", ECS's and ARM's {"name":
 	// "ACME_TOKEN", "value": "..."}); Visual Basic's "Dim acmeKey As
 	// String ="; a YAML block scalar's indicator, with the value on the
-	// line below ("acme_token: |", ">-", then the value indented).
+	// line below ("acme_token: |", ">-", then the value indented); the
+	// first item of a list, the value's name in the plural as often as
+	// not (API_KEYS = ["...", ...], "tokens": [\n "...", a YAML list's
+	// "acme_tokens:\n  - ...").
 	genericOps = `(?:[ \t]*<<?-[ \t]*` +
 		`|[ \t]*(?:,[ \t]*(?:\n[ \t]*)?|\n[ \t]*(?:-[ \t]+)?)["']?(?i:value)["']?[ \t]*[:=][ \t]*` +
 		`|[ \t]*:[ \t]*[|>][-+0-9]{0,2}[ \t]*\n[ \t]+` +
-		`|[ \t]+(?i:as)[ \t]+[\w.]+(?:\(\))?[ \t]*=[ \t]*)`
+		`|[ \t]+(?i:as)[ \t]+[\w.]+(?:\(\))?[ \t]*=[ \t]*` +
+		`|[ \t]*(?:=|:|=>)[ \t]*\[[ \t]*(?:\n[ \t]*)?|[ \t]*:[ \t]*\n[ \t]*-[ \t]+)`
 	comma = `[ \t]*,[ \t]*`
 	// fallback joins a name looked up in the environment or a map and
 	// the string literal that stands in when the lookup finds nothing:
@@ -187,9 +195,10 @@ const (
 	// "process.env.ACME_KEY ||" with the literal on the next line, C++'s
 	// brace initialiser "acmeKey{" with the literal below; or the operator
 	// begins the next line, as Java and C# wrap a long declaration
-	// ("ACME_KEY\n    = \"...\""). Only a quoted value: an unquoted one
-	// there is a nested key or the next statement.
-	nextLine = `[ \t]*(?:(?:=|:|=>|\|\||\?\?|\{)[ \t]*\n|\n[ \t]*(?:=|:=))[ \t]*`
+	// ("ACME_KEY\n    = \"...\""). The first item of a YAML list below
+	// the name ("acme_keys:\n  - \"...\"") too. Only a quoted value: an
+	// unquoted one there is a nested key or the next statement.
+	nextLine = `[ \t]*(?:(?:=|:|=>|\|\||\?\?|\{)[ \t]*\n|\n[ \t]*(?:=|:=))[ \t]*(?:-[ \t]+)?`
 	// prose joins a name and a string literal in a sentence or a Python
 	// identity test: the password is 'x', the default token was "x",
 	// password is "x"; or a dash between spaces, as notes and lists write

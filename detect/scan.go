@@ -489,8 +489,11 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 					// The regex took the leftmost name, which is not a
 					// secret's; a name further on may be, inside what
 					// this match took: key="PaymentApiKey" value="...".
-					// Search again after the name.
-					if after := r.names.after(loc); restarts < maxRestarts && r.keywordIn(text[after:loc[1]]) {
+					// Search again after the name, if a keyword follows
+					// it: within the match, or just past its end, since a
+					// keyword may hold what follows a name ("key>" of
+					// <key>DbPass</key>, where the match ended at DbPass).
+					if after := r.names.after(loc); restarts < maxRestarts && r.keywordIn(text[after:min(loc[1]+keywordReach, len(text))]) {
 						restarts++
 						next = after
 						break matches
@@ -529,6 +532,11 @@ func lettersAndDigits(b []byte) bool {
 // maxRestarts bounds the searches again after a name a rule's name check
 // turned down, per window.
 const maxRestarts = 16
+
+// keywordReach is how far past a turned-down match a keyword may end and
+// still ask for a search again: the closing tag of a name in an element
+// ("</key>").
+const keywordReach = 8
 
 // keywordIn reports whether b holds one of r's keywords, in any case: only
 // then can a match that r's name check turned down hide another name.

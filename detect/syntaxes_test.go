@@ -102,6 +102,18 @@ var assignSyntaxes = []struct {
 		return `{"environment": [{"name": "` + n.upper + `", "value": "` + v + "\"}]}\n"
 	}},
 	{"prose", "README.md", func(n synNames, v string) string { return "The " + n.snake + " is '" + v + "'.\n" }},
+	{"plist key/string", "Info.plist", func(n synNames, v string) string {
+		return "<dict>\n  <key>" + n.pascal + "</key>\n  <string>" + v + "</string>\n</dict>\n"
+	}},
+	{"xml key/value entry", "settings.xml", func(n synNames, v string) string {
+		return "<entry>\n  <key>" + n.snake + "</key>\n  <value>" + v + "</value>\n</entry>\n"
+	}},
+	{"json array", "config.json", func(n synNames, v string) string {
+		return "{\n  \"" + n.snake + "\": [\n    \"" + v + "\",\n    \"spare\"\n  ]\n}\n"
+	}},
+	{"array literal", "app.js", func(n synNames, v string) string { return "const " + n.camel + " = ['" + v + "', 'spare'];\n" }},
+	{"yaml list", "values.yaml", func(n synNames, v string) string { return n.snake + ":\n  - " + v + "\n" }},
+	{"yaml list, quoted", "values.yaml", func(n synNames, v string) string { return n.snake + ":\n  - \"" + v + "\"\n" }},
 	{"notes dash", "notes.md", func(n synNames, v string) string { return "- " + n.snake + " - '" + v + "'\n" }},
 	{"notes dash, bare value", "notes.md", func(n synNames, v string) string { return "* " + n.snake + " - " + v + "\n" }},
 	{"r <-", "deploy.R", func(n synNames, v string) string { return n.snake + ` <- "` + v + "\"\n" }},
@@ -408,6 +420,13 @@ func hardNegatives() []secretText {
 		// set from a variable and a block scalar that holds a template
 		// hold no secret.
 		{"prose lines", "notes.txt", "Password combination.\ntoken expired\nsecret sauce\npassword,username,email\napi_key,string,required\n", ""},
+		// Symfony's environment processors and a call in a string name
+		// where the value comes from.
+		{"symfony env and calls", "services.yaml", "database_password: '%env(resolve:DATABASE_PASSWORD)%'\napi_token: \"%env(API_TOKEN)%\"\nvar password = \"auth.getPassword()\";\n", ""},
+		// A list under a secret's name that holds names, rules or words
+		// holds no secret.
+		{"lists of names and rules", "values.yaml", "imagePullSecrets:\n  - name: regcred\nsecrets:\n  - DB_PASSWORD\n  - API_TOKEN\n", ""},
+		{"arrays of words", "rules.json", `{"password": ["required", "min:8"], "tokens": ["the", "of"]}` + "\n", ""},
 		// A dash in a list of options begins the option's description.
 		{"options described after a dash", "README.md", "- api_key - Your Acme API key\n- password - required\n- token - see `acme login`\n- auth - basic\n", ""},
 		{"fallback variables", "config.php", "<?php\n$key = getenv('API_KEY') ?: $defaultKey;\nval token = System.getenv(\"API_TOKEN\") ?: defaultToken\n", ""},

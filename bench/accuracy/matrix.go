@@ -202,6 +202,13 @@ var syntaxes = []syntax{
 	{"markdown-table-row", false, func(n names, v string) string {
 		return "| Name | Value |\n|------|-------|\n| " + n.upper + " | " + v + " |\n"
 	}},
+	{"plist-key-string", false, func(n names, v string) string {
+		return "<dict>\n  <key>" + n.pascal + "</key>\n  <string>" + v + "</string>\n</dict>\n"
+	}},
+	{"xml-key-value", false, func(n names, v string) string {
+		return "<entry>\n  <key>" + n.dotted + "</key>\n  <value>" + v + "</value>\n</entry>\n"
+	}},
+	{"notes-dash", true, func(n names, v string) string { return "- " + n.snake + " - '" + v + "'\n" }},
 }
 
 // unquotable are characters an unquoted value cannot hold in some syntax.
