@@ -429,7 +429,7 @@ func hardNegatives() []secretText {
 		{"arrays of words", "rules.json", `{"password": ["required", "min:8"], "tokens": ["the", "of"]}` + "\n", ""},
 		// A directory's record of when a password was last set, the
 		// owners of keys and a translated description hold none either.
-		{"timestamps, owners, translations", "fixtures.json", "{\"pwdLastSet\": [\n    \"132188785595000242\"\n]}\nssh_keys:\n  - ci@build.example.com\ngitlab_deploy_key - \u65e2\u5b58\u306e\u9375\u30bf\u30a4\u30c8\u30eb\u306b\u5bfe\u3057\u3066\n", ""},
+		{"timestamps, owners, translations", "fixtures.json", "{\"pwdLastSet\": [\n    \"132188785595000242\"\n]}\nssh_keys:\n  - ci@build.example.com\ngitlab_deploy_key - \u65e2\u5b58\u306e\u9375\u30bf\u30a4\u30c8\u30eb\uff08https://example.com/pull/1661\uff09\n", ""},
 		// A dash in a list of options begins the option's description.
 		{"options described after a dash", "README.md", "- api_key - Your Acme API key\n- password - required\n- token - see `acme login`\n- auth - basic\n", ""},
 		{"fallback variables", "config.php", "<?php\n$key = getenv('API_KEY') ?: $defaultKey;\nval token = System.getenv(\"API_TOKEN\") ?: defaultToken\n", ""},
