@@ -113,6 +113,10 @@ type compiled struct {
 	// kwRules maps a keyword's index in the automaton to the rules it
 	// triggers.
 	kwRules [][]int
+	// itemOnly marks, by rule index, the rules whose keywords count only
+	// where they begin an item of a list (see serviceRule): a slice of
+	// its own, so that the keyword loop does not load each rule to ask.
+	itemOnly []bool
 	// always are the rules with a regex and no keywords: they run on all
 	// content.
 	always []int
@@ -370,6 +374,10 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 			if len(r.Keywords) == 0 {
 				r.Keywords = serviceKeywords
 			}
+			if d.itemOnly == nil {
+				d.itemOnly = make([]bool, len(cfg.Rules))
+			}
+			d.itemOnly[i] = true
 		}
 		r.rank = rankOf(r, r.Severity)
 		r.weakRank = rankOf(r, weakSeverity(r.Severity))

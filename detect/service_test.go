@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/config"
@@ -92,6 +93,30 @@ tags = ["zqtool"]
 		}
 		if got != c.secret {
 			t.Errorf("%q: found %q, want %q", c.text, got, c.secret)
+		}
+	}
+}
+
+// TestItemStart pins where a service's name may begin an item of a list,
+// the only places its keyword hits count for the rule of values after it
+// (the last "acme" of each text is asked about).
+func TestItemStart(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"acme 'x'", true},
+		{"  - acme 'x'", true},
+		{"x\n// acme 'x'", true},
+		{"acme 'x' acme 'y'", true},
+		{"localacme 'x'", false},
+		{"the acme API", false},
+		{"https://acme.example", false},
+		{"x='acme'", false},
+	} {
+		off := strings.LastIndex(c.text, "acme")
+		if got := itemStart([]byte(c.text), off); got != c.want {
+			t.Errorf("itemStart(%q, %d) = %v, want %v", c.text, off, got, c.want)
 		}
 	}
 }

@@ -150,7 +150,7 @@ func serviceRule(r *config.Rule) bool {
 }
 
 // serviceNames returns the names of the services of rules, lower case, as
-// a set and as a sorted list: each name of a rule not tagged generic that
+// a set, and the rule's keywords (see maxServiceKeyword): each name of a rule not tagged generic that
 // is a plain word (letters and digits) of minAlone characters or more
 // once the separators it may hold are taken out (kanbantool for
 // kanban[_.-]?tool).
@@ -175,13 +175,20 @@ func serviceNames(rules []config.Rule) (map[string]bool, []string) {
 			}
 		}
 	}
+	// The keywords are cut at 12 characters, as the pack's are: a prefix
+	// triggers wherever the whole name would, and the pack's rules have
+	// most of them already.
 	list := make([]string, 0, len(set))
 	for w := range set {
-		list = append(list, w)
+		list = append(list, w[:min(len(w), maxServiceKeyword)])
 	}
 	slices.Sort(list)
-	return set, list
+	return set, slices.Compact(list)
 }
+
+// maxServiceKeyword is the most characters of a service's name that the
+// keywords of the rule of values after it hold (see serviceNames).
+const maxServiceKeyword = 12
 
 // optionalSeparator is a class of separators in a name's regex, optional
 // or not: [_.-]?, [_-].
