@@ -169,10 +169,12 @@ func serviceNames(rules []config.Rule) (map[string]bool, []string) {
 		}
 		for _, n := range r.Names {
 			// A regex compiled per name here cost a hook 4 ms: the
-			// separators are taken out as written instead.
-			if w := optionalSeparator.ReplaceAllString(n, ""); plainName(w) {
-				add(w)
+			// separators are taken out as written instead, where the
+			// name has any.
+			if strings.IndexByte(n, '[') >= 0 {
+				n = optionalSeparator.ReplaceAllString(n, "")
 			}
+			add(n)
 		}
 	}
 	// The keywords are cut at 12 characters, as the pack's are: a prefix
