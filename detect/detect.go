@@ -113,6 +113,10 @@ type compiled struct {
 	// kwRules maps a keyword's index in the automaton to the rules it
 	// triggers.
 	kwRules [][]int
+	// itemOnly marks, by rule index, the rules whose keywords count only
+	// where they begin an item of a list (see serviceRule): a slice of
+	// its own, so that the keyword loop does not load each rule to ask.
+	itemOnly []bool
 	// always are the rules with a regex and no keywords: they run on all
 	// content.
 	always []int
@@ -190,6 +194,10 @@ type rule struct {
 	// mention is the group that holds a value found by mention rather than
 	// assigned (see config.MentionGroup), or 0.
 	mention int
+	// services are the names of the pack's services, for a generic rule
+	// whose regex names the service's name alone (see serviceRule); nil
+	// otherwise.
+	services map[string]bool
 
 	// path is the rule's path regex (Path), compiled by pathRegexp with
 	// pathPatterns: at New, or in a lazy Detector when a fragment first
@@ -353,9 +361,24 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 	kws := make([]string, 0, 3*len(cfg.Rules))
 	d.kwRules = make([][]int, 0, 3*len(cfg.Rules))
 	slab := make([]rule, len(cfg.Rules)) // one allocation, not a thousand
+	var services map[string]bool
+	var serviceKeywords []string
 	for i := range cfg.Rules {
 		r := &slab[i]
 		r.Rule, r.index, r.generic = cfg.Rules[i], i, slices.Contains(cfg.Rules[i].Tags, "generic")
+		if r.generic && serviceRule(&r.Rule) {
+			if services == nil {
+				services, serviceKeywords = serviceNames(cfg.Rules)
+			}
+			r.services = services
+			if len(r.Keywords) == 0 {
+				r.Keywords = serviceKeywords
+			}
+			if d.itemOnly == nil {
+				d.itemOnly = make([]bool, len(cfg.Rules))
+			}
+			d.itemOnly[i] = true
+		}
 		r.rank = rankOf(r, r.Severity)
 		r.weakRank = rankOf(r, weakSeverity(r.Severity))
 		d.rules = append(d.rules, r)
@@ -519,6 +542,9 @@ func (r *rule) compile() error {
 		if r.names, err = newNameCheck(&r.Rule, re.SubexpNames()); err != nil {
 			r.err = fmt.Errorf("bad names or secretWords: %w", err)
 			return
+		}
+		if r.names != nil {
+			r.names.services = r.services
 		}
 		r.re = re
 	})

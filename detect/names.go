@@ -77,6 +77,10 @@ type nameCheck struct {
 	// alone are the indexes of the groups that hold a name that must be
 	// the service's name alone (see config.AloneGroup).
 	alone []int
+	// services, for a generic rule that names the service's name alone
+	// (see serviceRule), are the pack's service names the alone group
+	// must hold instead of one of the rule's own names.
+	services map[string]bool
 	// skip marks the name and vendor groups, which never hold the secret.
 	skip uint64
 }
@@ -139,6 +143,10 @@ func groupIs(g, base string) bool {
 // slice into text) pass the check.
 func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 	if g := nc.aloneGroup(loc); g > 0 {
+		if nc.services != nil {
+			name := identifier(text, loc[2*g], loc[2*g+1])
+			return len(name) >= minAlone && nc.services[strings.ToLower(name)]
+		}
 		return nc.vendors != nil && nc.onlyVendor(identifier(text, loc[2*g], loc[2*g+1]))
 	}
 	for _, g := range nc.name {

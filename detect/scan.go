@@ -281,6 +281,13 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 	sc.touched = sc.touched[:0]
 	hit := func(kw, off int) {
 		for _, ri := range d.kwRules[kw] {
+			if d.itemOnly != nil && d.itemOnly[ri] && !itemStart(content, off) {
+				// A service's name counts for the rule of values after
+				// it only where it begins an item (see serviceRule):
+				// elsewhere (localStorage, the github.com of a URL) its
+				// window would cost a regex run that cannot match.
+				continue
+			}
 			h := sc.hits[ri]
 			if len(h) == 0 {
 				sc.touched = append(sc.touched, ri)
@@ -340,6 +347,35 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 		firstErr = d.lazyErrs.err()
 	}
 	return firstErr
+}
+
+// itemStart reports whether the word at content[off] may begin an item of
+// a list, as the rule of values after a service's name reads one (see
+// serviceRule): only white space, bullets and comment markers (- * # > /)
+// stand before it on its line, or a quote and white space after the item
+// before it.
+func itemStart(content []byte, off int) bool {
+	i := off
+	for i > 0 && (content[i-1] == ' ' || content[i-1] == '\t') {
+		i--
+	}
+	if i < off && i > 0 && (content[i-1] == '\'' || content[i-1] == '"') {
+		return true
+	}
+	for i > 0 && listMark(content[i-1]) {
+		i--
+	}
+	return i == 0 || content[i-1] == '\n' || i < off && (content[i-1] == '\'' || content[i-1] == '"')
+}
+
+// listMark reports whether c may stand before an item on its line: white
+// space, a bullet or a comment's marker.
+func listMark(c byte) bool {
+	switch c {
+	case ' ', '\t', '-', '*', '#', '>', '/':
+		return true
+	}
+	return false
 }
 
 // eachKeyword runs the keyword prefilter over content[start:end] and calls

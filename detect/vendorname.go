@@ -1,8 +1,12 @@
 package detect
 
 import (
+	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
+
+	"github.com/leakhound/leakhound/config"
 )
 
 // A value that a generic rule finds is the vendor's to judge when three
@@ -126,3 +130,68 @@ func lengthRange(re *syntax.Regexp, depth int) (lo, hi int, ok bool) {
 	}
 	return 0, 0, false
 }
+
+// A generic rule may find a value written after a service's name alone,
+// whatever the value's format, where nothing but the service's name can
+// be meant: an item of a list of credentials ("loggly '…' '…'", "- acme
+// '…'") or a note's "acme: … / user@example.com". Its regex names the
+// service's name in the group config.AloneGroup, and the name must then
+// be one of the pack's services (see serviceNames) rather than one of the
+// rule's own names: the vendor's rule finds the value of the vendor's
+// format there (see config's aloneName), the generic rule the others,
+// since vendors change formats. Its keywords, unless it lists its own,
+// are the services' names, so that its regex runs only near one.
+
+// serviceRule reports whether r, a generic rule, is judged by the pack's
+// service names: its regex names the service's name alone and it has no
+// names of its own.
+func serviceRule(r *config.Rule) bool {
+	return len(r.Names) == 0 && strings.Contains(r.Regex, "(?P<"+config.AloneGroup)
+}
+
+// serviceNames returns the names of the services of rules, lower case, as
+// a set, and the rule's keywords (see maxServiceKeyword): each name of a rule not tagged generic that
+// is a plain word (letters and digits) of minAlone characters or more
+// once the separators it may hold are taken out (kanbantool for
+// kanban[_.-]?tool).
+func serviceNames(rules []config.Rule) (map[string]bool, []string) {
+	set := map[string]bool{}
+	add := func(w string) {
+		w = strings.ToLower(w)
+		if len(w) >= minAlone && plainName(w) {
+			set[w] = true
+		}
+	}
+	for i := range rules {
+		r := &rules[i]
+		if len(r.Names) == 0 || slices.Contains(r.Tags, "generic") {
+			continue
+		}
+		for _, n := range r.Names {
+			// A regex compiled per name here cost a hook 4 ms: the
+			// separators are taken out as written instead, where the
+			// name has any.
+			if strings.IndexByte(n, '[') >= 0 {
+				n = optionalSeparator.ReplaceAllString(n, "")
+			}
+			add(n)
+		}
+	}
+	// The keywords are cut at 12 characters, as the pack's are: a prefix
+	// triggers wherever the whole name would, and the pack's rules have
+	// most of them already.
+	list := make([]string, 0, len(set))
+	for w := range set {
+		list = append(list, w[:min(len(w), maxServiceKeyword)])
+	}
+	slices.Sort(list)
+	return set, slices.Compact(list)
+}
+
+// maxServiceKeyword is the most characters of a service's name that the
+// keywords of the rule of values after it hold (see serviceNames).
+const maxServiceKeyword = 12
+
+// optionalSeparator is a class of separators in a name's regex, optional
+// or not: [_.-]?, [_-].
+var optionalSeparator = regexp.MustCompile(`\[[_.\\-]+\]\??`)
