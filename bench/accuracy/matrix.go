@@ -229,9 +229,10 @@ var syntaxes = []syntax{
 }
 
 // fixedName are the syntaxes whose name is the daemon's, not the
-// secret's: they write the passwords and keys of the families other than
-// provider (a vendor's format may need its vendor's name), and the hard
-// negatives of a name (GIT_AUTHOR_EMAIL) do not apply.
+// secret's: they write the passwords of the generic and database families
+// only (a vendor's format may need its vendor's name, a credential file's
+// value its file), and the hard negatives of a name (GIT_AUTHOR_EMAIL) do
+// not apply.
 var fixedName = map[string]bool{"nslcd-bindpw": true, "slapd-rootpw": true, "sssd-authtok": true}
 
 // unquotable are characters an unquoted value cannot hold in some syntax.
@@ -452,10 +453,11 @@ func runMatrix(bin, tmp string, show int) error {
 				notApplicable += 2
 				continue
 			}
-			if fixedName[sy.name] && fam == "provider" {
-				// A vendor's value under a daemon's password option
-				// lacks the vendor's name, which is what tells some
-				// formats (8 hex digits, 18 digits) from other text.
+			if fixedName[sy.name] && fam != "generic" && fam != "database" {
+				// A daemon's password option holds a password: a
+				// vendor's value there lacks the vendor's name, which is
+				// what tells some formats (8 hex digits, 18 digits) from
+				// other text, and a credential file's value its file.
 				notApplicable += 2
 				continue
 			}
@@ -546,7 +548,7 @@ func runMatrix(bin, tmp string, show int) error {
 			missed = append(missed, c)
 		}
 	}
-	fmt.Printf("matrix: %d secrets from the default rules' examples (%d examples skipped: path-bound rules, multi-line or decoded secrets; %d values that are secrets only in a credential store), %d syntaxes × LF/CRLF; %d cells (%d not applicable: the value cannot be written unquoted there, or is a vendor's value under a daemon's option), %d hard-negative cells\n\n",
+	fmt.Printf("matrix: %d secrets from the default rules' examples (%d examples skipped: path-bound rules, multi-line or decoded secrets; %d values that are secrets only in a credential store), %d syntaxes × LF/CRLF; %d cells (%d not applicable: the value cannot be written unquoted there, or is no password for a daemon's option), %d hard-negative cells\n\n",
 		len(order)-len(contextOnly), skipped, storeOnly, len(syntaxes), total.cells, notApplicable, negCells)
 	if len(contextOnly) > 0 {
 		fmt.Printf("%d values found in their own example but in no syntax of the matrix (secrets only in that context), from rules: %s\n\n", len(contextOnly), strings.Join(contextOnly, ", "))
