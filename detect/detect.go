@@ -24,7 +24,10 @@
 // scanned again with the decoded text in place (see decodeRegions), so that
 // a Kubernetes Secret or a docker config reveals what it holds; strings
 // with backslash escapes (JSON, notebooks, JavaScript) are unescaped the
-// same way, and their matches placed where they are written.
+// same way, and their matches placed where they are written. A table's
+// cell is scanned as assigned to its column's header (a CSV file's first
+// line, a Markdown or Confluence table's header row; see tableRows), and
+// its matches placed at the cell.
 //
 // A rule whose regex names "name" or "vendor" groups (every rule stated by
 // names and a value does) has the names it matched judged by their parts,

@@ -159,6 +159,7 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 		err = d.scanRegions(content, sc, &res, frag.Sources)
 		budget := budget{tokens: decodeBudget, escaped: escapeBudget}
 		d.decodeRegions(content, sc, sc.regions, frag.Sources, 0, &budget, &res)
+		d.tableRows(content, sc, frag.Sources, &res)
 		res.Matches = d.dedupe(res.Matches)
 	}
 	if lines != nil {

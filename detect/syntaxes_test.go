@@ -269,6 +269,25 @@ var assignSyntaxes = []struct {
 	{"markdown table row, code spans", "README.md", func(n synNames, v string) string {
 		return "| Variable | Value |\n| --- | --- |\n| `" + n.snake + "` | `" + v + "` |\n"
 	}},
+	// A CSV row of a camelCase name and its value (deployKey,...).
+	{"csv row, camelCase", "secrets.csv", func(n synNames, v string) string { return n.camel + "," + v + "\n" }},
+	// Tables whose header names the value's column (see table.go).
+	{"csv header", "accounts.csv", func(n synNames, v string) string {
+		return "service,user," + n.snake + ",host\nbilling,svc," + v + ",db1\nsearch,idx,,db2\n"
+	}},
+	{"csv header, quoted cells", "accounts.csv", func(n synNames, v string) string {
+		return "\"service\",\"" + n.pascal + "\"\n\"billing, eu\",\"" + v + "\"\n"
+	}},
+	{"tsv header", "accounts.tsv", func(n synNames, v string) string { return "user\t" + n.upper + "\nsvc\t" + v + "\n" }},
+	{"markdown header", "README.md", func(n synNames, v string) string {
+		return "Accounts:\n\n| Service | " + n.pascal + " | Notes |\n|:--|:--|--|\n| search | | none |\n| billing | `" + v + "` | rotated |\n"
+	}},
+	{"confluence header", "page.txt", func(n synNames, v string) string {
+		return "||Service||" + n.upper + "||\n|billing|" + v + "|\n"
+	}},
+	{"markdown row, three cells", "README.md", func(n synNames, v string) string {
+		return "| Name | Env | Value |\n|---|---|---|\n| " + n.upper + " | prod | " + v + " |\n"
+	}},
 }
 
 // secretText is a text with the secret a scan must find in it.
@@ -441,6 +460,12 @@ func hardNegatives() []secretText {
 		{"markdown tables of descriptions", "README.md", "| Variable | Value |\n|---|---|\n| API_TOKEN | Your Acme API token |\n| password | string |\n| `SECRET_KEY` | `<your secret key>` |\n", ""},
 		{".pgpass templates", "setup.md", "hostname:5432:database:username:password\n*:*:*:postgres:$PGPASSWORD\n", ""},
 		{"--password-stdin from a variable", "login.sh", "echo $CR_PAT | docker login ghcr.io -u deploy --password-stdin\necho \"${REGISTRY_TOKEN}\" | podman login -u ci --password-stdin quay.io\n", ""},
+		// A table's column whose header names a secret holds its
+		// descriptions, identifiers or placeholders; a column whose header
+		// names none holds what it likes.
+		{"tables of descriptions", "keys.csv", "id,key,value\n1,welcome_message,Hello\n2,app.title," + v + "\n", ""},
+		{"markdown header of descriptions", "README.md", "| Token | Scope | Expiry |\n|---|---|---|\n| read_only | repo | never |\n| `<your token>` | admin | 90 days |\n", ""},
+		{"confluence header of placeholders", "page.txt", "||Host||Password||\n|db1|changeme|\n|db2|********|\n", ""},
 		{"translations", "es.json", `{"password": "Contrase\u00f1a"}` + "\n" + `{"password_hint": "Escriba su contrase\u00f1a"}` + "\n", ""},
 	}
 }

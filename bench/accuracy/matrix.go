@@ -209,7 +209,38 @@ var syntaxes = []syntax{
 		return "<entry>\n  <key>" + n.dotted + "</key>\n  <value>" + v + "</value>\n</entry>\n"
 	}},
 	{"notes-dash", true, func(n names, v string) string { return "- " + n.snake + " - '" + v + "'\n" }},
+	// Tables whose header names the value's column, and a row whose
+	// first cell names a value in its last.
+	{"csv-header", false, func(n names, v string) string {
+		return "service,user," + n.snake + ",host\nbilling,svc," + v + ",db1\n"
+	}},
+	{"tsv-header", false, func(n names, v string) string { return "user\t" + n.upper + "\nsvc\t" + v + "\n" }},
+	{"markdown-header-table", false, func(n names, v string) string {
+		return "| Service | " + n.pascal + " | Notes |\n|---|---|---|\n| billing | " + v + " | rotated |\n"
+	}},
+	{"confluence-table", false, func(n names, v string) string {
+		return "||Service||" + n.upper + "||\n|billing|" + v + "|\n"
+	}},
+	{"markdown-three-cells", false, func(n names, v string) string {
+		return "| Name | Env | Value |\n|---|---|---|\n| " + n.upper + " | prod | " + v + " |\n"
+	}},
+	{"csv-camel-row", false, func(n names, v string) string { return n.camel + "," + v + "\n" }},
+	// Directives of daemons whose option names a password in a word of
+	// its own: nslcd.conf(5) and pam_ldap's ldap.conf bindpw,
+	// slapd.conf(5) rootpw, sssd-ldap(5) ldap_default_authtok.
+	{"nslcd-bindpw", false, func(n names, v string) string { return "binddn cn=reader,dc=example,dc=org\nbindpw " + v + "\n" }},
+	{"slapd-rootpw", false, func(n names, v string) string { return "rootdn \"cn=admin,dc=example,dc=org\"\nrootpw " + v + "\n" }},
+	{"sssd-authtok", false, func(n names, v string) string {
+		return "[domain/default]\nldap_default_authtok_type = password\nldap_default_authtok = " + v + "\n"
+	}},
 }
+
+// fixedName are the syntaxes whose name is the daemon's, not the
+// secret's: they write the passwords of the generic and database families
+// only (a vendor's format may need its vendor's name, a credential file's
+// value its file), and the hard negatives of a name (GIT_AUTHOR_EMAIL) do
+// not apply.
+var fixedName = map[string]bool{"nslcd-bindpw": true, "slapd-rootpw": true, "sssd-authtok": true}
 
 // unquotable are characters an unquoted value cannot hold in some syntax.
 const unquotable = " \t\r\n'\"`\\$#;&|<>(){}[],="
@@ -360,9 +391,12 @@ func scanCells(bin, dir string, n int) ([][]leak.Finding, error) {
 	return reported, nil
 }
 
+// nameNegative is the random value the hard negatives of a name take.
+const nameNegative = "Kp9Lm2Qx7vR4tW8bZ3"
+
 // negatives are values and names that must not be reported in any syntax.
 func negativeCells() []struct{ name, value string } {
-	value := "Kp9Lm2Qx7vR4tW8bZ3"
+	value := nameNegative
 	return []struct{ name, value string }{
 		{"APP_PASSWORD", "changeme"},
 		{"APP_PASSWORD", "your-password-here"},
@@ -426,6 +460,14 @@ func runMatrix(bin, tmp string, show int) error {
 				notApplicable += 2
 				continue
 			}
+			if fixedName[sy.name] && fam != "generic" && fam != "database" {
+				// A daemon's password option holds a password: a
+				// vendor's value there lacks the vendor's name, which is
+				// what tells some formats (8 hex digits, 18 digits) from
+				// other text, and a credential file's value its file.
+				notApplicable += 2
+				continue
+			}
 			for _, eol := range []string{"lf", "crlf"} {
 				if err := write(cell{family: fam, syntax: sy.name, eol: eol, secret: s, rule: r.ID}, sy.write(n, s)); err != nil {
 					return err
@@ -436,7 +478,7 @@ func runMatrix(bin, tmp string, show int) error {
 	for _, neg := range negativeCells() {
 		n := namesOf(neg.name)
 		for _, sy := range syntaxes {
-			if !sy.quoted && strings.ContainsAny(neg.value, unquotable) {
+			if !sy.quoted && strings.ContainsAny(neg.value, unquotable) || fixedName[sy.name] && neg.value == nameNegative {
 				continue
 			}
 			for _, eol := range []string{"lf", "crlf"} {
@@ -513,7 +555,7 @@ func runMatrix(bin, tmp string, show int) error {
 			missed = append(missed, c)
 		}
 	}
-	fmt.Printf("matrix: %d secrets from the default rules' examples (%d examples skipped: path-bound rules, multi-line or decoded secrets; %d values that are secrets only in a credential store), %d syntaxes × LF/CRLF; %d cells (%d not applicable: the value cannot be written unquoted there), %d hard-negative cells\n\n",
+	fmt.Printf("matrix: %d secrets from the default rules' examples (%d examples skipped: path-bound rules, multi-line or decoded secrets; %d values that are secrets only in a credential store), %d syntaxes × LF/CRLF; %d cells (%d not applicable: the value cannot be written unquoted there, or is no password for a daemon's option), %d hard-negative cells\n\n",
 		len(order)-len(contextOnly), skipped, storeOnly, len(syntaxes), total.cells, notApplicable, negCells)
 	if len(contextOnly) > 0 {
 		fmt.Printf("%d values found in their own example but in no syntax of the matrix (secrets only in that context), from rules: %s\n\n", len(contextOnly), strings.Join(contextOnly, ", "))
