@@ -4,9 +4,12 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/leak"
 )
 
@@ -365,6 +368,42 @@ func TestBlockScalarKey(t *testing.T) {
 		ls := strings.LastIndexByte(c.content[:s], '\n') + 1
 		if got := string(blockScalarKey([]byte(c.content), ls, s)); got != c.want {
 			t.Errorf("blockScalarKey(%q) = %q, want %q", c.content, got, c.want)
+		}
+	}
+}
+
+// A decoded value is scanned with the rules of the fragment it came from.
+// The scratch that scans it comes from a pool, and one that last served a
+// fragment on a path the global allowlists skip (where only the rules
+// Options.Everywhere picks run, here none) must not carry that choice
+// over: the secret in a base64 token of an ordinary file is found however
+// many skipped fragments the pool served before.
+func TestDecodedScanRunsTheFragmentsRules(t *testing.T) {
+	cfg, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{Everywhere: func(*config.Rule) bool { return false }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := "Vt8k" + "!Q2xR7mZ"
+	encoded := "value " + b64u("password="+pw) + "\n"
+	if !d.SkipPath("node_modules/acme/notes.txt") {
+		t.Fatal("node_modules/ is no longer a path the global allowlists skip: pick another")
+	}
+	for round := range 20 {
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, _ = d.Detect(&leak.Fragment{Content: []byte(encoded), Sources: []leak.Source{{Path: "node_modules/acme/notes.txt"}}})
+			}()
+		}
+		wg.Wait()
+		if got := decodedSecrets(detect(t, d, "notes.txt", encoded)); !slices.ContainsFunc(got, func(s string) bool { return strings.HasSuffix(s, "="+pw+"@base64") }) {
+			t.Fatalf("round %d: got %q, want the password decoded from base64", round, got)
 		}
 	}
 }

@@ -245,7 +245,7 @@ func (d *Detector) tableRows(content []byte, sc *scratch, srcs []leak.Source, re
 	if len(w.cells) == 0 {
 		return
 	}
-	ms := d.scanDecoded(w.synth, nil, srcs, maxDecodeDepth, &budget{}, res)
+	ms := d.scanDecoded(w.synth, nil, srcs, sc.onlyHigh, maxDecodeDepth, &budget{}, res)
 	for _, m := range ms {
 		var c *cellSpan
 		for i := range w.cells {
