@@ -150,6 +150,10 @@ func TestDetectBasics(t *testing.T) {
 		{"global path allowlist", "vendor/x", tok, nil},
 		{"inline allow", "a.txt", "x = " + tok + " # leakhound:allow\n", nil},
 		{"gitleaks inline allow", "a.txt", "x = " + tok + " // gitleaks:allow\n", nil},
+		// A generated file's long line: the comment at its start, the
+		// match further on than a rule's window reaches.
+		{"inline allow far back on a long line", "gen.go", "/* leakhound:allow */ {" + strings.Repeat("\"w\", ", 2000) + "\"" + tok + "\"}\n", nil},
+		{"inline allow on the line before a long line's match", "gen.go", "// leakhound:allow\n{" + strings.Repeat("\"w\", ", 2000) + "\"" + tok + "\"}\n", []string{"acme=k3j4h5g6f7d8s9a0"}},
 		{"detect-secrets pragma", "a.txt", "x = '" + tok + "'  # pragma: allowlist secret\n", nil},
 		{"next-line pragma", "a.txt", "# pragma: allowlist nextline secret\nx = " + tok + "\n", nil},
 		{"next-line pragma covers one line only", "a.txt", "# pragma: allowlist nextline secret\n\nx = " + tok + "\n", []string{"acme=k3j4h5g6f7d8s9a0"}},

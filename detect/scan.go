@@ -14,6 +14,9 @@ import (
 )
 
 const (
+	// allowReach bounds how far from a match an inline allow comment on
+	// its line may stand (see inlineAllowed).
+	allowReach = 64 << 10
 	// windowReach bounds how far from a keyword a rule's regex looks: the
 	// window is the keyword's line and the lines either side, cut at this
 	// many bytes from the keyword.
@@ -892,8 +895,17 @@ func (sc *scratch) position(off int) (line, col int) {
 // inlineAllowed reports whether an inline allow comment covers the match
 // [start, end): on one of its lines, or a next-line allow on the line before.
 func (d *Detector) inlineAllowed(content []byte, start, end int) bool {
-	lo := lineStartBefore(content, start, 0)
-	hi := lineEndAfter(content, max(start, end-1), 0)
+	// The whole line, up to allowReach either side: a generated file's
+	// long line carries its allow comment at its start, further from the
+	// match than a rule's window reaches.
+	lo := max(start-allowReach, 0)
+	if i := bytes.LastIndexByte(content[lo:start], '\n'); i >= 0 {
+		lo += i + 1
+	}
+	hi := min(max(start, end-1)+allowReach, len(content))
+	if i := bytes.IndexByte(content[max(start, end-1):hi], '\n'); i >= 0 {
+		hi = max(start, end-1) + i + 1
+	}
 	if hasInlineAllow(string(content[lo:hi])) {
 		return true
 	}
