@@ -203,9 +203,8 @@ const (
 	// identity test: the password is 'x', the default token was "x",
 	// password is "x"; or a dash between spaces, as notes and lists write
 	// a name and its value: Acme token - 'x'. Only for quoted values: "the
-	// password is stored" is prose about it. An alternation: it stands
-	// only inside a group.
-	prose = `[ \t]+(?i:is|was)[ \t]+|` + dash
+	// password is stored" is prose about it.
+	prose = `(?:[ \t]+(?i:is|was)[ \t]+|` + dash + `)`
 	// dash is a dash between spaces, which notes and lists write between
 	// a name and its value (see prose, and QuoteNone in assignRegex).
 	dash = `[ \t]+-[ \t]+`

@@ -40,15 +40,25 @@ var defaults struct {
 // as "rule=secret (severity)".
 func findings(t *testing.T, d *Detector, path, content string) []string {
 	t.Helper()
+	var out []string
+	for _, f := range findingsOf(t, d, path, content) {
+		out = append(out, f.RuleID+"="+f.Secret+" ("+f.Severity+")")
+	}
+	return out
+}
+
+// findingsOf returns d's findings for content at path.
+func findingsOf(t *testing.T, d *Detector, path, content string) []leak.Finding {
+	t.Helper()
 	src := leak.Source{Path: path}
 	res, err := d.Detect(&leak.Fragment{Content: []byte(content), Sources: []leak.Source{src}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
+	var out []leak.Finding
 	for i := range res.Matches {
 		if f, ok := d.Finding(&res.Matches[i], "", src); ok {
-			out = append(out, f.RuleID+"="+f.Secret+" ("+f.Severity+")")
+			out = append(out, f)
 		}
 	}
 	return out

@@ -43,6 +43,7 @@
 package detect
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"regexp/syntax"
@@ -856,9 +857,9 @@ var inlineAllow = []string{"leakhound:allow", "gitleaks:allow", "pragma: allowli
 // inlineAllowNext, on the line before a match, allows it.
 const inlineAllowNext = "pragma: allowlist nextline secret"
 
-func hasInlineAllow(line string) bool {
+func hasInlineAllow(line []byte) bool {
 	for _, a := range inlineAllow {
-		if strings.Contains(line, a) {
+		if bytes.Contains(line, []byte(a)) {
 			return true
 		}
 	}

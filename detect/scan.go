@@ -360,12 +360,6 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 // before it.
 func itemStart(content []byte, off int) bool {
 	i := off
-	for i > 0 && (content[i-1] == ' ' || content[i-1] == '\t') {
-		i--
-	}
-	if i < off && i > 0 && (content[i-1] == '\'' || content[i-1] == '"') {
-		return true
-	}
 	for i > 0 && listMark(content[i-1]) {
 		i--
 	}
@@ -470,7 +464,12 @@ func windows(content []byte, hits []int) [][2]int {
 // lineStartBefore returns the start of the line n lines before the one
 // holding off, but no further back than windowReach.
 func lineStartBefore(content []byte, off, n int) int {
-	floor := max(off-windowReach, 0)
+	return lineStartWithin(content, off, n, windowReach)
+}
+
+// lineStartWithin is lineStartBefore, no further back than reach.
+func lineStartWithin(content []byte, off, n, reach int) int {
+	floor := max(off-reach, 0)
 	i := off
 	for k := 0; k <= n; k++ {
 		j := bytes.LastIndexByte(content[floor:i], '\n')
@@ -488,7 +487,12 @@ func lineStartBefore(content []byte, off, n int) int {
 // lineEndAfter returns the end of the line n lines after the one holding
 // off (after its newline), but no further than windowReach.
 func lineEndAfter(content []byte, off, n int) int {
-	ceil := min(off+windowReach, len(content))
+	return lineEndWithin(content, off, n, windowReach)
+}
+
+// lineEndWithin is lineEndAfter, no further than reach.
+func lineEndWithin(content []byte, off, n, reach int) int {
+	ceil := min(off+reach, len(content))
 	i := off
 	for k := 0; k <= n; k++ {
 		j := bytes.IndexByte(content[i:ceil], '\n')
@@ -898,15 +902,9 @@ func (d *Detector) inlineAllowed(content []byte, start, end int) bool {
 	// The whole line, up to allowReach either side: a generated file's
 	// long line carries its allow comment at its start, further from the
 	// match than a rule's window reaches.
-	lo := max(start-allowReach, 0)
-	if i := bytes.LastIndexByte(content[lo:start], '\n'); i >= 0 {
-		lo += i + 1
-	}
-	hi := min(max(start, end-1)+allowReach, len(content))
-	if i := bytes.IndexByte(content[max(start, end-1):hi], '\n'); i >= 0 {
-		hi = max(start, end-1) + i + 1
-	}
-	if hasInlineAllow(string(content[lo:hi])) {
+	lo := lineStartWithin(content, start, 0, allowReach)
+	hi := lineEndWithin(content, max(start, end-1), 0, allowReach)
+	if hasInlineAllow(content[lo:hi]) {
 		return true
 	}
 	if lo > 0 && content[lo-1] == '\n' {

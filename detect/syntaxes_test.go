@@ -441,14 +441,14 @@ func hardNegatives() []secretText {
 		{"prose lines", "notes.txt", "Password combination.\ntoken expired\nsecret sauce\npassword,username,email\napi_key,string,required\n", ""},
 		// Symfony's environment processors and a call in a string name
 		// where the value comes from.
-		{"symfony env and calls", "services.yaml", "database_password: '%env(resolve:DATABASE_PASSWORD)%'\napi_token: \"%env(API_TOKEN)%\"\nvar password = \"auth.getPassword()\";\n", ""},
+		{"symfony env and calls", "services.yaml", "database_password: '%env(resolve:DATABASE_PASSWORD)%'\napi_token: \"%env(API_TOKEN)%\"\nvar password = \"session.fetchSecret()\";\n", ""},
 		// A list under a secret's name that holds names, rules or words
 		// holds no secret.
 		{"lists of names and rules", "values.yaml", "imagePullSecrets:\n  - name: regcred\nsecrets:\n  - DB_PASSWORD\n  - API_TOKEN\n", ""},
 		{"arrays of words", "rules.json", `{"password": ["required", "min:8"], "tokens": ["the", "of"]}` + "\n", ""},
 		// A directory's record of when a password was last set, the
 		// owners of keys and a translated description hold none either.
-		{"timestamps, owners, translations", "fixtures.json", "{\"pwdLastSet\": [\n    \"132188785595000242\"\n]}\nssh_keys:\n  - ci@build.example.com\ngitlab_deploy_key - \u65e2\u5b58\u306e\u9375\u30bf\u30a4\u30c8\u30eb\uff08https://example.com/pull/1661\uff09\n", ""},
+		{"timestamps, owners, translations", "fixtures.json", "{\"pwdLastSet\": [\n    \"132188785595000242\"\n]}\nssh_keys:\n  - ci@build.hetzner.cloud\ngitlab_deploy_key - \u65e2\u5b58\u306e\u9375\u30bf\u30a4\u30c8\u30eb\uff08https://github.com/acme/app/pull/1661\uff09\n", ""},
 		// A dash in a list of options begins the option's description.
 		{"options described after a dash", "README.md", "- api_key - Your Acme API key\n- password - required\n- token - see `acme login`\n- auth - basic\n", ""},
 		{"fallback variables", "config.php", "<?php\n$key = getenv('API_KEY') ?: $defaultKey;\nval token = System.getenv(\"API_TOKEN\") ?: defaultToken\n", ""},

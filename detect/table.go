@@ -156,8 +156,7 @@ func columnName(cell []byte) []byte {
 		case c == ' ' || c == '\t':
 			space = true
 			continue
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '_', c == '-', c == '.':
-		default:
+		case !identChar(c):
 			return nil
 		}
 		if space {
@@ -176,9 +175,7 @@ func oneWord(cell []byte) bool {
 		return false
 	}
 	for _, c := range cell {
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '_', c == '-', c == '.':
-		default:
+		if !identChar(c) {
 			return false
 		}
 	}

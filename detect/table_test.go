@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/leakhound/leakhound/leak"
 )
 
 // A table's row is found at its cell, on its line and column, and in a
@@ -27,16 +25,9 @@ func TestTableRowsUnderOldHeader(t *testing.T) {
 	d := base.WithLines(NewLineSet())
 	find := func(path, content string) []string {
 		t.Helper()
-		src := leak.Source{Path: path}
-		res, err := d.Detect(&leak.Fragment{Content: []byte(content), Sources: []leak.Source{src}})
-		if err != nil {
-			t.Fatal(err)
-		}
 		var out []string
-		for i := range res.Matches {
-			if f, ok := d.Finding(&res.Matches[i], "", src); ok {
-				out = append(out, f.Secret+"@"+strconv.Itoa(f.Line)+":"+strconv.Itoa(f.Column))
-			}
+		for _, f := range findingsOf(t, d, path, content) {
+			out = append(out, f.Secret+"@"+strconv.Itoa(f.Line)+":"+strconv.Itoa(f.Column))
 		}
 		return out
 	}
