@@ -442,8 +442,11 @@ var (
 )
 
 // keyNot, before a key, says what kind of key it is: one that is not a
-// secret (a database's foreign key, a cache key, a GPG key to receive).
-var keyNot = wordSet("foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema")
+// secret (a database's foreign key, a cache key, a GPG key to receive, a
+// linter's rule key, the key a name or a field is looked up by). Not
+// "registry" (a container registry's key is its password) nor "column"
+// (Column, a bank's API, names its keys so).
+var keyNot = wordSet("foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema rule name guid field attribute attr property enum")
 
 // bareKey reports whether part p is a key that says nothing of what it
 // opens. Such a key names a secret only with a service or a kind before

@@ -467,6 +467,16 @@ func hardNegatives() []secretText {
 		{"markdown header of descriptions", "README.md", "| Token | Scope | Expiry |\n|---|---|---|\n| read_only | repo | never |\n| `<your token>` | admin | 90 days |\n", ""},
 		{"confluence header of placeholders", "page.txt", "||Host||Password||\n|db1|changeme|\n|db2|********|\n", ""},
 		{"translations", "es.json", `{"password": "Contrase\u00f1a"}` + "\n" + `{"password_hint": "Escriba su contrase\u00f1a"}` + "\n", ""},
+		// What follows a name that says secret on a command line or in a
+		// script is the next option, a PowerShell command the value comes
+		// from, or a class's base type.
+		{"options, commands and types", "setup.ps1", "Stop-Service -Name svc -PassThru -ErrorAction Stop\n$cred = Create-PSCredential $admin_user $admin_password\n$username = Get-AnsibleParam $params \"username\"\n$password = Get-AnsibleParam $params \"password\"\npublic class AccessToken : IDisposable\n$guid_key = \"InterfaceGUID\"\n", ""},
+		{"the next option", "completions/tool", "      --syntax-check --verbose --ask-pass --ask-become-pass'\n", ""},
+		// A module's next name=value argument, a macro, a path where the
+		// secret is kept, code that reads it, a linter's rule key.
+		{"module arguments and macros", "tasks.txt", "- apt_key: id=473041FA url=https://keys.example.org/archive.asc state=present\nuri: url=https://jira.example.org/rest/api/2/issue/ user=deploy password=your_pass body='$FILE(issue.json)' force_basic_auth=yes\n", ""},
+		{"paths and code", "inventory.py", "        \"password\": \"/disk-key\"\n    SET_CREDS = \"/phoenix/rest/deviceMon/updateCredential\"\n    OS_PASSWORD=os.environ.get('OS_PASSWORD', None)\n    conn = connect(aws_access_key_id=role.credentials.access_key,\n        aws_secret_access_key=assumedRoleObject.credentials.secret_key)\n", ""},
+		{"volumes, negations, minified members, rule keys", "app.yaml", "volumes:\n  - /etc/passwd:/host/etc/passwd:ro\nif (!options.key || !options.cert) {}\ne.ROOTKEY=e.EMPTYTAGS=e.IGNORETAGS=void 0;\nsonar.issue.ignore.multicriteria.python_S.ruleKey=python:S*\n", ""},
 	}
 }
 
