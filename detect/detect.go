@@ -672,6 +672,9 @@ type Match struct {
 	token bool
 	// lineText is the text of the secret's first line, for "line" allowlists.
 	lineText string
+	// docstring is set when the secret lies in a documentation string of
+	// code (see markDocstrings).
+	docstring bool
 	// span is where the whole match lies in the content: the LineSet must
 	// scan all of its lines again wherever they recur, not only the
 	// secret's (a key file's header lines, say).
@@ -753,7 +756,7 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 		Severity:    sev,
 		Confidence:  r.Confidence,
 		Tags:        tags,
-		Location:    location(src, m.Line, m.Column),
+		Location:    location(src, m.Line, m.Column, m.docstring),
 		EndLine:     m.EndLine,
 		EndColumn:   m.EndColumn,
 		Secret:      m.Secret,
@@ -817,8 +820,8 @@ func (d *Detector) IsTestPath(path string) bool {
 	return d.testPaths != nil && d.testPaths.MatchString(path)
 }
 
-func location(src leak.Source, line, col int) leak.Location {
-	loc := leak.Location{File: src.Path, Line: line, Column: col}
+func location(src leak.Source, line, col int, docstring bool) leak.Location {
+	loc := leak.Location{File: src.Path, Line: line, Column: col, InDocstring: docstring}
 	if src.Display != "" {
 		loc.File = src.Display
 	}

@@ -76,6 +76,10 @@ type Location struct {
 	Email      string    `json:"email,omitempty"`
 	Date       time.Time `json:"date,omitzero"`
 	Message    string    `json:"message,omitempty"`
+	// InDocstring is set when the secret lies in a documentation string of
+	// code (a Python docstring, an EXAMPLES = """...""" block): triage
+	// judges it as documentation, whatever the file.
+	InDocstring bool `json:"in_docstring,omitempty"`
 }
 
 // Finding is one secret found by one rule. A secret that occurs in several

@@ -364,9 +364,9 @@ func (t *Triage) Known(f *leak.Finding) (known, severity string, ok bool) {
 // A secret found in several files is judged by the most production-like
 // of them: a key in a settings module and in the docs is a key in code.
 func (t *Triage) Judge(f *leak.Finding) {
-	ctx := leak.Context{Path: t.PathContext(f.File)}
+	ctx := leak.Context{Path: t.locationContext(f.Location)}
 	for _, l := range f.Locations {
-		if p := t.PathContext(l.File); pathWeight(p) < pathWeight(ctx.Path) {
+		if p := t.locationContext(l); pathWeight(p) < pathWeight(ctx.Path) {
 			ctx.Path = p
 		}
 	}
@@ -409,6 +409,17 @@ func (t *Triage) Judge(f *leak.Finding) {
 		ctx.Label = LabelProduction
 	}
 	f.Severity, f.Confidence, f.Context = sev, conf, ctx
+}
+
+// locationContext is the path context of l's file, except that a secret
+// in a documentation string of production code (leak.Location.InDocstring:
+// a docstring's usage example, a module's EXAMPLES block) is documentation.
+func (t *Triage) locationContext(l leak.Location) string {
+	p := t.PathContext(l.File)
+	if p == Code && l.InDocstring {
+		return Docs
+	}
+	return p
 }
 
 // pathWeight orders path contexts from the most production-like.

@@ -315,6 +315,33 @@ func TestJudge(t *testing.T) {
 	}
 }
 
+// TestJudgeDocstrings checks that a secret in a documentation string of
+// code is judged as documentation, whatever its file, and that a finding
+// also in production code outside one is judged by that place.
+func TestJudgeDocstrings(t *testing.T) {
+	tr := defaultTriage(t)
+	strong := "Xq7#mZ2p" + "L9vRt4Wc"
+	flaskKey := "192b9bdd22ab9ed4d12e236c78afcb9a" + "393ec15f71bbf5dc987d54727823bcbf"
+	doc := func(file string) leak.Location { return leak.Location{File: file, InDocstring: true} }
+	for _, tt := range []struct {
+		rule, sev, secret  string
+		loc                leak.Location
+		others             []leak.Location
+		wantSev, wantLabel string
+	}{
+		{"python-hardcoded-password", "medium", strong, doc("app/db.py"), nil, "info", "docs"},
+		{"django-secret-key", "high", flaskKey, doc("app/settings.py"), nil, "info", LabelKnown},
+		{"python-hardcoded-password", "medium", strong, doc("tests/test_db.py"), nil, "info", "test"},
+		{"python-hardcoded-password", "medium", strong, doc("app/db.py"), []leak.Location{{File: "app/config.py"}}, "medium", "production"},
+	} {
+		f := leak.Finding{RuleID: tt.rule, Severity: tt.sev, Location: tt.loc, Locations: tt.others, Secret: tt.secret, Match: tt.secret}
+		tr.Judge(&f)
+		if f.Severity != tt.wantSev || f.Context.Label != tt.wantLabel {
+			t.Errorf("%s in %s (and %v): %s/%q, want %s/%q", tt.rule, tt.loc.File, tt.others, f.Severity, f.Context.Label, tt.wantSev, tt.wantLabel)
+		}
+	}
+}
+
 // TestSortRealBeforeFixtures checks the order Sort gives a history like
 // celery's: the real CI token in production configuration first, above
 // private keys in tests, a publicly known emulator key and doc examples.
