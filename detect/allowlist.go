@@ -216,7 +216,7 @@ func (a *allowlist) allows(m *Match, path, commit string) bool {
 		switch c {
 		case 0:
 			if has = len(a.stopwords) > 0; has {
-				met = a.matchStopword(m.Secret)
+				met = a.matchStopword(m.plainSecret())
 			}
 		case 1:
 			if has = len(a.commits) > 0; has {
@@ -243,7 +243,7 @@ func (a *allowlist) allows(m *Match, path, commit string) bool {
 }
 
 func (a *allowlist) matchRegex(m *Match) bool {
-	target := m.Secret
+	target := m.plainSecret()
 	switch a.target {
 	case "match":
 		target = m.Text

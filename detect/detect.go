@@ -701,6 +701,12 @@ func weakSeverity(sev string) string {
 // RuleID returns the id of the rule that matched.
 func (m *Match) RuleID() string { return m.rule.ID }
 
+// plainSecret is the secret as allowlists judge it and as it is
+// fingerprinted: decoded per its rule's secretDecode (a URL's password
+// percent-decoded: %7BENCODED_PASSWORD%7D is the placeholder
+// {ENCODED_PASSWORD}, %25%21%2A%28%29 punctuation).
+func (m *Match) plainSecret() string { return decodeSecret(m.rule.SecretDecode, m.Secret) }
+
 // Written returns the secret as it is written in the content: the secret
 // itself, or for a decoded secret the encoded text that holds it. To tell
 // whether other content holds the same secret, look for this.
@@ -763,7 +769,7 @@ func (d *Detector) Finding(m *Match, blobID string, src leak.Source) (leak.Findi
 		Match:       trimBoundary(m.Text),
 		Entropy:     m.Entropy,
 		Decoded:     m.Decoded,
-		Fingerprint: leak.Fingerprint(r.ID, decodeSecret(r.SecretDecode, m.Secret)),
+		Fingerprint: leak.Fingerprint(r.ID, m.plainSecret()),
 		BlobID:      blobID,
 	}
 	return f, true

@@ -476,6 +476,9 @@ func hardNegatives() []secretText {
 		// secret is kept, code that reads it, a linter's rule key.
 		{"module arguments and macros", "tasks.txt", "- apt_key: id=473041FA url=https://keys.example.org/archive.asc state=present\nuri: url=https://jira.example.org/rest/api/2/issue/ user=deploy password=your_pass body='$FILE(issue.json)' force_basic_auth=yes\n", ""},
 		{"paths and code", "inventory.py", "        \"password\": \"/disk-key\"\n    SET_CREDS = \"/phoenix/rest/deviceMon/updateCredential\"\n    OS_PASSWORD=os.environ.get('OS_PASSWORD', None)\n    conn = connect(aws_access_key_id=role.credentials.access_key,\n        aws_secret_access_key=assumedRoleObject.credentials.secret_key)\n", ""},
+		// A URL's password is judged as it decodes: a placeholder in
+		// braces, or punctuation that a test of URL encoding writes.
+		{"percent-encoded placeholders", "report.xml", "<testcase name=\"test_url[http://user:%25%21%2A%27%28%29%3B%3A%40%26@host]\"/>\nurl: \"https://user:%7BENCODED_PASSWORD%7D@registry.example.org\"\n", ""},
 		{"volumes, negations, minified members, rule keys", "app.yaml", "volumes:\n  - /etc/passwd:/host/etc/passwd:ro\nif (!options.key || !options.cert) {}\ne.ROOTKEY=e.EMPTYTAGS=e.IGNORETAGS=void 0;\nsonar.issue.ignore.multicriteria.python_S.ruleKey=python:S*\n", ""},
 	}
 }
