@@ -123,3 +123,32 @@ func matchKeys(t *testing.T, d *Detector, f *leak.Fragment) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// TestGeneratedFilesAndDrawings checks that the generic rules do not read
+// build tools' caches and drawings (minified code that names things token,
+// streams that decode as text by chance), while a vendor's format is
+// still found there, and both are found in a configuration file.
+func TestGeneratedFilesAndDrawings(t *testing.T) {
+	d := defaultDetector(t)
+	generic := "Vt8kQ2xR" + "7mZp4Lw9Hq"
+	vendor := "xoxb-" + "1234567890123-1234567890123-" + "Kp9Lm2Qx7vR4tW8bZ3nYq5Jd"
+	text := `{"api_token": "` + generic + `"}` + "\n" + `{"bot": "` + vendor + `"}` + "\n"
+	for _, tt := range []struct {
+		path          string
+		generic, vend bool
+	}{
+		{"src/config.json", true, true},
+		{"frontend/.angular/cache/13.2.6/babel-webpack/a86416.json", false, true},
+		{"web/.next/cache/webpack/client.json", false, true},
+		{"ext/requests-logo.ai", false, true},
+		{"print/flyer.eps", false, true},
+	} {
+		got := map[string]bool{}
+		for _, f := range findingsOf(t, d, tt.path, text) {
+			got[f.Secret] = true
+		}
+		if got[generic] != tt.generic || got[vendor] != tt.vend {
+			t.Errorf("%s: generic value found %v, vendor token %v; want %v, %v", tt.path, got[generic], got[vendor], tt.generic, tt.vend)
+		}
+	}
+}
