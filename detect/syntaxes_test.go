@@ -475,6 +475,7 @@ func hardNegatives() []secretText {
 		// A module's next name=value argument, a macro, a path where the
 		// secret is kept, code that reads it, a linter's rule key.
 		{"module arguments and macros", "tasks.txt", "- apt_key: id=473041FA url=https://keys.example.org/archive.asc state=present\nuri: url=https://jira.example.org/rest/api/2/issue/ user=deploy password=your_pass body='$FILE(issue.json)' force_basic_auth=yes\n", ""},
+		{"paths of keys and lookups", "vars.yml", "{\n  \"private_key\": \"/home/dev/workspace/AP-15905/.vagrant/machines/default/virtualbox/private_key\",\n}\nrds_db_master_password: \"{{ lookup('password', '/dev/null chars=ascii_letters,digits') }}\"\n    password1: \"{{ lookup('password', '/dev/null length=20') }}\"\n", ""},
 		{"paths and code", "inventory.py", "        \"password\": \"/disk-key\"\n    SET_CREDS = \"/phoenix/rest/deviceMon/updateCredential\"\n    OS_PASSWORD=os.environ.get('OS_PASSWORD', None)\n    conn = connect(aws_access_key_id=role.credentials.access_key,\n        aws_secret_access_key=assumedRoleObject.credentials.secret_key)\n", ""},
 		// A URL's password is judged as it decodes: a placeholder in
 		// braces, or punctuation that a test of URL encoding writes.
