@@ -470,6 +470,8 @@ func hardNegatives() []secretText {
 		// What follows a name that says secret on a command line or in a
 		// script is the next option, a PowerShell command the value comes
 		// from, or a class's base type.
+		{"a namespace's qualifier", "win_regedit.ps1", "$registryData = Get-Attr -obj $params -name \"data\" -default $null\n\n$registryKey = \"Registry::\" + $registryKey\n", ""},
+		{"identifiers with acronyms", "atomiadns", "    convert = {\n        'account': 'AddAccount',\n        'dnssec_key': 'AddDNSSECKey',\n    }\n", ""},
 		{"options, commands and types", "setup.ps1", "Stop-Service -Name svc -PassThru -ErrorAction Stop\n$cred = Create-PSCredential $admin_user $admin_password\n$username = Get-AnsibleParam $params \"username\"\n$password = Get-AnsibleParam $params \"password\"\npublic class AccessToken : IDisposable\n$guid_key = \"InterfaceGUID\"\n", ""},
 		{"the next option", "completions/tool", "      --syntax-check --verbose --ask-pass --ask-become-pass'\n", ""},
 		// A module's next name=value argument, a macro, a path where the
