@@ -343,6 +343,10 @@ func commandLines() []secretText {
 		{"SQL WITH PASSWORD =", "init.sql", "CREATE LOGIN app WITH PASSWORD = " + singleQuoted(p) + ", CHECK_POLICY = OFF;\n", p},
 		{"htpasswd -b", "users.sh", "htpasswd -b -c /etc/nginx/.htpasswd admin " + p + "\n", p},
 		{"htpasswd -bc", "users.sh", "htpasswd -bc /etc/nginx/.htpasswd admin " + p + "\n", p},
+		// A list's first element and its second are a pair; a flag in a
+		// list of arguments takes the next.
+		{"a pair in a list", "pairs.json", `{"pair": ["api_token", "` + p + `"]}` + "\n", p},
+		{"a flag in a list of arguments", "pod.json", `{"args": ["serve", "--api-token", "` + p + `", "-v"]}` + "\n", p},
 	}
 }
 
@@ -476,6 +480,9 @@ func hardNegatives() []secretText {
 		// secret is kept, code that reads it, a linter's rule key.
 		{"module arguments and macros", "tasks.txt", "- apt_key: id=473041FA url=https://keys.example.org/archive.asc state=present\nuri: url=https://jira.example.org/rest/api/2/issue/ user=deploy password=your_pass body='$FILE(issue.json)' force_basic_auth=yes\n", ""},
 		{"paths and code", "inventory.py", "        \"password\": \"/disk-key\"\n    SET_CREDS = \"/phoenix/rest/deviceMon/updateCredential\"\n    OS_PASSWORD=os.environ.get('OS_PASSWORD', None)\n    conn = connect(aws_access_key_id=role.credentials.access_key,\n        aws_secret_access_key=assumedRoleObject.credentials.secret_key)\n", ""},
+		// A bundle's lists of module names: later elements of a list, or
+		// the first of three or more, are no name and its value.
+		{"lists of module names", "bundle.json", `{"m":["Logging","WAGetIdentityKeys","WASendMsgUtilV2","WARequestPreKeyDigest"]},` + "\n" + `{"r":["FBSessionToken","WARotateSignedKey","WAFetchBackupIds"]}` + "\n" + `{"x":["Logging","EBAddDeviceWithKeys","EBFetchBackupIdz","Ping"]}` + "\n", ""},
 		{"volumes, negations, minified members, rule keys", "app.yaml", "volumes:\n  - /etc/passwd:/host/etc/passwd:ro\nif (!options.key || !options.cert) {}\ne.ROOTKEY=e.EMPTYTAGS=e.IGNORETAGS=void 0;\nsonar.issue.ignore.multicriteria.python_S.ruleKey=python:S*\n", ""},
 	}
 }
