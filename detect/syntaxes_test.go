@@ -483,6 +483,17 @@ func hardNegatives() []secretText {
 		// A bundle's lists of module names: later elements of a list, or
 		// the first of three or more, are no name and its value.
 		{"lists of module names", "bundle.json", `{"m":["Logging","WAGetIdentityKeys","WASendMsgUtilV2","WARequestPreKeyDigest"]},` + "\n" + `{"r":["FBSessionToken","WARotateSignedKey","WAFetchBackupIds"]}` + "\n" + `{"x":["Logging","EBAddDeviceWithKeys","EBFetchBackupIdz","Ping"]}` + "\n", ""},
+		// A command's output, a CSS selector, a regex's any-run, a
+		// Python type in a string, a file's path, a variable set to a
+		// path, members in minified code and a member of a DOM node hold
+		// no secret; nor does a name whose last part says it names an
+		// attribute.
+		{"command output", "Makefile", "test:\n\tsed -i \"s/SECRET_KEY = ''/SECRET_KEY = '$(shell openssl rand -hex 32)'/\" settings.py\nSUPERUSER_API_TOKEN=\"$(< /run/secrets/superuser_api_token)\"\n", ""},
+		{"selectors and minified members", "app.js", "var pw=\".carousel-item-next, .carousel-item-prev\";\nvar pw=\".flatpickr-calendar.centerMost:after\";\nju.Token=ju.Location=void 0;\nevent.metaKey = !!event.metaKey;\nsecret_value = secret.innerHTML;\n", ""},
+		{"regexes, types, paths", "ci.sh", "sed -i -e \"s/SECRET_KEY = .*/SECRET_KEY = 'x'/g\" configuration.py\ndef get_dsn(secret_key: \"Optional[str]\" = None):\n  CODEQL_ACTION_ANALYSIS_KEY: \".github/workflows/codeql.yml:analyze\"\n", ""},
+		{"tox setenv", "tox.ini", "[testenv]\nsetenv =\n    langchain-notiktoken: TESTPATH=tests/integrations/langchain\n", ""},
+		{"attributes", "settings.py", "AUTH_LDAP_USER_SEARCH_ATTR = os.environ.get('AUTH_LDAP_USER_SEARCH_ATTR', 'sAMAccountName')\n", ""},
+		{"an acronym in a module path", "auth.md", "- When both LDAP and OIDC are enabled in `ENTERPRISE_AUTH`, `netbox.authentication.LDAPBackend` is registered **before** `social_core.backends.open_id_connect.OpenIdConnectAuth` so username/password login tries LDAP first.\n", ""},
 		{"volumes, negations, minified members, rule keys", "app.yaml", "volumes:\n  - /etc/passwd:/host/etc/passwd:ro\nif (!options.key || !options.cert) {}\ne.ROOTKEY=e.EMPTYTAGS=e.IGNORETAGS=void 0;\nsonar.issue.ignore.multicriteria.python_S.ruleKey=python:S*\n", ""},
 	}
 }
