@@ -494,6 +494,9 @@ func hardNegatives() []secretText {
 		{"tox setenv", "tox.ini", "[testenv]\nsetenv =\n    langchain-notiktoken: TESTPATH=tests/integrations/langchain\n", ""},
 		{"attributes", "settings.py", "AUTH_LDAP_USER_SEARCH_ATTR = os.environ.get('AUTH_LDAP_USER_SEARCH_ATTR', 'sAMAccountName')\n", ""},
 		{"an acronym in a module path", "auth.md", "- When both LDAP and OIDC are enabled in `ENTERPRISE_AUTH`, `netbox.authentication.LDAPBackend` is registered **before** `social_core.backends.open_id_connect.OpenIdConnectAuth` so username/password login tries LDAP first.\n", ""},
+		// An import's commas are no CSV header's: the lines below it
+		// with as many commas are code.
+		{"an import read as a CSV header", "auth_backend.py", "from ..account.models import User\nfrom .jwt import get_token_from_request, get_user_from_token\n\n\nclass JSONWebTokenBackend:\n    def get_user(self, user_id):\n        return None\n", ""},
 		{"volumes, negations, minified members, rule keys", "app.yaml", "volumes:\n  - /etc/passwd:/host/etc/passwd:ro\nif (!options.key || !options.cert) {}\ne.ROOTKEY=e.EMPTYTAGS=e.IGNORETAGS=void 0;\nsonar.issue.ignore.multicriteria.python_S.ruleKey=python:S*\n", ""},
 	}
 }
