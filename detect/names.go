@@ -625,6 +625,9 @@ func (nc *nameCheck) secretParts(name string, parts []part) bool {
 		}
 		for _, w := range strongSuffix {
 			if len(p) > len(w) && strings.HasSuffix(p, w) && nc.words.MatchString(w) {
+				if notSecretPrefix(p[:len(p)-len(w)]) && !nc.words.MatchString(p) {
+					return false
+				}
 				last = max(last, i)
 			}
 		}
@@ -644,6 +647,14 @@ func (nc *nameCheck) secretParts(name string, parts []part) bool {
 		}
 	}
 	return true
+}
+
+// notSecretPrefix reports whether pre, the rest of a part that ends with
+// a secret word (see strongSuffix), says the part names no real secret: a
+// word of notSecret (faketoken, publicapikey) or a cross-site request
+// forgery token's name (csrftoken, Django's csrfmiddlewaretoken).
+func notSecretPrefix(pre string) bool {
+	return notSecret[pre] || strings.HasPrefix(pre, "csrf") || strings.HasPrefix(pre, "xsrf")
 }
 
 // twoWords reports whether part p is two secret words written as one:

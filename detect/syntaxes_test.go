@@ -497,6 +497,9 @@ func hardNegatives() []secretText {
 		// An import's commas are no CSV header's: the lines below it
 		// with as many commas are code.
 		{"an import read as a CSV header", "auth_backend.py", "from ..account.models import User\nfrom .jwt import get_token_from_request, get_user_from_token\n\n\nclass JSONWebTokenBackend:\n    def get_user(self, user_id):\n        return None\n", ""},
+		// A CSRF token's field and a part that says fake before its
+		// secret word name no secret.
+		{"csrf fields", "form.html", "<input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"" + v + "\">\n<input type=\"hidden\" name=\"csrftoken\" value=\"" + v + "\">\nvar faketoken = \"" + v + "\";\n", ""},
 		{"volumes, negations, minified members, rule keys", "app.yaml", "volumes:\n  - /etc/passwd:/host/etc/passwd:ro\nif (!options.key || !options.cert) {}\ne.ROOTKEY=e.EMPTYTAGS=e.IGNORETAGS=void 0;\nsonar.issue.ignore.multicriteria.python_S.ruleKey=python:S*\n", ""},
 	}
 }
