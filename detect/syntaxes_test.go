@@ -500,6 +500,10 @@ func hardNegatives() []secretText {
 		// A CSRF token's field and a part that says fake before its
 		// secret word name no secret.
 		{"csrf fields", "form.html", "<input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"" + v + "\">\n<input type=\"hidden\" name=\"csrftoken\" value=\"" + v + "\">\nvar faketoken = \"" + v + "\";\n", ""},
+		// A duration, names joined by tildes and a GraphQL field's type
+		// are no values.
+		{"durations", "settings.py", "RESET_PASSWORD_LOCK_TIME = os.environ.get(\"RESET_PASSWORD_LOCK_TIME\", \"15 minutes\")\n", ""},
+		{"tilde lists", "address.json", "{\"key\": \"AU\", \"sub_keys\": \"ACT~NSW~NT~QLD~SA~TAS~VIC~WA\"}\n{\"key\": \"KN\", \"sub_keys\": \"Nevis~St. Kitts\"}\n", ""},
 		{"volumes, negations, minified members, rule keys", "app.yaml", "volumes:\n  - /etc/passwd:/host/etc/passwd:ro\nif (!options.key || !options.cert) {}\ne.ROOTKEY=e.EMPTYTAGS=e.IGNORETAGS=void 0;\nsonar.issue.ignore.multicriteria.python_S.ruleKey=python:S*\n", ""},
 	}
 }
@@ -663,5 +667,21 @@ func TestSonarLoginAndAuthNames(t *testing.T) {
 		if got := secrets(detect(t, d, path, text)); len(got) != 0 {
 			t.Errorf("%s: got %q, want nothing", text, got)
 		}
+	}
+}
+
+// A GraphQL schema writes a field's type where an assignment writes a
+// value (checkoutToken: UUIDFilterInput); the same line elsewhere is
+// still read as a name and its value.
+func TestGraphQLFieldTypeIsNoValue(t *testing.T) {
+	d := defaultDetector(t)
+	schema := "input CheckoutFilterInput {\n  checkoutToken: UUIDFilterInput\n  apiToken: [String!]!\n}\n"
+	for _, file := range []string{"schema.graphql", "api/types.gql"} {
+		if got := secrets(detect(t, d, file, schema)); len(got) != 0 {
+			t.Errorf("%s: got %q, want nothing", file, got)
+		}
+	}
+	if got := secrets(detect(t, d, "notes.txt", "checkoutToken: UUIDFilterInput\n")); len(got) == 0 {
+		t.Error("notes.txt: checkoutToken: UUIDFilterInput found nothing; want the generic rule's finding outside a schema")
 	}
 }
