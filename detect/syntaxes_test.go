@@ -506,7 +506,7 @@ func hardNegatives() []secretText {
 		{"tilde lists", "address.json", "{\"key\": \"AU\", \"sub_keys\": \"ACT~NSW~NT~QLD~SA~TAS~VIC~WA\"}\n{\"key\": \"KN\", \"sub_keys\": \"Nevis~St. Kitts\"}\n", ""},
 		// A library's internal property names, a bundler's module path
 		// and a JSON pointer are no values.
-		{"bundled libraries", "vendor.js", "var internalInstanceKey = '__reactInternalInstance$' + randomKey;\nvar fragmentKey = '_reactFragment';\nvar valueContextKey = '__ReactDOMSelect_value$';\n{\"./$.own-keys\":\"/Users/dev/sites/app/node_modules/core-js/modules/$.own-keys.js\"}\n", ""},
+		{"bundled libraries", "vendor.js", "var internalInstanceKey = '__reactInternalInstance$' + randomKey;\nvar fragmentKey = '_reactFragment';\nvar valueContextKey = '__ReactDOMSelect_value$';\nvalueContextKey = ReactDOMSelect.valueContextKey;\n{\"./$.own-keys\":\"/Users/dev/sites/app/node_modules/core-js/modules/$.own-keys.js\"}\n", ""},
 		{"json pointers", "openapi.json", "{\"tests.SecretPage\": \"#/components/schemas/SecretPageInputSchemaBaseWithParent\"}\n", ""},
 		{"volumes, negations, minified members, rule keys", "app.yaml", "volumes:\n  - /etc/passwd:/host/etc/passwd:ro\nif (!options.key || !options.cert) {}\ne.ROOTKEY=e.EMPTYTAGS=e.IGNORETAGS=void 0;\nsonar.issue.ignore.multicriteria.python_S.ruleKey=python:S*\n", ""},
 	}
