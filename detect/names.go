@@ -154,7 +154,7 @@ func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 			continue
 		}
 		start, end := identSpan(text, loc[2*g], loc[2*g+1])
-		if !nc.secretName(string(text[start:end])) || comparedField(text, start, end) {
+		if !nc.secretName(string(text[start:end])) || comparedField(text, start, end) || listElement(text, start, end) {
 			return false
 		}
 	}
@@ -334,6 +334,106 @@ func comparedField(text []byte, start, end int) bool {
 		bytes.HasSuffix(before, []byte("==")) || bytes.HasSuffix(before, []byte("!="))
 }
 
+// listElement reports whether the identifier text[start:end] is a quoted
+// string that a comma follows and that is a later element of a bracketed
+// list ([..., "GetIdentityKeys", "SendPing", ...]: a list of names, such as
+// a bundle's module names, not a name and its value as CSV and
+// setProperty("X", "v") write them). The first element of a list
+// (["password", "..."]: a pair) and a command line's flag (args: ["-v",
+// "--token", "..."]) are names still, as is an argument of a call
+// (buildConfigField("String", "ACME_KEY", "...")).
+func listElement(text []byte, start, end int) bool {
+	if start == 0 || end >= len(text) || text[start] == '-' {
+		return false
+	}
+	q := text[start-1]
+	if q != '"' && q != '\'' {
+		return false
+	}
+	i := end
+	for i < len(text) && text[i] == '\\' {
+		i++
+	}
+	if i >= len(text) || text[i] != q {
+		return false
+	}
+	after := i + 1
+	rest := bytes.TrimLeft(text[after:min(len(text), after+64)], " \t\r\n")
+	if len(rest) == 0 || rest[0] != ',' {
+		return false
+	}
+	// Back over the elements before the name, each a quoted string and a
+	// comma, to the bracket that opens the list: i is where the quote
+	// that opens the element at hand stands.
+	i, elements := start-1, 0
+	floor := max(0, start-listReach)
+	for {
+		for i > floor && isBlank(text[i-1]) {
+			i--
+		}
+		if i <= floor {
+			return false
+		}
+		if text[i-1] == '[' {
+			return elements > 0 || thirdElement(text, after)
+		}
+		if text[i-1] != ',' {
+			return false
+		}
+		i--
+		for i > floor && isBlank(text[i-1]) {
+			i--
+		}
+		if i <= floor || (text[i-1] != '"' && text[i-1] != '\'') {
+			return false
+		}
+		open := bytes.LastIndexByte(text[floor:i-1], text[i-1])
+		if open < 0 || bytes.IndexByte(text[floor+open:i], '\n') >= 0 {
+			return false
+		}
+		i = floor + open
+		elements++
+	}
+}
+
+// thirdElement reports whether the list's first element, whose closing
+// quote ends at text[at-1], is followed by a second quoted element and a
+// third: ["a", "b", "c", ...] is a list of names, ["password", "..."] a
+// pair.
+func thirdElement(text []byte, at int) bool {
+	i := at
+	for k := 0; k < 2; k++ {
+		for i < len(text) && isBlank(text[i]) {
+			i++
+		}
+		if i >= len(text) || text[i] != ',' {
+			return false
+		}
+		i++
+		for i < len(text) && isBlank(text[i]) {
+			i++
+		}
+		if i >= len(text) || (text[i] != '"' && text[i] != '\'') {
+			return false
+		}
+		if k == 1 {
+			return true
+		}
+		q := text[i]
+		close := bytes.IndexByte(text[i+1:min(len(text), i+1+listReach)], q)
+		if close < 0 || bytes.IndexByte(text[i+1:i+1+close], '\n') >= 0 {
+			return false
+		}
+		i += close + 2
+	}
+	return false
+}
+
+// listReach is how far listElement looks back for a list's bracket.
+const listReach = 4096
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
 func identChar(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.'
 }
@@ -438,7 +538,7 @@ var (
 	leadingNot = wordSet("is has use enable show hide validate check verify require allow min max num len get should must can skip ignore forgot")
 	// trailingNot, after a name's last secret word, says its value is
 	// about the secret: where it is, what it is called, how it is made.
-	trailingNot = wordSet("file filename files path paths dir directory folder url urls uri endpoint host hostname domain port name names field fields type types kind len length size count limit min max header headers prefix suffix id ids ref refs env var variable arn format pattern regex regexp re expiry expires expiration expire exp ttl timeout lifetime age validity backend class model form view template msg message error errors label hint help placeholder mode source scope scopes schema location param params query column table index validator validators hasher hashers policy reset changed last required enabled enable disabled algorithm algorithms algo alg method encoding charset style version setting settings storage provider service manager generator loader cache sep separator char chars delimiter hash hashed digest rotation strength lookup mask description desc title input button field widget selector html htm md rst txt json yml yaml py js ts css before after start end begin")
+	trailingNot = wordSet("file filename files path paths dir directory folder url urls uri endpoint host hostname domain port name names field fields type types kind len length size count limit min max header headers prefix suffix id ids ref refs env var variable arn format pattern regex regexp re expiry expires expiration expire exp ttl timeout lifetime age validity backend class model form view template msg message error errors label hint help placeholder mode source scope scopes schema location param params query column table index validator validators hasher hashers attr attrs attribute attributes policy reset changed last required enabled enable disabled algorithm algorithms algo alg method encoding charset style version setting settings storage provider service manager generator loader cache sep separator char chars delimiter hash hashed digest rotation strength lookup mask description desc title input button field widget selector html htm md rst txt json yml yaml py js ts css before after start end begin")
 )
 
 // keyNot, before a key, says what kind of key it is: one that is not a
@@ -525,6 +625,9 @@ func (nc *nameCheck) secretParts(name string, parts []part) bool {
 		}
 		for _, w := range strongSuffix {
 			if len(p) > len(w) && strings.HasSuffix(p, w) && nc.words.MatchString(w) {
+				if notSecretPrefix(p[:len(p)-len(w)]) && !nc.words.MatchString(p) {
+					return false
+				}
 				last = max(last, i)
 			}
 		}
@@ -544,6 +647,14 @@ func (nc *nameCheck) secretParts(name string, parts []part) bool {
 		}
 	}
 	return true
+}
+
+// notSecretPrefix reports whether pre, the rest of a part that ends with
+// a secret word (see strongSuffix), says the part names no real secret: a
+// word of notSecret (faketoken, publicapikey) or a cross-site request
+// forgery token's name (csrftoken, Django's csrfmiddlewaretoken).
+func notSecretPrefix(pre string) bool {
+	return notSecret[pre] || strings.HasPrefix(pre, "csrf") || strings.HasPrefix(pre, "xsrf")
 }
 
 // twoWords reports whether part p is two secret words written as one:

@@ -38,6 +38,11 @@ const (
 	maxColumns = 8
 	// maxHeaderCell bounds a header's cell: a column's name, not prose.
 	maxHeaderCell = 40
+	// maxCSVHeaderWords bounds the words of a CSV header's cell: a
+	// column's name ("API Key", "service account password"), not a
+	// statement of code whose commas are an argument list's or an
+	// import's ("from .jwt import get_token_from_request, get_user").
+	maxCSVHeaderWords = 3
 	// maxTableLines bounds the lines a table is walked back to find its
 	// header, and tableBudget the bytes of assignments written per
 	// fragment: a CSV dump of a million rows costs a bounded time.
@@ -167,6 +172,9 @@ func columnName(cell []byte) []byte {
 	}
 	return out
 }
+
+// words returns how many words, parted by white space, cell holds.
+func words(cell []byte) int { return len(bytes.Fields(cell)) }
 
 // oneWord reports whether a cell is a name written as one word: an
 // identifier, perhaps dotted or dashed.
@@ -315,7 +323,7 @@ func (d *Detector) csvTable(content []byte, sc *scratch, w *tableWriter) {
 		for k, c := range cells {
 			a, b := unwrap(content, c)
 			names[k] = columnName(content[a:b])
-			if names[k] == nil {
+			if names[k] == nil || words(content[a:b]) > maxCSVHeaderWords {
 				named = false
 				break
 			}
