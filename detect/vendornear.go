@@ -559,7 +559,9 @@ func (d *Detector) nearMiss(r *rule, content []byte, w0 int, text []byte, loc []
 		for j < len(ctx) && identChar(ctx[j]) {
 			j++
 		}
-		ix.vendorsIn(string(ctx[i:j]), named)
+		if !valueWord(ctx[i:j]) {
+			ix.vendorsIn(string(ctx[i:j]), named)
+		}
 		i = j
 	}
 	near := false
@@ -572,6 +574,21 @@ func (d *Detector) nearMiss(r *rule, content []byte, w0 int, text []byte, loc []
 		near = near || n || f.otherHexLength(secret)
 	}
 	return near
+}
+
+// valueWord reports whether a word of the text around a value is itself
+// a value (a digest, a key, an id: letters and digits in turn, two digit
+// runs or more between letters), not words that name a vendor: the parts
+// of d83cee9b...f99dd would name any vendor whose name is dd or fce.
+func valueWord(w []byte) bool {
+	turns := 0
+	for k := 1; k < len(w); k++ {
+		a, b := w[k-1], w[k]
+		if isLetter(a) && '0' <= b && b <= '9' || '0' <= a && a <= '9' && isLetter(b) {
+			turns++
+		}
+	}
+	return turns >= 4
 }
 
 // otherHexLength reports whether secret is f's literal prefix and then

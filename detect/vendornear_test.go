@@ -136,6 +136,10 @@ func TestNearMissDropped(t *testing.T) {
 		{"zqvendor:\n  secret: " + hex40[:15] + "%c^" + hex40[15:30] + "\n", true},
 		// A password under the vendor's name is a person's choice.
 		{"ZQVENDOR_PASSWORD=" + hex40[:12] + "@" + hex40[13:], true},
+		// A digest on the line above whose last letters spell the
+		// vendor's name names no vendor: it is a value, not words.
+		{"CHECKSUM=" + hex40[:31] + "0zqvendor\nAPI_TOKEN=" + hex40[:39] + "\n", true},
+		{"CHECKSUM=" + hex40[:31] + "0zqvendor\nAPI_TOKEN=" + hex40[:12] + "@" + hex40[13:] + "\n", true},
 		// No vendor named: a value with a stray symbol is still reported.
 		{"API_TOKEN=" + hex40[:12] + "@" + hex40[13:], true},
 	} {

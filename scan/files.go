@@ -46,6 +46,9 @@ func NewDir(path string) (Dir, error) {
 func (d Dir) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 	res, err := fswalk.Walk(ctx, d.Path, fswalk.Options{Workers: s.Workers(), MaxFileSize: s.MaxFileSize()},
 		func(frag *leak.Fragment) error {
+			for _, src := range frag.Sources {
+				s.Path(fileID(src), src)
+			}
 			s.Fragment(frag)
 			return nil
 		}, s.Error)
@@ -53,10 +56,33 @@ func (d Dir) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 		s.Skip(reason, n)
 	}
 	for _, f := range res.SkippedFiles {
+		unread(s, f, "")
 		s.SkipFile(f)
 	}
 	sc := Scanned{Name: d.Path, Mode: "directory", Blobs: res.Files, Bytes: res.Bytes}
 	return sc, readError(ctx, s, err)
+}
+
+// unread hands s the path of a file the walk did not read because it is
+// binary or too large, shown as display when that is not empty: rules on
+// paths alone (a .kdbx, a .p12, ~/.vnc/passwd) report such a file as they
+// do in history, where every blob's path is handed to them (Sink.Path).
+// Links and special files are not files of the tree's content.
+func unread(s *Sink, f leak.SkippedFile, display string) {
+	if f.Reason == leak.SkipBinary || f.Reason == leak.SkipTooLarge {
+		src := leak.Source{Path: f.Path, Display: display}
+		s.Path(fileID(src), src)
+	}
+}
+
+// fileID stands for a blob's id outside history: the file's path as
+// shown, so that two files on disk are two findings of a rule on paths
+// alone (in history, one content committed twice is one).
+func fileID(src leak.Source) string {
+	if src.Display != "" {
+		return "file:" + src.Display
+	}
+	return "file:" + src.Path
 }
 
 // readError sorts out the error a source's readers ended with: nil, the
@@ -86,9 +112,13 @@ func (f File) Scan(_ context.Context, s *Sink) (Scanned, error) {
 		return sc, err
 	case reason != "":
 		s.Skip(reason, 1)
-		s.SkipFile(leak.SkippedFile{Path: filepath.ToSlash(f.Path), Reason: reason, Size: fileSize(f.Path)})
+		sf := leak.SkippedFile{Path: filepath.ToSlash(f.Path), Reason: reason, Size: fileSize(f.Path)}
+		unread(s, sf, "")
+		s.SkipFile(sf)
 		return sc, nil
 	}
+	src := leak.Source{Path: filepath.ToSlash(f.Path)}
+	s.Path(fileID(src), src)
 	s.Fragment(&leak.Fragment{Content: content, Sources: []leak.Source{{Path: filepath.ToSlash(f.Path)}}})
 	sc.Blobs, sc.Bytes = 1, int64(len(content))
 	return sc, nil
@@ -159,10 +189,11 @@ func (ps Paths) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 		}
 		res, err := fswalk.Walk(ctx, root, fswalk.Options{Workers: s.Workers(), MaxFileSize: s.MaxFileSize()},
 			func(frag *leak.Fragment) error {
-				if prefix != "." {
-					for i := range frag.Sources {
+				for i := range frag.Sources {
+					if prefix != "." {
 						frag.Sources[i].Display = join(frag.Sources[i].Path)
 					}
+					s.Path(fileID(frag.Sources[i]), frag.Sources[i])
 				}
 				s.Fragment(frag)
 				return nil
@@ -171,6 +202,11 @@ func (ps Paths) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 			s.Skip(reason, n)
 		}
 		for _, f := range res.SkippedFiles {
+			if prefix != "." {
+				unread(s, f, join(f.Path))
+			} else {
+				unread(s, f, "")
+			}
 			f.Path = join(f.Path)
 			s.SkipFile(f)
 		}

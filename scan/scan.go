@@ -690,7 +690,8 @@ func SourcePaths(srcs []leak.Source) []string {
 
 // Path reports a file the source found, whether or not its content is
 // read (binary, too large): rules on paths alone (a .p12 key store, say)
-// report it. blobID is the content's git blob id, or "" outside history.
+// report it. blobID is the content's git blob id, or outside history an
+// id of the file (see fileID).
 func (s *Sink) Path(blobID string, src leak.Source) {
 	s.e.noteSite(src.Path)
 	for _, f := range s.e.d.PathFindings(blobID, src) {

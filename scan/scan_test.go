@@ -276,6 +276,57 @@ func TestFiles(t *testing.T) {
 	}
 }
 
+// TestFilesByPath checks that rules on paths alone see the files of a
+// scan outside history, as they see every blob of one: a binary file the
+// scan does not read (a KeePass database, a VNC password file) is found
+// by its path, each file once, under the path given, and a text file too.
+func TestFilesByPath(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "ops", ".vnc"), 0o755)
+	os.WriteFile(filepath.Join(dir, "ops", "team.kdbx"), []byte("\x03\xd9\xa2\x9a\x67\xfb\x4b\xb5\x00\x01"), 0o644)
+	os.WriteFile(filepath.Join(dir, "ops", "old.kdbx"), []byte("\x03\xd9\xa2\x9a\x65\xfb\x4b\xb5\x00\x02"), 0o644)
+	os.WriteFile(filepath.Join(dir, "ops", ".vnc", "passwd"), []byte("\x96\xb3\x5b\xc4\x00\x6e\x10\xb7"), 0o600)
+	os.WriteFile(filepath.Join(dir, "ops", "notes.txt"), []byte("nothing here\n"), 0o644)
+	want := map[string]string{
+		"ops/team.kdbx":   "keepass-database-file",
+		"ops/old.kdbx":    "keepass-database-file",
+		"ops/.vnc/passwd": "vnc-password-file",
+	}
+	for _, tc := range []struct {
+		src  scan.Source
+		want map[string]string
+	}{
+		{scan.Dir{Path: dir}, want},
+		{scan.Paths{Paths: []string{filepath.Join(dir, "ops")}}, map[string]string{
+			filepath.ToSlash(filepath.Join(dir, "ops", "team.kdbx")):      "keepass-database-file",
+			filepath.ToSlash(filepath.Join(dir, "ops", "old.kdbx")):       "keepass-database-file",
+			filepath.ToSlash(filepath.Join(dir, "ops", ".vnc", "passwd")): "vnc-password-file",
+		}},
+		{scan.File{Path: filepath.Join(dir, "ops", "team.kdbx")}, map[string]string{
+			filepath.ToSlash(filepath.Join(dir, "ops", "team.kdbx")): "keepass-database-file",
+		}},
+	} {
+		rep := run(t, nil, tc.src, scan.Options{})
+		got := map[string]string{}
+		for _, f := range rep.Findings {
+			got[f.File] = f.RuleID
+			for _, l := range f.Locations {
+				got[l.File] = f.RuleID + " (as a location)"
+			}
+		}
+		if len(got) != len(tc.want) || len(rep.Findings) != len(tc.want) {
+			t.Errorf("%T: %d findings %v, want %v", tc.src, len(rep.Findings), got, tc.want)
+			continue
+		}
+		for p, id := range tc.want {
+			if got[p] != id {
+				t.Errorf("%T: %s: %q, want %q (all: %v)", tc.src, p, got[p], id, got)
+			}
+		}
+	}
+}
+
 // TestErrorsAndProgress checks the callbacks: an unreadable object goes
 // to OnError, one call at a time, and makes the report incomplete without
 // losing what was found; an error from OnError stops the scan; Progress
