@@ -111,7 +111,11 @@ func (s *refStore) read(name string) (*plumbing.Reference, error) {
 
 // readLoose reads the loose ref file of name.
 func (s *refStore) readLoose(name string) (*plumbing.Reference, error) {
-	p := filepath.Join(s.dirFor(name), filepath.FromSlash(name))
+	return s.readFileAs(name, filepath.Join(s.dirFor(name), filepath.FromSlash(name)))
+}
+
+// readFileAs reads the ref file at p as the ref name.
+func (s *refStore) readFileAs(name, p string) (*plumbing.Reference, error) {
 	if fi, err := os.Stat(p); err == nil && fi.IsDir() {
 		return nil, os.ErrNotExist // a directory of refs, not a ref
 	}
@@ -227,20 +231,21 @@ func parsePackedRefs(r io.Reader) (refs []*plumbing.Reference, peeled map[string
 	return refs, peeled, errs
 }
 
-// all returns every ref: HEAD, the loose refs under refs/ (of the common
-// directory, then the worktree's own), and the packed refs no loose ref
+// all returns every ref: HEAD, the other worktrees' HEADs (otherHeads),
+// the loose refs under refs/ (of the common directory, then the
+// worktree's own), and the packed refs no loose ref
 // overrides, with the problems met on the way (unreadable or malformed ref
 // files, malformed lines of packed-refs, each naming its line).
 func (s *refStore) all() ([]*plumbing.Reference, []itemError) {
 	var refs []*plumbing.Reference
 	var errs []itemError
 	seen := make(map[string]bool)
-	add := func(name string) {
+	addAt := func(name, path string) {
 		if seen[name] {
 			return
 		}
 		seen[name] = true
-		ref, err := s.readLoose(name)
+		ref, err := s.readFileAs(name, path)
 		switch {
 		case err == nil:
 			refs = append(refs, ref)
@@ -250,7 +255,9 @@ func (s *refStore) all() ([]*plumbing.Reference, []itemError) {
 			errs = append(errs, itemError{"ref " + name, err})
 		}
 	}
+	add := func(name string) { addAt(name, filepath.Join(s.dirFor(name), filepath.FromSlash(name))) }
 	add("HEAD")
+	errs = s.otherHeads(addAt, errs)
 	var walk func(dir, prefix string, depth int)
 	walk = func(dir, prefix string, depth int) {
 		if depth > maxRefDepth {
@@ -296,4 +303,37 @@ func (s *refStore) all() ([]*plumbing.Reference, []itemError) {
 		errs = append(errs, itemError{"packed-refs", err})
 	}
 	return refs, errs
+}
+
+// otherHeads passes addAt the HEAD of every other worktree of the
+// repository, as git names them: main-worktree/HEAD, the main worktree's
+// when this one is linked, and worktrees/<id>/HEAD, each linked one's.
+// git's --all and gc count them as refs: a commit made on a linked
+// worktree's detached HEAD is reachable from nothing else. A directory
+// under worktrees/ without a HEAD is passed over, as git passes it over.
+func (s *refStore) otherHeads(addAt func(name, path string), errs []itemError) []itemError {
+	if s.gitDir != s.commonDir {
+		addAt("main-worktree/HEAD", filepath.Join(s.commonDir, "HEAD"))
+	}
+	dir := filepath.Join(s.commonDir, "worktrees")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, itemError{"worktrees", err})
+		}
+		return errs
+	}
+	self, _ := os.Stat(s.gitDir)
+	for _, e := range entries {
+		name := "worktrees/" + e.Name() + "/HEAD"
+		if !e.IsDir() || !validRefName(name) {
+			continue
+		}
+		wt := filepath.Join(dir, e.Name())
+		if fi, err := os.Stat(wt); err == nil && self != nil && os.SameFile(fi, self) {
+			continue // this worktree: its HEAD is HEAD
+		}
+		addAt(name, filepath.Join(wt, "HEAD"))
+	}
+	return errs
 }

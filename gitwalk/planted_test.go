@@ -1,0 +1,90 @@
+package gitwalk
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// plantedRepo is a repository built with git itself, for the places a
+// secret can be planted in a history that only git's own commands make
+// (worktrees, stashes).
+type plantedRepo struct {
+	t   *testing.T
+	dir string
+}
+
+func newPlanted(t *testing.T) *plantedRepo {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "repo")
+	runGit(t, "/", nil, "init", "-q", "-b", "main", dir)
+	p := &plantedRepo{t: t, dir: dir}
+	p.commit(dir, "README", "hello\n", "init")
+	return p
+}
+
+func (p *plantedRepo) git(dir string, args ...string) string {
+	p.t.Helper()
+	return runGit(p.t, dir, nil, args...)
+}
+
+// commit writes path in the work tree dir and commits it.
+func (p *plantedRepo) commit(dir, path, content, msg string) {
+	p.t.Helper()
+	p.write(dir, path, content)
+	p.git(dir, "add", "-A")
+	p.git(dir, "commit", "-q", "-m", msg)
+}
+
+func (p *plantedRepo) write(dir, path, content string) {
+	p.t.Helper()
+	must(p.t, os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755))
+	must(p.t, os.WriteFile(filepath.Join(dir, path), []byte(content), 0o644))
+}
+
+// scanned reports whether a scan of dir read a blob holding content, and
+// fails on any error the scan reported.
+func (p *plantedRepo) scanned(dir, content string) bool {
+	p.t.Helper()
+	s := scanRepo(p.t, dir, Options{})
+	if len(s.errs) > 0 {
+		p.t.Errorf("scan of %s: %v", dir, s.errs)
+	}
+	for _, c := range s.content {
+		if c == content {
+			return true
+		}
+	}
+	return false
+}
+
+// TestOtherWorktreesHeads: a commit made on a linked worktree's detached
+// HEAD is reachable from that HEAD alone, as one made on the main
+// worktree's detached HEAD is from its HEAD; git's --all and gc count
+// every worktree's HEAD, and so does a scan from any of them.
+func TestOtherWorktreesHeads(t *testing.T) {
+	p := newPlanted(t)
+	linked := filepath.Join(t.TempDir(), "linked")
+	p.git(p.dir, "worktree", "add", "-q", "--detach", linked, "main")
+	p.commit(linked, "wt.txt", "made on the linked worktree\n", "wt")
+	p.git(p.dir, "checkout", "-q", "--detach")
+	p.commit(p.dir, "main.txt", "made on the main worktree\n", "main wt")
+
+	for _, dir := range []string{p.dir, linked, filepath.Join(p.dir, ".git")} {
+		for _, c := range []string{"made on the linked worktree\n", "made on the main worktree\n"} {
+			if !p.scanned(dir, c) {
+				t.Errorf("scan of %s did not read %q", dir, c)
+			}
+		}
+	}
+	// A worktree whose directory is gone but not yet pruned keeps its HEAD,
+	// as git keeps it; one whose HEAD is gone is passed over.
+	must(t, os.RemoveAll(linked))
+	if !p.scanned(p.dir, "made on the linked worktree\n") {
+		t.Errorf("a removed, unpruned worktree's HEAD was not walked")
+	}
+	must(t, os.Remove(filepath.Join(p.dir, ".git", "worktrees", "linked", "HEAD")))
+	if p.scanned(p.dir, "made on the linked worktree\n") {
+		t.Errorf("a worktree without HEAD was walked")
+	}
+}
