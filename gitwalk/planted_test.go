@@ -3,6 +3,8 @@ package gitwalk
 import (
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -86,5 +88,63 @@ func TestOtherWorktreesHeads(t *testing.T) {
 	must(t, os.Remove(filepath.Join(p.dir, ".git", "worktrees", "linked", "HEAD")))
 	if p.scanned(p.dir, "made on the linked worktree\n") {
 		t.Errorf("a worktree without HEAD was walked")
+	}
+}
+
+// TestStashList: refs/stash names the newest stash only; the older
+// entries of git stash list live in its reflog, and each is walked: its
+// work tree, its index and its untracked files.
+func TestStashList(t *testing.T) {
+	p := newPlanted(t)
+	p.write(p.dir, "README", "oldest stash, work tree\n")
+	p.write(p.dir, "untracked.txt", "oldest stash, untracked\n")
+	p.git(p.dir, "stash", "push", "-q", "-u")
+	p.write(p.dir, "staged.txt", "older stash, index\n")
+	p.git(p.dir, "add", "staged.txt")
+	p.write(p.dir, "staged.txt", "changed back\n")
+	p.git(p.dir, "stash", "push", "-q")
+	p.write(p.dir, "README", "newest stash\n")
+	p.git(p.dir, "stash", "push", "-q")
+	if n := strings.Count(p.git(p.dir, "stash", "list"), "\n") + 1; n != 3 {
+		t.Fatalf("%d stashes, want 3", n)
+	}
+	for _, c := range []string{"oldest stash, work tree\n", "oldest stash, untracked\n", "older stash, index\n", "newest stash\n"} {
+		if !p.scanned(p.dir, c) {
+			t.Errorf("stash content %q not read", c)
+		}
+	}
+	r, err := Open(p.dir)
+	must(t, err)
+	defer r.Close()
+	refs, err := r.Refs(func(item string, err error) error { t.Errorf("%s: %v", item, err); return nil })
+	must(t, err)
+	var names []string
+	for _, ref := range refs {
+		names = append(names, ref.Name)
+	}
+	for _, want := range []string{"refs/stash", "refs/stash@{1}", "refs/stash@{2}"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("refs %v lack %s", names, want)
+		}
+	}
+	if slices.Contains(names, "refs/stash@{0}") {
+		t.Errorf("refs %v name the newest stash twice", names)
+	}
+
+	// A malformed line is named; the other entries stand.
+	log := filepath.Join(p.dir, ".git", "logs", "refs", "stash")
+	data, err := os.ReadFile(log)
+	must(t, err)
+	must(t, os.WriteFile(log, append([]byte("garbage\n"), data...), 0o644))
+	var errs []string
+	_, err = r.Refs(func(item string, err error) error { errs = append(errs, item+": "+err.Error()); return nil })
+	must(t, err)
+	if len(errs) != 1 || !strings.Contains(errs[0], "logs/refs/stash: line 1: malformed ref") {
+		t.Errorf("errors %q", errs)
+	}
+	// Dropped with the stash: git stash clear deletes refs/stash and its log.
+	p.git(p.dir, "stash", "clear")
+	if p.scanned(p.dir, "oldest stash, work tree\n") {
+		t.Errorf("a cleared stash was walked")
 	}
 }

@@ -49,6 +49,9 @@ const (
 	maxRefLine = 64 << 10
 	// maxRefDepth bounds the directories under refs/.
 	maxRefDepth = 64
+	// maxStashLog bounds the stash's reflog, the stash list: some 7,000
+	// entries.
+	maxStashLog = 1 << 20
 )
 
 // ErrMalformedRef is wrapped by errors about a ref file or a line of
@@ -301,6 +304,47 @@ func (s *refStore) all() ([]*plumbing.Reference, []itemError) {
 	}
 	for _, err := range s.packedErrs {
 		errs = append(errs, itemError{"packed-refs", err})
+	}
+	if seen["refs/stash"] {
+		stashed, stashErrs := s.stashList()
+		refs = append(refs, stashed...)
+		errs = append(errs, stashErrs...)
+	}
+	return refs, errs
+}
+
+// stashList returns the entries of the stash list but the newest, which
+// is refs/stash itself, as refs named as git names them (refs/stash@{1},
+// the one before the newest, and on). refs/stash names only the newest
+// stash; the others live in its reflog, which is what git stash list
+// shows, git stash pop and apply restore, and gc keeps. A malformed line
+// is an error naming its line; the others stand. A log over maxStashLog is
+// an error, and none of its entries is returned.
+func (s *refStore) stashList() ([]*plumbing.Reference, []itemError) {
+	const item = "logs/refs/stash"
+	data, err := safefile.ReadPath(context.Background(), filepath.Join(s.commonDir, "logs", "refs", "stash"), maxStashLog)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, []itemError{{item, err}}
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	var refs []*plumbing.Reference
+	var errs []itemError
+	for i, line := range lines {
+		n := len(lines) - 1 - i // the newest entry is the last line, stash@{0}
+		if n == 0 {
+			break
+		}
+		// "<old id> <new id> <committer> <time> <zone>\t<message>"
+		_, rest, _ := strings.Cut(line, " ")
+		id, _, ok := strings.Cut(rest, " ")
+		if !ok || len(id) != 40 || !isHex(id) {
+			errs = append(errs, itemError{item, fmt.Errorf("line %d: %w", i+1, ErrMalformedRef)})
+			continue
+		}
+		refs = append(refs, plumbing.NewHashReference(plumbing.ReferenceName(fmt.Sprintf("refs/stash@{%d}", n)), plumbing.NewHash(id)))
 	}
 	return refs, errs
 }

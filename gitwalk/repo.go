@@ -353,7 +353,8 @@ type Ref struct {
 
 // Refs returns every ref: branches, tags, remote-tracking refs, notes,
 // HEAD and the other worktrees' HEADs (main-worktree/HEAD,
-// worktrees/<id>/HEAD), each resolved to an object id. A ref that cannot be read or
+// worktrees/<id>/HEAD) and the stash list's older entries
+// (refs/stash@{1}, ...), each resolved to an object id. A ref that cannot be read or
 // resolved, and a malformed line of packed-refs, is passed to onErr (named
 // "ref <name>", or "packed-refs" with the line number in the error); the
 // others are returned.
