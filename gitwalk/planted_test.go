@@ -1,6 +1,7 @@
 package gitwalk
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -146,5 +147,60 @@ func TestStashList(t *testing.T) {
 	p.git(p.dir, "stash", "clear")
 	if p.scanned(p.dir, "oldest stash, work tree\n") {
 		t.Errorf("a cleared stash was walked")
+	}
+}
+
+// TestForcePushedAway: a commit pushed and then force-pushed away was
+// published (the remote may still serve it by its id); the clone that
+// pushed, and any clone that fetched it, keeps it in the remote-tracking
+// branch's reflog, and the walk reads it there. A commit only a local
+// branch's reflog holds (amended before any push) was never published
+// and is not walked.
+func TestForcePushedAway(t *testing.T) {
+	p := newPlanted(t)
+	remote := filepath.Join(t.TempDir(), "remote.git")
+	p.git("/", "init", "-q", "--bare", remote)
+	p.git(p.dir, "remote", "add", "origin", remote)
+	p.git(p.dir, "push", "-q", "origin", "main")
+	p.commit(p.dir, "conf.txt", "pushed, then force-pushed away\n", "pushed")
+	p.git(p.dir, "push", "-q", "origin", "main")
+	p.commit(p.dir, "conf.txt", "amended before any push\n", "pushed")
+	p.git(p.dir, "commit", "-q", "--amend", "-a", "-m", "amend")
+	p.write(p.dir, "conf.txt", "the fixed version\n")
+	p.git(p.dir, "reset", "-q", "--hard", "HEAD~2")
+	p.commit(p.dir, "conf.txt", "the fixed version\n", "fixed")
+	p.git(p.dir, "push", "-q", "--force", "origin", "main")
+
+	// Another clone that had fetched the published commit.
+	other := filepath.Join(t.TempDir(), "other")
+	p.git("/", "clone", "-q", remote, other)
+	p.git(p.dir, "checkout", "-q", "-b", "again", "HEAD~1")
+	p.commit(p.dir, "conf.txt", "fetched by the other clone, then force-pushed away\n", "again")
+	p.git(p.dir, "push", "-q", "--force", "origin", "again:main")
+	p.git(other, "fetch", "-q", "origin")
+	p.git(p.dir, "push", "-q", "--force", "origin", "main:main")
+	p.git(other, "fetch", "-q", "origin")
+
+	if !p.scanned(p.dir, "pushed, then force-pushed away\n") {
+		t.Errorf("a commit force-pushed away was not read from the remote-tracking branch's reflog")
+	}
+	if p.scanned(p.dir, "amended before any push\n") {
+		t.Errorf("a commit never pushed, in a local reflog only, was walked")
+	}
+	if !p.scanned(other, "fetched by the other clone, then force-pushed away\n") {
+		t.Errorf("a fetched commit later force-pushed away was not read")
+	}
+
+	// A push of the commit again (a pre-receive hook's walk: the pushed
+	// tips, not what any ref has) scans it: what a ref once held is no ref.
+	away := p.git(other, "rev-parse", "origin/main@{1}")
+	r, err := Open(other)
+	must(t, err)
+	defer r.Close()
+	plan, err := r.Plan(context.Background(), Options{IncludeIDs: []ID{mustID(t, away)}, ExcludeRefs: true}, nil,
+		func(item string, err error) error { t.Errorf("%s: %v", item, err); return nil })
+	must(t, err)
+	if len(plan.Commits) != 1 || plan.Commits[0].Hash != away {
+		t.Errorf("ExcludeRefs left out a reflog entry's commit: %d commits", len(plan.Commits))
 	}
 }

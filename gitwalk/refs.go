@@ -49,9 +49,9 @@ const (
 	maxRefLine = 64 << 10
 	// maxRefDepth bounds the directories under refs/.
 	maxRefDepth = 64
-	// maxStashLog bounds the stash's reflog, the stash list: some 7,000
-	// entries.
-	maxStashLog = 1 << 20
+	// maxRefLog bounds the reflog of one ref that is walked (the stash
+	// list, a remote-tracking branch's): some 7,000 entries.
+	maxRefLog = 1 << 20
 )
 
 // ErrMalformedRef is wrapped by errors about a ref file or a line of
@@ -305,24 +305,35 @@ func (s *refStore) all() ([]*plumbing.Reference, []itemError) {
 	for _, err := range s.packedErrs {
 		errs = append(errs, itemError{"packed-refs", err})
 	}
-	if seen["refs/stash"] {
-		stashed, stashErrs := s.stashList()
-		refs = append(refs, stashed...)
-		errs = append(errs, stashErrs...)
+	// The reflogs of what was published or saved: a remote-tracking
+	// branch's records each tip the remote had (a fetch's or a push's),
+	// among them those force-pushed away, which the remote may still
+	// serve; the stash's is the stash list.
+	var logged []string
+	for _, r := range refs {
+		if name := r.Name().String(); r.Type() == plumbing.HashReference &&
+			(name == "refs/stash" || strings.HasPrefix(name, "refs/remotes/")) {
+			logged = append(logged, name)
+		}
+	}
+	for _, name := range logged {
+		entries, logErrs := s.logEntries(name)
+		refs = append(refs, entries...)
+		errs = append(errs, logErrs...)
 	}
 	return refs, errs
 }
 
-// stashList returns the entries of the stash list but the newest, which
-// is refs/stash itself, as refs named as git names them (refs/stash@{1},
-// the one before the newest, and on). refs/stash names only the newest
-// stash; the others live in its reflog, which is what git stash list
-// shows, git stash pop and apply restore, and gc keeps. A malformed line
-// is an error naming its line; the others stand. A log over maxStashLog is
-// an error, and none of its entries is returned.
-func (s *refStore) stashList() ([]*plumbing.Reference, []itemError) {
-	const item = "logs/refs/stash"
-	data, err := safefile.ReadPath(context.Background(), filepath.Join(s.commonDir, "logs", "refs", "stash"), maxStashLog)
+// logEntries returns the entries of the reflog of the ref name but the
+// newest, which is the ref itself, as refs named as git names them
+// (name@{1}, the one before the newest, and on), each id once, at its
+// newest entry. For refs/stash these are git stash list's older entries,
+// which pop and apply restore and gc keeps. A malformed line is an error
+// naming its line; the others stand. A log over maxRefLog is an error, and
+// none of its entries is returned.
+func (s *refStore) logEntries(name string) ([]*plumbing.Reference, []itemError) {
+	item := "logs/" + name
+	data, err := safefile.ReadPath(context.Background(), filepath.Join(s.commonDir, "logs", filepath.FromSlash(name)), maxRefLog)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, nil
@@ -332,19 +343,22 @@ func (s *refStore) stashList() ([]*plumbing.Reference, []itemError) {
 	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
 	var refs []*plumbing.Reference
 	var errs []itemError
-	for i, line := range lines {
-		n := len(lines) - 1 - i // the newest entry is the last line, stash@{0}
-		if n == 0 {
-			break
-		}
+	ids := make(map[string]bool, len(lines))
+	for i := len(lines) - 1; i >= 0; i-- {
 		// "<old id> <new id> <committer> <time> <zone>\t<message>"
-		_, rest, _ := strings.Cut(line, " ")
+		_, rest, _ := strings.Cut(lines[i], " ")
 		id, _, ok := strings.Cut(rest, " ")
 		if !ok || len(id) != 40 || !isHex(id) {
 			errs = append(errs, itemError{item, fmt.Errorf("line %d: %w", i+1, ErrMalformedRef)})
 			continue
 		}
-		refs = append(refs, plumbing.NewHashReference(plumbing.ReferenceName(fmt.Sprintf("refs/stash@{%d}", n)), plumbing.NewHash(id)))
+		n := len(lines) - 1 - i // the newest entry is the last line, name@{0}
+		if ids[id] || n == 0 || id == plumbing.ZeroHash.String() {
+			ids[id] = true
+			continue
+		}
+		ids[id] = true
+		refs = append(refs, plumbing.NewHashReference(plumbing.ReferenceName(fmt.Sprintf("%s@{%d}", name, n)), plumbing.NewHash(id)))
 	}
 	return refs, errs
 }
