@@ -2,6 +2,7 @@ package gitwalk
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -202,5 +203,32 @@ func TestForcePushedAway(t *testing.T) {
 	must(t, err)
 	if len(plan.Commits) != 1 || plan.Commits[0].Hash != away {
 		t.Errorf("ExcludeRefs left out a reflog entry's commit: %d commits", len(plan.Commits))
+	}
+}
+
+// TestReflogsAreBounded: the reflogs read for a walk are bounded in all
+// (maxLogBytes), not only each one (maxRefLog): many remote-tracking
+// branches with long reflogs are named as not read past the bound.
+func TestReflogsAreBounded(t *testing.T) {
+	p := newPlanted(t)
+	head := p.git(p.dir, "rev-parse", "HEAD")
+	line := head + " " + head + " a <a@example.com> 1700000000 +0000\tfetch\n"
+	log := strings.Repeat(line, (maxRefLog-1)/len(line))
+	n := maxLogBytes/len(log) + 3
+	for i := range n {
+		name := fmt.Sprintf("refs/remotes/origin/b%d", i)
+		p.git(p.dir, "update-ref", name, head)
+		path := filepath.Join(p.dir, ".git", "logs", filepath.FromSlash(name))
+		must(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		must(t, os.WriteFile(path, []byte(log), 0o644))
+	}
+	r, err := Open(p.dir)
+	must(t, err)
+	defer r.Close()
+	var errs []string
+	_, err = r.Refs(func(item string, err error) error { errs = append(errs, item+": "+err.Error()); return nil })
+	must(t, err)
+	if len(errs) != 1 || !strings.Contains(errs[0], "logs/refs: reflogs over") || !strings.Contains(errs[0], fmt.Sprintf("of %d not read", n)) {
+		t.Errorf("errors %q", errs)
 	}
 }

@@ -52,6 +52,10 @@ const (
 	// maxRefLog bounds the reflog of one ref that is walked (the stash
 	// list, a remote-tracking branch's): some 7,000 entries.
 	maxRefLog = 1 << 20
+	// maxLogBytes bounds the reflogs read in all, and so the refs made of
+	// their entries: a crafted repository of many remote-tracking branches,
+	// each with a long reflog, cannot make a walk of millions of tips.
+	maxLogBytes = 16 << 20
 )
 
 // ErrMalformedRef is wrapped by errors about a ref file or a line of
@@ -316,10 +320,16 @@ func (s *refStore) all() ([]*plumbing.Reference, []itemError) {
 			logged = append(logged, name)
 		}
 	}
-	for _, name := range logged {
-		entries, logErrs := s.logEntries(name)
+	ids := make(map[string]bool)
+	budget := int64(maxLogBytes)
+	for k, name := range logged {
+		entries, logErrs := s.logEntries(name, ids, &budget)
 		refs = append(refs, entries...)
 		errs = append(errs, logErrs...)
+		if budget <= 0 {
+			errs = append(errs, itemError{"logs/refs", fmt.Errorf("reflogs over %d bytes in all: %d of %d not read", maxLogBytes, len(logged)-k-1, len(logged))})
+			break
+		}
 	}
 	return refs, errs
 }
@@ -330,8 +340,10 @@ func (s *refStore) all() ([]*plumbing.Reference, []itemError) {
 // newest entry. For refs/stash these are git stash list's older entries,
 // which pop and apply restore and gc keeps. A malformed line is an error
 // naming its line; the others stand. A log over maxRefLog is an error, and
-// none of its entries is returned.
-func (s *refStore) logEntries(name string) ([]*plumbing.Reference, []itemError) {
+// none of its entries is returned. ids are those already returned (for
+// other logs): none is returned again. The log's size is taken from
+// budget.
+func (s *refStore) logEntries(name string, ids map[string]bool, budget *int64) ([]*plumbing.Reference, []itemError) {
 	item := "logs/" + name
 	data, err := safefile.ReadPath(context.Background(), filepath.Join(s.commonDir, "logs", filepath.FromSlash(name)), maxRefLog)
 	if err != nil {
@@ -340,10 +352,10 @@ func (s *refStore) logEntries(name string) ([]*plumbing.Reference, []itemError) 
 		}
 		return nil, []itemError{{item, err}}
 	}
+	*budget -= int64(len(data))
 	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
 	var refs []*plumbing.Reference
 	var errs []itemError
-	ids := make(map[string]bool, len(lines))
 	for i := len(lines) - 1; i >= 0; i-- {
 		// "<old id> <new id> <committer> <time> <zone>\t<message>"
 		_, rest, _ := strings.Cut(lines[i], " ")
