@@ -49,6 +49,13 @@ const (
 	maxRefLine = 64 << 10
 	// maxRefDepth bounds the directories under refs/.
 	maxRefDepth = 64
+	// maxRefLog bounds the reflog of one ref that is walked (the stash
+	// list, a remote-tracking branch's): some 7,000 entries.
+	maxRefLog = 1 << 20
+	// maxLogBytes bounds the reflogs read in all, and so the refs made of
+	// their entries: a crafted repository of many remote-tracking branches,
+	// each with a long reflog, cannot make a walk of millions of tips.
+	maxLogBytes = 16 << 20
 )
 
 // ErrMalformedRef is wrapped by errors about a ref file or a line of
@@ -111,7 +118,11 @@ func (s *refStore) read(name string) (*plumbing.Reference, error) {
 
 // readLoose reads the loose ref file of name.
 func (s *refStore) readLoose(name string) (*plumbing.Reference, error) {
-	p := filepath.Join(s.dirFor(name), filepath.FromSlash(name))
+	return s.readFileAs(name, filepath.Join(s.dirFor(name), filepath.FromSlash(name)))
+}
+
+// readFileAs reads the ref file at p as the ref name.
+func (s *refStore) readFileAs(name, p string) (*plumbing.Reference, error) {
 	if fi, err := os.Stat(p); err == nil && fi.IsDir() {
 		return nil, os.ErrNotExist // a directory of refs, not a ref
 	}
@@ -227,20 +238,21 @@ func parsePackedRefs(r io.Reader) (refs []*plumbing.Reference, peeled map[string
 	return refs, peeled, errs
 }
 
-// all returns every ref: HEAD, the loose refs under refs/ (of the common
-// directory, then the worktree's own), and the packed refs no loose ref
+// all returns every ref: HEAD, the other worktrees' HEADs (otherHeads),
+// the loose refs under refs/ (of the common directory, then the
+// worktree's own), and the packed refs no loose ref
 // overrides, with the problems met on the way (unreadable or malformed ref
 // files, malformed lines of packed-refs, each naming its line).
 func (s *refStore) all() ([]*plumbing.Reference, []itemError) {
 	var refs []*plumbing.Reference
 	var errs []itemError
 	seen := make(map[string]bool)
-	add := func(name string) {
+	addAt := func(name, path string) {
 		if seen[name] {
 			return
 		}
 		seen[name] = true
-		ref, err := s.readLoose(name)
+		ref, err := s.readFileAs(name, path)
 		switch {
 		case err == nil:
 			refs = append(refs, ref)
@@ -250,7 +262,9 @@ func (s *refStore) all() ([]*plumbing.Reference, []itemError) {
 			errs = append(errs, itemError{"ref " + name, err})
 		}
 	}
+	add := func(name string) { addAt(name, filepath.Join(s.dirFor(name), filepath.FromSlash(name))) }
 	add("HEAD")
+	errs = s.otherHeads(addAt, errs)
 	var walk func(dir, prefix string, depth int)
 	walk = func(dir, prefix string, depth int) {
 		if depth > maxRefDepth {
@@ -295,5 +309,101 @@ func (s *refStore) all() ([]*plumbing.Reference, []itemError) {
 	for _, err := range s.packedErrs {
 		errs = append(errs, itemError{"packed-refs", err})
 	}
+	// The reflogs of what was published or saved: a remote-tracking
+	// branch's records each tip the remote had (a fetch's or a push's),
+	// among them those force-pushed away, which the remote may still
+	// serve; the stash's is the stash list.
+	var logged []string
+	for _, r := range refs {
+		if name := r.Name().String(); r.Type() == plumbing.HashReference &&
+			(name == "refs/stash" || strings.HasPrefix(name, "refs/remotes/")) {
+			logged = append(logged, name)
+		}
+	}
+	ids := make(map[string]bool)
+	budget := int64(maxLogBytes)
+	for k, name := range logged {
+		entries, logErrs := s.logEntries(name, ids, &budget)
+		refs = append(refs, entries...)
+		errs = append(errs, logErrs...)
+		if budget <= 0 {
+			errs = append(errs, itemError{"logs/refs", fmt.Errorf("reflogs over %d bytes in all: %d of %d not read", maxLogBytes, len(logged)-k-1, len(logged))})
+			break
+		}
+	}
 	return refs, errs
+}
+
+// logEntries returns the entries of the reflog of the ref name but the
+// newest, which is the ref itself, as refs named as git names them
+// (name@{1}, the one before the newest, and on), each id once, at its
+// newest entry. For refs/stash these are git stash list's older entries,
+// which pop and apply restore and gc keeps. A malformed line is an error
+// naming its line; the others stand. A log over maxRefLog is an error, and
+// none of its entries is returned. ids are those already returned (for
+// other logs): none is returned again. The log's size is taken from
+// budget.
+func (s *refStore) logEntries(name string, ids map[string]bool, budget *int64) ([]*plumbing.Reference, []itemError) {
+	item := "logs/" + name
+	data, err := safefile.ReadPath(context.Background(), filepath.Join(s.commonDir, "logs", filepath.FromSlash(name)), maxRefLog)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, []itemError{{item, err}}
+	}
+	*budget -= int64(len(data))
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	var refs []*plumbing.Reference
+	var errs []itemError
+	for i := len(lines) - 1; i >= 0; i-- {
+		// "<old id> <new id> <committer> <time> <zone>\t<message>"
+		_, rest, _ := strings.Cut(lines[i], " ")
+		id, _, ok := strings.Cut(rest, " ")
+		if !ok || len(id) != 40 || !isHex(id) {
+			errs = append(errs, itemError{item, fmt.Errorf("line %d: %w", i+1, ErrMalformedRef)})
+			continue
+		}
+		n := len(lines) - 1 - i // the newest entry is the last line, name@{0}
+		if ids[id] || n == 0 || id == plumbing.ZeroHash.String() {
+			ids[id] = true
+			continue
+		}
+		ids[id] = true
+		refs = append(refs, plumbing.NewHashReference(plumbing.ReferenceName(fmt.Sprintf("%s@{%d}", name, n)), plumbing.NewHash(id)))
+	}
+	return refs, errs
+}
+
+// otherHeads passes addAt the HEAD of every other worktree of the
+// repository, as git names them: main-worktree/HEAD, the main worktree's
+// when this one is linked, and worktrees/<id>/HEAD, each linked one's.
+// git's --all and gc count them as refs: a commit made on a linked
+// worktree's detached HEAD is reachable from nothing else. A directory
+// under worktrees/ without a HEAD is passed over, as git passes it over.
+func (s *refStore) otherHeads(addAt func(name, path string), errs []itemError) []itemError {
+	if s.gitDir != s.commonDir {
+		addAt("main-worktree/HEAD", filepath.Join(s.commonDir, "HEAD"))
+	}
+	dir := filepath.Join(s.commonDir, "worktrees")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, itemError{"worktrees", err})
+		}
+		return errs
+	}
+	self, _ := os.Stat(s.gitDir)
+	for _, e := range entries {
+		name := "worktrees/" + e.Name() + "/HEAD"
+		if !e.IsDir() || !validRefName(name) {
+			continue
+		}
+		wt := filepath.Join(dir, e.Name())
+		if fi, err := os.Stat(wt); err == nil && self != nil && os.SameFile(fi, self) {
+			continue // this worktree: its HEAD is HEAD
+		}
+		addAt(name, filepath.Join(wt, "HEAD"))
+	}
+	return errs
 }

@@ -351,8 +351,12 @@ type Ref struct {
 	ID   ID
 }
 
-// Refs returns every ref: branches, tags, remote-tracking refs, notes and
-// HEAD, each resolved to an object id. A ref that cannot be read or
+// Refs returns every ref: branches, tags, remote-tracking refs, notes,
+// HEAD and the other worktrees' HEADs (main-worktree/HEAD,
+// worktrees/<id>/HEAD), and the older entries of the reflogs of the stash
+// and of remote-tracking branches (refs/stash@{1},
+// refs/remotes/origin/main@{2}: see LogEntry), each resolved to an object
+// id. A ref that cannot be read or
 // resolved, and a malformed line of packed-refs, is passed to onErr (named
 // "ref <name>", or "packed-refs" with the line number in the error); the
 // others are returned.
@@ -379,6 +383,11 @@ func (r *Repo) Refs(onErr ErrorFunc) ([]Ref, error) {
 	}
 	return refs, nil
 }
+
+// LogEntry reports whether the ref name that Refs returned is an older
+// entry of a ref's reflog (refs/stash@{1}), what the ref once held, not
+// what it holds.
+func LogEntry(name string) bool { return strings.Contains(name, "@{") }
 
 // HooksPath returns the directory git runs this repository's hooks from:
 // core.hooksPath when set (a relative path is taken from the top of the work

@@ -243,6 +243,9 @@ func (r *Repo) plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 		if err != nil {
 			return nil, err
 		}
+		// What a ref once held is no ref: git's --not --all, which a
+		// pre-receive hook stands for, leaves it to be scanned.
+		refs = slices.DeleteFunc(refs, func(ref Ref) bool { return LogEntry(ref.Name) })
 		if r.quarantine && len(exclude) == 0 && opts.Since.IsZero() && len(shallow) == 0 {
 			inRange, walked, err = w.newCommits(include, r.refTips(refs))
 			if err != nil {

@@ -141,7 +141,7 @@ func PushRange(repo *gitwalk.Repo, remote string, updates []Update) (Push, error
 	var tracking []gitwalk.ID
 	prefix := "refs/remotes/" + remote + "/"
 	for _, r := range refs {
-		if strings.HasPrefix(r.Name, prefix) {
+		if strings.HasPrefix(r.Name, prefix) && !gitwalk.LogEntry(r.Name) {
 			tracking = append(tracking, r.ID)
 		}
 	}

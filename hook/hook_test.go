@@ -98,6 +98,26 @@ func TestPushRange(t *testing.T) {
 	if _, err := PushRange(repo, "origin", []Update{{"x", "nope", "x", zeroSHA}}); err == nil {
 		t.Error("an unknown revision was accepted")
 	}
+	// What the remote-tracking ref once held (its reflog, which the walk
+	// reads: a commit force-pushed away) is not what the remote has.
+	logs := filepath.Join(g.Dir, ".git", "logs", "refs", "remotes", "origin")
+	if err := os.MkdirAll(logs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	log := zeroSHA + " " + c2 + " a <a@example.com> 1700000000 +0000\tfetch\n" +
+		c2 + " " + c1 + " a <a@example.com> 1700000001 +0000\tfetch: forced-update\n"
+	if err := os.WriteFile(filepath.Join(logs, "main"), []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	repo2, err := gitwalk.Open(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo2.Close()
+	p, err = PushRange(repo2, "origin", []Update{{"refs/heads/x", "HEAD", "refs/heads/x", zeroSHA}})
+	if err != nil || strings.Join(ids(p.Exclude), ",") != c1 {
+		t.Errorf("new branch beside a reflog: %v %v", err, ids(p.Exclude))
+	}
 }
 
 func TestInstallChainsAndUninstallRestores(t *testing.T) {
