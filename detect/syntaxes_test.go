@@ -695,3 +695,22 @@ func TestGraphQLFieldTypeIsNoValue(t *testing.T) {
 		t.Error("notes.txt: checkoutToken: UUIDFilterInput found nothing; want the generic rule's finding outside a schema")
 	}
 }
+
+// TestRandomKeysLikeCode checks that a random key of letters and dots is
+// still a secret although code and CSS write names with dots: the
+// placeholders for member chains and selectors ask for words (two small
+// letters after capitals) and for a combinator or a pseudo-class.
+func TestRandomKeysLikeCode(t *testing.T) {
+	d := defaultDetector(t)
+	a := "XGAHy.QMOtIujn" + "LKHvwNdGivflNQGbxc"
+	b := ".eTE1ZMmoAq2kZ" + "IFy3u2QzP8yxvajM.F"
+	got := map[string]bool{}
+	for _, f := range findingsOf(t, d, "vpn.yml", "pre_shared_key: "+a+"\ntunnel_secret: "+b+"\n") {
+		got[f.Secret] = true
+	}
+	for _, s := range []string{a, b} {
+		if !got[s] {
+			t.Errorf("%s not found (found %v)", s, got)
+		}
+	}
+}
