@@ -675,8 +675,8 @@ func TestSonarLoginAndAuthNames(t *testing.T) {
 }
 
 // A GraphQL schema writes a field's type where an assignment writes a
-// value (checkoutToken: UUIDFilterInput); the same line elsewhere is
-// still read as a name and its value.
+// value (a field named checkoutToken of the type UUIDFilterInput); the
+// same line elsewhere is still read as a name and its value.
 func TestGraphQLFieldTypeIsNoValue(t *testing.T) {
 	d := defaultDetector(t)
 	schema := "input CheckoutFilterInput {\n  checkoutToken: UUIDFilterInput\n  apiToken: [String!]!\n}\n"
