@@ -17,13 +17,14 @@ import (
 // (PRIVATE_KEY = """-----BEGIN ...""", a SQL template) stays code.
 
 // markDocstrings sets docstring on each of ms that starts inside one of
-// content's documentation strings (see docstringSpans). Content without a
-// triple quote has none, and is not read further.
+// content's documentation strings (see docstringSpans). Only the text up
+// to the last match's start is looked at.
 func markDocstrings(content []byte, ms []Match) {
-	if len(ms) == 0 || !bytes.Contains(content, []byte(`"""`)) && !bytes.Contains(content, []byte(`'''`)) {
-		return
+	limit := 0
+	for i := range ms {
+		limit = max(limit, ms[i].Start+1)
 	}
-	spans := docstringSpans(content)
+	spans := docstringSpans(content, min(limit, len(content)))
 	if len(spans) == 0 {
 		return
 	}
@@ -42,44 +43,75 @@ func markDocstrings(content []byte, ms []Match) {
 	}
 }
 
+// tripleQuotes are the quotes that open and close a Python string of
+// several lines.
+var tripleQuotes = [2][]byte{[]byte(`"""`), []byte(`'''`)}
+
 // docstringSpans returns the spans, in order, of the documentation strings
-// in content read as Python: it skips comments (# to the line's end) and
-// one-line strings (whose quotes hide a triple quote), finds each
-// triple-quoted string with its escapes, and keeps those that document
-// (see documents). Text in other languages reads as Python well enough
-// for this: a stray quote opens a string that ends with its line.
-func docstringSpans(content []byte) [][2]int {
+// that open before limit in content read as Python (see documents). It
+// finds each triple quote with bytes.Index and keeps one that opens a
+// string: outside a comment (# to the line's end) and outside a one-line
+// string (whose quotes hide a triple quote), judged on its own line from
+// the last place known to be code (see opensString); it then skips to the
+// string's close, escapes read (see closeTriple). Text in other languages
+// reads as Python well enough for this: a stray quote opens a string that
+// ends with its line. Only the lines of triple quotes are stepped through
+// byte by byte: a scanner's matches mostly lie in files with few.
+func docstringSpans(content []byte, limit int) [][2]int {
 	var spans [][2]int
-	n := len(content)
-	for i := 0; i < n; i++ {
-		switch c := content[i]; c {
-		case '#':
-			e := bytes.IndexByte(content[i:], '\n')
-			if e < 0 {
-				return spans
-			}
-			i += e
-		case '\'', '"':
-			if i+2 < n && content[i+1] == c && content[i+2] == c {
-				end := closeTriple(content, i+3, c)
-				if documents(content, i) {
-					spans = append(spans, [2]int{i, end})
+	code := 0              // a place known to be code, not inside a string
+	next := [2]int{-1, -1} // the next """ and ''' at or after from, found lazily
+	for from := 0; from < limit; {
+		j := -1
+		var q byte
+		for k, t := range tripleQuotes {
+			if next[k] < from {
+				next[k] = limit
+				if i := bytes.Index(content[from:limit], t); i >= 0 {
+					next[k] = from + i
 				}
-				i = end - 1
-				continue
 			}
-			// A one-line string: to its closing quote or its line's end.
-			j := i + 1
-			for j < n && content[j] != c && content[j] != '\n' {
-				if content[j] == '\\' {
-					j++
-				}
-				j++
+			if next[k] < limit && (j < 0 || next[k] < j) {
+				j, q = next[k], t[0]
 			}
-			i = j
 		}
+		if j < 0 {
+			break
+		}
+		if !opensString(content, max(code, lineStartWithin(content, j, 0, j)), j) {
+			from = j + 1
+			continue
+		}
+		end := closeTriple(content, j+3, q)
+		if documents(content, j) {
+			spans = append(spans, [2]int{j, end})
+		}
+		from, code = end, end
 	}
 	return spans
+}
+
+// opensString reports whether the quote at j stands in code when its line
+// is read from start, a place known to be code: no comment has begun
+// before it, and every one-line string begun before it has closed.
+func opensString(content []byte, start, j int) bool {
+	var in byte // the quote of the one-line string being read, or 0
+	for k := start; k < j; k++ {
+		c := content[k]
+		switch {
+		case in != 0 && c == '\\':
+			k++
+		case in != 0:
+			if c == in {
+				in = 0
+			}
+		case c == '#':
+			return false
+		case c == '\'' || c == '"':
+			in = c
+		}
+	}
+	return in == 0
 }
 
 // closeTriple returns the offset just past the triple quote of c that

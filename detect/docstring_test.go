@@ -89,7 +89,7 @@ func TestDocstringSpansAnyText(t *testing.T) {
 			b[i] = alphabet[rnd.IntN(len(alphabet))]
 		}
 		prev := 0
-		for _, sp := range docstringSpans(b) {
+		for _, sp := range docstringSpans(b, len(b)) {
 			if sp[0] < prev || sp[1] <= sp[0] || sp[1] > len(b) {
 				t.Fatalf("%q: span %v after %d", b, sp, prev)
 			}

@@ -365,11 +365,11 @@ func (s *refStore) logEntries(name string, ids map[string]bool, budget *int64) (
 			continue
 		}
 		n := len(lines) - 1 - i // the newest entry is the last line, name@{0}
-		if ids[id] || n == 0 || id == plumbing.ZeroHash.String() {
-			ids[id] = true
+		seen := ids[id]
+		ids[id] = true
+		if seen || n == 0 || id == plumbing.ZeroHash.String() {
 			continue
 		}
-		ids[id] = true
 		refs = append(refs, plumbing.NewHashReference(plumbing.ReferenceName(fmt.Sprintf("%s@{%d}", name, n)), plumbing.NewHash(id)))
 	}
 	return refs, errs

@@ -119,7 +119,7 @@ func (f File) Scan(_ context.Context, s *Sink) (Scanned, error) {
 	}
 	src := leak.Source{Path: filepath.ToSlash(f.Path)}
 	s.Path(fileID(src), src)
-	s.Fragment(&leak.Fragment{Content: content, Sources: []leak.Source{{Path: filepath.ToSlash(f.Path)}}})
+	s.Fragment(&leak.Fragment{Content: content, Sources: []leak.Source{src}})
 	sc.Blobs, sc.Bytes = 1, int64(len(content))
 	return sc, nil
 }
@@ -181,18 +181,24 @@ func (ps Paths) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 			sc.Blobs, sc.Bytes = sc.Blobs+fsc.Blobs, sc.Bytes+fsc.Bytes
 			continue
 		}
-		join := func(rel string) string {
+		// display is how a path under root is shown: under root's own
+		// name, or as it is when root is the current directory.
+		display := func(rel string) string {
 			if prefix == "." {
-				return rel
+				return ""
 			}
 			return path.Join(prefix, rel)
+		}
+		join := func(rel string) string {
+			if d := display(rel); d != "" {
+				return d
+			}
+			return rel
 		}
 		res, err := fswalk.Walk(ctx, root, fswalk.Options{Workers: s.Workers(), MaxFileSize: s.MaxFileSize()},
 			func(frag *leak.Fragment) error {
 				for i := range frag.Sources {
-					if prefix != "." {
-						frag.Sources[i].Display = join(frag.Sources[i].Path)
-					}
+					frag.Sources[i].Display = display(frag.Sources[i].Path)
 					s.Path(fileID(frag.Sources[i]), frag.Sources[i])
 				}
 				s.Fragment(frag)
@@ -202,11 +208,7 @@ func (ps Paths) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 			s.Skip(reason, n)
 		}
 		for _, f := range res.SkippedFiles {
-			if prefix != "." {
-				unread(s, f, join(f.Path))
-			} else {
-				unread(s, f, "")
-			}
+			unread(s, f, display(f.Path))
 			f.Path = join(f.Path)
 			s.SkipFile(f)
 		}
