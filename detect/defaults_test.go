@@ -185,6 +185,16 @@ func TestDefaultRulesCredentialStores(t *testing.T) {
 		{"credentials.xml", jenkinsEntry("StringCredentialsImpl", "secret", "${DEPLOY_TOKEN}"), nil},
 		{"jenkins_home/credentials.xml", jenkinsEntry("UsernamePasswordCredentialsImpl", "password", "changeme"), []string{"jenkins-stored-credential=changeme (low)"}},
 		{"docs/jenkins.md", jenkinsEntry("UsernamePasswordCredentialsImpl", "password", "changeme"), nil},
+		// service credential files: a weak password there still logs in
+		{"etc/ppp/chap-secrets", "vpnuser * changeme *", []string{"ppp-secret=changeme (low)"}},
+		{"etc/ppp/chap-secrets", "vpnuser * " + strong + " *", []string{"ppp-secret=" + strong + " (high)"}},
+		{"etc/postfix/sasl_passwd", "[smtp.example.com]:587 alerts@example.com:qwerty", []string{"postfix-sasl-password=qwerty (low)"}},
+		{"pgbouncer/userlist.txt", `"app" "changeme"`, []string{"pgbouncer-auth-file=changeme (low)"}},
+		{"etc/ipsec.secrets", `: PSK "changeme"`, []string{"ipsec-secret=changeme (low)"}},
+		{"docs/vpn.md", `: PSK "changeme"`, nil},
+		{"docs/vpn.md", `: PSK "` + strong + `"`, []string{"ipsec-secret=" + strong + " (high)"}},
+		{"haproxy.cfg", "listen stats\n  stats auth admin:admin", nil},
+		{"haproxy.cfg", "listen stats\n  stats auth admin:" + strong, []string{"haproxy-password=" + strong + " (high)"}},
 	} {
 		got := findings(t, d, tt.path, tt.text)
 		if !slices.Equal(got, tt.want) {
