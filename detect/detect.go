@@ -142,6 +142,10 @@ type compiled struct {
 	testPaths *re2.Regexp
 	// anyPathOnly matches the paths that some path-only rule matches.
 	anyPathOnly *re2.Regexp
+	// anyAlwaysPath matches the paths that some rule of always with a path
+	// matches (a credential file's lines read by content, without
+	// keywords): a fragment at none of them costs one call for all.
+	anyAlwaysPath *re2.Regexp
 
 	// prefixes are the literal prefixes of vendor formats (see
 	// vendorPrefixes) and formats the vendor formats of one length with a
@@ -472,6 +476,17 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		// none of them wants costs one call.
 		if re, err := re2.Compile(anyOf(pathOnly)); err == nil {
 			d.anyPathOnly = re
+		}
+	}
+	var alwaysPaths []string
+	for _, i := range d.always {
+		if p := d.rules[i].Path; p != "" {
+			alwaysPaths = append(alwaysPaths, p)
+		}
+	}
+	if len(alwaysPaths) > 1 {
+		if re, err := re2.Compile(anyOf(alwaysPaths)); err == nil {
+			d.anyAlwaysPath = re
 		}
 	}
 	if len(errs) > 0 {

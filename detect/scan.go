@@ -343,8 +343,24 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 			run(r, windows(content, hits))
 		}
 	}
+	pathGate := -1 // whether some src is at a path of anyAlwaysPath: -1 not asked yet
 	for _, ri := range d.always {
-		if r := d.rules[ri]; (!sc.onlyHigh || d.everywhere(r)) && d.active(r, srcs) {
+		r := d.rules[ri]
+		if r.Path != "" && d.anyAlwaysPath != nil && len(srcs) > 0 {
+			if pathGate < 0 {
+				pathGate = 0
+				for _, s := range srcs {
+					if d.anyAlwaysPath.MatchString(s.Path) {
+						pathGate = 1
+						break
+					}
+				}
+			}
+			if pathGate == 0 {
+				continue
+			}
+		}
+		if (!sc.onlyHigh || d.everywhere(r)) && d.active(r, srcs) {
 			run(r, sc.regions)
 		}
 	}
