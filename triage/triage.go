@@ -411,10 +411,14 @@ func (t *Triage) Judge(f *leak.Finding) {
 	f.Severity, f.Confidence, f.Context = sev, conf, ctx
 }
 
-// locationContext is the path context of l's file, except that a secret
-// in a documentation string of production code (leak.Location.InDocstring:
+// locationContext is the path context of l's file (Code for a message,
+// which has none), except that a secret in a documentation string of production code (leak.Location.InDocstring:
 // a docstring's usage example, a module's EXAMPLES block) is documentation.
 func (t *Triage) locationContext(l leak.Location) string {
+	if l.InMessage() {
+		// A commit's or tag's message: no path, so no path context.
+		return Code
+	}
 	p := t.PathContext(l.File)
 	if p == Code && l.InDocstring {
 		return Docs
