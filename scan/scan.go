@@ -877,15 +877,20 @@ func fixedFormat(r *config.Rule) bool {
 }
 
 // MessageRule reports whether rule r runs on the messages of commits and
-// tags: a rule whose secrets identify themselves by their format (a vendor
-// prefix, a PEM block, a JWT, a checksum), never one that judges a value
-// by the words around it: a generic rule, or one that takes the value a
-// name mentioning a service is given (Names). A message is prose about
-// the change: "fix the password reset token", "read SECRET_KEY from the
-// environment" name secrets without holding any, and those rules would
-// take the words after them for values.
+// tags: a rule whose secrets identify themselves by their format, a
+// literal prefix (ghp_, AKIA, sk_live_, -----BEGIN, hooks.slack.com/: see
+// triage.Prefixed) or a fixed format the rule vouches for (see
+// fixedFormat). Never a generic rule, nor one that takes the value a name
+// mentioning a service is given (Names), nor one that takes the value
+// after a flag or a keyword (Connect-VIServer -Password x): a message is
+// prose about the change, and "fix the password reset token", "read
+// SECRET_KEY from the environment", "reject -Password literals" name
+// secrets without holding any.
 func MessageRule(r *config.Rule) bool {
-	return len(r.Names) == 0 && !slices.Contains(r.Tags, "generic") && (r.Regex != "" || r.Value != "")
+	if len(r.Names) > 0 || slices.Contains(r.Tags, "generic") || r.Regex == "" && r.Value == "" {
+		return false
+	}
+	return triage.Prefixed(r) || fixedFormat(r)
 }
 
 // Detectors builds one detector per set of rules and options, for scans

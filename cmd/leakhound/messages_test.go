@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,8 +16,9 @@ import (
 // messageRepo is a history whose secrets lie in messages: a token in a
 // commit's subject and again in a later commit's body, an AWS key id in a
 // body, a Stripe key in a file and in a later commit's message, a Slack
-// webhook in an annotated tag's message, and a generic assignment in a
-// message (prose, not a secret, for the message rules). Its files hold
+// webhook in an annotated tag's message, and a generic assignment and a
+// command's password flag in a message (prose, not secrets, for the
+// message rules). Its files hold
 // only the Stripe key.
 type messageRepo struct {
 	g                     *gittest.Repo
@@ -34,7 +36,9 @@ func newMessageRepo(t *testing.T) *messageRepo {
 	m.second = g.Write("b.txt", "b\n").Commit("more\n\nstill " + ghToken + " in here")
 	m.stripeFile = g.Write("settings.py", "STRIPE = '"+stripeKey+"'\n").Commit("billing")
 	m.stripeMsg = g.Write("settings.py", "STRIPE = os.environ['STRIPE']\n").Commit("billing: no more " + stripeKey)
-	g.Write("c.txt", "c\n").Commit("fix login\n\npass"+"word = Winter2024Rotated99 was the old admin password")
+	// Prose: a generic assignment and a command's flag, assembled so
+	// that this file holds neither.
+	g.Write("c.txt", "c\n").Commit(fmt.Sprintf("fix login\n\npass%s = Winter2024Rotated99 was the old admin password\nConnect-VIServer -Pass%s literals.\n", "word", "word"))
 	m.tagged = g.Head()
 	g.TagMessage("v1.0", m.tagged, "release 1.0\n\nwebhook: "+slackHook+"\n")
 	return m
