@@ -136,10 +136,12 @@ func earlier(a, b occurrence) bool { return compareOcc(a, b) < 0 }
 func compareOcc(a, b occurrence) int {
 	return cmp.Or(
 		cmp.Compare(a.order, b.order),
+		// At one commit, a file before a message: a file is what a
+		// report points at first.
+		cmp.Compare(a.loc.Source, b.loc.Source),
 		cmp.Compare(a.loc.File, b.loc.File),
 		cmp.Compare(a.loc.Line, b.loc.Line),
 		cmp.Compare(a.loc.Column, b.loc.Column),
 		cmp.Compare(a.loc.Commit, b.loc.Commit),
-		cmp.Compare(a.loc.Source, b.loc.Source),
 	)
 }
