@@ -312,6 +312,27 @@ func (d *Detector) everywhere(r *rule) bool {
 	return r.everywhere
 }
 
+// inMessages reports whether r runs on messages (see Options.InMessages).
+func (d *Detector) inMessages(r *rule) bool {
+	if d.opts.InMessages == nil {
+		return true
+	}
+	r.inMessagesOnce.Do(func() { r.inMessages = d.opts.InMessages(&r.Rule) })
+	return r.inMessages
+}
+
+// runs reports whether rule r runs on a fragment whose choice of rules
+// is only.
+func (d *Detector) runs(only ruleChoice, r *rule) bool {
+	switch only {
+	case everywhereRules:
+		return d.everywhere(r)
+	case messageRules:
+		return d.inMessages(r)
+	}
+	return true
+}
+
 // judgeAll applies m's rule's allowlists and the global ones aimed at it,
 // those that look at the source (sourceDependent) or those that look at
 // content only: drop if one ignores m, weakVal if none does and one finds

@@ -160,7 +160,7 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 		synth = append(synth, rest...)
 		synth = append(synth, '\n')
 
-		ms := d.scanDecoded(synth, [][2]int{{p, q}}, srcs, sc.onlyHigh, depth+1, budget, res)
+		ms := d.scanDecoded(synth, [][2]int{{p, q}}, srcs, sc.only, depth+1, budget, res)
 		tok := decoded{start: s, end: e}
 		for _, m := range ms {
 			if m.Start < p || m.End > q {
@@ -234,15 +234,14 @@ func superseded(m *Match, found []decoded) bool {
 }
 
 // scanDecoded scans synthetic content, decoded text in its line, with
-// the fragment's rules (every rule, or with onlyHigh only those
-// Options.Everywhere picks), and decodes what lies in the decoded regions
+// the fragment's rules (every rule, or those only picks), and decodes what lies in the decoded regions
 // further while depth allows. It returns the matches in synth's offsets.
-func (d *Detector) scanDecoded(synth []byte, decoded [][2]int, srcs []leak.Source, onlyHigh bool, depth int, budget *budget, parent *Result) []Match {
+func (d *Detector) scanDecoded(synth []byte, decoded [][2]int, srcs []leak.Source, only ruleChoice, depth int, budget *budget, parent *Result) []Match {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	// The fragment's choice of rules, not the one a pooled scratch kept
 	// from the fragment it last served.
-	sc.onlyHigh = onlyHigh
+	sc.only = only
 	sc.splitLines(synth)
 	sc.regions = append(sc.regions[:0], [2]int{0, len(synth)})
 	sc.allowed = sc.allowed[:0]
@@ -627,7 +626,7 @@ func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, sr
 		offs = append(offs, text)
 		synth = append(synth, '\n')
 
-		ms := d.scanDecoded(synth, regions, srcs, sc.onlyHigh, depth+1, budget, res)
+		ms := d.scanDecoded(synth, regions, srcs, sc.only, depth+1, budget, res)
 		rules := make([]map[*rule]bool, len(toks))
 		for _, m := range ms {
 			touched := -1

@@ -87,6 +87,13 @@ type Options struct {
 	// chose. It is called at most once per rule, when a match or content
 	// on such a path first asks, from any goroutine that calls Detect.
 	Everywhere func(*config.Rule) bool
+	// InMessages, if set, picks the rules that run on commit and tag
+	// messages (fragments whose sources are all of a leak.Source.Kind):
+	// prose, where rules that judge a value by the words around it find
+	// what a message says about secrets ("fix the password reset token")
+	// rather than secrets. Nil runs every rule there. It is called at most
+	// once per rule, when a message first asks.
+	InMessages func(*config.Rule) bool
 	// Short says the scan reads little content (a hook, a few commits):
 	// the keyword prefilter is then a table of the keywords' first bytes
 	// (see prefixTable), built in under a millisecond, instead of the
@@ -224,6 +231,10 @@ type rule struct {
 	// cost a regex compile per rule: not at start-up).
 	everywhereOnce sync.Once
 	everywhere     bool
+	// inMessages: the rule runs on messages (see Options.InMessages),
+	// decided once, when first needed.
+	inMessagesOnce sync.Once
+	inMessages     bool
 	// pathAllow is set when an allowlist can ignore the rule's matches by
 	// path alone (see Detector.active).
 	pathAllow bool
@@ -842,7 +853,7 @@ func (d *Detector) IsTestPath(path string) bool {
 }
 
 func location(src leak.Source, line, col int, docstring bool) leak.Location {
-	loc := leak.Location{File: src.Path, Line: line, Column: col, InDocstring: docstring}
+	loc := leak.Location{File: src.Path, Line: line, Column: col, InDocstring: docstring, Source: src.Kind}
 	if src.Display != "" {
 		loc.File = src.Display
 	}

@@ -60,16 +60,16 @@ type Result struct {
 
 // scratch is per-call working memory, pooled.
 type scratch struct {
-	// onlyHigh: run only the rules Options.Everywhere picks (see Detect).
-	onlyHigh bool
-	starts   []int // line start offsets, plus len(content)
-	hashes   []uint64
-	scan     []bool
-	owned    []bool
-	flagged  []bool
-	regions  [][2]int
-	hits     [][]int // per rule: keyword hit offsets
-	touched  []int   // rules with hits
+	// only is the fragment's choice of rules (see Detect).
+	only    ruleChoice
+	starts  []int // line start offsets, plus len(content)
+	hashes  []uint64
+	scan    []bool
+	owned   []bool
+	flagged []bool
+	regions [][2]int
+	hits    [][]int // per rule: keyword hit offsets
+	touched []int   // rules with hits
 	// allowed are the spans of secrets an inline allow comment hid. Their
 	// lines are flagged like those of matches: the same line elsewhere, or
 	// without the comment on the line before, must be scanned again.
@@ -80,6 +80,19 @@ type scratch struct {
 	// explain records the verdicts of runRule for Explain; nil otherwise.
 	explain *explanations
 }
+
+// ruleChoice says which rules run on a fragment.
+type ruleChoice uint8
+
+const (
+	allRules ruleChoice = iota
+	// everywhereRules are those Options.Everywhere picks: on a path a
+	// global allowlist skips.
+	everywhereRules
+	// messageRules are those Options.InMessages picks: on a commit's or
+	// tag's message.
+	messageRules
+)
 
 // maxPooledText bounds the decoded text a pooled scratch keeps for reuse.
 const maxPooledText = 1 << 20
@@ -100,10 +113,13 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 // the matches of the other rules are returned with it.
 func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 	var res Result
-	// onlyHigh: every source is on a path a global allowlist skips, and
-	// only the rules that Options.Everywhere picks run.
-	onlyHigh := false
-	if len(frag.Sources) > 0 {
+	// only: with every source on a path a global allowlist skips, only
+	// the rules that Options.Everywhere picks run; on a message (a source
+	// of a Kind: no path), those Options.InMessages picks.
+	only := allRules
+	if len(frag.Sources) > 0 && frag.Sources[0].Kind != "" {
+		only = messageRules
+	} else if len(frag.Sources) > 0 {
 		skip := true
 		for _, s := range frag.Sources {
 			if !d.SkipPath(s.Path) {
@@ -115,10 +131,12 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 			res.Skipped = true
 			return res, nil
 		}
-		onlyHigh = skip
+		if skip {
+			only = everywhereRules
+		}
 	}
 	sc := scratchPool.Get().(*scratch)
-	sc.onlyHigh = onlyHigh
+	sc.only = only
 	defer scratchPool.Put(sc)
 	content, _, copied := textenc.Normalize(sc.text, frag.Content)
 	if copied {
@@ -339,7 +357,7 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 			slices.Sort(hits)
 			hits = slices.Compact(hits)
 		}
-		if r := d.rules[ri]; (!sc.onlyHigh || d.everywhere(r)) && d.active(r, srcs) {
+		if r := d.rules[ri]; d.runs(sc.only, r) && d.active(r, srcs) {
 			run(r, windows(content, hits))
 		}
 	}
@@ -360,7 +378,7 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 				continue
 			}
 		}
-		if (!sc.onlyHigh || d.everywhere(r)) && d.active(r, srcs) {
+		if d.runs(sc.only, r) && d.active(r, srcs) {
 			run(r, sc.regions)
 		}
 	}

@@ -237,9 +237,10 @@ func unwrap(content []byte, c [2]int) (int, int) {
 // tableRows finds the tables of content (see above), scans their cells as
 // assignments and adds the matches, placed at the cells, to res.
 func (d *Detector) tableRows(content []byte, sc *scratch, srcs []leak.Source, res *Result) {
-	if sc.onlyHigh {
-		// A path the global allowlists skip: only the rules picked to run
-		// everywhere run, and a table's cells are the generic rules'.
+	if sc.only != allRules {
+		// A path the global allowlists skip, or a message: only the rules
+		// picked to run there run, and a table's cells are the generic
+		// rules'.
 		return
 	}
 	w := tableWriter{budget: tableBudget}
@@ -250,7 +251,7 @@ func (d *Detector) tableRows(content []byte, sc *scratch, srcs []leak.Source, re
 	if len(w.cells) == 0 {
 		return
 	}
-	ms := d.scanDecoded(w.synth, nil, srcs, sc.onlyHigh, maxDecodeDepth, &budget{}, res)
+	ms := d.scanDecoded(w.synth, nil, srcs, sc.only, maxDecodeDepth, &budget{}, res)
 	for _, m := range ms {
 		var c *cellSpan
 		for i := range w.cells {

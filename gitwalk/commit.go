@@ -26,6 +26,10 @@ const (
 	// bytes: reports print the first line, or a few. A longer message is
 	// cut at a character boundary and ends with "…".
 	MaxMessage = 1024
+	// MaxScanMessage is how much of a commit's (or tag's) message is
+	// scanned for secrets, in bytes (see Plan.Messages); the rest of a
+	// longer one is not, and the message is counted as cut.
+	MaxScanMessage = 64 << 10
 )
 
 // head returns the type of object h and the first n bytes of its content
@@ -114,6 +118,10 @@ type commitHeader struct {
 	committer object.Signature
 	// message is the start of the message: see MaxMessage.
 	message string
+	// text is the message to scan, cut to MaxScanMessage bytes (cut set);
+	// message shares its bytes when the message is short.
+	text string
+	cut  bool
 }
 
 // readCommit reads the head of commit h.
@@ -164,8 +172,23 @@ func parseCommit(h plumbing.Hash, data []byte) (*commitHeader, error) {
 			c.committer.Decode(val)
 		}
 	}
-	c.message = truncateMessage(msg)
+	c.text, c.cut, c.message = messageTexts(msg)
 	return c, nil
+}
+
+// messageTexts returns, of a message's raw bytes, the text scanned (at
+// most MaxScanMessage bytes, cut set if it was longer) and the text shown
+// (see truncateMessage), which shares the scanned text's bytes when it
+// fits.
+func messageTexts(msg []byte) (text string, cut bool, shown string) {
+	if len(msg) > MaxScanMessage {
+		msg, cut = msg[:MaxScanMessage], true
+	}
+	text = string(msg)
+	if t := strings.TrimRight(text, "\n"); len(t) <= MaxMessage {
+		return text, cut, t
+	}
+	return text, cut, truncateMessage(msg)
 }
 
 // truncateMessage returns a message without its trailing newlines, cut to
@@ -184,17 +207,21 @@ func truncateMessage(msg []byte) string {
 
 // tagHeader is what is read of an annotated tag.
 type tagHeader struct {
+	id      plumbing.Hash
 	target  plumbing.Hash
 	typ     plumbing.ObjectType
 	name    string
 	tagger  object.Signature
 	message string
+	// text and cut are the message scanned (see commitHeader).
+	text string
+	cut  bool
 }
 
 // parseTag parses the head of a tag object: "object <id>", "type <type>",
 // "tag <name>", "tagger <ident>", a blank line, the message.
 func parseTag(h plumbing.Hash, data []byte) (*tagHeader, error) {
-	t := &tagHeader{}
+	t := &tagHeader{id: h}
 	hdr, msg, ok := bytes.Cut(data, []byte("\n\n"))
 	if !ok && len(data) >= commitHead {
 		return nil, fmt.Errorf("%w: tag %s: header longer than %d bytes", errCorrupt, h, commitHead)
@@ -223,7 +250,7 @@ func parseTag(h plumbing.Hash, data []byte) (*tagHeader, error) {
 	if t.target.IsZero() {
 		return nil, fmt.Errorf("%w: tag %s: names no object", errCorrupt, h)
 	}
-	t.message = truncateMessage(msg)
+	t.text, t.cut, t.message = messageTexts(msg)
 	return t, nil
 }
 

@@ -232,3 +232,49 @@ func TestReflogsAreBounded(t *testing.T) {
 		t.Errorf("errors %q", errs)
 	}
 }
+
+// TestPlanMessages: a plan lists the message of every commit in range,
+// subject and body, and of every annotated tag read on the way to what
+// the walked refs point at (a tag of a tag too, each once), with its
+// tagger; a range lists only its own commits, and no tag of the refs it
+// excludes.
+func TestPlanMessages(t *testing.T) {
+	p := newPlanted(t)
+	p.commit(p.dir, "a.txt", "a\n", "second\n\nwith a body")
+	p.git(p.dir, "tag", "-a", "-m", "old release", "v0", "HEAD")
+	p.commit(p.dir, "b.txt", "b\n", "third")
+	p.git(p.dir, "tag", "-a", "-m", "new release\n\nnotes", "v1", "HEAD")
+	p.git(p.dir, "tag", "-a", "-m", "tag of a tag", "v1-signed", "v1")
+	head := strings.TrimSpace(p.git(p.dir, "rev-parse", "HEAD"))
+
+	texts := func(opts Options) []string {
+		t.Helper()
+		s := scanRepo(t, p.dir, opts)
+		var out []string
+		for _, m := range s.plan.Messages() {
+			out = append(out, fmt.Sprintf("%s %q", m.Kind, strings.TrimRight(m.Text, "\n")))
+			if m.Kind == "tag-message" && (m.Commit.Author == "" || m.Commit.Hash == "" || m.Commit.Order < len(s.plan.Commits)) {
+				t.Errorf("tag message's commit %+v", m.Commit)
+			}
+			if m.Unread || m.Cut {
+				t.Errorf("message %+v", m)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	all := texts(Options{})
+	want := []string{`commit-message "init"`, `commit-message "second\n\nwith a body"`, `commit-message "third"`,
+		`tag-message "new release\n\nnotes"`, `tag-message "old release"`, `tag-message "tag of a tag"`}
+	if !slices.Equal(all, want) {
+		t.Errorf("every ref: %q, want %q", all, want)
+	}
+	rng := texts(Options{Include: []string{head}, Exclude: []string{"v0"}})
+	if want := []string{`commit-message "third"`}; !slices.Equal(rng, want) {
+		t.Errorf("v0..HEAD: %q, want %q", rng, want)
+	}
+	tag := texts(Options{Include: []string{"v1-signed"}, Exclude: []string{"v0"}})
+	if want := []string{`commit-message "third"`, `tag-message "new release\n\nnotes"`, `tag-message "tag of a tag"`}; !slices.Equal(tag, want) {
+		t.Errorf("v0..v1-signed: %q, want %q", tag, want)
+	}
+}

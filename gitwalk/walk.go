@@ -85,6 +85,8 @@ type Plan struct {
 
 	blobs map[plumbing.Hash]*blobInfo
 	order []plumbing.Hash // blobs in first-seen order
+	// messages are the commits' and tags' messages (see Messages).
+	messages []Message
 	// unread are the commits taken from a WalkState (see Unread); state
 	// is what this walk learned, if recorded.
 	unread map[string]bool
@@ -145,7 +147,11 @@ type commitInfo struct {
 	when    time.Time
 	// meta is what reports show of the commit; Order is set once the
 	// commits in range are ordered.
-	meta    *leak.Commit
+	meta *leak.Commit
+	// text is the commit's message to scan, cut if longer than
+	// MaxScanMessage (empty for a commit taken from a WalkState).
+	text    string
+	cut     bool
 	flags   uint8
 	missing bool // parents beyond a shallow boundary
 	// cyclic marks a commit whose parents form a cycle: it is diffed only
@@ -230,9 +236,9 @@ func (r *Repo) plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 	if err != nil {
 		return nil, err
 	}
-	tagged := w.tagged
+	tagged, tags := w.tagged, w.tags
 	exclude, err := w.tips(opts.Exclude, hashes(opts.ExcludeIDs), !opts.IgnoreMissing, false)
-	w.tagged = tagged // what excluded refs point at is not scanned
+	w.tagged, w.tags = tagged, tags // what excluded refs point at is not scanned
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +259,7 @@ func (r *Repo) plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 			}
 		}
 		if !walked {
-			tagged := w.tagged
+			tagged, tags := w.tagged, w.tags
 			seen := make(map[plumbing.Hash]bool, len(refs))
 			for _, ref := range refs {
 				c, err := w.peel(ref.Name, ref.ID.hash())
@@ -268,7 +274,7 @@ func (r *Repo) plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 					exclude = append(exclude, c)
 				}
 			}
-			w.tagged = tagged // what refs point at is not scanned
+			w.tagged, w.tags = tagged, tags // what refs point at is not scanned
 		}
 	}
 	if !walked {
@@ -309,6 +315,7 @@ func (r *Repo) plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 	if n := len(w.trees.tooLarge); n > 0 {
 		w.plan.Skipped[leak.SkipTreeTooLarge] += n
 	}
+	w.listMessages()
 	// A walk that met a problem keeps what it read: the commits it diffed
 	// against every parent (see diffCommit), marked partial, so that the
 	// next walk reads and diffs again only the others.
@@ -346,6 +353,16 @@ type walker struct {
 	// ahead diffs commits the walk has read on other goroutines (nil:
 	// none).
 	ahead *diffAhead
+	// tags are the annotated tags read on the way to what the refs of
+	// the walk point at, with what each peels to.
+	tags []readTag
+}
+
+// readTag is an annotated tag the walk read, and the commit it peels to
+// (zero for a blob or a tree).
+type readTag struct {
+	tag    *tagHeader
+	commit plumbing.Hash
 }
 
 // tips resolves revisions to commits, peeling tags. With none given and
@@ -429,6 +446,15 @@ func (w *walker) peel(name string, h plumbing.Hash) (plumbing.Hash, error) {
 		return h, nil
 	}
 	h, typ, data, tags, err := w.objs.peel(h)
+	if err == nil {
+		for _, t := range tags {
+			rt := readTag{tag: t}
+			if typ == plumbing.CommitObject {
+				rt.commit = h
+			}
+			w.tags = append(w.tags, rt)
+		}
+	}
 	switch {
 	case err != nil:
 		return plumbing.ZeroHash, err
@@ -459,7 +485,7 @@ func (w *walker) peel(name string, h plumbing.Hash) (plumbing.Hash, error) {
 
 // addCommit records commit h.
 func (w *walker) addCommit(h plumbing.Hash, c *commitHeader) *commitInfo {
-	ci := &commitInfo{hash: h, tree: c.tree, parents: c.parents, when: c.committer.When, meta: &leak.Commit{
+	ci := &commitInfo{hash: h, tree: c.tree, parents: c.parents, when: c.committer.When, text: c.text, cut: c.cut, meta: &leak.Commit{
 		Hash:    h.String(),
 		Author:  c.author.Name,
 		Email:   c.author.Email,
@@ -1031,4 +1057,64 @@ func (w *walker) recordTagged(t taggedObject) error {
 		return w.onErr(t.name, err)
 	}
 	return nil
+}
+
+// Message is a commit's or an annotated tag's message, to scan for
+// secrets: a message is written once, with its commit or tag, and lives
+// in history as long as the commit or the tag does.
+type Message struct {
+	// Kind is leak.CommitMessage or leak.TagMessage.
+	Kind string
+	// Commit is the commit whose message it is. A tag's message belongs
+	// to a pseudo-commit: Hash the commit the tag peels to ("" for a blob
+	// or a tree), the tagger's name, e-mail and date, a Message naming
+	// the tag, an Order after every commit and Plan.Tags.
+	Commit *leak.Commit
+	// Text is the message, at most MaxScanMessage bytes; Cut says it was
+	// longer. Unread says the commit was taken from a WalkState without
+	// reading it: Text is empty, Reader.CommitMessage reads it.
+	Text   string
+	Cut    bool
+	Unread bool
+}
+
+// Messages returns the messages of the commits in range, oldest first,
+// then those of the annotated tags the walk read on the way to what the
+// refs it walked point at (not those of the refs a range excludes), each
+// tag once.
+func (p *Plan) Messages() []Message { return p.messages }
+
+// listMessages lists the plan's messages (see Plan.Messages).
+func (w *walker) listMessages() {
+	p := w.plan
+	p.messages = make([]Message, 0, len(p.Commits)+len(w.tags))
+	for _, lc := range p.Commits {
+		c := w.commits[plumbing.NewHash(lc.Hash)]
+		p.messages = append(p.messages, Message{Kind: leak.CommitMessage, Commit: lc, Text: c.text, Cut: c.cut, Unread: c.state != nil})
+	}
+	seen := map[plumbing.Hash]bool{}
+	for _, rt := range w.tags {
+		t := rt.tag
+		if seen[t.id] {
+			continue
+		}
+		seen[t.id] = true
+		lc := &leak.Commit{Author: t.tagger.Name, Email: t.tagger.Email, Date: t.tagger.When,
+			Order: len(p.Commits) + len(p.Tags) + len(p.messages) - len(p.Commits)}
+		if !rt.commit.IsZero() {
+			lc.Hash = rt.commit.String()
+		}
+		lc.Message = truncateMessage([]byte("(tag " + t.name + ")\n\n" + t.message))
+		p.messages = append(p.messages, Message{Kind: leak.TagMessage, Commit: lc, Text: t.text, Cut: t.cut})
+	}
+}
+
+// CommitMessage reads the message of commit id, to scan (see Message):
+// at most MaxScanMessage bytes, cut set if it is longer.
+func (rd *Reader) CommitMessage(id ID) (text string, cut bool, err error) {
+	c, err := rd.objs.readCommit(id.hash())
+	if err != nil {
+		return "", false, err
+	}
+	return c.text, c.cut, nil
 }

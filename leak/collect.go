@@ -41,11 +41,11 @@ func (c *Collector) Add(f Finding, order int) {
 	occ := occurrence{loc: f.Location, order: order}
 	if g == nil {
 		f.Locations = nil
-		c.byFP[f.Fingerprint] = &group{f: f, order: order, files: map[string]occurrence{f.File: occ}}
+		c.byFP[f.Fingerprint] = &group{f: f, order: order, files: map[string]occurrence{placeKey(&f.Location): occ}}
 		return
 	}
-	if old, ok := g.files[f.File]; !ok || earlier(occ, old) {
-		g.files[f.File] = occ
+	if k := placeKey(&f.Location); !has(g.files, k) || earlier(occ, g.files[k]) {
+		g.files[k] = occ
 	}
 	if earlier(occ, occurrence{loc: g.f.Location, order: g.order}) {
 		f.Locations = nil
@@ -65,8 +65,8 @@ func (c *Collector) AddLocation(f Finding, order int) {
 		return
 	}
 	occ := occurrence{loc: f.Location, order: order}
-	if old, ok := g.files[f.File]; !ok || earlier(occ, old) {
-		g.files[f.File] = occ
+	if k := placeKey(&f.Location); !has(g.files, k) || earlier(occ, g.files[k]) {
+		g.files[k] = occ
 	}
 }
 
@@ -116,11 +116,29 @@ func (c *Collector) Findings() []Finding {
 	return fs
 }
 
+// placeKey is what a secret is located once in: a file (its earliest
+// occurrence there), or one message (each commit's or tag's message is a
+// place of its own).
+func placeKey(l *Location) string {
+	if l.Source == "" {
+		return l.File
+	}
+	return l.Source + "\x00" + l.Commit + "\x00" + l.File
+}
+
+func has(m map[string]occurrence, k string) bool {
+	_, found := m[k]
+	return found
+}
+
 func earlier(a, b occurrence) bool { return compareOcc(a, b) < 0 }
 
 func compareOcc(a, b occurrence) int {
 	return cmp.Or(
 		cmp.Compare(a.order, b.order),
+		// At one commit, a file before a message: a file is what a
+		// report points at first.
+		cmp.Compare(a.loc.Source, b.loc.Source),
 		cmp.Compare(a.loc.File, b.loc.File),
 		cmp.Compare(a.loc.Line, b.loc.Line),
 		cmp.Compare(a.loc.Column, b.loc.Column),

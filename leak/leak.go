@@ -42,6 +42,10 @@ type Source struct {
 	Display string
 	// Commit is nil outside git history.
 	Commit *Commit
+	// Kind is what the content is when it is no file: CommitMessage or
+	// TagMessage (Path is then MessagePath or TagMessagePath and Prior
+	// empty); "" for a file.
+	Kind string
 	// Prior lists the blob ids of the content this content replaced: the
 	// version of Path in each parent commit, or, for a path that no parent
 	// has, the blobs that the commit removed and that this one may have been
@@ -50,6 +54,25 @@ type Source struct {
 	// nothing.
 	Prior []string
 }
+
+// Kinds of content that is no file (Source.Kind, Location.Source).
+const (
+	// CommitMessage is a commit's message, subject and body.
+	CommitMessage = "commit-message"
+	// TagMessage is an annotated tag's message.
+	TagMessage = "tag-message"
+)
+
+// The paths reports show for a secret in a message (Location.File), for
+// formats that need a path. What tells a message from a file so named is
+// Location.Source, never the path.
+const (
+	MessagePath    = "<commit message>"
+	TagMessagePath = "<tag message>"
+)
+
+// InMessage reports whether l is in a commit's or tag's message.
+func (l *Location) InMessage() bool { return l.Source != "" }
 
 // Fragment is a piece of content to scan and every place it occurs.
 //
@@ -76,6 +99,11 @@ type Location struct {
 	Email      string    `json:"email,omitempty"`
 	Date       time.Time `json:"date,omitzero"`
 	Message    string    `json:"message,omitempty"`
+	// Source is CommitMessage or TagMessage for a secret found in a
+	// commit's or an annotated tag's message (File is then MessagePath or
+	// TagMessagePath, and Line and Column are within the message); empty
+	// for a file.
+	Source string `json:"source,omitempty"`
 	// InDocstring is set when the secret lies in a documentation string of
 	// code (a Python docstring, an EXAMPLES = """...""" block): triage
 	// judges it as documentation, whatever the file.

@@ -137,3 +137,30 @@ func TestSkip(t *testing.T) {
 		t.Error("SkipSize")
 	}
 }
+
+// TestCollectorMessages: each message is a place of its own (the same
+// secret in two commits' messages is one finding at two places, unlike
+// two versions of one file), and at one commit a file comes before its
+// message.
+func TestCollectorMessages(t *testing.T) {
+	c := NewCollector()
+	at := func(file, source, commit string, order int) {
+		c.Add(Finding{RuleID: "r", Fingerprint: "fp", Location: Location{File: file, Source: source, Commit: commit, Line: 1}}, order)
+	}
+	at(MessagePath, CommitMessage, "c2", 2)
+	at(MessagePath, CommitMessage, "c3", 3)
+	at("app.py", "", "c2", 2)
+	at("app.py", "", "c3", 3)
+	fs := c.Findings()
+	if len(fs) != 1 {
+		t.Fatalf("%d findings", len(fs))
+	}
+	got := []string{fs[0].File + "@" + fs[0].Commit}
+	for _, l := range fs[0].Locations {
+		got = append(got, l.File+"@"+l.Commit)
+	}
+	want := []string{"app.py@c2", MessagePath + "@c2", MessagePath + "@c3"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("places %q, want %q", got, want)
+	}
+}

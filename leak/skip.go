@@ -46,6 +46,9 @@ const (
 	// leakhound read and found nothing in (see the scancache package): not
 	// read again.
 	SkipCached SkipReason = "cached"
+	// SkipMessageCut is a commit's or annotated tag's message longer than
+	// the scan reads of one (64 KiB): its start was scanned, the rest not.
+	SkipMessageCut SkipReason = "message-cut"
 )
 
 // SkippedFile is a file that was not scanned, and why.

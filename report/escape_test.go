@@ -133,3 +133,20 @@ func TestEscapeStyles(t *testing.T) {
 		t.Error("escape or TermSafe is not its style of escapeAs")
 	}
 }
+
+// TestMaskedCutMessage: a commit's message cut for reports in the middle
+// of a secret ends with the secret's start; masking hides it too.
+func TestMaskedCutMessage(t *testing.T) {
+	shown := "rotate the old token " + ghToken[:20] + "…"
+	r := &Report{Findings: []leak.Finding{{RuleID: "github-pat", Secret: ghToken, Location: leak.Location{File: leak.MessagePath, Source: leak.CommitMessage, Message: shown},
+		Locations: []leak.Location{{File: "a.txt", Message: shown}}}}}
+	m := Masked(r)
+	for _, msg := range []string{m.Findings[0].Message, m.Findings[0].Locations[0].Message} {
+		if strings.Contains(msg, ghToken[4:20]) || msg != "rotate the old token "+leak.Mask(ghToken) {
+			t.Errorf("masked message %q", msg)
+		}
+	}
+	if got := Masked(&Report{Findings: []leak.Finding{{Secret: ghToken, Location: leak.Location{Message: "cut here…"}}}}).Findings[0].Message; got != "cut here…" {
+		t.Errorf("a message cut elsewhere: %q", got)
+	}
+}

@@ -44,7 +44,12 @@ func (g GitHubAnnotations) Write(w io.Writer, r *Report) error {
 			"line=" + strconv.Itoa(max(f.Line, 1)),
 			"col=" + strconv.Itoa(max(f.Column, 1)),
 		}
-		if f.EndLine >= f.Line && f.EndColumn > 0 {
+		if f.InMessage() {
+			// No file to annotate: the annotation stands in the run's
+			// summary, its text naming the message.
+			props = nil
+		}
+		if f.EndLine >= f.Line && f.EndColumn > 0 && !f.InMessage() {
 			props = append(props, "endLine="+strconv.Itoa(f.EndLine), "endColumn="+strconv.Itoa(f.EndColumn))
 		}
 		title := "leakhound: " + f.RuleID

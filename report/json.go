@@ -24,6 +24,10 @@ import (
 //	      "end_line": 12, "end_column": 24,
 //	      "commit": "…", "author": "…", "email": "…",
 //	      "date": "2024-01-02T15:04:05Z", "message": "…",   // absent outside git
+//	      "source": "commit-message",          // present for a secret in a commit's message
+//	                                           // ("tag-message": an annotated tag's); file is then
+//	                                           // "<commit message>" ("<tag message>"), line and
+//	                                           // column are within the message
 //	      "secret": "AKIA…",                   // masked unless ShowSecrets
 //	      "match": "…",                        // the whole match, masked likewise
 //	      "entropy": 3.68,                     // Shannon entropy of the secret, bits per byte

@@ -30,6 +30,7 @@ const minCrossMask = 4
 // prints itself.
 func Masked(r *Report) *Report {
 	rep := maskReplacer(r.Findings)
+	secrets := cutSecrets(r.Findings)
 	fs := slices.Clone(r.Findings)
 	for i := range fs {
 		f := &fs[i]
@@ -47,10 +48,46 @@ func Masked(r *Report) *Report {
 		}
 		mapStrings(f, rep.Replace)
 		f.Match, f.Secret = rep.Replace(own), secret
+		f.Message = maskCut(f.Message, secrets)
+		for j := range f.Locations {
+			f.Locations[j].Message = maskCut(f.Locations[j].Message, secrets)
+		}
 	}
 	s := r.Summary
 	mapSummary(&s, rep.Replace)
 	return &Report{Findings: fs, Summary: s}
+}
+
+// cutSecrets are the secrets of fs that maskCut looks for, longest first.
+func cutSecrets(fs []leak.Finding) []string {
+	var out []string
+	for i := range fs {
+		if s := fs[i].Secret; len(s) > minCrossMask {
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), cmp.Compare(a, b)) })
+	return slices.Compact(out)
+}
+
+// maskCut masks the start of a secret that msg, a commit's message cut
+// for reports (see gitwalk.MaxMessage: it then ends with "…"), ends with:
+// the secret whole is not there for the replacer to find, and its start
+// is as much of it as the message shows. msg has been through the
+// replacer already.
+func maskCut(msg string, secrets []string) string {
+	body, ok := strings.CutSuffix(msg, "…")
+	if !ok {
+		return msg
+	}
+	for _, s := range secrets {
+		for n := min(len(s)-1, len(body)); n >= minCrossMask; n-- {
+			if strings.HasSuffix(body, s[:n]) {
+				return body[:len(body)-n] + leak.Mask(s)
+			}
+		}
+	}
+	return msg
 }
 
 // maskReplacer replaces every secret of fs (and the encoded match of each

@@ -152,6 +152,10 @@ func (s *SARIF) Write(w io.Writer, r *Report) error {
 		if f.Decoded != "" {
 			props.Add("decoded", f.Decoded)
 		}
+		if f.Source != "" {
+			// Not a file: the location's path names the message.
+			props.Add("source", f.Source)
+		}
 		props.Add("in_head", f.InHead)
 		res.WithProperties(props)
 		run.Results = append(run.Results, res)
@@ -316,7 +320,12 @@ func alsoHere(l leak.Location) string {
 	if l.Repository != "" {
 		in = " in repository " + l.Repository
 	}
-	if l.Commit != "" {
+	switch {
+	case l.Source == leak.CommitMessage:
+		return "also in the message of commit " + ShortID(l.Commit) + in
+	case l.Source == leak.TagMessage:
+		return "also in the message of an annotated tag" + in
+	case l.Commit != "":
 		return "also introduced here" + in + ", in commit " + ShortID(l.Commit)
 	}
 	return "also here" + in

@@ -90,8 +90,25 @@ func what(f *leak.Finding) string {
 // message field.
 func message(f *leak.Finding) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s in %s:%d", f.Description, what(f), inRepo(f.Repository, f.File), f.Line)
-	if f.Commit != "" {
+	switch f.Source {
+	case leak.CommitMessage:
+		fmt.Fprintf(&b, "%s: %s in the message of commit %s, line %d", f.Description, what(f), inRepo(f.Repository, ShortID(f.Commit)), f.Line)
+		if f.Author != "" {
+			fmt.Fprintf(&b, " by %s", f.Author)
+		}
+	case leak.TagMessage:
+		fmt.Fprintf(&b, "%s: %s in the message of an annotated tag", f.Description, what(f))
+		if f.Commit != "" {
+			fmt.Fprintf(&b, " on commit %s", inRepo(f.Repository, ShortID(f.Commit)))
+		}
+		fmt.Fprintf(&b, ", line %d", f.Line)
+		if f.Author != "" {
+			fmt.Fprintf(&b, " by %s", f.Author)
+		}
+	default:
+		fmt.Fprintf(&b, "%s: %s in %s:%d", f.Description, what(f), inRepo(f.Repository, f.File), f.Line)
+	}
+	if f.Commit != "" && !f.InMessage() {
 		fmt.Fprintf(&b, ", introduced in commit %s", ShortID(f.Commit))
 		if f.Author != "" {
 			fmt.Fprintf(&b, " by %s", f.Author)

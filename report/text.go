@@ -76,7 +76,7 @@ func (t Text) Write(w io.Writer, r *Report) error {
 	r = view(r, t.ShowSecrets, true)
 	var b strings.Builder
 	s := &r.Summary
-	staged := false
+	staged, messages := false, false
 	switch {
 	case len(r.Findings) == 0:
 	case s.Mode != "git":
@@ -113,7 +113,11 @@ func (t Text) Write(w io.Writer, r *Report) error {
 			}
 			t.heading(&b, fmt.Sprintf("%s: %s (%d)", k, what, len(fs)))
 			for _, f := range fs {
-				t.finding(&b, f, fix, s.HeadRef)
+				fx := fix
+				if onlyInMessages(f) {
+					fx, messages = fixMessage, true
+				}
+				t.finding(&b, f, fx, s.HeadRef)
 			}
 		}
 	}
@@ -122,11 +126,25 @@ func (t Text) Write(w io.Writer, r *Report) error {
 	case t.Review != nil && s.Mode == "git" && !staged:
 		t.reviewAdvice(&b, r.Findings)
 	default:
-		t.advice(&b, s.Mode == "git", staged)
+		t.advice(&b, s.Mode == "git", staged, messages)
 	}
 	t.summary(&b, s, r.Findings)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// onlyInMessages reports whether every place of f is a commit's or tag's
+// message.
+func onlyInMessages(f *leak.Finding) bool {
+	if !f.InMessage() {
+		return false
+	}
+	for i := range f.Locations {
+		if !f.Locations[i].InMessage() {
+			return false
+		}
+	}
+	return true
 }
 
 // group is the heading of the group a finding of git history belongs to.
@@ -254,6 +272,9 @@ const (
 	fixUnknown = "rotate it first; then remove it from the code and history (see What to do)"
 	fixFile    = "rotate it first; then remove it from the file (see What to do)"
 	fixInRefs  = "rotate it first; then remove it from those branches and tags (or delete them) and purge it from history (see What to do)"
+	// fixMessage is a secret only in messages of commits or tags: no
+	// change to a file removes it.
+	fixMessage = "rotate it first; it is in a commit's or tag's message, which only rewriting history removes (see What to do)"
 	fixStaged  = "unstage it and take it out of the file before you commit; if it was ever used, rotate it (see What to do)"
 	// fixKnown replaces the others for a publicly known value: there is
 	// nothing to revoke, only a value anyone can use to replace.
@@ -261,7 +282,7 @@ const (
 )
 
 // advice is printed once after the findings.
-func (t Text) advice(b *strings.Builder, git, staged bool) {
+func (t Text) advice(b *strings.Builder, git, staged, messages bool) {
 	fmt.Fprintln(b, t.paint(bold, "What to do"))
 	if staged {
 		fmt.Fprint(b, `  1. Not committed yet: take the secret out of the file (read it from the
@@ -293,7 +314,13 @@ func (t Text) advice(b *strings.Builder, git, staged bool) {
   3. Then purge it from history: put each secret on a line of a file
      (SECRET==>REMOVED) and run  git filter-repo --replace-text FILE
      then force-push every branch and tag and have everyone clone afresh.
-  4. Not a secret, or a risk you accept? Record it in a baseline:
+`)
+	if messages {
+		fmt.Fprint(b, `     A secret in a commit's message: add  --replace-message FILE  (the same
+     file); in an annotated tag's message: delete the tag and tag again.
+`)
+	}
+	fmt.Fprint(b, `  4. Not a secret, or a risk you accept? Record it in a baseline:
      leakhound baseline create (or update), then leakhound baseline audit.
 
 `)
@@ -545,7 +572,7 @@ func (t Text) skippedFiles(b *strings.Builder, s *Summary) {
 	}
 	total := 0
 	for r, n := range s.Skipped {
-		if r != leak.SkipAllowlistedPath && r != leak.SkipCached && r != leak.SkipSubmodule && r != leak.SkipTreeTooLarge {
+		if r != leak.SkipAllowlistedPath && r != leak.SkipCached && r != leak.SkipSubmodule && r != leak.SkipTreeTooLarge && r != leak.SkipMessageCut {
 			total += n
 		}
 	}

@@ -61,7 +61,7 @@ func (h *History) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 				Workers: s.Workers(),
 			}
 			if wc, ok := s.cache.(WalkCache); ok {
-				h.git.walk = &walkCacheState{wc: wc, skipped: map[string]inertBlob{}, asked: map[tipKey]bool{}}
+				h.git.walk = &walkCacheState{wc: wc, skipped: map[string]inertBlob{}, asked: map[tipKey]bool{}, messages: s.Messages()}
 				h.git.walk.load(&o)
 			}
 			p, err := h.Repo.Plan(ctx, o, stats, s.Error)
@@ -80,7 +80,7 @@ func (h *History) Prior(id string) ([]byte, bool, error) { return h.git.prior(id
 
 func (h *History) recordWalk(inert map[string][]string) {
 	if h.recordsWalk() {
-		h.git.walk.record(h.git.plan, inert)
+		h.git.walk.record(h.git.plan, inert, h.git.kept)
 	}
 }
 
@@ -137,6 +137,58 @@ type gitState struct {
 	walk *walkCacheState
 	// workers is how many goroutines may read at once (zero: GOMAXPROCS).
 	workers int
+	// kept are the commits whose messages a re-scan that reuses this
+	// scan's walk must read again (see walkRecord): those that held a
+	// match, or were cut.
+	kept []string
+}
+
+// scanMessages scans the messages of p's commits and tags (see
+// gitwalk.Plan.Messages), each once, after the blobs. A commit the walk
+// took from the last scan's state without reading it is read only if
+// that scan kept it (see walkRecord): the messages of the others held no
+// match then, and under the same rules (the cache's key) hold none now.
+func (g *gitState) scanMessages(ctx context.Context, s *Sink, p *gitwalk.Plan) error {
+	cut := 0
+	for _, m := range p.Messages() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		text, isCut := m.Text, m.Cut
+		if m.Unread {
+			if !g.walk.keeps(m.Commit.Hash) {
+				continue
+			}
+			id, err := gitwalk.ParseID(m.Commit.Hash)
+			if err == nil {
+				text, isCut, err = g.reader().CommitMessage(id)
+			}
+			if err != nil {
+				g.kept = append(g.kept, m.Commit.Hash) // to try again
+				if err := s.Error("commit "+m.Commit.Hash, err); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		if isCut {
+			cut++
+		}
+		path := leak.MessagePath
+		if m.Kind == leak.TagMessage {
+			path = leak.TagMessagePath
+		}
+		frag := leak.Fragment{Content: []byte(text), Sources: []leak.Source{{Path: path, Kind: m.Kind, Commit: m.Commit}}}
+		if s.fragment(&frag) || isCut {
+			if m.Kind == leak.CommitMessage {
+				g.kept = append(g.kept, m.Commit.Hash)
+			}
+		}
+	}
+	if cut > 0 {
+		s.Skip(leak.SkipMessageCut, cut)
+	}
+	return nil
 }
 
 // scan plans with plan, then reads the plan's blobs into s.
@@ -190,6 +242,11 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 		}, s.Error)
 	if err = readError(ctx, s, err); err != nil && ctx.Err() == nil {
 		return sc, err
+	}
+	if s.Messages() && ctx.Err() == nil {
+		if err := g.scanMessages(ctx, s, p); err != nil && ctx.Err() == nil {
+			return sc, err
+		}
 	}
 	for reason, n := range p.Skipped {
 		s.Skip(reason, n)
@@ -335,9 +392,9 @@ func (g *gitState) markTagged(fs []leak.Finding) {
 	tags := len(g.plan.Tags) > 0
 	for i := range fs {
 		f := &fs[i]
-		f.InHead = tags && f.Commit == ""
+		f.InHead = tags && f.Commit == "" && !f.InMessage()
 		for _, l := range f.Locations {
-			f.InHead = f.InHead || tags && l.Commit == ""
+			f.InHead = f.InHead || tags && l.Commit == "" && !l.InMessage()
 		}
 	}
 }
@@ -420,12 +477,16 @@ func SplitRange(rng string) (from, to string, err error) {
 }
 
 // findingFiles lists the files f was found in: its own, then each other
-// location's.
+// location's. A message is no file: a tree cannot hold it.
 func findingFiles(f *leak.Finding) []string {
 	out := make([]string, 0, 1+len(f.Locations))
-	out = append(out, f.File)
+	if !f.InMessage() {
+		out = append(out, f.File)
+	}
 	for _, l := range f.Locations {
-		out = append(out, l.File)
+		if !l.InMessage() {
+			out = append(out, l.File)
+		}
 	}
 	return out
 }

@@ -83,7 +83,8 @@ func settingsDigest(opts Options) string {
 		Baseline                  any
 		Max                       int64
 		Allows, Everywhere, Short bool
-	}{opts.Settings.BaselineName, baselineEntries(opts), opts.MaxFileSize, opts.IgnoreInlineAllows, opts.HighConfidenceEverywhere, opts.Short})
+		NoMessages                bool
+	}{opts.Settings.BaselineName, baselineEntries(opts), opts.MaxFileSize, opts.IgnoreInlineAllows, opts.HighConfidenceEverywhere, opts.Short, opts.NoMessages})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
@@ -263,15 +264,16 @@ func detectSecret(d *detect.Detector, f *leak.Finding, pl *secretPlace, content 
 // commits; it returns the errors.
 func fillCommitMetas(repo *gitwalk.Repo, fs []leak.Finding, want func(string) bool) []error {
 	var ids []string
-	add := func(c string) {
-		if c != "" && (want == nil || want(c)) {
-			ids = append(ids, c)
+	add := func(l *leak.Location) {
+		// A tag's message is the tagger's: its commit is the one tagged.
+		if l.Commit != "" && l.Source != leak.TagMessage && (want == nil || want(l.Commit)) {
+			ids = append(ids, l.Commit)
 		}
 	}
 	for i := range fs {
-		add(fs[i].Commit)
-		for _, l := range fs[i].Locations {
-			add(l.Commit)
+		add(&fs[i].Location)
+		for j := range fs[i].Locations {
+			add(&fs[i].Locations[j])
 		}
 	}
 	if len(ids) == 0 {
@@ -279,7 +281,7 @@ func fillCommitMetas(repo *gitwalk.Repo, fs []leak.Finding, want func(string) bo
 	}
 	metas, errs := repo.CommitMetas(ids)
 	fill := func(l *leak.Location) {
-		if m, ok := metas[l.Commit]; ok {
+		if m, ok := metas[l.Commit]; ok && l.Source != leak.TagMessage {
 			l.Author, l.Email, l.Date, l.Message = m.Author, m.Email, m.Date, m.Message
 		}
 	}
@@ -346,11 +348,12 @@ func (h *History) lastRecord(opts Options, tips string, e *engine, rep *report.R
 	rec.Findings = make([]leak.Finding, len(rep.Findings))
 	rec.Places = make([]secretPlace, len(rep.Findings))
 	for i, f := range rep.Findings {
-		if f.Commit == "" {
+		// A secret in a message lies in no blob to read it from again.
+		if f.Commit == "" || f.InMessage() {
 			return nil
 		}
 		for _, l := range f.Locations {
-			if l.Commit == "" {
+			if l.Commit == "" || l.InMessage() {
 				return nil
 			}
 		}

@@ -95,6 +95,11 @@ type Options struct {
 	// Detectors, when set, shares detectors between scans (see
 	// Detectors). Nil builds one for this scan.
 	Detectors *Detectors
+	// NoMessages leaves out the messages of commits and annotated tags,
+	// which a scan of git history otherwise scans (see
+	// gitwalk.Plan.Messages) with the rules of a self-identifying format
+	// (see MessageRule).
+	NoMessages bool
 }
 
 // BlobCache remembers, for the blobs scans of git history have read, what
@@ -175,6 +180,9 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 	if err != nil {
 		return nil, err
 	}
+	// Messages are scanned without the LineSet: they run fewer rules, so
+	// a line a message had must not spare a file's.
+	md := d
 	if versioned != nil {
 		// Versions of a file share most of their lines: scan each line once.
 		d = d.WithLines(detect.NewLineSet())
@@ -183,8 +191,8 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 	if err != nil {
 		return nil, err
 	}
-	e := &engine{d: d, onErr: opts.OnError, col: leak.NewCollector(), skipped: map[leak.SkipReason]int{}, known: map[string][]string{}}
-	sink := &Sink{e: e, workers: opts.Workers, maxFileSize: opts.MaxFileSize, cache: opts.Cache}
+	e := &engine{d: d, md: md, onErr: opts.OnError, col: leak.NewCollector(), skipped: map[leak.SkipReason]int{}, known: map[string][]string{}}
+	sink := &Sink{e: e, workers: opts.Workers, maxFileSize: opts.MaxFileSize, cache: opts.Cache, messages: !opts.NoMessages}
 	if sink.maxFileSize <= 0 {
 		sink.maxFileSize = leak.DefaultMaxFileSize
 	}
@@ -313,12 +321,15 @@ func detectOptions(opts Options) detect.Options {
 	if opts.HighConfidenceEverywhere {
 		dopts.Everywhere = fixedFormat
 	}
+	dopts.InMessages = MessageRule
 	return dopts
 }
 
 // engine holds the state of one Run that the Sink's methods share.
 type engine struct {
-	d     *detect.Detector
+	d *detect.Detector
+	// md is the detector of messages: d without its LineSet.
+	md    *detect.Detector
 	col   *leak.Collector
 	onErr func(string, error) error
 	tally tally
@@ -611,7 +622,13 @@ type Sink struct {
 	workers     int
 	maxFileSize int64
 	cache       BlobCache
+	// messages: a git source scans commits' and tags' messages.
+	messages bool
 }
+
+// Messages reports whether a source of git history scans the messages of
+// commits and annotated tags (see Options.NoMessages).
+func (s *Sink) Messages() bool { return s.messages }
 
 // Workers returns how many goroutines a source may read with; zero means
 // GOMAXPROCS.
@@ -623,15 +640,23 @@ func (s *Sink) MaxFileSize() int64 { return s.maxFileSize }
 
 // Fragment scans a fragment of content. The fragment, and its content,
 // need only be valid until Fragment returns.
-func (s *Sink) Fragment(frag *leak.Fragment) {
+func (s *Sink) Fragment(frag *leak.Fragment) { s.fragment(frag) }
+
+// fragment is Fragment; it reports whether the detectors matched anything
+// (before the rules judged the places).
+func (s *Sink) fragment(frag *leak.Fragment) bool {
 	e := s.e
+	d := e.d
+	if len(frag.Sources) > 0 && frag.Sources[0].Kind != "" {
+		d = e.md
+	}
 	for i := range frag.Sources {
 		e.noteSite(frag.Sources[i].Path)
 		if d := frag.Sources[i].Display; d != "" {
 			e.noteDisplay(d, frag.Sources[i].Path)
 		}
 	}
-	res, err := e.d.Detect(frag)
+	res, err := d.Detect(frag)
 	where := "blob " + frag.BlobID
 	if frag.BlobID == "" && len(frag.Sources) > 0 {
 		where = frag.Sources[0].Path
@@ -646,12 +671,13 @@ func (s *Sink) Fragment(frag *leak.Fragment) {
 		s.cache.Record(frag.BlobID, SourcePaths(frag.Sources), found)
 	}
 	if len(res.Matches) == 0 {
-		return
+		return false
 	}
 	bm := blobMatches{blob: frag.BlobID, sources: slices.Clone(frag.Sources), matches: res.Matches}
 	e.mu.Lock()
 	e.found = append(e.found, bm)
 	e.mu.Unlock()
+	return true
 }
 
 // known notes the fingerprints of the matches of blob, which a BlobCache
@@ -848,6 +874,23 @@ func fixedFormat(r *config.Rule) bool {
 		return false
 	}
 	return triage.KindConfidence(r) == "high"
+}
+
+// MessageRule reports whether rule r runs on the messages of commits and
+// tags: a rule whose secrets identify themselves by their format, a
+// literal prefix (ghp_, AKIA, sk_live_, -----BEGIN, hooks.slack.com/: see
+// triage.Prefixed) or a fixed format the rule vouches for (see
+// fixedFormat). Never a generic rule, nor one that takes the value a name
+// mentioning a service is given (Names), nor one that takes the value
+// after a flag or a keyword (Connect-VIServer -Password x): a message is
+// prose about the change, and "fix the password reset token", "read
+// SECRET_KEY from the environment", "reject -Password literals" name
+// secrets without holding any.
+func MessageRule(r *config.Rule) bool {
+	if len(r.Names) > 0 || slices.Contains(r.Tags, "generic") || r.Regex == "" && r.Value == "" {
+		return false
+	}
+	return triage.Prefixed(r) || fixedFormat(r)
 }
 
 // Detectors builds one detector per set of rules and options, for scans

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -60,10 +61,25 @@ type walkRecorder interface {
 //
 //	uvarint count, then for each (ref tip, finding) checked: its tipKey
 //	  (16 bytes) and 1 if the tip holds the finding's secret, else 0
+//
+// and then (added in format 3):
+//
+//	1 if the scan read the messages of commits, else 0
+//	uvarint count, then the ids (20 bytes) of the commits whose messages
+//	  a re-scan must read again: those that held a match, or were cut
+//
+// A re-scan that reuses the walk reads no commit it reuses (see
+// gitwalk.WalkState), so no message, but those kept: the others held
+// no match, and under the same rules hold none now. A record of a scan
+// that did not read messages serves no scan that does.
 type walkRecord struct {
 	state []byte
 	inert map[string]inertBlob
 	tips  map[tipKey]bool
+	// messages: the scan read messages; kept are the commits whose
+	// messages a re-scan reads again.
+	messages bool
+	kept     map[string]bool
 }
 
 // tipKey identifies the question whether a commit's tree holds a
@@ -77,7 +93,7 @@ type inertBlob struct {
 	holds   []string
 }
 
-const walkRecordMagic = "leakhound-walkrecord 2\n"
+const walkRecordMagic = "leakhound-walkrecord 3\n"
 
 func (r *walkRecord) encode() []byte {
 	b := []byte(walkRecordMagic)
@@ -112,6 +128,17 @@ func (r *walkRecord) encode() []byte {
 		}
 		b = append(b, k[:]...)
 		b = append(b, held)
+	}
+	if r.messages {
+		b = append(b, 1)
+	} else {
+		b = append(b, 0)
+	}
+	kept := slices.Sorted(maps.Keys(r.kept))
+	b = binary.AppendUvarint(b, uint64(len(kept)))
+	for _, id := range kept {
+		raw, _ := hex.DecodeString(id)
+		b = append(b, raw...)
 	}
 	return b
 }
@@ -175,6 +202,18 @@ func decodeWalkRecord(b []byte) (*walkRecord, error) {
 		}
 		r.tips[tipKey(k)] = held[0] == 1
 	}
+	flag := next(1)
+	if flag == nil || flag[0] > 1 {
+		return nil, errWalkRecord
+	}
+	r.messages = flag[0] == 1
+	if n, ok = count(20); !ok {
+		return nil, errWalkRecord
+	}
+	r.kept = make(map[string]bool, n)
+	for range n {
+		r.kept[hex.EncodeToString(next(20))] = true
+	}
 	if len(b) != 0 {
 		return nil, errWalkRecord
 	}
@@ -220,6 +259,14 @@ type walkCacheState struct {
 	// from the last record or checked now: the next record keeps those
 	// it asked about.
 	tips, asked map[tipKey]bool
+	// messages: this scan reads messages.
+	messages bool
+}
+
+// keeps reports whether the last scan kept commit id's message for a
+// re-scan to read again (see walkRecord).
+func (w *walkCacheState) keeps(id string) bool {
+	return w != nil && w.last != nil && w.last.kept[id]
 }
 
 // tipHolds returns the answer the last scan recorded for k, if any, and
@@ -255,8 +302,10 @@ func (w *walkCacheState) load(o *gitwalk.Options) {
 		return
 	}
 	r, err := decodeWalkRecord(b)
-	if err != nil {
-		return // the cache vouched for it: walk in full all the same
+	if err != nil || w.messages && !r.messages {
+		// The cache vouched for it: walk in full all the same. A walk
+		// that read no messages cannot tell which to read again.
+		return
 	}
 	st := new(gitwalk.WalkState)
 	if st.UnmarshalBinary(r.state) != nil {
@@ -287,7 +336,7 @@ func (w *walkCacheState) skip(s *Sink, id string, srcs []leak.Source) bool {
 // that points at a blob or a tree are never inert: such refs are ordered
 // after every commit, and among themselves by name, so one deleted can
 // make another's occurrence count.
-func (w *walkCacheState) record(p *gitwalk.Plan, inert map[string][]string) {
+func (w *walkCacheState) record(p *gitwalk.Plan, inert map[string][]string, kept []string) {
 	st := p.State()
 	if st == nil {
 		w.wc.SetWalkState(nil)
@@ -303,7 +352,10 @@ func (w *walkCacheState) record(p *gitwalk.Plan, inert map[string][]string) {
 			return
 		}
 	}
-	r := &walkRecord{state: state, inert: map[string]inertBlob{}, tips: w.asked}
+	r := &walkRecord{state: state, inert: map[string]inertBlob{}, tips: w.asked, messages: w.messages, kept: map[string]bool{}}
+	for _, id := range kept {
+		r.kept[id] = true
+	}
 	for id, ib := range w.skipped {
 		r.inert[id] = ib
 	}

@@ -411,10 +411,14 @@ func (t *Triage) Judge(f *leak.Finding) {
 	f.Severity, f.Confidence, f.Context = sev, conf, ctx
 }
 
-// locationContext is the path context of l's file, except that a secret
-// in a documentation string of production code (leak.Location.InDocstring:
+// locationContext is the path context of l's file (Code for a message,
+// which has none), except that a secret in a documentation string of production code (leak.Location.InDocstring:
 // a docstring's usage example, a module's EXAMPLES block) is documentation.
 func (t *Triage) locationContext(l leak.Location) string {
+	if l.InMessage() {
+		// A commit's or tag's message: no path, so no path context.
+		return Code
+	}
 	p := t.PathContext(l.File)
 	if p == Code && l.InDocstring {
 		return Docs
@@ -481,6 +485,89 @@ func KindConfidence(r *config.Rule) string {
 		return "high"
 	}
 	return "medium"
+}
+
+// Prefixed reports whether every secret of r begins with literal text of
+// at least three characters (a character of a class of at most six
+// counts as one, an optional part as none), whichever alternative of its
+// format matches: AKIA, ASIA, ... of an AWS key id, ghp_ or gho_ of a
+// GitHub token, vc[pikar]_ of a Vercel token, -----BEGIN of a key. Such a
+// secret names its kind wherever it stands; a value after a name or a
+// flag (-Password x) does not.
+func Prefixed(r *config.Rule) bool {
+	src := r.Value
+	group := 0
+	if src == "" {
+		src, group = r.Regex, r.SecretGroup
+	}
+	if src == "" {
+		return false
+	}
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	if r.Value == "" {
+		if re = secretGroup(re, group); re == nil {
+			return false
+		}
+	}
+	n, _ := minPrefix(re.Simplify())
+	return n >= 3
+}
+
+// minPrefix returns the length, in characters, of the shortest literal
+// text that every match of re begins with, taking each alternative on its
+// own, and whether re is that literal text and no more (each alternative
+// a literal).
+func minPrefix(re *syntax.Regexp) (n int, whole bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return len(re.Rune), true
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpBeginText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0, true
+	case syntax.OpCapture:
+		return minPrefix(re.Sub[0])
+	case syntax.OpCharClass:
+		// One of a few characters (vc[pikar]_, [st]k.) still names the
+		// kind: it counts as one.
+		size := 0
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			size += int(re.Rune[i+1]-re.Rune[i]) + 1
+		}
+		if size <= 6 {
+			return 1, true
+		}
+		return 0, false
+	case syntax.OpQuest:
+		// An optional part ((?:https?://)?) adds nothing, and what follows
+		// counts if it is literal.
+		_, whole = minPrefix(re.Sub[0])
+		return 0, whole
+	case syntax.OpPlus:
+		n, _ = minPrefix(re.Sub[0])
+		return n, false
+	case syntax.OpAlternate:
+		n, whole = -1, true
+		for _, sub := range re.Sub {
+			k, w := minPrefix(sub)
+			if n < 0 || k < n {
+				n = k
+			}
+			whole = whole && w
+		}
+		return max(n, 0), whole
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			k, w := minPrefix(sub)
+			n += k
+			if !w {
+				return n, false
+			}
+		}
+		return n, true
+	}
+	return 0, false
 }
 
 // literalPrefix returns the literal text every secret of r starts with.

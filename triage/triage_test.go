@@ -248,6 +248,33 @@ func TestKindConfidence(t *testing.T) {
 	}
 }
 
+// TestPrefixed: a secret that begins with literal text in every
+// alternative of its format (a class of a few characters counting as one,
+// an optional part as none) names its kind; one after a flag, one of a
+// structure alone, a short prefix, do not.
+func TestPrefixed(t *testing.T) {
+	for _, tt := range []struct {
+		r    config.Rule
+		want bool
+	}{
+		{config.Rule{ID: "gh", Value: `ghp_[A-Za-z0-9]{36}`}, true},
+		{config.Rule{ID: "aws", Regex: `\b((?:AKIA|ASIA|A3T[A-Z0-9])[A-Z2-7]{16})\b`}, true},
+		{config.Rule{ID: "stripe", Value: `(?:sk|rk)_live_[A-Za-z0-9]{24,99}`}, true},
+		{config.Rule{ID: "vercel", Value: `vc[pikar]_[A-Za-z0-9_-]{56}`}, true},
+		{config.Rule{ID: "hook", Value: `(?:https?://)?hooks\.example\.com/(?:a|b)/[A-Za-z0-9]{20,}`}, true},
+		{config.Rule{ID: "pem", Regex: `-----BEGIN (?:RSA )?PRIVATE KEY-----[\s\S]*?-----END`}, true},
+		{config.Rule{ID: "flag", Regex: `Connect-Thing\s+-Password\s+(\S+)`, SecretGroup: 1}, false},
+		{config.Rule{ID: "short", Value: `SK[0-9a-f]{32}`}, false},
+		{config.Rule{ID: "struct", Value: `[0-9]{8,10}:[A-Za-z0-9_-]{35}`}, false},
+		{config.Rule{ID: "opt", Value: `(?:ghp_)?[A-Za-z0-9]{36}`}, false},
+		{config.Rule{ID: "p12", Path: `\.p12$`}, false},
+	} {
+		if got := Prefixed(&tt.r); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.r.ID, got, tt.want)
+		}
+	}
+}
+
 // TestKnownVendorSamples checks the vendors' published sample keys of the
 // default rules: each is publicly known, at its entry's severity in code,
 // with where it is published; a key of the same shape that no vendor

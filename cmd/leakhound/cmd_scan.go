@@ -138,7 +138,7 @@ func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) er
 		return err
 	}
 	policy := scan.Policy{RulesFile: opts.config, BaselineFile: opts.baseline, NoBaseline: opts.noBaseline}
-	eo := scan.Options{Workers: opts.threads, MaxFileSize: maxSize, IgnoreInlineAllows: opts.ignoreInlineAllows}
+	eo := scan.Options{Workers: opts.threads, MaxFileSize: maxSize, IgnoreInlineAllows: opts.ignoreInlineAllows, NoMessages: opts.noMessages}
 	history := len(opts.branches) > 0 || opts.rangeSpec != "" || opts.since != ""
 	var src scan.Source
 	switch {

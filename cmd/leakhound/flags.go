@@ -46,13 +46,16 @@ type readOptions struct {
 	maxFileSize string
 	threads     int
 	noProgress  bool
+	noMessages  bool
 }
 
-// AddFlags adds --max-file-size, --threads and --no-progress to fs.
+// AddFlags adds --max-file-size, --threads, --no-progress and
+// --no-messages to fs.
 func (o *readOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.maxFileSize, "max-file-size", sizeString(leak.DefaultMaxFileSize), "skip files larger than this (bytes, or with KiB, MiB, GiB)")
 	fs.IntVar(&o.threads, "threads", runtime.GOMAXPROCS(0), "parallel readers and detectors")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (it only shows when stderr is a terminal)")
+	fs.BoolVar(&o.noMessages, "no-messages", false, "do not scan the messages of commits and annotated tags (git history)")
 }
 
 // check validates the flags and returns the size limit in bytes.

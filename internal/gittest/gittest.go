@@ -182,6 +182,15 @@ func (r *Repo) Tag(name, rev string, annotated bool) {
 	}
 }
 
+// TagMessage creates an annotated tag at a revision with message msg.
+func (r *Repo) TagMessage(name, rev, msg string) {
+	r.t.Helper()
+	opts := &git.CreateTagOptions{Message: msg, Tagger: &object.Signature{Name: "Tagger", Email: "tagger@example.com", When: r.when}}
+	if _, err := r.Repo.CreateTag(name, r.Resolve(rev), opts); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
 // TagBlob stores content as a blob and points the tag name straight at
 // it, as `git tag name $(git hash-object -w file)` does: no commit holds
 // it. It returns the blob's id.
