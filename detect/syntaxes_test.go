@@ -547,6 +547,8 @@ func hardNegatives() []secretText {
 		{"notebook calls", "agents.ipynb", "{\"cells\": [{\"source\": [\"HF_TOKEN = open(HF_TOKEN_PATH).read().strip()\\n\", \"OPENAI_TOKEN = os.getenv(\\\"OPENAI_TOKEN\\\")\\n\"]}]}\n", ""},
 		{"environment lookups", "configmap.yaml", "data:\n  sentry.conf.py: |-\n    secret_key = env('SENTRY_SECRET_KEY')\n", ""},
 		{"quoted shell variables", "functions.sh", "mysql -e \"CREATE USER exporter IDENTIFIED BY '\"$METRICS_EXPORTER_PASSWORD\"';\"\n", ""},
+		{"properties after a placeholder", "application.properties", "# Login form authentication\nsecurity.jwt.key=<insert-256-bit-secret-key-here>\n#security.rememberme.alwaysRemember=false\n", ""},
+		{"path patterns", "sonar-project.properties", "sonar.issue.ignore.multicriteria.e1.resourceKey=src/app/tests/**/*.py\n", ""},
 		{"annotation keys", "extensions.go", "const CreateTimestampAnnotationKey = \"precise/createTimestamp\"\n", ""},
 		{"code between strings", "swagger-ui.js", "g.password=\"\",g.auth&&(p=g.auth.split(\":\"));\no.createElement(\"label\",null,\"Password:\"),v?l.default.createElement(\"code\",null);\nvar d=h.clientSecret||\"\",y=p&&p.get(\"x\");\nthis.key=a.key||\"\";this.charCode=a.charCode||(\"keypress\"==b);\nvar cfg={web_password:\"\",web_port:8081,web_static_viewer:\"x\"};\n", ""},
 	}
