@@ -268,6 +268,93 @@ func (nc *nameCheck) assignedElsewhere(text []byte, at int) bool {
 	return !nc.secretName(name) && !(nc.vendors != nil && nc.vendorName(name))
 }
 
+// echoes reports whether the value secret of the match loc repeats the
+// name it is assigned to, or ends with it after a separator or a change
+// of case: code that hands a variable on under its own name
+// (this.base64Credentials = base64Credentials, valueContextKey =
+// ReactDOMSelect.valueContextKey, Babel's storeKey = _ref$storeKey), an
+// enumeration's constant (OAUTH2_CLIENT_CREDENTIALS =
+// "oAuth2ClientCredentials") or the name of the object that holds the
+// secret (pullSecret: myapp-pull-secret, adminKey: hl--peer-adminkey).
+// The value must be written as an identifier is (letters, digits, "_",
+// "$", ".", "-") and the name hold four letters or digits at least. The
+// value starts at text[at]: a name whose identifier runs on into it (a
+// vendor's name and its key joined by a dot) is not one it repeats.
+func (nc *nameCheck) echoes(text []byte, loc []int, at int, secret []byte) bool {
+	for _, c := range secret {
+		if !identChar(c) && c != '$' {
+			return false
+		}
+	}
+	for _, g := range nc.name {
+		if 2*g+1 >= len(loc) || loc[2*g] < 0 {
+			continue
+		}
+		start, end := identSpan(text, loc[2*g], loc[2*g+1])
+		if end > at {
+			continue
+		}
+		name := text[start:end]
+		if i := bytes.LastIndexByte(name, '.'); i >= 0 {
+			name = name[i+1:]
+		}
+		if endsWithName(secret, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// endsWithName reports whether value, its letters and digits taken
+// without case, is name's letters and digits, or ends with them where a
+// word of value starts: after a character that is neither a letter nor a
+// digit, or at a capital after a small letter or a digit.
+func endsWithName(value, name []byte) bool {
+	n := 0
+	for _, c := range name {
+		if isAlnum(c) {
+			n++
+		}
+	}
+	if n < 4 {
+		return false
+	}
+	i, j := len(value), len(name)
+	for n > 0 {
+		for i > 0 && !isAlnum(value[i-1]) {
+			i--
+		}
+		for j > 0 && !isAlnum(name[j-1]) {
+			j--
+		}
+		if i == 0 || lower(value[i-1]) != lower(name[j-1]) {
+			return false
+		}
+		i--
+		j--
+		n--
+	}
+	for k := 0; k < i; k++ {
+		if isAlnum(value[k]) {
+			// More before the name: it must start a word there.
+			p, c := value[i-1], value[i]
+			return !isAlnum(p) || 'A' <= c && c <= 'Z' && ('a' <= p && p <= 'z' || '0' <= p && p <= '9')
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
 // proseNot reports whether the words around a name of the match loc, in
 // prose rather than in the name itself, say that the value is not the
 // secret: a word of notSecret right before it (acme public key ...), a
@@ -541,12 +628,26 @@ var (
 	trailingNot = wordSet("file filename files path paths dir directory folder url urls uri endpoint host hostname domain port name names field fields type types kind len length size count limit min max header headers prefix suffix id ids ref refs env var variable arn format pattern regex regexp re expiry expires expiration expire exp ttl timeout lifetime age validity backend class model form view template msg message error errors label hint help placeholder mode source scope scopes schema location param params query column table index validator validators hasher hashers attr attrs attribute attributes policy reset changed last required enabled enable disabled algorithm algorithms algo alg method encoding charset style version setting settings storage provider service manager generator loader cache sep separator char chars delimiter hash hashed digest rotation strength lookup mask description desc title input button field widget selector html htm md rst txt json yml yaml py js ts css before after start end begin")
 )
 
+// tokenCount, right before "tokens", says the name counts a language
+// model's tokens (OpenAI's usage.prompt_tokens and completion_tokens,
+// Anthropic's input_tokens and output_tokens, Gemini's totalTokens).
+var tokenCount = wordSet("prompt completion input output total cached reasoning generated remaining used")
+
 // keyNot, before a key, says what kind of key it is: one that is not a
 // secret (a database's foreign key, a cache key, a GPG key to receive, a
-// linter's rule key, the key a name or a field is looked up by). Not
+// linter's rule key, the key a name or a field is looked up by, a
+// Kubernetes object's annotation or label key). Not
 // "registry" (a container registry's key is its password) nor "column"
 // (Column, a bank's API, names its keys so).
-var keyNot = wordSet("foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema rule name guid field attribute attr property enum")
+var keyNot = wordSet("foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema rule name guid field attribute attr property enum annotation label")
+
+// bareKeyNot, right before a key that bareKey judges, says what kind of
+// key it is: a keyboard's modifier (a DOM KeyboardEvent's metaKey,
+// ctrlKey, altKey, shiftKey) or a GPG key, named by its public
+// fingerprint or id (Dockerfiles' GPG_KEY, GPG_KEYS to verify a download
+// with). Not before a longer run: META_API_KEY is Meta's, GPG_PRIVATE_KEY
+// a private key.
+var bareKeyNot = wordSet("meta ctrl alt shift gpg pgp gnupg")
 
 // bareKey reports whether part p is a key that says nothing of what it
 // opens. Such a key names a secret only with a service or a kind before
@@ -584,7 +685,7 @@ func notSecretKey(name string, parts []part, i, j int) bool {
 			return true
 		}
 	}
-	return false
+	return i == j && i > 0 && bareKeyNot[strings.ToLower(name[parts[i-1].start:parts[i-1].end])]
 }
 
 func wordSet(s string) map[string]bool {
@@ -613,6 +714,12 @@ func (nc *nameCheck) secretParts(name string, parts []part) bool {
 		// (NOT_A_SECRET, non_secret_key); after one they are a warning
 		// (SECRET_DO_NOT_COMMIT).
 		negates := notSecret[p] && !(last >= 0 && (p == "not" || p == "non"))
+		if p == "tokens" && i > 0 && tokenCount[strings.ToLower(name[parts[i-1].start:parts[i-1].end])] {
+			// A language model's token count (prompt_tokens,
+			// outputTokens, cache_read_input_tokens), not tokens that
+			// open anything.
+			return false
+		}
 		if negates && !nc.words.MatchString(p) || i == 0 && leadingNot[p] && len(parts) > 1 {
 			// (A rule for publishable keys says "publishable" among its
 			// words.)

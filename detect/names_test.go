@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"testing"
@@ -46,6 +47,7 @@ func TestSecretNames(t *testing.T) {
 		"X-Api-Key", "secret", "SECRET_KEY_BASE", "auth_token", "AUTH", "userCredentials", "tokens", "ACMEKEY",
 		"access.key", "PAT", "todo_secret_do_not_commit", "API_TOKEN_NOT_FOR_SHARING",
 		"acmePRIVATEkey", "myAPIkey", "SECRETkey",
+		"input_token", "access_tokens", "prompt_token_secret",
 	} {
 		if !nc.secretName(name) {
 			t.Errorf("%s: not a secret's name", name)
@@ -57,6 +59,7 @@ func TestSecretNames(t *testing.T) {
 		"PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME", "API_KEY_ID", "password_reset_timeout", "is_password_set",
 		"hasToken", "getPassword", "min_password_length", "secretKeyRef", "author",
 		"PUBLICkey", "APIkeyId", "SECRETname", "notSECRETkey", "PASSWORDfile",
+		"prompt_tokens", "completionTokens", "cache_read_input_tokens", "OUTPUT_TOKENS",
 	} {
 		if nc.secretName(name) {
 			t.Errorf("%s: taken for a secret's name", name)
@@ -69,6 +72,23 @@ func TestSecretNames(t *testing.T) {
 		"acmeroadrunner_token": true, "roadrunneracme": true, "acmeroad": false} {
 		if got := nc.vendorName(name); got != want {
 			t.Errorf("vendor %s: got %v, want %v", name, got, want)
+		}
+	}
+}
+
+// TestBareKeyKinds checks that a word right before a bare key may say it
+// is a keyboard's modifier or a GPG key's fingerprint, and only there.
+func TestBareKeyKinds(t *testing.T) {
+	nc, err := newNameCheck(&config.Rule{Value: "x"}, []string{"", "name"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{
+		"metaKey": false, "ctrlKey": false, "event.altKey": false, "GPG_KEY": false, "JETTY_GPG_KEYS": false,
+		"META_API_KEY": true, "GPG_PRIVATE_KEY": true, "gpg_passphrase": true, "SHIFT_SECRET_KEY": true, "RELAY_KEY": true,
+	} {
+		if got := nc.secretName(name); got != want {
+			t.Errorf("%s: secret's name %v, want %v", name, got, want)
 		}
 	}
 }
@@ -161,5 +181,49 @@ func TestTwoWordsPair(t *testing.T) {
 				t.Errorf("%v: twoWords(%q) = %v, splits say %v", tc.words, p, got, want)
 			}
 		}
+	}
+}
+
+// TestEchoes checks which values repeat the name they are assigned to,
+// and that a name whose identifier runs on into the value (a service's
+// name and its key joined by a dot) is not one the value repeats.
+func TestEchoes(t *testing.T) {
+	for _, tt := range []struct {
+		value, name string
+		want        bool
+	}{
+		{"oAuth2ClientCredentials", "OAUTH2_CLIENT_CREDENTIALS", true},
+		{"base64Credentials", "base64Credentials", true},
+		{"_ref2$storeKey", "storeKey", true},
+		{"ReactDOMSelect.valueContextKey", "valueContextKey", true},
+		{"myapp-k8s-pull-secret", "pullSecret", true},
+		{"hl--peer-adminkey", "adminKey", true},
+		{"Xk9fQ2mzPullSecret", "pullSecret", true}, // a word starts at the capital
+		{"Xk9fQ2mZpullSecret", "pullSecret", false},
+		{"Xk9fq2mzpullsecret", "pullSecret", false},
+		{"Q8vZkX3mPxL2nR7tW4b", "apiKey", false},
+		{"abc-key", "key", false}, // a name of three letters says too little
+		{"token", "api_token", false},
+	} {
+		if got := endsWithName([]byte(tt.value), []byte(tt.name)); got != tt.want {
+			t.Errorf("endsWithName(%q, %q) = %v, want %v", tt.value, tt.name, got, tt.want)
+		}
+	}
+	nc, err := newNameCheck(&config.Rule{Value: "x"}, []string{"", "name"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := []byte("acmeTOKEN.9f3a9c2e7b1d84f6a9c0e2b7d5a3f1c8")
+	at := bytes.IndexByte(text, '.') + 1
+	if nc.echoes(text, []int{0, len(text), 0, 9}, at, text[at:]) {
+		t.Errorf("%s: the key after the dot taken for a repeat of the name", text)
+	}
+	text = []byte("storeKey = _ref$storeKey")
+	at = bytes.IndexByte(text, '_')
+	if !nc.echoes(text, []int{0, len(text), 0, 8}, at, text[at:]) {
+		t.Errorf("%s: not taken for a repeat of the name", text)
+	}
+	if nc.echoes(text, []int{0, len(text), 0, 8}, at, []byte("_ref$store+Key")) {
+		t.Errorf("a value with a character of no identifier taken for a repeat of the name")
 	}
 }

@@ -699,6 +699,16 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 			return Match{}, nameDropped
 		}
 	}
+	if r.names != nil && r.store == nil {
+		// The value repeats the name it is assigned to (see echoes):
+		// code or an object's name, not a secret. In a credential store
+		// it is a weak password, which the floor below judges.
+		echo := r.names.echoes(text, loc, s0, secret)
+		rec.step("name echoed", !echo, either(!echo, "the value does not repeat its name", "the value repeats the name it is assigned to, or ends with it: a variable, a constant's name or an object's name"))
+		if echo {
+			return Match{}, matchDropped
+		}
+	}
 	ent := entropy.Shannon(secret)
 	// lowered is set when the value is held to a floor lower than the
 	// rule's (digits alone, or a short random value): it is then judged

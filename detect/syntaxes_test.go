@@ -517,6 +517,40 @@ func hardNegatives() []secretText {
 		{"bundled libraries", "vendor.js", "var internalInstanceKey = '__reactInternalInstance$' + randomKey;\nvar fragmentKey = '_reactFragment';\nvar valueContextKey = '__ReactDOMSelect_value$';\n{\"./$.own-keys\":\"/Users/dev/sites/app/node_modules/core-js/modules/$.own-keys.js\"}\n", ""},
 		{"json pointers", "openapi.json", "{\"tests.SecretPage\": \"#/components/schemas/SecretPageInputSchemaBaseWithParent\"}\n", ""},
 		{"volumes, negations, minified members, rule keys", "app.yaml", "volumes:\n  - /etc/passwd:/host/etc/passwd:ro\nif (!options.key || !options.cert) {}\ne.ROOTKEY=e.EMPTYTAGS=e.IGNORETAGS=void 0;\nsonar.issue.ignore.multicriteria.python_S.ruleKey=python:S*\n", ""},
+		// A Helm template's variable set from its values, a long option
+		// in camelCase or with "_" (the next argument after --auth), and
+		// a file a command reads the value from are no values.
+		{"helm template variables", "secret.yaml", "{{- $pullSecret := .Values.image.pullSecrets }}\n{{- $proxyUser := .Values.agent.proxyUser }}\n{{- $proxyPassword := .Values.agent.proxyPassword }}\n", ""},
+		{"options and files read", "on-start.sh", "mongod --auth --keyFile=/data/configdb/key.txt\n./configure --with-http_auth_request_module --with-http_xslt_module=dynamic\nkubectl create secret docker-registry reg --docker-password=<PASSWORD> --docker-email=<email>\nvault write auth/kubernetes/config token_reviewer_jwt=@/var/run/secrets/kubernetes.io/serviceaccount/token\n", ""},
+		// A kustomization's patch names the Secret it patches under
+		// "kind: Secret".
+		{"kustomize patch target", "kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\npatches:\n  - path: app-secret-patch.yaml\n    target:\n      kind: Secret\n      name: app-secret-dev\n", ""},
+		// A language model's token counts, a GPG key's fingerprint and a
+		// keyboard's modifiers are no secrets.
+		{"token counts", "models.json", "{\"usage\": {\"prompt_tokens\": \"$.usage.prompt_tokens\", \"completion_tokens\": \"$.usage.completion_tokens\", \"input_tokens\": \"$.usage.input_tokens\"}}\n", ""},
+		{"gpg fingerprints", "Dockerfile", "ENV GPG_KEY 4F1E8A0C7D2B9E6F3A5C1D8B0E7F2A9C4B6D1E3F\nENV GPG_KEYS=7C2E9A4F1B8D3E6A0C5F2B9D4E1A7C3F8B0D6E2A\n", ""},
+		{"keyboard modifiers", "keymap.yaml", "shortcuts:\n  metaKey: Q8vZkX3mPxL2nR7tW4b\n  ctrlKey: Wq4Zx8Lm2Rt7Kp9Vb3Nc\n", ""},
+		// A value that repeats its name is a variable handed on, an
+		// enumeration's constant or the name of the object that holds the
+		// secret.
+		{"names repeated", "values.yaml", "image:\n  pullSecret: myapp-k8s-pull-secret\nadminKey: hl--peer-adminkey\ncred: hlf--ord1-cred\n", ""},
+		{"variables handed on", "app.js", "this.base64Credentials = base64Credentials;\nvar valueContextKey = ReactDOMSelect.valueContextKey;\nvar storeKey = _ref$storeKey;\n", ""},
+		// Expressions of minified code, and the code between two string
+		// literals read from the closing quote of one.
+		{"expressions", "app.js", "a[topListenersIDKey]=reactTopListenersCounter++;\ninclusiveKey=displayName.owner+\"x\";\npw=ho?ho.isBuffer:e,\nthis.token.lookAhead=this.pos+1)\nrenderToken = ++this.renderToken\n", ""},
+		// A Debian package's version, a value to change in production,
+		// the rest of a URL after a placeholder, a source file's path, a
+		// call a notebook's cell sets the value from, an annotation's key.
+		{"package versions", "dev.txt", "openssl 3.0.17-1~deb12u1\npasswd 1:4.13+dfsg1-1+deb12u1\nperl 5.36.0-7+deb12u2\n", ""},
+		{"change in production", "dev.env", "APP_SECRET_KEY=dev-secret-key-change-in-production-x7k9m2p5q8w1r4t6\nREDIS_URL=redis://:<password>@hostname:6379\n", ""},
+		{"source paths", "build.sh", "SECRETS_CS=\"src/App/Secrets.cs\"\n", ""},
+		{"notebook calls", "agents.ipynb", "{\"cells\": [{\"source\": [\"HF_TOKEN = open(HF_TOKEN_PATH).read().strip()\\n\", \"OPENAI_TOKEN = os.getenv(\\\"OPENAI_TOKEN\\\")\\n\"]}]}\n", ""},
+		{"environment lookups", "configmap.yaml", "data:\n  sentry.conf.py: |-\n    secret_key = env('SENTRY_SECRET_KEY')\n", ""},
+		{"quoted shell variables", "functions.sh", "mysql -e \"CREATE USER exporter IDENTIFIED BY '\"$METRICS_EXPORTER_PASSWORD\"';\"\n", ""},
+		{"properties after a placeholder", "application.properties", "# Login form authentication\nsecurity.jwt.key=<insert-256-bit-secret-key-here>\n#security.rememberme.alwaysRemember=false\n", ""},
+		{"path patterns", "sonar-project.properties", "sonar.issue.ignore.multicriteria.e1.resourceKey=src/app/tests/**/*.py\n", ""},
+		{"annotation keys", "extensions.go", "const CreateTimestampAnnotationKey = \"precise/createTimestamp\"\n", ""},
+		{"code between strings", "swagger-ui.js", "g.password=\"\",g.auth&&(p=g.auth.split(\":\"));\no.createElement(\"label\",null,\"Password:\"),v?l.default.createElement(\"code\",null);\nvar d=h.clientSecret||\"\",y=p&&p.get(\"x\");\nthis.key=a.key||\"\";this.charCode=a.charCode||(\"keypress\"==b);\nvar cfg={web_password:\"\",web_port:8081,web_static_viewer:\"x\"};\n", ""},
 	}
 }
 

@@ -96,6 +96,9 @@ var DefaultPaths = []config.PathContext{
 		// *.test.js, *.spec.ts, FooTest.java, FooTests.cs
 		`(?:^|/)(?:test_[^/]*|[^/]*_tests?|conftest|tests)\.py$`,
 		`(?:_test\.go|_spec\.rb|\.(?:test|spec)\.[cm]?[jt]sx?|Tests?\.(?:java|kt|cs|scala|swift|php))$`,
+		// a Helm chart's ci/*-values.yaml: the values chart-testing (ct
+		// lint, ct install) installs the chart with in CI, not a release's
+		`(?:^|/)ci/[^/]*-values\.ya?ml$`,
 	}},
 	{Context: Example, Description: "examples, samples, demos and templates", Paths: []string{
 		`(?i)(?:^|/)(?:examples?|samples?|demos?|tutorials?|quickstart|sandbox|playground)/`,
