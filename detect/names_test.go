@@ -57,6 +57,7 @@ func TestSecretNames(t *testing.T) {
 		"PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME", "API_KEY_ID", "password_reset_timeout", "is_password_set",
 		"hasToken", "getPassword", "min_password_length", "secretKeyRef", "author",
 		"PUBLICkey", "APIkeyId", "SECRETname", "notSECRETkey", "PASSWORDfile",
+		"KeyVaultSecretsUser", "SECRETS_READER_ROLE", "token_owner", "PASSWORD_USERNAME",
 	} {
 		if nc.secretName(name) {
 			t.Errorf("%s: taken for a secret's name", name)
