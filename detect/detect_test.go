@@ -205,6 +205,11 @@ func TestPathFindings(t *testing.T) {
 	if got := d.PathFindings("abc123", leak.Source{Path: "vendor/x.p12"}); len(got) != 0 {
 		t.Fatalf("allowlisted path: got %+v", got)
 	}
+	for _, id := range EmptyBlobIDs {
+		if got := d.PathFindings(id, src); len(got) != 0 {
+			t.Fatalf("empty blob %s: got %+v", id, got)
+		}
+	}
 }
 
 // TestLineSetRescansFlaggedLines checks the novelty filter: a line seen

@@ -60,6 +60,7 @@ func TestSecretNames(t *testing.T) {
 		"hasToken", "getPassword", "min_password_length", "secretKeyRef", "author",
 		"PUBLICkey", "APIkeyId", "SECRETname", "notSECRETkey", "PASSWORDfile",
 		"prompt_tokens", "completionTokens", "cache_read_input_tokens", "OUTPUT_TOKENS",
+		"KeyVaultSecretsUser", "SECRETS_READER_ROLE", "token_owner", "PASSWORD_USERNAME",
 	} {
 		if nc.secretName(name) {
 			t.Errorf("%s: taken for a secret's name", name)

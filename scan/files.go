@@ -46,8 +46,10 @@ func NewDir(path string) (Dir, error) {
 func (d Dir) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 	res, err := fswalk.Walk(ctx, d.Path, fswalk.Options{Workers: s.Workers(), MaxFileSize: s.MaxFileSize()},
 		func(frag *leak.Fragment) error {
-			for _, src := range frag.Sources {
-				s.Path(fileID(src), src)
+			if len(frag.Content) > 0 {
+				for _, src := range frag.Sources {
+					s.Path(fileID(src), src)
+				}
 			}
 			s.Fragment(frag)
 			return nil
@@ -118,7 +120,9 @@ func (f File) Scan(_ context.Context, s *Sink) (Scanned, error) {
 		return sc, nil
 	}
 	src := leak.Source{Path: filepath.ToSlash(f.Path)}
-	s.Path(fileID(src), src)
+	if len(content) > 0 {
+		s.Path(fileID(src), src)
+	}
 	s.Fragment(&leak.Fragment{Content: content, Sources: []leak.Source{src}})
 	sc.Blobs, sc.Bytes = 1, int64(len(content))
 	return sc, nil
@@ -199,7 +203,9 @@ func (ps Paths) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 			func(frag *leak.Fragment) error {
 				for i := range frag.Sources {
 					frag.Sources[i].Display = display(frag.Sources[i].Path)
-					s.Path(fileID(frag.Sources[i]), frag.Sources[i])
+					if len(frag.Content) > 0 {
+						s.Path(fileID(frag.Sources[i]), frag.Sources[i])
+					}
 				}
 				s.Fragment(frag)
 				return nil

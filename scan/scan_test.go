@@ -279,7 +279,8 @@ func TestFiles(t *testing.T) {
 // TestFilesByPath checks that rules on paths alone see the files of a
 // scan outside history, as they see every blob of one: a binary file the
 // scan does not read (a KeePass database, a VNC password file) is found
-// by its path, each file once, under the path given, and a text file too.
+// by its path, each file once, under the path given, and a text file too;
+// an empty one holds nothing and is not found.
 func TestFilesByPath(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -288,6 +289,7 @@ func TestFilesByPath(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "ops", "old.kdbx"), []byte("\x03\xd9\xa2\x9a\x65\xfb\x4b\xb5\x00\x02"), 0o644)
 	os.WriteFile(filepath.Join(dir, "ops", ".vnc", "passwd"), []byte("\x96\xb3\x5b\xc4\x00\x6e\x10\xb7"), 0o600)
 	os.WriteFile(filepath.Join(dir, "ops", "notes.txt"), []byte("nothing here\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "ops", "empty.kdbx"), nil, 0o644) // holds no key: not found
 	want := map[string]string{
 		"ops/team.kdbx":   "keepass-database-file",
 		"ops/old.kdbx":    "keepass-database-file",
@@ -306,6 +308,7 @@ func TestFilesByPath(t *testing.T) {
 		{scan.File{Path: filepath.Join(dir, "ops", "team.kdbx")}, map[string]string{
 			filepath.ToSlash(filepath.Join(dir, "ops", "team.kdbx")): "keepass-database-file",
 		}},
+		{scan.File{Path: filepath.Join(dir, "ops", "empty.kdbx")}, map[string]string{}},
 	} {
 		rep := run(t, nil, tc.src, scan.Options{})
 		got := map[string]string{}
