@@ -32,6 +32,12 @@ const (
 	MaxScanMessage = 64 << 10
 )
 
+// maxHeldMessages bounds the bytes of message text a walk holds for
+// scanning: past it, a message is not kept but read again when it is
+// scanned (Message.Reread), so that a history of many long messages costs
+// reads, not memory. A variable for tests.
+var maxHeldMessages = 32 << 20
+
 // head returns the type of object h and the first n bytes of its content
 // (all of it, if it is shorter). Of an object stored whole (loose, or
 // packed but not as a delta) only those bytes are inflated, whatever its
@@ -120,8 +126,9 @@ type commitHeader struct {
 	message string
 	// text is the message to scan, cut to MaxScanMessage bytes (cut set);
 	// message shares its bytes when the message is short.
-	text string
-	cut  bool
+	text   string
+	cut    bool
+	reread bool // text was not kept: see maxHeldMessages
 }
 
 // readCommit reads the head of commit h.
@@ -213,9 +220,10 @@ type tagHeader struct {
 	name    string
 	tagger  object.Signature
 	message string
-	// text and cut are the message scanned (see commitHeader).
-	text string
-	cut  bool
+	// text, cut and reread are the message scanned (see commitHeader).
+	text   string
+	cut    bool
+	reread bool
 }
 
 // parseTag parses the head of a tag object: "object <id>", "type <type>",

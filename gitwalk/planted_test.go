@@ -278,3 +278,54 @@ func TestPlanMessages(t *testing.T) {
 		t.Errorf("v0..v1-signed: %q, want %q", tag, want)
 	}
 }
+
+// TestPlanMessagesHeldBounded holds that a walk keeps message text only up
+// to maxHeldMessages bytes: the messages past it are marked Reread, without
+// text, and Reader.Message reads each one back as the walk saw it, commit
+// and tag alike.
+func TestPlanMessagesHeldBounded(t *testing.T) {
+	p := newPlanted(t)
+	for i := range 4 {
+		p.commit(p.dir, fmt.Sprintf("f%d.txt", i), "x\n", fmt.Sprintf("commit %d\n\n%s", i, strings.Repeat("body ", 40)))
+	}
+	p.git(p.dir, "tag", "-a", "-m", "release\n\n"+strings.Repeat("notes ", 40), "v1", "HEAD")
+	full := map[string]string{}
+	for _, m := range scanRepo(t, p.dir, Options{}).plan.Messages() {
+		if m.Reread {
+			t.Fatalf("default budget: %s of %s not kept", m.Kind, m.Commit.Hash)
+		}
+		full[m.Kind+" "+m.Commit.Hash] = m.Text
+	}
+
+	defer func(n int) { maxHeldMessages = n }(maxHeldMessages)
+	maxHeldMessages = 300 // about one message
+	r, err := Open(p.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	plan, err := r.Plan(context.Background(), Options{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd := r.NewReader()
+	reread := map[string]int{}
+	for _, m := range plan.Messages() {
+		text := m.Text
+		if m.Reread {
+			reread[m.Kind]++
+			if text != "" {
+				t.Errorf("%s of %s marked reread, holds %q", m.Kind, m.Commit.Hash, text)
+			}
+			if text, _, err = rd.Message(m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if want := full[m.Kind+" "+m.Commit.Hash]; text != want {
+			t.Errorf("%s of %s: %q, want %q", m.Kind, m.Commit.Hash, text, want)
+		}
+	}
+	if reread["commit-message"] < 3 || reread["tag-message"] != 1 {
+		t.Errorf("messages read again: %v, want at least 3 commits and the tag", reread)
+	}
+}

@@ -152,6 +152,7 @@ type commitInfo struct {
 	// MaxScanMessage (empty for a commit taken from a WalkState).
 	text    string
 	cut     bool
+	reread  bool // text was not kept: see maxHeldMessages
 	flags   uint8
 	missing bool // parents beyond a shallow boundary
 	// cyclic marks a commit whose parents form a cycle: it is diffed only
@@ -356,6 +357,9 @@ type walker struct {
 	// tags are the annotated tags read on the way to what the refs of
 	// the walk point at, with what each peels to.
 	tags []readTag
+	// held counts the bytes of message text the walk keeps (see
+	// maxHeldMessages).
+	held int
 }
 
 // readTag is an annotated tag the walk read, and the commit it peels to
@@ -363,6 +367,16 @@ type walker struct {
 type readTag struct {
 	tag    *tagHeader
 	commit plumbing.Hash
+}
+
+// hold reports whether the walk may keep a message of n bytes for
+// scanning, and counts it if so (see maxHeldMessages).
+func (w *walker) hold(n int) bool {
+	if w.held+n > maxHeldMessages {
+		return false
+	}
+	w.held += n
+	return true
 }
 
 // tips resolves revisions to commits, peeling tags. With none given and
@@ -448,6 +462,9 @@ func (w *walker) peel(name string, h plumbing.Hash) (plumbing.Hash, error) {
 	h, typ, data, tags, err := w.objs.peel(h)
 	if err == nil {
 		for _, t := range tags {
+			if !w.hold(len(t.text)) {
+				t.text, t.reread = "", true
+			}
 			rt := readTag{tag: t}
 			if typ == plumbing.CommitObject {
 				rt.commit = h
@@ -485,7 +502,10 @@ func (w *walker) peel(name string, h plumbing.Hash) (plumbing.Hash, error) {
 
 // addCommit records commit h.
 func (w *walker) addCommit(h plumbing.Hash, c *commitHeader) *commitInfo {
-	ci := &commitInfo{hash: h, tree: c.tree, parents: c.parents, when: c.committer.When, text: c.text, cut: c.cut, meta: &leak.Commit{
+	if !w.hold(len(c.text)) {
+		c.text, c.reread = "", true
+	}
+	ci := &commitInfo{hash: h, tree: c.tree, parents: c.parents, when: c.committer.When, text: c.text, cut: c.cut, reread: c.reread, meta: &leak.Commit{
 		Hash:    h.String(),
 		Author:  c.author.Name,
 		Email:   c.author.Email,
@@ -1072,10 +1092,15 @@ type Message struct {
 	Commit *leak.Commit
 	// Text is the message, at most MaxScanMessage bytes; Cut says it was
 	// longer. Unread says the commit was taken from a WalkState without
-	// reading it: Text is empty, Reader.CommitMessage reads it.
+	// reading it: Text is empty, Reader.CommitMessage reads it. Reread
+	// says the walk read it but did not keep it, its messages being long
+	// (see maxHeldMessages): Text is empty, Reader.Message reads it.
 	Text   string
 	Cut    bool
 	Unread bool
+	Reread bool
+	// id is the commit's or the tag's object.
+	id plumbing.Hash
 }
 
 // Messages returns the messages of the commits in range, oldest first,
@@ -1090,7 +1115,7 @@ func (w *walker) listMessages() {
 	p.messages = make([]Message, 0, len(p.Commits)+len(w.tags))
 	for _, lc := range p.Commits {
 		c := w.commits[plumbing.NewHash(lc.Hash)]
-		p.messages = append(p.messages, Message{Kind: leak.CommitMessage, Commit: lc, Text: c.text, Cut: c.cut, Unread: c.state != nil})
+		p.messages = append(p.messages, Message{Kind: leak.CommitMessage, Commit: lc, Text: c.text, Cut: c.cut, Unread: c.state != nil, Reread: c.reread, id: c.hash})
 	}
 	seen := map[plumbing.Hash]bool{}
 	for _, rt := range w.tags {
@@ -1105,8 +1130,28 @@ func (w *walker) listMessages() {
 			lc.Hash = rt.commit.String()
 		}
 		lc.Message = truncateMessage([]byte("(tag " + t.name + ")\n\n" + t.message))
-		p.messages = append(p.messages, Message{Kind: leak.TagMessage, Commit: lc, Text: t.text, Cut: t.cut})
+		p.messages = append(p.messages, Message{Kind: leak.TagMessage, Commit: lc, Text: t.text, Cut: t.cut, Reread: t.reread, id: t.id})
 	}
+}
+
+// Message reads the text of a message the walk did not keep (see
+// Message.Reread): at most MaxScanMessage bytes, cut set if it is longer.
+func (rd *Reader) Message(m Message) (text string, cut bool, err error) {
+	if m.Kind != leak.TagMessage {
+		return rd.CommitMessage(ID(m.id))
+	}
+	typ, data, err := rd.objs.head(m.id, commitHead, maxCommitSize)
+	if err == nil && typ != plumbing.TagObject {
+		err = fmt.Errorf("is a %s", typ)
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("tag %s: %w", m.id, err)
+	}
+	t, err := parseTag(m.id, data)
+	if err != nil {
+		return "", false, err
+	}
+	return t.text, t.cut, nil
 }
 
 // CommitMessage reads the message of commit id, to scan (see Message):

@@ -155,17 +155,19 @@ func (g *gitState) scanMessages(ctx context.Context, s *Sink, p *gitwalk.Plan) e
 			return err
 		}
 		text, isCut := m.Text, m.Cut
-		if m.Unread {
-			if !g.walk.keeps(m.Commit.Hash) {
-				continue
-			}
-			id, err := gitwalk.ParseID(m.Commit.Hash)
-			if err == nil {
-				text, isCut, err = g.reader().CommitMessage(id)
-			}
+		if m.Unread && !g.walk.keeps(m.Commit.Hash) {
+			continue
+		}
+		if m.Unread || m.Reread {
+			var err error
+			text, isCut, err = g.reader().Message(m)
 			if err != nil {
-				g.kept = append(g.kept, m.Commit.Hash) // to try again
-				if err := s.Error("commit "+m.Commit.Hash, err); err != nil {
+				what := "tag message of commit " + m.Commit.Hash
+				if m.Kind == leak.CommitMessage {
+					what = "commit " + m.Commit.Hash
+					g.kept = append(g.kept, m.Commit.Hash) // to try again
+				}
+				if err := s.Error(what, err); err != nil {
 					return err
 				}
 				continue
