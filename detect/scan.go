@@ -361,22 +361,11 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 			run(r, windows(content, hits))
 		}
 	}
-	pathGate := -1 // whether some src is at a path of anyAlwaysPath: -1 not asked yet
+	pathBound := d.alwaysPathsAt(srcs)
 	for _, ri := range d.always {
 		r := d.rules[ri]
-		if r.Path != "" && d.anyAlwaysPath != nil && len(srcs) > 0 {
-			if pathGate < 0 {
-				pathGate = 0
-				for _, s := range srcs {
-					if d.anyAlwaysPath.MatchString(s.Path) {
-						pathGate = 1
-						break
-					}
-				}
-			}
-			if pathGate == 0 {
-				continue
-			}
+		if r.Path != "" && !pathBound {
+			continue
 		}
 		if d.runs(sc.only, r) && d.active(r, srcs) {
 			run(r, sc.regions)
@@ -386,6 +375,21 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 		firstErr = d.lazyErrs.err()
 	}
 	return firstErr
+}
+
+// alwaysPathsAt reports whether some source in srcs is at a path that a
+// rule of always with a path may match (see anyAlwaysPath): without
+// sources, or without that regex, it cannot tell, and says yes.
+func (d *Detector) alwaysPathsAt(srcs []leak.Source) bool {
+	if d.anyAlwaysPath == nil || len(srcs) == 0 {
+		return true
+	}
+	for _, s := range srcs {
+		if d.anyAlwaysPath.MatchString(s.Path) {
+			return true
+		}
+	}
+	return false
 }
 
 // itemStart reports whether the word at content[off] may begin an item of
