@@ -298,6 +298,17 @@ func TestKnownVendorSamples(t *testing.T) {
 		{"generic-secret-assignment", "3x" + strings.Repeat("0", 31) + "AA", "medium", "developers.cloudflare.com/turnstile", true},
 		{"generic-secret-assignment", "1x" + strings.Repeat("0", 30) + "AA", "", "", false},
 		{"generic-secret-assignment", "41x" + strings.Repeat("0", 31) + "AA", "", "", false},
+		{"python-hardcoded-password", "6LeIxAcTAAAAAGG-" + "vFI1TnRWxMZNFuojJ4WifJWe", "medium", "developers.google.com/recaptcha", true},
+		{"gcp-api-key", "AIzaSyB41DRUbKWJHPxaFjM" + "AwdrzWzbVKartNGg", "low", "developers.google.com/maps", true},
+		{"python-hardcoded-password", "zuf" + "+tfteSlswRu7BJ86wekitnifILbZam1KYY3TG", "low", "min.io", true},
+		{"python-hardcoded-password", "zuf" + "+tfteSlswRu7BJ86wekitnifILbZam1KYY3TH", "", "", false},
+		{"django-secret-key-config", "SW2" + "YcwTIb9zpOOhoPsMm", "high", "grafana.com", true},
+		{"django-secret-key", `\2\1thisismy` + `scretkey\1\2\e\y\y\h`, "high", "superset.apache.org", true},
+		{"kubernetes-secret-data", "1f2d1e2e" + "67df", "high", "kubernetes.io", true},
+		{"generic-secret-assignment", "Your" + "Strong@Passw0rd", "high", "learn.microsoft.com", true},
+		{"generic-secret-assignment", "Your" + "Strong@Passw0rd2024", "", "", false},
+		{"generic-secret-assignment", "keyboard " + "cat", "high", "expressjs/session", true},
+		{"generic-secret-assignment", "keyboard " + "cats are great", "", "", false},
 	} {
 		f := &leak.Finding{RuleID: tt.rule, Secret: tt.secret, Match: "KEY = '" + tt.secret + "'"}
 		known, sev, ok := tr.Known(f)
