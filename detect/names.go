@@ -154,7 +154,7 @@ func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 			continue
 		}
 		start, end := identSpan(text, loc[2*g], loc[2*g+1])
-		if !nc.secretName(string(text[start:end])) || comparedField(text, start, end) || listElement(text, start, end) {
+		if !nc.secretName(string(text[start:end])) || comparedField(text, start, end) || listElement(text, start, end) || elementAttribute(text, start, end) {
 			return false
 		}
 	}
@@ -419,6 +419,46 @@ func comparedField(text []byte, start, end int) bool {
 	before := bytes.TrimRight(text[:start], " \t")
 	return bytes.HasPrefix(rest, []byte("==")) || bytes.HasPrefix(rest, []byte("!=")) ||
 		bytes.HasSuffix(before, []byte("==")) || bytes.HasSuffix(before, []byte("!="))
+}
+
+// elementAttribute reports whether the identifier text[start:end] is the
+// name of an XML or HTML element (right after its "<") that an attribute
+// other than its value follows: <domainCredentialsMap
+// class="hudson.util.CopyOnWriteMap$Hash"/>, <...CredentialsProperty
+// plugin="credentials@2.1.16">, as Jenkins writes its configuration. The
+// attribute's value says what the element is (a Java class, a plugin's
+// version), not what it holds; the element's text and a value, content or
+// default attribute are still its value.
+func elementAttribute(text []byte, start, end int) bool {
+	if start == 0 || text[start-1] != '<' {
+		return false
+	}
+	i := end
+	for i < len(text) && isBlank(text[i]) {
+		i++
+	}
+	if i == end {
+		return false
+	}
+	a := i
+	for i < len(text) && (identChar(text[i]) || text[i] == ':') {
+		i++
+	}
+	if i == a {
+		return false
+	}
+	attr := strings.ToLower(string(text[a:i]))
+	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
+		i++
+	}
+	if i >= len(text) || text[i] != '=' {
+		return false
+	}
+	switch attr {
+	case "value", "content", "default", "defaultvalue", "val":
+		return false
+	}
+	return true
 }
 
 // listElement reports whether the identifier text[start:end] is a quoted
