@@ -476,13 +476,23 @@ func timestamp(secret []byte) bool {
 	return 2*(end-loc[0]) >= len(secret)
 }
 
-// sandboxWord matches a value that says it is a sandbox credential.
-var sandboxWord = regexp.MustCompile(`(?i)(?:^|[^a-z])(?:sandbox|sdbx|sbx)(?:[^a-z]|$)`)
+// sandboxWord matches a value that says it is a sandbox credential: a
+// word (sandbox, sdbx, sbx), or a vendor's own mark of its sandbox keys
+// where it writes no such word (see sandboxPrefix).
+var sandboxWord = regexp.MustCompile(`(?i)(?:^|[^a-z])(?:sandbox|sdbx|sbx)(?:[^a-z]|$)|(?-i:^` + sandboxPrefix + `)`)
+
+// sandboxPrefix begins the keys of Midtrans' sandbox: SB- before the
+// Mid-server- and Mid-client- of its production keys (docs.midtrans.com,
+// "Retrieving API access keys"). The Midtrans rule reports production
+// server keys only; a generic rule reported the sandbox's, under a
+// MIDTRANS_SERVER_KEY or MIDTRANS_CLIENT_KEY name, as secrets.
+const sandboxPrefix = "SB-Mid-"
 
 // sandboxMarked is sandboxWord.Match, asked only of a value that holds an
-// x or an X, as each of its words does (x has no other case).
+// x or an X, as each of its words does (x has no other case), or that
+// begins with sandboxPrefix.
 func sandboxMarked(secret []byte) bool {
-	return bytes.IndexAny(secret, "xX") >= 0 && sandboxWord.Match(secret)
+	return bytes.HasPrefix(secret, []byte(sandboxPrefix)) || bytes.IndexAny(secret, "xX") >= 0 && sandboxWord.Match(secret)
 }
 
 // longRun reports a letter or digit repeated n times running, other than

@@ -48,6 +48,13 @@ func TestStandIn(t *testing.T) {
 		{"acme_sandbox_Kp9Lm2Qx7vR4tW8bHq8ZkX3m", true},
 		{"sbx_key_Kp9Lm2Qx7vR4tW8bHq8ZkX3m", true},
 		{"SBX-Kp9Lm2Qx-7vR4-tW8b", true},
+		// Midtrans marks its sandbox keys with SB- alone; its production
+		// keys, and the mark anywhere but at the start, are not.
+		{"SB-Mid-server-Kp9Lm2Qx7vR4tW8bHq8Z", true},
+		{"SB-Mid-client-Kp9Lm2Qx7vR4tW8b", true},
+		{"Mid-" + "server-Kp9Lm2Qx7vR4tW8bHq8Z", false}, // assembled: the self-scan must not find it
+		{"sb-mid-server-Kp9Lm2Qx7vR4tW8bHq8Z", false},
+		{"Kp9SB-Mid-Lm2Qx7vR4tW8bHq8Z", false},
 		// A character held down.
 		{"xoxc-77777777777-Kp9Lm2Qx7vR4tW8b", true},
 		{"Kp9Lm2Qxbbbbbbbbbbbb", true},
@@ -132,6 +139,8 @@ func TestDefaultPackStandIns(t *testing.T) {
 		{`<img src="/assets/logo.ico-7a388b69018576d24b59331fd60aab0c.png">`, false},
 		{"ACME_API_TOKEN=cmVmdGtuOjAxOjAwMDAwMDAwMDA6SHORT", false},
 		{"AZURE_SAS_TOKEN=st=2025-03-04T07:24:52Z", false},
+		{"MIDTRANS_SERVER_KEY=SB-Mid-server-Kp9Lm2Qx7vR4tW8bHq8Z", false},
+		{"MIDTRANS_CLIENT_KEY=SB-Mid-client-Kp9Lm2Qx7vR4tW8b", false},
 		// Near misses that are reported.
 		{`ACME_API_KEY="ACMsh0rtKp9Lm2Qx"`, true},                           // leakhound:allow (a test value)
 		{"ACME_API_TOKEN=acme_live_Kp9Lm2Qx7vR4tW8bHq8ZkX3mZr5Nw1Jd", true}, // leakhound:allow (a test value)
@@ -426,7 +435,7 @@ func TestStandInPrefilters(t *testing.T) {
 			}
 		}
 	}
-	values = append(values, "", "x", "X", "t", "AKIAEXAMPLEinvalid", "abcSHORT", "q7Vn2LmZ8xR4tKw9", "sbx", "SBX-key", "sandboxed", "not_a_key", "NOT-A-KEY", "notakey", strings.Repeat("k", 90)+"_short", strings.Repeat("k", 100)+"_short")
+	values = append(values, "", "x", "X", "t", "AKIAEXAMPLEinvalid", "abcSHORT", "q7Vn2LmZ8xR4tKw9", "sbx", "SBX-key", "sandboxed", "SB-Mid-client-k", "sb-mid-client-k", "xSB-Mid-", "SB-Mid", "not_a_key", "NOT-A-KEY", "notakey", strings.Repeat("k", 90)+"_short", strings.Repeat("k", 100)+"_short")
 	for _, v := range values {
 		if got, want := markedAtEnd([]byte(v)), markerSuffix.MatchString(v); got != want {
 			t.Errorf("markedAtEnd(%q) = %v, markerSuffix says %v", v, got, want)
