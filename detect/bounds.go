@@ -13,11 +13,14 @@ import (
 // rule's regex with a long bound on a value ('([^'\n]{6,200})') cost
 // python-hardcoded-password half of its time and three quarters of its
 // compilation on flask's history. A rule whose regex has such a repeat as
-// the whole of a capture group runs the regex with the repeat unbounded
-// (x{6,}), and checks the bound on each match's group: a group no longer
-// in bytes than the bound holds no more repeats than the bound. Only when
-// a match's group is longer is the window searched again with the regex as
-// written (see rule.exactRegexp).
+// the whole of a capture group, or as its end (EAA[A-Za-z0-9]{90,400},
+// [^<\s][^<]{0,255}), runs the regex with the repeat unbounded (x{6,}),
+// and checks the bound on each match's group: each repeat takes a byte at
+// least, and what stands before it in the group at least its shortest
+// length, so a group no longer in bytes than the bound plus that length
+// holds no more repeats than the bound. Only when a match's group is
+// longer is the window searched again with the regex as written (see
+// rule.exactRegexp).
 //
 // That finds the same matches as the regex as written. The unbounded regex
 // takes every match the bounded one takes, and tries the ways to match in
@@ -28,11 +31,13 @@ import (
 // same way, at the same leftmost start. Each further match of a window
 // starts where the one before ended, so the same holds for all of them.
 
-// relaxedBound is a counted repeat that makes up a capture group, run
-// unbounded: the group's bytes must be at most max for the match to be one
-// of the regex as written.
+// relaxedBound is a counted repeat that makes up a capture group, or ends
+// it, run unbounded: max is its bound as written, and the group's bytes
+// must be at most limit (max plus the shortest length of what comes before
+// the repeat in the group) for the match to be one of the regex as
+// written.
 type relaxedBound struct {
-	group, max int
+	group, max, limit int
 }
 
 // minRelaxedMax is the least upper bound of a repeat that relaxBounds
@@ -65,8 +70,8 @@ func relaxBounds(expr string) (string, []relaxedBound) {
 		case syntax.OpStar, syntax.OpPlus, syntax.OpRepeat:
 			repeated = true
 		case syntax.OpCapture:
-			if s := re.Sub[0]; !repeated && s.Op == syntax.OpRepeat && s.Max >= minRelaxedMax && s.Max <= maxRE2Repeat && resyntax.MinLen(s.Sub[0]) > 0 {
-				bounds = append(bounds, relaxedBound{re.Cap, s.Max})
+			if s, before := groupRepeat(re); !repeated && s != nil && s.Max >= minRelaxedMax && s.Max <= maxRE2Repeat && resyntax.MinLen(s.Sub[0]) > 0 {
+				bounds = append(bounds, relaxedBound{re.Cap, s.Max, s.Max + before})
 			}
 		}
 		for _, s := range re.Sub {
@@ -82,6 +87,24 @@ func relaxBounds(expr string) (string, []relaxedBound) {
 		return expr, nil
 	}
 	return relaxed, bounds
+}
+
+// groupRepeat returns the repeat that makes up the capture group re, or
+// ends it, and the shortest length of what comes before it in the group;
+// or nil.
+func groupRepeat(re *syntax.Regexp) (*syntax.Regexp, int) {
+	s := re.Sub[0]
+	if s.Op == syntax.OpRepeat {
+		return s, 0
+	}
+	if s.Op != syntax.OpConcat || len(s.Sub) < 2 || s.Sub[len(s.Sub)-1].Op != syntax.OpRepeat {
+		return nil, 0
+	}
+	before := 0
+	for _, p := range s.Sub[:len(s.Sub)-1] {
+		before += resyntax.MinLen(p)
+	}
+	return s.Sub[len(s.Sub)-1], before
 }
 
 // liftBounds rewrites expr's text: in each group of bounds, the repeat's
@@ -187,11 +210,13 @@ func sameButBounds(re *syntax.Regexp, relaxed string, bounds []relaxedBound) boo
 	restored := 0
 	var walk func(r *syntax.Regexp)
 	walk = func(r *syntax.Regexp) {
-		if r.Op == syntax.OpCapture && r.Sub[0].Op == syntax.OpRepeat && r.Sub[0].Max == -1 {
-			for _, b := range bounds {
-				if b.group == r.Cap {
-					r.Sub[0].Max = b.max
-					restored++
+		if r.Op == syntax.OpCapture {
+			if s, _ := groupRepeat(r); s != nil && s.Max == -1 {
+				for _, b := range bounds {
+					if b.group == r.Cap {
+						s.Max = b.max
+						restored++
+					}
 				}
 			}
 		}
@@ -208,7 +233,7 @@ func sameButBounds(re *syntax.Regexp, relaxed string, bounds []relaxedBound) boo
 func outOfBounds(bounds []relaxedBound, locs [][]int) bool {
 	for _, loc := range locs {
 		for _, b := range bounds {
-			if 2*b.group+1 < len(loc) && loc[2*b.group] >= 0 && loc[2*b.group+1]-loc[2*b.group] > b.max {
+			if 2*b.group+1 < len(loc) && loc[2*b.group] >= 0 && loc[2*b.group+1]-loc[2*b.group] > b.limit {
 				return true
 			}
 		}

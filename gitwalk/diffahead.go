@@ -136,7 +136,7 @@ func (a *diffAhead) stop() {
 // first, so the two meet).
 func (a *diffAhead) help() {
 	defer a.wg.Done()
-	objs := a.r.newObjects(planCacheBytes, false)
+	objs := a.r.newObjects(planCacheBytes, false).readMappedForWalk()
 	defer objs.close()
 	tr := newTreeReader(objs, planCacheBytes)
 	paths := newInterner()

@@ -65,3 +65,40 @@ func TestNoMappedPackUnderAddressLimit(t *testing.T) {
 		t.Fatalf("under a limit: mapped %v, %d blobs (want unmapped, %d)", mapped, got, want)
 	}
 }
+
+// A walk reads the pack mapped into memory too (half the cost per byte of
+// reading through a buffer), and its readers give the pages back as they
+// go: after Plan alone the pack is mapped, and the walk's reader has
+// counted its reads towards the next drop.
+func TestWalkReadsMappedPack(t *testing.T) {
+	g := gittest.New(t)
+	for i := range 3 {
+		g.Write(fmt.Sprintf("f%d.txt", i), fmt.Sprintf("content %d\n", i)).Commit(fmt.Sprintf("commit %d", i))
+	}
+	g.Repack(false)
+	r, err := Open(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	p, err := r.Plan(context.Background(), Options{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Blobs() != 3 {
+		t.Errorf("%d blobs planned, want 3", p.Blobs())
+	}
+	if r.packIndexes().maps[0].data == nil {
+		t.Error("the walk read the pack without mapping it")
+	}
+	objs := r.newObjects(1<<20, false).readMappedForWalk()
+	defer objs.close()
+	for _, h := range p.order {
+		if _, _, err := objs.byID(h, 1<<20); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if objs.or.dropEvery != walkDropEvery || objs.or.reads != len(p.order) {
+		t.Errorf("%d reads counted towards a drop every %d, want %d towards %d", objs.or.reads, objs.or.dropEvery, len(p.order), walkDropEvery)
+	}
+}

@@ -42,9 +42,13 @@ type objReader struct {
 	// mapped says to read packs mapped into memory where they can be (see
 	// packIndexes.mapped): for the readers of a scan, which read most of
 	// a pack's bytes and give the pages back as they go
-	// (packIndexes.dropMapped), not for those that read objects here and
-	// there (a walk's commits and trees, a ref's tip).
-	mapped bool
+	// (packIndexes.dropMapped), and those of a walk, which read every
+	// commit and the trees that changed, and give the pages back every
+	// dropEvery objects (reads counts them); not for those that read an
+	// object here and there (a ref's tip). Reading in place costs half as
+	// much per byte as through a read buffer (see packFile).
+	mapped           bool
+	dropEvery, reads int
 }
 
 // newObjReader returns a reader with a cache of cacheBytes. With recycle,
@@ -74,6 +78,11 @@ func (o *objReader) close() {
 }
 
 func (o *objReader) pack(k int) (*packFile, error) {
+	if o.dropEvery > 0 {
+		if o.reads++; o.reads%o.dropEvery == 0 {
+			o.ps.dropMapped() // what the objects before read
+		}
+	}
 	if p := o.packs[k]; p != nil {
 		return p, nil
 	}
@@ -618,6 +627,18 @@ func (o *objects) close() {
 func (o *objects) readMapped() *objects {
 	o.or.mapped = true
 	return o
+}
+
+// walkDropEvery is how many objects a walk's reader reads between giving
+// back the pages of mapped packs: each read maps in a few pages (the
+// kernel maps up to 64 KiB around a fault), so some megabytes at most.
+const walkDropEvery = 256
+
+// readMappedForWalk is readMapped for a walk's reader, which gives the
+// pages back itself, every walkDropEvery objects read.
+func (o *objects) readMappedForWalk() *objects {
+	o.or.dropEvery = walkDropEvery
+	return o.readMapped()
 }
 
 // byID returns the type and content of object h, or ErrTooLarge if it is

@@ -11,12 +11,12 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/klauspost/compress/flate"
-	"github.com/klauspost/compress/zlib"
 )
 
 // packFile reads the entries of one pack file: an entry's header at an
 // offset the pack index gave, then its zlib stream, inflated with
-// github.com/klauspost/compress (some twice as fast as compress/zlib).
+// github.com/klauspost/compress (some twice as fast as compress/zlib; see
+// zlibReader).
 //
 // go-git's packfile.Scanner does the same, but it is built to read a whole
 // pack once, as a fetch receives it: it passes every compressed byte through
@@ -32,7 +32,7 @@ import (
 type packFile struct {
 	r  fileReader
 	br *bufio.Reader
-	zr io.ReadCloser // a zlib reader, once one is made; it is a zlib.Resetter
+	zr zlibReader
 	// data is the pack mapped into memory, or nil; md reads it.
 	data []byte
 	md   bytes.Reader
@@ -209,13 +209,7 @@ func (p *packFile) inflate(buf []byte, n int64, head int64) (out []byte, err err
 	if p.data != nil {
 		defer p.guardFault(debug.SetPanicOnFault(true), &err)
 	}
-	if p.zr == nil {
-		zr, err := zlib.NewReader(p.source())
-		if err != nil {
-			return buf, err
-		}
-		p.zr = zr
-	} else if err := p.zr.(zlib.Resetter).Reset(p.source(), nil); err != nil {
+	if err := p.zr.reset(p.source()); err != nil {
 		return buf, err
 	}
 	want := n

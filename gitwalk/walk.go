@@ -190,7 +190,7 @@ func (r *Repo) plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 		onErr:   onErr,
 		stats:   stats,
 		commits: make(map[plumbing.Hash]*commitInfo),
-		objs:    r.newObjects(planCacheBytes, false),
+		objs:    r.newObjects(planCacheBytes, false).readMappedForWalk(),
 		plan:    &Plan{Skipped: make(map[leak.SkipReason]int), blobs: make(map[plumbing.Hash]*blobInfo), unread: map[string]bool{}},
 		paths:   newInterner(),
 	}
