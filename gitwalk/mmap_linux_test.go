@@ -5,8 +5,13 @@ package gitwalk
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
+	"unsafe"
 
 	"github.com/leakhound/leakhound/internal/gittest"
 	"github.com/leakhound/leakhound/leak"
@@ -100,5 +105,112 @@ func TestWalkReadsMappedPack(t *testing.T) {
 	}
 	if objs.or.dropEvery != walkDropEvery || objs.or.reads != len(p.order) {
 		t.Errorf("%d reads counted towards a drop every %d, want %d towards %d", objs.or.reads, objs.or.dropEvery, len(p.order), walkDropEvery)
+	}
+}
+
+// mappingRSS returns how many bytes of data, a mapping of this process,
+// are resident, from /proc/self/smaps.
+func mappingRSS(t *testing.T, data []byte) int64 {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := fmt.Sprintf("%x-", uintptr(unsafe.Pointer(unsafe.SliceData(data))))
+	in := false
+	for line := range strings.Lines(string(b)) {
+		if f := strings.Fields(line); len(f) > 0 && strings.Contains(f[0], "-") && !strings.HasSuffix(f[0], ":") {
+			in = strings.HasPrefix(f[0], start)
+			continue
+		}
+		if kb, ok := strings.CutPrefix(line, "Rss:"); in && ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(kb), "kB")), 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n << 10
+		}
+	}
+	t.Fatalf("no mapping at %s in /proc/self/smaps", start)
+	return 0
+}
+
+// Readers of a mapped pack count what they may have made resident, an
+// upper bound on what is (checked against the kernel's count); pages are
+// given back only once that count passes the bound, which a small pack
+// never does: giving pages back flushes every thread's view of the mapping,
+// and doing it every few dozen objects cost a flask scan a tenth of its
+// time.
+func TestMappedPagesGivenBackPastBound(t *testing.T) {
+	g := gittest.New(t)
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for i := range 48 {
+		// Random text, which compresses little: the pack is some
+		// megabytes.
+		const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/"
+		b := make([]byte, 48<<10)
+		for j := range b {
+			b[j] = alphabet[rnd.UintN(64)]
+			if j%80 == 79 {
+				b[j] = '\n'
+			}
+		}
+		g.Write(fmt.Sprintf("f%d.bin", i), string(b)).Commit(fmt.Sprintf("commit %d", i))
+	}
+	g.Repack(false)
+	r, err := Open(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	p, err := r.Plan(context.Background(), Options{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := r.packIndexes()
+	m := &ps.maps[0]
+	if m.data == nil {
+		t.Fatal("the pack is not mapped")
+	}
+	if ps.resident != mappedResident || int64(len(m.data)) > mappedResident {
+		t.Fatalf("bound %d, pack %d bytes: want a pack under the default bound", ps.resident, len(m.data))
+	}
+	readAll := func() {
+		t.Helper()
+		objs := r.newObjects(1<<20, false).readMapped()
+		defer objs.close()
+		for _, h := range p.order {
+			if _, _, err := objs.byID(h, 1<<30); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	dropPages(m.data)
+	m.touched.Store(0)
+	readAll()
+	rss, touched := mappingRSS(t, m.data), m.touched.Load()
+	if rss < int64(len(m.data))/2 || touched < rss {
+		t.Fatalf("after reading the pack (%d bytes): %d bytes resident, %d counted; want most of it resident and at least that counted", len(m.data), rss, touched)
+	}
+	// Under the bound: nothing is given back.
+	ps.dropMapped()
+	if got := mappingRSS(t, m.data); got != rss || m.touched.Load() != touched {
+		t.Fatalf("under the bound: %d bytes resident, %d counted; want %d and %d, as before", got, m.touched.Load(), rss, touched)
+	}
+	// Past it: everything is, and the count starts again.
+	ps.resident = min(touched, int64(len(m.data))) - 1
+	ps.dropMapped()
+	if got := mappingRSS(t, m.data); got != 0 || m.touched.Load() != 0 {
+		t.Fatalf("past the bound: %d bytes resident, %d counted; want none", got, m.touched.Load())
+	}
+	// And a scan still reads every blob after pages were given back.
+	ps.resident = 1
+	blobs := 0
+	err = r.Scan(context.Background(), p, ScanOptions{Workers: 2}, nil, func(*leak.Fragment) error {
+		blobs++
+		return nil
+	}, func(item string, err error) error { return fmt.Errorf("%s: %w", item, err) })
+	if err != nil || blobs != 48 {
+		t.Fatalf("scan with a one-byte bound: %d blobs, %v; want 48", blobs, err)
 	}
 }

@@ -43,8 +43,8 @@ type objReader struct {
 	// packIndexes.mapped): for the readers of a scan, which read most of
 	// a pack's bytes and give the pages back as they go
 	// (packIndexes.dropMapped), and those of a walk, which read every
-	// commit and the trees that changed, and give the pages back every
-	// dropEvery objects (reads counts them); not for those that read an
+	// commit and the trees that changed, and check whether to give the
+	// pages back every dropEvery objects (reads counts them); not for those that read an
 	// object here and there (a ref's tip). Reading in place costs half as
 	// much per byte as through a read buffer (see packFile).
 	mapped           bool
@@ -95,7 +95,7 @@ func (o *objReader) pack(k int) (*packFile, error) {
 	if o.mapped {
 		data = o.ps.mapped(k, f)
 	}
-	o.packs[k] = newPackFile(f, data)
+	o.packs[k] = newPackFile(f, data, &o.ps.maps[k].touched)
 	return o.packs[k], nil
 }
 
@@ -629,13 +629,14 @@ func (o *objects) readMapped() *objects {
 	return o
 }
 
-// walkDropEvery is how many objects a walk's reader reads between giving
-// back the pages of mapped packs: each read maps in a few pages (the
-// kernel maps up to 64 KiB around a fault), so some megabytes at most.
+// walkDropEvery is how many objects a walk's reader reads between checks
+// whether the mapped packs' pages are to be given back (see dropMapped):
+// each read maps in a few pages (the kernel maps up to 64 KiB around a
+// fault), so some megabytes at most between checks.
 const walkDropEvery = 256
 
-// readMappedForWalk is readMapped for a walk's reader, which gives the
-// pages back itself, every walkDropEvery objects read.
+// readMappedForWalk is readMapped for a walk's reader, which checks itself,
+// every walkDropEvery objects read, whether to give the pages back.
 func (o *objects) readMappedForWalk() *objects {
 	o.or.dropEvery = walkDropEvery
 	return o.readMapped()

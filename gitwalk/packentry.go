@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/klauspost/compress/flate"
@@ -36,15 +37,51 @@ type packFile struct {
 	// data is the pack mapped into memory, or nil; md reads it.
 	data []byte
 	md   bytes.Reader
+	// touched, for a mapped pack, counts the bytes of it that readers may
+	// have made resident since its pages were last given back (see
+	// packIndexes.dropMapped); lastWin is the fault window this reader
+	// touched last, which is counted already.
+	touched *atomic.Int64
+	lastWin int64
 }
+
+// faultWindowShift gives the size of the window of a mapped file that the
+// kernel maps in at a read fault (fault-around: 64 KiB by default), the
+// unit in which readers count what they touch.
+const faultWindowShift = 16
+
+// note counts the fault windows of a mapped pack from from to to, bytes
+// this reader just read, in touched: all but the one it counted last. It
+// is an upper bound on what the read made resident, as long as the kernel
+// maps in no more than a window per fault.
+func (p *packFile) note(from, to int64) {
+	if p.touched == nil {
+		return
+	}
+	w0, w1 := from>>faultWindowShift, to>>faultWindowShift
+	if w0 == p.lastWin {
+		w0++
+	}
+	if w1 >= w0 {
+		p.touched.Add((w1 - w0 + 1) << faultWindowShift)
+	}
+	p.lastWin = w1
+}
+
+// at is the offset the reader of a mapped pack is at.
+func (p *packFile) at() int64 { return p.md.Size() - int64(p.md.Len()) }
 
 // packBufSize is the read buffer of a packFile: about the compressed size
 // of a few dozen typical entries.
 const packBufSize = 32 << 10
 
-// newPackFile reads f, or data, f mapped into memory, if not nil.
-func newPackFile(f *os.File, data []byte) *packFile {
-	p := &packFile{r: fileReader{f: f}, data: data}
+// newPackFile reads f, or data, f mapped into memory, if not nil; reads
+// of data are counted in touched (see note).
+func newPackFile(f *os.File, data []byte, touched *atomic.Int64) *packFile {
+	p := &packFile{r: fileReader{f: f}, data: data, lastWin: -1}
+	if data != nil {
+		p.touched = touched
+	}
 	if data == nil {
 		p.br = bufio.NewReaderSize(&p.r, packBufSize)
 	}
@@ -141,6 +178,7 @@ var errMalformedEntry = errors.New("malformed pack entry header")
 func (p *packFile) header(off int64) (h entryHeader, err error) {
 	if p.data != nil {
 		defer p.guardFault(debug.SetPanicOnFault(true), &err)
+		defer func() { p.note(off, p.at()) }()
 	}
 	p.seek(off)
 	src := p.source()
@@ -208,6 +246,8 @@ func noEOF(err error) error {
 func (p *packFile) inflate(buf []byte, n int64, head int64) (out []byte, err error) {
 	if p.data != nil {
 		defer p.guardFault(debug.SetPanicOnFault(true), &err)
+		from := p.at()
+		defer func() { p.note(from, p.at()) }()
 	}
 	if err := p.zr.reset(p.source()); err != nil {
 		return buf, err

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -72,7 +73,7 @@ func TestPackEntriesThatLie(t *testing.T) {
 				if mapped {
 					inMemory = data
 				}
-				p := newPackFile(f, inMemory)
+				p := newPackFile(f, inMemory, new(atomic.Int64))
 				h, err := p.header(4)
 				if err == nil {
 					var b []byte

@@ -87,8 +87,8 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 	// Workers take batches of neighbouring blobs, so that each reader's
 	// cache keeps the delta bases its batch needs (see spans).
 	const batch = 256
-	// dropEvery is how many blobs a worker reads between giving back the
-	// pages of mapped packs it has read.
+	// dropEvery is how many blobs a worker reads between checks whether
+	// the mapped packs' pages are to be given back (see dropMapped).
 	const dropEvery = 64
 	work := newSpans(len(locs), workers)
 	var mu sync.Mutex
@@ -220,6 +220,8 @@ type packIndexes struct {
 	// maps are the packs mapped into memory, each once, by the first
 	// reader that opens it (see mapped).
 	maps []packMap
+	// resident is mappedResident (tests lower it).
+	resident int64
 }
 
 // packMap is one pack mapped into memory, or nil data if it is not.
@@ -227,6 +229,9 @@ type packMap struct {
 	once  sync.Once
 	data  []byte
 	unmap func() error
+	// touched counts what readers may have made resident of data since
+	// its pages were last given back (see packFile.note).
+	touched atomic.Int64
 }
 
 // maxMappedPack is the largest pack mapped into memory; larger ones are
@@ -257,13 +262,31 @@ func (ps *packIndexes) mapped(k int, f *os.File) []byte {
 	return m.data
 }
 
+// mappedResident is how many bytes of mapped packs a scan lets stay
+// resident before it gives their pages back (see dropMapped).
+const mappedResident = 32 << 20
+
 // dropMapped gives back the pages of the mapped packs that this process
-// has read (see dropPages): a mapped pack's pages count in its resident
-// memory as they are read, and a scan reads all of it. Reading them again
-// costs a minor fault each, from the page cache. Safe while readers read.
+// has read (see dropPages), once readers may have made more than
+// mappedResident of them resident: a mapped pack's pages count in the
+// process's resident memory as they are read, and a scan reads all of it.
+// Reading them again costs a minor fault each, from the page cache.
+// Readers call it every so many objects; giving pages back is not cheap
+// (every thread's view of the mapping is flushed), so below the bound it
+// does nothing, and packs that fit in it are never given back. Safe while
+// readers read.
 func (ps *packIndexes) dropMapped() {
+	var resident int64
 	for i := range ps.maps {
 		if m := &ps.maps[i]; m.data != nil {
+			resident += min(m.touched.Load(), int64(len(m.data)))
+		}
+	}
+	if resident <= ps.resident {
+		return
+	}
+	for i := range ps.maps {
+		if m := &ps.maps[i]; m.data != nil && m.touched.Swap(0) > 0 {
 			dropPages(m.data)
 		}
 	}
@@ -291,7 +314,7 @@ func (r *Repo) packIndexes() *packIndexes {
 // A pack whose index cannot be read, or does not match it, is left out, and
 // its error kept for Plan to report.
 func (r *Repo) readPackIndexes() *packIndexes {
-	ps := &packIndexes{}
+	ps := &packIndexes{resident: mappedResident}
 	for d, dir := range r.objDirs {
 		for _, p := range listPacks(dir) {
 			idx, err := openPackIndex(p + ".idx")
