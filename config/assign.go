@@ -250,8 +250,11 @@ const (
 	// quoteClose ends a quoted value.
 	quoteClose = `\\{0,2}[\x60'"]`
 	// tokenBefore and tokenAfter keep a self-identifying token from being
-	// part of a longer run of letters and digits.
-	tokenBefore = `(?:^|[^0-9A-Za-z_+-])`
+	// part of a longer run of letters and digits. An escape before the
+	// token is not part of that run: a line break or tab escaped in a
+	// string ("...\nghp_..." in JSON, echo -e "\tghp_..."), a
+	// percent-encoded character in a URL or form (token%3Dghp_...).
+	tokenBefore = `(?:^|[^0-9A-Za-z_+-]|\\[nrtfv]|%[0-9A-Fa-f]{2})`
 	tokenAfter  = `(?:[^0-9A-Za-z_+=-]|$)`
 )
 
