@@ -238,6 +238,11 @@ const (
 	// in Objective-C). Not an unquoted one: #define ACME_KEY other_macro
 	// names code.
 	define = `#[ \t]*define[ \t]+[\w.-]*?`
+	// lispDef is a Lisp's definition before a name whose quoted value
+	// follows it after white space: Clojure's (def acme-key "...") and
+	// defonce, Emacs Lisp's defvar, defconst, defcustom and setq, Common
+	// Lisp's defparameter and its *earmuffs*, Scheme's define.
+	lispDef = `\((?:def|defonce|defvar|defconst|defconstant|defcustom|defparameter|define|setq|setf)[ \t]+\*?[\w.-]*?`
 	// scheme is an authorization scheme before a value: Bearer, token,
 	// Basic.
 	scheme = `(?:(?i:bearer|token|basic)[ \t]+)?`
@@ -364,7 +369,7 @@ func quotedForms(name, name2, join, quoted, value string, shareName bool) string
 	// a match of the regex (that cost 4% of a scan's time).
 	before := `(?:\(|\bif|&&|\|\||\band|\bor)[ \t]*[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + value + `)"|'(?P<secret5>` + value + `)'|\x60(?P<secret6>` + value + `)\x60)`
 	others := `|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(value, name2) + `|` + command(value, name2) + `|` + tuple(value, name2)
-	flagged := `(?:` + flagOrEnv + `|` + define + `|` + keyword + `)` + name2 + keyClose + spaced
+	flagged := `(?:` + flagOrEnv + `|` + define + `|` + lispDef + `|` + keyword + `)` + name2 + `\*?` + keyClose + spaced
 	if shareName {
 		return `(?:` + name + `(?:(?:` + join + `|` + keyClose + compare + `)` + quoted + `|` + cArrayTail(value) + `)|` + flagged + quoted +
 			others + `|` + setter(value, name2) + `)`

@@ -246,6 +246,15 @@ var assignSyntaxes = []struct {
 		return "{:" + strings.ReplaceAll(n.snake, "_", "-") + ` "` + v + "\"\n :port 80}\n"
 	}},
 	{"elixir module attribute", "client.ex", func(n synNames, v string) string { return "  @" + n.snake + ` "` + v + "\"\n" }},
+	{"clojure def", "config.clj", func(n synNames, v string) string {
+		return "(def " + strings.ReplaceAll(n.snake, "_", "-") + ` "` + v + "\")\n"
+	}},
+	{"emacs lisp setq", "init.el", func(n synNames, v string) string {
+		return "(setq " + strings.ReplaceAll(n.snake, "_", "-") + ` "` + v + "\")\n"
+	}},
+	{"common lisp defparameter", "config.lisp", func(n synNames, v string) string {
+		return "(defparameter *" + strings.ReplaceAll(n.snake, "_", "-") + `* "` + v + "\")\n"
+	}},
 	{"nginx proxy_set_header", "nginx.conf", func(n synNames, v string) string {
 		return "location / {\n    proxy_set_header " + n.header + " " + v + ";\n}\n"
 	}},
