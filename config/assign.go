@@ -181,8 +181,12 @@ const (
 	// kept in: Rust's String::from("...") and Some("..."), C++'s
 	// std::string("..."), Java's new String("..."), a secret type's
 	// constructor (Pydantic's SecretStr("..."), Rust's
-	// SecretString::new("...")). Only around quoted values.
-	wrapper = `(?:(?:new[ \t]+String|String::from|(?:std::)?string|Some|Secret(?:Str|String|Box)?(?:::(?:new|from))?)\([ \t]*)?`
+	// SecretString::new("...")); a conversion to bytes (Go's
+	// []byte("..."), Node's Buffer.from("..."), .NET's
+	// Encoding.UTF8.GetBytes("..."), inside new SymmetricSecurityKey(...)
+	// as JWT signing keys are written). Two deep at most. Only around
+	// quoted values.
+	wrapper = `(?:(?:new[ \t]+String|String::from|(?:std::)?string|Some|Secret(?:Str|String|Box)?(?:::(?:new|from))?|\[\]byte|Buffer\.from|new[ \t]+SymmetricSecurityKey|Encoding\.(?:UTF8|ASCII|Unicode|Default)\.GetBytes)\([ \t]*){0,2}`
 	// compare joins a name and a string literal it is compared with, in
 	// either order: password == "...", "..." !== apiKey (a hard-coded
 	// credential check). Only for quoted values: a name compared with a

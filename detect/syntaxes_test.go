@@ -68,6 +68,11 @@ var assignSyntaxes = []struct {
 	}},
 	{"go struct", "main.go", func(n synNames, v string) string { return "cfg := Config{\n\t" + n.pascal + `: "` + v + "\",\n}\n" }},
 	{"go backticks", "main.go", func(n synNames, v string) string { return n.camel + " := `" + v + "`\n" }},
+	{"go []byte", "main.go", func(n synNames, v string) string { return "var " + n.camel + ` = []byte("` + v + "\")\n" }},
+	{"node Buffer.from", "app.js", func(n synNames, v string) string { return "const " + n.camel + ` = Buffer.from("` + v + "\");\n" }},
+	{"dotnet GetBytes", "Startup.cs", func(n synNames, v string) string {
+		return "var " + n.camel + ` = new SymmetricSecurityKey(Encoding.UTF8.GetBytes("` + v + "\"));\n"
+	}},
 	{"java setProperty", "App.java", func(n synNames, v string) string { return `System.setProperty("` + n.upper + `", "` + v + "\");\n" }},
 	{"java setProperty dotted", "App.java", func(n synNames, v string) string { return `System.setProperty("` + n.dotted + `", "` + v + "\");\n" }},
 	{"java @Value", "App.java", func(n synNames, v string) string {
