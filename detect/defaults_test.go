@@ -195,6 +195,20 @@ func TestDefaultRulesCredentialStores(t *testing.T) {
 		{"docs/vpn.md", `: PSK "` + strong + `"`, []string{"ipsec-secret=" + strong + " (high)"}},
 		{"haproxy.cfg", "listen stats\n  stats auth admin:admin", nil},
 		{"haproxy.cfg", "listen stats\n  stats auth admin:" + strong, []string{"haproxy-password=" + strong + " (high)"}},
+		// service configurations that are credential stores: a weak or
+		// default password left in place is still one
+		{"etc/zabbix/zabbix_server.conf", "DBUser=zabbix\nDBPassword=zabbix", []string{"zabbix-db-password=zabbix (low)"}},
+		{"docs/zabbix.md", "DBPassword=zabbix", nil},
+		{"etc/rabbitmq/rabbitmq.conf", "default_user = admin\ndefault_pass = guest", []string{"rabbitmq-default-pass=guest (low)"}},
+		{"etc/rabbitmq/rabbitmq.config", `[{rabbit, [{default_pass, <<"` + strong + `">>}]}].`, []string{"rabbitmq-default-pass=" + strong + " (high)"}},
+		{"raddb/clients.conf", "client localhost {\n\tsecret = testing123\n}", []string{"freeradius-secret=testing123 (low)"}},
+		{"raddb/mods-available/sql", "sql {\n\tpassword = \"" + strong + "\"\n}", []string{"freeradius-secret=" + strong + " (high)"}},
+		{"conf/context.xml", `<Resource name="jdbc/app" username="app" password="tomcat"/>`, []string{"tomcat-resource-password=tomcat (low)"}},
+		{"docs/jndi.xml", `<Resource name="jdbc/app" username="app" password="tomcat"/>`, nil},
+		{"forum/config.php", "$dbpasswd = 'pass123';", []string{"phpbb-config-password=pass123 (low)"}},
+		{"config/mongoid.yml", "production:\n  clients:\n    default:\n      uri: mongodb://app:testpass@db.example.com/app", []string{"connection-url-password=testpass (low)"}},
+		{"client/auth.txt", "vpnuser\nwelcome1\n", []string{"two-line-credentials-file=welcome1 (low)"}},
+		{"client/auth.txt", "{{ vpn_user }}\n{{ vpn_password }}\n", nil},
 	} {
 		got := findings(t, d, tt.path, tt.text)
 		if !slices.Equal(got, tt.want) {

@@ -154,7 +154,7 @@ func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 			continue
 		}
 		start, end := identSpan(text, loc[2*g], loc[2*g+1])
-		if !nc.secretName(string(text[start:end])) || comparedField(text, start, end) || listElement(text, start, end) || elementAttribute(text, start, end) {
+		if !nc.secretName(string(text[start:end])) || comparedField(text, start, end) || listElement(text, start, end) || elementAttribute(text, start, end) || placeholderElement(text, start, end) {
 			return false
 		}
 	}
@@ -459,6 +459,20 @@ func elementAttribute(text []byte, start, end int) bool {
 		return false
 	}
 	return true
+}
+
+// placeholderElement reports whether the identifier text[start:end] is
+// written as a placeholder, <name> assigned to a key (Password=<password>,
+// password: <password>), rather than an element whose text is its value:
+// what follows the ">", often the next line's Key=value of an INI file
+// (Password=<password> then Method=0 in a session file), is no value of
+// it.
+func placeholderElement(text []byte, start, end int) bool {
+	if start == 0 || text[start-1] != '<' || end >= len(text) || text[end] != '>' {
+		return false
+	}
+	before := bytes.TrimRight(text[:start-1], " \t")
+	return len(before) > 0 && (before[len(before)-1] == '=' || before[len(before)-1] == ':')
 }
 
 // listElement reports whether the identifier text[start:end] is a quoted

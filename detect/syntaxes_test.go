@@ -437,6 +437,9 @@ func hardNegatives() []secretText {
 	return []secretText{
 		{"<<NAME>>", "setup.txt", "ACME_API_TOKEN=<<ACME_API_TOKEN>>\npassword: <<PASSWORD>>\n", ""},
 		{"<xsd:string>", "schema.xml", "<xs:element name=\"password\" type=\"xsd:string\"/>\n<password><xsd:string></password>\n<password>\n  <xsd:string>\n</password>\n", ""},
+		// <password> assigned to a key is a placeholder, not an element:
+		// the next line's key and value are not its text.
+		{"Key=<password>", "web01.xsh", "Password=<password>\nServer=sql01.corp.internal\npassword: <password>\nport: 5432\n", ""},
 		{"[PASSWORD]", "setup.txt", "password=[PASSWORD]\nACME_API_TOKEN: [API_TOKEN]\n", ""},
 		{"<user:password>", "setup.md", "Use https://<user:password>@host/ or --user <user:password>\ncurl -u <user:password> https://api.example.com\n", ""},
 		{"nonMatchingToken", "auth.js", "const nonMatchingToken = \"" + v + "\";\nnonMatchingToken: " + v + "\n", ""},
