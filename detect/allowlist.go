@@ -285,7 +285,7 @@ func (a *allowlist) judge(m *Match, path, commit string) verdict {
 	if !a.allows(m, path, commit) {
 		return keep
 	}
-	if a.weak && m.rule.store != nil {
+	if a.weak && m.rule.readsStores() {
 		return weakVal
 	}
 	return drop

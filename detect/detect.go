@@ -223,9 +223,13 @@ type rule struct {
 	pathErr      error
 	pathPatterns *patterns
 	errs         *lazyErrors
-	// store matches the paths of the credential stores the rule reads.
-	store *re2.Regexp
-	allow []*allowlist
+	// store matches the paths of the credential stores the rule reads
+	// (StorePath), compiled by storeRegexp with pathPatterns: at New, or
+	// in a lazy Detector when a weak value first asks (a hook meets few).
+	store     *re2.Regexp
+	storeOnce sync.Once
+	storeErr  error
+	allow     []*allowlist
 	// everywhere: global allowlists on paths do not apply (see
 	// Options.Everywhere), decided once, when first needed (Everywhere may
 	// cost a regex compile per rule: not at start-up).
@@ -413,11 +417,14 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 			}
 		}
 		if r.StorePath != "" {
-			re, err := pc.compile(r.StorePath)
-			if err != nil {
-				fail(r.Pos, r.ID, fmt.Errorf("bad storePath regex: %w", err))
+			r.pathPatterns = pc
+			if !opts.Lazy {
+				if r.storeRegexp(); r.storeErr != nil {
+					fail(r.Pos, r.ID, r.storeErr)
+				}
+			} else {
+				r.errs = &d.lazyErrs
 			}
-			r.store = re
 		}
 		for _, a := range r.Allowlists {
 			al, err := d.allowlist(a, pc, r.ID)
@@ -598,6 +605,30 @@ func (r *rule) pathRegexp() *re2.Regexp {
 		r.path = re
 	})
 	return r.path
+}
+
+// reads reports whether the rule reads credential stores (StorePath): a
+// weak value is then a finding there, reported low.
+func (r *rule) readsStores() bool { return r.StorePath != "" }
+
+// storeRegexp returns the rule's storePath regex, compiled on first use
+// (see store); nil if it has none or it does not compile.
+func (r *rule) storeRegexp() *re2.Regexp {
+	r.storeOnce.Do(func() {
+		if r.StorePath == "" {
+			return
+		}
+		re, err := r.pathPatterns.compile(r.StorePath)
+		if err != nil {
+			r.storeErr = fmt.Errorf("bad storePath regex: %w", err)
+			if r.errs != nil {
+				r.errs.add(config.Error{Pos: r.Pos, Rule: r.ID, Msg: r.storeErr.Error()})
+			}
+			return
+		}
+		r.store = re
+	})
+	return r.store
 }
 
 // matchPath reports whether the rule's path regex matches path; one that
@@ -827,7 +858,8 @@ func (d *Detector) sourceVerdict(m *Match, path, commit string, rec *Explanation
 	if weak {
 		// A weak value outside the rule's credential stores: a
 		// placeholder in code or documentation.
-		ok := r.store.MatchString(path)
+		re := r.storeRegexp()
+		ok := re != nil && re.MatchString(path)
 		if rec != nil {
 			rec.step("weak value", ok, fmt.Sprintf("%s is %sone of the rule's credential stores", path, either(ok, "", "not ")))
 		}

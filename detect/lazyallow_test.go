@@ -48,6 +48,15 @@ func TestLazyAllowlistsWaitForAMatch(t *testing.T) {
 	if paths != 0 {
 		t.Fatalf("New compiled %d rules' path regexes", paths)
 	}
+	stores := 0
+	for _, r := range d.rules {
+		if r.store != nil {
+			stores++
+		}
+	}
+	if stores != 0 {
+		t.Fatalf("New compiled %d rules' storePath regexes (they cost a hook 20%% of its instructions)", stores)
+	}
 	frag := func(text string) *leak.Fragment {
 		return &leak.Fragment{Content: []byte(text), Sources: []leak.Source{{Path: "app/settings.py"}}}
 	}
@@ -68,6 +77,22 @@ func TestLazyAllowlistsWaitForAMatch(t *testing.T) {
 	}
 	if compiledRegexes() == 0 {
 		t.Fatal("a value judged by the allowlists compiled none of them")
+	}
+	// A weak password in a credential store is still reported, the
+	// store's path compiled when the weak value asks.
+	store := &leak.Fragment{Content: []byte("[global]\nindex-url = https://ci:" + "welcome1" + "@pypi.example.com/simple\n"), Sources: []leak.Source{{Path: "pip.conf"}}}
+	res, err = d.Detect(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for i := range res.Matches {
+		if f, ok := d.Finding(&res.Matches[i], "", store.Sources[0]); ok && f.Severity == "low" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("a weak password in pip.conf, a credential store, was not reported low by a lazy detector")
 	}
 }
 
@@ -106,5 +131,15 @@ func TestLazyAllowlistErrorFromDetect(t *testing.T) {
 	}
 	if _, err := New(cfg, Options{}); err == nil {
 		t.Fatal("an eager New compiled the bad path regex without an error")
+	}
+
+	// A bad storePath: an error from New, or from Detect when a weak value
+	// first asks a lazy detector.
+	cfg = &config.Config{Rules: []config.Rule{{Pos: config.Pos{File: "rules.toml", Line: 5}, ID: "acme-store", Description: "Acme store", Regex: `acme_pass=(\S+)`, SecretGroup: 1, Keywords: []string{"acme_pass"}, StorePath: `(unclosed`}}}
+	if _, err := New(cfg, Options{}); err == nil || !strings.Contains(err.Error(), "rules.toml:5") {
+		t.Fatalf("an eager New with a bad storePath: %v, want an error at rules.toml:5", err)
+	}
+	if _, err := New(cfg, Options{Lazy: true}); err != nil {
+		t.Fatalf("a lazy New compiled the storePath: %v", err)
 	}
 }

@@ -452,12 +452,12 @@ func (d *Detector) active(r *rule, srcs []leak.Source) bool {
 // r, ignores every match at path by its path alone.
 func (d *Detector) pathAllowed(r *rule, path string) bool {
 	for _, a := range r.allow {
-		if a.byPath() && !(a.weak && r.store != nil) && a.matchPath(path) {
+		if a.byPath() && !(a.weak && r.readsStores()) && a.matchPath(path) {
 			return true
 		}
 	}
 	for _, a := range d.global {
-		if len(a.rules) > 0 && a.appliesTo(r.ID) && a.byPath() && !(a.weak && r.store != nil) && a.matchPath(path) {
+		if len(a.rules) > 0 && a.appliesTo(r.ID) && a.byPath() && !(a.weak && r.readsStores()) && a.matchPath(path) {
 			return true
 		}
 	}
@@ -703,7 +703,7 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 			return Match{}, nameDropped
 		}
 	}
-	if r.names != nil && r.store == nil {
+	if r.names != nil && !r.readsStores() {
 		// The value repeats the name it is assigned to (see echoes):
 		// code or an object's name, not a secret. In a credential store
 		// it is a weak password, which the floor below judges.
@@ -743,7 +743,7 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 		}
 		// In a credential store, a value below the floor is a weak
 		// password, not a non-secret: Finding decides.
-		weak = ent < floor && r.store != nil
+		weak = ent < floor && r.readsStores()
 		if rec != nil {
 			rec.entropyStep(ent, floor, r.Entropy, weak)
 		}
@@ -760,9 +760,9 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 	// Words of a natural language (a translated label): weak in a
 	// credential store, not a secret elsewhere (see naturalWords).
 	words := naturalWords(secret)
-	rec.step("words", !words || r.store != nil, either(!words, "not a label in words", either(r.store != nil, "words of a natural language: a weak password if in a credential store", "words of a natural language: a translated label, not a secret")))
+	rec.step("words", !words || r.readsStores(), either(!words, "not a label in words", either(r.readsStores(), "words of a natural language: a weak password if in a credential store", "words of a natural language: a translated label, not a secret")))
 	if words {
-		if r.store == nil {
+		if !r.readsStores() {
 			return Match{}, matchDropped
 		}
 		weak = true
@@ -778,7 +778,7 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 			return Match{}, matchDropped
 		}
 	}
-	if r.generic && r.store == nil || alone || lowered {
+	if r.generic && !r.readsStores() || alone || lowered {
 		// A near miss or placeholder in a vendor's place (see standIn).
 		standIn := d.standIn(secret)
 		rec.step("stand-in", !standIn, either(!standIn, "not a near miss or a marked stand-in", "a near miss of a vendor's format, a value marked as a stand-in (short, invalid, example...) or a date and time"))
@@ -786,7 +786,7 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 			return Match{}, matchDropped
 		}
 	}
-	if r.generic && r.store == nil {
+	if r.generic && !r.readsStores() {
 		// A vendor's value cut short: the vendor's rule judges it (see
 		// cutShort).
 		short := d.cutShort(r, text, loc, secret)
@@ -830,7 +830,7 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 	case weakVal:
 		m.weak = true
 	}
-	if r.generic && r.store == nil {
+	if r.generic && !r.readsStores() {
 		// A near miss of a named vendor's format (see nearMiss). Judged
 		// last: the vendors named around a value are looked up word by
 		// word, which only a value every other judgement keeps is worth.
