@@ -21,7 +21,9 @@ type hookOptions struct {
 	triageOptions
 	prePush bool
 	commit  bool
-	force   bool
+	// noMessages leaves out the pushed commits' messages (pre-push).
+	noMessages bool
+	force      bool
 	// receive installs or removes the server-side pre-receive hook.
 	receive bool
 	// server are the pre-receive hook's settings.
@@ -104,6 +106,7 @@ short report.` + hookExitHelp("commit"),
 		opts.triageOptions.AddFlags(c.Flags())
 		opts.triageOptions.AddFailOnFlag(c.Flags())
 	}
+	prePush.Flags().BoolVar(&opts.noMessages, "no-messages", false, "do not scan the messages of the commits and annotated tags being pushed")
 	cmd.AddCommand(install, uninstall, prePush, preCommit, newPreReceiveCommand(&opts.server, std))
 	return cmd
 }
@@ -161,7 +164,7 @@ func runHook(ctx context.Context, opts hookOptions, repo *gitwalk.Repo, src scan
 	if err != nil {
 		return err
 	}
-	rep, scanErr := runEngine(ctx, src, scan.Options{Settings: settings, Short: true}, false, std)
+	rep, scanErr := runEngine(ctx, src, scan.Options{Settings: settings, Short: true, NoMessages: opts.noMessages}, false, std)
 	opts.filter(rep)
 	switch {
 	case rep == nil:

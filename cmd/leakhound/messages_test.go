@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -226,6 +228,43 @@ func TestPrePushScansNewMessagesOnly(t *testing.T) {
 	g.Write("b.txt", "b\n").Commit("clean")
 	if out, err := runGit(t, s.env, g.Dir, "push", "origin", "main"); err != nil {
 		t.Fatalf("a clean commit on top of a pushed message secret is blocked: %v\n%s", err, out)
+	}
+}
+
+// TestPrePushNoMessages: with --no-messages (as the pre-commit framework
+// passes a hook's args), the pre-push hook lets through a commit whose
+// message alone holds a secret, and still blocks one whose files do.
+func TestPrePushNoMessages(t *testing.T) {
+	s := newPushSetup(t)
+	g := s.g
+	remoteTip := strings.TrimSpace(mustGit(t, s.env, g.Dir, "rev-parse", "origin/main"))
+	g.Write("a.txt", "a\n").Commit("deploy with " + ghToken)
+	hookRun := func(args ...string) int {
+		t.Helper()
+		head := strings.TrimSpace(mustGit(t, s.env, g.Dir, "rev-parse", "HEAD"))
+		cmd := exec.Command(leakhoundBinary(t), append([]string{"hook", "pre-push", "origin", "file://" + s.remote}, args...)...)
+		cmd.Dir, cmd.Env = g.Dir, s.env
+		cmd.Stdin = strings.NewReader("refs/heads/main " + head + " refs/heads/main " + remoteTip + "\n")
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		switch {
+		case err == nil:
+			return 0
+		case errors.As(err, &exit):
+			return exit.ExitCode()
+		}
+		t.Fatalf("hook pre-push %v: %v\n%s", args, err, out)
+		return -1
+	}
+	if code := hookRun(); code != 1 {
+		t.Fatalf("a secret in a pushed commit's message: exit %d, want 1", code)
+	}
+	if code := hookRun("--no-messages"); code != 0 {
+		t.Fatalf("--no-messages and a secret only in a message: exit %d, want 0", code)
+	}
+	g.Write("b.txt", "token = "+ghToken+"\n").Commit("clean message")
+	if code := hookRun("--no-messages"); code != 1 {
+		t.Fatalf("--no-messages and a secret in a pushed file: exit %d, want 1", code)
 	}
 }
 
