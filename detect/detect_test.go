@@ -269,6 +269,23 @@ func TestLineSetRescansLinesAnInlineAllowHid(t *testing.T) {
 	}
 }
 
+// TestLineSetBlankLines: a line of white space alone (space, tab, carriage
+// return, line feed) is blank, whatever its length, and not remembered; any
+// other byte, wherever it stands, makes a line to remember.
+func TestLineSetBlankLines(t *testing.T) {
+	ls := NewLineSet()
+	for _, l := range []string{"", "\n", " \t\r\n", "    ", "\t\t\n", "\n\n"} {
+		if h := ls.hashLine([]byte(l)); h != 0 {
+			t.Errorf("%q: hash %#x, want 0 (blank)", l, h)
+		}
+	}
+	for _, l := range []string{"x", "x\n", "  x  \n", "x    \r\n", "\v\n", "\x00", " \xa0\n", "!\t"} {
+		if ls.hashLine([]byte(l)) == 0 {
+			t.Errorf("%q: blank, want a line to remember", l)
+		}
+	}
+}
+
 func TestLineSetGrowsConcurrently(t *testing.T) {
 	ls := NewLineSet()
 	d := mustDetector(t, testRules, Options{Lines: ls})
