@@ -389,7 +389,7 @@ func (d *Detector) alwaysPathsAt(srcs []leak.Source) bool {
 		return true
 	}
 	for _, s := range srcs {
-		if d.anyAlwaysPath.MatchString(s.Path) {
+		if d.alwaysMemo.answer(s.Path, func() bool { return d.anyAlwaysPath.MatchString(s.Path) }) {
 			return true
 		}
 	}
