@@ -139,11 +139,8 @@ type compiled struct {
 	lazyErrs lazyErrors
 	// skipPaths are the global allowlists whose path alone ignores a file.
 	skipPaths []*allowlist
-	// skipMemo remembers SkipPath's answer for up to maxSkipMemo paths
-	// (skipMemoLen counts them): a history's fragments come back to the
-	// same few thousand paths, and each answer costs a regex call.
-	skipMemo    sync.Map
-	skipMemoLen atomic.Int64
+	// skipMemo remembers SkipPath's answers.
+	skipMemo pathMemo
 	// testPaths matches the paths of tests and fixtures, where findings
 	// are one severity lower.
 	testPaths *re2.Regexp
@@ -151,8 +148,10 @@ type compiled struct {
 	anyPathOnly *re2.Regexp
 	// anyAlwaysPath matches the paths that some rule of always with a path
 	// matches (a credential file's lines read by content, without
-	// keywords): a fragment at none of them costs one call for all.
+	// keywords): a fragment at none of them costs one call for all, and
+	// alwaysMemo remembers its answers.
 	anyAlwaysPath *re2.Regexp
+	alwaysMemo    pathMemo
 
 	// prefixes are the literal prefixes of vendor formats (see
 	// vendorPrefixes) and formats the vendor formats of one length with a
@@ -678,27 +677,44 @@ func (d *Detector) Rule(id string) *config.Rule {
 // SkipPath reports whether a global allowlist ignores every match in the
 // file at path, so that content found only there need not be scanned.
 func (d *Detector) SkipPath(path string) bool {
-	if skip, ok := d.skipMemo.Load(path); ok {
-		return skip.(bool)
-	}
-	skip := false
-	for _, a := range d.skipPaths {
-		if a.matchPath(path) {
-			skip = true
-			break
+	return d.skipMemo.answer(path, func() bool {
+		for _, a := range d.skipPaths {
+			if a.matchPath(path) {
+				return true
+			}
 		}
-	}
-	if d.skipMemoLen.Load() < maxSkipMemo {
-		if _, loaded := d.skipMemo.LoadOrStore(path, skip); !loaded {
-			d.skipMemoLen.Add(1)
-		}
-	}
-	return skip
+		return false
+	})
 }
 
-// maxSkipMemo bounds the paths SkipPath remembers: beyond, a long-lived
+// pathMemo remembers a Detector's answer to one question about a path (is
+// it skipped, may a rule without keywords match there) for up to
+// maxPathMemo paths: a history's fragments come back to the same few
+// thousand paths, and each answer costs a regex call. It is safe for
+// concurrent use.
+type pathMemo struct {
+	m sync.Map // path: bool
+	n atomic.Int64
+}
+
+// answer returns the answer remembered for path, or else ask's, which it
+// remembers while the memo holds fewer than maxPathMemo paths.
+func (p *pathMemo) answer(path string, ask func() bool) bool {
+	if v, ok := p.m.Load(path); ok {
+		return v.(bool)
+	}
+	v := ask()
+	if p.n.Load() < maxPathMemo {
+		if _, loaded := p.m.LoadOrStore(path, v); !loaded {
+			p.n.Add(1)
+		}
+	}
+	return v
+}
+
+// maxPathMemo bounds the paths a pathMemo remembers: beyond, a long-lived
 // Detector (an organisation's scan) asks the regexes again.
-const maxSkipMemo = 1 << 16
+const maxPathMemo = 1 << 16
 
 // Match is a rule's match in content, before it is placed at a Source.
 type Match struct {

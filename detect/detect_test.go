@@ -269,6 +269,23 @@ func TestLineSetRescansLinesAnInlineAllowHid(t *testing.T) {
 	}
 }
 
+// TestLineSetBlankLines: a line of white space alone (space, tab, carriage
+// return, line feed) is blank, whatever its length, and not remembered; any
+// other byte, wherever it stands, makes a line to remember.
+func TestLineSetBlankLines(t *testing.T) {
+	ls := NewLineSet()
+	for _, l := range []string{"", "\n", " \t\r\n", "    ", "\t\t\n", "\n\n"} {
+		if h := ls.hashLine([]byte(l)); h != 0 {
+			t.Errorf("%q: hash %#x, want 0 (blank)", l, h)
+		}
+	}
+	for _, l := range []string{"x", "x\n", "  x  \n", "x    \r\n", "\v\n", "\x00", " \xa0\n", "!\t"} {
+		if ls.hashLine([]byte(l)) == 0 {
+			t.Errorf("%q: blank, want a line to remember", l)
+		}
+	}
+}
+
 func TestLineSetGrowsConcurrently(t *testing.T) {
 	ls := NewLineSet()
 	d := mustDetector(t, testRules, Options{Lines: ls})
@@ -524,9 +541,40 @@ paths = ['''^vendor/''']
 	}
 }
 
+// TestAlwaysPathsRemembered: rules without keywords that name a path run
+// on content at those paths alone, and each path's answer is asked of the
+// regex once.
+func TestAlwaysPathsRemembered(t *testing.T) {
+	d := mustDetector(t, `
+[[rules]]
+id = "netrc"
+regex = '''password ([a-z0-9]{12})'''
+secretGroup = 1
+path = '''(?:^|/)\.netrc$'''
+
+[[rules]]
+id = "pgpass"
+regex = '''(?m)^[^:\n]*:[0-9]*:[^:\n]*:[^:\n]*:([a-z0-9]{12})$'''
+secretGroup = 1
+path = '''(?:^|/)\.pgpass$'''
+`, Options{})
+	content := "machine x login y password " + "k3j4h5" + "g6f7d8\n"
+	for range 2 {
+		if got := secrets(detect(t, d, "home/.netrc", content)); len(got) != 1 {
+			t.Errorf(".netrc: %q, want the password", got)
+		}
+		if got := secrets(detect(t, d, "notes.txt", content)); len(got) != 0 {
+			t.Errorf("notes.txt: %q, want nothing", got)
+		}
+	}
+	if n := d.alwaysMemo.n.Load(); n != 2 {
+		t.Errorf("%d paths remembered, want 2", n)
+	}
+}
+
 // TestSkipPathRemembers checks that SkipPath answers as the global
 // allowlists on paths do, and remembers each path's answer once, up to
-// maxSkipMemo paths.
+// maxPathMemo paths.
 func TestSkipPathRemembers(t *testing.T) {
 	d := mustDetector(t, testRules, Options{})
 	for range 2 {
@@ -536,14 +584,14 @@ func TestSkipPathRemembers(t *testing.T) {
 			}
 		}
 	}
-	if n := d.skipMemoLen.Load(); n != 3 {
+	if n := d.skipMemo.n.Load(); n != 3 {
 		t.Errorf("%d paths remembered, want 3", n)
 	}
-	d.skipMemoLen.Store(maxSkipMemo)
+	d.skipMemo.n.Store(maxPathMemo)
 	if !d.SkipPath("vendor/y.go") || d.SkipPath("src/y.go") {
 		t.Error("SkipPath answers wrongly past its memo's bound")
 	}
-	if _, ok := d.skipMemo.Load("vendor/y.go"); ok {
+	if _, ok := d.skipMemo.m.Load("vendor/y.go"); ok {
 		t.Error("a path past the memo's bound was remembered")
 	}
 }

@@ -92,86 +92,100 @@ func (s *LineSet) grow() {
 }
 
 // visit looks each hash up, inserting the absent ones as pending, and
-// reports for each whether to scan the line (absent, pending or flagged) and
-// whether this call inserted it (it then owns the line and must settle it).
-func (s *LineSet) visit(hashes []uint64, scan, owned []bool) {
+// appends to rescan the index of each line to scan (absent, pending or
+// flagged) and to owned that of each line this call inserted (it then owns
+// the line and must settle it), both in ascending order. Most lines of a
+// history were seen before and are clean: the lists stay short, and the
+// steps after visit look at them rather than at every line.
+func (s *LineSet) visit(hashes []uint64, rescan, owned []int) ([]int, []int) {
 	s.reserve(len(hashes))
 	defer func() {
 		s.reserved.Add(-int64(len(hashes)))
 		s.mu.RUnlock()
 	}()
 	slots := s.slots
+	mask := uint64(len(slots) - 1)
 	for n, h := range hashes {
 		if h == 0 { // blank line: nothing to scan, nothing to remember
-			scan[n], owned[n] = false, false
 			continue
 		}
-		if _, v := s.slot(slots, key(h), true); v == 0 {
-			scan[n], owned[n] = true, true
-		} else {
-			scan[n], owned[n] = v&3 != stateClean, false
-		}
-	}
-}
-
-// slot finds key k in slots by linear probing. Absent, it is inserted as
-// pending when insert is set. It returns the slot's index (-1 if absent and
-// not inserted) and the value found there (0 if this call inserted it).
-func (s *LineSet) slot(slots []uint64, k uint64, insert bool) (int, uint64) {
-	mask := uint64(len(slots) - 1)
-	i := (k >> 2) & mask
-	for {
-		v := atomic.LoadUint64(&slots[i])
-		if v == 0 {
-			if !insert {
-				return -1, 0
+		// Linear probing, as find does, inserting k where it is absent.
+		k := key(h)
+		i := (k >> 2) & mask
+		for {
+			v := atomic.LoadUint64(&slots[i])
+			if v&^3 == k {
+				if v&3 != stateClean {
+					rescan = append(rescan, n)
+				}
+				break
 			}
-			if atomic.CompareAndSwapUint64(&slots[i], 0, k|statePending) {
+			if v == 0 {
+				if !atomic.CompareAndSwapUint64(&slots[i], 0, k|statePending) {
+					continue // lost a race for this slot: look at it again
+				}
 				s.count.Add(1)
-				return int(i), 0
+				rescan = append(rescan, n)
+				owned = append(owned, n)
+				break
 			}
-			continue // lost a race for this slot: look at it again
+			i = (i + 1) & mask
 		}
-		if v&^3 == k {
-			return int(i), v
+	}
+	return rescan, owned
+}
+
+// find returns the index of key k's slot in slots, or -1 if k is absent.
+func find(slots []uint64, k uint64) int {
+	mask := uint64(len(slots) - 1)
+	for i := (k >> 2) & mask; ; i = (i + 1) & mask {
+		switch v := atomic.LoadUint64(&slots[i]); {
+		case v == 0:
+			return -1
+		case v&^3 == k:
+			return int(i)
 		}
-		i = (i + 1) & mask
 	}
 }
 
-// settle records the outcome of a scan: flagged lines matched; owned lines
-// that did not match become clean.
-func (s *LineSet) settle(hashes []uint64, owned, flagged []bool) {
+// settle records the outcome of a scan: the lines of flagLines matched
+// (flagged marks them, by line); the lines of owned that did not match
+// become clean.
+func (s *LineSet) settle(hashes []uint64, owned, flagLines []int, flagged []bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	slots := s.slots
-	for n, h := range hashes {
-		if h == 0 || (!owned[n] && !flagged[n]) {
+	for _, n := range owned {
+		if flagged[n] {
 			continue
 		}
-		k := key(h)
-		i, _ := s.slot(slots, k, false)
-		switch {
-		case i < 0: // cannot happen: visit inserted every line
-		case flagged[n]:
-			atomic.StoreUint64(&slots[i], k|stateFlagged)
-		default:
+		k := key(hashes[n])
+		if i := find(slots, k); i >= 0 { // cannot fail: visit inserted it
 			// Pending becomes clean, unless another scan flagged it meanwhile.
 			atomic.CompareAndSwapUint64(&slots[i], k|statePending, k|stateClean)
+		}
+	}
+	for _, n := range flagLines {
+		if hashes[n] == 0 {
+			continue
+		}
+		k := key(hashes[n])
+		if i := find(slots, k); i >= 0 { // cannot fail: visit inserted it
+			atomic.StoreUint64(&slots[i], k|stateFlagged)
 		}
 	}
 }
 
 // hashLine returns the line's hash, or 0 for a line that is blank.
 func (s *LineSet) hashLine(line []byte) uint64 {
-	blank := true
-	for _, c := range line {
-		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
-			blank = false
-			break
-		}
+	// Blank: white space alone. Look from the end, where a line that is
+	// not blank shows it after its line end (at its start, indentation
+	// would cost a test per column).
+	i := len(line)
+	for i > 0 && blankByte(line[i-1]) {
+		i--
 	}
-	if blank {
+	if i == 0 {
 		return 0
 	}
 	h := maphash.Bytes(s.seed, line)
@@ -179,4 +193,11 @@ func (s *LineSet) hashLine(line []byte) uint64 {
 		h = 1
 	}
 	return h
+}
+
+// blankByte reports whether c is white space that leaves a line blank:
+// space, tab, carriage return or line feed. One comparison decides for
+// most bytes of text, which are above ' '.
+func blankByte(c byte) bool {
+	return c <= ' ' && uint64(1)<<c&(1<<' '|1<<'\t'|1<<'\r'|1<<'\n') != 0
 }

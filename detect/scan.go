@@ -61,15 +61,20 @@ type Result struct {
 // scratch is per-call working memory, pooled.
 type scratch struct {
 	// only is the fragment's choice of rules (see Detect).
-	only    ruleChoice
-	starts  []int // line start offsets, plus len(content)
-	hashes  []uint64
-	scan    []bool
-	owned   []bool
-	flagged []bool
-	regions [][2]int
-	hits    [][]int // per rule: keyword hit offsets
-	touched []int   // rules with hits
+	only   ruleChoice
+	starts []int // line start offsets, plus len(content)
+	// hashes are the lines' hashes (see LineSet.hashLine); rescan and
+	// owned the lines LineSet.visit said to scan and said this call
+	// inserted; flagged marks the lines a match lies on, which flagLines
+	// lists.
+	hashes    []uint64
+	rescan    []int
+	owned     []int
+	flagged   []bool
+	flagLines []int
+	regions   [][2]int
+	hits      [][]int // per rule: keyword hit offsets
+	touched   []int   // rules with hits
 	// allowed are the spans of secrets an inline allow comment hid. Their
 	// lines are flagged like those of matches: the same line elsewhere, or
 	// without the comment on the line before, must be scanned again.
@@ -161,12 +166,7 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 		lines = nil
 	}
 	if lines != nil {
-		n := len(sc.starts) - 1
-		sc.scan = grow(sc.scan, n)
-		sc.owned = grow(sc.owned, n)
-		sc.flagged = grow(sc.flagged, n)
-		clear(sc.flagged)
-		lines.visit(sc.hashes, sc.scan, sc.owned)
+		sc.rescan, sc.owned = lines.visit(sc.hashes, sc.rescan[:0], sc.owned[:0])
 		sc.buildRegions()
 	} else if len(content) > 0 {
 		sc.regions = append(sc.regions, [2]int{0, len(content)})
@@ -185,11 +185,17 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 		markDocstrings(content, res.Matches)
 	}
 	if lines != nil {
+		sc.flagged = grow(sc.flagged, len(sc.starts)-1)
+		clear(sc.flagged)
+		sc.flagLines = sc.flagLines[:0]
 		flag := func(start, end int) {
 			first := sc.lineOf(start)
 			last := sc.lineOf(max(start, end-1))
 			for i := first; i <= last; i++ {
-				sc.flagged[i] = true
+				if !sc.flagged[i] {
+					sc.flagged[i] = true
+					sc.flagLines = append(sc.flagLines, i)
+				}
 			}
 		}
 		// Lines that held a match, decoded or not, are scanned again
@@ -201,7 +207,7 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 		for _, a := range sc.allowed {
 			flag(a[0], a[1])
 		}
-		lines.settle(sc.hashes, sc.owned, sc.flagged)
+		lines.settle(sc.hashes, sc.owned, sc.flagLines, sc.flagged)
 	}
 	return res, err
 }
@@ -266,29 +272,27 @@ func (sc *scratch) lineOf(off int) int {
 	return i - 1
 }
 
-// buildRegions turns the lines to scan into byte ranges, widened by
-// regionLinesBefore lines of context before and one after: a new line's
-// secret may be named by a line above it (an INI section, a YAML parent key)
-// that an earlier version already had.
+// buildRegions turns the lines to scan (sc.rescan) into byte ranges,
+// widened by regionLinesBefore lines of context before and one after: a new
+// line's secret may be named by a line above it (an INI section, a YAML
+// parent key) that an earlier version already had.
 func (sc *scratch) buildRegions() {
 	n := len(sc.starts) - 1
-	for i := 0; i < n; {
-		if !sc.scan[i] {
-			i++
-			continue
-		}
+	rescan := sc.rescan
+	for k := 0; k < len(rescan); {
+		// A run of consecutive lines, i to j.
+		i := rescan[k]
 		j := i
-		for j+1 < n && sc.scan[j+1] {
+		for k++; k < len(rescan) && rescan[k] == j+1; k++ {
 			j++
 		}
 		lo, hi := max(i-regionLinesBefore, 0), min(j+1, n-1)
 		start, end := sc.starts[lo], sc.starts[hi+1]
-		if k := len(sc.regions); k > 0 && sc.regions[k-1][1] >= start {
-			sc.regions[k-1][1] = end
+		if r := len(sc.regions); r > 0 && sc.regions[r-1][1] >= start {
+			sc.regions[r-1][1] = end
 		} else {
 			sc.regions = append(sc.regions, [2]int{start, end})
 		}
-		i = j + 1
 	}
 }
 
@@ -385,7 +389,7 @@ func (d *Detector) alwaysPathsAt(srcs []leak.Source) bool {
 		return true
 	}
 	for _, s := range srcs {
-		if d.anyAlwaysPath.MatchString(s.Path) {
+		if d.alwaysMemo.answer(s.Path, func() bool { return d.anyAlwaysPath.MatchString(s.Path) }) {
 			return true
 		}
 	}
