@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"unsafe"
@@ -205,12 +206,12 @@ func TestMappedPagesGivenBackPastBound(t *testing.T) {
 	}
 	// And a scan still reads every blob after pages were given back.
 	ps.resident = 1
-	blobs := 0
+	var blobs atomic.Int64 // the workers call back concurrently
 	err = r.Scan(context.Background(), p, ScanOptions{Workers: 2}, nil, func(*leak.Fragment) error {
-		blobs++
+		blobs.Add(1)
 		return nil
 	}, func(item string, err error) error { return fmt.Errorf("%s: %w", item, err) })
-	if err != nil || blobs != 48 {
-		t.Fatalf("scan with a one-byte bound: %d blobs, %v; want 48", blobs, err)
+	if err != nil || blobs.Load() != 48 {
+		t.Fatalf("scan with a one-byte bound: %d blobs, %v; want 48", blobs.Load(), err)
 	}
 }
