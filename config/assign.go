@@ -135,7 +135,10 @@ const (
 	// property lists and key/value XML write a pair
 	// (<key>AcmeKey</key><string>...</string>, <value>...</value>, on the
 	// same line or the next); a Terraform variable's default
-	// (variable "acme_token" {, default = "..." on that line or the next);
+	// (variable "acme_token" {, default = "..." on that line or the next,
+	// or below the block's other one-line arguments: type, description,
+	// sensitive, nullable, ephemeral, as the Terraform language's "Input
+	// Variables" lists them);
 	// a C# property's initializer (AcmeToken { get; set; } = "...").
 	// The comma of setProperty("X", "v") and
 	// CSV is in comma.
@@ -144,7 +147,7 @@ const (
 		`|>[ \t]*(?:\n[ \t]*)?` +
 		`|</key>[ \t]*(?:\n[ \t]*)?<(?:value|string)>[ \t]*` +
 		`|[ \t]+(?i:value|content|default|defaultvalue|val)[ \t]*=[ \t]*` +
-		`|[ \t]*\{[ \t]*(?:\n[ \t]*)?(?i:default)[ \t]*=[ \t]*` +
+		`|[ \t]*\{[ \t]*(?:\n[ \t]*(?i:type|description|sensitive|nullable|ephemeral)[ \t]*=[^\n{}]*)*(?:\n[ \t]*)?(?i:default)[ \t]*=[ \t]*` +
 		`|[ \t]*\{[ \t]*(?:get|set|init)\b[^}\n]*\}[ \t]*=[ \t]*` +
 		`)`
 	// genericOps are the joins only a rule that asks for quoted or

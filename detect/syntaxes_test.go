@@ -205,6 +205,9 @@ var assignSyntaxes = []struct {
 	{"hcl", "main.tf", func(n synNames, v string) string {
 		return "resource \"app\" \"main\" {\n  " + n.snake + ` = "` + v + "\"\n}\n"
 	}},
+	{"terraform variable default", "variables.tf", func(n synNames, v string) string {
+		return "variable \"" + n.snake + "\" {\n  type = string\n  default = \"" + v + "\"\n}\n"
+	}},
 	{"logstash =>", "pipeline.conf", func(n synNames, v string) string {
 		return "output {\n  http {\n    " + n.snake + ` => "` + v + "\"\n  }\n}\n"
 	}},
