@@ -213,22 +213,15 @@ type rule struct {
 	// otherwise.
 	services map[string]bool
 
-	// path is the rule's path regex (Path), compiled by pathRegexp with
+	// path and store are the rule's path regex (Path) and the paths of
+	// the credential stores it reads (StorePath), compiled with
 	// pathPatterns: at New, or in a lazy Detector when a fragment first
 	// asks (a hook's few files ask few rules); an error of that goes to
 	// errs.
-	path         *re2.Regexp
-	pathOnce     sync.Once
-	pathErr      error
+	path, store  lazyPath
 	pathPatterns *patterns
 	errs         *lazyErrors
-	// store matches the paths of the credential stores the rule reads
-	// (StorePath), compiled by storeRegexp with pathPatterns: at New, or
-	// in a lazy Detector when a weak value first asks (a hook meets few).
-	store     *re2.Regexp
-	storeOnce sync.Once
-	storeErr  error
-	allow     []*allowlist
+	allow        []*allowlist
 	// everywhere: global allowlists on paths do not apply (see
 	// Options.Everywhere), decided once, when first needed (Everywhere may
 	// cost a regex compile per rule: not at start-up).
@@ -405,21 +398,14 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		r.weakRank = rankOf(r, weakSeverity(r.Severity))
 		d.rules = append(d.rules, r)
 		d.byID[r.ID] = r
-		if r.Path != "" {
+		if r.Path != "" || r.StorePath != "" {
 			r.pathPatterns = pc
 			if !opts.Lazy {
-				if r.pathRegexp(); r.pathErr != nil {
-					fail(r.Pos, r.ID, r.pathErr)
+				if r.pathRegexp(); r.path.err != nil {
+					fail(r.Pos, r.ID, r.path.err)
 				}
-			} else {
-				r.errs = &d.lazyErrs
-			}
-		}
-		if r.StorePath != "" {
-			r.pathPatterns = pc
-			if !opts.Lazy {
-				if r.storeRegexp(); r.storeErr != nil {
-					fail(r.Pos, r.ID, r.storeErr)
+				if r.storeRegexp(); r.store.err != nil {
+					fail(r.Pos, r.ID, r.store.err)
 				}
 			} else {
 				r.errs = &d.lazyErrs
@@ -587,48 +573,42 @@ func (r *rule) compile() error {
 	return r.err
 }
 
-// pathRegexp compiles the rule's path regex, once, and returns it: nil
-// for a rule without one, or one that does not compile (pathErr says why;
-// in a lazy Detector, Detect returns it).
-func (r *rule) pathRegexp() *re2.Regexp {
-	r.pathOnce.Do(func() {
-		if r.Path == "" {
-			return
-		}
-		re, err := r.pathPatterns.compile(r.Path)
-		if err != nil {
-			r.pathErr = fmt.Errorf("bad path regex: %w", err)
-			r.errs.add(config.Error{Pos: r.Pos, Rule: r.ID, Msg: r.pathErr.Error()})
-			return
-		}
-		r.path = re
-	})
-	return r.path
+// lazyPath is a rule's regex over paths, compiled once, when first asked
+// (see rule.path).
+type lazyPath struct {
+	once sync.Once
+	re   *re2.Regexp
+	err  error
 }
 
-// reads reports whether the rule reads credential stores (StorePath): a
-// weak value is then a finding there, reported low.
+// get compiles src for rule r, once, and returns it: nil for an empty
+// src, or one that does not compile (err says why, naming the rule's key
+// what; in a lazy Detector, Detect returns it).
+func (l *lazyPath) get(r *rule, src, what string) *re2.Regexp {
+	l.once.Do(func() {
+		if src == "" {
+			return
+		}
+		re, err := r.pathPatterns.compile(src)
+		if err != nil {
+			l.err = fmt.Errorf("bad %s regex: %w", what, err)
+			r.errs.add(config.Error{Pos: r.Pos, Rule: r.ID, Msg: l.err.Error()})
+			return
+		}
+		l.re = re
+	})
+	return l.re
+}
+
+// pathRegexp returns the rule's path regex (see lazyPath.get).
+func (r *rule) pathRegexp() *re2.Regexp { return r.path.get(r, r.Path, "path") }
+
+// storeRegexp returns the rule's storePath regex (see lazyPath.get).
+func (r *rule) storeRegexp() *re2.Regexp { return r.store.get(r, r.StorePath, "storePath") }
+
+// readsStores reports whether the rule reads credential stores
+// (StorePath): a weak value is then a finding there, reported low.
 func (r *rule) readsStores() bool { return r.StorePath != "" }
-
-// storeRegexp returns the rule's storePath regex, compiled on first use
-// (see store); nil if it has none or it does not compile.
-func (r *rule) storeRegexp() *re2.Regexp {
-	r.storeOnce.Do(func() {
-		if r.StorePath == "" {
-			return
-		}
-		re, err := r.pathPatterns.compile(r.StorePath)
-		if err != nil {
-			r.storeErr = fmt.Errorf("bad storePath regex: %w", err)
-			if r.errs != nil {
-				r.errs.add(config.Error{Pos: r.Pos, Rule: r.ID, Msg: r.storeErr.Error()})
-			}
-			return
-		}
-		r.store = re
-	})
-	return r.store
-}
 
 // matchPath reports whether the rule's path regex matches path; one that
 // does not compile matches none.

@@ -18,31 +18,62 @@ import (
 	"github.com/leakhound/leakhound/leak"
 )
 
+// packedRepo returns a repository of n commits, the i-th adding the file
+// that file(i) names and holds, all in one pack.
+func packedRepo(t *testing.T, n int, file func(i int) (name, content string)) *gittest.Repo {
+	t.Helper()
+	g := gittest.New(t)
+	for i := range n {
+		name, content := file(i)
+		g.Write(name, content).Commit(fmt.Sprintf("commit %d", i))
+	}
+	g.Repack(false)
+	return g
+}
+
+// smallFile is the i-th file of a small history.
+func smallFile(i int) (string, string) {
+	return fmt.Sprintf("f%d.txt", i), fmt.Sprintf("content %d\n", i)
+}
+
+// openPlanned opens the repository at dir and plans all its refs; the
+// repository is closed when the test ends.
+func openPlanned(t *testing.T, dir string) (*Repo, *Plan) {
+	t.Helper()
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	p, err := r.Plan(context.Background(), Options{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, p
+}
+
+// scanBlobs scans p's blobs with workers workers and returns how many it
+// read.
+func scanBlobs(t *testing.T, r *Repo, p *Plan, workers int) int64 {
+	t.Helper()
+	var blobs atomic.Int64 // workers call back concurrently
+	err := r.Scan(context.Background(), p, ScanOptions{Workers: workers}, nil, func(*leak.Fragment) error {
+		blobs.Add(1)
+		return nil
+	}, func(item string, err error) error { return fmt.Errorf("%s: %w", item, err) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return blobs.Load()
+}
+
 // Under an address-space limit (ulimit -v) no pack is mapped: the scan
 // reads with pread, and finds the same blobs.
 func TestNoMappedPackUnderAddressLimit(t *testing.T) {
-	g := gittest.New(t)
-	for i := range 3 {
-		g.Write(fmt.Sprintf("f%d.txt", i), fmt.Sprintf("content %d\n", i)).Commit(fmt.Sprintf("commit %d", i))
-	}
-	g.Repack(false)
-	scan := func() (mapped bool, blobs int) {
-		r, err := Open(g.Dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
-		p, err := r.Plan(context.Background(), Options{}, nil, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = r.Scan(context.Background(), p, ScanOptions{Workers: 1}, nil, func(*leak.Fragment) error {
-			blobs++
-			return nil
-		}, func(item string, err error) error { return fmt.Errorf("%s: %w", item, err) })
-		if err != nil {
-			t.Fatal(err)
-		}
+	g := packedRepo(t, 3, smallFile)
+	scan := func() (mapped bool, blobs int64) {
+		r, p := openPlanned(t, g.Dir)
+		blobs = scanBlobs(t, r, p, 1)
 		return r.packIndexes().maps[0].data != nil, blobs
 	}
 	var old syscall.Rlimit
@@ -77,20 +108,7 @@ func TestNoMappedPackUnderAddressLimit(t *testing.T) {
 // go: after Plan alone the pack is mapped, and the walk's reader has
 // counted its reads towards the next drop.
 func TestWalkReadsMappedPack(t *testing.T) {
-	g := gittest.New(t)
-	for i := range 3 {
-		g.Write(fmt.Sprintf("f%d.txt", i), fmt.Sprintf("content %d\n", i)).Commit(fmt.Sprintf("commit %d", i))
-	}
-	g.Repack(false)
-	r, err := Open(g.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	p, err := r.Plan(context.Background(), Options{}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, p := openPlanned(t, packedRepo(t, 3, smallFile).Dir)
 	if p.Blobs() != 3 {
 		t.Errorf("%d blobs planned, want 3", p.Blobs())
 	}
@@ -143,9 +161,8 @@ func mappingRSS(t *testing.T, data []byte) int64 {
 // and doing it every few dozen objects cost a flask scan a tenth of its
 // time.
 func TestMappedPagesGivenBackPastBound(t *testing.T) {
-	g := gittest.New(t)
 	rnd := rand.New(rand.NewPCG(1, 2))
-	for i := range 48 {
+	g := packedRepo(t, 48, func(i int) (string, string) {
 		// Random text, which compresses little: the pack is some
 		// megabytes.
 		const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/"
@@ -156,18 +173,9 @@ func TestMappedPagesGivenBackPastBound(t *testing.T) {
 				b[j] = '\n'
 			}
 		}
-		g.Write(fmt.Sprintf("f%d.bin", i), string(b)).Commit(fmt.Sprintf("commit %d", i))
-	}
-	g.Repack(false)
-	r, err := Open(g.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	p, err := r.Plan(context.Background(), Options{}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+		return fmt.Sprintf("f%d.bin", i), string(b)
+	})
+	r, p := openPlanned(t, g.Dir)
 	ps := r.packIndexes()
 	m := &ps.maps[0]
 	if m.data == nil {
@@ -206,12 +214,7 @@ func TestMappedPagesGivenBackPastBound(t *testing.T) {
 	}
 	// And a scan still reads every blob after pages were given back.
 	ps.resident = 1
-	var blobs atomic.Int64 // the workers call back concurrently
-	err = r.Scan(context.Background(), p, ScanOptions{Workers: 2}, nil, func(*leak.Fragment) error {
-		blobs.Add(1)
-		return nil
-	}, func(item string, err error) error { return fmt.Errorf("%s: %w", item, err) })
-	if err != nil || blobs.Load() != 48 {
-		t.Fatalf("scan with a one-byte bound: %d blobs, %v; want 48", blobs.Load(), err)
+	if blobs := scanBlobs(t, r, p, 2); blobs != 48 {
+		t.Fatalf("scan with a one-byte bound: %d blobs; want 48", blobs)
 	}
 }

@@ -44,8 +44,8 @@ type objReader struct {
 	// a pack's bytes and give the pages back as they go
 	// (packIndexes.dropMapped), and those of a walk, which read every
 	// commit and the trees that changed, and check whether to give the
-	// pages back every dropEvery objects (reads counts them); not for those that read an
-	// object here and there (a ref's tip). Reading in place costs half as
+	// pages back every dropEvery objects (reads counts them); not for
+	// those that read an object here and there (a ref's tip). Reading in place costs half as
 	// much per byte as through a read buffer (see packFile).
 	mapped           bool
 	dropEvery, reads int

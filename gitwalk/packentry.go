@@ -81,8 +81,7 @@ func newPackFile(f *os.File, data []byte, touched *atomic.Int64) *packFile {
 	p := &packFile{r: fileReader{f: f}, data: data, lastWin: -1}
 	if data != nil {
 		p.touched = touched
-	}
-	if data == nil {
+	} else {
 		p.br = bufio.NewReaderSize(&p.r, packBufSize)
 	}
 	return p
