@@ -154,7 +154,7 @@ func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 			continue
 		}
 		start, end := identSpan(text, loc[2*g], loc[2*g+1])
-		if !nc.secretName(string(text[start:end])) || comparedField(text, start, end) || listElement(text, start, end) || elementAttribute(text, start, end) || placeholderElement(text, start, end) {
+		if name := string(text[start:end]); !nc.secretName(name) && !nc.spacedKey(text, start, name) || comparedField(text, start, end) || listElement(text, start, end) || elementAttribute(text, start, end) || placeholderElement(text, start, end) {
 			return false
 		}
 	}
@@ -170,6 +170,29 @@ func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 		}
 	}
 	return true
+}
+
+// spacedKey reports whether name, a bare key (see bareKey) at
+// text[start:], is the last of two words that together name a secret, as
+// notes and documents write a name: "API key: …", "Secret Key = …",
+// "License key: …". The word before must be one of the rule's own
+// qualified keys (api_key, secret_key) with the key, so that a word of
+// code before a key (const key, sort key) is no qualifier; a lower-case
+// "private" is a class member's modifier (private key = …), not a kind.
+func (nc *nameCheck) spacedKey(text []byte, start int, name string) bool {
+	if !bareKey(strings.ToLower(name)) || start < 2 || (text[start-1] != ' ' && text[start-1] != '\t') {
+		return false
+	}
+	end := start - 1
+	i := end
+	for i > 0 && isLetter(text[i-1]) {
+		i--
+	}
+	if i == end || i > 0 && identChar(text[i-1]) {
+		return false
+	}
+	word := string(text[i:end])
+	return word != "private" && nc.words.MatchString(word+"_"+name)
 }
 
 // byAlone reports whether the match loc found its value assigned to the

@@ -228,3 +228,37 @@ func TestEchoes(t *testing.T) {
 		t.Errorf("a value with a character of no identifier taken for a repeat of the name")
 	}
 }
+
+// TestSpacedKeyName checks that a key named by two words with a space
+// between them, as notes and documents write one ("API key: …"), is a
+// secret's name when the two words are one of the rules' qualified keys,
+// and that a word of code or a kind of key that opens nothing before a
+// key is not taken as its qualifier.
+func TestSpacedKeyName(t *testing.T) {
+	d := defaultDetector(t)
+	s := "Kq7Wz2" + "Tx9Vm4Rn8Lp3Hc6J" // assembled, so the source holds no secret
+	for _, text := range []string{
+		"API key: " + s,
+		"The API Key = " + s,
+		"secret key: " + s,
+		"Access Key: " + s,
+		"License key: " + s,
+		"Private key: " + s,
+	} {
+		if got := findings(t, d, "notes.txt", text+"\n"); len(got) == 0 {
+			t.Errorf("%q: no finding", text)
+		}
+	}
+	for _, text := range []string{
+		"sort key: " + s,
+		"public key: " + s,
+		"private key = " + s,
+		"const key = " + s,
+		"the key: " + s,
+		"mykey: " + s,
+	} {
+		if got := findings(t, d, "notes.txt", text+"\n"); len(got) > 0 {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+}
