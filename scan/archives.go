@@ -51,18 +51,24 @@ func (s *Sink) archiveLimits() archive.Limits {
 	return archive.Limits{MaxDepth: s.archiveDepth, MaxEntrySize: s.maxFileSize, MaxTotal: 8 * s.maxFileSize}
 }
 
-// Opens reports whether Fragment opens content as an archive (by its first
-// bytes: zip, tar, gzip, bzip2) and scans the files inside it. A source
-// that skips binary content hands such content on all the same.
+// Opens reports whether Fragment opens content as an archive and scans the
+// files inside it: binary content (leak.IsBinary) that starts as a zip,
+// tar, gzip or bzip2 archive does. A source that skips binary content
+// hands such content on all the same.
+//
+// Text is never opened, whatever its first bytes: a text file that only
+// looks like an archive is scanned as text, so that it cannot hide what
+// it holds behind a damaged archive.
 func (s *Sink) Opens(content []byte) bool {
-	return s.archiveDepth > 0 && archive.Detect(content) != archive.None
+	// Detect first: it costs a few comparisons, IsBinary a pass over the
+	// first 8000 bytes.
+	return s.archiveDepth > 0 && archive.Detect(content) != archive.None && leak.IsBinary(content)
 }
 
 // opens reports whether frag is an archive to open: content of a file,
 // not a message.
 func (s *Sink) opens(frag *leak.Fragment) bool {
-	return s.archiveDepth > 0 && (len(frag.Sources) == 0 || frag.Sources[0].Kind == "") &&
-		archive.Detect(frag.Content) != archive.None
+	return (len(frag.Sources) == 0 || frag.Sources[0].Kind == "") && s.Opens(frag.Content)
 }
 
 // archive scans the files inside the archive frag, each as a fragment with

@@ -335,3 +335,28 @@ func TestArchivesRangePrior(t *testing.T) {
 		t.Errorf("range %s..%s: findings in %q, want none (the rebuilt release.zip adds no secret)", short(first), short(second), got)
 	}
 }
+
+// Rules on paths alone see the files inside an archive: a key store
+// packed in a zip is a finding, named by its path inside; text that only
+// looks like an archive (a tar's magic at its offset) is scanned as text.
+func TestArchivesPathRulesAndLookalikes(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	lookalike := []byte(strings.Repeat("#", 257) + "ustar\n" + envFile("AWS_ACCESS_KEY_ID", arcAWS))
+	r.WriteBytes("certs.zip", zipBytes(t, entry{"deploy/client.p12", "\x30\x82\x00\x00 key store"})).
+		WriteBytes("notes.txt", lookalike)
+	r.Commit("add")
+	repo := open(t, r.Dir)
+	rep := run(t, repo, &scan.History{Repo: repo, Name: r.Dir}, scan.Options{})
+	fs := byRule(rep)
+	if f := fs["pkcs12-file"]; f == nil || f.File != "certs.zip!deploy/client.p12" || !f.InHead {
+		t.Errorf("key store in certs.zip: %+v, want certs.zip!deploy/client.p12, still in HEAD", f)
+	}
+	found := false
+	for _, f := range rep.Findings {
+		found = found || f.Secret == arcAWS && f.File == "notes.txt"
+	}
+	if !found {
+		t.Errorf("text with a tar's magic was not scanned as text: %+v", rep.Findings)
+	}
+}
