@@ -360,3 +360,17 @@ func TestArchivesPathRulesAndLookalikes(t *testing.T) {
 		t.Errorf("text with a tar's magic was not scanned as text: %+v", rep.Findings)
 	}
 }
+
+// The pre-commit hook's scan of staged changes opens a staged archive.
+func TestArchivesStaged(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	r.Write("README", "hello\n")
+	r.Commit("init")
+	r.WriteBytes("dist/app.zip", zipBytes(t, entry{".env", envFile("GITHUB_TOKEN", arcGitHub)}))
+	repo := open(t, r.Dir)
+	rep := run(t, repo, &scan.Staged{Repo: repo, Name: r.Dir}, scan.Options{Short: true})
+	if len(rep.Findings) != 1 || rep.Findings[0].File != "dist/app.zip!.env" || !rep.Findings[0].Staged {
+		t.Errorf("staged zip: %+v, want the token in dist/app.zip!.env, staged", rep.Findings)
+	}
+}
