@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha1"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -151,7 +152,7 @@ func entrySources(srcs []leak.Source, path []string) []leak.Source {
 // the finding's blob is the archive's (blob), so that where it still lives
 // is told by the archive.
 func (s *Sink) entryPaths(blob string, data []byte, srcs []leak.Source) {
-	if len(data) == 0 {
+	if len(data) == 0 || !slices.ContainsFunc(srcs, func(src leak.Source) bool { return s.e.d.PathRulesAt(src.Path) }) {
 		return
 	}
 	h := sha1.New()
