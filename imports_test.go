@@ -16,6 +16,7 @@ const module = "github.com/leakhound/leakhound"
 var allowed = map[string][]string{
 	"":                        nil, // the default rules
 	"textenc":                 nil,
+	"archive":                 nil,
 	"leak":                    {"textenc"},
 	"entropy":                 nil,
 	"config":                  {"", "internal/resyntax", "internal/safefile"},
@@ -28,7 +29,7 @@ var allowed = map[string][]string{
 	"baseline/importer":       {"baseline", "gitwalk", "internal/safefile", "leak"},
 	"baseline/audit":          {"baseline", "detect", "gitwalk", "internal/safefile", "leak", "report"},
 	"report":                  {"leak"},
-	"scan":                    {"baseline", "config", "detect", "fswalk", "gitwalk", "internal/safefile", "leak", "report", "triage"},
+	"scan":                    {"archive", "baseline", "config", "detect", "fswalk", "gitwalk", "internal/safefile", "leak", "report", "triage"},
 	"ci":                      {"gitwalk", "report"},
 	"hook":                    {"gitwalk"},
 	"hook/prereceive":         {"gitwalk", "hook", "leak", "report", "scan"},

@@ -898,6 +898,13 @@ var EmptyBlobIDs = [...]string{
 	"473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813",
 }
 
+// PathRulesAt reports whether a path-only rule may match the file at path:
+// when it does not, PathFindings finds nothing there, and a caller need
+// not compute an id for the file.
+func (d *Detector) PathRulesAt(path string) bool {
+	return len(d.pathOnly) > 0 && (d.anyPathOnly == nil || d.anyPathOnly.MatchString(path))
+}
+
 // PathFindings returns the findings of path-only rules (rules without a
 // regex) for a file at src, whatever its content: a private key store such as
 // a .p12 file is a finding wherever it is committed. The secret of such a

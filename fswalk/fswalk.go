@@ -33,6 +33,10 @@ type Options struct {
 	Workers int
 	// MaxFileSize skips larger files; zero means leak.DefaultMaxFileSize.
 	MaxFileSize int64
+	// Keep, when set, passes on the binary files for which it returns
+	// true (archives, which the caller opens) instead of skipping them.
+	// It is called from the walking goroutines concurrently.
+	Keep func(content []byte) bool
 }
 
 // Result counts what Walk saw.
@@ -119,7 +123,7 @@ func Walk(ctx context.Context, root string, opts Options, fn func(*leak.Fragment
 		safego.Go(g, func() error {
 			for p := range paths {
 				rel := relPath(root, p)
-				content, reason, err := ReadFile(p, opts.MaxFileSize)
+				content, reason, err := ReadFileKeep(p, opts.MaxFileSize, opts.Keep)
 				if err != nil {
 					mu.Lock()
 					err = onErr(rel, err)
@@ -162,6 +166,12 @@ func relPath(root, p string) string {
 // regular, larger than maxSize (zero: leak.DefaultMaxFileSize), binary or
 // a Git LFS pointer.
 func ReadFile(p string, maxSize int64) ([]byte, leak.SkipReason, error) {
+	return ReadFileKeep(p, maxSize, nil)
+}
+
+// ReadFileKeep is ReadFile that returns the content of a binary file for
+// which keep (when not nil) returns true, as it returns text.
+func ReadFileKeep(p string, maxSize int64, keep func([]byte) bool) ([]byte, leak.SkipReason, error) {
 	if maxSize <= 0 {
 		maxSize = leak.DefaultMaxFileSize
 	}
@@ -187,7 +197,7 @@ func ReadFile(p string, maxSize int64) ([]byte, leak.SkipReason, error) {
 	if r := leak.SkipSize(int64(len(b)), maxSize); r != "" {
 		return nil, r, nil
 	}
-	if r := leak.SkipContent(b); r != "" {
+	if r := leak.SkipContent(b); r != "" && !(r == leak.SkipBinary && keep != nil && keep(b)) {
 		return nil, r, nil
 	}
 	return b, "", nil

@@ -49,6 +49,10 @@ type ScanOptions struct {
 	// fn, and why (too large, binary...; not the blobs Skip left out),
 	// from the readers' goroutines concurrently.
 	OnSkip func(id ID, reason leak.SkipReason)
+	// Keep, when set, passes on the binary blobs for which it returns
+	// true (archives, which the caller opens) instead of skipping them. It
+	// is called from the readers' goroutines concurrently.
+	Keep func(content []byte) bool
 }
 
 // DefaultCacheBytes is each reader's cache size by default. On
@@ -64,7 +68,8 @@ const DefaultCacheBytes = 8 << 20
 // Sources name the link.
 //
 // Blobs larger than opts.MaxFileSize (leak.SkipSize), binary blobs and Git
-// LFS pointers (leak.SkipContent), and blobs whose delta chains would cost
+// LFS pointers (leak.SkipContent; but for the binary blobs opts.Keep
+// passes on), and blobs whose delta chains would cost
 // more to rebuild than a reader allows (leak.SkipDeltaChain, in crafted
 // packs) are not passed to fn; they are counted in p.Skipped by reason. A
 // blob that cannot be read goes to onErr. An error from fn stops the scan
@@ -128,6 +133,9 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 						continue
 					}
 					content, reason, err := readBlobAt(objs, loc, maxSize)
+					if reason == leak.SkipBinary && opts.Keep != nil && opts.Keep(content) {
+						reason = ""
+					}
 					stats.BlobsRead.Add(1)
 					if err != nil {
 						mu.Lock()

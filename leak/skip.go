@@ -24,8 +24,9 @@ const (
 	// another repository, not content.
 	SkipSubmodule SkipReason = "submodule"
 	// SkipSymlink is a symbolic link in a directory scan, which never
-	// follows one. (In git history a link's target is scanned as content:
-	// a secret can be stored as one.)
+	// follows one, or a link (symbolic or hard) packed in an archive. (In
+	// git history a link's target is scanned as content: a secret can be
+	// stored as one.)
 	SkipSymlink SkipReason = "symlink"
 	// SkipSpecialFile is a file that is neither regular nor a link (a
 	// device, a pipe, a socket).
@@ -46,6 +47,19 @@ const (
 	// leakhound read and found nothing in (see the scancache package): not
 	// read again.
 	SkipCached SkipReason = "cached"
+	// SkipArchiveError is an archive, or an entry of one, that could not
+	// be read: damaged, truncated, or compressed by an unknown method. A
+	// damaged archive is skipped, never an error of the scan.
+	SkipArchiveError SkipReason = "archive-error"
+	// SkipArchiveDepth is an archive nested in archives deeper than the
+	// scan opens (--max-archive-depth).
+	SkipArchiveDepth SkipReason = "archive-depth"
+	// SkipArchiveLimit is the entries of an archive beyond what a scan
+	// reads of one: more entries than its limit, or more decompressed
+	// bytes than its budget (a zip bomb).
+	SkipArchiveLimit SkipReason = "archive-limit"
+	// SkipEncrypted is an encrypted entry of an archive.
+	SkipEncrypted SkipReason = "encrypted"
 	// SkipMessageCut is a commit's or annotated tag's message longer than
 	// the scan reads of one (64 KiB): its start was scanned, the rest not.
 	SkipMessageCut SkipReason = "message-cut"

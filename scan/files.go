@@ -44,7 +44,7 @@ func NewDir(path string) (Dir, error) {
 
 // Scan reads every file under the directory, in parallel.
 func (d Dir) Scan(ctx context.Context, s *Sink) (Scanned, error) {
-	res, err := fswalk.Walk(ctx, d.Path, fswalk.Options{Workers: s.Workers(), MaxFileSize: s.MaxFileSize()},
+	res, err := fswalk.Walk(ctx, d.Path, fswalk.Options{Workers: s.Workers(), MaxFileSize: s.MaxFileSize(), Keep: s.Opens},
 		func(frag *leak.Fragment) error {
 			if len(frag.Content) > 0 {
 				for _, src := range frag.Sources {
@@ -108,7 +108,7 @@ type File struct {
 // Scan reads the file; a file that cannot be read is an error.
 func (f File) Scan(_ context.Context, s *Sink) (Scanned, error) {
 	sc := Scanned{Name: f.Path, Mode: "file"}
-	content, reason, err := fswalk.ReadFile(f.Path, s.MaxFileSize())
+	content, reason, err := fswalk.ReadFileKeep(f.Path, s.MaxFileSize(), s.Opens)
 	switch {
 	case err != nil:
 		return sc, err
@@ -199,7 +199,7 @@ func (ps Paths) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 			}
 			return rel
 		}
-		res, err := fswalk.Walk(ctx, root, fswalk.Options{Workers: s.Workers(), MaxFileSize: s.MaxFileSize()},
+		res, err := fswalk.Walk(ctx, root, fswalk.Options{Workers: s.Workers(), MaxFileSize: s.MaxFileSize(), Keep: s.Opens},
 			func(frag *leak.Fragment) error {
 				for i := range frag.Sources {
 					frag.Sources[i].Display = display(frag.Sources[i].Path)

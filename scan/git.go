@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/leakhound/leakhound/archive"
 	"github.com/leakhound/leakhound/gitwalk"
 	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
@@ -137,6 +138,9 @@ type gitState struct {
 	walk *walkCacheState
 	// workers is how many goroutines may read at once (zero: GOMAXPROCS).
 	workers int
+	// archives are the limits of the archives the scan opened, to look
+	// into them again for what a tip still holds.
+	archives archive.Limits
 	// kept are the commits whose messages a re-scan that reuses this
 	// scan's walk must read again (see walkRecord): those that held a
 	// match, or were cut.
@@ -206,13 +210,13 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 		}
 		return sc, err
 	}
-	g.repo, g.plan, g.maxFileSize, g.workers = repo, p, s.MaxFileSize(), s.Workers()
+	g.repo, g.plan, g.maxFileSize, g.workers, g.archives = repo, p, s.MaxFileSize(), s.Workers(), s.e.archives
 	commits, blobs := len(p.Commits), p.Blobs()
 	s.progress(func() Progress {
 		return Progress{Reading: true, Commits: commits, Blobs: blobs, BlobsRead: stats.BlobsRead.Load(), BytesRead: stats.BytesRead.Load()}
 	})
 	p.EachSource(s.Path)
-	gopts := gitwalk.ScanOptions{Workers: s.Workers(), MaxFileSize: s.MaxFileSize()}
+	gopts := gitwalk.ScanOptions{Workers: s.Workers(), MaxFileSize: s.MaxFileSize(), Keep: s.Opens}
 	// Skip is called as each blob is taken up (and read to its end, even
 	// once the scan is cancelled): what it saw says, after an
 	// interruption, which commits were read whole.

@@ -84,7 +84,8 @@ func settingsDigest(opts Options) string {
 		Max                       int64
 		Allows, Everywhere, Short bool
 		NoMessages                bool
-	}{opts.Settings.BaselineName, baselineEntries(opts), opts.MaxFileSize, opts.IgnoreInlineAllows, opts.HighConfidenceEverywhere, opts.Short, opts.NoMessages})
+		ArchiveDepth              int
+	}{opts.Settings.BaselineName, baselineEntries(opts), opts.MaxFileSize, opts.IgnoreInlineAllows, opts.HighConfidenceEverywhere, opts.Short, opts.NoMessages, archiveDepth(opts)})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
@@ -318,6 +319,11 @@ func (h *History) recordLast(c LastScanCache, opts Options, tips string, e *engi
 // and reported rep, or nil when the scan leaves none (see recordLast).
 func (h *History) lastRecord(opts Options, tips string, e *engine, rep *report.Report) *lastScan {
 	if tips == "" || h.git.plan == nil {
+		return nil
+	}
+	// A secret in a file inside an archive lies in the file, not in the
+	// blob's bytes, where a replay would look for it.
+	if e.archiveMatched.Load() {
 		return nil
 	}
 	// The refs must still be what the scan began with.

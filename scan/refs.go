@@ -241,7 +241,10 @@ func (g *gitState) holdsAt(tr *tipReader, tip gitwalk.ID, name string, fs []leak
 	}
 	var paths []string
 	for _, i := range todo {
-		paths = append(paths, findingFiles(&fs[i])...)
+		for _, p := range findingFiles(&fs[i]) {
+			// A file inside an archive lives where the archive does.
+			paths = append(append(paths, p), archivePaths(p)...)
+		}
 	}
 	blobs, err := tr.rd.PathBlobs(tip, paths)
 	if err != nil {
@@ -252,6 +255,15 @@ func (g *gitState) holdsAt(tr *tipReader, tip gitwalk.ID, name string, fs []leak
 		sure := true
 		for _, p := range findingFiles(f) {
 			h, ok := blobs[p]
+			outer, entry := p, ""
+			if !ok && g.archives.MaxDepth > 0 {
+				for _, o := range archivePaths(p) {
+					if h, ok = blobs[o]; ok {
+						outer, entry = o, p[len(o)+len(archiveSep):]
+						break
+					}
+				}
+			}
 			if !ok {
 				continue
 			}
@@ -274,6 +286,13 @@ func (g *gitState) holdsAt(tr *tipReader, tip gitwalk.ID, name string, fs []leak
 			if content == nil {
 				held[i], sure = true, false
 				break
+			}
+			if entry != "" {
+				if archiveEntryHolds(outer, content, entry, []byte(written(f)), g.archives) {
+					held[i] = true
+					break
+				}
+				continue
 			}
 			if bytes.Contains(content, []byte(written(f))) {
 				held[i] = true

@@ -43,6 +43,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/leakhound/leakhound/archive"
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/detect"
 	"github.com/leakhound/leakhound/leak"
@@ -95,6 +96,12 @@ type Options struct {
 	// Detectors, when set, shares detectors between scans (see
 	// Detectors). Nil builds one for this scan.
 	Detectors *Detectors
+	// MaxArchiveDepth is how many levels of archives (zip, jar, war, whl,
+	// tar, tar.gz...) a scan opens to scan the files packed inside them: 1
+	// the archives themselves, 2 (the default, for zero) the archives
+	// inside those too. Negative turns archive scanning off: archives are
+	// skipped as binary. See Sink.Opens.
+	MaxArchiveDepth int
 	// NoMessages leaves out the messages of commits and annotated tags,
 	// which a scan of git history otherwise scans (see
 	// gitwalk.Plan.Messages) with the rules of a self-identifying format
@@ -192,10 +199,11 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		return nil, err
 	}
 	e := &engine{d: d, md: md, onErr: opts.OnError, col: leak.NewCollector(), skipped: map[leak.SkipReason]int{}, known: map[string][]string{}}
-	sink := &Sink{e: e, workers: opts.Workers, maxFileSize: opts.MaxFileSize, cache: opts.Cache, messages: !opts.NoMessages}
+	sink := &Sink{e: e, workers: opts.Workers, maxFileSize: opts.MaxFileSize, cache: opts.Cache, messages: !opts.NoMessages, archiveDepth: archiveDepth(opts)}
 	if sink.maxFileSize <= 0 {
 		sink.maxFileSize = leak.DefaultMaxFileSize
 	}
+	e.archives = sink.archiveLimits()
 	for _, p := range opts.Settings.Problems {
 		if err := sink.Error(p.Item, p.Err); err != nil {
 			return nil, err
@@ -336,6 +344,10 @@ type engine struct {
 
 	mu    sync.Mutex // guards what follows
 	found []blobMatches
+	// archives are the limits of archives opened (MaxDepth 0: none).
+	archives archive.Limits
+	// archiveMatched is set once a file inside an archive held a match.
+	archiveMatched atomic.Bool
 	// known are the holdKeys of the matches of blobs a cache spared
 	// reading, by blob.
 	known map[string][]string
@@ -387,11 +399,16 @@ func (e *engine) attribute(v Versioned, occurs bool) {
 		if bm.blob == "" {
 			continue
 		}
-		m := make(map[string]bool, len(bm.matches))
+		// The files of an archive are fragments of one blob: what the
+		// blob holds is what any of them holds.
+		m := holds[bm.blob]
+		if m == nil {
+			m = make(map[string]bool, len(bm.matches))
+			holds[bm.blob] = m
+		}
 		for i := range bm.matches {
 			m[holdKey(bm.matches[i].RuleID(), bm.matches[i].Secret)] = true
 		}
-		holds[bm.blob] = m
 	}
 	for blob, fps := range e.known {
 		m := make(map[string]bool, len(fps))
@@ -414,6 +431,9 @@ func (e *engine) attribute(v Versioned, occurs bool) {
 			return false
 		}
 		// A decoded secret is written encoded: look for what is written.
+		if e.archives.MaxDepth > 0 && archive.Detect(content) != archive.None {
+			return archiveHolds(content, e.archives, m.WrittenIn)
+		}
 		return m.WrittenIn(content)
 	}
 	type seen struct {
@@ -503,7 +523,7 @@ func (e *engine) inert(fs []leak.Finding) map[string][]string {
 		if bm.blob == "" || gave[bm.blob] {
 			continue
 		}
-		keys := make([]string, 0, len(bm.matches))
+		keys := out[bm.blob] // an archive's files are one blob
 		for i := range bm.matches {
 			keys = append(keys, holdKey(bm.matches[i].RuleID(), bm.matches[i].Secret))
 		}
@@ -624,6 +644,9 @@ type Sink struct {
 	cache       BlobCache
 	// messages: a git source scans commits' and tags' messages.
 	messages bool
+	// archiveDepth is Options.MaxArchiveDepth, 0 when archives are not
+	// opened.
+	archiveDepth int
 }
 
 // Messages reports whether a source of git history scans the messages of
@@ -645,6 +668,19 @@ func (s *Sink) Fragment(frag *leak.Fragment) { s.fragment(frag) }
 // fragment is Fragment; it reports whether the detectors matched anything
 // (before the rules judged the places).
 func (s *Sink) fragment(frag *leak.Fragment) bool {
+	if s.opens(frag) {
+		return s.archive(frag)
+	}
+	res, ok := s.detect(frag)
+	if s.cache != nil && frag.BlobID != "" && ok {
+		s.cache.Record(frag.BlobID, SourcePaths(frag.Sources), blobMatchesOf(nil, res.Matches))
+	}
+	return s.keep(frag, res.Matches)
+}
+
+// detect runs the detectors over frag; ok is false when a rule failed or
+// a path allowlist skipped it (what it found must not be cached).
+func (s *Sink) detect(frag *leak.Fragment) (res detect.Result, ok bool) {
 	e := s.e
 	d := e.d
 	if len(frag.Sources) > 0 && frag.Sources[0].Kind != "" {
@@ -662,21 +698,28 @@ func (s *Sink) fragment(frag *leak.Fragment) bool {
 		where = frag.Sources[0].Path
 	}
 	e.tally.record(res, err, where)
-	if s.cache != nil && frag.BlobID != "" && err == nil && !res.Skipped {
-		var found []BlobMatch
-		for i := range res.Matches {
-			m := &res.Matches[i]
-			found = append(found, BlobMatch{Fingerprint: leak.Fingerprint(m.RuleID(), m.Secret), Line: m.Line, Column: m.Column})
-		}
-		s.cache.Record(frag.BlobID, SourcePaths(frag.Sources), found)
+	return res, err == nil && !res.Skipped
+}
+
+// blobMatchesOf appends what a BlobCache keeps of ms to out.
+func blobMatchesOf(out []BlobMatch, ms []detect.Match) []BlobMatch {
+	for i := range ms {
+		m := &ms[i]
+		out = append(out, BlobMatch{Fingerprint: leak.Fingerprint(m.RuleID(), m.Secret), Line: m.Line, Column: m.Column})
 	}
-	if len(res.Matches) == 0 {
+	return out
+}
+
+// keep keeps the matches of frag for attribution, and reports whether
+// there were any.
+func (s *Sink) keep(frag *leak.Fragment, ms []detect.Match) bool {
+	if len(ms) == 0 {
 		return false
 	}
-	bm := blobMatches{blob: frag.BlobID, sources: slices.Clone(frag.Sources), matches: res.Matches}
-	e.mu.Lock()
-	e.found = append(e.found, bm)
-	e.mu.Unlock()
+	bm := blobMatches{blob: frag.BlobID, sources: slices.Clone(frag.Sources), matches: ms}
+	s.e.mu.Lock()
+	s.e.found = append(s.e.found, bm)
+	s.e.mu.Unlock()
 	return true
 }
 

@@ -134,10 +134,11 @@ type Key struct {
 	// Rules are the rules the scan applies (nil: the built-in rules, whose
 	// digest a Store computes once).
 	Rules *config.Config
-	// MaxFileSize and IgnoreInlineAllows are the scan options that change
-	// what a blob yields.
+	// MaxFileSize, IgnoreInlineAllows and MaxArchiveDepth are the scan
+	// options that change what a blob yields.
 	MaxFileSize        int64
 	IgnoreInlineAllows bool
+	MaxArchiveDepth    int
 }
 
 // digest returns the hex SHA-256 of everything in k.
@@ -154,7 +155,8 @@ func (k Key) digest() (string, error) {
 		Rules         *config.Config
 		Max           int64
 		Allows        bool
-	}{formatVersion, k.Build, config.WithoutExamples(rules), k.MaxFileSize, k.IgnoreInlineAllows})
+		Archives      int `json:",omitempty"`
+	}{formatVersion, k.Build, config.WithoutExamples(rules), k.MaxFileSize, k.IgnoreInlineAllows, k.MaxArchiveDepth})
 	if err != nil {
 		return "", fmt.Errorf("digest of the rules: %w", err)
 	}

@@ -104,7 +104,7 @@ func (o *baselineScanOptions) scan(ctx context.Context, t *scan.Target, std stdi
 	if err != nil {
 		return nil, err
 	}
-	return runEngine(ctx, t.All(), scan.Options{Settings: settings, Workers: o.threads, MaxFileSize: maxSize, NoMessages: o.noMessages}, !o.noProgress, std)
+	return runEngine(ctx, t.All(), scan.Options{Settings: settings, Workers: o.threads, MaxFileSize: maxSize, MaxArchiveDepth: o.maxArchiveDepth(), NoMessages: o.noMessages}, !o.noProgress, std)
 }
 
 // loadOrNew loads the baseline at path, or returns a new, empty one when

@@ -72,6 +72,11 @@ below it (cloud/.s3cfg), so that they can be opened from where the command
 runs. With "-", standard input is scanned, judged by its content alone
 unless --stdin-name says which file it is.
 
+Files inside archives (zip, jar, war, whl, tar, tar.gz...) are scanned
+too, and named by the archive's path, a "!" and their path inside
+(dist/release.zip!config/.env); --max-archive-depth says how deep nested
+archives are opened, 0 not at all.
+
 The summary names the files not scanned (too large, binary...) and why:
 the first few, all of them with --verbose or in -f json.
 
@@ -138,7 +143,7 @@ func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) er
 		return err
 	}
 	policy := scan.Policy{RulesFile: opts.config, BaselineFile: opts.baseline, NoBaseline: opts.noBaseline}
-	eo := scan.Options{Workers: opts.threads, MaxFileSize: maxSize, IgnoreInlineAllows: opts.ignoreInlineAllows, NoMessages: opts.noMessages}
+	eo := scan.Options{Workers: opts.threads, MaxFileSize: maxSize, MaxArchiveDepth: opts.maxArchiveDepth(), IgnoreInlineAllows: opts.ignoreInlineAllows, NoMessages: opts.noMessages}
 	history := len(opts.branches) > 0 || opts.rangeSpec != "" || opts.since != ""
 	var src scan.Source
 	switch {
@@ -248,7 +253,7 @@ func runScanPaths(ctx context.Context, opts scanOptions, args []string, std stdi
 	} else {
 		policy.Dir = "."
 	}
-	eo := scan.Options{Workers: opts.threads, MaxFileSize: maxSize, IgnoreInlineAllows: opts.ignoreInlineAllows, Short: smallFiles(args)}
+	eo := scan.Options{Workers: opts.threads, MaxFileSize: maxSize, MaxArchiveDepth: opts.maxArchiveDepth(), IgnoreInlineAllows: opts.ignoreInlineAllows, Short: smallFiles(args)}
 	if eo.Settings, err = scan.LoadSettings(ctx, policy); err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/leakhound/leakhound/internal/since"
 	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
+	"github.com/leakhound/leakhound/scan"
 	"github.com/leakhound/leakhound/triage"
 )
 
@@ -47,12 +48,15 @@ type readOptions struct {
 	threads     int
 	noProgress  bool
 	noMessages  bool
+	// archiveDepth is --max-archive-depth.
+	archiveDepth int
 }
 
-// AddFlags adds --max-file-size, --threads, --no-progress and
-// --no-messages to fs.
+// AddFlags adds --max-file-size, --max-archive-depth, --threads,
+// --no-progress and --no-messages to fs.
 func (o *readOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.maxFileSize, "max-file-size", sizeString(leak.DefaultMaxFileSize), "skip files larger than this (bytes, or with KiB, MiB, GiB)")
+	fs.IntVar(&o.archiveDepth, "max-archive-depth", scan.DefaultMaxArchiveDepth, "scan the files inside archives (zip, jar, war, whl, tar, tar.gz...), opening archives nested up to this deep; 0 skips archives as binary")
 	fs.IntVar(&o.threads, "threads", runtime.GOMAXPROCS(0), "parallel readers and detectors")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (it only shows when stderr is a terminal)")
 	fs.BoolVar(&o.noMessages, "no-messages", false, "do not scan the messages of commits and annotated tags (git history)")
@@ -64,10 +68,21 @@ func (o *readOptions) check() (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("--max-file-size: %w", err)
 	}
+	if o.archiveDepth < 0 {
+		return 0, errors.New("--max-archive-depth must be 0 (archives not opened) or more")
+	}
 	if o.threads < 1 {
 		return 0, errors.New("--threads must be at least 1")
 	}
 	return maxSize, nil
+}
+
+// maxArchiveDepth is scan.Options.MaxArchiveDepth for --max-archive-depth.
+func (o *readOptions) maxArchiveDepth() int {
+	if o.archiveDepth == 0 {
+		return -1 // off
+	}
+	return o.archiveDepth
 }
 
 // parseSize parses "10MiB", "512KiB", "1GiB", "100MB" or a byte count.

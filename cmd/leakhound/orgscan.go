@@ -122,7 +122,7 @@ func runOrgScan(ctx context.Context, opts scanOptions, args []string, std stdio)
 		return err
 	}
 	oo := org.Options{
-		Scan:     scan.Options{MaxFileSize: maxSize, IgnoreInlineAllows: opts.ignoreInlineAllows, NoMessages: opts.noMessages},
+		Scan:     scan.Options{MaxFileSize: maxSize, MaxArchiveDepth: opts.maxArchiveDepth(), IgnoreInlineAllows: opts.ignoreInlineAllows, NoMessages: opts.noMessages},
 		Policy:   scan.Policy{RulesFile: opts.config, BaselineFile: opts.baseline, NoBaseline: opts.noBaseline},
 		Threads:  opts.threads,
 		Branches: h.Include,
@@ -199,7 +199,7 @@ func (o *orgOptions) wire(oo *org.Options) error {
 	if err != nil {
 		return err
 	}
-	key := scancache.Key{Build: scancache.BuildID(version), MaxFileSize: oo.Scan.MaxFileSize, IgnoreInlineAllows: oo.Scan.IgnoreInlineAllows}
+	key := scancache.Key{Build: scancache.BuildID(version), MaxFileSize: oo.Scan.MaxFileSize, IgnoreInlineAllows: oo.Scan.IgnoreInlineAllows, MaxArchiveDepth: oo.Scan.MaxArchiveDepth}
 	oo.Cache = func(spec, path string, settings scan.Settings) (scan.BlobCache, func(*report.Report) error, error) {
 		name := org.DisplayName(spec)
 		if !org.IsURL(spec) {

@@ -1,0 +1,293 @@
+package archive
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"encoding/hex"
+	"hash/crc32"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// file is an entry of an archive a test builds.
+type file struct {
+	name, data string
+}
+
+func zipOf(t *testing.T, files ...file) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, f := range files {
+		w, err := zw.Create(f.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(f.data))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func tarOf(t *testing.T, files ...file) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	for _, f := range files {
+		h := &tar.Header{Name: f.name, Mode: 0o644, Size: int64(len(f.data)), Typeflag: tar.TypeReg}
+		if target, ok := strings.CutPrefix(f.data, "->"); ok {
+			h = &tar.Header{Name: f.name, Typeflag: tar.TypeSymlink, Linkname: target}
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag == tar.TypeReg {
+			tw.Write([]byte(f.data))
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func gzipOf(t *testing.T, data []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write(data)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// walked is what a Walk gave: each file as "path=data", each skip as
+// "path: reason xN".
+func walked(name string, data []byte, lim Limits) (files, skips []string) {
+	Walk(name, data, lim, func(e Entry) {
+		files = append(files, strings.Join(e.Path, "!")+"="+string(e.Data))
+	}, func(s Skipped) {
+		skips = append(skips, strings.Join(s.Path, "!")+": "+string(s.Reason)+" x"+string(rune('0'+s.Count)))
+	})
+	return files, skips
+}
+
+func TestDetect(t *testing.T) {
+	t.Parallel()
+	bz, _ := hex.DecodeString(bzip2Hello)
+	for _, c := range []struct {
+		name string
+		data []byte
+		want Format
+	}{
+		{"zip", zipOf(t, file{"a", "b"}), Zip},
+		{"tar", tarOf(t, file{"a", "b"}), Tar},
+		{"gzip", gzipOf(t, []byte("x")), Gzip},
+		{"bzip2", bz, Bzip2},
+		{"text", []byte("PK is not a zip\n"), None},
+		{"BZh text", []byte("BZh9 and some more text\n"), None},
+		{"short", []byte("PK"), None},
+		{"empty", nil, None},
+	} {
+		if got := Detect(c.data); got != c.want {
+			t.Errorf("Detect(%s) = %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// bzip2Hello is bzip2 of "API_TOKEN=placeholder\n" (the standard library
+// reads bzip2 but cannot write it).
+const bzip2Hello = "425a6839314159265359d738b5900000014f80001000022229c400ae44d0002000314c269a034c429a3469ea6807a85a4c05ae1dfb94d6f8492bf177245385090d738b5900"
+
+func TestWalkFormats(t *testing.T) {
+	t.Parallel()
+	bz, _ := hex.DecodeString(bzip2Hello)
+	for _, c := range []struct {
+		name       string
+		data       []byte
+		files      []string
+		skips      []string
+		archiveNam string
+	}{
+		{name: "zip", data: zipOf(t, file{"config/.env", "A=1\n"}, file{"docs/", ""}, file{"b.txt", "b"}),
+			files: []string{"config/.env=A=1\n", "b.txt=b"}},
+		{name: "tar", data: tarOf(t, file{"./config/.env", "A=1\n"}, file{"link", "->/etc/passwd"}),
+			files: []string{"config/.env=A=1\n"}, skips: []string{"link: link x1"}},
+		{name: "tar.gz", data: gzipOf(t, tarOf(t, file{"config/.env", "A=1\n"})), files: []string{"config/.env=A=1\n"}},
+		{name: "gzip of a file", archiveNam: "dir/app.env.gz", data: gzipOf(t, []byte("A=1\n")), files: []string{"app.env=A=1\n"}},
+		{name: "tgz of a file", archiveNam: "x.tgz", data: gzipOf(t, []byte("A=1\n")), files: []string{"x.tar=A=1\n"}},
+		{name: "bzip2 of a file", archiveNam: "app.env.bz2", data: bz, files: []string{"app.env=API_TOKEN=placeholder\n"}},
+		{name: "corrupt zip", data: append([]byte("PK\x03\x04"), make([]byte, 64)...), skips: []string{": corrupt x1"}},
+		{name: "truncated tar.gz", data: gzipOf(t, tarOf(t, file{"a", "b"}))[:20], skips: []string{": corrupt x1"}},
+		{name: "not an archive", data: []byte("hello\n")},
+	} {
+		files, skips := walked(c.archiveNam, c.data, Limits{})
+		if !slices.Equal(files, c.files) || !slices.Equal(skips, c.skips) {
+			t.Errorf("%s: files %q skips %q, want %q %q", c.name, files, skips, c.files, c.skips)
+		}
+	}
+}
+
+func TestWalkDepth(t *testing.T) {
+	t.Parallel()
+	inner := zipOf(t, file{"c.properties", "key=v\n"})
+	mid := zipOf(t, file{"lib/b.jar", string(inner)})
+	outer := zipOf(t, file{"a/mid.zip", string(mid)}, file{"top.txt", "t"})
+	for _, c := range []struct {
+		depth        int
+		files, skips []string
+	}{
+		{1, []string{"top.txt=t"}, []string{"a/mid.zip: too-deep x1"}},
+		{2, []string{"top.txt=t"}, []string{"a/mid.zip!lib/b.jar: too-deep x1"}},
+		{3, []string{"a/mid.zip!lib/b.jar!c.properties=key=v\n", "top.txt=t"}, nil},
+	} {
+		files, skips := walked("outer.zip", outer, Limits{MaxDepth: c.depth})
+		if !slices.Equal(files, c.files) || !slices.Equal(skips, c.skips) {
+			t.Errorf("depth %d: files %q skips %q, want %q %q", c.depth, files, skips, c.files, c.skips)
+		}
+	}
+}
+
+func TestWalkLimits(t *testing.T) {
+	t.Parallel()
+	var many []file
+	for i := range 5 {
+		many = append(many, file{string(rune('a'+i)) + ".txt", "x"})
+	}
+	files, skips := walked("", zipOf(t, many...), Limits{MaxEntries: 3})
+	if len(files) != 3 || !slices.Equal(skips, []string{": too-many-entries x2"}) {
+		t.Errorf("entry limit: files %q skips %q", files, skips)
+	}
+	big := strings.Repeat("y", 100)
+	files, skips = walked("", zipOf(t, file{"big", big}, file{"small", "s"}), Limits{MaxEntrySize: 10, MaxTotal: 1 << 20})
+	if !slices.Equal(files, []string{"small=s"}) || !slices.Equal(skips, []string{"big: too-large x1"}) {
+		t.Errorf("size limit (zip): files %q skips %q", files, skips)
+	}
+	files, skips = walked("", gzipOf(t, tarOf(t, file{"big", big}, file{"small", "s"})), Limits{MaxEntrySize: 10, MaxTotal: 1 << 20})
+	if !slices.Equal(files, []string{"small=s"}) || !slices.Equal(skips, []string{"big: too-large x1"}) {
+		t.Errorf("size limit (tar.gz): files %q skips %q", files, skips)
+	}
+	// A single gzip'd file has no size in a header: it is read up to the
+	// limit and one byte more.
+	files, skips = walked("big.gz", gzipOf(t, []byte(big)), Limits{MaxEntrySize: 10, MaxTotal: 1 << 20})
+	if len(files) != 0 || !slices.Equal(skips, []string{"big: too-large x1"}) {
+		t.Errorf("size limit (gzip): files %q skips %q", files, skips)
+	}
+}
+
+// deflated returns n zero bytes compressed, and their CRC-32.
+func deflated(t *testing.T, n int) ([]byte, uint32) {
+	t.Helper()
+	var b bytes.Buffer
+	fw, _ := flate.NewWriter(&b, flate.BestCompression)
+	zeros := make([]byte, 1<<20)
+	crc := crc32.NewIEEE()
+	for left := n; left > 0; left -= len(zeros) {
+		chunk := zeros[:min(left, len(zeros))]
+		fw.Write(chunk)
+		crc.Write(chunk)
+	}
+	fw.Close()
+	return b.Bytes(), crc.Sum32()
+}
+
+// bombZip returns a zip of entries entries, each claiming claimed bytes
+// and inflating to size zero bytes: each entry's compressed stream is
+// written once and repeated raw, as zip bombs are built.
+func bombZip(t *testing.T, entries, size int, claimed uint64) []byte {
+	t.Helper()
+	raw, crc := deflated(t, size)
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for i := range entries {
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: "z" + string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + ".txt", Method: zip.Deflate,
+			CRC32: crc, CompressedSize64: uint64(len(raw)), UncompressedSize64: claimed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(raw)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestBombsBounded walks archives that inflate to far more than the
+// limits let through, and checks what was decompressed and allocated.
+func TestBombsBounded(t *testing.T) {
+	const entrySize, total = 1 << 20, 4 << 20
+	lim := Limits{MaxEntrySize: entrySize, MaxTotal: total}
+	// 200 entries of 8 MiB of zeros each (1.6 GB), honestly declared.
+	honest := bombZip(t, 200, 8<<20, 8<<20)
+	// The same entries, each declared 100 bytes: the header lies.
+	lying := bombZip(t, 200, 8<<20, 100)
+	// 200 entries of 512 KiB each, under the entry limit: the budget stops it.
+	under := bombZip(t, 200, 512<<10, 512<<10)
+	// Zip in zip: the outer holds the last one twice.
+	nested := zipOf(t, file{"a.zip", string(under)}, file{"b.zip", string(under)})
+	// A tar.gz whose one entry claims 1 GiB, of which 8 MiB of zeros are
+	// there: skipping it must not inflate more than the budget.
+	var tb bytes.Buffer
+	gz := gzip.NewWriter(&tb)
+	tw := tar.NewWriter(gz)
+	tw.WriteHeader(&tar.Header{Name: "zeros", Mode: 0o644, Size: 1 << 30, Typeflag: tar.TypeReg})
+	tw.Write(make([]byte, 8<<20))
+	tw.Flush()
+	gz.Close()
+	tgz := tb.Bytes()
+
+	for _, c := range []struct {
+		name string
+		data []byte
+		want Reason
+	}{
+		{"declared sizes", honest, TooLarge},
+		{"lying sizes", lying, Corrupt},
+		{"budget", under, OverBudget},
+		{"zip in zip", nested, OverBudget},
+		{"tar.gz", tgz, OverBudget},
+	} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		var got int64
+		reasons := map[Reason]int{}
+		Walk("bomb", c.data, lim, func(e Entry) {
+			got += int64(len(e.Data))
+		}, func(s Skipped) {
+			reasons[s.Reason] += s.Count
+		})
+		runtime.ReadMemStats(&after)
+		if got > total {
+			t.Errorf("%s: %d bytes handed on, more than the budget %d", c.name, got, total)
+		}
+		if reasons[c.want] == 0 {
+			t.Errorf("%s: skipped %v, want some %s", c.name, reasons, c.want)
+		}
+		// Allocated while walking: the entries read (at most the budget)
+		// and the readers' buffers, not what the archive inflates to.
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 6*total {
+			t.Errorf("%s: allocated %d bytes walking, want at most %d", c.name, alloc, 6*total)
+		}
+	}
+}
+
+// BenchmarkDetectText is what Detect costs on content that is no archive,
+// which is all a scan of text pays for archives.
+func BenchmarkDetectText(b *testing.B) {
+	text := []byte(strings.Repeat("import os\nSECRET = os.environ['SECRET']\n", 100))
+	for b.Loop() {
+		if Detect(text) != None {
+			b.Fatal("text detected as an archive")
+		}
+	}
+}
