@@ -713,12 +713,13 @@ var (
 var tokenCount = wordSet("prompt completion input output total cached reasoning generated remaining used")
 
 // keyNot, before a key, says what kind of key it is: one that is not a
-// secret (a database's foreign key, a cache key, a GPG key to receive, a
+// secret (a release manager's public GPG key, as Apache's Maven POMs name
+// it in commons.releaseManagerKey; a database's foreign key, a cache key, a GPG key to receive, a
 // linter's rule key, the key a name or a field is looked up by, a
 // Kubernetes object's annotation or label key). Not
 // "registry" (a container registry's key is its password) nor "column"
 // (Column, a bank's API, names its keys so).
-var keyNot = wordSet("foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema rule name guid field attribute attr property enum annotation label")
+var keyNot = wordSet("manager foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema rule name guid field attribute attr property enum annotation label")
 
 // bareKeyNot, right before a key that bareKey judges, says what kind of
 // key it is: a keyboard's modifier (a DOM KeyboardEvent's metaKey,

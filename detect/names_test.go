@@ -85,7 +85,7 @@ func TestBareKeyKinds(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, want := range map[string]bool{
-		"metaKey": false, "ctrlKey": false, "event.altKey": false, "GPG_KEY": false, "JETTY_GPG_KEYS": false,
+		"metaKey": false, "ctrlKey": false, "event.altKey": false, "GPG_KEY": false, "JETTY_GPG_KEYS": false, "commons.releaseManagerKey": false,
 		"META_API_KEY": true, "GPG_PRIVATE_KEY": true, "gpg_passphrase": true, "SHIFT_SECRET_KEY": true, "RELAY_KEY": true,
 	} {
 		if got := nc.secretName(name); got != want {
