@@ -121,6 +121,9 @@ func TestDefaultRulesDecoysStaySilent(t *testing.T) {
 		// Markup placeholders and documentation references.
 		{"docs/setup.md", "api_key: <<ACME_API_KEY>>\npassword: [PASSWORD]\nsecret: <user:password>\ntoken: <xsd:string>\n"},
 		{"docs/api.md", `  "token": "<<API_TOKEN>>",`},
+		// A man page's placeholders, set in italics by troff's font escapes.
+		{"man/apt.conf.5", `Acquire::http::Proxy "http://\fIuser\fR:\fIpassword\fR@proxy:3128/";` + "\n"},
+		{"man/tool.1", `\fB\-\-password\fR=\fIsecret\-value\fR` + "\n"},
 		// Punctuation alone, no letter or digit: not a key.
 		{"src/parse.c", `password = ",.:-@*?!";`},
 		{"conf/app.yaml", "secret: '----====----'\n"},
