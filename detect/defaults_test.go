@@ -121,6 +121,12 @@ func TestDefaultRulesDecoysStaySilent(t *testing.T) {
 		// Markup placeholders and documentation references.
 		{"docs/setup.md", "api_key: <<ACME_API_KEY>>\npassword: [PASSWORD]\nsecret: <user:password>\ntoken: <xsd:string>\n"},
 		{"docs/api.md", `  "token": "<<API_TOKEN>>",`},
+		// Go code: a struct field's pointer type, a function under a name
+		// that puts a key after a preposition, an enumeration's constant
+		// named for its field.
+		{"openpgp/keys.go", "type Entity struct {\n\tPrimaryKey    *packet.PublicKey\n\tPrivateKey    *packet.PrivateKey\n}\n"},
+		{"functions.go", `	"signWithKey":             signCertificateWithPEMKey,` + "\n"},
+		{"otr/otr.go", "\t\tc.authState = authStateAwaitingDHKey\n"},
 		// A man page's placeholders, set in italics by troff's font escapes.
 		{"man/apt.conf.5", `Acquire::http::Proxy "http://\fIuser\fR:\fIpassword\fR@proxy:3128/";` + "\n"},
 		{"man/tool.1", `\fB\-\-password\fR=\fIsecret\-value\fR` + "\n"},

@@ -321,11 +321,67 @@ func (nc *nameCheck) echoes(text []byte, loc []int, at int, secret []byte) bool 
 		if i := bytes.LastIndexByte(name, '.'); i >= 0 {
 			name = name[i+1:]
 		}
-		if endsWithName(secret, name) {
+		if endsWithName(secret, name) || startsWithName(secret, name) {
 			return true
 		}
 	}
 	return false
+}
+
+// startsWithName reports whether value, written in camelCase, begins with
+// name's letters and digits, taken without case, and goes on with a capital
+// after a small letter: an enumeration's constant named for the field it
+// is assigned to (authState = authStateAwaitingDHKey). A value that goes on
+// after a separator (token-4f9a…) or in small letters is not one.
+func startsWithName(value, name []byte) bool {
+	n := 0
+	for _, c := range name {
+		if isAlnum(c) {
+			n++
+		}
+	}
+	if n < 4 {
+		return false
+	}
+	i := 0
+	for _, c := range name {
+		if !isAlnum(c) {
+			continue
+		}
+		if i >= len(value) || !isAlnum(value[i]) || lower(value[i]) != lower(c) {
+			return false
+		}
+		i++
+	}
+	if i+1 >= len(value) || value[i-1] < 'a' || value[i-1] > 'z' {
+		return false
+	}
+	return camelWords(value[i:])
+}
+
+// camelWords reports whether s is words in camelCase, each a capital and
+// small letters (AwaitingDHKey), one of them of three small letters at
+// least: what follows a field's name in its constant's, not the rest of a
+// random value (Q8vZkX3m, QvZkXm).
+func camelWords(s []byte) bool {
+	if len(s) == 0 || s[0] < 'A' || s[0] > 'Z' {
+		return false
+	}
+	word, small := false, 0
+	for _, c := range s {
+		switch {
+		case 'A' <= c && c <= 'Z':
+			small = 0
+		case 'a' <= c && c <= 'z':
+			small++
+			if small >= 3 {
+				word = true
+			}
+		default:
+			return false
+		}
+	}
+	return word
 }
 
 // endsWithName reports whether value, its letters and digits taken
@@ -714,12 +770,14 @@ var tokenCount = wordSet("prompt completion input output total cached reasoning 
 
 // keyNot, before a key, says what kind of key it is: one that is not a
 // secret (a release manager's public GPG key, as Apache's Maven POMs name
-// it in commons.releaseManagerKey; a database's foreign key, a cache key, a GPG key to receive, a
+// it in commons.releaseManagerKey; a key that a preposition puts after an
+// action, genCAWithKey, sortByKey, loadFromKey: the key is the action's
+// argument, and the value is the function; a database's foreign key, a cache key, a GPG key to receive, a
 // linter's rule key, the key a name or a field is looked up by, a
 // Kubernetes object's annotation or label key). Not
 // "registry" (a container registry's key is its password) nor "column"
 // (Column, a bank's API, names its keys so).
-var keyNot = wordSet("manager foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema rule name guid field attribute attr property enum annotation label")
+var keyNot = wordSet("manager with by from for foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema rule name guid field attribute attr property enum annotation label")
 
 // bareKeyNot, right before a key that bareKey judges, says what kind of
 // key it is: a keyboard's modifier (a DOM KeyboardEvent's metaKey,

@@ -210,6 +210,22 @@ func TestEchoes(t *testing.T) {
 			t.Errorf("endsWithName(%q, %q) = %v, want %v", tt.value, tt.name, got, tt.want)
 		}
 	}
+	for _, tt := range []struct {
+		value, name string
+		want        bool
+	}{
+		{"authStateAwaitingDHKey", "authState", true},
+		{"tokenKindRefresh", "token_kind", true},
+		{"authstateawaiting", "authState", false}, // no word starts after the name
+		{"token-4f9a2c7e1b", "token", false},      // a separator: a prefix, not a field
+		{"apikeyQ8vZkX3m", "apiKey", false},       // a random rest, not words
+		{"apikeyQvZkXm", "apiKey", false},         // nor letters alone in short runs
+		{"authState", "authState", false},         // nothing after: endsWithName's
+	} {
+		if got := startsWithName([]byte(tt.value), []byte(tt.name)); got != tt.want {
+			t.Errorf("startsWithName(%q, %q) = %v, want %v", tt.value, tt.name, got, tt.want)
+		}
+	}
 	nc, err := newNameCheck(&config.Rule{Value: "x"}, []string{"", "name"})
 	if err != nil {
 		t.Fatal(err)
