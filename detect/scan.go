@@ -805,6 +805,12 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 		if glued {
 			return Match{}, matchDropped
 		}
+		// A host name or a mailbox (see addressValue).
+		address := addressValue(r, text, loc, secret)
+		rec.step("address", !address, either(!address, "not a host name or an e-mail address", "a host name or an e-mail address under a name that does not say password: where a client connects or whom it acts for, not its key"))
+		if address {
+			return Match{}, matchDropped
+		}
 	}
 	m := Match{
 		rule:    r,

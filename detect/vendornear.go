@@ -20,7 +20,10 @@ import (
 //     | & * ( ) [ ] { } < > ; , space...) typed where the format has a
 //     letter or digit: Qh6DP6Zf7vHtm@DDsbS… under "accuweather";
 //   - one or two letters beyond f in a format of hex digits only:
-//     dapi…defg5 for a Databricks token;
+//     dapi…defg5 for a Databricks token; or, in a format that is a run
+//     of hex digits (not a UUID's groups), one or two hex letters in the
+//     case the format does not take, among letters in the case it does:
+//     acdeFf05… under "meraki" (Meraki: 40 lower-case hex digits);
 //   - one character too few or too many for a format of one length: 39
 //     hex digits under BITLY_TOKEN (Bitly: 40);
 //   - hex digits of another count than a format of a fixed count of them
@@ -37,7 +40,9 @@ import (
 // the vendor's rule turns down, and the generic rule must not report what
 // the vendor's rule turned down on purpose. Each sign is narrow on its
 // own: a generated key never holds % or @, a random value of 32 letters
-// and digits holds about 24 letters beyond f, not one or two, and a value
+// and digits holds about 24 letters beyond f, not one or two, a key
+// issued in lower-case hex holds no upper-case letter (and the same key
+// written in upper case holds a dozen, not one or two), and a value
 // one character off a fixed length is what a hand-edited example looks
 // like. Anything further from the format (letters and digits of another
 // length, another alphabet: an older format, an id, another credential
@@ -485,7 +490,12 @@ func (f *nearFormat) nearMatch(secret []byte) (exact, near bool) {
 			}
 			if in.MatchRune(c) {
 				add(next, in.Out, slips, indel)
-			} else if slips < maxNearSlips && (foreignRune(c) || f.hex[pc] && isLetterRune(c) && !isHexRune(c)) {
+			} else if slips < maxNearSlips && (foreignRune(c) || f.hex[pc] && isLetterRune(c) && (!isHexRune(c) || f.hexDigits > 0)) {
+				// A letter a class of hex digits does not take: beyond
+				// f, or, in a format that is a run of hex digits (see
+				// hexFormat), a hex letter in the case the class leaves
+				// out. (A UUID is not judged by case: RFC 9562 reads
+				// its digits in either case, and people write them so.)
 				add(next, in.Out, slips+1, indel)
 			}
 		}

@@ -91,6 +91,9 @@ func TestNearMissDropped(t *testing.T) {
 		{`zqvendorKey := "` + hex40[:12] + "%" + hex40[13:30] + "^" + hex40[31:] + `"`, false},
 		// A letter beyond f in a format of hex digits.
 		{"ZQVENDOR_TOKEN=" + hex40[:20] + "g" + hex40[21:], false},
+		// One or two hex letters in the case the format leaves out.
+		{"zqvendor-api-key: " + hex40[:7] + "E" + hex40[8:], false},
+		{"ZQVENDOR_TOKEN=" + hex40[:7] + "E" + hex40[8:38] + "Ab", false},
 		// The vendor named two lines above the value, not in its name.
 		{"calling the zqvendor API\n[INFO] start\n[DEBUG] Using API_KEY=" + hex40[:39] + "\n", false},
 		// A value that names its vendor by its prefix.
@@ -121,6 +124,8 @@ func TestNearMissDropped(t *testing.T) {
 		{"# zqvendor\nAPI_TOKEN=" + hex40[:5] + "@" + hex40[6:10] + "%" + hex40[11:20] + "!" + hex40[21:], true},
 		// Upper-case hex: the same digits in another case, not a slip.
 		{"ZQVENDOR_TOKEN=" + strings.ToUpper(hex40[:39]) + "A", true},
+		// Three hex letters in the other case are no longer a slip.
+		{"ZQVENDOR_TOKEN=" + hex40[:7] + "E" + hex40[8:38] + "AB", true},
 		// One character outside a range of lengths: the vendor's lengths
 		// vary, so that is no slip.
 		{"ZQRANGE_TOKEN=" + b62[:39], true},
@@ -181,6 +186,31 @@ func TestNearMatch(t *testing.T) {
 		exact, near := f.nearMatch([]byte(c.value))
 		if exact != c.exact || near != c.near {
 			t.Errorf("%s: exact %v near %v, want %v %v", c.value, exact, near, c.exact, c.near)
+		}
+	}
+}
+
+// TestNearMatchCase pins when a hex letter in the case a format leaves
+// out is a slip: in a run of hex digits, one or two of them among letters
+// in the format's case; in a UUID's groups, never (either case is a UUID).
+func TestNearMatchCase(t *testing.T) {
+	for _, c := range []struct {
+		format, value string
+		exact, near   bool
+	}{
+		{`ab_[a-f0-9]{16}`, "ab_0123abcd4567ef89", true, false},
+		{`ab_[a-f0-9]{16}`, "ab_0123abCd4567ef89", false, true},
+		{`ab_[a-f0-9]{16}`, "ab_0123aBCd4567ef89", false, true},
+		{`ab_[a-f0-9]{16}`, "ab_0123ABCd4567ef89", false, false}, // three
+		{`ab_[a-f0-9]{16}`, "ab_0123ABCD4567EF89", false, false}, // the other case throughout
+		{`[A-F0-9]{16}`, "0123AbCD4567EF89", false, true},
+		{`[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}`, "0123abcd-4567-ef89", true, false},
+		{`[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}`, "0123aBcd-4567-ef89", false, false},
+	} {
+		f, _ := newNearFormat(c.format, []string{"acme"}, false)
+		exact, near := f.nearMatch([]byte(c.value))
+		if exact != c.exact || near != c.near {
+			t.Errorf("%s %s: exact %v near %v, want %v %v", c.format, c.value, exact, near, c.exact, c.near)
 		}
 	}
 }

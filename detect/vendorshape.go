@@ -535,3 +535,34 @@ func allDigits(s []byte) bool {
 	}
 	return len(s) > 0
 }
+
+// hostOrMailbox matches a host name or an e-mail address: labels of
+// letters, digits and inner hyphens joined by dots and ending in a
+// top-level domain of two to six lower-case letters, after a mailbox's
+// local part and an @ for an address (yF5j0x7.zendesk.com,
+// ops.bot@mail.example.io).
+var hostOrMailbox = regexp.MustCompile(`^(?:[^\s@:/]+@)?(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[a-z]{2,6}$`)
+
+// addressValue reports whether the value secret, found by the generic
+// rule r in the match loc of text, is a host name or an e-mail address
+// (see hostOrMailbox): what a vendor's client is given beside its key
+// (the account's domain, the bot's address), which tests and configs
+// write under the same words (zendesk token - '...@acme.com'). No token
+// alphabet ends a key with a dot and a word of lower-case letters: base64,
+// hex and base32 hold no dot, and the dotted tokens (JWTs, hvs., pat.)
+// end in random characters. A value under a name that says password is
+// still reported: a person may choose an address as a password.
+func addressValue(r *rule, text []byte, loc []int, secret []byte) bool {
+	if bytes.IndexByte(secret, '.') < 0 || !hostOrMailbox.Match(secret) {
+		return false
+	}
+	if r.names == nil {
+		return true
+	}
+	for _, g := range r.names.name {
+		if 2*g+1 < len(loc) && loc[2*g] >= 0 && passwordName(identifier(text, loc[2*g], loc[2*g+1])) {
+			return false
+		}
+	}
+	return true
+}

@@ -394,6 +394,38 @@ func TestGluedOn(t *testing.T) {
 	}
 }
 
+// TestAddressValue pins which host names and e-mail addresses the generic
+// rules drop (see addressValue), and which dotted values they still report.
+func TestAddressValue(t *testing.T) {
+	d := defaultDetector(t)
+	b62 := "Kp9Lm2Qx7vR4tW8bHq8ZkX3mP9vL2nR7Jd5sWc1Y"
+	for _, c := range []struct {
+		text string
+		want bool // reported
+	}{
+		// A mailbox or a host under a token's name: dropped.
+		{"zqacme token - '" + b62[:6] + "." + b62[6:18] + "@" + b62[18:30] + ".com'", false},
+		{"ZQACME_API_KEY=" + b62[:7] + ".zqacme.io", false},
+		{`zqacmeToken := "ops-bot@` + b62[:12] + `.mail.example.dev"`, false},
+		// The same value without its domain: reported.
+		{"zqacme token - '" + b62[:6] + "." + b62[6:18] + "'", true},
+		// Dotted tokens end in random characters: reported.
+		{"ZQACME_TOKEN=pat." + b62[:22] + "." + b62[22:36], true},
+		{"ZQACME_TOKEN=" + b62[:20] + "." + b62[20:26] + "Q", true},
+		// A name that says password: a person may choose an address.
+		{"ZQACME_PASSWORD=" + b62[:12] + "@" + b62[12:20] + ".com", true},
+	} {
+		res, err := d.Detect(&leak.Fragment{Content: []byte(c.text + "\n"), Sources: []leak.Source{{Path: "app.env"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := len(res.Matches) > 0
+		if got != c.want {
+			t.Errorf("%q: reported %v, want %v", c.text, got, c.want)
+		}
+	}
+}
+
 func TestUUIDSlip(t *testing.T) {
 	for _, c := range []struct {
 		value string

@@ -358,6 +358,11 @@ func (t *Triage) Known(f *leak.Finding) (known, severity string, ok bool) {
 			return k.description + " (published at " + k.published + ")", k.severity, true
 		}
 	}
+	if published, ok := exampleSigned(f.Secret); ok {
+		// An example token: low, as the vendors' documented sample
+		// keys are (see exampleJWTSecrets).
+		return "a JSON Web Token signed with a secret published for examples (published at " + published + ")", "low", true
+	}
 	return "", "", false
 }
 

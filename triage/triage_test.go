@@ -284,6 +284,9 @@ func TestPrefixed(t *testing.T) {
 // published is not.
 func TestKnownVendorSamples(t *testing.T) {
 	tr := defaultTriage(t)
+	// jwt.io's example verify secret, assembled so that this file holds
+	// none.
+	jwtio := strings.Join([]string{"a", "string", "secret", "at", "least", "256", "bits", "long"}, "-")
 	for _, tt := range []struct {
 		rule, secret, sev, published string
 		known                        bool
@@ -308,6 +311,8 @@ func TestKnownVendorSamples(t *testing.T) {
 		{"generic-secret-assignment", "Your" + "Strong@Passw0rd", "high", "learn.microsoft.com", true},
 		{"generic-secret-assignment", "Your" + "Strong@Passw0rd2024", "", "", false},
 		{"generic-secret-assignment", "keyboard " + "cat", "high", "expressjs/session", true},
+		{"generic-secret-assignment", jwtio, "high", "jwt.io", true},
+		{"generic-secret-assignment", jwtio + "!", "", "", false},
 		{"generic-secret-assignment", "keyboard " + "cats are great", "", "", false},
 	} {
 		f := &leak.Finding{RuleID: tt.rule, Secret: tt.secret, Match: "KEY = '" + tt.secret + "'"}
