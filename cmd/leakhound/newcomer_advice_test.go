@@ -226,7 +226,7 @@ func TestCIHelpListsOnlyFlagsCITakes(t *testing.T) {
 	os.WriteFile(bl, []byte(`{"version": 1, "entries": []}`), 0o600)
 	values := map[string]string{"base": "HEAD", "head": "HEAD", "baseline": bl,
 		"config": "", "fail-on": "high", "format": "json", "max-file-size": "1MiB", "min-confidence": "low",
-		"min-severity": "low", "output": filepath.Join(t.TempDir(), "r.json"), "threads": "1"}
+		"min-severity": "low", "output": filepath.Join(t.TempDir(), "r.json"), "threads": "1", "max-archive-depth": "1"}
 	help := runLH(t, "", "ci", "--help").out
 	_, flags, _ := strings.Cut(help, "\nFlags:\n")
 	n := 0
