@@ -53,6 +53,7 @@ var allowed = map[string][]string{
 	"internal/corpus":         nil,
 	"internal/gittest":        {"leak"},
 	"internal/testtool":       nil,
+	"internal/archivetest":    nil,
 }
 
 // goGit are the packages that may import go-git: gitwalk, which reads

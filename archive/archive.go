@@ -196,6 +196,17 @@ func Walk(name string, data []byte, lim Limits, fn func(Entry), skip func(Skippe
 	w.open(nil, path.Base(name), data, 1)
 }
 
+// Find walks the archive data as Walk does, within the same limits, and
+// reports whether pred accepts one of its files. It stops at the first
+// that pred accepts: the files after it are not decompressed. What the
+// walk skips is not reported.
+func Find(name string, data []byte, lim Limits, pred func(Entry) bool) bool {
+	w := &walker{lim: lim.withDefaults(), find: pred, skip: func(Skipped) {}}
+	w.left = w.lim.MaxTotal
+	w.open(nil, path.Base(name), data, 1)
+	return w.found
+}
+
 // errBudget is returned by a budget reader once the walk's budget is spent.
 var errBudget = errors.New("decompression budget spent")
 
@@ -204,7 +215,15 @@ type walker struct {
 	fn   func(Entry)
 	skip func(Skipped)
 	left int64 // bytes the walk may still decompress
+	// find, for Find, takes fn's place; found is set, and the walk
+	// stops, once it accepts a file.
+	find  func(Entry) bool
+	found bool
 }
+
+// goesOn reports whether the walk may read another entry: the budget is
+// not spent and Find has not found its file.
+func (w *walker) goesOn() bool { return w.left > 0 && !w.found }
 
 // budgetReader counts what it reads against the walk's budget.
 type budgetReader struct {
@@ -307,7 +326,7 @@ func (w *walker) fail(prefix []string, err error) {
 
 // entry reads one file at p from r (size as claimed, or -1) and hands it
 // on: to fn, or opened as an archive one level deeper. It reports whether
-// the walk of the archive it is in may go on (the budget is not spent).
+// the walk of the archive it is in may go on (see goesOn).
 func (w *walker) entry(p []string, r io.Reader, size int64, depth int) bool {
 	if size > w.lim.MaxEntrySize {
 		w.skip(Skipped{Path: p, Reason: TooLarge, Count: 1, Size: size})
@@ -331,7 +350,11 @@ func (w *walker) entry(p []string, r io.Reader, size int64, depth int) bool {
 			return true
 		}
 		w.open(p, p[len(p)-1], data, depth+1)
-		return w.left > 0
+		return w.goesOn()
+	}
+	if w.find != nil {
+		w.found = w.find(Entry{Path: p, Data: data})
+		return !w.found
 	}
 	w.fn(Entry{Path: p, Data: data})
 	return true
@@ -380,7 +403,7 @@ func (w *walker) zip(prefix []string, data []byte, depth int) {
 		ok := w.entry(p, &budgetReader{rc, w}, clampSize(f.UncompressedSize64), depth)
 		rc.Close()
 		if !ok {
-			if rest := countFiles(zr.File[i+1:]); rest > 0 {
+			if rest := countFiles(zr.File[i+1:]); rest > 0 && !w.found {
 				w.skip(Skipped{Path: prefix, Reason: OverBudget, Count: rest})
 			}
 			return

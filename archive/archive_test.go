@@ -12,62 +12,18 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/archivetest"
 )
 
 // file is an entry of an archive a test builds.
-type file struct {
-	name, data string
-}
+type file = archivetest.File
 
-func zipOf(t *testing.T, files ...file) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	zw := zip.NewWriter(&b)
-	for _, f := range files {
-		w, err := zw.Create(f.name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(f.data))
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-func tarOf(t *testing.T, files ...file) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	tw := tar.NewWriter(&b)
-	for _, f := range files {
-		h := &tar.Header{Name: f.name, Mode: 0o644, Size: int64(len(f.data)), Typeflag: tar.TypeReg}
-		if target, ok := strings.CutPrefix(f.data, "->"); ok {
-			h = &tar.Header{Name: f.name, Typeflag: tar.TypeSymlink, Linkname: target}
-		}
-		if err := tw.WriteHeader(h); err != nil {
-			t.Fatal(err)
-		}
-		if h.Typeflag == tar.TypeReg {
-			tw.Write([]byte(f.data))
-		}
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-func gzipOf(t *testing.T, data []byte) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	zw.Write(data)
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
+var (
+	zipOf  = archivetest.Zip
+	tarOf  = archivetest.Tar
+	gzipOf = archivetest.Gzip
+)
 
 // walked is what a Walk gave: each file as "path=data", each skip as
 // "path: reason xN".
@@ -88,8 +44,8 @@ func TestDetect(t *testing.T) {
 		data []byte
 		want Format
 	}{
-		{"zip", zipOf(t, file{"a", "b"}), Zip},
-		{"tar", tarOf(t, file{"a", "b"}), Tar},
+		{"zip", zipOf(t, file{Name: "a", Data: "b"}), Zip},
+		{"tar", tarOf(t, file{Name: "a", Data: "b"}), Tar},
 		{"gzip", gzipOf(t, []byte("x")), Gzip},
 		{"bzip2", bz, Bzip2},
 		{"text", []byte("PK is not a zip\n"), None},
@@ -117,16 +73,16 @@ func TestWalkFormats(t *testing.T) {
 		skips      []string
 		archiveNam string
 	}{
-		{name: "zip", data: zipOf(t, file{"config/.env", "A=1\n"}, file{"docs/", ""}, file{"b.txt", "b"}),
+		{name: "zip", data: zipOf(t, file{Name: "config/.env", Data: "A=1\n"}, file{Name: "docs/", Data: ""}, file{Name: "b.txt", Data: "b"}),
 			files: []string{"config/.env=A=1\n", "b.txt=b"}},
-		{name: "tar", data: tarOf(t, file{"./config/.env", "A=1\n"}, file{"link", "->/etc/passwd"}),
+		{name: "tar", data: tarOf(t, file{Name: "./config/.env", Data: "A=1\n"}, file{Name: "link", Data: "->/etc/passwd"}),
 			files: []string{"config/.env=A=1\n"}, skips: []string{"link: link x1"}},
-		{name: "tar.gz", data: gzipOf(t, tarOf(t, file{"config/.env", "A=1\n"})), files: []string{"config/.env=A=1\n"}},
+		{name: "tar.gz", data: gzipOf(t, tarOf(t, file{Name: "config/.env", Data: "A=1\n"})), files: []string{"config/.env=A=1\n"}},
 		{name: "gzip of a file", archiveNam: "dir/app.env.gz", data: gzipOf(t, []byte("A=1\n")), files: []string{"app.env=A=1\n"}},
 		{name: "tgz of a file", archiveNam: "x.tgz", data: gzipOf(t, []byte("A=1\n")), files: []string{"x.tar=A=1\n"}},
 		{name: "bzip2 of a file", archiveNam: "app.env.bz2", data: bz, files: []string{"app.env=API_TOKEN=placeholder\n"}},
 		{name: "corrupt zip", data: append([]byte("PK\x03\x04"), make([]byte, 64)...), skips: []string{": corrupt x1"}},
-		{name: "truncated tar.gz", data: gzipOf(t, tarOf(t, file{"a", "b"}))[:20], skips: []string{": corrupt x1"}},
+		{name: "truncated tar.gz", data: gzipOf(t, tarOf(t, file{Name: "a", Data: "b"}))[:20], skips: []string{": corrupt x1"}},
 		{name: "not an archive", data: []byte("hello\n")},
 	} {
 		files, skips := walked(c.archiveNam, c.data, Limits{})
@@ -138,9 +94,9 @@ func TestWalkFormats(t *testing.T) {
 
 func TestWalkDepth(t *testing.T) {
 	t.Parallel()
-	inner := zipOf(t, file{"c.properties", "key=v\n"})
-	mid := zipOf(t, file{"lib/b.jar", string(inner)})
-	outer := zipOf(t, file{"a/mid.zip", string(mid)}, file{"top.txt", "t"})
+	inner := zipOf(t, file{Name: "c.properties", Data: "key=v\n"})
+	mid := zipOf(t, file{Name: "lib/b.jar", Data: string(inner)})
+	outer := zipOf(t, file{Name: "a/mid.zip", Data: string(mid)}, file{Name: "top.txt", Data: "t"})
 	for _, c := range []struct {
 		depth        int
 		files, skips []string
@@ -160,18 +116,18 @@ func TestWalkLimits(t *testing.T) {
 	t.Parallel()
 	var many []file
 	for i := range 5 {
-		many = append(many, file{string(rune('a'+i)) + ".txt", "x"})
+		many = append(many, file{Name: string(rune('a'+i)) + ".txt", Data: "x"})
 	}
 	files, skips := walked("", zipOf(t, many...), Limits{MaxEntries: 3})
 	if len(files) != 3 || !slices.Equal(skips, []string{": too-many-entries x2"}) {
 		t.Errorf("entry limit: files %q skips %q", files, skips)
 	}
 	big := strings.Repeat("y", 100)
-	files, skips = walked("", zipOf(t, file{"big", big}, file{"small", "s"}), Limits{MaxEntrySize: 10, MaxTotal: 1 << 20})
+	files, skips = walked("", zipOf(t, file{Name: "big", Data: big}, file{Name: "small", Data: "s"}), Limits{MaxEntrySize: 10, MaxTotal: 1 << 20})
 	if !slices.Equal(files, []string{"small=s"}) || !slices.Equal(skips, []string{"big: too-large x1"}) {
 		t.Errorf("size limit (zip): files %q skips %q", files, skips)
 	}
-	files, skips = walked("", gzipOf(t, tarOf(t, file{"big", big}, file{"small", "s"})), Limits{MaxEntrySize: 10, MaxTotal: 1 << 20})
+	files, skips = walked("", gzipOf(t, tarOf(t, file{Name: "big", Data: big}, file{Name: "small", Data: "s"})), Limits{MaxEntrySize: 10, MaxTotal: 1 << 20})
 	if !slices.Equal(files, []string{"small=s"}) || !slices.Equal(skips, []string{"big: too-large x1"}) {
 		t.Errorf("size limit (tar.gz): files %q skips %q", files, skips)
 	}
@@ -233,7 +189,7 @@ func TestBombsBounded(t *testing.T) {
 	// 200 entries of 512 KiB each, under the entry limit: the budget stops it.
 	under := bombZip(t, 200, 512<<10, 512<<10)
 	// Zip in zip: the outer holds the last one twice.
-	nested := zipOf(t, file{"a.zip", string(under)}, file{"b.zip", string(under)})
+	nested := zipOf(t, file{Name: "a.zip", Data: string(under)}, file{Name: "b.zip", Data: string(under)})
 	// A tar.gz whose one entry claims 1 GiB, of which 8 MiB of zeros are
 	// there: skipping it must not inflate more than the budget.
 	var tb bytes.Buffer
@@ -289,5 +245,35 @@ func BenchmarkDetectText(b *testing.B) {
 		if Detect(text) != None {
 			b.Fatal("text detected as an archive")
 		}
+	}
+}
+
+// TestFindStopsAtTheFirstFile checks that Find reports a file its
+// predicate accepts and decompresses no file after it, and that it looks
+// at every file, nested ones too, when none is accepted.
+func TestFindStopsAtTheFirstFile(t *testing.T) {
+	t.Parallel()
+	inner := zipOf(t, file{Name: "deep/.env", Data: "K=v\n"})
+	data := zipOf(t, file{Name: "a.txt", Data: "a"}, file{Name: "hit.env", Data: "SECRET=x\n"},
+		file{Name: "lib/inner.jar", Data: string(inner)}, file{Name: "z.txt", Data: "z"})
+	var seen []string
+	pred := func(want string) func(Entry) bool {
+		return func(e Entry) bool {
+			seen = append(seen, strings.Join(e.Path, "!"))
+			return strings.Contains(string(e.Data), want)
+		}
+	}
+	if !Find("r.zip", data, Limits{}, pred("SECRET")) {
+		t.Fatal("Find: the file that holds it not found")
+	}
+	if want := []string{"a.txt", "hit.env"}; !slices.Equal(seen, want) {
+		t.Errorf("Find read %q, want it to stop after %q", seen, want)
+	}
+	seen = nil
+	if Find("r.zip", data, Limits{}, pred("nowhere")) {
+		t.Fatal("Find accepted a file its predicate turned down")
+	}
+	if want := []string{"a.txt", "hit.env", "lib/inner.jar!deep/.env", "z.txt"}; !slices.Equal(seen, want) {
+		t.Errorf("Find read %q, want every file %q", seen, want)
 	}
 }

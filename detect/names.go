@@ -328,22 +328,18 @@ func (nc *nameCheck) echoes(text []byte, loc []int, at int, secret []byte) bool 
 	return false
 }
 
+// minEchoedName is the fewest letters and digits a name must hold for a
+// value that repeats it to be taken for its echo: a shorter one (key,
+// pwd) says too little.
+const minEchoedName = 4
+
 // startsWithName reports whether value, written in camelCase, begins with
 // name's letters and digits, taken without case, and goes on with a capital
 // after a small letter: an enumeration's constant named for the field it
 // is assigned to (authState = authStateAwaitingDHKey). A value that goes on
 // after a separator (token-4f9a…) or in small letters is not one.
 func startsWithName(value, name []byte) bool {
-	n := 0
-	for _, c := range name {
-		if isAlnum(c) {
-			n++
-		}
-	}
-	if n < 4 {
-		return false
-	}
-	i := 0
+	i := 0 // name's letters and digits matched
 	for _, c := range name {
 		if !isAlnum(c) {
 			continue
@@ -353,7 +349,7 @@ func startsWithName(value, name []byte) bool {
 		}
 		i++
 	}
-	if i+1 >= len(value) || value[i-1] < 'a' || value[i-1] > 'z' {
+	if i < minEchoedName || i+1 >= len(value) || value[i-1] < 'a' || value[i-1] > 'z' {
 		return false
 	}
 	return camelWords(value[i:])
@@ -395,7 +391,7 @@ func endsWithName(value, name []byte) bool {
 			n++
 		}
 	}
-	if n < 4 {
+	if n < minEchoedName {
 		return false
 	}
 	i, j := len(value), len(name)

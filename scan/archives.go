@@ -190,24 +190,16 @@ func skipReason(r archive.Reason) leak.SkipReason {
 // archiveHolds reports whether a file inside the archive content holds
 // what written looks for, within lim.
 func archiveHolds(content []byte, lim archive.Limits, written func([]byte) bool) bool {
-	held := false
-	archive.Walk("", content, lim, func(en archive.Entry) {
-		held = held || written(en.Data)
-	}, func(archive.Skipped) {})
-	return held
+	return archive.Find("", content, lim, func(en archive.Entry) bool { return written(en.Data) })
 }
 
 // archiveEntryHolds reports whether the file at entry (its path inside
 // the archive content found at name, joined by archiveSep) holds needle,
 // within lim.
 func archiveEntryHolds(name string, content []byte, entry string, needle []byte, lim archive.Limits) bool {
-	held := false
-	archive.Walk(name, content, lim, func(en archive.Entry) {
-		if !held && strings.Join(en.Path, archiveSep) == entry {
-			held = bytes.Contains(en.Data, needle)
-		}
-	}, func(archive.Skipped) {})
-	return held
+	return archive.Find(name, content, lim, func(en archive.Entry) bool {
+		return strings.Join(en.Path, archiveSep) == entry && bytes.Contains(en.Data, needle)
+	})
 }
 
 // archivePaths returns the paths of the archives a finding's file may lie

@@ -1,16 +1,13 @@
 package scan_test
 
 import (
-	"archive/tar"
-	"archive/zip"
-	"bytes"
-	"compress/gzip"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/archivetest"
 	"github.com/leakhound/leakhound/internal/gittest"
 	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/report"
@@ -29,40 +26,12 @@ var (
 // secret is at line 2, column len(name)+2.
 func envFile(name, secret string) string { return "APP=demo\n" + name + "=" + secret + "\n" }
 
-type entry struct{ name, data string }
+type entry = archivetest.File
 
-func zipBytes(t *testing.T, es ...entry) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	zw := zip.NewWriter(&b)
-	for _, e := range es {
-		w, err := zw.Create(e.name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(e.data))
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-func tgzBytes(t *testing.T, es ...entry) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	gz := gzip.NewWriter(&b)
-	tw := tar.NewWriter(gz)
-	for _, e := range es {
-		tw.WriteHeader(&tar.Header{Name: e.name, Mode: 0o644, Size: int64(len(e.data)), Typeflag: tar.TypeReg})
-		tw.Write([]byte(e.data))
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	gz.Close()
-	return b.Bytes()
-}
+var (
+	zipBytes = archivetest.Zip
+	tgzBytes = archivetest.TarGz
+)
 
 // archiveRepo builds a repository whose first commit holds:
 //
@@ -79,16 +48,16 @@ func archiveRepo(t *testing.T) (r *gittest.Repo, first, second string) {
 	r = gittest.New(t)
 	gh := envFile("GITHUB_TOKEN", arcGitHub)
 	slack := envFile("SLACK_WEBHOOK_URL", arcSlack)
-	inner := zipBytes(t, entry{"deep/.env", envFile("AWS_ACCESS_KEY_ID", arcAWS)})
-	b := zipBytes(t, entry{".env", envFile("STRIPE_KEY", arcStripe)})
-	a := zipBytes(t, entry{"b.zip", string(b)})
-	r.WriteBytes("release.zip", zipBytes(t, entry{"config/.env", gh}, entry{"other/.env", slack})).
-		WriteBytes("release.tar.gz", tgzBytes(t, entry{"config/.env", gh})).
-		WriteBytes("nest.zip", zipBytes(t, entry{"lib/inner.jar", string(inner)})).
-		WriteBytes("deep.zip", zipBytes(t, entry{"a.zip", string(a)})).
+	inner := zipBytes(t, entry{Name: "deep/.env", Data: envFile("AWS_ACCESS_KEY_ID", arcAWS)})
+	b := zipBytes(t, entry{Name: ".env", Data: envFile("STRIPE_KEY", arcStripe)})
+	a := zipBytes(t, entry{Name: "b.zip", Data: string(b)})
+	r.WriteBytes("release.zip", zipBytes(t, entry{Name: "config/.env", Data: gh}, entry{Name: "other/.env", Data: slack})).
+		WriteBytes("release.tar.gz", tgzBytes(t, entry{Name: "config/.env", Data: gh})).
+		WriteBytes("nest.zip", zipBytes(t, entry{Name: "lib/inner.jar", Data: string(inner)})).
+		WriteBytes("deep.zip", zipBytes(t, entry{Name: "a.zip", Data: string(a)})).
 		WriteBytes("broken.zip", append([]byte("PK\x03\x04"), make([]byte, 100)...))
 	first = r.Commit("add releases")
-	r.WriteBytes("release.zip", zipBytes(t, entry{"config/.env", gh}, entry{"other/.env", slack}, entry{"README", "read me\n"})).
+	r.WriteBytes("release.zip", zipBytes(t, entry{Name: "config/.env", Data: gh}, entry{Name: "other/.env", Data: slack}, entry{Name: "README", Data: "read me\n"})).
 		Remove("nest.zip")
 	second = r.Commit("rebuild release, drop nest")
 	return r, first, second
@@ -218,7 +187,7 @@ func TestArchivesInHistory(t *testing.T) {
 func TestArchivesTriageAndDedup(t *testing.T) {
 	t.Parallel()
 	r := gittest.New(t)
-	r.WriteBytes("bundle.zip", zipBytes(t, entry{"tests/fixtures/app.env", envFile("AWS_ACCESS_KEY_ID", arcAWS)})).
+	r.WriteBytes("bundle.zip", zipBytes(t, entry{Name: "tests/fixtures/app.env", Data: envFile("AWS_ACCESS_KEY_ID", arcAWS)})).
 		Write("deploy/settings.env", envFile("AWS_ACCESS_KEY_ID", arcAWS))
 	r.Commit("add")
 	repo := open(t, r.Dir)
@@ -242,7 +211,7 @@ func TestArchivesTriageAndDedup(t *testing.T) {
 	}
 
 	r2 := gittest.New(t)
-	r2.WriteBytes("bundle.zip", zipBytes(t, entry{"tests/fixtures/app.env", envFile("AWS_ACCESS_KEY_ID", arcAWS)}))
+	r2.WriteBytes("bundle.zip", zipBytes(t, entry{Name: "tests/fixtures/app.env", Data: envFile("AWS_ACCESS_KEY_ID", arcAWS)}))
 	r2.Commit("add")
 	repo2 := open(t, r2.Dir)
 	rep = run(t, repo2, &scan.History{Repo: repo2, Name: r2.Dir}, scan.Options{})
@@ -343,7 +312,7 @@ func TestArchivesPathRulesAndLookalikes(t *testing.T) {
 	t.Parallel()
 	r := gittest.New(t)
 	lookalike := []byte(strings.Repeat("#", 257) + "ustar\n" + envFile("AWS_ACCESS_KEY_ID", arcAWS))
-	r.WriteBytes("certs.zip", zipBytes(t, entry{"deploy/client.p12", "\x30\x82\x00\x00 key store"})).
+	r.WriteBytes("certs.zip", zipBytes(t, entry{Name: "deploy/client.p12", Data: "\x30\x82\x00\x00 key store"})).
 		WriteBytes("notes.txt", lookalike)
 	r.Commit("add")
 	repo := open(t, r.Dir)
@@ -367,7 +336,7 @@ func TestArchivesStaged(t *testing.T) {
 	r := gittest.New(t)
 	r.Write("README", "hello\n")
 	r.Commit("init")
-	r.WriteBytes("dist/app.zip", zipBytes(t, entry{".env", envFile("GITHUB_TOKEN", arcGitHub)}))
+	r.WriteBytes("dist/app.zip", zipBytes(t, entry{Name: ".env", Data: envFile("GITHUB_TOKEN", arcGitHub)}))
 	repo := open(t, r.Dir)
 	rep := run(t, repo, &scan.Staged{Repo: repo, Name: r.Dir}, scan.Options{Short: true})
 	if len(rep.Findings) != 1 || rep.Findings[0].File != "dist/app.zip!.env" || !rep.Findings[0].Staged {

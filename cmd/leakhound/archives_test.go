@@ -1,27 +1,15 @@
 package main
 
 import (
-	"archive/zip"
-	"bytes"
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/archivetest"
 	"github.com/leakhound/leakhound/internal/gittest"
 )
 
 func zipOf(t *testing.T, name, data string) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	zw := zip.NewWriter(&b)
-	w, err := zw.Create(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Write([]byte(data))
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	return archivetest.Zip(t, archivetest.File{Name: name, Data: data})
 }
 
 // leakhound scan finds a secret inside a zip committed to history, names
