@@ -124,6 +124,7 @@ func (c *Combiner) addCounts(s *Summary) {
 	c.sum.Incomplete = c.sum.Incomplete || s.Incomplete
 	c.sum.Duration += s.Duration
 	c.sum.Baselined += s.Baselined
+	c.sum.KnownLeftOut += s.KnownLeftOut
 	if c.sum.Range == "" {
 		c.sum.Range = s.Range
 	} else if s.Range != "" && s.Range != c.sum.Range {

@@ -80,6 +80,10 @@ type Summary struct {
 	// FilteredBelow ("severity medium, confidence high").
 	Filtered      int    `json:"filtered,omitempty"`
 	FilteredBelow string `json:"filtered_below,omitempty"`
+	// KnownLeftOut counts publicly known values that open no account
+	// (AWS's documented example key pair, Stripe's documentation test
+	// keys...) left out of Findings; --include-known reports them.
+	KnownLeftOut int `json:"known_left_out,omitempty"`
 }
 
 // Interruption says how far an interrupted scan got.

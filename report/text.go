@@ -504,6 +504,13 @@ func (t Text) summary(b *strings.Builder, s *Summary, fs []leak.Finding) {
 	if s.Filtered > 0 {
 		fmt.Fprintf(b, "%d finding%s below %s not shown\n", s.Filtered, Plural(s.Filtered), s.FilteredBelow)
 	}
+	if n := s.KnownLeftOut; n > 0 {
+		verb := "open"
+		if n == 1 {
+			verb = "opens"
+		}
+		fmt.Fprintf(b, "not reported: %d publicly known example value%s that %s no account (--include-known reports them)\n", n, Plural(n), verb)
+	}
 	if s.Baseline != "" {
 		fmt.Fprintf(b, "baseline %s: %d known secret%s not reported\n", s.Baseline, s.Baselined, Plural(s.Baselined))
 	}

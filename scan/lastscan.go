@@ -83,9 +83,9 @@ func settingsDigest(opts Options) string {
 		Baseline                  any
 		Max                       int64
 		Allows, Everywhere, Short bool
-		NoMessages                bool
+		NoMessages, IncludeKnown  bool
 		ArchiveDepth              int
-	}{opts.Settings.BaselineName, baselineEntries(opts), opts.MaxFileSize, opts.IgnoreInlineAllows, opts.HighConfidenceEverywhere, opts.Short, opts.NoMessages, archiveDepth(opts)})
+	}{opts.Settings.BaselineName, baselineEntries(opts), opts.MaxFileSize, opts.IgnoreInlineAllows, opts.HighConfidenceEverywhere, opts.Short, opts.NoMessages, opts.IncludeKnown, archiveDepth(opts)})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }

@@ -107,6 +107,10 @@ type Options struct {
 	// gitwalk.Plan.Messages) with the rules of a self-identifying format
 	// (see MessageRule).
 	NoMessages bool
+	// IncludeKnown reports publicly known values that open no account
+	// (see triage.Triage.OpensNothing), which a scan otherwise leaves out
+	// of its findings and counts in Summary.KnownLeftOut.
+	IncludeKnown bool
 }
 
 // BlobCache remembers, for the blobs scans of git history have read, what
@@ -267,8 +271,12 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 	}
 	// Judge every finding once, and put the most urgent first.
 	tr.SetSites(e.siteRoots())
+	knownLeftOut := 0
 	for i := range rep.Findings {
 		e.judge(tr, &rep.Findings[i])
+	}
+	if !opts.IncludeKnown {
+		rep.Findings, knownLeftOut = leaveOutKnown(tr, rep.Findings)
 	}
 	triage.Sort(rep.Findings)
 	sort.Strings(warnings)
@@ -297,6 +305,7 @@ func Run(ctx context.Context, src Source, opts Options) (*report.Report, error) 
 		InHead:       countInHead(rep.Findings),
 		Baseline:     rep.Summary.Baseline,
 		Baselined:    rep.Summary.Baselined,
+		KnownLeftOut: knownLeftOut,
 	}
 	if interrupted {
 		rep.Summary.Interrupted = &report.Interruption{
@@ -977,4 +986,17 @@ func (ds *Detectors) get(cfg *config.Config, builtIn bool, opts Options, dopts d
 	}
 	ds.byKey[key] = d
 	return d, nil
+}
+
+// leaveOutKnown removes from fs the publicly known values that open no
+// account (see triage.Triage.OpensNothing) and returns what is left and
+// how many it removed.
+func leaveOutKnown(tr *triage.Triage, fs []leak.Finding) ([]leak.Finding, int) {
+	kept := fs[:0]
+	for i := range fs {
+		if !tr.OpensNothing(&fs[i]) {
+			kept = append(kept, fs[i])
+		}
+	}
+	return kept, len(fs) - len(kept)
 }

@@ -173,3 +173,54 @@ func mainBranch(t *testing.T, g *gittest.Repo) string {
 	}
 	return ref.Target().Short()
 }
+
+// TestKnownThatOpensNothingLeftOut plants AWS's documented example key
+// pair in a settings module beside Flask's documented SECRET_KEY and a
+// made-up token: the example pair, which AWS rejects, is no finding (it
+// is counted in the summary), unless IncludeKnown asks for it; Flask's
+// key, which forges the sessions of any app that uses it, is reported
+// as publicly known either way.
+func TestKnownThatOpensNothingLeftOut(t *testing.T) {
+	t.Parallel()
+	s := gittest.Secrets()
+	// Published values, assembled so that leakhound's own source holds
+	// none of them whole.
+	awsID := "AKIAIOSFODNN7" + "EXAMPLE"
+	awsSecret := "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY"
+	flaskDocs := strings.Join([]string{"192b9bdd22ab9ed4", "d12e236c78afcb9a", "393ec15f71bbf5dc", "987d54727823bcbf"}, "")
+	g := gittest.New(t)
+	g.Write("app/settings.py", "SECRET_KEY = '"+flaskDocs+"'\nAWS_ACCESS_KEY_ID = '"+awsID+"'\nAWS_SECRET_ACCESS_KEY = '"+awsSecret+"'\n")
+	g.Write("deploy.sh", "export GITHUB_TOKEN="+s["github-token"]+"\n")
+	g.Commit("start")
+	repo := open(t, g.Dir)
+
+	secrets := func(rep []leak.Finding) []string {
+		var out []string
+		for _, f := range rep {
+			out = append(out, f.Secret)
+		}
+		slices.Sort(out)
+		return out
+	}
+	rep := run(t, repo, &scan.History{Repo: repo}, scan.Options{})
+	got := secrets(rep.Findings)
+	if slices.Contains(got, awsID) || slices.Contains(got, awsSecret) {
+		t.Errorf("AWS's example pair reported: %q", got)
+	}
+	if !slices.Contains(got, flaskDocs) || !slices.Contains(got, s["github-token"]) {
+		t.Errorf("Flask's documented key or the token missing: %q", got)
+	}
+	if rep.Summary.KnownLeftOut < 1 || rep.Summary.Findings != len(rep.Findings) {
+		t.Errorf("summary: %d known left out, %d findings for %d", rep.Summary.KnownLeftOut, rep.Summary.Findings, len(rep.Findings))
+	}
+
+	all := run(t, repo, &scan.History{Repo: repo}, scan.Options{IncludeKnown: true})
+	if all.Summary.KnownLeftOut != 0 || len(all.Findings) != len(rep.Findings)+rep.Summary.KnownLeftOut {
+		t.Errorf("IncludeKnown: %d findings (%d left out), want %d", len(all.Findings), all.Summary.KnownLeftOut, len(rep.Findings)+rep.Summary.KnownLeftOut)
+	}
+	for _, f := range all.Findings {
+		if f.Secret == awsID && (f.Context.Label != triage.LabelKnown || f.Severity != "low") {
+			t.Errorf("IncludeKnown: AWS's example key %s %q, want low %q", f.Severity, f.Context.Label, triage.LabelKnown)
+		}
+	}
+}

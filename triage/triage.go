@@ -366,6 +366,20 @@ func (t *Triage) Known(f *leak.Finding) (known, severity string, ok bool) {
 	return "", "", false
 }
 
+// OpensNothing reports whether f's secret is a publicly known value whose
+// entry says it opens no account of the reader's (an entry of severity
+// low or info: AWS's documented example key pair, which AWS rejects;
+// Stripe's documentation test keys; an emulator's key; a JWT signed with
+// a secret published for examples). Such a value is not a leak wherever
+// it is written, so a scan leaves it out of its findings unless asked
+// (scan.Options.IncludeKnown). A publicly known value that does open
+// something (Flask's documented SECRET_KEY in an application's settings,
+// reCAPTCHA's always-pass test keys) is still a finding.
+func (t *Triage) OpensNothing(f *leak.Finding) bool {
+	_, sev, ok := t.Known(f)
+	return ok && (sev == "low" || sev == "info")
+}
+
 // Judge sets f's Context, Severity and Confidence. f's Severity on entry
 // is the rule's (or a weak password's) as detection set it.
 //

@@ -170,7 +170,7 @@ func runCIGuarded(ctx context.Context, opts ciOptions, args []string, std stdio,
 	src := &scan.History{Repo: repo, Name: path, Label: rr.Label, IncludeIDs: []gitwalk.ID{rr.Head}, ExcludeIDs: rr.Exclude, Complete: true}
 	// A merge request picks its paths: a token of a fixed format is
 	// reported even under node_modules/ or in a lockfile.
-	eo := scan.Options{Settings: settings, Workers: opts.threads, MaxFileSize: maxSize, MaxArchiveDepth: opts.maxArchiveDepth(), HighConfidenceEverywhere: true, NoMessages: opts.noMessages}
+	eo := scan.Options{Settings: settings, Workers: opts.threads, MaxFileSize: maxSize, MaxArchiveDepth: opts.maxArchiveDepth(), HighConfidenceEverywhere: true, NoMessages: opts.noMessages, IncludeKnown: opts.includeKnown}
 	result, scanErr := runEngine(ctx, src, eo, !opts.noProgress, std)
 	var sre *scan.ShallowRangeError
 	if errors.As(scanErr, &sre) {

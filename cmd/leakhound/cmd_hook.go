@@ -164,7 +164,7 @@ func runHook(ctx context.Context, opts hookOptions, repo *gitwalk.Repo, src scan
 	if err != nil {
 		return err
 	}
-	rep, scanErr := runEngine(ctx, src, scan.Options{Settings: settings, Short: true, NoMessages: opts.noMessages}, false, std)
+	rep, scanErr := runEngine(ctx, src, scan.Options{Settings: settings, Short: true, NoMessages: opts.noMessages, IncludeKnown: opts.includeKnown}, false, std)
 	opts.filter(rep)
 	switch {
 	case rep == nil:

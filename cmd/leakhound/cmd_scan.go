@@ -143,7 +143,7 @@ func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) er
 		return err
 	}
 	policy := scan.Policy{RulesFile: opts.config, BaselineFile: opts.baseline, NoBaseline: opts.noBaseline}
-	eo := scan.Options{Workers: opts.threads, MaxFileSize: maxSize, MaxArchiveDepth: opts.maxArchiveDepth(), IgnoreInlineAllows: opts.ignoreInlineAllows, NoMessages: opts.noMessages}
+	eo := scan.Options{Workers: opts.threads, MaxFileSize: maxSize, MaxArchiveDepth: opts.maxArchiveDepth(), IgnoreInlineAllows: opts.ignoreInlineAllows, NoMessages: opts.noMessages, IncludeKnown: opts.includeKnown}
 	history := len(opts.branches) > 0 || opts.rangeSpec != "" || opts.since != ""
 	var src scan.Source
 	switch {
@@ -253,7 +253,7 @@ func runScanPaths(ctx context.Context, opts scanOptions, args []string, std stdi
 	} else {
 		policy.Dir = "."
 	}
-	eo := scan.Options{Workers: opts.threads, MaxFileSize: maxSize, MaxArchiveDepth: opts.maxArchiveDepth(), IgnoreInlineAllows: opts.ignoreInlineAllows, Short: smallFiles(args)}
+	eo := scan.Options{Workers: opts.threads, MaxFileSize: maxSize, MaxArchiveDepth: opts.maxArchiveDepth(), IgnoreInlineAllows: opts.ignoreInlineAllows, Short: smallFiles(args), IncludeKnown: opts.includeKnown}
 	if eo.Settings, err = scan.LoadSettings(ctx, policy); err != nil {
 		return err
 	}

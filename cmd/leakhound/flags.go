@@ -146,12 +146,14 @@ func pathArg(args []string) string {
 	return "."
 }
 
-// triageOptions are --min-severity and --min-confidence, which every
-// command that reports findings takes, and --fail-on, which ci and the
-// hooks take.
+// triageOptions are --min-severity, --min-confidence and
+// --include-known, which every command that reports findings takes, and
+// --fail-on, which ci and the hooks take.
 type triageOptions struct {
 	minSeverity, minConfidence string
 	failOn                     string
+	// includeKnown is --include-known (see scan.Options.IncludeKnown).
+	includeKnown bool
 }
 
 // defaultFailOn is --fail-on's default: see the README (Triage) for why.
@@ -161,6 +163,7 @@ const defaultFailOn = "medium"
 func (o *triageOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.minSeverity, "min-severity", "", "report only findings of this severity or higher: "+strings.Join(config.Severities(), ", "))
 	fs.StringVar(&o.minConfidence, "min-confidence", "", "report only findings of this confidence or higher: "+strings.Join(config.Confidences(), ", "))
+	fs.BoolVar(&o.includeKnown, "include-known", false, "also report publicly known example values that open no account (AWS's documented example key, Stripe's documentation test keys...), which are otherwise counted and left out")
 }
 
 // AddFailOnFlag adds --fail-on to fs.

@@ -122,7 +122,7 @@ func runOrgScan(ctx context.Context, opts scanOptions, args []string, std stdio)
 		return err
 	}
 	oo := org.Options{
-		Scan:     scan.Options{MaxFileSize: maxSize, MaxArchiveDepth: opts.maxArchiveDepth(), IgnoreInlineAllows: opts.ignoreInlineAllows, NoMessages: opts.noMessages},
+		Scan:     scan.Options{MaxFileSize: maxSize, MaxArchiveDepth: opts.maxArchiveDepth(), IgnoreInlineAllows: opts.ignoreInlineAllows, NoMessages: opts.noMessages, IncludeKnown: opts.includeKnown},
 		Policy:   scan.Policy{RulesFile: opts.config, BaselineFile: opts.baseline, NoBaseline: opts.noBaseline},
 		Threads:  opts.threads,
 		Branches: h.Include,

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -107,5 +109,37 @@ func TestNamePartsAndPlaceholders(t *testing.T) {
 			t.Errorf("finding %s at %s:%d (%s)", f.RuleID, f.File, f.Line, f.Match)
 		}
 		t.Fatalf("exit %d, %d findings, want 1 in settings.py\n%s", r.code, len(rep.Findings), r.err)
+	}
+}
+
+// TestIncludeKnown checks the command line end to end: AWS's documented
+// example key alone in a settings file gives exit 0 and a summary line
+// that says it was not reported; --include-known reports it (low,
+// publicly known) and exits 1; the pre-commit hook, which takes the same
+// flag, does not block a commit of it.
+func TestIncludeKnown(t *testing.T) {
+	dir := t.TempDir()
+	// Assembled, so that leakhound's own source does not hold it whole.
+	example := "AKIAIOSFODNN7" + "EXAMPLE"
+	if err := os.WriteFile(filepath.Join(dir, "settings.py"), []byte("AWS_ACCESS_KEY_ID = '"+example+"'\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runLH(t, "", "scan", "--no-progress", "--no-git", dir)
+	if r.code != 0 || !strings.Contains(r.out+r.err, "not reported: 1 publicly known example value that opens no account (--include-known reports them)") {
+		t.Errorf("default: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	r = runLH(t, "", "scan", "--no-progress", "--no-git", "-f", "json", "--include-known", dir)
+	rep := parseJSON(t, r.out)
+	if r.code != 1 || len(rep.Findings) != 1 || rep.Findings[0].Severity != "low" || rep.Findings[0].Context.Known == "" {
+		t.Errorf("--include-known: exit %d %+v", r.code, rep.Findings)
+	}
+
+	g := gittest.New(t)
+	g.Write("settings.py", "AWS_ACCESS_KEY_ID = '"+example+"'\n")
+	if r := runLH(t, g.Dir, "hook", "pre-commit", "--fail-on", "info"); r.code != 0 {
+		t.Errorf("pre-commit --fail-on info: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	if r := runLH(t, g.Dir, "hook", "pre-commit", "--fail-on", "info", "--include-known"); r.code != 1 {
+		t.Errorf("pre-commit --fail-on info --include-known: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 }
