@@ -881,7 +881,7 @@ func (d *Detector) IsTestPath(path string) bool {
 }
 
 func location(src leak.Source, line, col int, docstring bool) leak.Location {
-	loc := leak.Location{File: src.Path, Line: line, Column: col, InDocstring: docstring, Source: src.Kind}
+	loc := leak.Location{File: src.Path, Archive: src.Archive, Line: line, Column: col, InDocstring: docstring, Source: src.Kind}
 	if src.Display != "" {
 		loc.File = src.Display
 	}

@@ -40,6 +40,12 @@ type Source struct {
 	// directory named on the command line, by the directory as given
 	// joined with Path ("cloud/.s3cfg"), so that it can be opened.
 	Display string
+	// Archive, for a file packed inside an archive, is the path reports
+	// show for the outermost archive ("release.zip" for
+	// "release.zip!lib/app.jar!config.properties"): the file that exists
+	// in the repository or on disk, which a report can link to. Empty for
+	// any other file.
+	Archive string
 	// Commit is nil outside git history.
 	Commit *Commit
 	// Kind is what the content is when it is no file: CommitMessage or
@@ -90,15 +96,21 @@ type Fragment struct {
 type Location struct {
 	// Repository names the repository (its path or clone URL) in a scan of
 	// several repositories; it is empty in a scan of one.
-	Repository string    `json:"repository,omitempty"`
-	File       string    `json:"file"`
-	Line       int       `json:"line"`
-	Column     int       `json:"column"`
-	Commit     string    `json:"commit,omitempty"`
-	Author     string    `json:"author,omitempty"`
-	Email      string    `json:"email,omitempty"`
-	Date       time.Time `json:"date,omitzero"`
-	Message    string    `json:"message,omitempty"`
+	Repository string `json:"repository,omitempty"`
+	// File is the path reports show: for a file inside an archive, the
+	// archive's path, "!" and the path inside ("release.zip!config/.env").
+	File string `json:"file"`
+	// Archive, for a file inside an archive, is the outermost archive's
+	// path (see Source.Archive), the file a report can link to; a path
+	// may hold a "!" of its own, so this field, not File, says so.
+	Archive string    `json:"archive,omitempty"`
+	Line    int       `json:"line"`
+	Column  int       `json:"column"`
+	Commit  string    `json:"commit,omitempty"`
+	Author  string    `json:"author,omitempty"`
+	Email   string    `json:"email,omitempty"`
+	Date    time.Time `json:"date,omitzero"`
+	Message string    `json:"message,omitempty"`
 	// Source is CommitMessage or TagMessage for a secret found in a
 	// commit's or an annotated tag's message (File is then MessagePath or
 	// TagMessagePath, and Line and Column are within the message); empty

@@ -44,12 +44,17 @@ func (g GitHubAnnotations) Write(w io.Writer, r *Report) error {
 			"line=" + strconv.Itoa(max(f.Line, 1)),
 			"col=" + strconv.Itoa(max(f.Column, 1)),
 		}
+		if f.Archive != "" {
+			// A file inside an archive: annotate the archive, which the
+			// pull request holds; the text names the file inside.
+			props = []string{"file=" + ghProperty(f.Archive)}
+		}
 		if f.InMessage() {
 			// No file to annotate: the annotation stands in the run's
 			// summary, its text naming the message.
 			props = nil
 		}
-		if f.EndLine >= f.Line && f.EndColumn > 0 && !f.InMessage() {
+		if f.EndLine >= f.Line && f.EndColumn > 0 && !f.InMessage() && f.Archive == "" {
 			props = append(props, "endLine="+strconv.Itoa(f.EndLine), "endColumn="+strconv.Itoa(f.EndColumn))
 		}
 		title := "leakhound: " + f.RuleID

@@ -207,6 +207,11 @@ func glVuln(f *leak.Finding) glVulnerability {
 	if v.Name == "" {
 		v.Name = f.RuleID
 	}
+	if f.Archive != "" {
+		// A file inside an archive: the location is the archive, which
+		// the repository holds; the description names the file inside.
+		v.Location.File, v.Location.StartLine, v.Location.EndLine = f.Archive, 1, 1
+	}
 	if f.Commit != "" {
 		v.Location.Commit = glCommit{
 			SHA:     f.Commit,

@@ -114,10 +114,10 @@ func (s *SARIF) Write(w io.Writer, r *Report) error {
 			WithLevel(level(severity(f))).
 			WithRank(sarifRank(f)).
 			WithMessage(sarif.NewTextMessage(message(f))).
-			AddLocation(sarif.NewLocationWithPhysicalLocation(physical(f.File, f.Line, f.Column, f.EndLine, f.EndColumn+1)))
+			AddLocation(sarif.NewLocationWithPhysicalLocation(physicalAt(f.Location, f.EndLine, f.EndColumn+1)))
 		res.WithPartialFingerprints(map[string]string{fingerprintKey: f.Fingerprint})
 		for k, l := range f.Locations {
-			loc := sarif.NewLocationWithPhysicalLocation(physical(l.File, l.Line, l.Column, 0, 0)).
+			loc := sarif.NewLocationWithPhysicalLocation(physicalAt(l, 0, 0)).
 				WithID(k + 1).
 				WithMessage(sarif.NewTextMessage(alsoHere(l)))
 			res.AddRelatedLocation(loc)
@@ -294,6 +294,17 @@ func ruleName(id string) string {
 		b.WriteString(part[1:])
 	}
 	return b.String()
+}
+
+// physicalAt returns l as a location in a file (see physical). A file
+// inside an archive is no file a code scanning service can open: its
+// location is the archive, at its first line, and the result's message
+// names the file inside it and the line there.
+func physicalAt(l leak.Location, endLine, endCol int) *sarif.PhysicalLocation {
+	if l.Archive != "" {
+		return physical(l.Archive, 1, 1, 0, 0)
+	}
+	return physical(l.File, l.Line, l.Column, endLine, endCol)
 }
 
 // physical returns a location in a file; endColumn is exclusive, zero for

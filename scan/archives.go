@@ -139,6 +139,9 @@ func entrySources(srcs []leak.Source, path []string) []leak.Source {
 	}
 	for i := range out {
 		shown := shownPath(out[i])
+		if out[i].Archive == "" {
+			out[i].Archive = shown
+		}
 		out[i].Path += "/" + strings.Join(path, "/")
 		out[i].Display = shown + archiveSep + strings.Join(path, archiveSep)
 	}

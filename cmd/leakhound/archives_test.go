@@ -1,6 +1,9 @@
 package main
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -63,5 +66,107 @@ func TestScanArchives(t *testing.T) {
 	res = runLH(t, "", "scan", "--no-progress", "--no-git", "-f", "json", r.Dir)
 	if f := find(parseJSON(t, res.out), "github-pat"); res.code != 1 || f == nil || !strings.HasSuffix(f.File, "dist/release.zip!config/.env") {
 		t.Errorf("--no-git: exit %d, finding %+v", res.code, f)
+	}
+}
+
+// A finding inside an archive points the reports that link to files at
+// the archive, which the repository holds, not at the "!" path, which no
+// code scanning service can open: SARIF's artifact location and GitLab's
+// location are the archive (line 1), GitHub's annotation names the archive
+// with no line, and the messages name the file inside and its line. JSON
+// says which findings are inside an archive (archive), so that a tool
+// need not parse the "!" a file name may hold. Both reports still match
+// their schemas.
+func TestArchiveFindingsLinkToTheArchive(t *testing.T) {
+	r := gittest.New(t)
+	r.WriteBytes("dist/release.zip", zipOf(t, "config/.env", "APP=x\nGITHUB_TOKEN="+ghToken+"\n"))
+	// A file whose own name holds a "!", beside it: not an archive's.
+	r.Write("notes/wow!.env", "STRIPE_KEY="+stripeKey+"\n")
+	r.Commit("release")
+	dir := t.TempDir()
+	sarifOut, gitlabOut := filepath.Join(dir, "r.sarif"), filepath.Join(dir, "gl.json")
+	res := runLH(t, "", "scan", "--no-progress", "--redact", "-f", "sarif", "-o", sarifOut, "-f", "gitlab", "-o", gitlabOut, "-f", "json", r.Dir)
+	if res.code != 1 {
+		t.Fatalf("exit %d\n%s", res.code, res.err)
+	}
+	rep := parseJSON(t, res.out)
+	for _, f := range rep.Findings {
+		switch f.File {
+		case "dist/release.zip!config/.env":
+			if f.Archive != "dist/release.zip" {
+				t.Errorf("%s: archive %q, want dist/release.zip", f.File, f.Archive)
+			}
+		case "notes/wow!.env":
+			if f.Archive != "" {
+				t.Errorf("%s: archive %q, want none", f.File, f.Archive)
+			}
+		default:
+			t.Errorf("unexpected finding in %s", f.File)
+		}
+	}
+
+	var sarif struct {
+		Runs []struct {
+			Results []struct {
+				Message   struct{ Text string }
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine int }
+					}
+				}
+			}
+		}
+	}
+	readJSON(t, sarifOut, &sarif)
+	uris := map[string]bool{}
+	for _, res := range sarif.Runs[0].Results {
+		pl := res.Locations[0].PhysicalLocation
+		uris[pl.ArtifactLocation.URI] = true
+		if pl.ArtifactLocation.URI == "dist/release.zip" && (pl.Region.StartLine != 1 || !strings.Contains(res.Message.Text, "dist/release.zip!config/.env:2")) {
+			t.Errorf("SARIF result in the archive: line %d, message %q", pl.Region.StartLine, res.Message.Text)
+		}
+	}
+	if !uris["dist/release.zip"] || !uris["notes/wow%21.env"] && !uris["notes/wow!.env"] || len(uris) != 2 {
+		t.Errorf("SARIF artifact URIs %v, want dist/release.zip and notes/wow!.env", uris)
+	}
+	var gl struct {
+		Vulnerabilities []struct {
+			Description string
+			Location    struct {
+				File      string
+				StartLine int `json:"start_line"`
+			}
+		}
+	}
+	readJSON(t, gitlabOut, &gl)
+	files := map[string]int{}
+	for _, v := range gl.Vulnerabilities {
+		files[v.Location.File] = v.Location.StartLine
+		if v.Location.File == "dist/release.zip" && !strings.Contains(v.Description, "dist/release.zip!config/.env") {
+			t.Errorf("GitLab description %q does not name the file inside", v.Description)
+		}
+	}
+	if line, ok := files["dist/release.zip"]; !ok || line != 1 || files["notes/wow!.env"] != 1 {
+		t.Errorf("GitLab locations %v, want dist/release.zip at line 1 and notes/wow!.env", files)
+	}
+	validateSchema(t, sarifOut, "sarif-schema-2.1.0.json")
+	validateSchema(t, gitlabOut, "secret-detection-report-format-15.2.1.json")
+
+	gh := runLH(t, "", "scan", "--no-progress", "--redact", "-f", "github", r.Dir)
+	if !strings.Contains(gh.out, "file=dist/release.zip,title=") || strings.Contains(gh.out, "file=dist/release.zip!") {
+		t.Errorf("GitHub annotations do not name the archive alone:\n%s", gh.out)
+	}
+}
+
+// readJSON decodes the JSON file path into v.
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
 }
