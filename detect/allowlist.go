@@ -244,19 +244,37 @@ func (a *allowlist) allows(m *Match, path, commit string) bool {
 
 func (a *allowlist) matchRegex(m *Match) bool {
 	target := m.plainSecret()
+	stem := ""
 	switch a.target {
 	case "match":
 		target = m.Text
 	case "line":
 		target = m.lineText
+	default:
+		stem = sentenceStem(m, target)
 	}
 	a.load()
 	for _, re := range a.regexes {
-		if re.MatchString(target) {
+		if re.MatchString(target) || stem != "" && re.MatchString(stem) {
 			return true
 		}
 	}
 	return false
+}
+
+// sentenceStem returns the secret of a generic rule's match (a value
+// judged by the name it is assigned to) without the full stop that ends
+// it after a letter, or "" for any other: an unquoted value at the end of
+// a sentence in prose takes the sentence's full stop ("token:
+// SomethingLikeThis."), and the allowlists that know words and
+// identifiers judge the value without it. The finding, when there is
+// one, keeps the secret as found.
+func sentenceStem(m *Match, secret string) string {
+	n := len(secret)
+	if m.rule == nil || !m.rule.generic || n < 2 || secret[n-1] != '.' || !isLetter(secret[n-2]) {
+		return ""
+	}
+	return secret[:n-1]
 }
 
 func (a *allowlist) matchStopword(secret string) bool {

@@ -99,6 +99,8 @@ func TestDefaultRulesDecoysStaySilent(t *testing.T) {
 		{"settings/payments.py", `STRIPE_PUBLISHABLE_KEY = "pk_live_` + "51Hq8ZkX3mP9vL2nR7tW4bY6cJ0dF5gS1a" + `"`},
 		{"settings/oauth.py", `GOOGLE_CLIENT_ID = "123456789012-abc123def456ghi789jkl012mno345pq.apps.googleusercontent.com"`},
 		{".env.example", "SECRET_KEY=changeme\nAPI_KEY=your-api-key-here\nDB_PASSWORD=<password>\nTOKEN=xxxxxxxxxxxx\nSMTP_PASSWORD=********\n"},
+		// an identifier at the end of a sentence keeps the sentence's full stop
+		{"docs/setup.txt", "Pass the token: SomethingLikeThis.\nUse secret: MyApplicationName. Then restart.\n"},
 		// Documented example keys (AWS's, FastAPI's) are findings: package
 		// triage reports them as publicly known (see its tests).
 		{"docs/db.md", `engine = create_engine("postgresql://scott:tiger@localhost/test")`},
@@ -379,5 +381,21 @@ func TestHereIsAnOrdinaryWord(t *testing.T) {
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s: %q: got %q, want %q", tt.path, tt.text, got, tt.want)
 		}
+	}
+}
+
+// TestSentenceFullStop: a generic rule judges an unquoted value that ends
+// a sentence without the sentence's full stop, so an identifier there is
+// no finding (see sentenceStem), while a random value there still is, and
+// keeps its secret as found.
+func TestSentenceFullStop(t *testing.T) {
+	d := defaultDetector(t)
+	if got := findings(t, d, "docs/setup.txt", "Pass the token: SomethingLikeThis.\n"); len(got) > 0 {
+		t.Errorf("identifier at a sentence's end: %q", got)
+	}
+	random := "Xq7mZ2pL" + "9vR4tW8bY6cJ"
+	got := findingsOf(t, d, "docs/setup.txt", "Pass the token: "+random+".\n")
+	if len(got) != 1 || got[0].Secret != random+"." {
+		t.Errorf("random value at a sentence's end: %+v", got)
 	}
 }
