@@ -150,6 +150,10 @@ const (
 	Link Reason = "link"
 	// Special is a tar entry that is no file (a device, a pipe).
 	Special Reason = "special"
+	// Compiled is a compiled Java class (a jar's .class files): binary,
+	// never text, so it is left packed rather than decompressed only to
+	// be skipped as binary.
+	Compiled Reason = "compiled"
 	// Corrupt is an archive, or an entry, that cannot be read: damaged,
 	// truncated, or compressed by a method Walk does not know.
 	Corrupt Reason = "corrupt"
@@ -390,6 +394,9 @@ func (w *walker) zip(prefix []string, data []byte, depth int) {
 		case f.UncompressedSize64 > uint64(w.lim.MaxEntrySize):
 			w.skip(Skipped{Path: p, Reason: TooLarge, Count: 1, Size: clampSize(f.UncompressedSize64)})
 			continue
+		case compiled(f.Name):
+			w.skip(Skipped{Path: p, Reason: Compiled, Count: 1, Size: clampSize(f.UncompressedSize64)})
+			continue
 		}
 		if w.left <= 0 {
 			w.skip(Skipped{Path: prefix, Reason: OverBudget, Count: countFiles(zr.File[i:])})
@@ -409,6 +416,12 @@ func (w *walker) zip(prefix []string, data []byte, depth int) {
 			return
 		}
 	}
+}
+
+// compiled reports whether an entry's name is a compiled Java class's
+// (see Compiled).
+func compiled(name string) bool {
+	return strings.HasSuffix(name, ".class")
 }
 
 func countFiles(fs []*zip.File) int {
@@ -458,6 +471,12 @@ func (w *walker) tar(prefix []string, r io.Reader, depth int) {
 			return
 		}
 		n++
+		if compiled(h.Name) {
+			// (tar reads on past the entry's data without decompressing
+			// anything more than the stream holds anyway)
+			w.skip(Skipped{Path: p, Reason: Compiled, Count: 1, Size: h.Size})
+			continue
+		}
 		if !w.entry(p, tr, h.Size, depth) {
 			return
 		}

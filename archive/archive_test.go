@@ -277,3 +277,27 @@ func TestFindStopsAtTheFirstFile(t *testing.T) {
 		t.Errorf("Find read %q, want every file %q", seen, want)
 	}
 }
+
+// TestCompiledClassesLeftPacked: a jar's .class files, in a zip or a tar,
+// are skipped as Compiled without being decompressed (they are binary,
+// and would be skipped as such after costing the budget); the text files
+// beside them are handed on.
+func TestCompiledClassesLeftPacked(t *testing.T) {
+	t.Parallel()
+	class := "\xca\xfe\xba\xbe\x00\x00\x00\x34" + strings.Repeat("\x01", 64)
+	for name, data := range map[string][]byte{
+		"app.jar": zipOf(t, file{Name: "com/acme/App.class", Data: class}, file{Name: "application.properties", Data: "k=v\n"}),
+		"app.tar": tarOf(t, file{Name: "com/acme/App.class", Data: class}, file{Name: "application.properties", Data: "k=v\n"}),
+	} {
+		files, skips := walked(name, data, Limits{})
+		if !slices.Equal(files, []string{"application.properties=k=v\n"}) || !slices.Equal(skips, []string{"com/acme/App.class: compiled x1"}) {
+			t.Errorf("%s: files %q, skips %q", name, files, skips)
+		}
+	}
+	// Not read at all: a budget too small for the class still reaches
+	// the text file after it.
+	data := zipOf(t, file{Name: "Big.class", Data: strings.Repeat("\x00", 4096)}, file{Name: "a.env", Data: "K=v\n"})
+	if files, _ := walked("small.jar", data, Limits{MaxEntrySize: 8192, MaxTotal: 100}); !slices.Equal(files, []string{"a.env=K=v\n"}) {
+		t.Errorf("budget spent on a class: files %q", files)
+	}
+}

@@ -103,6 +103,10 @@ func (s *Sink) archive(frag *leak.Fragment) bool {
 	}, func(sk archive.Skipped) {
 		reason := skipReason(sk.Reason)
 		s.Skip(reason, sk.Count)
+		if sk.Reason == archive.Compiled {
+			// Counted, not named, as the binary files inside are.
+			return
+		}
 		f := leak.SkippedFile{Reason: reason, Size: sk.Size}
 		if len(frag.Sources) > 0 {
 			src := entrySources(frag.Sources[:1], sk.Path)[0]
@@ -186,6 +190,8 @@ func skipReason(r archive.Reason) leak.SkipReason {
 		return leak.SkipSymlink
 	case archive.Special:
 		return leak.SkipSpecialFile
+	case archive.Compiled:
+		return leak.SkipBinary
 	}
 	return leak.SkipArchiveError
 }
