@@ -186,7 +186,7 @@ func TestKnownThatOpensNothingLeftOut(t *testing.T) {
 	// Published values, assembled so that leakhound's own source holds
 	// none of them whole.
 	awsID := "AKIAIOSFODNN7" + "EXAMPLE"
-	awsSecret := "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY"
+	awsSecret := strings.Join([]string{"wJalrXUtnFEMI", "K7MDENG", "bPxRfiCY" + "EXAMPLEKEY"}, "/")
 	flaskDocs := strings.Join([]string{"192b9bdd22ab9ed4", "d12e236c78afcb9a", "393ec15f71bbf5dc", "987d54727823bcbf"}, "")
 	g := gittest.New(t)
 	g.Write("app/settings.py", "SECRET_KEY = '"+flaskDocs+"'\nAWS_ACCESS_KEY_ID = '"+awsID+"'\nAWS_SECRET_ACCESS_KEY = '"+awsSecret+"'\n")
