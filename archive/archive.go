@@ -151,8 +151,8 @@ const (
 	// Special is a tar entry that is no file (a device, a pipe).
 	Special Reason = "special"
 	// Compiled is a compiled Java class (a jar's .class files): binary,
-	// never text, so it is left packed rather than decompressed only to
-	// be skipped as binary.
+	// never text, so it is not read out (in a zip, not even decompressed)
+	// only to be skipped as binary.
 	Compiled Reason = "compiled"
 	// Corrupt is an archive, or an entry, that cannot be read: damaged,
 	// truncated, or compressed by a method Walk does not know.
@@ -472,8 +472,9 @@ func (w *walker) tar(prefix []string, r io.Reader, depth int) {
 		}
 		n++
 		if compiled(h.Name) {
-			// (tar reads on past the entry's data without decompressing
-			// anything more than the stream holds anyway)
+			// A tar has no index: the next header is read past this
+			// entry's bytes (and a compressed tar decompresses them), but
+			// they are neither held nor handed on.
 			w.skip(Skipped{Path: p, Reason: Compiled, Count: 1, Size: h.Size})
 			continue
 		}

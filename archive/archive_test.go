@@ -279,8 +279,8 @@ func TestFindStopsAtTheFirstFile(t *testing.T) {
 }
 
 // TestCompiledClassesLeftPacked: a jar's .class files, in a zip or a tar,
-// are skipped as Compiled without being decompressed (they are binary,
-// and would be skipped as such after costing the budget); the text files
+// are skipped as Compiled, not handed on (they are binary); in a zip they
+// are not even decompressed, so they cost no budget. The text files
 // beside them are handed on.
 func TestCompiledClassesLeftPacked(t *testing.T) {
 	t.Parallel()

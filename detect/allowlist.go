@@ -271,7 +271,7 @@ func (a *allowlist) matchRegex(m *Match) bool {
 // one, keeps the secret as found.
 func sentenceStem(m *Match, secret string) string {
 	n := len(secret)
-	if m.rule == nil || !m.rule.generic || n < 2 || secret[n-1] != '.' || !isLetter(secret[n-2]) {
+	if !m.rule.generic || n < 2 || secret[n-1] != '.' || !isLetter(secret[n-2]) {
 		return ""
 	}
 	return secret[:n-1]

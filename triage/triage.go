@@ -375,7 +375,13 @@ func (t *Triage) Known(f *leak.Finding) (known, severity string, ok bool) {
 // (scan.Options.IncludeKnown). A publicly known value that does open
 // something (Flask's documented SECRET_KEY in an application's settings,
 // reCAPTCHA's always-pass test keys) is still a finding.
+//
+// f must have been judged (see Judge): only a finding Judge labelled
+// publicly known is looked up again.
 func (t *Triage) OpensNothing(f *leak.Finding) bool {
+	if f.Context.Label != LabelKnown {
+		return false
+	}
 	_, sev, ok := t.Known(f)
 	return ok && (sev == "low" || sev == "info")
 }

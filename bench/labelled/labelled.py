@@ -35,12 +35,9 @@ import shutil
 import subprocess
 import sys
 
-DUMP_GO = '''
-
-// dumpExample appends one labelled example to $DUMP_EXAMPLES (added by
-// leakhound's bench/labelled; restored by git afterwards).
-func dumpExample(rule, label, path, text string) {
-	fn := os.Getenv("DUMP_EXAMPLES")
+# APPEND_JSON is the Go body that appends one JSON line to $DUMP_EXAMPLES;
+# the code patched into each scanner wraps it in a function of its own.
+APPEND_JSON = '''	fn := os.Getenv("DUMP_EXAMPLES")
 	if fn == "" {
 		return
 	}
@@ -49,12 +46,20 @@ func dumpExample(rule, label, path, text string) {
 		return
 	}
 	defer f.Close()
-	b, _ := json.Marshal(map[string]string{"rule": rule, "label": label, "path": path, "text": text})
+	b, _ := json.Marshal(%s)
 	f.Write(append(b, '\\n'))
-}
 '''
 
-DUMPEX_GO = '''// Package dumpex appends pattern-test examples to $DUMP_EXAMPLES (added by
+# DUMP_GO is appended to gitleaks' and betterleaks' validator.
+DUMP_GO = ('''
+
+// dumpExample appends one labelled example to $DUMP_EXAMPLES (added by
+// leakhound's bench/labelled; restored by git afterwards).
+func dumpExample(rule, label, path, text string) {
+''' + APPEND_JSON % 'map[string]string{"rule": rule, "label": label, "path": path, "text": text}' + "}\n")
+
+# DUMPEX_GO is a package added to TruffleHog for its pattern tests.
+DUMPEX_GO = ('''// Package dumpex appends pattern-test examples to $DUMP_EXAMPLES (added by
 // leakhound's bench/labelled; removed afterwards).
 package dumpex
 
@@ -65,19 +70,7 @@ import (
 
 // Dump records one example.
 func Dump(name, input string, want []string) {
-	fn := os.Getenv("DUMP_EXAMPLES")
-	if fn == "" {
-		return
-	}
-	f, err := os.OpenFile(fn, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
-	if err != nil {
-		return
-	}
-	defer f.Close()
-	b, _ := json.Marshal(map[string]any{"name": name, "input": input, "want": want})
-	f.Write(append(b, '\\n'))
-}
-'''
+''' + APPEND_JSON % 'map[string]any{"name": name, "input": input, "want": want}' + "}\n")
 
 
 def run(cmd, **kw):
@@ -245,9 +238,8 @@ def findings_by_example(root, tool, binary, out):
     if tool == "leakhound":
         subprocess.run([binary, "scan", "--no-git", "--no-baseline", "--no-progress", "-f", "json", "-o", out, root], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         raw = (json.load(open(out)) or {}).get("findings") or []
-        hits = ((f["rule_id"], p) for f in raw for p in [f["file"]] + [l["file"] for l in f.get("locations") or []])
-        # a file inside an archive is named archive!inner
-        hits = ((r, p.split("!")[0]) for r, p in hits)
+        # a file inside an archive counts for the archive, the example's file
+        hits = ((f["rule_id"], l.get("archive") or l["file"]) for f in raw for l in [f] + (f.get("locations") or []))
     elif tool in ("gitleaks", "betterleaks"):
         subprocess.run([binary, "dir", "--no-banner", "-f", "json", "-r", out, root], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         hits = ((f["RuleID"], f["File"]) for f in json.load(open(out)) or [])
