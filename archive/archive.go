@@ -1,13 +1,14 @@
 // Package archive reads the entries of an archive held in memory (zip and
-// the formats built on it: jar, war, whl, apk, nupkg, egg; tar; gzip and
-// bzip2, around a tar or a single file), so that a scanner can look at the
-// files packed inside a blob it would otherwise skip as binary.
+// the formats built on it: jar, war, whl, apk, nupkg, egg; tar; gzip,
+// bzip2, xz and zstd, around a tar or a single file), so that a scanner can
+// look at the files packed inside a blob it would otherwise skip as binary.
 //
 // Walk is bounded whatever the archive holds: how deep archives nest, how
 // many entries each has, how large each entry is once decompressed (read
 // through a limit, never trusting the size a header claims), and how many
 // bytes one walk decompresses in all (a zip bomb, overlapping entries, a
-// gzip of zeros). Entries it does not read, and archives it cannot read,
+// gzip of zeros), and the memory a decompressor may hold (an xz or zstd
+// stream that asks for a larger window than MaxWindow is not opened). Entries it does not read, and archives it cannot read,
 // are reported to a callback with the reason, never dropped silently; a
 // damaged archive is never an error for the caller.
 //
@@ -28,6 +29,9 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
 )
 
 // Format is a kind of archive, as Detect tells it by its first bytes.
@@ -40,6 +44,8 @@ const (
 	Tar   Format = "tar"
 	Gzip  Format = "gzip"
 	Bzip2 Format = "bzip2"
+	Xz    Format = "xz"
+	Zstd  Format = "zstd"
 )
 
 var (
@@ -50,6 +56,8 @@ var (
 	// or, for an empty stream, its end (the square root of pi).
 	bzip2Block = []byte{0x31, 0x41, 0x59, 0x26, 0x53, 0x59}
 	bzip2End   = []byte{0x17, 0x72, 0x45, 0x38, 0x50, 0x90}
+	xzMagic    = []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}
+	zstdMagic  = []byte{0x28, 0xb5, 0x2f, 0xfd}
 )
 
 // tarMagicOffset is where a POSIX ("ustar\x00") or GNU ("ustar  ") tar
@@ -76,6 +84,14 @@ func Detect(b []byte) Format {
 		if bytes.HasPrefix(b, bzip2Magic) && b[3] >= '1' && b[3] <= '9' && len(b) >= 10 &&
 			(bytes.Equal(b[4:10], bzip2Block) || bytes.Equal(b[4:10], bzip2End)) {
 			return Bzip2
+		}
+	case 0xfd:
+		if bytes.HasPrefix(b, xzMagic) {
+			return Xz
+		}
+	case 0x28:
+		if bytes.HasPrefix(b, zstdMagic) {
+			return Zstd
 		}
 	}
 	if isTar(b) {
@@ -108,6 +124,13 @@ type Limits struct {
 	MaxTotal int64
 }
 
+// MaxWindow bounds the window of an xz or zstd stream Walk opens: the
+// dictionary an xz block declares, the window a zstd frame declares. A
+// decompressor holds that much memory whatever the stream's size, so a
+// crafted header could otherwise claim gigabytes. 64 MiB is what xz -9
+// uses; zstd's levels up to 19 use 8 MiB (only --ultra and --long use more).
+const MaxWindow = 64 << 20
+
 // Defaults of Limits.
 const (
 	DefaultMaxDepth     = 2
@@ -136,7 +159,9 @@ type Reason string
 
 // The reasons Walk skips input.
 const (
-	// TooLarge is an entry larger than MaxEntrySize.
+	// TooLarge is an entry larger than MaxEntrySize, or an xz or zstd
+	// stream whose window (the history its decompressor holds) is larger
+	// than MaxWindow.
 	TooLarge Reason = "too-large"
 	// TooDeep is an archive nested deeper than MaxDepth.
 	TooDeep Reason = "too-deep"
@@ -286,6 +311,35 @@ func (w *walker) open(prefix []string, name string, data []byte, depth int) {
 		w.stream(prefix, name, &budgetReader{zr, w}, depth, ".gz", ".tgz")
 	case Bzip2:
 		w.stream(prefix, name, &budgetReader{bzip2.NewReader(bytes.NewReader(data)), w}, depth, ".bz2", ".tbz2", ".tbz")
+	case Xz:
+		dict, n, err := xzDictionary(data)
+		if err != nil {
+			w.fail(prefix, err)
+			return
+		}
+		if dict > MaxWindow {
+			w.skip(Skipped{Path: prefix, Reason: TooLarge, Count: 1, Size: dict})
+			return
+		}
+		// The reader holds the larger of DictCap and what a block
+		// declares: give it what the blocks declare, no more.
+		xr, err := xz.ReaderConfig{DictCap: int(max(dict, minXzDictionary)), SingleStream: true}.NewReader(bytes.NewReader(data[:n]))
+		if err != nil {
+			w.fail(prefix, err)
+			return
+		}
+		w.stream(prefix, name, &budgetReader{xr, w}, depth, ".xz", ".txz")
+	case Zstd:
+		zr, err := zstd.NewReader(bytes.NewReader(data),
+			zstd.WithDecoderConcurrency(1), // decode in this goroutine
+			zstd.WithDecoderLowmem(true),
+			zstd.WithDecoderMaxWindow(MaxWindow))
+		if err != nil {
+			w.fail(prefix, err)
+			return
+		}
+		defer zr.Close()
+		w.stream(prefix, name, &budgetReader{zr, w}, depth, ".zst", ".tzst")
 	}
 }
 
@@ -306,7 +360,7 @@ func (w *walker) stream(prefix []string, name string, r io.Reader, depth int, su
 	for _, s := range suffixes {
 		if strings.HasSuffix(strings.ToLower(name), s) && len(name) > len(s) {
 			inner = name[:len(name)-len(s)]
-			if s == ".tgz" || s == ".tbz2" || s == ".tbz" {
+			if s == ".tgz" || s == ".tbz2" || s == ".tbz" || s == ".txz" || s == ".tzst" {
 				inner += ".tar"
 			}
 			break
@@ -321,11 +375,15 @@ func (w *walker) stream(prefix []string, name string, r io.Reader, depth int, su
 // fail reports an archive at prefix that could not be read on: corrupt,
 // or over the budget.
 func (w *walker) fail(prefix []string, err error) {
-	if errors.Is(err, errBudget) {
+	switch {
+	case errors.Is(err, errBudget):
 		w.skip(Skipped{Path: prefix, Reason: OverBudget, Count: 1})
-		return
+	case errors.Is(err, zstd.ErrWindowSizeExceeded):
+		// A frame after the first asks for a window over MaxWindow.
+		w.skip(Skipped{Path: prefix, Reason: TooLarge, Count: 1})
+	default:
+		w.skip(Skipped{Path: prefix, Reason: Corrupt, Count: 1, Err: err})
 	}
-	w.skip(Skipped{Path: prefix, Reason: Corrupt, Count: 1, Err: err})
 }
 
 // entry reads one file at p from r (size as claimed, or -1) and hands it
@@ -341,6 +399,9 @@ func (w *walker) entry(p []string, r io.Reader, size int64, depth int) bool {
 	case errors.Is(err, errBudget):
 		w.skip(Skipped{Path: p, Reason: OverBudget, Count: 1, Size: max(size, 0)})
 		return false
+	case errors.Is(err, zstd.ErrWindowSizeExceeded):
+		w.skip(Skipped{Path: p, Reason: TooLarge, Count: 1, Size: max(size, 0)})
+		return true
 	case err != nil:
 		w.skip(Skipped{Path: p, Reason: Corrupt, Count: 1, Size: max(size, 0), Err: err})
 		return true

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
+	"encoding/binary"
 	"encoding/hex"
 	"hash/crc32"
 	"runtime"
@@ -23,6 +24,8 @@ var (
 	zipOf  = archivetest.Zip
 	tarOf  = archivetest.Tar
 	gzipOf = archivetest.Gzip
+	xzOf   = archivetest.Xz
+	zstdOf = archivetest.Zstd
 )
 
 // walked is what a Walk gave: each file as "path=data", each skip as
@@ -48,6 +51,8 @@ func TestDetect(t *testing.T) {
 		{"tar", tarOf(t, file{Name: "a", Data: "b"}), Tar},
 		{"gzip", gzipOf(t, []byte("x")), Gzip},
 		{"bzip2", bz, Bzip2},
+		{"xz", xzOf(t, []byte("x")), Xz},
+		{"zstd", zstdOf(t, []byte("x")), Zstd},
 		{"text", []byte("PK is not a zip\n"), None},
 		{"BZh text", []byte("BZh9 and some more text\n"), None},
 		{"short", []byte("PK"), None},
@@ -81,6 +86,14 @@ func TestWalkFormats(t *testing.T) {
 		{name: "gzip of a file", archiveNam: "dir/app.env.gz", data: gzipOf(t, []byte("A=1\n")), files: []string{"app.env=A=1\n"}},
 		{name: "tgz of a file", archiveNam: "x.tgz", data: gzipOf(t, []byte("A=1\n")), files: []string{"x.tar=A=1\n"}},
 		{name: "bzip2 of a file", archiveNam: "app.env.bz2", data: bz, files: []string{"app.env=API_TOKEN=placeholder\n"}},
+		{name: "tar.xz", data: xzOf(t, tarOf(t, file{Name: "config/.env", Data: "A=1\n"})), files: []string{"config/.env=A=1\n"}},
+		{name: "xz of a file", archiveNam: "app.env.xz", data: xzOf(t, []byte("A=1\n")), files: []string{"app.env=A=1\n"}},
+		{name: "txz of a file", archiveNam: "x.txz", data: xzOf(t, []byte("A=1\n")), files: []string{"x.tar=A=1\n"}},
+		{name: "xz, stream padding", archiveNam: "app.env.xz", data: append(xzOf(t, []byte("A=1\n")), 0, 0, 0, 0), files: []string{"app.env=A=1\n"}},
+		{name: "tar.zst", data: zstdOf(t, tarOf(t, file{Name: "config/.env", Data: "A=1\n"})), files: []string{"config/.env=A=1\n"}},
+		{name: "zstd of a file", archiveNam: "app.env.zst", data: zstdOf(t, []byte("A=1\n")), files: []string{"app.env=A=1\n"}},
+		{name: "truncated xz", data: xzOf(t, []byte("A=1\n"))[:30], skips: []string{": corrupt x1"}},
+		{name: "truncated zstd", data: zstdOf(t, []byte(strings.Repeat("A=1\n", 100)))[:12], skips: []string{": corrupt x1"}},
 		{name: "corrupt zip", data: append([]byte("PK\x03\x04"), make([]byte, 64)...), skips: []string{": corrupt x1"}},
 		{name: "truncated tar.gz", data: gzipOf(t, tarOf(t, file{Name: "a", Data: "b"}))[:20], skips: []string{": corrupt x1"}},
 		{name: "not an archive", data: []byte("hello\n")},
@@ -200,6 +213,14 @@ func TestBombsBounded(t *testing.T) {
 	tw.Flush()
 	gz.Close()
 	tgz := tb.Bytes()
+	// The same tar, in zstd; and 8 MiB of zeros in xz, one file.
+	var tz bytes.Buffer
+	tw = tar.NewWriter(&tz)
+	tw.WriteHeader(&tar.Header{Name: "zeros", Mode: 0o644, Size: 1 << 30, Typeflag: tar.TypeReg})
+	tw.Write(make([]byte, 8<<20))
+	tw.Flush()
+	tzst := zstdOf(t, tz.Bytes())
+	xzZeros := xzOf(t, make([]byte, 8<<20))
 
 	for _, c := range []struct {
 		name string
@@ -211,6 +232,8 @@ func TestBombsBounded(t *testing.T) {
 		{"budget", under, OverBudget},
 		{"zip in zip", nested, OverBudget},
 		{"tar.gz", tgz, OverBudget},
+		{"tar.zst", tzst, OverBudget},
+		{"xz", xzZeros, TooLarge},
 	} {
 		var before, after runtime.MemStats
 		runtime.GC()
@@ -234,6 +257,62 @@ func TestBombsBounded(t *testing.T) {
 		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 6*total {
 			t.Errorf("%s: allocated %d bytes walking, want at most %d", c.name, alloc, 6*total)
 		}
+	}
+}
+
+// TestWindowsBounded checks that an xz or zstd stream whose header asks
+// for a window larger than MaxWindow is skipped as too large before its
+// decompressor allocates it, and that one within it is read.
+func TestWindowsBounded(t *testing.T) {
+	tgz := tarOf(t, file{Name: "config/.env", Data: "A=1\n"})
+	// An xz block header declares its LZMA2 dictionary in one byte after
+	// the filter's id (0x21) and the size of its properties (1); the
+	// header ends with its CRC32. 36 declares 1 GiB.
+	hugeXz := xzOf(t, tgz)
+	h := hugeXz[12 : 12+(int(hugeXz[12])+1)*4]
+	i := bytes.Index(h, []byte{0x21, 0x01})
+	if i < 0 {
+		t.Fatal("no LZMA2 filter in the block header")
+	}
+	h[i+2] = 36
+	binary.LittleEndian.PutUint32(h[len(h)-4:], crc32.ChecksumIEEE(h[:len(h)-4]))
+	// A zstd frame written as a stream declares its window in the byte
+	// after the frame header's descriptor: 0xa0 is 2^30 bytes.
+	hugeZstd := zstdOf(t, tgz)
+	if hugeZstd[4]&0x20 != 0 {
+		t.Fatal("zstd frame is a single segment: no window descriptor")
+	}
+	hugeZstd[5] = 0xa0
+	for _, c := range []struct {
+		name string
+		data []byte
+		size int64
+	}{
+		{"xz", hugeXz, 1 << 30},
+		{"zstd", hugeZstd, 0},
+	} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		var skips []Skipped
+		var files int
+		Walk("release.tar."+c.name, c.data, Limits{}, func(Entry) { files++ }, func(s Skipped) { skips = append(skips, s) })
+		runtime.ReadMemStats(&after)
+		if files != 0 || len(skips) != 1 || skips[0].Reason != TooLarge || skips[0].Size != c.size {
+			t.Errorf("%s: %d files, skipped %+v; want one too-large of size %d", c.name, files, skips, c.size)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+			t.Errorf("%s: allocated %d bytes, want at most 16 MiB", c.name, alloc)
+		}
+	}
+	// The largest window allowed is read.
+	ok := xzOf(t, tgz)
+	h = ok[12 : 12+(int(ok[12])+1)*4]
+	i = bytes.Index(h, []byte{0x21, 0x01})
+	h[i+2] = 28 // 64 MiB
+	binary.LittleEndian.PutUint32(h[len(h)-4:], crc32.ChecksumIEEE(h[:len(h)-4]))
+	if files, skips := walked("release.tar.xz", ok, Limits{}); !slices.Equal(files, []string{"config/.env=A=1\n"}) || skips != nil {
+		t.Errorf("xz of a 64 MiB dictionary: files %q skips %q", files, skips)
 	}
 }
 

@@ -1,6 +1,9 @@
 package scan_test
 
 import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"slices"
 	"sort"
 	"strings"
@@ -92,6 +95,46 @@ func short(c string) string {
 		return c[:7]
 	}
 	return c
+}
+
+// TestXzAndZstdInHistory checks that files inside xz and zstd streams
+// committed to a history are found and named by the stream: a tar.xz, a
+// tar.zst, a single file in each, and an xz stream whose header asks for a
+// 1 GiB dictionary, which is counted as too large, not opened.
+func TestXzAndZstdInHistory(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	gh := envFile("GITHUB_TOKEN", arcGitHub)
+	tr := archivetest.Tar(t, entry{Name: "config/.env", Data: gh})
+	huge := archivetest.Xz(t, []byte("A=1\n"))
+	h := huge[12 : 12+(int(huge[12])+1)*4]
+	i := bytes.Index(h, []byte{0x21, 0x01}) // LZMA2 and its one property byte
+	h[i+2] = 36                             // 1 GiB
+	binary.LittleEndian.PutUint32(h[len(h)-4:], crc32.ChecksumIEEE(h[:len(h)-4]))
+	r.WriteBytes("dist/release.tar.xz", archivetest.Xz(t, tr)).
+		WriteBytes("dist/release.tar.zst", archivetest.Zstd(t, tr)).
+		WriteBytes("backup/app.env.xz", archivetest.Xz(t, []byte(gh))).
+		WriteBytes("backup/app.env.zst", archivetest.Zstd(t, []byte(gh))).
+		WriteBytes("backup/huge.env.xz", huge)
+	first := r.Commit("add releases")
+	repo := open(t, r.Dir)
+	rep := run(t, repo, &scan.History{Repo: repo, Name: r.Dir}, scan.Options{})
+	f := byRule(rep)["github-pat"]
+	if f == nil {
+		t.Fatalf("no GitHub token found in xz or zstd streams: %+v", rep.Findings)
+	}
+	at := "2:14@" + short(first)
+	if got, want := places(f), []string{
+		"backup/app.env.xz!app.env:" + at,
+		"backup/app.env.zst!app.env:" + at,
+		"dist/release.tar.xz!config/.env:" + at,
+		"dist/release.tar.zst!config/.env:" + at,
+	}; !slices.Equal(got, want) {
+		t.Errorf("GitHub token at %q, want %q", got, want)
+	}
+	if n := rep.Summary.Skipped[leak.SkipTooLarge]; n != 1 {
+		t.Errorf("skipped %v, want huge.env.xz counted too large", rep.Summary.Skipped)
+	}
 }
 
 func TestArchivesInHistory(t *testing.T) {

@@ -72,8 +72,8 @@ below it (cloud/.s3cfg), so that they can be opened from where the command
 runs. With "-", standard input is scanned, judged by its content alone
 unless --stdin-name says which file it is.
 
-Files inside archives (zip, jar, war, whl, tar, tar.gz...) are scanned
-too, and named by the archive's path, a "!" and their path inside
+Files inside archives (zip, jar, war, whl, tar, tar.gz, tar.xz...) are
+scanned too, and named by the archive's path, a "!" and their path inside
 (dist/release.zip!config/.env); --max-archive-depth says how deep nested
 archives are opened, 0 not at all.
 

@@ -56,7 +56,7 @@ type readOptions struct {
 // --no-progress and --no-messages to fs.
 func (o *readOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.maxFileSize, "max-file-size", sizeString(leak.DefaultMaxFileSize), "skip files larger than this (bytes, or with KiB, MiB, GiB)")
-	fs.IntVar(&o.archiveDepth, "max-archive-depth", scan.DefaultMaxArchiveDepth, "scan the files inside archives (zip, jar, war, whl, tar, tar.gz...), opening archives nested up to this deep; 0 skips archives as binary")
+	fs.IntVar(&o.archiveDepth, "max-archive-depth", scan.DefaultMaxArchiveDepth, "scan the files inside archives (zip, jar, war, whl, tar, tar.gz, tar.xz...), opening archives nested up to this deep; 0 skips archives as binary")
 	fs.IntVar(&o.threads, "threads", runtime.GOMAXPROCS(0), "parallel readers and detectors")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (it only shows when stderr is a terminal)")
 	fs.BoolVar(&o.noMessages, "no-messages", false, "do not scan the messages of commits and annotated tags (git history)")

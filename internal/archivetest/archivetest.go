@@ -1,5 +1,6 @@
 // Package archivetest builds archives in memory for tests: a zip, a tar,
-// a gzip stream and a tar.gz of files given by name and content.
+// a gzip, xz or zstd stream and a tar.gz of files given by name and
+// content.
 package archivetest
 
 import (
@@ -9,6 +10,9 @@ import (
 	"compress/gzip"
 	"strings"
 	"testing"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
 )
 
 // File is a file of an archive a test builds. In a tar, Data of the form
@@ -74,4 +78,36 @@ func Gzip(t testing.TB, data []byte) []byte {
 func TarGz(t testing.TB, files ...File) []byte {
 	t.Helper()
 	return Gzip(t, Tar(t, files...))
+}
+
+// Xz returns data compressed as an xz stream (LZMA2, with the writer's
+// default dictionary of 8 MiB).
+func Xz(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	xw, err := xz.NewWriter(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xw.Write(data)
+	if err := xw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// Zstd returns data compressed as a zstd stream, written as a stream (its
+// frame declares a window, not a single segment).
+func Zstd(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw, err := zstd.NewWriter(&b, zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(1<<20), zstd.WithSingleSegment(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw.Write(data)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
