@@ -8,9 +8,10 @@
 // through a limit, never trusting the size a header claims), and how many
 // bytes one walk decompresses in all (a zip bomb, overlapping entries, a
 // gzip of zeros), and the memory a decompressor may hold (an xz or zstd
-// stream that asks for a larger window than MaxWindow is not opened). Entries it does not read, and archives it cannot read,
-// are reported to a callback with the reason, never dropped silently; a
-// damaged archive is never an error for the caller.
+// stream that asks for a larger window than MaxWindow is not opened).
+// Entries it does not read, and archives it cannot read, are reported to a
+// callback with the reason, never dropped silently; a damaged archive is
+// never an error for the caller.
 //
 // The package knows bytes and archive formats; it knows nothing of git,
 // files on disk, rules or reports.
@@ -373,13 +374,14 @@ func (w *walker) stream(prefix []string, name string, r io.Reader, depth int, su
 }
 
 // fail reports an archive at prefix that could not be read on: corrupt,
-// or over the budget.
+// over the budget, or asking for too large a window.
 func (w *walker) fail(prefix []string, err error) {
 	switch {
 	case errors.Is(err, errBudget):
 		w.skip(Skipped{Path: prefix, Reason: OverBudget, Count: 1})
 	case errors.Is(err, zstd.ErrWindowSizeExceeded):
-		// A frame after the first asks for a window over MaxWindow.
+		// A zstd frame asks for a window over MaxWindow: the decoder
+		// reads each frame's header as it reaches it.
 		w.skip(Skipped{Path: prefix, Reason: TooLarge, Count: 1})
 	default:
 		w.skip(Skipped{Path: prefix, Reason: Corrupt, Count: 1, Err: err})
