@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
-	"encoding/binary"
 	"encoding/hex"
 	"hash/crc32"
 	"runtime"
@@ -265,17 +264,7 @@ func TestBombsBounded(t *testing.T) {
 // decompressor allocates it, and that one within it is read.
 func TestWindowsBounded(t *testing.T) {
 	tgz := tarOf(t, file{Name: "config/.env", Data: "A=1\n"})
-	// An xz block header declares its LZMA2 dictionary in one byte after
-	// the filter's id (0x21) and the size of its properties (1); the
-	// header ends with its CRC32. 36 declares 1 GiB.
-	hugeXz := xzOf(t, tgz)
-	h := hugeXz[12 : 12+(int(hugeXz[12])+1)*4]
-	i := bytes.Index(h, []byte{0x21, 0x01})
-	if i < 0 {
-		t.Fatal("no LZMA2 filter in the block header")
-	}
-	h[i+2] = 36
-	binary.LittleEndian.PutUint32(h[len(h)-4:], crc32.ChecksumIEEE(h[:len(h)-4]))
+	hugeXz := archivetest.XzDeclaring(t, tgz, 36) // 1 GiB
 	// A zstd frame written as a stream declares its window in the byte
 	// after the frame header's descriptor: 0xa0 is 2^30 bytes.
 	hugeZstd := zstdOf(t, tgz)
@@ -306,11 +295,7 @@ func TestWindowsBounded(t *testing.T) {
 		}
 	}
 	// The largest window allowed is read.
-	ok := xzOf(t, tgz)
-	h = ok[12 : 12+(int(ok[12])+1)*4]
-	i = bytes.Index(h, []byte{0x21, 0x01})
-	h[i+2] = 28 // 64 MiB
-	binary.LittleEndian.PutUint32(h[len(h)-4:], crc32.ChecksumIEEE(h[:len(h)-4]))
+	ok := archivetest.XzDeclaring(t, tgz, 28) // 64 MiB
 	if files, skips := walked("release.tar.xz", ok, Limits{}); !slices.Equal(files, []string{"config/.env=A=1\n"}) || skips != nil {
 		t.Errorf("xz of a 64 MiB dictionary: files %q skips %q", files, skips)
 	}

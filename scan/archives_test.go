@@ -1,9 +1,6 @@
 package scan_test
 
 import (
-	"bytes"
-	"encoding/binary"
-	"hash/crc32"
 	"slices"
 	"sort"
 	"strings"
@@ -106,11 +103,7 @@ func TestXzAndZstdInHistory(t *testing.T) {
 	r := gittest.New(t)
 	gh := envFile("GITHUB_TOKEN", arcGitHub)
 	tr := archivetest.Tar(t, entry{Name: "config/.env", Data: gh})
-	huge := archivetest.Xz(t, []byte("A=1\n"))
-	h := huge[12 : 12+(int(huge[12])+1)*4]
-	i := bytes.Index(h, []byte{0x21, 0x01}) // LZMA2 and its one property byte
-	h[i+2] = 36                             // 1 GiB
-	binary.LittleEndian.PutUint32(h[len(h)-4:], crc32.ChecksumIEEE(h[:len(h)-4]))
+	huge := archivetest.XzDeclaring(t, []byte("A=1\n"), 36) // a 1 GiB dictionary
 	r.WriteBytes("dist/release.tar.xz", archivetest.Xz(t, tr)).
 		WriteBytes("dist/release.tar.zst", archivetest.Zstd(t, tr)).
 		WriteBytes("backup/app.env.xz", archivetest.Xz(t, []byte(gh))).

@@ -8,6 +8,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
+	"hash/crc32"
 	"strings"
 	"testing"
 
@@ -94,6 +96,25 @@ func Xz(t testing.TB, data []byte) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// XzDeclaring returns data compressed as an xz stream whose block header
+// declares an LZMA2 dictionary of code prop (the xz format's encoding:
+// 28 is 64 MiB, 36 is 1 GiB), whatever the writer used: the header's byte
+// after the filter's id (0x21) and its properties' size (1) is rewritten,
+// and the header's CRC32 with it. The stream still decodes, with any
+// dictionary at least as large as the writer's.
+func XzDeclaring(t testing.TB, data []byte, prop byte) []byte {
+	t.Helper()
+	x := Xz(t, data)
+	h := x[12 : 12+(int(x[12])+1)*4] // the first block's header, after the stream's
+	i := bytes.Index(h, []byte{0x21, 0x01})
+	if i < 0 {
+		t.Fatal("archivetest: no LZMA2 filter in the xz block header")
+	}
+	h[i+2] = prop
+	binary.LittleEndian.PutUint32(h[len(h)-4:], crc32.ChecksumIEEE(h[:len(h)-4]))
+	return x
 }
 
 // Zstd returns data compressed as a zstd stream, written as a stream (its
