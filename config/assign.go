@@ -321,10 +321,13 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		// A literal may hold the quotes of the language it is written
 		// for: Gradle's buildConfigField("String", "ACME_KEY",
 		// "\"...\"") (""..."" once the escapes are read), '"..."'.
-		quoted := wrapper + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?"|"")?` + scheme + v + `\\{0,2}"|'"?` + scheme + `(?P<secret2>` + value + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
+		// A value may hold the other kinds of quote: a generated
+		// password has a ' or a ` ("Xk2#mQ9!w`q"; see quotedValues).
+		dq, sq := quotedValues(value)
+		quoted := wrapper + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?"|"")?` + scheme + `(?P<secret>` + dq + `)\\{0,2}"|'"?` + scheme + `(?P<secret2>` + sq + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
 		re := quotedForms(name, name2, join, quoted, value, len(words) == 0)
 		if alone {
-			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?P<secret11>` + value + `)\\{0,2}"|'(?P<secret12>` + value + `)\\{0,2}'|\x60(?P<secret13>` + value + `)\x60))`
+			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?P<secret11>` + dq + `)\\{0,2}"|'(?P<secret12>` + sq + `)\\{0,2}'|\x60(?P<secret13>` + value + `)\x60))`
 		}
 		return re
 	case QuoteNone:
@@ -360,6 +363,39 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		forms = append(forms, aloneName(n)+`(?:`+quoteOpen+`)?(?P<secret11>`+value+`)`+valueClose)
 	}
 	return `(?:` + strings.Join(forms, "|") + `)`
+}
+
+// valueRun matches a quoted value stated as one negated class and a
+// least length: [^'"`\n\\]{6,}.
+var valueRun = regexp.MustCompile(`^\[\^([^\]]+)\]\{(\d+),\}$`)
+
+// quotedValues returns a quoted value's pattern inside double quotes and
+// inside single quotes. Where value is one negated class that turns down
+// every kind of quote ([^'"`\n\\]{6,}), each keeps out only its own
+// quote between its first and last characters: "Xk2#mQ9!w`q'z", 'say
+// "x"yz'. Its ends still turn every quote down, so that a literal
+// built of pieces ('" + pw + "', "' + pw + '") is no value. Any other
+// value is returned as it is.
+func quotedValues(value string) (dq, sq string) {
+	m := valueRun.FindStringSubmatch(value)
+	if m == nil || !strings.Contains(m[1], `'`) || !strings.Contains(m[1], `"`) || !strings.Contains(m[1], "`") {
+		return value, value
+	}
+	least, err := strconv.Atoi(m[2])
+	if err != nil || least < 2 {
+		return value, value
+	}
+	edge := `[^` + m[1] + `]`
+	inner := func(keep string) string {
+		c := m[1]
+		for _, q := range []string{`'`, `"`, "`"} {
+			if q != keep {
+				c = strings.ReplaceAll(c, q, "")
+			}
+		}
+		return `[^` + c + `]{` + strconv.Itoa(least-2) + `,}`
+	}
+	return edge + inner(`"`) + edge, edge + inner(`'`) + edge
 }
 
 // quotedForms returns the forms of a rule stated by names and a quoted

@@ -422,7 +422,8 @@ func TestCArraySharesTheName(t *testing.T) {
 	n := `(?:` + strings.Join(names, "|") + `)`
 	name, name2 := `(?i:(?P<name>`+n+ident+`))`, `(?i:(?P<name2>`+n+ident+`))`
 	join := `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `|` + prose + `|` + fallback + `)|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
-	quoted := wrapper + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?"|"")?` + scheme + `(?P<secret>` + value + `)\\{0,2}"|'"?` + scheme + `(?P<secret2>` + value + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
+	dq, sq := quotedValues(value)
+	quoted := wrapper + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?"|"")?` + scheme + `(?P<secret>` + dq + `)\\{0,2}"|'"?` + scheme + `(?P<secret2>` + sq + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
 	if got := quotedForms(name, name2, join, quoted, value, true); got != re {
 		t.Fatalf("the test builds the name and joins unlike assignRegex:\n%s\n%s", got, re)
 	}

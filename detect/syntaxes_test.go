@@ -770,3 +770,34 @@ func TestRandomKeysLikeCode(t *testing.T) {
 		}
 	}
 }
+
+// A quoted value may hold the other kinds of quote: a generated password
+// with a ' or a ` in double quotes, one with a " in single quotes. A
+// literal built of pieces ("...password='" + pw + "'...") is still no
+// value: the ends of a value are no quotes.
+func TestOtherQuotesInsideAValue(t *testing.T) {
+	d := defaultDetector(t)
+	for path, v := range map[string]string{
+		"config.yaml":  `"Xk2#mQ9!vL7$pR4&zT8*w` + "`" + `q"`,
+		"settings.yml": `'Tr0ub4dor"3xq!Zp'`,
+		"app.js":       `"N{w44mqa'2si(zY8"`,
+	} {
+		want := v[1 : len(v)-1]
+		text := "jwt_secret: " + v + "\n"
+		if path == "app.js" {
+			text = "const dbPassword = " + v + ";\n"
+		}
+		if got := secrets(detect(t, d, path, text)); !slices.Contains(got, "generic-secret-assignment="+want) {
+			t.Errorf("%s: got %q, want %q", text, got, want)
+		}
+	}
+	for _, text := range []string{
+		`const q = "SELECT id FROM users WHERE password='" + pw + "' AND name='" + n + "'";`,
+		`var html = '<input name="password" value="' + pw + '">';`,
+		`const token = "abc' + part + 'def";`,
+	} {
+		if got := secrets(detect(t, d, "app.js", text+"\n")); len(got) != 0 {
+			t.Errorf("%s: got %q, want nothing", text, got)
+		}
+	}
+}
