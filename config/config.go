@@ -23,6 +23,7 @@
 //	confidence = "high"                 # high, medium or low: how sure a match is a secret
 //	secretDecode = "percent"            # decode the secret before fingerprinting it
 //	storePath = '''(^|/)\.acmerc$'''      # the credential stores it reads (see below)
+//	storeMatch = '''@[\w.-]+\.acme\.io''' # matches that log in wherever they are (see below)
 //
 //	[[rules]]                           # a rule stated by what it finds (see assign.go):
 //	id = "acme-api-key"
@@ -83,6 +84,11 @@
 // commits) ignore matches in a store as anywhere else. For a rule without a
 // storePath, weak changes nothing: the allowlist ignores what it matches.
 // weak judges values, so a weak allowlist needs regexes or stopwords.
+// A rule's storeMatch matches the whole match of a secret that logs in
+// wherever it is written: a connection URL whose host is a managed
+// database's (db.abc123.eu-west-1.rds.amazonaws.com) is no placeholder
+// in a tutorial, so a weak password in it is reported as in a credential
+// store, in any file.
 //
 // An example of a rule without a regex (a rule on paths alone) names, as
 // its secret, the example's path, which the rule must report; without a
@@ -216,6 +222,12 @@ type Rule struct {
 	// where a weak value it finds is reported as a weak password rather
 	// than ignored (see the package documentation).
 	StorePath string
+	// StoreMatch matches the whole match of a secret that logs in
+	// wherever it is written: a connection URL whose host is a managed
+	// database's (….rds.amazonaws.com). A weak value whose match it
+	// matches is reported as in a credential store (see StorePath),
+	// whatever the file's path.
+	StoreMatch string
 	// Allowlists ignore some of this rule's matches.
 	Allowlists []Allowlist
 	// Examples are the rule's self-tests.

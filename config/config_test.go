@@ -261,14 +261,15 @@ func TestDefaultRulesAreValid(t *testing.T) {
 	}
 }
 
-// TestCredentialStoreAndWeak checks a rule's storePath and an allowlist's
-// weak, and that a weak allowlist must judge values.
+// TestCredentialStoreAndWeak checks a rule's storePath and storeMatch and
+// an allowlist's weak, and that a weak allowlist must judge values.
 func TestCredentialStoreAndWeak(t *testing.T) {
 	cfg, err := Parse("r.toml", []byte(`
 [[rules]]
 id = "store"
 regex = '''pass=(\S+)'''
 storePath = '''(^|/)\.storerc$'''
+storeMatch = '''@db\.example\.net'''
   [[rules.allowlists]]
   weak = true
   regexes = ['''^admin$''']
@@ -279,7 +280,7 @@ stopwords = ["changeme"]
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := cfg.Rule("store"); r.StorePath == "" || !r.Allowlists[0].Weak || !cfg.Allowlists[0].Weak {
+	if r := cfg.Rule("store"); r.StorePath == "" || r.StoreMatch != `@db\.example\.net` || !r.Allowlists[0].Weak || !cfg.Allowlists[0].Weak {
 		t.Errorf("rule %+v, global allowlists %+v", r, cfg.Allowlists)
 	}
 	_, err = Parse("r.toml", []byte(`
@@ -287,13 +288,15 @@ stopwords = ["changeme"]
 id = "a"
 regex = "a"
 storePath = '''('''
+storeMatch = '''['''
 [[allowlists]]
 weak = true
 paths = ['''^docs/''']
 `))
 	want := []string{
 		"r.toml:5: rule \"a\": bad storePath regex: missing closing ): `(`",
-		`r.toml:7: weak judges values: the allowlist needs regexes or stopwords`,
+		"r.toml:6: rule \"a\": bad storeMatch regex: missing closing ]: `[`",
+		`r.toml:8: weak judges values: the allowlist needs regexes or stopwords`,
 	}
 	if err == nil || err.Error() != strings.Join(want, "\n") {
 		t.Errorf("got\n%v\nwant\n%s", err, strings.Join(want, "\n"))

@@ -69,7 +69,7 @@ func (k kind) String() string {
 var (
 	topKeys       = map[string]kind{"title": kString, "extend": kTable, "rules": kTables, "allowlists": kTables, "testPaths": kStrings, "pathContexts": kTables, "knownSecrets": kTables}
 	extendKeys    = map[string]kind{"useDefault": kBool, "disabledRules": kStrings}
-	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables, "value": kString, "names": kStrings, "secretWords": kStrings, "quote": kString, "storePath": kString}
+	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables, "value": kString, "names": kStrings, "secretWords": kStrings, "quote": kString, "storePath": kString, "storeMatch": kString}
 	allowlistKeys = map[string]kind{"description": kString, "condition": kString, "regexTarget": kString, "regexes": kStrings, "paths": kStrings, "stopwords": kStrings, "commits": kStrings, "targetRules": kStrings, "weak": kBool, "exceptNamed": kBool}
 	exampleKeys   = map[string]kind{"text": kString, "secret": kString, "path": kString}
 )
@@ -302,6 +302,7 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 	}
 	r.Entropy, _ = v["entropy"].(float64)
 	r.StorePath, _ = v["storePath"].(string)
+	r.StoreMatch, _ = v["storeMatch"].(string)
 	r.Value, _ = v["value"].(string)
 	r.Names, _ = v["names"].([]string)
 	words, hasWords := v["secretWords"].([]string)
@@ -359,6 +360,11 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 	if r.StorePath != "" {
 		if _, err := c.checkRegex(r.StorePath); err != nil {
 			c.errorf(at+".storePath", id, "bad storePath regex: %v", err)
+		}
+	}
+	if r.StoreMatch != "" {
+		if _, err := c.checkRegex(r.StoreMatch); err != nil {
+			c.errorf(at+".storeMatch", id, "bad storeMatch regex: %v", err)
 		}
 	}
 	if r.Entropy < 0 || r.Entropy > 8 || math.IsNaN(r.Entropy) {

@@ -214,14 +214,15 @@ type rule struct {
 	services map[string]bool
 
 	// path and store are the rule's path regex (Path) and the paths of
-	// the credential stores it reads (StorePath), compiled with
+	// the credential stores it reads (StorePath), storeMatch the matches
+	// that are stores themselves (StoreMatch), compiled with
 	// pathPatterns: at New, or in a lazy Detector when a fragment first
 	// asks (a hook's few files ask few rules); an error of that goes to
 	// errs.
-	path, store  lazyPath
-	pathPatterns *patterns
-	errs         *lazyErrors
-	allow        []*allowlist
+	path, store, storeMatch lazyPath
+	pathPatterns            *patterns
+	errs                    *lazyErrors
+	allow                   []*allowlist
 	// everywhere: global allowlists on paths do not apply (see
 	// Options.Everywhere), decided once, when first needed (Everywhere may
 	// cost a regex compile per rule: not at start-up).
@@ -398,7 +399,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		r.weakRank = rankOf(r, weakSeverity(r.Severity))
 		d.rules = append(d.rules, r)
 		d.byID[r.ID] = r
-		if r.Path != "" || r.StorePath != "" {
+		if r.Path != "" || r.readsStores() {
 			r.pathPatterns = pc
 			if !opts.Lazy {
 				if r.pathRegexp(); r.path.err != nil {
@@ -406,6 +407,9 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 				}
 				if r.storeRegexp(); r.store.err != nil {
 					fail(r.Pos, r.ID, r.store.err)
+				}
+				if r.storeMatchRegexp(); r.storeMatch.err != nil {
+					fail(r.Pos, r.ID, r.storeMatch.err)
 				}
 			} else {
 				r.errs = &d.lazyErrs
@@ -606,9 +610,27 @@ func (r *rule) pathRegexp() *re2.Regexp { return r.path.get(r, r.Path, "path") }
 // storeRegexp returns the rule's storePath regex (see lazyPath.get).
 func (r *rule) storeRegexp() *re2.Regexp { return r.store.get(r, r.StorePath, "storePath") }
 
+// storeMatchRegexp returns the rule's storeMatch regex (see
+// lazyPath.get).
+func (r *rule) storeMatchRegexp() *re2.Regexp {
+	return r.storeMatch.get(r, r.StoreMatch, "storeMatch")
+}
+
 // readsStores reports whether the rule reads credential stores
-// (StorePath): a weak value is then a finding there, reported low.
-func (r *rule) readsStores() bool { return r.StorePath != "" }
+// (StorePath, StoreMatch): a weak value is then a finding there, reported
+// low.
+func (r *rule) readsStores() bool { return r.StorePath != "" || r.StoreMatch != "" }
+
+// inStore reports whether m, a match of r, lies in one of r's credential
+// stores: a file at path that StorePath matches, or a match that
+// StoreMatch matches, wherever it is.
+func (r *rule) inStore(m *Match, path string) bool {
+	if re := r.storeRegexp(); re != nil && re.MatchString(path) {
+		return true
+	}
+	re := r.storeMatchRegexp()
+	return re != nil && re.MatchString(m.Text)
+}
 
 // matchPath reports whether the rule's path regex matches path; one that
 // does not compile matches none.
@@ -854,10 +876,9 @@ func (d *Detector) sourceVerdict(m *Match, path, commit string, rec *Explanation
 	if weak {
 		// A weak value outside the rule's credential stores: a
 		// placeholder in code or documentation.
-		re := r.storeRegexp()
-		ok := re != nil && re.MatchString(path)
+		ok := r.inStore(m, path)
 		if rec != nil {
-			rec.step("weak value", ok, fmt.Sprintf("%s is %sone of the rule's credential stores", path, either(ok, "", "not ")))
+			rec.step("weak value", ok, fmt.Sprintf("%s is %sone of the rule's credential stores, or the match one itself", path, either(ok, "", "not ")))
 		}
 		if !ok {
 			return false, false

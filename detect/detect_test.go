@@ -448,7 +448,7 @@ keywords = ["acme_"]
 
 // TestCredentialStoreWeakValues checks the weak allowlists: they ignore
 // what they match, except in the credential stores of a rule with a
-// storePath, where it is a low "weak password" finding; an allowlist
+// storePath or a storeMatch, where it is a low "weak password" finding; an allowlist
 // without weak (a template reference, a path) ignores matches everywhere.
 func TestCredentialStoreWeakValues(t *testing.T) {
 	const rules = `
@@ -462,6 +462,18 @@ keywords = ["pass="]
 entropy = 2.5
 severity = "high"
 storePath = '''\.cfg$'''
+  [[rules.allowlists]]
+  weak = true
+  regexes = ['''^(?:admin|root)$''']
+
+[[rules]]
+id = "url"
+description = "Password in a URL"
+regex = '''://\w+:(\w+)@[\w.]+'''
+keywords = ["://"]
+entropy = 2.5
+severity = "high"
+storeMatch = '''@[\w.]+\.db\.example\.net$'''
   [[rules.allowlists]]
   weak = true
   regexes = ['''^(?:admin|root)$''']
@@ -520,6 +532,13 @@ paths = ['''^vendor/''']
 		{"app.cfg", "pwd=aaaaaaaa", ""},
 		{"docs/app.cfg", "pwd=DocPw7", ""},
 		{"docs/app.md", "pass=DocPw7", ""},
+		// A match that storeMatch matches is a store at any path.
+		{"README.md", "x://u:admin@prod.db.example.net", "low weak password in a credential store [weak]"},
+		{"README.md", "x://u:changeme@prod.db.example.net", "low weak password in a credential store [weak]"},
+		{"README.md", "x://u:admin@localhost", ""},
+		{"README.md", "x://u:admin@prod.db.example.net.example.org", ""},
+		{"README.md", "x://u:Xq7mZ2pL9v@localhost", "high Password in a URL []"},
+		{"vendor/app.md", "x://u:admin@prod.db.example.net", ""},
 	} {
 		src := leak.Source{Path: tt.path}
 		res, err := d.Detect(&leak.Fragment{Content: []byte(tt.text + "\n"), Sources: []leak.Source{src}})

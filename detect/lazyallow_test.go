@@ -136,4 +136,28 @@ func TestLazyAllowlistErrorFromDetect(t *testing.T) {
 	if _, err := New(cfg, Options{Lazy: true}); err != nil {
 		t.Fatalf("a lazy New compiled the storePath: %v", err)
 	}
+
+	// A bad storeMatch: the same; a lazy detector compiles it when a
+	// weak value's Finding first asks, and the next Detect says so.
+	cfg = &config.Config{Rules: []config.Rule{{Pos: config.Pos{File: "rules.toml", Line: 7}, ID: "acme-url", Description: "Acme URL", Regex: `acme://u:(\w+)@`, SecretGroup: 1, Entropy: 3, Keywords: []string{"acme://"}, StoreMatch: `(unclosed`}}}
+	if _, err := New(cfg, Options{}); err == nil || !strings.Contains(err.Error(), "rules.toml:7") {
+		t.Fatalf("an eager New with a bad storeMatch: %v, want an error at rules.toml:7", err)
+	}
+	d, err = New(cfg, Options{Lazy: true})
+	if err != nil {
+		t.Fatalf("a lazy New compiled the storeMatch: %v", err)
+	}
+	res, err = d.Detect(&leak.Fragment{Content: []byte("acme://u:aaaa@\n"), Sources: []leak.Source{{Path: "app.env"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Matches) != 1 {
+		t.Fatalf("%d matches of a weak value, want 1", len(res.Matches))
+	}
+	if _, ok := d.Finding(&res.Matches[0], "", leak.Source{Path: "app.env"}); ok {
+		t.Error("a weak value reported where the storeMatch does not compile")
+	}
+	if _, err := d.Detect(&leak.Fragment{Content: []byte("nothing\n")}); err == nil || !strings.Contains(err.Error(), "rules.toml:7") {
+		t.Fatalf("Detect after a weak value's Finding: %v, want an error at rules.toml:7", err)
+	}
 }

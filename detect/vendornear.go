@@ -147,7 +147,7 @@ func (d *Detector) nearFormats() *nearIndex {
 func buildNearIndex(rules []*rule) *nearIndex {
 	ix := &nearIndex{byStart: map[string][]int{}}
 	for _, r := range rules {
-		if r.generic || r.StorePath != "" {
+		if r.generic || r.readsStores() {
 			continue
 		}
 		value := r.Value

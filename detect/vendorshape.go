@@ -37,7 +37,7 @@ func (d *Detector) vendorPrefixes() []string {
 func (d *Detector) vendorShapes() {
 	seen := map[string]bool{}
 	for _, r := range d.rules {
-		if r.generic || r.Regex == "" || r.StorePath != "" {
+		if r.generic || r.Regex == "" || r.readsStores() {
 			continue
 		}
 		target := secretFormat(&r.Rule.Value, r.Regex, r.SecretGroup)
