@@ -530,16 +530,17 @@ func valueFirst(value, name2 string) string {
 // and nothing else: cloudflare: "...", "sendgrid": "...", ACME=...,
 // <add key="Acme" value="..."/>. The name is the group "alone" (the detect
 // package checks that the whole name is the service's, of four characters
-// or more); it is joined to its value by an operator, or by white space
-// alone where the name begins an item of a list of credentials ("acme
-// 2f9c...", "- acme '2f9c...'": the group "alone2" after listLead); not by
-// white space in prose ("Your acme 2f9c..."), nor by a type, a comma or a
-// line break. The format must say secret by itself, as for mention (see shaped), and the
+// or more); it is joined to its value by an operator, by a comma after
+// the name's closing quote (a pair in a call or a map: ("acme",
+// "2f9c...")), or by white space alone where the name begins an item of a
+// list of credentials ("acme 2f9c...", "- acme '2f9c...'": the group
+// "alone2" after listLead); not by white space in prose ("Your acme
+// 2f9c..."), nor by a type, a comma after a bare word or a line break. The format must say secret by itself, as for mention (see shaped), and the
 // rule must use the default secret words or only add to them (a rule that
 // asks for one kind of name, secret and not id, cannot tell its value by
 // the service's name; see aloneForm).
 func aloneName(n string) string {
-	return `(?:(?i:(?P<` + AloneGroup + `>` + n + `)` + instance + `)` + keyClose + operators +
+	return `(?:(?i:(?P<` + AloneGroup + `>` + n + `)` + instance + `)(?:` + keyClose + operators + `|` + quotedClose + comma + `)` +
 		`|` + listLead + `(?i:(?P<` + AloneGroup + `2>` + n + `)` + instance + `)` + keyClose + `[ \t]+)`
 }
 
