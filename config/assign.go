@@ -535,10 +535,11 @@ func valueFirst(value, name2 string) string {
 // "2f9c...")), or by white space alone where the name begins an item of a
 // list of credentials ("acme 2f9c...", "- acme '2f9c...'": the group
 // "alone2" after listLead); not by white space in prose ("Your acme
-// 2f9c..."), nor by a type, a comma after a bare word or a line break. The format must say secret by itself, as for mention (see shaped), and the
-// rule must use the default secret words or only add to them (a rule that
-// asks for one kind of name, secret and not id, cannot tell its value by
-// the service's name; see aloneForm).
+// 2f9c..."), nor by a type, a comma after a bare word or a line break.
+// The format must say secret by itself, as for mention (see shaped), and
+// the rule must use the default secret words or only add to them (a rule
+// that asks for one kind of name, secret and not id, cannot tell its value
+// by the service's name; see aloneForm).
 func aloneName(n string) string {
 	return `(?:(?i:(?P<` + AloneGroup + `>` + n + `)` + instance + `)(?:` + keyClose + operators + `|` + quotedClose + comma + `)` +
 		`|` + listLead + `(?i:(?P<` + AloneGroup + `2>` + n + `)` + instance + `)` + keyClose + `[ \t]+)`

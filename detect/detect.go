@@ -878,7 +878,9 @@ func (d *Detector) sourceVerdict(m *Match, path, commit string, rec *Explanation
 		// placeholder in code or documentation.
 		ok := r.inStore(m, path)
 		if rec != nil {
-			rec.step("weak value", ok, fmt.Sprintf("%s is %sone of the rule's credential stores, or the match one itself", path, either(ok, "", "not ")))
+			rec.step("weak value", ok, either(ok,
+				fmt.Sprintf("%s is one of the rule's credential stores, or the match is one itself", path),
+				fmt.Sprintf("%s is not one of the rule's credential stores, nor is the match one", path)))
 		}
 		if !ok {
 			return false, false
