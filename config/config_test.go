@@ -477,3 +477,33 @@ func TestCArraySharesTheName(t *testing.T) {
 		t.Errorf("%d C arrays found: the table tests too little", arrays)
 	}
 }
+
+// TestQuotedValues checks the value patterns of a quoted value per kind of
+// quote: each lets the other kinds in, not its own, and no quote at either
+// end; the least length stays; any other value is left as it is.
+func TestQuotedValues(t *testing.T) {
+	dq, sq := quotedValues("[^'\"`\\n\\\\]{6,}")
+	for _, tt := range []struct {
+		name, re, s string
+		want        bool
+	}{
+		{"dq", dq, "Xk2#w`q'z", true},
+		{"dq", dq, `Xk2"qz9`, false},
+		{"dq", dq, "'Xk2qz9", false},
+		{"dq", dq, "Xk2qz9`", false},
+		{"dq", dq, "Xk2'q", false},
+		{"sq", sq, `Tr0"b4d`, true},
+		{"sq", sq, "Tr0'b4d", false},
+		{"sq", sq, `"Tr0b4d`, false},
+		{"sq", sq, "Tr0b4d\"", false},
+	} {
+		if got := regexp.MustCompile(`^(?:` + tt.re + `)$`).MatchString(tt.s); got != tt.want {
+			t.Errorf("%s %s on %q: %v, want %v", tt.name, tt.re, tt.s, got, tt.want)
+		}
+	}
+	for _, v := range []string{`[a-f0-9]{32}`, `[^'"\n]{6,}`, `[^'"` + "`" + `\n]{8}`} {
+		if dq, sq := quotedValues(v); dq != v || sq != v {
+			t.Errorf("quotedValues(%q) = %q, %q, want it as it is", v, dq, sq)
+		}
+	}
+}
