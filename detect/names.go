@@ -747,16 +747,18 @@ var (
 	// still hold: no English word ends with them by chance.
 	strongSuffix = []string{"password", "passwd", "passphrase", "secret", "token", "apikey", "accesskey", "secretkey", "privatekey", "credentials", "credential"}
 	// notSecret, as any part of a name, says its value is not a real
-	// secret.
-	notSecret = wordSet("non not invalid wrong bad fake dummy mock sample example placeholder expired revoked malformed bogus incorrect public publishable csrf xsrf authenticity")
+	// secret: hashed_secret, the digest detect-secrets' baselines keep of
+	// each secret they list, is no secret either.
+	notSecret = wordSet("non not invalid wrong bad fake dummy mock sample example placeholder expired revoked malformed bogus incorrect public publishable csrf xsrf authenticity hashed")
 	// leadingNot, as the first part of a name, says it names a question
 	// or an action, not a secret.
 	leadingNot = wordSet("is has use enable show hide validate check verify require allow min max num len get should must can skip ignore forgot")
 	// trailingNot, after a name's last secret word, says its value is
 	// about the secret: where it is, what it is called, how it is made,
 	// who may read it (KeyVaultSecretsUser, token_owner: a role or an
-	// account, given by its name or id).
-	trailingNot = wordSet("file filename files path paths dir directory folder url urls uri endpoint host hostname domain port name names field fields type types kind len length size count limit min max header headers prefix suffix id ids ref refs env var variable arn format pattern regex regexp re expiry expires expiration expire exp ttl timeout lifetime age validity backend class model form view template msg message error errors label hint help placeholder mode source scope scopes schema location param params query column table index validator validators hasher hashers attr attrs attribute attributes policy reset changed last required enabled enable disabled algorithm algorithms algo alg method encoding charset style version setting settings storage provider service manager generator loader cache sep separator char chars delimiter hash hashed digest rotation strength lookup mask description desc title input button field widget selector html htm md rst txt json yml yaml py js ts css before after start end begin user users username role roles owner owners")
+	// account, given by its name or id), what was computed from it
+	// (token_sha256, secret_fingerprint: a digest is no secret).
+	trailingNot = wordSet("file filename files path paths dir directory folder url urls uri endpoint host hostname domain port name names field fields type types kind len length size count limit min max header headers prefix suffix id ids ref refs env var variable arn format pattern regex regexp re expiry expires expiration expire exp ttl timeout lifetime age validity backend class model form view template msg message error errors label hint help placeholder mode source scope scopes schema location param params query column table index validator validators hasher hashers attr attrs attribute attributes policy reset changed last required enabled enable disabled algorithm algorithms algo alg method encoding charset style version setting settings storage provider service manager generator loader cache sep separator char chars delimiter hash hashed digest sha checksum checksums fingerprint fingerprints crc rotation strength lookup mask description desc title input button field widget selector html htm md rst txt json yml yaml py js ts css before after start end begin user users username role roles owner owners")
 )
 
 // tokenCount, right before "tokens", says the name counts a language

@@ -48,6 +48,7 @@ func TestSecretNames(t *testing.T) {
 		"access.key", "PAT", "todo_secret_do_not_commit", "API_TOKEN_NOT_FOR_SHARING",
 		"acmePRIVATEkey", "myAPIkey", "SECRETkey",
 		"input_token", "access_tokens", "prompt_token_secret",
+		"HASH_SECRET", "password_sha_salt",
 	} {
 		if !nc.secretName(name) {
 			t.Errorf("%s: not a secret's name", name)
@@ -61,6 +62,8 @@ func TestSecretNames(t *testing.T) {
 		"PUBLICkey", "APIkeyId", "SECRETname", "notSECRETkey", "PASSWORDfile",
 		"prompt_tokens", "completionTokens", "cache_read_input_tokens", "OUTPUT_TOKENS",
 		"KeyVaultSecretsUser", "SECRETS_READER_ROLE", "token_owner", "PASSWORD_USERNAME",
+		// A digest of a secret: detect-secrets' baselines, stored hashes.
+		"hashed_secret", "hashedPassword", "HASHED_API_KEY", "token_sha256", "secretSha1", "api_key_fingerprint", "PASSWORD_CHECKSUM",
 	} {
 		if nc.secretName(name) {
 			t.Errorf("%s: taken for a secret's name", name)
