@@ -325,7 +325,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		// password has a ' or a ` ("Xk2#mQ9!w`q"; see quotedValues).
 		dq, sq := quotedValues(value)
 		quoted := wrapper + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?"|"")?` + scheme + `(?P<secret>` + dq + `)\\{0,2}"|'"?` + scheme + `(?P<secret2>` + sq + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
-		re := quotedForms(name, name2, join, quoted, value, len(words) == 0)
+		re := quotedForms(name, name2, join, quoted, value, dq, sq, len(words) == 0)
 		if alone {
 			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?P<secret11>` + dq + `)\\{0,2}"|'(?P<secret12>` + sq + `)\\{0,2}'|\x60(?P<secret13>` + value + `)\x60))`
 		}
@@ -404,31 +404,33 @@ func quotedValues(value string) (dq, sq string) {
 // its value and the quoted value. With shareName, the C array form shares
 // the name that begins an assignment (see cArrayTail): only for a rule
 // without secret words, whose name is a secret word and the rest of its
-// identifier.
-func quotedForms(name, name2, join, quoted, value string, shareName bool) string {
+// identifier. A double-quoted value takes the pattern dq, a single-quoted
+// one sq (see quotedValues), in every form.
+func quotedForms(name, name2, join, quoted, value, dq, sq string, shareName bool) string {
 	// The literal first ("..." == password): its own groups, since a
 	// regex names each group once; only in a condition (after "(",
 	// if, and, or, && or ||), so that not every string literal starts
 	// a match of the regex (that cost 4% of a scan's time).
-	before := `(?:\(|\bif|&&|\|\||\band|\bor)[ \t]*[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + value + `)"|'(?P<secret5>` + value + `)'|\x60(?P<secret6>` + value + `)\x60)`
-	others := `|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(value, name2) + `|` + command(value, name2) + `|` + tuple(value, name2)
+	before := `(?:\(|\bif|&&|\|\||\band|\bor)[ \t]*[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + dq + `)"|'(?P<secret5>` + sq + `)'|\x60(?P<secret6>` + value + `)\x60)`
+	others := `|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(dq, name2) + `|` + command(dq, sq, name2) + `|` + tuple(dq, sq, name2)
 	flagged := `(?:` + flagOrEnv + `|` + define + `|` + lispDef + `|` + keyword + `)` + name2 + `\*?` + keyClose + spaced
 	if shareName {
-		return `(?:` + name + `(?:(?:` + join + `|` + keyClose + compare + `)` + quoted + `|` + cArrayTail(value) + `)|` + flagged + quoted +
-			others + `|` + setter(value, name2) + `)`
+		return `(?:` + name + `(?:(?:` + join + `|` + keyClose + compare + `)` + quoted + `|` + cArrayTail(dq) + `)|` + flagged + quoted +
+			others + `|` + setter(dq, sq, name2) + `)`
 	}
 	return `(?:(?:` + name + `(?:` + join + `|` + keyClose + compare + `)|` + flagged + `)` + quoted +
-		others + `|` + cArray(value, name) + `|` + setter(value, name2) + `)`
+		others + `|` + cArray(dq, name) + `|` + setter(dq, sq, name2) + `)`
 }
 
 // tuple returns the form of a name and its value as a pair in braces,
 // the name unquoted: Erlang's and Elixir's configuration ({acme_key,
 // "..."}, {:acme_key, "..."}, the value an Erlang binary <<"...">> too).
-// (A quoted name before a comma is an assignment's, see quotedClose.) Its
+// (A quoted name before a comma is an assignment's, see quotedClose.) The
+// value is dq in double quotes, sq in single ones (see quotedValues). Its
 // groups are its own (secret71, name72...), since a regex names each
 // group once.
-func tuple(value, name2 string) string {
-	return `\{[ \t]*:?` + ident + renameGroups(name2, 70) + `[ \t]*,[ \t]*(?:<<[ \t]*)?(?:"(?P<secret71>` + value + `)"|'(?P<secret72>` + value + `)')`
+func tuple(dq, sq, name2 string) string {
+	return `\{[ \t]*:?` + ident + renameGroups(name2, 70) + `[ \t]*,[ \t]*(?:<<[ \t]*)?(?:"(?P<secret71>` + dq + `)"|'(?P<secret72>` + sq + `)')`
 }
 
 // directive returns the form of a name that begins a line and takes an
@@ -463,10 +465,11 @@ func tableRow(value, name2 string) string {
 // Groovy and Gradle (password 'x' in a credentials block), Tcl (set
 // password "x"), Ruby DSLs (Chef's password "x"). The value is a string
 // literal that ends the line (a ";", "," or ")" may follow): secret "x" {
-// opens a block, and a line of prose goes on after its quote. Its groups
+// opens a block, and a line of prose goes on after its quote. The value
+// is dq in double quotes, sq in single ones (see quotedValues). Its groups
 // are its own (secret41, name42...), since a regex names each group once.
-func command(value, name2 string) string {
-	return `(?m:^)[ \t]*(?i:set[ \t]+)?` + ident + renameGroups(name2, 40) + `[ \t]+(?:"(?P<secret41>` + value + `)"|'(?P<secret42>` + value + `)')[ \t]*[;,)]?[ \t]*(?:\n|$)`
+func command(dq, sq, name2 string) string {
+	return `(?m:^)[ \t]*(?i:set[ \t]+)?` + ident + renameGroups(name2, 40) + `[ \t]+(?:"(?P<secret41>` + dq + `)"|'(?P<secret42>` + sq + `)')[ \t]*[;,)]?[ \t]*(?:\n|$)`
 }
 
 // setter returns the form of a setter or a builder's method named for a
@@ -474,11 +477,11 @@ func command(value, name2 string) string {
 // set_acme_token('...'), withAcmeToken("..."), .acmeToken("...") (Java
 // and Kotlin builders, Spring's DataSourceBuilder.password("...")), not
 // a getter's or a check's (getPassword("db.password"),
-// checkPassword("...")). Its
-// groups are its own (secret61, name62...), since a regex names each group
-// once.
-func setter(value, name2 string) string {
-	return `(?:\.[ \t]*|\b(?:set|with|Set|With)(?:_[a-z0-9_]*?|[A-Z][A-Za-z0-9]*?)?)` + renameGroups(name2, 60) + `[ \t]*\([ \t]*(?:"(?P<secret61>` + value + `)"|'(?P<secret62>` + value + `)')[ \t]*\)`
+// checkPassword("...")). The value is dq in double quotes, sq in single
+// ones (see quotedValues). Its groups are its own (secret61, name62...),
+// since a regex names each group once.
+func setter(dq, sq, name2 string) string {
+	return `(?:\.[ \t]*|\b(?:set|with|Set|With)(?:_[a-z0-9_]*?|[A-Z][A-Za-z0-9]*?)?)` + renameGroups(name2, 60) + `[ \t]*\([ \t]*(?:"(?P<secret61>` + dq + `)"|'(?P<secret62>` + sq + `)')[ \t]*\)`
 }
 
 // cArray returns the form of a C or C++ array initialised with a string

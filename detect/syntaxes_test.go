@@ -772,10 +772,11 @@ func TestRandomKeysLikeCode(t *testing.T) {
 }
 
 // A quoted value may hold the other kinds of quote: a generated password
-// with a ' or a ` in double quotes, one with a " in single quotes. A
-// literal built of pieces ("...password='" + pw + "'...") is still no
-// value. (That a value's ends are no quotes, config's TestQuotedValues
-// checks: here the code filters would turn such pieces down anyway.)
+// with a ' or a ` in double quotes, one with a " in single quotes, in
+// every form a quoted value takes. A literal built of pieces
+// ("...password='" + pw + "'...") is still no value. (That a value's ends
+// are no quotes, config's TestQuotedValues checks: here the code filters
+// would turn such pieces down anyway.)
 func TestOtherQuotesInsideAValue(t *testing.T) {
 	d := defaultDetector(t)
 	// The values are put together here, so that leakhound scans its own
@@ -784,6 +785,14 @@ func TestOtherQuotesInsideAValue(t *testing.T) {
 		{"config.yaml", "jwt_secret: \"%s\"\n", "Xk2#mQ9!vL7$" + "pR4&zT8*w`q"},
 		{"settings.yml", "jwt_secret: '%s'\n", `Tr0ub4d` + `or"3xq!Zp`},
 		{"app.js", "const dbPassword = \"%s\";\n", "Hq7{w'Rz" + "9(pL2vBk"},
+		// The same in every other form of a quoted value: a setter, a
+		// command, a condition, a tuple, a C array.
+		{"Client.java", "builder.setPassword(\"%s\");\n", "Xk2#m'Q9" + "!vL7$pR4z"},
+		{"client.rb", "client.with_token('%s')\n", `Jt6"Wn2Q` + `x8Kv3Rb`},
+		{"build.gradle", "credentials {\n    password \"%s\"\n}\n", "Tr0ub'4d" + "or3xq!Zp"},
+		{"auth.js", "if (\"%s\" == password) {\n", "Hq7{w'Rz" + "9(pL2vBk"},
+		{"sys.config", "{db_password, \"%s\"}\n", "Wq9'zL3#" + "xR7!vK2"},
+		{"auth.c", "static const char password[] = \"%s\";\n", "Mz4'kQ8#" + "wT2!pR6"},
 	} {
 		text := fmt.Sprintf(tt.format, tt.want)
 		if got := secrets(detect(t, d, tt.path, text)); !slices.Contains(got, "generic-secret-assignment="+tt.want) {
