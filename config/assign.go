@@ -129,12 +129,21 @@ const (
 	keyClose = `(?:['"]\}|[\x60'"\\\]]{0,4})`
 	// operators join a name, with its closing quotes, and its value, except
 	// white space alone: = := ::= :::= ?= ??= += .= ||= => -> : || ?? (Make,
-	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers); XML element text, on
-	// the same line or the next; the value attribute after the name's
+	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers); YAML's colon with an
+	// anchor or a core tag before the value (password: &pw ..., token:
+	// !!str ..., Ansible's !unsafe; not a local tag such as CloudFormation's
+	// !Ref, whose value names another); XML element text, on
+	// the same line or the next, past the element's other attributes
+	// (Android's <string name="acme_token" translatable="false">...,
+	// .NET's <setting name="AcmeToken" serializeAs="String"> with the
+	// value in a <value> element); the value attribute after the name's
 	// (key="AcmeKey" value="..."); the element after a key element, as
 	// property lists and key/value XML write a pair
 	// (<key>AcmeKey</key><string>...</string>, <value>...</value>, on the
-	// same line or the next); a Terraform variable's default
+	// same line or the next; Hadoop's and Hive's site files, a property's
+	// <name>...</name> then <value>...</value>; a Java web.xml's
+	// <param-name>...</param-name> then <param-value>...</param-value>);
+	// a Terraform variable's default
 	// (variable "acme_token" {, default = "..." on that line or the next,
 	// or below the block's other one-line arguments: type, description,
 	// sensitive, nullable, ephemeral, as the Terraform language's "Input
@@ -145,7 +154,9 @@ const (
 	operators = `(?:` +
 		`[ \t]*(?:=|:=|::=|:::=|\?=|\?\?=|\+=|\.=|\|\|=|=>|->|:|\|\||\?\?)[ \t]*` +
 		`|>[ \t]*(?:\n[ \t]*)?` +
-		`|</key>[ \t]*(?:\n[ \t]*)?<(?:value|string)>[ \t]*` +
+		`|(?:[ \t]+[\w:.-]+[ \t]*=[ \t]*"[^"\n<>]*")+[ \t]*>[ \t]*(?:\n[ \t]*)?(?:<value>[ \t]*)?` +
+		`|[ \t]*:[ \t]*(?:&[\w.-]+[ \t]+(?:!!\w+[ \t]+|!unsafe[ \t]+)?|!!\w+[ \t]+|!unsafe[ \t]+)` +
+		`|</(?:key|name|param-name)>[ \t]*(?:\n[ \t]*)?<(?:value|string|param-value)>[ \t]*` +
 		`|[ \t]+(?i:value|content|default|defaultvalue|val)[ \t]*=[ \t]*` +
 		`|[ \t]*\{[ \t]*(?:\n[ \t]*(?i:type|description|sensitive|nullable|ephemeral)[ \t]*=[^\n{}]*)*(?:\n[ \t]*)?(?i:default)[ \t]*=[ \t]*` +
 		`|[ \t]*\{[ \t]*(?:get|set|init)\b[^}\n]*\}[ \t]*=[ \t]*` +
@@ -154,7 +165,9 @@ const (
 	// unquoted values takes (the generic rules: a name that says secret,
 	// in any service's name), since every piece of the template costs each
 	// of the hundreds of rules stated by names a share of its speed: <-
-	// and <<- (R, F#, OCaml's mutable fields); the value of a name/value
+	// and <<- (R, F#, OCaml's mutable fields); a heredoc's first line
+	// (HCL's password = <<EOT, <<-EOT; Ruby's <<~EOS; PHP's <<<EOT), the
+	// value on the line below; the value of a name/value
 	// pair, after a comma or on the next line (Kubernetes' env list "-
 	// name: ACME_TOKEN\n  value: ...", ECS's and ARM's {"name":
 	// "ACME_TOKEN", "value": "..."}); Visual Basic's "Dim acmeKey As
@@ -164,6 +177,7 @@ const (
 	// not (API_KEYS = ["...", ...], "tokens": [\n "...", a YAML list's
 	// "acme_tokens:\n  - ...").
 	genericOps = `(?:[ \t]*<<?-[ \t]*` +
+		`|[ \t]*=[ \t]*<{2,3}[-~]?["']?[A-Za-z_]+["']?[ \t]*\n[ \t]*` +
 		`|[ \t]*(?:,[ \t]*(?:\n[ \t]*)?|\n[ \t]*(?:-[ \t]+)?)["']?(?i:value)["']?[ \t]*[:=][ \t]*` +
 		`|[ \t]*:[ \t]*[|>][-+0-9]{0,2}[ \t]*\n[ \t]+` +
 		`|[ \t]+(?i:as)[ \t]+[\w.]+(?:\(\))?[ \t]*=[ \t]*` +

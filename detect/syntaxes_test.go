@@ -113,6 +113,23 @@ var assignSyntaxes = []struct {
 	{"xml key/value entry", "settings.xml", func(n synNames, v string) string {
 		return "<entry>\n  <key>" + n.snake + "</key>\n  <value>" + v + "</value>\n</entry>\n"
 	}},
+	{"android string, more attributes", "strings.xml", func(n synNames, v string) string {
+		return "<resources>\n    <string name=\"" + n.snake + "\" translatable=\"false\">" + v + "</string>\n</resources>\n"
+	}},
+	{".NET setting", "App.config", func(n synNames, v string) string {
+		return "<setting name=\"" + n.pascal + "\" serializeAs=\"String\">\n    <value>" + v + "</value>\n</setting>\n"
+	}},
+	{"yaml anchor", "docker-compose.yml", func(n synNames, v string) string { return "x-env:\n  " + n.upper + ": &secret \"" + v + "\"\n" }},
+	{"yaml core tag", "values.yaml", func(n synNames, v string) string { return n.snake + ": !!str " + v + "\n" }},
+	{"hcl heredoc", "main.tf", func(n synNames, v string) string {
+		return "locals {\n  " + n.snake + " = <<EOT\n" + v + "\nEOT\n}\n"
+	}},
+	{"hadoop property", "core-site.xml", func(n synNames, v string) string {
+		return "<property>\n  <name>" + n.dotted + "</name>\n  <value>" + v + "</value>\n</property>\n"
+	}},
+	{"web.xml param", "web.xml", func(n synNames, v string) string {
+		return "<context-param>\n  <param-name>" + n.dotted + "</param-name>\n  <param-value>" + v + "</param-value>\n</context-param>\n"
+	}},
 	{"json array", "config.json", func(n synNames, v string) string {
 		return "{\n  \"" + n.snake + "\": [\n    \"" + v + "\",\n    \"spare\"\n  ]\n}\n"
 	}},
@@ -444,6 +461,8 @@ func hardNegatives() []secretText {
 		// the next line's key and value are not its text.
 		{"Key=<password>", "web01.xsh", "Password=<password>\nServer=sql01.corp.internal\npassword: <password>\nport: 5432\n", ""},
 		{"[PASSWORD]", "setup.txt", "password=[PASSWORD]\nACME_API_TOKEN: [API_TOKEN]\n", ""},
+		// A local tag's value names another: CloudFormation's !Ref.
+		{"yaml local tag", "template.yml", "MasterUserPassword: !Ref DatabasePasswordParam\nApiToken: !GetAtt SecretsStackOutputValue\n", ""},
 		{"<user:password>", "setup.md", "Use https://<user:password>@host/ or --user <user:password>\ncurl -u <user:password> https://api.example.com\n", ""},
 		{"nonMatchingToken", "auth.js", "const nonMatchingToken = \"" + v + "\";\nnonMatchingToken: " + v + "\n", ""},
 		{"GIT_AUTHOR_EMAIL", "release.sh", "GIT_AUTHOR_EMAIL=" + v + "\nexport GIT_AUTHOR_EMAIL=dev@example.org\n", ""},

@@ -208,6 +208,23 @@ var syntaxes = []syntax{
 	{"xml-key-value", false, func(n names, v string) string {
 		return "<entry>\n  <key>" + n.dotted + "</key>\n  <value>" + v + "</value>\n</entry>\n"
 	}},
+	{"android-string-attrs", false, func(n names, v string) string {
+		return "<resources>\n    <string name=\"" + n.snake + "\" translatable=\"false\">" + v + "</string>\n</resources>\n"
+	}},
+	{"dotnet-setting", false, func(n names, v string) string {
+		return "<setting name=\"" + n.pascal + "\" serializeAs=\"String\">\n    <value>" + v + "</value>\n</setting>\n"
+	}},
+	{"yaml-anchor", true, func(n names, v string) string { return "x-env:\n  " + n.upper + ": &secret \"" + v + "\"\n" }},
+	{"yaml-core-tag", false, func(n names, v string) string { return n.snake + ": !!str " + v + "\n" }},
+	{"hcl-heredoc", false, func(n names, v string) string {
+		return "locals {\n  " + n.snake + " = <<EOT\n" + v + "\nEOT\n}\n"
+	}},
+	{"hadoop-property", false, func(n names, v string) string {
+		return "<property>\n  <name>" + n.dotted + "</name>\n  <value>" + v + "</value>\n</property>\n"
+	}},
+	{"web-xml-param", false, func(n names, v string) string {
+		return "<context-param>\n  <param-name>" + n.dotted + "</param-name>\n  <param-value>" + v + "</param-value>\n</context-param>\n"
+	}},
 	{"notes-dash", true, func(n names, v string) string { return "- " + n.snake + " - '" + v + "'\n" }},
 	// Tables whose header names the value's column, and a row whose
 	// first cell names a value in its last.
