@@ -132,9 +132,10 @@ const (
 	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers); YAML's colon with an
 	// anchor or a core tag before the value (password: &pw ..., token:
 	// !!str ..., Ansible's !unsafe; not a local tag such as CloudFormation's
-	// !Ref, whose value names another); XML element text, on
-	// the same line or the next, past the element's other attributes
-	// (Android's <string name="acme_token" translatable="false">...,
+	// !Ref, whose value names another); XML element text, on the same
+	// line or the next, in a CDATA section or not
+	// (<password><![CDATA[...]]></password>), past the element's other
+	// attributes (Android's <string name="acme_token" translatable="false">...,
 	// .NET's <setting name="AcmeToken" serializeAs="String"> with the
 	// value in a <value> element); the value attribute after the name's
 	// (key="AcmeKey" value="..."); the element after a key element, as
@@ -153,8 +154,8 @@ const (
 	// CSV is in comma.
 	operators = `(?:` +
 		`[ \t]*(?:=|:=|::=|:::=|\?=|\?\?=|\+=|\.=|\|\|=|=>|->|:|\|\||\?\?)[ \t]*` +
-		`|>[ \t]*(?:\n[ \t]*)?` +
-		`|(?:[ \t]+[\w:.-]+[ \t]*=[ \t]*"[^"\n<>]*")+[ \t]*>[ \t]*(?:\n[ \t]*)?(?:<value>[ \t]*)?` +
+		`|>[ \t]*(?:\n[ \t]*)?(?:<!\[CDATA\[)?` +
+		`|(?:[ \t]+[\w:.-]+[ \t]*=[ \t]*"[^"\n<>]*")+[ \t]*>[ \t]*(?:\n[ \t]*)?(?:<value>[ \t]*)?(?:<!\[CDATA\[)?` +
 		`|[ \t]*:[ \t]*(?:&[\w.-]+[ \t]+(?:!!\w+[ \t]+|!unsafe[ \t]+)?|!!\w+[ \t]+|!unsafe[ \t]+)` +
 		`|</(?:key|name|param-name)>[ \t]*(?:\n[ \t]*)?<(?:value|string|param-value)>[ \t]*` +
 		`|[ \t]+(?i:value|content|default|defaultvalue|val)[ \t]*=[ \t]*` +

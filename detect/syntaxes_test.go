@@ -119,6 +119,9 @@ var assignSyntaxes = []struct {
 	{".NET setting", "App.config", func(n synNames, v string) string {
 		return "<setting name=\"" + n.pascal + "\" serializeAs=\"String\">\n    <value>" + v + "</value>\n</setting>\n"
 	}},
+	{"xml CDATA", "config.xml", func(n synNames, v string) string {
+		return "<config>\n  <" + n.camel + "><![CDATA[" + v + "]]></" + n.camel + ">\n</config>\n"
+	}},
 	{"yaml anchor", "docker-compose.yml", func(n synNames, v string) string { return "x-env:\n  " + n.upper + ": &secret \"" + v + "\"\n" }},
 	{"yaml core tag", "values.yaml", func(n synNames, v string) string { return n.snake + ": !!str " + v + "\n" }},
 	{"hcl heredoc", "main.tf", func(n synNames, v string) string {

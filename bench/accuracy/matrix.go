@@ -214,6 +214,9 @@ var syntaxes = []syntax{
 	{"dotnet-setting", false, func(n names, v string) string {
 		return "<setting name=\"" + n.pascal + "\" serializeAs=\"String\">\n    <value>" + v + "</value>\n</setting>\n"
 	}},
+	{"xml-cdata", false, func(n names, v string) string {
+		return "<config>\n  <" + n.camel + "><![CDATA[" + v + "]]></" + n.camel + ">\n</config>\n"
+	}},
 	{"yaml-anchor", true, func(n names, v string) string { return "x-env:\n  " + n.upper + ": &secret \"" + v + "\"\n" }},
 	{"yaml-core-tag", false, func(n names, v string) string { return n.snake + ": !!str " + v + "\n" }},
 	{"hcl-heredoc", false, func(n names, v string) string {
