@@ -275,13 +275,55 @@ func markedByWord(secret []byte) bool {
 // standIn reports whether a value that a generic rule found is a stand-in
 // rather than a secret: a near miss of a vendor's format (its prefix in the
 // wrong case), a value marked by a word (short, invalid, extra, example),
-// or a date and time (see timestamp).
-// Typed sequences (abc123, 1234567890) are not judged here: people write
-// real keys' examples that way, and a vendor rule still reports them.
+// a date and time (see timestamp), or one that counts up the alphabet and
+// the digits in step (a1b2c3d4: see countsInStep).
+// Other typed sequences (abc123, 1234567890) are not judged here: people
+// write real keys' examples that way, and a vendor rule still reports them.
 func (d *Detector) standIn(secret []byte) bool {
 	return markedByWord(secret) || markedAtEnd(secret) || sandboxMarked(secret) ||
 		longRun(secret, 8) || (len(secret) <= 12 || allDigits(secret)) && typedSequence(secret) || d.wrongCasePrefix(secret) ||
-		timestamp(secret)
+		timestamp(secret) || countsInStep(secret, 4)
+}
+
+// countsInStep reports whether secret holds n or more pairs in a row of a
+// letter and a digit (or a digit and a letter), each letter the one after
+// the letter before in the alphabet and each digit one more than the digit
+// before (9 then 0), whatever the letters' case: a1b2c3d4, 1a2b3C4d,
+// g7h8i9j0. Only a hand counts so: a generator draws each character
+// apart, and a random value of 40 characters holds four such pairs in a
+// row about once in a hundred million.
+func countsInStep(secret []byte, n int) bool {
+	letter := func(c byte) (byte, bool) {
+		switch {
+		case c >= 'a' && c <= 'z':
+			return c, true
+		case c >= 'A' && c <= 'Z':
+			return c + 'a' - 'A', true
+		}
+		return 0, false
+	}
+	digit := func(c byte) bool { return c >= '0' && c <= '9' }
+	for i := 0; i+2*n <= len(secret); i++ {
+		pairs := 0
+		var prevL, prevD byte
+		letterFirst := digit(secret[i+1])
+		for j := i; j+1 < len(secret); j += 2 {
+			lc, dc := secret[j], secret[j+1]
+			if !letterFirst {
+				lc, dc = dc, lc
+			}
+			l, ok := letter(lc)
+			if !ok || !digit(dc) || pairs > 0 && (l != prevL+1 || dc != prevD+1 && !(prevD == '9' && dc == '0')) {
+				break
+			}
+			prevL, prevD = l, dc
+			pairs++
+			if pairs >= n {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // gluedOn reports whether the value secret, found by the generic rule r in

@@ -55,6 +55,16 @@ func TestStandIn(t *testing.T) {
 		{"Mid-" + "server-Kp9Lm2Qx7vR4tW8bHq8Z", false}, // assembled: the self-scan must not find it
 		{"sb-mid-server-Kp9Lm2Qx7vR4tW8bHq8Z", false},
 		{"Kp9SB-Mid-Lm2Qx7vR4tW8bHq8Z", false},
+		// The alphabet and the digits counted up in step, in pairs.
+		{"AIK_SECRET_a1B2c3D4e5F6g7H8i9J0k1L2", true},
+		{"px-api-a1b2c3d4-e5f6-g7h8-i8j0-k0l3m3n4o0p5", true},
+		{"1a2b3C4dKp9Lm2Qx7vR4", true},
+		{"Kp9Lm2Qxg7h8i9j0", true},
+		// Three such pairs, a pair out of step, or the letters alone in
+		// step, are not enough.
+		{"a1b2c3Kp9Lm2Qx7vR4tW8b", false},
+		{"a1b2c4d5Kp9Lm2Qx7vR4tW", false},
+		{"a1b3c5d7Kp9Lm2Qx7vR4tW", false},
 		// A character held down.
 		{"xoxc-77777777777-Kp9Lm2Qx7vR4tW8b", true},
 		{"Kp9Lm2Qxbbbbbbbbbbbb", true},
