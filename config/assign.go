@@ -132,7 +132,9 @@ const (
 	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers); YAML's colon with an
 	// anchor or a core tag before the value (password: &pw ..., token:
 	// !!str ..., Ansible's !unsafe; not a local tag such as CloudFormation's
-	// !Ref, whose value names another); XML element text, on the same
+	// !Ref, whose value names another); a heredoc's first line (HCL's
+	// password = <<EOT, <<-EOT; Ruby's <<~EOS; PHP's <<<EOT), the value
+	// on the line below; XML element text, on the same
 	// line or the next, in a CDATA section or not
 	// (<password><![CDATA[...]]></password>), past the element's other
 	// attributes (Android's <string name="acme_token" translatable="false">...,
@@ -157,6 +159,7 @@ const (
 		`|>[ \t]*(?:\n[ \t]*)?(?:<!\[CDATA\[)?` +
 		`|(?:[ \t]+[\w:.-]+[ \t]*=[ \t]*"[^"\n<>]*")+[ \t]*>[ \t]*(?:\n[ \t]*)?(?:<value>[ \t]*)?(?:<!\[CDATA\[)?` +
 		`|[ \t]*:[ \t]*(?:&[\w.-]+[ \t]+(?:!!\w+[ \t]+|!unsafe[ \t]+)?|!!\w+[ \t]+|!unsafe[ \t]+)` +
+		`|[ \t]*=[ \t]*<{2,3}[-~]?["']?[A-Za-z_]+["']?[ \t]*\n[ \t]*` +
 		`|</(?:key|name|param-name)>[ \t]*(?:\n[ \t]*)?<(?:value|string|param-value)>[ \t]*` +
 		`|[ \t]+(?i:value|content|default|defaultvalue|val)[ \t]*=[ \t]*` +
 		`|[ \t]*\{[ \t]*(?:\n[ \t]*(?i:type|description|sensitive|nullable|ephemeral)[ \t]*=[^\n{}]*)*(?:\n[ \t]*)?(?i:default)[ \t]*=[ \t]*` +
@@ -166,9 +169,7 @@ const (
 	// unquoted values takes (the generic rules: a name that says secret,
 	// in any service's name), since every piece of the template costs each
 	// of the hundreds of rules stated by names a share of its speed: <-
-	// and <<- (R, F#, OCaml's mutable fields); a heredoc's first line
-	// (HCL's password = <<EOT, <<-EOT; Ruby's <<~EOS; PHP's <<<EOT), the
-	// value on the line below; the value of a name/value
+	// and <<- (R, F#, OCaml's mutable fields); the value of a name/value
 	// pair, after a comma or on the next line (Kubernetes' env list "-
 	// name: ACME_TOKEN\n  value: ...", ECS's and ARM's {"name":
 	// "ACME_TOKEN", "value": "..."}); Visual Basic's "Dim acmeKey As
@@ -178,7 +179,6 @@ const (
 	// not (API_KEYS = ["...", ...], "tokens": [\n "...", a YAML list's
 	// "acme_tokens:\n  - ...").
 	genericOps = `(?:[ \t]*<<?-[ \t]*` +
-		`|[ \t]*=[ \t]*<{2,3}[-~]?["']?[A-Za-z_]+["']?[ \t]*\n[ \t]*` +
 		`|[ \t]*(?:,[ \t]*(?:\n[ \t]*)?|\n[ \t]*(?:-[ \t]+)?)["']?(?i:value)["']?[ \t]*[:=][ \t]*` +
 		`|[ \t]*:[ \t]*[|>][-+0-9]{0,2}[ \t]*\n[ \t]+` +
 		`|[ \t]+(?i:as)[ \t]+[\w.]+(?:\(\))?[ \t]*=[ \t]*` +
