@@ -158,13 +158,17 @@ const (
 		`[ \t]*(?:=|:=|::=|:::=|\?=|\?\?=|\+=|\.=|\|\|=|=>|->|:|\|\||\?\?)[ \t]*` +
 		`|>[ \t]*(?:\n[ \t]*)?(?:<!\[CDATA\[)?` +
 		`|(?:[ \t]+[\w:.-]+[ \t]*=[ \t]*"[^"\n<>]*")+[ \t]*>[ \t]*(?:\n[ \t]*)?(?:<value>[ \t]*)?(?:<!\[CDATA\[)?` +
-		`|[ \t]*:[ \t]*(?:&[\w.-]+[ \t]+(?:!!\w+[ \t]+|!unsafe[ \t]+)?|!!\w+[ \t]+|!unsafe[ \t]+)` +
+		`|[ \t]*:[ \t]*(?:&[\w.-]+[ \t]+(?:` + yamlTag + `)?|` + yamlTag + `)` +
 		`|[ \t]*=[ \t]*<{2,3}[-~]?["']?[A-Za-z_]+["']?[ \t]*\n[ \t]*` +
 		`|</(?:key|name|param-name)>[ \t]*(?:\n[ \t]*)?<(?:value|string|param-value)>[ \t]*` +
 		`|[ \t]+(?i:value|content|default|defaultvalue|val)[ \t]*=[ \t]*` +
 		`|[ \t]*\{[ \t]*(?:\n[ \t]*(?i:type|description|sensitive|nullable|ephemeral)[ \t]*=[^\n{}]*)*(?:\n[ \t]*)?(?i:default)[ \t]*=[ \t]*` +
 		`|[ \t]*\{[ \t]*(?:get|set|init)\b[^}\n]*\}[ \t]*=[ \t]*` +
 		`)`
+	// yamlTag is a YAML tag that leaves its value a literal: a core tag
+	// (!!str, !!binary) or Ansible's !unsafe. A local tag (!Ref, !Sub,
+	// !vault) makes the value something else (see operators).
+	yamlTag = `(?:!!\w+|!unsafe)[ \t]+`
 	// genericOps are the joins only a rule that asks for quoted or
 	// unquoted values takes (the generic rules: a name that says secret,
 	// in any service's name), since every piece of the template costs each
@@ -340,7 +344,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		// password has a ' or a ` ("Xk2#mQ9!w`q"; see quotedValues).
 		dq, sq := quotedValues(value)
 		quoted := wrapper + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?"|"")?` + scheme + `(?P<secret>` + dq + `)\\{0,2}"|'"?` + scheme + `(?P<secret2>` + sq + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
-		re := quotedForms(name, name2, join, quoted, value, dq, sq, len(words) == 0)
+		re := quotedForms(name, name2, join, quoted, value, len(words) == 0)
 		if alone {
 			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?P<secret11>` + dq + `)\\{0,2}"|'(?P<secret12>` + sq + `)\\{0,2}'|\x60(?P<secret13>` + value + `)\x60))`
 		}
@@ -419,9 +423,10 @@ func quotedValues(value string) (dq, sq string) {
 // its value and the quoted value. With shareName, the C array form shares
 // the name that begins an assignment (see cArrayTail): only for a rule
 // without secret words, whose name is a secret word and the rest of its
-// identifier. A double-quoted value takes the pattern dq, a single-quoted
-// one sq (see quotedValues), in every form.
-func quotedForms(name, name2, join, quoted, value, dq, sq string, shareName bool) string {
+// identifier. A double-quoted value takes the pattern of its kind of
+// quote in every form, and so does a single-quoted one (see quotedValues).
+func quotedForms(name, name2, join, quoted, value string, shareName bool) string {
+	dq, sq := quotedValues(value)
 	// The literal first ("..." == password): its own groups, since a
 	// regex names each group once; only in a condition (after "(",
 	// if, and, or, && or ||), so that not every string literal starts

@@ -427,10 +427,10 @@ func TestCArraySharesTheName(t *testing.T) {
 	join := `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `|` + prose + `|` + fallback + `)|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
 	dq, sq := quotedValues(value)
 	quoted := wrapper + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?"|"")?` + scheme + `(?P<secret>` + dq + `)\\{0,2}"|'"?` + scheme + `(?P<secret2>` + sq + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
-	if got := quotedForms(name, name2, join, quoted, value, dq, sq, true); got != re {
+	if got := quotedForms(name, name2, join, quoted, value, true); got != re {
 		t.Fatalf("the test builds the name and joins unlike assignRegex:\n%s\n%s", got, re)
 	}
-	apart := regexp.MustCompile(quotedForms(name, name2, join, quoted, value, dq, sq, false))
+	apart := regexp.MustCompile(quotedForms(name, name2, join, quoted, value, false))
 	groups := func(re *regexp.Regexp, text string) []string {
 		var out []string
 		for _, loc := range re.FindAllStringSubmatchIndex(text, -1) {
