@@ -188,6 +188,15 @@ const (
 		`|[ \t]+(?i:as)[ \t]+[\w.]+(?:\(\))?[ \t]*=[ \t]*` +
 		`|[ \t]*(?:=|:|=>)[ \t]*\[[ \t]*(?:\n[ \t]*)?|[ \t]*:[ \t]*\n[ \t]*-[ \t]+)`
 	comma = `[ \t]*,[ \t]*`
+	// quotedJoin joins a name and a value in quotes (see assignRegex's
+	// QuoteRequired): white space alone only after a flag or ENV; a
+	// comma only after a quoted name, since "X", "v" is setProperty and
+	// x, "v" an argument list.
+	quotedJoin = `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `|` + prose + `|` + fallback + `|` + braceInit + `)|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
+	// braceInit opens C++'s brace initialisation of a name
+	// (password{"..."}, token { "..." }); only where a quote follows:
+	// unquoted, the brace opens a block or a type's literal.
+	braceInit = `[ \t]*\{[ \t]*`
 	// fallback joins a name looked up in the environment or a map and
 	// the string literal that stands in when the lookup finds nothing:
 	// getenv('ACME_KEY') ?: '...' (PHP, Kotlin, Groovy),
@@ -333,10 +342,8 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 	join := `(?:` + keyClose + `(?:` + operators + `|` + comma + `)|` + typed + `)`
 	switch quote {
 	case QuoteRequired:
-		// White space alone only after a flag or ENV, as below; a comma
-		// only after a quoted name: "X", "v" is setProperty, x, "v" an
-		// argument list. The value ends with the quote it began with.
-		join = `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `|` + prose + `|` + fallback + `)|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
+		// The value ends with the quote it began with.
+		join = quotedJoin
 		// A literal may hold the quotes of the language it is written
 		// for: Gradle's buildConfigField("String", "ACME_KEY",
 		// "\"...\"") (""..."" once the escapes are read), '"..."'.
@@ -362,7 +369,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		}
 		return re
 	}
-	assigned := `(?:` + valueFirst(value, name2) + `|` + name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `)` + quoteOpen + `)` + scheme + v + valueClose + `)`
+	assigned := `(?:` + valueFirst(value, name2) + `|` + name + `(?:(?:` + join + `|` + keyClose + spaced + `)(?:` + quoteOpen + `)?|` + keyClose + `(?:` + nextLine + `|` + compare + `|` + braceInit + `)` + quoteOpen + `)` + scheme + v + valueClose + `)`
 	// The mention form comes before the service's name alone: where both
 	// start at the service's name ("<id>{acme 2f9c...}</id>" above
 	// "<secret>{acme ... }</secret>"), the regex takes the first that

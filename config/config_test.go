@@ -424,7 +424,7 @@ func TestCArraySharesTheName(t *testing.T) {
 	// The forms written apart, as for a rule with secret words.
 	n := `(?:` + strings.Join(names, "|") + `)`
 	name, name2 := `(?i:(?P<name>`+n+ident+`))`, `(?i:(?P<name2>`+n+ident+`))`
-	join := `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `|` + prose + `|` + fallback + `)|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
+	join := quotedJoin
 	dq, sq := quotedValues(value)
 	quoted := wrapper + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?"|"")?` + scheme + `(?P<secret>` + dq + `)\\{0,2}"|'"?` + scheme + `(?P<secret2>` + sq + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
 	if got := quotedForms(name, name2, join, quoted, value, true); got != re {

@@ -96,6 +96,9 @@ var assignSyntaxes = []struct {
 	{"c array", "config.c", func(n synNames, v string) string {
 		return "static const char " + n.snake + `[] = "` + v + "\";\n"
 	}},
+	{"c++ brace init", "config.cpp", func(n synNames, v string) string {
+		return "const std::string " + n.snake + `{"` + v + "\"};\n"
+	}},
 	{"tcl set", "deploy.tcl", func(n synNames, v string) string { return "set " + n.snake + ` "` + v + "\"\n" }},
 	{"visual basic Dim As", "Module1.vb", func(n synNames, v string) string { return "Dim " + n.pascal + ` As String = "` + v + "\"\n" }},
 	{"java setter", "App.java", func(n synNames, v string) string { return "config.set" + n.pascal + `("` + v + "\");\n" }},
@@ -476,6 +479,10 @@ func hardNegatives() []secretText {
 		// A name before a literal that does not end the line opens a
 		// block or is prose; a single quote after a C array's "=" is not a
 		// string.
+		// A brace after a name opens a block or a type's literal unless
+		// a quote follows: C# accessors, a Go composite literal of a
+		// type named so.
+		{"brace without a literal", "Config.cs", "public string Password { get; set; }\ntok := Token{Value: " + v + "}\nclass ApiKey {\n  " + v + "\n}\n", ""},
 		{"not a command's argument", "vault.hcl", "secret \"" + v + "\" {\n  path = \"kv\"\n}\nthe password \"" + v + "\" was rotated\nchar db_pass[] = '" + v + "';\n", ""},
 		// A macro defined as another names code.
 		{"#define of a macro", "module.c", "#define __pyx_n_s_api_key __pyx_mstate_global->__pyx_n_s_api_key\n#define DB_PASSWORD_LEN 64\n", ""},

@@ -89,6 +89,7 @@ var syntaxes = []syntax{
 	{"js-object", true, func(n names, v string) string { return "module.exports = {\n  " + n.camel + ": '" + v + "',\n};\n" }},
 	{"ts-typed", true, func(n names, v string) string { return "export const " + n.camel + ": string = \"" + v + "\";\n" }},
 	{"go-var", true, func(n names, v string) string { return "var " + n.camel + " string = \"" + v + "\"\n" }},
+	{"cpp-brace-same-line", true, func(n names, v string) string { return "const std::string " + n.snake + "{\"" + v + "\"};\n" }},
 	{"go-short", true, func(n names, v string) string {
 		return "func init() {\n\t" + n.camel + " := \"" + v + "\"\n\t_ = " + n.camel + "\n}\n"
 	}},
