@@ -342,18 +342,12 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 	join := `(?:` + keyClose + `(?:` + operators + `|` + comma + `)|` + typed + `)`
 	switch quote {
 	case QuoteRequired:
-		// The value ends with the quote it began with.
-		join = quotedJoin
-		// A literal may hold the quotes of the language it is written
-		// for: Gradle's buildConfigField("String", "ACME_KEY",
-		// "\"...\"") (""..."" once the escapes are read), '"..."'.
-		// A value may hold the other kinds of quote: a generated
-		// password has a ' or a ` ("Xk2#mQ9!w`q"; see quotedValues).
-		dq, sq := quotedValues(value)
-		quoted := wrapper + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?"|"")?` + scheme + `(?P<secret>` + dq + `)\\{0,2}"|'"?` + scheme + `(?P<secret2>` + sq + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
-		re := quotedForms(name, name2, join, quoted, value, len(words) == 0)
+		// The value ends with the quote it began with (see
+		// quotedLiteral).
+		re := quotedForms(name, name2, quotedJoin, value, len(words) == 0)
 		if alone {
-			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?P<secret11>` + dq + `)\\{0,2}"|'(?P<secret12>` + sq + `)\\{0,2}'|\x60(?P<secret13>` + value + `)\x60))`
+			dq, sq, plain := quotedValues(value)
+			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}(?:"(?P<secret11>` + dq + `)\\{0,2}"|\\{1,2}"(?P<secret15>` + plain + `)\\{1,2}"|\\{0,2}'(?P<secret12>` + sq + `)\\{0,2}'|\\{0,2}\x60(?P<secret13>` + value + `)\x60))`
 		}
 		return re
 	case QuoteNone:
@@ -391,27 +385,49 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 	return `(?:` + strings.Join(forms, "|") + `)`
 }
 
+// quotedLiteral returns the pattern of a string literal that holds value
+// (see quotedValues), its groups secret, secret14 (a literal whose quotes
+// are escaped), secret2 and secret3. A literal may hold the quotes of the
+// language it is written for: Gradle's buildConfigField("String",
+// "ACME_KEY", "\"...\"") (""..."" once the escapes are read), '"..."'. A
+// value may hold the other kinds of quote: a generated password has a '
+// or a ` ("Xk2#mQ9!w`q"), and its own kind escaped ("Xk2\"mQ9"; in single
+// quotes also doubled, as YAML and SQL escape it). A literal whose quotes
+// are escaped (JSON in a string: "{\"token\": \"...\"}") ends at the
+// next escaped quote: it holds no escape.
+func quotedLiteral(value string) string {
+	dq, sq, plain := quotedValues(value)
+	return wrapper + `[rRbBuUfF@]{0,2}(?:"(?:\\?"|"")?` + scheme + `(?P<secret>` + dq + `)\\{0,2}"|\\{1,2}"(?:\\?"|"")?` + scheme + `(?P<secret14>` + plain + `)\\{1,2}"|\\{0,2}'"?` + scheme + `(?P<secret2>` + sq + `)"?\\{0,2}'|\\{0,2}\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
+}
+
 // valueRun matches a quoted value stated as one negated class and a
 // least length: [^'"`\n\\]{6,}.
 var valueRun = regexp.MustCompile(`^\[\^([^\]]+)\]\{(\d+),\}$`)
 
-// quotedValues returns a quoted value's pattern inside double quotes and
-// inside single quotes. Where value is one negated class that turns down
-// every kind of quote ([^'"`\n\\]{6,}), each keeps out only its own
-// quote between its first and last characters: "Xk2#mQ9!w`q'z", 'say
-// "x"yz'. Its ends still turn every quote down, so that a literal
-// built of pieces ('" + pw + "', "' + pw + '") is no value. Any other
-// value is returned as it is.
-func quotedValues(value string) (dq, sq string) {
+// quotedValues returns a quoted value's pattern inside double quotes (dq)
+// and inside single quotes (sq), and inside quotes that are escaped
+// themselves (plain: JSON in a string). Where value is one negated class
+// that turns down every kind of quote and the backslash
+// ([^'"`\n\\]{6,}), each keeps out only its own quote between its first
+// and last characters: "Xk2#mQ9!w`q'z", 'say "x"yz'; dq and sq take a
+// backslash escape there too ("Xk2\"mQ9", 'Tr0\'b4d', "C0\\d3", "W\5]";
+// not \n, \r, \t, \u00e8 or \x41, text of another form, which the
+// unescaped line judges: see the detect package's Decoding), and sq
+// its quote doubled, as YAML and SQL escape it, an escape counting as one
+// character. Its ends still turn every quote and the backslash down, so
+// that a literal built of pieces ('" + pw + "', "' + pw + '") is no
+// value. Any other value is returned as it is, three times.
+func quotedValues(value string) (dq, sq, plain string) {
 	m := valueRun.FindStringSubmatch(value)
-	if m == nil || !strings.Contains(m[1], `'`) || !strings.Contains(m[1], `"`) || !strings.Contains(m[1], "`") {
-		return value, value
+	if m == nil || !strings.Contains(m[1], `'`) || !strings.Contains(m[1], `"`) || !strings.Contains(m[1], "`") || !strings.Contains(m[1], `\\`) {
+		return value, value, value
 	}
 	least, err := strconv.Atoi(m[2])
 	if err != nil || least < 2 {
-		return value, value
+		return value, value, value
 	}
 	edge := `[^` + m[1] + `]`
+	count := `{` + strconv.Itoa(least-2) + `,}`
 	inner := func(keep string) string {
 		c := m[1]
 		for _, q := range []string{`'`, `"`, "`"} {
@@ -419,21 +435,25 @@ func quotedValues(value string) (dq, sq string) {
 				c = strings.ReplaceAll(c, q, "")
 			}
 		}
-		return `[^` + c + `]{` + strconv.Itoa(least-2) + `,}`
+		return `[^` + c + `]`
 	}
-	return edge + inner(`"`) + edge, edge + inner(`'`) + edge
+	escape := `|\\[^\nnrtux]`
+	dq = edge + `(?:` + inner(`"`) + escape + `)` + count + edge
+	sq = edge + `(?:` + inner(`'`) + escape + `|'')` + count + edge
+	return dq, sq, edge + inner(`"`) + count + edge
 }
 
 // quotedForms returns the forms of a rule stated by names and a quoted
 // value (quote = "required"), given its name patterns (name, and name2
 // for the forms that need their own groups), the joins between a name and
-// its value and the quoted value. With shareName, the C array form shares
+// its value and the value (in quotes: see quotedLiteral). With shareName, the C array form shares
 // the name that begins an assignment (see cArrayTail): only for a rule
 // without secret words, whose name is a secret word and the rest of its
 // identifier. A double-quoted value takes the pattern of its kind of
 // quote in every form, and so does a single-quoted one (see quotedValues).
-func quotedForms(name, name2, join, quoted, value string, shareName bool) string {
-	dq, sq := quotedValues(value)
+func quotedForms(name, name2, join, value string, shareName bool) string {
+	dq, sq, _ := quotedValues(value)
+	quoted := quotedLiteral(value)
 	// The literal first ("..." == password): its own groups, since a
 	// regex names each group once; only in a condition (after "(",
 	// if, and, or, && or ||), so that not every string literal starts

@@ -424,13 +424,10 @@ func TestCArraySharesTheName(t *testing.T) {
 	// The forms written apart, as for a rule with secret words.
 	n := `(?:` + strings.Join(names, "|") + `)`
 	name, name2 := `(?i:(?P<name>`+n+ident+`))`, `(?i:(?P<name2>`+n+ident+`))`
-	join := quotedJoin
-	dq, sq := quotedValues(value)
-	quoted := wrapper + `[rRbBuUfF@]{0,2}\\{0,2}(?:"(?:\\?"|"")?` + scheme + `(?P<secret>` + dq + `)\\{0,2}"|'"?` + scheme + `(?P<secret2>` + sq + `)"?\\{0,2}'|\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
-	if got := quotedForms(name, name2, join, quoted, value, true); got != re {
+	if got := quotedForms(name, name2, quotedJoin, value, true); got != re {
 		t.Fatalf("the test builds the name and joins unlike assignRegex:\n%s\n%s", got, re)
 	}
-	apart := regexp.MustCompile(quotedForms(name, name2, join, quoted, value, false))
+	apart := regexp.MustCompile(quotedForms(name, name2, quotedJoin, value, false))
 	groups := func(re *regexp.Regexp, text string) []string {
 		var out []string
 		for _, loc := range re.FindAllStringSubmatchIndex(text, -1) {
@@ -479,10 +476,11 @@ func TestCArraySharesTheName(t *testing.T) {
 }
 
 // TestQuotedValues checks the value patterns of a quoted value per kind of
-// quote: each lets the other kinds in, not its own, and no quote at either
-// end; the least length stays; any other value is left as it is.
+// quote: each lets the other kinds in, its own only escaped, and no quote
+// or backslash at either end; inside escaped quotes no escape; the least
+// length stays; any other value is left as it is.
 func TestQuotedValues(t *testing.T) {
-	dq, sq := quotedValues("[^'\"`\\n\\\\]{6,}")
+	dq, sq, plain := quotedValues("[^'\"`\\n\\\\]{6,}")
 	for _, tt := range []struct {
 		name, re, s string
 		want        bool
@@ -492,18 +490,32 @@ func TestQuotedValues(t *testing.T) {
 		{"dq", dq, "'Xk2qz9", false},
 		{"dq", dq, "Xk2qz9`", false},
 		{"dq", dq, "Xk2'q", false},
+		// escapes, each one character: "\"" and "\\" inside, not at an end
+		{"dq", dq, `Xk2\"qz9`, true},
+		{"dq", dq, `Xk2\\qz9`, true},
+		{"dq", dq, `W;5\5]EBr`, true},
+		{"dq", dq, `p\u00e8ncil`, false},
+		{"dq", dq, `hello\nworld`, false},
+		{"dq", dq, `X\"q`, false},
+		{"dq", dq, `Xk2qz9\`, false},
+		{"dq", dq, `\"Xk2qz9`, false},
 		{"sq", sq, `Tr0"b4d`, true},
 		{"sq", sq, "Tr0'b4d", false},
 		{"sq", sq, `"Tr0b4d`, false},
 		{"sq", sq, "Tr0b4d\"", false},
+		{"sq", sq, `Tr0\'b4d`, true},
+		{"sq", sq, "Tr0''b4d", true},
+		// inside escaped quotes, no escape: the next one ends the value
+		{"plain", plain, `Xk2\"qz9`, false},
+		{"plain", plain, "Xk2#w`q'z", true},
 	} {
 		if got := regexp.MustCompile(`^(?:` + tt.re + `)$`).MatchString(tt.s); got != tt.want {
 			t.Errorf("%s %s on %q: %v, want %v", tt.name, tt.re, tt.s, got, tt.want)
 		}
 	}
 	for _, v := range []string{`[a-f0-9]{32}`, `[^'"\n]{6,}`, `[^'"` + "`" + `\n]{8}`} {
-		if dq, sq := quotedValues(v); dq != v || sq != v {
-			t.Errorf("quotedValues(%q) = %q, %q, want it as it is", v, dq, sq)
+		if dq, sq, plain := quotedValues(v); dq != v || sq != v || plain != v {
+			t.Errorf("quotedValues(%q) = %q, %q, %q, want it as it is", v, dq, sq, plain)
 		}
 	}
 }

@@ -117,6 +117,12 @@ type budget struct{ tokens, escaped int }
 type decoded struct {
 	start, end int
 	rules      map[*rule]bool
+	// quotes marks a string's run whose escapes keep a character as it
+	// is (\" \' \\ \/; see escapedQuotes): written so, it is the text
+	// itself (unescaped, a quote would end the literal), so that a
+	// generic match on the run as written stands unless the unescaped
+	// text gave one (see superseded).
+	quotes bool
 }
 
 // decodeRegions decodes the candidate tokens in content's regions, scans
@@ -226,7 +232,7 @@ func superseded(m *Match, found []decoded) bool {
 	}
 	for i := range found {
 		t := &found[i]
-		if m.Start >= t.start && m.End <= t.end && (m.rule.generic || t.rules[m.rule]) {
+		if m.Start >= t.start && m.End <= t.end && (m.rule.generic && (!t.quotes || len(t.rules) > 0) || t.rules[m.rule]) {
 			return true
 		}
 	}
@@ -668,10 +674,35 @@ func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, sr
 			matches = append(matches, m)
 		}
 		for n, t := range toks {
-			found = append(found, decoded{start: t.s, end: t.e, rules: rules[n]})
+			found = append(found, decoded{start: t.s, end: t.e, rules: rules[n], quotes: escapedQuotes(content[t.s:t.e])})
 		}
 	}
 	return matches, found, true
+}
+
+// escapedQuotes reports whether b holds a backslash escape and none that
+// unescape turns into another character (\n, \r, \t, \u, \x): the
+// escapes of a generated password's punctuation inside a string literal
+// ("Zr4n\"B8cW\\q", "W\5]"), which unescaped would end the literal or
+// leave a backslash, not text written in code points (\u043f) or line
+// breaks.
+func escapedQuotes(b []byte) bool {
+	escaped := false
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		if i+1 == len(b) {
+			return false
+		}
+		i++
+		switch b[i] {
+		case 'n', 'r', 't', 'u', 'x':
+			return false
+		}
+		escaped = true
+	}
+	return escaped
 }
 
 // unescape returns the text of content[s:e] with its backslash escapes

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"slices"
@@ -797,6 +798,46 @@ func TestRandomKeysLikeCode(t *testing.T) {
 	for _, s := range []string{a, b} {
 		if !got[s] {
 			t.Errorf("%s not found (found %v)", s, got)
+		}
+	}
+}
+
+// TestOwnQuoteEscapedInsideAValue checks values that hold their own kind
+// of quote, or a backslash, escaped as their language writes it: a
+// generated password's punctuation. A value with an escaped quote is
+// reported as written (unescaped, the quote would end the literal); one
+// with an escaped backslash alone as the unescaped line reads it.
+// Escapes of code points, a literal inside a string whose quotes are
+// escaped, and a literal built of pieces are no such value.
+func TestOwnQuoteEscapedInsideAValue(t *testing.T) {
+	d := defaultDetector(t)
+	q, bs := `\"`, `\\`
+	// The values are put together here, so that leakhound scans its own
+	// source clean.
+	for _, tt := range []struct{ path, format, value, want string }{
+		{"app.js", "const dbPassword = \"%s\";\n", "Zr4n" + q + "B8cWq1Ys", ""},
+		{"config.json", "{\"password\": \"%s\", \"user\": \"app\"}\n", "Kq3v" + q + "Tz8mWx2L", ""},
+		{"deploy.sh", "export DB_PASSWORD=\"%s\"\n", "Wz5k" + q + "Q8mT2xRv", ""},
+		{"settings.yml", "db_password: '%s'\n", "Hx5t''" + "Q9wLm2Rk", ""},
+		{"config.php", "$config['api_token'] = '%s';\n", `Tr0b\'4d` + "Qx9zLm", ""},
+		{"config.toml", "password = \"%s\"\n", "Lm4k" + bs + "T8wQz2Rx", `Lm4k\T8wQz2Rx`},
+		// JSON in a string: the value ends at the next escaped quote.
+		{"task.json", "{\"env\": \"{\\\"api_token\\\": \\\"%s\\\"}\"}\n", "Vw3kR8mQ" + "2xTz9", ""},
+	} {
+		text := fmt.Sprintf(tt.format, tt.value)
+		want := cmp.Or(tt.want, tt.value)
+		if got := secrets(detect(t, d, tt.path, text)); !slices.Contains(got, "generic-secret-assignment="+want) {
+			t.Errorf("%s: got %q, want %q", text, got, want)
+		}
+	}
+	for _, text := range []string{
+		`const password = "\u043f\u0430\u0440\u043e\u043b\u044c\u0031\u0032";`,
+		`const q = "password=\"" + pw + "\"";`,
+		`const token = "abc\" + part + \"def";`,
+		`v.Set("credentials", "{\"user\":\"app\",\"region\":\"eu\"}")`,
+	} {
+		if got := secrets(detect(t, d, "app.js", text+"\n")); len(got) != 0 {
+			t.Errorf("%s: got %q, want nothing", text, got)
 		}
 	}
 }
