@@ -347,7 +347,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		re := quotedForms(name, name2, quotedJoin, value, len(words) == 0)
 		if alone {
 			dq, sq, plain := quotedValues(value)
-			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}(?:"(?P<secret11>` + dq + `)\\{0,2}"|\\{1,2}"(?P<secret15>` + plain + `)\\{1,2}"|\\{0,2}'(?P<secret12>` + sq + `)\\{0,2}'|\\{0,2}\x60(?P<secret13>` + value + `)\x60))`
+			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}(?:"(?P<secret11>` + dq + `)"|\\{1,2}"(?P<secret15>` + plain + `)\\{1,2}"|\\{0,2}'(?P<secret12>` + sq + `)\\{0,2}'|\\{0,2}\x60(?P<secret13>` + value + `)\x60))`
 		}
 		return re
 	case QuoteNone:
@@ -389,7 +389,9 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 // (see quotedValues), its groups secret, secret14 (a literal whose quotes
 // are escaped), secret2 and secret3. A literal may hold the quotes of the
 // language it is written for: Gradle's buildConfigField("String",
-// "ACME_KEY", "\"...\"") (""..."" once the escapes are read), '"..."'. A
+// "ACME_KEY", "\"...\"") (""..."" once the escapes are read), '"..."'.
+// A literal that opens with a plain quote ends with a plain one, not
+// with an escaped quote inside it ("kind: \"Secret\"" holds no value). A
 // value may hold the other kinds of quote: a generated password has a '
 // or a ` ("Xk2#mQ9!w`q"), and its own kind escaped ("Xk2\"mQ9"; in single
 // quotes also doubled, as YAML and SQL escape it). A literal whose quotes
@@ -397,7 +399,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 // next escaped quote: it holds no escape.
 func quotedLiteral(value string) string {
 	dq, sq, plain := quotedValues(value)
-	return wrapper + `[rRbBuUfF@]{0,2}(?:"(?:\\?"|"")?` + scheme + `(?P<secret>` + dq + `)\\{0,2}"|\\{1,2}"(?:\\?"|"")?` + scheme + `(?P<secret14>` + plain + `)\\{1,2}"|\\{0,2}'"?` + scheme + `(?P<secret2>` + sq + `)"?\\{0,2}'|\\{0,2}\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
+	return wrapper + `[rRbBuUfF@]{0,2}(?:"(?:""?)?` + scheme + `(?P<secret>` + dq + `)"|"?\\{1,2}"` + scheme + `(?P<secret14>` + plain + `)\\{1,2}"|\\{0,2}'"?` + scheme + `(?P<secret2>` + sq + `)"?\\{0,2}'|\\{0,2}\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
 }
 
 // valueRun matches a quoted value stated as one negated class and a

@@ -835,6 +835,9 @@ func TestOwnQuoteEscapedInsideAValue(t *testing.T) {
 		`const q = "password=\"" + pw + "\"";`,
 		`const token = "abc\" + part + \"def";`,
 		`v.Set("credentials", "{\"user\":\"app\",\"region\":\"eu\"}")`,
+		// A literal opened by a plain quote ends at a plain one, not at
+		// an escaped quote inside it.
+		`kinds := []string{"kind: Secret", "kind: \"Secret\"", "kind: 'Secret'"}`,
 	} {
 		if got := secrets(detect(t, d, "app.js", text+"\n")); len(got) != 0 {
 			t.Errorf("%s: got %q, want nothing", text, got)
