@@ -346,8 +346,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		// quotedLiteral).
 		re := quotedForms(name, name2, quotedJoin, value, len(words) == 0)
 		if alone {
-			dq, sq, plain := quotedValues(value)
-			re = `(?:` + re + `|` + aloneName(n) + `[rRbBuUfF@]{0,2}(?:"(?P<secret11>` + dq + `)"|\\{1,2}"(?P<secret15>` + plain + `)\\{1,2}"|\\{0,2}'(?P<secret12>` + sq + `)\\{0,2}'|\\{0,2}\x60(?P<secret13>` + value + `)\x60))`
+			re = `(?:` + re + `|` + aloneName(n) + renameGroups(quotedLiteral(value), 10) + `)`
 		}
 		return re
 	case QuoteNone:
@@ -787,9 +786,9 @@ const (
 	mentionAfter = `(?:[\s'"\x60;,<)}\]]|\.(?:\s|$)|$)`
 )
 
-// renameGroups gives the groups of a name pattern new names of the same
-// kinds (name2 becomes name12, vendor3 vendor13), so that the pattern can
-// stand twice in one regex.
+// renameGroups gives the groups of a pattern new names of the same kinds
+// (name2 becomes name12, vendor3 vendor13, secret secret11), so that the
+// pattern can stand twice in one regex.
 func renameGroups(re string, by int) string {
 	return groupName.ReplaceAllStringFunc(re, func(g string) string {
 		m := groupName.FindStringSubmatch(g)
@@ -801,7 +800,7 @@ func renameGroups(re string, by int) string {
 	})
 }
 
-var groupName = regexp.MustCompile(`\(\?P<(name|vendor)(\d*)>`)
+var groupName = regexp.MustCompile(`\(\?P<(name|vendor|secret)(\d*)>`)
 
 // wordNames returns the names that are plain words ending in one of words
 // (zipcodeapi, vpnapi): such a name says secret by itself.

@@ -117,12 +117,12 @@ type budget struct{ tokens, escaped int }
 type decoded struct {
 	start, end int
 	rules      map[*rule]bool
-	// quotes marks a string's run whose escapes keep a character as it
-	// is (\" \' \\ \/; see escapedQuotes): written so, it is the text
-	// itself (unescaped, a quote would end the literal), so that a
-	// generic match on the run as written stands unless the unescaped
-	// text gave one (see superseded).
-	quotes bool
+	// kept marks a string's run whose escapes keep their characters
+	// (\" \' \\ \/; see unescape): written so, it is the text itself
+	// (unescaped, a quote would end the literal), so that a generic match
+	// on the run as written stands unless the unescaped text gave one
+	// (see superseded).
+	kept bool
 }
 
 // decodeRegions decodes the candidate tokens in content's regions, scans
@@ -232,7 +232,7 @@ func superseded(m *Match, found []decoded) bool {
 	}
 	for i := range found {
 		t := &found[i]
-		if m.Start >= t.start && m.End <= t.end && (m.rule.generic && (!t.quotes || len(t.rules) > 0) || t.rules[m.rule]) {
+		if m.Start >= t.start && m.End <= t.end && (m.rule.generic && (!t.kept || len(t.rules) > 0) || t.rules[m.rule]) {
 			return true
 		}
 	}
@@ -567,6 +567,7 @@ func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, sr
 		p, q int // in the line's synthetic text
 		dec  []byte
 		offs []int
+		kept bool // see unescape
 	}
 	var toks []token
 	for i := start; i < end; {
@@ -595,8 +596,8 @@ func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, sr
 			if k < text && content[k] != '"' {
 				continue
 			}
-			if dec, offs := unescape(content, seg, k); dec != nil {
-				toks = append(toks, token{s: seg, e: k, dec: dec, offs: offs})
+			if dec, offs, kept := unescape(content, seg, k); dec != nil {
+				toks = append(toks, token{s: seg, e: k, dec: dec, offs: offs, kept: kept})
 				worth = worth || worthScanning(dec) || assignedString(content, ls, seg) && asciiValue(dec)
 			}
 			seg = k + 1
@@ -674,48 +675,27 @@ func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, sr
 			matches = append(matches, m)
 		}
 		for n, t := range toks {
-			found = append(found, decoded{start: t.s, end: t.e, rules: rules[n], quotes: escapedQuotes(content[t.s:t.e])})
+			found = append(found, decoded{start: t.s, end: t.e, rules: rules[n], kept: t.kept})
 		}
 	}
 	return matches, found, true
 }
 
-// escapedQuotes reports whether b holds a backslash escape and none that
-// unescape turns into another character (\n, \r, \t, \u, \x): the
-// escapes of a generated password's punctuation inside a string literal
-// ("Zr4n\"B8cW\\q", "W\5]"), which unescaped would end the literal or
-// leave a backslash, not text written in code points (\u043f) or line
-// breaks.
-func escapedQuotes(b []byte) bool {
-	escaped := false
-	for i := 0; i < len(b); i++ {
-		if b[i] != '\\' {
-			continue
-		}
-		if i+1 == len(b) {
-			return false
-		}
-		i++
-		switch b[i] {
-		case 'n', 'r', 't', 'u', 'x':
-			return false
-		}
-		escaped = true
-	}
-	return escaped
-}
-
 // unescape returns the text of content[s:e] with its backslash escapes
 // decoded, and for each byte of it (and its end) the offset in content it
 // comes from; nil if it holds no escape. An escaped CRLF or CR becomes
-// "\n", as textenc makes line ends.
-func unescape(content []byte, s, e int) ([]byte, []int) {
+// "\n", as textenc makes line ends. kept reports that no escape stands for
+// another character (\n, \r, \t, \u, \x) and no backslash ends the text:
+// the escapes of a generated password's punctuation in a string literal
+// ("Zr4n\"B8cW\\q"), not text written in code points (\u043f) or line
+// breaks.
+func unescape(content []byte, s, e int) (dec []byte, offs []int, kept bool) {
 	if bytes.IndexByte(content[s:e], '\\') < 0 || e-s > maxToken {
-		return nil, nil
+		return nil, nil, false
 	}
-	dec := make([]byte, 0, e-s)
-	offs := make([]int, 0, e-s+1)
-	escaped := false
+	dec = make([]byte, 0, e-s)
+	offs = make([]int, 0, e-s+1)
+	escaped, kept := false, true
 	put := func(from int, b ...byte) {
 		for _, c := range b {
 			dec = append(dec, c)
@@ -725,11 +705,15 @@ func unescape(content []byte, s, e int) ([]byte, []int) {
 	for i := s; i < e; {
 		c := content[i]
 		if c != '\\' || i+1 == e {
+			if c == '\\' {
+				kept = false // a backslash that ends the text
+			}
 			put(i, c)
 			i++
 			continue
 		}
 		n := content[i+1]
+		kept = kept && n != 'n' && n != 'r' && n != 't' && n != 'u' && n != 'x'
 		switch n {
 		case '"', '\\', '/', '\'', '`':
 			put(i, n)
@@ -764,10 +748,10 @@ func unescape(content []byte, s, e int) ([]byte, []int) {
 		escaped = true
 	}
 	if !escaped {
-		return nil, nil
+		return nil, nil, false
 	}
 	offs = append(offs, e)
-	return dec, offs
+	return dec, offs, kept
 }
 
 // hexRune decodes the \uXXXX (a UTF-16 surrogate pair as two of them) or

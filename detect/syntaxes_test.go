@@ -483,7 +483,7 @@ func hardNegatives() []secretText {
 		// A brace after a name opens a block or a type's literal unless
 		// a quote follows: C# accessors, a Go composite literal of a
 		// type named so.
-		{"brace without a literal", "Config.cs", "public string Password { get; set; }\ntok := Token{Value: " + v + "}\nclass ApiKey {\n  " + v + "\n}\n", ""},
+		{"brace without a literal", "Config.cs", "public string Password { get; set; }\ntok := Token{Value: " + v + "}\nkey := ApiKey{" + v + "}\nclass ApiKey {\n  " + v + "\n}\n", ""},
 		{"not a command's argument", "vault.hcl", "secret \"" + v + "\" {\n  path = \"kv\"\n}\nthe password \"" + v + "\" was rotated\nchar db_pass[] = '" + v + "';\n", ""},
 		// A macro defined as another names code.
 		{"#define of a macro", "module.c", "#define __pyx_n_s_api_key __pyx_mstate_global->__pyx_n_s_api_key\n#define DB_PASSWORD_LEN 64\n", ""},
