@@ -33,7 +33,11 @@ import (
 //     \'), and an assignment or a URL (one of = : @ >, or "-----"): a
 //     config file, a notebook cell, a JSON document or a key in a JSON
 //     string, an https:\/\/ URL; or a string assigned to a name
-//     ("password": "a\u0026b"), whose escapes would cut the value short.
+//     ("password": "a\u0026b"), whose escapes would cut the value short;
+//   - shell words: single-quoted strings joined around a quoted single
+//     quote (the quote written \' or "'" between them), the one way a
+//     shell's single quotes hold one; the word is read as one
+//     double-quoted string.
 //
 // A base64, hex or percent token is decoded only if the result is printable
 // ASCII (text, tabs and line breaks) of at least minDecoded bytes: random
@@ -553,25 +557,58 @@ func unhex(c byte) byte {
 	return c - 'a' + 10
 }
 
-// unescapeLines unescapes the lines of content[start:end] that hold
-// escaped tokens (see Decoding) and scans each such line once, with every
-// token in it replaced by its text. A match whose secret lies in a token is
-// placed where it is written (see unescape's offsets); other matches in the
-// line were found as written already. It returns the matches and the
-// tokens, and false when the decoding budget ran out.
+// rewrite is a run of a line, content[s:e], and the text it stands for,
+// dec, with the offset in content each byte of dec comes from (offs, one
+// more for its end): a string with its escapes decoded, or a shell word
+// written as one string (see unescapeLines). kept is as decoded's.
+// wrapped marks a dec that is the run's text in double quotes, with its
+// own double quotes and backslashes escaped (see shellWord): a secret found
+// in it is reported without those escapes.
+type rewrite struct {
+	s, e    int // in content
+	p, q    int // in the line's synthetic text
+	dec     []byte
+	offs    []int
+	kept    bool
+	wrapped bool
+}
+
+// lineRewrites returns the runs of the line content[ls:text] to rewrite,
+// appended to toks, and whether the line is worth a scan with them.
+type lineRewrites func(content []byte, ls, text int, toks []rewrite) ([]rewrite, bool)
+
+// unescapeLines scans, once each, the lines of content[start:end] whose
+// text is not what they say as written: strings that hold escaped tokens
+// (see Decoding and escapedStrings), and shell words that join single-quoted
+// strings around a quoted single quote (see shellWords). Each such line is
+// scanned with every such run replaced by its text. A match whose secret
+// lies in a run is placed where it is written (see rewrite's offsets);
+// other matches in the line were found as written already. It returns the
+// matches and the runs, and false when the decoding budget ran out.
 func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, srcs []leak.Source, depth int, budget *budget, res *Result) ([]Match, []decoded, bool) {
+	ms, found, ok := d.rewriteLines(content, sc, start, end, []byte{'\\'}, escapedStrings, srcs, depth, budget, res)
+	if !ok {
+		return ms, found, false
+	}
+	for _, mark := range shellQuoteMarks {
+		more, toks, ok := d.rewriteLines(content, sc, start, end, mark, shellWords, srcs, depth, budget, res)
+		ms, found = append(ms, more...), append(found, toks...)
+		if !ok {
+			return ms, found, false
+		}
+	}
+	return ms, found, true
+}
+
+// rewriteLines scans each line of content[start:end] that holds mark and
+// that runs finds worth a scan, with the line's runs replaced by their text
+// (see unescapeLines).
+func (d *Detector) rewriteLines(content []byte, sc *scratch, start, end int, mark []byte, runs lineRewrites, srcs []leak.Source, depth int, budget *budget, res *Result) ([]Match, []decoded, bool) {
 	var matches []Match
 	var found []decoded
-	type token struct {
-		s, e int // in content
-		p, q int // in the line's synthetic text
-		dec  []byte
-		offs []int
-		kept bool // see unescape
-	}
-	var toks []token
+	var toks []rewrite
 	for i := start; i < end; {
-		j := bytes.IndexByte(content[i:end], '\\')
+		j := bytes.Index(content[i:end], mark)
 		if j < 0 {
 			break
 		}
@@ -582,27 +619,8 @@ func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, sr
 		if text > ls && content[text-1] == '\n' {
 			text--
 		}
-		// The line's runs between unescaped double quotes.
-		toks = toks[:0]
-		worth := false
-		seg := ls
-		for k := ls; k <= text; k++ {
-			if k < text && content[k] == '\\' {
-				if k+1 < text {
-					k++ // the escaped character
-				}
-				continue
-			}
-			if k < text && content[k] != '"' {
-				continue
-			}
-			if dec, offs, kept := unescape(content, seg, k); dec != nil {
-				toks = append(toks, token{s: seg, e: k, dec: dec, offs: offs, kept: kept})
-				worth = worth || worthScanning(dec) || assignedString(content, ls, seg) && asciiValue(dec)
-			}
-			seg = k + 1
-		}
-		if !worth {
+		var worth bool
+		if toks, worth = runs(content, ls, text, toks[:0]); !worth {
 			continue
 		}
 		if budget.tokens <= 0 || budget.escaped < text-ls {
@@ -610,7 +628,7 @@ func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, sr
 		}
 		budget.tokens--
 		budget.escaped -= text - ls
-		// The line with its tokens unescaped, and where each of its bytes
+		// The line with its runs rewritten, and where each of its bytes
 		// (and its end) comes from.
 		synth := make([]byte, 0, text-ls+1)
 		offs := make([]int, 0, text-ls+1)
@@ -666,7 +684,10 @@ func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, sr
 				m.Decoded = "escape"
 				m.Text = string(written)
 			}
-			// Allowlists saw the unescaped text; they see what is written
+			if toks[touched].wrapped && m.Decoded == "escape" {
+				m.Secret = unwrapEscapes.Replace(m.Secret)
+			}
+			// Allowlists saw the rewritten text; they see what is written
 			// too (a documented example listed as it is written).
 			m.lineText = string(content[ls:text])
 			if m.Decoded != "" && d.allowedByContent(&m) {
@@ -679,6 +700,134 @@ func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, sr
 		}
 	}
 	return matches, found, true
+}
+
+// escapedStrings returns the runs of a line between unescaped double
+// quotes (or the line's ends) that hold backslash escapes, unescaped (see
+// unescape); the line is worth a scan if one of them can hold what an
+// escape hid from the rules (see worthScanning), or is a string assigned
+// to a name that could be a secret (see assignedString).
+func escapedStrings(content []byte, ls, text int, toks []rewrite) ([]rewrite, bool) {
+	worth := false
+	seg := ls
+	for k := ls; k <= text; k++ {
+		if k < text && content[k] == '\\' {
+			if k+1 < text {
+				k++ // the escaped character
+			}
+			continue
+		}
+		if k < text && content[k] != '"' {
+			continue
+		}
+		if dec, offs, kept := unescape(content, seg, k); dec != nil {
+			toks = append(toks, rewrite{s: seg, e: k, dec: dec, offs: offs, kept: kept})
+			worth = worth || worthScanning(dec) || assignedString(content, ls, seg) && asciiValue(dec)
+		}
+		seg = k + 1
+	}
+	return toks, worth
+}
+
+// shellQuoteMarks are what a shell word that holds a single quote holds
+// (see shellWords): the line finder of its rewrites looks for them.
+var shellQuoteMarks = [][]byte{[]byte(`'\''`), []byte(`'"'"'`)}
+
+// shellWords returns the shell words of a line that join single-quoted
+// strings around a quoted single quote, the one way a shell's single
+// quotes hold one: 'Xk9#mQ2' then \' then 'vL7pR4tZ' (bash's ${v@Q}), or
+// 'Xk9#mQ2'"'"'vL7pR4tZ' (Python's shlex.quote). Each stands for one
+// double-quoted string, "Xk9#mQ2'vL7pR4tZ" (a double quote or backslash in
+// it escaped), which the rules read as they read any quoted value. The
+// line is worth a scan if one of them could be a secret (see asciiValue).
+func shellWords(content []byte, ls, text int, toks []rewrite) ([]rewrite, bool) {
+	worth := false
+	for k := ls; k < text; {
+		switch content[k] {
+		case '\\':
+			k += 2
+		case '"':
+			k = closingQuote(content, k+1, text, '"') + 1
+		case '\'':
+			t, next := shellWord(content, k, text)
+			if t.dec != nil {
+				toks = append(toks, t)
+				worth = worth || asciiValue(t.dec)
+			}
+			k = next
+		default:
+			k++
+		}
+	}
+	return toks, worth
+}
+
+// shellWord reads the shell word whose single-quoted string opens at p (see
+// shellWords) and returns it, with its dec nil unless it joins strings
+// around a quoted single quote, and the offset where reading goes on.
+func shellWord(content []byte, p, text int) (rewrite, int) {
+	c := closingQuote(content, p+1, text, '\'')
+	if c >= text {
+		return rewrite{}, text
+	}
+	t := rewrite{s: p, dec: []byte{'"'}, offs: []int{p}, kept: true, wrapped: true}
+	put := func(from int, b byte) {
+		if b == '"' || b == '\\' {
+			t.dec, t.offs = append(t.dec, '\\'), append(t.offs, from)
+		}
+		t.dec, t.offs = append(t.dec, b), append(t.offs, from)
+	}
+	for i := p + 1; i < c; i++ {
+		put(i, content[i])
+	}
+	at, joined := c+1, false
+	for at < text {
+		rest := content[at:text]
+		if bytes.HasPrefix(rest, []byte(`\'`)) {
+			put(at, '\'')
+			at, joined = at+2, true
+		} else if bytes.HasPrefix(rest, []byte(`"'"`)) {
+			put(at+1, '\'')
+			at, joined = at+3, true
+		} else if rest[0] == '\'' && joined {
+			next := closingQuote(content, at+1, text, '\'')
+			if next >= text {
+				break // an unclosed string: the word ends before it
+			}
+			for i := at + 1; i < next; i++ {
+				put(i, content[i])
+			}
+			at = next + 1
+		} else {
+			break
+		}
+	}
+	if !joined {
+		return rewrite{}, c + 1
+	}
+	t.dec, t.offs = append(t.dec, '"'), append(t.offs, at-1, at)
+	t.e = at
+	return t, at
+}
+
+// unwrapEscapes undoes the escapes of a wrapped rewrite (see rewrite).
+var unwrapEscapes = strings.NewReplacer(`\"`, `"`, `\\`, `\`)
+
+// closingQuote returns the offset of the quote q that closes a string
+// opened just before from, or text if the line ends first; in a
+// double-quoted string a backslash escapes the character after it.
+func closingQuote(content []byte, from, text int, q byte) int {
+	for k := from; k < text; k++ {
+		switch content[k] {
+		case q:
+			return k
+		case '\\':
+			if q == '"' {
+				k++
+			}
+		}
+	}
+	return text
 }
 
 // unescape returns the text of content[s:e] with its backslash escapes
@@ -715,7 +864,16 @@ func unescape(content []byte, s, e int) (dec []byte, offs []int, kept bool) {
 		n := content[i+1]
 		kept = kept && n != 'n' && n != 'r' && n != 't' && n != 'u' && n != 'x'
 		switch n {
-		case '"', '\\', '/', '\'', '`':
+		case '\'':
+			if i > s && content[i-1] == '\'' && i+2 < e && content[i+2] == '\'' {
+				// A shell word's quoted quote, between single-quoted
+				// strings: shellWords reads the word.
+				put(i, c, n)
+				i += 2
+				continue
+			}
+			put(i, n)
+		case '"', '\\', '/', '`':
 			put(i, n)
 		case 'n':
 			put(i, '\n')

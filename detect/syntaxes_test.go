@@ -883,3 +883,43 @@ func TestOtherQuotesInsideAValue(t *testing.T) {
 		}
 	}
 }
+
+// A shell's single quotes cannot hold a single quote: a password with one
+// is written as single-quoted strings joined around a quoted quote, as
+// bash's ${v@Q} and Python's shlex.quote write it. The word is one value,
+// reported as the password it stands for.
+func TestShellWordJoinsSingleQuotes(t *testing.T) {
+	d := defaultDetector(t)
+	// The values are put together here, so that leakhound scans its own
+	// source clean.
+	bq, dq := `'\''`, `'"'"'`
+	for _, tt := range []struct{ path, text, rule, want string }{
+		{"deploy.sh", "export DB_PASSWORD='Xk9#mQ2" + bq + "vL7pR4tZ'\n", "generic-secret-assignment", "Xk9#mQ2'" + "vL7pR4tZ"},
+		{"run.sh", "API_TOKEN='Hq7{wRz" + dq + "9pL2vBk'; ./start\n", "generic-secret-assignment", "Hq7{wRz'" + "9pL2vBk"},
+		{"backup.sh", "mysql -u root -p'Wz5kQ8" + bq + "mT2xRv' app > dump.sql\n", "mysql-password", "Wz5kQ8'" + "mT2xRv"},
+		// A double quote or backslash in the word is the password's own.
+		{"env.sh", "export SMTP_PASSWORD='Jt6\"Wn2Q" + bq + "x8Kv3Rb'\n", "generic-secret-assignment", "Jt6\"Wn2Q'" + "x8Kv3Rb"},
+		// Written so in a file of any syntax (a CI job's script line).
+		{".gitlab-ci.yml", "  script:\n    - export DB_PASSWORD='Mz4kQ8" + dq + "wT2pR6x'\n", "generic-secret-assignment", "Mz4kQ8'" + "wT2pR6x"},
+	} {
+		got := secrets(detect(t, d, tt.path, tt.text))
+		if !slices.Contains(got, tt.rule+"="+tt.want) {
+			t.Errorf("%s: got %q, want %s=%s", tt.text, got, tt.rule, tt.want)
+		}
+	}
+	for _, text := range []string{
+		"echo 'it" + bq + "s done, the password is set'",
+		"MESSAGE='don" + bq + "t commit tokens'",
+		"git commit -m 'fix: the token" + bq + "s scope'",
+	} {
+		if got := secrets(detect(t, d, "run.sh", text+"\n")); len(got) != 0 {
+			t.Errorf("%s: got %q, want nothing", text, got)
+		}
+	}
+	// The match is placed where it is written.
+	line := "export DB_PASSWORD='Xk9#mQ2" + bq + "vL7pR4tZ'\n"
+	ms := detect(t, d, "deploy.sh", line)
+	if len(ms) != 1 || ms[0].Column != 21 || ms[0].EndColumn != 39 || ms[0].Text != "Xk9#mQ2"+bq+"vL7pR4tZ" {
+		t.Errorf("placed at %+v", ms)
+	}
+}
