@@ -740,6 +740,8 @@ var shellQuoteMarks = [][]byte{[]byte(`'\''`), []byte(`'"'"'`)}
 // double-quoted string, "Xk9#mQ2'vL7pR4tZ" (a double quote or backslash in
 // it escaped), which the rules read as they read any quoted value. The
 // line is worth a scan if one of them could be a secret (see asciiValue).
+// A word's runs are not kept (see decoded): a generic match on one of its
+// pieces as written is a piece of a value, never the value.
 func shellWords(content []byte, ls, text int, toks []rewrite) ([]rewrite, bool) {
 	worth := false
 	for k := ls; k < text; {
@@ -770,7 +772,7 @@ func shellWord(content []byte, p, text int) (rewrite, int) {
 	if c >= text {
 		return rewrite{}, text
 	}
-	t := rewrite{s: p, dec: []byte{'"'}, offs: []int{p}, kept: true, wrapped: true}
+	t := rewrite{s: p, dec: []byte{'"'}, offs: []int{p}, wrapped: true}
 	put := func(from int, b byte) {
 		if b == '"' || b == '\\' {
 			t.dec, t.offs = append(t.dec, '\\'), append(t.offs, from)

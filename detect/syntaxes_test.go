@@ -911,6 +911,8 @@ func TestShellWordJoinsSingleQuotes(t *testing.T) {
 		"echo 'it" + bq + "s done, the password is set'",
 		"MESSAGE='don" + bq + "t commit tokens'",
 		"git commit -m 'fix: the token" + bq + "s scope'",
+		// The value is a placeholder; its first piece alone is no value.
+		"export DB_PASSWORD='Kx7mQ2vR9tLw" + bq + "example'",
 	} {
 		if got := secrets(detect(t, d, "run.sh", text+"\n")); len(got) != 0 {
 			t.Errorf("%s: got %q, want nothing", text, got)
