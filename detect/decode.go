@@ -812,6 +812,53 @@ func shellWord(content []byte, p, text int) (rewrite, int) {
 	return t, at
 }
 
+// unquoteMatches reports a value that escapes its own literal's quote as
+// the value the literal means: "Zr4n\"B8cW" holds the password Zr4n"B8cW,
+// and 'Hx5t\'Q9wL' or (YAML, SQL) 'Hx5t' then 'Q9wL' doubled the password
+// Hx5t'Q9wL, so that it is fingerprinted as the same password written
+// unquoted elsewhere. The unescaped line cannot find such a value
+// (unescaped, its quote ends the string), so the match found as written
+// stands (see decoded's kept) and is unquoted here: Decoded says
+// "escape", Text holds the value as written. A raw literal (r"...",
+// @"...") escapes nothing, and is left as written.
+func unquoteMatches(content []byte, ms []Match) {
+	for i := range ms {
+		m := &ms[i]
+		if m.Decoded != "" || m.Start < 1 || m.End >= len(content) {
+			continue
+		}
+		q := content[m.Start-1]
+		if q != '"' && q != '\'' || content[m.End] != q || m.Start >= 2 && strings.IndexByte("rR@", content[m.Start-2]) >= 0 {
+			continue
+		}
+		if v, ok := unquote(m.Secret, q); ok {
+			m.Text, m.Secret, m.Decoded = m.Secret, v, "escape"
+		}
+	}
+}
+
+// unquote returns s, the value of a literal in quotes q, with its escapes
+// of q undone (a backslash before q, or in single quotes q doubled), and
+// in double quotes its escaped backslashes; false if it escapes no q.
+func unquote(s string, q byte) (string, bool) {
+	if !strings.Contains(s, "\\"+string(q)) && (q != '\'' || !strings.Contains(s, "''")) {
+		return s, false
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s) && (s[i+1] == q || q == '"' && s[i+1] == '\\'):
+			i++
+			c = s[i]
+		case c == '\'' && q == '\'' && i+1 < len(s) && s[i+1] == '\'':
+			i++
+		}
+		b.WriteByte(c)
+	}
+	return b.String(), true
+}
+
 // unwrapEscapes undoes the escapes of a wrapped rewrite (see rewrite).
 var unwrapEscapes = strings.NewReplacer(`\"`, `"`, `\\`, `\`)
 

@@ -182,6 +182,7 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 		d.decodeRegions(content, sc, sc.regions, frag.Sources, 0, &budget, &res)
 		d.tableRows(content, sc, frag.Sources, &res)
 		res.Matches = d.dedupe(res.Matches)
+		unquoteMatches(content, res.Matches)
 		markDocstrings(content, res.Matches)
 	}
 	if lines != nil {

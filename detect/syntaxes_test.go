@@ -815,11 +815,13 @@ func TestOwnQuoteEscapedInsideAValue(t *testing.T) {
 	// The values are put together here, so that leakhound scans its own
 	// source clean.
 	for _, tt := range []struct{ path, format, value, want string }{
-		{"app.js", "const dbPassword = \"%s\";\n", "Zr4n" + q + "B8cWq1Ys", ""},
-		{"config.json", "{\"password\": \"%s\", \"user\": \"app\"}\n", "Kq3v" + q + "Tz8mWx2L", ""},
-		{"deploy.sh", "export DB_PASSWORD=\"%s\"\n", "Wz5k" + q + "Q8mT2xRv", ""},
-		{"settings.yml", "db_password: '%s'\n", "Hx5t''" + "Q9wLm2Rk", ""},
-		{"config.php", "$config['api_token'] = '%s';\n", `Tr0b\'4d` + "Qx9zLm", ""},
+		// Reported as the password the literal means, its escapes undone.
+		{"app.js", "const dbPassword = \"%s\";\n", "Zr4n" + q + "B8cWq1Ys", "Zr4n\"" + "B8cWq1Ys"},
+		{"config.json", "{\"password\": \"%s\", \"user\": \"app\"}\n", "Kq3v" + q + "Tz8mWx2L", "Kq3v\"" + "Tz8mWx2L"},
+		{"deploy.sh", "export DB_PASSWORD=\"%s\"\n", "Wz5k" + q + "Q8mT2xRv", "Wz5k\"" + "Q8mT2xRv"},
+		{"settings.yml", "db_password: '%s'\n", "Hx5t''" + "Q9wLm2Rk", "Hx5t'" + "Q9wLm2Rk"},
+		{"config.php", "$config['api_token'] = '%s';\n", `Tr0b\'4d` + "Qx9zLm", "Tr0b'4d" + "Qx9zLm"},
+		{"Settings.cs", "var dbPassword = \"%s\";\n", "Jq4w" + q + "Zr7" + bs + bs + "Kx2m", "Jq4w\"" + "Zr7" + bs + "Kx2m"},
 		{"config.toml", "password = \"%s\"\n", "Lm4k" + bs + "T8wQz2Rx", `Lm4k\T8wQz2Rx`},
 		// JSON in a string: the value ends at the next escaped quote.
 		{"task.json", "{\"env\": \"{\\\"api_token\\\": \\\"%s\\\"}\"}\n", "Vw3kR8mQ" + "2xTz9", ""},
