@@ -685,7 +685,7 @@ func (d *Detector) rewriteLines(content []byte, sc *scratch, start, end int, mar
 				m.Text = string(written)
 			}
 			if toks[touched].wrapped && m.Decoded == "escape" {
-				m.Secret = unwrapEscapes.Replace(m.Secret)
+				m.Secret = unquote(m.Secret, '"')
 			}
 			// Allowlists saw the rewritten text; they see what is written
 			// too (a documented example listed as it is written).
@@ -831,19 +831,22 @@ func unquoteMatches(content []byte, ms []Match) {
 		if q != '"' && q != '\'' || content[m.End] != q || m.Start >= 2 && strings.IndexByte("rR@", content[m.Start-2]) >= 0 {
 			continue
 		}
-		if v, ok := unquote(m.Secret, q); ok {
-			m.Text, m.Secret, m.Decoded = m.Secret, v, "escape"
+		if escapesQuote(m.Secret, q) {
+			m.Text, m.Secret, m.Decoded = m.Secret, unquote(m.Secret, q), "escape"
 		}
 	}
 }
 
+// escapesQuote reports whether s, the value of a literal in quotes q,
+// escapes q: a backslash before it, or in single quotes q doubled.
+func escapesQuote(s string, q byte) bool {
+	return strings.Contains(s, "\\"+string(q)) || q == '\'' && strings.Contains(s, "''")
+}
+
 // unquote returns s, the value of a literal in quotes q, with its escapes
-// of q undone (a backslash before q, or in single quotes q doubled), and
-// in double quotes its escaped backslashes; false if it escapes no q.
-func unquote(s string, q byte) (string, bool) {
-	if !strings.Contains(s, "\\"+string(q)) && (q != '\'' || !strings.Contains(s, "''")) {
-		return s, false
-	}
+// of q undone (see escapesQuote), and in double quotes its escaped
+// backslashes.
+func unquote(s string, q byte) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -856,11 +859,8 @@ func unquote(s string, q byte) (string, bool) {
 		}
 		b.WriteByte(c)
 	}
-	return b.String(), true
+	return b.String()
 }
-
-// unwrapEscapes undoes the escapes of a wrapped rewrite (see rewrite).
-var unwrapEscapes = strings.NewReplacer(`\"`, `"`, `\\`, `\`)
 
 // closingQuote returns the offset of the quote q that closes a string
 // opened just before from, or text if the line ends first; in a

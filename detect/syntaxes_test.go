@@ -901,6 +901,8 @@ func TestShellWordJoinsSingleQuotes(t *testing.T) {
 		{"backup.sh", "mysql -u root -p'Wz5kQ8" + bq + "mT2xRv' app > dump.sql\n", "mysql-password", "Wz5kQ8'" + "mT2xRv"},
 		// A double quote or backslash in the word is the password's own.
 		{"env.sh", "export SMTP_PASSWORD='Jt6\"Wn2Q" + bq + "x8Kv3Rb'\n", "generic-secret-assignment", "Jt6\"Wn2Q'" + "x8Kv3Rb"},
+		// A single quote inside a double-quoted string opens nothing.
+		{"setup.sh", "echo \"it's set\" && export DB_PASSWORD='Kx7mQ2" + bq + "vR9tLw'\n", "generic-secret-assignment", "Kx7mQ2'" + "vR9tLw"},
 		// Written so in a file of any syntax (a CI job's script line).
 		{".gitlab-ci.yml", "  script:\n    - export DB_PASSWORD='Mz4kQ8" + dq + "wT2pR6x'\n", "generic-secret-assignment", "Mz4kQ8'" + "wT2pR6x"},
 	} {
