@@ -15,6 +15,8 @@ negatives with one.
     labelled.py extract trufflehog CLONE       TruffleHog clone (builds one binary)
     labelled.py extract yaml NAME CLONE DIR    YAML rules under DIR (kingfisher: data/rules,
                                                noseyparker: crates/noseyparker/data/default/builtin/rules)
+    labelled.py extract secretlint CLONE       secretlint clone: each rule's snapshot tests
+    labelled.py extract detect-secrets CLONE   detect-secrets clone: its plugins' parametrized tests
     labelled.py score NAME leakhound BIN       (also gitleaks BIN, betterleaks BIN, trufflehog BIN)
     labelled.py diff NAME TAG_A TAG_B          examples one scan flags and the other does not
 
@@ -193,7 +195,10 @@ def extract_trufflehog(work, clone):
     rows = []
     for l in open(dump):
         d = json.loads(l)
-        rows.append({"rule": d["name"].split("/")[0], "label": "tp" if d["want"] else "fp", "path": "", "text": d["input"]})
+        # the name is the test's package path and case: pkg/detectors/<detector>/...
+        parts = d["name"].split("/")
+        rule = parts[2] if parts[:2] == ["pkg", "detectors"] and len(parts) > 2 else parts[0]
+        rows.append({"rule": rule, "label": "tp" if d["want"] else "fp", "path": "", "text": d["input"]})
     write_rows(work, "trufflehog", rows)
     print(f"{len(made)} detector packages")
 
@@ -212,6 +217,135 @@ def extract_yaml(work, name, clone, prefix):
                     if isinstance(ex, str):
                         rows.append({"rule": r.get("id", ""), "label": label, "path": "", "text": ex})
     write_rows(work, name, rows)
+
+
+def extract_secretlint(work, clone):
+    """Reads the snapshot tests of secretlint's secret rules: each case is an
+    input file and the messages the rule gives for it (ng.* cases have some,
+    ok.* none). Cases whose options allow values or switch a check off, and
+    rules that flag a kind of file rather than a secret (no-dotenv,
+    no-homedir, no-k8s-kind-secret), are left out."""
+    base = os.path.join(clone, "packages", "@secretlint")
+    skip = ("internal-test", "pattern", "example", "preset", "no-dotenv", "no-homedir", "no-k8s-kind-secret", "filter-comments")
+    rows = []
+    for pkg in sorted(os.listdir(base)):
+        if not pkg.startswith("secretlint-rule-") or any(k in pkg for k in skip):
+            continue
+        snaps = os.path.join(base, pkg, "test", "snapshots")
+        if not os.path.isdir(snaps):
+            continue
+        for case in sorted(os.listdir(snaps)):
+            d = os.path.join(snaps, case)
+            out = os.path.join(d, "output.json")
+            if not os.path.exists(out):
+                continue
+            rc = os.path.join(d, ".secretlintrc.json")
+            if os.path.exists(rc) and re.search(r'"allows"|:\s*false', open(rc).read()):
+                continue
+            opts = os.path.join(d, "options.ts")
+            path = ""
+            if os.path.exists(opts):
+                m = re.search(r'inputFilePath:\s*"([^"]+)"', open(opts).read())
+                if not m:
+                    continue
+                path = m.group(1)
+            inputs = [f for f in os.listdir(d) if f.startswith("input")]
+            if len(inputs) != 1:
+                continue
+            with open(os.path.join(d, inputs[0]), encoding="utf-8", errors="surrogateescape") as f:
+                text = f.read()
+            label = "tp" if json.load(open(out)).get("messages") else "fp"
+            rows.append({"rule": pkg[len("secretlint-rule-"):] + "/" + case, "label": label,
+                         "path": path or (inputs[0] if inputs[0] != "input" else ""), "text": text})
+    write_rows(work, "secretlint", rows)
+
+
+def extract_detect_secrets(work, clone):
+    """Runs detect-secrets' plugin test modules with stand-ins for pytest and
+    detect-secrets itself, and keeps what their parametrize decorators list:
+    (payload, should_flag) rows and the keyword plugin's (file extension,
+    line, expected secret) rows."""
+    import importlib.abc
+    import importlib.machinery
+    import types
+
+    calls = []
+
+    class Stub:
+        def __init__(self, *a, **k):
+            pass
+
+        def __call__(self, *a, **k):
+            if len(a) == 1 and callable(a[0]) and not k:
+                return a[0]
+            return Stub()
+
+        def __getattr__(self, n):
+            return Stub()
+
+        def __iter__(self):
+            return iter(())
+
+    def parametrize(names, values, **k):
+        calls.append((names, list(values)))
+        return lambda f: f
+
+    def fixture(*a, **k):
+        if len(a) == 1 and callable(a[0]):
+            return a[0]
+        return lambda f: f
+
+    stubbed = ("pytest", "detect_secrets", "testing", "mock", "responses", "requests")
+
+    class Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+        def find_spec(self, name, path, target=None):
+            if name.split(".")[0] in stubbed:
+                return importlib.machinery.ModuleSpec(name, self, is_package=True)
+            return None
+
+        def create_module(self, spec):
+            m = types.ModuleType(spec.name)
+            m.__path__ = []
+            m.__getattr__ = lambda n: Stub
+            if spec.name == "pytest":
+                m.mark = types.SimpleNamespace(parametrize=parametrize, skip=Stub(), skipif=Stub(), xfail=Stub())
+                m.fixture = fixture
+                m.raises = Stub()
+            return m
+
+        def exec_module(self, module):
+            pass
+
+    finder = Finder()
+    sys.meta_path.insert(0, finder)
+    rows = []
+    try:
+        tests = os.path.join(clone, "tests", "plugins")
+        for fn in sorted(os.listdir(tests)):
+            if not fn.endswith("_test.py"):
+                continue
+            del calls[:]
+            src = open(os.path.join(tests, fn)).read()
+            try:
+                exec(compile(src, fn, "exec"), {"__name__": "ds_" + fn[:-3]})
+            except Exception as e:  # noqa: BLE001 - a module that needs more than stubs is left out
+                print(f"{fn}: left out ({type(e).__name__}: {e})", file=sys.stderr)
+                continue
+            rule = fn[: -len("_test.py")]
+            for names, values in calls:
+                names = [n.strip() for n in names.split(",")]
+                for v in values:
+                    if not isinstance(v, tuple) or len(v) != len(names):
+                        continue
+                    d = dict(zip(names, v))
+                    if names[-1] == "should_flag" and isinstance(d.get(names[0]), str):
+                        rows.append({"rule": rule, "label": "tp" if d["should_flag"] else "fp", "path": "", "text": d[names[0]]})
+                    elif names == ["file_extension", "line", "expected_secret"] and isinstance(d["line"], str):
+                        path = "mock_filename." + d["file_extension"] if d["file_extension"] else ""
+                        rows.append({"rule": rule, "label": "tp" if d["expected_secret"] else "fp", "path": path, "text": d["line"]})
+    finally:
+        sys.meta_path.remove(finder)
+    write_rows(work, "detect-secrets", rows)
 
 
 def materialise(work, name):
@@ -302,6 +436,10 @@ def main():
         extract_trufflehog(o.work, os.path.abspath(a[1]))
     elif o.cmd == "extract" and a[0] == "yaml" and len(a) == 4:
         extract_yaml(o.work, a[1], os.path.abspath(a[2]), a[3])
+    elif o.cmd == "extract" and a[0] == "secretlint" and len(a) == 2:
+        extract_secretlint(o.work, os.path.abspath(a[1]))
+    elif o.cmd == "extract" and a[0] == "detect-secrets" and len(a) == 2:
+        extract_detect_secrets(o.work, os.path.abspath(a[1]))
     elif o.cmd == "score" and len(a) in (3, 4):
         score(o.work, a[0], a[1], os.path.abspath(a[2]), a[3] if len(a) == 4 else a[1])
     elif o.cmd == "diff" and len(a) == 3:
