@@ -186,6 +186,9 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 			m.Start, m.End, m.token, m.span = s, e, true, [2]int{s, e}
 			m.Line, m.Column = sc.position(s)
 			m.EndLine, m.EndColumn = sc.position(e - 1)
+			if m.inner == "" {
+				m.inner = m.Text
+			}
 			m.Text = string(content[s:e])
 			if m.Decoded != "" {
 				m.Decoded = enc + "+" + m.Decoded

@@ -623,13 +623,14 @@ func (r *rule) readsStores() bool { return r.StorePath != "" || r.StoreMatch != 
 
 // inStore reports whether m, a match of r, lies in one of r's credential
 // stores: a file at path that StorePath matches, or a match that
-// StoreMatch matches, wherever it is.
+// StoreMatch matches, wherever it is (as written, or for a match in
+// decoded text as the rule found it there).
 func (r *rule) inStore(m *Match, path string) bool {
 	if re := r.storeRegexp(); re != nil && re.MatchString(path) {
 		return true
 	}
 	re := r.storeMatchRegexp()
-	return re != nil && re.MatchString(m.Text)
+	return re != nil && (re.MatchString(m.Text) || m.inner != "" && re.MatchString(m.inner))
 }
 
 // matchPath reports whether the rule's path regex matches path; one that
@@ -745,6 +746,11 @@ type Match struct {
 	// token is set when the match is placed at the whole encoded token
 	// that holds it (base64, hex, percent), not at the secret itself.
 	token bool
+	// inner is, for a match in decoded text, the whole match as the rule
+	// found it there (Text is then the encoded token): the rule's
+	// StoreMatch reads it too, so that a credential store decoded from
+	// another (a docker config in a Kubernetes Secret) is one.
+	inner string
 	// lineText is the text of the secret's first line, for "line" allowlists.
 	lineText string
 	// docstring is set when the secret lies in a documentation string of

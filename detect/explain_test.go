@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"encoding/base64"
 	"slices"
 	"strings"
 	"testing"
@@ -168,5 +169,31 @@ func TestExplainExemptAllowlist(t *testing.T) {
 	}
 	if s := ex[0].String(); !strings.Contains(s, "exceptNamed") {
 		t.Errorf("explanation does not say the allowlist is exempted:\n%s", s)
+	}
+}
+
+// TestExplainDecodedToken checks that Explain drops, as Detect does, a
+// generic rule's match on a base64 token that decodes to text (the decoded
+// text is judged instead), and keeps one on a value that does not decode.
+func TestExplainDecodedToken(t *testing.T) {
+	d := defaultDetector(t)
+	auth := func(v string) []byte {
+		return []byte(`{"auths": {"registry.example.com": {"auth": "` + v + `"}}}`)
+	}
+	// base64 of "deploy:" and a password
+	userPass := base64.StdEncoding.EncodeToString([]byte("deploy:" + "Zq9w#Lm3xP0tR7vK"))
+	ex, err := d.Explain("docker-config-auth-opaque", auth(userPass), ".docker/config.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex) != 1 || ex[0].Kept || ex[0].Dropped() == nil || ex[0].Dropped().Name != "decoded" {
+		t.Fatalf("explanations %v: want one match dropped at the decoded stage", ex)
+	}
+	ex, err = d.Explain("docker-config-auth-opaque", auth("Rk4vQ9mZ2xT7"+"pW3nLc8bJ5hY"), ".docker/config.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex) != 1 || !ex[0].Kept {
+		t.Fatalf("explanations %v: want one kept match", ex)
 	}
 }
