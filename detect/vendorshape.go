@@ -364,13 +364,15 @@ func (d *Detector) gluedOn(r *rule, text []byte, loc []int, secret []byte) bool 
 // it that gluedOn then judges as it judges them at an end. It may not when
 // one of them is a character that people put in a password (! @ # $ & *),
 // that joins a vendor's parts (| in a Facebook app token, app id|app
-// secret; ! in a Salesforce session id; @ in a URL) or that begins URL
+// secret; ! in a Salesforce session id; @ in a URL), that begins URL
 // encoding (%: Twitter's tokens are written so, and a token whose encoding
-// was cut or mistyped is still the token). What is left (? ^ ( ) [ ] { }
-// < > ; , quotes, spaces) no generator of keys draws from, and a person
-// who chose a secret with them names it a password.
+// was cut or mistyped is still the token) or that begins an escape in the
+// literal that holds the value (\: a JSON string's \/, or an escape no
+// decoder knows, is the writer's, not a sign of code). What is left
+// (? ^ ( ) [ ] { } < > ; , quotes, spaces) no generator of keys draws
+// from, and a person who chose a secret with them names it a password.
 func strayInside(secret []byte) bool {
-	return len(secret) >= minNearValue && !bytes.ContainsAny(secret, "!@#$&*|%")
+	return len(secret) >= minNearValue && !bytes.ContainsAny(secret, "!@#$&*|%\\")
 }
 
 // gluedRune reports whether the byte of secret at i is of no token
