@@ -12,11 +12,11 @@ import (
 // keyword prefilter, the regex, the name check, the secret group, the
 // entropy floor, the built-asset, words, stand-in, cut-short and glued-on
 // filters, an inline allow, the allowlists, the path filter, the credential
-// stores.
+// stores, and for a generic rule a token that decodes to text.
 type Stage struct {
 	// Name names the step: "keywords", "regex", "names", "secret",
 	// "entropy", "asset name", "words", "stand-in", "cut short", "glued on",
-	// "inline allow", "allowlist", "path", "weak value".
+	// "inline allow", "allowlist", "path", "weak value", "decoded".
 	Name string
 	// Passed is false when this step dropped the match.
 	Passed bool
