@@ -108,8 +108,8 @@ func (d *Detector) Explain(ruleID string, content []byte, path string) ([]Explan
 		e := &exps[i]
 		if e.match != nil {
 			_, e.Kept = d.sourceVerdict(e.match, path, "", e)
-			if e.Kept && r.generic {
-				if enc, ok := decodingToken(content, e.match); ok {
+			if e.Kept {
+				if enc, ok := supersedingToken(content, e.match); ok {
 					e.step("decoded", false, fmt.Sprintf("the secret lies in a %s token that decodes to text, which is judged instead", enc))
 					e.Kept = false
 				}
@@ -120,15 +120,16 @@ func (d *Detector) Explain(ruleID string, content []byte, path string) ([]Explan
 	return exps, nil
 }
 
-// decodingToken reports whether m's secret lies in a base64, hex or
-// percent token of its line that decodes to text, and the token's
-// encoding: Detect drops a generic rule's match on such a token as written
-// (see superseded), the decoded text judging it.
-func decodingToken(content []byte, m *Match) (enc string, ok bool) {
+// supersedingToken reports whether a base64, hex or percent token of m's
+// line that decodes to text supersedes m as Detect judges it (see
+// superseded: a generic rule's match on the token as written), and the
+// token's encoding. Explain does not scan the decoded text, so a rule that
+// matches there too is not known here.
+func supersedingToken(content []byte, m *Match) (enc string, ok bool) {
 	ls := lineStartBefore(content, m.Start, 0)
 	le := lineEndAfter(content, max(m.Start, m.End-1), 0)
 	eachToken(content, ls, le, func(s, e int, _ []byte, name string) bool {
-		if m.Start >= s && m.End <= e {
+		if superseded(m, []decoded{{start: s, end: e}}) {
 			enc, ok = name, true
 			return false
 		}

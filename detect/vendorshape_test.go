@@ -380,9 +380,9 @@ func TestGluedOn(t *testing.T) {
 		{"client.go", `zqacmeToken := "` + b62[:16] + `?` + b62[16:24] + `!` + b62[24:33] + `"`, true},
 		{"client.go", `zqacmeAccessToken := "100020003000|` + b62[:27] + `"`, true},
 		// A backslash begins an escape in the literal that holds the
-		// value (\R, \/): the value's own, as % is.
+		// value (\R, \c): the value's own, as % is.
 		{"client.go", `zqacmeToken := "` + b62[:16] + `\R` + b62[16:24] + `\c` + b62[24:33] + `"`, true},
-		{"app.env", "ZQACME_API_KEY=" + b62[:10] + `\/` + b62[10:30], true},
+		{"config.yml", `zqacme_token: '` + b62[:10] + `\R` + b62[10:30] + `'`, true},
 		// What people end a password with, under any name: reported.
 		{"app.env", "JWT_SECRET=" + b62[:20] + "!", true},
 		{"client.go", `zqacmeSecret := "` + b62[:20] + `$"`, true},
