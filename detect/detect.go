@@ -938,16 +938,17 @@ func (d *Detector) PathRulesAt(path string) bool {
 // regex) for a file at src, whatever its content: a private key store such as
 // a .p12 file is a finding wherever it is committed. The secret of such a
 // finding is the blob id, so that the same file is one finding. An empty
-// blob holds no key (a test's empty client.p12, a placeholder keystore), so
-// it is none of theirs; outside history the caller leaves empty files out.
+// blob (EmptyBlobIDs; outside history the caller passes EmptyBlobIDs[0] for
+// an empty file) holds no key now, but its name says that the project
+// keeps key stores in the repository, where the next version may hold one:
+// it is reported as a low, low-confidence "empty" finding, a warning where
+// --fail-on keeps its default.
 func (d *Detector) PathFindings(blobID string, src leak.Source) []leak.Finding {
 	var out []leak.Finding
 	if d.anyPathOnly != nil && !d.anyPathOnly.MatchString(src.Path) {
 		return nil
 	}
-	if blobID == EmptyBlobIDs[0] || blobID == EmptyBlobIDs[1] {
-		return nil
-	}
+	empty := blobID == EmptyBlobIDs[0] || blobID == EmptyBlobIDs[1]
 	for _, i := range d.pathOnly {
 		r := d.rules[i]
 		if r.Path == "" || !r.matchPath(src.Path) {
@@ -956,11 +957,20 @@ func (d *Detector) PathFindings(blobID string, src leak.Source) []leak.Finding {
 		m := &Match{rule: r, Secret: blobID, Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
 		if f, ok := d.Finding(m, blobID, src); ok && !d.allowedByContent(m) {
 			f.Secret, f.Match = "", src.Path
+			if empty {
+				f.Severity, f.Confidence = weakSeverity(f.Severity), "low"
+				f.Description = emptyDescription + ": " + f.Description
+				f.Tags = append(slices.Clip(f.Tags), "empty")
+			}
 			out = append(out, f)
 		}
 	}
 	return out
 }
+
+// emptyDescription begins the description of a path-only rule's finding
+// on an empty file.
+const emptyDescription = "empty file, no key in this version"
 
 // inlineAllow are the comments that, on the line of a match, allow it.
 var inlineAllow = []string{"leakhound:allow", "gitleaks:allow", "pragma: allowlist secret"}

@@ -205,8 +205,14 @@ func TestPathFindings(t *testing.T) {
 	if got := d.PathFindings("abc123", leak.Source{Path: "vendor/x.p12"}); len(got) != 0 {
 		t.Fatalf("allowlisted path: got %+v", got)
 	}
+	if fs[0].Severity == "low" || slices.Contains(fs[0].Tags, "empty") {
+		t.Fatalf("a key store with content: %+v", fs[0])
+	}
+	// An empty key store holds no key: it is a low, low-confidence
+	// finding tagged empty, in SHA-1 and SHA-256 repositories alike.
 	for _, id := range EmptyBlobIDs {
-		if got := d.PathFindings(id, src); len(got) != 0 {
+		got := d.PathFindings(id, src)
+		if len(got) != 1 || got[0].Severity != "low" || got[0].Confidence != "low" || !slices.Contains(got[0].Tags, "empty") || !strings.HasPrefix(got[0].Description, emptyDescription) {
 			t.Fatalf("empty blob %s: got %+v", id, got)
 		}
 	}

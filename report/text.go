@@ -279,6 +279,9 @@ const (
 	// fixKnown replaces the others for a publicly known value: there is
 	// nothing to revoke, only a value anyone can use to replace.
 	fixKnown = "published, so nothing to revoke: if anything accepts it, replace it with a secret of your own; if it is an example, allow it"
+	// fixEmpty is an empty file that a rule on paths alone reports (an
+	// empty .p12): nothing in it to revoke.
+	fixEmpty = "empty, so nothing to revoke: keep key stores out of the repository (ignore the file's name in .gitignore) or allow it"
 )
 
 // advice is printed once after the findings.
@@ -421,8 +424,11 @@ func (t Text) finding(b *strings.Builder, f *leak.Finding, fix, head string) {
 			fmt.Fprintf(b, "           … and %d more\n", n-5)
 		}
 	}
-	if f.Context.Known != "" && !f.Staged {
+	switch {
+	case f.Context.Known != "" && !f.Staged:
 		fix = fixKnown
+	case slices.Contains(f.Tags, "empty"):
+		fix = fixEmpty
 	}
 	fmt.Fprintf(b, "  fix      %s\n", fix)
 	fmt.Fprintf(b, "  id       %s\n\n", f.Fingerprint)

@@ -85,3 +85,20 @@ func TestWhere(t *testing.T) {
 		}
 	}
 }
+
+// TestTextEmptyKeyStore checks the fix line of an empty file that a rule
+// on paths alone reports: nothing to revoke, so not "rotate it first".
+func TestTextEmptyKeyStore(t *testing.T) {
+	r := &Report{Findings: []leak.Finding{{
+		RuleID: "pkcs12-file", Description: "empty file, no key in this version: PKCS#12 key store",
+		Severity: "low", Confidence: "low", Tags: []string{"empty"},
+		Location: leak.Location{File: "certs/client.p12", Line: 1, Column: 1}, Fingerprint: "v1:0",
+	}}}
+	var b strings.Builder
+	if err := (Text{}).Write(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if out := b.String(); !strings.Contains(out, "  fix      "+fixEmpty) || strings.Contains(out, "  fix      rotate") {
+		t.Errorf("an empty key store's fix is not the empty-file advice:\n%s", out)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/leakhound/leakhound/detect"
 	"github.com/leakhound/leakhound/fswalk"
 	"github.com/leakhound/leakhound/leak"
 )
@@ -46,10 +47,8 @@ func NewDir(path string) (Dir, error) {
 func (d Dir) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 	res, err := fswalk.Walk(ctx, d.Path, fswalk.Options{Workers: s.Workers(), MaxFileSize: s.MaxFileSize(), Keep: s.Opens},
 		func(frag *leak.Fragment) error {
-			if len(frag.Content) > 0 {
-				for _, src := range frag.Sources {
-					s.Path(fileID(src), src)
-				}
+			for _, src := range frag.Sources {
+				s.Path(contentID(src, frag.Content), src)
 			}
 			s.Fragment(frag)
 			return nil
@@ -87,6 +86,15 @@ func fileID(src leak.Source) string {
 	return "file:" + src.Path
 }
 
+// contentID is the id Sink.Path takes for a file read as content: the
+// empty blob's id for an empty file, as in history, else fileID.
+func contentID(src leak.Source, content []byte) string {
+	if len(content) == 0 {
+		return detect.EmptyBlobIDs[0]
+	}
+	return fileID(src)
+}
+
 // readError sorts out the error a source's readers ended with: nil, the
 // context's, or the one OnError stopped the scan with are returned as they
 // are; any other (a reader failed: an internal error) goes to s.Error, so
@@ -120,9 +128,7 @@ func (f File) Scan(_ context.Context, s *Sink) (Scanned, error) {
 		return sc, nil
 	}
 	src := leak.Source{Path: filepath.ToSlash(f.Path)}
-	if len(content) > 0 {
-		s.Path(fileID(src), src)
-	}
+	s.Path(contentID(src, content), src)
 	s.Fragment(&leak.Fragment{Content: content, Sources: []leak.Source{src}})
 	sc.Blobs, sc.Bytes = 1, int64(len(content))
 	return sc, nil
@@ -203,9 +209,7 @@ func (ps Paths) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 			func(frag *leak.Fragment) error {
 				for i := range frag.Sources {
 					frag.Sources[i].Display = display(frag.Sources[i].Path)
-					if len(frag.Content) > 0 {
-						s.Path(fileID(frag.Sources[i]), frag.Sources[i])
-					}
+					s.Path(contentID(frag.Sources[i], frag.Content), frag.Sources[i])
 				}
 				s.Fragment(frag)
 				return nil

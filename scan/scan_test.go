@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -280,7 +281,7 @@ func TestFiles(t *testing.T) {
 // scan outside history, as they see every blob of one: a binary file the
 // scan does not read (a KeePass database, a VNC password file) is found
 // by its path, each file once, under the path given, and a text file too;
-// an empty one holds nothing and is not found.
+// an empty one holds no key and is a low finding tagged empty.
 func TestFilesByPath(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -289,11 +290,12 @@ func TestFilesByPath(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "ops", "old.kdbx"), []byte("\x03\xd9\xa2\x9a\x65\xfb\x4b\xb5\x00\x02"), 0o644)
 	os.WriteFile(filepath.Join(dir, "ops", ".vnc", "passwd"), []byte("\x96\xb3\x5b\xc4\x00\x6e\x10\xb7"), 0o600)
 	os.WriteFile(filepath.Join(dir, "ops", "notes.txt"), []byte("nothing here\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "ops", "empty.kdbx"), nil, 0o644) // holds no key: not found
+	os.WriteFile(filepath.Join(dir, "ops", "empty.kdbx"), nil, 0o644)
 	want := map[string]string{
 		"ops/team.kdbx":   "keepass-database-file",
 		"ops/old.kdbx":    "keepass-database-file",
 		"ops/.vnc/passwd": "vnc-password-file",
+		"ops/empty.kdbx":  "keepass-database-file empty",
 	}
 	for _, tc := range []struct {
 		src  scan.Source
@@ -304,16 +306,26 @@ func TestFilesByPath(t *testing.T) {
 			filepath.ToSlash(filepath.Join(dir, "ops", "team.kdbx")):      "keepass-database-file",
 			filepath.ToSlash(filepath.Join(dir, "ops", "old.kdbx")):       "keepass-database-file",
 			filepath.ToSlash(filepath.Join(dir, "ops", ".vnc", "passwd")): "vnc-password-file",
+			filepath.ToSlash(filepath.Join(dir, "ops", "empty.kdbx")):     "keepass-database-file empty",
 		}},
 		{scan.File{Path: filepath.Join(dir, "ops", "team.kdbx")}, map[string]string{
 			filepath.ToSlash(filepath.Join(dir, "ops", "team.kdbx")): "keepass-database-file",
 		}},
-		{scan.File{Path: filepath.Join(dir, "ops", "empty.kdbx")}, map[string]string{}},
+		{scan.File{Path: filepath.Join(dir, "ops", "empty.kdbx")}, map[string]string{
+			filepath.ToSlash(filepath.Join(dir, "ops", "empty.kdbx")): "keepass-database-file empty",
+		}},
 	} {
 		rep := run(t, nil, tc.src, scan.Options{})
 		got := map[string]string{}
 		for _, f := range rep.Findings {
 			got[f.File] = f.RuleID
+			if slices.Contains(f.Tags, "empty") {
+				// low, or info in a test's path (the temp dir's).
+				got[f.File] += " empty"
+				if f.Severity != "low" && f.Severity != "info" {
+					got[f.File] += " " + f.Severity
+				}
+			}
 			for _, l := range f.Locations {
 				got[l.File] = f.RuleID + " (as a location)"
 			}

@@ -403,6 +403,11 @@ func (t *Triage) Judge(f *leak.Finding) {
 		sev = "medium"
 	}
 	conf := t.ruleConfidence(f)
+	if slices.Contains(f.Tags, "empty") {
+		// An empty file of a rule on paths alone (see
+		// detect.PathFindings): its name is all there is.
+		conf = "low"
+	}
 	if known, inCode, ok := t.Known(f); ok {
 		ctx.Known, ctx.Label = known, LabelKnown
 		switch ctx.Path {
