@@ -253,6 +253,13 @@ type Allowlist struct {
 	// by names whose value has no literal prefix (see the package
 	// documentation).
 	ExceptNamed bool
+	// ExceptInString exempts a match that lies wholly inside a string
+	// literal of the file read as Python (a one-line string, or a
+	// triple-quoted one that is not documentation) from the allowlist: a
+	// rule kept out of code by its paths still reads the configuration
+	// files that code holds in strings (a test's .env, a script that
+	// writes a my.cnf).
+	ExceptInString bool
 	// Weak says the values the allowlist matches are weak (placeholders,
 	// dictionary words, published examples) rather than not values at all:
 	// in a rule's credential stores (StorePath) they are reported as weak

@@ -519,3 +519,35 @@ func TestQuotedValues(t *testing.T) {
 		}
 	}
 }
+
+// TestExceptInString checks that exceptInString is read, and that an
+// allowlist without paths, which names no files whose strings it could
+// exempt, is an error naming the line.
+func TestExceptInString(t *testing.T) {
+	cfg, err := Parse("r.toml", []byte(`
+[[rules]]
+id = "a"
+regex = "a"
+  [[rules.allowlists]]
+  paths = ['\.py$']
+  exceptInString = true
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Rules[0].Allowlists[0].ExceptInString {
+		t.Errorf("allowlist %+v: exceptInString not read", cfg.Rules[0].Allowlists[0])
+	}
+	_, err = Parse("r.toml", []byte(`
+[[rules]]
+id = "a"
+regex = "a"
+  [[rules.allowlists]]
+  regexes = ["abc"]
+  exceptInString = true
+`))
+	want := `r.toml:7: rule "a": exceptInString exempts strings of the files the allowlist's paths name: the allowlist needs paths`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}

@@ -70,7 +70,7 @@ var (
 	topKeys       = map[string]kind{"title": kString, "extend": kTable, "rules": kTables, "allowlists": kTables, "testPaths": kStrings, "pathContexts": kTables, "knownSecrets": kTables}
 	extendKeys    = map[string]kind{"useDefault": kBool, "disabledRules": kStrings}
 	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables, "value": kString, "names": kStrings, "secretWords": kStrings, "quote": kString, "storePath": kString, "storeMatch": kString}
-	allowlistKeys = map[string]kind{"description": kString, "condition": kString, "regexTarget": kString, "regexes": kStrings, "paths": kStrings, "stopwords": kStrings, "commits": kStrings, "targetRules": kStrings, "weak": kBool, "exceptNamed": kBool}
+	allowlistKeys = map[string]kind{"description": kString, "condition": kString, "regexTarget": kString, "regexes": kStrings, "paths": kStrings, "stopwords": kStrings, "commits": kStrings, "targetRules": kStrings, "weak": kBool, "exceptNamed": kBool, "exceptInString": kBool}
 	exampleKeys   = map[string]kind{"text": kString, "secret": kString, "path": kString}
 )
 
@@ -436,6 +436,10 @@ func (c *checker) allowlist(at, rule string, m map[string]any, global bool) Allo
 		c.errorf(at+".targetRules", rule, "targetRules belongs in a global [[allowlists]], not a rule's")
 	}
 	a.ExceptNamed, _ = v["exceptNamed"].(bool)
+	a.ExceptInString, _ = v["exceptInString"].(bool)
+	if a.ExceptInString && len(a.Paths) == 0 {
+		c.errorf(at+".exceptInString", rule, "exceptInString exempts strings of the files the allowlist's paths name: the allowlist needs paths")
+	}
 	if !global && a.ExceptNamed {
 		c.errorf(at+".exceptNamed", rule, "exceptNamed belongs in a global [[allowlists]], not a rule's")
 	}

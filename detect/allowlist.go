@@ -42,6 +42,10 @@ type allowlist struct {
 	// exceptNamed: the allowlist does not apply to a rule whose
 	// namedFormat holds (see config.Allowlist.ExceptNamed).
 	exceptNamed bool
+	// exceptInString: the allowlist does not apply to a match that lies
+	// inside a string literal (Match.inString; see
+	// config.Allowlist.ExceptInString).
+	exceptInString bool
 	// skipsFiles: a global allowlist that ignores a file by its path
 	// alone (see Detector.SkipPath).
 	skipsFiles bool
@@ -107,7 +111,7 @@ func compileAllowlist(a config.Allowlist, p *patterns) (*allowlist, error) {
 // recorded in errs, ruleID naming the rule whose allowlist it is.
 func newAllowlist(a config.Allowlist, p *patterns, errs *lazyErrors, ruleID string) *allowlist {
 	al := &allowlist{pos: a.Pos, desc: a.Description, and: a.Condition == "AND", weak: a.Weak, target: a.RegexTarget, stopwords: a.Stopwords, exceptNamed: a.ExceptNamed,
-		regexSrc: a.Regexes, pathSrc: a.Paths, patterns: p, errs: errs, ruleID: ruleID}
+		exceptInString: a.ExceptInString, regexSrc: a.Regexes, pathSrc: a.Paths, patterns: p, errs: errs, ruleID: ruleID}
 	if len(a.Commits) > 0 {
 		al.commits = make(map[string]bool, len(a.Commits))
 		for _, c := range a.Commits {
@@ -209,6 +213,9 @@ func (a *allowlist) matchPath(path string) bool {
 // empty path and commit are content-only checks: path and commit conditions
 // then count as not met.
 func (a *allowlist) allows(m *Match, path, commit string) bool {
+	if a.exceptInString && m.inString {
+		return false
+	}
 	present := 0
 	// The conditions, cheapest first; each is looked at only if present.
 	for c := range 4 {

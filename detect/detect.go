@@ -235,6 +235,10 @@ type rule struct {
 	// pathAllow is set when an allowlist can ignore the rule's matches by
 	// path alone (see Detector.active).
 	pathAllow bool
+	// inStrings is set when an allowlist that ignores the rule's matches
+	// by path alone exempts those inside string literals (see
+	// Detector.activeInStrings).
+	inStrings bool
 	// named caches namedFormat, decided when a match first needs it.
 	namedOnce sync.Once
 	named     bool
@@ -423,6 +427,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 			}
 			r.allow = append(r.allow, al)
 			r.pathAllow = r.pathAllow || al.byPath()
+			r.inStrings = r.inStrings || al.byPath() && al.exceptInString
 		}
 		switch {
 		case r.Regex == "":
@@ -459,10 +464,11 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 			for id := range al.rules {
 				if r := d.byID[id]; r != nil {
 					r.pathAllow = true
+					r.inStrings = r.inStrings || al.exceptInString
 				}
 			}
 		}
-		if !al.and && len(al.pathSrc) > 0 && len(al.rules) == 0 && !al.weak {
+		if !al.and && len(al.pathSrc) > 0 && len(al.rules) == 0 && !al.weak && !al.exceptInString {
 			al.skipsFiles = true
 			d.skipPaths = append(d.skipPaths, al)
 		}
@@ -756,6 +762,10 @@ type Match struct {
 	// docstring is set when the secret lies in a documentation string of
 	// code (see markDocstrings).
 	docstring bool
+	// inString is set, for a rule with an allowlist that exempts strings
+	// (allowlist.exceptInString), when the match lies wholly inside a
+	// string literal (see stringSpans).
+	inString bool
 	// span is where the whole match lies in the content: the LineSet must
 	// scan all of its lines again wherever they recur, not only the
 	// secret's (a key file's header lines, say).

@@ -19,10 +19,22 @@ import (
 // markDocstrings sets docstring on each of ms that starts inside one of
 // content's documentation strings (see docstringSpans). Only the text up
 // to the last match's start is looked at.
+//
+// It also sets inString on each match of a rule whose allowlists exempt
+// strings (rule.inStrings) that lies wholly inside a string literal (see
+// stringSpans); it never clears one (a match found in decoded text was
+// judged there).
 func markDocstrings(content []byte, ms []Match) {
 	limit := 0
+	var strs *stringSpans
 	for i := range ms {
 		limit = max(limit, ms[i].Start+1)
+		if m := &ms[i]; m.rule.inStrings && !m.inString && m.Decoded == "" {
+			if strs == nil {
+				strs = newStringSpans(content)
+			}
+			m.inString = strs.holds(content, m.span[0], m.End)
+		}
 	}
 	spans := docstringSpans(content, min(limit, len(content)))
 	if len(spans) == 0 {
@@ -59,6 +71,25 @@ var tripleQuotes = [2][]byte{[]byte(`"""`), []byte(`'''`)}
 // byte by byte: a scanner's matches mostly lie in files with few.
 func docstringSpans(content []byte, limit int) [][2]int {
 	var spans [][2]int
+	for _, t := range tripleSpans(content, limit) {
+		if t.doc {
+			spans = append(spans, t.span)
+		}
+	}
+	return spans
+}
+
+// tripleSpan is the span of a triple-quoted string, and whether it is
+// documentation (see documents).
+type tripleSpan struct {
+	span [2]int
+	doc  bool
+}
+
+// tripleSpans returns the triple-quoted strings that open before limit in
+// content read as Python, in order (see docstringSpans).
+func tripleSpans(content []byte, limit int) []tripleSpan {
+	var spans []tripleSpan
 	code := 0              // a place known to be code, not inside a string
 	next := [2]int{-1, -1} // the next """ and ''' at or after from, found lazily
 	for from := 0; from < limit; {
@@ -83,12 +114,135 @@ func docstringSpans(content []byte, limit int) [][2]int {
 			continue
 		}
 		end := closeTriple(content, j+3, q)
-		if documents(content, j) {
-			spans = append(spans, [2]int{j, end})
-		}
+		spans = append(spans, tripleSpan{[2]int{j, end}, documents(content, j)})
 		from, code = end, end
 	}
 	return spans
+}
+
+// stringSpans are the triple-quoted strings of a content read as Python,
+// for the rules kept out of code but not out of its strings (see
+// config.Allowlist.ExceptInString).
+type stringSpans struct {
+	triple []tripleSpan
+}
+
+// newStringSpans finds content's triple-quoted strings. Those that hold
+// encoded data rather than text (see isData) count as documentation does:
+// not as strings whose text is read.
+func newStringSpans(content []byte) *stringSpans {
+	ss := &stringSpans{triple: tripleSpans(content, len(content))}
+	for i, t := range ss.triple {
+		if !t.doc && t.span[1]-t.span[0] >= 6 && isData(content[t.span[0]+3:t.span[1]-3]) {
+			ss.triple[i].doc = true
+		}
+	}
+	return ss
+}
+
+// isData reports whether the text of a string is encoded data: at least
+// 1 KiB in lines of 60 characters or more on average, without a space or
+// a tab (a base64 or base85 archive that a script carries, as pip's
+// get-pip.py does), where a configuration's lines are short or spaced.
+func isData(text []byte) bool {
+	return len(text) >= 1<<10 && len(text)/(1+bytes.Count(text, []byte("\n"))) >= 60 && bytes.IndexAny(text, " \t") < 0
+}
+
+// holds reports whether content[s:e] lies inside one string literal
+// that is not documentation: a triple-quoted string, or a one-line string
+// ('…' or "…") on s's line, read from the line's start (or the end of a
+// triple-quoted string on that line) with escapes skipped and a # outside
+// strings ending the code. s may fall before the name a match starts with
+// (a quote or space its regex read as a boundary): the string must hold
+// the match from its first letter, digit or _ on. And the name must begin
+// an item of the string's text, only punctuation ({", --, $) between it
+// and the string's start, a white space or a \n, \r or \t escape: a
+// configuration's line, not a run of encoded data (a script that carries
+// a base85 archive, where "pw" occurs at random).
+func (ss *stringSpans) holds(content []byte, s, e int) bool {
+	open := ss.opening(content, s, e)
+	for s < e && !identChar(content[s]) {
+		s++
+	}
+	// The name's regex may have begun inside it (PASSWORD of DB_PASSWORD).
+	for s > open && s > 0 && (identChar(content[s-1]) || content[s-1] == '.' || content[s-1] == '-') {
+		s--
+	}
+	return open >= 0 && beginsItem(content, open, s)
+}
+
+// namesItem reports whether the keyword at h, which lies in a string
+// literal, may be in the name of an item of the string's text: the name
+// it is part of is followed by "=" or ":" (a quote between them only in a
+// triple-quoted string, whose text may be JSON). A dict's key ("password":
+// …) or a word of a message is not, and costs no regex run.
+func (ss *stringSpans) namesItem(content []byte, h int) bool {
+	open := ss.opening(content, h, h+1)
+	if open < 0 {
+		return false
+	}
+	k := h
+	for k < len(content) && (identChar(content[k]) || content[k] == '.' || content[k] == '-') {
+		k++
+	}
+	if k < len(content) && (content[k] == '"' || content[k] == '\'') && open >= 3 && content[open-1] == content[open-2] {
+		k++ // a triple-quoted string's JSON: "password": …
+	}
+	for k < len(content) && (content[k] == ' ' || content[k] == '\t') {
+		k++
+	}
+	return k < len(content) && (content[k] == '=' || content[k] == ':')
+}
+
+// opening returns where the text of the string literal that holds
+// content[s:e] starts (see holds), or -1 if none does.
+func (ss *stringSpans) opening(content []byte, s, e int) int {
+	for s < e && !identChar(content[s]) {
+		s++
+	}
+	i, _ := slices.BinarySearchFunc(ss.triple, s, func(t tripleSpan, s int) int {
+		switch {
+		case t.span[1] <= s:
+			return -1
+		case t.span[0] > s:
+			return 1
+		}
+		return 0
+	})
+	open := -1
+	switch {
+	case i < len(ss.triple) && ss.triple[i].span[0] <= s:
+		// Inside a triple-quoted string: past its opening quotes, up to
+		// its closing ones.
+		t := ss.triple[i]
+		if !t.doc && s >= t.span[0]+3 && e <= t.span[1]-3 {
+			open = t.span[0] + 3
+		}
+	default:
+		from := 0
+		if i > 0 {
+			from = ss.triple[i-1].span[1]
+		}
+		open = oneLineString(content, max(from, bytes.LastIndexByte(content[:s], '\n')+1), s, e)
+	}
+	return open
+}
+
+// beginsItem reports whether the name at s begins an item of a string
+// whose text starts at open (see holds).
+func beginsItem(content []byte, open, s int) bool {
+	for k := s - 1; k >= open; k-- {
+		c := content[k]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			return true
+		case (c == 'n' || c == 'r' || c == 't') && k > open && content[k-1] == '\\':
+			return true
+		case identChar(c):
+			return false
+		}
+	}
+	return true
 }
 
 // opensString reports whether the quote at j stands in code when its line
@@ -116,14 +270,28 @@ func opensString(content []byte, start, j int) bool {
 
 // closeTriple returns the offset just past the triple quote of c that
 // closes a string whose text starts at from, or len(content) if none does.
+// It looks for the triple quote with bytes.Index, not byte by byte (a
+// docstring may be long), and skips one preceded by an odd number of
+// backslashes, whose first quote is escaped.
 func closeTriple(content []byte, from int, c byte) int {
-	for j := from; j < len(content); j++ {
-		switch {
-		case content[j] == '\\':
-			j++
-		case content[j] == c && j+2 < len(content) && content[j+1] == c && content[j+2] == c:
-			return j + 3
+	t := tripleQuotes[0]
+	if c == '\'' {
+		t = tripleQuotes[1]
+	}
+	for j := from; j < len(content); {
+		i := bytes.Index(content[j:], t)
+		if i < 0 {
+			break
 		}
+		i += j
+		n := 0
+		for k := i - 1; k >= from && content[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			return i + 3
+		}
+		j = i + 1
 	}
 	return len(content)
 }
@@ -187,4 +355,53 @@ func docName(name string) bool {
 		}
 	}
 	return false
+}
+
+// keepInside keeps of ms[n:], the matches one run of a rule added, those
+// that lie wholly inside a string literal (see holds), marked inString.
+func (ss *stringSpans) keepInside(content []byte, ms []Match, n int) []Match {
+	out := ms[:n]
+	for _, m := range ms[n:] {
+		if ss.holds(content, m.span[0], m.End) {
+			m.inString = true
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// oneLineString returns where the text of the one-line string that holds
+// content[s:e] starts, its line read as code from from: a quote opened
+// before s and not closed before e, with no comment begun before it; or
+// -1 if no such string holds it.
+func oneLineString(content []byte, from, s, e int) int {
+	var in byte
+	open := -1
+	for k := from; k < s; k++ {
+		c := content[k]
+		switch {
+		case in != 0 && c == '\\':
+			k++
+		case in != 0:
+			if c == in {
+				in = 0
+			}
+		case c == '#':
+			return -1
+		case c == '\'' || c == '"':
+			in, open = c, k+1
+		}
+	}
+	if in == 0 {
+		return -1
+	}
+	for k := s; k < e; k++ {
+		switch content[k] {
+		case '\\':
+			k++
+		case in, '\n':
+			return -1
+		}
+	}
+	return open
 }

@@ -97,3 +97,97 @@ func TestDocstringSpansAnyText(t *testing.T) {
 		}
 	}
 }
+
+// TestStringsOfPythonCode checks that the generic rules, kept out of
+// Python code by path (the Python rule reads it), still read the
+// configuration text that code holds in strings: a triple-quoted string
+// that is not documentation, and a one-line string, each holding the whole
+// match; not a docstring, a comment, code, a dict whose key alone is a
+// string, encoded data in a string, or a notebook, whose code cells are
+// all JSON strings.
+func TestStringsOfPythonCode(t *testing.T) {
+	d := defaultDetector(t)
+	v := func(i int) string { return "Qw7" + string(rune('a'+i)) + "Zk2Lm9Xr4Tn" }
+	src := strings.Join([]string{
+		`CNF = """`,
+		`[client]`,
+		`password = ` + v(0),
+		`"""`,
+		``,
+		`def connect():`,
+		`    """Connect.`,
+		``,
+		`    password = ` + v(1),
+		`    """`,
+		`    password = ` + v(2),
+		`    # api_token = ` + v(3),
+		`    return {"api_token": ` + v(4) + `}`,
+		``,
+		`ENV = "DB_PASSWORD=` + v(5) + `\nDEBUG=1"`,
+		`YAML = '''`,
+		`api_key: "` + v(6) + `"`,
+		`'''`,
+	}, "\n") + "\n"
+	want := map[string]string{v(0): "generic-secret-env-file", v(5): "generic-secret-env-file", v(6): "generic-secret-assignment"}
+	got := map[string]string{}
+	for _, f := range findingsOf(t, d, "scripts/write_config.py", src) {
+		got[f.Secret] = f.RuleID
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	for secret, id := range want {
+		if got[secret] != id {
+			t.Errorf("%s: %q, want %q (all: %v)", secret, got[secret], id, got)
+		}
+	}
+	// Encoded data in a string (a script's base85 archive): lines of 79
+	// characters without a space, some of which begin with "pw".
+	rng := rand.New(rand.NewPCG(1, 2))
+	const b85 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~"
+	var data []string
+	for i := range 40 {
+		line := []byte("Pw" + string(rune('a'+i%26)) + "=")
+		for len(line) < 79 {
+			line = append(line, b85[rng.IntN(len(b85))])
+		}
+		data = append(data, string(line))
+	}
+	if fs := findingsOf(t, d, "contrib/get-tool.py", "DATA = b\"\"\"\n"+strings.Join(data, "\n")+"\n\"\"\"\n"); len(fs) != 0 {
+		t.Errorf("encoded data: %d findings, first %+v", len(fs), fs[0])
+	}
+	// The same text as a notebook's: every line lies in a JSON string.
+	nb := `{"cells": [{"source": ["password = ` + v(2) + `\n", "ENV = 1\n"]}]}` + "\n"
+	if fs := findingsOf(t, d, "analysis.ipynb", nb); len(fs) != 0 {
+		t.Errorf("notebook: %+v", fs)
+	}
+}
+
+// TestCloseTriple checks the close of a triple-quoted string, found with
+// bytes.Index, against reading the text byte by byte with escapes skipped,
+// on random text of quotes, backslashes and letters.
+func TestCloseTriple(t *testing.T) {
+	slow := func(content []byte, from int, c byte) int {
+		for j := from; j < len(content); j++ {
+			switch {
+			case content[j] == '\\':
+				j++
+			case content[j] == c && j+2 < len(content) && content[j+1] == c && content[j+2] == c:
+				return j + 3
+			}
+		}
+		return len(content)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		b := make([]byte, rng.IntN(12))
+		for i := range b {
+			b[i] = `"'\ab`[rng.IntN(5)]
+		}
+		for _, c := range []byte{'"', '\''} {
+			if got, want := closeTriple(b, 0, c), slow(b, 0, c); got != want {
+				t.Fatalf("closeTriple(%q, %q) = %d, want %d", b, c, got, want)
+			}
+		}
+	}
+}

@@ -329,6 +329,7 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 		d.eachKeyword(content, reg[0], reg[1], hit)
 	}
 	var firstErr error
+	var strs *stringSpans // found on first use
 	// compiled compiles r (if the Detector is lazy): run needs it.
 	compiled := func(r *rule) bool {
 		if err := r.compile(); err != nil {
@@ -362,8 +363,30 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 			slices.Sort(hits)
 			hits = slices.Compact(hits)
 		}
-		if r := d.rules[ri]; d.runs(sc.only, r) && d.active(r, srcs) {
+		r := d.rules[ri]
+		switch {
+		case !d.runs(sc.only, r):
+		case d.active(r, srcs):
 			run(r, windows(content, hits))
+		case r.inStrings && d.activeInStrings(r, srcs):
+			// Kept out of these files by path, but not out of their
+			// strings: only the keywords inside a string that name an
+			// item there open a window, and only matches wholly
+			// inside one are kept.
+			if strs == nil {
+				strs = newStringSpans(content)
+			}
+			in := hits[:0:0]
+			for _, h := range hits {
+				if strs.namesItem(content, h) {
+					in = append(in, h)
+				}
+			}
+			if len(in) > 0 {
+				n := len(res.Matches)
+				run(r, windows(content, in))
+				res.Matches = strs.keepInside(content, res.Matches, n)
+			}
 		}
 	}
 	pathBound := d.alwaysPathsAt(srcs)
@@ -453,16 +476,39 @@ func (d *Detector) active(r *rule, srcs []leak.Source) bool {
 	return false
 }
 
+// activeInStrings reports whether rule r, inactive for srcs (see active),
+// can report a match inside a string literal at one of them: an allowlist
+// that ignores r by path there exempts strings (exceptInString), and no
+// other does.
+func (d *Detector) activeInStrings(r *rule, srcs []leak.Source) bool {
+	for _, s := range srcs {
+		if r.Path != "" && !r.matchPath(s.Path) {
+			continue
+		}
+		if !d.pathAllowedIn(r, s.Path, true) {
+			return true
+		}
+	}
+	return false
+}
+
 // pathAllowed reports whether an allowlist of r, or a global one aimed at
 // r, ignores every match at path by its path alone.
 func (d *Detector) pathAllowed(r *rule, path string) bool {
+	return d.pathAllowedIn(r, path, false)
+}
+
+// pathAllowedIn is pathAllowed for matches inside string literals when
+// inString is set: an allowlist that exempts those (exceptInString) does
+// not count.
+func (d *Detector) pathAllowedIn(r *rule, path string, inString bool) bool {
 	for _, a := range r.allow {
-		if a.byPath() && !(a.weak && r.readsStores()) && a.matchPath(path) {
+		if a.byPath() && !(a.weak && r.readsStores()) && !(inString && a.exceptInString) && a.matchPath(path) {
 			return true
 		}
 	}
 	for _, a := range d.global {
-		if len(a.rules) > 0 && a.appliesTo(r.ID) && a.byPath() && !(a.weak && r.readsStores()) && a.matchPath(path) {
+		if len(a.rules) > 0 && a.appliesTo(r.ID) && a.byPath() && !(a.weak && r.readsStores()) && !(inString && a.exceptInString) && a.matchPath(path) {
 			return true
 		}
 	}
