@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"cmp"
 	"slices"
 	"strings"
 )
@@ -17,77 +18,76 @@ import (
 // (PRIVATE_KEY = """-----BEGIN ...""", a SQL template) stays code.
 
 // markDocstrings sets docstring on each of ms that starts inside one of
-// content's documentation strings (see docstringSpans). Only the text up
-// to the last match's start is looked at.
+// content's documentation strings (see tripleSpans). Only the text up to the
+// last match's start is looked at, unless the content's strings were
+// found already (sc.stringsOf).
 //
 // It also sets inString on each match of a rule whose allowlists exempt
 // strings (rule.inStrings) that lies wholly inside a string literal (see
-// stringSpans); it never clears one (a match found in decoded text was
-// judged there).
-func markDocstrings(content []byte, ms []Match) {
+// stringSpans.holds); it never clears one (a match found in decoded text
+// was judged there).
+func markDocstrings(sc *scratch, content []byte, ms []Match) {
+	// unjudged: a match whose place in a string matters, not judged yet.
+	unjudged := func(m *Match) bool { return m.rule.inStrings && !m.inString && m.Decoded == "" }
 	limit := 0
-	var strs *stringSpans
+	read := sc.strs != nil
 	for i := range ms {
 		limit = max(limit, ms[i].Start+1)
-		if m := &ms[i]; m.rule.inStrings && !m.inString && m.Decoded == "" {
-			if strs == nil {
-				strs = newStringSpans(content)
-			}
-			m.inString = strs.holds(content, m.span[0], m.End)
-		}
+		read = read || unjudged(&ms[i])
 	}
-	spans := docstringSpans(content, min(limit, len(content)))
-	if len(spans) == 0 {
-		return
+	var triple []tripleSpan
+	if read {
+		strs := sc.stringsOf(content)
+		for i := range ms {
+			if m := &ms[i]; unjudged(m) {
+				m.inString = strs.holds(content, m.span[0], m.End)
+			}
+		}
+		triple = strs.triple
+	} else {
+		triple = tripleSpans(content, min(limit, len(content)))
 	}
 	for i := range ms {
 		s := ms[i].Start
-		j, _ := slices.BinarySearchFunc(spans, s, func(sp [2]int, s int) int {
-			switch {
-			case sp[1] <= s:
-				return -1
-			case sp[0] > s:
-				return 1
-			}
-			return 0
-		})
-		ms[i].docstring = j < len(spans) && spans[j][0] <= s && s < spans[j][1]
+		j := spanAfter(triple, s)
+		ms[i].docstring = j < len(triple) && triple[j].span[0] <= s && triple[j].doc
 	}
+}
+
+// spanAfter returns the index of the first of spans, ordered, that ends
+// after offset s: the one that holds s, if any does, or the next.
+func spanAfter(spans []tripleSpan, s int) int {
+	i, _ := slices.BinarySearchFunc(spans, s, func(t tripleSpan, s int) int {
+		return cmp.Compare(t.span[1], s+1)
+	})
+	return i
 }
 
 // tripleQuotes are the quotes that open and close a Python string of
 // several lines.
 var tripleQuotes = [2][]byte{[]byte(`"""`), []byte(`'''`)}
 
-// docstringSpans returns the spans, in order, of the documentation strings
-// that open before limit in content read as Python (see documents). It
-// finds each triple quote with bytes.Index and keeps one that opens a
-// string: outside a comment (# to the line's end) and outside a one-line
-// string (whose quotes hide a triple quote), judged on its own line from
-// the last place known to be code (see opensString); it then skips to the
-// string's close, escapes read (see closeTriple). Text in other languages
-// reads as Python well enough for this: a stray quote opens a string that
-// ends with its line. Only the lines of triple quotes are stepped through
-// byte by byte: a scanner's matches mostly lie in files with few.
-func docstringSpans(content []byte, limit int) [][2]int {
-	var spans [][2]int
-	for _, t := range tripleSpans(content, limit) {
-		if t.doc {
-			spans = append(spans, t.span)
-		}
-	}
-	return spans
-}
-
 // tripleSpan is the span of a triple-quoted string, and whether it is
 // documentation (see documents).
 type tripleSpan struct {
 	span [2]int
 	doc  bool
+	// data is set, by newStringSpans, for a string of encoded data rather
+	// than text (see isData).
+	data bool
 }
 
 // tripleSpans returns the triple-quoted strings that open before limit in
-// content read as Python, in order (see docstringSpans).
+// content read as Python, in order, each marked if it is documentation
+// (see documents). It finds each triple quote with bytes.Index and keeps
+// one that opens a string: outside a comment (# to the line's end) and
+// outside a one-line string (whose quotes hide a triple quote), judged on
+// its own line from the last place known to be code (see opensString); it
+// then skips to the string's close, escapes read (see closeTriple). Text
+// in other languages reads as Python well enough for this: a stray quote
+// opens a string that ends with its line. Only the lines of triple quotes
+// are stepped through byte by byte: a scanner's matches mostly lie in
+// files with few.
 func tripleSpans(content []byte, limit int) []tripleSpan {
 	var spans []tripleSpan
 	code := 0              // a place known to be code, not inside a string
@@ -114,7 +114,7 @@ func tripleSpans(content []byte, limit int) []tripleSpan {
 			continue
 		}
 		end := closeTriple(content, j+3, q)
-		spans = append(spans, tripleSpan{[2]int{j, end}, documents(content, j)})
+		spans = append(spans, tripleSpan{span: [2]int{j, end}, doc: documents(content, j)})
 		from, code = end, end
 	}
 	return spans
@@ -127,15 +127,12 @@ type stringSpans struct {
 	triple []tripleSpan
 }
 
-// newStringSpans finds content's triple-quoted strings. Those that hold
-// encoded data rather than text (see isData) count as documentation does:
-// not as strings whose text is read.
+// newStringSpans finds content's triple-quoted strings, and marks those
+// that hold encoded data (see isData), whose text is not read.
 func newStringSpans(content []byte) *stringSpans {
 	ss := &stringSpans{triple: tripleSpans(content, len(content))}
 	for i, t := range ss.triple {
-		if !t.doc && t.span[1]-t.span[0] >= 6 && isData(content[t.span[0]+3:t.span[1]-3]) {
-			ss.triple[i].doc = true
-		}
+		ss.triple[i].data = !t.doc && t.span[1]-t.span[0] >= 6 && isData(content[t.span[0]+3:t.span[1]-3])
 	}
 	return ss
 }
@@ -149,35 +146,35 @@ func isData(text []byte) bool {
 }
 
 // holds reports whether content[s:e] lies inside one string literal
-// that is not documentation: a triple-quoted string, or a one-line string
-// ('…' or "…") on s's line, read from the line's start (or the end of a
-// triple-quoted string on that line) with escapes skipped and a # outside
-// strings ending the code. s may fall before the name a match starts with
-// (a quote or space its regex read as a boundary): the string must hold
-// the match from its first letter, digit or _ on. And the name must begin
-// an item of the string's text, only punctuation ({", --, $) between it
-// and the string's start, a white space or a \n, \r or \t escape: a
-// configuration's line, not a run of encoded data (a script that carries
-// a base85 archive, where "pw" occurs at random).
+// whose text is read (see opening). s may fall before the name a match
+// starts with (a quote or space its regex read as a boundary): the string
+// must hold the match from its first letter, digit or _ on. And the name
+// must begin an item of the string's text, only punctuation ({", --, $)
+// between it and the string's start, a white space or a \n, \r or \t
+// escape: a configuration's line, not a run of encoded data (a script that
+// carries a base85 archive, where "pw" occurs at random).
 func (ss *stringSpans) holds(content []byte, s, e int) bool {
-	open := ss.opening(content, s, e)
 	for s < e && !identChar(content[s]) {
 		s++
 	}
+	open, _ := ss.opening(content, s, e)
+	if open < 0 {
+		return false
+	}
 	// The name's regex may have begun inside it (PASSWORD of DB_PASSWORD).
-	for s > open && s > 0 && (identChar(content[s-1]) || content[s-1] == '.' || content[s-1] == '-') {
+	for s > open && (identChar(content[s-1]) || content[s-1] == '.' || content[s-1] == '-') {
 		s--
 	}
-	return open >= 0 && beginsItem(content, open, s)
+	return beginsItem(content, open, s)
 }
 
-// namesItem reports whether the keyword at h, which lies in a string
-// literal, may be in the name of an item of the string's text: the name
-// it is part of is followed by "=" or ":" (a quote between them only in a
+// namesItem reports whether the keyword at h may be in the name of an
+// item of the text of a string literal that holds it: the name it is part
+// of is followed by "=" or ":" (a quote between them only in a
 // triple-quoted string, whose text may be JSON). A dict's key ("password":
 // …) or a word of a message is not, and costs no regex run.
 func (ss *stringSpans) namesItem(content []byte, h int) bool {
-	open := ss.opening(content, h, h+1)
+	open, triple := ss.opening(content, h, h+1)
 	if open < 0 {
 		return false
 	}
@@ -185,7 +182,7 @@ func (ss *stringSpans) namesItem(content []byte, h int) bool {
 	for k < len(content) && (identChar(content[k]) || content[k] == '.' || content[k] == '-') {
 		k++
 	}
-	if k < len(content) && (content[k] == '"' || content[k] == '\'') && open >= 3 && content[open-1] == content[open-2] {
+	if triple && k < len(content) && (content[k] == '"' || content[k] == '\'') {
 		k++ // a triple-quoted string's JSON: "password": …
 	}
 	for k < len(content) && (content[k] == ' ' || content[k] == '\t') {
@@ -195,37 +192,40 @@ func (ss *stringSpans) namesItem(content []byte, h int) bool {
 }
 
 // opening returns where the text of the string literal that holds
-// content[s:e] starts (see holds), or -1 if none does.
-func (ss *stringSpans) opening(content []byte, s, e int) int {
-	for s < e && !identChar(content[s]) {
-		s++
-	}
-	i, _ := slices.BinarySearchFunc(ss.triple, s, func(t tripleSpan, s int) int {
-		switch {
-		case t.span[1] <= s:
-			return -1
-		case t.span[0] > s:
-			return 1
-		}
-		return 0
-	})
-	open := -1
-	switch {
-	case i < len(ss.triple) && ss.triple[i].span[0] <= s:
+// content[s:e] starts, and whether the string is triple-quoted; or -1 if
+// no string whose text is read holds it. Such a string is a triple-quoted
+// one that is neither documentation nor data, or a one-line string ('…'
+// or "…") on s's line, the line read as code from its start (or from the
+// end of a triple-quoted string on it): a quote opened before s, not
+// closed before e, and no # comment begun before it.
+func (ss *stringSpans) opening(content []byte, s, e int) (int, bool) {
+	i := spanAfter(ss.triple, s)
+	if i < len(ss.triple) && ss.triple[i].span[0] <= s {
 		// Inside a triple-quoted string: past its opening quotes, up to
 		// its closing ones.
 		t := ss.triple[i]
-		if !t.doc && s >= t.span[0]+3 && e <= t.span[1]-3 {
-			open = t.span[0] + 3
+		if t.doc || t.data || s < t.span[0]+3 || e > t.span[1]-3 {
+			return -1, false
 		}
-	default:
-		from := 0
-		if i > 0 {
-			from = ss.triple[i-1].span[1]
-		}
-		open = oneLineString(content, max(from, bytes.LastIndexByte(content[:s], '\n')+1), s, e)
+		return t.span[0] + 3, true
 	}
-	return open
+	from := bytes.LastIndexByte(content[:s], '\n') + 1
+	if i > 0 {
+		from = max(from, ss.triple[i-1].span[1])
+	}
+	in, open := readLine(content, from, s)
+	if in == 0 || in == '#' {
+		return -1, false
+	}
+	for k := s; k < e; k++ {
+		switch content[k] {
+		case '\\':
+			k++
+		case in, '\n':
+			return -1, false
+		}
+	}
+	return open, false
 }
 
 // beginsItem reports whether the name at s begins an item of a string
@@ -249,8 +249,17 @@ func beginsItem(content []byte, open, s int) bool {
 // is read from start, a place known to be code: no comment has begun
 // before it, and every one-line string begun before it has closed.
 func opensString(content []byte, start, j int) bool {
-	var in byte // the quote of the one-line string being read, or 0
-	for k := start; k < j; k++ {
+	in, _ := readLine(content, start, j)
+	return in == 0
+}
+
+// readLine reads content[start:end], a piece of a line that starts in
+// code, as Python: it returns the quote of the one-line string open at
+// end and where that string's text starts, or '#' if a comment has begun
+// (-1 then), or 0 if end is in code.
+func readLine(content []byte, start, end int) (in byte, open int) {
+	open = -1
+	for k := start; k < end; k++ {
 		c := content[k]
 		switch {
 		case in != 0 && c == '\\':
@@ -260,12 +269,12 @@ func opensString(content []byte, start, j int) bool {
 				in = 0
 			}
 		case c == '#':
-			return false
+			return '#', -1
 		case c == '\'' || c == '"':
-			in = c
+			in, open = c, k+1
 		}
 	}
-	return in == 0
+	return in, open
 }
 
 // closeTriple returns the offset just past the triple quote of c that
@@ -368,40 +377,4 @@ func (ss *stringSpans) keepInside(content []byte, ms []Match, n int) []Match {
 		}
 	}
 	return out
-}
-
-// oneLineString returns where the text of the one-line string that holds
-// content[s:e] starts, its line read as code from from: a quote opened
-// before s and not closed before e, with no comment begun before it; or
-// -1 if no such string holds it.
-func oneLineString(content []byte, from, s, e int) int {
-	var in byte
-	open := -1
-	for k := from; k < s; k++ {
-		c := content[k]
-		switch {
-		case in != 0 && c == '\\':
-			k++
-		case in != 0:
-			if c == in {
-				in = 0
-			}
-		case c == '#':
-			return -1
-		case c == '\'' || c == '"':
-			in, open = c, k+1
-		}
-	}
-	if in == 0 {
-		return -1
-	}
-	for k := s; k < e; k++ {
-		switch content[k] {
-		case '\\':
-			k++
-		case in, '\n':
-			return -1
-		}
-	}
-	return open
 }

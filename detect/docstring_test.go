@@ -78,9 +78,9 @@ func TestDocstringNames(t *testing.T) {
 	}
 }
 
-// TestDocstringSpansAnyText checks that docstringSpans holds on any text:
-// spans in order, within the content, not overlapping.
-func TestDocstringSpansAnyText(t *testing.T) {
+// TestTripleSpansAnyText checks that tripleSpans holds on any text: spans
+// in order, within the content, not overlapping.
+func TestTripleSpansAnyText(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(1, 2))
 	const alphabet = "'\"#\\\n :=rbEXAMPLES_ab"
 	for range 20000 {
@@ -89,7 +89,8 @@ func TestDocstringSpansAnyText(t *testing.T) {
 			b[i] = alphabet[rnd.IntN(len(alphabet))]
 		}
 		prev := 0
-		for _, sp := range docstringSpans(b, len(b)) {
+		for _, ts := range tripleSpans(b, len(b)) {
+			sp := ts.span
 			if sp[0] < prev || sp[1] <= sp[0] || sp[1] > len(b) {
 				t.Fatalf("%q: span %v after %d", b, sp, prev)
 			}

@@ -104,17 +104,14 @@ func (d *Detector) Explain(ruleID string, content []byte, path string) ([]Explan
 	if len(exps) == 0 {
 		return []Explanation{{Stages: []Stage{kw, regexStage(r, content, true)}}}, nil
 	}
-	var strs *stringSpans
+	sc.content = content
 	for i := range exps {
 		e := &exps[i]
 		if e.match != nil {
-			if r.inStrings {
-				// As markDocstrings marks it for Detect.
-				if strs == nil {
-					strs = newStringSpans(content)
-				}
-				e.match.inString = strs.holds(content, e.match.span[0], e.match.End)
-			}
+			// As Detect marks it: in a docstring, in a string.
+			ms := []Match{*e.match}
+			markDocstrings(sc, content, ms)
+			*e.match = ms[0]
 			_, e.Kept = d.sourceVerdict(e.match, path, "", e)
 			if e.Kept {
 				if enc, ok := supersedingToken(content, e.match); ok {

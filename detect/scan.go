@@ -84,6 +84,25 @@ type scratch struct {
 	text []byte
 	// explain records the verdicts of runRule for Explain; nil otherwise.
 	explain *explanations
+	// content is the fragment's content as scanned (decoded lines are
+	// scanned from other buffers); strs are its string literals, found
+	// once per fragment, on first use, for the rules that read strings
+	// and for markDocstrings.
+	content []byte
+	strs    *stringSpans
+}
+
+// stringsOf returns content's string literals (see stringSpans): the
+// fragment's, found once, or a decoded line's, found each time (its buffer
+// is reused).
+func (sc *scratch) stringsOf(content []byte) *stringSpans {
+	if len(content) != len(sc.content) || len(content) > 0 && &content[0] != &sc.content[0] {
+		return newStringSpans(content)
+	}
+	if sc.strs == nil {
+		sc.strs = newStringSpans(content)
+	}
+	return sc.strs
 }
 
 // ruleChoice says which rules run on a fragment.
@@ -142,7 +161,10 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 	}
 	sc := scratchPool.Get().(*scratch)
 	sc.only = only
-	defer scratchPool.Put(sc)
+	defer func() {
+		sc.content, sc.strs = nil, nil // not kept alive in the pool
+		scratchPool.Put(sc)
+	}()
 	content, _, copied := textenc.Normalize(sc.text, frag.Content)
 	if copied {
 		sc.text = nil
@@ -152,6 +174,7 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 	}
 	sc.regions = sc.regions[:0]
 	sc.allowed = sc.allowed[:0]
+	sc.content, sc.strs = content, nil
 
 	lines := d.lines
 	if lines != nil {
@@ -183,7 +206,7 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 		d.tableRows(content, sc, frag.Sources, &res)
 		res.Matches = d.dedupe(res.Matches)
 		unquoteMatches(content, res.Matches)
-		markDocstrings(content, res.Matches)
+		markDocstrings(sc, content, res.Matches)
 	}
 	if lines != nil {
 		sc.flagged = grow(sc.flagged, len(sc.starts)-1)
@@ -329,7 +352,6 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 		d.eachKeyword(content, reg[0], reg[1], hit)
 	}
 	var firstErr error
-	var strs *stringSpans // found on first use
 	// compiled compiles r (if the Detector is lazy): run needs it.
 	compiled := func(r *rule) bool {
 		if err := r.compile(); err != nil {
@@ -368,14 +390,12 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 		case !d.runs(sc.only, r):
 		case d.active(r, srcs):
 			run(r, windows(content, hits))
-		case r.inStrings && d.activeInStrings(r, srcs):
+		case r.inStrings && d.activeAt(r, srcs, true):
 			// Kept out of these files by path, but not out of their
 			// strings: only the keywords inside a string that name an
 			// item there open a window, and only matches wholly
 			// inside one are kept.
-			if strs == nil {
-				strs = newStringSpans(content)
-			}
+			strs := sc.stringsOf(content)
 			in := hits[:0:0]
 			for _, h := range hits {
 				if strs.namesItem(content, h) {
@@ -461,54 +481,40 @@ func (d *Detector) eachKeyword(content []byte, start, end int, hit func(kw, off 
 // dedupe) only to be dropped by Finding. Without sources, every rule is
 // active.
 func (d *Detector) active(r *rule, srcs []leak.Source) bool {
-	if len(srcs) == 0 || r.Path == "" && !r.pathAllow {
-		return true
-	}
-	for _, s := range srcs {
-		if r.Path != "" && !r.matchPath(s.Path) {
-			continue
-		}
-		if r.pathAllow && d.pathAllowed(r, s.Path) {
-			continue
-		}
-		return true
-	}
-	return false
+	return len(srcs) == 0 || r.Path == "" && !r.pathAllow || d.activeAt(r, srcs, false)
 }
 
-// activeInStrings reports whether rule r, inactive for srcs (see active),
-// can report a match inside a string literal at one of them: an allowlist
-// that ignores r by path there exempts strings (exceptInString), and no
-// other does.
-func (d *Detector) activeInStrings(r *rule, srcs []leak.Source) bool {
+// activeAt reports whether r can report a match at one of srcs, inside a
+// string literal when inString is set: allowlists that exempt strings
+// (exceptInString) then do not keep it out.
+func (d *Detector) activeAt(r *rule, srcs []leak.Source, inString bool) bool {
 	for _, s := range srcs {
 		if r.Path != "" && !r.matchPath(s.Path) {
 			continue
 		}
-		if !d.pathAllowedIn(r, s.Path, true) {
-			return true
+		if r.pathAllow && d.pathAllowed(r, s.Path, inString) {
+			continue
 		}
+		return true
 	}
 	return false
 }
 
 // pathAllowed reports whether an allowlist of r, or a global one aimed at
-// r, ignores every match at path by its path alone.
-func (d *Detector) pathAllowed(r *rule, path string) bool {
-	return d.pathAllowedIn(r, path, false)
-}
-
-// pathAllowedIn is pathAllowed for matches inside string literals when
-// inString is set: an allowlist that exempts those (exceptInString) does
-// not count.
-func (d *Detector) pathAllowedIn(r *rule, path string, inString bool) bool {
+// r, ignores every match at path by its path alone; for matches inside
+// string literals when inString is set, an allowlist that exempts those
+// (exceptInString) does not count.
+func (d *Detector) pathAllowed(r *rule, path string, inString bool) bool {
+	ignores := func(a *allowlist) bool {
+		return a.byPath() && !(a.weak && r.readsStores()) && !(inString && a.exceptInString) && a.matchPath(path)
+	}
 	for _, a := range r.allow {
-		if a.byPath() && !(a.weak && r.readsStores()) && !(inString && a.exceptInString) && a.matchPath(path) {
+		if ignores(a) {
 			return true
 		}
 	}
 	for _, a := range d.global {
-		if len(a.rules) > 0 && a.appliesTo(r.ID) && a.byPath() && !(a.weak && r.readsStores()) && !(inString && a.exceptInString) && a.matchPath(path) {
+		if len(a.rules) > 0 && a.appliesTo(r.ID) && ignores(a) {
 			return true
 		}
 	}
