@@ -19,9 +19,10 @@ var allowed = map[string][]string{
 	"archive":                 nil,
 	"leak":                    {"textenc"},
 	"entropy":                 nil,
-	"config":                  {"", "internal/resyntax", "internal/safefile"},
+	"keystore":                nil,
+	"config":                  {"", "internal/resyntax", "internal/safefile", "keystore"},
 	"config/convert":          {"", "config", "internal/safefile"},
-	"detect":                  {"config", "entropy", "internal/resyntax", "leak", "textenc"},
+	"detect":                  {"config", "entropy", "internal/resyntax", "keystore", "leak", "textenc"},
 	"triage":                  {"config", "entropy", "leak"},
 	"gitwalk":                 {"leak", "internal/safefile", "internal/safego"},
 	"fswalk":                  {"leak", "internal/safego"},
@@ -54,6 +55,7 @@ var allowed = map[string][]string{
 	"internal/gittest":        {"leak"},
 	"internal/testtool":       nil,
 	"internal/archivetest":    nil,
+	"internal/keystoretest":   nil,
 }
 
 // goGit are the packages that may import go-git: gitwalk, which reads

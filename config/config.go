@@ -24,6 +24,7 @@
 //	secretDecode = "percent"            # decode the secret before fingerprinting it
 //	storePath = '''(^|/)\.acmerc$'''      # the credential stores it reads (see below)
 //	storeMatch = '''@[\w.-]+\.acme\.io''' # matches that log in wherever they are (see below)
+//	format = "pkcs12"                   # a rule on paths alone: the file's format, checked once read
 //
 //	[[rules]]                           # a rule stated by what it finds (see assign.go):
 //	id = "acme-api-key"
@@ -143,6 +144,7 @@ import (
 
 	"github.com/leakhound/leakhound"
 	"github.com/leakhound/leakhound/internal/safefile"
+	"github.com/leakhound/leakhound/keystore"
 )
 
 // Config is a validated rule set.
@@ -228,6 +230,11 @@ type Rule struct {
 	// matches is reported as in a credential store (see StorePath),
 	// whatever the file's path.
 	StoreMatch string
+	// Format is the format of the file a rule on paths alone finds, one of
+	// Formats: once the file is read, one not in the format (random bytes
+	// named .p12) is no finding, and one that opens with a password that
+	// everyone knows says so (see package keystore).
+	Format string
 	// Allowlists ignore some of this rule's matches.
 	Allowlists []Allowlist
 	// Examples are the rule's self-tests.
@@ -296,6 +303,9 @@ func Severities() []string { return []string{"critical", "high", "medium", "low"
 
 // Confidences returns the valid confidence values, most confident first.
 func Confidences() []string { return []string{"high", "medium", "low"} }
+
+// Formats returns the valid format values.
+func Formats() []string { return keystore.Formats() }
 
 // SecretDecodings returns the valid secretDecode values.
 func SecretDecodings() []string { return []string{"percent"} }

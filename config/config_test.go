@@ -221,6 +221,28 @@ secretDecode = "rot13"
 		t.Errorf("got\n%v\nwant\n%s", err, strings.Join(want, "\n"))
 	}
 
+	_, err = Parse("r.toml", []byte(`[[rules]]
+id = "store"
+path = '''\.kdbx$'''
+format = "kdbx"
+
+[[rules]]
+id = "token"
+regex = "tok_[a-z]{8}"
+format = "pkcs12"
+`))
+	want = []string{
+		`r.toml:4: rule "store": format must be one of pkcs12, jks`,
+		`r.toml:9: rule "token": format is for a rule on paths alone: it needs a path and no regex or value`,
+	}
+	if err == nil || err.Error() != strings.Join(want, "\n") {
+		t.Errorf("format: got\n%v\nwant\n%s", err, strings.Join(want, "\n"))
+	}
+	cfg, err = Parse("r.toml", []byte("[[rules]]\nid = \"p12\"\npath = '''\\.p12$'''\nformat = \"pkcs12\"\n"))
+	if err != nil || cfg.Rule("p12").Format != "pkcs12" {
+		t.Errorf("format: %v, %+v", err, cfg.Rule("p12"))
+	}
+
 	def, err := Default()
 	if err != nil {
 		t.Fatal(err)

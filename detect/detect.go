@@ -48,6 +48,7 @@ import (
 	"math"
 	"regexp/syntax"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -58,6 +59,7 @@ import (
 	"github.com/leakhound/leakhound/internal/resyntax"
 
 	"github.com/leakhound/leakhound/config"
+	"github.com/leakhound/leakhound/keystore"
 	"github.com/leakhound/leakhound/leak"
 	"github.com/leakhound/leakhound/textenc"
 )
@@ -789,6 +791,16 @@ func weakSeverity(sev string) string {
 	return "low"
 }
 
+// strongerSeverity is the severity one step above sev, or sev when it is
+// the highest.
+func strongerSeverity(sev string) string {
+	sevs := config.Severities() // most severe first
+	if i := slices.Index(sevs, sev); i > 0 {
+		return sevs[i-1]
+	}
+	return sev
+}
+
 // RuleID returns the id of the rule that matched.
 func (m *Match) RuleID() string { return m.rule.ID }
 
@@ -944,16 +956,40 @@ func (d *Detector) PathRulesAt(path string) bool {
 	return len(d.pathOnly) > 0 && (d.anyPathOnly == nil || d.anyPathOnly.MatchString(path))
 }
 
+// PathReadsContent reports whether a path-only rule that judges a file's
+// content (its format) matches path: a caller that can read the file,
+// binary though it is, passes its content to PathFindings.
+func (d *Detector) PathReadsContent(path string) bool {
+	if !d.PathRulesAt(path) {
+		return false
+	}
+	for _, i := range d.pathOnly {
+		if r := d.rules[i]; r.Format != "" && r.Path != "" && r.matchPath(path) {
+			return true
+		}
+	}
+	return false
+}
+
 // PathFindings returns the findings of path-only rules (rules without a
-// regex) for a file at src, whatever its content: a private key store such as
-// a .p12 file is a finding wherever it is committed. The secret of such a
-// finding is the blob id, so that the same file is one finding. An empty
-// blob (EmptyBlobIDs; outside history the caller passes EmptyBlobIDs[0] for
-// an empty file) holds no key now, but its name says that the project
-// keeps key stores in the repository, where the next version may hold one:
-// it is reported as a low, low-confidence "empty" finding, a warning where
+// regex) for a file at src: a private key store such as a .p12 file is a
+// finding wherever it is committed. The secret of such a finding is the
+// blob id, so that the same file is one finding. An empty blob
+// (EmptyBlobIDs; outside history the caller passes EmptyBlobIDs[0] for an
+// empty file) holds no key now, but its name says that the project keeps
+// key stores in the repository, where the next version may hold one: it is
+// reported as a low, low-confidence "empty" finding, a warning where
 // --fail-on keeps its default.
-func (d *Detector) PathFindings(blobID string, src leak.Source) []leak.Finding {
+//
+// content is the file's content, or nil if it was not read (too large, or
+// not asked for: see PathReadsContent). A rule with a format judges it
+// (package keystore): a file not in the format (random bytes named .p12, a
+// file cut short) is no finding, and one that opens with a password that
+// everyone knows is a high-confidence finding tagged known-password whose
+// description names the password, one step more severe than the rule
+// says: the keys are as good as written out (a key in the clear is
+// critical).
+func (d *Detector) PathFindings(blobID string, content []byte, src leak.Source) []leak.Finding {
 	var out []leak.Finding
 	if d.anyPathOnly != nil && !d.anyPathOnly.MatchString(src.Path) {
 		return nil
@@ -964,13 +1000,24 @@ func (d *Detector) PathFindings(blobID string, src leak.Source) []leak.Finding {
 		if r.Path == "" || !r.matchPath(src.Path) {
 			continue
 		}
+		var v keystore.Verdict
+		if r.Format != "" && !empty {
+			if v = keystore.Check(r.Format, content); v.NotKeyStore {
+				continue
+			}
+		}
 		m := &Match{rule: r, Secret: blobID, Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
 		if f, ok := d.Finding(m, blobID, src); ok && !d.allowedByContent(m) {
 			f.Secret, f.Match = "", src.Path
-			if empty {
+			switch {
+			case empty:
 				f.Severity, f.Confidence = weakSeverity(f.Severity), "low"
 				f.Description = emptyDescription + ": " + f.Description
 				f.Tags = append(slices.Clip(f.Tags), "empty")
+			case v.Opens:
+				f.Severity, f.Confidence = strongerSeverity(f.Severity), "high"
+				f.Description = opensDescription(v.Password) + ": " + f.Description
+				f.Tags = append(slices.Clip(f.Tags), "known-password")
 			}
 			out = append(out, f)
 		}
@@ -981,6 +1028,16 @@ func (d *Detector) PathFindings(blobID string, src leak.Source) []leak.Finding {
 // emptyDescription begins the description of a path-only rule's finding
 // on an empty file.
 const emptyDescription = "empty file, no key in this version"
+
+// opensDescription begins the description of a path-only rule's finding
+// on a key store that opens with pw, a password everyone knows (see
+// keystore.KnownPasswords): naming it tells no secret.
+func opensDescription(pw string) string {
+	if pw == "" {
+		return "opens with an empty password"
+	}
+	return strconv.Quote(pw) + " opens it, a password everyone knows"
+}
 
 // inlineAllow are the comments that, on the line of a match, allow it.
 var inlineAllow = []string{"leakhound:allow", "gitleaks:allow", "pragma: allowlist secret"}

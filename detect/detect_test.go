@@ -198,11 +198,11 @@ func TestDetectPosition(t *testing.T) {
 func TestPathFindings(t *testing.T) {
 	d := mustDetector(t, testRules, Options{})
 	src := leak.Source{Path: "certs/client.p12"}
-	fs := d.PathFindings("abc123", src)
+	fs := d.PathFindings("abc123", nil, src)
 	if len(fs) != 1 || fs[0].RuleID != "p12" || fs[0].File != "certs/client.p12" {
 		t.Fatalf("got %+v", fs)
 	}
-	if got := d.PathFindings("abc123", leak.Source{Path: "vendor/x.p12"}); len(got) != 0 {
+	if got := d.PathFindings("abc123", nil, leak.Source{Path: "vendor/x.p12"}); len(got) != 0 {
 		t.Fatalf("allowlisted path: got %+v", got)
 	}
 	if fs[0].Severity == "low" || slices.Contains(fs[0].Tags, "empty") {
@@ -211,7 +211,7 @@ func TestPathFindings(t *testing.T) {
 	// An empty key store holds no key: it is a low, low-confidence
 	// finding tagged empty, in SHA-1 and SHA-256 repositories alike.
 	for _, id := range EmptyBlobIDs {
-		got := d.PathFindings(id, src)
+		got := d.PathFindings(id, nil, src)
 		if len(got) != 1 || got[0].Severity != "low" || got[0].Confidence != "low" || !slices.Contains(got[0].Tags, "empty") || !strings.HasPrefix(got[0].Description, emptyDescription) {
 			t.Fatalf("empty blob %s: got %+v", id, got)
 		}

@@ -38,7 +38,7 @@ func CheckExamples(d *Detector) ([]ExampleFailure, error) {
 			src := leak.Source{Path: examplePath(ex)}
 			var got []string
 			if r.Regex == "" {
-				for _, f := range d.PathFindings("", src) {
+				for _, f := range d.PathFindings("", nil, src) {
 					if f.RuleID == r.ID {
 						got = append(got, f.Match)
 					}

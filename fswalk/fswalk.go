@@ -34,9 +34,11 @@ type Options struct {
 	// MaxFileSize skips larger files; zero means leak.DefaultMaxFileSize.
 	MaxFileSize int64
 	// Keep, when set, passes on the binary files for which it returns
-	// true (archives, which the caller opens) instead of skipping them.
-	// It is called from the walking goroutines concurrently.
-	Keep func(content []byte) bool
+	// true (archives, which the caller opens; key stores, whose format a
+	// rule checks) instead of skipping them. It is called with a file's
+	// path, slash-separated and relative to the root as a Source's, from
+	// the walking goroutines concurrently.
+	Keep func(path string, content []byte) bool
 }
 
 // Result counts what Walk saw.
@@ -123,7 +125,11 @@ func Walk(ctx context.Context, root string, opts Options, fn func(*leak.Fragment
 		safego.Go(g, func() error {
 			for p := range paths {
 				rel := relPath(root, p)
-				content, reason, err := ReadFileKeep(p, opts.MaxFileSize, opts.Keep)
+				var keep func([]byte) bool
+				if opts.Keep != nil {
+					keep = func(b []byte) bool { return opts.Keep(rel, b) }
+				}
+				content, reason, err := ReadFileKeep(p, opts.MaxFileSize, keep)
 				if err != nil {
 					mu.Lock()
 					err = onErr(rel, err)

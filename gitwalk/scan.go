@@ -50,9 +50,10 @@ type ScanOptions struct {
 	// from the readers' goroutines concurrently.
 	OnSkip func(id ID, reason leak.SkipReason)
 	// Keep, when set, passes on the binary blobs for which it returns
-	// true (archives, which the caller opens) instead of skipping them. It
-	// is called from the readers' goroutines concurrently.
-	Keep func(content []byte) bool
+	// true (archives, which the caller opens; key stores, whose format a
+	// rule checks) instead of skipping them. It is called from the
+	// readers' goroutines concurrently.
+	Keep func(id ID, content []byte) bool
 }
 
 // DefaultCacheBytes is each reader's cache size by default. On
@@ -133,7 +134,7 @@ func (r *Repo) Scan(ctx context.Context, p *Plan, opts ScanOptions, stats *Stats
 						continue
 					}
 					content, reason, err := readBlobAt(objs, loc, maxSize)
-					if reason == leak.SkipBinary && opts.Keep != nil && opts.Keep(content) {
+					if reason == leak.SkipBinary && opts.Keep != nil && opts.Keep(ID(loc.h), content) {
 						reason = ""
 					}
 					stats.BlobsRead.Add(1)

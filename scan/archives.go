@@ -167,7 +167,7 @@ func (s *Sink) entryPaths(blob string, data []byte, srcs []leak.Source) {
 	h.Write(data)
 	id := hex.EncodeToString(h.Sum(nil))
 	for _, src := range srcs {
-		for _, f := range s.e.d.PathFindings(id, src) {
+		for _, f := range s.e.d.PathFindings(id, data, src) {
 			f.BlobID = blob
 			s.e.col.Add(f, order(src))
 		}

@@ -45,12 +45,9 @@ func NewDir(path string) (Dir, error) {
 
 // Scan reads every file under the directory, in parallel.
 func (d Dir) Scan(ctx context.Context, s *Sink) (Scanned, error) {
-	res, err := fswalk.Walk(ctx, d.Path, fswalk.Options{Workers: s.Workers(), MaxFileSize: s.MaxFileSize(), Keep: s.Opens},
+	res, err := fswalk.Walk(ctx, d.Path, fswalk.Options{Workers: s.Workers(), MaxFileSize: s.MaxFileSize(), Keep: s.KeepsFile},
 		func(frag *leak.Fragment) error {
-			for _, src := range frag.Sources {
-				s.Path(contentID(src, frag.Content), src)
-			}
-			s.Fragment(frag)
+			s.file(frag)
 			return nil
 		}, s.Error)
 	for reason, n := range res.Skipped {
@@ -72,8 +69,23 @@ func (d Dir) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 func unread(s *Sink, f leak.SkippedFile, display string) {
 	if f.Reason == leak.SkipBinary || f.Reason == leak.SkipTooLarge {
 		src := leak.Source{Path: f.Path, Display: display}
-		s.Path(fileID(src), src)
+		s.Path(fileID(src), nil, src)
 	}
+}
+
+// file hands s a file read from disk: its paths, with its content, to the
+// rules on paths alone, and its content to the detectors, unless it is a
+// binary file read only for a rule that checks its format (a .p12).
+func (s *Sink) file(frag *leak.Fragment) {
+	reads := false
+	for _, src := range frag.Sources {
+		s.Path(contentID(src, frag.Content), frag.Content, src)
+		reads = reads || s.ReadsContent(src.Path)
+	}
+	if reads && !s.Opens(frag.Content) && leak.IsBinary(frag.Content) {
+		return
+	}
+	s.Fragment(frag)
 }
 
 // fileID stands for a blob's id outside history: the file's path as
@@ -116,7 +128,8 @@ type File struct {
 // Scan reads the file; a file that cannot be read is an error.
 func (f File) Scan(_ context.Context, s *Sink) (Scanned, error) {
 	sc := Scanned{Name: f.Path, Mode: "file"}
-	content, reason, err := fswalk.ReadFileKeep(f.Path, s.MaxFileSize(), s.Opens)
+	src := leak.Source{Path: filepath.ToSlash(f.Path)}
+	content, reason, err := fswalk.ReadFileKeep(f.Path, s.MaxFileSize(), func(b []byte) bool { return s.KeepsFile(src.Path, b) })
 	switch {
 	case err != nil:
 		return sc, err
@@ -127,9 +140,7 @@ func (f File) Scan(_ context.Context, s *Sink) (Scanned, error) {
 		s.SkipFile(sf)
 		return sc, nil
 	}
-	src := leak.Source{Path: filepath.ToSlash(f.Path)}
-	s.Path(contentID(src, content), src)
-	s.Fragment(&leak.Fragment{Content: content, Sources: []leak.Source{src}})
+	s.file(&leak.Fragment{Content: content, Sources: []leak.Source{src}})
 	sc.Blobs, sc.Bytes = 1, int64(len(content))
 	return sc, nil
 }
@@ -205,13 +216,12 @@ func (ps Paths) Scan(ctx context.Context, s *Sink) (Scanned, error) {
 			}
 			return rel
 		}
-		res, err := fswalk.Walk(ctx, root, fswalk.Options{Workers: s.Workers(), MaxFileSize: s.MaxFileSize(), Keep: s.Opens},
+		res, err := fswalk.Walk(ctx, root, fswalk.Options{Workers: s.Workers(), MaxFileSize: s.MaxFileSize(), Keep: s.KeepsFile},
 			func(frag *leak.Fragment) error {
 				for i := range frag.Sources {
 					frag.Sources[i].Display = display(frag.Sources[i].Path)
-					s.Path(contentID(frag.Sources[i], frag.Content), frag.Sources[i])
 				}
-				s.Fragment(frag)
+				s.file(frag)
 				return nil
 			}, func(p string, err error) error { return s.Error(join(p), err) })
 		for reason, n := range res.Skipped {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/leakhound/leakhound/archive"
@@ -215,8 +216,12 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 	s.progress(func() Progress {
 		return Progress{Reading: true, Commits: commits, Blobs: blobs, BlobsRead: stats.BlobsRead.Load(), BytesRead: stats.BytesRead.Load()}
 	})
-	p.EachSource(s.Path)
-	gopts := gitwalk.ScanOptions{Workers: s.Workers(), MaxFileSize: s.MaxFileSize(), Keep: s.Opens}
+	pend := &pendingPaths{s: s}
+	p.EachSource(pend.plan)
+	defer pend.flush()
+	gopts := gitwalk.ScanOptions{Workers: s.Workers(), MaxFileSize: s.MaxFileSize(), Keep: func(id gitwalk.ID, content []byte) bool {
+		return pend.has(id) || s.Opens(content)
+	}}
 	// Skip is called as each blob is taken up (and read to its end, even
 	// once the scan is cancelled): what it saw says, after an
 	// interruption, which commits were read whole.
@@ -224,7 +229,7 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 	c := s.cache
 	gopts.Skip = func(id gitwalk.ID) bool {
 		taken.add(id)
-		if c == nil {
+		if c == nil || pend.has(id) {
 			return false
 		}
 		h := id.String()
@@ -243,7 +248,9 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 	}
 	err = repo.Scan(ctx, p, gopts, stats,
 		func(frag *leak.Fragment) error {
-			s.Fragment(frag)
+			if !pend.read(frag) {
+				s.Fragment(frag)
+			}
 			return nil
 		}, s.Error)
 	if err = readError(ctx, s, err); err != nil && ctx.Err() == nil {
@@ -264,6 +271,99 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 		sc.CommitsDone = commitsDone(p, &taken)
 	}
 	return sc, err
+}
+
+// pendingPaths hold back the paths of blobs whose format a rule on paths
+// alone checks (a .p12 must be a PKCS #12 key store) until the blobs are
+// read: Keep passes them on, binary though they are, the cache never
+// skips them, and read hands their content to Sink.Path. A blob never read
+// (too large, unreadable, the scan cut short) is judged by its path alone
+// when flush is called. It is safe for concurrent use.
+type pendingPaths struct {
+	s  *Sink
+	mu sync.Mutex
+	m  map[gitwalk.ID][]leak.Source
+	n  atomic.Int64 // len(m), read without the lock
+}
+
+// plan takes a blob's path from the plan: it goes to Sink.Path at once
+// unless a rule checks the format of the file there.
+func (p *pendingPaths) plan(blobID string, src leak.Source) {
+	if !p.s.ReadsContent(src.Path) {
+		p.s.Path(blobID, nil, src)
+		return
+	}
+	id, err := gitwalk.ParseID(blobID)
+	if err != nil {
+		p.s.Path(blobID, nil, src)
+		return
+	}
+	p.mu.Lock()
+	if p.m == nil {
+		p.m = map[gitwalk.ID][]leak.Source{}
+	}
+	p.m[id] = append(p.m[id], src)
+	p.n.Store(int64(len(p.m)))
+	p.mu.Unlock()
+}
+
+// has reports whether blob id's paths wait for its content.
+func (p *pendingPaths) has(id gitwalk.ID) bool {
+	if p.n.Load() == 0 {
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, ok := p.m[id]
+	return ok
+}
+
+// take removes and returns the paths waiting for blob id.
+func (p *pendingPaths) take(id gitwalk.ID) []leak.Source {
+	if p.n.Load() == 0 {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	srcs := p.m[id]
+	delete(p.m, id)
+	p.n.Store(int64(len(p.m)))
+	return srcs
+}
+
+// read hands the paths waiting for frag's blob its content. It reports
+// whether that is all frag is for: binary content kept for those rules
+// alone, not an archive to open.
+func (p *pendingPaths) read(frag *leak.Fragment) bool {
+	if p.n.Load() == 0 {
+		return false
+	}
+	id, err := gitwalk.ParseID(frag.BlobID)
+	if err != nil {
+		return false
+	}
+	srcs := p.take(id)
+	if srcs == nil {
+		return false
+	}
+	for _, src := range srcs {
+		p.s.Path(frag.BlobID, frag.Content, src)
+	}
+	return !p.s.Opens(frag.Content) && leak.IsBinary(frag.Content)
+}
+
+// flush judges the blobs never read by their paths alone.
+func (p *pendingPaths) flush() {
+	p.mu.Lock()
+	m := p.m
+	p.m = nil
+	p.n.Store(0)
+	p.mu.Unlock()
+	for id, srcs := range m {
+		for _, src := range srcs {
+			p.s.Path(id.String(), nil, src)
+		}
+	}
 }
 
 // takenBlobs are the blobs a scan of history took up, safe for

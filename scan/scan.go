@@ -769,12 +769,27 @@ func SourcePaths(srcs []leak.Source) []string {
 // Path reports a file the source found, whether or not its content is
 // read (binary, too large): rules on paths alone (a .p12 key store, say)
 // report it. blobID is the content's git blob id, or outside history an
-// id of the file (see fileID).
-func (s *Sink) Path(blobID string, src leak.Source) {
+// id of the file (see fileID). content is the file's content, or nil when
+// it was not read; rules that check a file's format (ReadsContent) judge
+// it.
+func (s *Sink) Path(blobID string, content []byte, src leak.Source) {
 	s.e.noteSite(src.Path)
-	for _, f := range s.e.d.PathFindings(blobID, src) {
+	for _, f := range s.e.d.PathFindings(blobID, content, src) {
 		s.e.col.Add(f, order(src))
 	}
+}
+
+// ReadsContent reports whether a rule on paths alone checks the format of
+// the file at path (a .p12 that must be a PKCS #12 key store): a source
+// that can read the file, binary though it is, passes its content to Path
+// (see also KeepsFile).
+func (s *Sink) ReadsContent(path string) bool { return s.e.d.PathReadsContent(path) }
+
+// KeepsFile reports whether a source reads the binary file at path, with
+// content, rather than skip it: an archive to open, or a file whose format
+// a rule checks.
+func (s *Sink) KeepsFile(path string, content []byte) bool {
+	return s.Opens(content) || s.ReadsContent(path)
 }
 
 // Skip counts n pieces of input not scanned, for reason.

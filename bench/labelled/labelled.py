@@ -252,7 +252,7 @@ def extract_secretlint(work, clone):
             inputs = [f for f in os.listdir(d) if f.startswith("input")]
             if len(inputs) != 1:
                 continue
-            with open(os.path.join(d, inputs[0]), encoding="utf-8", errors="surrogateescape") as f:
+            with open(os.path.join(d, inputs[0]), encoding="utf-8", errors="surrogateescape", newline="") as f:
                 text = f.read()
             label = "tp" if json.load(open(out)).get("messages") else "fp"
             rows.append({"rule": pkg[len("secretlint-rule-"):] + "/" + case, "label": label,
@@ -359,7 +359,7 @@ def materialise(work, name):
         rel = (d.get("path") or "example.txt").lstrip("/").replace("..", "__")
         dst = os.path.join(root, d["label"], "%05d" % n, rel)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
-        with open(dst, "w", encoding="utf-8", errors="surrogateescape") as f:
+        with open(dst, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
             f.write(d["text"])
         meta["%05d" % n] = {"label": d["label"], "rule": d["rule"], "file": dst}
     json.dump(meta, open(root + ".meta.json", "w"))

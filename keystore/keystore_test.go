@@ -1,0 +1,123 @@
+package keystore
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"testing"
+
+	gopkcs12 "software.sslmate.com/src/go-pkcs12"
+
+	"github.com/leakhound/leakhound/internal/keystoretest"
+)
+
+// TestPKCS12 checks the verdicts on key stores another library writes: the
+// MAC kinds and iteration counts of its legacy and modern encoders, known
+// and unknown passwords, and the files that are not key stores.
+func TestPKCS12(t *testing.T) {
+	encode := func(enc *gopkcs12.Encoder, pw string) []byte { return keystoretest.PKCS12(t, enc, pw) }
+	strong := rand.Text()
+	modern := encode(gopkcs12.Modern2023, "notasecret")
+	cases := []struct {
+		name string
+		data []byte
+		want Verdict
+	}{
+		{"legacy SHA-1 MAC, Google's password", encode(gopkcs12.LegacyDES, "notasecret"), Verdict{Opens: true, Password: "notasecret"}},
+		{"modern SHA-256 MAC, Google's password", modern, Verdict{Opens: true, Password: "notasecret"}},
+		{"modern, the JDK's password", encode(gopkcs12.Modern2023, "changeit"), Verdict{Opens: true, Password: "changeit"}},
+		{"modern, empty password", encode(gopkcs12.Modern2023, ""), Verdict{Opens: true, Password: ""}},
+		{"legacy, a strong password", encode(gopkcs12.LegacyDES, strong), Verdict{}},
+		{"modern, a strong password", encode(gopkcs12.Modern2023, strong), Verdict{}},
+		{"iterations above the bound are not run", encode(gopkcs12.Modern2023.WithIterations(MaxIterations+1), "notasecret"), Verdict{}},
+		{"PBMAC1 (RFC 9579), Google's password", encode(gopkcs12.Modern2026, "notasecret"), Verdict{Opens: true, Password: "notasecret"}},
+		{"PBMAC1, empty password", encode(gopkcs12.Modern2026, ""), Verdict{Opens: true, Password: ""}},
+		{"PBMAC1, a strong password", encode(gopkcs12.Modern2026, strong), Verdict{}},
+		{"PBMAC1, iterations above the bound", encode(gopkcs12.Modern2026.WithIterations(MaxIterations+1), "notasecret"), Verdict{}},
+		{"base64 text", []byte(base64.StdEncoding.EncodeToString(modern) + "\n"), Verdict{Opens: true, Password: "notasecret"}},
+		{"base64 text, wrapped", wrap(base64.StdEncoding.EncodeToString(modern)), Verdict{Opens: true, Password: "notasecret"}},
+		{"base64 text of another structure", []byte("MIIBAAAA\n"), Verdict{NotKeyStore: true}},
+		{"cut short", modern[:200], Verdict{NotKeyStore: true}},
+		{"one byte", modern[:1], Verdict{NotKeyStore: true}},
+		{"random bytes", []byte{0x07, 0x26, 0x45, 0x64, 0x83, 0xa2, 0xc1, 0xe0}, Verdict{NotKeyStore: true}},
+		{"text", []byte("-----BEGIN CERTIFICATE-----\n"), Verdict{NotKeyStore: true}},
+		{"BER's indefinite length", append([]byte{0x30, 0x80}, modern[4:]...), Verdict{}},
+		{"a SEQUENCE that is not a PFX", []byte{0x30, 0x03, 0x02, 0x01, 0x03}, Verdict{}},
+	}
+	for _, c := range cases {
+		if got := Check("pkcs12", c.data); got != c.want {
+			t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
+		}
+	}
+	if got := Check("kdbx", modern); got != (Verdict{}) {
+		t.Errorf("unknown format: got %+v, want the zero verdict", got)
+	}
+	if got := Check("pkcs12", nil); got != (Verdict{}) {
+		t.Errorf("empty content: got %+v, want the zero verdict", got)
+	}
+}
+
+// wrap breaks s into lines of 64 characters with CRLF, as PEM tools and
+// Windows editors write base64.
+func wrap(s string) []byte {
+	var b []byte
+	for len(s) > 64 {
+		b = append(append(b, s[:64]...), "\r\n"...)
+		s = s[64:]
+	}
+	return append(b, s...)
+}
+
+// TestJKS checks the verdicts on Java key stores: JKS written by another
+// library, with known and unknown passwords, PKCS #12 under a Java name,
+// and other content, which stays a key store.
+func TestJKS(t *testing.T) {
+	strong := rand.Text()
+	android := keystoretest.JKS(t, "android")
+	jceks := append([]byte{0xce, 0xce, 0xce, 0xce}, android[4:]...) // digest no longer matches
+	cases := []struct {
+		name string
+		data []byte
+		want Verdict
+	}{
+		{"JKS, Android's debug password", android, Verdict{Opens: true, Password: "android"}},
+		{"JKS, the JDK's password", keystoretest.JKS(t, "changeit"), Verdict{Opens: true, Password: "changeit"}},
+		{"JKS, empty password", keystoretest.JKS(t, ""), Verdict{Opens: true, Password: ""}},
+		{"JKS, a strong password", keystoretest.JKS(t, strong), Verdict{}},
+		{"JCEKS whose digest does not match", jceks, Verdict{}},
+		{"PKCS #12 named .jks", keystoretest.PKCS12(t, gopkcs12.Modern2023, "changeit"), Verdict{Opens: true, Password: "changeit"}},
+		{"PKCS #12 named .jks, cut short", keystoretest.PKCS12(t, gopkcs12.Modern2023, "changeit")[:300], Verdict{NotKeyStore: true}},
+		{"BKS version 2", append([]byte{0, 0, 0, 2}, make([]byte, 40)...), Verdict{}},
+		{"JKS cut to its magic", android[:8], Verdict{}},
+		{"text", []byte("keystore.password=changeit\nkeystore.path=release.jks\n"), Verdict{}},
+	}
+	for _, c := range cases {
+		if got := Check("jks", c.data); got != c.want {
+			t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestPKCS12Mangled checks that no mangled byte or cut of a key store
+// panics. The legacy encoder's single MAC iteration keeps it quick.
+func TestPKCS12Mangled(t *testing.T) {
+	b := keystoretest.PKCS12(t, gopkcs12.LegacyDES, "notasecret")
+	for i := range b {
+		for _, x := range []byte{0x00, 0x80, 0xff} {
+			c := append([]byte(nil), b...)
+			c[i] ^= x | 1
+			Check("pkcs12", c)
+			Check("pkcs12", c[:i])
+		}
+	}
+}
+
+// FuzzPKCS12 checks that no content panics, in any format.
+func FuzzPKCS12(f *testing.F) {
+	f.Add([]byte{0x30, 0x82, 0x01, 0x00})
+	f.Add([]byte{0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, format := range Formats() {
+			Check(format, data)
+		}
+	})
+}
