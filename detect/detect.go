@@ -118,6 +118,9 @@ type compiled struct {
 	rules    []*rule
 	byID     map[string]*rule
 	keywords *kwDFA
+	// keys judges the content of files whose format a rule on paths alone
+	// names, within a budget that the scan's detectors share.
+	keys *keystore.Checker
 	// table is the prefilter of a Short detector (or of one whose keywords
 	// would make too large a DFA), in place of keywords.
 	table *prefixTable
@@ -370,7 +373,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 	if opts.MaxMatchesPerRule == 0 {
 		opts.MaxMatchesPerRule = 1000
 	}
-	d := &Detector{compiled: &compiled{opts: opts, byID: make(map[string]*rule, len(cfg.Rules)), rules: make([]*rule, 0, len(cfg.Rules))}, lines: opts.Lines}
+	d := &Detector{compiled: &compiled{opts: opts, byID: make(map[string]*rule, len(cfg.Rules)), rules: make([]*rule, 0, len(cfg.Rules)), keys: keystore.NewChecker(keystore.DefaultBudget)}, lines: opts.Lines}
 	d.opts.Lines = nil // each Detector's own: see lines
 	pc := newPatterns()
 	var errs config.ErrorList
@@ -1002,7 +1005,7 @@ func (d *Detector) PathFindings(blobID string, content []byte, src leak.Source) 
 		}
 		var v keystore.Verdict
 		if r.Format != "" && !empty {
-			if v = keystore.Check(r.Format, content); v.NotKeyStore {
+			if v = d.keys.Check(r.Format, content); v.NotKeyStore {
 				continue
 			}
 		}

@@ -5,8 +5,9 @@
 // finding and one that anybody can open is told apart from one that needs
 // its owner's password.
 //
-// It reads untrusted input: every length is checked, and the work a file
-// can ask for (a key derivation's iterations) is bounded by MaxIterations.
+// It reads untrusted input: every length is checked, the work a file can
+// ask for (a key derivation's iterations) is bounded by MaxIterations, and
+// the work of all the files a Checker judges by its budget.
 package keystore
 
 import (
@@ -20,6 +21,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"hash"
+	"sync/atomic"
 	"unicode/utf16"
 )
 
@@ -51,8 +53,52 @@ var KnownPasswords = []string{"", "notasecret", "changeit", "android", "changeme
 // password is not tried.
 const MaxIterations = 100000
 
-// Check returns the verdict on content in format (one of Formats); an
-// unknown format, or an empty content, gets the zero Verdict.
+// Checker judges content as Check does, within a budget of hash
+// compressions (a key derivation's iterations, a digest's blocks) that all
+// its calls share: once it is spent, a key store's password is no longer
+// tried, so that a repository of many files that each ask for the most
+// work cannot make a scan slow. It is safe for concurrent use.
+type Checker struct {
+	left atomic.Int64
+}
+
+// DefaultBudget is the budget of a Checker a scan uses: some seconds of
+// work, enough for thousands of key stores as tools write them (2,048
+// iterations for each password tried).
+const DefaultBudget = 50_000_000
+
+// NewChecker returns a Checker whose calls spend at most budget hash
+// compressions in all.
+func NewChecker(budget int64) *Checker {
+	c := new(Checker)
+	c.left.Store(budget)
+	return c
+}
+
+// spend takes n from c's budget and reports whether it held that much; a
+// nil Checker has no bound.
+func (c *Checker) spend(n int) bool {
+	return c == nil || c.left.Add(-int64(n)) >= 0
+}
+
+// Check returns the verdict on content in format (one of Formats), as the
+// package's Check does, spending c's budget.
+func (c *Checker) Check(format string, content []byte) Verdict {
+	if len(content) == 0 {
+		return Verdict{}
+	}
+	switch format {
+	case "pkcs12":
+		return c.pkcs12(content)
+	case "jks":
+		return c.jks(content)
+	}
+	return Verdict{}
+}
+
+// Check returns the verdict on content in format (one of Formats) with no
+// bound on the work of all calls (see Checker); an unknown format, or an
+// empty content, gets the zero Verdict.
 //
 // pkcs12 is PKCS #12 (.p12, .pfx). jks is what Java keeps keys in (.jks,
 // .keystore, .bks): the JDK's JKS and JCEKS, whose integrity digest is
@@ -62,22 +108,14 @@ const MaxIterations = 100000
 // store whose password is not tried: a name shared by so many formats says
 // nothing when the content is none of these.
 func Check(format string, content []byte) Verdict {
-	if len(content) == 0 {
-		return Verdict{}
-	}
-	switch format {
-	case "pkcs12":
-		return pkcs12(content)
-	case "jks":
-		return jks(content)
-	}
-	return Verdict{}
+	var c *Checker
+	return c.Check(format, content)
 }
 
 // jks judges a Java key store (see Check).
-func jks(data []byte) Verdict {
+func (c *Checker) jks(data []byte) Verdict {
 	if data[0] == 0x30 {
-		return pkcs12(data)
+		return c.pkcs12(data)
 	}
 	if len(data) < 12+sha1.Size {
 		return Verdict{}
@@ -86,6 +124,9 @@ func jks(data []byte) Verdict {
 	case 0xfeedfeed, 0xcececece: // JKS, JCEKS
 		body, digest := data[:len(data)-sha1.Size], data[len(data)-sha1.Size:]
 		for _, pw := range KnownPasswords {
+			if !c.spend(len(body)/64 + 1) {
+				break
+			}
 			// The digest is SHA-1 of the password's UTF-16 code units,
 			// big-endian, the words "Mighty Aphrodite" and what precedes it.
 			h := sha1.New()
@@ -176,10 +217,10 @@ var (
 // lengths, which some tools write) is a key store whose password is not
 // tried, as is one without a MAC, with a MAC of a kind it does not know,
 // or one that asks for more than MaxIterations.
-func pkcs12(data []byte) Verdict {
+func (c *Checker) pkcs12(data []byte) Verdict {
 	if data[0] != 0x30 {
 		if b := base64Text(data); b != nil {
-			return pkcs12(b)
+			return c.pkcs12(b)
 		}
 		return Verdict{NotKeyStore: true}
 	}
@@ -199,7 +240,7 @@ func pkcs12(data []byte) Verdict {
 	}
 	m := p.MacData
 	if m.Mac.Algorithm.Algorithm.Equal(oidPBMAC1) {
-		return pbmac1(m, content)
+		return c.pbmac1(m, content)
 	}
 	if m.Iterations < 1 || m.Iterations > MaxIterations || len(m.MacSalt) > 1024 {
 		return Verdict{}
@@ -210,6 +251,9 @@ func pkcs12(data []byte) Verdict {
 	}
 	for _, pw := range KnownPasswords {
 		for _, enc := range encodings(pw) {
+			if !c.spend(m.Iterations + len(content)/64) {
+				return Verdict{}
+			}
 			key := deriveMACKey(h, v, m.MacSalt, enc, m.Iterations)
 			if macEqual(h, key, content, m.Mac.Digest) {
 				return Verdict{Opens: true, Password: pw}
@@ -223,7 +267,7 @@ func pkcs12(data []byte) Verdict {
 // a key PBKDF2 derives from the password in UTF-8. A key shorter than 20
 // bytes is refused, as the RFC recommends (with a short one, many a
 // password would seem to open the file), as is one longer than 64.
-func pbmac1(m macData, content []byte) Verdict {
+func (c *Checker) pbmac1(m macData, content []byte) Verdict {
 	var params pbmac1Params
 	if _, err := asn1.Unmarshal(m.Mac.Algorithm.Parameters.FullBytes, &params); err != nil || !params.KDF.Algorithm.Equal(oidPBKDF2) {
 		return Verdict{}
@@ -244,6 +288,9 @@ func pbmac1(m macData, content []byte) Verdict {
 		return Verdict{}
 	}
 	for _, pw := range KnownPasswords {
+		if !c.spend(2*kdf.Iterations + len(content)/64) { // HMAC: two compressions
+			return Verdict{}
+		}
 		key, err := pbkdf2.Key(prf, pw, kdf.Salt, kdf.Iterations, kdf.KeyLength)
 		if err == nil && macEqual(h, key, content, m.Mac.Digest) {
 			return Verdict{Opens: true, Password: pw}

@@ -97,6 +97,30 @@ func TestJKS(t *testing.T) {
 	}
 }
 
+// TestCheckerBudget checks that a Checker's budget, shared by its calls,
+// stops the passwords being tried once spent, and that what is no key
+// store is still told apart.
+func TestCheckerBudget(t *testing.T) {
+	google := keystoretest.PKCS12(t, gopkcs12.Modern2023, "notasecret") // 2,048 iterations
+	opens := Verdict{Opens: true, Password: "notasecret"}
+	c := NewChecker(3 * 3000) // the empty password twice, then notasecret
+	if got := c.Check("pkcs12", google); got != opens {
+		t.Fatalf("first call: got %+v, want %+v", got, opens)
+	}
+	if got := c.Check("pkcs12", google); got != (Verdict{}) {
+		t.Errorf("budget spent: got %+v, want the zero verdict", got)
+	}
+	if got := c.Check("pkcs12", google[:100]); !got.NotKeyStore {
+		t.Errorf("budget spent, a file cut short: got %+v, want NotKeyStore", got)
+	}
+	if got := NewChecker(1000).Check("jks", keystoretest.JKS(t, "changeit")); got != (Verdict{Opens: true, Password: "changeit"}) {
+		t.Errorf("JKS within budget: got %+v", got)
+	}
+	if got := NewChecker(0).Check("jks", keystoretest.JKS(t, "changeit")); got != (Verdict{}) {
+		t.Errorf("JKS, no budget: got %+v, want the zero verdict", got)
+	}
+}
+
 // TestPKCS12Mangled checks that no mangled byte or cut of a key store
 // panics. The legacy encoder's single MAC iteration keeps it quick.
 func TestPKCS12Mangled(t *testing.T) {
