@@ -959,19 +959,21 @@ func (d *Detector) PathRulesAt(path string) bool {
 	return len(d.pathOnly) > 0 && (d.anyPathOnly == nil || d.anyPathOnly.MatchString(path))
 }
 
-// PathReadsContent reports whether a path-only rule that judges a file's
-// content (its format) matches path: a caller that can read the file,
-// binary though it is, passes its content to PathFindings.
-func (d *Detector) PathReadsContent(path string) bool {
+// PathRules reports, with one match of path against the path-only rules,
+// whether one may match the file there (PathRulesAt) and whether one that
+// judges a file's content (its format) does: a caller that can read the
+// file, binary though it is, then passes its content to PathFindings.
+// Where none may match, PathFindings would find nothing.
+func (d *Detector) PathRules(path string) (match, readsContent bool) {
 	if !d.PathRulesAt(path) {
-		return false
+		return false, false
 	}
 	for _, i := range d.pathOnly {
 		if r := d.rules[i]; r.Format != "" && r.Path != "" && r.matchPath(path) {
-			return true
+			return true, true
 		}
 	}
-	return false
+	return true, false
 }
 
 // PathFindings returns the findings of path-only rules (rules without a
@@ -985,7 +987,7 @@ func (d *Detector) PathReadsContent(path string) bool {
 // --fail-on keeps its default.
 //
 // content is the file's content, or nil if it was not read (too large, or
-// not asked for: see PathReadsContent). A rule with a format judges it
+// not asked for: see PathRules). A rule with a format judges it
 // (package keystore): a file not in the format (random bytes named .p12, a
 // file cut short) is no finding, and one that opens with a password that
 // everyone knows is a high-confidence finding tagged known-password whose

@@ -30,8 +30,11 @@ path = '''\.p12$'''
 severity = "medium"
 `, Options{})
 	src := leak.Source{Path: "certs/client.p12"}
-	if !d.PathReadsContent(src.Path) || d.PathReadsContent("certs/client.pem") {
-		t.Errorf("PathReadsContent: want true for a .p12 only")
+	if _, reads := d.PathRules(src.Path); !reads {
+		t.Errorf("PathRules(%q): want a rule that reads content", src.Path)
+	}
+	if match, reads := d.PathRules("certs/client.pem"); match || reads {
+		t.Errorf("PathRules(certs/client.pem) = %v, %v: want no rule", match, reads)
 	}
 	google := keystoretest.PKCS12(t, gopkcs12.LegacyDES, "notasecret")
 	own := keystoretest.PKCS12(t, gopkcs12.Modern2023, "Qm4-own-Password-7z")

@@ -79,8 +79,7 @@ func unread(s *Sink, f leak.SkippedFile, display string) {
 func (s *Sink) file(frag *leak.Fragment) {
 	reads := false
 	for _, src := range frag.Sources {
-		s.Path(contentID(src, frag.Content), frag.Content, src)
-		reads = reads || s.ReadsContent(src.Path)
+		reads = s.pathRules(contentID(src, frag.Content), frag.Content, src, false) || reads
 	}
 	if reads && !s.Opens(frag.Content) && leak.IsBinary(frag.Content) {
 		return

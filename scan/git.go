@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/leakhound/leakhound/archive"
@@ -248,7 +247,7 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 	}
 	err = repo.Scan(ctx, p, gopts, stats,
 		func(frag *leak.Fragment) error {
-			if !pend.read(frag) {
+			if !pend.content(frag) {
 				s.Fragment(frag)
 			}
 			return nil
@@ -278,19 +277,20 @@ func (g *gitState) scan(ctx context.Context, s *Sink, repo *gitwalk.Repo, sc Sca
 // read: Keep passes them on, binary though they are, the cache never
 // skips them, and read hands their content to Sink.Path. A blob never read
 // (too large, unreadable, the scan cut short) is judged by its path alone
-// when flush is called. It is safe for concurrent use.
+// when flush is called. plan fills m before the blobs are read, which
+// leaves it as it is: has and read, called by the readers concurrently,
+// only note under the lock which blobs were read.
 type pendingPaths struct {
-	s  *Sink
-	mu sync.Mutex
-	m  map[gitwalk.ID][]leak.Source
-	n  atomic.Int64 // len(m), read without the lock
+	s    *Sink
+	m    map[gitwalk.ID][]leak.Source
+	mu   sync.Mutex
+	read map[gitwalk.ID]bool
 }
 
 // plan takes a blob's path from the plan: it goes to Sink.Path at once
 // unless a rule checks the format of the file there.
 func (p *pendingPaths) plan(blobID string, src leak.Source) {
-	if !p.s.ReadsContent(src.Path) {
-		p.s.Path(blobID, nil, src)
+	if !p.s.pathRules(blobID, nil, src, true) {
 		return
 	}
 	id, err := gitwalk.ParseID(blobID)
@@ -298,68 +298,50 @@ func (p *pendingPaths) plan(blobID string, src leak.Source) {
 		p.s.Path(blobID, nil, src)
 		return
 	}
-	p.mu.Lock()
 	if p.m == nil {
 		p.m = map[gitwalk.ID][]leak.Source{}
 	}
 	p.m[id] = append(p.m[id], src)
-	p.n.Store(int64(len(p.m)))
-	p.mu.Unlock()
 }
 
 // has reports whether blob id's paths wait for its content.
 func (p *pendingPaths) has(id gitwalk.ID) bool {
-	if p.n.Load() == 0 {
-		return false
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	_, ok := p.m[id]
 	return ok
 }
 
-// take removes and returns the paths waiting for blob id.
-func (p *pendingPaths) take(id gitwalk.ID) []leak.Source {
-	if p.n.Load() == 0 {
-		return nil
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	srcs := p.m[id]
-	delete(p.m, id)
-	p.n.Store(int64(len(p.m)))
-	return srcs
-}
-
-// read hands the paths waiting for frag's blob its content. It reports
+// content hands the paths waiting for frag's blob its content. It reports
 // whether that is all frag is for: binary content kept for those rules
 // alone, not an archive to open.
-func (p *pendingPaths) read(frag *leak.Fragment) bool {
-	if p.n.Load() == 0 {
+func (p *pendingPaths) content(frag *leak.Fragment) bool {
+	if len(p.m) == 0 {
 		return false
 	}
 	id, err := gitwalk.ParseID(frag.BlobID)
-	if err != nil {
+	if err != nil || !p.has(id) {
 		return false
 	}
-	srcs := p.take(id)
-	if srcs == nil {
-		return false
+	p.mu.Lock()
+	first := !p.read[id]
+	if p.read == nil {
+		p.read = map[gitwalk.ID]bool{}
 	}
-	for _, src := range srcs {
-		p.s.Path(frag.BlobID, frag.Content, src)
+	p.read[id] = true
+	p.mu.Unlock()
+	if first {
+		for _, src := range p.m[id] {
+			p.s.Path(frag.BlobID, frag.Content, src)
+		}
 	}
 	return !p.s.Opens(frag.Content) && leak.IsBinary(frag.Content)
 }
 
 // flush judges the blobs never read by their paths alone.
 func (p *pendingPaths) flush() {
-	p.mu.Lock()
-	m := p.m
-	p.m = nil
-	p.n.Store(0)
-	p.mu.Unlock()
-	for id, srcs := range m {
+	for id, srcs := range p.m {
+		if p.read[id] {
+			continue
+		}
 		for _, src := range srcs {
 			p.s.Path(id.String(), nil, src)
 		}

@@ -770,8 +770,7 @@ func SourcePaths(srcs []leak.Source) []string {
 // read (binary, too large): rules on paths alone (a .p12 key store, say)
 // report it. blobID is the content's git blob id, or outside history an
 // id of the file (see fileID). content is the file's content, or nil when
-// it was not read; rules that check a file's format (ReadsContent) judge
-// it.
+// it was not read; rules that check a file's format judge it.
 func (s *Sink) Path(blobID string, content []byte, src leak.Source) {
 	s.e.noteSite(src.Path)
 	for _, f := range s.e.d.PathFindings(blobID, content, src) {
@@ -779,17 +778,33 @@ func (s *Sink) Path(blobID string, content []byte, src leak.Source) {
 	}
 }
 
-// ReadsContent reports whether a rule on paths alone checks the format of
-// the file at path (a .p12 that must be a PKCS #12 key store): a source
-// that can read the file, binary though it is, passes its content to Path
-// (see also KeepsFile).
-func (s *Sink) ReadsContent(path string) bool { return s.e.d.PathReadsContent(path) }
-
 // KeepsFile reports whether a source reads the binary file at path, with
 // content, rather than skip it: an archive to open, or a file whose format
-// a rule checks.
+// a rule on paths alone checks (a .p12 that must be a PKCS #12 key store),
+// whose content the source passes to Path.
 func (s *Sink) KeepsFile(path string, content []byte) bool {
-	return s.Opens(content) || s.ReadsContent(path)
+	if s.Opens(content) {
+		return true
+	}
+	_, reads := s.e.d.PathRules(path)
+	return reads
+}
+
+// pathRules is Path for a source that has or will have the file's
+// content: it matches src's path against the rules on paths alone once,
+// hands them the file now unless later is set and a rule there checks the
+// file's format, and reports whether one does (the caller then passes
+// the content to Path, or keeps the file from the detectors if it is
+// binary).
+func (s *Sink) pathRules(blobID string, content []byte, src leak.Source, later bool) (readsContent bool) {
+	match, reads := s.e.d.PathRules(src.Path)
+	switch {
+	case !match:
+		s.e.noteSite(src.Path) // all Path would do: PathFindings finds nothing
+	case !reads || !later:
+		s.Path(blobID, content, src)
+	}
+	return reads
 }
 
 // Skip counts n pieces of input not scanned, for reason.
