@@ -211,19 +211,25 @@ func (a *allowlist) matchPath(path string) bool {
 
 // allows reports whether the allowlist ignores m at path and commit. An
 // empty path and commit are content-only checks: path and commit conditions
-// then count as not met.
+// then count as not met. For a rule on paths alone, conditions on the
+// value (regexes, stopwords) count as not met.
 func (a *allowlist) allows(m *Match, path, commit string) bool {
 	if a.exceptInString && m.inString {
 		return false
 	}
 	present := 0
+	// A rule on paths alone has no value to judge: its match holds the
+	// blob's id (outside history, the file's name), so the conditions on
+	// values are never met for it (placeholder.p12 is not a placeholder's
+	// value); only paths and commits allow it.
+	byValue := m.rule.Regex != ""
 	// The conditions, cheapest first; each is looked at only if present.
 	for c := range 4 {
 		var has, met bool
 		switch c {
 		case 0:
 			if has = len(a.stopwords) > 0; has {
-				met = a.matchStopword(m.plainSecret())
+				met = byValue && a.matchStopword(m.plainSecret())
 			}
 		case 1:
 			if has = len(a.commits) > 0; has {
@@ -235,7 +241,7 @@ func (a *allowlist) allows(m *Match, path, commit string) bool {
 			}
 		case 3:
 			if has = len(a.regexSrc) > 0; has {
-				met = a.matchRegex(m)
+				met = byValue && a.matchRegex(m)
 			}
 		}
 		if !has {

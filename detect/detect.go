@@ -1012,7 +1012,7 @@ func (d *Detector) PathFindings(blobID string, content []byte, src leak.Source) 
 			}
 		}
 		m := &Match{rule: r, Secret: blobID, Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
-		if f, ok := d.Finding(m, blobID, src); ok && !d.allowedByContent(m) {
+		if f, ok := d.Finding(m, blobID, src); ok {
 			f.Secret, f.Match = "", src.Path
 			switch {
 			case empty:

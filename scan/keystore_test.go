@@ -98,3 +98,32 @@ func TestKeyStoreContent(t *testing.T) {
 		}
 	}
 }
+
+// A key store is found whatever words its file's name holds: outside
+// history a rule on paths alone stands the file's name where a value
+// would be, and the allowlists of placeholder words (placeholder,
+// notasecret, example key) judge values, not names. An allowlist of paths
+// still leaves a key store out (vendored code).
+func TestKeyStoreNamedLikePlaceholder(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	names := []string{"certs/placeholder.p12", "certs/svc-notasecret.p12", "certs/example-key.p12"}
+	var want []string
+	for _, n := range names {
+		r.WriteBytes(n, keystoretest.PKCS12(t, gopkcs12.LegacyDES, "notasecret"))
+		want = append(want, n+" critical opens")
+	}
+	r.WriteBytes("node_modules/pkg/certs/placeholder.p12", keystoretest.PKCS12(t, gopkcs12.LegacyDES, "notasecret"))
+	r.Commit("certs")
+	slices.Sort(want)
+
+	repo := open(t, r.Dir)
+	rep := run(t, repo, &scan.History{Repo: repo, Name: r.Dir}, scan.Options{})
+	if got := keyStoreFindings(rep); !slices.Equal(got, want) {
+		t.Errorf("history: got %q, want %q", got, want)
+	}
+	rep = run(t, nil, scan.Dir{Path: r.Dir}, scan.Options{})
+	if got := keyStoreFindings(rep); !slices.Equal(got, want) {
+		t.Errorf("directory: got %q, want %q", got, want)
+	}
+}
