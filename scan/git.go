@@ -299,7 +299,7 @@ func (p *pendingPaths) plan(blobID string, src leak.Source) {
 		return
 	}
 	if p.m == nil {
-		p.m = map[gitwalk.ID][]leak.Source{}
+		p.m, p.read = map[gitwalk.ID][]leak.Source{}, map[gitwalk.ID]bool{}
 	}
 	p.m[id] = append(p.m[id], src)
 }
@@ -323,9 +323,6 @@ func (p *pendingPaths) content(frag *leak.Fragment) bool {
 	}
 	p.mu.Lock()
 	first := !p.read[id]
-	if p.read == nil {
-		p.read = map[gitwalk.ID]bool{}
-	}
 	p.read[id] = true
 	p.mu.Unlock()
 	if first {
