@@ -59,9 +59,20 @@ type allowlist struct {
 type patterns struct {
 	mu sync.Mutex
 	m  map[string]*re2.Regexp
+	// answers remembers path regexes' answers (see matchPath).
+	answers pathMemo
 }
 
 func newPatterns() *patterns { return &patterns{m: make(map[string]*re2.Regexp)} }
+
+// matchPath reports whether re, one of p's regexes, matches path. A file's
+// path recurs in every commit that changes the file, and each rule or
+// allowlist with a path regex asks of each: the answer is remembered (see
+// pathMemo), so that a path costs one regex run per regex, not one per
+// version of the file.
+func (p *patterns) matchPath(re *re2.Regexp, path string) bool {
+	return p.answers.answer(re, path)
+}
 
 func (p *patterns) compile(s string) (*re2.Regexp, error) {
 	p.mu.Lock()
@@ -202,7 +213,7 @@ func (a *allowlist) byPath() bool {
 func (a *allowlist) matchPath(path string) bool {
 	a.load()
 	for _, re := range a.paths {
-		if re.MatchString(path) {
+		if a.patterns.matchPath(re, path) {
 			return true
 		}
 	}

@@ -51,7 +51,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode"
 
 	re2 "github.com/wasilibs/go-re2"
@@ -144,8 +143,6 @@ type compiled struct {
 	lazyErrs lazyErrors
 	// skipPaths are the global allowlists whose path alone ignores a file.
 	skipPaths []*allowlist
-	// skipMemo remembers SkipPath's answers.
-	skipMemo pathMemo
 	// testPaths matches the paths of tests and fixtures, where findings
 	// are one severity lower.
 	testPaths *re2.Regexp
@@ -153,10 +150,10 @@ type compiled struct {
 	anyPathOnly *re2.Regexp
 	// anyAlwaysPath matches the paths that some rule of always with a path
 	// matches (a credential file's lines read by content, without
-	// keywords): a fragment at none of them costs one call for all, and
-	// alwaysMemo remembers its answers.
+	// keywords): a fragment at none of them costs one call for all.
 	anyAlwaysPath *re2.Regexp
-	alwaysMemo    pathMemo
+	// anyMemo remembers anyPathOnly's and anyAlwaysPath's answers.
+	anyMemo pathMemo
 
 	// prefixes are the literal prefixes of vendor formats (see
 	// vendorPrefixes) and formats the vendor formats of one length with a
@@ -637,7 +634,7 @@ func (r *rule) readsStores() bool { return r.StorePath != "" || r.StoreMatch != 
 // StoreMatch matches, wherever it is (as written, or for a match in
 // decoded text as the rule found it there).
 func (r *rule) inStore(m *Match, path string) bool {
-	if re := r.storeRegexp(); re != nil && re.MatchString(path) {
+	if re := r.storeRegexp(); re != nil && r.pathPatterns.matchPath(re, path) {
 		return true
 	}
 	re := r.storeMatchRegexp()
@@ -648,7 +645,7 @@ func (r *rule) inStore(m *Match, path string) bool {
 // does not compile matches none.
 func (r *rule) matchPath(path string) bool {
 	re := r.pathRegexp()
-	return re != nil && re.MatchString(path)
+	return re != nil && r.pathPatterns.matchPath(re, path)
 }
 
 // exactRegexp returns the rule's regex as written (see relaxBounds), once
@@ -691,44 +688,58 @@ func (d *Detector) Rule(id string) *config.Rule {
 // SkipPath reports whether a global allowlist ignores every match in the
 // file at path, so that content found only there need not be scanned.
 func (d *Detector) SkipPath(path string) bool {
-	return d.skipMemo.answer(path, func() bool {
-		for _, a := range d.skipPaths {
-			if a.matchPath(path) {
-				return true
-			}
+	for _, a := range d.skipPaths {
+		if a.matchPath(path) {
+			return true
 		}
-		return false
-	})
+	}
+	return false
 }
 
-// pathMemo remembers a Detector's answer to one question about a path (is
-// it skipped, may a rule without keywords match there) for up to
-// maxPathMemo paths: a history's fragments come back to the same few
-// thousand paths, and each answer costs a regex call. It is safe for
-// concurrent use.
+// pathMemo remembers whether path regexes (a rule's path, an allowlist's
+// paths, the regex of all path-only rules) match a path, for up to
+// maxPathMemo answers: a history's fragments come back to the same few
+// thousand paths, and each answer costs a call into the regex engine. It
+// is safe for concurrent use.
 type pathMemo struct {
-	m sync.Map // path: bool
-	n atomic.Int64
+	mu sync.RWMutex
+	m  map[pathQuestion]bool
 }
 
-// answer returns the answer remembered for path, or else ask's, which it
-// remembers while the memo holds fewer than maxPathMemo paths.
-func (p *pathMemo) answer(path string, ask func() bool) bool {
-	if v, ok := p.m.Load(path); ok {
-		return v.(bool)
+// pathQuestion is a question a pathMemo remembers the answer to: whether
+// re matches path.
+type pathQuestion struct {
+	re   *re2.Regexp
+	path string
+}
+
+// answer returns whether re matches path: the answer remembered, or else
+// re's, which it remembers while the memo holds fewer than maxPathMemo
+// answers.
+func (p *pathMemo) answer(re *re2.Regexp, path string) bool {
+	q := pathQuestion{re, path}
+	p.mu.RLock()
+	v, ok := p.m[q]
+	p.mu.RUnlock()
+	if ok {
+		return v
 	}
-	v := ask()
-	if p.n.Load() < maxPathMemo {
-		if _, loaded := p.m.LoadOrStore(path, v); !loaded {
-			p.n.Add(1)
-		}
+	v = re.MatchString(path)
+	p.mu.Lock()
+	if p.m == nil {
+		p.m = make(map[pathQuestion]bool)
 	}
+	if len(p.m) < maxPathMemo {
+		p.m[q] = v
+	}
+	p.mu.Unlock()
 	return v
 }
 
-// maxPathMemo bounds the paths a pathMemo remembers: beyond, a long-lived
-// Detector (an organisation's scan) asks the regexes again.
-const maxPathMemo = 1 << 16
+// maxPathMemo bounds the answers a pathMemo remembers (some 10 MB at
+// most, the paths included): beyond, a long-lived Detector (an
+// organisation's scan) asks the regexes again.
+const maxPathMemo = 1 << 17
 
 // Match is a rule's match in content, before it is placed at a Source.
 type Match struct {
@@ -956,7 +967,7 @@ var EmptyBlobIDs = [...]string{
 // when it does not, PathFindings finds nothing there, and a caller need
 // not compute an id for the file.
 func (d *Detector) PathRulesAt(path string) bool {
-	return len(d.pathOnly) > 0 && (d.anyPathOnly == nil || d.anyPathOnly.MatchString(path))
+	return len(d.pathOnly) > 0 && (d.anyPathOnly == nil || d.anyMemo.answer(d.anyPathOnly, path))
 }
 
 // PathRules reports, with one match of path against the path-only rules,
@@ -996,7 +1007,7 @@ func (d *Detector) PathRules(path string) (match, readsContent bool) {
 // critical).
 func (d *Detector) PathFindings(blobID string, content []byte, src leak.Source) []leak.Finding {
 	var out []leak.Finding
-	if d.anyPathOnly != nil && !d.anyPathOnly.MatchString(src.Path) {
+	if d.anyPathOnly != nil && !d.anyMemo.answer(d.anyPathOnly, src.Path) {
 		return nil
 	}
 	empty := blobID == EmptyBlobIDs[0] || blobID == EmptyBlobIDs[1]

@@ -592,16 +592,18 @@ path = '''(?:^|/)\.pgpass$'''
 			t.Errorf("notes.txt: %q, want nothing", got)
 		}
 	}
-	if n := d.alwaysMemo.n.Load(); n != 2 {
+	if n := len(d.anyMemo.m); n != 2 {
 		t.Errorf("%d paths remembered, want 2", n)
 	}
 }
 
 // TestSkipPathRemembers checks that SkipPath answers as the global
-// allowlists on paths do, and remembers each path's answer once, up to
-// maxPathMemo paths.
+// allowlists on paths do, and that their path regexes' answers are
+// remembered once per path, up to maxPathMemo answers.
 func TestSkipPathRemembers(t *testing.T) {
 	d := mustDetector(t, testRules, Options{})
+	memo := &d.skipPaths[0].patterns.answers
+	before := len(memo.m)
 	for range 2 {
 		for path, want := range map[string]bool{"vendor/x.go": true, "src/x.go": false, "a/vendor/x.go": false} {
 			if got := d.SkipPath(path); got != want {
@@ -609,14 +611,19 @@ func TestSkipPathRemembers(t *testing.T) {
 			}
 		}
 	}
-	if n := d.skipMemo.n.Load(); n != 3 {
-		t.Errorf("%d paths remembered, want 3", n)
+	if n := len(memo.m) - before; n != 3 {
+		t.Errorf("%d answers remembered, want 3", n)
 	}
-	d.skipMemo.n.Store(maxPathMemo)
+	// Fill the memo to its bound: answers stay right and are not kept.
+	for i := len(memo.m); i < maxPathMemo; i++ {
+		memo.m[pathQuestion{path: strconv.Itoa(i)}] = false
+	}
 	if !d.SkipPath("vendor/y.go") || d.SkipPath("src/y.go") {
 		t.Error("SkipPath answers wrongly past its memo's bound")
 	}
-	if _, ok := d.skipMemo.m.Load("vendor/y.go"); ok {
-		t.Error("a path past the memo's bound was remembered")
+	for q := range memo.m {
+		if q.path == "vendor/y.go" || q.path == "src/y.go" {
+			t.Errorf("%q, past the memo's bound, was remembered", q.path)
+		}
 	}
 }

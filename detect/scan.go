@@ -433,7 +433,7 @@ func (d *Detector) alwaysPathsAt(srcs []leak.Source) bool {
 		return true
 	}
 	for _, s := range srcs {
-		if d.alwaysMemo.answer(s.Path, func() bool { return d.anyAlwaysPath.MatchString(s.Path) }) {
+		if d.anyMemo.answer(d.anyAlwaysPath, s.Path) {
 			return true
 		}
 	}
