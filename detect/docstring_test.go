@@ -139,9 +139,9 @@ func TestStringsOfPythonCode(t *testing.T) {
 	}
 	for secret, id := range want {
 		// YAML's api_key: "..." is also a name, a colon and a literal in
-		// Python's syntax, which python-literal-by-name reads: either rule
-		// reports it, once.
-		if got[secret] != id && !(secret == v(6) && got[secret] == "python-literal-by-name") {
+		// Python's syntax, which python-hardcoded-password reads: either
+		// rule reports it, once.
+		if got[secret] != id && !(secret == v(6) && got[secret] == "python-hardcoded-password") {
 			t.Errorf("%s: %q, want %q (all: %v)", secret, got[secret], id, got)
 		}
 	}
