@@ -152,8 +152,8 @@ type compiled struct {
 	// matches (a credential file's lines read by content, without
 	// keywords): a fragment at none of them costs one call for all.
 	anyAlwaysPath *re2.Regexp
-	// anyMemo remembers anyPathOnly's and anyAlwaysPath's answers.
-	anyMemo pathMemo
+	// paths compiled the path regexes, and remembers their answers.
+	paths *patterns
 
 	// prefixes are the literal prefixes of vendor formats (see
 	// vendorPrefixes) and formats the vendor formats of one length with a
@@ -373,6 +373,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 	d := &Detector{compiled: &compiled{opts: opts, byID: make(map[string]*rule, len(cfg.Rules)), rules: make([]*rule, 0, len(cfg.Rules)), keys: keystore.NewChecker(keystore.DefaultBudget)}, lines: opts.Lines}
 	d.opts.Lines = nil // each Detector's own: see lines
 	pc := newPatterns()
+	d.paths = pc
 	var errs config.ErrorList
 	fail := func(pos config.Pos, id string, err error) {
 		errs = append(errs, config.Error{Pos: pos, Rule: id, Msg: err.Error()})
@@ -489,7 +490,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 	if len(pathOnly) > 1 {
 		// One regex for all path-only rules, so that the common path that
 		// none of them wants costs one call.
-		if re, err := re2.Compile(anyOf(pathOnly)); err == nil {
+		if re, err := pc.compile(anyOf(pathOnly)); err == nil {
 			d.anyPathOnly = re
 		}
 	}
@@ -500,7 +501,7 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 		}
 	}
 	if len(alwaysPaths) > 1 {
-		if re, err := re2.Compile(anyOf(alwaysPaths)); err == nil {
+		if re, err := pc.compile(anyOf(alwaysPaths)); err == nil {
 			d.anyAlwaysPath = re
 		}
 	}
@@ -736,8 +737,8 @@ func (p *pathMemo) answer(re *re2.Regexp, path string) bool {
 	return v
 }
 
-// maxPathMemo bounds the answers a pathMemo remembers (some 10 MB at
-// most, the paths included): beyond, a long-lived Detector (an
+// maxPathMemo bounds the answers a pathMemo remembers (17 MB at most
+// with 40-byte paths, the paths included): beyond, a long-lived Detector (an
 // organisation's scan) asks the regexes again.
 const maxPathMemo = 1 << 17
 
@@ -967,7 +968,7 @@ var EmptyBlobIDs = [...]string{
 // when it does not, PathFindings finds nothing there, and a caller need
 // not compute an id for the file.
 func (d *Detector) PathRulesAt(path string) bool {
-	return len(d.pathOnly) > 0 && (d.anyPathOnly == nil || d.anyMemo.answer(d.anyPathOnly, path))
+	return len(d.pathOnly) > 0 && (d.anyPathOnly == nil || d.paths.matchPath(d.anyPathOnly, path))
 }
 
 // PathRules reports, with one match of path against the path-only rules,
@@ -1007,7 +1008,7 @@ func (d *Detector) PathRules(path string) (match, readsContent bool) {
 // critical).
 func (d *Detector) PathFindings(blobID string, content []byte, src leak.Source) []leak.Finding {
 	var out []leak.Finding
-	if d.anyPathOnly != nil && !d.anyMemo.answer(d.anyPathOnly, src.Path) {
+	if d.anyPathOnly != nil && !d.paths.matchPath(d.anyPathOnly, src.Path) {
 		return nil
 	}
 	empty := blobID == EmptyBlobIDs[0] || blobID == EmptyBlobIDs[1]

@@ -433,7 +433,7 @@ func (d *Detector) alwaysPathsAt(srcs []leak.Source) bool {
 		return true
 	}
 	for _, s := range srcs {
-		if d.anyMemo.answer(d.anyAlwaysPath, s.Path) {
+		if d.paths.matchPath(d.anyAlwaysPath, s.Path) {
 			return true
 		}
 	}
