@@ -576,9 +576,12 @@ type rewrite struct {
 	wrapped bool
 }
 
-// lineRewrites returns the runs of the line content[ls:text] to rewrite,
-// appended to toks, and whether the line is worth a scan with them.
-type lineRewrites func(content []byte, ls, text int, toks []rewrite) ([]rewrite, bool)
+// lineRewrites returns the runs to rewrite of the line content[ls:text]
+// of content[start:end], appended to toks, the span of lines that holds
+// them (the line, or lines around it that a run takes in: an array written
+// over several lines), without its last line break, and whether the span is
+// worth a scan with them.
+type lineRewrites func(content []byte, start, end, ls, text int, toks []rewrite) (from, to int, _ []rewrite, worth bool)
 
 // unescapeLines scans, once each, the lines of content[start:end] whose
 // text is not what they say as written: strings that hold escaped tokens
@@ -595,6 +598,13 @@ func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, sr
 	}
 	for _, mark := range shellQuoteMarks {
 		more, toks, ok := d.rewriteLines(content, sc, start, end, mark, shellWords, srcs, depth, budget, res)
+		ms, found = append(ms, more...), append(found, toks...)
+		if !ok {
+			return ms, found, false
+		}
+	}
+	for _, a := range argvMarks {
+		more, toks, ok := d.rewriteLines(content, sc, start, end, a.mark, argvRuns(a.skip), srcs, depth, budget, res)
 		ms, found = append(ms, more...), append(found, toks...)
 		if !ok {
 			return ms, found, false
@@ -623,9 +633,10 @@ func (d *Detector) rewriteLines(content []byte, sc *scratch, start, end int, mar
 			text--
 		}
 		var worth bool
-		if toks, worth = runs(content, ls, text, toks[:0]); !worth {
+		if ls, text, toks, worth = runs(content, start, end, ls, text, toks[:0]); !worth {
 			continue
 		}
+		i = max(i, min(text+1, end))
 		if budget.tokens <= 0 || budget.escaped < text-ls {
 			return matches, found, false
 		}
@@ -710,7 +721,7 @@ func (d *Detector) rewriteLines(content []byte, sc *scratch, start, end int, mar
 // unescape); the line is worth a scan if one of them can hold what an
 // escape hid from the rules (see worthScanning), or is a string assigned
 // to a name that could be a secret (see assignedString).
-func escapedStrings(content []byte, ls, text int, toks []rewrite) ([]rewrite, bool) {
+func escapedStrings(content []byte, _, _, ls, text int, toks []rewrite) (int, int, []rewrite, bool) {
 	worth := false
 	seg := ls
 	for k := ls; k <= text; k++ {
@@ -729,7 +740,7 @@ func escapedStrings(content []byte, ls, text int, toks []rewrite) ([]rewrite, bo
 		}
 		seg = k + 1
 	}
-	return toks, worth
+	return ls, text, toks, worth
 }
 
 // shellQuoteMarks are what a shell word that holds a single quote holds
@@ -745,7 +756,7 @@ var shellQuoteMarks = [][]byte{[]byte(`'\''`), []byte(`'"'"'`)}
 // line is worth a scan if one of them could be a secret (see asciiValue).
 // A word's runs are not kept (see decoded): a generic match on one of its
 // pieces as written is a piece of a value, never the value.
-func shellWords(content []byte, ls, text int, toks []rewrite) ([]rewrite, bool) {
+func shellWords(content []byte, _, _, ls, text int, toks []rewrite) (int, int, []rewrite, bool) {
 	worth := false
 	for k := ls; k < text; {
 		switch content[k] {
@@ -764,7 +775,7 @@ func shellWords(content []byte, ls, text int, toks []rewrite) ([]rewrite, bool) 
 			k++
 		}
 	}
-	return toks, worth
+	return ls, text, toks, worth
 }
 
 // shellWord reads the shell word whose single-quoted string opens at p (see

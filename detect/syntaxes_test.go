@@ -929,3 +929,63 @@ func TestShellWordJoinsSingleQuotes(t *testing.T) {
 		t.Errorf("placed at %+v", ms)
 	}
 }
+
+// A command written as an array of strings (an exec-form Dockerfile CMD, a
+// compose command or healthcheck, a Kubernetes container's args, a
+// subprocess call) is read as the command line it stands for, by the
+// rules that know the command's options, and reported where the secret is
+// written.
+func TestArgvArraysReadAsCommandLines(t *testing.T) {
+	d := defaultDetector(t)
+	// The values are put together here, so that leakhound scans its own
+	// source clean.
+	pw := []string{"Vq7Lm2Xz" + "9Tk4Wn", "Qz7Wk2Lm" + "9Xr4", "Tn6Zq3Wx" + "8Km2", "Lk4Wz9Qx" + "2Rm7", "Mx8Qz2Wk" + "5Ln9", "Kw9Tn4Zx" + "7Qm2Lv"}
+	for _, tt := range []struct{ path, text, rule, want string }{
+		{"Dockerfile", `CMD ["redis-server", "--requirepass", "` + pw[0] + `"]`, "redis-cli-password", pw[0]},
+		{"run.py", `subprocess.run(["mysql", "-u", "root", "-p` + pw[1] + `", "-e", "select 1"])`, "mysql-password", pw[1]},
+		{"run.py", `subprocess.check_call(['sshpass', '-p', '` + pw[2] + `', 'ssh', 'root@web1'])`, "sshpass-password", pw[2]},
+		{"sync.py", `subprocess.run(["curl", "-u", "admin:` + pw[3] + `", "https://api.corp.example/v1"])`, "curl-user-password", pw[3]},
+		// JSON without spaces, and a trailing comma.
+		{"tasks.json", `{"cmd": ["redis-cli","-a","` + pw[4] + `","ping",]}`, "redis-cli-password", pw[4]},
+		{"docker-compose.yml", `      test: ["CMD", "mysqladmin", "ping", "-h", "localhost", "-uroot", "-p` + pw[5] + `"]`, "mysql-password", pw[5]},
+		// An array over several lines, with comments between its strings.
+		{"backup.py", "subprocess.run([\n    \"mysql\",\n    \"-u\", \"root\",  # the admin\n    \"-p" + pw[1] + "\",\n    \"app\",\n])", "mysql-password", pw[1]},
+		// A YAML block sequence, plain and quoted, a comment after an item.
+		{"deploy.yaml", "    command:\n    - redis-server\n    - --requirepass\n    - " + pw[0] + "\n  - name: web", "redis-cli-password", pw[0]},
+		{"deploy.yaml", "    args:\n      - \"sshpass\"\n      - \"-p\"\n      - '" + pw[2] + "'  # ops\n      - \"ssh\"", "sshpass-password", pw[2]},
+	} {
+		ms := detect(t, d, tt.path, tt.text+"\n")
+		got := secrets(ms)
+		if !slices.Contains(got, tt.rule+"="+tt.want) {
+			t.Errorf("%s: got %q, want %s=%s", tt.text, got, tt.rule, tt.want)
+			continue
+		}
+		for _, m := range ms {
+			at := strings.Index(tt.text, tt.want)
+			line := strings.Count(tt.text[:at], "\n") + 1
+			col := at - strings.LastIndex(tt.text[:at], "\n")
+			if m.Secret == tt.want && (m.Line != line || m.Column != col || m.EndColumn != col+len(tt.want)-1 || m.Decoded != "") {
+				t.Errorf("%s: placed at %d:%d-%d, decoded %q; want %d:%d-%d, not decoded", tt.text, m.Line, m.Column, m.EndColumn, m.Decoded, line, col, col+len(tt.want)-1)
+			}
+		}
+	}
+	for _, text := range []string{
+		// Arrays without an option, and options without a secret.
+		`CMD ["gunicorn", "app:application"]`,
+		`subprocess.run(["mysql", "-u", "root", "-p", "-e", "select 1"])`,
+		`args = ["--password-file", "/run/secrets/db_password"]`,
+		`ENTRYPOINT ["redis-server", "--requirepass", "${REDIS_PASSWORD}"]`,
+		// A string with a space keeps its quotes: it is one word.
+		`cmd = ["mysql", "-e", "-p ` + pw[1] + `"]`,
+		// Lists that are no command: files, a mapping's items, a
+		// sequence of steps, a reference in place of the value.
+		"files = [\n    \"a.txt\",\n    \"b.txt\",\n]",
+		"steps:\n  - run: make test\n  - --verbose\n  - name: x",
+		"args:\n  - --db-password\n  - ${DB_PASSWORD}",
+		"Options:\n- --password: the password to use\n- --token  the token to send",
+	} {
+		if got := secrets(detect(t, d, "Dockerfile", text+"\n")); len(got) != 0 {
+			t.Errorf("%s: got %q, want nothing", text, got)
+		}
+	}
+}

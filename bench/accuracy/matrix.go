@@ -136,6 +136,23 @@ var syntaxes = []syntax{
 	{"cmd-setx", false, func(n names, v string) string { return "setx " + n.upper + " " + v + "\n" }},
 	{"fish-set", false, func(n names, v string) string { return "set -gx " + n.upper + " " + v + "\n" }},
 	{"cli-flag", false, func(n names, v string) string { return "app deploy " + n.flag + " " + v + " --region eu\n" }},
+	// A command written as an array of strings: an exec-form Dockerfile
+	// CMD, a subprocess call, a container's args.
+	{"argv-exec-form", false, func(n names, v string) string {
+		return "FROM alpine\nCMD [\"app\", \"deploy\", \"" + n.flag + "\", \"" + v + "\", \"--region\", \"eu\"]\n"
+	}},
+	{"argv-list", false, func(n names, v string) string {
+		return "subprocess.run(['app', 'deploy', '" + n.flag + "', '" + v + "'], check=True)\n"
+	}},
+	{"argv-yaml-block", false, func(n names, v string) string {
+		return "containers:\n  - name: app\n    args:\n      - deploy\n      - " + n.flag + "\n      - " + v + "\n"
+	}},
+	{"argv-multiline", false, func(n names, v string) string {
+		return "cmd = [\n    \"app\",\n    \"deploy\",\n    \"" + n.flag + "\", \"" + v + "\",\n]\n"
+	}},
+	{"argv-docker-env", false, func(n names, v string) string {
+		return "args: [\"run\", \"--rm\", \"-e\", \"" + n.upper + "=" + v + "\", \"app:latest\"]\n"
+	}},
 	{"dockerfile-env", false, func(n names, v string) string { return "FROM alpine\nENV " + n.upper + " " + v + "\n" }},
 	{"dockerfile-env-eq", false, func(n names, v string) string { return "FROM alpine\nENV " + n.upper + "=" + v + "\n" }},
 	{"dockerfile-arg", false, func(n names, v string) string { return "ARG " + n.upper + "=" + v + "\n" }},
