@@ -13,25 +13,23 @@ import "bytes"
 //	["mysql", "-u", "root", "-pXk9..."]    is read as    mysql -u root -pXk9...
 //
 // An array is read so if it holds at least two strings and one of them is
-// an option (a dash and a letter, or two dashes and a letter). A string
-// that holds a space or a tab keeps its quotes: it is one word. The array
+// an option (a dash and a letter, or two dashes and a letter or a digit).
+// A string that holds a space or a tab keeps its quotes: it is one word.
+// The array
 // is one run of the rewritten text (see rewrite), so a secret in it is
 // reported where it is written; a secret that ends the array ends where a
 // space after it stands for its closing quote. Arrays are text as written,
 // so their runs are kept (see decoded): a generic match on the array as
 // written stands unless the command line gave one.
 
-// argvMarks are what a line of such an array holds, an option, quoted or
-// (an item of a YAML block sequence) not, and the marks of earlier passes
-// whose lines a pass leaves alone: each line is read once.
-var argvMarks = []struct {
-	mark []byte
-	skip [][]byte
-}{
-	{[]byte(`"-`), nil},
-	{[]byte(`'-`), [][]byte{[]byte(`"-`)}},
-	{[]byte(`- -`), [][]byte{[]byte(`"-`), []byte(`'-`)}},
-}
+// argvMark is what every line of such an array holds, an option's dash;
+// argvRuns reads the lines that hold one of argvMarks: an option, quoted
+// or (an item of a YAML block sequence) not. One pass over the dashes
+// costs less than one for each mark, as quotes are everywhere in code.
+var (
+	argvMark  = []byte{'-'}
+	argvMarks = [][]byte{[]byte(`"-`), []byte(`'-`), []byte(`- -`)}
+)
 
 // maxArgvSpan bounds how far above a line an array that takes it in may
 // open, and how long an array or a block sequence may be.
@@ -40,17 +38,21 @@ const maxArgvSpan = 4 << 10
 // argvRuns returns the rewrites of the commands written as arrays that a
 // line holding one of argvMarks is part of (see lineRewrites): the arrays
 // on the line itself, else an array that opens on a line above, else the
-// YAML block sequence whose item the line is. skip are the marks whose
-// lines an earlier pass read. Each call has its own memory of the last
-// opening bracket that did not read as a command, so that the lines below
-// it are not read again for it.
-func argvRuns(skip [][]byte) lineRewrites {
+// YAML block sequence whose item the line is. Each call has its own
+// memory of the last opening bracket that did not read as a command, so
+// that the lines below it are not read again for it.
+func argvRuns() lineRewrites {
 	failed := -1
 	return func(content []byte, start, end, ls, text int, toks []rewrite) (int, int, []rewrite, bool) {
-		for _, m := range skip {
+		marked := false
+		for _, m := range argvMarks {
 			if bytes.Contains(content[ls:text], m) {
-				return ls, text, toks, false
+				marked = true
+				break
 			}
+		}
+		if !marked {
+			return ls, text, toks, false
 		}
 		worth := false
 		for k := ls; k < text; k++ {
@@ -175,7 +177,7 @@ func argvWord(t *rewrite, content []byte, s, e int, q byte) bool {
 	if quoted {
 		t.dec, t.offs = append(t.dec, q), append(t.offs, e)
 	}
-	return len(word) > 1 && word[0] == '-' && (isLetter(word[1]) || len(word) > 2 && word[1] == '-' && isLetter(word[2]))
+	return len(word) > 1 && word[0] == '-' && (isLetter(word[1]) || len(word) > 2 && word[1] == '-' && (isLetter(word[2]) || '0' <= word[2] && word[2] <= '9'))
 }
 
 // yamlArgv reads the YAML block sequence whose item is the line
@@ -273,8 +275,14 @@ func yamlItem(content []byte, ls, text int) (indent, s, e int, q byte, ok bool) 
 			return 0, 0, 0, 0, false
 		}
 		return indent, k + 1, c, q, true
-	case '[', '{', '|', '>', '&', '*', '!', '#':
+	case '[', '{', '|', '>', '&', '*', '#':
 		return 0, 0, 0, 0, false
+	case '!':
+		// A tag (!!str, !<...>, !Ref name); a plain scalar that only
+		// begins with "!" is read as written, as the rules read one.
+		if k+1 < text && (content[k+1] == '!' || content[k+1] == '<') {
+			return 0, 0, 0, 0, false
+		}
 	}
 	e = text
 	if c := bytes.Index(content[k:text], []byte(" #")); c >= 0 {

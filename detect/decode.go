@@ -603,14 +603,8 @@ func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, sr
 			return ms, found, false
 		}
 	}
-	for _, a := range argvMarks {
-		more, toks, ok := d.rewriteLines(content, sc, start, end, a.mark, argvRuns(a.skip), srcs, depth, budget, res)
-		ms, found = append(ms, more...), append(found, toks...)
-		if !ok {
-			return ms, found, false
-		}
-	}
-	return ms, found, true
+	more, toks, ok := d.rewriteLines(content, sc, start, end, argvMark, argvRuns(), srcs, depth, budget, res)
+	return append(ms, more...), append(found, toks...), ok
 }
 
 // rewriteLines scans each line of content[start:end] that holds mark and
