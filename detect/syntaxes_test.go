@@ -953,6 +953,10 @@ func TestArgvArraysReadAsCommandLines(t *testing.T) {
 		// A YAML block sequence, plain and quoted, a comment after an item.
 		{"deploy.yaml", "    command:\n    - redis-server\n    - --requirepass\n    - " + pw[0] + "\n  - name: web", "redis-cli-password", pw[0]},
 		{"deploy.yaml", "    args:\n      - \"sshpass\"\n      - \"-p\"\n      - '" + pw[2] + "'  # ops\n      - \"ssh\"", "sshpass-password", pw[2]},
+		// An option whose name starts with a digit; a plain scalar that
+		// starts with "!" (not a tag).
+		{"deploy.yaml", "    args:\n      - deploy\n      - --2fa-secret\n      - " + pw[3] + "\n", "generic-secret-env-file", pw[3]},
+		{"deploy.yaml", "    args:\n      - deploy\n      - --app-password\n      - !" + pw[4] + "\n", "generic-secret-env-file", "!" + pw[4]},
 	} {
 		ms := detect(t, d, tt.path, tt.text+"\n")
 		got := secrets(ms)
