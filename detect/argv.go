@@ -38,11 +38,14 @@ const maxArgvSpan = 4 << 10
 // argvRuns returns the rewrites of the commands written as arrays that a
 // line holding one of argvMarks is part of (see lineRewrites): the arrays
 // on the line itself, else an array that opens on a line above, else the
-// YAML block sequence whose item the line is. Each call has its own
-// memory of the last opening bracket that did not read as a command, so
-// that the lines below it are not read again for it.
+// YAML block sequence whose item the line is. Each call (one pass over
+// the lines of a region, in order) remembers how far it has looked for an
+// opening bracket, the last one it found and whether that one was read:
+// each byte is looked at once, and each bracket read once, so that a
+// region of many marked lines costs what its length does.
 func argvRuns() lineRewrites {
-	failed := -1
+	seen, near, tried := -1, -1, false
+	block := -1 // the end of the last block sequence read: its lines are not read again
 	return func(content []byte, start, end, ls, text int, toks []rewrite) (int, int, []rewrite, bool) {
 		marked := false
 		for _, m := range argvMarks {
@@ -70,22 +73,32 @@ func argvRuns() lineRewrites {
 			return ls, text, toks, true
 		}
 		floor := max(start, ls-maxArgvSpan)
-		if p := bytes.LastIndexByte(content[floor:ls], '['); p >= 0 && floor+p != failed {
-			p += floor
-			t, _, ok := argvArray(content, p, min(end, p+maxArgvSpan), true)
+		if from := max(floor, seen); from < ls {
+			if q := bytes.LastIndexByte(content[from:ls], '['); q >= 0 {
+				near, tried = from+q, false
+			}
+			seen = ls
+		}
+		if near >= floor && !tried {
+			tried = true
+			t, _, ok := argvArray(content, near, min(end, near+maxArgvSpan), true)
 			if ok && t.e > ls {
-				from := lineStartWithin(content, p, 0, p-start)
+				from := lineStartWithin(content, near, 0, near-start)
 				to := lineEndWithin(content, t.e-1, 0, end-t.e+1)
 				if to > t.e && content[to-1] == '\n' {
 					to--
 				}
 				return from, to, append(toks, t), true
 			}
-			failed = p
 		}
-		if t, from, to, ok := yamlArgv(content, start, end, ls, text); ok {
+		if ls < block {
+			return ls, text, toks, false
+		}
+		t, from, to, ok := yamlArgv(content, start, end, ls, text)
+		if ok {
 			return from, to, append(toks, t), true
 		}
+		block = to
 		return ls, text, toks, false
 	}
 }
@@ -184,16 +197,17 @@ func argvWord(t *rewrite, content []byte, s, e int, q byte) bool {
 // content[ls:text], within content[start:end]: items of scalars, one a
 // line, at one indentation ("  - --requirepass"). It returns the sequence's
 // rewrite (its run from the first scalar to the end of the last), the
-// span of its lines, and whether it is a command (see argvArray).
+// span of its lines (the end of those it read when it is none), and
+// whether it is a command (see argvArray).
 func yamlArgv(content []byte, start, end, ls, text int) (rewrite, int, int, bool) {
 	indent, _, _, _, ok := yamlItem(content, ls, text)
 	if !ok {
-		return rewrite{}, 0, 0, false
+		return rewrite{}, ls, text, false
 	}
 	// The first item: lines above at the same indentation.
 	first := ls
 	for first > start && ls-first < maxArgvSpan {
-		ps := lineStartWithin(content, first-1, 0, first-1-start)
+		ps := lineStartWithin(content, first-1, 0, min(first-1-start, maxArgvSpan))
 		pe := first - 1
 		if pe > ps && content[pe-1] == '\r' {
 			pe--
@@ -206,7 +220,7 @@ func yamlArgv(content []byte, start, end, ls, text int) (rewrite, int, int, bool
 	t := rewrite{kept: true}
 	option := false
 	n, last, to := 0, 0, text
-	for at := first; at < end && at-first < maxArgvSpan; {
+	for at := first; at < end && at-ls < maxArgvSpan; {
 		le := lineEndWithin(content, at, 0, end-at)
 		te := le
 		if te > at && content[te-1] == '\n' {
@@ -237,7 +251,7 @@ func yamlArgv(content []byte, start, end, ls, text int) (rewrite, int, int, bool
 		at = le
 	}
 	if n < 2 || !option {
-		return rewrite{}, 0, 0, false
+		return rewrite{}, first, max(to, text), false
 	}
 	t.dec, t.offs = append(t.dec, ' '), append(t.offs, last)
 	return t, first, to, true

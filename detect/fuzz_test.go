@@ -33,6 +33,12 @@ func FuzzDetect(f *testing.F) {
 	f.Add([]byte("password = '\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8'"))
 	f.Add([]byte("{\"a\": \"token=x\\\"yz\\u00e9\\\nq\\\ndocker run \\\n  -e PASSWORD=Xq7m" + "Z2pL9v \\"))
 	f.Add([]byte("\xff\xfep\x00w\x00=\x00\\\x00\"\x00\r\x00\n\x00"))
+	// Commands written as arrays: on one line, over several, a YAML block
+	// sequence, and cut short.
+	f.Add([]byte("CMD [\"mysql\", \"-u\", \"root\", \"-pXq7m" + "Z2pL9v\", \"app\"]\n"))
+	f.Add([]byte("run([\n  'sshpass', # c\n  '-p', 'Xq7m" + "Z2pL9v',\n  'ssh',\n]\n"))
+	f.Add([]byte("args:\n  - redis-server\n  - --requirepass\n  - !Xq7m" + "Z2pL9v\r\n  - \"a b\"\n"))
+	f.Add([]byte("x = [\"-p\", \"a\", \"b\n- - -\n[\"--x\",'"))
 	d, err := New(cfg, Options{Lines: NewLineSet()})
 	if err != nil {
 		f.Fatal(err)

@@ -993,3 +993,29 @@ func TestArgvArraysReadAsCommandLines(t *testing.T) {
 		}
 	}
 }
+
+// A hostile file of marked lines that read as no command (a YAML sequence
+// of "- --" items, a JSON array of options) costs what its length does:
+// a block sequence that is no command says how far it was read, at least
+// maxArgvSpan past the line, so that the lines up to there are not read
+// again; and the lines of a long array read as no command once.
+func TestArgvReadsEachLineOnce(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("k:\n")
+	for range 4 * maxArgvSpan / 7 {
+		b.WriteString("  - --\n")
+	}
+	content := []byte(b.String())
+	ls := 3 + 7*(maxArgvSpan/7) // a line in the middle
+	text := ls + 6
+	if _, _, to, ok := yamlArgv(content, 0, len(content), ls, text); ok || to < ls+maxArgvSpan-7 {
+		t.Errorf("yamlArgv: read to %d, ok %v; want no command, read to %d or further", to, ok, ls+maxArgvSpan-7)
+	}
+	// The same through the rewriter, and a long array of options: nothing.
+	d := defaultDetector(t)
+	for _, text := range []string{b.String(), "[\n" + strings.Repeat("  \"-x\",\n", 4*maxArgvSpan/8) + "]\n"} {
+		if got := secrets(detect(t, d, "hostile.yaml", text)); len(got) != 0 {
+			t.Errorf("got %q, want nothing", got)
+		}
+	}
+}
