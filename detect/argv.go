@@ -15,12 +15,11 @@ import "bytes"
 // An array is read so if it holds at least two strings and one of them is
 // an option (a dash and a letter, or two dashes and a letter or a digit).
 // A string that holds a space or a tab keeps its quotes: it is one word.
-// The array
-// is one run of the rewritten text (see rewrite), so a secret in it is
-// reported where it is written; a secret that ends the array ends where a
-// space after it stands for its closing quote. Arrays are text as written,
-// so their runs are kept (see decoded): a generic match on the array as
-// written stands unless the command line gave one.
+// The array is one run of the rewritten text (see rewrite), so a secret in
+// it is reported where it is written; a secret that ends the array ends
+// where a space after it stands for its closing quote. Arrays are text as
+// written, so their runs are kept (see decoded): a generic match on the
+// array as written stands unless the command line gave one.
 
 // argvMark is what every line of such an array holds, an option's dash;
 // argvRuns reads the lines that hold one of argvMarks: an option, quoted
