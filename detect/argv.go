@@ -174,12 +174,15 @@ func argvArray(content []byte, p, text int, lines bool) (rewrite, int, bool) {
 	return t, t.e, n >= 2 && option
 }
 
-// argvWord appends the word content[s:e] to t's text, in the quote q if it
-// holds a space or a tab (q is then at s-1 and e), and reports whether it is
-// an option.
+// argvWord appends the word content[s:e] to t's text, in the quote q (at
+// s-1 and e; a double quote for a YAML plain scalar, q 0) if it holds a
+// space or a tab, and reports whether it is an option.
 func argvWord(t *rewrite, content []byte, s, e int, q byte) bool {
 	word := content[s:e]
 	quoted := len(word) == 0 || bytes.ContainsAny(word, " \t")
+	if q == 0 {
+		q = '"'
+	}
 	if quoted {
 		t.dec, t.offs = append(t.dec, q), append(t.offs, s-1)
 	}

@@ -987,6 +987,9 @@ func TestArgvArraysReadAsCommandLines(t *testing.T) {
 		"steps:\n  - run: make test\n  - --verbose\n  - name: x",
 		"args:\n  - --db-password\n  - ${DB_PASSWORD}",
 		"Options:\n- --password: the password to use\n- --token  the token to send",
+		// A plain scalar with a space is one word, in quotes: the option
+		// that opens it takes no value from it.
+		"args:\n  - sshpass\n  - -p $PASS ssh\n  - root@web1",
 	} {
 		if got := secrets(detect(t, d, "Dockerfile", text+"\n")); len(got) != 0 {
 			t.Errorf("%s: got %q, want nothing", text, got)
