@@ -585,9 +585,11 @@ type lineRewrites func(content []byte, start, end, ls, text int, toks []rewrite)
 
 // unescapeLines scans, once each, the lines of content[start:end] whose
 // text is not what they say as written: strings that hold escaped tokens
-// (see Decoding and escapedStrings), and shell words that join single-quoted
-// strings around a quoted single quote (see shellWords). Each such line is
-// scanned with every such run replaced by its text. A match whose secret
+// (see Decoding and escapedStrings), shell words that join single-quoted
+// strings around a quoted single quote (see shellWords), and commands
+// written as arrays of strings, which may take in the lines around (see
+// argvRuns). Each such line is scanned with every such run replaced by its
+// text. A match whose secret
 // lies in a run is placed where it is written (see rewrite's offsets);
 // other matches in the line were found as written already. It returns the
 // matches and the runs, and false when the decoding budget ran out.
