@@ -137,8 +137,8 @@ func argvArray(content []byte, p, text int, lines bool) (rewrite, int, bool) {
 		}
 		q := content[k]
 		if q == ']' && n > 0 {
-			// A trailing comma: the space stands for the last string's
-			// closing quote.
+			// The end, after the last string or a trailing comma: the
+			// space stands for the last string's closing quote.
 			t.dec, t.offs = append(t.dec, ' '), append(t.offs, last)
 			break
 		}
@@ -161,14 +161,9 @@ func argvArray(content []byte, p, text int, lines bool) (rewrite, int, bool) {
 		skip()
 		if k < text && content[k] == ',' {
 			k++
-			continue
+		} else if k >= text || content[k] != ']' {
+			return rewrite{}, k, false
 		}
-		if k < text && content[k] == ']' {
-			// The space after the last string stands for its closing quote.
-			t.dec, t.offs = append(t.dec, ' '), append(t.offs, c)
-			break
-		}
-		return rewrite{}, k, false
 	}
 	t.e = k + 1
 	return t, t.e, n >= 2 && option
