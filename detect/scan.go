@@ -749,6 +749,14 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 	if rec != nil {
 		rec.Secret = string(secret)
 	}
+	if r.names != nil && jsonObjectStart(secret) {
+		// A JSON object written in a string (DOCKER_AUTH_CONFIG:
+		// '{"auths": …}', APP_SECRETS='{"api_token": "…"}'): a
+		// structure, not one secret. Its members are names and values
+		// of their own, which a search again after the name reads.
+		rec.step("structure", false, "the value is a JSON object, whose members are read one by one")
+		return Match{}, nameDropped
+	}
 	if r.mention > 0 && r.names != nil && loc[2*r.mention] == s0 {
 		// A value found by mention, not assigned to the name that says
 		// secret: it must not be assigned to another name (id = ...).
@@ -1119,4 +1127,28 @@ func dashedPathPart(text []byte, at int) bool {
 		}
 	}
 	return false
+}
+
+// jsonObjectStart reports whether v starts as a JSON object does: a brace,
+// then a quoted member name (its quotes escaped or not) and a colon.
+func jsonObjectStart(v []byte) bool {
+	v, ok := bytes.CutPrefix(v, []byte("{"))
+	if !ok {
+		return false
+	}
+	v = bytes.TrimLeft(v, " \t")
+	v, _ = bytes.CutPrefix(v, []byte(`\`))
+	v, ok = bytes.CutPrefix(v, []byte(`"`))
+	if !ok {
+		return false
+	}
+	end := bytes.IndexByte(v, '"')
+	if end <= 0 {
+		return false
+	}
+	name := bytes.TrimSuffix(v[:end], []byte(`\`))
+	if len(name) == 0 || bytes.ContainsAny(name, "\n{}") {
+		return false
+	}
+	return bytes.HasPrefix(bytes.TrimLeft(v[end+1:], " \t"), []byte(":"))
 }
