@@ -616,6 +616,10 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 				locs = r.exactRegexp().FindAllSubmatchIndex(text[pos:], d.opts.MaxMatchesPerRule-count+1)
 			}
 			next := len(text)
+			// taken is where the last match handled ended: a match of
+			// the batch that starts before it overlaps one found after
+			// a boundary (see adjacentMatch) and is not one of its own.
+			taken := 0
 		matches:
 			for _, loc := range locs {
 				for i := range loc {
@@ -623,36 +627,77 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 						loc[i] += pos
 					}
 				}
-				m, out := d.verdict(r, content, sc, w[0], text, loc, sc.explain.next(text[loc[0]:loc[1]]))
-				switch out {
-				case nameDropped:
-					// The regex took the leftmost name, which is not a
-					// secret's; a name further on may be, inside what
-					// this match took: key="PaymentApiKey" value="...".
-					// Search again after the name, if a keyword follows
-					// it: within the match, or just past its end, since a
-					// keyword may hold what follows a name ("key>" of
-					// <key>DbPass</key>, where the match ended at DbPass).
-					if after := r.names.after(loc); restarts < maxRestarts && r.keywordIn(text[after:min(loc[1]+keywordReach, len(text))]) {
-						restarts++
-						next = after
-						break matches
+				if loc[0] < taken {
+					continue
+				}
+				for ; loc != nil; loc = r.adjacentMatch(text, loc) {
+					taken = loc[1]
+					m, out := d.verdict(r, content, sc, w[0], text, loc, sc.explain.next(text[loc[0]:loc[1]]))
+					switch out {
+					case nameDropped:
+						// The regex took the leftmost name, which is not a
+						// secret's; a name further on may be, inside what
+						// this match took: key="PaymentApiKey" value="...".
+						// Search again after the name, if a keyword follows
+						// it: within the match, or just past its end, since a
+						// keyword may hold what follows a name ("key>" of
+						// <key>DbPass</key>, where the match ended at DbPass).
+						if after := r.names.after(loc); restarts < maxRestarts && r.keywordIn(text[after:min(loc[1]+keywordReach, len(text))]) {
+							restarts++
+							next = after
+							break matches
+						}
+					case inlineAllowed:
+						sc.allowed = append(sc.allowed, m.lines())
+					case matchKept:
+						if count == d.opts.MaxMatchesPerRule {
+							res.Capped = append(res.Capped, r.ID)
+							return
+						}
+						count++
+						res.Matches = append(res.Matches, m)
 					}
-				case inlineAllowed:
-					sc.allowed = append(sc.allowed, m.lines())
-				case matchKept:
-					if count == d.opts.MaxMatchesPerRule {
-						res.Capped = append(res.Capped, r.ID)
-						return
-					}
-					count++
-					res.Matches = append(res.Matches, m)
 				}
 			}
 			pos = next
 		}
 	}
 }
+
+// adjacentMatch returns the match of r that starts at the boundary that
+// the match loc took after its last group, or nil. A rule's regex ends
+// with a boundary that takes a character (the newline after a token alone
+// on its line, the space or comma between two tokens), and begins with
+// one: a token right after another shares the character between them, which the search for the next match no longer sees, so every
+// other token of a list one per line would be lost. The search here
+// starts where the last group ended and reads at most adjacentReach
+// past the boundary, so a list of n tokens costs n short searches, not
+// n searches of the rest of the window.
+func (r *rule) adjacentMatch(text []byte, loc []int) []int {
+	end := loc[0]
+	for i := 3; i < len(loc); i += 2 {
+		end = max(end, loc[i])
+	}
+	if loc[1]-end != 1 || loc[1] >= len(text) {
+		// No boundary taken, more than one character (a closing quote
+		// and a newline: the next match's boundary is its own), or
+		// nothing after it.
+		return nil
+	}
+	next := r.re.FindSubmatchIndex(text[end:min(len(text), loc[1]+adjacentReach)])
+	if next == nil || next[0] != 0 || end+next[1] <= loc[1] {
+		return nil // none, or one that begins after the boundary (the batch's)
+	}
+	for i := range next {
+		if next[i] >= 0 {
+			next[i] += end
+		}
+	}
+	return next
+}
+
+// adjacentReach bounds the text adjacentMatch reads after a boundary.
+const adjacentReach = 4 << 10
 
 // lettersAndDigits reports whether b holds both an ASCII letter and a
 // digit.
