@@ -18,7 +18,10 @@
 //     of Latin-1's printable characters) where it is not: each byte that
 //     does not start a valid UTF-8 sequence becomes the character it stands
 //     for in Windows-1252, and valid UTF-8 around it is kept;
-//   - "\r\n" and a lone "\r" become "\n".
+//   - "\r\n" and a lone "\r" become "\n";
+//   - a terminal's control sequences (ESC [ ... m, the colours of a
+//     captured log) become spaces, one per byte, so a token printed in
+//     colour is found as the one printed plain.
 //
 // Every line break of the file (LF, CRLF or CR) becomes exactly one "\n",
 // so a line number in the normalized text is the line number an editor
@@ -204,6 +207,53 @@ func unit(b []byte, i int, enc Encoding) uint16 {
 // mark, if it has one) and copied is false; otherwise the text is appended
 // to dst[:0], which may be nil, and copied is true.
 func Normalize(dst, content []byte) (text []byte, enc Encoding, copied bool) {
+	text, enc, copied = normalize(dst, content)
+	if bytes.IndexByte(text, esc) < 0 {
+		return text, enc, copied
+	}
+	if !copied {
+		text, copied = append(dst[:0], text...), true
+	}
+	return blankEscapes(text), enc, copied
+}
+
+// esc starts a terminal's escape sequence.
+const esc = 0x1b
+
+// blankEscapes overwrites with spaces, in place, each terminal control
+// sequence of b (ESC [ parameters, intermediates and a final byte: the
+// colours and cursor moves a CI log or a captured terminal keeps, as in
+// "\x1b[94msq0csp-…\x1b[0m"), so that a token printed in colour is
+// bounded by a space as on the screen, and columns stay those of the
+// file. A lone ESC, or one that starts no such sequence, is kept.
+func blankEscapes(b []byte) []byte {
+	for i := 0; i < len(b); i++ {
+		if b[i] != esc || i+1 >= len(b) || b[i+1] != '[' {
+			continue
+		}
+		j := i + 2
+		for j < len(b) && b[j] >= 0x30 && b[j] <= 0x3f { // parameters
+			j++
+		}
+		for j < len(b) && b[j] >= 0x20 && b[j] <= 0x2f { // intermediates
+			j++
+		}
+		if j >= len(b) || b[j] < 0x40 || b[j] > 0x7e || j-i > maxEscape {
+			continue // not a control sequence's final byte
+		}
+		for k := i; k <= j; k++ {
+			b[k] = ' '
+		}
+		i = j
+	}
+	return b
+}
+
+// maxEscape bounds the length of a control sequence blankEscapes blanks.
+const maxEscape = 32
+
+// normalize is Normalize but for terminal escapes.
+func normalize(dst, content []byte) (text []byte, enc Encoding, copied bool) {
 	if enc, skip := utf16Of(content); enc != UTF8 {
 		return decodeUTF16(dst[:0], content[skip:], enc), enc, true
 	}

@@ -159,3 +159,26 @@ func TestLeaf(t *testing.T) {
 		t.Errorf("textenc imports more than the standard library: %q", deps)
 	}
 }
+
+// TestNormalizeBlanksTerminalEscapes: a captured log's colours become
+// spaces, byte for byte, in a copy; the caller's content is not changed.
+func TestNormalizeBlanksTerminalEscapes(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"key: \x1b[94msq0csp-abc\x1b[0m;\n", "key:      sq0csp-abc    ;\n"},
+		{"\x1b[1;31mred\x1b[m", "       red   "},
+		{"\x1b[38;5;208mx", "           x"},
+		{"lone \x1b here", "lone \x1b here"},
+		{"not a sequence \x1b[\x01", "not a sequence \x1b[\x01"},
+		{"cut short \x1b[31", "cut short \x1b[31"},
+		{"crlf\x1b[0m\r\nnext", "crlf    \nnext"},
+	} {
+		in := []byte(c.in)
+		got, _, _ := Normalize(nil, in)
+		if string(got) != c.want {
+			t.Errorf("Normalize(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if string(in) != c.in {
+			t.Errorf("Normalize(%q) changed its input to %q", c.in, in)
+		}
+	}
+}
