@@ -40,7 +40,8 @@ import (
 //     English word ends with by chance (dbpassword, githubtoken: see
 //     strongSuffix); or a part is two secret words written as one
 //     (ACCESSKEY, authtoken), or one of the rule's vendor names followed
-//     by one (ACMEKEY);
+//     by one (ACMEKEY), or a short password word run together with what
+//     it opens (DBPASS, storepass: see ownedPass);
 //   - no part of the name says it is not a real secret (NOT_A_SECRET,
 //     invalidToken, fake_password, PUBLIC_KEY, csrf_token: see notSecret;
 //     unless the rule's words say it: a rule for publishable keys), its
@@ -874,6 +875,9 @@ func (nc *nameCheck) secretParts(name string, parts []part) bool {
 				last = max(last, i)
 			}
 		}
+		if ownedPass(p) && nc.words.MatchString("pass") {
+			last = max(last, i)
+		}
 		if nc.twoWords(p) {
 			last = max(last, i)
 		}
@@ -891,6 +895,25 @@ func (nc *nameCheck) secretParts(name string, parts []part) bool {
 	}
 	return true
 }
+
+// ownedPass reports whether part p is a short password word run together
+// with what the password opens: DBPASS, mysqlpass, SMTPPWD, storepass
+// (keytool's), ROOTPW. A part that merely ends with "pass" (bypass,
+// compass, surpass) or "pwd" (OLDPWD, a shell's last directory) is no
+// password, nor is a file named for one (.pgpass, PostgreSQL's); one whose rest is a database, a mail or directory service, an
+// account or a store is.
+func ownedPass(p string) bool {
+	for _, w := range []string{"pass", "pwd", "pw"} {
+		if len(p) > len(w) && strings.HasSuffix(p, w) && passOwner[p[:len(p)-len(w)]] {
+			return true
+		}
+	}
+	return false
+}
+
+// passOwner are what a password run together with its name opens (see
+// ownedPass).
+var passOwner = wordSet("db database mysql mariadb postgres psql sql mssql oracle ora mongo mongodb redis ldap smtp mail email imap pop ftp sftp ssh admin root user sys svc service app api web site proxy vpn wifi rdp vnc bind rabbit rabbitmq amqp mq kafka jks keystore truststore store key cert pfx p12 master vault jenkins nexus docker registry git svn wp")
 
 // notSecretPrefix reports whether pre, the rest of a part that ends with
 // a secret word (see strongSuffix), says the part names no real secret: a

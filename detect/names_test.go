@@ -49,13 +49,14 @@ func TestSecretNames(t *testing.T) {
 		"acmePRIVATEkey", "myAPIkey", "SECRETkey",
 		"input_token", "access_tokens", "prompt_token_secret",
 		"HASH_SECRET", "password_sha_salt",
+		"MYSQLPASS", "dbPass", "storepass", "SMTPPWD", "ROOTPW",
 	} {
 		if !nc.secretName(name) {
 			t.Errorf("%s: not a secret's name", name)
 		}
 	}
 	for _, name := range []string{
-		"GIT_AUTHOR_EMAIL", "MONKEY", "passenger", "bypass", "tokenizer", "keyboard", "secretary", "PATH",
+		"GIT_AUTHOR_EMAIL", "MONKEY", "passenger", "bypass", "COMPASS", "OLDPWD", "pgpass", "tokenizer", "keyboard", "secretary", "PATH",
 		"nonMatchingToken", "invalidToken", "NOT_A_SECRET", "non_secret_key", "notSecretToken", "fake_password", "PUBLIC_KEY", "publishableKey",
 		"PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME", "API_KEY_ID", "password_reset_timeout", "is_password_set",
 		"hasToken", "getPassword", "min_password_length", "secretKeyRef", "author",
