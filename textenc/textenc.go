@@ -18,10 +18,13 @@
 //     of Latin-1's printable characters) where it is not: each byte that
 //     does not start a valid UTF-8 sequence becomes the character it stands
 //     for in Windows-1252, and valid UTF-8 around it is kept;
-//   - "\r\n" and a lone "\r" become "\n";
-//   - a terminal's control sequences (ESC [ ... m, the colours of a
-//     captured log) become spaces, one per byte, so a token printed in
-//     colour is found as the one printed plain.
+//   - "\r\n" and a lone "\r" become "\n".
+//
+// BlankEscapes then turns a terminal's control sequences (ESC [ ... m,
+// the colours of a captured log) into spaces, one per byte, so a token
+// printed in colour is found as the one printed plain; a caller asks for
+// it where it found an ESC byte (the detector looks only in the lines it
+// scans, so most content is never searched for one).
 //
 // Every line break of the file (LF, CRLF or CR) becomes exactly one "\n",
 // so a line number in the normalized text is the line number an editor
@@ -201,34 +204,18 @@ func unit(b []byte, i int, enc Encoding) uint16 {
 	return uint16(b[2*i]) | uint16(b[2*i+1])<<8
 }
 
-// Normalize returns content as UTF-8 text with "\n" line ends (see the
-// package documentation), and the encoding it was saved in. When content
-// is such text already, text is content itself (without its byte order
-// mark, if it has one) and copied is false; otherwise the text is appended
-// to dst[:0], which may be nil, and copied is true.
-func Normalize(dst, content []byte) (text []byte, enc Encoding, copied bool) {
-	text, enc, copied = normalize(dst, content)
-	if bytes.IndexByte(text, esc) < 0 {
-		return text, enc, copied
-	}
-	if !copied {
-		text, copied = append(dst[:0], text...), true
-	}
-	return blankEscapes(text), enc, copied
-}
+// Esc starts a terminal's escape sequence.
+const Esc = 0x1b
 
-// esc starts a terminal's escape sequence.
-const esc = 0x1b
-
-// blankEscapes overwrites with spaces, in place, each terminal control
+// BlankEscapes overwrites with spaces, in place, each terminal control
 // sequence of b (ESC [ parameters, intermediates and a final byte: the
 // colours and cursor moves a CI log or a captured terminal keeps, as in
 // "\x1b[94msq0csp-…\x1b[0m"), so that a token printed in colour is
 // bounded by a space as on the screen, and columns stay those of the
 // file. A lone ESC, or one that starts no such sequence, is kept.
-func blankEscapes(b []byte) []byte {
+func BlankEscapes(b []byte) []byte {
 	for i := 0; i < len(b); i++ {
-		if b[i] != esc || i+1 >= len(b) || b[i+1] != '[' {
+		if b[i] != Esc || i+1 >= len(b) || b[i+1] != '[' {
 			continue
 		}
 		j := i + 2
@@ -249,11 +236,15 @@ func blankEscapes(b []byte) []byte {
 	return b
 }
 
-// maxEscape bounds the length of a control sequence blankEscapes blanks.
+// maxEscape bounds the length of a control sequence BlankEscapes blanks.
 const maxEscape = 32
 
-// normalize is Normalize but for terminal escapes.
-func normalize(dst, content []byte) (text []byte, enc Encoding, copied bool) {
+// Normalize returns content as UTF-8 text with "\n" line ends (see the
+// package documentation), and the encoding it was saved in. When content
+// is such text already, text is content itself (without its byte order
+// mark, if it has one) and copied is false; otherwise the text is appended
+// to dst[:0], which may be nil, and copied is true.
+func Normalize(dst, content []byte) (text []byte, enc Encoding, copied bool) {
 	if enc, skip := utf16Of(content); enc != UTF8 {
 		return decodeUTF16(dst[:0], content[skip:], enc), enc, true
 	}
