@@ -37,3 +37,15 @@ func TestAdjacentTokensAllFound(t *testing.T) {
 		}
 	}
 }
+
+// TestColouredTokenFound: a token a terminal printed in colour (a CI log
+// kept in the repository) is found where it stands, its column the file's.
+func TestColouredTokenFound(t *testing.T) {
+	d := defaultDetector(t)
+	token := "wh" + "sec_Q4KGL7AstjhYfzCtzK2RTB2EmncHgjVW"
+	text := "step 3: \x1b[94m" + token + "\x1b[0m done\n"
+	ms := detect(t, d, "ci/build.log", text)
+	if len(ms) != 1 || ms[0].Secret != token || ms[0].Column != len("step 3: \x1b[94m")+1 {
+		t.Fatalf("found %+v, want %q at column %d", secrets(ms), token, len("step 3: \x1b[94m")+1)
+	}
+}

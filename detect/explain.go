@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -71,7 +72,13 @@ func (d *Detector) Explain(ruleID string, content []byte, path string) ([]Explan
 	if err := r.compile(); err != nil {
 		return nil, err
 	}
-	content, _, _ = textenc.Normalize(nil, content)
+	content, _, copied := textenc.Normalize(nil, content)
+	if bytes.IndexByte(content, textenc.Esc) >= 0 {
+		if !copied {
+			content = bytes.Clone(content)
+		}
+		content = textenc.BlankEscapes(content)
+	}
 	var hits []int
 	d.eachKeyword(content, 0, len(content), func(kw, off int) {
 		if slices.Contains(d.kwRules[kw], r.index) {

@@ -195,6 +195,19 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 		sc.regions = append(sc.regions, [2]int{0, len(content)})
 	}
 
+	if escapeIn(content, sc.regions) {
+		// A captured terminal's colours in the lines to scan (see
+		// textenc.BlankEscapes): blanked in a copy of the content.
+		if !copied {
+			content = append(sc.text[:0], content...)
+			sc.text = nil
+			if cap(content) <= maxPooledText {
+				sc.text = content[:0]
+			}
+		}
+		content = textenc.BlankEscapes(content)
+		sc.content = content
+	}
 	var err error
 	for _, r := range sc.regions {
 		res.Scanned += r[1] - r[0]
@@ -656,12 +669,68 @@ func (d *Detector) runRule(r *rule, content []byte, sc *scratch, wins [][2]int, 
 						}
 						count++
 						res.Matches = append(res.Matches, m)
+						if !d.listRest(r, content, sc, w[0], loc, m, &count, res) {
+							return
+						}
 					}
 				}
 			}
 			pos = next
 		}
 	}
+}
+
+// listRest judges the items that follow the kept match m in a list under
+// the same name (see listItems), each as m was judged, with the match loc
+// that found m, its secret group moved to the item. It reports false when
+// the rule's cap on matches was reached.
+func (d *Detector) listRest(r *rule, content []byte, sc *scratch, w0 int, loc []int, m Match, count *int, res *Result) bool {
+	if !r.generic && r.names == nil {
+		return true // a token's own format finds each item
+	}
+	// The items may reach past the window: they are read, and judged,
+	// in the whole content, the match placed there.
+	at := make([]int, len(loc))
+	g := 0
+	for i, v := range loc {
+		at[i] = v
+		if v >= 0 {
+			at[i] = v + w0
+		}
+		if i >= 2 && i%2 == 0 && i+1 < len(loc) && loc[i]+w0 == m.Start && loc[i+1]+w0 == m.End {
+			g = i
+		}
+	}
+	if g == 0 {
+		return true
+	}
+	for _, it := range listItems(content, m.Start, m.End) {
+		item := slices.Clone(at)
+		item[g], item[g+1] = it[0], it[1]
+		item[1] = max(item[1], it[1])
+		im, out := d.verdict(r, content, sc, 0, content, item, sc.explain.next(content[item[0]:item[1]]))
+		if out != matchKept {
+			continue
+		}
+		if *count == d.opts.MaxMatchesPerRule {
+			res.Capped = append(res.Capped, r.ID)
+			return false
+		}
+		*count++
+		res.Matches = append(res.Matches, im)
+	}
+	return true
+}
+
+// escapeIn reports whether one of the regions of content holds a
+// terminal's ESC byte: only the lines to scan are searched for one.
+func escapeIn(content []byte, regions [][2]int) bool {
+	for _, r := range regions {
+		if bytes.IndexByte(content[r[0]:r[1]], textenc.Esc) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // adjacentMatch returns the match of r that starts at the boundary that
@@ -678,10 +747,11 @@ func (r *rule) adjacentMatch(text []byte, loc []int) []int {
 	for i := 3; i < len(loc); i += 2 {
 		end = max(end, loc[i])
 	}
-	if loc[1]-end != 1 || loc[1] >= len(text) {
+	if loc[1]-end != 1 || loc[1] >= len(text) || !sharedBoundary(text[end]) {
 		// No boundary taken, more than one character (a closing quote
-		// and a newline: the next match's boundary is its own), or
-		// nothing after it.
+		// and a newline: the next match's boundary is its own), a
+		// closing quote or bracket (a value's own end), or nothing
+		// after it.
 		return nil
 	}
 	next := r.re.FindSubmatchIndex(text[end:min(len(text), loc[1]+adjacentReach)])
@@ -694,6 +764,17 @@ func (r *rule) adjacentMatch(text []byte, loc []int) []int {
 		}
 	}
 	return next
+}
+
+// sharedBoundary reports whether c, taken by a match after its last
+// group, may also begin the next token's match: a line end, a blank or a
+// list's separator.
+func sharedBoundary(c byte) bool {
+	switch c {
+	case '\n', ' ', '\t', ',', ';', '|':
+		return true
+	}
+	return false
 }
 
 // adjacentReach bounds the text adjacentMatch reads after a boundary.
