@@ -588,7 +588,7 @@ type lineRewrites func(content []byte, start, end, ls, text int, toks []rewrite)
 // (see Decoding and escapedStrings), shell words that join single-quoted
 // strings around a quoted single quote (see shellWords), and commands
 // written as arrays of strings, which may take in the lines around (see
-// argvRuns). Each such line is scanned with every such run replaced by its
+// argvRuns), and text that HTML or XML escaped (see htmlEntities). Each such line is scanned with every such run replaced by its
 // text. A match whose secret
 // lies in a run is placed where it is written (see rewrite's offsets);
 // other matches in the line were found as written already. It returns the
@@ -606,6 +606,11 @@ func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, sr
 		}
 	}
 	more, toks, ok := d.rewriteLines(content, sc, start, end, argvMark, argvRuns(), srcs, depth, budget, res)
+	ms, found = append(ms, more...), append(found, toks...)
+	if !ok {
+		return ms, found, false
+	}
+	more, toks, ok = d.rewriteLines(content, sc, start, end, entityMark, htmlEntities, srcs, depth, budget, res)
 	return append(ms, more...), append(found, toks...), ok
 }
 

@@ -1,0 +1,110 @@
+package detect
+
+import "bytes"
+
+// Text that HTML or XML escaped: a draw.io diagram's labels, an XML
+// attribute that holds markup (value="&lt;div&gt;password is …"), a
+// page's text (Password: &quot;…&quot;). Written so, the quotes and tags
+// that bound a value are entities, and the rules read one run of text
+// where the author wrote a quoted value. htmlEntities rewrites such a
+// line with its character references decoded, once (&amp;lt; becomes
+// &lt;, as one level of escaping says), for the rules to read as
+// unescapeLines reads any rewritten line.
+
+// entityMark is what a line to rewrite holds (see htmlEntities).
+var entityMark = []byte{'&'}
+
+// htmlEntities returns the line content[ls:text] as one run with its
+// character references decoded, if it holds one that hides a quote or a
+// tag (&quot; &apos; &#39; &lt; &gt; and their numeric forms); the line
+// is worth a scan if the decoded text could hold an assignment (see
+// worthScanning) or a quoted value.
+func htmlEntities(content []byte, _, _, ls, text int, toks []rewrite) (int, int, []rewrite, bool) {
+	line := content[ls:text]
+	hides := false
+	for _, e := range hidingEntities {
+		if bytes.Contains(line, e) {
+			hides = true
+			break
+		}
+	}
+	if !hides {
+		return ls, text, toks, false
+	}
+	dec := make([]byte, 0, len(line))
+	offs := make([]int, 0, len(line)+1)
+	for i := 0; i < len(line); {
+		if line[i] == '&' {
+			if c, n := entity(line[i:]); n > 0 {
+				dec, offs = append(dec, c), append(offs, ls+i)
+				i += n
+				continue
+			}
+		}
+		dec, offs = append(dec, line[i]), append(offs, ls+i)
+		i++
+	}
+	offs = append(offs, text)
+	toks = append(toks, rewrite{s: ls, e: text, dec: dec, offs: offs})
+	return ls, text, toks, worthScanning(dec) || bytes.ContainsAny(dec, `"'`) && len(dec) >= minDecoded
+}
+
+// hidingEntities are the references that hide a quote or a tag, escaped
+// once or twice (&amp;quot;, as markup in an attribute writes it).
+var hidingEntities = [][]byte{[]byte("&quot;"), []byte("&apos;"), []byte("&lt;"), []byte("&gt;"), []byte("&#3"), []byte("&#6"), []byte("&#x2"), []byte("&#x3"), []byte("&amp;quot;"), []byte("&amp;lt;"), []byte("&amp;#")}
+
+// entity returns the ASCII character the character reference at the start
+// of b stands for, and its length; 0 if b starts with none (or one for a
+// character beyond ASCII, which is kept as written).
+func entity(b []byte) (byte, int) {
+	end := bytes.IndexByte(b[:min(len(b), 10)], ';')
+	if end < 2 {
+		return 0, 0
+	}
+	name := b[1:end]
+	switch string(name) {
+	case "lt":
+		return '<', end + 1
+	case "gt":
+		return '>', end + 1
+	case "amp":
+		return '&', end + 1
+	case "quot":
+		return '"', end + 1
+	case "apos":
+		return '\'', end + 1
+	case "nbsp":
+		return ' ', end + 1
+	}
+	if name[0] != '#' || len(name) < 2 {
+		return 0, 0
+	}
+	v, base, digits := 0, 10, name[1:]
+	if digits[0] == 'x' || digits[0] == 'X' {
+		base, digits = 16, digits[1:]
+	}
+	if len(digits) == 0 {
+		return 0, 0
+	}
+	for _, c := range digits {
+		var d int
+		switch {
+		case c >= '0' && c <= '9':
+			d = int(c - '0')
+		case base == 16 && c >= 'a' && c <= 'f':
+			d = int(c-'a') + 10
+		case base == 16 && c >= 'A' && c <= 'F':
+			d = int(c-'A') + 10
+		default:
+			return 0, 0
+		}
+		v = v*base + d
+		if v >= 0x80 {
+			return 0, 0
+		}
+	}
+	if v < ' ' && v != '\t' {
+		return 0, 0
+	}
+	return byte(v), end + 1
+}

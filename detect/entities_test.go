@@ -1,0 +1,42 @@
+package detect
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestEntity(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		c    byte
+		size int
+	}{
+		{"&lt;div", '<', 4}, {"&quot;x", '"', 6}, {"&amp;amp;", '&', 5}, {"&#39;", '\'', 5},
+		{"&#x22;", '"', 6}, {"&#X3C;", '<', 6}, {"&nbsp;", ' ', 6},
+		{"&eacute;", 0, 0}, {"&#233;", 0, 0}, {"&#1;", 0, 0}, {"& x;", 0, 0}, {"&#x;", 0, 0}, {"&lt", 0, 0},
+	} {
+		if got, n := entity([]byte(c.in)); got != c.c || n != c.size {
+			t.Errorf("entity(%q) = %q, %d; want %q, %d", c.in, got, n, c.c, c.size)
+		}
+	}
+}
+
+// TestEscapedMarkupFound: a value that HTML escaped inside an XML
+// attribute (a draw.io label: escaped twice) is found, placed where it is
+// written; a line whose only references are &amp; is read as written.
+func TestEscapedMarkupFound(t *testing.T) {
+	d := defaultDetector(t)
+	pw := strings.ToUpper("d") + "w7^Kq2mXv9Lp"
+	text := `<mxCell id="2" value="&lt;div&gt;Password: &quot;` + pw + `&quot;&lt;br&gt;&lt;/div&gt;" vertex="1"/>` + "\n"
+	ms := detect(t, d, "docs/arch.drawio", text)
+	if len(ms) != 1 || ms[0].Secret != pw {
+		t.Fatalf("found %q, want %q", secrets(ms), pw)
+	}
+	if want := len(`<mxCell id="2" value="&lt;div&gt;Password: &quot;`) + 1; ms[0].Column != want {
+		t.Errorf("column %d, want %d", ms[0].Column, want)
+	}
+	twice := `<mxCell value="secret is &amp;quot;` + pw + `&amp;quot;"/>` + "\n"
+	if ms := detect(t, d, "docs/arch.drawio", twice); len(ms) != 1 || ms[0].Secret != pw {
+		t.Errorf("escaped twice: found %q, want %q", secrets(ms), pw)
+	}
+}
