@@ -1,6 +1,9 @@
 package detect
 
-import "bytes"
+import (
+	"bytes"
+	"strconv"
+)
 
 // Text that HTML or XML escaped: a draw.io diagram's labels, an XML
 // attribute that holds markup (value="&lt;div&gt;password is …"), a
@@ -79,29 +82,14 @@ func entity(b []byte) (byte, int) {
 	if name[0] != '#' || len(name) < 2 {
 		return 0, 0
 	}
-	v, base, digits := 0, 10, name[1:]
+	base, digits := 10, name[1:]
 	if digits[0] == 'x' || digits[0] == 'X' {
 		base, digits = 16, digits[1:]
 	}
-	if len(digits) == 0 {
+	// bitSize 7: a reference beyond ASCII is kept as written.
+	v, err := strconv.ParseUint(string(digits), base, 7)
+	if err != nil {
 		return 0, 0
-	}
-	for _, c := range digits {
-		var d int
-		switch {
-		case c >= '0' && c <= '9':
-			d = int(c - '0')
-		case base == 16 && c >= 'a' && c <= 'f':
-			d = int(c-'a') + 10
-		case base == 16 && c >= 'A' && c <= 'F':
-			d = int(c-'A') + 10
-		default:
-			return 0, 0
-		}
-		v = v*base + d
-		if v >= 0x80 {
-			return 0, 0
-		}
 	}
 	if v < ' ' && v != '\t' {
 		return 0, 0

@@ -1,5 +1,7 @@
 package detect
 
+import "strings"
+
 // A name that says secret may hold a list of them: api_keys: ["…", "…"]
 // (JSON, YAML flow, Python, JavaScript), or a YAML block sequence under
 // it (tokens:, then "- …" lines). The rules read the name and its first
@@ -142,7 +144,7 @@ func listItem(text []byte, p int, q byte, stops string) (s, e int, ok bool) {
 		if c == ' ' || c == '\t' || c == '\n' || c == '"' || c == '\'' || c == '[' || c == '{' {
 			break
 		}
-		if bytesHas(stops, c) {
+		if strings.IndexByte(stops, c) >= 0 {
 			break
 		}
 	}
@@ -156,14 +158,4 @@ func skipBlanks(text []byte, p int, lines bool) int {
 		p++
 	}
 	return p
-}
-
-// bytesHas reports whether s holds c.
-func bytesHas(s string, c byte) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return true
-		}
-	}
-	return false
 }

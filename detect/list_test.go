@@ -2,6 +2,7 @@ package detect
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -18,7 +19,7 @@ func TestListItems(t *testing.T) {
 		{`key = "a1", "b2"`, nil},
 		{"key: a1\n  - b2", nil},
 	} {
-		s0 := indexOf(c.text, "a1")
+		s0 := strings.Index(c.text, "a1")
 		var got []string
 		for _, it := range listItems([]byte(c.text), s0, s0+2) {
 			got = append(got, c.text[it[0]:it[1]])
@@ -27,15 +28,6 @@ func TestListItems(t *testing.T) {
 			t.Errorf("listItems(%q) = %q, want %q", c.text, got, c.want)
 		}
 	}
-}
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 // TestListOfSecretsAllFound: every item of a list under a name that says

@@ -688,6 +688,10 @@ func (d *Detector) listRest(r *rule, content []byte, sc *scratch, w0 int, loc []
 	if !r.generic && r.names == nil {
 		return true // a token's own format finds each item
 	}
+	items := listItems(content, m.Start, m.End)
+	if len(items) == 0 {
+		return true
+	}
 	// The items may reach past the window: they are read, and judged,
 	// in the whole content, the match placed there.
 	at := make([]int, len(loc))
@@ -704,7 +708,7 @@ func (d *Detector) listRest(r *rule, content []byte, sc *scratch, w0 int, loc []
 	if g == 0 {
 		return true
 	}
-	for _, it := range listItems(content, m.Start, m.End) {
+	for _, it := range items {
 		item := slices.Clone(at)
 		item[g], item[g+1] = it[0], it[1]
 		item[1] = max(item[1], it[1])
@@ -754,7 +758,12 @@ func (r *rule) adjacentMatch(text []byte, loc []int) []int {
 		// after it.
 		return nil
 	}
-	next := r.re.FindSubmatchIndex(text[end:min(len(text), loc[1]+adjacentReach)])
+	near := text[end:min(len(text), loc[1]+adjacentReach)]
+	next := r.re.FindSubmatchIndex(near)
+	if next != nil && len(r.bounds) > 0 && outOfBounds(r.bounds, [][]int{next}) {
+		// Longer than the regex as written allows: ask it, as runRule does.
+		next = r.exactRegexp().FindSubmatchIndex(near)
+	}
 	if next == nil || next[0] != 0 || end+next[1] <= loc[1] {
 		return nil // none, or one that begins after the boundary (the batch's)
 	}
