@@ -294,6 +294,15 @@ var assignSyntaxes = []struct {
 		return "RequestHeader set " + n.header + ` "` + v + "\"\n"
 	}},
 	{"cmd setx /M", "deploy.bat", func(n synNames, v string) string { return "setx /M " + n.upper + " " + v + "\n" }},
+	{"nginx fastcgi_param", "nginx.conf", func(n synNames, v string) string {
+		return "location ~ \\.php$ {\n    fastcgi_param " + n.upper + " " + v + ";\n}\n"
+	}},
+	{"cmake set", "CMakeLists.txt", func(n synNames, v string) string { return "set(" + n.upper + " " + v + ")\n" }},
+	{"cmake set quoted", "CMakeLists.txt", func(n synNames, v string) string {
+		return "set(" + n.upper + ` "` + v + `" CACHE STRING "")` + "\n"
+	}},
+	{"rpm spec %global", "app.spec", func(n synNames, v string) string { return "Name: app\n%global " + n.snake + " " + v + "\n" }},
+	{"rpm spec %define", "app.spec", func(n synNames, v string) string { return "%define " + n.upper + " " + v + "\n" }},
 	{"yaml block scalar |", "app.yml", func(n synNames, v string) string { return "app:\n  " + n.snake + ": |\n    " + v + "\n" }},
 	{"yaml block scalar >-", "app.yml", func(n synNames, v string) string { return n.snake + ": >-\n  " + v + "\n" }},
 	{"json name/value on two lines", "task.json", func(n synNames, v string) string {
@@ -511,6 +520,8 @@ func hardNegatives() []secretText {
 		// A dash in a list of options begins the option's description.
 		{"options described after a dash", "README.md", "- api_key - Your Acme API key\n- password - required\n- token - see `acme login`\n- auth - basic\n", ""},
 		{"fallback variables", "config.php", "<?php\n$key = getenv('API_KEY') ?: $defaultKey;\nval token = System.getenv(\"API_TOKEN\") ?: defaultToken\n", ""},
+		// A macro or a CMake variable set from another holds no secret.
+		{"macros and cmake variables", "CMakeLists.txt", "set(API_TOKEN ${ENV_API_TOKEN})\n%global api_token %{getenv:API_TOKEN}\nfastcgi_param DB_PASSWORD $db_password;\n", ""},
 		{"header variables", "nginx.conf", "proxy_set_header Authorization $http_authorization;\nproxy_set_header X-Api-Key $api_key;\nRequestHeader set X-Auth-Token \"%{TOKEN}e\"\n", ""},
 		{"block scalar templates", "values.yaml", "password: |\n  {{ .Values.password }}\napi_token: >-\n  ${API_TOKEN}\n", ""},
 		// A table's cell of prose or a type describes the variable; a
