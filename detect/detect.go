@@ -214,6 +214,10 @@ type rule struct {
 	// whose regex names the service's name alone (see serviceRule); nil
 	// otherwise.
 	services map[string]bool
+	// pack are the names of the pack's services for every generic rule,
+	// which reads a service's name run together with a key as the name of
+	// a secret (see nameCheck.serviceKey); nil for the others.
+	pack map[string]bool
 
 	// path and store are the rule's path regex (Path) and the paths of
 	// the credential stores it reads (StorePath), storeMatch the matches
@@ -389,10 +393,13 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 	for i := range cfg.Rules {
 		r := &slab[i]
 		r.Rule, r.index, r.generic = cfg.Rules[i], i, slices.Contains(cfg.Rules[i].Tags, "generic")
+		if r.generic && services == nil {
+			services, serviceKeywords = serviceNames(cfg.Rules)
+		}
+		if r.generic {
+			r.pack = services
+		}
 		if r.generic && serviceRule(&r.Rule) {
-			if services == nil {
-				services, serviceKeywords = serviceNames(cfg.Rules)
-			}
 			r.services = services
 			if len(r.Keywords) == 0 {
 				r.Keywords = serviceKeywords
@@ -579,7 +586,7 @@ func (r *rule) compile() error {
 			return
 		}
 		if r.names != nil {
-			r.names.services = r.services
+			r.names.services, r.names.pack = r.services, r.pack
 		}
 		r.re = re
 	})

@@ -82,6 +82,10 @@ type nameCheck struct {
 	// (see serviceRule), are the pack's service names the alone group
 	// must hold instead of one of the rule's own names.
 	services map[string]bool
+	// pack, for a generic rule, are the pack's service names, so that a
+	// service's name run together with a key names a secret (see
+	// serviceKey); nil otherwise.
+	pack map[string]bool
 	// skip marks the name and vendor groups, which never hold the secret.
 	skip uint64
 }
@@ -799,10 +803,33 @@ var keyAfter = wordSet("prod production dev development test testing staging sta
 // qualifiedKey reports whether the key at part k of name has a part before
 // it and, after it, only parts of keyAfter or numbers.
 func qualifiedKey(name string, parts []part, k int) bool {
-	if k == 0 {
+	return k > 0 && keyTail(name, parts[k+1:])
+}
+
+// serviceKey reports whether part i of name is the name of one of the
+// pack's services run together with a key (GITHUBKEY, mailgunkey,
+// SENDGRIDKEYS), which says what the key opens as GITHUB_KEY does, with
+// only parts of keyAfter or numbers after it. A name of fewer than
+// minAlone characters before the key is no service's (MONKEY, hotkey), nor
+// is a kind of key that keyNot names (cachekey).
+func (nc *nameCheck) serviceKey(name string, parts []part, i int) bool {
+	if nc.pack == nil {
 		return false
 	}
-	for _, p := range parts[k+1:] {
+	p := strings.ToLower(name[parts[i].start:parts[i].end])
+	svc, ok := strings.CutSuffix(p, "keys")
+	if !ok {
+		if svc, ok = strings.CutSuffix(p, "key"); !ok {
+			return false
+		}
+	}
+	return len(svc) >= minAlone && nc.pack[svc] && !keyNot[svc] && keyTail(name, parts[i+1:])
+}
+
+// keyTail reports whether parts, those after a key, are only parts of
+// keyAfter or numbers (a stage, a form, a version).
+func keyTail(name string, parts []part) bool {
+	for _, p := range parts {
 		w := strings.ToLower(name[p.start:p.end])
 		if !keyAfter[w] && strings.Trim(w, "0123456789") != "" && !(len(w) > 1 && w[0] == 'v' && strings.Trim(w[1:], "0123456789") == "") {
 			return false
@@ -874,6 +901,9 @@ func (nc *nameCheck) secretParts(name string, parts []part) bool {
 				}
 				last = max(last, i)
 			}
+		}
+		if nc.serviceKey(name, parts, i) {
+			last = max(last, i)
 		}
 		if ownedPass(p) && nc.words.MatchString("pass") {
 			last = max(last, i)

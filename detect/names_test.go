@@ -98,6 +98,35 @@ func TestBareKeyKinds(t *testing.T) {
 	}
 }
 
+// TestServiceRunTogetherWithKey checks that a generic rule reads one of the
+// pack's services run together with a key as the name of a secret, as it
+// reads GITHUB_KEY, and that a short word before a key, a kind of key or
+// an id after one does not.
+func TestServiceRunTogetherWithKey(t *testing.T) {
+	nc, err := newNameCheck(&config.Rule{Value: "x"}, []string{"", "name"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc.pack = map[string]bool{"github": true, "mailgun": true, "cache": true}
+	for name, want := range map[string]bool{
+		"GITHUBKEY": true, "mailgunkey": true, "MAILGUNKEYS": true, "GITHUBKEY_PROD": true, "githubkey2": true,
+		"MONKEY": false, "hotkey": false, "GITHUBKEY_ID": false, "CACHEKEY": false, "ACMEKEY": false, "GITHUBKEYRING": false,
+	} {
+		if got := nc.secretName(name); got != want {
+			t.Errorf("%s: secret's name %v, want %v", name, got, want)
+		}
+	}
+	nc.pack = nil
+	if nc.secretName("GITHUBKEY") {
+		t.Error("GITHUBKEY: a secret's name without the pack's services")
+	}
+	d := defaultDetector(t)
+	v := "Zk3q9VbT" + "2mXw7LpR4nYc8HsJ"
+	if got := located(t, d, "deploy.env", []byte("GITHUBKEY="+v+"\n")); !holds(got, v) {
+		t.Errorf("GITHUBKEY=%s in deploy.env: found %q", v, got)
+	}
+}
+
 // TestRegexNameGroups checks a rule stated by a regex whose name group is
 // judged by parts, with its own secretWords, and that the name group does
 // not pass for the secret.
