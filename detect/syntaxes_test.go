@@ -297,10 +297,6 @@ var assignSyntaxes = []struct {
 	{"nginx fastcgi_param", "nginx.conf", func(n synNames, v string) string {
 		return "location ~ \\.php$ {\n    fastcgi_param " + n.upper + " " + v + ";\n}\n"
 	}},
-	{"cmake set", "CMakeLists.txt", func(n synNames, v string) string { return "set(" + n.upper + " " + v + ")\n" }},
-	{"cmake set quoted", "CMakeLists.txt", func(n synNames, v string) string {
-		return "set(" + n.upper + ` "` + v + `" CACHE STRING "")` + "\n"
-	}},
 	{"rpm spec %global", "app.spec", func(n synNames, v string) string { return "Name: app\n%global " + n.snake + " " + v + "\n" }},
 	{"rpm spec %define", "app.spec", func(n synNames, v string) string { return "%define " + n.upper + " " + v + "\n" }},
 	{"yaml block scalar |", "app.yml", func(n synNames, v string) string { return "app:\n  " + n.snake + ": |\n    " + v + "\n" }},
@@ -520,8 +516,8 @@ func hardNegatives() []secretText {
 		// A dash in a list of options begins the option's description.
 		{"options described after a dash", "README.md", "- api_key - Your Acme API key\n- password - required\n- token - see `acme login`\n- auth - basic\n", ""},
 		{"fallback variables", "config.php", "<?php\n$key = getenv('API_KEY') ?: $defaultKey;\nval token = System.getenv(\"API_TOKEN\") ?: defaultToken\n", ""},
-		// A macro or a CMake variable set from another holds no secret.
-		{"macros and cmake variables", "CMakeLists.txt", "set(API_TOKEN ${ENV_API_TOKEN})\n%global api_token %{getenv:API_TOKEN}\nfastcgi_param DB_PASSWORD $db_password;\n", ""},
+		// A macro or a parameter set from another holds no secret.
+		{"macros and parameters from variables", "app.spec", "%global api_token %{getenv:API_TOKEN}\nfastcgi_param DB_PASSWORD $db_password;\n", ""},
 		{"header variables", "nginx.conf", "proxy_set_header Authorization $http_authorization;\nproxy_set_header X-Api-Key $api_key;\nRequestHeader set X-Auth-Token \"%{TOKEN}e\"\n", ""},
 		{"block scalar templates", "values.yaml", "password: |\n  {{ .Values.password }}\napi_token: >-\n  ${API_TOKEN}\n", ""},
 		// A table's cell of prose or a type describes the variable; a

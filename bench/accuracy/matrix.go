@@ -216,7 +216,6 @@ var syntaxes = []syntax{
 	{"nginx-fastcgi-param", false, func(n names, v string) string {
 		return "location ~ \\.php$ {\n    fastcgi_param " + n.upper + " " + v + ";\n}\n"
 	}},
-	{"cmake-set", true, func(n names, v string) string { return "set(" + n.upper + " \"" + v + "\" CACHE STRING \"\")\n" }},
 	{"rpm-global", false, func(n names, v string) string { return "Name: app\n%global " + n.snake + " " + v + "\n" }},
 	{"cmd-setx-machine", false, func(n names, v string) string { return "setx /M " + n.upper + " " + v + "\n" }},
 	{"properties-space", false, func(n names, v string) string { return n.dotted + " " + v + "\n" }},
