@@ -806,17 +806,16 @@ func qualifiedKey(name string, parts []part, k int) bool {
 	return k > 0 && keyTail(name, parts[k+1:])
 }
 
-// serviceKey reports whether part i of name is the name of one of the
-// pack's services run together with a key (GITHUBKEY, mailgunkey,
-// SENDGRIDKEYS), which says what the key opens as GITHUB_KEY does, with
-// only parts of keyAfter or numbers after it. A name of fewer than
-// minAlone characters before the key is no service's (MONKEY, hotkey), nor
-// is a kind of key that keyNot names (cachekey).
-func (nc *nameCheck) serviceKey(name string, parts []part, i int) bool {
+// serviceKey reports whether p, part i of name in lower case, is the name
+// of one of the pack's services run together with a key (GITHUBKEY,
+// mailgunkey, SENDGRIDKEYS), which says what the key opens as GITHUB_KEY
+// does, with only parts of keyAfter or numbers after it. A name of fewer
+// than minAlone characters before the key is no service's (MONKEY,
+// hotkey), nor is a kind of key that keyNot names (cachekey).
+func (nc *nameCheck) serviceKey(p, name string, parts []part, i int) bool {
 	if nc.pack == nil {
 		return false
 	}
-	p := strings.ToLower(name[parts[i].start:parts[i].end])
 	svc, ok := strings.CutSuffix(p, "keys")
 	if !ok {
 		if svc, ok = strings.CutSuffix(p, "key"); !ok {
@@ -902,7 +901,7 @@ func (nc *nameCheck) secretParts(name string, parts []part) bool {
 				last = max(last, i)
 			}
 		}
-		if nc.serviceKey(name, parts, i) {
+		if nc.serviceKey(p, name, parts, i) {
 			last = max(last, i)
 		}
 		if ownedPass(p) && nc.words.MatchString("pass") {
