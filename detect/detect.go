@@ -210,13 +210,11 @@ type rule struct {
 	// mention is the group that holds a value found by mention rather than
 	// assigned (see config.MentionGroup), or 0.
 	mention int
-	// services are the names of the pack's services, for a generic rule
-	// whose regex names the service's name alone (see serviceRule); nil
-	// otherwise.
-	services map[string]bool
-	// pack are the names of the pack's services for every generic rule,
-	// which reads a service's name run together with a key as the name of
-	// a secret (see nameCheck.serviceKey); nil for the others.
+	// pack are the names of the pack's services (see serviceNames), for
+	// every generic rule: one whose regex names the service's name alone
+	// (see serviceRule) takes a value after one of them, and every one
+	// reads a service's name run together with a key as the name of a
+	// secret (see nameCheck.serviceKey); nil for the others.
 	pack map[string]bool
 
 	// path and store are the rule's path regex (Path) and the paths of
@@ -393,21 +391,20 @@ func New(cfg *config.Config, opts Options) (*Detector, error) {
 	for i := range cfg.Rules {
 		r := &slab[i]
 		r.Rule, r.index, r.generic = cfg.Rules[i], i, slices.Contains(cfg.Rules[i].Tags, "generic")
-		if r.generic && services == nil {
-			services, serviceKeywords = serviceNames(cfg.Rules)
-		}
 		if r.generic {
+			if services == nil {
+				services, serviceKeywords = serviceNames(cfg.Rules)
+			}
 			r.pack = services
-		}
-		if r.generic && serviceRule(&r.Rule) {
-			r.services = services
-			if len(r.Keywords) == 0 {
-				r.Keywords = serviceKeywords
+			if serviceRule(&r.Rule) {
+				if len(r.Keywords) == 0 {
+					r.Keywords = serviceKeywords
+				}
+				if d.itemOnly == nil {
+					d.itemOnly = make([]bool, len(cfg.Rules))
+				}
+				d.itemOnly[i] = true
 			}
-			if d.itemOnly == nil {
-				d.itemOnly = make([]bool, len(cfg.Rules))
-			}
-			d.itemOnly[i] = true
 		}
 		r.rank = rankOf(r, r.Severity)
 		r.weakRank = rankOf(r, weakSeverity(r.Severity))
@@ -586,7 +583,7 @@ func (r *rule) compile() error {
 			return
 		}
 		if r.names != nil {
-			r.names.services, r.names.pack = r.services, r.pack
+			r.names.pack = r.pack
 		}
 		r.re = re
 	})

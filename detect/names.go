@@ -78,13 +78,10 @@ type nameCheck struct {
 	// alone are the indexes of the groups that hold a name that must be
 	// the service's name alone (see config.AloneGroup).
 	alone []int
-	// services, for a generic rule that names the service's name alone
-	// (see serviceRule), are the pack's service names the alone group
-	// must hold instead of one of the rule's own names.
-	services map[string]bool
-	// pack, for a generic rule, are the pack's service names, so that a
-	// service's name run together with a key names a secret (see
-	// serviceKey); nil otherwise.
+	// pack, for a generic rule, are the pack's service names: the alone
+	// group of a rule that has no names of its own (see serviceRule) must
+	// hold one of them, and a service's name run together with a key
+	// names a secret (see serviceKey); nil otherwise.
 	pack map[string]bool
 	// skip marks the name and vendor groups, which never hold the secret.
 	skip uint64
@@ -148,11 +145,12 @@ func groupIs(g, base string) bool {
 // slice into text) pass the check.
 func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 	if g := nc.aloneGroup(loc); g > 0 {
-		if nc.services != nil {
-			name := identifier(text, loc[2*g], loc[2*g+1])
-			return len(name) >= minAlone && nc.services[strings.ToLower(name)]
+		name := identifier(text, loc[2*g], loc[2*g+1])
+		if nc.vendors == nil {
+			// No names of its own: one of the pack's services.
+			return len(name) >= minAlone && nc.pack[strings.ToLower(name)]
 		}
-		return nc.vendors != nil && nc.onlyVendor(identifier(text, loc[2*g], loc[2*g+1]))
+		return nc.onlyVendor(name)
 	}
 	for _, g := range nc.name {
 		if 2*g+1 >= len(loc) || loc[2*g] < 0 {
