@@ -17,6 +17,7 @@ negatives with one.
                                                noseyparker: crates/noseyparker/data/default/builtin/rules)
     labelled.py extract secretlint CLONE       secretlint clone: each rule's snapshot tests
     labelled.py extract detect-secrets CLONE   detect-secrets clone: its plugins' parametrized tests
+    labelled.py extract semgrep CLONE          semgrep-rules clone: the annotated tests of generic/secrets
     labelled.py score NAME leakhound BIN       (also gitleaks BIN, betterleaks BIN, trufflehog BIN)
     labelled.py diff NAME TAG_A TAG_B          examples one scan flags and the other does not
 
@@ -348,6 +349,38 @@ def extract_detect_secrets(work, clone):
     write_rows(work, "detect-secrets", rows)
 
 
+ANNOTATION = re.compile(r'^\s*(?:#|//|<!--|/\*|;)?\s*(todoruleid|ruleid|todook|ok)\s*:\s*([\w.-]+)')
+
+
+def extract_semgrep(work, clone):
+    """Reads the test files of semgrep-rules' secret rules (generic/secrets):
+    a comment `ruleid: RULE` says the lines after it must match, `ok: RULE`
+    that they must not (todoruleid and todook say the same of cases the rule
+    still gets wrong). An example is the lines after one annotation up to a
+    blank line or the next annotation, written under the test file's
+    extension."""
+    rows = []
+    for f in git(clone, "ls-tree", "-r", "--name-only", "HEAD", "generic/secrets").split():
+        if f.endswith(".yaml") and not f.endswith(".test.yaml"):
+            continue
+        lines = git(clone, "show", "HEAD:" + f).split("\n")
+        ext = f.rsplit("/", 1)[-1].split(".", 1)[1] if "." in f.rsplit("/", 1)[-1] else "txt"
+        i = 0
+        while i < len(lines):
+            m = ANNOTATION.match(lines[i])
+            i += 1
+            if not m:
+                continue
+            body = []
+            while i < len(lines) and lines[i].strip() and not ANNOTATION.match(lines[i]):
+                body.append(lines[i])
+                i += 1
+            if body:
+                label = "tp" if m.group(1) in ("ruleid", "todoruleid") else "fp"
+                rows.append({"rule": m.group(2), "label": label, "path": "example." + ext, "text": "\n".join(body) + "\n"})
+    write_rows(work, "semgrep", rows)
+
+
 def materialise(work, name):
     """Writes each example of NAME.jsonl alone in sets/NAME/{tp,fp}/NNNNN/
     under its own path, or example.txt."""
@@ -440,6 +473,8 @@ def main():
         extract_secretlint(o.work, os.path.abspath(a[1]))
     elif o.cmd == "extract" and a[0] == "detect-secrets" and len(a) == 2:
         extract_detect_secrets(o.work, os.path.abspath(a[1]))
+    elif o.cmd == "extract" and a[0] == "semgrep" and len(a) == 2:
+        extract_semgrep(o.work, os.path.abspath(a[1]))
     elif o.cmd == "score" and len(a) in (3, 4):
         score(o.work, a[0], a[1], os.path.abspath(a[2]), a[3] if len(a) == 4 else a[1])
     elif o.cmd == "diff" and len(a) == 3:
