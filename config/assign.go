@@ -123,10 +123,11 @@ const (
 	// ("region = eu", "  url: https://...", "clientID: 'x',", "prod:").
 	blockLine = `[ \t]*(?:\[[^\]\n]*\]|[\x60'"]?[\w.-]+[\x60'"]?[ \t]*(?:[:=][^\n]*|[{\[])?)[ \t]*`
 	// keyClose ends a name: closing quotes (escaped too, in JSON inside a
-	// string), a subscript's bracket, or a quote and a brace (Perl's
-	// $ENV{'ACME_KEY'}); not a brace alone: ${PWD} is a shell's
-	// expansion of a variable, not an assignment to it.
-	keyClose = `(?:['"]\}|[\x60'"\\\]]{0,4})`
+	// string), a subscript's bracket, or a brace with a quote before it or
+	// not (Perl's hash elements: $ENV{'ACME_KEY'}, $config{password},
+	// $self->{api_key}). A shell's expansion (${PWD}) is followed by no
+	// operator and value, so the brace alone finds no assignment there.
+	keyClose = `(?:['"]?\}|[\x60'"\\\]]{0,4})`
 	// operators join a name, with its closing quotes, and its value, except
 	// white space alone: = := ::= :::= ?= ??= += .= ||= => -> : || ?? (Make,
 	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers); YAML's colon with an

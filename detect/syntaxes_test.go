@@ -299,6 +299,11 @@ var assignSyntaxes = []struct {
 	}},
 	{"rpm spec %global", "app.spec", func(n synNames, v string) string { return "Name: app\n%global " + n.snake + " " + v + "\n" }},
 	{"rpm spec %define", "app.spec", func(n synNames, v string) string { return "%define " + n.upper + " " + v + "\n" }},
+	{"perl hash element", "config.pl", func(n synNames, v string) string { return "$config{" + n.snake + "} = \"" + v + "\";\n" }},
+	{"perl hash reference", "Config.pm", func(n synNames, v string) string { return "$self->{" + n.snake + "} = '" + v + "';\n" }},
+	{"php property, aligned", "config.php", func(n synNames, v string) string {
+		return "<?php\n$CFG->dbhost    = 'localhost';\n$CFG->" + n.snake + "    = '" + v + "';\n"
+	}},
 	{"yaml block scalar |", "app.yml", func(n synNames, v string) string { return "app:\n  " + n.snake + ": |\n    " + v + "\n" }},
 	{"yaml block scalar >-", "app.yml", func(n synNames, v string) string { return n.snake + ": >-\n  " + v + "\n" }},
 	{"json name/value on two lines", "task.json", func(n synNames, v string) string {
@@ -517,6 +522,9 @@ func hardNegatives() []secretText {
 		{"options described after a dash", "README.md", "- api_key - Your Acme API key\n- password - required\n- token - see `acme login`\n- auth - basic\n", ""},
 		{"fallback variables", "config.php", "<?php\n$key = getenv('API_KEY') ?: $defaultKey;\nval token = System.getenv(\"API_TOKEN\") ?: defaultToken\n", ""},
 		// A macro or a parameter set from another holds no secret.
+		// A shell's or a template's expansion in braces is no hash
+		// element: nothing is assigned to it.
+		{"expansions in braces", "deploy.sh", "curl -u \"${API_USER}:${API_TOKEN}\" https://api.example.com/\nDSN=\"postgres://{user}:{password}@db/app\"\necho \"${DB_PASSWORD}\" | psql\n", ""},
 		{"macros and parameters from variables", "app.spec", "%global api_token %{getenv:API_TOKEN}\nfastcgi_param DB_PASSWORD $db_password;\n", ""},
 		{"header variables", "nginx.conf", "proxy_set_header Authorization $http_authorization;\nproxy_set_header X-Api-Key $api_key;\nRequestHeader set X-Auth-Token \"%{TOKEN}e\"\n", ""},
 		{"block scalar templates", "values.yaml", "password: |\n  {{ .Values.password }}\napi_token: >-\n  ${API_TOKEN}\n", ""},

@@ -202,6 +202,8 @@ var syntaxes = []syntax{
 	}},
 	{"rust-const", true, func(n names, v string) string { return "const " + n.upper + ": &str = \"" + v + "\";\n" }},
 	{"perl-env", true, func(n names, v string) string { return "$ENV{'" + n.upper + "'} = '" + v + "';\n" }},
+	{"perl-hash", true, func(n names, v string) string { return "$config{" + n.snake + "} = \"" + v + "\";\n" }},
+	{"perl-hashref", true, func(n names, v string) string { return "$self->{" + n.snake + "} = '" + v + "';\n" }},
 	{"erlang-tuple", true, func(n names, v string) string { return "[{app, [{" + n.snake + ", \"" + v + "\"}]}].\n" }},
 	{"clojure-keyword", true, func(n names, v string) string {
 		return "{:" + strings.TrimPrefix(n.flag, "--") + " \"" + v + "\"\n :port 80}\n"
