@@ -937,7 +937,7 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 			// named by nothing but a secret word, so it must be
 			// long enough that a word or a weak password of a few
 			// characters does not pass (see minGenericRandomLen).
-			if f, ok := entropy.RandomFloor(secret, r.formatAlphabet()); ok && f < floor && !typedSequence(secret) && (!r.generic || len(secret) >= minGenericRandomLen) {
+			if f, ok := entropy.RandomFloor(secret, r.formatAlphabet()); ok && f < floor && !typedSequence(secret) && (!r.generic || len(secret) >= minGenericRandomLen || drawnMix(secret)) {
 				floor, lowered = f, true
 			}
 		}
