@@ -275,14 +275,15 @@ func markedByWord(secret []byte) bool {
 // standIn reports whether a value that a generic rule found is a stand-in
 // rather than a secret: a near miss of a vendor's format (its prefix in the
 // wrong case), a value marked by a word (short, invalid, extra, example),
-// a date and time (see timestamp), or one that counts up the alphabet and
-// the digits in step (a1b2c3d4: see countsInStep).
+// a date and time (see timestamp), one that counts up the alphabet and
+// the digits in step (a1b2c3d4: see countsInStep), or a template's groups
+// typed again (see repeatedGroups).
 // Other typed sequences (abc123, 1234567890) are not judged here: people
 // write real keys' examples that way, and a vendor rule still reports them.
 func (d *Detector) standIn(secret []byte) bool {
 	return markedByWord(secret) || markedAtEnd(secret) || sandboxMarked(secret) ||
 		longRun(secret, 8) || (len(secret) <= 12 || allDigits(secret)) && typedSequence(secret) || d.wrongCasePrefix(secret) ||
-		timestamp(secret) || countsInStep(secret, 4)
+		timestamp(secret) || countsInStep(secret, 4) || repeatedGroups(secret)
 }
 
 // countsInStep reports whether secret holds n or more pairs in a row of a
@@ -533,6 +534,34 @@ const sandboxPrefix = "SB-Mid-"
 // begins with sandboxPrefix.
 func sandboxMarked(secret []byte) bool {
 	return bytes.HasPrefix(secret, []byte(sandboxPrefix)) || bytes.IndexAny(secret, "xX") >= 0 && sandboxWord.Match(secret)
+}
+
+// repeatedGroups reports whether secret is groups joined by dashes, three
+// or more, each of four characters or more and each the start of the
+// longest: 12345678-1234-1234-1234-123456789012, abcd-abcd-abcdef. A hand
+// fills a UUID's or a key's template so, one run typed again; a generator
+// draws each group apart (a random UUID's four-character group is the
+// start of its last one time in 65,536).
+func repeatedGroups(secret []byte) bool {
+	if bytes.Count(secret, []byte{'-'}) < 2 {
+		return false
+	}
+	groups := bytes.Split(secret, []byte{'-'})
+	longest := groups[0]
+	for _, g := range groups {
+		if len(g) < 4 {
+			return false
+		}
+		if len(g) > len(longest) {
+			longest = g
+		}
+	}
+	for _, g := range groups {
+		if !bytes.HasPrefix(longest, g) {
+			return false
+		}
+	}
+	return true
 }
 
 // longRun reports a letter or digit repeated n times running, other than

@@ -55,6 +55,13 @@ func TestStandIn(t *testing.T) {
 		{"Mid-" + "server-Kp9Lm2Qx7vR4tW8bHq8Z", false}, // assembled: the self-scan must not find it
 		{"sb-mid-server-Kp9Lm2Qx7vR4tW8bHq8Z", false},
 		{"Kp9SB-Mid-Lm2Qx7vR4tW8bHq8Z", false},
+		// A template's groups typed again, each the start of the longest;
+		// a random UUID's are drawn apart.
+		{"12345678-1234-1234-1234-123456789012", true},
+		{"12e45678-12e4-12e4-12e4-12e456789012", true},
+		{"Kp9L-Kp9L-Kp9Lm2Qx", true},
+		{"9f3c2a7e-1b4d-4a6f-8e5c-2b9d7a1f4e8c", false},
+		{"9f3c2a7e-9f3c-4a6f-8e5c-9f3c2a7e1b4d", false},
 		// The alphabet and the digits counted up in step, in pairs.
 		{"AIK_SECRET_a1B2c3D4e5F6g7H8i9J0k1L2", true},
 		{"px-api-a1b2c3d4-e5f6-g7h8-i8j0-k0l3m3n4o0p5", true},
@@ -151,6 +158,7 @@ func TestDefaultPackStandIns(t *testing.T) {
 		{"AZURE_SAS_TOKEN=st=2025-03-04T07:24:52Z", false},
 		{"MIDTRANS_SERVER_KEY=SB-Mid-server-Kp9Lm2Qx7vR4tW8bHq8Z", false},
 		{"MIDTRANS_CLIENT_KEY=SB-Mid-client-Kp9Lm2Qx7vR4tW8b", false},
+		{"other_token: 12e45678-12e4-12e4-12e4-12e456789012", false},
 		// Near misses that are reported.
 		{`ACME_API_KEY="ACMsh0rtKp9Lm2Qx"`, true},                           // leakhound:allow (a test value)
 		{"ACME_API_TOKEN=acme_live_Kp9Lm2Qx7vR4tW8bHq8ZkX3mZr5Nw1Jd", true}, // leakhound:allow (a test value)
