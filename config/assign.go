@@ -123,14 +123,18 @@ const (
 	// ("region = eu", "  url: https://...", "clientID: 'x',", "prod:").
 	blockLine = `[ \t]*(?:\[[^\]\n]*\]|[\x60'"]?[\w.-]+[\x60'"]?[ \t]*(?:[:=][^\n]*|[{\[])?)[ \t]*`
 	// keyClose ends a name: closing quotes (escaped too, in JSON inside a
-	// string), a subscript's bracket, or a brace with a quote before it or
-	// not (Perl's hash elements: $ENV{'ACME_KEY'}, $config{password},
-	// $self->{api_key}). A shell's expansion (${PWD}) is followed by no
-	// operator and value, so the brace alone finds no assignment there.
-	keyClose = `(?:['"]?\}|[\x60'"\\\]]{0,4})`
+	// string), a subscript's bracket, or a quote and a brace (Perl's
+	// $ENV{'ACME_KEY'}); not a brace alone: ${PWD} is a shell's
+	// expansion of a variable, not an assignment to it, and
+	// https://{token}:x-oauth-basic@... a template's field (a Perl hash
+	// element's bare brace is one of the operators).
+	keyClose = `(?:['"]\}|[\x60'"\\\]]{0,4})`
 	// operators join a name, with its closing quotes, and its value, except
 	// white space alone: = := ::= :::= ?= ??= += .= ||= => -> : || ?? (Make,
-	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers); YAML's colon with an
+	// PHP, Go, Ruby, JS, YAML, JSON, HTTP headers); a Perl hash element's
+	// closing brace and its assignment ($config{password} = "...",
+	// $self->{api_key} .= '...'), not a brace and a colon (a template's
+	// {token}:x-oauth-basic@...); YAML's colon with an
 	// anchor or a core tag before the value (password: &pw ..., token:
 	// !!str ..., Ansible's !unsafe; not a local tag such as CloudFormation's
 	// !Ref, whose value names another); a heredoc's first line (HCL's
@@ -157,6 +161,7 @@ const (
 	// CSV is in comma.
 	operators = `(?:` +
 		`[ \t]*(?:=|:=|::=|:::=|\?=|\?\?=|\+=|\.=|\|\|=|=>|->|:|\|\||\?\?)[ \t]*` +
+		`|\}[ \t]*(?:\.|\|\||//)?=[ \t]*` +
 		`|>[ \t]*(?:\n[ \t]*)?(?:<!\[CDATA\[)?` +
 		`|(?:[ \t]+[\w:.-]+[ \t]*=[ \t]*"[^"\n<>]*")+[ \t]*>[ \t]*(?:\n[ \t]*)?(?:<value>[ \t]*)?(?:<!\[CDATA\[)?` +
 		`|[ \t]*:[ \t]*(?:&[\w.-]+[ \t]+(?:` + yamlTag + `)?|` + yamlTag + `)` +

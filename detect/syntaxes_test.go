@@ -525,6 +525,7 @@ func hardNegatives() []secretText {
 		// A shell's or a template's expansion in braces is no hash
 		// element: nothing is assigned to it.
 		{"expansions in braces", "deploy.sh", "curl -u \"${API_USER}:${API_TOKEN}\" https://api.example.com/\nDSN=\"postgres://{user}:{password}@db/app\"\necho \"${DB_PASSWORD}\" | psql\n", ""},
+		{"template fields in braces", "security.tmpl", "<code>git clone https://{token}:x-oauth-basic@git.example.com/user/repo.git</code>\n", ""},
 		{"macros and parameters from variables", "app.spec", "%global api_token %{getenv:API_TOKEN}\nfastcgi_param DB_PASSWORD $db_password;\n", ""},
 		{"header variables", "nginx.conf", "proxy_set_header Authorization $http_authorization;\nproxy_set_header X-Api-Key $api_key;\nRequestHeader set X-Auth-Token \"%{TOKEN}e\"\n", ""},
 		{"block scalar templates", "values.yaml", "password: |\n  {{ .Values.password }}\napi_token: >-\n  ${API_TOKEN}\n", ""},
