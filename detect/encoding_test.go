@@ -193,3 +193,31 @@ func TestWrittenInOtherEncodings(t *testing.T) {
 		t.Error("found in a version without it")
 	}
 }
+
+// TestNoBreakSpacesReadAsSpaces: a value pasted from a document, with
+// no-break spaces around its operator, is found as the typed one is, on the
+// same line; its column counts the no-break spaces' bytes, as the file does.
+func TestNoBreakSpacesReadAsSpaces(t *testing.T) {
+	d := defaultDetector(t)
+	secret := "Zx8Cv4Bn7" + "Mq2Lw5Ke9Rt"
+	where := func(text string) []string {
+		var out []string
+		for _, f := range findingsOf(t, d, ".env", text) {
+			out = append(out, fmt.Sprintf("%s=%s %d:%d", f.RuleID, f.Secret, f.Line, f.Column))
+		}
+		return out
+	}
+	for _, c := range []struct {
+		text string
+		col  int
+	}{
+		{"# db\nDB_PASSWORD = " + secret + "\n", 15},
+		{"# db\nDB_PASSWORD\u00a0=\u00a0" + secret + "\n", 17},
+		{"# db\nDB_PASSWORD\u202f=\u202f" + secret + "\n", 19},
+	} {
+		want := []string{fmt.Sprintf("generic-secret-env-file=%s 2:%d", secret, c.col)}
+		if got := where(c.text); !slices.Equal(got, want) {
+			t.Errorf("%q: got %q, want %q", c.text, got, want)
+		}
+	}
+}

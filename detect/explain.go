@@ -73,11 +73,11 @@ func (d *Detector) Explain(ruleID string, content []byte, path string) ([]Explan
 		return nil, err
 	}
 	content, _, copied := textenc.Normalize(nil, content)
-	if bytes.IndexByte(content, textenc.Esc) >= 0 {
+	if textenc.Blankable(content) {
 		if !copied {
 			content = bytes.Clone(content)
 		}
-		content = textenc.BlankEscapes(content)
+		content = textenc.Blank(content)
 	}
 	var hits []int
 	d.eachKeyword(content, 0, len(content), func(kw, off int) {

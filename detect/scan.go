@@ -195,9 +195,9 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 		sc.regions = append(sc.regions, [2]int{0, len(content)})
 	}
 
-	if escapeIn(content, sc.regions) {
-		// A captured terminal's colours in the lines to scan (see
-		// textenc.BlankEscapes): blanked in a copy of the content.
+	if blankableIn(content, sc.regions) {
+		// A captured terminal's colours or no-break spaces in the lines
+		// to scan (see textenc.Blank): blanked in a copy of the content.
 		if !copied {
 			content = append(sc.text[:0], content...)
 			sc.text = nil
@@ -205,7 +205,7 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 				sc.text = content[:0]
 			}
 		}
-		content = textenc.BlankEscapes(content)
+		content = textenc.Blank(content)
 		sc.content = content
 	}
 	var err error
@@ -726,11 +726,12 @@ func (d *Detector) listRest(r *rule, content []byte, sc *scratch, w0 int, loc []
 	return true
 }
 
-// escapeIn reports whether one of the regions of content holds a
-// terminal's ESC byte: only the lines to scan are searched for one.
-func escapeIn(content []byte, regions [][2]int) bool {
+// blankableIn reports whether one of the regions of content holds a
+// terminal's ESC byte or a no-break space (see textenc.Blankable): only
+// the lines to scan are searched for one.
+func blankableIn(content []byte, regions [][2]int) bool {
 	for _, r := range regions {
-		if bytes.IndexByte(content[r[0]:r[1]], textenc.Esc) >= 0 {
+		if textenc.Blankable(content[r[0]:r[1]]) {
 			return true
 		}
 	}

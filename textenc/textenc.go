@@ -20,11 +20,14 @@
 //     for in Windows-1252, and valid UTF-8 around it is kept;
 //   - "\r\n" and a lone "\r" become "\n".
 //
-// BlankEscapes then turns a terminal's control sequences (ESC [ ... m,
-// the colours of a captured log) into spaces, one per byte, so a token
-// printed in colour is found as the one printed plain; a caller asks for
-// it where it found an ESC byte (the detector looks only in the lines it
-// scans, so most content is never searched for one).
+// Blank then turns a terminal's control sequences (ESC [ ... m, the
+// colours of a captured log) into spaces, one per byte, so a token printed
+// in colour is found as the one printed plain, and a no-break space (U+00A0
+// or U+202F, what a word processor or a wiki page puts around "=" and after
+// ":", and a copy and paste keeps) into plain spaces, one per byte, so
+// "DB_PASSWORD = value" pasted from a document is read as typed; a caller
+// asks for it where Blankable finds either (the detector looks only in the
+// lines it scans, so most content is never searched).
 //
 // Every line break of the file (LF, CRLF or CR) becomes exactly one "\n",
 // so a line number in the normalized text is the line number an editor
@@ -238,6 +241,34 @@ func BlankEscapes(b []byte) []byte {
 
 // maxEscape bounds the length of a control sequence BlankEscapes blanks.
 const maxEscape = 32
+
+// noBreak and narrowNoBreak are U+00A0 NO-BREAK SPACE and U+202F NARROW
+// NO-BREAK SPACE in UTF-8 (a Latin-1 0xA0 byte is decoded to the first).
+var noBreak, narrowNoBreak = []byte("\u00a0"), []byte("\u202f")
+
+// Blankable reports whether b holds what Blank turns into spaces: an ESC
+// byte or a no-break space.
+func Blankable(b []byte) bool {
+	return bytes.IndexByte(b, Esc) >= 0 || bytes.Contains(b, noBreak) || bytes.Contains(b, narrowNoBreak)
+}
+
+// Blank overwrites with spaces, in place, b's terminal control sequences
+// (see BlankEscapes) and its no-break spaces, each byte of one a space, so
+// that columns stay those of the file.
+func Blank(b []byte) []byte {
+	BlankEscapes(b)
+	for _, sp := range [][]byte{noBreak, narrowNoBreak} {
+		for rest := b; ; {
+			i := bytes.Index(rest, sp)
+			if i < 0 {
+				break
+			}
+			copy(rest[i:i+len(sp)], "   "[:len(sp)])
+			rest = rest[i+len(sp):]
+		}
+	}
+	return b
+}
 
 // Normalize returns content as UTF-8 text with "\n" line ends (see the
 // package documentation), and the encoding it was saved in. When content

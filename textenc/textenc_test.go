@@ -186,3 +186,28 @@ func TestNormalizeBlanksTerminalEscapes(t *testing.T) {
 		}
 	}
 }
+
+// TestBlankNoBreakSpaces: a no-break space (U+00A0, U+202F, or a Latin-1
+// 0xA0 byte once decoded) becomes one space per byte, so columns stay
+// those of the file; escapes are blanked as by BlankEscapes, and text
+// without either is not Blankable.
+func TestBlankNoBreakSpaces(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"DB_PASSWORD\u00a0=\u00a0v", "DB_PASSWORD  =  v"},
+		{"token:\u202fv", "token:   v"},
+		{"key: \x1b[1mv\x1b[0m\u00a0", "key:     v      "},
+		{"latin-1 a=\xa0v", "latin-1 a=  v"},
+	} {
+		text, _, _ := Normalize(nil, []byte(c.in))
+		text = append([]byte(nil), text...)
+		if !Blankable(text) {
+			t.Errorf("Blankable(%q) = false", text)
+		}
+		if got := Blank(text); string(got) != c.want {
+			t.Errorf("Blank(Normalize(%q)) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if Blankable([]byte("plain text, «quoted» and — dashed\n")) {
+		t.Error("text without an escape or a no-break space is Blankable")
+	}
+}
