@@ -7,7 +7,15 @@ package detect
 //
 // Only the bytes that occur in some keyword (folded to lower case) have a
 // class of their own; every other byte is class 0, which leads back to the
-// start. The default pack's 2,900 keywords make some 25,000 states of 60
+// start. The bytes that continue a keyword's characters beyond ASCII
+// (密码, пароль) share one class (see foldKw): each as a class of its own
+// would widen every row of the table, and the prefilter then finds, at
+// worst, a character of the same script and length in the keyword's
+// place, which the rule's regex turns down. The first byte of each such
+// character keeps a class of its own, so that text in other scripts (an
+// English file's dashes and quotes) opens no window; keywords beyond
+// ASCII are few and short for the same reason: each first byte they
+// hold widens the table by a class. The default pack's 2,900 keywords make some 25,000 states of 60
 // classes: a 6 MB table, built in a few milliseconds (the generic
 // automaton it replaces took some 30 ms to build, and ran at a tenth of
 // its speed).
@@ -30,6 +38,16 @@ type kwDFA struct {
 // 31 bits).
 const maxKwDFAStates = 1 << 22
 
+// foldKw folds a byte for the automaton: ASCII to lower case, and the
+// bytes that continue a UTF-8 character beyond ASCII (0x80 to 0xBF) to
+// 0x80; the first byte of such a character stays itself (see kwDFA).
+func foldKw(b byte) byte {
+	if b >= 0x80 && b < 0xC0 {
+		return 0x80
+	}
+	return foldASCII[b]
+}
+
 // newKwDFA builds the automaton of kws, or returns nil when it would be
 // too large (see maxKwDFAStates).
 func newKwDFA(kws []string) *kwDFA {
@@ -38,10 +56,10 @@ func newKwDFA(kws []string) *kwDFA {
 	for _, kw := range kws {
 		states += len(kw)
 		for i := 0; i < len(kw); i++ {
-			c := foldASCII[kw[i]]
+			c := foldKw(kw[i])
 			if d.class[c] == 0 {
 				if d.nclass == 255 {
-					return nil // cannot happen: at most 229 folded bytes
+					return nil // cannot happen: at most 166 folded bytes
 				}
 				d.nclass++
 				d.class[c] = uint8(d.nclass)
@@ -53,7 +71,7 @@ func newKwDFA(kws []string) *kwDFA {
 	}
 	d.nclass++ // class 0: bytes in no keyword
 	for b := range d.class {
-		d.class[b] = d.class[foldASCII[b]]
+		d.class[b] = d.class[foldKw(byte(b))]
 	}
 	nc := int(d.nclass)
 	// The trie: delta[s*nc+c] is s's child by class c (state numbers here,
