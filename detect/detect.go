@@ -315,21 +315,10 @@ func drawnMix(s []byte) bool {
 	if len(s) < 8 || len(s) >= minGenericRandomLen {
 		return false
 	}
-	class := func(c byte) int {
-		switch {
-		case 'A' <= c && c <= 'Z':
-			return 1
-		case 'a' <= c && c <= 'z':
-			return 2
-		case '0' <= c && c <= '9':
-			return 3
-		}
-		return 0
-	}
 	var seen [4]bool
 	changes, prev, small := 0, -1, 0
 	for i, c := range s {
-		k := class(c)
+		k := letterClass(c)
 		if k == 0 {
 			return false
 		}
@@ -338,17 +327,17 @@ func drawnMix(s []byte) bool {
 			changes++
 		}
 		prev = k
-		if k != 2 {
+		if k != smallLetter {
 			small = 0
 			continue
 		}
 		// A word's run: four small letters, or three after a capital or
 		// at the start.
-		if small++; small >= 4 || small == 3 && (i == 2 || class(s[i-3]) == 1) {
+		if small++; small >= 4 || small == 3 && (i == 2 || letterClass(s[i-3]) == capitalLetter) {
 			return false
 		}
 	}
-	return seen[1] && seen[2] && seen[3] && changes >= 4
+	return seen[smallLetter] && seen[capitalLetter] && seen[digitChar] && changes >= 4
 }
 
 // valueFormat decides, once, what r's value format states when it is one

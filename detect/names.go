@@ -692,21 +692,32 @@ func upperRunParts(name string) (parts []part, ok bool) {
 	return parts, !slices.Equal(parts, nameParts(name))
 }
 
+// Classes of letterClass.
+const (
+	smallLetter = 1 + iota
+	capitalLetter
+	digitChar
+)
+
+// letterClass returns c's class: smallLetter, capitalLetter, digitChar, or
+// 0 for any other byte.
+func letterClass(c byte) int {
+	switch {
+	case 'a' <= c && c <= 'z':
+		return smallLetter
+	case 'A' <= c && c <= 'Z':
+		return capitalLetter
+	case '0' <= c && c <= '9':
+		return digitChar
+	}
+	return 0
+}
+
 // splitName splits name into parts (see nameParts); with upperRun, a run
 // of capitals ends where small letters follow it (see upperRunParts).
 func splitName(name string, upperRun bool) []part {
 	var parts []part
-	class := func(c byte) int {
-		switch {
-		case 'a' <= c && c <= 'z':
-			return 1
-		case 'A' <= c && c <= 'Z':
-			return 2
-		case '0' <= c && c <= '9':
-			return 3
-		}
-		return 0
-	}
+	class := letterClass
 	start := -1
 	for i := 0; i <= len(name); i++ {
 		c := 0
