@@ -160,10 +160,12 @@ func TestLeaf(t *testing.T) {
 	}
 }
 
-// TestNormalizeBlanksTerminalEscapes: a captured log's colours become
-// spaces, byte for byte, in a copy of the normalized text; the caller's
-// content is not changed.
-func TestNormalizeBlanksTerminalEscapes(t *testing.T) {
+// TestNormalizeThenBlank: a captured log's colours and no-break spaces
+// (U+00A0, U+202F, or a Latin-1 0xA0 byte once decoded) become spaces,
+// byte for byte, in a copy of the normalized text, so columns stay those
+// of the file; the caller's content is not changed. Every case holds an
+// ESC or a no-break space, so is Blankable; text without either is not.
+func TestNormalizeThenBlank(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"key: \x1b[94msq0csp-abc\x1b[0m;\n", "key:      sq0csp-abc    ;\n"},
 		{"\x1b[1;31mred\x1b[m", "       red   "},
@@ -172,39 +174,24 @@ func TestNormalizeBlanksTerminalEscapes(t *testing.T) {
 		{"not a sequence \x1b[\x01", "not a sequence \x1b[\x01"},
 		{"cut short \x1b[31", "cut short \x1b[31"},
 		{"crlf\x1b[0m\r\nnext", "crlf    \nnext"},
+		{"DB_PASSWORD\u00a0=\u00a0v", "DB_PASSWORD  =  v"},
+		{"token:\u202fv", "token:   v"},
+		{"key: \x1b[1mv\x1b[0m\u00a0", "key:     v      "},
+		{"latin-1 a=\xa0v", "latin-1 a=  v"},
 	} {
 		in := []byte(c.in)
 		text, _, copied := Normalize(nil, in)
 		if !copied {
 			text = append([]byte(nil), text...)
 		}
-		if got := BlankEscapes(text); string(got) != c.want {
-			t.Errorf("BlankEscapes(Normalize(%q)) = %q, want %q", c.in, got, c.want)
-		}
-		if string(in) != c.in {
-			t.Errorf("Normalize(%q) changed its input to %q", c.in, in)
-		}
-	}
-}
-
-// TestBlankNoBreakSpaces: a no-break space (U+00A0, U+202F, or a Latin-1
-// 0xA0 byte once decoded) becomes one space per byte, so columns stay
-// those of the file; escapes are blanked as by BlankEscapes, and text
-// without either is not Blankable.
-func TestBlankNoBreakSpaces(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{"DB_PASSWORD\u00a0=\u00a0v", "DB_PASSWORD  =  v"},
-		{"token:\u202fv", "token:   v"},
-		{"key: \x1b[1mv\x1b[0m\u00a0", "key:     v      "},
-		{"latin-1 a=\xa0v", "latin-1 a=  v"},
-	} {
-		text, _, _ := Normalize(nil, []byte(c.in))
-		text = append([]byte(nil), text...)
 		if !Blankable(text) {
-			t.Errorf("Blankable(%q) = false", text)
+			t.Errorf("Blankable(Normalize(%q)) = false", c.in)
 		}
 		if got := Blank(text); string(got) != c.want {
 			t.Errorf("Blank(Normalize(%q)) = %q, want %q", c.in, got, c.want)
+		}
+		if string(in) != c.in {
+			t.Errorf("Normalize(%q) changed its input to %q", c.in, in)
 		}
 	}
 	if Blankable([]byte("plain text, «quoted» and — dashed\n")) {
