@@ -61,14 +61,16 @@ func TestShortRandomValueUnderTheFloor(t *testing.T) {
 
 // TestShortDrawnPasswords: a generic rule holds a value of 8 to 11
 // characters to the floor random values of its length reach when it reads
-// as drawn (capitals, small letters and digits changing class four times
-// or more, see drawnMix), so that a short generated password that repeats
-// a character is found as a longer one is; a word with digits, an
-// identifier's words and a typed run keep the rule's floor. A name that runs "pass" into a
-// word and aligns its operator is read too (Moodle's $CFG->dbpass).
+// as drawn (capitals, small letters and digits, and punctuation if any,
+// changing class four times or more, see drawnMix), so that a short
+// generated password that repeats a character is found as a longer one
+// is; a word with digits, a word in leetspeak, an identifier's words and a
+// typed run keep the rule's floor. A name that runs "pass" into a word and
+// aligns its operator is read too (Moodle's $CFG->dbpass).
 func TestShortDrawnPasswords(t *testing.T) {
 	d := defaultDetector(t)
 	drawn := "n84" + "ASM54y4" // three 4s: 2.85 bits per byte, under the generic floor of 3
+	punct := "nCz" + "x8A8#!"  // two 8s: 2.95 bits per byte
 	for _, tt := range []struct {
 		path, text string
 		want       []string
@@ -77,6 +79,10 @@ func TestShortDrawnPasswords(t *testing.T) {
 		{"docker-compose.yml", "services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=" + drawn + "\n", []string{"generic-secret-env-file=" + drawn + " (medium)"}},
 		{"config.js", "module.exports = { password: \"" + drawn + "\" };\n", []string{"generic-secret-assignment=" + drawn + " (medium)"}},
 		{"config.php", "<?php\n$CFG->dbpass    = '" + drawn + "';\n", []string{"generic-secret-assignment=" + drawn + " (medium)"}},
+		{".env", "DB_PASSWORD=" + punct, []string{"generic-secret-env-file=" + punct + " (medium)"}},
+		{"config.yml", "db:\n  password: \"" + punct + "\"\n", []string{"generic-secret-assignment=" + punct + " (medium)"}},
+		{".env", "DB_PASSWORD=P@ssw0rd!", nil},
+		{".env", "DB_PASSWORD=ch@ngeMe1", nil},
 		{".env", "DB_PASSWORD=Summer2024", nil},
 		{".env", "DB_PASSWORD=Admin1234", nil},
 		{"config.js", "const apiKey = \"Base64Key\";\n", nil},

@@ -14,6 +14,7 @@ var randomFloors = map[int]*[maxRandomLen - minRandomLen + 1]float64{
 	36: {2.15, 2.41, 2.52, 2.66, 2.75, 2.87, 2.98, 3.05, 3.14, 3.21, 3.28, 3.32, 3.40, 3.46, 3.51, 3.55, 3.60, 3.65, 3.69, 3.73, 3.76, 3.79, 3.83, 3.87, 3.90, 3.92, 3.95, 3.97, 4.00, 4.04, 4.06, 4.07, 4.10},
 	62: {2.40, 2.64, 2.72, 2.84, 3.02, 3.08, 3.18, 3.32, 3.32, 3.45, 3.50, 3.57, 3.64, 3.68, 3.75, 3.82, 3.85, 3.92, 3.95, 4.00, 4.03, 4.09, 4.12, 4.17, 4.20, 4.24, 4.27, 4.30, 4.32, 4.36, 4.39, 4.42, 4.44},
 	64: {2.40, 2.64, 2.72, 2.84, 3.02, 3.08, 3.18, 3.32, 3.37, 3.45, 3.53, 3.57, 3.64, 3.71, 3.78, 3.82, 3.88, 3.93, 3.97, 4.03, 4.06, 4.11, 4.14, 4.18, 4.22, 4.24, 4.27, 4.32, 4.35, 4.37, 4.41, 4.43, 4.46},
+	94: {2.50, 2.64, 2.84, 2.91, 3.08, 3.18, 3.32, 3.37, 3.45, 3.57, 3.64, 3.68, 3.78, 3.84, 3.91, 3.96, 4.02, 4.08, 4.13, 4.18, 4.20, 4.25, 4.30, 4.34, 4.39, 4.41, 4.45, 4.49, 4.53, 4.55, 4.57, 4.61, 4.65},
 }
 
 const (
@@ -26,22 +27,24 @@ const (
 // one of at least alphabet letters, whichever is larger, and whether it
 // knows one. b's alphabet is the smallest of: hex (digits and a-f, or
 // digits and A-F, 16 letters), digits and letters of one case (36), of
-// both cases (62), those and + / - _ (64); alphabet is the size of the
-// alphabet a rule's format states, or 0 when it states none (the value's
-// own alphabet is then the one). b must mix letters and digits, as a
-// generated token does (a word or an identifier does not), and be 8 to 40
-// bytes long: longer random values reach any floor a rule sets. For any
-// other b, or an alphabet of more than 64 letters, it returns 0, false.
+// both cases (62), those and + / - _ (64), every printable ASCII
+// character but the space (94: a password manager's draw, nCzx8A8#!);
+// alphabet is the size of the alphabet a rule's format states, or 0 when
+// it states none (the value's own alphabet is then the one). b must mix
+// letters and digits, as a generated token does (a word or an identifier
+// does not), and be 8 to 40 bytes long: longer random values reach any
+// floor a rule sets. For any other b, or a stated alphabet of more than
+// 64 letters, it returns 0, false.
 //
 // A rule's floor, set for long values, is above this for short ones: a
 // caller may take the lower of the two. A value of hex under a rule whose
 // format states 64 letters is judged as a draw of those 64: a hex digest
 // does not pass for a base64 key.
 func RandomFloor(b []byte, alphabet int) (float64, bool) {
-	if len(b) < minRandomLen || len(b) > maxRandomLen {
+	if len(b) < minRandomLen || len(b) > maxRandomLen || alphabet > 64 {
 		return 0, false
 	}
-	var digit, lowHex, upHex, lower, upper, sym bool
+	var digit, lowHex, upHex, lower, upper, sym, punct bool
 	for _, c := range b {
 		switch {
 		case c >= '0' && c <= '9':
@@ -56,6 +59,8 @@ func RandomFloor(b []byte, alphabet int) (float64, bool) {
 			upper = true
 		case c == '+' || c == '/' || c == '-' || c == '_':
 			sym = true
+		case c > ' ' && c < 0x7f:
+			punct = true
 		default:
 			return 0, false
 		}
@@ -66,6 +71,8 @@ func RandomFloor(b []byte, alphabet int) (float64, bool) {
 	}
 	size := 36
 	switch {
+	case punct:
+		size = 94
 	case sym:
 		size = 64
 	case low && up:
@@ -74,7 +81,7 @@ func RandomFloor(b []byte, alphabet int) (float64, bool) {
 		size = 16
 	}
 	size = max(size, alphabet)
-	for _, k := range [...]int{16, 36, 62, 64} {
+	for _, k := range [...]int{16, 36, 62, 64, 94} {
 		if size <= k {
 			return randomFloors[k][len(b)-minRandomLen], true
 		}

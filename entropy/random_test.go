@@ -16,6 +16,7 @@ func TestRandomFloorTable(t *testing.T) {
 		36: "0123456789abcdefghijklmnopqrstuvwxyz",
 		62: "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
 		64: "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+/",
+		94: "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
 	}
 	for size, alphabet := range alphabets {
 		for _, n := range []int{8, 12, 16, 20, 24, 32, 40} {
@@ -39,8 +40,10 @@ func TestRandomFloorTable(t *testing.T) {
 }
 
 // TestRandomFloorAlphabet: the alphabet is the smallest token alphabet
-// the value fits, or the caller's if larger; a value without letters and
-// digits both, of other characters, too short or too long has none.
+// the value fits, printable ASCII last, or the caller's if larger; a value
+// without letters and digits both, of other characters (a space, a letter
+// beyond ASCII), too short or too long, or a stated alphabet beyond 64
+// letters has none.
 func TestRandomFloorAlphabet(t *testing.T) {
 	for _, tt := range []struct {
 		value    string
@@ -56,8 +59,11 @@ func TestRandomFloorAlphabet(t *testing.T) {
 		{"k7e0c19ab44d2f08", 0, randomFloors[36][8], true},
 		{"K7e0c19ab44d2f08", 0, randomFloors[62][8], true},
 		{"k7e0c19ab44d2f0_", 0, randomFloors[64][8], true},
-		{"7e0c19ab44d2f08e", 95, 0, false},
-		{"k7e0c19ab44d2f0!", 0, 0, false},
+		{"k7e0c19ab44d2f0!", 0, randomFloors[94][8], true},
+		{"k7e0c19ab44d2f0!", 64, randomFloors[94][8], true},
+		{"7e0c19ab44d2f08e", 65, 0, false},
+		{"k7e0c19ab44d2f0 ", 0, 0, false},
+		{"k7e0c19ab44d2f0é", 0, 0, false},
 		{"7301942285016644", 0, 0, false},
 		{"abcdefghijklmnop", 0, 0, false},
 		{"7e0c19a", 0, 0, false},
