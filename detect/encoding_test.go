@@ -194,29 +194,33 @@ func TestWrittenInOtherEncodings(t *testing.T) {
 	}
 }
 
-// TestNoBreakSpacesReadAsSpaces: a value pasted from a document, with
-// no-break spaces around its operator, is found as the typed one is, on the
-// same line; its column counts the no-break spaces' bytes, as the file does.
-func TestNoBreakSpacesReadAsSpaces(t *testing.T) {
+// TestPastedTextReadAsTyped: a value pasted from a document, with
+// no-break spaces around its operator or typographic double quotes around
+// it, is found as the typed one is, on the same line, without the quotes;
+// its column counts the no-break spaces' and the quote's bytes, as the
+// file does.
+func TestPastedTextReadAsTyped(t *testing.T) {
 	d := defaultDetector(t)
 	value := "Zx8Cv4Bn7" + "Mq2Lw5Ke9Rt" // assembled: the self-scan must not find it
-	where := func(text string) []string {
+	where := func(path, text string) []string {
 		var out []string
-		for _, f := range findingsOf(t, d, ".env", text) {
+		for _, f := range findingsOf(t, d, path, text) {
 			out = append(out, fmt.Sprintf("%s=%s %d:%d", f.RuleID, f.Secret, f.Line, f.Column))
 		}
 		return out
 	}
 	for _, c := range []struct {
-		text string
-		col  int
+		path, text, rule string
+		col              int
 	}{
-		{"# db\nDB_PASSWORD = " + value + "\n", 15},
-		{"# db\nDB_PASSWORD\u00a0=\u00a0" + value + "\n", 17},
-		{"# db\nDB_PASSWORD\u202f=\u202f" + value + "\n", 19},
+		{".env", "# db\nDB_PASSWORD = " + value + "\n", "generic-secret-env-file", 15},
+		{".env", "# db\nDB_PASSWORD\u00a0=\u00a0" + value + "\n", "generic-secret-env-file", 17},
+		{".env", "# db\nDB_PASSWORD\u202f=\u202f" + value + "\n", "generic-secret-env-file", 19},
+		{".env", "# db\nDB_PASSWORD = \u201c" + value + "\u201d\n", "generic-secret-assignment", 18},
+		{"notes.txt", "Staging:\napi_key = \u201c" + value + "\u201d\n", "generic-secret-assignment", 14},
 	} {
-		want := []string{fmt.Sprintf("generic-secret-env-file=%s 2:%d", value, c.col)}
-		if got := where(c.text); !slices.Equal(got, want) {
+		want := []string{fmt.Sprintf("%s=%s 2:%d", c.rule, value, c.col)}
+		if got := where(c.path, c.text); !slices.Equal(got, want) {
 			t.Errorf("%q: got %q, want %q", c.text, got, want)
 		}
 	}

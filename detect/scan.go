@@ -196,8 +196,9 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 	}
 
 	if blankableIn(content, sc.regions) {
-		// A captured terminal's colours or no-break spaces in the lines
-		// to scan (see textenc.Blank): blanked in a copy of the content.
+		// A captured terminal's colours, no-break spaces or typographic
+		// double quotes in the lines to scan (see textenc.Blank):
+		// rewritten in a copy of the content.
 		if !copied {
 			content = append(sc.text[:0], content...)
 			sc.text = nil
@@ -727,8 +728,8 @@ func (d *Detector) listRest(r *rule, content []byte, sc *scratch, w0 int, loc []
 }
 
 // blankableIn reports whether one of the regions of content holds a
-// terminal's ESC byte or a no-break space (see textenc.Blankable): only
-// the lines to scan are searched for one.
+// terminal's ESC byte, a no-break space or a typographic double quote (see
+// textenc.Blankable): only the lines to scan are searched for one.
 func blankableIn(content []byte, regions [][2]int) bool {
 	for _, r := range regions {
 		if textenc.Blankable(content[r[0]:r[1]]) {

@@ -22,12 +22,15 @@
 //
 // Blank then turns a terminal's control sequences (ESC [ ... m, the
 // colours of a captured log) into spaces, one per byte, so a token printed
-// in colour is found as the one printed plain, and a no-break space (U+00A0
+// in colour is found as the one printed plain; a no-break space (U+00A0
 // or U+202F, what a word processor or a wiki page puts around "=" and after
 // ":", and a copy and paste keeps) into plain spaces, one per byte, so
-// "DB_PASSWORD = value" pasted from a document is read as typed; a caller
-// asks for it where Blankable finds either (the detector looks only in the
-// lines it scans, so most content is never searched).
+// "DB_PASSWORD = value" pasted from a document is read as typed; and a
+// typographic double quote (U+201C, U+201D, what a word processor makes of
+// '"') into an ASCII one padded with spaces, so password: “value” is read
+// as quoted. A caller asks for it where Blankable finds one of them (the
+// detector looks only in the lines it scans, so most content is never
+// searched).
 //
 // Every line break of the file (LF, CRLF or CR) becomes exactly one "\n",
 // so a line number in the normalized text is the line number an editor
@@ -242,30 +245,71 @@ func BlankEscapes(b []byte) []byte {
 // maxEscape bounds the length of a control sequence BlankEscapes blanks.
 const maxEscape = 32
 
-// noBreak and narrowNoBreak are U+00A0 NO-BREAK SPACE and U+202F NARROW
-// NO-BREAK SPACE in UTF-8 (a Latin-1 0xA0 byte is decoded to the first).
-var noBreak, narrowNoBreak = []byte("\u00a0"), []byte("\u202f")
+// noBreak is U+00A0 NO-BREAK SPACE in UTF-8 (a Latin-1 0xA0 byte is
+// decoded to it).
+var noBreak = []byte("\u00a0")
 
-// Blankable reports whether b holds what Blank turns into spaces: an ESC
-// byte or a no-break space.
+// generalPunct is the first two bytes, in UTF-8, of U+2000 to U+203F:
+// among them U+202F NARROW NO-BREAK SPACE and the typographic double
+// quotes U+201C and U+201D, which Blank rewrites by their third byte.
+var generalPunct = []byte("\xe2\x80")
+
+// Third bytes after generalPunct that Blank rewrites.
+const (
+	narrowNoBreak = 0xaf // U+202F
+	leftQuote     = 0x9c // U+201C “
+	rightQuote    = 0x9d // U+201D ”
+)
+
+// Blankable reports whether b holds what Blank rewrites: an ESC byte, a
+// no-break space or a typographic double quote.
 func Blankable(b []byte) bool {
-	return bytes.IndexByte(b, Esc) >= 0 || bytes.Contains(b, noBreak) || bytes.Contains(b, narrowNoBreak)
+	if bytes.IndexByte(b, Esc) >= 0 || bytes.Contains(b, noBreak) {
+		return true
+	}
+	for rest := b; ; {
+		i := bytes.Index(rest, generalPunct)
+		if i < 0 || i+2 >= len(rest) {
+			return false
+		}
+		switch rest[i+2] {
+		case narrowNoBreak, leftQuote, rightQuote:
+			return true
+		}
+		rest = rest[i+2:]
+	}
 }
 
-// Blank overwrites with spaces, in place, b's terminal control sequences
-// (see BlankEscapes) and its no-break spaces, each byte of one a space, so
-// that columns stay those of the file.
+// Blank overwrites, in place, b's terminal control sequences (see
+// BlankEscapes) and its no-break spaces with spaces, each byte of one a
+// space, and each typographic double quote with an ASCII one and two
+// spaces outside it (“ becomes two spaces and ", ” becomes " and two
+// spaces), so that a value a word processor quoted (password:
+// “...”) is read as quoted, and columns stay those of the file.
 func Blank(b []byte) []byte {
 	BlankEscapes(b)
-	for _, sp := range [][]byte{noBreak, narrowNoBreak} {
-		for rest := b; ; {
-			i := bytes.Index(rest, sp)
-			if i < 0 {
-				break
-			}
-			copy(rest[i:i+len(sp)], "   "[:len(sp)])
-			rest = rest[i+len(sp):]
+	for rest := b; ; {
+		i := bytes.Index(rest, noBreak)
+		if i < 0 {
+			break
 		}
+		copy(rest[i:], "  ")
+		rest = rest[i+2:]
+	}
+	for rest := b; ; {
+		i := bytes.Index(rest, generalPunct)
+		if i < 0 || i+2 >= len(rest) {
+			break
+		}
+		switch rest[i+2] {
+		case narrowNoBreak:
+			copy(rest[i:], "   ")
+		case leftQuote:
+			copy(rest[i:], "  \"")
+		case rightQuote:
+			copy(rest[i:], "\"  ")
+		}
+		rest = rest[i+2:]
 	}
 	return b
 }

@@ -162,9 +162,11 @@ func TestLeaf(t *testing.T) {
 
 // TestNormalizeThenBlank: a captured log's colours and no-break spaces
 // (U+00A0, U+202F, or a Latin-1 0xA0 byte once decoded) become spaces,
-// byte for byte, in a copy of the normalized text, so columns stay those
-// of the file; the caller's content is not changed. Every case holds an
-// ESC or a no-break space, so is Blankable; text without either is not.
+// byte for byte, and typographic double quotes ASCII ones padded with
+// spaces, in a copy of the normalized text, so columns stay those of the
+// file; the caller's content is not changed. Every case holds an ESC, a
+// no-break space or such a quote, so is Blankable; text without one (other
+// punctuation of the same block: dashes, single quotes) is not.
 func TestNormalizeThenBlank(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"key: \x1b[94msq0csp-abc\x1b[0m;\n", "key:      sq0csp-abc    ;\n"},
@@ -178,6 +180,9 @@ func TestNormalizeThenBlank(t *testing.T) {
 		{"token:\u202fv", "token:   v"},
 		{"key: \x1b[1mv\x1b[0m\u00a0", "key:     v      "},
 		{"latin-1 a=\xa0v", "latin-1 a=  v"},
+		{"password: \u201cv w\u201d.", "password:   \"v w\"  ."},
+		{"\u201dlast\u201c", "\"  last  \""},
+		{"quote \u2014 \u201cv\u201d", "quote \u2014   \"v\"  "},
 	} {
 		in := []byte(c.in)
 		text, _, copied := Normalize(nil, in)
@@ -194,7 +199,7 @@ func TestNormalizeThenBlank(t *testing.T) {
 			t.Errorf("Normalize(%q) changed its input to %q", c.in, in)
 		}
 	}
-	if Blankable([]byte("plain text, «quoted» and — dashed\n")) {
-		t.Error("text without an escape or a no-break space is Blankable")
+	if Blankable([]byte("plain text, «quoted», \u2018single\u2019 and — dashed\u2026\n")) {
+		t.Error("text without an escape, a no-break space or a double quote is Blankable")
 	}
 }
