@@ -134,6 +134,28 @@ type prefixedFormat struct {
 	format int
 }
 
+// vendorNames returns those of a vendor rule's names that name the vendor:
+// a name made of secret words alone (WireGuard's PrivateKey, New Relic's
+// license_key) says what a value is, not whose, and code writes it for
+// every kind of key (const privateKey = "…" holding an Ed25519 seed), so a
+// generic finding under it is no near miss of that vendor's format.
+func vendorNames(names []string) []string {
+	out := names[:0:0]
+	for _, n := range names {
+		if !secretWordsOnly(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// secretWordsOnly reports whether name is a run of config's default secret
+// words, joined or not by _ . - or a space (privatekey, license_key).
+var secretWordsOnly = func() func(string) bool {
+	re := regexp.MustCompile(`(?i)^(?:[_. -]?(?:` + strings.Join(config.DefaultSecretWords, "|") + `))+$`)
+	return re.MatchString
+}()
+
 // nearFormats returns the formats of d's vendor rules whose secret's
 // format is narrow (see config.NarrowValue): the value of a rule stated by
 // one, the secret's group of a rule stated by a regex. Built once on first
@@ -168,7 +190,7 @@ func buildNearIndex(rules []*rule) *nearIndex {
 		if !config.NarrowValue(value, minNearValue, maxNearClass) {
 			continue
 		}
-		names := r.Names
+		names := vendorNames(r.Names)
 		if len(names) == 0 && len(r.Tags) > 0 && len(r.Tags[0]) >= minTagName && plainName(r.Tags[0]) {
 			// A rule stated by a value alone: its vendor is its
 			// first tag (elevenlabs for sk_…), as for cutShort.

@@ -12,8 +12,9 @@ import (
 )
 
 // nearDetector returns a detector over a small rule pack: a vendor stated
-// by names and a fixed hex value, one with a range of lengths, one stated
-// by a prefixed value alone, and the default generic assignment rules.
+// by names and a fixed hex value, one with a range of lengths, one whose
+// names include secret words alone, one stated by a prefixed value alone,
+// and the default generic assignment rules.
 func nearDetector(t *testing.T) *Detector {
 	t.Helper()
 	def, err := config.Default()
@@ -46,6 +47,13 @@ id = "zqpre-token"
 description = "Zqpre token: zqpre_ and 32 hex digits"
 value = '''zqpre_[a-f0-9]{32}'''
 tags = ["zqpre"]
+
+[[rules]]
+id = "zqwg-key"
+description = "Zqwg key: 43 base64 characters and =, under its name or a name of secret words"
+names = ["zqwg", "privatekey"]
+value = '''[A-Za-z0-9+/]{43}='''
+tags = ["zqwg"]
 
 [[rules]]
 id = "zqalone-key"
@@ -145,6 +153,11 @@ func TestNearMissDropped(t *testing.T) {
 		// vendor's name names no vendor: it is a value, not words.
 		{"CHECKSUM=" + hex40[:31] + "0zqvendor\nAPI_TOKEN=" + hex40[:39] + "\n", true},
 		{"CHECKSUM=" + hex40[:31] + "0zqvendor\nAPI_TOKEN=" + hex40[:12] + "@" + hex40[13:] + "\n", true},
+		// One character short of a format, under its vendor's name, and
+		// under a name of secret words alone that the vendor's rule
+		// lists: privateKey names no vendor.
+		{"ZQWG_PRIVATE_KEY=" + b62 + "Zk3", false},
+		{`const privateKey = "` + b62 + `Zk3";`, true},
 		// No vendor named: a value with a stray symbol is still reported.
 		{"API_TOKEN=" + hex40[:12] + "@" + hex40[13:], true},
 	} {
