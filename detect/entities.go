@@ -7,9 +7,11 @@ import (
 
 // Text that HTML or XML escaped: a draw.io diagram's labels, an XML
 // attribute that holds markup (value="&lt;div&gt;password is …"), a
-// page's text (Password: &quot;…&quot;). Written so, the quotes and tags
-// that bound a value are entities, and the rules read one run of text
-// where the author wrote a quoted value. htmlEntities rewrites such a
+// page's text (Password: &quot;…&quot;), a password in an XML file
+// (<password>a&amp;b</password>: XML writes its & so). Written so, the
+// quotes and tags that bound a value are entities, and the rules read one
+// run of text where the author wrote a quoted value, or a value that is
+// not the secret. htmlEntities rewrites such a
 // line with its character references decoded, once (&amp;lt; becomes
 // &lt;, as one level of escaping says), for the rules to read as
 // unescapeLines reads any rewritten line.
@@ -18,8 +20,9 @@ import (
 var entityMark = []byte{'&'}
 
 // htmlEntities returns the line content[ls:text] as one run with its
-// character references decoded, if it holds one that hides a quote or a
-// tag (&quot; &apos; &#39; &lt; &gt; and their numeric forms); the line
+// character references decoded, if it holds one that hides a quote, a tag
+// or an ampersand (&quot; &apos; &#39; &lt; &gt; &amp; and their numeric
+// forms); the line
 // is worth a scan if the decoded text could hold an assignment (see
 // worthScanning) or a quoted value.
 func htmlEntities(content []byte, _, _, ls, text int, toks []rewrite) (int, int, []rewrite, bool) {
@@ -53,8 +56,10 @@ func htmlEntities(content []byte, _, _, ls, text int, toks []rewrite) (int, int,
 }
 
 // hidingEntities are the references that hide a quote or a tag, escaped
-// once or twice (&amp;quot;, as markup in an attribute writes it).
-var hidingEntities = [][]byte{[]byte("&quot;"), []byte("&apos;"), []byte("&lt;"), []byte("&gt;"), []byte("&#3"), []byte("&#6"), []byte("&#x2"), []byte("&#x3"), []byte("&amp;quot;"), []byte("&amp;lt;"), []byte("&amp;#")}
+// once or twice (&amp;quot;, as markup in an attribute writes it), and
+// &amp;, which hides a value's own & (XML writes a password's & so): the
+// value is then the decoded one.
+var hidingEntities = [][]byte{[]byte("&quot;"), []byte("&apos;"), []byte("&lt;"), []byte("&gt;"), []byte("&#3"), []byte("&#6"), []byte("&#x2"), []byte("&#x3"), []byte("&amp;")}
 
 // entity returns the ASCII character the character reference at the start
 // of b stands for, and its length; 0 if b starts with none (or one for a

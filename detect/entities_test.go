@@ -23,7 +23,8 @@ func TestEntity(t *testing.T) {
 
 // TestEscapedMarkupFound: a value that HTML escaped inside an XML
 // attribute (a draw.io label: escaped twice) is found, placed where it is
-// written; a line whose only references are &amp; is read as written.
+// written; a password that XML escaped (& written &amp;, as XML requires)
+// is the password, not its escaped text.
 func TestEscapedMarkupFound(t *testing.T) {
 	d := defaultDetector(t)
 	pw := strings.ToUpper("d") + "w7^Kq2mXv9Lp"
@@ -38,5 +39,10 @@ func TestEscapedMarkupFound(t *testing.T) {
 	twice := `<mxCell value="secret is &amp;quot;` + pw + `&amp;quot;"/>` + "\n"
 	if ms := detect(t, d, "docs/arch.drawio", twice); len(ms) != 1 || ms[0].Secret != pw {
 		t.Errorf("escaped twice: found %q, want %q", secrets(ms), pw)
+	}
+	amp := pw[:4] + "&amp;" + pw[4:]
+	ms = detect(t, d, "conf/settings.xml", "<settings><password>"+amp+"</password></settings>\n")
+	if want := pw[:4] + "&" + pw[4:]; len(ms) != 1 || ms[0].Secret != want || ms[0].Column != len("<settings><password>")+1 {
+		t.Errorf("&amp;: found %q, want %q at column %d", secrets(ms), want, len("<settings><password>")+1)
 	}
 }
