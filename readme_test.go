@@ -33,7 +33,7 @@ func TestReadmeRulesReference(t *testing.T) {
 	row := regexp.MustCompile("^\\| `([A-Za-z]+)` \\|[^|]*\\| (.*) \\|$")
 	tables := map[string]string{
 		"Top level": "", "`[extend]`": "extend", "`[[rules]]`": "rules", "`[[rules.examples]]`": "rules.examples",
-		"`[[pathContexts]]`": "pathContexts", "`[[knownSecrets]]`": "knownSecrets",
+		"`[[pathContexts]]`": "pathContexts", "`[[knownSecrets]]`": "knownSecrets", "`[rules.pair]`": "rules.pair",
 	}
 	got := map[string][]string{}
 	var current []string

@@ -69,9 +69,10 @@ func (k kind) String() string {
 var (
 	topKeys       = map[string]kind{"title": kString, "extend": kTable, "rules": kTables, "allowlists": kTables, "testPaths": kStrings, "pathContexts": kTables, "knownSecrets": kTables}
 	extendKeys    = map[string]kind{"useDefault": kBool, "disabledRules": kStrings}
-	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables, "value": kString, "names": kStrings, "secretWords": kStrings, "quote": kString, "storePath": kString, "storeMatch": kString, "format": kString}
+	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables, "value": kString, "names": kStrings, "secretWords": kStrings, "quote": kString, "storePath": kString, "storeMatch": kString, "format": kString, "pair": kTable}
 	allowlistKeys = map[string]kind{"description": kString, "condition": kString, "regexTarget": kString, "regexes": kStrings, "paths": kStrings, "stopwords": kStrings, "commits": kStrings, "targetRules": kStrings, "weak": kBool, "exceptNamed": kBool, "exceptInString": kBool}
 	exampleKeys   = map[string]kind{"text": kString, "secret": kString, "path": kString}
+	pairKeys      = map[string]kind{"id": kString, "secret": kString, "words": kStrings}
 )
 
 // checker collects errors while validating one file.
@@ -285,6 +286,41 @@ func parseFile(name string, data []byte, trusted bool) (*file, error) {
 
 var idRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
+// pair builds the regex of a rule stated by a pair (see pairRegex) from
+// its table p; the rule may state no regex or value besides.
+func (c *checker) pair(at string, r *Rule, p map[string]any) {
+	v := c.table(at, r.ID, p, pairKeys)
+	id, _ := v["id"].(string)
+	secret, _ := v["secret"].(string)
+	words, _ := v["words"].([]string)
+	switch {
+	case r.Regex != "" || r.Value != "":
+		c.errorf(at, r.ID, "a pair states the rule's regex: no regex or value besides")
+		return
+	case id == "" || secret == "":
+		c.errorf(at, r.ID, "a pair needs an id and a secret: the formats of the access key's id and of its secret")
+		return
+	}
+	for key, re := range map[string]string{"id": id, "secret": secret} {
+		if _, err := c.checkRegex(re); err != nil {
+			c.errorf(at+"."+key, r.ID, "bad regex: %v", err)
+			return
+		}
+	}
+	for _, w := range words {
+		if _, err := c.checkRegex(w); err != nil {
+			c.errorf(at+".words", r.ID, "bad regex in words: %v", err)
+			return
+		}
+	}
+	re, err := pairRegex(id, secret, words)
+	if err != nil {
+		c.errorf(at, r.ID, "%v", err)
+		return
+	}
+	r.Regex = re
+}
+
 func (c *checker) rule(at string, m map[string]any) Rule {
 	id, _ := m["id"].(string)
 	v := c.table(at, id, m, ruleKeys)
@@ -317,6 +353,10 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 		c.errorf(at+".id", id, "id must be letters, digits, '.', '_' or '-'")
 	}
 	r.NameWords = nameWords(&r, hasWords)
+	p, hasPair := v["pair"].(map[string]any)
+	if hasPair {
+		c.pair(at+".pair", &r, p)
+	}
 	switch {
 	case r.Value != "":
 		c.checkAssign(at, &r, hasWords)
@@ -324,8 +364,8 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 		c.errorf(at+".names", id, "names need a value: the format of the secret assigned to them")
 	case hasWords && !strings.Contains(r.Regex, "(?P<name"):
 		c.errorf(at+".secretWords", id, "secretWords need names and a value, or a regex with a group named name")
-	case r.Regex == "" && r.Path == "":
-		c.errorf(at, id, "rule needs a regex, a value or a path")
+	case r.Regex == "" && r.Path == "" && !hasPair:
+		c.errorf(at, id, "rule needs a regex, a value, a pair or a path")
 	}
 	if r.Value == "" && hasWords {
 		// The words become a regex of their own where the rule's regex
@@ -471,13 +511,13 @@ func (c *checker) allowlist(at, rule string, m map[string]any, global bool) Allo
 
 // Keys returns the keys a rules file may hold, by table: "" for the top
 // level, then "extend", "rules", "rules.allowlists", "rules.examples",
-// "allowlists", "pathContexts" and "knownSecrets". The README's rules file
+// "rules.pair", "allowlists", "pathContexts" and "knownSecrets". The README's rules file
 // reference is tested against it.
 func Keys() map[string][]string {
 	out := map[string][]string{}
 	for table, schema := range map[string]map[string]kind{
 		"": topKeys, "extend": extendKeys, "rules": ruleKeys,
-		"rules.allowlists": allowlistKeys, "rules.examples": exampleKeys, "allowlists": allowlistKeys,
+		"rules.allowlists": allowlistKeys, "rules.examples": exampleKeys, "rules.pair": pairKeys, "allowlists": allowlistKeys,
 		"pathContexts": pathContextKeys, "knownSecrets": knownSecretKeys,
 	} {
 		for k := range schema {
