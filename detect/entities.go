@@ -20,19 +20,19 @@ import (
 var entityMark = []byte{'&'}
 
 // htmlEntities returns the line content[ls:text] as one run with its
-// character references decoded, if it holds one that hides a quote, a tag
-// or an ampersand (&quot; &apos; &#39; &lt; &gt; &amp; and their numeric
-// forms); the line
+// character references decoded, if it holds one that hides a quote or a
+// tag (&quot; &apos; &#39; &lt; &gt; and their numeric forms), or, in a
+// line of markup, a value's ampersand (&amp;); the line
 // is worth a scan if the decoded text could hold an assignment (see
 // worthScanning) or a quoted value.
 func htmlEntities(content []byte, _, _, ls, text int, toks []rewrite) (int, int, []rewrite, bool) {
 	line := content[ls:text]
-	hides := false
+	hides := bytes.Contains(line, ampersand) && bytes.IndexByte(line, '<') >= 0
 	for _, e := range hidingEntities {
-		if bytes.Contains(line, e) {
-			hides = true
+		if hides {
 			break
 		}
+		hides = bytes.Contains(line, e)
 	}
 	if !hides {
 		return ls, text, toks, false
@@ -56,10 +56,13 @@ func htmlEntities(content []byte, _, _, ls, text int, toks []rewrite) (int, int,
 }
 
 // hidingEntities are the references that hide a quote or a tag, escaped
-// once or twice (&amp;quot;, as markup in an attribute writes it), and
-// &amp;, which hides a value's own & (XML writes a password's & so): the
-// value is then the decoded one.
-var hidingEntities = [][]byte{[]byte("&quot;"), []byte("&apos;"), []byte("&lt;"), []byte("&gt;"), []byte("&#3"), []byte("&#6"), []byte("&#x2"), []byte("&#x3"), []byte("&amp;")}
+// once or twice (&amp;quot;, as markup in an attribute writes it).
+var hidingEntities = [][]byte{[]byte("&quot;"), []byte("&apos;"), []byte("&lt;"), []byte("&gt;"), []byte("&#3"), []byte("&#6"), []byte("&#x2"), []byte("&#x3"), []byte("&amp;quot;"), []byte("&amp;lt;"), []byte("&amp;#")}
+
+// ampersand is the reference XML writes a value's & as; it hides the
+// value's own & in a line of markup, one that holds a tag's "<" (in a
+// Python, JSON or YAML string, &amp; is the value as written).
+var ampersand = []byte("&amp;")
 
 // entity returns the ASCII character the character reference at the start
 // of b stands for, and its length; 0 if b starts with none (or one for a

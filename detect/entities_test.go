@@ -24,7 +24,8 @@ func TestEntity(t *testing.T) {
 // TestEscapedMarkupFound: a value that HTML escaped inside an XML
 // attribute (a draw.io label: escaped twice) is found, placed where it is
 // written; a password that XML escaped (& written &amp;, as XML requires)
-// is the password, not its escaped text.
+// is the password, not its escaped text; in a line that is no markup (a
+// Python string), &amp; is the value as written.
 func TestEscapedMarkupFound(t *testing.T) {
 	d := defaultDetector(t)
 	pw := strings.ToUpper("d") + "w7^Kq2mXv9Lp"
@@ -44,5 +45,8 @@ func TestEscapedMarkupFound(t *testing.T) {
 	ms = detect(t, d, "conf/settings.xml", "<settings><password>"+amp+"</password></settings>\n")
 	if want := pw[:4] + "&" + pw[4:]; len(ms) != 1 || ms[0].Secret != want || ms[0].Column != len("<settings><password>")+1 {
 		t.Errorf("&amp;: found %q, want %q at column %d", secrets(ms), want, len("<settings><password>")+1)
+	}
+	if ms := detect(t, d, "settings.py", "SECRET_KEY = '"+amp+"x7Kq2mZ9pL'\n"); len(ms) != 1 || ms[0].Secret != amp+"x7Kq2mZ9pL" {
+		t.Errorf("&amp; in Python: found %q, want %q", secrets(ms), amp+"x7Kq2mZ9pL")
 	}
 }
