@@ -221,7 +221,17 @@ const Esc = 0x1b
 // file. A lone ESC, or one that starts no such sequence, is kept.
 func BlankEscapes(b []byte) []byte {
 	for i := 0; i < len(b); i++ {
-		if b[i] != Esc || i+1 >= len(b) || b[i+1] != '[' {
+		if b[i] != Esc {
+			// Most content a caller blanks holds no escape at all (a
+			// no-break space, a quote brought it here): skip to the
+			// next ESC as memchr does.
+			j := bytes.IndexByte(b[i:], Esc)
+			if j < 0 {
+				break
+			}
+			i += j
+		}
+		if i+1 >= len(b) || b[i+1] != '[' {
 			continue
 		}
 		j := i + 2
