@@ -337,18 +337,18 @@ func drawnMix(s []byte) bool {
 	var plain [minGenericRandomLen]byte
 	for i, c := range s {
 		plain[i] = c
-		if j := strings.IndexByte(leetDigits, c); j >= 0 {
+		if j := strings.IndexByte(leetChars, c); j >= 0 {
 			plain[i] = leetLetters[j]
 		}
 	}
 	return !wordRun(plain[:len(s)])
 }
 
-// leetDigits are the characters leetspeak writes for the small letters of
+// leetChars are the characters leetspeak writes for the small letters of
 // leetLetters, at the same index (P@ssw0rd, S3cr3t!, ch@ngeMe). Only the
 // commonest: with 1, 4, 5 and 7 too, one drawn value in a few reads as
 // holding a word (n84ASM54y4 as "naaASMsaya").
-const leetDigits, leetLetters = "@$!03", "asioe"
+const leetChars, leetLetters = "@$!03", "asioe"
 
 // wordRun reports whether s holds a word's run of small letters: four of
 // them, or three after a capital (Base64Key, md5Hash1) or three that

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 )
 
@@ -27,13 +28,8 @@ var entityMark = []byte{'&'}
 // worthScanning) or a quoted value.
 func htmlEntities(content []byte, _, _, ls, text int, toks []rewrite) (int, int, []rewrite, bool) {
 	line := content[ls:text]
-	hides := bytes.Contains(line, ampersand) && bytes.IndexByte(line, '<') >= 0
-	for _, e := range hidingEntities {
-		if hides {
-			break
-		}
-		hides = bytes.Contains(line, e)
-	}
+	hides := bytes.Contains(line, ampersand) && bytes.IndexByte(line, '<') >= 0 ||
+		slices.ContainsFunc(hidingEntities, func(e []byte) bool { return bytes.Contains(line, e) })
 	if !hides {
 		return ls, text, toks, false
 	}

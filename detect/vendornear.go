@@ -151,10 +151,14 @@ func vendorNames(names []string) []string {
 
 // secretWordsOnly reports whether name is a run of config's default secret
 // words, joined or not by _ . - or a space (privatekey, license_key).
-var secretWordsOnly = func() func(string) bool {
-	re := regexp.MustCompile(`(?i)^(?:[_. -]?(?:` + strings.Join(config.DefaultSecretWords, "|") + `))+$`)
-	return re.MatchString
-}()
+// Compiled on first use (the near-miss index's build), not at start-up.
+func secretWordsOnly(name string) bool {
+	return secretWordsRE().MatchString(name)
+}
+
+var secretWordsRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^(?:[_. -]?(?:` + strings.Join(config.DefaultSecretWords, "|") + `))+$`)
+})
 
 // nearFormats returns the formats of d's vendor rules whose secret's
 // format is narrow (see config.NarrowValue): the value of a rule stated by
