@@ -487,16 +487,25 @@ func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 // identSpan) is a field (got.Token, res->secret) compared with a literal
 // (==, !=, === or !== right after it, past its closing quotes, or right
 // before it): what a test or a parser expects, not a credential the code
-// checks (password == "..." is one).
+// checks (password == "..." is one, and so is self.password == "...": an
+// object's method that compares its own field, as Bandit's B105 reads it).
 func comparedField(text []byte, start, end int) bool {
-	field := bytes.IndexByte(text[start:end], '.') >= 0 || start >= 2 && text[start-2] == '-' && text[start-1] == '>'
-	if !field {
+	name := text[start:end]
+	field := bytes.IndexByte(name, '.') >= 0 || start >= 2 && text[start-2] == '-' && text[start-1] == '>'
+	if !field || ownField(name) {
 		return false
 	}
 	rest := bytes.TrimLeft(text[end:], "`'\"]\\ \t")
 	before := bytes.TrimRight(text[:start], " \t")
 	return bytes.HasPrefix(rest, []byte("==")) || bytes.HasPrefix(rest, []byte("!=")) ||
 		bytes.HasSuffix(before, []byte("==")) || bytes.HasSuffix(before, []byte("!="))
+}
+
+// ownField reports whether name is a field of the object a method runs
+// on (self.token, this.password, cls.SECRET), one dot deep.
+func ownField(name []byte) bool {
+	recv, field, ok := bytes.Cut(name, []byte{'.'})
+	return ok && bytes.IndexByte(field, '.') < 0 && (string(recv) == "self" || string(recv) == "this" || string(recv) == "cls")
 }
 
 // elementAttribute reports whether the identifier text[start:end] is the
@@ -810,9 +819,22 @@ func bareKey(p string) bool { return p == "key" || p == "keys" }
 var keyAfter = wordSet("prod production dev development test testing staging stage qa uat live sandbox local old new primary secondary base value val str string b64 base64 hex raw pem enc encoded secret")
 
 // qualifiedKey reports whether the key at part k of name has a part before
-// it and, after it, only parts of keyAfter or numbers.
+// it (more than a letter and numbers, see lettered) and, after it, only
+// parts of keyAfter or numbers.
 func qualifiedKey(name string, parts []part, k int) bool {
-	return k > 0 && keyTail(name, parts[k+1:])
+	return k > 0 && keyTail(name, parts[k+1:]) && !lettered(name, parts[:k])
+}
+
+// lettered reports whether parts, those before a key, are only single
+// letters and numbers (p1key, x_key, k2_key): one of a series of
+// variables or a letter, not a kind of key.
+func lettered(name string, parts []part) bool {
+	for _, p := range parts {
+		if w := name[p.start:p.end]; len(w) > 1 && strings.Trim(w, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // serviceKey reports whether p, part i of name in lower case, is the name
