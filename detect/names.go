@@ -827,15 +827,23 @@ func qualifiedKey(name string, parts []part, k int) bool {
 
 // lettered reports whether parts, those before a key, are only single
 // letters and numbers (p1key, x_key, k2_key): one of a series of
-// variables or a letter, not a kind of key.
+// variables or a letter, not a kind of key; unless they spell one of the
+// services named so (S3_KEY, R2_KEY, k8s_key: see letteredServices).
 func lettered(name string, parts []part) bool {
+	var spelled strings.Builder
 	for _, p := range parts {
-		if w := name[p.start:p.end]; len(w) > 1 && strings.Trim(w, "0123456789") != "" {
+		w := name[p.start:p.end]
+		if len(w) > 1 && strings.Trim(w, "0123456789") != "" {
 			return false
 		}
+		spelled.WriteString(strings.ToLower(w))
 	}
-	return true
+	return !letteredServices[spelled.String()]
 }
+
+// letteredServices are services named by letters and numbers: Amazon S3,
+// Cloudflare R2, Backblaze B2, Kubernetes.
+var letteredServices = wordSet("s3 r2 b2 k8s")
 
 // serviceKey reports whether p, part i of name in lower case, is the name
 // of one of the pack's services run together with a key (GITHUBKEY,

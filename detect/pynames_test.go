@@ -29,6 +29,7 @@ func TestPythonNamesJudgedByParts(t *testing.T) {
 		{`FERNET_KEY = "` + v + `"`, true},
 		{`apisecret = "` + v + `"`, true},
 		{`GITHUB_TOKEN2 = "` + v + `"`, true},
+		{`S3_KEY = "` + v + `"`, true},
 		{`settings = {"crypt_key": "` + v + `"}`, true},
 		{`        return self.auth_token == "` + v + `"`, true},
 		{`sort_key = "` + v + `"`, false},
