@@ -827,18 +827,16 @@ func qualifiedKey(name string, parts []part, k int) bool {
 
 // lettered reports whether parts, those before a key, are only single
 // letters and numbers (p1key, x_key, k2_key): one of a series of
-// variables or a letter, not a kind of key; unless they spell one of the
-// services named so (S3_KEY, R2_KEY, k8s_key: see letteredServices).
+// variables or a letter, not a kind of key; unless they are written as one
+// of the services named so (S3_KEY, R2_KEY, k8s_key: see
+// letteredServices). parts is not empty (see qualifiedKey).
 func lettered(name string, parts []part) bool {
-	var spelled strings.Builder
 	for _, p := range parts {
-		w := name[p.start:p.end]
-		if len(w) > 1 && strings.Trim(w, "0123456789") != "" {
+		if w := name[p.start:p.end]; len(w) > 1 && strings.Trim(w, "0123456789") != "" {
 			return false
 		}
-		spelled.WriteString(strings.ToLower(w))
 	}
-	return !letteredServices[spelled.String()]
+	return !letteredServices[strings.ToLower(name[parts[0].start:parts[len(parts)-1].end])]
 }
 
 // letteredServices are services named by letters and numbers: Amazon S3,
