@@ -79,7 +79,7 @@ func TestShortDrawnPasswords(t *testing.T) {
 		{"docker-compose.yml", "services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=" + drawn + "\n", []string{"generic-secret-env-file=" + drawn + " (medium)"}},
 		{"config.js", "module.exports = { password: \"" + drawn + "\" };\n", []string{"generic-secret-assignment=" + drawn + " (medium)"}},
 		{"config.php", "<?php\n$CFG->dbpass    = '" + drawn + "';\n", []string{"generic-secret-assignment=" + drawn + " (medium)"}},
-		{".env", "DB_PASSWORD=" + punct, []string{"generic-secret-env-file=" + punct + " (medium)"}},
+		{".env", "DB_PASSWORD=" + punct, []string{"generic-secret-config-line=" + punct + " (medium)"}}, // "#" ends a value in code
 		{"config.yml", "db:\n  password: \"" + punct + "\"\n", []string{"generic-secret-assignment=" + punct + " (medium)"}},
 		{".env", "DB_PASSWORD=P@ssw0rd!", nil},
 		{".env", "DB_PASSWORD=ch@ngeMe1", nil},
