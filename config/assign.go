@@ -450,9 +450,29 @@ func quotedValues(value string) (dq, sq, plain string) {
 		return `[^` + c + `]`
 	}
 	escape := `|\\[^\nnrtux]`
-	dq = edge + `(?:` + inner(`"`) + escape + `)` + count + edge
-	sq = edge + `(?:` + inner(`'`) + escape + `|'')` + count + edge
+	dq = quotedEdges(edge, "['`]", `(?:`+inner(`"`)+escape+`)`+count)
+	sq = quotedEdges(edge, "[\"`]", `(?:`+inner(`'`)+escape+`|'')`+count)
 	return dq, sq, edge + inner(`"`) + count + edge
+}
+
+// pieceSide is what stands next to a quote where the quote ends a piece of
+// a literal that code joins to a variable: white space, a concatenation
+// (+ or .), an interpolation or a format ($ # % { } ( )), another quote or
+// a backslash: "' + pw + '", "'.$pw.'", "`${pw}`", "'#{pw}'", "'%s'".
+const pieceSide = "\\s+.$#%{}()'\"`\\\\"
+
+// quotedEdges returns a quoted value's pattern given the class of its
+// ordinary first and last characters (edge, which turns every quote
+// down), the class of the other kinds of quote than the literal's own
+// (others), and the pattern of what stands between. A value may open or
+// close with another kind of quote (a generated password's first or last
+// character: "'Xk2#mQ9", 'Tr0b4d"'), but not where the quote and the
+// character next to it are those of a literal built of pieces (see
+// pieceSide): such a quote opens or closes code, not the value.
+func quotedEdges(edge, others, between string) string {
+	start := `(?:` + edge + `|` + others + `[^` + pieceSide + `])`
+	end := `(?:` + edge + `|[^` + pieceSide + `]` + others + `)`
+	return start + between + end
 }
 
 // quotedForms returns the forms of a rule stated by names and a quoted

@@ -498,9 +498,11 @@ func TestCArraySharesTheName(t *testing.T) {
 }
 
 // TestQuotedValues checks the value patterns of a quoted value per kind of
-// quote: each lets the other kinds in, its own only escaped, and no quote
-// or backslash at either end; inside escaped quotes no escape; the least
-// length stays; any other value is left as it is.
+// quote: each lets the other kinds in, its own only escaped, no backslash
+// at either end, and another kind of quote at an end only where it does
+// not join a piece of a literal to code (' + pw + ', `${pw}`, '%s');
+// inside escaped quotes no escape; the least length stays; any other value
+// is left as it is.
 func TestQuotedValues(t *testing.T) {
 	dq, sq, plain := quotedValues("[^'\"`\\n\\\\]{6,}")
 	for _, tt := range []struct {
@@ -509,9 +511,17 @@ func TestQuotedValues(t *testing.T) {
 	}{
 		{"dq", dq, "Xk2#w`q'z", true},
 		{"dq", dq, `Xk2"qz9`, false},
-		{"dq", dq, "'Xk2qz9", false},
-		{"dq", dq, "Xk2qz9`", false},
+		{"dq", dq, "'Xk2qz9", true},
+		{"dq", dq, "Xk2qz9`", true},
+		{"dq", dq, "`-08iOR~zZik6ko^", true},
 		{"dq", dq, "Xk2'q", false},
+		// pieces of a literal that code joins to a variable
+		{"dq", dq, "' + password + '", false},
+		{"dq", dq, "'.$password.'", false},
+		{"dq", dq, "`${password}`", false},
+		{"dq", dq, "'#{password}'", false},
+		{"dq", dq, "'%s-token'", false},
+		{"dq", dq, "'+pw+'", false},
 		// escapes, each one character: "\"" and "\\" inside, not at an end
 		{"dq", dq, `Xk2\"qz9`, true},
 		{"dq", dq, `Xk2\\qz9`, true},
@@ -523,8 +533,10 @@ func TestQuotedValues(t *testing.T) {
 		{"dq", dq, `\"Xk2qz9`, false},
 		{"sq", sq, `Tr0"b4d`, true},
 		{"sq", sq, "Tr0'b4d", false},
-		{"sq", sq, `"Tr0b4d`, false},
-		{"sq", sq, "Tr0b4d\"", false},
+		{"sq", sq, `"Tr0b4d`, true},
+		{"sq", sq, "Tr0b4d\"", true},
+		{"sq", sq, `" + password + "`, false},
+		{"sq", sq, `"%(password)s"`, false},
 		{"sq", sq, `Tr0\'b4d`, true},
 		{"sq", sq, "Tr0''b4d", true},
 		// inside escaped quotes, no escape: the next one ends the value
