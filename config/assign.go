@@ -426,9 +426,16 @@ var valueRun = regexp.MustCompile(`^\[\^([^\]]+)\]\{(\d+),\}$`)
 // not \n, \r, \t, \u00e8 or \x41, text of another form, which the
 // unescaped line judges: see the detect package's Decoding), and sq
 // its quote doubled, as YAML and SQL escape it, an escape counting as one
-// character. Its ends still turn every quote and the backslash down, so
-// that a literal built of pieces ('" + pw + "', "' + pw + '") is no
-// value. Any other value is returned as it is, three times.
+// character. dq's ends turn only its own quote and the backslash down: a
+// generated password may open or close with a ' or a ` ("'Xk2#mQ9",
+// "Tr0b4d`"), and a literal built of pieces ("' + pw + '", "`${pw}`") is
+// left to the rule's allowlist, which judges the quote and the character
+// next to it. sq's ends still turn every quote down, so that a double-
+// quoted value in single quotes ('"..."', Gradle's and Groovy's way) is
+// read without its quotes. A single ' or ` at an end costs the regex
+// little; a pattern that judged the character next to it in the regex
+// cost twice as much on flask's history. Any other value is returned as it
+// is, three times.
 func quotedValues(value string) (dq, sq, plain string) {
 	m := valueRun.FindStringSubmatch(value)
 	if m == nil || !strings.Contains(m[1], `'`) || !strings.Contains(m[1], `"`) || !strings.Contains(m[1], "`") || !strings.Contains(m[1], `\\`) {
@@ -450,29 +457,9 @@ func quotedValues(value string) (dq, sq, plain string) {
 		return `[^` + c + `]`
 	}
 	escape := `|\\[^\nnrtux]`
-	dq = quotedEdges(edge, "['`]", `(?:`+inner(`"`)+escape+`)`+count)
-	sq = quotedEdges(edge, "[\"`]", `(?:`+inner(`'`)+escape+`|'')`+count)
+	dq = inner(`"`) + `(?:` + inner(`"`) + escape + `)` + count + inner(`"`)
+	sq = edge + `(?:` + inner(`'`) + escape + `|'')` + count + edge
 	return dq, sq, edge + inner(`"`) + count + edge
-}
-
-// pieceSide is what stands next to a quote where the quote ends a piece of
-// a literal that code joins to a variable: white space, a concatenation
-// (+ or .), an interpolation or a format ($ # % { } ( )), another quote or
-// a backslash: "' + pw + '", "'.$pw.'", "`${pw}`", "'#{pw}'", "'%s'".
-const pieceSide = "\\s+.$#%{}()'\"`\\\\"
-
-// quotedEdges returns a quoted value's pattern given the class of its
-// ordinary first and last characters (edge, which turns every quote
-// down), the class of the other kinds of quote than the literal's own
-// (others), and the pattern of what stands between. A value may open or
-// close with another kind of quote (a generated password's first or last
-// character: "'Xk2#mQ9", 'Tr0b4d"'), but not where the quote and the
-// character next to it are those of a literal built of pieces (see
-// pieceSide): such a quote opens or closes code, not the value.
-func quotedEdges(edge, others, between string) string {
-	start := `(?:` + edge + `|` + others + `[^` + pieceSide + `])`
-	end := `(?:` + edge + `|[^` + pieceSide + `]` + others + `)`
-	return start + between + end
 }
 
 // quotedForms returns the forms of a rule stated by names and a quoted
