@@ -457,9 +457,10 @@ func quotedValues(value string) (dq, sq, plain string) {
 		return `[^` + c + `]`
 	}
 	escape := `|\\[^\nnrtux]`
-	dq = inner(`"`) + `(?:` + inner(`"`) + escape + `)` + count + inner(`"`)
+	d := inner(`"`)
+	dq = d + `(?:` + d + escape + `)` + count + d
 	sq = edge + `(?:` + inner(`'`) + escape + `|'')` + count + edge
-	return dq, sq, edge + inner(`"`) + count + edge
+	return dq, sq, edge + d + count + edge
 }
 
 // quotedForms returns the forms of a rule stated by names and a quoted
