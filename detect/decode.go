@@ -71,6 +71,7 @@ const (
 	minBase64      = 12
 	minHex         = 16
 	minPercent     = 3
+	minPercentB64  = 20
 	minDecoded     = 6
 	maxToken       = 64 << 10
 	maxDecodeDepth = 3
@@ -143,6 +144,7 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 			return false
 		}
 		budget.tokens--
+		dec = echoTrimmed(dec)
 		if kube < 0 {
 			kube = 0
 			if depth == 0 && isKubeSecret(content) && (manifestPath(srcs) || !codePath(srcs) && bytes.Contains(content, []byte("apiVersion"))) {
@@ -462,6 +464,22 @@ func decodeToken(body []byte, pad int, flags uint8) ([]byte, string) {
 	return dec, name
 }
 
+// echoTrimmed drops the line break that ends a one-line decoded value:
+// `echo user:pw | base64` encodes echo's newline with the value, and the
+// value's closing quote or the rest of its line then follows it. Text of
+// several lines (a PEM block, a config file) keeps its last line break.
+func echoTrimmed(dec []byte) []byte {
+	t := bytes.TrimSuffix(dec, []byte("\n"))
+	if len(t) == len(dec) {
+		return dec
+	}
+	t = bytes.TrimSuffix(t, []byte("\r"))
+	if bytes.IndexAny(t, "\r\n") >= 0 {
+		return dec
+	}
+	return t
+}
+
 func allHex(b []byte) bool {
 	for _, c := range b {
 		if charClass[c]&cHex == 0 {
@@ -504,27 +522,44 @@ func percentDelim(c byte) bool {
 
 func isHexDigit(c byte) bool { return charClass[c]&cHex != 0 }
 
-// percentToken returns the token around the '%' at i, if it holds at least
-// minPercent escapes and no "://".
+// percentToken returns the token around the '%' at i, if it holds no
+// "://" and at least minPercent escapes, or is a URL-encoded base64 token:
+// minPercentB64 characters at least whose escapes, one or more, all stand
+// for base64's '+', '/' or '=' (an Atlassian token's "%3D", a signature's
+// "%2B"), which a URL's query string or a form encodes; a query string
+// itself ("?" or "&" in it) is left as written, where a rule reads its
+// parameters (an Azure SAS token's sig=).
 func percentToken(content []byte, i, start, end int) (s, e int, ok bool) {
 	s = i
 	for s > start && !percentDelim(content[s-1]) {
 		s--
 	}
 	e = i
-	escapes := 0
+	escapes, b64 := 0, true
 	for e < end && !percentDelim(content[e]) {
 		if content[e] == '%' && e+2 < end && isHexDigit(content[e+1]) && isHexDigit(content[e+2]) {
 			escapes++
+			b64 = b64 && base64Escape(content[e+1], content[e+2])
 			e += 3
 			continue
 		}
 		e++
 	}
-	if escapes < minPercent || e-s > maxToken || bytes.Contains(content[s:e], []byte("://")) {
+	if escapes < minPercent && !(escapes > 0 && b64 && e-s >= minPercentB64 && bytes.IndexAny(content[s:e], "?&") < 0) || e-s > maxToken || bytes.Contains(content[s:e], []byte("://")) {
 		return s, e, false
 	}
 	return s, e, true
+}
+
+// base64Escape reports whether the escape %hl stands for '+', '/' or '='.
+func base64Escape(h, l byte) bool {
+	switch h {
+	case '2':
+		return l == 'B' || l == 'b' || l == 'F' || l == 'f'
+	case '3':
+		return l == 'D' || l == 'd'
+	}
+	return false
 }
 
 // decodePercent decodes %XX escapes; it returns nil unless the result is
