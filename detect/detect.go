@@ -92,8 +92,12 @@ type Options struct {
 	// messages (fragments whose sources are all of a leak.Source.Kind):
 	// prose, where rules that judge a value by the words around it find
 	// what a message says about secrets ("fix the password reset token")
-	// rather than secrets. Nil runs every rule there. It is called at most
-	// once per rule, when a message first asks.
+	// rather than secrets. The same rules run on binary content, read as
+	// the strings in it: a name and its value are strings of their own
+	// there, so rules that judge a value by its name or the words around
+	// it have nothing sound to judge. Nil runs every rule there. It is
+	// called at most once per rule, when a message or binary content
+	// first asks.
 	InMessages func(*config.Rule) bool
 	// Short says the scan reads little content (a hook, a few commits):
 	// the keyword prefilter is then a table of the keywords' first bytes

@@ -114,7 +114,8 @@ const (
 	// global allowlist skips.
 	everywhereRules
 	// messageRules are those Options.InMessages picks: on a commit's or
-	// tag's message.
+	// tag's message, and on binary content read as its strings (see
+	// textenc.AppendStrings).
 	messageRules
 )
 
@@ -165,7 +166,14 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 		sc.content, sc.strs = nil, nil // not kept alive in the pool
 		scratchPool.Put(sc)
 	}()
-	content, _, copied := textenc.Normalize(sc.text, frag.Content)
+	content, enc, copied := textenc.Normalize(sc.text, frag.Content)
+	if enc == textenc.Strings && sc.only == allRules {
+		// Binary content read as its strings: names and values are
+		// strings of their own there, glued to a length byte or to the
+		// next string, so only the rules whose secrets say what they
+		// are by their format run, as on a commit's message.
+		sc.only = messageRules
+	}
 	if copied {
 		sc.text = nil
 		if cap(content) <= maxPooledText {

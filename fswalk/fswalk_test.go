@@ -38,7 +38,7 @@ func TestWalk(t *testing.T) {
 		"a.txt":            "alpha\n",
 		"sub/b.py":         "beta\n",
 		"sub/deep/c.env":   "gamma\n",
-		"logo.png":         "\x89PNG\x00\x00",
+		"logo.png":         "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
 		"big.txt":          strings.Repeat("x", 100),
 		"model.bin":        "version https://git-lfs.github.com/spec/v1\noid sha256:1\nsize 2\n",
 		"utf16.txt":        "\xff\xfea\x00",
@@ -132,7 +132,7 @@ func TestWalkErrors(t *testing.T) {
 
 func TestReadFileAndStdin(t *testing.T) {
 	t.Parallel()
-	dir := tree(t, map[string]string{"a.txt": "alpha\n", "bin": "\x00"})
+	dir := tree(t, map[string]string{"a.txt": "alpha\n", "bin": "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"})
 	if b, r, err := ReadFile(filepath.Join(dir, "a.txt"), 0); err != nil || r != "" || string(b) != "alpha\n" {
 		t.Errorf("a.txt: %q %q %v", b, r, err)
 	}
@@ -160,7 +160,8 @@ func TestReadFileAndStdin(t *testing.T) {
 }
 
 // TestWalkKeepsUTF16Text checks that text saved as UTF-16, which is full of
-// NUL bytes, is walked as text, and that binary content is skipped.
+// NUL bytes, is walked as text, and that binary content is skipped only
+// when it is opaque (an image); other binary content is read as its strings.
 func TestWalkKeepsUTF16Text(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string][]byte{
@@ -187,8 +188,8 @@ func TestWalkKeepsUTF16Text(t *testing.T) {
 		t.Fatal(err)
 	}
 	slices.Sort(got)
-	if want := []string{"nobom.txt", "notes.txt", "out.txt"}; !slices.Equal(got, want) || res.Skipped[leak.SkipBinary] != 2 {
-		t.Errorf("walked %q, skipped %v; want %q and 2 binary", got, res.Skipped, want)
+	if want := []string{"nobom.txt", "notes.txt", "out.txt", "random.bin"}; !slices.Equal(got, want) || res.Skipped[leak.SkipBinary] != 1 {
+		t.Errorf("walked %q, skipped %v; want %q and 1 binary", got, res.Skipped, want)
 	}
 }
 

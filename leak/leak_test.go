@@ -122,11 +122,14 @@ func TestSkip(t *testing.T) {
 	}{
 		{"plain text\n", ""},
 		{"", ""},
-		{"a\x00b", SkipBinary},
-		{strings.Repeat("x", 8000) + "\x00", ""}, // past the first 8000 bytes, as git decides
-		{"\xff\xfeh\x00i\x00", ""},               // UTF-16 LE with a byte-order mark is text
-		{"\xfe\xff\x00h\x00i", ""},               // UTF-16 BE likewise
-		{"\xfe\x00", SkipBinary},
+		{"a\x00b", ""}, // binary, read as its strings
+		{"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", SkipBinary},      // an image: opaque
+		{"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", SkipBinary}, // gzip: opaque (opened, if at all, as an archive)
+		{"\x7fELF\x02\x01\x01\x00\x00\x00", ""},                  // a compiled program: read as its strings
+		{strings.Repeat("x", 8000) + "\x00", ""},                 // past the first 8000 bytes, as git decides
+		{"\xff\xfeh\x00i\x00", ""},                               // UTF-16 LE with a byte-order mark is text
+		{"\xfe\xff\x00h\x00i", ""},                               // UTF-16 BE likewise
+		{"\xfe\x00", ""},
 		{"version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 12\n", SkipLFSPointer},
 	} {
 		if got := SkipContent([]byte(tc.content)); got != tc.want {

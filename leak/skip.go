@@ -2,6 +2,9 @@ package leak
 
 import (
 	"bytes"
+	"strings"
+
+	"github.com/gabriel-vasile/mimetype"
 
 	"github.com/leakhound/leakhound/textenc"
 )
@@ -14,7 +17,10 @@ type SkipReason string
 // SkipContent) and by the walkers, which alone see what a tree entry or a
 // directory entry is (a submodule, a symbolic link, a device).
 const (
-	// SkipBinary is content that is not text (see IsBinary).
+	// SkipBinary is binary content (see IsBinary) whose format holds no
+	// text to read: an image, audio, video, a font, compressed data or an
+	// archive (archives are opened where a scan does so, see
+	// SkipContent). Other binary content is scanned as the strings in it.
 	SkipBinary SkipReason = "binary"
 	// SkipTooLarge is content over the size limit (see SkipSize).
 	SkipTooLarge SkipReason = "too-large"
@@ -96,16 +102,52 @@ func SkipSize(size, maxSize int64) SkipReason {
 // lfsPointer starts every Git LFS pointer file.
 var lfsPointer = []byte("version https://git-lfs.github.com/spec/")
 
-// SkipContent returns why content is not text to scan (a Git LFS pointer,
-// binary content), or "" when it is to be scanned.
+// SkipContent returns why content is not to be scanned (a Git LFS pointer,
+// binary content that is opaque, see Opaque), or "" when it is. Binary
+// content that is not opaque (a compiled program, Python bytecode, a
+// database file, a serialized object) is scanned as the strings in it
+// (see textenc.AppendStrings). An archive is opaque: a scan that opens
+// archives reads it before this is asked (its walker's Keep).
 func SkipContent(content []byte) SkipReason {
 	if len(content) < 1024 && bytes.HasPrefix(content, lfsPointer) {
 		return SkipLFSPointer
 	}
-	if IsBinary(content) {
+	if IsBinary(content) && Opaque(content) {
 		return SkipBinary
 	}
 	return ""
+}
+
+// Opaque reports whether binary content is of a format whose bytes hold
+// no text a person wrote, so that its printable runs are noise: an image,
+// audio, video or a font (what most binary files in a repository are),
+// or compressed data or an archive, whose text is read, if at all, by
+// opening it. Formats are told by their signatures
+// (github.com/gabriel-vasile/mimetype).
+func Opaque(content []byte) bool {
+	for m := mimetype.Detect(content); m != nil; m = m.Parent() {
+		t, _, _ := strings.Cut(m.String(), ";")
+		if kind, _, _ := strings.Cut(t, "/"); kind == "image" || kind == "audio" || kind == "video" || kind == "font" {
+			return true
+		}
+		if packed[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// packed are the compressed and archive formats Opaque knows (formats
+// built on zip, a jar or a .docx, have it as their parent).
+var packed = map[string]bool{
+	"application/zip": true, "application/gzip": true, "application/x-bzip2": true,
+	"application/x-xz": true, "application/zstd": true, "application/x-7z-compressed": true,
+	"application/x-rar-compressed": true, "application/x-tar": true, "application/x-lzip": true,
+	"application/x-archive": true, "application/x-rpm": true, "application/vnd.debian.binary-package": true,
+	"application/vnd.ms-cab-compressed": true, "application/x-compress": true, "application/x-lz4": true,
+	"application/x-xar": true, "application/x-unix-archive": true,
+	"application/x-font-ttf": true, "application/vnd.ms-fontobject": true, "application/font-woff": true,
+	"application/x-shockwave-flash": true, "application/ogg": true, "application/x-chrome-extension": true,
 }
 
 // IsBinary reports whether content is binary rather than text: as git

@@ -134,9 +134,9 @@ func (m memory) Scan(ctx context.Context, s *scan.Sink) (scan.Scanned, error) {
 // Scan a Source of your own: anything that can hand content to the sink.
 func ExampleSource() {
 	store := memory{
-		"ci/deploy.env":  "GITHUB_TOKEN=" + token + "\n",
-		"app/settings":   "DEBUG=false\n",
-		"assets/logo.db": "\x00\x01binary",
+		"ci/deploy.env":   "GITHUB_TOKEN=" + token + "\n",
+		"app/settings":    "DEBUG=false\n",
+		"assets/logo.png": "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
 	}
 	rep, err := scan.Run(context.Background(), store, scan.Options{})
 	if err != nil {

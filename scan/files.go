@@ -81,7 +81,7 @@ func (s *Sink) file(frag *leak.Fragment) {
 	for _, src := range frag.Sources {
 		reads = s.pathRules(contentID(src, frag.Content), frag.Content, src, false) || reads
 	}
-	if reads && !s.Opens(frag.Content) && leak.IsBinary(frag.Content) {
+	if reads && !s.Opens(frag.Content) && leak.SkipContent(frag.Content) == leak.SkipBinary {
 		return
 	}
 	s.Fragment(frag)

@@ -240,13 +240,14 @@ func TestStaged(t *testing.T) {
 }
 
 // TestFiles scans a directory, a file and standard input: findings have
-// no commit and are all in HEAD; binary files are skipped and counted.
+// no commit and are all in HEAD; opaque binary files (an image) are skipped
+// and counted.
 func TestFiles(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	token := gittest.Secrets()["github-token"]
 	os.WriteFile(filepath.Join(dir, "deploy.sh"), []byte("export GITHUB_TOKEN="+token+"\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "logo.png"), []byte("\x89PNG\x00\x00"+token), 0o644)
+	os.WriteFile(filepath.Join(dir, "logo.png"), []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"+token), 0o644)
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("\xff\xfe"+token), 0o644) // UTF-16 BOM: text
 	for _, tc := range []struct {
 		src      scan.Source
@@ -273,6 +274,50 @@ func TestFiles(t *testing.T) {
 			if f.Commit != "" || !f.InHead || f.RuleID != "github-pat" {
 				t.Errorf("%T: %+v", tc.src, f)
 			}
+		}
+	}
+}
+
+// TestBinaryStrings checks that binary content that is not opaque (Python
+// bytecode, a compiled program) is scanned as the strings in it, in history
+// and on disk alike, and placed at the line of its string (as strings -n 8
+// lists them), while an image holding the same token stays skipped. Only
+// rules whose secrets say what they are by their format run there: a
+// password after a name, read by a generic rule in text, is no finding in
+// a binary file, where strings that happen to sit side by side are read
+// as one.
+func TestBinaryStrings(t *testing.T) {
+	t.Parallel()
+	token := gittest.Secrets()["github-token"]
+	pw := "Vt8k" + "#Q2xR7mZ"
+	// A .pyc's header, a name and the token as marshalled strings (a type
+	// byte and a length before each).
+	pyc := "\xa7\r\r\n\x00\x00\x00\x00\xe3\x00\x00\x00\xfa\x0cGITHUB_TOKEN\xfa\x28" + token + "\xda\x08__file__\x00\x01DB_PASSWORD=" + pw + "\x00"
+	png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + token
+	g := gittest.New(t)
+	g.WriteBytes("app/__pycache__/settings.cpython-311.pyc", []byte(pyc))
+	g.WriteBytes("docs/logo.png", []byte(png))
+	g.Write("deploy/.env", "DB_PASSWORD="+pw+"\n")
+	g.Commit("build output")
+	repo := open(t, g.Dir)
+	hist := run(t, repo, &scan.History{Repo: repo}, scan.Options{})
+	files := run(t, nil, scan.Dir{Path: g.Dir}, scan.Options{})
+	for name, rep := range map[string]*report.Report{"history": hist, "directory": files} {
+		if len(rep.Findings) != 2 || rep.Summary.Skipped[leak.SkipBinary] != 1 {
+			t.Errorf("%s: %d findings, skipped %v; want the .pyc's token, the .env's password and the image skipped", name, len(rep.Findings), rep.Summary.Skipped)
+			continue
+		}
+		i := slices.IndexFunc(rep.Findings, func(f leak.Finding) bool { return strings.HasSuffix(f.File, ".pyc") })
+		if i < 0 {
+			t.Errorf("%s: nothing found in the .pyc: %+v", name, rep.Findings)
+			continue
+		}
+		if j := 1 - i; !strings.HasSuffix(rep.Findings[j].File, ".env") || rep.Findings[j].Secret != pw || len(rep.Findings[j].Locations) != 0 {
+			t.Errorf("%s: the .env's password: %+v", name, rep.Findings[j])
+		}
+		f := rep.Findings[i]
+		if f.RuleID != "github-pat" || !strings.HasSuffix(f.File, "settings.cpython-311.pyc") || f.Line != 2 || f.Secret != token {
+			t.Errorf("%s: %s %s:%d %q", name, f.RuleID, f.File, f.Line, f.Secret)
 		}
 	}
 }

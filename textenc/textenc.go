@@ -18,7 +18,9 @@
 //     of Latin-1's printable characters) where it is not: each byte that
 //     does not start a valid UTF-8 sequence becomes the character it stands
 //     for in Windows-1252, and valid UTF-8 around it is kept;
-//   - "\r\n" and a lone "\r" become "\n".
+//   - "\r\n" and a lone "\r" become "\n";
+//   - binary content (see Binary) becomes the runs of printable text in
+//     it, one per line (see AppendStrings).
 //
 // Blank then turns a terminal's control sequences (ESC [ ... m, the
 // colours of a captured log) into spaces, one per byte, so a token printed
@@ -41,7 +43,9 @@
 //
 // Binary decides what is not text at all (a NUL byte early on) in a way
 // that keeps UTF-16 text, which is full of NUL bytes, as text. It is the one
-// binary check of every source of content.
+// binary check of every source of content. Normalize reads binary content
+// as the strings in it; its line numbers are then those of the strings'
+// list, since a binary file has no lines of its own.
 //
 // The package is a leaf: it knows bytes and text encodings, nothing of
 // rules, git, files or reports.
@@ -73,9 +77,12 @@ const (
 	// Latin1 is content that is not valid UTF-8: its invalid bytes are
 	// read as Windows-1252.
 	Latin1
+	// Strings is binary content (see Binary), read as the runs of
+	// printable ASCII in it, one per line, as strings(1) lists them.
+	Strings
 )
 
-var encodingNames = [...]string{"utf-8", "utf-8-bom", "utf-16le", "utf-16be", "latin-1"}
+var encodingNames = [...]string{"utf-8", "utf-8-bom", "utf-16le", "utf-16be", "latin-1", "strings"}
 
 func (e Encoding) String() string {
 	if int(e) < len(encodingNames) {
@@ -333,6 +340,9 @@ func Normalize(dst, content []byte) (text []byte, enc Encoding, copied bool) {
 	if enc, skip := utf16Of(content); enc != UTF8 {
 		return decodeUTF16(dst[:0], content[skip:], enc), enc, true
 	}
+	if bytes.IndexByte(content[:min(len(content), SniffLen)], 0) >= 0 {
+		return AppendStrings(dst[:0], content), Strings, true
+	}
 	enc = UTF8
 	if bytes.HasPrefix(content, bom8) {
 		content, enc = content[len(bom8):], UTF8BOM
@@ -382,6 +392,53 @@ func Normalize(dst, content []byte) (text []byte, enc Encoding, copied bool) {
 		i += n
 	}
 	return out, enc, true
+}
+
+// MinString is the shortest run of printable characters AppendStrings
+// keeps: shorter runs in compiled code or a database file are mostly
+// bytes of numbers and offsets that happen to be printable.
+const MinString = 8
+
+// AppendStrings appends to out the text in binary content b: each run of
+// at least MinString printable ASCII characters (space to tilde, and tab),
+// and each run of as many such characters in UTF-16LE (how Windows
+// programs and .NET assemblies store their strings), in the order they
+// occur, each followed by "\n". What a compiled program, a Python bytecode
+// file, a SQLite database or a serialized object holds as text (a token, a
+// connection string, a key in PEM form) is found there; without UTF-16
+// text, line N of the result is the N-th string strings -n 8 lists.
+func AppendStrings(out, b []byte) []byte {
+	for i := 0; i < len(b); {
+		if !printableByte(b[i]) {
+			i++
+			continue
+		}
+		k := i
+		for k+1 < len(b) && printableByte(b[k]) && b[k+1] == 0 {
+			k += 2
+		}
+		if (k-i)/2 >= MinString {
+			for j := i; j < k; j += 2 {
+				out = append(out, b[j])
+			}
+			out = append(out, '\n')
+			i = k
+			continue
+		}
+		j := i + 1
+		for j < len(b) && printableByte(b[j]) {
+			j++
+		}
+		if j-i >= MinString {
+			out = append(append(out, b[i:j]...), '\n')
+		}
+		i = j
+	}
+	return out
+}
+
+func printableByte(c byte) bool {
+	return c >= ' ' && c <= '~' || c == '\t'
 }
 
 // decodeUTF16 appends the UTF-8 text of b, UTF-16 in enc's byte order, to

@@ -203,3 +203,25 @@ func TestNormalizeThenBlank(t *testing.T) {
 		t.Error("text without an escape, a no-break space or a double quote is Blankable")
 	}
 }
+
+// TestStrings checks how binary content is read: runs of at least
+// MinString printable characters, ASCII or UTF-16LE, one per line in the
+// order they occur; shorter runs, line breaks and other bytes between them
+// are dropped.
+func TestStrings(t *testing.T) {
+	pw := "Vt8k" + "#Q2xR7mZ" // assembled: the source holds no secret
+	b := []byte("\x7fELF\x02\x01\x00\x00short\x00DB_PASSWORD=" + pw + "\x00\x01\x02")
+	b = append(b, utf16Bytes("Server=db;Password="+pw, UTF16LE, false)...)
+	b = append(b, "\x00\x00\ttab\tkept!\r\nsecond line\n\xff\xfe-----BEGIN KEY-----\x00"...)
+	want := "DB_PASSWORD=" + pw + "\nServer=db;Password=" + pw + "\n\ttab\tkept!\nsecond line\n-----BEGIN KEY-----\n"
+	if got := string(AppendStrings(nil, b)); got != want {
+		t.Errorf("AppendStrings = %q, want %q", got, want)
+	}
+	text, enc, copied := Normalize(nil, b)
+	if string(text) != want || enc != Strings || !copied || enc.String() != "strings" {
+		t.Errorf("Normalize = %q, %v, %v", text, enc, copied)
+	}
+	if got := AppendStrings(nil, []byte("\x00abc\x00defghij\x00")); len(got) != 0 {
+		t.Errorf("runs shorter than %d kept: %q", MinString, got)
+	}
+}

@@ -117,7 +117,7 @@ func TestSkippedFilesAreNamed(t *testing.T) {
 	dir := t.TempDir()
 	mustWrite(t, filepath.Join(dir, "dump.sql"), strings.Repeat("x", 4096)+"\nTOKEN="+ghToken+"\n")
 	for i := range 7 {
-		mustWrite(t, filepath.Join(dir, "img", fmt.Sprintf("logo%d.png", i)), "\x00\x01PNG")
+		mustWrite(t, filepath.Join(dir, "img", fmt.Sprintf("logo%d.png", i)), "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
 	}
 	r := runLH(t, dir, "scan", "--no-progress", "--no-git", "--max-file-size", "1KiB", ".")
 	if r.code != 0 {
