@@ -214,6 +214,10 @@ func TestValueFlags(t *testing.T) {
 		{"Zq0abcdefRt9Lm2Wx7", []string{FlagSequential}},
 		{"Tn4q987654Lx2Vc8", []string{FlagSequential}},
 		{"-----BEGIN RSA PRIVATE KEY-----\nMIIEow" + "IBAAKCAQEAx9Lq3", nil},
+		// a password hash's iteration count is no run in its random text
+		{"pbkdf2_sha256$600000$Xq7mZ2pL9vR4$" + "PMfVTWFgDW0iLVCIEZJa5g/IQDbPUUJ6qWyKy3Ah2HQ=", nil},
+		{"pbkdf2_sha256$600000$Xq7mZ2pL9vR4$" + "PMfVTWFgDW0000000Ja5g/IQDbPUUJ6qWyKy3Ah2HQ=", []string{FlagRepetitive}},
+		{"000000000000$1", []string{FlagLowEntropy, FlagRepetitive}},
 	} {
 		got := ValueFlags(tt.secret)
 		if !slices.Equal(got, tt.want) {

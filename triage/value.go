@@ -114,16 +114,24 @@ func dictionaryCovered(s string) bool {
 
 // repetitive reports a letter or digit repeated five times running, or s
 // made of one unit of at most four bytes repeated (at least three times).
+// A field of digits alone between '$' signs is a parameter of a password
+// hash (PBKDF2's 600000 iterations, crypt's rounds), not part of its
+// random text, and is not looked at for runs.
 func repetitive(s string) bool {
-	run := 1
-	for i := 1; i < len(s); i++ {
-		if s[i] == s[i-1] && isAlnum(s[i]) {
-			run++
-			if run >= 5 {
-				return true
+	for field := range strings.SplitSeq(s, "$") {
+		if strings.Count(s, "$") >= 2 && strings.Trim(field, "0123456789") == "" {
+			continue
+		}
+		run := 1
+		for i := 1; i < len(field); i++ {
+			if field[i] == field[i-1] && isAlnum(field[i]) {
+				run++
+				if run >= 5 {
+					return true
+				}
+			} else {
+				run = 1
 			}
-		} else {
-			run = 1
 		}
 	}
 	for u := 1; u <= 4 && u*3 <= len(s); u++ {
