@@ -17,7 +17,8 @@ import (
 type Stage struct {
 	// Name names the step: "keywords", "regex", "names", "secret",
 	// "entropy", "asset name", "words", "stand-in", "cut short", "glued on",
-	// "inline allow", "allowlist", "path", "weak value", "decoded".
+	// "inline allow", "allowlist", "path", "weak value", "decoded",
+	// "binary".
 	Name string
 	// Passed is false when this step dropped the match.
 	Passed bool
@@ -72,7 +73,11 @@ func (d *Detector) Explain(ruleID string, content []byte, path string) ([]Explan
 	if err := r.compile(); err != nil {
 		return nil, err
 	}
-	content, _, copied := textenc.Normalize(nil, content)
+	content, enc, copied := textenc.Normalize(nil, content)
+	if enc == textenc.Strings && !d.inMessages(r) {
+		// As Detect: on binary content only the rules of fixed formats.
+		return []Explanation{{Stages: []Stage{{Name: "binary", Detail: "binary content is read as its strings, where only the rules that run on commit messages (fixed formats) run"}}}}, nil
+	}
 	if textenc.Blankable(content) {
 		if !copied {
 			content = bytes.Clone(content)

@@ -197,3 +197,33 @@ func TestExplainDecodedToken(t *testing.T) {
 		t.Fatalf("explanations %v: want one kept match", ex)
 	}
 }
+
+// TestExplainBinary: on binary content, read as its strings, a rule that
+// does not run on messages is explained as not running, as Detect skips
+// it; one that does is explained as on text.
+func TestExplainBinary(t *testing.T) {
+	d := mustDetector(t, `
+[[rules]]
+id = "tok"
+regex = '''tok_[a-z0-9]{16}'''
+keywords = ["tok_"]
+[[rules]]
+id = "kv"
+regex = '''password=(\S{8,})'''
+keywords = ["password="]
+tags = ["generic"]
+`, Options{InMessages: func(r *config.Rule) bool { return r.ID == "tok" }})
+	content := []byte("\x00\x01password=" + "Vt8k#Q2xR7mZ" + "\x00\x02tok_" + "k3x9q2mz7w4v8r1t\x00")
+	res, err := d.Detect(&leak.Fragment{Content: content, Sources: []leak.Source{{Path: "app.bin"}}})
+	if err != nil || len(res.Matches) != 1 || res.Matches[0].rule.ID != "tok" || res.Matches[0].Line != 2 {
+		t.Fatalf("Detect: %+v, %v", res.Matches, err)
+	}
+	exps, err := d.Explain("kv", content, "app.bin")
+	if err != nil || len(exps) != 1 || exps[0].Dropped() == nil || exps[0].Dropped().Name != "binary" {
+		t.Errorf("kv: %+v, %v", exps, err)
+	}
+	exps, err = d.Explain("tok", content, "app.bin")
+	if err != nil || len(exps) != 1 || !exps[0].Kept {
+		t.Errorf("tok: %+v, %v", exps, err)
+	}
+}

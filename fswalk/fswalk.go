@@ -33,7 +33,8 @@ type Options struct {
 	Workers int
 	// MaxFileSize skips larger files; zero means leak.DefaultMaxFileSize.
 	MaxFileSize int64
-	// Keep, when set, passes on the binary files for which it returns
+	// Keep, when set, passes on the opaque binary files (see
+	// leak.SkipContent: images, archives and the like) for which it returns
 	// true (archives, which the caller opens; key stores, whose format a
 	// rule checks) instead of skipping them. It is called with a file's
 	// path, slash-separated and relative to the root as a Source's, from
@@ -54,7 +55,8 @@ type Result struct {
 // Walk calls fn for every regular file under root (a link to a directory
 // is followed there, and only there), with paths relative to root and
 // slash-separated. fn is called concurrently from opts.Workers
-// goroutines and must not keep the Fragment after it returns. Binary files,
+// goroutines and must not keep the Fragment after it returns. Opaque binary
+// files (images, archives; see leak.SkipContent),
 // files over the size limit, symbolic links and .git directories are
 // skipped and counted (see ReadFile). An unreadable file goes to onErr;
 // returning nil from onErr continues. onErr is called from the walking
@@ -169,13 +171,13 @@ func relPath(root, p string) string {
 // ReadFile reads the regular file at p, without following a symbolic link
 // (put in its place since a walk saw it, or named by the caller), and
 // returns its content, or why it is not scanned: a file that is not
-// regular, larger than maxSize (zero: leak.DefaultMaxFileSize), binary or
-// a Git LFS pointer.
+// regular, larger than maxSize (zero: leak.DefaultMaxFileSize), opaque
+// binary (see leak.SkipContent) or a Git LFS pointer.
 func ReadFile(p string, maxSize int64) ([]byte, leak.SkipReason, error) {
 	return ReadFileKeep(p, maxSize, nil)
 }
 
-// ReadFileKeep is ReadFile that returns the content of a binary file for
+// ReadFileKeep is ReadFile that returns the content of an opaque binary file for
 // which keep (when not nil) returns true, as it returns text.
 func ReadFileKeep(p string, maxSize int64, keep func([]byte) bool) ([]byte, leak.SkipReason, error) {
 	if maxSize <= 0 {

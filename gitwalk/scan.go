@@ -49,7 +49,8 @@ type ScanOptions struct {
 	// fn, and why (too large, binary...; not the blobs Skip left out),
 	// from the readers' goroutines concurrently.
 	OnSkip func(id ID, reason leak.SkipReason)
-	// Keep, when set, passes on the binary blobs for which it returns
+	// Keep, when set, passes on the opaque binary blobs (see
+	// leak.SkipContent) for which it returns
 	// true (archives, which the caller opens; key stores, whose format a
 	// rule checks) instead of skipping them. It is called from the
 	// readers' goroutines concurrently.
@@ -68,8 +69,9 @@ const DefaultCacheBytes = 8 << 20
 // a symbolic link is a blob like any other, scanned as content; its
 // Sources name the link.
 //
-// Blobs larger than opts.MaxFileSize (leak.SkipSize), binary blobs and Git
-// LFS pointers (leak.SkipContent; but for the binary blobs opts.Keep
+// Blobs larger than opts.MaxFileSize (leak.SkipSize), opaque binary blobs
+// (images, archives) and Git LFS pointers (leak.SkipContent; but for the
+// binary blobs opts.Keep
 // passes on), and blobs whose delta chains would cost
 // more to rebuild than a reader allows (leak.SkipDeltaChain, in crafted
 // packs) are not passed to fn; they are counted in p.Skipped by reason. A

@@ -74,8 +74,9 @@ func unread(s *Sink, f leak.SkippedFile, display string) {
 }
 
 // file hands s a file read from disk: its paths, with its content, to the
-// rules on paths alone, and its content to the detectors, unless it is a
-// binary file read only for a rule that checks its format (a .p12).
+// rules on paths alone, and its content to the detectors, unless it is an
+// opaque binary file (see leak.SkipContent) read only for a rule that
+// checks its format.
 func (s *Sink) file(frag *leak.Fragment) {
 	reads := false
 	for _, src := range frag.Sources {
