@@ -403,10 +403,10 @@ const MinString = 8
 // at least MinString printable ASCII characters (space to tilde, and tab),
 // and each run of as many such characters in UTF-16LE (how Windows
 // programs and .NET assemblies store their strings), in the order they
-// occur, each followed by "\n". What a compiled program, a Python bytecode
-// file, a SQLite database or a serialized object holds as text (a token, a
-// connection string, a key in PEM form) is found there; without UTF-16
-// text, line N of the result is the N-th string strings -n 8 lists.
+// occur, each followed by "\n", and after a run the string a length byte
+// announces in it, if any (see appendPrefixed). What a compiled program, a
+// Python bytecode file, a SQLite database or a serialized object holds as
+// text (a token, a connection string, a key in PEM form) is found there.
 func AppendStrings(out, b []byte) []byte {
 	for i := 0; i < len(b); {
 		if !printableByte(b[i]) {
@@ -431,11 +431,44 @@ func AppendStrings(out, b []byte) []byte {
 		}
 		if j-i >= MinString {
 			out = append(append(out, b[i:j]...), '\n')
+			out = appendPrefixed(out, b, i, j)
 		}
 		i = j
 	}
 	return out
 }
+
+// appendPrefixed appends, each on a line of its own, the strings a length
+// byte announces at the start of the run b[i:j]: most binary formats write
+// a string as its length and its bytes (Python's pickle and marshal, a
+// Java class's constants, protocol buffers), so a length byte that is
+// printable glues onto the string's start (pickle's "\x8cnya29.…": a
+// token of 110 characters), and the next value's printable type code onto
+// its end (a .pyc's "AKIA…TN)": True, None, a tuple). The byte before the
+// run, or the run's first, read as a length of MinString or more that ends
+// the string at most maxGlued bytes before the run's end, cuts it out; the
+// run itself is kept, so this only adds lines. A length that would end a
+// string further inside the run is taken for a coincidence: the run is
+// text, and cutting it would only list a piece of it.
+func appendPrefixed(out, b []byte, i, j int) []byte {
+	if i > 0 {
+		if n := int(b[i-1]); lengthByte(b[i-1]) && n >= MinString && i+n < j && j-(i+n) <= maxGlued {
+			out = append(append(out, b[i:i+n]...), '\n')
+		}
+	}
+	if n := int(b[i]); lengthByte(b[i]) && n >= MinString && i+1+n <= j && j-(i+1+n) <= maxGlued {
+		out = append(append(out, b[i+1:i+1+n]...), '\n')
+	}
+	return out
+}
+
+// maxGlued is how many printable bytes after a length-prefixed string
+// appendPrefixed takes for the type codes of the values that follow it.
+const maxGlued = 3
+
+// lengthByte reports whether c, the byte before a run of text, may be the
+// run's length: not a line break or a tab, which end text's lines.
+func lengthByte(c byte) bool { return c != '\n' && c != '\r' && c != '\t' && c != 0 }
 
 func printableByte(c byte) bool {
 	return c >= ' ' && c <= '~' || c == '\t'

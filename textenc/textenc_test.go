@@ -225,3 +225,24 @@ func TestStrings(t *testing.T) {
 		t.Errorf("runs shorter than %d kept: %q", MinString, got)
 	}
 }
+
+// TestStringsLengthPrefixed checks that a string written as a length byte
+// and its bytes (pickle, marshal, a Java class's constants) is also listed
+// without what the length byte, or the next value's type code, glues onto
+// it, while the run as found is kept.
+func TestStringsLengthPrefixed(t *testing.T) {
+	tok := "ya29." + strings.Repeat("Kq7mZ2pL9v", 3) // 35 characters: '#' as a length byte
+	pickle := "\x80\x04\x95\x00}\x94(\x8c\x05token\x94\x8c" + string(rune(len(tok))) + tok + "\x94u."
+	key := "AKIA" + "Q3EGZK7RVX5WLMNT" // 20 characters: a length byte below ' '
+	marshal := "\xe3\x00\x00\x00)\x02\xda" + string(rune(len(key))) + key + "TN)\x04\xda\x0aSECRET_KEY"
+	for name, tc := range map[string]struct{ in, want string }{
+		"pickle, a printable length byte":                {pickle, "#" + tok + "\n" + tok + "\n"},
+		"marshal, type codes after it":                   {marshal, key + "TN)\n" + key + "\nSECRET_KEY\n"},
+		"text lines are not cut":                         {"\x00\n\tpassword: Vt8k\n  indented line\x00", "\tpassword: Vt8k\n  indented line\n"},
+		"a length ending deep in a run is a coincidence": {"\x10the quick brown fox jumps\x00", "the quick brown fox jumps\n"},
+	} {
+		if got := string(AppendStrings(nil, []byte(tc.in))); got != tc.want {
+			t.Errorf("%s: AppendStrings = %q, want %q", name, got, tc.want)
+		}
+	}
+}
