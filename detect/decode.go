@@ -545,10 +545,9 @@ func percentToken(content []byte, i, start, end int) (s, e int, ok bool) {
 		}
 		e++
 	}
-	if escapes < minPercent && !(escapes > 0 && b64 && e-s >= minPercentB64 && bytes.IndexAny(content[s:e], "?&") < 0) || e-s > maxToken || bytes.Contains(content[s:e], []byte("://")) {
-		return s, e, false
-	}
-	return s, e, true
+	encoded := escapes >= minPercent ||
+		escapes > 0 && b64 && e-s >= minPercentB64 && bytes.IndexAny(content[s:e], "?&") < 0
+	return s, e, encoded && e-s <= maxToken && !bytes.Contains(content[s:e], []byte("://"))
 }
 
 // base64Escape reports whether the escape %hl stands for '+', '/' or '='.

@@ -74,8 +74,7 @@ func (d *Detector) Explain(ruleID string, content []byte, path string) ([]Explan
 		return nil, err
 	}
 	content, enc, copied := textenc.Normalize(nil, content)
-	if enc == textenc.Strings && !d.inMessages(r) {
-		// As Detect: on binary content only the rules of fixed formats.
+	if !d.runs(allRules.forEncoding(enc), r) {
 		return []Explanation{{Stages: []Stage{{Name: "binary", Detail: "binary content is read as its strings, where only the rules that run on commit messages (fixed formats) run"}}}}, nil
 	}
 	if textenc.Blankable(content) {

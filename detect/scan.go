@@ -119,6 +119,18 @@ const (
 	messageRules
 )
 
+// forEncoding narrows the choice c for content decoded from enc: binary
+// content read as its strings runs only messageRules, since names and
+// values are strings of their own there, glued to a length byte or to the
+// next string, and only the rules whose secrets say what they are by their
+// format have something sound to judge.
+func (c ruleChoice) forEncoding(enc textenc.Encoding) ruleChoice {
+	if enc == textenc.Strings && c == allRules {
+		return messageRules
+	}
+	return c
+}
+
 // maxPooledText bounds the decoded text a pooled scratch keeps for reuse.
 const maxPooledText = 1 << 20
 
@@ -167,13 +179,7 @@ func (d *Detector) Detect(frag *leak.Fragment) (Result, error) {
 		scratchPool.Put(sc)
 	}()
 	content, enc, copied := textenc.Normalize(sc.text, frag.Content)
-	if enc == textenc.Strings && sc.only == allRules {
-		// Binary content read as its strings: names and values are
-		// strings of their own there, glued to a length byte or to the
-		// next string, so only the rules whose secrets say what they
-		// are by their format run, as on a commit's message.
-		sc.only = messageRules
-	}
+	sc.only = sc.only.forEncoding(enc)
 	if copied {
 		sc.text = nil
 		if cap(content) <= maxPooledText {

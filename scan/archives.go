@@ -66,6 +66,14 @@ func (s *Sink) Opens(content []byte) bool {
 	return s.archiveDepth > 0 && archive.Detect(content) != archive.None && leak.IsBinary(content)
 }
 
+// opaque reports whether content holds nothing for the detectors: opaque
+// binary content (see leak.SkipContent), not an archive the scan opens. A
+// file kept for a rule that checks its format is then read by that rule
+// alone.
+func (s *Sink) opaque(content []byte) bool {
+	return !s.Opens(content) && leak.SkipContent(content) == leak.SkipBinary
+}
+
 // opens reports whether frag is an archive to open: content of a file,
 // not a message.
 func (s *Sink) opens(frag *leak.Fragment) bool {

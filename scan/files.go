@@ -82,7 +82,7 @@ func (s *Sink) file(frag *leak.Fragment) {
 	for _, src := range frag.Sources {
 		reads = s.pathRules(contentID(src, frag.Content), frag.Content, src, false) || reads
 	}
-	if reads && !s.Opens(frag.Content) && leak.SkipContent(frag.Content) == leak.SkipBinary {
+	if reads && s.opaque(frag.Content) {
 		return
 	}
 	s.Fragment(frag)

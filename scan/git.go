@@ -330,7 +330,7 @@ func (p *pendingPaths) content(frag *leak.Fragment) bool {
 			p.s.Path(frag.BlobID, frag.Content, src)
 		}
 	}
-	return !p.s.Opens(frag.Content) && leak.SkipContent(frag.Content) == leak.SkipBinary
+	return p.s.opaque(frag.Content)
 }
 
 // flush judges the blobs never read by their paths alone.

@@ -77,8 +77,8 @@ const (
 	// Latin1 is content that is not valid UTF-8: its invalid bytes are
 	// read as Windows-1252.
 	Latin1
-	// Strings is binary content (see Binary), read as the runs of
-	// printable ASCII in it, one per line, as strings(1) lists them.
+	// Strings is binary content (see Binary), read as the strings in it,
+	// one per line (see AppendStrings).
 	Strings
 )
 
@@ -95,12 +95,17 @@ func (e Encoding) String() string {
 // byte among its first SniffLen bytes, as git decides, unless those bytes
 // are UTF-16 text (see Detect).
 func Binary(content []byte) bool {
-	head := content[:min(len(content), SniffLen)]
-	if bytes.IndexByte(head, 0) < 0 {
+	if !nulInHead(content) {
 		return false
 	}
 	enc, _ := utf16Of(content)
 	return enc != UTF16LE && enc != UTF16BE
+}
+
+// nulInHead reports whether a NUL byte occurs among content's first
+// SniffLen bytes: binary, unless it is UTF-16 text (see utf16Of).
+func nulInHead(content []byte) bool {
+	return bytes.IndexByte(content[:min(len(content), SniffLen)], 0) >= 0
 }
 
 // Detect returns the encoding content was saved in. UTF-16 is recognised by
@@ -340,7 +345,7 @@ func Normalize(dst, content []byte) (text []byte, enc Encoding, copied bool) {
 	if enc, skip := utf16Of(content); enc != UTF8 {
 		return decodeUTF16(dst[:0], content[skip:], enc), enc, true
 	}
-	if bytes.IndexByte(content[:min(len(content), SniffLen)], 0) >= 0 {
+	if nulInHead(content) { // Binary, utf16Of having ruled UTF-16 out
 		return AppendStrings(dst[:0], content), Strings, true
 	}
 	enc = UTF8

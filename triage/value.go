@@ -118,8 +118,9 @@ func dictionaryCovered(s string) bool {
 // hash (PBKDF2's 600000 iterations, crypt's rounds), not part of its
 // random text, and is not looked at for runs.
 func repetitive(s string) bool {
+	fields := strings.Count(s, "$") >= 2
 	for field := range strings.SplitSeq(s, "$") {
-		if strings.Count(s, "$") >= 2 && strings.Trim(field, "0123456789") == "" {
+		if fields && strings.Trim(field, "0123456789") == "" {
 			continue
 		}
 		run := 1
