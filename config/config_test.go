@@ -232,7 +232,7 @@ regex = "tok_[a-z]{8}"
 format = "pkcs12"
 `))
 	want = []string{
-		`r.toml:4: rule "store": format must be one of pkcs12, jks`,
+		`r.toml:4: rule "store": format must be one of pkcs12, jks, der`,
 		`r.toml:9: rule "token": format is for a rule on paths alone: it needs a path and no regex or value`,
 	}
 	if err == nil || err.Error() != strings.Join(want, "\n") {

@@ -1072,7 +1072,9 @@ func (d *Detector) PathRules(path string) (match, readsContent bool) {
 // empty file) holds no key now, but its name says that the project keeps
 // key stores in the repository, where the next version may hold one: it is
 // reported as a low, low-confidence "empty" finding, a warning where
-// --fail-on keeps its default.
+// --fail-on keeps its default (for a rule whose format's names other files
+// share, .der and .key, an empty file is no finding: see
+// keystore.EmptyIsStore).
 //
 // content is the file's content, or nil if it was not read (too large, or
 // not asked for: see PathRules). A rule with a format judges it
@@ -1094,6 +1096,9 @@ func (d *Detector) PathFindings(blobID string, content []byte, src leak.Source) 
 			continue
 		}
 		var v keystore.Verdict
+		if empty && r.Format != "" && !keystore.EmptyIsStore(r.Format) {
+			continue // a name other files share says nothing when empty
+		}
 		if r.Format != "" && !empty {
 			if v = d.keys.Check(r.Format, content); v.NotKeyStore {
 				continue

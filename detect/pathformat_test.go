@@ -1,6 +1,10 @@
 package detect
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
 	"slices"
 	"strings"
 	"testing"
@@ -71,6 +75,45 @@ severity = "medium"
 	for _, c := range cases {
 		if g := run(c.id, c.content); !slices.Equal(g, c.want) {
 			t.Errorf("%s: got %+v, want %+v", c.name, g, c.want)
+		}
+	}
+}
+
+// A rule whose format's names other files share (der: .der, .key) reports
+// a file whose content is a private key, and neither an empty file nor
+// one that holds something else (a certificate).
+func TestPathFindingsDER(t *testing.T) {
+	d := mustDetector(t, `[[rules]]
+id = "der"
+path = '''\.(?:der|key)$'''
+format = "der"
+severity = "high"
+`, Options{})
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, path, id string
+		content        []byte
+		want           int
+	}{
+		{"a private key", "keys/private_key.der", "1", der, 1},
+		{"a public key", "keys/public_key.der", "2", pub, 0},
+		{"an empty file", "certs/server.key", EmptyBlobIDs[0], []byte{}, 0},
+		{"not read", "keys/huge.key", "3", nil, 1},
+	}
+	for _, c := range cases {
+		if got := d.PathFindings(c.id, c.content, leak.Source{Path: c.path}); len(got) != c.want {
+			t.Errorf("%s: %d findings, want %d", c.name, len(got), c.want)
 		}
 	}
 }

@@ -17,17 +17,26 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
+	"crypto/x509"
 	"encoding/asn1"
 	"encoding/base64"
 	"encoding/binary"
 	"hash"
+	"slices"
 	"sync/atomic"
 	"unicode/utf16"
 )
 
 // Formats returns the formats Check knows, the values a rule's format key
 // takes.
-func Formats() []string { return []string{"pkcs12", "jks"} }
+func Formats() []string { return []string{"pkcs12", "jks", "der"} }
+
+// EmptyIsStore reports whether an empty file under a name of format's
+// still says that the project keeps key stores there (the next version
+// may hold one): .p12 and .jks files are key stores by name, while the
+// names of der (.der, .key) are as often a certificate's, a licence's or
+// nothing's, so an empty one says nothing.
+func EmptyIsStore(format string) bool { return format != "der" }
 
 // Verdict is what Check makes of a file's content.
 type Verdict struct {
@@ -88,6 +97,8 @@ func (c *Checker) Check(format string, content []byte) Verdict {
 		return Verdict{}
 	}
 	switch format {
+	case "der":
+		return derKey(content)
 	case "pkcs12":
 		return c.pkcs12(content)
 	case "jks":
@@ -110,6 +121,52 @@ func (c *Checker) Check(format string, content []byte) Verdict {
 func Check(format string, content []byte) Verdict {
 	var c *Checker
 	return c.Check(format, content)
+}
+
+// derKey judges a private key in DER form, the binary of a PEM block's
+// base64 (Java's PKCS8EncodedKeySpec reads it from a .der file): PKCS #8
+// (RFC 5958; RSA, ECDSA, Ed25519, X25519), PKCS #1 RSA (RFC 8017), SEC1 EC
+// (RFC 5915), each parsed by crypto/x509, or an encrypted PKCS #8 key
+// (EncryptedPrivateKeyInfo under a PBES2, PBES1 or PKCS #12 PBE
+// algorithm), whose password is not tried. Anything else (a certificate, a
+// public key, text) is no key.
+func derKey(data []byte) Verdict {
+	if data[0] != 0x30 {
+		return Verdict{NotKeyStore: true}
+	}
+	if _, err := x509.ParsePKCS8PrivateKey(data); err == nil {
+		return Verdict{}
+	}
+	if _, err := x509.ParsePKCS1PrivateKey(data); err == nil {
+		return Verdict{}
+	}
+	if _, err := x509.ParseECPrivateKey(data); err == nil {
+		return Verdict{}
+	}
+	var epki struct {
+		Algorithm algorithmIdentifier
+		Data      []byte
+	}
+	if rest, err := asn1.Unmarshal(data, &epki); err == nil && len(rest) == 0 && len(epki.Data) > 0 && passwordBased(epki.Algorithm.Algorithm) {
+		return Verdict{}
+	}
+	return Verdict{NotKeyStore: true}
+}
+
+// passwordBased reports whether oid names a password-based encryption
+// scheme a private key is encrypted with: PKCS #5's PBES2 and PBES1
+// (1.2.840.113549.1.5.13; .1, .3, .4, .6, .10, .11) or PKCS #12's
+// (1.2.840.113549.1.12.1.*).
+func passwordBased(oid asn1.ObjectIdentifier) bool {
+	pkcs5 := asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5}
+	pkcs12PBE := asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1}
+	switch {
+	case len(oid) == len(pkcs5)+1 && slices.Equal(oid[:len(pkcs5)], pkcs5):
+		return slices.Contains([]int{1, 3, 4, 6, 10, 11, 13}, oid[len(pkcs5)])
+	case len(oid) == len(pkcs12PBE)+1 && slices.Equal(oid[:len(pkcs12PBE)], pkcs12PBE):
+		return true
+	}
+	return false
 }
 
 // jks judges a Java key store (see Check).

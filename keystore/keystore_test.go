@@ -1,9 +1,19 @@
 package keystore
 
 import (
+	"crypto/ecdh"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/base64"
+	"math/big"
 	"testing"
+	"time"
 
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
 
@@ -94,6 +104,92 @@ func TestJKS(t *testing.T) {
 		if got := Check("jks", c.data); got != c.want {
 			t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
 		}
+	}
+}
+
+// TestDER checks the verdicts on private keys in DER form as crypto/x509
+// writes them, encrypted PKCS #8 keys, and what is no private key: a
+// certificate, a public key, text, a key cut short.
+func TestDER(t *testing.T) {
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, edKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xKey, err := ecdh.X25519().GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkcs8 := func(k any) []byte {
+		der, err := x509.MarshalPKCS8PrivateKey(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return der
+	}
+	ecSEC1, err := x509.MarshalECPrivateKey(ecKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	encrypted := func(oid asn1.ObjectIdentifier) []byte {
+		der, err := asn1.Marshal(struct {
+			Algorithm pkix.AlgorithmIdentifier
+			Data      []byte
+		}{pkix.AlgorithmIdentifier{Algorithm: oid, Parameters: asn1.NullRawValue}, []byte(rand.Text())})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return der
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test"}, NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour)}
+	cert, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &ecKey.PublicKey, ecKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := x509.MarshalPKIXPublicKey(&rsaKey.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsa8 := pkcs8(rsaKey)
+	none := Verdict{NotKeyStore: true}
+	cases := []struct {
+		name string
+		data []byte
+		want Verdict
+	}{
+		{"PKCS #8 RSA", rsa8, Verdict{}},
+		{"PKCS #8 ECDSA", pkcs8(ecKey), Verdict{}},
+		{"PKCS #8 Ed25519", pkcs8(edKey), Verdict{}},
+		{"PKCS #8 X25519", pkcs8(xKey), Verdict{}},
+		{"PKCS #1 RSA", x509.MarshalPKCS1PrivateKey(rsaKey), Verdict{}},
+		{"SEC1 EC", ecSEC1, Verdict{}},
+		{"encrypted PKCS #8, PBES2", encrypted(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 13}), Verdict{}},
+		{"encrypted PKCS #8, PKCS #12 PBE", encrypted(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1, 3}), Verdict{}},
+		{"another algorithm and an octet string", encrypted(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}), none},
+		{"a certificate", cert, none},
+		{"a public key", pub, none},
+		{"PEM text", []byte("-----BEGIN PRIVATE KEY-----\n"), none},
+		{"cut short", rsa8[:len(rsa8)/2], none},
+	}
+	for _, c := range cases {
+		if got := Check("der", c.data); got != c.want {
+			t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
+		}
+	}
+	for i := range rsa8 {
+		c := append([]byte(nil), rsa8...)
+		c[i] ^= 0xff
+		Check("der", c) // no mangled byte panics
+	}
+	if EmptyIsStore("der") || !EmptyIsStore("pkcs12") || !EmptyIsStore("jks") {
+		t.Error("EmptyIsStore: want false for der only")
 	}
 }
 
