@@ -17,11 +17,11 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
-	"crypto/x509"
 	"encoding/asn1"
 	"encoding/base64"
 	"encoding/binary"
 	"hash"
+	"math/big"
 	"slices"
 	"sync/atomic"
 	"unicode/utf16"
@@ -125,29 +125,57 @@ func Check(format string, content []byte) Verdict {
 
 // derKey judges a private key in DER form, the binary of a PEM block's
 // base64 (Java's PKCS8EncodedKeySpec reads it from a .der file): PKCS #8
-// (RFC 5958; RSA, ECDSA, Ed25519, X25519), PKCS #1 RSA (RFC 8017), SEC1 EC
-// (RFC 5915), each parsed by crypto/x509, or an encrypted PKCS #8 key
+// (RFC 5958 OneAsymmetricKey: RSA, EC, Ed25519, X25519 and the rest), PKCS
+// #1 RSA (RFC 8017), SEC1 EC (RFC 5915), or an encrypted PKCS #8 key
 // (EncryptedPrivateKeyInfo under a PBES2, PBES1 or PKCS #12 PBE
 // algorithm), whose password is not tried. Anything else (a certificate, a
-// public key, text) is no key.
+// public key, text, a PKCS #12 store) is no key.
+//
+// Only the structure is read (encoding/asn1, in time linear in the
+// content): crypto/x509's parsers also validate an RSA key, modular
+// arithmetic that takes milliseconds for a large one, a cost a hostile
+// repository of many such files could multiply; and a structure with a
+// private key's fields holds one whether or not its numbers agree.
 func derKey(data []byte) Verdict {
 	if data[0] != 0x30 {
 		return Verdict{NotKeyStore: true}
 	}
-	if _, err := x509.ParsePKCS8PrivateKey(data); err == nil {
+	whole := func(v any) bool {
+		rest, err := asn1.Unmarshal(data, v)
+		return err == nil && len(rest) == 0
+	}
+	var p8 struct {
+		Version    int
+		Algorithm  algorithmIdentifier
+		PrivateKey []byte
+		Attributes asn1.RawValue `asn1:"optional,tag:0"`
+		PublicKey  asn1.RawValue `asn1:"optional,tag:1"`
+	}
+	if whole(&p8) && (p8.Version == 0 || p8.Version == 1) && len(p8.PrivateKey) > 0 {
 		return Verdict{}
 	}
-	if _, err := x509.ParsePKCS1PrivateKey(data); err == nil {
+	var p1 struct {
+		Version                     int
+		N, E, D, P, Q, Dp, Dq, Qinv *big.Int
+		OtherPrimes                 asn1.RawValue `asn1:"optional"`
+	}
+	if whole(&p1) && (p1.Version == 0 || p1.Version == 1) && p1.N.Sign() > 0 && p1.D.Sign() > 0 {
 		return Verdict{}
 	}
-	if _, err := x509.ParseECPrivateKey(data); err == nil {
+	var sec1 struct {
+		Version    int
+		PrivateKey []byte
+		Parameters asn1.RawValue `asn1:"optional,explicit,tag:0"`
+		PublicKey  asn1.RawValue `asn1:"optional,explicit,tag:1"`
+	}
+	if whole(&sec1) && sec1.Version == 1 && len(sec1.PrivateKey) > 0 {
 		return Verdict{}
 	}
 	var epki struct {
 		Algorithm algorithmIdentifier
 		Data      []byte
 	}
-	if rest, err := asn1.Unmarshal(data, &epki); err == nil && len(rest) == 0 && len(epki.Data) > 0 && passwordBased(epki.Algorithm.Algorithm) {
+	if whole(&epki) && len(epki.Data) > 0 && passwordBased(epki.Algorithm.Algorithm) {
 		return Verdict{}
 	}
 	return Verdict{NotKeyStore: true}
