@@ -1095,10 +1095,10 @@ func (d *Detector) PathFindings(blobID string, content []byte, src leak.Source) 
 		if r.Path == "" || !r.matchPath(src.Path) {
 			continue
 		}
-		var v keystore.Verdict
 		if empty && r.Format != "" && !keystore.EmptyIsStore(r.Format) {
 			continue // a name other files share says nothing when empty
 		}
+		var v keystore.Verdict
 		if r.Format != "" && !empty {
 			if v = d.keys.Check(r.Format, content); v.NotKeyStore {
 				continue

@@ -186,15 +186,14 @@ func derKey(data []byte) Verdict {
 // (1.2.840.113549.1.5.13; .1, .3, .4, .6, .10, .11) or PKCS #12's
 // (1.2.840.113549.1.12.1.*).
 func passwordBased(oid asn1.ObjectIdentifier) bool {
-	pkcs5 := asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5}
-	pkcs12PBE := asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1}
+	n := len(oid) - 1
 	switch {
-	case len(oid) == len(pkcs5)+1 && slices.Equal(oid[:len(pkcs5)], pkcs5):
-		return slices.Contains([]int{1, 3, 4, 6, 10, 11, 13}, oid[len(pkcs5)])
-	case len(oid) == len(pkcs12PBE)+1 && slices.Equal(oid[:len(pkcs12PBE)], pkcs12PBE):
-		return true
+	case n < 0:
+		return false
+	case oidPKCS5.Equal(oid[:n]):
+		return slices.Contains([]int{1, 3, 4, 6, 10, 11, 13}, oid[n])
 	}
-	return false
+	return oidPKCS12PBE.Equal(oid[:n])
 }
 
 // jks judges a Java key store (see Check).
@@ -279,6 +278,8 @@ type pbkdf2Params struct {
 }
 
 var (
+	oidPKCS5      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5}     // PBES1, PBES2, PBKDF2, PBMAC1 are its arcs
+	oidPKCS12PBE  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1} // pkcs-12PbeIds
 	oidPBMAC1     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 14}
 	oidPBKDF2     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 12}
 	oidHMACSHA1   = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 7}

@@ -472,8 +472,9 @@ func appendPrefixed(out, b []byte, i, j int) []byte {
 const maxGlued = 3
 
 // lengthByte reports whether c, the byte before a run of text, may be the
-// run's length: not a line break or a tab, which end text's lines.
-func lengthByte(c byte) bool { return c != '\n' && c != '\r' && c != '\t' && c != 0 }
+// run's length: not a line break or a tab, which end text's lines. (A NUL
+// is no length of MinString or more, which appendPrefixed also asks.)
+func lengthByte(c byte) bool { return c != '\n' && c != '\r' && c != '\t' }
 
 func printableByte(c byte) bool {
 	return c >= ' ' && c <= '~' || c == '\t'
