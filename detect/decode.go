@@ -154,7 +154,7 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 		ls := lineStartBefore(content, s, 0)
 		le := lineEndAfter(content, max(s, e-1), 0)
 		rest := bytes.TrimRight(content[e:max(e, le)], "\r\n")
-		synth := make([]byte, 0, len(kubeContext)+(s-ls)+len(dec)+len(rest)+1)
+		synth := make([]byte, 0, len(kubeContext)+(s-ls)+len(dec)+len(rest)+1+maxSequenceKey)
 		if kube == 1 {
 			synth = append(synth, kubeContext...)
 			if key := blockScalarKey(content, ls, s); key != nil {
@@ -164,6 +164,13 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 				synth = append(synth, key...)
 				ls = s
 			}
+		}
+		if key := sequenceKey(content, ls, s); key != nil {
+			// A list item under a key ("Authorization:" and "- Basic
+			// ..." on the line below, as recorded HTTP exchanges write
+			// headers): the key travels with the item, as a Secret's
+			// kind does, so that the rules that want the key see it.
+			synth = append(synth, key...)
 		}
 		synth = append(synth, content[ls:s]...)
 		p := len(synth)
@@ -341,6 +348,43 @@ func blockScalarKey(content []byte, ls, s int) []byte {
 	}
 	out := make([]byte, 0, len(key)+2)
 	return append(append(out, key...), ": "...)
+}
+
+// maxSequenceKey bounds the key line that sequenceKey returns.
+const maxSequenceKey = 256
+
+// sequenceKey returns the line above the token at s, with its line break,
+// when the token's line, which starts at ls, is an item of a YAML block
+// sequence ("- " after indentation, then anything before the token) and
+// the line above is the key the sequence is the value of, quoted or not,
+// with nothing after its colon and indented no more than the item's dash
+// (YAML lets a sequence stand at its key's indentation). Otherwise nil.
+func sequenceKey(content []byte, ls, s int) []byte {
+	if ls == 0 {
+		return nil
+	}
+	item := bytes.TrimLeft(content[ls:s], " \t")
+	if len(item) < 2 || item[0] != '-' || (item[1] != ' ' && item[1] != '\t') {
+		return nil
+	}
+	dash := s - ls - len(item)
+	ps := lineStartWithin(content, ls-1, 0, maxSequenceKey)
+	if ps > 0 && content[ps-1] != '\n' {
+		return nil // a longer line than a key's
+	}
+	prev := bytes.TrimRight(content[ps:ls-1], " \t\r")
+	if len(prev) < 2 || prev[len(prev)-1] != ':' {
+		return nil
+	}
+	name := bytes.TrimLeft(prev, " \t")
+	if len(prev)-len(name) > dash {
+		return nil
+	}
+	name = bytes.Trim(name[:len(name)-1], `"'`)
+	if len(name) == 0 || len(bytes.TrimLeft(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")) != 0 {
+		return nil
+	}
+	return content[ps:ls]
 }
 
 // isKubeSecret reports whether content looks like a Kubernetes Secret

@@ -384,6 +384,62 @@ func TestBlockScalarKey(t *testing.T) {
 	}
 }
 
+func TestSequenceKey(t *testing.T) {
+	for _, c := range []struct{ content, want string }{
+		{"h:\n  Authorization:\n  - Basic TOKEN", "  Authorization:\n"},
+		{"h:\n  Authorization:\r\n    - TOKEN", "  Authorization:\r\n"},
+		{"h:\n  \"Authorization\":\n  - TOKEN", "  \"Authorization\":\n"},
+		{"TOKEN", ""},
+		{"  Authorization:\n  Basic TOKEN", ""},         // not an item
+		{"  Authorization: x\n  - TOKEN", ""},           // the key has a value
+		{"    Authorization:\n  - TOKEN", ""},           // indented more than the dash
+		{"  - a\n  - TOKEN", ""},                        // an item under an item
+		{"  Auth orization:\n  - TOKEN", ""},            // not a key
+		{strings.Repeat("x", 300) + " k:\n- TOKEN", ""}, // a line longer than a key's
+	} {
+		s := strings.Index(c.content, "TOKEN")
+		ls := strings.LastIndexByte(c.content[:s], '\n') + 1
+		if got := string(sequenceKey([]byte(c.content), ls, s)); got != c.want {
+			t.Errorf("sequenceKey(%q) = %q, want %q", c.content, got, c.want)
+		}
+	}
+}
+
+// A recorded HTTP exchange writes a header's values as a YAML list under its
+// name: the Basic credentials decoded from the item are read with the name
+// above them, and found where they are written.
+func TestDecodedSequenceItem(t *testing.T) {
+	cfg, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := "Vt8k" + "!Q2xR7mZ"
+	tok := base64.StdEncoding.EncodeToString([]byte("api:" + pw))
+	for _, nl := range []string{"\n", "\r\n"} {
+		content := strings.ReplaceAll("interactions:\n- request:\n    headers:\n      Host:\n      - api.example.com\n      Authorization:\n      - Basic "+tok+"\n", "\n", nl)
+		res, err := d.Detect(&leak.Fragment{Content: []byte(content), Sources: []leak.Source{{Path: "spec/cassettes/send.yml"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var found bool
+		for _, m := range res.Matches {
+			if m.Secret == pw {
+				found = true
+				if m.Line != 7 || m.Text != tok {
+					t.Errorf("found at line %d as %q, want line 7 as the token", m.Line, m.Text)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%q: the decoded password is not found: %+v", nl, res.Matches)
+		}
+	}
+}
+
 // A decoded value is scanned with the rules of the fragment it came from.
 // The scratch that scans it comes from a pool, and one that last served a
 // fragment on a path the global allowlists skip (where only the rules

@@ -303,12 +303,14 @@ func (nc *nameCheck) assignedElsewhere(text []byte, at int) bool {
 // "oAuth2ClientCredentials") or the name of the object that holds the
 // secret (pullSecret: myapp-pull-secret, adminKey: hl--peer-adminkey).
 // The value must be written as an identifier is (letters, digits, "_",
-// "$", ".", "-") and the name hold four letters or digits at least. The
+// "$", ".", "-", or ":" after a namespace: AWS IAM's actions, listed under
+// their names as "PutSkillAuthorization": "a4b:PutSkillAuthorization")
+// and the name hold four letters or digits at least. The
 // value starts at text[at]: a name whose identifier runs on into it (a
 // vendor's name and its key joined by a dot) is not one it repeats.
 func (nc *nameCheck) echoes(text []byte, loc []int, at int, secret []byte) bool {
 	for _, c := range secret {
-		if !identChar(c) && c != '$' {
+		if !identChar(c) && c != '$' && c != ':' {
 			return false
 		}
 	}
@@ -774,14 +776,15 @@ var (
 	// each secret they list, is no secret either.
 	notSecret = wordSet("non not invalid wrong bad fake dummy mock sample example placeholder expired revoked malformed bogus incorrect public publishable csrf xsrf authenticity hashed")
 	// leadingNot, as the first part of a name, says it names a question
-	// or an action, not a secret.
-	leadingNot = wordSet("is has use enable show hide validate check verify require allow min max num len get should must can skip ignore forgot")
+	// or an action, or a piece of a user interface's text (the i18n keys
+	// LABEL_PASSWORD, TITLE_TOKEN, PLACEHOLDER_SECRET), not a secret.
+	leadingNot = wordSet("is has use enable show hide validate check verify require allow min max num len get should must can skip ignore forgot label labels title placeholder hint tooltip caption heading btn button lbl")
 	// trailingNot, after a name's last secret word, says its value is
 	// about the secret: where it is, what it is called, how it is made,
 	// who may read it (KeyVaultSecretsUser, token_owner: a role or an
 	// account, given by its name or id), what was computed from it
 	// (token_sha256, secret_fingerprint: a digest is no secret).
-	trailingNot = wordSet("file filename files path paths dir directory folder url urls uri endpoint host hostname domain port name names field fields type types kind len length size count limit min max header headers prefix suffix id ids ref refs env var variable arn format pattern regex regexp re expiry expires expiration expire exp ttl timeout lifetime age validity backend class model form view template msg message error errors label hint help placeholder mode source scope scopes schema location param params query column table index validator validators hasher hashers attr attrs attribute attributes policy reset changed last required enabled enable disabled algorithm algorithms algo alg method encoding charset style version setting settings storage provider service manager generator loader cache sep separator char chars delimiter hash hashed digest sha checksum checksums fingerprint fingerprints crc rotation strength lookup mask description desc title input button field widget selector html htm md rst txt json yml yaml py js ts css before after start end begin user users username role roles owner owners")
+	trailingNot = wordSet("file filename files path paths option options opts dir directory folder url urls uri endpoint host hostname domain port name names field fields type types kind len length size count limit min max header headers prefix suffix id ids ref refs env var variable arn format pattern regex regexp re expiry expires expiration expire exp ttl timeout lifetime age validity backend class model form view template msg message error errors label hint help placeholder mode source scope scopes schema location param params query column table index validator validators hasher hashers attr attrs attribute attributes policy reset changed last required enabled enable disabled algorithm algorithms algo alg method encoding charset style version setting settings storage provider service manager generator loader cache sep separator char chars delimiter hash hashed digest sha checksum checksums fingerprint fingerprints crc rotation strength lookup mask description desc title input button field widget selector html htm md rst txt json yml yaml py js ts css before after start end begin user users username role roles owner owners")
 )
 
 // tokenCount, right before "tokens", says the name counts a language

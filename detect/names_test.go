@@ -65,6 +65,10 @@ func TestSecretNames(t *testing.T) {
 		"KeyVaultSecretsUser", "SECRETS_READER_ROLE", "token_owner", "PASSWORD_USERNAME",
 		// A digest of a secret: detect-secrets' baselines, stored hashes.
 		"hashed_secret", "hashedPassword", "HASHED_API_KEY", "token_sha256", "secretSha1", "api_key_fingerprint", "PASSWORD_CHECKSUM",
+		// A user interface's text: i18n keys.
+		"LABEL_TWO_FACTOR_AUTH_TOKEN", "TITLE_API_KEY", "placeholderPassword", "BUTTON_RESET_PASSWORD", "tooltip_secret",
+		// Settings about a secret.
+		"os_auth_pam_passwdqc_options", "PASSWORD_OPTIONS", "token_opts",
 	} {
 		if nc.secretName(name) {
 			t.Errorf("%s: taken for a secret's name", name)
@@ -273,6 +277,13 @@ func TestEchoes(t *testing.T) {
 	if !nc.echoes(text, []int{0, len(text), 0, 8}, at, text[at:]) {
 		t.Errorf("%s: not taken for a repeat of the name", text)
 	}
+	text = []byte(`"PutSkillAuthorization": "a4b:PutSkillAuthorization"`)
+	at = bytes.Index(text, []byte("a4b"))
+	if !nc.echoes(text, []int{0, len(text), 1, 22}, at, text[at:len(text)-1]) {
+		t.Errorf("%s: an action under its own name, after its namespace, not taken for a repeat of the name", text)
+	}
+	text = []byte("storeKey = _ref$storeKey")
+	at = bytes.IndexByte(text, '_')
 	if nc.echoes(text, []int{0, len(text), 0, 8}, at, []byte("_ref$store+Key")) {
 		t.Errorf("a value with a character of no identifier taken for a repeat of the name")
 	}
