@@ -342,8 +342,7 @@ func blockScalarKey(content []byte, ls, s int) []byte {
 	if len(key)-len(name) >= len(indent) {
 		return nil
 	}
-	name = bytes.Trim(name, `"'`)
-	if len(name) == 0 || len(bytes.TrimLeft(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")) != 0 {
+	if !plainKey(name) {
 		return nil
 	}
 	out := make([]byte, 0, len(key)+2)
@@ -380,11 +379,18 @@ func sequenceKey(content []byte, ls, s int) []byte {
 	if len(prev)-len(name) > dash {
 		return nil
 	}
-	name = bytes.Trim(name[:len(name)-1], `"'`)
-	if len(name) == 0 || len(bytes.TrimLeft(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")) != 0 {
+	if !plainKey(name[:len(name)-1]) {
 		return nil
 	}
 	return content[ps:ls]
+}
+
+// plainKey reports whether name, quoted or not, is a YAML key of letters,
+// digits, "_", "." and "-": a configuration's key, not a line of prose or
+// code that happens to end with a colon.
+func plainKey(name []byte) bool {
+	name = bytes.Trim(name, `"'`)
+	return len(name) > 0 && len(bytes.TrimLeft(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")) == 0
 }
 
 // isKubeSecret reports whether content looks like a Kubernetes Secret

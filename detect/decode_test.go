@@ -409,14 +409,7 @@ func TestSequenceKey(t *testing.T) {
 // name: the Basic credentials decoded from the item are read with the name
 // above them, and found where they are written.
 func TestDecodedSequenceItem(t *testing.T) {
-	cfg, err := config.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := New(cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := defaultDetector(t)
 	pw := "Vt8k" + "!Q2xR7mZ"
 	tok := base64.StdEncoding.EncodeToString([]byte("api:" + pw))
 	for _, nl := range []string{"\n", "\r\n"} {
