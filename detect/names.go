@@ -774,7 +774,7 @@ var (
 	// notSecret, as any part of a name, says its value is not a real
 	// secret: hashed_secret, the digest detect-secrets' baselines keep of
 	// each secret they list, is no secret either.
-	notSecret = wordSet("non not invalid wrong bad fake dummy mock sample example placeholder expired revoked malformed bogus incorrect public publishable csrf xsrf authenticity hashed")
+	notSecret = wordSet("non not invalid wrong bad fake dummy mock sample example placeholder expired revoked malformed bogus incorrect public publishable csrf xsrf authenticity hashed encrypted")
 	// leadingNot, as the first part of a name, says it names a question
 	// or an action, or a piece of a user interface's text (the i18n keys
 	// LABEL_PASSWORD, TITLE_TOKEN, PLACEHOLDER_SECRET), not a secret.
@@ -783,8 +783,10 @@ var (
 	// about the secret: where it is, what it is called, how it is made,
 	// who may read it (KeyVaultSecretsUser, token_owner: a role or an
 	// account, given by its name or id), what was computed from it
-	// (token_sha256, secret_fingerprint: a digest is no secret).
-	trailingNot = wordSet("file filename files path paths option options opts dir directory folder url urls uri endpoint host hostname domain port name names field fields type types kind len length size count limit min max header headers prefix suffix id ids ref refs env var variable arn format pattern regex regexp re expiry expires expiration expire exp ttl timeout lifetime age validity backend class model form view template msg message error errors label hint help placeholder mode source scope scopes schema location param params query column table index validator validators hasher hashers attr attrs attribute attributes policy reset changed last required enabled enable disabled algorithm algorithms algo alg method encoding charset style version setting settings storage provider service manager generator loader cache sep separator char chars delimiter hash hashed digest sha checksum checksums fingerprint fingerprints crc rotation strength lookup mask description desc title input button field widget selector html htm md rst txt json yml yaml py js ts css before after start end begin user users username role roles owner owners")
+	// (token_sha256, secret_fingerprint: a digest is no secret), what
+	// selects or describes one (DOVECOT_PASS_FILTER, an LDAP filter;
+	// customer_master_key_spec, a KMS key's kind).
+	trailingNot = wordSet("file filename files path paths option options opts dir directory folder url urls uri endpoint host hostname domain port name names field fields type types kind len length size count limit min max header headers prefix suffix id ids ref refs env var variable arn format pattern regex regexp re expiry expires expiration expire exp ttl timeout lifetime age validity backend class model form view template msg message error errors label hint help placeholder mode source scope scopes schema location param params query column table index validator validators hasher hashers attr attrs attribute attributes policy reset changed last required enabled enable disabled algorithm algorithms algo alg method encoding charset style version setting settings storage provider service manager generator loader cache sep separator char chars delimiter hash hashed digest sha checksum checksums fingerprint fingerprints crc rotation strength lookup filter filters spec specs mask description desc title input button field widget selector html htm md rst txt json yml yaml py js ts css before after start end begin user users username role roles owner owners")
 )
 
 // tokenCount, right before "tokens", says the name counts a language

@@ -69,6 +69,10 @@ func TestSecretNames(t *testing.T) {
 		"LABEL_TWO_FACTOR_AUTH_TOKEN", "TITLE_API_KEY", "placeholderPassword", "BUTTON_RESET_PASSWORD", "tooltip_secret",
 		// Settings about a secret.
 		"os_auth_pam_passwdqc_options", "PASSWORD_OPTIONS", "token_opts",
+		// What selects or describes a secret: an LDAP filter, a KMS key's kind.
+		"DOVECOT_PASS_FILTER", "tokenFilters", "customer_master_key_spec", "SECRET_SPECS",
+		// A secret encrypted: ciphertext, opened only by a key kept elsewhere (a JWE's encrypted_key).
+		"encrypted_key", "encryptedPassword", "ENCRYPTED_GITHUB_TOKEN",
 	} {
 		if nc.secretName(name) {
 			t.Errorf("%s: taken for a secret's name", name)
