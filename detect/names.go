@@ -785,8 +785,9 @@ var (
 	// account, given by its name or id), what was computed from it
 	// (token_sha256, secret_fingerprint: a digest is no secret), what
 	// selects or describes one (DOVECOT_PASS_FILTER, an LDAP filter;
-	// customer_master_key_spec, a KMS key's kind).
-	trailingNot = wordSet("file filename files path paths option options opts dir directory folder url urls uri endpoint host hostname domain port name names field fields type types kind len length size count limit min max header headers prefix suffix id ids ref refs env var variable arn format pattern regex regexp re expiry expires expiration expire exp ttl timeout lifetime age validity backend class model form view template msg message error errors label hint help placeholder mode source scope scopes schema location param params query column table index validator validators hasher hashers attr attrs attribute attributes policy reset changed last required enabled enable disabled algorithm algorithms algo alg method encoding charset style version setting settings storage provider service manager generator loader cache sep separator char chars delimiter hash hashed digest sha checksum checksums fingerprint fingerprints crc rotation strength lookup filter filters spec specs mask description desc title input button field widget selector html htm md rst txt json yml yaml py js ts css before after start end begin user users username role roles owner owners")
+	// customer_master_key_spec, a KMS key's kind; password_db_dsn, where
+	// a password database is, for rules whose words leave DSNs out).
+	trailingNot = wordSet("file filename files path paths option options opts dir directory folder url urls uri endpoint host hostname domain port name names field fields type types kind len length size count limit min max header headers prefix suffix id ids ref refs env var variable arn format pattern regex regexp re expiry expires expiration expire exp ttl timeout lifetime age validity backend class model form view template msg message error errors label hint help placeholder mode source scope scopes schema location param params query column table index validator validators hasher hashers attr attrs attribute attributes policy reset changed last required enabled enable disabled algorithm algorithms algo alg method encoding charset style version setting settings storage provider service manager generator loader cache sep separator char chars delimiter hash hashed digest sha checksum checksums fingerprint fingerprints crc rotation strength lookup filter filters spec specs dsn mask description desc title input button field widget selector html htm md rst txt json yml yaml py js ts css before after start end begin user users username role roles owner owners")
 )
 
 // tokenCount, right before "tokens", says the name counts a language
@@ -800,10 +801,11 @@ var tokenCount = wordSet("prompt completion input output total cached reasoning 
 // action, genCAWithKey, sortByKey, loadFromKey: the key is the action's
 // argument, and the value is the function; a database's foreign key, a cache key, a GPG key to receive, a
 // linter's rule key, the key a name or a field is looked up by, a
-// Kubernetes object's annotation or label key). Not
+// Kubernetes object's annotation or label key, the key of a protobuf
+// map as Go's generated struct tags write it: protobuf_key). Not
 // "registry" (a container registry's key is its password) nor "column"
 // (Column, a bank's API, names its keys so).
-var keyNot = wordSet("manager with by from for foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema rule name guid field attribute attr property enum annotation label")
+var keyNot = wordSet("manager with by from for foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema rule name guid field attribute attr property enum annotation label protobuf")
 
 // bareKeyNot, right before a key that bareKey judges, says what kind of
 // key it is: a keyboard's modifier (a DOM KeyboardEvent's metaKey,

@@ -99,6 +99,8 @@ func TestBareKeyKinds(t *testing.T) {
 	for name, want := range map[string]bool{
 		"metaKey": false, "ctrlKey": false, "event.altKey": false, "GPG_KEY": false, "JETTY_GPG_KEYS": false, "commons.releaseManagerKey": false,
 		"META_API_KEY": true, "GPG_PRIVATE_KEY": true, "gpg_passphrase": true, "SHIFT_SECRET_KEY": true, "RELAY_KEY": true,
+		// A protobuf map's key, as Go's generated struct tags name it.
+		"protobuf_key": false, "PROTOBUF_API_KEY": true,
 	} {
 		if got := nc.secretName(name); got != want {
 			t.Errorf("%s: secret's name %v, want %v", name, got, want)
