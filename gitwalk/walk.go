@@ -726,24 +726,42 @@ func (w *walker) walk(include, exclude []plumbing.Hash, since time.Time) ([]*com
 // cannot be ordered so: they come last, by date, and are returned as
 // cyclic for the caller to report.
 func (w *walker) order(cs []*commitInfo) (ordered []*leak.Commit, cyclic []*commitInfo) {
-	in := make(map[plumbing.Hash]*commitInfo, len(cs))
-	for _, c := range cs {
-		in[c.hash] = c
+	// Commits by their index in cs: one map lookup per parent, and slices
+	// for the rest (a history of tens of thousands of commits is ordered
+	// while the other processors wait).
+	at := make(map[plumbing.Hash]int32, len(cs))
+	for i, c := range cs {
+		at[c.hash] = int32(i)
 	}
-	// pending counts each commit's parents in range not yet ordered.
-	pending := make(map[plumbing.Hash]int, len(cs))
-	children := make(map[plumbing.Hash][]*commitInfo, len(cs))
-	var ready oldestFirst
-	for _, c := range cs {
-		n := 0
+	// pending counts each commit's parents in range not yet ordered;
+	// children[first[i]:first[i+1]] are the commits in range whose parent
+	// is cs[i], in the order of cs, once per parent line.
+	pending := make([]int32, len(cs))
+	first := make([]int32, len(cs)+1)
+	parentOf := make([]int32, 0, len(cs))
+	edges := make([]int32, 0, len(cs)) // the child of each parentOf entry
+	for i, c := range cs {
 		for _, p := range c.parents {
-			if _, ok := in[p]; ok {
-				n++
-				children[p] = append(children[p], c)
+			if j, ok := at[p]; ok {
+				pending[i]++
+				first[j+1]++
+				parentOf = append(parentOf, j)
+				edges = append(edges, int32(i))
 			}
 		}
-		pending[c.hash] = n
-		if n == 0 {
+	}
+	for i := range cs {
+		first[i+1] += first[i]
+	}
+	children := make([]int32, len(edges))
+	fill := slices.Clone(first[:len(cs)])
+	for k, j := range parentOf {
+		children[fill[j]] = edges[k]
+		fill[j]++
+	}
+	var ready oldestFirst
+	for i, c := range cs {
+		if pending[i] == 0 {
 			ready = append(ready, c)
 		}
 	}
@@ -754,18 +772,19 @@ func (w *walker) order(cs []*commitInfo) (ordered []*leak.Commit, cyclic []*comm
 		lc := c.meta
 		lc.Order = len(out)
 		out = append(out, lc)
-		for _, ch := range children[c.hash] {
-			pending[ch.hash]--
-			if pending[ch.hash] == 0 {
-				heap.Push(&ready, ch)
+		i := at[c.hash]
+		for _, ch := range children[first[i]:first[i+1]] {
+			pending[ch]--
+			if pending[ch] == 0 {
+				heap.Push(&ready, cs[ch])
 			}
 		}
 	}
 	if len(out) == len(cs) {
 		return out, nil
 	}
-	for _, c := range cs {
-		if pending[c.hash] > 0 {
+	for i, c := range cs {
+		if pending[i] > 0 {
 			cyclic = append(cyclic, c)
 		}
 	}
