@@ -361,13 +361,30 @@ type blobLoc struct {
 	off  int64
 }
 
+// minLocateShare is the fewest blobs locate gives a goroutine.
+const minLocateShare = 2048
+
 // locate finds the blobs in the packs and sorts them in pack order, the
 // order that reads them fastest; loose objects come last.
 func (ps *packIndexes) locate(hs []plumbing.Hash) []blobLoc {
 	locs := make([]blobLoc, len(hs))
-	for i, h := range hs {
-		locs[i] = blobLoc{h: h, pack: -1}
-		locs[i].pack, locs[i].off = ps.find(h)
+	find := func(lo, hi int) {
+		for i, h := range hs[lo:hi] {
+			l := &locs[lo+i]
+			*l = blobLoc{h: h, pack: -1}
+			l.pack, l.off = ps.find(h)
+		}
+	}
+	// A long list is shared out: each lookup reads pages of an index
+	// that may not be in memory yet, and the scan's readers wait.
+	if n := min(runtime.GOMAXPROCS(0), len(hs)/minLocateShare); n > 1 {
+		var wg sync.WaitGroup
+		for k := range n {
+			wg.Go(func() { find(len(hs)*k/n, len(hs)*(k+1)/n) })
+		}
+		wg.Wait()
+	} else {
+		find(0, len(hs))
 	}
 	slices.SortFunc(locs, func(a, b blobLoc) int {
 		pa, pb := a.pack, b.pack
@@ -377,9 +394,31 @@ func (ps *packIndexes) locate(hs []plumbing.Hash) []blobLoc {
 		if pb < 0 {
 			pb = len(ps.idx)
 		}
-		return cmp.Or(cmp.Compare(pa, pb), cmp.Compare(a.off, b.off), bytes.Compare(a.h[:], b.h[:]))
+		if c := cmp.Compare(pa, pb); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.off, b.off); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.h[:], b.h[:]) // loose objects
 	})
 	return locs
+}
+
+// PackOrder returns ids in the order Reader.Blob reads them fastest: by
+// pack and place in it, where a delta follows its base, loose objects
+// last. Reading in this order, a Reader's cache keeps the bases of the
+// deltas that follow.
+func (r *Repo) PackOrder(ids []ID) []ID {
+	hs := make([]plumbing.Hash, len(ids))
+	for i, id := range ids {
+		hs[i] = id.hash()
+	}
+	out := make([]ID, 0, len(ids))
+	for _, l := range r.packIndexes().locate(hs) {
+		out = append(out, idOf(l.h))
+	}
+	return out
 }
 
 // readBlobAt returns the content of the blob at loc, or why it is skipped.

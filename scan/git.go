@@ -451,22 +451,18 @@ func (g *gitState) inHead(fs []leak.Finding) (Head, []string) {
 	for i := range fs {
 		tagged[i] = fs[i].InHead
 	}
-	tr := &tipReader{rd: g.reader(), contents: map[gitwalk.ID][]byte{}}
-	held, ws, err := g.holdsAt(tr, ref.ID, ref.Name, fs, func(i int) bool { return !tagged[i] })
-	if err != nil {
+	a, warnings := g.refTips(fs, head, ref.ID)
+	if a.err != nil {
 		for i := range fs {
 			fs[i].InHead = true
+			fs[i].Refs = nil
 		}
-		return head, []string{fmt.Sprintf("cannot read the tree of %s; every finding is taken to be still there: %v", ref.Name, err)}
+		return head, []string{fmt.Sprintf("cannot read the tree of %s; every finding is taken to be still there: %v", ref.Name, a.err)}
 	}
 	for i := range fs {
-		fs[i].InHead = tagged[i] || held[i]
+		fs[i].InHead = tagged[i] || a.held[i]
 	}
-	var warnings []string
-	for _, w := range ws {
-		warnings = append(warnings, w.text)
-	}
-	return head, append(warnings, g.refTips(fs, head)...)
+	return head, warnings
 }
 
 // markTagged sets InHead on the findings a tag that points at a blob or a

@@ -26,14 +26,18 @@ const maxRefTips = 2000
 // "refs/tags/v1" or "refs/tags/v1:path") holds what it points at. As for
 // InHead, it reads only the files the findings name, each distinct blob
 // once; a blob it cannot read counts as holding the secret.
-func (g *gitState) refTips(fs []leak.Finding, head Head) []string {
+//
+// It also returns what head's commit holds (see holdsAt), which InHead
+// takes from the same reading: the default branch is one of the tips.
+func (g *gitState) refTips(fs []leak.Finding, head Head, headID gitwalk.ID) (tipAnswer, []string) {
 	var warnings []string
 	refs, err := g.repo.Refs(func(item string, err error) error {
 		warnings = append(warnings, fmt.Sprintf("cannot tell which refs still hold secrets at %s: %v", item, err))
 		return nil
 	})
 	if err != nil {
-		return append(warnings, "cannot list refs: "+err.Error())
+		warnings = append(warnings, "cannot list refs: "+err.Error())
+		refs = nil
 	}
 	// Tips by commit, with the refs at each, in the order refs are listed.
 	type tip struct {
@@ -82,30 +86,38 @@ func (g *gitState) refTips(fs []leak.Finding, head Head) []string {
 			}
 		}
 	}
-	type atTip struct {
-		held     []bool
-		warnings []tipWarning
-		err      error
-	}
-	found := make([]atTip, len(tips))
-	all := func(int) bool { return true }
-	g.eachTip(len(tips), func(tr *tipReader, k int) {
-		t := tips[k]
-		found[k].held, found[k].warnings, found[k].err = g.holdsAt(tr, t.id, t.refs[0], fs, all)
-	})
-	// As the tips were read one after the other, sharing what they read: a
-	// blob that cannot be read is reported once, at the first tip.
-	unreadable := map[gitwalk.ID]bool{}
+	at := make([]tipRef, len(tips), len(tips)+1)
+	headAt := -1
 	for k, t := range tips {
-		if err := found[k].err; err != nil {
-			warnings = append(warnings, fmt.Sprintf("cannot read the tree of %s: %v", t.refs[0], err))
-			continue
+		at[k] = tipRef{id: t.id, name: t.refs[0]}
+		if t.id == headID {
+			headAt = k
 		}
+	}
+	if headAt < 0 {
+		// The default branch is always listed first, unless the refs
+		// could not be listed or it is not where a ref name says.
+		headAt = len(at)
+		at = append(at, tipRef{id: headID, name: head.Ref})
+	}
+	found := g.holdsAt(at, fs, func(int) bool { return true })
+	// A blob that cannot be read is reported once, at the first tip that
+	// holds it.
+	unreadable := map[gitwalk.ID]bool{}
+	for k := range at {
 		for _, w := range found[k].warnings {
 			if !unreadable[w.blob] {
 				unreadable[w.blob] = true
 				warnings = append(warnings, w.text)
 			}
+		}
+		if k >= len(tips) {
+			continue
+		}
+		t := tips[k]
+		if err := found[k].err; err != nil {
+			warnings = append(warnings, fmt.Sprintf("cannot read the tree of %s: %v", t.refs[0], err))
+			continue
 		}
 		for i := range fs {
 			if found[k].held[i] {
@@ -118,7 +130,7 @@ func (g *gitState) refTips(fs []leak.Finding, head Head) []string {
 	for i := range fs {
 		slices.SortStableFunc(fs[i].Refs, func(a, b string) int { return refOrder(a, head.Ref) - refOrder(b, head.Ref) })
 	}
-	return warnings
+	return found[headAt], warnings
 }
 
 func appendRef(refs []string, r string) []string {
@@ -147,11 +159,20 @@ func refOrder(name, head string) int {
 	return -1
 }
 
-// tipReader is what one goroutine reads ref tips with: a reader, and the
-// blobs it read (nil for those it could not read).
-type tipReader struct {
-	rd       *gitwalk.Reader
-	contents map[gitwalk.ID][]byte
+// tipRef is a commit whose tree holdsAt looks into, and the name its
+// warnings give it.
+type tipRef struct {
+	id   gitwalk.ID
+	name string
+}
+
+// tipAnswer is what holdsAt tells of one tip: for each finding, whether
+// the tip holds its secret; the blobs it could not read; or why its tree
+// could not be read.
+type tipAnswer struct {
+	held     []bool
+	warnings []tipWarning
+	err      error
 }
 
 // tipWarning is a warning about a blob that cannot be read.
@@ -160,22 +181,27 @@ type tipWarning struct {
 	text string
 }
 
-// minParallelTips is the fewest tips eachTip shares among goroutines.
+// minParallelTips is the fewest tips (or blobs) a goroutine of holdsAt
+// is given.
 const minParallelTips = 4
 
-// eachTip calls fn with each of n tips (0 to n-1), from up to g.workers
-// goroutines, each with its own tipReader; each goroutine takes tips in
-// increasing order.
-func (g *gitState) eachTip(n int, fn func(tr *tipReader, k int)) {
-	workers := g.workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+// readers is how many goroutines may read at once.
+func (g *gitState) readers() int {
+	if g.workers > 0 {
+		return g.workers
 	}
-	workers = min(workers, n/minParallelTips+1, n)
+	return runtime.GOMAXPROCS(0)
+}
+
+// eachReader calls fn with each of n items (0 to n-1), from up to workers
+// goroutines (at least one), each with its own Reader; each goroutine
+// takes items in increasing order.
+func (g *gitState) eachReader(n, workers int, fn func(rd *gitwalk.Reader, k int)) {
+	workers = max(min(workers, n), 1)
 	var next atomic.Int64
-	run := func(tr *tipReader) {
+	run := func(rd *gitwalk.Reader) {
 		for k := int(next.Add(1)) - 1; k < n; k = int(next.Add(1)) - 1 {
-			fn(tr, k)
+			fn(rd, k)
 		}
 	}
 	var wg sync.WaitGroup
@@ -192,16 +218,189 @@ func (g *gitState) eachTip(n int, fn func(tr *tipReader, k int)) {
 					mu.Unlock()
 				}
 			}()
-			tr := &tipReader{rd: g.repo.NewReader(), contents: map[gitwalk.ID][]byte{}}
-			defer tr.rd.Close()
-			run(tr)
+			rd := g.repo.NewReader()
+			defer rd.Close()
+			run(rd)
 		})
 	}
-	run(&tipReader{rd: g.reader(), contents: map[gitwalk.ID][]byte{}})
+	run(g.reader())
 	wg.Wait()
 	if panicked != nil {
 		panic(panicked)
 	}
+}
+
+// tipCheck asks whether a blob holds a finding's secret as written, or,
+// with entry set, whether the archive entry of that path in the blob does
+// (outer is the archive's path).
+type tipCheck struct {
+	needle       string
+	outer, entry string
+}
+
+// blobChecks are the checks asked of one blob, and their answers once it
+// is read; unreadable says why it could not be.
+type blobChecks struct {
+	checks     []tipCheck
+	holds      []bool
+	unreadable error
+}
+
+// ask returns the index of c among b's checks, adding it if new.
+func (b *blobChecks) ask(c tipCheck) int {
+	if k := slices.Index(b.checks, c); k >= 0 {
+		return k
+	}
+	b.checks = append(b.checks, c)
+	return len(b.checks) - 1
+}
+
+// holdsAt tells, for each tip and each finding of fs that want picks,
+// whether the tree of the tip holds its secret in one of the files it
+// names: the very blob that introduced it, or a blob whose content holds
+// the secret as written. A blob that cannot be read counts as holding the
+// secret, with a warning at the first tip that meets it; a tree that
+// cannot be read is that tip's error. Answers are memoized in the walk
+// cache, if any, by tipKey: an unchanged tip is answered without reading
+// its tree.
+//
+// The trees are read first, tip by tip; then every distinct blob they
+// name that an answer needs is read once, in pack order (deltas after
+// their bases, which the reader's cache keeps), and dropped once its
+// checks are answered: each blob costs one read, whichever tips share it.
+func (g *gitState) holdsAt(tips []tipRef, fs []leak.Finding, want func(i int) bool) []tipAnswer {
+	out := make([]tipAnswer, len(tips))
+	// pending is, for each tip and finding still open after the trees,
+	// the checks (blob and index among its checks) any one of which
+	// holding answers yes; key is the finding's tipKey, noted when sure.
+	type pending struct {
+		i     int
+		key   tipKey
+		asked []blobAsk
+	}
+	pend := make([][]pending, len(tips))
+	blobs := map[gitwalk.ID]*blobChecks{}
+	var mu sync.Mutex
+	g.eachReader(len(tips), min(g.readers(), len(tips)/minParallelTips+1), func(rd *gitwalk.Reader, k int) {
+		a := &out[k]
+		a.held = make([]bool, len(fs))
+		keys := make([]tipKey, len(fs))
+		var todo []int
+		for i := range fs {
+			if !want(i) {
+				continue
+			}
+			keys[i] = tipKeyOf(tips[k].id, &fs[i])
+			if h, ok := g.walk.tipHolds(keys[i]); ok {
+				a.held[i] = h
+				continue
+			}
+			todo = append(todo, i)
+		}
+		if len(todo) == 0 {
+			return
+		}
+		var paths []string
+		for _, i := range todo {
+			for _, p := range findingFiles(&fs[i]) {
+				// A file inside an archive lives where the archive does.
+				paths = append(append(paths, p), archivePaths(p)...)
+			}
+		}
+		found, err := rd.PathBlobs(tips[k].id, paths)
+		if err != nil {
+			a.err = err
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+	finding:
+		for _, i := range todo {
+			f := &fs[i]
+			var asked []blobAsk
+			for _, p := range findingFiles(f) {
+				h, ok := found[p]
+				c := tipCheck{needle: written(f)}
+				if !ok && g.archives.MaxDepth > 0 {
+					for _, o := range archivePaths(p) {
+						if h, ok = found[o]; ok {
+							c.outer, c.entry = o, p[len(o)+len(archiveSep):]
+							break
+						}
+					}
+				}
+				if !ok {
+					continue
+				}
+				if h.String() == f.BlobID {
+					a.held[i] = true
+					g.walk.noteTip(keys[i], true)
+					continue finding
+				}
+				if f.Secret == "" {
+					continue
+				}
+				b := blobs[h]
+				if b == nil {
+					b = &blobChecks{}
+					blobs[h] = b
+				}
+				asked = append(asked, blobAsk{h, b.ask(c)})
+			}
+			if len(asked) == 0 {
+				g.walk.noteTip(keys[i], false)
+				continue
+			}
+			pend[k] = append(pend[k], pending{i, keys[i], asked})
+		}
+	})
+	ids := make([]gitwalk.ID, 0, len(blobs))
+	for h := range blobs {
+		ids = append(ids, h)
+	}
+	ids = g.repo.PackOrder(ids)
+	g.eachBlob(ids, func(rd *gitwalk.Reader, h gitwalk.ID) {
+		b := blobs[h]
+		content, err := rd.Blob(h, g.maxFileSize)
+		if err != nil {
+			b.unreadable = err
+			return
+		}
+		b.holds = make([]bool, len(b.checks))
+		for k, c := range b.checks {
+			if c.entry != "" {
+				b.holds[k] = archiveEntryHolds(c.outer, content, c.entry, []byte(c.needle), g.archives)
+			} else {
+				b.holds[k] = bytes.Contains(content, []byte(c.needle))
+			}
+		}
+	})
+	warned := map[gitwalk.ID]bool{}
+	for k, ps := range pend {
+		a := &out[k]
+		for _, p := range ps {
+			sure := true
+			for _, q := range p.asked {
+				b := blobs[q.blob]
+				if b.unreadable != nil {
+					a.held[p.i], sure = true, false
+					if !warned[q.blob] {
+						warned[q.blob] = true
+						a.warnings = append(a.warnings, tipWarning{q.blob, fmt.Sprintf("cannot read %s in %s; its findings are taken to be still there: %v", q.blob, tips[k].name, b.unreadable)})
+					}
+					continue
+				}
+				if b.holds[q.check] {
+					a.held[p.i], sure = true, true
+					break
+				}
+			}
+			if sure {
+				g.walk.noteTip(p.key, a.held[p.i])
+			}
+		}
+	}
+	return out
 }
 
 // reader returns the reader of blobs outside the scan, made on first use.
@@ -212,98 +411,22 @@ func (g *gitState) reader() *gitwalk.Reader {
 	return g.rd
 }
 
-// holdsAt tells, for each finding of fs that want picks, whether the tree
-// of commit tip holds its secret in one of the files it names: the very
-// blob that introduced it, or a blob whose content holds the secret as
-// written. tr keeps the blobs read, across calls. A blob that cannot be
-// read counts as holding the secret, with a warning (the first time tr
-// meets it); a tree that cannot be read is an error. Answers are memoized
-// in the walk cache, if any, by tipKey: an unchanged tip is answered
-// without reading its tree. Calls with different tipReaders may run at
-// once.
-func (g *gitState) holdsAt(tr *tipReader, tip gitwalk.ID, name string, fs []leak.Finding, want func(i int) bool) (held []bool, warnings []tipWarning, err error) {
-	held = make([]bool, len(fs))
-	keys := make([]tipKey, len(fs))
-	var todo []int
-	for i := range fs {
-		if !want(i) {
-			continue
+// blobAsk names one check of one blob (see blobChecks).
+type blobAsk struct {
+	blob  gitwalk.ID
+	check int
+}
+
+// eachBlob calls fn with each of ids, from up to g.workers goroutines,
+// each taking a run of consecutive ids: ids in pack order share delta
+// bases with their neighbours, which a Reader's cache keeps.
+func (g *gitState) eachBlob(ids []gitwalk.ID, fn func(rd *gitwalk.Reader, h gitwalk.ID)) {
+	runs := min(g.readers(), len(ids)/minParallelTips+1, len(ids))
+	g.eachReader(runs, runs, func(rd *gitwalk.Reader, r int) {
+		for _, h := range ids[r*len(ids)/runs : (r+1)*len(ids)/runs] {
+			fn(rd, h)
 		}
-		keys[i] = tipKeyOf(tip, &fs[i])
-		if h, ok := g.walk.tipHolds(keys[i]); ok {
-			held[i] = h
-			continue
-		}
-		todo = append(todo, i)
-	}
-	if len(todo) == 0 {
-		return held, nil, nil
-	}
-	var paths []string
-	for _, i := range todo {
-		for _, p := range findingFiles(&fs[i]) {
-			// A file inside an archive lives where the archive does.
-			paths = append(append(paths, p), archivePaths(p)...)
-		}
-	}
-	blobs, err := tr.rd.PathBlobs(tip, paths)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, i := range todo {
-		f := &fs[i]
-		sure := true
-		for _, p := range findingFiles(f) {
-			h, ok := blobs[p]
-			outer, entry := p, ""
-			if !ok && g.archives.MaxDepth > 0 {
-				for _, o := range archivePaths(p) {
-					if h, ok = blobs[o]; ok {
-						outer, entry = o, p[len(o)+len(archiveSep):]
-						break
-					}
-				}
-			}
-			if !ok {
-				continue
-			}
-			if h.String() == f.BlobID {
-				held[i] = true
-				break
-			}
-			if f.Secret == "" {
-				continue
-			}
-			content, ok := tr.contents[h]
-			if !ok {
-				var err error
-				if content, err = tr.rd.Blob(h, g.maxFileSize); err != nil {
-					content = nil
-					warnings = append(warnings, tipWarning{h, fmt.Sprintf("cannot read %s in %s; its findings are taken to be still there: %v", h, name, err)})
-				}
-				tr.contents[h] = content
-			}
-			if content == nil {
-				held[i], sure = true, false
-				break
-			}
-			if entry != "" {
-				if archiveEntryHolds(outer, content, entry, []byte(written(f)), g.archives) {
-					held[i] = true
-					break
-				}
-				continue
-			}
-			if bytes.Contains(content, []byte(written(f))) {
-				held[i] = true
-				break
-			}
-		}
-		if sure {
-			g.walk.noteTip(keys[i], held[i])
-		}
-	}
-	return held, warnings, nil
+	})
 }
 
 // tipKeyOf returns the tipKey of whether commit tip holds f's secret.
