@@ -513,7 +513,7 @@ func TestPlanStaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string][]string{}
-	p.EachSource(func(blob string, src leak.Source) {
+	p.EachSource(func(_ ID, src leak.Source) {
 		got[src.Path] = src.Prior
 	})
 	if len(got) != 3 {

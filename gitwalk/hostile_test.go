@@ -691,7 +691,7 @@ func TestSymlinkTargetsAreScanned(t *testing.T) {
 		t.Errorf("file and link: %v", got)
 	}
 	var paths []string
-	s.plan.EachSource(func(_ string, src leak.Source) { paths = append(paths, src.Path) })
+	s.plan.EachSource(func(_ ID, src leak.Source) { paths = append(paths, src.Path) })
 	if !slices.Equal(paths, []string{"same.txt"}) {
 		t.Errorf("EachSource gave %v, want the file only", paths)
 	}

@@ -109,12 +109,10 @@ func (p *Plan) Blobs() int { return len(p.order) }
 // file, in a deterministic order, including blobs Scan will skip (binary,
 // too large): for rules that look at paths only. Symbolic links are left
 // out: a link is not the file its name suggests.
-func (p *Plan) EachSource(fn func(blobID string, src leak.Source)) {
+func (p *Plan) EachSource(fn func(blob ID, src leak.Source)) {
 	for _, h := range p.order {
-		b := p.blobs[h]
-		id := h.String()
-		for _, s := range b.sources {
-			fn(id, s)
+		for _, s := range p.blobs[h].sources {
+			fn(ID(h), s)
 		}
 	}
 }
@@ -292,14 +290,19 @@ func (r *Repo) plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 		}
 	}
 	var cyclic []*commitInfo
-	w.plan.Commits, cyclic = w.order(inRange)
+	w.plan.Commits, w.ordered, cyclic = w.order(inRange)
+	if len(w.plan.blobs) == 0 {
+		// Most commits introduce a blob or two: room for them at once,
+		// rather than growing the map while the other processors wait.
+		w.plan.blobs = make(map[plumbing.Hash]*blobInfo, 2*len(w.ordered))
+	}
 	if len(cyclic) > 0 {
 		err := fmt.Errorf("%w: the commit is its own ancestor (with %d other commits whose parents form a cycle); they are scanned in date order", errCorrupt, len(cyclic)-1)
 		if err := onErr("commit "+cyclic[0].hash.String(), err); err != nil {
 			return nil, err
 		}
 	}
-	for _, c := range w.plan.Commits {
+	for _, c := range w.ordered {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -354,6 +357,8 @@ type walker struct {
 	// ahead diffs commits the walk has read on other goroutines (nil:
 	// none).
 	ahead *diffAhead
+	// ordered are the commits in range, in the order of Plan.Commits.
+	ordered []*commitInfo
 	// tags are the annotated tags read on the way to what the refs of
 	// the walk point at, with what each peels to.
 	tags []readTag
@@ -725,7 +730,7 @@ func (w *walker) walk(include, exclude []plumbing.Hash, since time.Time) ([]*com
 // Commits whose parents form a cycle (which only crafted ids can make)
 // cannot be ordered so: they come last, by date, and are returned as
 // cyclic for the caller to report.
-func (w *walker) order(cs []*commitInfo) (ordered []*leak.Commit, cyclic []*commitInfo) {
+func (w *walker) order(cs []*commitInfo) (ordered []*leak.Commit, infos []*commitInfo, cyclic []*commitInfo) {
 	// Commits by their index in cs: one map lookup per parent, and slices
 	// for the rest (a history of tens of thousands of commits is ordered
 	// while the other processors wait).
@@ -767,11 +772,13 @@ func (w *walker) order(cs []*commitInfo) (ordered []*leak.Commit, cyclic []*comm
 	}
 	heap.Init(&ready)
 	out := make([]*leak.Commit, 0, len(cs))
+	infos = make([]*commitInfo, 0, len(cs))
 	for ready.Len() > 0 {
 		c := heap.Pop(&ready).(*commitInfo)
 		lc := c.meta
 		lc.Order = len(out)
 		out = append(out, lc)
+		infos = append(infos, c)
 		i := at[c.hash]
 		for _, ch := range children[first[i]:first[i+1]] {
 			pending[ch]--
@@ -781,7 +788,7 @@ func (w *walker) order(cs []*commitInfo) (ordered []*leak.Commit, cyclic []*comm
 		}
 	}
 	if len(out) == len(cs) {
-		return out, nil
+		return out, infos, nil
 	}
 	for i, c := range cs {
 		if pending[i] > 0 {
@@ -798,8 +805,9 @@ func (w *walker) order(cs []*commitInfo) (ordered []*leak.Commit, cyclic []*comm
 		c.cyclic = true
 		c.meta.Order = len(out)
 		out = append(out, c.meta)
+		infos = append(infos, c)
 	}
-	return out, cyclic
+	return out, infos, cyclic
 }
 
 type oldestFirst []*commitInfo
@@ -820,11 +828,10 @@ func (q *oldestFirst) Pop() any {
 	return c
 }
 
-// diffCommit records what commit lc introduced: every file that differs
+// diffCommit records what commit c introduced: every file that differs
 // from the same path in each of its parents.
-func (w *walker) diffCommit(lc *leak.Commit) error {
-	h := plumbing.NewHash(lc.Hash)
-	c := w.commits[h]
+func (w *walker) diffCommit(c *commitInfo) error {
+	lc := c.meta
 	if c.state != nil {
 		// Diffed by an earlier walk: what it introduced is known.
 		for _, ch := range c.state.changes {
@@ -1132,8 +1139,8 @@ func (p *Plan) Messages() []Message { return p.messages }
 func (w *walker) listMessages() {
 	p := w.plan
 	p.messages = make([]Message, 0, len(p.Commits)+len(w.tags))
-	for _, lc := range p.Commits {
-		c := w.commits[plumbing.NewHash(lc.Hash)]
+	for _, c := range w.ordered {
+		lc := c.meta
 		p.messages = append(p.messages, Message{Kind: leak.CommitMessage, Commit: lc, Text: c.text, Cut: c.cut, Unread: c.state != nil, Reread: c.reread, id: c.hash})
 	}
 	seen := map[plumbing.Hash]bool{}

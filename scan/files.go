@@ -80,7 +80,7 @@ func unread(s *Sink, f leak.SkippedFile, display string) {
 func (s *Sink) file(frag *leak.Fragment) {
 	reads := false
 	for _, src := range frag.Sources {
-		reads = s.pathRules(contentID(src, frag.Content), frag.Content, src, false) || reads
+		reads = s.pathRules(func() string { return contentID(src, frag.Content) }, frag.Content, src, false) || reads
 	}
 	if reads && s.opaque(frag.Content) {
 		return

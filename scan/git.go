@@ -289,13 +289,8 @@ type pendingPaths struct {
 
 // plan takes a blob's path from the plan: it goes to Sink.Path at once
 // unless a rule checks the format of the file there.
-func (p *pendingPaths) plan(blobID string, src leak.Source) {
-	if !p.s.pathRules(blobID, nil, src, true) {
-		return
-	}
-	id, err := gitwalk.ParseID(blobID)
-	if err != nil {
-		p.s.Path(blobID, nil, src)
+func (p *pendingPaths) plan(id gitwalk.ID, src leak.Source) {
+	if !p.s.pathRules(id.String, nil, src, true) {
 		return
 	}
 	if p.m == nil {
@@ -366,12 +361,11 @@ func commitsDone(p *gitwalk.Plan, t *takenBlobs) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	missing := map[string]bool{}
-	p.EachSource(func(blobID string, src leak.Source) {
+	p.EachSource(func(id gitwalk.ID, src leak.Source) {
 		if src.Commit == nil || src.Commit.Hash == "" || missing[src.Commit.Hash] {
 			return
 		}
-		id, err := gitwalk.ParseID(blobID)
-		if _, ok := t.ids[id]; err != nil || !ok {
+		if _, ok := t.ids[id]; !ok {
 			missing[src.Commit.Hash] = true
 		}
 	})

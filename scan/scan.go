@@ -795,14 +795,14 @@ func (s *Sink) KeepsFile(path string, content []byte) bool {
 // hands them the file now unless later is set and a rule there checks the
 // file's format, and reports whether one does (the caller then passes
 // the content to Path, or keeps the file from the detectors if it is
-// binary).
-func (s *Sink) pathRules(blobID string, content []byte, src leak.Source, later bool) (readsContent bool) {
+// binary). blobID is asked for only where a rule may match.
+func (s *Sink) pathRules(blobID func() string, content []byte, src leak.Source, later bool) (readsContent bool) {
 	match, reads := s.e.d.PathRules(src.Path)
 	switch {
 	case !match:
 		s.e.noteSite(src.Path) // all Path would do: PathFindings finds nothing
 	case !reads || !later:
-		s.Path(blobID, content, src)
+		s.Path(blobID(), content, src)
 	}
 	return reads
 }
