@@ -13,6 +13,7 @@ import (
 
 	"github.com/leakhound/leakhound/baseline"
 	"github.com/leakhound/leakhound/gitwalk"
+	"github.com/leakhound/leakhound/internal/hugeheap"
 	"github.com/leakhound/leakhound/report"
 	"github.com/leakhound/leakhound/scan"
 )
@@ -157,6 +158,12 @@ func runScan(ctx context.Context, opts scanOptions, args []string, std stdio) er
 	case opts.staged && history:
 		return errors.New("--staged scans the index: drop --branch, --range and --since")
 	default:
+		// A repository's history or a directory: the heap grows to tens
+		// of megabytes, each page of which costs a fault (see hugeheap).
+		// Not for a hook's few files, which would pay its milliseconds.
+		if !opts.staged {
+			hugeheap.Reserve()
+		}
 		h, err := opts.history(path)
 		if err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/leakhound/leakhound/internal/hugeheap"
 	"github.com/leakhound/leakhound/mirror"
 	"github.com/leakhound/leakhound/org"
 	"github.com/leakhound/leakhound/report"
@@ -94,6 +95,7 @@ func (o *orgOptions) list(args []string, stdin io.Reader) ([]string, error) {
 
 // runOrgScan is runScan for several repositories.
 func runOrgScan(ctx context.Context, opts scanOptions, args []string, std stdio) error {
+	hugeheap.Reserve() // many histories: see runScan
 	specs, err := opts.reports.resolve("text")
 	if err != nil {
 		return err
