@@ -13,6 +13,8 @@
 // next. The package knows nothing of scans.
 package hugeheap
 
+import "sync"
+
 // reserveBytes is how much of the heap's next growth Reserve covers:
 // address space only, which no page of memory backs until it is used.
 const reserveBytes = 256 << 20
@@ -21,5 +23,15 @@ const reserveBytes = 256 << 20
 // process grows into, and reports the range it covers (empty if none):
 // where the system has no transparent huge pages, where an address-space
 // limit (ulimit -v) rations what the process may reserve, or off Linux, it
-// does nothing. Call it once, early, before the heap grows.
-func Reserve() (start, end uintptr) { return reserve(reserveBytes) }
+// does nothing. Call it early, before the heap grows; only the first call
+// does anything (a later one would find the heap's freed, used pages and
+// clear them all), and the others report what it did.
+func Reserve() (start, end uintptr) {
+	once.Do(func() { reserved[0], reserved[1] = reserve(reserveBytes) })
+	return reserved[0], reserved[1]
+}
+
+var (
+	once     sync.Once
+	reserved [2]uintptr
+)
