@@ -81,3 +81,33 @@ func countContaining(ss []string, sub string) int {
 	}
 	return n
 }
+
+// A default branch whose tree cannot be read leaves every finding taken to
+// be still there, with one warning that says so: the tips are read
+// together now, and the default branch's answer among them.
+func TestInHeadWhenTheTipsTreeIsLost(t *testing.T) {
+	t.Parallel()
+	token := gittest.Secrets()["github-token"]
+	g := gittest.New(t)
+	g.Write("deploy.sh", "export GITHUB_TOKEN="+token+"\n").Commit("deploy")
+	g.Tag("v1", "HEAD", false)
+	g.Write("deploy.sh", "# moved to the vault\n").Commit("rotate")
+	head, err := g.Repo.CommitObject(g.Resolve("HEAD"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.RemoveObject(head.TreeHash.String())
+	repo := open(t, g.Dir)
+	rep := run(t, repo, &scan.History{Repo: repo}, scan.Options{})
+	if len(rep.Findings) == 0 {
+		t.Fatal("no findings")
+	}
+	for _, f := range rep.Findings {
+		if !f.InHead {
+			t.Errorf("%s in %s: not in head, though the head's tree could not be read", f.RuleID, f.File)
+		}
+	}
+	if n := countContaining(rep.Summary.Warnings, "every finding is taken to be still there"); n != 1 {
+		t.Errorf("%d warnings say the head's tree could not be read, want 1: %q", n, rep.Summary.Warnings)
+	}
+}
