@@ -20,10 +20,10 @@ import "sync"
 const reserveBytes = 256 << 20
 
 // Reserve asks for huge pages for the next reserveBytes of heap the
-// process grows into, and reports the range it covers (empty if none):
-// where the system has no transparent huge pages, where an address-space
-// limit (ulimit -v) rations what the process may reserve, or off Linux, it
-// does nothing. Call it early, before the heap grows; only the first call
+// process grows into, and reports the range it covers (empty if none).
+// Where the system gives huge pages to the heap already ("always") or to
+// none, on a 32-bit system, under an address-space limit (ulimit -v) or
+// strict overcommit, and off Linux, it does nothing. Call it early, before the heap grows; only the first call
 // does anything (a later one would find the heap's freed, used pages and
 // clear them all), and the others report what it did.
 func Reserve() (start, end uintptr) {

@@ -3,6 +3,8 @@
 package hugeheap
 
 import (
+	"bytes"
+	"os"
 	"runtime"
 	"syscall"
 	"unsafe"
@@ -17,9 +19,8 @@ const hugePage = 2 << 20
 const madvHugepage = 14
 
 func reserve(n int) (start, end uintptr) {
-	var rl syscall.Rlimit
-	if syscall.Getrlimit(syscall.RLIMIT_AS, &rl) != nil || rl.Cur != ^uint64(0) {
-		return 0, 0 // under a limit, every byte of address space counts
+	if !worthIt() {
+		return 0, 0
 	}
 	// A new, large allocation is memory fresh from the system, mapped but
 	// not touched (the runtime does not clear it). Marked, then dropped
@@ -39,4 +40,26 @@ func reserve(n int) (start, end uintptr) {
 	b = nil
 	runtime.GC()
 	return start, end
+}
+
+// worthIt says whether reserve may mark memory, safely and to some end:
+// on a 64-bit system (a 32-bit one may have no room for the reservation,
+// and its failure would end the process), without an address-space limit
+// (under one, every byte of address space counts), without strict
+// overcommit (where the reservation would count against what the system
+// commits), and where transparent huge pages are given to memory that asks
+// ("madvise"; "always" gives them to the heap already, "never" to none).
+func worthIt() bool {
+	if unsafe.Sizeof(uintptr(0)) < 8 {
+		return false
+	}
+	var rl syscall.Rlimit
+	if syscall.Getrlimit(syscall.RLIMIT_AS, &rl) != nil || rl.Cur != ^uint64(0) {
+		return false
+	}
+	if b, err := os.ReadFile("/proc/sys/vm/overcommit_memory"); err != nil || bytes.HasPrefix(bytes.TrimSpace(b), []byte("2")) {
+		return false
+	}
+	mode, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
+	return err == nil && bytes.Contains(mode, []byte("[madvise]"))
 }

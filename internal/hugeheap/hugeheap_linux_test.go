@@ -4,9 +4,12 @@ package hugeheap
 
 import (
 	"bufio"
+	"fmt"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"unsafe"
 )
@@ -15,14 +18,13 @@ import (
 // memory map (smaps' "hg" flag) wherever the system offers them, and the
 // heap's next allocations land in it.
 func TestReserveMarksTheHeapsNextGrowth(t *testing.T) {
-	mode, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
-	offered := err == nil && !strings.Contains(string(mode), "[never]")
 	start, end := Reserve()
-	if !offered {
+	if !worthIt() {
+		mode, _ := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
 		if start != end {
-			t.Fatalf("no transparent huge pages here (%q), yet Reserve reports %#x-%#x", mode, start, end)
+			t.Fatalf("nothing to gain here (transparent huge pages %q), yet Reserve reports %#x-%#x", mode, start, end)
 		}
-		t.Logf("no transparent huge pages here (%q): Reserve did nothing, as it should", mode)
+		t.Logf("nothing to gain here (transparent huge pages %q): Reserve did nothing, as it should", mode)
 		return
 	}
 	if end-start < reserveBytes/2 {
@@ -67,3 +69,27 @@ func vmFlags(t *testing.T, a uintptr) string {
 }
 
 func addr(b []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(b))) }
+
+// Under an address-space limit (ulimit -v), however high, Reserve does
+// nothing: a child process of the test, limited, reports an empty range.
+func TestReserveStandsDownUnderAnAddressSpaceLimit(t *testing.T) {
+	if os.Getenv("HUGEHEAP_LIMITED") == "1" {
+		lim := syscall.Rlimit{Cur: 64 << 30, Max: 64 << 30}
+		if err := syscall.Setrlimit(syscall.RLIMIT_AS, &lim); err != nil {
+			t.Fatal(err)
+		}
+		start, end := Reserve()
+		fmt.Printf("reserved %#x-%#x\n", start, end)
+		return
+	}
+	t.Parallel()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestReserveStandsDownUnderAnAddressSpaceLimit$", "-test.v")
+	cmd.Env = append(os.Environ(), "HUGEHEAP_LIMITED=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "reserved 0x0-0x0") {
+		t.Errorf("under a limit of 64 GiB, Reserve still marked memory:\n%s", out)
+	}
+}
