@@ -242,15 +242,20 @@ type tipCheck struct {
 // is read; unreadable says why it could not be.
 type blobChecks struct {
 	checks     []tipCheck
+	index      map[tipCheck]int // of checks: a file may hold thousands of secrets
 	holds      []bool
 	unreadable error
 }
 
 // ask returns the index of c among b's checks, adding it if new.
 func (b *blobChecks) ask(c tipCheck) int {
-	if k := slices.Index(b.checks, c); k >= 0 {
+	if k, ok := b.index[c]; ok {
 		return k
 	}
+	if b.index == nil {
+		b.index = map[tipCheck]int{}
+	}
+	b.index[c] = len(b.checks)
 	b.checks = append(b.checks, c)
 	return len(b.checks) - 1
 }
