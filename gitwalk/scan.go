@@ -361,30 +361,13 @@ type blobLoc struct {
 	off  int64
 }
 
-// minLocateShare is the fewest blobs locate gives a goroutine.
-const minLocateShare = 2048
-
 // locate finds the blobs in the packs and sorts them in pack order, the
 // order that reads them fastest; loose objects come last.
 func (ps *packIndexes) locate(hs []plumbing.Hash) []blobLoc {
 	locs := make([]blobLoc, len(hs))
-	find := func(lo, hi int) {
-		for i, h := range hs[lo:hi] {
-			l := &locs[lo+i]
-			*l = blobLoc{h: h, pack: -1}
-			l.pack, l.off = ps.find(h)
-		}
-	}
-	// A long list is shared out: each lookup reads pages of an index
-	// that may not be in memory yet, and the scan's readers wait.
-	if n := min(runtime.GOMAXPROCS(0), len(hs)/minLocateShare); n > 1 {
-		var wg sync.WaitGroup
-		for k := range n {
-			wg.Go(func() { find(len(hs)*k/n, len(hs)*(k+1)/n) })
-		}
-		wg.Wait()
-	} else {
-		find(0, len(hs))
+	for i, h := range hs {
+		locs[i] = blobLoc{h: h, pack: -1}
+		locs[i].pack, locs[i].off = ps.find(h)
 	}
 	slices.SortFunc(locs, func(a, b blobLoc) int {
 		pa, pb := a.pack, b.pack

@@ -290,7 +290,11 @@ func (r *Repo) plan(ctx context.Context, opts Options, stats *Stats, onErr Error
 		}
 	}
 	var cyclic []*commitInfo
-	w.plan.Commits, w.ordered, cyclic = w.order(inRange)
+	w.ordered, cyclic = w.order(inRange)
+	w.plan.Commits = make([]*leak.Commit, len(w.ordered))
+	for i, c := range w.ordered {
+		w.plan.Commits[i] = c.meta
+	}
 	if len(w.plan.blobs) == 0 {
 		// Most commits introduce a blob or two: room for them at once,
 		// rather than growing the map while the other processors wait.
@@ -726,11 +730,11 @@ func (w *walker) walk(include, exclude []plumbing.Hash, since time.Time) ([]*com
 }
 
 // order sorts commits oldest first: parents before children, otherwise by
-// commit date, then id. It assigns leak.Commit values with their Order.
+// commit date, then id, and sets each one's Order (in its leak.Commit).
 // Commits whose parents form a cycle (which only crafted ids can make)
 // cannot be ordered so: they come last, by date, and are returned as
 // cyclic for the caller to report.
-func (w *walker) order(cs []*commitInfo) (ordered []*leak.Commit, infos []*commitInfo, cyclic []*commitInfo) {
+func (w *walker) order(cs []*commitInfo) (ordered, cyclic []*commitInfo) {
 	// Commits by their index in cs: one map lookup per parent, and slices
 	// for the rest (a history of tens of thousands of commits is ordered
 	// while the other processors wait).
@@ -739,30 +743,17 @@ func (w *walker) order(cs []*commitInfo) (ordered []*leak.Commit, infos []*commi
 		at[c.hash] = int32(i)
 	}
 	// pending counts each commit's parents in range not yet ordered;
-	// children[first[i]:first[i+1]] are the commits in range whose parent
-	// is cs[i], in the order of cs, once per parent line.
+	// children[j] are the commits in range whose parent is cs[j], once per
+	// parent line.
 	pending := make([]int32, len(cs))
-	first := make([]int32, len(cs)+1)
-	parentOf := make([]int32, 0, len(cs))
-	edges := make([]int32, 0, len(cs)) // the child of each parentOf entry
+	children := make([][]int32, len(cs))
 	for i, c := range cs {
 		for _, p := range c.parents {
 			if j, ok := at[p]; ok {
 				pending[i]++
-				first[j+1]++
-				parentOf = append(parentOf, j)
-				edges = append(edges, int32(i))
+				children[j] = append(children[j], int32(i))
 			}
 		}
-	}
-	for i := range cs {
-		first[i+1] += first[i]
-	}
-	children := make([]int32, len(edges))
-	fill := slices.Clone(first[:len(cs)])
-	for k, j := range parentOf {
-		children[fill[j]] = edges[k]
-		fill[j]++
 	}
 	var ready oldestFirst
 	for i, c := range cs {
@@ -771,24 +762,20 @@ func (w *walker) order(cs []*commitInfo) (ordered []*leak.Commit, infos []*commi
 		}
 	}
 	heap.Init(&ready)
-	out := make([]*leak.Commit, 0, len(cs))
-	infos = make([]*commitInfo, 0, len(cs))
+	ordered = make([]*commitInfo, 0, len(cs))
 	for ready.Len() > 0 {
 		c := heap.Pop(&ready).(*commitInfo)
-		lc := c.meta
-		lc.Order = len(out)
-		out = append(out, lc)
-		infos = append(infos, c)
-		i := at[c.hash]
-		for _, ch := range children[first[i]:first[i+1]] {
+		c.meta.Order = len(ordered)
+		ordered = append(ordered, c)
+		for _, ch := range children[at[c.hash]] {
 			pending[ch]--
 			if pending[ch] == 0 {
 				heap.Push(&ready, cs[ch])
 			}
 		}
 	}
-	if len(out) == len(cs) {
-		return out, infos, nil
+	if len(ordered) == len(cs) {
+		return ordered, nil
 	}
 	for i, c := range cs {
 		if pending[i] > 0 {
@@ -803,11 +790,10 @@ func (w *walker) order(cs []*commitInfo) (ordered []*leak.Commit, infos []*commi
 	})
 	for _, c := range cyclic {
 		c.cyclic = true
-		c.meta.Order = len(out)
-		out = append(out, c.meta)
-		infos = append(infos, c)
+		c.meta.Order = len(ordered)
+		ordered = append(ordered, c)
 	}
-	return out, infos, cyclic
+	return ordered, cyclic
 }
 
 type oldestFirst []*commitInfo

@@ -100,7 +100,7 @@ func (g *gitState) refTips(fs []leak.Finding, head Head, headID gitwalk.ID) (tip
 		headAt = len(at)
 		at = append(at, tipRef{id: headID, name: head.Ref})
 	}
-	found := g.holdsAt(at, fs, func(int) bool { return true })
+	found := g.holdsAt(at, fs)
 	// A blob that cannot be read is reported once, at the first tip that
 	// holds it.
 	unreadable := map[gitwalk.ID]bool{}
@@ -260,8 +260,7 @@ func (b *blobChecks) ask(c tipCheck) int {
 	return len(b.checks) - 1
 }
 
-// holdsAt tells, for each tip and each finding of fs that want picks,
-// whether the tree of the tip holds its secret in one of the files it
+// holdsAt tells, for each tip and each finding of fs, whether the tree of the tip holds its secret in one of the files it
 // names: the very blob that introduced it, or a blob whose content holds
 // the secret as written. A blob that cannot be read counts as holding the
 // secret, with a warning at the first tip that meets it; a tree that
@@ -273,8 +272,19 @@ func (b *blobChecks) ask(c tipCheck) int {
 // name that an answer needs is read once, in pack order (deltas after
 // their bases, which the reader's cache keeps), and dropped once its
 // checks are answered: each blob costs one read, whichever tips share it.
-func (g *gitState) holdsAt(tips []tipRef, fs []leak.Finding, want func(i int) bool) []tipAnswer {
+func (g *gitState) holdsAt(tips []tipRef, fs []leak.Finding) []tipAnswer {
 	out := make([]tipAnswer, len(tips))
+	// The blob that introduced each finding, parsed once for every tip
+	// and path; ok false for none.
+	type blobOf struct {
+		id gitwalk.ID
+		ok bool
+	}
+	introduced := make([]blobOf, len(fs))
+	for i := range fs {
+		id, err := gitwalk.ParseID(fs[i].BlobID)
+		introduced[i] = blobOf{id, err == nil}
+	}
 	// pending is, for each tip and finding still open after the trees,
 	// the checks (blob and index among its checks) any one of which
 	// holding answers yes; key is the finding's tipKey, noted when sure.
@@ -292,9 +302,6 @@ func (g *gitState) holdsAt(tips []tipRef, fs []leak.Finding, want func(i int) bo
 		keys := make([]tipKey, len(fs))
 		var todo []int
 		for i := range fs {
-			if !want(i) {
-				continue
-			}
 			keys[i] = tipKeyOf(tips[k].id, &fs[i])
 			if h, ok := g.walk.tipHolds(keys[i]); ok {
 				a.held[i] = h
@@ -337,7 +344,7 @@ func (g *gitState) holdsAt(tips []tipRef, fs []leak.Finding, want func(i int) bo
 				if !ok {
 					continue
 				}
-				if h.String() == f.BlobID {
+				if introduced[i].ok && h == introduced[i].id {
 					a.held[i] = true
 					g.walk.noteTip(keys[i], true)
 					continue finding
