@@ -25,6 +25,7 @@
 //	storePath = '''(^|/)\.acmerc$'''      # the credential stores it reads (see below)
 //	storeMatch = '''@[\w.-]+\.acme\.io''' # matches that log in wherever they are (see below)
 //	format = "pkcs12"                   # a rule on paths alone: the file's format, checked once read
+//	checksum = "github"                 # the format's checksum, weighed by triage
 //
 //	[[rules]]                           # a rule stated by what it finds (see assign.go):
 //	id = "acme-api-key"
@@ -135,6 +136,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"github.com/leakhound/leakhound/checksum"
 	"regexp/syntax"
 	"slices"
 	"strings"
@@ -235,6 +237,10 @@ type Rule struct {
 	// named .p12) is no finding, and one that opens with a password that
 	// everyone knows says so (see package keystore).
 	Format string
+	// Checksum names the checksum the secret's format carries, one of
+	// Checksums: triage lowers a secret whose checksum fails (a made-up
+	// token) and trusts one whose checksum holds (see package triage).
+	Checksum string
 	// Allowlists ignore some of this rule's matches.
 	Allowlists []Allowlist
 	// Examples are the rule's self-tests.
@@ -306,6 +312,9 @@ func Confidences() []string { return []string{"high", "medium", "low"} }
 
 // Formats returns the valid format values.
 func Formats() []string { return keystore.Formats() }
+
+// Checksums returns the valid checksum values.
+func Checksums() []string { return checksum.Names() }
 
 // SecretDecodings returns the valid secretDecode values.
 func SecretDecodings() []string { return []string{"percent"} }

@@ -238,6 +238,14 @@ format = "pkcs12"
 	if err == nil || err.Error() != strings.Join(want, "\n") {
 		t.Errorf("format: got\n%v\nwant\n%s", err, strings.Join(want, "\n"))
 	}
+	_, err = Parse("r.toml", []byte("[[rules]]\nid = \"card\"\nvalue = '''[0-9]{16}'''\nkeywords = [\"card\"]\nchecksum = \"luhn\"\n"))
+	if want := `r.toml:5: rule "card": checksum must be one of atlassian, bech32, github, grafana`; err == nil || err.Error() != want {
+		t.Errorf("checksum: got\n%v\nwant\n%s", err, want)
+	}
+	cfg, err = Parse("r.toml", []byte("[[rules]]\nid = \"gh\"\nvalue = '''ghp_[A-Za-z0-9]{36}'''\nchecksum = \"github\"\n"))
+	if err != nil || cfg.Rule("gh").Checksum != "github" {
+		t.Errorf("checksum: %v, %+v", err, cfg.Rule("gh"))
+	}
 	cfg, err = Parse("r.toml", []byte("[[rules]]\nid = \"p12\"\npath = '''\\.p12$'''\nformat = \"pkcs12\"\n"))
 	if err != nil || cfg.Rule("p12").Format != "pkcs12" {
 		t.Errorf("format: %v, %+v", err, cfg.Rule("p12"))

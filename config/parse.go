@@ -69,7 +69,7 @@ func (k kind) String() string {
 var (
 	topKeys       = map[string]kind{"title": kString, "extend": kTable, "rules": kTables, "allowlists": kTables, "testPaths": kStrings, "pathContexts": kTables, "knownSecrets": kTables}
 	extendKeys    = map[string]kind{"useDefault": kBool, "disabledRules": kStrings}
-	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables, "value": kString, "names": kStrings, "secretWords": kStrings, "quote": kString, "storePath": kString, "storeMatch": kString, "format": kString, "pair": kTable}
+	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables, "value": kString, "names": kStrings, "secretWords": kStrings, "quote": kString, "storePath": kString, "storeMatch": kString, "format": kString, "checksum": kString, "pair": kTable}
 	allowlistKeys = map[string]kind{"description": kString, "condition": kString, "regexTarget": kString, "regexes": kStrings, "paths": kStrings, "stopwords": kStrings, "commits": kStrings, "targetRules": kStrings, "weak": kBool, "exceptNamed": kBool, "exceptInString": kBool}
 	exampleKeys   = map[string]kind{"text": kString, "secret": kString, "path": kString}
 	pairKeys      = map[string]kind{"id": kString, "secret": kString, "words": kStrings}
@@ -332,6 +332,7 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 	r.Confidence, _ = v["confidence"].(string)
 	r.SecretDecode, _ = v["secretDecode"].(string)
 	r.Format, _ = v["format"].(string)
+	r.Checksum, _ = v["checksum"].(string)
 	r.Keywords, _ = v["keywords"].([]string)
 	r.Tags, _ = v["tags"].([]string)
 	if sg, ok := v["secretGroup"].(int64); ok {
@@ -422,6 +423,9 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 	}
 	if r.Format != "" && !slices.Contains(Formats(), r.Format) {
 		c.errorf(at+".format", id, "format must be one of %s", strings.Join(Formats(), ", "))
+	}
+	if r.Checksum != "" && !slices.Contains(Checksums(), r.Checksum) {
+		c.errorf(at+".checksum", id, "checksum must be one of %s", strings.Join(Checksums(), ", "))
 	}
 	if r.Format != "" && (r.Path == "" || r.Regex != "" || r.Value != "") {
 		c.errorf(at+".format", id, "format is for a rule on paths alone: it needs a path and no regex or value")

@@ -174,6 +174,12 @@ type Finding struct {
 	Locations []Location `json:"locations"`
 }
 
+// Verdicts of a secret's checksum (Context.Checksum).
+const (
+	ChecksumValid   = "valid"
+	ChecksumInvalid = "invalid"
+)
+
 // Context is the verdict of triage on one finding.
 type Context struct {
 	// Label is the verdict in a word or two, as text reports print it:
@@ -185,8 +191,13 @@ type Context struct {
 	// configuration), test, fixture, example, docs or vendored.
 	Path string `json:"path"`
 	// Value lists what makes the value look unlike a live secret:
-	// placeholder, dictionary-words, low-entropy, repetitive, sequential.
+	// bad-checksum, placeholder, dictionary-words, low-entropy,
+	// repetitive, sequential.
 	Value []string `json:"value,omitempty"`
+	// Checksum is the verdict of the checksum of the secret's format, for
+	// a rule whose format has one: ChecksumValid or ChecksumInvalid;
+	// empty when there is none or it does not apply.
+	Checksum string `json:"checksum,omitempty"`
 	// Known describes a publicly known value and where it is published.
 	Known string `json:"known,omitempty"`
 }

@@ -136,6 +136,9 @@ func (s *SARIF) Write(w io.Writer, r *Report) error {
 		if len(f.Context.Value) > 0 {
 			props.Add("context_value", strings.Join(f.Context.Value, ","))
 		}
+		if f.Context.Checksum != "" {
+			props.Add("checksum", f.Context.Checksum)
+		}
 		if f.Context.Known != "" {
 			props.Add("publicly_known", f.Context.Known)
 		}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/leakhound/leakhound/leak"
@@ -30,6 +31,19 @@ func contextLabel(f *leak.Finding) string {
 		return "unjudged"
 	}
 	return f.Context.Label
+}
+
+// checksumNote says what the checksum of the secret's format says, after
+// the confidence: ", checksum holds" or ", checksum fails"; nothing when
+// the format has none, or when the label already says it fails.
+func checksumNote(f *leak.Finding) string {
+	switch {
+	case f.Context.Checksum == leak.ChecksumValid:
+		return ", checksum holds"
+	case f.Context.Checksum == leak.ChecksumInvalid && !slices.Contains(f.Context.Value, f.Context.Label):
+		return ", checksum fails"
+	}
+	return ""
 }
 
 // bySeverity counts findings by severity, most severe first: "1 high, 3

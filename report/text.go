@@ -382,7 +382,7 @@ func (t Text) finding(b *strings.Builder, f *leak.Finding, fix, head string) {
 		color = dim
 	}
 	fmt.Fprintf(b, "%s %s %s %s\n", t.paint(bold+color, "●"), t.paint(bold+color, strings.ToUpper(sev)), t.paint(bold, f.RuleID), t.paint(dim, f.Description))
-	fmt.Fprintf(b, "  context  %s, %s confidence\n", contextLabel(f), confidence(f))
+	fmt.Fprintf(b, "  context  %s, %s confidence%s\n", contextLabel(f), confidence(f), checksumNote(f))
 	if f.Context.Known != "" {
 		fmt.Fprintf(b, "  known    anyone can use this key: %s\n", f.Context.Known)
 	}

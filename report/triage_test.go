@@ -102,3 +102,32 @@ func TestTextEmptyKeyStore(t *testing.T) {
 		t.Errorf("an empty key store's fix is not the empty-file advice:\n%s", out)
 	}
 }
+
+// TestChecksumVerdictIsReported checks that the text report's context line
+// and SARIF's properties say what a format's checksum says, and that the
+// text report does not say twice that it fails.
+func TestChecksumVerdictIsReported(t *testing.T) {
+	r := sample()
+	r.Findings[0].Context.Checksum = leak.ChecksumValid
+	r.Findings[2].Context = leak.Context{Label: "test", Path: "test", Value: []string{"bad-checksum"}, Checksum: leak.ChecksumInvalid}
+	r.Findings[3].Context = leak.Context{Label: "bad-checksum", Path: "code", Value: []string{"bad-checksum"}, Checksum: leak.ChecksumInvalid}
+	r.Findings[3].Confidence = "low"
+	var b strings.Builder
+	if err := (Text{}).Write(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"  context  production, high confidence, checksum holds\n",
+		"  context  test, low confidence, checksum fails\n",
+		"  context  bad-checksum, low confidence\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text report lacks %q:\n%s", want, out)
+		}
+	}
+	sarif := string(render(t, &SARIF{Version: "1.2.3"}, r))
+	if strings.Count(sarif, `"checksum": "valid"`) != 1 || strings.Count(sarif, `"checksum": "invalid"`) != 2 {
+		t.Errorf("SARIF properties do not carry the checksums:\n%s", sarif)
+	}
+}

@@ -224,3 +224,30 @@ func TestKnownThatOpensNothingLeftOut(t *testing.T) {
 		}
 	}
 }
+
+// TestChecksumsRankIssuedTokensFirst scans a history with a GitHub token
+// whose checksum holds and one whose checksum fails, in the same kind of
+// file: the issued one is high and first, the made-up one low, and each
+// finding carries the verdict.
+func TestChecksumsRankIssuedTokensFirst(t *testing.T) {
+	t.Parallel()
+	issued := gittest.Secrets()["github-token"]
+	madeUp := issued[:len(issued)-6] + "Zz9Yy8"
+	g := gittest.New(t)
+	g.Write("ci/build.sh", "export GITHUB_TOKEN="+madeUp+"\n") // sorts first by name
+	g.Write("ci/deploy.sh", "export GITHUB_TOKEN="+issued+"\n")
+	g.Commit("ci")
+	repo := open(t, g.Dir)
+	rep := run(t, repo, &scan.History{Repo: repo}, scan.Options{})
+	if len(rep.Findings) != 2 {
+		t.Fatalf("findings %+v", rep.Findings)
+	}
+	first, second := rep.Findings[0], rep.Findings[1]
+	if first.File != "ci/deploy.sh" || first.Confidence != "high" || first.Context.Checksum != leak.ChecksumValid {
+		t.Errorf("first: %s %s/%s %+v", first.File, first.Severity, first.Confidence, first.Context)
+	}
+	if second.File != "ci/build.sh" || second.Confidence != "low" || second.Context.Checksum != leak.ChecksumInvalid ||
+		!slices.Contains(second.Context.Value, triage.FlagBadChecksum) {
+		t.Errorf("second: %s %s/%s %+v", second.File, second.Severity, second.Confidence, second.Context)
+	}
+}

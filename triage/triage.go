@@ -15,6 +15,8 @@
 //	test, fixture, example        two steps lower             one step lower
 //	docs, vendored                three steps lower           one step lower
 //	value unlike a secret         two steps lower (more)      low
+//	checksum fails                two steps lower (more)      low
+//	checksum holds                the path's (no value flags) high
 //	publicly known, in code       high (the entry's own)      high
 //	publicly known, in tests      two steps lower             high
 //	publicly known, docs/examples info                        high
@@ -24,6 +26,13 @@
 // rule that names its service is medium; a generic assignment
 // (password = "...") is medium when its value is long, varied and not made
 // of dictionary words, else low.
+//
+// A rule whose format carries a checksum names it (config.Rule.Checksum):
+// a secret whose checksum fails was typed or made up, not issued, and is
+// judged as a value unlike a secret (flag bad-checksum); one whose
+// checksum holds was made by its issuer's generator, so what its value
+// looks like does not count against it and its confidence is high. The
+// path context weighs either way.
 //
 // The package knows rules (config) and findings (leak); it knows nothing
 // of git, of detection internals or of output formats. The detector's hot
@@ -40,6 +49,7 @@ import (
 
 	re2 "github.com/wasilibs/go-re2"
 
+	"github.com/leakhound/leakhound/checksum"
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/leak"
 )
@@ -423,6 +433,15 @@ func (t *Triage) Judge(f *leak.Finding) {
 	}
 	if f.Secret != "" && !slices.Contains(f.Tags, "weak") {
 		ctx.Value = ValueFlags(f.Secret)
+	}
+	if r := t.rules[f.RuleID]; r != nil && r.Checksum != "" && f.Secret != "" {
+		switch checksum.Check(r.Checksum, f.Secret) {
+		case checksum.Valid:
+			ctx.Checksum, ctx.Value, conf = leak.ChecksumValid, nil, "high"
+		case checksum.Invalid:
+			ctx.Checksum = leak.ChecksumInvalid
+			ctx.Value = append([]string{FlagBadChecksum}, ctx.Value...)
+		}
 	}
 	switch ctx.Path {
 	case Test, Fixture, Example:

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/checksum"
 	"github.com/leakhound/leakhound/config"
 	"github.com/leakhound/leakhound/leak"
 )
@@ -516,5 +517,47 @@ func TestBuiltInRegexesCompile(t *testing.T) {
 		if l.compiled() == nil {
 			t.Errorf("%s does not compile", expr)
 		}
+	}
+}
+
+// TestJudgeChecksums checks the verdicts of a format's checksum: a GitHub
+// token whose checksum holds is high confidence even when its letters
+// happen to spell a word (the checksum outweighs the look of the value);
+// one whose checksum fails is judged a made-up value; a token of a length
+// the checksum does not cover is judged as before.
+func TestJudgeChecksums(t *testing.T) {
+	tr := defaultTriage(t)
+	issued := func(body string) string { return "ghp_" + body + checksum.Base62CRC(body) }
+	random := "Rk3vQ9tLm2Xp8Zw4Nc7Hb1Jd6Fs5Ga"
+	wordy := "ExampleTokenForTheDocsAbcdefgh" // placeholder-like, but issued
+	madeUp := "ghp_" + random + "Q1w2E3"
+	for _, tt := range []struct {
+		file, secret               string
+		wantSev, wantConf, wantSum string
+		wantLabel                  string
+	}{
+		{"deploy/ci.sh", issued(random), "critical", "high", leak.ChecksumValid, LabelProduction},
+		{"deploy/ci.sh", issued(wordy), "critical", "high", leak.ChecksumValid, LabelProduction},
+		{"tests/test_api.py", issued(random), "medium", "medium", leak.ChecksumValid, Test},
+		{"deploy/ci.sh", madeUp, "medium", "low", leak.ChecksumInvalid, FlagBadChecksum},
+		{"tests/test_api.py", madeUp, "info", "low", leak.ChecksumInvalid, Test},
+	} {
+		f := leak.Finding{RuleID: "github-pat", Severity: "critical", Location: leak.Location{File: tt.file}, Secret: tt.secret, Match: tt.secret}
+		tr.Judge(&f)
+		if f.Severity != tt.wantSev || f.Confidence != tt.wantConf || f.Context.Checksum != tt.wantSum || f.Context.Label != tt.wantLabel {
+			t.Errorf("%s in %s: %s/%s/%q/%q, want %s/%s/%q/%q", tt.secret, tt.file, f.Severity, f.Confidence, f.Context.Checksum, f.Context.Label, tt.wantSev, tt.wantConf, tt.wantSum, tt.wantLabel)
+		}
+		if tt.wantSum == leak.ChecksumValid && len(f.Context.Value) > 0 {
+			t.Errorf("%s: value flags %v on an issued token", tt.secret, f.Context.Value)
+		}
+		if tt.wantSum == leak.ChecksumInvalid && !slices.Contains(f.Context.Value, FlagBadChecksum) {
+			t.Errorf("%s: value flags %v lack %s", tt.secret, f.Context.Value, FlagBadChecksum)
+		}
+	}
+	// A longer token of a later format: the checksum says nothing.
+	f := leak.Finding{RuleID: "github-oauth-token", Severity: "critical", Location: leak.Location{File: "deploy/ci.sh"}, Secret: "gho_" + random + random}
+	tr.Judge(&f)
+	if f.Context.Checksum != "" || f.Confidence != "high" {
+		t.Errorf("60-character gho_: checksum %q, confidence %s", f.Context.Checksum, f.Confidence)
 	}
 }

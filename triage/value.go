@@ -14,6 +14,9 @@ const (
 	FlagLowEntropy  = "low-entropy"
 	FlagRepetitive  = "repetitive"
 	FlagSequential  = "sequential"
+	// FlagBadChecksum marks a secret whose format's checksum fails (see
+	// Judge); ValueFlags does not give it.
+	FlagBadChecksum = "bad-checksum"
 )
 
 // placeholderWords mark a value written to stand for a secret.

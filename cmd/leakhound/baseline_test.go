@@ -498,7 +498,7 @@ func TestInlineAllowsEndToEnd(t *testing.T) {
 	g.Write("c.yml", "# pragma: allowlist nextline secret\naws: "+awsID+"\n")
 	g.Write("d.sh", "export SLACK="+slackHook+" # pragma: allowlist secret\n")
 	// An allow comment covers its own line only.
-	other := "ghp_" + "Lm3nB8vC2xZ7kJ4hG9fD1sA6qW5eR0tYuIoP"
+	other := "ghp_" + "Lm3nB8vC2xZ7kJ4hG9fD1sA6qW5eR04gDglA"
 	g.Write("e.html", "<!-- leakhound:allow -->\n<p>"+other+"</p>\n")
 	g.Commit("allowed")
 	r := runLH(t, "", "scan", "--no-progress", "-f", "json", g.Dir)

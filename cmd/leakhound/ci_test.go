@@ -218,7 +218,7 @@ func TestCIGitHubForcePush(t *testing.T) {
 	// The branch is rewritten from c0: g1 adds a different token.
 	g.SetRef("refs/heads/rewrite", c["c0"])
 	g.Checkout("rewrite")
-	token2 := "ghp_" + "Zq1mX2pL9vR4tW8bY6cJ0dF5gS1aQeRtUiAb"
+	token2 := "ghp_" + "Zq1mX2pL9vR4tW8bY6cJ0dF5gS1aQe4LMRC6"
 	g.Write("deploy.sh", "export GITHUB_TOKEN="+token2+"\n")
 	g1 := g.Commit("deploy script, again")
 

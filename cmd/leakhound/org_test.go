@@ -161,7 +161,7 @@ func TestScanCloneURLs(t *testing.T) {
 	if !strings.Contains(r.out, `"repository": "file://`+dirs[0]+`"`) || len(parseJSON(t, r.out).Findings) != 4 {
 		t.Errorf("report:\n%s", r.out)
 	}
-	repos[0].Write("new.env", "GITHUB_TOKEN=ghp_"+"Nq7mZ2pL9vR4tW8bY6cJ0dF5gS1aQeRtUi77\n").Commit("new")
+	repos[0].Write("new.env", "GITHUB_TOKEN=ghp_"+"Nq7mZ2pL9vR4tW8bY6cJ0dF5gS1aQe2HWTHN\n").Commit("new")
 	r = runLH(t, "", args...)
 	if n := len(parseJSON(t, r.out).Findings); n != 5 || r.code != 1 {
 		t.Errorf("after a new commit: exit %d, %d findings, want 5:\n%s", r.code, n, r.err)

@@ -227,7 +227,7 @@ func Secrets() map[string]string {
 	return map[string]string{
 		"django-key":           "django-insecure-" + "q7#t^w(2z!x9k$v@m4%b&n8*p+c6)r_=h3-j5y1l0e",
 		"db-password":          "Vt8k" + "!Q2xR7mZ",
-		"github-token":         "ghp_" + "Xq7mZ2pL9vR4tW8bY6cJ0dF5gS1aQeRtUiOp",
+		"github-token":         "ghp_" + "Xq7mZ2pL9vR4tW8bY6cJ0dF5gS1aQe2R3h5H", // its checksum holds: a token as GitHub issues them
 		"slack-webhook":        "https://hooks.slack.com/services/" + "T04KX9M2P/B05QW7ZR8L3/Hk8mZq3XvP9nL2rT7wB4yC6j",
 		"kube-password-base64": base64.StdEncoding.EncodeToString([]byte("Zq9w" + "#Lm3xP0t")),
 		"kube-rotated-base64":  base64.StdEncoding.EncodeToString([]byte("Rt5y" + "@Kp8wQ2m")),
