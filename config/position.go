@@ -22,9 +22,12 @@ func indexPositions(data []byte) *posIndex {
 	for n, line := range strings.Split(string(data), "\n") {
 		lineNo := n + 1
 		if inString != "" {
-			if strings.Count(line, inString)%2 == 1 {
-				inString = ""
+			i := strings.Index(line, inString)
+			if i < 0 {
+				continue
 			}
+			// The string ends here; another may open after it.
+			inString = openString(line[i+len(inString):])
 			continue
 		}
 		t := strings.TrimSpace(line)
@@ -55,14 +58,32 @@ func indexPositions(data []byte) *posIndex {
 			p.set(join(current, key), lineNo)
 			rest = t[eq+1:]
 		}
-		for _, delim := range []string{"'''", `"""`} {
-			if strings.Count(rest, delim)%2 == 1 {
-				inString = delim
-				break
-			}
-		}
+		inString = openString(rest)
 	}
 	return p
+}
+
+// openString returns the delimiter of a multi-line string that s opens and
+// leaves open, or "". It reads s from the left, so that a literal string
+// (”'...”') holding three double quotes, as a regex that reads Python's
+// docstrings does, is not taken for the start of a basic one.
+func openString(s string) string {
+	for {
+		i, j := strings.Index(s, "'''"), strings.Index(s, `"""`)
+		delim := "'''"
+		switch {
+		case i < 0 && j < 0:
+			return ""
+		case i < 0 || j >= 0 && j < i:
+			i, delim = j, `"""`
+		}
+		s = s[i+3:]
+		k := strings.Index(s, delim)
+		if k < 0 {
+			return delim
+		}
+		s = s[k+3:]
+	}
 }
 
 // tableName extracts "a.b" from "a.b]] # comment".
