@@ -222,12 +222,12 @@ func (d *Detector) wrongCasePrefix(secret []byte) bool {
 // test (_extra, :short, …invalid, .signature) or an example (not-a-uuid),
 // as a part of the value between separators or digits (separated, between
 // characters other than letters and digits; between, between characters
-// other than letters). "fake" counts anywhere, even inside a run of
-// letters (fakeiq999fake…): a random value of 40 letters and digits holds
-// it about once in 40,000.
+// other than letters). "fake" and "blah" count anywhere, even inside a
+// run of letters (fakeiq999fake…, …c00blahblah): a random value of 40
+// letters and digits holds either about once in 40,000, a hex one never.
 var (
 	markerSeparated = []string{"short", "extra", "wrong", "bad"}
-	markerAnywhere  = []string{"fake"}
+	markerAnywhere  = []string{"fake", "blah"}
 	markerBetween   = []string{"invalid", "signature", "truncated", "example", "sample", "dummy", "notreal", "bogus", "not_a", "not-a"}
 )
 
