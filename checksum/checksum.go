@@ -7,6 +7,9 @@ package checksum
 
 import (
 	"hash/crc32"
+	"maps"
+	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -61,7 +64,7 @@ var kinds = map[string]func(string) Verdict{
 
 // Names returns the names of the kinds, sorted.
 func Names() []string {
-	return []string{"atlassian", "bech32", "github", "grafana"}
+	return slices.Sorted(maps.Keys(kinds))
 }
 
 // Known reports whether name is a kind of checksum.
@@ -131,9 +134,7 @@ func grafana(token string) Verdict {
 	if err != nil {
 		return Invalid
 	}
-	n := crc32.ChecksumIEEE([]byte(token[:i]))
-	le := n>>24 | n>>8&0xff00 | n<<8&0xff0000 | n<<24
-	if uint32(sum) == le {
+	if uint32(sum) == bits.ReverseBytes32(crc32.ChecksumIEEE([]byte(token[:i]))) {
 		return Valid
 	}
 	return Invalid

@@ -64,26 +64,43 @@ func indexPositions(data []byte) *posIndex {
 }
 
 // openString returns the delimiter of a multi-line string that s opens and
-// leaves open, or "". It reads s from the left, so that a literal string
-// (”'...”') holding three double quotes, as a regex that reads Python's
-// docstrings does, is not taken for the start of a basic one.
+// leaves open, or "". It reads s from the left, past one-line strings and
+// up to a comment, so that a literal string holding three double quotes
+// (”'..."""...”', as a regex that reads Python's docstrings has) or a
+// one-line string holding three quotes is not taken for the start of a
+// multi-line one.
 func openString(s string) string {
-	for {
-		i, j := strings.Index(s, "'''"), strings.Index(s, `"""`)
-		delim := "'''"
+	for i := 0; i < len(s); {
 		switch {
-		case i < 0 && j < 0:
+		case strings.HasPrefix(s[i:], "'''") || strings.HasPrefix(s[i:], `"""`):
+			delim := s[i : i+3]
+			k := strings.Index(s[i+3:], delim)
+			if k < 0 {
+				return delim
+			}
+			i += 3 + k + 3
+		case s[i] == '\'':
+			k := strings.IndexByte(s[i+1:], '\'')
+			if k < 0 {
+				return ""
+			}
+			i += k + 2
+		case s[i] == '"':
+			j := i + 1
+			for j < len(s) && s[j] != '"' {
+				if s[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			i = j + 1
+		case s[i] == '#':
 			return ""
-		case i < 0 || j >= 0 && j < i:
-			i, delim = j, `"""`
+		default:
+			i++
 		}
-		s = s[i+3:]
-		k := strings.Index(s, delim)
-		if k < 0 {
-			return delim
-		}
-		s = s[k+3:]
 	}
+	return ""
 }
 
 // tableName extracts "a.b" from "a.b]] # comment".

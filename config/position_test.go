@@ -8,14 +8,15 @@ import (
 )
 
 // TestPositionsPastTripleQuotes checks that a literal string holding three
-// double quotes (a regex that reads Python's docstrings) does not make the
-// rest of the file look like the inside of a string: the rule after it,
+// double quotes (a regex that reads Python's docstrings), a one-line string
+// holding them and a comment holding three single quotes do not make the
+// rest of the file look like the inside of a string: the rule after them,
 // and the error in that rule, are placed on their own lines.
 func TestPositionsPastTripleQuotes(t *testing.T) {
 	src := "[[rules]]\n" + // 1
 		"id = \"docstring\"\n" + // 2
 		"regex = '''\"\"\"([A-Za-z0-9]{20})'''\n" + // 3
-		"keywords = [\"doc\"]\n" + // 4
+		"keywords = ['\"\"\"doc'] # a comment's '''\n" + // 4
 		"  [[rules.examples]]\n" + // 5
 		"  text = '''doc: Qx7mZ2pL9vR4tW8bY6cJ'''\n" + // 6
 		"\n" +
