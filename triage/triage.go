@@ -16,7 +16,7 @@
 //	docs, vendored                three steps lower           one step lower
 //	value unlike a secret         two steps lower (more)      low
 //	checksum fails                two steps lower (more)      low
-//	checksum holds                the path's (no value flags) high
+//	checksum holds                the path's, no value flags  high, then the path's step
 //	publicly known, in code       high (the entry's own)      high
 //	publicly known, in tests      two steps lower             high
 //	publicly known, docs/examples info                        high
