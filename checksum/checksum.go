@@ -102,7 +102,7 @@ func github(token string) Verdict {
 		return NotApplicable
 	}
 	rest := token[i+1:]
-	if len(rest) != 36 || !alnum(rest) {
+	if len(rest) != 36 || strings.Trim(rest, base62) != "" {
 		return NotApplicable
 	}
 	if Base62CRC(rest[:30]) == rest[30:] {
@@ -190,14 +190,4 @@ func polymod(values []byte) uint32 {
 		}
 	}
 	return chk
-}
-
-func alnum(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
-			return false
-		}
-	}
-	return true
 }

@@ -260,9 +260,9 @@ func (b *blobChecks) ask(c tipCheck) int {
 	return len(b.checks) - 1
 }
 
-// holdsAt tells, for each tip and each finding of fs, whether the tree of the tip holds its secret in one of the files it
-// names: the very blob that introduced it, or a blob whose content holds
-// the secret as written. A blob that cannot be read counts as holding the
+// holdsAt tells, for each tip and each finding of fs, whether the tree of
+// the tip holds its secret in one of the files it names: the very blob
+// that introduced it, or a blob whose content holds the secret as written. A blob that cannot be read counts as holding the
 // secret, with a warning at the first tip that meets it; a tree that
 // cannot be read is that tip's error. Answers are memoized in the walk
 // cache, if any, by tipKey: an unchanged tip is answered without reading
