@@ -182,14 +182,19 @@ const (
 	// and <<- (R, F#, OCaml's mutable fields); the value of a name/value
 	// pair, after a comma or on the next line (Kubernetes' env list "-
 	// name: ACME_TOKEN\n  value: ...", ECS's and ARM's {"name":
-	// "ACME_TOKEN", "value": "..."}); Visual Basic's "Dim acmeKey As
+	// "ACME_TOKEN", "value": "..."}, CloudFormation's parameter files
+	// {"ParameterKey": "AcmeToken", "ParameterValue": "..."} and the AWS
+	// CLI's ParameterKey=AcmeToken,ParameterValue=...); an Azure Resource
+	// Manager parameter file's value object ("acmeToken": {"value":
+	// "..."}, the "value" on that line or the next); Visual Basic's "Dim acmeKey As
 	// String ="; a YAML block scalar's indicator, with the value on the
 	// line below ("acme_token: |", ">-", then the value indented); the
 	// first item of a list, the value's name in the plural as often as
 	// not (API_KEYS = ["...", ...], "tokens": [\n "...", a YAML list's
 	// "acme_tokens:\n  - ...").
 	genericOps = `(?:[ \t]*<<?-[ \t]*` +
-		`|[ \t]*(?:,[ \t]*(?:\n[ \t]*)?|\n[ \t]*(?:-[ \t]+)?)["']?(?i:value)["']?[ \t]*[:=][ \t]*` +
+		`|[ \t]*(?:,[ \t]*(?:\n[ \t]*)?|\n[ \t]*(?:-[ \t]+)?)["']?(?i:(?:parameter)?value)["']?[ \t]*[:=][ \t]*` +
+		`|[ \t]*:[ \t]*\{[ \t]*(?:\n[ \t]*)?"(?i:value)"[ \t]*:[ \t]*` +
 		`|[ \t]*:[ \t]*[|>][-+0-9]{0,2}[ \t]*\n[ \t]+` +
 		`|[ \t]+(?i:as)[ \t]+[\w.]+(?:\(\))?[ \t]*=[ \t]*` +
 		`|[ \t]*(?:=|:|=>)[ \t]*\[[ \t]*(?:\n[ \t]*)?|[ \t]*:[ \t]*\n[ \t]*-[ \t]+)`

@@ -802,10 +802,12 @@ var tokenCount = wordSet("prompt completion input output total cached reasoning 
 // argument, and the value is the function; a database's foreign key, a cache key, a GPG key to receive, a
 // linter's rule key, the key a name or a field is looked up by, a
 // Kubernetes object's annotation or label key, the key of a protobuf
-// map as Go's generated struct tags write it: protobuf_key). Not
+// map as Go's generated struct tags write it: protobuf_key; a template's
+// parameter, named by CloudFormation's ParameterKey, whose value follows
+// as ParameterValue). Not
 // "registry" (a container registry's key is its password) nor "column"
 // (Column, a bank's API, names its keys so).
-var keyNot = wordSet("manager with by from for foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema rule name guid field attribute attr property enum annotation label protobuf")
+var keyNot = wordSet("manager with by from for foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema rule name guid field attribute attr property enum annotation label protobuf parameter param")
 
 // bareKeyNot, right before a key that bareKey judges, says what kind of
 // key it is: a keyboard's modifier (a DOM KeyboardEvent's metaKey,

@@ -110,6 +110,15 @@ var assignSyntaxes = []struct {
 	{"ecs name/value", "task-definition.json", func(n synNames, v string) string {
 		return `{"environment": [{"name": "` + n.upper + `", "value": "` + v + "\"}]}\n"
 	}},
+	{"arm parameter file", "azuredeploy.parameters.json", func(n synNames, v string) string {
+		return "{\n  \"parameters\": {\n    \"" + n.camel + "\": {\n      \"value\": \"" + v + "\"\n    }\n  }\n}\n"
+	}},
+	{"cloudformation parameter file", "parameters.json", func(n synNames, v string) string {
+		return "[\n  {\n    \"ParameterKey\": \"" + n.pascal + "\",\n    \"ParameterValue\": \"" + v + "\"\n  }\n]\n"
+	}},
+	{"aws cli parameters", "deploy.sh", func(n synNames, v string) string {
+		return "aws cloudformation deploy --stack-name app --parameters ParameterKey=" + n.pascal + ",ParameterValue=" + v + "\n"
+	}},
 	{"prose", "README.md", func(n synNames, v string) string { return "The " + n.snake + " is '" + v + "'.\n" }},
 	{"plist key/string", "Info.plist", func(n synNames, v string) string {
 		return "<dict>\n  <key>" + n.pascal + "</key>\n  <string>" + v + "</string>\n</dict>\n"

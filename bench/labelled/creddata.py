@@ -9,10 +9,13 @@ the files out under data/; this script fetches nothing and takes that
 directory as it is (also a subset of the repositories: the labels of files
 that are absent are left out).
 
-    creddata.py ROOT leakhound BIN [gitleaks BIN]
+    creddata.py ROOT leakhound BIN [gitleaks BIN] [detect-secrets PYTHONPATH]
 
 ROOT is a CredData checkout holding meta/ and data/. Each scanner scans
-ROOT/data once, as a directory (leakhound scan --no-git, gitleaks dir).
+ROOT/data once, as a directory (leakhound scan --no-git, gitleaks dir,
+detect-secrets scan --all-files with its default plugins; detect-secrets
+runs as `python3 -m detect_secrets` from a clone given as PYTHONPATH, or
+from an installed package when PYTHONPATH is "-").
 A labelled line counts as flagged when a finding lies on it. leakhound
 reports a secret once per file, so a true line also counts as found when
 it holds a secret the scanner reported elsewhere in the same file.
@@ -57,8 +60,22 @@ def gitleaks(binary, root, out):
     return places, {}
 
 
+def detect_secrets(pythonpath, root, out):
+    env = dict(os.environ)
+    if pythonpath != "-":
+        env["PYTHONPATH"] = pythonpath
+    with open(out, "w") as fh:
+        subprocess.run([sys.executable, "-m", "detect_secrets", "scan", "--all-files", "data"], cwd=root,
+                       stdout=fh, stderr=subprocess.DEVNULL, env=env)
+    places = collections.defaultdict(list)
+    for path, found in json.load(open(out))["results"].items():
+        for f in found:
+            places[path].append((f["line_number"], f["line_number"]))
+    return places, {}
+
+
 def main():
-    if len(sys.argv) not in (4, 6):
+    if len(sys.argv) not in (4, 6, 8):
         sys.exit(__doc__)
     root = sys.argv[1]
     tools = [(sys.argv[i], sys.argv[i + 1]) for i in range(2, len(sys.argv), 2)]
@@ -73,8 +90,9 @@ def main():
     print(f"{len(rows)} labelled lines in {files} files present")
     with tempfile.TemporaryDirectory() as tmp:
         for tool, binary in tools:
-            run = {"leakhound": leakhound, "gitleaks": gitleaks}[tool]
-            places, secrets = run(os.path.abspath(binary), root, os.path.join(tmp, tool + ".json"))
+            run = {"leakhound": leakhound, "gitleaks": gitleaks, "detect-secrets": detect_secrets}[tool]
+            arg = binary if tool == "detect-secrets" and binary == "-" else os.path.abspath(binary)
+            places, secrets = run(arg, root, os.path.join(tmp, tool + ".json"))
             count = collections.Counter()
             for r in rows:
                 a, b = int(r["LineStart"]), int(r["LineEnd"])
