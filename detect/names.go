@@ -157,6 +157,7 @@ func (nc *nameCheck) accepts(text []byte, loc []int) bool {
 			continue
 		}
 		start, end := identSpan(text, loc[2*g], loc[2*g+1])
+		start = pastPropertyFlag(text, start, end)
 		if name := string(text[start:end]); !nc.secretName(name) && !nc.spacedKey(text, start, name) || comparedField(text, start, end) || listElement(text, start, end) || elementAttribute(text, start, end) || placeholderElement(text, start, end) {
 			return false
 		}
@@ -666,6 +667,17 @@ func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\
 
 func identChar(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.'
+}
+
+// pastPropertyFlag returns where the name text[start:end] begins past a
+// Java system property's flag: -Dsonar.login=... (java, mvn, gradle,
+// sonar-scanner) names sonar.login, not "Dsonar" and "login". Only a
+// flag followed by a small letter, as property names are written.
+func pastPropertyFlag(text []byte, start, end int) int {
+	if end-start > 3 && text[start] == '-' && text[start+1] == 'D' && 'a' <= text[start+2] && text[start+2] <= 'z' {
+		return start + 2
+	}
+	return start
 }
 
 // identifier returns the whole identifier around text[start:end].

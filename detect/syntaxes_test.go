@@ -781,6 +781,7 @@ func TestSonarLoginAndAuthNames(t *testing.T) {
 	d := defaultDetector(t)
 	for path, text := range map[string]string{
 		"sonar-project.properties": "sonar.login=" + synGeneric2 + "\n",
+		"Jenkinsfile":              "sh 'sonar-scanner -Dsonar.login=" + synGeneric2 + "'\n",
 		"Makefile":                 "SONAR_LOGIN ?= \"" + synGeneric2 + "\"\n",
 		"client.json":              `{"user_auth": "` + synGeneric2 + `"}` + "\n",
 		".npmrc":                   "_auth=" + synGeneric2 + "\n",
