@@ -191,8 +191,11 @@ const (
 	// line below ("acme_token: |", ">-", then the value indented); the
 	// first item of a list, the value's name in the plural as often as
 	// not (API_KEYS = ["...", ...], "tokens": [\n "...", a YAML list's
-	// "acme_tokens:\n  - ...").
+	// "acme_tokens:\n  - ..."); a Markdown label in bold, the colon
+	// inside the emphasis or after it ("**Password:** ...", "**API
+	// key**: `...`", as READMEs and wikis list credentials).
 	genericOps = `(?:[ \t]*<<?-[ \t]*` +
+		`|\*{1,2}[ \t]*:[ \t]*|[ \t]*:\*{1,2}[ \t]+` +
 		`|[ \t]*(?:,[ \t]*(?:\n[ \t]*)?|\n[ \t]*(?:-[ \t]+)?)["']?(?i:(?:parameter)?value)["']?[ \t]*[:=][ \t]*` +
 		`|[ \t]*:[ \t]*\{[ \t]*(?:\n[ \t]*)?"(?i:value)"[ \t]*:[ \t]*` +
 		`|[ \t]*:[ \t]*[|>][-+0-9]{0,2}[ \t]*\n[ \t]+` +

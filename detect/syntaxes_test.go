@@ -120,6 +120,8 @@ var assignSyntaxes = []struct {
 		return "aws cloudformation deploy --stack-name app --parameters ParameterKey=" + n.pascal + ",ParameterValue=" + v + "\n"
 	}},
 	{"prose", "README.md", func(n synNames, v string) string { return "The " + n.snake + " is '" + v + "'.\n" }},
+	{"markdown bold label", "README.md", func(n synNames, v string) string { return "- **" + n.snake + ":** " + v + "\n" }},
+	{"markdown bold name", "SETUP.md", func(n synNames, v string) string { return "**" + n.pascal + "**: `" + v + "`\n" }},
 	{"plist key/string", "Info.plist", func(n synNames, v string) string {
 		return "<dict>\n  <key>" + n.pascal + "</key>\n  <string>" + v + "</string>\n</dict>\n"
 	}},
