@@ -191,11 +191,17 @@ const (
 	// line below ("acme_token: |", ">-", then the value indented); the
 	// first item of a list, the value's name in the plural as often as
 	// not (API_KEYS = ["...", ...], "tokens": [\n "...", a YAML list's
-	// "acme_tokens:\n  - ..."); a Markdown label in bold, the colon
-	// inside the emphasis or after it ("**Password:** ...", "**API
-	// key**: `...`", as READMEs and wikis list credentials).
+	// "acme_tokens:\n  - ..."); a label in bold, as READMEs, wikis and
+	// HTML pages list credentials, the colon inside the emphasis or after
+	// it (Markdown's "**Password:** ...", "**API key**: `...`", HTML's
+	// "<b>Password:</b> ...", "<strong>Token</strong>: ..."), an
+	// AsciiDoc definition ("Password:: ..."); a name's HTML table cell or
+	// definition term and the value's, on the same line or the next
+	// ("<td>Password</td><td>...</td>", "<dt>API key</dt><dd>...").
 	genericOps = `(?:[ \t]*<<?-[ \t]*` +
 		`|\*{1,2}[ \t]*:[ \t]*|[ \t]*:\*{1,2}[ \t]+` +
+		`|[ \t]*(?::[ \t]*</(?:b|strong|em|i)>|</(?:b|strong|em|i)>[ \t]*:)[ \t]*|[ \t]*::[ \t]+` +
+		`|[ \t]*</t[dh]>[ \t]*(?:\n[ \t]*)?<td(?:[ \t][^>\n]*)?>[ \t]*|[ \t]*</dt>[ \t]*(?:\n[ \t]*)?<dd(?:[ \t][^>\n]*)?>[ \t]*` +
 		`|[ \t]*(?:,[ \t]*(?:\n[ \t]*)?|\n[ \t]*(?:-[ \t]+)?)["']?(?i:(?:parameter)?value)["']?[ \t]*[:=][ \t]*` +
 		`|[ \t]*:[ \t]*\{[ \t]*(?:\n[ \t]*)?"(?i:value)"[ \t]*:[ \t]*` +
 		`|[ \t]*:[ \t]*[|>][-+0-9]{0,2}[ \t]*\n[ \t]+` +

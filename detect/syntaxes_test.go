@@ -122,6 +122,12 @@ var assignSyntaxes = []struct {
 	{"prose", "README.md", func(n synNames, v string) string { return "The " + n.snake + " is '" + v + "'.\n" }},
 	{"markdown bold label", "README.md", func(n synNames, v string) string { return "- **" + n.snake + ":** " + v + "\n" }},
 	{"markdown bold name", "SETUP.md", func(n synNames, v string) string { return "**" + n.pascal + "**: `" + v + "`\n" }},
+	{"html bold label", "page.html", func(n synNames, v string) string { return "<p><b>" + n.pascal + ":</b> " + v + "</p>\n" }},
+	{"html table row", "credentials.html", func(n synNames, v string) string {
+		return "<tr>\n  <td>" + n.snake + "</td>\n  <td>" + v + "</td>\n</tr>\n"
+	}},
+	{"html definition", "setup.html", func(n synNames, v string) string { return "<dl><dt>" + n.snake + "</dt><dd>" + v + "</dd></dl>\n" }},
+	{"asciidoc definition", "setup.adoc", func(n synNames, v string) string { return n.snake + ":: " + v + "\n" }},
 	{"plist key/string", "Info.plist", func(n synNames, v string) string {
 		return "<dict>\n  <key>" + n.pascal + "</key>\n  <string>" + v + "</string>\n</dict>\n"
 	}},
