@@ -56,6 +56,7 @@ var assignSyntaxes = []struct {
 	{"python dict", "app.py", func(n synNames, v string) string { return "CONFIG = {\n    \"" + n.snake + "\": '" + v + "',\n}\n" }},
 	{"python kwarg", "app.py", func(n synNames, v string) string { return "client = Client(" + n.snake + `="` + v + "\", timeout=5)\n" }},
 	{"python setdefault", "app.py", func(n synNames, v string) string { return `os.environ.setdefault("` + n.upper + `", "` + v + "\")\n" }},
+	{"python setter", "app.py", func(n synNames, v string) string { return "client.set_" + n.snake + `("` + v + "\")\n" }},
 	{"js const", "app.js", func(n synNames, v string) string { return "const " + n.camel + ` = "` + v + "\";\n" }},
 	{"js object", "app.js", func(n synNames, v string) string { return "module.exports = {\n  " + n.camel + ": '" + v + "',\n};\n" }},
 	{"js process.env", "app.js", func(n synNames, v string) string { return "process.env." + n.upper + ` = "` + v + "\";\n" }},
