@@ -609,6 +609,21 @@ func valueFirst(value, name2 string) string {
 		ident + renameGroups(name2, 30) + `"`
 }
 
+// nameField returns the form of a name n given as the value of an
+// object's name field, the value as its value field's (see
+// Rule.NameField): the cookies that browser extensions (name, then
+// domain, path, flags, value), Selenium and Playwright ({"name": "li_at",
+// "value": "..."}, name: 'sp_dc' in JavaScript) and HAR files write, in
+// JSON, Python, JavaScript or YAML, on one line or several. The fields
+// between are the object's own: no brace is crossed (another object
+// begins there), nor a line that begins a YAML list's item (another
+// cookie). Its groups are its own (name91, secret91), since a regex names
+// each group once.
+func nameField(n, value string) string {
+	return `(?i:\bname)["']?[ \t]*[:=][ \t]*["']?(?i:(?P<name91>` + n + `))(?:["']|\b)` +
+		`(?:[^{}\n]|\n[ \t]*[^{}\n\t -])*?(?:\n[ \t]*)?["']?(?i:\bvalue)["']?[ \t]*[:=][ \t]*(?:` + quoteOpen + `)?(?P<secret91>` + value + `)` + valueClose
+}
+
 // aloneName returns the start of the form of a rule stated by names and a
 // value that finds the value assigned to a name that is the service's name
 // and nothing else: cloudflare: "...", "sendgrid": "...", ACME=...,
@@ -923,6 +938,9 @@ func (c *checker) checkAssign(at string, r *Rule, hasWords bool) {
 		return
 	}
 	r.Regex = assignRegex(r.Names, words, r.Value, r.Quote, aloneForm(r, hasWords))
+	if r.NameField && len(r.Names) > 0 {
+		r.Regex = `(?:` + r.Regex + `|` + nameField(`(?:`+strings.Join(r.Names, "|")+`)`, r.Value) + `)`
+	}
 	if len(r.Keywords) > 0 {
 		return
 	}

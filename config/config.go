@@ -33,6 +33,7 @@
 //	value = '''[a-f0-9]{32}'''          # secret word, in any syntax; without names, a token
 //	secretWords = ["key", "token"]      # optional: the words the name must also hold
 //	quote = "required"                  # optional: only quoted values ("none": only unquoted)
+//	nameField = true                    # optional: also {"name": "acme", ..., "value": "..."}
 //
 //	  [[rules.allowlists]]              # matches to ignore for this rule
 //	  regexes = ['''acme_0{32}''']
@@ -203,6 +204,13 @@ type Rule struct {
 	// Quote says how the value of a rule stated by names and a value is
 	// quoted: QuoteAny, QuoteRequired or QuoteNone.
 	Quote string
+	// NameField says that a rule stated by names and a value also finds
+	// its value where the name is the value of an object's name field
+	// and the secret its value field's, the other fields between: the
+	// cookies that browser extensions, Selenium, Playwright and HAR files
+	// export ({"name": "li_at", "domain": ..., "value": "..."}), see
+	// nameField.
+	NameField bool
 	// SecretGroup is the capture group that holds the secret. Zero means the
 	// first group that matched, or the whole match if the regex has no
 	// groups.

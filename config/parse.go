@@ -69,7 +69,7 @@ func (k kind) String() string {
 var (
 	topKeys       = map[string]kind{"title": kString, "extend": kTable, "rules": kTables, "allowlists": kTables, "testPaths": kStrings, "pathContexts": kTables, "knownSecrets": kTables}
 	extendKeys    = map[string]kind{"useDefault": kBool, "disabledRules": kStrings}
-	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables, "value": kString, "names": kStrings, "secretWords": kStrings, "quote": kString, "storePath": kString, "storeMatch": kString, "format": kString, "checksum": kString, "pair": kTable}
+	ruleKeys      = map[string]kind{"id": kString, "description": kString, "regex": kString, "secretGroup": kInt, "entropy": kFloat, "keywords": kStrings, "path": kString, "tags": kStrings, "severity": kString, "confidence": kString, "secretDecode": kString, "allowlists": kTables, "examples": kTables, "value": kString, "names": kStrings, "secretWords": kStrings, "quote": kString, "nameField": kBool, "storePath": kString, "storeMatch": kString, "format": kString, "checksum": kString, "pair": kTable}
 	allowlistKeys = map[string]kind{"description": kString, "condition": kString, "regexTarget": kString, "regexes": kStrings, "paths": kStrings, "stopwords": kStrings, "commits": kStrings, "targetRules": kStrings, "weak": kBool, "exceptNamed": kBool, "exceptInString": kBool}
 	exampleKeys   = map[string]kind{"text": kString, "secret": kString, "path": kString}
 	pairKeys      = map[string]kind{"id": kString, "secret": kString, "words": kStrings}
@@ -346,6 +346,7 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 	words, hasWords := v["secretWords"].([]string)
 	r.SecretWords = words
 	r.Quote, _ = v["quote"].(string)
+	r.NameField, _ = v["nameField"].(bool)
 
 	switch {
 	case id == "":
@@ -384,6 +385,9 @@ func (c *checker) rule(at string, m map[string]any) Rule {
 		} else if r.SecretGroup > n {
 			c.errorf(at+".secretGroup", id, "secretGroup %d, but the regex has %d capture groups", r.SecretGroup, n)
 		}
+	}
+	if r.NameField && (r.Value == "" || len(r.Names) == 0) {
+		c.errorf(at+".nameField", id, "nameField is for a rule stated by names and a value")
 	}
 	switch {
 	case r.Quote != "" && r.Value == "":

@@ -385,6 +385,8 @@ func TestAssignRuleErrors(t *testing.T) {
 		{"[[rules]]\nid = \"a\"\nsecretWords = [\"key\"]\nregex = \"x\"\n", "secretWords need names"},
 		{"[[rules]]\nid = \"a\"\nquote = \"none\"\nregex = \"x\"\n", "quote is for a rule stated by names"},
 		{"[[rules]]\nid = \"a\"\nnames = [\"acme\"]\nquote = \"double\"\nvalue = '''[a-z]{8}'''\n", "quote must be"},
+		{"[[rules]]\nid = \"a\"\nnameField = true\nregex = \"x\"\n", "nameField is for a rule stated by names"},
+		{"[[rules]]\nid = \"a\"\nnameField = \"yes\"\nnames = [\"acme\"]\nvalue = '''[a-z]{8}'''\n", "nameField"},
 	} {
 		_, err := config.Parse("r.toml", []byte(tc.src))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -718,6 +720,63 @@ value = '''[a-z0-9]{32}'''
 	}
 	for _, text := range []string{`ACME_ID=` + s, `acme_key: ` + s, `acme_client_id = "` + s + `"`, `ZETA_TOKEN=` + s} {
 		if got := findings(t, d, "config.yml", text); len(got) > 0 {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+}
+
+// TestNameField checks a rule that opts into nameField: its value is
+// found where its name is an object's name field and the value its value
+// field's, in the forms cookie exports write, however many fields stand
+// between on however many lines; not across objects or YAML list items,
+// and not for a rule that does not opt in.
+func TestNameField(t *testing.T) {
+	const rules = `
+[[rules]]
+id = "acme-session"
+names = ["acme_sid"]
+keywords = ["acme_sid"]
+secretWords = []
+value = '''AQ[A-Za-z0-9_-]{40}'''
+nameField = true
+
+[[rules]]
+id = "other-session"
+names = ["other_sid"]
+keywords = ["other_sid"]
+secretWords = []
+value = '''AQ[A-Za-z0-9_-]{40}'''
+`
+	cfg, err := config.Parse("r.toml", []byte(rules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := "AQ" + strings.Repeat("x7Kp2_Qm9-", 4)
+	flags := "  \"domain\": \".acme.example\",\n  \"hostOnly\": false,\n  \"httpOnly\": true,\n"
+	for _, text := range []string{
+		`[{"name": "acme_sid", "value": "` + v + `"}]`,
+		`{"domain": ".acme.example", "name": "acme_sid", "path": "/", "secure": true, "value": "` + v + `", "id": 1}`,
+		"[\n {\n" + flags + "  \"name\": \"acme_sid\",\n  \"path\": \"/\",\n  \"sameSite\": \"lax\",\n  \"secure\": true,\n  \"session\": false,\n  \"storeId\": \"0\",\n  \"value\": \"" + v + "\"\n }\n]",
+		"driver.add_cookie({'name': 'acme_sid', 'value': '" + v + "', 'path': '/'})",
+		"await page.setCookie({\n  name: 'acme_sid',\n  value: '" + v + "',\n});",
+		"cookies:\n  - name: acme_sid\n    domain: .acme.example\n    value: " + v + "\n",
+	} {
+		if got := findings(t, d, "cookies.json", text); len(got) != 1 || got[0] != "acme-session="+v+" ()" {
+			t.Errorf("%q: got %q", text, got)
+		}
+	}
+	for _, text := range []string{
+		`[{"name": "acme_sid", "value": ""}, {"name": "x", "value": "` + v + `"}]`,
+		"- name: acme_sid\n  value: ''\n- name: x\n  value: " + v + "\n",
+		`{"name": "acme_sidecar", "value": "` + v + `"}`,
+		`{"cookie_name": "acme_sid", "value": "` + v + `"}`,
+		`{"name": "other_sid", "path": "/", "value": "` + v + `"}`,
+	} {
+		if got := findings(t, d, "cookies.json", text); len(got) > 0 {
 			t.Errorf("%q: got %q", text, got)
 		}
 	}

@@ -98,7 +98,7 @@ func (d *Detector) Explain(ruleID string, content []byte, path string) ([]Explan
 		kw.Detail = "the rule has none: its regex runs everywhere"
 	case kw.Passed:
 		kw.Detail = fmt.Sprintf("one of %q occurs", r.Keywords)
-		wins = windows(content, hits)
+		wins = windows(content, hits, r.linesAfter())
 	default:
 		kw.Detail = fmt.Sprintf("none of %q occurs: the regex does not run", r.Keywords)
 	}

@@ -32,6 +32,20 @@ const (
 // above the secret's own (see config's assignment syntax).
 const keywordLinesAfter = 2
 
+// fieldLinesAfter is how many lines after a keyword's the window of a
+// rule whose name may be an object's name field takes (config's
+// NameField): a browser extension exports a cookie one field a line, its
+// name then domain, path, flags and the store's id before its value.
+const fieldLinesAfter = 12
+
+// linesAfter is how many lines after a keyword's r's window takes.
+func (r *rule) linesAfter() int {
+	if r.NameField {
+		return fieldLinesAfter
+	}
+	return keywordLinesAfter
+}
+
 // regionLinesBefore is how many lines before a new line the LineSet's
 // regions take, as many as a keyword's window reaches after it.
 const regionLinesBefore = keywordLinesAfter
@@ -417,7 +431,7 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 		switch {
 		case !d.runs(sc.only, r):
 		case d.active(r, srcs):
-			run(r, windows(content, hits))
+			run(r, windows(content, hits, r.linesAfter()))
 		case r.inStrings && d.activeAt(r, srcs, true):
 			// Kept out of these files by path, but not out of their
 			// strings: only the keywords inside a string that name an
@@ -432,7 +446,7 @@ func (d *Detector) scanRegions(content []byte, sc *scratch, res *Result, srcs []
 			}
 			if len(in) > 0 {
 				n := len(res.Matches)
-				run(r, windows(content, in))
+				run(r, windows(content, in, r.linesAfter()))
 				res.Matches = strs.keepInside(content, res.Matches, n)
 			}
 		}
@@ -570,12 +584,13 @@ func withValue(value *re2.Regexp, content []byte, wins [][2]int) [][2]int {
 	return out
 }
 
-// windows returns the merged windows around keyword hits, which are sorted.
-func windows(content []byte, hits []int) [][2]int {
+// windows returns the merged windows around keyword hits, which are
+// sorted: each hit's line, the line before and after lines after it.
+func windows(content []byte, hits []int, after int) [][2]int {
 	var out [][2]int
 	for _, h := range hits {
 		start := lineStartBefore(content, h, 1)
-		end := lineEndAfter(content, h, keywordLinesAfter)
+		end := lineEndAfter(content, h, after)
 		if k := len(out); k > 0 && start <= out[k-1][1]+windowJoin {
 			out[k-1][1] = max(out[k-1][1], end)
 			continue
