@@ -193,13 +193,16 @@ const (
 	// not (API_KEYS = ["...", ...], "tokens": [\n "...", a YAML list's
 	// "acme_tokens:\n  - ..."); a label in bold, as READMEs, wikis and
 	// HTML pages list credentials, the colon inside the emphasis or after
-	// it (Markdown's "**Password:** ...", "**API key**: `...`", HTML's
+	// it or an equals sign after it (Markdown's "**Password:** ...",
+	// "**API key**: `...`", "**password**=...", HTML's
 	// "<b>Password:</b> ...", "<strong>Token</strong>: ..."), an
 	// AsciiDoc definition ("Password:: ..."); a name's HTML table cell or
 	// definition term and the value's, on the same line or the next
-	// ("<td>Password</td><td>...</td>", "<dt>API key</dt><dd>...").
+	// ("<td>Password</td><td>...</td>", "<dt>API key</dt><dd>..."); an
+	// arrow, as notes write a name and its value ("Password → ...",
+	// "API key: ⇒ ...").
 	genericOps = `(?:[ \t]*<<?-[ \t]*` +
-		`|\*{1,2}[ \t]*:[ \t]*|[ \t]*:\*{1,2}[ \t]+` +
+		`|\*{1,2}[ \t]*[:=][ \t]*|[ \t]*:\*{1,2}[ \t]+|[ \t]*:?[ \t]*(?:→|⇒|➜)[ \t]*` +
 		`|[ \t]*(?::[ \t]*</(?:b|strong|em|i)>|</(?:b|strong|em|i)>[ \t]*:)[ \t]*|[ \t]*::[ \t]+` +
 		`|[ \t]*</t[dh]>[ \t]*(?:\n[ \t]*)?<td(?:[ \t][^>\n]*)?>[ \t]*|[ \t]*</dt>[ \t]*(?:\n[ \t]*)?<dd(?:[ \t][^>\n]*)?>[ \t]*` +
 		`|[ \t]*(?:,[ \t]*(?:\n[ \t]*)?|\n[ \t]*(?:-[ \t]+)?)["']?(?i:(?:parameter)?value)["']?[ \t]*[:=][ \t]*` +
@@ -534,11 +537,12 @@ func directive(value, name2 string) string {
 // form in a table). The row begins with its bar: a line "acmeKey |..." without
 // one (a list that a tool printed, Postman's "Variable name | Initial
 // Value" columns pasted as text) is as often about the variable as an
-// instance of it. The value is the cell's one word, so that a cell of
+// instance of it. The name may be in bold ("| **Password** | ... |",
+// "| **API key:** | ... |"). The value is the cell's one word, so that a cell of
 // prose ("| ACME_TOKEN | Your Acme token |") is no value. Its groups are
 // its own (secret86, name87...), since a regex names each group once.
 func tableRow(value, name2 string) string {
-	return `(?m:^)[ \t]*\|[ \t]*\x60?` + ident + renameGroups(name2, 85) + keyClose + `[ \t]*\|[ \t]*\x60?(?P<secret86>` + value + `)\x60?[ \t]*\|`
+	return `(?m:^)[ \t]*\|[ \t]*(?:\x60|\*{1,2})?` + ident + renameGroups(name2, 85) + keyClose + `[:*]{0,3}[ \t]*\|[ \t]*\x60?(?P<secret86>` + value + `)\x60?[ \t]*\|`
 }
 
 // command returns the form of a name that begins a line and takes its

@@ -123,6 +123,8 @@ var assignSyntaxes = []struct {
 	{"prose", "README.md", func(n synNames, v string) string { return "The " + n.snake + " is '" + v + "'.\n" }},
 	{"markdown bold label", "README.md", func(n synNames, v string) string { return "- **" + n.snake + ":** " + v + "\n" }},
 	{"markdown bold name", "SETUP.md", func(n synNames, v string) string { return "**" + n.pascal + "**: `" + v + "`\n" }},
+	{"markdown bold name, equals", "NOTES.md", func(n synNames, v string) string { return "**" + n.snake + "**=" + v + "\n" }},
+	{"arrow", "notes.txt", func(n synNames, v string) string { return n.pascal + " → " + v + "\n" }},
 	{"html bold label", "page.html", func(n synNames, v string) string { return "<p><b>" + n.pascal + ":</b> " + v + "</p>\n" }},
 	{"html table row", "credentials.html", func(n synNames, v string) string {
 		return "<tr>\n  <td>" + n.snake + "</td>\n  <td>" + v + "</td>\n</tr>\n"
@@ -337,6 +339,9 @@ var assignSyntaxes = []struct {
 	}},
 	{"markdown table row, code spans", "README.md", func(n synNames, v string) string {
 		return "| Variable | Value |\n| --- | --- |\n| `" + n.snake + "` | `" + v + "` |\n"
+	}},
+	{"markdown table row, bold name", "ACCOUNTS.md", func(n synNames, v string) string {
+		return "| | |\n|---|---|\n| **" + n.pascal + "** | " + v + " |\n"
 	}},
 	// A CSV row of a camelCase name and its value (deployKey,...).
 	{"csv row, camelCase", "secrets.csv", func(n synNames, v string) string { return n.camel + "," + v + "\n" }},
