@@ -747,14 +747,7 @@ keywords = ["other_sid"]
 secretWords = []
 value = '''AQ[A-Za-z0-9_-]{40}'''
 `
-	cfg, err := config.Parse("r.toml", []byte(rules))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := New(cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := mustDetector(t, rules, Options{})
 	v := "AQ" + strings.Repeat("x7Kp2_Qm9-", 4)
 	flags := "  \"domain\": \".acme.example\",\n  \"hostOnly\": false,\n  \"httpOnly\": true,\n"
 	for _, text := range []string{
