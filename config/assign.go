@@ -200,8 +200,12 @@ const (
 	// definition term and the value's, on the same line or the next
 	// ("<td>Password</td><td>...</td>", "<dt>API key</dt><dd>..."); an
 	// arrow, as notes write a name and its value ("Password → ...",
-	// "API key: ⇒ ...").
+	// "API key: ⇒ ..."); a shell's command substitution that echoes the
+	// value, as scripts pipe a secret to a decoder or a filter
+	// (PASSWORD=$(echo ... | base64 -d), TOKEN=`printf '...' | tr -d
+	// '\n'`: the detect package decodes a base64 value).
 	genericOps = `(?:[ \t]*<<?-[ \t]*` +
+		`|[ \t]*=[ \t]*"?(?:\$\(|\x60)[ \t]*(?:echo|printf)(?:[ \t]+-[a-zA-Z]+)*[ \t]+` +
 		`|\*{1,2}[ \t]*[:=][ \t]*|[ \t]*:\*{1,2}[ \t]+|[ \t]*:?[ \t]*(?:→|⇒|➜)[ \t]*` +
 		`|[ \t]*(?::[ \t]*</(?:b|strong|em|i)>|</(?:b|strong|em|i)>[ \t]*:)[ \t]*|[ \t]*::[ \t]+` +
 		`|[ \t]*</t[dh]>[ \t]*(?:\n[ \t]*)?<td(?:[ \t][^>\n]*)?>[ \t]*|[ \t]*</dt>[ \t]*(?:\n[ \t]*)?<dd(?:[ \t][^>\n]*)?>[ \t]*` +
@@ -238,9 +242,17 @@ const (
 	// SecretString::new("...")); a conversion to bytes (Go's
 	// []byte("..."), Node's Buffer.from("..."), .NET's
 	// Encoding.UTF8.GetBytes("..."), inside new SymmetricSecurityKey(...)
-	// as JWT signing keys are written). Two deep at most. Only around
-	// quoted values.
-	wrapper = `(?:(?:new[ \t]+String|String::from|(?:std::)?string|Some|Secret(?:Str|String|Box)?(?:::(?:new|from))?|\[\]byte|Buffer\.from|new[ \t]+SymmetricSecurityKey|Encoding\.(?:UTF8|ASCII|Unicode|Default)\.GetBytes)\([ \t]*){0,2}`
+	// as JWT signing keys are written, and back: GetString(...)); a base64
+	// decoder's, which
+	// "hides" a secret that way (Python's base64.b64decode("..."),
+	// JavaScript's atob("..."), Ruby's Base64.decode64("..."), Java's
+	// Base64.getDecoder().decode("..."), .NET's
+	// Convert.FromBase64String("..."), Go's
+	// base64.StdEncoding.DecodeString("..."), PHP's base64_decode("...")):
+	// the detect package decodes the literal, and the secret it reports is
+	// the decoded one. Two deep at most. Only around quoted values.
+	wrapper = `(?:(?:new[ \t]+String|String::from|(?:std::)?string|Some|Secret(?:Str|String|Box)?(?:::(?:new|from))?|\[\]byte|Buffer\.from|new[ \t]+SymmetricSecurityKey|Encoding\.(?:UTF8|ASCII|Unicode|Default)\.Get(?:Bytes|String)` +
+		`|(?:base64\.)?(?:urlsafe_|standard_)?b64decode|atob|Base64\.(?:(?:strict_|urlsafe_)?decode64|getDecoder\(\)\.decode|getMimeDecoder\(\)\.decode|decode)|Convert\.FromBase64String|base64\.(?:Raw)?(?:Std|URL)Encoding\.DecodeString|base64_decode)\([ \t]*){0,2}`
 	// compare joins a name and a string literal it is compared with, in
 	// either order: password == "...", "..." !== apiKey (a hard-coded
 	// credential check). Only for quoted values: a name compared with a

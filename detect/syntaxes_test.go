@@ -57,6 +57,15 @@ var assignSyntaxes = []struct {
 	{"python kwarg", "app.py", func(n synNames, v string) string { return "client = Client(" + n.snake + `="` + v + "\", timeout=5)\n" }},
 	{"python setdefault", "app.py", func(n synNames, v string) string { return `os.environ.setdefault("` + n.upper + `", "` + v + "\")\n" }},
 	{"python setter", "app.py", func(n synNames, v string) string { return "client.set_" + n.snake + `("` + v + "\")\n" }},
+	{"python base64 decode", "app.py", func(n synNames, v string) string {
+		return n.snake + ` = base64.b64decode("` + base64.StdEncoding.EncodeToString([]byte(v)) + "\").decode()\n"
+	}},
+	{"js atob", "app.js", func(n synNames, v string) string {
+		return "const " + n.camel + " = atob('" + base64.StdEncoding.EncodeToString([]byte(v)) + "');\n"
+	}},
+	{"shell command substitution", "deploy.sh", func(n synNames, v string) string {
+		return "export " + n.upper + "=$(echo " + base64.StdEncoding.EncodeToString([]byte(v)) + " | base64 -d)\n"
+	}},
 	{"js const", "app.js", func(n synNames, v string) string { return "const " + n.camel + ` = "` + v + "\";\n" }},
 	{"js object", "app.js", func(n synNames, v string) string { return "module.exports = {\n  " + n.camel + ": '" + v + "',\n};\n" }},
 	{"js process.env", "app.js", func(n synNames, v string) string { return "process.env." + n.upper + ` = "` + v + "\";\n" }},
