@@ -3,6 +3,7 @@ package detect
 import (
 	"cmp"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -62,6 +63,9 @@ var assignSyntaxes = []struct {
 	}},
 	{"js atob", "app.js", func(n synNames, v string) string {
 		return "const " + n.camel + " = atob('" + base64.StdEncoding.EncodeToString([]byte(v)) + "');\n"
+	}},
+	{"php hex2bin", "config.php", func(n synNames, v string) string {
+		return "$" + n.snake + " = hex2bin('" + hex.EncodeToString([]byte(v)) + "');\n"
 	}},
 	{"shell command substitution", "deploy.sh", func(n synNames, v string) string {
 		return "export " + n.upper + "=$(echo " + base64.StdEncoding.EncodeToString([]byte(v)) + " | base64 -d)\n"
