@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/hex"
 	"path"
@@ -658,6 +659,9 @@ type rewrite struct {
 	offs    []int
 	kept    bool
 	wrapped bool
+	// how names the rewrite in a finding's Decoded ("concatenation"), for
+	// a run that is no escaped text; "escape" if empty.
+	how string
 }
 
 // lineRewrites returns the runs to rewrite of the line content[ls:text]
@@ -672,7 +676,8 @@ type lineRewrites func(content []byte, start, end, ls, text int, toks []rewrite)
 // (see Decoding and escapedStrings), shell words that join single-quoted
 // strings around a quoted single quote (see shellWords), and commands
 // written as arrays of strings, which may take in the lines around (see
-// argvRuns), and text that HTML or XML escaped (see htmlEntities). Each such line is scanned with every such run replaced by its
+// argvRuns), text that HTML or XML escaped (see htmlEntities), and string
+// literals joined by "+" (see concatenations). Each such line is scanned with every such run replaced by its
 // text. A match whose secret
 // lies in a run is placed where it is written (see rewrite's offsets);
 // other matches in the line were found as written already. It returns the
@@ -695,6 +700,11 @@ func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, sr
 		return ms, found, false
 	}
 	more, toks, ok = d.rewriteLines(content, sc, start, end, entityMark, htmlEntities, srcs, depth, budget, res)
+	ms, found = append(ms, more...), append(found, toks...)
+	if !ok {
+		return ms, found, false
+	}
+	more, toks, ok = d.rewriteLines(content, sc, start, end, concatMark, concatenations, srcs, depth, budget, res)
 	return append(ms, more...), append(found, toks...), ok
 }
 
@@ -780,10 +790,10 @@ func (d *Detector) rewriteLines(content []byte, sc *scratch, start, end int, mar
 				m.Decoded = "escape+" + m.Decoded
 				m.Text = string(written)
 			case string(written) != m.Secret:
-				m.Decoded = "escape"
+				m.Decoded = cmp.Or(toks[touched].how, "escape")
 				m.Text = string(written)
 			}
-			if toks[touched].wrapped && m.Decoded == "escape" {
+			if toks[touched].wrapped && m.Decoded == cmp.Or(toks[touched].how, "escape") {
 				m.Secret = unquote(m.Secret, '"')
 			}
 			// Allowlists saw the rewritten text; they see what is written

@@ -64,6 +64,12 @@ var assignSyntaxes = []struct {
 	{"js atob", "app.js", func(n synNames, v string) string {
 		return "const " + n.camel + " = atob('" + base64.StdEncoding.EncodeToString([]byte(v)) + "');\n"
 	}},
+	{"js concatenation", "app.js", func(n synNames, v string) string {
+		return "const " + n.camel + " = \"" + v[:6] + "\" + '" + v[6:] + "';\n"
+	}},
+	{"java concatenation", "App.java", func(n synNames, v string) string {
+		return "String " + n.camel + " = \"" + v[:4] + "\" + \"" + v[4:9] + "\"+\"" + v[9:] + "\";\n"
+	}},
 	{"php hex2bin", "config.php", func(n synNames, v string) string {
 		return "$" + n.snake + " = hex2bin('" + hex.EncodeToString([]byte(v)) + "');\n"
 	}},
@@ -596,6 +602,9 @@ func hardNegatives() []secretText {
 		// A module's next name=value argument, a macro, a path where the
 		// secret is kept, code that reads it, a linter's rule key.
 		{"module arguments and macros", "tasks.txt", "- apt_key: id=473041FA url=https://keys.example.org/archive.asc state=present\nuri: url=https://jira.example.org/rest/api/2/issue/ user=deploy password=your_pass body='$FILE(issue.json)' force_basic_auth=yes\n", ""},
+		// Literals joined by "+" that make a URL, a phrase, a word or a
+		// template, or that are joined to a variable.
+		{"concatenations", "app.js", "const url = \"https://\" + \"api.example.com/v1\";\nconst greeting = \"Hello, \" + 'world';\nvar password = \"pass\" + \"word\";\nconst token = \"Bearer \" + accessToken;\nlet apiKey = `${prefix}` + \"_key\";\ncount += \"1\" + \"2\";\n", ""},
 		{"paths of keys and lookups", "vars.yml", "{\n  \"private_key\": \"/home/dev/workspace/AP-15905/.vagrant/machines/default/virtualbox/private_key\",\n}\nrds_db_master_password: \"{{ lookup('password', '/dev/null chars=ascii_letters,digits') }}\"\n    password1: \"{{ lookup('password', '/dev/null length=20') }}\"\n", ""},
 		{"paths and code", "inventory.py", "        \"password\": \"/disk-key\"\n    SET_CREDS = \"/phoenix/rest/deviceMon/updateCredential\"\n    OS_PASSWORD=os.environ.get('OS_PASSWORD', None)\n    conn = connect(aws_access_key_id=role.credentials.access_key,\n        aws_secret_access_key=assumedRoleObject.credentials.secret_key)\n", ""},
 		// A URL's password is judged as it decodes: a placeholder in
