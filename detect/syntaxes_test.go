@@ -70,6 +70,9 @@ var assignSyntaxes = []struct {
 	{"java concatenation", "App.java", func(n synNames, v string) string {
 		return "String " + n.camel + " = \"" + v[:4] + "\" + \"" + v[4:9] + "\"+\"" + v[9:] + "\";\n"
 	}},
+	{"java concatenation over lines", "Keys.java", func(n synNames, v string) string {
+		return "    static final String " + n.upper + " = \"" + v[:7] + "\" +\n            \"" + v[7:] + "\";\n"
+	}},
 	{"php hex2bin", "config.php", func(n synNames, v string) string {
 		return "$" + n.snake + " = hex2bin('" + hex.EncodeToString([]byte(v)) + "');\n"
 	}},
@@ -604,7 +607,7 @@ func hardNegatives() []secretText {
 		{"module arguments and macros", "tasks.txt", "- apt_key: id=473041FA url=https://keys.example.org/archive.asc state=present\nuri: url=https://jira.example.org/rest/api/2/issue/ user=deploy password=your_pass body='$FILE(issue.json)' force_basic_auth=yes\n", ""},
 		// Literals joined by "+" that make a URL, a phrase, a word or a
 		// template, or that are joined to a variable.
-		{"concatenations", "app.js", "const url = \"https://\" + \"api.example.com/v1\";\nconst greeting = \"Hello, \" + 'world';\nvar password = \"pass\" + \"word\";\nconst token = \"Bearer \" + accessToken;\nlet apiKey = `${prefix}` + \"_key\";\ncount += \"1\" + \"2\";\n", ""},
+		{"concatenations", "app.js", "const url = \"https://\" + \"api.example.com/v1\";\nconst greeting = \"Hello, \" + 'world';\nvar password = \"pass\" + \"word\";\nconst token = \"Bearer \" + accessToken;\nconst apiKey = \"https://api.example.com/\" +\n    \"v1/keys\";\nlet apiKey = `${prefix}` + \"_key\";\ncount += \"1\" + \"2\";\n", ""},
 		{"paths of keys and lookups", "vars.yml", "{\n  \"private_key\": \"/home/dev/workspace/AP-15905/.vagrant/machines/default/virtualbox/private_key\",\n}\nrds_db_master_password: \"{{ lookup('password', '/dev/null chars=ascii_letters,digits') }}\"\n    password1: \"{{ lookup('password', '/dev/null length=20') }}\"\n", ""},
 		{"paths and code", "inventory.py", "        \"password\": \"/disk-key\"\n    SET_CREDS = \"/phoenix/rest/deviceMon/updateCredential\"\n    OS_PASSWORD=os.environ.get('OS_PASSWORD', None)\n    conn = connect(aws_access_key_id=role.credentials.access_key,\n        aws_secret_access_key=assumedRoleObject.credentials.secret_key)\n", ""},
 		// A URL's password is judged as it decodes: a placeholder in
