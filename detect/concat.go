@@ -3,10 +3,10 @@ package detect
 import "bytes"
 
 // String literals joined by "+": a value split in pieces in code, as a
-// long key is wrapped (API_KEY = "sk_live_4eC39HqLyjWDarjtT1" +
-// "zdp7dc", on one line or with each piece on a line of its own after a
-// line that ends in "+"), or as a token is split to slip past a push's
-// secret scanning (token = "ghp_" + "…"). Each piece alone is no value, or
+// long key is wrapped (API_KEY = "…" + "…", on one line or with each
+// piece on a line of its own after a line that ends in "+"), or as a
+// token is split to slip past a push's secret scanning (token = "ghp_" +
+// "…"). Each piece alone is no value, or
 // not the whole one; concatenations rewrites such a run of literals as the
 // one double-quoted string it makes, for the rules to read as
 // unescapeLines reads any rewritten line. A secret found there is
