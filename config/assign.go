@@ -243,16 +243,16 @@ const (
 	// []byte("..."), Node's Buffer.from("..."), .NET's
 	// Encoding.UTF8.GetBytes("..."), inside new SymmetricSecurityKey(...)
 	// as JWT signing keys are written, and back: GetString(...)); a base64
-	// decoder's, which
-	// "hides" a secret that way (Python's base64.b64decode("..."),
-	// JavaScript's atob("..."), Ruby's Base64.decode64("..."), Java's
-	// Base64.getDecoder().decode("..."), .NET's
-	// Convert.FromBase64String("..."), Go's
+	// decoder's, which "hides" a secret that way (Python's
+	// base64.b64decode("..."), JavaScript's atob("..."), Ruby's
+	// Base64.decode64("..."), Java's Base64.getDecoder().decode("..."),
+	// .NET's Convert.FromBase64String("..."), Go's
 	// base64.StdEncoding.DecodeString("..."), PHP's base64_decode("...")),
 	// or a hex decoder's (bytes.fromhex("..."), unhexlify, Go's
 	// hex.DecodeString, hex2bin): the detect package decodes the literal,
-	// and where it decodes to text the secret it reports is the decoded one
-	// (a binary key stays as written). Two deep at most. Only around quoted values.
+	// and where it decodes to text the secret it reports is the decoded
+	// one (a binary key stays as written). Two deep at most. Only around
+	// quoted values.
 	wrapper = `(?:(?:new[ \t]+String|String::from|(?:std::)?string|Some|Secret(?:Str|String|Box)?(?:::(?:new|from))?|\[\]byte|Buffer\.from|new[ \t]+SymmetricSecurityKey|Encoding\.(?:UTF8|ASCII|Unicode|Default)\.Get(?:Bytes|String)` +
 		`|(?:base64\.)?(?:urlsafe_|standard_)?b64decode|atob|Base64\.(?:(?:strict_|urlsafe_)?decode64|getDecoder\(\)\.decode|getMimeDecoder\(\)\.decode|decode)|Convert\.FromBase64String|base64\.(?:Raw)?(?:Std|URL)Encoding\.DecodeString|base64_decode|bytes\.fromhex|(?:binascii\.)?(?:unhexlify|a2b_hex)|hex\.DecodeString|Hex\.decodeHex|hex2bin|Convert\.FromHexString)\([ \t]*){0,2}`
 	// compare joins a name and a string literal it is compared with, in

@@ -782,6 +782,7 @@ func (d *Detector) rewriteLines(content []byte, sc *scratch, start, end int, mar
 			rules[touched][m.rule] = true
 			s, e := offs[m.Start], offs[m.End]
 			written := content[s:e]
+			how := cmp.Or(toks[touched].how, "escape")
 			m.Start, m.End = s, e
 			m.Line, m.Column = sc.position(s)
 			m.EndLine, m.EndColumn = sc.position(e - 1)
@@ -790,10 +791,10 @@ func (d *Detector) rewriteLines(content []byte, sc *scratch, start, end int, mar
 				m.Decoded = "escape+" + m.Decoded
 				m.Text = string(written)
 			case string(written) != m.Secret:
-				m.Decoded = cmp.Or(toks[touched].how, "escape")
+				m.Decoded = how
 				m.Text = string(written)
 			}
-			if toks[touched].wrapped && m.Decoded == cmp.Or(toks[touched].how, "escape") {
+			if toks[touched].wrapped && m.Decoded == how {
 				m.Secret = unquote(m.Secret, '"')
 			}
 			// Allowlists saw the rewritten text; they see what is written
