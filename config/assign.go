@@ -200,12 +200,12 @@ const (
 	// definition term and the value's, on the same line or the next
 	// ("<td>Password</td><td>...</td>", "<dt>API key</dt><dd>..."); an
 	// arrow, as notes write a name and its value ("Password → ...",
-	// "API key: ⇒ ..."); a shell's command substitution that echoes the
-	// value, as scripts pipe a secret to a decoder or a filter
-	// (PASSWORD=$(echo ... | base64 -d), TOKEN=`printf '...' | tr -d
-	// '\n'`: the detect package decodes a base64 value).
+	// "API key: ⇒ ..."); Go's assignment of a call's two results, the
+	// error's or a blank's second (password, _ :=
+	// base64.StdEncoding.DecodeString("..."), key, err = ...; see
+	// wrapper). A shell's command substitution is shellSubst.
 	genericOps = `(?:[ \t]*<<?-[ \t]*` +
-		`|[ \t]*=[ \t]*"?(?:\$\(|\x60)[ \t]*(?:echo|printf)(?:[ \t]+-[a-zA-Z]+)*[ \t]+` +
+		`|[ \t]*,[ \t]*(?:_|err)[ \t]*:?=[ \t]*` +
 		`|\*{1,2}[ \t]*[:=][ \t]*|[ \t]*:\*{1,2}[ \t]+|[ \t]*:?[ \t]*(?:→|⇒|➜)[ \t]*` +
 		`|[ \t]*(?::[ \t]*</(?:b|strong|em|i)>|</(?:b|strong|em|i)>[ \t]*:)[ \t]*|[ \t]*::[ \t]+` +
 		`|[ \t]*</t[dh]>[ \t]*(?:\n[ \t]*)?<td(?:[ \t][^>\n]*)?>[ \t]*|[ \t]*</dt>[ \t]*(?:\n[ \t]*)?<dd(?:[ \t][^>\n]*)?>[ \t]*` +
@@ -214,12 +214,19 @@ const (
 		`|[ \t]*:[ \t]*[|>][-+0-9]{0,2}[ \t]*\n[ \t]+` +
 		`|[ \t]+(?i:as)[ \t]+[\w.]+(?:\(\))?[ \t]*=[ \t]*` +
 		`|[ \t]*(?:=|:|=>)[ \t]*\[[ \t]*(?:\n[ \t]*)?|[ \t]*:[ \t]*\n[ \t]*-[ \t]+)`
-	comma = `[ \t]*,[ \t]*`
+	// shellSubst is a generic rule's join of a shell's command
+	// substitution that echoes the value, as scripts pipe a secret to a
+	// decoder or a filter (PASSWORD=$(echo ... | base64 -d), TOKEN=`printf
+	// '...' | tr -d '\n'`, in double quotes or not: the detect package
+	// decodes a base64 value). It comes before the operators: "=" and the
+	// quoted substitution would make a value of the command.
+	shellSubst = `[ \t]*=[ \t]*"?(?:\$\(|\x60)[ \t]*(?:echo|printf)(?:[ \t]+-[a-zA-Z]+)*[ \t]+`
+	comma      = `[ \t]*,[ \t]*`
 	// quotedJoin joins a name and a value in quotes (see assignRegex's
 	// QuoteRequired): white space alone only after a flag or ENV; a
 	// comma only after a quoted name, since "X", "v" is setProperty and
 	// x, "v" an argument list.
-	quotedJoin = `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `|` + prose + `|` + fallback + `|` + braceInit + `)|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
+	quotedJoin = `(?:` + keyClose + `(?:` + shellSubst + `|` + operators + `|` + genericOps + `|` + prose + `|` + fallback + `|` + braceInit + `)|` + quotedClose + comma + `|` + typed + `|` + keyClose + nextLine + `)`
 	// braceInit opens C++'s brace initialisation of a name
 	// (password{"..."}, token { "..." }); only where a quote follows:
 	// unquoted, the brace opens a block or a type's literal.
@@ -397,7 +404,7 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 		// lists ("prod api token - ..."); where it begins a description
 		// instead, the value is a word or a phrase, which the rule's
 		// allowlists turn down.
-		join = `(?:` + keyClose + `(?:` + operators + `|` + genericOps + `|` + dash + `)|` + typed + `)`
+		join = `(?:` + keyClose + `(?:` + shellSubst + `|` + operators + `|` + genericOps + `|` + dash + `)|` + typed + `)`
 		re := `(?:(?:` + name + join + `|` + flagOrEnv + name2 + keyClose + spaced + `)` + scheme + v + valueClose + `|` + directive(value, name2) + `|` + tableRow(value, name2) + `)`
 		if alone {
 			re = `(?:` + re + `|` + aloneName(n) + `(?P<secret11>` + value + `)` + valueClose + `)`

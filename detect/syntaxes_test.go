@@ -73,6 +73,12 @@ var assignSyntaxes = []struct {
 	{"java concatenation over lines", "Keys.java", func(n synNames, v string) string {
 		return "    static final String " + n.upper + " = \"" + v[:7] + "\" +\n            \"" + v[7:] + "\";\n"
 	}},
+	{"go two results", "main.go", func(n synNames, v string) string {
+		return n.camel + ", _ := base64.StdEncoding.DecodeString(\"" + base64.StdEncoding.EncodeToString([]byte(v)) + "\")\n"
+	}},
+	{"shell command substitution in double quotes", "deploy.sh", func(n synNames, v string) string {
+		return "export " + n.upper + "=\"$(echo '" + base64.StdEncoding.EncodeToString([]byte(v)) + "' | base64 -d)\"\n"
+	}},
 	{"php hex2bin", "config.php", func(n synNames, v string) string {
 		return "$" + n.snake + " = hex2bin('" + hex.EncodeToString([]byte(v)) + "');\n"
 	}},
