@@ -2,69 +2,197 @@ package detect
 
 import "bytes"
 
-// String literals joined by "+": a value split in pieces in code, as a
+// String literals joined into one: a value split in pieces in code, as a
 // long key is wrapped (API_KEY = "…" + "…", on one line or with each
-// piece on a line of its own after a line that ends in "+"), or as a
-// token is split to slip past a push's secret scanning (token = "ghp_" +
-// "…"). Each piece alone is no value, or
-// not the whole one; concatenations rewrites such a run of literals as the
-// one double-quoted string it makes, for the rules to read as
-// unescapeLines reads any rewritten line. A secret found there is
+// piece on a line of its own), or as a token is split to slip past a
+// push's secret scanning (token = "ghp_" + "…"). Each piece alone is no
+// value, or not the whole one; concatenations rewrites such a run of
+// literals as the one double-quoted string it makes, for the rules to read
+// as unescapeLines reads any rewritten line. A secret found there is
 // reported at the pieces as written, its secret the joined value, its
 // encoding "concatenation".
-
-// concatMark is what a line to rewrite holds (see concatenations).
-var concatMark = []byte{'+'}
+//
+// The joins read are the operators that join strings in the languages
+// that write them: "+" (JavaScript, Java, C#, Python, Go, Ruby...), "."
+// (PHP, Perl), ".." (Lua) and "&" (Visual Basic), the last three with
+// white space on both sides or neither (prose ends a quote with a full
+// stop); and literals side by side, which Python and C join
+// (KEY = ("…"\n "…"), "…" "…"), where the first of them follows an
+// assignment's " = ", a key's ": " or an opening parenthesis (a call's,
+// or one that ends the line above): a shell's words side by side (echo
+// "a" "b", ARGS=(\n "--user"\n "admin"\n)) are arguments, not one
+// string, and an HCL map's quoted keys, one entry a line, are entries.
 
 // maxConcatLines bounds the lines a run of joined literals may take.
 const maxConcatLines = 16
 
+// concatIndex is the finder of the lines concatenations reads (see
+// rewriteLines): the offset in b of a quote that a join follows, or -1.
+func concatIndex(b []byte) int {
+	for i := 0; i < len(b); {
+		k := bytes.IndexAny(b[i:], "\"'`")
+		if k < 0 {
+			return -1
+		}
+		k += i
+		if joinFollows(b, k+1) {
+			return k
+		}
+		i = k + 1
+	}
+	return -1
+}
+
+// joinFollows reports whether what follows offset c of b (after a quote)
+// may join the literal that closes there to another (see nextPiece): an
+// operator, white space and a quote, or the line's end (a run may go on
+// below).
+func joinFollows(b []byte, c int) bool {
+	j := skipBlanks(b, c, false)
+	if j == len(b) {
+		return false
+	}
+	switch b[j] {
+	case '+', '.', '&':
+		return true
+	case '\\':
+		return j+1 < len(b) && b[j+1] == '\n'
+	case '\n':
+		// Literals side by side over lines.
+		k := skipBlanks(b, j+1, false)
+		return k < len(b) && (b[k] == '"' || b[k] == '\'' || b[k] == '`')
+	case '"', '\'', '`':
+		return j > c
+	}
+	return false
+}
+
 // concatenations returns the runs of the line content[ls:text] that join
-// two or more string literals (double, single or back quotes) with "+"
-// and nothing else, each as the double-quoted string it makes, and the
-// span of lines they take (a run may go on over the lines below, up to
-// end); the line is worth a scan if one of those strings could be a
-// secret (see asciiValue). A piece that holds a backslash, a double quote
-// or a template's ${ is left alone: its text is not what it says as
-// written. The runs are not kept (see decoded): a generic match on a
-// piece as written is a piece of a value, never the value.
-func concatenations(content []byte, _, end, ls, text int, toks []rewrite) (int, int, []rewrite, bool) {
+// two or more string literals (double, single or back quotes) and nothing
+// else (see the joins above), each as the double-quoted string it makes,
+// and the span of lines they take: a run may go on over the lines below,
+// up to end, and a run of literals side by side whose first opens its
+// line takes in the line above, which holds the name it is assigned to.
+// The line is worth a scan if one of those strings could be a secret (see
+// asciiValue). A piece that holds a backslash, a double quote or a
+// template's ${ is left alone: its text is not what it says as written.
+// The runs are not kept (see decoded): a generic match on a piece as
+// written is a piece of a value, never the value.
+func concatenations(content []byte, start, end, ls, text int, toks []rewrite) (int, int, []rewrite, bool) {
 	worth := false
-	to := text
 	for k := ls; k < text; {
 		q := content[k]
 		if q != '"' && q != '\'' && q != '`' {
 			k++
 			continue
 		}
-		t, next := concatenation(content, k, text, end)
+		from, open, adjacent := sideBySide(content, start, ls, k)
+		t, next := concatenation(content, k, text, end, adjacent)
 		if t.dec != nil {
+			t.s = open
 			toks = append(toks, t)
 			worth = worth || asciiValue(t.dec[1:len(t.dec)-1])
-			if t.e > text {
-				to = lineEnd(content, t.e, end)
-				return ls, to, toks, worth // the run took in the lines below
+			if t.e > text || from < ls {
+				// The run took in the lines below, or the one above:
+				// no other run shares its lines.
+				return min(from, ls), max(text, lineEnd(content, t.e, end)), toks, worth
 			}
 		}
 		k = next
 	}
-	return ls, to, toks, worth
+	return ls, text, toks, worth
 }
 
-// concatenation reads the run of literals joined by "+" whose first opens
-// at p, on the line that ends at text (see concatenations), and returns
-// it, with its dec nil unless it joins two or more plain literals, and the
-// offset where reading goes on: after the run, or after the first literal.
-func concatenation(content []byte, p, text, end int) (rewrite, int) {
+// sideBySide reports whether literals side by side from the one that
+// opens at p, on the line that starts at ls, join into one string: the
+// literal follows " = " (not "==" or a shell's "X="), a key's ": " or an
+// opening parenthesis (not a shell's "$("), on its line or, where it
+// opens its line, at the end of the line above (at start or below). It
+// returns where the run's lines begin (ls, or the start of the line
+// above) and where its rewrite begins: p, or the parenthesis that an
+// assignment's " = " opens before it, so that the rules read
+// KEY = ("…"\n "…") as KEY = "…".
+func sideBySide(content []byte, start, ls, p int) (from, open int, ok bool) {
+	k := p - 1
+	for k >= ls && (content[k] == ' ' || content[k] == '\t') {
+		k--
+	}
+	if k >= ls {
+		if !opensJoin(content, ls, k) {
+			return ls, p, false
+		}
+		return ls, assignedParen(content, ls, k, p), true
+	}
+	if ls-1 <= start {
+		return ls, p, false
+	}
+	above := max(lineStartBefore(content, ls-1, 0), start)
+	k = ls - 2 // before the line break
+	for k >= above && (content[k] == ' ' || content[k] == '\t') {
+		k--
+	}
+	if k < above || content[k] != '(' || !opensJoin(content, above, k) {
+		return ls, p, false
+	}
+	return above, assignedParen(content, above, k, p), true
+}
+
+// assignedParen returns k if content[k] is a parenthesis that follows an
+// assignment's "=" on the line that starts at ls, else p.
+func assignedParen(content []byte, ls, k, p int) int {
+	if content[k] != '(' {
+		return p
+	}
+	j := k - 1
+	for j >= ls && (content[j] == ' ' || content[j] == '\t') {
+		j--
+	}
+	if j >= ls && content[j] == '=' {
+		return k
+	}
+	return p
+}
+
+// opensJoin reports whether content[k], on the line that starts at ls, is
+// what literals side by side may follow (see sideBySide).
+func opensJoin(content []byte, ls, k int) bool {
+	switch content[k] {
+	case '=':
+		// " = ", not "==", "!=", "<=" or "X=".
+		return k > ls && (content[k-1] == ' ' || content[k-1] == '\t')
+	case ':':
+		// A dict's or an object's value: "key": "…"\n "…".
+		return k+1 < len(content) && (content[k+1] == ' ' || content[k+1] == '\t')
+	case '(':
+		if k == ls || content[k-1] != '$' && content[k-1] != '=' {
+			return true
+		}
+		// "X = (" opens a tuple; "X=(" a shell's array.
+		return content[k-1] == '=' && k-1 > ls && (content[k-2] == ' ' || content[k-2] == '\t')
+	}
+	return false
+}
+
+// concatenation reads the run of literals joined (see nextPiece) whose
+// first opens at p, on the line that ends at text (see concatenations),
+// and returns it, with its dec nil unless it joins two or more plain
+// literals, and the offset where reading goes on: after the run, or after
+// the first literal.
+func concatenation(content []byte, p, text, end int, adjacent bool) (rewrite, int) {
 	t := rewrite{s: p, dec: []byte{'"'}, offs: []int{p}, wrapped: true, how: "concatenation"}
 	pieces, at, plain, lines := 0, p, true, 0
 	for {
 		q := content[at]
+		if at+2 < text && content[at+1] == q && content[at+2] == q {
+			// A triple-quoted string (Python's """…""") is one piece of
+			// its own, not three.
+			if pieces == 0 {
+				return rewrite{}, at + 3
+			}
+			break
+		}
 		c := closingQuote(content, at+1, text, q)
 		if c >= text {
-			if pieces == 0 {
-				return rewrite{}, text
-			}
 			break
 		}
 		for i := at + 1; i < c; i++ {
@@ -76,29 +204,81 @@ func concatenation(content []byte, p, text, end int) (rewrite, int) {
 		}
 		pieces++
 		t.e = c + 1
-		// The next piece: white space, one "+" (not "++" or "+="), white
-		// space or the line's end and the next line's indent, an opening
-		// quote.
-		j := skipBlanks(content[:text], c+1, false)
-		if j >= text || content[j] != '+' || j+1 < text && (content[j+1] == '+' || content[j+1] == '=') {
+		var next int
+		if next, text = nextPiece(content, c+1, text, end, adjacent, &lines); next < 0 {
 			break
 		}
-		j = skipBlanks(content[:text], j+1, false)
-		if j == text && text < end && lines < maxConcatLines {
-			j = skipBlanks(content[:end], text+1, false)
-			text = lineEnd(content, j, end)
-			lines++
-		}
-		if j >= text || content[j] != '"' && content[j] != '\'' && content[j] != '`' {
-			break
-		}
-		at = j
+		at = next
 	}
 	if pieces < 2 || !plain || t.e-p > maxToken {
+		if pieces == 0 {
+			return rewrite{}, text
+		}
 		return rewrite{}, min(t.e, text)
 	}
 	t.dec, t.offs = append(t.dec, '"'), append(t.offs, t.e-1, t.e)
 	return t, t.e
+}
+
+// nextPiece returns the offset of the quote that opens the literal joined
+// to the one that closes before c, on the line that ends at text, and the
+// end of the line that holds it; -1 if none. A join is white space, an
+// operator (one "+", not "++" or "+="; "." or ".." or "&" with white space
+// on both sides or neither, not ".=" or "&&") or, where adjacent allows
+// it, none; then white space, or the line's end (after a backslash that
+// continues it, or not) and the next line's indent, up to end; then an
+// opening quote.
+func nextPiece(content []byte, c, text, end int, adjacent bool, lines *int) (int, int) {
+	j := skipBlanks(content[:text], c, false)
+	spaced := j > c
+	op := 0
+	if j < text {
+		switch content[j] {
+		case '+':
+			op = 1
+			if j+1 < text && (content[j+1] == '+' || content[j+1] == '=') {
+				return -1, text
+			}
+		case '.', '&':
+			op = 1
+			if content[j] == '.' && j+1 < text && content[j+1] == '.' {
+				op = 2
+			}
+			after := j + op
+			if after < text && (content[after] == '=' || content[after] == content[j]) {
+				return -1, text // ".=", "...", "&&", "&="
+			}
+			if spaced != (after < text && (content[after] == ' ' || content[after] == '\t')) {
+				return -1, text // a full stop, or a reference (&x)
+			}
+		}
+	}
+	if op == 0 && !adjacent {
+		return -1, text
+	}
+	j = skipBlanks(content[:text], j+op, false)
+	if j+1 == text && content[j] == '\\' {
+		j = text // a line continued
+	}
+	if j == text && text < end && *lines < maxConcatLines {
+		j = skipBlanks(content[:end], text+1, false)
+		text = lineEnd(content, j, end)
+		*lines++
+	} else if op == 0 && !spaced {
+		return -1, text // "…""…" is a quote escaped by doubling it
+	}
+	if j >= text || content[j] != '"' && content[j] != '\'' && content[j] != '`' {
+		return -1, text
+	}
+	if op == 0 {
+		// A literal that a key's operator follows is the next entry's
+		// key (HCL's map, one entry a line: "a" = "…"\n "b" = "…").
+		c := closingQuote(content, j+1, text, content[j])
+		if k := skipBlanks(content[:text], min(c+1, text), false); k < text && (content[k] == '=' || content[k] == ':') {
+			return -1, text
+		}
+	}
+	return j, text
 }
 
 // lineEnd returns the offset of the line break that ends the line holding

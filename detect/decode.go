@@ -683,40 +683,41 @@ type lineRewrites func(content []byte, start, end, ls, text int, toks []rewrite)
 // other matches in the line were found as written already. It returns the
 // matches and the runs, and false when the decoding budget ran out.
 func (d *Detector) unescapeLines(content []byte, sc *scratch, start, end int, srcs []leak.Source, depth int, budget *budget, res *Result) ([]Match, []decoded, bool) {
-	ms, found, ok := d.rewriteLines(content, sc, start, end, []byte{'\\'}, escapedStrings, srcs, depth, budget, res)
+	ms, found, ok := d.rewriteLines(content, sc, start, end, findBackslash, escapedStrings, srcs, depth, budget, res)
 	if !ok {
 		return ms, found, false
 	}
-	for _, mark := range shellQuoteMarks {
-		more, toks, ok := d.rewriteLines(content, sc, start, end, mark, shellWords, srcs, depth, budget, res)
+	for _, find := range findShellQuotes {
+		more, toks, ok := d.rewriteLines(content, sc, start, end, find, shellWords, srcs, depth, budget, res)
 		ms, found = append(ms, more...), append(found, toks...)
 		if !ok {
 			return ms, found, false
 		}
 	}
-	more, toks, ok := d.rewriteLines(content, sc, start, end, argvMark, argvRuns(), srcs, depth, budget, res)
+	more, toks, ok := d.rewriteLines(content, sc, start, end, findArgv, argvRuns(), srcs, depth, budget, res)
 	ms, found = append(ms, more...), append(found, toks...)
 	if !ok {
 		return ms, found, false
 	}
-	more, toks, ok = d.rewriteLines(content, sc, start, end, entityMark, htmlEntities, srcs, depth, budget, res)
+	more, toks, ok = d.rewriteLines(content, sc, start, end, findEntity, htmlEntities, srcs, depth, budget, res)
 	ms, found = append(ms, more...), append(found, toks...)
 	if !ok {
 		return ms, found, false
 	}
-	more, toks, ok = d.rewriteLines(content, sc, start, end, concatMark, concatenations, srcs, depth, budget, res)
+	more, toks, ok = d.rewriteLines(content, sc, start, end, concatIndex, concatenations, srcs, depth, budget, res)
 	return append(ms, more...), append(found, toks...), ok
 }
 
-// rewriteLines scans each line of content[start:end] that holds mark and
-// that runs finds worth a scan, with the line's runs replaced by their text
-// (see unescapeLines).
-func (d *Detector) rewriteLines(content []byte, sc *scratch, start, end int, mark []byte, runs lineRewrites, srcs []leak.Source, depth int, budget *budget, res *Result) ([]Match, []decoded, bool) {
+// rewriteLines scans each line of content[start:end] where find finds a
+// mark (its offset in the bytes it is given, or -1) and that runs finds
+// worth a scan, with the line's runs replaced by their text (see
+// unescapeLines).
+func (d *Detector) rewriteLines(content []byte, sc *scratch, start, end int, find func([]byte) int, runs lineRewrites, srcs []leak.Source, depth int, budget *budget, res *Result) ([]Match, []decoded, bool) {
 	var matches []Match
 	var found []decoded
 	var toks []rewrite
 	for i := start; i < end; {
-		j := bytes.Index(content[i:end], mark)
+		j := find(content[i:end])
 		if j < 0 {
 			break
 		}
@@ -838,6 +839,20 @@ func escapedStrings(content []byte, _, _, ls, text int, toks []rewrite) (int, in
 	}
 	return ls, text, toks, worth
 }
+
+// markIndex returns the finder of mark for rewriteLines.
+func markIndex(mark []byte) func([]byte) int {
+	return func(b []byte) int { return bytes.Index(b, mark) }
+}
+
+// The finders of the marks of escapes, argv arrays and entities.
+var (
+	findBackslash = markIndex([]byte{'\\'})
+	findArgv      = markIndex(argvMark)
+	findEntity    = markIndex(entityMark)
+	// findShellQuotes are shellQuoteMarks' finders.
+	findShellQuotes = []func([]byte) int{markIndex(shellQuoteMarks[0]), markIndex(shellQuoteMarks[1])}
+)
 
 // shellQuoteMarks are what a shell word that holds a single quote holds
 // (see shellWords): the line finder of its rewrites looks for them.

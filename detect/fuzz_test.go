@@ -33,8 +33,10 @@ func FuzzDetect(f *testing.F) {
 	f.Add([]byte("password = '\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8'"))
 	f.Add([]byte("{\"a\": \"token=x\\\"yz\\u00e9\\\nq\\\ndocker run \\\n  -e PASSWORD=Xq7m" + "Z2pL9v \\"))
 	f.Add([]byte("\xff\xfep\x00w\x00=\x00\\\x00\"\x00\r\x00\n\x00"))
-	// Literals joined by "+": on one line, over lines, cut short.
+	// Literals joined by "+", ".", "..", "&" or side by side: on one line,
+	// over lines, cut short.
 	f.Add([]byte("key = \"Xq7m\" + 'Z2pL9v' +\n  `kT4w` +\n\n\"a\" + \"b"))
+	f.Add([]byte("K = (\n  \"Xq7m\"\n  'Z2pL9v' \\\n\"\"\"a\" . 'b'..\"c\" & \"d\"\n(\n\"e"))
 	// Commands written as arrays: on one line, over several, a YAML block
 	// sequence, and cut short.
 	f.Add([]byte("CMD [\"mysql\", \"-u\", \"root\", \"-pXq7m" + "Z2pL9v\", \"app\"]\n"))

@@ -73,6 +73,24 @@ var assignSyntaxes = []struct {
 	{"java concatenation over lines", "Keys.java", func(n synNames, v string) string {
 		return "    static final String " + n.upper + " = \"" + v[:7] + "\" +\n            \"" + v[7:] + "\";\n"
 	}},
+	{"python literals side by side in parentheses", "settings.py", func(n synNames, v string) string {
+		return n.upper + " = (\n    \"" + v[:7] + "\"\n    \"" + v[7:] + "\"\n)\n"
+	}},
+	{"python literals side by side", "app.py", func(n synNames, v string) string {
+		return n.snake + " = \"" + v[:5] + "\" '" + v[5:] + "'\n"
+	}},
+	{"c literals over a continued line", "keys.h", func(n synNames, v string) string {
+		return "static const char *" + n.snake + " = \"" + v[:8] + "\" \\\n    \"" + v[8:] + "\";\n"
+	}},
+	{"php dot", "config.php", func(n synNames, v string) string {
+		return "$" + n.snake + " = '" + v[:6] + "' . '" + v[6:] + "';\n"
+	}},
+	{"visual basic ampersand", "Module1.vb", func(n synNames, v string) string {
+		return "Dim " + n.camel + " As String = \"" + v[:6] + "\" & \"" + v[6:] + "\"\n"
+	}},
+	{"hcl map of quoted keys", "main.tf", func(n synNames, v string) string {
+		return "tags = {\n  \"" + n.snake + "\" = \"" + v + "\"\n  \"Name\" = \"web\"\n}\n"
+	}},
 	{"go two results", "main.go", func(n synNames, v string) string {
 		return n.camel + ", _ := base64.StdEncoding.DecodeString(\"" + base64.StdEncoding.EncodeToString([]byte(v)) + "\")\n"
 	}},
@@ -613,6 +631,10 @@ func hardNegatives() []secretText {
 		{"module arguments and macros", "tasks.txt", "- apt_key: id=473041FA url=https://keys.example.org/archive.asc state=present\nuri: url=https://jira.example.org/rest/api/2/issue/ user=deploy password=your_pass body='$FILE(issue.json)' force_basic_auth=yes\n", ""},
 		// Literals joined by "+" that make a URL, a phrase, a word or a
 		// template, or that are joined to a variable.
+		// Literals side by side that a shell's command or array holds
+		// are its arguments; a message wrapped in parentheses is no
+		// value; an HCL map's entries, one a line, are not one string.
+		{"literals side by side", "build.sh", "ARGS=(\n  \"--user\"\n  \"admin\"\n)\necho \"token\" \"expired\"\nmsg = (\"Hello, \"\n       \"world\")\ntags = {\n  \"Name\" = \"web\"\n  \"Team\" = \"ops\"\n}\npassword = \"\"\"\"\"\"\n", ""},
 		{"concatenations", "app.js", "const url = \"https://\" + \"api.example.com/v1\";\nconst greeting = \"Hello, \" + 'world';\nvar password = \"pass\" + \"word\";\nconst token = \"Bearer \" + accessToken;\nconst apiKey = \"https://api.example.com/\" +\n    \"v1/keys\";\nlet apiKey = `${prefix}` + \"_key\";\ncount += \"1\" + \"2\";\n", ""},
 		{"paths of keys and lookups", "vars.yml", "{\n  \"private_key\": \"/home/dev/workspace/AP-15905/.vagrant/machines/default/virtualbox/private_key\",\n}\nrds_db_master_password: \"{{ lookup('password', '/dev/null chars=ascii_letters,digits') }}\"\n    password1: \"{{ lookup('password', '/dev/null length=20') }}\"\n", ""},
 		{"paths and code", "inventory.py", "        \"password\": \"/disk-key\"\n    SET_CREDS = \"/phoenix/rest/deviceMon/updateCredential\"\n    OS_PASSWORD=os.environ.get('OS_PASSWORD', None)\n    conn = connect(aws_access_key_id=role.credentials.access_key,\n        aws_secret_access_key=assumedRoleObject.credentials.secret_key)\n", ""},
