@@ -114,6 +114,11 @@ func concatenations(content []byte, start, end, ls, text int, toks []rewrite) (i
 // KEY = ("…"\n "…") as KEY = "…".
 func sideBySide(content []byte, start, ls, p int) (from, open int, ok bool) {
 	k := p - 1
+	// A literal's prefix (b"...", @"...") after white space or an
+	// operator.
+	if n := prefixBefore(content, ls, p); n > 0 {
+		k -= n
+	}
 	for k >= ls && (content[k] == ' ' || content[k] == '\t') {
 		k--
 	}
@@ -151,6 +156,20 @@ func assignedParen(content []byte, ls, k, p int) int {
 		return k
 	}
 	return p
+}
+
+// prefixBefore returns the length of the literal's prefix that ends
+// before the quote at p, on the line that starts at ls: 0 if none, or if
+// what comes before is part of a word.
+func prefixBefore(content []byte, ls, p int) int {
+	n := 0
+	for n < 2 && p-n-1 >= ls && (isLiteralPrefix(content[p-n-1]) || content[p-n-1] == '8' && n == 0) {
+		n++
+	}
+	if n == 0 || p-n-1 >= ls && (isAlnum(content[p-n-1]) || content[p-n-1] == '_') {
+		return 0
+	}
+	return n
 }
 
 // opensJoin reports whether content[k], on the line that starts at ls, is
@@ -227,7 +246,7 @@ func concatenation(content []byte, p, text, end int, adjacent bool) (rewrite, in
 // on both sides or neither, not ".=" or "&&") or, where adjacent allows
 // it, none; then white space, or the line's end (after a backslash that
 // continues it, or not) and the next line's indent, up to end; then an
-// opening quote.
+// opening quote, after a literal's prefix or not (see literalPrefix).
 func nextPiece(content []byte, c, text, end int, adjacent bool, lines *int) (int, int) {
 	j := skipBlanks(content[:text], c, false)
 	spaced := j > c
@@ -267,6 +286,7 @@ func nextPiece(content []byte, c, text, end int, adjacent bool, lines *int) (int
 	} else if op == 0 && !spaced {
 		return -1, text // "…""…" is a quote escaped by doubling it
 	}
+	j = literalPrefix(content, j, text)
 	if j >= text || content[j] != '"' && content[j] != '\'' && content[j] != '`' {
 		return -1, text
 	}
@@ -279,6 +299,33 @@ func nextPiece(content []byte, c, text, end int, adjacent bool, lines *int) (int
 		}
 	}
 	return j, text
+}
+
+// literalPrefix returns the offset of the quote that a string literal's
+// prefix at j opens: C#'s verbatim @, Python's r, b and u (rb, br), C's L,
+// u, U and u8; j if none. An f-string's f is no plain literal's.
+func literalPrefix(content []byte, j, text int) int {
+	k := j
+	for k < text && k-j < 2 && isLiteralPrefix(content[k]) {
+		k++
+	}
+	if k == j+1 && k < text && content[j] == 'u' && content[k] == '8' {
+		k++
+	}
+	if k > j && k < text && (content[k] == '"' || content[k] == '\'') {
+		return k
+	}
+	return j
+}
+
+// isLiteralPrefix reports whether c may be part of a string literal's
+// prefix (see literalPrefix).
+func isLiteralPrefix(c byte) bool {
+	switch c {
+	case '@', 'r', 'R', 'b', 'B', 'u', 'U', 'L':
+		return true
+	}
+	return false
 }
 
 // lineEnd returns the offset of the line break that ends the line holding

@@ -42,6 +42,8 @@ func TestJoinedLiterals(t *testing.T) {
 		{"parenthesised over lines", "K = (\n    \"ab\"\n    \"cd\"\n)", []string{`"abcd"@(|K`}},
 		{"call over lines", "f(\n    \"ab\"\n    \"cd\"\n)", []string{`"abcd"@"|f`}},
 		{"continued line", "k = \"ab\" \\\n    \"cd\"", []string{`"abcd"@"|k`}},
+		{"prefixes", `k = b"ab" rb'cd' + @"ef" + u8"gh"`, []string{`"abcdefgh"@"|k`}},
+		{"f-string", `k = "ab" f"{cd}"`, nil},
 		{"full stop", `He said "ab". "Cd" was next.`, nil},
 		{"references and logic", `if ("ab"&&"cd") x = &"cd";`, nil},
 		{"doubled quote", `k = "ab""cd"`, nil},

@@ -105,6 +105,17 @@ var syntaxes = []syntax{
 	{"java-wrapped", true, func(n names, v string) string {
 		return "private static final String " + n.upper + "\n        = \"" + v + "\";\n"
 	}},
+	// A value split in two literals that the language joins: "+",
+	// Python's literals side by side in parentheses, PHP's ".".
+	{"js-joined", true, func(n names, v string) string {
+		return "const " + n.camel + " = \"" + v[:len(v)/2] + "\" + \"" + v[len(v)/2:] + "\";\n"
+	}},
+	{"python-joined-lines", true, func(n names, v string) string {
+		return n.upper + " = (\n    \"" + v[:len(v)/2] + "\"\n    \"" + v[len(v)/2:] + "\"\n)\n"
+	}},
+	{"php-joined", true, func(n names, v string) string {
+		return "<?php\n$" + n.snake + " = '" + v[:len(v)/2] + "' . '" + v[len(v)/2:] + "';\n"
+	}},
 	{"js-env-fallback", true, func(n names, v string) string {
 		return "const value =\n  process.env." + n.upper + " ||\n  \"" + v + "\";\n"
 	}},
