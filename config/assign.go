@@ -203,9 +203,13 @@ const (
 	// "API key: ⇒ ..."); Go's assignment of a call's two results, the
 	// error's or a blank's second (password, _ :=
 	// base64.StdEncoding.DecodeString("..."), key, err = ...; see
-	// wrapper). A shell's command substitution is shellSubst.
+	// wrapper); a qualifier in parentheses between a label and its
+	// colon, as notes name which one ("API key (staging): ...",
+	// "Password (root): ..."): words, not a call's arguments (a comma, a
+	// quote, a parenthesis). A shell's command substitution is shellSubst.
 	genericOps = `(?:[ \t]*<<?-[ \t]*` +
 		`|[ \t]*,[ \t]*(?:_|err)[ \t]*:?=[ \t]*` +
+		`|[ \t]+\([A-Za-z][\w ./-]{0,29}\)[ \t]*:[ \t]+` +
 		`|\*{1,2}[ \t]*[:=][ \t]*|[ \t]*:\*{1,2}[ \t]+|[ \t]*:?[ \t]*(?:→|⇒|➜)[ \t]*` +
 		`|[ \t]*(?::[ \t]*</(?:b|strong|em|i)>|</(?:b|strong|em|i)>[ \t]*:)[ \t]*|[ \t]*::[ \t]+` +
 		`|[ \t]*</t[dh]>[ \t]*(?:\n[ \t]*)?<td(?:[ \t][^>\n]*)?>[ \t]*|[ \t]*</dt>[ \t]*(?:\n[ \t]*)?<dd(?:[ \t][^>\n]*)?>[ \t]*` +

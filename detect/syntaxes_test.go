@@ -91,6 +91,9 @@ var assignSyntaxes = []struct {
 	{"hcl map of quoted keys", "main.tf", func(n synNames, v string) string {
 		return "tags = {\n  \"" + n.snake + "\" = \"" + v + "\"\n  \"Name\" = \"web\"\n}\n"
 	}},
+	{"label with a qualifier", "NOTES.md", func(n synNames, v string) string {
+		return "Deploy notes\n\n" + n.upper + " (staging): " + v + "\n"
+	}},
 	{"go two results", "main.go", func(n synNames, v string) string {
 		return n.camel + ", _ := base64.StdEncoding.DecodeString(\"" + base64.StdEncoding.EncodeToString([]byte(v)) + "\")\n"
 	}},
@@ -631,6 +634,9 @@ func hardNegatives() []secretText {
 		{"module arguments and macros", "tasks.txt", "- apt_key: id=473041FA url=https://keys.example.org/archive.asc state=present\nuri: url=https://jira.example.org/rest/api/2/issue/ user=deploy password=your_pass body='$FILE(issue.json)' force_basic_auth=yes\n", ""},
 		// Literals joined by "+" that make a URL, a phrase, a word or a
 		// template, or that are joined to a variable.
+		// A docstring's arguments, their types in parentheses, and notes
+		// whose qualified labels hold placeholders.
+		{"qualified labels", "client.py", "def connect(password, api_key):\n    \"\"\"Connect.\n\n    Args:\n        password (str): The password to use for the connection.\n        api_key (str): Authentication_credential_for_the_API.\n        secret_key (bytes): SecretKeyUsedToSignCookies\n    \"\"\"\n# API key (required): your_api_key_here\n# Password (optional): leave-blank-to-generate\n# Secret (v2): ${SECRET_V2}\n", ""},
 		// Literals side by side that a shell's command or array holds
 		// are its arguments; a message wrapped in parentheses is no
 		// value; an HCL map's entries, one a line, are not one string.
