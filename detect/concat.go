@@ -27,20 +27,33 @@ import "bytes"
 const maxConcatLines = 16
 
 // concatIndex is the finder of the lines concatenations reads (see
-// rewriteLines): the offset in b of a quote that a join follows, or -1.
+// rewriteLines): the offset in b of a quote that a join follows, or -1. It
+// keeps the next offset of each kind of quote, so that each is looked for
+// with IndexByte once over b, not byte by byte.
 func concatIndex(b []byte) int {
-	for i := 0; i < len(b); {
-		k := bytes.IndexAny(b[i:], "\"'`")
+	quotes := [3]byte{'"', '\'', '`'}
+	next := [3]int{-2, -2, -2} // -2: not looked for yet; -1: none
+	for i := 0; ; {
+		k := -1
+		for n, q := range quotes {
+			if next[n] != -1 && next[n] < i {
+				next[n] = bytes.IndexByte(b[i:], q)
+				if next[n] >= 0 {
+					next[n] += i
+				}
+			}
+			if next[n] >= 0 && (k < 0 || next[n] < k) {
+				k = next[n]
+			}
+		}
 		if k < 0 {
 			return -1
 		}
-		k += i
 		if joinFollows(b, k+1) {
 			return k
 		}
 		i = k + 1
 	}
-	return -1
 }
 
 // joinFollows reports whether what follows offset c of b (after a quote)
@@ -74,7 +87,7 @@ func joinFollows(b []byte, c int) bool {
 // up to end, and a run of literals side by side whose first opens its
 // line takes in the line above, which holds the name it is assigned to.
 // The line is worth a scan if one of those strings could be a secret (see
-// asciiValue). A piece that holds a backslash, a double quote or a
+// joinedValue). A piece that holds a backslash, a double quote or a
 // template's ${ is left alone: its text is not what it says as written.
 // The runs are not kept (see decoded): a generic match on a piece as
 // written is a piece of a value, never the value.
@@ -91,7 +104,7 @@ func concatenations(content []byte, start, end, ls, text int, toks []rewrite) (i
 		if t.dec != nil {
 			t.s = open
 			toks = append(toks, t)
-			worth = worth || asciiValue(t.dec[1:len(t.dec)-1])
+			worth = worth || joinedValue(t.dec[1:len(t.dec)-1])
 			if t.e > text || from < ls {
 				// The run took in the lines below, or the one above:
 				// no other run shares its lines.
@@ -192,51 +205,88 @@ func opensJoin(content []byte, ls, k int) bool {
 	return false
 }
 
+// joinedValue reports whether the string that literals joined make could
+// be a secret: printable ASCII of minDecoded bytes or more, spaces too (a
+// Google app password's four groups, a Fly.io token's "FlyV1 " prefix).
+func joinedValue(dec []byte) bool {
+	if len(dec) < minDecoded {
+		return false
+	}
+	for _, c := range dec {
+		if c < ' ' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 // concatenation reads the run of literals joined (see nextPiece) whose
 // first opens at p, on the line that ends at text (see concatenations),
 // and returns it, with its dec nil unless it joins two or more plain
 // literals, and the offset where reading goes on: after the run, or after
-// the first literal.
+// the first literal. The run is read once to judge it and again to write
+// it: most literals are joined to nothing.
 func concatenation(content []byte, p, text, end int, adjacent bool) (rewrite, int) {
-	t := rewrite{s: p, dec: []byte{'"'}, offs: []int{p}, wrapped: true, how: "concatenation"}
-	pieces, at, plain, lines := 0, p, true, 0
+	pieces, e, plain := walkRun(content, p, text, end, adjacent, nil)
+	if pieces < 2 || !plain || e-p > maxToken {
+		if pieces == 0 {
+			if e > p {
+				return rewrite{}, e // a triple-quoted string
+			}
+			return rewrite{}, text
+		}
+		return rewrite{}, min(e, text)
+	}
+	t := rewrite{s: p, e: e, dec: make([]byte, 1, e-p), offs: make([]int, 1, e-p+1), wrapped: true, how: "concatenation"}
+	t.dec[0], t.offs[0] = '"', p
+	walkRun(content, p, text, end, adjacent, func(at, c int) {
+		for i := at + 1; i < c; i++ {
+			t.dec, t.offs = append(t.dec, content[i]), append(t.offs, i)
+		}
+	})
+	t.dec, t.offs = append(t.dec, '"'), append(t.offs, e-1, e)
+	return t, e
+}
+
+// walkRun reads the run of joined literals whose first opens at p (see
+// concatenation), calling piece, if not nil, with the offsets of each
+// literal's quotes, and returns the literals read, the offset after the
+// last (for none, after a triple quote that opens at p, or p), and
+// whether all are plain: no backslash, double quote or template's ${.
+func walkRun(content []byte, p, text, end int, adjacent bool, piece func(at, c int)) (pieces, e int, plain bool) {
+	at, lines := p, 0
+	e, plain = p, true
 	for {
 		q := content[at]
 		if at+2 < text && content[at+1] == q && content[at+2] == q {
 			// A triple-quoted string (Python's """…""") is one piece of
 			// its own, not three.
 			if pieces == 0 {
-				return rewrite{}, at + 3
+				e = at + 3
 			}
-			break
+			return pieces, e, plain
 		}
 		c := closingQuote(content, at+1, text, q)
 		if c >= text {
-			break
+			return pieces, e, plain
 		}
-		for i := at + 1; i < c; i++ {
+		for i := at + 1; i < c && plain; i++ {
 			b := content[i]
 			if b == '\\' || b == '"' || q == '`' && b == '$' && i+1 < c && content[i+1] == '{' {
 				plain = false
 			}
-			t.dec, t.offs = append(t.dec, b), append(t.offs, i)
+		}
+		if piece != nil {
+			piece(at, c)
 		}
 		pieces++
-		t.e = c + 1
+		e = c + 1
 		var next int
 		if next, text = nextPiece(content, c+1, text, end, adjacent, &lines); next < 0 {
-			break
+			return pieces, e, plain
 		}
 		at = next
 	}
-	if pieces < 2 || !plain || t.e-p > maxToken {
-		if pieces == 0 {
-			return rewrite{}, text
-		}
-		return rewrite{}, min(t.e, text)
-	}
-	t.dec, t.offs = append(t.dec, '"'), append(t.offs, t.e-1, t.e)
-	return t, t.e
 }
 
 // nextPiece returns the offset of the quote that opens the literal joined

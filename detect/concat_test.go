@@ -60,3 +60,18 @@ func TestJoinedLiterals(t *testing.T) {
 		}
 	}
 }
+
+// TestJoinedValuesWithSpaces: a value that holds spaces (a Google app
+// password's four groups) is read whole when split in joined literals.
+func TestJoinedValuesWithSpaces(t *testing.T) {
+	d := defaultDetector(t)
+	app := "qwhv" + " ptjr kdzn uxbc"
+	text := "const smtpPassword = \"" + app[:9] + "\" + \"" + app[9:] + "\";\n"
+	var secrets []string
+	for _, f := range findingsOf(t, d, "mailer.js", text) {
+		secrets = append(secrets, f.Secret)
+	}
+	if !slices.Contains(secrets, app) {
+		t.Errorf("%q: found %q, want %q", text, secrets, app)
+	}
+}
