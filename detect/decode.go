@@ -156,6 +156,7 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 		le := lineEndAfter(content, max(s, e-1), 0)
 		rest := bytes.TrimRight(content[e:max(e, le)], "\r\n")
 		synth := make([]byte, 0, len(kubeContext)+(s-ls)+len(dec)+len(rest)+1+maxSequenceKey)
+		keyed := false
 		if kube == 1 {
 			synth = append(synth, kubeContext...)
 			if key := blockScalarKey(content, ls, s); key != nil {
@@ -164,7 +165,15 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 				// its key's line, so that the key names it.
 				synth = append(synth, key...)
 				ls = s
+				keyed = true
 			}
+		}
+		if !keyed && ls > 0 && bareLine(content[ls:s]) {
+			// The token's line holds no name before it (a Java
+			// declaration's "= \"...\"" below its name, an XML element's
+			// text or <string> below its key, a heredoc's body): the line
+			// above, which names it, is scanned with it.
+			ls = lineStartBefore(content, ls-1, 0)
 		}
 		if key := sequenceKey(content, ls, s); key != nil {
 			// A list item under a key ("Authorization:" and "- Basic
@@ -316,6 +325,23 @@ func codePath(srcs []leak.Source) bool {
 		}
 	}
 	return len(srcs) > 0
+}
+
+// bareLine reports whether what precedes a token on its line names
+// nothing: white space, quotes, operators and XML tags alone.
+func bareLine(prefix []byte) bool {
+	tag := false
+	for _, c := range prefix {
+		switch {
+		case c == '<':
+			tag = true
+		case c == '>':
+			tag = false
+		case !tag && (isAlnum(c) || c == '_' || c >= 0x80):
+			return false
+		}
+	}
+	return !tag
 }
 
 // blockScalarKey returns the key of the YAML block scalar whose first

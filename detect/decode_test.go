@@ -468,3 +468,24 @@ func TestDecodedScanRunsTheFragmentsRules(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodedTokenBelowItsName: a percent-encoded value on a line of its
+// own below its name (a Java declaration wrapped before its "=", a
+// property list's <string> below its <key>) is decoded with its name's
+// line, as the rules read such a value as written.
+func TestDecodedTokenBelowItsName(t *testing.T) {
+	d := defaultDetector(t)
+	sig := "45NJCy7xkPbMPifFfI0HSPoq" + "o15KYeCXCkXqmIgSSDr"
+	for _, c := range []struct{ path, text string }{
+		{"Storage.java", "private static final String AZURE_SAS_TOKEN\n        = \"" + sig + "%3D\";\n"},
+		{"Info.plist", "<key>AzureSasToken</key>\n<string>" + sig + "%3D</string>\n"},
+	} {
+		var secrets []string
+		for _, f := range findingsOf(t, d, c.path, c.text) {
+			secrets = append(secrets, f.Secret)
+		}
+		if !slices.Contains(secrets, sig+"=") {
+			t.Errorf("%s: found %q, want %q decoded", c.path, secrets, sig+"=")
+		}
+	}
+}
