@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -397,11 +398,18 @@ func formats(bin, dir string, order []string, texts map[string]string) ([]string
 }
 
 // found reports whether findings hold secret (or a secret that holds it,
-// or most of it).
+// or most of it), as written or as a rule that reports it percent-decoded
+// gives it (an Azure SAS signature's %3D is "=").
 func found(fs []leak.Finding, secret string) bool {
+	decoded, err := url.PathUnescape(secret)
+	if err != nil {
+		decoded = secret
+	}
 	for _, f := range fs {
-		if f.Secret == secret || strings.Contains(f.Secret, secret) || len(f.Secret) >= 8 && strings.Contains(secret, f.Secret) && len(f.Secret)*2 > len(secret) {
-			return true
+		for _, s := range []string{secret, decoded} {
+			if f.Secret == s || strings.Contains(f.Secret, s) || len(f.Secret) >= 8 && strings.Contains(s, f.Secret) && len(f.Secret)*2 > len(s) {
+				return true
+			}
 		}
 	}
 	return false
