@@ -126,15 +126,9 @@ func concatenations(content []byte, start, end, ls, text int, toks []rewrite) (i
 // assignment's " = " opens before it, so that the rules read
 // KEY = ("…"\n "…") as KEY = "…".
 func sideBySide(content []byte, start, ls, p int) (from, open int, ok bool) {
-	k := p - 1
 	// A literal's prefix (b"...", @"...") after white space or an
 	// operator.
-	if n := prefixBefore(content, ls, p); n > 0 {
-		k -= n
-	}
-	for k >= ls && (content[k] == ' ' || content[k] == '\t') {
-		k--
-	}
+	k := blankBefore(content, ls, p-1-prefixBefore(content, ls, p))
 	if k >= ls {
 		if !opensJoin(content, ls, k) {
 			return ls, p, false
@@ -145,10 +139,7 @@ func sideBySide(content []byte, start, ls, p int) (from, open int, ok bool) {
 		return ls, p, false
 	}
 	above := max(lineStartBefore(content, ls-1, 0), start)
-	k = ls - 2 // before the line break
-	for k >= above && (content[k] == ' ' || content[k] == '\t') {
-		k--
-	}
+	k = blankBefore(content, above, ls-2) // before the line break
 	if k < above || content[k] != '(' || !opensJoin(content, above, k) {
 		return ls, p, false
 	}
@@ -161,14 +152,19 @@ func assignedParen(content []byte, ls, k, p int) int {
 	if content[k] != '(' {
 		return p
 	}
-	j := k - 1
-	for j >= ls && (content[j] == ' ' || content[j] == '\t') {
-		j--
-	}
-	if j >= ls && content[j] == '=' {
+	if j := blankBefore(content, ls, k-1); j >= ls && content[j] == '=' {
 		return k
 	}
 	return p
+}
+
+// blankBefore returns the offset of the last byte at or before k, on the
+// line that starts at ls, that is no space or tab; ls-1 if none.
+func blankBefore(content []byte, ls, k int) int {
+	for k >= ls && (content[k] == ' ' || content[k] == '\t') {
+		k--
+	}
+	return k
 }
 
 // prefixBefore returns the length of the literal's prefix that ends
@@ -196,11 +192,8 @@ func opensJoin(content []byte, ls, k int) bool {
 		// A dict's or an object's value: "key": "…"\n "…".
 		return k+1 < len(content) && (content[k+1] == ' ' || content[k+1] == '\t')
 	case '(':
-		if k == ls || content[k-1] != '$' && content[k-1] != '=' {
-			return true
-		}
-		// "X = (" opens a tuple; "X=(" a shell's array.
-		return content[k-1] == '=' && k-1 > ls && (content[k-2] == ' ' || content[k-2] == '\t')
+		// Not a shell's "$(" or "X=(" (an array); "X = (" opens a tuple.
+		return k == ls || content[k-1] != '$' && (content[k-1] != '=' || opensJoin(content, ls, k-1))
 	}
 	return false
 }
