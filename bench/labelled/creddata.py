@@ -18,7 +18,9 @@ runs as `python3 -m detect_secrets` from a clone given as PYTHONPATH, or
 from an installed package when PYTHONPATH is "-").
 A labelled line counts as flagged when a finding lies on it. leakhound
 reports a secret once per file, so a true line also counts as found when
-it holds a secret the scanner reported elsewhere in the same file.
+it holds a secret the scanner reported elsewhere in the same file (as
+decoded, or as written when it was decoded: the base64 of a Basic
+header's user and password).
 
 Recall is over the true lines, leaving out the categories that label
 identifiers and public values rather than secrets (UUIDs, S3 bucket names,
@@ -48,6 +50,9 @@ def leakhound(binary, root, out):
             end = loc.get("end_line") or line
             places[loc.get("file", f["file"])].append((line, end))
             secrets[loc.get("file", f["file"])].append(f["secret"].split("\n")[0])
+            if f.get("decoded") and f.get("match"):
+                # a decoded secret's token as written (base64 of user:password)
+                secrets[loc.get("file", f["file"])].append(f["match"].split("\n")[0])
     return places, secrets
 
 
@@ -105,7 +110,7 @@ def main():
             t = count[("T", True)] + count[("T", False)]
             f = count[("F", True)] + count[("F", False)]
             print(f"{tool}: recall {count[('T', True)]}/{t} = {100 * count[('T', True)] / max(t, 1):.1f}%  "
-                  f"false lines flagged {count[('F', True)]}/{f} = {100 * count[('F', True)] / max(f, 1):.1f}%")
+                  f"false lines flagged {count[('F', True)]}/{f} = {100 * count[('F', True)] / max(f, 1):.2f}%")
 
 
 if __name__ == "__main__":
