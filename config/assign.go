@@ -318,7 +318,10 @@ const (
 		`|\bfastcgi_param|%(?:define|global))[ \t]+[\w.-]*?)`
 	// keyword is a keyword's or an attribute's sign before a name whose
 	// quoted value follows it after white space: Clojure's and EDN's maps
-	// ({:acme-key "..."}), Elixir's module attributes (@acme_key "...").
+	// ({:acme-key "..."}), Elixir's module attributes (@acme_key "...");
+	// or after a comma, as Ruby passes a setting's symbol and its value to
+	// a call (Sinatra's and Capistrano's set :session_secret, '...',
+	// set(:password, "..."), config_set(:acme, :secret, '...')).
 	// Not after a letter or a digit: user@host is an address.
 	keyword = `\B[:@][\w.-]*?`
 	// define is a C preprocessor's #define before a name whose quoted
@@ -522,7 +525,7 @@ func quotedForms(name, name2, join, value string, shareName bool) string {
 	// a match of the regex (that cost 4% of a scan's time).
 	before := `(?:\(|\bif|&&|\|\||\band|\bor)[ \t]*[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + dq + `)"|'(?P<secret5>` + sq + `)'|\x60(?P<secret6>` + value + `)\x60)`
 	others := `|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(dq, name2) + `|` + command(dq, sq, name2) + `|` + tuple(dq, sq, name2)
-	flagged := `(?:` + flagOrEnv + `|` + define + `|` + lispDef + `|` + keyword + `)` + name2 + `\*?` + keyClose + spaced
+	flagged := `(?:` + flagOrEnv + `|` + define + `|` + lispDef + `|` + keyword + `)` + name2 + `\*?` + keyClose + `(?:` + spaced + `|` + comma + `)`
 	if shareName {
 		return `(?:` + name + `(?:(?:` + join + `|` + keyClose + compare + `)` + quoted + `|` + cArrayTail(dq) + `)|` + flagged + quoted +
 			others + `|` + setter(dq, sq, name2) + `)`

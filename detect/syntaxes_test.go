@@ -347,6 +347,10 @@ var assignSyntaxes = []struct {
 		return "{:" + strings.ReplaceAll(n.snake, "_", "-") + ` "` + v + "\"\n :port 80}\n"
 	}},
 	{"elixir module attribute", "client.ex", func(n synNames, v string) string { return "  @" + n.snake + ` "` + v + "\"\n" }},
+	{"ruby symbol and value passed to set", "deploy.rb", func(n synNames, v string) string { return "set :" + n.snake + `, "` + v + "\"\n" }},
+	{"ruby symbols and value passed to a call", "sorcery.rb", func(n synNames, v string) string {
+		return "config_property_set(:acme, :" + n.snake + ", '" + v + "')\n"
+	}},
 	{"clojure def", "config.clj", func(n synNames, v string) string {
 		return "(def " + strings.ReplaceAll(n.snake, "_", "-") + ` "` + v + "\")\n"
 	}},
