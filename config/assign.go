@@ -525,6 +525,9 @@ func quotedForms(name, name2, join, value string, shareName bool) string {
 	// a match of the regex (that cost 4% of a scan's time).
 	before := `(?:\(|\bif|&&|\|\||\band|\bor)[ \t]*[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + dq + `)"|'(?P<secret5>` + sq + `)'|\x60(?P<secret6>` + value + `)\x60)`
 	others := `|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(dq, name2) + `|` + command(dq, sq, name2) + `|` + tuple(dq, sq, name2)
+	// A comma may stand for the white space after any of the four
+	// prefixes (see keyword: Ruby's set :name, '...'); after a flag, a
+	// define or a Lisp definition no language writes one.
 	flagged := `(?:` + flagOrEnv + `|` + define + `|` + lispDef + `|` + keyword + `)` + name2 + `\*?` + keyClose + `(?:` + spaced + `|` + comma + `)`
 	if shareName {
 		return `(?:` + name + `(?:(?:` + join + `|` + keyClose + compare + `)` + quoted + `|` + cArrayTail(dq) + `)|` + flagged + quoted +

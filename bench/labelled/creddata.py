@@ -45,14 +45,15 @@ def leakhound(binary, root, out):
                    stderr=subprocess.DEVNULL)
     places, secrets = collections.defaultdict(list), collections.defaultdict(list)
     for f in json.load(open(out))["findings"] or []:
+        texts = [f["secret"].split("\n")[0]]
+        if f.get("decoded") and f.get("match"):
+            # a decoded secret's token as written (base64 of user:password)
+            texts.append(f["match"].split("\n")[0])
         for loc in [f] + (f.get("locations") or []):
+            fn = loc.get("file", f["file"])
             line = loc.get("line", f["line"])
-            end = loc.get("end_line") or line
-            places[loc.get("file", f["file"])].append((line, end))
-            secrets[loc.get("file", f["file"])].append(f["secret"].split("\n")[0])
-            if f.get("decoded") and f.get("match"):
-                # a decoded secret's token as written (base64 of user:password)
-                secrets[loc.get("file", f["file"])].append(f["match"].split("\n")[0])
+            places[fn].append((line, loc.get("end_line") or line))
+            secrets[fn].extend(texts)
     return places, secrets
 
 
