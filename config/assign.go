@@ -453,17 +453,17 @@ func assignRegex(names, words []string, value, quote string, alone bool) string 
 // are escaped (JSON in a string: "{\"token\": \"...\"}") ends at the
 // next escaped quote: it holds no escape.
 func quotedLiteral(value string) string {
-	dq, sq, plain := quotedValues(value)
-	return wrapper + `[rRbBuUfF@]{0,2}(?:"(?:""?)?` + scheme + `(?P<secret>` + dq + `)"|"?\\{1,2}"` + scheme + `(?P<secret14>` + plain + `)\\{1,2}"|\\{0,2}'"?` + scheme + `(?P<secret2>` + sq + `)"?\\{0,2}'|\\{0,2}\x60` + scheme + `(?P<secret3>` + value + `)\x60)`
+	dq, sq, plain, bt := quotedValues(value)
+	return wrapper + `[rRbBuUfF@]{0,2}(?:"(?:""?)?` + scheme + `(?P<secret>` + dq + `)"|"?\\{1,2}"` + scheme + `(?P<secret14>` + plain + `)\\{1,2}"|\\{0,2}'"?` + scheme + `(?P<secret2>` + sq + `)"?\\{0,2}'|\\{0,2}\x60` + scheme + `(?P<secret3>` + bt + `)\x60)`
 }
 
 // valueRun matches a quoted value stated as one negated class and a
 // least length: [^'"`\n\\]{6,}.
 var valueRun = regexp.MustCompile(`^\[\^([^\]]+)\]\{(\d+),\}$`)
 
-// quotedValues returns a quoted value's pattern inside double quotes (dq)
-// and inside single quotes (sq), and inside quotes that are escaped
-// themselves (plain: JSON in a string). Where value is one negated class
+// quotedValues returns a quoted value's pattern inside double quotes (dq),
+// inside single quotes (sq), inside quotes that are escaped themselves
+// (plain: JSON in a string) and inside backticks (bt). Where value is one negated class
 // that turns down every kind of quote and the backslash
 // ([^'"`\n\\]{6,}), each keeps out only its own quote between its first
 // and last characters: "Xk2#mQ9!w`q'z", 'say "x"yz'; dq and sq take a
@@ -479,16 +479,21 @@ var valueRun = regexp.MustCompile(`^\[\^([^\]]+)\]\{(\d+),\}$`)
 // quoted value in single quotes ('"..."', Gradle's and Groovy's way) is
 // read without its quotes. A single ' or ` at an end costs the regex
 // little; a pattern that judged the character next to it in the regex
-// cost twice as much on flask's history. Any other value is returned as it
-// is, three times.
-func quotedValues(value string) (dq, sq, plain string) {
+// cost twice as much on flask's history. bt is value with a backslash
+// between its ends, as it is: a Go raw string holds no escapes (password
+// := `Xk2\mQ9`), and a JavaScript template literal's are rare in a
+// secret. It still turns every kind of quote down, as value does: a
+// literal in backticks that holds quotes is code more often than a
+// password (`matchesAny(s["secret"], [`). Any other value is returned as
+// it is, four times.
+func quotedValues(value string) (dq, sq, plain, bt string) {
 	m := valueRun.FindStringSubmatch(value)
 	if m == nil || !strings.Contains(m[1], `'`) || !strings.Contains(m[1], `"`) || !strings.Contains(m[1], "`") || !strings.Contains(m[1], `\\`) {
-		return value, value, value
+		return value, value, value, value
 	}
 	least, err := strconv.Atoi(m[2])
 	if err != nil || least < 2 {
-		return value, value, value
+		return value, value, value, value
 	}
 	edge := `[^` + m[1] + `]`
 	count := `{` + strconv.Itoa(least-2) + `,}`
@@ -505,7 +510,8 @@ func quotedValues(value string) (dq, sq, plain string) {
 	d := inner(`"`)
 	dq = d + `(?:` + d + escape + `)` + count + d
 	sq = edge + `(?:` + inner(`'`) + escape + `|'')` + count + edge
-	return dq, sq, edge + d + count + edge
+	bt = edge + `[^` + strings.Replace(m[1], `\\`, "", 1) + `]` + count + edge
+	return dq, sq, edge + d + count + edge, bt
 }
 
 // quotedForms returns the forms of a rule stated by names and a quoted
@@ -517,13 +523,13 @@ func quotedValues(value string) (dq, sq, plain string) {
 // identifier. A double-quoted value takes the pattern of its kind of
 // quote in every form, and so does a single-quoted one (see quotedValues).
 func quotedForms(name, name2, join, value string, shareName bool) string {
-	dq, sq, _ := quotedValues(value)
+	dq, sq, _, bt := quotedValues(value)
 	quoted := quotedLiteral(value)
 	// The literal first ("..." == password): its own groups, since a
 	// regex names each group once; only in a condition (after "(",
 	// if, and, or, && or ||), so that not every string literal starts
 	// a match of the regex (that cost 4% of a scan's time).
-	before := `(?:\(|\bif|&&|\|\||\band|\bor)[ \t]*[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + dq + `)"|'(?P<secret5>` + sq + `)'|\x60(?P<secret6>` + value + `)\x60)`
+	before := `(?:\(|\bif|&&|\|\||\band|\bor)[ \t]*[rRbBuUfF@]{0,2}(?:"(?P<secret4>` + dq + `)"|'(?P<secret5>` + sq + `)'|\x60(?P<secret6>` + bt + `)\x60)`
 	others := `|` + before + compare + ident + renameGroups(name2, 10) + `\b|` + valueFirst(dq, name2) + `|` + command(dq, sq, name2) + `|` + tuple(dq, sq, name2)
 	// A comma may stand for the white space after any of the four
 	// prefixes (see keyword: Ruby's set :name, '...'); after a flag, a

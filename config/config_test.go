@@ -509,10 +509,11 @@ func TestCArraySharesTheName(t *testing.T) {
 // quote: each lets the other kinds in, its own only escaped, no backslash
 // at either end, and in double quotes another kind of quote at an end too
 // (the rule's allowlist judges pieces of a literal: ' + pw + '); inside
-// escaped quotes no escape; the least length stays; any other value is
-// left as it is.
+// escaped quotes no escape; in backticks (a Go raw string, a template
+// literal) a backslash as it is, and no quote; the least length stays; any other value
+// is left as it is.
 func TestQuotedValues(t *testing.T) {
-	dq, sq, plain := quotedValues("[^'\"`\\n\\\\]{6,}")
+	dq, sq, plain, bt := quotedValues("[^'\"`\\n\\\\]{6,}")
 	for _, tt := range []struct {
 		name, re, s string
 		want        bool
@@ -541,14 +542,25 @@ func TestQuotedValues(t *testing.T) {
 		// inside escaped quotes, no escape: the next one ends the value
 		{"plain", plain, `Xk2\"qz9`, false},
 		{"plain", plain, "Xk2#w`q'z", true},
+		// in backticks a backslash is a character of the value, not at
+		// an end; no kind of quote
+		{"bt", bt, `Xk2\qz9`, true},
+		{"bt", bt, `Xk2\\qz9`, true},
+		{"bt", bt, `Xk2\q"z9`, false},
+		{"bt", bt, `Xk2q'z9`, false},
+		{"bt", bt, "Xk2`qz9", false},
+		{"bt", bt, `\d{6}x`, false},
+		{"bt", bt, `Xk2qz9\`, false},
+		{"bt", bt, `"Xk2qz9`, false},
+		{"bt", bt, `Xk2q`, false},
 	} {
 		if got := regexp.MustCompile(`^(?:` + tt.re + `)$`).MatchString(tt.s); got != tt.want {
 			t.Errorf("%s %s on %q: %v, want %v", tt.name, tt.re, tt.s, got, tt.want)
 		}
 	}
 	for _, v := range []string{`[a-f0-9]{32}`, `[^'"\n]{6,}`, `[^'"` + "`" + `\n]{8}`} {
-		if dq, sq, plain := quotedValues(v); dq != v || sq != v || plain != v {
-			t.Errorf("quotedValues(%q) = %q, %q, %q, want it as it is", v, dq, sq, plain)
+		if dq, sq, plain, bt := quotedValues(v); dq != v || sq != v || plain != v || bt != v {
+			t.Errorf("quotedValues(%q) = %q, %q, %q, %q, want it as it is", v, dq, sq, plain, bt)
 		}
 	}
 }

@@ -997,6 +997,39 @@ func TestOtherQuotesInsideAValue(t *testing.T) {
 	}
 }
 
+// TestBackslashInBackticks checks that a backslash inside backticks is a
+// character of the value: a Go raw string holds no escapes, and a
+// generated password may hold one. The literal first in a condition takes
+// it too. A regular expression in backticks, or in quotes, is a pattern,
+// not a password.
+func TestBackslashInBackticks(t *testing.T) {
+	d := defaultDetector(t)
+	bs := `\`
+	// The values are put together here, so that leakhound scans its own
+	// source clean.
+	for _, tt := range []struct{ path, format, want string }{
+		{"db.go", "var dbPassword = `%s`\n", "Xk2mQ9wq" + bs + "Tr0b4dZp7"},
+		{"client.go", "\tapiToken := `%s`\n", "aZ8" + bs + "qW3eR5tY7uI9oP"},
+		{"app.js", "const config = { apiSecret: `%s` };\n", "Qw9" + bs + "Er7Ty5Ui3Op1"},
+		{"auth.js", "if (`%s` === password) {\n", "Hq7" + bs + "5Rz9pL2vBk"},
+	} {
+		text := fmt.Sprintf(tt.format, tt.want)
+		if got := secrets(detect(t, d, tt.path, text)); !slices.Contains(got, "generic-secret-assignment="+tt.want) {
+			t.Errorf("%s: got %q, want %q", text, got, tt.want)
+		}
+	}
+	for _, text := range []string{
+		"var rules = map[string]string{\"password\": `^[A-Za-z0-9@#%&+=" + bs + "-]{14,}$`}",
+		"passwordPattern := `^(?=.*" + bs + "d)" + bs + "S{12,}$`",
+		"tokenRe := `" + bs + "b[A-Z0-9]{20}" + bs + "b`",
+		"const token = `${prefix}" + bs + "n${body}`;",
+	} {
+		if got := secrets(detect(t, d, "app.go", text+"\n")); len(got) != 0 {
+			t.Errorf("%s: got %q, want nothing", text, got)
+		}
+	}
+}
+
 // A shell's single quotes cannot hold a single quote: a password with one
 // is written as single-quoted strings joined around a quoted quote, as
 // bash's ${v@Q} and Python's shlex.quote write it. The word is one value,
