@@ -463,29 +463,29 @@ var valueRun = regexp.MustCompile(`^\[\^([^\]]+)\]\{(\d+),\}$`)
 
 // quotedValues returns a quoted value's pattern inside double quotes (dq),
 // inside single quotes (sq), inside quotes that are escaped themselves
-// (plain: JSON in a string) and inside backticks (bt). Where value is one negated class
-// that turns down every kind of quote and the backslash
-// ([^'"`\n\\]{6,}), each keeps out only its own quote between its first
-// and last characters: "Xk2#mQ9!w`q'z", 'say "x"yz'; dq and sq take a
-// backslash escape there too ("Xk2\"mQ9", 'Tr0\'b4d', "C0\\d3", "W\5]";
-// not \n, \r, \t, \u00e8 or \x41, text of another form, which the
-// unescaped line judges: see the detect package's Decoding), and sq
-// its quote doubled, as YAML and SQL escape it, an escape counting as one
-// character. dq's ends turn only its own quote and the backslash down: a
-// generated password may open or close with a ' or a ` ("'Xk2#mQ9",
+// (plain: JSON in a string) and inside backticks (bt). Where value is one
+// negated class that turns down every kind of quote and the backslash
+// ([^'"`\n\\]{6,}), each of dq, sq and plain keeps out only its own quote
+// between its first and last characters: "Xk2#mQ9!w`q'z", 'say "x"yz'; dq
+// and sq take a backslash escape there too ("Xk2\"mQ9", 'Tr0\'b4d',
+// "C0\\d3", "W\5]"; not \n, \r, \t, \u00e8 or \x41, text of another form,
+// which the unescaped line judges: see the detect package's Decoding), and
+// sq its quote doubled, as YAML and SQL escape it, an escape counting as
+// one character. dq's ends turn only its own quote and the backslash down:
+// a generated password may open or close with a ' or a ` ("'Xk2#mQ9",
 // "Tr0b4d`"), and a literal built of pieces ("' + pw + '", "`${pw}`") is
 // left to the rule's allowlist, which judges the quote and the character
-// next to it. sq's ends still turn every quote down, so that a double-
-// quoted value in single quotes ('"..."', Gradle's and Groovy's way) is
-// read without its quotes. A single ' or ` at an end costs the regex
-// little; a pattern that judged the character next to it in the regex
-// cost twice as much on flask's history. bt is value with a backslash
-// between its ends, as it is: a Go raw string holds no escapes (password
-// := `Xk2\mQ9`), and a JavaScript template literal's are rare in a
-// secret. It still turns every kind of quote down, as value does: a
-// literal in backticks that holds quotes is code more often than a
-// password (`matchesAny(s["secret"], [`). Any other value is returned as
-// it is, four times.
+// next to it. sq's ends still turn every quote down, so that a
+// double-quoted value in single quotes ('"..."', Gradle's and Groovy's
+// way) is read without its quotes. A single ' or ` at an end costs the
+// regex little; a pattern that judged the character next to it in the
+// regex cost twice as much on flask's history. bt is value that also takes
+// a backslash between its ends, as written: a Go raw string holds no
+// escapes (password := `Xk2\mQ9`), and in a JavaScript template
+// literal a password seldom holds an escape. It still turns every kind of quote down, as
+// value does: a literal in backticks that holds quotes is code more often
+// than a password (`matchesAny(s["secret"], [`). Any other value is
+// returned as it is, four times.
 func quotedValues(value string) (dq, sq, plain, bt string) {
 	m := valueRun.FindStringSubmatch(value)
 	if m == nil || !strings.Contains(m[1], `'`) || !strings.Contains(m[1], `"`) || !strings.Contains(m[1], "`") || !strings.Contains(m[1], `\\`) {

@@ -510,8 +510,8 @@ func TestCArraySharesTheName(t *testing.T) {
 // at either end, and in double quotes another kind of quote at an end too
 // (the rule's allowlist judges pieces of a literal: ' + pw + '); inside
 // escaped quotes no escape; in backticks (a Go raw string, a template
-// literal) a backslash as it is, and no quote; the least length stays; any other value
-// is left as it is.
+// literal) a backslash as it is, and no quote; the least length stays;
+// any other value is left as it is.
 func TestQuotedValues(t *testing.T) {
 	dq, sq, plain, bt := quotedValues("[^'\"`\\n\\\\]{6,}")
 	for _, tt := range []struct {
