@@ -90,6 +90,17 @@ const (
 // decoded text.
 const kubeContext = "kind: Secret\n"
 
+// dockerAuthContext is the line that stands, in decoded text, for the
+// YAML block scalar of GitLab's DOCKER_AUTH_CONFIG variable that holds the
+// token's line (a docker config written over several lines, in a CI file
+// or a runner's configuration): the docker rules read the config as a
+// credential store there, as they do where the variable's name shares the
+// auth's line.
+const dockerAuthContext = "DOCKER_AUTH_CONFIG\n"
+
+// maxBlockLookback bounds the lines that inBlockOf reads above a token.
+const maxBlockLookback = 64
+
 // Character classes of candidate tokens.
 const (
 	cAlnum = 1 << iota
@@ -139,6 +150,9 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 	var found []decoded
 	var matches []Match
 	kube := -1 // unknown
+	// dockerAuth is set when content names GitLab's DOCKER_AUTH_CONFIG,
+	// so that only such content pays for looking up a token's block.
+	dockerAuth := bytes.Contains(content, []byte("DOCKER_AUTH_CONFIG"))
 	// try scans the decoded text dec of the token content[s:e].
 	try := func(s, e int, dec []byte, enc string) bool {
 		if budget.tokens <= 0 {
@@ -155,8 +169,11 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 		ls := lineStartBefore(content, s, 0)
 		le := lineEndAfter(content, max(s, e-1), 0)
 		rest := bytes.TrimRight(content[e:max(e, le)], "\r\n")
-		synth := make([]byte, 0, len(kubeContext)+(s-ls)+len(dec)+len(rest)+1+maxSequenceKey)
+		synth := make([]byte, 0, len(kubeContext)+len(dockerAuthContext)+(s-ls)+len(dec)+len(rest)+1+maxSequenceKey)
 		keyed := false
+		if dockerAuth && inBlockOf(content, ls, "DOCKER_AUTH_CONFIG") {
+			synth = append(synth, dockerAuthContext...)
+		}
 		if kube == 1 {
 			synth = append(synth, kubeContext...)
 			if key := blockScalarKey(content, ls, s); key != nil {
@@ -374,6 +391,46 @@ func blockScalarKey(content []byte, ls, s int) []byte {
 	}
 	out := make([]byte, 0, len(key)+2)
 	return append(append(out, key...), ": "...)
+}
+
+// inBlockOf reports whether the line that starts at ls lies in the body
+// of a YAML block scalar whose key is name (quoted or not): above it, no
+// more than maxBlockLookback lines up and within the window, a line that
+// ends in the key, its colon and a block indicator (| or >, with a
+// chomping or indentation indicator), indented less than every line of
+// the body below it. A line indented no more than that, which is no such
+// key, ends the search.
+func inBlockOf(content []byte, ls int, name string) bool {
+	indent := func(line []byte) int { return len(line) - len(bytes.TrimLeft(line, " \t")) }
+	le := bytes.IndexByte(content[ls:], '\n')
+	if le < 0 {
+		le = len(content) - ls
+	}
+	least := indent(content[ls : ls+le])
+	for i, n := ls, 0; i > 0 && n < maxBlockLookback; n++ {
+		ps := lineStartBefore(content, i-1, 0)
+		line := bytes.TrimRight(content[ps:i-1], " \t\r")
+		i = ps
+		if len(bytes.TrimLeft(line, " \t")) == 0 {
+			continue
+		}
+		ind := indent(line)
+		if ind >= least {
+			continue
+		}
+		colon := bytes.LastIndexByte(line, ':')
+		if colon >= 0 {
+			tail := bytes.TrimRight(line[colon+1:], "-+0123456789")
+			if t := bytes.TrimLeft(tail, " \t"); len(t) == 1 && (t[0] == '|' || t[0] == '>') {
+				return string(bytes.Trim(bytes.TrimLeft(line[:colon], " \t"), `"'`)) == name
+			}
+		}
+		if ind == 0 {
+			return false
+		}
+		least = ind
+	}
+	return false
 }
 
 // maxSequenceKey bounds the key line that sequenceKey returns.

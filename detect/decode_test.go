@@ -489,3 +489,41 @@ func TestDecodedTokenBelowItsName(t *testing.T) {
 		}
 	}
 }
+
+// TestInBlockOf checks which lines lie in the body of a YAML block scalar
+// of a given key: every line of a docker config written below
+// DOCKER_AUTH_CONFIG: |, however deep its JSON nests, and none under
+// another key, after the block has ended, or in a mapping that merely
+// holds the key.
+func TestInBlockOf(t *testing.T) {
+	const doc = "variables:\n" +
+		"  DOCKER_AUTH_CONFIG: |-\n" +
+		"    {\n" +
+		"      \"auths\": {\n" +
+		"        \"registry.example.com\": {\n" +
+		"          \"auth\": \"TOKEN1\"\n" +
+		"        }\n" +
+		"      }\n" +
+		"    }\n" +
+		"  OTHER: plain\n" +
+		"  NOTES: >\n" +
+		"    \"auth\": \"TOKEN2\"\n" +
+		"  DOCKER_AUTH_CONFIG_FILE: x\n" +
+		"  nested:\n" +
+		"    \"auth\": \"TOKEN3\"\n"
+	for _, tt := range []struct {
+		token string
+		want  bool
+	}{
+		{"TOKEN1", true},
+		{"TOKEN2", false},
+		{"TOKEN3", false},
+		{"OTHER", false},
+	} {
+		s := strings.Index(doc, tt.token)
+		ls := strings.LastIndexByte(doc[:s], '\n') + 1
+		if got := inBlockOf([]byte(doc), ls, "DOCKER_AUTH_CONFIG"); got != tt.want {
+			t.Errorf("%s: inBlockOf = %v, want %v", tt.token, got, tt.want)
+		}
+	}
+}
