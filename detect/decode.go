@@ -395,11 +395,12 @@ func blockScalarKey(content []byte, ls, s int) []byte {
 
 // inBlockOf reports whether the line that starts at ls lies in the body
 // of a YAML block scalar whose key is name (quoted or not): above it, no
-// more than maxBlockLookback lines up and within the window, a line that
-// ends in the key, its colon and a block indicator (| or >, with a
-// chomping or indentation indicator), indented less than every line of
-// the body below it. A line indented no more than that, which is no such
-// key, ends the search.
+// more than maxBlockLookback lines up, a line that ends in the key, its
+// colon and a block indicator (| or >, with a chomping or indentation
+// indicator), indented less than every line between it and ls. A line
+// indented less than the lines below it that is no such key belongs to
+// the body (JSON nests), unless it starts at the margin: a top-level
+// line ends the search.
 func inBlockOf(content []byte, ls int, name string) bool {
 	indent := func(line []byte) int { return len(line) - len(bytes.TrimLeft(line, " \t")) }
 	le := bytes.IndexByte(content[ls:], '\n')
