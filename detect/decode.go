@@ -90,13 +90,15 @@ const (
 // decoded text.
 const kubeContext = "kind: Secret\n"
 
+// dockerAuthVar is GitLab's variable that holds a docker config.
+const dockerAuthVar = "DOCKER_AUTH_CONFIG"
+
 // dockerAuthContext is the line that stands, in decoded text, for the
-// YAML block scalar of GitLab's DOCKER_AUTH_CONFIG variable that holds the
-// token's line (a docker config written over several lines, in a CI file
-// or a runner's configuration): the docker rules read the config as a
-// credential store there, as they do where the variable's name shares the
-// auth's line.
-const dockerAuthContext = "DOCKER_AUTH_CONFIG\n"
+// YAML block scalar of dockerAuthVar that holds the token's line (a docker
+// config written over several lines, in a CI file or a runner's
+// configuration): the docker rules read the config as a credential store
+// there, as they do where the variable's name shares the auth's line.
+const dockerAuthContext = dockerAuthVar + "\n"
 
 // maxBlockLookback bounds the lines that inBlockOf reads above a token.
 const maxBlockLookback = 64
@@ -150,9 +152,10 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 	var found []decoded
 	var matches []Match
 	kube := -1 // unknown
-	// dockerAuth is set when content names GitLab's DOCKER_AUTH_CONFIG,
-	// so that only such content pays for looking up a token's block.
-	dockerAuth := bytes.Contains(content, []byte("DOCKER_AUTH_CONFIG"))
+	// dockerAuth is 1 when content names dockerAuthVar, so that only such
+	// content pays for looking up a token's block; -1 until a token is
+	// tried, so that content with none is not read for it.
+	dockerAuth := -1
 	// try scans the decoded text dec of the token content[s:e].
 	try := func(s, e int, dec []byte, enc string) bool {
 		if budget.tokens <= 0 {
@@ -160,6 +163,12 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 		}
 		budget.tokens--
 		dec = echoTrimmed(dec)
+		if dockerAuth < 0 {
+			dockerAuth = 0
+			if bytes.Contains(content, []byte(dockerAuthVar)) {
+				dockerAuth = 1
+			}
+		}
 		if kube < 0 {
 			kube = 0
 			if depth == 0 && isKubeSecret(content) && (manifestPath(srcs) || !codePath(srcs) && bytes.Contains(content, []byte("apiVersion"))) {
@@ -171,7 +180,7 @@ func (d *Detector) decodeRegions(content []byte, sc *scratch, regions [][2]int, 
 		rest := bytes.TrimRight(content[e:max(e, le)], "\r\n")
 		synth := make([]byte, 0, len(kubeContext)+len(dockerAuthContext)+(s-ls)+len(dec)+len(rest)+1+maxSequenceKey)
 		keyed := false
-		if dockerAuth && inBlockOf(content, ls, "DOCKER_AUTH_CONFIG") {
+		if dockerAuth == 1 && inBlockOf(content, ls, dockerAuthVar) {
 			synth = append(synth, dockerAuthContext...)
 		}
 		if kube == 1 {
@@ -372,16 +381,10 @@ func blockScalarKey(content []byte, ls, s int) []byte {
 	if ls == 0 || len(indent) == 0 || len(bytes.Trim(indent, " \t")) != 0 {
 		return nil
 	}
-	prev := bytes.TrimRight(content[lineStartBefore(content, ls-1, 0):ls-1], " \t\r")
-	colon := bytes.LastIndexByte(prev, ':')
-	if colon < 0 {
+	key := blockKey(content[lineStartBefore(content, ls-1, 0) : ls-1])
+	if key == nil {
 		return nil
 	}
-	ind := bytes.TrimRight(prev[colon+1:], "-+0123456789")
-	if len(ind) == 0 || (ind[len(ind)-1] != '|' && ind[len(ind)-1] != '>') || len(bytes.Trim(ind[:len(ind)-1], " \t")) != 0 {
-		return nil
-	}
-	key := prev[:colon]
 	name := bytes.TrimLeft(key, " \t")
 	if len(key)-len(name) >= len(indent) {
 		return nil
@@ -391,6 +394,22 @@ func blockScalarKey(content []byte, ls, s int) []byte {
 	}
 	out := make([]byte, 0, len(key)+2)
 	return append(append(out, key...), ": "...)
+}
+
+// blockKey returns the key of line, with its indentation, when line is a
+// key (quoted or not) whose value is a block scalar's indicator (| or >,
+// with a chomping or indentation indicator); otherwise nil.
+func blockKey(line []byte) []byte {
+	line = bytes.TrimRight(line, " \t\r")
+	colon := bytes.LastIndexByte(line, ':')
+	if colon < 0 {
+		return nil
+	}
+	ind := bytes.TrimLeft(bytes.TrimRight(line[colon+1:], "-+0123456789"), " \t")
+	if len(ind) != 1 || (ind[0] != '|' && ind[0] != '>') {
+		return nil
+	}
+	return line[:colon]
 }
 
 // inBlockOf reports whether the line that starts at ls lies in the body
@@ -403,28 +422,17 @@ func blockScalarKey(content []byte, ls, s int) []byte {
 // line ends the search.
 func inBlockOf(content []byte, ls int, name string) bool {
 	indent := func(line []byte) int { return len(line) - len(bytes.TrimLeft(line, " \t")) }
-	le := bytes.IndexByte(content[ls:], '\n')
-	if le < 0 {
-		le = len(content) - ls
-	}
-	least := indent(content[ls : ls+le])
+	least := indent(content[ls:lineEndAfter(content, ls, 0)])
 	for i, n := ls, 0; i > 0 && n < maxBlockLookback; n++ {
 		ps := lineStartBefore(content, i-1, 0)
-		line := bytes.TrimRight(content[ps:i-1], " \t\r")
+		line := content[ps : i-1]
 		i = ps
-		if len(bytes.TrimLeft(line, " \t")) == 0 {
-			continue
-		}
 		ind := indent(line)
-		if ind >= least {
+		if ind >= least || len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		colon := bytes.LastIndexByte(line, ':')
-		if colon >= 0 {
-			tail := bytes.TrimRight(line[colon+1:], "-+0123456789")
-			if t := bytes.TrimLeft(tail, " \t"); len(t) == 1 && (t[0] == '|' || t[0] == '>') {
-				return string(bytes.Trim(bytes.TrimLeft(line[:colon], " \t"), `"'`)) == name
-			}
+		if key := blockKey(line); key != nil {
+			return string(bytes.Trim(bytes.TrimLeft(key, " \t"), `"'`)) == name
 		}
 		if ind == 0 {
 			return false

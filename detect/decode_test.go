@@ -493,8 +493,8 @@ func TestDecodedTokenBelowItsName(t *testing.T) {
 // TestInBlockOf checks which lines lie in the body of a YAML block scalar
 // of a given key: every line of a docker config written below
 // DOCKER_AUTH_CONFIG: |, however deep its JSON nests, and none under
-// another key, after the block has ended, or in a mapping that merely
-// holds the key.
+// another key (one that only begins with the name too), after the block
+// has ended, or in a mapping that merely holds the key.
 func TestInBlockOf(t *testing.T) {
 	const doc = "variables:\n" +
 		"  DOCKER_AUTH_CONFIG: |-\n" +
@@ -508,7 +508,8 @@ func TestInBlockOf(t *testing.T) {
 		"  OTHER: plain\n" +
 		"  NOTES: >\n" +
 		"    \"auth\": \"TOKEN2\"\n" +
-		"  DOCKER_AUTH_CONFIG_FILE: x\n" +
+		"  DOCKER_AUTH_CONFIG_FILE: |\n" +
+		"    \"auth\": \"TOKEN4\"\n" +
 		"  nested:\n" +
 		"    \"auth\": \"TOKEN3\"\n"
 	for _, tt := range []struct {
@@ -518,6 +519,7 @@ func TestInBlockOf(t *testing.T) {
 		{"TOKEN1", true},
 		{"TOKEN2", false},
 		{"TOKEN3", false},
+		{"TOKEN4", false},
 		{"OTHER", false},
 	} {
 		s := strings.Index(doc, tt.token)
