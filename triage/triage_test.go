@@ -219,6 +219,14 @@ func TestValueFlags(t *testing.T) {
 		{"pbkdf2_sha256$600000$Xq7mZ2pL9vR4$" + "PMfVTWFgDW0iLVCIEZJa5g/IQDbPUUJ6qWyKy3Ah2HQ=", nil},
 		{"pbkdf2_sha256$600000$Xq7mZ2pL9vR4$" + "PMfVTWFgDW0000000Ja5g/IQDbPUUJ6qWyKy3Ah2HQ=", []string{FlagRepetitive}},
 		{"000000000000$1", []string{FlagLowEntropy, FlagRepetitive}},
+		// a name in angle brackets stands for the value; brackets among a
+		// generated key's symbols do not
+		{"<api-token>", []string{FlagPlaceholder, FlagDictionary}},
+		{"<HOOK_URL>", []string{FlagPlaceholder}},
+		{"&lt;user:password&gt;", []string{FlagPlaceholder}},
+		{"sk-<<OPENAI_KEY>>", []string{FlagPlaceholder}},
+		{"5tga2oxxH.9&C<^6j?.kEIW!>^+y+;Fl&?:}h", nil},
+		{"Wq4<Zr8Lm2Tx6", nil},
 	} {
 		got := ValueFlags(tt.secret)
 		if !slices.Equal(got, tt.want) {

@@ -2,6 +2,7 @@ package triage
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/leakhound/leakhound/entropy"
@@ -24,7 +25,7 @@ var placeholderWords = []string{
 	"example", "sample", "dummy", "fake", "placeholder", "changeme", "change_me", "change-me",
 	"replace", "redacted", "your_", "your-", "yoursecret", "yourkey", "yourtoken", "yourpassword",
 	"insert", "xxxx", "todo", "notreal", "not_real", "not-real", "mock", "foobar", "testing",
-	"<", ">", "{{", "${", "%(",
+	"{{", "${", "%(",
 }
 
 // dictionaryWords are words that made-up secrets are made of: a value
@@ -63,11 +64,8 @@ var dictionary = func() map[string]bool {
 func ValueFlags(secret string) []string {
 	var flags []string
 	low := strings.ToLower(secret)
-	for _, w := range placeholderWords {
-		if strings.Contains(low, w) {
-			flags = append(flags, FlagPlaceholder)
-			break
-		}
+	if slices.ContainsFunc(placeholderWords, func(w string) bool { return strings.Contains(low, w) }) || hasMarkup(secret) {
+		flags = append(flags, FlagPlaceholder)
 	}
 	if dictionaryCovered(low) {
 		flags = append(flags, FlagDictionary)
@@ -88,6 +86,37 @@ func ValueFlags(secret string) []string {
 		flags = append(flags, FlagSequential)
 	}
 	return flags
+}
+
+// hasMarkup reports whether s holds a name in angle brackets, what a
+// template or a document puts where the secret goes: <your-api-key>,
+// <user:password>, <<API_TOKEN>>, &lt;token&gt;. An angle bracket among a
+// generated key's symbols (C<^6j?.kEIW!>) is not one.
+func hasMarkup(s string) bool {
+	s = strings.NewReplacer("&lt;", "<", "&gt;", ">").Replace(s)
+	for i := strings.IndexByte(s, '<'); i >= 0; {
+		letter := false
+		j := i + 1
+		for ; j < len(s) && s[j] != '>'; j++ {
+			c := s[j]
+			switch {
+			case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+				letter = true
+			case c >= '0' && c <= '9' || strings.IndexByte("_ .:/@-", c) >= 0:
+			default:
+				j = len(s) + 1 // not a name: look at the next '<'
+			}
+		}
+		if j < len(s) && letter {
+			return true
+		}
+		next := strings.IndexByte(s[i+1:], '<')
+		if next < 0 {
+			return false
+		}
+		i += 1 + next
+	}
+	return false
 }
 
 // dictionaryCovered reports whether at least 60% of s's bytes, and at
