@@ -226,6 +226,12 @@ func TestValueFlags(t *testing.T) {
 		{"&lt;user:password&gt;", []string{FlagPlaceholder}},
 		{"sk-<<OPENAI_KEY>>", []string{FlagPlaceholder}},
 		{"5tga2oxxH.9&C<^6j?.kEIW!>^+y+;Fl&?:}h", nil},
+		{"{{ vault_api_token }}", []string{FlagPlaceholder}},
+		{"${DEPLOY_KEY}", []string{FlagPlaceholder}},
+		{"%(db_password)s", []string{FlagPlaceholder, FlagDictionary}},
+		// a Django key's alphabet holds "%" and "(", "$" and "{" appear in others
+		{"django-insecure-*li(!z7$cb&_k^*)6&8dp4j1)%(##&aqi+h7i&4pi$lepg6d(a", nil},
+		{"Lq8${Zx4m{{Tr2", nil},
 		{"Wq4<Zr8Lm2Tx6", nil},
 	} {
 		got := ValueFlags(tt.secret)

@@ -2,6 +2,7 @@ package triage
 
 import (
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -25,7 +26,6 @@ var placeholderWords = []string{
 	"example", "sample", "dummy", "fake", "placeholder", "changeme", "change_me", "change-me",
 	"replace", "redacted", "your_", "your-", "yoursecret", "yourkey", "yourtoken", "yourpassword",
 	"insert", "xxxx", "todo", "notreal", "not_real", "not-real", "mock", "foobar", "testing",
-	"{{", "${", "%(",
 }
 
 // dictionaryWords are words that made-up secrets are made of: a value
@@ -64,7 +64,7 @@ var dictionary = func() map[string]bool {
 func ValueFlags(secret string) []string {
 	var flags []string
 	low := strings.ToLower(secret)
-	if slices.ContainsFunc(placeholderWords, func(w string) bool { return strings.Contains(low, w) }) || hasMarkup(secret) {
+	if slices.ContainsFunc(placeholderWords, func(w string) bool { return strings.Contains(low, w) }) || markup.MatchString(secret) {
 		flags = append(flags, FlagPlaceholder)
 	}
 	if dictionaryCovered(low) {
@@ -88,36 +88,13 @@ func ValueFlags(secret string) []string {
 	return flags
 }
 
-// hasMarkup reports whether s holds a name in angle brackets, what a
-// template or a document puts where the secret goes: <your-api-key>,
-// <user:password>, <<API_TOKEN>>, &lt;token&gt;. An angle bracket among a
-// generated key's symbols (C<^6j?.kEIW!>) is not one.
-func hasMarkup(s string) bool {
-	s = strings.NewReplacer("&lt;", "<", "&gt;", ">").Replace(s)
-	for i := strings.IndexByte(s, '<'); i >= 0; {
-		letter := false
-		j := i + 1
-		for ; j < len(s) && s[j] != '>'; j++ {
-			c := s[j]
-			switch {
-			case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-				letter = true
-			case c >= '0' && c <= '9' || strings.IndexByte("_ .:/@-", c) >= 0:
-			default:
-				j = len(s) + 1 // not a name: look at the next '<'
-			}
-		}
-		if j < len(s) && letter {
-			return true
-		}
-		next := strings.IndexByte(s[i+1:], '<')
-		if next < 0 {
-			return false
-		}
-		i += 1 + next
-	}
-	return false
-}
+// markup is a reference that a template or a document puts where the
+// secret goes: a name in angle brackets (<your-api-key>, <user:password>,
+// <<API_TOKEN>>, &lt;token&gt;), a Jinja or Go template's {{ … }}, a
+// shell's ${NAME}, Python's %(name)s. The same characters among a
+// generated key's symbols (C<^6j?.kEIW!>, a Django key's …)%(##&…) are not
+// one.
+var markup = regexp.MustCompile(`(?:<|&lt;)[\w .:/@-]*[A-Za-z][\w .:/@-]*(?:>|&gt;)|\{\{[^{}]*\}\}|\$\{[A-Za-z_][^{}]*\}|%\([A-Za-z_]\w*\)[sdr]`)
 
 // dictionaryCovered reports whether at least 60% of s's bytes, and at
 // least 6, are letters of dictionary words (split greedily, longest word
