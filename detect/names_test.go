@@ -101,6 +101,8 @@ func TestBareKeyKinds(t *testing.T) {
 		"META_API_KEY": true, "GPG_PRIVATE_KEY": true, "gpg_passphrase": true, "SHIFT_SECRET_KEY": true, "RELAY_KEY": true,
 		// A protobuf map's key, as Go's generated struct tags name it.
 		"protobuf_key": false, "PROTOBUF_API_KEY": true,
+		// A project's key names the project (SonarQube, Jira); its API key is a key.
+		"sonar.projectKey": false, "PROJECT_KEY": false, "PROJECT_API_KEY": true, "projectSecretKey": true,
 	} {
 		if got := nc.secretName(name); got != want {
 			t.Errorf("%s: secret's name %v, want %v", name, got, want)
