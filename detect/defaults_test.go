@@ -112,6 +112,11 @@ func TestDefaultRulesDecoysStaySilent(t *testing.T) {
 		{"app/constants.py", `PASSWORD_RESET_TIMEOUT = 259200`},
 		{"app/signing.py", `value = signing.dumps(obj, salt="newsletter.unsubscribe")`},
 		{"static/js/app.min.js", `var c={apiKey:"Hq8ZkX3mP9vL2nR7` + `tW4bY6cJ0dF5gS1aQeRtUiO"};`},
+		// a bundler's output, named by a hash of its content
+		{"client/dist/vendor.a2c68ce8758d20825a9e.js", `var c={apiKey:"Hq8ZkX3mP9vL2nR7` + `tW4bY6cJ0dF5gS1aQeRtUiO"};`},
+		// Code and templates, not values: a template tag, a lookup by key.
+		{"cookbooks/app/templates/default/settings.py.erb", "        'PASSWORD': '<%= node['app']['db']['password'] %>',\n"},
+		{"app/dynamo.py", `    client = boto3.client("dynamodb", aws_session_token=response["Credentials"]["SessionToken"])` + "\n"},
 		{"k8s/secret.yaml", "kind: Secret\ndata:\n  username: " + base64.StdEncoding.EncodeToString([]byte("appuser")) + "\n"},
 		{"docs/api.md", "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("user:password"))},
 		// Names that merely hold a secret word, or say the value is not

@@ -817,10 +817,11 @@ var tokenCount = wordSet("prompt completion input output total cached reasoning 
 // map as Go's generated struct tags write it: protobuf_key; a template's
 // parameter, named by CloudFormation's ParameterKey, whose value follows
 // as ParameterValue; a project's key, which names it in SonarQube, Jira
-// or Bitbucket: sonar.projectKey). Not
+// or Bitbucket: sonar.projectKey; a spreadsheet's or a sheet's key, the
+// id in a Google Sheets URL). Not
 // "registry" (a container registry's key is its password) nor "column"
 // (Column, a bank's API, names its keys so).
-var keyNot = wordSet("manager with by from for foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema rule name guid field attribute attr property enum annotation label protobuf parameter param project")
+var keyNot = wordSet("manager with by from for foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema rule name guid field attribute attr property enum annotation label protobuf parameter param project spreadsheet sheet")
 
 // bareKeyNot, right before a key that bareKey judges, says what kind of
 // key it is: a keyboard's modifier (a DOM KeyboardEvent's metaKey,

@@ -103,6 +103,8 @@ func TestBareKeyKinds(t *testing.T) {
 		"protobuf_key": false, "PROTOBUF_API_KEY": true,
 		// A project's key names the project (SonarQube, Jira); its API key is a key.
 		"sonar.projectKey": false, "PROJECT_KEY": false, "PROJECT_API_KEY": true, "projectSecretKey": true,
+		// A spreadsheet's key is its id, in the sheet's URL.
+		"test_spreadsheet_key": false, "SHEET_KEY": false, "SHEETS_API_KEY": true,
 	} {
 		if got := nc.secretName(name); got != want {
 			t.Errorf("%s: secret's name %v, want %v", name, got, want)
