@@ -225,12 +225,12 @@ func TestValueFlags(t *testing.T) {
 		{"<HOOK_URL>", []string{FlagPlaceholder}},
 		{"&lt;user:password&gt;", []string{FlagPlaceholder}},
 		{"sk-<<OPENAI_KEY>>", []string{FlagPlaceholder}},
-		{"5tga2oxxH.9&C<^6j?.kEIW!>^+y+;Fl&?:}h", nil},
+		{"cwygEE6mm.7&C<^4q?.mPWZ!>^+y+;Rk&?:}w", nil},
 		{"{{ vault_api_token }}", []string{FlagPlaceholder}},
 		{"${DEPLOY_KEY}", []string{FlagPlaceholder}},
 		{"%(db_password)s", []string{FlagPlaceholder, FlagDictionary}},
 		// a Django key's alphabet holds "%" and "(", "$" and "{" appear in others
-		{"django-insecure-*li(!z7$cb&_k^*)6&8dp4j1)%(##&aqi+h7i&4pi$lepg6d(a", nil},
+		{"django-insecure-078(hlyosboh!agk)6(t)%(##(%y@z)(&uwevs$kh6e@grug%s", nil},
 		{"Lq8${Zx4m{{Tr2", nil},
 		{"Wq4<Zr8Lm2Tx6", nil},
 	} {
