@@ -114,6 +114,25 @@ func TestDefaultRulesDecoysStaySilent(t *testing.T) {
 		{"static/js/app.min.js", `var c={apiKey:"Hq8ZkX3mP9vL2nR7` + `tW4bY6cJ0dF5gS1aQeRtUiO"};`},
 		// a bundler's output, named by a hash of its content
 		{"client/dist/vendor.a2c68ce8758d20825a9e.js", `var c={apiKey:"Hq8ZkX3mP9vL2nR7` + `tW4bY6cJ0dF5gS1aQeRtUiO"};`},
+		// Vite's output (assets/[name]-[hash].js), Vue CLI's vendor chunk,
+		// Bun's text lockfile
+		{"web/static/vue3/assets/main-CNHK5kQT.js", `var c={apiKey:"Hq8ZkX3mP9vL2nR7` + `tW4bY6cJ0dF5gS1aQeRtUiO"};`},
+		{"web/static/vue/js/chunk-vendors.js", `var c={apiKey:"Hq8ZkX3mP9vL2nR7` + `tW4bY6cJ0dF5gS1aQeRtUiO"};`},
+		{"bun.lock", `    "path-key": ["path-key@3.1.1", "", {}, "sha512-ojmeN0qd+y0jszEtoY48r0Peq5dwMEkIlCOu6Q5f41lfkswXuKtYrhgoHpLnyIIHm24Uhqz+5YqF/O/3dZ8p+bYELDbZUwHtrL6FR01TChAffgVr4HXyKWGb25GpScipmdxCZwz"],` + "\n"},
+		// A rate limit (DRF's throttle, django-allauth's), a template's
+		// expression cut short by a quote, a method's call.
+		{"recipes/settings.py", `DRF_THROTTLE_RECIPE_URL_IMPORT = os.getenv('DRF_THROTTLE_RECIPE_URL_IMPORT', '60/hour')` + "\n"},
+		{"recipes/settings.py", "ACCOUNT_RATE_LIMITS = {\n    \"change_password\": \"1/m/user\",\n    \"reset_password\": \"1/m/ip,1/m/key\",\n}\n"},
+		{"templates/input-recaptcha.html", `<div data-site-key="{{ request.registry.settings["recaptcha.site_key"] }}"></div>` + "\n"},
+		{"src/components/ListView.vue", `<actions :quick-action-keys="quickActionKeys.slice(0, 3)" />` + "\n"},
+		{"configs/sphinx/sphinx.conf", "config = template.format(sql_host = MYSQL_HOST,sql_user = MYSQL_USER,\n    sql_pass = MYSQL_PASS,sql_db=MYSQL_NAME,age_unit=AGE_DIVISOR)\n"},
+		// names beside a service's name: a class and the class it derives from
+		{"social/backends/linkedin.py", "class LinkedinOAuth(BaseLinkedinAuth, BaseOAuth1):\n"},
+		// a translation's text beyond ASCII, an IDE's history, a key binding
+		{"src/locales/nb_NO.json", `  "Access_Token": "TIlgangsnøkkel",` + "\n"},
+		{".idea/workspace.xml", `<option name="SearchEverywhereHistoryKey" value="base&#9;FILE&#9;file://C:/Users/dev/app/base.html" />` + "\n"},
+		{"static/js/ace/ext-language_tools.js", `    bindKey: "Ctrl-Space|Ctrl-Shift-Space|Alt-Space",` + "\n"},
+		{"social/backends/evernote.py", "    ID_KEY = 'edam_userId'\n"},
 		// Code and templates, not values: a template tag, a lookup by key.
 		{"cookbooks/app/templates/default/settings.py.erb", "        'PASSWORD': '<%= node['app']['db']['password'] %>',\n"},
 		{"app/dynamo.py", `    client = boto3.client("dynamodb", aws_session_token=response["Credentials"]["SessionToken"])` + "\n"},

@@ -818,10 +818,14 @@ var tokenCount = wordSet("prompt completion input output total cached reasoning 
 // parameter, named by CloudFormation's ParameterKey, whose value follows
 // as ParameterValue; a project's key, which names it in SonarQube, Jira
 // or Bitbucket: sonar.projectKey; a spreadsheet's or a sheet's key, the
-// id in a Google Sheets URL). Not
+// id in a Google Sheets URL; the key of a history, as an IDE keeps its
+// search history under SearchEverywhereHistoryKey; a key binding, an
+// editor's bindKey or shortcutKey; the key an id is stored under, ID_KEY;
+// a CAPTCHA's site key, which its vendors document as public and put in
+// the page: RECAPTCHA_SITE_KEY, data-site-key). Not
 // "registry" (a container registry's key is its password) nor "column"
 // (Column, a bank's API, names its keys so).
-var keyNot = wordSet("manager with by from for foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema rule name guid field attribute attr property enum annotation label protobuf parameter param project spreadsheet sheet")
+var keyNot = wordSet("manager with by from for foreign sort cache partition lookup dict hot data recv idempotency unique composite shard routing group map index row object hash keyboard bucket schema rule name guid field attribute attr property enum annotation label protobuf parameter param project spreadsheet sheet history bind shortcut id site")
 
 // bareKeyNot, right before a key that bareKey judges, says what kind of
 // key it is: a keyboard's modifier (a DOM KeyboardEvent's metaKey,

@@ -105,6 +105,11 @@ func TestBareKeyKinds(t *testing.T) {
 		"sonar.projectKey": false, "PROJECT_KEY": false, "PROJECT_API_KEY": true, "projectSecretKey": true,
 		// A spreadsheet's key is its id, in the sheet's URL.
 		"test_spreadsheet_key": false, "SHEET_KEY": false, "SHEETS_API_KEY": true,
+		// An IDE's search history, an editor's key binding, the key an id
+		// is kept under, a CAPTCHA's public site key.
+		"SearchEverywhereHistoryKey": false, "bindKey": false, "shortcutKey": false, "ID_KEY": false,
+		"RECAPTCHA_SITE_KEY": false, "data-site-key": false,
+		"HISTORY_API_KEY": true, "RECAPTCHA_SECRET_KEY": true, "SITE_SECRET_KEY": true, "CLIENT_ID_SECRET": true,
 	} {
 		if got := nc.secretName(name); got != want {
 			t.Errorf("%s: secret's name %v, want %v", name, got, want)

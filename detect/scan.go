@@ -926,8 +926,8 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 	if r.mention > 0 && r.names != nil && loc[2*r.mention] == s0 {
 		// A value found by mention, not assigned to the name that says
 		// secret: it must not be assigned to another name (id = ...).
-		other := r.names.assignedElsewhere(text, s0) || r.names.proseNot(text, loc) || dashedPathPart(text, s0)
-		rec.step("mention", !other, either(!other, "named by the words around it", "assigned to a name that does not say a secret, the words around the name say it is not one, or it ends a path"))
+		other := r.names.assignedElsewhere(text, s0) || r.names.proseNot(text, loc) || dashedPathPart(text, s0) || camelName(secret)
+		rec.step("mention", !other, either(!other, "named by the words around it", "assigned to a name that does not say a secret, the words around the name say it is not one, it ends a path, or it is a name in camelCase"))
 		if other {
 			// An assignment may follow in what the match took:
 			// key="AcmeKey" value="...", found by mention from "key".

@@ -80,3 +80,31 @@ func lightPunct(r rune) bool {
 	}
 	return unicode.In(r, unicode.Pd, unicode.Ps, unicode.Pe, unicode.Pi, unicode.Pf, unicode.Po)
 }
+
+// camelName reports whether s is a name in CamelCase or camelCase: two
+// words or more of ASCII letters, each a capital (but maybe the first) and
+// two small letters or more (BaseLinkedinAuth, getAccessToken). A value
+// found by mention, beside words that say secret rather than assigned to
+// them, is such a name where code mentions a service (class
+// LinkedinOAuth(BaseLinkedinAuth, ...)): a class's, a function's or a
+// variable's. Letters drawn at random fall into this shape almost never.
+func camelName(s []byte) bool {
+	words, small := 0, 0
+	for i, c := range s {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			if i > 0 && small < 2 {
+				return false
+			}
+			words, small = words+1, 0
+		case c >= 'a' && c <= 'z':
+			if i == 0 {
+				words = 1
+			}
+			small++
+		default:
+			return false
+		}
+	}
+	return words >= 2 && small >= 2
+}
