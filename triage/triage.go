@@ -109,6 +109,9 @@ var DefaultPaths = []config.PathContext{
 		// a Helm chart's ci/*-values.yaml: the values chart-testing (ct
 		// lint, ct install) installs the chart with in CI, not a release's
 		`(?:^|/)ci/[^/]*-values\.ya?ml$`,
+		// a settings module for CI runs (settings/ci.py, settings/travis.py,
+		// settings_ci.py): what the test suite runs with there
+		`(?:^|/)(?:settings|config|conf)(?:/|[_.-])(?:ci|travis|circleci|github_actions|gitlab_ci|jenkins)\.py$|(?:^|/)(?:ci|travis)[_.-]settings\.py$`,
 	}},
 	{Context: Example, Description: "examples, samples, demos and templates", Paths: []string{
 		`(?i)(?:^|/)(?:examples?|samples?|demos?|tutorials?|quickstart|sandbox|playground)/`,

@@ -49,6 +49,12 @@ func TestPathContext(t *testing.T) {
 		{"integration-tests/run.sh", Test},
 		{"charts/kiam/ci/tls-values.yaml", Test},
 		{"charts/kiam/values.yaml", Code},
+		{"babybuddy/settings/ci.py", Test},
+		{"app/settings/travis.py", Test},
+		{"proj/settings_ci.py", Test},
+		{"proj/ci_settings.py", Test},
+		{"app/settings/production.py", Code},
+		{"app/settings/circle.py", Code},
 		{"ci/deploy.yaml", Code},
 		{"testdata/keys.json", Fixture},
 		{"app/fixtures/users.json", Fixture},
@@ -233,6 +239,11 @@ func TestValueFlags(t *testing.T) {
 		{"django-insecure-078(hlyosboh!agk)6(t)%(##(%y@z)(&uwevs$kh6e@grug%s", nil},
 		{"Lq8${Zx4m{{Tr2", nil},
 		{"Wq4<Zr8Lm2Tx6", nil},
+		// stand-ins written in words, in capitals or run together
+		{"INSECURE, DO NOT USE", []string{FlagDictionary}},
+		{"CISECRETKEYIGUESS", []string{FlagDictionary}},
+		{"irrelevant", []string{FlagDictionary}},
+		{"just-for-generating-client", []string{FlagDictionary}},
 	} {
 		got := ValueFlags(tt.secret)
 		if !slices.Equal(got, tt.want) {

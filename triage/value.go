@@ -44,6 +44,8 @@ var dictionaryWords = []string{
 	"top", "jwt", "hmac", "salt", "pepper", "shared", "bearer", "oauth", "web", "site", "project",
 	"company", "acme", "local", "temp", "tmp", "one", "two", "three", "new", "old", "good", "bad",
 	"you", "your", "will", "never", "nobody", "knows", "what", "is", "for", "and", "with",
+	"do", "use", "only", "just", "please", "why", "ci", "travis", "generate", "generating",
+	"irrelevant", "unused", "ignored", "whatever", "secure",
 }
 
 var dictionary = func() map[string]bool {
