@@ -152,3 +152,33 @@ func TestGeneratedFilesAndDrawings(t *testing.T) {
 		}
 	}
 }
+
+// TestBuiltBundlePaths: a bundler's output named by a content hash is
+// generated (Vite's and Rollup's assets/[name]-[hash].js, eight characters
+// of base64url with a capital or a digit; Vue CLI's chunk-vendors.js), and
+// a source file under assets/ whose name ends in a word is not.
+func TestBuiltBundlePaths(t *testing.T) {
+	d := defaultDetector(t)
+	key := "Hq8ZkX3mP9vL2nR7" + "tW4bY6cJ0dF5gS1aQeRtUiO"
+	text := `var c={apiKey:"` + key + `"};` + "\n"
+	for path, want := range map[string]bool{
+		"web/static/assets/main-CNHK5kQT.js":  false,
+		"dist/assets/index-B9ZmBwa_.js":       false,
+		"dist/assets/vendor-d4e5f6a7.css":     false,
+		"public/assets/js/app-x-1Dq4soQc.mjs": false,
+		"static/vue/js/chunk-vendors.js":      false,
+		"web/assets/js/jquery-validate.js":    true,
+		"src/assets/app-settings.js":          true,
+		"src/assets/main.js":                  true,
+		"src/components/index-B9ZmBwa_.js":    true,
+		"web/assets/js/plugin-abcdefghi1.js":  true,
+	} {
+		got := false
+		for _, f := range findingsOf(t, d, path, text) {
+			got = got || f.Secret == key
+		}
+		if got != want {
+			t.Errorf("%s: key found %v, want %v", path, got, want)
+		}
+	}
+}
