@@ -423,3 +423,21 @@ func TestSentenceFullStop(t *testing.T) {
 		t.Errorf("random value at a sentence's end: %+v", got)
 	}
 }
+
+// TestDedupePrefersFormat: where a rule that reads a name and a rule that
+// knows a vendor's format (its literal prefix) find the same secret at the
+// same severity, the vendor's rule names it, whichever comes first in the
+// rules file.
+func TestDedupePrefersFormat(t *testing.T) {
+	d := defaultDetector(t)
+	key := "sk_test_" + "49261090f25a598b130ba6284752d8fca421b92c"
+	var got []string
+	for _, f := range findingsOf(t, d, "payments/client.py", "paystack.SECRET_KEY = '"+key+"'\n") {
+		if f.Secret == key {
+			got = append(got, f.RuleID)
+		}
+	}
+	if !slices.Equal(got, []string{"paystack-secret-key"}) {
+		t.Errorf("rules reporting the key: %q, want paystack-secret-key alone", got)
+	}
+}

@@ -166,6 +166,9 @@ type compiled struct {
 	shapeOnce sync.Once
 	prefixes  []string
 	formats   []vendorFormat
+	// starts says, by a rule's index, how the rule's secrets begin (see
+	// outranks), built with them.
+	starts []startKind
 	// near holds the formats near misses are judged against (see
 	// nearFormats), built once on first use.
 	nearOnce sync.Once

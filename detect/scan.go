@@ -1233,7 +1233,7 @@ func (d *Detector) dedupe(ms []Match) []Match {
 				// compete with the others.
 				continue
 			}
-			if o.rank() <= m.rank() {
+			if !d.outranks(&m, o) {
 				drop = true
 				break
 			}
@@ -1245,6 +1245,50 @@ func (d *Detector) dedupe(ms []Match) []Match {
 		}
 	}
 	return out
+}
+
+// outranks reports whether m's rule is more specific than o's (see
+// rankOf): lower in rank; or of the same rank but for the rules' places,
+// neither generic nor reading credential stores, when m's secret begins
+// with a distinctive literal prefix and o's with no literal text at all
+// (a rule that knows a vendor's format, and one that knows only the name
+// the value is assigned to). A Paystack key (sk_test_ and 40 hex digits)
+// assigned to paystack.SECRET_KEY is Paystack's, though the rule for a
+// Django SECRET_KEY comes first in the rules file. How rules' secrets
+// begin is worked out only when two such rules meet.
+func (d *Detector) outranks(m, o *Match) bool {
+	rm, ro := m.rank(), o.rank()
+	if rm>>20 == ro>>20 && !m.rule.generic && m.rule != o.rule && !m.rule.readsStores() && !o.rule.readsStores() {
+		d.shapeOnce.Do(d.vendorShapes)
+		sm, so := d.startOf(m.rule), d.startOf(o.rule)
+		if sm == distinctiveStart && so == noStart {
+			return true
+		}
+		if so == distinctiveStart && sm == noStart {
+			return false
+		}
+	}
+	return rm < ro
+}
+
+// startKind is how a rule's secrets begin.
+type startKind uint8
+
+const (
+	// noStart: with no literal text, or unknown.
+	noStart startKind = iota
+	// literalStart: with literal text, not distinctive ($, a word).
+	literalStart
+	// distinctiveStart: with a distinctive prefix (see distinctivePrefix).
+	distinctiveStart
+)
+
+// startOf says how r's secrets begin (see vendorShapes).
+func (d *Detector) startOf(r *rule) startKind {
+	if r.index < 0 || r.index >= len(d.starts) {
+		return noStart
+	}
+	return d.starts[r.index]
 }
 
 // rank is m's rule's rank, or for a weak value that of the same rule at

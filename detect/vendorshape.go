@@ -36,6 +36,7 @@ func (d *Detector) vendorPrefixes() []string {
 // 6 ms for the default pack, which a hook pays once).
 func (d *Detector) vendorShapes() {
 	seen := map[string]bool{}
+	d.starts = make([]startKind, len(d.rules))
 	for _, r := range d.rules {
 		if r.generic || r.Regex == "" || r.readsStores() {
 			continue
@@ -48,6 +49,9 @@ func (d *Detector) vendorShapes() {
 		if len(starts) == 0 {
 			continue
 		}
+		if r.index >= 0 && r.index < len(d.starts) {
+			d.starts[r.index] = literalStart
+		}
 		length := 0 // the one length of every value; 0: none
 		if len(r.Tags) > 0 && len(r.Tags[0]) >= 3 {
 			if lo, hi, ok := lengthRange(target, 0); ok && lo == hi {
@@ -57,6 +61,9 @@ func (d *Detector) vendorShapes() {
 		for _, p := range starts {
 			if p.fold || !distinctivePrefix(strings.ToLower(p.text)) {
 				continue
+			}
+			if r.index >= 0 && r.index < len(d.starts) {
+				d.starts[r.index] = distinctiveStart
 			}
 			if !seen[p.text] {
 				seen[p.text] = true
