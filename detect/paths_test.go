@@ -182,3 +182,42 @@ func TestBuiltBundlePaths(t *testing.T) {
 		}
 	}
 }
+
+// TestMinifiedLines: on a line of minified JavaScript (2,000 bytes or
+// more, with functions and returns), whatever the file's name, a generic
+// rule reads no value but one with a token's shape, and a vendor's format
+// is still found; a long line of data is read.
+func TestMinifiedLines(t *testing.T) {
+	d := defaultDetector(t)
+	generic := "Vt8k#Q2xR" + "7mZp!4Lw9Hq"
+	token := "6fe4476ee5a1" + "832882e326b506d14126"
+	vendor := "xoxb-" + "1234567890123-1234567890123-" + "Kp9Lm2Qx7vR4tW8bZ3nYq5Jd"
+	code := strings.Repeat("function a(b){return b.c?b.d:e(b)};", 60)
+	data := strings.Repeat(`{"id":12,"name":"widget","tags":["a","b"]},`, 60)
+	for _, tt := range []struct {
+		name, line    string
+		generic, vend bool
+	}{
+		{"minified", code + `var c={api_token:"` + generic + `",bot:"` + vendor + `"};` + code, false, true},
+		{"short code", `function a(b){return b}var c={api_token:"` + generic + `",bot:"` + vendor + `"};`, true, true},
+		{"long data", `[` + data + `{"api_token": "` + generic + `", "bot": "` + vendor + `"}]`, true, true},
+	} {
+		if tt.name == "minified" {
+			// a token's shape is still read there
+			found := false
+			for _, f := range findingsOf(t, d, "static/js/_all.js", code+`var c={appId:"OFCNCOG2CU",apiKey:"`+token+`"};`+code+"\n") {
+				found = found || f.Secret == token
+			}
+			if !found {
+				t.Errorf("minified: a token-shaped value under apiKey is not found")
+			}
+		}
+		got := map[string]bool{}
+		for _, f := range findingsOf(t, d, "static/js/_all.js", tt.line+"\n") {
+			got[f.Secret] = true
+		}
+		if got[generic] != tt.generic || got[vendor] != tt.vend {
+			t.Errorf("%s: generic value found %v, vendor token %v; want %v, %v", tt.name, got[generic], got[vendor], tt.generic, tt.vend)
+		}
+	}
+}

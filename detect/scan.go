@@ -1054,6 +1054,18 @@ func (d *Detector) verdict(r *rule, content []byte, sc *scratch, w0 int, text []
 	m.EndLine, m.EndColumn = sc.position(m.End - 1)
 	lineStart, lineEnd := m.Start-(m.Column-1), lineEndAfter(content, m.Start, 0)
 	m.lineText = string(bytes.TrimRight(content[lineStart:lineEnd], "\r\n"))
+	if r.generic && !r.readsStores() {
+		// A line of minified code (see minifiedLine): what a name there
+		// is set to is code (r.password||, e.style.display===,
+		// CancelToken$1), unless it has a token's shape (an npm
+		// package's bundled search key, apiKey:"6fe4…"). A vendor's
+		// format is found there whatever its shape.
+		minified := !tokenShaped(secret) && minifiedLine(content[lineStart:lineEnd])
+		rec.step("minified", !minified, either(!minified, "not code on a line of minified code", "code on a line of minified code, not a value"))
+		if minified {
+			return Match{}, matchDropped
+		}
+	}
 	if !d.opts.IgnoreInlineAllows {
 		allowed := d.inlineAllowed(content, w0+loc[0], w0+loc[1])
 		rec.step("inline allow", !allowed, either(!allowed, "none on the line", "the line carries an allow comment"))
@@ -1361,4 +1373,51 @@ func jsonObjectStart(v []byte) bool {
 		return false
 	}
 	return bytes.HasPrefix(bytes.TrimLeft(v[end+1:], " \t"), []byte(":"))
+}
+
+// minifiedLineLen is the length from which a line of code counts as
+// minified (see minifiedLine): a person's line of code is rarely a tenth
+// of it.
+const minifiedLineLen = 2000
+
+// minifiedLine reports whether line is minified JavaScript: at least
+// minifiedLineLen bytes that hold ten functions, returns or arrows or
+// more (a bundler's output, whatever the file's name: _all.js, app.js, a
+// script inlined in a page). A long line of data (a JSON document, a
+// base64 blob, a CSV row) holds none of them.
+func minifiedLine(line []byte) bool {
+	if len(line) < minifiedLineLen {
+		return false
+	}
+	n := 0
+	for _, w := range [][]byte{[]byte("function"), []byte("return"), []byte("=>")} {
+		n += bytes.Count(line, w)
+		if n >= 10 {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenShaped reports whether v looks like a token: 16 characters or more
+// of letters, digits and the symbols of base64 and base64url, letters and
+// digits both among them. Code (a member's chain, an operator, a call)
+// holds other characters or no digit.
+func tokenShaped(v []byte) bool {
+	if len(v) < 16 {
+		return false
+	}
+	letter, digit := false, false
+	for _, c := range v {
+		switch {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			letter = true
+		case c == '-' || c == '_' || c == '+' || c == '/' || c == '=':
+		default:
+			return false
+		}
+	}
+	return letter && digit
 }
