@@ -133,6 +133,19 @@ func TestDefaultRulesDecoysStaySilent(t *testing.T) {
 		{".idea/workspace.xml", `<option name="SearchEverywhereHistoryKey" value="base&#9;FILE&#9;file://C:/Users/dev/app/base.html" />` + "\n"},
 		{"static/js/ace/ext-language_tools.js", `    bindKey: "Ctrl-Space|Ctrl-Shift-Space|Alt-Space",` + "\n"},
 		{"social/backends/evernote.py", "    ID_KEY = 'edam_userId'\n"},
+		// A sed script, a LESS variable, an SVG drawing's data, an array
+		// spread, an LDAP entry's name, a path under a variable, a BEM class,
+		// an endpoint named for its resource.
+		{"media/js/libs/select2/release.sh", `tokens="s/@@ver@@/$ver/g;s/\@@timestamp@@/$timestamp/g"` + "\n"},
+		{"ui/client/features/output/_index.less", "@at-jobz-bottom-search-key: @at-space-3x;\n"},
+		{".infragenie/infrastructure_main_model.svg", `<image href="data:image/png;base64,x"/><desc>api_key: Vt8kQ2xR7mZp4Lw9Hq3TnB6cY</desc>` + "\n"},
+		{"src/components/Lookup/CredentialsLookup.jsx", "      credentials: [...stateToUpdate, item],\n"},
+		{"screens/Setting/shared/data.ldapSettings.json", `  "AUTH_LDAP_1_DENY_GROUP": "CN=Disabled1",` + "\n"},
+		{"etc/nginx/ssl/generate_dev_cert.sh", `SSL_KEY="$SSL_DIR/$BASENAME.key"` + "\n"},
+		{"network_ui/widgets/link.html", `<g ng-class="link.pass ? 'NetworkUI__link--link-pass' : 'NetworkUI__link--link-fail'">` + "\n"},
+		{"awxkit/api/resources.py", "    _tokens = 'tokens/'\n    _credentials = 'credentials/'\n"},
+		{"awx/main/credential_plugins/dsv.py", "    if secret_decoding == 'Decode Base64':\n"},
+		{"tools/scripts/get_next_release.py", "CREDS_LOCATIONS = ('.github_creds', '.config/gh')\n"},
 		// Code and templates, not values: a template tag, a lookup by key.
 		{"cookbooks/app/templates/default/settings.py.erb", "        'PASSWORD': '<%= node['app']['db']['password'] %>',\n"},
 		{"app/dynamo.py", `    client = boto3.client("dynamodb", aws_session_token=response["Credentials"]["SessionToken"])` + "\n"},

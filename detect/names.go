@@ -310,6 +310,9 @@ func (nc *nameCheck) assignedElsewhere(text []byte, at int) bool {
 // value starts at text[at]: a name whose identifier runs on into it (a
 // vendor's name and its key joined by a dot) is not one it repeats.
 func (nc *nameCheck) echoes(text []byte, loc []int, at int, secret []byte) bool {
+	// A path segment's slash after the name (_tokens = 'tokens/', an
+	// API's endpoint named for its resource) echoes it all the same.
+	secret = bytes.TrimSuffix(secret, []byte("/"))
 	for _, c := range secret {
 		if !identChar(c) && c != '$' && c != ':' {
 			return false
@@ -799,7 +802,7 @@ var (
 	// selects or describes one (DOVECOT_PASS_FILTER, an LDAP filter;
 	// customer_master_key_spec, a KMS key's kind; password_db_dsn, where
 	// a password database is, for rules whose words leave DSNs out).
-	trailingNot = wordSet("file filename files path paths option options opts dir directory folder url urls uri endpoint host hostname domain port name names field fields type types kind len length size count limit min max header headers prefix suffix id ids ref refs env var variable arn format pattern regex regexp re expiry expires expiration expire exp ttl timeout lifetime age validity backend class model form view template msg message error errors label hint help placeholder mode source scope scopes schema location param params query column table index validator validators hasher hashers attr attrs attribute attributes policy reset changed last required enabled enable disabled algorithm algorithms algo alg method encoding charset style version setting settings storage provider service manager generator loader cache sep separator char chars delimiter hash hashed digest sha checksum checksums fingerprint fingerprints crc rotation strength lookup filter filters spec specs dsn mask description desc title input button field widget selector html htm md rst txt json yml yaml py js ts css before after start end begin user users username role roles owner owners")
+	trailingNot = wordSet("file filename files path paths option options opts dir directory folder url urls uri endpoint host hostname domain port name names field fields type types kind len length size count limit min max header headers prefix suffix id ids ref refs env var variable arn format pattern regex regexp re expiry expires expiration expire exp ttl timeout lifetime age validity backend class model form view template msg message error errors label hint help placeholder mode source scope scopes schema location locations param params query column table index validator validators hasher hashers attr attrs attribute attributes policy reset changed last required enabled enable disabled algorithm algorithms algo alg method encoding charset style version setting settings storage provider service manager generator loader cache sep separator char chars delimiter hash hashed digest sha checksum checksums fingerprint fingerprints crc rotation strength lookup filter filters group groups decoding spec specs dsn mask description desc title input button field widget selector html htm md rst txt json yml yaml py js ts css before after start end begin user users username role roles owner owners")
 )
 
 // tokenCount, right before "tokens", says the name counts a language

@@ -109,6 +109,7 @@ func TestBareKeyKinds(t *testing.T) {
 		// is kept under, a CAPTCHA's public site key.
 		"SearchEverywhereHistoryKey": false, "bindKey": false, "shortcutKey": false, "ID_KEY": false,
 		"RECAPTCHA_SITE_KEY": false, "data-site-key": false,
+		"AUTH_LDAP_1_DENY_GROUP": false, "secret_decoding": false, "CREDS_LOCATIONS": false, "TOKEN_GROUP_SECRET": true,
 		"HISTORY_API_KEY": true, "RECAPTCHA_SECRET_KEY": true, "SITE_SECRET_KEY": true, "CLIENT_ID_SECRET": true,
 	} {
 		if got := nc.secretName(name); got != want {
