@@ -254,6 +254,17 @@ func TestArchivesTriageAndDedup(t *testing.T) {
 	if len(rep.Findings) != 1 || rep.Findings[0].Context.Path != "fixture" && rep.Findings[0].Context.Path != "test" {
 		t.Errorf("a key in bundle.zip!tests/fixtures/: %+v, want judged a test's or fixture's", rep.Findings)
 	}
+
+	// A package's distribution committed to the repository is someone
+	// else's release: vendored, whatever its files are named.
+	r3 := gittest.New(t)
+	r3.WriteBytes("requirements/acme-client-1.4.2.zip", zipBytes(t, entry{Name: "acme-client-1.4.2/acme/settings.env", Data: envFile("AWS_ACCESS_KEY_ID", arcAWS)}))
+	r3.Commit("add")
+	repo3 := open(t, r3.Dir)
+	rep = run(t, repo3, &scan.History{Repo: repo3, Name: r3.Dir}, scan.Options{})
+	if len(rep.Findings) != 1 || rep.Findings[0].Context.Path != "vendored" {
+		t.Errorf("a key in requirements/acme-client-1.4.2.zip!acme-client-1.4.2/: %+v, want judged vendored", rep.Findings)
+	}
 }
 
 func TestArchivesInDirectory(t *testing.T) {

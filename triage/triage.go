@@ -89,9 +89,10 @@ var DefaultPaths = []config.PathContext{
 		// coverage reports render the code they cover
 		`(?:^|/)htmlcov/`,
 		// a file inside a package's distribution committed to the
-		// repository (requirements/celery-3.0.19.tar.gz!celery-3.0.19/...,
-		// lib/commons-io-2.4.jar!...): someone else's release
-		`(?i)(?:^|/)[A-Za-z][\w.-]*-\d+(?:\.\d+)+[\w.+-]*\.(?:tar\.gz|tgz|tar\.bz2|tar\.xz|zip|whl|egg|jar|gem|nupkg)!`,
+		// repository (requirements/celery-3.0.19.tar.gz/celery-3.0.19/...,
+		// lib/commons-io-2.4.jar/...; reports write "!" after the
+		// archive): someone else's release
+		`(?i)(?:^|/)[A-Za-z][\w.-]*-\d+(?:\.\d+)+[\w.+-]*\.(?:tar\.gz|tgz|tar\.bz2|tar\.xz|zip|whl|egg|jar|gem|nupkg)[!/]`,
 	}},
 	{Context: Fixture, Description: "fixtures, test data, mocks and recorded responses", Paths: []string{
 		`(?i)(?:^|/)(?:fixtures?|__fixtures__|testdata|test[_-]?data|test[_-]?resources|__mocks__|mocks?|stubs?|cassettes|__snapshots__|snapshots)/`,
