@@ -95,3 +95,18 @@ func TestDjangoSecretKeysWhateverTheyHold(t *testing.T) {
 		t.Errorf("%d of %d keys missed", missed, n)
 	}
 }
+
+// TestDjangoKeyLikeDN: a Django key that begins as an LDAP name's part
+// does (l=, c=, o=) is a key: a distinguished name's parts hold words.
+func TestDjangoKeyLikeDN(t *testing.T) {
+	d := defaultDetector(t)
+	for _, key := range []string{"l=iv9oc^p_dlh3ywk3taa#6&" + "@lk_qs*^yp-ap&p!u68^a1gab(", "c=q7#mz2!pl9vr4tw8by6" + "cj0df5gs1aqertuiopasdf"} {
+		found := false
+		for _, f := range findingsOf(t, d, "mysite/settings.py", "SECRET_KEY = '"+key+"'\n") {
+			found = found || f.Secret == key
+		}
+		if !found {
+			t.Errorf("SECRET_KEY %q not found", key)
+		}
+	}
+}
