@@ -93,6 +93,9 @@ var DefaultPaths = []config.PathContext{
 		// lib/commons-io-2.4.jar/...; reports write "!" after the
 		// archive): someone else's release
 		`(?i)(?:^|/)[A-Za-z][\w.-]*-\d+(?:\.\d+)+[\w.+-]*\.(?:tar\.gz|tgz|tar\.bz2|tar\.xz|zip|whl|egg|jar|gem|nupkg)[!/]`,
+		// the same release unpacked under its name and full version
+		// (static/bootstrap-5.0.2/, static/monaco-editor-0.52.2/vs/...)
+		`(?:^|/)[A-Za-z][\w.-]*-\d+\.\d+\.\d+[\w.+-]*/`,
 	}},
 	{Context: Fixture, Description: "fixtures, test data, mocks and recorded responses", Paths: []string{
 		`(?i)(?:^|/)(?:fixtures?|__fixtures__|testdata|test[_-]?data|test[_-]?resources|__mocks__|mocks?|stubs?|cassettes|__snapshots__|snapshots)/`,

@@ -59,6 +59,9 @@ func TestPathContext(t *testing.T) {
 		{"docs/licenses/jwcrypto-1.0.tar.gz!jwcrypto-1.0/jwcrypto/tests-cookbook.py", Vendored},
 		{"lib/commons-io-2.4.jar!META-INF/maven/pom.properties", Vendored},
 		{"deploy/bundle.tar.gz!app/settings.py", Code},
+		{"nautobot/project-static/bootstrap-5.0.2/site/assets/js/search.js", Vendored},
+		{"static/monaco-editor-0.52.2/vs/editor/editor.main.js", Vendored},
+		{"src/python-3.12/settings.py", Code},
 		// the path a scan judges a file inside an archive by
 		{"requirements/pkg-1.0.tar.gz/pkg-1.0/tests/conf.py", Vendored},
 		{"deploy/bundle.tar.gz/app/tests/conf.py", Test},
